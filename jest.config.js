@@ -1,0 +1,21 @@
+
+
+// PGlite loads its WASM with import(), which jest only allows under --experimental-vm-modules (see package.json).
+// ts-jest only transpiles (tsc --noEmit type-checks the whole tree in `npm test`), which keeps the suite fast.
+// jose is published as ES modules only, so it goes through the same transform.
+/** @type {import("jest").Config} */
+const config = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts", "**/*.test.tsx"],
+  transform: {
+    "^.+\\.(t|j|mj)sx?$": [
+      "ts-jest",
+      { tsconfig: { module: "commonjs", moduleResolution: "node10", allowJs: true, jsx: "react-jsx", isolatedModules: true }, diagnostics: false },
+    ],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!(jose)/)"],
+  globalSetup: "<rootDir>/test/helpers/global-setup.ts",
+  testTimeout: 30000,
+};
+module.exports = config;

@@ -1,0 +1,72 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { sql } from "kysely";
+import { routes } from "../shared/routes";
+import { type Caller, createCallerResolver } from "./auth/caller";
+import type { VerifyToken } from "./auth/verify";
+import { companyRoutes } from "./companies/routes";
+import { contactRoutes } from "./contacts/routes";
+import type { Database } from "./db/database";
+import { dealRoutes } from "./deals/routes";
+import { AppError } from "./errors";
+import { buildOpenApi } from "./http/openapi";
+import { errorHandler, sendProblem } from "./http/problem";
+import { type RouteOptions, addRoute } from "./http/route";
+import { interactionRoutes } from "./interactions/routes";
+import type { Scope } from "./scope";
+import { taskRoutes } from "./tasks/routes";
+
+export interface AppDeps {
+  database: Database;
+  verifyToken: VerifyToken;
+  logger?: FastifyServerOptions["logger"];
+  /** Parse every response with its contract schema (tests turn this on). */
+  checkResponses?: boolean;
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: BODY_LIMIT });
+  const { db } = deps.database;
+  const resolveCaller = createCallerResolver(db);
+
+  const options: RouteOptions = {
+    checkResponses: deps.checkResponses ?? false,
+    async authenticate(request): Promise<Caller> {
+      const header = request.headers.authorization;
+      const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!match?.[1]) throw new AppError("unauthenticated", 401, "Send a bearer token: Authorization: Bearer <token>.");
+      return resolveCaller(await deps.verifyToken(match[1]));
+    },
+  };
+  const scope = (caller: Caller): Scope => ({ db, caller });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new AppError("not_found", 404, `There is no ${request.method} ${request.url.split("?")[0]} in the Rapport API.`)),
+  );
+
+  addRoute(app, routes.health, options, async () => {
+    await sql`select 1`.execute(db);
+    return { status: "ok" as const, store: deps.database.kind };
+  });
+  const openApi = buildOpenApi();
+  app.get("/api/v1/openapi.json", async () => openApi);
+  addRoute(app, routes.me, options, async ({ caller }) => {
+    const [user, org] = await Promise.all([
+      db.selectFrom("users").select(["id", "email", "display_name", "role"]).where("id", "=", caller.userId).executeTakeFirstOrThrow(),
+      db.selectFrom("organizations").select(["id", "name", "internal_domains"]).where("id", "=", caller.orgId).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      user: { id: user.id, email: user.email, displayName: user.display_name, role: user.role },
+      organization: { id: org.id, name: org.name, internalDomains: org.internal_domains },
+    };
+  });
+
+  contactRoutes(app, options, scope);
+  companyRoutes(app, options, scope);
+  dealRoutes(app, options, scope);
+  taskRoutes(app, options, scope);
+  interactionRoutes(app, options, scope);
+  return app;
+}

@@ -1,0 +1,147 @@
+import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, errors, jwtVerify } from "jose";
+import { z } from "zod";
+import { AppError } from "../errors";
+import type { EntraConfig } from "../config";
+import type { LocalIssuer } from "./local-issuer";
+
+/** Who is calling, as the token says; the store maps it to an organisation and a user. */
+export interface Identity {
+  issuer: "local" | "entra";
+  tenantId: string;
+  objectId: string;
+  email: string | null;
+  name: string | null;
+}
+
+export type VerifyToken = (token: string) => Promise<Identity>;
+
+const Claims = z.object({
+  tid: z.string().min(1).max(200),
+  oid: z.string().min(1).max(200),
+  scp: z.string().max(2000).optional(),
+  email: z.string().max(320).nullish(),
+  preferred_username: z.string().max(320).nullish(),
+  upn: z.string().max(320).nullish(),
+  name: z.string().max(300).nullish(),
+});
+
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+const unauthenticated = (detail: string) => new AppError("unauthenticated", 401, detail);
+
+/**
+ * Verifies a bearer token against the issuer it names: the local issuer or Entra ID (signature from the JWKS,
+ * issuer, audience, expiry, and the API scope). There is deliberately no path that skips any of these.
+ */
+export function createTokenVerifier(options: {
+  local: LocalIssuer | null;
+  entra: EntraConfig | null;
+  scope: string;
+  fetchImpl?: typeof fetch;
+}): VerifyToken {
+  const entraKeys = options.entra ? entraKeyResolver(options.entra, options.fetchImpl ?? fetch) : null;
+
+  return async (token) => {
+    if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated("The token is too large.");
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(token);
+    } catch {
+      throw unauthenticated("The bearer token is not a JWT.");
+    }
+
+    let payload: JWTPayload;
+    let issuer: Identity["issuer"];
+    try {
+      if (options.local && unverified.iss === options.local.issuer) {
+        issuer = "local";
+        ({ payload } = await jwtVerify(token, options.local.keys, {
+          issuer: options.local.issuer,
+          audience: options.local.audience,
+          algorithms: ["ES256"],
+        }));
+      } else if (options.entra && entraKeys && typeof unverified.iss === "string") {
+        const tenant = entraTenantOf(options.entra, unverified.iss);
+        if (!tenant) throw unauthenticated("The token's issuer is not trusted by this Rapport server.");
+        issuer = "entra";
+        ({ payload } = await jwtVerify(token, entraKeys(tenant), {
+          issuer: `${options.entra.authority}/${tenant}/v2.0`,
+          audience: [options.entra.clientId, `api://${options.entra.clientId}`],
+          algorithms: ["RS256"],
+        }));
+        if (typeof payload.tid !== "string" || payload.tid.toLowerCase() !== tenant) {
+          throw unauthenticated("The token's tenant does not match its issuer.");
+        }
+      } else {
+        throw unauthenticated("The token's issuer is not trusted by this Rapport server.");
+      }
+    } catch (error) {
+      throw toAuthError(error);
+    }
+
+    const claims = Claims.safeParse(payload);
+    if (!claims.success) throw unauthenticated("The token lacks the tenant (tid) or user (oid) claim.");
+    const scopes = (claims.data.scp ?? "").split(" ");
+    if (!scopes.includes(options.scope)) {
+      throw new AppError("insufficient_scope", 403, `The token does not carry the "${options.scope}" scope.`);
+    }
+    const email = claims.data.email ?? claims.data.preferred_username ?? claims.data.upn ?? null;
+    return {
+      issuer,
+      tenantId: claims.data.tid.toLowerCase(),
+      objectId: claims.data.oid,
+      email: email && email.includes("@") ? email.toLowerCase() : null,
+      name: claims.data.name ?? null,
+    };
+  };
+}
+
+function entraTenantOf(entra: EntraConfig, iss: string): string | null {
+  const prefix = `${entra.authority}/`;
+  if (!iss.startsWith(prefix) || !iss.endsWith("/v2.0")) return null;
+  const tenant = iss.slice(prefix.length, -"/v2.0".length).toLowerCase();
+  if (!/^[0-9a-f-]{36}$/.test(tenant)) return null;
+  if (entra.tenants !== null && !entra.tenants.includes(tenant)) return null;
+  return tenant;
+}
+
+/** The JWKS location comes from each tenant's OpenID configuration, fetched once and kept. */
+function entraKeyResolver(entra: EntraConfig, fetchImpl: typeof fetch): (tenant: string) => JWTVerifyGetKey {
+  const byTenant = new Map<string, JWTVerifyGetKey>();
+  return (tenant) => {
+    let keys = byTenant.get(tenant);
+    if (!keys) {
+      let remote: Promise<JWTVerifyGetKey> | null = null;
+      const load = async () => {
+        const url = `${entra.authority}/${tenant}/v2.0/.well-known/openid-configuration`;
+        const response = await fetchImpl(url);
+        if (!response.ok) throw new Error(`OpenID configuration ${url} answered ${response.status}`);
+        const { jwks_uri } = z.object({ jwks_uri: z.url() }).parse(await response.json());
+        return createRemoteJWKSet(new URL(jwks_uri));
+      };
+      keys = async (header, token) => {
+        remote ??= load().catch((error: unknown) => {
+          remote = null; // try again on the next request
+          throw error;
+        });
+        return (await remote)(header, token);
+      };
+      byTenant.set(tenant, keys);
+    }
+    return keys;
+  };
+}
+
+function toAuthError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof errors.JWTExpired) return new AppError("token_expired", 401, "The token has expired; sign in again.");
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return unauthenticated(`The token's "${error.claim}" claim is not acceptable (${error.reason}).`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated("The token's signing algorithm is not accepted.");
+  if (error instanceof errors.JWKSNoMatchingKey) return unauthenticated("The token was signed with an unknown key.");
+  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated("The token's signature is not valid.");
+  if (error instanceof errors.JOSEError) return unauthenticated(`The token is not valid (${error.code}).`);
+  // The identity provider is out of reach: a retryable failure, not a reason to sign the user out.
+  return new AppError("auth_unavailable", 503, "The sign-in keys could not be fetched right now; try again.");
+}

@@ -1,0 +1,103 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import type { Company, CompanyCreate, CompanyUpdate } from "../../shared/companies";
+import { recordAudit } from "../audit";
+import type { CompanyRow } from "../db/tables";
+import { notFound, versionConflict } from "../errors";
+import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { type Scope, iso } from "../scope";
+
+export const toCompany = (row: CompanyRow): Company => ({
+  id: row.id,
+  name: row.name,
+  domain: row.domain,
+  phone: row.phone,
+  website: row.website,
+  address: row.address,
+  ownerId: row.owner_id,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  version: row.version,
+});
+
+export async function listCompanies(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
+  const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
+  let select = scope.db.selectFrom("companies").selectAll().where("org_id", "=", scope.caller.orgId);
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    select = select.where((eb) => eb.or([eb("name", "ilike", pattern), eb("domain", "ilike", pattern)]));
+  }
+  if (after) select = select.where(sql<boolean>`(lower(name), id) > (${after[0]}, ${after[1]}::uuid)`);
+  const rows = await select.orderBy(sql`lower(name)`).orderBy("id").limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, toCompany, (r) => [r.name.toLowerCase(), r.id]);
+}
+
+export async function getCompany(scope: Scope, id: string): Promise<Company> {
+  const row = await scope.db
+    .selectFrom("companies")
+    .selectAll()
+    .where("org_id", "=", scope.caller.orgId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("The company");
+  return toCompany(row);
+}
+
+export async function createCompany(scope: Scope, input: CompanyCreate): Promise<Company> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("companies")
+      .values({
+        org_id: scope.caller.orgId,
+        name: input.name,
+        domain: input.domain ?? null,
+        phone: input.phone ?? null,
+        website: input.website ?? null,
+        address: input.address ?? null,
+        owner_id: input.ownerId === undefined ? scope.caller.userId : input.ownerId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, scope.caller, "company.created", { type: "company", id: row.id });
+    return toCompany(row);
+  });
+}
+
+export async function updateCompany(scope: Scope, id: string, version: number, input: CompanyUpdate): Promise<Company> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable("companies")
+      .set({
+        name: input.name,
+        domain: input.domain,
+        phone: input.phone,
+        website: input.website,
+        address: input.address,
+        owner_id: input.ownerId,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .where("version", "=", version)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw versionConflict(await getCompany({ ...scope, db: tx }, id));
+    await recordAudit(tx, scope.caller, "company.updated", { type: "company", id }, { fields: Object.keys(input) });
+    return toCompany(row);
+  });
+}
+
+export async function deleteCompany(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .deleteFrom("companies")
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .returning(["id", "name"])
+      .executeTakeFirst();
+    if (!row) throw notFound("The company");
+    await recordAudit(tx, scope.caller, "company.deleted", { type: "company", id }, { name: row.name });
+    return { id, deleted: true as const };
+  });
+}

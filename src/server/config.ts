@@ -1,0 +1,91 @@
+import path from "node:path";
+import { z } from "zod";
+
+const Flag = z.enum(["on", "off", "true", "false", "1", "0"]).transform((v) => v === "on" || v === "true" || v === "1");
+
+const Env = z.object({
+  RAPPORT_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** The Rapport API's app registration in Entra ID: tokens must be issued for this audience. */
+  RAPPORT_ENTRA_CLIENT_ID: z.string().min(1).optional(),
+  /** Tenant ids whose users may sign in, comma-separated; "*" admits any tenant (a multi-tenant deployment). */
+  RAPPORT_ENTRA_TENANTS: z.string().min(1).optional(),
+  /** Only changed for national clouds, or to point the tests at a local OpenID configuration. */
+  RAPPORT_ENTRA_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
+  RAPPORT_API_SCOPE: z.string().min(1).default("access_as_user"),
+  /** The local issuer (key pair in the data directory): on by default only when Entra is not configured. */
+  RAPPORT_LOCAL_ISSUER: Flag.optional(),
+});
+
+export interface EntraConfig {
+  clientId: string;
+  /** null admits every tenant. */
+  tenants: string[] | null;
+  authority: string;
+}
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  apiScope: string;
+  entra: EntraConfig | null;
+  localIssuer: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Environment → typed config; a bad value stops the start with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  if (e.RAPPORT_ENTRA_CLIENT_ID && !e.RAPPORT_ENTRA_TENANTS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  RAPPORT_ENTRA_TENANTS: required with RAPPORT_ENTRA_CLIENT_ID (tenant ids, comma-separated, or "*")',
+    );
+  }
+  const entra: EntraConfig | null = e.RAPPORT_ENTRA_CLIENT_ID
+    ? {
+        clientId: e.RAPPORT_ENTRA_CLIENT_ID,
+        tenants:
+          e.RAPPORT_ENTRA_TENANTS === "*"
+            ? null
+            : (e.RAPPORT_ENTRA_TENANTS ?? "")
+                .split(",")
+                .map((t) => t.trim().toLowerCase())
+                .filter(Boolean),
+        authority: e.RAPPORT_ENTRA_AUTHORITY.replace(/\/+$/, ""),
+      }
+    : null;
+  const localIssuer = e.RAPPORT_LOCAL_ISSUER ?? entra === null;
+  if (!localIssuer && entra === null) {
+    throw new ConfigError(
+      "Invalid configuration:\n  RAPPORT_LOCAL_ISSUER is off and Entra is not configured (RAPPORT_ENTRA_CLIENT_ID): nobody could sign in",
+    );
+  }
+  return {
+    dataDir: path.resolve(e.RAPPORT_DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    apiScope: e.RAPPORT_API_SCOPE,
+    entra,
+    localIssuer,
+  };
+}

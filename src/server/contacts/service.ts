@@ -1,0 +1,163 @@
+import { type Kysely, sql } from "kysely";
+import { z } from "zod";
+import type { Contact, ContactCreate, ContactUpdate } from "../../shared/contacts";
+import { recordAudit } from "../audit";
+import type { ContactRow, DB } from "../db/tables";
+import { notFound, versionConflict } from "../errors";
+import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { type Scope, iso } from "../scope";
+
+type ContactWithEmails = ContactRow & { emails: string[] };
+
+export const toContact = (row: ContactWithEmails): Contact => ({
+  id: row.id,
+  displayName: row.display_name,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  title: row.title,
+  emails: row.emails,
+  phones: row.phones,
+  companyId: row.company_id,
+  lifecycleStage: row.lifecycle_stage,
+  tags: row.tags,
+  ownerId: row.owner_id,
+  source: row.source,
+  customFields: row.custom_fields,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  version: row.version,
+});
+
+/** Contacts of one organisation, each with its addresses (primary first). */
+export function selectContacts(db: Kysely<DB>, orgId: string) {
+  return db
+    .selectFrom("contacts as c")
+    .selectAll("c")
+    .select(sql<string[]>`array(select e.address from contact_emails e where e.contact_id = c.id order by e.position)`.as("emails"))
+    .where("c.org_id", "=", orgId);
+}
+
+export async function listContacts(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
+  const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
+  let select = selectContacts(scope.db, scope.caller.orgId);
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    select = select.where((eb) =>
+      eb.or([
+        eb("c.display_name", "ilike", pattern),
+        eb("c.title", "ilike", pattern),
+        eb.exists(
+          eb
+            .selectFrom("contact_emails as e")
+            .select(sql`1`.as("one"))
+            .whereRef("e.contact_id", "=", "c.id")
+            .where("e.address", "like", pattern.toLowerCase()),
+        ),
+      ]),
+    );
+  }
+  if (after) select = select.where(sql<boolean>`(lower(c.display_name), c.id) > (${after[0]}, ${after[1]}::uuid)`);
+  const rows = await select.orderBy(sql`lower(c.display_name)`).orderBy("c.id").limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, toContact, (r) => [r.display_name.toLowerCase(), r.id]);
+}
+
+export async function getContact(scope: Scope, id: string): Promise<Contact> {
+  const row = await selectContacts(scope.db, scope.caller.orgId).where("c.id", "=", id).executeTakeFirst();
+  if (!row) throw notFound("The contact");
+  return toContact(row);
+}
+
+function phonesOf(input: { phone?: string | null; phones?: string[] }): string[] | undefined {
+  if (input.phones === undefined && input.phone === undefined) return undefined;
+  const phones = [...(input.phone ? [input.phone] : []), ...(input.phones ?? [])];
+  return [...new Set(phones)];
+}
+
+/** Sets a contact's addresses, and links emails already logged with those addresses to the contact. */
+async function setEmails(tx: Kysely<DB>, orgId: string, contactId: string, emails: string[]): Promise<void> {
+  await tx.deleteFrom("contact_emails").where("org_id", "=", orgId).where("contact_id", "=", contactId).execute();
+  const unique = [...new Set(emails)];
+  if (unique.length === 0) return;
+  await tx
+    .insertInto("contact_emails")
+    .values(unique.map((address, position) => ({ org_id: orgId, contact_id: contactId, address, position })))
+    .execute();
+  await tx
+    .updateTable("interaction_participants")
+    .set({ contact_id: contactId })
+    .where("org_id", "=", orgId)
+    .where("contact_id", "is", null)
+    .where("address", "in", unique)
+    .execute();
+}
+
+export async function createContact(scope: Scope, input: ContactCreate): Promise<Contact> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("contacts")
+      .values({
+        org_id: scope.caller.orgId,
+        display_name: input.displayName,
+        first_name: input.firstName ?? null,
+        last_name: input.lastName ?? null,
+        title: input.title ?? null,
+        phones: phonesOf(input) ?? [],
+        company_id: input.companyId ?? null,
+        lifecycle_stage: input.lifecycleStage,
+        tags: input.tags ?? [],
+        owner_id: input.ownerId === undefined ? scope.caller.userId : input.ownerId,
+        source: input.source,
+        custom_fields: JSON.stringify(input.customFields ?? {}),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setEmails(tx, scope.caller.orgId, row.id, input.emails ?? []);
+    await recordAudit(tx, scope.caller, "contact.created", { type: "contact", id: row.id });
+    return getContact({ ...scope, db: tx }, row.id);
+  });
+}
+
+export async function updateContact(scope: Scope, id: string, version: number, input: ContactUpdate): Promise<Contact> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable("contacts")
+      .set({
+        display_name: input.displayName,
+        first_name: input.firstName,
+        last_name: input.lastName,
+        title: input.title,
+        phones: phonesOf(input),
+        company_id: input.companyId,
+        lifecycle_stage: input.lifecycleStage,
+        tags: input.tags,
+        owner_id: input.ownerId,
+        custom_fields: input.customFields === undefined ? undefined : JSON.stringify(input.customFields),
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .where("version", "=", version)
+      .returning("id")
+      .executeTakeFirst();
+    const txScope = { ...scope, db: tx };
+    if (!row) throw versionConflict(await getContact(txScope, id));
+    if (input.emails !== undefined) await setEmails(tx, scope.caller.orgId, id, input.emails);
+    await recordAudit(tx, scope.caller, "contact.updated", { type: "contact", id }, { fields: Object.keys(input) });
+    return getContact(txScope, id);
+  });
+}
+
+export async function deleteContact(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .deleteFrom("contacts")
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .returning("id")
+      .executeTakeFirst();
+    if (!row) throw notFound("The contact");
+    await recordAudit(tx, scope.caller, "contact.deleted", { type: "contact", id });
+    return { id, deleted: true as const };
+  });
+}

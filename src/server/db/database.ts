@@ -1,0 +1,52 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { DB } from "./tables";
+
+export type StoreKind = "pglite" | "postgres";
+
+export interface Database {
+  db: Kysely<DB>;
+  kind: StoreKind;
+  close(): Promise<void>;
+}
+
+// Counts (int8) and amounts (numeric) as numbers; calendar dates stay "YYYY-MM-DD" so no time zone shifts them.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/**
+ * The embedded store: real PostgreSQL in WASM, persisted in `dataDir` (in memory when undefined).
+ * PGlite is a single connection, so the pool holds exactly one: Kysely then serialises every query and
+ * transaction through it. Code inside a transaction must use the transaction handle, never `db` (it would wait
+ * for the connection the transaction holds, forever).
+ */
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  return wrapPglite(pglite, true);
+}
+
+export function wrapPglite(pglite: PGlite, owned: boolean): Database {
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: "pglite",
+    async close() {
+      await db.destroy();
+      if (owned) await pglite.close();
+    },
+  };
+}
+
+export async function openPostgres(url: string, options: { poolSize?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: "postgres", close: () => db.destroy() };
+}

@@ -1,0 +1,35 @@
+import { type Kysely, type Migration, Migrator } from "kysely";
+import type { DB } from "./tables";
+import * as initial from "./migrations/0001_initial";
+
+/** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
+export const migrations: Record<string, Migration> = {
+  "0001_initial": initial,
+};
+
+export class MigrationError extends Error {
+  constructor(
+    readonly migration: string | undefined,
+    cause: unknown,
+  ) {
+    super(
+      `Migration ${migration ?? "(unknown)"} failed: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        "The store was left as it was before the migration.",
+      { cause },
+    );
+  }
+}
+
+/**
+ * Brings the store up to date. On PostgreSQL (and PGlite) Kysely runs the pending migrations in one
+ * transaction, so a failure leaves the store exactly as it was.
+ */
+export async function migrateToLatest(db: Kysely<DB>, list: Record<string, Migration> = migrations): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => list } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === "Error");
+    throw new MigrationError(failed?.migrationName, error);
+  }
+  return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

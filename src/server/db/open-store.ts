@@ -1,0 +1,35 @@
+import path from "node:path";
+import type { Config } from "../config";
+import { type Database, openPglite, openPostgres } from "./database";
+import { migrateToLatest } from "./migrate";
+
+/** The store the configuration names, migrated to the latest schema before anything else touches it. */
+export async function openStore(config: Pick<Config, "databaseUrl" | "databasePoolSize" | "dataDir">): Promise<{
+  database: Database;
+  description: string;
+  applied: string[];
+}> {
+  const database = config.databaseUrl
+    ? await openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize })
+    : await openPglite({ dataDir: path.join(config.dataDir, "pglite") });
+  try {
+    const applied = await migrateToLatest(database.db);
+    const description = config.databaseUrl
+      ? `PostgreSQL at ${redact(config.databaseUrl)}`
+      : `embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, "pglite")}`;
+    return { database, description, applied };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(the configured URL)";
+  }
+}

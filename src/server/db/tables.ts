@@ -1,0 +1,212 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
+type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  internal_domains: TextArray;
+  logging_policy: Json;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  org_id: string;
+  external_id: string;
+  email: string | null;
+  display_name: string | null;
+  role: "admin" | "member";
+  created_at: Timestamp;
+  last_seen_at: NullableTimestamp;
+}
+
+export interface CompaniesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  domain: string | null;
+  phone: string | null;
+  website: string | null;
+  address: string | null;
+  owner_id: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  org_id: string;
+  display_name: string;
+  first_name: string | null;
+  last_name: string | null;
+  title: string | null;
+  phones: TextArray;
+  company_id: string | null;
+  lifecycle_stage: Generated<"lead" | "prospect" | "customer" | "former">;
+  tags: TextArray;
+  owner_id: string | null;
+  source: Generated<string>;
+  custom_fields: Json;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactEmailsTable {
+  org_id: string;
+  contact_id: string;
+  address: string;
+  position: number;
+}
+
+export interface PipelinesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  is_default: boolean;
+  position: number;
+  created_at: Timestamp;
+}
+
+export interface StagesTable {
+  id: Generated<string>;
+  org_id: string;
+  pipeline_id: string;
+  name: string;
+  position: number;
+  probability: number;
+  kind: "open" | "won" | "lost";
+}
+
+export interface DealsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  amount: number | null;
+  currency: string | null;
+  expected_close_date: string | null;
+  company_id: string | null;
+  owner_id: string | null;
+  pipeline_id: string;
+  stage_id: string;
+  closed_at: NullableTimestamp;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DealContactsTable {
+  org_id: string;
+  deal_id: string;
+  contact_id: string;
+}
+
+export interface DealStageChangesTable {
+  id: Generated<string>;
+  org_id: string;
+  deal_id: string;
+  from_stage_id: string | null;
+  to_stage_id: string;
+  changed_by: string | null;
+  changed_at: Timestamp;
+  source: string;
+}
+
+export interface InteractionsTable {
+  id: Generated<string>;
+  org_id: string;
+  kind: "email" | "call" | "meeting" | "note" | "visit";
+  direction: "in" | "out" | null;
+  occurred_at: Timestamp;
+  subject: string | null;
+  body: string | null;
+  outcome: string | null;
+  internet_message_id: string | null;
+  conversation_id: string | null;
+  source: "manual" | "auto" | "on-send" | "import";
+  deal_id: string | null;
+  logged_by: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InteractionLoggersTable {
+  org_id: string;
+  interaction_id: string;
+  user_id: string;
+  logged_at: Timestamp;
+}
+
+export interface InteractionParticipantsTable {
+  id: Generated<string>;
+  org_id: string;
+  interaction_id: string;
+  contact_id: string | null;
+  address: string | null;
+  name: string | null;
+  role: "from" | "to" | "cc" | "with";
+  position: number;
+  /** Copied from the interaction so that a contact's latest interactions come straight off one index. */
+  occurred_at: Timestamp;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  org_id: string;
+  title: string;
+  notes: string | null;
+  due_at: NullableTimestamp;
+  done_at: NullableTimestamp;
+  assignee_id: string | null;
+  contact_id: string | null;
+  deal_id: string | null;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  at: Timestamp;
+  details: Json;
+}
+
+export interface DB {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  companies: CompaniesTable;
+  contacts: ContactsTable;
+  contact_emails: ContactEmailsTable;
+  pipelines: PipelinesTable;
+  stages: StagesTable;
+  deals: DealsTable;
+  deal_contacts: DealContactsTable;
+  deal_stage_changes: DealStageChangesTable;
+  interactions: InteractionsTable;
+  interaction_loggers: InteractionLoggersTable;
+  interaction_participants: InteractionParticipantsTable;
+  tasks: TasksTable;
+  audit_events: AuditEventsTable;
+}
+
+export type ContactRow = Selectable<ContactsTable>;
+export type CompanyRow = Selectable<CompaniesTable>;
+export type DealRow = Selectable<DealsTable>;
+export type StageRow = Selectable<StagesTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type InteractionRow = Selectable<InteractionsTable>;
+export type NewInteraction = Insertable<InteractionsTable>;
+export type ContactUpdateRow = Updateable<ContactsTable>;

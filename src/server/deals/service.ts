@@ -1,0 +1,174 @@
+import { type Kysely, sql } from "kysely";
+import { z } from "zod";
+import type { Deal, DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "../../shared/deals";
+import { recordAudit } from "../audit";
+import type { DB, DealRow, StageRow } from "../db/tables";
+import { notFound, versionConflict } from "../errors";
+import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { firstOpenStage, getStage, toStage } from "../pipelines/service";
+import { type Scope, iso, isoOrNull } from "../scope";
+
+type DealJoined = DealRow & { contact_ids: string[]; stage_kind: StageRow["kind"] };
+
+export const toDeal = (row: DealJoined): Deal => ({
+  id: row.id,
+  name: row.name,
+  amount: row.amount,
+  currency: row.currency,
+  expectedCloseDate: row.expected_close_date,
+  companyId: row.company_id,
+  contactIds: row.contact_ids,
+  ownerId: row.owner_id,
+  pipelineId: row.pipeline_id,
+  stageId: row.stage_id,
+  status: row.stage_kind,
+  closedAt: isoOrNull(row.closed_at),
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  version: row.version,
+});
+
+export function selectDeals(db: Kysely<DB>, orgId: string) {
+  return db
+    .selectFrom("deals as d")
+    .innerJoin("stages as s", "s.id", "d.stage_id")
+    .selectAll("d")
+    .select("s.kind as stage_kind")
+    .select(sql<string[]>`array(select dc.contact_id from deal_contacts dc where dc.deal_id = d.id order by dc.contact_id)`.as("contact_ids"))
+    .where("d.org_id", "=", orgId);
+}
+
+export async function listDeals(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
+  const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
+  let select = selectDeals(scope.db, scope.caller.orgId);
+  if (query.q) select = select.where("d.name", "ilike", likePattern(query.q));
+  if (after) select = select.where(sql<boolean>`(lower(d.name), d.id) > (${after[0]}, ${after[1]}::uuid)`);
+  const rows = await select.orderBy(sql`lower(d.name)`).orderBy("d.id").limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, toDeal, (r) => [r.name.toLowerCase(), r.id]);
+}
+
+export async function getDeal(scope: Scope, id: string): Promise<DealWithStage> {
+  const row = await selectDeals(scope.db, scope.caller.orgId).where("d.id", "=", id).executeTakeFirst();
+  if (!row) throw notFound("The deal");
+  const stage = await getStage(scope.db, scope.caller.orgId, row.stage_id);
+  return { ...toDeal(row), stage: toStage(stage) };
+}
+
+async function setDealContacts(tx: Kysely<DB>, orgId: string, dealId: string, contactIds: string[]): Promise<void> {
+  await tx.deleteFrom("deal_contacts").where("org_id", "=", orgId).where("deal_id", "=", dealId).execute();
+  const unique = [...new Set(contactIds)];
+  if (unique.length === 0) return;
+  // The composite foreign key rejects a contact of another organisation as if it did not exist.
+  await tx.insertInto("deal_contacts").values(unique.map((contact_id) => ({ org_id: orgId, deal_id: dealId, contact_id }))).execute();
+}
+
+export async function createDeal(scope: Scope, input: DealCreate): Promise<DealWithStage> {
+  return scope.db.transaction().execute(async (tx) => {
+    const { orgId, userId } = scope.caller;
+    const stage = input.stageId ? await getStage(tx, orgId, input.stageId) : await firstOpenStage(tx, orgId);
+    const row = await tx
+      .insertInto("deals")
+      .values({
+        org_id: orgId,
+        name: input.name,
+        amount: input.amount ?? null,
+        currency: input.currency ?? null,
+        expected_close_date: input.expectedCloseDate ?? null,
+        company_id: input.companyId ?? null,
+        owner_id: input.ownerId === undefined ? userId : input.ownerId,
+        pipeline_id: stage.pipeline_id,
+        stage_id: stage.id,
+        closed_at: stage.kind === "open" ? null : new Date(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setDealContacts(tx, orgId, row.id, input.contactIds ?? []);
+    await tx
+      .insertInto("deal_stage_changes")
+      .values({ org_id: orgId, deal_id: row.id, from_stage_id: null, to_stage_id: stage.id, changed_by: userId, source: "created" })
+      .execute();
+    await recordAudit(tx, scope.caller, "deal.created", { type: "deal", id: row.id }, { stageId: stage.id });
+    return getDeal({ ...scope, db: tx }, row.id);
+  });
+}
+
+export async function updateDeal(scope: Scope, id: string, version: number, input: DealUpdate): Promise<Deal> {
+  return scope.db.transaction().execute(async (tx) => {
+    const txScope = { ...scope, db: tx };
+    const row = await tx
+      .updateTable("deals")
+      .set({
+        name: input.name,
+        amount: input.amount,
+        currency: input.currency,
+        expected_close_date: input.expectedCloseDate,
+        company_id: input.companyId,
+        owner_id: input.ownerId,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .where("version", "=", version)
+      .returning("id")
+      .executeTakeFirst();
+    if (!row) throw versionConflict(await getDeal(txScope, id));
+    if (input.contactIds !== undefined) await setDealContacts(tx, scope.caller.orgId, id, input.contactIds);
+    await recordAudit(tx, scope.caller, "deal.updated", { type: "deal", id }, { fields: Object.keys(input) });
+    const { stage: _stage, ...deal } = await getDeal(txScope, id);
+    return deal;
+  });
+}
+
+/** Moves a deal, records where it came from, who moved it and from where, in one transaction. */
+export async function moveDealToStage(scope: Scope, id: string, input: MoveDealToStage): Promise<DealWithStage> {
+  return scope.db.transaction().execute(async (tx) => {
+    const { orgId, userId } = scope.caller;
+    const txScope = { ...scope, db: tx };
+    const current = await tx
+      .selectFrom("deals")
+      .select(["stage_id", "version"])
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw notFound("The deal");
+    if (current.version !== input.version) throw versionConflict(await getDeal(txScope, id));
+    const stage = await getStage(tx, orgId, input.stageId);
+    if (stage.id === current.stage_id) return getDeal(txScope, id);
+    await tx
+      .updateTable("deals")
+      .set({
+        stage_id: stage.id,
+        pipeline_id: stage.pipeline_id,
+        closed_at: stage.kind === "open" ? null : sql`coalesce(closed_at, now())`,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .execute();
+    await tx
+      .insertInto("deal_stage_changes")
+      .values({
+        org_id: orgId,
+        deal_id: id,
+        from_stage_id: current.stage_id,
+        to_stage_id: stage.id,
+        changed_by: userId,
+        source: input.source ?? "api",
+      })
+      .execute();
+    await recordAudit(tx, scope.caller, "deal.stage_changed", { type: "deal", id }, { from: current.stage_id, to: stage.id });
+    return getDeal(txScope, id);
+  });
+}
+
+export async function deleteDeal(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx.deleteFrom("deals").where("org_id", "=", scope.caller.orgId).where("id", "=", id).returning("name").executeTakeFirst();
+    if (!row) throw notFound("The deal");
+    await recordAudit(tx, scope.caller, "deal.deleted", { type: "deal", id }, { name: row.name });
+    return { id, deleted: true as const };
+  });
+}

@@ -1,0 +1,42 @@
+import type { ErrorCode } from "../shared/errors";
+
+const titles: Record<ErrorCode, string> = {
+  invalid_request: "The request is not valid",
+  invalid_json: "The body is not valid JSON",
+  unsupported_media_type: "Unsupported content type",
+  payload_too_large: "The request body is too large",
+  unauthenticated: "Sign-in required",
+  token_expired: "The sign-in has expired",
+  insufficient_scope: "The token does not grant access to Rapport",
+  auth_unavailable: "Sign-in cannot be checked right now",
+  forbidden: "Not allowed",
+  not_found: "Not found",
+  version_required: "The version you read is required",
+  version_conflict: "Someone else changed this meanwhile",
+  email_address_taken: "The email address belongs to another contact",
+  company_domain_taken: "Another company has this domain",
+  stage_not_found: "No such stage",
+  store_unavailable: "The store is not available",
+  internal_error: "Something went wrong on the server",
+};
+
+/** The one error type of the server: a stable code, an HTTP status and a human detail. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    readonly detail: string,
+    readonly extras: { errors?: { path: string; message: string }[]; current?: unknown } = {},
+  ) {
+    super(detail);
+  }
+
+  get title(): string {
+    return titles[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError("not_found", 404, `${what} does not exist.`);
+
+export const versionConflict = (current: unknown) =>
+  new AppError("version_conflict", 409, "The record was changed by someone else; here is how it is now.", { current });

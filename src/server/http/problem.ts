@@ -1,0 +1,101 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { Problem } from "../../shared/errors";
+import { AppError } from "../errors";
+
+/** Constraint names in the migrations → what the caller did wrong, in the API's words. */
+const uniqueViolations: Record<string, () => AppError> = {
+  contact_emails_address_unique: () =>
+    new AppError("email_address_taken", 409, "One of the email addresses already belongs to another contact."),
+  companies_domain_unique: () => new AppError("company_domain_taken", 409, "Another company already has this domain."),
+};
+
+const referenceFields: Record<string, string> = {
+  contacts_company_fk: "companyId",
+  deals_company_fk: "companyId",
+  contacts_owner_fk: "ownerId",
+  companies_owner_fk: "ownerId",
+  deals_owner_fk: "ownerId",
+  tasks_assignee_fk: "assigneeId",
+  tasks_contact_fk: "contactId",
+  tasks_deal_fk: "dealId",
+  interactions_deal_fk: "dealId",
+  deal_contacts_contact_fk: "contactIds",
+  deals_stage_fk: "stageId",
+};
+
+interface PgError {
+  code: string;
+  constraint?: string;
+}
+
+const isPgError = (e: unknown): e is PgError =>
+  typeof e === "object" && e !== null && typeof (e as PgError).code === "string" && /^[0-9A-Z]{5}$/.test((e as PgError).code);
+
+const connectionErrors = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
+
+/** Every failure, whatever raised it, becomes one AppError: the single place where errors get their codes. */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (isPgError(error)) {
+    if (error.code === "23505") return uniqueViolations[error.constraint ?? ""]?.() ?? new AppError("invalid_request", 409, "That would duplicate an existing record.");
+    if (error.code === "23503") {
+      // A reference to a row that does not exist, or exists in another organisation: the same answer for both.
+      const field = referenceFields[error.constraint ?? ""];
+      return new AppError("not_found", 404, field ? `The record named by ${field} does not exist.` : "A referenced record does not exist.");
+    }
+    if (error.code.startsWith("22")) return new AppError("invalid_request", 400, "A value is out of range or malformed.");
+    if (error.code.startsWith("08") || error.code === "57P01" || error.code === "57P03") {
+      return new AppError("store_unavailable", 503, "The database is not reachable right now; try again shortly.");
+    }
+    return null;
+  }
+  if (typeof code === "string" && connectionErrors.has(code)) {
+    return new AppError("store_unavailable", 503, "The database is not reachable right now; try again shortly.");
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new AppError("payload_too_large", 413, "The request body is larger than 1 MB.");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new AppError("unsupported_media_type", 415, "Send the body as application/json.");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new AppError("invalid_json", 400, "The body is not valid JSON.");
+  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return new AppError("invalid_json", 400, `The body is not valid JSON: ${error.message}`);
+  }
+  const status = fastifyError.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return new AppError("invalid_request", status, fastifyError.message ?? "The request is not valid.");
+  }
+  return null;
+}
+
+export function problemOf(error: AppError): Problem {
+  return {
+    type: `https://rapport.dev/problems/${error.code}`,
+    title: error.title,
+    status: error.status,
+    detail: error.detail,
+    code: error.code,
+    ...(error.extras.errors ? { errors: error.extras.errors } : {}),
+    ...(error.extras.current !== undefined ? { current: error.extras.current } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.status === 401) reply.header("www-authenticate", `Bearer error="invalid_token"`);
+  return reply.status(error.status).type("application/problem+json").send(problemOf(error));
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const known = toAppError(error);
+  if (known) {
+    if (known.status >= 500) request.log.warn({ err: error }, known.detail);
+    return sendProblem(reply, known);
+  }
+  request.log.error({ err: error }, "unhandled error");
+  return sendProblem(reply, new AppError("internal_error", 500, "Something went wrong on the server; it has been logged."));
+}

@@ -1,0 +1,119 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { RouteContract } from "../../shared/routes";
+import type { Caller } from "../auth/caller";
+import { AppError } from "../errors";
+
+type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
+type SuccessBody<R extends RouteContract> = {
+  [S in keyof R["responses"]]: R["responses"][S] extends z.ZodType ? z.input<R["responses"][S]> : never;
+}[keyof R["responses"]];
+
+export interface HandlerInput<R extends RouteContract> {
+  params: Parsed<R["params"]>;
+  query: Parsed<R["query"]>;
+  body: Parsed<R["body"]>;
+  caller: Caller;
+  /** The version the client read (body `version` or `If-Match`), for routes marked `versioned`. */
+  version: number;
+  /** For routes with more than one success status (201 created, 200 already there). */
+  setStatus(status: keyof R["responses"] & number): void;
+  request: FastifyRequest;
+}
+
+export type Handler<R extends RouteContract> = (input: HandlerInput<R>) => Promise<SuccessBody<R>>;
+
+export interface RouteOptions {
+  authenticate(request: FastifyRequest): Promise<Caller>;
+  /** Parse every response with its contract schema: on in tests, so drift between server and contract fails. */
+  checkResponses: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+/** Registers one route of the shared contract: authenticate, validate the inputs with its schemas, call, reply. */
+export function addRoute<R extends RouteContract>(app: FastifyInstance, contract: R, options: RouteOptions, handler: Handler<R>): void {
+  const successStatuses = Object.keys(contract.responses).map(Number);
+  const defaultStatus = successStatuses.includes(200) ? 200 : (successStatuses[0] ?? 200);
+  app.route({
+    method: contract.method,
+    url: contract.path,
+    onRequest: contract.public
+      ? undefined
+      : async (request) => {
+          request.caller = await options.authenticate(request);
+        },
+    handler: async (request, reply) => {
+      const params = parseInput(contract.params, request.params, "path", 404);
+      const query = parseInput(contract.query, request.query, "query", 400);
+      const { rest: rawBody, version: bodyVersion } = contract.versioned
+        ? splitVersion(request.body)
+        : { rest: request.body, version: undefined };
+      if (contract.body && rawBody === undefined) throw new AppError("invalid_request", 400, "A JSON body is required.");
+      const body = parseInput(contract.body, rawBody, "body", 400);
+      let status = defaultStatus;
+      const result = await handler({
+        params,
+        query,
+        body,
+        caller: request.caller as Caller,
+        version: contract.versioned ? readVersion(bodyVersion, request) : 0,
+        setStatus: (s) => {
+          status = s;
+        },
+        request,
+      } as HandlerInput<R>);
+      const schema = (contract.responses as Record<number, z.ZodType | undefined>)[status];
+      if (options.checkResponses && schema) {
+        const checked = schema.safeParse(result);
+        if (!checked.success) {
+          request.log.error({ issues: checked.error.issues }, `response of ${contract.method} ${contract.path} breaks the contract`);
+          throw new Error(`response of ${contract.method} ${contract.path} breaks the contract: ${z.prettifyError(checked.error)}`);
+        }
+      }
+      return reply.status(status).send(result);
+    },
+  });
+}
+
+function parseInput<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string, status: number): Parsed<T> {
+  if (!schema) return undefined as Parsed<T>;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data as Parsed<T>;
+  if (status === 404) throw new AppError("not_found", 404, "No such record: the id in the path is not a Rapport id.");
+  throw new AppError("invalid_request", 400, `The request ${where} is not valid: ${summarise(result.error)}`, {
+    errors: result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join("."), message: issue.message })),
+  });
+}
+
+function summarise(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}
+
+/** The version travels in the body or in If-Match; it is taken out before the body meets its strict schema. */
+function splitVersion(body: unknown): { rest: unknown; version: unknown } {
+  if (body && typeof body === "object" && !Array.isArray(body) && "version" in body) {
+    const { version, ...rest } = body as Record<string, unknown>;
+    return { rest, version };
+  }
+  return { rest: body, version: undefined };
+}
+
+function readVersion(fromBody: unknown, request: FastifyRequest): number {
+  const header = request.headers["if-match"];
+  const fromHeader = typeof header === "string" ? header.replace(/^W\//, "").replace(/"/g, "").trim() : undefined;
+  const candidate = fromBody ?? (fromHeader ? Number(fromHeader) : undefined);
+  if (candidate === undefined) {
+    throw new AppError("version_required", 428, "Send the version you read (body `version` or If-Match) so no one's change is overwritten.");
+  }
+  const version = z.number().int().positive().safeParse(candidate);
+  if (!version.success) throw new AppError("invalid_request", 400, "The version must be a positive whole number.");
+  return version.data;
+}

@@ -1,0 +1,187 @@
+import { type Kysely, sql } from "kysely";
+import { z } from "zod";
+import type { Interaction, NoteCreate, NoteListQuery, NoteUpdate, Participant } from "../../shared/interactions";
+import { recordAudit } from "../audit";
+import type { DB, InteractionRow } from "../db/tables";
+import { notFound, versionConflict } from "../errors";
+import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { type Scope, iso } from "../scope";
+
+/** Interactions with their participants and loggers, in two queries for the whole set. */
+export async function hydrateInteractions(db: Kysely<DB>, orgId: string, rows: InteractionRow[]): Promise<Interaction[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [participants, loggers] = await Promise.all([
+    db
+      .selectFrom("interaction_participants")
+      .select(["interaction_id", "address", "name", "contact_id", "role"])
+      .where("org_id", "=", orgId)
+      .where("interaction_id", "in", ids)
+      .orderBy("interaction_id")
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("interaction_loggers")
+      .select(["interaction_id", "user_id"])
+      .where("org_id", "=", orgId)
+      .where("interaction_id", "in", ids)
+      .orderBy("logged_at")
+      .execute(),
+  ]);
+  const participantsOf = new Map<string, Participant[]>();
+  for (const p of participants) {
+    const list = participantsOf.get(p.interaction_id) ?? [];
+    list.push({ address: p.address, name: p.name, contactId: p.contact_id, role: p.role });
+    participantsOf.set(p.interaction_id, list);
+  }
+  const loggersOf = new Map<string, string[]>();
+  for (const l of loggers) loggersOf.set(l.interaction_id, [...(loggersOf.get(l.interaction_id) ?? []), l.user_id]);
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    direction: row.direction,
+    occurredAt: iso(row.occurred_at),
+    subject: row.subject,
+    body: row.body,
+    outcome: row.outcome as Interaction["outcome"],
+    internetMessageId: row.internet_message_id,
+    conversationId: row.conversation_id,
+    source: row.source,
+    dealId: row.deal_id,
+    loggedBy: loggersOf.get(row.id) ?? [],
+    participants: participantsOf.get(row.id) ?? [],
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    version: row.version,
+  }));
+}
+
+export async function getInteraction(db: Kysely<DB>, orgId: string, id: string, kinds: "email" | "notes"): Promise<Interaction> {
+  let select = db.selectFrom("interactions").selectAll().where("org_id", "=", orgId).where("id", "=", id);
+  select = kinds === "email" ? select.where("kind", "=", "email") : select.where("kind", "!=", "email");
+  const row = await select.executeTakeFirst();
+  if (!row) throw notFound(kinds === "email" ? "The email" : "The note");
+  const [interaction] = await hydrateInteractions(db, orgId, [row]);
+  return interaction as Interaction;
+}
+
+export async function listNotes(scope: Scope, query: NoteListQuery) {
+  const { orgId } = scope.caller;
+  const after = decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()]));
+  let select = scope.db.selectFrom("interactions as i").selectAll("i").where("i.org_id", "=", orgId).where("i.kind", "!=", "email");
+  if (query.kind) select = select.where("i.kind", "=", query.kind);
+  if (query.dealId) select = select.where("i.deal_id", "=", query.dealId);
+  if (query.contactId) {
+    const contactId = query.contactId;
+    select = select.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("interaction_participants as p")
+          .select(sql`1`.as("one"))
+          .whereRef("p.interaction_id", "=", "i.id")
+          .where("p.contact_id", "=", contactId),
+      ),
+    );
+  }
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    select = select.where((eb) => eb.or([eb("i.body", "ilike", pattern), eb("i.subject", "ilike", pattern)]));
+  }
+  if (after) select = select.where(sql<boolean>`(i.occurred_at, i.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  const rows = await select.orderBy("i.occurred_at", "desc").orderBy("i.id", "desc").limit(query.limit + 1).execute();
+  const page = pageOf(rows, query.limit, (r) => r, (r) => [iso(r.occurred_at), r.id]);
+  return { items: await hydrateInteractions(scope.db, orgId, page.items), nextCursor: page.nextCursor };
+}
+
+export async function createNote(scope: Scope, input: NoteCreate): Promise<Interaction> {
+  return scope.db.transaction().execute(async (tx) => {
+    const { orgId, userId } = scope.caller;
+    const contact = await tx
+      .selectFrom("contacts as c")
+      .select(["c.id", "c.display_name"])
+      .select(sql<string | null>`(select e.address from contact_emails e where e.contact_id = c.id order by e.position limit 1)`.as("address"))
+      .where("c.org_id", "=", orgId)
+      .where("c.id", "=", input.contactId)
+      .executeTakeFirst();
+    if (!contact) throw notFound("The contact");
+    const occurredAt = input.occurredAt ? new Date(input.occurredAt) : new Date();
+    const row = await tx
+      .insertInto("interactions")
+      .values({
+        org_id: orgId,
+        kind: input.kind,
+        direction: input.direction ?? null,
+        occurred_at: occurredAt,
+        subject: input.subject ?? null,
+        body: input.body,
+        outcome: input.outcome ?? null,
+        source: "manual",
+        deal_id: input.dealId ?? null,
+        logged_by: userId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto("interaction_participants")
+      .values({
+        org_id: orgId,
+        interaction_id: row.id,
+        contact_id: contact.id,
+        address: contact.address,
+        name: contact.display_name,
+        role: "with",
+        position: 0,
+        occurred_at: occurredAt,
+      })
+      .execute();
+    await tx.insertInto("interaction_loggers").values({ org_id: orgId, interaction_id: row.id, user_id: userId }).execute();
+    await recordAudit(tx, scope.caller, `${input.kind}.created`, { type: "interaction", id: row.id }, { contactId: contact.id });
+    return getInteraction(tx, orgId, row.id, "notes");
+  });
+}
+
+export async function updateNote(scope: Scope, id: string, version: number, input: NoteUpdate): Promise<Interaction> {
+  return scope.db.transaction().execute(async (tx) => {
+    const { orgId } = scope.caller;
+    const row = await tx
+      .updateTable("interactions")
+      .set({
+        kind: input.kind,
+        body: input.body,
+        subject: input.subject,
+        outcome: input.outcome,
+        occurred_at: input.occurredAt,
+        deal_id: input.dealId,
+        direction: input.direction,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .where("kind", "!=", "email")
+      .where("version", "=", version)
+      .returning(["id", "occurred_at"])
+      .executeTakeFirst();
+    if (!row) throw versionConflict(await getInteraction(tx, orgId, id, "notes"));
+    if (input.occurredAt) {
+      await tx.updateTable("interaction_participants").set({ occurred_at: row.occurred_at }).where("org_id", "=", orgId).where("interaction_id", "=", id).execute();
+    }
+    await recordAudit(tx, scope.caller, "note.updated", { type: "interaction", id }, { fields: Object.keys(input) });
+    return getInteraction(tx, orgId, id, "notes");
+  });
+}
+
+export async function deleteNote(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .deleteFrom("interactions")
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .where("kind", "!=", "email")
+      .returning("kind")
+      .executeTakeFirst();
+    if (!row) throw notFound("The note");
+    await recordAudit(tx, scope.caller, `${row.kind}.deleted`, { type: "interaction", id });
+    return { id, deleted: true as const };
+  });
+}

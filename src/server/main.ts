@@ -1,0 +1,43 @@
+import pino from "pino";
+import { buildApp } from "./app";
+import { loadLocalIssuer } from "./auth/local-issuer";
+import { createTokenVerifier } from "./auth/verify";
+import { ConfigError, loadConfig } from "./config";
+import { MigrationError } from "./db/migrate";
+import { openStore } from "./db/open-store";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  const { database, description, applied } = await openStore(config);
+  if (applied.length) logger.info({ migrations: applied }, "store migrated");
+
+  const local = config.localIssuer ? await loadLocalIssuer(config.dataDir) : null;
+  const verifyToken = createTokenVerifier({ local, entra: config.entra, scope: config.apiScope });
+  const app = await buildApp({ database, verifyToken, logger: { level: config.logLevel } });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping: finishing requests in flight");
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const signIn = [local ? "local issuer (npm run token)" : null, config.entra ? "Microsoft Entra ID" : null].filter(Boolean).join(" and ");
+  console.log(`Rapport server listening on ${address} (store: ${description}; sign-in: ${signIn})`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof MigrationError) {
+    console.error(`Rapport could not start. ${error.message}`);
+  } else {
+    console.error("Rapport could not start:", error);
+  }
+  process.exit(1);
+});

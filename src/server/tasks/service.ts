@@ -1,0 +1,106 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from "../../shared/tasks";
+import { recordAudit } from "../audit";
+import type { TaskRow } from "../db/tables";
+import { notFound, versionConflict } from "../errors";
+import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { type Scope, iso, isoOrNull } from "../scope";
+
+export const toTask = (row: TaskRow): Task => ({
+  id: row.id,
+  title: row.title,
+  notes: row.notes,
+  dueAt: isoOrNull(row.due_at),
+  done: row.done_at !== null,
+  doneAt: isoOrNull(row.done_at),
+  assigneeId: row.assignee_id,
+  contactId: row.contact_id,
+  dealId: row.deal_id,
+  createdBy: row.created_by,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  version: row.version,
+});
+
+// Open tasks come by due date (no date last), so the list reads as a to-do list.
+const FAR_FUTURE = "9999-12-31T00:00:00.000Z";
+
+export async function listTasks(scope: Scope, query: TaskListQuery) {
+  const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
+  let select = scope.db.selectFrom("tasks").selectAll().where("org_id", "=", scope.caller.orgId);
+  if (query.status === "open") select = select.where("done_at", "is", null);
+  if (query.status === "done") select = select.where("done_at", "is not", null);
+  if (query.contactId) select = select.where("contact_id", "=", query.contactId);
+  if (query.dealId) select = select.where("deal_id", "=", query.dealId);
+  if (query.mine === "true") select = select.where("assignee_id", "=", scope.caller.userId);
+  if (query.q) select = select.where("title", "ilike", likePattern(query.q));
+  const dueKey = sql`coalesce(due_at, ${FAR_FUTURE}::timestamptz)`;
+  if (after) select = select.where(sql<boolean>`(${dueKey}, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  const rows = await select.orderBy(dueKey).orderBy("id").limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, toTask, (r) => [r.due_at ? iso(r.due_at) : FAR_FUTURE, r.id]);
+}
+
+export async function getTask(scope: Scope, id: string): Promise<Task> {
+  const row = await scope.db.selectFrom("tasks").selectAll().where("org_id", "=", scope.caller.orgId).where("id", "=", id).executeTakeFirst();
+  if (!row) throw notFound("The task");
+  return toTask(row);
+}
+
+export async function createTask(scope: Scope, input: TaskCreate): Promise<Task> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("tasks")
+      .values({
+        org_id: scope.caller.orgId,
+        title: input.title,
+        notes: input.notes ?? null,
+        due_at: input.dueAt,
+        contact_id: input.contactId ?? null,
+        deal_id: input.dealId ?? null,
+        assignee_id: input.assigneeId === undefined ? scope.caller.userId : input.assigneeId,
+        created_by: scope.caller.userId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, scope.caller, "task.created", { type: "task", id: row.id });
+    return toTask(row);
+  });
+}
+
+export async function updateTask(scope: Scope, id: string, version: number, input: TaskUpdate): Promise<Task> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable("tasks")
+      .set({
+        title: input.title,
+        notes: input.notes,
+        due_at: input.dueAt,
+        contact_id: input.contactId,
+        deal_id: input.dealId,
+        assignee_id: input.assigneeId,
+        // Marking done twice keeps the first time it was done.
+        done_at: input.done === undefined ? undefined : input.done ? sql`coalesce(done_at, now())` : null,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .where("version", "=", version)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw versionConflict(await getTask({ ...scope, db: tx }, id));
+    const action = input.done === true ? "task.done" : input.done === false ? "task.reopened" : "task.updated";
+    await recordAudit(tx, scope.caller, action, { type: "task", id }, { fields: Object.keys(input) });
+    return toTask(row);
+  });
+}
+
+export async function deleteTask(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx.deleteFrom("tasks").where("org_id", "=", scope.caller.orgId).where("id", "=", id).returning("title").executeTakeFirst();
+    if (!row) throw notFound("The task");
+    await recordAudit(tx, scope.caller, "task.deleted", { type: "task", id }, { title: row.title });
+    return { id, deleted: true as const };
+  });
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { normalizeEmailAddress } from "./email-address";
+
+export const Id = z.uuid();
+export const IsoDateTime = z.iso.datetime({ offset: true });
+/** A calendar date (YYYY-MM-DD) such as a deal's expected close: no time zone to shift it. */
+export const IsoDate = z.iso.date();
+export const Version = z.number().int().positive();
+
+/** An email address, normalised (trimmed, lower-cased) so that every comparison is case-insensitive. */
+export const EmailAddress = z
+  .string()
+  .max(320)
+  .transform((value, ctx) => {
+    const address = normalizeEmailAddress(value);
+    if (address === null) {
+      ctx.addIssue({ code: "custom", message: `"${value.slice(0, 80)}" is not a valid email address` });
+      return z.NEVER;
+    }
+    return address;
+  });
+
+/** Optional text fields: "" and null both clear the value. */
+export const OptionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((v) => (v === null || v === "" ? null : v));
+
+export const IdParams = z.strictObject({ id: Id });
+
+export const ListQuery = z.strictObject({
+  q: z.string().trim().max(200).optional(),
+  cursor: z.string().max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const Deleted = z.object({ id: Id, deleted: z.literal(true) });

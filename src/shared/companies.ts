@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { Id, IsoDateTime, OptionalText, Version } from "./common";
+
+/**
+ * A company's web domain as people type it ("https://www.Contoso.com/about") reduced to what email
+ * addresses carry ("contoso.com"), so that senders can be matched to their company.
+ */
+export function normalizeCompanyDomain(input: string): string | null {
+  let host = input.trim().toLowerCase();
+  host = host.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^@/, "");
+  host = host.split(/[/?#]/, 1)[0] ?? "";
+  host = host.replace(/:\d+$/, "").replace(/^www\./, "").replace(/\.$/, "");
+  const label = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
+  const labels = host.split(".");
+  if (host.length > 253 || labels.length < 2 || !labels.every((l) => label.test(l))) return null;
+  if ((labels.at(-1) ?? "").length < 2) return null;
+  return host;
+}
+
+export const CompanyDomain = z
+  .string()
+  .max(300)
+  .nullable()
+  .transform((value, ctx) => {
+    if (value === null || value.trim() === "") return null;
+    const domain = normalizeCompanyDomain(value);
+    if (domain === null) {
+      ctx.addIssue({ code: "custom", message: `"${value.slice(0, 80)}" is not a domain name` });
+      return z.NEVER;
+    }
+    return domain;
+  });
+
+export const Company = z.object({
+  id: Id,
+  name: z.string(),
+  domain: z.string().nullable(),
+  phone: z.string().nullable(),
+  website: z.string().nullable(),
+  address: z.string().nullable(),
+  ownerId: Id.nullable(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  version: Version,
+});
+export type Company = z.infer<typeof Company>;
+
+const companyFields = {
+  name: z.string().trim().min(1).max(200),
+  domain: CompanyDomain.optional(),
+  phone: OptionalText(50).optional(),
+  website: OptionalText(500).optional(),
+  address: OptionalText(1000).optional(),
+  ownerId: Id.nullable().optional(),
+};
+
+export const CompanyCreate = z.strictObject(companyFields);
+export type CompanyCreate = z.infer<typeof CompanyCreate>;
+
+export const CompanyUpdate = z.strictObject({
+  ...companyFields,
+  name: companyFields.name.optional(),
+  version: Version.optional(),
+});
+export type CompanyUpdate = z.infer<typeof CompanyUpdate>;

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { Id, IsoDate, IsoDateTime, Version } from "./common";
+import { Stage, StageKind } from "./pipelines";
+
+export const Deal = z.object({
+  id: Id,
+  name: z.string(),
+  amount: z.number().nullable(),
+  currency: z.string().nullable(),
+  expectedCloseDate: IsoDate.nullable(),
+  companyId: Id.nullable(),
+  contactIds: z.array(Id),
+  ownerId: Id.nullable(),
+  pipelineId: Id,
+  stageId: Id,
+  /** Follows the stage's kind: a deal in a won or lost stage is closed. */
+  status: StageKind,
+  closedAt: IsoDateTime.nullable(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  version: Version,
+});
+export type Deal = z.infer<typeof Deal>;
+
+export const DealWithStage = Deal.extend({ stage: Stage });
+export type DealWithStage = z.infer<typeof DealWithStage>;
+
+const Amount = z.number().finite().min(0).max(1e13);
+const Currency = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{3}$/, "a three-letter ISO 4217 code such as EUR")
+  .transform((c) => c.toUpperCase());
+
+const dealFields = {
+  name: z.string().trim().min(1).max(200),
+  amount: Amount.nullable().optional(),
+  currency: Currency.nullable().optional(),
+  expectedCloseDate: IsoDate.nullable().optional(),
+  companyId: Id.nullable().optional(),
+  contactIds: z.array(Id).max(100).optional(),
+  ownerId: Id.nullable().optional(),
+};
+
+export const DealCreate = z.strictObject({
+  ...dealFields,
+  /** Defaults to the first open stage of the default pipeline. */
+  stageId: Id.optional(),
+});
+export type DealCreate = z.infer<typeof DealCreate>;
+
+/** The stage is not here: stage moves go through `POST /deals/:id/stage`, which keeps the history. */
+export const DealUpdate = z.strictObject({
+  ...dealFields,
+  name: dealFields.name.optional(),
+  version: Version.optional(),
+});
+export type DealUpdate = z.infer<typeof DealUpdate>;
+
+export const MoveDealToStage = z.strictObject({
+  stageId: Id,
+  version: Version,
+  /** Where the move was made (pane, web, import …), kept in the stage history. */
+  source: z.string().trim().min(1).max(50).optional(),
+});
+export type MoveDealToStage = z.infer<typeof MoveDealToStage>;
+
+export const StageChange = z.object({
+  id: Id,
+  dealId: Id,
+  dealName: z.string(),
+  fromStage: z.object({ id: Id, name: z.string() }).nullable(),
+  toStage: z.object({ id: Id, name: z.string() }),
+  changedBy: Id.nullable(),
+  changedAt: IsoDateTime,
+  source: z.string(),
+});
+export type StageChange = z.infer<typeof StageChange>;

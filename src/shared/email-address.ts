@@ -1,0 +1,261 @@
+// Email addresses as Rapport sees them: one canonical spelling per mailbox, so that the add-in, the API and
+// the database all agree on whether two addresses are the same person.
+
+const utf8 = new TextEncoder();
+
+/** RFC 5321 measures these limits in octets, not characters, so non-ASCII addresses are counted as UTF-8. */
+const MAX_ADDRESS_BYTES = 254;
+const MAX_LOCAL_PART_BYTES = 64;
+const MAX_LABEL_LENGTH = 63;
+
+// Unicode letters and combining marks so that IDN domains (straße.de, čokolada.hr, हिन्दी.भारत) pass as typed.
+const DOMAIN_LABEL = /^[\p{L}\p{M}\p{Nd}](?:[\p{L}\p{M}\p{Nd}-]*[\p{L}\p{M}\p{Nd}])?$/u;
+// Whitespace, controls and invisible format characters (zero-width space, BOM, bidi marks) make two addresses
+// look identical while comparing different, so none of them can be part of an address.
+const INVISIBLE_OR_SPACE = /[\s\p{Cc}\p{Cf}]/u;
+// RFC 5322 "specials": outside quotes they mean the text was a mailbox list or a display name, not an address.
+const UNQUOTED_LOCAL_SPECIALS = /["(),:;<>[\]\\]/;
+const QUOTED_LOCAL_PART = /^"(?:[^"\\]|\\.)*"$/;
+const DOT_ATOM = /^[^.@"(),:;<>[\]\\]+(?:\.[^.@"(),:;<>[\]\\]+)*$/;
+
+function byteLength(text: string): number {
+  return utf8.encode(text).length;
+}
+
+/** Peels the wrappers that pasting from mail clients and web pages adds: `mailto:`, `<…>`, `"…"`, `'…'`. */
+function unwrap(input: string): string {
+  let value = input.trim();
+  // Bounded, because each pass must remove something and hostile input should not spin.
+  for (let pass = 0; pass < 8; pass++) {
+    const before = value;
+    if (/^mailto:/i.test(value)) {
+      value = value.slice("mailto:".length);
+      // A mailto URL may carry ?subject=…; "?" cannot occur in a domain, so anything from it on is the query.
+      const at = value.lastIndexOf("@");
+      const query = value.indexOf("?", at === -1 ? 0 : at);
+      if (query !== -1) value = value.slice(0, query);
+    }
+    if (value.length >= 2) {
+      const first = value[0];
+      const last = value[value.length - 1];
+      if ((first === "<" && last === ">") || ((first === '"' || first === "'") && last === first)) {
+        value = value.slice(1, -1);
+      }
+    }
+    value = value.trim();
+    if (value === before) break;
+  }
+  return value;
+}
+
+/** Index of the only `@` outside a quoted string, or -1 when there is none, more than one, or an open quote. */
+function findSeparator(address: string): number {
+  let separator = -1;
+  let inQuotes = false;
+  for (let i = 0; i < address.length; i++) {
+    const char = address[i];
+    if (inQuotes && char === "\\") {
+      i++;
+    } else if (char === '"') {
+      inQuotes = !inQuotes;
+    } else if (char === "@" && !inQuotes) {
+      if (separator !== -1) return -1;
+      separator = i;
+    }
+  }
+  return inQuotes ? -1 : separator;
+}
+
+function isPlausibleLocalPart(local: string): boolean {
+  if (local.length === 0 || byteLength(local) > MAX_LOCAL_PART_BYTES) return false;
+  if (local.startsWith('"')) return QUOTED_LOCAL_PART.test(local);
+  return !UNQUOTED_LOCAL_SPECIALS.test(local);
+}
+
+function isPlausibleDomain(domain: string): boolean {
+  const labels = domain.split(".");
+  if (labels.length < 2) return false;
+  if (!labels.every((label) => label.length <= MAX_LABEL_LENGTH && DOMAIN_LABEL.test(label))) return false;
+  const tld = labels[labels.length - 1] ?? "";
+  // An all-digit "TLD" means an IP address; mail to bare IPs is not a person Rapport can file.
+  return [...tld].length >= 2 && !/^\d+$/.test(tld);
+}
+
+/**
+ * The canonical form of an address, or null when the input is not a plausible address.
+ * The whole address is lower-cased because Rapport, like Exchange, treats addresses case-insensitively,
+ * and NFC-normalised so that a pasted "å" and a typed "å" are the same character.
+ */
+export function normalizeEmailAddress(input: string): string | null {
+  const address = unwrap(input).normalize("NFC").toLowerCase();
+  if (address.length === 0 || INVISIBLE_OR_SPACE.test(address)) return null;
+  if (byteLength(address) > MAX_ADDRESS_BYTES) return null;
+
+  const at = findSeparator(address);
+  if (at === -1) return null;
+  let local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (!isPlausibleLocalPart(local) || !isPlausibleDomain(domain)) return null;
+
+  // "anna"@x.com is the same mailbox as anna@x.com; keep quotes only where they are needed.
+  if (local.startsWith('"')) {
+    const unquoted = local.slice(1, -1);
+    if (DOT_ATOM.test(unquoted)) local = unquoted;
+  }
+  return `${local}@${domain}`;
+}
+
+export interface Mailbox {
+  address: string;
+  name: string | null;
+}
+
+function unquoteName(raw: string): string {
+  let name = raw.trim();
+  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) {
+    name = name.slice(1, -1).replace(/\\(.)/g, "$1");
+  } else if (name.length >= 2 && name.startsWith("'") && name.endsWith("'")) {
+    name = name.slice(1, -1);
+  }
+  return name.trim();
+}
+
+function isQuoted(raw: string): boolean {
+  const name = raw.trim();
+  return name.length >= 2 && (name[0] === '"' || name[0] === "'") && name.endsWith(name[0]);
+}
+
+function mailbox(address: string, rawName: string): Mailbox {
+  const name = unquoteName(rawName);
+  // Clients often repeat the address as the name ("anna@x.com" <anna@x.com>); that is not a name.
+  const isJustTheAddress = name === "" || normalizeEmailAddress(name) === address;
+  return { address, name: isJustTheAddress ? null : name };
+}
+
+/**
+ * Reads one mailbox as mail clients write it: `anna@x.com`, `Anna Berg <anna@x.com>`,
+ * `"Berg, Anna" <anna@x.com>`, `<anna@x.com>`, or the older `anna@x.com (Anna Berg)`.
+ */
+export function parseMailbox(input: string): Mailbox | null {
+  const text = input.trim();
+
+  if (text.endsWith(">")) {
+    const open = text.lastIndexOf("<");
+    if (open === -1) return null;
+    const address = normalizeEmailAddress(text.slice(open + 1, -1));
+    if (address === null) return null;
+    const rawName = text.slice(0, open);
+    // An unquoted name with angle brackets means a list of mailboxes was pasted, and which one was meant is a guess.
+    if (!isQuoted(rawName) && /[<>]/.test(rawName)) return null;
+    return mailbox(address, rawName);
+  }
+
+  const comment = /^([^\s()]+)\s*\(([^()]*)\)$/.exec(text);
+  if (comment !== null) {
+    const address = normalizeEmailAddress(comment[1] ?? "");
+    return address === null ? null : mailbox(address, comment[2] ?? "");
+  }
+
+  const address = normalizeEmailAddress(text);
+  return address === null ? null : { address, name: null };
+}
+
+/** The domain of an address, lower-cased; input without an `@` is taken to be a domain already. */
+export function domainOf(address: string): string {
+  const trimmed = address.trim();
+  return trimmed
+    .slice(trimmed.lastIndexOf("@") + 1)
+    .normalize("NFC")
+    .toLowerCase();
+}
+
+/** Accepts `contoso.com`, `@contoso.com`, `Contoso.COM.` and whole addresses alike. */
+function canonicalDomain(domain: string): string {
+  return domainOf(domain).replace(/\.+$/, "");
+}
+
+// Consumer mail: the domain says nothing about the company, so Rapport must not match or create a company from it.
+const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
+  "gmail.com",
+  "googlemail.com",
+  "msn.com",
+  "ymail.com",
+  "rocketmail.com",
+  "icloud.com",
+  "me.com",
+  "mac.com",
+  "aol.com",
+  "web.de",
+  "t-online.de",
+  "freenet.de",
+  "proton.me",
+  "protonmail.com",
+  "protonmail.ch",
+  "pm.me",
+  "mail.ru",
+  "zoho.com",
+  "fastmail.com",
+  "fastmail.fm",
+  "hey.com",
+  "tutanota.com",
+  "tutanota.de",
+  "tuta.io",
+  "qq.com",
+  "163.com",
+  "126.com",
+  "comcast.net",
+  "telia.com",
+  "online.no",
+  "bredband.net",
+  "spray.se",
+  "tele2.se",
+  "start.no",
+  "t-com.hr",
+  "net.hr",
+]);
+
+// Providers that run the same consumer service under many country domains: hotmail.se, yahoo.co.uk, gmx.at…
+const FREE_MAIL_BRANDS: ReadonlySet<string> = new Set([
+  "hotmail",
+  "live",
+  "outlook",
+  "yahoo",
+  "gmx",
+  "yandex",
+]);
+
+// Second levels under which countries sell names (co.uk, com.au, co.jp, ne.jp). Listing them, rather than accepting
+// any two labels, keeps "live.contoso.com" a company domain.
+const COUNTRY_SECOND_LEVELS: ReadonlySet<string> = new Set(["co", "com", "net", "org", "ne", "or"]);
+
+function isPublicSuffixShape(labels: readonly string[]): boolean {
+  if (labels.length === 1) return /^\p{L}{2,}$/u.test(labels[0] ?? "");
+  if (labels.length === 2) {
+    return COUNTRY_SECOND_LEVELS.has(labels[0] ?? "") && /^[a-z]{2}$/.test(labels[1] ?? "");
+  }
+  return false;
+}
+
+/** True for consumer mail providers (gmail.com, hotmail.se, gmx.de…) and their subdomains. */
+export function isFreeMailDomain(domain: string): boolean {
+  const labels = canonicalDomain(domain).split(".");
+  for (let start = 0; start < labels.length - 1; start++) {
+    if (FREE_MAIL_DOMAINS.has(labels.slice(start).join("."))) return true;
+    if (FREE_MAIL_BRANDS.has(labels[start] ?? "") && isPublicSuffixShape(labels.slice(start + 1)))
+      return true;
+  }
+  return false;
+}
+
+/**
+ * True when `domain` is one of `domains` or a subdomain of one: `eu.contoso.com` is within `contoso.com`,
+ * `notcontoso.com` is not. Entries may be written `@contoso.com`; blank entries match nothing.
+ */
+export function isWithinDomains(domain: string, domains: readonly string[]): boolean {
+  const candidate = canonicalDomain(domain);
+  if (candidate === "") return false;
+  return domains.some((entry) => {
+    const parent = canonicalDomain(entry);
+    return parent !== "" && (candidate === parent || candidate.endsWith(`.${parent}`));
+  });
+}

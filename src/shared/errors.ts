@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/** Stable error codes: the add-in maps each to a localised message, so a code is never renamed. */
+export const ErrorCode = z.enum([
+  "invalid_request",
+  "invalid_json",
+  "unsupported_media_type",
+  "payload_too_large",
+  "unauthenticated",
+  "token_expired",
+  "insufficient_scope",
+  "auth_unavailable",
+  "forbidden",
+  "not_found",
+  "version_required",
+  "version_conflict",
+  "email_address_taken",
+  "company_domain_taken",
+  "stage_not_found",
+  "store_unavailable",
+  "internal_error",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** RFC 9457 problem details, as every error response carries them (`application/problem+json`). */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: ErrorCode,
+  /** Which inputs were wrong, for `invalid_request`. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The record as it is now, for `version_conflict`, so the client can show it without another round trip. */
+  current: z.unknown().optional(),
+});
+export type Problem = z.infer<typeof Problem>;

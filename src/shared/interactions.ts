@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { EmailAddress, Id, IsoDateTime, OptionalText, Version } from "./common";
+
+export const InteractionKind = z.enum(["email", "call", "meeting", "note", "visit"]);
+export type InteractionKind = z.infer<typeof InteractionKind>;
+export const NoteKind = z.enum(["note", "call", "meeting", "visit"]);
+export type NoteKind = z.infer<typeof NoteKind>;
+export const InteractionSource = z.enum(["manual", "auto", "on-send", "import"]);
+export type InteractionSource = z.infer<typeof InteractionSource>;
+export const ParticipantRole = z.enum(["from", "to", "cc", "with"]);
+export type ParticipantRole = z.infer<typeof ParticipantRole>;
+/** How a call or visit went; anything but "connected" is a failed attempt to reach the person. */
+export const Outcome = z.enum(["connected", "no_answer", "left_voicemail", "busy", "wrong_number"]);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const Participant = z.object({
+  address: z.string().nullable(),
+  name: z.string().nullable(),
+  contactId: Id.nullable(),
+  role: ParticipantRole,
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const Interaction = z.object({
+  id: Id,
+  kind: InteractionKind,
+  direction: z.enum(["in", "out"]).nullable(),
+  occurredAt: IsoDateTime,
+  subject: z.string().nullable(),
+  /** For email a bounded plain-text excerpt (never HTML); for notes the note itself. */
+  body: z.string().nullable(),
+  outcome: Outcome.nullable(),
+  internetMessageId: z.string().nullable(),
+  conversationId: z.string().nullable(),
+  source: InteractionSource,
+  dealId: Id.nullable(),
+  /** Everyone who logged it: the same email logged by two colleagues is one interaction. */
+  loggedBy: z.array(Id),
+  participants: z.array(Participant),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  version: Version,
+});
+export type Interaction = z.infer<typeof Interaction>;
+
+const MailboxInput = z.strictObject({ address: EmailAddress, name: z.string().trim().max(300).optional() });
+
+export const LogEmail = z.strictObject({
+  internetMessageId: z.string().trim().min(3).max(998),
+  conversationId: z.string().trim().max(1000).optional(),
+  subject: z.string().max(998).default(""),
+  from: MailboxInput,
+  to: z.array(MailboxInput).max(500).default([]),
+  cc: z.array(MailboxInput).max(500).default([]),
+  sentAt: IsoDateTime,
+  /** Plain text of the body; HTML is reduced to text and everything is cut to a bounded excerpt. */
+  bodyText: z.string().max(1_000_000).optional(),
+  /** A deal to link; null links none. When omitted, the participants' single open deal is linked. */
+  dealId: Id.nullable().optional(),
+  source: InteractionSource.exclude(["import"]).default("manual"),
+});
+export type LogEmail = z.input<typeof LogEmail>;
+
+export const LoggedEmail = z.object({ interaction: Interaction, created: z.boolean() });
+export type LoggedEmail = z.infer<typeof LoggedEmail>;
+
+const noteFields = {
+  body: z.string().trim().max(20_000),
+  subject: OptionalText(300).optional(),
+  outcome: Outcome.nullable().optional(),
+  occurredAt: IsoDateTime.optional(),
+  dealId: Id.nullable().optional(),
+  direction: z.enum(["in", "out"]).nullable().optional(),
+};
+
+export const NoteCreate = z.strictObject({ ...noteFields, kind: NoteKind, contactId: Id });
+export type NoteCreate = z.infer<typeof NoteCreate>;
+
+export const NoteUpdate = z.strictObject({
+  ...noteFields,
+  body: noteFields.body.optional(),
+  kind: NoteKind.optional(),
+  version: Version.optional(),
+});
+export type NoteUpdate = z.infer<typeof NoteUpdate>;
+
+export const NoteListQuery = z.strictObject({
+  q: z.string().trim().max(200).optional(),
+  cursor: z.string().max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  contactId: z.uuid().optional(),
+  dealId: z.uuid().optional(),
+  kind: NoteKind.optional(),
+});
+export type NoteListQuery = z.infer<typeof NoteListQuery>;

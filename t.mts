@@ -1,0 +1,18 @@
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import pg from "pg";
+import { Kysely, PostgresDialect, sql } from "kysely";
+const t0 = Date.now();
+const lite = await PGlite.create();
+console.log("create", Date.now() - t0);
+const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...createPgConfig(lite), max: 1 }) }) });
+const r = await sql`select gen_random_uuid() as id, version() as v, now() as n, 1.5::numeric as num, '{a,b}'::text[] as arr`.execute(db);
+console.log(r.rows);
+await db.transaction().execute(async (tx) => { await sql`create table t(id int)`.execute(tx); });
+const t1 = Date.now();
+const dump = await lite.dumpDataDir("none");
+console.log("dump", Date.now() - t1, dump.size);
+const t2 = Date.now();
+const l2 = await PGlite.create({ loadDataDir: dump });
+console.log("load", Date.now() - t2, (await l2.query("select count(*) from t")).rows);
+const t3 = Date.now(); const l3 = await lite.clone(); console.log("clone", Date.now()-t3);

@@ -1,0 +1,189 @@
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { buildApp } from "../../src/server/app";
+import { createTokenVerifier } from "../../src/server/auth/verify";
+import type { Database } from "../../src/server/db/database";
+import { Me } from "../../src/shared/routes";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { openTestStore, storeKinds } from "../helpers/stores";
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+describe.each(storeKinds)("signing in with the local issuer (%s)", (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(() => server.close());
+
+  const me = (token: string) => server.request("GET", "/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
+
+  it("creates the organisation and the user on first sign-in; the first user is the admin", async () => {
+    const first = parse(Me, await me(await server.issuer.sign({ email: "Ada@Acme.example", name: "Ada Admin", org: "acme.example" })));
+    expect(first.user).toMatchObject({ email: "ada@acme.example", displayName: "Ada Admin", role: "admin" });
+    expect(first.organization).toMatchObject({ name: "acme.example", internalDomains: ["acme.example"] });
+    const second = parse(Me, await me(await server.issuer.sign({ email: "bo@acme.example", org: "acme.example" })));
+    expect(second.user.role).toBe("member");
+    expect(second.organization.id).toBe(first.organization.id);
+    const again = parse(Me, await me(await server.issuer.sign({ email: "ada@acme.example", org: "acme.example" })));
+    expect(again.user.id).toBe(first.user.id);
+  });
+
+  it("answers 401 with a problem when there is no token", async () => {
+    const response = await server.request("GET", "/api/v1/contacts");
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toContain("application/problem+json");
+    expect(response.headers.get("www-authenticate")).toContain("Bearer");
+    expect(response.body).toMatchObject({ code: "unauthenticated", status: 401 });
+  });
+
+  it("checks the token before the body, so an anonymous caller learns nothing from validation", async () => {
+    const response = await server.request("POST", "/api/v1/contacts", { body: { nonsense: true } });
+    expect(response.status).toBe(401);
+  });
+
+  it("rejects an expired token with token_expired", async () => {
+    const token = await server.issuer.sign({ email: "old@acme.example", org: "acme.example" }, { expiresIn: "-1m" });
+    const response = await me(token);
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ code: "token_expired" });
+  });
+
+  it("rejects a token without the API scope with 403", async () => {
+    const token = await server.issuer.sign({ email: "scope@acme.example", org: "acme.example" }, { scope: "User.Read" });
+    const response = await me(token);
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ code: "insufficient_scope" });
+  });
+
+  it("rejects a tampered token, an unsigned (alg: none) token and garbage", async () => {
+    const token = await server.issuer.sign({ email: "ada@acme.example", org: "acme.example" });
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const tampered = `${header}.${b64({ ...claims, tid: "local:evil.example" })}.${signature}`;
+    const unsigned = `${b64({ alg: "none", typ: "JWT" })}.${b64(claims)}.`;
+    for (const bad of [tampered, unsigned, "not-a-jwt", `${header}.${payload}.AAAA`]) {
+      const response = await me(bad);
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ code: "unauthenticated" });
+    }
+  });
+
+  it("rejects a token signed by another local issuer (another data directory's key)", async () => {
+    const other = await startTestServer("pglite");
+    try {
+      const foreign = await other.issuer.sign({ email: "ada@acme.example", org: "acme.example" });
+      expect((await me(foreign)).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("serves health and the OpenAPI document without a token", async () => {
+    const health = await server.request("GET", "/healthz");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: "ok", store: kind });
+    const openapi = await server.request<{ paths: Record<string, Record<string, unknown>> }>("GET", "/api/v1/openapi.json");
+    expect(openapi.status).toBe(200);
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/people/lookup", "/api/v1/emails", "/api/v1/contacts/{id}/timeline", "/api/v1/deals/{id}/stage", "/api/v1/pipelines"]),
+    );
+    expect(openapi.body.paths["/api/v1/emails"]?.post).toMatchObject({ operationId: "logEmail", requestBody: { required: true } });
+  });
+});
+
+describe("signing in with Microsoft Entra ID (local OpenID configuration and JWKS)", () => {
+  const tenant = "11111111-2222-4333-8444-555555555555";
+  const clientId = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+  let oidc: Server;
+  let authority: string;
+  let database: Database;
+  let baseUrl: string;
+  let close: () => Promise<void>;
+  let sign: (claims: Record<string, unknown>, options?: { iss?: string; aud?: string; exp?: string; kid?: string }) => Promise<string>;
+  let jwksRequests = 0;
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+    oidc = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (req.url === `/${tenant}/v2.0/.well-known/openid-configuration`) {
+        res.end(JSON.stringify({ issuer: `${authority}/${tenant}/v2.0`, jwks_uri: `${authority}/common/discovery/v2.0/keys` }));
+      } else if (req.url === "/common/discovery/v2.0/keys") {
+        jwksRequests++;
+        res.end(JSON.stringify({ keys: [jwk] }));
+      } else {
+        res.statusCode = 404;
+        res.end("{}");
+      }
+    });
+    await new Promise<void>((resolve) => oidc.listen(0, "127.0.0.1", resolve));
+    authority = `http://127.0.0.1:${(oidc.address() as AddressInfo).port}`;
+    sign = (claims, options = {}) =>
+      new SignJWT({ tid: tenant, oid: "user-object-id-1", scp: "access_as_user", preferred_username: "rita@contoso.example", name: "Rita Rep", ...claims })
+        .setProtectedHeader({ alg: "RS256", kid: options.kid ?? "test-key" })
+        .setIssuer(options.iss ?? `${authority}/${tenant}/v2.0`)
+        .setAudience(options.aud ?? clientId)
+        .setIssuedAt()
+        .setExpirationTime(options.exp ?? "1h")
+        .sign(privateKey);
+
+    database = await openTestStore("pglite");
+    const verifyToken = createTokenVerifier({ local: null, entra: { clientId, tenants: [tenant], authority }, scope: "access_as_user" });
+    const app = await buildApp({ database, verifyToken, checkResponses: true });
+    baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+    close = async () => {
+      await app.close();
+      await database.close();
+      await new Promise((resolve) => oidc.close(resolve));
+    };
+  });
+  afterAll(() => close());
+
+  const me = async (token: string) => {
+    const response = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it("accepts a valid token and maps the tenant to an organisation and the object id to a user", async () => {
+    const response = await me(await sign({}));
+    expect(response.status).toBe(200);
+    const body = Me.parse(response.body);
+    expect(body.user).toMatchObject({ email: "rita@contoso.example", displayName: "Rita Rep", role: "admin" });
+    const org = await database.db.selectFrom("organizations").selectAll().where("id", "=", body.organization.id).executeTakeFirstOrThrow();
+    expect(org.tenant_id).toBe(tenant);
+    expect(jwksRequests).toBe(1);
+  });
+
+  it.each([
+    ["an expired token", { exp: "-5m" }, {}, "token_expired"],
+    ["a token for another audience", { aud: "api://someone-else" }, {}, "unauthenticated"],
+    ["a token from another issuer", { iss: "https://evil.example/v2.0" }, {}, "unauthenticated"],
+    ["a token from an unknown tenant", { iss: `AUTHORITY/99999999-2222-4333-8444-555555555555/v2.0` }, { tid: "99999999-2222-4333-8444-555555555555" }, "unauthenticated"],
+    ["a token signed with an unknown key id", { kid: "other-key" }, {}, "unauthenticated"],
+  ])("rejects %s", async (_label, options, claims, code) => {
+    const iss = (options as { iss?: string }).iss?.replace("AUTHORITY", authority);
+    const response = await me(await sign(claims, { ...options, iss }));
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ code });
+  });
+
+  it("rejects a token whose tid claim does not match its issuer's tenant", async () => {
+    const response = await me(await sign({ tid: "99999999-2222-4333-8444-555555555555" }));
+    expect(response.status).toBe(401);
+  });
+
+  it("rejects an HS256 token signed with the public key (algorithm confusion)", async () => {
+    const keys = (await (await fetch(`${authority}/common/discovery/v2.0/keys`)).json()) as { keys: { n: string }[] };
+    const secret = new TextEncoder().encode(keys.keys[0]?.n ?? "");
+    const forged = await new SignJWT({ tid: tenant, oid: "x", scp: "access_as_user" })
+      .setProtectedHeader({ alg: "HS256", kid: "test-key" })
+      .setIssuer(`${authority}/${tenant}/v2.0`)
+      .setAudience(clientId)
+      .setExpirationTime("1h")
+      .sign(secret);
+    expect((await me(forged)).status).toBe(401);
+  });
+});

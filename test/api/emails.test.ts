@@ -1,0 +1,184 @@
+import { LoggedEmail } from "../../src/shared/interactions";
+import { LookupResponse } from "../../src/shared/people";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { storeKinds } from "../helpers/stores";
+
+describe.each(storeKinds)("logging email (%s)", (kind) => {
+  let server: TestServer;
+  let rita: string;
+  let colleague: string;
+  let seq = 0;
+  const messageId = () => `<msg-${++seq}-${Date.now()}@mail.contoso.example>`;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    rita = await server.token("rita@contoso.example");
+    colleague = await server.token("carl@contoso.example");
+  });
+  afterAll(() => server.close());
+
+  const contact = async (displayName: string, emails: string[], token = rita) => {
+    const response = await server.request<{ id: string }>("POST", "/api/v1/contacts", { token, body: { displayName, emails } });
+    expect(response.status).toBe(201);
+    return response.body.id;
+  };
+  const email = (overrides: Record<string, unknown> = {}) => ({
+    internetMessageId: messageId(),
+    subject: "Proposal for Q3",
+    from: { address: "anna.berg@fabrikam.example", name: "Anna Berg" },
+    to: [{ address: "rita@contoso.example", name: "Rita Rep" }],
+    cc: [],
+    sentAt: "2026-11-20T09:30:00.000Z",
+    bodyText: "Hi Rita,\nhere is the proposal.\n\nAnna",
+    ...overrides,
+  });
+  const interactionCount = async () =>
+    Number((await server.database.db.selectFrom("interactions").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+
+  it("logs an email once and answers 200 with the same interaction when it is logged again", async () => {
+    const annaId = await contact("Anna Berg", ["anna.berg@fabrikam.example"]);
+    const body = email();
+    const first = await server.request("POST", "/api/v1/emails", { token: rita, body });
+    expect(first.status).toBe(201);
+    const logged = parse(LoggedEmail, first);
+    expect(logged.created).toBe(true);
+    expect(logged.interaction.kind).toBe("email");
+    expect(logged.interaction.direction).toBe("in");
+    expect(logged.interaction.participants).toEqual([
+      { address: "anna.berg@fabrikam.example", name: "Anna Berg", contactId: annaId, role: "from" },
+      { address: "rita@contoso.example", name: "Rita Rep", contactId: null, role: "to" },
+    ]);
+
+    const again = await server.request("POST", "/api/v1/emails", { token: rita, body });
+    expect(again.status).toBe(200);
+    const second = parse(LoggedEmail, again);
+    expect(second.created).toBe(false);
+    expect(second.interaction.id).toBe(logged.interaction.id);
+    expect(second.interaction.loggedBy).toHaveLength(1);
+  });
+
+  it("logs an email once when two colleagues log it, with both as loggers", async () => {
+    const body = email();
+    const byRita = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body }));
+    const byCarl = await server.request("POST", "/api/v1/emails", { token: colleague, body });
+    expect(byCarl.status).toBe(200);
+    const logged = parse(LoggedEmail, byCarl);
+    expect(logged.interaction.id).toBe(byRita.interaction.id);
+    expect(logged.interaction.loggedBy).toHaveLength(2);
+  });
+
+  it("treats the message id with or without angle brackets as the same email", async () => {
+    const id = `bracket-${Date.now()}@mail.example`;
+    const a = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ internetMessageId: `<${id}>` }) });
+    const b = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ internetMessageId: ` ${id} ` }) });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(200);
+    expect(parse(LoggedEmail, b).interaction.id).toBe(parse(LoggedEmail, a).interaction.id);
+  });
+
+  it("stores exactly one interaction when 50 requests log the same email at once", async () => {
+    const before = await interactionCount();
+    const body = email();
+    const tokens = await Promise.all(Array.from({ length: 5 }, (_, i) => server.token(`rep${i}@contoso.example`)));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => server.request("POST", "/api/v1/emails", { token: tokens[i % 5], body })),
+    );
+    expect(responses.map((r) => r.status).sort((a, b) => a - b)).toEqual([...Array(49).fill(200), 201]);
+    const ids = new Set(responses.map((r) => parse(LoggedEmail, r).interaction.id));
+    expect(ids.size).toBe(1);
+    expect(await interactionCount()).toBe(before + 1);
+    const last = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body }));
+    expect(new Set(last.interaction.loggedBy).size).toBe(6);
+  });
+
+  it("keeps a bounded plain-text excerpt, never the raw HTML", async () => {
+    const html = `<html><head><style>p{color:red}</style></head><body><p>Hello <b>Rita</b></p><script>alert(1)</script>${"<p>more text here</p>".repeat(5000)}</body></html>`;
+    const logged = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: email({ bodyText: html }) }));
+    const body = logged.interaction.body ?? "";
+    expect(body.startsWith("Hello Rita")).toBe(true);
+    expect(body).not.toMatch(/<[a-z]/i);
+    expect(body).not.toContain("alert(1)");
+    expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(8192);
+  });
+
+  it("marks mail from the organisation's own domain as outgoing", async () => {
+    const logged = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: email({ from: { address: "Rita@Contoso.example" }, to: [{ address: "anna.berg@fabrikam.example" }] }),
+      }),
+    );
+    expect(logged.interaction.direction).toBe("out");
+    expect(logged.interaction.participants[0]?.address).toBe("rita@contoso.example");
+  });
+
+  it("links the person's single open deal, and none when there are several", async () => {
+    const one = await contact("Olle One", ["olle@one.example"]);
+    const deal = await server.request<{ id: string }>("POST", "/api/v1/deals", { token: rita, body: { name: "One deal", contactIds: [one] } });
+    const linked = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: email({ from: { address: "olle@one.example" } }) }));
+    expect(linked.interaction.dealId).toBe(deal.body.id);
+
+    const two = await contact("Tove Two", ["tove@two.example"]);
+    for (const name of ["First", "Second"]) {
+      await server.request("POST", "/api/v1/deals", { token: rita, body: { name, contactIds: [two] } });
+    }
+    const unlinked = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: email({ from: { address: "tove@two.example" } }) }));
+    expect(unlinked.interaction.dealId).toBeNull();
+  });
+
+  it("links the deal the rep picked, also when the email was logged before without one", async () => {
+    const two = await contact("Tina Twice", ["tina@twice.example"]);
+    const deals = [];
+    for (const name of ["Alpha", "Beta"]) {
+      deals.push((await server.request<{ id: string }>("POST", "/api/v1/deals", { token: rita, body: { name, contactIds: [two] } })).body.id);
+    }
+    const body = email({ from: { address: "tina@twice.example" } });
+    expect(parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body })).interaction.dealId).toBeNull();
+    const picked = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: { ...body, dealId: deals[1] } }));
+    expect(picked.interaction.dealId).toBe(deals[1]);
+    const notReplaced = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: colleague, body: { ...body, dealId: deals[0] } }));
+    expect(notReplaced.interaction.dealId).toBe(deals[1]);
+  });
+
+  it("links emails logged before a contact existed once the contact is added", async () => {
+    const body = email({ from: { address: "later@newco.example", name: "Lena Later" } });
+    const logged = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body }));
+    expect(logged.interaction.participants[0]?.contactId).toBeNull();
+    const id = await contact("Lena Later", ["LATER@newco.example"]);
+    const lookup = parse(LookupResponse, await server.request("GET", "/api/v1/people/lookup?email=later@newco.example", { token: rita }));
+    expect(lookup.results[0]?.contact?.id).toBe(id);
+    expect(lookup.results[0]?.contact?.recentInteractions.map((i) => i.id)).toContain(logged.interaction.id);
+  });
+
+  it("rejects an invalid address and stores nothing", async () => {
+    const before = await interactionCount();
+    const response = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ to: [{ address: "not an address" }] }) });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toContain("application/problem+json");
+    expect(response.body).toMatchObject({ code: "invalid_request", status: 400 });
+    expect(await interactionCount()).toBe(before);
+  });
+
+  it("rejects a deal of another organisation as unknown and stores nothing", async () => {
+    const outsider = await server.token("eve@evil.example");
+    const theirs = await server.request<{ id: string }>("POST", "/api/v1/deals", { token: outsider, body: { name: "Evil deal" } });
+    const before = await interactionCount();
+    const response = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ dealId: theirs.body.id }) });
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ code: "not_found" });
+    expect(await interactionCount()).toBe(before);
+  });
+
+  it("keeps the same email apart in two organisations", async () => {
+    const body = email();
+    const outsider = await server.token("eve@evil.example");
+    const ours = await server.request("POST", "/api/v1/emails", { token: rita, body });
+    const theirs = await server.request("POST", "/api/v1/emails", { token: outsider, body });
+    expect(ours.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    expect(parse(LoggedEmail, theirs).interaction.id).not.toBe(parse(LoggedEmail, ours).interaction.id);
+    const read = await server.request("GET", `/api/v1/emails/${parse(LoggedEmail, ours).interaction.id}`, { token: outsider });
+    expect(read.status).toBe(404);
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { z } from "zod";
+import { buildApp } from "../../src/server/app";
+import { type LocalIssuer, loadLocalIssuer } from "../../src/server/auth/local-issuer";
+import { createTokenVerifier } from "../../src/server/auth/verify";
+import type { Database, StoreKind } from "../../src/server/db/database";
+import { openTestStore } from "./stores";
+
+export interface Response<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestServer {
+  kind: StoreKind;
+  baseUrl: string;
+  app: FastifyInstance;
+  database: Database;
+  issuer: LocalIssuer;
+  dataDir: string;
+  /** A token for a user of an organisation (by default the email's domain). */
+  token(email: string, org?: string): Promise<string>;
+  request<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<Response<T>>;
+  close(): Promise<void>;
+}
+
+/** The real server on a real port over a fresh store: tests go through HTTP like the add-in does. */
+export async function startTestServer(kind: StoreKind): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-test-"));
+  const database = await openTestStore(kind);
+  const issuer = await loadLocalIssuer(dataDir);
+  const verifyToken = createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" });
+  const app = await buildApp({ database, verifyToken, checkResponses: true });
+  const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    kind,
+    baseUrl,
+    app,
+    database,
+    issuer,
+    dataDir,
+    token: (email, org) => issuer.sign({ email, org: org ?? email.split("@")[1] ?? "example.com" }),
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined = options.raw;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers["content-type"] ??= "application/json";
+      }
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // keep the text
+      }
+      return { status: response.status, body: parsed as never, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Parses a response body with the shared contract schema, as the add-in's client will. */
+export function parse<T extends z.ZodType>(schema: T, response: Response): z.output<T> {
+  return schema.parse(response.body);
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { type Database, type StoreKind, openPglite, openPostgres } from "../../src/server/db/database";
+import { migrateToLatest } from "../../src/server/db/migrate";
+
+const postgresStatus = process.env.RAPPORT_TEST_POSTGRES ?? "unavailable: global setup did not run";
+
+/** The stores every API suite runs against: PGlite always, the real PostgreSQL when this machine has one. */
+export const storeKinds: StoreKind[] = postgresStatus === "available" ? ["pglite", "postgres"] : ["pglite"];
+
+if (postgresStatus !== "available") {
+  console.warn(postgresStatus.replace(/^unavailable: /, ""));
+}
+
+/** A fresh, migrated store of that kind, private to the calling suite. */
+export async function openTestStore(kind: StoreKind): Promise<Database> {
+  if (kind === "pglite") {
+    const template = process.env.RAPPORT_TEST_TEMPLATE;
+    if (!template) throw new Error("RAPPORT_TEST_TEMPLATE is not set: run the tests through jest (global setup).");
+    return openPglite({ loadDataDir: new Blob([readFileSync(template)]) });
+  }
+  const adminUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `rapport_test_${randomUUID().replace(/-/g, "")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openPostgres(url.toString(), { poolSize: 20 });
+  await migrateToLatest(database.db);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
