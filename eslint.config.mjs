@@ -12,6 +12,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" },
+    },
+  },
+  {
     // Imports flow one way: shared/ is the contract and imports neither program.
     files: ["src/shared/**/*.ts"],
     rules: {

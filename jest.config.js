@@ -1,5 +1,3 @@
-
-
 // PGlite loads its WASM with import(), which jest only allows under --experimental-vm-modules (see package.json).
 // ts-jest only transpiles (tsc --noEmit type-checks the whole tree in `npm test`), which keeps the suite fast.
 // jose is published as ES modules only, so it goes through the same transform.
@@ -11,11 +9,21 @@ const config = {
   transform: {
     "^.+\\.(t|j|mj)sx?$": [
       "ts-jest",
-      { tsconfig: { module: "commonjs", moduleResolution: "node10", allowJs: true, jsx: "react-jsx", isolatedModules: true }, diagnostics: false },
+      {
+        tsconfig: {
+          module: "commonjs",
+          moduleResolution: "node10",
+          allowJs: true,
+          jsx: "react-jsx",
+          isolatedModules: true,
+        },
+        diagnostics: false,
+      },
     ],
   },
   transformIgnorePatterns: ["/node_modules/(?!(jose)/)"],
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
+  reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],
   testTimeout: 30000,
 };
 module.exports = config;

@@ -7,12 +7,19 @@ import { domainOf, normalizeEmailAddress } from "../src/shared/email-address";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { email: { type: "string" }, name: { type: "string" }, org: { type: "string" }, expires: { type: "string" } },
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      org: { type: "string" },
+      expires: { type: "string" },
+    },
     strict: true,
   });
   const email = values.email ? normalizeEmailAddress(values.email) : null;
   if (!email) {
-    console.error('Usage: npm run --silent token -- --email rep@contoso.example [--name "Rita Rep"] [--org contoso.example]');
+    console.error(
+      'Usage: npm run --silent token -- --email rep@contoso.example [--name "Rita Rep"] [--org contoso.example]',
+    );
     process.exit(2);
   }
   const config = loadConfig();

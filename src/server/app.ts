@@ -35,7 +35,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async authenticate(request): Promise<Caller> {
       const header = request.headers.authorization;
       const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-      if (!match?.[1]) throw new AppError("unauthenticated", 401, "Send a bearer token: Authorization: Bearer <token>.");
+      if (!match?.[1])
+        throw new AppError("unauthenticated", 401, "Send a bearer token: Authorization: Bearer <token>.");
       return resolveCaller(await deps.verifyToken(match[1]));
     },
   };
@@ -43,7 +44,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new AppError("not_found", 404, `There is no ${request.method} ${request.url.split("?")[0]} in the Rapport API.`)),
+    sendProblem(
+      reply,
+      new AppError(
+        "not_found",
+        404,
+        `There is no ${request.method} ${request.url.split("?")[0]} in the Rapport API.`,
+      ),
+    ),
   );
 
   addRoute(app, routes.health, options, async () => {
@@ -54,8 +62,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/api/v1/openapi.json", async () => openApi);
   addRoute(app, routes.me, options, async ({ caller }) => {
     const [user, org] = await Promise.all([
-      db.selectFrom("users").select(["id", "email", "display_name", "role"]).where("id", "=", caller.userId).executeTakeFirstOrThrow(),
-      db.selectFrom("organizations").select(["id", "name", "internal_domains"]).where("id", "=", caller.orgId).executeTakeFirstOrThrow(),
+      db
+        .selectFrom("users")
+        .select(["id", "email", "display_name", "role"])
+        .where("id", "=", caller.userId)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom("organizations")
+        .select(["id", "name", "internal_domains"])
+        .where("id", "=", caller.orgId)
+        .executeTakeFirstOrThrow(),
     ]);
     return {
       user: { id: user.id, email: user.email, displayName: user.display_name, role: user.role },

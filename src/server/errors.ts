@@ -39,4 +39,6 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError("not_found", 404, `${what} does not exist.`);
 
 export const versionConflict = (current: unknown) =>
-  new AppError("version_conflict", 409, "The record was changed by someone else; here is how it is now.", { current });
+  new AppError("version_conflict", 409, "The record was changed by someone else; here is how it is now.", {
+    current,
+  });

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
   const address = await app.listen({ port: config.port, host: config.host });
-  const signIn = [local ? "local issuer (npm run token)" : null, config.entra ? "Microsoft Entra ID" : null].filter(Boolean).join(" and ");
+  const signIn = [local ? "local issuer (npm run token)" : null, config.entra ? "Microsoft Entra ID" : null]
+    .filter(Boolean)
+    .join(" and ");
   console.log(`Rapport server listening on ${address} (store: ${description}; sign-in: ${signIn})`);
 }
 

@@ -9,7 +9,10 @@ export function normalizeCompanyDomain(input: string): string | null {
   let host = input.trim().toLowerCase();
   host = host.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^@/, "");
   host = host.split(/[/?#]/, 1)[0] ?? "";
-  host = host.replace(/:\d+$/, "").replace(/^www\./, "").replace(/\.$/, "");
+  host = host
+    .replace(/:\d+$/, "")
+    .replace(/^www\./, "")
+    .replace(/\.$/, "");
   const label = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
   const labels = host.split(".");
   if (host.length > 253 || labels.length < 2 || !labels.every((l) => label.test(l))) return null;

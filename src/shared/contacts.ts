@@ -18,7 +18,7 @@ export const Contact = z.object({
   tags: z.array(z.string()),
   ownerId: Id.nullable(),
   source: z.string(),
-  customFields: z.record(z.string(), z.unknown()),
+  customFields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,
@@ -26,6 +26,13 @@ export const Contact = z.object({
 export type Contact = z.infer<typeof Contact>;
 
 const Phone = z.string().trim().min(1).max(50);
+/** Custom fields hold text, numbers, dates (as ISO text), choices and flags: flat values, never nested documents. */
+export const CustomFields = z
+  .record(
+    z.string().min(1).max(100),
+    z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]),
+  )
+  .refine((fields) => Object.keys(fields).length <= 100, "at most 100 custom fields");
 const Tag = z.string().trim().min(1).max(50);
 
 // No defaults here: an update applies only what it names (a default would silently clear a field).
@@ -42,7 +49,7 @@ const contactFields = {
   lifecycleStage: LifecycleStage.optional(),
   tags: z.array(Tag).max(50).optional(),
   ownerId: Id.nullable().optional(),
-  customFields: z.record(z.string().max(100), z.unknown()).optional(),
+  customFields: CustomFields.optional(),
 };
 
 export const ContactCreate = z.strictObject({

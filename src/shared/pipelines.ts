@@ -36,4 +36,7 @@ export const DEFAULT_PIPELINE = {
     { name: "Won", probability: 100, kind: "won" },
     { name: "Lost", probability: 0, kind: "lost" },
   ],
-} as const satisfies { name: string; stages: readonly { name: string; probability: number; kind: StageKind }[] };
+} as const satisfies {
+  name: string;
+  stages: readonly { name: string; probability: number; kind: StageKind }[];
+};

@@ -9,7 +9,12 @@ import { PipelineList } from "./pipelines";
 import { Task, TaskCreate, TaskListQuery, TaskUpdate } from "./tasks";
 
 export const Me = z.object({
-  user: z.object({ id: z.uuid(), email: z.string().nullable(), displayName: z.string().nullable(), role: z.enum(["admin", "member"]) }),
+  user: z.object({
+    id: z.uuid(),
+    email: z.string().nullable(),
+    displayName: z.string().nullable(),
+    role: z.enum(["admin", "member"]),
+  }),
   organization: z.object({ id: z.uuid(), name: z.string(), internalDomains: z.array(z.string()) }),
 });
 export type Me = z.infer<typeof Me>;
@@ -31,18 +36,34 @@ export interface RouteContract {
   responses: { 200?: z.ZodType; 201?: z.ZodType };
 }
 
-function crud<Item extends z.ZodType, Create extends z.ZodType, Update extends z.ZodType, Query extends z.ZodType>(
-  base: string,
-  noun: string,
-  item: Item,
-  create: Create,
-  update: Update,
-  query: Query,
-) {
+function crud<
+  Item extends z.ZodType,
+  Create extends z.ZodType,
+  Update extends z.ZodType,
+  Query extends z.ZodType,
+>(base: string, noun: string, item: Item, create: Create, update: Update, query: Query) {
   return {
-    list: { method: "GET", path: base, summary: `List ${noun}s (search with q, page with cursor)`, query, responses: { 200: Page(item) } },
-    create: { method: "POST", path: base, summary: `Create a ${noun}`, body: create, responses: { 201: item } },
-    get: { method: "GET", path: `${base}/:id`, summary: `Read a ${noun}`, params: IdParams, responses: { 200: item } },
+    list: {
+      method: "GET",
+      path: base,
+      summary: `List ${noun}s (search with q, page with cursor)`,
+      query,
+      responses: { 200: Page(item) },
+    },
+    create: {
+      method: "POST",
+      path: base,
+      summary: `Create a ${noun}`,
+      body: create,
+      responses: { 201: item },
+    },
+    get: {
+      method: "GET",
+      path: `${base}/:id`,
+      summary: `Read a ${noun}`,
+      params: IdParams,
+      responses: { 200: item },
+    },
     update: {
       method: "PATCH",
       path: `${base}/:id`,
@@ -52,7 +73,13 @@ function crud<Item extends z.ZodType, Create extends z.ZodType, Update extends z
       body: update,
       responses: { 200: item },
     },
-    remove: { method: "DELETE", path: `${base}/:id`, summary: `Delete a ${noun}`, params: IdParams, responses: { 200: Deleted } },
+    remove: {
+      method: "DELETE",
+      path: `${base}/:id`,
+      summary: `Delete a ${noun}`,
+      params: IdParams,
+      responses: { 200: Deleted },
+    },
   } as const satisfies Record<string, RouteContract>;
 }
 
@@ -64,8 +91,19 @@ const notes = crud("/api/v1/notes", "note", Interaction, NoteCreate, NoteUpdate,
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
 export const routes = {
-  health: { method: "GET", path: "/healthz", summary: "Ready once the store is open and migrated", public: true, responses: { 200: Health } },
-  me: { method: "GET", path: "/api/v1/me", summary: "The caller and their organisation", responses: { 200: Me } },
+  health: {
+    method: "GET",
+    path: "/healthz",
+    summary: "Ready once the store is open and migrated",
+    public: true,
+    responses: { 200: Health },
+  },
+  me: {
+    method: "GET",
+    path: "/api/v1/me",
+    summary: "The caller and their organisation",
+    responses: { 200: Me },
+  },
   lookupPeople: {
     method: "GET",
     path: "/api/v1/people/lookup",
@@ -80,7 +118,13 @@ export const routes = {
     body: LogEmail,
     responses: { 200: LoggedEmail, 201: LoggedEmail },
   },
-  getEmail: { method: "GET", path: "/api/v1/emails/:id", summary: "Read a logged email", params: IdParams, responses: { 200: Interaction } },
+  getEmail: {
+    method: "GET",
+    path: "/api/v1/emails/:id",
+    summary: "Read a logged email",
+    params: IdParams,
+    responses: { 200: Interaction },
+  },
   contactTimeline: {
     method: "GET",
     path: "/api/v1/contacts/:id/timeline",
@@ -122,7 +166,12 @@ export const routes = {
   getNote: notes.get,
   updateNote: notes.update,
   deleteNote: notes.remove,
-  listPipelines: { method: "GET", path: "/api/v1/pipelines", summary: "Pipelines with their stages", responses: { 200: PipelineList } },
+  listPipelines: {
+    method: "GET",
+    path: "/api/v1/pipelines",
+    summary: "Pipelines with their stages",
+    responses: { 200: PipelineList },
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

@@ -17,16 +17,28 @@ describe.each(storeKinds)("signing in with the local issuer (%s)", (kind) => {
   });
   afterAll(() => server.close());
 
-  const me = (token: string) => server.request("GET", "/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
+  const me = (token: string) =>
+    server.request("GET", "/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
 
   it("creates the organisation and the user on first sign-in; the first user is the admin", async () => {
-    const first = parse(Me, await me(await server.issuer.sign({ email: "Ada@Acme.example", name: "Ada Admin", org: "acme.example" })));
+    const first = parse(
+      Me,
+      await me(
+        await server.issuer.sign({ email: "Ada@Acme.example", name: "Ada Admin", org: "acme.example" }),
+      ),
+    );
     expect(first.user).toMatchObject({ email: "ada@acme.example", displayName: "Ada Admin", role: "admin" });
     expect(first.organization).toMatchObject({ name: "acme.example", internalDomains: ["acme.example"] });
-    const second = parse(Me, await me(await server.issuer.sign({ email: "bo@acme.example", org: "acme.example" })));
+    const second = parse(
+      Me,
+      await me(await server.issuer.sign({ email: "bo@acme.example", org: "acme.example" })),
+    );
     expect(second.user.role).toBe("member");
     expect(second.organization.id).toBe(first.organization.id);
-    const again = parse(Me, await me(await server.issuer.sign({ email: "ada@acme.example", org: "acme.example" })));
+    const again = parse(
+      Me,
+      await me(await server.issuer.sign({ email: "ada@acme.example", org: "acme.example" })),
+    );
     expect(again.user.id).toBe(first.user.id);
   });
 
@@ -44,14 +56,20 @@ describe.each(storeKinds)("signing in with the local issuer (%s)", (kind) => {
   });
 
   it("rejects an expired token with token_expired", async () => {
-    const token = await server.issuer.sign({ email: "old@acme.example", org: "acme.example" }, { expiresIn: "-1m" });
+    const token = await server.issuer.sign(
+      { email: "old@acme.example", org: "acme.example" },
+      { expiresIn: "-1m" },
+    );
     const response = await me(token);
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ code: "token_expired" });
   });
 
   it("rejects a token without the API scope with 403", async () => {
-    const token = await server.issuer.sign({ email: "scope@acme.example", org: "acme.example" }, { scope: "User.Read" });
+    const token = await server.issuer.sign(
+      { email: "scope@acme.example", org: "acme.example" },
+      { scope: "User.Read" },
+    );
     const response = await me(token);
     expect(response.status).toBe(403);
     expect(response.body).toMatchObject({ code: "insufficient_scope" });
@@ -84,12 +102,24 @@ describe.each(storeKinds)("signing in with the local issuer (%s)", (kind) => {
     const health = await server.request("GET", "/healthz");
     expect(health.status).toBe(200);
     expect(health.body).toEqual({ status: "ok", store: kind });
-    const openapi = await server.request<{ paths: Record<string, Record<string, unknown>> }>("GET", "/api/v1/openapi.json");
+    const openapi = await server.request<{ paths: Record<string, Record<string, unknown>> }>(
+      "GET",
+      "/api/v1/openapi.json",
+    );
     expect(openapi.status).toBe(200);
     expect(Object.keys(openapi.body.paths)).toEqual(
-      expect.arrayContaining(["/api/v1/people/lookup", "/api/v1/emails", "/api/v1/contacts/{id}/timeline", "/api/v1/deals/{id}/stage", "/api/v1/pipelines"]),
+      expect.arrayContaining([
+        "/api/v1/people/lookup",
+        "/api/v1/emails",
+        "/api/v1/contacts/{id}/timeline",
+        "/api/v1/deals/{id}/stage",
+        "/api/v1/pipelines",
+      ]),
     );
-    expect(openapi.body.paths["/api/v1/emails"]?.post).toMatchObject({ operationId: "logEmail", requestBody: { required: true } });
+    expect(openapi.body.paths["/api/v1/emails"]?.post).toMatchObject({
+      operationId: "logEmail",
+      requestBody: { required: true },
+    });
   });
 });
 
@@ -101,7 +131,10 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
   let database: Database;
   let baseUrl: string;
   let close: () => Promise<void>;
-  let sign: (claims: Record<string, unknown>, options?: { iss?: string; aud?: string; exp?: string; kid?: string }) => Promise<string>;
+  let sign: (
+    claims: Record<string, unknown>,
+    options?: { iss?: string; aud?: string; exp?: string; kid?: string },
+  ) => Promise<string>;
   let jwksRequests = 0;
 
   beforeAll(async () => {
@@ -110,7 +143,12 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     oidc = createServer((req, res) => {
       res.setHeader("content-type", "application/json");
       if (req.url === `/${tenant}/v2.0/.well-known/openid-configuration`) {
-        res.end(JSON.stringify({ issuer: `${authority}/${tenant}/v2.0`, jwks_uri: `${authority}/common/discovery/v2.0/keys` }));
+        res.end(
+          JSON.stringify({
+            issuer: `${authority}/${tenant}/v2.0`,
+            jwks_uri: `${authority}/common/discovery/v2.0/keys`,
+          }),
+        );
       } else if (req.url === "/common/discovery/v2.0/keys") {
         jwksRequests++;
         res.end(JSON.stringify({ keys: [jwk] }));
@@ -122,7 +160,14 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     await new Promise<void>((resolve) => oidc.listen(0, "127.0.0.1", resolve));
     authority = `http://127.0.0.1:${(oidc.address() as AddressInfo).port}`;
     sign = (claims, options = {}) =>
-      new SignJWT({ tid: tenant, oid: "user-object-id-1", scp: "access_as_user", preferred_username: "rita@contoso.example", name: "Rita Rep", ...claims })
+      new SignJWT({
+        tid: tenant,
+        oid: "user-object-id-1",
+        scp: "access_as_user",
+        preferred_username: "rita@contoso.example",
+        name: "Rita Rep",
+        ...claims,
+      })
         .setProtectedHeader({ alg: "RS256", kid: options.kid ?? "test-key" })
         .setIssuer(options.iss ?? `${authority}/${tenant}/v2.0`)
         .setAudience(options.aud ?? clientId)
@@ -131,7 +176,11 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
         .sign(privateKey);
 
     database = await openTestStore("pglite");
-    const verifyToken = createTokenVerifier({ local: null, entra: { clientId, tenants: [tenant], authority }, scope: "access_as_user" });
+    const verifyToken = createTokenVerifier({
+      local: null,
+      entra: { clientId, tenants: [tenant], authority },
+      scope: "access_as_user",
+    });
     const app = await buildApp({ database, verifyToken, checkResponses: true });
     baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
     close = async () => {
@@ -151,8 +200,16 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     const response = await me(await sign({}));
     expect(response.status).toBe(200);
     const body = Me.parse(response.body);
-    expect(body.user).toMatchObject({ email: "rita@contoso.example", displayName: "Rita Rep", role: "admin" });
-    const org = await database.db.selectFrom("organizations").selectAll().where("id", "=", body.organization.id).executeTakeFirstOrThrow();
+    expect(body.user).toMatchObject({
+      email: "rita@contoso.example",
+      displayName: "Rita Rep",
+      role: "admin",
+    });
+    const org = await database.db
+      .selectFrom("organizations")
+      .selectAll()
+      .where("id", "=", body.organization.id)
+      .executeTakeFirstOrThrow();
     expect(org.tenant_id).toBe(tenant);
     expect(jwksRequests).toBe(1);
   });
@@ -161,7 +218,12 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     ["an expired token", { exp: "-5m" }, {}, "token_expired"],
     ["a token for another audience", { aud: "api://someone-else" }, {}, "unauthenticated"],
     ["a token from another issuer", { iss: "https://evil.example/v2.0" }, {}, "unauthenticated"],
-    ["a token from an unknown tenant", { iss: `AUTHORITY/99999999-2222-4333-8444-555555555555/v2.0` }, { tid: "99999999-2222-4333-8444-555555555555" }, "unauthenticated"],
+    [
+      "a token from an unknown tenant",
+      { iss: `AUTHORITY/99999999-2222-4333-8444-555555555555/v2.0` },
+      { tid: "99999999-2222-4333-8444-555555555555" },
+      "unauthenticated",
+    ],
     ["a token signed with an unknown key id", { kid: "other-key" }, {}, "unauthenticated"],
   ])("rejects %s", async (_label, options, claims, code) => {
     const iss = (options as { iss?: string }).iss?.replace("AUTHORITY", authority);
@@ -176,7 +238,9 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
   });
 
   it("rejects an HS256 token signed with the public key (algorithm confusion)", async () => {
-    const keys = (await (await fetch(`${authority}/common/discovery/v2.0/keys`)).json()) as { keys: { n: string }[] };
+    const keys = (await (await fetch(`${authority}/common/discovery/v2.0/keys`)).json()) as {
+      keys: { n: string }[];
+    };
     const secret = new TextEncoder().encode(keys.keys[0]?.n ?? "");
     const forged = await new SignJWT({ tid: tenant, oid: "x", scp: "access_as_user" })
       .setProtectedHeader({ alg: "HS256", kid: "test-key" })

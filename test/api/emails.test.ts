@@ -18,7 +18,10 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
   afterAll(() => server.close());
 
   const contact = async (displayName: string, emails: string[], token = rita) => {
-    const response = await server.request<{ id: string }>("POST", "/api/v1/contacts", { token, body: { displayName, emails } });
+    const response = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+      token,
+      body: { displayName, emails },
+    });
     expect(response.status).toBe(201);
     return response.body.id;
   };
@@ -33,7 +36,14 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     ...overrides,
   });
   const interactionCount = async () =>
-    Number((await server.database.db.selectFrom("interactions").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await server.database.db
+          .selectFrom("interactions")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("logs an email once and answers 200 with the same interaction when it is logged again", async () => {
     const annaId = await contact("Anna Berg", ["anna.berg@fabrikam.example"]);
@@ -69,8 +79,14 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
 
   it("treats the message id with or without angle brackets as the same email", async () => {
     const id = `bracket-${Date.now()}@mail.example`;
-    const a = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ internetMessageId: `<${id}>` }) });
-    const b = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ internetMessageId: ` ${id} ` }) });
+    const a = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: email({ internetMessageId: `<${id}>` }),
+    });
+    const b = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: email({ internetMessageId: ` ${id} ` }),
+    });
     expect(a.status).toBe(201);
     expect(b.status).toBe(200);
     expect(parse(LoggedEmail, b).interaction.id).toBe(parse(LoggedEmail, a).interaction.id);
@@ -79,9 +95,13 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
   it("stores exactly one interaction when 50 requests log the same email at once", async () => {
     const before = await interactionCount();
     const body = email();
-    const tokens = await Promise.all(Array.from({ length: 5 }, (_, i) => server.token(`rep${i}@contoso.example`)));
+    const tokens = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => server.token(`rep${i}@contoso.example`)),
+    );
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => server.request("POST", "/api/v1/emails", { token: tokens[i % 5], body })),
+      Array.from({ length: 50 }, (_, i) =>
+        server.request("POST", "/api/v1/emails", { token: tokens[i % 5], body }),
+      ),
     );
     expect(responses.map((r) => r.status).sort((a, b) => a - b)).toEqual([...Array(49).fill(200), 201]);
     const ids = new Set(responses.map((r) => parse(LoggedEmail, r).interaction.id));
@@ -93,7 +113,10 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
 
   it("keeps a bounded plain-text excerpt, never the raw HTML", async () => {
     const html = `<html><head><style>p{color:red}</style></head><body><p>Hello <b>Rita</b></p><script>alert(1)</script>${"<p>more text here</p>".repeat(5000)}</body></html>`;
-    const logged = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: email({ bodyText: html }) }));
+    const logged = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", { token: rita, body: email({ bodyText: html }) }),
+    );
     const body = logged.interaction.body ?? "";
     expect(body.startsWith("Hello Rita")).toBe(true);
     expect(body).not.toMatch(/<[a-z]/i);
@@ -106,7 +129,10 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
       LoggedEmail,
       await server.request("POST", "/api/v1/emails", {
         token: rita,
-        body: email({ from: { address: "Rita@Contoso.example" }, to: [{ address: "anna.berg@fabrikam.example" }] }),
+        body: email({
+          from: { address: "Rita@Contoso.example" },
+          to: [{ address: "anna.berg@fabrikam.example" }],
+        }),
       }),
     );
     expect(logged.interaction.direction).toBe("out");
@@ -115,15 +141,30 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
 
   it("links the person's single open deal, and none when there are several", async () => {
     const one = await contact("Olle One", ["olle@one.example"]);
-    const deal = await server.request<{ id: string }>("POST", "/api/v1/deals", { token: rita, body: { name: "One deal", contactIds: [one] } });
-    const linked = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: email({ from: { address: "olle@one.example" } }) }));
+    const deal = await server.request<{ id: string }>("POST", "/api/v1/deals", {
+      token: rita,
+      body: { name: "One deal", contactIds: [one] },
+    });
+    const linked = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: email({ from: { address: "olle@one.example" } }),
+      }),
+    );
     expect(linked.interaction.dealId).toBe(deal.body.id);
 
     const two = await contact("Tove Two", ["tove@two.example"]);
     for (const name of ["First", "Second"]) {
       await server.request("POST", "/api/v1/deals", { token: rita, body: { name, contactIds: [two] } });
     }
-    const unlinked = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: email({ from: { address: "tove@two.example" } }) }));
+    const unlinked = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: email({ from: { address: "tove@two.example" } }),
+      }),
+    );
     expect(unlinked.interaction.dealId).toBeNull();
   });
 
@@ -131,13 +172,32 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     const two = await contact("Tina Twice", ["tina@twice.example"]);
     const deals = [];
     for (const name of ["Alpha", "Beta"]) {
-      deals.push((await server.request<{ id: string }>("POST", "/api/v1/deals", { token: rita, body: { name, contactIds: [two] } })).body.id);
+      deals.push(
+        (
+          await server.request<{ id: string }>("POST", "/api/v1/deals", {
+            token: rita,
+            body: { name, contactIds: [two] },
+          })
+        ).body.id,
+      );
     }
     const body = email({ from: { address: "tina@twice.example" } });
-    expect(parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body })).interaction.dealId).toBeNull();
-    const picked = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body: { ...body, dealId: deals[1] } }));
+    expect(
+      parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body })).interaction
+        .dealId,
+    ).toBeNull();
+    const picked = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", { token: rita, body: { ...body, dealId: deals[1] } }),
+    );
     expect(picked.interaction.dealId).toBe(deals[1]);
-    const notReplaced = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: colleague, body: { ...body, dealId: deals[0] } }));
+    const notReplaced = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: colleague,
+        body: { ...body, dealId: deals[0] },
+      }),
+    );
     expect(notReplaced.interaction.dealId).toBe(deals[1]);
   });
 
@@ -146,14 +206,20 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     const logged = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body }));
     expect(logged.interaction.participants[0]?.contactId).toBeNull();
     const id = await contact("Lena Later", ["LATER@newco.example"]);
-    const lookup = parse(LookupResponse, await server.request("GET", "/api/v1/people/lookup?email=later@newco.example", { token: rita }));
+    const lookup = parse(
+      LookupResponse,
+      await server.request("GET", "/api/v1/people/lookup?email=later@newco.example", { token: rita }),
+    );
     expect(lookup.results[0]?.contact?.id).toBe(id);
     expect(lookup.results[0]?.contact?.recentInteractions.map((i) => i.id)).toContain(logged.interaction.id);
   });
 
   it("rejects an invalid address and stores nothing", async () => {
     const before = await interactionCount();
-    const response = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ to: [{ address: "not an address" }] }) });
+    const response = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: email({ to: [{ address: "not an address" }] }),
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toContain("application/problem+json");
     expect(response.body).toMatchObject({ code: "invalid_request", status: 400 });
@@ -162,9 +228,15 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
 
   it("rejects a deal of another organisation as unknown and stores nothing", async () => {
     const outsider = await server.token("eve@evil.example");
-    const theirs = await server.request<{ id: string }>("POST", "/api/v1/deals", { token: outsider, body: { name: "Evil deal" } });
+    const theirs = await server.request<{ id: string }>("POST", "/api/v1/deals", {
+      token: outsider,
+      body: { name: "Evil deal" },
+    });
     const before = await interactionCount();
-    const response = await server.request("POST", "/api/v1/emails", { token: rita, body: email({ dealId: theirs.body.id }) });
+    const response = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: email({ dealId: theirs.body.id }),
+    });
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ code: "not_found" });
     expect(await interactionCount()).toBe(before);
@@ -178,7 +250,9 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     expect(ours.status).toBe(201);
     expect(theirs.status).toBe(201);
     expect(parse(LoggedEmail, theirs).interaction.id).not.toBe(parse(LoggedEmail, ours).interaction.id);
-    const read = await server.request("GET", `/api/v1/emails/${parse(LoggedEmail, ours).interaction.id}`, { token: outsider });
+    const read = await server.request("GET", `/api/v1/emails/${parse(LoggedEmail, ours).interaction.id}`, {
+      token: outsider,
+    });
     expect(read.status).toBe(404);
   });
 });

@@ -21,11 +21,29 @@ async function seed(server: TestServer, token: string, domain: string): Promise<
     return response.body;
   };
   const { pipelines } = parse(PipelineList, await server.request("GET", "/api/v1/pipelines", { token }));
-  const company = (await post("/api/v1/companies", { name: `Customer of ${domain}`, domain: `customer-${domain}` })).id as string;
-  const contact = (await post("/api/v1/contacts", { displayName: "Anna Berg", emails: [`anna@customer-${domain}`], companyId: company })).id as string;
-  const deal = (await post("/api/v1/deals", { name: "Renewal", contactIds: [contact], companyId: company })).id as string;
-  const task = (await post("/api/v1/tasks", { title: "Call back", dueAt: "2026-12-01T09:00:00Z", contactId: contact, dealId: deal })).id as string;
-  const note = (await post("/api/v1/notes", { kind: "note", contactId: contact, body: "secret note", dealId: deal })).id as string;
+  const company = (
+    await post("/api/v1/companies", { name: `Customer of ${domain}`, domain: `customer-${domain}` })
+  ).id as string;
+  const contact = (
+    await post("/api/v1/contacts", {
+      displayName: "Anna Berg",
+      emails: [`anna@customer-${domain}`],
+      companyId: company,
+    })
+  ).id as string;
+  const deal = (await post("/api/v1/deals", { name: "Renewal", contactIds: [contact], companyId: company }))
+    .id as string;
+  const task = (
+    await post("/api/v1/tasks", {
+      title: "Call back",
+      dueAt: "2026-12-01T09:00:00Z",
+      contactId: contact,
+      dealId: deal,
+    })
+  ).id as string;
+  const note = (
+    await post("/api/v1/notes", { kind: "note", contactId: contact, body: "secret note", dealId: deal })
+  ).id as string;
   const logged = await post("/api/v1/emails", {
     internetMessageId: `<iso-${domain}@mail.example>`,
     subject: "Confidential",
@@ -38,7 +56,12 @@ async function seed(server: TestServer, token: string, domain: string): Promise<
 }
 
 /** For each route: requests from the intruder that name the victim's ids in the path, the query and the body. */
-function attacks(name: string, route: RouteContract, victim: Records, own: Records): { path: string; body?: unknown }[] {
+function attacks(
+  name: string,
+  route: RouteContract,
+  victim: Records,
+  own: Records,
+): { path: string; body?: unknown }[] {
   const resource = /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails)/.exec(route.path)?.[1];
   const idFor: Record<string, string> = {
     contacts: victim.contact,
@@ -50,35 +73,63 @@ function attacks(name: string, route: RouteContract, victim: Records, own: Recor
   };
   const path = route.path.replace(":id", resource ? (idFor[resource] as string) : "");
   const bodies: Record<string, unknown[]> = {
-    logEmail: [{ internetMessageId: "<x@y.example>", from: { address: "a@b.example" }, sentAt: "2026-11-20T10:00:00Z", dealId: victim.deal }],
+    logEmail: [
+      {
+        internetMessageId: "<x@y.example>",
+        from: { address: "a@b.example" },
+        sentAt: "2026-11-20T10:00:00Z",
+        dealId: victim.deal,
+      },
+    ],
     createContact: [{ displayName: "X", companyId: victim.company }],
     updateContact: [{ displayName: "Hijacked", version: 1 }],
     createCompany: [{ name: "X", ownerId: victim.contact }],
     updateCompany: [{ name: "Hijacked", version: 1 }],
-    createDeal: [{ name: "X", companyId: victim.company }, { name: "Y", contactIds: [victim.contact] }, { name: "Z", stageId: victim.stage }],
+    createDeal: [
+      { name: "X", companyId: victim.company },
+      { name: "Y", contactIds: [victim.contact] },
+      { name: "Z", stageId: victim.stage },
+    ],
     updateDeal: [{ name: "Hijacked", version: 1 }],
     moveDealToStage: [{ stageId: own.stage, version: 1 }],
-    createTask: [{ title: "X", dueAt: null, contactId: victim.contact }, { title: "Y", dueAt: null, dealId: victim.deal }],
+    createTask: [
+      { title: "X", dueAt: null, contactId: victim.contact },
+      { title: "Y", dueAt: null, dealId: victim.deal },
+    ],
     updateTask: [{ title: "Hijacked", version: 1 }],
-    createNote: [{ kind: "note", contactId: victim.contact, body: "x" }, { kind: "note", contactId: own.contact, body: "y", dealId: victim.deal }],
+    createNote: [
+      { kind: "note", contactId: victim.contact, body: "x" },
+      { kind: "note", contactId: own.contact, body: "y", dealId: victim.deal },
+    ],
     updateNote: [{ body: "Hijacked", version: 1 }],
   };
   const attacksOnOwn: Record<string, { path: string; body: unknown }[]> = {
     // The intruder's own records pointed at the victim's.
-    moveDealToStage: [{ path: route.path.replace(":id", own.deal), body: { stageId: victim.stage, version: 1 } }],
-    updateContact: [{ path: route.path.replace(":id", own.contact), body: { companyId: victim.company, version: 1 } }],
-    updateDeal: [{ path: route.path.replace(":id", own.deal), body: { contactIds: [victim.contact], version: 1 } }],
-    updateTask: [{ path: route.path.replace(":id", own.task), body: { contactId: victim.contact, version: 1 } }],
+    moveDealToStage: [
+      { path: route.path.replace(":id", own.deal), body: { stageId: victim.stage, version: 1 } },
+    ],
+    updateContact: [
+      { path: route.path.replace(":id", own.contact), body: { companyId: victim.company, version: 1 } },
+    ],
+    updateDeal: [
+      { path: route.path.replace(":id", own.deal), body: { contactIds: [victim.contact], version: 1 } },
+    ],
+    updateTask: [
+      { path: route.path.replace(":id", own.task), body: { contactId: victim.contact, version: 1 } },
+    ],
     updateNote: [{ path: route.path.replace(":id", own.note), body: { dealId: victim.deal, version: 1 } }],
   };
-  if (route.body && !bodies[name]) throw new Error(`isolation sweep: no attack body for route ${name}; add one`);
+  if (route.body && !bodies[name])
+    throw new Error(`isolation sweep: no attack body for route ${name}; add one`);
   const queries: Record<string, string[]> = {
     listTasks: [`?contactId=${victim.contact}`, `?dealId=${victim.deal}`],
     listNotes: [`?contactId=${victim.contact}`, `?dealId=${victim.deal}`],
     lookupPeople: ["?email=anna@customer-contoso.example"],
   };
   const list = [
-    ...(route.body ? (bodies[name] ?? []).map((body) => ({ path, body })) : (queries[name] ?? [""]).map((q) => ({ path: `${path}${q}` }))),
+    ...(route.body
+      ? (bodies[name] ?? []).map((body) => ({ path, body }))
+      : (queries[name] ?? [""]).map((q) => ({ path: `${path}${q}` }))),
     ...(attacksOnOwn[name] ?? []),
   ];
   return list;
@@ -122,7 +173,10 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       if (route.public) continue;
       for (const attack of attacks(name, route, victim, own)) {
         requests++;
-        const response = await server.request(route.method, attack.path, { token: intruderToken, body: attack.body });
+        const response = await server.request(route.method, attack.path, {
+          token: intruderToken,
+          body: attack.body,
+        });
         const text = JSON.stringify(response.body);
         const leaked = victimIds.filter((id) => text.includes(id) && !JSON.stringify(attack).includes(id));
         const label = `${name} ${route.method} ${attack.path} ${JSON.stringify(attack.body ?? "")} → ${response.status} ${text.slice(0, 300)}`;

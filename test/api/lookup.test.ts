@@ -19,22 +19,49 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
     fabrikamId = company.body.id;
     const anna = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
       token: rita,
-      body: { displayName: "Anna Berg", emails: ["Anna.Berg@Fabrikam.example", "anna@private.example"], title: "CFO", phone: "+46 70 123 45 67", companyId: fabrikamId },
+      body: {
+        displayName: "Anna Berg",
+        emails: ["Anna.Berg@Fabrikam.example", "anna@private.example"],
+        title: "CFO",
+        phone: "+46 70 123 45 67",
+        companyId: fabrikamId,
+      },
     });
     annaId = anna.body.id;
     const deal = await server.request<{ id: string }>("POST", "/api/v1/deals", {
       token: rita,
-      body: { name: "Fabrikam renewal", amount: 12000, currency: "eur", contactIds: [annaId], companyId: fabrikamId },
+      body: {
+        name: "Fabrikam renewal",
+        amount: 12000,
+        currency: "eur",
+        contactIds: [annaId],
+        companyId: fabrikamId,
+      },
     });
     expect(deal.status).toBe(201);
-    await server.request("POST", "/api/v1/tasks", { token: rita, body: { title: "Send the contract", dueAt: "2026-12-01T09:00:00Z", contactId: annaId } });
-    const done = await server.request<{ id: string; version: number }>("POST", "/api/v1/tasks", { token: rita, body: { title: "Done already", dueAt: null, contactId: annaId } });
-    await server.request("PATCH", `/api/v1/tasks/${done.body.id}`, { token: rita, body: { done: true, version: done.body.version } });
+    await server.request("POST", "/api/v1/tasks", {
+      token: rita,
+      body: { title: "Send the contract", dueAt: "2026-12-01T09:00:00Z", contactId: annaId },
+    });
+    const done = await server.request<{ id: string; version: number }>("POST", "/api/v1/tasks", {
+      token: rita,
+      body: { title: "Done already", dueAt: null, contactId: annaId },
+    });
+    await server.request("PATCH", `/api/v1/tasks/${done.body.id}`, {
+      token: rita,
+      body: { done: true, version: done.body.version },
+    });
     for (let i = 0; i < 25; i++) {
       const sentAt = new Date(Date.UTC(2026, 10, 1, 8, i)).toISOString();
       const logged = await server.request<{ interaction: { id: string } }>("POST", "/api/v1/emails", {
         token: rita,
-        body: { internetMessageId: `<lookup-${i}@fabrikam.example>`, subject: `Mail ${i}`, from: { address: "anna.berg@fabrikam.example" }, to: [{ address: "rita@contoso.example" }], sentAt },
+        body: {
+          internetMessageId: `<lookup-${i}@fabrikam.example>`,
+          subject: `Mail ${i}`,
+          from: { address: "anna.berg@fabrikam.example" },
+          to: [{ address: "rita@contoso.example" }],
+          sentAt,
+        },
       });
       loggedIds.push(logged.body.interaction.id);
     }
@@ -57,8 +84,17 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
     expect(contact?.phones).toEqual(["+46 70 123 45 67"]);
     expect(contact?.company).toMatchObject({ id: fabrikamId, name: "Fabrikam", domain: "fabrikam.example" });
     expect(contact?.openDeals).toHaveLength(1);
-    expect(contact?.openDeals[0]).toMatchObject({ name: "Fabrikam renewal", amount: 12000, currency: "EUR", status: "open" });
-    expect(contact?.openDeals[0]?.stage).toMatchObject({ name: "Prospecting", probability: 10, kind: "open" });
+    expect(contact?.openDeals[0]).toMatchObject({
+      name: "Fabrikam renewal",
+      amount: 12000,
+      currency: "EUR",
+      status: "open",
+    });
+    expect(contact?.openDeals[0]?.stage).toMatchObject({
+      name: "Prospecting",
+      probability: 10,
+      kind: "open",
+    });
     expect(contact?.openTasks.map((t) => t.title)).toEqual(["Send the contract"]);
     expect(contact?.recentInteractions).toHaveLength(20);
     expect(contact?.recentInteractions.map((i) => i.id)).toEqual([...loggedIds].reverse().slice(0, 20));
@@ -70,7 +106,11 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
   });
 
   it("answers every address in the order asked, once each", async () => {
-    const results = await lookup("nobody@fabrikam.example", "anna.berg@fabrikam.example", "Nobody@Fabrikam.example");
+    const results = await lookup(
+      "nobody@fabrikam.example",
+      "anna.berg@fabrikam.example",
+      "Nobody@Fabrikam.example",
+    );
     expect(results.map((r) => r.email)).toEqual(["nobody@fabrikam.example", "anna.berg@fabrikam.example"]);
     expect(results[0]?.contact).toBeNull();
     expect(results[1]?.contact?.id).toBe(annaId);
@@ -78,14 +118,23 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
 
   it("suggests the company whose domain matches an unknown sender, subdomains included, and a name", async () => {
     const [direct, sub] = await lookup("Bo Ek <bo.ek@fabrikam.example>", "carl.sund@eu.fabrikam.example");
-    expect(direct?.suggestion).toMatchObject({ displayName: "Bo Ek", firstName: "Bo", lastName: "Ek", freeMail: false, internal: false });
+    expect(direct?.suggestion).toMatchObject({
+      displayName: "Bo Ek",
+      firstName: "Bo",
+      lastName: "Ek",
+      freeMail: false,
+      internal: false,
+    });
     expect(direct?.suggestion?.company?.id).toBe(fabrikamId);
     expect(sub?.suggestion?.company?.id).toBe(fabrikamId);
     expect(sub?.suggestion?.displayName).toBe("Carl Sund");
   });
 
   it("never matches a company for free-mail or the organisation's own domain", async () => {
-    await server.request("POST", "/api/v1/companies", { token: rita, body: { name: "Gmail as a company", domain: "gmail.com" } });
+    await server.request("POST", "/api/v1/companies", {
+      token: rita,
+      body: { name: "Gmail as a company", domain: "gmail.com" },
+    });
     const [free, own] = await lookup("someone@gmail.com", "colleague@contoso.example");
     expect(free?.suggestion).toMatchObject({ freeMail: true, company: null });
     expect(own?.suggestion).toMatchObject({ internal: true, company: null });
@@ -96,7 +145,9 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
     const tooMany = await server.request("GET", `/api/v1/people/lookup?${many}`, { token: rita });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body).toMatchObject({ code: "invalid_request" });
-    const invalid = await server.request("GET", "/api/v1/people/lookup?email=not-an-address", { token: rita });
+    const invalid = await server.request("GET", "/api/v1/people/lookup?email=not-an-address", {
+      token: rita,
+    });
     expect(invalid.status).toBe(400);
     const none = await server.request("GET", "/api/v1/people/lookup", { token: rita });
     expect(none.status).toBe(400);
@@ -104,7 +155,9 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
 
   it("shows another organisation nothing of this one's contacts", async () => {
     const outsider = await server.token("eve@evil.example");
-    const response = await server.request("GET", "/api/v1/people/lookup?email=anna.berg@fabrikam.example", { token: outsider });
+    const response = await server.request("GET", "/api/v1/people/lookup?email=anna.berg@fabrikam.example", {
+      token: outsider,
+    });
     const [result] = parse(LookupResponse, response).results;
     expect(result?.contact).toBeNull();
     expect(result?.suggestion?.company).toBeNull();
@@ -122,7 +175,13 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
         expect(item.at <= previousAt).toBe(true);
         previousAt = item.at;
         types.add(item.type);
-        seen.push(item.type === "interaction" ? item.interaction.id : item.type === "task" ? item.task.id : item.stageChange.id);
+        seen.push(
+          item.type === "interaction"
+            ? item.interaction.id
+            : item.type === "task"
+              ? item.task.id
+              : item.stageChange.id,
+        );
       }
       cursor = page.nextCursor;
     } while (cursor);
@@ -133,7 +192,9 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
   });
 
   it("refuses a cursor it did not hand out", async () => {
-    const response = await server.request("GET", `/api/v1/contacts/${annaId}/timeline?cursor=garbage`, { token: rita });
+    const response = await server.request("GET", `/api/v1/contacts/${annaId}/timeline?cursor=garbage`, {
+      token: rita,
+    });
     expect(response.status).toBe(400);
   });
 });

@@ -21,15 +21,29 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
   const post = (path: string, body: unknown) => server.request("POST", path, { token: rita, body });
   const auditCount = async (entityId: string) =>
     Number(
-      (await server.database.db.selectFrom("audit_events").select((eb) => eb.fn.countAll().as("n")).where("entity_id", "=", entityId).executeTakeFirstOrThrow()).n,
+      (
+        await server.database.db
+          .selectFrom("audit_events")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("entity_id", "=", entityId)
+          .executeTakeFirstOrThrow()
+      ).n,
     );
 
   describe("contacts", () => {
     it("creates a contact from the minimal body, with several addresses, and reads it back", async () => {
-      const created = await post("/api/v1/contacts", { displayName: "Anna Berg", emails: ["anna@fabrikam.example", "Anna.Berg@Home.example"] });
+      const created = await post("/api/v1/contacts", {
+        displayName: "Anna Berg",
+        emails: ["anna@fabrikam.example", "Anna.Berg@Home.example"],
+      });
       expect(created.status).toBe(201);
       const contact = parse(Contact, created);
-      expect(contact).toMatchObject({ displayName: "Anna Berg", emails: ["anna@fabrikam.example", "anna.berg@home.example"], version: 1, lifecycleStage: "lead" });
+      expect(contact).toMatchObject({
+        displayName: "Anna Berg",
+        emails: ["anna@fabrikam.example", "anna.berg@home.example"],
+        version: 1,
+        lifecycleStage: "lead",
+      });
       const read = await server.request("GET", `/api/v1/contacts/${contact.id}`, { token: rita });
       expect(parse(Contact, read)).toEqual(contact);
       expect(await auditCount(contact.id)).toBe(1);
@@ -37,37 +51,64 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
 
     it("refuses an address that already belongs to another contact, whatever its case", async () => {
       await post("/api/v1/contacts", { displayName: "First", emails: ["taken@fabrikam.example"] });
-      const second = await post("/api/v1/contacts", { displayName: "Second", emails: ["TAKEN@fabrikam.example"] });
+      const second = await post("/api/v1/contacts", {
+        displayName: "Second",
+        emails: ["TAKEN@fabrikam.example"],
+      });
       expect(second.status).toBe(409);
       expect(second.body).toMatchObject({ code: "email_address_taken" });
-      const list = parse(Page(Contact), await server.request("GET", "/api/v1/contacts?q=Second", { token: rita }));
+      const list = parse(
+        Page(Contact),
+        await server.request("GET", "/api/v1/contacts?q=Second", { token: rita }),
+      );
       expect(list.items).toHaveLength(0);
     });
 
     it("updates with the version read, and answers a stale version with 409 and the current record", async () => {
-      const contact = parse(Contact, await post("/api/v1/contacts", { displayName: "Vera Version", emails: ["vera@v.example"] }));
+      const contact = parse(
+        Contact,
+        await post("/api/v1/contacts", { displayName: "Vera Version", emails: ["vera@v.example"] }),
+      );
       const updated = await server.request("PATCH", `/api/v1/contacts/${contact.id}`, {
         token: rita,
         body: { title: "CEO", emails: ["vera@v.example", "vera2@v.example"], version: contact.version },
       });
       expect(updated.status).toBe(200);
-      expect(parse(Contact, updated)).toMatchObject({ title: "CEO", version: 2, emails: ["vera@v.example", "vera2@v.example"], displayName: "Vera Version" });
+      expect(parse(Contact, updated)).toMatchObject({
+        title: "CEO",
+        version: 2,
+        emails: ["vera@v.example", "vera2@v.example"],
+        displayName: "Vera Version",
+      });
 
-      const stale = await server.request("PATCH", `/api/v1/contacts/${contact.id}`, { token: rita, body: { title: "Intern", version: 1 } });
+      const stale = await server.request("PATCH", `/api/v1/contacts/${contact.id}`, {
+        token: rita,
+        body: { title: "Intern", version: 1 },
+      });
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ code: "version_conflict", current: { title: "CEO", version: 2 } });
 
-      const viaHeader = await server.request("PATCH", `/api/v1/contacts/${contact.id}`, { token: rita, body: { title: "CTO" }, headers: { "if-match": '"2"' } });
+      const viaHeader = await server.request("PATCH", `/api/v1/contacts/${contact.id}`, {
+        token: rita,
+        body: { title: "CTO" },
+        headers: { "if-match": '"2"' },
+      });
       expect(parse(Contact, viaHeader)).toMatchObject({ title: "CTO", version: 3 });
 
-      const missing = await server.request("PATCH", `/api/v1/contacts/${contact.id}`, { token: rita, body: { title: "No version" } });
+      const missing = await server.request("PATCH", `/api/v1/contacts/${contact.id}`, {
+        token: rita,
+        body: { title: "No version" },
+      });
       expect(missing.status).toBe(428);
       expect(missing.body).toMatchObject({ code: "version_required" });
     });
 
     it("lists contacts by name with search and a cursor that visits each once", async () => {
       for (const name of ["Zed Page", "Amy Page", "Bob Page", "Cid Page", "Dan Page"]) {
-        await post("/api/v1/contacts", { displayName: name, emails: [`${name.split(" ")[0]?.toLowerCase()}@page.example`] });
+        await post("/api/v1/contacts", {
+          displayName: name,
+          emails: [`${name.split(" ")[0]?.toLowerCase()}@page.example`],
+        });
       }
       const names: string[] = [];
       let cursor: string | null = null;
@@ -78,35 +119,63 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
         cursor = page.nextCursor;
       } while (cursor);
       expect(names).toEqual(["Amy Page", "Bob Page", "Cid Page", "Dan Page", "Zed Page"]);
-      const byEmail = parse(Page(Contact), await server.request("GET", "/api/v1/contacts?q=cid@", { token: rita }));
+      const byEmail = parse(
+        Page(Contact),
+        await server.request("GET", "/api/v1/contacts?q=cid@", { token: rita }),
+      );
       expect(byEmail.items.map((c) => c.displayName)).toEqual(["Cid Page"]);
     });
 
     it("deletes a contact, after which it is gone", async () => {
-      const contact = parse(Contact, await post("/api/v1/contacts", { displayName: "Gone Soon", emails: ["gone@x.example"] }));
+      const contact = parse(
+        Contact,
+        await post("/api/v1/contacts", { displayName: "Gone Soon", emails: ["gone@x.example"] }),
+      );
       const deleted = await server.request("DELETE", `/api/v1/contacts/${contact.id}`, { token: rita });
       expect(deleted.status).toBe(200);
       expect(deleted.body).toEqual({ id: contact.id, deleted: true });
-      expect((await server.request("GET", `/api/v1/contacts/${contact.id}`, { token: rita })).status).toBe(404);
-      expect((await server.request("DELETE", `/api/v1/contacts/${contact.id}`, { token: rita })).status).toBe(404);
+      expect((await server.request("GET", `/api/v1/contacts/${contact.id}`, { token: rita })).status).toBe(
+        404,
+      );
+      expect((await server.request("DELETE", `/api/v1/contacts/${contact.id}`, { token: rita })).status).toBe(
+        404,
+      );
       // the address is free again
-      expect((await post("/api/v1/contacts", { displayName: "New Owner", emails: ["gone@x.example"] })).status).toBe(201);
+      expect(
+        (await post("/api/v1/contacts", { displayName: "New Owner", emails: ["gone@x.example"] })).status,
+      ).toBe(201);
     });
   });
 
   describe("companies", () => {
     it("creates, updates, lists and deletes a company, normalising its domain", async () => {
-      const company = parse(Company, await post("/api/v1/companies", { name: "Northwind", domain: "HTTPS://www.northwind.example/" }));
+      const company = parse(
+        Company,
+        await post("/api/v1/companies", { name: "Northwind", domain: "HTTPS://www.northwind.example/" }),
+      );
       expect(company.domain).toBe("northwind.example");
       const dup = await post("/api/v1/companies", { name: "Northwind 2", domain: "northwind.example" });
       expect(dup.status).toBe(409);
       expect(dup.body).toMatchObject({ code: "company_domain_taken" });
-      const updated = parse(Company, await server.request("PATCH", `/api/v1/companies/${company.id}`, { token: rita, body: { phone: "+1 555 0100", version: 1 } }));
+      const updated = parse(
+        Company,
+        await server.request("PATCH", `/api/v1/companies/${company.id}`, {
+          token: rita,
+          body: { phone: "+1 555 0100", version: 1 },
+        }),
+      );
       expect(updated).toMatchObject({ phone: "+1 555 0100", version: 2, name: "Northwind" });
-      const list = parse(Page(Company), await server.request("GET", "/api/v1/companies?q=northwind", { token: rita }));
+      const list = parse(
+        Page(Company),
+        await server.request("GET", "/api/v1/companies?q=northwind", { token: rita }),
+      );
       expect(list.items.map((c) => c.id)).toEqual([company.id]);
-      expect((await server.request("DELETE", `/api/v1/companies/${company.id}`, { token: rita })).status).toBe(200);
-      expect((await server.request("GET", `/api/v1/companies/${company.id}`, { token: rita })).status).toBe(404);
+      expect(
+        (await server.request("DELETE", `/api/v1/companies/${company.id}`, { token: rita })).status,
+      ).toBe(200);
+      expect((await server.request("GET", `/api/v1/companies/${company.id}`, { token: rita })).status).toBe(
+        404,
+      );
     });
 
     it("refuses a domain that is not one", async () => {
@@ -118,7 +187,10 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
 
   describe("deals and stages", () => {
     it("lists the default pipeline with its six stages", async () => {
-      const { pipelines } = parse(PipelineList, await server.request("GET", "/api/v1/pipelines", { token: rita }));
+      const { pipelines } = parse(
+        PipelineList,
+        await server.request("GET", "/api/v1/pipelines", { token: rita }),
+      );
       expect(pipelines).toHaveLength(1);
       expect(pipelines[0]?.stages.map((s) => [s.name, s.probability, s.kind])).toEqual([
         ["Prospecting", 10, "open"],
@@ -131,34 +203,76 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
     });
 
     it("moves a deal, records who moved it from where, and refuses a stale move with the current deal", async () => {
-      const { pipelines } = parse(PipelineList, await server.request("GET", "/api/v1/pipelines", { token: rita }));
+      const { pipelines } = parse(
+        PipelineList,
+        await server.request("GET", "/api/v1/pipelines", { token: rita }),
+      );
       const stages = pipelines[0]?.stages ?? [];
-      const contact = parse(Contact, await post("/api/v1/contacts", { displayName: "Deal Person", emails: ["dp@deal.example"] }));
-      const deal = parse(Deal, await post("/api/v1/deals", { name: "Big one", amount: 5000, contactIds: [contact.id] }));
+      const contact = parse(
+        Contact,
+        await post("/api/v1/contacts", { displayName: "Deal Person", emails: ["dp@deal.example"] }),
+      );
+      const deal = parse(
+        Deal,
+        await post("/api/v1/deals", { name: "Big one", amount: 5000, contactIds: [contact.id] }),
+      );
       expect(deal.stageId).toBe(stages[0]?.id);
       expect(deal.contactIds).toEqual([contact.id]);
 
-      const moved = await server.request("POST", `/api/v1/deals/${deal.id}/stage`, { token: rita, body: { stageId: stages[2]?.id, version: deal.version, source: "pane" } });
+      const moved = await server.request("POST", `/api/v1/deals/${deal.id}/stage`, {
+        token: rita,
+        body: { stageId: stages[2]?.id, version: deal.version, source: "pane" },
+      });
       expect(moved.status).toBe(200);
       const movedDeal = parse(DealWithStage, moved);
-      expect(movedDeal).toMatchObject({ stageId: stages[2]?.id, version: 2, status: "open", stage: { name: "Proposal" } });
+      expect(movedDeal).toMatchObject({
+        stageId: stages[2]?.id,
+        version: 2,
+        status: "open",
+        stage: { name: "Proposal" },
+      });
 
-      const stale = await server.request("POST", `/api/v1/deals/${deal.id}/stage`, { token: rita, body: { stageId: stages[4]?.id, version: 1 } });
+      const stale = await server.request("POST", `/api/v1/deals/${deal.id}/stage`, {
+        token: rita,
+        body: { stageId: stages[4]?.id, version: 1 },
+      });
       expect(stale.status).toBe(409);
-      expect(stale.body).toMatchObject({ code: "version_conflict", current: { stageId: stages[2]?.id, stage: { name: "Proposal" } } });
+      expect(stale.body).toMatchObject({
+        code: "version_conflict",
+        current: { stageId: stages[2]?.id, stage: { name: "Proposal" } },
+      });
 
-      const won = parse(DealWithStage, await server.request("POST", `/api/v1/deals/${deal.id}/stage`, { token: rita, body: { stageId: stages[4]?.id, version: 2 } }));
+      const won = parse(
+        DealWithStage,
+        await server.request("POST", `/api/v1/deals/${deal.id}/stage`, {
+          token: rita,
+          body: { stageId: stages[4]?.id, version: 2 },
+        }),
+      );
       expect(won.status).toBe("won");
       expect(won.closedAt).not.toBeNull();
 
-      const changes = await server.database.db.selectFrom("deal_stage_changes").selectAll().where("deal_id", "=", deal.id).orderBy("changed_at").execute();
+      const changes = await server.database.db
+        .selectFrom("deal_stage_changes")
+        .selectAll()
+        .where("deal_id", "=", deal.id)
+        .orderBy("changed_at")
+        .execute();
       expect(changes.map((c) => [c.from_stage_id, c.to_stage_id, c.source])).toEqual([
         [null, stages[0]?.id, "created"],
         [stages[0]?.id, stages[2]?.id, "pane"],
         [stages[2]?.id, stages[4]?.id, "api"],
       ]);
-      const audits = await server.database.db.selectFrom("audit_events").select("action").where("entity_id", "=", deal.id).execute();
-      expect(audits.map((a) => a.action).sort()).toEqual(["deal.created", "deal.stage_changed", "deal.stage_changed"]);
+      const audits = await server.database.db
+        .selectFrom("audit_events")
+        .select("action")
+        .where("entity_id", "=", deal.id)
+        .execute();
+      expect(audits.map((a) => a.action).sort()).toEqual([
+        "deal.created",
+        "deal.stage_changed",
+        "deal.stage_changed",
+      ]);
     });
 
     it("refuses an unknown stage and leaves the deal as it was", async () => {
@@ -169,13 +283,24 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       });
       expect(response.status).toBe(404);
       expect(response.body).toMatchObject({ code: "stage_not_found" });
-      expect(parse(DealWithStage, await server.request("GET", `/api/v1/deals/${deal.id}`, { token: rita }))).toMatchObject({ version: 1, stageId: deal.stageId });
+      expect(
+        parse(DealWithStage, await server.request("GET", `/api/v1/deals/${deal.id}`, { token: rita })),
+      ).toMatchObject({ version: 1, stageId: deal.stageId });
     });
 
     it("updates a deal's amount and contacts with its version, and deletes it", async () => {
-      const deal = parse(Deal, await post("/api/v1/deals", { name: "Editable", amount: 10, currency: "sek" }));
+      const deal = parse(
+        Deal,
+        await post("/api/v1/deals", { name: "Editable", amount: 10, currency: "sek" }),
+      );
       expect(deal.currency).toBe("SEK");
-      const updated = parse(Deal, await server.request("PATCH", `/api/v1/deals/${deal.id}`, { token: rita, body: { amount: 99.5, expectedCloseDate: "2027-01-31", version: 1 } }));
+      const updated = parse(
+        Deal,
+        await server.request("PATCH", `/api/v1/deals/${deal.id}`, {
+          token: rita,
+          body: { amount: 99.5, expectedCloseDate: "2027-01-31", version: 1 },
+        }),
+      );
       expect(updated).toMatchObject({ amount: 99.5, expectedCloseDate: "2027-01-31", version: 2 });
       expect((await server.request("DELETE", `/api/v1/deals/${deal.id}`, { token: rita })).status).toBe(200);
       expect((await server.request("GET", `/api/v1/deals/${deal.id}`, { token: rita })).status).toBe(404);
@@ -184,41 +309,89 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
 
   describe("tasks", () => {
     it("creates a follow-up, marks it done, and lists open tasks by due date", async () => {
-      const later = parse(Task, await post("/api/v1/tasks", { title: "Later", dueAt: "2026-12-10T09:00:00+01:00" }));
-      const sooner = parse(Task, await post("/api/v1/tasks", { title: "Sooner", dueAt: "2026-12-01T09:00:00Z" }));
+      const later = parse(
+        Task,
+        await post("/api/v1/tasks", { title: "Later", dueAt: "2026-12-10T09:00:00+01:00" }),
+      );
+      const sooner = parse(
+        Task,
+        await post("/api/v1/tasks", { title: "Sooner", dueAt: "2026-12-01T09:00:00Z" }),
+      );
       const open = parse(Page(Task), await server.request("GET", "/api/v1/tasks?mine=true", { token: rita }));
       expect(open.items.map((t) => t.title).slice(0, 2)).toEqual(["Sooner", "Later"]);
-      const done = parse(Task, await server.request("PATCH", `/api/v1/tasks/${sooner.id}`, { token: rita, body: { done: true, version: 1 } }));
+      const done = parse(
+        Task,
+        await server.request("PATCH", `/api/v1/tasks/${sooner.id}`, {
+          token: rita,
+          body: { done: true, version: 1 },
+        }),
+      );
       expect(done.done).toBe(true);
       expect(done.doneAt).not.toBeNull();
       const stillOpen = parse(Page(Task), await server.request("GET", "/api/v1/tasks", { token: rita }));
       expect(stillOpen.items.map((t) => t.id)).toEqual([later.id]);
-      const finished = parse(Page(Task), await server.request("GET", "/api/v1/tasks?status=done", { token: rita }));
+      const finished = parse(
+        Page(Task),
+        await server.request("GET", "/api/v1/tasks?status=done", { token: rita }),
+      );
       expect(finished.items.map((t) => t.id)).toEqual([sooner.id]);
     });
   });
 
   describe("notes, calls and visits", () => {
     it("adds a note and a failed call to a person, lists, updates and deletes them", async () => {
-      const contact = parse(Contact, await post("/api/v1/contacts", { displayName: "Noted Person", emails: ["noted@n.example"] }));
-      const note = parse(Interaction, await post("/api/v1/notes", { kind: "note", contactId: contact.id, body: "Met at the fair; wants a demo." }));
-      expect(note).toMatchObject({ kind: "note", body: "Met at the fair; wants a demo.", participants: [{ contactId: contact.id, role: "with" }] });
-      const call = parse(Interaction, await post("/api/v1/notes", { kind: "call", contactId: contact.id, body: "", outcome: "no_answer" }));
+      const contact = parse(
+        Contact,
+        await post("/api/v1/contacts", { displayName: "Noted Person", emails: ["noted@n.example"] }),
+      );
+      const note = parse(
+        Interaction,
+        await post("/api/v1/notes", {
+          kind: "note",
+          contactId: contact.id,
+          body: "Met at the fair; wants a demo.",
+        }),
+      );
+      expect(note).toMatchObject({
+        kind: "note",
+        body: "Met at the fair; wants a demo.",
+        participants: [{ contactId: contact.id, role: "with" }],
+      });
+      const call = parse(
+        Interaction,
+        await post("/api/v1/notes", { kind: "call", contactId: contact.id, body: "", outcome: "no_answer" }),
+      );
       expect(call.outcome).toBe("no_answer");
 
-      const list = parse(Page(Interaction), await server.request("GET", `/api/v1/notes?contactId=${contact.id}`, { token: rita }));
+      const list = parse(
+        Page(Interaction),
+        await server.request("GET", `/api/v1/notes?contactId=${contact.id}`, { token: rita }),
+      );
       expect(list.items.map((i) => i.id).sort()).toEqual([note.id, call.id].sort());
-      const search = parse(Page(Interaction), await server.request("GET", "/api/v1/notes?q=demo", { token: rita }));
+      const search = parse(
+        Page(Interaction),
+        await server.request("GET", "/api/v1/notes?q=demo", { token: rita }),
+      );
       expect(search.items.map((i) => i.id)).toEqual([note.id]);
 
-      const edited = parse(Interaction, await server.request("PATCH", `/api/v1/notes/${note.id}`, { token: rita, body: { body: "Wants a demo in March.", version: 1 } }));
+      const edited = parse(
+        Interaction,
+        await server.request("PATCH", `/api/v1/notes/${note.id}`, {
+          token: rita,
+          body: { body: "Wants a demo in March.", version: 1 },
+        }),
+      );
       expect(edited).toMatchObject({ body: "Wants a demo in March.", version: 2 });
       expect((await server.request("DELETE", `/api/v1/notes/${call.id}`, { token: rita })).status).toBe(200);
       expect((await server.request("GET", `/api/v1/notes/${call.id}`, { token: rita })).status).toBe(404);
     });
 
     it("refuses a note about an unknown person", async () => {
-      const response = await post("/api/v1/notes", { kind: "note", contactId: "00000000-0000-4000-8000-000000000001", body: "x" });
+      const response = await post("/api/v1/notes", {
+        kind: "note",
+        contactId: "00000000-0000-4000-8000-000000000001",
+        body: "x",
+      });
       expect(response.status).toBe(404);
     });
   });

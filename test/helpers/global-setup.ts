@@ -32,7 +32,7 @@ export default async function globalSetup(): Promise<void> {
   } catch (error) {
     const reason = `PostgreSQL suite SKIPPED: no PostgreSQL at ${url} (${(error as Error).message}). Set TEST_DATABASE_URL to run it.`;
     if (process.env.RAPPORT_REQUIRE_ALL_SUITES === "1") {
-      throw new Error(`${reason} RAPPORT_REQUIRE_ALL_SUITES=1 forbids skipping.`);
+      throw new Error(`${reason} RAPPORT_REQUIRE_ALL_SUITES=1 forbids skipping.`, { cause: error });
     }
     console.warn(`\n${reason}\n`);
     process.env.RAPPORT_TEST_POSTGRES = `unavailable: ${reason}`;

@@ -24,7 +24,11 @@ export interface TestServer {
   dataDir: string;
   /** A token for a user of an organisation (by default the email's domain). */
   token(email: string, org?: string): Promise<string>;
-  request<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<Response<T>>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<Response<T>>;
   close(): Promise<void>;
 }
 
@@ -34,7 +38,13 @@ export async function startTestServer(kind: StoreKind): Promise<TestServer> {
   const database = await openTestStore(kind);
   const issuer = await loadLocalIssuer(dataDir);
   const verifyToken = createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" });
-  const app = await buildApp({ database, verifyToken, checkResponses: true });
+  // RAPPORT_TEST_LOG=debug shows the server log of a failing suite.
+  const app = await buildApp({
+    database,
+    verifyToken,
+    checkResponses: true,
+    logger: process.env.RAPPORT_TEST_LOG ? { level: process.env.RAPPORT_TEST_LOG } : false,
+  });
   const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     kind,

@@ -17,7 +17,8 @@ if (postgresStatus !== "available") {
 export async function openTestStore(kind: StoreKind): Promise<Database> {
   if (kind === "pglite") {
     const template = process.env.RAPPORT_TEST_TEMPLATE;
-    if (!template) throw new Error("RAPPORT_TEST_TEMPLATE is not set: run the tests through jest (global setup).");
+    if (!template)
+      throw new Error("RAPPORT_TEST_TEMPLATE is not set: run the tests through jest (global setup).");
     return openPglite({ loadDataDir: new Blob([readFileSync(template)]) });
   }
   const adminUrl = process.env.TEST_DATABASE_URL as string;

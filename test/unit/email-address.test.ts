@@ -44,11 +44,15 @@ describe("normalizeEmailAddress", () => {
 
   it("keeps dots and plus tags, which decide where the mail is delivered", () => {
     expect(normalizeEmailAddress("Anna.Berg+CRM@contoso.com")).toBe("anna.berg+crm@contoso.com");
-    expect(normalizeEmailAddress("annaberg@contoso.com")).not.toBe(normalizeEmailAddress("anna.berg@contoso.com"));
+    expect(normalizeEmailAddress("annaberg@contoso.com")).not.toBe(
+      normalizeEmailAddress("anna.berg@contoso.com"),
+    );
   });
 
   it("accepts subdomains and hyphenated domains", () => {
-    expect(normalizeEmailAddress("anna@eu.mail.contoso-group.co.uk")).toBe("anna@eu.mail.contoso-group.co.uk");
+    expect(normalizeEmailAddress("anna@eu.mail.contoso-group.co.uk")).toBe(
+      "anna@eu.mail.contoso-group.co.uk",
+    );
   });
 
   it("accepts internationalised domains and local parts, lower-casing non-ASCII letters too", () => {
@@ -160,7 +164,10 @@ describe("parseMailbox", () => {
   });
 
   it("trims the name", () => {
-    expect(parseMailbox('  "  Anna Berg  "   <anna@x.com>')).toEqual({ address: "anna@x.com", name: "Anna Berg" });
+    expect(parseMailbox('  "  Anna Berg  "   <anna@x.com>')).toEqual({
+      address: "anna@x.com",
+      name: "Anna Berg",
+    });
   });
 
   it("unescapes quotes inside a quoted name", () => {

@@ -52,7 +52,9 @@ describe("parsePersonName from a display name", () => {
   });
 
   it("capitalises each part of hyphenated and apostrophe names written in capitals", () => {
-    expect(parsePersonName("ANNA-KARIN O'BRIEN")).toEqual(name("Anna-Karin O'Brien", "Anna-Karin", "O'Brien"));
+    expect(parsePersonName("ANNA-KARIN O'BRIEN")).toEqual(
+      name("Anna-Karin O'Brien", "Anna-Karin", "O'Brien"),
+    );
   });
 
   it("keeps particles lower-case when fixing a name in capitals", () => {

@@ -30,7 +30,9 @@ export function createCallerResolver(db: Kysely<DB>): (identity: Identity) => Pr
 
 async function provision(tx: Transaction<DB>, identity: Identity): Promise<Caller> {
   const domain = identity.email ? domainOf(identity.email) : null;
-  const orgName = identity.tenantId.startsWith("local:") ? identity.tenantId.slice("local:".length) : (domain ?? identity.tenantId);
+  const orgName = identity.tenantId.startsWith("local:")
+    ? identity.tenantId.slice("local:".length)
+    : (domain ?? identity.tenantId);
   const internalDomains = domain && !isFreeMailDomain(domain) ? [domain] : [];
 
   const createdOrg = await tx
@@ -42,7 +44,13 @@ async function provision(tx: Transaction<DB>, identity: Identity): Promise<Calle
   if (createdOrg) await seedDefaultPipeline(tx, createdOrg.id);
   const orgId =
     createdOrg?.id ??
-    (await tx.selectFrom("organizations").select("id").where("tenant_id", "=", identity.tenantId).executeTakeFirstOrThrow()).id;
+    (
+      await tx
+        .selectFrom("organizations")
+        .select("id")
+        .where("tenant_id", "=", identity.tenantId)
+        .executeTakeFirstOrThrow()
+    ).id;
 
   await tx
     .insertInto("users")

@@ -1,6 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type JWK, type JWTVerifyGetKey, SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK } from "jose";
+import {
+  type JWK,
+  type JWTVerifyGetKey,
+  SignJWT,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+} from "jose";
 
 export const LOCAL_ISSUER = "urn:rapport:local-issuer";
 export const LOCAL_AUDIENCE = "api://rapport";

@@ -1,4 +1,11 @@
-import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, errors, jwtVerify } from "jose";
+import {
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  jwtVerify,
+} from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
 import type { EntraConfig } from "../config";
@@ -134,13 +141,17 @@ function entraKeyResolver(entra: EntraConfig, fetchImpl: typeof fetch): (tenant:
 
 function toAuthError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof errors.JWTExpired) return new AppError("token_expired", 401, "The token has expired; sign in again.");
+  if (error instanceof errors.JWTExpired)
+    return new AppError("token_expired", 401, "The token has expired; sign in again.");
   if (error instanceof errors.JWTClaimValidationFailed) {
     return unauthenticated(`The token's "${error.claim}" claim is not acceptable (${error.reason}).`);
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated("The token's signing algorithm is not accepted.");
-  if (error instanceof errors.JWKSNoMatchingKey) return unauthenticated("The token was signed with an unknown key.");
-  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated("The token's signature is not valid.");
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return unauthenticated("The token's signing algorithm is not accepted.");
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return unauthenticated("The token was signed with an unknown key.");
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return unauthenticated("The token's signature is not valid.");
   if (error instanceof errors.JOSEError) return unauthenticated(`The token is not valid (${error.code}).`);
   // The identity provider is out of reach: a retryable failure, not a reason to sign the user out.
   return new AppError("auth_unavailable", 503, "The sign-in keys could not be fetched right now; try again.");

@@ -4,10 +4,18 @@ import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
 import { createCompany, deleteCompany, getCompany, listCompanies, updateCompany } from "./service";
 
-export function companyRoutes(app: FastifyInstance, options: RouteOptions, scope: (caller: Scope["caller"]) => Scope): void {
+export function companyRoutes(
+  app: FastifyInstance,
+  options: RouteOptions,
+  scope: (caller: Scope["caller"]) => Scope,
+): void {
   addRoute(app, routes.listCompanies, options, ({ caller, query }) => listCompanies(scope(caller), query));
   addRoute(app, routes.createCompany, options, ({ caller, body }) => createCompany(scope(caller), body));
   addRoute(app, routes.getCompany, options, ({ caller, params }) => getCompany(scope(caller), params.id));
-  addRoute(app, routes.updateCompany, options, ({ caller, params, body, version }) => updateCompany(scope(caller), params.id, version, body));
-  addRoute(app, routes.deleteCompany, options, ({ caller, params }) => deleteCompany(scope(caller), params.id));
+  addRoute(app, routes.updateCompany, options, ({ caller, params, body, version }) =>
+    updateCompany(scope(caller), params.id, version, body),
+  );
+  addRoute(app, routes.deleteCompany, options, ({ caller, params }) =>
+    deleteCompany(scope(caller), params.id),
+  );
 }

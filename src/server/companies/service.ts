@@ -28,7 +28,11 @@ export async function listCompanies(scope: Scope, query: { q?: string; cursor?: 
     select = select.where((eb) => eb.or([eb("name", "ilike", pattern), eb("domain", "ilike", pattern)]));
   }
   if (after) select = select.where(sql<boolean>`(lower(name), id) > (${after[0]}, ${after[1]}::uuid)`);
-  const rows = await select.orderBy(sql`lower(name)`).orderBy("id").limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy(sql`lower(name)`)
+    .orderBy("id")
+    .limit(query.limit + 1)
+    .execute();
   return pageOf(rows, query.limit, toCompany, (r) => [r.name.toLowerCase(), r.id]);
 }
 
@@ -63,7 +67,12 @@ export async function createCompany(scope: Scope, input: CompanyCreate): Promise
   });
 }
 
-export async function updateCompany(scope: Scope, id: string, version: number, input: CompanyUpdate): Promise<Company> {
+export async function updateCompany(
+  scope: Scope,
+  id: string,
+  version: number,
+  input: CompanyUpdate,
+): Promise<Company> {
   return scope.db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable("companies")
@@ -83,7 +92,13 @@ export async function updateCompany(scope: Scope, id: string, version: number, i
       .returningAll()
       .executeTakeFirst();
     if (!row) throw versionConflict(await getCompany({ ...scope, db: tx }, id));
-    await recordAudit(tx, scope.caller, "company.updated", { type: "company", id }, { fields: Object.keys(input) });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "company.updated",
+      { type: "company", id },
+      { fields: Object.keys(input) },
+    );
     return toCompany(row);
   });
 }

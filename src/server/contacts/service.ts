@@ -33,7 +33,13 @@ export function selectContacts(db: Kysely<DB>, orgId: string) {
   return db
     .selectFrom("contacts as c")
     .selectAll("c")
-    .select(sql<string[]>`array(select e.address from contact_emails e where e.contact_id = c.id order by e.position)`.as("emails"))
+    .select(
+      sql<
+        string[]
+      >`array(select e.address from contact_emails e where e.contact_id = c.id order by e.position)`.as(
+        "emails",
+      ),
+    )
     .where("c.org_id", "=", orgId);
 }
 
@@ -56,8 +62,13 @@ export async function listContacts(scope: Scope, query: { q?: string; cursor?: s
       ]),
     );
   }
-  if (after) select = select.where(sql<boolean>`(lower(c.display_name), c.id) > (${after[0]}, ${after[1]}::uuid)`);
-  const rows = await select.orderBy(sql`lower(c.display_name)`).orderBy("c.id").limit(query.limit + 1).execute();
+  if (after)
+    select = select.where(sql<boolean>`(lower(c.display_name), c.id) > (${after[0]}, ${after[1]}::uuid)`);
+  const rows = await select
+    .orderBy(sql`lower(c.display_name)`)
+    .orderBy("c.id")
+    .limit(query.limit + 1)
+    .execute();
   return pageOf(rows, query.limit, toContact, (r) => [r.display_name.toLowerCase(), r.id]);
 }
 
@@ -75,7 +86,11 @@ function phonesOf(input: { phone?: string | null; phones?: string[] }): string[]
 
 /** Sets a contact's addresses, and links emails already logged with those addresses to the contact. */
 async function setEmails(tx: Kysely<DB>, orgId: string, contactId: string, emails: string[]): Promise<void> {
-  await tx.deleteFrom("contact_emails").where("org_id", "=", orgId).where("contact_id", "=", contactId).execute();
+  await tx
+    .deleteFrom("contact_emails")
+    .where("org_id", "=", orgId)
+    .where("contact_id", "=", contactId)
+    .execute();
   const unique = [...new Set(emails)];
   if (unique.length === 0) return;
   await tx
@@ -117,7 +132,12 @@ export async function createContact(scope: Scope, input: ContactCreate): Promise
   });
 }
 
-export async function updateContact(scope: Scope, id: string, version: number, input: ContactUpdate): Promise<Contact> {
+export async function updateContact(
+  scope: Scope,
+  id: string,
+  version: number,
+  input: ContactUpdate,
+): Promise<Contact> {
   return scope.db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable("contacts")
@@ -143,7 +163,13 @@ export async function updateContact(scope: Scope, id: string, version: number, i
     const txScope = { ...scope, db: tx };
     if (!row) throw versionConflict(await getContact(txScope, id));
     if (input.emails !== undefined) await setEmails(tx, scope.caller.orgId, id, input.emails);
-    await recordAudit(tx, scope.caller, "contact.updated", { type: "contact", id }, { fields: Object.keys(input) });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "contact.updated",
+      { type: "contact", id },
+      { fields: Object.keys(input) },
+    );
     return getContact(txScope, id);
   });
 }

@@ -24,7 +24,10 @@ export class MigrationError extends Error {
  * Brings the store up to date. On PostgreSQL (and PGlite) Kysely runs the pending migrations in one
  * transaction, so a failure leaves the store exactly as it was.
  */
-export async function migrateToLatest(db: Kysely<DB>, list: Record<string, Migration> = migrations): Promise<string[]> {
+export async function migrateToLatest(
+  db: Kysely<DB>,
+  list: Record<string, Migration> = migrations,
+): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => list } });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {

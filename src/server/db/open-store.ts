@@ -4,7 +4,9 @@ import { type Database, openPglite, openPostgres } from "./database";
 import { migrateToLatest } from "./migrate";
 
 /** The store the configuration names, migrated to the latest schema before anything else touches it. */
-export async function openStore(config: Pick<Config, "databaseUrl" | "databasePoolSize" | "dataDir">): Promise<{
+export async function openStore(
+  config: Pick<Config, "databaseUrl" | "databasePoolSize" | "dataDir">,
+): Promise<{
   database: Database;
   description: string;
   applied: string[];

@@ -3,6 +3,11 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
+type CustomFieldsJson = ColumnType<
+  Record<string, string | number | boolean | null>,
+  string | undefined,
+  string
+>;
 type TextArray = ColumnType<string[], string[] | undefined, string[]>;
 
 export interface OrganizationsTable {
@@ -52,7 +57,7 @@ export interface ContactsTable {
   tags: TextArray;
   owner_id: string | null;
   source: Generated<string>;
-  custom_fields: Json;
+  custom_fields: CustomFieldsJson;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;

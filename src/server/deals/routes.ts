@@ -5,15 +5,23 @@ import { listPipelines } from "../pipelines/service";
 import type { Scope } from "../scope";
 import { createDeal, deleteDeal, getDeal, listDeals, moveDealToStage, updateDeal } from "./service";
 
-export function dealRoutes(app: FastifyInstance, options: RouteOptions, scope: (caller: Scope["caller"]) => Scope): void {
+export function dealRoutes(
+  app: FastifyInstance,
+  options: RouteOptions,
+  scope: (caller: Scope["caller"]) => Scope,
+): void {
   addRoute(app, routes.listDeals, options, ({ caller, query }) => listDeals(scope(caller), query));
   addRoute(app, routes.createDeal, options, async ({ caller, body }) => {
     const { stage: _stage, ...deal } = await createDeal(scope(caller), body);
     return deal;
   });
   addRoute(app, routes.getDeal, options, ({ caller, params }) => getDeal(scope(caller), params.id));
-  addRoute(app, routes.updateDeal, options, ({ caller, params, body, version }) => updateDeal(scope(caller), params.id, version, body));
+  addRoute(app, routes.updateDeal, options, ({ caller, params, body, version }) =>
+    updateDeal(scope(caller), params.id, version, body),
+  );
   addRoute(app, routes.deleteDeal, options, ({ caller, params }) => deleteDeal(scope(caller), params.id));
-  addRoute(app, routes.moveDealToStage, options, ({ caller, params, body }) => moveDealToStage(scope(caller), params.id, body));
+  addRoute(app, routes.moveDealToStage, options, ({ caller, params, body }) =>
+    moveDealToStage(scope(caller), params.id, body),
+  );
   addRoute(app, routes.listPipelines, options, ({ caller }) => listPipelines(scope(caller)));
 }

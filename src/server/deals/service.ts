@@ -34,7 +34,13 @@ export function selectDeals(db: Kysely<DB>, orgId: string) {
     .innerJoin("stages as s", "s.id", "d.stage_id")
     .selectAll("d")
     .select("s.kind as stage_kind")
-    .select(sql<string[]>`array(select dc.contact_id from deal_contacts dc where dc.deal_id = d.id order by dc.contact_id)`.as("contact_ids"))
+    .select(
+      sql<
+        string[]
+      >`array(select dc.contact_id from deal_contacts dc where dc.deal_id = d.id order by dc.contact_id)`.as(
+        "contact_ids",
+      ),
+    )
     .where("d.org_id", "=", orgId);
 }
 
@@ -43,7 +49,11 @@ export async function listDeals(scope: Scope, query: { q?: string; cursor?: stri
   let select = selectDeals(scope.db, scope.caller.orgId);
   if (query.q) select = select.where("d.name", "ilike", likePattern(query.q));
   if (after) select = select.where(sql<boolean>`(lower(d.name), d.id) > (${after[0]}, ${after[1]}::uuid)`);
-  const rows = await select.orderBy(sql`lower(d.name)`).orderBy("d.id").limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy(sql`lower(d.name)`)
+    .orderBy("d.id")
+    .limit(query.limit + 1)
+    .execute();
   return pageOf(rows, query.limit, toDeal, (r) => [r.name.toLowerCase(), r.id]);
 }
 
@@ -54,12 +64,20 @@ export async function getDeal(scope: Scope, id: string): Promise<DealWithStage> 
   return { ...toDeal(row), stage: toStage(stage) };
 }
 
-async function setDealContacts(tx: Kysely<DB>, orgId: string, dealId: string, contactIds: string[]): Promise<void> {
+async function setDealContacts(
+  tx: Kysely<DB>,
+  orgId: string,
+  dealId: string,
+  contactIds: string[],
+): Promise<void> {
   await tx.deleteFrom("deal_contacts").where("org_id", "=", orgId).where("deal_id", "=", dealId).execute();
   const unique = [...new Set(contactIds)];
   if (unique.length === 0) return;
   // The composite foreign key rejects a contact of another organisation as if it did not exist.
-  await tx.insertInto("deal_contacts").values(unique.map((contact_id) => ({ org_id: orgId, deal_id: dealId, contact_id }))).execute();
+  await tx
+    .insertInto("deal_contacts")
+    .values(unique.map((contact_id) => ({ org_id: orgId, deal_id: dealId, contact_id })))
+    .execute();
 }
 
 export async function createDeal(scope: Scope, input: DealCreate): Promise<DealWithStage> {
@@ -85,14 +103,26 @@ export async function createDeal(scope: Scope, input: DealCreate): Promise<DealW
     await setDealContacts(tx, orgId, row.id, input.contactIds ?? []);
     await tx
       .insertInto("deal_stage_changes")
-      .values({ org_id: orgId, deal_id: row.id, from_stage_id: null, to_stage_id: stage.id, changed_by: userId, source: "created" })
+      .values({
+        org_id: orgId,
+        deal_id: row.id,
+        from_stage_id: null,
+        to_stage_id: stage.id,
+        changed_by: userId,
+        source: "created",
+      })
       .execute();
     await recordAudit(tx, scope.caller, "deal.created", { type: "deal", id: row.id }, { stageId: stage.id });
     return getDeal({ ...scope, db: tx }, row.id);
   });
 }
 
-export async function updateDeal(scope: Scope, id: string, version: number, input: DealUpdate): Promise<Deal> {
+export async function updateDeal(
+  scope: Scope,
+  id: string,
+  version: number,
+  input: DealUpdate,
+): Promise<Deal> {
   return scope.db.transaction().execute(async (tx) => {
     const txScope = { ...scope, db: tx };
     const row = await tx
@@ -121,7 +151,11 @@ export async function updateDeal(scope: Scope, id: string, version: number, inpu
 }
 
 /** Moves a deal, records where it came from, who moved it and from where, in one transaction. */
-export async function moveDealToStage(scope: Scope, id: string, input: MoveDealToStage): Promise<DealWithStage> {
+export async function moveDealToStage(
+  scope: Scope,
+  id: string,
+  input: MoveDealToStage,
+): Promise<DealWithStage> {
   return scope.db.transaction().execute(async (tx) => {
     const { orgId, userId } = scope.caller;
     const txScope = { ...scope, db: tx };
@@ -159,14 +193,25 @@ export async function moveDealToStage(scope: Scope, id: string, input: MoveDealT
         source: input.source ?? "api",
       })
       .execute();
-    await recordAudit(tx, scope.caller, "deal.stage_changed", { type: "deal", id }, { from: current.stage_id, to: stage.id });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "deal.stage_changed",
+      { type: "deal", id },
+      { from: current.stage_id, to: stage.id },
+    );
     return getDeal(txScope, id);
   });
 }
 
 export async function deleteDeal(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
   return scope.db.transaction().execute(async (tx) => {
-    const row = await tx.deleteFrom("deals").where("org_id", "=", scope.caller.orgId).where("id", "=", id).returning("name").executeTakeFirst();
+    const row = await tx
+      .deleteFrom("deals")
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .returning("name")
+      .executeTakeFirst();
     if (!row) throw notFound("The deal");
     await recordAudit(tx, scope.caller, "deal.deleted", { type: "deal", id }, { name: row.name });
     return { id, deleted: true as const };

@@ -27,7 +27,10 @@ export function pageOf<Row, Item>(
   const more = rows.length > limit;
   const kept = more ? rows.slice(0, limit) : rows;
   const last = kept.at(-1);
-  return { items: kept.map(toItem), nextCursor: more && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+  return {
+    items: kept.map(toItem),
+    nextCursor: more && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
 }
 
 /** Escapes LIKE's wildcards so a search for "50%" finds "50%". */

@@ -5,7 +5,11 @@ import { type RouteContract, routes } from "../../shared/routes";
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "openapi-3.0" }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "openapi-3.0",
+  }) as JsonSchema;
   return rest;
 };
 
@@ -17,7 +21,9 @@ function parametersOf(schema: z.ZodType | undefined, where: "path" | "query") {
     in: where,
     required: where === "path" || (json.required ?? []).includes(name),
     schema: property,
-    ...(where === "query" && (property.anyOf || property.type === "array") ? { explode: true, style: "form" } : {}),
+    ...(where === "query" && (property.anyOf || property.type === "array")
+      ? { explode: true, style: "form" }
+      : {}),
   }));
 }
 
@@ -29,16 +35,31 @@ export function buildOpenApi(): JsonSchema {
     const path = route.path.replace(/:([A-Za-z]+)/g, "{$1}");
     const responses: Record<string, JsonSchema> = {};
     for (const [status, schema] of Object.entries(route.responses) as [string, z.ZodType][]) {
-      responses[status] = { description: status === "201" ? "Created" : "OK", content: { "application/json": { schema: toSchema(schema, "output") } } };
+      responses[status] = {
+        description: status === "201" ? "Created" : "OK",
+        content: { "application/json": { schema: toSchema(schema, "output") } },
+      };
     }
     responses["4XX"] = { description: "The request was refused; `code` says why", content: problem };
     if (!route.public) responses["401"] = { description: "No valid token", content: problem };
-    if (route.versioned) responses["409"] = { description: "Stale version: `current` holds the record as it is now", content: problem };
+    if (route.versioned)
+      responses["409"] = {
+        description: "Stale version: `current` holds the record as it is now",
+        content: problem,
+      };
     const parameters = [
       ...parametersOf(route.params, "path"),
       ...parametersOf(route.query, "query"),
       ...(route.versioned
-        ? [{ name: "If-Match", in: "header", required: false, schema: { type: "string" }, description: "The version read (or `version` in the body)" }]
+        ? [
+            {
+              name: "If-Match",
+              in: "header",
+              required: false,
+              schema: { type: "string" },
+              description: "The version read (or `version` in the body)",
+            },
+          ]
         : []),
     ];
     paths[path] ??= {};
@@ -47,19 +68,40 @@ export function buildOpenApi(): JsonSchema {
       summary: route.summary,
       ...(route.public ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input") } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: toSchema(route.body, "input") } },
+            },
+          }
+        : {}),
       responses,
     };
   }
   return {
     openapi: "3.0.3",
-    info: { title: "Rapport API", version: "1", description: "Outlook-first CRM. Errors are application/problem+json with a stable `code`." },
+    info: {
+      title: "Rapport API",
+      version: "1",
+      description: "Outlook-first CRM. Errors are application/problem+json with a stable `code`.",
+    },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
       schemas: { Problem: toSchema(Problem, "output") },
     },
-    paths: { ...paths, "/api/v1/openapi.json": { get: { operationId: "openapi", summary: "This document", security: [], responses: { "200": { description: "OK" } } } } },
+    paths: {
+      ...paths,
+      "/api/v1/openapi.json": {
+        get: {
+          operationId: "openapi",
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "OK" } },
+        },
+      },
+    },
   };
 }

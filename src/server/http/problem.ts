@@ -5,8 +5,13 @@ import { AppError } from "../errors";
 /** Constraint names in the migrations → what the caller did wrong, in the API's words. */
 const uniqueViolations: Record<string, () => AppError> = {
   contact_emails_address_unique: () =>
-    new AppError("email_address_taken", 409, "One of the email addresses already belongs to another contact."),
-  companies_domain_unique: () => new AppError("company_domain_taken", 409, "Another company already has this domain."),
+    new AppError(
+      "email_address_taken",
+      409,
+      "One of the email addresses already belongs to another contact.",
+    ),
+  companies_domain_unique: () =>
+    new AppError("company_domain_taken", 409, "Another company already has this domain."),
 };
 
 const referenceFields: Record<string, string> = {
@@ -29,29 +34,56 @@ interface PgError {
 }
 
 const isPgError = (e: unknown): e is PgError =>
-  typeof e === "object" && e !== null && typeof (e as PgError).code === "string" && /^[0-9A-Z]{5}$/.test((e as PgError).code);
+  typeof e === "object" &&
+  e !== null &&
+  typeof (e as PgError).code === "string" &&
+  /^[0-9A-Z]{5}$/.test((e as PgError).code);
 
-const connectionErrors = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
+const connectionErrors = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
 
 /** Every failure, whatever raised it, becomes one AppError: the single place where errors get their codes. */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   const code = (error as { code?: unknown }).code;
   if (isPgError(error)) {
-    if (error.code === "23505") return uniqueViolations[error.constraint ?? ""]?.() ?? new AppError("invalid_request", 409, "That would duplicate an existing record.");
+    if (error.code === "23505")
+      return (
+        uniqueViolations[error.constraint ?? ""]?.() ??
+        new AppError("invalid_request", 409, "That would duplicate an existing record.")
+      );
     if (error.code === "23503") {
       // A reference to a row that does not exist, or exists in another organisation: the same answer for both.
       const field = referenceFields[error.constraint ?? ""];
-      return new AppError("not_found", 404, field ? `The record named by ${field} does not exist.` : "A referenced record does not exist.");
+      return new AppError(
+        "not_found",
+        404,
+        field ? `The record named by ${field} does not exist.` : "A referenced record does not exist.",
+      );
     }
-    if (error.code.startsWith("22")) return new AppError("invalid_request", 400, "A value is out of range or malformed.");
+    if (error.code.startsWith("22"))
+      return new AppError("invalid_request", 400, "A value is out of range or malformed.");
     if (error.code.startsWith("08") || error.code === "57P01" || error.code === "57P03") {
-      return new AppError("store_unavailable", 503, "The database is not reachable right now; try again shortly.");
+      return new AppError(
+        "store_unavailable",
+        503,
+        "The database is not reachable right now; try again shortly.",
+      );
     }
     return null;
   }
   if (typeof code === "string" && connectionErrors.has(code)) {
-    return new AppError("store_unavailable", 503, "The database is not reachable right now; try again shortly.");
+    return new AppError(
+      "store_unavailable",
+      503,
+      "The database is not reachable right now; try again shortly.",
+    );
   }
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
@@ -97,5 +129,8 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
     return sendProblem(reply, known);
   }
   request.log.error({ err: error }, "unhandled error");
-  return sendProblem(reply, new AppError("internal_error", 500, "Something went wrong on the server; it has been logged."));
+  return sendProblem(
+    reply,
+    new AppError("internal_error", 500, "Something went wrong on the server; it has been logged."),
+  );
 }

@@ -36,7 +36,12 @@ declare module "fastify" {
 }
 
 /** Registers one route of the shared contract: authenticate, validate the inputs with its schemas, call, reply. */
-export function addRoute<R extends RouteContract>(app: FastifyInstance, contract: R, options: RouteOptions, handler: Handler<R>): void {
+export function addRoute<R extends RouteContract>(
+  app: FastifyInstance,
+  contract: R,
+  options: RouteOptions,
+  handler: Handler<R>,
+): void {
   const successStatuses = Object.keys(contract.responses).map(Number);
   const defaultStatus = successStatuses.includes(200) ? 200 : (successStatuses[0] ?? 200);
   app.route({
@@ -53,7 +58,8 @@ export function addRoute<R extends RouteContract>(app: FastifyInstance, contract
       const { rest: rawBody, version: bodyVersion } = contract.versioned
         ? splitVersion(request.body)
         : { rest: request.body, version: undefined };
-      if (contract.body && rawBody === undefined) throw new AppError("invalid_request", 400, "A JSON body is required.");
+      if (contract.body && rawBody === undefined)
+        throw new AppError("invalid_request", 400, "A JSON body is required.");
       const body = parseInput(contract.body, rawBody, "body", 400);
       let status = defaultStatus;
       const result = await handler({
@@ -71,8 +77,13 @@ export function addRoute<R extends RouteContract>(app: FastifyInstance, contract
       if (options.checkResponses && schema) {
         const checked = schema.safeParse(result);
         if (!checked.success) {
-          request.log.error({ issues: checked.error.issues }, `response of ${contract.method} ${contract.path} breaks the contract`);
-          throw new Error(`response of ${contract.method} ${contract.path} breaks the contract: ${z.prettifyError(checked.error)}`);
+          request.log.error(
+            { issues: checked.error.issues },
+            `response of ${contract.method} ${contract.path} breaks the contract`,
+          );
+          throw new Error(
+            `response of ${contract.method} ${contract.path} breaks the contract: ${z.prettifyError(checked.error)}`,
+          );
         }
       }
       return reply.status(status).send(result);
@@ -80,14 +91,28 @@ export function addRoute<R extends RouteContract>(app: FastifyInstance, contract
   });
 }
 
-function parseInput<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string, status: number): Parsed<T> {
+function parseInput<T extends z.ZodType | undefined>(
+  schema: T,
+  value: unknown,
+  where: string,
+  status: number,
+): Parsed<T> {
   if (!schema) return undefined as Parsed<T>;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data as Parsed<T>;
-  if (status === 404) throw new AppError("not_found", 404, "No such record: the id in the path is not a Rapport id.");
-  throw new AppError("invalid_request", 400, `The request ${where} is not valid: ${summarise(result.error)}`, {
-    errors: result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join("."), message: issue.message })),
-  });
+  if (status === 404)
+    throw new AppError("not_found", 404, "No such record: the id in the path is not a Rapport id.");
+  throw new AppError(
+    "invalid_request",
+    400,
+    `The request ${where} is not valid: ${summarise(result.error)}`,
+    {
+      errors: result.error.issues.map((issue) => ({
+        path: [where, ...issue.path.map(String)].join("."),
+        message: issue.message,
+      })),
+    },
+  );
 }
 
 function summarise(error: z.ZodError): string {
@@ -108,12 +133,18 @@ function splitVersion(body: unknown): { rest: unknown; version: unknown } {
 
 function readVersion(fromBody: unknown, request: FastifyRequest): number {
   const header = request.headers["if-match"];
-  const fromHeader = typeof header === "string" ? header.replace(/^W\//, "").replace(/"/g, "").trim() : undefined;
+  const fromHeader =
+    typeof header === "string" ? header.replace(/^W\//, "").replace(/"/g, "").trim() : undefined;
   const candidate = fromBody ?? (fromHeader ? Number(fromHeader) : undefined);
   if (candidate === undefined) {
-    throw new AppError("version_required", 428, "Send the version you read (body `version` or If-Match) so no one's change is overwritten.");
+    throw new AppError(
+      "version_required",
+      428,
+      "Send the version you read (body `version` or If-Match) so no one's change is overwritten.",
+    );
   }
   const version = z.number().int().positive().safeParse(candidate);
-  if (!version.success) throw new AppError("invalid_request", 400, "The version must be a positive whole number.");
+  if (!version.success)
+    throw new AppError("invalid_request", 400, "The version must be a positive whole number.");
   return version.data;
 }

@@ -56,7 +56,11 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       .executeTakeFirst();
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
-    const org = await tx.selectFrom("organizations").select("internal_domains").where("id", "=", orgId).executeTakeFirstOrThrow();
+    const org = await tx
+      .selectFrom("organizations")
+      .select("internal_domains")
+      .where("id", "=", orgId)
+      .executeTakeFirstOrThrow();
     const contacts = await tx
       .selectFrom("contact_emails")
       .select(["address", "contact_id"])
@@ -68,8 +72,13 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       )
       .execute();
     const contactOf = new Map(contacts.map((c) => [c.address, c.contact_id]));
-    const dealId = input.dealId !== undefined ? input.dealId : await singleOpenDeal(tx, orgId, [...new Set(contactOf.values())]);
-    const fromUs = input.from.address === scope.caller.email || isWithinDomains(domainOf(input.from.address), org.internal_domains);
+    const dealId =
+      input.dealId !== undefined
+        ? input.dealId
+        : await singleOpenDeal(tx, orgId, [...new Set(contactOf.values())]);
+    const fromUs =
+      input.from.address === scope.caller.email ||
+      isWithinDomains(domainOf(input.from.address), org.internal_domains);
 
     const inserted = await tx
       .insertInto("interactions")
@@ -115,8 +124,17 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
         })),
       )
       .execute();
-    await tx.insertInto("interaction_loggers").values({ org_id: orgId, interaction_id: inserted.id, user_id: userId }).execute();
-    await recordAudit(tx, scope.caller, "email.logged", { type: "interaction", id: inserted.id }, { source: input.source });
+    await tx
+      .insertInto("interaction_loggers")
+      .values({ org_id: orgId, interaction_id: inserted.id, user_id: userId })
+      .execute();
+    await recordAudit(
+      tx,
+      scope.caller,
+      "email.logged",
+      { type: "interaction", id: inserted.id },
+      { source: input.source },
+    );
     return { interaction: await getInteraction(tx, orgId, inserted.id, "email"), created: true };
   });
 }
@@ -143,7 +161,8 @@ async function addLogger(
       .where("id", "=", existing.id)
       .execute();
   }
-  if (added) await recordAudit(tx, scope.caller, "email.logged_again", { type: "interaction", id: existing.id });
+  if (added)
+    await recordAudit(tx, scope.caller, "email.logged_again", { type: "interaction", id: existing.id });
   return getInteraction(tx, orgId, existing.id, "email");
 }
 

@@ -1,6 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
-import type { Interaction, NoteCreate, NoteListQuery, NoteUpdate, Participant } from "../../shared/interactions";
+import type {
+  Interaction,
+  NoteCreate,
+  NoteListQuery,
+  NoteUpdate,
+  Participant,
+} from "../../shared/interactions";
 import { recordAudit } from "../audit";
 import type { DB, InteractionRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
@@ -8,7 +14,11 @@ import { decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso } from "../scope";
 
 /** Interactions with their participants and loggers, in two queries for the whole set. */
-export async function hydrateInteractions(db: Kysely<DB>, orgId: string, rows: InteractionRow[]): Promise<Interaction[]> {
+export async function hydrateInteractions(
+  db: Kysely<DB>,
+  orgId: string,
+  rows: InteractionRow[],
+): Promise<Interaction[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [participants, loggers] = await Promise.all([
@@ -35,7 +45,8 @@ export async function hydrateInteractions(db: Kysely<DB>, orgId: string, rows: I
     participantsOf.set(p.interaction_id, list);
   }
   const loggersOf = new Map<string, string[]>();
-  for (const l of loggers) loggersOf.set(l.interaction_id, [...(loggersOf.get(l.interaction_id) ?? []), l.user_id]);
+  for (const l of loggers)
+    loggersOf.set(l.interaction_id, [...(loggersOf.get(l.interaction_id) ?? []), l.user_id]);
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,
@@ -56,7 +67,12 @@ export async function hydrateInteractions(db: Kysely<DB>, orgId: string, rows: I
   }));
 }
 
-export async function getInteraction(db: Kysely<DB>, orgId: string, id: string, kinds: "email" | "notes"): Promise<Interaction> {
+export async function getInteraction(
+  db: Kysely<DB>,
+  orgId: string,
+  id: string,
+  kinds: "email" | "notes",
+): Promise<Interaction> {
   let select = db.selectFrom("interactions").selectAll().where("org_id", "=", orgId).where("id", "=", id);
   select = kinds === "email" ? select.where("kind", "=", "email") : select.where("kind", "!=", "email");
   const row = await select.executeTakeFirst();
@@ -68,7 +84,11 @@ export async function getInteraction(db: Kysely<DB>, orgId: string, id: string, 
 export async function listNotes(scope: Scope, query: NoteListQuery) {
   const { orgId } = scope.caller;
   const after = decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()]));
-  let select = scope.db.selectFrom("interactions as i").selectAll("i").where("i.org_id", "=", orgId).where("i.kind", "!=", "email");
+  let select = scope.db
+    .selectFrom("interactions as i")
+    .selectAll("i")
+    .where("i.org_id", "=", orgId)
+    .where("i.kind", "!=", "email");
   if (query.kind) select = select.where("i.kind", "=", query.kind);
   if (query.dealId) select = select.where("i.deal_id", "=", query.dealId);
   if (query.contactId) {
@@ -87,9 +107,21 @@ export async function listNotes(scope: Scope, query: NoteListQuery) {
     const pattern = likePattern(query.q);
     select = select.where((eb) => eb.or([eb("i.body", "ilike", pattern), eb("i.subject", "ilike", pattern)]));
   }
-  if (after) select = select.where(sql<boolean>`(i.occurred_at, i.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  const rows = await select.orderBy("i.occurred_at", "desc").orderBy("i.id", "desc").limit(query.limit + 1).execute();
-  const page = pageOf(rows, query.limit, (r) => r, (r) => [iso(r.occurred_at), r.id]);
+  if (after)
+    select = select.where(
+      sql<boolean>`(i.occurred_at, i.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`,
+    );
+  const rows = await select
+    .orderBy("i.occurred_at", "desc")
+    .orderBy("i.id", "desc")
+    .limit(query.limit + 1)
+    .execute();
+  const page = pageOf(
+    rows,
+    query.limit,
+    (r) => r,
+    (r) => [iso(r.occurred_at), r.id],
+  );
   return { items: await hydrateInteractions(scope.db, orgId, page.items), nextCursor: page.nextCursor };
 }
 
@@ -99,7 +131,13 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
     const contact = await tx
       .selectFrom("contacts as c")
       .select(["c.id", "c.display_name"])
-      .select(sql<string | null>`(select e.address from contact_emails e where e.contact_id = c.id order by e.position limit 1)`.as("address"))
+      .select(
+        sql<
+          string | null
+        >`(select e.address from contact_emails e where e.contact_id = c.id order by e.position limit 1)`.as(
+          "address",
+        ),
+      )
       .where("c.org_id", "=", orgId)
       .where("c.id", "=", input.contactId)
       .executeTakeFirst();
@@ -134,13 +172,27 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
         occurred_at: occurredAt,
       })
       .execute();
-    await tx.insertInto("interaction_loggers").values({ org_id: orgId, interaction_id: row.id, user_id: userId }).execute();
-    await recordAudit(tx, scope.caller, `${input.kind}.created`, { type: "interaction", id: row.id }, { contactId: contact.id });
+    await tx
+      .insertInto("interaction_loggers")
+      .values({ org_id: orgId, interaction_id: row.id, user_id: userId })
+      .execute();
+    await recordAudit(
+      tx,
+      scope.caller,
+      `${input.kind}.created`,
+      { type: "interaction", id: row.id },
+      { contactId: contact.id },
+    );
     return getInteraction(tx, orgId, row.id, "notes");
   });
 }
 
-export async function updateNote(scope: Scope, id: string, version: number, input: NoteUpdate): Promise<Interaction> {
+export async function updateNote(
+  scope: Scope,
+  id: string,
+  version: number,
+  input: NoteUpdate,
+): Promise<Interaction> {
   return scope.db.transaction().execute(async (tx) => {
     const { orgId } = scope.caller;
     const row = await tx
@@ -164,9 +216,20 @@ export async function updateNote(scope: Scope, id: string, version: number, inpu
       .executeTakeFirst();
     if (!row) throw versionConflict(await getInteraction(tx, orgId, id, "notes"));
     if (input.occurredAt) {
-      await tx.updateTable("interaction_participants").set({ occurred_at: row.occurred_at }).where("org_id", "=", orgId).where("interaction_id", "=", id).execute();
+      await tx
+        .updateTable("interaction_participants")
+        .set({ occurred_at: row.occurred_at })
+        .where("org_id", "=", orgId)
+        .where("interaction_id", "=", id)
+        .execute();
     }
-    await recordAudit(tx, scope.caller, "note.updated", { type: "interaction", id }, { fields: Object.keys(input) });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "note.updated",
+      { type: "interaction", id },
+      { fields: Object.keys(input) },
+    );
     return getInteraction(tx, orgId, id, "notes");
   });
 }

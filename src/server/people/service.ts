@@ -42,7 +42,9 @@ export async function lookupPeople(scope: Scope, values: string[]): Promise<{ re
   const profiles = await loadProfiles(scope.db, orgId, [...new Set(contactOf.values())]);
 
   const unknown = mailboxes.filter((m) => !contactOf.has(m.address));
-  const suggestions = unknown.length ? await suggest(scope.db, orgId, unknown) : new Map<string, Suggestion>();
+  const suggestions = unknown.length
+    ? await suggest(scope.db, orgId, unknown)
+    : new Map<string, Suggestion>();
 
   const results: LookupResult[] = [];
   const answered = new Set<string>();
@@ -59,14 +61,25 @@ export async function lookupPeople(scope: Scope, values: string[]): Promise<{ re
   return { results };
 }
 
-async function loadProfiles(db: Kysely<DB>, orgId: string, contactIds: string[]): Promise<Map<string, ContactProfile>> {
+async function loadProfiles(
+  db: Kysely<DB>,
+  orgId: string,
+  contactIds: string[],
+): Promise<Map<string, ContactProfile>> {
   const profiles = new Map<string, ContactProfile>();
   if (contactIds.length === 0) return profiles;
   const contacts = await selectContacts(db, orgId).where("c.id", "in", contactIds).execute();
-  const companyIds = [...new Set(contacts.map((c) => c.company_id).filter((id): id is string => id !== null))];
+  const companyIds = [
+    ...new Set(contacts.map((c) => c.company_id).filter((id): id is string => id !== null)),
+  ];
   const [companies, deals, tasks, recent] = await Promise.all([
     companyIds.length
-      ? db.selectFrom("companies").selectAll().where("org_id", "=", orgId).where("id", "in", companyIds).execute()
+      ? db
+          .selectFrom("companies")
+          .selectAll()
+          .where("org_id", "=", orgId)
+          .where("id", "in", companyIds)
+          .execute()
       : Promise.resolve([]),
     selectDeals(db, orgId)
       .innerJoin("deal_contacts as dc", "dc.deal_id", "d.id")
@@ -132,7 +145,10 @@ async function recentInteractions(db: Kysely<DB>, orgId: string, contactIds: str
     ) latest
     join interactions i on i.id = latest.interaction_id
     order by x.contact_id, i.occurred_at desc, i.id desc`.execute(db);
-  return result.rows.map(({ for_contact, ...row }) => ({ contactId: for_contact, row: row as InteractionRow }));
+  return result.rows.map(({ for_contact, ...row }) => ({
+    contactId: for_contact,
+    row: row as InteractionRow,
+  }));
 }
 
 function dedupeById<T extends { id: string }>(rows: T[]): T[] {
@@ -148,16 +164,31 @@ function domainCandidates(domain: string): string[] {
 }
 
 async function suggest(db: Kysely<DB>, orgId: string, mailboxes: { address: string; name: string | null }[]) {
-  const org = await db.selectFrom("organizations").select("internal_domains").where("id", "=", orgId).executeTakeFirstOrThrow();
+  const org = await db
+    .selectFrom("organizations")
+    .select("internal_domains")
+    .where("id", "=", orgId)
+    .executeTakeFirstOrThrow();
   const facts = mailboxes.map((m) => {
     const domain = domainOf(m.address);
     const freeMail = isFreeMailDomain(domain);
     const internal = isWithinDomains(domain, org.internal_domains);
-    return { ...m, domain, freeMail, internal, candidates: freeMail || internal ? [] : domainCandidates(domain) };
+    return {
+      ...m,
+      domain,
+      freeMail,
+      internal,
+      candidates: freeMail || internal ? [] : domainCandidates(domain),
+    };
   });
   const wanted = [...new Set(facts.flatMap((f) => f.candidates))];
   const companies = wanted.length
-    ? await db.selectFrom("companies").selectAll().where("org_id", "=", orgId).where("domain", "in", wanted).execute()
+    ? await db
+        .selectFrom("companies")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("domain", "in", wanted)
+        .execute()
     : [];
   const byDomain = new Map(companies.map((c) => [c.domain, c]));
 
@@ -182,9 +213,18 @@ async function suggest(db: Kysely<DB>, orgId: string, mailboxes: { address: stri
 const TimelineCursor = z.tuple([z.iso.datetime(), z.uuid()]);
 
 /** Interactions, stage changes of the contact's deals, and tasks, newest first, in stable keyset pages. */
-export async function contactTimeline(scope: Scope, contactId: string, query: { cursor?: string; limit: number }) {
+export async function contactTimeline(
+  scope: Scope,
+  contactId: string,
+  query: { cursor?: string; limit: number },
+) {
   const { orgId } = scope.caller;
-  const contact = await scope.db.selectFrom("contacts").select("id").where("org_id", "=", orgId).where("id", "=", contactId).executeTakeFirst();
+  const contact = await scope.db
+    .selectFrom("contacts")
+    .select("id")
+    .where("org_id", "=", orgId)
+    .where("id", "=", contactId)
+    .executeTakeFirst();
   if (!contact) throw notFound("The contact");
   const after = decodeCursor(query.cursor, TimelineCursor);
   const before = after ? sql`where (at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``;
@@ -210,14 +250,26 @@ export async function contactTimeline(scope: Scope, contactId: string, query: { 
 
   const [interactionRows, stageChanges, taskRows] = await Promise.all([
     idsOf("interaction").length
-      ? scope.db.selectFrom("interactions").selectAll().where("org_id", "=", orgId).where("id", "in", idsOf("interaction")).execute()
+      ? scope.db
+          .selectFrom("interactions")
+          .selectAll()
+          .where("org_id", "=", orgId)
+          .where("id", "in", idsOf("interaction"))
+          .execute()
       : Promise.resolve([]),
     loadStageChanges(scope.db, orgId, idsOf("stage_change")),
     idsOf("task").length
-      ? scope.db.selectFrom("tasks").selectAll().where("org_id", "=", orgId).where("id", "in", idsOf("task")).execute()
+      ? scope.db
+          .selectFrom("tasks")
+          .selectAll()
+          .where("org_id", "=", orgId)
+          .where("id", "in", idsOf("task"))
+          .execute()
       : Promise.resolve([]),
   ]);
-  const interactions = new Map((await hydrateInteractions(scope.db, orgId, interactionRows)).map((i) => [i.id, i]));
+  const interactions = new Map(
+    (await hydrateInteractions(scope.db, orgId, interactionRows)).map((i) => [i.id, i]),
+  );
   const changes = new Map(stageChanges.map((c) => [c.id, c]));
   const tasks = new Map(taskRows.map((t) => [t.id, toTask(t)]));
 
@@ -246,7 +298,15 @@ async function loadStageChanges(db: Kysely<DB>, orgId: string, ids: string[]): P
     .innerJoin("deals as d", "d.id", "sc.deal_id")
     .innerJoin("stages as ts", "ts.id", "sc.to_stage_id")
     .leftJoin("stages as fs", "fs.id", "sc.from_stage_id")
-    .select(["sc.id", "sc.deal_id", "d.name as deal_name", "sc.from_stage_id", "fs.name as from_name", "sc.to_stage_id", "ts.name as to_name"])
+    .select([
+      "sc.id",
+      "sc.deal_id",
+      "d.name as deal_name",
+      "sc.from_stage_id",
+      "fs.name as from_name",
+      "sc.to_stage_id",
+      "ts.name as to_name",
+    ])
     .select(["sc.changed_by", "sc.changed_at", "sc.source"])
     .where("sc.org_id", "=", orgId)
     .where("sc.id", "in", ids)

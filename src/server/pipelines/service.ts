@@ -15,8 +15,19 @@ export const toStage = (row: StageRow): Stage => ({
 
 export async function listPipelines(scope: Scope): Promise<{ pipelines: Pipeline[] }> {
   const [pipelines, stages] = await Promise.all([
-    scope.db.selectFrom("pipelines").selectAll().where("org_id", "=", scope.caller.orgId).orderBy("position").orderBy("created_at").execute(),
-    scope.db.selectFrom("stages").selectAll().where("org_id", "=", scope.caller.orgId).orderBy("position").execute(),
+    scope.db
+      .selectFrom("pipelines")
+      .selectAll()
+      .where("org_id", "=", scope.caller.orgId)
+      .orderBy("position")
+      .orderBy("created_at")
+      .execute(),
+    scope.db
+      .selectFrom("stages")
+      .selectAll()
+      .where("org_id", "=", scope.caller.orgId)
+      .orderBy("position")
+      .execute(),
   ]);
   return {
     pipelines: pipelines.map((p) => ({
@@ -30,8 +41,14 @@ export async function listPipelines(scope: Scope): Promise<{ pipelines: Pipeline
 }
 
 export async function getStage(db: Kysely<DB>, orgId: string, stageId: string): Promise<StageRow> {
-  const stage = await db.selectFrom("stages").selectAll().where("org_id", "=", orgId).where("id", "=", stageId).executeTakeFirst();
-  if (!stage) throw new AppError("stage_not_found", 404, "The stage does not exist in this organisation's pipelines.");
+  const stage = await db
+    .selectFrom("stages")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", stageId)
+    .executeTakeFirst();
+  if (!stage)
+    throw new AppError("stage_not_found", 404, "The stage does not exist in this organisation's pipelines.");
   return stage;
 }
 
@@ -47,6 +64,7 @@ export async function firstOpenStage(db: Kysely<DB>, orgId: string): Promise<Sta
     .orderBy("s.position")
     .limit(1)
     .executeTakeFirst();
-  if (!stage) throw new AppError("stage_not_found", 404, "The default pipeline has no open stage; name a stageId.");
+  if (!stage)
+    throw new AppError("stage_not_found", 404, "The default pipeline has no open stage; name a stageId.");
   return stage;
 }

@@ -36,13 +36,23 @@ export async function listTasks(scope: Scope, query: TaskListQuery) {
   if (query.mine === "true") select = select.where("assignee_id", "=", scope.caller.userId);
   if (query.q) select = select.where("title", "ilike", likePattern(query.q));
   const dueKey = sql`coalesce(due_at, ${FAR_FUTURE}::timestamptz)`;
-  if (after) select = select.where(sql<boolean>`(${dueKey}, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  const rows = await select.orderBy(dueKey).orderBy("id").limit(query.limit + 1).execute();
+  if (after)
+    select = select.where(sql<boolean>`(${dueKey}, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  const rows = await select
+    .orderBy(dueKey)
+    .orderBy("id")
+    .limit(query.limit + 1)
+    .execute();
   return pageOf(rows, query.limit, toTask, (r) => [r.due_at ? iso(r.due_at) : FAR_FUTURE, r.id]);
 }
 
 export async function getTask(scope: Scope, id: string): Promise<Task> {
-  const row = await scope.db.selectFrom("tasks").selectAll().where("org_id", "=", scope.caller.orgId).where("id", "=", id).executeTakeFirst();
+  const row = await scope.db
+    .selectFrom("tasks")
+    .selectAll()
+    .where("org_id", "=", scope.caller.orgId)
+    .where("id", "=", id)
+    .executeTakeFirst();
   if (!row) throw notFound("The task");
   return toTask(row);
 }
@@ -68,7 +78,12 @@ export async function createTask(scope: Scope, input: TaskCreate): Promise<Task>
   });
 }
 
-export async function updateTask(scope: Scope, id: string, version: number, input: TaskUpdate): Promise<Task> {
+export async function updateTask(
+  scope: Scope,
+  id: string,
+  version: number,
+  input: TaskUpdate,
+): Promise<Task> {
   return scope.db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable("tasks")
@@ -90,7 +105,8 @@ export async function updateTask(scope: Scope, id: string, version: number, inpu
       .returningAll()
       .executeTakeFirst();
     if (!row) throw versionConflict(await getTask({ ...scope, db: tx }, id));
-    const action = input.done === true ? "task.done" : input.done === false ? "task.reopened" : "task.updated";
+    const action =
+      input.done === true ? "task.done" : input.done === false ? "task.reopened" : "task.updated";
     await recordAudit(tx, scope.caller, action, { type: "task", id }, { fields: Object.keys(input) });
     return toTask(row);
   });
@@ -98,7 +114,12 @@ export async function updateTask(scope: Scope, id: string, version: number, inpu
 
 export async function deleteTask(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
   return scope.db.transaction().execute(async (tx) => {
-    const row = await tx.deleteFrom("tasks").where("org_id", "=", scope.caller.orgId).where("id", "=", id).returning("title").executeTakeFirst();
+    const row = await tx
+      .deleteFrom("tasks")
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .returning("title")
+      .executeTakeFirst();
     if (!row) throw notFound("The task");
     await recordAudit(tx, scope.caller, "task.deleted", { type: "task", id }, { title: row.title });
     return { id, deleted: true as const };

@@ -1,0 +1,45 @@
+import path from "node:path";
+import { ConfigError, loadConfig } from "../../src/server/config";
+
+describe("configuration from the environment", () => {
+  it("defaults to the embedded store in ./data on 127.0.0.1:3001 with the local issuer", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      dataDir: path.resolve("data"),
+      databaseUrl: null,
+      port: 3001,
+      host: "127.0.0.1",
+      localIssuer: true,
+      entra: null,
+    });
+  });
+
+  it("uses PostgreSQL when DATABASE_URL is set", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db:5432/rapport" }).databaseUrl).toBe(
+      "postgres://u@db:5432/rapport",
+    );
+  });
+
+  it.each([
+    [{ PORT: "http" }, /PORT/],
+    [{ PORT: "70000" }, /PORT/],
+    [{ DATABASE_URL: "mysql://db/rapport" }, /DATABASE_URL: must be a postgres/],
+    [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+    [{ RAPPORT_ENTRA_CLIENT_ID: "abc" }, /RAPPORT_ENTRA_TENANTS: required/],
+    [{ RAPPORT_LOCAL_ISSUER: "off" }, /nobody could sign in/],
+    [{ RAPPORT_LOCAL_ISSUER: "maybe" }, /RAPPORT_LOCAL_ISSUER/],
+  ])("refuses %j with a message naming the variable", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("turns the local issuer off by default once Entra is configured, and on again when asked", () => {
+    const entra = { RAPPORT_ENTRA_CLIENT_ID: "client", RAPPORT_ENTRA_TENANTS: "AAAA-1, bbbb-2" };
+    expect(loadConfig(entra)).toMatchObject({
+      localIssuer: false,
+      entra: { clientId: "client", tenants: ["aaaa-1", "bbbb-2"] },
+    });
+    expect(loadConfig({ ...entra, RAPPORT_LOCAL_ISSUER: "on" }).localIssuer).toBe(true);
+    expect(loadConfig({ ...entra, RAPPORT_ENTRA_TENANTS: "*" }).entra?.tenants).toBeNull();
+  });
+});
