@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Caller } from "./auth/caller";
 import type { DB } from "./db/tables";
+import { notFound } from "./errors";
 
 /** Every write leaves one, in the same transaction as the write itself. */
 export async function recordAudit(
@@ -21,4 +22,27 @@ export async function recordAudit(
       details: JSON.stringify(details),
     })
     .execute();
+}
+
+/** The tables whose records are deleted the same way: scoped to the organisation, audited, 404 when absent. */
+type OwnedTable = "companies" | "contacts" | "deals" | "tasks";
+
+export async function deleteOwnedRecord(
+  db: Kysely<DB>,
+  caller: Caller,
+  table: OwnedTable,
+  entity: "company" | "contact" | "deal" | "task",
+  id: string,
+): Promise<{ id: string; deleted: true }> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .deleteFrom(table)
+      .where("org_id", "=", caller.orgId)
+      .where("id", "=", id)
+      .returning("id")
+      .executeTakeFirst();
+    if (!row) throw notFound(`The ${entity}`);
+    await recordAudit(tx, caller, `${entity}.deleted`, { type: entity, id });
+    return { id, deleted: true as const };
+  });
 }

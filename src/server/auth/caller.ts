@@ -16,6 +16,8 @@ export interface Caller {
  * Maps a verified identity to its organisation and user, creating both on first sign-in (the first user of
  * a new organisation becomes its admin). Known callers are remembered, so a request costs no extra query.
  */
+const MAX_KNOWN_CALLERS = 10_000;
+
 export function createCallerResolver(db: Kysely<DB>): (identity: Identity) => Promise<Caller> {
   const known = new Map<string, Caller>();
   return async (identity) => {
@@ -23,6 +25,8 @@ export function createCallerResolver(db: Kysely<DB>): (identity: Identity) => Pr
     const cached = known.get(key);
     if (cached) return cached;
     const caller = await db.transaction().execute((tx) => provision(tx, identity));
+    // Bounded: forgetting costs one query on the next request, never a wrong answer.
+    if (known.size >= MAX_KNOWN_CALLERS) known.clear();
     known.set(key, caller);
     return caller;
   };

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Company, CompanyCreate, CompanyUpdate } from "../../shared/companies";
-import { recordAudit } from "../audit";
+import { deleteOwnedRecord, recordAudit } from "../audit";
 import type { CompanyRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
@@ -103,16 +103,6 @@ export async function updateCompany(
   });
 }
 
-export async function deleteCompany(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
-  return scope.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .deleteFrom("companies")
-      .where("org_id", "=", scope.caller.orgId)
-      .where("id", "=", id)
-      .returning(["id", "name"])
-      .executeTakeFirst();
-    if (!row) throw notFound("The company");
-    await recordAudit(tx, scope.caller, "company.deleted", { type: "company", id }, { name: row.name });
-    return { id, deleted: true as const };
-  });
+export function deleteCompany(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return deleteOwnedRecord(scope.db, scope.caller, "companies", "company", id);
 }

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { Contact, ContactCreate, ContactUpdate } from "../../shared/contacts";
-import { recordAudit } from "../audit";
+import { deleteOwnedRecord, recordAudit } from "../audit";
 import type { ContactRow, DB } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
@@ -174,16 +174,6 @@ export async function updateContact(
   });
 }
 
-export async function deleteContact(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
-  return scope.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .deleteFrom("contacts")
-      .where("org_id", "=", scope.caller.orgId)
-      .where("id", "=", id)
-      .returning("id")
-      .executeTakeFirst();
-    if (!row) throw notFound("The contact");
-    await recordAudit(tx, scope.caller, "contact.deleted", { type: "contact", id });
-    return { id, deleted: true as const };
-  });
+export function deleteContact(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return deleteOwnedRecord(scope.db, scope.caller, "contacts", "contact", id);
 }

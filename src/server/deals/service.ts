@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { Deal, DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "../../shared/deals";
-import { recordAudit } from "../audit";
+import { deleteOwnedRecord, recordAudit } from "../audit";
 import type { DB, DealRow, StageRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
@@ -204,16 +204,6 @@ export async function moveDealToStage(
   });
 }
 
-export async function deleteDeal(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
-  return scope.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .deleteFrom("deals")
-      .where("org_id", "=", scope.caller.orgId)
-      .where("id", "=", id)
-      .returning("name")
-      .executeTakeFirst();
-    if (!row) throw notFound("The deal");
-    await recordAudit(tx, scope.caller, "deal.deleted", { type: "deal", id }, { name: row.name });
-    return { id, deleted: true as const };
-  });
+export function deleteDeal(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return deleteOwnedRecord(scope.db, scope.caller, "deals", "deal", id);
 }

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from "../../shared/tasks";
-import { recordAudit } from "../audit";
+import { deleteOwnedRecord, recordAudit } from "../audit";
 import type { TaskRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
@@ -112,16 +112,6 @@ export async function updateTask(
   });
 }
 
-export async function deleteTask(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
-  return scope.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .deleteFrom("tasks")
-      .where("org_id", "=", scope.caller.orgId)
-      .where("id", "=", id)
-      .returning("title")
-      .executeTakeFirst();
-    if (!row) throw notFound("The task");
-    await recordAudit(tx, scope.caller, "task.deleted", { type: "task", id }, { title: row.title });
-    return { id, deleted: true as const };
-  });
+export function deleteTask(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  return deleteOwnedRecord(scope.db, scope.caller, "tasks", "task", id);
 }
