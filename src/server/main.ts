@@ -5,6 +5,7 @@ import { createTokenVerifier } from "./auth/verify";
 import { ConfigError, loadConfig } from "./config";
 import { MigrationError } from "./db/migrate";
 import { openStore } from "./db/open-store";
+import { StoreLockedError } from "./db/store-lock";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof MigrationError) {
+  if (error instanceof ConfigError || error instanceof MigrationError || error instanceof StoreLockedError) {
     console.error(`Rapport could not start. ${error.message}`);
   } else {
     console.error("Rapport could not start:", error);

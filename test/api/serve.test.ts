@@ -79,8 +79,12 @@ describe("running Rapport the way the README says", () => {
       await fetch(`${again}/api/v1/people/lookup?email=anna@fabrikam.example`, { headers })
     ).json()) as { results: { contact: { displayName: string } | null }[] };
     expect(lookup.results[0]?.contact?.displayName).toBe("Anna Berg");
+    // A second server on the same store would corrupt it: it refuses to start, naming the first.
+    const intruder = await serve(env).exited;
+    expect(intruder.code).toBe(1);
+    expect(intruder.output).toMatch(/Another Rapport server \(pid \d+\) is using the embedded store/);
     second.child.kill("SIGTERM");
-    await second.exited;
+    expect((await second.exited).code).toBe(0);
   }, 90_000);
 
   it("runs the same command as `npm run serve`", async () => {

@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { lockStore } from "./store-lock";
 import type { DB } from "./tables";
 
 export type StoreKind = "pglite" | "postgres";
@@ -25,9 +26,25 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  * for the connection the transaction holds, forever).
  */
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
-  return wrapPglite(pglite, true);
+  let unlock = () => {};
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    unlock = lockStore(options.dataDir);
+  }
+  try {
+    const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+    const database = wrapPglite(pglite, true);
+    return {
+      ...database,
+      async close() {
+        await database.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 export function wrapPglite(pglite: PGlite, owned: boolean): Database {
