@@ -1,0 +1,95 @@
+import type { z } from "zod";
+import { Problem } from "../../shared/errors";
+import { type RouteContract, type RouteName, type Routes, routes } from "../../shared/routes";
+
+type InputOf<T> = T extends z.ZodType ? z.input<T> : never;
+type Success<R extends RouteContract> = {
+  [S in keyof R["responses"]]: R["responses"][S] extends z.ZodType ? z.output<R["responses"][S]> : never;
+}[keyof R["responses"]];
+
+export type CallInput<R extends RouteContract> = (R["params"] extends z.ZodType
+  ? { params: InputOf<R["params"]> }
+  : { params?: never }) &
+  (R["query"] extends z.ZodType ? { query?: Partial<InputOf<R["query"]>> } : { query?: never }) &
+  (R["body"] extends z.ZodType ? { body: InputOf<R["body"]> } : { body?: never });
+
+/** A failed call: the server's problem (with its stable code), or status 0 when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(
+      problem
+        ? `${problem.code}: ${problem.detail}`
+        : status === 0
+          ? "The Rapport server cannot be reached."
+          : `HTTP ${status}`,
+    );
+  }
+
+  get code(): string {
+    return this.problem?.code ?? (this.status === 0 ? "unreachable" : "unexpected_response");
+  }
+
+  /** Worth trying again later (offline, server restarting); a 4xx will fail the same way every time. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface ApiClientOptions {
+  /** Where the API is; "" for the page's own origin. */
+  baseUrl: string;
+  getToken(): Promise<string>;
+  fetch?: typeof fetch;
+}
+
+export type ApiClient = <N extends RouteName>(
+  name: N,
+  input: CallInput<Routes[N]>,
+) => Promise<Success<Routes[N]>>;
+
+/** Calls a route of the shared contract and parses the answer with the contract's own schema. */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const doFetch = options.fetch ?? fetch.bind(globalThis);
+  return async (name, input) => {
+    const route: RouteContract = routes[name];
+    const { params, query, body } = input as {
+      params?: Record<string, string>;
+      query?: Record<string, unknown>;
+      body?: unknown;
+    };
+    const path = route.path.replace(/:([A-Za-z]+)/g, (_, key: string) =>
+      encodeURIComponent(params?.[key] ?? ""),
+    );
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      for (const item of Array.isArray(value) ? value : [value])
+        if (item !== undefined && item !== null) search.append(key, String(item));
+    }
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (!route.public) headers.authorization = `Bearer ${await options.getToken()}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+
+    let response: Response;
+    try {
+      response = await doFetch(`${options.baseUrl}${path}${search.size ? `?${search}` : ""}`, {
+        method: route.method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, null);
+    }
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const problem = Problem.safeParse(payload);
+      throw new ApiError(response.status, problem.success ? problem.data : null);
+    }
+    const schema = (route.responses as Record<number, z.ZodType | undefined>)[response.status];
+    const parsed = schema?.safeParse(payload);
+    if (!parsed?.success) throw new ApiError(response.status, null);
+    return parsed.data as never;
+  };
+}

@@ -1,0 +1,50 @@
+/** An address as Outlook shows it: the display name may be empty. */
+export interface Address {
+  address: string;
+  name: string | null;
+}
+
+/** The open email as plain data: what the pane needs, and nothing of Office.js. */
+export interface OpenMessage {
+  /** Null while composing: a draft has no internet message id until it is sent. */
+  internetMessageId: string | null;
+  conversationId: string | null;
+  subject: string;
+  from: Address | null;
+  to: Address[];
+  cc: Address[];
+  /** When it was sent (read mode); null for a draft. */
+  sentAt: string | null;
+  mode: "read" | "compose";
+}
+
+/**
+ * What the add-in asks of Outlook. `office-mailbox.ts` implements it over Office.js; `simulated-mailbox.ts`
+ * implements it in memory for the browser preview and the tests, so the pane runs unchanged in both.
+ */
+export interface Mailbox {
+  readOpenMessage(): Promise<OpenMessage | null>;
+  /** The body as plain text (Outlook converts HTML), for the excerpt a logged email keeps. */
+  readBodyText(): Promise<string>;
+  /** Called when another item is selected (pinned pane) or recipients change (compose). Returns the unsubscribe. */
+  onOpenMessageChanged(listener: () => void): () => void;
+  /** The rep's own address, left out of the participants the pane looks up. */
+  userAddress(): string | null;
+  /** Outlook's display language, e.g. "sv-SE". */
+  displayLanguage(): string;
+  /** Whether Outlook shows a dark theme. */
+  prefersDark(): boolean;
+}
+
+/** Everyone on the message but the rep: the sender first, then To and Cc, each address once. */
+export function participantsOf(message: OpenMessage, own: string | null): Address[] {
+  const seen = new Set<string>(own ? [own.toLowerCase()] : []);
+  const result: Address[] = [];
+  for (const candidate of [...(message.from ? [message.from] : []), ...message.to, ...message.cc]) {
+    const key = candidate.address.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(candidate);
+  }
+  return result;
+}

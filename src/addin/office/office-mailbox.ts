@@ -1,0 +1,93 @@
+/// <reference types="office-js" />
+import type { Address, Mailbox, OpenMessage } from "./mailbox";
+
+const toAddress = (details: Office.EmailAddressDetails): Address => ({
+  address: details.emailAddress,
+  name: details.displayName && details.displayName !== details.emailAddress ? details.displayName : null,
+});
+
+/** Office.js speaks in callbacks; the rest of the add-in speaks in promises. */
+function promised<T>(call: (callback: (result: Office.AsyncResult<T>) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) =>
+    call((result) =>
+      result.status === Office.AsyncResultStatus.Succeeded
+        ? resolve(result.value)
+        : reject(new Error(result.error.message)),
+    ),
+  );
+}
+
+function isCompose(item: Office.MessageRead | Office.MessageCompose): item is Office.MessageCompose {
+  // In compose mode `subject` is an object with getAsync; in read mode a string.
+  return typeof (item as Office.MessageCompose).subject === "object";
+}
+
+/** The real mailbox: Office.context.mailbox, only ever touched here. */
+export function createOfficeMailbox(): Mailbox {
+  const mailbox = () => Office.context.mailbox;
+  const currentItem = () => mailbox().item as Office.MessageRead | Office.MessageCompose | null | undefined;
+
+  return {
+    async readOpenMessage(): Promise<OpenMessage | null> {
+      const item = currentItem();
+      if (!item || item.itemType !== Office.MailboxEnums.ItemType.Message) return null;
+      if (isCompose(item)) {
+        const [subject, to, cc] = await Promise.all([
+          promised<string>((cb) => item.subject.getAsync(cb)),
+          promised<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
+          promised<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
+        ]);
+        return {
+          internetMessageId: null,
+          conversationId: item.conversationId ?? null,
+          subject,
+          from: null,
+          to: to.map(toAddress),
+          cc: cc.map(toAddress),
+          sentAt: null,
+          mode: "compose",
+        };
+      }
+      return {
+        internetMessageId: item.internetMessageId ?? null,
+        conversationId: item.conversationId ?? null,
+        subject: item.subject ?? "",
+        from: item.from ? toAddress(item.from) : null,
+        to: (item.to ?? []).map(toAddress),
+        cc: (item.cc ?? []).map(toAddress),
+        sentAt: item.dateTimeCreated ? item.dateTimeCreated.toISOString() : null,
+        mode: "read",
+      };
+    },
+
+    async readBodyText() {
+      const item = currentItem();
+      if (!item) return "";
+      return promised<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb));
+    },
+
+    onOpenMessageChanged(listener) {
+      // ItemChanged (Mailbox 1.5) fires when a pinned pane's selection changes; RecipientsChanged (1.7) in compose.
+      const handler = () => listener();
+      mailbox().addHandlerAsync(Office.EventType.ItemChanged, handler);
+      const item = currentItem();
+      const watchRecipients =
+        item && isCompose(item) && Office.context.requirements.isSetSupported("Mailbox", "1.7");
+      if (watchRecipients) item.addHandlerAsync(Office.EventType.RecipientsChanged, handler);
+      return () => {
+        mailbox().removeHandlerAsync(Office.EventType.ItemChanged);
+        if (watchRecipients) item.removeHandlerAsync(Office.EventType.RecipientsChanged);
+      };
+    },
+
+    userAddress: () => mailbox().userProfile.emailAddress?.toLowerCase() ?? null,
+    displayLanguage: () => Office.context.displayLanguage || "en-US",
+    prefersDark: () => {
+      const theme = Office.context.officeTheme;
+      if (!theme?.bodyBackgroundColor) return false;
+      const hex = theme.bodyBackgroundColor.replace("#", "");
+      const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      return 0.2126 * (r ?? 255) + 0.7152 * (g ?? 255) + 0.0722 * (b ?? 255) < 128;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Mailbox, OpenMessage } from "./mailbox";
+
+export interface SimulatedMessage extends OpenMessage {
+  id: string;
+  bodyText: string;
+}
+
+export interface SimulatedMailbox extends Mailbox {
+  messages(): readonly SimulatedMessage[];
+  /** Selects a message as a click in Outlook's list would, notifying the pane like ItemChanged does. */
+  select(id: string | null): void;
+  /** Replaces a draft's recipients, as typing in To/Cc would (RecipientsChanged). */
+  updateDraft(id: string, change: Pick<OpenMessage, "to" | "cc">): void;
+}
+
+/**
+ * The mailbox of the browser preview and the tests: the same interface as Outlook's, in memory, so the pane
+ * runs unchanged outside Outlook.
+ */
+export function createSimulatedMailbox(options: {
+  messages: SimulatedMessage[];
+  userAddress: string;
+  displayLanguage?: string;
+  prefersDark?: boolean;
+  selected?: string | null;
+}): SimulatedMailbox {
+  const messages = options.messages.map((m) => ({ ...m }));
+  let selected = options.selected ?? null;
+  const listeners = new Set<() => void>();
+  const current = () => messages.find((m) => m.id === selected) ?? null;
+  const notify = () => listeners.forEach((listener) => listener());
+
+  return {
+    messages: () => messages,
+    select(id) {
+      selected = id;
+      notify();
+    },
+    updateDraft(id, change) {
+      const draft = messages.find((m) => m.id === id && m.mode === "compose");
+      if (!draft) throw new Error(`no draft ${id}`);
+      Object.assign(draft, change);
+      if (selected === id) notify();
+    },
+    async readOpenMessage() {
+      const message = current();
+      if (!message) return null;
+      const { id: _id, bodyText: _body, ...open } = message;
+      return { ...open, to: [...open.to], cc: [...open.cc] };
+    },
+    async readBodyText() {
+      return current()?.bodyText ?? "";
+    },
+    onOpenMessageChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    userAddress: () => options.userAddress.toLowerCase(),
+    displayLanguage: () => options.displayLanguage ?? "en-US",
+    prefersDark: () => options.prefersDark ?? false,
+  };
+}

@@ -1,0 +1,71 @@
+import { ApiError, createApiClient } from "../../src/addin/api/client";
+import { type TestServer, startTestServer } from "../helpers/server";
+
+describe("the add-in's API client against the real server", () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer("pglite");
+    token = await server.token("rita@contoso.example");
+  });
+  afterAll(() => server.close());
+
+  const client = () => createApiClient({ baseUrl: server.baseUrl, getToken: async () => token });
+
+  it("creates a contact, logs an email and looks the sender up, parsing every answer with the contract", async () => {
+    const call = client();
+    const anna = await call("createContact", {
+      body: { displayName: "Anna Berg", emails: ["anna@fabrikam.example"] },
+    });
+    expect(anna.version).toBe(1);
+    const logged = await call("logEmail", {
+      body: {
+        internetMessageId: "<c1@fabrikam.example>",
+        from: { address: "anna@fabrikam.example" },
+        sentAt: "2026-11-20T09:00:00Z",
+      },
+    });
+    expect(logged.created).toBe(true);
+    const again = await call("logEmail", {
+      body: {
+        internetMessageId: "<c1@fabrikam.example>",
+        from: { address: "anna@fabrikam.example" },
+        sentAt: "2026-11-20T09:00:00Z",
+      },
+    });
+    expect(again).toMatchObject({ created: false, interaction: { id: logged.interaction.id } });
+    const { results } = await call("lookupPeople", {
+      query: { email: ["anna@fabrikam.example", "bo@fabrikam.example"] },
+    });
+    expect(results.map((r) => [r.email, r.contact?.id ?? null])).toEqual([
+      ["anna@fabrikam.example", anna.id],
+      ["bo@fabrikam.example", null],
+    ]);
+    const timeline = await call("contactTimeline", { params: { id: anna.id }, query: { limit: 5 } });
+    expect(timeline.items[0]).toMatchObject({ type: "interaction" });
+  });
+
+  it("raises the server's problem with its code, and says when the version is stale", async () => {
+    const call = client();
+    const deal = await call("createDeal", { body: { name: "Renewal" } });
+    const { pipelines } = await call("listPipelines", {});
+    const stageId = pipelines[0]?.stages[1]?.id as string;
+    await call("moveDealToStage", { params: { id: deal.id }, body: { stageId, version: deal.version } });
+    const stale = await call("moveDealToStage", {
+      params: { id: deal.id },
+      body: { stageId, version: deal.version },
+    }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ApiError);
+    expect((stale as ApiError).code).toBe("version_conflict");
+    expect((stale as ApiError).problem?.current).toMatchObject({ id: deal.id, version: 2 });
+    expect((stale as ApiError).retryable).toBe(false);
+  });
+
+  it("reports an unreachable server as retryable, not as a failure of the request", async () => {
+    const call = createApiClient({ baseUrl: "http://127.0.0.1:9", getToken: async () => token });
+    const error = await call("me", {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe("unreachable");
+    expect((error as ApiError).retryable).toBe(true);
+  });
+});
