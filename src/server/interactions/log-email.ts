@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { z } from "zod";
 import { domainOf, isWithinDomains } from "../../shared/email-address";
 import type { LoggedEmail, LogEmail } from "../../shared/interactions";
+import { normalizeMessageId } from "../../shared/message-id";
 import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
 import type { DB } from "../db/tables";
@@ -9,12 +10,6 @@ import type { Scope } from "../scope";
 import { getInteraction } from "./service";
 
 type LogEmailInput = z.output<typeof LogEmail>;
-
-/** Message-IDs are compared as written, but Outlook and Graph differ on the angle brackets: keep them always. */
-export function normalizeMessageId(id: string): string {
-  const bare = id.trim().replace(/^<+/, "").replace(/>+$/, "");
-  return `<${bare}>`;
-}
 
 interface ParticipantDraft {
   address: string;

@@ -1,0 +1,79 @@
+import { Badge, Body1, Caption1, Persona, makeStyles, tokens } from "@fluentui/react-components";
+import type { ContactProfile } from "../../../shared/people";
+import { useI18n } from "../i18n/i18n";
+import { Section } from "./Section";
+
+const useStyles = makeStyles({
+  row: {
+    display: "flex",
+    justifyContent: "space-between",
+    alignItems: "baseline",
+    gap: tokens.spacingHorizontalS,
+  },
+  muted: { color: tokens.colorNeutralForeground3 },
+  tags: {
+    display: "flex",
+    flexWrap: "wrap",
+    gap: tokens.spacingHorizontalXS,
+    marginTop: tokens.spacingVerticalS,
+  },
+});
+
+export function ContactProfileView({ profile }: { profile: ContactProfile }) {
+  const styles = useStyles();
+  const { t, formatDate, formatAmount } = useI18n();
+  const role =
+    profile.title && profile.company
+      ? t("atCompany", { title: profile.title, company: profile.company.name })
+      : (profile.title ?? profile.company?.name ?? profile.emails[0] ?? "");
+  return (
+    <div>
+      <Persona
+        size="large"
+        name={profile.displayName}
+        secondaryText={role}
+        tertiaryText={profile.phones[0]}
+      />
+      <div className={styles.tags}>
+        <Badge appearance="tint">{profile.lifecycleStage}</Badge>
+        {profile.tags.map((tag) => (
+          <Badge key={tag} appearance="outline">
+            {tag}
+          </Badge>
+        ))}
+      </div>
+
+      <Section title={t("openDeals")} empty={t("noOpenDeals")}>
+        {profile.openDeals.map((deal) => (
+          <li key={deal.id} className={styles.row}>
+            <Body1>{deal.name}</Body1>
+            <Caption1 className={styles.muted}>
+              {deal.stage.name}
+              {deal.amount !== null ? ` · ${formatAmount(deal.amount, deal.currency)}` : ""}
+            </Caption1>
+          </li>
+        ))}
+      </Section>
+
+      <Section title={t("openTasks")} empty={t("noOpenTasks")}>
+        {profile.openTasks.map((task) => (
+          <li key={task.id} className={styles.row}>
+            <Body1>{task.title}</Body1>
+            <Caption1 className={styles.muted}>
+              {task.dueAt ? t("due", { date: formatDate(task.dueAt) }) : t("noDueDate")}
+            </Caption1>
+          </li>
+        ))}
+      </Section>
+
+      <Section title={t("history")} empty={t("noHistory")}>
+        {profile.recentInteractions.map((interaction) => (
+          <li key={interaction.id} className={styles.row}>
+            <Body1>{interaction.subject || interaction.kind}</Body1>
+            <Caption1 className={styles.muted}>{formatDate(interaction.occurredAt)}</Caption1>
+          </li>
+        ))}
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { Body1, Spinner, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import { useMemo, useState } from "react";
+import { normalizeMessageId } from "../../../shared/message-id";
+import { type OpenMessage, participantsOf } from "../../office/mailbox";
+import { useLookup } from "../hooks/useLookup";
+import { useOpenMessage } from "../hooks/useOpenMessage";
+import { useI18n } from "../i18n/i18n";
+import { useServices } from "../services";
+import { ContactProfileView } from "./ContactProfileView";
+import { ErrorMessage } from "./ErrorMessage";
+import { LogEmailButton } from "./LogEmailButton";
+import { UnknownPerson } from "./UnknownPerson";
+
+const useStyles = makeStyles({
+  pane: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalM,
+  },
+  empty: { color: tokens.colorNeutralForeground3, padding: tokens.spacingVerticalXXL, textAlign: "center" },
+});
+
+export function Pane() {
+  const styles = useStyles();
+  const { t } = useI18n();
+  const open = useOpenMessage();
+  return (
+    <main className={styles.pane}>
+      {open.status === "loading" && <Spinner label={t("lookingUp")} />}
+      {open.status === "error" && <ErrorMessage error={open.error} />}
+      {open.status === "ready" &&
+        (open.message ? (
+          // Keyed by the message: a new selection starts from a clean slate, never from the last one's state.
+          <MessageView key={open.message.internetMessageId ?? open.message.subject} message={open.message} />
+        ) : (
+          <Body1 className={styles.empty}>{t("selectEmail")}</Body1>
+        ))}
+    </main>
+  );
+}
+
+function MessageView({ message }: { message: OpenMessage }) {
+  const styles = useStyles();
+  const { t } = useI18n();
+  const { mailbox } = useServices();
+  const participants = useMemo(() => participantsOf(message, mailbox.userAddress()), [message, mailbox]);
+  const addresses = useMemo(
+    () => participants.map((p) => `${p.name ? `"${p.name.replace(/"/g, "")}" ` : ""}<${p.address}>`),
+    [participants],
+  );
+  const lookup = useLookup(addresses);
+  const [selected, setSelected] = useState(0);
+
+  if (participants.length === 0)
+    return (
+      <Body1 className={styles.empty}>
+        {message.mode === "compose" ? t("composeEmpty") : t("selectEmail")}
+      </Body1>
+    );
+  if (lookup.isPending) return <Spinner label={t("lookingUp")} />;
+  if (lookup.isError) return <ErrorMessage error={lookup.error} onRetry={() => void lookup.refetch()} />;
+
+  const results = lookup.data.results;
+  const current = results[Math.min(selected, results.length - 1)];
+  const messageId = message.internetMessageId ? normalizeMessageId(message.internetMessageId) : null;
+  const alreadyLogged = results.some((r) =>
+    r.contact?.recentInteractions.some((i) => i.internetMessageId === messageId),
+  );
+
+  return (
+    <>
+      {message.mode === "read" && messageId && (
+        <LogEmailButton message={message} alreadyLogged={alreadyLogged} />
+      )}
+      {results.length > 1 && (
+        <TabList
+          aria-label={t("participants")}
+          selectedValue={String(selected)}
+          onTabSelect={(_, data) => setSelected(Number(data.value))}
+          size="small"
+        >
+          {results.map((result, index) => (
+            <Tab key={result.email} value={String(index)}>
+              {result.contact?.displayName ?? result.suggestion?.displayName ?? result.email}
+            </Tab>
+          ))}
+        </TabList>
+      )}
+      {current &&
+        (current.contact ? (
+          <ContactProfileView profile={current.contact} />
+        ) : (
+          <UnknownPerson email={current.email} suggestion={current.suggestion} />
+        ))}
+    </>
+  );
+}

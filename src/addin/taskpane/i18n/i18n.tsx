@@ -1,0 +1,50 @@
+import { type ReactNode, createContext, useContext, useMemo } from "react";
+import { type MessageKey, catalogues, en } from "./messages";
+
+export interface I18n {
+  locale: string;
+  t(key: MessageKey, values?: Record<string, string>): string;
+  formatDate(iso: string): string;
+  formatAmount(amount: number, currency: string | null): string;
+}
+
+/** Outlook's display language ("nb-NO", "sv-SE", "no") → one of our catalogues; English when we have none. */
+export function catalogueFor(displayLanguage: string): keyof typeof catalogues {
+  const language = displayLanguage.toLowerCase().split(/[-_]/)[0] ?? "en";
+  const alias: Record<string, string> = { no: "nb", nn: "nb" };
+  const key = alias[language] ?? language;
+  return key in catalogues ? key : "en";
+}
+
+export function createI18n(displayLanguage: string): I18n {
+  const catalogue = catalogues[catalogueFor(displayLanguage)] ?? en;
+  const locale = displayLanguage || "en-US";
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+  return {
+    locale,
+    t: (key, values = {}) =>
+      (catalogue[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? ""),
+    formatDate: (iso) => dates.format(new Date(iso)),
+    formatAmount: (amount, currency) =>
+      currency
+        ? new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(
+            amount,
+          )
+        : new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(amount),
+  };
+}
+
+const I18nContext = createContext<I18n>(createI18n("en-US"));
+
+export function I18nProvider({
+  displayLanguage,
+  children,
+}: {
+  displayLanguage: string;
+  children: ReactNode;
+}) {
+  const i18n = useMemo(() => createI18n(displayLanguage), [displayLanguage]);
+  return <I18nContext.Provider value={i18n}>{children}</I18nContext.Provider>;
+}
+
+export const useI18n = (): I18n => useContext(I18nContext);
