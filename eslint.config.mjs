@@ -17,6 +17,7 @@ export default tseslint.config(
       sourceType: "commonjs",
       globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" },
     },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     // Imports flow one way: shared/ is the contract and imports neither program.

@@ -9,7 +9,7 @@ const API = process.env.RAPPORT_API_URL || "http://127.0.0.1:3001";
  * from Microsoft's CDN and MSAL sign-in, joins it with the Outlook issue.) The API is proxied, so the pane calls
  * its own origin in development as it will in production.
  */
-module.exports = (env = {}, argv = {}) => {
+module.exports = (_env = {}, argv = {}) => {
   const production = argv.mode === "production";
   return {
     mode: production ? "production" : "development",
