@@ -17,6 +17,7 @@ const titles: Record<ErrorCode, string> = {
   company_domain_taken: "Another company has this domain",
   stage_not_found: "No such stage",
   store_unavailable: "The store is not available",
+  store_busy: "The store was busy with a colliding change",
   internal_error: "Something went wrong on the server",
 };
 

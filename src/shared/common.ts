@@ -2,7 +2,11 @@ import { z } from "zod";
 import { normalizeEmailAddress } from "./email-address";
 
 export const Id = z.uuid();
-export const IsoDateTime = z.iso.datetime({ offset: true });
+/** An instant with its offset. Its UTC year must stay within 1–9999, or it could not be written back as ISO text. */
+export const IsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
+  const year = new Date(value).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}, "a date between the years 1 and 9999");
 /** A calendar date (YYYY-MM-DD) such as a deal's expected close: no time zone to shift it. */
 export const IsoDate = z.iso.date();
 export const Version = z.number().int().positive();

@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   "company_domain_taken",
   "stage_not_found",
   "store_unavailable",
+  "store_busy",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -46,7 +46,13 @@ export type Interaction = z.infer<typeof Interaction>;
 const MailboxInput = z.strictObject({ address: EmailAddress, name: z.string().trim().max(300).optional() });
 
 export const LogEmail = z.strictObject({
-  internetMessageId: z.string().trim().min(3).max(998),
+  // RFC 5322 message ids are printable ASCII; the bound keeps the unique index's rows within PostgreSQL's limit.
+  internetMessageId: z
+    .string()
+    .trim()
+    .min(3)
+    .max(998)
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces, as RFC 5322 message ids are"),
   conversationId: z.string().trim().max(1000).optional(),
   subject: z.string().max(998).default(""),
   from: MailboxInput,

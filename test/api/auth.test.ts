@@ -136,12 +136,17 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     options?: { iss?: string; aud?: string; exp?: string; kid?: string },
   ) => Promise<string>;
   let jwksRequests = 0;
+  const configRequests = new Map<string, number>();
+  let keys: { privateKey: CryptoKey };
 
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair("RS256");
+    keys = { privateKey };
     const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
     oidc = createServer((req, res) => {
       res.setHeader("content-type", "application/json");
+      const asked = /^\/([0-9a-f-]{36})\/v2.0\/.well-known\/openid-configuration$/.exec(req.url ?? "")?.[1];
+      if (asked) configRequests.set(asked, (configRequests.get(asked) ?? 0) + 1);
       if (req.url === `/${tenant}/v2.0/.well-known/openid-configuration`) {
         res.end(
           JSON.stringify({
@@ -230,6 +235,32 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     const response = await me(await sign(claims, { ...options, iss }));
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ code });
+  });
+
+  it("rejects a token without an expiry", async () => {
+    const { privateKey } = keys;
+    const forever = await new SignJWT({ tid: tenant, oid: "x", scp: "access_as_user" })
+      .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+      .setIssuer(`${authority}/${tenant}/v2.0`)
+      .setAudience(clientId)
+      .sign(privateKey);
+    const response = await me(forever);
+    expect(response.status).toBe(401);
+  });
+
+  it("admitting any tenant, asks the identity provider about a made-up tenant once, not once per token", async () => {
+    const anyTenant = createTokenVerifier({
+      local: null,
+      entra: { clientId, tenants: null, authority },
+      scope: "access_as_user",
+    });
+    const madeUp = "99999999-8888-4777-8666-555555555555";
+    const before = configRequests.get(madeUp) ?? 0;
+    for (let i = 0; i < 3; i++) {
+      const token = await sign({ tid: madeUp }, { iss: `${authority}/${madeUp}/v2.0` });
+      await expect(anyTenant(token)).rejects.toMatchObject({ code: "unauthenticated", status: 401 });
+    }
+    expect((configRequests.get(madeUp) ?? 0) - before).toBe(1);
   });
 
   it("rejects a token whose tid claim does not match its issuer's tenant", async () => {

@@ -210,6 +210,48 @@ describe.each(storeKinds)("bad input (%s)", (kind) => {
     );
   });
 
+  it("refuses dates it could not write back, message ids that are not RFC 5322, and a null update", async () => {
+    const before = await counts();
+    const farFuture = await server.request("POST", "/api/v1/tasks", {
+      token: rita,
+      body: { title: "T", dueAt: "9999-12-31T23:59:59-05:00" },
+    });
+    expectProblem(farFuture, 400, "invalid_request");
+    const email = { from: { address: "a@x.example" }, sentAt: "2026-11-20T10:00:00Z" };
+    expectProblem(
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: { ...email, internetMessageId: `<${"字".repeat(990)}@x>` },
+      }),
+      400,
+      "invalid_request",
+    );
+    expectProblem(
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: { ...email, internetMessageId: "<with space@x.example>" },
+      }),
+      400,
+      "invalid_request",
+    );
+    expect(await counts()).toEqual(before);
+
+    const task = await server.request<{ id: string; version: number }>("POST", "/api/v1/tasks", {
+      token: rita,
+      body: { title: "Keep", dueAt: null },
+    });
+    const nullBody = await server.request("PATCH", `/api/v1/tasks/${task.body.id}`, {
+      token: rita,
+      raw: "null",
+      headers: { "content-type": "application/json", "if-match": "1" },
+    });
+    expectProblem(nullBody, 400, "invalid_request");
+    const after = await server.request<{ version: number }>("GET", `/api/v1/tasks/${task.body.id}`, {
+      token: rita,
+    });
+    expect(after.body.version).toBe(1);
+  });
+
   it("refuses prototype-pollution keys and survives deeply nested JSON without a 5xx", async () => {
     const polluted = await server.request("POST", "/api/v1/contacts", {
       token: rita,

@@ -201,6 +201,30 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     expect(notReplaced.interaction.dealId).toBe(deals[1]);
   });
 
+  it("keeps the first deal picked when two colleagues pick different deals at the same moment", async () => {
+    const person = await contact("Pia Pick", ["pia@pick.example"]);
+    const deals: string[] = [];
+    for (const name of ["Left", "Right"]) {
+      deals.push(
+        (
+          await server.request<{ id: string }>("POST", "/api/v1/deals", {
+            token: rita,
+            body: { name, contactIds: [person] },
+          })
+        ).body.id,
+      );
+    }
+    const body = email({ from: { address: "pia@pick.example" } });
+    await server.request("POST", "/api/v1/emails", { token: rita, body });
+    const [a, b] = await Promise.all([
+      server.request("POST", "/api/v1/emails", { token: rita, body: { ...body, dealId: deals[0] } }),
+      server.request("POST", "/api/v1/emails", { token: colleague, body: { ...body, dealId: deals[1] } }),
+    ]);
+    const chosen = parse(LoggedEmail, a).interaction.dealId;
+    expect(deals).toContain(chosen);
+    expect(parse(LoggedEmail, b).interaction.dealId).toBe(chosen);
+  });
+
   it("links emails logged before a contact existed once the contact is added", async () => {
     const body = email({ from: { address: "later@newco.example", name: "Lena Later" } });
     const logged = parse(LoggedEmail, await server.request("POST", "/api/v1/emails", { token: rita, body }));

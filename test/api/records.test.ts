@@ -126,6 +126,23 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       expect(byEmail.items.map((c) => c.displayName)).toEqual(["Cid Page"]);
     });
 
+    it("pages names with letters whose lower case differs between JavaScript and PostgreSQL, each once", async () => {
+      const names = ["İlker A", "İlker B", "Ivan Collate", "ΝΙΚΟΣ Α", "ΝΙΚΟΣ Β", "Åsa Collate"];
+      for (const [i, displayName] of names.entries()) {
+        await post("/api/v1/contacts", { displayName, emails: [`collate${i}@c.example`] });
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 50; pages++) {
+        const url: string = `/api/v1/contacts?q=collate&limit=1${cursor ? `&cursor=${cursor}` : ""}`;
+        const page = parse(Page(Contact), await server.request("GET", url, { token: rita }));
+        seen.push(...page.items.map((c) => c.emails[0] ?? ""));
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      expect(seen.sort()).toEqual(names.map((_, i) => `collate${i}@c.example`).sort());
+    });
+
     it("deletes a contact, after which it is gone", async () => {
       const contact = parse(
         Contact,

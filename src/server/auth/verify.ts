@@ -66,6 +66,8 @@ export function createTokenVerifier(options: {
           issuer: options.local.issuer,
           audience: options.local.audience,
           algorithms: ["ES256"],
+          // jose checks expiry only when the claim is there; a token that never expires is refused outright.
+          requiredClaims: ["exp"],
         }));
       } else if (options.entra && entraKeys && typeof unverified.iss === "string") {
         const tenant = entraTenantOf(options.entra, unverified.iss);
@@ -75,6 +77,7 @@ export function createTokenVerifier(options: {
           issuer: `${options.entra.authority}/${tenant}/v2.0`,
           audience: [options.entra.clientId, `api://${options.entra.clientId}`],
           algorithms: ["RS256"],
+          requiredClaims: ["exp"],
         }));
         if (typeof payload.tid !== "string" || payload.tid.toLowerCase() !== tenant) {
           throw unauthenticated("The token's tenant does not match its issuer.");
@@ -112,31 +115,43 @@ function entraTenantOf(entra: EntraConfig, iss: string): string | null {
   return tenant;
 }
 
-/** The JWKS location comes from each tenant's OpenID configuration, fetched once and kept. */
+const MAX_TENANTS = 1000;
+const UNKNOWN_TENANT_MS = 10 * 60 * 1000;
+const UNREACHABLE_RETRY_MS = 30 * 1000;
+
+/**
+ * The JWKS location comes from each tenant's OpenID configuration, fetched once and kept. Failures are kept
+ * too (an unknown tenant for ten minutes, an unreachable provider for half a minute): otherwise any unsigned
+ * token naming a made-up tenant would make this server fetch from the identity provider again.
+ */
 function entraKeyResolver(entra: EntraConfig, fetchImpl: typeof fetch): (tenant: string) => JWTVerifyGetKey {
-  const byTenant = new Map<string, JWTVerifyGetKey>();
-  return (tenant) => {
-    let keys = byTenant.get(tenant);
-    if (!keys) {
-      let remote: Promise<JWTVerifyGetKey> | null = null;
-      const load = async () => {
-        const url = `${entra.authority}/${tenant}/v2.0/.well-known/openid-configuration`;
-        const response = await fetchImpl(url);
-        if (!response.ok) throw new Error(`OpenID configuration ${url} answered ${response.status}`);
-        const { jwks_uri } = z.object({ jwks_uri: z.url() }).parse(await response.json());
-        return createRemoteJWKSet(new URL(jwks_uri));
-      };
-      keys = async (header, token) => {
-        remote ??= load().catch((error: unknown) => {
-          remote = null; // try again on the next request
-          throw error;
-        });
-        return (await remote)(header, token);
-      };
-      byTenant.set(tenant, keys);
+  const byTenant = new Map<string, { keys: Promise<JWTVerifyGetKey>; until: number }>();
+
+  const load = async (tenant: string): Promise<JWTVerifyGetKey> => {
+    const url = `${entra.authority}/${tenant}/v2.0/.well-known/openid-configuration`;
+    const response = await fetchImpl(url);
+    if (response.status >= 400 && response.status < 500) {
+      throw unauthenticated("The token names a tenant the identity provider does not know.");
     }
-    return keys;
+    if (!response.ok) throw new Error(`OpenID configuration ${url} answered ${response.status}`);
+    const { jwks_uri } = z.object({ jwks_uri: z.url() }).parse(await response.json());
+    return createRemoteJWKSet(new URL(jwks_uri));
   };
+
+  const keysOf = (tenant: string): Promise<JWTVerifyGetKey> => {
+    const now = Date.now();
+    const known = byTenant.get(tenant);
+    if (known && now < known.until) return known.keys;
+    if (byTenant.size >= MAX_TENANTS) byTenant.clear();
+    const entry = { keys: load(tenant), until: Number.POSITIVE_INFINITY };
+    entry.keys.catch((error: unknown) => {
+      entry.until = Date.now() + (error instanceof AppError ? UNKNOWN_TENANT_MS : UNREACHABLE_RETRY_MS);
+    });
+    byTenant.set(tenant, entry);
+    return entry.keys;
+  };
+
+  return (tenant) => async (header, token) => (await keysOf(tenant))(header, token);
 }
 
 function toAuthError(error: unknown): AppError {

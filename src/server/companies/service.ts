@@ -1,10 +1,9 @@
 import { sql } from "kysely";
-import { z } from "zod";
 import type { Company, CompanyCreate, CompanyUpdate } from "../../shared/companies";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import type { CompanyRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
-import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso } from "../scope";
 
 export const toCompany = (row: CompanyRow): Company => ({
@@ -21,19 +20,24 @@ export const toCompany = (row: CompanyRow): Company => ({
 });
 
 export async function listCompanies(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
-  let select = scope.db.selectFrom("companies").selectAll().where("org_id", "=", scope.caller.orgId);
+  const name = byName("name", "id");
+  const after = decodeCursor(query.cursor, NameCursor);
+  let select = scope.db
+    .selectFrom("companies")
+    .selectAll()
+    .select(name.key.as("sort_key"))
+    .where("org_id", "=", scope.caller.orgId);
   if (query.q) {
     const pattern = likePattern(query.q);
     select = select.where((eb) => eb.or([eb("name", "ilike", pattern), eb("domain", "ilike", pattern)]));
   }
-  if (after) select = select.where(sql<boolean>`(lower(name), id) > (${after[0]}, ${after[1]}::uuid)`);
+  if (after) select = select.where(name.after(after));
   const rows = await select
-    .orderBy(sql`lower(name)`)
+    .orderBy(name.key)
     .orderBy("id")
     .limit(query.limit + 1)
     .execute();
-  return pageOf(rows, query.limit, toCompany, (r) => [r.name.toLowerCase(), r.id]);
+  return pageOf(rows, query.limit, toCompany, (r) => [r.sort_key, r.id]);
 }
 
 export async function getCompany(scope: Scope, id: string): Promise<Company> {

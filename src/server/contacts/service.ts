@@ -1,10 +1,10 @@
 import { type Kysely, sql } from "kysely";
-import { z } from "zod";
 import type { Contact, ContactCreate, ContactUpdate } from "../../shared/contacts";
 import { deleteOwnedRecord, recordAudit } from "../audit";
+import { lockAddresses } from "../db/address-lock";
 import type { ContactRow, DB } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
-import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso } from "../scope";
 
 type ContactWithEmails = ContactRow & { emails: string[] };
@@ -44,8 +44,9 @@ export function selectContacts(db: Kysely<DB>, orgId: string) {
 }
 
 export async function listContacts(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
-  let select = selectContacts(scope.db, scope.caller.orgId);
+  const name = byName("c.display_name", "c.id");
+  const after = decodeCursor(query.cursor, NameCursor);
+  let select = selectContacts(scope.db, scope.caller.orgId).select(name.key.as("sort_key"));
   if (query.q) {
     const pattern = likePattern(query.q);
     select = select.where((eb) =>
@@ -62,14 +63,13 @@ export async function listContacts(scope: Scope, query: { q?: string; cursor?: s
       ]),
     );
   }
-  if (after)
-    select = select.where(sql<boolean>`(lower(c.display_name), c.id) > (${after[0]}, ${after[1]}::uuid)`);
+  if (after) select = select.where(name.after(after));
   const rows = await select
-    .orderBy(sql`lower(c.display_name)`)
+    .orderBy(name.key)
     .orderBy("c.id")
     .limit(query.limit + 1)
     .execute();
-  return pageOf(rows, query.limit, toContact, (r) => [r.display_name.toLowerCase(), r.id]);
+  return pageOf(rows, query.limit, toContact, (r) => [r.sort_key, r.id]);
 }
 
 export async function getContact(scope: Scope, id: string): Promise<Contact> {
@@ -86,12 +86,13 @@ function phonesOf(input: { phone?: string | null; phones?: string[] }): string[]
 
 /** Sets a contact's addresses, and links emails already logged with those addresses to the contact. */
 async function setEmails(tx: Kysely<DB>, orgId: string, contactId: string, emails: string[]): Promise<void> {
+  const unique = [...new Set(emails)];
+  await lockAddresses(tx, orgId, unique);
   await tx
     .deleteFrom("contact_emails")
     .where("org_id", "=", orgId)
     .where("contact_id", "=", contactId)
     .execute();
-  const unique = [...new Set(emails)];
   if (unique.length === 0) return;
   await tx
     .insertInto("contact_emails")

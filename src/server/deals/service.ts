@@ -1,10 +1,9 @@
 import { type Kysely, sql } from "kysely";
-import { z } from "zod";
 import type { Deal, DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "../../shared/deals";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import type { DB, DealRow, StageRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
-import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { firstOpenStage, getStage, toStage } from "../pipelines/service";
 import { type Scope, iso, isoOrNull } from "../scope";
 
@@ -45,16 +44,17 @@ export function selectDeals(db: Kysely<DB>, orgId: string) {
 }
 
 export async function listDeals(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
-  let select = selectDeals(scope.db, scope.caller.orgId);
+  const name = byName("d.name", "d.id");
+  const after = decodeCursor(query.cursor, NameCursor);
+  let select = selectDeals(scope.db, scope.caller.orgId).select(name.key.as("sort_key"));
   if (query.q) select = select.where("d.name", "ilike", likePattern(query.q));
-  if (after) select = select.where(sql<boolean>`(lower(d.name), d.id) > (${after[0]}, ${after[1]}::uuid)`);
+  if (after) select = select.where(name.after(after));
   const rows = await select
-    .orderBy(sql`lower(d.name)`)
+    .orderBy(name.key)
     .orderBy("d.id")
     .limit(query.limit + 1)
     .execute();
-  return pageOf(rows, query.limit, toDeal, (r) => [r.name.toLowerCase(), r.id]);
+  return pageOf(rows, query.limit, toDeal, (r) => [r.sort_key, r.id]);
 }
 
 export async function getDeal(scope: Scope, id: string): Promise<DealWithStage> {

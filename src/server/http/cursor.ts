@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { z } from "zod";
 import { AppError } from "../errors";
 
@@ -35,3 +36,19 @@ export function pageOf<Row, Item>(
 
 /** Escapes LIKE's wildcards so a search for "50%" finds "50%". */
 export const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export const NameCursor = z.tuple([z.string(), z.uuid()]);
+
+/**
+ * Keyset paging by a name, case-insensitively. The cursor's key is PostgreSQL's own lower() of the last row,
+ * never JavaScript's toLowerCase: the two disagree on letters like "İ" and a final "Σ", and a key computed
+ * on one side but compared on the other skips rows or repeats a page forever.
+ */
+export function byName(nameColumn: string, idColumn: string) {
+  const key = sql<string>`lower(${sql.ref(nameColumn)})`;
+  return {
+    key,
+    after: ([name, id]: [string, string]) =>
+      sql<boolean>`(${key}, ${sql.ref(idColumn)}) > (${name}, ${id}::uuid)`,
+  };
+}

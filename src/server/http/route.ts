@@ -98,7 +98,8 @@ function parseInput<T extends z.ZodType | undefined>(
   status: number,
 ): Parsed<T> {
   if (!schema) return undefined as Parsed<T>;
-  const result = schema.safeParse(value ?? {});
+  // Params and query default to none; a body never does (a JSON `null` is not an empty update).
+  const result = schema.safeParse(where === "body" ? value : (value ?? {}));
   if (result.success) return result.data as Parsed<T>;
   if (status === 404)
     throw new AppError("not_found", 404, "No such record: the id in the path is not a Rapport id.");

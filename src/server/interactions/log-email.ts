@@ -5,6 +5,7 @@ import type { LoggedEmail, LogEmail } from "../../shared/interactions";
 import { normalizeMessageId } from "../../shared/message-id";
 import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
+import { lockAddresses } from "../db/address-lock";
 import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
 import { getInteraction } from "./service";
@@ -51,6 +52,11 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       .executeTakeFirst();
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
+    await lockAddresses(
+      tx,
+      orgId,
+      participants.map((p) => p.address),
+    );
     const org = await tx
       .selectFrom("organizations")
       .select("internal_domains")
@@ -148,12 +154,14 @@ async function addLogger(
     .returning("user_id")
     .executeTakeFirst();
   // A deal named now fills a link left open before; it never replaces one someone already chose.
+  // The null check is in the update itself: two colleagues picking different deals at once, the first wins.
   if (dealId && existing.deal_id === null) {
     await tx
       .updateTable("interactions")
       .set({ deal_id: dealId, version: sql`version + 1`, updated_at: sql`now()` })
       .where("org_id", "=", orgId)
       .where("id", "=", existing.id)
+      .where("deal_id", "is", null)
       .execute();
   }
   if (added)

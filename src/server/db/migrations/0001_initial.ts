@@ -205,7 +205,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       constraint interaction_participants_contact_fk foreign key (org_id, contact_id) references contacts(org_id, id) on delete set null (contact_id)
     );
     create index interaction_participants_interaction on interaction_participants (interaction_id, position);
-    create index interaction_participants_contact on interaction_participants (contact_id, occurred_at desc, interaction_id) where contact_id is not null;
+    create index interaction_participants_contact on interaction_participants (contact_id, occurred_at desc, interaction_id desc) where contact_id is not null;
     -- Lets a contact created later pick up the emails already logged with their address.
     create index interaction_participants_address on interaction_participants (org_id, address) where contact_id is null;
 

@@ -1,0 +1,765 @@
+// Seeds a fresh store with a large organisation, then times the add-in's hot paths over real HTTP, and the same
+// contact lookup as one hand-written SQL query, to see what the API layers cost on top of the database.
+//   npm run bench [-- --quick] [--postgres] [--contacts 100000] [--interactions 1000000] [--samples 1000] [--keep]
+// PostgreSQL: a fresh database next to BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local test server).
+import { randomBytes } from "node:crypto";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { isDeepStrictEqual, parseArgs } from "node:util";
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import pg from "pg";
+import { z } from "zod";
+import { buildApp } from "../src/server/app";
+import { loadLocalIssuer } from "../src/server/auth/local-issuer";
+import { createTokenVerifier } from "../src/server/auth/verify";
+import { type Database, type StoreKind, openPglite, openPostgres } from "../src/server/db/database";
+import { migrateToLatest } from "../src/server/db/migrate";
+import type { DB } from "../src/server/db/tables";
+import { LoggedEmail } from "../src/shared/interactions";
+import { LookupResponse } from "../src/shared/people";
+import { Me } from "../src/shared/routes";
+
+const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
+const COMPANIES = 5_000;
+const USERS = 10;
+const WARMUP = 50;
+const SUGGESTION_SAMPLES = 300;
+const INTERACTION_CHUNK = 100_000;
+/** Emails are spread over the two years before the run. */
+const HISTORY_SECONDS = 2 * 365 * 24 * 3600;
+const ADMIN = { email: "bench.admin@bench.example", name: "Bench Admin", org: "bench.example" };
+
+interface Sizes {
+  contacts: number;
+  companies: number;
+  users: number;
+  interactions: number;
+  deals: number;
+  tasks: number;
+}
+
+interface Options {
+  store: StoreKind;
+  sizes: Sizes;
+  samples: number;
+  keep: boolean;
+}
+
+interface Stats {
+  name: string;
+  samples: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+interface Org {
+  orgId: string;
+  pipelineId: string;
+  openStageIds: string[];
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      postgres: { type: "boolean", default: false },
+      quick: { type: "boolean", default: false },
+      contacts: { type: "string" },
+      interactions: { type: "string" },
+      samples: { type: "string" },
+      keep: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const count = (value: string | undefined, fallback: number, name: string, min: number): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value.replace(/_/g, ""));
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name} must be an integer of at least ${min}, got "${value}".`);
+    return n;
+  };
+  const contacts = count(values.contacts, values.quick ? 10_000 : 100_000, "contacts", 100);
+  const interactions = count(values.interactions, values.quick ? 100_000 : 1_000_000, "interactions", 0);
+  // Deals and tasks scale with contacts: one in five contacts has an open deal, one in five an open task.
+  const sizes = {
+    contacts,
+    companies: COMPANIES,
+    users: USERS,
+    interactions,
+    deals: Math.floor(contacts / 5),
+    tasks: Math.floor(contacts / 5),
+  };
+  return {
+    store: values.postgres ? "postgres" : "pglite",
+    sizes,
+    samples: count(values.samples, 1000, "samples", 10),
+    keep: values.keep,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Store
+
+interface BenchStore {
+  database: Database;
+  description: string;
+  dispose(): Promise<void>;
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}
+
+async function openBenchStore(options: Options, workDir: string): Promise<BenchStore> {
+  if (options.store === "pglite") {
+    const dataDir = path.join(workDir, "pglite");
+    const database = await openPglite({ dataDir });
+    return {
+      database,
+      description: options.keep ? `PGlite in ${dataDir}` : "PGlite in a temporary directory",
+      dispose: () => database.close(),
+    };
+  }
+  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_POSTGRES_URL;
+  const name = `rapport_bench_${randomBytes(6).toString("hex")}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const drop = () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+  let database: Database;
+  try {
+    database = await openPostgres(url.toString());
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return {
+    database,
+    description: `PostgreSQL ${redact(url.toString())}`,
+    async dispose() {
+      await database.close();
+      if (options.keep) console.log(`Kept the database: ${redact(url.toString())}`);
+      else await drop();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Seeding
+
+/**
+ * A deterministic id for the n-th row of a kind, shaped as a version-4 UUID (the contract's z.uuid() insists on
+ * the version and variant bits). Deriving ids from n lets every statement reference rows of another table
+ * without reading them back or joining on a mapping table.
+ */
+function uid(kind: string, n: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`overlay(overlay(md5(${sql.lit(`${kind}:`)} || (${n})::text) placing '4' from 13) placing '8' from 17)::uuid`;
+}
+
+/** The address of contact n, as the lookups will ask for it. */
+const addressOf = (n: number, sizes: Sizes): string => `person${n}@company${n % sizes.companies}.example`;
+
+function addressSql(n: RawBuilder<unknown>, sizes: Sizes): RawBuilder<string> {
+  return sql<string>`'person' || (${n}) || '@company' || ((${n}) % ${sql.lit(sizes.companies)}) || '.example'`;
+}
+
+async function timedStep<T>(label: string, steps: Record<string, number>, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  const ms = performance.now() - started;
+  steps[label] = ms;
+  console.log(`  ${label.padEnd(28)} ${formatSeconds(ms)}`);
+  return result;
+}
+
+async function seed(
+  db: Kysely<DB>,
+  org: Org,
+  sizes: Sizes,
+): Promise<{ totalMs: number; steps: Record<string, number> }> {
+  const steps: Record<string, number> = {};
+  const started = performance.now();
+  const orgId = sql`${org.orgId}::uuid`;
+  const n = sql`g`;
+  // Literals rather than parameters: the planner then knows the divisors and array sizes.
+  const C = sql.lit(sizes.contacts);
+  const K = sql.lit(sizes.companies);
+  const anchor = sql`${new Date().toISOString()}::timestamptz`;
+
+  console.log(`Seeding ${describeSizes(sizes)}`);
+  // The signed-in admin plus reps: owners, assignees and loggers rotate over all of them.
+  const userIds = await timedStep(`users ${fmtInt(sizes.users)}`, steps, async () => {
+    await sql`
+      insert into users (org_id, external_id, email, display_name, role)
+      select ${orgId}, 'local:rep' || g || '@bench.example', 'rep' || g || '@bench.example', 'Rep ' || g, 'member'
+      from generate_series(1, ${sql.lit(sizes.users - 1)}) g`.execute(db);
+    const rows = await db
+      .selectFrom("users")
+      .select("id")
+      .where("org_id", "=", org.orgId)
+      .orderBy("external_id")
+      .execute();
+    return rows.map((r) => r.id);
+  });
+  const userOf = (i: RawBuilder<unknown>) =>
+    sql<string>`(${userIds}::uuid[])[1 + (${i}) % ${sql.lit(userIds.length)}]`;
+
+  await timedStep(`companies ${fmtInt(sizes.companies)}`, steps, () =>
+    sql`
+      insert into companies (id, org_id, name, domain, website, owner_id)
+      select ${uid("company", n)}, ${orgId}, 'Company ' || g, 'company' || g || '.example', 'https://company' || g || '.example',
+        ${userOf(n)}
+      from generate_series(0, ${sql.lit(sizes.companies - 1)}) g`.execute(db),
+  );
+
+  await timedStep(`contacts ${fmtInt(sizes.contacts)}`, steps, () =>
+    sql`
+      insert into contacts (id, org_id, display_name, first_name, last_name, title, phones, company_id, lifecycle_stage, tags, owner_id, source)
+      select ${uid("contact", n)}, ${orgId}, 'Person ' || g, 'Person', g::text,
+        (array['CEO', 'CTO', 'Buyer', 'Engineer', null])[1 + g % 5],
+        case when g % 3 = 0 then array['+1 555 ' || lpad((g % 10000)::text, 4, '0')] else '{}' end,
+        ${uid("company", sql`g % ${K}`)},
+        (array['lead', 'prospect', 'customer', 'former'])[1 + g % 4],
+        case when g % 10 = 0 then array['vip'] else '{}' end,
+        ${userOf(n)}, 'import'
+      from generate_series(0, ${C} - 1) g`.execute(db),
+  );
+
+  await timedStep(`contact_emails ${fmtInt(sizes.contacts)}`, steps, () =>
+    sql`
+      insert into contact_emails (org_id, contact_id, address, position)
+      select ${orgId}, ${uid("contact", n)}, ${addressSql(n, sizes)}, 0
+      from generate_series(0, ${C} - 1) g`.execute(db),
+  );
+
+  // Deal g belongs to contact 5g (and that contact's company), in one of the open stages.
+  await timedStep(`deals + deal_contacts ${fmtInt(sizes.deals)}`, steps, () =>
+    sql`
+      with gen as (
+        select g, ${uid("deal", n)} as id, (g * 5) % ${C} as contact from generate_series(0, ${sql.lit(sizes.deals - 1)}) g
+      ), inserted as (
+        insert into deals (id, org_id, name, amount, currency, expected_close_date, company_id, owner_id, pipeline_id, stage_id)
+        select id, ${orgId}, 'Deal ' || g, 1000 + (g * 37) % 99000 + 0.5, 'EUR', (${anchor} at time zone 'UTC')::date + g % 180,
+          ${uid("company", sql`contact % ${K}`)}, ${userOf(n)}, ${org.pipelineId}::uuid,
+          (${org.openStageIds}::uuid[])[1 + g % ${sql.lit(org.openStageIds.length)}]
+        from gen
+      )
+      insert into deal_contacts (org_id, deal_id, contact_id)
+      select ${orgId}, id, ${uid("contact", sql`contact`)} from gen`.execute(db),
+  );
+
+  // Task g is for contact 5g + 2, so lookups meet contacts with a deal, with a task, or with neither.
+  await timedStep(`tasks ${fmtInt(sizes.tasks)}`, steps, () =>
+    sql`
+      insert into tasks (id, org_id, title, notes, due_at, assignee_id, contact_id, created_by)
+      select ${uid("task", n)}, ${orgId}, 'Follow up ' || g, case when g % 2 = 0 then 'Send the revised offer' end,
+        case when g % 5 = 0 then null else ${anchor} + ((g % 60) - 20) * interval '1 day' end,
+        ${userOf(n)}, ${uid("contact", sql`(g * 5 + 2) % ${C}`)}, ${userOf(sql`g + 1`)}
+      from generate_series(0, ${sql.lit(sizes.tasks - 1)}) g`.execute(db),
+  );
+
+  // Email g is from contact g mod C: every contact gets the same share. One statement per chunk writes the
+  // interaction, its sender and its logger, so the derived values (id, time) are computed once.
+  const interactionsStarted = performance.now();
+  for (let from = 0; from < sizes.interactions; from += INTERACTION_CHUNK) {
+    const to = Math.min(from + INTERACTION_CHUNK, sizes.interactions);
+    await sql`
+      with gen as (
+        select g, ${uid("interaction", n)} as id, g % ${C} as contact,
+          ${anchor} - ((g::bigint * 2654435761) % ${sql.lit(HISTORY_SECONDS)}) * interval '1 second' as at
+        from generate_series(${sql.lit(from)}, ${sql.lit(to - 1)}) g
+      ), inserted as (
+        insert into interactions (id, org_id, kind, direction, occurred_at, subject, body, internet_message_id, conversation_id,
+          source, logged_by, created_at, updated_at)
+        select id, ${orgId}, 'email', 'in', at, 'Re: offer ' || g,
+          'Hello, thanks for the proposal. Could we talk about the volume discount next week? Best regards, Person ' || contact,
+          '<bench-' || g || '@company' || contact % ${K} || '.example>', 'thread-' || contact || '-' || g / ${C} / 3,
+          'import', ${userOf(n)}, at, at
+        from gen
+      ), senders as (
+        insert into interaction_participants (org_id, interaction_id, contact_id, address, name, role, position, occurred_at)
+        select ${orgId}, id, ${uid("contact", sql`contact`)}, ${addressSql(sql`contact`, sizes)}, 'Person ' || contact, 'from', 0, at
+        from gen
+      )
+      insert into interaction_loggers (org_id, interaction_id, user_id, logged_at)
+      select ${orgId}, id, ${userOf(n)}, at from gen`.execute(db);
+    const elapsed = performance.now() - interactionsStarted;
+    console.log(
+      `  interactions ${fmtInt(to).padStart(9)} / ${fmtInt(sizes.interactions)}   ${formatSeconds(elapsed)}`,
+    );
+  }
+  steps[`interactions ${fmtInt(sizes.interactions)} (+participants, loggers)`] =
+    performance.now() - interactionsStarted;
+
+  await timedStep("analyze", steps, () => sql`analyze`.execute(db));
+  return { totalMs: performance.now() - started, steps };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The lookup as one query
+
+const iso = (column: string) =>
+  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The contact profile of GET /people/lookup for one known address, built by the database in one round trip:
+ * the lower bound of what that answer can cost on this store. Same fields, order and limits as the service.
+ */
+function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unknown }> {
+  return sql<{ profile: unknown }>`
+    select json_build_object(
+      'id', c.id, 'displayName', c.display_name, 'firstName', c.first_name, 'lastName', c.last_name, 'title', c.title,
+      'emails', emails.list, 'phones', c.phones, 'companyId', c.company_id, 'lifecycleStage', c.lifecycle_stage,
+      'tags', c.tags, 'ownerId', c.owner_id, 'source', c.source, 'customFields', c.custom_fields,
+      'createdAt', ${iso("c.created_at")}, 'updatedAt', ${iso("c.updated_at")}, 'version', c.version,
+      'company', company.obj, 'openDeals', deals.list, 'openTasks', tasks.list, 'recentInteractions', recent.list
+    ) as profile
+    from contact_emails ce
+    join contacts c on c.org_id = ce.org_id and c.id = ce.contact_id
+    cross join lateral (
+      select coalesce(json_agg(e.address order by e.position), '[]') as list from contact_emails e where e.contact_id = c.id
+    ) emails
+    left join lateral (
+      select json_build_object(
+        'id', co.id, 'name', co.name, 'domain', co.domain, 'phone', co.phone, 'website', co.website, 'address', co.address,
+        'ownerId', co.owner_id, 'createdAt', ${iso("co.created_at")}, 'updatedAt', ${iso("co.updated_at")}, 'version', co.version
+      ) as obj
+      from companies co where co.org_id = c.org_id and co.id = c.company_id
+    ) company on true
+    cross join lateral (
+      select coalesce(json_agg(json_build_object(
+        'id', d.id, 'name', d.name, 'amount', d.amount, 'currency', d.currency, 'expectedCloseDate', d.expected_close_date,
+        'companyId', d.company_id,
+        'contactIds', (select coalesce(json_agg(x.contact_id order by x.contact_id), '[]') from deal_contacts x where x.deal_id = d.id),
+        'ownerId', d.owner_id, 'pipelineId', d.pipeline_id, 'stageId', d.stage_id, 'status', s.kind,
+        'closedAt', ${iso("d.closed_at")}, 'createdAt', ${iso("d.created_at")}, 'updatedAt', ${iso("d.updated_at")},
+        'version', d.version,
+        'stage', json_build_object(
+          'id', s.id, 'pipelineId', s.pipeline_id, 'name', s.name, 'position', s.position, 'probability', s.probability,
+          'kind', s.kind)
+      ) order by d.updated_at desc), '[]') as list
+      from deal_contacts dc
+      join deals d on d.org_id = dc.org_id and d.id = dc.deal_id
+      join stages s on s.org_id = d.org_id and s.id = d.stage_id
+      where dc.contact_id = c.id and dc.org_id = c.org_id and s.kind = 'open'
+    ) deals
+    cross join lateral (
+      select coalesce(json_agg(json_build_object(
+        'id', t.id, 'title', t.title, 'notes', t.notes, 'dueAt', ${iso("t.due_at")}, 'done', t.done_at is not null,
+        'doneAt', ${iso("t.done_at")}, 'assigneeId', t.assignee_id, 'contactId', t.contact_id, 'dealId', t.deal_id,
+        'createdBy', t.created_by, 'createdAt', ${iso("t.created_at")}, 'updatedAt', ${iso("t.updated_at")}, 'version', t.version
+      ) order by coalesce(t.due_at, 'infinity'::timestamptz)), '[]') as list
+      from tasks t where t.org_id = c.org_id and t.contact_id = c.id and t.done_at is null
+    ) tasks
+    cross join lateral (
+      select coalesce(json_agg(json_build_object(
+        'id', i.id, 'kind', i.kind, 'direction', i.direction, 'occurredAt', ${iso("i.occurred_at")}, 'subject', i.subject,
+        'body', i.body, 'outcome', i.outcome, 'internetMessageId', i.internet_message_id, 'conversationId', i.conversation_id,
+        'source', i.source, 'dealId', i.deal_id, 'loggedBy', loggers.list, 'participants', participants.list,
+        'createdAt', ${iso("i.created_at")}, 'updatedAt', ${iso("i.updated_at")}, 'version', i.version
+      ) order by i.occurred_at desc, i.id desc), '[]') as list
+      from (
+        select distinct p.interaction_id, p.occurred_at
+        from interaction_participants p
+        where p.contact_id = c.id and p.org_id = c.org_id
+        order by p.occurred_at desc, p.interaction_id desc
+        limit 20
+      ) latest
+      join interactions i on i.org_id = c.org_id and i.id = latest.interaction_id
+      cross join lateral (
+        select coalesce(json_agg(l.user_id order by l.logged_at), '[]') as list
+        from interaction_loggers l where l.interaction_id = i.id
+      ) loggers
+      cross join lateral (
+        select coalesce(json_agg(json_build_object(
+          'address', p.address, 'name', p.name, 'contactId', p.contact_id, 'role', p.role) order by p.position), '[]') as list
+        from interaction_participants p where p.interaction_id = i.id
+      ) participants
+    ) recent
+    where ce.org_id = ${orgId}::uuid and ce.address = ${address}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measuring
+
+/** Fixed-seed PRNG (mulberry32): every run asks for the same addresses, so runs compare like for like. */
+function random(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
+  };
+}
+
+function summarize(name: string, times: number[]): Stats {
+  const sorted = [...times].sort((a, b) => a - b);
+  // Nearest rank: the reported value is one that was actually measured.
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  return {
+    name,
+    samples: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    mean: sorted.reduce((sum, t) => sum + t, 0) / sorted.length,
+    min: sorted[0] ?? Number.NaN,
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+/** Runs `warmup` untimed then `samples` timed calls, one at a time; `call(i)` returns a check to run untimed. */
+async function measure(
+  name: string,
+  warmup: number,
+  samples: number,
+  call: (i: number) => Promise<() => void>,
+): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) (await call(-1 - i))();
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    const check = await call(i);
+    times.push(performance.now() - started);
+    check();
+  }
+  const stats = summarize(name, times);
+  console.log(
+    `  ${name.padEnd(48)} p50 ${fmtMs(stats.p50)}  p95 ${fmtMs(stats.p95)}  p99 ${fmtMs(stats.p99)} ms`,
+  );
+  return stats;
+}
+
+interface Client {
+  /** The body is read inside the timing: the client has the answer only once all of it has arrived. */
+  request(method: "GET" | "POST", url: string, body?: unknown): Promise<{ status: number; text: string }>;
+}
+
+function httpClient(baseUrl: string, token: string): Client {
+  return {
+    async request(method, url, body) {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      if (body !== undefined) headers["content-type"] = "application/json";
+      const response = await fetch(`${baseUrl}${url}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, text: await response.text() };
+    },
+  };
+}
+
+function expectStatus(what: string, status: number, expected: number[], text: string): void {
+  if (!expected.includes(status)) throw new Error(`${what} answered ${status}: ${text.slice(0, 500)}`);
+}
+
+const RawLookup = z.object({
+  results: z.array(z.object({ email: z.string(), contact: z.unknown() })).length(1),
+});
+
+async function measureHttp(client: Client, sizes: Sizes, samples: number): Promise<Stats[]> {
+  const pick = random(42);
+  const runId = randomBytes(4).toString("hex");
+  const lookupKnown = await measure("HTTP GET /people/lookup (known address)", WARMUP, samples, async () => {
+    const address = addressOf(pick(sizes.contacts), sizes);
+    const { status, text } = await client.request(
+      "GET",
+      `/api/v1/people/lookup?email=${encodeURIComponent(address)}`,
+    );
+    return () => {
+      expectStatus("lookup", status, [200], text);
+      if (!LookupResponse.parse(JSON.parse(text)).results[0]?.contact)
+        throw new Error(`lookup found no contact for ${address}`);
+    };
+  });
+
+  const logEmail = await measure(
+    "HTTP POST /emails (new email, known sender)",
+    WARMUP,
+    samples,
+    async (i) => {
+      const n = pick(sizes.contacts);
+      const body = {
+        internetMessageId: `<bench-${runId}-${i}@company${n % sizes.companies}.example>`,
+        subject: `Question ${i}`,
+        from: { address: addressOf(n, sizes), name: `Person ${n}` },
+        to: [{ address: ADMIN.email, name: ADMIN.name }],
+        sentAt: new Date().toISOString(),
+        bodyText:
+          "Hello, could you send the updated quote for the second site? Thanks, and have a good week.",
+        source: "manual",
+      };
+      const { status, text } = await client.request("POST", "/api/v1/emails", body);
+      return () => {
+        expectStatus("log email", status, [201], text);
+        const logged = LoggedEmail.parse(JSON.parse(text));
+        if (logged.interaction.participants[0]?.contactId === null)
+          throw new Error(`the sender of email ${i} was not linked`);
+      };
+    },
+  );
+
+  const lookupUnknown = await measure(
+    "HTTP GET /people/lookup (unknown, known domain)",
+    WARMUP,
+    SUGGESTION_SAMPLES,
+    async (i) => {
+      const k = pick(sizes.companies);
+      const address = `newcomer.${runId}.${i + WARMUP}@company${k}.example`;
+      const { status, text } = await client.request(
+        "GET",
+        `/api/v1/people/lookup?email=${encodeURIComponent(address)}`,
+      );
+      return () => {
+        expectStatus("lookup", status, [200], text);
+        const result = LookupResponse.parse(JSON.parse(text)).results[0];
+        if (result?.contact !== null || result.suggestion?.company?.domain !== `company${k}.example`) {
+          throw new Error(`lookup of ${address} did not suggest company${k}.example`);
+        }
+      };
+    },
+  );
+  return [lookupKnown, logEmail, lookupUnknown];
+}
+
+async function measureSql(db: Kysely<DB>, org: Org, sizes: Sizes, samples: number): Promise<Stats> {
+  const pick = random(42);
+  return measure("SQL one-query profile (known address)", WARMUP, samples, async () => {
+    const address = addressOf(pick(sizes.contacts), sizes);
+    const { rows } = await profileQuery(org.orgId, address).execute(db);
+    return () => {
+      if (rows.length !== 1 || rows[0]?.profile === null)
+        throw new Error(`the SQL lookup found no contact for ${address}`);
+    };
+  });
+}
+
+/** Keeps the comparison honest: the one query must answer what the API answers, field for field. */
+async function compareAnswers(client: Client, db: Kysely<DB>, org: Org, sizes: Sizes, count: number) {
+  const pick = random(7);
+  const mismatches: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const address = addressOf(pick(sizes.contacts), sizes);
+    const { status, text } = await client.request(
+      "GET",
+      `/api/v1/people/lookup?email=${encodeURIComponent(address)}`,
+    );
+    expectStatus("lookup", status, [200], text);
+    const viaApi = RawLookup.parse(JSON.parse(text)).results[0]?.contact;
+    const { rows } = await profileQuery(org.orgId, address).execute(db);
+    if (!isDeepStrictEqual(viaApi, rows[0]?.profile)) mismatches.push(address);
+  }
+  if (mismatches.length) {
+    console.warn(
+      `  ! the SQL answer differs from the API's for ${mismatches.length} of ${count}: ${mismatches.slice(0, 3).join(", ")}`,
+    );
+  } else {
+    console.log(`  SQL answer equals the API's contact profile for ${count} of ${count} sampled addresses`);
+  }
+  return { checked: count, matched: count - mismatches.length };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reporting
+
+const fmtInt = (n: number): string => n.toLocaleString("en-US");
+const fmtMs = (ms: number): string => ms.toFixed(2).padStart(8);
+const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const describeSizes = (s: Sizes): string =>
+  `${fmtInt(s.contacts)} contacts, ${fmtInt(s.companies)} companies, ${fmtInt(s.interactions)} interactions, ` +
+  `${fmtInt(s.deals)} open deals, ${fmtInt(s.tasks)} open tasks, ${s.users} users`;
+
+interface Report {
+  store: StoreKind;
+  storeDescription: string;
+  startedAt: string;
+  sizes: Sizes;
+  samples: { known: number; logEmail: number; suggestion: number; warmup: number };
+  node: string;
+  /** Peak resident memory of this process: with PGlite that includes the whole embedded database. */
+  maxRssMb: number;
+  machine: { cpu: string; cores: number; memoryGb: number; platform: string; release: string; arch: string };
+  seeding: { totalMs: number; steps: Record<string, number> };
+  results: Stats[];
+  ratio: { p50: number; p99: number };
+  sqlMatchesApi: { checked: number; matched: number };
+}
+
+function printReport(report: Report): void {
+  const line = "-".repeat(86);
+  const { machine } = report;
+  console.log(`\n${line}`);
+  console.log(`Rapport bench  ${report.store}  (${report.storeDescription})`);
+  console.log(`Data           ${describeSizes(report.sizes)}`);
+  console.log(`Node           ${report.node}   ${machine.platform} ${machine.release} ${machine.arch}`);
+  console.log(`Machine        ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM`);
+  console.log(
+    `Seeding        ${formatSeconds(report.seeding.totalMs)}   (peak RSS of the process ${report.maxRssMb} MB)`,
+  );
+  console.log(line);
+  console.log(
+    `${"measurement".padEnd(50)}${"samples".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}`,
+  );
+  for (const s of report.results) {
+    console.log(
+      `${s.name.padEnd(50)}${String(s.samples).padStart(8)} ${fmtMs(s.p50)} ${fmtMs(s.p95)} ${fmtMs(s.p99)}`,
+    );
+  }
+  const ratio = (r: number) => `${r.toFixed(1)}x`.padStart(8);
+  console.log(
+    `${"ratio HTTP lookup / SQL one-query".padEnd(50)}${"".padStart(8)} ${ratio(report.ratio.p50)} ${"".padStart(8)} ${ratio(report.ratio.p99)}`,
+  );
+  console.log(line);
+}
+
+function writeReport(report: Report): string {
+  const dir = path.resolve("bench-results");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${report.store}-${report.startedAt.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const gitignore = path.resolve(".gitignore");
+  if (existsSync(gitignore) && !readFileSync(gitignore, "utf8").split(/\r?\n/).includes("bench-results/")) {
+    appendFileSync(gitignore, "bench-results/\n");
+  }
+  return path.relative(process.cwd(), file);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function signIn(baseUrl: string, token: string, db: Kysely<DB>): Promise<Org> {
+  const response = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  expectStatus("sign-in (GET /me)", response.status, [200], text);
+  const me = Me.parse(JSON.parse(text));
+  const stages = await db
+    .selectFrom("stages as s")
+    .innerJoin("pipelines as p", "p.id", "s.pipeline_id")
+    .select(["s.id", "s.pipeline_id"])
+    .where("s.org_id", "=", me.organization.id)
+    .where("p.is_default", "=", true)
+    .where("s.kind", "=", "open")
+    .orderBy("s.position")
+    .execute();
+  const pipelineId = stages[0]?.pipeline_id;
+  if (!pipelineId) throw new Error("Signing in did not create the default pipeline.");
+  return {
+    orgId: me.organization.id,
+    pipelineId,
+    openStageIds: stages.map((s) => s.id),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const startedAt = new Date().toISOString();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "rapport-bench-"));
+  // Undone in reverse order, once, whether the run ends, fails or is interrupted.
+  const cleanups: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
+  if (options.keep) cleanups.pop();
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      for (const undo of cleanups.reverse()) {
+        await undo().catch((error: unknown) =>
+          console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
+    })());
+  process.once("SIGINT", () => {
+    console.error("\nInterrupted: cleaning up");
+    void cleanUp().finally(() => process.exit(130));
+  });
+
+  try {
+    const store = await openBenchStore(options, workDir);
+    cleanups.push(() => store.dispose());
+    const { db } = store.database;
+    console.log(`Store: ${store.description}`);
+    await migrateToLatest(db);
+
+    const issuer = await loadLocalIssuer(workDir);
+    const verifyToken = createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" });
+    const app = await buildApp({ database: store.database, verifyToken });
+    cleanups.push(() => app.close());
+    const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+    const token = await issuer.sign(ADMIN, { expiresIn: "12h" });
+    const org = await signIn(baseUrl, token, db);
+
+    const seeding = await seed(db, org, options.sizes);
+    console.log(`Seeded in ${formatSeconds(seeding.totalMs)}`);
+
+    const client = httpClient(baseUrl, token);
+    console.log(`Measuring on ${baseUrl} (${WARMUP} warm-up requests each, one request in flight)`);
+    const http = await measureHttp(client, options.sizes, options.samples);
+    const sqlStats = await measureSql(db, org, options.sizes, options.samples);
+    const sqlMatchesApi = await compareAnswers(client, db, org, options.sizes, 50);
+
+    const [lookupKnown] = http;
+    const cpus = os.cpus();
+    const report: Report = {
+      store: options.store,
+      storeDescription: store.description,
+      startedAt,
+      sizes: options.sizes,
+      samples: {
+        known: options.samples,
+        logEmail: options.samples,
+        suggestion: SUGGESTION_SAMPLES,
+        warmup: WARMUP,
+      },
+      node: process.version,
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      machine: {
+        cpu: cpus[0]?.model.trim() ?? "unknown",
+        cores: cpus.length,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        platform: os.platform(),
+        release: os.release(),
+        arch: os.arch(),
+      },
+      seeding,
+      results: [...http, sqlStats],
+      ratio: lookupKnown
+        ? { p50: lookupKnown.p50 / sqlStats.p50, p99: lookupKnown.p99 / sqlStats.p99 }
+        : { p50: Number.NaN, p99: Number.NaN },
+      sqlMatchesApi,
+    };
+    printReport(report);
+    console.log(`Results written to ${writeReport(report)}`);
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
