@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EmailAddress, Id, IsoDateTime, OptionalText, Version } from "./common";
+import { EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
 
 export const InteractionKind = z.enum(["email", "call", "meeting", "note", "visit"]);
 export type InteractionKind = z.infer<typeof InteractionKind>;
@@ -90,10 +90,7 @@ export const NoteUpdate = z.strictObject({
 });
 export type NoteUpdate = z.infer<typeof NoteUpdate>;
 
-export const NoteListQuery = z.strictObject({
-  q: z.string().trim().max(200).optional(),
-  cursor: z.string().max(1000).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+export const NoteListQuery = ListQuery.extend({
   contactId: z.uuid().optional(),
   dealId: z.uuid().optional(),
   kind: NoteKind.optional(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Deleted, IdParams, ListQuery, Page } from "./common";
 import { Company, CompanyCreate, CompanyUpdate } from "./companies";
 import { Contact, ContactCreate, ContactUpdate } from "./contacts";
-import { Deal, DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "./deals";
+import { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "./deals";
 import { Interaction, LogEmail, LoggedEmail, NoteCreate, NoteListQuery, NoteUpdate } from "./interactions";
 import { LookupQuery, LookupResponse, Timeline, TimelineQuery } from "./people";
 import { PipelineList } from "./pipelines";
@@ -85,7 +85,7 @@ function crud<
 
 const contacts = crud("/api/v1/contacts", "contact", Contact, ContactCreate, ContactUpdate, ListQuery);
 const companies = crud("/api/v1/companies", "company", Company, CompanyCreate, CompanyUpdate, ListQuery);
-const deals = crud("/api/v1/deals", "deal", Deal, DealCreate, DealUpdate, ListQuery);
+const deals = crud("/api/v1/deals", "deal", DealWithStage, DealCreate, DealUpdate, ListQuery);
 const tasks = crud("/api/v1/tasks", "task", Task, TaskCreate, TaskUpdate, TaskListQuery);
 const notes = crud("/api/v1/notes", "note", Interaction, NoteCreate, NoteUpdate, NoteListQuery);
 
@@ -145,7 +145,7 @@ export const routes = {
   deleteCompany: companies.remove,
   listDeals: deals.list,
   createDeal: deals.create,
-  getDeal: { ...deals.get, responses: { 200: DealWithStage } },
+  getDeal: deals.get,
   updateDeal: deals.update,
   deleteDeal: deals.remove,
   moveDealToStage: {

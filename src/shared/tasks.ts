@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, IsoDateTime, OptionalText, Version } from "./common";
+import { Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
 
 export const Task = z.object({
   id: Id,
@@ -39,10 +39,7 @@ export const TaskUpdate = z.strictObject({
 });
 export type TaskUpdate = z.infer<typeof TaskUpdate>;
 
-export const TaskListQuery = z.strictObject({
-  q: z.string().trim().max(200).optional(),
-  cursor: z.string().max(1000).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+export const TaskListQuery = ListQuery.extend({
   contactId: z.uuid().optional(),
   dealId: z.uuid().optional(),
   /** "open" (default), "done" or "all". */

@@ -11,10 +11,7 @@ export function dealRoutes(
   scope: (caller: Scope["caller"]) => Scope,
 ): void {
   addRoute(app, routes.listDeals, options, ({ caller, query }) => listDeals(scope(caller), query));
-  addRoute(app, routes.createDeal, options, async ({ caller, body }) => {
-    const { stage: _stage, ...deal } = await createDeal(scope(caller), body);
-    return deal;
-  });
+  addRoute(app, routes.createDeal, options, ({ caller, body }) => createDeal(scope(caller), body));
   addRoute(app, routes.getDeal, options, ({ caller, params }) => getDeal(scope(caller), params.id));
   addRoute(app, routes.updateDeal, options, ({ caller, params, body, version }) =>
     updateDeal(scope(caller), params.id, version, body),

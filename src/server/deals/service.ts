@@ -1,15 +1,22 @@
 import { type Kysely, sql } from "kysely";
-import type { Deal, DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "../../shared/deals";
+import type { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "../../shared/deals";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import type { DB, DealRow, StageRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
-import { firstOpenStage, getStage, toStage } from "../pipelines/service";
+import { firstOpenStage, getStage } from "../pipelines/service";
 import { type Scope, iso, isoOrNull } from "../scope";
 
-type DealJoined = DealRow & { contact_ids: string[]; stage_kind: StageRow["kind"] };
+type DealJoined = DealRow & {
+  contact_ids: string[];
+  stage_name: string;
+  stage_position: number;
+  stage_probability: number;
+  stage_kind: StageRow["kind"];
+};
 
-export const toDeal = (row: DealJoined): Deal => ({
+/** Every deal the API returns carries its stage, read in the same query. */
+export const toDeal = (row: DealJoined): DealWithStage => ({
   id: row.id,
   name: row.name,
   amount: row.amount,
@@ -25,6 +32,14 @@ export const toDeal = (row: DealJoined): Deal => ({
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
   version: row.version,
+  stage: {
+    id: row.stage_id,
+    pipelineId: row.pipeline_id,
+    name: row.stage_name,
+    position: row.stage_position,
+    probability: row.stage_probability,
+    kind: row.stage_kind,
+  },
 });
 
 export function selectDeals(db: Kysely<DB>, orgId: string) {
@@ -32,7 +47,12 @@ export function selectDeals(db: Kysely<DB>, orgId: string) {
     .selectFrom("deals as d")
     .innerJoin("stages as s", "s.id", "d.stage_id")
     .selectAll("d")
-    .select("s.kind as stage_kind")
+    .select([
+      "s.name as stage_name",
+      "s.position as stage_position",
+      "s.probability as stage_probability",
+      "s.kind as stage_kind",
+    ])
     .select(
       sql<
         string[]
@@ -60,8 +80,7 @@ export async function listDeals(scope: Scope, query: { q?: string; cursor?: stri
 export async function getDeal(scope: Scope, id: string): Promise<DealWithStage> {
   const row = await selectDeals(scope.db, scope.caller.orgId).where("d.id", "=", id).executeTakeFirst();
   if (!row) throw notFound("The deal");
-  const stage = await getStage(scope.db, scope.caller.orgId, row.stage_id);
-  return { ...toDeal(row), stage: toStage(stage) };
+  return toDeal(row);
 }
 
 async function setDealContacts(
@@ -122,7 +141,7 @@ export async function updateDeal(
   id: string,
   version: number,
   input: DealUpdate,
-): Promise<Deal> {
+): Promise<DealWithStage> {
   return scope.db.transaction().execute(async (tx) => {
     const txScope = { ...scope, db: tx };
     const row = await tx
@@ -145,8 +164,7 @@ export async function updateDeal(
     if (!row) throw versionConflict(await getDeal(txScope, id));
     if (input.contactIds !== undefined) await setDealContacts(tx, scope.caller.orgId, id, input.contactIds);
     await recordAudit(tx, scope.caller, "deal.updated", { type: "deal", id }, { fields: Object.keys(input) });
-    const { stage: _stage, ...deal } = await getDeal(txScope, id);
-    return deal;
+    return getDeal(txScope, id);
   });
 }
 

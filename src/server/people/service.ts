@@ -12,7 +12,6 @@ import { selectDeals, toDeal } from "../deals/service";
 import { AppError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { hydrateInteractions } from "../interactions/service";
-import { toStage } from "../pipelines/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
 
@@ -84,7 +83,6 @@ async function loadProfiles(
     selectDeals(db, orgId)
       .innerJoin("deal_contacts as dc", "dc.deal_id", "d.id")
       .select("dc.contact_id as for_contact")
-      .select(["s.name as stage_name", "s.position as stage_position", "s.probability as stage_probability"])
       .where("dc.contact_id", "in", contactIds)
       .where("s.kind", "=", "open")
       .orderBy("d.updated_at", "desc")
@@ -107,20 +105,7 @@ async function loadProfiles(
     profiles.set(contact.id, {
       ...toContact(contact),
       company: company ? toCompany(company) : null,
-      openDeals: deals
-        .filter((d) => d.for_contact === contact.id)
-        .map((d) => ({
-          ...toDeal(d),
-          stage: toStage({
-            id: d.stage_id,
-            org_id: orgId,
-            pipeline_id: d.pipeline_id,
-            name: d.stage_name,
-            position: d.stage_position,
-            probability: d.stage_probability,
-            kind: d.stage_kind,
-          }),
-        })),
+      openDeals: deals.filter((d) => d.for_contact === contact.id).map(toDeal),
       openTasks: tasks.filter((t) => t.contact_id === contact.id).map(toTask),
       recentInteractions: recent
         .filter((r) => r.contactId === contact.id)
