@@ -23,6 +23,7 @@ const config = {
   },
   transformIgnorePatterns: ["/node_modules/(?!(jose)/)"],
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
+  setupFiles: ["<rootDir>/test/helpers/jsdom-globals.ts"],
   reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],
   testTimeout: 30000,
 };

@@ -48,6 +48,9 @@ module.exports = (_env = {}, argv = {}) => {
       }),
     ],
     performance: { hints: false },
+    // Quiet unless something is wrong: `npm start` shares the terminal with the server.
+    stats: "errors-warnings",
+    infrastructureLogging: { level: "warn" },
     devServer: {
       port: Number(process.env.ADDIN_PORT || 3000),
       host: "localhost",

@@ -1,0 +1,219 @@
+/**
+ * @jest-environment jsdom
+ */
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import type { z } from "zod";
+import { ApiError, type ApiClient } from "../../src/addin/api/client";
+import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
+import { App } from "../../src/addin/taskpane/App";
+import { LoggedEmail } from "../../src/shared/interactions";
+import { LookupResponse } from "../../src/shared/people";
+
+const now = "2026-11-20T09:30:00.000Z";
+const stage = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a01",
+  pipelineId: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a02",
+  name: "Proposal",
+  position: 2,
+  probability: 50,
+  kind: "open" as const,
+};
+const anna = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a03",
+  displayName: "Anna Berg",
+  firstName: "Anna",
+  lastName: "Berg",
+  title: "CFO",
+  emails: ["anna@fabrikam.example"],
+  phones: ["+46 70 123 45 67"],
+  companyId: null,
+  lifecycleStage: "customer" as const,
+  tags: ["key account"],
+  ownerId: null,
+  source: "manual",
+  customFields: {},
+  createdAt: now,
+  updatedAt: now,
+  version: 1,
+  company: null,
+  openDeals: [
+    {
+      id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a04",
+      name: "Fabrikam renewal",
+      amount: 12000,
+      currency: "EUR",
+      expectedCloseDate: null,
+      companyId: null,
+      contactIds: ["6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a03"],
+      ownerId: null,
+      pipelineId: stage.pipelineId,
+      stageId: stage.id,
+      status: "open" as const,
+      closedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      stage,
+    },
+  ],
+  openTasks: [],
+  recentInteractions: [],
+};
+
+const inbox: SimulatedMessage[] = [
+  {
+    id: "known",
+    internetMessageId: "<q3@fabrikam.example>",
+    conversationId: "c1",
+    subject: "Proposal for Q3",
+    from: { address: "anna@fabrikam.example", name: "Anna Berg" },
+    to: [{ address: "rita@contoso.example", name: "Rita" }],
+    cc: [],
+    sentAt: now,
+    mode: "read",
+    bodyText: "Hi Rita",
+  },
+  {
+    id: "stranger",
+    internetMessageId: "<hello@northwind.example>",
+    conversationId: "c2",
+    subject: "Hello",
+    from: { address: "jonas@northwind.example", name: "Jonas Lind" },
+    to: [{ address: "rita@contoso.example", name: "Rita" }],
+    cc: [],
+    sentAt: now,
+    mode: "read",
+    bodyText: "Hello",
+  },
+];
+
+/** Answers as the server would, each answer first checked against the contract's schema. */
+function fakeApi(options: { failLookups?: number } = {}) {
+  const calls: { name: string; input: unknown }[] = [];
+  let failures = options.failLookups ?? 0;
+  let logged = false;
+  const answer = <T extends z.ZodType>(schema: T, value: z.input<T>) => schema.parse(value);
+  const api = (async (name: string, input: { query?: { email?: string[] } }) => {
+    calls.push({ name, input });
+    if (name === "lookupPeople") {
+      if (failures-- > 0) throw new ApiError(0, null);
+      const results = (input.query?.email ?? []).map((value) => {
+        const email = /<([^>]+)>/.exec(value)?.[1] ?? value;
+        if (email === "anna@fabrikam.example") {
+          return {
+            email,
+            suggestion: null,
+            contact: { ...anna, recentInteractions: logged ? [loggedInteraction] : [] },
+          };
+        }
+        return {
+          email,
+          contact: null,
+          suggestion: {
+            email,
+            displayName: "Jonas Lind",
+            firstName: "Jonas",
+            lastName: "Lind",
+            domain: "northwind.example",
+            freeMail: false,
+            internal: false,
+            company: null,
+          },
+        };
+      });
+      return answer(LookupResponse, { results });
+    }
+    if (name === "logEmail") {
+      logged = true;
+      return answer(LoggedEmail, { interaction: loggedInteraction, created: true });
+    }
+    throw new Error(`unexpected call ${name}`);
+  }) as unknown as ApiClient;
+  return { api, calls };
+}
+
+const loggedInteraction = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a05",
+  kind: "email" as const,
+  direction: "in" as const,
+  occurredAt: now,
+  subject: "Proposal for Q3",
+  body: "Hi Rita",
+  outcome: null,
+  internetMessageId: "<q3@fabrikam.example>",
+  conversationId: "c1",
+  source: "manual" as const,
+  dealId: null,
+  loggedBy: [],
+  participants: [],
+  createdAt: now,
+  updatedAt: now,
+  version: 1,
+};
+
+const setup = (options: { language?: string; failLookups?: number } = {}) => {
+  const mailbox = createSimulatedMailbox({
+    messages: inbox,
+    userAddress: "rita@contoso.example",
+    displayLanguage: options.language,
+  });
+  const { api, calls } = fakeApi(options);
+  render(<App services={{ mailbox, api }} />);
+  return { mailbox, calls };
+};
+
+describe("the task pane", () => {
+  it("asks for an email when none is selected", async () => {
+    setup();
+    expect(await screen.findByText("Select an email to see who it is from.")).toBeTruthy();
+  });
+
+  it("shows the sender's profile with the open deal and its stage, and logs the email in one click", async () => {
+    const { mailbox, calls } = setup();
+    act(() => mailbox.select("known"));
+    expect(await screen.findByText("Anna Berg")).toBeTruthy();
+    expect(screen.getByText("Fabrikam renewal")).toBeTruthy();
+    expect(screen.getByText(/Proposal · €12,000/)).toBeTruthy();
+    expect(screen.getByText("No open tasks")).toBeTruthy();
+    expect(calls.filter((c) => c.name === "lookupPeople")[0]?.input).toEqual({
+      query: { email: ['"Anna Berg" <anna@fabrikam.example>'] },
+    });
+
+    fireEvent.click(screen.getByRole("button", { name: "Log this email" }));
+    expect(await screen.findByRole("button", { name: "Logged" })).toBeTruthy();
+    const logCall = calls.find((c) => c.name === "logEmail");
+    expect(logCall?.input).toMatchObject({
+      body: {
+        internetMessageId: "<q3@fabrikam.example>",
+        bodyText: "Hi Rita",
+        from: { address: "anna@fabrikam.example" },
+      },
+    });
+  });
+
+  it("switches to the next email's people without showing the previous one's", async () => {
+    const { mailbox } = setup();
+    act(() => mailbox.select("known"));
+    expect(await screen.findByText("Anna Berg")).toBeTruthy();
+    act(() => mailbox.select("stranger"));
+    expect(screen.queryByText("Anna Berg")).toBeNull();
+    expect(await screen.findByText("Not in Rapport yet")).toBeTruthy();
+    expect(screen.getByText("Jonas Lind")).toBeTruthy();
+  });
+
+  it("says when Rapport cannot be reached, and tries again on request", async () => {
+    const { mailbox } = setup({ failLookups: 4 });
+    act(() => mailbox.select("known"));
+    const retry = await screen.findByRole("button", { name: "Try again" }, { timeout: 15000 });
+    expect(screen.getByText("Rapport cannot be reached. Check your connection and try again.")).toBeTruthy();
+    fireEvent.click(retry);
+    await waitFor(() => expect(screen.getByText("Anna Berg")).toBeTruthy(), { timeout: 15000 });
+  }, 30000);
+
+  it("speaks Swedish in a Swedish Outlook", async () => {
+    const { mailbox } = setup({ language: "sv-SE" });
+    expect(await screen.findByText("Välj ett mejl för att se vem det kommer från.")).toBeTruthy();
+    act(() => mailbox.select("stranger"));
+    expect(await screen.findByText("Inte i Rapport än")).toBeTruthy();
+  });
+});
