@@ -1,0 +1,108 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { Timeline } from "../../src/shared/people";
+import {
+  CHROMIUM,
+  type RapportStack,
+  browserAvailable,
+  chromiumArgs,
+  startRapport,
+} from "../helpers/rapport-stack";
+
+const screenshots = path.resolve(__dirname, "../../test-results/e2e");
+const describeInBrowser = browserAvailable("End-to-end suite (preview in Chromium)")
+  ? describe
+  : describe.skip;
+
+describeInBrowser("the browser preview, end to end (npm start on a fresh store, Chromium)", () => {
+  let stack: RapportStack;
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+  let annaId: string;
+
+  const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${stack.apiUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+
+  beforeAll(async () => {
+    stack = await startRapport();
+    // The rep the preview signs in as, and a customer the sample emails come from.
+    token = await stack.token("rita@contoso.example", "Rita Rep");
+    const company = await api<{ id: string }>("POST", "/api/v1/companies", {
+      name: "Fabrikam",
+      domain: "fabrikam.example",
+    });
+    const anna = await api<{ id: string }>("POST", "/api/v1/contacts", {
+      displayName: "Anna Berg",
+      emails: ["anna.berg@fabrikam.example"],
+      title: "CFO",
+      companyId: company.id,
+    });
+    annaId = anna.id;
+    await api("POST", "/api/v1/deals", {
+      name: "Fabrikam renewal",
+      amount: 12000,
+      currency: "EUR",
+      contactIds: [anna.id],
+    });
+    await api("POST", "/api/v1/tasks", {
+      title: "Send the contract",
+      dueAt: "2026-12-01T09:00:00Z",
+      contactId: anna.id,
+    });
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+    page = await browser.newPage({ viewport: { width: 1000, height: 720 }, ignoreHTTPSErrors: true });
+    await page.goto(stack.previewUrl);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const pane = () => page.getByRole("complementary", { name: "Rapport" });
+
+  it("shows the sender's profile with the open deal and task when a known contact's email is selected", async () => {
+    await pane().getByText("Select an email to see who it is from.").waitFor();
+    await page.locator('[data-message="known"]').click();
+    await pane().getByText("CFO at Fabrikam").waitFor();
+    await pane().getByText("Fabrikam renewal").waitFor();
+    await pane().getByText("Send the contract").waitFor();
+  }, 60_000);
+
+  it("logs the email in one click, and it stays one entry when the email is selected again", async () => {
+    await pane().getByRole("button", { name: "Log this email" }).click();
+    await pane().getByRole("button", { name: "Logged" }).waitFor();
+    await pane().getByText("Re: Proposal for Q3").waitFor();
+
+    await page.locator('[data-message="unknown"]').click();
+    await pane().getByText("Not in Rapport yet").waitFor();
+    await page.locator('[data-message="known"]').click();
+    await pane().getByRole("button", { name: "Logged" }).waitFor();
+    expect(await pane().getByText("Re: Proposal for Q3").count()).toBe(1);
+
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, "pane-logged.png") });
+
+    const timeline = Timeline.parse(await api("GET", `/api/v1/contacts/${annaId}/timeline`));
+    const emails = timeline.items.filter(
+      (i) => i.type === "interaction" && i.interaction.subject === "Re: Proposal for Q3",
+    );
+    expect(emails).toHaveLength(1);
+  }, 60_000);
+
+  it("shows an unknown sender with what the email tells about them", async () => {
+    await page.locator('[data-message="unknown"]').click();
+    await pane().getByText("Not in Rapport yet").waitFor();
+    await pane().getByText("Jonas Lind").waitFor();
+  }, 60_000);
+});

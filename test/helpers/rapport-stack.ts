@@ -1,0 +1,119 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { get } from "node:https";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const root = path.resolve(__dirname, "../..");
+const run = promisify(execFile);
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/**
+ * Whether this machine can run the browser suites. Where it cannot, the suite says so plainly; under
+ * RAPPORT_REQUIRE_ALL_SUITES=1 (CI) a skip is an error instead.
+ */
+export function browserAvailable(suite: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const reason = `${suite} SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`;
+  if (process.env.RAPPORT_REQUIRE_ALL_SUITES === "1")
+    throw new Error(`${reason} RAPPORT_REQUIRE_ALL_SUITES=1 forbids skipping.`);
+  console.warn(reason);
+  return false;
+}
+
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** The dev server's certificate is self-signed: this one request may accept it; the browser is told likewise. */
+function answersOverHttps(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get(url, { rejectUnauthorized: false }, (response) => {
+      response.resume();
+      resolve((response.statusCode ?? 500) < 400);
+    });
+    request.on("error", () => resolve(false));
+  });
+}
+
+export interface RapportStack {
+  apiUrl: string;
+  previewUrl: string;
+  dataDir: string;
+  token(email: string, name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** `npm start` as a newcomer runs it, on a fresh store and free ports: the API server and the add-in dev server. */
+export async function startRapport(): Promise<RapportStack> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-e2e-"));
+  const [apiPort, addinPort] = [await freePort(), await freePort()];
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env = {
+    ...process.env,
+    RAPPORT_DATA_DIR: dataDir,
+    PORT: String(apiPort),
+    ADDIN_PORT: String(addinPort),
+    RAPPORT_API_URL: apiUrl,
+    LOG_LEVEL: "warn",
+  };
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+
+  const previewUrl = `https://localhost:${addinPort}/preview.html`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const apiUp = await fetch(`${apiUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (apiUp && (await answersOverHttps(previewUrl))) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGTERM");
+      throw new Error(`npm start did not come up:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  return {
+    apiUrl,
+    previewUrl,
+    dataDir,
+    async token(email, name) {
+      const args = ["scripts/token.ts", "--email", email, ...(name ? ["--name", name] : [])];
+      const { stdout } = await run(path.join(root, "node_modules/.bin/tsx"), args, { cwd: root, env });
+      return stdout.trim();
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
