@@ -6,17 +6,37 @@ import type { z } from "zod";
 import { ApiError, type ApiClient } from "../../src/addin/api/client";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
+import { DealWithStage } from "../../src/shared/deals";
+import { Problem } from "../../src/shared/errors";
 import { LoggedEmail } from "../../src/shared/interactions";
+import { PipelineList } from "../../src/shared/pipelines";
 import { LookupResponse } from "../../src/shared/people";
 
 const now = "2026-11-20T09:30:00.000Z";
+const pipelineId = "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a02";
 const stage = {
   id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a01",
-  pipelineId: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a02",
+  pipelineId,
   name: "Proposal",
   position: 2,
   probability: 50,
   kind: "open" as const,
+};
+const negotiation = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a06",
+  pipelineId,
+  name: "Negotiation",
+  position: 3,
+  probability: 75,
+  kind: "open" as const,
+};
+const won = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a07",
+  pipelineId,
+  name: "Won",
+  position: 4,
+  probability: 100,
+  kind: "won" as const,
 };
 const anna = {
   id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a03",
@@ -88,12 +108,16 @@ const inbox: SimulatedMessage[] = [
 ];
 
 /** Answers as the server would, each answer first checked against the contract's schema. */
-function fakeApi(options: { failLookups?: number } = {}) {
+function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won } = {}) {
   const calls: { name: string; input: unknown }[] = [];
   let failures = options.failLookups ?? 0;
   let logged = false;
+  let deal: z.input<typeof DealWithStage> = anna.openDeals[0] as z.input<typeof DealWithStage>;
   const answer = <T extends z.ZodType>(schema: T, value: z.input<T>) => schema.parse(value);
-  const api = (async (name: string, input: { query?: { email?: string[] } }) => {
+  const api = (async (
+    name: string,
+    input: { query?: { email?: string[] }; body?: { stageId?: string; version?: number } },
+  ) => {
     calls.push({ name, input });
     if (name === "lookupPeople") {
       if (failures-- > 0) throw new ApiError(0, null);
@@ -103,7 +127,7 @@ function fakeApi(options: { failLookups?: number } = {}) {
           return {
             email,
             suggestion: null,
-            contact: { ...anna, recentInteractions: logged ? [loggedInteraction] : [] },
+            contact: { ...anna, openDeals: [deal], recentInteractions: logged ? [loggedInteraction] : [] },
           };
         }
         return {
@@ -122,6 +146,37 @@ function fakeApi(options: { failLookups?: number } = {}) {
         };
       });
       return answer(LookupResponse, { results });
+    }
+    if (name === "listPipelines") {
+      return answer(PipelineList, {
+        pipelines: [
+          { id: pipelineId, name: "Sales", isDefault: true, position: 0, stages: [stage, negotiation, won] },
+        ],
+      });
+    }
+    if (name === "moveDealToStage") {
+      if (options.movedMeanwhileTo) {
+        deal = {
+          ...deal,
+          stageId: options.movedMeanwhileTo.id,
+          stage: options.movedMeanwhileTo,
+          version: deal.version + 1,
+        };
+        throw new ApiError(
+          409,
+          Problem.parse({
+            type: "t",
+            title: "t",
+            status: 409,
+            detail: "changed",
+            code: "version_conflict",
+            current: deal,
+          }),
+        );
+      }
+      const target = [stage, negotiation, won].find((s) => s.id === input.body?.stageId) ?? stage;
+      deal = { ...deal, stageId: target.id, stage: target, version: deal.version + 1 };
+      return answer(DealWithStage, deal);
     }
     if (name === "logEmail") {
       logged = true;
@@ -151,7 +206,7 @@ const loggedInteraction = {
   version: 1,
 };
 
-const setup = (options: { language?: string; failLookups?: number } = {}) => {
+const setup = (options: { language?: string; failLookups?: number; movedMeanwhileTo?: typeof won } = {}) => {
   const mailbox = createSimulatedMailbox({
     messages: inbox,
     userAddress: "rita@contoso.example",
@@ -173,7 +228,10 @@ describe("the task pane", () => {
     act(() => mailbox.select("known"));
     expect(await screen.findByText("Anna Berg")).toBeTruthy();
     expect(screen.getByText("Fabrikam renewal")).toBeTruthy();
-    expect(screen.getByText(/Proposal · €12,000/)).toBeTruthy();
+    expect(screen.getByText("€12,000")).toBeTruthy();
+    expect(screen.getByRole("combobox", { name: "Stage of Fabrikam renewal" }).textContent).toContain(
+      "Proposal",
+    );
     expect(screen.getByText("No open tasks")).toBeTruthy();
     expect(calls.filter((c) => c.name === "lookupPeople")[0]?.input).toEqual({
       query: { email: ['"Anna Berg" <anna@fabrikam.example>'] },
@@ -189,6 +247,34 @@ describe("the task pane", () => {
         from: { address: "anna@fabrikam.example" },
       },
     });
+  });
+
+  it("moves a deal to the stage chosen in its dropdown", async () => {
+    const { mailbox, calls } = setup();
+    act(() => mailbox.select("known"));
+    fireEvent.click(await screen.findByRole("combobox", { name: "Stage of Fabrikam renewal" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Negotiation" }));
+    await waitFor(() =>
+      expect(screen.getByRole("combobox", { name: "Stage of Fabrikam renewal" }).textContent).toContain(
+        "Negotiation",
+      ),
+    );
+    expect(calls.find((c) => c.name === "moveDealToStage")?.input).toMatchObject({
+      body: { stageId: negotiation.id, version: 1, source: "pane" },
+    });
+  });
+
+  it("says so when someone else moved the deal meanwhile, and shows where it is now", async () => {
+    const { mailbox } = setup({ movedMeanwhileTo: won });
+    act(() => mailbox.select("known"));
+    fireEvent.click(await screen.findByRole("combobox", { name: "Stage of Fabrikam renewal" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Negotiation" }));
+    expect(await screen.findByText("Someone else moved this deal meanwhile: it is now in Won.")).toBeTruthy();
+    await waitFor(() =>
+      expect(screen.getByRole("combobox", { name: "Stage of Fabrikam renewal" }).textContent).toContain(
+        "Won",
+      ),
+    );
   });
 
   it("switches to the next email's people without showing the previous one's", async () => {

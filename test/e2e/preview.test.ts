@@ -100,6 +100,24 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
     expect(emails).toHaveLength(1);
   }, 60_000);
 
+  it("moves the deal to another stage from the mail, and the server has it there", async () => {
+    await page.locator('[data-message="known"]').click();
+    const stage = pane().getByRole("combobox", { name: "Stage of Fabrikam renewal" });
+    await stage.click();
+    await page.getByRole("option", { name: "Negotiation" }).click();
+    await pane()
+      .getByRole("combobox", { name: "Stage of Fabrikam renewal" })
+      .filter({ hasText: "Negotiation" })
+      .waitFor();
+    const deals = await api<{ items: { name: string; stage: { name: string }; version: number }[] }>(
+      "GET",
+      "/api/v1/deals?q=Fabrikam",
+    );
+    expect(deals.items.map((d) => [d.name, d.stage.name, d.version])).toEqual([
+      ["Fabrikam renewal", "Negotiation", 2],
+    ]);
+  }, 60_000);
+
   it("shows an unknown sender with what the email tells about them", async () => {
     await page.locator('[data-message="unknown"]').click();
     await pane().getByText("Not in Rapport yet").waitFor();

@@ -1,6 +1,7 @@
 import { Badge, Body1, Caption1, Persona, makeStyles, tokens } from "@fluentui/react-components";
 import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
+import { DealStage } from "./DealStage";
 import { Section } from "./Section";
 
 const useStyles = makeStyles({
@@ -46,11 +47,13 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>
         {profile.openDeals.map((deal) => (
           <li key={deal.id} className={styles.row}>
-            <Body1>{deal.name}</Body1>
-            <Caption1 className={styles.muted}>
-              {deal.stage.name}
-              {deal.amount !== null ? ` · ${formatAmount(deal.amount, deal.currency)}` : ""}
-            </Caption1>
+            <span>
+              <Body1 block>{deal.name}</Body1>
+              {deal.amount !== null && (
+                <Caption1 className={styles.muted}>{formatAmount(deal.amount, deal.currency)}</Caption1>
+              )}
+            </span>
+            <DealStage deal={deal} />
           </li>
         ))}
       </Section>

@@ -21,6 +21,8 @@ export const en = {
   worksAt: "Probably works at {company}",
   participants: "People on this email",
   atCompany: "{title} at {company}",
+  stageOf: "Stage of {deal}",
+  dealMovedMeanwhile: "Someone else moved this deal meanwhile: it is now in {stage}.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -48,6 +50,8 @@ const sv: Catalogue = {
   worksAt: "Arbetar troligen på {company}",
   participants: "Personer i mejlet",
   atCompany: "{title} på {company}",
+  stageOf: "Steg för {deal}",
+  dealMovedMeanwhile: "Någon annan flyttade affären under tiden: den är nu i {stage}.",
 };
 
 const de: Catalogue = {
@@ -72,6 +76,8 @@ const de: Catalogue = {
   worksAt: "Arbeitet vermutlich bei {company}",
   participants: "Personen in dieser E-Mail",
   atCompany: "{title} bei {company}",
+  stageOf: "Phase von {deal}",
+  dealMovedMeanwhile: "Jemand anderes hat diesen Deal inzwischen verschoben: Er ist jetzt in {stage}.",
 };
 
 const nb: Catalogue = {
@@ -96,6 +102,8 @@ const nb: Catalogue = {
   worksAt: "Jobber trolig i {company}",
   participants: "Personer i e-posten",
   atCompany: "{title} i {company}",
+  stageOf: "Fase for {deal}",
+  dealMovedMeanwhile: "Noen andre flyttet dette salget i mellomtiden: det er nå i {stage}.",
 };
 
 const hr: Catalogue = {
@@ -120,6 +128,8 @@ const hr: Catalogue = {
   worksAt: "Vjerojatno radi u {company}",
   participants: "Osobe u ovoj e-poruci",
   atCompany: "{title} u {company}",
+  stageOf: "Faza za {deal}",
+  dealMovedMeanwhile: "Netko drugi je u međuvremenu premjestio ovaj posao: sada je u fazi {stage}.",
 };
 
 export const catalogues: Record<string, Catalogue> = { en, sv, de, nb, hr };
