@@ -1,11 +1,13 @@
 /**
  * @jest-environment jsdom
  */
-import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import type { z } from "zod";
 import { ApiError, type ApiClient } from "../../src/addin/api/client";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
+import { Company } from "../../src/shared/companies";
+import { Contact } from "../../src/shared/contacts";
 import { DealWithStage } from "../../src/shared/deals";
 import { Problem } from "../../src/shared/errors";
 import { LoggedEmail } from "../../src/shared/interactions";
@@ -98,12 +100,13 @@ const inbox: SimulatedMessage[] = [
     internetMessageId: "<hello@northwind.example>",
     conversationId: "c2",
     subject: "Hello",
-    from: { address: "jonas@northwind.example", name: "Jonas Lind" },
+    from: { address: "Jonas@northwind.example", name: "Jonas Lind" },
     to: [{ address: "rita@contoso.example", name: "Rita" }],
     cc: [],
     sentAt: now,
     mode: "read",
-    bodyText: "Hello",
+    bodyText:
+      "Hello Rita,\n\nlet us talk.\n\nBest regards\nJonas Lind\nHead of Sales | Northwind Traders\nTel: +47 912 34 567",
   },
 ];
 
@@ -112,6 +115,7 @@ function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won 
   const calls: { name: string; input: unknown }[] = [];
   let failures = options.failLookups ?? 0;
   let logged = false;
+  let added: z.input<typeof Contact> | null = null;
   let deal: z.input<typeof DealWithStage> = anna.openDeals[0] as z.input<typeof DealWithStage>;
   const answer = <T extends z.ZodType>(schema: T, value: z.input<T>) => schema.parse(value);
   const api = (async (
@@ -122,7 +126,14 @@ function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won 
     if (name === "lookupPeople") {
       if (failures-- > 0) throw new ApiError(0, null);
       const results = (input.query?.email ?? []).map((value) => {
-        const email = /<([^>]+)>/.exec(value)?.[1] ?? value;
+        const email = (/<([^>]+)>/.exec(value)?.[1] ?? value).toLowerCase(); // as the server normalises
+        if (added && added.emails.includes(email)) {
+          return {
+            email,
+            suggestion: null,
+            contact: { ...added, company: null, openDeals: [], openTasks: [], recentInteractions: [] },
+          };
+        }
         if (email === "anna@fabrikam.example") {
           return {
             email,
@@ -146,6 +157,42 @@ function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won 
         };
       });
       return answer(LookupResponse, { results });
+    }
+    if (name === "createCompany") {
+      const body = input.body as { name: string; domain: string | null };
+      return answer(Company, {
+        id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a08",
+        name: body.name,
+        domain: body.domain,
+        phone: null,
+        website: null,
+        address: null,
+        ownerId: null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
+    }
+    if (name === "createContact") {
+      const body = input.body as {
+        displayName: string;
+        emails: string[];
+        title: string | null;
+        phone: string | null;
+        companyId: string | null;
+      };
+      added = answer(Contact, {
+        ...anna,
+        id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a09",
+        displayName: body.displayName,
+        emails: body.emails,
+        title: body.title,
+        phones: body.phone ? [body.phone] : [],
+        companyId: body.companyId,
+        lifecycleStage: "lead",
+        tags: [],
+      });
+      return added;
     }
     if (name === "listPipelines") {
       return answer(PipelineList, {
@@ -174,7 +221,8 @@ function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won 
           }),
         );
       }
-      const target = [stage, negotiation, won].find((s) => s.id === input.body?.stageId) ?? stage;
+      const target =
+        [stage, negotiation, won].find((s) => s.id === (input.body as { stageId: string }).stageId) ?? stage;
       deal = { ...deal, stageId: target.id, stage: target, version: deal.version + 1 };
       return answer(DealWithStage, deal);
     }
@@ -285,6 +333,46 @@ describe("the task pane", () => {
     expect(screen.queryByText("Anna Berg")).toBeNull();
     expect(await screen.findByText("Not in Rapport yet")).toBeTruthy();
     expect(screen.getByText("Jonas Lind")).toBeTruthy();
+  });
+
+  it("offers to add an unknown sender with a form filled from the display name and signature, and saves it in one click", async () => {
+    const { mailbox, calls } = setup();
+    act(() => mailbox.select("stranger"));
+    const form = await screen.findByRole("form", { name: "Add to Rapport" });
+    // A required field's label reads "Name *": match the start.
+    const value = (label: string) =>
+      (within(form).getByLabelText(new RegExp(`^${label}`)) as HTMLInputElement).value;
+    expect([value("Name"), value("Title"), value("Phone"), value("Company")]).toEqual([
+      "Jonas Lind",
+      "Head of Sales",
+      "+47 91 23 45 67",
+      "Northwind Traders",
+    ]);
+    fireEvent.change(within(form).getByLabelText("Title"), { target: { value: "Sales Director" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Add to Rapport" }));
+    expect(await screen.findByText("Sales Director")).toBeTruthy();
+    expect(calls.find((c) => c.name === "createCompany")?.input).toEqual({
+      body: { name: "Northwind Traders", domain: "northwind.example" },
+    });
+    expect(calls.find((c) => c.name === "createContact")?.input).toMatchObject({
+      body: {
+        displayName: "Jonas Lind",
+        emails: ["jonas@northwind.example"],
+        title: "Sales Director",
+        phone: "+47 91 23 45 67",
+        source: "pane",
+      },
+    });
+  });
+
+  it("will not add someone without a name", async () => {
+    const { mailbox, calls } = setup();
+    act(() => mailbox.select("stranger"));
+    const form = await screen.findByRole("form", { name: "Add to Rapport" });
+    fireEvent.change(within(form).getByLabelText(/^Name/), { target: { value: "  " } });
+    fireEvent.click(within(form).getByRole("button", { name: "Add to Rapport" }));
+    expect(await screen.findByText("A name is needed.")).toBeTruthy();
+    expect(calls.some((c) => c.name === "createContact")).toBe(false);
   });
 
   it("says when Rapport cannot be reached, and tries again on request", async () => {

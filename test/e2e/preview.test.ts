@@ -118,9 +118,32 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
     ]);
   }, 60_000);
 
-  it("shows an unknown sender with what the email tells about them", async () => {
+  it("adds an unknown sender from the form filled from the email and its signature", async () => {
     await page.locator('[data-message="unknown"]').click();
     await pane().getByText("Not in Rapport yet").waitFor();
-    await pane().getByText("Jonas Lind").waitFor();
+    const form = pane().getByRole("form", { name: "Add to Rapport" });
+    await form.waitFor();
+    expect(await form.getByLabel("Name").inputValue()).toBe("Jonas Lind");
+    expect(await form.getByLabel("Title").inputValue()).toBe("Head of Sales");
+    expect(await form.getByLabel("Phone").inputValue()).toBe("+47 91 23 45 67");
+    expect(await form.getByLabel("Company").inputValue()).toBe("Northwind Traders");
+    await form.getByRole("button", { name: "Add to Rapport" }).click();
+    await pane().getByText("Head of Sales at Northwind Traders").waitFor();
+    await page.screenshot({ path: path.join(screenshots, "pane-added.png") });
+
+    const lookup = await api<{
+      results: {
+        contact: {
+          displayName: string;
+          phones: string[];
+          company: { name: string; domain: string } | null;
+        } | null;
+      }[];
+    }>("GET", "/api/v1/people/lookup?email=jonas.lind@northwind.example");
+    expect(lookup.results[0]?.contact).toMatchObject({
+      displayName: "Jonas Lind",
+      phones: ["+47 91 23 45 67"],
+      company: { name: "Northwind Traders", domain: "northwind.example" },
+    });
   }, 60_000);
 });

@@ -91,7 +91,12 @@ function MessageView({ message }: { message: OpenMessage }) {
         (current.contact ? (
           <ContactProfileView profile={current.contact} />
         ) : (
-          <UnknownPerson email={current.email} suggestion={current.suggestion} />
+          <UnknownPerson
+            key={current.email}
+            email={current.email}
+            suggestion={current.suggestion}
+            message={message}
+          />
         ))}
     </>
   );

@@ -1,10 +1,37 @@
-import { Badge, Persona } from "@fluentui/react-components";
+import { Badge, Persona, Spinner } from "@fluentui/react-components";
+import { useQuery } from "@tanstack/react-query";
 import type { Suggestion } from "../../../shared/people";
+import { parseSignature } from "../../../shared/signature";
+import type { Address, OpenMessage } from "../../office/mailbox";
 import { useI18n } from "../i18n/i18n";
+import { useServices } from "../services";
+import { AddToRapportForm } from "./AddToRapportForm";
 
-/** Someone Rapport does not know yet, with what the email tells about them. */
-export function UnknownPerson({ email, suggestion }: { email: string; suggestion: Suggestion | null }) {
+/** What the sender's signature says; read once per email (the body is the one slow read from Outlook). */
+function useSenderSignature(message: OpenMessage, sender: Address | null) {
+  const { mailbox } = useServices();
+  return useQuery({
+    queryKey: ["signature", message.internetMessageId ?? message.subject, sender?.address ?? null],
+    queryFn: async () => (sender ? parseSignature(await mailbox.readBodyText(), sender) : null),
+    enabled: sender !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** Someone Rapport does not know yet: what the email tells about them, and a pre-filled way to add them. */
+export function UnknownPerson({
+  email,
+  suggestion,
+  message,
+}: {
+  email: string;
+  suggestion: Suggestion | null;
+  message: OpenMessage;
+}) {
   const { t } = useI18n();
+  // Only the sender's signature is in the body; for others, the display name and domain are all there is.
+  const sender = message.from && message.from.address.toLowerCase() === email ? message.from : null;
+  const signature = useSenderSignature(message, sender);
   return (
     <div>
       <Persona
@@ -16,6 +43,11 @@ export function UnknownPerson({ email, suggestion }: { email: string; suggestion
       <Badge appearance="tint" color="informative">
         {t("notInRapport")}
       </Badge>
+      {sender && signature.isPending ? (
+        <Spinner size="tiny" />
+      ) : (
+        <AddToRapportForm email={email} suggestion={suggestion} signature={signature.data ?? null} />
+      )}
     </div>
   );
 }

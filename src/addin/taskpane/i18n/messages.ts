@@ -22,6 +22,13 @@ export const en = {
   participants: "People on this email",
   atCompany: "{title} at {company}",
   stageOf: "Stage of {deal}",
+  addToRapport: "Add to Rapport",
+  adding: "Adding…",
+  fieldName: "Name",
+  fieldTitle: "Title",
+  fieldPhone: "Phone",
+  fieldCompany: "Company",
+  nameRequired: "A name is needed.",
   dealMovedMeanwhile: "Someone else moved this deal meanwhile: it is now in {stage}.",
 } as const;
 
@@ -51,6 +58,13 @@ const sv: Catalogue = {
   participants: "Personer i mejlet",
   atCompany: "{title} på {company}",
   stageOf: "Steg för {deal}",
+  addToRapport: "Lägg till i Rapport",
+  adding: "Lägger till…",
+  fieldName: "Namn",
+  fieldTitle: "Titel",
+  fieldPhone: "Telefon",
+  fieldCompany: "Företag",
+  nameRequired: "Ett namn behövs.",
   dealMovedMeanwhile: "Någon annan flyttade affären under tiden: den är nu i {stage}.",
 };
 
@@ -77,6 +91,13 @@ const de: Catalogue = {
   participants: "Personen in dieser E-Mail",
   atCompany: "{title} bei {company}",
   stageOf: "Phase von {deal}",
+  addToRapport: "Zu Rapport hinzufügen",
+  adding: "Wird hinzugefügt…",
+  fieldName: "Name",
+  fieldTitle: "Position",
+  fieldPhone: "Telefon",
+  fieldCompany: "Firma",
+  nameRequired: "Ein Name ist nötig.",
   dealMovedMeanwhile: "Jemand anderes hat diesen Deal inzwischen verschoben: Er ist jetzt in {stage}.",
 };
 
@@ -103,6 +124,13 @@ const nb: Catalogue = {
   participants: "Personer i e-posten",
   atCompany: "{title} i {company}",
   stageOf: "Fase for {deal}",
+  addToRapport: "Legg til i Rapport",
+  adding: "Legger til…",
+  fieldName: "Navn",
+  fieldTitle: "Tittel",
+  fieldPhone: "Telefon",
+  fieldCompany: "Firma",
+  nameRequired: "Et navn trengs.",
   dealMovedMeanwhile: "Noen andre flyttet dette salget i mellomtiden: det er nå i {stage}.",
 };
 
@@ -129,6 +157,13 @@ const hr: Catalogue = {
   participants: "Osobe u ovoj e-poruci",
   atCompany: "{title} u {company}",
   stageOf: "Faza za {deal}",
+  addToRapport: "Dodaj u Rapport",
+  adding: "Dodavanje…",
+  fieldName: "Ime",
+  fieldTitle: "Funkcija",
+  fieldPhone: "Telefon",
+  fieldCompany: "Tvrtka",
+  nameRequired: "Potrebno je ime.",
   dealMovedMeanwhile: "Netko drugi je u međuvremenu premjestio ovaj posao: sada je u fazi {stage}.",
 };
 
