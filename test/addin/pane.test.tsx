@@ -111,7 +111,9 @@ const inbox: SimulatedMessage[] = [
 ];
 
 /** Answers as the server would, each answer first checked against the contract's schema. */
-function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won } = {}) {
+function fakeApi(
+  options: { failLookups?: number; movedMeanwhileTo?: typeof won; secondDeal?: boolean } = {},
+) {
   const calls: { name: string; input: unknown }[] = [];
   let failures = options.failLookups ?? 0;
   let logged = false;
@@ -138,7 +140,11 @@ function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won 
           return {
             email,
             suggestion: null,
-            contact: { ...anna, openDeals: [deal], recentInteractions: logged ? [loggedInteraction] : [] },
+            contact: {
+              ...anna,
+              openDeals: options.secondDeal ? [deal, secondDeal] : [deal],
+              recentInteractions: logged ? [loggedInteraction] : [],
+            },
           };
         }
         return {
@@ -235,6 +241,12 @@ function fakeApi(options: { failLookups?: number; movedMeanwhileTo?: typeof won 
   return { api, calls };
 }
 
+const secondDeal = {
+  ...(anna.openDeals[0] as (typeof anna.openDeals)[number]),
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a10",
+  name: "Fabrikam expansion",
+};
+
 const loggedInteraction = {
   id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a05",
   kind: "email" as const,
@@ -254,7 +266,14 @@ const loggedInteraction = {
   version: 1,
 };
 
-const setup = (options: { language?: string; failLookups?: number; movedMeanwhileTo?: typeof won } = {}) => {
+const setup = (
+  options: {
+    language?: string;
+    failLookups?: number;
+    movedMeanwhileTo?: typeof won;
+    secondDeal?: boolean;
+  } = {},
+) => {
   const mailbox = createSimulatedMailbox({
     messages: inbox,
     userAddress: "rita@contoso.example",
@@ -295,6 +314,42 @@ describe("the task pane", () => {
         from: { address: "anna@fabrikam.example" },
       },
     });
+  });
+
+  it("links the email to the person's only open deal", async () => {
+    const { mailbox, calls } = setup();
+    act(() => mailbox.select("known"));
+    fireEvent.click(await screen.findByRole("button", { name: "Log this email" }));
+    await screen.findByRole("button", { name: "Logged" });
+    expect(calls.find((c) => c.name === "logEmail")?.input).toMatchObject({
+      body: { dealId: anna.openDeals[0]?.id },
+    });
+  });
+
+  it("asks which deal to link when there are several, and never guesses", async () => {
+    const { mailbox, calls } = setup({ secondDeal: true });
+    act(() => mailbox.select("known"));
+    fireEvent.click(await screen.findByRole("button", { name: "Log this email" }));
+    expect(calls.some((c) => c.name === "logEmail")).toBe(false);
+    expect(await screen.findByText("Link to which deal?")).toBeTruthy();
+    expect(screen.getByRole("menuitem", { name: "Fabrikam renewal" })).toBeTruthy();
+    expect(screen.getByRole("menuitem", { name: "No deal" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("menuitem", { name: "Fabrikam expansion" }));
+    await screen.findByRole("button", { name: "Logged" });
+    expect(calls.find((c) => c.name === "logEmail")?.input).toMatchObject({
+      body: { dealId: secondDeal.id },
+    });
+  });
+
+  it("logs with no deal when the rep says so", async () => {
+    const { mailbox, calls } = setup({ secondDeal: true });
+    act(() => mailbox.select("known"));
+    fireEvent.click(await screen.findByRole("button", { name: "Log this email" }));
+    fireEvent.click(await screen.findByRole("menuitem", { name: "No deal" }));
+    await screen.findByRole("button", { name: "Logged" });
+    expect(
+      (calls.find((c) => c.name === "logEmail")?.input as { body: { dealId: unknown } }).body.dealId,
+    ).toBeNull();
   });
 
   it("moves a deal to the stage chosen in its dropdown", async () => {

@@ -1,4 +1,14 @@
-import { Button, Spinner } from "@fluentui/react-components";
+import {
+  Button,
+  Menu,
+  MenuGroup,
+  MenuGroupHeader,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  Spinner,
+} from "@fluentui/react-components";
 import { CheckmarkCircle20Regular, MailAdd20Regular } from "@fluentui/react-icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { OpenMessage } from "../../office/mailbox";
@@ -6,13 +16,30 @@ import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ErrorMessage } from "./ErrorMessage";
 
-/** One click logs the open email; "Logged" also when anyone logged it before (the server keeps one copy). */
-export function LogEmailButton({ message, alreadyLogged }: { message: OpenMessage; alreadyLogged: boolean }) {
+export interface OpenDeal {
+  id: string;
+  name: string;
+}
+
+/**
+ * One click logs the open email; "Logged" also when anyone logged it before (the server keeps one copy).
+ * With one open deal among the people on it, the email is linked to that deal; with several, the rep picks one
+ * (or none): Rapport never guesses.
+ */
+export function LogEmailButton({
+  message,
+  alreadyLogged,
+  openDeals,
+}: {
+  message: OpenMessage;
+  alreadyLogged: boolean;
+  openDeals: OpenDeal[];
+}) {
   const { t } = useI18n();
   const { api, mailbox } = useServices();
   const queryClient = useQueryClient();
   const logEmail = useMutation({
-    mutationFn: async () => {
+    mutationFn: async (dealId: string | null | undefined) => {
       if (!message.internetMessageId || !message.from)
         throw new Error("only a received or sent email can be logged");
       return api("logEmail", {
@@ -25,6 +52,7 @@ export function LogEmailButton({ message, alreadyLogged }: { message: OpenMessag
           cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
           sentAt: message.sentAt ?? new Date().toISOString(),
           bodyText: await mailbox.readBodyText(),
+          dealId,
         },
       });
     },
@@ -38,17 +66,45 @@ export function LogEmailButton({ message, alreadyLogged }: { message: OpenMessag
       </Button>
     );
   }
+  const busy = logEmail.isPending;
+  const label = busy ? t("logging") : t("logEmail");
+  const icon = busy ? <Spinner size="tiny" /> : <MailAdd20Regular />;
   return (
     <>
-      <Button
-        appearance="primary"
-        icon={logEmail.isPending ? <Spinner size="tiny" /> : <MailAdd20Regular />}
-        disabled={logEmail.isPending}
-        onClick={() => logEmail.mutate()}
-      >
-        {logEmail.isPending ? t("logging") : t("logEmail")}
-      </Button>
-      {logEmail.isError && <ErrorMessage error={logEmail.error} onRetry={() => logEmail.mutate()} />}
+      {openDeals.length > 1 ? (
+        <Menu>
+          <MenuTrigger disableButtonEnhancement>
+            <Button appearance="primary" icon={icon} disabled={busy}>
+              {label}
+            </Button>
+          </MenuTrigger>
+          <MenuPopover>
+            <MenuList>
+              <MenuGroup>
+                <MenuGroupHeader>{t("whichDeal")}</MenuGroupHeader>
+                {openDeals.map((deal) => (
+                  <MenuItem key={deal.id} onClick={() => logEmail.mutate(deal.id)}>
+                    {deal.name}
+                  </MenuItem>
+                ))}
+                <MenuItem onClick={() => logEmail.mutate(null)}>{t("noDeal")}</MenuItem>
+              </MenuGroup>
+            </MenuList>
+          </MenuPopover>
+        </Menu>
+      ) : (
+        <Button
+          appearance="primary"
+          icon={icon}
+          disabled={busy}
+          onClick={() => logEmail.mutate(openDeals[0]?.id)}
+        >
+          {label}
+        </Button>
+      )}
+      {logEmail.isError && (
+        <ErrorMessage error={logEmail.error} onRetry={() => logEmail.mutate(logEmail.variables)} />
+      )}
     </>
   );
 }

@@ -67,11 +67,17 @@ function MessageView({ message }: { message: OpenMessage }) {
   const alreadyLogged = results.some((r) =>
     r.contact?.recentInteractions.some((i) => i.internetMessageId === messageId),
   );
+  // Every open deal of everyone on the email, once each: the candidates the rep picks from when logging.
+  const openDeals = [
+    ...new Map(
+      results.flatMap((r) => r.contact?.openDeals ?? []).map((d) => [d.id, { id: d.id, name: d.name }]),
+    ).values(),
+  ];
 
   return (
     <>
       {message.mode === "read" && messageId && (
-        <LogEmailButton message={message} alreadyLogged={alreadyLogged} />
+        <LogEmailButton message={message} alreadyLogged={alreadyLogged} openDeals={openDeals} />
       )}
       {results.length > 1 && (
         <TabList
