@@ -6,6 +6,7 @@ import { normalizeMessageId } from "../../shared/message-id";
 import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
 import { lockAddresses } from "../db/address-lock";
+import { internalDomainsOf } from "../organizations";
 import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
 import { getInteraction } from "./service";
@@ -41,36 +42,20 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
   const { orgId, userId } = scope.caller;
   const messageId = normalizeMessageId(input.internetMessageId);
   const participants = participantsOf(input);
+  const addresses = participants.map((p) => p.address);
   const occurredAt = new Date(input.sentAt);
 
   return scope.db.transaction().execute(async (tx) => {
-    const existing = await tx
-      .selectFrom("interactions")
-      .select(["id", "deal_id"])
-      .where("org_id", "=", orgId)
-      .where("internet_message_id", "=", messageId)
-      .executeTakeFirst();
+    const existing = await findLogged(tx, orgId, messageId);
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
-    await lockAddresses(
-      tx,
-      orgId,
-      participants.map((p) => p.address),
-    );
-    const org = await tx
-      .selectFrom("organizations")
-      .select("internal_domains")
-      .where("id", "=", orgId)
-      .executeTakeFirstOrThrow();
+    await lockAddresses(tx, orgId, addresses);
+    const internalDomains = await internalDomainsOf(tx, orgId);
     const contacts = await tx
       .selectFrom("contact_emails")
       .select(["address", "contact_id"])
       .where("org_id", "=", orgId)
-      .where(
-        "address",
-        "in",
-        participants.map((p) => p.address),
-      )
+      .where("address", "in", addresses)
       .execute();
     const contactOf = new Map(contacts.map((c) => [c.address, c.contact_id]));
     const dealId =
@@ -79,7 +64,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
         : await singleOpenDeal(tx, orgId, [...new Set(contactOf.values())]);
     const fromUs =
       input.from.address === scope.caller.email ||
-      isWithinDomains(domainOf(input.from.address), org.internal_domains);
+      isWithinDomains(domainOf(input.from.address), internalDomains);
 
     const inserted = await tx
       .insertInto("interactions")
@@ -101,12 +86,9 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       .returning("id")
       .executeTakeFirst();
     if (!inserted) {
-      const winner = await tx
-        .selectFrom("interactions")
-        .select(["id", "deal_id"])
-        .where("org_id", "=", orgId)
-        .where("internet_message_id", "=", messageId)
-        .executeTakeFirstOrThrow();
+      // Committed by now (the conflict waited for it), so this read finds it.
+      const winner = await findLogged(tx, orgId, messageId);
+      if (!winner) throw new Error(`the email ${messageId} conflicted but cannot be found`);
       return { interaction: await addLogger(tx, scope, winner, input.dealId), created: false };
     }
 
@@ -138,6 +120,15 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     );
     return { interaction: await getInteraction(tx, orgId, inserted.id, "email"), created: true };
   });
+}
+
+function findLogged(tx: Kysely<DB>, orgId: string, messageId: string) {
+  return tx
+    .selectFrom("interactions")
+    .select(["id", "deal_id"])
+    .where("org_id", "=", orgId)
+    .where("internet_message_id", "=", messageId)
+    .executeTakeFirst();
 }
 
 async function addLogger(

@@ -14,6 +14,7 @@ import { decodeCursor, encodeCursor } from "../http/cursor";
 import { hydrateInteractions } from "../interactions/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
+import { internalDomainsOf } from "../organizations";
 
 const RECENT_INTERACTIONS = 20;
 
@@ -151,15 +152,11 @@ function domainCandidates(domain: string): string[] {
 }
 
 async function suggest(db: Kysely<DB>, orgId: string, mailboxes: { address: string; name: string | null }[]) {
-  const org = await db
-    .selectFrom("organizations")
-    .select("internal_domains")
-    .where("id", "=", orgId)
-    .executeTakeFirstOrThrow();
+  const internalDomains = await internalDomainsOf(db, orgId);
   const facts = mailboxes.map((m) => {
     const domain = domainOf(m.address);
     const freeMail = isFreeMailDomain(domain);
-    const internal = isWithinDomains(domain, org.internal_domains);
+    const internal = isWithinDomains(domain, internalDomains);
     return {
       ...m,
       domain,
