@@ -13,6 +13,7 @@ const titles: Record<ErrorCode, string> = {
   not_found: "Not found",
   version_required: "The version you read is required",
   version_conflict: "Someone else changed this meanwhile",
+  id_taken: "The id belongs to another record",
   email_address_taken: "The email address belongs to another contact",
   company_domain_taken: "Another company has this domain",
   stage_not_found: "No such stage",
@@ -43,3 +44,6 @@ export const versionConflict = (current: unknown) =>
   new AppError("version_conflict", 409, "The record was changed by someone else; here is how it is now.", {
     current,
   });
+
+export const idTaken = () =>
+  new AppError("id_taken", 409, "The id belongs to another record; make a new one for a new record.");

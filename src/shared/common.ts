@@ -2,6 +2,11 @@ import { z } from "zod";
 import { normalizeEmailAddress } from "./email-address";
 
 export const Id = z.uuid();
+/**
+ * A client-made id for a create (crypto.randomUUID()): sending the same create again, after a lost answer or
+ * from the add-in's outbox, returns the record the first one made instead of making a second.
+ */
+export const ClientId = z.uuid().optional();
 /** An instant with its offset. Its UTC year must stay within 1–9999, or it could not be written back as ISO text. */
 export const IsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
   const year = new Date(value).getUTCFullYear();

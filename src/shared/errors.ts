@@ -14,6 +14,7 @@ export const ErrorCode = z.enum([
   "not_found",
   "version_required",
   "version_conflict",
+  "id_taken",
   "email_address_taken",
   "company_domain_taken",
   "stage_not_found",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
+import { ClientId, EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
 
 export const InteractionKind = z.enum(["email", "call", "meeting", "note", "visit"]);
 export type InteractionKind = z.infer<typeof InteractionKind>;
@@ -79,7 +79,7 @@ const noteFields = {
   direction: z.enum(["in", "out"]).nullable().optional(),
 };
 
-export const NoteCreate = z.strictObject({ ...noteFields, kind: NoteKind, contactId: Id });
+export const NoteCreate = z.strictObject({ ...noteFields, id: ClientId, kind: NoteKind, contactId: Id });
 export type NoteCreate = z.infer<typeof NoteCreate>;
 
 export const NoteUpdate = z.strictObject({

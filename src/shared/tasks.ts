@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
+import { ClientId, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
 
 export const Task = z.object({
   id: Id,
@@ -27,7 +27,7 @@ const taskFields = {
   assigneeId: Id.nullable().optional(),
 };
 
-export const TaskCreate = z.strictObject({ ...taskFields, dueAt: IsoDateTime.nullable() });
+export const TaskCreate = z.strictObject({ ...taskFields, id: ClientId, dueAt: IsoDateTime.nullable() });
 export type TaskCreate = z.infer<typeof TaskCreate>;
 
 export const TaskUpdate = z.strictObject({

@@ -412,4 +412,70 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       expect(response.status).toBe(404);
     });
   });
+
+  describe("creates made safe to retry by a client-made id", () => {
+    const countRows = async (table: "tasks" | "interactions", id: string) =>
+      Number(
+        (
+          await server.database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("id", "=", id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    it("answers a repeated task create with the task the first one made, also when the twins race", async () => {
+      const id = crypto.randomUUID();
+      const body = { id, title: "Call back", dueAt: "2026-12-03T09:00:00Z" };
+      const first = await post("/api/v1/tasks", body);
+      expect(first.status).toBe(201);
+      const again = await post("/api/v1/tasks", { ...body, title: "Changed in the retry" });
+      expect(again.status).toBe(201);
+      expect(parse(Task, again)).toEqual(parse(Task, first));
+      expect(await countRows("tasks", id)).toBe(1);
+      expect(await auditCount(id)).toBe(1);
+
+      const raced = crypto.randomUUID();
+      const twins = await Promise.all(
+        Array.from({ length: 5 }, () => post("/api/v1/tasks", { id: raced, title: "Twin", dueAt: null })),
+      );
+      expect(twins.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+      expect(new Set(twins.map((r) => parse(Task, r).id))).toEqual(new Set([raced]));
+      expect(await countRows("tasks", raced)).toBe(1);
+    });
+
+    it("answers a repeated note create with the note the first one made", async () => {
+      const contact = parse(
+        Contact,
+        await post("/api/v1/contacts", { displayName: "Retry Person", emails: ["retry@n.example"] }),
+      );
+      const id = crypto.randomUUID();
+      const body = { id, kind: "call", contactId: contact.id, body: "", outcome: "busy" };
+      const [first, second] = [await post("/api/v1/notes", body), await post("/api/v1/notes", body)];
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(parse(Interaction, second)).toEqual(parse(Interaction, first));
+      expect(await countRows("interactions", id)).toBe(1);
+      const list = parse(
+        Page(Interaction),
+        await server.request("GET", `/api/v1/notes?contactId=${contact.id}`, { token: rita }),
+      );
+      expect(list.items.map((i) => i.id)).toEqual([id]);
+    });
+
+    it("refuses an id another organisation's record holds, and shows nothing of it", async () => {
+      const id = crypto.randomUUID();
+      await post("/api/v1/tasks", { id, title: "Contoso's secret plan", dueAt: null });
+      const other = await server.token("olga@other.example");
+      const response = await server.request("POST", "/api/v1/tasks", {
+        token: other,
+        body: { id, title: "Mine", dueAt: null },
+      });
+      expect(response.status).toBe(409);
+      expect(response.body).toMatchObject({ code: "id_taken" });
+      expect(JSON.stringify(response.body)).not.toContain("secret");
+      const read = await server.request("GET", `/api/v1/tasks/${id}`, { token: rita });
+      expect(parse(Task, read).title).toBe("Contoso's secret plan");
+    });
+  });
 });

@@ -9,7 +9,7 @@ import type {
 } from "../../shared/interactions";
 import { recordAudit } from "../audit";
 import type { DB, InteractionRow } from "../db/tables";
-import { notFound, versionConflict } from "../errors";
+import { idTaken, notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso } from "../scope";
 
@@ -125,9 +125,22 @@ export async function listNotes(scope: Scope, query: NoteListQuery) {
   return { items: await hydrateInteractions(scope.db, orgId, page.items), nextCursor: page.nextCursor };
 }
 
+async function noteExists(db: Kysely<DB>, orgId: string, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("interactions")
+    .select("id")
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .where("kind", "!=", "email")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function createNote(scope: Scope, input: NoteCreate): Promise<Interaction> {
   return scope.db.transaction().execute(async (tx) => {
     const { orgId, userId } = scope.caller;
+    if (input.id && (await noteExists(tx, orgId, input.id)))
+      return getInteraction(tx, orgId, input.id, "notes");
     const contact = await tx
       .selectFrom("contacts as c")
       .select(["c.id", "c.display_name"])
@@ -146,6 +159,7 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
     const row = await tx
       .insertInto("interactions")
       .values({
+        id: input.id,
         org_id: orgId,
         kind: input.kind,
         direction: input.direction ?? null,
@@ -157,8 +171,15 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
         deal_id: input.dealId ?? null,
         logged_by: userId,
       })
+      // A twin of this create that committed meanwhile, or an id another organisation holds: told apart below.
+      .onConflict((oc) => oc.column("id").doNothing())
       .returning("id")
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) {
+      if (input.id && (await noteExists(tx, orgId, input.id)))
+        return getInteraction(tx, orgId, input.id, "notes");
+      throw idTaken();
+    }
     await tx
       .insertInto("interaction_participants")
       .values({

@@ -1,9 +1,9 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { Task, TaskCreate, TaskListQuery, TaskUpdate } from "../../shared/tasks";
 import { deleteOwnedRecord, recordAudit } from "../audit";
-import type { TaskRow } from "../db/tables";
-import { notFound, versionConflict } from "../errors";
+import type { DB, TaskRow } from "../db/tables";
+import { idTaken, notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso, isoOrNull } from "../scope";
 
@@ -47,21 +47,19 @@ export async function listTasks(scope: Scope, query: TaskListQuery) {
 }
 
 export async function getTask(scope: Scope, id: string): Promise<Task> {
-  const row = await scope.db
-    .selectFrom("tasks")
-    .selectAll()
-    .where("org_id", "=", scope.caller.orgId)
-    .where("id", "=", id)
-    .executeTakeFirst();
+  const row = await findTask(scope.db, scope.caller.orgId, id);
   if (!row) throw notFound("The task");
   return toTask(row);
 }
 
 export async function createTask(scope: Scope, input: TaskCreate): Promise<Task> {
   return scope.db.transaction().execute(async (tx) => {
+    const replayed = input.id ? await findTask(tx, scope.caller.orgId, input.id) : undefined;
+    if (replayed) return toTask(replayed);
     const row = await tx
       .insertInto("tasks")
       .values({
+        id: input.id,
         org_id: scope.caller.orgId,
         title: input.title,
         notes: input.notes ?? null,
@@ -71,11 +69,27 @@ export async function createTask(scope: Scope, input: TaskCreate): Promise<Task>
         assignee_id: input.assigneeId === undefined ? scope.caller.userId : input.assigneeId,
         created_by: scope.caller.userId,
       })
+      // A twin of this create that committed meanwhile, or an id another organisation holds: told apart below.
+      .onConflict((oc) => oc.column("id").doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) {
+      const twin = input.id ? await findTask(tx, scope.caller.orgId, input.id) : undefined;
+      if (twin) return toTask(twin);
+      throw idTaken();
+    }
     await recordAudit(tx, scope.caller, "task.created", { type: "task", id: row.id });
     return toTask(row);
   });
+}
+
+function findTask(db: Kysely<DB>, orgId: string, id: string) {
+  return db
+    .selectFrom("tasks")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .executeTakeFirst();
 }
 
 export async function updateTask(
