@@ -13,6 +13,8 @@ export type CallInput<R extends RouteContract> = (R["params"] extends z.ZodType
   (R["query"] extends z.ZodType ? { query?: Partial<InputOf<R["query"]>> } : { query?: never }) &
   (R["body"] extends z.ZodType ? { body: InputOf<R["body"]> } : { body?: never });
 
+const GATEWAY_DOWN = new Set([502, 503, 504]);
+
 /** A failed call: the server's problem (with its stable code), or status 0 when the server could not be reached. */
 export class ApiError extends Error {
   constructor(
@@ -29,7 +31,9 @@ export class ApiError extends Error {
   }
 
   get code(): string {
-    return this.problem?.code ?? (this.status === 0 ? "unreachable" : "unexpected_response");
+    if (this.problem) return this.problem.code;
+    // A gateway (the dev server's proxy, a load balancer) answering for a server that is down.
+    return this.status === 0 || GATEWAY_DOWN.has(this.status) ? "unreachable" : "unexpected_response";
   }
 
   /** Worth trying again later (offline, server restarting); a 4xx will fail the same way every time. */

@@ -1,0 +1,243 @@
+import { ApiError, createApiClient } from "../../src/addin/api/client";
+import { type Outbox, type OutboxAction, createOutbox } from "../../src/addin/api/outbox";
+import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
+import { Page } from "../../src/shared/common";
+import { Interaction } from "../../src/shared/interactions";
+import { Timeline } from "../../src/shared/people";
+import { Task } from "../../src/shared/tasks";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+
+const OWNER = "rita@contoso.example";
+
+/**
+ * The real server, reached through a network the test can cut: "down" fails every request before it leaves,
+ * as a lost connection does; "every other answer lost" lets requests reach the server but loses half the answers.
+ */
+function network(server: TestServer, token: string) {
+  const state = { mode: "up" as "up" | "down" | "every other answer lost", requests: 0 };
+  const api = createApiClient({
+    baseUrl: server.baseUrl,
+    getToken: async () => token,
+    fetch: async (input, init) => {
+      state.requests++;
+      if (state.mode === "down") throw new TypeError("fetch failed");
+      const response = await fetch(input, init);
+      if (state.mode === "every other answer lost" && state.requests % 2 === 1)
+        throw new TypeError("connection reset");
+      return response;
+    },
+  });
+  return { state, api };
+}
+
+describe("the add-in's outbox against the real server", () => {
+  let server: TestServer;
+  let token: string;
+  let contactId: string;
+  const outboxes: Outbox[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer("pglite");
+    token = await server.token(OWNER);
+    const created = await server.request("POST", "/api/v1/contacts", {
+      token,
+      body: { displayName: "Anna Berg", emails: ["anna@fabrikam.example"] },
+    });
+    contactId = (created.body as { id: string }).id;
+  });
+  afterEach(() => outboxes.splice(0).forEach((o) => o.close()));
+  afterAll(() => server.close());
+
+  const open = (
+    api: ReturnType<typeof network>["api"],
+    storage: KeyValueStorage,
+    retryDelaysMs = [60_000],
+  ) => {
+    const outbox = createOutbox({ api, storage, owner: OWNER, retryDelaysMs });
+    outboxes.push(outbox);
+    return outbox;
+  };
+  const notesOf = async (id: string) =>
+    parse(
+      Page(Interaction),
+      await server.request("GET", `/api/v1/notes?contactId=${id}&limit=100`, { token }),
+    ).items;
+  const emailsOf = async (id: string) =>
+    parse(Timeline, await server.request("GET", `/api/v1/contacts/${id}/timeline?limit=100`, { token }))
+      .items.filter((i) => i.type === "interaction" && i.interaction.kind === "email")
+      .map((i) => (i.type === "interaction" ? i.interaction.internetMessageId : null));
+  const nextSent = (outbox: Outbox) =>
+    new Promise<OutboxAction>((resolve) => {
+      const stop = outbox.onSent((action) => {
+        stop();
+        resolve(action);
+      });
+    });
+
+  it("sends at once when the server answers, and keeps nothing queued", async () => {
+    const { api } = network(server, token);
+    const outbox = open(api, memoryStorage());
+    const id = crypto.randomUUID();
+    await expect(
+      outbox.submit({ kind: "createNote", body: { id, kind: "note", contactId, body: "Sent at once" } }),
+    ).resolves.toEqual({ status: "sent" });
+    expect(outbox.entries()).toEqual([]);
+    expect((await notesOf(contactId)).map((n) => n.id)).toContain(id);
+  });
+
+  it("queues what the rep does while the server is down, keeps it over a restart of the pane, then sends each once", async () => {
+    const storage = memoryStorage();
+    const { state, api } = network(server, token);
+    state.mode = "down";
+    const first = open(api, storage);
+    const task = parse(
+      Task,
+      await server.request("POST", "/api/v1/tasks", {
+        token,
+        body: { title: "Old task", contactId, dueAt: null },
+      }),
+    );
+    const noteId = crypto.randomUUID();
+    const taskId = crypto.randomUUID();
+    const results = [
+      await first.submit({
+        kind: "logEmail",
+        body: {
+          internetMessageId: "<offline-1@fabrikam.example>",
+          subject: "Logged offline",
+          from: { address: "anna@fabrikam.example" },
+          sentAt: "2026-11-20T09:00:00Z",
+        },
+      }),
+      await first.submit({
+        kind: "createNote",
+        body: { id: noteId, kind: "call", contactId, body: "", outcome: "no_answer" },
+      }),
+      await first.submit({
+        kind: "createTask",
+        body: { id: taskId, title: "Call back", contactId, dueAt: "2026-11-26T09:00:00Z" },
+      }),
+      await first.submit({ kind: "completeTask", task }),
+    ];
+    expect(results).toEqual(Array(4).fill({ status: "queued" }));
+    expect(first.entries().map((e) => e.action.kind)).toEqual([
+      "logEmail",
+      "createNote",
+      "createTask",
+      "completeTask",
+    ]);
+    first.close();
+
+    // The pane is opened again later, on a line that loses the answer to every first try: each action reaches
+    // the server twice.
+    state.mode = "every other answer lost";
+    state.requests = 0;
+    const second = open(api, storage);
+    for (let round = 0; round < 10 && second.entries().length > 0; round++) await second.flush();
+    expect(second.entries()).toEqual([]);
+    expect(state.requests).toBe(8);
+
+    expect(await emailsOf(contactId)).toEqual(["<offline-1@fabrikam.example>"]);
+    expect((await notesOf(contactId)).filter((n) => n.id === noteId)).toHaveLength(1);
+    const tasks = parse(
+      Page(Task),
+      await server.request("GET", `/api/v1/tasks?contactId=${contactId}&status=all`, { token }),
+    ).items;
+    expect(tasks.filter((t) => t.id === taskId)).toMatchObject([{ title: "Call back", done: false }]);
+    expect(tasks.find((t) => t.id === task.id)?.done).toBe(true);
+  });
+
+  it("retries by itself after a pause, and tells who listens what was sent", async () => {
+    const { state, api } = network(server, token);
+    state.mode = "down";
+    const outbox = open(api, memoryStorage(), [20]);
+    const id = crypto.randomUUID();
+    expect(
+      await outbox.submit({ kind: "createNote", body: { id, kind: "note", contactId, body: "Later" } }),
+    ).toEqual({ status: "queued" });
+    const sent = nextSent(outbox);
+    state.mode = "up";
+    expect(await sent).toMatchObject({ kind: "createNote", body: { id } });
+    expect((await notesOf(contactId)).map((n) => n.id)).toContain(id);
+  });
+
+  it("hands a refusal back to the rep who is waiting, and queues nothing", async () => {
+    const { api } = network(server, token);
+    const outbox = open(api, memoryStorage());
+    const missing = "00000000-0000-4000-8000-00000000abcd";
+    const refused = outbox.submit({
+      kind: "createNote",
+      body: { id: crypto.randomUUID(), kind: "note", contactId: missing, body: "x" },
+    });
+    await expect(refused).rejects.toBeInstanceOf(ApiError);
+    await expect(refused).rejects.toMatchObject({ status: 404 });
+    expect(outbox.entries()).toEqual([]);
+  });
+
+  it("keeps a queued action the server later refuses, with why, until the rep dismisses it, and sends the rest", async () => {
+    const storage = memoryStorage();
+    const { state, api } = network(server, token);
+    const doomed = (
+      await server.request("POST", "/api/v1/contacts", {
+        token,
+        body: { displayName: "Soon Gone", emails: ["gone@fabrikam.example"] },
+      })
+    ).body as { id: string };
+    state.mode = "down";
+    const first = open(api, storage);
+    await first.submit({
+      kind: "createNote",
+      body: { id: crypto.randomUUID(), kind: "note", contactId: doomed.id, body: "About someone deleted" },
+    });
+    const kept = crypto.randomUUID();
+    await first.submit({
+      kind: "createNote",
+      body: { id: kept, kind: "note", contactId, body: "Still fine" },
+    });
+    first.close();
+    await server.request("DELETE", `/api/v1/contacts/${doomed.id}`, { token });
+
+    state.mode = "up";
+    const second = open(api, storage);
+    await second.flush();
+    const [refused, ...rest] = second.entries();
+    expect(rest).toEqual([]);
+    expect(refused?.refused).toMatch(/not_found/);
+    expect((await notesOf(contactId)).map((n) => n.id)).toContain(kept);
+    second.dismiss(refused?.id ?? "");
+    expect(second.entries()).toEqual([]);
+  });
+
+  it("marks a task done that someone changed meanwhile, and takes done-by-someone-else as done", async () => {
+    const { api } = network(server, token);
+    const outbox = open(api, memoryStorage());
+    const create = async (title: string) =>
+      parse(
+        Task,
+        await server.request("POST", "/api/v1/tasks", { token, body: { title, contactId, dueAt: null } }),
+      );
+    const renamed = await create("Renamed meanwhile");
+    await server.request("PATCH", `/api/v1/tasks/${renamed.id}`, {
+      token,
+      body: { title: "New name", version: 1 },
+    });
+    const done = await create("Done meanwhile");
+    await server.request("PATCH", `/api/v1/tasks/${done.id}`, { token, body: { done: true, version: 1 } });
+
+    await expect(outbox.submit({ kind: "completeTask", task: renamed })).resolves.toEqual({ status: "sent" });
+    await expect(outbox.submit({ kind: "completeTask", task: done })).resolves.toEqual({ status: "sent" });
+    const read = async (id: string) =>
+      parse(Task, await server.request("GET", `/api/v1/tasks/${id}`, { token }));
+    expect(await read(renamed.id)).toMatchObject({ title: "New name", done: true, version: 3 });
+    expect(await read(done.id)).toMatchObject({ done: true, version: 2 });
+  });
+
+  it("reads a damaged or foreign queue in storage as empty instead of failing", async () => {
+    const storage = memoryStorage();
+    storage.setItem(`rapport.outbox.v1:${OWNER}`, "{not json");
+    const { api } = network(server, token);
+    expect(open(api, storage).entries()).toEqual([]);
+    storage.setItem(`rapport.outbox.v1:${OWNER}`, JSON.stringify([{ id: 1, action: "drop tables" }]));
+    expect(open(api, storage).entries()).toEqual([]);
+  });
+});
