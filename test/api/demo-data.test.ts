@@ -1,0 +1,119 @@
+import { PREVIEW_USER, sampleMail } from "../../src/addin/preview/sample-mail";
+import { Page } from "../../src/shared/common";
+import { DealWithStage } from "../../src/shared/deals";
+import { LookupResponse } from "../../src/shared/people";
+import { loadDemoData, mintPreviewToken, storeIsEmpty } from "../../scripts/demo-data";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { storeKinds } from "../helpers/stores";
+
+describe.each(storeKinds)("demo data (%s)", (kind) => {
+  let server: TestServer;
+  let rita: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    // The token `npm start` and `npm run demo` use, from the server's own local issuer.
+    rita = await mintPreviewToken(server.dataDir);
+  });
+  afterAll(() => server.close());
+
+  const lookup = async (...emails: string[]) => {
+    const query = emails.map((e) => `email=${encodeURIComponent(e)}`).join("&");
+    const response = await server.request("GET", `/api/v1/people/lookup?${query}`, { token: rita });
+    expect(response.status).toBe(200);
+    return parse(LookupResponse, response).results;
+  };
+
+  it("loads into an empty store, after which the store is no longer empty", async () => {
+    expect(await storeIsEmpty(server.baseUrl, rita)).toBe(true);
+    const lines: string[] = [];
+    const summary = await loadDemoData(server.baseUrl, rita, (line) => lines.push(line));
+    expect(summary).toEqual({
+      companies: expect.any(Number),
+      contacts: expect.any(Number),
+      deals: expect.any(Number),
+      tasks: expect.any(Number),
+      interactions: expect.any(Number),
+    });
+    expect(summary.companies).toBeGreaterThanOrEqual(3);
+    expect(summary.contacts).toBeGreaterThanOrEqual(10);
+    expect(summary.deals).toBeGreaterThanOrEqual(5);
+    expect(summary.interactions).toBeGreaterThanOrEqual(10);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(await storeIsEmpty(server.baseUrl, rita)).toBe(false);
+  });
+
+  it("makes Anna Berg a known customer at Fabrikam with one open deal and recent history", async () => {
+    const [anna] = await lookup("anna.berg@fabrikam.example");
+    const contact = anna?.contact;
+    expect(contact).toMatchObject({
+      displayName: "Anna Berg",
+      title: "CFO",
+      phones: ["+46 70 123 45 67"],
+      lifecycleStage: "customer",
+      company: { name: "Fabrikam AB", domain: "fabrikam.example" },
+    });
+    expect(contact?.openDeals.map((d) => [d.name, d.amount, d.currency])).toEqual([
+      ["Fabrikam renewal", 12000, "EUR"],
+    ]);
+    expect(contact?.openTasks.length).toBeGreaterThan(0);
+    const interactions = contact?.recentInteractions ?? [];
+    expect(new Set(interactions.map((i) => i.kind))).toEqual(new Set(["email", "call", "meeting"]));
+    const monthAgo = Date.now() - 40 * 24 * 3600 * 1000;
+    for (const interaction of interactions) {
+      expect(Date.parse(interaction.occurredAt)).toBeGreaterThan(monthAgo);
+      expect(Date.parse(interaction.occurredAt)).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
+  it("knows everyone in the sample thread, but not the preview's unknown sender or his company", async () => {
+    const results = await lookup(
+      "bo.ek@fabrikam.example",
+      "carl.sund@eu.fabrikam.example",
+      "jonas.lind@northwind.example",
+    );
+    expect(results[0]?.contact?.company?.name).toBe("Fabrikam AB");
+    expect(results[1]?.contact?.company?.name).toBe("Fabrikam AB");
+    expect(results[2]?.contact).toBeNull();
+    expect(results[2]?.suggestion?.company).toBeNull();
+  });
+
+  it("leaves the sample emails unlogged, for the rep to log in the preview", async () => {
+    const addresses = [
+      ...new Set(sampleMail.flatMap((m) => [m.from, ...m.to, ...m.cc]).map((m) => m?.address)),
+    ].filter((a): a is string => a !== undefined && a !== PREVIEW_USER);
+    const results = await lookup(...addresses);
+    const logged = new Set(
+      results.flatMap((r) => r.contact?.recentInteractions.map((i) => i.internetMessageId) ?? []),
+    );
+    expect(logged.size).toBeGreaterThan(0);
+    for (const mail of sampleMail) {
+      if (mail.internetMessageId) expect(logged).not.toContain(mail.internetMessageId);
+    }
+  });
+
+  it("spreads the deals over the pipeline", async () => {
+    const response = await server.request("GET", "/api/v1/deals?limit=200", { token: rita });
+    expect(response.status).toBe(200);
+    const deals = parse(Page(DealWithStage), response).items;
+    const stages = new Set(deals.map((d) => d.stage.name));
+    expect(stages.size).toBeGreaterThanOrEqual(3);
+    expect(new Set(deals.map((d) => d.status))).toEqual(new Set(["open", "won", "lost"]));
+  });
+
+  it("refuses to load twice, naming what exists, without creating anything", async () => {
+    const before = await server.request("GET", "/api/v1/companies?limit=200", { token: rita });
+    await expect(loadDemoData(server.baseUrl, rita)).rejects.toThrow(/already.*anna\.berg@fabrikam\.example/);
+    const after = await server.request("GET", "/api/v1/companies?limit=200", { token: rita });
+    expect(after.body).toEqual(before.body);
+  });
+
+  it("names the request, the status and the problem when the API refuses", async () => {
+    const other = await server.token("someone@elsewhere.example");
+    await expect(storeIsEmpty(server.baseUrl, "not-a-token")).rejects.toThrow(
+      /Checking for contacts \(GET \/api\/v1\/contacts\?limit=1\) failed with 401: unauthenticated/,
+    );
+    // Another organisation's store is its own: empty, whatever the rep's holds.
+    expect(await storeIsEmpty(server.baseUrl, other)).toBe(true);
+  });
+});
