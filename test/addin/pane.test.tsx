@@ -5,7 +5,9 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import type { z } from "zod";
 import { ApiError, type ApiClient } from "../../src/addin/api/client";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
+import { memoryStorage } from "../../src/addin/api/storage";
 import { App } from "../../src/addin/taskpane/App";
+import { createServices } from "../../src/addin/taskpane/services";
 import { Company } from "../../src/shared/companies";
 import { Contact } from "../../src/shared/contacts";
 import { DealWithStage } from "../../src/shared/deals";
@@ -280,7 +282,7 @@ const setup = (
     displayLanguage: options.language,
   });
   const { api, calls } = fakeApi(options);
-  render(<App services={{ mailbox, api }} />);
+  render(<App services={createServices({ mailbox, api, storage: memoryStorage() })} />);
   return { mailbox, calls };
 };
 

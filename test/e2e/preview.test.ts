@@ -75,8 +75,8 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
     await pane().getByText("Select an email to see who it is from.").waitFor();
     await page.locator('[data-message="known"]').click();
     await pane().getByText("CFO at Fabrikam").waitFor();
-    await pane().getByText("Fabrikam renewal").waitFor();
-    await pane().getByText("Send the contract").waitFor();
+    await pane().getByText("Fabrikam renewal", { exact: true }).waitFor();
+    await pane().getByText("Send the contract", { exact: true }).waitFor();
   }, 60_000);
 
   it("logs the email in one click, and it stays one entry when the email is selected again", async () => {

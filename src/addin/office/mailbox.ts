@@ -34,6 +34,8 @@ export interface Mailbox {
   displayLanguage(): string;
   /** Whether Outlook shows a dark theme. */
   prefersDark(): boolean;
+  /** Called when the rep switches Outlook's theme. Returns the unsubscribe. */
+  onThemeChanged(listener: () => void): () => void;
 }
 
 /** Everyone on the message but the rep: the sender first, then To and Cc, each address once. */

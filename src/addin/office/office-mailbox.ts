@@ -82,6 +82,12 @@ export function createOfficeMailbox(): Mailbox {
 
     userAddress: () => mailbox().userProfile.emailAddress?.toLowerCase() ?? null,
     displayLanguage: () => Office.context.displayLanguage || "en-US",
+    onThemeChanged(listener) {
+      // OfficeThemeChanged came with Mailbox 1.14; older Outlooks keep the theme the pane opened with.
+      if (!Office.context.requirements.isSetSupported("Mailbox", "1.14")) return () => undefined;
+      mailbox().addHandlerAsync(Office.EventType.OfficeThemeChanged, () => listener());
+      return () => mailbox().removeHandlerAsync(Office.EventType.OfficeThemeChanged);
+    },
     prefersDark: () => {
       const theme = Office.context.officeTheme;
       if (!theme?.bodyBackgroundColor) return false;

@@ -11,6 +11,8 @@ export interface SimulatedMailbox extends Mailbox {
   select(id: string | null): void;
   /** Replaces a draft's recipients, as typing in To/Cc would (RecipientsChanged). */
   updateDraft(id: string, change: Pick<OpenMessage, "to" | "cc">): void;
+  /** Switches the theme, as the rep would in Outlook's settings (OfficeThemeChanged). */
+  setDark(dark: boolean): void;
 }
 
 /**
@@ -26,7 +28,9 @@ export function createSimulatedMailbox(options: {
 }): SimulatedMailbox {
   const messages = options.messages.map((m) => ({ ...m }));
   let selected = options.selected ?? null;
+  let dark = options.prefersDark ?? false;
   const listeners = new Set<() => void>();
+  const themeListeners = new Set<() => void>();
   const current = () => messages.find((m) => m.id === selected) ?? null;
   const notify = () => listeners.forEach((listener) => listener());
 
@@ -57,6 +61,14 @@ export function createSimulatedMailbox(options: {
     },
     userAddress: () => options.userAddress.toLowerCase(),
     displayLanguage: () => options.displayLanguage ?? "en-US",
-    prefersDark: () => options.prefersDark ?? false,
+    prefersDark: () => dark,
+    setDark(value) {
+      dark = value;
+      themeListeners.forEach((listener) => listener());
+    },
+    onThemeChanged(listener) {
+      themeListeners.add(listener);
+      return () => themeListeners.delete(listener);
+    },
   };
 }

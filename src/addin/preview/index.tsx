@@ -1,16 +1,23 @@
 import {
+  Button,
+  Field,
   FluentProvider,
+  Input,
+  Switch,
   Text,
   ToggleButton,
   makeStyles,
   tokens,
+  webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
-import { StrictMode, useState } from "react";
+import { type FormEvent, StrictMode, useReducer, useState } from "react";
+import { parseMailbox } from "../../shared/email-address";
 import { createRoot } from "react-dom/client";
 import { createApiClient } from "../api/client";
 import { createSimulatedMailbox } from "../office/simulated-mailbox";
 import { App } from "../taskpane/App";
+import { createServices } from "../taskpane/services";
 import { PREVIEW_USER, sampleMail } from "./sample-mail";
 
 const TOKEN_LIFETIME_MS = 50 * 60 * 1000; // local tokens live an hour; fetch a new one well before
@@ -43,24 +50,37 @@ const useStyles = makeStyles({
     height: "auto",
     padding: tokens.spacingVerticalS,
   },
+  recipient: { display: "flex", alignItems: "flex-end", gap: tokens.spacingHorizontalS },
   pane: { borderLeft: `1px solid ${tokens.colorNeutralStroke2}`, overflowY: "auto" },
 });
 
 const mailbox = createSimulatedMailbox({ messages: sampleMail, userAddress: PREVIEW_USER });
-const services = { mailbox, api: createApiClient({ baseUrl: "", getToken: previewToken() }) };
+const services = createServices({ mailbox, api: createApiClient({ baseUrl: "", getToken: previewToken() }) });
 
 /** A reading pane look-alike: sample emails on the left, the real task pane on the right. */
 function Preview() {
   const styles = useStyles();
   const [selected, setSelected] = useState<string | null>(null);
+  const [dark, setDark] = useState(false);
+  // The draft's recipients live in the simulated mailbox; the list's label is redrawn when they change.
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
   const select = (id: string) => {
     setSelected(id);
     mailbox.select(id);
   };
+  const draft = mailbox.messages().find((m) => m.id === selected && m.mode === "compose");
   return (
-    <FluentProvider theme={webLightTheme}>
+    <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
       <div className={styles.layout}>
         <nav className={styles.inbox} aria-label="Sample emails">
+          <Switch
+            label="Dark theme (as Outlook's theme setting)"
+            checked={dark}
+            onChange={(_, data) => {
+              setDark(data.checked);
+              mailbox.setDark(data.checked);
+            }}
+          />
           {mailbox.messages().map((m) => (
             <ToggleButton
               key={m.id}
@@ -73,19 +93,52 @@ function Preview() {
               <span>
                 <Text weight="semibold" block>
                   {m.mode === "compose"
-                    ? `Draft to ${m.to.map((a) => a.name ?? a.address).join(", ")}`
+                    ? `Draft to ${m.to.map((a) => a.name ?? a.address).join(", ") || "…"}`
                     : (m.from?.name ?? m.from?.address)}
                 </Text>
                 <Text block>{m.subject}</Text>
               </span>
             </ToggleButton>
           ))}
+          {draft && <AddRecipient key={draft.id} draftId={draft.id} onAdded={redraw} />}
         </nav>
         <aside className={styles.pane} aria-label="Rapport">
           <App services={services} />
         </aside>
       </div>
     </FluentProvider>
+  );
+}
+
+/** Typing a recipient into the draft, as in Outlook's To line: the pane hears RecipientsChanged. */
+function AddRecipient({ draftId, onAdded }: { draftId: string; onAdded(): void }) {
+  const styles = useStyles();
+  const [text, setText] = useState("");
+  const [invalid, setInvalid] = useState(false);
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = parseMailbox(text);
+    setInvalid(parsed === null);
+    const draft = mailbox.messages().find((m) => m.id === draftId);
+    if (!parsed || !draft) return;
+    mailbox.updateDraft(draftId, { to: [...draft.to, parsed], cc: draft.cc });
+    setText("");
+    onAdded();
+  };
+  return (
+    <form className={styles.recipient} onSubmit={add} aria-label="Draft recipients">
+      <Field
+        label="Add a recipient to the draft"
+        validationMessage={invalid ? "Not an email address" : undefined}
+      >
+        <Input
+          value={text}
+          onChange={(_, data) => setText(data.value)}
+          placeholder="bo.ek@fabrikam.example"
+        />
+      </Field>
+      <Button type="submit">Add</Button>
+    </form>
   );
 }
 

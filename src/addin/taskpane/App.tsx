@@ -1,6 +1,6 @@
 import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { ApiError } from "../api/client";
 import { Pane } from "./components/Pane";
 import { I18nProvider } from "./i18n/i18n";
@@ -20,15 +20,39 @@ export function App({ services }: { services: Services }) {
         },
       }),
   );
+  const { mailbox } = services;
+  // Follows Outlook's theme as the rep switches it, not only the one the pane opened with.
+  const dark = useSyncExternalStore(mailbox.onThemeChanged, mailbox.prefersDark);
   return (
-    <FluentProvider theme={services.mailbox.prefersDark() ? webDarkTheme : webLightTheme}>
-      <I18nProvider displayLanguage={services.mailbox.displayLanguage()}>
+    <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
+      <I18nProvider displayLanguage={mailbox.displayLanguage()}>
         <QueryClientProvider client={queryClient}>
           <ServicesProvider services={services}>
+            <RefreshWhenSent services={services} />
             <Pane />
           </ServicesProvider>
         </QueryClientProvider>
       </I18nProvider>
     </FluentProvider>
   );
+}
+
+/** What the outbox sends later changes profiles and timelines: they are read again once it is through. */
+function RefreshWhenSent({ services }: { services: Services }) {
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      services.outbox.onSent(() => {
+        void queryClient.invalidateQueries({ queryKey: ["lookup"] });
+        void queryClient.invalidateQueries({ queryKey: ["timeline"] });
+      }),
+    [services, queryClient],
+  );
+  // The browser noticing the network is back is the earliest moment to try the queue again.
+  useEffect(() => {
+    const flush = () => void services.outbox.flush();
+    globalThis.addEventListener?.("online", flush);
+    return () => globalThis.removeEventListener?.("online", flush);
+  }, [services]);
+  return null;
 }

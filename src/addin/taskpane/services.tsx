@@ -1,11 +1,36 @@
 import { type ReactNode, createContext, useContext } from "react";
 import type { ApiClient } from "../api/client";
+import { type Outbox, createOutbox } from "../api/outbox";
+import { type ProfileCache, createProfileCache } from "../api/profile-cache";
+import { type KeyValueStorage, browserStorage } from "../api/storage";
 import type { Mailbox } from "../office/mailbox";
 
-/** What the pane runs on: Outlook or the simulated mailbox, and the API client. Components reach them by hooks. */
+/** What the pane runs on: Outlook or the simulated mailbox, the API client, and what keeps it useful offline. */
 export interface Services {
   mailbox: Mailbox;
   api: ApiClient;
+  /** Every write the rep makes goes through it, so a click made offline is sent later instead of lost. */
+  outbox: Outbox;
+  profiles: ProfileCache;
+}
+
+/** The services of one rep's pane; their queue and cache are kept apart from any other rep's on the machine. */
+export function createServices({
+  mailbox,
+  api,
+  storage = browserStorage(),
+}: {
+  mailbox: Mailbox;
+  api: ApiClient;
+  storage?: KeyValueStorage;
+}): Services {
+  const owner = mailbox.userAddress() ?? "unknown";
+  return {
+    mailbox,
+    api,
+    outbox: createOutbox({ api, storage, owner }),
+    profiles: createProfileCache({ storage, owner }),
+  };
 }
 
 const ServicesContext = createContext<Services | null>(null);

@@ -2,7 +2,10 @@ import { Badge, Body1, Caption1, Persona, makeStyles, tokens } from "@fluentui/r
 import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
 import { DealStage } from "./DealStage";
+import { OpenTasks } from "./OpenTasks";
+import { QuickActions } from "./QuickActions";
 import { Section } from "./Section";
+import { Timeline } from "./Timeline";
 
 const useStyles = makeStyles({
   row: {
@@ -22,7 +25,7 @@ const useStyles = makeStyles({
 
 export function ContactProfileView({ profile }: { profile: ContactProfile }) {
   const styles = useStyles();
-  const { t, formatDate, formatAmount } = useI18n();
+  const { t, formatAmount } = useI18n();
   const role =
     profile.title && profile.company
       ? t("atCompany", { title: profile.title, company: profile.company.name })
@@ -36,7 +39,7 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
         tertiaryText={profile.phones[0]}
       />
       <div className={styles.tags}>
-        <Badge appearance="tint">{profile.lifecycleStage}</Badge>
+        <Badge appearance="tint">{t(`lifecycle_${profile.lifecycleStage}`)}</Badge>
         {profile.tags.map((tag) => (
           <Badge key={tag} appearance="outline">
             {tag}
@@ -58,25 +61,9 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
         ))}
       </Section>
 
-      <Section title={t("openTasks")} empty={t("noOpenTasks")}>
-        {profile.openTasks.map((task) => (
-          <li key={task.id} className={styles.row}>
-            <Body1>{task.title}</Body1>
-            <Caption1 className={styles.muted}>
-              {task.dueAt ? t("due", { date: formatDate(task.dueAt) }) : t("noDueDate")}
-            </Caption1>
-          </li>
-        ))}
-      </Section>
-
-      <Section title={t("history")} empty={t("noHistory")}>
-        {profile.recentInteractions.map((interaction) => (
-          <li key={interaction.id} className={styles.row}>
-            <Body1>{interaction.subject || interaction.kind}</Body1>
-            <Caption1 className={styles.muted}>{formatDate(interaction.occurredAt)}</Caption1>
-          </li>
-        ))}
-      </Section>
+      <OpenTasks tasks={profile.openTasks} />
+      <QuickActions profile={profile} />
+      <Timeline profile={profile} />
     </div>
   );
 }

@@ -9,12 +9,14 @@ import {
   MenuTrigger,
   Spinner,
 } from "@fluentui/react-components";
-import { CheckmarkCircle20Regular, MailAdd20Regular } from "@fluentui/react-icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { CheckmarkCircle20Regular, Clock20Regular, MailAdd20Regular } from "@fluentui/react-icons";
 import type { OpenMessage } from "../../office/mailbox";
+import { useOutboxEntries, useSubmit } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ErrorMessage } from "./ErrorMessage";
+
+const BODY_CHARS_KEPT = 64_000;
 
 export interface OpenDeal {
   id: string;
@@ -36,30 +38,39 @@ export function LogEmailButton({
   openDeals: OpenDeal[];
 }) {
   const { t } = useI18n();
-  const { api, mailbox } = useServices();
-  const queryClient = useQueryClient();
-  const logEmail = useMutation({
-    mutationFn: async (dealId: string | null | undefined) => {
-      if (!message.internetMessageId || !message.from)
-        throw new Error("only a received or sent email can be logged");
-      return api("logEmail", {
-        body: {
-          internetMessageId: message.internetMessageId,
-          conversationId: message.conversationId ?? undefined,
-          subject: message.subject,
-          from: { address: message.from.address, name: message.from.name ?? undefined },
-          to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-          cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-          sentAt: message.sentAt ?? new Date().toISOString(),
-          bodyText: await mailbox.readBodyText(),
-          dealId,
-        },
-      });
-    },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["lookup"] }),
+  const { mailbox } = useServices();
+  const logEmail = useSubmit(async (dealId: string | null | undefined) => {
+    if (!message.internetMessageId || !message.from)
+      throw new Error("only a received or sent email can be logged");
+    return {
+      kind: "logEmail" as const,
+      body: {
+        internetMessageId: message.internetMessageId,
+        conversationId: message.conversationId ?? undefined,
+        subject: message.subject,
+        from: { address: message.from.address, name: message.from.name ?? undefined },
+        to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+        cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+        sentAt: message.sentAt ?? new Date().toISOString(),
+        // The server keeps an 8 KB excerpt from the top; a bounded body keeps a queued log small in storage.
+        bodyText: (await mailbox.readBodyText()).slice(0, BODY_CHARS_KEPT),
+        dealId,
+      },
+    };
   });
+  const queued = useOutboxEntries().find(
+    (e) => e.action.kind === "logEmail" && e.action.body.internetMessageId === message.internetMessageId,
+  );
 
-  if (alreadyLogged || logEmail.isSuccess) {
+  if (queued?.refused === null && !alreadyLogged) {
+    return (
+      <Button appearance="subtle" icon={<Clock20Regular />} disabled>
+        {t("logQueued")}
+      </Button>
+    );
+  }
+  // Sent at once, or queued and sent since (the outbox no longer holds it).
+  if (alreadyLogged || (logEmail.isSuccess && !queued)) {
     return (
       <Button appearance="subtle" icon={<CheckmarkCircle20Regular />} disabled>
         {t("logged")}

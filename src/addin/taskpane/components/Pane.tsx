@@ -1,4 +1,13 @@
-import { Body1, Spinner, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Body1,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Tab,
+  TabList,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import { useMemo, useState } from "react";
 import { normalizeMessageId } from "../../../shared/message-id";
 import { type OpenMessage, participantsOf } from "../../office/mailbox";
@@ -9,6 +18,7 @@ import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
+import { OutboxStatus } from "./OutboxStatus";
 import { UnknownPerson } from "./UnknownPerson";
 
 const useStyles = makeStyles({
@@ -27,6 +37,7 @@ export function Pane() {
   const open = useOpenMessage();
   return (
     <main className={styles.pane}>
+      <OutboxStatus />
       {open.status === "loading" && <Spinner label={t("lookingUp")} />}
       {open.status === "error" && <ErrorMessage error={open.error} />}
       {open.status === "ready" &&
@@ -42,7 +53,7 @@ export function Pane() {
 
 function MessageView({ message }: { message: OpenMessage }) {
   const styles = useStyles();
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const { mailbox } = useServices();
   const participants = useMemo(() => participantsOf(message, mailbox.userAddress()), [message, mailbox]);
   const addresses = useMemo(
@@ -61,7 +72,7 @@ function MessageView({ message }: { message: OpenMessage }) {
   if (lookup.isPending) return <Spinner label={t("lookingUp")} />;
   if (lookup.isError) return <ErrorMessage error={lookup.error} onRetry={() => void lookup.refetch()} />;
 
-  const results = lookup.data.results;
+  const { results, savedAt } = lookup.data;
   const current = results[Math.min(selected, results.length - 1)];
   const messageId = message.internetMessageId ? normalizeMessageId(message.internetMessageId) : null;
   const alreadyLogged = results.some((r) =>
@@ -76,6 +87,11 @@ function MessageView({ message }: { message: OpenMessage }) {
 
   return (
     <>
+      {savedAt && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{t("offlineShowing", { date: formatDateTime(savedAt) })}</MessageBarBody>
+        </MessageBar>
+      )}
       {message.mode === "read" && messageId && (
         <LogEmailButton message={message} alreadyLogged={alreadyLogged} openDeals={openDeals} />
       )}
@@ -96,6 +112,8 @@ function MessageView({ message }: { message: OpenMessage }) {
       {current &&
         (current.contact ? (
           <ContactProfileView profile={current.contact} />
+        ) : savedAt ? (
+          <Body1 className={styles.empty}>{t("notAvailableOffline")}</Body1>
         ) : (
           <UnknownPerson
             key={current.email}

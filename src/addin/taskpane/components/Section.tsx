@@ -19,8 +19,18 @@ const useStyles = makeStyles({
   empty: { color: tokens.colorNeutralForeground3 },
 });
 
-/** A titled list with its empty state, so no list is ever just blank. */
-export function Section({ title, empty, children }: { title: string; empty: string; children: ReactNode[] }) {
+/** A titled list with its empty state, so no list is ever just blank; the footer follows the list. */
+export function Section({
+  title,
+  empty,
+  children,
+  footer,
+}: {
+  title: string;
+  empty: string;
+  children: ReactNode[];
+  footer?: ReactNode;
+}) {
   const styles = useStyles();
   return (
     <section className={styles.section} aria-label={title}>
@@ -30,6 +40,7 @@ export function Section({ title, empty, children }: { title: string; empty: stri
       ) : (
         <ul className={styles.list}>{children}</ul>
       )}
+      {footer}
     </section>
   );
 }

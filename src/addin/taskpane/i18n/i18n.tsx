@@ -5,6 +5,7 @@ export interface I18n {
   locale: string;
   t(key: MessageKey, values?: Record<string, string>): string;
   formatDate(iso: string): string;
+  formatDateTime(iso: string): string;
   formatAmount(amount: number, currency: string | null): string;
 }
 
@@ -20,11 +21,13 @@ export function createI18n(displayLanguage: string): I18n {
   const catalogue = catalogues[catalogueFor(displayLanguage)] ?? en;
   const locale = displayLanguage || "en-US";
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+  const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return {
     locale,
     t: (key, values = {}) =>
       (catalogue[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? ""),
     formatDate: (iso) => dates.format(new Date(iso)),
+    formatDateTime: (iso) => dateTimes.format(new Date(iso)),
     formatAmount: (amount, currency) =>
       currency
         ? new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(

@@ -1,0 +1,60 @@
+import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
+import type { OutboxAction } from "../../api/outbox";
+import { useOutboxEntries } from "../hooks/useOutbox";
+import { type I18n, useI18n } from "../i18n/i18n";
+import { useServices } from "../services";
+
+/** A line for an action in the outbox, as the rep would recognise what they did. */
+export function describeAction(action: OutboxAction, t: I18n["t"]): string {
+  switch (action.kind) {
+    case "logEmail":
+      return action.body.subject || action.body.internetMessageId;
+    case "createNote": {
+      const outcome = action.body.outcome ? ` · ${t(`outcome_${action.body.outcome}`)}` : "";
+      const text = action.body.body ? `: ${action.body.body.slice(0, 80)}` : "";
+      return `${t(`kind_${action.body.kind}`)}${outcome}${text}`;
+    }
+    case "createTask":
+      return t("taskAdded", { title: action.body.title });
+    case "completeTask":
+      return t("taskDone", { title: action.task.title });
+  }
+}
+
+/**
+ * The outbox, visible: how much waits for the server (with a way to try now), and anything the server refused
+ * while the rep was not looking, with why, until they dismiss it.
+ */
+export function OutboxStatus() {
+  const { t } = useI18n();
+  const { outbox } = useServices();
+  const entries = useOutboxEntries();
+  const waiting = entries.filter((e) => e.refused === null);
+  const refused = entries.filter((e) => e.refused !== null);
+  return (
+    <>
+      {waiting.length > 0 && (
+        <MessageBar intent="warning" aria-live="polite">
+          <MessageBarBody>{t("waitingCount", { count: String(waiting.length) })}</MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => void outbox.flush()}>
+              {t("sendNow")}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {refused.map((entry) => (
+        <MessageBar key={entry.id} intent="error">
+          <MessageBarBody>
+            {t("notSaved", { what: describeAction(entry.action, t), detail: entry.refused ?? "" })}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => outbox.dismiss(entry.id)}>
+              {t("dismiss")}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,153 @@
+import { Badge, Body1, Button, Caption1, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import type { Interaction } from "../../../shared/interactions";
+import type { ContactProfile, TimelineItem } from "../../../shared/people";
+import type { OutboxEntry } from "../../api/outbox";
+import { useOutboxEntries } from "../hooks/useOutbox";
+import { type I18n, useI18n } from "../i18n/i18n";
+import { useServices } from "../services";
+import { describeAction } from "./OutboxStatus";
+import { Section } from "./Section";
+
+const PAGE_SIZE = 20;
+
+const useStyles = makeStyles({
+  row: {
+    display: "flex",
+    justifyContent: "space-between",
+    alignItems: "baseline",
+    gap: tokens.spacingHorizontalS,
+  },
+  text: { minWidth: 0, overflowWrap: "anywhere" },
+  muted: { color: tokens.colorNeutralForeground3, flexShrink: 0 },
+  more: { display: "flex", justifyContent: "center", paddingBlock: tokens.spacingVerticalS },
+});
+
+function interactionText(interaction: Interaction, t: I18n["t"]): string {
+  const kind = t(`kind_${interaction.kind}`);
+  const outcome = interaction.outcome ? ` · ${t(`outcome_${interaction.outcome}`)}` : "";
+  const what = interaction.subject || interaction.body?.split("\n")[0] || "";
+  return `${kind}${outcome}${what ? ` · ${what}` : ""}`;
+}
+
+function itemText(item: TimelineItem, t: I18n["t"]): string {
+  switch (item.type) {
+    case "interaction":
+      return interactionText(item.interaction, t);
+    case "stage_change": {
+      const { dealName, fromStage, toStage } = item.stageChange;
+      return fromStage
+        ? t("stageChanged", { deal: dealName, from: fromStage.name, to: toStage.name })
+        : t("dealOpened", { deal: dealName, to: toStage.name });
+    }
+    case "task":
+      return t(item.task.done ? "taskDone" : "taskAdded", { title: item.task.title });
+  }
+}
+
+const itemKey = (item: TimelineItem) =>
+  item.type === "interaction"
+    ? item.interaction.id
+    : item.type === "stage_change"
+      ? item.stageChange.id
+      : item.task.id;
+
+/** Whether an outbox entry is about this person, so it shows in their history before the server has it. */
+function concerns(entry: OutboxEntry, profile: ContactProfile): boolean {
+  const { action } = entry;
+  if (action.kind === "createNote" || action.kind === "createTask")
+    return action.body.contactId === profile.id;
+  if (action.kind === "logEmail") {
+    const addresses = [action.body.from, ...action.body.to, ...action.body.cc].map((a) => a.address);
+    return addresses.some((a) => profile.emails.includes(a.toLowerCase()));
+  }
+  return false;
+}
+
+/**
+ * The person's history, newest first: what waits in the outbox, then the server's timeline, a page at a time
+ * as the rep scrolls (or presses "Show more"). Until the first page arrives, and while the server cannot be
+ * reached, the profile's latest interactions stand in for it.
+ */
+export function Timeline({ profile }: { profile: ContactProfile }) {
+  const styles = useStyles();
+  const { t, formatDate } = useI18n();
+  const { api } = useServices();
+  const pending = useOutboxEntries().filter((e) => e.refused === null && concerns(e, profile));
+  const timeline = useInfiniteQuery({
+    queryKey: ["timeline", profile.id],
+    queryFn: ({ pageParam }) =>
+      api("contactTimeline", { params: { id: profile.id }, query: { cursor: pageParam, limit: PAGE_SIZE } }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = timeline;
+
+  const sentinel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = sentinel.current;
+    if (!element || !hasNextPage || typeof IntersectionObserver === "undefined") return;
+    // Loads the next page as the end of the list scrolls into view, a screen ahead so the rep rarely waits.
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: "0px 0px 400px 0px" },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const items: TimelineItem[] = timeline.data
+    ? timeline.data.pages.flatMap((page) => page.items)
+    : profile.recentInteractions.map((interaction) => ({
+        type: "interaction" as const,
+        at: interaction.occurredAt,
+        interaction,
+      }));
+
+  const rows = [
+    ...pending.map((entry) => (
+      <li key={entry.id} className={styles.row}>
+        <Body1 className={styles.text}>{describeAction(entry.action, t)}</Body1>
+        <Badge appearance="outline" color="warning">
+          {t("waitingToSend")}
+        </Badge>
+      </li>
+    )),
+    ...items.map((item) => (
+      <li key={itemKey(item)} className={styles.row}>
+        <Body1 className={styles.text}>{itemText(item, t)}</Body1>
+        <Caption1 className={styles.muted}>{formatDate(item.at)}</Caption1>
+      </li>
+    )),
+  ];
+
+  return (
+    <Section
+      title={t("history")}
+      empty={t("noHistory")}
+      footer={
+        <>
+          {timeline.isError && !timeline.data && (
+            <Caption1 className={styles.muted}>{t("historyOffline")}</Caption1>
+          )}
+          {hasNextPage && (
+            <div ref={sentinel} className={styles.more}>
+              {isFetchingNextPage ? (
+                <Spinner size="tiny" label={t("loadingMore")} />
+              ) : (
+                <Button appearance="subtle" onClick={() => void fetchNextPage()}>
+                  {t("showMore")}
+                </Button>
+              )}
+            </div>
+          )}
+        </>
+      }
+    >
+      {rows}
+    </Section>
+  );
+}
