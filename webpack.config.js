@@ -5,9 +5,9 @@ const HtmlWebpackPlugin = require("html-webpack-plugin");
 const API = process.env.RAPPORT_API_URL || "http://127.0.0.1:3001";
 
 /**
- * The browser preview runs the real task pane on the simulated mailbox. (The page Outlook loads, with Office.js
- * from Microsoft's CDN and MSAL sign-in, joins it with the Outlook issue.) The API is proxied, so the pane calls
- * its own origin in development as it will in production.
+ * Two pages: taskpane.html, which Outlook loads (Office.js from Microsoft's CDN, the Office.js mailbox), and
+ * preview.html, the real task pane on the simulated mailbox for a browser. The API is proxied, so the pane
+ * calls its own origin in development as it will in production.
  */
 module.exports = (_env = {}, argv = {}) => {
   const production = argv.mode === "production";
@@ -16,6 +16,7 @@ module.exports = (_env = {}, argv = {}) => {
     devtool: production ? "source-map" : "eval-cheap-module-source-map",
     entry: {
       preview: "./src/addin/preview/index.tsx",
+      taskpane: "./src/addin/taskpane/page/index.tsx",
     },
     output: {
       path: path.resolve(__dirname, "dist"),
@@ -45,6 +46,11 @@ module.exports = (_env = {}, argv = {}) => {
         filename: "preview.html",
         chunks: ["preview"],
         template: "./src/addin/preview/preview.html",
+      }),
+      new HtmlWebpackPlugin({
+        filename: "taskpane.html",
+        chunks: ["taskpane"],
+        template: "./src/addin/taskpane/page/taskpane.html",
       }),
     ],
     performance: { hints: false },

@@ -1,6 +1,8 @@
 // Seeds a fresh store with a large organisation, then times the add-in's hot paths over real HTTP, and the same
 // contact lookup as one hand-written SQL query, to see what the API layers cost on top of the database.
 //   npm run bench [-- --quick] [--postgres] [--contacts 100000] [--interactions 1000000] [--samples 1000] [--keep]
+//                 [--skip-pane]
+// Then the task pane: its production bundle's size, and selecting an email → profile painted, in Chromium.
 // PostgreSQL: a fresh database next to BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local test server).
 import { randomBytes } from "node:crypto";
 import {
@@ -28,6 +30,8 @@ import type { DB } from "../src/server/db/tables";
 import { LoggedEmail } from "../src/shared/interactions";
 import { LookupResponse } from "../src/shared/people";
 import { Me } from "../src/shared/routes";
+import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundle, measureSelections } from "./bench/pane";
+import { type Stats, summarize } from "./bench/stats";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
 const COMPANIES = 5_000;
@@ -37,6 +41,8 @@ const SUGGESTION_SAMPLES = 300;
 const INTERACTION_CHUNK = 100_000;
 /** Emails are spread over the two years before the run. */
 const HISTORY_SECONDS = 2 * 365 * 24 * 3600;
+/** Selections timed in the pane, after its warm-up ones. */
+const PANE_SELECTIONS = 50;
 const ADMIN = { email: "bench.admin@bench.example", name: "Bench Admin", org: "bench.example" };
 
 interface Sizes {
@@ -53,17 +59,7 @@ interface Options {
   sizes: Sizes;
   samples: number;
   keep: boolean;
-}
-
-interface Stats {
-  name: string;
-  samples: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
+  pane: boolean;
 }
 
 interface Org {
@@ -81,6 +77,7 @@ function readOptions(): Options {
       interactions: { type: "string" },
       samples: { type: "string" },
       keep: { type: "boolean", default: false },
+      "skip-pane": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -107,6 +104,7 @@ function readOptions(): Options {
     sizes,
     samples: count(values.samples, 1000, "samples", 10),
     keep: values.keep,
+    pane: !values["skip-pane"],
   };
 }
 
@@ -419,22 +417,6 @@ function random(seed: number): (below: number) => number {
   };
 }
 
-function summarize(name: string, times: number[]): Stats {
-  const sorted = [...times].sort((a, b) => a - b);
-  // Nearest rank: the reported value is one that was actually measured.
-  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-  return {
-    name,
-    samples: sorted.length,
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    mean: sorted.reduce((sum, t) => sum + t, 0) / sorted.length,
-    min: sorted[0] ?? Number.NaN,
-    max: sorted.at(-1) ?? Number.NaN,
-  };
-}
-
 /** Runs `warmup` untimed then `samples` timed calls, one at a time; `call(i)` returns a check to run untimed. */
 async function measure(
   name: string,
@@ -611,6 +593,7 @@ interface Report {
   results: Stats[];
   ratio: { p50: number; p99: number };
   sqlMatchesApi: { checked: number; matched: number };
+  pane: PaneReport | null;
 }
 
 function printReport(report: Report): void {
@@ -637,7 +620,24 @@ function printReport(report: Report): void {
   console.log(
     `${"ratio HTTP lookup / SQL one-query".padEnd(50)}${"".padStart(8)} ${ratio(report.ratio.p50)} ${"".padStart(8)} ${ratio(report.ratio.p99)}`,
   );
-  console.log(line);
+  if (report.pane) {
+    const { bundle, selection } = report.pane;
+    const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+    console.log(
+      `${"pane bundle, initial (taskpane entry)".padEnd(50)}${String(bundle.initial.files).padStart(8)} files  ` +
+        `${kb(bundle.initial.raw)} raw, ${kb(bundle.initial.gzip)} gzip`,
+    );
+    console.log(
+      `${"pane bundle, lazy chunks".padEnd(50)}${String(bundle.lazy.files).padStart(8)} files  ` +
+        `${kb(bundle.lazy.raw)} raw, ${kb(bundle.lazy.gzip)} gzip`,
+    );
+    if ("skipped" in selection) console.log(`pane selections SKIPPED: ${selection.skipped}`);
+    else
+      console.log(
+        `${selection.name.padEnd(50)}${String(selection.samples).padStart(8)} ${fmtMs(selection.p50)} ${fmtMs(selection.p95)} ${fmtMs(selection.p99)}`,
+      );
+    console.log(line);
+  }
 }
 
 function writeReport(report: Report): string {
@@ -722,6 +722,20 @@ async function main(): Promise<void> {
     const sqlStats = await measureSql(db, org, options.sizes, options.samples);
     const sqlMatchesApi = await compareAnswers(client, db, org, options.sizes, 50);
 
+    let pane: PaneReport | null = null;
+    if (options.pane) {
+      console.log("Measuring the pane: production bundle, then selections in Chromium");
+      const bundle = await measureBundle();
+      // Distinct senders: a repeated one would be answered from the pane's cache, not the server.
+      const pick = random(7);
+      const senders = new Set<number>();
+      const wanted = Math.min(PANE_SELECTIONS + WARMUP_PANE_SELECTIONS, options.sizes.contacts);
+      while (senders.size < wanted) senders.add(pick(options.sizes.contacts));
+      const people = [...senders].map((n) => ({ name: `Person ${n}`, email: addressOf(n, options.sizes) }));
+      const selection = await measureSelections({ apiBaseUrl: baseUrl, issuer, rep: ADMIN.email, people });
+      pane = { bundle, selection };
+    }
+
     const [lookupKnown] = http;
     const cpus = os.cpus();
     const report: Report = {
@@ -751,6 +765,7 @@ async function main(): Promise<void> {
         ? { p50: lookupKnown.p50 / sqlStats.p50, p99: lookupKnown.p99 / sqlStats.p99 }
         : { p50: Number.NaN, p99: Number.NaN },
       sqlMatchesApi,
+      pane,
     };
     printReport(report);
     console.log(`Results written to ${writeReport(report)}`);

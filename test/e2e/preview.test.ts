@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { Timeline } from "../../src/shared/people";
@@ -145,5 +145,28 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
       phones: ["+47 91 23 45 67"],
       company: { name: "Northwind Traders", domain: "northwind.example" },
     });
+  }, 60_000);
+
+  it("serves the page Outlook loads: Office.js from the CDN's path, and outside Outlook a clear word instead of a pane", async () => {
+    // No network here: the CDN's files are the ones npm installed with @microsoft/office-js.
+    const officeJs = path.resolve(__dirname, "../../node_modules/@microsoft/office-js/dist");
+    const served: string[] = [];
+    const outlookPage = await browser.newPage({ ignoreHTTPSErrors: true });
+    await outlookPage.route("https://appsforoffice.microsoft.com/lib/1/hosted/**", async (route) => {
+      const file = path.join(officeJs, new URL(route.request().url()).pathname.replace("/lib/1/hosted/", ""));
+      served.push(path.basename(file));
+      if (existsSync(file)) await route.fulfill({ path: file, contentType: "text/javascript" });
+      else await route.fulfill({ status: 404 });
+    });
+    const chunks: string[] = [];
+    outlookPage.on("request", (request) => chunks.push(new URL(request.url()).pathname));
+    await outlookPage.goto(stack.previewUrl.replace("preview.html", "taskpane.html"));
+    await outlookPage
+      .getByText("This is Rapport's Outlook task pane: open it from Outlook.", { exact: false })
+      .waitFor();
+    expect(served).toContain("office.js");
+    // The Office.js mailbox is a chunk Outlook alone fetches.
+    expect(chunks.some((c) => c.includes("office-mailbox"))).toBe(false);
+    await outlookPage.close();
   }, 60_000);
 });

@@ -60,11 +60,24 @@ export interface RapportStack {
   previewUrl: string;
   dataDir: string;
   token(email: string, name?: string): Promise<string>;
+  /** Stops the API server alone, as a crash or a restart would (only with `apiSeparately`). */
+  stopApi(): Promise<void>;
+  /** Starts it again on the same store and port (only with `apiSeparately`). */
+  startApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** `npm start` as a newcomer runs it, on a fresh store and free ports: the API server and the add-in dev server. */
-export async function startRapport(): Promise<RapportStack> {
+interface Child {
+  process: ChildProcess;
+  exited: Promise<void>;
+}
+
+/**
+ * `npm start` as a newcomer runs it, on a fresh store and free ports: the API server and the add-in dev server.
+ * With `apiSeparately` the two commands `npm start` runs are started one by one instead, so a test can stop
+ * and restart the API server while the pane stays open.
+ */
+export async function startRapport(options: { apiSeparately?: boolean } = {}): Promise<RapportStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-e2e-"));
   const [apiPort, addinPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -76,31 +89,57 @@ export async function startRapport(): Promise<RapportStack> {
     RAPPORT_API_URL: apiUrl,
     LOG_LEVEL: "warn",
   };
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-
-  const previewUrl = `https://localhost:${addinPort}/preview.html`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const apiUp = await fetch(`${apiUrl}/healthz`).then(
+  const spawnChild = (bin: string, args: string[]): Child => {
+    const child = spawn(path.join(root, "node_modules/.bin", bin), args, {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    return { process: child, exited: new Promise<void>((resolve) => child.on("exit", () => resolve())) };
+  };
+  const stopChild = async (child: Child | null) => {
+    if (!child || child.process.exitCode !== null || child.process.signalCode !== null) return;
+    child.process.kill("SIGTERM");
+    await child.exited;
+  };
+  const apiAnswers = () =>
+    fetch(`${apiUrl}/healthz`).then(
       (r) => r.ok,
       () => false,
     );
-    if (apiUp && (await answersOverHttps(previewUrl))) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGTERM");
-      throw new Error(`npm start did not come up:\n${output}`);
+  const waitFor = async (what: string, ready: () => Promise<boolean>, children: (Child | null)[]) => {
+    const deadline = Date.now() + 120_000;
+    while (!(await ready())) {
+      if (children.some((c) => c && c.process.exitCode !== null) || Date.now() > deadline) {
+        await Promise.all(children.map(stopChild));
+        throw new Error(`${what} did not come up:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  };
 
+  const previewUrl = `https://localhost:${addinPort}/preview.html`;
+  let api: Child | null = null;
+  let addin: Child | null = null;
+  let start: Child | null = null;
+  if (options.apiSeparately) {
+    api = spawnChild("tsx", ["src/server/main.ts"]);
+    addin = spawnChild("webpack", ["serve", "--mode", "development"]);
+  } else {
+    start = spawnChild("tsx", ["scripts/start.ts"]);
+  }
+  await waitFor("npm start", async () => (await apiAnswers()) && (await answersOverHttps(previewUrl)), [
+    api,
+    addin,
+    start,
+  ]);
+
+  const separately = (what: string) => {
+    if (!options.apiSeparately) throw new Error(`${what} needs startRapport({ apiSeparately: true })`);
+  };
   return {
     apiUrl,
     previewUrl,
@@ -110,9 +149,18 @@ export async function startRapport(): Promise<RapportStack> {
       const { stdout } = await run(path.join(root, "node_modules/.bin/tsx"), args, { cwd: root, env });
       return stdout.trim();
     },
+    async stopApi() {
+      separately("stopApi");
+      await stopChild(api);
+      api = null;
+    },
+    async startApi() {
+      separately("startApi");
+      api = spawnChild("tsx", ["src/server/main.ts"]);
+      await waitFor("The API server", apiAnswers, [api]);
+    },
     async stop() {
-      child.kill("SIGTERM");
-      await exited;
+      await Promise.all([start, api, addin].map(stopChild));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

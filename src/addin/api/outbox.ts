@@ -28,7 +28,8 @@ const OutboxEntry = z.object({
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
-export type SubmitResult = { status: "sent" } | { status: "queued" };
+/** "queued" names its outbox entry, to follow it until it is sent (gone from the outbox) or refused. */
+export type SubmitResult = { status: "sent" } | { status: "queued"; entryId: string };
 
 export interface Outbox {
   /**
@@ -136,7 +137,7 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
         if (error instanceof ApiError && error.retryable) {
           save(entries.map((e) => (e.id === entry.id ? { ...e, attempts: e.attempts + 1 } : e)));
           // Everything behind it waits too: the rep's actions reach the server in the order they were made.
-          for (const pending of waiting.values()) pending.resolve({ status: "queued" });
+          for (const [entryId, pending] of waiting) pending.resolve({ status: "queued", entryId });
           waiting.clear();
           scheduleRetry();
           return;

@@ -15,25 +15,11 @@ import { type FormEvent, StrictMode, useReducer, useState } from "react";
 import { parseMailbox } from "../../shared/email-address";
 import { createRoot } from "react-dom/client";
 import { createApiClient } from "../api/client";
+import { localIssuerToken } from "../api/local-sign-in";
 import { createSimulatedMailbox } from "../office/simulated-mailbox";
 import { App } from "../taskpane/App";
 import { createServices } from "../taskpane/services";
 import { PREVIEW_USER, sampleMail } from "./sample-mail";
-
-const TOKEN_LIFETIME_MS = 50 * 60 * 1000; // local tokens live an hour; fetch a new one well before
-
-/** Signs in through the dev server's local-issuer route, as `npm run token` does. */
-function previewToken(): () => Promise<string> {
-  let cached: { token: string; at: number } | null = null;
-  return async () => {
-    if (cached && Date.now() - cached.at < TOKEN_LIFETIME_MS) return cached.token;
-    const response = await fetch(`/preview/token?email=${encodeURIComponent(PREVIEW_USER)}&name=Rita%20Rep`);
-    if (!response.ok) throw new Error(`the preview could not sign in (${response.status})`);
-    const { token } = (await response.json()) as { token: string };
-    cached = { token, at: Date.now() };
-    return token;
-  };
-}
 
 const useStyles = makeStyles({
   layout: { display: "grid", gridTemplateColumns: "minmax(220px, 1fr) 360px", height: "100vh" },
@@ -55,7 +41,10 @@ const useStyles = makeStyles({
 });
 
 const mailbox = createSimulatedMailbox({ messages: sampleMail, userAddress: PREVIEW_USER });
-const services = createServices({ mailbox, api: createApiClient({ baseUrl: "", getToken: previewToken() }) });
+const services = createServices({
+  mailbox,
+  api: createApiClient({ baseUrl: "", getToken: localIssuerToken(PREVIEW_USER, "Rita Rep") }),
+});
 
 /** A reading pane look-alike: sample emails on the left, the real task pane on the right. */
 function Preview() {

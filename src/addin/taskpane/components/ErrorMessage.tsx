@@ -12,7 +12,7 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
           detail: error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error),
         });
   return (
-    <MessageBar intent="error">
+    <MessageBar intent="error" layout="multiline">
       <MessageBarBody>{text}</MessageBarBody>
       {onRetry && (
         <MessageBarActions>

@@ -69,8 +69,7 @@ export function LogEmailButton({
       </Button>
     );
   }
-  // Sent at once, or queued and sent since (the outbox no longer holds it).
-  if (alreadyLogged || (logEmail.isSuccess && !queued)) {
+  if (alreadyLogged || logEmail.delivery === "sent") {
     return (
       <Button appearance="subtle" icon={<CheckmarkCircle20Regular />} disabled>
         {t("logged")}

@@ -36,7 +36,7 @@ function OpenTask({ task }: { task: Task }) {
   const waiting = useOutboxEntries().some(
     (e) => e.refused === null && e.action.kind === "completeTask" && e.action.task.id === task.id,
   );
-  const done = waiting || complete.isSuccess || complete.isPending;
+  const done = waiting || complete.isPending || complete.delivery === "sent";
   const overdue = !done && task.dueAt !== null && Date.parse(task.dueAt) < Date.now();
   return (
     <li>

@@ -34,7 +34,7 @@ export function OutboxStatus() {
   return (
     <>
       {waiting.length > 0 && (
-        <MessageBar intent="warning" aria-live="polite">
+        <MessageBar intent="warning" layout="multiline" aria-live="polite">
           <MessageBarBody>{t("waitingCount", { count: String(waiting.length) })}</MessageBarBody>
           <MessageBarActions>
             <Button size="small" onClick={() => void outbox.flush()}>
@@ -44,7 +44,7 @@ export function OutboxStatus() {
         </MessageBar>
       )}
       {refused.map((entry) => (
-        <MessageBar key={entry.id} intent="error">
+        <MessageBar key={entry.id} intent="error" layout="multiline">
           <MessageBarBody>
             {t("notSaved", { what: describeAction(entry.action, t), detail: entry.refused ?? "" })}
           </MessageBarBody>

@@ -8,7 +8,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useMemo, useState } from "react";
+import { Suspense, lazy, useMemo, useState } from "react";
 import { normalizeMessageId } from "../../../shared/message-id";
 import { type OpenMessage, participantsOf } from "../../office/mailbox";
 import { useLookup } from "../hooks/useLookup";
@@ -19,7 +19,13 @@ import { ContactProfileView } from "./ContactProfileView";
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
 import { OutboxStatus } from "./OutboxStatus";
-import { UnknownPerson } from "./UnknownPerson";
+
+// Only an unknown sender needs the signature parser (and its phone number data): it loads when one is shown.
+const UnknownPerson = lazy(() =>
+  import(/* webpackChunkName: "unknown-person" */ "./UnknownPerson").then((m) => ({
+    default: m.UnknownPerson,
+  })),
+);
 
 const useStyles = makeStyles({
   pane: {
@@ -28,6 +34,8 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalM,
     padding: tokens.spacingHorizontalM,
   },
+  // A thread can have many people: their tabs wrap instead of running out of the narrow pane.
+  tabs: { flexWrap: "wrap" },
   empty: { color: tokens.colorNeutralForeground3, padding: tokens.spacingVerticalXXL, textAlign: "center" },
 });
 
@@ -88,7 +96,7 @@ function MessageView({ message }: { message: OpenMessage }) {
   return (
     <>
       {savedAt && (
-        <MessageBar intent="warning">
+        <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>{t("offlineShowing", { date: formatDateTime(savedAt) })}</MessageBarBody>
         </MessageBar>
       )}
@@ -97,6 +105,7 @@ function MessageView({ message }: { message: OpenMessage }) {
       )}
       {results.length > 1 && (
         <TabList
+          className={styles.tabs}
           aria-label={t("participants")}
           selectedValue={String(selected)}
           onTabSelect={(_, data) => setSelected(Number(data.value))}
@@ -111,16 +120,18 @@ function MessageView({ message }: { message: OpenMessage }) {
       )}
       {current &&
         (current.contact ? (
-          <ContactProfileView profile={current.contact} />
+          <ContactProfileView key={current.contact.id} profile={current.contact} />
         ) : savedAt ? (
           <Body1 className={styles.empty}>{t("notAvailableOffline")}</Body1>
         ) : (
-          <UnknownPerson
-            key={current.email}
-            email={current.email}
-            suggestion={current.suggestion}
-            message={message}
-          />
+          <Suspense fallback={<Spinner size="small" />}>
+            <UnknownPerson
+              key={current.email}
+              email={current.email}
+              suggestion={current.suggestion}
+              message={message}
+            />
+          </Suspense>
         ))}
     </>
   );

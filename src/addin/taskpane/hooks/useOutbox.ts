@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import type { OutboxActionInput, OutboxEntry } from "../../api/outbox";
 import { useServices } from "../services";
 
@@ -15,9 +15,22 @@ export function useOutboxEntries(): readonly OutboxEntry[] {
  */
 export function useSubmit<Input>(toAction: (input: Input) => OutboxActionInput | Promise<OutboxActionInput>) {
   const { outbox } = useServices();
-  return useMutation({
+  const entries = useOutboxEntries();
+  const mutation = useMutation({
     mutationFn: async (input: Input) => outbox.submit(await toAction(input)),
     // The outbox does its own retrying: a second layer would send the action twice as often, not more surely.
     retry: false,
   });
+  const queuedId = mutation.data?.status === "queued" ? mutation.data.entryId : null;
+  const entry = queuedId ? entries.find((e) => e.id === queuedId) : undefined;
+  const refused = entry?.refused != null;
+  const { reset } = mutation;
+  // Refused later, while queued: the action is undone here (the outbox shows why), so the rep can do it again.
+  useEffect(() => {
+    if (refused) reset();
+  }, [refused, reset]);
+  /** Where the action stands: sent at once, or queued and sent since, or still waiting in the outbox. */
+  const delivery: "sent" | "waiting" | null =
+    mutation.data?.status === "sent" || (queuedId && !entry) ? "sent" : entry && !refused ? "waiting" : null;
+  return { ...mutation, delivery };
 }

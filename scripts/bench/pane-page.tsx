@@ -1,0 +1,57 @@
+// The page the pane benchmark drives: the real task pane (production build) on a simulated mailbox of emails
+// from distinct known contacts, so every selection is a fresh lookup over HTTP, as a new email in Outlook is.
+// The rep and the senders come in the address's fragment: {"rep": "...", "people": [{"name", "email"}]}.
+import { createRoot } from "react-dom/client";
+import { createApiClient } from "../../src/addin/api/client";
+import { localIssuerToken } from "../../src/addin/api/local-sign-in";
+import { memoryStorage } from "../../src/addin/api/storage";
+import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
+import { App } from "../../src/addin/taskpane/App";
+import { createServices } from "../../src/addin/taskpane/services";
+
+export interface PanePageSetup {
+  rep: string;
+  people: { name: string; email: string }[];
+}
+
+declare global {
+  interface Window {
+    /** Selects an email and resolves with the milliseconds until the frame that shows its sender's name. */
+    timeSelection(id: string, name: string): Promise<number>;
+  }
+}
+
+const setup = JSON.parse(decodeURIComponent(location.hash.slice(1))) as PanePageSetup;
+const messages: SimulatedMessage[] = setup.people.map((person, i) => {
+  return {
+    id: `m${i}`,
+    internetMessageId: `<bench-pane-${i}@bench.example>`,
+    conversationId: null,
+    subject: `Question ${i}`,
+    from: { address: person.email, name: person.name },
+    to: [{ address: setup.rep, name: "Rep" }],
+    cc: [],
+    sentAt: new Date().toISOString(),
+    mode: "read",
+    bodyText: `Hello Rita,\n\na question about the offer.\n\n${person.name}`,
+  };
+});
+const mailbox = createSimulatedMailbox({ messages, userAddress: setup.rep });
+const api = createApiClient({ baseUrl: "", getToken: localIssuerToken(setup.rep) });
+const root = document.getElementById("root");
+if (root)
+  createRoot(root).render(<App services={createServices({ mailbox, api, storage: memoryStorage() })} />);
+
+window.timeSelection = (id, name) =>
+  new Promise((resolve) => {
+    const started = performance.now();
+    mailbox.select(id);
+    const painted = () =>
+      [...document.querySelectorAll(".fui-Persona__primaryText")].some((e) => e.textContent === name);
+    // Checked once per frame; the frame after the name is in the DOM is the one that shows it.
+    const check = () =>
+      painted()
+        ? requestAnimationFrame(() => resolve(performance.now() - started))
+        : requestAnimationFrame(check);
+    check();
+  });

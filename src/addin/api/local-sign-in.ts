@@ -1,0 +1,20 @@
+const TOKEN_LIFETIME_MS = 50 * 60 * 1000; // local tokens live an hour; fetch a new one well before
+
+/**
+ * Signs the pane in through the dev server's local issuer as the mailbox's own user, as the preview does. This
+ * is the development path (the dev server serves `/preview/token`); Microsoft 365 sign-in with MSAL nested app
+ * authentication replaces it for deployments.
+ */
+export function localIssuerToken(email: string | null, name?: string): () => Promise<string> {
+  let cached: { token: string; at: number } | null = null;
+  return async () => {
+    if (cached && Date.now() - cached.at < TOKEN_LIFETIME_MS) return cached.token;
+    if (!email) throw new Error("Outlook did not say who is signed in.");
+    const query = new URLSearchParams({ email, ...(name ? { name } : {}) });
+    const response = await fetch(`/preview/token?${query}`);
+    if (!response.ok) throw new Error(`Rapport could not sign you in (${response.status}).`);
+    const { token } = (await response.json()) as { token: string };
+    cached = { token, at: Date.now() };
+    return token;
+  };
+}

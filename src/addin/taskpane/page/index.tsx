@@ -1,0 +1,41 @@
+/// <reference types="office-js" />
+import { FluentProvider, MessageBar, MessageBarBody, webLightTheme } from "@fluentui/react-components";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { createApiClient } from "../../api/client";
+import { App } from "../App";
+import { createServices } from "../services";
+import { localIssuerToken } from "../../api/local-sign-in";
+
+/**
+ * The page Outlook loads into the task pane. Office.js (from Microsoft's CDN) says when it is ready and in which
+ * host; only in Outlook is there a mailbox to show. The Office.js-backed mailbox is a chunk of its own, fetched
+ * only here, so the preview never carries it.
+ */
+async function main(root: HTMLElement): Promise<void> {
+  const info = typeof Office === "undefined" ? null : await Office.onReady();
+  const render = (node: React.ReactNode) => createRoot(root).render(<StrictMode>{node}</StrictMode>);
+  if (info?.host !== Office.HostType.Outlook) {
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            {typeof Office === "undefined"
+              ? "Office.js could not be loaded: Rapport needs Microsoft's CDN (appsforoffice.microsoft.com)."
+              : "This is Rapport's Outlook task pane: open it from Outlook. To try Rapport in a browser, open /preview.html."}
+          </MessageBarBody>
+        </MessageBar>
+      </FluentProvider>,
+    );
+    return;
+  }
+  const { createOfficeMailbox } = await import(
+    /* webpackChunkName: "office-mailbox" */ "../../office/office-mailbox"
+  );
+  const mailbox = createOfficeMailbox();
+  const api = createApiClient({ baseUrl: "", getToken: localIssuerToken(mailbox.userAddress()) });
+  render(<App services={createServices({ mailbox, api })} />);
+}
+
+const root = document.getElementById("root");
+if (root) void main(root);

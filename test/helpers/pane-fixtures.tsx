@@ -1,0 +1,576 @@
+import { render } from "@testing-library/react";
+import type { z } from "zod";
+import { ApiError, type ApiClient } from "../../src/addin/api/client";
+import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
+import {
+  type SimulatedMailbox,
+  type SimulatedMessage,
+  createSimulatedMailbox,
+} from "../../src/addin/office/simulated-mailbox";
+import { App } from "../../src/addin/taskpane/App";
+import { type Services, createServices } from "../../src/addin/taskpane/services";
+import { Company } from "../../src/shared/companies";
+import { Contact } from "../../src/shared/contacts";
+import { DealWithStage } from "../../src/shared/deals";
+import { Problem } from "../../src/shared/errors";
+import { Interaction, LoggedEmail } from "../../src/shared/interactions";
+import { LookupResponse, Timeline, TimelineItem } from "../../src/shared/people";
+import { PipelineList } from "../../src/shared/pipelines";
+import { type RouteName, routes } from "../../src/shared/routes";
+import { Task } from "../../src/shared/tasks";
+
+export const now = "2026-11-20T09:30:00.000Z";
+/** The rep's own user id, as the server records who logged or created something. */
+export const ritaId = "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a00";
+export const pipelineId = "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a02";
+export const stage = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a01",
+  pipelineId,
+  name: "Proposal",
+  position: 2,
+  probability: 50,
+  kind: "open" as const,
+};
+export const negotiation = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a06",
+  pipelineId,
+  name: "Negotiation",
+  position: 3,
+  probability: 75,
+  kind: "open" as const,
+};
+export const won = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a07",
+  pipelineId,
+  name: "Won",
+  position: 4,
+  probability: 100,
+  kind: "won" as const,
+};
+export const anna = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a03",
+  displayName: "Anna Berg",
+  firstName: "Anna",
+  lastName: "Berg",
+  title: "CFO",
+  emails: ["anna@fabrikam.example"],
+  phones: ["+46 70 123 45 67"],
+  companyId: null,
+  lifecycleStage: "customer" as const,
+  tags: ["key account"],
+  ownerId: null,
+  source: "manual",
+  customFields: {},
+  createdAt: now,
+  updatedAt: now,
+  version: 1,
+  company: null,
+  openDeals: [
+    {
+      id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a04",
+      name: "Fabrikam renewal",
+      amount: 12000,
+      currency: "EUR",
+      expectedCloseDate: null,
+      companyId: null,
+      contactIds: ["6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a03"],
+      ownerId: null,
+      pipelineId: stage.pipelineId,
+      stageId: stage.id,
+      status: "open" as const,
+      closedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      stage,
+    },
+  ],
+  openTasks: [],
+  recentInteractions: [],
+};
+export const fabrikamRenewal = anna.openDeals[0] as (typeof anna.openDeals)[number];
+
+/** A second known person at Fabrikam, for emails with more than one known participant. */
+export const erik = {
+  ...anna,
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a11",
+  displayName: "Erik Holm",
+  firstName: "Erik",
+  lastName: "Holm",
+  title: "Procurement",
+  emails: ["erik@fabrikam.example"],
+  phones: [],
+  lifecycleStage: "prospect" as const,
+  tags: [],
+  openDeals: [],
+};
+
+export const inbox: SimulatedMessage[] = [
+  {
+    id: "known",
+    internetMessageId: "<q3@fabrikam.example>",
+    conversationId: "c1",
+    subject: "Proposal for Q3",
+    from: { address: "anna@fabrikam.example", name: "Anna Berg" },
+    to: [{ address: "rita@contoso.example", name: "Rita" }],
+    cc: [],
+    sentAt: now,
+    mode: "read",
+    bodyText: "Hi Rita",
+  },
+  {
+    id: "stranger",
+    internetMessageId: "<hello@northwind.example>",
+    conversationId: "c2",
+    subject: "Hello",
+    from: { address: "Jonas@northwind.example", name: "Jonas Lind" },
+    to: [{ address: "rita@contoso.example", name: "Rita" }],
+    cc: [],
+    sentAt: now,
+    mode: "read",
+    bodyText:
+      "Hello Rita,\n\nlet us talk.\n\nBest regards\nJonas Lind\nHead of Sales | Northwind Traders\nTel: +47 912 34 567",
+  },
+];
+
+export const secondDeal = {
+  ...fabrikamRenewal,
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a10",
+  name: "Fabrikam expansion",
+};
+
+export const loggedInteraction = {
+  id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a05",
+  kind: "email" as const,
+  direction: "in" as const,
+  occurredAt: now,
+  subject: "Proposal for Q3",
+  body: "Hi Rita",
+  outcome: null,
+  internetMessageId: "<q3@fabrikam.example>",
+  conversationId: "c1",
+  source: "manual" as const,
+  dealId: null,
+  loggedBy: [],
+  participants: [],
+  createdAt: now,
+  updatedAt: now,
+  version: 1,
+};
+
+/** A task as the server stores it, open unless told otherwise. */
+export function taskOf(fields: Partial<z.input<typeof Task>> & { id: string; title: string }): Task {
+  return Task.parse({
+    notes: null,
+    dueAt: null,
+    done: false,
+    doneAt: null,
+    assigneeId: ritaId,
+    contactId: anna.id,
+    dealId: null,
+    createdBy: ritaId,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    ...fields,
+  });
+}
+
+/** An interaction with Anna as the server stores it. */
+export function interactionOf(
+  fields: Partial<z.input<typeof Interaction>> & { id: string; kind: Interaction["kind"] },
+): Interaction {
+  return Interaction.parse({
+    direction: null,
+    occurredAt: now,
+    subject: null,
+    body: null,
+    outcome: null,
+    internetMessageId: null,
+    conversationId: null,
+    source: "manual",
+    dealId: null,
+    loggedBy: [ritaId],
+    participants: [{ address: anna.emails[0], name: anna.displayName, contactId: anna.id, role: "with" }],
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    ...fields,
+  });
+}
+
+export interface FakeApiOptions {
+  /** This many lookups fail as if the server could not be reached, then they pass. */
+  failLookups?: number;
+  /** Someone moves the deal to this stage just before the rep does. */
+  movedMeanwhileTo?: typeof won;
+  secondDeal?: boolean;
+  /** Anna's tasks on the server (open ones show in her profile). */
+  tasks?: Task[];
+  /** Anna's history on the server, besides what the pane writes: any order, the server sorts it. */
+  history?: z.input<typeof Timeline>["items"];
+  /** Other people Rapport knows, besides Anna. */
+  contacts?: (typeof erik)[];
+}
+
+export interface FakeCall {
+  name: string;
+  input: unknown;
+  /** False when the server could not be reached: the call never arrived. */
+  reached: boolean;
+  /** What the server answered, when it did. */
+  answer?: unknown;
+}
+
+export interface FakeServer {
+  api: ApiClient;
+  calls: FakeCall[];
+  /** Inputs of the calls of this route that reached the server. */
+  received(name: RouteName): unknown[];
+  /** While false, every call fails as a network error does (status 0): the server cannot be reached. */
+  reachable: boolean;
+  /** Holds the answers to this route's calls until released: for what the pane shows meanwhile. */
+  hold(name: RouteName): () => void;
+  /** The notes the server holds, by id: each create made once, however often it was sent. */
+  notes: ReadonlyMap<string, Interaction>;
+  /** Anna's tasks the server holds, by id; a test may delete one, as a colleague would. */
+  tasks: Map<string, Task>;
+}
+
+const problem = (status: number, code: Problem["code"], detail: string, extra: Partial<Problem> = {}) =>
+  new ApiError(status, Problem.parse({ type: "about:blank", title: code, status, detail, code, ...extra }));
+
+/** The request as the server gets it: through JSON (undefined fields dropped), then the contract's schema. */
+function request<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const wire: unknown = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  const parsed = schema.safeParse(wire);
+  if (!parsed.success)
+    throw problem(400, "invalid_request", parsed.error.message, {
+      errors: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  return parsed.data;
+}
+
+/** The server's keyset order: by time, then by id. */
+type SortKey = readonly [at: string, id: string];
+const compare = (a: SortKey, b: SortKey) => Date.parse(a[0]) - Date.parse(b[0]) || a[1].localeCompare(b[1]);
+const sortKeyOf = (item: TimelineItem): SortKey => [item.at, keyOf(item)];
+const byNewest = (a: TimelineItem, b: TimelineItem) => compare(sortKeyOf(b), sortKeyOf(a));
+const keyOf = (item: TimelineItem) =>
+  item.type === "interaction"
+    ? item.interaction.id
+    : item.type === "stage_change"
+      ? item.stageChange.id
+      : item.task.id;
+
+/** An opaque cursor as this fake hands them out; anything else is refused as the server refuses it. */
+function cursorOf(cursor: string): SortKey {
+  try {
+    const [at, id] = JSON.parse(atob(cursor)) as unknown[];
+    if (typeof at === "string" && typeof id === "string") return [at, id];
+  } catch {
+    // refused below
+  }
+  throw problem(400, "invalid_request", "The cursor is not one this server handed out.");
+}
+
+/**
+ * Answers as the server would: each request is checked against the contract's schema (a 400 otherwise), each
+ * answer is parsed with it before it is returned; creates with a client-made id are made once however often
+ * they are sent, updates check the version.
+ */
+export function fakeApi(options: FakeApiOptions = {}): FakeServer {
+  const calls: FakeCall[] = [];
+  let failures = options.failLookups ?? 0;
+  let logged = false;
+  let added: z.input<typeof Contact> | null = null;
+  let deal: z.input<typeof DealWithStage> = fabrikamRenewal as z.input<typeof DealWithStage>;
+  const tasks = new Map((options.tasks ?? []).map((t) => [t.id, t]));
+  const notes = new Map<string, Interaction>();
+  const history = (options.history ?? []).map((item) => TimelineItem.parse(item));
+  const others = options.contacts ?? [];
+  const holds = new Map<string, Promise<void>>();
+  const answer = <T extends z.ZodType>(schema: T, value: z.input<T>): z.output<T> => schema.parse(value);
+
+  const annaTimeline = (): TimelineItem[] =>
+    [
+      ...history,
+      ...(logged
+        ? [{ type: "interaction" as const, at: now, interaction: interactionOf(loggedInteraction) }]
+        : []),
+      ...[...notes.values()].map((n) => ({ type: "interaction" as const, at: n.occurredAt, interaction: n })),
+      ...[...tasks.values()].map((t) => ({ type: "task" as const, at: t.createdAt, task: t })),
+    ].sort(byNewest);
+
+  const handle = async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }) => {
+    if (name === "lookupPeople") {
+      const query = request(routes.lookupPeople.query, input.query ?? {});
+      const results = query.email.map((value) => {
+        const email = (/<([^>]+)>/.exec(value)?.[1] ?? value).toLowerCase(); // as the server normalises
+        if (added && added.emails.includes(email)) {
+          return {
+            email,
+            suggestion: null,
+            contact: { ...added, company: null, openDeals: [], openTasks: [], recentInteractions: [] },
+          };
+        }
+        if (email === "anna@fabrikam.example") {
+          const interactions = annaTimeline().flatMap((i) =>
+            i.type === "interaction" ? [i.interaction] : [],
+          );
+          return {
+            email,
+            suggestion: null,
+            contact: {
+              ...anna,
+              openDeals: options.secondDeal ? [deal, secondDeal] : [deal],
+              openTasks: [...tasks.values()].filter((t) => !t.done),
+              recentInteractions: interactions.slice(0, 20),
+            },
+          };
+        }
+        const other = others.find((c) => c.emails.includes(email));
+        if (other) return { email, suggestion: null, contact: other };
+        return {
+          email,
+          contact: null,
+          suggestion: {
+            email,
+            displayName: "Jonas Lind",
+            firstName: "Jonas",
+            lastName: "Lind",
+            domain: "northwind.example",
+            freeMail: false,
+            internal: false,
+            company: null,
+          },
+        };
+      });
+      return answer(LookupResponse, { results });
+    }
+    if (name === "contactTimeline") {
+      const { id } = request(routes.contactTimeline.params, input.params);
+      const query = request(routes.contactTimeline.query, input.query ?? {});
+      const known = [anna.id, added?.id, ...others.map((c) => c.id)];
+      if (!known.includes(id)) throw problem(404, "not_found", "The contact was not found.");
+      const all = id === anna.id ? annaTimeline() : [];
+      let start = 0;
+      if (query.cursor !== undefined) {
+        const after = cursorOf(query.cursor);
+        // Keyset paging: what comes after the last item handed out, however the list changed meanwhile.
+        start = all.findIndex((i) => compare(sortKeyOf(i), after) < 0);
+        if (start < 0) start = all.length;
+      }
+      const page = all.slice(start, start + query.limit);
+      const last = page.at(-1);
+      const more = start + query.limit < all.length;
+      return answer(Timeline, {
+        items: page,
+        nextCursor: more && last ? btoa(JSON.stringify([last.at, keyOf(last)])) : null,
+      });
+    }
+    if (name === "createNote") {
+      const body = request(routes.createNote.body, input.body);
+      const replayed = body.id ? notes.get(body.id) : undefined;
+      if (replayed) return answer(Interaction, replayed);
+      if (body.contactId !== anna.id) throw problem(404, "not_found", "The contact was not found.");
+      const at = new Date().toISOString();
+      const note = answer(Interaction, {
+        ...interactionOf({ id: body.id ?? crypto.randomUUID(), kind: body.kind }),
+        direction: body.direction ?? null,
+        occurredAt: body.occurredAt ?? at,
+        subject: body.subject ?? null,
+        body: body.body,
+        outcome: body.outcome ?? null,
+        dealId: body.dealId ?? null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      notes.set(note.id, note);
+      return note;
+    }
+    if (name === "createTask") {
+      const body = request(routes.createTask.body, input.body);
+      const replayed = body.id ? tasks.get(body.id) : undefined;
+      if (replayed) return answer(Task, replayed);
+      const at = new Date().toISOString();
+      const task = taskOf({
+        id: body.id ?? crypto.randomUUID(),
+        title: body.title,
+        notes: body.notes ?? null,
+        dueAt: body.dueAt,
+        contactId: body.contactId ?? null,
+        dealId: body.dealId ?? null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      // Only Anna's tasks are kept: the others' never show in what the tests look at.
+      if (task.contactId === anna.id) tasks.set(task.id, task);
+      return answer(Task, task);
+    }
+    if (name === "updateTask") {
+      const { id } = request(routes.updateTask.params, input.params);
+      const body = request(routes.updateTask.body, input.body);
+      const task = tasks.get(id);
+      if (!task) throw problem(404, "not_found", "The task was not found.");
+      if (body.version === undefined) throw problem(428, "version_required", "Send the version you read.");
+      if (body.version !== task.version)
+        throw problem(409, "version_conflict", "The task changed meanwhile.", { current: task });
+      const at = new Date().toISOString();
+      const updated = answer(Task, {
+        ...task,
+        ...(body.title !== undefined ? { title: body.title } : {}),
+        ...(body.dueAt !== undefined ? { dueAt: body.dueAt } : {}),
+        done: body.done ?? task.done,
+        doneAt: body.done === undefined ? task.doneAt : body.done ? (task.doneAt ?? at) : null,
+        updatedAt: at,
+        version: task.version + 1,
+      });
+      tasks.set(id, updated);
+      return updated;
+    }
+    if (name === "createCompany") {
+      const body = request(routes.createCompany.body, input.body);
+      return answer(Company, {
+        id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a08",
+        name: body.name,
+        domain: body.domain ?? null,
+        phone: null,
+        website: null,
+        address: null,
+        ownerId: null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      });
+    }
+    if (name === "createContact") {
+      const body = request(routes.createContact.body, input.body);
+      added = answer(Contact, {
+        ...anna,
+        id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a09",
+        displayName: body.displayName,
+        emails: body.emails ?? [],
+        title: body.title ?? null,
+        phones: body.phone ? [body.phone] : [],
+        companyId: body.companyId ?? null,
+        lifecycleStage: "lead",
+        tags: [],
+      });
+      return added;
+    }
+    if (name === "listPipelines") {
+      return answer(PipelineList, {
+        pipelines: [
+          { id: pipelineId, name: "Sales", isDefault: true, position: 0, stages: [stage, negotiation, won] },
+        ],
+      });
+    }
+    if (name === "moveDealToStage") {
+      const body = request(routes.moveDealToStage.body, input.body);
+      if (options.movedMeanwhileTo) {
+        deal = {
+          ...deal,
+          stageId: options.movedMeanwhileTo.id,
+          stage: options.movedMeanwhileTo,
+          version: deal.version + 1,
+        };
+        throw problem(409, "version_conflict", "changed", { current: deal });
+      }
+      const target = [stage, negotiation, won].find((s) => s.id === body.stageId) ?? stage;
+      deal = { ...deal, stageId: target.id, stage: target, version: deal.version + 1 };
+      return answer(DealWithStage, deal);
+    }
+    if (name === "logEmail") {
+      request(routes.logEmail.body, input.body);
+      logged = true;
+      return answer(LoggedEmail, { interaction: loggedInteraction, created: true });
+    }
+    throw new Error(`unexpected call ${name}`);
+  };
+
+  const server: FakeServer = {
+    api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }) => {
+      const failing = name === "lookupPeople" && failures-- > 0;
+      const call: FakeCall = { name, input, reached: server.reachable && !failing };
+      calls.push(call);
+      await holds.get(name);
+      if (!call.reached) throw new ApiError(0, null);
+      call.answer = await handle(name, input);
+      return call.answer;
+    }) as unknown as ApiClient,
+    calls,
+    received: (name) => calls.filter((c) => c.name === name && c.reached).map((c) => c.input),
+    reachable: true,
+    hold(name) {
+      let release = () => {};
+      holds.set(
+        name,
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      );
+      return () => {
+        holds.delete(name);
+        release();
+      };
+    },
+    notes,
+    tasks,
+  };
+  return server;
+}
+
+export interface SetupOptions extends FakeApiOptions {
+  language?: string;
+  messages?: SimulatedMessage[];
+  prefersDark?: boolean;
+}
+
+export interface Pane {
+  mailbox: SimulatedMailbox;
+  server: FakeServer;
+  calls: FakeCall[];
+  storage: KeyValueStorage;
+  services: Services;
+  /** Closes the pane and opens it again on the same storage, as the rep reopening it would: a fresh start. */
+  reopen(): Services;
+}
+
+const open: Services[] = [];
+
+/** Renders the pane over a simulated mailbox and the fake server; close it with closePanes() after each test. */
+export function setup(options: SetupOptions = {}): Pane {
+  const mailbox = createSimulatedMailbox({
+    messages: options.messages ?? inbox,
+    userAddress: "rita@contoso.example",
+    displayLanguage: options.language,
+    prefersDark: options.prefersDark,
+  });
+  const server = fakeApi(options);
+  const storage = memoryStorage();
+  const start = () => {
+    const services = createServices({ mailbox, api: server.api, storage });
+    open.push(services);
+    return { services, rendered: render(<App services={services} />) };
+  };
+  let current = start();
+  return {
+    mailbox,
+    server,
+    calls: server.calls,
+    storage,
+    services: current.services,
+    reopen() {
+      current.rendered.unmount();
+      current.services.outbox.close();
+      current = start();
+      return current.services;
+    },
+  };
+}
+
+/** Stops the outboxes' retries, so no test's queue is sent during the next one. */
+export function closePanes(): void {
+  for (const services of open.splice(0)) services.outbox.close();
+}
