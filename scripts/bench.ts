@@ -335,7 +335,7 @@ function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unk
       'emails', emails.list, 'phones', c.phones, 'companyId', c.company_id, 'lifecycleStage', c.lifecycle_stage,
       'tags', c.tags, 'ownerId', c.owner_id, 'source', c.source, 'customFields', c.custom_fields,
       'createdAt', ${iso("c.created_at")}, 'updatedAt', ${iso("c.updated_at")}, 'version', c.version,
-      'company', company.obj, 'openDeals', deals.list, 'openTasks', tasks.list, 'recentInteractions', recent.list
+      'company', company.obj, 'owner', owner.obj, 'openDeals', deals.list, 'openTasks', tasks.list, 'recentInteractions', recent.list
     ) as profile
     from contact_emails ce
     join contacts c on c.org_id = ce.org_id and c.id = ce.contact_id
@@ -349,6 +349,10 @@ function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unk
       ) as obj
       from companies co where co.org_id = c.org_id and co.id = c.company_id
     ) company on true
+    left join lateral (
+      select json_build_object('id', u.id, 'displayName', u.display_name, 'email', u.email) as obj
+      from users u where u.org_id = c.org_id and u.id = c.owner_id
+    ) owner on true
     cross join lateral (
       select coalesce(json_agg(json_build_object(
         'id', d.id, 'name', d.name, 'amount', d.amount, 'currency', d.currency, 'expectedCloseDate', d.expected_close_date,

@@ -15,8 +15,13 @@ export const LookupQuery = z.strictObject({
     .pipe(z.array(z.string().max(400)).min(1).max(MAX_LOOKUP_ADDRESSES)),
 });
 
+/** The colleague who owns a record, as the pane names them. */
+export const Owner = z.object({ id: z.uuid(), displayName: z.string().nullable(), email: z.string().nullable() });
+export type Owner = z.infer<typeof Owner>;
+
 export const ContactProfile = Contact.extend({
   company: Company.nullable(),
+  owner: Owner.nullable(),
   openDeals: z.array(DealWithStage),
   openTasks: z.array(Task),
   /** The latest 20, newest first; the timeline has the rest. */

@@ -499,12 +499,16 @@ describe("theme", () => {
   });
 });
 
-describe("lifecycle badge", () => {
-  it("says Customer in English", async () => {
+describe("lifecycle badge, phones and owner", () => {
+  it("says Customer in English, offers the phone to call, and names the owner (the rep: you)", async () => {
     const pane = setup();
     await openAnna(pane);
     expect(screen.getByText("Customer")).toBeTruthy();
     expect(screen.queryByText("lifecycle_customer")).toBeNull();
+    expect(screen.getByRole("link", { name: "+46 70 123 45 67" }).getAttribute("href")).toBe(
+      "tel:+46701234567",
+    );
+    expect(screen.getByText("Owner: you")).toBeTruthy();
   });
 
   it("says Kund in Swedish", async () => {
@@ -517,10 +521,7 @@ describe("lifecycle badge", () => {
 });
 
 describe("several known people on one email", () => {
-  // KNOWN BUG, documented here until fixed: Pane.tsx renders <ContactProfileView profile={current.contact} />
-  // without a key, so switching tabs reuses the same QuickActions: a form opened for Anna stays open on Erik's
-  // tab, still titled "Follow up with Anna", and Save creates that task with Erik's contactId (the "Saved"
-  // status also follows to the other tab). Keying the view by the contact's id fixes it; then make this `it`.
+  // Each person's view is keyed by their id: a form opened on one tab must never save for the person of another.
   it("starts each person's quick actions afresh: a form opened for one is not saved for another", async () => {
     const pane = setup({ messages: [...inbox, withErik], contacts: [erik] });
     act(() => pane.mailbox.select("erik"));

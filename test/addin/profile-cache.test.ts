@@ -22,6 +22,7 @@ function known(email: string, interactions = 0): LookupResult {
     updatedAt: at,
     version: 1,
     company: null,
+    owner: null,
     openDeals: [],
     openTasks: [],
     recentInteractions: Array.from({ length: interactions }, (_, i) => ({

@@ -83,6 +83,12 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
     expect(contact?.emails).toEqual(["anna.berg@fabrikam.example", "anna@private.example"]);
     expect(contact?.phones).toEqual(["+46 70 123 45 67"]);
     expect(contact?.company).toMatchObject({ id: fabrikamId, name: "Fabrikam", domain: "fabrikam.example" });
+    // Whoever adds a contact owns it unless they say otherwise; the profile names them.
+    expect(contact?.owner).toEqual({
+      id: contact?.ownerId,
+      displayName: null,
+      email: "rita@contoso.example",
+    });
     expect(contact?.openDeals).toHaveLength(1);
     expect(contact?.openDeals[0]).toMatchObject({
       name: "Fabrikam renewal",

@@ -58,13 +58,18 @@ export const anna = {
   companyId: null,
   lifecycleStage: "customer" as const,
   tags: ["key account"],
-  ownerId: null,
+  ownerId: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a99",
   source: "manual",
   customFields: {},
   createdAt: now,
   updatedAt: now,
   version: 1,
   company: null,
+  owner: {
+    id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a99",
+    displayName: "Rita Rep",
+    email: "rita@contoso.example",
+  },
   openDeals: [
     {
       id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a04",
@@ -311,7 +316,14 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
           return {
             email,
             suggestion: null,
-            contact: { ...added, company: null, openDeals: [], openTasks: [], recentInteractions: [] },
+            contact: {
+              ...added,
+              company: null,
+              owner: null,
+              openDeals: [],
+              openTasks: [],
+              recentInteractions: [],
+            },
           };
         }
         if (email === "anna@fabrikam.example") {

@@ -72,13 +72,22 @@ async function loadProfiles(
   const companyIds = [
     ...new Set(contacts.map((c) => c.company_id).filter((id): id is string => id !== null)),
   ];
-  const [companies, deals, tasks, recent] = await Promise.all([
+  const ownerIds = [...new Set(contacts.map((c) => c.owner_id).filter((id): id is string => id !== null))];
+  const [companies, owners, deals, tasks, recent] = await Promise.all([
     companyIds.length
       ? db
           .selectFrom("companies")
           .selectAll()
           .where("org_id", "=", orgId)
           .where("id", "in", companyIds)
+          .execute()
+      : Promise.resolve([]),
+    ownerIds.length
+      ? db
+          .selectFrom("users")
+          .select(["id", "display_name", "email"])
+          .where("org_id", "=", orgId)
+          .where("id", "in", ownerIds)
           .execute()
       : Promise.resolve([]),
     selectDeals(db, orgId)
@@ -103,9 +112,11 @@ async function loadProfiles(
 
   for (const contact of contacts) {
     const company = companies.find((c) => c.id === contact.company_id);
+    const owner = owners.find((u) => u.id === contact.owner_id);
     profiles.set(contact.id, {
       ...toContact(contact),
       company: company ? toCompany(company) : null,
+      owner: owner ? { id: owner.id, displayName: owner.display_name, email: owner.email } : null,
       openDeals: deals.filter((d) => d.for_contact === contact.id).map(toDeal),
       openTasks: tasks.filter((t) => t.contact_id === contact.id).map(toTask),
       recentInteractions: recent

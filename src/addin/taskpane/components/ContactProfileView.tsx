@@ -1,6 +1,7 @@
-import { Badge, Body1, Caption1, Persona, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Body1, Caption1, Link, Persona, makeStyles, tokens } from "@fluentui/react-components";
 import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
+import { useServices } from "../services";
 import { DealStage } from "./DealStage";
 import { OpenTasks } from "./OpenTasks";
 import { QuickActions } from "./QuickActions";
@@ -15,6 +16,12 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalS,
   },
   muted: { color: tokens.colorNeutralForeground3 },
+  phones: {
+    display: "flex",
+    flexWrap: "wrap",
+    columnGap: tokens.spacingHorizontalM,
+    marginTop: tokens.spacingVerticalXS,
+  },
   tags: {
     display: "flex",
     flexWrap: "wrap",
@@ -26,18 +33,23 @@ const useStyles = makeStyles({
 export function ContactProfileView({ profile }: { profile: ContactProfile }) {
   const styles = useStyles();
   const { t, formatAmount } = useI18n();
+  const { mailbox } = useServices();
   const role =
     profile.title && profile.company
       ? t("atCompany", { title: profile.title, company: profile.company.name })
       : (profile.title ?? profile.company?.name ?? profile.emails[0] ?? "");
   return (
     <div>
-      <Persona
-        size="large"
-        name={profile.displayName}
-        secondaryText={role}
-        tertiaryText={profile.phones[0]}
-      />
+      <Persona size="large" name={profile.displayName} secondaryText={role} />
+      {profile.phones.length > 0 && (
+        <div className={styles.phones}>
+          {profile.phones.map((phone) => (
+            <Link key={phone} href={`tel:${phone.replace(/[^\d+]/g, "")}`}>
+              {phone}
+            </Link>
+          ))}
+        </div>
+      )}
       <div className={styles.tags}>
         <Badge appearance="tint">{t(`lifecycle_${profile.lifecycleStage}`)}</Badge>
         {profile.tags.map((tag) => (
@@ -46,6 +58,13 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
           </Badge>
         ))}
       </div>
+      {profile.owner && (
+        <Caption1 className={styles.muted} block>
+          {profile.owner.email && profile.owner.email === mailbox.userAddress()
+            ? t("ownerYou")
+            : t("ownerIs", { name: profile.owner.displayName ?? profile.owner.email ?? "" })}
+        </Caption1>
+      )}
 
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>
         {profile.openDeals.map((deal) => (

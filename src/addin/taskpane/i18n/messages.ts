@@ -79,6 +79,8 @@ export const en = {
   kind_meeting: "Meeting",
   kind_note: "Note",
   kind_visit: "Visit",
+  ownerIs: "Owner: {name}",
+  ownerYou: "Owner: you",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -164,6 +166,8 @@ const sv: Catalogue = {
   kind_meeting: "Möte",
   kind_note: "Anteckning",
   kind_visit: "Besök",
+  ownerIs: "Ägare: {name}",
+  ownerYou: "Ägare: du",
 };
 
 const de: Catalogue = {
@@ -246,6 +250,8 @@ const de: Catalogue = {
   kind_meeting: "Termin",
   kind_note: "Notiz",
   kind_visit: "Besuch",
+  ownerIs: "Verantwortlich: {name}",
+  ownerYou: "Verantwortlich: Sie",
 };
 
 const nb: Catalogue = {
@@ -328,6 +334,8 @@ const nb: Catalogue = {
   kind_meeting: "Møte",
   kind_note: "Notat",
   kind_visit: "Besøk",
+  ownerIs: "Eier: {name}",
+  ownerYou: "Eier: deg",
 };
 
 const hr: Catalogue = {
@@ -410,6 +418,8 @@ const hr: Catalogue = {
   kind_meeting: "Sastanak",
   kind_note: "Bilješka",
   kind_visit: "Posjet",
+  ownerIs: "Vlasnik: {name}",
+  ownerYou: "Vlasnik: vi",
 };
 
 export const catalogues: Record<string, Catalogue> = { en, sv, de, nb, hr };
