@@ -16,7 +16,11 @@ export const LookupQuery = z.strictObject({
 });
 
 /** The colleague who owns a record, as the pane names them. */
-export const Owner = z.object({ id: z.uuid(), displayName: z.string().nullable(), email: z.string().nullable() });
+export const Owner = z.object({
+  id: z.uuid(),
+  displayName: z.string().nullable(),
+  email: z.string().nullable(),
+});
 export type Owner = z.infer<typeof Owner>;
 
 export const ContactProfile = Contact.extend({
