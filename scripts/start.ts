@@ -32,7 +32,15 @@ function stopAll(code: number): void {
   exitWhenDone();
 }
 
-for (const child of children) child.on("exit", (code) => stopAll(code ?? 0));
+for (const child of children) {
+  // A child killed by a signal failed as much as one that exited non-zero.
+  child.on("exit", (code, signal) => stopAll(code ?? (signal ? 1 : 0)));
+  // One that could not even start (a missing binary) stops the other too, instead of leaving it orphaned.
+  child.on("error", (error) => {
+    console.error(`npm start: ${error.message}`);
+    stopAll(1);
+  });
+}
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
 

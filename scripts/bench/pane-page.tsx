@@ -42,16 +42,21 @@ const root = document.getElementById("root");
 if (root)
   createRoot(root).render(<App services={createServices({ mailbox, api, storage: memoryStorage() })} />);
 
+/** A profile that never paints is a failed run, not a hung one. */
+const PAINT_TIMEOUT_MS = 30_000;
+
 window.timeSelection = (id, name) =>
-  new Promise((resolve) => {
+  new Promise((resolve, reject) => {
     const started = performance.now();
     mailbox.select(id);
     const painted = () =>
       [...document.querySelectorAll(".fui-Persona__primaryText")].some((e) => e.textContent === name);
     // Checked once per frame; the frame after the name is in the DOM is the one that shows it.
-    const check = () =>
-      painted()
-        ? requestAnimationFrame(() => resolve(performance.now() - started))
-        : requestAnimationFrame(check);
+    const check = () => {
+      if (painted()) requestAnimationFrame(() => resolve(performance.now() - started));
+      else if (performance.now() - started > PAINT_TIMEOUT_MS)
+        reject(new Error(`${name}'s profile was not painted within ${PAINT_TIMEOUT_MS} ms`));
+      else requestAnimationFrame(check);
+    };
     check();
   });

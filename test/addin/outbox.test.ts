@@ -206,7 +206,7 @@ describe("the add-in's outbox against the real server", () => {
     await second.flush();
     const [refused, ...rest] = second.entries();
     expect(rest).toEqual([]);
-    expect(refused?.refused).toMatch(/not_found/);
+    expect(refused?.refused).toBe("The contact does not exist.");
     expect((await notesOf(contactId)).map((n) => n.id)).toContain(kept);
     second.dismiss(refused?.id ?? "");
     expect(second.entries()).toEqual([]);
@@ -236,12 +236,87 @@ describe("the add-in's outbox against the real server", () => {
     expect(await read(done.id)).toMatchObject({ done: true, version: 2 });
   });
 
-  it("reads a damaged or foreign queue in storage as empty instead of failing", async () => {
+  it("reads a damaged queue as empty, and keeps an entry it cannot read (an older release's) instead of dropping it", async () => {
+    const key = `rapport.outbox.v1:${OWNER}`;
     const storage = memoryStorage();
-    storage.setItem(`rapport.outbox.v1:${OWNER}`, "{not json");
+    storage.setItem(key, "{not json");
+    const { state, api } = network(server, token);
+    expect(open(api, storage).entries()).toEqual([]);
+
+    state.mode = "down";
+    const foreign = { id: "from-an-older-release", action: { kind: "somethingNew" } };
+    storage.setItem(key, JSON.stringify([foreign]));
+    const outbox = open(api, storage);
+    expect(outbox.entries()).toEqual([]);
+    await outbox.submit({
+      kind: "createNote",
+      body: { id: crypto.randomUUID(), kind: "note", contactId, body: "Next to the old one" },
+    });
+    const stored = JSON.parse(storage.getItem(key) ?? "[]") as { id: string }[];
+    expect(stored[0]).toEqual(foreign);
+    expect(stored).toHaveLength(2);
+  });
+
+  it("keeps both windows' actions when two panes share one storage, and each is sent once", async () => {
+    const storage = memoryStorage();
+    const { state, api } = network(server, token);
+    state.mode = "down";
+    const first = open(api, storage);
+    const second = open(api, storage);
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    await first.submit({
+      kind: "createNote",
+      body: { id: a, kind: "note", contactId, body: "From window A" },
+    });
+    await second.submit({
+      kind: "createNote",
+      body: { id: b, kind: "note", contactId, body: "From window B" },
+    });
+    first.close();
+    second.close();
+
+    state.mode = "up";
+    const reopened = open(api, storage);
+    expect(reopened.entries().map((e) => e.action.kind === "createNote" && e.action.body.id)).toEqual([a, b]);
+    await reopened.flush();
+    expect(reopened.entries()).toEqual([]);
+    const ids = (await notesOf(contactId)).map((n) => n.id);
+    expect(ids.filter((id) => id === a || id === b).sort()).toEqual([a, b].sort());
+  });
+
+  it("queues, never refuses, when the sign-in cannot be reached either", async () => {
+    const storage = memoryStorage();
+    const api = createApiClient({
+      baseUrl: server.baseUrl,
+      getToken: async () => {
+        throw new TypeError("Failed to fetch");
+      },
+    });
+    const outbox = open(api, storage);
+    const result = await outbox.submit({
+      kind: "createNote",
+      body: { id: crypto.randomUUID(), kind: "note", contactId, body: "Token endpoint down" },
+    });
+    expect(result.status).toBe("queued");
+    expect(outbox.entries().map((e) => e.refused)).toEqual([null]);
+  });
+
+  it("keeps a refusal in the outbox when nobody watches the action any more (the rep moved on)", async () => {
     const { api } = network(server, token);
-    expect(open(api, storage).entries()).toEqual([]);
-    storage.setItem(`rapport.outbox.v1:${OWNER}`, JSON.stringify([{ id: 1, action: "drop tables" }]));
-    expect(open(api, storage).entries()).toEqual([]);
+    const outbox = open(api, memoryStorage());
+    const refused = outbox.submit(
+      {
+        kind: "createNote",
+        body: {
+          id: crypto.randomUUID(),
+          kind: "note",
+          contactId: "00000000-0000-4000-8000-00000000abce",
+          body: "x",
+        },
+      },
+      { watched: () => false },
+    );
+    await expect(refused).rejects.toMatchObject({ status: 404 });
+    expect(outbox.entries().map((e) => e.refused)).toEqual(["The contact does not exist."]);
   });
 });

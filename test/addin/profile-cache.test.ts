@@ -97,4 +97,12 @@ describe("the pane's cache of recently seen profiles", () => {
     };
     expect(() => open(full).remember([known("anna@fabrikam.example")])).not.toThrow();
   });
+
+  it("forgets a person the server no longer knows (deleted or erased)", () => {
+    const cache = open(memoryStorage());
+    cache.remember([known("anna@fabrikam.example"), known("bo@fabrikam.example")]);
+    cache.remember([{ email: "anna@fabrikam.example", contact: null, suggestion: null }]);
+    expect(cache.recall(["anna@fabrikam.example"])).toBeNull();
+    expect(cache.recall(["bo@fabrikam.example"])?.results[0]?.contact).not.toBeNull();
+  });
 });

@@ -73,7 +73,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         if (item !== undefined && item !== null) search.append(key, String(item));
     }
     const headers: Record<string, string> = { accept: "application/json" };
-    if (!route.public) headers.authorization = `Bearer ${await options.getToken()}`;
+    if (!route.public) {
+      try {
+        headers.authorization = `Bearer ${await options.getToken()}`;
+      } catch (error) {
+        // Not signed in because the sign-in could not be reached is the same as the server not being reached:
+        // worth trying again, never a reason to drop what the rep asked for.
+        throw error instanceof ApiError ? error : new ApiError(0, null);
+      }
+    }
     if (body !== undefined) headers["content-type"] = "application/json";
 
     let response: Response;

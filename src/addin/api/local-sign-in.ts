@@ -1,3 +1,5 @@
+import { ApiError } from "./client";
+
 const TOKEN_LIFETIME_MS = 50 * 60 * 1000; // local tokens live an hour; fetch a new one well before
 
 /**
@@ -9,10 +11,11 @@ export function localIssuerToken(email: string | null, name?: string): () => Pro
   let cached: { token: string; at: number } | null = null;
   return async () => {
     if (cached && Date.now() - cached.at < TOKEN_LIFETIME_MS) return cached.token;
-    if (!email) throw new Error("Outlook did not say who is signed in.");
+    // Outlook always names the signed-in mailbox; without it there is nobody to sign in as.
+    if (!email) throw new ApiError(401, null);
     const query = new URLSearchParams({ email, ...(name ? { name } : {}) });
     const response = await fetch(`/preview/token?${query}`);
-    if (!response.ok) throw new Error(`Rapport could not sign you in (${response.status}).`);
+    if (!response.ok) throw new ApiError(response.status, null);
     const { token } = (await response.json()) as { token: string };
     cached = { token, at: Date.now() };
     return token;

@@ -6,14 +6,19 @@ import { type ApiClient, ApiError } from "./client";
 import type { KeyValueStorage } from "./storage";
 
 /**
- * What the rep asked Rapport to write. Every one is safe to send twice: an email is keyed by its message id,
- * notes and tasks carry an id made here, and marking a task done twice leaves it done.
+ * What the rep asked Rapport to write. Each is safe to send twice: an email is keyed by its message id, notes
+ * and tasks carry an id made here, and marking a task done twice leaves it done. (A create sent again after
+ * its record was deleted makes it anew; a "done" sent again after someone reopened the task closes it again.)
  */
 export const OutboxAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("logEmail"), body: LogEmail }),
   z.object({ kind: z.literal("createNote"), body: NoteCreate.required({ id: true }) }),
   z.object({ kind: z.literal("createTask"), body: TaskCreate.required({ id: true }) }),
-  z.object({ kind: z.literal("completeTask"), task: Task }),
+  // Only what sending and showing it need: a queue kept over an upgrade must still read when Task grows.
+  z.object({
+    kind: z.literal("completeTask"),
+    task: Task.pick({ id: true, title: true, version: true, contactId: true }),
+  }),
 ]);
 export type OutboxAction = z.infer<typeof OutboxAction>;
 export type OutboxActionInput = z.input<typeof OutboxAction>;
@@ -29,15 +34,23 @@ const OutboxEntry = z.object({
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
 /** "queued" names its outbox entry, to follow it until it is sent (gone from the outbox) or refused. */
+export interface SubmitOptions {
+  /**
+   * Whether the rep still looks at the action when the server refuses it: then the refusal is theirs to see
+   * (and the entry goes); otherwise it stays in the outbox, refused, until they dismiss it there.
+   */
+  watched?: () => boolean;
+}
+
 export type SubmitResult = { status: "sent" } | { status: "queued"; entryId: string };
 
 export interface Outbox {
   /**
    * Keeps the action (in storage, before anything is sent), then sends it in order after anything queued
    * earlier. Resolves "sent" once the server has it, "queued" when the server cannot be reached now (it is sent
-   * when it can); rejects with the server's ApiError when the server refuses it, which leaves nothing queued.
+   * when it can); rejects when the server refuses it (see SubmitOptions.watched for where the refusal shows).
    */
-  submit(action: OutboxActionInput): Promise<SubmitResult>;
+  submit(action: OutboxActionInput, options?: SubmitOptions): Promise<SubmitResult>;
   /** What waits to be sent, oldest first, and what the server refused while no one was waiting for it. */
   entries(): readonly OutboxEntry[];
   subscribe(listener: () => void): () => void;
@@ -46,7 +59,10 @@ export interface Outbox {
   /** Tries the queue now (the rep's "Send now", the browser coming back online). */
   flush(): Promise<void>;
   dismiss(entryId: string): void;
-  /** Stops retrying (the pane is going away); what is queued stays in storage for the next start. */
+  /**
+   * Stops retrying (the pane is going away); what is queued stays in storage for the next start. A send under
+   * way still finishes, and takes its entry out of storage if the server has it.
+   */
   close(): void;
 }
 
@@ -63,30 +79,60 @@ const DEFAULT_DELAYS = [2_000, 5_000, 15_000, 30_000, 60_000];
 
 export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELAYS }: OutboxOptions): Outbox {
   const storageKey = `rapport.outbox.v1:${owner.toLowerCase()}`;
-  let entries = load();
   const listeners = new Set<() => void>();
   const sentListeners = new Set<(action: OutboxAction) => void>();
-  const waiting = new Map<string, { resolve(r: SubmitResult): void; reject(e: unknown): void }>();
+  const waiting = new Map<
+    string,
+    { resolve(r: SubmitResult): void; reject(e: unknown): void; watched(): boolean }
+  >();
   let flushing: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failures = 0;
   let closed = false;
+  /** Entries only this window holds, because storage refused to keep them (full, or gone). */
+  let unsaved: OutboxEntry[] = [];
+  let entries = read().entries;
 
-  function load(): OutboxEntry[] {
-    const parsed = z.array(OutboxEntry).safeParse(safeJson(storage.getItem(storageKey)));
-    return parsed.success ? parsed.data : [];
+  /** The stored queue, entry by entry: one that no longer reads (an older release's) is kept, not lost. */
+  function read(): { entries: OutboxEntry[]; unreadable: unknown[] } {
+    const stored = safeJson(storage.getItem(storageKey));
+    const items = Array.isArray(stored) ? stored : [];
+    const result: { entries: OutboxEntry[]; unreadable: unknown[] } = { entries: [], unreadable: [] };
+    for (const item of items) {
+      const parsed = OutboxEntry.safeParse(item);
+      if (parsed.success) result.entries.push(parsed.data);
+      else result.unreadable.push(item);
+    }
+    return result;
   }
 
-  function save(next: OutboxEntry[]): void {
-    entries = next;
-    // Storage that is full or gone must not lose the click: the entry still lives in memory and is sent.
+  /**
+   * Every change is made to what storage holds now, not to this window's copy: another Outlook window on the
+   * same storage may have queued or sent something meanwhile, and neither may undo the other's.
+   */
+  function change(apply: (current: OutboxEntry[]) => OutboxEntry[]): void {
+    const stored = read();
+    const known = new Set(stored.entries.map((e) => e.id));
+    const next = apply([...stored.entries, ...unsaved.filter((e) => !known.has(e.id))]);
     try {
-      storage.setItem(storageKey, JSON.stringify(entries));
+      storage.setItem(storageKey, JSON.stringify([...stored.unreadable, ...next]));
+      unsaved = [];
     } catch {
-      /* kept in memory only */
+      // Storage that is full or gone must not lose the click: the entry still lives here and is sent.
+      unsaved = next;
     }
+    entries = next;
     for (const listener of listeners) listener();
   }
+
+  // Another window changed the queue: show it as it is now.
+  const onStorage = (event: StorageEvent) => {
+    if (event.key !== storageKey) return;
+    const known = new Set<string>();
+    entries = [...read().entries, ...unsaved].filter((e) => !known.has(e.id) && known.add(e.id));
+    for (const listener of listeners) listener();
+  };
+  globalThis.addEventListener?.("storage", onStorage);
 
   async function send(action: OutboxAction): Promise<void> {
     switch (action.kind) {
@@ -135,7 +181,9 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
         await send(entry.action);
       } catch (error) {
         if (error instanceof ApiError && error.retryable) {
-          save(entries.map((e) => (e.id === entry.id ? { ...e, attempts: e.attempts + 1 } : e)));
+          change((current) =>
+            current.map((e) => (e.id === entry.id ? { ...e, attempts: e.attempts + 1 } : e)),
+          );
           // Everything behind it waits too: the rep's actions reach the server in the order they were made.
           for (const [entryId, pending] of waiting) pending.resolve({ status: "queued", entryId });
           waiting.clear();
@@ -143,24 +191,19 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
           return;
         }
         const promise = waiting.get(entry.id);
-        if (promise) {
+        waiting.delete(entry.id);
+        if (promise?.watched()) {
           // The rep is looking at this action: the error is shown there, with their input, to fix or retry.
-          waiting.delete(entry.id);
-          save(entries.filter((e) => e.id !== entry.id));
-          promise.reject(error);
+          change((current) => current.filter((e) => e.id !== entry.id));
         } else {
-          save(
-            entries.map((e) =>
-              e.id === entry.id
-                ? { ...e, refused: error instanceof Error ? error.message : String(error) }
-                : e,
-            ),
-          );
+          const why = error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error);
+          change((current) => current.map((e) => (e.id === entry.id ? { ...e, refused: why } : e)));
         }
+        promise?.reject(error);
         continue;
       }
       failures = 0;
-      save(entries.filter((e) => e.id !== entry.id));
+      change((current) => current.filter((e) => e.id !== entry.id));
       waiting.get(entry.id)?.resolve({ status: "sent" });
       waiting.delete(entry.id);
       for (const listener of sentListeners) listener(entry.action);
@@ -187,7 +230,7 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
   if (sendable()) void flush();
 
   return {
-    submit(input) {
+    submit(input, options = {}) {
       const entry: OutboxEntry = {
         id: crypto.randomUUID(),
         action: OutboxAction.parse(input),
@@ -196,9 +239,13 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
         refused: null,
       };
       const result = new Promise<SubmitResult>((resolve, reject) =>
-        waiting.set(entry.id, { resolve, reject }),
+        waiting.set(entry.id, { resolve, reject, watched: options.watched ?? (() => true) }),
       );
-      save([...entries, entry]);
+      change((current) => [...current, entry]);
+      if (closed) {
+        waiting.delete(entry.id);
+        return Promise.resolve({ status: "queued", entryId: entry.id });
+      }
       // A new click is a good moment to try again, even while a retry is pending.
       void flush();
       return result;
@@ -214,12 +261,16 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
     },
     flush,
     dismiss(entryId) {
-      save(entries.filter((e) => e.id !== entryId));
+      change((current) => current.filter((e) => e.id !== entryId));
     },
     close() {
       closed = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      globalThis.removeEventListener?.("storage", onStorage);
+      // What is still on its way stays queued in storage; whoever waits for it hears so now.
+      for (const [entryId, pending] of waiting) pending.resolve({ status: "queued", entryId });
+      waiting.clear();
     },
   };
 }

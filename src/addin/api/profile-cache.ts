@@ -6,7 +6,7 @@ import type { KeyValueStorage } from "./storage";
 
 /** Profiles the rep saw recently, for when the server cannot be reached. */
 export interface ProfileCache {
-  /** Keeps the known people of a lookup; unknown addresses are not worth keeping. */
+  /** Keeps the known people of a lookup, and forgets any address the server no longer knows. */
   remember(results: readonly LookupResult[]): void;
   /**
    * What is kept for these addresses, each as the server last answered, or null when none of them is kept.
@@ -65,12 +65,14 @@ export function createProfileCache({
   return {
     remember(results) {
       const fresh = results.filter((r) => r.contact !== null);
-      if (fresh.length === 0) return;
+      // Every address answered is replaced: one the server no longer knows (deleted, erased) is dropped.
+      const addresses = new Set(results.map((r) => r.email.toLowerCase()));
+      const before = read();
+      if (fresh.length === 0 && !before.some((k) => addresses.has(k.email))) return;
       const savedAt = new Date(now()).toISOString();
-      const addresses = new Set(fresh.map((r) => r.email.toLowerCase()));
       const kept = [
         ...fresh.map((r) => ({ email: r.email.toLowerCase(), savedAt, result: trim(r) })),
-        ...read().filter((k) => !addresses.has(k.email)),
+        ...before.filter((k) => !addresses.has(k.email)),
       ];
       write(kept.slice(0, maxProfiles));
     },

@@ -37,17 +37,27 @@ export function App({ services }: { services: Services }) {
   );
 }
 
+const REFRESH_AFTER_SENT_MS = 150;
+
 /** What the outbox sends later changes profiles and timelines: they are read again once it is through. */
 function RefreshWhenSent({ services }: { services: Services }) {
   const queryClient = useQueryClient();
-  useEffect(
-    () =>
-      services.outbox.onSent(() => {
+  useEffect(() => {
+    // A queue draining sends one action after another: one refresh after the burst, not one per action.
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = services.outbox.onSent(() => {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = null;
         void queryClient.invalidateQueries({ queryKey: ["lookup"] });
         void queryClient.invalidateQueries({ queryKey: ["timeline"] });
-      }),
-    [services, queryClient],
-  );
+      }, REFRESH_AFTER_SENT_MS);
+    });
+    return () => {
+      unsubscribe();
+      if (pending) clearTimeout(pending);
+    };
+  }, [services, queryClient]);
   // The browser noticing the network is back is the earliest moment to try the queue again.
   useEffect(() => {
     const flush = () => void services.outbox.flush();

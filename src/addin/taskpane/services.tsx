@@ -2,7 +2,7 @@ import { type ReactNode, createContext, useContext } from "react";
 import type { ApiClient } from "../api/client";
 import { type Outbox, createOutbox } from "../api/outbox";
 import { type ProfileCache, createProfileCache } from "../api/profile-cache";
-import { type KeyValueStorage, browserStorage } from "../api/storage";
+import { type KeyValueStorage, browserStorage, memoryStorage } from "../api/storage";
 import type { Mailbox } from "../office/mailbox";
 
 /** What the pane runs on: Outlook or the simulated mailbox, the API client, and what keeps it useful offline. */
@@ -24,12 +24,15 @@ export function createServices({
   api: ApiClient;
   storage?: KeyValueStorage;
 }): Services {
-  const owner = mailbox.userAddress() ?? "unknown";
+  const user = mailbox.userAddress();
+  // Without knowing whose pane this is, nothing is kept past it: it could show up in another rep's pane.
+  const kept = user ? storage : memoryStorage();
+  const owner = user ?? "unknown";
   return {
     mailbox,
     api,
-    outbox: createOutbox({ api, storage, owner }),
-    profiles: createProfileCache({ storage, owner }),
+    outbox: createOutbox({ api, storage: kept, owner }),
+    profiles: createProfileCache({ storage: kept, owner }),
   };
 }
 

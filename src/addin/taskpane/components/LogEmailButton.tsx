@@ -16,7 +16,7 @@ import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ErrorMessage } from "./ErrorMessage";
 
-const BODY_CHARS_KEPT = 64_000;
+const BODY_CHARS_KEPT = 16_384;
 
 export interface OpenDeal {
   id: string;
@@ -52,7 +52,8 @@ export function LogEmailButton({
         to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
         cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
         sentAt: message.sentAt ?? new Date().toISOString(),
-        // The server keeps an 8 KB excerpt from the top; a bounded body keeps a queued log small in storage.
+        // The server keeps an 8 KB excerpt from the top: 16k characters hold all of it, and a queued log stays
+        // within what the browser's storage can hold.
         bodyText: (await mailbox.readBodyText()).slice(0, BODY_CHARS_KEPT),
         dealId,
       },

@@ -32,9 +32,10 @@ export function OutboxStatus() {
   const waiting = entries.filter((e) => e.refused === null);
   const refused = entries.filter((e) => e.refused !== null);
   return (
-    <>
+    // Always there, so a screen reader hears what appears in it.
+    <div aria-live="polite">
       {waiting.length > 0 && (
-        <MessageBar intent="warning" layout="multiline" aria-live="polite">
+        <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>{t("waitingCount", { count: String(waiting.length) })}</MessageBarBody>
           <MessageBarActions>
             <Button size="small" onClick={() => void outbox.flush()}>
@@ -55,6 +56,6 @@ export function OutboxStatus() {
           </MessageBarActions>
         </MessageBar>
       ))}
-    </>
+    </div>
   );
 }

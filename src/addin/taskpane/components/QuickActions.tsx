@@ -7,10 +7,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { Call20Regular, Note20Regular, TaskListAdd20Regular } from "@fluentui/react-icons";
-import { type ReactElement, Suspense, lazy, useState } from "react";
+import { type ReactElement, Suspense, lazy, useCallback, useState } from "react";
 import type { ContactProfile } from "../../../shared/people";
 import type { SubmitResult } from "../../api/outbox";
-import { useOutboxEntries } from "../hooks/useOutbox";
+import { useDelivery } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";
 import type { Panel } from "./QuickForms";
 
@@ -37,11 +37,9 @@ export function QuickActions({ profile }: { profile: ContactProfile }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<Panel | null>(null);
   const [result, setResult] = useState<SubmitResult | null>(null);
-  const entries = useOutboxEntries();
+  const forget = useCallback(() => setResult(null), []);
   // A queued action stays "waiting" until the outbox sends it ("saved") or the server refuses it (said there).
-  const queued = result?.status === "queued" ? entries.find((e) => e.id === result.entryId) : undefined;
-  const delivery =
-    result === null ? null : result.status === "sent" || !queued ? "sent" : queued.refused ? null : "waiting";
+  const delivery = useDelivery(result, forget);
   const toggle = (panel: Panel) => {
     setResult(null);
     setOpen((current) => (current === panel ? null : panel));

@@ -33,6 +33,15 @@ const useStyles = makeStyles({
   buttons: { display: "flex", gap: tokens.spacingHorizontalS },
 });
 
+/**
+ * One id for the record a form makes, however often Save is pressed: a second press after an answer that got
+ * lost (or could not be read) finds the record the first made instead of making another.
+ */
+function useRecordId(): string {
+  const [id] = useState(() => crypto.randomUUID());
+  return id;
+}
+
 export type Panel = "note" | "call" | "task";
 
 /** `yyyy-mm-dd` of the rep's own calendar, as a date input wants it. */
@@ -120,6 +129,7 @@ function FormFrame<Input>({
 
 function NoteForm({ profile, onDone, onCancel }: FormProps) {
   const { t } = useI18n();
+  const recordId = useRecordId();
   const [body, setBody] = useState("");
   return (
     <FormFrame
@@ -128,7 +138,7 @@ function NoteForm({ profile, onDone, onCancel }: FormProps) {
       validate={() => (body.trim() ? null : t("noteRequired"))}
       toAction={(text: string) => ({
         kind: "createNote",
-        body: { id: crypto.randomUUID(), kind: "note", contactId: profile.id, body: text.trim() },
+        body: { id: recordId, kind: "note", contactId: profile.id, body: text.trim() },
       })}
       onDone={onDone}
       onCancel={onCancel}
@@ -142,6 +152,7 @@ function NoteForm({ profile, onDone, onCancel }: FormProps) {
 
 function CallForm({ profile, onDone, onCancel }: FormProps) {
   const { t } = useI18n();
+  const recordId = useRecordId();
   const outcomeLabel = useId();
   const [outcome, setOutcome] = useState<Outcome>("connected");
   const [notes, setNotes] = useState("");
@@ -153,7 +164,7 @@ function CallForm({ profile, onDone, onCancel }: FormProps) {
       toAction={(input: { outcome: Outcome; notes: string }) => ({
         kind: "createNote",
         body: {
-          id: crypto.randomUUID(),
+          id: recordId,
           kind: "call",
           contactId: profile.id,
           direction: "out",
@@ -184,6 +195,7 @@ function CallForm({ profile, onDone, onCancel }: FormProps) {
 
 function TaskForm({ profile, onDone, onCancel }: FormProps) {
   const { t } = useI18n();
+  const recordId = useRecordId();
   const [title, setTitle] = useState(() =>
     t("followUpWith", { name: profile.firstName ?? profile.displayName }),
   );
@@ -196,7 +208,7 @@ function TaskForm({ profile, onDone, onCancel }: FormProps) {
       toAction={(input: { title: string; due: string }) => ({
         kind: "createTask",
         body: {
-          id: crypto.randomUUID(),
+          id: recordId,
           title: input.title.trim(),
           contactId: profile.id,
           dueAt: input.due ? dueAtOf(input.due) : null,

@@ -82,12 +82,14 @@ export function Timeline({ profile }: { profile: ContactProfile }) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = timeline;
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = timeline;
 
   const sentinel = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = sentinel.current;
-    if (!element || !hasNextPage || typeof IntersectionObserver === "undefined") return;
+    // After a failed page, only the rep's "Show more" tries again: scrolling must not hammer a server that is down.
+    if (!element || !hasNextPage || isFetchNextPageError || typeof IntersectionObserver === "undefined")
+      return;
     // Loads the next page as the end of the list scrolls into view, a screen ahead so the rep rarely waits.
     const observer = new IntersectionObserver(
       (entries) => {
@@ -97,7 +99,7 @@ export function Timeline({ profile }: { profile: ContactProfile }) {
     );
     observer.observe(element);
     return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  }, [hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage]);
 
   const items: TimelineItem[] = timeline.data
     ? timeline.data.pages.flatMap((page) => page.items)

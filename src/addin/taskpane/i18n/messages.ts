@@ -81,6 +81,10 @@ export const en = {
   kind_visit: "Visit",
   ownerIs: "Owner: {name}",
   ownerYou: "Owner: you",
+  officeJsMissing:
+    "Office.js could not be loaded: Rapport needs Microsoft's CDN (appsforoffice.microsoft.com).",
+  openInOutlook:
+    "This is Rapport's Outlook task pane: open it from Outlook. To try Rapport in a browser, open /preview.html.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -168,6 +172,10 @@ const sv: Catalogue = {
   kind_visit: "Besök",
   ownerIs: "Ägare: {name}",
   ownerYou: "Ägare: du",
+  officeJsMissing:
+    "Office.js kunde inte laddas: Rapport behöver Microsofts CDN (appsforoffice.microsoft.com).",
+  openInOutlook:
+    "Det här är Rapports åtgärdsfönster för Outlook: öppna det från Outlook. Prova Rapport i en webbläsare på /preview.html.",
 };
 
 const de: Catalogue = {
@@ -252,6 +260,10 @@ const de: Catalogue = {
   kind_visit: "Besuch",
   ownerIs: "Verantwortlich: {name}",
   ownerYou: "Verantwortlich: Sie",
+  officeJsMissing:
+    "Office.js konnte nicht geladen werden: Rapport braucht Microsofts CDN (appsforoffice.microsoft.com).",
+  openInOutlook:
+    "Dies ist der Outlook-Aufgabenbereich von Rapport: Öffnen Sie ihn in Outlook. Im Browser können Sie Rapport unter /preview.html ausprobieren.",
 };
 
 const nb: Catalogue = {
@@ -336,6 +348,10 @@ const nb: Catalogue = {
   kind_visit: "Besøk",
   ownerIs: "Eier: {name}",
   ownerYou: "Eier: deg",
+  officeJsMissing:
+    "Office.js kunne ikke lastes: Rapport trenger Microsofts CDN (appsforoffice.microsoft.com).",
+  openInOutlook:
+    "Dette er Rapports oppgaverute for Outlook: åpne den fra Outlook. Prøv Rapport i en nettleser på /preview.html.",
 };
 
 const hr: Catalogue = {
@@ -420,6 +436,10 @@ const hr: Catalogue = {
   kind_visit: "Posjet",
   ownerIs: "Vlasnik: {name}",
   ownerYou: "Vlasnik: vi",
+  officeJsMissing:
+    "Office.js se nije mogao učitati: Rapport treba Microsoftov CDN (appsforoffice.microsoft.com).",
+  openInOutlook:
+    "Ovo je Rapportovo okno zadataka za Outlook: otvorite ga iz Outlooka. Rapport u pregledniku možete isprobati na /preview.html.",
 };
 
 export const catalogues: Record<string, Catalogue> = { en, sv, de, nb, hr };

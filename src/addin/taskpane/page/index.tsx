@@ -4,6 +4,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createApiClient } from "../../api/client";
 import { App } from "../App";
+import { createI18n } from "../i18n/i18n";
 import { createServices } from "../services";
 import { localIssuerToken } from "../../api/local-sign-in";
 
@@ -16,13 +17,12 @@ async function main(root: HTMLElement): Promise<void> {
   const info = typeof Office === "undefined" ? null : await Office.onReady();
   const render = (node: React.ReactNode) => createRoot(root).render(<StrictMode>{node}</StrictMode>);
   if (info?.host !== Office.HostType.Outlook) {
+    const { t } = createI18n(navigator.language);
     render(
       <FluentProvider theme={webLightTheme}>
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
-            {typeof Office === "undefined"
-              ? "Office.js could not be loaded: Rapport needs Microsoft's CDN (appsforoffice.microsoft.com)."
-              : "This is Rapport's Outlook task pane: open it from Outlook. To try Rapport in a browser, open /preview.html."}
+            {typeof Office === "undefined" ? t("officeJsMissing") : t("openInOutlook")}
           </MessageBarBody>
         </MessageBar>
       </FluentProvider>,
