@@ -381,7 +381,7 @@ function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unk
     cross join lateral (
       select coalesce(json_agg(json_build_object(
         'id', i.id, 'kind', i.kind, 'direction', i.direction, 'occurredAt', ${iso("i.occurred_at")}, 'subject', i.subject,
-        'body', i.body, 'outcome', i.outcome, 'internetMessageId', i.internet_message_id, 'conversationId', i.conversation_id,
+        'body', i.body, 'outcome', i.outcome, 'internetMessageId', i.internet_message_id, 'rapportKey', i.rapport_key, 'conversationId', i.conversation_id,
         'source', i.source, 'dealId', i.deal_id, 'loggedBy', loggers.list, 'participants', participants.list,
         'createdAt', ${iso("i.created_at")}, 'updatedAt', ${iso("i.updated_at")}, 'version', i.version
       ) order by i.occurred_at desc, i.id desc), '[]') as list

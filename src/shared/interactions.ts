@@ -31,6 +31,8 @@ export const Interaction = z.object({
   body: z.string().nullable(),
   outcome: Outcome.nullable(),
   internetMessageId: z.string().nullable(),
+  /** Rapport's key for an email logged on send (its message id comes later, with the sent copy). */
+  rapportKey: z.string().nullable(),
   conversationId: z.string().nullable(),
   source: InteractionSource,
   dealId: Id.nullable(),
@@ -45,26 +47,37 @@ export type Interaction = z.infer<typeof Interaction>;
 
 const MailboxInput = z.strictObject({ address: EmailAddress, name: z.string().trim().max(300).optional() });
 
-export const LogEmail = z.strictObject({
-  // RFC 5322 message ids are printable ASCII; the bound keeps the unique index's rows within PostgreSQL's limit.
-  internetMessageId: z
-    .string()
-    .trim()
-    .min(3)
-    .max(998)
-    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces, as RFC 5322 message ids are"),
-  conversationId: z.string().trim().max(1000).optional(),
-  subject: z.string().max(998).default(""),
-  from: MailboxInput,
-  to: z.array(MailboxInput).max(500).default([]),
-  cc: z.array(MailboxInput).max(500).default([]),
-  sentAt: IsoDateTime,
-  /** Plain text of the body; HTML is reduced to text and everything is cut to a bounded excerpt. */
-  bodyText: z.string().max(1_000_000).optional(),
-  /** A deal to link; null links none. When omitted, the participants' single open deal is linked. */
-  dealId: Id.nullable().optional(),
-  source: InteractionSource.exclude(["import"]).default("manual"),
-});
+export const LogEmail = z
+  .strictObject({
+    // RFC 5322 message ids are printable ASCII; the bound keeps the unique index's rows within PostgreSQL's limit.
+    internetMessageId: z
+      .string()
+      .trim()
+      .min(3)
+      .max(998)
+      .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces, as RFC 5322 message ids are")
+      .optional(),
+    /**
+     * Rapport's key for an email logged as it is sent, when it has no message id yet (the add-in puts the same
+     * key on the message). Logging the sent copy later with its message id and this key joins the same email.
+     */
+    rapportKey: z.uuid().optional(),
+    conversationId: z.string().trim().max(1000).optional(),
+    subject: z.string().max(998).default(""),
+    from: MailboxInput,
+    to: z.array(MailboxInput).max(500).default([]),
+    cc: z.array(MailboxInput).max(500).default([]),
+    sentAt: IsoDateTime,
+    /** Plain text of the body; HTML is reduced to text and everything is cut to a bounded excerpt. */
+    bodyText: z.string().max(1_000_000).optional(),
+    /** A deal to link; null links none. When omitted, the participants' single open deal is linked. */
+    dealId: Id.nullable().optional(),
+    source: InteractionSource.exclude(["import"]).default("manual"),
+  })
+  .refine((email) => email.internetMessageId !== undefined || email.rapportKey !== undefined, {
+    message: "an email needs its internet message id, or a Rapport key while it has none",
+    path: ["internetMessageId"],
+  });
 export type LogEmail = z.input<typeof LogEmail>;
 
 export const LoggedEmail = z.object({ interaction: Interaction, created: z.boolean() });

@@ -34,6 +34,7 @@ function known(email: string, interactions = 0): LookupResult {
       body: "x".repeat(5000),
       outcome: null,
       internetMessageId: `<m${i}@x.example>`,
+      rapportKey: null,
       conversationId: null,
       source: "manual" as const,
       dealId: null,

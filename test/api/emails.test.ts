@@ -279,4 +279,117 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     });
     expect(read.status).toBe(404);
   });
+
+  describe("logged as it is sent, then seen as the sent copy", () => {
+    const sent = (overrides: Record<string, unknown> = {}) => {
+      const { internetMessageId: _none, ...draft } = email({
+        from: { address: "rita@contoso.example", name: "Rita Rep" },
+        to: [{ address: "anna.berg@fabrikam.example", name: "Anna Berg" }],
+        subject: "Our offer",
+        source: "on-send",
+      });
+      return { ...draft, ...overrides };
+    };
+    const log = (body: unknown, token = rita) => server.request("POST", "/api/v1/emails", { token, body });
+    const auditOf = async (action: string, id: string) =>
+      server.database.db
+        .selectFrom("audit_events")
+        .select(["action", "details"])
+        .where("action", "=", action)
+        .where("entity_id", "=", id)
+        .execute();
+
+    it("logs by the Rapport key alone, and the sent copy with its message id joins that one interaction", async () => {
+      const key = crypto.randomUUID();
+      const onSend = await log(sent({ rapportKey: key }));
+      expect(onSend.status).toBe(201);
+      const first = parse(LoggedEmail, onSend).interaction;
+      expect([first.internetMessageId, first.rapportKey, first.direction]).toEqual([null, key, "out"]);
+
+      // The handler ran twice (a retried send): still one.
+      const again = parse(LoggedEmail, await log(sent({ rapportKey: key })));
+      expect([again.created, again.interaction.id]).toEqual([false, first.id]);
+
+      const id = messageId();
+      const copy = await log(sent({ rapportKey: key, internetMessageId: id, source: "manual" }));
+      expect(copy.status).toBe(200);
+      expect(parse(LoggedEmail, copy).interaction).toMatchObject({
+        id: first.id,
+        internetMessageId: id,
+        rapportKey: key,
+        version: 2,
+      });
+      expect(await auditOf("email.completed", first.id)).toHaveLength(1);
+      // From now on the message id alone finds it too (a colleague's inbox, the mailbox sync).
+      const byId = parse(LoggedEmail, await log(sent({ internetMessageId: id }), colleague));
+      expect([byId.created, byId.interaction.id, byId.interaction.loggedBy.length]).toEqual([
+        false,
+        first.id,
+        2,
+      ]);
+    });
+
+    it("makes one email of two logged meanwhile: by key as it was sent, by message id from a colleague's inbox", async () => {
+      const key = crypto.randomUUID();
+      const id = messageId();
+      const onSend = parse(LoggedEmail, await log(sent({ rapportKey: key }))).interaction;
+      const received = parse(
+        LoggedEmail,
+        await log(sent({ internetMessageId: id, source: "manual" }), colleague),
+      );
+      expect(received.created).toBe(true);
+      const before = await interactionCount();
+
+      const joined = parse(LoggedEmail, await log(sent({ rapportKey: key, internetMessageId: id })));
+      expect(joined.interaction).toMatchObject({
+        id: received.interaction.id,
+        internetMessageId: id,
+        rapportKey: key,
+      });
+      expect(joined.interaction.loggedBy.sort()).toEqual(
+        [...new Set([...onSend.loggedBy, ...received.interaction.loggedBy])].sort(),
+      );
+      expect(await interactionCount()).toBe(before - 1);
+      expect((await server.request("GET", `/api/v1/emails/${onSend.id}`, { token: rita })).status).toBe(404);
+      expect(await auditOf("email.merged", received.interaction.id)).toEqual([
+        { action: "email.merged", details: { merged: onSend.id } },
+      ]);
+    });
+
+    it("refuses a key already given to another email, and changes nothing", async () => {
+      const key = crypto.randomUUID();
+      const id = messageId();
+      await log(sent({ rapportKey: key, internetMessageId: id }));
+      const before = await interactionCount();
+      const clash = await log(sent({ rapportKey: key, internetMessageId: messageId() }));
+      expect(clash.status).toBe(409);
+      expect(clash.body).toMatchObject({ code: "id_taken" });
+      expect(await interactionCount()).toBe(before);
+    });
+
+    it("refuses an email with neither a message id nor a Rapport key", async () => {
+      const before = await interactionCount();
+      const response = await log(sent());
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ code: "invalid_request" });
+      expect(await interactionCount()).toBe(before);
+    });
+
+    it("stores one interaction when the on-send log and the sent copy race", async () => {
+      const key = crypto.randomUUID();
+      const id = messageId();
+      const before = await interactionCount();
+      const answers = await Promise.all([
+        log(sent({ rapportKey: key })),
+        log(sent({ rapportKey: key, internetMessageId: id })),
+        log(sent({ internetMessageId: id }), colleague),
+        log(sent({ rapportKey: key })),
+        log(sent({ rapportKey: key, internetMessageId: id }), colleague),
+      ]);
+      expect(answers.every((a) => a.status === 200 || a.status === 201)).toBe(true);
+      expect(await interactionCount()).toBe(before + 1);
+      const final = parse(LoggedEmail, await log(sent({ rapportKey: key, internetMessageId: id })));
+      expect(final.interaction).toMatchObject({ internetMessageId: id, rapportKey: key });
+    });
+  });
 });

@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, Migrator } from "kysely";
 import type { DB } from "./tables";
 import * as initial from "./migrations/0001_initial";
+import * as rapportKey from "./migrations/0002_rapport_key";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_rapport_key": rapportKey,
 };
 
 export class MigrationError extends Error {

@@ -133,6 +133,8 @@ export interface InteractionsTable {
   body: string | null;
   outcome: string | null;
   internet_message_id: string | null;
+  /** Rapport's own key for an email logged on send, before its internet message id is known. */
+  rapport_key: string | null;
   conversation_id: string | null;
   source: "manual" | "auto" | "on-send" | "import";
   deal_id: string | null;

@@ -5,6 +5,7 @@ import type { LoggedEmail, LogEmail } from "../../shared/interactions";
 import { normalizeMessageId } from "../../shared/message-id";
 import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
+import { AppError } from "../errors";
 import { lockAddresses } from "../db/address-lock";
 import { internalDomainsOf } from "../organizations";
 import type { DB } from "../db/tables";
@@ -34,19 +35,26 @@ function participantsOf(input: LogEmailInput): ParticipantDraft[] {
 }
 
 /**
- * Logs an email once per organisation, keyed by its internet message id: logging it again, by anyone, adds
- * the logger to the one interaction. Participants that are contacts are linked. With no deal named, the
- * participants' single open deal is linked; with several, none is (the rep picks, nobody guesses).
+ * Logs an email once per organisation, keyed by its internet message id, or, while it has none (logged as it is
+ * sent), by a Rapport key: logging it again, by anyone, adds the logger to the one interaction. The sent copy,
+ * logged with both, joins the interaction its key made. Participants that are contacts are linked. With no deal
+ * named, the participants' single open deal is linked; with several, none is (the rep picks, nobody guesses).
  */
 export async function logEmail(scope: Scope, input: LogEmailInput): Promise<LoggedEmail> {
-  const { orgId, userId } = scope.caller;
-  const messageId = normalizeMessageId(input.internetMessageId);
+  const { orgId } = scope.caller;
+  const messageId = input.internetMessageId ? normalizeMessageId(input.internetMessageId) : null;
+  const key = input.rapportKey ?? null;
   const participants = participantsOf(input);
   const addresses = participants.map((p) => p.address);
   const occurredAt = new Date(input.sentAt);
 
   return scope.db.transaction().execute(async (tx) => {
-    const existing = await findLogged(tx, orgId, messageId);
+    // Everyone logging this email (by id or by key) takes turns, so finding, joining and merging see each other.
+    await lockAddresses(tx, orgId, [
+      ...(messageId ? [`message:${messageId}`] : []),
+      ...(key ? [`rapport-key:${key}`] : []),
+    ]);
+    const existing = await reconcile(tx, scope, messageId, key);
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
     await lockAddresses(tx, orgId, addresses);
@@ -76,21 +84,14 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
         subject: input.subject,
         body: input.bodyText === undefined ? null : textExcerpt(input.bodyText),
         internet_message_id: messageId,
+        rapport_key: key,
         conversation_id: input.conversationId ?? null,
         source: input.source,
         deal_id: dealId,
-        logged_by: userId,
+        logged_by: scope.caller.userId,
       })
-      // A colleague logging the same email at this very moment: their row wins, this request joins it.
-      .onConflict((oc) => oc.columns(["org_id", "internet_message_id"]).doNothing())
       .returning("id")
-      .executeTakeFirst();
-    if (!inserted) {
-      // Committed by now (the conflict waited for it), so this read finds it.
-      const winner = await findLogged(tx, orgId, messageId);
-      if (!winner) throw new Error(`the email ${messageId} conflicted but cannot be found`);
-      return { interaction: await addLogger(tx, scope, winner, input.dealId), created: false };
-    }
+      .executeTakeFirstOrThrow();
 
     await tx
       .insertInto("interaction_participants")
@@ -109,7 +110,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       .execute();
     await tx
       .insertInto("interaction_loggers")
-      .values({ org_id: orgId, interaction_id: inserted.id, user_id: userId })
+      .values({ org_id: orgId, interaction_id: inserted.id, user_id: scope.caller.userId })
       .execute();
     await recordAudit(
       tx,
@@ -122,19 +123,115 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
   });
 }
 
-function findLogged(tx: Kysely<DB>, orgId: string, messageId: string) {
+type Logged = {
+  id: string;
+  deal_id: string | null;
+  internet_message_id: string | null;
+  rapport_key: string | null;
+};
+
+function findLogged(tx: Kysely<DB>, orgId: string, by: "internet_message_id" | "rapport_key", value: string) {
   return tx
     .selectFrom("interactions")
-    .select(["id", "deal_id"])
+    .select(["id", "deal_id", "internet_message_id", "rapport_key"])
     .where("org_id", "=", orgId)
-    .where("internet_message_id", "=", messageId)
+    .where("kind", "=", "email")
+    .where(by, "=", value)
     .executeTakeFirst();
+}
+
+/**
+ * The interaction this email already is, if any, made whole: the sent copy's message id joins the interaction
+ * its Rapport key made; an email logged twice meanwhile (by key as it was sent, by message id from a colleague's
+ * inbox, where the key does not travel) becomes one, keeping every logger.
+ */
+async function reconcile(
+  tx: Kysely<DB>,
+  scope: Scope,
+  messageId: string | null,
+  key: string | null,
+): Promise<Logged | undefined> {
+  const { orgId } = scope.caller;
+  const byId = messageId ? await findLogged(tx, orgId, "internet_message_id", messageId) : undefined;
+  const byKey = key ? await findLogged(tx, orgId, "rapport_key", key) : undefined;
+  if (byKey && messageId && byKey.internet_message_id !== null && byKey.internet_message_id !== messageId)
+    throw new AppError("id_taken", 409, "This Rapport key belongs to another email.");
+
+  if (byId && byKey && byId.id !== byKey.id) {
+    await tx
+      .insertInto("interaction_loggers")
+      .columns(["org_id", "interaction_id", "user_id", "logged_at"])
+      .expression(
+        tx
+          .selectFrom("interaction_loggers")
+          .select([
+            sql.lit(orgId).as("org_id"),
+            sql.lit(byId.id).as("interaction_id"),
+            "user_id",
+            "logged_at",
+          ])
+          .where("org_id", "=", orgId)
+          .where("interaction_id", "=", byKey.id),
+      )
+      .onConflict((oc) => oc.columns(["interaction_id", "user_id"]).doNothing())
+      .execute();
+    await tx.deleteFrom("interactions").where("org_id", "=", orgId).where("id", "=", byKey.id).execute();
+    const merged = { ...byId, rapport_key: key, deal_id: byId.deal_id ?? byKey.deal_id };
+    await tx
+      .updateTable("interactions")
+      .set({
+        rapport_key: key,
+        deal_id: merged.deal_id,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("org_id", "=", orgId)
+      .where("id", "=", byId.id)
+      .execute();
+    await recordAudit(
+      tx,
+      scope.caller,
+      "email.merged",
+      { type: "interaction", id: byId.id },
+      { merged: byKey.id },
+    );
+    return merged;
+  }
+  const found = byId ?? byKey;
+  if (!found) return undefined;
+  const completes = {
+    internet_message_id: found.internet_message_id ?? messageId,
+    rapport_key: found.rapport_key ?? key,
+  };
+  if (
+    completes.internet_message_id !== found.internet_message_id ||
+    completes.rapport_key !== found.rapport_key
+  ) {
+    await tx
+      .updateTable("interactions")
+      .set({ ...completes, version: sql`version + 1`, updated_at: sql`now()` })
+      .where("org_id", "=", orgId)
+      .where("id", "=", found.id)
+      .execute();
+    await recordAudit(
+      tx,
+      scope.caller,
+      "email.completed",
+      { type: "interaction", id: found.id },
+      {
+        fields: Object.keys(completes).filter(
+          (k) => completes[k as keyof typeof completes] !== found[k as keyof typeof completes],
+        ),
+      },
+    );
+  }
+  return { ...found, ...completes };
 }
 
 async function addLogger(
   tx: Kysely<DB>,
   scope: Scope,
-  existing: { id: string; deal_id: string | null },
+  existing: Pick<Logged, "id" | "deal_id">,
   dealId: string | null | undefined,
 ) {
   const { orgId, userId } = scope.caller;

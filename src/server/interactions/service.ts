@@ -56,6 +56,7 @@ export async function hydrateInteractions(
     body: row.body,
     outcome: row.outcome as Interaction["outcome"],
     internetMessageId: row.internet_message_id,
+    rapportKey: row.rapport_key,
     conversationId: row.conversation_id,
     source: row.source,
     dealId: row.deal_id,

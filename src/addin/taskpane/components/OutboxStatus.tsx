@@ -8,7 +8,7 @@ import { useServices } from "../services";
 export function describeAction(action: OutboxAction, t: I18n["t"]): string {
   switch (action.kind) {
     case "logEmail":
-      return action.body.subject || action.body.internetMessageId;
+      return action.body.subject || (action.body.internetMessageId ?? "");
     case "createNote": {
       const outcome = action.body.outcome ? ` · ${t(`outcome_${action.body.outcome}`)}` : "";
       const text = action.body.body ? `: ${action.body.body.slice(0, 80)}` : "";
