@@ -8,6 +8,7 @@ import { contactRoutes } from "./contacts/routes";
 import type { Database } from "./db/database";
 import { dealRoutes } from "./deals/routes";
 import { AppError } from "./errors";
+import { type AddinFiles, serveAddinFiles } from "./http/addin-files";
 import { buildOpenApi } from "./http/openapi";
 import { errorHandler, sendProblem } from "./http/problem";
 import { type RouteOptions, addRoute } from "./http/route";
@@ -21,6 +22,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions["logger"];
   /** Parse every response with its contract schema (tests turn this on). */
   checkResponses?: boolean;
+  /** The add-in's build, served from the same origin (production); none in development and most tests. */
+  addinFiles?: AddinFiles | null;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -53,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ),
     ),
   );
+
+  if (deps.addinFiles) await serveAddinFiles(app, deps.addinFiles);
 
   addRoute(app, routes.health, options, async () => {
     await sql`select 1`.execute(db);

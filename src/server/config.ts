@@ -24,6 +24,10 @@ const Env = z.object({
   RAPPORT_API_SCOPE: z.string().min(1).default("access_as_user"),
   /** The local issuer (key pair in the data directory): on by default only when Entra is not configured. */
   RAPPORT_LOCAL_ISSUER: Flag.optional(),
+  /** The add-in's build (`npm run build`), served from the API's origin when it is there. */
+  RAPPORT_ADDIN_DIR: z.string().min(1).default("./dist"),
+  /** Who may frame the pane (CSP frame-ancestors), space- or comma-separated; Outlook's hosts by default. */
+  RAPPORT_FRAME_ANCESTORS: z.string().min(1).optional(),
 });
 
 export interface EntraConfig {
@@ -43,6 +47,8 @@ export interface Config {
   apiScope: string;
   entra: EntraConfig | null;
   localIssuer: boolean;
+  addinDir: string;
+  frameAncestors: string[] | null;
 }
 
 export class ConfigError extends Error {}
@@ -91,5 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiScope: e.RAPPORT_API_SCOPE,
     entra,
     localIssuer,
+    addinDir: path.resolve(e.RAPPORT_ADDIN_DIR),
+    frameAncestors: e.RAPPORT_FRAME_ANCESTORS?.split(/[\s,]+/).filter(Boolean) ?? null,
   };
 }

@@ -2,6 +2,7 @@ import pino from "pino";
 import { buildApp } from "./app";
 import { loadLocalIssuer } from "./auth/local-issuer";
 import { createTokenVerifier } from "./auth/verify";
+import { DEFAULT_FRAME_ANCESTORS, findAddinBuild } from "./http/addin-files";
 import { ConfigError, loadConfig } from "./config";
 import { MigrationError } from "./db/migrate";
 import { openStore } from "./db/open-store";
@@ -15,7 +16,15 @@ async function main(): Promise<void> {
 
   const local = config.localIssuer ? await loadLocalIssuer(config.dataDir) : null;
   const verifyToken = createTokenVerifier({ local, entra: config.entra, scope: config.apiScope });
-  const app = await buildApp({ database, verifyToken, logger: { level: config.logLevel } });
+  const addinRoot = findAddinBuild(config.addinDir);
+  const app = await buildApp({
+    database,
+    verifyToken,
+    logger: { level: config.logLevel },
+    addinFiles: addinRoot
+      ? { root: addinRoot, frameAncestors: config.frameAncestors ?? DEFAULT_FRAME_ANCESTORS }
+      : null,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -34,6 +43,11 @@ async function main(): Promise<void> {
     .filter(Boolean)
     .join(" and ");
   console.log(`Rapport server listening on ${address} (store: ${description}; sign-in: ${signIn})`);
+  console.log(
+    addinRoot
+      ? `Serving the add-in from ${addinRoot}: ${address}/taskpane.html, manifest at ${address}/manifest.xml`
+      : `No add-in build at ${config.addinDir} (npm run build makes one): serving the API only`,
+  );
 }
 
 main().catch((error: unknown) => {

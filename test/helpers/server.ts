@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
-import { buildApp } from "../../src/server/app";
+import { type AppDeps, buildApp } from "../../src/server/app";
 import { type LocalIssuer, loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { createTokenVerifier } from "../../src/server/auth/verify";
 import type { Database, StoreKind } from "../../src/server/db/database";
@@ -33,7 +33,10 @@ export interface TestServer {
 }
 
 /** The real server on a real port over a fresh store: tests go through HTTP like the add-in does. */
-export async function startTestServer(kind: StoreKind): Promise<TestServer> {
+export async function startTestServer(
+  kind: StoreKind,
+  extra: Pick<AppDeps, "addinFiles"> = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-test-"));
   const database = await openTestStore(kind);
   const issuer = await loadLocalIssuer(dataDir);
@@ -43,6 +46,7 @@ export async function startTestServer(kind: StoreKind): Promise<TestServer> {
     database,
     verifyToken,
     checkResponses: true,
+    ...extra,
     logger: process.env.RAPPORT_TEST_LOG ? { level: process.env.RAPPORT_TEST_LOG } : false,
   });
   const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -14,6 +14,16 @@ describe("configuration from the environment", () => {
     });
   });
 
+  it("serves the add-in's build from ./dist, framed by Outlook's hosts unless told otherwise", () => {
+    expect(loadConfig({})).toMatchObject({ addinDir: path.resolve("dist"), frameAncestors: null });
+    expect(
+      loadConfig({
+        RAPPORT_ADDIN_DIR: "/srv/rapport",
+        RAPPORT_FRAME_ANCESTORS: "'self', https://outlook.office.com",
+      }),
+    ).toMatchObject({ addinDir: "/srv/rapport", frameAncestors: ["'self'", "https://outlook.office.com"] });
+  });
+
   it("uses PostgreSQL when DATABASE_URL is set", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://u@db:5432/rapport" }).databaseUrl).toBe(
       "postgres://u@db:5432/rapport",

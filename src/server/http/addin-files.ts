@@ -1,0 +1,63 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+
+/**
+ * Where Outlook may frame the pane: Outlook on the web and the new Outlook (which runs it too) on Microsoft's
+ * own origins. Outlook on Windows and Mac host the pane in a webview with no framing page at all.
+ */
+export const DEFAULT_FRAME_ANCESTORS = [
+  "'self'",
+  "https://outlook.office.com",
+  "https://outlook.office365.com",
+  "https://outlook.live.com",
+  "https://*.outlook.com",
+  "https://*.office.com",
+  "https://*.office365.com",
+  "https://*.officeapps.live.com",
+];
+
+export interface AddinFiles {
+  /** The output of `npm run build`. */
+  root: string;
+  frameAncestors: readonly string[];
+}
+
+/** `name.0123456789abcdef0123.js`: webpack's content hash, so the file at that name never changes. */
+const HASHED = /\.[0-9a-f]{16,}\.(js|css)$/;
+
+export function cacheControlFor(file: string): string {
+  const name = path.basename(file);
+  // The pages name the hashed scripts: always asked again, so a new release is picked up at once.
+  if (name.endsWith(".html") || name === "manifest.xml") return "no-cache";
+  if (HASHED.test(name)) return "public, max-age=31536000, immutable";
+  return "public, max-age=3600";
+}
+
+/**
+ * The add-in's static files next to the API, from one origin: what Outlook loads (pages, scripts, icons,
+ * manifest), framed only by Outlook's hosts, hashed assets cached for good, pages never.
+ */
+export async function serveAddinFiles(app: FastifyInstance, files: AddinFiles): Promise<void> {
+  const csp = `frame-ancestors ${files.frameAncestors.join(" ")}`;
+  await app.register(fastifyStatic, {
+    root: files.root,
+    prefix: "/",
+    // Each built file gets its own route; anything else falls through to the API's problem+json 404.
+    wildcard: false,
+    index: false,
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders(response, file) {
+      response.setHeader("cache-control", cacheControlFor(file));
+      response.setHeader("content-security-policy", csp);
+      response.setHeader("x-content-type-options", "nosniff");
+    },
+  });
+}
+
+/** The build, if there is one: the server also runs without it (API only, as in development). */
+export function findAddinBuild(dir: string): string | null {
+  return existsSync(path.join(dir, "taskpane.html")) ? dir : null;
+}
