@@ -1,6 +1,6 @@
 // PGlite loads its WASM with import(), which jest only allows under --experimental-vm-modules (see package.json).
 // ts-jest only transpiles (tsc --noEmit type-checks the whole tree in `npm test`), which keeps the suite fast.
-// jose is published as ES modules only, so it goes through the same transform.
+// jose, strip-bom and uuid are published as ES modules only, so they go through the same transform.
 /** @type {import("jest").Config} */
 const config = {
   testEnvironment: "node",
@@ -21,7 +21,8 @@ const config = {
       },
     ],
   },
-  transformIgnorePatterns: ["/node_modules/(?!(jose)/)"],
+  // Also strip-bom and uuid, which office-addin-mock pulls in (nested, through office-addin-manifest).
+  transformIgnorePatterns: ["/node_modules/(?!(.*/)?(jose|strip-bom|uuid)/)"],
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
   setupFiles: ["<rootDir>/test/helpers/jsdom-globals.ts"],
   reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],

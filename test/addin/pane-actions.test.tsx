@@ -408,6 +408,18 @@ describe("offline", () => {
     expect(within(history).queryByText("Waiting to send")).toBeNull();
   });
 
+  it("logs a sent copy with the Rapport key it was logged under on send, so the server joins the two", async () => {
+    const key = "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4b01";
+    const sentCopy = { ...(inbox[0] as (typeof inbox)[number]), id: "sent-copy", rapportKey: key };
+    const pane = setup({ messages: [...inbox, sentCopy] });
+    act(() => pane.mailbox.select("sent-copy"));
+    fireEvent.click(await screen.findByRole("button", { name: "Log this email" }));
+    expect(await screen.findByRole("button", { name: "Logged" })).toBeTruthy();
+    expect(pane.server.received("logEmail")).toMatchObject([
+      { body: { internetMessageId: "<q3@fabrikam.example>", rapportKey: key } },
+    ]);
+  });
+
   it("logs the email when Rapport is back, and says so meanwhile", async () => {
     const pane = setup();
     await openAnna(pane);

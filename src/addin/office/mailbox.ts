@@ -8,6 +8,11 @@ export interface Address {
 export interface OpenMessage {
   /** Null while composing: a draft has no internet message id until it is sent. */
   internetMessageId: string | null;
+  /**
+   * Rapport's key on a message that was logged as it was sent (a custom property the sent copy keeps): logging
+   * the copy with it joins that interaction instead of making a second one.
+   */
+  rapportKey?: string | null;
   conversationId: string | null;
   subject: string;
   from: Address | null;

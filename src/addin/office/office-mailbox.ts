@@ -22,6 +22,20 @@ function isCompose(item: Office.MessageRead | Office.MessageCompose): item is Of
   return typeof (item as Office.MessageCompose).subject === "object";
 }
 
+/** The custom property Rapport sets on a message it logs as it is sent; absent on everything else. */
+export const RAPPORT_KEY_PROPERTY = "rapportKey";
+
+async function readRapportKey(item: Office.MessageRead): Promise<string | null> {
+  try {
+    const properties = await promised<Office.CustomProperties>((cb) => item.loadCustomPropertiesAsync(cb));
+    const key: unknown = properties.get(RAPPORT_KEY_PROPERTY);
+    return typeof key === "string" && key ? key : null;
+  } catch {
+    // A message whose properties cannot be read is logged by its message id alone, as any other.
+    return null;
+  }
+}
+
 /** The real mailbox: Office.context.mailbox, only ever touched here. */
 export function createOfficeMailbox(): Mailbox {
   const mailbox = () => Office.context.mailbox;
@@ -50,6 +64,7 @@ export function createOfficeMailbox(): Mailbox {
       }
       return {
         internetMessageId: item.internetMessageId ?? null,
+        rapportKey: await readRapportKey(item),
         conversationId: item.conversationId ?? null,
         subject: item.subject ?? "",
         from: item.from ? toAddress(item.from) : null,

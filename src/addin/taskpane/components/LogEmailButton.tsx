@@ -46,6 +46,7 @@ export function LogEmailButton({
       kind: "logEmail" as const,
       body: {
         internetMessageId: message.internetMessageId,
+        rapportKey: message.rapportKey ?? undefined,
         conversationId: message.conversationId ?? undefined,
         subject: message.subject,
         from: { address: message.from.address, name: message.from.name ?? undefined },

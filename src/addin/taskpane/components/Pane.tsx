@@ -84,7 +84,11 @@ function MessageView({ message }: { message: OpenMessage }) {
   const current = results[Math.min(selected, results.length - 1)];
   const messageId = message.internetMessageId ? normalizeMessageId(message.internetMessageId) : null;
   const alreadyLogged = results.some((r) =>
-    r.contact?.recentInteractions.some((i) => i.internetMessageId === messageId),
+    r.contact?.recentInteractions.some(
+      (i) =>
+        i.internetMessageId === messageId ||
+        (message.rapportKey != null && i.rapportKey === message.rapportKey),
+    ),
   );
   // Every open deal of everyone on the email, once each: the candidates the rep picks from when logging.
   const openDeals = [
