@@ -1,16 +1,56 @@
 const path = require("node:path");
+const { readFileSync, readdirSync } = require("node:fs");
 const { execFileSync } = require("node:child_process");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
+const { parseOrigin, manifestForOrigin } = require("./scripts/manifest-origin");
 
 const API = process.env.RAPPORT_API_URL || "http://127.0.0.1:3001";
+const PORT = Number(process.env.ADDIN_PORT || 3000);
+
+/**
+ * Emits manifest.xml for the origin the add-in is served from, and assets/ (the icons it names) beside it, so
+ * dist/ is everything a web server and an Outlook admin need. The origin is checked when the plugin is made,
+ * so a bad `--env origin=` stops the build before anything compiles.
+ */
+class OutlookManifestPlugin {
+  constructor(origin) {
+    this.origin = parseOrigin(origin);
+  }
+
+  apply(compiler) {
+    const { Compilation, sources } = compiler.webpack;
+    const manifest = path.resolve(__dirname, "manifest.xml");
+    const assets = path.resolve(__dirname, "assets");
+    compiler.hooks.thisCompilation.tap("OutlookManifestPlugin", (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: "OutlookManifestPlugin", stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          // Watched, so the dev server re-emits them when they change.
+          compilation.fileDependencies.add(manifest);
+          compilation.contextDependencies.add(assets);
+          const xml = manifestForOrigin(readFileSync(manifest, "utf8"), this.origin);
+          compilation.emitAsset("manifest.xml", new sources.RawSource(xml));
+          for (const entry of readdirSync(assets, { withFileTypes: true, recursive: true })) {
+            if (!entry.isFile()) continue;
+            const file = path.join(entry.parentPath ?? entry.path, entry.name);
+            const name = path.posix.join("assets", ...path.relative(assets, file).split(path.sep));
+            compilation.emitAsset(name, new sources.RawSource(readFileSync(file)));
+          }
+        },
+      );
+    });
+  }
+}
 
 /**
  * Two pages: taskpane.html, which Outlook loads (Office.js from Microsoft's CDN, the Office.js mailbox), and
  * preview.html, the real task pane on the simulated mailbox for a browser. The API is proxied, so the pane
- * calls its own origin in development as it will in production.
+ * calls its own origin in development as it will in production. `--env origin=https://…` is where the add-in
+ * will be served from, written into dist/manifest.xml; it defaults to the dev server.
  */
-module.exports = (_env = {}, argv = {}) => {
+module.exports = (env = {}, argv = {}) => {
   const production = argv.mode === "production";
+  const origin = env.origin ?? `https://localhost:${PORT}`;
   return {
     mode: production ? "production" : "development",
     devtool: production ? "source-map" : "eval-cheap-module-source-map",
@@ -52,13 +92,14 @@ module.exports = (_env = {}, argv = {}) => {
         chunks: ["taskpane"],
         template: "./src/addin/taskpane/page/taskpane.html",
       }),
+      new OutlookManifestPlugin(origin),
     ],
     performance: { hints: false },
     // Quiet unless something is wrong: `npm start` shares the terminal with the server.
     stats: "errors-warnings",
     infrastructureLogging: { level: "warn" },
     devServer: {
-      port: Number(process.env.ADDIN_PORT || 3000),
+      port: PORT,
       host: "localhost",
       // Outlook loads add-ins over HTTPS only; the dev server makes itself a self-signed certificate.
       server: "https",
