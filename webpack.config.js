@@ -57,6 +57,7 @@ module.exports = (env = {}, argv = {}) => {
     entry: {
       preview: "./src/addin/preview/index.tsx",
       taskpane: "./src/addin/taskpane/page/index.tsx",
+      commands: "./src/addin/commands/index.ts",
     },
     output: {
       path: path.resolve(__dirname, "dist"),
@@ -91,6 +92,11 @@ module.exports = (env = {}, argv = {}) => {
         filename: "taskpane.html",
         chunks: ["taskpane"],
         template: "./src/addin/taskpane/page/taskpane.html",
+      }),
+      new HtmlWebpackPlugin({
+        filename: "commands.html",
+        chunks: ["commands"],
+        template: "./src/addin/commands/commands.html",
       }),
       new OutlookManifestPlugin(origin),
     ],

@@ -14,7 +14,13 @@ function officeWith(item: Record<string, unknown>, requirements: string[] = ["1.
       RecipientsChanged: "olkRecipientsChanged",
       OfficeThemeChanged: "officeThemeChanged",
     },
-    MailboxEnums: { ItemType: { Message: "message" } },
+    MailboxEnums: {
+      ItemType: { Message: "message" },
+      ItemNotificationMessageType: {
+        InformationalMessage: "informationalMessage",
+        ErrorMessage: "errorMessage",
+      },
+    },
     context: {
       displayLanguage: "sv-SE",
       officeTheme: { bodyBackgroundColor: "#1f1f1f" },
@@ -120,5 +126,65 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     const newer = officeWith({ itemType: "message" }, ["1.5", "1.14"]);
     createOfficeMailbox().onThemeChanged(() => undefined);
     expect(newer.handlers).toEqual(["officeThemeChanged"]);
+  });
+
+  it("says what a command did on the item's notification bar, one line at a time, within Outlook's 150 characters", async () => {
+    const shown: { key: string; details: { type: string; message: string } }[] = [];
+    officeWith({
+      itemType: "message",
+      notificationMessages: {
+        replaceAsync: (key: string, details: { type: string; message: string }, callback: Callback<void>) => {
+          shown.push({ key, details });
+          callback(succeeded(undefined));
+        },
+      },
+    });
+    const mailbox = createOfficeMailbox();
+    await mailbox.notify("Logged to Rapport · Anna Berg", "info");
+    await mailbox.notify("x".repeat(200), "error");
+    expect(shown.map((s) => [s.key, s.details.type, s.details.message.length])).toEqual([
+      ["rapport", "informationalMessage", 29],
+      ["rapport", "errorMessage", 150],
+    ]);
+  });
+
+  it("keeps 'log on send' in the draft's session data and the Rapport key in its custom properties", async () => {
+    const session = new Map<string, string>();
+    const properties = new Map<string, unknown>();
+    let saved = 0;
+    const compose = {
+      itemType: "message",
+      subject: { getAsync: (callback: Callback<string>) => callback(succeeded("Offer")) },
+      sessionData: {
+        getAsync: (name: string, callback: Callback<string>) => callback(succeeded(session.get(name) ?? "")),
+        setAsync: (name: string, value: string, callback: Callback<void>) => {
+          session.set(name, value);
+          callback(succeeded(undefined));
+        },
+      },
+      loadCustomPropertiesAsync: (callback: Callback<unknown>) =>
+        callback(
+          succeeded({
+            set: (name: string, value: unknown) => properties.set(name, value),
+            saveAsync: (done: Callback<void>) => {
+              saved++;
+              done(succeeded(undefined));
+            },
+          }),
+        ),
+    };
+    officeWith(compose, ["1.5", "1.7", "1.11"]);
+    const mailbox = createOfficeMailbox();
+    expect(await mailbox.readLogOnSend()).toBe(false);
+    await mailbox.setLogOnSend(true);
+    expect(await mailbox.readLogOnSend()).toBe(true);
+    await mailbox.setRapportKey("k-456");
+    expect([properties.get(RAPPORT_KEY_PROPERTY), saved]).toEqual(["k-456", 1]);
+
+    // An Outlook without session data (before Mailbox 1.11) has no such choice, and says so when asked to keep it.
+    officeWith(compose, ["1.5", "1.7"]);
+    const older = createOfficeMailbox();
+    expect(await older.readLogOnSend()).toBe(false);
+    await expect(older.setLogOnSend(true)).rejects.toThrow(/1\.11/);
   });
 });

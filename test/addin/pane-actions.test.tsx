@@ -485,6 +485,24 @@ describe("compose", () => {
     expect(screen.queryByRole("button", { name: "Log this email" })).toBeNull();
     expect(screen.getByRole("button", { name: "Note" })).toBeTruthy();
   });
+
+  it("keeps the rep's 'log this email when it is sent' with the draft, for the on-send handler", async () => {
+    const pane = setup({
+      messages: [...inbox, { ...draft, to: [{ address: "anna@fabrikam.example", name: "Anna Berg" }] }],
+    });
+    act(() => pane.mailbox.select("draft"));
+    const toggle = (await screen.findByRole("switch", {
+      name: "Log this email when it is sent",
+    })) as HTMLInputElement;
+    await waitFor(() => expect(toggle.disabled).toBe(false));
+    expect(toggle.checked).toBe(false);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(toggle.checked).toBe(true));
+    expect(await pane.mailbox.readLogOnSend()).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(toggle.checked).toBe(false));
+    expect(await pane.mailbox.readLogOnSend()).toBe(false);
+  });
 });
 
 describe("theme", () => {

@@ -167,6 +167,18 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
     expect(served).toContain("office.js");
     // The Office.js mailbox is a chunk Outlook alone fetches.
     expect(chunks.some((c) => c.includes("office-mailbox"))).toBe(false);
+
+    // The ribbon command's and on-send handler's page loads and registers both without an error.
+    const errors: string[] = [];
+    outlookPage.on("pageerror", (error) => errors.push(error.message));
+    served.length = 0;
+    await outlookPage.goto(stack.previewUrl.replace("preview.html", "commands.html"));
+    await outlookPage.waitForFunction(
+      () => typeof (globalThis as { Office?: unknown }).Office !== "undefined",
+    );
+    await outlookPage.waitForLoadState("networkidle");
+    expect(served).toContain("office.js");
+    expect(errors).toEqual([]);
     await outlookPage.close();
   }, 60_000);
 });

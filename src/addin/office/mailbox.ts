@@ -41,6 +41,13 @@ export interface Mailbox {
   prefersDark(): boolean;
   /** Called when the rep switches Outlook's theme. Returns the unsubscribe. */
   onThemeChanged(listener: () => void): () => void;
+  /** A line on the open item (Outlook's notification bar): what a ribbon command did, without opening the pane. */
+  notify(text: string, kind: "info" | "error"): Promise<void>;
+  /** Whether the rep ticked "log this email when it is sent" on the draft (kept for the send, not saved). */
+  readLogOnSend(): Promise<boolean>;
+  setLogOnSend(on: boolean): Promise<void>;
+  /** Puts Rapport's key on the draft as it is sent; the sent copy keeps it (see OpenMessage.rapportKey). */
+  setRapportKey(key: string): Promise<void>;
 }
 
 /** Everyone on the message but the rep: the sender first, then To and Cc, each address once. */

@@ -22,6 +22,9 @@ function isCompose(item: Office.MessageRead | Office.MessageCompose): item is Of
   return typeof (item as Office.MessageCompose).subject === "object";
 }
 
+const NOTIFICATION_KEY = "rapport";
+const LOG_ON_SEND = "rapport.logOnSend";
+
 /** The custom property Rapport sets on a message it logs as it is sent; absent on everything else. */
 export const RAPPORT_KEY_PROPERTY = "rapportKey";
 
@@ -97,6 +100,50 @@ export function createOfficeMailbox(): Mailbox {
 
     userAddress: () => mailbox().userProfile.emailAddress?.toLowerCase() ?? null,
     displayLanguage: () => Office.context.displayLanguage || "en-US",
+    async notify(text, kind) {
+      const item = currentItem();
+      if (!item) return;
+      // Outlook caps a notification at 150 characters; one key, so a second command replaces the first line.
+      const message = text.length > 150 ? `${text.slice(0, 149)}…` : text;
+      const details: Office.NotificationMessageDetails =
+        kind === "error"
+          ? { type: Office.MailboxEnums.ItemNotificationMessageType.ErrorMessage, message }
+          : {
+              type: Office.MailboxEnums.ItemNotificationMessageType.InformationalMessage,
+              message,
+              icon: "Icon.16x16",
+              persistent: false,
+            };
+      await promised<void>((cb) => item.notificationMessages.replaceAsync(NOTIFICATION_KEY, details, cb));
+    },
+
+    async readLogOnSend() {
+      const item = currentItem();
+      // Session data (Mailbox 1.11) lives with the draft until it is sent, and is never saved into the message.
+      if (!item || !isCompose(item) || !Office.context.requirements.isSetSupported("Mailbox", "1.11"))
+        return false;
+      const value = await promised<string>((cb) => item.sessionData.getAsync(LOG_ON_SEND, cb)).catch(
+        () => "",
+      );
+      return value === "1";
+    },
+
+    async setLogOnSend(on) {
+      const item = currentItem();
+      if (!item || !isCompose(item)) throw new Error("only a draft is logged on send");
+      if (!Office.context.requirements.isSetSupported("Mailbox", "1.11"))
+        throw new Error("this Outlook cannot keep the choice until the email is sent (Mailbox 1.11)");
+      await promised<void>((cb) => item.sessionData.setAsync(LOG_ON_SEND, on ? "1" : "0", cb));
+    },
+
+    async setRapportKey(key) {
+      const item = currentItem();
+      if (!item || !isCompose(item)) throw new Error("only a draft gets a Rapport key");
+      const properties = await promised<Office.CustomProperties>((cb) => item.loadCustomPropertiesAsync(cb));
+      properties.set(RAPPORT_KEY_PROPERTY, key);
+      await promised<void>((cb) => properties.saveAsync(cb));
+    },
+
     onThemeChanged(listener) {
       // OfficeThemeChanged came with Mailbox 1.14; older Outlooks keep the theme the pane opened with.
       if (!Office.context.requirements.isSetSupported("Mailbox", "1.14")) return () => undefined;

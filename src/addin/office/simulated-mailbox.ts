@@ -3,6 +3,8 @@ import type { Mailbox, OpenMessage } from "./mailbox";
 export interface SimulatedMessage extends OpenMessage {
   id: string;
   bodyText: string;
+  /** The draft's "log this email when it is sent" (session data in Outlook). */
+  logOnSend?: boolean;
 }
 
 export interface SimulatedMailbox extends Mailbox {
@@ -13,6 +15,8 @@ export interface SimulatedMailbox extends Mailbox {
   updateDraft(id: string, change: Pick<OpenMessage, "to" | "cc">): void;
   /** Switches the theme, as the rep would in Outlook's settings (OfficeThemeChanged). */
   setDark(dark: boolean): void;
+  /** What the commands showed on each item's notification bar, oldest first. */
+  notifications(): readonly { messageId: string; text: string; kind: "info" | "error" }[];
 }
 
 /**
@@ -31,6 +35,7 @@ export function createSimulatedMailbox(options: {
   let dark = options.prefersDark ?? false;
   const listeners = new Set<() => void>();
   const themeListeners = new Set<() => void>();
+  const shown: { messageId: string; text: string; kind: "info" | "error" }[] = [];
   const current = () => messages.find((m) => m.id === selected) ?? null;
   const notify = () => listeners.forEach((listener) => listener());
 
@@ -49,7 +54,7 @@ export function createSimulatedMailbox(options: {
     async readOpenMessage() {
       const message = current();
       if (!message) return null;
-      const { id: _id, bodyText: _body, ...open } = message;
+      const { id: _id, bodyText: _body, logOnSend: _log, ...open } = message;
       return { ...open, to: [...open.to], cc: [...open.cc] };
     },
     async readBodyText() {
@@ -61,6 +66,24 @@ export function createSimulatedMailbox(options: {
     },
     userAddress: () => options.userAddress.toLowerCase(),
     displayLanguage: () => options.displayLanguage ?? "en-US",
+    async notify(text, kind) {
+      const message = current();
+      if (message) shown.push({ messageId: message.id, text, kind });
+    },
+    notifications: () => shown,
+    async readLogOnSend() {
+      return current()?.logOnSend ?? false;
+    },
+    async setLogOnSend(on) {
+      const message = current();
+      if (message?.mode !== "compose") throw new Error("only a draft is logged on send");
+      message.logOnSend = on;
+    },
+    async setRapportKey(key) {
+      const message = current();
+      if (message?.mode !== "compose") throw new Error("only a draft gets a Rapport key");
+      message.rapportKey = key;
+    },
     prefersDark: () => dark,
     setDark(value) {
       dark = value;

@@ -18,6 +18,7 @@ import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
+import { LogOnSendSwitch } from "./LogOnSendSwitch";
 import { OutboxStatus } from "./OutboxStatus";
 
 // Only an unknown sender needs the signature parser (and its phone number data): it loads when one is shown.
@@ -104,6 +105,7 @@ function MessageView({ message }: { message: OpenMessage }) {
           <MessageBarBody>{t("offlineShowing", { date: formatDateTime(savedAt) })}</MessageBarBody>
         </MessageBar>
       )}
+      {message.mode === "compose" && <LogOnSendSwitch draftKey={message.conversationId ?? message.subject} />}
       {message.mode === "read" && messageId && (
         <LogEmailButton message={message} alreadyLogged={alreadyLogged} openDeals={openDeals} />
       )}

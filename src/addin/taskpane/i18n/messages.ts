@@ -85,6 +85,13 @@ export const en = {
     "Office.js could not be loaded: Rapport needs Microsoft's CDN (appsforoffice.microsoft.com).",
   openInOutlook:
     "This is Rapport's Outlook task pane: open it from Outlook. To try Rapport in a browser, open /preview.html.",
+  cmdLogged: "Logged to Rapport · {names}",
+  cmdLoggedPickDeal: "Logged to Rapport · {names}. Pick its deal in Rapport.",
+  cmdNotInRapport: "Not in Rapport yet: open Rapport to add them.",
+  cmdQueued: "Rapport cannot be reached: the email is logged when it is back.",
+  cmdNothing: "Only a received or sent email can be logged.",
+  cmdFailed: "Not logged: {detail}",
+  logOnSend: "Log this email when it is sent",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -176,6 +183,13 @@ const sv: Catalogue = {
     "Office.js kunde inte laddas: Rapport behöver Microsofts CDN (appsforoffice.microsoft.com).",
   openInOutlook:
     "Det här är Rapports åtgärdsfönster för Outlook: öppna det från Outlook. Prova Rapport i en webbläsare på /preview.html.",
+  cmdLogged: "Loggat i Rapport · {names}",
+  cmdLoggedPickDeal: "Loggat i Rapport · {names}. Välj affär i Rapport.",
+  cmdNotInRapport: "Inte i Rapport än: öppna Rapport för att lägga till dem.",
+  cmdQueued: "Rapport går inte att nå: mejlet loggas när Rapport är tillbaka.",
+  cmdNothing: "Bara ett mottaget eller skickat mejl kan loggas.",
+  cmdFailed: "Inte loggat: {detail}",
+  logOnSend: "Logga mejlet när det skickas",
 };
 
 const de: Catalogue = {
@@ -264,6 +278,13 @@ const de: Catalogue = {
     "Office.js konnte nicht geladen werden: Rapport braucht Microsofts CDN (appsforoffice.microsoft.com).",
   openInOutlook:
     "Dies ist der Outlook-Aufgabenbereich von Rapport: Öffnen Sie ihn in Outlook. Im Browser können Sie Rapport unter /preview.html ausprobieren.",
+  cmdLogged: "In Rapport protokolliert · {names}",
+  cmdLoggedPickDeal: "In Rapport protokolliert · {names}. Wählen Sie den Deal in Rapport.",
+  cmdNotInRapport: "Noch nicht in Rapport: Öffnen Sie Rapport, um sie hinzuzufügen.",
+  cmdQueued: "Rapport ist nicht erreichbar: Die E-Mail wird protokolliert, sobald Rapport erreichbar ist.",
+  cmdNothing: "Nur eine empfangene oder gesendete E-Mail kann protokolliert werden.",
+  cmdFailed: "Nicht protokolliert: {detail}",
+  logOnSend: "Diese E-Mail beim Senden protokollieren",
 };
 
 const nb: Catalogue = {
@@ -352,6 +373,13 @@ const nb: Catalogue = {
     "Office.js kunne ikke lastes: Rapport trenger Microsofts CDN (appsforoffice.microsoft.com).",
   openInOutlook:
     "Dette er Rapports oppgaverute for Outlook: åpne den fra Outlook. Prøv Rapport i en nettleser på /preview.html.",
+  cmdLogged: "Logget i Rapport · {names}",
+  cmdLoggedPickDeal: "Logget i Rapport · {names}. Velg salget i Rapport.",
+  cmdNotInRapport: "Ikke i Rapport ennå: åpne Rapport for å legge dem til.",
+  cmdQueued: "Rapport kan ikke nås: e-posten logges når Rapport er tilbake.",
+  cmdNothing: "Bare en mottatt eller sendt e-post kan logges.",
+  cmdFailed: "Ikke logget: {detail}",
+  logOnSend: "Logg e-posten når den sendes",
 };
 
 const hr: Catalogue = {
@@ -440,6 +468,13 @@ const hr: Catalogue = {
     "Office.js se nije mogao učitati: Rapport treba Microsoftov CDN (appsforoffice.microsoft.com).",
   openInOutlook:
     "Ovo je Rapportovo okno zadataka za Outlook: otvorite ga iz Outlooka. Rapport u pregledniku možete isprobati na /preview.html.",
+  cmdLogged: "Zabilježeno u Rapportu · {names}",
+  cmdLoggedPickDeal: "Zabilježeno u Rapportu · {names}. Odaberite posao u Rapportu.",
+  cmdNotInRapport: "Još nije u Rapportu: otvorite Rapport da ih dodate.",
+  cmdQueued: "Rapport nije dostupan: e-poruka se bilježi kada opet bude dostupan.",
+  cmdNothing: "Može se zabilježiti samo primljena ili poslana e-poruka.",
+  cmdFailed: "Nije zabilježeno: {detail}",
+  logOnSend: "Zabilježi ovu e-poruku kada se pošalje",
 };
 
 export const catalogues: Record<string, Catalogue> = { en, sv, de, nb, hr };

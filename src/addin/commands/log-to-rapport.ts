@@ -1,0 +1,71 @@
+import { ApiError, type ApiClient } from "../api/client";
+import type { Outbox } from "../api/outbox";
+import { type Mailbox, participantsOf } from "../office/mailbox";
+import type { I18n } from "../taskpane/i18n/i18n";
+
+export interface CommandServices {
+  mailbox: Mailbox;
+  api: ApiClient;
+  outbox: Outbox;
+  t: I18n["t"];
+}
+
+export interface Notice {
+  kind: "info" | "error";
+  text: string;
+}
+
+const BODY_CHARS_KEPT = 16_384;
+
+/**
+ * "Log to Rapport" on the ribbon: logs the open email without opening the pane, and says in one line what
+ * happened. Nobody on it known to Rapport: nothing is logged, the rep is sent to the pane to add them. Rapport
+ * down: the log is queued (it is sent when the pane or the next command finds Rapport back).
+ */
+export async function logToRapport({ mailbox, api, outbox, t }: CommandServices): Promise<Notice> {
+  const message = await mailbox.readOpenMessage();
+  if (!message || message.mode !== "read" || !message.internetMessageId || !message.from)
+    return { kind: "error", text: t("cmdNothing") };
+  const people = participantsOf(message, mailbox.userAddress());
+
+  let names: string[] | null = null;
+  let openDeals = 0;
+  try {
+    const { results } = await api("lookupPeople", { query: { email: people.map((p) => p.address) } });
+    const known = results.flatMap((r) => (r.contact ? [r.contact] : []));
+    if (known.length === 0) return { kind: "info", text: t("cmdNotInRapport") };
+    names = known.map((c) => c.displayName);
+    openDeals = new Set(known.flatMap((c) => c.openDeals.map((d) => d.id))).size;
+  } catch (error) {
+    // Down now: whether they are known is for the server to tell when the queued log reaches it.
+    if (!(error instanceof ApiError && error.retryable)) return { kind: "error", text: failure(error, t) };
+  }
+
+  try {
+    const result = await outbox.submit({
+      kind: "logEmail",
+      body: {
+        internetMessageId: message.internetMessageId,
+        rapportKey: message.rapportKey ?? undefined,
+        conversationId: message.conversationId ?? undefined,
+        subject: message.subject,
+        from: { address: message.from.address, name: message.from.name ?? undefined },
+        to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+        cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+        sentAt: message.sentAt ?? new Date().toISOString(),
+        bodyText: (await mailbox.readBodyText()).slice(0, BODY_CHARS_KEPT),
+      },
+    });
+    if (result.status === "queued" || names === null) return { kind: "info", text: t("cmdQueued") };
+    // The server links the one open deal; with several it links none, and the rep picks in the pane.
+    const key = openDeals > 1 ? "cmdLoggedPickDeal" : "cmdLogged";
+    return { kind: "info", text: t(key, { names: names.join(", ") }) };
+  } catch (error) {
+    return { kind: "error", text: failure(error, t) };
+  }
+}
+
+function failure(error: unknown, t: I18n["t"]): string {
+  const detail = error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error);
+  return t("cmdFailed", { detail });
+}

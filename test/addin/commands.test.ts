@@ -1,0 +1,191 @@
+import { createApiClient } from "../../src/addin/api/client";
+import { type Outbox, createOutbox } from "../../src/addin/api/outbox";
+import { memoryStorage } from "../../src/addin/api/storage";
+import { logOnSend } from "../../src/addin/commands/log-on-send";
+import { logToRapport } from "../../src/addin/commands/log-to-rapport";
+import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
+import { createI18n } from "../../src/addin/taskpane/i18n/i18n";
+import { Timeline } from "../../src/shared/people";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+
+const REP = "rita@contoso.example";
+
+describe("the ribbon's Log to Rapport and logging on send, against the real server", () => {
+  let server: TestServer;
+  let token: string;
+  let annaId: string;
+  const outboxes: Outbox[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer("pglite");
+    token = await server.token(REP);
+    const anna = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+      token,
+      body: { displayName: "Anna Berg", emails: ["anna@fabrikam.example"] },
+    });
+    annaId = anna.body.id;
+  });
+  afterEach(() => outboxes.splice(0).forEach((o) => o.close()));
+  afterAll(() => server.close());
+
+  /** The command's world: a mailbox, the API over a line the test can cut, an outbox, English. */
+  function setup(messages: SimulatedMessage[], selected: string) {
+    const line = { up: true };
+    const api = createApiClient({
+      baseUrl: server.baseUrl,
+      getToken: async () => token,
+      fetch: async (input, init) => {
+        if (!line.up) throw new TypeError("fetch failed");
+        return fetch(input, init);
+      },
+    });
+    const mailbox = createSimulatedMailbox({ messages, userAddress: REP, selected });
+    const outbox = createOutbox({ api, storage: memoryStorage(), owner: REP, retryDelaysMs: [60_000] });
+    outboxes.push(outbox);
+    return { line, mailbox, outbox, services: { mailbox, api, outbox, t: createI18n("en-US").t } };
+  }
+  const received = (id: string, from = "anna@fabrikam.example"): SimulatedMessage => ({
+    id,
+    internetMessageId: `<${id}@fabrikam.example>`,
+    conversationId: null,
+    subject: `About ${id}`,
+    from: { address: from, name: from === "anna@fabrikam.example" ? "Anna Berg" : null },
+    to: [{ address: REP, name: "Rita Rep" }],
+    cc: [],
+    sentAt: "2026-11-20T09:30:00.000Z",
+    mode: "read",
+    bodyText: "Hello Rita",
+  });
+  const annasEmails = async () =>
+    parse(
+      Timeline,
+      await server.request("GET", `/api/v1/contacts/${annaId}/timeline?limit=100`, { token }),
+    ).items.flatMap((i) =>
+      i.type === "interaction" && i.interaction.kind === "email" ? [i.interaction] : [],
+    );
+
+  it("logs the open email in one click and says who it was logged for", async () => {
+    const { services } = setup([received("one")], "one");
+    expect(await logToRapport(services)).toEqual({ kind: "info", text: "Logged to Rapport · Anna Berg" });
+    expect(
+      (await annasEmails()).filter((e) => e.internetMessageId === "<one@fabrikam.example>"),
+    ).toHaveLength(1);
+    // Again: still one.
+    await logToRapport(services);
+    expect(
+      (await annasEmails()).filter((e) => e.internetMessageId === "<one@fabrikam.example>"),
+    ).toHaveLength(1);
+  });
+
+  it("logs nothing when nobody on the email is in Rapport, and sends the rep to the pane", async () => {
+    const { services } = setup([received("stranger", "jonas@northwind.example")], "stranger");
+    expect(await logToRapport(services)).toEqual({
+      kind: "info",
+      text: "Not in Rapport yet: open Rapport to add them.",
+    });
+    const logged = await server.request("GET", "/api/v1/people/lookup?email=jonas@northwind.example", {
+      token,
+    });
+    expect(logged.status).toBe(200);
+    expect(
+      (
+        await server.database.db
+          .selectFrom("interactions")
+          .select("id")
+          .where("internet_message_id", "=", "<stranger@fabrikam.example>")
+          .execute()
+      ).length,
+    ).toBe(0);
+  });
+
+  it("queues the log when Rapport is down, says so, and the email arrives once when it is back", async () => {
+    const { line, outbox, services } = setup([received("offline")], "offline");
+    line.up = false;
+    expect(await logToRapport(services)).toEqual({
+      kind: "info",
+      text: "Rapport cannot be reached: the email is logged when it is back.",
+    });
+    line.up = true;
+    await outbox.flush();
+    expect(
+      (await annasEmails()).filter((e) => e.internetMessageId === "<offline@fabrikam.example>"),
+    ).toHaveLength(1);
+  });
+
+  it("says a draft cannot be logged from the ribbon", async () => {
+    const draft: SimulatedMessage = {
+      ...received("d"),
+      mode: "compose",
+      internetMessageId: null,
+      from: null,
+    };
+    const { services } = setup([draft], "d");
+    expect(await logToRapport(services)).toEqual({
+      kind: "error",
+      text: "Only a received or sent email can be logged.",
+    });
+  });
+
+  it("logs a ticked draft on send under a Rapport key, and the sent copy later joins it: one email", async () => {
+    const draft: SimulatedMessage = {
+      id: "draft",
+      internetMessageId: null,
+      conversationId: "conv-offer",
+      subject: "Our offer",
+      from: null,
+      to: [{ address: "anna@fabrikam.example", name: "Anna Berg" }],
+      cc: [],
+      sentAt: null,
+      mode: "compose",
+      bodyText: "Hi Anna, here is our offer.",
+    };
+    const { mailbox, services } = setup([draft], "draft");
+    expect(await logOnSend(services)).toBe("skipped");
+    expect((await mailbox.readOpenMessage())?.rapportKey).toBeUndefined();
+
+    await mailbox.setLogOnSend(true);
+    expect(await logOnSend(services)).toBe("sent");
+    const key = (await mailbox.readOpenMessage())?.rapportKey;
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const onSend = (await annasEmails()).filter((e) => e.rapportKey === key);
+    expect(onSend).toMatchObject([
+      { internetMessageId: null, direction: "out", source: "on-send", subject: "Our offer" },
+    ]);
+
+    // The sent copy, read later in Sent Items, carries the key: logging it from the ribbon joins the same email.
+    const copy: SimulatedMessage = {
+      ...received("sent-copy"),
+      from: { address: REP, name: "Rita Rep" },
+      to: [{ address: "anna@fabrikam.example", name: "Anna Berg" }],
+      subject: "Our offer",
+      rapportKey: key ?? null,
+    };
+    const reader = setup([copy], "sent-copy");
+    expect((await logToRapport(reader.services)).kind).toBe("info");
+    const joined = (await annasEmails()).filter((e) => e.rapportKey === key);
+    expect(joined).toMatchObject([{ id: onSend[0]?.id, internetMessageId: "<sent-copy@fabrikam.example>" }]);
+  });
+
+  it("lets the mail go at once when Rapport is down, with the log kept in the outbox", async () => {
+    const draft: SimulatedMessage = {
+      id: "down",
+      internetMessageId: null,
+      conversationId: null,
+      subject: "Sent while down",
+      from: null,
+      to: [{ address: "anna@fabrikam.example", name: "Anna Berg" }],
+      cc: [],
+      sentAt: null,
+      mode: "compose",
+      bodyText: "",
+      logOnSend: true,
+    };
+    const { line, outbox, services } = setup([draft], "down");
+    line.up = false;
+    expect(await logOnSend(services)).toBe("queued");
+    expect(outbox.entries().map((e) => e.action.kind)).toEqual(["logEmail"]);
+    line.up = true;
+    await outbox.flush();
+    expect((await annasEmails()).filter((e) => e.subject === "Sent while down")).toHaveLength(1);
+  });
+});
