@@ -1,3 +1,4 @@
+import { draftToLog } from "../api/email-to-log";
 import type { Outbox } from "../api/outbox";
 import type { Mailbox } from "../office/mailbox";
 
@@ -5,7 +6,6 @@ export type SendOutcome = "skipped" | "sent" | "queued" | "failed";
 
 /** Outlook gives an on-send handler little time; past this the log carries on from the outbox, mail goes. */
 const WAIT_MS = 2_000;
-const BODY_CHARS_KEPT = 16_384;
 
 /**
  * On send, for a draft the rep ticked "log this email when it is sent": gives it a Rapport key (kept on the
@@ -25,17 +25,7 @@ export async function logOnSend(
     await mailbox.setRapportKey(key);
     const submitted = outbox.submit({
       kind: "logEmail",
-      body: {
-        rapportKey: key,
-        conversationId: draft.conversationId ?? undefined,
-        subject: draft.subject,
-        from: { address: rep },
-        to: draft.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-        cc: draft.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-        sentAt: new Date().toISOString(),
-        bodyText: (await mailbox.readBodyText()).slice(0, BODY_CHARS_KEPT),
-        source: "on-send",
-      },
+      body: draftToLog(draft, rep, key, await mailbox.readBodyText()),
     });
     // The outbox has it in storage already: waiting longer only delays the send, it loses nothing.
     const late = new Promise<"queued">((resolve) => setTimeout(() => resolve("queued"), waitMs));

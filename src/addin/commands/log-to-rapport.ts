@@ -1,4 +1,5 @@
 import { ApiError, type ApiClient } from "../api/client";
+import { emailToLog } from "../api/email-to-log";
 import type { Outbox } from "../api/outbox";
 import { type Mailbox, participantsOf } from "../office/mailbox";
 import type { I18n } from "../taskpane/i18n/i18n";
@@ -15,8 +16,6 @@ export interface Notice {
   text: string;
 }
 
-const BODY_CHARS_KEPT = 16_384;
-
 /**
  * "Log to Rapport" on the ribbon: logs the open email without opening the pane, and says in one line what
  * happened. Nobody on it known to Rapport: nothing is logged, the rep is sent to the pane to add them. Rapport
@@ -24,7 +23,9 @@ const BODY_CHARS_KEPT = 16_384;
  */
 export async function logToRapport({ mailbox, api, outbox, t }: CommandServices): Promise<Notice> {
   const message = await mailbox.readOpenMessage();
-  if (!message || message.mode !== "read" || !message.internetMessageId || !message.from)
+  const internetMessageId = message?.internetMessageId;
+  const from = message?.from;
+  if (!message || message.mode !== "read" || !internetMessageId || !from)
     return { kind: "error", text: t("cmdNothing") };
   const people = participantsOf(message, mailbox.userAddress());
 
@@ -44,17 +45,7 @@ export async function logToRapport({ mailbox, api, outbox, t }: CommandServices)
   try {
     const result = await outbox.submit({
       kind: "logEmail",
-      body: {
-        internetMessageId: message.internetMessageId,
-        rapportKey: message.rapportKey ?? undefined,
-        conversationId: message.conversationId ?? undefined,
-        subject: message.subject,
-        from: { address: message.from.address, name: message.from.name ?? undefined },
-        to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-        cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-        sentAt: message.sentAt ?? new Date().toISOString(),
-        bodyText: (await mailbox.readBodyText()).slice(0, BODY_CHARS_KEPT),
-      },
+      body: emailToLog({ ...message, internetMessageId, from }, await mailbox.readBodyText()),
     });
     if (result.status === "queued" || names === null) return { kind: "info", text: t("cmdQueued") };
     // The server links the one open deal; with several it links none, and the rep picks in the pane.

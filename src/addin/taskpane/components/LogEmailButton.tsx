@@ -10,13 +10,12 @@ import {
   Spinner,
 } from "@fluentui/react-components";
 import { CheckmarkCircle20Regular, Clock20Regular, MailAdd20Regular } from "@fluentui/react-icons";
+import { emailToLog } from "../../api/email-to-log";
 import type { OpenMessage } from "../../office/mailbox";
 import { useOutboxEntries, useSubmit } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ErrorMessage } from "./ErrorMessage";
-
-const BODY_CHARS_KEPT = 16_384;
 
 export interface OpenDeal {
   id: string;
@@ -40,25 +39,11 @@ export function LogEmailButton({
   const { t } = useI18n();
   const { mailbox } = useServices();
   const logEmail = useSubmit(async (dealId: string | null | undefined) => {
-    if (!message.internetMessageId || !message.from)
-      throw new Error("only a received or sent email can be logged");
-    return {
-      kind: "logEmail" as const,
-      body: {
-        internetMessageId: message.internetMessageId,
-        rapportKey: message.rapportKey ?? undefined,
-        conversationId: message.conversationId ?? undefined,
-        subject: message.subject,
-        from: { address: message.from.address, name: message.from.name ?? undefined },
-        to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-        cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
-        sentAt: message.sentAt ?? new Date().toISOString(),
-        // The server keeps an 8 KB excerpt from the top: 16k characters hold all of it, and a queued log stays
-        // within what the browser's storage can hold.
-        bodyText: (await mailbox.readBodyText()).slice(0, BODY_CHARS_KEPT),
-        dealId,
-      },
-    };
+    const { internetMessageId, from } = message;
+    // The button shows only on a received or sent email, which always has both.
+    if (!internetMessageId || !from) throw new Error("only a received or sent email can be logged");
+    const body = emailToLog({ ...message, internetMessageId, from }, await mailbox.readBodyText(), dealId);
+    return { kind: "logEmail" as const, body };
   });
   const queued = useOutboxEntries().find(
     (e) => e.action.kind === "logEmail" && e.action.body.internetMessageId === message.internetMessageId,

@@ -1,0 +1,40 @@
+import type { LogEmail } from "../../shared/interactions";
+import type { OpenMessage } from "../office/mailbox";
+
+/** The server keeps an 8 KB excerpt from the top: 16k characters hold all of it, and a queued log stays small. */
+const BODY_CHARS_KEPT = 16_384;
+
+/** A received or sent email as the contract logs it; the pane and the ribbon command send the same thing. */
+export function emailToLog(
+  message: OpenMessage & { internetMessageId: string; from: NonNullable<OpenMessage["from"]> },
+  bodyText: string,
+  dealId?: string | null,
+): LogEmail {
+  return {
+    internetMessageId: message.internetMessageId,
+    rapportKey: message.rapportKey ?? undefined,
+    conversationId: message.conversationId ?? undefined,
+    subject: message.subject,
+    from: { address: message.from.address, name: message.from.name ?? undefined },
+    to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+    cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+    sentAt: message.sentAt ?? new Date().toISOString(),
+    bodyText: bodyText.slice(0, BODY_CHARS_KEPT),
+    dealId,
+  };
+}
+
+/** The draft being sent, logged under its Rapport key (it has no message id yet), from the rep. */
+export function draftToLog(draft: OpenMessage, rep: string, rapportKey: string, bodyText: string): LogEmail {
+  return {
+    rapportKey,
+    conversationId: draft.conversationId ?? undefined,
+    subject: draft.subject,
+    from: { address: rep },
+    to: draft.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+    cc: draft.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
+    sentAt: new Date().toISOString(),
+    bodyText: bodyText.slice(0, BODY_CHARS_KEPT),
+    source: "on-send",
+  };
+}
