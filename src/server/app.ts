@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
-import { routes } from "../shared/routes";
+import { type SignInConfig, routes } from "../shared/routes";
 import { type Caller, createCallerResolver } from "./auth/caller";
 import type { VerifyToken } from "./auth/verify";
 import { companyRoutes } from "./companies/routes";
@@ -24,6 +24,8 @@ export interface AppDeps {
   checkResponses?: boolean;
   /** The add-in's build, served from the same origin (production); none in development and most tests. */
   addinFiles?: AddinFiles | null;
+  /** What the add-in is told about signing in; by default the local issuer only. */
+  signIn?: SignInConfig;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -58,6 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   if (deps.addinFiles) await serveAddinFiles(app, deps.addinFiles);
+
+  const signIn: SignInConfig = deps.signIn ?? { entra: null, localIssuer: true };
+  addRoute(app, routes.signIn, options, async () => signIn);
 
   addRoute(app, routes.health, options, async () => {
     await sql`select 1`.execute(db);

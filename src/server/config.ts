@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import type { SignInConfig } from "../shared/routes";
 
 const Flag = z
   .enum(["on", "off", "true", "false", "1", "0"])
@@ -22,6 +23,8 @@ const Env = z.object({
   /** Only changed for national clouds, or to point the tests at a local OpenID configuration. */
   RAPPORT_ENTRA_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
   RAPPORT_API_SCOPE: z.string().min(1).default("access_as_user"),
+  /** The API's Application ID URI in Entra; the add-in asks for `<this>/<RAPPORT_API_SCOPE>`. */
+  RAPPORT_ENTRA_APP_ID_URI: z.string().min(1).optional(),
   /** The local issuer (key pair in the data directory): on by default only when Entra is not configured. */
   RAPPORT_LOCAL_ISSUER: Flag.optional(),
   /** The add-in's build (`npm run build`), served from the API's origin when it is there. */
@@ -49,6 +52,8 @@ export interface Config {
   localIssuer: boolean;
   addinDir: string;
   frameAncestors: string[] | null;
+  /** The Application ID URI the add-in's scope is named under (`api://<client id>` unless set). */
+  entraAppIdUri: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +103,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     entra,
     localIssuer,
     addinDir: path.resolve(e.RAPPORT_ADDIN_DIR),
+    entraAppIdUri: entra
+      ? (e.RAPPORT_ENTRA_APP_ID_URI ?? `api://${entra.clientId}`).replace(/\/+$/, "")
+      : null,
     frameAncestors: e.RAPPORT_FRAME_ANCESTORS?.split(/[\s,]+/).filter(Boolean) ?? null,
+  };
+}
+
+/** What the add-in is told about signing in (GET /api/v1/sign-in): never a secret, only names and switches. */
+export function signInConfig(config: Config): SignInConfig {
+  const { entra } = config;
+  return {
+    entra: entra
+      ? {
+          clientId: entra.clientId,
+          // Sign-in for any allowed tenant: "organizations" unless the deployment admits exactly one.
+          authority: `${entra.authority}/${entra.tenants?.length === 1 ? entra.tenants[0] : "organizations"}`,
+          scope: `${config.entraAppIdUri}/${config.apiScope}`,
+        }
+      : null,
+    localIssuer: config.localIssuer,
   };
 }

@@ -3,7 +3,7 @@ import { buildApp } from "./app";
 import { loadLocalIssuer } from "./auth/local-issuer";
 import { createTokenVerifier } from "./auth/verify";
 import { DEFAULT_FRAME_ANCESTORS, findAddinBuild } from "./http/addin-files";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, signInConfig } from "./config";
 import { MigrationError } from "./db/migrate";
 import { openStore } from "./db/open-store";
 import { StoreLockedError } from "./db/store-lock";
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     database,
     verifyToken,
     logger: { level: config.logLevel },
+    signIn: signInConfig(config),
     addinFiles: addinRoot
       ? { root: addinRoot, frameAncestors: config.frameAncestors ?? DEFAULT_FRAME_ANCESTORS }
       : null,

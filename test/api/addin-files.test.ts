@@ -57,4 +57,10 @@ describe("the add-in's files served from the API's origin", () => {
     expect((await get("/api/v1/me")).status).toBe(401);
     expect((await get("/healthz")).status).toBe(200);
   });
+
+  it("tells the add-in how to sign in, without a token", async () => {
+    const answer = await get("/api/v1/sign-in");
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ entra: null, localIssuer: true });
+  });
 });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ConfigError, loadConfig } from "../../src/server/config";
+import { ConfigError, loadConfig, signInConfig } from "../../src/server/config";
 
 describe("configuration from the environment", () => {
   it("defaults to the embedded store in ./data on 127.0.0.1:3001 with the local issuer", () => {
@@ -22,6 +22,28 @@ describe("configuration from the environment", () => {
         RAPPORT_FRAME_ANCESTORS: "'self', https://outlook.office.com",
       }),
     ).toMatchObject({ addinDir: "/srv/rapport", frameAncestors: ["'self'", "https://outlook.office.com"] });
+  });
+
+  it("tells the add-in how to sign in: the Entra client, authority and scope, or the local issuer alone", () => {
+    expect(signInConfig(loadConfig({}))).toEqual({ entra: null, localIssuer: true });
+    const one = loadConfig({
+      RAPPORT_ENTRA_CLIENT_ID: "c1",
+      RAPPORT_ENTRA_TENANTS: "T1",
+      RAPPORT_ENTRA_APP_ID_URI: "api://crm.example.com/c1/",
+    });
+    expect(signInConfig(one)).toEqual({
+      entra: {
+        clientId: "c1",
+        authority: "https://login.microsoftonline.com/t1",
+        scope: "api://crm.example.com/c1/access_as_user",
+      },
+      localIssuer: false,
+    });
+    const any = loadConfig({ RAPPORT_ENTRA_CLIENT_ID: "c1", RAPPORT_ENTRA_TENANTS: "*" });
+    expect(signInConfig(any).entra).toMatchObject({
+      authority: "https://login.microsoftonline.com/organizations",
+      scope: "api://c1/access_as_user",
+    });
   });
 
   it("uses PostgreSQL when DATABASE_URL is set", () => {
