@@ -1,12 +1,13 @@
-/// <reference types="office-js" />
 import { FluentProvider, MessageBar, MessageBarBody, webLightTheme } from "@fluentui/react-components";
-import { StrictMode } from "react";
+import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createApiClient } from "../../api/client";
 import { App } from "../App";
 import { createI18n } from "../i18n/i18n";
 import { createServices } from "../services";
-import { localIssuerToken } from "../../api/local-sign-in";
+import { signInLazily } from "../../auth/sign-in";
+import { outlookLoginHint } from "../../office/auth-context";
+import { officeHost } from "../../office/host";
 
 /**
  * The page Outlook loads into the task pane. Office.js (from Microsoft's CDN) says when it is ready and in which
@@ -14,16 +15,14 @@ import { localIssuerToken } from "../../api/local-sign-in";
  * only here, so the preview never carries it.
  */
 async function main(root: HTMLElement): Promise<void> {
-  const info = typeof Office === "undefined" ? null : await Office.onReady();
-  const render = (node: React.ReactNode) => createRoot(root).render(<StrictMode>{node}</StrictMode>);
-  if (info?.host !== Office.HostType.Outlook) {
+  const host = await officeHost();
+  const render = (node: ReactNode) => createRoot(root).render(<StrictMode>{node}</StrictMode>);
+  if (host !== "outlook") {
     const { t } = createI18n(navigator.language);
     render(
       <FluentProvider theme={webLightTheme}>
         <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>
-            {typeof Office === "undefined" ? t("officeJsMissing") : t("openInOutlook")}
-          </MessageBarBody>
+          <MessageBarBody>{host === "no-office" ? t("officeJsMissing") : t("openInOutlook")}</MessageBarBody>
         </MessageBar>
       </FluentProvider>,
     );
@@ -33,7 +32,10 @@ async function main(root: HTMLElement): Promise<void> {
     /* webpackChunkName: "office-mailbox" */ "../../office/office-mailbox"
   );
   const mailbox = createOfficeMailbox();
-  const api = createApiClient({ baseUrl: "", getToken: localIssuerToken(mailbox.userAddress()) });
+  const api = createApiClient({
+    baseUrl: "",
+    getToken: signInLazily(mailbox.userAddress(), outlookLoginHint),
+  });
   render(<App services={createServices({ mailbox, api })} />);
 }
 
