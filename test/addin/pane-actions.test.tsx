@@ -568,3 +568,43 @@ describe("several known people on one email", () => {
     );
   });
 });
+
+describe("adding someone from the rep's own Outlook contact", () => {
+  it("fills the form from the rep's Outlook contact first, the signature after", async () => {
+    const asked: string[] = [];
+    const pane = setup({
+      outlookContacts: {
+        async find(address: string) {
+          asked.push(address);
+          return {
+            displayName: "Jonas Lind (Northwind)",
+            jobTitle: "Sales Director",
+            companyName: null,
+            phones: ["+47 400 00 000"],
+          };
+        },
+      },
+    });
+    act(() => pane.mailbox.select("stranger"));
+    const form = await screen.findByRole("form", { name: "Add to Rapport" });
+    expect((within(form).getByLabelText(/^Name/) as HTMLInputElement).value).toBe("Jonas Lind (Northwind)");
+    expect((within(form).getByLabelText(/^Title/) as HTMLInputElement).value).toBe("Sales Director");
+    expect((within(form).getByLabelText(/^Phone/) as HTMLInputElement).value).toBe("+47 400 00 000");
+    // Nothing in Outlook about the company: the signature's.
+    expect((within(form).getByLabelText(/^Company/) as HTMLInputElement).value).toBe("Northwind Traders");
+    expect(asked).toEqual(["jonas@northwind.example"]);
+  });
+
+  it("fills it from the email alone when Outlook's contacts cannot be read", async () => {
+    const pane = setup({
+      outlookContacts: {
+        async find() {
+          throw new Error("Graph: 403 Forbidden");
+        },
+      },
+    });
+    act(() => pane.mailbox.select("stranger"));
+    const form = await screen.findByRole("form", { name: "Add to Rapport" });
+    expect((within(form).getByLabelText(/^Title/) as HTMLInputElement).value).toBe("Head of Sales");
+  });
+});

@@ -1,6 +1,7 @@
 import { render } from "@testing-library/react";
 import type { z } from "zod";
 import { ApiError, type ApiClient } from "../../src/addin/api/client";
+import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
 import {
   type SimulatedMailbox,
@@ -536,6 +537,8 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
 }
 
 export interface SetupOptions extends FakeApiOptions {
+  /** The rep's Outlook contacts, as Graph would give them (only where the pane signs in with Microsoft 365). */
+  outlookContacts?: OutlookContacts;
   language?: string;
   messages?: SimulatedMessage[];
   prefersDark?: boolean;
@@ -564,7 +567,12 @@ export function setup(options: SetupOptions = {}): Pane {
   const server = fakeApi(options);
   const storage = memoryStorage();
   const start = () => {
-    const services = createServices({ mailbox, api: server.api, storage });
+    const services = createServices({
+      mailbox,
+      api: server.api,
+      storage,
+      outlookContacts: options.outlookContacts,
+    });
     open.push(services);
     return { services, rendered: render(<App services={services} />) };
   };

@@ -1,16 +1,18 @@
 import { createApiClient } from "../api/client";
 import { localIssuerToken } from "../api/local-sign-in";
+import type { OutlookContacts } from "./outlook-contacts";
 
 /**
  * How this pane signs in, as the server says (GET /api/v1/sign-in): Microsoft 365 through Outlook when Entra
  * is configured (MSAL, loaded only then: it is a large chunk), else the local issuer of `npm start`.
  */
+const askSignIn = () => createApiClient({ baseUrl: "", getToken: async () => "" })("signIn", {});
+
 export async function signInFor(
   userAddress: string | null,
   loginHint: () => Promise<string | null>,
 ): Promise<() => Promise<string>> {
-  const ask = createApiClient({ baseUrl: "", getToken: async () => "" });
-  const config = await ask("signIn", {});
+  const config = await askSignIn();
   if (config.entra) {
     const { clientId, authority, scope } = config.entra;
     const { naaTokenProvider } = await import(/* webpackChunkName: "msal" */ "./naa-sign-in");
@@ -32,5 +34,38 @@ export function signInLazily(userAddress: string | null, loginHint: () => Promis
       throw error;
     });
     return (await chosen)();
+  };
+}
+
+/**
+ * The rep's Outlook contacts (Microsoft Graph, Contacts.Read) where the pane signs in with Microsoft 365; none
+ * with the local issuer. Decided on first use, like the sign-in; Graph and MSAL load only then.
+ */
+export function outlookContactsLazily(loginHint: () => Promise<string | null>): OutlookContacts {
+  let contacts: Promise<OutlookContacts | null> | null = null;
+  const choose = async (): Promise<OutlookContacts | null> => {
+    const { entra } = await askSignIn();
+    if (!entra) return null;
+    const [{ naaTokenProvider }, { graphOutlookContacts }] = await Promise.all([
+      import(/* webpackChunkName: "msal" */ "./naa-sign-in"),
+      import(/* webpackChunkName: "graph" */ "./outlook-contacts"),
+    ]);
+    const getToken = naaTokenProvider({
+      clientId: entra.clientId,
+      authority: entra.authority,
+      scopes: ["Contacts.Read"],
+      loginHint,
+    });
+    return graphOutlookContacts({ getToken });
+  };
+  return {
+    async find(address) {
+      contacts ??= choose().catch((error: unknown) => {
+        contacts = null;
+        throw error;
+      });
+      const chosen = await contacts;
+      return chosen ? chosen.find(address) : null;
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { ApiClient } from "../api/client";
 import { type Outbox, createOutbox } from "../api/outbox";
 import { type ProfileCache, createProfileCache } from "../api/profile-cache";
 import { type KeyValueStorage, browserStorage, memoryStorage } from "../api/storage";
+import type { OutlookContacts } from "../auth/outlook-contacts";
 import type { Mailbox } from "../office/mailbox";
 
 /** What the pane runs on: Outlook or the simulated mailbox, the API client, and what keeps it useful offline. */
@@ -12,6 +13,8 @@ export interface Services {
   /** Every write the rep makes goes through it, so a click made offline is sent later instead of lost. */
   outbox: Outbox;
   profiles: ProfileCache;
+  /** The rep's own Outlook contacts, where Rapport may read them (Microsoft 365 sign-in); none elsewhere. */
+  outlookContacts?: OutlookContacts;
 }
 
 /** The services of one rep's pane; their queue and cache are kept apart from any other rep's on the machine. */
@@ -19,10 +22,12 @@ export function createServices({
   mailbox,
   api,
   storage = browserStorage(),
+  outlookContacts,
 }: {
   mailbox: Mailbox;
   api: ApiClient;
   storage?: KeyValueStorage;
+  outlookContacts?: OutlookContacts;
 }): Services {
   const user = mailbox.userAddress();
   // Without knowing whose pane this is, nothing is kept past it: it could show up in another rep's pane.
@@ -33,6 +38,7 @@ export function createServices({
     api,
     outbox: createOutbox({ api, storage: kept, owner }),
     profiles: createProfileCache({ storage: kept, owner }),
+    outlookContacts,
   };
 }
 

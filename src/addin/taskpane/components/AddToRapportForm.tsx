@@ -3,6 +3,7 @@ import { PersonAdd20Regular } from "@fluentui/react-icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { Suggestion } from "../../../shared/people";
+import type { OutlookContact } from "../../auth/outlook-contacts";
 import type { SignatureFacts } from "../../../shared/signature";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
@@ -33,20 +34,24 @@ export function AddToRapportForm({
   email,
   suggestion,
   signature,
+  outlook = null,
 }: {
   email: string;
   suggestion: Suggestion | null;
   signature: SignatureFacts | null;
+  /** The rep's own Outlook contact for the address: what they typed themselves comes first. */
+  outlook?: OutlookContact | null;
 }) {
   const styles = useStyles();
   const { t } = useI18n();
   const { api } = useServices();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => ({
-    displayName: suggestion?.displayName ?? "",
-    title: signature?.title ?? "",
-    phone: signature?.phones[0] ?? "",
-    company: suggestion?.company?.name ?? signature?.company ?? "",
+    displayName: outlook?.displayName ?? suggestion?.displayName ?? "",
+    title: outlook?.jobTitle ?? signature?.title ?? "",
+    phone: outlook?.phones[0] ?? signature?.phones[0] ?? "",
+    // A company Rapport already has for the domain wins: the new contact joins it instead of a near-twin.
+    company: suggestion?.company?.name ?? outlook?.companyName ?? signature?.company ?? "",
   }));
   const [nameMissing, setNameMissing] = useState(false);
 

@@ -18,6 +18,18 @@ function useSenderSignature(message: OpenMessage, sender: Address | null) {
   });
 }
 
+/** The rep's own Outlook contact for the address, where Rapport may read it; a failure only means none. */
+function useOutlookContact(email: string) {
+  const { outlookContacts } = useServices();
+  return useQuery({
+    queryKey: ["outlookContact", email],
+    queryFn: () => outlookContacts?.find(email) ?? null,
+    enabled: outlookContacts !== undefined,
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
 /** Someone Rapport does not know yet: what the email tells about them, and a pre-filled way to add them. */
 export function UnknownPerson({
   email,
@@ -32,6 +44,7 @@ export function UnknownPerson({
   // Only the sender's signature is in the body; for others, the display name and domain are all there is.
   const sender = message.from && message.from.address.toLowerCase() === email ? message.from : null;
   const signature = useSenderSignature(message, sender);
+  const outlook = useOutlookContact(email);
   return (
     <div>
       <Persona
@@ -43,10 +56,15 @@ export function UnknownPerson({
       <Badge appearance="tint" color="informative">
         {t("notInRapport")}
       </Badge>
-      {sender && signature.isPending ? (
+      {(sender && signature.isPending) || outlook.isLoading ? (
         <Spinner size="tiny" />
       ) : (
-        <AddToRapportForm email={email} suggestion={suggestion} signature={signature.data ?? null} />
+        <AddToRapportForm
+          email={email}
+          suggestion={suggestion}
+          signature={signature.data ?? null}
+          outlook={outlook.data ?? null}
+        />
       )}
     </div>
   );

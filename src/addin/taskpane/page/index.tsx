@@ -5,7 +5,7 @@ import { createApiClient } from "../../api/client";
 import { App } from "../App";
 import { createI18n } from "../i18n/i18n";
 import { createServices } from "../services";
-import { signInLazily } from "../../auth/sign-in";
+import { outlookContactsLazily, signInLazily } from "../../auth/sign-in";
 import { outlookLoginHint } from "../../office/auth-context";
 import { officeHost } from "../../office/host";
 
@@ -36,7 +36,8 @@ async function main(root: HTMLElement): Promise<void> {
     baseUrl: "",
     getToken: signInLazily(mailbox.userAddress(), outlookLoginHint),
   });
-  render(<App services={createServices({ mailbox, api })} />);
+  const outlookContacts = outlookContactsLazily(outlookLoginHint);
+  render(<App services={createServices({ mailbox, api, outlookContacts })} />);
 }
 
 const root = document.getElementById("root");
