@@ -58,6 +58,7 @@ module.exports = (env = {}, argv = {}) => {
       preview: "./src/addin/preview/index.tsx",
       taskpane: "./src/addin/taskpane/page/index.tsx",
       commands: "./src/addin/commands/index.ts",
+      "auth-dialog": "./src/addin/auth/dialog-page.ts",
     },
     output: {
       path: path.resolve(__dirname, "dist"),
@@ -97,6 +98,11 @@ module.exports = (env = {}, argv = {}) => {
         filename: "commands.html",
         chunks: ["commands"],
         template: "./src/addin/commands/commands.html",
+      }),
+      new HtmlWebpackPlugin({
+        filename: "auth-dialog.html",
+        chunks: ["auth-dialog"],
+        template: "./src/addin/auth/auth-dialog.html",
       }),
       new OutlookManifestPlugin(origin),
     ],

@@ -86,4 +86,37 @@ describe("signing in through Outlook (MSAL nested app authentication)", () => {
       /^Sign in to Microsoft 365 to use Rapport \(popup_window_error/,
     );
   });
+
+  it("signs in in an Office dialog where Outlook blocks the popup, asking for the same scopes and account", async () => {
+    const b = broker({ silent: "fails", popup: "fails" });
+    const asked: unknown[] = [];
+    const token = naaTokenProvider({
+      ...options,
+      scopes,
+      loginHint: async () => "rita@contoso.example",
+      createClient: b.createClient,
+      dialog: async (request) => {
+        asked.push(request);
+        return "dialog-token";
+      },
+    });
+    expect(await token()).toBe("dialog-token");
+    expect(asked).toEqual([{ ...options, scopes, loginHint: "rita@contoso.example" }]);
+  });
+
+  it("says so, as worth trying again, when the dialog fails too (closed by the rep)", async () => {
+    const b = broker({ silent: "fails", popup: "fails" });
+    const token = naaTokenProvider({
+      ...options,
+      scopes,
+      loginHint: async () => null,
+      createClient: b.createClient,
+      dialog: async () => {
+        throw new Error("the sign-in dialog was closed (12006)");
+      },
+    });
+    const failure = (await token().catch((error: unknown) => error)) as ApiError;
+    expect([failure.retryable, failure.code]).toEqual([true, "auth_unavailable"]);
+    expect(failure.problem?.detail).toContain("the sign-in dialog was closed (12006)");
+  });
 });

@@ -16,11 +16,19 @@ export interface NaaSignInOptions {
   loginHint(): Promise<string | null>;
   /** MSAL's nestable client in Outlook; tests give one that stands in for the broker. */
   createClient?(configuration: Configuration): Promise<IPublicClientApplication>;
+  /** Where Outlook blocks popups: the sign-in in an Office dialog, answering with the access token. */
+  dialog?(request: {
+    clientId: string;
+    authority: string;
+    scopes: string[];
+    loginHint: string | null;
+  }): Promise<string>;
 }
 
 /**
  * Tokens for Rapport's API through Outlook's own sign-in (MSAL nested app authentication): silently from the
- * broker's cache, or with a popup when the rep must consent or sign in again. A sign-in that cannot happen now
+ * broker's cache, or with a popup when the rep must consent or sign in again, or, where popups are blocked, in
+ * an Office dialog. A sign-in that cannot happen now
  * is said as such, and is worth trying again: what the rep queued stays queued.
  */
 export function naaTokenProvider(options: NaaSignInOptions): () => Promise<string> {
@@ -47,6 +55,12 @@ export function naaTokenProvider(options: NaaSignInOptions): () => Promise<strin
         ...(hint ? { loginHint: hint } : {}),
       });
       return popup.accessToken;
+    } catch (error) {
+      if (!options.dialog) throw signInFailed(error);
+    }
+    try {
+      const { clientId, authority, scopes } = options;
+      return await options.dialog({ clientId, authority, scopes, loginHint: hint });
     } catch (error) {
       throw signInFailed(error);
     }

@@ -1,11 +1,34 @@
 import { createApiClient } from "../api/client";
+import { z } from "zod";
 import { localIssuerToken } from "../api/local-sign-in";
+import { askInDialog } from "../office/dialog";
 import type { OutlookContacts } from "./outlook-contacts";
 
 /**
  * How this pane signs in, as the server says (GET /api/v1/sign-in): Microsoft 365 through Outlook when Entra
  * is configured (MSAL, loaded only then: it is a large chunk), else the local issuer of `npm start`.
  */
+/** The Office dialog way: auth-dialog.html runs MSAL's redirect flow in its own window and sends the token back. */
+async function signInInDialog(request: {
+  clientId: string;
+  authority: string;
+  scopes: string[];
+  loginHint: string | null;
+}): Promise<string> {
+  const query = new URLSearchParams({
+    clientId: request.clientId,
+    authority: request.authority,
+    scope: request.scopes.join(" "),
+    ...(request.loginHint ? { loginHint: request.loginHint } : {}),
+  });
+  const answer: unknown = JSON.parse(await askInDialog(`${location.origin}/auth-dialog.html?${query}`));
+  const parsed = DialogAnswer.parse(answer);
+  if ("error" in parsed) throw new Error(parsed.error);
+  return parsed.accessToken;
+}
+
+const DialogAnswer = z.union([z.object({ accessToken: z.string().min(1) }), z.object({ error: z.string() })]);
+
 const askSignIn = () => createApiClient({ baseUrl: "", getToken: async () => "" })("signIn", {});
 
 export async function signInFor(
@@ -16,7 +39,7 @@ export async function signInFor(
   if (config.entra) {
     const { clientId, authority, scope } = config.entra;
     const { naaTokenProvider } = await import(/* webpackChunkName: "msal" */ "./naa-sign-in");
-    return naaTokenProvider({ clientId, authority, scopes: [scope], loginHint });
+    return naaTokenProvider({ clientId, authority, scopes: [scope], loginHint, dialog: signInInDialog });
   }
   if (config.localIssuer) return localIssuerToken(userAddress);
   throw new Error("This Rapport server has no way to sign in configured.");
