@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { DOMParser } from "@xmldom/xmldom";
+import { parse as parseScript } from "acorn";
 import type { Configuration, Stats } from "webpack";
 import { DEV_ORIGIN, manifestForOrigin, parseOrigin } from "../../scripts/manifest-origin";
 
@@ -787,7 +788,20 @@ describe("npm run build -- --env origin=…", () => {
       const name = new URL(image.getAttribute("DefaultValue") ?? "").pathname.slice(1);
       expect(readFileSync(path.join(outDir, name))).toEqual(readFileSync(path.join(root, name)));
     }
-    expect(readdirSync(outDir)).toEqual(expect.arrayContaining(["taskpane.html", "preview.html", "assets"]));
+    expect(readdirSync(outDir)).toEqual(
+      expect.arrayContaining([
+        "taskpane.html",
+        "commands.html",
+        "auth-dialog.html",
+        "launchevent.js",
+        "assets",
+      ]),
+    );
+    // Classic Outlook on Windows runs launchevent.js as one ES2016 file: no newer syntax, no chunk to fetch.
+    const launchEvent = readFileSync(path.join(outDir, "launchevent.js"), "utf8");
+    expect(() => parseScript(launchEvent, { ecmaVersion: 2016 })).not.toThrow();
+    expect(launchEvent).toContain("onMessageSendHandler");
+    expect(launchEvent).not.toMatch(/\bimport\(|__webpack_require__\.e\(/);
   }, 60_000);
 
   test.each([

@@ -1,6 +1,7 @@
 import { FluentProvider, MessageBar, MessageBarBody, webLightTheme } from "@fluentui/react-components";
 import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { importClassicSends } from "../../api/classic-sends";
 import { createApiClient } from "../../api/client";
 import { App } from "../App";
 import { createI18n } from "../i18n/i18n";
@@ -37,7 +38,9 @@ async function main(root: HTMLElement): Promise<void> {
     getToken: signInLazily(mailbox.userAddress(), outlookLoginHint),
   });
   const outlookContacts = outlookContactsLazily(outlookLoginHint);
-  render(<App services={createServices({ mailbox, api, outlookContacts })} />);
+  const services = createServices({ mailbox, api, outlookContacts });
+  void importClassicSends(services.outbox).catch(() => undefined);
+  render(<App services={services} />);
 }
 
 const root = document.getElementById("root");

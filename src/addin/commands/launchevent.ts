@@ -1,0 +1,3 @@
+import { registerClassicOnSend } from "../office/classic-on-send";
+
+registerClassicOnSend();

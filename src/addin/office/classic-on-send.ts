@@ -1,0 +1,47 @@
+/// <reference types="office-js" />
+import { createOfficeMailbox } from "./office-mailbox";
+import { pushQueuedSend } from "./on-send-queue";
+
+// launchevent.js, for classic Outlook on Windows: its JavaScript-only runtime runs this one file (ES2016, built on
+// its own; no localStorage, no sign-in). Only Outlooks with Mailbox 1.12 raise OnMessageSend.
+
+/** A version-4 UUID without crypto.randomUUID, which this runtime may lack. */
+function uuid(): string {
+  const hex = (n: number) => Math.floor(Math.random() * n).toString(16);
+  const part = (length: number) => Array.from({ length }, () => hex(16)).join("");
+  return `${part(8)}-${part(4)}-4${part(3)}-${(8 + Math.floor(Math.random() * 4)).toString(16)}${part(3)}-${part(12)}`;
+}
+
+/** The ticked draft, keyed and kept for the next pane to send; nothing when the rep did not tick it. */
+export async function queueTickedDraft(): Promise<boolean> {
+  const mailbox = createOfficeMailbox();
+  if (!(await mailbox.readLogOnSend())) return false;
+  const draft = await mailbox.readOpenMessage();
+  const rep = mailbox.userAddress();
+  if (!draft || draft.mode !== "compose" || !rep) return false;
+  const rapportKey = uuid();
+  await mailbox.setRapportKey(rapportKey);
+  await pushQueuedSend({
+    rapportKey,
+    conversationId: draft.conversationId,
+    subject: draft.subject,
+    from: rep,
+    to: draft.to,
+    cc: draft.cc,
+    sentAt: new Date().toISOString(),
+    bodyText: (await mailbox.readBodyText()).slice(0, 16_384),
+  });
+  return true;
+}
+
+export function registerClassicOnSend(): void {
+  Office.actions.associate(
+    "onMessageSendHandler",
+    (event: { completed(options: { allowEvent: boolean }): void }) => {
+      queueTickedDraft()
+        .catch(() => false)
+        // Rapport never holds mail back.
+        .then(() => event.completed({ allowEvent: true }));
+    },
+  );
+}
