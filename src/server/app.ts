@@ -9,6 +9,7 @@ import type { Database } from "./db/database";
 import { dealRoutes } from "./deals/routes";
 import { AppError } from "./errors";
 import { type AddinFiles, serveAddinFiles } from "./http/addin-files";
+import { loggingPolicyOf, updateLoggingPolicy } from "./organizations";
 import { buildOpenApi } from "./http/openapi";
 import { errorHandler, sendProblem } from "./http/problem";
 import { type RouteOptions, addRoute } from "./http/route";
@@ -70,6 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const openApi = buildOpenApi();
   app.get("/api/v1/openapi.json", async () => openApi);
+  addRoute(app, routes.updateLoggingPolicy, options, ({ caller, body }) =>
+    updateLoggingPolicy(scope(caller), body),
+  );
   addRoute(app, routes.me, options, async ({ caller }) => {
     const [user, org] = await Promise.all([
       db
@@ -79,13 +83,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .executeTakeFirstOrThrow(),
       db
         .selectFrom("organizations")
-        .select(["id", "name", "internal_domains"])
+        .select(["id", "name", "internal_domains", "logging_policy"])
         .where("id", "=", caller.orgId)
         .executeTakeFirstOrThrow(),
     ]);
     return {
       user: { id: user.id, email: user.email, displayName: user.display_name, role: user.role },
-      organization: { id: org.id, name: org.name, internalDomains: org.internal_domains },
+      organization: {
+        id: org.id,
+        name: org.name,
+        internalDomains: org.internal_domains,
+        loggingPolicy: loggingPolicyOf(org.logging_policy),
+      },
     };
   });
 

@@ -5,6 +5,7 @@ import { Contact, ContactCreate, ContactUpdate } from "./contacts";
 import { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "./deals";
 import { Interaction, LogEmail, LoggedEmail, NoteCreate, NoteListQuery, NoteUpdate } from "./interactions";
 import { LookupQuery, LookupResponse, Timeline, TimelineQuery } from "./people";
+import { LoggingPolicy, LoggingPolicyUpdate } from "./organizations";
 import { PipelineList } from "./pipelines";
 import { Task, TaskCreate, TaskListQuery, TaskUpdate } from "./tasks";
 
@@ -15,7 +16,12 @@ export const Me = z.object({
     displayName: z.string().nullable(),
     role: z.enum(["admin", "member"]),
   }),
-  organization: z.object({ id: z.uuid(), name: z.string(), internalDomains: z.array(z.string()) }),
+  organization: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    internalDomains: z.array(z.string()),
+    loggingPolicy: LoggingPolicy,
+  }),
 });
 export type Me = z.infer<typeof Me>;
 
@@ -124,6 +130,13 @@ export const routes = {
     path: "/api/v1/me",
     summary: "The caller and their organisation",
     responses: { 200: Me },
+  },
+  updateLoggingPolicy: {
+    method: "PATCH",
+    path: "/api/v1/organization/logging-policy",
+    summary: "Change what the organisation logs by itself (admins only)",
+    body: LoggingPolicyUpdate,
+    responses: { 200: LoggingPolicy },
   },
   lookupPeople: {
     method: "GET",

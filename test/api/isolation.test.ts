@@ -55,6 +55,9 @@ async function seed(server: TestServer, token: string, domain: string): Promise<
   return { company, contact, deal, task, note, email, stage: pipelines[0]?.stages[1]?.id as string };
 }
 
+/** Routes that name no record and act on the caller's own organisation. */
+const ORGANISATION_WIDE = new Set(["updateLoggingPolicy"]);
+
 /** For each route: requests from the intruder that name the victim's ids in the path, the query and the body. */
 function attacks(
   name: string,
@@ -102,6 +105,8 @@ function attacks(
       { kind: "note", contactId: own.contact, body: "y", dealId: victim.deal },
     ],
     updateNote: [{ body: "Hijacked", version: 1 }],
+    // Names no record: it can only ever change the caller's own organisation (the snapshot checks the victim's).
+    updateLoggingPolicy: [{ logOnSendToKnownContacts: true }],
   };
   const attacksOnOwn: Record<string, { path: string; body: unknown }[]> = {
     // The intruder's own records pointed at the victim's.
@@ -158,6 +163,8 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       `/api/v1/deals/${victim.deal}`,
       `/api/v1/tasks/${victim.task}`,
       `/api/v1/notes/${victim.note}`,
+      // The victim's organisation, its logging policy included.
+      "/api/v1/me",
       `/api/v1/emails/${victim.email}`,
       `/api/v1/contacts/${victim.contact}/timeline`,
       "/api/v1/pipelines",
@@ -180,7 +187,10 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
         const text = JSON.stringify(response.body);
         const leaked = victimIds.filter((id) => text.includes(id) && !JSON.stringify(attack).includes(id));
         const label = `${name} ${route.method} ${attack.path} ${JSON.stringify(attack.body ?? "")} → ${response.status} ${text.slice(0, 300)}`;
-        if (route.path.includes(":id") || route.body) {
+        if (ORGANISATION_WIDE.has(name)) {
+          // Acts on the caller's own organisation only: allowed or refused, never about the victim.
+          expect([label, [200, 403].includes(response.status)]).toEqual([label, true]);
+        } else if (route.path.includes(":id") || route.body) {
           // Naming a foreign id must look exactly like naming one that does not exist.
           expect([label, response.status]).toEqual([label, 404]);
         } else {

@@ -5,6 +5,7 @@ import { Interaction } from "../../src/shared/interactions";
 import { PipelineList } from "../../src/shared/pipelines";
 import { Task } from "../../src/shared/tasks";
 import { Page } from "../../src/shared/common";
+import { Me } from "../../src/shared/routes";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
@@ -476,6 +477,42 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       expect(JSON.stringify(response.body)).not.toContain("secret");
       const read = await server.request("GET", `/api/v1/tasks/${id}`, { token: rita });
       expect(parse(Task, read).title).toBe("Contoso's secret plan");
+    });
+  });
+
+  describe("the organisation's logging policy", () => {
+    const policyOf = async (token: string) =>
+      parse(Me, await server.request("GET", "/api/v1/me", { token })).organization.loggingPolicy;
+
+    it("is off until an admin turns it on; a member cannot change it; other organisations are untouched", async () => {
+      const admin = await server.token("ada@policy.example");
+      const member = await server.token("max@policy.example");
+      const other = await server.token("olga@other-policy.example");
+      expect(await policyOf(admin)).toEqual({ logOnSendToKnownContacts: false });
+
+      const refused = await server.request("PATCH", "/api/v1/organization/logging-policy", {
+        token: member,
+        body: { logOnSendToKnownContacts: true },
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: "forbidden" });
+      expect(await policyOf(admin)).toEqual({ logOnSendToKnownContacts: false });
+
+      const changed = await server.request("PATCH", "/api/v1/organization/logging-policy", {
+        token: admin,
+        body: { logOnSendToKnownContacts: true },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toEqual({ logOnSendToKnownContacts: true });
+      expect(await policyOf(member)).toEqual({ logOnSendToKnownContacts: true });
+      expect(await policyOf(other)).toEqual({ logOnSendToKnownContacts: false });
+
+      const bad = await server.request("PATCH", "/api/v1/organization/logging-policy", {
+        token: admin,
+        body: { logOnSendToKnownContacts: "yes" },
+      });
+      expect(bad.status).toBe(400);
+      expect(await policyOf(admin)).toEqual({ logOnSendToKnownContacts: true });
     });
   });
 });
