@@ -1,8 +1,8 @@
-import { importClassicSends } from "../../src/addin/api/classic-sends";
+import { syncWithClassicOutlook } from "../../src/addin/api/classic-sends";
 import { createApiClient } from "../../src/addin/api/client";
 import { createOutbox } from "../../src/addin/api/outbox";
 import { memoryStorage } from "../../src/addin/api/storage";
-import { queueTickedDraft } from "../../src/addin/office/classic-on-send";
+import { queueDraftOnSend } from "../../src/addin/office/classic-on-send";
 import { RAPPORT_KEY_PROPERTY } from "../../src/addin/office/office-mailbox";
 import { ON_SEND_QUEUE_KEY } from "../../src/addin/office/on-send-queue";
 import { LookupResponse } from "../../src/shared/people";
@@ -13,7 +13,7 @@ const ok = <T>(value: T) => ({ status: "succeeded", value });
 const REP = "rita@contoso.example";
 
 /** Classic Outlook's JavaScript-only runtime as the handler sees it: a draft, session data, OfficeRuntime.storage. */
-function classicOutlook(ticked: boolean) {
+function classicOutlook(ticked: boolean, recipient = "anna@fabrikam.example") {
   const runtimeStorage = new Map<string, string>();
   const properties = new Map<string, unknown>();
   const g = globalThis as { Office?: unknown; OfficeRuntime?: unknown };
@@ -40,7 +40,7 @@ function classicOutlook(ticked: boolean) {
           subject: { getAsync: (cb: Callback<string>) => cb(ok("Our offer")) },
           to: {
             getAsync: (cb: Callback<unknown[]>) =>
-              cb(ok([{ emailAddress: "anna@fabrikam.example", displayName: "Anna Berg" }])),
+              cb(ok([{ emailAddress: recipient, displayName: recipient }])),
           },
           cc: { getAsync: (cb: Callback<unknown[]>) => cb(ok([])) },
           body: { getAsync: (_type: string, cb: Callback<string>) => cb(ok("Hi Anna, here is our offer.")) },
@@ -79,13 +79,13 @@ describe("logging on send in classic Outlook on Windows (launchevent.js), sent b
 
   it("leaves an unticked draft alone", async () => {
     const { runtimeStorage, properties } = classicOutlook(false);
-    expect(await queueTickedDraft()).toBe(false);
+    expect(await queueDraftOnSend()).toBe(false);
     expect([runtimeStorage.size, properties.size]).toEqual([0, 0]);
   });
 
   it("keys a ticked draft and keeps its log for the pane, which sends it once; the draft's key matches", async () => {
     const { runtimeStorage, properties } = classicOutlook(true);
-    expect(await queueTickedDraft()).toBe(true);
+    expect(await queueDraftOnSend()).toBe(true);
     const key = properties.get(RAPPORT_KEY_PROPERTY);
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(JSON.parse(runtimeStorage.get(ON_SEND_QUEUE_KEY) ?? "[]")).toMatchObject([
@@ -95,7 +95,7 @@ describe("logging on send in classic Outlook on Windows (launchevent.js), sent b
     // The next pane (or ribbon command) opens: the log moves into its outbox and out of the shared storage.
     const api = createApiClient({ baseUrl: server.baseUrl, getToken: async () => token });
     const outbox = createOutbox({ api, storage: memoryStorage(), owner: REP, retryDelaysMs: [60_000] });
-    expect(await importClassicSends(outbox)).toBe(1);
+    expect(await syncWithClassicOutlook(outbox, api)).toBe(1);
     expect(JSON.parse(runtimeStorage.get(ON_SEND_QUEUE_KEY) ?? "[]")).toEqual([]);
     await outbox.flush();
     outbox.close();
@@ -107,5 +107,65 @@ describe("logging on send in classic Outlook on Windows (launchevent.js), sent b
     expect(logged).toMatchObject([
       { subject: "Our offer", source: "on-send", direction: "out", internetMessageId: null },
     ]);
+  });
+
+  describe("by the organisation's policy (no tick)", () => {
+    let admin: string;
+    beforeAll(async () => {
+      admin = token; // the organisation's first user, its admin
+      await server.request("PATCH", "/api/v1/organization/logging-policy", {
+        token: admin,
+        body: { logOnSendToKnownContacts: true },
+      });
+    });
+    afterAll(async () => {
+      await server.request("PATCH", "/api/v1/organization/logging-policy", {
+        token: admin,
+        body: { logOnSendToKnownContacts: false },
+      });
+    });
+
+    const pane = () => {
+      const api = createApiClient({ baseUrl: server.baseUrl, getToken: async () => token });
+      return {
+        api,
+        outbox: createOutbox({ api, storage: memoryStorage(), owner: REP, retryDelaysMs: [60_000] }),
+      };
+    };
+
+    it("queues an unticked draft once a pane has told the handler the policy, and the pane sends it only to a known contact", async () => {
+      const known = classicOutlook(false, "anna@fabrikam.example");
+      expect(await queueDraftOnSend()).toBe(false); // nobody told the handler the policy yet
+      const first = pane();
+      await syncWithClassicOutlook(first.outbox, first.api); // a pane opens: the policy is left for the handler
+      expect(await queueDraftOnSend()).toBe(true);
+      const key = known.properties.get(RAPPORT_KEY_PROPERTY);
+      expect(JSON.parse(known.runtimeStorage.get(ON_SEND_QUEUE_KEY) ?? "[]")).toMatchObject([
+        { rapportKey: key, ifKnownContacts: true },
+      ]);
+      const next = pane();
+      expect(await syncWithClassicOutlook(next.outbox, next.api)).toBe(1);
+      await next.outbox.flush();
+      first.outbox.close();
+      next.outbox.close();
+      const lookup = parse(
+        LookupResponse,
+        await server.request("GET", "/api/v1/people/lookup?email=anna@fabrikam.example", { token }),
+      );
+      expect(lookup.results[0]?.contact?.recentInteractions.filter((i) => i.rapportKey === key)).toHaveLength(
+        1,
+      );
+    });
+
+    it("drops what the policy queued when nobody on it is a known contact", async () => {
+      const stranger = classicOutlook(false, "jonas@northwind.example");
+      const p = pane();
+      await syncWithClassicOutlook(p.outbox, p.api);
+      expect(await queueDraftOnSend()).toBe(true);
+      expect(await syncWithClassicOutlook(p.outbox, p.api)).toBe(1);
+      expect(p.outbox.entries()).toEqual([]);
+      expect(JSON.parse(stranger.runtimeStorage.get(ON_SEND_QUEUE_KEY) ?? "[]")).toEqual([]);
+      p.outbox.close();
+    });
   });
 });

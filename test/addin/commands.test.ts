@@ -188,4 +188,41 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
     await outbox.flush();
     expect((await annasEmails()).filter((e) => e.subject === "Sent while down")).toHaveLength(1);
   });
+
+  it("logs an unticked draft on send when the organisation's policy says so, and only to a known contact", async () => {
+    const setPolicy = (on: boolean) =>
+      server.request("PATCH", "/api/v1/organization/logging-policy", {
+        token,
+        body: { logOnSendToKnownContacts: on },
+      });
+    const draftTo = (id: string, address: string): SimulatedMessage => ({
+      id,
+      internetMessageId: null,
+      conversationId: null,
+      subject: `Policy ${id}`,
+      from: null,
+      to: [{ address, name: null }],
+      cc: [],
+      sentAt: null,
+      mode: "compose",
+      bodyText: "",
+    });
+    expect((await setPolicy(true)).status).toBe(200);
+    try {
+      const toAnna = setup([draftTo("p1", "anna@fabrikam.example")], "p1");
+      expect(await logOnSend(toAnna.services)).toBe("sent");
+      const key = (await toAnna.mailbox.readOpenMessage())?.rapportKey;
+      expect((await annasEmails()).filter((e) => e.rapportKey === key)).toMatchObject([
+        { subject: "Policy p1", source: "on-send" },
+      ]);
+
+      const toStranger = setup([draftTo("p2", "jonas@northwind.example")], "p2");
+      expect(await logOnSend(toStranger.services)).toBe("skipped");
+      expect((await toStranger.mailbox.readOpenMessage())?.rapportKey).toBeUndefined();
+    } finally {
+      await setPolicy(false);
+    }
+    const off = setup([draftTo("p3", "anna@fabrikam.example")], "p3");
+    expect(await logOnSend(off.services)).toBe("skipped");
+  });
 });

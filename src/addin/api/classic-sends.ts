@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { drainQueuedSends } from "../office/on-send-queue";
+import { drainQueuedSends, rememberLogOnSendPolicy } from "../office/on-send-queue";
+import type { ApiClient } from "./client";
+import { anyKnown } from "./known-contacts";
 import type { Outbox } from "./outbox";
 
 const Address = z.object({ address: z.string(), name: z.string().nullable() });
@@ -12,6 +14,7 @@ const QueuedSend = z.object({
   cc: z.array(Address),
   sentAt: z.string(),
   bodyText: z.string(),
+  ifKnownContacts: z.boolean().optional(),
 });
 
 const mailbox = (a: z.infer<typeof Address>) => ({ address: a.address, name: a.name ?? undefined });
@@ -20,12 +23,21 @@ const mailbox = (a: z.infer<typeof Address>) => ({ address: a.address, name: a.n
  * Moves what classic Outlook's on-send handler logged into this page's outbox, which sends it (that handler
  * cannot: no sign-in, no localStorage where it runs). The outbox keeps each entry before it is dropped there.
  */
-export function importClassicSends(outbox: Outbox): Promise<number> {
+export function importClassicSends(outbox: Outbox, api: ApiClient): Promise<number> {
   return drainQueuedSends(async (entry) => {
     const parsed = QueuedSend.safeParse(entry);
     // One that does not read is dropped: it cannot be sent as it is, and would block the others forever.
     if (!parsed.success) return;
     const send = parsed.data;
+    // Queued by the policy: logged only with a known contact on it. A lookup that fails keeps it queued.
+    if (
+      send.ifKnownContacts &&
+      !(await anyKnown(
+        api,
+        [...send.to, ...send.cc].map((a) => a.address),
+      ))
+    )
+      return;
     // The outbox writes it down at once; the answer (sent or queued) does not matter here.
     void outbox
       .submit({
@@ -44,4 +56,18 @@ export function importClassicSends(outbox: Outbox): Promise<number> {
       })
       .catch(() => undefined);
   });
+}
+
+/**
+ * What a page of the add-in does for classic Outlook's on-send handler as it opens: leaves it the organisation's
+ * on-send policy, and takes over what it queued.
+ */
+export async function syncWithClassicOutlook(outbox: Outbox, api: ApiClient): Promise<number> {
+  try {
+    const me = await api("me", {});
+    await rememberLogOnSendPolicy(me.organization.loggingPolicy.logOnSendToKnownContacts);
+  } catch {
+    // Offline: the handler keeps the policy it was last told; what it queued is taken over all the same.
+  }
+  return importClassicSends(outbox, api);
 }

@@ -1,4 +1,4 @@
-import { importClassicSends } from "../api/classic-sends";
+import { syncWithClassicOutlook } from "../api/classic-sends";
 import { createApiClient } from "../api/client";
 import { signInLazily } from "../auth/sign-in";
 import { outlookLoginHint } from "../office/auth-context";
@@ -22,7 +22,7 @@ function ready(): Promise<CommandServices> {
       getToken: signInLazily(mailbox.userAddress(), outlookLoginHint),
     });
     const { outbox } = createServices({ mailbox, api });
-    void importClassicSends(outbox).catch(() => undefined);
+    void syncWithClassicOutlook(outbox, api).catch(() => undefined);
     return { mailbox, api, outbox, t: createI18n(mailbox.displayLanguage()).t };
   });
   return services;

@@ -1,26 +1,46 @@
 import { draftToLog } from "../api/email-to-log";
 import type { Outbox } from "../api/outbox";
-import type { Mailbox } from "../office/mailbox";
+import type { ApiClient } from "../api/client";
+import { anyKnown } from "../api/known-contacts";
+import type { Mailbox, OpenMessage } from "../office/mailbox";
 
 export type SendOutcome = "skipped" | "sent" | "queued" | "failed";
 
 /** Outlook gives an on-send handler little time; past this the log carries on from the outbox, mail goes. */
 const WAIT_MS = 2_000;
 
+async function policyWantsIt(api: ApiClient, draft: OpenMessage): Promise<boolean> {
+  const me = await api("me", {});
+  if (!me.organization.loggingPolicy.logOnSendToKnownContacts) return false;
+  return anyKnown(
+    api,
+    [...draft.to, ...draft.cc].map((a) => a.address),
+  );
+}
+
+function withinWait(answer: Promise<boolean>, waitMs: number): Promise<boolean> {
+  const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), waitMs));
+  return Promise.race([answer.catch(() => false), late]);
+}
+
 /**
- * On send, for a draft the rep ticked "log this email when it is sent": gives it a Rapport key (kept on the
+ * On send, for a draft the rep ticked "log this email when it is sent" (or, by the organisation's policy, one to
+ * a known contact): gives it a Rapport key (kept on the
  * message, so the sent copy joins this log when it is seen) and logs it under that key through the outbox.
  * Whatever happens here, the caller lets the mail go.
  */
 export async function logOnSend(
-  { mailbox, outbox }: { mailbox: Mailbox; outbox: Outbox },
+  { mailbox, outbox, api }: { mailbox: Mailbox; outbox: Outbox; api: ApiClient },
   waitMs = WAIT_MS,
 ): Promise<SendOutcome> {
   try {
-    if (!(await mailbox.readLogOnSend())) return "skipped";
+    const ticked = await mailbox.readLogOnSend();
     const draft = await mailbox.readOpenMessage();
     const rep = mailbox.userAddress();
-    if (!draft || draft.mode !== "compose" || !rep) return "failed";
+    if (!draft || draft.mode !== "compose" || !rep) return ticked ? "failed" : "skipped";
+    // Not ticked: the organisation's policy may still log it, if someone on it is a known contact. Both answers
+    // come from the server within the wait; without them nothing is logged (the rep's tick is the sure way).
+    if (!ticked && !(await withinWait(policyWantsIt(api, draft), waitMs))) return "skipped";
     const key = crypto.randomUUID();
     await mailbox.setRapportKey(key);
     const submitted = outbox.submit({

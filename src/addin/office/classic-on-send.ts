@@ -1,6 +1,6 @@
 /// <reference types="office-js" />
 import { createOfficeMailbox } from "./office-mailbox";
-import { pushQueuedSend } from "./on-send-queue";
+import { logOnSendPolicy, pushQueuedSend } from "./on-send-queue";
 
 // launchevent.js, for classic Outlook on Windows: its JavaScript-only runtime runs this one file (ES2016, built on
 // its own; no localStorage, no sign-in). Only Outlooks with Mailbox 1.12 raise OnMessageSend.
@@ -12,10 +12,14 @@ function uuid(): string {
   return `${part(8)}-${part(4)}-4${part(3)}-${(8 + Math.floor(Math.random() * 4)).toString(16)}${part(3)}-${part(12)}`;
 }
 
-/** The ticked draft, keyed and kept for the next pane to send; nothing when the rep did not tick it. */
-export async function queueTickedDraft(): Promise<boolean> {
+/**
+ * The draft, keyed and kept for the next pane to send, when the rep ticked it or the organisation logs mail to
+ * known contacts on send (then only if someone on it turns out to be one); nothing otherwise.
+ */
+export async function queueDraftOnSend(): Promise<boolean> {
   const mailbox = createOfficeMailbox();
-  if (!(await mailbox.readLogOnSend())) return false;
+  const ticked = await mailbox.readLogOnSend();
+  if (!ticked && !(await logOnSendPolicy())) return false;
   const draft = await mailbox.readOpenMessage();
   const rep = mailbox.userAddress();
   if (!draft || draft.mode !== "compose" || !rep) return false;
@@ -30,6 +34,7 @@ export async function queueTickedDraft(): Promise<boolean> {
     cc: draft.cc,
     sentAt: new Date().toISOString(),
     bodyText: (await mailbox.readBodyText()).slice(0, 16_384),
+    ifKnownContacts: !ticked,
   });
   return true;
 }
@@ -38,7 +43,7 @@ export function registerClassicOnSend(): void {
   Office.actions.associate(
     "onMessageSendHandler",
     (event: { completed(options: { allowEvent: boolean }): void }) => {
-      queueTickedDraft()
+      queueDraftOnSend()
         .catch(() => false)
         // Rapport never holds mail back.
         .then(() => event.completed({ allowEvent: true }));

@@ -18,6 +18,22 @@ export interface QueuedSend {
   cc: { address: string; name: string | null }[];
   sentAt: string;
   bodyText: string;
+  /** Queued by the organisation's policy, not by the rep: sent only if someone on it is a known contact. */
+  ifKnownContacts?: boolean;
+}
+
+const POLICY_KEY = "rapport.logOnSendToKnownContacts";
+
+/**
+ * The organisation's "log mail to known contacts on send", as a pane last read it: the classic handler cannot
+ * ask the server, so the pages leave it here for it.
+ */
+export async function rememberLogOnSendPolicy(on: boolean): Promise<void> {
+  await storage()?.setItem(POLICY_KEY, on ? "1" : "0");
+}
+
+export async function logOnSendPolicy(): Promise<boolean> {
+  return (await storage()?.getItem(POLICY_KEY)) === "1";
 }
 
 function storage(): OfficeRuntime.Storage | null {

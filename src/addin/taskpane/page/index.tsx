@@ -1,7 +1,7 @@
 import { FluentProvider, MessageBar, MessageBarBody, webLightTheme } from "@fluentui/react-components";
 import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { importClassicSends } from "../../api/classic-sends";
+import { syncWithClassicOutlook } from "../../api/classic-sends";
 import { createApiClient } from "../../api/client";
 import { App } from "../App";
 import { createI18n } from "../i18n/i18n";
@@ -39,7 +39,7 @@ async function main(root: HTMLElement): Promise<void> {
   });
   const outlookContacts = outlookContactsLazily(outlookLoginHint);
   const services = createServices({ mailbox, api, outlookContacts });
-  void importClassicSends(services.outbox).catch(() => undefined);
+  void syncWithClassicOutlook(services.outbox, api).catch(() => undefined);
   render(<App services={services} />);
 }
 
