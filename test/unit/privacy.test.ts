@@ -1,0 +1,44 @@
+import { isBlocked, isBulkOrAutomated, reasonNotToLog } from "../../src/shared/privacy";
+
+const policy = {
+  internalDomains: ["contoso.example", "@contoso-labs.example"],
+  blocklist: ["ceo@fabrikam.example", "@hr.fabrikam.example", "@lawyers.example", "  ", "not an entry"],
+};
+
+describe("the privacy rules every automatic logging path applies", () => {
+  it("never logs mail among the organisation's own domains only, subdomains included", () => {
+    expect(
+      reasonNotToLog(["rita@contoso.example", "bo@eu.contoso.example", "x@contoso-labs.example"], {}, policy),
+    ).toBe("internal_only");
+    expect(reasonNotToLog(["rita@contoso.example", "anna@fabrikam.example"], {}, policy)).toBeNull();
+    // A lookalike domain is not ours.
+    expect(reasonNotToLog(["rita@contoso.example", "x@notcontoso.example"], {}, policy)).toBeNull();
+  });
+
+  it("skips a message with any blocked participant: exact addresses in any spelling, and @domain entries with subdomains", () => {
+    expect(isBlocked("CEO@Fabrikam.example", policy.blocklist)).toBe(true);
+    expect(isBlocked('"Ceo" <ceo@fabrikam.example>', policy.blocklist)).toBe(false); // a mailbox, not an address
+    expect(isBlocked("anna@fabrikam.example", policy.blocklist)).toBe(false);
+    expect(isBlocked("payroll@hr.fabrikam.example", policy.blocklist)).toBe(true);
+    expect(isBlocked("x@eu.lawyers.example", policy.blocklist)).toBe(true);
+    expect(isBlocked("x@notlawyers.example", policy.blocklist)).toBe(false);
+    expect(
+      reasonNotToLog(["rita@contoso.example", "anna@fabrikam.example", "ceo@fabrikam.example"], {}, policy),
+    ).toBe("blocked_participant");
+  });
+
+  it("skips bulk and automated mail by its headers, whatever their case", () => {
+    expect(isBulkOrAutomated({ "List-Unsubscribe": "<mailto:u@news.example>" })).toBe(true);
+    expect(isBulkOrAutomated({ "list-id": "<news.example>" })).toBe(true);
+    expect(isBulkOrAutomated({ Precedence: "Bulk" })).toBe(true);
+    expect(isBulkOrAutomated({ "Auto-Submitted": "auto-replied" })).toBe(true);
+    expect(isBulkOrAutomated({ "Auto-Submitted": "no" })).toBe(false);
+    expect(isBulkOrAutomated({ Precedence: "first-class", Subject: "List-Id" })).toBe(false);
+    expect(reasonNotToLog(["anna@fabrikam.example"], { "List-Id": "x" }, policy)).toBe("bulk_or_automated");
+  });
+
+  it("has nothing to log without a readable participant", () => {
+    expect(reasonNotToLog([], {}, policy)).toBe("no_participants");
+    expect(reasonNotToLog(["not an address"], {}, policy)).toBe("no_participants");
+  });
+});
