@@ -2,18 +2,16 @@
 // to its sender's profile painted, in Chromium, with the real pane on a store the bench seeded.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import HtmlWebpackPlugin from "html-webpack-plugin";
 import { type Browser, chromium } from "playwright-core";
-import webpack, { type Configuration, type Stats as WebpackStats } from "webpack";
 import type { LocalIssuer } from "../../src/server/auth/local-issuer";
 import { domainOf } from "../../src/shared/email-address";
+import { build, productionConfig } from "../webpack-build";
 import { type Stats, summarize } from "./stats";
 
-const root = path.resolve(__dirname, "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WARMUP_SELECTIONS = 5;
 
@@ -33,23 +31,6 @@ export interface BundleReport {
 export interface PaneReport {
   bundle: BundleReport;
   selection: Stats | { skipped: string };
-}
-
-type ConfigFactory = (env: Record<string, string>, argv: { mode: string }) => Configuration;
-// The webpack config is CommonJS, as webpack reads it.
-const loadCommonJs = createRequire(__filename);
-const productionConfig = (): Configuration =>
-  (loadCommonJs(path.join(root, "webpack.config.js")) as ConfigFactory)({}, { mode: "production" });
-
-function build(config: Configuration): Promise<WebpackStats> {
-  return new Promise((resolve, reject) =>
-    webpack(config, (error, stats) => {
-      if (error) reject(error);
-      else if (!stats || stats.hasErrors())
-        reject(new Error(stats?.toString("errors-only") ?? "webpack failed"));
-      else resolve(stats);
-    }),
-  );
 }
 
 const sizeOf = (dir: string, files: Iterable<string>): Size => {

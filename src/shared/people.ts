@@ -64,6 +64,14 @@ export const TimelineItem = z.discriminatedUnion("type", [
 ]);
 export type TimelineItem = z.infer<typeof TimelineItem>;
 
+/** The id of whatever the timeline item is: its key in a list, and the second half of the timeline's order. */
+export const timelineItemId = (item: TimelineItem): string =>
+  item.type === "interaction"
+    ? item.interaction.id
+    : item.type === "stage_change"
+      ? item.stageChange.id
+      : item.task.id;
+
 export const Timeline = z.object({ items: z.array(TimelineItem), nextCursor: z.string().nullable() });
 export type Timeline = z.infer<typeof Timeline>;
 

@@ -1,9 +1,8 @@
 import { PREVIEW_USER, sampleMail } from "../../src/addin/preview/sample-mail";
 import { Page } from "../../src/shared/common";
 import { DealWithStage } from "../../src/shared/deals";
-import { LookupResponse } from "../../src/shared/people";
 import { loadDemoData, mintPreviewToken, storeIsEmpty } from "../../scripts/demo-data";
-import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { type TestServer, lookupPeople, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
 describe.each(storeKinds)("demo data (%s)", (kind) => {
@@ -17,12 +16,7 @@ describe.each(storeKinds)("demo data (%s)", (kind) => {
   });
   afterAll(() => server.close());
 
-  const lookup = async (...emails: string[]) => {
-    const query = emails.map((e) => `email=${encodeURIComponent(e)}`).join("&");
-    const response = await server.request("GET", `/api/v1/people/lookup?${query}`, { token: rita });
-    expect(response.status).toBe(200);
-    return parse(LookupResponse, response).results;
-  };
+  const lookup = (...emails: string[]) => lookupPeople(server, rita, emails);
 
   it("loads into an empty store, after which the store is no longer empty", async () => {
     expect(await storeIsEmpty(server.baseUrl, rita)).toBe(true);

@@ -1,5 +1,5 @@
-import { LookupResponse, Timeline } from "../../src/shared/people";
-import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { LookupResponse, Timeline, timelineItemId } from "../../src/shared/people";
+import { type TestServer, lookupPeople, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
 describe.each(storeKinds)("looking people up (%s)", (kind) => {
@@ -68,12 +68,7 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
   });
   afterAll(() => server.close());
 
-  const lookup = async (...emails: string[]) => {
-    const query = emails.map((e) => `email=${encodeURIComponent(e)}`).join("&");
-    const response = await server.request("GET", `/api/v1/people/lookup?${query}`, { token: rita });
-    expect(response.status).toBe(200);
-    return parse(LookupResponse, response).results;
-  };
+  const lookup = (...emails: string[]) => lookupPeople(server, rita, emails);
 
   it("shows a known sender with company, open deals with their stage, open tasks and the last 20 interactions", async () => {
     const [result] = await lookup("ANNA.BERG@fabrikam.example");
@@ -181,13 +176,7 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
         expect(item.at <= previousAt).toBe(true);
         previousAt = item.at;
         types.add(item.type);
-        seen.push(
-          item.type === "interaction"
-            ? item.interaction.id
-            : item.type === "task"
-              ? item.task.id
-              : item.stageChange.id,
-        );
+        seen.push(timelineItemId(item));
       }
       cursor = page.nextCursor;
     } while (cursor);

@@ -15,7 +15,7 @@ import { Contact } from "../../src/shared/contacts";
 import { DealWithStage } from "../../src/shared/deals";
 import { Problem } from "../../src/shared/errors";
 import { Interaction, LoggedEmail } from "../../src/shared/interactions";
-import { LookupResponse, Timeline, TimelineItem } from "../../src/shared/people";
+import { LookupResponse, Timeline, TimelineItem, timelineItemId } from "../../src/shared/people";
 import { PipelineList } from "../../src/shared/pipelines";
 import { type RouteName, routes } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
@@ -262,14 +262,8 @@ function request<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 /** The server's keyset order: by time, then by id. */
 type SortKey = readonly [at: string, id: string];
 const compare = (a: SortKey, b: SortKey) => Date.parse(a[0]) - Date.parse(b[0]) || a[1].localeCompare(b[1]);
-const sortKeyOf = (item: TimelineItem): SortKey => [item.at, keyOf(item)];
+const sortKeyOf = (item: TimelineItem): SortKey => [item.at, timelineItemId(item)];
 const byNewest = (a: TimelineItem, b: TimelineItem) => compare(sortKeyOf(b), sortKeyOf(a));
-const keyOf = (item: TimelineItem) =>
-  item.type === "interaction"
-    ? item.interaction.id
-    : item.type === "stage_change"
-      ? item.stageChange.id
-      : item.task.id;
 
 /** An opaque cursor as this fake hands them out; anything else is refused as the server refuses it. */
 function cursorOf(cursor: string): SortKey {
@@ -381,7 +375,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       const more = start + query.limit < all.length;
       return answer(Timeline, {
         items: page,
-        nextCursor: more && last ? btoa(JSON.stringify([last.at, keyOf(last)])) : null,
+        nextCursor: more && last ? btoa(JSON.stringify([last.at, timelineItemId(last)])) : null,
       });
     }
     if (name === "createNote") {

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { type AppDeps, buildApp } from "../../src/server/app";
+import { LookupResponse } from "../../src/shared/people";
 import { type LocalIssuer, loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { createTokenVerifier } from "../../src/server/auth/verify";
 import type { Database, StoreKind } from "../../src/server/db/database";
@@ -87,4 +88,12 @@ export async function startTestServer(
 /** Parses a response body with the shared contract schema, as the add-in's client will. */
 export function parse<T extends z.ZodType>(schema: T, response: Response): z.output<T> {
   return schema.parse(response.body);
+}
+
+/** GET /people/lookup for these addresses, answered 200 and read with the contract. */
+export async function lookupPeople(server: TestServer, token: string, emails: string[]) {
+  const query = emails.map((e) => `email=${encodeURIComponent(e)}`).join("&");
+  const response = await server.request("GET", `/api/v1/people/lookup?${query}`, { token });
+  expect(response.status).toBe(200);
+  return parse(LookupResponse, response).results;
 }

@@ -4,14 +4,13 @@
 // a conversion to the unified manifest that passes its JSON schema, and the build that writes it.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { DOMParser } from "@xmldom/xmldom";
 import { parse as parseScript } from "acorn";
-import type { Configuration, Stats } from "webpack";
 import { DEV_ORIGIN, manifestForOrigin, parseOrigin } from "../../scripts/manifest-origin";
+import { build, productionConfig } from "../../scripts/webpack-build";
 
 const root = path.resolve(__dirname, "../..");
 const MANIFEST_PATH = path.join(root, "manifest.xml");
@@ -374,23 +373,7 @@ async function runMicrosoftTools(xml: string): Promise<ToolsResult> {
 // ---------------------------------------------------------------------------------------------------------
 // The build.
 
-type ConfigFactory = (env: Record<string, string>, argv: { mode: string }) => Configuration;
-// The webpack config is CommonJS, as webpack reads it (as scripts/bench/pane.ts loads it).
-const loadCommonJs = createRequire(__filename);
-const webpackConfig = (env: Record<string, string>): Configuration =>
-  (loadCommonJs(path.join(root, "webpack.config.js")) as ConfigFactory)(env, { mode: "production" });
-
-function build(config: Configuration): Promise<Stats> {
-  const webpack = loadCommonJs("webpack") as typeof import("webpack");
-  return new Promise((resolve, reject) =>
-    webpack(config, (error, stats) => {
-      if (error) reject(error);
-      else if (!stats || stats.hasErrors())
-        reject(new Error(stats?.toString("errors-only") ?? "webpack failed"));
-      else resolve(stats);
-    }),
-  );
-}
+const webpackConfig = productionConfig;
 
 // ---------------------------------------------------------------------------------------------------------
 

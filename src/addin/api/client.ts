@@ -42,6 +42,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What a failure says to a person: the server's own words where it gave them. */
+export function errorDetail(error: unknown): string {
+  return error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error);
+}
+
 export interface ApiClientOptions {
   /** Where the API is; "" for the page's own origin. */
   baseUrl: string;

@@ -1,8 +1,5 @@
 import type { LogEmail } from "../../shared/interactions";
-import type { OpenMessage } from "../office/mailbox";
-
-/** The server keeps an 8 KB excerpt from the top: 16k characters hold all of it, and a queued log stays small. */
-const BODY_CHARS_KEPT = 16_384;
+import { LOGGED_BODY_CHARS, type OpenMessage } from "../office/mailbox";
 
 /** A received or sent email as the contract logs it; the pane and the ribbon command send the same thing. */
 export function emailToLog(
@@ -19,7 +16,7 @@ export function emailToLog(
     to: message.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
     cc: message.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
     sentAt: message.sentAt ?? new Date().toISOString(),
-    bodyText: bodyText.slice(0, BODY_CHARS_KEPT),
+    bodyText: bodyText.slice(0, LOGGED_BODY_CHARS),
     dealId,
   };
 }
@@ -34,7 +31,7 @@ export function draftToLog(draft: OpenMessage, rep: string, rapportKey: string, 
     to: draft.to.map((a) => ({ address: a.address, name: a.name ?? undefined })),
     cc: draft.cc.map((a) => ({ address: a.address, name: a.name ?? undefined })),
     sentAt: new Date().toISOString(),
-    bodyText: bodyText.slice(0, BODY_CHARS_KEPT),
+    bodyText: bodyText.slice(0, LOGGED_BODY_CHARS),
     source: "on-send",
   };
 }

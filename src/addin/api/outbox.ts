@@ -2,7 +2,7 @@ import { z } from "zod";
 import { IsoDateTime } from "../../shared/common";
 import { LogEmail, NoteCreate } from "../../shared/interactions";
 import { Task, TaskCreate } from "../../shared/tasks";
-import { type ApiClient, ApiError } from "./client";
+import { type ApiClient, ApiError, errorDetail } from "./client";
 import type { KeyValueStorage } from "./storage";
 
 /**
@@ -196,7 +196,7 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
           // The rep is looking at this action: the error is shown there, with their input, to fix or retry.
           change((current) => current.filter((e) => e.id !== entry.id));
         } else {
-          const why = error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error);
+          const why = errorDetail(error);
           change((current) => current.map((e) => (e.id === entry.id ? { ...e, refused: why } : e)));
         }
         promise?.reject(error);

@@ -1,4 +1,4 @@
-import { ApiError, type ApiClient } from "../api/client";
+import { ApiError, type ApiClient, errorDetail } from "../api/client";
 import { emailToLog } from "../api/email-to-log";
 import type { Outbox } from "../api/outbox";
 import { type Mailbox, participantsOf } from "../office/mailbox";
@@ -57,6 +57,5 @@ export async function logToRapport({ mailbox, api, outbox, t }: CommandServices)
 }
 
 function failure(error: unknown, t: I18n["t"]): string {
-  const detail = error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error);
-  return t("cmdFailed", { detail });
+  return t("cmdFailed", { detail: errorDetail(error) });
 }

@@ -1,5 +1,6 @@
-/// <reference types="office-js" />
+import { LOGGED_BODY_CHARS } from "./mailbox";
 import { createOfficeMailbox } from "./office-mailbox";
+import { onMessageSend } from "./on-send";
 import { logOnSendPolicy, pushQueuedSend } from "./on-send-queue";
 
 // launchevent.js, for classic Outlook on Windows: its JavaScript-only runtime runs this one file (ES2016, built on
@@ -33,20 +34,12 @@ export async function queueDraftOnSend(): Promise<boolean> {
     to: draft.to,
     cc: draft.cc,
     sentAt: new Date().toISOString(),
-    bodyText: (await mailbox.readBodyText()).slice(0, 16_384),
+    bodyText: (await mailbox.readBodyText()).slice(0, LOGGED_BODY_CHARS),
     ifKnownContacts: !ticked,
   });
   return true;
 }
 
 export function registerClassicOnSend(): void {
-  Office.actions.associate(
-    "onMessageSendHandler",
-    (event: { completed(options: { allowEvent: boolean }): void }) => {
-      queueDraftOnSend()
-        .catch(() => false)
-        // Rapport never holds mail back.
-        .then(() => event.completed({ allowEvent: true }));
-    },
-  );
+  onMessageSend(queueDraftOnSend);
 }

@@ -1,3 +1,9 @@
+/**
+ * How much of a body a log carries: the server keeps an 8 KB excerpt from the top, which 16k characters always
+ * hold, and a queued log stays within what the browser's storage can keep.
+ */
+export const LOGGED_BODY_CHARS = 16_384;
+
 /** An address as Outlook shows it: the display name may be empty. */
 export interface Address {
   address: string;

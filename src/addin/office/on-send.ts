@@ -8,9 +8,10 @@ export function onMessageSend(run: () => Promise<unknown>): void {
   Office.actions.associate(
     "onMessageSendHandler",
     (event: { completed(options: { allowEvent: boolean }): void }) => {
+      // then after catch, not finally: classic Outlook's ES2016 runtime (launchevent.js) may lack it.
       run()
         .catch(() => undefined)
-        .finally(() => event.completed({ allowEvent: true }));
+        .then(() => event.completed({ allowEvent: true }));
     },
   );
 }

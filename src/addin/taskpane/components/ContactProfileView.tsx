@@ -5,16 +5,10 @@ import { useServices } from "../services";
 import { DealStage } from "./DealStage";
 import { OpenTasks } from "./OpenTasks";
 import { QuickActions } from "./QuickActions";
-import { Section } from "./Section";
+import { Section, useRowStyles } from "./Section";
 import { Timeline } from "./Timeline";
 
 const useStyles = makeStyles({
-  row: {
-    display: "flex",
-    justifyContent: "space-between",
-    alignItems: "baseline",
-    gap: tokens.spacingHorizontalS,
-  },
   muted: { color: tokens.colorNeutralForeground3 },
   phones: {
     display: "flex",
@@ -32,6 +26,7 @@ const useStyles = makeStyles({
 
 export function ContactProfileView({ profile }: { profile: ContactProfile }) {
   const styles = useStyles();
+  const rows = useRowStyles();
   const { t, formatAmount } = useI18n();
   const { mailbox } = useServices();
   const role =
@@ -68,7 +63,7 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
 
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>
         {profile.openDeals.map((deal) => (
-          <li key={deal.id} className={styles.row}>
+          <li key={deal.id} className={rows.row}>
             <span>
               <Body1 block>{deal.name}</Body1>
               {deal.amount !== null && (

@@ -1,5 +1,5 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
-import { ApiError } from "../../api/client";
+import { ApiError, errorDetail } from "../../api/client";
 import { useI18n } from "../i18n/i18n";
 
 /** The one place a failure becomes words: the server's code, or "unreachable", and always a way to retry. */
@@ -9,7 +9,7 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
     error instanceof ApiError && error.code === "unreachable"
       ? t("unreachable")
       : t("failed", {
-          detail: error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error),
+          detail: errorDetail(error),
         });
   return (
     <MessageBar intent="error" layout="multiline">

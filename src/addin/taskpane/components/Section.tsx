@@ -19,6 +19,16 @@ const useStyles = makeStyles({
   empty: { color: tokens.colorNeutralForeground3 },
 });
 
+/** One entry of a section's list: what it is on the left, a date, amount or control on the right. */
+export const useRowStyles = makeStyles({
+  row: {
+    display: "flex",
+    justifyContent: "space-between",
+    alignItems: "baseline",
+    gap: tokens.spacingHorizontalS,
+  },
+});
+
 /** A titled list with its empty state, so no list is ever just blank; the footer follows the list. */
 export function Section({
   title,

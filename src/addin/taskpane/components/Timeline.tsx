@@ -2,23 +2,17 @@ import { Badge, Body1, Button, Caption1, Spinner, makeStyles, tokens } from "@fl
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import type { Interaction } from "../../../shared/interactions";
-import type { ContactProfile, TimelineItem } from "../../../shared/people";
+import { type ContactProfile, type TimelineItem, timelineItemId } from "../../../shared/people";
 import type { OutboxEntry } from "../../api/outbox";
 import { useOutboxEntries } from "../hooks/useOutbox";
 import { type I18n, useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { describeAction } from "./OutboxStatus";
-import { Section } from "./Section";
+import { Section, useRowStyles } from "./Section";
 
 const PAGE_SIZE = 20;
 
 const useStyles = makeStyles({
-  row: {
-    display: "flex",
-    justifyContent: "space-between",
-    alignItems: "baseline",
-    gap: tokens.spacingHorizontalS,
-  },
   text: { minWidth: 0, overflowWrap: "anywhere" },
   muted: { color: tokens.colorNeutralForeground3, flexShrink: 0 },
   more: { display: "flex", justifyContent: "center", paddingBlock: tokens.spacingVerticalS },
@@ -46,13 +40,6 @@ function itemText(item: TimelineItem, t: I18n["t"]): string {
   }
 }
 
-const itemKey = (item: TimelineItem) =>
-  item.type === "interaction"
-    ? item.interaction.id
-    : item.type === "stage_change"
-      ? item.stageChange.id
-      : item.task.id;
-
 /** Whether an outbox entry is about this person, so it shows in their history before the server has it. */
 function concerns(entry: OutboxEntry, profile: ContactProfile): boolean {
   const { action } = entry;
@@ -72,6 +59,7 @@ function concerns(entry: OutboxEntry, profile: ContactProfile): boolean {
  */
 export function Timeline({ profile }: { profile: ContactProfile }) {
   const styles = useStyles();
+  const rowStyles = useRowStyles();
   const { t, formatDate } = useI18n();
   const { api } = useServices();
   const pending = useOutboxEntries().filter((e) => e.refused === null && concerns(e, profile));
@@ -111,7 +99,7 @@ export function Timeline({ profile }: { profile: ContactProfile }) {
 
   const rows = [
     ...pending.map((entry) => (
-      <li key={entry.id} className={styles.row}>
+      <li key={entry.id} className={rowStyles.row}>
         <Body1 className={styles.text}>{describeAction(entry.action, t)}</Body1>
         <Badge appearance="outline" color="warning">
           {t("waitingToSend")}
@@ -119,7 +107,7 @@ export function Timeline({ profile }: { profile: ContactProfile }) {
       </li>
     )),
     ...items.map((item) => (
-      <li key={itemKey(item)} className={styles.row}>
+      <li key={timelineItemId(item)} className={rowStyles.row}>
         <Body1 className={styles.text}>{itemText(item, t)}</Body1>
         <Caption1 className={styles.muted}>{formatDate(item.at)}</Caption1>
       </li>
