@@ -16,6 +16,9 @@ import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
 import type { Scope } from "./scope";
 import { taskRoutes } from "./tasks/routes";
+import type { SyncConfig } from "./config";
+import { mySettings, privacyRulesFor } from "./sync/service";
+import { syncRoutes } from "./sync/routes";
 
 export interface AppDeps {
   database: Database;
@@ -27,7 +30,16 @@ export interface AppDeps {
   addinFiles?: AddinFiles | null;
   /** What the add-in is told about signing in; by default the local issuer only. */
   signIn?: SignInConfig;
+  /** The mailbox sync's settings, for its status API; by default not configured. */
+  sync?: SyncConfig;
 }
+
+const SYNC_NOT_CONFIGURED: SyncConfig = {
+  graph: null,
+  intervalSeconds: 60,
+  backfillDays: 30,
+  concurrency: 4,
+};
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -75,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     updateLoggingPolicy(scope(caller), body),
   );
   addRoute(app, routes.me, options, async ({ caller }) => {
-    const [user, org] = await Promise.all([
+    const [user, org, settings, privacy] = await Promise.all([
       db
         .selectFrom("users")
         .select(["id", "email", "display_name", "role"])
@@ -86,8 +98,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .select(["id", "name", "internal_domains", "logging_policy"])
         .where("id", "=", caller.orgId)
         .executeTakeFirstOrThrow(),
+      mySettings(db, caller.orgId, caller.userId),
+      privacyRulesFor(db, caller.orgId, caller.userId),
     ]);
     return {
+      settings,
+      privacy,
       user: { id: user.id, email: user.email, displayName: user.display_name, role: user.role },
       organization: {
         id: org.id,
@@ -103,5 +119,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   dealRoutes(app, options, scope);
   taskRoutes(app, options, scope);
   interactionRoutes(app, options, scope);
+  syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   return app;
 }

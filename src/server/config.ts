@@ -31,7 +31,40 @@ const Env = z.object({
   RAPPORT_ADDIN_DIR: z.string().min(1).default("./dist"),
   /** Who may frame the pane (CSP frame-ancestors), space- or comma-separated; Outlook's hosts by default. */
   RAPPORT_FRAME_ANCESTORS: z.string().min(1).optional(),
+  /** Mailbox sync: the app registration that reads mail (Mail.Read application permission, admin-consented). */
+  RAPPORT_GRAPH_CLIENT_ID: z.string().min(1).optional(),
+  /** The tenant whose mailboxes are read; unset, each organisation's own tenant (a multi-tenant app). */
+  RAPPORT_GRAPH_TENANT_ID: z.string().min(1).optional(),
+  RAPPORT_GRAPH_CLIENT_SECRET: z.string().min(1).optional(),
+  /** A PEM file holding the app's certificate and its private key (instead of a secret). */
+  RAPPORT_GRAPH_CERTIFICATE_PATH: z.string().min(1).optional(),
+  /** Only changed for national clouds, or to point the tests at a local server. */
+  RAPPORT_GRAPH_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
+  RAPPORT_GRAPH_URL: z.url().default("https://graph.microsoft.com"),
+  RAPPORT_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  RAPPORT_SYNC_BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  RAPPORT_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
+
+export type GraphCredential = { kind: "secret"; secret: string } | { kind: "certificate"; path: string };
+
+/** How the server reads mailboxes through Microsoft Graph (application permissions, client credentials). */
+export interface GraphSyncConfig {
+  clientId: string;
+  credential: GraphCredential;
+  /** null: each organisation's own tenant. */
+  tenantId: string | null;
+  authority: string;
+  graphUrl: string;
+}
+
+export interface SyncConfig {
+  /** null: no credentials, so no mailbox is synced (the status API says so). */
+  graph: GraphSyncConfig | null;
+  intervalSeconds: number;
+  backfillDays: number;
+  concurrency: number;
+}
 
 export interface EntraConfig {
   clientId: string;
@@ -54,6 +87,7 @@ export interface Config {
   frameAncestors: string[] | null;
   /** The Application ID URI the add-in's scope is named under (`api://<client id>` unless set). */
   entraAppIdUri: string | null;
+  sync: SyncConfig;
 }
 
 export class ConfigError extends Error {}
@@ -93,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return {
-    dataDir: path.resolve(e.RAPPORT_DATA_DIR),
+    sync: syncConfig(e),
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     port: e.PORT,
@@ -102,11 +136,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiScope: e.RAPPORT_API_SCOPE,
     entra,
     localIssuer,
+    dataDir: path.resolve(e.RAPPORT_DATA_DIR),
     addinDir: path.resolve(e.RAPPORT_ADDIN_DIR),
     entraAppIdUri: entra
       ? (e.RAPPORT_ENTRA_APP_ID_URI ?? `api://${entra.clientId}`).replace(/\/+$/, "")
       : null,
     frameAncestors: e.RAPPORT_FRAME_ANCESTORS?.split(/[\s,]+/).filter(Boolean) ?? null,
+  };
+}
+
+function syncConfig(e: z.infer<typeof Env>): SyncConfig {
+  const settings = {
+    intervalSeconds: e.RAPPORT_SYNC_INTERVAL_SECONDS,
+    backfillDays: e.RAPPORT_SYNC_BACKFILL_DAYS,
+    concurrency: e.RAPPORT_SYNC_CONCURRENCY,
+  };
+  const secret = e.RAPPORT_GRAPH_CLIENT_SECRET;
+  const certificate = e.RAPPORT_GRAPH_CERTIFICATE_PATH;
+  if (!e.RAPPORT_GRAPH_CLIENT_ID) {
+    if (secret || certificate || e.RAPPORT_GRAPH_TENANT_ID)
+      throw new ConfigError(
+        "Invalid configuration:\n  RAPPORT_GRAPH_CLIENT_ID: required with the other RAPPORT_GRAPH_* settings (mailbox sync)",
+      );
+    return { graph: null, ...settings };
+  }
+  if (Boolean(secret) === Boolean(certificate))
+    throw new ConfigError(
+      "Invalid configuration:\n  RAPPORT_GRAPH_CLIENT_SECRET or RAPPORT_GRAPH_CERTIFICATE_PATH: exactly one is needed with RAPPORT_GRAPH_CLIENT_ID",
+    );
+  return {
+    graph: {
+      clientId: e.RAPPORT_GRAPH_CLIENT_ID,
+      credential: secret
+        ? { kind: "secret", secret }
+        : { kind: "certificate", path: path.resolve(certificate ?? "") },
+      tenantId: e.RAPPORT_GRAPH_TENANT_ID ?? null,
+      authority: e.RAPPORT_GRAPH_AUTHORITY.replace(/\/+$/, ""),
+      graphUrl: e.RAPPORT_GRAPH_URL.replace(/\/+$/, ""),
+    },
+    ...settings,
   };
 }
 

@@ -7,6 +7,9 @@ import { ConfigError, loadConfig, signInConfig } from "./config";
 import { MigrationError } from "./db/migrate";
 import { openStore } from "./db/open-store";
 import { StoreLockedError } from "./db/store-lock";
+import { clientCredentialTokens } from "./sync/client-credentials";
+import { createMailGraph } from "./sync/mail-graph";
+import { createSyncWorker } from "./sync/worker";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,16 +25,28 @@ async function main(): Promise<void> {
     verifyToken,
     logger: { level: config.logLevel },
     signIn: signInConfig(config),
+    sync: config.sync,
     addinFiles: addinRoot
       ? { root: addinRoot, frameAncestors: config.frameAncestors ?? DEFAULT_FRAME_ANCESTORS }
       : null,
   });
+
+  const graph = config.sync.graph;
+  const worker = graph
+    ? createSyncWorker({
+        db: database.db,
+        graph: createMailGraph({ graphUrl: graph.graphUrl, tokens: clientCredentialTokens(graph) }),
+        config: { ...config.sync, tenantId: graph.tenantId },
+        logger,
+      })
+    : null;
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: finishing requests in flight");
+    await worker?.stop();
     await app.close();
     await database.close();
     process.exit(0);
@@ -49,6 +64,15 @@ async function main(): Promise<void> {
       ? `Serving the add-in from ${addinRoot}: ${address}/taskpane.html, manifest at ${address}/manifest.xml`
       : `No add-in build at ${config.addinDir} (npm run build makes one): serving the API only`,
   );
+  if (worker && graph) {
+    worker.start();
+    console.log(
+      `Mailbox sync: every ${config.sync.intervalSeconds} s through ${graph.graphUrl}` +
+        ` (${graph.tenantId ? `tenant ${graph.tenantId}` : "each organisation's tenant"}), backfill ${config.sync.backfillDays} days`,
+    );
+  } else {
+    console.log("Mailbox sync: off (set RAPPORT_GRAPH_CLIENT_ID and a secret or certificate to turn it on)");
+  }
 }
 
 main().catch((error: unknown) => {

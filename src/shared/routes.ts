@@ -6,6 +6,19 @@ import { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "./deals"
 import { Interaction, LogEmail, LoggedEmail, NoteCreate, NoteListQuery, NoteUpdate } from "./interactions";
 import { LookupQuery, LookupResponse, Timeline, TimelineQuery } from "./people";
 import { LoggingPolicy, LoggingPolicyUpdate } from "./organizations";
+import {
+  Blocklist,
+  BlocklistEntry,
+  BlocklistEntryCreate,
+  BlocklistQuery,
+  Mailbox,
+  MailboxList,
+  MailboxUpdate,
+  MySettings,
+  MySettingsUpdate,
+  PrivacyRules,
+  UserIdParams,
+} from "./mailboxes";
 import { PipelineList } from "./pipelines";
 import { Task, TaskCreate, TaskListQuery, TaskUpdate } from "./tasks";
 
@@ -22,6 +35,10 @@ export const Me = z.object({
     internalDomains: z.array(z.string()),
     loggingPolicy: LoggingPolicy,
   }),
+  /** The caller's own switches (auto-log on open, opt-out of the mailbox sync). */
+  settings: MySettings,
+  /** What the pane checks before it logs: internal domains, the organisation's and the caller's blocklists. */
+  privacy: PrivacyRules,
 });
 export type Me = z.infer<typeof Me>;
 
@@ -137,6 +154,55 @@ export const routes = {
     summary: "Change what the organisation logs by itself (admins only)",
     body: LoggingPolicyUpdate,
     responses: { 200: LoggingPolicy },
+  },
+  listMailboxes: {
+    method: "GET",
+    path: "/api/v1/mailboxes",
+    summary: "Mailbox sync: each mailbox's switches, status, last run and last error (admins: everyone's)",
+    responses: { 200: MailboxList },
+  },
+  updateMailbox: {
+    method: "PATCH",
+    path: "/api/v1/mailboxes/:userId",
+    summary: "Turn one user's mailbox sync on or off (admins only; the user's opt-out still wins)",
+    params: UserIdParams,
+    body: MailboxUpdate,
+    responses: { 200: Mailbox },
+  },
+  mySettings: {
+    method: "GET",
+    path: "/api/v1/me/settings",
+    summary: "The caller's own switches",
+    responses: { 200: MySettings },
+  },
+  updateMySettings: {
+    method: "PATCH",
+    path: "/api/v1/me/settings",
+    summary: "Change the caller's own switches (auto-log on open, opt out of the mailbox sync)",
+    body: MySettingsUpdate,
+    responses: { 200: MySettings },
+  },
+  listBlocklist: {
+    method: "GET",
+    path: "/api/v1/blocklist",
+    summary:
+      "The organisation's blocklist, or the caller's own (personal entries are visible to their owner only)",
+    query: BlocklistQuery,
+    responses: { 200: Blocklist },
+  },
+  addBlocklistEntry: {
+    method: "POST",
+    path: "/api/v1/blocklist",
+    summary: "Block an address or an @domain (organisation scope: admins only); adding it again returns it",
+    body: BlocklistEntryCreate,
+    responses: { 200: BlocklistEntry, 201: BlocklistEntry },
+  },
+  removeBlocklistEntry: {
+    method: "DELETE",
+    path: "/api/v1/blocklist/:id",
+    summary: "Unblock an entry (organisation scope: admins only)",
+    params: IdParams,
+    responses: { 200: Deleted },
   },
   lookupPeople: {
     method: "GET",

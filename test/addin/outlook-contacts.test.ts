@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Server, createServer, request as httpsRequest } from "node:https";
+import { type Server, createServer } from "node:https";
 import { generate } from "selfsigned";
 import { graphOutlookContacts } from "../../src/addin/auth/outlook-contacts";
+import { trustingFetch } from "../helpers/trusting-fetch";
 
 /**
  * A local stand-in for Microsoft Graph's /me/contacts, over HTTPS as Graph is (the client sends tokens to https
@@ -35,37 +36,6 @@ function localGraph(contacts: Record<string, unknown>[]) {
   return { handle, requests };
 }
 
-/**
- * fetch that trusts the local server's certificate, made for this suite (and nothing else: the certificate
- * is the only authority it accepts): the Graph client calls the global fetch, as in a browser.
- */
-function trusting(ca: string): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-    return new Promise<Response>((resolve, reject) => {
-      const outgoing = httpsRequest(
-        request.url,
-        { method: request.method, headers: Object.fromEntries(request.headers), ca },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-          incoming.on("end", () =>
-            resolve(
-              new Response(Buffer.concat(chunks), {
-                status: incoming.statusCode ?? 500,
-                headers: { "content-type": String(incoming.headers["content-type"] ?? "") },
-              }),
-            ),
-          );
-        },
-      );
-      outgoing.on("error", reject);
-      outgoing.end(body);
-    });
-  };
-}
-
 describe("the rep's Outlook contacts through the Microsoft Graph client library (local Graph)", () => {
   const { handle, requests } = localGraph([
     {
@@ -87,7 +57,7 @@ describe("the rep's Outlook contacts through the Microsoft Graph client library 
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     baseUrl = `https://localhost:${typeof address === "object" && address ? address.port : 0}/`;
-    globalThis.fetch = trusting(pems.cert);
+    globalThis.fetch = trustingFetch(pems.cert, baseUrl.replace(/\/$/, ""), realFetch);
   });
   afterAll(async () => {
     globalThis.fetch = realFetch;

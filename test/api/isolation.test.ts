@@ -11,6 +11,8 @@ interface Records {
   note: string;
   email: string;
   stage: string;
+  user: string;
+  blocked: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -52,11 +54,26 @@ async function seed(server: TestServer, token: string, domain: string): Promise<
     sentAt: "2026-11-20T10:00:00Z",
   });
   const email = (logged.interaction as { id: string }).id;
-  return { company, contact, deal, task, note, email, stage: pipelines[0]?.stages[1]?.id as string };
+  const user = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token })).body.user.id;
+  const blocked = (await post("/api/v1/blocklist", { scope: "personal", entry: `@secret-${domain}` }))
+    .id as string;
+  await post("/api/v1/blocklist", { scope: "organization", entry: `@blocked-${domain}` });
+  await server.request("PATCH", `/api/v1/mailboxes/${user}`, { token, body: { enabled: true } });
+  return {
+    company,
+    contact,
+    deal,
+    task,
+    note,
+    email,
+    stage: pipelines[0]?.stages[1]?.id as string,
+    user,
+    blocked,
+  };
 }
 
-/** Routes that name no record and act on the caller's own organisation. */
-const ORGANISATION_WIDE = new Set(["updateLoggingPolicy"]);
+/** Routes that name no record and act on the caller's own organisation (or the caller's own settings). */
+const ORGANISATION_WIDE = new Set(["updateLoggingPolicy", "updateMySettings", "addBlocklistEntry"]);
 
 /** For each route: requests from the intruder that name the victim's ids in the path, the query and the body. */
 function attacks(
@@ -65,7 +82,7 @@ function attacks(
   victim: Records,
   own: Records,
 ): { path: string; body?: unknown }[] {
-  const resource = /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails)/.exec(route.path)?.[1];
+  const resource = /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist)/.exec(route.path)?.[1];
   const idFor: Record<string, string> = {
     contacts: victim.contact,
     companies: victim.company,
@@ -73,8 +90,11 @@ function attacks(
     tasks: victim.task,
     notes: victim.note,
     emails: victim.email,
+    blocklist: victim.blocked,
   };
-  const path = route.path.replace(":id", resource ? (idFor[resource] as string) : "");
+  const path = route.path
+    .replace(":id", resource ? (idFor[resource] as string) : "")
+    .replace(":userId", victim.user);
   const bodies: Record<string, unknown[]> = {
     logEmail: [
       {
@@ -107,6 +127,12 @@ function attacks(
     updateNote: [{ body: "Hijacked", version: 1 }],
     // Names no record: it can only ever change the caller's own organisation (the snapshot checks the victim's).
     updateLoggingPolicy: [{ logOnSendToKnownContacts: true }],
+    updateMailbox: [{ enabled: false }],
+    updateMySettings: [{ syncOptedOut: true, autoLogOpened: true }],
+    addBlocklistEntry: [
+      { scope: "organization", entry: `@customer-contoso.example` },
+      { scope: "personal", entry: `@secret-contoso.example` },
+    ],
   };
   const attacksOnOwn: Record<string, { path: string; body: unknown }[]> = {
     // The intruder's own records pointed at the victim's.
@@ -130,6 +156,7 @@ function attacks(
     listTasks: [`?contactId=${victim.contact}`, `?dealId=${victim.deal}`],
     listNotes: [`?contactId=${victim.contact}`, `?dealId=${victim.deal}`],
     lookupPeople: ["?email=anna@customer-contoso.example"],
+    listBlocklist: ["?scope=organization", "?scope=personal"],
   };
   const list = [
     ...(route.body
@@ -168,6 +195,10 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       `/api/v1/emails/${victim.email}`,
       `/api/v1/contacts/${victim.contact}/timeline`,
       "/api/v1/pipelines",
+      "/api/v1/mailboxes",
+      "/api/v1/me/settings",
+      "/api/v1/blocklist?scope=organization",
+      "/api/v1/blocklist?scope=personal",
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };
@@ -189,7 +220,7 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
         const label = `${name} ${route.method} ${attack.path} ${JSON.stringify(attack.body ?? "")} → ${response.status} ${text.slice(0, 300)}`;
         if (ORGANISATION_WIDE.has(name)) {
           // Acts on the caller's own organisation only: allowed or refused, never about the victim.
-          expect([label, [200, 403].includes(response.status)]).toEqual([label, true]);
+          expect([label, [200, 201, 403].includes(response.status)]).toEqual([label, true]);
         } else if (route.path.includes(":id") || route.body) {
           // Naming a foreign id must look exactly like naming one that does not exist.
           expect([label, response.status]).toEqual([label, 404]);

@@ -488,7 +488,12 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       const admin = await server.token("ada@policy.example");
       const member = await server.token("max@policy.example");
       const other = await server.token("olga@other-policy.example");
-      expect(await policyOf(admin)).toEqual({ logOnSendToKnownContacts: false });
+      const defaults = {
+        logOnSendToKnownContacts: false,
+        syncAllMailboxes: false,
+        autoLoggedContent: "excerpt",
+      };
+      expect(await policyOf(admin)).toEqual(defaults);
 
       const refused = await server.request("PATCH", "/api/v1/organization/logging-policy", {
         token: member,
@@ -496,23 +501,35 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       });
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ code: "forbidden" });
-      expect(await policyOf(admin)).toEqual({ logOnSendToKnownContacts: false });
+      expect(await policyOf(admin)).toEqual(defaults);
 
       const changed = await server.request("PATCH", "/api/v1/organization/logging-policy", {
         token: admin,
         body: { logOnSendToKnownContacts: true },
       });
       expect(changed.status).toBe(200);
-      expect(changed.body).toEqual({ logOnSendToKnownContacts: true });
-      expect(await policyOf(member)).toEqual({ logOnSendToKnownContacts: true });
-      expect(await policyOf(other)).toEqual({ logOnSendToKnownContacts: false });
+      const changedPolicy = { ...defaults, logOnSendToKnownContacts: true };
+      expect(changed.body).toEqual(changedPolicy);
+      expect(await policyOf(member)).toEqual(changedPolicy);
+      expect(await policyOf(other)).toEqual(defaults);
 
       const bad = await server.request("PATCH", "/api/v1/organization/logging-policy", {
         token: admin,
         body: { logOnSendToKnownContacts: "yes" },
       });
       expect(bad.status).toBe(400);
-      expect(await policyOf(admin)).toEqual({ logOnSendToKnownContacts: true });
+      for (const refusedBody of [
+        {},
+        { autoLoggedContent: "everything" },
+        { syncAllMailboxes: true, extra: 1 },
+      ]) {
+        const refusedChange = await server.request("PATCH", "/api/v1/organization/logging-policy", {
+          token: admin,
+          body: refusedBody,
+        });
+        expect(refusedChange.status).toBe(400);
+      }
+      expect(await policyOf(admin)).toEqual(changedPolicy);
     });
   });
 });

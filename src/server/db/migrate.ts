@@ -2,11 +2,13 @@ import { type Kysely, type Migration, Migrator } from "kysely";
 import type { DB } from "./tables";
 import * as initial from "./migrations/0001_initial";
 import * as rapportKey from "./migrations/0002_rapport_key";
+import * as mailboxSync from "./migrations/0003_mailbox_sync";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_rapport_key": rapportKey,
+  "0003_mailbox_sync": mailboxSync,
 };
 
 export class MigrationError extends Error {

@@ -28,6 +28,7 @@ export interface UsersTable {
   role: "admin" | "member";
   created_at: Timestamp;
   last_seen_at: NullableTimestamp;
+  auto_log_opened: Generated<boolean>;
 }
 
 export interface CompaniesTable {
@@ -191,6 +192,45 @@ export interface AuditEventsTable {
   details: Json;
 }
 
+export interface MailboxesTable {
+  org_id: string;
+  user_id: string;
+  enabled: Generated<boolean>;
+  opted_out: Generated<boolean>;
+  status: Generated<"pending" | "ok" | "backing_off" | "failing">;
+  last_run_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_error: string | null;
+  failures: Generated<number>;
+  retry_at: NullableTimestamp;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface MailboxSyncTable {
+  org_id: string;
+  user_id: string;
+  folder: "inbox" | "sentitems";
+  link: string | null;
+  link_kind: "next" | "delta" | null;
+  backfill_from: Timestamp;
+  last_run_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  messages_seen: Generated<number>;
+  messages_logged: Generated<number>;
+  restarts: Generated<number>;
+}
+
+export interface BlocklistEntriesTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string | null;
+  entry: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -207,6 +247,9 @@ export interface DB {
   interaction_participants: InteractionParticipantsTable;
   tasks: TasksTable;
   audit_events: AuditEventsTable;
+  mailboxes: MailboxesTable;
+  mailbox_sync: MailboxSyncTable;
+  blocklist_entries: BlocklistEntriesTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

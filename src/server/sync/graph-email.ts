@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { normalizeEmailAddress } from "../../shared/email-address";
+import { LogEmail } from "../../shared/interactions";
+import type { AutoLoggedContent } from "../../shared/organizations";
+import { type PrivacyPolicy, type SkipReason, reasonNotToLog } from "../../shared/privacy";
+import { CUSTOM_PROPERTIES_ID, type GraphMessage } from "./mail-graph";
+
+/** Why an entry of a delta page was not logged. */
+export type NotLogged =
+  | SkipReason
+  | "removed"
+  | "unreadable"
+  | "draft"
+  /** A change to a message seen before (Graph sends only what changed, e.g. read or moved). */
+  | "changed_only"
+  | "no_contact";
+
+export interface Candidate {
+  input: z.output<typeof LogEmail>;
+  /** Every address on it but the mailbox owner's: a contact among them makes it worth logging. */
+  others: string[];
+}
+
+function rapportKeyOf(message: GraphMessage): string | undefined {
+  const property = message.singleValueExtendedProperties?.find(
+    (p) => p.id.toLowerCase() === CUSTOM_PROPERTIES_ID.toLowerCase(),
+  );
+  if (!property?.value) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(property.value);
+    const key = (parsed as { rapportKey?: unknown } | null)?.rapportKey;
+    return z.uuid().safeParse(key).success ? (key as string) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A delta entry as the email to log, after the privacy rules, or why it is not one. What is kept of it follows
+ * the organisation's choice: metadata only, the subject, or the subject and Graph's plain-text preview.
+ */
+export function graphEmail(
+  message: GraphMessage | null,
+  owner: string | null,
+  privacy: PrivacyPolicy,
+  content: AutoLoggedContent,
+): Candidate | { skip: NotLogged } {
+  if (message === null) return { skip: "unreadable" };
+  if (message["@removed"]) return { skip: "removed" };
+  if (message.isDraft) return { skip: "draft" };
+  if (!message.internetMessageId || !message.from?.emailAddress) return { skip: "changed_only" };
+
+  const mailbox = (r: { emailAddress?: { address?: string | null; name?: string | null } | null }) => {
+    const address = r.emailAddress?.address ? normalizeEmailAddress(r.emailAddress.address) : null;
+    return address ? { address, name: r.emailAddress?.name?.trim() || undefined } : null;
+  };
+  const present = <T>(v: T | null): v is T => v !== null;
+  const from = mailbox(message.from);
+  if (!from) return { skip: "unreadable" };
+  const to = (message.toRecipients ?? []).map(mailbox).filter(present);
+  const cc = (message.ccRecipients ?? []).map(mailbox).filter(present);
+  const everyone = [from, ...to, ...cc].map((m) => m.address);
+
+  const headers = Object.fromEntries((message.internetMessageHeaders ?? []).map((h) => [h.name, h.value]));
+  const reason = reasonNotToLog(everyone, headers, privacy);
+  if (reason) return { skip: reason };
+
+  const parsed = LogEmail.safeParse({
+    internetMessageId: message.internetMessageId,
+    rapportKey: rapportKeyOf(message),
+    conversationId: message.conversationId ?? undefined,
+    subject: content === "metadata" ? "" : (message.subject ?? "").slice(0, 998),
+    from,
+    to: to.slice(0, 500),
+    cc: cc.slice(0, 500),
+    sentAt: message.sentDateTime ?? message.receivedDateTime,
+    bodyText: content === "excerpt" ? (message.bodyPreview ?? undefined) : undefined,
+    source: "auto",
+  });
+  if (!parsed.success) return { skip: "unreadable" };
+  const ownAddress = owner ? normalizeEmailAddress(owner) : null;
+  return { input: parsed.data, others: [...new Set(everyone.filter((a) => a !== ownAddress))] };
+}

@@ -1,0 +1,271 @@
+import { type Kysely, sql } from "kysely";
+import type { MailFolder } from "../../shared/mailboxes";
+import type { DB } from "../db/tables";
+import { loggingPolicyOf } from "../organizations";
+import type { LoggingPolicy } from "../../shared/organizations";
+
+/** A mailbox due for a run, with what its run needs to know of its owner and organisation. */
+export interface DueMailbox {
+  orgId: string;
+  userId: string;
+  email: string | null;
+  externalId: string;
+  role: "admin" | "member";
+  tenantId: string;
+  internalDomains: string[];
+  policy: LoggingPolicy;
+}
+
+/** How long a worker holds a mailbox without renewing; a crashed worker's mailboxes are free again after it. */
+export const LEASE_SECONDS = 300;
+
+/**
+ * Mailboxes to sync now: enabled for their user or by the organisation's "every mailbox", not opted out, not
+ * waiting out a failure, and not held by a live worker.
+ */
+export async function dueMailboxes(db: Kysely<DB>): Promise<DueMailbox[]> {
+  const rows = await db
+    .selectFrom("users as u")
+    .innerJoin("organizations as o", "o.id", "u.org_id")
+    .leftJoin("mailboxes as m", (join) =>
+      join.onRef("m.org_id", "=", "u.org_id").onRef("m.user_id", "=", "u.id"),
+    )
+    .select([
+      "u.org_id",
+      "u.id",
+      "u.email",
+      "u.external_id",
+      "u.role",
+      "o.tenant_id",
+      "o.internal_domains",
+      "o.logging_policy",
+    ])
+    .where((eb) =>
+      eb.or([
+        eb("m.enabled", "=", true),
+        eb(sql<boolean>`coalesce((o.logging_policy->>'syncAllMailboxes')::boolean, false)`, "=", true),
+      ]),
+    )
+    .where(sql<boolean>`coalesce(m.opted_out, false)`, "=", false)
+    .where((eb) => eb.or([eb("m.retry_at", "is", null), eb("m.retry_at", "<=", sql<Date>`now()`)]))
+    .where((eb) => eb.or([eb("m.lease_until", "is", null), eb("m.lease_until", "<", sql<Date>`now()`)]))
+    .orderBy(sql`m.last_run_at nulls first`)
+    .execute();
+  return rows.map((r) => ({
+    orgId: r.org_id,
+    userId: r.id,
+    email: r.email,
+    externalId: r.external_id,
+    role: r.role,
+    tenantId: r.tenant_id,
+    internalDomains: r.internal_domains,
+    policy: loggingPolicyOf(r.logging_policy),
+  }));
+}
+
+/** Takes the mailbox for this worker unless another live worker holds it; true when taken. */
+export async function claimMailbox(db: Kysely<DB>, m: DueMailbox, owner: string): Promise<boolean> {
+  const claimed = await db
+    .insertInto("mailboxes")
+    .values({
+      org_id: m.orgId,
+      user_id: m.userId,
+      lease_owner: owner,
+      lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(["org_id", "user_id"])
+        .doUpdateSet({
+          lease_owner: owner,
+          lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
+        })
+        .where((eb) =>
+          eb.or([
+            eb("mailboxes.lease_until", "is", null),
+            eb("mailboxes.lease_until", "<", sql<Date>`now()`),
+          ]),
+        ),
+    )
+    .returning("user_id")
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
+/** Keeps the lease while a long backfill runs; false when another worker took the mailbox meanwhile. */
+export async function renewLease(db: Kysely<DB>, m: DueMailbox, owner: string): Promise<boolean> {
+  const renewed = await db
+    .updateTable("mailboxes")
+    .set({ lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .where("lease_owner", "=", owner)
+    .returning("user_id")
+    .executeTakeFirst();
+  return renewed !== undefined;
+}
+
+export interface RunOutcome {
+  status: "ok" | "backing_off" | "failing";
+  error: string | null;
+  /** For a failure: seconds Graph asked us to wait, if it did. */
+  retryAfterSeconds: number | null;
+}
+
+/** Waits after consecutive failures: 1, 2, 4 … minutes, at most an hour. */
+export function failureBackoffSeconds(failures: number): number {
+  return Math.min(3600, 60 * 2 ** Math.max(0, failures - 1));
+}
+
+export async function finishRun(
+  db: Kysely<DB>,
+  m: DueMailbox,
+  owner: string,
+  outcome: RunOutcome,
+): Promise<void> {
+  const base = db
+    .updateTable("mailboxes")
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .where("lease_owner", "=", owner);
+  if (outcome.status === "ok") {
+    await base
+      .set({
+        status: "ok",
+        last_run_at: sql<Date>`now()`,
+        last_success_at: sql<Date>`now()`,
+        last_error: null,
+        failures: 0,
+        retry_at: null,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: sql<Date>`now()`,
+      })
+      .execute();
+    return;
+  }
+  const current = await db
+    .selectFrom("mailboxes")
+    .select("failures")
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .executeTakeFirst();
+  const failures = (current?.failures ?? 0) + 1;
+  const wait = Math.max(
+    outcome.retryAfterSeconds ?? 0,
+    outcome.status === "backing_off" ? 0 : failureBackoffSeconds(failures),
+  );
+  await base
+    .set({
+      status: outcome.status,
+      last_run_at: sql<Date>`now()`,
+      last_error: outcome.error,
+      failures,
+      retry_at: sql<Date>`now() + make_interval(secs => ${wait})`,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: sql<Date>`now()`,
+    })
+    .execute();
+}
+
+export interface FolderState {
+  link: string | null;
+  linkKind: "next" | "delta" | null;
+  backfillFrom: Date;
+}
+
+/** A folder's saved place, made on its first run with the backfill window starting `backfillDays` ago. */
+export async function folderState(
+  db: Kysely<DB>,
+  m: DueMailbox,
+  folder: MailFolder,
+  backfillDays: number,
+): Promise<FolderState> {
+  await db
+    .insertInto("mailbox_sync")
+    .values({
+      org_id: m.orgId,
+      user_id: m.userId,
+      folder,
+      backfill_from: sql<Date>`now() - make_interval(days => ${backfillDays})`,
+    })
+    .onConflict((oc) => oc.columns(["org_id", "user_id", "folder"]).doNothing())
+    .execute();
+  const row = await db
+    .selectFrom("mailbox_sync")
+    .select(["link", "link_kind", "backfill_from"])
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .where("folder", "=", folder)
+    .executeTakeFirstOrThrow();
+  return { link: row.link, linkKind: row.link_kind, backfillFrom: row.backfill_from };
+}
+
+/** After a page is logged: where the next run (or this one) goes on from, and what the page held. */
+export async function savePage(
+  db: Kysely<DB>,
+  m: DueMailbox,
+  folder: MailFolder,
+  page: { link: string; kind: "next" | "delta"; seen: number; logged: number },
+): Promise<void> {
+  await db
+    .updateTable("mailbox_sync")
+    .set({
+      link: page.link,
+      link_kind: page.kind,
+      messages_seen: sql<number>`messages_seen + ${page.seen}`,
+      messages_logged: sql<number>`messages_logged + ${page.logged}`,
+      last_run_at: sql<Date>`now()`,
+      ...(page.kind === "delta" ? { last_success_at: sql<Date>`now()` } : {}),
+    })
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .where("folder", "=", folder)
+    .execute();
+}
+
+/** Graph forgot the folder's delta (410): read it again from the start of a fresh backfill window. */
+export async function restartFolder(
+  db: Kysely<DB>,
+  m: DueMailbox,
+  folder: MailFolder,
+  backfillDays: number,
+): Promise<Date> {
+  const row = await db
+    .updateTable("mailbox_sync")
+    .set({
+      link: null,
+      link_kind: null,
+      backfill_from: sql<Date>`now() - make_interval(days => ${backfillDays})`,
+      restarts: sql<number>`restarts + 1`,
+    })
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .where("folder", "=", folder)
+    .returning("backfill_from")
+    .executeTakeFirstOrThrow();
+  return row.backfill_from;
+}
+
+/** The organisation's blocklist and the owner's own, together. */
+export async function blocklistFor(db: Kysely<DB>, orgId: string, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("blocklist_entries")
+    .select("entry")
+    .where("org_id", "=", orgId)
+    .where((eb) => eb.or([eb("user_id", "is", null), eb("user_id", "=", userId)]))
+    .execute();
+  return rows.map((r) => r.entry);
+}
+
+/** Lets the mailbox go without recording a run: a stop in the middle resumes from the saved links. */
+export async function releaseLease(db: Kysely<DB>, m: DueMailbox, owner: string): Promise<void> {
+  await db
+    .updateTable("mailboxes")
+    .set({ lease_owner: null, lease_until: null })
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .where("lease_owner", "=", owner)
+    .execute();
+}

@@ -1,0 +1,292 @@
+import { type Kysely, sql } from "kysely";
+import {
+  type Blocklist,
+  type BlocklistScope,
+  MAX_BLOCKLIST_ENTRIES,
+  type Mailbox,
+  type MailboxList,
+  type MailboxStatus,
+  type MailboxUpdate,
+  type MySettings,
+  type MySettingsUpdate,
+  type PrivacyRules,
+} from "../../shared/mailboxes";
+import { recordAudit } from "../audit";
+import type { SyncConfig } from "../config";
+import type { DB } from "../db/tables";
+import { AppError } from "../errors";
+import { internalDomainsOf, loggingPolicyOf } from "../organizations";
+import { type Scope, iso, isoOrNull } from "../scope";
+import { blocklistFor } from "./mailbox-store";
+import { FOLDERS } from "./worker";
+
+function requireAdmin(scope: Scope, what: string): void {
+  if (scope.caller.role !== "admin")
+    throw new AppError("forbidden", 403, `Only an admin of the organisation ${what}.`);
+}
+
+/**
+ * The organisation's mailboxes and where each stands (admins see everyone, so they can see who is enabled; a
+ * member sees their own).
+ */
+export async function listMailboxes(scope: Scope, sync: SyncConfig): Promise<MailboxList> {
+  const { orgId, userId, role } = scope.caller;
+  const org = await scope.db
+    .selectFrom("organizations")
+    .select("logging_policy")
+    .where("id", "=", orgId)
+    .executeTakeFirstOrThrow();
+  const everyone = loggingPolicyOf(org.logging_policy).syncAllMailboxes;
+  let query = scope.db
+    .selectFrom("users as u")
+    .leftJoin("mailboxes as m", (join) =>
+      join.onRef("m.org_id", "=", "u.org_id").onRef("m.user_id", "=", "u.id"),
+    )
+    .select([
+      "u.id",
+      "u.email",
+      "u.display_name",
+      "m.enabled",
+      "m.opted_out",
+      "m.status",
+      "m.last_run_at",
+      "m.last_success_at",
+      "m.last_error",
+      "m.retry_at",
+    ])
+    .where("u.org_id", "=", orgId)
+    .orderBy(sql`lower(coalesce(u.display_name, u.email, ''))`)
+    .orderBy("u.id");
+  if (role !== "admin") query = query.where("u.id", "=", userId);
+  const users = await query.execute();
+  const folders = await scope.db
+    .selectFrom("mailbox_sync")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("user_id", "in", users.length ? users.map((u) => u.id) : [userId])
+    .execute();
+
+  const items: Mailbox[] = users.map((u) => {
+    const enabledForUser = u.enabled ?? false;
+    const optedOut = u.opted_out ?? false;
+    const syncing = (enabledForUser || everyone) && !optedOut;
+    const status: MailboxStatus = !syncing
+      ? optedOut
+        ? "opted_out"
+        : "not_enabled"
+      : sync.graph === null
+        ? "not_configured"
+        : (u.status ?? "pending");
+    return {
+      userId: u.id,
+      email: u.email,
+      displayName: u.display_name,
+      syncing,
+      enabledForUser,
+      optedOut,
+      status,
+      lastRunAt: isoOrNull(u.last_run_at),
+      lastSuccessAt: isoOrNull(u.last_success_at),
+      lastError: u.last_error,
+      retryAt: isoOrNull(u.retry_at),
+      folders: folders
+        .filter((f) => f.user_id === u.id)
+        .sort((a, b) => FOLDERS.indexOf(a.folder) - FOLDERS.indexOf(b.folder))
+        .map((f) => ({
+          folder: f.folder,
+          backfillFrom: iso(f.backfill_from),
+          lastRunAt: isoOrNull(f.last_run_at),
+          lastSuccessAt: isoOrNull(f.last_success_at),
+          messagesSeen: f.messages_seen,
+          messagesLogged: f.messages_logged,
+          restarts: f.restarts,
+        })),
+    };
+  });
+  return {
+    syncConfigured: sync.graph !== null,
+    intervalSeconds: sync.intervalSeconds,
+    backfillDays: sync.backfillDays,
+    items,
+  };
+}
+
+/** An admin turns one user's mailbox on or off; the user's own opt-out still wins. */
+export async function updateMailbox(
+  scope: Scope,
+  sync: SyncConfig,
+  userId: string,
+  input: MailboxUpdate,
+): Promise<Mailbox> {
+  requireAdmin(scope, "enables mailboxes");
+  const { orgId } = scope.caller;
+  await scope.db.transaction().execute(async (tx) => {
+    const user = await tx
+      .selectFrom("users")
+      .select("id")
+      .where("org_id", "=", orgId)
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (!user) throw new AppError("not_found", 404, "There is no such user in your organisation.");
+    await tx
+      .insertInto("mailboxes")
+      .values({ org_id: orgId, user_id: userId, enabled: input.enabled })
+      // Turning a mailbox on again retries it now, whatever it was waiting for.
+      .onConflict((oc) =>
+        oc.columns(["org_id", "user_id"]).doUpdateSet({
+          enabled: input.enabled,
+          retry_at: input.enabled ? null : sql`mailboxes.retry_at`,
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute();
+    await recordAudit(tx, scope.caller, "mailbox.enabled", { type: "user", id: userId }, input);
+  });
+  return mailboxOf(scope, sync, userId);
+}
+
+async function mailboxOf(scope: Scope, sync: SyncConfig, userId: string): Promise<Mailbox> {
+  const list = await listMailboxes({ ...scope, caller: { ...scope.caller, role: "admin" } }, sync);
+  const mailbox = list.items.find((m) => m.userId === userId);
+  if (!mailbox) throw new AppError("not_found", 404, "There is no such user in your organisation.");
+  return mailbox;
+}
+
+export async function mySettings(db: Kysely<DB>, orgId: string, userId: string): Promise<MySettings> {
+  const row = await db
+    .selectFrom("users as u")
+    .leftJoin("mailboxes as m", (join) =>
+      join.onRef("m.org_id", "=", "u.org_id").onRef("m.user_id", "=", "u.id"),
+    )
+    .select(["u.auto_log_opened", "m.opted_out"])
+    .where("u.org_id", "=", orgId)
+    .where("u.id", "=", userId)
+    .executeTakeFirstOrThrow();
+  return { autoLogOpened: row.auto_log_opened, syncOptedOut: row.opted_out ?? false };
+}
+
+export async function updateMySettings(scope: Scope, input: MySettingsUpdate): Promise<MySettings> {
+  const { orgId, userId } = scope.caller;
+  await scope.db.transaction().execute(async (tx) => {
+    if (input.autoLogOpened !== undefined)
+      await tx
+        .updateTable("users")
+        .set({ auto_log_opened: input.autoLogOpened })
+        .where("org_id", "=", orgId)
+        .where("id", "=", userId)
+        .execute();
+    if (input.syncOptedOut !== undefined)
+      await tx
+        .insertInto("mailboxes")
+        .values({ org_id: orgId, user_id: userId, opted_out: input.syncOptedOut })
+        .onConflict((oc) =>
+          oc
+            .columns(["org_id", "user_id"])
+            .doUpdateSet({ opted_out: input.syncOptedOut, updated_at: sql`now()` }),
+        )
+        .execute();
+    await recordAudit(tx, scope.caller, "user.settings", { type: "user", id: userId }, input);
+  });
+  return mySettings(scope.db, orgId, userId);
+}
+
+/** The entries of one list: the organisation's (anyone may read what applies to them) or the caller's own. */
+export async function listBlocklist(scope: Scope, listScope: BlocklistScope): Promise<Blocklist> {
+  const { orgId, userId } = scope.caller;
+  const rows = await scope.db
+    .selectFrom("blocklist_entries")
+    .select(["id", "entry", "created_at"])
+    .where("org_id", "=", orgId)
+    .where((eb) => (listScope === "organization" ? eb("user_id", "is", null) : eb("user_id", "=", userId)))
+    .orderBy("entry")
+    .execute();
+  return {
+    scope: listScope,
+    items: rows.map((r) => ({ id: r.id, scope: listScope, entry: r.entry, createdAt: iso(r.created_at) })),
+  };
+}
+
+export async function addBlocklistEntry(
+  scope: Scope,
+  input: { scope: BlocklistScope; entry: string },
+): Promise<{ entry: Blocklist["items"][number]; created: boolean }> {
+  if (input.scope === "organization") requireAdmin(scope, "changes the organisation's blocklist");
+  const { orgId, userId } = scope.caller;
+  const owner = input.scope === "organization" ? null : userId;
+  return scope.db.transaction().execute(async (tx) => {
+    const sameList = tx
+      .selectFrom("blocklist_entries")
+      .where("org_id", "=", orgId)
+      .where((eb) => (owner === null ? eb("user_id", "is", null) : eb("user_id", "=", owner)));
+    const existing = await sameList
+      .select(["id", "entry", "created_at"])
+      .where("entry", "=", input.entry)
+      .executeTakeFirst();
+    if (existing)
+      return {
+        entry: {
+          id: existing.id,
+          scope: input.scope,
+          entry: existing.entry,
+          createdAt: iso(existing.created_at),
+        },
+        created: false,
+      };
+    const { count } = await sameList
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .executeTakeFirstOrThrow();
+    if (Number(count) >= MAX_BLOCKLIST_ENTRIES)
+      throw new AppError(
+        "invalid_request",
+        400,
+        `A blocklist holds at most ${MAX_BLOCKLIST_ENTRIES} entries; block a whole domain with @domain instead.`,
+      );
+    const row = await tx
+      .insertInto("blocklist_entries")
+      .values({ org_id: orgId, user_id: owner, entry: input.entry, created_by: userId })
+      .onConflict((oc) => oc.doNothing())
+      .returning(["id", "entry", "created_at"])
+      .executeTakeFirst();
+    if (!row)
+      throw new AppError("store_busy", 503, "Someone added the same entry at this moment; try again.");
+    await recordAudit(tx, scope.caller, "blocklist.added", { type: "blocklist_entry", id: row.id }, input);
+    return {
+      entry: { id: row.id, scope: input.scope, entry: row.entry, createdAt: iso(row.created_at) },
+      created: true,
+    };
+  });
+}
+
+export async function removeBlocklistEntry(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
+  const { orgId, userId } = scope.caller;
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom("blocklist_entries")
+      .select(["id", "user_id", "entry"])
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    // Another rep's personal entry is as invisible as one of another organisation.
+    if (!row || (row.user_id !== null && row.user_id !== userId))
+      throw new AppError("not_found", 404, "There is no such blocklist entry.");
+    if (row.user_id === null) requireAdmin(scope, "changes the organisation's blocklist");
+    await tx.deleteFrom("blocklist_entries").where("org_id", "=", orgId).where("id", "=", id).execute();
+    await recordAudit(
+      tx,
+      scope.caller,
+      "blocklist.removed",
+      { type: "blocklist_entry", id },
+      { entry: row.entry },
+    );
+    return { id, deleted: true as const };
+  });
+}
+
+/** The rules the pane applies before it logs: the organisation's domains, and both blocklists together. */
+export async function privacyRulesFor(db: Kysely<DB>, orgId: string, userId: string): Promise<PrivacyRules> {
+  const [internalDomains, blocklist] = await Promise.all([
+    internalDomainsOf(db, orgId),
+    blocklistFor(db, orgId, userId),
+  ]);
+  return { internalDomains, blocklist };
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import { type MailFolder } from "../../shared/mailboxes";
+import type { SyncConfig } from "../config";
+import type { DB } from "../db/tables";
+import { logEmail } from "../interactions/log-email";
+import { type Candidate, type NotLogged, graphEmail } from "./graph-email";
+import { type DeltaStart, GraphFailure, type MailGraph } from "./mail-graph";
+import {
+  type DueMailbox,
+  blocklistFor,
+  claimMailbox,
+  dueMailboxes,
+  finishRun,
+  folderState,
+  releaseLease,
+  renewLease,
+  restartFolder,
+  savePage,
+} from "./mailbox-store";
+
+export const FOLDERS: readonly MailFolder[] = ["inbox", "sentitems"];
+
+/** What one run did, per reason; the bench and the tests read it, the log prints it. */
+export interface RunReport {
+  mailboxes: number;
+  failed: number;
+  pages: number;
+  logged: number;
+  skipped: Partial<Record<NotLogged, number>>;
+}
+
+export interface SyncWorker {
+  /** One pass over every due mailbox; resolves when all of them are done (or failed). */
+  runOnce(): Promise<RunReport>;
+  /** Runs every interval (start to start) until stopped. */
+  start(): void;
+  /** Stops after the page in hand: nothing half-saved, the next start resumes from the saved links. */
+  stop(): Promise<void>;
+}
+
+export interface SyncWorkerDeps {
+  db: Kysely<DB>;
+  graph: MailGraph;
+  config: Pick<SyncConfig, "intervalSeconds" | "backfillDays" | "concurrency"> & {
+    /** The tenant the credentials are for; null: each organisation's own (a multi-tenant app). */
+    tenantId: string | null;
+  };
+  logger?: Pick<Logger, "info" | "warn" | "error" | "debug">;
+}
+
+class Stopped extends Error {}
+
+/**
+ * Which tenant a mailbox is read in, and as whom, or null when these credentials cannot read it. An Entra
+ * organisation is read in its own tenant, by the user's object id; an organisation of the local issuer (one
+ * machine, no Entra sign-in) is read in the configured tenant, by the user's address.
+ */
+export function graphIdentity(
+  m: DueMailbox,
+  tenantId: string | null,
+): { tenant: string; user: string } | null {
+  if (m.tenantId.startsWith("local:")) {
+    return tenantId && m.email ? { tenant: tenantId, user: m.email } : null;
+  }
+  if (tenantId && tenantId.toLowerCase() !== m.tenantId.toLowerCase()) return null;
+  return { tenant: m.tenantId, user: m.externalId };
+}
+
+export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
+  const { db, graph, config } = deps;
+  const workerId = randomUUID();
+  let stopping = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<RunReport> | null = null;
+
+  async function logPage(m: DueMailbox, items: Parameters<typeof graphEmail>[0][], report: RunReport) {
+    const privacy = {
+      internalDomains: m.internalDomains,
+      blocklist: await blocklistFor(db, m.orgId, m.userId),
+    };
+    const candidates: Candidate[] = [];
+    const skip = (reason: NotLogged) => {
+      report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
+    };
+    for (const item of items) {
+      const result = graphEmail(item, m.email, privacy, m.policy.autoLoggedContent);
+      if ("skip" in result) skip(result.skip);
+      else candidates.push(result);
+    }
+    const addresses = [...new Set(candidates.flatMap((c) => c.others))];
+    const known = new Set(
+      addresses.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom("contact_emails")
+              .select("address")
+              .where("org_id", "=", m.orgId)
+              .where("address", "in", addresses)
+              .execute()
+          ).map((r) => r.address),
+    );
+    const scope = { db, caller: { orgId: m.orgId, userId: m.userId, role: m.role, email: m.email } };
+    let logged = 0;
+    for (const candidate of candidates) {
+      if (stopping) throw new Stopped();
+      if (!candidate.others.some((a) => known.has(a))) {
+        skip("no_contact");
+        continue;
+      }
+      // The same path as a click in the pane: keyed by message id (and Rapport key), so mail logged by hand,
+      // on send or from a colleague's mailbox is joined, never duplicated.
+      await logEmail(scope, candidate.input);
+      logged += 1;
+    }
+    report.logged += logged;
+    return logged;
+  }
+
+  async function syncFolder(
+    m: DueMailbox,
+    identity: { tenant: string; user: string },
+    folder: MailFolder,
+    report: RunReport,
+  ) {
+    const state = await folderState(db, m, folder, config.backfillDays);
+    let start: DeltaStart = state.link ? { link: state.link } : { since: state.backfillFrom };
+    let restarts = 0;
+    for (;;) {
+      if (stopping) throw new Stopped();
+      let page;
+      try {
+        page = await graph.deltaPage(identity.tenant, identity.user, folder, start);
+      } catch (error) {
+        // 410: the delta state expired. Read the folder again within the window; logging is idempotent, so
+        // what was logged before is joined, not duplicated. Twice in one run means something else is wrong.
+        if (error instanceof GraphFailure && error.status === 410 && restarts < 2) {
+          restarts += 1;
+          deps.logger?.warn(
+            { userId: m.userId, folder, code: error.code },
+            "delta expired: reading the folder again",
+          );
+          start = { since: await restartFolder(db, m, folder, config.backfillDays) };
+          continue;
+        }
+        throw error;
+      }
+      const logged = await logPage(m, page.items, report);
+      report.pages += 1;
+      const link = page.nextLink ?? page.deltaLink;
+      if (!link)
+        throw new Error("Microsoft Graph sent a delta page with neither a next link nor a delta link");
+      await savePage(db, m, folder, {
+        link,
+        kind: page.nextLink ? "next" : "delta",
+        seen: page.items.length,
+        logged,
+      });
+      if (!page.nextLink) return;
+      if (!(await renewLease(db, m, workerId))) throw new Error("another worker took this mailbox over");
+      start = { link };
+    }
+  }
+
+  async function syncMailbox(m: DueMailbox, report: RunReport): Promise<void> {
+    const identity = graphIdentity(m, config.tenantId);
+    if (!identity) return;
+    if (!(await claimMailbox(db, m, workerId))) return;
+    report.mailboxes += 1;
+    try {
+      for (const folder of FOLDERS) await syncFolder(m, identity, folder, report);
+      await finishRun(db, m, workerId, { status: "ok", error: null, retryAfterSeconds: null });
+    } catch (error) {
+      if (error instanceof Stopped) {
+        // Stopping, not failing: free the mailbox for the next start, which resumes from the saved links.
+        await releaseLease(db, m, workerId).catch(() => undefined);
+        return;
+      }
+      report.failed += 1;
+      const throttled = error instanceof GraphFailure && [429, 503, 504].includes(error.status);
+      const message = error instanceof Error ? error.message : String(error);
+      deps.logger?.warn({ userId: m.userId, err: message }, "mailbox sync failed; the others go on");
+      await finishRun(db, m, workerId, {
+        status: throttled ? "backing_off" : "failing",
+        error: message.slice(0, 1000),
+        retryAfterSeconds: error instanceof GraphFailure ? error.retryAfterSeconds : null,
+      }).catch((e: unknown) =>
+        deps.logger?.error({ err: String(e) }, "could not record a mailbox's failure"),
+      );
+    }
+  }
+
+  async function runOnce(): Promise<RunReport> {
+    const report: RunReport = { mailboxes: 0, failed: 0, pages: 0, logged: 0, skipped: {} };
+    const due = await dueMailboxes(db);
+    let next = 0;
+    // A few mailboxes at a time: each waits mostly on Graph, and one slow or failing mailbox holds up no other.
+    const lanes = Array.from({ length: Math.min(config.concurrency, due.length) }, async () => {
+      while (!stopping && next < due.length) {
+        const m = due[next++];
+        if (m) await syncMailbox(m, report);
+      }
+    });
+    await Promise.all(lanes);
+    return report;
+  }
+
+  const tick = () => {
+    if (stopping) return;
+    const started = Date.now();
+    running = runOnce();
+    running
+      .then(
+        (report) => {
+          if (report.mailboxes > 0) deps.logger?.info({ sync: report }, "mailbox sync run");
+        },
+        (error: unknown) => deps.logger?.error({ err: String(error) }, "mailbox sync run failed"),
+      )
+      .finally(() => {
+        running = null;
+        if (!stopping)
+          timer = setTimeout(tick, Math.max(0, config.intervalSeconds * 1000 - (Date.now() - started)));
+      });
+  };
+
+  return {
+    runOnce: async () => {
+      if (running) await running.catch(() => undefined);
+      return runOnce();
+    },
+    start() {
+      stopping = false;
+      if (!timer && !running) tick();
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+  };
+}
