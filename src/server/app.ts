@@ -39,6 +39,7 @@ const SYNC_NOT_CONFIGURED: SyncConfig = {
   intervalSeconds: 60,
   backfillDays: 30,
   concurrency: 4,
+  leaseSeconds: 120,
 };
 
 export const BODY_LIMIT = 1024 * 1024;

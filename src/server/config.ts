@@ -44,6 +44,8 @@ const Env = z.object({
   RAPPORT_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   RAPPORT_SYNC_BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   RAPPORT_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a server holds a mailbox it syncs without renewing; another server takes over a crashed one's after it. */
+  RAPPORT_SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
 });
 
 export type GraphCredential = { kind: "secret"; secret: string } | { kind: "certificate"; path: string };
@@ -64,6 +66,7 @@ export interface SyncConfig {
   intervalSeconds: number;
   backfillDays: number;
   concurrency: number;
+  leaseSeconds: number;
 }
 
 export interface EntraConfig {
@@ -150,6 +153,7 @@ function syncConfig(e: z.infer<typeof Env>): SyncConfig {
     intervalSeconds: e.RAPPORT_SYNC_INTERVAL_SECONDS,
     backfillDays: e.RAPPORT_SYNC_BACKFILL_DAYS,
     concurrency: e.RAPPORT_SYNC_CONCURRENCY,
+    leaseSeconds: e.RAPPORT_SYNC_LEASE_SECONDS,
   };
   const secret = e.RAPPORT_GRAPH_CLIENT_SECRET;
   const certificate = e.RAPPORT_GRAPH_CERTIFICATE_PATH;

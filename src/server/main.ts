@@ -38,6 +38,7 @@ async function main(): Promise<void> {
         graph: createMailGraph({ graphUrl: graph.graphUrl, tokens: clientCredentialTokens(graph) }),
         config: { ...config.sync, tenantId: graph.tenantId },
         logger,
+        exclusiveStore: database.kind === "pglite",
       })
     : null;
 

@@ -34,6 +34,7 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     intervalSeconds: 60,
     backfillDays: 30,
     concurrency: 4,
+    leaseSeconds: 120,
   });
 
   const realFetch = globalThis.fetch;

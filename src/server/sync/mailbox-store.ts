@@ -16,9 +16,6 @@ export interface DueMailbox {
   policy: LoggingPolicy;
 }
 
-/** How long a worker holds a mailbox without renewing; a crashed worker's mailboxes are free again after it. */
-export const LEASE_SECONDS = 300;
-
 /**
  * Mailboxes to sync now: enabled for their user or by the organisation's "every mailbox", not opted out, not
  * waiting out a failure, and not held by a live worker.
@@ -64,21 +61,26 @@ export async function dueMailboxes(db: Kysely<DB>): Promise<DueMailbox[]> {
 }
 
 /** Takes the mailbox for this worker unless another live worker holds it; true when taken. */
-export async function claimMailbox(db: Kysely<DB>, m: DueMailbox, owner: string): Promise<boolean> {
+export async function claimMailbox(
+  db: Kysely<DB>,
+  m: DueMailbox,
+  owner: string,
+  leaseSeconds: number,
+): Promise<boolean> {
   const claimed = await db
     .insertInto("mailboxes")
     .values({
       org_id: m.orgId,
       user_id: m.userId,
       lease_owner: owner,
-      lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
+      lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
     })
     .onConflict((oc) =>
       oc
         .columns(["org_id", "user_id"])
         .doUpdateSet({
           lease_owner: owner,
-          lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
+          lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
         })
         .where((eb) =>
           eb.or([
@@ -93,10 +95,15 @@ export async function claimMailbox(db: Kysely<DB>, m: DueMailbox, owner: string)
 }
 
 /** Keeps the lease while a long backfill runs; false when another worker took the mailbox meanwhile. */
-export async function renewLease(db: Kysely<DB>, m: DueMailbox, owner: string): Promise<boolean> {
+export async function renewLease(
+  db: Kysely<DB>,
+  m: DueMailbox,
+  owner: string,
+  leaseSeconds: number,
+): Promise<boolean> {
   const renewed = await db
     .updateTable("mailboxes")
-    .set({ lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .set({ lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})` })
     .where("org_id", "=", m.orgId)
     .where("user_id", "=", m.userId)
     .where("lease_owner", "=", owner)
@@ -267,5 +274,17 @@ export async function releaseLease(db: Kysely<DB>, m: DueMailbox, owner: string)
     .where("org_id", "=", m.orgId)
     .where("user_id", "=", m.userId)
     .where("lease_owner", "=", owner)
+    .execute();
+}
+
+/**
+ * Frees every lease: only for a store no other process can open (PGlite, behind its lock), where a lease left
+ * behind can only be a crashed run's.
+ */
+export async function releaseAllLeases(db: Kysely<DB>): Promise<void> {
+  await db
+    .updateTable("mailboxes")
+    .set({ lease_owner: null, lease_until: null })
+    .where("lease_owner", "is not", null)
     .execute();
 }

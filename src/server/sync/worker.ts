@@ -14,6 +14,7 @@ import {
   dueMailboxes,
   finishRun,
   folderState,
+  releaseAllLeases,
   releaseLease,
   renewLease,
   restartFolder,
@@ -43,11 +44,13 @@ export interface SyncWorker {
 export interface SyncWorkerDeps {
   db: Kysely<DB>;
   graph: MailGraph;
-  config: Pick<SyncConfig, "intervalSeconds" | "backfillDays" | "concurrency"> & {
+  config: Pick<SyncConfig, "intervalSeconds" | "backfillDays" | "concurrency" | "leaseSeconds"> & {
     /** The tenant the credentials are for; null: each organisation's own (a multi-tenant app). */
     tenantId: string | null;
   };
   logger?: Pick<Logger, "info" | "warn" | "error" | "debug">;
+  /** The store is this process's alone (PGlite): a lease found at start is a crashed run's, freed at once. */
+  exclusiveStore?: boolean;
 }
 
 class Stopped extends Error {}
@@ -159,7 +162,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         logged,
       });
       if (!page.nextLink) return;
-      if (!(await renewLease(db, m, workerId))) throw new Error("another worker took this mailbox over");
+      if (!(await renewLease(db, m, workerId, config.leaseSeconds)))
+        throw new Error("another worker took this mailbox over");
       start = { link };
     }
   }
@@ -167,7 +171,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   async function syncMailbox(m: DueMailbox, report: RunReport): Promise<void> {
     const identity = graphIdentity(m, config.tenantId);
     if (!identity) return;
-    if (!(await claimMailbox(db, m, workerId))) return;
+    if (!(await claimMailbox(db, m, workerId, config.leaseSeconds))) return;
     report.mailboxes += 1;
     try {
       for (const folder of FOLDERS) await syncFolder(m, identity, folder, report);
@@ -192,7 +196,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     }
   }
 
+  let leasesChecked = !deps.exclusiveStore;
   async function runOnce(): Promise<RunReport> {
+    if (!leasesChecked) {
+      await releaseAllLeases(db);
+      leasesChecked = true;
+    }
     const report: RunReport = { mailboxes: 0, failed: 0, pages: 0, logged: 0, skipped: {} };
     const due = await dueMailboxes(db);
     let next = 0;

@@ -1,0 +1,218 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { MailboxList } from "../../src/shared/mailboxes";
+import { Timeline } from "../../src/shared/people";
+import { loadLocalIssuer } from "../../src/server/auth/local-issuer";
+import { ADDIN_ID } from "../../src/server/sync/mail-graph";
+import { GraphTestServer, type TestMessage } from "../helpers/graph-server";
+import { storeKinds } from "../helpers/stores";
+
+const root = path.resolve(__dirname, "../..");
+const TENANT = "5d6e7f80-1a2b-4c3d-9e8f-a0b1c2d3e4f5";
+const RITA = "rita@contoso.example";
+
+interface Server {
+  process: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+/** The real server (src/server/main.ts), its sync worker included, as a process a test can kill -9. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    void exited.then(() => reject(new Error(`the server exited:\n${output}`)));
+  });
+  return { process: child, url, exited };
+}
+
+describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
+  let graph: GraphTestServer;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let server: Server | null = null;
+  let dropDatabase: (() => Promise<void>) | null = null;
+
+  beforeAll(async () => {
+    graph = await new GraphTestServer(ADDIN_ID).start();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-crash-"));
+    const caFile = path.join(dataDir, "graph-ca.pem");
+    writeFileSync(caFile, graph.ca);
+    let databaseUrl: string | undefined;
+    if (kind === "postgres") {
+      const adminUrl = process.env.TEST_DATABASE_URL as string;
+      const name = `rapport_crash_${randomUUID().replace(/-/g, "")}`;
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      databaseUrl = url.toString();
+      dropDatabase = async () => {
+        const dropper = new pg.Client({ connectionString: adminUrl });
+        await dropper.connect();
+        await dropper.query(`drop database if exists ${name} with (force)`);
+        await dropper.end();
+      };
+    }
+    env = {
+      RAPPORT_DATA_DIR: path.join(dataDir, "data"),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      RAPPORT_ADDIN_DIR: path.join(dataDir, "no-addin"),
+      RAPPORT_GRAPH_CLIENT_ID: graph.clientId,
+      RAPPORT_GRAPH_CLIENT_SECRET: graph.secret,
+      RAPPORT_GRAPH_TENANT_ID: TENANT,
+      RAPPORT_GRAPH_AUTHORITY: graph.url,
+      RAPPORT_GRAPH_URL: graph.url,
+      RAPPORT_SYNC_INTERVAL_SECONDS: "5",
+      RAPPORT_SYNC_LEASE_SECONDS: "10",
+      NODE_EXTRA_CA_CERTS: caFile,
+    };
+  });
+  afterAll(async () => {
+    server?.process.kill("SIGKILL");
+    await server?.exited;
+    await graph.close();
+    await dropDatabase?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("resumes from the last saved delta link after kill -9, and ends as a clean run would: every email once", async () => {
+    server = await startServer(env);
+    const issuer = await loadLocalIssuer(env.RAPPORT_DATA_DIR as string);
+    const token = await issuer.sign({ email: RITA, org: "contoso.example" });
+    const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+      const response = await fetch(`${server?.url}${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${text}`);
+      return JSON.parse(text) as T;
+    };
+    const me = await call<{ user: { id: string } }>("GET", "/api/v1/me");
+    const contacts = Array.from({ length: 12 }, (_, i) => `customer${i}@fabrikam.example`);
+    const contactIds: string[] = [];
+    for (const [i, address] of contacts.entries())
+      contactIds.push(
+        (
+          await call<{ id: string }>("POST", "/api/v1/contacts", {
+            displayName: `Customer ${i}`,
+            emails: [address],
+          })
+        ).id,
+      );
+
+    // 130 messages in the inbox (three pages of 50), two in three from contacts.
+    const expected: string[] = [];
+    const messages: TestMessage[] = Array.from({ length: 130 }, (_, i) => {
+      const known = i % 3 !== 0;
+      const m: TestMessage = {
+        internetMessageId: `<crash-${i}-${kind}@fabrikam.example>`,
+        subject: `Message ${i}`,
+        from: {
+          address: known ? (contacts[i % contacts.length] as string) : `stranger${i}@elsewhere.example`,
+        },
+        to: [{ address: RITA }],
+        receivedDateTime: new Date(Date.now() - (i + 1) * 3_600_000).toISOString(),
+      };
+      if (known) expected.push(m.internetMessageId);
+      return m;
+    });
+    for (const m of messages) graph.add(TENANT, RITA, "inbox", m);
+
+    // The third page is held; the server is killed while it waits for it.
+    let reachedThird: () => void = () => undefined;
+    const third = new Promise<void>((resolve) => (reachedThird = resolve));
+    let pages = 0;
+    graph.beforePage = async ({ folder }) => {
+      if (folder !== "inbox" || ++pages < 3) return;
+      reachedThird();
+      await new Promise(() => undefined);
+    };
+    await call("PATCH", `/api/v1/mailboxes/${me.user.id}`, { enabled: true });
+    await third;
+    server.process.kill("SIGKILL");
+    await server.exited;
+    graph.beforePage = null;
+
+    // Mail keeps arriving while the server is down.
+    const late: TestMessage = {
+      internetMessageId: `<crash-late-${kind}@fabrikam.example>`,
+      subject: "Arrived during the outage",
+      from: { address: contacts[0] as string },
+      to: [{ address: RITA }],
+      receivedDateTime: new Date().toISOString(),
+    };
+    graph.add(TENANT, RITA, "inbox", late);
+    expected.push(late.internetMessageId);
+
+    const requestsBefore = graph.requests.length;
+    server = await startServer(env);
+    const deadline = Date.now() + 60_000;
+    let done = false;
+    while (!done && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const list = MailboxList.parse(await call("GET", "/api/v1/mailboxes"));
+      const rita = list.items.find((m) => m.userId === me.user.id);
+      done =
+        rita?.status === "ok" &&
+        rita.folders.length === 2 &&
+        rita.folders.every((f) => f.lastSuccessAt !== null) &&
+        graph.requests.slice(requestsBefore).some((r) => r.kind === "delta" && r.folder === "inbox");
+    }
+    expect(done).toBe(true);
+    // It went on from the saved next link: no fresh start, no page read twice after the crash.
+    const afterRestart = graph.requests.slice(requestsBefore).filter((r) => r.folder === "inbox");
+    expect(afterRestart[0]?.kind).toBe("next");
+    expect(afterRestart.some((r) => r.kind === "initial")).toBe(false);
+
+    // Every email with a contact once, nothing else: what a run never interrupted ends with.
+    const logged = new Map<string, number>();
+    for (const contactId of contactIds) {
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+        const page = Timeline.parse(
+          await call("GET", `/api/v1/contacts/${contactId}/timeline?limit=100${query}`),
+        );
+        for (const item of page.items) {
+          const id = item.type === "interaction" ? item.interaction.internetMessageId : null;
+          if (id) logged.set(id, (logged.get(id) ?? 0) + 1);
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    expect([...logged.keys()].sort()).toEqual([...expected].sort());
+    expect([...logged.values()].every((n) => n === 1)).toBe(true);
+  }, 120_000);
+});
