@@ -219,6 +219,16 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
       const toStranger = setup([draftTo("p2", "jonas@northwind.example")], "p2");
       expect(await logOnSend(toStranger.services)).toBe("skipped");
       expect((await toStranger.mailbox.readOpenMessage())?.rapportKey).toBeUndefined();
+
+      // The rep blocked Anna: the policy never logs mail to her by itself (a tick still would).
+      const blocked = await server.request<{ id: string }>("POST", "/api/v1/blocklist", {
+        token,
+        body: { scope: "personal", entry: "anna@fabrikam.example" },
+      });
+      expect(blocked.status).toBe(201);
+      const toBlocked = setup([draftTo("p4", "anna@fabrikam.example")], "p4");
+      expect(await logOnSend(toBlocked.services)).toBe("skipped");
+      await server.request("DELETE", `/api/v1/blocklist/${blocked.body.id}`, { token });
     } finally {
       await setPolicy(false);
     }

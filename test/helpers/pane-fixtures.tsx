@@ -17,7 +17,8 @@ import { Problem } from "../../src/shared/errors";
 import { Interaction, LoggedEmail } from "../../src/shared/interactions";
 import { LookupResponse, Timeline, TimelineItem, timelineItemId } from "../../src/shared/people";
 import { PipelineList } from "../../src/shared/pipelines";
-import { type RouteName, routes } from "../../src/shared/routes";
+import { Me, type RouteName, routes } from "../../src/shared/routes";
+import { Blocklist, BlocklistEntry, type Mailbox, MailboxList, MySettings } from "../../src/shared/mailboxes";
 import { Task } from "../../src/shared/tasks";
 
 export const now = "2026-11-20T09:30:00.000Z";
@@ -219,6 +220,14 @@ export interface FakeApiOptions {
   history?: z.input<typeof Timeline>["items"];
   /** Other people Rapport knows, besides Anna. */
   contacts?: (typeof erik)[];
+  /** Anna's email was logged already, without a deal (as the mailbox sync leaves it with several open deals). */
+  loggedBySync?: boolean;
+  /** The rep's own switches as the server holds them. */
+  settings?: Partial<MySettings>;
+  /** The organisation's blocklist (the rep's own is kept by the fake as the pane changes it). */
+  orgBlocklist?: string[];
+  /** The rep's mailbox sync status. */
+  mailboxStatus?: Mailbox["status"];
 }
 
 export interface FakeCall {
@@ -284,7 +293,10 @@ function cursorOf(cursor: string): SortKey {
 export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   const calls: FakeCall[] = [];
   let failures = options.failLookups ?? 0;
-  let logged = false;
+  let logged = options.loggedBySync ?? false;
+  let loggedDealId: string | null = null;
+  let settings: MySettings = { autoLogOpened: false, syncOptedOut: false, ...options.settings };
+  const personal = new Map<string, BlocklistEntry>();
   let added: z.input<typeof Contact> | null = null;
   let deal: z.input<typeof DealWithStage> = fabrikamRenewal as z.input<typeof DealWithStage>;
   const tasks = new Map((options.tasks ?? []).map((t) => [t.id, t]));
@@ -298,7 +310,13 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     [
       ...history,
       ...(logged
-        ? [{ type: "interaction" as const, at: now, interaction: interactionOf(loggedInteraction) }]
+        ? [
+            {
+              type: "interaction" as const,
+              at: now,
+              interaction: interactionOf({ ...loggedInteraction, dealId: loggedDealId }),
+            },
+          ]
         : []),
       ...[...notes.values()].map((n) => ({ type: "interaction" as const, at: n.occurredAt, interaction: n })),
       ...[...tasks.values()].map((t) => ({ type: "task" as const, at: t.createdAt, task: t })),
@@ -491,9 +509,90 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       return answer(DealWithStage, deal);
     }
     if (name === "logEmail") {
-      request(routes.logEmail.body, input.body);
+      const body = request(routes.logEmail.body, input.body);
+      const created = !logged;
       logged = true;
-      return answer(LoggedEmail, { interaction: loggedInteraction, created: true });
+      // As the server: a deal named fills an open link; none named links the single open deal, if there is one.
+      if (body.dealId !== undefined) loggedDealId ??= body.dealId;
+      else if (created && !options.secondDeal) loggedDealId = deal.id as string;
+      return answer(LoggedEmail, { interaction: { ...loggedInteraction, dealId: loggedDealId }, created });
+    }
+    if (name === "me") {
+      return answer(Me, {
+        user: { id: ritaId, email: "rita@contoso.example", displayName: "Rita Rep", role: "member" },
+        organization: {
+          id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a0f",
+          name: "contoso.example",
+          internalDomains: ["contoso.example"],
+          loggingPolicy: {},
+        },
+        settings,
+        privacy: {
+          internalDomains: ["contoso.example"],
+          blocklist: [...(options.orgBlocklist ?? []), ...[...personal.values()].map((e) => e.entry)],
+        },
+      });
+    }
+    if (name === "updateMySettings") {
+      const body = request(routes.updateMySettings.body, input.body);
+      settings = { ...settings, ...body };
+      return answer(MySettings, settings);
+    }
+    if (name === "listMailboxes") {
+      const status = settings.syncOptedOut ? "opted_out" : (options.mailboxStatus ?? "ok");
+      return answer(MailboxList, {
+        syncConfigured: true,
+        intervalSeconds: 60,
+        backfillDays: 30,
+        items: [
+          {
+            userId: ritaId,
+            email: "rita@contoso.example",
+            displayName: "Rita Rep",
+            syncing: status !== "opted_out" && status !== "not_enabled",
+            enabledForUser: true,
+            optedOut: settings.syncOptedOut,
+            status,
+            lastRunAt: now,
+            lastSuccessAt: now,
+            lastError: status === "failing" ? "Microsoft Graph answered 403" : null,
+            retryAt: null,
+            folders: [],
+          },
+        ],
+      });
+    }
+    if (name === "listBlocklist") {
+      const query = request(routes.listBlocklist.query, input.query);
+      const items =
+        query.scope === "personal"
+          ? [...personal.values()]
+          : (options.orgBlocklist ?? []).map((entry, i) => ({
+              id: `7b000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+              scope: "organization" as const,
+              entry,
+              createdAt: now,
+            }));
+      return answer(Blocklist, { scope: query.scope, items });
+    }
+    if (name === "addBlocklistEntry") {
+      const body = request(routes.addBlocklistEntry.body, input.body);
+      if (body.scope !== "personal") throw problem(403, "forbidden", "Only an admin changes that list.");
+      const existing = [...personal.values()].find((e) => e.entry === body.entry);
+      if (existing) return answer(BlocklistEntry, existing);
+      const entry = {
+        id: crypto.randomUUID(),
+        scope: "personal" as const,
+        entry: body.entry,
+        createdAt: now,
+      };
+      personal.set(entry.id, entry);
+      return answer(BlocklistEntry, entry);
+    }
+    if (name === "removeBlocklistEntry") {
+      const { id } = request(routes.removeBlocklistEntry.params, input.params);
+      if (!personal.delete(id)) throw problem(404, "not_found", "There is no such blocklist entry.");
+      return { id, deleted: true };
     }
     throw new Error(`unexpected call ${name}`);
   };

@@ -3,15 +3,19 @@ import type { Outbox } from "../api/outbox";
 import type { ApiClient } from "../api/client";
 import { anyKnown } from "../api/known-contacts";
 import type { Mailbox, OpenMessage } from "../office/mailbox";
+import { reasonNotToLog } from "../../shared/privacy";
 
 export type SendOutcome = "skipped" | "sent" | "queued" | "failed";
 
 /** Outlook gives an on-send handler little time; past this the log carries on from the outbox, mail goes. */
 const WAIT_MS = 2_000;
 
-async function policyWantsIt(api: ApiClient, draft: OpenMessage): Promise<boolean> {
+async function policyWantsIt(api: ApiClient, draft: OpenMessage, rep: string): Promise<boolean> {
   const me = await api("me", {});
   if (!me.organization.loggingPolicy.logOnSendToKnownContacts) return false;
+  // An automatic path: internal-only and blocklisted mail is never logged by itself.
+  const everyone = [rep, ...draft.to.map((a) => a.address), ...draft.cc.map((a) => a.address)];
+  if (reasonNotToLog(everyone, {}, me.privacy) !== null) return false;
   return anyKnown(
     api,
     [...draft.to, ...draft.cc].map((a) => a.address),
@@ -40,7 +44,7 @@ export async function logOnSend(
     if (!draft || draft.mode !== "compose" || !rep) return ticked ? "failed" : "skipped";
     // Not ticked: the organisation's policy may still log it, if someone on it is a known contact. Both answers
     // come from the server within the wait; without them nothing is logged (the rep's tick is the sure way).
-    if (!ticked && !(await withinWait(policyWantsIt(api, draft), waitMs))) return "skipped";
+    if (!ticked && !(await withinWait(policyWantsIt(api, draft, rep), waitMs))) return "skipped";
     const key = crypto.randomUUID();
     await mailbox.setRapportKey(key);
     const submitted = outbox.submit({

@@ -10,6 +10,7 @@ import {
   Spinner,
 } from "@fluentui/react-components";
 import { CheckmarkCircle20Regular, Clock20Regular, MailAdd20Regular } from "@fluentui/react-icons";
+import type { ReactElement } from "react";
 import { emailToLog } from "../../api/email-to-log";
 import type { OpenMessage } from "../../office/mailbox";
 import { useOutboxEntries, useSubmit } from "../hooks/useOutbox";
@@ -30,10 +31,13 @@ export interface OpenDeal {
 export function LogEmailButton({
   message,
   alreadyLogged,
+  needsDeal = false,
   openDeals,
 }: {
   message: OpenMessage;
   alreadyLogged: boolean;
+  /** Logged (by the mailbox sync, or auto-log) without a deal, and the people on it have several: pick one. */
+  needsDeal?: boolean;
   openDeals: OpenDeal[];
 }) {
   const { t } = useI18n();
@@ -56,6 +60,38 @@ export function LogEmailButton({
       </Button>
     );
   }
+  const dealMenu = (trigger: ReactElement) => (
+    <Menu>
+      <MenuTrigger disableButtonEnhancement>{trigger}</MenuTrigger>
+      <MenuPopover>
+        <MenuList>
+          <MenuGroup>
+            <MenuGroupHeader>{t("whichDeal")}</MenuGroupHeader>
+            {openDeals.map((deal) => (
+              <MenuItem key={deal.id} onClick={() => logEmail.mutate(deal.id)}>
+                {deal.name}
+              </MenuItem>
+            ))}
+            <MenuItem onClick={() => logEmail.mutate(null)}>{t("noDeal")}</MenuItem>
+          </MenuGroup>
+        </MenuList>
+      </MenuPopover>
+    </Menu>
+  );
+  if (alreadyLogged && needsDeal && logEmail.delivery !== "sent") {
+    return (
+      <>
+        {dealMenu(
+          <Button appearance="secondary" icon={<CheckmarkCircle20Regular />} disabled={logEmail.isPending}>
+            {t("loggedNeedsDeal")}
+          </Button>,
+        )}
+        {logEmail.isError && (
+          <ErrorMessage error={logEmail.error} onRetry={() => logEmail.mutate(logEmail.variables)} />
+        )}
+      </>
+    );
+  }
   if (alreadyLogged || logEmail.delivery === "sent") {
     return (
       <Button appearance="subtle" icon={<CheckmarkCircle20Regular />} disabled>
@@ -69,26 +105,11 @@ export function LogEmailButton({
   return (
     <>
       {openDeals.length > 1 ? (
-        <Menu>
-          <MenuTrigger disableButtonEnhancement>
-            <Button appearance="primary" icon={icon} disabled={busy}>
-              {label}
-            </Button>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              <MenuGroup>
-                <MenuGroupHeader>{t("whichDeal")}</MenuGroupHeader>
-                {openDeals.map((deal) => (
-                  <MenuItem key={deal.id} onClick={() => logEmail.mutate(deal.id)}>
-                    {deal.name}
-                  </MenuItem>
-                ))}
-                <MenuItem onClick={() => logEmail.mutate(null)}>{t("noDeal")}</MenuItem>
-              </MenuGroup>
-            </MenuList>
-          </MenuPopover>
-        </Menu>
+        dealMenu(
+          <Button appearance="primary" icon={icon} disabled={busy}>
+            {label}
+          </Button>,
+        )
       ) : (
         <Button
           appearance="primary"

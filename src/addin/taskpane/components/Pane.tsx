@@ -1,5 +1,6 @@
 import {
   Body1,
+  Button,
   MessageBar,
   MessageBarBody,
   Spinner,
@@ -8,10 +9,14 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { Settings20Regular } from "@fluentui/react-icons";
 import { Suspense, lazy, useMemo, useState } from "react";
 import { normalizeMessageId } from "../../../shared/message-id";
+import { reasonNotToLog } from "../../../shared/privacy";
 import { type OpenMessage, participantsOf } from "../../office/mailbox";
+import { useAutoLog } from "../hooks/useAutoLog";
 import { useLookup } from "../hooks/useLookup";
+import { useMe } from "../hooks/useMe";
 import { useOpenMessage } from "../hooks/useOpenMessage";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
@@ -20,12 +25,18 @@ import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
 import { LogOnSendSwitch } from "./LogOnSendSwitch";
 import { OutboxStatus } from "./OutboxStatus";
+import { PrivacyNotice } from "./PrivacyNotice";
 
 // Only an unknown sender needs the signature parser (and its phone number data): it loads when one is shown.
 const UnknownPerson = lazy(() =>
   import(/* webpackChunkName: "unknown-person" */ "./UnknownPerson").then((m) => ({
     default: m.UnknownPerson,
   })),
+);
+
+// Settings are opened now and then: their code loads when they are.
+const SettingsPanel = lazy(() =>
+  import(/* webpackChunkName: "settings" */ "./SettingsPanel").then((m) => ({ default: m.SettingsPanel })),
 );
 
 const useStyles = makeStyles({
@@ -38,12 +49,14 @@ const useStyles = makeStyles({
   // A thread can have many people: their tabs wrap instead of running out of the narrow pane.
   tabs: { flexWrap: "wrap" },
   empty: { color: tokens.colorNeutralForeground3, padding: tokens.spacingVerticalXXL, textAlign: "center" },
+  footer: { display: "flex", justifyContent: "flex-end" },
 });
 
 export function Pane() {
   const styles = useStyles();
   const { t } = useI18n();
   const open = useOpenMessage();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   return (
     <main className={styles.pane}>
       <OutboxStatus />
@@ -56,6 +69,22 @@ export function Pane() {
         ) : (
           <Body1 className={styles.empty}>{t("selectEmail")}</Body1>
         ))}
+      <div className={styles.footer}>
+        <Button
+          appearance="subtle"
+          size="small"
+          icon={<Settings20Regular />}
+          aria-expanded={settingsOpen}
+          onClick={() => setSettingsOpen((v) => !v)}
+        >
+          {t("settings")}
+        </Button>
+      </div>
+      {settingsOpen && (
+        <Suspense fallback={<Spinner size="small" />}>
+          <SettingsPanel />
+        </Suspense>
+      )}
     </main>
   );
 }
@@ -70,7 +99,14 @@ function MessageView({ message }: { message: OpenMessage }) {
     [participants],
   );
   const lookup = useLookup(addresses);
+  const me = useMe();
   const [selected, setSelected] = useState(0);
+  // The same rules the server's automatic paths apply; every address on it counts, the rep's own too.
+  const privacyReason = useMemo(() => {
+    if (!me.data) return null;
+    const everyone = [message.from, ...message.to, ...message.cc].flatMap((a) => (a ? [a.address] : []));
+    return reasonNotToLog(everyone, {}, me.data.privacy);
+  }, [me.data, message]);
 
   if (participants.length === 0)
     return (
@@ -84,13 +120,13 @@ function MessageView({ message }: { message: OpenMessage }) {
   const { results, savedAt } = lookup.data;
   const current = results[Math.min(selected, results.length - 1)];
   const messageId = message.internetMessageId ? normalizeMessageId(message.internetMessageId) : null;
-  const alreadyLogged = results.some((r) =>
-    r.contact?.recentInteractions.some(
+  const logged = results
+    .flatMap((r) => r.contact?.recentInteractions ?? [])
+    .find(
       (i) =>
         i.internetMessageId === messageId ||
         (message.rapportKey != null && i.rapportKey === message.rapportKey),
-    ),
-  );
+    );
   // Every open deal of everyone on the email, once each: the candidates the rep picks from when logging.
   const openDeals = [
     ...new Map(
@@ -106,9 +142,22 @@ function MessageView({ message }: { message: OpenMessage }) {
         </MessageBar>
       )}
       {message.mode === "compose" && <LogOnSendSwitch draftKey={message.conversationId ?? message.subject} />}
+      {message.mode === "read" && privacyReason && <PrivacyNotice reason={privacyReason} />}
       {message.mode === "read" && messageId && (
-        <LogEmailButton message={message} alreadyLogged={alreadyLogged} openDeals={openDeals} />
+        <LogEmailButton
+          message={message}
+          alreadyLogged={logged !== undefined}
+          needsDeal={logged !== undefined && logged.dealId === null && openDeals.length > 1}
+          openDeals={openDeals}
+        />
       )}
+      {message.mode === "read" &&
+        messageId &&
+        !savedAt &&
+        !logged &&
+        privacyReason === null &&
+        me.data?.settings.autoLogOpened === true &&
+        results.some((r) => r.contact) && <AutoLog message={message} />}
       {results.length > 1 && (
         <TabList
           className={styles.tabs}
@@ -141,4 +190,10 @@ function MessageView({ message }: { message: OpenMessage }) {
         ))}
     </>
   );
+}
+
+/** Logs the open email as it is shown: rendered only when the rep's switch and the privacy rules allow it. */
+function AutoLog({ message }: { message: OpenMessage }) {
+  useAutoLog(message, true);
+  return null;
 }
