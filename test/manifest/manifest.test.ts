@@ -11,13 +11,14 @@ import { DOMParser } from "@xmldom/xmldom";
 import { parse as parseScript } from "acorn";
 import { DEV_ORIGIN, manifestForOrigin, parseOrigin } from "../../scripts/manifest-origin";
 import { build, productionConfig } from "../../scripts/webpack-build";
+// The mailbox sync reads the add-in's custom properties under this id: it must be the manifest's.
+import { ADDIN_ID } from "../../src/server/sync/mail-graph";
 
 const root = path.resolve(__dirname, "../..");
 const MANIFEST_PATH = path.join(root, "manifest.xml");
 const SOURCE = readFileSync(MANIFEST_PATH, "utf8");
 const BUILT_ORIGIN = "https://crm.example.com";
 const BUILT = manifestForOrigin(SOURCE, BUILT_ORIGIN);
-const ADDIN_ID = "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a11";
 /** The one URL the manifest may name off its own origin: Microsoft sign-in, for MSAL's dialog. */
 const SIGN_IN = "https://login.microsoftonline.com";
 
