@@ -14,6 +14,53 @@ describe("configuration from the environment", () => {
     });
   });
 
+  it("turns the mailbox sync on with a Graph app and exactly one of a secret or a certificate", () => {
+    expect(loadConfig({}).sync).toEqual({
+      graph: null,
+      intervalSeconds: 60,
+      backfillDays: 30,
+      concurrency: 4,
+      leaseSeconds: 120,
+    });
+    const secret = loadConfig({
+      RAPPORT_GRAPH_CLIENT_ID: "app",
+      RAPPORT_GRAPH_CLIENT_SECRET: "s3cret",
+      RAPPORT_GRAPH_TENANT_ID: "t1",
+      RAPPORT_SYNC_INTERVAL_SECONDS: "30",
+      RAPPORT_SYNC_BACKFILL_DAYS: "7",
+    }).sync;
+    expect(secret).toMatchObject({
+      graph: {
+        clientId: "app",
+        credential: { kind: "secret", secret: "s3cret" },
+        tenantId: "t1",
+        authority: "https://login.microsoftonline.com",
+        graphUrl: "https://graph.microsoft.com",
+      },
+      intervalSeconds: 30,
+      backfillDays: 7,
+    });
+    expect(
+      loadConfig({ RAPPORT_GRAPH_CLIENT_ID: "app", RAPPORT_GRAPH_CERTIFICATE_PATH: "certs/app.pem" }).sync
+        .graph,
+    ).toMatchObject({
+      credential: { kind: "certificate", path: path.resolve("certs/app.pem") },
+      tenantId: null,
+    });
+    expect(() => loadConfig({ RAPPORT_GRAPH_CLIENT_ID: "app" })).toThrow(/exactly one/);
+    expect(() =>
+      loadConfig({
+        RAPPORT_GRAPH_CLIENT_ID: "app",
+        RAPPORT_GRAPH_CLIENT_SECRET: "s",
+        RAPPORT_GRAPH_CERTIFICATE_PATH: "c",
+      }),
+    ).toThrow(/exactly one/);
+    expect(() => loadConfig({ RAPPORT_GRAPH_CLIENT_SECRET: "s" })).toThrow(
+      /RAPPORT_GRAPH_CLIENT_ID: required/,
+    );
+    expect(() => loadConfig({ RAPPORT_SYNC_INTERVAL_SECONDS: "1" })).toThrow(ConfigError);
+  });
+
   it("serves the add-in's build from ./dist, framed by Outlook's hosts unless told otherwise", () => {
     expect(loadConfig({})).toMatchObject({ addinDir: path.resolve("dist"), frameAncestors: null });
     expect(
