@@ -2,14 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { MailboxList } from "../../src/shared/mailboxes";
 import { Timeline } from "../../src/shared/people";
 import { loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { ADDIN_ID } from "../../src/server/sync/mail-graph";
 import { GraphTestServer, type TestMessage } from "../helpers/graph-server";
-import { storeKinds } from "../helpers/stores";
+import { createTestDatabase, storeKinds } from "../helpers/stores";
 
 const root = path.resolve(__dirname, "../..");
 const TENANT = "5d6e7f80-1a2b-4c3d-9e8f-a0b1c2d3e4f5";
@@ -61,21 +59,9 @@ describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
     writeFileSync(caFile, graph.ca);
     let databaseUrl: string | undefined;
     if (kind === "postgres") {
-      const adminUrl = process.env.TEST_DATABASE_URL as string;
-      const name = `rapport_crash_${randomUUID().replace(/-/g, "")}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      databaseUrl = url.toString();
-      dropDatabase = async () => {
-        const dropper = new pg.Client({ connectionString: adminUrl });
-        await dropper.connect();
-        await dropper.query(`drop database if exists ${name} with (force)`);
-        await dropper.end();
-      };
+      const created = await createTestDatabase();
+      databaseUrl = created.url;
+      dropDatabase = created.drop;
     }
     env = {
       RAPPORT_DATA_DIR: path.join(dataDir, "data"),

@@ -46,26 +46,24 @@ interface Stored {
 
 type Folder = "inbox" | "sentitems";
 
-interface Cursor {
+/** What a link remembers of the first request: whose folder, the window, and the fields asked for. */
+interface Query {
   tenant: string;
   user: string;
   folder: Folder;
   since: string | null;
   select: string[] | null;
   expand: boolean;
+}
+
+interface Cursor extends Query {
   /** Changes after this sequence number (0: the initial listing). */
   fromSeq: number;
   toSeq: number;
   offset: number;
 }
 
-interface DeltaToken {
-  tenant: string;
-  user: string;
-  folder: Folder;
-  since: string | null;
-  select: string[] | null;
-  expand: boolean;
+interface DeltaToken extends Query {
   seq: number;
   issued: number;
 }

@@ -21,6 +21,20 @@ export async function openTestStore(kind: StoreKind): Promise<Database> {
       throw new Error("RAPPORT_TEST_TEMPLATE is not set: run the tests through jest (global setup).");
     return openPglite({ loadDataDir: new Blob([readFileSync(template)]) });
   }
+  const { url, drop } = await createTestDatabase();
+  const database = await openPostgres(url, { poolSize: 20 });
+  await migrateToLatest(database.db);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await drop();
+    },
+  };
+}
+
+/** An empty database of its own on the test PostgreSQL server, and how to drop it. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL as string;
   const name = `rapport_test_${randomUUID().replace(/-/g, "")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -29,12 +43,9 @@ export async function openTestStore(kind: StoreKind): Promise<Database> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), { poolSize: 20 });
-  await migrateToLatest(database.db);
   return {
-    ...database,
-    async close() {
-      await database.close();
+    url: url.toString(),
+    async drop() {
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
       await dropper.query(`drop database if exists ${name} with (force)`);
