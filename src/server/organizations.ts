@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import { LoggingPolicy, type LoggingPolicyUpdate } from "../shared/organizations";
+import { type AutoLoggedContent, LoggingPolicy, type LoggingPolicyUpdate } from "../shared/organizations";
 import { recordAudit } from "./audit";
 import type { DB } from "./db/tables";
 import { AppError } from "./errors";
@@ -13,6 +13,16 @@ export async function internalDomainsOf(db: Kysely<DB>, orgId: string): Promise<
     .where("id", "=", orgId)
     .executeTakeFirstOrThrow();
   return org.internal_domains;
+}
+
+/** What the organisation keeps of automatically logged mail. */
+export async function autoLoggedContentOf(db: Kysely<DB>, orgId: string): Promise<AutoLoggedContent> {
+  const org = await db
+    .selectFrom("organizations")
+    .select("logging_policy")
+    .where("id", "=", orgId)
+    .executeTakeFirstOrThrow();
+  return loggingPolicyOf(org.logging_policy).autoLoggedContent;
 }
 
 /** The organisation's logging policy; a stored value from an older release reads with today's defaults. */

@@ -167,5 +167,25 @@ describe("logging on send in classic Outlook on Windows (launchevent.js), sent b
       expect(JSON.parse(stranger.runtimeStorage.get(ON_SEND_QUEUE_KEY) ?? "[]")).toEqual([]);
       p.outbox.close();
     });
+
+    it("drops what the policy queued for a blocklisted contact: an automatic path never logs it", async () => {
+      const blocked = await server.request<{ id: string }>("POST", "/api/v1/blocklist", {
+        token,
+        body: { scope: "personal", entry: "@fabrikam.example" },
+      });
+      expect(blocked.status).toBe(201);
+      try {
+        const toAnna = classicOutlook(false, "anna@fabrikam.example");
+        const p = pane();
+        await syncWithClassicOutlook(p.outbox, p.api);
+        expect(await queueDraftOnSend()).toBe(true);
+        expect(await syncWithClassicOutlook(p.outbox, p.api)).toBe(1);
+        expect(p.outbox.entries()).toEqual([]);
+        expect(JSON.parse(toAnna.runtimeStorage.get(ON_SEND_QUEUE_KEY) ?? "[]")).toEqual([]);
+        p.outbox.close();
+      } finally {
+        await server.request("DELETE", `/api/v1/blocklist/${blocked.body.id}`, { token });
+      }
+    });
   });
 });

@@ -339,6 +339,22 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
       graph.add(TENANT, "rita@contoso.example", "inbox", m);
       await worker.runOnce();
       expect(await emailsWith(m.internetMessageId)).toEqual([expect.objectContaining({ subject, body })]);
+      // The pane's auto-log (source "auto") is held to the same choice by the server.
+      const fromPane = `<pane-${content}@fabrikam.example>`;
+      const posted = await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: {
+          internetMessageId: fromPane,
+          subject: "Subject only",
+          from: { address: "anna.berg@fabrikam.example" },
+          to: [{ address: "rita@contoso.example" }],
+          sentAt: daysAgo(1),
+          bodyText: "Secret numbers 1234",
+          source: "auto",
+        },
+      });
+      expect(posted.status).toBe(201);
+      expect(await emailsWith(fromPane)).toEqual([expect.objectContaining({ subject, body })]);
     }
     await server.request("PATCH", "/api/v1/organization/logging-policy", {
       token: rita,
@@ -470,7 +486,46 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
       token: sam,
     });
     expect(me.body.privacy.blocklist.sort()).toEqual(["@blocked.example", "@sams-secret.example"]);
+    // Opting in again reads from that moment on: what came while opted out stays unlogged.
     await server.request("PATCH", "/api/v1/me/settings", { token: sam, body: { syncOptedOut: false } });
+    const afterOptIn = mail({
+      to: [{ address: "sam@contoso.example" }],
+      subject: "After opting in",
+      receivedDateTime: new Date(Date.now() + 1000).toISOString(),
+    });
+    graph.add(TENANT, "sam@contoso.example", "inbox", afterOptIn);
+    const back = await worker.runOnce();
+    expect(back.failed).toBe(0);
+    expect(await emailsWith(afterOptIn.internetMessageId)).toHaveLength(1);
+    expect(await emailsWith(forSam.internetMessageId)).toEqual([]);
+  });
+
+  it("skips a message the server refuses, and syncs the rest of the mailbox", async () => {
+    await dueNow();
+    // A Rapport key already completed by one sent email shows up on another (a copy): the server refuses it.
+    const key = "2c6f8a1e-4b3d-4e5f-8a9b-0c1d2e3f4a5b";
+    const original = mail({
+      from: { address: "rita@contoso.example" },
+      to: [{ address: "bo@northwind.example" }],
+    });
+    graph.add(TENANT, "rita@contoso.example", "sentitems", { ...original, rapportKey: key });
+    const copy = mail({
+      from: { address: "rita@contoso.example" },
+      to: [{ address: "bo@northwind.example" }],
+    });
+    graph.add(TENANT, "rita@contoso.example", "sentitems", { ...copy, rapportKey: key });
+    const fine = mail({ subject: "Fine" });
+    graph.add(TENANT, "rita@contoso.example", "inbox", fine);
+    const report = await worker.runOnce();
+    expect(report.failed).toBe(0);
+    expect(report.skipped.rejected).toBe(1);
+    expect(await emailsWith(fine.internetMessageId)).toHaveLength(1);
+    const logged = [
+      ...(await emailsWith(original.internetMessageId)),
+      ...(await emailsWith(copy.internetMessageId)),
+    ];
+    expect(logged).toHaveLength(1);
+    expect((await mailboxes()).items.find((m) => m.userId === ids.rita)?.status).toBe("ok");
   });
 
   it("reports a mailbox Graph cannot read, and keeps syncing the others", async () => {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { drainQueuedSends, rememberLogOnSendPolicy } from "../office/on-send-queue";
 import type { ApiClient } from "./client";
 import { anyKnown } from "./known-contacts";
+import { reasonNotToLog } from "../../shared/privacy";
 import type { Outbox } from "./outbox";
 
 const Address = z.object({ address: z.string(), name: z.string().nullable() });
@@ -29,15 +30,14 @@ export function importClassicSends(outbox: Outbox, api: ApiClient): Promise<numb
     // One that does not read is dropped: it cannot be sent as it is, and would block the others forever.
     if (!parsed.success) return;
     const send = parsed.data;
-    // Queued by the policy: logged only with a known contact on it. A lookup that fails keeps it queued.
-    if (
-      send.ifKnownContacts &&
-      !(await anyKnown(
-        api,
-        [...send.to, ...send.cc].map((a) => a.address),
-      ))
-    )
-      return;
+    // Queued by the policy: logged only with a known contact on it, and never internal-only or blocklisted
+    // mail (an automatic path). A lookup that fails keeps it queued.
+    if (send.ifKnownContacts) {
+      const recipients = [...send.to, ...send.cc].map((a) => a.address);
+      const { privacy } = await api("me", {});
+      if (reasonNotToLog([send.from, ...recipients], {}, privacy) !== null) return;
+      if (!(await anyKnown(api, recipients))) return;
+    }
     // The outbox writes it down at once; the answer (sent or queued) does not matter here.
     void outbox
       .submit({

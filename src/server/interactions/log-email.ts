@@ -7,7 +7,7 @@ import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
 import { AppError } from "../errors";
 import { lockAddresses } from "../db/address-lock";
-import { internalDomainsOf } from "../organizations";
+import { autoLoggedContentOf, internalDomainsOf } from "../organizations";
 import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
 import { getInteraction } from "./service";
@@ -59,6 +59,8 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
 
     await lockAddresses(tx, orgId, addresses);
     const internalDomains = await internalDomainsOf(tx, orgId);
+    // Whatever logs it automatically (the sync, the pane on open), the organisation decides what is kept.
+    const content = input.source === "auto" ? await autoLoggedContentOf(tx, orgId) : "excerpt";
     const contacts = await tx
       .selectFrom("contact_emails")
       .select(["address", "contact_id"])
@@ -81,8 +83,8 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
         kind: "email",
         direction: fromUs ? "out" : "in",
         occurred_at: occurredAt,
-        subject: input.subject,
-        body: input.bodyText === undefined ? null : textExcerpt(input.bodyText),
+        subject: content === "metadata" ? "" : input.subject,
+        body: input.bodyText === undefined || content !== "excerpt" ? null : textExcerpt(input.bodyText),
         internet_message_id: messageId,
         rapport_key: key,
         conversation_id: input.conversationId ?? null,

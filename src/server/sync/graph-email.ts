@@ -13,7 +13,9 @@ export type NotLogged =
   | "draft"
   /** A change to a message seen before (Graph sends only what changed, e.g. read or moved). */
   | "changed_only"
-  | "no_contact";
+  | "no_contact"
+  /** The server refused to log it (it would refuse every time). */
+  | "rejected";
 
 export interface Candidate {
   input: z.output<typeof LogEmail>;

@@ -107,6 +107,7 @@ export async function renewLease(
     .where("org_id", "=", m.orgId)
     .where("user_id", "=", m.userId)
     .where("lease_owner", "=", owner)
+    .where("opted_out", "=", false)
     .returning("user_id")
     .executeTakeFirst();
   return renewed !== undefined;
@@ -158,10 +159,8 @@ export async function finishRun(
     .where("user_id", "=", m.userId)
     .executeTakeFirst();
   const failures = (current?.failures ?? 0) + 1;
-  const wait = Math.max(
-    outcome.retryAfterSeconds ?? 0,
-    outcome.status === "backing_off" ? 0 : failureBackoffSeconds(failures),
-  );
+  // Graph's own wait when it named one; otherwise back off further with each failure in a row.
+  const wait = outcome.retryAfterSeconds ?? failureBackoffSeconds(failures);
   await base
     .set({
       status: outcome.status,
@@ -214,9 +213,10 @@ export async function savePage(
   db: Kysely<DB>,
   m: DueMailbox,
   folder: MailFolder,
+  owner: string,
   page: { link: string; kind: "next" | "delta"; seen: number; logged: number },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const saved = await db
     .updateTable("mailbox_sync")
     .set({
       link: page.link,
@@ -229,7 +229,19 @@ export async function savePage(
     .where("org_id", "=", m.orgId)
     .where("user_id", "=", m.userId)
     .where("folder", "=", folder)
-    .execute();
+    // Only while this worker holds the mailbox: a worker that lost it never moves another's place.
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("mailboxes")
+          .select("user_id")
+          .where("mailboxes.org_id", "=", m.orgId)
+          .where("mailboxes.user_id", "=", m.userId)
+          .where("mailboxes.lease_owner", "=", owner),
+      ),
+    )
+    .returning("folder")
+    .executeTakeFirst();
+  return saved !== undefined;
 }
 
 /** Graph forgot the folder's delta (410): read it again from the start of a fresh backfill window. */
@@ -244,7 +256,8 @@ export async function restartFolder(
     .set({
       link: null,
       link_kind: null,
-      backfill_from: sql<Date>`now() - make_interval(days => ${backfillDays})`,
+      // Never further back than the folder's window began (an opt-in again starts it at that moment).
+      backfill_from: sql<Date>`greatest(now() - make_interval(days => ${backfillDays}), backfill_from)`,
       restarts: sql<number>`restarts + 1`,
     })
     .where("org_id", "=", m.orgId)

@@ -175,7 +175,22 @@ export async function updateMySettings(scope: Scope, input: MySettingsUpdate): P
         .where("org_id", "=", orgId)
         .where("id", "=", userId)
         .execute();
-    if (input.syncOptedOut !== undefined)
+    if (input.syncOptedOut !== undefined) {
+      const before = await tx
+        .selectFrom("mailboxes")
+        .select("opted_out")
+        .where("org_id", "=", orgId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      // Mail that came while the rep was opted out is theirs: opting in again starts reading from now, not
+      // from where the sync stopped (and never backfills over the opted-out time).
+      if (before?.opted_out === true && !input.syncOptedOut)
+        await tx
+          .updateTable("mailbox_sync")
+          .set({ link: null, link_kind: null, backfill_from: sql`now()` })
+          .where("org_id", "=", orgId)
+          .where("user_id", "=", userId)
+          .execute();
       await tx
         .insertInto("mailboxes")
         .values({ org_id: orgId, user_id: userId, opted_out: input.syncOptedOut })
@@ -185,6 +200,7 @@ export async function updateMySettings(scope: Scope, input: MySettingsUpdate): P
             .doUpdateSet({ opted_out: input.syncOptedOut, updated_at: sql`now()` }),
         )
         .execute();
+    }
     await recordAudit(tx, scope.caller, "user.settings", { type: "user", id: userId }, input);
   });
   return mySettings(scope.db, orgId, userId);

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import { domainOf, isWithinDomains } from "../../shared/email-address";
 import { type MailFolder } from "../../shared/mailboxes";
 import type { SyncConfig } from "../config";
 import type { DB } from "../db/tables";
+import { AppError } from "../errors";
 import { logEmail } from "../interactions/log-email";
 import { type Candidate, type NotLogged, graphEmail } from "./graph-email";
 import { type DeltaStart, GraphFailure, type MailGraph } from "./mail-graph";
@@ -115,8 +117,19 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       }
       // The same path as a click in the pane: keyed by message id (and Rapport key), so mail logged by hand,
       // on send or from a colleague's mailbox is joined, never duplicated.
-      await logEmail(scope, candidate.input);
-      logged += 1;
+      try {
+        await logEmail(scope, candidate.input);
+        logged += 1;
+      } catch (error) {
+        // A message the server refuses (a Rapport key copied onto another email, say) will be refused every
+        // time: skip it, so it cannot hold the mailbox back. Anything else may pass later: the page is retried.
+        if (!(error instanceof AppError && error.status < 500)) throw error;
+        skip("rejected");
+        deps.logger?.warn(
+          { userId: m.userId, internetMessageId: candidate.input.internetMessageId, code: error.code },
+          "a synced message was refused",
+        );
+      }
     }
     report.logged += logged;
     return logged;
@@ -132,7 +145,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     let start: DeltaStart = state.link ? { link: state.link } : { since: state.backfillFrom };
     let restarts = 0;
     for (;;) {
-      if (stopping) throw new Stopped();
+      // Before each request: a mailbox opted out, or taken over by another server, stops here.
+      if (stopping || !(await renewLease(db, m, workerId, config.leaseSeconds))) throw new Stopped();
       let page;
       try {
         page = await graph.deltaPage(identity.tenant, identity.user, folder, start);
@@ -155,15 +169,14 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       const link = page.nextLink ?? page.deltaLink;
       if (!link)
         throw new Error("Microsoft Graph sent a delta page with neither a next link nor a delta link");
-      await savePage(db, m, folder, {
+      const saved = await savePage(db, m, folder, workerId, {
         link,
         kind: page.nextLink ? "next" : "delta",
         seen: page.items.length,
         logged,
       });
+      if (!saved) throw new Stopped();
       if (!page.nextLink) return;
-      if (!(await renewLease(db, m, workerId, config.leaseSeconds)))
-        throw new Error("another worker took this mailbox over");
       start = { link };
     }
   }
@@ -171,7 +184,13 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   async function syncMailbox(m: DueMailbox, report: RunReport): Promise<void> {
     const identity = graphIdentity(m, config.tenantId);
     if (!identity) return;
-    if (!(await claimMailbox(db, m, workerId, config.leaseSeconds))) return;
+    try {
+      if (!(await claimMailbox(db, m, workerId, config.leaseSeconds))) return;
+    } catch (error) {
+      report.failed += 1;
+      deps.logger?.error({ userId: m.userId, err: String(error) }, "could not take a mailbox to sync");
+      return;
+    }
     report.mailboxes += 1;
     try {
       for (const folder of FOLDERS) await syncFolder(m, identity, folder, report);

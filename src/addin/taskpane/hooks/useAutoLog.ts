@@ -14,6 +14,10 @@ export function useAutoLog(message: OpenMessage, wanted: boolean): void {
   const submit = useSubmit(async (open: OpenMessage) => {
     const { internetMessageId, from } = open;
     if (!internetMessageId || !from) throw new Error("only a received or sent email can be logged");
+    const bodyText = await mailbox.readBodyText();
+    // The body is read from whatever is selected now: a rep moving on meanwhile must not log the next body.
+    const still = await mailbox.readOpenMessage();
+    if (still?.internetMessageId !== internetMessageId) throw new Error("the selection changed");
     return {
       kind: "logEmail" as const,
       body: {
