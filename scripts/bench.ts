@@ -1,8 +1,10 @@
 // Seeds a fresh store with a large organisation, then times the add-in's hot paths over real HTTP, and the same
 // contact lookup as one hand-written SQL query, to see what the API layers cost on top of the database.
 //   npm run bench [-- --quick] [--postgres] [--contacts 100000] [--interactions 1000000] [--samples 1000] [--keep]
-//                 [--skip-pane]
+//                 [--skip-pane] [--skip-sync] [--sync-lag-samples 5]
 // Then the task pane: its production bundle's size, and selecting an email → profile painted, in Chromium.
+// Then the mailbox sync (bench/sync.ts): the backfill of a 10,000-message mailbox (--quick: 2,000) through a
+// local Graph server, and the lag from a new message to its interaction stored, at the default interval (minutes).
 // PostgreSQL: a fresh database next to BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local test server).
 import { randomBytes } from "node:crypto";
 import {
@@ -32,6 +34,7 @@ import { LookupResponse } from "../src/shared/people";
 import { Me } from "../src/shared/routes";
 import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundle, measureSelections } from "./bench/pane";
 import { type Stats, summarize } from "./bench/stats";
+import { type SyncOptions, type SyncReport, measureSync } from "./bench/sync";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
 const COMPANIES = 5_000;
@@ -60,6 +63,8 @@ interface Options {
   samples: number;
   keep: boolean;
   pane: boolean;
+  /** null: --skip-sync. */
+  sync: SyncOptions | null;
 }
 
 interface Org {
@@ -78,6 +83,8 @@ function readOptions(): Options {
       samples: { type: "string" },
       keep: { type: "boolean", default: false },
       "skip-pane": { type: "boolean", default: false },
+      "skip-sync": { type: "boolean", default: false },
+      "sync-lag-samples": { type: "string" },
     },
     strict: true,
   });
@@ -105,6 +112,12 @@ function readOptions(): Options {
     samples: count(values.samples, 1000, "samples", 10),
     keep: values.keep,
     pane: !values["skip-pane"],
+    sync: values["skip-sync"]
+      ? null
+      : {
+          messages: values.quick ? 2_000 : 10_000,
+          lagSamples: count(values["sync-lag-samples"], values.quick ? 2 : 5, "sync-lag-samples", 0),
+        },
   };
 }
 
@@ -579,6 +592,7 @@ async function compareAnswers(client: Client, db: Kysely<DB>, org: Org, sizes: S
 const fmtInt = (n: number): string => n.toLocaleString("en-US");
 const fmtMs = (ms: number): string => ms.toFixed(2).padStart(8);
 const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 const describeSizes = (s: Sizes): string =>
   `${fmtInt(s.contacts)} contacts, ${fmtInt(s.companies)} companies, ${fmtInt(s.interactions)} interactions, ` +
   `${fmtInt(s.deals)} open deals, ${fmtInt(s.tasks)} open tasks, ${s.users} users`;
@@ -598,6 +612,7 @@ interface Report {
   ratio: { p50: number; p99: number };
   sqlMatchesApi: { checked: number; matched: number };
   pane: PaneReport | null;
+  sync: SyncReport | null;
 }
 
 function printReport(report: Report): void {
@@ -642,6 +657,53 @@ function printReport(report: Report): void {
       );
     console.log(line);
   }
+  if (report.sync) printSync(report.sync, line);
+}
+
+function printSync(sync: SyncReport, line: string): void {
+  const { mailbox, config, backfill, incremental, lag } = sync;
+  const goal = (ms: number, goalSeconds: number) =>
+    `goal ≤ ${goalSeconds} s: ${ms <= goalSeconds * 1000 ? "met" : "MISSED"}`;
+  console.log(
+    `Sync mailbox   ${fmtInt(mailbox.messages)} messages (${fmtInt(mailbox.inbox)} Inbox, ${fmtInt(mailbox.sentItems)} Sent Items), ` +
+      `${fmtInt(mailbox.fromKnownContacts)} with one of ${mailbox.knownContacts} known contacts`,
+  );
+  console.log(
+    `Sync worker    every ${config.intervalSeconds} s, backfill ${config.backfillDays} days, ${config.pageSize} per page, ` +
+      `local Graph over https`,
+  );
+  console.log(
+    `${"sync backfill (first run), s".padEnd(50)}${"1".padStart(8)} ${seconds(backfill.ms).padStart(8)}   ` +
+      `${backfill.messagesPerSecond.toFixed(0)} msg/s, ${fmtInt(backfill.logged)} logged, ${backfill.pages} pages   ` +
+      goal(backfill.ms, backfill.goalSeconds),
+  );
+  console.log(
+    `${`${incremental.name}, ms`.padEnd(50)}${String(incremental.samples).padStart(8)} ${fmtMs(incremental.p50)} ${fmtMs(incremental.p95)} ${fmtMs(incremental.p99)}`,
+  );
+  if (lag) {
+    console.log(
+      `${`${lag.stats.name}, s`.padEnd(50)}${String(lag.stats.samples).padStart(8)} ${seconds(lag.stats.p50).padStart(8)}   ` +
+        `max ${seconds(lag.stats.max)}   ${goal(lag.stats.max, lag.goalSeconds)} (p50 and max)`,
+    );
+    // Lag = waiting for the next run + that run until the interaction was seen (polled every pollMs).
+    const wait = summarize(
+      "wait",
+      lag.samples.map((s) => s.waitMs),
+    );
+    const processing = summarize(
+      "processing",
+      lag.samples.map((s) => s.processingMs),
+    );
+    console.log(
+      `${"  of which: wait for the next run, s".padEnd(50)}${"".padStart(8)} ${seconds(wait.p50).padStart(8)}   max ${seconds(wait.max)}`,
+    );
+    console.log(
+      `${`  of which: that run until seen (poll ${lag.pollMs} ms), ms`.padEnd(50)}${"".padStart(8)} ${fmtMs(processing.p50)}   max ${processing.max.toFixed(2)}`,
+    );
+  } else {
+    console.log("sync lag SKIPPED: --sync-lag-samples 0");
+  }
+  console.log(line);
 }
 
 function writeReport(report: Report): string {
@@ -740,6 +802,20 @@ async function main(): Promise<void> {
       pane = { bundle, selection };
     }
 
+    let sync: SyncReport | null = null;
+    if (options.sync) {
+      console.log(
+        "Measuring the mailbox sync: backfill, a run with one new message, then the lag at the interval",
+      );
+      sync = await measureSync({
+        database: store.database,
+        issuer,
+        verifyToken,
+        options: options.sync,
+        onCleanup: (undo) => cleanups.push(undo),
+      });
+    }
+
     const [lookupKnown] = http;
     const cpus = os.cpus();
     const report: Report = {
@@ -770,6 +846,7 @@ async function main(): Promise<void> {
         : { p50: Number.NaN, p99: Number.NaN },
       sqlMatchesApi,
       pane,
+      sync,
     };
     printReport(report);
     console.log(`Results written to ${writeReport(report)}`);
