@@ -4,6 +4,15 @@ import type { DB } from "../db/tables";
 import { loggingPolicyOf } from "../organizations";
 import type { LoggingPolicy } from "../../shared/organizations";
 
+/** Every user beside their mailbox row (`m`), which exists once someone chose something for it or it ran. */
+export function usersWithMailboxes(db: Kysely<DB>) {
+  return db
+    .selectFrom("users as u")
+    .leftJoin("mailboxes as m", (join) =>
+      join.onRef("m.org_id", "=", "u.org_id").onRef("m.user_id", "=", "u.id"),
+    );
+}
+
 /** A mailbox due for a run, with what its run needs to know of its owner and organisation. */
 export interface DueMailbox {
   orgId: string;
@@ -21,12 +30,8 @@ export interface DueMailbox {
  * waiting out a failure, and not held by a live worker.
  */
 export async function dueMailboxes(db: Kysely<DB>): Promise<DueMailbox[]> {
-  const rows = await db
-    .selectFrom("users as u")
+  const rows = await usersWithMailboxes(db)
     .innerJoin("organizations as o", "o.id", "u.org_id")
-    .leftJoin("mailboxes as m", (join) =>
-      join.onRef("m.org_id", "=", "u.org_id").onRef("m.user_id", "=", "u.id"),
-    )
     .select([
       "u.org_id",
       "u.id",

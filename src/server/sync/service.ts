@@ -17,7 +17,7 @@ import type { DB } from "../db/tables";
 import { AppError } from "../errors";
 import { internalDomainsOf, loggingPolicyOf } from "../organizations";
 import { type Scope, iso, isoOrNull } from "../scope";
-import { blocklistFor } from "./mailbox-store";
+import { blocklistFor, usersWithMailboxes } from "./mailbox-store";
 import { FOLDERS } from "./worker";
 
 function requireAdmin(scope: Scope, what: string): void {
@@ -37,11 +37,7 @@ export async function listMailboxes(scope: Scope, sync: SyncConfig): Promise<Mai
     .where("id", "=", orgId)
     .executeTakeFirstOrThrow();
   const everyone = loggingPolicyOf(org.logging_policy).syncAllMailboxes;
-  let query = scope.db
-    .selectFrom("users as u")
-    .leftJoin("mailboxes as m", (join) =>
-      join.onRef("m.org_id", "=", "u.org_id").onRef("m.user_id", "=", "u.id"),
-    )
+  let query = usersWithMailboxes(scope.db)
     .select([
       "u.id",
       "u.email",
@@ -153,11 +149,7 @@ async function mailboxOf(scope: Scope, sync: SyncConfig, userId: string): Promis
 }
 
 export async function mySettings(db: Kysely<DB>, orgId: string, userId: string): Promise<MySettings> {
-  const row = await db
-    .selectFrom("users as u")
-    .leftJoin("mailboxes as m", (join) =>
-      join.onRef("m.org_id", "=", "u.org_id").onRef("m.user_id", "=", "u.id"),
-    )
+  const row = await usersWithMailboxes(db)
     .select(["u.auto_log_opened", "m.opted_out"])
     .where("u.org_id", "=", orgId)
     .where("u.id", "=", userId)
