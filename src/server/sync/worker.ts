@@ -67,7 +67,9 @@ export function graphIdentity(
   tenantId: string | null,
 ): { tenant: string; user: string } | null {
   if (m.tenantId.startsWith("local:")) {
-    return tenantId && m.email ? { tenant: tenantId, user: m.email } : null;
+    // The local issuer vouches for the address itself: only addresses in the organisation's own domains are read.
+    if (!tenantId || !m.email || !isWithinDomains(domainOf(m.email), m.internalDomains)) return null;
+    return { tenant: tenantId, user: m.email };
   }
   if (tenantId && tenantId.toLowerCase() !== m.tenantId.toLowerCase()) return null;
   return { tenant: m.tenantId, user: m.externalId };

@@ -21,7 +21,7 @@ export function useAutoLog(message: OpenMessage, wanted: boolean): void {
     return {
       kind: "logEmail" as const,
       body: {
-        ...emailToLog({ ...open, internetMessageId, from }, await mailbox.readBodyText()),
+        ...emailToLog({ ...open, internetMessageId, from }, bodyText),
         source: "auto" as const,
       },
     };
