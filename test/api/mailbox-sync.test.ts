@@ -4,6 +4,7 @@ import type { SyncConfig } from "../../src/server/config";
 import { clientCredentialTokens } from "../../src/server/sync/client-credentials";
 import { ADDIN_ID, createMailGraph } from "../../src/server/sync/mail-graph";
 import { type SyncWorker, createSyncWorker } from "../../src/server/sync/worker";
+import { claimMailbox, dueMailboxes, releaseLease, savePage } from "../../src/server/sync/mailbox-store";
 import { GraphTestServer, type TestMessage } from "../helpers/graph-server";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { trustingFetch } from "../helpers/trusting-fetch";
@@ -498,6 +499,31 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     expect(back.failed).toBe(0);
     expect(await emailsWith(afterOptIn.internetMessageId)).toHaveLength(1);
     expect(await emailsWith(forSam.internetMessageId)).toEqual([]);
+  });
+
+  it("takes a mailbox only if it is still due at that moment: not opted out since, not waiting, not held", async () => {
+    await dueNow();
+    const due = (await dueMailboxes(server.database.db)).find((m) => m.userId === ids.sam);
+    if (!due) throw new Error("Sam's mailbox should be due");
+    const db = server.database.db;
+    await db.updateTable("mailboxes").set({ opted_out: true }).where("user_id", "=", ids.sam).execute();
+    expect(await claimMailbox(db, due, "worker-a", 60)).toBe(false);
+    await db
+      .updateTable("mailboxes")
+      .set({ opted_out: false, retry_at: new Date(Date.now() + 60_000) })
+      .where("user_id", "=", ids.sam)
+      .execute();
+    expect(await claimMailbox(db, due, "worker-a", 60)).toBe(false);
+    await dueNow();
+    expect(await claimMailbox(db, due, "worker-a", 60)).toBe(true);
+    // Held by worker-a: another worker cannot take it, nor save a page in its name.
+    expect(await claimMailbox(db, due, "worker-b", 60)).toBe(false);
+    expect(
+      await savePage(db, due, "inbox", "worker-b", { link: "x", kind: "next", seen: 0, logged: 0 }),
+    ).toBe(false);
+    await releaseLease(db, due, "worker-a");
+    expect(await claimMailbox(db, due, "worker-b", 60)).toBe(true);
+    await releaseLease(db, due, "worker-b");
   });
 
   it("skips a message the server refuses, and syncs the rest of the mailbox", async () => {

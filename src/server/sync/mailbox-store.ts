@@ -87,10 +87,15 @@ export async function claimMailbox(
           lease_owner: owner,
           lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
         })
+        // Checked again at the claim: the owner may have opted out, or a failure begun, since the list was read.
         .where((eb) =>
-          eb.or([
-            eb("mailboxes.lease_until", "is", null),
-            eb("mailboxes.lease_until", "<", sql<Date>`now()`),
+          eb.and([
+            eb.or([
+              eb("mailboxes.lease_until", "is", null),
+              eb("mailboxes.lease_until", "<", sql<Date>`now()`),
+            ]),
+            eb("mailboxes.opted_out", "=", false),
+            eb.or([eb("mailboxes.retry_at", "is", null), eb("mailboxes.retry_at", "<=", sql<Date>`now()`)]),
           ]),
         ),
     )
