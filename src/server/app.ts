@@ -1,4 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
 import { sql } from "kysely";
 import { type SignInConfig, routes } from "../shared/routes";
 import { type Caller, createCallerResolver } from "./auth/caller";
@@ -16,7 +23,7 @@ import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
 import type { Scope } from "./scope";
 import { taskRoutes } from "./tasks/routes";
-import type { SyncConfig } from "./config";
+import type { RateLimitConfig, SyncConfig } from "./config";
 import { mySettings, privacyRulesFor } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
 
@@ -32,6 +39,12 @@ export interface AppDeps {
   signIn?: SignInConfig;
   /** The mailbox sync's settings, for its status API; by default not configured. */
   sync?: SyncConfig;
+  /** Requests per minute per user and per client address; none by default (tests, the bench). */
+  rateLimit?: RateLimitConfig;
+  /** Behind a load balancer: the client's address from X-Forwarded-For. */
+  trustProxy?: boolean;
+  /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
+  readiness?: { draining: boolean };
 }
 
 const SYNC_NOT_CONFIGURED: SyncConfig = {
@@ -45,7 +58,11 @@ const SYNC_NOT_CONFIGURED: SyncConfig = {
 export const BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: BODY_LIMIT });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: deps.trustProxy ?? false,
+  });
   const { db } = deps.database;
   const resolveCaller = createCallerResolver(db);
 
@@ -73,6 +90,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
   );
 
+  // Security headers on every answer. Framing is governed by the pages' own CSP frame-ancestors (Outlook must
+  // frame the pane), and Outlook's hosts load the icons cross-origin; the rest is helmet's defaults.
+  await app.register(helmet, {
+    contentSecurityPolicy: false,
+    frameguard: false,
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+    crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
+  });
+  if (deps.rateLimit) await limitRates(app, deps.rateLimit);
+
   if (deps.addinFiles) await serveAddinFiles(app, deps.addinFiles);
 
   const signIn: SignInConfig = deps.signIn ?? { entra: null, localIssuer: true };
@@ -81,6 +108,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   addRoute(app, routes.health, options, async () => {
     await sql`select 1`.execute(db);
     return { status: "ok" as const, store: deps.database.kind };
+  });
+  // Ready for traffic: the store answers and the server is not shutting down. /healthz stays the liveness check.
+  app.get("/readyz", async (_request, reply) => {
+    if (deps.readiness?.draining)
+      return sendProblem(reply, new AppError("store_unavailable", 503, "This server is shutting down."));
+    await sql`select 1`.execute(db);
+    return { status: "ready" };
   });
   const openApi = buildOpenApi();
   app.get("/api/v1/openapi.json", async () => openApi);
@@ -122,4 +156,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   interactionRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   return app;
+}
+
+/**
+ * Two limits, each answering 429 with Retry-After: per client address before anything else (so a flood of bad
+ * tokens is held back too), and per signed-in user once the token is verified (so one user behind a shared
+ * address cannot starve the others). Global hooks, so they run before and after each route's authentication.
+ */
+async function limitRates(app: FastifyInstance, limits: RateLimitConfig): Promise<void> {
+  await app.register(rateLimit, { global: false });
+  const limiter = (max: number, key: (request: FastifyRequest) => string | null) => {
+    if (max <= 0) return null;
+    const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: (r) => key(r) ?? "" });
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      if (key(request) === null) return;
+      const limit = await check(request);
+      if (limit.isAllowed || !limit.isExceeded) return;
+      reply.header("retry-after", String(limit.ttlInSeconds));
+      throw new AppError("rate_limited", 429, `Too many requests; try again in ${limit.ttlInSeconds} s.`);
+    };
+  };
+  // A load balancer's probes are never limited: an unready answer must mean unready.
+  const probes = new Set(["/healthz", "/readyz"]);
+  const perIp = limiter(limits.perIp, (request) =>
+    probes.has(request.routeOptions.url ?? "") ? null : `ip:${request.ip}`,
+  );
+  // Public routes have no user: the address limit covers them.
+  const perUser = limiter(limits.perUser, (request) =>
+    request.caller ? `user:${request.caller.userId}` : null,
+  );
+  if (perIp) app.addHook("onRequest", perIp);
+  if (perUser) app.addHook("preHandler", perUser);
 }

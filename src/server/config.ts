@@ -31,6 +31,13 @@ const Env = z.object({
   RAPPORT_ADDIN_DIR: z.string().min(1).default("./dist"),
   /** Who may frame the pane (CSP frame-ancestors), space- or comma-separated; Outlook's hosts by default. */
   RAPPORT_FRAME_ANCESTORS: z.string().min(1).optional(),
+  /** Requests per minute per signed-in user, and per client address; 0 turns that limit off. */
+  RAPPORT_RATE_LIMIT_PER_USER: z.coerce.number().int().min(0).default(600),
+  RAPPORT_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
+  /** Behind a load balancer: trust its X-Forwarded-For for the client's address (Fastify's trustProxy). */
+  RAPPORT_TRUST_PROXY: Flag.default(false),
+  /** On SIGTERM, answer /readyz 503 this long before closing, so a load balancer stops sending first. */
+  RAPPORT_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(2),
   /** Mailbox sync: the app registration that reads mail (Mail.Read application permission, admin-consented). */
   RAPPORT_GRAPH_CLIENT_ID: z.string().min(1).optional(),
   /** The tenant whose mailboxes are read; unset, each organisation's own tenant (a multi-tenant app). */
@@ -91,6 +98,15 @@ export interface Config {
   /** The Application ID URI the add-in's scope is named under (`api://<client id>` unless set). */
   entraAppIdUri: string | null;
   sync: SyncConfig;
+  rateLimit: RateLimitConfig;
+  trustProxy: boolean;
+  drainSeconds: number;
+}
+
+/** Requests per minute; 0 is no limit. */
+export interface RateLimitConfig {
+  perUser: number;
+  perIp: number;
 }
 
 export class ConfigError extends Error {}
@@ -131,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     sync: syncConfig(e),
+    rateLimit: { perUser: e.RAPPORT_RATE_LIMIT_PER_USER, perIp: e.RAPPORT_RATE_LIMIT_PER_IP },
+    trustProxy: e.RAPPORT_TRUST_PROXY,
+    drainSeconds: e.RAPPORT_DRAIN_SECONDS,
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     port: e.PORT,

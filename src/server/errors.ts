@@ -19,6 +19,7 @@ const titles: Record<ErrorCode, string> = {
   stage_not_found: "No such stage",
   store_unavailable: "The store is not available",
   store_busy: "The store was busy with a colliding change",
+  rate_limited: "Too many requests",
   internal_error: "Something went wrong on the server",
 };
 

@@ -20,12 +20,16 @@ async function main(): Promise<void> {
   const local = config.localIssuer ? await loadLocalIssuer(config.dataDir) : null;
   const verifyToken = createTokenVerifier({ local, entra: config.entra, scope: config.apiScope });
   const addinRoot = findAddinBuild(config.addinDir);
+  const readiness = { draining: false };
   const app = await buildApp({
     database,
     verifyToken,
     logger: { level: config.logLevel },
     signIn: signInConfig(config),
     sync: config.sync,
+    rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
+    readiness,
     addinFiles: addinRoot
       ? { root: addinRoot, frameAncestors: config.frameAncestors ?? DEFAULT_FRAME_ANCESTORS }
       : null,
@@ -46,7 +50,10 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "stopping: finishing requests in flight");
+    logger.info({ signal }, "stopping: unready first, then finishing requests in flight and the sync's page");
+    // Unready first, so a load balancer sends the next requests elsewhere while these finish.
+    readiness.draining = true;
+    await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
     await worker?.stop();
     await app.close();
     await database.close();

@@ -20,6 +20,7 @@ export const ErrorCode = z.enum([
   "stage_not_found",
   "store_unavailable",
   "store_busy",
+  "rate_limited",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

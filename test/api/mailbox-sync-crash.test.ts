@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,49 +6,17 @@ import { Timeline } from "../../src/shared/people";
 import { loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { ADDIN_ID } from "../../src/server/sync/mail-graph";
 import { GraphTestServer, type TestMessage } from "../helpers/graph-server";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process";
 import { createTestDatabase, storeKinds } from "../helpers/stores";
 
-const root = path.resolve(__dirname, "../..");
 const TENANT = "5d6e7f80-1a2b-4c3d-9e8f-a0b1c2d3e4f5";
 const RITA = "rita@contoso.example";
-
-interface Server {
-  process: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-/** The real server (src/server/main.ts), its sync worker included, as a process a test can kill -9. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    void exited.then(() => reject(new Error(`the server exited:\n${output}`)));
-  });
-  return { process: child, url, exited };
-}
 
 describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
   let graph: GraphTestServer;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
-  let server: Server | null = null;
+  let server: ServerProcess | null = null;
   let dropDatabase: (() => Promise<void>) | null = null;
 
   beforeAll(async () => {
@@ -89,7 +56,7 @@ describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
   });
 
   it("resumes from the last saved delta link after kill -9, and ends as a clean run would: every email once", async () => {
-    server = await startServer(env);
+    server = await startServerProcess(env);
     const issuer = await loadLocalIssuer(env.RAPPORT_DATA_DIR as string);
     const token = await issuer.sign({ email: RITA, org: "contoso.example" });
     const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
@@ -163,7 +130,7 @@ describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
     expected.push(late.internetMessageId);
 
     const requestsBefore = graph.requests.length;
-    server = await startServer(env);
+    server = await startServerProcess(env);
     const deadline = Date.now() + 60_000;
     let done = false;
     while (!done && Date.now() < deadline) {

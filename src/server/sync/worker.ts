@@ -111,8 +111,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     );
     const scope = { db, caller: { orgId: m.orgId, userId: m.userId, role: m.role, email: m.email } };
     let logged = 0;
+    // A stop waits for the page in hand to be logged and its link saved: a page is the unit of progress.
     for (const candidate of candidates) {
-      if (stopping) throw new Stopped();
       if (!candidate.others.some((a) => known.has(a))) {
         skip("no_contact");
         continue;
