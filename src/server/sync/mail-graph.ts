@@ -116,7 +116,10 @@ export function createMailGraph(options: {
   pageSize?: number;
   /** Retries of a throttled request before the worker takes over the waiting; 0 in tests that count them. */
   inlineRetries?: number;
+  /** How long one page may take, its retries included. */
+  pageTimeoutMs?: number;
 }): MailGraph {
+  const pageTimeoutMs = options.pageTimeoutMs ?? 120_000;
   const baseUrl = `${options.graphUrl.replace(/\/+$/, "")}/`;
   const version = "v1.0";
   const linkPrefix = `${baseUrl}${version}/`;
@@ -168,7 +171,32 @@ export function createMailGraph(options: {
       }
       let body: unknown;
       try {
-        body = await request.header("Prefer", `odata.maxpagesize=${pageSize}, IdType="ImmutableId"`).get();
+        // A page that does not come is a failure, not a wait forever: the mailbox is retried on a later run.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new GraphFailure(
+                  `Microsoft Graph did not answer within ${pageTimeoutMs / 1000} s`,
+                  504,
+                  "timeout",
+                  null,
+                ),
+              ),
+            pageTimeoutMs,
+          );
+        });
+        try {
+          body = await Promise.race([
+            request
+              .header("Prefer", `odata.maxpagesize=${pageSize}, IdType="ImmutableId"`)
+              .get() as Promise<unknown>,
+            late,
+          ]);
+        } finally {
+          clearTimeout(timer);
+        }
       } catch (error) {
         if (error instanceof GraphError) {
           const code = error.code && error.code !== "null" ? error.code : null;

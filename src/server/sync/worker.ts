@@ -194,6 +194,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       return;
     }
     report.mailboxes += 1;
+    // The lease is kept alive while this worker lives, even through a slow Graph request: another server takes
+    // the mailbox over only from one that died (or lost it, which the next save notices).
+    const heartbeat = setInterval(
+      () => void renewLease(db, m, workerId, config.leaseSeconds).catch(() => undefined),
+      Math.max(1000, (config.leaseSeconds * 1000) / 3),
+    );
     try {
       for (const folder of FOLDERS) await syncFolder(m, identity, folder, report);
       await finishRun(db, m, workerId, { status: "ok", error: null, retryAfterSeconds: null });
@@ -214,6 +220,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       }).catch((e: unknown) =>
         deps.logger?.error({ err: String(e) }, "could not record a mailbox's failure"),
       );
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
