@@ -69,7 +69,13 @@ export function toAppError(error: unknown): AppError | null {
     }
     if (error.code.startsWith("22"))
       return new AppError("invalid_request", 400, "A value is out of range or malformed.");
-    if (error.code.startsWith("08") || error.code === "57P01" || error.code === "57P03") {
+    // Connections refused or cut (a restart, a shutdown, no slots, a database closed to connections): the
+    // server itself says FATAL for each; none is the request's fault, and each passes by itself.
+    if (
+      error.code.startsWith("08") ||
+      ["57P01", "57P02", "57P03", "53300"].includes(error.code) ||
+      (error as { severity?: unknown }).severity === "FATAL"
+    ) {
       return new AppError(
         "store_unavailable",
         503,
@@ -78,7 +84,14 @@ export function toAppError(error: unknown): AppError | null {
     }
     return null;
   }
-  if (typeof code === "string" && connectionErrors.has(code)) {
+  if (
+    (typeof code === "string" && connectionErrors.has(code)) ||
+    // node-postgres says so in words only when a connection drops mid-query or the pool cannot get one.
+    (error instanceof Error &&
+      /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
+        error.message,
+      ))
+  ) {
     return new AppError(
       "store_unavailable",
       503,

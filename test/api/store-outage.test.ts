@@ -1,0 +1,59 @@
+import pg from "pg";
+import { sql } from "kysely";
+import { type TestServer, startTestServer } from "../helpers/server";
+import { storeKinds } from "../helpers/stores";
+
+const describeOnPostgres = storeKinds.includes("postgres") ? describe : describe.skip;
+
+/** As a PostgreSQL restart looks from the server: every connection cut, new ones refused for a while. */
+describeOnPostgres("the PostgreSQL server going away and coming back", () => {
+  let server: TestServer;
+  let admin: pg.Client;
+  let name: string;
+  beforeAll(async () => {
+    server = await startTestServer("postgres");
+    name = (await sql<{ name: string }>`select current_database() as name`.execute(server.database.db))
+      .rows[0]?.name as string;
+    admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin.query(`alter database ${name} allow_connections true`).catch(() => undefined);
+    await admin.end();
+    await server.close();
+  });
+
+  it("answers 503 store_unavailable while it is gone, and recovers by itself once it is back", async () => {
+    const token = await server.token("rita@outage.example");
+    expect((await server.request("GET", "/api/v1/me", { token })).status).toBe(200);
+
+    await admin.query(`alter database ${name} allow_connections false`);
+    await admin.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+      [name],
+    );
+    for (const path of ["/api/v1/me", "/api/v1/contacts", "/healthz", "/readyz"]) {
+      const response = await server.request<{ code: string }>("GET", path, { token });
+      expect([path, response.status, response.body.code]).toEqual([path, 503, "store_unavailable"]);
+    }
+    // Writes are refused the same way, and nothing half-done is left when the store is back.
+    const refused = await server.request<{ code: string }>("POST", "/api/v1/contacts", {
+      token,
+      body: { displayName: "Written during the outage", emails: ["outage@fabrikam.example"] },
+    });
+    expect([refused.status, refused.body.code]).toEqual([503, "store_unavailable"]);
+
+    await admin.query(`alter database ${name} allow_connections true`);
+    let recovered = 0;
+    for (let attempt = 0; attempt < 20 && recovered !== 200; attempt++) {
+      recovered = (await server.request("GET", "/api/v1/me", { token })).status;
+      if (recovered !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(recovered).toBe(200);
+    const created = await server.request("POST", "/api/v1/contacts", {
+      token,
+      body: { displayName: "Written after", emails: ["outage@fabrikam.example"] },
+    });
+    expect(created.status).toBe(201);
+  });
+});
