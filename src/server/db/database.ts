@@ -60,8 +60,18 @@ export function wrapPglite(pglite: PGlite, owned: boolean): Database {
   };
 }
 
-export async function openPostgres(url: string, options: { poolSize?: number } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+export async function openPostgres(
+  url: string,
+  options: { poolSize?: number; statementTimeoutMs?: number } = {},
+): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // A request never waits on the store for long: a connection not had in 5 s, or a statement running past the
+    // timeout, fails (503 / 500) and frees its slot instead of piling requests up behind it.
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+  });
   // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

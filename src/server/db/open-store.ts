@@ -5,14 +5,17 @@ import { migrateToLatest } from "./migrate";
 
 /** The store the configuration names, migrated to the latest schema before anything else touches it. */
 export async function openStore(
-  config: Pick<Config, "databaseUrl" | "databasePoolSize" | "dataDir">,
+  config: Pick<Config, "databaseUrl" | "databasePoolSize" | "dataDir"> & { statementTimeoutMs?: number },
 ): Promise<{
   database: Database;
   description: string;
   applied: string[];
 }> {
   const database = config.databaseUrl
-    ? await openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize })
+    ? await openPostgres(config.databaseUrl, {
+        poolSize: config.databasePoolSize,
+        statementTimeoutMs: config.statementTimeoutMs,
+      })
     : await openPglite({ dataDir: path.join(config.dataDir, "pglite") });
   try {
     const applied = await migrateToLatest(database.db);

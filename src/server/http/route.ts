@@ -108,18 +108,26 @@ function parseInput<T extends z.ZodType | undefined>(
     400,
     `The request ${where} is not valid: ${summarise(result.error)}`,
     {
-      errors: result.error.issues.map((issue) => ({
-        path: [where, ...issue.path.map(String)].join("."),
-        message: issue.message,
+      errors: result.error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+        path: clip([where, ...issue.path.map(String)].join(".")),
+        message: clip(issue.message),
       })),
     },
   );
 }
 
+/**
+ * A refusal stays small whatever the body: 50,000 wrong values (or unknown keys, which zod lists in one message)
+ * would otherwise come back as a problem several times the size of the request.
+ */
+const MAX_ISSUES = 50;
+const MAX_ISSUE_TEXT = 300;
+const clip = (text: string) => (text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT)}…` : text);
+
 function summarise(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .map((i) => clip(i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
     .join("; ");
 }
 
