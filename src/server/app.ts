@@ -18,7 +18,7 @@ import { AppError } from "./errors";
 import { type AddinFiles, serveAddinFiles } from "./http/addin-files";
 import { loggingPolicyOf, updateLoggingPolicy } from "./organizations";
 import { buildOpenApi } from "./http/openapi";
-import { errorHandler, sendProblem } from "./http/problem";
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from "./http/problem";
 import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
 import type { Scope } from "./scope";
@@ -62,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMIT,
     trustProxy: deps.trustProxy ?? false,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const { db } = deps.database;
   const resolveCaller = createCallerResolver(db);

@@ -26,13 +26,23 @@ export const Contact = z.object({
 export type Contact = z.infer<typeof Contact>;
 
 const Phone = z.string().trim().min(1).max(50);
-/** Custom fields hold text, numbers, dates (as ISO text), choices and flags: flat values, never nested documents. */
-export const CustomFields = z
+const MAX_CUSTOM_FIELDS = 100;
+const CustomFieldRecord = z
   .record(
     z.string().min(1).max(100),
     z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]),
   )
-  .refine((fields) => Object.keys(fields).length <= 100, "at most 100 custom fields");
+  .refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, "at most 100 custom fields");
+/**
+ * Custom fields hold text, numbers, dates (as ISO text), choices and flags: flat values, never nested documents.
+ * Too many fields are refused before any value is checked: 50,000 wrong values would cost a union issue each,
+ * seconds of CPU for one request.
+ */
+export const CustomFields = z.preprocess((fields: z.input<typeof CustomFieldRecord>, ctx) => {
+  if (fields !== null && typeof fields === "object" && Object.keys(fields).length > MAX_CUSTOM_FIELDS)
+    ctx.issues.push({ code: "custom", message: "at most 100 custom fields", input: fields });
+  return fields;
+}, CustomFieldRecord);
 const Tag = z.string().trim().min(1).max(50);
 
 // No defaults here: an update applies only what it names (a default would silently clear a field).

@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { Problem } from "../../shared/errors";
 import { AppError } from "../errors";
@@ -145,5 +146,39 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   return sendProblem(
     reply,
     new AppError("internal_error", 500, "Something went wrong on the server; it has been logged."),
+  );
+}
+
+/**
+ * What Fastify refuses before any route runs (a malformed path, a path parameter too long) is answered as every
+ * other refusal is: a problem with a code.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const refusal =
+    error.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? new AppError("invalid_request", 414, "A part of the path is too long.")
+      : new AppError("invalid_request", 400, "The path is not valid (malformed percent-encoding or UTF-8).");
+  void sendProblem(reply, refusal);
+}
+
+/** And what Node's HTTP parser refuses (headers too large, malformed HTTP): the connection gets a problem too. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const refusal = tooLarge
+    ? new AppError("payload_too_large", 431, "The request's headers are too large.")
+    : new AppError("invalid_request", 400, "The request is not valid HTTP.");
+  const body = JSON.stringify(problemOf(refusal));
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
   );
 }

@@ -1,0 +1,1438 @@
+import { connect } from "node:net";
+import fc from "fast-check";
+import { sql } from "kysely";
+import { z } from "zod";
+import { BODY_LIMIT } from "../../src/server/app";
+import type { DB } from "../../src/server/db/tables";
+import { Problem } from "../../src/shared/errors";
+import { PipelineList } from "../../src/shared/pipelines";
+import { type RouteContract, routes } from "../../src/shared/routes";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { storeKinds } from "../helpers/stores";
+
+/*
+ * Hostile input, property-based: every route of the contract gets random and boundary values, wrong types,
+ * huge strings and arrays, unicode edge cases, deep nesting and prototype-pollution keys. Whatever comes in,
+ * the answer is a 2xx or a 4xx problem (never a 5xx, never a crash), and a refused request stores nothing.
+ *
+ * A small model of the server's own input checks (the route's zod schemas, the JSON parser's refusals, the body
+ * limit, the token) says which requests must be refused; those are also sent in batches of their own, and the
+ * store must be byte-for-byte the same afterwards.
+ *
+ * FUZZ_RUNS (default 30) sets the runs per route; FUZZ_SEED replays a reported seed.
+ */
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
+const REJECTED_RUNS = Math.max(5, Math.round(RUNS / 2));
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON text that JSON.stringify cannot write: duplicate and `__proto__` keys, numbers past a double, bad literals.
+
+class RawJson {
+  constructor(readonly text: string) {}
+}
+class Entries {
+  constructor(readonly entries: [string, Json][]) {}
+}
+type Json = null | boolean | number | string | Json[] | RawJson | Entries | { [key: string]: Json };
+
+function toText(value: Json): string {
+  if (value instanceof RawJson) return value.text;
+  if (value instanceof Entries)
+    return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${toText(v)}`).join(",")}}`;
+  if (Array.isArray(value)) return `[${value.map(toText).join(",")}]`;
+  if (value !== null && typeof value === "object") return toText(new Entries(Object.entries(value)));
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Objects as key/value lists, so a mutation can add any key (`__proto__` included) without touching a prototype. */
+function toTree(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(toTree);
+  if (value !== null && typeof value === "object")
+    return new Entries(Object.entries(value).map(([k, v]) => [k, toTree(v)]));
+  return value as Json;
+}
+
+type Path = (string | number)[];
+
+function pathsOf(tree: Json, prefix: Path = []): Path[] {
+  const out: Path[] = prefix.length ? [prefix] : [];
+  if (Array.isArray(tree)) tree.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+  else if (tree instanceof Entries)
+    for (const [k, v] of tree.entries) out.push(...pathsOf(v, [...prefix, k]));
+  return out;
+}
+
+const REMOVE = Symbol("remove");
+
+/** A copy of the tree with the value at `path` replaced (or removed). */
+function setAt(tree: Json, path: Path, value: Json | typeof REMOVE): Json {
+  if (path.length === 0) return value === REMOVE ? null : value;
+  const [head, ...rest] = path;
+  if (Array.isArray(tree)) {
+    const copy = [...tree];
+    if (rest.length === 0 && value === REMOVE) copy.splice(head as number, 1);
+    else copy[head as number] = setAt(copy[head as number] ?? null, rest, value);
+    return copy;
+  }
+  if (tree instanceof Entries) {
+    const entries = tree.entries.flatMap(([k, v]): [string, Json][] => {
+      if (k !== head) return [[k, v]];
+      if (rest.length === 0 && value === REMOVE) return [];
+      return [[k, setAt(v, rest, value)]];
+    });
+    return new Entries(entries);
+  }
+  return tree;
+}
+
+/** Adds a key (possibly one already there, or `__proto__`) to the object at `path`, at a random position. */
+function addKeyAt(tree: Json, path: Path, key: string, value: Json, position: number): Json {
+  if (path.length === 0) {
+    if (!(tree instanceof Entries)) return tree;
+    const entries = [...tree.entries];
+    entries.splice(position % (entries.length + 1), 0, [key, value]);
+    return new Entries(entries);
+  }
+  const [head, ...rest] = path;
+  if (Array.isArray(tree))
+    return tree.map((v, i) => (i === head ? addKeyAt(v, rest, key, value, position) : v));
+  if (tree instanceof Entries)
+    return new Entries(
+      tree.entries.map(([k, v]) => [k, k === head ? addKeyAt(v, rest, key, value, position) : v]),
+    );
+  return tree;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hostile values.
+
+const INVISIBLES = ["\u200f", "\u202e", "\u200d", "\u200b", "\ufeff", "\u2028", "\u00ad", "\u034f", "\u180e"];
+const SPECIAL_STRINGS = [
+  "",
+  " ",
+  "\t\n\r",
+  "\u0000",
+  "a\u0000b",
+  "\u001f",
+  "\u007f",
+  "\u202eAnna\u202c",
+  "\u200fשלום\u200f",
+  "👩‍💼",
+  "👨‍👩‍👧‍👦",
+  "𝔅𝔢𝔯𝔤",
+  "𐀀",
+  "\u{10ffff}",
+  "\ud800",
+  "\udfff",
+  "a\ud800b",
+  "\udc00\ud800",
+  "e\u0301",
+  "İ",
+  "ß",
+  "Σ",
+  "ﬀ",
+  "Å",
+  "NaN",
+  "Infinity",
+  "-0",
+  "1e308",
+  "null",
+  "true",
+  "undefined",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "' OR '1'='1",
+  "'; drop table contacts; --",
+  "%",
+  "_",
+  "\\",
+  "%_\\",
+  "$1",
+  "${7*7}",
+  "<script>alert(1)</script>",
+  "../../etc/passwd",
+  "anna@contoso.example",
+  "ANNA@CONTOSO.EXAMPLE",
+  "anna@@contoso.example",
+  "\u202eanna@contoso.example",
+  "anna\u200b@contoso.example",
+  "Anna Berg <anna@contoso.example>",
+  "@contoso.example",
+  "@",
+  "mailto:anna@contoso.example?subject=x",
+  "straße.de",
+  "xn--strae-oqa.de",
+  "EUR",
+  "eur",
+  "EURO",
+  "2026-11-20T10:00:00Z",
+  "2026-11-20T10:00:00",
+  "2026-02-30",
+  "2026-02-29",
+  "0000-01-01T00:00:00Z",
+  "0001-01-01T00:00:00+14:00",
+  "9999-12-31T23:59:59-05:00",
+  "9999-12-31T23:59:59Z",
+  "+275760-09-13T00:00:00.000Z",
+  "infinity",
+  "-infinity",
+  "epoch",
+  "00000000-0000-0000-0000-000000000000",
+  "ffffffff-ffff-ffff-ffff-ffffffffffff",
+  "00000000-0000-4000-8000-000000000000",
+  "00000000-0000-4000-8000-00000000000G",
+  "{00000000-0000-4000-8000-000000000000}",
+  "00000000000040008000000000000000",
+  "<message-id@mail.example>",
+  "<with space@x.example>",
+];
+
+const loneSurrogates = fc.string({
+  unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 3,
+});
+
+const LENGTHS = [49, 50, 51, 63, 64, 65, 99, 100, 101, 199, 200, 201, 253, 254, 299, 300, 301, 320, 321];
+const LONG_LENGTHS = [400, 401, 997, 998, 999, 1000, 1001, 5000, 5001, 20_000, 20_001];
+
+const hostileString: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...SPECIAL_STRINGS) },
+  { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 20 }) },
+  { weight: 1, arbitrary: loneSurrogates },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...INVISIBLES), fc.constantFrom(...SPECIAL_STRINGS), fc.nat())
+      .map(([mark, text, at]) => {
+        const i = at % (text.length + 1);
+        return text.slice(0, i) + mark + text.slice(i);
+      }),
+  },
+  { weight: 1, arbitrary: fc.uuid() },
+  { weight: 1, arbitrary: fc.emailAddress() },
+  { weight: 1, arbitrary: fc.domain() },
+  { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...LENGTHS, ...LONG_LENGTHS), fc.constantFrom("a", "字", "𝔅", "\u200d", " "))
+      .map(([n, c]) => c.repeat(n)),
+  },
+);
+
+const hostileNumber: fc.Arbitrary<Json> = fc.oneof(
+  fc.constantFrom<Json>(
+    0,
+    1,
+    -1,
+    0.5,
+    2 ** 31,
+    2 ** 31 - 1,
+    2 ** 53,
+    Number.MAX_SAFE_INTEGER,
+    -Number.MAX_SAFE_INTEGER,
+    1e13,
+    1e13 + 0.5,
+    1e308,
+    -1e308,
+    5e-324,
+    Number.MAX_VALUE,
+    new RawJson("-0"),
+    new RawJson("9007199254740993"),
+    new RawJson("-9007199254740993"),
+    new RawJson("1e999"),
+    new RawJson("-1e999"),
+    new RawJson("1e-999"),
+    new RawJson("123456789012345678901234567890"),
+    new RawJson("1E+2"),
+    new RawJson("0.1e1"),
+    new RawJson("1.0"),
+  ),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+);
+
+/** Text that is not JSON at all where a value should be. */
+const invalidLiteral = fc.constantFrom(
+  new RawJson("NaN"),
+  new RawJson("Infinity"),
+  new RawJson("undefined"),
+  new RawJson("'x'"),
+  new RawJson("01"),
+  new RawJson("+1"),
+  new RawJson(".5"),
+  new RawJson("0x10"),
+  new RawJson('"\\x41"'),
+  new RawJson('"\\u12"'),
+  new RawJson('"\t"'),
+  new RawJson('"unterminated'),
+  new RawJson("[1,]"),
+  new RawJson('{"a":1,}'),
+  new RawJson("/* comment */ 1"),
+);
+
+/** Objects with the keys that pollute prototypes. */
+const pollutingObject: fc.Arbitrary<Json> = fc.constantFrom(
+  new Entries([["__proto__", new Entries([["polluted", true]])]]),
+  new Entries([["constructor", new Entries([["prototype", new Entries([["polluted", true]])]])]]),
+  new Entries([["__proto__", null]]),
+  new Entries([["constructor", "x"]]),
+  new Entries([["prototype", new Entries([["polluted", true]])]]),
+  new Entries([
+    ["a", 1],
+    ["a", "duplicate"],
+  ]),
+);
+
+const bigArray = fc
+  .tuple(
+    fc.constantFrom(0, 1, 19, 20, 21, 50, 51, 100, 101, 500, 501, 5000, 20_000),
+    fc.constantFrom('"x"', "0"),
+  )
+  .map(([n, item]) => new RawJson(`[${new Array(n).fill(item).join(",")}]`));
+
+const hostileValue: fc.Arbitrary<Json> = fc.oneof(
+  { weight: 6, arbitrary: hostileString },
+  { weight: 3, arbitrary: hostileNumber },
+  { weight: 2, arbitrary: fc.constantFrom<Json>(true, false, null, [], new Entries([])) },
+  { weight: 1, arbitrary: invalidLiteral },
+  { weight: 1, arbitrary: pollutingObject },
+  { weight: 1, arbitrary: bigArray },
+  { weight: 1, arbitrary: fc.array(hostileString, { maxLength: 4 }) },
+  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map(toTree) },
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// The records the good examples refer to, and a known-good example of each body and query.
+
+interface Records {
+  company: string;
+  contact: string;
+  deal: string;
+  task: string;
+  note: string;
+  email: string;
+  stage: string;
+  admin: string;
+  member: string;
+  blocked: string;
+}
+
+const goodBodies: Record<string, (r: Records) => unknown> = {
+  updateLoggingPolicy: () => ({
+    logOnSendToKnownContacts: false,
+    syncAllMailboxes: false,
+    autoLoggedContent: "excerpt",
+  }),
+  updateMailbox: () => ({ enabled: true }),
+  updateMySettings: () => ({ autoLogOpened: true, syncOptedOut: false }),
+  addBlocklistEntry: () => ({ scope: "personal", entry: "@blocked.example" }),
+  logEmail: (r) => ({
+    internetMessageId: "<fuzz-1@mail.example>",
+    conversationId: "conversation-1",
+    subject: "Renewal",
+    from: { address: "anna@customer.example", name: "Anna Berg" },
+    to: [{ address: "rep@contoso.example" }],
+    cc: [{ address: "boss@contoso.example", name: "Boss" }],
+    sentAt: "2026-11-20T10:00:00Z",
+    bodyText: "Hello",
+    dealId: r.deal,
+    source: "manual",
+  }),
+  createContact: (r) => ({
+    displayName: "Anna Berg",
+    firstName: "Anna",
+    lastName: "Berg",
+    title: "CEO",
+    emails: ["anna.fuzz@customer.example"],
+    phones: ["+1 555 0100"],
+    companyId: r.company,
+    lifecycleStage: "lead",
+    tags: ["vip"],
+    ownerId: r.admin,
+    customFields: { size: 10, segment: "smb", active: true, none: null },
+    source: "manual",
+  }),
+  updateContact: (r) => ({
+    displayName: "Anna B.",
+    title: null,
+    phone: "+1 555 0101",
+    companyId: r.company,
+    lifecycleStage: "customer",
+    tags: ["vip", "renewal"],
+    customFields: { size: 11 },
+    version: 1,
+  }),
+  createCompany: (r) => ({
+    name: "Fuzz Co",
+    domain: "fuzz.example",
+    phone: "+1 555 0199",
+    website: "https://fuzz.example",
+    address: "1 Main St",
+    ownerId: r.admin,
+  }),
+  updateCompany: () => ({ name: "Fuzz Co 2", domain: "https://www.Fuzz2.example/about", version: 1 }),
+  createDeal: (r) => ({
+    name: "Renewal",
+    amount: 1000,
+    currency: "eur",
+    expectedCloseDate: "2026-12-31",
+    companyId: r.company,
+    contactIds: [r.contact],
+    ownerId: r.admin,
+    stageId: r.stage,
+  }),
+  updateDeal: (r) => ({ name: "Renewal 2", amount: 2000.5, contactIds: [r.contact], version: 1 }),
+  moveDealToStage: (r) => ({ stageId: r.stage, version: 1, source: "fuzz" }),
+  createTask: (r) => ({
+    title: "Call back",
+    notes: "About the renewal",
+    dueAt: "2026-12-01T09:00:00+01:00",
+    contactId: r.contact,
+    dealId: r.deal,
+    assigneeId: r.member,
+  }),
+  updateTask: () => ({ title: "Call back again", done: true, dueAt: null, version: 1 }),
+  createNote: (r) => ({
+    kind: "call",
+    contactId: r.contact,
+    body: "Called about the renewal",
+    subject: "Renewal",
+    outcome: "connected",
+    occurredAt: "2026-11-20T10:00:00Z",
+    dealId: r.deal,
+    direction: "out",
+  }),
+  updateNote: () => ({ body: "Edited", outcome: "no_answer", version: 1 }),
+};
+
+const goodQueries: Record<string, (r: Records) => [string, string][]> = {
+  listBlocklist: () => [["scope", "personal"]],
+  lookupPeople: () => [
+    ["email", "anna@customer.example"],
+    ["email", "Boss <boss@contoso.example>"],
+  ],
+  contactTimeline: () => [["limit", "5"]],
+  listTasks: (r) => [
+    ["status", "all"],
+    ["mine", "true"],
+    ["contactId", r.contact],
+    ["limit", "10"],
+  ],
+  listNotes: (r) => [
+    ["contactId", r.contact],
+    ["kind", "call"],
+  ],
+};
+const defaultListQuery: [string, string][] = [
+  ["q", "anna"],
+  ["limit", "10"],
+];
+
+const wide = (keys: number, value: string) =>
+  `{${Array.from({ length: keys }, (_, i) => `"k${i}":${value}`).join(",")}}`;
+const MAX_REFUSAL_BYTES = 40_000;
+
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const NIL = "00000000-0000-4000-8000-000000000000";
+const hostileCursors = [
+  cursorOf(["anna", NIL]),
+  cursorOf(["2026-11-20T10:00:00Z", NIL]),
+  cursorOf(["2026-11-20T10:00:00.000Z", NIL]),
+  cursorOf(["infinity", NIL]),
+  cursorOf(["garbage", NIL]),
+  cursorOf(["\u0000", NIL]),
+  cursorOf(["\ud800", NIL]),
+  cursorOf(["x".repeat(600), NIL]),
+  cursorOf(["anna", "not-a-uuid"]),
+  cursorOf([1e308, NIL]),
+  cursorOf(["anna", NIL, "extra"]),
+  cursorOf({ __proto__: 1 }),
+  cursorOf([]),
+  cursorOf(null),
+  "not base64!",
+  "%%%",
+  "AAAA",
+  "=",
+];
+
+// ---------------------------------------------------------------------------------------------------------
+// A request, and what the server's own checks must make of it.
+
+type TokenKind = "admin" | "member" | "none" | "garbage";
+
+/** A path parameter: a value sent percent-encoded, or raw text that is not a valid URL component at all. */
+type Param = { value: string } | { raw: string };
+
+interface FuzzRequest {
+  name: string;
+  params: Record<string, Param>;
+  query: [string, string][];
+  token: TokenKind;
+  body?: Json | Uint8Array;
+  contentType?: string;
+  ifMatch?: string;
+}
+
+const JSON_TYPES = ["application/json", "application/json; charset=utf-8"];
+const REFUSED_TYPES = ["text/plain", "application/x-www-form-urlencoded"];
+// The server's answer to these is not modelled (415, or parsed as JSON): only "never a 5xx" is checked.
+const ODD_TYPES = ["application/vnd.api+json", "APPLICATION/JSON", "application/json; charset=latin1", "*/*"];
+
+/** Every byte but the unreserved ones percent-encoded; lone surrogates become U+FFFD as UTF-8 makes them. */
+function encodeComponent(text: string): string {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9_~-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+const asUtf8 = (text: string) => Buffer.from(text, "utf8").toString("utf8");
+
+function urlOf(route: RouteContract, request: FuzzRequest): string {
+  const path = route.path.replace(/:(\w+)/g, (_, name: string) => {
+    const param = request.params[name] as Param;
+    return "raw" in param ? param.raw : encodeComponent(param.value);
+  });
+  const query = request.query.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join("&");
+  return query ? `${path}?${query}` : path;
+}
+
+const bodyText = (body: Json | Uint8Array): string =>
+  body instanceof Uint8Array ? Buffer.from(body).toString("utf8") : toText(body);
+const bodyBytes = (body: Json | Uint8Array): number =>
+  body instanceof Uint8Array ? body.length : Buffer.byteLength(toText(body));
+
+/** As the JSON parser refuses it: a `__proto__` key anywhere, or a `constructor` key holding a `prototype`. */
+function isPoisoned(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length) {
+    const next = stack.pop();
+    if (next === null || typeof next !== "object") continue;
+    if (Object.prototype.hasOwnProperty.call(next, "__proto__")) return true;
+    const ctor = (next as Record<string, unknown>).constructor;
+    if (
+      Object.prototype.hasOwnProperty.call(next, "constructor") &&
+      ctor !== null &&
+      typeof ctor === "object" &&
+      Object.prototype.hasOwnProperty.call(ctor, "prototype")
+    )
+      return true;
+    for (const value of Object.values(next)) stack.push(value);
+  }
+  return false;
+}
+
+/** route.ts's readVersion, as a yes/no. */
+function versionAcceptable(fromBody: unknown, ifMatch: string | undefined): boolean {
+  const fromHeader = ifMatch === undefined ? undefined : ifMatch.replace(/^W\//, "").replace(/"/g, "").trim();
+  const candidate = fromBody ?? (fromHeader ? Number(fromHeader) : undefined);
+  return candidate !== undefined && z.number().int().positive().safeParse(candidate).success;
+}
+
+/**
+ * "rejected": the server's input checks must refuse this request (a 4xx, nothing stored). "maybe": it passes
+ * them, and the handler decides (a 2xx, or a 4xx such as 404 for a reference to nothing or 409 for a stale
+ * version).
+ */
+function predict(route: RouteContract, request: FuzzRequest): "rejected" | "maybe" {
+  if (route.public) return "maybe";
+  if (request.token === "none" || request.token === "garbage") return "rejected";
+  if (route.params) {
+    const params: Record<string, string> = {};
+    for (const [name, param] of Object.entries(request.params)) {
+      if ("raw" in param) return "rejected";
+      params[name] = asUtf8(param.value);
+    }
+    if (!route.params.safeParse(params).success) return "rejected";
+  }
+  if (route.query) {
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of request.query.map(([k, v]) => [asUtf8(k), asUtf8(v)] as const)) {
+      const seen = Object.prototype.hasOwnProperty.call(query, k) ? query[k] : undefined;
+      const value = seen === undefined ? v : Array.isArray(seen) ? [...seen, v] : [seen, v];
+      Object.defineProperty(query, k, { value, enumerable: true, configurable: true, writable: true });
+    }
+    if (!route.query.safeParse(query).success) return "rejected";
+  }
+  let body: unknown = undefined;
+  if (request.body !== undefined) {
+    if (bodyBytes(request.body) > BODY_LIMIT) return "rejected";
+    if (request.contentType && REFUSED_TYPES.includes(request.contentType)) return "rejected";
+    if (request.contentType && !JSON_TYPES.includes(request.contentType)) return "maybe";
+    try {
+      body = JSON.parse(bodyText(request.body));
+    } catch {
+      return "rejected";
+    }
+    if (isPoisoned(body)) return "rejected";
+  }
+  if (route.body) {
+    let version: unknown = undefined;
+    if (route.versioned && body && typeof body === "object" && !Array.isArray(body) && "version" in body) {
+      ({ version, ...body } = body as Record<string, unknown>);
+    }
+    if (body === undefined || !route.body.safeParse(body).success) return "rejected";
+    if (route.versioned && !versionAcceptable(version, request.ifMatch)) return "rejected";
+  }
+  return "maybe";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generators of requests for one route.
+
+const hostileParam: fc.Arbitrary<Param> = fc.oneof(
+  { weight: 3, arbitrary: fc.uuid().map((value) => ({ value })) },
+  { weight: 1, arbitrary: fc.uuid().map((value) => ({ value: value.toUpperCase() })) },
+  { weight: 3, arbitrary: hostileString.map((value) => ({ value })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Param>(
+      { raw: "%ZZ" },
+      { raw: "%C3%28" },
+      { raw: "%E0%A4%A" },
+      { raw: "%" },
+      { raw: "%00" },
+      { raw: "%ED%A0%80" },
+      { raw: "a".repeat(150) },
+      { value: "." },
+      { value: ".." },
+      { value: "a/b" },
+      { value: "" },
+      { value: "1" },
+      { value: "-1" },
+    ),
+  },
+);
+
+function paramArb(route: RouteContract, name: string, records: Records): fc.Arbitrary<Param> {
+  const resource = /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes)/.exec(
+    route.path,
+  )?.[1];
+  const real: Record<string, string> = {
+    contacts: records.contact,
+    companies: records.company,
+    deals: records.deal,
+    tasks: records.task,
+    notes: records.note,
+    emails: records.email,
+    blocklist: records.blocked,
+    mailboxes: name === "userId" ? records.member : "",
+  };
+  const id = resource ? real[resource] : undefined;
+  // Deletes get no real id: the seeded records must stay for the other routes' good examples.
+  if (!id || route.method === "DELETE") return hostileParam;
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant({ value: id }) },
+    { weight: 3, arbitrary: hostileParam },
+  );
+}
+
+function queryArb(route: RouteContract, good: [string, string][]): fc.Arbitrary<[string, string][]> {
+  const shape = route.query instanceof z.ZodObject ? (route.query.shape as Record<string, z.ZodType>) : {};
+  const keys = Object.keys(shape);
+  const key = fc.oneof(
+    { weight: keys.length ? 6 : 0, arbitrary: fc.constantFrom(...(keys.length ? keys : ["q"])) },
+    { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "toString", "") },
+    { weight: 1, arbitrary: hostileString },
+  );
+  const value = fc.oneof(
+    { weight: 3, arbitrary: hostileString },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        "0",
+        "1",
+        "-1",
+        "200",
+        "201",
+        "100",
+        "101",
+        "1.5",
+        "1e2",
+        "0x10",
+        " 5 ",
+        "NaN",
+        "Infinity",
+        "1e308",
+        "9007199254740993",
+        "all",
+        "open",
+        "done",
+        "true",
+        "false",
+        "organization",
+        "personal",
+        "note",
+        "call",
+        NIL,
+      ),
+    },
+    { weight: 2, arbitrary: fc.constantFrom(...hostileCursors) },
+  );
+  const pair = fc.tuple(key, value);
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant(good) },
+    { weight: 4, arbitrary: fc.array(pair, { maxLength: 6 }) },
+    {
+      weight: 3,
+      arbitrary: fc.tuple(fc.nat(), pair).map(([i, [k, v]]) => {
+        const copy = [...good];
+        if (copy.length && i % 2 === 0) copy[i % copy.length] = [copy[i % copy.length]?.[0] ?? k, v];
+        else copy.push([k, v]);
+        return copy;
+      }),
+    },
+    // The same key again and again: an array where a string is expected.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(key, fc.array(value, { minLength: 2, maxLength: 60 }))
+        .map(([k, vs]) => vs.map((v): [string, string] => [k, v])),
+    },
+  );
+}
+
+function bodyArb(good: Json): fc.Arbitrary<Json | Uint8Array> {
+  const paths = pathsOf(good);
+  const objectPaths: Path[] = [[], ...paths.filter((p) => getAt(good, p) instanceof Entries)];
+  const pathArb = paths.length ? fc.constantFrom(...paths) : fc.constant<Path>([]);
+  const hostileKey = fc.oneof(
+    fc.constantFrom("__proto__", "constructor", "prototype", "version", "id", "toString", "", " ", "\u0000"),
+    hostileString,
+  );
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant(good) },
+    // One field, anywhere in the body, replaced by something hostile.
+    {
+      weight: 8,
+      arbitrary: fc.tuple(pathArb, hostileValue).map(([path, value]) => setAt(good, path, value)),
+    },
+    // Two fields at once.
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(pathArb, hostileValue, pathArb, hostileValue)
+        .map(([p1, v1, p2, v2]) => setAt(setAt(good, p1, v1), p2, v2)),
+    },
+    // One field left out.
+    { weight: 2, arbitrary: pathArb.map((path) => setAt(good, path, REMOVE)) },
+    // A key added: unknown, duplicate, or one that pollutes prototypes.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...objectPaths), hostileKey, hostileValue, fc.nat())
+        .map(([path, key, value, at]) => addKeyAt(good, path, key, value, at)),
+    },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map(toTree) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<Json>(
+        null,
+        [],
+        new Entries([]),
+        "",
+        0,
+        true,
+        new RawJson(""),
+        new RawJson(" "),
+        new RawJson("{"),
+        new RawJson("\u0000"),
+        new RawJson("\ufeff{}"),
+        new RawJson('{"a":1}garbage'),
+      ),
+    },
+    { weight: 1, arbitrary: invalidLiteral },
+    { weight: 1, arbitrary: pollutingObject },
+    // Invalid UTF-8 inside a string of an otherwise good body.
+    {
+      weight: 1,
+      arbitrary: pathArb.map((path) => {
+        const text = toText(setAt(good, path, "\u0001MARK\u0001"));
+        const [before, after] = text.split('"\\u0001MARK\\u0001"') as [string, string?];
+        if (after === undefined) return Buffer.from(text);
+        return Buffer.concat([
+          Buffer.from(`${before}"`),
+          Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+          Buffer.from(`"${after}`),
+        ]);
+      }),
+    },
+  );
+}
+
+function getAt(tree: Json, path: Path): Json | undefined {
+  let node: Json | undefined = tree;
+  for (const key of path) {
+    if (Array.isArray(node)) node = node[key as number];
+    else if (node instanceof Entries) node = node.entries.find(([k]) => k === key)?.[1];
+    else return undefined;
+  }
+  return node;
+}
+
+const tokenArb = (weights: Record<TokenKind, number>): fc.Arbitrary<TokenKind> =>
+  fc.oneof(
+    ...(Object.entries(weights) as [TokenKind, number][])
+      .filter(([, w]) => w > 0)
+      .map(([kind, weight]) => ({ weight, arbitrary: fc.constant(kind) })),
+  );
+
+function requestArb(
+  name: string,
+  route: RouteContract,
+  records: Records,
+  tokens: fc.Arbitrary<TokenKind>,
+): fc.Arbitrary<FuzzRequest> {
+  const paramNames = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
+  const params = fc.record(
+    Object.fromEntries(paramNames.map((p) => [p, paramArb(route, p, records)])) as Record<
+      string,
+      fc.Arbitrary<Param>
+    >,
+  );
+  const good = goodQueries[name]?.(records) ?? (route.query ? defaultListQuery : []);
+  const query = route.query
+    ? queryArb(route, good)
+    : fc.oneof(
+        { weight: 4, arbitrary: fc.constant<[string, string][]>([]) },
+        { weight: 1, arbitrary: queryArb(route, []) },
+      );
+  const goodBody = goodBodies[name];
+  const hasBody = route.method === "POST" || route.method === "PATCH";
+  const body: fc.Arbitrary<Json | Uint8Array | undefined> = hasBody
+    ? fc.oneof(
+        { weight: 12, arbitrary: bodyArb(toTree(goodBody ? goodBody(records) : {})) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      )
+    : fc.constant(undefined);
+  const contentType = fc.oneof(
+    { weight: 16, arbitrary: fc.constantFrom(...JSON_TYPES) },
+    { weight: 1, arbitrary: fc.constantFrom(...REFUSED_TYPES, ...ODD_TYPES) },
+  );
+  const ifMatch = route.versioned
+    ? fc.option(
+        fc.constantFrom(
+          '"1"',
+          'W/"1"',
+          "1",
+          "0",
+          "-1",
+          "abc",
+          "1.5",
+          "0x10",
+          "1e3",
+          "9".repeat(30),
+          '"',
+          "*",
+          "",
+        ),
+        {
+          freq: 3,
+        },
+      )
+    : fc.constant(null);
+  return fc
+    .record({ params, query, token: tokens, body, contentType, ifMatch })
+    .map(({ params, query, token, body, contentType, ifMatch }) => ({
+      name,
+      params,
+      query,
+      token,
+      ...(body === undefined ? {} : { body, contentType }),
+      ...(ifMatch === null ? {} : { ifMatch }),
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The store, all of it: every business table's row count and a digest of its rows.
+
+const TABLES = {
+  organizations: true,
+  users: true,
+  companies: true,
+  contacts: true,
+  contact_emails: true,
+  pipelines: true,
+  stages: true,
+  deals: true,
+  deal_contacts: true,
+  deal_stage_changes: true,
+  interactions: true,
+  interaction_loggers: true,
+  interaction_participants: true,
+  tasks: true,
+  audit_events: true,
+  mailboxes: true,
+  mailbox_sync: true,
+  blocklist_entries: true,
+} as const satisfies Record<keyof DB, true>;
+
+const snapshotQuery = sql.raw<Record<string, string | number>>(
+  `select ${Object.keys(TABLES)
+    .map(
+      (t) =>
+        `(select count(*) from "${t}")::int as "${t}", ` +
+        `(select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from "${t}" x) as "${t}.rows"`,
+    )
+    .join(", ")}`,
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Raw HTTP/1.1, for what fetch will not send: invalid UTF-8 and control bytes in headers, oversized headers.
+
+function rawRequest(port: number, bytes: Buffer): Promise<{ status: number | null; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("the server neither answered nor closed the connection within 10 s"));
+    }, 10_000);
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", () => {
+      // A reset after the answer (or instead of one) is a clean refusal too.
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString("latin1");
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
+      resolve({ status: status ? Number(status) : null, text });
+    });
+    socket.write(bytes);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Tally {
+  requests: number;
+  rejected: number;
+  byStatus: Record<number, number>;
+}
+const totals: Record<string, Tally> = {};
+
+afterAll(() => {
+  for (const [kind, t] of Object.entries(totals)) {
+    if (t.requests === 0) continue;
+    const statuses = Object.entries(t.byStatus)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" ");
+    console.log(
+      `hostile input (${kind}): ${t.requests} fuzz requests over ${Object.keys(routes).length} routes, ` +
+        `${t.rejected} in rejected-only batches; statuses ${statuses}; every refusal a problem with a code`,
+    );
+  }
+});
+
+describe.each(storeKinds)("hostile input (%s)", (kind) => {
+  let server: TestServer;
+  let port: number;
+  const tokens: Record<"admin" | "member", string> = { admin: "", member: "" };
+  let records: Records;
+  const tally: Tally = { requests: 0, rejected: 0, byStatus: {} };
+  totals[kind] = tally;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    port = Number(new URL(server.baseUrl).port);
+    tokens.admin = await server.token("admin@contoso.example");
+    tokens.member = await server.token("member@contoso.example");
+    const post = async (path: string, body: unknown) => {
+      const response = await server.request<Record<string, unknown>>("POST", path, {
+        token: tokens.admin,
+        body,
+      });
+      expect([path, response.status]).toEqual([path, 201]);
+      return response.body;
+    };
+    const me = async (token: string) =>
+      (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token })).body.user.id;
+    const admin = await me(tokens.admin);
+    const member = await me(tokens.member);
+    const { pipelines } = parse(
+      PipelineList,
+      await server.request("GET", "/api/v1/pipelines", { token: tokens.admin }),
+    );
+    const company = (await post("/api/v1/companies", { name: "Customer", domain: "customer.example" }))
+      .id as string;
+    const contact = (
+      await post("/api/v1/contacts", {
+        displayName: "Anna Berg",
+        emails: ["anna@customer.example"],
+        companyId: company,
+      })
+    ).id as string;
+    const deal = (await post("/api/v1/deals", { name: "Renewal", contactIds: [contact], companyId: company }))
+      .id as string;
+    const task = (await post("/api/v1/tasks", { title: "Call", dueAt: null, contactId: contact }))
+      .id as string;
+    const note = (await post("/api/v1/notes", { kind: "note", contactId: contact, body: "Met" }))
+      .id as string;
+    const logged = await post("/api/v1/emails", {
+      internetMessageId: "<seed@mail.example>",
+      from: { address: "anna@customer.example" },
+      to: [{ address: "admin@contoso.example" }],
+      sentAt: "2026-11-20T10:00:00Z",
+    });
+    const blocked = (await post("/api/v1/blocklist", { scope: "personal", entry: "@seed-blocked.example" }))
+      .id as string;
+    records = {
+      company,
+      contact,
+      deal,
+      task,
+      note,
+      email: (logged.interaction as { id: string }).id,
+      stage: pipelines[0]?.stages[1]?.id as string,
+      admin,
+      member,
+      blocked,
+    };
+  });
+  afterAll(() => server?.close());
+
+  const snapshot = async () => (await snapshotQuery.execute(server.database.db)).rows[0];
+
+  /** Sends one request; checks status, problem and (for a refusal) that the store did not change. */
+  async function send(route: RouteContract, request: FuzzRequest): Promise<number> {
+    const url = urlOf(route, request);
+    const headers: Record<string, string> = {};
+    if (request.token === "admin" || request.token === "member")
+      headers.authorization = `Bearer ${tokens[request.token]}`;
+    if (request.token === "garbage") headers.authorization = "Bearer \u00e9\u00ff.garbage.\u0080";
+    if (request.ifMatch !== undefined) headers["if-match"] = request.ifMatch;
+    let body: string | Uint8Array | undefined;
+    if (request.body !== undefined) {
+      body = request.body instanceof Uint8Array ? request.body : toText(request.body);
+      headers["content-type"] = request.contentType ?? "application/json";
+    }
+    const expected = predict(route, request);
+    const before = await snapshot();
+    const response = await fetch(`${server.baseUrl}${url}`, {
+      method: route.method,
+      headers,
+      body: typeof body === "string" ? body : body && new Uint8Array(body),
+    });
+    const text = await response.text();
+    tally.requests++;
+    tally.byStatus[response.status] = (tally.byStatus[response.status] ?? 0) + 1;
+    const shown = body === undefined ? "" : Buffer.from(body).toString("utf8").slice(0, 400);
+    const label = `${request.name} ${route.method} ${url.slice(0, 300)} token=${request.token} if-match=${request.ifMatch} content-type=${headers["content-type"]} body(${body?.length ?? 0})=${shown} → ${response.status} ${text.slice(0, 400)}`;
+    const fail = (why: string) => {
+      throw new Error(`${why}\n  ${label}`);
+    };
+    if (response.status >= 500) fail("a 5xx");
+    if (response.status < 200 || (response.status >= 300 && response.status < 400))
+      fail("neither 2xx nor 4xx");
+    if (expected === "rejected" && response.status < 400) fail("accepted a request its own checks refuse");
+    if (response.status >= 400) {
+      // Every refusal, the framework's and the HTTP parser's included, is a problem with a code.
+      {
+        if (!response.headers.get("content-type")?.includes("application/problem+json"))
+          fail("not a problem");
+        let problem: unknown;
+        try {
+          problem = JSON.parse(text);
+        } catch {
+          fail("a problem that is not JSON");
+        }
+        if (!Problem.safeParse(problem).success) fail("a problem without its code");
+        if ((problem as Problem).status !== response.status) fail("a problem with another status");
+        // A refusal stays small whatever was sent (no amplification): at most 50 issues of bounded text.
+        if ((problem as Problem).code === "invalid_request" && text.length > MAX_REFUSAL_BYTES)
+          fail(`a refusal of ${text.length} bytes`);
+      }
+      // Nothing stored by a refused request: every table as it was, row for row.
+      const after = await snapshot();
+      if (JSON.stringify(after) !== JSON.stringify(before)) {
+        const changed = Object.keys(after ?? {}).filter((k) => after?.[k] !== before?.[k]);
+        fail(`a refused request changed the store: ${changed.join(", ")}`);
+      }
+    }
+    return response.status;
+  }
+
+  const runProperty = (
+    arb: fc.Arbitrary<FuzzRequest>,
+    numRuns: number,
+    check: (r: FuzzRequest) => Promise<void>,
+  ) =>
+    fc.assert(fc.asyncProperty(arb, check), {
+      numRuns,
+      endOnFailure: true,
+      ...(SEED === undefined ? {} : { seed: SEED }),
+    });
+
+  it("has a good example body for every route that takes one", () => {
+    const missing = Object.entries(routes as Record<string, RouteContract>)
+      .filter(([name, route]) => route.body && !goodBodies[name])
+      .map(([name]) => name);
+    expect(missing).toEqual([]);
+    for (const [name, make] of Object.entries(goodBodies)) {
+      const route = (routes as Record<string, RouteContract>)[name];
+      const { version: _, ...rest } = make(records) as Record<string, unknown>;
+      const body = route?.versioned ? rest : make(records);
+      expect([name, route?.body?.safeParse(body).success]).toEqual([name, true]);
+    }
+  });
+
+  describe.each(Object.entries(routes as Record<string, RouteContract>))("%s", (name, route) => {
+    it("answers random, boundary and hostile requests with a 2xx or a 4xx problem; a refusal stores nothing", async () => {
+      await runProperty(
+        requestArb(name, route, records, tokenArb({ admin: 16, member: 2, none: 1, garbage: 1 })),
+        RUNS,
+        async (request) => {
+          await send(route, request);
+        },
+      );
+    }, 120_000);
+
+    it("refuses whatever its own checks refuse, and the store is exactly as it was", async () => {
+      if (route.public) return;
+      const hasInputs = route.params || route.query || route.body;
+      const arb = requestArb(
+        name,
+        route,
+        records,
+        hasInputs
+          ? tokenArb({ admin: 1, member: 0, none: 0, garbage: 0 })
+          : tokenArb({ admin: 0, member: 0, none: 1, garbage: 1 }),
+      ).filter((r) => predict(route, r) === "rejected");
+      const before = await snapshot();
+      await runProperty(arb, REJECTED_RUNS, async (request) => {
+        tally.rejected++;
+        const status = await send(route, request);
+        expect(status >= 400 && status < 500).toBe(true);
+      });
+      expect(await snapshot()).toEqual(before);
+    }, 120_000);
+
+    const paramsOf = (): Record<string, Param> =>
+      Object.fromEntries([...route.path.matchAll(/:(\w+)/g)].map((m) => [m[1] as string, { value: NIL }]));
+
+    if (route.method === "POST" || route.method === "PATCH") {
+      it("survives deep nesting, bodies near and over the limit, huge arrays and polluting keys", async () => {
+        const good = toTree(goodBodies[name]?.(records) ?? {});
+        const firstString = pathsOf(good).find((p) => typeof getAt(good, p) === "string") ?? ["x"];
+        const firstArray = pathsOf(good).find((p) => Array.isArray(getAt(good, p))) ?? firstString;
+        const deepArrays = new RawJson("[".repeat(10_000) + "]".repeat(10_000));
+        const deepObjects = new RawJson('{"a":'.repeat(10_000) + "1" + "}".repeat(10_000));
+        const deeper = new RawJson("[".repeat(100_000) + "]".repeat(100_000));
+        const deepPoison = new RawJson(
+          '{"a":'.repeat(10_000) + '{"__proto__":{"polluted":true}}' + "}".repeat(10_000),
+        );
+        const nearLimit = (unit: string, bytes: number) =>
+          unit.repeat(Math.floor((BODY_LIMIT - 2_000) / bytes));
+        const bodies: Json[] = [
+          deepArrays,
+          deepObjects,
+          deeper,
+          deepPoison,
+          setAt(good, firstString, deepArrays),
+          setAt(good, firstString, deepObjects),
+          setAt(good, firstString, nearLimit("x", 1)),
+          setAt(good, firstString, nearLimit("𝔅", 4)),
+          setAt(good, firstString, nearLimit("\u200d", 3)),
+          setAt(good, firstString, "x".repeat(BODY_LIMIT)),
+          setAt(good, firstString, "x".repeat(BODY_LIMIT * 3)),
+          setAt(good, firstArray, new RawJson(`[${new Array(200_000).fill("0").join(",")}]`)),
+          setAt(good, firstArray, new RawJson(`[${new Array(100_000).fill('"a"').join(",")}]`)),
+          setAt(good, firstArray, new RawJson(`[${new Array(100_000).fill("{}").join(",")}]`)),
+          new RawJson(`[${new Array(400_000).fill("0").join(",")}]`),
+          addKeyAt(good, [], "__proto__", new Entries([["polluted", true]]), 0),
+          addKeyAt(good, [], "__proto__", new Entries([["polluted", true]]), 99),
+          addKeyAt(
+            good,
+            [],
+            "constructor",
+            new Entries([["prototype", new Entries([["polluted", true]])]]),
+            0,
+          ),
+          ...pathsOf(good)
+            .filter((p) => getAt(good, p) instanceof Entries)
+            .map((p) => addKeyAt(good, p, "__proto__", new Entries([["polluted", true]]), 0)),
+          new Entries([
+            ["__proto__", new Entries([["isAdmin", true]])],
+            ["constructor", new Entries([["prototype", new Entries([["isAdmin", true]])]])],
+          ]),
+          // Wide objects: 50,000 unknown keys, and 50,000 wrong values in every object of the body.
+          new RawJson(wide(50_000, "1")),
+          ...[[], ...pathsOf(good).filter((p) => getAt(good, p) instanceof Entries)].map((p) =>
+            setAt(good, p, new RawJson(wide(50_000, "[]"))),
+          ),
+        ];
+        for (const body of bodies) {
+          await send(route, { name, params: paramsOf(), query: [], token: "admin", body });
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+          expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+        }
+      }, 120_000);
+    }
+
+    if (route.query) {
+      it("survives huge and repeated query values and polluting query keys", async () => {
+        const queries: [string, string][][] = [
+          [["q", "x".repeat(100_000)]],
+          [["cursor", "A".repeat(100_000)]],
+          new Array(1_000).fill(["limit", "1"]),
+          new Array(1_000).fill(["email", "anna@customer.example"]),
+          [["__proto__", "x"]],
+          [["constructor", "x"]],
+          [["__proto__[polluted]", "true"]],
+          [["constructor[prototype][polluted]", "true"]],
+        ];
+        for (const query of queries) {
+          await send(route, { name, params: paramsOf(), query, token: "admin" });
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        }
+      }, 60_000);
+    }
+  });
+
+  it("answers invalid UTF-8, control bytes and oversized headers with a 4xx or a clean close, and lives on", async () => {
+    const request = (head: string, ...extra: (string | Buffer)[]) =>
+      Buffer.concat([
+        Buffer.from(head, "latin1"),
+        ...extra.map((e) => (typeof e === "string" ? Buffer.from(e, "latin1") : e)),
+        Buffer.from("\r\n", "latin1"),
+      ]);
+    const bad = Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x80]);
+    const cases: { what: string; bytes: Buffer; expect: (status: number | null) => boolean }[] = [
+      {
+        what: "invalid UTF-8 as the bearer token",
+        bytes: request(
+          "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ",
+          bad,
+          "\r\n",
+        ),
+        expect: (s) => s === 401,
+      },
+      {
+        what: "invalid UTF-8 as the whole Authorization header",
+        bytes: request(
+          "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: ",
+          bad,
+          "\r\n",
+        ),
+        expect: (s) => s === 401,
+      },
+      {
+        what: "invalid UTF-8 in a custom header of a signed-in request",
+        bytes: request(
+          `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\nX-Odd: `,
+          bad,
+          "\r\nX-Odd-2: \u00e9\u00ff\r\n",
+        ),
+        expect: (s) => s === 200,
+      },
+      {
+        what: "invalid UTF-8 in the If-Match header of an update",
+        bytes: request(
+          `PATCH /api/v1/tasks/${records.task} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nIf-Match: `,
+          bad,
+          "\r\n\r\n{}",
+        ),
+        expect: (s) => s !== null && s >= 400 && s < 500,
+      },
+      {
+        what: "a NUL byte in a header",
+        bytes: request("GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Nul: a\u0000b\r\n"),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "a bare CR in the Authorization header",
+        bytes: request(
+          "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer a\rb\r\n",
+        ),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "a header name with invalid characters",
+        bytes: request("GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX(Bad)\u00e9: 1\r\n"),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "a 100 KB header",
+        bytes: request(
+          "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ",
+          "a".repeat(100_000),
+          "\r\n",
+        ),
+        expect: (s) => s === null || s === 431 || s === 400,
+      },
+      {
+        what: "a 100 KB Authorization header",
+        bytes: request(
+          "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ",
+          "a".repeat(100_000),
+          "\r\n",
+        ),
+        expect: (s) => s === null || s === 431 || s === 400,
+      },
+      {
+        what: "3,000 headers",
+        bytes: request(
+          "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n",
+          Array.from({ length: 3_000 }, (_, i) => `X-H${i}: ${i}\r\n`).join(""),
+        ),
+        expect: (s) => s === null || s === 431 || s === 400,
+      },
+      {
+        what: "a folded (obs-fold) Authorization header",
+        bytes: request(
+          "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer\r\n  abc\r\n",
+        ),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "two Content-Length headers that disagree",
+        bytes: request(
+          `POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 20\r\n\r\n{}`,
+        ),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "Content-Length and chunked together (request smuggling)",
+        bytes: request(
+          `POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/v1/me HTTP/1.1\r\n`,
+        ),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "a broken chunked body",
+        bytes: request(
+          `POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n`,
+        ),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "a Content-Length far beyond the body limit",
+        bytes: request(
+          `POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{}`,
+        ),
+        expect: (s) => s === null || s === 413,
+      },
+      {
+        what: "raw invalid UTF-8 bytes in the path",
+        bytes: request(
+          "GET /api/v1/contacts/",
+          bad,
+          " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n",
+          `Authorization: Bearer ${tokens.admin}\r\n`,
+        ),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "raw invalid UTF-8 bytes in the query",
+        bytes: request(
+          "GET /api/v1/contacts?q=",
+          bad,
+          " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n",
+          `Authorization: Bearer ${tokens.admin}\r\n`,
+        ),
+        expect: (s) => s === null || s === 200 || (s >= 400 && s < 500),
+      },
+      {
+        what: "percent-encoded invalid UTF-8 in the query",
+        bytes: request(
+          `GET /api/v1/contacts?q=%C3%28%FF HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\n`,
+        ),
+        expect: (s) => s === 200 || (s !== null && s >= 400 && s < 500),
+      },
+      {
+        what: "an absolute-form request target with a foreign host",
+        bytes: request(
+          `GET http://evil.example/api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${tokens.admin}\r\n`,
+        ),
+        expect: (s) => s === 200 || (s !== null && s >= 400 && s < 500),
+      },
+      {
+        what: "HTTP/1.0 with no Host",
+        bytes: request(`GET /api/v1/me HTTP/1.0\r\nAuthorization: Bearer ${tokens.admin}\r\n`),
+        expect: (s) => s === 200 || (s !== null && s >= 400 && s < 500),
+      },
+      {
+        what: "an unknown method",
+        bytes: request("BREW /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+      {
+        what: "garbage instead of HTTP",
+        bytes: Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5]), bad, Buffer.from("\r\n\r\n")]),
+        expect: (s) => s === null || (s >= 400 && s < 500),
+      },
+    ];
+    const answers: string[] = [];
+    const before = await snapshot();
+    for (const c of cases) {
+      const { status, text } = await rawRequest(port, c.bytes);
+      tally.requests++;
+      if (status !== null) tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
+      answers.push(`${c.what}: ${status ?? "closed"}`);
+      expect([c.what, status, c.expect(status)]).toEqual([c.what, status, true]);
+      // Every refusal, the HTTP parser's included, is a problem with a code.
+      if (status !== null && status >= 400) {
+        const body = text.slice(text.indexOf("\r\n\r\n") + 4);
+        expect([c.what, /content-type: application\/problem\+json/i.test(text)]).toEqual([c.what, true]);
+        expect(() => Problem.parse(JSON.parse(body))).not.toThrow();
+      }
+      const health = await server.request("GET", "/healthz");
+      expect([c.what, health.status]).toEqual([c.what, 200]);
+    }
+    expect(await snapshot()).toEqual(before);
+    console.log(`raw HTTP (${kind}): ${answers.join("; ")}`);
+  });
+
+  it("counts custom fields before checking them, and keeps every refusal small", async () => {
+    const started = Date.now();
+    const many = await server.request<Problem>("POST", "/api/v1/contacts", {
+      token: tokens.admin,
+      raw: `{"displayName":"Wide","customFields":${wide(50_000, "[]")}}`,
+      headers: { "content-type": "application/json" },
+    });
+    tally.requests++;
+    expect(many.status).toBe(400);
+    // One issue for the count, not 50,000 union failures (3 MB of problem, seconds of CPU).
+    expect(many.body.errors).toEqual([{ path: "body.customFields", message: "at most 100 custom fields" }]);
+    const unknownKeys = await server.request<Problem>("POST", "/api/v1/contacts", {
+      token: tokens.admin,
+      raw: wide(50_000, "1"),
+      headers: { "content-type": "application/json" },
+    });
+    tally.requests++;
+    expect(unknownKeys.status).toBe(400);
+    expect(JSON.stringify(unknownKeys.body).length).toBeLessThan(MAX_REFUSAL_BYTES);
+    const manyWrong = await server.request<Problem>("POST", "/api/v1/emails", {
+      token: tokens.admin,
+      body: {
+        internetMessageId: "<wide@mail.example>",
+        from: { address: "anna@customer.example" },
+        sentAt: "2026-11-20T10:00:00Z",
+        to: new Array(500).fill({ address: 1, extra: "x".repeat(500) }),
+      },
+    });
+    tally.requests++;
+    expect(manyWrong.status).toBe(400);
+    expect(manyWrong.body.errors?.length).toBeLessThanOrEqual(50);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("is still healthy, and no prototype was polluted", async () => {
+    const health = await server.request("GET", "/healthz");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: "ok", store: kind });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    const me = await server.request("GET", "/api/v1/me", { token: tokens.admin });
+    expect(me.status).toBe(200);
+  });
+});
