@@ -14,7 +14,7 @@ import type {
   WriterConfig,
   WriterSummary,
 } from "../helpers/durability-writer";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process";
+import { type ServerProcess, apiCaller, startServerProcess } from "../helpers/server-process";
 import { createTestDatabase, storeKinds } from "../helpers/stores";
 
 /**
@@ -105,19 +105,7 @@ describe.each(storeKinds)("durability: kill -9 under 200 concurrent writers (%s)
     server = await start();
     const issuer = await loadLocalIssuer(env.RAPPORT_DATA_DIR as string);
     const tokens = await Promise.all(USERS.map((email) => issuer.sign({ email, org: ORG })));
-    const call = async <T>(method: string, route: string, body?: unknown, token = tokens[0]): Promise<T> => {
-      const response = await fetch(`${server?.url}${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${text}`);
-      return JSON.parse(text) as T;
-    };
+    const call = apiCaller(() => server?.url, tokens[0] as string);
 
     // The organisation: its first user (admin) and a colleague, ten contacts, twenty-five deals.
     const users: string[] = [];

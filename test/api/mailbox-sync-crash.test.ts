@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MailboxList } from "../../src/shared/mailboxes";
@@ -6,7 +6,7 @@ import { Timeline } from "../../src/shared/people";
 import { loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { ADDIN_ID } from "../../src/server/sync/mail-graph";
 import { GraphTestServer, type TestMessage } from "../helpers/graph-server";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process";
+import { type ServerProcess, apiCaller, graphSyncEnv, startServerProcess } from "../helpers/server-process";
 import { createTestDatabase, storeKinds } from "../helpers/stores";
 
 const TENANT = "5d6e7f80-1a2b-4c3d-9e8f-a0b1c2d3e4f5";
@@ -22,8 +22,6 @@ describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
   beforeAll(async () => {
     graph = await new GraphTestServer(ADDIN_ID).start();
     dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-crash-"));
-    const caFile = path.join(dataDir, "graph-ca.pem");
-    writeFileSync(caFile, graph.ca);
     let databaseUrl: string | undefined;
     if (kind === "postgres") {
       const created = await createTestDatabase();
@@ -33,18 +31,8 @@ describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
     env = {
       RAPPORT_DATA_DIR: path.join(dataDir, "data"),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
       RAPPORT_ADDIN_DIR: path.join(dataDir, "no-addin"),
-      RAPPORT_GRAPH_CLIENT_ID: graph.clientId,
-      RAPPORT_GRAPH_CLIENT_SECRET: graph.secret,
-      RAPPORT_GRAPH_TENANT_ID: TENANT,
-      RAPPORT_GRAPH_AUTHORITY: graph.url,
-      RAPPORT_GRAPH_URL: graph.url,
-      RAPPORT_SYNC_INTERVAL_SECONDS: "5",
-      RAPPORT_SYNC_LEASE_SECONDS: "10",
-      NODE_EXTRA_CA_CERTS: caFile,
+      ...graphSyncEnv(graph, TENANT, dataDir),
     };
   });
   afterAll(async () => {
@@ -59,19 +47,7 @@ describe.each(storeKinds)("a sync worker killed mid-sync (%s)", (kind) => {
     server = await startServerProcess(env);
     const issuer = await loadLocalIssuer(env.RAPPORT_DATA_DIR as string);
     const token = await issuer.sign({ email: RITA, org: "contoso.example" });
-    const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-      const response = await fetch(`${server?.url}${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${text}`);
-      return JSON.parse(text) as T;
-    };
+    const call = apiCaller(() => server?.url, token);
     const me = await call<{ user: { id: string } }>("GET", "/api/v1/me");
     const contacts = Array.from({ length: 12 }, (_, i) => `customer${i}@fabrikam.example`);
     const contactIds: string[] = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -7,7 +7,7 @@ import { LookupResponse, Timeline } from "../../src/shared/people";
 import { loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { ADDIN_ID } from "../../src/server/sync/mail-graph";
 import { GraphTestServer, type TestMessage } from "../helpers/graph-server";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process";
+import { type ServerProcess, graphSyncEnv, startServerProcess } from "../helpers/server-process";
 import { createTestDatabase, storeKinds } from "../helpers/stores";
 
 const TENANT = "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7";
@@ -28,7 +28,6 @@ describeOnPostgres("two servers on one PostgreSQL", () => {
   beforeAll(async () => {
     graph = await new GraphTestServer(ADDIN_ID).start();
     dir = mkdtempSync(path.join(os.tmpdir(), "rapport-scale-"));
-    writeFileSync(path.join(dir, "graph-ca.pem"), graph.ca);
     const database = await createTestDatabase();
     drop = database.drop;
     databaseUrl = database.url;
@@ -37,15 +36,8 @@ describeOnPostgres("two servers on one PostgreSQL", () => {
       RAPPORT_DATA_DIR: path.join(dir, "data"),
       DATABASE_URL: database.url,
       RAPPORT_ADDIN_DIR: path.join(dir, "no-addin"),
-      RAPPORT_GRAPH_CLIENT_ID: graph.clientId,
-      RAPPORT_GRAPH_CLIENT_SECRET: graph.secret,
-      RAPPORT_GRAPH_TENANT_ID: TENANT,
-      RAPPORT_GRAPH_AUTHORITY: graph.url,
-      RAPPORT_GRAPH_URL: graph.url,
-      RAPPORT_SYNC_INTERVAL_SECONDS: "5",
-      RAPPORT_SYNC_LEASE_SECONDS: "10",
+      ...graphSyncEnv(graph, TENANT, dir),
       RAPPORT_DRAIN_SECONDS: "1",
-      NODE_EXTRA_CA_CERTS: path.join(dir, "graph-ca.pem"),
     };
   });
   afterAll(async () => {

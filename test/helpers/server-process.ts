@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(__dirname, "../..");
@@ -43,4 +44,52 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
     });
   });
   return { process: child, url, exited, output: () => output };
+}
+
+/**
+ * Calls a server's API as a test does: JSON in and out, a non-2xx thrown with its answer. `url` is read on each
+ * call, since a restarted server may listen elsewhere.
+ */
+export function apiCaller(url: () => string | undefined, defaultToken: string) {
+  return async <T = unknown>(
+    method: string,
+    route: string,
+    body?: unknown,
+    token = defaultToken,
+  ): Promise<T> => {
+    const response = await fetch(`${url()}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+}
+
+/**
+ * The environment that points a server process's mailbox sync at a local Graph (its certificate written to
+ * `dir`, for NODE_EXTRA_CA_CERTS), running every 5 s with 10 s leases.
+ */
+export function graphSyncEnv(
+  graph: { clientId: string; secret: string; url: string; ca: string },
+  tenant: string,
+  dir: string,
+): NodeJS.ProcessEnv {
+  const caFile = path.join(dir, "graph-ca.pem");
+  writeFileSync(caFile, graph.ca);
+  return {
+    RAPPORT_GRAPH_CLIENT_ID: graph.clientId,
+    RAPPORT_GRAPH_CLIENT_SECRET: graph.secret,
+    RAPPORT_GRAPH_TENANT_ID: tenant,
+    RAPPORT_GRAPH_AUTHORITY: graph.url,
+    RAPPORT_GRAPH_URL: graph.url,
+    RAPPORT_SYNC_INTERVAL_SECONDS: "5",
+    RAPPORT_SYNC_LEASE_SECONDS: "10",
+    NODE_EXTRA_CA_CERTS: caFile,
+  };
 }
