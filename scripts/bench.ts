@@ -6,6 +6,9 @@
 // Then the mailbox sync (bench/sync.ts): the backfill of a 10,000-message mailbox (--quick: 2,000) through a
 // local Graph server, and the lag from a new message to its interaction stored, at the default interval (minutes).
 // PostgreSQL: a fresh database next to BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local test server).
+//   npm run bench -- --load [--postgres] [--load-seconds 60] [--load-concurrency 1,2,4,8,16,32,64]
+// Only the load test (bench/load.ts), after seeding (10,000 contacts, 100,000 interactions unless given): the real
+// server as a process of its own over the seeded store, and mixed traffic from this one at increasing concurrency.
 import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
@@ -24,7 +27,7 @@ import { type Kysely, type RawBuilder, sql } from "kysely";
 import pg from "pg";
 import { z } from "zod";
 import { buildApp } from "../src/server/app";
-import { loadLocalIssuer } from "../src/server/auth/local-issuer";
+import { type LocalIssuer, loadLocalIssuer } from "../src/server/auth/local-issuer";
 import { createTokenVerifier } from "../src/server/auth/verify";
 import { type Database, type StoreKind, openPglite, openPostgres } from "../src/server/db/database";
 import { migrateToLatest } from "../src/server/db/migrate";
@@ -32,6 +35,13 @@ import type { DB } from "../src/server/db/tables";
 import { LoggedEmail } from "../src/shared/interactions";
 import { LookupResponse } from "../src/shared/people";
 import { Me } from "../src/shared/routes";
+import {
+  DEFAULT_LOAD_CONCURRENCY,
+  type LoadOptions,
+  type LoadReport,
+  measureLoad,
+  printLoad,
+} from "./bench/load";
 import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundle, measureSelections } from "./bench/pane";
 import { type Stats, summarize } from "./bench/stats";
 import { type SyncOptions, type SyncReport, measureSync } from "./bench/sync";
@@ -65,6 +75,8 @@ interface Options {
   pane: boolean;
   /** null: --skip-sync. */
   sync: SyncOptions | null;
+  /** --load: only the load test, after seeding. */
+  load: LoadOptions | null;
 }
 
 interface Org {
@@ -85,6 +97,9 @@ function readOptions(): Options {
       "skip-pane": { type: "boolean", default: false },
       "skip-sync": { type: "boolean", default: false },
       "sync-lag-samples": { type: "string" },
+      load: { type: "boolean", default: false },
+      "load-seconds": { type: "string" },
+      "load-concurrency": { type: "string" },
     },
     strict: true,
   });
@@ -95,8 +110,10 @@ function readOptions(): Options {
       throw new Error(`--${name} must be an integer of at least ${min}, got "${value}".`);
     return n;
   };
-  const contacts = count(values.contacts, values.quick ? 10_000 : 100_000, "contacts", 100);
-  const interactions = count(values.interactions, values.quick ? 100_000 : 1_000_000, "interactions", 0);
+  // The load test's default store is the quick one: its steps are short, and seeding should not dwarf them.
+  const small = values.quick || values.load;
+  const contacts = count(values.contacts, small ? 10_000 : 100_000, "contacts", 100);
+  const interactions = count(values.interactions, small ? 100_000 : 1_000_000, "interactions", 0);
   // Deals and tasks scale with contacts: one in five contacts has an open deal, one in five an open task.
   const sizes = {
     contacts,
@@ -118,6 +135,15 @@ function readOptions(): Options {
           messages: values.quick ? 2_000 : 10_000,
           lagSamples: count(values["sync-lag-samples"], values.quick ? 2 : 5, "sync-lag-samples", 0),
         },
+    load: values.load
+      ? {
+          seconds: count(values["load-seconds"], 60, "load-seconds", 1),
+          concurrency: values["load-concurrency"]
+            ? values["load-concurrency"].split(",").map((c) => count(c.trim(), 0, "load-concurrency", 1))
+            : DEFAULT_LOAD_CONCURRENCY,
+          warmupSeconds: 3,
+        }
+      : null,
   };
 }
 
@@ -127,7 +153,16 @@ function readOptions(): Options {
 interface BenchStore {
   database: Database;
   description: string;
+  /** What the server process needs to open this store (--load). */
+  serverEnv: Record<string, string>;
+  /** Closes this process's hold on the store, so the server process may open it; once. */
+  release(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+function once(run: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => (done ??= run());
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {
@@ -148,12 +183,16 @@ function redact(url: string): string {
 
 async function openBenchStore(options: Options, workDir: string): Promise<BenchStore> {
   if (options.store === "pglite") {
+    // Where the server looks for it: <RAPPORT_DATA_DIR>/pglite.
     const dataDir = path.join(workDir, "pglite");
     const database = await openPglite({ dataDir });
+    const release = once(() => database.close());
     return {
       database,
       description: options.keep ? `PGlite in ${dataDir}` : "PGlite in a temporary directory",
-      dispose: () => database.close(),
+      serverEnv: { RAPPORT_DATA_DIR: workDir },
+      release,
+      dispose: release,
     };
   }
   const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_POSTGRES_URL;
@@ -169,11 +208,14 @@ async function openBenchStore(options: Options, workDir: string): Promise<BenchS
     await drop();
     throw error;
   }
+  const release = once(() => database.close());
   return {
     database,
     description: `PostgreSQL ${redact(url.toString())}`,
+    serverEnv: { RAPPORT_DATA_DIR: workDir, DATABASE_URL: url.toString() },
+    release,
     async dispose() {
-      await database.close();
+      await release();
       if (options.keep) console.log(`Kept the database: ${redact(url.toString())}`);
       else await drop();
     },
@@ -597,17 +639,30 @@ const describeSizes = (s: Sizes): string =>
   `${fmtInt(s.contacts)} contacts, ${fmtInt(s.companies)} companies, ${fmtInt(s.interactions)} interactions, ` +
   `${fmtInt(s.deals)} open deals, ${fmtInt(s.tasks)} open tasks, ${s.users} users`;
 
-interface Report {
+interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  platform: string;
+  release: string;
+  arch: string;
+}
+
+/** What every report starts with. */
+interface ReportHeader {
   store: StoreKind;
   storeDescription: string;
   startedAt: string;
   sizes: Sizes;
-  samples: { known: number; logEmail: number; suggestion: number; warmup: number };
   node: string;
   /** Peak resident memory of this process: with PGlite that includes the whole embedded database. */
   maxRssMb: number;
-  machine: { cpu: string; cores: number; memoryGb: number; platform: string; release: string; arch: string };
+  machine: Machine;
   seeding: { totalMs: number; steps: Record<string, number> };
+}
+
+interface Report extends ReportHeader {
+  samples: { known: number; logEmail: number; suggestion: number; warmup: number };
   results: Stats[];
   ratio: { p50: number; p99: number };
   sqlMatchesApi: { checked: number; matched: number };
@@ -615,8 +670,25 @@ interface Report {
   sync: SyncReport | null;
 }
 
-function printReport(report: Report): void {
-  const line = "-".repeat(86);
+/** --load: the load test instead of the measurements above; its peak RSS is the server process's, in `load`. */
+interface LoadRunReport extends ReportHeader {
+  mode: "load";
+  load: LoadReport;
+}
+
+function machineInfo(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? "unknown",
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    platform: os.platform(),
+    release: os.release(),
+    arch: os.arch(),
+  };
+}
+
+function printHeader(report: ReportHeader, line: string): void {
   const { machine } = report;
   console.log(`\n${line}`);
   console.log(`Rapport bench  ${report.store}  (${report.storeDescription})`);
@@ -626,6 +698,11 @@ function printReport(report: Report): void {
   console.log(
     `Seeding        ${formatSeconds(report.seeding.totalMs)}   (peak RSS of the process ${report.maxRssMb} MB)`,
   );
+}
+
+function printReport(report: Report): void {
+  const line = "-".repeat(86);
+  printHeader(report, line);
   console.log(line);
   console.log(
     `${"measurement".padEnd(50)}${"samples".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}`,
@@ -706,10 +783,17 @@ function printSync(sync: SyncReport, line: string): void {
   console.log(line);
 }
 
-function writeReport(report: Report): string {
+function printLoadReport(report: LoadRunReport): void {
+  const line = "-".repeat(86);
+  printHeader(report, line);
+  printLoad(report.load, line);
+}
+
+function writeReport(report: Report | LoadRunReport): string {
   const dir = path.resolve("bench-results");
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${report.store}-${report.startedAt.replace(/[:.]/g, "-")}.json`);
+  const kind = "mode" in report ? `${report.store}-${report.mode}` : report.store;
+  const file = path.join(dir, `${kind}-${report.startedAt.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   const gitignore = path.resolve(".gitignore");
   if (existsSync(gitignore) && !readFileSync(gitignore, "utf8").split(/\r?\n/).includes("bench-results/")) {
@@ -743,6 +827,48 @@ async function signIn(baseUrl: string, token: string, db: Kysely<DB>): Promise<O
   };
 }
 
+/**
+ * The load test: the seeded contacts and users are read, this process lets go of the store (PGlite allows one
+ * process), and bench/load.ts starts the real server on it and sends the traffic.
+ */
+async function runLoad(
+  store: BenchStore,
+  issuer: LocalIssuer,
+  org: Org,
+  options: LoadOptions,
+  onCleanup: (undo: () => Promise<void>) => void,
+  closeApp: () => Promise<void>,
+): Promise<LoadReport> {
+  const { db } = store.database;
+  const contacts = await db
+    .selectFrom("contacts as c")
+    .innerJoin("contact_emails as e", (join) =>
+      join.onRef("e.contact_id", "=", "c.id").on("e.position", "=", 0),
+    )
+    .select(["c.id", "c.version", "c.display_name as displayName", "e.address"])
+    .where("c.org_id", "=", org.orgId)
+    .orderBy("c.id")
+    .execute();
+  // The admin and the seeded reps: the workers take turns over them.
+  const emails = await db
+    .selectFrom("users")
+    .select("email")
+    .where("org_id", "=", org.orgId)
+    .orderBy("email")
+    .execute();
+  const users = await Promise.all(
+    emails
+      .flatMap((u) => (u.email ? [u.email] : []))
+      .map(async (email) => ({
+        email,
+        token: await issuer.sign({ email, org: ADMIN.org }, { expiresIn: "12h" }),
+      })),
+  );
+  await closeApp();
+  await store.release();
+  return measureLoad({ env: store.serverEnv, users, contacts, options, onCleanup });
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   const startedAt = new Date().toISOString();
@@ -774,13 +900,33 @@ async function main(): Promise<void> {
     const issuer = await loadLocalIssuer(workDir);
     const verifyToken = createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" });
     const app = await buildApp({ database: store.database, verifyToken });
-    cleanups.push(() => app.close());
+    const closeApp = once(() => app.close().then(() => undefined));
+    cleanups.push(closeApp);
     const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
     const token = await issuer.sign(ADMIN, { expiresIn: "12h" });
     const org = await signIn(baseUrl, token, db);
 
     const seeding = await seed(db, org, options.sizes);
     console.log(`Seeded in ${formatSeconds(seeding.totalMs)}`);
+
+    if (options.load) {
+      const header: ReportHeader = {
+        store: options.store,
+        storeDescription: store.description,
+        startedAt,
+        sizes: options.sizes,
+        node: process.version,
+        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        machine: machineInfo(),
+        seeding,
+      };
+      const load = await runLoad(store, issuer, org, options.load, (undo) => cleanups.push(undo), closeApp);
+      const report: LoadRunReport = { ...header, mode: "load", load };
+      printLoadReport(report);
+      console.log(`Results written to ${writeReport(report)}`);
+      if (load.totalErrors || load.warmup.errors) process.exitCode = 1;
+      return;
+    }
 
     const client = httpClient(baseUrl, token);
     console.log(`Measuring on ${baseUrl} (${WARMUP} warm-up requests each, one request in flight)`);
@@ -817,7 +963,6 @@ async function main(): Promise<void> {
     }
 
     const [lookupKnown] = http;
-    const cpus = os.cpus();
     const report: Report = {
       store: options.store,
       storeDescription: store.description,
@@ -831,14 +976,7 @@ async function main(): Promise<void> {
       },
       node: process.version,
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      machine: {
-        cpu: cpus[0]?.model.trim() ?? "unknown",
-        cores: cpus.length,
-        memoryGb: Math.round(os.totalmem() / 2 ** 30),
-        platform: os.platform(),
-        release: os.release(),
-        arch: os.arch(),
-      },
+      machine: machineInfo(),
       seeding,
       results: [...http, sqlStats],
       ratio: lookupKnown
