@@ -43,7 +43,7 @@ import {
   printLoad,
 } from "./bench/load";
 import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundle, measureSelections } from "./bench/pane";
-import { type Stats, summarize } from "./bench/stats";
+import { type Stats, random, summarize } from "./bench/stats";
 import { type SyncOptions, type SyncReport, measureSync } from "./bench/sync";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
@@ -463,18 +463,6 @@ function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unk
 
 // ---------------------------------------------------------------------------------------------------------------
 // Measuring
-
-/** Fixed-seed PRNG (mulberry32): every run asks for the same addresses, so runs compare like for like. */
-function random(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
-}
 
 /** Runs `warmup` untimed then `samples` timed calls, one at a time; `call(i)` returns a check to run untimed. */
 async function measure(

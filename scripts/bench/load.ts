@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { type ServerProcess, startServerProcess } from "../../test/helpers/server-process";
-import { type Stats, summarize } from "./stats";
+import { type Stats, random, summarize } from "./stats";
 
 export const DEFAULT_LOAD_CONCURRENCY = [1, 2, 4, 8, 16, 32, 64];
 /** The p99 the issue asks about: the first step where a route's p99 exceeds it is reported. */
@@ -482,18 +482,6 @@ function versionOf(text: string, pick: (body: unknown) => unknown): number {
   const record = pick(JSON.parse(text)) as { version?: unknown } | undefined;
   if (typeof record?.version !== "number") throw new Error(`no version in ${text.slice(0, 200)}`);
   return record.version;
-}
-
-/** Fixed-seed PRNG (mulberry32), as in bench.ts: every run sends the same sequence. */
-function random(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -24,3 +24,15 @@ export function summarize(name: string, times: number[]): Stats {
     max: sorted.at(-1) ?? Number.NaN,
   };
 }
+
+/** Fixed-seed PRNG (mulberry32): every run asks for the same things, so runs compare like for like. */
+export function random(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
+  };
+}
