@@ -9,6 +9,9 @@
 //   npm run bench -- --load [--postgres] [--load-seconds 60] [--load-concurrency 1,2,4,8,16,32,64]
 // Only the load test (bench/load.ts), after seeding (10,000 contacts, 100,000 interactions unless given): the real
 // server as a process of its own over the seeded store, and mixed traffic from this one at increasing concurrency.
+//   npm run bench -- --reports [--postgres] [--deals 100000] [--report-samples 30]
+// Only the reports (bench/reports.ts), after seeding with 100,000 deals over every stage, their stage history and
+// 1,000,000 interactions of every kind: each report's p50/p95/max over HTTP, and the pipeline report's plan.
 import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
@@ -43,6 +46,7 @@ import {
   printLoad,
 } from "./bench/load";
 import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundle, measureSelections } from "./bench/pane";
+import { type ReportsReport, measureReports, printReports, seedForReports } from "./bench/reports";
 import { type Stats, random, summarize } from "./bench/stats";
 import { type SyncOptions, type SyncReport, measureSync } from "./bench/sync";
 
@@ -77,6 +81,8 @@ interface Options {
   sync: SyncOptions | null;
   /** --load: only the load test, after seeding. */
   load: LoadOptions | null;
+  /** --reports: only the reports, after seeding; the samples per report. */
+  reports: { samples: number } | null;
 }
 
 interface Org {
@@ -100,6 +106,9 @@ function readOptions(): Options {
       load: { type: "boolean", default: false },
       "load-seconds": { type: "string" },
       "load-concurrency": { type: "string" },
+      reports: { type: "boolean", default: false },
+      deals: { type: "string" },
+      "report-samples": { type: "string" },
     },
     strict: true,
   });
@@ -114,13 +123,14 @@ function readOptions(): Options {
   const small = values.quick || values.load;
   const contacts = count(values.contacts, small ? 10_000 : 100_000, "contacts", 100);
   const interactions = count(values.interactions, small ? 100_000 : 1_000_000, "interactions", 0);
-  // Deals and tasks scale with contacts: one in five contacts has an open deal, one in five an open task.
+  // Deals and tasks scale with contacts: one in five contacts has an open deal, one in five an open task. The
+  // reports are measured on as many deals as contacts.
   const sizes = {
     contacts,
     companies: COMPANIES,
     users: USERS,
     interactions,
-    deals: Math.floor(contacts / 5),
+    deals: count(values.deals, values.reports ? contacts : Math.floor(contacts / 5), "deals", 1),
     tasks: Math.floor(contacts / 5),
   };
   return {
@@ -144,6 +154,7 @@ function readOptions(): Options {
           warmupSeconds: 3,
         }
       : null,
+    reports: values.reports ? { samples: count(values["report-samples"], 30, "report-samples", 1) } : null,
   };
 }
 
@@ -658,6 +669,12 @@ interface Report extends ReportHeader {
   sync: SyncReport | null;
 }
 
+/** --reports: the reports instead of the measurements above. */
+interface ReportsRunReport extends ReportHeader {
+  mode: "reports";
+  reports: ReportsReport;
+}
+
 /** --load: the load test instead of the measurements above; its peak RSS is the server process's, in `load`. */
 interface LoadRunReport extends ReportHeader {
   mode: "load";
@@ -777,7 +794,7 @@ function printLoadReport(report: LoadRunReport): void {
   printLoad(report.load, line);
 }
 
-function writeReport(report: Report | LoadRunReport): string {
+function writeReport(report: Report | LoadRunReport | ReportsRunReport): string {
   const dir = path.resolve("bench-results");
   mkdirSync(dir, { recursive: true });
   const kind = "mode" in report ? `${report.store}-${report.mode}` : report.store;
@@ -896,6 +913,52 @@ async function main(): Promise<void> {
 
     const seeding = await seed(db, org, options.sizes);
     console.log(`Seeded in ${formatSeconds(seeding.totalMs)}`);
+
+    if (options.reports) {
+      console.log("Shaping the store for the reports");
+      await seedForReports(db, org.orgId, org.pipelineId, (label, ms) => {
+        seeding.steps[label] = ms;
+        seeding.totalMs += ms;
+        console.log(`  ${label.padEnd(28)} ${formatSeconds(ms)}`);
+      });
+      const rep = await db
+        .selectFrom("users")
+        .select("id")
+        .where("org_id", "=", org.orgId)
+        .where("role", "=", "member")
+        .orderBy("external_id")
+        .executeTakeFirstOrThrow();
+      console.log(
+        `Measuring the reports on ${baseUrl} (${options.reports.samples} each, one request in flight)`,
+      );
+      const reports = await measureReports({
+        baseUrl,
+        token,
+        samples: options.reports.samples,
+        db,
+        orgId: org.orgId,
+        pipelineId: org.pipelineId,
+        ownerId: rep.id,
+      });
+      const report: ReportsRunReport = {
+        store: options.store,
+        storeDescription: store.description,
+        startedAt,
+        sizes: options.sizes,
+        node: process.version,
+        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        machine: machineInfo(),
+        seeding,
+        mode: "reports",
+        reports,
+      };
+      const line = "-".repeat(86);
+      printHeader(report, line);
+      console.log(line);
+      printReports(reports, line);
+      console.log(`Results written to ${writeReport(report)}`);
+      return;
+    }
 
     if (options.load) {
       const header: ReportHeader = {

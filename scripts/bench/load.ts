@@ -11,6 +11,7 @@ import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { type ServerProcess, startServerProcess } from "../../test/helpers/server-process";
 import { type Stats, random, summarize } from "./stats";
+import { redactUrl } from "../../src/server/db/open-store";
 
 export const DEFAULT_LOAD_CONCURRENCY = [1, 2, 4, 8, 16, 32, 64];
 /** The p99 the issue asks about: the first step where a route's p99 exceeds it is reported. */
@@ -706,14 +707,4 @@ export function printLoad(report: LoadReport, line: string): void {
     );
   else console.log("errors         0");
   console.log(line);
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(a URL)";
-  }
 }

@@ -230,7 +230,7 @@ export async function measureSync(deps: {
       },
     };
     const worker = createSyncWorker({
-      db,
+      database,
       graph: timedGraph,
       config: { ...defaults, tenantId: TENANT },
       logger: pino({ level: "warn" }),

@@ -12,6 +12,8 @@ import { type Caller, createCallerResolver } from "./auth/caller";
 import type { VerifyToken } from "./auth/verify";
 import { companyRoutes } from "./companies/routes";
 import { contactRoutes } from "./contacts/routes";
+import { dashboardRoutes } from "./dashboard/routes";
+import { customFieldRoutes } from "./custom-fields/routes";
 import type { Database } from "./db/database";
 import { dealRoutes } from "./deals/routes";
 import { AppError } from "./errors";
@@ -21,10 +23,15 @@ import { buildOpenApi } from "./http/openapi";
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from "./http/problem";
 import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
+import { reportRoutes } from "./reports/routes";
 import type { Scope } from "./scope";
+import { pipelineRoutes } from "./pipelines/routes";
+import { tagRoutes } from "./tags/routes";
 import { taskRoutes } from "./tasks/routes";
+import { organizationRoutes } from "./users/routes";
 import type { RateLimitConfig, SyncConfig } from "./config";
-import { mySettings, privacyRulesFor } from "./sync/service";
+import { blocklistFor } from "./sync/mailbox-store";
+import { mySettings } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
 
 export interface AppDeps {
@@ -43,6 +50,8 @@ export interface AppDeps {
   rateLimit?: RateLimitConfig;
   /** Behind a load balancer: the client's address from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** What time it is, for the dashboard's "today" and its day counts; tests fix it. By default the system clock. */
+  clock?: () => Date;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
 }
@@ -78,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return resolveCaller(await deps.verifyToken(match[1]));
     },
   };
-  const scope = (caller: Caller): Scope => ({ db, caller });
+  const scope = (caller: Caller): Scope => ({ db: deps.database.forOrganization(caller.orgId), caller });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
@@ -124,7 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     updateLoggingPolicy(scope(caller), body),
   );
   addRoute(app, routes.me, options, async ({ caller }) => {
-    const [user, org, settings, privacy] = await Promise.all([
+    const { db } = scope(caller);
+    const [user, org, settings, blocklist] = await Promise.all([
       db
         .selectFrom("users")
         .select(["id", "email", "display_name", "role"])
@@ -136,11 +146,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .where("id", "=", caller.orgId)
         .executeTakeFirstOrThrow(),
       mySettings(db, caller.orgId, caller.userId),
-      privacyRulesFor(db, caller.orgId, caller.userId),
+      blocklistFor(db, caller.orgId, caller.userId),
     ]);
     return {
       settings,
-      privacy,
+      privacy: { internalDomains: org.internal_domains, blocklist },
       user: { id: user.id, email: user.email, displayName: user.display_name, role: user.role },
       organization: {
         id: org.id,
@@ -156,7 +166,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   dealRoutes(app, options, scope);
   taskRoutes(app, options, scope);
   interactionRoutes(app, options, scope);
+  dashboardRoutes(app, options, scope, deps.clock ?? (() => new Date()));
+  pipelineRoutes(app, options, scope);
+  customFieldRoutes(app, options, scope);
+  tagRoutes(app, options, scope);
+  organizationRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
+  reportRoutes(app, options, scope);
   return app;
 }
 

@@ -24,6 +24,29 @@ export async function recordAudit(
     .execute();
 }
 
+/** One event per record for a change that touches many at once (deals moved off a removed stage). */
+export async function recordAuditForEach(
+  tx: Kysely<DB>,
+  caller: Caller,
+  action: string,
+  entities: { type: string; id: string; details: Record<string, unknown> }[],
+): Promise<void> {
+  if (entities.length === 0) return;
+  await tx
+    .insertInto("audit_events")
+    .values(
+      entities.map((entity) => ({
+        org_id: caller.orgId,
+        actor_id: caller.userId,
+        action,
+        entity_type: entity.type,
+        entity_id: entity.id,
+        details: JSON.stringify(entity.details),
+      })),
+    )
+    .execute();
+}
+
 /** The tables whose records are deleted the same way: scoped to the organisation, audited, 404 when absent. */
 type OwnedTable = "companies" | "contacts" | "deals" | "tasks";
 

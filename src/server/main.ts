@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const graph = config.sync.graph;
   const worker = graph
     ? createSyncWorker({
-        db: database.db,
+        database,
         graph: createMailGraph({ graphUrl: graph.graphUrl, tokens: clientCredentialTokens(graph) }),
         config: { ...config.sync, tenantId: graph.tenantId },
         logger,

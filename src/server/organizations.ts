@@ -1,9 +1,15 @@
 import { type Kysely, sql } from "kysely";
-import { type AutoLoggedContent, LoggingPolicy, type LoggingPolicyUpdate } from "../shared/organizations";
+import {
+  LoggingPolicy,
+  type LoggingPolicyUpdate,
+  type Organization,
+  type OrganizationUpdate,
+} from "../shared/organizations";
 import { recordAudit } from "./audit";
 import type { DB } from "./db/tables";
-import { AppError } from "./errors";
+import { versionConflict } from "./errors";
 import type { Scope } from "./scope";
+import { requireAdmin } from "./users/service";
 
 /** The organisation's own mail domains: mail among them is internal, and they never suggest a company. */
 export async function internalDomainsOf(db: Kysely<DB>, orgId: string): Promise<string[]> {
@@ -15,14 +21,17 @@ export async function internalDomainsOf(db: Kysely<DB>, orgId: string): Promise<
   return org.internal_domains;
 }
 
-/** What the organisation keeps of automatically logged mail. */
-export async function autoLoggedContentOf(db: Kysely<DB>, orgId: string): Promise<AutoLoggedContent> {
+/** The organisation's own domains and its logging policy, in one read, for a write that needs both. */
+export async function loggingRulesOf(
+  db: Kysely<DB>,
+  orgId: string,
+): Promise<{ internalDomains: string[]; policy: LoggingPolicy }> {
   const org = await db
     .selectFrom("organizations")
-    .select("logging_policy")
+    .select(["internal_domains", "logging_policy"])
     .where("id", "=", orgId)
     .executeTakeFirstOrThrow();
-  return loggingPolicyOf(org.logging_policy).autoLoggedContent;
+  return { internalDomains: org.internal_domains, policy: loggingPolicyOf(org.logging_policy) };
 }
 
 /** The organisation's logging policy; a stored value from an older release reads with today's defaults. */
@@ -32,9 +41,8 @@ export function loggingPolicyOf(stored: unknown): LoggingPolicy {
 }
 
 export async function updateLoggingPolicy(scope: Scope, input: LoggingPolicyUpdate): Promise<LoggingPolicy> {
-  if (scope.caller.role !== "admin")
-    throw new AppError("forbidden", 403, "Only an admin of the organisation changes what it logs.");
   return scope.db.transaction().execute(async (tx) => {
+    await requireAdmin(tx, scope.caller, "changes what it logs");
     const row = await tx
       .updateTable("organizations")
       .set({ logging_policy: sql`logging_policy || ${JSON.stringify(input)}::jsonb` })
@@ -49,5 +57,52 @@ export async function updateLoggingPolicy(scope: Scope, input: LoggingPolicyUpda
       input,
     );
     return loggingPolicyOf(row.logging_policy);
+  });
+}
+
+export async function getOrganization(db: Kysely<DB>, orgId: string): Promise<Organization> {
+  const org = await db
+    .selectFrom("organizations")
+    .select(["id", "name", "internal_domains", "version"])
+    .where("id", "=", orgId)
+    .executeTakeFirstOrThrow();
+  return { id: org.id, name: org.name, internalDomains: org.internal_domains, version: org.version };
+}
+
+/**
+ * Renames the organisation or replaces its internal domains (already validated, lower-cased and deduplicated by
+ * the contract). The list is replaced whole, so it takes the version read: two admins editing it at once would
+ * otherwise drop each other's domains.
+ */
+export async function updateOrganization(
+  scope: Scope,
+  version: number,
+  input: OrganizationUpdate,
+): Promise<Organization> {
+  const { orgId } = scope.caller;
+  return scope.db.transaction().execute(async (tx) => {
+    await requireAdmin(tx, scope.caller, "changes its settings");
+    const row = await tx
+      .updateTable("organizations")
+      .set({
+        name: input.name,
+        internal_domains: input.internalDomains,
+        version: sql`version + 1`,
+      })
+      .where("id", "=", orgId)
+      .where("version", "=", version)
+      .returning("id")
+      .executeTakeFirst();
+    if (!row) throw versionConflict(await getOrganization(tx, orgId));
+    await recordAudit(
+      tx,
+      scope.caller,
+      "organization.updated",
+      { type: "organization", id: orgId },
+      {
+        ...input,
+      },
+    );
+    return getOrganization(tx, orgId);
   });
 }

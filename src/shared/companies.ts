@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, IsoDateTime, OptionalText, Version } from "./common";
+import { CustomFieldValues, CustomFields } from "./custom-fields";
 
 /**
  * A company's web domain as people type it ("https://www.Contoso.com/about") reduced to what email
@@ -42,6 +43,7 @@ export const Company = z.object({
   website: z.string().nullable(),
   address: z.string().nullable(),
   ownerId: Id.nullable(),
+  customFields: CustomFieldValues,
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,
@@ -55,6 +57,8 @@ const companyFields = {
   website: OptionalText(500).optional(),
   address: OptionalText(1000).optional(),
   ownerId: Id.nullable().optional(),
+  /** Checked against the organisation's company field definitions; an update replaces them all. */
+  customFields: CustomFields.optional(),
 };
 
 export const CompanyCreate = z.strictObject(companyFields);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { EmailAddress, Id, IsoDateTime, OptionalText, Version } from "./common";
+import { CustomFieldValues, CustomFields } from "./custom-fields";
+import { Tag } from "./tags";
 
 export const LifecycleStage = z.enum(["lead", "prospect", "customer", "former"]);
 export type LifecycleStage = z.infer<typeof LifecycleStage>;
@@ -18,7 +20,7 @@ export const Contact = z.object({
   tags: z.array(z.string()),
   ownerId: Id.nullable(),
   source: z.string(),
-  customFields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  customFields: CustomFieldValues,
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,
@@ -26,24 +28,6 @@ export const Contact = z.object({
 export type Contact = z.infer<typeof Contact>;
 
 const Phone = z.string().trim().min(1).max(50);
-const MAX_CUSTOM_FIELDS = 100;
-const CustomFieldRecord = z
-  .record(
-    z.string().min(1).max(100),
-    z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]),
-  )
-  .refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, "at most 100 custom fields");
-/**
- * Custom fields hold text, numbers, dates (as ISO text), choices and flags: flat values, never nested documents.
- * Too many fields are refused before any value is checked: 50,000 wrong values would cost a union issue each,
- * seconds of CPU for one request.
- */
-export const CustomFields = z.preprocess((fields: z.input<typeof CustomFieldRecord>, ctx) => {
-  if (fields !== null && typeof fields === "object" && Object.keys(fields).length > MAX_CUSTOM_FIELDS)
-    ctx.issues.push({ code: "custom", message: "at most 100 custom fields", input: fields });
-  return fields;
-}, CustomFieldRecord);
-const Tag = z.string().trim().min(1).max(50);
 
 // No defaults here: an update applies only what it names (a default would silently clear a field).
 const contactFields = {
@@ -59,6 +43,7 @@ const contactFields = {
   lifecycleStage: LifecycleStage.optional(),
   tags: z.array(Tag).max(50).optional(),
   ownerId: Id.nullable().optional(),
+  /** Checked against the organisation's contact field definitions; an update replaces them all. */
   customFields: CustomFields.optional(),
 };
 

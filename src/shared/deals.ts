@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, IsoDate, IsoDateTime, Version } from "./common";
+import { CustomFieldValues, CustomFields } from "./custom-fields";
 import { Stage, StageKind } from "./pipelines";
 
 export const Deal = z.object({
@@ -16,6 +17,7 @@ export const Deal = z.object({
   /** Follows the stage's kind: a deal in a won or lost stage is closed. */
   status: StageKind,
   closedAt: IsoDateTime.nullable(),
+  customFields: CustomFieldValues,
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,
@@ -40,6 +42,8 @@ const dealFields = {
   companyId: Id.nullable().optional(),
   contactIds: z.array(Id).max(100).optional(),
   ownerId: Id.nullable().optional(),
+  /** Checked against the organisation's deal field definitions; an update replaces them all. */
+  customFields: CustomFields.optional(),
 };
 
 export const DealCreate = z.strictObject({

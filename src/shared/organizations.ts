@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Id, Version } from "./common";
 
 /** What automatically logged mail keeps: its metadata only, its subject too, or subject and a text excerpt. */
 export const AutoLoggedContent = z.enum(["metadata", "subject", "excerpt"]);
@@ -24,3 +25,52 @@ export const LoggingPolicyUpdate = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, "name at least one setting to change");
 export type LoggingPolicyUpdate = z.infer<typeof LoggingPolicyUpdate>;
+
+const DOMAIN_LABEL = /^(?!-)[\p{L}\p{M}\p{N}-]{1,63}(?<!-)$/u;
+
+/**
+ * One of the organisation's own mail domains, as addresses carry it: trimmed, a leading "@" dropped, lower-cased
+ * (and NFC, as addresses are normalised), at least two labels and a top-level label of letters.
+ */
+export const InternalDomain = z
+  .string()
+  .max(300)
+  .transform((value, ctx) => {
+    const domain = value.trim().replace(/^@/, "").normalize("NFC").toLowerCase();
+    const labels = domain.split(".");
+    const tld = labels[labels.length - 1] ?? "";
+    if (
+      domain.length > 253 ||
+      labels.length < 2 ||
+      !labels.every((label) => DOMAIN_LABEL.test(label)) ||
+      [...tld].length < 2 ||
+      /^\d+$/.test(tld)
+    ) {
+      ctx.addIssue({ code: "custom", message: `"${value.slice(0, 80)}" is not a domain name` });
+      return z.NEVER;
+    }
+    return domain;
+  });
+
+export const Organization = z.object({
+  id: Id,
+  name: z.string(),
+  /** Mail among these domains (and their subdomains) is internal: never logged, never a company. */
+  internalDomains: z.array(z.string()),
+  version: Version,
+});
+export type Organization = z.infer<typeof Organization>;
+
+export const OrganizationUpdate = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    /** The whole list: validated, lower-cased, each once (in the order first given). */
+    internalDomains: z
+      .array(InternalDomain)
+      .max(50)
+      .transform((domains) => [...new Set(domains)])
+      .optional(),
+    version: Version.optional(),
+  })
+  .refine((v) => v.name !== undefined || v.internalDomains !== undefined, "name a setting to change");
+export type OrganizationUpdate = z.infer<typeof OrganizationUpdate>;

@@ -1,11 +1,20 @@
 import { z } from "zod";
 import { Deleted, IdParams, ListQuery, Page } from "./common";
+import { Dashboard, DashboardQuery } from "./dashboard";
 import { Company, CompanyCreate, CompanyUpdate } from "./companies";
 import { Contact, ContactCreate, ContactUpdate } from "./contacts";
 import { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "./deals";
 import { Interaction, LogEmail, LoggedEmail, NoteCreate, NoteListQuery, NoteUpdate } from "./interactions";
 import { LookupQuery, LookupResponse, Timeline, TimelineQuery } from "./people";
-import { LoggingPolicy, LoggingPolicyUpdate } from "./organizations";
+import {
+  CustomFieldCreate,
+  CustomFieldDefinition,
+  CustomFieldDefinitionList,
+  CustomFieldDeleted,
+  CustomFieldQuery,
+  CustomFieldUpdate,
+} from "./custom-fields";
+import { LoggingPolicy, LoggingPolicyUpdate, Organization, OrganizationUpdate } from "./organizations";
 import {
   Blocklist,
   BlocklistEntry,
@@ -19,7 +28,34 @@ import {
   PrivacyRules,
   UserIdParams,
 } from "./mailboxes";
-import { PipelineList } from "./pipelines";
+import {
+  MoveDealsQuery,
+  Pipeline,
+  PipelineCreate,
+  PipelineDeleted,
+  PipelineList,
+  PipelineOrder,
+  PipelineUpdate,
+  StageAdd,
+  StageDeleted,
+  StageOrder,
+  StageParams,
+  StageUpdate,
+} from "./pipelines";
+import { TagDeleted, TagList, TagParams, TagRename, TagUsage } from "./tags";
+import { User, UserList, UserUpdate } from "./users";
+import {
+  ActivityByRep,
+  ActivityByRepQuery,
+  ContactsAdded,
+  ContactsAddedQuery,
+  PipelineByStage,
+  PipelineByStageQuery,
+  StageConversion,
+  StageConversionQuery,
+  WonLostByMonth,
+  WonLostByMonthQuery,
+} from "./reports";
 import { Task, TaskCreate, TaskListQuery, TaskUpdate } from "./tasks";
 
 export const Me = z.object({
@@ -70,7 +106,43 @@ export interface RouteContract {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** JSON answers by status; empty for a route that answers a file. */
   responses: { 200?: z.ZodType; 201?: z.ZodType };
+  /** The 200 answer is a file to download (a table as CSV or as an Excel workbook) rather than JSON. */
+  file?: FileFormat;
+}
+
+export type FileFormat = "csv" | "xlsx";
+export const FILE_MEDIA_TYPES: Record<FileFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+/**
+ * A report answers JSON at its path, and the same rows as a file at the path plus `.csv` or `.xlsx`, with the
+ * same filters: a link to a spreadsheet is a plain GET a browser can download.
+ */
+function report<Query extends z.ZodType, Result extends z.ZodType>(
+  name: string,
+  summary: string,
+  query: Query,
+  result: Result,
+) {
+  const path = `/api/v1/reports/${name}`;
+  const file = <F extends FileFormat>(format: F, as: string) =>
+    ({
+      method: "GET",
+      path: `${path}.${format}`,
+      summary: `${summary}, as ${as}`,
+      query,
+      responses: {},
+      file: format,
+    }) as const;
+  return {
+    json: { method: "GET", path, summary, query, responses: { 200: result } },
+    csv: file("csv", "CSV (RFC 4180, UTF-8 with a byte order mark so Excel reads it)"),
+    xlsx: file("xlsx", "an Excel workbook"),
+  } as const satisfies Record<string, RouteContract>;
 }
 
 function crud<
@@ -125,6 +197,37 @@ const companies = crud("/api/v1/companies", "company", Company, CompanyCreate, C
 const deals = crud("/api/v1/deals", "deal", DealWithStage, DealCreate, DealUpdate, ListQuery);
 const tasks = crud("/api/v1/tasks", "task", Task, TaskCreate, TaskUpdate, TaskListQuery);
 const notes = crud("/api/v1/notes", "note", Interaction, NoteCreate, NoteUpdate, NoteListQuery);
+
+const pipelineByStage = report(
+  "pipeline-by-stage",
+  "Every stage of a pipeline in order: its deals now, their amount and the amount weighted by the stage's probability",
+  PipelineByStageQuery,
+  PipelineByStage,
+);
+const wonLostByMonth = report(
+  "won-lost-by-month",
+  "Deals won and lost per calendar month (UTC) of their closing: counts and amounts",
+  WonLostByMonthQuery,
+  WonLostByMonth,
+);
+const stageConversion = report(
+  "stage-conversion",
+  "Per stage, from the stage history: deals that entered it, moved on to a later stage or won, and the median time in it",
+  StageConversionQuery,
+  StageConversion,
+);
+const activityByRep = report(
+  "activity-by-rep",
+  "Interactions each rep logged per ISO week (UTC): emails, calls, meetings, notes and visits",
+  ActivityByRepQuery,
+  ActivityByRep,
+);
+const contactsAdded = report(
+  "contacts-added",
+  "Contacts added per ISO week (UTC)",
+  ContactsAddedQuery,
+  ContactsAdded,
+);
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
 export const routes = {
@@ -266,12 +369,192 @@ export const routes = {
   getNote: notes.get,
   updateNote: notes.update,
   deleteNote: notes.remove,
+  dashboard: {
+    method: "GET",
+    path: "/api/v1/dashboard",
+    summary:
+      "Today: follow-ups due, deals needing attention, latest interactions and the pipeline of the caller (or, for an admin, a colleague)",
+    query: DashboardQuery,
+    responses: { 200: Dashboard },
+  },
   listPipelines: {
     method: "GET",
     path: "/api/v1/pipelines",
     summary: "Pipelines with their stages",
     responses: { 200: PipelineList },
   },
+
+  // Admin settings: everyone reads them, admins change them (403 forbidden for a member).
+  getPipeline: {
+    method: "GET",
+    path: "/api/v1/pipelines/:id",
+    summary: "A pipeline with its stages",
+    params: IdParams,
+    responses: { 200: Pipeline },
+  },
+  createPipeline: {
+    method: "POST",
+    path: "/api/v1/pipelines",
+    summary: "Create a pipeline, with its stages or the default ones (admins only)",
+    body: PipelineCreate,
+    responses: { 201: Pipeline },
+  },
+  updatePipeline: {
+    method: "PATCH",
+    path: "/api/v1/pipelines/:id",
+    summary: "Rename a pipeline or make it the default (admins only; stale version: 409)",
+    versioned: true,
+    params: IdParams,
+    body: PipelineUpdate,
+    responses: { 200: Pipeline },
+  },
+  reorderPipelines: {
+    method: "POST",
+    path: "/api/v1/pipelines/order",
+    summary: "Put the pipelines in a new order: every pipeline, each once (admins only)",
+    body: PipelineOrder,
+    responses: { 200: PipelineList },
+  },
+  deletePipeline: {
+    method: "DELETE",
+    path: "/api/v1/pipelines/:id",
+    summary:
+      "Remove a pipeline (not the default); one with deals needs moveDealsTo, a stage of another pipeline (admins only)",
+    params: IdParams,
+    query: MoveDealsQuery,
+    responses: { 200: PipelineDeleted },
+  },
+  addStage: {
+    method: "POST",
+    path: "/api/v1/pipelines/:id/stages",
+    summary: "Add a stage to a pipeline (admins only; the pipeline's version)",
+    versioned: true,
+    params: IdParams,
+    body: StageAdd,
+    responses: { 201: Pipeline },
+  },
+  reorderStages: {
+    method: "POST",
+    path: "/api/v1/pipelines/:id/stages/order",
+    summary:
+      "Put a pipeline's stages in a new order: every stage, each once (admins only; the pipeline's version)",
+    versioned: true,
+    params: IdParams,
+    body: StageOrder,
+    responses: { 200: Pipeline },
+  },
+  updateStage: {
+    method: "PATCH",
+    path: "/api/v1/pipelines/:id/stages/:stageId",
+    summary: "Rename a stage, set its probability or kind (admins only; the pipeline's version)",
+    versioned: true,
+    params: StageParams,
+    body: StageUpdate,
+    responses: { 200: Pipeline },
+  },
+  deleteStage: {
+    method: "DELETE",
+    path: "/api/v1/pipelines/:id/stages/:stageId",
+    summary:
+      "Remove a stage; one with deals needs moveDealsTo, a stage of the same pipeline, and the moves are recorded (admins only)",
+    params: StageParams,
+    query: MoveDealsQuery,
+    responses: { 200: StageDeleted },
+  },
+  listCustomFields: {
+    method: "GET",
+    path: "/api/v1/custom-fields",
+    summary: "Custom field definitions of contacts, companies and deals",
+    query: CustomFieldQuery,
+    responses: { 200: CustomFieldDefinitionList },
+  },
+  createCustomField: {
+    method: "POST",
+    path: "/api/v1/custom-fields",
+    summary: "Define a custom field (admins only)",
+    body: CustomFieldCreate,
+    responses: { 201: CustomFieldDefinition },
+  },
+  updateCustomField: {
+    method: "PATCH",
+    path: "/api/v1/custom-fields/:id",
+    summary: "Relabel a custom field, change its choices or whether it is required (admins only)",
+    versioned: true,
+    params: IdParams,
+    body: CustomFieldUpdate,
+    responses: { 200: CustomFieldDefinition },
+  },
+  deleteCustomField: {
+    method: "DELETE",
+    path: "/api/v1/custom-fields/:id",
+    summary: "Remove a custom field and its values from every record (admins only)",
+    params: IdParams,
+    responses: { 200: CustomFieldDeleted },
+  },
+  listTags: {
+    method: "GET",
+    path: "/api/v1/tags",
+    summary: "The tags contacts carry, each with how many contacts carry it",
+    responses: { 200: TagList },
+  },
+  renameTag: {
+    method: "PATCH",
+    path: "/api/v1/tags/:tag",
+    summary: "Rename a tag on every contact (admins only)",
+    params: TagParams,
+    body: TagRename,
+    responses: { 200: TagUsage },
+  },
+  deleteTag: {
+    method: "DELETE",
+    path: "/api/v1/tags/:tag",
+    summary: "Take a tag off every contact (admins only)",
+    params: TagParams,
+    responses: { 200: TagDeleted },
+  },
+  getOrganization: {
+    method: "GET",
+    path: "/api/v1/organization",
+    summary: "The organisation's name and internal domains, with its version",
+    responses: { 200: Organization },
+  },
+  updateOrganization: {
+    method: "PATCH",
+    path: "/api/v1/organization",
+    summary: "Rename the organisation or set its internal domains (admins only; stale version: 409)",
+    versioned: true,
+    body: OrganizationUpdate,
+    responses: { 200: Organization },
+  },
+  listUsers: {
+    method: "GET",
+    path: "/api/v1/users",
+    summary: "The organisation's users and their roles",
+    responses: { 200: UserList },
+  },
+  updateUser: {
+    method: "PATCH",
+    path: "/api/v1/users/:id",
+    summary: "Make a user an admin or a member (admins only; the last admin stays: 409 last_admin)",
+    params: IdParams,
+    body: UserUpdate,
+    responses: { 200: User },
+  },
+  reportPipelineByStage: pipelineByStage.json,
+  reportPipelineByStageCsv: pipelineByStage.csv,
+  reportPipelineByStageXlsx: pipelineByStage.xlsx,
+  reportWonLostByMonth: wonLostByMonth.json,
+  reportWonLostByMonthCsv: wonLostByMonth.csv,
+  reportWonLostByMonthXlsx: wonLostByMonth.xlsx,
+  reportStageConversion: stageConversion.json,
+  reportStageConversionCsv: stageConversion.csv,
+  reportStageConversionXlsx: stageConversion.xlsx,
+  reportActivityByRep: activityByRep.json,
+  reportActivityByRepCsv: activityByRep.csv,
+  reportActivityByRepXlsx: activityByRep.xlsx,
+  reportContactsAdded: contactsAdded.json,
+  reportContactsAddedCsv: contactsAdded.csv,
+  reportContactsAddedXlsx: contactsAdded.xlsx,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

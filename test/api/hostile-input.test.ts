@@ -320,9 +320,12 @@ interface Records {
   note: string;
   email: string;
   stage: string;
+  pipeline: string;
   admin: string;
   member: string;
   blocked: string;
+  stageIds: string[];
+  field: string;
 }
 
 const goodBodies: Record<string, (r: Records) => unknown> = {
@@ -357,7 +360,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     lifecycleStage: "lead",
     tags: ["vip"],
     ownerId: r.admin,
-    customFields: { size: 10, segment: "smb", active: true, none: null },
+    customFields: { size: 10, segment: "smb", renewal: "2027-01-31", none: null },
     source: "manual",
   }),
   updateContact: (r) => ({
@@ -411,6 +414,36 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     direction: "out",
   }),
   updateNote: () => ({ body: "Edited", outcome: "no_answer", version: 1 }),
+  createPipeline: () => ({
+    name: "Partners",
+    isDefault: false,
+    stages: [
+      { name: "Talk", probability: 20, kind: "open" },
+      { name: "Signed", probability: 100, kind: "won" },
+      { name: "Gone", probability: 0, kind: "lost" },
+    ],
+  }),
+  updatePipeline: () => ({ name: "Sales 2", isDefault: true, version: 1 }),
+  reorderPipelines: (r) => ({ pipelineIds: [r.pipeline] }),
+  addStage: () => ({ name: "Demo", probability: 40, kind: "open", position: 1, version: 1 }),
+  reorderStages: (r) => ({ stageIds: [...r.stageIds].reverse(), version: 1 }),
+  updateStage: () => ({ name: "Qualified", probability: 30, kind: "open", version: 1 }),
+  createCustomField: () => ({
+    entity: "deal",
+    key: "fuzz_tier",
+    label: "Tier",
+    type: "choice",
+    choices: ["gold", "silver"],
+    required: false,
+  }),
+  updateCustomField: () => ({ label: "Head count", required: false, version: 1 }),
+  renameTag: () => ({ name: "very important" }),
+  updateOrganization: () => ({
+    name: "Contoso",
+    internalDomains: ["contoso.example", "@EU.Contoso.example"],
+    version: 1,
+  }),
+  updateUser: () => ({ role: "member" }),
 };
 
 const goodQueries: Record<string, (r: Records) => [string, string][]> = {
@@ -430,7 +463,29 @@ const goodQueries: Record<string, (r: Records) => [string, string][]> = {
     ["contactId", r.contact],
     ["kind", "call"],
   ],
+  dashboard: (r) => [
+    ["timeZone", "Europe/Berlin"],
+    ["ownerId", r.member],
+  ],
 };
+// Every report and its two files: the filters each takes, valid and naming the seeded records.
+const reportQueries = (pipelines: boolean) => (r: Records) => {
+  const query: [string, string][] = [
+    ["ownerId", r.admin],
+    ["from", "2026-01-01"],
+    ["to", "2026-12-01"],
+  ];
+  return pipelines ? [...query, ["pipelineId", r.pipeline] as [string, string]] : query;
+};
+for (const [report, pipelines] of [
+  ["PipelineByStage", true],
+  ["WonLostByMonth", true],
+  ["StageConversion", true],
+  ["ActivityByRep", false],
+  ["ContactsAdded", false],
+] as const)
+  for (const format of ["", "Csv", "Xlsx"])
+    goodQueries[`report${report}${format}`] = reportQueries(pipelines);
 const defaultListQuery: [string, string][] = [
   ["q", "anna"],
   ["limit", "10"],
@@ -569,7 +624,8 @@ function predict(route: RouteContract, request: FuzzRequest): "rejected" | "mayb
     if (request.contentType && REFUSED_TYPES.includes(request.contentType)) return "rejected";
     if (request.contentType && !JSON_TYPES.includes(request.contentType)) return "maybe";
     try {
-      body = JSON.parse(bodyText(request.body));
+      // Like the server's parser (secure-json-parse), and as RFC 8259 allows, a leading byte order mark is ignored.
+      body = JSON.parse(bodyText(request.body).replace(/^\uFEFF/, ""));
     } catch {
       return "rejected";
     }
@@ -614,9 +670,10 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 );
 
 function paramArb(route: RouteContract, name: string, records: Records): fc.Arbitrary<Param> {
-  const resource = /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes)/.exec(
-    route.path,
-  )?.[1];
+  const resource =
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields)/.exec(
+      route.path,
+    )?.[1];
   const real: Record<string, string> = {
     contacts: records.contact,
     companies: records.company,
@@ -626,6 +683,8 @@ function paramArb(route: RouteContract, name: string, records: Records): fc.Arbi
     emails: records.email,
     blocklist: records.blocked,
     mailboxes: name === "userId" ? records.member : "",
+    pipelines: name === "stageId" ? records.stage : records.pipeline,
+    "custom-fields": records.field,
   };
   const id = resource ? real[resource] : undefined;
   // Deletes get no real id: the seeded records must stay for the other routes' good examples.
@@ -874,6 +933,7 @@ const TABLES = {
   mailboxes: true,
   mailbox_sync: true,
   blocklist_entries: true,
+  custom_field_definitions: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(
@@ -962,6 +1022,24 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
       PipelineList,
       await server.request("GET", "/api/v1/pipelines", { token: tokens.admin }),
     );
+    // The contact fields the good examples fill in.
+    const field = (
+      await post("/api/v1/custom-fields", { entity: "contact", key: "size", label: "Size", type: "number" })
+    ).id as string;
+    await post("/api/v1/custom-fields", {
+      entity: "contact",
+      key: "segment",
+      label: "Segment",
+      type: "choice",
+      choices: ["smb", "enterprise"],
+    });
+    await post("/api/v1/custom-fields", {
+      entity: "contact",
+      key: "renewal",
+      label: "Renewal",
+      type: "date",
+    });
+    await post("/api/v1/custom-fields", { entity: "contact", key: "none", label: "None", type: "text" });
     const company = (await post("/api/v1/companies", { name: "Customer", domain: "customer.example" }))
       .id as string;
     const contact = (
@@ -993,9 +1071,12 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
       note,
       email: (logged.interaction as { id: string }).id,
       stage: pipelines[0]?.stages[1]?.id as string,
+      pipeline: pipelines[0]?.id as string,
       admin,
       member,
       blocked,
+      stageIds: pipelines[0]?.stages.map((s) => s.id) ?? [],
+      field,
     };
   });
   afterAll(() => server?.close());

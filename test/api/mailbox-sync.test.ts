@@ -52,7 +52,7 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     const g = config.graph;
     if (!g) throw new Error("unreachable");
     worker = createSyncWorker({
-      db: server.database.db,
+      database: server.database,
       graph: createMailGraph({ graphUrl: g.graphUrl, tokens: clientCredentialTokens(g) }),
       config: { ...config, tenantId: g.tenantId },
     });

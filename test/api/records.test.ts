@@ -464,6 +464,26 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       expect(list.items.map((i) => i.id)).toEqual([id]);
     });
 
+    it("answers every raced twin of a task or a note create with the record, never an error (50 races each)", async () => {
+      // The twins collide on the primary key and on the (org_id, id) key; a 1-in-300 race once got a 500.
+      const contact = parse(
+        Contact,
+        await post("/api/v1/contacts", { displayName: "Race Person", emails: ["race@n.example"] }),
+      );
+      const statuses = new Map<number, number>();
+      for (let round = 0; round < 50; round++) {
+        const [task, note] = [crypto.randomUUID(), crypto.randomUUID()];
+        const twins = await Promise.all([
+          ...Array.from({ length: 5 }, () => post("/api/v1/tasks", { id: task, title: "Twin", dueAt: null })),
+          ...Array.from({ length: 5 }, () =>
+            post("/api/v1/notes", { id: note, kind: "note", contactId: contact.id, body: "Twin" }),
+          ),
+        ]);
+        for (const twin of twins) statuses.set(twin.status, (statuses.get(twin.status) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 201: 500 });
+    }, 120_000);
+
     it("refuses an id another organisation's record holds, and shows nothing of it", async () => {
       const id = crypto.randomUUID();
       await post("/api/v1/tasks", { id, title: "Contoso's secret plan", dueAt: null });

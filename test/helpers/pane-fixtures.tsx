@@ -86,6 +86,7 @@ export const anna = {
       stageId: stage.id,
       status: "open" as const,
       closedAt: null,
+      customFields: {},
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -466,6 +467,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         website: null,
         address: null,
         ownerId: null,
+        customFields: {},
         createdAt: now,
         updatedAt: now,
         version: 1,
@@ -489,7 +491,14 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     if (name === "listPipelines") {
       return answer(PipelineList, {
         pipelines: [
-          { id: pipelineId, name: "Sales", isDefault: true, position: 0, stages: [stage, negotiation, won] },
+          {
+            id: pipelineId,
+            name: "Sales",
+            isDefault: true,
+            position: 0,
+            stages: [stage, negotiation, won],
+            version: 1,
+          },
         ],
       });
     }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Company, CompanyCreate, CompanyUpdate } from "../../shared/companies";
 import { deleteOwnedRecord, recordAudit } from "../audit";
+import { checkCustomFields } from "../custom-fields/service";
 import type { CompanyRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
@@ -14,6 +15,7 @@ export const toCompany = (row: CompanyRow): Company => ({
   website: row.website,
   address: row.address,
   ownerId: row.owner_id,
+  customFields: row.custom_fields,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
   version: row.version,
@@ -53,6 +55,7 @@ export async function getCompany(scope: Scope, id: string): Promise<Company> {
 
 export async function createCompany(scope: Scope, input: CompanyCreate): Promise<Company> {
   return scope.db.transaction().execute(async (tx) => {
+    const customFields = await checkCustomFields(tx, scope.caller.orgId, "company", input.customFields ?? {});
     const row = await tx
       .insertInto("companies")
       .values({
@@ -63,6 +66,7 @@ export async function createCompany(scope: Scope, input: CompanyCreate): Promise
         website: input.website ?? null,
         address: input.address ?? null,
         owner_id: input.ownerId === undefined ? scope.caller.userId : input.ownerId,
+        custom_fields: JSON.stringify(customFields),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -78,6 +82,10 @@ export async function updateCompany(
   input: CompanyUpdate,
 ): Promise<Company> {
   return scope.db.transaction().execute(async (tx) => {
+    const customFields =
+      input.customFields === undefined
+        ? undefined
+        : await checkCustomFields(tx, scope.caller.orgId, "company", input.customFields);
     const row = await tx
       .updateTable("companies")
       .set({
@@ -87,6 +95,7 @@ export async function updateCompany(
         website: input.website,
         address: input.address,
         owner_id: input.ownerId,
+        custom_fields: customFields === undefined ? undefined : JSON.stringify(customFields),
         version: sql`version + 1`,
         updated_at: sql`now()`,
       })

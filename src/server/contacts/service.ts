@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Contact, ContactCreate, ContactUpdate } from "../../shared/contacts";
 import { deleteOwnedRecord, recordAudit } from "../audit";
+import { checkCustomFields } from "../custom-fields/service";
 import { lockAddresses } from "../db/address-lock";
 import type { ContactRow, DB } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
@@ -109,6 +110,7 @@ async function setEmails(tx: Kysely<DB>, orgId: string, contactId: string, email
 
 export async function createContact(scope: Scope, input: ContactCreate): Promise<Contact> {
   return scope.db.transaction().execute(async (tx) => {
+    const customFields = await checkCustomFields(tx, scope.caller.orgId, "contact", input.customFields ?? {});
     const row = await tx
       .insertInto("contacts")
       .values({
@@ -123,7 +125,7 @@ export async function createContact(scope: Scope, input: ContactCreate): Promise
         tags: input.tags ?? [],
         owner_id: input.ownerId === undefined ? scope.caller.userId : input.ownerId,
         source: input.source,
-        custom_fields: JSON.stringify(input.customFields ?? {}),
+        custom_fields: JSON.stringify(customFields),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -140,6 +142,10 @@ export async function updateContact(
   input: ContactUpdate,
 ): Promise<Contact> {
   return scope.db.transaction().execute(async (tx) => {
+    const customFields =
+      input.customFields === undefined
+        ? undefined
+        : await checkCustomFields(tx, scope.caller.orgId, "contact", input.customFields);
     const row = await tx
       .updateTable("contacts")
       .set({
@@ -152,7 +158,7 @@ export async function updateContact(
         lifecycle_stage: input.lifecycleStage,
         tags: input.tags,
         owner_id: input.ownerId,
-        custom_fields: input.customFields === undefined ? undefined : JSON.stringify(input.customFields),
+        custom_fields: customFields === undefined ? undefined : JSON.stringify(customFields),
         version: sql`version + 1`,
         updated_at: sql`now()`,
       })

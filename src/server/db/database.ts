@@ -3,13 +3,17 @@ import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { walledOff } from "./org-wall";
 import { lockStore } from "./store-lock";
 import type { DB } from "./tables";
 
 export type StoreKind = "pglite" | "postgres";
 
 export interface Database {
+  /** The whole store, as its owner: migrations, sign-in, the sync's scheduler. */
   db: Kysely<DB>;
+  /** The store as one organisation sees it, behind row-level security: what every request works with. */
+  forOrganization(orgId: string): Kysely<DB>;
   kind: StoreKind;
   close(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export function wrapPglite(pglite: PGlite, owned: boolean): Database {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
+    forOrganization: (orgId) => walledOff(pool, orgId),
     kind: "pglite",
     async close() {
       await db.destroy();
@@ -75,5 +80,10 @@ export async function openPostgres(
   // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: "postgres", close: () => db.destroy() };
+  return {
+    db,
+    forOrganization: (orgId) => walledOff(pool, orgId),
+    kind: "postgres",
+    close: () => db.destroy(),
+  };
 }

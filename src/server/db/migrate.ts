@@ -3,12 +3,16 @@ import type { DB } from "./tables";
 import * as initial from "./migrations/0001_initial";
 import * as rapportKey from "./migrations/0002_rapport_key";
 import * as mailboxSync from "./migrations/0003_mailbox_sync";
+import * as orgWall from "./migrations/0004_org_wall";
+import * as adminSettings from "./migrations/0005_admin_settings";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_rapport_key": rapportKey,
   "0003_mailbox_sync": mailboxSync,
+  "0004_org_wall": orgWall,
+  "0005_admin_settings": adminSettings,
 };
 
 export class MigrationError extends Error {

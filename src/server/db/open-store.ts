@@ -20,7 +20,7 @@ export async function openStore(
   try {
     const applied = await migrateToLatest(database.db);
     const description = config.databaseUrl
-      ? `PostgreSQL at ${redact(config.databaseUrl)}`
+      ? `PostgreSQL at ${redactUrl(config.databaseUrl)}`
       : `embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, "pglite")}`;
     return { database, description, applied };
   } catch (error) {
@@ -29,7 +29,8 @@ export async function openStore(
   }
 }
 
-function redact(url: string): string {
+/** A database URL fit to print: its password hidden. */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";

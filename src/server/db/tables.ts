@@ -16,6 +16,7 @@ export interface OrganizationsTable {
   name: string;
   internal_domains: TextArray;
   logging_policy: Json;
+  version: Generated<number>;
   created_at: Timestamp;
 }
 
@@ -40,6 +41,7 @@ export interface CompaniesTable {
   website: string | null;
   address: string | null;
   owner_id: string | null;
+  custom_fields: CustomFieldsJson;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -77,6 +79,9 @@ export interface PipelinesTable {
   name: string;
   is_default: boolean;
   position: number;
+  version: Generated<number>;
+  /** Archived, not deleted: the stage history of deals still names its stages. */
+  archived_at: NullableTimestamp;
   created_at: Timestamp;
 }
 
@@ -88,6 +93,8 @@ export interface StagesTable {
   position: number;
   probability: number;
   kind: "open" | "won" | "lost";
+  /** Archived, not deleted: deal_stage_changes still points at it. */
+  archived_at: NullableTimestamp;
 }
 
 export interface DealsTable {
@@ -102,6 +109,7 @@ export interface DealsTable {
   pipeline_id: string;
   stage_id: string;
   closed_at: NullableTimestamp;
+  custom_fields: CustomFieldsJson;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -231,6 +239,21 @@ export interface BlocklistEntriesTable {
   created_at: Timestamp;
 }
 
+export interface CustomFieldDefinitionsTable {
+  id: Generated<string>;
+  org_id: string;
+  entity: "contact" | "company" | "deal";
+  key: string;
+  label: string;
+  type: "text" | "number" | "date" | "choice";
+  choices: TextArray;
+  required: Generated<boolean>;
+  position: number;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -250,12 +273,15 @@ export interface DB {
   mailboxes: MailboxesTable;
   mailbox_sync: MailboxSyncTable;
   blocklist_entries: BlocklistEntriesTable;
+  custom_field_definitions: CustomFieldDefinitionsTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;
 export type CompanyRow = Selectable<CompaniesTable>;
 export type DealRow = Selectable<DealsTable>;
 export type StageRow = Selectable<StagesTable>;
+export type PipelineRow = Selectable<PipelinesTable>;
+export type CustomFieldDefinitionRow = Selectable<CustomFieldDefinitionsTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type InteractionRow = Selectable<InteractionsTable>;
 export type NewInteraction = Insertable<InteractionsTable>;

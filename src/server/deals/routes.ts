@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { routes } from "../../shared/routes";
 import { type RouteOptions, addRoute } from "../http/route";
-import { listPipelines } from "../pipelines/service";
 import type { Scope } from "../scope";
 import { createDeal, deleteDeal, getDeal, listDeals, moveDealToStage, updateDeal } from "./service";
 
@@ -20,5 +19,4 @@ export function dealRoutes(
   addRoute(app, routes.moveDealToStage, options, ({ caller, params, body }) =>
     moveDealToStage(scope(caller), params.id, body),
   );
-  addRoute(app, routes.listPipelines, options, ({ caller }) => listPipelines(scope(caller)));
 }

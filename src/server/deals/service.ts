@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "../../shared/deals";
 import { deleteOwnedRecord, recordAudit } from "../audit";
+import { checkCustomFields } from "../custom-fields/service";
 import type { DB, DealRow, StageRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
@@ -29,6 +30,7 @@ export const toDeal = (row: DealJoined): DealWithStage => ({
   stageId: row.stage_id,
   status: row.stage_kind,
   closedAt: isoOrNull(row.closed_at),
+  customFields: row.custom_fields,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
   version: row.version,
@@ -102,6 +104,7 @@ async function setDealContacts(
 export async function createDeal(scope: Scope, input: DealCreate): Promise<DealWithStage> {
   return scope.db.transaction().execute(async (tx) => {
     const { orgId, userId } = scope.caller;
+    const customFields = await checkCustomFields(tx, orgId, "deal", input.customFields ?? {});
     const stage = input.stageId ? await getStage(tx, orgId, input.stageId) : await firstOpenStage(tx, orgId);
     const row = await tx
       .insertInto("deals")
@@ -116,6 +119,7 @@ export async function createDeal(scope: Scope, input: DealCreate): Promise<DealW
         pipeline_id: stage.pipeline_id,
         stage_id: stage.id,
         closed_at: stage.kind === "open" ? null : new Date(),
+        custom_fields: JSON.stringify(customFields),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -144,6 +148,10 @@ export async function updateDeal(
 ): Promise<DealWithStage> {
   return scope.db.transaction().execute(async (tx) => {
     const txScope = { ...scope, db: tx };
+    const customFields =
+      input.customFields === undefined
+        ? undefined
+        : await checkCustomFields(tx, scope.caller.orgId, "deal", input.customFields);
     const row = await tx
       .updateTable("deals")
       .set({
@@ -153,6 +161,7 @@ export async function updateDeal(
         expected_close_date: input.expectedCloseDate,
         company_id: input.companyId,
         owner_id: input.ownerId,
+        custom_fields: customFields === undefined ? undefined : JSON.stringify(customFields),
         version: sql`version + 1`,
         updated_at: sql`now()`,
       })

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Problem } from "../../shared/errors";
-import { type RouteContract, routes } from "../../shared/routes";
+import { FILE_MEDIA_TYPES, type RouteContract, routes } from "../../shared/routes";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -38,6 +38,17 @@ export function buildOpenApi(): JsonSchema {
       responses[status] = {
         description: status === "201" ? "Created" : "OK",
         content: { "application/json": { schema: toSchema(schema, "output") } },
+      };
+    }
+    if (route.file) {
+      const mediaType = FILE_MEDIA_TYPES[route.file].split(";")[0] as string;
+      responses["200"] = {
+        description: `The rows as a ${route.file.toUpperCase()} file (an attachment), a header row first`,
+        content: {
+          [mediaType]: {
+            schema: route.file === "csv" ? { type: "string" } : { type: "string", format: "binary" },
+          },
+        },
       };
     }
     responses["4XX"] = { description: "The request was refused; `code` says why", content: problem };

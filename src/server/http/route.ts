@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { RouteContract } from "../../shared/routes";
+import { FILE_MEDIA_TYPES, type FileFormat, type RouteContract } from "../../shared/routes";
 import type { Caller } from "../auth/caller";
 import { AppError } from "../errors";
+import { type Table, writeTable } from "../export/table-file";
 
 type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
-type SuccessBody<R extends RouteContract> = {
-  [S in keyof R["responses"]]: R["responses"][S] extends z.ZodType ? z.input<R["responses"][S]> : never;
-}[keyof R["responses"]];
+/** A JSON route's handler returns its body; a file route's returns the table, which the route writes. */
+type SuccessBody<R extends RouteContract> = R extends { file: FileFormat }
+  ? Table
+  : {
+      [S in keyof R["responses"]]: R["responses"][S] extends z.ZodType ? z.input<R["responses"][S]> : never;
+    }[keyof R["responses"]];
 
 export interface HandlerInput<R extends RouteContract> {
   params: Parsed<R["params"]>;
@@ -73,6 +77,15 @@ export function addRoute<R extends RouteContract>(
         },
         request,
       } as HandlerInput<R>);
+      if (contract.file) {
+        // The conditional SuccessBody cannot be narrowed inside this generic function; `file` says it is a table.
+        const file = await writeTable(contract.file, result as unknown as Table);
+        return reply
+          .status(status)
+          .header("content-type", FILE_MEDIA_TYPES[contract.file])
+          .header("content-disposition", `attachment; filename="${file.filename}"`)
+          .send(file.body);
+      }
       const schema = (contract.responses as Record<number, z.ZodType | undefined>)[status];
       if (options.checkResponses && schema) {
         const checked = schema.safeParse(result);

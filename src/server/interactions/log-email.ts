@@ -7,7 +7,7 @@ import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
 import { AppError } from "../errors";
 import { lockAddresses } from "../db/address-lock";
-import { autoLoggedContentOf, internalDomainsOf } from "../organizations";
+import { loggingRulesOf } from "../organizations";
 import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
 import { getInteraction } from "./service";
@@ -58,9 +58,9 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
     await lockAddresses(tx, orgId, addresses);
-    const internalDomains = await internalDomainsOf(tx, orgId);
+    const { internalDomains, policy } = await loggingRulesOf(tx, orgId);
     // Whatever logs it automatically (the sync, the pane on open), the organisation decides what is kept.
-    const content = input.source === "auto" ? await autoLoggedContentOf(tx, orgId) : "excerpt";
+    const content = input.source === "auto" ? policy.autoLoggedContent : "excerpt";
     const contacts = await tx
       .selectFrom("contact_emails")
       .select(["address", "contact_id"])

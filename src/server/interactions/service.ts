@@ -173,7 +173,9 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
         logged_by: userId,
       })
       // A twin of this create that committed meanwhile, or an id another organisation holds: told apart below.
-      .onConflict((oc) => oc.column("id").doNothing())
+      // No conflict target: the twin can collide on the (org_id, id) key as well as on the primary key, and a
+      // target of `id` alone let that second collision through as a unique violation (a 500 for a retry).
+      .onConflict((oc) => oc.doNothing())
       .returning("id")
       .executeTakeFirst();
     if (!row) {

@@ -9,28 +9,27 @@ import {
   type MailboxUpdate,
   type MySettings,
   type MySettingsUpdate,
-  type PrivacyRules,
 } from "../../shared/mailboxes";
 import { recordAudit } from "../audit";
 import type { SyncConfig } from "../config";
 import type { DB } from "../db/tables";
 import { AppError } from "../errors";
-import { internalDomainsOf, loggingPolicyOf } from "../organizations";
+import { loggingPolicyOf } from "../organizations";
 import { type Scope, iso, isoOrNull } from "../scope";
-import { blocklistFor, usersWithMailboxes } from "./mailbox-store";
+import { currentRole, requireAdmin as requireAdminNow } from "../users/service";
+import { usersWithMailboxes } from "./mailbox-store";
 import { FOLDERS } from "./worker";
 
-function requireAdmin(scope: Scope, what: string): void {
-  if (scope.caller.role !== "admin")
-    throw new AppError("forbidden", 403, `Only an admin of the organisation ${what}.`);
-}
+// The role as the store has it now, not as the caller was remembered at sign-in (an admin may be demoted).
+const requireAdmin = (scope: Scope, what: string) => requireAdminNow(scope.db, scope.caller, what);
 
 /**
  * The organisation's mailboxes and where each stands (admins see everyone, so they can see who is enabled; a
  * member sees their own).
  */
-export async function listMailboxes(scope: Scope, sync: SyncConfig): Promise<MailboxList> {
-  const { orgId, userId, role } = scope.caller;
+export async function listMailboxes(scope: Scope, sync: SyncConfig, only?: string): Promise<MailboxList> {
+  const { orgId, userId } = scope.caller;
+  const role = await currentRole(scope.db, scope.caller);
   const org = await scope.db
     .selectFrom("organizations")
     .select("logging_policy")
@@ -54,6 +53,7 @@ export async function listMailboxes(scope: Scope, sync: SyncConfig): Promise<Mai
     .orderBy(sql`lower(coalesce(u.display_name, u.email, ''))`)
     .orderBy("u.id");
   if (role !== "admin") query = query.where("u.id", "=", userId);
+  if (only !== undefined) query = query.where("u.id", "=", only);
   const users = await query.execute();
   const folders = await scope.db
     .selectFrom("mailbox_sync")
@@ -114,7 +114,7 @@ export async function updateMailbox(
   userId: string,
   input: MailboxUpdate,
 ): Promise<Mailbox> {
-  requireAdmin(scope, "enables mailboxes");
+  await requireAdmin(scope, "enables mailboxes");
   const { orgId } = scope.caller;
   await scope.db.transaction().execute(async (tx) => {
     const user = await tx
@@ -142,8 +142,8 @@ export async function updateMailbox(
 }
 
 async function mailboxOf(scope: Scope, sync: SyncConfig, userId: string): Promise<Mailbox> {
-  const list = await listMailboxes({ ...scope, caller: { ...scope.caller, role: "admin" } }, sync);
-  const mailbox = list.items.find((m) => m.userId === userId);
+  // Only after requireAdmin: an admin's list holds every user, this one asks for one.
+  const [mailbox] = (await listMailboxes(scope, sync, userId)).items;
   if (!mailbox) throw new AppError("not_found", 404, "There is no such user in your organisation.");
   return mailbox;
 }
@@ -218,7 +218,7 @@ export async function addBlocklistEntry(
   scope: Scope,
   input: { scope: BlocklistScope; entry: string },
 ): Promise<{ entry: Blocklist["items"][number]; created: boolean }> {
-  if (input.scope === "organization") requireAdmin(scope, "changes the organisation's blocklist");
+  if (input.scope === "organization") await requireAdmin(scope, "changes the organisation's blocklist");
   const { orgId, userId } = scope.caller;
   const owner = input.scope === "organization" ? null : userId;
   return scope.db.transaction().execute(async (tx) => {
@@ -277,7 +277,8 @@ export async function removeBlocklistEntry(scope: Scope, id: string): Promise<{ 
     // Another rep's personal entry is as invisible as one of another organisation.
     if (!row || (row.user_id !== null && row.user_id !== userId))
       throw new AppError("not_found", 404, "There is no such blocklist entry.");
-    if (row.user_id === null) requireAdmin(scope, "changes the organisation's blocklist");
+    // Inside the transaction: on PGlite the store has one connection, which the transaction holds.
+    if (row.user_id === null) await requireAdminNow(tx, scope.caller, "changes the organisation's blocklist");
     await tx.deleteFrom("blocklist_entries").where("org_id", "=", orgId).where("id", "=", id).execute();
     await recordAudit(
       tx,
@@ -288,13 +289,4 @@ export async function removeBlocklistEntry(scope: Scope, id: string): Promise<{ 
     );
     return { id, deleted: true as const };
   });
-}
-
-/** The rules the pane applies before it logs: the organisation's domains, and both blocklists together. */
-export async function privacyRulesFor(db: Kysely<DB>, orgId: string, userId: string): Promise<PrivacyRules> {
-  const [internalDomains, blocklist] = await Promise.all([
-    internalDomainsOf(db, orgId),
-    blocklistFor(db, orgId, userId),
-  ]);
-  return { internalDomains, blocklist };
 }

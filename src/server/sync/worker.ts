@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { domainOf, isWithinDomains } from "../../shared/email-address";
 import { type MailFolder } from "../../shared/mailboxes";
 import type { SyncConfig } from "../config";
-import type { DB } from "../db/tables";
+import type { Database } from "../db/database";
 import { AppError } from "../errors";
 import { logEmail } from "../interactions/log-email";
 import { type Candidate, type NotLogged, graphEmail } from "./graph-email";
@@ -44,7 +43,8 @@ export interface SyncWorker {
 }
 
 export interface SyncWorkerDeps {
-  db: Kysely<DB>;
+  /** The owner's view schedules every organisation's mailboxes; each page is logged behind its organisation's wall. */
+  database: Pick<Database, "db" | "forOrganization">;
   graph: MailGraph;
   config: Pick<SyncConfig, "intervalSeconds" | "backfillDays" | "concurrency" | "leaseSeconds"> & {
     /** The tenant the credentials are for; null: each organisation's own (a multi-tenant app). */
@@ -76,7 +76,8 @@ export function graphIdentity(
 }
 
 export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
-  const { db, graph, config } = deps;
+  const { graph, config } = deps;
+  const { db } = deps.database;
   const workerId = randomUUID();
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
@@ -109,7 +110,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
               .execute()
           ).map((r) => r.address),
     );
-    const scope = { db, caller: { orgId: m.orgId, userId: m.userId, role: m.role, email: m.email } };
+    const scope = {
+      db: deps.database.forOrganization(m.orgId),
+      caller: { orgId: m.orgId, userId: m.userId, role: m.role, email: m.email },
+    };
     let logged = 0;
     // A stop waits for the page in hand to be logged and its link saved: a page is the unit of progress.
     for (const candidate of candidates) {

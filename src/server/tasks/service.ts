@@ -70,7 +70,9 @@ export async function createTask(scope: Scope, input: TaskCreate): Promise<Task>
         created_by: scope.caller.userId,
       })
       // A twin of this create that committed meanwhile, or an id another organisation holds: told apart below.
-      .onConflict((oc) => oc.column("id").doNothing())
+      // No conflict target: the twin can collide on the (org_id, id) key as well as on the primary key, and a
+      // target of `id` alone let that second collision through as a unique violation (a 500 for a retry).
+      .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
     if (!row) {

@@ -1,0 +1,117 @@
+import ExcelJS from "exceljs";
+import type { FileFormat } from "../../shared/routes";
+
+/**
+ * How a column is written: text as text; numbers as numbers (in CSV plainly, in Excel as typed numbers with a
+ * format); dates ("YYYY-MM-DD") and months ("YYYY-MM") as text in CSV and as real date cells in Excel.
+ */
+export type ColumnType = "text" | "integer" | "decimal" | "ratio" | "date" | "month";
+
+export type Cell = string | number | null;
+
+export interface Column<Row> {
+  key: keyof Row & string;
+  header: string;
+  type: ColumnType;
+}
+
+/** A list as a file: what every export (reports now, lists later) hands to the writers. */
+export interface Table<Row extends Record<string, Cell> = Record<string, Cell>> {
+  /** The file's name without its extension, and the worksheet's. */
+  name: string;
+  columns: Column<Row>[];
+  rows: Row[];
+}
+
+/** A table for the writers, which read each row by its columns' keys only: its row type is no longer needed. */
+export function tableOf<Row extends Record<string, Cell>>(
+  name: string,
+  columns: Column<Row>[],
+  rows: Row[],
+): Table {
+  return { name, columns: columns as Column<Record<string, Cell>>[], rows };
+}
+
+export interface WrittenFile {
+  filename: string;
+  body: Buffer;
+}
+
+export async function writeTable<Row extends Record<string, Cell>>(
+  format: FileFormat,
+  table: Table<Row>,
+): Promise<WrittenFile> {
+  const body = format === "csv" ? Buffer.from(toCsv(table), "utf8") : await toXlsx(table);
+  return { filename: `${table.name}.${format}`, body };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CSV
+
+/** Excel reads a CSV as the machine's legacy code page unless it starts with a UTF-8 byte order mark. */
+const BOM = "\ufeff";
+
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)`, `@SUM(…)`, a tab or a
+ * carriage return before one): text a contact typed must never become a formula on a colleague's machine
+ * (OWASP "CSV injection"). Such text gets a leading apostrophe, which spreadsheets show as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** RFC 4180: CRLF between records, a field quoted when it holds a quote, a comma or a line break. */
+export function toCsv<Row extends Record<string, Cell>>(table: Table<Row>): string {
+  const lines = [
+    table.columns.map((c) => csvField(c.header, "text")),
+    ...table.rows.map((row) => table.columns.map((c) => csvField(row[c.key] ?? null, c.type))),
+  ];
+  return BOM + lines.map((fields) => fields.join(",")).join("\r\n") + "\r\n";
+}
+
+function csvField(value: Cell, type: ColumnType): string {
+  if (value === null) return "";
+  // Numbers are written by us, not typed by anyone: a negative one stays a number.
+  let text = typeof value === "number" ? String(value) : value;
+  if (typeof value === "string" && type === "text" && FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// XLSX
+
+const NUMBER_FORMATS: Record<ColumnType, string | undefined> = {
+  text: undefined,
+  integer: "0",
+  decimal: "#,##0.00",
+  ratio: "0.0%",
+  date: "yyyy-mm-dd",
+  month: "yyyy-mm",
+};
+
+/** A header row, then one typed cell per value: numbers as numbers, dates as dates (midnight UTC). */
+export async function toXlsx<Row extends Record<string, Cell>>(table: Table<Row>): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  // Excel's sheet names: at most 31 characters, none of []:*?/\
+  const sheet = workbook.addWorksheet(table.name.replace(/[[\]:*?/\\]/g, " ").slice(0, 31) || "Sheet");
+  sheet.columns = table.columns.map((c) => ({
+    header: c.header,
+    key: c.key,
+    width: Math.max(12, c.header.length + 2),
+    style: NUMBER_FORMATS[c.type] ? { numFmt: NUMBER_FORMATS[c.type] } : {},
+  }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  for (const row of table.rows) {
+    sheet.addRow(table.columns.map((c) => xlsxValue(row[c.key] ?? null, c.type)));
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function xlsxValue(value: Cell, type: ColumnType): string | number | Date | null {
+  if (value === null) return null;
+  if (typeof value === "string" && (type === "date" || type === "month")) {
+    const day = type === "month" ? `${value}-01` : value;
+    // Excel stores a date as a day count; exceljs counts from the Date's UTC time, so midnight UTC is the day.
+    return new Date(`${day}T00:00:00Z`);
+  }
+  return value;
+}

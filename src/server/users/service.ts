@@ -1,0 +1,106 @@
+import { type Kysely, sql } from "kysely";
+import type { Role, User, UserUpdate } from "../../shared/users";
+import { recordAudit } from "../audit";
+import type { DB } from "../db/tables";
+import { AppError, notFound } from "../errors";
+import { type Scope, iso, isoOrNull } from "../scope";
+
+/**
+ * The caller's role as the store has it now. The caller resolver remembers callers (and their role at sign-in)
+ * for the life of the process, on every server; a demoted admin must lose their rights at once, so every
+ * admin check reads the role here rather than trusting the remembered one.
+ */
+export async function currentRole(db: Kysely<DB>, caller: Scope["caller"]): Promise<Role> {
+  const row = await db
+    .selectFrom("users")
+    .select("role")
+    .where("org_id", "=", caller.orgId)
+    .where("id", "=", caller.userId)
+    .executeTakeFirst();
+  return row?.role ?? "member";
+}
+
+/** Refuses a change from anyone but a current admin of the organisation (403 forbidden). */
+export async function requireAdmin(db: Kysely<DB>, caller: Scope["caller"], what: string): Promise<void> {
+  if ((await currentRole(db, caller)) !== "admin")
+    throw new AppError("forbidden", 403, `Only an admin of the organisation ${what}.`);
+}
+
+type UserRow = {
+  id: string;
+  email: string | null;
+  display_name: string | null;
+  role: Role;
+  created_at: Date;
+  last_seen_at: Date | null;
+};
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  displayName: row.display_name,
+  role: row.role,
+  createdAt: iso(row.created_at),
+  lastSeenAt: isoOrNull(row.last_seen_at),
+});
+
+const USER_COLUMNS = ["id", "email", "display_name", "role", "created_at", "last_seen_at"] as const;
+
+export async function listUsers(scope: Scope): Promise<{ items: User[] }> {
+  const rows = await scope.db
+    .selectFrom("users")
+    .select(USER_COLUMNS)
+    .where("org_id", "=", scope.caller.orgId)
+    .orderBy(sql`lower(coalesce(display_name, email, ''))`)
+    .orderBy("id")
+    .execute();
+  return { items: rows.map(toUser) };
+}
+
+/** Makes a user an admin or a member; the organisation is never left without an admin. */
+export async function updateUser(scope: Scope, id: string, input: UserUpdate): Promise<User> {
+  const { orgId } = scope.caller;
+  return scope.db.transaction().execute(async (tx) => {
+    // Every admin row locked, so two admins demoting each other at once are taken one after the other: the
+    // second sees the first's change (READ COMMITTED re-reads a row it waited for) and is refused.
+    const admins = await tx
+      .selectFrom("users")
+      .select("id")
+      .where("org_id", "=", orgId)
+      .where("role", "=", "admin")
+      .forUpdate()
+      .execute();
+    if (!admins.some((a) => a.id === scope.caller.userId))
+      throw new AppError("forbidden", 403, "Only an admin of the organisation changes roles.");
+    const user = await tx
+      .selectFrom("users")
+      .select(USER_COLUMNS)
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!user) throw notFound("The user");
+    if (user.role === input.role) return toUser(user);
+    if (input.role === "member" && admins.length === 1)
+      throw new AppError(
+        "last_admin",
+        409,
+        "This is the organisation's only admin: make someone else an admin first.",
+      );
+    const updated = await tx
+      .updateTable("users")
+      .set({ role: input.role })
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .returning(USER_COLUMNS)
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      tx,
+      scope.caller,
+      "user.role_changed",
+      { type: "user", id },
+      { from: user.role, to: input.role },
+    );
+    return toUser(updated);
+  });
+}
