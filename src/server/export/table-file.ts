@@ -3,9 +3,10 @@ import type { FileFormat } from "../../shared/routes";
 
 /**
  * How a column is written: text as text; numbers as numbers (in CSV plainly, in Excel as typed numbers with a
- * format); dates ("YYYY-MM-DD") and months ("YYYY-MM") as text in CSV and as real date cells in Excel.
+ * format); dates ("YYYY-MM-DD"), months ("YYYY-MM") and instants (ISO 8601 in UTC, as the API writes them) as
+ * text in CSV and as real date cells in Excel.
  */
-export type ColumnType = "text" | "integer" | "decimal" | "ratio" | "date" | "month";
+export type ColumnType = "text" | "integer" | "decimal" | "ratio" | "date" | "month" | "datetime";
 
 export type Cell = string | number | null;
 
@@ -85,6 +86,7 @@ const NUMBER_FORMATS: Record<ColumnType, string | undefined> = {
   ratio: "0.0%",
   date: "yyyy-mm-dd",
   month: "yyyy-mm",
+  datetime: "yyyy-mm-dd hh:mm:ss",
 };
 
 /** A header row, then one typed cell per value: numbers as numbers, dates as dates (midnight UTC). */
@@ -108,10 +110,14 @@ export async function toXlsx<Row extends Record<string, Cell>>(table: Table<Row>
 
 function xlsxValue(value: Cell, type: ColumnType): string | number | Date | null {
   if (value === null) return null;
-  if (typeof value === "string" && (type === "date" || type === "month")) {
-    const day = type === "month" ? `${value}-01` : value;
-    // Excel stores a date as a day count; exceljs counts from the Date's UTC time, so midnight UTC is the day.
-    return new Date(`${day}T00:00:00Z`);
+  if (typeof value === "string" && (type === "date" || type === "month" || type === "datetime")) {
+    // Excel has no time zones: an instant is shown as its UTC time, as the CSV's ISO text says it. A day is
+    // stored as a day count; exceljs counts from the Date's UTC time, so midnight UTC is the day.
+    const date = new Date(
+      type === "datetime" ? value : `${type === "month" ? `${value}-01` : value}T00:00:00Z`,
+    );
+    // A value that is no date (a custom field's text stored before it was typed) stays text, never a broken cell.
+    return Number.isNaN(date.getTime()) ? value : date;
   }
   return value;
 }
