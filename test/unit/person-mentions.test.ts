@@ -31,8 +31,13 @@ describe("finding an erased person in free text", () => {
   });
 
   it("narrows rows with ILIKE patterns that every mention matches", () => {
-    expect(anna.patterns).toEqual(
-      expect.arrayContaining(["%anna.berg@fabrikam.example%", "%Anna%Berg%", "%anna%berg%", "%Berg,%Anna%"]),
+    // ILIKE folds ASCII letters: one pattern per name and address is enough.
+    expect(anna.patterns.sort()).toEqual(
+      ["%anna.berg@fabrikam.example%", "%anna@berg.example%", "%Anna%Berg%", "%Berg,%Anna%"].sort(),
+    );
+    // Other letters get their case variants, for a store whose ILIKE folds only ASCII.
+    expect(mentionsOf(["Åsa Öberg"], [])?.patterns.sort()).toEqual(
+      ["%Åsa%Öberg%", "%åsa%öberg%", "%ÅSA%ÖBERG%"].sort(),
     );
     const like = (pattern: string, text: string) =>
       new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, "[\\s\\S]*")}$`, "i").test(

@@ -43,10 +43,13 @@ export function mentionsOf(names: (string | null)[], addresses: string[]): Menti
     ...(nameSources.length ? [`(?<![\\p{L}\\p{N}_])(?:${nameSources.join("|")})(?![\\p{L}\\p{N}_])`] : []),
   ];
   const source = parts.join("|");
-  // Case variants cover databases whose ILIKE folds only ASCII letters; the JSON-escaped one finds a name with a
-  // quote or a backslash in a jsonb column's text.
+  // ILIKE folds ASCII letters itself; other letters get their case variants spelt out, for databases whose ILIKE
+  // folds only ASCII. The JSON-escaped variant finds a name with a quote or a backslash in a jsonb column's text.
   const variants = (text: string) =>
-    [text, text.toLowerCase(), text.toUpperCase()].flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]);
+    (/^\p{ASCII}*$/u.test(text) ? [text] : [text, text.toLowerCase(), text.toUpperCase()]).flatMap((v) => [
+      v,
+      JSON.stringify(v).slice(1, -1),
+    ]);
   // A name's words may be split by any whitespace (a line break in an email), so its pattern is its words with
   // anything between them.
   const like = (parts: string[]) => `%${parts.map((p) => p.replace(/[\\%_]/g, (c) => `\\${c}`)).join("%")}%`;
