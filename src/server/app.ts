@@ -24,6 +24,8 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } 
 import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
 import { reportRoutes } from "./reports/routes";
+import { personDataRoutes } from "./person-data/routes";
+import { listExportRoutes } from "./export/routes";
 import type { Scope } from "./scope";
 import { pipelineRoutes } from "./pipelines/routes";
 import { tagRoutes } from "./tags/routes";
@@ -173,6 +175,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   organizationRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   reportRoutes(app, options, scope);
+  personDataRoutes(app, options, scope);
+  listExportRoutes(app, options, scope);
   return app;
 }
 

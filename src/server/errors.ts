@@ -24,6 +24,7 @@ const titles: Record<ErrorCode, string> = {
   custom_field_key_taken: "Another custom field has this key",
   custom_field_in_use: "Records still hold this value",
   last_admin: "The organisation needs an admin",
+  export_too_large: "Too many rows for one export",
   store_unavailable: "The store is not available",
   store_busy: "The store was busy with a colliding change",
   rate_limited: "Too many requests",

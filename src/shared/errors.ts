@@ -25,6 +25,7 @@ export const ErrorCode = z.enum([
   "custom_field_key_taken",
   "custom_field_in_use",
   "last_admin",
+  "export_too_large",
   "store_unavailable",
   "store_busy",
   "rate_limited",

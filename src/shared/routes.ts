@@ -57,6 +57,8 @@ import {
   WonLostByMonthQuery,
 } from "./reports";
 import { Task, TaskCreate, TaskListQuery, TaskUpdate } from "./tasks";
+import { ContactErased, PersonDataExport } from "./person-data";
+import { CompanyExportQuery, DealExportQuery, NoteExportQuery, TaskExportQuery } from "./list-exports";
 
 export const Me = z.object({
   user: z.object({
@@ -110,6 +112,8 @@ export interface RouteContract {
   responses: { 200?: z.ZodType; 201?: z.ZodType };
   /** The 200 answer is a file to download (a table as CSV or as an Excel workbook) rather than JSON. */
   file?: FileFormat;
+  /** The 200 answer is JSON to save as a file (`Content-Disposition: attachment`), named by the handler. */
+  attachment?: boolean;
 }
 
 export type FileFormat = "csv" | "xlsx";
@@ -192,11 +196,36 @@ function crud<
   } as const satisfies Record<string, RouteContract>;
 }
 
+/**
+ * A list's rows as a file, with the list's filters and every page: `GET <list>/export.csv` or `.xlsx`. Capped
+ * at LIST_EXPORT_MAX_ROWS (422 `export_too_large` past it).
+ */
+function listExport<Query extends z.ZodType>(base: string, noun: string, query: Query) {
+  const file = <F extends FileFormat>(format: F, as: string) =>
+    ({
+      method: "GET",
+      path: `${base}/export.${format}`,
+      summary: `Every ${noun} the list's filters match, in the list's order, as ${as}`,
+      query,
+      responses: {},
+      file: format,
+    }) as const;
+  return {
+    csv: file("csv", "CSV (RFC 4180, UTF-8 with a byte order mark)"),
+    xlsx: file("xlsx", "an Excel workbook"),
+  } as const satisfies Record<string, RouteContract>;
+}
+
 const contacts = crud("/api/v1/contacts", "contact", Contact, ContactCreate, ContactUpdate, ListQuery);
 const companies = crud("/api/v1/companies", "company", Company, CompanyCreate, CompanyUpdate, ListQuery);
 const deals = crud("/api/v1/deals", "deal", DealWithStage, DealCreate, DealUpdate, ListQuery);
 const tasks = crud("/api/v1/tasks", "task", Task, TaskCreate, TaskUpdate, TaskListQuery);
 const notes = crud("/api/v1/notes", "note", Interaction, NoteCreate, NoteUpdate, NoteListQuery);
+
+const companyExport = listExport("/api/v1/companies", "company", CompanyExportQuery);
+const dealExport = listExport("/api/v1/deals", "deal", DealExportQuery);
+const taskExport = listExport("/api/v1/tasks", "task", TaskExportQuery);
+const noteExport = listExport("/api/v1/notes", "note, call, meeting and visit", NoteExportQuery);
 
 const pipelineByStage = report(
   "pipeline-by-stage",
@@ -369,6 +398,33 @@ export const routes = {
   getNote: notes.get,
   updateNote: notes.update,
   deleteNote: notes.remove,
+
+  // A person's data (GDPR access and erasure) and the lists as files.
+  exportPersonData: {
+    method: "GET",
+    path: "/api/v1/contacts/:id/data-export",
+    summary:
+      "Everything held about one contact (addresses, company, deals, stage changes, tasks, interactions with their excerpts, audit events) as one JSON document to save",
+    params: IdParams,
+    responses: { 200: PersonDataExport },
+    attachment: true,
+  },
+  eraseContact: {
+    method: "POST",
+    path: "/api/v1/contacts/:id/erase",
+    summary:
+      "Erase a person everywhere (admins only): the contact, its addresses, its tasks, interactions no other contact was on; their name and addresses scrubbed from every other text, audit details included",
+    params: IdParams,
+    responses: { 200: ContactErased },
+  },
+  exportCompaniesCsv: companyExport.csv,
+  exportCompaniesXlsx: companyExport.xlsx,
+  exportDealsCsv: dealExport.csv,
+  exportDealsXlsx: dealExport.xlsx,
+  exportTasksCsv: taskExport.csv,
+  exportTasksXlsx: taskExport.xlsx,
+  exportNotesCsv: noteExport.csv,
+  exportNotesXlsx: noteExport.xlsx,
   dashboard: {
     method: "GET",
     path: "/api/v1/dashboard",

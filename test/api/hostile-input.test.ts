@@ -486,6 +486,20 @@ for (const [report, pipelines] of [
 ] as const)
   for (const format of ["", "Csv", "Xlsx"])
     goodQueries[`report${report}${format}`] = reportQueries(pipelines);
+// The lists' exports: the lists' filters, without paging.
+for (const format of ["Csv", "Xlsx"]) {
+  goodQueries[`exportCompanies${format}`] = () => [["q", "anna"]];
+  goodQueries[`exportDeals${format}`] = () => [["q", "anna"]];
+  goodQueries[`exportTasks${format}`] = (r) => [
+    ["status", "all"],
+    ["mine", "true"],
+    ["contactId", r.contact],
+  ];
+  goodQueries[`exportNotes${format}`] = (r) => [
+    ["contactId", r.contact],
+    ["kind", "call"],
+  ];
+}
 const defaultListQuery: [string, string][] = [
   ["q", "anna"],
   ["limit", "10"],
@@ -687,8 +701,8 @@ function paramArb(route: RouteContract, name: string, records: Records): fc.Arbi
     "custom-fields": records.field,
   };
   const id = resource ? real[resource] : undefined;
-  // Deletes get no real id: the seeded records must stay for the other routes' good examples.
-  if (!id || route.method === "DELETE") return hostileParam;
+  // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
+  if (!id || route.method === "DELETE" || route.path.endsWith("/erase")) return hostileParam;
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant({ value: id }) },
     { weight: 3, arbitrary: hostileParam },

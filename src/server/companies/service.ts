@@ -21,22 +21,26 @@ export const toCompany = (row: CompanyRow): Company => ({
   version: row.version,
 });
 
+/** The companies the list's filters match: the list pages them, the export takes them all. */
+export function matchingCompanies(scope: Scope, query: { q?: string }) {
+  const select = scope.db
+    .selectFrom("companies as co")
+    .selectAll("co")
+    .where("co.org_id", "=", scope.caller.orgId);
+  if (!query.q) return select;
+  const pattern = likePattern(query.q);
+  return select.where((eb) => eb.or([eb("co.name", "ilike", pattern), eb("co.domain", "ilike", pattern)]));
+}
+
+export const companyOrder = byName("co.name", "co.id");
+
 export async function listCompanies(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
-  const name = byName("name", "id");
   const after = decodeCursor(query.cursor, NameCursor);
-  let select = scope.db
-    .selectFrom("companies")
-    .selectAll()
-    .select(name.key.as("sort_key"))
-    .where("org_id", "=", scope.caller.orgId);
-  if (query.q) {
-    const pattern = likePattern(query.q);
-    select = select.where((eb) => eb.or([eb("name", "ilike", pattern), eb("domain", "ilike", pattern)]));
-  }
-  if (after) select = select.where(name.after(after));
+  let select = matchingCompanies(scope, query).select(companyOrder.key.as("sort_key"));
+  if (after) select = select.where(companyOrder.after(after));
   const rows = await select
-    .orderBy(name.key)
-    .orderBy("id")
+    .orderBy(companyOrder.key)
+    .orderBy("co.id")
     .limit(query.limit + 1)
     .execute();
   return pageOf(rows, query.limit, toCompany, (r) => [r.sort_key, r.id]);

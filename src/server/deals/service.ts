@@ -65,14 +65,20 @@ export function selectDeals(db: Kysely<DB>, orgId: string) {
     .where("d.org_id", "=", orgId);
 }
 
+/** The deals the list's filters match: the list pages them, the export takes them all, in the same order. */
+export function matchingDeals(scope: Scope, query: { q?: string }) {
+  const select = selectDeals(scope.db, scope.caller.orgId);
+  return query.q ? select.where("d.name", "ilike", likePattern(query.q)) : select;
+}
+
+export const dealOrder = byName("d.name", "d.id");
+
 export async function listDeals(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
-  const name = byName("d.name", "d.id");
   const after = decodeCursor(query.cursor, NameCursor);
-  let select = selectDeals(scope.db, scope.caller.orgId).select(name.key.as("sort_key"));
-  if (query.q) select = select.where("d.name", "ilike", likePattern(query.q));
-  if (after) select = select.where(name.after(after));
+  let select = matchingDeals(scope, query).select(dealOrder.key.as("sort_key"));
+  if (after) select = select.where(dealOrder.after(after));
   const rows = await select
-    .orderBy(name.key)
+    .orderBy(dealOrder.key)
     .orderBy("d.id")
     .limit(query.limit + 1)
     .execute();

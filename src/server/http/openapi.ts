@@ -40,6 +40,12 @@ export function buildOpenApi(): JsonSchema {
         content: { "application/json": { schema: toSchema(schema, "output") } },
       };
     }
+    if (route.attachment && responses["200"])
+      responses["200"] = {
+        ...responses["200"],
+        description: "OK: a JSON document to save (Content-Disposition: attachment)",
+        headers: { "Content-Disposition": { schema: { type: "string" } } },
+      };
     if (route.file) {
       const mediaType = FILE_MEDIA_TYPES[route.file].split(";")[0] as string;
       responses["200"] = {

@@ -22,6 +22,8 @@ export interface HandlerInput<R extends RouteContract> {
   version: number;
   /** For routes with more than one success status (201 created, 200 already there). */
   setStatus(status: keyof R["responses"] & number): void;
+  /** For routes marked `attachment`: the name the JSON answer is saved under. */
+  attach(filename: string): void;
   request: FastifyRequest;
 }
 
@@ -66,6 +68,7 @@ export function addRoute<R extends RouteContract>(
         throw new AppError("invalid_request", 400, "A JSON body is required.");
       const body = parseInput(contract.body, rawBody, "body", 400);
       let status = defaultStatus;
+      let attachment = null as string | null;
       const result = await handler({
         params,
         query,
@@ -74,6 +77,9 @@ export function addRoute<R extends RouteContract>(
         version: contract.versioned ? readVersion(bodyVersion, request) : 0,
         setStatus: (s) => {
           status = s;
+        },
+        attach: (filename) => {
+          attachment = filename;
         },
         request,
       } as HandlerInput<R>);
@@ -99,6 +105,8 @@ export function addRoute<R extends RouteContract>(
           );
         }
       }
+      if (contract.attachment && attachment !== null)
+        reply.header("content-disposition", `attachment; filename="${attachment}"`);
       return reply.status(status).send(result);
     },
   });

@@ -82,9 +82,9 @@ export async function getInteraction(
   return interaction as Interaction;
 }
 
-export async function listNotes(scope: Scope, query: NoteListQuery) {
+/** The notes, calls, meetings and visits the list's filters match: the list pages them, the export takes all. */
+export function matchingNotes(scope: Scope, query: Omit<NoteListQuery, "cursor" | "limit">) {
   const { orgId } = scope.caller;
-  const after = decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()]));
   let select = scope.db
     .selectFrom("interactions as i")
     .selectAll("i")
@@ -108,6 +108,13 @@ export async function listNotes(scope: Scope, query: NoteListQuery) {
     const pattern = likePattern(query.q);
     select = select.where((eb) => eb.or([eb("i.body", "ilike", pattern), eb("i.subject", "ilike", pattern)]));
   }
+  return select;
+}
+
+export async function listNotes(scope: Scope, query: NoteListQuery) {
+  const { orgId } = scope.caller;
+  const after = decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()]));
+  let select = matchingNotes(scope, query);
   if (after)
     select = select.where(
       sql<boolean>`(i.occurred_at, i.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`,

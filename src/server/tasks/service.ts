@@ -26,21 +26,30 @@ export const toTask = (row: TaskRow): Task => ({
 // Open tasks come by due date (no date last), so the list reads as a to-do list.
 const FAR_FUTURE = "9999-12-31T00:00:00.000Z";
 
+/** The tasks the list's filters match: the list pages them, the export takes them all. */
+export function matchingTasks(scope: Scope, query: Omit<TaskListQuery, "cursor" | "limit">) {
+  let select = scope.db.selectFrom("tasks as t").selectAll("t").where("t.org_id", "=", scope.caller.orgId);
+  if (query.status === "open") select = select.where("t.done_at", "is", null);
+  if (query.status === "done") select = select.where("t.done_at", "is not", null);
+  if (query.contactId) select = select.where("t.contact_id", "=", query.contactId);
+  if (query.dealId) select = select.where("t.deal_id", "=", query.dealId);
+  if (query.mine === "true") select = select.where("t.assignee_id", "=", scope.caller.userId);
+  if (query.q) select = select.where("t.title", "ilike", likePattern(query.q));
+  return select;
+}
+
+export const taskDueKey = sql`coalesce(t.due_at, ${FAR_FUTURE}::timestamptz)`;
+
 export async function listTasks(scope: Scope, query: TaskListQuery) {
   const after = decodeCursor(query.cursor, z.tuple([z.string(), z.uuid()]));
-  let select = scope.db.selectFrom("tasks").selectAll().where("org_id", "=", scope.caller.orgId);
-  if (query.status === "open") select = select.where("done_at", "is", null);
-  if (query.status === "done") select = select.where("done_at", "is not", null);
-  if (query.contactId) select = select.where("contact_id", "=", query.contactId);
-  if (query.dealId) select = select.where("deal_id", "=", query.dealId);
-  if (query.mine === "true") select = select.where("assignee_id", "=", scope.caller.userId);
-  if (query.q) select = select.where("title", "ilike", likePattern(query.q));
-  const dueKey = sql`coalesce(due_at, ${FAR_FUTURE}::timestamptz)`;
+  let select = matchingTasks(scope, query);
   if (after)
-    select = select.where(sql<boolean>`(${dueKey}, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+    select = select.where(
+      sql<boolean>`(${taskDueKey}, t.id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`,
+    );
   const rows = await select
-    .orderBy(dueKey)
-    .orderBy("id")
+    .orderBy(taskDueKey)
+    .orderBy("t.id")
     .limit(query.limit + 1)
     .execute();
   return pageOf(rows, query.limit, toTask, (r) => [r.due_at ? iso(r.due_at) : FAR_FUTURE, r.id]);

@@ -1,0 +1,150 @@
+// How long a person's erasure and export, and a list's biggest export, take on a store of realistic size.
+//
+//   npx tsx scripts/bench-person-data.ts [--postgres] [--interactions 100000] [--deals 50000]
+//
+// Seeds one organisation (PGlite in memory, or a database of its own on TEST_DATABASE_URL's server) with 10,000
+// contacts, the given interactions (an excerpt of ~600 characters each, one contact each) and deals, then, over
+// HTTP through the real app: a contact's data export, its erasure (the organisation-wide scrub reads every
+// excerpt), and the deals' CSV and XLSX at the export cap. Not a test: figures for the README and reviews.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { type RawBuilder, sql } from "kysely";
+import pg from "pg";
+import { buildApp } from "../src/server/app";
+import { loadLocalIssuer } from "../src/server/auth/local-issuer";
+import { createTokenVerifier } from "../src/server/auth/verify";
+import { type Database, openPglite, openPostgres } from "../src/server/db/database";
+import { migrateToLatest } from "../src/server/db/migrate";
+
+const { values } = parseArgs({
+  options: {
+    postgres: { type: "boolean", default: false },
+    interactions: { type: "string", default: "100000" },
+    deals: { type: "string", default: "50000" },
+  },
+});
+const INTERACTIONS = Number(values.interactions);
+const DEALS = Number(values.deals);
+const CONTACTS = 10_000;
+
+async function openStore(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (!values.postgres) return { database: await openPglite(), drop: async () => {} };
+  const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const name = `rapport_bench_${randomBytes(6).toString("hex")}`;
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query(text);
+    await client.end();
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    database: await openPostgres(url.toString()),
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
+}
+
+/** The n-th row's id, shaped as a version-4 UUID as the contract's ids are. */
+const uid = (kind: string, n: RawBuilder<unknown>) =>
+  sql<string>`overlay(overlay(md5(${sql.lit(kind)} || (${n})::text) placing '4' from 13) placing '8' from 17)::uuid`;
+
+const ms = (since: number) => `${(performance.now() - since).toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "rapport-bench-person-"));
+  const { database, drop } = await openStore();
+  try {
+    const { db } = database;
+    await migrateToLatest(db);
+    const issuer = await loadLocalIssuer(workDir);
+    const app = await buildApp({
+      database,
+      verifyToken: createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" }),
+    });
+    const token = await issuer.sign({ email: "rita@contoso.example", org: "contoso.example" });
+    const call = (method: "GET" | "POST", url: string) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
+    const me = (await call("GET", "/api/v1/me")).json<{ organization: { id: string } }>();
+    const orgId = me.organization.id;
+
+    let started = performance.now();
+    const text = "Thanks for the call today. ".repeat(22);
+    await sql`
+      insert into contacts (id, org_id, display_name)
+      select ${uid("c", sql`g`)}, ${orgId}::uuid, 'Person ' || g || ' Example' from generate_series(1, ${sql.lit(CONTACTS)}) g;
+      `.execute(db);
+    await sql`
+      insert into contact_emails (org_id, contact_id, address, position)
+      select ${orgId}::uuid, ${uid("c", sql`g`)}, 'person' || g || '@example.com', 0
+      from generate_series(1, ${sql.lit(CONTACTS)}) g`.execute(db);
+    await sql`
+      insert into interactions (id, org_id, kind, occurred_at, subject, body, source)
+      select ${uid("i", sql`g`)}, ${orgId}::uuid, 'email', now() - g * interval '1 minute', 'Subject ' || g,
+        ${text}::text || case when g % 1000 = 0 then ' Ask Person 1 Example.' else '' end, 'manual'
+      from generate_series(1, ${sql.lit(INTERACTIONS)}) g`.execute(db);
+    await sql`
+      insert into interaction_participants (org_id, interaction_id, contact_id, address, role, position, occurred_at)
+      select ${orgId}::uuid, ${uid("i", sql`g`)}, ${uid("c", sql`1 + g % ${sql.lit(CONTACTS)}`)},
+        'person' || (1 + g % ${sql.lit(CONTACTS)}) || '@example.com', 'from', 0, now() - g * interval '1 minute'
+      from generate_series(1, ${sql.lit(INTERACTIONS)}) g`.execute(db);
+    const stage = await db
+      .selectFrom("stages")
+      .select(["id", "pipeline_id"])
+      .where("org_id", "=", orgId)
+      .orderBy("position")
+      .executeTakeFirstOrThrow();
+    await sql`
+      insert into deals (org_id, name, amount, currency, pipeline_id, stage_id)
+      select ${orgId}::uuid, 'Deal ' || g, g, 'EUR', ${stage.pipeline_id}::uuid, ${stage.id}::uuid
+      from generate_series(1, ${sql.lit(DEALS)}) g`.execute(db);
+    await sql`analyze`.execute(db);
+    console.log(
+      `Seeded ${CONTACTS} contacts, ${INTERACTIONS} interactions, ${DEALS} deals on ${database.kind} in ${ms(started)}`,
+    );
+
+    // Person 2 is on INTERACTIONS / CONTACTS emails of their own; person 1 is also named in every 1000th excerpt.
+    const idOf = async (n: number) =>
+      (await sql<{ id: string }>`select ${uid("c", sql.lit(n))} as id`.execute(db)).rows[0]?.id as string;
+    const person = await idOf(2);
+    started = performance.now();
+    const exported = await call("GET", `/api/v1/contacts/${person}/data-export`);
+    console.log(
+      `data export of one contact (${exported.json<{ interactions: unknown[] }>().interactions.length} interactions): ${exported.statusCode} in ${ms(started)}`,
+    );
+    started = performance.now();
+    const erased = await call("POST", `/api/v1/contacts/${person}/erase`);
+    console.log(
+      `erasure (scrubs ${INTERACTIONS} excerpts' text): ${erased.statusCode} ${erased.body} in ${ms(started)}`,
+    );
+    const first = await idOf(1);
+    started = performance.now();
+    const erasedFirst = await call("POST", `/api/v1/contacts/${first}/erase`);
+    console.log(
+      `erasure of a person named in ${INTERACTIONS / 1000} other excerpts: ${erasedFirst.statusCode} ${erasedFirst.body} in ${ms(started)}`,
+    );
+
+    for (const format of ["csv", "xlsx"]) {
+      const rss = process.memoryUsage().rss;
+      started = performance.now();
+      const file = await call("GET", `/api/v1/deals/export.${format}`);
+      console.log(
+        `deals export.${format}, ${DEALS} rows: ${file.statusCode}, ${(file.rawPayload.length / 1e6).toFixed(1)} MB in ${ms(started)}, RSS +${((process.memoryUsage().rss - rss) / 1e6).toFixed(0)} MB`,
+      );
+    }
+    await app.close();
+  } finally {
+    await database.close();
+    await drop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from "fastify";
+import { routes } from "../../shared/routes";
+import { type RouteOptions, addRoute } from "../http/route";
+import type { Scope } from "../scope";
+import { eraseContact } from "./erase";
+import { exportPersonData, personDataFilename } from "./export";
+
+export function personDataRoutes(
+  app: FastifyInstance,
+  options: RouteOptions,
+  scope: (caller: Scope["caller"]) => Scope,
+): void {
+  addRoute(app, routes.exportPersonData, options, async ({ caller, params, attach }) => {
+    const document = await exportPersonData(scope(caller), params.id);
+    attach(personDataFilename(params.id));
+    return document;
+  });
+  addRoute(app, routes.eraseContact, options, ({ caller, params }) => eraseContact(scope(caller), params.id));
+}
