@@ -214,6 +214,10 @@ describeInBrowser(
           .first()
           .evaluate((e) => getComputedStyle(e).backgroundColor);
       const darkBackground = await background();
+      // The chart in the dark theme, to look at: axis text and grid follow the theme.
+      await darkPage.getByRole("link", { name: "Reports" }).click();
+      await darkPage.getByRole("figure").locator("svg rect").first().waitFor();
+      await darkPage.screenshot({ path: path.join(screenshots, "webapp-report-dark.png"), fullPage: true });
       await toggle.click();
       await darkPage.waitForFunction(
         (before) =>

@@ -1,4 +1,4 @@
-import { render } from "@testing-library/react";
+import { configure, render } from "@testing-library/react";
 import type { z } from "zod";
 import { ApiError, type ApiClient, type FileClient } from "../../src/addin/api/client";
 import { SignedInApp, WebAppProviders, createQueryClient } from "../../src/webapp/WebApp";
@@ -11,6 +11,9 @@ import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
 import { Blocklist } from "../../src/shared/mailboxes";
 import { Organization } from "../../src/shared/organizations";
+
+// Each page is a lazy chunk: the first render of one in a suite loads its modules, slower than a second.
+configure({ asyncUtilTimeout: 5000 });
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;

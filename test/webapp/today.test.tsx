@@ -20,9 +20,12 @@ describe("the web app's Today page", () => {
     expect(items).toHaveLength(2);
     expect(within(items[0] as HTMLElement).getByText(/^Overdue/)).toBeTruthy();
     expect(within(items[1] as HTMLElement).getByText(/^Today/)).toBeTruthy();
-    const pipeline = screen.getByRole("list", { name: "My pipeline" });
-    expect(within(pipeline).getByText("€30,000")).toBeTruthy();
-    expect(within(pipeline).getByText("€9,000")).toBeTruthy();
+    const pipeline = screen.getByRole("table", { name: "My open deals, per currency" });
+    expect(
+      within(pipeline)
+        .getAllByRole("cell")
+        .map((c) => c.textContent),
+    ).toEqual(["EUR", "2", "€30,000", "€9,000"]);
     // Empty lists say so.
     expect(screen.getByText("Every open deal is moving.")).toBeTruthy();
     expect(screen.getByText(/You have not logged anything yet/)).toBeTruthy();

@@ -1,4 +1,17 @@
-import { Badge, Checkbox, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Badge,
+  Checkbox,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { AttentionReason, Dashboard, FollowUp } from "../../shared/dashboard";
@@ -12,6 +25,7 @@ import { useWebApp } from "../services";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  title: { margin: 0 },
   grid: {
     display: "grid",
     gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))",
@@ -29,8 +43,11 @@ const useStyles = makeStyles({
   item: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
   row: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   meta: { color: tokens.colorNeutralForeground3 },
-  totals: { display: "flex", gap: tokens.spacingHorizontalXXL, flexWrap: "wrap" },
-  figure: { display: "flex", flexDirection: "column" },
+  caption: {
+    textAlign: "start",
+    color: tokens.colorNeutralForeground3,
+    paddingBottom: tokens.spacingVerticalXS,
+  },
 });
 
 const REASONS: Record<AttentionReason, string> = {
@@ -57,7 +74,7 @@ export default function TodayPage() {
   });
   return (
     <div className={styles.page}>
-      <Text as="h1" size={700} weight="semibold">
+      <Text as="h1" size={700} weight="semibold" className={styles.title}>
         Today{dashboard.data ? ` · ${formatDate(dashboard.data.today)}` : ""}
       </Text>
       {dashboard.isPending && <Loading label="Loading your day…" />}
@@ -194,32 +211,31 @@ function MyPipeline({ dashboard }: { dashboard: Dashboard }) {
       {dashboard.pipeline.length === 0 ? (
         <EmptyState>No open deals yet.</EmptyState>
       ) : (
-        <ul className={styles.list} aria-label="My pipeline">
-          {dashboard.pipeline.map((p) => (
-            <li key={p.currency ?? "none"} className={styles.totals}>
-              <span className={styles.figure}>
-                <Text className={styles.meta}>
-                  Open deals{p.currency ? ` in ${p.currency}` : " without a currency"}
-                </Text>
-                <Text size={500} weight="semibold">
-                  {p.openDeals}
-                </Text>
-              </span>
-              <span className={styles.figure}>
-                <Text className={styles.meta}>Total</Text>
-                <Text size={500} weight="semibold" data-figure="total">
-                  {formatAmount(p.total, p.currency)}
-                </Text>
-              </span>
-              <span className={styles.figure}>
-                <Text className={styles.meta}>Weighted</Text>
-                <Text size={500} weight="semibold" data-figure="weighted">
-                  {formatAmount(p.weighted, p.currency)}
-                </Text>
-              </span>
-            </li>
-          ))}
-        </ul>
+        <Table size="small">
+          <caption className={styles.caption}>My open deals, per currency</caption>
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell scope="col">Currency</TableHeaderCell>
+              <TableHeaderCell scope="col">Open deals</TableHeaderCell>
+              <TableHeaderCell scope="col">Total</TableHeaderCell>
+              <TableHeaderCell scope="col">Weighted</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {dashboard.pipeline.map((p) => (
+              <TableRow key={p.currency ?? "none"}>
+                <TableCell>{p.currency ?? "None"}</TableCell>
+                <TableCell>{p.openDeals}</TableCell>
+                <TableCell>
+                  <Text weight="semibold">{formatAmount(p.total, p.currency)}</Text>
+                </TableCell>
+                <TableCell>
+                  <Text weight="semibold">{formatAmount(p.weighted, p.currency)}</Text>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
       )}
     </Section>
   );

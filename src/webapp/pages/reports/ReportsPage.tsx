@@ -33,6 +33,7 @@ const ReportChart = lazy(() => import(/* webpackChunkName: "charts" */ "./Report
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  title: { margin: 0 },
   filters: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalL, alignItems: "flex-end" },
   views: {
     display: "grid",
@@ -52,7 +53,7 @@ export default function ReportsPage({ subpath }: PageProps) {
   const [filters, setFilters] = useState<ReportFilters>({});
   return (
     <div className={styles.page}>
-      <Text as="h1" size={700} weight="semibold">
+      <Text as="h1" size={700} weight="semibold" className={styles.title}>
         Reports
       </Text>
       <TabList

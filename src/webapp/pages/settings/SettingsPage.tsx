@@ -18,6 +18,7 @@ import { UsersSettings } from "./UsersSettings";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  title: { margin: 0 },
 });
 
 /** The organisation's settings: admins change them; members see them as they are, and who can change them. */
@@ -40,7 +41,7 @@ export default function SettingsPage() {
     .map((u) => u.displayName ?? u.email);
   return (
     <div className={styles.page}>
-      <Text as="h1" size={700} weight="semibold">
+      <Text as="h1" size={700} weight="semibold" className={styles.title}>
         Settings
       </Text>
       {!admin && (
