@@ -66,8 +66,8 @@ export async function measureBundles<E extends string>(
       for (const chunk of asyncChunks) for (const f of chunk.files) lazy.add(f);
       // A named import() with the vendor chunks it needs (split out, maybe shared with another import()).
       for (const [groupName, group] of stats.compilation.namedChunkGroups) {
-        if (group.chunks.some((c) => asyncChunks.has(c)))
-          chunks[groupName] = sizeOf(outDir, group.getFiles());
+        const own = group.chunks.find((c) => c.name === groupName);
+        if (own && asyncChunks.has(own)) chunks[groupName] = sizeOf(outDir, group.getFiles());
       }
       reports[name] = { initial: sizeOf(outDir, initial), lazy: sizeOf(outDir, lazy), chunks };
     }
