@@ -30,7 +30,11 @@ export function WebAppProviders({
   const [client] = useState(() => queryClient ?? createQueryClient());
   const [dark] = useDarkTheme();
   return (
-    <FluentProvider theme={dark ? webDarkTheme : webLightTheme} style={{ minHeight: "100vh" }}>
+    <FluentProvider
+      theme={dark ? webDarkTheme : webLightTheme}
+      // Native controls (the date pickers, scroll bars) follow the theme too.
+      style={{ minHeight: "100vh", colorScheme: dark ? "dark" : "light" }}
+    >
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
     </FluentProvider>
   );
