@@ -30,7 +30,11 @@ export function ReportTable({ view, caption }: { view: ReportView; caption: stri
         <TableHeader>
           <TableRow>
             {view.columns.map((c) => (
-              <TableHeaderCell key={c.header} scope="col" className={c.numeric ? styles.numeric : undefined}>
+              <TableHeaderCell
+                key={c.header}
+                scope="col"
+                button={c.numeric ? { className: styles.numeric } : undefined}
+              >
                 {c.header}
               </TableHeaderCell>
             ))}
