@@ -28,10 +28,29 @@ export default tseslint.config(
   },
   {
     files: ["src/server/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/addin/**"] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/addin/**", "**/webapp/**"] }] },
   },
   {
     files: ["src/addin/**/*.ts", "src/addin/**/*.tsx"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/server/**"] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/server/**", "**/webapp/**"] }] },
+  },
+  {
+    // The web app is a browser page with no Office.js: of the add-in it uses the API client and local sign-in.
+    files: ["src/webapp/**/*.ts", "src/webapp/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            "**/server/**",
+            "**/addin/office/**",
+            "**/addin/auth/**",
+            "**/addin/taskpane/**",
+            "**/addin/commands/**",
+            "**/addin/preview/**",
+          ],
+        },
+      ],
+    },
   },
 );

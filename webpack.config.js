@@ -43,8 +43,9 @@ class OutlookManifestPlugin {
 }
 
 /**
- * Two pages: taskpane.html, which Outlook loads (Office.js from Microsoft's CDN, the Office.js mailbox), and
- * preview.html, the real task pane on the simulated mailbox for a browser. The API is proxied, so the pane
+ * Two pages of the pane: taskpane.html, which Outlook loads (Office.js from Microsoft's CDN, the Office.js
+ * mailbox), and preview.html, the real task pane on the simulated mailbox for a browser; and webapp.html, the
+ * web app (today, reports, settings) served at /app and every path under it. The API is proxied, so the pane
  * calls its own origin in development as it will in production. `--env origin=https://…` is where the add-in
  * will be served from, written into dist/manifest.xml; it defaults to the dev server.
  */
@@ -73,6 +74,8 @@ module.exports = (env = {}, argv = {}) => {
       taskpane: "./src/addin/taskpane/page/index.tsx",
       commands: "./src/addin/commands/index.ts",
       "auth-dialog": "./src/addin/auth/dialog-page.ts",
+      // The web app (dashboard, reports, settings) at /app: a browser page, no Office.js.
+      webapp: "./src/webapp/index.tsx",
       // Classic Outlook on Windows loads this one file by its manifest name: no hash, no chunks.
       launchevent: "./src/addin/commands/launchevent.ts",
     },
@@ -125,6 +128,13 @@ module.exports = (env = {}, argv = {}) => {
         chunks: ["auth-dialog"],
         template: "./src/addin/auth/auth-dialog.html",
       }),
+      new HtmlWebpackPlugin({
+        filename: "webapp.html",
+        chunks: ["webapp"],
+        template: "./src/webapp/webapp.html",
+        // Served at /app and every path under it, so its scripts are named from the origin's root.
+        publicPath: "/",
+      }),
       new OutlookManifestPlugin(origin),
     ],
     performance: { hints: false },
@@ -141,6 +151,13 @@ module.exports = (env = {}, argv = {}) => {
       proxy: [{ context: ["/api", "/healthz"], target: API, changeOrigin: true }],
       static: { directory: path.resolve(__dirname, "assets"), publicPath: "/assets" },
       setupMiddlewares(middlewares, devServer) {
+        // The web app's pages (/app, /app/reports/…) are one page that routes in the browser, as the Rapport
+        // server serves it from dist/.
+        devServer.app.use((request, _response, next) => {
+          if (request.method === "GET" && /^\/app(\/[^.]*)?$/.test(request.path))
+            request.url = "/webapp.html";
+          next();
+        });
         // The preview signs in through the local issuer, as `npm run token` does. This lives in the dev server,
         // never in the API: the API has no way to mint a token for anyone.
         devServer.app.get("/preview/token", (request, response) => {

@@ -45,7 +45,7 @@ import {
   measureLoad,
   printLoad,
 } from "./bench/load";
-import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundle, measureSelections } from "./bench/pane";
+import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundles, measureSelections } from "./bench/pane";
 import { type ReportsReport, measureReports, printReports, seedForReports } from "./bench/reports";
 import { type Stats, random, summarize } from "./bench/stats";
 import { type SyncOptions, type SyncReport, measureSync } from "./bench/sync";
@@ -732,6 +732,17 @@ function printReport(report: Report): void {
       `${"pane bundle, lazy chunks".padEnd(50)}${String(bundle.lazy.files).padStart(8)} files  ` +
         `${kb(bundle.lazy.raw)} raw, ${kb(bundle.lazy.gzip)} gzip`,
     );
+    if (report.pane.webapp) {
+      const { initial, lazy, chunks } = report.pane.webapp;
+      console.log(
+        `${"web app bundle, initial (webapp entry)".padEnd(50)}${String(initial.files).padStart(8)} files  ` +
+          `${kb(initial.raw)} raw, ${kb(initial.gzip)} gzip`,
+      );
+      console.log(
+        `${"web app bundle, lazy chunks (pages, charts, MSAL)".padEnd(50)}${String(lazy.files).padStart(8)} files  ` +
+          `${kb(lazy.raw)} raw, ${kb(lazy.gzip)} gzip (charts: ${kb(chunks.charts?.gzip ?? 0)} gzip)`,
+      );
+    }
     if ("skipped" in selection) console.log(`pane selections SKIPPED: ${selection.skipped}`);
     else
       console.log(
@@ -988,7 +999,7 @@ async function main(): Promise<void> {
     let pane: PaneReport | null = null;
     if (options.pane) {
       console.log("Measuring the pane: production bundle, then selections in Chromium");
-      const bundle = await measureBundle();
+      const { taskpane: bundle, webapp } = await measureBundles(["taskpane", "webapp"]);
       // Distinct senders: a repeated one would be answered from the pane's cache, not the server.
       const pick = random(7);
       const senders = new Set<number>();
@@ -996,7 +1007,7 @@ async function main(): Promise<void> {
       while (senders.size < wanted) senders.add(pick(options.sizes.contacts));
       const people = [...senders].map((n) => ({ name: `Person ${n}`, email: addressOf(n, options.sizes) }));
       const selection = await measureSelections({ apiBaseUrl: baseUrl, issuer, rep: ADMIN.email, people });
-      pane = { bundle, selection };
+      pane = { bundle, webapp, selection };
     }
 
     let sync: SyncReport | null = null;

@@ -20,6 +20,7 @@ const children: ChildProcess[] = [
 console.log(
   `Rapport preview: https://localhost:${addinPort}/preview.html (the certificate is self-signed: accept it once)`,
 );
+console.log(`Rapport web app (today, reports, settings): https://localhost:${addinPort}/app`);
 
 let stopping = false;
 function stopAll(code: number): void {

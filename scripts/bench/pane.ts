@@ -26,10 +26,14 @@ export interface BundleReport {
   initial: Size;
   /** Chunks fetched on first use (unknown sender, quick action forms, the Office.js mailbox). */
   lazy: Size;
+  /** What each named import() loads, with the vendor code split out for it (the web app's "charts", say). */
+  chunks: Record<string, Size>;
 }
 
 export interface PaneReport {
   bundle: BundleReport;
+  /** The web app at /app: its entry, and its pages and charts loaded on first use. */
+  webapp?: BundleReport;
   selection: Stats | { skipped: string };
 }
 
@@ -43,19 +47,31 @@ const sizeOf = (dir: string, files: Iterable<string>): Size => {
   };
 };
 
-/** `npm run build` as it ships, measured: the taskpane entry and the chunks it loads later. */
-export async function measureBundle(): Promise<BundleReport> {
+/** `npm run build` as it ships, measured per entry (the pane's, the web app's): its own files, and the chunks it loads later. */
+export async function measureBundles<E extends string>(
+  entries: readonly E[],
+): Promise<Record<E, BundleReport>> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), "rapport-bundle-"));
   try {
     const config = productionConfig();
     const stats = await build({ ...config, devtool: false, output: { ...config.output, path: outDir } });
-    const entry = stats.compilation.entrypoints.get("taskpane");
-    if (!entry) throw new Error("the webpack config has no taskpane entry");
-    const initial = new Set(entry.getFiles());
-    const lazy = new Set<string>();
-    for (const chunk of entry.getEntrypointChunk().getAllAsyncChunks())
-      for (const f of chunk.files) lazy.add(f);
-    return { initial: sizeOf(outDir, initial), lazy: sizeOf(outDir, lazy) };
+    const reports = {} as Record<E, BundleReport>;
+    for (const name of entries) {
+      const entry = stats.compilation.entrypoints.get(name);
+      if (!entry) throw new Error(`the webpack config has no ${name} entry`);
+      const initial = new Set(entry.getFiles());
+      const lazy = new Set<string>();
+      const chunks: Record<string, Size> = {};
+      const asyncChunks = entry.getEntrypointChunk().getAllAsyncChunks();
+      for (const chunk of asyncChunks) for (const f of chunk.files) lazy.add(f);
+      // A named import() with the vendor chunks it needs (split out, maybe shared with another import()).
+      for (const [groupName, group] of stats.compilation.namedChunkGroups) {
+        const own = group.chunks.find((c) => c.name === groupName);
+        if (own && asyncChunks.has(own)) chunks[groupName] = sizeOf(outDir, group.getFiles());
+      }
+      reports[name] = { initial: sizeOf(outDir, initial), lazy: sizeOf(outDir, lazy), chunks };
+    }
+    return reports;
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -14,6 +14,10 @@ describe("the add-in's files served from the API's origin", () => {
     writeFileSync(path.join(root, "taskpane.html"), `<!doctype html><script src="${hashed}"></script>`);
     writeFileSync(path.join(root, hashed), "console.log('pane')");
     writeFileSync(path.join(root, "manifest.xml"), "<OfficeApp/>");
+    writeFileSync(
+      path.join(root, "webapp.html"),
+      `<!doctype html><title>Rapport</title><script src="/webapp.js"></script>`,
+    );
     mkdirSync(path.join(root, "assets"));
     writeFileSync(path.join(root, "assets", "icon-16.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     server = await startTestServer("pglite", {
@@ -62,5 +66,17 @@ describe("the add-in's files served from the API's origin", () => {
     const answer = await get("/api/v1/sign-in");
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ entra: null, localIssuer: true });
+  });
+
+  it("serves the web app at /app and at every path under it (it routes in the browser), never cached or framed by others", async () => {
+    for (const url of ["/app", "/app/", "/app/reports/pipeline-by-stage", "/app/settings"]) {
+      const page = await get(url);
+      expect([url, page.status]).toEqual([url, 200]);
+      expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(page.headers.get("cache-control")).toBe("no-cache");
+      expect(page.headers.get("content-security-policy")).toBe("frame-ancestors 'self'");
+      expect(await page.text()).toContain("webapp.js");
+    }
+    expect((await get("/application")).status).toBe(404);
   });
 });

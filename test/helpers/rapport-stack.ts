@@ -58,6 +58,8 @@ function answersOverHttps(url: string): Promise<boolean> {
 export interface RapportStack {
   apiUrl: string;
   previewUrl: string;
+  /** The web app (dashboard, reports, settings), from the dev server as `npm start` serves it. */
+  webAppUrl: string;
   dataDir: string;
   token(email: string, name?: string): Promise<string>;
   /** Stops the API server alone, as a crash or a restart would (only with `apiSeparately`). */
@@ -143,6 +145,7 @@ export async function startRapport(options: { apiSeparately?: boolean } = {}): P
   return {
     apiUrl,
     previewUrl,
+    webAppUrl: `https://localhost:${addinPort}/app`,
     dataDir,
     async token(email, name) {
       const args = ["scripts/token.ts", "--email", email, ...(name ? ["--name", name] : [])];

@@ -1,6 +1,13 @@
 import type { z } from "zod";
 import { Problem } from "../../shared/errors";
-import { type RouteContract, type RouteName, type Routes, routes } from "../../shared/routes";
+import {
+  FILE_MEDIA_TYPES,
+  type FileFormat,
+  type RouteContract,
+  type RouteName,
+  type Routes,
+  routes,
+} from "../../shared/routes";
 
 type InputOf<T> = T extends z.ZodType ? z.input<T> : never;
 type Success<R extends RouteContract> = {
@@ -59,54 +66,94 @@ export type ApiClient = <N extends RouteName>(
   input: CallInput<Routes[N]>,
 ) => Promise<Success<Routes[N]>>;
 
+/** The URL and headers of a call, as every route of the contract is called. */
+async function requestFor(
+  options: ApiClientOptions,
+  route: RouteContract,
+  input: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown },
+  accept: string,
+): Promise<{ url: string; init: RequestInit }> {
+  const { params, query, body } = input;
+  const path = route.path.replace(/:([A-Za-z]+)/g, (_, key: string) =>
+    encodeURIComponent(params?.[key] ?? ""),
+  );
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value])
+      if (item !== undefined && item !== null) search.append(key, String(item));
+  }
+  const headers: Record<string, string> = { accept };
+  if (!route.public) {
+    try {
+      headers.authorization = `Bearer ${await options.getToken()}`;
+    } catch (error) {
+      // Not signed in because the sign-in could not be reached is the same as the server not being reached:
+      // worth trying again, never a reason to drop what the rep asked for.
+      throw error instanceof ApiError ? error : new ApiError(0, null);
+    }
+  }
+  if (body !== undefined) headers["content-type"] = "application/json";
+  return {
+    url: `${options.baseUrl}${path}${search.size ? `?${search}` : ""}`,
+    init: { method: route.method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+  };
+}
+
+async function send(options: ApiClientOptions, url: string, init: RequestInit): Promise<Response> {
+  const doFetch = options.fetch ?? fetch.bind(globalThis);
+  let response: Response;
+  try {
+    response = await doFetch(url, init);
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) {
+    const payload: unknown = await response.json().catch(() => undefined);
+    const problem = Problem.safeParse(payload);
+    throw new ApiError(response.status, problem.success ? problem.data : null);
+  }
+  return response;
+}
+
 /** Calls a route of the shared contract and parses the answer with the contract's own schema. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const doFetch = options.fetch ?? fetch.bind(globalThis);
   return async (name, input) => {
     const route: RouteContract = routes[name];
-    const { params, query, body } = input as {
-      params?: Record<string, string>;
-      query?: Record<string, unknown>;
-      body?: unknown;
-    };
-    const path = route.path.replace(/:([A-Za-z]+)/g, (_, key: string) =>
-      encodeURIComponent(params?.[key] ?? ""),
-    );
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(query ?? {})) {
-      for (const item of Array.isArray(value) ? value : [value])
-        if (item !== undefined && item !== null) search.append(key, String(item));
-    }
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (!route.public) {
-      try {
-        headers.authorization = `Bearer ${await options.getToken()}`;
-      } catch (error) {
-        // Not signed in because the sign-in could not be reached is the same as the server not being reached:
-        // worth trying again, never a reason to drop what the rep asked for.
-        throw error instanceof ApiError ? error : new ApiError(0, null);
-      }
-    }
-    if (body !== undefined) headers["content-type"] = "application/json";
-
-    let response: Response;
-    try {
-      response = await doFetch(`${options.baseUrl}${path}${search.size ? `?${search}` : ""}`, {
-        method: route.method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(0, null);
-    }
+    const { url, init } = await requestFor(options, route, input as never, "application/json");
+    const response = await send(options, url, init);
     const payload: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const problem = Problem.safeParse(payload);
-      throw new ApiError(response.status, problem.success ? problem.data : null);
-    }
     const schema = (route.responses as Record<number, z.ZodType | undefined>)[response.status];
     const parsed = schema?.safeParse(payload);
     if (!parsed?.success) throw new ApiError(response.status, null);
     return parsed.data as never;
+  };
+}
+
+/** The routes that answer a file (a report as CSV or as an Excel workbook). */
+export type FileRouteName = {
+  [N in RouteName]: Routes[N] extends { file: FileFormat } ? N : never;
+}[RouteName];
+
+export interface DownloadedFile {
+  blob: Blob;
+  /** The server's name for it (Content-Disposition), e.g. `pipeline-by-stage.xlsx`. */
+  filename: string;
+}
+
+export type FileClient = <N extends FileRouteName>(
+  name: N,
+  input: CallInput<Routes[N]>,
+) => Promise<DownloadedFile>;
+
+/** Downloads a file route of the contract with the same sign-in, query and problems as the JSON calls. */
+export function createFileClient(options: ApiClientOptions): FileClient {
+  return async (name, input) => {
+    const route: RouteContract = routes[name];
+    const format = route.file ?? "csv";
+    const { url, init } = await requestFor(options, route, input as never, FILE_MEDIA_TYPES[format]);
+    const response = await send(options, url, init);
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${name}.${format}`;
+    return { blob: await response.blob(), filename };
   };
 }

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 
 /**
  * Where Outlook may frame the pane: Outlook on the web and the new Outlook (which runs it too) on Microsoft's
@@ -55,6 +56,26 @@ export async function serveAddinFiles(app: FastifyInstance, files: AddinFiles): 
       response.setHeader("x-content-type-options", "nosniff");
     },
   });
+  if (existsSync(path.join(files.root, WEBAPP_PAGE))) serveWebApp(app, files.root);
+}
+
+const WEBAPP_PAGE = "webapp.html";
+
+/**
+ * The web app (dashboard, reports, settings) is one page that routes in the browser: /app and every path under
+ * it answer that page, so a bookmark or a reload of /app/reports/… works. It is never framed: it is no pane.
+ */
+function serveWebApp(app: FastifyInstance, root: string): void {
+  const page = path.join(root, WEBAPP_PAGE);
+  const handler = async (_request: unknown, reply: FastifyReply) =>
+    reply
+      .header("content-type", "text/html; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .header("content-security-policy", "frame-ancestors 'self'")
+      .header("x-content-type-options", "nosniff")
+      .send(await readFile(page));
+  app.get("/app", handler);
+  app.get("/app/*", handler);
 }
 
 /** The build, if there is one: the server also runs without it (API only, as in development). */

@@ -1,0 +1,72 @@
+import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
+import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, useMemo, useState } from "react";
+import { ApiError, createApiClient, createFileClient } from "../addin/api/client";
+import type { Session } from "./auth/session";
+import { Shell } from "./components/Shell";
+import { type WebAppServices, WebAppServicesProvider } from "./services";
+import { useDarkTheme } from "./theme";
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Retry what may pass (offline, 5xx); a 4xx will answer the same way every time.
+        retry: (failures, error) => failures < 3 && (!(error instanceof ApiError) || error.retryable),
+        staleTime: 30_000,
+      },
+    },
+  });
+}
+
+/** The theme (the system's, or the user's choice) and the data layer, around everything the web app shows. */
+export function WebAppProviders({
+  children,
+  queryClient,
+}: {
+  children: ReactNode;
+  queryClient?: QueryClient;
+}) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  const [dark] = useDarkTheme();
+  return (
+    <FluentProvider
+      theme={dark ? webDarkTheme : webLightTheme}
+      // Native controls (the date pickers, scroll bars) follow the theme too.
+      style={{ minHeight: "100vh", colorScheme: dark ? "dark" : "light" }}
+    >
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </FluentProvider>
+  );
+}
+
+/**
+ * The pages for one signed-in session; signing out forgets everything read for it. The clients are the API's
+ * on this origin with the session's token (tests give their own).
+ */
+export function SignedInApp({
+  session,
+  clients,
+}: {
+  session: Session;
+  clients?: Pick<WebAppServices, "api" | "files">;
+}) {
+  const queryClient = useQueryClient();
+  const services = useMemo((): WebAppServices => {
+    const options = { baseUrl: "", getToken: session.getToken };
+    return {
+      api: clients?.api ?? createApiClient(options),
+      files: clients?.files ?? createFileClient(options),
+      signOut() {
+        queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "sign-in" });
+        session.signOut();
+      },
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    };
+  }, [session, clients, queryClient]);
+  return (
+    <WebAppServicesProvider services={services}>
+      <Shell />
+    </WebAppServicesProvider>
+  );
+}

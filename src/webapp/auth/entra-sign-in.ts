@@ -1,0 +1,68 @@
+import { type AccountInfo, InteractionRequiredAuthError, PublicClientApplication } from "@azure/msal-browser";
+import { Problem } from "../../shared/errors";
+import { ApiError } from "../../addin/api/client";
+
+export interface EntraSignIn {
+  /** Who is signed in in this browser, if anyone. */
+  account: AccountInfo | null;
+  /** Off to Microsoft's sign-in page, and back to /app. */
+  signIn(): Promise<void>;
+  getToken(): Promise<string>;
+  signOut(): Promise<void>;
+}
+
+/**
+ * Microsoft 365 sign-in for a normal browser page: MSAL's PublicClientApplication with the redirect flow (no
+ * Outlook here to broker it, so not nested app authentication). The redirect URI is /app on this origin, which
+ * the app registration must list as a single-page application redirect URI.
+ */
+export async function entraSignIn(entra: {
+  clientId: string;
+  authority: string;
+  scope: string;
+}): Promise<EntraSignIn> {
+  const redirectUri = `${location.origin}/app`;
+  const app = await PublicClientApplication.createPublicClientApplication({
+    auth: { clientId: entra.clientId, authority: entra.authority, redirectUri },
+    cache: { cacheLocation: "localStorage" },
+  });
+  // Coming back from Microsoft's page: the answer is in the URL, and this is where MSAL reads it.
+  const redirected = await app.handleRedirectPromise();
+  const account = redirected?.account ?? app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;
+  if (account) app.setActiveAccount(account);
+  const scopes = [entra.scope];
+  return {
+    account,
+    signIn: () => app.loginRedirect({ scopes }),
+    async getToken() {
+      const active = app.getActiveAccount();
+      if (!active) throw signInNeeded("nobody is signed in");
+      try {
+        return (await app.acquireTokenSilent({ scopes, account: active })).accessToken;
+      } catch (error) {
+        // Consent or a new sign-in is needed: the page leaves for Microsoft's and comes back signed in.
+        if (error instanceof InteractionRequiredAuthError)
+          await app.acquireTokenRedirect({ scopes, account: active });
+        throw signInNeeded(error instanceof Error ? error.message : String(error));
+      }
+    },
+    signOut: () =>
+      app.logoutRedirect({
+        account: app.getActiveAccount() ?? undefined,
+        postLogoutRedirectUri: redirectUri,
+      }),
+  };
+}
+
+function signInNeeded(why: string): ApiError {
+  return new ApiError(
+    0,
+    Problem.parse({
+      type: "about:blank",
+      title: "Sign-in needed",
+      status: 401,
+      detail: `Sign in to Microsoft 365 to use Rapport (${why}).`,
+      code: "auth_unavailable",
+    }),
+  );
+}

@@ -1,0 +1,5 @@
+import { Spinner } from "@fluentui/react-components";
+
+export function Loading({ label }: { label: string }) {
+  return <Spinner size="small" label={label} labelPosition="after" />;
+}

@@ -1,0 +1,28 @@
+/** Dates and amounts as the browser's language writes them. */
+const locale = typeof navigator === "undefined" ? "en-US" : navigator.language || "en-US";
+
+const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+const times = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
+
+export const formatDate = (iso: string) =>
+  dates.format(new Date(iso.length === 10 ? `${iso}T00:00:00` : iso));
+export const formatDateTime = (iso: string) => dateTimes.format(new Date(iso));
+export const formatTime = (iso: string) => times.format(new Date(iso));
+
+export function formatAmount(amount: number, currency: string | null): string {
+  if (!currency) return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(amount);
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(
+      amount,
+    );
+  } catch {
+    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(amount)} ${currency}`;
+  }
+}
+
+export const formatNumber = (value: number, digits = 2) =>
+  new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+
+export const formatPercent = (ratio: number) =>
+  new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);

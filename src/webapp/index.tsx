@@ -1,0 +1,15 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { SignedInApp, WebAppProviders } from "./WebApp";
+import { SignInGate } from "./components/SignInGate";
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <WebAppProviders>
+        <SignInGate>{(session) => <SignedInApp key={session.who} session={session} />}</SignInGate>
+      </WebAppProviders>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,53 @@
+import {
+  CalendarTodayRegular,
+  DataBarVerticalRegular,
+  type FluentIcon,
+  SettingsRegular,
+} from "@fluentui/react-icons";
+import { type ComponentType, type LazyExoticComponent, lazy } from "react";
+
+export interface PageProps {
+  /** What follows the page's own path (for the reports: which report). */
+  subpath: string;
+}
+
+export interface PageEntry {
+  /** Where it lives, under /app. */
+  path: string;
+  label: string;
+  icon: FluentIcon;
+  /** Whether paths under it are its own (/app/reports/<report>). */
+  subpages?: boolean;
+  /** Each page is a chunk of its own, fetched the first time it is opened. */
+  component: LazyExoticComponent<ComponentType<PageProps>>;
+}
+
+/** The web app's pages, in the navigation's order: a new page is one more entry here. */
+export const pages: readonly PageEntry[] = [
+  {
+    path: "/app",
+    label: "Today",
+    icon: CalendarTodayRegular,
+    component: lazy(() => import(/* webpackChunkName: "webapp-today" */ "./pages/TodayPage")),
+  },
+  {
+    path: "/app/reports",
+    label: "Reports",
+    icon: DataBarVerticalRegular,
+    subpages: true,
+    component: lazy(() => import(/* webpackChunkName: "webapp-reports" */ "./pages/reports/ReportsPage")),
+  },
+  {
+    path: "/app/settings",
+    label: "Settings",
+    icon: SettingsRegular,
+    component: lazy(() => import(/* webpackChunkName: "webapp-settings" */ "./pages/settings/SettingsPage")),
+  },
+];
+
+/** The page a path belongs to, and the rest of the path; none for a path no page has. */
+export function pageFor(pathname: string): { page: PageEntry; subpath: string } | null {
+  const path = pathname.replace(/\/+$/, "") || "/";
+  const page = pages.find((p) => path === p.path || (p.subpages && path.startsWith(`${p.path}/`)));
+  return page ? { page, subpath: path.slice(page.path.length).replace(/^\//, "") } : null;
+}

@@ -1,0 +1,53 @@
+import { DataVizPalette, GroupedVerticalBarChart, getColorFromToken } from "@fluentui/react-charts";
+import { makeStyles } from "@fluentui/react-components";
+import type { ReportView } from "./definitions";
+
+const useStyles = makeStyles({ chart: { width: "100%", minHeight: "320px" } });
+
+const PALETTE = [
+  DataVizPalette.color1,
+  DataVizPalette.color2,
+  DataVizPalette.color3,
+  DataVizPalette.color4,
+  DataVizPalette.color5,
+];
+
+/**
+ * The report's bars: a group per stage, month, rep or week, a bar per series. Its own chunk, loaded when a
+ * report is first shown: the charts library is most of the reports page's weight. Axis text and grid lines
+ * follow the Fluent theme; the bar colours are the data-visualisation palette's, in their dark-theme shades
+ * when the page is dark.
+ */
+export default function ReportChart({
+  chart,
+  title,
+  dark,
+}: {
+  chart: ReportView["chart"];
+  title: string;
+  dark: boolean;
+}) {
+  const styles = useStyles();
+  const colors = chart.series.map((_, i) => getColorFromToken(PALETTE[i % PALETTE.length] as string, dark));
+  const data = chart.categories.map((name, i) => ({
+    name,
+    series: chart.series.map((s, j) => ({
+      key: `${j}`,
+      legend: s.legend,
+      data: s.values[i] ?? 0,
+      color: colors[j],
+    })),
+  }));
+  return (
+    <div className={styles.chart}>
+      <GroupedVerticalBarChart
+        data={data}
+        chartTitle={title}
+        height={320}
+        yAxisTitle={chart.yAxisTitle}
+        hideLabels={chart.categories.length > 12}
+        wrapXAxisLables
+      />
+    </div>
+  );
+}

@@ -1,0 +1,242 @@
+import {
+  Button,
+  Dropdown,
+  Field,
+  Input,
+  Option,
+  Spinner,
+  Tab,
+  TabList,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowDownloadRegular } from "@fluentui/react-icons";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { Suspense, lazy, useState } from "react";
+import type { FileFormat } from "../../../shared/routes";
+import { ChartBoundary } from "../../components/ChartBoundary";
+import { EmptyState } from "../../components/EmptyState";
+import { Loading } from "../../components/Loading";
+import { ProblemMessage } from "../../components/ProblemMessage";
+import { Section } from "../../components/Section";
+import { usePipelines, useUsers } from "../../hooks";
+import type { PageProps } from "../../navigation";
+import { navigate } from "../../router";
+import { useWebApp } from "../../services";
+import { useDarkTheme } from "../../theme";
+import { type ReportDefinition, type ReportFilters, reportFor, reports } from "./definitions";
+import { ReportTable } from "./ReportTable";
+import { saveFile } from "./save-file";
+
+const ReportChart = lazy(() => import(/* webpackChunkName: "charts" */ "./ReportChart"));
+
+const useStyles = makeStyles({
+  page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  title: { margin: 0 },
+  filters: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalL, alignItems: "flex-end" },
+  views: {
+    display: "grid",
+    gridTemplateColumns: "repeat(auto-fit, minmax(360px, 1fr))",
+    gap: tokens.spacingHorizontalXL,
+    alignItems: "start",
+  },
+  figure: { margin: 0, minWidth: 0 },
+  exports: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
+  meta: { color: tokens.colorNeutralForeground3 },
+});
+
+/** The five reports: one at a time, with its filters, its chart and the same figures as a table, and exports. */
+export default function ReportsPage({ subpath }: PageProps) {
+  const styles = useStyles();
+  const report = reportFor(subpath);
+  const [filters, setFilters] = useState<ReportFilters>({});
+  return (
+    <div className={styles.page}>
+      <Text as="h1" size={700} weight="semibold" className={styles.title}>
+        Reports
+      </Text>
+      <TabList
+        selectedValue={report.key}
+        onTabSelect={(_, data) => navigate(`/app/reports/${String(data.value)}`)}
+        aria-label="Reports"
+      >
+        {reports.map((r) => (
+          <Tab key={r.key} value={r.key}>
+            {r.title}
+          </Tab>
+        ))}
+      </TabList>
+      <Report key={report.key} report={report} filters={filters} onFilters={setFilters} />
+    </div>
+  );
+}
+
+function Report({
+  report,
+  filters,
+  onFilters,
+}: {
+  report: ReportDefinition;
+  filters: ReportFilters;
+  onFilters(filters: ReportFilters): void;
+}) {
+  const styles = useStyles();
+  const { api } = useWebApp();
+  const [dark] = useDarkTheme();
+  const applied = Object.fromEntries(
+    report.filters.flatMap((k) => (filters[k] ? [[k, filters[k]]] : [])),
+  ) as ReportFilters;
+  const view = useQuery({
+    queryKey: ["report", report.key, applied],
+    queryFn: () => report.load(api, applied),
+    placeholderData: keepPreviousData,
+  });
+  const title = view.data?.pipeline ? `${report.title} · ${view.data.pipeline}` : report.title;
+  return (
+    <Section title={title} actions={<ExportButtons report={report} filters={applied} />}>
+      <Text className={styles.meta}>{report.description}</Text>
+      <Filters report={report} filters={filters} onFilters={onFilters} />
+      {view.isPending && <Loading label="Loading the report…" />}
+      {view.isError && (
+        <ProblemMessage
+          error={view.error}
+          onRetry={() => void view.refetch()}
+          what="The report could not be loaded"
+        />
+      )}
+      {view.data &&
+        (view.data.rows.length === 0 ? (
+          <EmptyState>Nothing to report for these filters yet.</EmptyState>
+        ) : (
+          <div className={styles.views} aria-busy={view.isFetching}>
+            <figure className={styles.figure} aria-label={`${title}, chart`}>
+              <ChartBoundary>
+                <Suspense fallback={<Loading label="Drawing the chart…" />}>
+                  <ReportChart chart={view.data.chart} title={title} dark={dark} />
+                </Suspense>
+              </ChartBoundary>
+            </figure>
+            <ReportTable view={view.data} caption={title} />
+          </div>
+        ))}
+    </Section>
+  );
+}
+
+function Filters({
+  report,
+  filters,
+  onFilters,
+}: {
+  report: ReportDefinition;
+  filters: ReportFilters;
+  onFilters(filters: ReportFilters): void;
+}) {
+  const styles = useStyles();
+  const users = useUsers();
+  const pipelines = usePipelines();
+  const has = (k: keyof ReportFilters) => report.filters.includes(k);
+  const set = (k: keyof ReportFilters, value: string | undefined) =>
+    onFilters({ ...filters, [k]: value || undefined });
+  const owner = users.data?.items.find((u) => u.id === filters.ownerId);
+  const pipeline = pipelines.data?.pipelines.find((p) => p.id === filters.pipelineId);
+  const defaultPipeline = pipelines.data?.pipelines.find((p) => p.isDefault);
+  const badPeriod = filters.from && filters.to && filters.to < filters.from;
+  return (
+    <form className={styles.filters} aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      {has("pipelineId") && (
+        <Field label="Pipeline">
+          <Dropdown
+            value={pipeline?.name ?? defaultPipeline?.name ?? "Default pipeline"}
+            selectedOptions={[filters.pipelineId ?? ""]}
+            onOptionSelect={(_, d) => set("pipelineId", d.optionValue)}
+          >
+            <Option value="">
+              {defaultPipeline ? `${defaultPipeline.name} (default)` : "Default pipeline"}
+            </Option>
+            {(pipelines.data?.pipelines ?? [])
+              .filter((p) => !p.isDefault)
+              .map((p) => (
+                <Option key={p.id} value={p.id}>
+                  {p.name}
+                </Option>
+              ))}
+          </Dropdown>
+        </Field>
+      )}
+      {has("ownerId") && (
+        <Field label="Owner">
+          <Dropdown
+            value={owner ? (owner.displayName ?? owner.email ?? "") : "Everyone"}
+            selectedOptions={[filters.ownerId ?? ""]}
+            onOptionSelect={(_, d) => set("ownerId", d.optionValue)}
+          >
+            <Option value="">Everyone</Option>
+            {(users.data?.items ?? []).map((u) => (
+              <Option key={u.id} value={u.id}>
+                {u.displayName ?? u.email ?? u.id}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      )}
+      <Field label="From (inclusive)">
+        <Input type="date" value={filters.from ?? ""} onChange={(_, d) => set("from", d.value)} />
+      </Field>
+      <Field
+        label="To (exclusive)"
+        validationMessage={badPeriod ? "The period ends before it starts." : undefined}
+      >
+        <Input type="date" value={filters.to ?? ""} onChange={(_, d) => set("to", d.value)} />
+      </Field>
+      {(filters.from || filters.to || filters.ownerId || filters.pipelineId) && (
+        <Button appearance="subtle" onClick={() => onFilters({})}>
+          Clear filters
+        </Button>
+      )}
+    </form>
+  );
+}
+
+function ExportButtons({ report, filters }: { report: ReportDefinition; filters: ReportFilters }) {
+  const styles = useStyles();
+  const { files } = useWebApp();
+  const exportAs = useMutation({
+    mutationFn: async (format: FileFormat) => {
+      const file = await report.download(files, format, filters);
+      saveFile(file);
+      return file.filename;
+    },
+  });
+  return (
+    <div className={styles.exports}>
+      {(["csv", "xlsx"] as const).map((format) => (
+        <Button
+          key={format}
+          icon={
+            exportAs.isPending && exportAs.variables === format ? (
+              <Spinner size="extra-tiny" />
+            ) : (
+              <ArrowDownloadRegular />
+            )
+          }
+          disabled={exportAs.isPending}
+          onClick={() => exportAs.mutate(format)}
+        >
+          Export {format.toUpperCase()}
+        </Button>
+      ))}
+      <span role="status" aria-live="polite">
+        {exportAs.isSuccess && <Text className={styles.meta}>Downloaded {exportAs.data}</Text>}
+      </span>
+      {exportAs.isError && (
+        <ProblemMessage
+          error={exportAs.error}
+          onRetry={() => exportAs.mutate(exportAs.variables)}
+          what="The export failed"
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,240 @@
+import type { ApiClient, DownloadedFile, FileClient } from "../../../addin/api/client";
+import type { FileFormat } from "../../../shared/routes";
+import { formatNumber, formatPercent } from "../../format";
+
+/** The filters a report may take; each report sends only those it has (the server refuses the others). */
+export interface ReportFilters {
+  ownerId?: string;
+  from?: string;
+  to?: string;
+  pipelineId?: string;
+}
+
+export interface ReportColumn {
+  header: string;
+  /** Right-aligned, and added up nowhere: a figure. */
+  numeric: boolean;
+}
+
+/** A report as the page shows it: the same rows as a table and as bars. */
+export interface ReportView {
+  /** The pipeline it is about, for the reports that have one. */
+  pipeline: string | null;
+  columns: ReportColumn[];
+  rows: { key: string; cells: string[] }[];
+  chart: {
+    /** The bars' groups along the x axis, in order. */
+    categories: string[];
+    /** One bar per series in each group. */
+    series: { legend: string; values: number[] }[];
+    yAxisTitle: string;
+  };
+}
+
+export interface ReportDefinition {
+  key: string;
+  title: string;
+  description: string;
+  filters: readonly (keyof ReportFilters)[];
+  load(api: ApiClient, filters: ReportFilters): Promise<ReportView>;
+  download(files: FileClient, format: FileFormat, filters: ReportFilters): Promise<DownloadedFile>;
+}
+
+const num = (value: number) => formatNumber(value);
+const text = (c: string, numeric = false): ReportColumn => ({ header: c, numeric });
+const pick = (filters: ReportFilters, keys: readonly (keyof ReportFilters)[]) =>
+  Object.fromEntries(keys.flatMap((k) => (filters[k] ? [[k, filters[k]]] : [])));
+
+const DEAL_FILTERS = ["pipelineId", "ownerId", "from", "to"] as const;
+const PEOPLE_FILTERS = ["ownerId", "from", "to"] as const;
+
+/** The five reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
+export const reports: readonly ReportDefinition[] = [
+  {
+    key: "pipeline-by-stage",
+    title: "Pipeline by stage",
+    description:
+      "Every stage of the pipeline with its deals now, their amount, and the amount weighted by the stage's probability. The period filters deals by expected close date.",
+    filters: DEAL_FILTERS,
+    async load(api, filters) {
+      const result = await api("reportPipelineByStage", { query: pick(filters, DEAL_FILTERS) });
+      return {
+        pipeline: result.pipeline.name,
+        columns: [
+          text("Stage"),
+          text("Probability", true),
+          text("Deals", true),
+          text("Amount", true),
+          text("Weighted amount", true),
+        ],
+        rows: result.rows.map((r) => ({
+          key: r.stageId,
+          cells: [r.stageName, `${r.probability} %`, num(r.deals), num(r.amount), num(r.weightedAmount)],
+        })),
+        chart: {
+          categories: result.rows.map((r) => r.stageName),
+          series: [
+            { legend: "Amount", values: result.rows.map((r) => r.amount) },
+            { legend: "Weighted amount", values: result.rows.map((r) => r.weightedAmount) },
+          ],
+          yAxisTitle: "Amount",
+        },
+      };
+    },
+    download: (files, format, filters) =>
+      files(format === "csv" ? "reportPipelineByStageCsv" : "reportPipelineByStageXlsx", {
+        query: pick(filters, DEAL_FILTERS),
+      }),
+  },
+  {
+    key: "won-lost-by-month",
+    title: "Won and lost by month",
+    description: "Deals won and lost per calendar month (UTC) of their closing, with their amounts.",
+    filters: DEAL_FILTERS,
+    async load(api, filters) {
+      const result = await api("reportWonLostByMonth", { query: pick(filters, DEAL_FILTERS) });
+      return {
+        pipeline: result.pipeline.name,
+        columns: [
+          text("Month"),
+          text("Won deals", true),
+          text("Won amount", true),
+          text("Lost deals", true),
+          text("Lost amount", true),
+        ],
+        rows: result.rows.map((r) => ({
+          key: r.month,
+          cells: [r.month, num(r.wonDeals), num(r.wonAmount), num(r.lostDeals), num(r.lostAmount)],
+        })),
+        chart: {
+          categories: result.rows.map((r) => r.month),
+          series: [
+            { legend: "Won deals", values: result.rows.map((r) => r.wonDeals) },
+            { legend: "Lost deals", values: result.rows.map((r) => r.lostDeals) },
+          ],
+          yAxisTitle: "Deals",
+        },
+      };
+    },
+    download: (files, format, filters) =>
+      files(format === "csv" ? "reportWonLostByMonthCsv" : "reportWonLostByMonthXlsx", {
+        query: pick(filters, DEAL_FILTERS),
+      }),
+  },
+  {
+    key: "stage-conversion",
+    title: "Stage conversion",
+    description:
+      "Per stage, from the stage history: the deals that entered it in the period, how many moved on (to a later stage or won), and the median days spent in it.",
+    filters: DEAL_FILTERS,
+    async load(api, filters) {
+      const result = await api("reportStageConversion", { query: pick(filters, DEAL_FILTERS) });
+      return {
+        pipeline: result.pipeline.name,
+        columns: [
+          text("Stage"),
+          text("Entered", true),
+          text("Moved on", true),
+          text("Conversion", true),
+          text("Median days in stage", true),
+        ],
+        rows: result.rows.map((r) => ({
+          key: r.stageId,
+          cells: [
+            r.stageName,
+            num(r.entered),
+            num(r.movedOn),
+            r.conversionRate === null ? "–" : formatPercent(r.conversionRate),
+            r.medianDaysInStage === null ? "–" : formatNumber(r.medianDaysInStage, 1),
+          ],
+        })),
+        chart: {
+          categories: result.rows.map((r) => r.stageName),
+          series: [
+            { legend: "Entered", values: result.rows.map((r) => r.entered) },
+            { legend: "Moved on", values: result.rows.map((r) => r.movedOn) },
+          ],
+          yAxisTitle: "Deals",
+        },
+      };
+    },
+    download: (files, format, filters) =>
+      files(format === "csv" ? "reportStageConversionCsv" : "reportStageConversionXlsx", {
+        query: pick(filters, DEAL_FILTERS),
+      }),
+  },
+  {
+    key: "activity-by-rep",
+    title: "Activity by rep",
+    description:
+      "Interactions each rep logged per ISO week (UTC): emails, calls, meetings, notes and visits. The chart adds up the period per rep.",
+    filters: PEOPLE_FILTERS,
+    async load(api, filters) {
+      const result = await api("reportActivityByRep", { query: pick(filters, PEOPLE_FILTERS) });
+      const repName = (r: { userName: string | null; userId: string | null }) =>
+        r.userName ?? (r.userId ? "Unnamed user" : "Deleted user");
+      const reps = [...new Set(result.rows.map(repName))];
+      const kinds = ["emails", "calls", "meetings", "notes", "visits"] as const;
+      const labels = {
+        emails: "Emails",
+        calls: "Calls",
+        meetings: "Meetings",
+        notes: "Notes",
+        visits: "Visits",
+      };
+      return {
+        pipeline: null,
+        columns: [
+          text("Week of"),
+          text("Rep"),
+          ...kinds.map((k) => text(labels[k], true)),
+          text("Total", true),
+        ],
+        rows: result.rows.map((r) => ({
+          key: `${r.week}/${r.userId ?? "deleted"}`,
+          cells: [r.week, repName(r), ...kinds.map((k) => num(r[k])), num(r.total)],
+        })),
+        chart: {
+          categories: reps,
+          series: kinds.map((k) => ({
+            legend: labels[k],
+            values: reps.map((rep) =>
+              result.rows.filter((r) => repName(r) === rep).reduce((sum, r) => sum + r[k], 0),
+            ),
+          })),
+          yAxisTitle: "Interactions",
+        },
+      };
+    },
+    download: (files, format, filters) =>
+      files(format === "csv" ? "reportActivityByRepCsv" : "reportActivityByRepXlsx", {
+        query: pick(filters, PEOPLE_FILTERS),
+      }),
+  },
+  {
+    key: "contacts-added",
+    title: "Contacts added",
+    description: "Contacts added per ISO week (UTC).",
+    filters: PEOPLE_FILTERS,
+    async load(api, filters) {
+      const result = await api("reportContactsAdded", { query: pick(filters, PEOPLE_FILTERS) });
+      return {
+        pipeline: null,
+        columns: [text("Week of"), text("Contacts added", true)],
+        rows: result.rows.map((r) => ({ key: r.week, cells: [r.week, num(r.contacts)] })),
+        chart: {
+          categories: result.rows.map((r) => r.week),
+          series: [{ legend: "Contacts added", values: result.rows.map((r) => r.contacts) }],
+          yAxisTitle: "Contacts",
+        },
+      };
+    },
+    download: (files, format, filters) =>
+      files(format === "csv" ? "reportContactsAddedCsv" : "reportContactsAddedXlsx", {
+        query: pick(filters, PEOPLE_FILTERS),
+      }),
+  },
+];
+
+export const reportFor = (key: string): ReportDefinition =>
+  reports.find((r) => r.key === key) ?? (reports[0] as ReportDefinition);

@@ -1,0 +1,48 @@
+import { Text, makeStyles, tokens } from "@fluentui/react-components";
+import { type QueryKey, type UseMutationResult, useMutation, useQueryClient } from "@tanstack/react-query";
+import { ProblemMessage } from "../../components/ProblemMessage";
+
+const useStyles = makeStyles({ done: { color: tokens.colorPaletteGreenForeground1 } });
+
+/**
+ * An admin's change: sent once, then what it touches is read again, whether it passed or not (a refused change
+ * because someone changed the same thing meanwhile shows the current state, ready to be changed again).
+ */
+export function useChange<V, R = unknown>(
+  change: (variables: V) => Promise<R>,
+  touches: readonly QueryKey[],
+): UseMutationResult<R, Error, V> {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: change,
+    onSettled: () => Promise.all(touches.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
+}
+
+/** Where a change stands: a status line while and once done, the server's words and a retry when refused. */
+export function ChangeStatus<V, R>({
+  change,
+  what,
+  done = "Saved.",
+}: {
+  change: UseMutationResult<R, Error, V>;
+  what: string;
+  done?: string;
+}) {
+  const styles = useStyles();
+  return (
+    <>
+      <span role="status" aria-live="polite">
+        {change.isPending && <Text>Saving…</Text>}
+        {change.isSuccess && <Text className={styles.done}>{done}</Text>}
+      </span>
+      {change.isError && (
+        <ProblemMessage
+          error={change.error}
+          what={what}
+          onRetry={() => change.mutate(change.variables as V)}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import { type ReactNode, createContext, useContext } from "react";
+import type { ApiClient, FileClient } from "../addin/api/client";
+
+/** What the web app runs on: the API client and its file downloads, both signed in, and how to sign out. */
+export interface WebAppServices {
+  api: ApiClient;
+  files: FileClient;
+  signOut(): void;
+  /** Where "today" is for the dashboard: the browser's own time zone. */
+  timeZone: string;
+}
+
+const ServicesContext = createContext<WebAppServices | null>(null);
+
+export function WebAppServicesProvider({
+  services,
+  children,
+}: {
+  services: WebAppServices;
+  children: ReactNode;
+}) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useWebApp(): WebAppServices {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error("useWebApp outside WebAppServicesProvider");
+  return services;
+}

@@ -1,0 +1,232 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { loadDemoData } from "../../scripts/demo-data";
+import { Dashboard } from "../../src/shared/dashboard";
+import { PipelineList } from "../../src/shared/pipelines";
+import { PipelineByStage } from "../../src/shared/reports";
+import { Task } from "../../src/shared/tasks";
+import {
+  CHROMIUM,
+  type RapportStack,
+  browserAvailable,
+  chromiumArgs,
+  startRapport,
+} from "../helpers/rapport-stack";
+
+const screenshots = path.resolve(__dirname, "../../test-results/e2e");
+const describeInBrowser = browserAvailable("End-to-end suite (web app in Chromium)")
+  ? describe
+  : describe.skip;
+
+/** Figures as the web app writes them in an en-US browser. */
+const figure = (value: number) => new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 }).format(value);
+
+describeInBrowser(
+  "the web app at /app: today, reports with charts and exports, settings (npm start, Chromium)",
+  () => {
+    let stack: RapportStack;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let token: string;
+    let dueToday: Task;
+
+    const api = async (route: string, init: RequestInit = {}, as = token): Promise<unknown> => {
+      const response = await fetch(`${stack.apiUrl}${route}`, {
+        ...init,
+        headers: { authorization: `Bearer ${as}`, "content-type": "application/json", ...init.headers },
+      });
+      if (!response.ok)
+        throw new Error(`${init.method ?? "GET"} ${route}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+
+    beforeAll(async () => {
+      stack = await startRapport();
+      // The organisation's first user is its admin.
+      token = await stack.token("rita@contoso.example", "Rita Rep");
+      await loadDemoData(stack.apiUrl, token);
+      // Due now: today in any time zone's reckoning of it, as the browser (UTC here) asks.
+      dueToday = Task.parse(
+        await api("/api/v1/tasks", {
+          method: "POST",
+          body: JSON.stringify({
+            title: "Call Anna about the January start",
+            dueAt: new Date().toISOString(),
+          }),
+        }),
+      );
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+      context = await browser.newContext({
+        viewport: { width: 1280, height: 1000 },
+        ignoreHTTPSErrors: true,
+        locale: "en-US",
+        timezoneId: "UTC",
+        acceptDownloads: true,
+      });
+      page = await context.newPage();
+    }, 240_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await stack?.stop();
+    });
+
+    const signIn = async (email: string, name: string) => {
+      await page.goto(stack.webAppUrl);
+      const form = page.getByRole("form", { name: "Sign in" });
+      await form.getByLabel("Email address").fill(email);
+      await form.getByLabel("Name").fill(name);
+      await form.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("navigation", { name: "Rapport" }).waitFor();
+    };
+
+    it("signs in with the local issuer and shows the day: a follow-up due today is done in one click, on the server", async () => {
+      await signIn("rita@contoso.example", "Rita Rep");
+      await page.getByRole("heading", { name: /^Today/ }).waitFor();
+      const followUps = page.getByRole("list", { name: "Follow-ups due" });
+      const done = followUps.getByRole("checkbox", { name: `Mark “${dueToday.title}” done` });
+      await done.waitFor();
+      // The demo's overdue follow-ups are there too, and the deals that need a push.
+      const dashboard = Dashboard.parse(await api("/api/v1/dashboard?timeZone=UTC"));
+      expect(await followUps.getByRole("listitem").count()).toBe(dashboard.followUps.items.length);
+      expect(dashboard.followUps.items.some((t) => t.overdue)).toBe(true);
+      if (dashboard.dealsNeedingAttention.total > 0)
+        await page
+          .getByRole("list", { name: "Deals needing attention" })
+          .getByRole("listitem")
+          .first()
+          .waitFor();
+      else await page.getByText("Every open deal is moving.").waitFor();
+      const weighted = dashboard.pipeline[0]?.weighted ?? 0;
+      expect(weighted).toBeGreaterThan(0);
+      mkdirSync(screenshots, { recursive: true });
+      await page.screenshot({ path: path.join(screenshots, "webapp-today.png"), fullPage: true });
+
+      await done.click();
+      await page.getByRole("status").getByText(`“${dueToday.title}” is done.`).waitFor();
+      await done.waitFor({ state: "detached" });
+      const onServer = Task.parse(await api(`/api/v1/tasks/${dueToday.id}`));
+      expect(onServer.done).toBe(true);
+    }, 120_000);
+
+    it("shows the pipeline report as bars and as a table with the API's figures, and exports the same figures as XLSX", async () => {
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Reports" }).click();
+      await page.getByRole("tab", { name: "Pipeline by stage", selected: true }).waitFor();
+      const report = PipelineByStage.parse(await api("/api/v1/reports/pipeline-by-stage"));
+      expect(report.rows.some((r) => r.amount > 0)).toBe(true);
+
+      const chart = page.getByRole("figure", { name: /Pipeline by stage .* chart/ });
+      await chart.locator("svg rect").first().waitFor();
+      expect(await chart.locator("svg rect").count()).toBeGreaterThanOrEqual(
+        report.rows.filter((r) => r.amount > 0).length,
+      );
+
+      const table = page.getByRole("table", { name: /Pipeline by stage/ });
+      const rows = table.locator("tbody tr");
+      expect(await rows.count()).toBe(report.rows.length);
+      for (const [i, row] of report.rows.entries()) {
+        expect(await rows.nth(i).locator("td").allTextContents()).toEqual([
+          row.stageName,
+          `${row.probability} %`,
+          figure(row.deals),
+          figure(row.amount),
+          figure(row.weightedAmount),
+        ]);
+      }
+      await page.screenshot({ path: path.join(screenshots, "webapp-pipeline-report.png"), fullPage: true });
+
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export XLSX" }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe("pipeline-by-stage.xlsx");
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
+      const sheet = workbook.worksheets[0];
+      if (!sheet) throw new Error("no worksheet");
+      expect(sheet.rowCount).toBe(report.rows.length + 1);
+      for (const [i, row] of report.rows.entries()) {
+        const cells = sheet.getRow(i + 2);
+        expect([
+          cells.getCell(1).value,
+          cells.getCell(5).value,
+          cells.getCell(6).value,
+          cells.getCell(7).value,
+        ]).toEqual([row.stageName, row.deals, row.amount, row.weightedAmount]);
+      }
+      await page.getByRole("status").getByText("Downloaded pipeline-by-stage.xlsx").waitFor();
+    }, 120_000);
+
+    it("lets an admin rename a stage in Settings, and the report shows the new name", async () => {
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();
+      await page.getByRole("heading", { name: "Settings" }).waitFor();
+      await page.getByLabel("Name of stage “Proposal”").fill("Proposal sent");
+      await page.getByRole("button", { name: "Save stage “Proposal”" }).click();
+      await page.getByRole("button", { name: "Save stage “Proposal sent”" }).waitFor();
+      const { pipelines } = PipelineList.parse(await api("/api/v1/pipelines"));
+      expect(pipelines[0]?.stages.map((s) => s.name)).toContain("Proposal sent");
+
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Reports" }).click();
+      await page
+        .getByRole("table", { name: /Pipeline by stage/ })
+        .getByRole("cell", { name: "Proposal sent" })
+        .waitFor();
+    }, 60_000);
+
+    it("shows a member the settings read only, with why", async () => {
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await signIn("bo.member@contoso.example", "Bo Member");
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();
+      await page.getByText("Only admins change the organisation's settings", { exact: false }).waitFor();
+      await page
+        .getByRole("table", { name: /Stages of/ })
+        .getByRole("cell", { name: "Proposal sent" })
+        .waitFor();
+      expect(await page.getByRole("button", { name: /^Save stage/ }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Add stage" }).count()).toBe(0);
+      expect(await page.getByRole("textbox").count()).toBe(0);
+      expect(await page.getByRole("switch", { name: "Sync every user's mailbox" }).isDisabled()).toBe(true);
+      await page.screenshot({ path: path.join(screenshots, "webapp-settings-member.png"), fullPage: true });
+    }, 60_000);
+
+    it("follows the system's dark theme, and the toggle", async () => {
+      const dark = await browser.newContext({
+        ignoreHTTPSErrors: true,
+        colorScheme: "dark",
+        locale: "en-US",
+      });
+      const darkPage = await dark.newPage();
+      await darkPage.goto(stack.webAppUrl);
+      await darkPage
+        .getByRole("form", { name: "Sign in" })
+        .getByLabel("Email address")
+        .fill("rita@contoso.example");
+      await darkPage.getByRole("button", { name: "Sign in" }).click();
+      const toggle = darkPage.getByRole("switch", { name: "Dark theme" });
+      await toggle.waitFor();
+      expect(await toggle.isChecked()).toBe(true);
+      const background = () =>
+        darkPage
+          .locator(".fui-FluentProvider")
+          .first()
+          .evaluate((e) => getComputedStyle(e).backgroundColor);
+      const darkBackground = await background();
+      // The chart in the dark theme, to look at: axis text and grid follow the theme.
+      await darkPage.getByRole("link", { name: "Reports" }).click();
+      await darkPage.getByRole("figure").locator("svg rect").first().waitFor();
+      await darkPage.screenshot({ path: path.join(screenshots, "webapp-report-dark.png"), fullPage: true });
+      await toggle.click();
+      await darkPage.waitForFunction(
+        (before) =>
+          getComputedStyle(document.querySelector(".fui-FluentProvider") as Element).backgroundColor !==
+          before,
+        darkBackground,
+      );
+      expect(await toggle.isChecked()).toBe(false);
+      await dark.close();
+    }, 60_000);
+  },
+);

@@ -1,0 +1,266 @@
+import { configure, render } from "@testing-library/react";
+import type { z } from "zod";
+import { ApiError, type ApiClient, type FileClient } from "../../src/addin/api/client";
+import { SignedInApp, WebAppProviders, createQueryClient } from "../../src/webapp/WebApp";
+import { Dashboard } from "../../src/shared/dashboard";
+import { Problem } from "../../src/shared/errors";
+import { Pipeline, PipelineList } from "../../src/shared/pipelines";
+import { PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
+import { Me, type RouteName, routes } from "../../src/shared/routes";
+import { Task } from "../../src/shared/tasks";
+import { UserList } from "../../src/shared/users";
+import { Blocklist } from "../../src/shared/mailboxes";
+import { Organization } from "../../src/shared/organizations";
+
+// Each page is a lazy chunk: the first render of one in a suite loads its modules, slower than a second.
+configure({ asyncUtilTimeout: 5000 });
+
+export const now = "2026-11-20T09:30:00.000Z";
+const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+export const ids = { org: id(1), rita: id(2), bo: id(3), pipeline: id(10), renewals: id(11) };
+export const stageIds = { prospecting: id(20), proposal: id(21), won: id(22), lost: id(23) };
+
+export function salesPipeline(): Pipeline {
+  const stage = (
+    sid: string,
+    name: string,
+    position: number,
+    probability: number,
+    kind: "open" | "won" | "lost",
+  ) => ({
+    id: sid,
+    pipelineId: ids.pipeline,
+    name,
+    position,
+    probability,
+    kind,
+  });
+  return Pipeline.parse({
+    id: ids.pipeline,
+    name: "Sales",
+    isDefault: true,
+    position: 0,
+    version: 3,
+    stages: [
+      stage(stageIds.prospecting, "Prospecting", 0, 10, "open"),
+      stage(stageIds.proposal, "Proposal", 1, 50, "open"),
+      stage(stageIds.won, "Won", 2, 100, "won"),
+      stage(stageIds.lost, "Lost", 3, 0, "lost"),
+    ],
+  });
+}
+
+export function followUp(fields: { id: string; title: string; overdue: boolean; version?: number }) {
+  return {
+    ...Task.parse({
+      id: fields.id,
+      title: fields.title,
+      notes: null,
+      dueAt: fields.overdue ? "2026-11-18T09:00:00.000Z" : "2026-11-20T15:00:00.000Z",
+      done: false,
+      doneAt: null,
+      assigneeId: ids.rita,
+      contactId: null,
+      dealId: null,
+      createdBy: ids.rita,
+      createdAt: now,
+      updatedAt: now,
+      version: fields.version ?? 1,
+    }),
+    overdue: fields.overdue,
+    contact: { id: id(30), displayName: "Anna Berg" },
+    deal: null,
+  };
+}
+
+export interface FakeWebServer {
+  api: ApiClient;
+  files: FileClient;
+  /** Every call that reached the server, by route, with its input. */
+  calls: { name: string; input: { params?: unknown; query?: unknown; body?: unknown } }[];
+  received(name: RouteName): { params?: unknown; query?: unknown; body?: unknown }[];
+  /** The next calls of this route fail with this problem (once each). */
+  failNext(name: RouteName, error: ApiError, times?: number): void;
+  /** Holds this route's answers until released. */
+  hold(name: RouteName): () => void;
+  pipeline: Pipeline;
+  followUps: ReturnType<typeof followUp>[];
+}
+
+export const problem = (status: number, code: Problem["code"], detail: string) =>
+  new ApiError(status, Problem.parse({ type: "about:blank", title: code, status, detail, code }));
+
+/** The request as the server gets it: through JSON, then the contract's schema (a 400 otherwise). */
+function request<T extends z.ZodType>(schema: T | undefined, value: unknown): z.output<T> {
+  if (!schema) return value as z.output<T>;
+  const parsed = schema.safeParse(value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+  if (!parsed.success) throw problem(400, "invalid_request", parsed.error.message);
+  return parsed.data;
+}
+
+/**
+ * The server as the web app sees it, in memory: requests checked against the contract's schemas, answers
+ * parsed with them, versions checked on updates.
+ */
+export function fakeWebServer(
+  options: { role?: "admin" | "member"; followUps?: ReturnType<typeof followUp>[] } = {},
+): FakeWebServer {
+  const role = options.role ?? "admin";
+  const failures = new Map<string, ApiError[]>();
+  const holds = new Map<string, Promise<void>>();
+  const server: FakeWebServer = {
+    calls: [],
+    received: (name) => server.calls.filter((c) => c.name === name).map((c) => c.input),
+    failNext(name, error, times = 1) {
+      failures.set(name, [...(failures.get(name) ?? []), ...Array.from({ length: times }, () => error)]);
+    },
+    hold(name) {
+      let release = () => {};
+      holds.set(name, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        holds.delete(name);
+        release();
+      };
+    },
+    pipeline: salesPipeline(),
+    followUps: options.followUps ?? [],
+    api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
+      await holds.get(name);
+      const failure = failures.get(name)?.shift();
+      server.calls.push({ name, input });
+      if (failure) throw failure;
+      return handle(name, input);
+    }) as unknown as ApiClient,
+    files: (async (name: RouteName, input: { query?: unknown } = {}) => {
+      server.calls.push({ name, input });
+      const failure = failures.get(name)?.shift();
+      if (failure) throw failure;
+      const route = routes[name] as { query?: z.ZodType; file?: string };
+      request(route.query, input.query ?? {});
+      return { blob: new Blob(["a,b\r\n"]), filename: `report.${route.file}` };
+    }) as unknown as FileClient,
+  };
+
+  const users = [
+    {
+      id: ids.rita,
+      email: "rita@contoso.example",
+      displayName: "Rita Rep",
+      role,
+      createdAt: now,
+      lastSeenAt: now,
+    },
+    {
+      id: ids.bo,
+      email: "bo@contoso.example",
+      displayName: "Bo Admin",
+      role: "admin" as const,
+      createdAt: now,
+      lastSeenAt: null,
+    },
+  ];
+
+  function handle(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }): unknown {
+    const route = routes[name] as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+    const params = request(route.params, input.params) as Record<string, string> | undefined;
+    if (route.query) request(route.query, input.query ?? {});
+    const body = request(route.body, input.body) as Record<string, unknown> | undefined;
+    switch (name) {
+      case "me":
+        return Me.parse({
+          user: { id: ids.rita, email: "rita@contoso.example", displayName: "Rita Rep", role },
+          organization: {
+            id: ids.org,
+            name: "Contoso",
+            internalDomains: ["contoso.example"],
+            loggingPolicy: {},
+          },
+          settings: { autoLogOpened: false, syncOptedOut: false },
+          privacy: { internalDomains: ["contoso.example"], blocklist: [] },
+        });
+      case "dashboard":
+        return Dashboard.parse({
+          owner: { id: ids.rita, email: "rita@contoso.example", displayName: "Rita Rep" },
+          timeZone: "UTC",
+          today: "2026-11-20",
+          generatedAt: now,
+          followUps: { items: server.followUps, total: server.followUps.length },
+          dealsNeedingAttention: { items: [], total: 0 },
+          recentInteractions: [],
+          pipeline: [{ currency: "EUR", openDeals: 2, total: 30000, weighted: 9000 }],
+        });
+      case "updateTask": {
+        const task = server.followUps.find((t) => t.id === params?.id);
+        if (!task) throw problem(404, "not_found", "The task was not found.");
+        if (body?.version !== task.version)
+          throw problem(409, "version_conflict", "The task changed meanwhile.");
+        server.followUps = server.followUps.filter((t) => t !== task);
+        return Task.parse({ ...task, done: true, doneAt: now, version: task.version + 1 });
+      }
+      case "listPipelines":
+        return PipelineList.parse({ pipelines: [server.pipeline] });
+      case "updateStage": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins change pipelines.");
+        if (body?.version !== server.pipeline.version)
+          throw problem(409, "version_conflict", "The pipeline changed meanwhile: review it and save again.");
+        server.pipeline = Pipeline.parse({
+          ...server.pipeline,
+          version: server.pipeline.version + 1,
+          stages: server.pipeline.stages.map((s) =>
+            s.id === params?.stageId ? { ...s, ...body, version: undefined } : s,
+          ),
+        });
+        return server.pipeline;
+      }
+      case "listUsers":
+        return UserList.parse({ items: users });
+      case "listCustomFields":
+        return { items: [] };
+      case "listTags":
+        return { items: [{ name: "key account", contacts: 3 }] };
+      case "getOrganization":
+        return Organization.parse({
+          id: ids.org,
+          name: "Contoso",
+          internalDomains: ["contoso.example"],
+          version: 1,
+        });
+      case "listBlocklist":
+        return Blocklist.parse({ scope: "organization", items: [] });
+      case "reportPipelineByStage":
+        return PipelineByStage.parse({
+          pipeline: { id: ids.pipeline, name: "Sales" },
+          rows: server.pipeline.stages.map((s, i) => ({
+            stageId: s.id,
+            stageName: s.name,
+            position: s.position,
+            kind: s.kind,
+            probability: s.probability,
+            deals: i + 1,
+            amount: (i + 1) * 1000.5,
+            weightedAmount: Math.round((i + 1) * 1000.5 * s.probability) / 100,
+          })),
+        });
+      case "reportWonLostByMonth":
+        return WonLostByMonth.parse({ pipeline: { id: ids.pipeline, name: "Sales" }, rows: [] });
+      default:
+        throw new Error(`unexpected call ${name}`);
+    }
+  }
+  return server;
+}
+
+/** The web app signed in on the fake server, at a path. */
+export function renderWebApp(server: FakeWebServer, path = "/app") {
+  window.history.pushState(null, "", path);
+  const signOut = jest.fn();
+  const result = render(
+    <WebAppProviders queryClient={createQueryClient()}>
+      <SignedInApp
+        session={{ getToken: async () => "token", who: "rita", signOut }}
+        clients={{ api: server.api, files: server.files }}
+      />
+    </WebAppProviders>,
+  );
+  return { ...result, signOut };
+}

@@ -1,0 +1,34 @@
+/**
+ * @jest-environment jsdom
+ */
+import { fireEvent, screen } from "@testing-library/react";
+import { pageFor, pages } from "../../src/webapp/navigation";
+import { fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
+
+describe("the web app's navigation", () => {
+  it("finds the page of a path, with the rest of the path for the page", () => {
+    expect(pageFor("/app")?.page.label).toBe("Today");
+    expect(pageFor("/app/")?.page.label).toBe("Today");
+    expect(pageFor("/app/reports/stage-conversion")).toMatchObject({
+      page: { label: "Reports" },
+      subpath: "stage-conversion",
+    });
+    expect(pageFor("/app/settingsx")).toBeNull();
+    expect(pageFor("/app/settings/more")).toBeNull();
+    expect(pageFor("/elsewhere")).toBeNull();
+    expect(pages.map((p) => p.label)).toEqual(["Today", "Reports", "Settings"]);
+  });
+
+  it("moves between pages without reloading, marking the current one, and signs out", async () => {
+    const { signOut } = renderWebApp(fakeWebServer(), "/app");
+    const nav = await screen.findByRole("navigation", { name: "Rapport" });
+    expect(screen.getByRole("link", { name: "Today" }).getAttribute("aria-current")).toBe("page");
+    fireEvent.click(screen.getByRole("link", { name: "Settings" }));
+    expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
+    expect(window.location.pathname).toBe("/app/settings");
+    expect(screen.getByRole("link", { name: "Settings" }).getAttribute("aria-current")).toBe("page");
+    expect(nav).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    expect(signOut).toHaveBeenCalledTimes(1);
+  });
+});
