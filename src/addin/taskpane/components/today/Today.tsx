@@ -217,8 +217,11 @@ function Pipeline({ day }: { day: Dashboard }) {
         <li key={sum.currency ?? ""} className={rows.row}>
           <Body1>{t("openDealsCount", { count: String(sum.openDeals) })}</Body1>
           <span className={styles.amounts}>
-            <Body1 block>{formatAmount(sum.total, sum.currency)}</Body1>
-            <Caption1 className={styles.muted}>
+            {/* Fluent's Text aligns to the start unless told: the sums line up at the end. */}
+            <Body1 block align="end">
+              {formatAmount(sum.total, sum.currency)}
+            </Body1>
+            <Caption1 block align="end" className={styles.muted}>
               {t("weighted", { amount: formatAmount(sum.weighted, sum.currency) })}
             </Caption1>
           </span>
