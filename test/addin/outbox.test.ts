@@ -236,6 +236,43 @@ describe("the add-in's outbox against the real server", () => {
     expect(await read(done.id)).toMatchObject({ done: true, version: 2 });
   });
 
+  it("reopens a task done (Today's undo), also one someone changed meanwhile, and takes reopened-by-someone-else as open", async () => {
+    const { api } = network(server, token);
+    const outbox = open(api, memoryStorage());
+    const create = async (title: string) =>
+      parse(
+        Task,
+        await server.request("POST", "/api/v1/tasks", { token, body: { title, contactId, dueAt: null } }),
+      );
+    const read = async (id: string) =>
+      parse(Task, await server.request("GET", `/api/v1/tasks/${id}`, { token }));
+    const task = await create("Done, then undone");
+    await outbox.submit({ kind: "completeTask", task });
+    // The undo names the version the done left: 2.
+    await expect(outbox.submit({ kind: "reopenTask", task: { ...task, version: 2 } })).resolves.toEqual({
+      status: "sent",
+    });
+    expect(await read(task.id)).toMatchObject({ done: false, doneAt: null, version: 3 });
+
+    const renamed = await create("Renamed after the done");
+    await outbox.submit({ kind: "completeTask", task: renamed });
+    await server.request("PATCH", `/api/v1/tasks/${renamed.id}`, {
+      token,
+      body: { title: "New", version: 2 },
+    });
+    await outbox.submit({ kind: "reopenTask", task: { ...renamed, version: 2 } });
+    expect(await read(renamed.id)).toMatchObject({ title: "New", done: false, version: 4 });
+
+    const reopened = await create("Reopened by a colleague");
+    await outbox.submit({ kind: "completeTask", task: reopened });
+    await server.request("PATCH", `/api/v1/tasks/${reopened.id}`, {
+      token,
+      body: { done: false, version: 2 },
+    });
+    await outbox.submit({ kind: "reopenTask", task: { ...reopened, version: 2 } });
+    expect(await read(reopened.id)).toMatchObject({ done: false, version: 3 });
+  });
+
   it("reads a damaged queue as empty, and keeps an entry it cannot read (an older release's) instead of dropping it", async () => {
     const key = `rapport.outbox.v1:${OWNER}`;
     const storage = memoryStorage();

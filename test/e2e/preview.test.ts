@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
+import { Contact } from "../../src/shared/contacts";
+import { Dashboard } from "../../src/shared/dashboard";
 import { Timeline } from "../../src/shared/people";
+import { Task } from "../../src/shared/tasks";
 import {
   CHROMIUM,
   type RapportStack,
@@ -21,6 +24,7 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
   let page: Page;
   let token: string;
   let annaId: string;
+  let followUpIds: { overdue: string; today: string };
 
   const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${stack.apiUrl}${route}`, {
@@ -58,6 +62,18 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
       dueAt: "2026-12-01T09:00:00Z",
       contactId: anna.id,
     });
+    // Two follow-ups of the rep's for Today, whatever day the suite runs: one two days late, one due now.
+    const late = await api<{ id: string }>("POST", "/api/v1/tasks", {
+      title: "Chase the signed order",
+      dueAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+      contactId: anna.id,
+    });
+    const now = await api<{ id: string }>("POST", "/api/v1/tasks", {
+      title: "Call Anna about the renewal",
+      dueAt: new Date().toISOString(),
+      contactId: anna.id,
+    });
+    followUpIds = { overdue: late.id, today: now.id };
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
     page = await browser.newPage({ viewport: { width: 1000, height: 720 }, ignoreHTTPSErrors: true });
@@ -70,6 +86,32 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
   });
 
   const pane = () => page.getByRole("complementary", { name: "Rapport" });
+
+  it("shows Today while no email is selected: the rep's follow-ups, the late one marked, one marked done on the server", async () => {
+    const today = pane().getByRole("region", { name: "Today" });
+    await today.getByRole("heading", { name: "Today" }).waitFor();
+    const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const dashboard = Dashboard.parse(
+      await api("GET", `/api/v1/dashboard?timeZone=${encodeURIComponent(timeZone)}`),
+    );
+    const followUps = today.getByRole("region", { name: `Follow-ups due (${dashboard.followUps.total})` });
+    const late = followUps.getByRole("listitem").filter({ hasText: "Chase the signed order" });
+    await late.getByText(/^Overdue · /).waitFor();
+    const due = followUps.getByRole("listitem").filter({ hasText: "Call Anna about the renewal" });
+    await due.getByText("Due today").waitFor();
+    await today.getByRole("region", { name: "My pipeline" }).getByText("Open deals: 1").waitFor();
+
+    // Done with one click (by keyboard, as a rep tabbing through would), then checked on the server.
+    await due.getByRole("checkbox", { name: "Mark “Call Anna about the renewal” done" }).press("Space");
+    await due.getByRole("status").getByText("Done").waitFor();
+    await due.getByRole("button", { name: "Undo" }).waitFor();
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, "pane-today.png") });
+    const task = Task.parse(await api("GET", `/api/v1/tasks/${followUpIds.today}`));
+    expect([task.done, task.version]).toEqual([true, 2]);
+    const other = Task.parse(await api("GET", `/api/v1/tasks/${followUpIds.overdue}`));
+    expect(other.done).toBe(false);
+  }, 60_000);
 
   it("shows the sender's profile with the open deal and task when a known contact's email is selected", async () => {
     await pane().getByText("Select an email to see who it is from.").waitFor();
@@ -145,6 +187,29 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
       phones: ["+47 91 23 45 67"],
       company: { name: "Northwind Traders", domain: "northwind.example" },
     });
+  }, 60_000);
+
+  it("shows a custom field defined through the API on the contact, and saves the rep's edit to the server", async () => {
+    await api("POST", "/api/v1/custom-fields", {
+      entity: "contact",
+      key: "contract_tier",
+      label: "Contract tier",
+      type: "choice",
+      choices: ["Bronze", "Silver", "Gold"],
+    });
+    // The rep opens the pane again: it reads the organisation's fields afresh.
+    await page.reload();
+    await page.locator('[data-message="known"]').click();
+    const details = pane().getByRole("region", { name: "Details" });
+    await details.getByText("Contract tier").waitFor();
+    await details.getByText("Not set").waitFor();
+    await details.getByRole("button", { name: "Edit Contract tier" }).click();
+    const form = pane().getByRole("form", { name: "Edit Contract tier" });
+    await form.getByRole("combobox").selectOption("Gold");
+    await form.getByRole("button", { name: "Save" }).click();
+    await details.getByText("Gold", { exact: true }).waitFor();
+    const anna = Contact.parse(await api("GET", `/api/v1/contacts/${annaId}`));
+    expect(anna.customFields).toEqual({ contract_tier: "Gold" });
   }, 60_000);
 
   it("serves the page Outlook loads: Office.js from the CDN's path, and outside Outlook a clear word instead of a pane", async () => {

@@ -12,6 +12,12 @@ import { App } from "../../src/addin/taskpane/App";
 import { type Services, createServices } from "../../src/addin/taskpane/services";
 import { Company } from "../../src/shared/companies";
 import { Contact } from "../../src/shared/contacts";
+import {
+  type CustomFieldDefinition,
+  CustomFieldDefinitionList,
+  type CustomFieldValues,
+} from "../../src/shared/custom-fields";
+import { Dashboard, type DealNeedingAttention, type RecentInteraction } from "../../src/shared/dashboard";
 import { DealWithStage } from "../../src/shared/deals";
 import { Problem } from "../../src/shared/errors";
 import { Interaction, LoggedEmail } from "../../src/shared/interactions";
@@ -229,6 +235,16 @@ export interface FakeApiOptions {
   orgBlocklist?: string[];
   /** The rep's mailbox sync status. */
   mailboxStatus?: Mailbox["status"];
+  /** The organisation's custom field definitions. */
+  customFields?: CustomFieldDefinition[];
+  /** Anna's custom field values as the server holds them. */
+  annaFields?: CustomFieldValues;
+  /** Today's other sections (follow-ups come from the tasks). */
+  attention?: DealNeedingAttention[];
+  recent?: RecentInteraction[];
+  pipeline?: Dashboard["pipeline"];
+  /** Every dashboard request fails as if the server could not be reached while this is above 0, counting down. */
+  failDashboards?: number;
 }
 
 export interface FakeCall {
@@ -253,6 +269,10 @@ export interface FakeServer {
   notes: ReadonlyMap<string, Interaction>;
   /** Anna's tasks the server holds, by id; a test may delete one, as a colleague would. */
   tasks: Map<string, Task>;
+  /** Anna's custom field values and version as the server holds them now. */
+  anna(): { customFields: CustomFieldValues; version: number };
+  /** A colleague changes Anna's custom fields (her version goes up). */
+  editAnna(fields: CustomFieldValues): void;
 }
 
 const problem = (status: number, code: Problem["code"], detail: string, extra: Partial<Problem> = {}) =>
@@ -306,6 +326,39 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   const others = options.contacts ?? [];
   const holds = new Map<string, Promise<void>>();
   const answer = <T extends z.ZodType>(schema: T, value: z.input<T>): z.output<T> => schema.parse(value);
+  let annaFields: CustomFieldValues = options.annaFields ?? {};
+  let annaVersion = anna.version;
+  let dashboardFailures = options.failDashboards ?? 0;
+  const annaNow = () => ({ ...anna, customFields: annaFields, version: annaVersion });
+
+  /** The server's check of custom field values against the definitions (see checkCustomFields). */
+  const checkFields = (
+    entity: CustomFieldDefinition["entity"],
+    values: CustomFieldValues,
+  ): CustomFieldValues => {
+    const definitions = (options.customFields ?? []).filter((d) => d.entity === entity);
+    const errors: { path: string; message: string }[] = [];
+    const stored: CustomFieldValues = {};
+    for (const [key, value] of Object.entries(values)) {
+      const definition = definitions.find((d) => d.key === key);
+      const path = `body.customFields.${key}`;
+      if (!definition) errors.push({ path, message: `no ${entity} custom field has the key "${key}"` });
+      else if (value === null || value === "") continue;
+      else if (definition.type === "number" && typeof value !== "number")
+        errors.push({ path, message: "a number expected" });
+      else if (definition.type === "choice" && !definition.choices.includes(String(value)))
+        errors.push({ path, message: `one of: ${definition.choices.join(", ")}` });
+      else stored[key] = value;
+    }
+    for (const definition of definitions)
+      if (definition.required && stored[definition.key] === undefined)
+        errors.push({
+          path: `body.customFields.${definition.key}`,
+          message: `"${definition.label}" is required`,
+        });
+    if (errors.length) throw problem(400, "invalid_request", "The request body is not valid", { errors });
+    return stored;
+  };
 
   const annaTimeline = (): TimelineItem[] =>
     [
@@ -350,7 +403,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
             email,
             suggestion: null,
             contact: {
-              ...anna,
+              ...annaNow(),
               openDeals: options.secondDeal ? [deal, secondDeal] : [deal],
               openTasks: [...tasks.values()].filter((t) => !t.done),
               recentInteractions: interactions.slice(0, 20),
@@ -487,6 +540,73 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         tags: [],
       });
       return added;
+    }
+    if (name === "dashboard") {
+      request(routes.dashboard.query, input.query ?? {});
+      if (dashboardFailures-- > 0) throw new ApiError(0, null);
+      // Today in UTC, as a rep in UTC would have it (the tests' time zone).
+      const today = new Date().toISOString().slice(0, 10);
+      const tomorrow = Date.parse(`${today}T00:00:00Z`) + 86_400_000;
+      const due = [...tasks.values()]
+        .filter((t) => !t.done && t.dueAt !== null && Date.parse(t.dueAt) < tomorrow)
+        .sort((a, b) => Date.parse(a.dueAt ?? "") - Date.parse(b.dueAt ?? ""));
+      return answer(Dashboard, {
+        owner: { id: ritaId, email: "rita@contoso.example", displayName: "Rita Rep" },
+        timeZone: "UTC",
+        today,
+        generatedAt: new Date().toISOString(),
+        followUps: {
+          total: due.length,
+          items: due.map((t) => ({
+            ...t,
+            overdue: Date.parse(t.dueAt ?? "") < Date.parse(`${today}T00:00:00Z`),
+            contact: t.contactId === anna.id ? { id: anna.id, displayName: anna.displayName } : null,
+            deal: null,
+          })),
+        },
+        dealsNeedingAttention: { items: options.attention ?? [], total: options.attention?.length ?? 0 },
+        recentInteractions: options.recent ?? [],
+        pipeline: options.pipeline ?? [],
+      });
+    }
+    if (name === "listCustomFields") {
+      return answer(CustomFieldDefinitionList, { items: options.customFields ?? [] });
+    }
+    if (name === "getContact") {
+      const { id } = request(routes.getContact.params, input.params);
+      if (id !== anna.id) throw problem(404, "not_found", "The contact was not found.");
+      return answer(Contact, annaNow());
+    }
+    if (name === "updateContact") {
+      const { id } = request(routes.updateContact.params, input.params);
+      const body = request(routes.updateContact.body, input.body);
+      if (id !== anna.id) throw problem(404, "not_found", "The contact was not found.");
+      if (body.version !== annaVersion)
+        throw problem(409, "version_conflict", "The record was changed by someone else.", {
+          current: answer(Contact, annaNow()),
+        });
+      if (body.customFields !== undefined) annaFields = checkFields("contact", body.customFields);
+      annaVersion++;
+      return answer(Contact, annaNow());
+    }
+    if (name === "getDeal") {
+      const { id } = request(routes.getDeal.params, input.params);
+      if (id !== deal.id) throw problem(404, "not_found", "The deal was not found.");
+      return answer(DealWithStage, deal);
+    }
+    if (name === "updateDeal") {
+      const { id } = request(routes.updateDeal.params, input.params);
+      const body = request(routes.updateDeal.body, input.body);
+      if (id !== deal.id) throw problem(404, "not_found", "The deal was not found.");
+      if (body.version !== deal.version)
+        throw problem(409, "version_conflict", "changed", { current: answer(DealWithStage, deal) });
+      deal = {
+        ...deal,
+        customFields:
+          body.customFields === undefined ? deal.customFields : checkFields("deal", body.customFields),
+        version: deal.version + 1,
+      };
+      return answer(DealWithStage, deal);
     }
     if (name === "listPipelines") {
       return answer(PipelineList, {
@@ -634,6 +754,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     },
     notes,
     tasks,
+    anna: () => ({ customFields: annaFields, version: annaVersion }),
+    editAnna(fields) {
+      annaFields = fields;
+      annaVersion++;
+    },
   };
   return server;
 }

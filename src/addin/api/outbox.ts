@@ -19,6 +19,11 @@ export const OutboxAction = z.discriminatedUnion("kind", [
     kind: z.literal("completeTask"),
     task: Task.pick({ id: true, title: true, version: true, contactId: true }),
   }),
+  // The undo of a "done": the version is the one the done left (a guess the server corrects, as for done).
+  z.object({
+    kind: z.literal("reopenTask"),
+    task: Task.pick({ id: true, title: true, version: true, contactId: true }),
+  }),
 ]);
 export type OutboxAction = z.infer<typeof OutboxAction>;
 export type OutboxActionInput = z.input<typeof OutboxAction>;
@@ -145,20 +150,25 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
       case "createTask":
         await api("createTask", { body: action.body });
         return;
-      case "completeTask": {
-        let version = action.task.version;
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await api("updateTask", { params: { id: action.task.id }, body: { done: true, version } });
-            return;
-          } catch (error) {
-            // Someone changed the task meanwhile: done is done; otherwise mark the task as it is now.
-            const current = conflictingTask(error);
-            if (!current || attempt > 0) throw error;
-            if (current.done) return;
-            version = current.version;
-          }
-        }
+      case "completeTask":
+      case "reopenTask":
+        await markTask(action.task, action.kind === "completeTask");
+        return;
+    }
+  }
+
+  async function markTask(task: Pick<Task, "id" | "version">, done: boolean): Promise<void> {
+    let version = task.version;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await api("updateTask", { params: { id: task.id }, body: { done, version } });
+        return;
+      } catch (error) {
+        // Someone changed the task meanwhile: if it is already as wanted, so be it; otherwise mark it as it is now.
+        const current = conflictingTask(error);
+        if (!current || attempt > 0) throw error;
+        if (current.done === done) return;
+        version = current.version;
       }
     }
   }

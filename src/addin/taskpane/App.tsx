@@ -51,6 +51,8 @@ function RefreshWhenSent({ services }: { services: Services }) {
         pending = null;
         void queryClient.invalidateQueries({ queryKey: ["lookup"] });
         void queryClient.invalidateQueries({ queryKey: ["timeline"] });
+        // Today keeps showing a follow-up done from it (with its undo) until it is opened again.
+        void queryClient.invalidateQueries({ queryKey: ["dashboard"], refetchType: "none" });
       }, REFRESH_AFTER_SENT_MS);
     });
     return () => {

@@ -2,6 +2,7 @@ import { Badge, Body1, Caption1, Link, Persona, makeStyles, tokens } from "@flue
 import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
+import { CustomFieldsSlot as CustomFields } from "./CustomFieldsSlot";
 import { DealStage } from "./DealStage";
 import { OpenTasks } from "./OpenTasks";
 import { QuickActions } from "./QuickActions";
@@ -60,17 +61,29 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
             : t("ownerIs", { name: profile.owner.displayName ?? profile.owner.email ?? "" })}
         </Caption1>
       )}
+      <CustomFields entity="contact" record={profile} title={t("details")} />
+      {profile.company && (
+        <CustomFields
+          key={profile.company.id}
+          entity="company"
+          record={profile.company}
+          title={profile.company.name}
+        />
+      )}
 
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>
         {profile.openDeals.map((deal) => (
-          <li key={deal.id} className={rows.row}>
-            <span>
-              <Body1 block>{deal.name}</Body1>
-              {deal.amount !== null && (
-                <Caption1 className={styles.muted}>{formatAmount(deal.amount, deal.currency)}</Caption1>
-              )}
-            </span>
-            <DealStage deal={deal} />
+          <li key={deal.id}>
+            <div className={rows.row}>
+              <span>
+                <Body1 block>{deal.name}</Body1>
+                {deal.amount !== null && (
+                  <Caption1 className={styles.muted}>{formatAmount(deal.amount, deal.currency)}</Caption1>
+                )}
+              </span>
+              <DealStage deal={deal} />
+            </div>
+            <CustomFields entity="deal" record={deal} label={t("detailsOf", { name: deal.name })} />
           </li>
         ))}
       </Section>

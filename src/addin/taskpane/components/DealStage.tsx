@@ -36,7 +36,11 @@ export function DealStage({ deal }: { deal: DealWithStage }) {
         if (current.success) setMovedMeanwhile(current.data.stage.name);
       }
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ["lookup"] }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ["deal", deal.id] });
+      void queryClient.invalidateQueries({ queryKey: ["dashboard"], refetchType: "none" });
+      return queryClient.invalidateQueries({ queryKey: ["lookup"] });
+    },
   });
 
   const stages = pipelines.data?.pipelines.find((p) => p.id === deal.pipelineId)?.stages ?? [deal.stage];

@@ -18,6 +18,8 @@ export function describeAction(action: OutboxAction, t: I18n["t"]): string {
       return t("taskAdded", { title: action.body.title });
     case "completeTask":
       return t("taskDone", { title: action.task.title });
+    case "reopenTask":
+      return t("taskReopened", { title: action.task.title });
   }
 }
 

@@ -1,6 +1,7 @@
 import {
   Body1,
   Button,
+  Caption1,
   MessageBar,
   MessageBarBody,
   Spinner,
@@ -34,6 +35,11 @@ const UnknownPerson = lazy(() =>
   })),
 );
 
+// Today shows while no email is open: the profile of a selected email paints without its code.
+const Today = lazy(() =>
+  import(/* webpackChunkName: "today" */ "./today/Today").then((m) => ({ default: m.Today })),
+);
+
 // Settings are opened now and then: their code loads when they are.
 const SettingsPanel = lazy(() =>
   import(/* webpackChunkName: "settings" */ "./SettingsPanel").then((m) => ({ default: m.SettingsPanel })),
@@ -49,6 +55,7 @@ const useStyles = makeStyles({
   // A thread can have many people: their tabs wrap instead of running out of the narrow pane.
   tabs: { flexWrap: "wrap" },
   empty: { color: tokens.colorNeutralForeground3, padding: tokens.spacingVerticalXXL, textAlign: "center" },
+  hint: { color: tokens.colorNeutralForeground3 },
   footer: { display: "flex", justifyContent: "flex-end" },
 });
 
@@ -67,7 +74,12 @@ export function Pane() {
           // Keyed by the message: a new selection starts from a clean slate, never from the last one's state.
           <MessageView key={open.message.internetMessageId ?? open.message.subject} message={open.message} />
         ) : (
-          <Body1 className={styles.empty}>{t("selectEmail")}</Body1>
+          <>
+            <Caption1 className={styles.hint}>{t("selectEmail")}</Caption1>
+            <Suspense fallback={<Spinner size="small" label={t("loadingToday")} />}>
+              <Today />
+            </Suspense>
+          </>
         ))}
       <div className={styles.footer}>
         <Button
