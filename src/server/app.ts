@@ -33,6 +33,7 @@ import type { RateLimitConfig, SyncConfig } from "./config";
 import { blocklistFor } from "./sync/mailbox-store";
 import { mySettings } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
+import { importRoutes } from "./imports/routes";
 
 export interface AppDeps {
   database: Database;
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   organizationRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   reportRoutes(app, options, scope);
+  importRoutes(app, options, scope);
   return app;
 }
 

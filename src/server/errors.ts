@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../shared/errors";
+import type { ErrorCode, RowError } from "../shared/errors";
 
 const titles: Record<ErrorCode, string> = {
   invalid_request: "The request is not valid",
@@ -24,6 +24,7 @@ const titles: Record<ErrorCode, string> = {
   custom_field_key_taken: "Another custom field has this key",
   custom_field_in_use: "Records still hold this value",
   last_admin: "The organisation needs an admin",
+  import_rows_invalid: "Rows of the file cannot be imported",
   store_unavailable: "The store is not available",
   store_busy: "The store was busy with a colliding change",
   rate_limited: "Too many requests",
@@ -36,7 +37,11 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly status: number,
     readonly detail: string,
-    readonly extras: { errors?: { path: string; message: string }[]; current?: unknown } = {},
+    readonly extras: {
+      errors?: { path: string; message: string }[];
+      current?: unknown;
+      rowErrors?: RowError[];
+    } = {},
   ) {
     super(detail);
   }
