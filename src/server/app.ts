@@ -35,6 +35,7 @@ import type { RateLimitConfig, SyncConfig } from "./config";
 import { blocklistFor } from "./sync/mailbox-store";
 import { mySettings } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
+import { importRoutes } from "./imports/routes";
 
 export interface AppDeps {
   database: Database;
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, options, scope);
   personDataRoutes(app, options, scope);
   listExportRoutes(app, options, scope);
+  importRoutes(app, options, scope);
   return app;
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../shared/errors";
+import type { ErrorCode, RowError } from "../shared/errors";
 
 const titles: Record<ErrorCode, string> = {
   invalid_request: "The request is not valid",
@@ -25,6 +25,7 @@ const titles: Record<ErrorCode, string> = {
   custom_field_in_use: "Records still hold this value",
   last_admin: "The organisation needs an admin",
   export_too_large: "Too many rows for one export",
+  import_rows_invalid: "Rows of the file cannot be imported",
   store_unavailable: "The store is not available",
   store_busy: "The store was busy with a colliding change",
   rate_limited: "Too many requests",
@@ -37,7 +38,11 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly status: number,
     readonly detail: string,
-    readonly extras: { errors?: { path: string; message: string }[]; current?: unknown } = {},
+    readonly extras: {
+      errors?: { path: string; message: string }[];
+      current?: unknown;
+      rowErrors?: RowError[];
+    } = {},
   ) {
     super(detail);
   }

@@ -26,12 +26,22 @@ export const ErrorCode = z.enum([
   "custom_field_in_use",
   "last_admin",
   "export_too_large",
+  "import_rows_invalid",
   "store_unavailable",
   "store_busy",
   "rate_limited",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** A row of an imported file that cannot be stored: the file's line (1 is the first), the field, why. */
+export const RowError = z.object({
+  line: z.number().int(),
+  /** The import field (`email`, `customFields.size`), or null for the row as a whole. */
+  field: z.string().nullable(),
+  message: z.string(),
+});
+export type RowError = z.infer<typeof RowError>;
 
 /** RFC 9457 problem details, as every error response carries them (`application/problem+json`). */
 export const Problem = z.object({
@@ -44,5 +54,7 @@ export const Problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   /** The record as it is now, for `version_conflict`, so the client can show it without another round trip. */
   current: z.unknown().optional(),
+  /** The rows of an import that cannot be stored, for `import_rows_invalid` (the first 1,000). */
+  rowErrors: z.array(RowError).optional(),
 });
 export type Problem = z.infer<typeof Problem>;

@@ -59,6 +59,14 @@ import {
 import { Task, TaskCreate, TaskListQuery, TaskUpdate } from "./tasks";
 import { ContactErased, PersonDataExport } from "./person-data";
 import { CompanyExportQuery, DealExportQuery, NoteExportQuery, TaskExportQuery } from "./list-exports";
+import {
+  ContactExportQuery,
+  IMPORT_BODY_LIMIT,
+  ImportCommitRequest,
+  ImportPreview,
+  ImportPreviewRequest,
+  ImportResult,
+} from "./imports";
 
 export const Me = z.object({
   user: z.object({
@@ -110,17 +118,28 @@ export interface RouteContract {
   body?: z.ZodType;
   /** JSON answers by status; empty for a route that answers a file. */
   responses: { 200?: z.ZodType; 201?: z.ZodType };
-  /** The 200 answer is a file to download (a table as CSV or as an Excel workbook) rather than JSON. */
+  /** The 200 answer is a file to download (a table as CSV or as an Excel workbook, or vCards) rather than JSON. */
   file?: FileFormat;
   /** The 200 answer is JSON to save as a file (`Content-Disposition: attachment`), named by the handler. */
   attachment?: boolean;
+  /** A larger body than the API's 1 MB (an imported file). */
+  bodyLimit?: number;
+  /**
+   * A long-running route that, asked with `Accept: application/x-ndjson`, answers 200 at once and then one JSON
+   * line per step `{ phase, done, total }`, and last `{ result }` (its 200 body) or `{ error }` (its problem).
+   */
+  progress?: boolean;
 }
 
-export type FileFormat = "csv" | "xlsx";
+/** Tables (csv, xlsx) or documents written whole (vcf: vCards). */
+export type FileFormat = TableFormat | "vcf";
+export type TableFormat = "csv" | "xlsx";
 export const FILE_MEDIA_TYPES: Record<FileFormat, string> = {
   csv: "text/csv; charset=utf-8",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  vcf: "text/vcard; charset=utf-8",
 };
+export const PROGRESS_MEDIA_TYPE = "application/x-ndjson";
 
 /**
  * A report answers JSON at its path, and the same rows as a file at the path plus `.csv` or `.xlsx`, with the
@@ -133,7 +152,7 @@ function report<Query extends z.ZodType, Result extends z.ZodType>(
   result: Result,
 ) {
   const path = `/api/v1/reports/${name}`;
-  const file = <F extends FileFormat>(format: F, as: string) =>
+  const file = <F extends TableFormat>(format: F, as: string) =>
     ({
       method: "GET",
       path: `${path}.${format}`,
@@ -611,6 +630,51 @@ export const routes = {
   reportContactsAdded: contactsAdded.json,
   reportContactsAddedCsv: contactsAdded.csv,
   reportContactsAddedXlsx: contactsAdded.xlsx,
+
+  // Import and export of contacts and companies: everyone who may create them may import them.
+  previewImport: {
+    method: "POST",
+    path: "/api/v1/imports/preview",
+    summary:
+      "Read a CSV or vCard file: the suggested column mapping, the first rows as they would be stored, duplicates flagged, every row error with its line",
+    body: ImportPreviewRequest,
+    bodyLimit: IMPORT_BODY_LIMIT,
+    responses: { 200: ImportPreview },
+  },
+  commitImport: {
+    method: "POST",
+    path: "/api/v1/imports/commit",
+    summary:
+      "Import a CSV or vCard file, all rows or none (422 import_rows_invalid with every row error); progress as NDJSON on request",
+    body: ImportCommitRequest,
+    bodyLimit: IMPORT_BODY_LIMIT,
+    progress: true,
+    responses: { 200: ImportResult },
+  },
+  exportContactsCsv: {
+    method: "GET",
+    path: "/api/v1/contacts/export.csv",
+    summary: "The contacts (the list's search, a tag) as CSV (RFC 4180, UTF-8 with a byte order mark)",
+    query: ContactExportQuery,
+    responses: {},
+    file: "csv",
+  },
+  exportContactsXlsx: {
+    method: "GET",
+    path: "/api/v1/contacts/export.xlsx",
+    summary: "The contacts (the list's search, a tag) as an Excel workbook",
+    query: ContactExportQuery,
+    responses: {},
+    file: "xlsx",
+  },
+  exportContactsVcf: {
+    method: "GET",
+    path: "/api/v1/contacts/export.vcf",
+    summary: "The contacts (the list's search, a tag) as vCards 4.0",
+    query: ContactExportQuery,
+    responses: {},
+    file: "vcf",
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

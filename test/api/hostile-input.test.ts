@@ -444,6 +444,25 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     version: 1,
   }),
   updateUser: () => ({ role: "member" }),
+  previewImport: () => ({
+    content: "Name;Email;Size\r\nFuzz Person;fuzz.person@customer.example;12\r\n",
+    format: "csv",
+    entity: "contacts",
+    mapping: [
+      { column: 0, field: "displayName" },
+      { column: 1, field: "email" },
+      { column: 2, field: "customFields.size" },
+    ],
+    onDuplicate: "update",
+    decisions: [{ line: 2, action: "skip" }],
+    rows: 10,
+  }),
+  commitImport: () => ({
+    content: "Name,Email\nFuzz Import,fuzz.import@customer.example\n",
+    format: "csv",
+    entity: "contacts",
+    onDuplicate: "skip",
+  }),
 };
 
 const goodQueries: Record<string, (r: Records) => [string, string][]> = {
@@ -500,6 +519,11 @@ for (const format of ["Csv", "Xlsx"]) {
     ["kind", "call"],
   ];
 }
+for (const format of ["Csv", "Xlsx", "Vcf"])
+  goodQueries[`exportContacts${format}`] = () => [
+    ["q", "anna"],
+    ["tag", "vip"],
+  ];
 const defaultListQuery: [string, string][] = [
   ["q", "anna"],
   ["limit", "10"],
@@ -634,7 +658,7 @@ function predict(route: RouteContract, request: FuzzRequest): "rejected" | "mayb
   }
   let body: unknown = undefined;
   if (request.body !== undefined) {
-    if (bodyBytes(request.body) > BODY_LIMIT) return "rejected";
+    if (bodyBytes(request.body) > (route.bodyLimit ?? BODY_LIMIT)) return "rejected";
     if (request.contentType && REFUSED_TYPES.includes(request.contentType)) return "rejected";
     if (request.contentType && !JSON_TYPES.includes(request.contentType)) return "maybe";
     try {

@@ -214,36 +214,9 @@ export async function checkCustomFields(
   entity: CustomFieldEntity,
   values: CustomFieldValues,
 ): Promise<CustomFieldValues> {
-  const definitions = await db
-    .selectFrom("custom_field_definitions")
-    .selectAll()
-    .where("org_id", "=", orgId)
-    .where("entity", "=", entity)
-    // FOR SHARE: a field being deleted meanwhile (its values cleared) waits for this write, or this write waits
-    // for it and then no longer sees the field, so no value outlives its definition.
-    .forShare()
-    .execute();
-  const byKey = new Map(definitions.map((d) => [d.key, d]));
-  const errors: { path: string; message: string }[] = [];
-  const stored: CustomFieldValues = {};
-  for (const [key, value] of Object.entries(values)) {
-    const path = `body.customFields.${key}`;
-    const definition = byKey.get(key);
-    if (!definition) {
-      errors.push({ path, message: `no ${entity} custom field has the key "${key.slice(0, 100)}"` });
-      continue;
-    }
-    if (value === null || value === "") continue;
-    const problem = problemWith(definition, value);
-    if (problem) errors.push({ path, message: problem });
-    else stored[key] = value;
-  }
-  for (const definition of definitions)
-    if (definition.required && stored[definition.key] === undefined)
-      errors.push({
-        path: `body.customFields.${definition.key}`,
-        message: `"${definition.label}" is required`,
-      });
+  const definitions = await customFieldDefinitions(db, orgId, entity);
+  const { stored, issues } = checkCustomFieldValues(definitions, entity, values, { required: true });
+  const errors = issues.map((i) => ({ path: `body.customFields.${i.key}`, message: i.message }));
   if (errors.length)
     throw new AppError(
       "invalid_request",
@@ -255,6 +228,57 @@ export async function checkCustomFields(
       { errors: errors.slice(0, 50) },
     );
   return stored;
+}
+
+/** An entity's custom field definitions, held (FOR SHARE) until the transaction ends. */
+export function customFieldDefinitions(
+  db: Kysely<DB>,
+  orgId: string,
+  entity: CustomFieldEntity,
+): Promise<CustomFieldDefinitionRow[]> {
+  return (
+    db
+      .selectFrom("custom_field_definitions")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("entity", "=", entity)
+      // FOR SHARE: a field being deleted meanwhile (its values cleared) waits for this write, or this write waits
+      // for it and then no longer sees the field, so no value outlives its definition.
+      .forShare()
+      .orderBy("position")
+      .execute()
+  );
+}
+
+/**
+ * Values checked against definitions, as they will be stored (null and "" dropped), with what is wrong by key.
+ * `required`: a required field must have a value (a create, or a whole replacement; not a merge into a record).
+ */
+export function checkCustomFieldValues(
+  definitions: readonly CustomFieldDefinitionRow[],
+  entity: CustomFieldEntity,
+  values: CustomFieldValues,
+  options: { required: boolean },
+): { stored: CustomFieldValues; issues: { key: string; message: string }[] } {
+  const byKey = new Map(definitions.map((d) => [d.key, d]));
+  const issues: { key: string; message: string }[] = [];
+  const stored: CustomFieldValues = {};
+  for (const [key, value] of Object.entries(values)) {
+    const definition = byKey.get(key);
+    if (!definition) {
+      issues.push({ key, message: `no ${entity} custom field has the key "${key.slice(0, 100)}"` });
+      continue;
+    }
+    if (value === null || value === "") continue;
+    const problem = problemWith(definition, value);
+    if (problem) issues.push({ key, message: problem });
+    else stored[key] = value;
+  }
+  if (options.required)
+    for (const definition of definitions)
+      if (definition.required && stored[definition.key] === undefined)
+        issues.push({ key: definition.key, message: `"${definition.label}" is required` });
+  return { stored, issues };
 }
 
 function problemWith(definition: CustomFieldDefinitionRow, value: string | number | boolean): string | null {

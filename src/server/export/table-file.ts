@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
-import type { FileFormat } from "../../shared/routes";
+import type { TableFormat } from "../../shared/routes";
 
 /**
  * How a column is written: text as text; numbers as numbers (in CSV plainly, in Excel as typed numbers with a
@@ -40,7 +40,7 @@ export interface WrittenFile {
 }
 
 export async function writeTable<Row extends Record<string, Cell>>(
-  format: FileFormat,
+  format: TableFormat,
   table: Table<Row>,
 ): Promise<WrittenFile> {
   const body = format === "csv" ? Buffer.from(toCsv(table), "utf8") : await toXlsx(table);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Problem } from "../../shared/errors";
-import { FILE_MEDIA_TYPES, type RouteContract, routes } from "../../shared/routes";
+import { FILE_MEDIA_TYPES, PROGRESS_MEDIA_TYPE, type RouteContract, routes } from "../../shared/routes";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -49,11 +49,26 @@ export function buildOpenApi(): JsonSchema {
     if (route.file) {
       const mediaType = FILE_MEDIA_TYPES[route.file].split(";")[0] as string;
       responses["200"] = {
-        description: `The rows as a ${route.file.toUpperCase()} file (an attachment), a header row first`,
+        description:
+          route.file === "vcf"
+            ? "The records as vCards (an attachment)"
+            : `The rows as a ${route.file.toUpperCase()} file (an attachment), a header row first`,
         content: {
           [mediaType]: {
-            schema: route.file === "csv" ? { type: "string" } : { type: "string", format: "binary" },
+            schema: route.file === "xlsx" ? { type: "string", format: "binary" } : { type: "string" },
           },
+        },
+      };
+    }
+    if (route.progress && responses["200"]) {
+      const json = responses["200"];
+      responses["200"] = {
+        description:
+          "The result as JSON; or, asked with Accept: application/x-ndjson, one JSON object per line: " +
+          "progress `{ phase, done, total }`, then `{ result }` or `{ error }` (a problem)",
+        content: {
+          ...(json.content as Record<string, unknown>),
+          [PROGRESS_MEDIA_TYPE]: { schema: { type: "string" } },
         },
       };
     }

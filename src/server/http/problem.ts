@@ -102,7 +102,11 @@ export function toAppError(error: unknown): AppError | null {
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new AppError("payload_too_large", 413, "The request body is larger than 1 MB.");
+      return new AppError(
+        "payload_too_large",
+        413,
+        "The request body is larger than this route takes (1 MB; 50 MB for an import).",
+      );
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new AppError("unsupported_media_type", 415, "Send the body as application/json.");
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
@@ -128,6 +132,7 @@ export function problemOf(error: AppError): Problem {
     code: error.code,
     ...(error.extras.errors ? { errors: error.extras.errors } : {}),
     ...(error.extras.current !== undefined ? { current: error.extras.current } : {}),
+    ...(error.extras.rowErrors ? { rowErrors: error.extras.rowErrors } : {}),
   };
 }
 

@@ -1,17 +1,44 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import { PassThrough } from "node:stream";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { FILE_MEDIA_TYPES, type FileFormat, type RouteContract } from "../../shared/routes";
+import {
+  FILE_MEDIA_TYPES,
+  type FileFormat,
+  PROGRESS_MEDIA_TYPE,
+  type RouteContract,
+  type TableFormat,
+} from "../../shared/routes";
 import type { Caller } from "../auth/caller";
 import { AppError } from "../errors";
-import { type Table, writeTable } from "../export/table-file";
+import { type Table, type WrittenFile, writeTable } from "../export/table-file";
+import { problemOf, toAppError } from "./problem";
 
 type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
-/** A JSON route's handler returns its body; a file route's returns the table, which the route writes. */
-type SuccessBody<R extends RouteContract> = R extends { file: FileFormat }
+
+/** A document a file route writes whole (vCards): its name without the extension, and its text. */
+export interface DocumentFile {
+  name: string;
+  text: string;
+}
+
+/** One step of a long-running route, sent as an NDJSON line to a client that asked for progress. */
+export interface ProgressStep {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * A JSON route's handler returns its body; a table file route's returns the table and a document route's the
+ * document, which the route writes.
+ */
+type SuccessBody<R extends RouteContract> = R extends { file: TableFormat }
   ? Table
-  : {
-      [S in keyof R["responses"]]: R["responses"][S] extends z.ZodType ? z.input<R["responses"][S]> : never;
-    }[keyof R["responses"]];
+  : R extends { file: FileFormat }
+    ? DocumentFile
+    : {
+        [S in keyof R["responses"]]: R["responses"][S] extends z.ZodType ? z.input<R["responses"][S]> : never;
+      }[keyof R["responses"]];
 
 export interface HandlerInput<R extends RouteContract> {
   params: Parsed<R["params"]>;
@@ -24,6 +51,8 @@ export interface HandlerInput<R extends RouteContract> {
   setStatus(status: keyof R["responses"] & number): void;
   /** For routes marked `attachment`: the name the JSON answer is saved under. */
   attach(filename: string): void;
+  /** Reports a step to a client that asked for progress (routes marked `progress`); otherwise does nothing. */
+  progress(step: ProgressStep): void;
   request: FastifyRequest;
 }
 
@@ -53,6 +82,7 @@ export function addRoute<R extends RouteContract>(
   app.route({
     method: contract.method,
     url: contract.path,
+    ...(contract.bodyLimit ? { bodyLimit: contract.bodyLimit } : {}),
     onRequest: contract.public
       ? undefined
       : async (request) => {
@@ -69,47 +99,110 @@ export function addRoute<R extends RouteContract>(
       const body = parseInput(contract.body, rawBody, "body", 400);
       let status = defaultStatus;
       let attachment = null as string | null;
-      const result = await handler({
+      const input = {
         params,
         query,
         body,
         caller: request.caller as Caller,
         version: contract.versioned ? readVersion(bodyVersion, request) : 0,
-        setStatus: (s) => {
+        setStatus: (s: number) => {
           status = s;
         },
-        attach: (filename) => {
+        attach: (filename: string) => {
           attachment = filename;
         },
+        progress: () => {},
         request,
-      } as HandlerInput<R>);
+      };
+      if (contract.progress && wantsProgress(request)) {
+        return streamProgress(reply, (progress) =>
+          handler({ ...input, progress } as HandlerInput<R>).then((result) =>
+            checkResponse(contract, options, request, status, result),
+          ),
+        );
+      }
+      const result = await handler(input as HandlerInput<R>);
       if (contract.file) {
-        // The conditional SuccessBody cannot be narrowed inside this generic function; `file` says it is a table.
-        const file = await writeTable(contract.file, result as unknown as Table);
+        // The conditional SuccessBody cannot be narrowed inside this generic function; `file` says what it is.
+        const file = await writeFile(contract.file, result as unknown as Table | DocumentFile);
         return reply
           .status(status)
           .header("content-type", FILE_MEDIA_TYPES[contract.file])
           .header("content-disposition", `attachment; filename="${file.filename}"`)
           .send(file.body);
       }
-      const schema = (contract.responses as Record<number, z.ZodType | undefined>)[status];
-      if (options.checkResponses && schema) {
-        const checked = schema.safeParse(result);
-        if (!checked.success) {
-          request.log.error(
-            { issues: checked.error.issues },
-            `response of ${contract.method} ${contract.path} breaks the contract`,
-          );
-          throw new Error(
-            `response of ${contract.method} ${contract.path} breaks the contract: ${z.prettifyError(checked.error)}`,
-          );
-        }
-      }
       if (contract.attachment && attachment !== null)
         reply.header("content-disposition", `attachment; filename="${attachment}"`);
-      return reply.status(status).send(result);
+      return reply.status(status).send(checkResponse(contract, options, request, status, result));
     },
   });
+}
+
+function writeFile(format: FileFormat, content: Table | DocumentFile): Promise<WrittenFile> {
+  if (format === "vcf") {
+    const document = content as DocumentFile;
+    return Promise.resolve({ filename: `${document.name}.vcf`, body: Buffer.from(document.text, "utf8") });
+  }
+  return writeTable(format, content as Table);
+}
+
+function checkResponse(
+  contract: RouteContract,
+  options: RouteOptions,
+  request: FastifyRequest,
+  status: number,
+  result: unknown,
+): unknown {
+  const schema = (contract.responses as Record<number, z.ZodType | undefined>)[status];
+  if (options.checkResponses && schema) {
+    const checked = schema.safeParse(result);
+    if (!checked.success) {
+      request.log.error(
+        { issues: checked.error.issues },
+        `response of ${contract.method} ${contract.path} breaks the contract`,
+      );
+      throw new Error(
+        `response of ${contract.method} ${contract.path} breaks the contract: ${z.prettifyError(checked.error)}`,
+      );
+    }
+  }
+  return result;
+}
+
+function wantsProgress(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === "string" && accept.toLowerCase().includes(PROGRESS_MEDIA_TYPE);
+}
+
+/**
+ * Answers 200 at once with NDJSON: the run's progress lines as they come, then `{ result }` or, since the status
+ * is already sent, `{ error }` with the problem the route would have answered. Input errors found before the
+ * run starts (a bad body, no token) still get their usual status.
+ */
+function streamProgress(
+  reply: FastifyReply,
+  run: (progress: (step: ProgressStep) => void) => Promise<unknown>,
+): FastifyReply {
+  const stream = new PassThrough();
+  const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+  void reply
+    .status(200)
+    .header("content-type", `${PROGRESS_MEDIA_TYPE}; charset=utf-8`)
+    .header("cache-control", "no-store")
+    .send(stream);
+  void run((step) => stream.write(line(step))).then(
+    (result) => stream.end(line({ result })),
+    (error: unknown) => {
+      const known = toAppError(error);
+      if (!known) reply.log.error({ err: error }, "unhandled error in a streamed answer");
+      else if (known.status >= 500) reply.log.warn({ err: error }, known.detail);
+      const problem =
+        known ??
+        new AppError("internal_error", 500, "Something went wrong on the server; it has been logged.");
+      stream.end(line({ error: problemOf(problem) }));
+    },
+  );
+  return reply;
 }
 
 function parseInput<T extends z.ZodType | undefined>(

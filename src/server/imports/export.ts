@@ -1,0 +1,154 @@
+import { sql } from "kysely";
+import type { ContactExportQuery } from "../../shared/imports";
+import { customFieldDefinitions } from "../custom-fields/service";
+import { type Cell, type Column, type Table, tableOf } from "../export/table-file";
+import { likePattern } from "../http/cursor";
+import type { DocumentFile } from "../http/route";
+import type { Scope } from "../scope";
+import { writeVCard } from "./vcard";
+
+interface ExportedContact {
+  id: string;
+  display_name: string;
+  first_name: string | null;
+  last_name: string | null;
+  title: string | null;
+  phones: string[];
+  tags: string[];
+  lifecycle_stage: string;
+  custom_fields: Record<string, string | number | boolean | null>;
+  updated_at: Date;
+  emails: string[];
+  company_name: string | null;
+  company_domain: string | null;
+}
+
+/** The organisation's contacts the list would find with the same search, by name, with company and addresses. */
+async function contactsToExport(scope: Scope, query: ContactExportQuery): Promise<ExportedContact[]> {
+  const { orgId } = scope.caller;
+  let select = scope.db
+    .selectFrom("contacts as c")
+    .leftJoin("companies as co", (join) =>
+      join.onRef("co.id", "=", "c.company_id").onRef("co.org_id", "=", "c.org_id"),
+    )
+    .select([
+      "c.id",
+      "c.display_name",
+      "c.first_name",
+      "c.last_name",
+      "c.title",
+      "c.phones",
+      "c.tags",
+      "c.lifecycle_stage",
+      "c.custom_fields",
+      "c.updated_at",
+      "co.name as company_name",
+      "co.domain as company_domain",
+    ])
+    .select(
+      sql<
+        string[]
+      >`array(select e.address from contact_emails e where e.contact_id = c.id order by e.position)`.as(
+        "emails",
+      ),
+    )
+    .where("c.org_id", "=", orgId);
+  if (query.q) {
+    // The contact list's search: name or job title, in any case, or part of an address.
+    const pattern = likePattern(query.q);
+    select = select.where((eb) =>
+      eb.or([
+        eb("c.display_name", "ilike", pattern),
+        eb("c.title", "ilike", pattern),
+        eb.exists(
+          eb
+            .selectFrom("contact_emails as e")
+            .select(sql`1`.as("one"))
+            .whereRef("e.contact_id", "=", "c.id")
+            .where("e.address", "like", pattern.toLowerCase()),
+        ),
+      ]),
+    );
+  }
+  if (query.tag) select = select.where(sql<boolean>`c.tags @> array[${query.tag}]::text[]`);
+  return select
+    .orderBy(sql`lower(c.display_name)`)
+    .orderBy("c.id")
+    .execute();
+}
+
+const joined = (values: readonly string[]) => (values.length ? values.join("; ") : null);
+
+/**
+ * Contacts as a table whose headers the import's suggested mapping reads back (addresses, phones and tags
+ * joined with "; "), custom fields under their labels: an exported file imports again as it was.
+ */
+export async function contactsTable(scope: Scope, query: ContactExportQuery): Promise<Table> {
+  const [contacts, definitions] = await Promise.all([
+    contactsToExport(scope, query),
+    customFieldDefinitions(scope.db, scope.caller.orgId, "contact"),
+  ]);
+  const columns: Column<Record<string, Cell>>[] = [
+    { key: "displayName", header: "Name", type: "text" },
+    { key: "firstName", header: "First name", type: "text" },
+    { key: "lastName", header: "Last name", type: "text" },
+    { key: "emails", header: "Emails", type: "text" },
+    { key: "phones", header: "Phones", type: "text" },
+    { key: "title", header: "Job title", type: "text" },
+    { key: "company", header: "Company", type: "text" },
+    { key: "companyDomain", header: "Company domain", type: "text" },
+    { key: "tags", header: "Tags", type: "text" },
+    { key: "lifecycleStage", header: "Lifecycle stage", type: "text" },
+    ...definitions.map((d) => ({
+      key: `custom:${d.key}`,
+      header: d.label,
+      type:
+        d.type === "number"
+          ? ("decimal" as const)
+          : d.type === "date"
+            ? ("date" as const)
+            : ("text" as const),
+    })),
+  ];
+  const rows = contacts.map((c) => {
+    const row: Record<string, Cell> = {
+      displayName: c.display_name,
+      firstName: c.first_name,
+      lastName: c.last_name,
+      emails: joined(c.emails),
+      phones: joined(c.phones),
+      title: c.title,
+      company: c.company_name,
+      companyDomain: c.company_domain,
+      tags: joined(c.tags),
+      lifecycleStage: c.lifecycle_stage,
+    };
+    for (const d of definitions) {
+      const value = c.custom_fields[d.key];
+      row[`custom:${d.key}`] = typeof value === "boolean" ? String(value) : (value ?? null);
+    }
+    return row;
+  });
+  return tableOf("contacts", columns, rows);
+}
+
+export async function contactsVCards(scope: Scope, query: ContactExportQuery): Promise<DocumentFile> {
+  const contacts = await contactsToExport(scope, query);
+  const text = contacts
+    .map((c) =>
+      writeVCard({
+        id: c.id,
+        displayName: c.display_name,
+        firstName: c.first_name,
+        lastName: c.last_name,
+        title: c.title,
+        emails: c.emails,
+        phones: c.phones,
+        company: c.company_name,
+        tags: c.tags,
+        updatedAt: c.updated_at.toISOString(),
+      }),
+    )
+    .join("");
+  return { name: "contacts", text };
+}

@@ -1,0 +1,860 @@
+import { randomUUID } from "node:crypto";
+import { type Kysely, sql } from "kysely";
+import type { RowError } from "../../shared/errors";
+import {
+  type ColumnMapping,
+  COMPANY_FIELDS,
+  CONTACT_FIELDS,
+  CUSTOM_FIELD_PREFIX,
+  type DuplicateAction,
+  type Duplicate,
+  type ImportCommitRequest,
+  type ImportEntity,
+  type ImportPreview,
+  type ImportPreviewRequest,
+  type ImportProgress,
+  type ImportResult,
+  type ImportedCompany,
+  type ImportedContact,
+  MAX_IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  MULTI_VALUE_FIELDS,
+  type PreviewRow,
+} from "../../shared/imports";
+import { recordAudit } from "../audit";
+import { customFieldDefinitions } from "../custom-fields/service";
+import { lockOrganizationAddresses } from "../db/address-lock";
+import type { CustomFieldDefinitionRow, DB } from "../db/tables";
+import { AppError } from "../errors";
+import type { Scope } from "../scope";
+import { readCsv } from "./csv";
+import {
+  type CheckedContact,
+  type RawRow,
+  checkCompanyRow,
+  checkContactRow,
+  fieldsOf,
+  rowsFromCsv,
+  rowsFromVCards,
+  suggestMapping,
+} from "./rows";
+import { readVCards } from "./vcard";
+
+type Body = ImportPreviewRequest | ImportCommitRequest;
+type Report = (step: ImportProgress) => void;
+type Action = "create" | "update" | "skip";
+
+const PREVIEW_ROWS = 50;
+const MAX_LISTED_ERRORS = 1000;
+/** Rows per statement: one JSON parameter each, well under any limit, few round trips for 100,000 rows. */
+const WRITE_BATCH = 5000;
+/** Rows checked between two turns of the event loop: progress lines go out, other requests are served. */
+const CHECK_SLICE = 2000;
+
+const ENTITY_OF = { contacts: "contact", companies: "company" } as const;
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading the file
+
+interface FileRows {
+  delimiter: string | null;
+  header: string[];
+  rows: RawRow[];
+  /** Rows the reader could not read whole. */
+  errors: RowError[];
+  mapping: ColumnMapping[];
+  suggested: boolean;
+  /** The first rows' cells, for the columns' samples. */
+  samples: string[][];
+}
+
+function refuse(detail: string, path?: string): AppError {
+  return new AppError("invalid_request", 400, detail, path ? { errors: [{ path, message: detail }] } : {});
+}
+
+function readFile(body: Body, definitions: readonly CustomFieldDefinitionRow[]): FileRows {
+  if (body.format === "vcard") {
+    if (body.entity !== "contacts")
+      throw refuse("A vCard file holds people: import companies from a CSV file.", "body.entity");
+    const file = readVCards(body.content, MAX_IMPORT_ROWS);
+    if (file.tooMany) throw refuse(`A file may hold at most ${MAX_IMPORT_ROWS} cards.`, "body.content");
+    if (file.cards.length === 0 && file.errors.length === 0 && body.content.trim() !== "")
+      throw refuse("This is not a vCard file: it has no BEGIN:VCARD.", "body.content");
+    return {
+      delimiter: null,
+      header: [],
+      rows: rowsFromVCards(file.cards),
+      errors: file.errors,
+      mapping: [],
+      suggested: false,
+      samples: [],
+    };
+  }
+  const table = readCsv(body.content, MAX_IMPORT_ROWS);
+  if (table.tooMany) throw refuse(`A file may hold at most ${MAX_IMPORT_ROWS} rows.`, "body.content");
+  if (table.header.length > MAX_IMPORT_COLUMNS)
+    throw refuse(`A file may have at most ${MAX_IMPORT_COLUMNS} columns.`, "body.content");
+  const mapping = body.mapping ?? suggestMapping(table.header, body.entity, definitions);
+  if (body.mapping) checkMapping(body.mapping, body.entity, table.header.length, definitions);
+  return {
+    delimiter: table.delimiter,
+    header: table.header,
+    rows: rowsFromCsv(table, mapping),
+    errors: table.errors,
+    mapping,
+    suggested: body.mapping === undefined,
+    samples: table.rows.slice(0, 20).map((r) => r.cells),
+  };
+}
+
+function checkMapping(
+  mapping: readonly ColumnMapping[],
+  entity: ImportEntity,
+  columns: number,
+  definitions: readonly CustomFieldDefinitionRow[],
+): void {
+  const fields = fieldsOf(entity, definitions);
+  const seenColumns = new Set<number>();
+  const seenFields = new Set<string>();
+  mapping.forEach(({ column, field }, i) => {
+    if (column >= columns)
+      throw refuse(
+        `The file has ${columns} column(s); there is no column ${column}.`,
+        `body.mapping.${i}.column`,
+      );
+    if (seenColumns.has(column))
+      throw refuse(`Column ${column} is mapped twice.`, `body.mapping.${i}.column`);
+    if (!fields.has(field))
+      throw refuse(
+        field.startsWith(CUSTOM_FIELD_PREFIX)
+          ? `No ${ENTITY_OF[entity]} custom field has the key "${field.slice(CUSTOM_FIELD_PREFIX.length)}".`
+          : `The ${entity} have no field "${field}".`,
+        `body.mapping.${i}.field`,
+      );
+    if (seenFields.has(field) && !MULTI_VALUE_FIELDS.includes(field))
+      throw refuse(`Only one column may fill "${field}".`, `body.mapping.${i}.field`);
+    seenColumns.add(column);
+    seenFields.add(field);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checking each row, finding duplicates, and planning what each row does
+
+interface CheckedRow {
+  raw: RawRow;
+  contact: CheckedContact | null;
+  company: ImportedCompany | null;
+  errors: RowError[];
+  /** What makes it a duplicate: its addresses (contacts) or its domain (companies). */
+  keys: string[];
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function checkRows(
+  entity: ImportEntity,
+  rows: readonly RawRow[],
+  readErrors: readonly RowError[],
+  definitions: readonly CustomFieldDefinitionRow[],
+  report: Report,
+): Promise<CheckedRow[]> {
+  const byLine = new Map<number, RowError[]>();
+  for (const error of readErrors) byLine.set(error.line, [...(byLine.get(error.line) ?? []), error]);
+  const checked: CheckedRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % CHECK_SLICE === 0) {
+      report({ phase: "checking", done: i, total: rows.length });
+      await yieldToEventLoop();
+    }
+    const raw = rows[i] as RawRow;
+    const readError = byLine.get(raw.line) ?? [];
+    // Required custom fields are checked once the plan says which rows make new records.
+    if (entity === "contacts") {
+      const result = checkContactRow(raw, definitions, false);
+      checked.push(
+        result.ok
+          ? { raw, contact: result.value, company: null, errors: readError, keys: result.value.record.emails }
+          : { raw, contact: null, company: null, errors: [...readError, ...result.errors], keys: [] },
+      );
+    } else {
+      const result = checkCompanyRow(raw, definitions, false);
+      checked.push(
+        result.ok
+          ? {
+              raw,
+              contact: null,
+              company: result.value,
+              errors: readError,
+              keys: result.value.domain ? [result.value.domain] : [],
+            }
+          : { raw, contact: null, company: null, errors: [...readError, ...result.errors], keys: [] },
+      );
+    }
+  }
+  // A card left open has no row of its own: its error still stops the import.
+  const lines = new Set(rows.map((r) => r.line));
+  for (const error of readErrors)
+    if (!lines.has(error.line))
+      checked.push({
+        raw: { line: error.line, values: new Map() },
+        contact: null,
+        company: null,
+        errors: [error],
+        keys: [],
+      });
+  checked.sort((a, b) => a.raw.line - b.raw.line);
+  report({ phase: "checking", done: rows.length, total: rows.length });
+  return checked;
+}
+
+/** A stored record that has one of the keys. */
+interface Holder {
+  id: string;
+  name: string;
+}
+
+async function storedHolders(
+  db: Kysely<DB>,
+  orgId: string,
+  entity: ImportEntity,
+  keys: string[],
+): Promise<Map<string, Holder>> {
+  const holders = new Map<string, Holder>();
+  for (let i = 0; i < keys.length; i += 10_000) {
+    const chunk = keys.slice(i, i + 10_000);
+    if (entity === "contacts") {
+      const rows = await db
+        .selectFrom("contact_emails as e")
+        .innerJoin("contacts as c", (join) =>
+          join.onRef("c.id", "=", "e.contact_id").onRef("c.org_id", "=", "e.org_id"),
+        )
+        .select(["e.address", "c.id", "c.display_name"])
+        .where("e.org_id", "=", orgId)
+        .where(sql<boolean>`e.address = any(${chunk}::text[])`)
+        .execute();
+      for (const r of rows) holders.set(r.address, { id: r.id, name: r.display_name });
+    } else {
+      const rows = await db
+        .selectFrom("companies")
+        .select(["id", "name", "domain"])
+        .where("org_id", "=", orgId)
+        .where(sql<boolean>`domain = any(${chunk}::text[])`)
+        .execute();
+      for (const r of rows) if (r.domain) holders.set(r.domain, { id: r.id, name: r.name });
+    }
+  }
+  return holders;
+}
+
+/** Where a written row goes: a stored record, or the n-th new one. */
+type Target = { kind: "record"; id: string } | { kind: "new"; index: number };
+
+interface PlannedRow {
+  row: CheckedRow;
+  duplicate: Duplicate | null;
+  action: Action | "error";
+  target: Target | null;
+  /** Its keys that stay with another record (a `create` of a duplicate, an address taken by someone else). */
+  dropped: Set<string>;
+}
+
+/**
+ * What each row does, in file order: a duplicate (of a stored record first, else of an earlier row) follows
+ * `onDuplicate` unless the row has a decision of its own; an update with nothing to update creates. Keys are
+ * unique in an organisation, so a key already held by another record stays with it.
+ */
+function planRows(
+  rows: readonly CheckedRow[],
+  holders: ReadonlyMap<string, Holder>,
+  onDuplicate: DuplicateAction,
+  decisions: ReadonlyMap<number, Action>,
+): PlannedRow[] {
+  const owner = new Map<string, Target>();
+  for (const [key, holder] of holders) owner.set(key, { kind: "record", id: holder.id });
+  const firstLine = new Map<string, number>();
+  let created = 0;
+  const sameTarget = (a: Target, b: Target) =>
+    a.kind === "record" ? b.kind === "record" && a.id === b.id : b.kind === "new" && a.index === b.index;
+  return rows.map((row) => {
+    if (row.errors.length) return { row, duplicate: null, action: "error", target: null, dropped: new Set() };
+    const stored = row.keys.find((k) => holders.has(k));
+    const earlier = row.keys.find((k) => firstLine.has(k));
+    const duplicate: Duplicate | null =
+      stored !== undefined
+        ? {
+            kind: "record",
+            id: (holders.get(stored) as Holder).id,
+            name: (holders.get(stored) as Holder).name,
+            match: stored,
+          }
+        : earlier !== undefined
+          ? { kind: "row", line: firstLine.get(earlier) as number, match: earlier }
+          : null;
+    for (const k of row.keys) if (!firstLine.has(k)) firstLine.set(k, row.raw.line);
+    let action: Action = decisions.get(row.raw.line) ?? (duplicate ? onDuplicate : "create");
+    if (action === "skip") return { row, duplicate, action, target: null, dropped: new Set() };
+    let target: Target | null = null;
+    if (action === "update") {
+      const held = row.keys.find((k) => owner.has(k));
+      if (held === undefined) action = "create";
+      else target = owner.get(held) as Target;
+    }
+    if (action === "create") target = { kind: "new", index: created++ };
+    const dropped = new Set<string>();
+    for (const k of row.keys) {
+      const current = owner.get(k);
+      if (!current) owner.set(k, target as Target);
+      else if (!sameTarget(current, target as Target)) dropped.add(k);
+    }
+    return { row, duplicate, action, target, dropped };
+  });
+}
+
+/** A new record must have the required custom fields; an update may take them from the stored record. */
+function requireCustomFields(planned: PlannedRow[], definitions: readonly CustomFieldDefinitionRow[]): void {
+  const required = definitions.filter((d) => d.required);
+  if (required.length === 0) return;
+  for (const p of planned) {
+    if (p.action !== "create" || p.target?.kind !== "new") continue;
+    const values = p.row.contact?.record.customFields ?? p.row.company?.customFields ?? {};
+    const missing = required.filter((d) => values[d.key] === undefined);
+    if (missing.length === 0) continue;
+    p.row.errors.push(
+      ...missing.map((d) => ({
+        line: p.row.raw.line,
+        field: `${CUSTOM_FIELD_PREFIX}${d.key}`,
+        message: `"${d.label}" is required`,
+      })),
+    );
+    p.action = "error";
+  }
+}
+
+interface Analysis {
+  file: FileRows;
+  definitions: CustomFieldDefinitionRow[];
+  planned: PlannedRow[];
+  holders: Map<string, Holder>;
+  errors: RowError[];
+  invalidRows: number;
+}
+
+async function analyse(db: Kysely<DB>, orgId: string, body: Body, report: Report): Promise<Analysis> {
+  const definitions = await customFieldDefinitions(db, orgId, ENTITY_OF[body.entity]);
+  const file = readFile(body, definitions);
+  report({ phase: "reading", done: file.rows.length, total: file.rows.length });
+  const rows = await checkRows(body.entity, file.rows, file.errors, definitions, report);
+  const holders = await storedHolders(db, orgId, body.entity, [...new Set(rows.flatMap((r) => r.keys))]);
+  const decisions = new Map((body.decisions ?? []).map((d) => [d.line, d.action]));
+  const planned = planRows(rows, holders, body.onDuplicate ?? "skip", decisions);
+  requireCustomFields(planned, definitions);
+  const errors = planned.flatMap((p) => p.row.errors);
+  const invalidRows = planned.filter((p) => p.action === "error").length;
+  return { file, definitions, planned, holders, errors, invalidRows };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Preview
+
+const LABELS: Record<string, string> = {
+  displayName: "Name",
+  firstName: "First name",
+  lastName: "Last name",
+  email: "Email address",
+  phone: "Phone",
+  title: "Job title",
+  companyName: "Company",
+  companyDomain: "Company domain",
+  tags: "Tags",
+  lifecycleStage: "Lifecycle stage",
+  name: "Name",
+  domain: "Domain",
+  website: "Website",
+  address: "Address",
+};
+
+export async function previewImport(scope: Scope, body: ImportPreviewRequest): Promise<ImportPreview> {
+  const { file, definitions, planned, errors, invalidRows } = await analyse(
+    scope.db,
+    scope.caller.orgId,
+    body,
+    () => {},
+  );
+  const fieldOf = new Map(file.mapping.map((m) => [m.column, m.field]));
+  const count = (action: Action) => planned.filter((p) => p.action === action).length;
+  const toRow = (p: PlannedRow): PreviewRow => ({
+    line: p.row.raw.line,
+    contact: p.row.contact
+      ? { ...p.row.contact.record, emails: p.row.contact.record.emails.filter((e) => !p.dropped.has(e)) }
+      : null,
+    company: p.row.company
+      ? {
+          ...p.row.company,
+          domain: p.row.company.domain && p.dropped.has(p.row.company.domain) ? null : p.row.company.domain,
+        }
+      : null,
+    duplicate: p.duplicate,
+    action: p.action,
+    errors: p.row.errors,
+  });
+  const builtIn = body.entity === "contacts" ? CONTACT_FIELDS : COMPANY_FIELDS;
+  return {
+    format: body.format,
+    entity: body.entity,
+    delimiter: file.delimiter,
+    columns: file.header.map((header, index) => ({
+      index,
+      header: header.slice(0, 200),
+      field: fieldOf.get(index) ?? null,
+      samples: file.samples
+        .map((cells) => (cells[index] ?? "").trim().slice(0, 200))
+        .filter((cell) => cell !== "")
+        .slice(0, 3),
+    })),
+    mapping: file.mapping,
+    suggested: file.suggested,
+    targets: [
+      ...builtIn.map((field) => ({
+        field,
+        label: LABELS[field] ?? field,
+        multiple: MULTI_VALUE_FIELDS.includes(field),
+        type: null,
+        required: field === "displayName" || field === "name",
+      })),
+      ...definitions.map((d) => ({
+        field: `${CUSTOM_FIELD_PREFIX}${d.key}`,
+        label: d.label,
+        multiple: false,
+        type: d.type,
+        required: d.required,
+      })),
+    ],
+    onDuplicate: body.onDuplicate ?? "skip",
+    counts: {
+      rows: planned.length,
+      valid: planned.length - invalidRows,
+      invalid: invalidRows,
+      duplicatesOfRecords: planned.filter((p) => p.duplicate?.kind === "record").length,
+      duplicatesInFile: planned.filter((p) => p.duplicate?.kind === "row").length,
+      create: count("create"),
+      update: count("update"),
+      skip: count("skip"),
+    },
+    rows: planned.slice(0, body.rows ?? PREVIEW_ROWS).map(toRow),
+    errors: errors.slice(0, MAX_LISTED_ERRORS),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Commit: all rows or none
+
+/**
+ * Checks every row, then writes them all in one transaction (a few statements per 5,000 rows) with one audit
+ * event, or, when any row has an error, writes nothing and answers 422 with the rows' errors. The organisation's
+ * address lock is held throughout, so two imports (or an import and a colleague adding an address) take turns.
+ */
+export async function commitImport(
+  scope: Scope,
+  body: ImportCommitRequest,
+  report: Report,
+): Promise<ImportResult> {
+  const { orgId } = scope.caller;
+  return scope.db.transaction().execute(async (tx) => {
+    await lockOrganizationAddresses(tx, orgId);
+    const analysis = await analyse(tx, orgId, body, report);
+    if (analysis.invalidRows > 0) {
+      const first = analysis.errors[0] as RowError;
+      throw new AppError(
+        "import_rows_invalid",
+        422,
+        `${analysis.invalidRows} row(s) cannot be imported, so none was (line ${first.line}${first.field ? `, ${first.field}` : ""}: ${first.message}).`,
+        { rowErrors: analysis.errors.slice(0, MAX_LISTED_ERRORS) },
+      );
+    }
+    const { planned } = analysis;
+    const counts = {
+      created: planned.filter((p) => p.action === "create").length,
+      updated: planned.filter((p) => p.action === "update").length,
+      skipped: planned.filter((p) => p.action === "skip").length,
+    };
+    const companiesCreated =
+      body.entity === "contacts"
+        ? await writeContacts(tx, scope, planned, report)
+        : await writeCompanies(tx, scope, planned, report);
+    const result: ImportResult = {
+      entity: body.entity,
+      rows: planned.length,
+      ...counts,
+      companiesCreated,
+    };
+    await recordAudit(
+      tx,
+      scope.caller,
+      "import.committed",
+      { type: "import", id: randomUUID() },
+      { format: body.format, onDuplicate: body.onDuplicate, ...result },
+    );
+    return result;
+  });
+}
+
+async function inBatches<T>(
+  items: readonly T[],
+  write: (batch: T[]) => Promise<unknown>,
+  progress?: (done: number) => void,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITE_BATCH) {
+    await write(items.slice(i, i + WRITE_BATCH));
+    progress?.(Math.min(items.length, i + WRITE_BATCH));
+  }
+}
+
+const json = (rows: unknown[]) => JSON.stringify(rows);
+
+/** A contact as it will be written: new, or a stored one with the rows' values merged in. */
+interface ContactDraft {
+  id: string;
+  version: number | null;
+  displayName: string;
+  firstName: string | null;
+  lastName: string | null;
+  title: string | null;
+  phones: string[];
+  tags: string[];
+  lifecycleStage: string | null;
+  customFields: Record<string, unknown>;
+  emails: string[];
+  newEmails: string[];
+  companyId: string | null;
+  company: ImportedContact["company"];
+}
+
+const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+
+function mergeContact(draft: ContactDraft, row: CheckedContact, emails: string[]): void {
+  const r = row.record;
+  if (row.namedExplicitly) draft.displayName = r.displayName;
+  draft.firstName = r.firstName ?? draft.firstName;
+  draft.lastName = r.lastName ?? draft.lastName;
+  draft.title = r.title ?? draft.title;
+  draft.lifecycleStage = r.lifecycleStage ?? draft.lifecycleStage;
+  draft.phones = union(draft.phones, r.phones);
+  draft.tags = union(draft.tags, r.tags);
+  draft.customFields = { ...draft.customFields, ...r.customFields };
+  const added = emails.filter((e) => !draft.emails.includes(e));
+  draft.emails.push(...added);
+  draft.newEmails.push(...added);
+  if (r.company) {
+    draft.company = r.company;
+    draft.companyId = null;
+  }
+}
+
+async function writeContacts(
+  tx: Kysely<DB>,
+  scope: Scope,
+  planned: readonly PlannedRow[],
+  report: Report,
+): Promise<number> {
+  const { orgId, userId } = scope.caller;
+  const created: ContactDraft[] = [];
+  const updated = new Map<string, ContactDraft>();
+  const storedIds = [
+    ...new Set(
+      planned.flatMap((p) => (p.action === "update" && p.target?.kind === "record" ? [p.target.id] : [])),
+    ),
+  ];
+  for (let i = 0; i < storedIds.length; i += 10_000) {
+    const rows = await tx
+      .selectFrom("contacts as c")
+      .select([
+        "c.id",
+        "c.version",
+        "c.display_name",
+        "c.first_name",
+        "c.last_name",
+        "c.title",
+        "c.phones",
+        "c.tags",
+        "c.lifecycle_stage",
+        "c.custom_fields",
+        "c.company_id",
+      ])
+      .select(
+        sql<
+          string[]
+        >`array(select e.address from contact_emails e where e.contact_id = c.id order by e.position)`.as(
+          "emails",
+        ),
+      )
+      .where("c.org_id", "=", orgId)
+      .where(sql<boolean>`c.id = any(${storedIds.slice(i, i + 10_000)}::uuid[])`)
+      .execute();
+    for (const c of rows)
+      updated.set(c.id, {
+        id: c.id,
+        version: c.version,
+        displayName: c.display_name,
+        firstName: c.first_name,
+        lastName: c.last_name,
+        title: c.title,
+        phones: c.phones,
+        tags: c.tags,
+        lifecycleStage: c.lifecycle_stage,
+        customFields: c.custom_fields,
+        emails: c.emails,
+        newEmails: [],
+        companyId: c.company_id,
+        company: null,
+      });
+  }
+  for (const p of planned) {
+    const row = p.row.contact;
+    if (!row || !p.target) continue;
+    const emails = row.record.emails.filter((e) => !p.dropped.has(e));
+    if (p.target.kind === "record") {
+      const draft = updated.get(p.target.id);
+      if (draft) mergeContact(draft, row, emails);
+    } else if (p.action === "create") {
+      created.push({
+        id: randomUUID(),
+        version: null,
+        ...row.record,
+        emails,
+        newEmails: [...emails],
+        companyId: null,
+      });
+    } else mergeContact(created[p.target.index] as ContactDraft, row, emails);
+  }
+  const drafts = [...created, ...updated.values()];
+  const companiesCreated = await resolveCompanies(tx, scope, drafts);
+  const total = drafts.length;
+  const progress = (offset: number) => (done: number) =>
+    report({ phase: "writing", done: offset + done, total });
+
+  await inBatches(
+    created,
+    (batch) =>
+      sql`
+        insert into contacts (id, org_id, display_name, first_name, last_name, title, phones, company_id,
+                              lifecycle_stage, tags, owner_id, source, custom_fields)
+        select v.id, ${orgId}, v.display_name, v.first_name, v.last_name, v.title, v.phones, v.company_id,
+               coalesce(v.lifecycle_stage, 'lead'), v.tags, ${userId}, 'import', v.custom_fields
+        from jsonb_to_recordset(${json(batch.map(contactColumns))}::jsonb) as v(
+          id uuid, display_name text, first_name text, last_name text, title text, phones text[], company_id uuid,
+          lifecycle_stage text, tags text[], custom_fields jsonb)`.execute(tx),
+    progress(0),
+  );
+  const stale: string[] = [];
+  await inBatches(
+    [...updated.values()],
+    async (batch) => {
+      const result = await sql<{ id: string }>`
+        update contacts c set display_name = v.display_name, first_name = v.first_name, last_name = v.last_name,
+          title = v.title, phones = v.phones, company_id = v.company_id,
+          lifecycle_stage = coalesce(v.lifecycle_stage, c.lifecycle_stage), tags = v.tags,
+          custom_fields = v.custom_fields, version = c.version + 1, updated_at = now()
+        from jsonb_to_recordset(${json(batch.map(contactColumns))}::jsonb) as v(
+          id uuid, version int, display_name text, first_name text, last_name text, title text, phones text[],
+          company_id uuid, lifecycle_stage text, tags text[], custom_fields jsonb)
+        where c.org_id = ${orgId} and c.id = v.id and c.version = v.version
+        returning c.id`.execute(tx);
+      if (result.rows.length !== batch.length) stale.push(...batch.map((d) => d.id));
+    },
+    progress(created.length),
+  );
+  // A colleague changed one of them between our read and our write (the import does not lock the records).
+  if (stale.length)
+    throw new AppError(
+      "store_busy",
+      503,
+      "A contact changed while the file was imported; nothing was stored, try again.",
+    );
+  const emails = drafts.flatMap((d) =>
+    d.newEmails.map((address) => ({ contact_id: d.id, address, position: d.emails.indexOf(address) })),
+  );
+  await inBatches(emails, (batch) =>
+    sql`
+      insert into contact_emails (org_id, contact_id, address, position)
+      select ${orgId}, v.contact_id, v.address, v.position
+      from jsonb_to_recordset(${json(batch)}::jsonb) as v(contact_id uuid, address text, position int)`.execute(
+      tx,
+    ),
+  );
+  // Emails logged earlier from these addresses now belong to their contacts, as when one contact is created.
+  await inBatches(
+    emails.map((e) => e.address),
+    (batch) =>
+      sql`
+        update interaction_participants p set contact_id = e.contact_id
+        from contact_emails e
+        where p.org_id = ${orgId} and p.contact_id is null and e.org_id = ${orgId} and e.address = p.address
+          and p.address = any(${batch}::text[])`.execute(tx),
+  );
+  return companiesCreated;
+}
+
+function contactColumns(d: ContactDraft) {
+  return {
+    id: d.id,
+    version: d.version,
+    display_name: d.displayName,
+    first_name: d.firstName,
+    last_name: d.lastName,
+    title: d.title,
+    phones: d.phones,
+    company_id: d.companyId,
+    lifecycle_stage: d.lifecycleStage,
+    tags: d.tags,
+    custom_fields: d.customFields,
+  };
+}
+
+/**
+ * The companies the contacts name: a stored one with the domain, else one with the same name (in any case),
+ * else a new one, made once however many contacts name it.
+ */
+async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDraft[]): Promise<number> {
+  const { orgId, userId } = scope.caller;
+  const named = drafts.filter((d) => d.company !== null);
+  if (named.length === 0) return 0;
+  const domains = [...new Set(named.flatMap((d) => (d.company?.domain ? [d.company.domain] : [])))];
+  const names = [...new Set(named.map((d) => (d.company?.name ?? "").toLowerCase()))];
+  const byDomain = new Map<string, string>();
+  const byName = new Map<string, string>();
+  for (let i = 0; i < Math.max(domains.length, names.length); i += 10_000) {
+    const rows = await tx
+      .selectFrom("companies")
+      .select(["id", "name", "domain"])
+      .where("org_id", "=", orgId)
+      .where((eb) =>
+        eb.or([
+          sql<boolean>`domain = any(${domains.slice(i, i + 10_000)}::text[])`,
+          sql<boolean>`lower(name) = any(${names.slice(i, i + 10_000)}::text[])`,
+        ]),
+      )
+      .orderBy("created_at")
+      .execute();
+    for (const r of rows) {
+      if (r.domain) byDomain.set(r.domain, r.id);
+      if (!byName.has(r.name.toLowerCase())) byName.set(r.name.toLowerCase(), r.id);
+    }
+  }
+  const fresh: { id: string; name: string; domain: string | null }[] = [];
+  for (const draft of named) {
+    const { name, domain } = draft.company as { name: string; domain: string | null };
+    let id = (domain ? byDomain.get(domain) : undefined) ?? byName.get(name.toLowerCase());
+    if (!id) {
+      id = randomUUID();
+      fresh.push({ id, name, domain });
+      if (domain) byDomain.set(domain, id);
+      byName.set(name.toLowerCase(), id);
+    }
+    draft.companyId = id;
+  }
+  await inBatches(fresh, (batch) =>
+    sql`
+      insert into companies (id, org_id, name, domain, owner_id)
+      select v.id, ${orgId}, v.name, v.domain, ${userId}
+      from jsonb_to_recordset(${json(batch)}::jsonb) as v(id uuid, name text, domain text)`.execute(tx),
+  );
+  return fresh.length;
+}
+
+interface CompanyDraft {
+  id: string;
+  version: number | null;
+  name: string;
+  domain: string | null;
+  phone: string | null;
+  website: string | null;
+  address: string | null;
+  customFields: Record<string, unknown>;
+}
+
+function mergeCompany(
+  draft: CompanyDraft,
+  row: ImportedCompany,
+  named: boolean,
+  domain: string | null,
+): void {
+  if (named) draft.name = row.name;
+  draft.domain = draft.domain ?? domain;
+  draft.phone = row.phone ?? draft.phone;
+  draft.website = row.website ?? draft.website;
+  draft.address = row.address ?? draft.address;
+  draft.customFields = { ...draft.customFields, ...row.customFields };
+}
+
+async function writeCompanies(
+  tx: Kysely<DB>,
+  scope: Scope,
+  planned: readonly PlannedRow[],
+  report: Report,
+): Promise<number> {
+  const { orgId, userId } = scope.caller;
+  const created: CompanyDraft[] = [];
+  const updated = new Map<string, CompanyDraft>();
+  const storedIds = [
+    ...new Set(
+      planned.flatMap((p) => (p.action === "update" && p.target?.kind === "record" ? [p.target.id] : [])),
+    ),
+  ];
+  for (let i = 0; i < storedIds.length; i += 10_000) {
+    const rows = await tx
+      .selectFrom("companies")
+      .select(["id", "version", "name", "domain", "phone", "website", "address", "custom_fields"])
+      .where("org_id", "=", orgId)
+      .where(sql<boolean>`id = any(${storedIds.slice(i, i + 10_000)}::uuid[])`)
+      .execute();
+    for (const c of rows) updated.set(c.id, { ...c, customFields: c.custom_fields });
+  }
+  for (const p of planned) {
+    const row = p.row.company;
+    if (!row || !p.target) continue;
+    const domain = row.domain && !p.dropped.has(row.domain) ? row.domain : null;
+    const named = p.row.raw.values.has("name");
+    if (p.target.kind === "record") {
+      const draft = updated.get(p.target.id);
+      if (draft) mergeCompany(draft, row, named, domain);
+    } else if (p.action === "create") created.push({ id: randomUUID(), version: null, ...row, domain });
+    else mergeCompany(created[p.target.index] as CompanyDraft, row, named, domain);
+  }
+  const total = created.length + updated.size;
+  const columns = (d: CompanyDraft) => ({ ...d, custom_fields: d.customFields, customFields: undefined });
+  await inBatches(
+    created,
+    (batch) =>
+      sql`
+        insert into companies (id, org_id, name, domain, phone, website, address, owner_id, custom_fields)
+        select v.id, ${orgId}, v.name, v.domain, v.phone, v.website, v.address, ${userId}, v.custom_fields
+        from jsonb_to_recordset(${json(batch.map(columns))}::jsonb) as v(
+          id uuid, name text, domain text, phone text, website text, address text, custom_fields jsonb)`.execute(
+        tx,
+      ),
+    (done) => report({ phase: "writing", done, total }),
+  );
+  let stale = false;
+  await inBatches(
+    [...updated.values()],
+    async (batch) => {
+      const result = await sql<{ id: string }>`
+        update companies c set name = v.name, domain = v.domain, phone = v.phone, website = v.website,
+          address = v.address, custom_fields = v.custom_fields, version = c.version + 1, updated_at = now()
+        from jsonb_to_recordset(${json(batch.map(columns))}::jsonb) as v(
+          id uuid, version int, name text, domain text, phone text, website text, address text, custom_fields jsonb)
+        where c.org_id = ${orgId} and c.id = v.id and c.version = v.version
+        returning c.id`.execute(tx);
+      if (result.rows.length !== batch.length) stale = true;
+    },
+    (done) => report({ phase: "writing", done: created.length + done, total }),
+  );
+  if (stale)
+    throw new AppError(
+      "store_busy",
+      503,
+      "A company changed while the file was imported; nothing was stored, try again.",
+    );
+  return 0;
+}
