@@ -1,7 +1,7 @@
 import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useMemo, useState } from "react";
-import { ApiError, createApiClient, createFileClient } from "../addin/api/client";
+import { ApiError, createApiClient, createFileClient, createProgressClient } from "../addin/api/client";
 import type { Session } from "./auth/session";
 import { Shell } from "./components/Shell";
 import { type WebAppServices, WebAppServicesProvider } from "./services";
@@ -49,7 +49,7 @@ export function SignedInApp({
   clients,
 }: {
   session: Session;
-  clients?: Pick<WebAppServices, "api" | "files">;
+  clients?: Partial<Pick<WebAppServices, "api" | "files" | "progress">>;
 }) {
   const queryClient = useQueryClient();
   const services = useMemo((): WebAppServices => {
@@ -57,6 +57,7 @@ export function SignedInApp({
     return {
       api: clients?.api ?? createApiClient(options),
       files: clients?.files ?? createFileClient(options),
+      progress: clients?.progress ?? createProgressClient(options),
       signOut() {
         queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "sign-in" });
         session.signOut();

@@ -1,4 +1,5 @@
 import {
+  ArrowImportRegular,
   CalendarTodayRegular,
   DataBarVerticalRegular,
   type FluentIcon,
@@ -36,6 +37,12 @@ export const pages: readonly PageEntry[] = [
     icon: DataBarVerticalRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-reports" */ "./pages/reports/ReportsPage")),
+  },
+  {
+    path: "/app/import",
+    label: "Import and export",
+    icon: ArrowImportRegular,
+    component: lazy(() => import(/* webpackChunkName: "webapp-import" */ "./pages/import/ImportPage")),
   },
   {
     path: "/app/settings",

@@ -1,10 +1,12 @@
 import { type ReactNode, createContext, useContext } from "react";
-import type { ApiClient, FileClient } from "../addin/api/client";
+import type { ApiClient, FileClient, ProgressClient } from "../addin/api/client";
 
-/** What the web app runs on: the API client and its file downloads, both signed in, and how to sign out. */
+/** What the web app runs on: the API client, its file downloads and its calls with progress, both signed in, and how to sign out. */
 export interface WebAppServices {
   api: ApiClient;
   files: FileClient;
+  /** Long-running calls that report their progress (an import). */
+  progress: ProgressClient;
   signOut(): void;
   /** Where "today" is for the dashboard: the browser's own time zone. */
   timeZone: string;

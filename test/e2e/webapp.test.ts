@@ -3,6 +3,8 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { loadDemoData } from "../../scripts/demo-data";
+import { Page as ListPage } from "../../src/shared/common";
+import { Contact } from "../../src/shared/contacts";
 import { Dashboard } from "../../src/shared/dashboard";
 import { PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage } from "../../src/shared/reports";
@@ -19,6 +21,8 @@ const screenshots = path.resolve(__dirname, "../../test-results/e2e");
 const describeInBrowser = browserAvailable("End-to-end suite (web app in Chromium)")
   ? describe
   : describe.skip;
+
+const ContactPage = ListPage(Contact);
 
 /** Figures as the web app writes them in an en-US browser. */
 const figure = (value: number) => new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 }).format(value);
@@ -159,6 +163,96 @@ describeInBrowser(
       }
       await page.getByRole("status").getByText("Downloaded pipeline-by-stage.xlsx").waitFor();
     }, 120_000);
+
+    it("imports a CSV with duplicates: the preview flags them, the rep resolves them, every row lands once, and the contacts export reads back", async () => {
+      await page
+        .getByRole("navigation", { name: "Rapport" })
+        .getByRole("link", { name: "Import and export" })
+        .click();
+      await page.getByRole("heading", { name: "Import and export" }).waitFor();
+      // Semicolons, a byte order mark, a quoted line break, a column no header rule knows, a known contact, and
+      // a row that repeats an earlier one (its address in other case).
+      const csv =
+        "\uFEFFName;Email;Rolle;Company\r\n" +
+        "Anna Berg;anna.berg@fabrikam.example;Head of IT;Fabrikam\r\n" +
+        'Petra Lind;petra.lind@northwind.example;"Buyer,\nNordics";Northwind\r\n' +
+        "Petra Lind;PETRA.LIND@northwind.example;Buyer;Northwind\r\n" +
+        "Olle Strand;olle.strand@northwind.example;CTO;Northwind\r\n";
+      await page
+        .getByTestId("import-file")
+        .setInputFiles({ name: "fair-leads.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+
+      // The unknown column is left out until the rep maps it.
+      const rolle = page.getByLabel("Field for the column Rolle");
+      await rolle.waitFor();
+      expect(await rolle.inputValue()).toBe("");
+      await rolle.selectOption({ label: "Job title" });
+      await page
+        .getByRole("cell", { name: "Buyer, Nordics" })
+        .or(page.getByText("Head of IT"))
+        .first()
+        .waitFor();
+
+      const rows = page.getByRole("table", { name: /rows$/ });
+      const row = (line: number) =>
+        rows.locator("tbody tr").filter({ has: page.getByRole("cell", { name: String(line), exact: true }) });
+      await row(2).getByRole("cell", { name: "Anna Berg (anna.berg@fabrikam.example)" }).waitFor();
+      // Petra's first row spans lines 3 and 4; the repeat starts on line 5.
+      await row(5)
+        .getByRole("cell", { name: /^Line 3 of the file/ })
+        .waitFor();
+      await page.getByText("4 rows, 2 to create, 0 to update, 2 to skip", { exact: false }).waitFor();
+
+      // Anna is already known: update her from the file; the repeat stays skipped.
+      await page.getByLabel("What to do with line 2").selectOption("update");
+      await page.getByText("4 rows, 2 to create, 1 to update, 1 to skip", { exact: false }).waitFor();
+      await page.screenshot({ path: path.join(screenshots, "webapp-import-preview.png"), fullPage: true });
+      await page.getByRole("button", { name: "Import 3 contacts" }).click();
+      await page.getByText(/^fair-leads\.csv: 2 created, 1 updated, 1 skipped/).waitFor();
+
+      const find = async (q: string) =>
+        ContactPage.parse(await api(`/api/v1/contacts?q=${encodeURIComponent(q)}`)).items;
+      const petras = await find("petra.lind");
+      expect(petras.map((c) => [c.displayName, c.title])).toEqual([["Petra Lind", "Buyer,\nNordics"]]);
+      expect((await find("olle.strand")).map((c) => c.title)).toEqual(["CTO"]);
+      const annas = await find("anna.berg@fabrikam.example");
+      expect(annas.map((c) => c.title)).toEqual(["Head of IT"]);
+
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export contacts as XLSX" }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
+      const sheet = workbook.worksheets[0];
+      if (!sheet) throw new Error("no worksheet");
+      const lines: string[] = [];
+      sheet.eachRow((r) => lines.push(JSON.stringify(r.values)));
+      expect(lines.filter((l) => l.includes("petra.lind@northwind.example"))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes("olle.strand@northwind.example"))).toHaveLength(1);
+      expect(lines.some((l) => l.includes("anna.berg@fabrikam.example") && l.includes("Head of IT"))).toBe(
+        true,
+      );
+      await page.getByRole("status").getByText(`Downloaded ${download.suggestedFilename()}`).waitFor();
+    }, 120_000);
+
+    it("lists a file's row errors by line and imports nothing until they are corrected", async () => {
+      await page.getByRole("button", { name: "Import another file" }).click();
+      const before = ContactPage.parse(await api("/api/v1/contacts?q=northwind")).items.length;
+      const csv = "Name,Email\r\nKaj Holm,kaj.holm@northwind.example\r\nNo Address,not an address\r\n";
+      await page
+        .getByTestId("import-file")
+        .setInputFiles({ name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+      const errors = page.getByRole("table", { name: "Row errors by line" });
+      await errors.waitFor();
+      expect(await errors.locator("tbody tr").first().locator("td").first().textContent()).toBe("3");
+      await page.getByText("1 row has errors.", { exact: false }).waitFor();
+      expect(await page.getByRole("button", { name: /^Import \d+ contacts$/ }).isDisabled()).toBe(true);
+      expect(ContactPage.parse(await api("/api/v1/contacts?q=northwind")).items.length).toBe(before);
+      await page.getByRole("button", { name: "Cancel" }).click();
+      await page.getByRole("button", { name: "Choose a file" }).waitFor();
+    }, 60_000);
 
     it("lets an admin rename a stage in Settings, and the report shows the new name", async () => {
       await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();

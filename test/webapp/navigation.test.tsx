@@ -16,7 +16,7 @@ describe("the web app's navigation", () => {
     expect(pageFor("/app/settingsx")).toBeNull();
     expect(pageFor("/app/settings/more")).toBeNull();
     expect(pageFor("/elsewhere")).toBeNull();
-    expect(pages.map((p) => p.label)).toEqual(["Today", "Reports", "Settings"]);
+    expect(pages.map((p) => p.label)).toEqual(["Today", "Reports", "Import and export", "Settings"]);
   });
 
   it("moves between pages without reloading, marking the current one, and signs out", async () => {

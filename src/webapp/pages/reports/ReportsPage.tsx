@@ -27,7 +27,7 @@ import { useWebApp } from "../../services";
 import { useDarkTheme } from "../../theme";
 import { type ReportDefinition, type ReportFilters, reportFor, reports } from "./definitions";
 import { ReportTable } from "./ReportTable";
-import { saveFile } from "./save-file";
+import { saveFile } from "../../save-file";
 
 const ReportChart = lazy(() => import(/* webpackChunkName: "charts" */ "./ReportChart"));
 

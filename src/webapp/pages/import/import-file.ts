@@ -1,0 +1,35 @@
+import { IMPORT_BODY_LIMIT, type ImportFormat } from "../../../shared/imports";
+
+/** A file the rep picked, read as text, with the format its name or first line says. */
+export interface ChosenFile {
+  name: string;
+  content: string;
+  format: ImportFormat;
+  /** Tells two picks of the same file apart, so a preview is never reused for another file's text. */
+  key: string;
+}
+
+export class FileRefused extends Error {}
+
+let picks = 0;
+
+export async function readChosenFile(file: File): Promise<ChosenFile> {
+  if (file.size > IMPORT_BODY_LIMIT)
+    throw new FileRefused(
+      `${file.name} is ${megabytes(file.size)}; a file of at most ${megabytes(IMPORT_BODY_LIMIT)} can be imported. Split it into smaller files.`,
+    );
+  const content = await file.text();
+  if (!content.trim()) throw new FileRefused(`${file.name} is empty.`);
+  picks += 1;
+  return { name: file.name, content, format: formatOf(file.name, content), key: `${picks}:${file.name}` };
+}
+
+function formatOf(name: string, content: string): ImportFormat {
+  if (/\.(vcf|vcard)$/i.test(name)) return "vcard";
+  if (/\.(csv|tsv|txt)$/i.test(name)) return "csv";
+  return /^\uFEFF?\s*BEGIN:VCARD/i.test(content) ? "vcard" : "csv";
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
