@@ -1,4 +1,9 @@
-import { ApiError, createApiClient } from "../../src/addin/api/client";
+import {
+  ApiError,
+  type ProgressStep,
+  createApiClient,
+  createProgressClient,
+} from "../../src/addin/api/client";
 import { type TestServer, startTestServer } from "../helpers/server";
 
 describe("the add-in's API client against the real server", () => {
@@ -59,6 +64,45 @@ describe("the add-in's API client against the real server", () => {
     expect((stale as ApiError).code).toBe("version_conflict");
     expect((stale as ApiError).problem?.current).toMatchObject({ id: deal.id, version: 2 });
     expect((stale as ApiError).retryable).toBe(false);
+  });
+
+  it("imports a file reporting its progress as it goes, and raises a refused import as the server's problem", async () => {
+    const progress = createProgressClient({ baseUrl: server.baseUrl, getToken: async () => token });
+    const rows = Array.from({ length: 6000 }, (_, i) => `Lead ${i},lead${i}@progress.example`);
+    const steps: ProgressStep[] = [];
+    const result = await progress(
+      "commitImport",
+      {
+        body: {
+          format: "csv",
+          entity: "contacts",
+          content: ["Name,Email", ...rows].join("\n"),
+          onDuplicate: "skip",
+        },
+      },
+      (step) => steps.push(step),
+    );
+    expect(result).toMatchObject({ rows: 6000, created: 6000, updated: 0, skipped: 0 });
+    expect(new Set(steps.map((s) => s.phase))).toEqual(new Set(["reading", "checking", "writing"]));
+    const writing = steps.filter((s) => s.phase === "writing");
+    expect(writing.length).toBeGreaterThan(1);
+    expect(writing.at(-1)).toMatchObject({ done: 6000, total: 6000 });
+
+    const refused = await progress(
+      "commitImport",
+      {
+        body: {
+          format: "csv",
+          entity: "contacts",
+          content: "Name,Email\nNo Address,not an address\n",
+          onDuplicate: "skip",
+        },
+      },
+      () => undefined,
+    ).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).code).toBe("import_rows_invalid");
+    expect((refused as ApiError).status).toBe(422);
   });
 
   it("reports an unreachable server as retryable, not as a failure of the request", async () => {
