@@ -12,6 +12,8 @@
 //   npm run bench -- --reports [--postgres] [--deals 100000] [--report-samples 30]
 // Only the reports (bench/reports.ts), after seeding with 100,000 deals over every stage, their stage history and
 // 1,000,000 interactions of every kind: each report's p50/p95/max over HTTP, and the pipeline report's plan.
+//   npm run bench -- --person-data [--postgres] [--interactions 100000] [--deals 50000]
+// Only a person's data export and erasure, and the deals list's CSV and XLSX at the export cap (bench/person-data.ts).
 import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
@@ -1055,7 +1057,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+// --person-data seeds a store of its own shape and measures only that (bench/person-data.ts runs on import).
+if (process.argv.includes("--person-data")) void import("./bench/person-data");
+else
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  });

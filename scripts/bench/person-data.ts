@@ -1,6 +1,6 @@
 // How long a person's erasure and export, and a list's biggest export, take on a store of realistic size.
 //
-//   npx tsx scripts/bench-person-data.ts [--postgres] [--interactions 100000] [--deals 50000]
+//   npm run bench -- --person-data [--postgres] [--interactions 100000] [--deals 50000]
 //
 // Seeds one organisation (PGlite in memory, or a database of its own on TEST_DATABASE_URL's server) with 10,000
 // contacts, the given interactions (an excerpt of ~600 characters each, one contact each) and deals, then, over
@@ -13,14 +13,15 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type RawBuilder, sql } from "kysely";
 import pg from "pg";
-import { buildApp } from "../src/server/app";
-import { loadLocalIssuer } from "../src/server/auth/local-issuer";
-import { createTokenVerifier } from "../src/server/auth/verify";
-import { type Database, openPglite, openPostgres } from "../src/server/db/database";
-import { migrateToLatest } from "../src/server/db/migrate";
+import { buildApp } from "../../src/server/app";
+import { loadLocalIssuer } from "../../src/server/auth/local-issuer";
+import { createTokenVerifier } from "../../src/server/auth/verify";
+import { type Database, openPglite, openPostgres } from "../../src/server/db/database";
+import { migrateToLatest } from "../../src/server/db/migrate";
 
 const { values } = parseArgs({
   options: {
+    "person-data": { type: "boolean", default: true },
     postgres: { type: "boolean", default: false },
     interactions: { type: "string", default: "100000" },
     deals: { type: "string", default: "50000" },
