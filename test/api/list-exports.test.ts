@@ -12,6 +12,7 @@ import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
+import { parseCsv } from "../helpers/rfc4180";
 
 /*
  * Each list's export must hold exactly the list's rows, with the same filters, in the same order, every page:
@@ -23,37 +24,6 @@ import { storeKinds } from "../helpers/stores";
 type Cell = string | number | null;
 type ColumnType = "text" | "number" | "date" | "datetime";
 type Expected<Item> = [header: string, type: ColumnType, value: (item: Item) => Cell][];
-
-/** RFC 4180, read character by character: quoted fields may hold commas, quotes ("") and line breaks. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  expect(field).toBe("");
-  expect(record).toEqual([]);
-  return records;
-}
 
 const csvCell = (value: Cell, type: ColumnType): string => {
   if (value === null) return "";

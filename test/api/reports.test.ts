@@ -13,6 +13,7 @@ import {
 import { Me } from "../../src/shared/routes";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
+import { parseCsv } from "../helpers/rfc4180";
 
 /*
  * A small organisation whose every number is known, and another one whose numbers must never show. Records are
@@ -613,37 +614,6 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
       });
       expect([path, response.status]).toEqual([path, 200]);
       return { headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
-    }
-
-    /** RFC 4180, read character by character: quoted fields may hold commas, quotes ("") and line breaks. */
-    function parseCsv(text: string): string[][] {
-      const records: string[][] = [];
-      let record: string[] = [];
-      let field = "";
-      let quoted = false;
-      for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quoted) {
-          if (c === '"' && text[i + 1] === '"') {
-            field += '"';
-            i++;
-          } else if (c === '"') quoted = false;
-          else field += c;
-        } else if (c === '"') quoted = true;
-        else if (c === ",") {
-          record.push(field);
-          field = "";
-        } else if (c === "\r" && text[i + 1] === "\n") {
-          record.push(field);
-          records.push(record);
-          record = [];
-          field = "";
-          i++;
-        } else field += c;
-      }
-      expect(field).toBe("");
-      expect(record).toEqual([]);
-      return records;
     }
 
     interface Export {

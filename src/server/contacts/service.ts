@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Contact, ContactCreate, ContactUpdate } from "../../shared/contacts";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import { checkCustomFields } from "../custom-fields/service";
@@ -44,26 +44,28 @@ export function selectContacts(db: Kysely<DB>, orgId: string) {
     .where("c.org_id", "=", orgId);
 }
 
+/** The contact list's search, for the list and its exports: name or job title in any case, or part of an address. */
+export function matchesContactSearch(q: string) {
+  const pattern = likePattern(q);
+  return (eb: ExpressionBuilder<DB & { c: DB["contacts"] }, "c">) =>
+    eb.or([
+      eb("c.display_name", "ilike", pattern),
+      eb("c.title", "ilike", pattern),
+      eb.exists(
+        eb
+          .selectFrom("contact_emails as e")
+          .select(sql`1`.as("one"))
+          .whereRef("e.contact_id", "=", "c.id")
+          .where("e.address", "like", pattern.toLowerCase()),
+      ),
+    ]);
+}
+
 export async function listContacts(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
   const name = byName("c.display_name", "c.id");
   const after = decodeCursor(query.cursor, NameCursor);
   let select = selectContacts(scope.db, scope.caller.orgId).select(name.key.as("sort_key"));
-  if (query.q) {
-    const pattern = likePattern(query.q);
-    select = select.where((eb) =>
-      eb.or([
-        eb("c.display_name", "ilike", pattern),
-        eb("c.title", "ilike", pattern),
-        eb.exists(
-          eb
-            .selectFrom("contact_emails as e")
-            .select(sql`1`.as("one"))
-            .whereRef("e.contact_id", "=", "c.id")
-            .where("e.address", "like", pattern.toLowerCase()),
-        ),
-      ]),
-    );
-  }
+  if (query.q) select = select.where(matchesContactSearch(query.q));
   if (after) select = select.where(name.after(after));
   const rows = await select
     .orderBy(name.key)

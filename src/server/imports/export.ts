@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { ContactExportQuery } from "../../shared/imports";
+import { matchesContactSearch } from "../contacts/service";
 import { customFieldDefinitions } from "../custom-fields/service";
 import { type Cell, type Column, type Table, tableOf } from "../export/table-file";
-import { likePattern } from "../http/cursor";
 import type { DocumentFile } from "../http/route";
 import type { Scope } from "../scope";
 import { writeVCard } from "./vcard";
@@ -53,23 +53,7 @@ async function contactsToExport(scope: Scope, query: ContactExportQuery): Promis
       ),
     )
     .where("c.org_id", "=", orgId);
-  if (query.q) {
-    // The contact list's search: name or job title, in any case, or part of an address.
-    const pattern = likePattern(query.q);
-    select = select.where((eb) =>
-      eb.or([
-        eb("c.display_name", "ilike", pattern),
-        eb("c.title", "ilike", pattern),
-        eb.exists(
-          eb
-            .selectFrom("contact_emails as e")
-            .select(sql`1`.as("one"))
-            .whereRef("e.contact_id", "=", "c.id")
-            .where("e.address", "like", pattern.toLowerCase()),
-        ),
-      ]),
-    );
-  }
+  if (query.q) select = select.where(matchesContactSearch(query.q));
   if (query.tag) select = select.where(sql<boolean>`c.tags @> array[${query.tag}]::text[]`);
   return select
     .orderBy(sql`lower(c.display_name)`)

@@ -286,9 +286,9 @@ export async function contactTimeline(
   return { items, nextCursor: more && last ? encodeCursor([iso(last.at), last.id]) : null };
 }
 
-async function loadStageChanges(db: Kysely<DB>, orgId: string, ids: string[]): Promise<StageChange[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
+/** Stage changes with their deal's and stages' names, as the timeline and a person's data export show them. */
+export function selectStageChanges(db: Kysely<DB>, orgId: string) {
+  return db
     .selectFrom("deal_stage_changes as sc")
     .innerJoin("deals as d", "d.id", "sc.deal_id")
     .innerJoin("stages as ts", "ts.id", "sc.to_stage_id")
@@ -303,10 +303,13 @@ async function loadStageChanges(db: Kysely<DB>, orgId: string, ids: string[]): P
       "ts.name as to_name",
     ])
     .select(["sc.changed_by", "sc.changed_at", "sc.source"])
-    .where("sc.org_id", "=", orgId)
-    .where("sc.id", "in", ids)
-    .execute();
-  return rows.map((r) => ({
+    .where("sc.org_id", "=", orgId);
+}
+
+type StageChangeRow = Awaited<ReturnType<ReturnType<typeof selectStageChanges>["execute"]>>[number];
+
+export function toStageChange(r: StageChangeRow): StageChange {
+  return {
     id: r.id,
     dealId: r.deal_id,
     dealName: r.deal_name,
@@ -315,5 +318,11 @@ async function loadStageChanges(db: Kysely<DB>, orgId: string, ids: string[]): P
     changedBy: r.changed_by,
     changedAt: iso(r.changed_at),
     source: r.source,
-  }));
+  };
+}
+
+async function loadStageChanges(db: Kysely<DB>, orgId: string, ids: string[]): Promise<StageChange[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectStageChanges(db, orgId).where("sc.id", "in", ids).execute();
+  return rows.map(toStageChange);
 }

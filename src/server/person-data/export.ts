@@ -5,6 +5,7 @@ import { toCompany } from "../companies/service";
 import { getContact } from "../contacts/service";
 import { selectDeals, toDeal } from "../deals/service";
 import { hydrateInteractions } from "../interactions/service";
+import { selectStageChanges, toStageChange } from "../people/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
 
@@ -170,28 +171,12 @@ export async function exportPersonData(scope: Scope, contactId: string): Promise
 
 async function stageChangesOf(scope: Scope, db: Scope["db"], dealIds: string[]): Promise<StageChange[]> {
   if (dealIds.length === 0) return [];
-  const rows = await db
-    .selectFrom("deal_stage_changes as sc")
-    .innerJoin("deals as d", "d.id", "sc.deal_id")
-    .innerJoin("stages as ts", "ts.id", "sc.to_stage_id")
-    .leftJoin("stages as fs", "fs.id", "sc.from_stage_id")
-    .select(["sc.id", "sc.deal_id", "d.name as deal_name", "sc.from_stage_id", "fs.name as from_name"])
-    .select(["sc.to_stage_id", "ts.name as to_name", "sc.changed_by", "sc.changed_at", "sc.source"])
-    .where("sc.org_id", "=", scope.caller.orgId)
+  const rows = await selectStageChanges(db, scope.caller.orgId)
     .where(sql<boolean>`sc.deal_id = any(${dealIds}::uuid[])`)
     .orderBy("sc.changed_at")
     .orderBy("sc.id")
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    dealId: r.deal_id,
-    dealName: r.deal_name,
-    fromStage: r.from_stage_id && r.from_name ? { id: r.from_stage_id, name: r.from_name } : null,
-    toStage: { id: r.to_stage_id, name: r.to_name },
-    changedBy: r.changed_by,
-    changedAt: iso(r.changed_at),
-    source: r.source,
-  }));
+  return rows.map(toStageChange);
 }
 
 export const personDataFilename = (contactId: string) => `person-data-${contactId}.json`;
