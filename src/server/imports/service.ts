@@ -511,6 +511,8 @@ async function inBatches<T>(
   for (let i = 0; i < items.length; i += WRITE_BATCH) {
     await write(items.slice(i, i + WRITE_BATCH));
     progress?.(Math.min(items.length, i + WRITE_BATCH));
+    // A turn of the event loop: the progress line goes out (PGlite answers without one) and others are served.
+    await yieldToEventLoop();
   }
 }
 
