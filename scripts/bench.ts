@@ -14,6 +14,9 @@
 // 1,000,000 interactions of every kind: each report's p50/p95/max over HTTP, and the pipeline report's plan.
 //   npm run bench -- --person-data [--postgres] [--interactions 100000] [--deals 50000]
 // Only a person's data export and erasure, and the deals list's CSV and XLSX at the export cap (bench/person-data.ts).
+//   npm run bench -- --import [--postgres] [--contacts 100000]
+// Only the import (bench/imports.ts), into an empty organisation, no seeding: a CSV of that many contacts
+// previewed, committed (goal ≤ 30 s on PGlite), committed again as updates, and the contacts exported as CSV.
 import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
@@ -49,6 +52,7 @@ import {
 } from "./bench/load";
 import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundles, measureSelections } from "./bench/pane";
 import { type ReportsReport, measureReports, printReports, seedForReports } from "./bench/reports";
+import { type ImportBenchReport, measureImport, printImport } from "./bench/imports";
 import { type Stats, random, summarize } from "./bench/stats";
 import { type SyncOptions, type SyncReport, measureSync } from "./bench/sync";
 
@@ -85,6 +89,8 @@ interface Options {
   load: LoadOptions | null;
   /** --reports: only the reports, after seeding; the samples per report. */
   reports: { samples: number } | null;
+  /** --import: only the import of `sizes.contacts` contacts, into an empty organisation. */
+  import: boolean;
 }
 
 interface Org {
@@ -111,6 +117,7 @@ function readOptions(): Options {
       reports: { type: "boolean", default: false },
       deals: { type: "string" },
       "report-samples": { type: "string" },
+      import: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -157,6 +164,7 @@ function readOptions(): Options {
         }
       : null,
     reports: values.reports ? { samples: count(values["report-samples"], 30, "report-samples", 1) } : null,
+    import: values.import,
   };
 }
 
@@ -677,6 +685,12 @@ interface ReportsRunReport extends ReportHeader {
   reports: ReportsReport;
 }
 
+/** --import: the import instead of the measurements above (no seeding). */
+interface ImportRunReport extends ReportHeader {
+  mode: "import";
+  import: ImportBenchReport;
+}
+
 /** --load: the load test instead of the measurements above; its peak RSS is the server process's, in `load`. */
 interface LoadRunReport extends ReportHeader {
   mode: "load";
@@ -807,7 +821,7 @@ function printLoadReport(report: LoadRunReport): void {
   printLoad(report.load, line);
 }
 
-function writeReport(report: Report | LoadRunReport | ReportsRunReport): string {
+function writeReport(report: Report | LoadRunReport | ReportsRunReport | ImportRunReport): string {
   const dir = path.resolve("bench-results");
   mkdirSync(dir, { recursive: true });
   const kind = "mode" in report ? `${report.store}-${report.mode}` : report.store;
@@ -923,6 +937,31 @@ async function main(): Promise<void> {
     const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
     const token = await issuer.sign(ADMIN, { expiresIn: "12h" });
     const org = await signIn(baseUrl, token, db);
+
+    if (options.import) {
+      console.log(
+        `Importing ${fmtInt(options.sizes.contacts)} contacts on ${baseUrl} into an empty organisation`,
+      );
+      const imported = await measureImport({ baseUrl, token, rows: options.sizes.contacts });
+      const report: ImportRunReport = {
+        store: options.store,
+        storeDescription: store.description,
+        startedAt,
+        sizes: { ...options.sizes, companies: 0, interactions: 0, deals: 0, tasks: 0, users: 1 },
+        node: process.version,
+        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        machine: machineInfo(),
+        seeding: { totalMs: 0, steps: {} },
+        mode: "import",
+        import: imported,
+      };
+      const line = "-".repeat(86);
+      printHeader(report, line);
+      console.log(line);
+      printImport(imported, line);
+      console.log(`Results written to ${writeReport(report)}`);
+      return;
+    }
 
     const seeding = await seed(db, org, options.sizes);
     console.log(`Seeded in ${formatSeconds(seeding.totalMs)}`);

@@ -45,13 +45,19 @@ async function contactsToExport(scope: Scope, query: ContactExportQuery): Promis
       "co.name as company_name",
       "co.domain as company_domain",
     ])
-    .select(
-      sql<
-        string[]
-      >`array(select e.address from contact_emails e where e.contact_id = c.id order by e.position)`.as(
-        "emails",
-      ),
+    // Every contact's addresses added up once and joined: a subquery per contact was planned as a scan per
+    // contact (100,000 contacts took minutes).
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom("contact_emails")
+          .select(["contact_id", sql<string[]>`array_agg(address order by position)`.as("addresses")])
+          .where("org_id", "=", orgId)
+          .groupBy("contact_id")
+          .as("ce"),
+      (join) => join.onRef("ce.contact_id", "=", "c.id"),
     )
+    .select(sql<string[]>`coalesce(ce.addresses, '{}')`.as("emails"))
     .where("c.org_id", "=", orgId);
   if (query.q) select = select.where(matchesContactSearch(query.q));
   if (query.tag) select = select.where(sql<boolean>`c.tags @> array[${query.tag}]::text[]`);

@@ -1,0 +1,150 @@
+// The contact import (npm run bench -- --import): a CSV of N contacts (default 100,000) as a spreadsheet exports
+// it, previewed, committed into an empty organisation with NDJSON progress (the time to the first written batch
+// splits reading and checking from writing), committed again with every row a duplicate to update, then the
+// contacts exported as CSV. Everything over real HTTP, as the web app will send it.
+import { performance } from "node:perf_hooks";
+import { ImportPreview, ImportProgressLine, type ImportResult } from "../../src/shared/imports";
+import { random } from "./stats";
+
+export interface ImportBenchOptions {
+  baseUrl: string;
+  token: string;
+  rows: number;
+}
+
+interface TimedCommit {
+  ms: number;
+  /** From the request to the first `writing` line: reading, checking, duplicates. */
+  checkMs: number;
+  result: ImportResult;
+}
+
+export interface ImportBenchReport {
+  rows: number;
+  fileMb: number;
+  previewMs: number;
+  create: TimedCommit;
+  update: TimedCommit;
+  exportCsvMs: number;
+  exportedMb: number;
+  goalSeconds: number;
+}
+
+const GOAL_SECONDS = 30;
+
+function csvOf(rows: number): string {
+  const pick = random(11);
+  const lines = ["First Name,Last Name,E-mail Address,Mobile Phone,Company,Website,Job Title,Categories"];
+  for (let i = 0; i < rows; i++) {
+    const company = pick(2_000);
+    lines.push(
+      [
+        `First${i}`,
+        `"Last ${i}, Jr."`,
+        `person${i}@company${company}.example`,
+        `+1 555 ${String(i).padStart(7, "0")}`,
+        `Company ${company}`,
+        `https://www.company${company}.example`,
+        ["CEO", "CTO", "Buyer", "Engineer"][pick(4)],
+        `"segment-${pick(5)};region-${pick(9)}"`,
+      ].join(","),
+    );
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+async function post(
+  options: ImportBenchOptions,
+  path: string,
+  body: unknown,
+  accept?: string,
+): Promise<Response> {
+  return fetch(`${options.baseUrl}${path}`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${options.token}`,
+      "content-type": "application/json",
+      ...(accept ? { accept } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+async function timedCommit(options: ImportBenchOptions, body: unknown): Promise<TimedCommit> {
+  const started = performance.now();
+  const response = await post(options, "/api/v1/imports/commit", body, "application/x-ndjson");
+  if (response.status !== 200 || !response.body) throw new Error(`commit answered ${response.status}`);
+  let checkMs = Number.NaN;
+  let result: ImportResult | null = null;
+  let buffered = "";
+  const decoder = new TextDecoder();
+  const reader = response.body.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    buffered += decoder.decode(chunk.value, { stream: true });
+    let end = buffered.indexOf("\n");
+    while (end !== -1) {
+      const line = ImportProgressLine.parse(JSON.parse(buffered.slice(0, end)));
+      buffered = buffered.slice(end + 1);
+      end = buffered.indexOf("\n");
+      if ("phase" in line && line.phase === "writing" && Number.isNaN(checkMs))
+        checkMs = performance.now() - started;
+      if ("error" in line) throw new Error(`the import failed: ${line.error.detail}`);
+      if ("result" in line) result = line.result;
+    }
+  }
+  if (!result) throw new Error("the import ended without a result");
+  return { ms: performance.now() - started, checkMs, result };
+}
+
+export async function measureImport(options: ImportBenchOptions): Promise<ImportBenchReport> {
+  const content = csvOf(options.rows);
+  const base = { format: "csv", entity: "contacts", content };
+
+  let started = performance.now();
+  const previewed = await post(options, "/api/v1/imports/preview", { ...base, rows: 50 });
+  const preview = ImportPreview.parse(await previewed.json());
+  const previewMs = performance.now() - started;
+  if (preview.counts.invalid) throw new Error(`the bench file has ${preview.counts.invalid} invalid rows`);
+
+  const create = await timedCommit(options, { ...base, onDuplicate: "skip" });
+  const update = await timedCommit(options, { ...base, onDuplicate: "update" });
+
+  started = performance.now();
+  const exported = await fetch(`${options.baseUrl}/api/v1/contacts/export.csv`, {
+    headers: { authorization: `Bearer ${options.token}` },
+  });
+  const exportedBytes = (await exported.arrayBuffer()).byteLength;
+  const exportCsvMs = performance.now() - started;
+  return {
+    rows: options.rows,
+    fileMb: Buffer.byteLength(content) / 2 ** 20,
+    previewMs,
+    create,
+    update,
+    exportCsvMs,
+    exportedMb: exportedBytes / 2 ** 20,
+    goalSeconds: GOAL_SECONDS,
+  };
+}
+
+export function printImport(report: ImportBenchReport, line: string): void {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(8);
+  const rate = (ms: number) => `${Math.round(report.rows / (ms / 1000)).toLocaleString("en-US")} rows/s`;
+  const goal = (ms: number) =>
+    `goal ≤ ${report.goalSeconds} s: ${ms <= report.goalSeconds * 1000 ? "met" : "MISSED"}`;
+  console.log(
+    `Import file    ${report.rows.toLocaleString("en-US")} contacts, ${report.fileMb.toFixed(1)} MB of CSV (BOM, quoted cells, 2,000 companies)`,
+  );
+  console.log(`${"preview (whole file checked, 50 rows shown)".padEnd(50)}${s(report.previewMs)}`);
+  console.log(
+    `${"commit, all new (check / whole)".padEnd(50)}${s(report.create.checkMs)}${s(report.create.ms)}   ` +
+      `${rate(report.create.ms)}, ${report.create.result.created} created, ` +
+      `${report.create.result.companiesCreated} companies   ${goal(report.create.ms)}`,
+  );
+  console.log(
+    `${"commit again, every row an update (check / whole)".padEnd(50)}${s(report.update.checkMs)}${s(report.update.ms)}   ` +
+      `${rate(report.update.ms)}, ${report.update.result.updated} updated`,
+  );
+  console.log(`${"export as CSV".padEnd(50)}${s(report.exportCsvMs)}   ${report.exportedMb.toFixed(1)} MB`);
+  console.log(line);
+}
