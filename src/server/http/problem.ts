@@ -70,6 +70,14 @@ export function toAppError(error: unknown): AppError | null {
     }
     if (error.code.startsWith("22"))
       return new AppError("invalid_request", 400, "A value is out of range or malformed.");
+    // Two transactions that waited on each other (PostgreSQL aborted this one), or a statement that ran past the
+    // statement timeout behind a long write (an import): nothing of the request stayed, and trying again works.
+    if (["40P01", "40001", "57014"].includes(error.code))
+      return new AppError(
+        "store_busy",
+        503,
+        "The request met other changes being saved and was undone; nothing of it was stored. Try again.",
+      );
     // Connections refused or cut (a restart, a shutdown, no slots, a database closed to connections): the
     // server itself says FATAL for each; none is the request's fault, and each passes by itself.
     if (
