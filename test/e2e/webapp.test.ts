@@ -270,6 +270,27 @@ describeInBrowser(
         .waitFor();
     }, 60_000);
 
+    it("hands an admin one person's data as JSON, and erases them everywhere after a confirmation", async () => {
+      const section = page.getByRole("region", { name: "A person's data" });
+      await section.getByLabel("Their email address").fill("olle.strand@northwind.example");
+      await section.getByRole("button", { name: "Find" }).click();
+      await section.getByText("Olle Strand (olle.strand@northwind.example)").waitFor();
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        section.getByRole("button", { name: "Download their data (JSON)" }).click(),
+      ]);
+      const data = JSON.parse(readFileSync(await download.path(), "utf8")) as {
+        contact: { displayName: string; title: string | null };
+      };
+      expect(data.contact).toMatchObject({ displayName: "Olle Strand", title: "CTO" });
+
+      await section.getByRole("button", { name: "Erase everywhere…" }).click();
+      const dialog = page.getByRole("dialog", { name: "Erase Olle Strand everywhere?" });
+      await dialog.getByRole("button", { name: "Erase", exact: true }).click();
+      await section.getByText(/^Erased: /).waitFor();
+      expect(ContactPage.parse(await api("/api/v1/contacts?q=olle.strand")).items).toEqual([]);
+    }, 60_000);
+
     it("shows a member the settings read only, with why", async () => {
       await page.getByRole("button", { name: "Sign out" }).click();
       await signIn("bo.member@contoso.example", "Bo Member");

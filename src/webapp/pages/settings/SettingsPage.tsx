@@ -12,6 +12,7 @@ import { useMe, useUsers } from "../../hooks";
 import { CustomFieldsSettings } from "./CustomFieldsSettings";
 import { LoggingSettings } from "./LoggingSettings";
 import { OrganizationSettings } from "./OrganizationSettings";
+import { PersonDataSettings } from "./PersonDataSettings";
 import { PipelinesSettings } from "./PipelinesSettings";
 import { TagsSettings } from "./TagsSettings";
 import { UsersSettings } from "./UsersSettings";
@@ -59,6 +60,8 @@ export default function SettingsPage() {
       <OrganizationSettings admin={admin} />
       <LoggingSettings admin={admin} />
       <UsersSettings admin={admin} />
+      {/* Requests from a person about their data go to the organisation's admins. */}
+      {admin && <PersonDataSettings />}
     </div>
   );
 }
