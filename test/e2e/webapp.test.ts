@@ -271,6 +271,7 @@ describeInBrowser(
     }, 60_000);
 
     it("hands an admin one person's data as JSON, and erases them everywhere after a confirmation", async () => {
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();
       const section = page.getByRole("region", { name: "A person's data" });
       await section.getByLabel("Their email address").fill("olle.strand@northwind.example");
       await section.getByRole("button", { name: "Find" }).click();
