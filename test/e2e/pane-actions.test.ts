@@ -133,7 +133,12 @@ describeInBrowser(
       expect(await shown()).toBe(20);
       for (let pages = 1; (await shown()) < server && pages < 10; pages++) {
         const before = await shown();
-        await history().getByRole("listitem").last().scrollIntoViewIfNeeded();
+        // The last item as it is at this moment: the list may re-render under a locator resolved a moment before.
+        await page.evaluate(() =>
+          [...document.querySelectorAll('aside[aria-label="Rapport"] section[aria-label="History"] li')]
+            .at(-1)
+            ?.scrollIntoView(),
+        );
         await page.waitForFunction(
           (count) =>
             document.querySelectorAll('aside[aria-label="Rapport"] section[aria-label="History"] li').length >
