@@ -4,6 +4,7 @@ import { loadLocalIssuer } from "./auth/local-issuer";
 import { createTokenVerifier } from "./auth/verify";
 import { DEFAULT_FRAME_ANCESTORS, findAddinBuild } from "./http/addin-files";
 import { ConfigError, loadConfig, signInConfig } from "./config";
+import { startEmbeddedUpkeep } from "./db/embedded-upkeep";
 import { MigrationError } from "./db/migrate";
 import { openStore } from "./db/open-store";
 import { StoreLockedError } from "./db/store-lock";
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel });
   const { database, description, applied } = await openStore(config);
   if (applied.length) logger.info({ migrations: applied }, "store migrated");
+  const upkeep = database.kind === "pglite" ? startEmbeddedUpkeep(database.db, logger) : null;
 
   const local = config.localIssuer ? await loadLocalIssuer(config.dataDir) : null;
   const verifyToken = createTokenVerifier({ local, entra: config.entra, scope: config.apiScope });
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
     await worker?.stop();
     await app.close();
+    await upkeep?.stop();
     await database.close();
     process.exit(0);
   };

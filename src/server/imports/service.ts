@@ -24,6 +24,7 @@ import {
 import { recordAudit } from "../audit";
 import { customFieldDefinitions } from "../custom-fields/service";
 import { lockOrganizationAddresses } from "../db/address-lock";
+import { replanAfterBulkWrite } from "../db/replan";
 import type { CustomFieldDefinitionRow, DB } from "../db/tables";
 import { AppError } from "../errors";
 import type { Scope } from "../scope";
@@ -682,6 +683,7 @@ async function writeContacts(
       503,
       "A contact changed while the file was imported; nothing was stored, try again.",
     );
+  if (created.length > 0) await replanAfterBulkWrite(tx);
   const emails = drafts.flatMap((d) =>
     d.newEmails.map((address) => ({ contact_id: d.id, address, position: d.emails.indexOf(address) })),
   );
@@ -770,6 +772,7 @@ async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDra
       select v.id, ${orgId}, v.name, v.domain, ${userId}
       from jsonb_to_recordset(${json(batch)}::jsonb) as v(id uuid, name text, domain text)`.execute(tx),
   );
+  if (fresh.length > 0) await replanAfterBulkWrite(tx);
   return fresh.length;
 }
 
