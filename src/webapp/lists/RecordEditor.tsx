@@ -46,7 +46,7 @@ export function RecordEditor<R extends EditableRecord>({
   fields,
   save,
   parseCurrent,
-  onSaved,
+  onRecord,
 }: {
   /** What the form is called ("Edit Anna Berg"). */
   label: string;
@@ -55,7 +55,8 @@ export function RecordEditor<R extends EditableRecord>({
   save(body: Record<string, unknown>): Promise<R>;
   /** The record a 409 carries, when it is one. */
   parseCurrent(value: unknown): R | null;
-  onSaved(record: R): void;
+  /** The record as the server has it now: saved, or a colleague's (409). */
+  onRecord(record: R): void;
 }) {
   const styles = useStyles();
   const [base, setBase] = useState(record);
@@ -80,7 +81,7 @@ export function RecordEditor<R extends EditableRecord>({
       setBase(updated);
       setTexts(textsOf(fields, updated));
       setTheirs(null);
-      onSaved(updated);
+      onRecord(updated);
     },
     onError: (error) => {
       if (!(error instanceof ApiError) || error.code !== "version_conflict") return;
@@ -98,6 +99,7 @@ export function RecordEditor<R extends EditableRecord>({
         Object.fromEntries(clashes.map((f) => [f.key, f.shown ? f.shown(current) : f.text(current)])),
       );
       setBase(current);
+      onRecord(current);
     },
   });
   // The server names a field by its path: `emails.1` is the addresses' input, `customFields.size` its own.

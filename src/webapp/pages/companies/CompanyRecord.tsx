@@ -42,7 +42,7 @@ export function CompanyRecord({ id }: { id: string }) {
                 api("updateCompany", { params: { id }, body: body as z.input<typeof CompanyUpdate> })
               }
               parseCurrent={(value) => Company.safeParse(value).data ?? null}
-              onSaved={saved}
+              onRecord={saved}
             />
           </Section>
         </RecordLayout>

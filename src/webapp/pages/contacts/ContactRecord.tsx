@@ -52,7 +52,7 @@ export function ContactRecord({ id }: { id: string }) {
                 api("updateContact", { params: { id }, body: body as z.input<typeof ContactUpdate> })
               }
               parseCurrent={(value) => Contact.safeParse(value).data ?? null}
-              onSaved={saved}
+              onRecord={saved}
             />
           </Section>
         </RecordLayout>

@@ -50,7 +50,7 @@ export function DealRecord({ id }: { id: string }) {
               // The form sends the contract's field names; the server checks the values.
               save={(body) => api("updateDeal", { params: { id }, body: body as z.input<typeof DealUpdate> })}
               parseCurrent={(value) => DealWithStage.safeParse(value).data ?? null}
-              onSaved={saved}
+              onRecord={saved}
             />
           </Section>
         </RecordLayout>

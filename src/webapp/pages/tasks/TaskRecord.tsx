@@ -37,7 +37,7 @@ export function TaskRecord({ id }: { id: string }) {
               // The form sends the contract's field names; the server checks the values.
               save={(body) => api("updateTask", { params: { id }, body: body as z.input<typeof TaskUpdate> })}
               parseCurrent={(value) => Task.safeParse(value).data ?? null}
-              onSaved={saved}
+              onRecord={saved}
             />
           </Section>
         </RecordLayout>
