@@ -35,6 +35,16 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: ["**/server/**", "**/webapp/**"] }] },
   },
   {
+    // Pieces the pane and the web app share: React and the API client only, never one surface's own code.
+    files: ["src/ui/**/*.ts", "src/ui/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["**/server/**", "**/webapp/**", "**/addin/office/**", "**/addin/taskpane/**"] },
+      ],
+    },
+  },
+  {
     // The web app is a browser page with no Office.js: of the add-in it uses the API client and local sign-in.
     files: ["src/webapp/**/*.ts", "src/webapp/**/*.tsx"],
     rules: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, IsoDateTime, OptionalText, Version } from "./common";
+import { Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
 
 /**
@@ -70,3 +70,7 @@ export const CompanyUpdate = z.strictObject({
   version: Version.optional(),
 });
 export type CompanyUpdate = z.infer<typeof CompanyUpdate>;
+
+/** The company list's filters (the export takes the same, without paging). */
+export const CompanyListQuery = ListQuery.extend({ ownerId: Id.optional() });
+export type CompanyListQuery = z.infer<typeof CompanyListQuery>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EmailAddress, Id, IsoDateTime, OptionalText, Version } from "./common";
+import { EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
 import { Tag } from "./tags";
 
@@ -59,3 +59,12 @@ export const ContactUpdate = z.strictObject({
   version: Version.optional(),
 });
 export type ContactUpdate = z.infer<typeof ContactUpdate>;
+
+/** The contact list's filters (the export takes the same, without paging): all of them must match. */
+export const ContactListQuery = ListQuery.extend({
+  ownerId: Id.optional(),
+  lifecycleStage: LifecycleStage.optional(),
+  /** Contacts carrying this tag, compared exactly. */
+  tag: Tag.optional(),
+});
+export type ContactListQuery = z.infer<typeof ContactListQuery>;

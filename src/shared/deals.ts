@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, IsoDate, IsoDateTime, Version } from "./common";
+import { Id, IsoDate, IsoDateTime, ListQuery, Version } from "./common";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
 import { Stage, StageKind } from "./pipelines";
 
@@ -80,3 +80,13 @@ export const StageChange = z.object({
   source: z.string(),
 });
 export type StageChange = z.infer<typeof StageChange>;
+
+/** The deal list's filters (the export takes the same, without paging): all of them must match. */
+export const DealListQuery = ListQuery.extend({
+  pipelineId: Id.optional(),
+  stageId: Id.optional(),
+  ownerId: Id.optional(),
+  /** By the kind of the deal's stage: open, won or lost. */
+  status: StageKind.optional(),
+});
+export type DealListQuery = z.infer<typeof DealListQuery>;

@@ -3,7 +3,6 @@ import { Id } from "./common";
 import { CustomFieldValues } from "./custom-fields";
 import { LifecycleStage } from "./contacts";
 import { Problem, RowError } from "./errors";
-import { Tag } from "./tags";
 
 /*
  * Importing contacts or companies from a file, in two steps a wizard can follow: preview (what the file holds,
@@ -227,10 +226,3 @@ export const ImportProgressLine = z.union([
 ]);
 export type ImportProgressLine = z.infer<typeof ImportProgressLine>;
 export type ImportProgress = Extract<ImportProgressLine, { phase: string }>;
-
-/** The contacts to export: the list's search (`q`: name, job title or address) and a tag. */
-export const ContactExportQuery = z.strictObject({
-  q: z.string().trim().max(200).optional(),
-  tag: Tag.optional(),
-});
-export type ContactExportQuery = z.infer<typeof ContactExportQuery>;

@@ -1,4 +1,7 @@
-import { ListQuery } from "./common";
+import type { z } from "zod";
+import { CompanyListQuery } from "./companies";
+import { ContactListQuery } from "./contacts";
+import { DealListQuery } from "./deals";
 import { NoteListQuery } from "./interactions";
 import { TaskListQuery } from "./tasks";
 
@@ -8,8 +11,10 @@ import { TaskListQuery } from "./tasks";
  */
 const paging = { cursor: true, limit: true } as const;
 
-export const CompanyExportQuery = ListQuery.omit(paging);
-export const DealExportQuery = ListQuery.omit(paging);
+export const ContactExportQuery = ContactListQuery.omit(paging);
+export type ContactExportQuery = z.infer<typeof ContactExportQuery>;
+export const CompanyExportQuery = CompanyListQuery.omit(paging);
+export const DealExportQuery = DealListQuery.omit(paging);
 export const TaskExportQuery = TaskListQuery.omit(paging);
 export const NoteExportQuery = NoteListQuery.omit(paging);
 

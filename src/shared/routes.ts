@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { Deleted, IdParams, ListQuery, Page } from "./common";
+import { Deleted, IdParams, Page } from "./common";
 import { Dashboard, DashboardQuery } from "./dashboard";
-import { Company, CompanyCreate, CompanyUpdate } from "./companies";
-import { Contact, ContactCreate, ContactUpdate } from "./contacts";
-import { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "./deals";
+import { Company, CompanyCreate, CompanyListQuery, CompanyUpdate } from "./companies";
+import { Contact, ContactCreate, ContactListQuery, ContactUpdate } from "./contacts";
+import { DealCreate, DealListQuery, DealUpdate, DealWithStage, MoveDealToStage } from "./deals";
 import { Interaction, LogEmail, LoggedEmail, NoteCreate, NoteListQuery, NoteUpdate } from "./interactions";
 import { LookupQuery, LookupResponse, Timeline, TimelineQuery } from "./people";
 import {
@@ -58,9 +58,14 @@ import {
 } from "./reports";
 import { Task, TaskCreate, TaskListQuery, TaskUpdate } from "./tasks";
 import { ContactErased, PersonDataExport } from "./person-data";
-import { CompanyExportQuery, DealExportQuery, NoteExportQuery, TaskExportQuery } from "./list-exports";
 import {
+  CompanyExportQuery,
   ContactExportQuery,
+  DealExportQuery,
+  NoteExportQuery,
+  TaskExportQuery,
+} from "./list-exports";
+import {
   IMPORT_BODY_LIMIT,
   ImportCommitRequest,
   ImportPreview,
@@ -178,7 +183,7 @@ function crud<
     list: {
       method: "GET",
       path: base,
-      summary: `List ${noun}s (search with q, page with cursor)`,
+      summary: `List ${noun}s (search with q, narrow with the filters, page with cursor)`,
       query,
       responses: { 200: Page(item) },
     },
@@ -235,9 +240,16 @@ function listExport<Query extends z.ZodType>(base: string, noun: string, query: 
   } as const satisfies Record<string, RouteContract>;
 }
 
-const contacts = crud("/api/v1/contacts", "contact", Contact, ContactCreate, ContactUpdate, ListQuery);
-const companies = crud("/api/v1/companies", "company", Company, CompanyCreate, CompanyUpdate, ListQuery);
-const deals = crud("/api/v1/deals", "deal", DealWithStage, DealCreate, DealUpdate, ListQuery);
+const contacts = crud("/api/v1/contacts", "contact", Contact, ContactCreate, ContactUpdate, ContactListQuery);
+const companies = crud(
+  "/api/v1/companies",
+  "company",
+  Company,
+  CompanyCreate,
+  CompanyUpdate,
+  CompanyListQuery,
+);
+const deals = crud("/api/v1/deals", "deal", DealWithStage, DealCreate, DealUpdate, DealListQuery);
 const tasks = crud("/api/v1/tasks", "task", Task, TaskCreate, TaskUpdate, TaskListQuery);
 const notes = crud("/api/v1/notes", "note", Interaction, NoteCreate, NoteUpdate, NoteListQuery);
 
@@ -654,7 +666,7 @@ export const routes = {
   exportContactsCsv: {
     method: "GET",
     path: "/api/v1/contacts/export.csv",
-    summary: "The contacts (the list's search, a tag) as CSV (RFC 4180, UTF-8 with a byte order mark)",
+    summary: "The contacts the list's filters match as CSV (RFC 4180, UTF-8 with a byte order mark)",
     query: ContactExportQuery,
     responses: {},
     file: "csv",
@@ -662,7 +674,7 @@ export const routes = {
   exportContactsXlsx: {
     method: "GET",
     path: "/api/v1/contacts/export.xlsx",
-    summary: "The contacts (the list's search, a tag) as an Excel workbook",
+    summary: "The contacts the list's filters match as an Excel workbook",
     query: ContactExportQuery,
     responses: {},
     file: "xlsx",
@@ -670,7 +682,7 @@ export const routes = {
   exportContactsVcf: {
     method: "GET",
     path: "/api/v1/contacts/export.vcf",
-    summary: "The contacts (the list's search, a tag) as vCards 4.0",
+    summary: "The contacts the list's filters match as vCards 4.0",
     query: ContactExportQuery,
     responses: {},
     file: "vcf",

@@ -46,5 +46,7 @@ export const TaskListQuery = ListQuery.extend({
   status: z.enum(["open", "done", "all"]).default("open"),
   /** Only tasks assigned to the caller. */
   mine: z.enum(["true", "false"]).optional(),
+  /** Only tasks assigned to this colleague. */
+  assigneeId: z.uuid().optional(),
 });
 export type TaskListQuery = z.infer<typeof TaskListQuery>;

@@ -1,14 +1,19 @@
 import {
   ArrowImportRegular,
+  BuildingRegular,
   CalendarTodayRegular,
   DataBarVerticalRegular,
   type FluentIcon,
+  HandshakeRegular,
+  PeopleRegular,
   SettingsRegular,
+  TaskListLtrRegular,
 } from "@fluentui/react-icons";
 import { type ComponentType, type LazyExoticComponent, lazy } from "react";
+import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH, TASKS_PATH } from "./pages/paths";
 
 export interface PageProps {
-  /** What follows the page's own path (for the reports: which report). */
+  /** What follows the page's own path (for the reports: which report; for a list: which record). */
   subpath: string;
 }
 
@@ -30,6 +35,36 @@ export const pages: readonly PageEntry[] = [
     label: "Today",
     icon: CalendarTodayRegular,
     component: lazy(() => import(/* webpackChunkName: "webapp-today" */ "./pages/TodayPage")),
+  },
+  {
+    path: CONTACTS_PATH,
+    label: "Contacts",
+    icon: PeopleRegular,
+    subpages: true,
+    component: lazy(() => import(/* webpackChunkName: "webapp-contacts" */ "./pages/contacts/ContactsPage")),
+  },
+  {
+    path: COMPANIES_PATH,
+    label: "Companies",
+    icon: BuildingRegular,
+    subpages: true,
+    component: lazy(
+      () => import(/* webpackChunkName: "webapp-companies" */ "./pages/companies/CompaniesPage"),
+    ),
+  },
+  {
+    path: DEALS_PATH,
+    label: "Deals",
+    icon: HandshakeRegular,
+    subpages: true,
+    component: lazy(() => import(/* webpackChunkName: "webapp-deals" */ "./pages/deals/DealsPage")),
+  },
+  {
+    path: TASKS_PATH,
+    label: "Tasks",
+    icon: TaskListLtrRegular,
+    subpages: true,
+    component: lazy(() => import(/* webpackChunkName: "webapp-tasks" */ "./pages/tasks/TasksPage")),
   },
   {
     path: "/app/reports",

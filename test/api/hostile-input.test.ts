@@ -506,24 +506,44 @@ for (const [report, pipelines] of [
   for (const format of ["", "Csv", "Xlsx"])
     goodQueries[`report${report}${format}`] = reportQueries(pipelines);
 // The lists' exports: the lists' filters, without paging.
+const dealFilters = (r: Records): [string, string][] => [
+  ["q", "anna"],
+  ["pipelineId", r.pipeline],
+  ["stageId", r.stage],
+  ["ownerId", r.admin],
+  ["status", "open"],
+];
+const contactFilters = (r: Records): [string, string][] => [
+  ["q", "anna"],
+  ["tag", "vip"],
+  ["lifecycleStage", "lead"],
+  ["ownerId", r.member],
+];
+goodQueries.listDeals = (r) => [...dealFilters(r), ["limit", "10"]];
+goodQueries.listContacts = (r) => [...contactFilters(r), ["limit", "10"]];
+goodQueries.listCompanies = (r) => [
+  ["q", "anna"],
+  ["ownerId", r.admin],
+  ["limit", "10"],
+];
 for (const format of ["Csv", "Xlsx"]) {
-  goodQueries[`exportCompanies${format}`] = () => [["q", "anna"]];
-  goodQueries[`exportDeals${format}`] = () => [["q", "anna"]];
+  goodQueries[`exportCompanies${format}`] = (r) => [
+    ["q", "anna"],
+    ["ownerId", r.admin],
+  ];
+  goodQueries[`exportDeals${format}`] = dealFilters;
   goodQueries[`exportTasks${format}`] = (r) => [
     ["status", "all"],
     ["mine", "true"],
     ["contactId", r.contact],
+    ["assigneeId", r.member],
   ];
   goodQueries[`exportNotes${format}`] = (r) => [
     ["contactId", r.contact],
     ["kind", "call"],
   ];
 }
-for (const format of ["Csv", "Xlsx", "Vcf"])
-  goodQueries[`exportContacts${format}`] = () => [
-    ["q", "anna"],
-    ["tag", "vip"],
-  ];
+for (const format of ["Csv", "Xlsx", "Vcf"]) goodQueries[`exportContacts${format}`] = contactFilters;
 const defaultListQuery: [string, string][] = [
   ["q", "anna"],
   ["limit", "10"],

@@ -6,7 +6,7 @@ import { Contact } from "../../src/shared/contacts";
 import { DealWithStage } from "../../src/shared/deals";
 import { Interaction } from "../../src/shared/interactions";
 import { LIST_EXPORT_MAX_ROWS } from "../../src/shared/list-exports";
-import { PipelineList } from "../../src/shared/pipelines";
+import { Pipeline, PipelineList } from "../../src/shared/pipelines";
 import { Me } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
@@ -49,6 +49,8 @@ describe.each(storeKinds)("list exports (%s)", (kind) => {
   const contactName = new Map<string, string>();
   const dealName = new Map<string, string>();
   let pipelineName: string;
+  let pipelineId: string;
+  let stage: Record<string, string>;
   let anna: Contact;
   let bo: Contact;
 
@@ -148,7 +150,8 @@ describe.each(storeKinds)("list exports (%s)", (kind) => {
     const sales = pipelines[0];
     if (!sales) throw new Error("no pipeline");
     pipelineName = sales.name;
-    const stage = Object.fromEntries(sales.stages.map((s) => [s.name, s.id]));
+    pipelineId = sales.id;
+    stage = Object.fromEntries(sales.stages.map((s) => [s.name, s.id]));
 
     await server.request("POST", "/api/v1/custom-fields", {
       token: rita,
@@ -170,7 +173,7 @@ describe.each(storeKinds)("list exports (%s)", (kind) => {
       { name: '=HYPERLINK("http://evil.example","x")', customFields: { tier: 1.5 } },
       { name: "beta AB", domain: "beta.example" },
       { name: 'Gamma "Quoted" Ltd', address: "Line 1\nLine 2" },
-      { name: "Delta", domain: "delta-alpha.example" },
+      { name: "Delta", domain: "delta-alpha.example", ownerId: maxId },
     ];
     for (const body of companies) {
       const company = await post(Company, "/api/v1/companies", body);
@@ -183,9 +186,24 @@ describe.each(storeKinds)("list exports (%s)", (kind) => {
       displayName: "Anna Berg",
       emails: ["anna@alpha.example"],
       companyId: alpha,
+      tags: ["vip", "nordics"],
+      lifecycleStage: "customer",
     });
-    bo = await post(Contact, "/api/v1/contacts", { displayName: "bo Ek", emails: ["bo@alpha.example"] });
-    for (const c of [anna, bo]) contactName.set(c.id, c.displayName);
+    bo = await post(Contact, "/api/v1/contacts", {
+      displayName: "bo Ek",
+      emails: ["bo@alpha.example"],
+      tags: ["vip"],
+      lifecycleStage: "lead",
+      ownerId: maxId,
+    });
+    const cy = await post(Contact, "/api/v1/contacts", {
+      displayName: "Cy Lead",
+      emails: ["cy@beta.example"],
+      tags: ["vipp"],
+      lifecycleStage: "lead",
+    });
+    for (const c of [anna, bo, cy]) contactName.set(c.id, c.displayName);
+    await post(Contact, "/api/v1/contacts", { displayName: "Evil Lead", tags: ["vip"] }, eve);
 
     const deals = [
       {
@@ -397,6 +415,127 @@ describe.each(storeKinds)("list exports (%s)", (kind) => {
       columns: dealColumns,
     });
     expect(found.map((d) => d.name)).toEqual(["Alpha deal", "alpha extension"]);
+  });
+
+  it("filters deals by pipeline, stage, owner and status, the list and its exports alike", async () => {
+    const renewals = parse(
+      Pipeline,
+      await server.request("POST", "/api/v1/pipelines", { token: rita, body: { name: "Renewals" } }),
+    );
+    const renewal = await post(DealWithStage, "/api/v1/deals", {
+      name: "Alpha renewal",
+      stageId: renewals.stages[0]?.id,
+    });
+    dealName.set(renewal.id, renewal.name);
+    const deals = (query: string) =>
+      expectExportsMatch({
+        path: "/api/v1/deals",
+        schema: DealWithStage,
+        query,
+        filename: "deals",
+        columns: dealColumns.map(([header, type, value]) =>
+          header === "Pipeline"
+            ? [header, type, (d: DealWithStage) => (d.pipelineId === renewals.id ? "Renewals" : pipelineName)]
+            : [header, type, value],
+        ),
+      }).then((items) => items.map((d) => d.name));
+    expect(await deals(`stageId=${stage.Won}`)).toEqual(["Beta deal"]);
+    expect(await deals("status=lost")).toEqual(["Zeta"]);
+    // Sorted here: where "-minus" falls is the store's collation's choice, the list's and the file's alike.
+    expect((await deals(`status=open&ownerId=${ritaId}`)).sort()).toEqual([
+      "-minus",
+      "Alpha deal",
+      "Alpha renewal",
+      "alpha extension",
+    ]);
+    expect(await deals(`ownerId=${maxId}`)).toEqual(["Beta deal"]);
+    expect(await deals(`pipelineId=${renewals.id}`)).toEqual(["Alpha renewal"]);
+    expect(await deals(`pipelineId=${pipelineId}&q=alpha&status=open`)).toEqual([
+      "Alpha deal",
+      "alpha extension",
+    ]);
+    // Filters that match nothing give an empty list and a file with its header row only.
+    expect(await deals(`pipelineId=${renewals.id}&stageId=${stage.Won}`)).toEqual([]);
+    await server.request("DELETE", `/api/v1/deals/${renewal.id}`, { token: rita });
+  });
+
+  it("filters companies by owner, and tasks by assignee, the list and its exports alike", async () => {
+    const companies = await expectExportsMatch({
+      path: "/api/v1/companies",
+      schema: Company,
+      query: `ownerId=${maxId}`,
+      filename: "companies",
+      columns: companyColumns,
+    });
+    expect(companies.map((c) => c.name)).toEqual(["Delta"]);
+    const tasks = await expectExportsMatch({
+      path: "/api/v1/tasks",
+      schema: Task,
+      query: `status=all&assigneeId=${maxId}`,
+      filename: "tasks",
+      columns: taskColumns,
+    });
+    expect(tasks.map((t) => t.title)).toEqual(["Send offer"]);
+  });
+
+  it("filters contacts by owner, lifecycle stage and tag, the list and its CSV, XLSX and vCard exports alike", async () => {
+    async function contacts(query: string) {
+      const items = await listAll(Contact, "/api/v1/contacts", query);
+      const expected = items.map((c) => [
+        c.displayName,
+        c.emails.join("; "),
+        c.tags.join("; "),
+        c.lifecycleStage,
+      ]);
+      const csv = await download(`/api/v1/contacts/export.csv?${query}`);
+      const [header, ...records] = parseCsv(csv.bytes.subarray(3).toString("utf8"));
+      const at = (name: string) => (header ?? []).indexOf(name);
+      const columns = [at("Name"), at("Emails"), at("Tags"), at("Lifecycle stage")];
+      expect(records.map((r) => columns.map((c) => r[c]))).toEqual(expected);
+      const xlsx = await download(`/api/v1/contacts/export.xlsx?${query}`);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+      const sheet = workbook.worksheets[0];
+      if (!sheet) throw new Error("no worksheet");
+      expect(sheet.rowCount).toBe(items.length + 1);
+      expect(items.map((_, i) => sheet.getRow(i + 2).getCell(at("Name") + 1).value)).toEqual(
+        items.map((c) => c.displayName),
+      );
+      const vcf = await download(`/api/v1/contacts/export.vcf?${query}`);
+      expect(vcf.bytes.toString("utf8").match(/^FN:.*$/gm) ?? []).toEqual(
+        items.map((c) => `FN:${c.displayName}`),
+      );
+      return items.map((c) => c.displayName);
+    }
+    expect(await contacts("tag=vip")).toEqual(["Anna Berg", "bo Ek"]);
+    expect(await contacts("lifecycleStage=lead")).toEqual(["bo Ek", "Cy Lead"]);
+    expect(await contacts(`ownerId=${maxId}`)).toEqual(["bo Ek"]);
+    expect(await contacts(`tag=vip&lifecycleStage=lead&ownerId=${maxId}&q=bo`)).toEqual(["bo Ek"]);
+    expect(await contacts(`tag=vip&ownerId=${ritaId}&lifecycleStage=lead`)).toEqual([]);
+  });
+
+  it("refuses a filter that is not one with 400 problem+json, on the list and its exports", async () => {
+    const refused = [
+      "/api/v1/deals?status=closed",
+      "/api/v1/deals/export.csv?stageId=won",
+      "/api/v1/deals/export.xlsx?pipelineId=1",
+      "/api/v1/companies?ownerId=me",
+      "/api/v1/companies/export.csv?ownerId=",
+      "/api/v1/contacts?lifecycleStage=vip",
+      "/api/v1/contacts/export.vcf?lifecycleStage=Lead",
+      `/api/v1/contacts/export.csv?tag=${"x".repeat(51)}`,
+      "/api/v1/tasks/export.xlsx?assigneeId=rita",
+      "/api/v1/deals?colour=red",
+    ];
+    for (const path of refused) {
+      const response = await server.request("GET", path, { token: rita });
+      expect([path, response.status, response.headers.get("content-type")]).toEqual([
+        path,
+        400,
+        expect.stringContaining("application/problem+json"),
+      ]);
+      expect((response.body as { code: string }).code).toBe("invalid_request");
+    }
   });
 
   it("exports tasks with the list's filters: open by default, all of mine, one contact's", async () => {

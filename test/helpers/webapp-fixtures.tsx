@@ -11,6 +11,8 @@ import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
 import { Blocklist } from "../../src/shared/mailboxes";
 import { Organization } from "../../src/shared/organizations";
+import { CustomFieldDefinition } from "../../src/shared/custom-fields";
+import { DealWithStage } from "../../src/shared/deals";
 
 // Each page is a lazy chunk: the first render of one in a suite loads its modules, slower than a second.
 configure({ asyncUtilTimeout: 5000 });
@@ -85,6 +87,63 @@ export interface FakeWebServer {
   hold(name: RouteName): () => void;
   pipeline: Pipeline;
   followUps: ReturnType<typeof followUp>[];
+  /** The organisation's deals, as the server holds them now (a test changes one as a colleague would). */
+  deals: DealWithStage[];
+  customFields: CustomFieldDefinition[];
+}
+
+/** A deal in the sales pipeline's stage, as the server would answer it. */
+export function deal(fields: {
+  id: string;
+  name: string;
+  stage: keyof typeof stageIds;
+  version?: number;
+  ownerId?: string;
+  customFields?: Record<string, string | number | null>;
+}): DealWithStage {
+  const stage = salesPipeline().stages.find((s) => s.id === stageIds[fields.stage]);
+  if (!stage) throw new Error(`no stage ${fields.stage}`);
+  return DealWithStage.parse({
+    id: fields.id,
+    name: fields.name,
+    amount: 1000,
+    currency: "EUR",
+    expectedCloseDate: null,
+    companyId: null,
+    contactIds: [],
+    ownerId: fields.ownerId ?? ids.rita,
+    pipelineId: ids.pipeline,
+    stageId: stage.id,
+    status: stage.kind,
+    closedAt: null,
+    customFields: fields.customFields ?? {},
+    createdAt: now,
+    updatedAt: now,
+    version: fields.version ?? 1,
+    stage,
+  });
+}
+
+export function customFieldDefinition(fields: {
+  key: string;
+  label: string;
+  type: "text" | "number" | "date" | "choice";
+  entity?: "contact" | "company" | "deal";
+  choices?: string[];
+}): CustomFieldDefinition {
+  return CustomFieldDefinition.parse({
+    id: `7e000000-0000-4000-8000-${String(fields.key.length).padStart(12, "0")}`,
+    entity: fields.entity ?? "deal",
+    key: fields.key,
+    label: fields.label,
+    type: fields.type,
+    choices: fields.choices ?? [],
+    required: false,
+    position: 0,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
 }
 
 export const problem = (status: number, code: Problem["code"], detail: string) =>
@@ -103,7 +162,12 @@ function request<T extends z.ZodType>(schema: T | undefined, value: unknown): z.
  * parsed with them, versions checked on updates.
  */
 export function fakeWebServer(
-  options: { role?: "admin" | "member"; followUps?: ReturnType<typeof followUp>[] } = {},
+  options: {
+    role?: "admin" | "member";
+    followUps?: ReturnType<typeof followUp>[];
+    deals?: DealWithStage[];
+    customFields?: CustomFieldDefinition[];
+  } = {},
 ): FakeWebServer {
   const role = options.role ?? "admin";
   const failures = new Map<string, ApiError[]>();
@@ -124,6 +188,8 @@ export function fakeWebServer(
     },
     pipeline: salesPipeline(),
     followUps: options.followUps ?? [],
+    deals: options.deals ?? [],
+    customFields: options.customFields ?? [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -163,7 +229,7 @@ export function fakeWebServer(
   function handle(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }): unknown {
     const route = routes[name] as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
     const params = request(route.params, input.params) as Record<string, string> | undefined;
-    if (route.query) request(route.query, input.query ?? {});
+    const query = (route.query ? request(route.query, input.query ?? {}) : {}) as Record<string, string>;
     const body = request(route.body, input.body) as Record<string, unknown> | undefined;
     switch (name) {
       case "me":
@@ -215,7 +281,48 @@ export function fakeWebServer(
       case "listUsers":
         return UserList.parse({ items: users });
       case "listCustomFields":
-        return { items: [] };
+        return { items: server.customFields };
+      case "listDeals": {
+        const matching = server.deals.filter(
+          (d) =>
+            (!query.q || d.name.toLowerCase().includes(query.q.toLowerCase())) &&
+            (!query.stageId || d.stageId === query.stageId) &&
+            (!query.pipelineId || d.pipelineId === query.pipelineId) &&
+            (!query.ownerId || d.ownerId === query.ownerId) &&
+            (!query.status || d.status === query.status),
+        );
+        return { items: matching, nextCursor: null };
+      }
+      case "getDeal": {
+        const found = server.deals.find((d) => d.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The deal was not found.");
+        return found;
+      }
+      case "updateDeal": {
+        const found = server.deals.find((d) => d.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The deal was not found.");
+        if (body?.version !== found.version)
+          throw new ApiError(
+            409,
+            Problem.parse({
+              type: "about:blank",
+              title: "version_conflict",
+              status: 409,
+              detail: "The deal changed meanwhile.",
+              code: "version_conflict",
+              current: found,
+            }),
+          );
+        const { version: _read, ...changes } = body ?? {};
+        const updated = DealWithStage.parse({ ...found, ...changes, version: found.version + 1 });
+        server.deals = server.deals.map((d) => (d === found ? updated : d));
+        return updated;
+      }
+      case "listTasks":
+        return { items: server.followUps.map((t) => Task.parse(t)), nextCursor: null };
+      case "listContacts":
+      case "listCompanies":
+        return { items: [], nextCursor: null };
       case "listTags":
         return { items: [{ name: "key account", contacts: 3 }] };
       case "getOrganization":

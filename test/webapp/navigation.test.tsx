@@ -16,7 +16,20 @@ describe("the web app's navigation", () => {
     expect(pageFor("/app/settingsx")).toBeNull();
     expect(pageFor("/app/settings/more")).toBeNull();
     expect(pageFor("/elsewhere")).toBeNull();
-    expect(pages.map((p) => p.label)).toEqual(["Today", "Reports", "Import and export", "Settings"]);
+    expect(pageFor("/app/deals/7f000000-0000-4000-8000-000000000001")).toMatchObject({
+      page: { label: "Deals" },
+      subpath: "7f000000-0000-4000-8000-000000000001",
+    });
+    expect(pages.map((p) => p.label)).toEqual([
+      "Today",
+      "Contacts",
+      "Companies",
+      "Deals",
+      "Tasks",
+      "Reports",
+      "Import and export",
+      "Settings",
+    ]);
   });
 
   it("moves between pages without reloading, marking the current one, and signs out", async () => {

@@ -55,6 +55,19 @@ export function errorDetail(error: unknown): string {
   return error instanceof ApiError ? (error.problem?.detail ?? error.message) : String(error);
 }
 
+/**
+ * The server's refusal of a request's fields, by field: `body.customFields.size` under `size` for the prefix
+ * `body.customFields.`. Empty for any other failure.
+ */
+export function fieldErrorsOf(error: unknown, prefix: string): Record<string, string> {
+  if (!(error instanceof ApiError) || error.status !== 400) return {};
+  return Object.fromEntries(
+    (error.problem?.errors ?? [])
+      .filter((e) => e.path.startsWith(prefix))
+      .map((e) => [e.path.slice(prefix.length), e.message]),
+  );
+}
+
 export interface ApiClientOptions {
   /** Where the API is; "" for the page's own origin. */
   baseUrl: string;

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Company, CompanyCreate, CompanyUpdate } from "../../shared/companies";
+import type { Company, CompanyCreate, CompanyListQuery, CompanyUpdate } from "../../shared/companies";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import { checkCustomFields } from "../custom-fields/service";
 import type { CompanyRow } from "../db/tables";
@@ -22,11 +22,12 @@ export const toCompany = (row: CompanyRow): Company => ({
 });
 
 /** The companies the list's filters match: the list pages them, the export takes them all. */
-export function matchingCompanies(scope: Scope, query: { q?: string }) {
-  const select = scope.db
+export function matchingCompanies(scope: Scope, query: Omit<CompanyListQuery, "cursor" | "limit">) {
+  let select = scope.db
     .selectFrom("companies as co")
     .selectAll("co")
     .where("co.org_id", "=", scope.caller.orgId);
+  if (query.ownerId) select = select.where("co.owner_id", "=", query.ownerId);
   if (!query.q) return select;
   const pattern = likePattern(query.q);
   return select.where((eb) => eb.or([eb("co.name", "ilike", pattern), eb("co.domain", "ilike", pattern)]));
@@ -34,7 +35,7 @@ export function matchingCompanies(scope: Scope, query: { q?: string }) {
 
 export const companyOrder = byName("co.name", "co.id");
 
-export async function listCompanies(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
+export async function listCompanies(scope: Scope, query: CompanyListQuery) {
   const after = decodeCursor(query.cursor, NameCursor);
   let select = matchingCompanies(scope, query).select(companyOrder.key.as("sort_key"));
   if (after) select = select.where(companyOrder.after(after));

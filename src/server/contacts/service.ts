@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
-import type { Contact, ContactCreate, ContactUpdate } from "../../shared/contacts";
+import type { Contact, ContactCreate, ContactListQuery, ContactUpdate } from "../../shared/contacts";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import { checkCustomFields } from "../custom-fields/service";
 import { lockAddresses } from "../db/address-lock";
@@ -44,8 +44,8 @@ export function selectContacts(db: Kysely<DB>, orgId: string) {
     .where("c.org_id", "=", orgId);
 }
 
-/** The contact list's search, for the list and its exports: name or job title in any case, or part of an address. */
-export function matchesContactSearch(q: string) {
+/** The contact list's search: name or job title in any case, or part of an address. */
+function matchesContactSearch(q: string) {
   const pattern = likePattern(q);
   return (eb: ExpressionBuilder<DB & { c: DB["contacts"] }, "c">) =>
     eb.or([
@@ -61,11 +61,23 @@ export function matchesContactSearch(q: string) {
     ]);
 }
 
-export async function listContacts(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
+/** The contact list's filters, for the list and its exports (whose queries select differently): all must match. */
+export function matchesContactFilters(query: Omit<ContactListQuery, "cursor" | "limit">) {
+  return (eb: ExpressionBuilder<DB & { c: DB["contacts"] }, "c">) =>
+    eb.and([
+      ...(query.q ? [matchesContactSearch(query.q)(eb)] : []),
+      ...(query.ownerId ? [eb("c.owner_id", "=", query.ownerId)] : []),
+      ...(query.lifecycleStage ? [eb("c.lifecycle_stage", "=", query.lifecycleStage)] : []),
+      ...(query.tag ? [sql<boolean>`c.tags @> array[${query.tag}]::text[]`] : []),
+    ]);
+}
+
+export async function listContacts(scope: Scope, query: ContactListQuery) {
   const name = byName("c.display_name", "c.id");
   const after = decodeCursor(query.cursor, NameCursor);
-  let select = selectContacts(scope.db, scope.caller.orgId).select(name.key.as("sort_key"));
-  if (query.q) select = select.where(matchesContactSearch(query.q));
+  let select = selectContacts(scope.db, scope.caller.orgId)
+    .select(name.key.as("sort_key"))
+    .where(matchesContactFilters(query));
   if (after) select = select.where(name.after(after));
   const rows = await select
     .orderBy(name.key)

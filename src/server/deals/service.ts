@@ -1,5 +1,11 @@
 import { type Kysely, sql } from "kysely";
-import type { DealCreate, DealUpdate, DealWithStage, MoveDealToStage } from "../../shared/deals";
+import type {
+  DealCreate,
+  DealListQuery,
+  DealUpdate,
+  DealWithStage,
+  MoveDealToStage,
+} from "../../shared/deals";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import { checkCustomFields } from "../custom-fields/service";
 import type { DB, DealRow, StageRow } from "../db/tables";
@@ -66,14 +72,19 @@ export function selectDeals(db: Kysely<DB>, orgId: string) {
 }
 
 /** The deals the list's filters match: the list pages them, the export takes them all, in the same order. */
-export function matchingDeals(scope: Scope, query: { q?: string }) {
-  const select = selectDeals(scope.db, scope.caller.orgId);
-  return query.q ? select.where("d.name", "ilike", likePattern(query.q)) : select;
+export function matchingDeals(scope: Scope, query: Omit<DealListQuery, "cursor" | "limit">) {
+  let select = selectDeals(scope.db, scope.caller.orgId);
+  if (query.q) select = select.where("d.name", "ilike", likePattern(query.q));
+  if (query.pipelineId) select = select.where("d.pipeline_id", "=", query.pipelineId);
+  if (query.stageId) select = select.where("d.stage_id", "=", query.stageId);
+  if (query.ownerId) select = select.where("d.owner_id", "=", query.ownerId);
+  if (query.status) select = select.where("s.kind", "=", query.status);
+  return select;
 }
 
 export const dealOrder = byName("d.name", "d.id");
 
-export async function listDeals(scope: Scope, query: { q?: string; cursor?: string; limit: number }) {
+export async function listDeals(scope: Scope, query: DealListQuery) {
   const after = decodeCursor(query.cursor, NameCursor);
   let select = matchingDeals(scope, query).select(dealOrder.key.as("sort_key"));
   if (after) select = select.where(dealOrder.after(after));

@@ -34,6 +34,7 @@ export function matchingTasks(scope: Scope, query: Omit<TaskListQuery, "cursor" 
   if (query.contactId) select = select.where("t.contact_id", "=", query.contactId);
   if (query.dealId) select = select.where("t.deal_id", "=", query.dealId);
   if (query.mine === "true") select = select.where("t.assignee_id", "=", scope.caller.userId);
+  if (query.assigneeId) select = select.where("t.assignee_id", "=", query.assigneeId);
   if (query.q) select = select.where("t.title", "ilike", likePattern(query.q));
   return select;
 }

@@ -1,7 +1,13 @@
-import { Button, Field, Input, Select, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Field, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { type FormEvent, useState } from "react";
 import type { CustomFieldDefinition } from "../../../shared/custom-fields";
-import type { FieldValue } from "../hooks/useCustomFieldsSave";
+import { CustomFieldInput } from "../../../ui/custom-fields/CustomFieldInput";
+import {
+  type FieldValue,
+  type StoredFieldValue,
+  fieldInputText,
+  readFieldInput,
+} from "../../../ui/custom-fields/field-values";
 import { useI18n } from "../i18n/i18n";
 
 const useStyles = makeStyles({
@@ -19,7 +25,7 @@ export function CustomFieldEditor({
   onCancel,
 }: {
   definition: CustomFieldDefinition;
-  value: string | number | boolean | null;
+  value: StoredFieldValue;
   saving: boolean;
   /** The server's refusal of this field's value, in its words. */
   problem: string | null;
@@ -28,27 +34,13 @@ export function CustomFieldEditor({
 }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const [text, setText] = useState(value === null ? "" : String(value));
+  const [text, setText] = useState(fieldInputText(value));
   const [invalid, setInvalid] = useState<string | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const trimmed = text.trim();
-    if (trimmed === "") return onSave(null);
-    if (definition.type === "number") {
-      const number = Number(trimmed);
-      // Checked here: JSON has no NaN, and a NaN would reach the server as null, clearing the field.
-      if (!Number.isFinite(number)) return setInvalid(t("numberExpected"));
-      return onSave(number);
-    }
-    onSave(trimmed);
-  };
-  const input = {
-    value: text,
-    autoFocus: true,
-    onChange: (_: unknown, data: { value: string }) => {
-      setInvalid(null);
-      setText(data.value);
-    },
+    const read = readFieldInput(definition, text);
+    if ("invalid" in read) return setInvalid(t("numberExpected"));
+    onSave(read.value);
   };
   return (
     <form
@@ -63,22 +55,17 @@ export function CustomFieldEditor({
         size="small"
         validationMessage={invalid ?? problem ?? undefined}
       >
-        {definition.type === "choice" ? (
-          <Select {...input} size="small">
-            <option value="">{t("notSet")}</option>
-            {definition.choices.map((choice) => (
-              <option key={choice} value={choice}>
-                {choice}
-              </option>
-            ))}
-          </Select>
-        ) : (
-          <Input
-            {...input}
-            size="small"
-            type={definition.type === "number" ? "number" : definition.type === "date" ? "date" : "text"}
-          />
-        )}
+        <CustomFieldInput
+          definition={definition}
+          text={text}
+          onText={(next) => {
+            setInvalid(null);
+            setText(next);
+          }}
+          notSetLabel={t("notSet")}
+          size="small"
+          autoFocus
+        />
       </Field>
       <div className={styles.buttons}>
         <Button

@@ -9,11 +9,12 @@ import {
 } from "@fluentui/react-components";
 import { Edit16Regular } from "@fluentui/react-icons";
 import { Suspense, lazy, useState } from "react";
-import type { CustomFieldDefinition, CustomFieldEntity } from "../../../shared/custom-fields";
+import type { CustomFieldEntity } from "../../../shared/custom-fields";
 import { ApiError } from "../../api/client";
 import { useCustomFieldDefinitions } from "../hooks/useCustomFields";
-import { type FieldValue, type RecordFields, useCustomFieldsSave } from "../hooks/useCustomFieldsSave";
-import { type I18n, useI18n } from "../i18n/i18n";
+import { type FieldValue, formatFieldValue } from "../../../ui/custom-fields/field-values";
+import { type RecordFields, useCustomFieldsSave } from "../hooks/useCustomFieldsSave";
+import { useI18n } from "../i18n/i18n";
 import { ErrorMessage } from "./ErrorMessage";
 
 // Editing is the rarer act: its inputs load when the rep first edits a field.
@@ -49,18 +50,6 @@ const useStyles = makeStyles({
     whiteSpace: "nowrap",
   },
 });
-
-/** A stored value as the rep reads it: dates and numbers in their language. */
-export function formatFieldValue(
-  definition: CustomFieldDefinition,
-  value: string | number | boolean | null | undefined,
-  i18n: I18n,
-): string | null {
-  if (value === null || value === undefined || value === "") return null;
-  if (definition.type === "date" && typeof value === "string") return i18n.formatDay(value);
-  if (typeof value === "number") return i18n.formatNumber(value);
-  return String(value);
-}
 
 /**
  * A record's custom fields as the organisation defines them, each editable in place; required ones are marked.

@@ -1,15 +1,8 @@
-import { useQuery } from "@tanstack/react-query";
 import type { CustomFieldDefinition, CustomFieldEntity } from "../../../shared/custom-fields";
+import { useCustomFieldDefinitions as useDefinitions } from "../../../ui/custom-fields/useCustomFieldDefinitions";
 import { useServices } from "../services";
 
-/** The organisation's custom fields change rarely: one fetch serves every record in the pane. */
+/** The organisation's custom fields of one kind of record, read with the pane's client. */
 export function useCustomFieldDefinitions(entity: CustomFieldEntity): CustomFieldDefinition[] {
-  const { api } = useServices();
-  const query = useQuery({
-    queryKey: ["customFields"],
-    queryFn: () => api("listCustomFields", {}),
-    staleTime: 5 * 60_000,
-  });
-  // Without the definitions (not loaded yet, or unreachable) the record is shown without its custom fields.
-  return (query.data?.items ?? []).filter((d) => d.entity === entity).sort((a, b) => a.position - b.position);
+  return useDefinitions(useServices().api, entity);
 }

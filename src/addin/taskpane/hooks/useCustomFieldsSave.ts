@@ -3,16 +3,13 @@ import { useState } from "react";
 import { z } from "zod";
 import { Version } from "../../../shared/common";
 import { type CustomFieldEntity, CustomFieldValues } from "../../../shared/custom-fields";
-import { ApiError } from "../../api/client";
+import type { FieldValue } from "../../../ui/custom-fields/field-values";
+import { ApiError, fieldErrorsOf } from "../../api/client";
 import { useServices } from "../services";
 
 /** What the pane needs of a record to show and change its custom fields. */
 export const RecordFields = z.object({ id: z.string(), customFields: CustomFieldValues, version: Version });
 export type RecordFields = z.infer<typeof RecordFields>;
-
-export type FieldValue = string | number | null;
-
-const PATH = "body.customFields.";
 
 /**
  * Saves one custom field of a record with the version the pane read. An update replaces all of a record's
@@ -60,13 +57,8 @@ export function useCustomFieldsSave(entity: CustomFieldEntity, read: RecordField
           setChangedMeanwhile(key);
         }
         refresh();
-      } else if (error.status === 400) {
-        const byField = Object.fromEntries(
-          (error.problem?.errors ?? [])
-            .filter((e) => e.path.startsWith(PATH))
-            .map((e) => [e.path.slice(PATH.length), e.message]),
-        );
-        setFieldErrors(byField);
+      } else {
+        setFieldErrors(fieldErrorsOf(error, "body.customFields."));
       }
     },
   });

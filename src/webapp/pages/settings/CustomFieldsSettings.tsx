@@ -45,12 +45,12 @@ const TYPES: Record<CustomFieldType, string> = {
   date: "Date",
   choice: "Choice",
 };
-const TOUCHES = [["custom-fields"]] as const;
+const TOUCHES = [["customFields"]] as const;
 
 /** The organisation's own fields on contacts, companies and deals. */
 export function CustomFieldsSettings({ admin }: { admin: boolean }) {
   const { api } = useWebApp();
-  const fields = useQuery({ queryKey: ["custom-fields"], queryFn: () => api("listCustomFields", {}) });
+  const fields = useQuery({ queryKey: ["customFields"], queryFn: () => api("listCustomFields", {}) });
   return (
     <Section title="Custom fields">
       {fields.isPending && <Loading label="Loading the custom fields…" />}

@@ -1,0 +1,240 @@
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Select,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useState } from "react";
+import { ApiError, fieldErrorsOf } from "../../addin/api/client";
+import { CustomFieldInput } from "../../ui/custom-fields/CustomFieldInput";
+import { ProblemMessage } from "../components/ProblemMessage";
+import type { EditableRecord, FieldSpec } from "./record-fields";
+
+const useStyles = makeStyles({
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  grid: {
+    display: "grid",
+    gridTemplateColumns: "repeat(auto-fill, minmax(260px, 1fr))",
+    gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
+  },
+  buttons: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
+  done: { color: tokens.colorPaletteGreenForeground1 },
+});
+
+const textsOf = <R,>(fields: FieldSpec<R>[], record: R) =>
+  Object.fromEntries(fields.map((f) => [f.key, f.text(record)]));
+
+const CUSTOM = "customFields.";
+
+/**
+ * A record's fields and custom fields in one form, saved with the version it read: only what was changed is
+ * sent (custom fields go whole, as an update replaces them all). When a colleague saved meanwhile (409) the
+ * form moves onto their record, names each field they changed with their value, and keeps what this user typed,
+ * to save again over theirs or drop. A value the server refuses (400) gets its words on that field.
+ */
+export function RecordEditor<R extends EditableRecord>({
+  label,
+  record,
+  fields,
+  save,
+  parseCurrent,
+  onRecord,
+}: {
+  /** What the form is called ("Edit Anna Berg"). */
+  label: string;
+  record: R;
+  fields: FieldSpec<R>[];
+  save(body: Record<string, unknown>): Promise<R>;
+  /** The record a 409 carries, when it is one. */
+  parseCurrent(value: unknown): R | null;
+  /** The record as the server has it now: saved, or a colleague's (409). */
+  onRecord(record: R): void;
+}) {
+  const styles = useStyles();
+  const [base, setBase] = useState(record);
+  const [texts, setTexts] = useState(() => textsOf(fields, record));
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const [theirs, setTheirs] = useState<Record<string, string | null> | null>(null);
+  const changed = fields.filter((f) => (texts[f.key] ?? "") !== f.text(base));
+
+  // A newer record read elsewhere (a stage moved, another tab) replaces an untouched form.
+  useEffect(() => {
+    if (record.id !== base.id || record.version > base.version) {
+      if (changed.length > 0 && record.id === base.id) return;
+      setBase(record);
+      setTexts(textsOf(fields, record));
+    }
+  }, [record, base, fields, changed.length]);
+
+  const submit = useMutation({
+    mutationFn: (body: Record<string, unknown>) => save(body),
+    retry: false,
+    onSuccess: (updated) => {
+      setBase(updated);
+      setTexts(textsOf(fields, updated));
+      setTheirs(null);
+      onRecord(updated);
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError) || error.code !== "version_conflict") return;
+      const current = parseCurrent(error.problem?.current);
+      if (!current) return;
+      // What this user changed stays as typed; every other field shows the colleague's record.
+      const mine = new Set(changed.map((f) => f.key));
+      setTexts((typed) =>
+        Object.fromEntries(
+          fields.map((f) => [f.key, mine.has(f.key) ? (typed[f.key] ?? "") : f.text(current)]),
+        ),
+      );
+      const clashes = changed.filter((f) => f.text(current) !== f.text(base));
+      setTheirs(
+        Object.fromEntries(clashes.map((f) => [f.key, f.shown ? f.shown(current) : f.text(current)])),
+      );
+      setBase(current);
+      onRecord(current);
+    },
+  });
+  // The server names a field by its path: `emails.1` is the addresses' input, `customFields.size` its own.
+  const refused: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fieldErrorsOf(submit.error, "body."))) {
+    const field = fields.find((f) => path === f.key || path.startsWith(`${f.key}.`));
+    if (field) refused[field.key] ??= message;
+  }
+  const conflict = submit.error instanceof ApiError && submit.error.code === "version_conflict";
+  const unhandled = submit.isError && !conflict && Object.keys(refused).length === 0;
+
+  const send = (event?: FormEvent) => {
+    event?.preventDefault();
+    const problems: Record<string, string> = {};
+    const body: Record<string, unknown> = { version: base.version };
+    let custom: Record<string, unknown> | null = null;
+    for (const field of changed) {
+      const read = field.value(texts[field.key] ?? "");
+      if ("invalid" in read) problems[field.key] = read.invalid;
+      else if (field.key.startsWith(CUSTOM))
+        (custom ??= { ...base.customFields })[field.key.slice(CUSTOM.length)] = read.value;
+      else body[field.key] = read.value;
+    }
+    setInvalid(problems);
+    if (Object.keys(problems).length > 0) return;
+    if (custom) body.customFields = custom;
+    submit.mutate(body);
+  };
+  const takeTheirs = () => {
+    setTexts(textsOf(fields, base));
+    setTheirs(null);
+    submit.reset();
+  };
+
+  return (
+    <form className={styles.form} aria-label={label} onSubmit={send} noValidate>
+      {theirs && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            A colleague saved this record meanwhile; where they changed a field you changed, their value is
+            shown by it. Save again to put yours over theirs, or take theirs.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => send()}>Save mine again</Button>
+            <Button onClick={takeTheirs}>Take theirs</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      <div className={styles.grid}>
+        {fields.map((field) => {
+          const error = invalid[field.key] ?? refused[field.key];
+          const their = theirs?.[field.key];
+          const message =
+            error ??
+            (their === undefined
+              ? undefined
+              : their === null || their === ""
+                ? "A colleague cleared this meanwhile."
+                : `A colleague changed this meanwhile to “${their}”.`);
+          return (
+            <Field
+              key={field.key}
+              label={field.label}
+              required={field.required}
+              hint={field.hint}
+              validationState={error ? "error" : their !== undefined ? "warning" : "none"}
+              validationMessage={message}
+            >
+              <FieldInput
+                field={field}
+                text={texts[field.key] ?? ""}
+                onText={(text) => {
+                  setTexts((t) => ({ ...t, [field.key]: text }));
+                  setInvalid(({ [field.key]: _gone, ...rest }) => rest);
+                }}
+              />
+            </Field>
+          );
+        })}
+      </div>
+      <div className={styles.buttons}>
+        <Button type="submit" appearance="primary" disabled={submit.isPending || changed.length === 0}>
+          {submit.isPending ? "Saving…" : "Save"}
+        </Button>
+        {changed.length > 0 && !submit.isPending && <Button onClick={takeTheirs}>Discard changes</Button>}
+        <span role="status" aria-live="polite">
+          {submit.isSuccess && changed.length === 0 && <Text className={styles.done}>Saved.</Text>}
+        </span>
+      </div>
+      {unhandled && (
+        <ProblemMessage error={submit.error} onRetry={() => send()} what="The changes were not saved" />
+      )}
+    </form>
+  );
+}
+
+function FieldInput<R>({
+  field,
+  text,
+  onText,
+}: {
+  field: FieldSpec<R>;
+  text: string;
+  onText(text: string): void;
+}) {
+  if (field.input === "custom" && field.definition)
+    return (
+      <CustomFieldInput definition={field.definition} text={text} onText={onText} notSetLabel="Not set" />
+    );
+  if (field.input === "choice")
+    return (
+      <Select value={text} onChange={(_, d) => onText(d.value)}>
+        {!field.required && <option value="">Not set</option>}
+        {(field.choices ?? []).map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </Select>
+    );
+  if (field.input === "textarea")
+    return <Textarea value={text} onChange={(_, d) => onText(d.value)} resize="vertical" />;
+  return (
+    <Input
+      value={text}
+      type={
+        field.input === "number"
+          ? "number"
+          : field.input === "date"
+            ? "date"
+            : field.input === "email"
+              ? "email"
+              : "text"
+      }
+      onChange={(_, d) => onText(d.value)}
+    />
+  );
+}

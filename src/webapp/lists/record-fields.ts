@@ -1,0 +1,135 @@
+import type { CustomFieldDefinition, CustomFieldValues } from "../../shared/custom-fields";
+import { fieldInputText, formatFieldValue, readFieldInput } from "../../ui/custom-fields/field-values";
+import { formatDate, formatNumber } from "../format";
+import type { FilterOption } from "./FilterDropdown";
+
+/** What the editor needs of a record: its id, the version it read, and its custom fields where it has them. */
+export interface EditableRecord {
+  id: string;
+  version: number;
+  customFields?: CustomFieldValues;
+}
+
+/**
+ * One field of a record's form. `key` is its place in the update's body (`title`, `customFields.size`), which
+ * is also where the server's refusal names it (`body.title`).
+ */
+export interface FieldSpec<R> {
+  key: string;
+  label: string;
+  input: "text" | "textarea" | "number" | "date" | "email" | "choice" | "custom";
+  required?: boolean;
+  hint?: string;
+  choices?: FilterOption[];
+  /** For a custom field: its definition, which picks its input. */
+  definition?: CustomFieldDefinition;
+  /** The record's value as the input's text. */
+  text(record: R): string;
+  /** The input's text as the update sends it, or why it cannot be. */
+  value(text: string): { value: unknown } | { invalid: string };
+  /** The record's value as a person reads it (a colleague's, after a conflict); null when not set. */
+  shown?(record: R): string | null;
+}
+
+const trimmedOrNull = (text: string) => ({ value: text.trim() === "" ? null : text.trim() });
+
+/** A text field; an empty one clears the value unless the field is required. */
+export function textField<R>(
+  key: string,
+  label: string,
+  read: (record: R) => string | null,
+  options: { required?: boolean; input?: "text" | "textarea" | "email" | "date"; hint?: string } = {},
+): FieldSpec<R> {
+  return {
+    key,
+    label,
+    input: options.input ?? "text",
+    required: options.required,
+    hint: options.hint,
+    text: (record) => read(record) ?? "",
+    value: (text) =>
+      options.required && text.trim() === "" ? { invalid: `${label} cannot be empty.` } : trimmedOrNull(text),
+    shown: (record) => {
+      const value = read(record);
+      return value && options.input === "date" ? formatDate(value) : value;
+    },
+  };
+}
+
+export function numberField<R>(key: string, label: string, read: (record: R) => number | null): FieldSpec<R> {
+  return {
+    key,
+    label,
+    input: "number",
+    text: (record) => String(read(record) ?? ""),
+    value: (text) => {
+      if (text.trim() === "") return { value: null };
+      const number = Number(text);
+      return Number.isFinite(number) ? { value: number } : { invalid: "Enter a number." };
+    },
+    shown: (record) => {
+      const value = read(record);
+      return value === null ? null : formatNumber(value);
+    },
+  };
+}
+
+export function choiceField<R>(
+  key: string,
+  label: string,
+  choices: FilterOption[],
+  read: (record: R) => string | null,
+  options: { required?: boolean } = {},
+): FieldSpec<R> {
+  return {
+    key,
+    label,
+    input: "choice",
+    choices,
+    required: options.required,
+    text: (record) => read(record) ?? "",
+    value: (text) => ({ value: text === "" ? null : text }),
+    shown: (record) => choices.find((c) => c.value === read(record))?.label ?? read(record),
+  };
+}
+
+/** A record's custom field, as the organisation defines it. */
+export function customField<R extends EditableRecord>(definition: CustomFieldDefinition): FieldSpec<R> {
+  const stored = (record: R) => record.customFields?.[definition.key];
+  return {
+    key: `customFields.${definition.key}`,
+    label: definition.label,
+    input: "custom",
+    definition,
+    required: definition.required,
+    text: (record) => fieldInputText(stored(record)),
+    value: (text) => {
+      const read = readFieldInput(definition, text);
+      return "invalid" in read ? { invalid: "Enter a number." } : read;
+    },
+    shown: (record) => formatFieldValue(definition, stored(record), { formatDay: formatDate, formatNumber }),
+  };
+}
+
+/** A list of texts (addresses, phones, tags) in one input, separated by commas. */
+export function listField<R>(
+  key: string,
+  label: string,
+  read: (record: R) => string[],
+  hint = "Separated by commas",
+): FieldSpec<R> {
+  return {
+    key,
+    label,
+    input: "text",
+    hint,
+    text: (record) => read(record).join(", "),
+    value: (text) => ({
+      value: text
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    }),
+    shown: (record) => read(record).join(", ") || null,
+  };
+}

@@ -1,0 +1,117 @@
+import { type TableColumnDefinition, createTableColumn } from "@fluentui/react-components";
+import { useQuery } from "@tanstack/react-query";
+import type { z } from "zod";
+import { type Contact, ContactListQuery } from "../../../shared/contacts";
+import { FilterDropdown } from "../../lists/FilterDropdown";
+import { ListExportButtons } from "../../lists/ListExportButtons";
+import { ListPage } from "../../lists/ListPage";
+import { ListSearch } from "../../lists/ListSearch";
+import { RecordTable } from "../../lists/RecordTable";
+import { acceptedFilters, useUserOptions } from "../../lists/options";
+import { useListFilters } from "../../lists/useListFilters";
+import { useRecordPages } from "../../lists/useRecordPages";
+import type { PageProps } from "../../navigation";
+import { AppLink } from "../../router";
+import { useWebApp } from "../../services";
+import { CONTACTS_PATH } from "../paths";
+import { ContactRecord, LIFECYCLE_STAGES } from "./ContactRecord";
+
+const FILTERS = ["q", "ownerId", "lifecycleStage", "tag"] as const;
+
+/** The contacts: a list with its filters and exports, or one contact (/app/contacts/<id>). */
+export default function ContactsPage({ subpath }: PageProps) {
+  return subpath ? <ContactRecord id={subpath} /> : <ContactList />;
+}
+
+function ContactList() {
+  const { api } = useWebApp();
+  const { filters, set, clear } = useListFilters(CONTACTS_PATH, FILTERS);
+  const query = acceptedFilters(ContactListQuery, filters);
+  const users = useUserOptions();
+  const tags = useQuery({ queryKey: ["tags"], queryFn: () => api("listTags", {}) });
+  const { pages, items } = useRecordPages("contacts", query, (q) =>
+    api("listContacts", { query: q as Partial<z.input<typeof ContactListQuery>> }),
+  );
+  const columns: TableColumnDefinition<Contact>[] = [
+    createTableColumn({
+      columnId: "name",
+      renderHeaderCell: () => "Name",
+      renderCell: (c) => <AppLink to={`${CONTACTS_PATH}/${c.id}`}>{c.displayName}</AppLink>,
+    }),
+    createTableColumn({ columnId: "email", renderHeaderCell: () => "Email", renderCell: (c) => c.emails[0] }),
+    createTableColumn({ columnId: "title", renderHeaderCell: () => "Job title", renderCell: (c) => c.title }),
+    createTableColumn({
+      columnId: "stage",
+      renderHeaderCell: () => "Lifecycle stage",
+      renderCell: (c) => LIFECYCLE_STAGES.find((s) => s.value === c.lifecycleStage)?.label,
+    }),
+    createTableColumn({
+      columnId: "tags",
+      renderHeaderCell: () => "Tags",
+      renderCell: (c) => c.tags.join(", "),
+    }),
+    createTableColumn({
+      columnId: "owner",
+      renderHeaderCell: () => "Owner",
+      renderCell: (c) => users.nameOf(c.ownerId),
+    }),
+  ];
+  const filtered = Object.keys(query).length > 0;
+  return (
+    <ListPage
+      title="Contacts"
+      filtered={filtered}
+      onClear={clear}
+      exports={
+        <ListExportButtons
+          noun="contacts"
+          filters={query}
+          formats={[
+            { route: "exportContactsCsv", label: "CSV" },
+            { route: "exportContactsXlsx", label: "XLSX" },
+            { route: "exportContactsVcf", label: "vCard" },
+          ]}
+        />
+      }
+      filters={
+        <>
+          <ListSearch
+            label="Search contacts (name, job title, address)"
+            value={query.q ?? ""}
+            onSearch={(q) => set("q", q)}
+          />
+          <FilterDropdown
+            label="Lifecycle stage"
+            all="Every stage"
+            options={LIFECYCLE_STAGES}
+            value={query.lifecycleStage}
+            onSelect={(v) => set("lifecycleStage", v)}
+          />
+          <FilterDropdown
+            label="Tag"
+            all="Any tag or none"
+            options={(tags.data?.items ?? []).map((t) => ({ value: t.name, label: t.name }))}
+            value={query.tag}
+            onSelect={(v) => set("tag", v)}
+          />
+          <FilterDropdown
+            label="Owner"
+            all="Everyone"
+            options={users.options}
+            value={query.ownerId}
+            onSelect={(v) => set("ownerId", v)}
+          />
+        </>
+      }
+    >
+      <RecordTable
+        label="Contacts"
+        noun="contacts"
+        pages={pages}
+        items={items}
+        columns={columns}
+        empty={filtered ? "No contact matches these filters." : "No contacts yet."}
+      />
+    </ListPage>
+  );
+}

@@ -1,0 +1,5 @@
+/** Where the record lists live under /app; a record is at `<list>/<id>`. */
+export const CONTACTS_PATH = "/app/contacts";
+export const COMPANIES_PATH = "/app/companies";
+export const DEALS_PATH = "/app/deals";
+export const TASKS_PATH = "/app/tasks";

@@ -1,0 +1,47 @@
+import type { z } from "zod";
+import { Task, type TaskUpdate } from "../../../shared/tasks";
+import { Section } from "../../components/Section";
+import { formatDateTime } from "../../format";
+import { RecordEditor } from "../../lists/RecordEditor";
+import { RecordLayout } from "../../lists/RecordLayout";
+import { RecordLoad } from "../../lists/RecordLoad";
+import { useUserOptions } from "../../lists/options";
+import { type FieldSpec, choiceField, textField } from "../../lists/record-fields";
+import { useRecord } from "../../lists/useRecord";
+import { useWebApp } from "../../services";
+import { TASKS_PATH } from "../paths";
+import { TaskDone } from "./TaskDone";
+
+/** One task: done or not, and its title, notes and assignee, to edit. */
+export function TaskRecord({ id }: { id: string }) {
+  const { api } = useWebApp();
+  const { record, saved } = useRecord("task", "tasks", id, () => api("getTask", { params: { id } }));
+  const users = useUserOptions();
+  const fields: FieldSpec<Task>[] = [
+    textField("title", "Title", (t) => t.title, { required: true }),
+    textField("notes", "Notes", (t) => t.notes, { input: "textarea" }),
+    choiceField("assigneeId", "Assignee", users.options, (t) => t.assigneeId),
+  ];
+  return (
+    <RecordLoad record={record} noun="task">
+      {(task) => (
+        <RecordLayout listPath={TASKS_PATH} listLabel="All tasks" title={task.title}>
+          <Section title={task.dueAt ? `Due ${formatDateTime(task.dueAt)}` : "No due date"}>
+            <TaskDone task={task} />
+          </Section>
+          <Section title="Details">
+            <RecordEditor
+              label={`Edit ${task.title}`}
+              record={task}
+              fields={fields}
+              // The form sends the contract's field names; the server checks the values.
+              save={(body) => api("updateTask", { params: { id }, body: body as z.input<typeof TaskUpdate> })}
+              parseCurrent={(value) => Task.safeParse(value).data ?? null}
+              onRecord={saved}
+            />
+          </Section>
+        </RecordLayout>
+      )}
+    </RecordLoad>
+  );
+}
