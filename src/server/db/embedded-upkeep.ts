@@ -3,11 +3,13 @@ import type { Logger } from "pino";
 import type { DB } from "./tables";
 
 /**
- * PGlite has no autovacuum, so nothing ever gathers its tables' statistics: the planner guesses every row count,
- * and the plans it keeps for the session (foreign-key checks among them) stay as they were made when the tables
- * were small, for as long as the server runs. This does autovacuum's analysing for the embedded store: a table
- * that has grown by a tenth (and by 8 pages at least) since it was last analysed is analysed again, which also
- * makes PostgreSQL replan what it kept for that table. PostgreSQL servers do this themselves.
+ * PGlite has no autovacuum, so nothing ever gathers its tables' statistics or reclaims their dead rows: the planner
+ * guesses every row count, index-only scans never pay, and the plans it keeps for the session (foreign-key checks
+ * among them) stay as they were made when the tables were small, for as long as the server runs. This does
+ * autovacuum's work for the embedded store: a table that has grown by a tenth (and by 8 pages at least) since it
+ * was last vacuumed is vacuumed and analysed, which also makes PostgreSQL replan what it kept for that table.
+ * Updates grow a table too (each writes a new row version), so churn is caught as well as inserts. PostgreSQL
+ * servers do this themselves.
  */
 export async function analyseGrownTables(db: Kysely<DB>): Promise<string[]> {
   const grown = await sql<{ name: string }>`
@@ -19,7 +21,7 @@ export async function analyseGrownTables(db: Kysely<DB>): Promise<string[]> {
     order by c.relname`.execute(db);
   const names = grown.rows.map((r) => r.name);
   // One table at a time: the store has one connection, and requests wait for each statement, not for all.
-  for (const name of names) await sql`analyze ${sql.table(name)}`.execute(db);
+  for (const name of names) await sql`vacuum (analyze) ${sql.table(name)}`.execute(db);
   return names;
 }
 
@@ -42,11 +44,11 @@ export function startEmbeddedUpkeep(
       if (analysed.length)
         logger.info(
           { analysed, ms: Math.round(performance.now() - started) },
-          "embedded store: statistics refreshed",
+          "embedded store: tables vacuumed and analysed",
         );
     } catch (error) {
       // A pass that fails (the store closing, a busy moment) is tried again at the next tick.
-      logger.warn({ err: String(error) }, "embedded store: could not refresh statistics");
+      logger.warn({ err: String(error) }, "embedded store: could not vacuum and analyse");
     }
   };
   running = pass();
