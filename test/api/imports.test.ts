@@ -391,6 +391,46 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
     expect(await counts(orgId)).toEqual(before);
   });
 
+  it("refuses a contact whose company is new where companies have a required field, and takes one whose company is stored", async () => {
+    const { token, orgId } = await organisation("company-fields.example");
+    expectStatus(
+      201,
+      await server.request("POST", "/api/v1/custom-fields", {
+        token,
+        body: { entity: "company", key: "industry", label: "Industry", type: "text", required: true },
+      }),
+    );
+    expectStatus(
+      201,
+      await server.request("POST", "/api/v1/companies", {
+        token,
+        body: { name: "Stored Co", domain: "stored.example", customFields: { industry: "Retail" } },
+      }),
+    );
+    const content =
+      "Name,Email,Company,Company domain\n" +
+      "Known,known@stored.example,Stored Co,stored.example\n" +
+      "Same Name,name@elsewhere.example,stored co,\n" +
+      "Newcomer,new@new-co.example,New Co,new-co.example\n" +
+      "No Company,alone@free.example,,\n";
+    const shown = await preview(token, csv(content));
+    expect(shown.counts).toMatchObject({ rows: 4, valid: 3, invalid: 1 });
+    expect(shown.errors).toEqual([
+      {
+        line: 4,
+        field: "companyName",
+        message:
+          '"New Co" is not a stored company, and a new company needs "Industry": import the companies first',
+      },
+    ]);
+    const before = await counts(orgId);
+    expect((await commitResponse(token, csv(content))).status).toBe(422);
+    expect(await counts(orgId)).toEqual(before);
+    const without = content.replace("Newcomer,new@new-co.example,New Co,new-co.example\n", "");
+    expect(await commit(token, csv(without))).toMatchObject({ created: 3, companiesCreated: 0 });
+    expect(await counts(orgId)).toMatchObject({ contacts: 3, companies: 1 });
+  });
+
   it("takes the mapping it is sent, custom fields included, and refuses one that names no field", async () => {
     const { token, orgId } = await organisation("mapping.example");
     await server.request("POST", "/api/v1/custom-fields", {

@@ -336,6 +336,37 @@ function requireCustomFields(planned: PlannedRow[], definitions: readonly Custom
   }
 }
 
+/**
+ * A contact's company that is not stored is made with its name and domain only. Where companies have required
+ * custom fields it could not be made so (the server refuses such a company from anyone), so the row is refused,
+ * and the message says to import the companies first.
+ */
+async function requireStoredCompanies(db: Kysely<DB>, orgId: string, planned: PlannedRow[]): Promise<void> {
+  const required = (await customFieldDefinitions(db, orgId, "company")).filter((d) => d.required);
+  if (required.length === 0) return;
+  const naming = planned.flatMap((p) =>
+    (p.action === "create" || p.action === "update") && p.row.contact?.record.company
+      ? [{ p, company: p.row.contact.record.company }]
+      : [],
+  );
+  if (naming.length === 0) return;
+  const stored = await storedCompanies(
+    db,
+    orgId,
+    naming.map((n) => n.company),
+  );
+  const labels = required.map((d) => `"${d.label}"`).join(", ");
+  for (const { p, company } of naming) {
+    if (isStored(company, stored)) continue;
+    p.row.errors.push({
+      line: p.row.raw.line,
+      field: "companyName",
+      message: `"${company.name}" is not a stored company, and a new company needs ${labels}: import the companies first`,
+    });
+    p.action = "error";
+  }
+}
+
 interface Analysis {
   file: FileRows;
   definitions: CustomFieldDefinitionRow[];
@@ -354,6 +385,7 @@ async function analyse(db: Kysely<DB>, orgId: string, body: Body, report: Report
   const decisions = new Map((body.decisions ?? []).map((d) => [d.line, d.action]));
   const planned = planRows(rows, holders, body.onDuplicate ?? "skip", decisions);
   requireCustomFields(planned, definitions);
+  if (body.entity === "contacts") await requireStoredCompanies(db, orgId, planned);
   const errors = planned.flatMap((p) => p.row.errors);
   const invalidRows = planned.filter((p) => p.action === "error").length;
   return { file, definitions, planned, holders, errors, invalidRows };
@@ -724,20 +756,18 @@ function contactColumns(d: ContactDraft) {
   };
 }
 
-/**
- * The companies the contacts name: a stored one with the domain, else one with the same name (in any case),
- * else a new one, made once however many contacts name it.
- */
-async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDraft[]): Promise<number> {
-  const { orgId, userId } = scope.caller;
-  const named = drafts.filter((d) => d.company !== null);
-  if (named.length === 0) return 0;
-  const domains = [...new Set(named.flatMap((d) => (d.company?.domain ? [d.company.domain] : [])))];
-  const names = [...new Set(named.map((d) => (d.company?.name ?? "").toLowerCase()))];
+/** The stored companies with these domains, and with these names in any case (the oldest of a name): their ids. */
+async function storedCompanies(
+  db: Kysely<DB>,
+  orgId: string,
+  companies: readonly { name: string; domain: string | null }[],
+): Promise<{ byDomain: Map<string, string>; byName: Map<string, string> }> {
+  const domains = [...new Set(companies.flatMap((c) => (c.domain ? [c.domain] : [])))];
+  const names = [...new Set(companies.map((c) => c.name.toLowerCase()))];
   const byDomain = new Map<string, string>();
   const byName = new Map<string, string>();
   for (let i = 0; i < Math.max(domains.length, names.length); i += 10_000) {
-    const rows = await tx
+    const rows = await db
       .selectFrom("companies")
       .select(["id", "name", "domain"])
       .where("org_id", "=", orgId)
@@ -754,6 +784,29 @@ async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDra
       if (!byName.has(r.name.toLowerCase())) byName.set(r.name.toLowerCase(), r.id);
     }
   }
+  return { byDomain, byName };
+}
+
+const isStored = (
+  company: { name: string; domain: string | null },
+  stored: { byDomain: Map<string, string>; byName: Map<string, string> },
+) =>
+  (company.domain !== null && stored.byDomain.has(company.domain)) ||
+  stored.byName.has(company.name.toLowerCase());
+
+/**
+ * The companies the contacts name: a stored one with the domain, else one with the same name (in any case),
+ * else a new one, made once however many contacts name it.
+ */
+async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDraft[]): Promise<number> {
+  const { orgId, userId } = scope.caller;
+  const named = drafts.filter((d) => d.company !== null);
+  if (named.length === 0) return 0;
+  const { byDomain, byName } = await storedCompanies(
+    tx,
+    orgId,
+    named.flatMap((d) => (d.company ? [d.company] : [])),
+  );
   const fresh: { id: string; name: string; domain: string | null }[] = [];
   for (const draft of named) {
     const { name, domain } = draft.company as { name: string; domain: string | null };
