@@ -2,6 +2,7 @@ import { Button, Field, makeStyles, tokens } from "@fluentui/react-components";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { z } from "zod";
+import { fieldErrorsOf } from "../../addin/api/client";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { navigate } from "../router";
 import { FieldInput } from "./FieldInput";
@@ -67,6 +68,14 @@ export function RecordCreator<R extends { id: string }>({
       queryClient.setQueryData([kind, created.id], created);
       void queryClient.invalidateQueries({ queryKey: [list] });
       navigate(`${listPath}/${created.id}`, { replace: true });
+    },
+    onError: (error) => {
+      // A custom field the form does not show (an admin added it since the definitions were read): read them
+      // again, so that it appears with the server's words by it.
+      const shown = refusalsByField(fields, error);
+      const named = Object.keys(fieldErrorsOf(error, "body."));
+      if (named.some((path) => path.startsWith(CUSTOM) && !(path in shown)))
+        void queryClient.invalidateQueries({ queryKey: ["customFields"] });
     },
   });
   const refused = refusalsByField(fields, submit.error);
