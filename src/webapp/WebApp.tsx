@@ -49,7 +49,8 @@ export function SignedInApp({
   clients,
 }: {
   session: Session;
-  clients?: Partial<Pick<WebAppServices, "api" | "files" | "progress">>;
+  /** What tests put in place of the real clients, and of the browser's time zone. */
+  clients?: Partial<Pick<WebAppServices, "api" | "files" | "progress" | "timeZone">>;
 }) {
   const queryClient = useQueryClient();
   const services = useMemo((): WebAppServices => {
@@ -62,7 +63,7 @@ export function SignedInApp({
         queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "sign-in" });
         session.signOut();
       },
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      timeZone: clients?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     };
   }, [session, clients, queryClient]);
   return (

@@ -7,7 +7,12 @@ const times = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
 
 export const formatDate = (iso: string) =>
   dates.format(new Date(iso.length === 10 ? `${iso}T00:00:00` : iso));
-export const formatDateTime = (iso: string) => dateTimes.format(new Date(iso));
+/** An instant in the browser's time zone, or in the one named (the user's, as the web app holds it). */
+export const formatDateTime = (iso: string, timeZone?: string) =>
+  (timeZone
+    ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone })
+    : dateTimes
+  ).format(new Date(iso));
 export const formatTime = (iso: string) => times.format(new Date(iso));
 
 export function formatAmount(amount: number, currency: string | null): string {

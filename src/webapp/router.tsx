@@ -22,9 +22,11 @@ export function usePath(): string {
   );
 }
 
-export function navigate(path: string): void {
+/** Goes to a page; `replace` puts it in place of this one in the history (a form that is done with). */
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
   if (path === location.pathname) return;
-  history.pushState(null, "", path);
+  if (options.replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
   window.dispatchEvent(new Event(NAVIGATED));
 }
 

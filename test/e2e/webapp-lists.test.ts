@@ -4,6 +4,7 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { z } from "zod";
 import { loadDemoData } from "../../scripts/demo-data";
 import { Page as ListPage } from "../../src/shared/common";
+import { Contact } from "../../src/shared/contacts";
 import { DealWithStage } from "../../src/shared/deals";
 import { PipelineList } from "../../src/shared/pipelines";
 import {
@@ -124,5 +125,35 @@ describeInBrowser("the web app's record lists: filter, edit, export (npm start, 
     // Back to the list as it was left: the stage filter still applies.
     await page.getByRole("link", { name: "All deals" }).click();
     await page.waitForURL(`**/app/deals?stageId=${proposalStage}`);
+  }, 60_000);
+
+  it("creates a contact with a required custom field from the web app, and the API finds it", async () => {
+    await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Contacts" }).click();
+    await page.getByRole("button", { name: "New contact" }).click();
+    const form = page.getByRole("form", { name: "New contact" });
+    await form.getByRole("textbox", { name: "Name", exact: true }).fill("Greta Lind");
+    await form.getByRole("textbox", { name: "Email addresses" }).fill("greta.lind@fabrikam.example");
+    // An admin adds a required field while the form is open: the server asks for it, and the form shows it.
+    await api(z.unknown(), "/api/v1/custom-fields", {
+      method: "POST",
+      body: JSON.stringify({
+        entity: "contact",
+        key: "tier",
+        label: "Tier",
+        type: "choice",
+        choices: ["Gold", "Silver"],
+        required: true,
+      }),
+    });
+    await form.getByRole("button", { name: "Create contact" }).click();
+    await form.getByText('"Tier" is required').waitFor();
+    await form.getByRole("combobox", { name: "Tier" }).selectOption("Gold");
+    await form.getByRole("button", { name: "Create contact" }).click();
+    await page.getByRole("form", { name: "Edit Greta Lind" }).waitFor();
+    const found = await api(ListPage(Contact), "/api/v1/contacts?q=greta.lind%40fabrikam.example");
+    expect(found.items.map((c) => [c.displayName, c.emails, c.customFields, c.lifecycleStage])).toEqual([
+      ["Greta Lind", ["greta.lind@fabrikam.example"], { tier: "Gold" }, "lead"],
+    ]);
+    expect(page.url()).toMatch(new RegExp(`/app/contacts/${found.items[0]?.id}$`));
   }, 60_000);
 });

@@ -13,6 +13,8 @@ import { Blocklist } from "../../src/shared/mailboxes";
 import { Organization } from "../../src/shared/organizations";
 import { CustomFieldDefinition } from "../../src/shared/custom-fields";
 import { DealWithStage } from "../../src/shared/deals";
+import { Contact } from "../../src/shared/contacts";
+import { Company } from "../../src/shared/companies";
 
 // Each page is a lazy chunk: the first render of one in a suite loads its modules, slower than a second.
 configure({ asyncUtilTimeout: 5000 });
@@ -89,6 +91,8 @@ export interface FakeWebServer {
   followUps: ReturnType<typeof followUp>[];
   /** The organisation's deals, as the server holds them now (a test changes one as a colleague would). */
   deals: DealWithStage[];
+  contacts: Contact[];
+  companies: Company[];
   customFields: CustomFieldDefinition[];
 }
 
@@ -130,6 +134,7 @@ export function customFieldDefinition(fields: {
   type: "text" | "number" | "date" | "choice";
   entity?: "contact" | "company" | "deal";
   choices?: string[];
+  required?: boolean;
 }): CustomFieldDefinition {
   return CustomFieldDefinition.parse({
     id: `7e000000-0000-4000-8000-${String(fields.key.length).padStart(12, "0")}`,
@@ -138,7 +143,7 @@ export function customFieldDefinition(fields: {
     label: fields.label,
     type: fields.type,
     choices: fields.choices ?? [],
-    required: false,
+    required: fields.required ?? false,
     position: 0,
     createdAt: now,
     updatedAt: now,
@@ -166,6 +171,7 @@ export function fakeWebServer(
     role?: "admin" | "member";
     followUps?: ReturnType<typeof followUp>[];
     deals?: DealWithStage[];
+    contacts?: Contact[];
     customFields?: CustomFieldDefinition[];
   } = {},
 ): FakeWebServer {
@@ -189,6 +195,8 @@ export function fakeWebServer(
     pipeline: salesPipeline(),
     followUps: options.followUps ?? [],
     deals: options.deals ?? [],
+    contacts: options.contacts ?? [],
+    companies: [],
     customFields: options.customFields ?? [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
@@ -226,6 +234,29 @@ export function fakeWebServer(
     },
   ];
 
+  /** As the server checks a new record's custom fields: a required one must have a value (400 by the field). */
+  function checkRequiredCustomFields(entity: "contact" | "company" | "deal", values: unknown) {
+    const given = (values ?? {}) as Record<string, unknown>;
+    const missing = server.customFields.filter(
+      (d) => d.entity === entity && d.required && (given[d.key] ?? "") === "",
+    );
+    if (missing.length > 0)
+      throw new ApiError(
+        400,
+        Problem.parse({
+          type: "about:blank",
+          title: "invalid_request",
+          status: 400,
+          detail: "The request body is not valid.",
+          code: "invalid_request",
+          errors: missing.map((d) => ({
+            path: `body.customFields.${d.key}`,
+            message: `"${d.label}" is required`,
+          })),
+        }),
+      );
+  }
+
   function handle(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }): unknown {
     const route = routes[name] as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
     const params = request(route.params, input.params) as Record<string, string> | undefined;
@@ -260,8 +291,35 @@ export function fakeWebServer(
         if (!task) throw problem(404, "not_found", "The task was not found.");
         if (body?.version !== task.version)
           throw problem(409, "version_conflict", "The task changed meanwhile.");
-        server.followUps = server.followUps.filter((t) => t !== task);
-        return Task.parse({ ...task, done: true, doneAt: now, version: task.version + 1 });
+        const { version: _read, ...changes } = body ?? {};
+        const updated = {
+          ...task,
+          ...changes,
+          doneAt: changes.done ? now : changes.done === false ? null : task.doneAt,
+          version: task.version + 1,
+        };
+        // A done task leaves the open follow-ups (the dashboard's and the task list's).
+        server.followUps = updated.done
+          ? server.followUps.filter((t) => t !== task)
+          : server.followUps.map((t) => (t === task ? updated : t));
+        return Task.parse(updated);
+      }
+      case "getTask": {
+        const task = server.followUps.find((t) => t.id === params?.id);
+        if (!task) throw problem(404, "not_found", "The task was not found.");
+        return Task.parse(task);
+      }
+      case "createTask": {
+        const taskId = body?.id ? String(body.id) : id(900 + server.followUps.length);
+        // A follow-up as the dashboard lists it, with the task as it was asked for.
+        const task = {
+          ...followUp({ id: taskId, title: String(body?.title), overdue: false }),
+          notes: null,
+          ...body,
+          id: taskId,
+        };
+        server.followUps = [...server.followUps, task];
+        return Task.parse(task);
       }
       case "listPipelines":
         return PipelineList.parse({ pipelines: [server.pipeline] });
@@ -318,11 +376,96 @@ export function fakeWebServer(
         server.deals = server.deals.map((d) => (d === found ? updated : d));
         return updated;
       }
+      case "moveDealToStage": {
+        const found = server.deals.find((d) => d.id === params?.id);
+        const stage = server.pipeline.stages.find((s) => s.id === body?.stageId);
+        if (!found || !stage) throw problem(404, "not_found", "The deal or the stage was not found.");
+        if (body?.version !== found.version)
+          throw problem(409, "version_conflict", "The deal changed meanwhile.");
+        const moved = DealWithStage.parse({
+          ...found,
+          stageId: stage.id,
+          stage,
+          status: stage.kind,
+          version: found.version + 1,
+        });
+        server.deals = server.deals.map((d) => (d === found ? moved : d));
+        return moved;
+      }
+      case "createDeal": {
+        const stage = server.pipeline.stages.find((s) => s.id === body?.stageId) ?? server.pipeline.stages[0];
+        checkRequiredCustomFields("deal", body?.customFields);
+        const created = DealWithStage.parse({
+          ...deal({ id: id(700 + server.deals.length), name: "", stage: "prospecting" }),
+          amount: null,
+          currency: null,
+          ...body,
+          customFields: body?.customFields ?? {},
+          stageId: stage?.id,
+          stage,
+          status: stage?.kind,
+        });
+        server.deals = [...server.deals, created];
+        return created;
+      }
+      case "createContact": {
+        checkRequiredCustomFields("contact", body?.customFields);
+        const { phone: _phone, ...fields } = body ?? {};
+        const created = Contact.parse({
+          firstName: null,
+          lastName: null,
+          title: null,
+          emails: [],
+          phones: [],
+          companyId: null,
+          lifecycleStage: "lead",
+          tags: [],
+          ownerId: ids.rita,
+          source: "manual",
+          customFields: {},
+          ...fields,
+          id: id(500 + server.contacts.length),
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        });
+        server.contacts = [...server.contacts, created];
+        return created;
+      }
+      case "getContact": {
+        const found = server.contacts.find((c) => c.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The contact was not found.");
+        return found;
+      }
+      case "createCompany": {
+        checkRequiredCustomFields("company", body?.customFields);
+        const created = Company.parse({
+          domain: null,
+          phone: null,
+          website: null,
+          address: null,
+          ownerId: ids.rita,
+          customFields: {},
+          ...body,
+          id: id(600 + server.companies.length),
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        });
+        server.companies = [...server.companies, created];
+        return created;
+      }
+      case "getCompany": {
+        const found = server.companies.find((c) => c.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The company was not found.");
+        return found;
+      }
       case "listTasks":
         return { items: server.followUps.map((t) => Task.parse(t)), nextCursor: null };
       case "listContacts":
+        return { items: server.contacts, nextCursor: null };
       case "listCompanies":
-        return { items: [], nextCursor: null };
+        return { items: server.companies, nextCursor: null };
       case "listTags":
         return { items: [{ name: "key account", contacts: 3 }] };
       case "getOrganization":
@@ -357,15 +500,15 @@ export function fakeWebServer(
   return server;
 }
 
-/** The web app signed in on the fake server, at a path. */
-export function renderWebApp(server: FakeWebServer, path = "/app") {
+/** The web app signed in on the fake server, at a path; in the browser's time zone unless one is named. */
+export function renderWebApp(server: FakeWebServer, path = "/app", options: { timeZone?: string } = {}) {
   window.history.pushState(null, "", path);
   const signOut = jest.fn();
   const result = render(
     <WebAppProviders queryClient={createQueryClient()}>
       <SignedInApp
         session={{ getToken: async () => "token", who: "rita", signOut }}
-        clients={{ api: server.api, files: server.files }}
+        clients={{ api: server.api, files: server.files, timeZone: options.timeZone }}
       />
     </WebAppProviders>,
   );

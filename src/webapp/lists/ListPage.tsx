@@ -1,16 +1,20 @@
 import { Button, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { AddRegular } from "@fluentui/react-icons";
 import type { ReactNode } from "react";
 import { Section } from "../components/Section";
+import { navigate } from "../router";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  header: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalL, flexWrap: "wrap" },
   title: { margin: 0 },
   filters: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalL, alignItems: "flex-end" },
 });
 
-/** A list page: its title, its filters, its exports and its rows. */
+/** A list page: its title and the way to a new record, its filters, its exports and its rows. */
 export function ListPage({
   title,
+  create,
   filters,
   filtered,
   onClear,
@@ -18,6 +22,8 @@ export function ListPage({
   children,
 }: {
   title: string;
+  /** The new record's form: what the button says ("New contact") and where the form is. */
+  create: { label: string; path: string };
   filters: ReactNode;
   /** Some filter is set: offer to clear them. */
   filtered: boolean;
@@ -28,9 +34,14 @@ export function ListPage({
   const styles = useStyles();
   return (
     <div className={styles.page}>
-      <Text as="h1" size={700} weight="semibold" className={styles.title}>
-        {title}
-      </Text>
+      <div className={styles.header}>
+        <Text as="h1" size={700} weight="semibold" className={styles.title}>
+          {title}
+        </Text>
+        <Button appearance="primary" icon={<AddRegular />} onClick={() => navigate(create.path)}>
+          {create.label}
+        </Button>
+      </div>
       <Section title={`All ${title.toLowerCase()}`} actions={exports}>
         <form className={styles.filters} aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
           {filters}

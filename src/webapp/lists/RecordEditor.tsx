@@ -1,21 +1,19 @@
 import {
   Button,
   Field,
-  Input,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
-  Select,
   Text,
-  Textarea,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, fieldErrorsOf } from "../../addin/api/client";
-import { CustomFieldInput } from "../../ui/custom-fields/CustomFieldInput";
+import { ApiError } from "../../addin/api/client";
 import { ProblemMessage } from "../components/ProblemMessage";
+import { FieldInput } from "./FieldInput";
+import { refusalsByField } from "./field-problems";
 import type { EditableRecord, FieldSpec } from "./record-fields";
 
 const useStyles = makeStyles({
@@ -65,14 +63,24 @@ export function RecordEditor<R extends EditableRecord>({
   const [theirs, setTheirs] = useState<Record<string, string | null> | null>(null);
   const changed = fields.filter((f) => (texts[f.key] ?? "") !== f.text(base));
 
-  // A newer record read elsewhere (a stage moved, another tab) replaces an untouched form.
+  // A newer record read or written elsewhere (this user's stage move, another tab) becomes the form's base, with
+  // its version, when it leaves every field this user changed as they found it: what they typed stays, the rest
+  // follows the record, and their next save is not taken for a conflict. When it changed one of those fields,
+  // the form keeps the version it read, so the save meets the 409 that shows both values.
   useEffect(() => {
-    if (record.id !== base.id || record.version > base.version) {
-      if (changed.length > 0 && record.id === base.id) return;
+    if (record.id !== base.id) {
       setBase(record);
       setTexts(textsOf(fields, record));
+      return;
     }
-  }, [record, base, fields, changed.length]);
+    if (record.version <= base.version) return;
+    if (changed.some((f) => f.text(record) !== f.text(base))) return;
+    const mine = new Set(changed.map((f) => f.key));
+    setBase(record);
+    setTexts((typed) =>
+      Object.fromEntries(fields.map((f) => [f.key, mine.has(f.key) ? (typed[f.key] ?? "") : f.text(record)])),
+    );
+  }, [record, base, fields, changed]);
 
   const submit = useMutation({
     mutationFn: (body: Record<string, unknown>) => save(body),
@@ -103,11 +111,7 @@ export function RecordEditor<R extends EditableRecord>({
     },
   });
   // The server names a field by its path: `emails.1` is the addresses' input, `customFields.size` its own.
-  const refused: Record<string, string> = {};
-  for (const [path, message] of Object.entries(fieldErrorsOf(submit.error, "body."))) {
-    const field = fields.find((f) => path === f.key || path.startsWith(`${f.key}.`));
-    if (field) refused[field.key] ??= message;
-  }
+  const refused = refusalsByField(fields, submit.error);
   const conflict = submit.error instanceof ApiError && submit.error.code === "version_conflict";
   const unhandled = submit.isError && !conflict && Object.keys(refused).length === 0;
 
@@ -193,48 +197,5 @@ export function RecordEditor<R extends EditableRecord>({
         <ProblemMessage error={submit.error} onRetry={() => send()} what="The changes were not saved" />
       )}
     </form>
-  );
-}
-
-function FieldInput<R>({
-  field,
-  text,
-  onText,
-}: {
-  field: FieldSpec<R>;
-  text: string;
-  onText(text: string): void;
-}) {
-  if (field.input === "custom" && field.definition)
-    return (
-      <CustomFieldInput definition={field.definition} text={text} onText={onText} notSetLabel="Not set" />
-    );
-  if (field.input === "choice")
-    return (
-      <Select value={text} onChange={(_, d) => onText(d.value)}>
-        {!field.required && <option value="">Not set</option>}
-        {(field.choices ?? []).map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
-      </Select>
-    );
-  if (field.input === "textarea")
-    return <Textarea value={text} onChange={(_, d) => onText(d.value)} resize="vertical" />;
-  return (
-    <Input
-      value={text}
-      type={
-        field.input === "number"
-          ? "number"
-          : field.input === "date"
-            ? "date"
-            : field.input === "email"
-              ? "email"
-              : "text"
-      }
-      onChange={(_, d) => onText(d.value)}
-    />
   );
 }

@@ -1,7 +1,8 @@
 import type { CustomFieldDefinition, CustomFieldValues } from "../../shared/custom-fields";
 import { fieldInputText, formatFieldValue, readFieldInput } from "../../ui/custom-fields/field-values";
-import { formatDate, formatNumber } from "../format";
+import { formatDate, formatDateTime, formatNumber } from "../format";
 import type { FilterOption } from "./FilterDropdown";
+import { isoFromLocalDateTime, localDateTimeText } from "./local-date-time";
 
 /** What the editor needs of a record: its id, the version it read, and its custom fields where it has them. */
 export interface EditableRecord {
@@ -17,7 +18,7 @@ export interface EditableRecord {
 export interface FieldSpec<R> {
   key: string;
   label: string;
-  input: "text" | "textarea" | "number" | "date" | "email" | "choice" | "custom";
+  input: "text" | "textarea" | "number" | "date" | "datetime" | "email" | "choice" | "custom";
   required?: boolean;
   hint?: string;
   choices?: FilterOption[];
@@ -70,6 +71,36 @@ export function numberField<R>(key: string, label: string, read: (record: R) => 
     shown: (record) => {
       const value = read(record);
       return value === null ? null : formatNumber(value);
+    },
+  };
+}
+
+/**
+ * An instant (a task's due time) in a date-and-time input, in the user's time zone; sent as ISO, or null when
+ * the input is emptied.
+ */
+export function dateTimeField<R>(
+  key: string,
+  label: string,
+  read: (record: R) => string | null,
+  timeZone: string,
+): FieldSpec<R> {
+  return {
+    key,
+    label,
+    input: "datetime",
+    text: (record) => {
+      const value = read(record);
+      return value ? localDateTimeText(value, timeZone) : "";
+    },
+    value: (text) => {
+      if (text.trim() === "") return { value: null };
+      const iso = isoFromLocalDateTime(text, timeZone);
+      return iso ? { value: iso } : { invalid: "Enter a date and a time." };
+    },
+    shown: (record) => {
+      const value = read(record);
+      return value ? formatDateTime(value, timeZone) : null;
     },
   };
 }

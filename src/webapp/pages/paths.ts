@@ -3,3 +3,5 @@ export const CONTACTS_PATH = "/app/contacts";
 export const COMPANIES_PATH = "/app/companies";
 export const DEALS_PATH = "/app/deals";
 export const TASKS_PATH = "/app/tasks";
+/** A list's new record's form is at `<list>/new` (never a record's id, which is a UUID). */
+export const NEW = "new";

@@ -12,13 +12,15 @@ import { useRecordPages } from "../../lists/useRecordPages";
 import type { PageProps } from "../../navigation";
 import { AppLink } from "../../router";
 import { useWebApp } from "../../services";
-import { COMPANIES_PATH } from "../paths";
+import { COMPANIES_PATH, NEW } from "../paths";
 import { CompanyRecord } from "./CompanyRecord";
+import { NewCompany } from "./NewCompany";
 
 const FILTERS = ["q", "ownerId"] as const;
 
-/** The companies: a list with its filters and exports, or one company (/app/companies/<id>). */
+/** The companies: a list with its filters and exports, a new company's form, or one company (/app/companies/<id>). */
 export default function CompaniesPage({ subpath }: PageProps) {
+  if (subpath === NEW) return <NewCompany />;
   return subpath ? <CompanyRecord id={subpath} /> : <CompanyList />;
 }
 
@@ -48,6 +50,7 @@ function CompanyList() {
   return (
     <ListPage
       title="Companies"
+      create={{ label: "New company", path: `${COMPANIES_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={

@@ -13,13 +13,16 @@ import { useRecordPages } from "../../lists/useRecordPages";
 import type { PageProps } from "../../navigation";
 import { AppLink } from "../../router";
 import { useWebApp } from "../../services";
-import { CONTACTS_PATH } from "../paths";
-import { ContactRecord, LIFECYCLE_STAGES } from "./ContactRecord";
+import { CONTACTS_PATH, NEW } from "../paths";
+import { ContactRecord } from "./ContactRecord";
+import { NewContact } from "./NewContact";
+import { LIFECYCLE_STAGES } from "./contact-fields";
 
 const FILTERS = ["q", "ownerId", "lifecycleStage", "tag"] as const;
 
-/** The contacts: a list with its filters and exports, or one contact (/app/contacts/<id>). */
+/** The contacts: a list with its filters and exports, a new contact's form, or one contact (/app/contacts/<id>). */
 export default function ContactsPage({ subpath }: PageProps) {
+  if (subpath === NEW) return <NewContact />;
   return subpath ? <ContactRecord id={subpath} /> : <ContactList />;
 }
 
@@ -60,6 +63,7 @@ function ContactList() {
   return (
     <ListPage
       title="Contacts"
+      create={{ label: "New contact", path: `${CONTACTS_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={

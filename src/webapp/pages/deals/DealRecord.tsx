@@ -3,18 +3,16 @@ import { Field, Select, Spinner, Text, makeStyles, tokens } from "@fluentui/reac
 import { useMutation } from "@tanstack/react-query";
 import { ApiError } from "../../../addin/api/client";
 import { DealWithStage, type DealUpdate } from "../../../shared/deals";
-import { useCustomFieldDefinitions } from "../../../ui/custom-fields/useCustomFieldDefinitions";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { usePipelines } from "../../hooks";
 import { RecordEditor } from "../../lists/RecordEditor";
 import { RecordLayout } from "../../lists/RecordLayout";
 import { RecordLoad } from "../../lists/RecordLoad";
-import { useUserOptions } from "../../lists/options";
-import { type FieldSpec, choiceField, customField, numberField, textField } from "../../lists/record-fields";
 import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { DEALS_PATH } from "../paths";
+import { useDealFields } from "./deal-fields";
 
 const useStyles = makeStyles({
   stage: { display: "flex", alignItems: "flex-end", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
@@ -25,16 +23,7 @@ const useStyles = makeStyles({
 export function DealRecord({ id }: { id: string }) {
   const { api } = useWebApp();
   const { record, saved } = useRecord("deal", "deals", id, () => api("getDeal", { params: { id } }));
-  const definitions = useCustomFieldDefinitions(api, "deal");
-  const users = useUserOptions();
-  const fields: FieldSpec<DealWithStage>[] = [
-    textField("name", "Name", (d) => d.name, { required: true }),
-    numberField("amount", "Amount", (d) => d.amount),
-    textField("currency", "Currency", (d) => d.currency, { hint: "A three-letter code such as EUR" }),
-    textField("expectedCloseDate", "Expected close", (d) => d.expectedCloseDate, { input: "date" }),
-    choiceField("ownerId", "Owner", users.options, (d) => d.ownerId),
-    ...definitions.map((d) => customField<DealWithStage>(d)),
-  ];
+  const fields = useDealFields();
   return (
     <RecordLoad record={record} noun="deal">
       {(deal) => (

@@ -13,8 +13,9 @@ import { useRecordPages } from "../../lists/useRecordPages";
 import type { PageProps } from "../../navigation";
 import { AppLink } from "../../router";
 import { useWebApp } from "../../services";
-import { DEALS_PATH } from "../paths";
+import { DEALS_PATH, NEW } from "../paths";
 import { DealRecord } from "./DealRecord";
+import { NewDeal } from "./NewDeal";
 
 const FILTERS = ["q", "pipelineId", "stageId", "ownerId", "status"] as const;
 const STATUSES = [
@@ -23,8 +24,9 @@ const STATUSES = [
   { value: "lost", label: "Lost" },
 ];
 
-/** The deals: a list with its filters and exports, or one deal (/app/deals/<id>). */
+/** The deals: a list with its filters and exports, a new deal's form, or one deal (/app/deals/<id>). */
 export default function DealsPage({ subpath }: PageProps) {
+  if (subpath === NEW) return <NewDeal />;
   return subpath ? <DealRecord id={subpath} /> : <DealList />;
 }
 
@@ -73,6 +75,7 @@ function DealList() {
   return (
     <ListPage
       title="Deals"
+      create={{ label: "New deal", path: `${DEALS_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={

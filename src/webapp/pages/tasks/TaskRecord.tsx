@@ -5,28 +5,22 @@ import { formatDateTime } from "../../format";
 import { RecordEditor } from "../../lists/RecordEditor";
 import { RecordLayout } from "../../lists/RecordLayout";
 import { RecordLoad } from "../../lists/RecordLoad";
-import { useUserOptions } from "../../lists/options";
-import { type FieldSpec, choiceField, textField } from "../../lists/record-fields";
 import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { TASKS_PATH } from "../paths";
 import { TaskDone } from "./TaskDone";
+import { useTaskFields } from "./task-fields";
 
-/** One task: done or not, and its title, notes and assignee, to edit. */
+/** One task: done or not, and its title, due time, notes and assignee, to edit. */
 export function TaskRecord({ id }: { id: string }) {
-  const { api } = useWebApp();
+  const { api, timeZone } = useWebApp();
   const { record, saved } = useRecord("task", "tasks", id, () => api("getTask", { params: { id } }));
-  const users = useUserOptions();
-  const fields: FieldSpec<Task>[] = [
-    textField("title", "Title", (t) => t.title, { required: true }),
-    textField("notes", "Notes", (t) => t.notes, { input: "textarea" }),
-    choiceField("assigneeId", "Assignee", users.options, (t) => t.assigneeId),
-  ];
+  const fields = useTaskFields();
   return (
     <RecordLoad record={record} noun="task">
       {(task) => (
         <RecordLayout listPath={TASKS_PATH} listLabel="All tasks" title={task.title}>
-          <Section title={task.dueAt ? `Due ${formatDateTime(task.dueAt)}` : "No due date"}>
+          <Section title={task.dueAt ? `Due ${formatDateTime(task.dueAt, timeZone)}` : "No due date"}>
             <TaskDone task={task} />
           </Section>
           <Section title="Details">

@@ -13,8 +13,9 @@ import { useRecordPages } from "../../lists/useRecordPages";
 import type { PageProps } from "../../navigation";
 import { AppLink } from "../../router";
 import { useWebApp } from "../../services";
-import { TASKS_PATH } from "../paths";
+import { NEW, TASKS_PATH } from "../paths";
 import { TaskDone } from "./TaskDone";
+import { NewTask } from "./NewTask";
 import { TaskRecord } from "./TaskRecord";
 
 const FILTERS = ["q", "status", "assigneeId"] as const;
@@ -24,13 +25,14 @@ const STATUSES = [
   { value: "all", label: "Open and done" },
 ];
 
-/** The tasks: a list with its filters and exports, each done in one click, or one task (/app/tasks/<id>). */
+/** The tasks: a list with its filters and exports, each done in one click, a new task's form, or one task (/app/tasks/<id>). */
 export default function TasksPage({ subpath }: PageProps) {
+  if (subpath === NEW) return <NewTask />;
   return subpath ? <TaskRecord id={subpath} /> : <TaskList />;
 }
 
 function TaskList() {
-  const { api } = useWebApp();
+  const { api, timeZone } = useWebApp();
   const { filters, set, clear } = useListFilters(TASKS_PATH, FILTERS);
   const query = acceptedFilters(TaskListQuery, filters);
   const users = useUserOptions();
@@ -51,7 +53,7 @@ function TaskList() {
     createTableColumn({
       columnId: "due",
       renderHeaderCell: () => "Due",
-      renderCell: (t) => (t.dueAt ? formatDateTime(t.dueAt) : "No date"),
+      renderCell: (t) => (t.dueAt ? formatDateTime(t.dueAt, timeZone) : "No date"),
     }),
     createTableColumn({
       columnId: "assignee",
@@ -63,6 +65,7 @@ function TaskList() {
   return (
     <ListPage
       title="Tasks"
+      create={{ label: "New task", path: `${TASKS_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={

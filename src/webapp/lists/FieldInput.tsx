@@ -1,0 +1,58 @@
+import { Input, Select, Textarea } from "@fluentui/react-components";
+import { CustomFieldInput } from "../../ui/custom-fields/CustomFieldInput";
+import type { FieldSpec } from "./record-fields";
+
+const INPUT_TYPES = {
+  text: "text",
+  number: "number",
+  date: "date",
+  datetime: "datetime-local",
+  email: "email",
+} as const;
+
+/** The input a record's field calls for; put it in a Fluent `Field`, which labels it and carries its message. */
+export function FieldInput<R>({
+  field,
+  text,
+  onText,
+  autoFocus,
+}: {
+  field: FieldSpec<R>;
+  text: string;
+  onText(text: string): void;
+  autoFocus?: boolean;
+}) {
+  if (field.input === "custom" && field.definition)
+    return (
+      <CustomFieldInput
+        definition={field.definition}
+        text={text}
+        onText={onText}
+        notSetLabel="Not set"
+        autoFocus={autoFocus}
+      />
+    );
+  if (field.input === "choice")
+    return (
+      <Select value={text} onChange={(_, d) => onText(d.value)} autoFocus={autoFocus}>
+        {!field.required && <option value="">Not set</option>}
+        {(field.choices ?? []).map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </Select>
+    );
+  if (field.input === "textarea")
+    return (
+      <Textarea value={text} onChange={(_, d) => onText(d.value)} resize="vertical" autoFocus={autoFocus} />
+    );
+  return (
+    <Input
+      value={text}
+      type={INPUT_TYPES[field.input === "custom" ? "text" : field.input]}
+      onChange={(_, d) => onText(d.value)}
+      autoFocus={autoFocus}
+    />
+  );
+}

@@ -1,0 +1,42 @@
+import type { ReactNode } from "react";
+import type { Me } from "../../shared/routes";
+import { Loading } from "../components/Loading";
+import { ProblemMessage } from "../components/ProblemMessage";
+import { Section } from "../components/Section";
+import { useMe } from "../hooks";
+import { RecordLayout } from "./RecordLayout";
+
+/**
+ * The page of a new record's form (`/app/contacts/new`), under the way back to its list. The form waits for who
+ * is signed in: they are its owner or assignee unless they choose someone else, and the form says so from the start.
+ */
+export function NewRecordPage({
+  title,
+  listPath,
+  listLabel,
+  children,
+}: {
+  title: string;
+  listPath: string;
+  listLabel: string;
+  children: (me: Me) => ReactNode;
+}) {
+  const me = useMe();
+  return (
+    <RecordLayout listPath={listPath} listLabel={listLabel} title={title}>
+      <Section title="Details">
+        {me.data ? (
+          children(me.data)
+        ) : me.isError ? (
+          <ProblemMessage
+            error={me.error}
+            onRetry={() => void me.refetch()}
+            what="The form could not be opened"
+          />
+        ) : (
+          <Loading label="Opening the form…" />
+        )}
+      </Section>
+    </RecordLayout>
+  );
+}

@@ -1,0 +1,24 @@
+import { fieldErrorsOf } from "../../addin/api/client";
+import type { FieldSpec } from "./record-fields";
+
+/**
+ * Problems named by their path in a request's body (`emails.1`, `customFields.size`) put on the form's fields:
+ * a path belongs to the field whose key it is or starts with. The first word for a field wins; paths no field
+ * shows are left out (the form says those in one message).
+ */
+export function problemsByField<R>(
+  fields: FieldSpec<R>[],
+  problems: [path: string, message: string][],
+): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const [path, message] of problems) {
+    const field = fields.find((f) => path === f.key || path.startsWith(`${f.key}.`));
+    if (field) byField[field.key] ??= message;
+  }
+  return byField;
+}
+
+/** The server's 400, by the form's fields. */
+export function refusalsByField<R>(fields: FieldSpec<R>[], error: unknown): Record<string, string> {
+  return problemsByField(fields, Object.entries(fieldErrorsOf(error, "body.")));
+}

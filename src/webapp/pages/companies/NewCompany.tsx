@@ -1,0 +1,31 @@
+import type { z } from "zod";
+import { CompanyCreate } from "../../../shared/companies";
+import { NewRecordPage } from "../../lists/NewRecordPage";
+import { RecordCreator } from "../../lists/RecordCreator";
+import { useWebApp } from "../../services";
+import { COMPANIES_PATH } from "../paths";
+import { useCompanyFields } from "./company-fields";
+
+/** A new company's form (/app/companies/new), owned by the user unless they choose otherwise. */
+export function NewCompany() {
+  const { api } = useWebApp();
+  const fields = useCompanyFields();
+  return (
+    <NewRecordPage title="New company" listPath={COMPANIES_PATH} listLabel="All companies">
+      {(me) => (
+        <RecordCreator
+          label="New company"
+          noun="company"
+          fields={fields}
+          initial={{ ownerId: me.user.id }}
+          schema={CompanyCreate}
+          // The form sends the contract's field names; the schema and then the server check the values.
+          create={(body) => api("createCompany", { body: body as z.input<typeof CompanyCreate> })}
+          kind="company"
+          list="companies"
+          listPath={COMPANIES_PATH}
+        />
+      )}
+    </NewRecordPage>
+  );
+}

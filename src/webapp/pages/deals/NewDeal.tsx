@@ -1,0 +1,56 @@
+import type { z } from "zod";
+import { DealCreate, type DealWithStage } from "../../../shared/deals";
+import { Loading } from "../../components/Loading";
+import { ProblemMessage } from "../../components/ProblemMessage";
+import { usePipelines } from "../../hooks";
+import { NewRecordPage } from "../../lists/NewRecordPage";
+import { RecordCreator } from "../../lists/RecordCreator";
+import { useStageOptions } from "../../lists/options";
+import { choiceField } from "../../lists/record-fields";
+import { useWebApp } from "../../services";
+import { DEALS_PATH } from "../paths";
+import { useDealFields } from "./deal-fields";
+
+/**
+ * A new deal's form (/app/deals/new): in the default pipeline's first open stage, owned by the user, unless
+ * they choose otherwise. It waits for the pipelines so that the stage shown is the stage sent.
+ */
+export function NewDeal() {
+  const { api } = useWebApp();
+  const pipelines = usePipelines();
+  const { stageOptions } = useStageOptions(undefined);
+  const fields = useDealFields();
+  const all = pipelines.data?.pipelines ?? [];
+  const first = (all.find((p) => p.isDefault) ?? all[0])?.stages.find((s) => s.kind === "open");
+  const stage = choiceField<DealWithStage>("stageId", "Stage", stageOptions, (d) => d.stageId, {
+    required: true,
+  });
+  return (
+    <NewRecordPage title="New deal" listPath={DEALS_PATH} listLabel="All deals">
+      {(me) =>
+        pipelines.data ? (
+          <RecordCreator
+            label="New deal"
+            noun="deal"
+            fields={[...fields.slice(0, 1), stage, ...fields.slice(1)]}
+            initial={{ ownerId: me.user.id, stageId: first?.id ?? "" }}
+            schema={DealCreate}
+            // The form sends the contract's field names; the schema and then the server check the values.
+            create={(body) => api("createDeal", { body: body as z.input<typeof DealCreate> })}
+            kind="deal"
+            list="deals"
+            listPath={DEALS_PATH}
+          />
+        ) : pipelines.isError ? (
+          <ProblemMessage
+            error={pipelines.error}
+            onRetry={() => void pipelines.refetch()}
+            what="The pipelines could not be loaded"
+          />
+        ) : (
+          <Loading label="Loading the pipelines…" />
+        )
+      }
+    </NewRecordPage>
+  );
+}

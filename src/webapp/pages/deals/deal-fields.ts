@@ -1,0 +1,23 @@
+import type { DealWithStage } from "../../../shared/deals";
+import { useCustomFieldDefinitions } from "../../../ui/custom-fields/useCustomFieldDefinitions";
+import { useUserOptions } from "../../lists/options";
+import { type FieldSpec, choiceField, customField, numberField, textField } from "../../lists/record-fields";
+import { useWebApp } from "../../services";
+
+/**
+ * A deal's fields and the organisation's deal custom fields, as its page and the new deal's form show them. The
+ * stage is not among them: a deal moves through `moveDealToStage`, which keeps the history.
+ */
+export function useDealFields(): FieldSpec<DealWithStage>[] {
+  const { api } = useWebApp();
+  const definitions = useCustomFieldDefinitions(api, "deal");
+  const users = useUserOptions();
+  return [
+    textField("name", "Name", (d) => d.name, { required: true }),
+    numberField("amount", "Amount", (d) => d.amount),
+    textField("currency", "Currency", (d) => d.currency, { hint: "A three-letter code such as EUR" }),
+    textField("expectedCloseDate", "Expected close", (d) => d.expectedCloseDate, { input: "date" }),
+    choiceField("ownerId", "Owner", users.options, (d) => d.ownerId),
+    ...definitions.map((d) => customField<DealWithStage>(d)),
+  ];
+}
