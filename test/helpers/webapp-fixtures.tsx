@@ -128,6 +128,23 @@ export function deal(fields: {
   });
 }
 
+/** A company as the server would answer it. */
+export function company(fields: { id: string; name: string; domain?: string }): Company {
+  return Company.parse({
+    id: fields.id,
+    name: fields.name,
+    domain: fields.domain ?? null,
+    phone: null,
+    website: null,
+    address: null,
+    ownerId: ids.rita,
+    customFields: {},
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+}
+
 export function customFieldDefinition(fields: {
   key: string;
   label: string;
@@ -172,6 +189,7 @@ export function fakeWebServer(
     followUps?: ReturnType<typeof followUp>[];
     deals?: DealWithStage[];
     contacts?: Contact[];
+    companies?: Company[];
     customFields?: CustomFieldDefinition[];
   } = {},
 ): FakeWebServer {
@@ -196,7 +214,7 @@ export function fakeWebServer(
     followUps: options.followUps ?? [],
     deals: options.deals ?? [],
     contacts: options.contacts ?? [],
-    companies: [],
+    companies: options.companies ?? [],
     customFields: options.customFields ?? [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
@@ -256,6 +274,9 @@ export function fakeWebServer(
         }),
       );
   }
+
+  /** As a list's `q` finds a record: by a part of its name, in any case. */
+  const matches = (q: string | undefined, name: string) => !q || name.toLowerCase().includes(q.toLowerCase());
 
   function handle(name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }): unknown {
     const route = routes[name] as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
@@ -463,9 +484,9 @@ export function fakeWebServer(
       case "listTasks":
         return { items: server.followUps.map((t) => Task.parse(t)), nextCursor: null };
       case "listContacts":
-        return { items: server.contacts, nextCursor: null };
+        return { items: server.contacts.filter((c) => matches(query.q, c.displayName)), nextCursor: null };
       case "listCompanies":
-        return { items: server.companies, nextCursor: null };
+        return { items: server.companies.filter((c) => matches(query.q, c.name)), nextCursor: null };
       case "listTags":
         return { items: [{ name: "key account", contacts: 3 }] };
       case "getOrganization":

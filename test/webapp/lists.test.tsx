@@ -5,6 +5,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { ApiError } from "../../src/addin/api/client";
 import { Problem } from "../../src/shared/errors";
 import {
+  company,
   customFieldDefinition,
   deal,
   fakeWebServer,
@@ -22,6 +23,12 @@ const alpha = deal({
   customFields: { region: "North" },
 });
 const beta = deal({ id: "7f000000-0000-4000-8000-000000000002", name: "Beta deal", stage: "proposal" });
+const fabrikam = company({
+  id: "7f000000-0000-4000-8000-000000000011",
+  name: "Fabrikam",
+  domain: "fabrikam.example",
+});
+const northwind = company({ id: "7f000000-0000-4000-8000-000000000012", name: "Northwind" });
 const region = customFieldDefinition({ key: "region", label: "Region", type: "text" });
 const size = customFieldDefinition({ key: "size", label: "Size", type: "number" });
 const segment = customFieldDefinition({
@@ -360,5 +367,48 @@ describe("the web app's record lists", () => {
       assigneeId: ids.rita,
     });
     expect(sent.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("links a new contact to a company picked by a part of its name, and the contact's page links to it", async () => {
+    const server = fakeWebServer({ companies: [fabrikam, northwind] });
+    renderWebApp(server, "/app/contacts/new");
+    const form = await screen.findByRole("form", { name: "New contact" });
+    fireEvent.change(within(form).getByRole("textbox", { name: "Name" }), { target: { value: "Anna Berg" } });
+    const picker = within(form).getByRole("combobox", { name: "Company" });
+    fireEvent.change(picker, { target: { value: "fabri" } });
+    // The search waits for typing to pause, then asks the list for what was typed.
+    fireEvent.click(await screen.findByRole("option", { name: /^Fabrikam/ }));
+    expect(server.received("listCompanies").at(-1)).toEqual({ query: { q: "fabri", limit: 20 } });
+    expect(screen.queryByRole("option", { name: /^Northwind/ })).toBeNull();
+    expect(picker).toHaveProperty("value", "Fabrikam");
+    fireEvent.click(within(form).getByRole("button", { name: "Create contact" }));
+    const record = await screen.findByRole("form", { name: "Edit Anna Berg" });
+    expect(server.received("createContact").at(-1)?.body).toMatchObject({
+      displayName: "Anna Berg",
+      companyId: fabrikam.id,
+    });
+    expect(within(record).getByRole("combobox", { name: "Company" })).toHaveProperty("value", "Fabrikam");
+    expect(within(record).getByRole("link", { name: "Fabrikam" }).getAttribute("href")).toBe(
+      `/app/companies/${fabrikam.id}`,
+    );
+  });
+
+  it("clears a deal's company on its page, and saves the deal without it", async () => {
+    const linked = { ...alpha, companyId: northwind.id };
+    const server = fakeWebServer({ deals: [linked], companies: [fabrikam, northwind] });
+    renderWebApp(server, `/app/deals/${alpha.id}`);
+    const form = await screen.findByRole("form", { name: "Edit Alpha deal" });
+    // The deal holds the company's id: its name is read for the picker and the link.
+    expect(await within(form).findByRole("link", { name: "Northwind" })).toBeTruthy();
+    expect(within(form).getByRole("combobox", { name: "Company" })).toHaveProperty("value", "Northwind");
+    fireEvent.click(within(form).getByRole("button", { name: "Clear Company" }));
+    expect(within(form).getByRole("combobox", { name: "Company" })).toHaveProperty("value", "");
+    expect(within(form).queryByRole("link", { name: "Northwind" })).toBeNull();
+    fireEvent.click(within(form).getByRole("button", { name: "Save" }));
+    expect(await within(form).findByText("Saved.")).toBeTruthy();
+    expect(server.received("updateDeal")).toEqual([
+      { params: { id: alpha.id }, body: { version: 3, companyId: null } },
+    ]);
+    expect(server.deals[0]?.companyId).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { Input, Select, Textarea } from "@fluentui/react-components";
 import { CustomFieldInput } from "../../ui/custom-fields/CustomFieldInput";
+import { RecordPicker } from "./RecordPicker";
 import type { FieldSpec } from "./record-fields";
 
 const INPUT_TYPES = {
@@ -32,6 +33,17 @@ export function FieldInput<R>({
         autoFocus={autoFocus}
       />
     );
+  if (field.input === "link" && field.link)
+    return (
+      <RecordPicker
+        kind={field.link.kind}
+        multiple={field.link.multiple}
+        label={field.label}
+        ids={text.split(",").filter(Boolean)}
+        onIds={(ids) => onText(ids.join(","))}
+        autoFocus={autoFocus}
+      />
+    );
   if (field.input === "choice")
     return (
       <Select value={text} onChange={(_, d) => onText(d.value)} autoFocus={autoFocus}>
@@ -50,7 +62,7 @@ export function FieldInput<R>({
   return (
     <Input
       value={text}
-      type={INPUT_TYPES[field.input === "custom" ? "text" : field.input]}
+      type={INPUT_TYPES[field.input === "custom" || field.input === "link" ? "text" : field.input]}
       onChange={(_, d) => onText(d.value)}
       autoFocus={autoFocus}
     />

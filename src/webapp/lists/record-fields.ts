@@ -2,6 +2,7 @@ import type { CustomFieldDefinition, CustomFieldValues } from "../../shared/cust
 import { fieldInputText, formatFieldValue, readFieldInput } from "../../ui/custom-fields/field-values";
 import { formatDate, formatDateTime, formatNumber } from "../format";
 import type { FilterOption } from "./FilterDropdown";
+import type { LinkedKind } from "./linked-records";
 import { isoFromLocalDateTime, localDateTimeText } from "./local-date-time";
 
 /** What the editor needs of a record: its id, the version it read, and its custom fields where it has them. */
@@ -18,12 +19,14 @@ export interface EditableRecord {
 export interface FieldSpec<R> {
   key: string;
   label: string;
-  input: "text" | "textarea" | "number" | "date" | "datetime" | "email" | "choice" | "custom";
+  input: "text" | "textarea" | "number" | "date" | "datetime" | "email" | "choice" | "custom" | "link";
   required?: boolean;
   hint?: string;
   choices?: FilterOption[];
   /** For a custom field: its definition, which picks its input. */
   definition?: CustomFieldDefinition;
+  /** For a link to other records: their kind, and whether there may be several. */
+  link?: { kind: LinkedKind; multiple: boolean };
   /** The record's value as the input's text. */
   text(record: R): string;
   /** The input's text as the update sends it, or why it cannot be. */
@@ -162,5 +165,37 @@ export function listField<R>(
         .filter(Boolean),
     }),
     shown: (record) => read(record).join(", ") || null,
+  };
+}
+
+/**
+ * A link to other records (a contact's company, a deal's contacts), picked by name. The input's text is the
+ * linked ids separated by commas (an id never holds one). Emptied, a single link is cleared (null) and a list
+ * of links is sent empty.
+ */
+export function linkField<R>(
+  key: string,
+  label: string,
+  link: { kind: LinkedKind; multiple?: boolean },
+  read: (record: R) => string | string[] | null,
+  /** A linked record's name when it is known, to tell a colleague's change in words. */
+  nameOf: (kind: LinkedKind, id: string) => string | null,
+): FieldSpec<R> {
+  const multiple = link.multiple ?? false;
+  const idsOf = (record: R) => [read(record) ?? []].flat();
+  return {
+    key,
+    label,
+    input: "link",
+    link: { kind: link.kind, multiple },
+    text: (record) => idsOf(record).join(","),
+    value: (text) => {
+      const ids = text.split(",").filter(Boolean);
+      return { value: multiple ? ids : (ids[0] ?? null) };
+    },
+    shown: (record) =>
+      idsOf(record)
+        .map((id) => nameOf(link.kind, id) ?? `another ${link.kind}`)
+        .join(", ") || null,
   };
 }

@@ -1,7 +1,15 @@
 import type { Contact } from "../../../shared/contacts";
 import { useCustomFieldDefinitions } from "../../../ui/custom-fields/useCustomFieldDefinitions";
+import { useLinkedNames } from "../../lists/linked-records";
 import { useUserOptions } from "../../lists/options";
-import { type FieldSpec, choiceField, customField, listField, textField } from "../../lists/record-fields";
+import {
+  type FieldSpec,
+  choiceField,
+  customField,
+  linkField,
+  listField,
+  textField,
+} from "../../lists/record-fields";
 import { useWebApp } from "../../services";
 
 export const LIFECYCLE_STAGES = [
@@ -16,11 +24,13 @@ export function useContactFields(): FieldSpec<Contact>[] {
   const { api } = useWebApp();
   const definitions = useCustomFieldDefinitions(api, "contact");
   const users = useUserOptions();
+  const nameOf = useLinkedNames();
   return [
     textField("displayName", "Name", (c) => c.displayName, { required: true }),
     textField("firstName", "First name", (c) => c.firstName),
     textField("lastName", "Last name", (c) => c.lastName),
     textField("title", "Job title", (c) => c.title),
+    linkField("companyId", "Company", { kind: "company" }, (c) => c.companyId, nameOf),
     listField("emails", "Email addresses", (c) => c.emails, "The first is the primary one"),
     listField("phones", "Phones", (c) => c.phones),
     choiceField("lifecycleStage", "Lifecycle stage", LIFECYCLE_STAGES, (c) => c.lifecycleStage, {

@@ -1,7 +1,15 @@
 import type { DealWithStage } from "../../../shared/deals";
 import { useCustomFieldDefinitions } from "../../../ui/custom-fields/useCustomFieldDefinitions";
+import { useLinkedNames } from "../../lists/linked-records";
 import { useUserOptions } from "../../lists/options";
-import { type FieldSpec, choiceField, customField, numberField, textField } from "../../lists/record-fields";
+import {
+  type FieldSpec,
+  choiceField,
+  customField,
+  linkField,
+  numberField,
+  textField,
+} from "../../lists/record-fields";
 import { useWebApp } from "../../services";
 
 /**
@@ -12,11 +20,14 @@ export function useDealFields(): FieldSpec<DealWithStage>[] {
   const { api } = useWebApp();
   const definitions = useCustomFieldDefinitions(api, "deal");
   const users = useUserOptions();
+  const nameOf = useLinkedNames();
   return [
     textField("name", "Name", (d) => d.name, { required: true }),
     numberField("amount", "Amount", (d) => d.amount),
     textField("currency", "Currency", (d) => d.currency, { hint: "A three-letter code such as EUR" }),
     textField("expectedCloseDate", "Expected close", (d) => d.expectedCloseDate, { input: "date" }),
+    linkField("companyId", "Company", { kind: "company" }, (d) => d.companyId, nameOf),
+    linkField("contactIds", "Contacts", { kind: "contact", multiple: true }, (d) => d.contactIds, nameOf),
     choiceField("ownerId", "Owner", users.options, (d) => d.ownerId),
     ...definitions.map((d) => customField<DealWithStage>(d)),
   ];

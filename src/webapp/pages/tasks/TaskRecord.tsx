@@ -11,7 +11,7 @@ import { TASKS_PATH } from "../paths";
 import { TaskDone } from "./TaskDone";
 import { useTaskFields } from "./task-fields";
 
-/** One task: done or not, and its title, due time, notes and assignee, to edit. */
+/** One task: done or not, and its title, due time, notes, assignee, contact and deal, to edit. */
 export function TaskRecord({ id }: { id: string }) {
   const { api, timeZone } = useWebApp();
   const { record, saved } = useRecord("task", "tasks", id, () => api("getTask", { params: { id } }));
