@@ -400,7 +400,14 @@ describe("the web app's record lists", () => {
     const form = await screen.findByRole("form", { name: "Edit Alpha deal" });
     // The deal holds the company's id: its name is read for the picker and the link.
     expect(await within(form).findByRole("link", { name: "Northwind" })).toBeTruthy();
-    expect(within(form).getByRole("combobox", { name: "Company" })).toHaveProperty("value", "Northwind");
+    const picker = within(form).getByRole("combobox", { name: "Company" });
+    expect(picker).toHaveProperty("value", "Northwind");
+    // Typing searches without dropping the link; leaving the box shows the linked name again.
+    fireEvent.change(picker, { target: { value: "fab" } });
+    expect(await screen.findByRole("option", { name: /^Fabrikam/ })).toBeTruthy();
+    expect(within(form).getByRole("link", { name: "Northwind" })).toBeTruthy();
+    fireEvent.blur(picker);
+    expect(picker).toHaveProperty("value", "Northwind");
     fireEvent.click(within(form).getByRole("button", { name: "Clear Company" }));
     expect(within(form).getByRole("combobox", { name: "Company" })).toHaveProperty("value", "");
     expect(within(form).queryByRole("link", { name: "Northwind" })).toBeNull();

@@ -92,9 +92,13 @@ export function RecordPicker({
           setTyped(event.target.value);
           setOpen(true);
         }}
-        onOptionSelect={(_, data) =>
-          pick(multiple ? data.selectedOptions : data.optionValue ? [data.optionValue] : [])
-        }
+        onOptionSelect={(event, data) => {
+          // Fluent drops a single pick when the text no longer names it; while the user is still typing a
+          // search, the link stays until they pick another, take it off or empty the box.
+          const typing = event.type === "change" && (event.target as HTMLInputElement).value !== "";
+          if (!multiple && !data.optionValue && typing) return;
+          pick(multiple ? data.selectedOptions : data.optionValue ? [data.optionValue] : []);
+        }}
         onOpenChange={(_, data) => setOpen(data.open)}
         onBlur={() => setTyped(null)}
       >
