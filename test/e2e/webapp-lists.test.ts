@@ -7,6 +7,7 @@ import { Page as ListPage } from "../../src/shared/common";
 import { Contact } from "../../src/shared/contacts";
 import { DealWithStage } from "../../src/shared/deals";
 import { PipelineList } from "../../src/shared/pipelines";
+import { Task } from "../../src/shared/tasks";
 import {
   CHROMIUM,
   type RapportStack,
@@ -155,5 +156,26 @@ describeInBrowser("the web app's record lists: filter, edit, export (npm start, 
       ["Greta Lind", ["greta.lind@fabrikam.example"], { tier: "Gold" }, "lead"],
     ]);
     expect(page.url()).toMatch(new RegExp(`/app/contacts/${found.items[0]?.id}$`));
+  }, 60_000);
+
+  it("creates a task linked to a contact picked by name, and the API has the link", async () => {
+    const [greta] = (await api(ListPage(Contact), "/api/v1/contacts?q=Greta%20Lind")).items;
+    if (!greta) throw new Error("the previous step's contact is missing");
+    await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Tasks" }).click();
+    await page.getByRole("button", { name: "New task" }).click();
+    const form = page.getByRole("form", { name: "New task" });
+    await form.getByRole("textbox", { name: "Title" }).fill("Send Greta the offer");
+    const picker = form.getByRole("combobox", { name: "Contact" });
+    await picker.pressSequentially("greta", { delay: 30 });
+    // Picked from the keyboard: the search's first answer is the one Enter takes.
+    await page.getByRole("option", { name: /^Greta Lind/ }).waitFor();
+    await picker.press("Enter");
+    await expect(picker.inputValue()).resolves.toBe("Greta Lind");
+    await form.getByRole("button", { name: "Create task" }).click();
+    const record = page.getByRole("form", { name: "Edit Send Greta the offer" });
+    await record.getByRole("link", { name: "Greta Lind" }).waitFor();
+    const id = new URL(page.url()).pathname.split("/").at(-1) as string;
+    const task = await api(Task, `/api/v1/tasks/${id}`);
+    expect([task.title, task.contactId, task.dealId]).toEqual(["Send Greta the offer", greta.id, null]);
   }, 60_000);
 });
