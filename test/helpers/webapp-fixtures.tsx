@@ -145,6 +145,28 @@ export function company(fields: { id: string; name: string; domain?: string }): 
   });
 }
 
+/** A contact as the server would answer it. */
+export function contact(fields: { id: string; displayName: string; email?: string }): Contact {
+  return Contact.parse({
+    id: fields.id,
+    displayName: fields.displayName,
+    firstName: null,
+    lastName: null,
+    title: null,
+    emails: fields.email ? [fields.email] : [],
+    phones: [],
+    companyId: null,
+    lifecycleStage: "lead",
+    tags: [],
+    ownerId: ids.rita,
+    source: "manual",
+    customFields: {},
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+}
+
 export function customFieldDefinition(fields: {
   key: string;
   label: string;

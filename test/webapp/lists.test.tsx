@@ -6,6 +6,7 @@ import { ApiError } from "../../src/addin/api/client";
 import { Problem } from "../../src/shared/errors";
 import {
   company,
+  contact,
   customFieldDefinition,
   deal,
   fakeWebServer,
@@ -417,5 +418,36 @@ describe("the web app's record lists", () => {
       { params: { id: alpha.id }, body: { version: 3, companyId: null } },
     ]);
     expect(server.deals[0]?.companyId).toBeNull();
+  });
+
+  it("links a new deal to several contacts, and one taken off again is not sent", async () => {
+    const anna = contact({ id: "7f000000-0000-4000-8000-000000000021", displayName: "Anna Berg" });
+    const anders = contact({ id: "7f000000-0000-4000-8000-000000000022", displayName: "Anders Holm" });
+    const server = fakeWebServer({ contacts: [anna, anders] });
+    renderWebApp(server, "/app/deals/new");
+    const form = await screen.findByRole("form", { name: "New deal" });
+    fireEvent.change(within(form).getByRole("textbox", { name: "Name" }), {
+      target: { value: "Delta deal" },
+    });
+    const picker = within(form).getByRole("combobox", { name: "Contacts" });
+    fireEvent.change(picker, { target: { value: "an" } });
+    // Fluent's multiselect combobox offers its options as checkable menu items.
+    fireEvent.click(await screen.findByRole("menuitemcheckbox", { name: "Anna Berg" }));
+    fireEvent.click(screen.getByRole("menuitemcheckbox", { name: "Anders Holm" }));
+    const linked = within(form).getByRole("list", { name: "Linked contacts" });
+    expect(
+      within(linked)
+        .getAllByRole("link")
+        .map((l) => l.textContent),
+    ).toEqual(["Anna Berg", "Anders Holm"]);
+    fireEvent.click(within(linked).getByRole("button", { name: "Remove Anna Berg" }));
+    expect(
+      within(linked)
+        .getAllByRole("link")
+        .map((l) => l.textContent),
+    ).toEqual(["Anders Holm"]);
+    fireEvent.click(within(form).getByRole("button", { name: "Create deal" }));
+    expect(await screen.findByRole("form", { name: "Edit Delta deal" })).toBeTruthy();
+    expect(server.received("createDeal").at(-1)?.body).toMatchObject({ contactIds: [anders.id] });
   });
 });
