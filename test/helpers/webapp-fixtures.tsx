@@ -4,7 +4,8 @@ import { ApiError, type ApiClient, type FileClient } from "../../src/addin/api/c
 import { SignedInApp, WebAppProviders, createQueryClient } from "../../src/webapp/WebApp";
 import { Dashboard } from "../../src/shared/dashboard";
 import { Problem } from "../../src/shared/errors";
-import { Pipeline, PipelineList } from "../../src/shared/pipelines";
+import { CustomFieldDefinition } from "../../src/shared/custom-fields";
+import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
@@ -50,6 +51,30 @@ export function salesPipeline(): Pipeline {
   });
 }
 
+/** A second pipeline, not the default: Renewals (Up for renewal, Renewed, Churned). */
+export function renewalsPipeline(): Pipeline {
+  const stage = (n: number, name: string, probability: number, kind: "open" | "won" | "lost") => ({
+    id: id(24 + n),
+    pipelineId: ids.renewals,
+    name,
+    position: n,
+    probability,
+    kind,
+  });
+  return Pipeline.parse({
+    id: ids.renewals,
+    name: "Renewals",
+    isDefault: false,
+    position: 1,
+    version: 5,
+    stages: [
+      stage(0, "Up for renewal", 60, "open"),
+      stage(1, "Renewed", 100, "won"),
+      stage(2, "Churned", 0, "lost"),
+    ],
+  });
+}
+
 export function followUp(fields: { id: string; title: string; overdue: boolean; version?: number }) {
   return {
     ...Task.parse({
@@ -83,7 +108,14 @@ export interface FakeWebServer {
   failNext(name: RouteName, error: ApiError, times?: number): void;
   /** Holds this route's answers until released. */
   hold(name: RouteName): () => void;
+  /** The organisation's pipelines in order; `pipeline` is Sales, the default one to begin with. */
+  pipelines: Pipeline[];
   pipeline: Pipeline;
+  /** Deals per pipeline id: a pipeline with deals is deleted only with somewhere for them to go. */
+  dealsIn: Record<string, number>;
+  customFields: CustomFieldDefinition[];
+  /** Choices that records hold, by field id: taking one away is refused, as the server does. */
+  heldChoices: Record<string, string[]>;
   followUps: ReturnType<typeof followUp>[];
 }
 
@@ -122,7 +154,16 @@ export function fakeWebServer(
         release();
       };
     },
-    pipeline: salesPipeline(),
+    pipelines: [salesPipeline()],
+    get pipeline() {
+      return server.pipelines.find((p) => p.id === ids.pipeline) as Pipeline;
+    },
+    set pipeline(changed: Pipeline) {
+      server.pipelines = server.pipelines.map((p) => (p.id === changed.id ? changed : p));
+    },
+    dealsIn: {},
+    customFields: [],
+    heldChoices: {},
     followUps: options.followUps ?? [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
@@ -198,7 +239,12 @@ export function fakeWebServer(
         return Task.parse({ ...task, done: true, doneAt: now, version: task.version + 1 });
       }
       case "listPipelines":
-        return PipelineList.parse({ pipelines: [server.pipeline] });
+        return PipelineList.parse({ pipelines: server.pipelines });
+      case "createPipeline":
+      case "updatePipeline":
+      case "reorderPipelines":
+      case "deletePipeline":
+        return changePipelines(name, params, input.query, body);
       case "updateStage": {
         if (role !== "admin") throw problem(403, "forbidden", "Only admins change pipelines.");
         if (body?.version !== server.pipeline.version)
@@ -215,7 +261,36 @@ export function fakeWebServer(
       case "listUsers":
         return UserList.parse({ items: users });
       case "listCustomFields":
-        return { items: [] };
+        return { items: server.customFields };
+      case "updateCustomField": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins define custom fields.");
+        const field = server.customFields.find((f) => f.id === params?.id);
+        if (!field) throw problem(404, "not_found", "The custom field was not found.");
+        if (body?.version !== field.version)
+          throw problem(409, "version_conflict", "The custom field changed meanwhile.");
+        const choices = body.choices as string[] | undefined;
+        const dropped = (server.heldChoices[field.id] ?? []).filter((c) => choices && !choices.includes(c));
+        if (dropped.length)
+          throw problem(
+            409,
+            "custom_field_in_use",
+            `${dropped.length} record(s) hold a choice being taken away (${dropped.join(", ")}); change them first.`,
+          );
+        const changed = CustomFieldDefinition.parse({
+          ...field,
+          ...body,
+          version: field.version + 1,
+        });
+        server.customFields = server.customFields.map((f) => (f.id === field.id ? changed : f));
+        return changed;
+      }
+      case "deleteCustomField": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins define custom fields.");
+        if (!server.customFields.some((f) => f.id === params?.id))
+          throw problem(404, "not_found", "The custom field was not found.");
+        server.customFields = server.customFields.filter((f) => f.id !== params?.id);
+        return { id: params?.id, deleted: true, clearedRecords: 2 };
+      }
       case "listTags":
         return { items: [{ name: "key account", contacts: 3 }] };
       case "getOrganization":
@@ -247,7 +322,118 @@ export function fakeWebServer(
         throw new Error(`unexpected call ${name}`);
     }
   }
+  /** The pipeline routes as the server answers them (admins only, versions checked, the default kept). */
+  function changePipelines(
+    name: "createPipeline" | "updatePipeline" | "reorderPipelines" | "deletePipeline",
+    params: Record<string, string> | undefined,
+    query: unknown,
+    body: Record<string, unknown> | undefined,
+  ): unknown {
+    if (role !== "admin") throw problem(403, "forbidden", "Only admins change pipelines.");
+    const makeDefault = (pipelineId: string) =>
+      (server.pipelines = server.pipelines.map((p) =>
+        p.id === pipelineId
+          ? { ...p, isDefault: true }
+          : p.isDefault
+            ? { ...p, isDefault: false, version: p.version + 1 }
+            : p,
+      ));
+    const find = (pipelineId: string | undefined) => {
+      const found = server.pipelines.find((p) => p.id === pipelineId);
+      if (!found) throw problem(404, "not_found", "The pipeline was not found.");
+      return found;
+    };
+    switch (name) {
+      case "createPipeline": {
+        const n = server.pipelines.length;
+        const pipelineId = id(100 + n * 40);
+        const stages =
+          (body?.stages as typeof DEFAULT_PIPELINE.stages | undefined) ?? DEFAULT_PIPELINE.stages;
+        server.pipelines = [
+          ...server.pipelines,
+          Pipeline.parse({
+            id: pipelineId,
+            name: body?.name,
+            isDefault: false,
+            position: n,
+            version: 1,
+            stages: stages.map((s, position) => ({
+              ...s,
+              id: id(101 + n * 40 + position),
+              pipelineId,
+              position,
+            })),
+          }),
+        ];
+        if (body?.isDefault) makeDefault(pipelineId);
+        return find(pipelineId);
+      }
+      case "updatePipeline": {
+        const pipeline = find(params?.id);
+        if (body?.version !== pipeline.version)
+          throw problem(409, "version_conflict", "The pipeline changed meanwhile: review it and save again.");
+        if (body.isDefault) makeDefault(pipeline.id);
+        server.pipelines = server.pipelines.map((p) =>
+          p.id === pipeline.id
+            ? { ...p, name: (body.name as string | undefined) ?? p.name, version: p.version + 1 }
+            : p,
+        );
+        return find(pipeline.id);
+      }
+      case "reorderPipelines": {
+        const order = body?.pipelineIds as string[];
+        if (order.length !== server.pipelines.length)
+          throw problem(400, "invalid_request", "Name every pipeline of the organisation, each once.");
+        server.pipelines = order.map((pipelineId, position) => ({ ...find(pipelineId), position }));
+        return PipelineList.parse({ pipelines: server.pipelines });
+      }
+      case "deletePipeline": {
+        const pipeline = find(params?.id);
+        const moveDealsTo = (query as { moveDealsTo?: string } | undefined)?.moveDealsTo;
+        const target = server.pipelines.find((p) => p.stages.some((s) => s.id === moveDealsTo));
+        if (moveDealsTo && (!target || target.id === pipeline.id))
+          throw problem(400, "invalid_request", "moveDealsTo must be a stage of another pipeline.");
+        if (pipeline.isDefault)
+          throw problem(
+            409,
+            "default_pipeline",
+            "New deals start in the default pipeline: make another pipeline the default first.",
+          );
+        const deals = server.dealsIn[pipeline.id] ?? 0;
+        if (deals > 0 && !target)
+          throw problem(409, "pipeline_has_deals", `The pipeline has ${deals} deal(s): say where they go.`);
+        server.pipelines = server.pipelines.filter((p) => p.id !== pipeline.id);
+        return { id: pipeline.id, deleted: true, movedDeals: deals };
+      }
+    }
+  }
+
   return server;
+}
+
+/** A custom field as the server lists it. */
+export function customField(fields: {
+  n: number;
+  key: string;
+  label: string;
+  type: CustomFieldDefinition["type"];
+  choices?: string[];
+  required?: boolean;
+  entity?: CustomFieldDefinition["entity"];
+}): CustomFieldDefinition {
+  return CustomFieldDefinition.parse({
+    id: id(60 + fields.n),
+    entity: fields.entity ?? "deal",
+    key: fields.key,
+    label: fields.label,
+    type: fields.type,
+    choices: fields.choices ?? [],
+    required: fields.required ?? false,
+    position: fields.n,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
 }
 
 /** The web app signed in on the fake server, at a path. */

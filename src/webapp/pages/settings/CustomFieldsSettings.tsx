@@ -1,9 +1,17 @@
 import {
   Button,
   Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
   Dropdown,
   Field,
   Input,
+  MessageBar,
+  MessageBarBody,
   Option,
   Table,
   TableBody,
@@ -11,16 +19,18 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
+  Text,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, DeleteRegular } from "@fluentui/react-icons";
+import { AddRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import type {
   CustomFieldDefinition,
   CustomFieldEntity,
   CustomFieldType,
+  CustomFieldUpdate,
 } from "../../../shared/custom-fields";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
@@ -28,6 +38,7 @@ import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
+import { ChoicesDialog } from "./ChoicesDialog";
 
 const useStyles = makeStyles({
   form: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },
@@ -51,8 +62,16 @@ const TOUCHES = [["custom-fields"]] as const;
 export function CustomFieldsSettings({ admin }: { admin: boolean }) {
   const { api } = useWebApp();
   const fields = useQuery({ queryKey: ["custom-fields"], queryFn: () => api("listCustomFields", {}) });
+  const [notice, setNotice] = useState<string | null>(null);
   return (
     <Section title="Custom fields">
+      <span role="status" aria-live="polite">
+        {notice && (
+          <MessageBar intent="success">
+            <MessageBarBody>{notice}</MessageBarBody>
+          </MessageBar>
+        )}
+      </span>
       {fields.isPending && <Loading label="Loading the custom fields…" />}
       {fields.isError && (
         <ProblemMessage
@@ -79,7 +98,7 @@ export function CustomFieldsSettings({ admin }: { admin: boolean }) {
             </TableHeader>
             <TableBody>
               {fields.data.items.map((f) => (
-                <FieldRow key={f.id} field={f} admin={admin} />
+                <FieldRow key={f.id} field={f} admin={admin} onDeleted={setNotice} />
               ))}
             </TableBody>
           </Table>
@@ -89,20 +108,35 @@ export function CustomFieldsSettings({ admin }: { admin: boolean }) {
   );
 }
 
-function FieldRow({ field, admin }: { field: CustomFieldDefinition; admin: boolean }) {
+/** An entity's records named in a sentence: one, and more than one. */
+const RECORDS: Record<CustomFieldEntity, [string, string]> = {
+  contact: ["contact", "contacts"],
+  company: ["company", "companies"],
+  deal: ["deal", "deals"],
+};
+
+function FieldRow({
+  field,
+  admin,
+  onDeleted,
+}: {
+  field: CustomFieldDefinition;
+  admin: boolean;
+  onDeleted(text: string): void;
+}) {
   const styles = useStyles();
   const { api } = useWebApp();
   const [label, setLabel] = useState(field.label);
-  const relabel = useChange(
-    (newLabel: string) =>
-      api("updateCustomField", {
-        params: { id: field.id },
-        body: { label: newLabel, version: field.version },
-      }),
-    TOUCHES,
-  );
-  const remove = useChange(() => api("deleteCustomField", { params: { id: field.id } }), TOUCHES);
-  const type = field.type === "choice" ? `${TYPES.choice}: ${field.choices.join(", ")}` : TYPES[field.type];
+  const [editingChoices, setEditingChoices] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  useEffect(() => setLabel(field.label), [field.label]);
+  // Each change sends the version as last read: after a refusal the list is read again, so a retry is current.
+  const update = (body: CustomFieldUpdate) =>
+    api("updateCustomField", { params: { id: field.id }, body: { ...body, version: field.version } });
+  const relabel = useChange((newLabel: string) => update({ label: newLabel }), TOUCHES);
+  const requirement = useChange((required: boolean) => update({ required }), TOUCHES);
+  const rechoose = useChange((choices: string[]) => update({ choices }), TOUCHES);
+  const choices = field.choices.join(", ");
   return (
     <TableRow>
       <TableCell>{ENTITIES[field.entity]}</TableCell>
@@ -112,14 +146,67 @@ function FieldRow({ field, admin }: { field: CustomFieldDefinition; admin: boole
             aria-label={`Label of “${field.label}”`}
             value={label}
             onChange={(_, d) => setLabel(d.value)}
+            maxLength={100}
           />
         ) : (
           field.label
         )}
       </TableCell>
       <TableCell>{field.key}</TableCell>
-      <TableCell>{type}</TableCell>
-      <TableCell>{field.required ? "Yes" : "No"}</TableCell>
+      <TableCell>
+        {field.type === "choice" ? `${TYPES.choice}: ${choices}` : TYPES[field.type]}
+        {admin && field.type === "choice" && (
+          <>
+            <Button
+              appearance="subtle"
+              icon={<EditRegular />}
+              aria-label={`Edit choices of “${field.label}”`}
+              onClick={() => {
+                rechoose.reset();
+                setEditingChoices(true);
+              }}
+            >
+              Edit choices…
+            </Button>
+            {/* While the dialog is open it says how the save went; a save given up on is forgotten. */}
+            {editingChoices ? (
+              <ChoicesDialog
+                field={field}
+                save={rechoose}
+                onSaved={() => setEditingChoices(false)}
+                onCancel={() => {
+                  rechoose.reset();
+                  setEditingChoices(false);
+                }}
+              />
+            ) : (
+              <ChangeStatus change={rechoose} what="The choices were not saved" done="Choices saved." />
+            )}
+          </>
+        )}
+      </TableCell>
+      <TableCell>
+        {admin ? (
+          <>
+            <Checkbox
+              label="Required"
+              aria-label={`“${field.label}” is required`}
+              checked={field.required}
+              disabled={requirement.isPending}
+              onChange={(_, d) => requirement.mutate(d.checked === true)}
+            />
+            <ChangeStatus
+              change={requirement}
+              what="Required was not changed"
+              done={field.required ? "Now required." : "Now optional."}
+            />
+          </>
+        ) : field.required ? (
+          "Yes"
+        ) : (
+          "No"
+        )}
+      </TableCell>
       {admin && (
         <TableCell>
           <div className={styles.cellActions}>
@@ -132,15 +219,68 @@ function FieldRow({ field, admin }: { field: CustomFieldDefinition; admin: boole
             <Button
               icon={<DeleteRegular />}
               aria-label={`Delete custom field “${field.label}” and its values`}
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(undefined)}
+              onClick={() => setDeleting(true)}
             />
           </div>
           <ChangeStatus change={relabel} what="The label was not saved" />
-          <ChangeStatus change={remove} what="The field was not deleted" done="Deleted." />
+          {deleting && (
+            <DeleteFieldDialog field={field} onClose={() => setDeleting(false)} onDeleted={onDeleted} />
+          )}
         </TableCell>
       )}
     </TableRow>
+  );
+}
+
+/** Deleting a field takes its value off every record that has one: asked first, as it cannot be undone. */
+function DeleteFieldDialog({
+  field,
+  onClose,
+  onDeleted,
+}: {
+  field: CustomFieldDefinition;
+  onClose(): void;
+  onDeleted(text: string): void;
+}) {
+  const { api } = useWebApp();
+  const remove = useChange(async () => {
+    const result = await api("deleteCustomField", { params: { id: field.id } });
+    const n = result.clearedRecords;
+    // Said by the section: once the list is read again this row and its dialog are gone.
+    onDeleted(
+      `Custom field “${field.label}” deleted; its value was removed from ${n} ` +
+        `${RECORDS[field.entity][n === 1 ? 0 : 1]}.`,
+    );
+    return result;
+  }, TOUCHES);
+  return (
+    <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>Delete custom field “{field.label}”?</DialogTitle>
+          <DialogContent>
+            <Text block>
+              Its value is removed from every {RECORDS[field.entity][0]} that has one. This cannot be undone.
+            </Text>
+            {remove.isError && (
+              <ProblemMessage
+                error={remove.error}
+                what="The field was not deleted"
+                onRetry={() => remove.mutate(undefined)}
+              />
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={onClose} disabled={remove.isPending}>
+              Cancel
+            </Button>
+            <Button appearance="primary" disabled={remove.isPending} onClick={() => remove.mutate(undefined)}>
+              {remove.isPending ? "Deleting…" : "Delete field and values"}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
   );
 }
 
