@@ -64,7 +64,7 @@ export function ChoicesDialog({
           : (checked.error.issues[0]?.message ?? null);
   const unchanged = values.length === field.choices.length && values.every((v, i) => v === field.choices[i]);
   const send = () => {
-    if (checked.success) save.mutate(values, { onSuccess: onSaved });
+    if (checked.success && !save.isPending) save.mutate(values, { onSuccess: onSaved });
   };
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && onCancel()}>
@@ -127,7 +127,8 @@ export function ChoicesDialog({
               <Button
                 type="submit"
                 appearance="primary"
-                disabled={!checked.success || unchanged || save.isPending}
+                disabled={!checked.success || unchanged}
+                disabledFocusable={save.isPending}
               >
                 {save.isPending ? "Saving…" : "Save choices"}
               </Button>

@@ -129,6 +129,8 @@ function FieldRow({
   const [label, setLabel] = useState(field.label);
   const [editingChoices, setEditingChoices] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  // Shown at once while the server is asked, so the box answers the click.
+  const [wantedRequired, setWantedRequired] = useState<boolean | null>(null);
   useEffect(() => setLabel(field.label), [field.label]);
   // Each change sends the version as last read: after a refusal the list is read again, so a retry is current.
   const update = (body: CustomFieldUpdate) =>
@@ -191,9 +193,14 @@ function FieldRow({
             <Checkbox
               label="Required"
               aria-label={`“${field.label}” is required`}
-              checked={field.required}
-              disabled={requirement.isPending}
-              onChange={(_, d) => requirement.mutate(d.checked === true)}
+              checked={wantedRequired ?? field.required}
+              // Not disabled while saving: the focus stays on it, and a second change waits for the first.
+              onChange={(_, d) => {
+                if (requirement.isPending) return;
+                setWantedRequired(d.checked === true);
+                // Then what the server holds: the new value once read again, the old one if refused.
+                requirement.mutate(d.checked === true, { onSettled: () => setWantedRequired(null) });
+              }}
             />
             <ChangeStatus
               change={requirement}
@@ -274,7 +281,11 @@ function DeleteFieldDialog({
             <Button onClick={onClose} disabled={remove.isPending}>
               Cancel
             </Button>
-            <Button appearance="primary" disabled={remove.isPending} onClick={() => remove.mutate(undefined)}>
+            <Button
+              appearance="primary"
+              disabledFocusable={remove.isPending}
+              onClick={() => remove.mutate(undefined)}
+            >
               {remove.isPending ? "Deleting…" : "Delete field and values"}
             </Button>
           </DialogActions>

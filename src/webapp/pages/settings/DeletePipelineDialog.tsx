@@ -112,7 +112,11 @@ export function DeletePipelineDialog({
             <Button onClick={onClose} disabled={remove.isPending}>
               Cancel
             </Button>
-            <Button appearance="primary" disabled={remove.isPending} onClick={() => remove.mutate(undefined)}>
+            <Button
+              appearance="primary"
+              disabledFocusable={remove.isPending}
+              onClick={() => remove.mutate(undefined)}
+            >
               {remove.isPending ? "Deleting…" : "Delete pipeline"}
             </Button>
           </DialogActions>

@@ -99,7 +99,7 @@ export function NewPipelineDialog({
       return next;
     });
   const send = () => {
-    if (!draft.success) return;
+    if (!draft.success || create.isPending) return;
     create.mutate(draft.data, {
       onSuccess: onCreated,
     });
@@ -223,7 +223,12 @@ export function NewPipelineDialog({
               <Button onClick={onClose} disabled={create.isPending}>
                 Cancel
               </Button>
-              <Button type="submit" appearance="primary" disabled={!draft.success || create.isPending}>
+              <Button
+                type="submit"
+                appearance="primary"
+                disabled={!draft.success}
+                disabledFocusable={create.isPending}
+              >
                 {create.isPending ? "Creating…" : "Create pipeline"}
               </Button>
             </DialogActions>

@@ -227,13 +227,14 @@ function PipelineActions({
             <Button
               icon={<ArrowLeftRegular />}
               aria-label={`Move pipeline “${pipeline.name}” earlier`}
-              disabled={index <= 0 || reorder.isPending}
+              // Focusable even when it cannot move: the focus stays where the keyboard left it.
+              disabledFocusable={index <= 0 || reorder.isPending}
               onClick={() => move(-1)}
             />
             <Button
               icon={<ArrowRightRegular />}
               aria-label={`Move pipeline “${pipeline.name}” later`}
-              disabled={index >= all.length - 1 || reorder.isPending}
+              disabledFocusable={index >= all.length - 1 || reorder.isPending}
               onClick={() => move(1)}
             />
           </>
