@@ -116,6 +116,7 @@ export interface FakeWebServer {
   customFields: CustomFieldDefinition[];
   /** Choices that records hold, by field id: taking one away is refused, as the server does. */
   heldChoices: Record<string, string[]>;
+  tags: { name: string; contacts: number }[];
   followUps: ReturnType<typeof followUp>[];
 }
 
@@ -164,6 +165,7 @@ export function fakeWebServer(
     dealsIn: {},
     customFields: [],
     heldChoices: {},
+    tags: [{ name: "key account", contacts: 3 }],
     followUps: options.followUps ?? [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
@@ -292,7 +294,13 @@ export function fakeWebServer(
         return { id: params?.id, deleted: true, clearedRecords: 2 };
       }
       case "listTags":
-        return { items: [{ name: "key account", contacts: 3 }] };
+        return { items: server.tags };
+      case "deleteTag": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins change tags.");
+        const tag = server.tags.find((t) => t.name === params?.tag);
+        server.tags = server.tags.filter((t) => t !== tag);
+        return { name: params?.tag, deleted: true, contacts: tag?.contacts ?? 0 };
+      }
       case "getOrganization":
         return Organization.parse({
           id: ids.org,

@@ -361,6 +361,26 @@ describe("the web app's settings", () => {
   );
 
   it(
+    "removes a tag from every contact only after a confirmation saying how many carry it",
+    async () => {
+      const server = fakeWebServer({ role: "admin" });
+      renderWebApp(server, "/app/settings");
+      fireEvent.click(
+        await screen.findByRole("button", { name: "Remove tag “key account” from every contact" }),
+      );
+      const dialog = await screen.findByRole("dialog", { name: "Remove tag “key account”?" });
+      expect(within(dialog).getByText("It is taken off 3 contacts. This cannot be undone.")).toBeTruthy();
+      expect(server.received("deleteTag")).toEqual([]);
+      fireEvent.click(within(dialog).getByRole("button", { name: "Remove tag" }));
+      expect(await screen.findByText("Tag “key account” removed from every contact.")).toBeTruthy();
+      expect(server.received("deleteTag")).toEqual([{ params: { tag: "key account" } }]);
+      await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+      expect(await screen.findByText("No contact carries a tag yet.")).toBeTruthy();
+    },
+    SLOW,
+  );
+
+  it(
     "shows a member every pipeline and custom field, with no way to change them",
     async () => {
       const server = fakeWebServer({ role: "member" });

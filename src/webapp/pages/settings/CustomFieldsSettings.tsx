@@ -1,12 +1,6 @@
 import {
   Button,
   Checkbox,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   Dropdown,
   Field,
   Input,
@@ -19,7 +13,6 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
-  Text,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
@@ -39,6 +32,7 @@ import { Section } from "../../components/Section";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
 import { ChoicesDialog } from "./ChoicesDialog";
+import { ConfirmDialog } from "./ConfirmDialog";
 
 const useStyles = makeStyles({
   form: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },
@@ -250,7 +244,7 @@ function DeleteFieldDialog({
   onDeleted(text: string): void;
 }) {
   const { api } = useWebApp();
-  const remove = useChange(async () => {
+  const remove = useChange<void, unknown>(async () => {
     const result = await api("deleteCustomField", { params: { id: field.id } });
     const n = result.clearedRecords;
     // Said by the section: once the list is read again this row and its dialog are gone.
@@ -261,37 +255,15 @@ function DeleteFieldDialog({
     return result;
   }, TOUCHES);
   return (
-    <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
-      <DialogSurface>
-        <DialogBody>
-          <DialogTitle>Delete custom field “{field.label}”?</DialogTitle>
-          <DialogContent>
-            <Text block>
-              Its value is removed from every {RECORDS[field.entity][0]} that has one. This cannot be undone.
-            </Text>
-            {remove.isError && (
-              <ProblemMessage
-                error={remove.error}
-                what="The field was not deleted"
-                onRetry={() => remove.mutate(undefined)}
-              />
-            )}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={onClose} disabled={remove.isPending}>
-              Cancel
-            </Button>
-            <Button
-              appearance="primary"
-              disabledFocusable={remove.isPending}
-              onClick={() => remove.mutate(undefined)}
-            >
-              {remove.isPending ? "Deleting…" : "Delete field and values"}
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+    <ConfirmDialog
+      title={`Delete custom field “${field.label}”?`}
+      text={`Its value is removed from every ${RECORDS[field.entity][0]} that has one. This cannot be undone.`}
+      confirm="Delete field and values"
+      pending="Deleting…"
+      change={remove}
+      what="The field was not deleted"
+      onClose={onClose}
+    />
   );
 }
 
