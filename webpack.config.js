@@ -147,6 +147,14 @@ module.exports = (env = {}, argv = {}) => {
       // Outlook loads add-ins over HTTPS only; the dev server makes itself a self-signed certificate.
       server: "https",
       hot: true,
+      client: {
+        overlay: {
+          // Chromium reports a ResizeObserver callback that moved layout (a Fluent dropdown's list placing itself)
+          // as an uncaught error; it is harmless, but the overlay would cover the page and swallow the next click.
+          // The dev server sends this function to the browser as source, so it names nothing from this file.
+          runtimeErrors: (error) => !/ResizeObserver loop/.test(error.message),
+        },
+      },
       headers: { "Access-Control-Allow-Origin": "*" },
       proxy: [{ context: ["/api", "/healthz"], target: API, changeOrigin: true }],
       static: { directory: path.resolve(__dirname, "assets"), publicPath: "/assets" },

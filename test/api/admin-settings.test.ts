@@ -809,6 +809,83 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
       expect(problem(again).errors?.[0]?.path).toBe("body.customFields.channel");
       expect(await audits("custom_field.deleted", field.id)).toHaveLength(1);
     });
+
+    it("renames or removes a choice no record holds, refuses one a record holds, and turns required on and off", async () => {
+      const field = await define({
+        entity: "deal",
+        key: "source",
+        label: "Source",
+        type: "choice",
+        choices: ["web", "fair", "referal"],
+      });
+      const stageId = (await pipelines()).find((p) => p.isDefault)?.stages[0]?.id as string;
+      const deal = parse(
+        DealWithStage,
+        await call(admin, "POST", "/api/v1/deals", {
+          name: "Sourced",
+          stageId,
+          customFields: { source: "fair" },
+        }),
+      );
+      // A rename is the old choice taken away and a new one added: allowed while no record holds the old one.
+      const renamed = parse(
+        CustomFieldDefinition,
+        await call(admin, "PATCH", `/api/v1/custom-fields/${field.id}`, {
+          choices: ["web", "fair", "referral"],
+          version: field.version,
+        }),
+      );
+      expect(renamed.choices).toEqual(["web", "fair", "referral"]);
+      const renameHeld = await call(admin, "PATCH", `/api/v1/custom-fields/${field.id}`, {
+        choices: ["web", "trade fair", "referral"],
+        version: renamed.version,
+      });
+      expect([renameHeld.status, problem(renameHeld).code]).toEqual([409, "custom_field_in_use"]);
+      expect(problem(renameHeld).detail).toMatch(/^1 record\(s\) hold a choice being taken away \(fair\)/);
+      const unchanged = parse(CustomFieldDefinitionList, await call(admin, "GET", "/api/v1/custom-fields"));
+      expect(unchanged.items.find((f) => f.id === field.id)).toMatchObject({
+        choices: ["web", "fair", "referral"],
+        version: renamed.version,
+      });
+      const removed = parse(
+        CustomFieldDefinition,
+        await call(admin, "PATCH", `/api/v1/custom-fields/${field.id}`, {
+          choices: ["fair", "referral"],
+          version: renamed.version,
+        }),
+      );
+      expect(removed.choices).toEqual(["fair", "referral"]);
+
+      const required = parse(
+        CustomFieldDefinition,
+        await call(admin, "PATCH", `/api/v1/custom-fields/${field.id}`, {
+          required: true,
+          version: removed.version,
+        }),
+      );
+      expect(required).toMatchObject({ required: true, choices: ["fair", "referral"] });
+      const missing = await call(admin, "POST", "/api/v1/deals", { name: "No source", stageId });
+      expect(problem(missing).errors).toEqual([
+        { path: "body.customFields.source", message: '"Source" is required' },
+      ]);
+      // A record stored before the field became required keeps its value and stays readable.
+      expect((await getDeal(deal.id)).customFields).toEqual({ source: "fair" });
+      const optional = parse(
+        CustomFieldDefinition,
+        await call(admin, "PATCH", `/api/v1/custom-fields/${field.id}`, {
+          required: false,
+          version: required.version,
+        }),
+      );
+      expect(optional.required).toBe(false);
+      expect((await call(admin, "POST", "/api/v1/deals", { name: "No source", stageId })).status).toBe(201);
+      const memberTry = await call(member, "PATCH", `/api/v1/custom-fields/${field.id}`, {
+        required: true,
+        version: optional.version,
+      });
+      expect([memberTry.status, problem(memberTry).code]).toEqual([403, "forbidden"]);
+      await call(admin, "DELETE", `/api/v1/custom-fields/${field.id}`);
+    });
   });
 
   describe("tags", () => {

@@ -4,14 +4,14 @@ import { ApiError, type ApiClient, type FileClient } from "../../src/addin/api/c
 import { SignedInApp, WebAppProviders, createQueryClient } from "../../src/webapp/WebApp";
 import { Dashboard } from "../../src/shared/dashboard";
 import { Problem } from "../../src/shared/errors";
-import { Pipeline, PipelineList } from "../../src/shared/pipelines";
+import { CustomFieldDefinition } from "../../src/shared/custom-fields";
+import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
 import { Blocklist } from "../../src/shared/mailboxes";
 import { Organization } from "../../src/shared/organizations";
-import { CustomFieldDefinition } from "../../src/shared/custom-fields";
 import { DealWithStage } from "../../src/shared/deals";
 import { Contact } from "../../src/shared/contacts";
 import { Company } from "../../src/shared/companies";
@@ -54,6 +54,30 @@ export function salesPipeline(): Pipeline {
   });
 }
 
+/** A second pipeline, not the default: Renewals (Up for renewal, Renewed, Churned). */
+export function renewalsPipeline(): Pipeline {
+  const stage = (n: number, name: string, probability: number, kind: "open" | "won" | "lost") => ({
+    id: id(24 + n),
+    pipelineId: ids.renewals,
+    name,
+    position: n,
+    probability,
+    kind,
+  });
+  return Pipeline.parse({
+    id: ids.renewals,
+    name: "Renewals",
+    isDefault: false,
+    position: 1,
+    version: 5,
+    stages: [
+      stage(0, "Up for renewal", 60, "open"),
+      stage(1, "Renewed", 100, "won"),
+      stage(2, "Churned", 0, "lost"),
+    ],
+  });
+}
+
 export function followUp(fields: { id: string; title: string; overdue: boolean; version?: number }) {
   return {
     ...Task.parse({
@@ -87,13 +111,20 @@ export interface FakeWebServer {
   failNext(name: RouteName, error: ApiError, times?: number): void;
   /** Holds this route's answers until released. */
   hold(name: RouteName): () => void;
+  /** The organisation's pipelines in order; `pipeline` is Sales, the default one to begin with. */
+  pipelines: Pipeline[];
   pipeline: Pipeline;
+  /** Deals per pipeline id: a pipeline with deals is deleted only with somewhere for them to go. */
+  dealsIn: Record<string, number>;
+  customFields: CustomFieldDefinition[];
+  /** Choices that records hold, by field id: taking one away is refused, as the server does. */
+  heldChoices: Record<string, string[]>;
+  tags: { name: string; contacts: number }[];
   followUps: ReturnType<typeof followUp>[];
   /** The organisation's deals, as the server holds them now (a test changes one as a colleague would). */
   deals: DealWithStage[];
   contacts: Contact[];
   companies: Company[];
-  customFields: CustomFieldDefinition[];
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -232,7 +263,16 @@ export function fakeWebServer(
         release();
       };
     },
-    pipeline: salesPipeline(),
+    pipelines: [salesPipeline()],
+    get pipeline() {
+      return server.pipelines.find((p) => p.id === ids.pipeline) as Pipeline;
+    },
+    set pipeline(changed: Pipeline) {
+      server.pipelines = server.pipelines.map((p) => (p.id === changed.id ? changed : p));
+    },
+    dealsIn: {},
+    heldChoices: {},
+    tags: [{ name: "key account", contacts: 3 }],
     followUps: options.followUps ?? [],
     deals: options.deals ?? [],
     contacts: options.contacts ?? [],
@@ -365,7 +405,12 @@ export function fakeWebServer(
         return Task.parse(task);
       }
       case "listPipelines":
-        return PipelineList.parse({ pipelines: [server.pipeline] });
+        return PipelineList.parse({ pipelines: server.pipelines });
+      case "createPipeline":
+      case "updatePipeline":
+      case "reorderPipelines":
+      case "deletePipeline":
+        return changePipelines(name, params, input.query, body);
       case "updateStage": {
         if (role !== "admin") throw problem(403, "forbidden", "Only admins change pipelines.");
         if (body?.version !== server.pipeline.version)
@@ -509,8 +554,43 @@ export function fakeWebServer(
         return { items: server.contacts.filter((c) => matches(query.q, c.displayName)), nextCursor: null };
       case "listCompanies":
         return { items: server.companies.filter((c) => matches(query.q, c.name)), nextCursor: null };
+      case "updateCustomField": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins define custom fields.");
+        const field = server.customFields.find((f) => f.id === params?.id);
+        if (!field) throw problem(404, "not_found", "The custom field was not found.");
+        if (body?.version !== field.version)
+          throw problem(409, "version_conflict", "The custom field changed meanwhile.");
+        const choices = body.choices as string[] | undefined;
+        const dropped = (server.heldChoices[field.id] ?? []).filter((c) => choices && !choices.includes(c));
+        if (dropped.length)
+          throw problem(
+            409,
+            "custom_field_in_use",
+            `${dropped.length} record(s) hold a choice being taken away (${dropped.join(", ")}); change them first.`,
+          );
+        const changed = CustomFieldDefinition.parse({
+          ...field,
+          ...body,
+          version: field.version + 1,
+        });
+        server.customFields = server.customFields.map((f) => (f.id === field.id ? changed : f));
+        return changed;
+      }
+      case "deleteCustomField": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins define custom fields.");
+        if (!server.customFields.some((f) => f.id === params?.id))
+          throw problem(404, "not_found", "The custom field was not found.");
+        server.customFields = server.customFields.filter((f) => f.id !== params?.id);
+        return { id: params?.id, deleted: true, clearedRecords: 2 };
+      }
       case "listTags":
-        return { items: [{ name: "key account", contacts: 3 }] };
+        return { items: server.tags };
+      case "deleteTag": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins change tags.");
+        const tag = server.tags.find((t) => t.name === params?.tag);
+        server.tags = server.tags.filter((t) => t !== tag);
+        return { name: params?.tag, deleted: true, contacts: tag?.contacts ?? 0 };
+      }
       case "getOrganization":
         return Organization.parse({
           id: ids.org,
@@ -540,7 +620,118 @@ export function fakeWebServer(
         throw new Error(`unexpected call ${name}`);
     }
   }
+  /** The pipeline routes as the server answers them (admins only, versions checked, the default kept). */
+  function changePipelines(
+    name: "createPipeline" | "updatePipeline" | "reorderPipelines" | "deletePipeline",
+    params: Record<string, string> | undefined,
+    query: unknown,
+    body: Record<string, unknown> | undefined,
+  ): unknown {
+    if (role !== "admin") throw problem(403, "forbidden", "Only admins change pipelines.");
+    const makeDefault = (pipelineId: string) =>
+      (server.pipelines = server.pipelines.map((p) =>
+        p.id === pipelineId
+          ? { ...p, isDefault: true }
+          : p.isDefault
+            ? { ...p, isDefault: false, version: p.version + 1 }
+            : p,
+      ));
+    const find = (pipelineId: string | undefined) => {
+      const found = server.pipelines.find((p) => p.id === pipelineId);
+      if (!found) throw problem(404, "not_found", "The pipeline was not found.");
+      return found;
+    };
+    switch (name) {
+      case "createPipeline": {
+        const n = server.pipelines.length;
+        const pipelineId = id(100 + n * 40);
+        const stages =
+          (body?.stages as typeof DEFAULT_PIPELINE.stages | undefined) ?? DEFAULT_PIPELINE.stages;
+        server.pipelines = [
+          ...server.pipelines,
+          Pipeline.parse({
+            id: pipelineId,
+            name: body?.name,
+            isDefault: false,
+            position: n,
+            version: 1,
+            stages: stages.map((s, position) => ({
+              ...s,
+              id: id(101 + n * 40 + position),
+              pipelineId,
+              position,
+            })),
+          }),
+        ];
+        if (body?.isDefault) makeDefault(pipelineId);
+        return find(pipelineId);
+      }
+      case "updatePipeline": {
+        const pipeline = find(params?.id);
+        if (body?.version !== pipeline.version)
+          throw problem(409, "version_conflict", "The pipeline changed meanwhile: review it and save again.");
+        if (body.isDefault) makeDefault(pipeline.id);
+        server.pipelines = server.pipelines.map((p) =>
+          p.id === pipeline.id
+            ? { ...p, name: (body.name as string | undefined) ?? p.name, version: p.version + 1 }
+            : p,
+        );
+        return find(pipeline.id);
+      }
+      case "reorderPipelines": {
+        const order = body?.pipelineIds as string[];
+        if (order.length !== server.pipelines.length)
+          throw problem(400, "invalid_request", "Name every pipeline of the organisation, each once.");
+        server.pipelines = order.map((pipelineId, position) => ({ ...find(pipelineId), position }));
+        return PipelineList.parse({ pipelines: server.pipelines });
+      }
+      case "deletePipeline": {
+        const pipeline = find(params?.id);
+        const moveDealsTo = (query as { moveDealsTo?: string } | undefined)?.moveDealsTo;
+        const target = server.pipelines.find((p) => p.stages.some((s) => s.id === moveDealsTo));
+        if (moveDealsTo && (!target || target.id === pipeline.id))
+          throw problem(400, "invalid_request", "moveDealsTo must be a stage of another pipeline.");
+        if (pipeline.isDefault)
+          throw problem(
+            409,
+            "default_pipeline",
+            "New deals start in the default pipeline: make another pipeline the default first.",
+          );
+        const deals = server.dealsIn[pipeline.id] ?? 0;
+        if (deals > 0 && !target)
+          throw problem(409, "pipeline_has_deals", `The pipeline has ${deals} deal(s): say where they go.`);
+        server.pipelines = server.pipelines.filter((p) => p.id !== pipeline.id);
+        return { id: pipeline.id, deleted: true, movedDeals: deals };
+      }
+    }
+  }
+
   return server;
+}
+
+/** A custom field as the server lists it. */
+export function customField(fields: {
+  n: number;
+  key: string;
+  label: string;
+  type: CustomFieldDefinition["type"];
+  choices?: string[];
+  required?: boolean;
+  entity?: CustomFieldDefinition["entity"];
+}): CustomFieldDefinition {
+  return CustomFieldDefinition.parse({
+    id: id(60 + fields.n),
+    entity: fields.entity ?? "deal",
+    key: fields.key,
+    label: fields.label,
+    type: fields.type,
+    choices: fields.choices ?? [],
+    required: fields.required ?? false,
+    position: fields.n,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
 }
 
 /** The web app signed in on the fake server, at a path; in the browser's time zone unless one is named. */

@@ -4,6 +4,8 @@ import {
   Dropdown,
   Field,
   Input,
+  MessageBar,
+  MessageBarBody,
   Option,
   Table,
   TableBody,
@@ -14,13 +16,14 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, DeleteRegular } from "@fluentui/react-icons";
+import { AddRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import type {
   CustomFieldDefinition,
   CustomFieldEntity,
   CustomFieldType,
+  CustomFieldUpdate,
 } from "../../../shared/custom-fields";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
@@ -28,6 +31,8 @@ import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
+import { ChoicesDialog } from "./ChoicesDialog";
+import { ConfirmDialog } from "./ConfirmDialog";
 
 const useStyles = makeStyles({
   form: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },
@@ -51,8 +56,16 @@ const TOUCHES = [["customFields"]] as const;
 export function CustomFieldsSettings({ admin }: { admin: boolean }) {
   const { api } = useWebApp();
   const fields = useQuery({ queryKey: ["customFields"], queryFn: () => api("listCustomFields", {}) });
+  const [notice, setNotice] = useState<string | null>(null);
   return (
     <Section title="Custom fields">
+      <span role="status" aria-live="polite">
+        {notice && (
+          <MessageBar intent="success">
+            <MessageBarBody>{notice}</MessageBarBody>
+          </MessageBar>
+        )}
+      </span>
       {fields.isPending && <Loading label="Loading the custom fields…" />}
       {fields.isError && (
         <ProblemMessage
@@ -79,7 +92,7 @@ export function CustomFieldsSettings({ admin }: { admin: boolean }) {
             </TableHeader>
             <TableBody>
               {fields.data.items.map((f) => (
-                <FieldRow key={f.id} field={f} admin={admin} />
+                <FieldRow key={f.id} field={f} admin={admin} onDeleted={setNotice} />
               ))}
             </TableBody>
           </Table>
@@ -89,20 +102,37 @@ export function CustomFieldsSettings({ admin }: { admin: boolean }) {
   );
 }
 
-function FieldRow({ field, admin }: { field: CustomFieldDefinition; admin: boolean }) {
+/** An entity's records named in a sentence: one, and more than one. */
+const RECORDS: Record<CustomFieldEntity, [string, string]> = {
+  contact: ["contact", "contacts"],
+  company: ["company", "companies"],
+  deal: ["deal", "deals"],
+};
+
+function FieldRow({
+  field,
+  admin,
+  onDeleted,
+}: {
+  field: CustomFieldDefinition;
+  admin: boolean;
+  onDeleted(text: string): void;
+}) {
   const styles = useStyles();
   const { api } = useWebApp();
   const [label, setLabel] = useState(field.label);
-  const relabel = useChange(
-    (newLabel: string) =>
-      api("updateCustomField", {
-        params: { id: field.id },
-        body: { label: newLabel, version: field.version },
-      }),
-    TOUCHES,
-  );
-  const remove = useChange(() => api("deleteCustomField", { params: { id: field.id } }), TOUCHES);
-  const type = field.type === "choice" ? `${TYPES.choice}: ${field.choices.join(", ")}` : TYPES[field.type];
+  const [editingChoices, setEditingChoices] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  // Shown at once while the server is asked, so the box answers the click.
+  const [wantedRequired, setWantedRequired] = useState<boolean | null>(null);
+  useEffect(() => setLabel(field.label), [field.label]);
+  // Each change sends the version as last read: after a refusal the list is read again, so a retry is current.
+  const update = (body: CustomFieldUpdate) =>
+    api("updateCustomField", { params: { id: field.id }, body: { ...body, version: field.version } });
+  const relabel = useChange((newLabel: string) => update({ label: newLabel }), TOUCHES);
+  const requirement = useChange((required: boolean) => update({ required }), TOUCHES);
+  const rechoose = useChange((choices: string[]) => update({ choices }), TOUCHES);
+  const choices = field.choices.join(", ");
   return (
     <TableRow>
       <TableCell>{ENTITIES[field.entity]}</TableCell>
@@ -112,14 +142,72 @@ function FieldRow({ field, admin }: { field: CustomFieldDefinition; admin: boole
             aria-label={`Label of “${field.label}”`}
             value={label}
             onChange={(_, d) => setLabel(d.value)}
+            maxLength={100}
           />
         ) : (
           field.label
         )}
       </TableCell>
       <TableCell>{field.key}</TableCell>
-      <TableCell>{type}</TableCell>
-      <TableCell>{field.required ? "Yes" : "No"}</TableCell>
+      <TableCell>
+        {field.type === "choice" ? `${TYPES.choice}: ${choices}` : TYPES[field.type]}
+        {admin && field.type === "choice" && (
+          <>
+            <Button
+              appearance="subtle"
+              icon={<EditRegular />}
+              aria-label={`Edit choices of “${field.label}”`}
+              onClick={() => {
+                rechoose.reset();
+                setEditingChoices(true);
+              }}
+            >
+              Edit choices…
+            </Button>
+            {/* While the dialog is open it says how the save went; a save given up on is forgotten. */}
+            {editingChoices ? (
+              <ChoicesDialog
+                field={field}
+                save={rechoose}
+                onSaved={() => setEditingChoices(false)}
+                onCancel={() => {
+                  rechoose.reset();
+                  setEditingChoices(false);
+                }}
+              />
+            ) : (
+              <ChangeStatus change={rechoose} what="The choices were not saved" done="Choices saved." />
+            )}
+          </>
+        )}
+      </TableCell>
+      <TableCell>
+        {admin ? (
+          <>
+            <Checkbox
+              label="Required"
+              aria-label={`“${field.label}” is required`}
+              checked={wantedRequired ?? field.required}
+              // Not disabled while saving: the focus stays on it, and a second change waits for the first.
+              onChange={(_, d) => {
+                if (requirement.isPending) return;
+                setWantedRequired(d.checked === true);
+                // Then what the server holds: the new value once read again, the old one if refused.
+                requirement.mutate(d.checked === true, { onSettled: () => setWantedRequired(null) });
+              }}
+            />
+            <ChangeStatus
+              change={requirement}
+              what="Required was not changed"
+              done={field.required ? "Now required." : "Now optional."}
+            />
+          </>
+        ) : field.required ? (
+          "Yes"
+        ) : (
+          "No"
+        )}
+      </TableCell>
       {admin && (
         <TableCell>
           <div className={styles.cellActions}>
@@ -132,15 +220,50 @@ function FieldRow({ field, admin }: { field: CustomFieldDefinition; admin: boole
             <Button
               icon={<DeleteRegular />}
               aria-label={`Delete custom field “${field.label}” and its values`}
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(undefined)}
+              onClick={() => setDeleting(true)}
             />
           </div>
           <ChangeStatus change={relabel} what="The label was not saved" />
-          <ChangeStatus change={remove} what="The field was not deleted" done="Deleted." />
+          {deleting && (
+            <DeleteFieldDialog field={field} onClose={() => setDeleting(false)} onDeleted={onDeleted} />
+          )}
         </TableCell>
       )}
     </TableRow>
+  );
+}
+
+/** Deleting a field takes its value off every record that has one: asked first, as it cannot be undone. */
+function DeleteFieldDialog({
+  field,
+  onClose,
+  onDeleted,
+}: {
+  field: CustomFieldDefinition;
+  onClose(): void;
+  onDeleted(text: string): void;
+}) {
+  const { api } = useWebApp();
+  const remove = useChange<void, unknown>(async () => {
+    const result = await api("deleteCustomField", { params: { id: field.id } });
+    const n = result.clearedRecords;
+    // Said by the section: once the list is read again this row and its dialog are gone.
+    onDeleted(
+      `Custom field “${field.label}” deleted; its value was removed from ${n} ` +
+        `${RECORDS[field.entity][n === 1 ? 0 : 1]}.`,
+    );
+    return result;
+  }, TOUCHES);
+  return (
+    <ConfirmDialog
+      title={`Delete custom field “${field.label}”?`}
+      text={`Its value is removed from every ${RECORDS[field.entity][0]} that has one. This cannot be undone.`}
+      confirm="Delete field and values"
+      pending="Deleting…"
+      change={remove}
+      what="The field was not deleted"
+      onClose={onClose}
+    />
   );
 }
 

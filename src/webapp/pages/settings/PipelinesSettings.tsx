@@ -1,31 +1,25 @@
 import {
   Badge,
   Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Dropdown,
   Field,
   Input,
-  Option,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
+  MessageBar,
+  MessageBarBody,
+  Tab,
+  TabList,
   Text,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, ArrowDownRegular, ArrowUpRegular, DeleteRegular } from "@fluentui/react-icons";
-import { useQueryClient } from "@tanstack/react-query";
+import {
+  AddRegular,
+  ArrowLeftRegular,
+  ArrowRightRegular,
+  DeleteRegular,
+  StarRegular,
+} from "@fluentui/react-icons";
 import { type FormEvent, useEffect, useState } from "react";
-import type { z } from "zod";
-import type { Pipeline, PipelineList, Stage, StageKind } from "../../../shared/pipelines";
+import type { Pipeline } from "../../../shared/pipelines";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -33,24 +27,52 @@ import { Section } from "../../components/Section";
 import { usePipelines } from "../../hooks";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
+import { DeletePipelineDialog, type PipelineRemoval } from "./DeletePipelineDialog";
+import { NewPipelineDialog } from "./NewPipelineDialog";
+import { TOUCHES, useLatestVersion } from "./pipeline-changes";
+import { StagesTable } from "./StagesTable";
 
 const useStyles = makeStyles({
   pipeline: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },
-  narrow: { width: "7em" },
-  actions: { display: "flex", gap: tokens.spacingHorizontalXS, flexWrap: "wrap" },
+  tabs: { flexWrap: "wrap" },
 });
 
-const KIND_LABELS: Record<StageKind, string> = { open: "Open", won: "Won", lost: "Lost" };
-const KINDS = ["open", "won", "lost"] as const;
-/** What changes a pipeline reaches: the lists, the reports (stage names) and the day's deals. */
-const TOUCHES = [["pipelines"], ["report"], ["dashboard"]] as const;
-
-/** The pipelines' stages: admins rename, reweigh, reorder, add and remove them; members read them. */
+/**
+ * The organisation's pipelines, one at a time (picked by tab): admins create, rename, reorder, delete and make
+ * one the default, and reshape its stages; members read them.
+ */
 export function PipelinesSettings({ admin }: { admin: boolean }) {
+  const styles = useStyles();
   const pipelines = usePipelines();
+  const [picked, setPicked] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  // What the last creation or deletion did: said by the section, as the dialog that did it is gone.
+  const [notice, setNotice] = useState<string | null>(null);
+  const list = pipelines.data?.pipelines ?? [];
+  // A pipeline deleted meanwhile (here or by a colleague) gives way to the default one.
+  const selected = list.find((p) => p.id === picked) ?? list.find((p) => p.isDefault) ?? list[0];
+  const removed = (removal: PipelineRemoval) => {
+    const { movedDeals } = removal.result;
+    setNotice(
+      `Pipeline “${removal.name}” deleted` +
+        (movedDeals > 0 && removal.movedTo
+          ? `; ${movedDeals} deal${movedDeals === 1 ? "" : "s"} moved to ${removal.movedTo}.`
+          : "."),
+    );
+    setPicked(null);
+  };
   return (
-    <Section title="Pipelines and stages">
+    <Section
+      title="Pipelines and stages"
+      actions={
+        admin && (
+          <Button icon={<AddRegular />} onClick={() => setCreating(true)}>
+            New pipeline…
+          </Button>
+        )
+      }
+    >
       {pipelines.isPending && <Loading label="Loading the pipelines…" />}
       {pipelines.isError && (
         <ProblemMessage
@@ -60,347 +82,185 @@ export function PipelinesSettings({ admin }: { admin: boolean }) {
         />
       )}
       {pipelines.data?.pipelines.length === 0 && <EmptyState>No pipelines yet.</EmptyState>}
-      {pipelines.data?.pipelines.map((p) => (
-        <PipelineEditor key={p.id} pipeline={p} admin={admin} />
-      ))}
+      <span role="status" aria-live="polite">
+        {notice && (
+          <MessageBar intent="success">
+            <MessageBarBody>{notice}</MessageBarBody>
+          </MessageBar>
+        )}
+      </span>
+      {list.length > 0 && selected && (
+        <>
+          <TabList
+            className={styles.tabs}
+            aria-label="Pipelines"
+            selectedValue={selected.id}
+            onTabSelect={(_, d) => setPicked(String(d.value))}
+          >
+            {list.map((p) => (
+              <Tab key={p.id} value={p.id}>
+                {p.isDefault ? `${p.name} (default)` : p.name}
+              </Tab>
+            ))}
+          </TabList>
+          <div role="tabpanel" aria-label={`Pipeline ${selected.name}`}>
+            <PipelineEditor
+              key={selected.id}
+              pipeline={selected}
+              all={list}
+              admin={admin}
+              onDeleted={removed}
+            />
+          </div>
+        </>
+      )}
+      {admin && creating && (
+        <NewPipelineDialog
+          onClose={() => setCreating(false)}
+          onCreated={(pipeline) => {
+            setCreating(false);
+            setPicked(pipeline.id);
+            setNotice(
+              `Pipeline “${pipeline.name}” created${pipeline.isDefault ? ": new deals now start in it" : ""}.`,
+            );
+          }}
+        />
+      )}
     </Section>
   );
 }
 
-/** The version to send: the latest read, so a retry after someone else's change is not refused again. */
-function useLatestVersion(pipelineId: string): () => number | undefined {
-  const queryClient = useQueryClient();
-  return () =>
-    queryClient
-      .getQueryData<z.output<typeof PipelineList>>(["pipelines"])
-      ?.pipelines.find((p) => p.id === pipelineId)?.version;
+function PipelineEditor({
+  pipeline,
+  all,
+  admin,
+  onDeleted,
+}: {
+  pipeline: Pipeline;
+  all: Pipeline[];
+  admin: boolean;
+  onDeleted(removal: PipelineRemoval): void;
+}) {
+  const styles = useStyles();
+  return (
+    <div className={styles.pipeline}>
+      {admin ? (
+        <PipelineActions pipeline={pipeline} all={all} onDeleted={onDeleted} />
+      ) : (
+        <Text as="h3" size={400} weight="semibold">
+          {pipeline.name} {pipeline.isDefault && <Badge appearance="tint">Default</Badge>}
+        </Text>
+      )}
+      <StagesTable pipeline={pipeline} admin={admin} />
+    </div>
+  );
 }
 
-function PipelineEditor({ pipeline, admin }: { pipeline: Pipeline; admin: boolean }) {
+/** Rename, make the default, move among the others, delete. */
+function PipelineActions({
+  pipeline,
+  all,
+  onDeleted,
+}: {
+  pipeline: Pipeline;
+  all: Pipeline[];
+  onDeleted(removal: PipelineRemoval): void;
+}) {
   const styles = useStyles();
   const { api } = useWebApp();
   const version = useLatestVersion(pipeline.id);
   const [name, setName] = useState(pipeline.name);
+  const [deleting, setDeleting] = useState(false);
   useEffect(() => setName(pipeline.name), [pipeline.name]);
   const rename = useChange(
     (newName: string) =>
       api("updatePipeline", { params: { id: pipeline.id }, body: { name: newName, version: version() } }),
     TOUCHES,
   );
-  const reorder = useChange(
-    (stageIds: string[]) =>
-      api("reorderStages", { params: { id: pipeline.id }, body: { stageIds, version: version() } }),
+  const makeDefault = useChange(
+    () =>
+      api("updatePipeline", { params: { id: pipeline.id }, body: { isDefault: true, version: version() } }),
     TOUCHES,
   );
-  const move = (index: number, by: -1 | 1) => {
-    const ids = pipeline.stages.map((s) => s.id);
-    const [moved] = ids.splice(index, 1);
-    if (moved) ids.splice(index + by, 0, moved);
+  const reorder = useChange(
+    (pipelineIds: string[]) => api("reorderPipelines", { body: { pipelineIds } }),
+    TOUCHES,
+  );
+  const index = all.findIndex((p) => p.id === pipeline.id);
+  const move = (by: -1 | 1) => {
+    const ids = all.map((p) => p.id);
+    ids.splice(index, 1);
+    ids.splice(index + by, 0, pipeline.id);
     reorder.mutate(ids);
   };
   return (
-    <div className={styles.pipeline}>
-      {admin ? (
-        <form
-          className={styles.row}
-          aria-label={`Pipeline “${pipeline.name}”`}
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            rename.mutate(name.trim());
-          }}
-        >
-          <Field label="Pipeline name">
-            <Input value={name} onChange={(_, d) => setName(d.value)} />
-          </Field>
-          <Button type="submit" disabled={!name.trim() || name.trim() === pipeline.name || rename.isPending}>
-            Rename
-          </Button>
-          {pipeline.isDefault && <Badge appearance="tint">Default</Badge>}
-          <ChangeStatus change={rename} what="The pipeline was not renamed" done="Renamed." />
-        </form>
-      ) : (
-        <Text as="h3" size={400} weight="semibold">
-          {pipeline.name} {pipeline.isDefault && <Badge appearance="tint">Default</Badge>}
-        </Text>
-      )}
-      <Table size="small">
-        <caption>Stages of {pipeline.name}, in order</caption>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell scope="col">Stage</TableHeaderCell>
-            <TableHeaderCell scope="col">Probability</TableHeaderCell>
-            <TableHeaderCell scope="col">Kind</TableHeaderCell>
-            {admin && <TableHeaderCell scope="col">Actions</TableHeaderCell>}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {pipeline.stages.map((stage, index) =>
-            admin ? (
-              <StageRow
-                key={stage.id}
-                pipeline={pipeline}
-                stage={stage}
-                first={index === 0}
-                last={index === pipeline.stages.length - 1}
-                onMove={(by) => move(index, by)}
-                moving={reorder.isPending}
-              />
-            ) : (
-              <TableRow key={stage.id}>
-                <TableCell>{stage.name}</TableCell>
-                <TableCell>{stage.probability} %</TableCell>
-                <TableCell>{KIND_LABELS[stage.kind]}</TableCell>
-              </TableRow>
-            ),
-          )}
-        </TableBody>
-      </Table>
-      <ChangeStatus change={reorder} what="The stages were not reordered" done="Order saved." />
-      {admin && <AddStage pipeline={pipeline} />}
-    </div>
-  );
-}
-
-function StageRow({
-  pipeline,
-  stage,
-  first,
-  last,
-  onMove,
-  moving,
-}: {
-  pipeline: Pipeline;
-  stage: Stage;
-  first: boolean;
-  last: boolean;
-  onMove(by: -1 | 1): void;
-  moving: boolean;
-}) {
-  const styles = useStyles();
-  const { api } = useWebApp();
-  const version = useLatestVersion(pipeline.id);
-  const [name, setName] = useState(stage.name);
-  const [probability, setProbability] = useState(String(stage.probability));
-  const [kind, setKind] = useState<StageKind>(stage.kind);
-  const [deleting, setDeleting] = useState(false);
-  // What the server holds now (after this save, or a colleague's) is what the inputs start from again.
-  useEffect(() => {
-    setName(stage.name);
-    setProbability(String(stage.probability));
-    setKind(stage.kind);
-  }, [stage.name, stage.probability, stage.kind]);
-  const probabilityValue = Number(probability);
-  const probabilityValid =
-    probability.trim() !== "" &&
-    Number.isInteger(probabilityValue) &&
-    probabilityValue >= 0 &&
-    probabilityValue <= 100;
-  const changed = name.trim() !== stage.name || probabilityValue !== stage.probability || kind !== stage.kind;
-  const save = useChange(
-    () =>
-      api("updateStage", {
-        params: { id: pipeline.id, stageId: stage.id },
-        body: {
-          ...(name.trim() !== stage.name ? { name: name.trim() } : {}),
-          ...(probabilityValue !== stage.probability ? { probability: probabilityValue } : {}),
-          ...(kind !== stage.kind ? { kind } : {}),
-          version: version(),
-        },
-      }),
-    TOUCHES,
-  );
-  return (
-    <TableRow>
-      <TableCell>
-        <Input
-          aria-label={`Name of stage “${stage.name}”`}
-          value={name}
-          onChange={(_, d) => setName(d.value)}
-        />
-      </TableCell>
-      <TableCell>
-        <Field validationMessage={probabilityValid ? undefined : "0 to 100"}>
-          <Input
-            className={styles.narrow}
-            aria-label={`Probability of stage “${stage.name}”, in per cent`}
-            type="number"
-            min={0}
-            max={100}
-            value={probability}
-            onChange={(_, d) => setProbability(d.value)}
-            contentAfter="%"
-          />
+    <>
+      <form
+        className={styles.row}
+        aria-label={`Pipeline “${pipeline.name}”`}
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          rename.mutate(name.trim());
+        }}
+      >
+        <Field label="Pipeline name">
+          <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={100} />
         </Field>
-      </TableCell>
-      <TableCell>
-        <Dropdown
-          aria-label={`Kind of stage “${stage.name}”`}
-          value={KIND_LABELS[kind]}
-          selectedOptions={[kind]}
-          onOptionSelect={(_, d) => d.optionValue && setKind(d.optionValue as StageKind)}
-        >
-          {KINDS.map((k) => (
-            <Option key={k} value={k}>
-              {KIND_LABELS[k]}
-            </Option>
-          ))}
-        </Dropdown>
-      </TableCell>
-      <TableCell>
-        <div className={styles.actions}>
+        <Button type="submit" disabled={!name.trim() || name.trim() === pipeline.name || rename.isPending}>
+          Rename
+        </Button>
+        {pipeline.isDefault && <Badge appearance="tint">Default</Badge>}
+        <ChangeStatus change={rename} what="The pipeline was not renamed" done="Renamed." />
+      </form>
+      <div className={styles.row}>
+        {!pipeline.isDefault && (
           <Button
-            appearance="primary"
-            disabled={!changed || !name.trim() || !probabilityValid || save.isPending}
-            onClick={() => save.mutate(undefined)}
+            icon={<StarRegular />}
+            disabled={makeDefault.isPending}
+            onClick={() => makeDefault.mutate(undefined)}
           >
-            Save stage “{stage.name}”
+            Make “{pipeline.name}” the default
           </Button>
-          <Button
-            icon={<ArrowUpRegular />}
-            aria-label={`Move “${stage.name}” up`}
-            disabled={first || moving}
-            onClick={() => onMove(-1)}
-          />
-          <Button
-            icon={<ArrowDownRegular />}
-            aria-label={`Move “${stage.name}” down`}
-            disabled={last || moving}
-            onClick={() => onMove(1)}
-          />
-          <Button
-            icon={<DeleteRegular />}
-            aria-label={`Delete stage “${stage.name}”`}
-            onClick={() => setDeleting(true)}
-          />
-        </div>
-        <ChangeStatus change={save} what={`Stage “${stage.name}” was not saved`} />
-        {deleting && <DeleteStage pipeline={pipeline} stage={stage} onClose={() => setDeleting(false)} />}
-      </TableCell>
-    </TableRow>
-  );
-}
-
-/** Removing a stage asks where its deals go: another stage of the same pipeline. */
-function DeleteStage({ pipeline, stage, onClose }: { pipeline: Pipeline; stage: Stage; onClose(): void }) {
-  const { api } = useWebApp();
-  const others = pipeline.stages.filter((s) => s.id !== stage.id);
-  const [target, setTarget] = useState(others.find((s) => s.kind === stage.kind)?.id ?? others[0]?.id ?? "");
-  const remove = useChange(
-    () =>
-      api("deleteStage", { params: { id: pipeline.id, stageId: stage.id }, query: { moveDealsTo: target } }),
-    TOUCHES,
-  );
-  const targetName = others.find((s) => s.id === target)?.name ?? "";
-  return (
-    <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
-      <DialogSurface>
-        <DialogBody>
-          <DialogTitle>Delete stage “{stage.name}”</DialogTitle>
-          <DialogContent>
-            <Field label="Move its deals to" hint="Each move is recorded in the deal's history.">
-              <Dropdown
-                value={targetName}
-                selectedOptions={[target]}
-                onOptionSelect={(_, d) => setTarget(d.optionValue ?? "")}
-              >
-                {others.map((s) => (
-                  <Option key={s.id} value={s.id}>
-                    {s.name}
-                  </Option>
-                ))}
-              </Dropdown>
-            </Field>
-            {remove.isSuccess && (
-              <Text role="status">
-                Deleted; {remove.data.movedDeals} deal{remove.data.movedDeals === 1 ? "" : "s"} moved to{" "}
-                {targetName}.
-              </Text>
-            )}
-            {remove.isError && (
-              <ProblemMessage
-                error={remove.error}
-                onRetry={() => remove.mutate(undefined)}
-                what="The stage was not deleted"
-              />
-            )}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={onClose}>{remove.isSuccess ? "Close" : "Cancel"}</Button>
-            {!remove.isSuccess && (
-              <Button
-                appearance="primary"
-                disabled={!target || remove.isPending}
-                onClick={() => remove.mutate(undefined)}
-              >
-                {remove.isPending ? "Deleting…" : "Delete and move deals"}
-              </Button>
-            )}
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
-  );
-}
-
-function AddStage({ pipeline }: { pipeline: Pipeline }) {
-  const styles = useStyles();
-  const { api } = useWebApp();
-  const version = useLatestVersion(pipeline.id);
-  const [name, setName] = useState("");
-  const [probability, setProbability] = useState("50");
-  const [kind, setKind] = useState<StageKind>("open");
-  const add = useChange(
-    (stage: { name: string; probability: number; kind: StageKind; position: number }) =>
-      api("addStage", { params: { id: pipeline.id }, body: { ...stage, version: version() } }),
-    TOUCHES,
-  );
-  const value = Number(probability);
-  const valid = name.trim() !== "" && Number.isInteger(value) && value >= 0 && value <= 100;
-  // A new open stage goes after the last open one, before won and lost.
-  const position =
-    kind === "open" ? pipeline.stages.filter((s) => s.kind === "open").length : pipeline.stages.length;
-  return (
-    <form
-      className={styles.row}
-      aria-label={`Add a stage to ${pipeline.name}`}
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault();
-        add.mutate(
-          { name: name.trim(), probability: value, kind, position },
-          { onSuccess: () => setName("") },
-        );
-      }}
-    >
-      <Field label="New stage">
-        <Input value={name} onChange={(_, d) => setName(d.value)} />
-      </Field>
-      <Field label="Probability (%)">
-        <Input
-          className={styles.narrow}
-          type="number"
-          min={0}
-          max={100}
-          value={probability}
-          onChange={(_, d) => setProbability(d.value)}
+        )}
+        {all.length > 1 && (
+          <>
+            <Button
+              icon={<ArrowLeftRegular />}
+              aria-label={`Move pipeline “${pipeline.name}” earlier`}
+              // Focusable even when it cannot move: the focus stays where the keyboard left it.
+              disabledFocusable={index <= 0 || reorder.isPending}
+              onClick={() => move(-1)}
+            />
+            <Button
+              icon={<ArrowRightRegular />}
+              aria-label={`Move pipeline “${pipeline.name}” later`}
+              disabledFocusable={index >= all.length - 1 || reorder.isPending}
+              onClick={() => move(1)}
+            />
+          </>
+        )}
+        <Button icon={<DeleteRegular />} onClick={() => setDeleting(true)}>
+          Delete pipeline “{pipeline.name}”…
+        </Button>
+      </div>
+      <ChangeStatus
+        change={makeDefault}
+        what="The pipeline was not made the default"
+        done={`“${pipeline.name}” is the default: new deals start in it.`}
+      />
+      <ChangeStatus
+        change={reorder}
+        what="The pipelines were not reordered"
+        done="Order of pipelines saved."
+      />
+      {deleting && (
+        <DeletePipelineDialog
+          pipeline={pipeline}
+          others={all.filter((p) => p.id !== pipeline.id)}
+          onClose={() => setDeleting(false)}
+          onDeleted={onDeleted}
         />
-      </Field>
-      <Field label="Kind">
-        <Dropdown
-          value={KIND_LABELS[kind]}
-          selectedOptions={[kind]}
-          onOptionSelect={(_, d) => d.optionValue && setKind(d.optionValue as StageKind)}
-        >
-          {KINDS.map((k) => (
-            <Option key={k} value={k}>
-              {KIND_LABELS[k]}
-            </Option>
-          ))}
-        </Dropdown>
-      </Field>
-      <Button type="submit" icon={<AddRegular />} disabled={!valid || add.isPending}>
-        Add stage
-      </Button>
-      <ChangeStatus change={add} what="The stage was not added" done="Stage added." />
-    </form>
+      )}
+    </>
   );
 }

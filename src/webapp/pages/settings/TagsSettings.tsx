@@ -1,6 +1,8 @@
 import {
   Button,
   Input,
+  MessageBar,
+  MessageBarBody,
   Table,
   TableBody,
   TableCell,
@@ -20,6 +22,7 @@ import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
+import { ConfirmDialog } from "./ConfirmDialog";
 
 const useStyles = makeStyles({
   actions: { display: "flex", gap: tokens.spacingHorizontalXS, alignItems: "center" },
@@ -30,8 +33,16 @@ const TOUCHES = [["tags"]] as const;
 export function TagsSettings({ admin }: { admin: boolean }) {
   const { api } = useWebApp();
   const tags = useQuery({ queryKey: ["tags"], queryFn: () => api("listTags", {}) });
+  const [notice, setNotice] = useState<string | null>(null);
   return (
     <Section title="Tags">
+      <span role="status" aria-live="polite">
+        {notice && (
+          <MessageBar intent="success">
+            <MessageBarBody>{notice}</MessageBarBody>
+          </MessageBar>
+        )}
+      </span>
       {tags.isPending && <Loading label="Loading the tags…" />}
       {tags.isError && (
         <ProblemMessage
@@ -55,7 +66,7 @@ export function TagsSettings({ admin }: { admin: boolean }) {
             </TableHeader>
             <TableBody>
               {tags.data.items.map((t) => (
-                <TagRow key={t.name} tag={t} admin={admin} />
+                <TagRow key={t.name} tag={t} admin={admin} onRemoved={setNotice} />
               ))}
             </TableBody>
           </Table>
@@ -64,7 +75,7 @@ export function TagsSettings({ admin }: { admin: boolean }) {
   );
 }
 
-function TagRow({ tag, admin }: { tag: TagUsage; admin: boolean }) {
+function TagRow({ tag, admin, onRemoved }: { tag: TagUsage; admin: boolean; onRemoved(text: string): void }) {
   const styles = useStyles();
   const { api } = useWebApp();
   const [name, setName] = useState(tag.name);
@@ -72,7 +83,13 @@ function TagRow({ tag, admin }: { tag: TagUsage; admin: boolean }) {
     (to: string) => api("renameTag", { params: { tag: tag.name }, body: { name: to } }),
     TOUCHES,
   );
-  const remove = useChange(() => api("deleteTag", { params: { tag: tag.name } }), TOUCHES);
+  const [removing, setRemoving] = useState(false);
+  const remove = useChange<void, unknown>(async () => {
+    const result = await api("deleteTag", { params: { tag: tag.name } });
+    // Said by the section: once the list is read again this row and its dialog are gone.
+    onRemoved(`Tag “${tag.name}” removed from every contact.`);
+    return result;
+  }, TOUCHES);
   return (
     <TableRow>
       <TableCell>
@@ -99,12 +116,21 @@ function TagRow({ tag, admin }: { tag: TagUsage; admin: boolean }) {
             <Button
               icon={<DeleteRegular />}
               aria-label={`Remove tag “${tag.name}” from every contact`}
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(undefined)}
+              onClick={() => setRemoving(true)}
             />
           </div>
           <ChangeStatus change={rename} what="The tag was not renamed" done="Renamed." />
-          <ChangeStatus change={remove} what="The tag was not removed" done="Removed." />
+          {removing && (
+            <ConfirmDialog
+              title={`Remove tag “${tag.name}”?`}
+              text={`It is taken off ${tag.contacts} contact${tag.contacts === 1 ? "" : "s"}. This cannot be undone.`}
+              confirm="Remove tag"
+              pending="Removing…"
+              change={remove}
+              what="The tag was not removed"
+              onClose={() => setRemoving(false)}
+            />
+          )}
         </TableCell>
       )}
     </TableRow>

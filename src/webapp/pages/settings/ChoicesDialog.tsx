@@ -1,0 +1,141 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Input,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { AddRegular, DeleteRegular } from "@fluentui/react-icons";
+import type { UseMutationResult } from "@tanstack/react-query";
+import { type FormEvent, useRef, useState } from "react";
+import { type CustomFieldDefinition, CustomFieldUpdate } from "../../../shared/custom-fields";
+import { ProblemMessage } from "../../components/ProblemMessage";
+
+const useStyles = makeStyles({
+  content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  list: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, margin: 0, padding: 0 },
+  choice: { display: "flex", gap: tokens.spacingHorizontalXS, alignItems: "center", listStyleType: "none" },
+});
+
+interface DraftChoice {
+  key: number;
+  /** The stored choice this row started from; null for one added here. */
+  was: string | null;
+  value: string;
+}
+
+/**
+ * A choice field's choices: add, rename, remove. The server refuses to take away a choice that records still
+ * hold (a rename takes the old one away): its words, with how many records, are shown here.
+ */
+export function ChoicesDialog({
+  field,
+  save,
+  onSaved,
+  onCancel,
+}: {
+  field: CustomFieldDefinition;
+  save: UseMutationResult<CustomFieldDefinition, Error, string[]>;
+  onSaved(): void;
+  onCancel(): void;
+}) {
+  const styles = useStyles();
+  const nextKey = useRef(field.choices.length);
+  const [choices, setChoices] = useState<DraftChoice[]>(() =>
+    field.choices.map((c, key) => ({ key, was: c, value: c })),
+  );
+  const [added, setAdded] = useState<number | null>(null);
+  const values = choices.map((c) => c.value.trim());
+  const checked = CustomFieldUpdate.safeParse({ choices: values });
+  const problem = checked.success
+    ? null
+    : values.some((v) => v === "")
+      ? "Each choice needs a name."
+      : values.length === 0
+        ? "A choice field keeps at least one choice."
+        : new Set(values).size < values.length
+          ? "Each choice once."
+          : (checked.error.issues[0]?.message ?? null);
+  const unchanged = values.length === field.choices.length && values.every((v, i) => v === field.choices[i]);
+  const send = () => {
+    if (checked.success && !save.isPending) save.mutate(values, { onSuccess: onSaved });
+  };
+  return (
+    <Dialog open onOpenChange={(_, d) => !d.open && onCancel()}>
+      <DialogSurface>
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault();
+            send();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>Choices of “{field.label}”</DialogTitle>
+            <DialogContent className={styles.content}>
+              <Text block>
+                A choice that records still hold cannot be removed or renamed: change those records first.
+              </Text>
+              <ul className={styles.list} aria-label={`Choices of “${field.label}”`}>
+                {choices.map((c, index) => (
+                  <li key={c.key} className={styles.choice}>
+                    <Input
+                      aria-label={c.was === null ? `New choice ${index + 1}` : `Choice “${c.was}”`}
+                      value={c.value}
+                      maxLength={100}
+                      // A choice just added is typed into at once.
+                      autoFocus={c.key === added}
+                      onChange={(_, d) =>
+                        setChoices((all) => all.map((x) => (x.key === c.key ? { ...x, value: d.value } : x)))
+                      }
+                    />
+                    <Button
+                      icon={<DeleteRegular />}
+                      aria-label={`Remove choice “${c.value.trim() || index + 1}”`}
+                      onClick={() => setChoices((all) => all.filter((x) => x.key !== c.key))}
+                    />
+                  </li>
+                ))}
+              </ul>
+              <div>
+                <Button
+                  icon={<AddRegular />}
+                  disabled={choices.length >= 100}
+                  onClick={() => {
+                    const key = nextKey.current++;
+                    setChoices((all) => [...all, { key, was: null, value: "" }]);
+                    setAdded(key);
+                  }}
+                >
+                  Add a choice
+                </Button>
+              </div>
+              {problem && <Text role="alert">{problem}</Text>}
+              {save.isError && (
+                <ProblemMessage error={save.error} what="The choices were not saved" onRetry={send} />
+              )}
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={onCancel} disabled={save.isPending}>
+                Cancel
+              </Button>
+              <Button
+                type="submit"
+                appearance="primary"
+                disabled={!checked.success || unchanged}
+                disabledFocusable={save.isPending}
+              >
+                {save.isPending ? "Saving…" : "Save choices"}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
