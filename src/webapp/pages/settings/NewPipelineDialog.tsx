@@ -7,10 +7,8 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Dropdown,
   Field,
   Input,
-  Option,
   Table,
   TableBody,
   TableCell,
@@ -27,7 +25,8 @@ import { DEFAULT_PIPELINE, type Pipeline, PipelineCreate, type StageKind } from 
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { useWebApp } from "../../services";
 import { useChange } from "./change";
-import { KINDS, KIND_LABELS, TOUCHES, probabilityOf } from "./pipeline-changes";
+import { TOUCHES, probabilityOf } from "./pipeline-changes";
+import { StageKindDropdown } from "./StageKindDropdown";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -163,20 +162,11 @@ export function NewPipelineDialog({
                           </Field>
                         </TableCell>
                         <TableCell>
-                          <Dropdown
-                            aria-label={`Kind of new stage ${n}`}
-                            value={KIND_LABELS[stage.kind]}
-                            selectedOptions={[stage.kind]}
-                            onOptionSelect={(_, d) =>
-                              d.optionValue && change(stage.key, { kind: d.optionValue as StageKind })
-                            }
-                          >
-                            {KINDS.map((k) => (
-                              <Option key={k} value={k}>
-                                {KIND_LABELS[k]}
-                              </Option>
-                            ))}
-                          </Dropdown>
+                          <StageKindDropdown
+                            label={`Kind of new stage ${n}`}
+                            kind={stage.kind}
+                            onKind={(kind) => change(stage.key, { kind })}
+                          />
                         </TableCell>
                         <TableCell>
                           <div className={styles.actions}>

@@ -26,7 +26,8 @@ import type { Pipeline, Stage, StageKind } from "../../../shared/pipelines";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
-import { KINDS, KIND_LABELS, TOUCHES, probabilityOf, useLatestVersion } from "./pipeline-changes";
+import { KIND_LABELS, TOUCHES, probabilityOf, useLatestVersion } from "./pipeline-changes";
+import { StageKindDropdown } from "./StageKindDropdown";
 
 const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },
@@ -158,18 +159,7 @@ function StageRow({
         </Field>
       </TableCell>
       <TableCell>
-        <Dropdown
-          aria-label={`Kind of stage “${stage.name}”`}
-          value={KIND_LABELS[kind]}
-          selectedOptions={[kind]}
-          onOptionSelect={(_, d) => d.optionValue && setKind(d.optionValue as StageKind)}
-        >
-          {KINDS.map((k) => (
-            <Option key={k} value={k}>
-              {KIND_LABELS[k]}
-            </Option>
-          ))}
-        </Dropdown>
+        <StageKindDropdown label={`Kind of stage “${stage.name}”`} kind={kind} onKind={setKind} />
       </TableCell>
       <TableCell>
         <div className={styles.actions}>
@@ -310,17 +300,7 @@ function AddStage({ pipeline }: { pipeline: Pipeline }) {
         />
       </Field>
       <Field label="Kind">
-        <Dropdown
-          value={KIND_LABELS[kind]}
-          selectedOptions={[kind]}
-          onOptionSelect={(_, d) => d.optionValue && setKind(d.optionValue as StageKind)}
-        >
-          {KINDS.map((k) => (
-            <Option key={k} value={k}>
-              {KIND_LABELS[k]}
-            </Option>
-          ))}
-        </Dropdown>
+        <StageKindDropdown kind={kind} onKind={setKind} />
       </Field>
       <Button type="submit" icon={<AddRegular />} disabled={!name.trim() || value === null || add.isPending}>
         Add stage

@@ -1,0 +1,30 @@
+import { Dropdown, Option } from "@fluentui/react-components";
+import type { StageKind } from "../../../shared/pipelines";
+import { KINDS, KIND_LABELS } from "./pipeline-changes";
+
+/** Open, won or lost: how the reports and the day's deals read a stage. */
+export function StageKindDropdown({
+  kind,
+  onKind,
+  label,
+}: {
+  kind: StageKind;
+  onKind: (kind: StageKind) => void;
+  /** Where the dropdown has no field label of its own (a table cell). */
+  label?: string;
+}) {
+  return (
+    <Dropdown
+      aria-label={label}
+      value={KIND_LABELS[kind]}
+      selectedOptions={[kind]}
+      onOptionSelect={(_, d) => d.optionValue && onKind(d.optionValue as StageKind)}
+    >
+      {KINDS.map((k) => (
+        <Option key={k} value={k}>
+          {KIND_LABELS[k]}
+        </Option>
+      ))}
+    </Dropdown>
+  );
+}
