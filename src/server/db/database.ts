@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
-import { Kysely, PostgresDialect } from "kysely";
+import type { Kysely } from "kysely";
 import pg from "pg";
-import { walledOff } from "./org-wall";
+import { buildWalls } from "./org-wall";
 import { lockStore } from "./store-lock";
 import type { DB } from "./tables";
 
@@ -53,10 +53,11 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
 
 export function wrapPglite(pglite: PGlite, owned: boolean): Database {
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const walls = buildWalls(pool);
+  const db = walls.owner;
   return {
     db,
-    forOrganization: (orgId) => walledOff(pool, orgId),
+    forOrganization: walls.forOrganization,
     kind: "pglite",
     async close() {
       await db.destroy();
@@ -79,10 +80,11 @@ export async function openPostgres(
   });
   // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const walls = buildWalls(pool);
+  const db = walls.owner;
   return {
     db,
-    forOrganization: (orgId) => walledOff(pool, orgId),
+    forOrganization: walls.forOrganization,
     kind: "postgres",
     close: () => db.destroy(),
   };
