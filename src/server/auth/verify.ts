@@ -33,6 +33,7 @@ const Claims = z.object({
 });
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const unauthenticated = (detail: string) => new AppError("unauthenticated", 401, detail);
 
@@ -50,6 +51,9 @@ export function createTokenVerifier(options: {
 
   return async (token) => {
     if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated("The token is too large.");
+    // A JWS in compact form is three base64url parts without padding (RFC 7515). Decoders are lenient (a padded
+    // signature decodes to the same bytes and would pass), so anything else is refused before it is read.
+    if (!COMPACT_JWS.test(token)) throw unauthenticated("The bearer token is not a JWT.");
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
