@@ -4,15 +4,13 @@ import {
   Field,
   Input,
   Option,
-  Spinner,
   Tab,
   TabList,
   Text,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowDownloadRegular } from "@fluentui/react-icons";
-import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Suspense, lazy, useState } from "react";
 import type { FileFormat } from "../../../shared/routes";
 import { ChartBoundary } from "../../components/ChartBoundary";
@@ -27,7 +25,7 @@ import { useWebApp } from "../../services";
 import { useDarkTheme } from "../../theme";
 import { type ReportDefinition, type ReportFilters, reportFor, reports } from "./definitions";
 import { ReportTable } from "./ReportTable";
-import { saveFile } from "../../save-file";
+import { DownloadButtons } from "../../components/DownloadButtons";
 
 const ReportChart = lazy(() => import(/* webpackChunkName: "charts" */ "./ReportChart"));
 
@@ -42,7 +40,6 @@ const useStyles = makeStyles({
     alignItems: "start",
   },
   figure: { margin: 0, minWidth: 0 },
-  exports: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
   meta: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -200,43 +197,11 @@ function Filters({
 }
 
 function ExportButtons({ report, filters }: { report: ReportDefinition; filters: ReportFilters }) {
-  const styles = useStyles();
   const { files } = useWebApp();
-  const exportAs = useMutation({
-    mutationFn: async (format: FileFormat) => {
-      const file = await report.download(files, format, filters);
-      saveFile(file);
-      return file.filename;
-    },
-  });
   return (
-    <div className={styles.exports}>
-      {(["csv", "xlsx"] as const).map((format) => (
-        <Button
-          key={format}
-          icon={
-            exportAs.isPending && exportAs.variables === format ? (
-              <Spinner size="extra-tiny" />
-            ) : (
-              <ArrowDownloadRegular />
-            )
-          }
-          disabled={exportAs.isPending}
-          onClick={() => exportAs.mutate(format)}
-        >
-          Export {format.toUpperCase()}
-        </Button>
-      ))}
-      <span role="status" aria-live="polite">
-        {exportAs.isSuccess && <Text className={styles.meta}>Downloaded {exportAs.data}</Text>}
-      </span>
-      {exportAs.isError && (
-        <ProblemMessage
-          error={exportAs.error}
-          onRetry={() => exportAs.mutate(exportAs.variables)}
-          what="The export failed"
-        />
-      )}
-    </div>
+    <DownloadButtons
+      formats={(["csv", "xlsx"] as const).map((format) => ({ format, label: format.toUpperCase() }))}
+      download={(format: FileFormat) => report.download(files, format, filters)}
+    />
   );
 }
