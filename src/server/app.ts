@@ -20,6 +20,7 @@ import { AppError } from "./errors";
 import { type AddinFiles, serveAddinFiles } from "./http/addin-files";
 import { loggingPolicyOf, updateLoggingPolicy } from "./organizations";
 import { buildOpenApi } from "./http/openapi";
+import { createStoreProbe } from "./http/store-probe";
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from "./http/problem";
 import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
@@ -31,7 +32,7 @@ import { pipelineRoutes } from "./pipelines/routes";
 import { tagRoutes } from "./tags/routes";
 import { taskRoutes } from "./tasks/routes";
 import { organizationRoutes } from "./users/routes";
-import type { RateLimitConfig, SyncConfig } from "./config";
+import type { RateLimitConfig, SyncConfig, TrustProxy } from "./config";
 import { blocklistFor } from "./sync/mailbox-store";
 import { mySettings } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
@@ -51,8 +52,8 @@ export interface AppDeps {
   sync?: SyncConfig;
   /** Requests per minute per user and per client address; none by default (tests, the bench). */
   rateLimit?: RateLimitConfig;
-  /** Behind a load balancer: the client's address from X-Forwarded-For. */
-  trustProxy?: boolean;
+  /** Behind a load balancer: which X-Forwarded-For entry is the client's address. */
+  trustProxy?: TrustProxy;
   /** What time it is, for the dashboard's "today" and its day counts; tests fix it. By default the system clock. */
   clock?: () => Date;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
@@ -73,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
   });
@@ -119,15 +120,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const signIn: SignInConfig = deps.signIn ?? { entra: null, localIssuer: true };
   addRoute(app, routes.signIn, options, async () => signIn);
 
+  const probeStore = createStoreProbe(() => sql`select 1`.execute(db));
   addRoute(app, routes.health, options, async () => {
-    await sql`select 1`.execute(db);
+    await probeStore();
     return { status: "ok" as const, store: deps.database.kind };
   });
   // Ready for traffic: the store answers and the server is not shutting down. /healthz stays the liveness check.
   app.get("/readyz", async (_request, reply) => {
     if (deps.readiness?.draining)
       return sendProblem(reply, new AppError("store_unavailable", 503, "This server is shutting down."));
-    await sql`select 1`.execute(db);
+    await probeStore();
     return { status: "ready" };
   });
   const openApi = buildOpenApi();
@@ -180,6 +182,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
   return app;
+}
+
+/**
+ * Fastify refuses a bare hop count (it cannot tell a proxy from a client that connects directly), so the count is
+ * given as the rule it means: the nearest `hops` addresses are proxies, the next one is the client.
+ */
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== "number") return trust;
+  return (_address, hop) => hop < trust;
 }
 
 /**

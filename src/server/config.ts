@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import type { SignInConfig } from "../shared/routes";
@@ -36,8 +37,12 @@ const Env = z.object({
   /** Requests per minute per signed-in user, and per client address; 0 turns that limit off. */
   RAPPORT_RATE_LIMIT_PER_USER: z.coerce.number().int().min(0).default(600),
   RAPPORT_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
-  /** Behind a load balancer: trust its X-Forwarded-For for the client's address (Fastify's trustProxy). */
-  RAPPORT_TRUST_PROXY: Flag.default(false),
+  /**
+   * Behind a load balancer: how many proxies stand in front (a hop count), or their addresses. Never "trust the
+   * whole X-Forwarded-For": its leftmost entries are whatever the client wrote, and would escape the per-address
+   * rate limit.
+   */
+  RAPPORT_TRUST_PROXY: z.string().default("off").transform(readTrustProxy),
   /** On SIGTERM, answer /readyz 503 this long before closing, so a load balancer stops sending first. */
   RAPPORT_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(2),
   /** Mailbox sync: the app registration that reads mail (Mail.Read application permission, admin-consented). */
@@ -102,7 +107,7 @@ export interface Config {
   entraAppIdUri: string | null;
   sync: SyncConfig;
   rateLimit: RateLimitConfig;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   drainSeconds: number;
 }
 
@@ -110,6 +115,42 @@ export interface Config {
 export interface RateLimitConfig {
   perUser: number;
   perIp: number;
+}
+
+/**
+ * Which X-Forwarded-For entry is the client: false ignores the header; a number trusts that many proxies (the
+ * client is the entry that many hops from the server); a list trusts those proxies' addresses or CIDR ranges.
+ */
+export type TrustProxy = false | number | string[];
+
+const MAX_PROXY_HOPS = 10;
+
+function readTrustProxy(value: string, context: z.core.$RefinementCtx<string>): TrustProxy {
+  const word = value.trim().toLowerCase();
+  if (word === "off" || word === "false" || word === "0") return false;
+  // One load balancer, as "Running several servers" describes: the address it saw is the client's.
+  if (word === "on" || word === "true") return 1;
+  if (/^\d+$/.test(word)) {
+    const hops = Number(word);
+    if (hops <= MAX_PROXY_HOPS) return hops;
+  } else {
+    const proxies = word.split(/[\s,]+/).filter(Boolean);
+    if (proxies.length > 0 && proxies.every(isAddressOrRange)) return proxies;
+  }
+  context.addIssue({
+    code: "custom",
+    message: `must be off, a number of proxies (1 to ${MAX_PROXY_HOPS}), or the proxies' addresses or CIDR ranges, comma-separated`,
+  });
+  return z.NEVER;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = "", prefix, extra] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {}

@@ -107,6 +107,10 @@ describe("configuration from the environment", () => {
     [{ RAPPORT_ENTRA_CLIENT_ID: "abc" }, /RAPPORT_ENTRA_TENANTS: required/],
     [{ RAPPORT_LOCAL_ISSUER: "off" }, /nobody could sign in/],
     [{ RAPPORT_LOCAL_ISSUER: "maybe" }, /RAPPORT_LOCAL_ISSUER/],
+    [{ RAPPORT_TRUST_PROXY: "all" }, /RAPPORT_TRUST_PROXY: must be off, a number of proxies/],
+    [{ RAPPORT_TRUST_PROXY: "11" }, /RAPPORT_TRUST_PROXY/],
+    [{ RAPPORT_TRUST_PROXY: "10.0.0.0/33" }, /RAPPORT_TRUST_PROXY/],
+    [{ RAPPORT_TRUST_PROXY: "10.0.0.1, lb.internal" }, /RAPPORT_TRUST_PROXY/],
   ])("refuses %j with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -120,5 +124,18 @@ describe("configuration from the environment", () => {
     });
     expect(loadConfig({ ...entra, RAPPORT_LOCAL_ISSUER: "on" }).localIssuer).toBe(true);
     expect(loadConfig({ ...entra, RAPPORT_ENTRA_TENANTS: "*" }).entra?.tenants).toBeNull();
+  });
+
+  it("trusts as many proxies as it is told, never the whole X-Forwarded-For", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ RAPPORT_TRUST_PROXY: "off" }).trustProxy).toBe(false);
+    // "on" predates hop counts: it means the one load balancer the README describes.
+    expect(loadConfig({ RAPPORT_TRUST_PROXY: "on" }).trustProxy).toBe(1);
+    expect(loadConfig({ RAPPORT_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ RAPPORT_TRUST_PROXY: "10.0.0.0/8, 192.0.2.7 ::1" }).trustProxy).toEqual([
+      "10.0.0.0/8",
+      "192.0.2.7",
+      "::1",
+    ]);
   });
 });
