@@ -27,6 +27,7 @@ export interface ImportBenchReport {
   update: TimedCommit;
   exportCsvMs: number;
   exportedMb: number;
+  exportedRows: number;
   goalSeconds: number;
 }
 
@@ -109,11 +110,15 @@ export async function measureImport(options: ImportBenchOptions): Promise<Import
   const create = await timedCommit(options, { ...base, onDuplicate: "skip" });
   const update = await timedCommit(options, { ...base, onDuplicate: "update" });
 
+  // An export stops at 50,000 rows, as every list's does: one tag (a fifth of the contacts) stays under it at
+  // the default size.
   started = performance.now();
-  const exported = await fetch(`${options.baseUrl}/api/v1/contacts/export.csv`, {
+  const exported = await fetch(`${options.baseUrl}/api/v1/contacts/export.csv?tag=segment-0`, {
     headers: { authorization: `Bearer ${options.token}` },
   });
-  const exportedBytes = (await exported.arrayBuffer()).byteLength;
+  if (exported.status !== 200)
+    throw new Error(`the export answered ${exported.status}: ${await exported.text()}`);
+  const exportedText = await exported.text();
   const exportCsvMs = performance.now() - started;
   return {
     rows: options.rows,
@@ -122,7 +127,8 @@ export async function measureImport(options: ImportBenchOptions): Promise<Import
     create,
     update,
     exportCsvMs,
-    exportedMb: exportedBytes / 2 ** 20,
+    exportedMb: Buffer.byteLength(exportedText) / 2 ** 20,
+    exportedRows: exportedText.split("\r\n").length - 2,
     goalSeconds: GOAL_SECONDS,
   };
 }
@@ -145,6 +151,8 @@ export function printImport(report: ImportBenchReport, line: string): void {
     `${"commit again, every row an update (check / whole)".padEnd(50)}${s(report.update.checkMs)}${s(report.update.ms)}   ` +
       `${rate(report.update.ms)}, ${report.update.result.updated} updated`,
   );
-  console.log(`${"export as CSV".padEnd(50)}${s(report.exportCsvMs)}   ${report.exportedMb.toFixed(1)} MB`);
+  console.log(
+    `${"export as CSV, one tag's contacts".padEnd(50)}${s(report.exportCsvMs)}   ${report.exportedRows.toLocaleString("en-US")} rows, ${report.exportedMb.toFixed(1)} MB`,
+  );
   console.log(line);
 }

@@ -638,4 +638,22 @@ describe.each(storeKinds)("list exports (%s)", (kind) => {
     const { bytes } = await download("/api/v1/tasks/export.csv?q=evil", eve);
     expect(parseCsv(bytes.subarray(3).toString("utf8")).map((r) => r[1])).toEqual(["Title", "Evil task"]);
   });
+
+  it(`caps the contacts' export at ${LIST_EXPORT_MAX_ROWS} rows too, in every format`, async () => {
+    const mallory = await server.token("mallory@many-contacts.example");
+    const orgId = parse(Me, await server.request("GET", "/api/v1/me", { token: mallory })).organization.id;
+    await sql`insert into contacts (org_id, display_name, tags)
+      select ${orgId}::uuid, 'Bulk ' || g, case when g = 1 then array['vip'] else '{}' end
+      from generate_series(1, ${LIST_EXPORT_MAX_ROWS + 1}) g`.execute(server.database.db);
+    for (const format of ["csv", "xlsx", "vcf"]) {
+      const response = await server.request("GET", `/api/v1/contacts/export.${format}`, { token: mallory });
+      expect([format, response.status, (response.body as { code: string }).code]).toEqual([
+        format,
+        422,
+        "export_too_large",
+      ]);
+    }
+    const { bytes } = await download("/api/v1/contacts/export.csv?tag=vip", mallory);
+    expect(parseCsv(bytes.subarray(3).toString("utf8")).map((r) => r[0])).toEqual(["Name", "Bulk 1"]);
+  });
 });

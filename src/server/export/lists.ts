@@ -36,7 +36,7 @@ function tooMany(noun: string): AppError {
  * Refused before any row is read: the matching rows are counted up to one past the cap (ids only, cheap), so a
  * refusal costs a fraction of an export.
  */
-async function checkCap<D, TB extends keyof D, O>(
+export async function checkCap<D, TB extends keyof D, O>(
   scope: Scope,
   matching: SelectQueryBuilder<D, TB, O>,
   noun: string,
@@ -50,7 +50,7 @@ async function checkCap<D, TB extends keyof D, O>(
 }
 
 /** Rows added between the count and the read could pass the cap: the read stops one past it, and says so. */
-function capped<T>(rows: T[], noun: string): T[] {
+export function capped<T>(rows: T[], noun: string): T[] {
   if (rows.length > LIST_EXPORT_MAX_ROWS) throw tooMany(noun);
   return rows;
 }

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
-import type { ContactExportQuery } from "../../shared/list-exports";
+import { type ContactExportQuery, LIST_EXPORT_MAX_ROWS } from "../../shared/list-exports";
 import { matchesContactFilters } from "../contacts/service";
 import { customFieldDefinitions } from "../custom-fields/service";
+import { capped, checkCap } from "../export/lists";
 import { type Cell, type Column, type Table, tableOf } from "../export/table-file";
 import type { DocumentFile } from "../http/route";
 import type { Scope } from "../scope";
@@ -23,48 +24,57 @@ interface ExportedContact {
   company_domain: string | null;
 }
 
-/** The organisation's contacts the list would find with the same filters, by name, with company and addresses. */
+/**
+ * The organisation's contacts the list would find with the same filters, by name, with company and addresses;
+ * at most as many as every other list exports (held in memory while the file is written), refused past it.
+ */
 async function contactsToExport(scope: Scope, query: ContactExportQuery): Promise<ExportedContact[]> {
   const { orgId } = scope.caller;
-  return (
-    scope.db
-      .selectFrom("contacts as c")
-      .leftJoin("companies as co", (join) =>
-        join.onRef("co.id", "=", "c.company_id").onRef("co.org_id", "=", "c.org_id"),
-      )
-      .select([
-        "c.id",
-        "c.display_name",
-        "c.first_name",
-        "c.last_name",
-        "c.title",
-        "c.phones",
-        "c.tags",
-        "c.lifecycle_stage",
-        "c.custom_fields",
-        "c.updated_at",
-        "co.name as company_name",
-        "co.domain as company_domain",
-      ])
-      // Every contact's addresses added up once and joined: a subquery per contact was planned as a scan per
-      // contact (100,000 contacts took minutes).
-      .leftJoin(
-        (eb) =>
-          eb
-            .selectFrom("contact_emails")
-            .select(["contact_id", sql<string[]>`array_agg(address order by position)`.as("addresses")])
-            .where("org_id", "=", orgId)
-            .groupBy("contact_id")
-            .as("ce"),
-        (join) => join.onRef("ce.contact_id", "=", "c.id"),
-      )
-      .select(sql<string[]>`coalesce(ce.addresses, '{}')`.as("emails"))
-      .where("c.org_id", "=", orgId)
-      .where(matchesContactFilters(query))
-      .orderBy(sql`lower(c.display_name)`)
-      .orderBy("c.id")
-      .execute()
-  );
+  const matching = scope.db
+    .selectFrom("contacts as c")
+    .select("c.id")
+    .where("c.org_id", "=", orgId)
+    .where(matchesContactFilters(query));
+  await checkCap(scope, matching, "contacts");
+  const contacts = await scope.db
+    .selectFrom("contacts as c")
+    .leftJoin("companies as co", (join) =>
+      join.onRef("co.id", "=", "c.company_id").onRef("co.org_id", "=", "c.org_id"),
+    )
+    .select([
+      "c.id",
+      "c.display_name",
+      "c.first_name",
+      "c.last_name",
+      "c.title",
+      "c.phones",
+      "c.tags",
+      "c.lifecycle_stage",
+      "c.custom_fields",
+      "c.updated_at",
+      "co.name as company_name",
+      "co.domain as company_domain",
+    ])
+    // Every contact's addresses added up once and joined: a subquery per contact was planned as a scan per
+    // contact (100,000 contacts took minutes).
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom("contact_emails")
+          .select(["contact_id", sql<string[]>`array_agg(address order by position)`.as("addresses")])
+          .where("org_id", "=", orgId)
+          .groupBy("contact_id")
+          .as("ce"),
+      (join) => join.onRef("ce.contact_id", "=", "c.id"),
+    )
+    .select(sql<string[]>`coalesce(ce.addresses, '{}')`.as("emails"))
+    .where("c.org_id", "=", orgId)
+    .where(matchesContactFilters(query))
+    .orderBy(sql`lower(c.display_name)`)
+    .orderBy("c.id")
+    .limit(LIST_EXPORT_MAX_ROWS + 1)
+    .execute();
+  return capped(contacts, "contacts");
 }
 
 const joined = (values: readonly string[]) => (values.length ? values.join("; ") : null);
