@@ -169,6 +169,17 @@ module.exports = (env = {}, argv = {}) => {
         // The preview signs in through the local issuer, as `npm run token` does. This lives in the dev server,
         // never in the API: the API has no way to mint a token for anyone.
         devServer.app.get("/preview/token", (request, response) => {
+          // Pages of this origin only: another site open in the same browser must not get a token, nor read one.
+          response.removeHeader("Access-Control-Allow-Origin");
+          const site = request.get("sec-fetch-site");
+          const origin = request.get("origin");
+          if (
+            (site && site !== "same-origin" && site !== "none") ||
+            (origin && origin !== `https://${request.get("host")}`)
+          ) {
+            response.status(403).json({ error: "Tokens are for this origin's own pages only." });
+            return;
+          }
           const args = ["scripts/token.ts", "--email", String(request.query.email || "rita@contoso.example")];
           if (request.query.name) args.push("--name", String(request.query.name));
           try {

@@ -1,3 +1,4 @@
+import "../shared/zod-without-eval";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { SignedInApp, WebAppProviders } from "./WebApp";

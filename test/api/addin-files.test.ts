@@ -37,7 +37,9 @@ describe("the add-in's files served from the API's origin", () => {
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
     expect(page.headers.get("cache-control")).toBe("no-cache");
     const csp = page.headers.get("content-security-policy") ?? "";
-    expect(csp).toMatch(/^frame-ancestors 'self' /);
+    expect(csp).toMatch(
+      /^script-src 'self' https:\/\/appsforoffice\.microsoft\.com; object-src 'none'; base-uri 'self'; frame-ancestors 'self' /,
+    );
     expect(csp).toContain("https://outlook.office.com");
     expect(csp).toContain("https://outlook.live.com");
     expect(csp).not.toContain("*;");
@@ -74,7 +76,9 @@ describe("the add-in's files served from the API's origin", () => {
       expect([url, page.status]).toEqual([url, 200]);
       expect(page.headers.get("content-type")).toMatch(/^text\/html/);
       expect(page.headers.get("cache-control")).toBe("no-cache");
-      expect(page.headers.get("content-security-policy")).toBe("frame-ancestors 'self'");
+      expect(page.headers.get("content-security-policy")).toBe(
+        "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+      );
       expect(await page.text()).toContain("webapp.js");
     }
     expect((await get("/application")).status).toBe(404);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { Contact } from "../../src/shared/contacts";
@@ -246,4 +247,40 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
     expect(errors).toEqual([]);
     await outlookPage.close();
   }, 60_000);
+
+  it("mints the preview's tokens for its own pages only, never for another site's", async () => {
+    const tokenUrl = stack.previewUrl.replace(
+      "preview.html",
+      "preview/token?email=mallory%40contoso.example",
+    );
+    const ask = (headers: Record<string, string>) =>
+      new Promise<{ status: number; allowOrigin: string | undefined; body: string }>((resolve, reject) => {
+        httpsGet(tokenUrl, { rejectUnauthorized: false, headers }, (answer) => {
+          let body = "";
+          answer.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          answer.on("end", () =>
+            resolve({
+              status: answer.statusCode ?? 0,
+              allowOrigin: answer.headers["access-control-allow-origin"] as string | undefined,
+              body,
+            }),
+          );
+        }).on("error", reject);
+      });
+    for (const headers of [
+      { origin: "https://evil.example" },
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site", origin: "https://localhost:1" },
+    ]) {
+      const refused = await ask(headers);
+      expect([headers, refused.status, refused.allowOrigin]).toEqual([headers, 403, undefined]);
+      expect(refused.body).not.toMatch(/"token"/);
+    }
+    // The page's own request, as the preview makes it.
+    const own = await page.evaluate(async () => {
+      const response = await fetch("/preview/token?email=rita%40contoso.example");
+      return { status: response.status, allowOrigin: response.headers.get("access-control-allow-origin") };
+    });
+    expect(own).toEqual({ status: 200, allowOrigin: null });
+  });
 });

@@ -8,11 +8,15 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { DOMParser } from "@xmldom/xmldom";
+import { chromium } from "playwright-core";
 import { parse as parseScript } from "acorn";
 import { DEV_ORIGIN, manifestForOrigin, parseOrigin } from "../../scripts/manifest-origin";
 import { build, productionConfig } from "../../scripts/webpack-build";
+import { DEFAULT_FRAME_ANCESTORS, OFFICE_JS_ORIGIN } from "../../src/server/http/addin-files";
 // The mailbox sync reads the add-in's custom properties under this id: it must be the manifest's.
 import { ADDIN_ID } from "../../src/server/sync/mail-graph";
+import { CHROMIUM, browserAvailable, chromiumArgs } from "../helpers/rapport-stack";
+import { startTestServer } from "../helpers/server";
 
 const root = path.resolve(__dirname, "../..");
 const MANIFEST_PATH = path.join(root, "manifest.xml");
@@ -786,6 +790,53 @@ describe("npm run build -- --env origin=…", () => {
     expect(() => parseScript(launchEvent, { ecmaVersion: 2016 })).not.toThrow();
     expect(launchEvent).toContain("onMessageSendHandler");
     expect(launchEvent).not.toMatch(/\bimport\(|__webpack_require__\.e\(/);
+  }, 60_000);
+
+  test("its pages run in Chromium under the script policy the server sends them with, without a violation", async () => {
+    if (!browserAvailable("The built pages' script policy in Chromium")) return;
+    const server = await startTestServer("pglite", {
+      addinFiles: { root: outDir, frameAncestors: DEFAULT_FRAME_ANCESTORS },
+    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+    try {
+      const page = await browser.newPage();
+      // No network here: the CDN's files are the ones npm installed with @microsoft/office-js.
+      const officeJs = path.join(root, "node_modules/@microsoft/office-js/dist");
+      await page.route(`${OFFICE_JS_ORIGIN}/lib/1/hosted/**`, async (route) => {
+        const file = path.join(
+          officeJs,
+          new URL(route.request().url()).pathname.replace("/lib/1/hosted/", ""),
+        );
+        if (existsSync(file)) await route.fulfill({ path: file, contentType: "text/javascript" });
+        else await route.fulfill({ status: 404 });
+      });
+      const violations: string[] = [];
+      await page.exposeFunction("reportViolation", (text: string) => violations.push(text));
+      await page.addInitScript(() =>
+        document.addEventListener("securitypolicyviolation", (event) =>
+          (window as unknown as { reportViolation(text: string): void }).reportViolation(
+            `${location.pathname}: ${event.violatedDirective} ${event.blockedURI}`,
+          ),
+        ),
+      );
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+
+      await page.goto(`${server.baseUrl}/taskpane.html`);
+      await page
+        .getByText("This is Rapport's Outlook task pane: open it from Outlook.", { exact: false })
+        .waitFor();
+      await page.goto(`${server.baseUrl}/commands.html`);
+      await page.waitForFunction(() => typeof (globalThis as { Office?: unknown }).Office !== "undefined");
+      await page.waitForLoadState("networkidle");
+      await page.goto(`${server.baseUrl}/app/deals`);
+      await page.getByRole("heading", { name: "Sign in to Rapport" }).waitFor();
+      expect(violations).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   }, 60_000);
 
   test.each([

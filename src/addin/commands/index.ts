@@ -1,3 +1,4 @@
+import "../../shared/zod-without-eval";
 import { syncWithClassicOutlook } from "../api/classic-sends";
 import { createApiClient } from "../api/client";
 import { signInLazily } from "../auth/sign-in";

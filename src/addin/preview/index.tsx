@@ -1,3 +1,4 @@
+import "../../shared/zod-without-eval";
 import {
   Button,
   Field,

@@ -25,6 +25,17 @@ export interface AddinFiles {
   frameAncestors: readonly string[];
 }
 
+/**
+ * What the pages may run: the build's own scripts, and Office.js with the host scripts it loads from Microsoft's
+ * CDN. No inline script, no eval, no plugins, no <base> pointing elsewhere: text that slipped into a page could
+ * not run. Styles are left open (Fluent UI writes its rules at run time), and so are connections, which MSAL
+ * makes to the tenant's sign-in endpoints.
+ */
+export const OFFICE_JS_ORIGIN = "https://appsforoffice.microsoft.com";
+const ADDIN_SCRIPTS = `script-src 'self' ${OFFICE_JS_ORIGIN}; object-src 'none'; base-uri 'self'`;
+// The web app never loads Office.js.
+const WEBAPP_SCRIPTS = "script-src 'self'; object-src 'none'; base-uri 'self'";
+
 /** `name.0123456789abcdef0123.js`: webpack's content hash, so the file at that name never changes. */
 const HASHED = /\.[0-9a-f]{16,}\.(js|css)$/;
 
@@ -41,7 +52,7 @@ export function cacheControlFor(file: string): string {
  * manifest), framed only by Outlook's hosts, hashed assets cached for good, pages never.
  */
 export async function serveAddinFiles(app: FastifyInstance, files: AddinFiles): Promise<void> {
-  const csp = `frame-ancestors ${files.frameAncestors.join(" ")}`;
+  const csp = `${ADDIN_SCRIPTS}; frame-ancestors ${files.frameAncestors.join(" ")}`;
   await app.register(fastifyStatic, {
     root: files.root,
     prefix: "/",
@@ -71,7 +82,7 @@ function serveWebApp(app: FastifyInstance, root: string): void {
     reply
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", "no-cache")
-      .header("content-security-policy", "frame-ancestors 'self'")
+      .header("content-security-policy", `${WEBAPP_SCRIPTS}; frame-ancestors 'self'`)
       .header("x-content-type-options", "nosniff")
       .send(await readFile(page));
   app.get("/app", handler);

@@ -1,4 +1,9 @@
-import { type AccountInfo, InteractionRequiredAuthError, PublicClientApplication } from "@azure/msal-browser";
+import {
+  type AccountInfo,
+  type Configuration,
+  InteractionRequiredAuthError,
+  PublicClientApplication,
+} from "@azure/msal-browser";
 import { Problem } from "../../shared/errors";
 import { ApiError } from "../../addin/api/client";
 
@@ -11,21 +16,33 @@ export interface EntraSignIn {
   signOut(): Promise<void>;
 }
 
+interface EntraSettings {
+  clientId: string;
+  authority: string;
+  scope: string;
+}
+
+/**
+ * MSAL keeps its tokens in the tab's session storage: they go when the tab closes, so the next person at a shared
+ * computer finds none, and a script that ever ran on the page could not read a refresh token that outlives the
+ * visit. A new tab signs in again, silently where Microsoft's own session still holds.
+ */
+function msalConfiguration(entra: EntraSettings, origin: string): Configuration {
+  return {
+    auth: { clientId: entra.clientId, authority: entra.authority, redirectUri: `${origin}/app` },
+    cache: { cacheLocation: "sessionStorage" },
+  };
+}
+
 /**
  * Microsoft 365 sign-in for a normal browser page: MSAL's PublicClientApplication with the redirect flow (no
  * Outlook here to broker it, so not nested app authentication). The redirect URI is /app on this origin, which
  * the app registration must list as a single-page application redirect URI.
  */
-export async function entraSignIn(entra: {
-  clientId: string;
-  authority: string;
-  scope: string;
-}): Promise<EntraSignIn> {
-  const redirectUri = `${location.origin}/app`;
-  const app = await PublicClientApplication.createPublicClientApplication({
-    auth: { clientId: entra.clientId, authority: entra.authority, redirectUri },
-    cache: { cacheLocation: "localStorage" },
-  });
+export async function entraSignIn(entra: EntraSettings): Promise<EntraSignIn> {
+  const configuration = msalConfiguration(entra, location.origin);
+  const redirectUri = configuration.auth.redirectUri;
+  const app = await PublicClientApplication.createPublicClientApplication(configuration);
   // Coming back from Microsoft's page: the answer is in the URL, and this is where MSAL reads it.
   const redirected = await app.handleRedirectPromise();
   const account = redirected?.account ?? app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;

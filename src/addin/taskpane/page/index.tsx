@@ -1,3 +1,4 @@
+import "../../../shared/zod-without-eval";
 import { FluentProvider, MessageBar, MessageBarBody, webLightTheme } from "@fluentui/react-components";
 import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
