@@ -24,6 +24,8 @@ export interface PageEntry {
   icon: FluentIcon;
   /** Whether paths under it are its own (/app/reports/<report>). */
   subpages?: boolean;
+  /** Other paths that show it: the words the navigation uses for it, typed into the address bar. */
+  aliases?: readonly string[];
   /** Each page is a chunk of its own, fetched the first time it is opened. */
   component: LazyExoticComponent<ComponentType<PageProps>>;
 }
@@ -33,6 +35,7 @@ export const pages: readonly PageEntry[] = [
   {
     path: "/app",
     label: "Today",
+    aliases: ["/app/today"],
     icon: CalendarTodayRegular,
     component: lazy(() => import(/* webpackChunkName: "webapp-today" */ "./pages/TodayPage")),
   },
@@ -90,6 +93,8 @@ export const pages: readonly PageEntry[] = [
 /** The page a path belongs to, and the rest of the path; none for a path no page has. */
 export function pageFor(pathname: string): { page: PageEntry; subpath: string } | null {
   const path = pathname.replace(/\/+$/, "") || "/";
+  const alias = pages.find((p) => p.aliases?.includes(path));
+  if (alias) return { page: alias, subpath: "" };
   const page = pages.find((p) => path === p.path || (p.subpages && path.startsWith(`${p.path}/`)));
   return page ? { page, subpath: path.slice(page.path.length).replace(/^\//, "") } : null;
 }

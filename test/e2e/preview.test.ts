@@ -267,11 +267,12 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
           );
         }).on("error", reject);
       });
-    for (const headers of [
+    const crossSite: Record<string, string>[] = [
       { origin: "https://evil.example" },
       { "sec-fetch-site": "cross-site" },
       { "sec-fetch-site": "same-site", origin: "https://localhost:1" },
-    ]) {
+    ];
+    for (const headers of crossSite) {
       const refused = await ask(headers);
       expect([headers, refused.status, refused.allowOrigin]).toEqual([headers, 403, undefined]);
       expect(refused.body).not.toMatch(/"token"/);

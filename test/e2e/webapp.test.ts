@@ -116,6 +116,35 @@ describeInBrowser(
       expect(onServer.done).toBe(true);
     }, 120_000);
 
+    it("fits the day on a 1366-pixel laptop screen, also at /app/today: no figure runs into the next", async () => {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      try {
+        await page.goto(`${stack.webAppUrl}/today`);
+        await page.getByRole("heading", { name: /^Today/ }).waitFor();
+        const navigation = page.getByRole("navigation", { name: "Rapport" });
+        expect(await navigation.getByRole("link", { name: "Today" }).getAttribute("aria-current")).toBe(
+          "page",
+        );
+        const pipeline = page.getByRole("table", { name: "My open deals, per currency" });
+        await pipeline.waitFor();
+        const overflowing = await pipeline.evaluate((table) => {
+          const card = table.closest("section") ?? table.parentElement;
+          const bounds = card?.getBoundingClientRect();
+          const out: string[] = [];
+          if (bounds && table.getBoundingClientRect().right > bounds.right + 0.5)
+            out.push(`the table ends ${table.getBoundingClientRect().right - bounds.right} px past its card`);
+          for (const cell of Array.from(table.querySelectorAll("th, td")))
+            if (cell.scrollWidth > cell.clientWidth + 0.5)
+              out.push(`"${cell.textContent ?? ""}" needs ${cell.scrollWidth} px of ${cell.clientWidth}`);
+          return out;
+        });
+        expect(overflowing).toEqual([]);
+        await page.screenshot({ path: path.join(screenshots, "webapp-today-1366.png"), fullPage: true });
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 1000 });
+      }
+    });
+
     it("shows the pipeline report as bars and as a table with the API's figures, and exports the same figures as XLSX", async () => {
       await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Reports" }).click();
       await page.getByRole("tab", { name: "Pipeline by stage", selected: true }).waitFor();

@@ -9,6 +9,9 @@ describe("the web app's navigation", () => {
   it("finds the page of a path, with the rest of the path for the page", () => {
     expect(pageFor("/app")?.page.label).toBe("Today");
     expect(pageFor("/app/")?.page.label).toBe("Today");
+    // The navigation's word for it, typed into the address bar.
+    expect(pageFor("/app/today")).toMatchObject({ page: { label: "Today" }, subpath: "" });
+    expect(pageFor("/app/today/more")).toBeNull();
     expect(pageFor("/app/reports/stage-conversion")).toMatchObject({
       page: { label: "Reports" },
       subpath: "stage-conversion",

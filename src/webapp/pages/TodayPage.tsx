@@ -20,7 +20,7 @@ import { EmptyState } from "../components/EmptyState";
 import { Loading } from "../components/Loading";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { Section } from "../components/Section";
-import { formatAmount, formatDate, formatDateTime, formatTime } from "../format";
+import { formatAmount, formatDate, formatDateTime, formatNumber, formatTime } from "../format";
 import { useWebApp } from "../services";
 
 const useStyles = makeStyles({
@@ -43,6 +43,12 @@ const useStyles = makeStyles({
   item: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
   row: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   meta: { color: tokens.colorNeutralForeground3 },
+  // Sized by its figures, not split into equal columns: a large amount must never run into the next one.
+  pipelineTable: { tableLayout: "auto", width: "100%" },
+  scroller: { overflowX: "auto" },
+  figure: { textAlign: "end", whiteSpace: "nowrap" },
+  // A header cell lays its words out in a flex box of its own, which text-align does not reach.
+  figureHeading: { justifyContent: "flex-end" },
   caption: {
     textAlign: "start",
     color: tokens.colorNeutralForeground3,
@@ -211,31 +217,52 @@ function MyPipeline({ dashboard }: { dashboard: Dashboard }) {
       {dashboard.pipeline.length === 0 ? (
         <EmptyState>No open deals yet.</EmptyState>
       ) : (
-        <Table size="small">
-          <caption className={styles.caption}>My open deals, per currency</caption>
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell scope="col">Currency</TableHeaderCell>
-              <TableHeaderCell scope="col">Open deals</TableHeaderCell>
-              <TableHeaderCell scope="col">Total</TableHeaderCell>
-              <TableHeaderCell scope="col">Weighted</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {dashboard.pipeline.map((p) => (
-              <TableRow key={p.currency ?? "none"}>
-                <TableCell>{p.currency ?? "None"}</TableCell>
-                <TableCell>{p.openDeals}</TableCell>
-                <TableCell>
-                  <Text weight="semibold">{formatAmount(p.total, p.currency)}</Text>
-                </TableCell>
-                <TableCell>
-                  <Text weight="semibold">{formatAmount(p.weighted, p.currency)}</Text>
-                </TableCell>
+        <div className={styles.scroller}>
+          <Table size="small" className={styles.pipelineTable}>
+            <caption className={styles.caption}>My open deals, per currency</caption>
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell scope="col">Currency</TableHeaderCell>
+                <TableHeaderCell
+                  scope="col"
+                  className={styles.figure}
+                  button={{ className: styles.figureHeading }}
+                >
+                  Deals
+                </TableHeaderCell>
+                <TableHeaderCell
+                  scope="col"
+                  className={styles.figure}
+                  button={{ className: styles.figureHeading }}
+                >
+                  Total
+                </TableHeaderCell>
+                <TableHeaderCell
+                  scope="col"
+                  className={styles.figure}
+                  button={{ className: styles.figureHeading }}
+                >
+                  Weighted
+                </TableHeaderCell>
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHeader>
+            <TableBody>
+              {dashboard.pipeline.map((p) => (
+                <TableRow key={p.currency ?? "none"}>
+                  <TableCell>{p.currency ?? "None"}</TableCell>
+                  <TableCell className={styles.figure}>{p.openDeals}</TableCell>
+                  {/* The row names the currency; the figures stay short enough to sit side by side. */}
+                  <TableCell className={styles.figure}>
+                    <Text weight="semibold">{formatNumber(p.total, 0)}</Text>
+                  </TableCell>
+                  <TableCell className={styles.figure}>
+                    <Text weight="semibold">{formatNumber(p.weighted, 0)}</Text>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
       )}
     </Section>
   );
