@@ -35,7 +35,9 @@ export interface DemoSummary {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The data. Times are relative to the moment of loading, so the history always looks recent.
+// The data. Times are relative to the moment of loading, so the history always looks recent. The deals' openings
+// and moves are dated in the past too (`openedAt`, `movedAt`: the organisation's admin may, as the demo's rep
+// is), so the pane's history and Today's "longer in its stage than usual" read as they would in real use.
 
 interface DemoCompany {
   key: string;
@@ -225,8 +227,13 @@ interface DemoDeal {
   currency: string;
   company: CompanyKey;
   contacts: ContactKey[];
-  /** Where the deal went after it was created in the first stage; the last one is where it is now. */
-  journey: StageName[];
+  /** How many days ago the deal was opened, in the first stage. */
+  openedDaysAgo: number;
+  /**
+   * Where the deal went after it was opened, and how many days ago each move was; the last is where it is now.
+   * Dated like real history, so stays in a stage vary and only some deals are slower than the team's usual.
+   */
+  journey: readonly (readonly [StageName, number])[];
   /** Negative for closed deals: when they closed. */
   closeInDays: number;
 }
@@ -235,56 +242,77 @@ const DEALS = [
   // Anna's only open deal: the sample emails are about its proposal and kick-off.
   {
     key: "fabrikamRenewal",
+    openedDaysAgo: 45,
     name: "Fabrikam renewal",
     amount: 12000,
     currency: "EUR",
     company: "fabrikam",
     contacts: ["anna", "bo"],
-    journey: ["Qualification", "Proposal"],
+    journey: [
+      ["Qualification", 35],
+      ["Proposal", 26],
+    ],
     closeInDays: 38,
   },
   {
     key: "fabrikamFirst",
+    openedDaysAgo: 120,
     name: "Fabrikam first year",
     amount: 9500,
     currency: "EUR",
     company: "fabrikam",
     contacts: ["anna"],
-    journey: ["Qualification", "Proposal", "Negotiation", "Won"],
+    journey: [
+      ["Qualification", 105],
+      ["Proposal", 85],
+      ["Negotiation", 60],
+      ["Won", 40],
+    ],
     closeInDays: -40,
   },
   {
     key: "litwareLicences",
+    openedDaysAgo: 60,
     name: "Litware sales team licences",
     amount: 180000,
     currency: "NOK",
     company: "litware",
     contacts: ["ingrid", "magnus"],
-    journey: ["Qualification", "Proposal", "Negotiation"],
+    journey: [
+      ["Qualification", 50],
+      ["Proposal", 33],
+      ["Negotiation", 19],
+    ],
     closeInDays: 14,
   },
   {
     key: "litwareTraining",
+    openedDaysAgo: 40,
     name: "Litware training package",
     amount: 4000,
     currency: "EUR",
     company: "litware",
     contacts: ["sofie"],
-    journey: ["Qualification", "Lost"],
+    journey: [
+      ["Qualification", 30],
+      ["Lost", 12],
+    ],
     closeInDays: -12,
   },
   {
     key: "woodgrovePilot",
+    openedDaysAgo: 30,
     name: "Woodgrove operations pilot",
     amount: 95000,
     currency: "DKK",
     company: "woodgrove",
     contacts: ["mette"],
-    journey: ["Qualification"],
+    journey: [["Qualification", 21]],
     closeInDays: 60,
   },
   {
     key: "woodgroveEnterprise",
+    openedDaysAgo: 9,
     name: "Woodgrove enterprise licence",
     amount: 60000,
     currency: "EUR",
@@ -295,22 +323,29 @@ const DEALS = [
   },
   {
     key: "prosewareExpansion",
+    openedDaysAgo: 90,
     name: "Proseware expansion",
     amount: 18500,
     currency: "EUR",
     company: "proseware",
     contacts: ["aino"],
-    journey: ["Qualification", "Proposal", "Negotiation", "Won"],
+    journey: [
+      ["Qualification", 75],
+      ["Proposal", 55],
+      ["Negotiation", 35],
+      ["Won", 21],
+    ],
     closeInDays: -21,
   },
   {
     key: "prosewareSupport",
+    openedDaysAgo: 25,
     name: "Proseware support renewal",
     amount: 6000,
     currency: "EUR",
     company: "proseware",
     contacts: ["mikko"],
-    journey: ["Qualification"],
+    journey: [["Qualification", 16]],
     closeInDays: 45,
   },
 ] as const satisfies readonly DemoDeal[];
@@ -711,6 +746,7 @@ async function createDeal(
     expectedCloseDate: daysFrom(now, deal.closeInDays).toISOString().slice(0, 10),
     companyId: ids.companyId,
     contactIds: ids.contactIds,
+    openedAt: daysAgo(now, deal.openedDaysAgo, 9),
   };
   let current = await client.send(
     DealWithStage,
@@ -720,11 +756,12 @@ async function createDeal(
     body,
   );
   // Stage by stage, so the deal's history reads like a real one.
-  for (const stage of deal.journey) {
+  for (const [stage, days] of deal.journey) {
     const move: z.input<typeof MoveDealToStage> = {
       stageId: ids.stageIdOf(stage),
       version: current.version,
       source: "demo",
+      movedAt: daysAgo(now, days, 14),
     };
     current = await client.send(
       DealWithStage,

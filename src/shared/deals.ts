@@ -50,6 +50,11 @@ export const DealCreate = z.strictObject({
   ...dealFields,
   /** Defaults to the first open stage of the default pipeline. */
   stageId: Id.optional(),
+  /**
+   * Admins only, for a move from another CRM and for sample data: when the deal was opened, in the past (its
+   * history's first entry). Left out, it is now. The audit trail keeps the real time of the request.
+   */
+  openedAt: IsoDateTime.optional(),
 });
 export type DealCreate = z.infer<typeof DealCreate>;
 
@@ -66,6 +71,11 @@ export const MoveDealToStage = z.strictObject({
   version: Version,
   /** Where the move was made (pane, web, import …), kept in the stage history. */
   source: z.string().trim().min(1).max(50).optional(),
+  /**
+   * Admins only, as `openedAt` of a new deal: when the move happened, in the past and not before the deal's
+   * previous move, so the history stays in order.
+   */
+  movedAt: IsoDateTime.optional(),
 });
 export type MoveDealToStage = z.infer<typeof MoveDealToStage>;
 

@@ -1,6 +1,8 @@
 import { PREVIEW_USER, sampleMail } from "../../src/addin/preview/sample-mail";
 import { Page } from "../../src/shared/common";
+import { Dashboard } from "../../src/shared/dashboard";
 import { DealWithStage } from "../../src/shared/deals";
+import { Timeline } from "../../src/shared/people";
 import { loadDemoData, mintPreviewToken, storeIsEmpty } from "../../scripts/demo-data";
 import { type TestServer, lookupPeople, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
@@ -93,6 +95,29 @@ describe.each(storeKinds)("demo data (%s)", (kind) => {
     const stages = new Set(deals.map((d) => d.stage.name));
     expect(stages.size).toBeGreaterThanOrEqual(3);
     expect(new Set(deals.map((d) => d.status))).toEqual(new Set(["open", "won", "lost"]));
+  });
+
+  it("dates the deals' history in the past, so the pane and Today look as they will in real use", async () => {
+    const [anna] = await lookup("anna.berg@fabrikam.example");
+    const timeline = parse(
+      Timeline,
+      await server.request("GET", `/api/v1/contacts/${anna?.contact?.id}/timeline?limit=50`, { token: rita }),
+    );
+    const moves = timeline.items.filter((item) => item.type === "stage_change");
+    expect(moves.length).toBeGreaterThan(3);
+    const dayAgo = Date.now() - 24 * 3600 * 1000;
+    for (const move of moves) expect(Date.parse(move.at)).toBeLessThan(dayAgo);
+    // Newest first, and not a run of the deals' moves at the top: the latest emails and calls come before them.
+    expect(timeline.items[0]?.type).not.toBe("stage_change");
+
+    const today = parse(Dashboard, await server.request("GET", "/api/v1/dashboard", { token: rita }));
+    const open = parse(
+      Page(DealWithStage),
+      await server.request("GET", "/api/v1/deals?status=open", { token: rita }),
+    ).items;
+    const slow = today.dealsNeedingAttention.items.filter((d) => d.reasons.includes("stuck_in_stage"));
+    expect(slow.length).toBeGreaterThan(0);
+    expect(slow.length).toBeLessThan(open.length);
   });
 
   it("refuses to load twice, naming what exists, without creating anything", async () => {

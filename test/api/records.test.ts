@@ -293,6 +293,68 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       ]);
     });
 
+    it("lets an admin date a deal's opening and moves in the past, in order, and nobody else", async () => {
+      const { pipelines } = parse(
+        PipelineList,
+        await server.request("GET", "/api/v1/pipelines", { token: rita }),
+      );
+      const stages = pipelines[0]?.stages ?? [];
+      const day = 24 * 3600 * 1000;
+      const ago = (days: number) => new Date(Date.now() - days * day).toISOString();
+      const openedAt = ago(30);
+      const deal = parse(DealWithStage, await post("/api/v1/deals", { name: "Migrated", openedAt }));
+      expect(deal.createdAt).toBe(openedAt);
+      const move = (body: Record<string, unknown>, token = rita) =>
+        server.request("POST", `/api/v1/deals/${deal.id}/stage`, { token, body });
+      const toProposal = parse(
+        DealWithStage,
+        await move({ stageId: stages[2]?.id, version: 1, movedAt: ago(20) }),
+      );
+      // Not before the previous move, not in the future.
+      const outOfOrder = await move({ stageId: stages[3]?.id, version: 2, movedAt: ago(25) });
+      expect([outOfOrder.status, (outOfOrder.body as { code: string }).code]).toEqual([
+        400,
+        "invalid_request",
+      ]);
+      const future = await move({
+        stageId: stages[3]?.id,
+        version: 2,
+        movedAt: new Date(Date.now() + day).toISOString(),
+      });
+      expect([future.status, (future.body as { code: string }).code]).toEqual([400, "invalid_request"]);
+      // A member may move the deal, but not date the move.
+      const mo = await server.token("mo@contoso.example");
+      const members = await move({ stageId: stages[3]?.id, version: 2, movedAt: ago(10) }, mo);
+      expect([members.status, (members.body as { code: string }).code]).toEqual([403, "forbidden"]);
+      const memberOpened = await server.request("POST", "/api/v1/deals", {
+        token: mo,
+        body: { name: "Backdated by a member", openedAt: ago(3) },
+      });
+      expect(memberOpened.status).toBe(403);
+      const wonAt = ago(5);
+      const won = parse(
+        DealWithStage,
+        await move({ stageId: stages[4]?.id, version: toProposal.version, movedAt: wonAt }),
+      );
+      expect(won.closedAt).toBe(wonAt);
+
+      const changes = await server.database.db
+        .selectFrom("deal_stage_changes")
+        .select(["to_stage_id", "changed_at"])
+        .where("deal_id", "=", deal.id)
+        .orderBy("changed_at")
+        .execute();
+      expect(
+        changes.map((c) => [c.to_stage_id, Math.round((Date.now() - c.changed_at.getTime()) / day)]),
+      ).toEqual([
+        [stages[0]?.id, 30],
+        [stages[2]?.id, 20],
+        [stages[4]?.id, 5],
+      ]);
+      const stored = await server.request("GET", "/api/v1/deals?q=Backdated", { token: rita });
+      expect((stored.body as { items: unknown[] }).items).toEqual([]);
+    });
+
     it("refuses an unknown stage and leaves the deal as it was", async () => {
       const deal = parse(Deal, await post("/api/v1/deals", { name: "Steady" }));
       const response = await server.request("POST", `/api/v1/deals/${deal.id}/stage`, {

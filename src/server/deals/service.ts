@@ -9,10 +9,11 @@ import type {
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import { checkCustomFields } from "../custom-fields/service";
 import type { DB, DealRow, StageRow } from "../db/tables";
-import { notFound, versionConflict } from "../errors";
+import { AppError, notFound, versionConflict } from "../errors";
 import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { firstOpenStage, getStage } from "../pipelines/service";
 import { type Scope, iso, isoOrNull } from "../scope";
+import { requireAdmin } from "../users/service";
 
 type DealJoined = DealRow & {
   contact_ids: string[];
@@ -118,9 +119,30 @@ async function setDealContacts(
     .execute();
 }
 
+/**
+ * When an admin dates a deal's history in the past (a move from another CRM, sample data): checked to be a
+ * real past moment. Members cannot: a won deal dated into last quarter would change what the reports say.
+ */
+async function datedInThePast(
+  tx: Kysely<DB>,
+  scope: Scope,
+  field: "openedAt" | "movedAt",
+  value: string | undefined,
+): Promise<Date | null> {
+  if (value === undefined) return null;
+  await requireAdmin(tx, scope.caller, "dates a deal's history in the past");
+  const at = new Date(value);
+  if (at.getTime() > Date.now())
+    throw new AppError("invalid_request", 400, `${field} is in the future; a deal's history is in the past.`, {
+      errors: [{ path: field, message: "must not be in the future" }],
+    });
+  return at;
+}
+
 export async function createDeal(scope: Scope, input: DealCreate): Promise<DealWithStage> {
   return scope.db.transaction().execute(async (tx) => {
     const { orgId, userId } = scope.caller;
+    const openedAt = await datedInThePast(tx, scope, "openedAt", input.openedAt);
     const customFields = await checkCustomFields(tx, orgId, "deal", input.customFields ?? {});
     const stage = input.stageId ? await getStage(tx, orgId, input.stageId) : await firstOpenStage(tx, orgId);
     const row = await tx
@@ -135,8 +157,9 @@ export async function createDeal(scope: Scope, input: DealCreate): Promise<DealW
         owner_id: input.ownerId === undefined ? userId : input.ownerId,
         pipeline_id: stage.pipeline_id,
         stage_id: stage.id,
-        closed_at: stage.kind === "open" ? null : new Date(),
+        closed_at: stage.kind === "open" ? null : (openedAt ?? new Date()),
         custom_fields: JSON.stringify(customFields),
+        ...(openedAt ? { created_at: openedAt } : {}),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -150,9 +173,16 @@ export async function createDeal(scope: Scope, input: DealCreate): Promise<DealW
         to_stage_id: stage.id,
         changed_by: userId,
         source: "created",
+        ...(openedAt ? { changed_at: openedAt } : {}),
       })
       .execute();
-    await recordAudit(tx, scope.caller, "deal.created", { type: "deal", id: row.id }, { stageId: stage.id });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "deal.created",
+      { type: "deal", id: row.id },
+      { stageId: stage.id, ...(openedAt ? { openedAt: iso(openedAt) } : {}) },
+    );
     return getDeal({ ...scope, db: tx }, row.id);
   });
 }
@@ -212,14 +242,30 @@ export async function moveDealToStage(
       .executeTakeFirst();
     if (!current) throw notFound("The deal");
     if (current.version !== input.version) throw versionConflict(await getDeal(txScope, id));
+    const movedAt = await datedInThePast(tx, scope, "movedAt", input.movedAt);
     const stage = await getStage(tx, orgId, input.stageId);
     if (stage.id === current.stage_id) return getDeal(txScope, id);
+    if (movedAt) {
+      const previous = await tx
+        .selectFrom("deal_stage_changes")
+        .select((eb) => eb.fn.max("changed_at").as("at"))
+        .where("org_id", "=", orgId)
+        .where("deal_id", "=", id)
+        .executeTakeFirst();
+      if (previous?.at && movedAt < previous.at)
+        throw new AppError(
+          "invalid_request",
+          400,
+          `movedAt is before the deal's previous move (${iso(previous.at)}); its history stays in order.`,
+          { errors: [{ path: "movedAt", message: "must not be before the deal's previous move" }] },
+        );
+    }
     await tx
       .updateTable("deals")
       .set({
         stage_id: stage.id,
         pipeline_id: stage.pipeline_id,
-        closed_at: stage.kind === "open" ? null : sql`coalesce(closed_at, now())`,
+        closed_at: stage.kind === "open" ? null : sql`coalesce(closed_at, ${movedAt ?? sql`now()`})`,
         version: sql`version + 1`,
         updated_at: sql`now()`,
       })
@@ -235,6 +281,7 @@ export async function moveDealToStage(
         to_stage_id: stage.id,
         changed_by: userId,
         source: input.source ?? "api",
+        ...(movedAt ? { changed_at: movedAt } : {}),
       })
       .execute();
     await recordAudit(
@@ -242,7 +289,7 @@ export async function moveDealToStage(
       scope.caller,
       "deal.stage_changed",
       { type: "deal", id },
-      { from: current.stage_id, to: stage.id },
+      { from: current.stage_id, to: stage.id, ...(movedAt ? { movedAt: iso(movedAt) } : {}) },
     );
     return getDeal(txScope, id);
   });
