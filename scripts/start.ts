@@ -12,8 +12,10 @@ const root = path.resolve(__dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const addinPort = process.env.ADDIN_PORT ?? "3000";
 
+// The server shares the terminal with webpack and the demo prompt: one readable line per request, not JSON.
+const serverEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT || "pretty" };
 const children: ChildProcess[] = [
-  spawn(bin("tsx"), ["src/server/main.ts"], { cwd: root, stdio: "inherit" }),
+  spawn(bin("tsx"), ["src/server/main.ts"], { cwd: root, stdio: "inherit", env: serverEnv }),
   spawn(bin("webpack"), ["serve", "--mode", "development"], { cwd: root, stdio: "inherit" }),
 ];
 

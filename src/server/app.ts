@@ -1,10 +1,12 @@
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
+  type LogController,
 } from "fastify";
 import { sql } from "kysely";
 import { type SignInConfig, routes } from "../shared/routes";
@@ -42,6 +44,10 @@ export interface AppDeps {
   database: Database;
   verifyToken: VerifyToken;
   logger?: FastifyServerOptions["logger"];
+  /** The process's own logger (main.ts), instead of one Fastify makes from `logger`. */
+  loggerInstance?: FastifyBaseLogger;
+  /** How requests are logged: Fastify's two structured lines each by default (see logging.ts). */
+  requestLog?: LogController;
   /** Parse every response with its contract schema (tests turn this on). */
   checkResponses?: boolean;
   /** The add-in's build, served from the same origin (production); none in development and most tests. */
@@ -72,7 +78,8 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
+    ...(deps.requestLog ? { logController: deps.requestLog } : {}),
     bodyLimit: BODY_LIMIT,
     trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
     frameworkErrors: frameworkErrorHandler,

@@ -19,6 +19,8 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** JSON lines for a log collector; `pretty` (what `npm start` uses) is one readable line each. */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   /** The Rapport API's app registration in Entra ID: tokens must be issued for this audience. */
   RAPPORT_ENTRA_CLIENT_ID: z.string().min(1).optional(),
   /** Tenant ids whose users may sign in, comma-separated; "*" admits any tenant (a multi-tenant deployment). */
@@ -98,6 +100,7 @@ export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  logFormat: z.infer<typeof Env>["LOG_FORMAT"];
   apiScope: string;
   entra: EntraConfig | null;
   localIssuer: boolean;
@@ -200,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     apiScope: e.RAPPORT_API_SCOPE,
     entra,
     localIssuer,

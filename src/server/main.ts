@@ -1,9 +1,9 @@
-import pino from "pino";
 import { buildApp } from "./app";
 import { loadLocalIssuer } from "./auth/local-issuer";
 import { createTokenVerifier } from "./auth/verify";
 import { DEFAULT_FRAME_ANCESTORS, findAddinBuild } from "./http/addin-files";
 import { ConfigError, loadConfig, signInConfig } from "./config";
+import { createLogger, requestLogFor } from "./logging";
 import { startEmbeddedUpkeep } from "./db/embedded-upkeep";
 import { MigrationError } from "./db/migrate";
 import { openStore } from "./db/open-store";
@@ -14,7 +14,7 @@ import { createSyncWorker } from "./sync/worker";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = await createLogger(config);
   const { database, description, applied } = await openStore(config);
   if (applied.length) logger.info({ migrations: applied }, "store migrated");
   const upkeep = database.kind === "pglite" ? startEmbeddedUpkeep(database.db, logger) : null;
@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const app = await buildApp({
     database,
     verifyToken,
-    logger: { level: config.logLevel },
+    loggerInstance: logger,
+    requestLog: requestLogFor(config),
     signIn: signInConfig(config),
     sync: config.sync,
     rateLimit: config.rateLimit,

@@ -87,6 +87,20 @@ describe("running Rapport the way the README says", () => {
     expect((await second.exited).code).toBe(0);
   }, 90_000);
 
+  it("logs one readable line per request for a person at the terminal, as `npm start` asks", async () => {
+    const pretty = serve({ RAPPORT_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", LOG_FORMAT: "pretty" });
+    const base = await pretty.listening;
+    expect((await fetch(`${base}/api/v1/me`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/sign-in`)).status).toBe(200);
+    pretty.child.kill("SIGTERM");
+    const { output } = await pretty.exited;
+    const lines = output.split("\n").filter(Boolean);
+    expect(lines.filter((line) => line.trimStart().startsWith("{"))).toEqual([]);
+    expect(lines.filter((line) => / GET \/api\/v1\/me 401 \d+ ms$/.test(line))).toHaveLength(1);
+    expect(lines.filter((line) => / GET \/api\/v1\/sign-in 200 \d+ ms$/.test(line))).toHaveLength(1);
+    expect(output).not.toContain("incoming request");
+  }, 90_000);
+
   it("runs the same command as `npm run serve`", async () => {
     const { readFile } = await import("node:fs/promises");
     const scripts = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")).scripts as Record<

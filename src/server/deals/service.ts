@@ -133,9 +133,14 @@ async function datedInThePast(
   await requireAdmin(tx, scope.caller, "dates a deal's history in the past");
   const at = new Date(value);
   if (at.getTime() > Date.now())
-    throw new AppError("invalid_request", 400, `${field} is in the future; a deal's history is in the past.`, {
-      errors: [{ path: field, message: "must not be in the future" }],
-    });
+    throw new AppError(
+      "invalid_request",
+      400,
+      `${field} is in the future; a deal's history is in the past.`,
+      {
+        errors: [{ path: field, message: "must not be in the future" }],
+      },
+    );
   return at;
 }
 
