@@ -60,6 +60,8 @@ export const LogEmail = z
     /**
      * Rapport's key for an email logged as it is sent, when it has no message id yet (the add-in puts the same
      * key on the message). Logging the sent copy later with its message id and this key joins the same email.
+     * The key is its sender's, the user who first logged under it: from anyone else it is ignored (the email is
+     * logged by its message id alone), and without a message id refused (409 `id_taken`).
      */
     rapportKey: z.uuid().optional(),
     conversationId: z.string().trim().max(1000).optional(),

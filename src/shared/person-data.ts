@@ -68,10 +68,15 @@ export const ContactErased = z.object({
   interactionsDeleted: z.number().int(),
   /** Interactions other contacts took part in: kept without the person, their excerpt removed. */
   interactionsScrubbed: z.number().int(),
+  /** Tasks linked to the person: about them, so they go. */
   tasksDeleted: z.number().int(),
-  /** Other records whose text named the person or gave their address, rewritten with "[erased]". */
+  /**
+   * Of the interactions kept, those whose subject named the person or gave their address or phone, rewritten
+   * with "[erased]". Records that are not about the person (companies, deals, other contacts, their notes and
+   * tasks, emails the person was not on) are never rewritten.
+   */
   recordsScrubbed: z.number().int(),
-  /** Audit events whose details named the person, rewritten the same way. */
+  /** Audit events about the person's records whose details named them, rewritten the same way. */
   auditEventsScrubbed: z.number().int(),
 });
 export type ContactErased = z.infer<typeof ContactErased>;

@@ -1,4 +1,4 @@
-import { LoggedEmail } from "../../src/shared/interactions";
+import { Interaction, LoggedEmail } from "../../src/shared/interactions";
 import { LookupResponse } from "../../src/shared/people";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
@@ -367,6 +367,44 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
       expect(await interactionCount()).toBe(before);
     });
 
+    it("lets no other member merge, take over or join an email by its Rapport key; its sender's copy still joins", async () => {
+      const key = crypto.randomUUID();
+      const onSend = parse(LoggedEmail, await log(sent({ rapportKey: key }))).interaction;
+      // Another email, logged by Carl; he reads Rita's key off her interaction.
+      const other = parse(LoggedEmail, await log(email(), colleague)).interaction;
+      const before = await interactionCount();
+
+      // With the other email's message id: that email is joined by its id, the key ignored, nothing merged.
+      const withOther = await log(
+        { ...email(), internetMessageId: other.internetMessageId, rapportKey: key },
+        colleague,
+      );
+      expect(withOther.status).toBe(200);
+      expect(parse(LoggedEmail, withOther).interaction).toMatchObject({ id: other.id, rapportKey: null });
+      // With a new message id: logged on its own, without the key.
+      const fresh = await log({ ...email(), rapportKey: key }, colleague);
+      expect(fresh.status).toBe(201);
+      expect(parse(LoggedEmail, fresh).interaction.rapportKey).toBeNull();
+      // With the key alone there is nothing else to log it by: refused.
+      const keyOnly = await log(sent({ rapportKey: key }), colleague);
+      expect(keyOnly.status).toBe(409);
+      expect(keyOnly.body).toMatchObject({ code: "id_taken" });
+
+      expect(await interactionCount()).toBe(before + 1);
+      expect(await auditOf("email.merged", other.id)).toEqual([]);
+      const kept = await server.request("GET", `/api/v1/emails/${onSend.id}`, { token: rita });
+      expect(parse(Interaction, kept)).toEqual(onSend);
+
+      // Rita's sent copy, from her mailbox, joins the interaction her add-in logged as it went.
+      const id = messageId();
+      const copy = parse(
+        LoggedEmail,
+        await log(sent({ rapportKey: key, internetMessageId: id, source: "auto" })),
+      );
+      expect(copy.interaction).toMatchObject({ id: onSend.id, internetMessageId: id, rapportKey: key });
+      expect(copy.interaction.loggedBy).toEqual(onSend.loggedBy);
+    });
+
     it("refuses an email with neither a message id nor a Rapport key", async () => {
       const before = await interactionCount();
       const response = await log(sent());
@@ -379,12 +417,14 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
       const key = crypto.randomUUID();
       const id = messageId();
       const before = await interactionCount();
+      // The key is on Rita's copies only; her colleague's copy has the message id.
       const answers = await Promise.all([
         log(sent({ rapportKey: key })),
         log(sent({ rapportKey: key, internetMessageId: id })),
         log(sent({ internetMessageId: id }), colleague),
         log(sent({ rapportKey: key })),
-        log(sent({ rapportKey: key, internetMessageId: id }), colleague),
+        log(sent({ rapportKey: key, internetMessageId: id })),
+        log(sent({ internetMessageId: id }), colleague),
       ]);
       expect(answers.every((a) => a.status === 200 || a.status === 201)).toBe(true);
       expect(await interactionCount()).toBe(before + 1);

@@ -138,7 +138,12 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     await block(rita, "personal", "pia@private.example");
     const known = mail({ cc: [{ address: "someone@else.example" }] });
     const second = mail({ from: { address: "ANNA@fabrikam-group.example" }, subject: "Second address" });
-    const fromBo = mail({ from: { address: "bo@northwind.example" }, subject: "Bo writes" });
+    // Bo's mail carries a Rapport key (a copy of someone's sent mail, say): it is not Rita's to use.
+    const fromBo = mail({
+      from: { address: "bo@northwind.example" },
+      subject: "Bo writes",
+      rapportKey: "0d9e7a52-3f4b-4c1d-9e8f-7a6b5c4d3e2f",
+    });
     const unknown = mail({ from: { address: "stranger@nowhere.example" } });
     const tooOld = mail({ receivedDateTime: daysAgo(45) });
     const internal = mail({
@@ -208,7 +213,12 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     for (const m of [known, second, fromBo]) {
       const [logged, ...more] = await emailsWith(m.internetMessageId);
       expect(more).toEqual([]);
-      expect(logged).toMatchObject({ source: "auto", subject: m.subject, body: m.bodyPreview });
+      expect(logged).toMatchObject({
+        source: "auto",
+        subject: m.subject,
+        body: m.bodyPreview,
+        rapport_key: null,
+      });
       expect(await loggersOf(logged?.id ?? "")).toEqual([ids.rita]);
     }
     for (const m of [unknown, tooOld, internal, bulk, autoReply, orgBlocked, personalBlocked])

@@ -12,7 +12,24 @@ const tables = async (database: Database) =>
     )
   ).rows.map((r) => r.table_name);
 
+/** The migrations that ran before this one: a store as it was before it came. */
+const migrationsBefore = (name: string) =>
+  Object.fromEntries(Object.entries(migrations).filter(([key]) => key < name));
+
 describe.each(storeKinds)("migrations (%s)", (kind) => {
+  /** A store of its own, migrated only up to (not including) the given migration. */
+  async function storeBefore(name: string): Promise<{ store: Database; drop: () => Promise<void> }> {
+    if (kind === "pglite") {
+      const store = await openPglite();
+      await migrateToLatest(store.db, migrationsBefore(name));
+      return { store, drop: async () => {} };
+    }
+    const made = await createTestDatabase();
+    const store = await openPostgres(made.url);
+    await migrateToLatest(store.db, migrationsBefore(name));
+    return { store, drop: made.drop };
+  }
+
   let database: Database;
   beforeEach(async () => {
     database = await openTestStore(kind);
@@ -74,8 +91,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
       empty = await openPostgres(made.url);
     }
     try {
-      const { "0005_admin_settings": _, ...before0005 } = migrations;
-      await migrateToLatest(empty.db, before0005);
+      await migrateToLatest(empty.db, migrationsBefore("0005_admin_settings"));
       const [org] = await empty.db
         .insertInto("organizations")
         .values({ tenant_id: "t", name: "T", internal_domains: [], logging_policy: "{}" })
@@ -97,7 +113,9 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
           contact({}),
         ])
         .execute();
-      expect(await migrateToLatest(empty.db)).toEqual(["0005_admin_settings"]);
+      expect(await migrateToLatest(empty.db, migrationsBefore("0006_rapport_key_owner"))).toEqual([
+        "0005_admin_settings",
+      ]);
       const definitions = await empty.db
         .selectFrom("custom_field_definitions")
         .select(["entity", "key", "label", "type", "position"])
@@ -120,6 +138,84 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
       ]);
     } finally {
       await empty.close();
+      await drop();
+    }
+  });
+  it("gives each stored Rapport key to the user who gave it to its email", async () => {
+    const { store, drop } = await storeBefore("0006_rapport_key_owner");
+    try {
+      const { db } = store;
+      const [org] = await db
+        .insertInto("organizations")
+        .values({ tenant_id: "t", name: "T", internal_domains: [], logging_policy: "{}" })
+        .returning("id")
+        .execute();
+      const orgId = org?.id as string;
+      const [rita, max] = await db
+        .insertInto("users")
+        .values(
+          ["rita", "max"].map((n) => ({
+            org_id: orgId,
+            external_id: n,
+            email: `${n}@t.example`,
+            role: "member" as const,
+          })),
+        )
+        .returning("id")
+        .execute()
+        .then((rows) => rows.map((r) => r.id));
+      const email = async (key: string | null, loggedBy: string | undefined) =>
+        (
+          await db
+            .insertInto("interactions")
+            .values({
+              org_id: orgId,
+              kind: "email",
+              occurred_at: new Date(),
+              rapport_key: key,
+              source: "manual",
+              logged_by: loggedBy ?? null,
+            })
+            .returning("id")
+            .executeTakeFirstOrThrow()
+        ).id;
+      const audit = (actor: string | undefined, action: string, id: string, details: object) =>
+        db
+          .insertInto("audit_events")
+          .values({
+            org_id: orgId,
+            actor_id: actor ?? null,
+            action,
+            entity_type: "interaction",
+            entity_id: id,
+            details: JSON.stringify(details),
+          })
+          .execute();
+      // Logged under its key by Rita (on send), then completed with its message id by her sent copy.
+      const onSend = await email(crypto.randomUUID(), rita);
+      await audit(rita, "email.completed", onSend, { fields: ["internet_message_id"] });
+      // Logged by Max from his inbox; Rita's sent copy gave it her key.
+      const stamped = await email(crypto.randomUUID(), max);
+      await audit(rita, "email.completed", stamped, { fields: ["rapport_key"] });
+      // Logged by Max from his inbox; Rita's on-send log was merged into it.
+      const merged = await email(crypto.randomUUID(), max);
+      await audit(rita, "email.merged", merged, { merged: crypto.randomUUID() });
+      const keyless = await email(null, max);
+
+      expect(await migrateToLatest(db)).toContain("0006_rapport_key_owner");
+      const owners = await db
+        .selectFrom("interactions")
+        .select(["id", "rapport_key_owner"])
+        .execute()
+        .then((rows) => new Map(rows.map((r) => [r.id, r.rapport_key_owner])));
+      expect([onSend, stamped, merged, keyless].map((id) => owners.get(id))).toEqual([
+        rita,
+        rita,
+        rita,
+        null,
+      ]);
+    } finally {
+      await store.close();
       await drop();
     }
   });

@@ -144,6 +144,8 @@ export interface InteractionsTable {
   internet_message_id: string | null;
   /** Rapport's own key for an email logged on send, before its internet message id is known. */
   rapport_key: string | null;
+  /** The user who first logged under the key, the email's sender: only their logs join by it. */
+  rapport_key_owner: string | null;
   conversation_id: string | null;
   source: "manual" | "auto" | "on-send" | "import";
   deal_id: string | null;

@@ -36,14 +36,13 @@ function participantsOf(input: LogEmailInput): ParticipantDraft[] {
 
 /**
  * Logs an email once per organisation, keyed by its internet message id, or, while it has none (logged as it is
- * sent), by a Rapport key: logging it again, by anyone, adds the logger to the one interaction. The sent copy,
- * logged with both, joins the interaction its key made. Participants that are contacts are linked. With no deal
+ * sent), by a Rapport key: logging it again adds the logger to the one interaction. The sent copy, logged with
+ * both by its sender, joins the interaction its key made. Participants that are contacts are linked. With no deal
  * named, the participants' single open deal is linked; with several, none is (the rep picks, nobody guesses).
  */
 export async function logEmail(scope: Scope, input: LogEmailInput): Promise<LoggedEmail> {
   const { orgId } = scope.caller;
   const messageId = input.internetMessageId ? normalizeMessageId(input.internetMessageId) : null;
-  const key = input.rapportKey ?? null;
   const participants = participantsOf(input);
   const addresses = participants.map((p) => p.address);
   const occurredAt = new Date(input.sentAt);
@@ -52,9 +51,11 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     // Everyone logging this email (by id or by key) takes turns, so finding, joining and merging see each other.
     await lockAddresses(tx, orgId, [
       ...(messageId ? [`message:${messageId}`] : []),
-      ...(key ? [`rapport-key:${key}`] : []),
+      ...(input.rapportKey ? [`rapport-key:${input.rapportKey}`] : []),
     ]);
-    const existing = await reconcile(tx, scope, messageId, key);
+    const keyed = await callersKey(tx, scope, input.rapportKey ?? null, messageId);
+    const key = keyed?.key ?? null;
+    const existing = await reconcile(tx, scope, messageId, keyed);
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
     await lockAddresses(tx, orgId, addresses);
@@ -87,6 +88,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
         body: input.bodyText === undefined || content !== "excerpt" ? null : textExcerpt(input.bodyText),
         internet_message_id: messageId,
         rapport_key: key,
+        rapport_key_owner: key ? scope.caller.userId : null,
         conversation_id: input.conversationId ?? null,
         source: input.source,
         deal_id: dealId,
@@ -130,16 +132,38 @@ type Logged = {
   deal_id: string | null;
   internet_message_id: string | null;
   rapport_key: string | null;
+  rapport_key_owner: string | null;
 };
 
 function findLogged(tx: Kysely<DB>, orgId: string, by: "internet_message_id" | "rapport_key", value: string) {
   return tx
     .selectFrom("interactions")
-    .select(["id", "deal_id", "internet_message_id", "rapport_key"])
+    .select(["id", "deal_id", "internet_message_id", "rapport_key", "rapport_key_owner"])
     .where("org_id", "=", orgId)
     .where("kind", "=", "email")
     .where(by, "=", value)
     .executeTakeFirst();
+}
+
+/**
+ * The Rapport key, with the interaction logged under it, if the caller may use it. The key is made by the
+ * sender's add-in as the mail goes and kept on the sender's own copy only, so the user who first logs under it
+ * owns it, and only that user's logs (the on-send log, the sent copy from their mailbox by sync, pane or ribbon)
+ * join by it. Anyone can read a key off the interaction: another user posting it with another email's message id
+ * would merge that email and delete it. Their key is ignored, and the email logged by its message id alone; with
+ * no message id there is nothing else to know the email by, and the log is refused.
+ */
+async function callersKey(
+  tx: Kysely<DB>,
+  scope: Scope,
+  key: string | null,
+  messageId: string | null,
+): Promise<{ key: string; logged: Logged | undefined } | null> {
+  if (key === null) return null;
+  const logged = await findLogged(tx, scope.caller.orgId, "rapport_key", key);
+  if (!logged || logged.rapport_key_owner === scope.caller.userId) return { key, logged };
+  if (messageId) return null;
+  throw new AppError("id_taken", 409, "This Rapport key belongs to an email another user sent.");
 }
 
 /**
@@ -151,11 +175,12 @@ async function reconcile(
   tx: Kysely<DB>,
   scope: Scope,
   messageId: string | null,
-  key: string | null,
+  keyed: { key: string; logged: Logged | undefined } | null,
 ): Promise<Logged | undefined> {
-  const { orgId } = scope.caller;
+  const { orgId, userId } = scope.caller;
+  const key = keyed?.key ?? null;
   const byId = messageId ? await findLogged(tx, orgId, "internet_message_id", messageId) : undefined;
-  const byKey = key ? await findLogged(tx, orgId, "rapport_key", key) : undefined;
+  const byKey = keyed?.logged;
   if (byKey && messageId && byKey.internet_message_id !== null && byKey.internet_message_id !== messageId)
     throw new AppError("id_taken", 409, "This Rapport key belongs to another email.");
 
@@ -178,11 +203,17 @@ async function reconcile(
       .onConflict((oc) => oc.columns(["interaction_id", "user_id"]).doNothing())
       .execute();
     await tx.deleteFrom("interactions").where("org_id", "=", orgId).where("id", "=", byKey.id).execute();
-    const merged = { ...byId, rapport_key: key, deal_id: byId.deal_id ?? byKey.deal_id };
+    const merged = {
+      ...byId,
+      rapport_key: key,
+      rapport_key_owner: userId,
+      deal_id: byId.deal_id ?? byKey.deal_id,
+    };
     await tx
       .updateTable("interactions")
       .set({
         rapport_key: key,
+        rapport_key_owner: userId,
         deal_id: merged.deal_id,
         version: sql`version + 1`,
         updated_at: sql`now()`,
@@ -205,13 +236,15 @@ async function reconcile(
     internet_message_id: found.internet_message_id ?? messageId,
     rapport_key: found.rapport_key ?? key,
   };
+  // A key given to an email logged before is the caller's from now on.
+  const owner = found.rapport_key === null && key !== null ? userId : found.rapport_key_owner;
   if (
     completes.internet_message_id !== found.internet_message_id ||
     completes.rapport_key !== found.rapport_key
   ) {
     await tx
       .updateTable("interactions")
-      .set({ ...completes, version: sql`version + 1`, updated_at: sql`now()` })
+      .set({ ...completes, rapport_key_owner: owner, version: sql`version + 1`, updated_at: sql`now()` })
       .where("org_id", "=", orgId)
       .where("id", "=", found.id)
       .execute();
@@ -227,7 +260,7 @@ async function reconcile(
       },
     );
   }
-  return { ...found, ...completes };
+  return { ...found, ...completes, rapport_key_owner: owner };
 }
 
 async function addLogger(

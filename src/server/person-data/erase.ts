@@ -10,22 +10,24 @@ import { type Mentions, mentionsOf, scrubJson } from "./mentions";
 
 /*
  * Erasure (GDPR article 17), an admin's act: the organisation's data protection officer decides, a rep asks
- * them. In one transaction:
+ * them. It removes the person's identifiers (addresses, phones, and their name where it refers to them) from
+ * what is about them, and nothing that belongs to another record. In one transaction:
  *
- * - the contact goes, with its addresses, its deal links and its tasks;
+ * - the contact goes, with its addresses, phones, custom fields, its deal links and its tasks (a task linked to
+ *   them is about them);
  * - an interaction no other contact took part in (the emails with them alone, the notes, calls, meetings and
  *   visits about them) goes whole: without them it is no one's record;
- * - an interaction other contacts took part in stays theirs: the person's participant rows go, and so does its
- *   stored excerpt, which can quote them in ways no search finds (a reply quoting their words); its subject is
- *   scrubbed below like any text;
- * - every other text of the organisation that names them (a name of two words or more) or gives one of their
- *   addresses is rewritten with "[erased]": subjects and excerpts of other interactions, task titles and notes,
- *   deal and company names, other contacts' names and titles, participants' display names, custom field values,
- *   and the details of audit events;
+ * - an interaction other contacts took part in stays theirs: the person's participant entries go (their address
+ *   and the name their mail carried), and so does its stored excerpt, which can quote them in ways no search
+ *   finds (a reply quoting their words); its subject is rewritten where it names them or gives their address;
+ * - the audit events about the contact, its tasks and those interactions are rewritten the same way;
  * - one audit event says that the contact was erased, by whom and when, with counts, never what was erased.
  *
- * Kept on purpose: a blocklist entry holding their address (it is how the organisation honours "never log me
- * again"), and internet message ids of emails others still share (the key that keeps a re-logged email one).
+ * Other records are left as they are, also where their text looks like the person: a company, a deal or a task
+ * named "Acme Corp" is not the sender whose mail said "Acme Corp", and a colleague's note about someone else is
+ * that note's. Kept on purpose too: a blocklist entry holding their address (it is how the organisation honours
+ * "never log me again"), and internet message ids of emails others still share (the key that keeps a re-logged
+ * email one).
  */
 export async function eraseContact(scope: Scope, contactId: string): Promise<ContactErased> {
   return scope.db.transaction().execute(async (tx) => {
@@ -47,14 +49,14 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
     );
     const contact = await tx
       .selectFrom("contacts")
-      .select(["display_name", "first_name", "last_name"])
+      .select(["display_name", "first_name", "last_name", "phones"])
       .where("org_id", "=", orgId)
       .where("id", "=", contactId)
       .forUpdate()
       .executeTakeFirst();
     if (!contact) throw notFound("The contact");
     const own = await addressesOf();
-    // Names and addresses the emails carried: an address the contact no longer has, "Berg, Anna" from a header.
+    // Names and addresses their emails carried: an address the contact no longer has, "Berg, Anna" from a header.
     const linked = await tx
       .selectFrom("interaction_participants")
       .select(["address", "name"])
@@ -66,47 +68,53 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
       ...new Set([...own.map((e) => e.address), ...linked.flatMap((p) => (p.address ? [p.address] : []))]),
     ];
     const fullName = [contact.first_name, contact.last_name].filter(Boolean).join(" ");
-    const mentions = mentionsOf([contact.display_name, fullName, ...linked.map((p) => p.name)], addresses);
+    const mentions = mentionsOf(
+      [contact.display_name, fullName, ...linked.map((p) => p.name)],
+      addresses,
+      contact.phones,
+    );
 
-    const involved = await tx
-      .selectFrom("interactions as i")
-      .select("i.id")
-      .select(
-        sql<boolean>`exists (
+    // Their participant entries: linked to them, or unlinked with an address that was theirs (mail logged before
+    // they were a contact). An entry linked to another contact is that contact's, whatever its address.
+    const theirs = sql<boolean>`(contact_id = ${contactId}
+      or (contact_id is null and address = any(${addresses}::text[])))`;
+    // Only their interactions are read, each found through an index: the rest of the organisation is not theirs.
+    const involved = await sql<{ id: string; subject: string | null; shared: boolean }>`
+      select i.id, i.subject, exists (
           select 1 from interaction_participants o
           where o.interaction_id = i.id and o.contact_id is not null and o.contact_id <> ${contactId}
-            and not coalesce(o.address = any(${addresses}::text[]), false))`.as("shared"),
-      )
-      .where("i.org_id", "=", orgId)
-      .where(
-        sql<boolean>`exists (
-          select 1 from interaction_participants p
-          where p.interaction_id = i.id and (p.contact_id = ${contactId} or p.address = any(${addresses}::text[])))`,
-      )
-      .execute();
-    const deleted = involved.filter((i) => !i.shared).map((i) => i.id);
-    const kept = involved.filter((i) => i.shared).map((i) => i.id);
+        ) as shared
+      from interactions i
+      where i.org_id = ${orgId} and i.id in (
+        select interaction_id from interaction_participants where org_id = ${orgId} and contact_id = ${contactId}
+        union
+        select interaction_id from interaction_participants
+        where org_id = ${orgId} and contact_id is null and address = any(${addresses}::text[]))`.execute(tx);
+    const deleted = involved.rows.filter((i) => !i.shared).map((i) => i.id);
+    const kept = involved.rows.filter((i) => i.shared);
     if (deleted.length)
       await tx
         .deleteFrom("interactions")
         .where("org_id", "=", orgId)
         .where(sql<boolean>`id = any(${deleted}::uuid[])`)
         .execute();
+    let subjectsRewritten = 0;
     if (kept.length) {
+      const keptIds = kept.map((i) => i.id);
       await tx
         .deleteFrom("interaction_participants")
         .where("org_id", "=", orgId)
-        .where(sql<boolean>`interaction_id = any(${kept}::uuid[])`)
-        .where((eb) =>
-          eb.or([eb("contact_id", "=", contactId), sql<boolean>`address = any(${addresses}::text[])`]),
-        )
+        .where(sql<boolean>`interaction_id = any(${keptIds}::uuid[])`)
+        .where(theirs)
         .execute();
-      await tx
-        .updateTable("interactions")
-        .set({ body: null, version: sql`version + 1`, updated_at: sql`now()` })
-        .where("org_id", "=", orgId)
-        .where(sql<boolean>`id = any(${kept}::uuid[])`)
-        .execute();
+      const subjects = kept.map((i) =>
+        i.subject !== null && mentions ? mentions.scrub(i.subject) : i.subject,
+      );
+      subjectsRewritten = kept.filter((i, n) => subjects[n] !== i.subject).length;
+      await sql`
+        update interactions i set body = null, subject = k.subject, version = i.version + 1, updated_at = now()
+        from unnest(${keptIds}::uuid[], ${subjects}::text[]) as k(id, subject)
+        where i.org_id = ${orgId} and i.id = k.id`.execute(tx);
     }
     const tasks = await tx
       .deleteFrom("tasks")
@@ -117,15 +125,21 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
     // Its addresses and deal links go with it (on delete cascade).
     await tx.deleteFrom("contacts").where("org_id", "=", orgId).where("id", "=", contactId).execute();
 
-    const scrubbed = mentions ? await scrubMentions(tx, orgId, mentions) : { records: 0, auditEvents: 0 };
+    const auditEventsScrubbed = mentions
+      ? await scrubAuditEvents(tx, orgId, mentions, {
+          contact: [contactId],
+          task: tasks.map((t) => t.id),
+          interaction: involved.rows.map((i) => i.id),
+        })
+      : 0;
     const result: ContactErased = {
       id: contactId,
       erased: true,
       interactionsDeleted: deleted.length,
       interactionsScrubbed: kept.length,
       tasksDeleted: tasks.length,
-      recordsScrubbed: scrubbed.records,
-      auditEventsScrubbed: scrubbed.auditEvents,
+      recordsScrubbed: subjectsRewritten,
+      auditEventsScrubbed,
     };
     const { id: _id, erased: _erased, ...counts } = result;
     await recordAudit(tx, scope.caller, "contact.erased", { type: "contact", id: contactId }, counts);
@@ -133,69 +147,31 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
   });
 }
 
-/** The free text of the organisation's records, by table: where a person can be named or quoted. */
-const TEXT_COLUMNS: { table: keyof DB; columns: string[]; versioned: boolean }[] = [
-  { table: "interactions", columns: ["subject", "body"], versioned: true },
-  { table: "interaction_participants", columns: ["name"], versioned: false },
-  { table: "tasks", columns: ["title", "notes"], versioned: true },
-  { table: "deals", columns: ["name"], versioned: true },
-  { table: "companies", columns: ["name", "address"], versioned: true },
-  { table: "contacts", columns: ["display_name", "title"], versioned: true },
-];
-const JSON_COLUMNS: { table: keyof DB; column: string; versioned: boolean }[] = [
-  { table: "contacts", column: "custom_fields", versioned: true },
-  { table: "companies", column: "custom_fields", versioned: true },
-  { table: "deals", column: "custom_fields", versioned: true },
-  { table: "audit_events", column: "details", versioned: false },
-];
-
 /**
- * Rewrites every mention in the organisation's free text. The store narrows the rows (ILIKE on the name's words
- * and the addresses, a superset), the mention's own pattern (whole words, any case) decides and rewrites; a
- * rewritten record gets a new version, so an editor holding the old one is told it changed.
+ * Rewrites the details of the audit events about the person's records (a snapshot of the contact, say), keeping
+ * their shape; the events about other records are those records' history and stay as they are.
  */
-async function scrubMentions(
+async function scrubAuditEvents(
   tx: Kysely<DB>,
   orgId: string,
   mentions: Mentions,
-): Promise<{ records: number; auditEvents: number }> {
-  const patterns = mentions.patterns;
-  let records = 0;
-  let auditEvents = 0;
-  const bump = (versioned: boolean) => (versioned ? sql`, version = version + 1, updated_at = now()` : sql``);
-  for (const { table, columns, versioned } of TEXT_COLUMNS) {
-    const refs = columns.map((c) => sql.ref(c));
-    const rows = await sql<Record<string, string | null> & { id: string }>`
-      select id, ${sql.join(refs)} from ${sql.table(table)}
-      where org_id = ${orgId} and (${sql.join(
-        refs.map((r) => sql`${r} ilike any(${patterns}::text[])`),
-        sql` or `,
-      )})`.execute(tx);
-    for (const row of rows.rows) {
-      const changed = columns.flatMap((c) => {
-        const text = row[c];
-        return typeof text === "string" && mentions.finds(text) ? [{ c, text }] : [];
-      });
-      if (changed.length === 0) continue;
-      const sets = changed.map(({ c, text }) => sql`${sql.ref(c)} = ${mentions.scrub(text)}`);
-      await sql`update ${sql.table(table)} set ${sql.join(sets)}${bump(versioned)}
-        where org_id = ${orgId} and id = ${row.id}`.execute(tx);
-      records++;
-    }
+  about: Record<"contact" | "task" | "interaction", string[]>,
+): Promise<number> {
+  const entities = Object.entries(about)
+    .filter(([, ids]) => ids.length > 0)
+    .map(([type, ids]) => sql<boolean>`(entity_type = ${type} and entity_id = any(${ids}::uuid[]))`);
+  const rows = await sql<{ id: string; details: unknown }>`
+    select id, details from audit_events
+    where org_id = ${orgId} and (${sql.join(entities, sql` or `)})`.execute(tx);
+  let scrubbed = 0;
+  for (const row of rows.rows) {
+    const before = JSON.stringify(row.details);
+    const after = JSON.stringify(scrubJson(row.details, mentions));
+    if (after === before) continue;
+    await sql`update audit_events set details = ${after}::jsonb where org_id = ${orgId} and id = ${row.id}`.execute(
+      tx,
+    );
+    scrubbed++;
   }
-  for (const { table, column, versioned } of JSON_COLUMNS) {
-    const rows = await sql<{ id: string; value: unknown }>`
-      select id, ${sql.ref(column)} as value from ${sql.table(table)}
-      where org_id = ${orgId} and ${sql.ref(column)}::text ilike any(${patterns}::text[])`.execute(tx);
-    for (const row of rows.rows) {
-      const before = JSON.stringify(row.value);
-      const after = JSON.stringify(scrubJson(row.value, mentions));
-      if (after === before) continue;
-      await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${after}::jsonb${bump(versioned)}
-        where org_id = ${orgId} and id = ${row.id}`.execute(tx);
-      if (table === "audit_events") auditEvents++;
-      else records++;
-    }
-  }
-  return { records, auditEvents };
+  return scrubbed;
 }

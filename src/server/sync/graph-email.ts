@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normalizeEmailAddress } from "../../shared/email-address";
 import { LogEmail } from "../../shared/interactions";
+import type { MailFolder } from "../../shared/mailboxes";
 import type { AutoLoggedContent } from "../../shared/organizations";
 import { type PrivacyPolicy, type SkipReason, reasonNotToLog } from "../../shared/privacy";
 import { CUSTOM_PROPERTIES_ID, type GraphMessage } from "./mail-graph";
@@ -39,11 +40,14 @@ function rapportKeyOf(message: GraphMessage): string | undefined {
 
 /**
  * A delta entry as the email to log, after the privacy rules, or why it is not one. What is kept of it follows
- * the organisation's choice: metadata only, the subject, or the subject and Graph's plain-text preview.
+ * the organisation's choice: metadata only, the subject, or the subject and Graph's plain-text preview. Only the
+ * owner's own sent mail (Sent Items) brings its Rapport key: the key is the sender's, and joins the interaction
+ * their add-in logged as the mail went; a key on anything else is not the owner's to use.
  */
 export function graphEmail(
   message: GraphMessage | null,
   owner: string | null,
+  folder: MailFolder,
   privacy: PrivacyPolicy,
   content: AutoLoggedContent,
 ): Candidate | { skip: NotLogged } {
@@ -69,7 +73,7 @@ export function graphEmail(
 
   const parsed = LogEmail.safeParse({
     internetMessageId: message.internetMessageId,
-    rapportKey: rapportKeyOf(message),
+    rapportKey: folder === "sentitems" ? rapportKeyOf(message) : undefined,
     conversationId: message.conversationId ?? undefined,
     subject: content === "metadata" ? "" : (message.subject ?? "").slice(0, 998),
     from,

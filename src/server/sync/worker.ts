@@ -83,7 +83,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<RunReport> | null = null;
 
-  async function logPage(m: DueMailbox, items: Parameters<typeof graphEmail>[0][], report: RunReport) {
+  async function logPage(
+    m: DueMailbox,
+    folder: MailFolder,
+    items: Parameters<typeof graphEmail>[0][],
+    report: RunReport,
+  ) {
     const privacy = {
       internalDomains: m.internalDomains,
       blocklist: await blocklistFor(db, m.orgId, m.userId),
@@ -93,7 +98,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
     };
     for (const item of items) {
-      const result = graphEmail(item, m.email, privacy, m.policy.autoLoggedContent);
+      const result = graphEmail(item, m.email, folder, privacy, m.policy.autoLoggedContent);
       if ("skip" in result) skip(result.skip);
       else candidates.push(result);
     }
@@ -170,7 +175,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         }
         throw error;
       }
-      const logged = await logPage(m, page.items, report);
+      const logged = await logPage(m, folder, page.items, report);
       report.pages += 1;
       const link = page.nextLink ?? page.deltaLink;
       if (!link)

@@ -29,7 +29,7 @@ const useStyles = makeStyles({
 
 /**
  * A person's rights over what the CRM holds about them: everything about one contact as a file to hand over,
- * and its erasure everywhere. Admins only: a person's request about their data goes to them. Found by address, as the request from the person usually arrives by email.
+ * and its erasure. Admins only: a person's request about their data goes to them. Found by address, as the request from the person usually arrives by email.
  */
 export function PersonDataSettings() {
   const styles = useStyles();
@@ -74,9 +74,10 @@ export function PersonDataSettings() {
   return (
     <Section title="A person's data">
       <Text>
-        Everything Rapport holds about one person, as a file to give them; or their erasure everywhere: the
-        contact, their addresses, what only they took part in, and their name and address in every other
-        record. The audit trail keeps that an erasure happened, not what was erased.
+        Everything Rapport holds about one person, as a file to give them; or their erasure: the contact with
+        their addresses and phones, their tasks, what only they took part in, and their part of the emails
+        others were on too. Other records (companies, deals, colleagues&apos; notes about someone else) are
+        theirs and stay as they are. The audit trail keeps that an erasure happened, not what was erased.
       </Text>
       <form className={styles.row} onSubmit={submit} aria-label="Find a person">
         <Field label="Their email address">
@@ -113,9 +114,9 @@ export function PersonDataSettings() {
               <DialogTitle>{`Erase ${contact.displayName} everywhere?`}</DialogTitle>
               <DialogContent>
                 <Text block>
-                  Their contact, addresses and tasks, and the emails, calls and notes only they took part in,
-                  are deleted; their name and address are removed from every other record. This cannot be
-                  undone.
+                  Their contact, addresses, phones and tasks, and the emails, calls and notes only they took
+                  part in, are deleted; from emails others were on too, their address, name and the excerpt
+                  are removed. Other records that mention them stay as they are. This cannot be undone.
                 </Text>
                 {erase.isError && <ProblemMessage error={erase.error} what="Nothing was erased" />}
               </DialogContent>
@@ -140,7 +141,7 @@ function ErasedMessage({ result }: { result: ContactErased }) {
     <MessageBar intent="success" layout="multiline">
       <MessageBarBody>
         {`Erased: ${result.interactionsDeleted} interactions and ${result.tasksDeleted} tasks deleted, ` +
-          `${result.interactionsScrubbed} shared interactions and ${result.recordsScrubbed} other records cleaned.`}
+          `${result.interactionsScrubbed} shared interactions cleaned.`}
       </MessageBarBody>
     </MessageBar>
   );
