@@ -113,9 +113,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
           contact({}),
         ])
         .execute();
-      expect(await migrateToLatest(empty.db, migrationsBefore("0006_rapport_key_owner"))).toEqual([
-        "0005_admin_settings",
-      ]);
+      expect(await migrateToLatest(empty.db, migrationsBefore("0006"))).toEqual(["0005_admin_settings"]);
       const definitions = await empty.db
         .selectFrom("custom_field_definitions")
         .select(["entity", "key", "label", "type", "position"])
@@ -142,7 +140,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
     }
   });
   it("gives each stored Rapport key to the user who gave it to its email", async () => {
-    const { store, drop } = await storeBefore("0006_rapport_key_owner");
+    const { store, drop } = await storeBefore("0008_rapport_key_owner");
     try {
       const { db } = store;
       const [org] = await db
@@ -202,7 +200,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
       await audit(rita, "email.merged", merged, { merged: crypto.randomUUID() });
       const keyless = await email(null, max);
 
-      expect(await migrateToLatest(db)).toContain("0006_rapport_key_owner");
+      expect(await migrateToLatest(db)).toContain("0008_rapport_key_owner");
       const owners = await db
         .selectFrom("interactions")
         .select(["id", "rapport_key_owner"])
