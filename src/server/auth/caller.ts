@@ -4,11 +4,14 @@ import { DEFAULT_PIPELINE } from "../../shared/pipelines";
 import type { DB } from "../db/tables";
 import type { Identity } from "./verify";
 
-/** The organisation and user a request acts for; every query is scoped by `orgId`. */
+/**
+ * The organisation and user a request acts for; every query is scoped by `orgId`. It carries no role: a role
+ * can change between two requests (another admin, another server), so an authorisation decision reads the
+ * role as the store has it then (users/service.ts, currentRole).
+ */
 export interface Caller {
   orgId: string;
   userId: string;
-  role: "admin" | "member";
   email: string | null;
 }
 
@@ -75,11 +78,11 @@ async function provision(tx: Transaction<DB>, identity: Identity): Promise<Calle
     .execute();
   const user = await tx
     .selectFrom("users")
-    .select(["id", "role", "email"])
+    .select(["id", "email"])
     .where("org_id", "=", orgId)
     .where("external_id", "=", identity.objectId)
     .executeTakeFirstOrThrow();
-  return { orgId, userId: user.id, role: user.role, email: user.email };
+  return { orgId, userId: user.id, email: user.email };
 }
 
 async function seedDefaultPipeline(tx: Transaction<DB>, orgId: string): Promise<void> {
