@@ -31,7 +31,7 @@ import { pipelineRoutes } from "./pipelines/routes";
 import { tagRoutes } from "./tags/routes";
 import { taskRoutes } from "./tasks/routes";
 import { organizationRoutes } from "./users/routes";
-import type { RateLimitConfig, SyncConfig } from "./config";
+import type { AdminConfig, RateLimitConfig, SyncConfig } from "./config";
 import { blocklistFor } from "./sync/mailbox-store";
 import { mySettings } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
@@ -47,6 +47,8 @@ export interface AppDeps {
   addinFiles?: AddinFiles | null;
   /** What the add-in is told about signing in; by default the local issuer only. */
   signIn?: SignInConfig;
+  /** Where first admins come from (the Entra app role, the server's list); by default the role `Rapport.Admin`. */
+  admins?: AdminConfig;
   /** The mailbox sync's settings, for its status API; by default not configured. */
   sync?: SyncConfig;
   /** Requests per minute per user and per client address; none by default (tests, the bench). */
@@ -78,7 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   const { db } = deps.database;
-  const resolveCaller = createCallerResolver(db);
+  const admins: AdminConfig = deps.admins ?? { appRole: "Rapport.Admin", listed: [] };
+  const resolveCaller = createCallerResolver(db, admins);
 
   const options: RouteOptions = {
     checkResponses: deps.checkResponses ?? false,
@@ -117,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.addinFiles) await serveAddinFiles(app, deps.addinFiles);
 
   const signIn: SignInConfig = deps.signIn ?? { entra: null, localIssuer: true };
+  // The app role is only a way to an admin where people sign in with Entra.
+  const adminAppRole = signIn.entra ? admins.appRole : null;
   addRoute(app, routes.signIn, options, async () => signIn);
 
   addRoute(app, routes.health, options, async () => {
@@ -141,6 +146,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db
         .selectFrom("users")
         .select(["id", "email", "display_name", "role"])
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom("users as a")
+                .select("a.id")
+                .where("a.org_id", "=", caller.orgId)
+                .where("a.role", "=", "admin"),
+            )
+            .$castTo<boolean>()
+            .as("has_admin"),
+        )
         .where("id", "=", caller.userId)
         .executeTakeFirstOrThrow(),
       db
@@ -160,7 +177,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         name: org.name,
         internalDomains: org.internal_domains,
         loggingPolicy: loggingPolicyOf(org.logging_policy),
+        hasAdmin: user.has_admin,
       },
+      adminAppRole,
     };
   });
 

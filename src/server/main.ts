@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     verifyToken,
     logger: { level: config.logLevel },
     signIn: signInConfig(config),
+    admins: config.admins,
     sync: config.sync,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,

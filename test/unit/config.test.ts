@@ -107,6 +107,18 @@ describe("configuration from the environment", () => {
     [{ RAPPORT_ENTRA_CLIENT_ID: "abc" }, /RAPPORT_ENTRA_TENANTS: required/],
     [{ RAPPORT_LOCAL_ISSUER: "off" }, /nobody could sign in/],
     [{ RAPPORT_LOCAL_ISSUER: "maybe" }, /RAPPORT_LOCAL_ISSUER/],
+    [
+      {
+        RAPPORT_ENTRA_CLIENT_ID: "c1",
+        RAPPORT_ENTRA_TENANTS: "11111111-2222-4333-8444-555555555555, 9188040D-6C67-4C5B-B112-36A304B66DAD",
+      },
+      /RAPPORT_ENTRA_TENANTS: 9188040d-6c67-4c5b-b112-36a304b66dad is the tenant of personal Microsoft accounts/,
+    ],
+    [
+      { RAPPORT_ADMINS: "ada@contoso.example, ada" },
+      /RAPPORT_ADMINS: "ada" is neither an object id nor an email/,
+    ],
+    [{ RAPPORT_ADMIN_APP_ROLE: "Rapport Admin" }, /RAPPORT_ADMIN_APP_ROLE/],
   ])("refuses %j with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -120,5 +132,19 @@ describe("configuration from the environment", () => {
     });
     expect(loadConfig({ ...entra, RAPPORT_LOCAL_ISSUER: "on" }).localIssuer).toBe(true);
     expect(loadConfig({ ...entra, RAPPORT_ENTRA_TENANTS: "*" }).entra?.tenants).toBeNull();
+  });
+
+  it("takes first admins from the app role Rapport.Admin, or another, and from a list of object ids and addresses", () => {
+    expect(loadConfig({}).admins).toEqual({ appRole: "Rapport.Admin", listed: [] });
+    expect(
+      loadConfig({
+        RAPPORT_ADMIN_APP_ROLE: "CRM.Owner",
+        RAPPORT_ADMINS:
+          " Ada@Contoso.example,0B0B0B0B-1111-4222-8333-444444444444;ada@contoso.example\nbo@contoso.example ",
+      }).admins,
+    ).toEqual({
+      appRole: "CRM.Owner",
+      listed: ["ada@contoso.example", "0b0b0b0b-1111-4222-8333-444444444444", "bo@contoso.example"],
+    });
   });
 });
