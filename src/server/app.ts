@@ -34,7 +34,7 @@ import { pipelineRoutes } from "./pipelines/routes";
 import { tagRoutes } from "./tags/routes";
 import { taskRoutes } from "./tasks/routes";
 import { organizationRoutes } from "./users/routes";
-import type { RateLimitConfig, SyncConfig, TrustProxy } from "./config";
+import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
 import { blocklistFor } from "./sync/mailbox-store";
 import { mySettings } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
@@ -54,6 +54,8 @@ export interface AppDeps {
   addinFiles?: AddinFiles | null;
   /** What the add-in is told about signing in; by default the local issuer only. */
   signIn?: SignInConfig;
+  /** Where first admins come from (the Entra app role, the server's list); by default the role `Rapport.Admin`. */
+  admins?: AdminConfig;
   /** The mailbox sync's settings, for its status API; by default not configured. */
   sync?: SyncConfig;
   /** Requests per minute per user and per client address; none by default (tests, the bench). */
@@ -86,7 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   const { db } = deps.database;
-  const resolveCaller = createCallerResolver(db);
+  const admins: AdminConfig = deps.admins ?? { appRole: "Rapport.Admin", listed: [] };
+  const resolveCaller = createCallerResolver(db, admins);
 
   const options: RouteOptions = {
     checkResponses: deps.checkResponses ?? false,
@@ -125,6 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.addinFiles) await serveAddinFiles(app, deps.addinFiles);
 
   const signIn: SignInConfig = deps.signIn ?? { entra: null, localIssuer: true };
+  // The app role is only a way to an admin where people sign in with Entra.
+  const adminAppRole = signIn.entra ? admins.appRole : null;
   addRoute(app, routes.signIn, options, async () => signIn);
 
   const probeStore = createStoreProbe(() => sql`select 1`.execute(db));
@@ -150,6 +155,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db
         .selectFrom("users")
         .select(["id", "email", "display_name", "role"])
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom("users as a")
+                .select("a.id")
+                .where("a.org_id", "=", caller.orgId)
+                .where("a.role", "=", "admin"),
+            )
+            .$castTo<boolean>()
+            .as("has_admin"),
+        )
         .where("id", "=", caller.userId)
         .executeTakeFirstOrThrow(),
       db
@@ -169,7 +186,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         name: org.name,
         internalDomains: org.internal_domains,
         loggingPolicy: loggingPolicyOf(org.logging_policy),
+        hasAdmin: user.has_admin,
       },
+      adminAppRole,
     };
   });
 

@@ -25,6 +25,13 @@ const Env = z.object({
   RAPPORT_ENTRA_CLIENT_ID: z.string().min(1).optional(),
   /** Tenant ids whose users may sign in, comma-separated; "*" admits any tenant (a multi-tenant deployment). */
   RAPPORT_ENTRA_TENANTS: z.string().min(1).optional(),
+  /** The app role (its value) in the API's app registration that makes whoever holds it an admin at sign-in. */
+  RAPPORT_ADMIN_APP_ROLE: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,120}$/, "an app role's value: printable characters without spaces")
+    .default("Rapport.Admin"),
+  /** Users who become admins at sign-in: object ids or (members only) addresses, space- or comma-separated. */
+  RAPPORT_ADMINS: z.string().optional(),
   /** Only changed for national clouds, or to point the tests at a local OpenID configuration. */
   RAPPORT_ENTRA_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
   RAPPORT_API_SCOPE: z.string().min(1).default("access_as_user"),
@@ -85,6 +92,19 @@ export interface SyncConfig {
   leaseSeconds: number;
 }
 
+/**
+ * Where an organisation's admins come from besides its own admins' choices: the tenant's assignment of an app
+ * role, or a list in the server's configuration. Both are read at each sign-in (see auth/admin-grant.ts).
+ */
+export interface AdminConfig {
+  appRole: string;
+  /** Object ids and addresses, in lower case. */
+  listed: string[];
+}
+
+/** The tenant of personal Microsoft accounts: strangers to each other, never one organisation. */
+export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
 export interface EntraConfig {
   clientId: string;
   /** null admits every tenant. */
@@ -103,6 +123,7 @@ export interface Config {
   logFormat: z.infer<typeof Env>["LOG_FORMAT"];
   apiScope: string;
   entra: EntraConfig | null;
+  admins: AdminConfig;
   localIssuer: boolean;
   addinDir: string;
   frameAncestors: string[] | null;
@@ -186,6 +207,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         authority: e.RAPPORT_ENTRA_AUTHORITY.replace(/\/+$/, ""),
       }
     : null;
+  if (entra?.tenants?.includes(PERSONAL_ACCOUNTS_TENANT)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  RAPPORT_ENTRA_TENANTS: ${PERSONAL_ACCOUNTS_TENANT} is the tenant of personal Microsoft accounts, whose users are strangers to each other and cannot share an organisation`,
+    );
+  }
   const localIssuer = e.RAPPORT_LOCAL_ISSUER ?? entra === null;
   if (!localIssuer && entra === null) {
     throw new ConfigError(
@@ -206,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: e.LOG_FORMAT,
     apiScope: e.RAPPORT_API_SCOPE,
     entra,
+    admins: { appRole: e.RAPPORT_ADMIN_APP_ROLE, listed: adminList(e.RAPPORT_ADMINS) },
     localIssuer,
     dataDir: path.resolve(e.RAPPORT_DATA_DIR),
     addinDir: path.resolve(e.RAPPORT_ADDIN_DIR),
@@ -214,6 +241,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     frameAncestors: e.RAPPORT_FRAME_ANCESTORS?.split(/[\s,]+/).filter(Boolean) ?? null,
   };
+}
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+
+function adminList(value: string | undefined): string[] {
+  const entries = (value ?? "")
+    .split(/[\s,;]+/)
+    .map((entry) => entry.toLowerCase())
+    .filter(Boolean);
+  const wrong = entries.filter((entry) => !OBJECT_ID.test(entry) && !ADDRESS.test(entry));
+  if (wrong.length > 0)
+    throw new ConfigError(
+      `Invalid configuration:\n  RAPPORT_ADMINS: ${wrong.map((w) => `"${w}"`).join(", ")} is neither an object id nor an email address`,
+    );
+  return [...new Set(entries)];
 }
 
 function syncConfig(e: z.infer<typeof Env>): SyncConfig {

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     loggerInstance: logger,
     requestLog: requestLogFor(config),
     signIn: signInConfig(config),
+    admins: config.admins,
     sync: config.sync,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,

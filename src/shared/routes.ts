@@ -85,7 +85,11 @@ export const Me = z.object({
     name: z.string(),
     internalDomains: z.array(z.string()),
     loggingPolicy: LoggingPolicy,
+    /** Whether anyone is its admin yet: with Entra sign-in, admins come from the tenant or the server's list. */
+    hasAdmin: z.boolean(),
   }),
+  /** The Entra app role that makes its holder an admin at sign-in; null where nobody signs in with Entra. */
+  adminAppRole: z.string().nullable(),
   /** The caller's own switches (auto-log on open, opt-out of the mailbox sync). */
   settings: MySettings,
   /** What the pane checks before it logs: internal domains, the organisation's and the caller's blocklists. */

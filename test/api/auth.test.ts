@@ -1,10 +1,12 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { buildApp } from "../../src/server/app";
 import { createTokenVerifier } from "../../src/server/auth/verify";
 import type { Database } from "../../src/server/db/database";
 import { Me } from "../../src/shared/routes";
+import { UserList } from "../../src/shared/users";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { openTestStore, storeKinds } from "../helpers/stores";
 
@@ -133,9 +135,12 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
   let close: () => Promise<void>;
   let sign: (
     claims: Record<string, unknown>,
-    options?: { iss?: string; aud?: string; exp?: string; kid?: string },
+    options?: { iss?: string; aud?: string; exp?: string; kid?: string; iat?: number },
   ) => Promise<string>;
   let jwksRequests = 0;
+  let secondServer: FastifyInstance;
+  let secondUrl: string;
+  const guestOid = "0b0b0b0b-1111-4222-8333-444444444444";
   const configRequests = new Map<string, number>();
   let keys: { privateKey: CryptoKey };
 
@@ -176,7 +181,7 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
         .setProtectedHeader({ alg: "RS256", kid: options.kid ?? "test-key" })
         .setIssuer(options.iss ?? `${authority}/${tenant}/v2.0`)
         .setAudience(options.aud ?? clientId)
-        .setIssuedAt()
+        .setIssuedAt(options.iat)
         .setExpirationTime(options.exp ?? "1h")
         .sign(privateKey);
 
@@ -186,10 +191,24 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
       entra: { clientId, tenants: [tenant], authority },
       scope: "access_as_user",
     });
-    const app = await buildApp({ database, verifyToken, checkResponses: true });
+    const deps = {
+      database,
+      verifyToken,
+      checkResponses: true,
+      signIn: {
+        entra: { clientId, authority, scope: `api://${clientId}/access_as_user` },
+        localIssuer: false,
+      },
+      admins: { appRole: "Rapport.Admin", listed: ["lena@contoso.example", "gus@partner.example", guestOid] },
+    };
+    const app = await buildApp(deps);
     baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+    // A second server over the same store, as behind a load balancer: each keeps its own memory of callers.
+    secondServer = await buildApp(deps);
+    secondUrl = await secondServer.listen({ port: 0, host: "127.0.0.1" });
     close = async () => {
       await app.close();
+      await secondServer.close();
       await database.close();
       await new Promise((resolve) => oidc.close(resolve));
     };
@@ -201,15 +220,18 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
-  it("accepts a valid token and maps the tenant to an organisation and the object id to a user", async () => {
+  it("accepts a valid token and maps the tenant to an organisation and the object id to a user, who is not its admin for being first", async () => {
     const response = await me(await sign({}));
     expect(response.status).toBe(200);
     const body = Me.parse(response.body);
     expect(body.user).toMatchObject({
       email: "rita@contoso.example",
       displayName: "Rita Rep",
-      role: "admin",
+      role: "member",
     });
+    // Until the tenant or the server names an admin, the web app says how to get one.
+    expect(body.organization.hasAdmin).toBe(false);
+    expect(body.adminAppRole).toBe("Rapport.Admin");
     const org = await database.db
       .selectFrom("organizations")
       .selectAll()
@@ -217,6 +239,122 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
       .executeTakeFirstOrThrow();
     expect(org.tenant_id).toBe(tenant);
     expect(jwksRequests).toBe(1);
+  });
+
+  const call = async (token: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const userOf = async (token: string) => Me.parse((await me(token)).body).user;
+  // Ada's tokens, the later one issued later (seconds since the epoch, as `iat`).
+  let issued = Math.floor(Date.now() / 1000) - 3600;
+  const ada = (roles?: string[], iat = ++issued) =>
+    sign({ oid: "ada-object-id", preferred_username: "ada@contoso.example", name: "Ada", roles }, { iat });
+  const onSecond = async (token: string, path: string) =>
+    (await fetch(`${secondUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it("makes the holder of the app role an admin at sign-in, whose role then follows the tenant's assignment", async () => {
+    const admin = await ada(["Rapport.Admin", "Something.Else"]);
+    expect(await userOf(admin)).toMatchObject({ role: "admin" });
+    expect(Me.parse((await me(admin)).body).organization.hasAdmin).toBe(true);
+    const { id: adaId } = await userOf(admin);
+    const { id: ritaId } = await userOf(await sign({}));
+    const audit = await database.db
+      .selectFrom("audit_events")
+      .select(["actor_id", "details"])
+      .where("action", "=", "user.role_changed")
+      .where("entity_id", "=", adaId)
+      .execute();
+    expect(audit).toEqual([
+      { actor_id: adaId, details: { from: null, to: "admin", grant: "app_role", atSignIn: true } },
+    ]);
+
+    // An admin of the tenant's making makes Rita one in Rapport; Rita cannot take Ada's role away here.
+    expect((await call(admin, "PATCH", `/api/v1/users/${ritaId}`, { role: "admin" })).status).toBe(200);
+    const refused = await call(await sign({}), "PATCH", `/api/v1/users/${adaId}`, { role: "member" });
+    expect(refused).toMatchObject({ status: 409, body: { code: "role_granted_at_sign_in" } });
+    const users = UserList.parse((await call(admin, "GET", "/api/v1/users")).body).items;
+    expect(users.map((u) => [u.displayName, u.role, u.adminGrant])).toEqual([
+      ["Ada", "admin", "app_role"],
+      ["Rita Rep", "admin", null],
+    ]);
+
+    // The tenant removes the assignment: Ada's next token comes without the role.
+    expect(await onSecond(admin, `/api/v1/dashboard?ownerId=${ritaId}`)).toBe(200);
+    const withoutRole = await ada();
+    expect(await userOf(withoutRole)).toMatchObject({ role: "member" });
+    // The other server, which knew Ada as an admin, decides on her role as it is now.
+    expect(await onSecond(withoutRole, `/api/v1/dashboard?ownerId=${ritaId}`)).toBe(403);
+    // A token issued before the one without the role still carries it, and is valid for a while: it decides
+    // nothing, on a server that has seen it or not.
+    expect(await userOf(admin)).toMatchObject({ role: "member" });
+    expect(await userOf(await ada(["Rapport.Admin"], issued - 2))).toMatchObject({ role: "member" });
+    // Rita, an admin by another admin's choice, stays one: no sign-in took it away.
+    expect(await userOf(await sign({}))).toMatchObject({ role: "admin" });
+  });
+
+  it("applies each new token's grant on whichever server it reaches, even one that knew the user without it", async () => {
+    const { id: ritaId } = await userOf(await sign({}));
+    const colleague = `/api/v1/dashboard?ownerId=${ritaId}`;
+    // The first server knows Ada as a member (from the test before); the second sees her new token with the role.
+    const member = await ada();
+    expect(await userOf(member)).toMatchObject({ role: "member" });
+    const admin = await ada(["Rapport.Admin"]);
+    expect(await onSecond(admin, colleague)).toBe(200);
+    // The assignment is removed again; her newest token reaches the first server, which last saw her as a member.
+    const removed = await ada();
+    expect(await userOf(removed)).toMatchObject({ role: "member" });
+    expect(await onSecond(admin, colleague)).toBe(403);
+  });
+
+  it("makes admins of the server's list: members by address or object id, guests by object id only", async () => {
+    const guestIdp = "https://sts.windows.net/22222222-3333-4444-8555-666666666666/";
+    const member = await sign({ oid: "lena-object-id", preferred_username: "Lena@Contoso.example" });
+    const guestByIdp = await sign({
+      oid: "gus-object-id",
+      preferred_username: "gus@partner.example",
+      idp: guestIdp,
+    });
+    const guestByAcct = await sign({ oid: "gus-2", email: "gus@partner.example", acct: 1 });
+    const guestById = await sign({
+      oid: guestOid,
+      preferred_username: "gia@partner.example",
+      idp: "live.com",
+    });
+    const guestWithRole = await sign({ oid: "gil-object-id", idp: guestIdp, roles: ["Rapport.Admin"] });
+    expect(await userOf(member)).toMatchObject({ role: "admin" });
+    expect(await userOf(guestByIdp)).toMatchObject({ role: "member" });
+    expect(await userOf(guestByAcct)).toMatchObject({ role: "member" });
+    expect(await userOf(guestById)).toMatchObject({ role: "admin" });
+    // The tenant assigned the role to this guest itself.
+    expect(await userOf(guestWithRole)).toMatchObject({ role: "admin" });
+    const users = UserList.parse((await call(member, "GET", "/api/v1/users")).body).items;
+    expect(users.find((u) => u.email === "lena@contoso.example")?.adminGrant).toBe("server_list");
+  });
+
+  it("refuses personal Microsoft accounts under *, with 403 personal_account and no call to the identity provider", async () => {
+    const anyTenant = createTokenVerifier({
+      local: null,
+      entra: { clientId, tenants: null, authority },
+      scope: "access_as_user",
+    });
+    const personal = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    const app = await buildApp({ database, verifyToken: anyTenant });
+    try {
+      const token = await sign({ tid: personal }, { iss: `${authority}/${personal}/v2.0` });
+      const url = await app.listen({ port: 0, host: "127.0.0.1" });
+      const response = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(403);
+      expect(response.headers.get("content-type")).toContain("application/problem+json");
+      expect(await response.json()).toMatchObject({ code: "personal_account" });
+      expect(configRequests.get(personal) ?? 0).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 
   it.each([

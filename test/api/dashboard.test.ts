@@ -411,6 +411,26 @@ describe.each(storeKinds)("the daily dashboard (%s)", (kind) => {
     expect(refused.body).toMatchObject({ code: "forbidden" });
   });
 
+  it("decides on the role as it is now: a demoted admin is refused a colleague's dashboard at once, a promoted member shown it", async () => {
+    const colleagues = (token: string, ownerId: string | undefined) =>
+      server.request("GET", `/api/v1/dashboard?ownerId=${ownerId}`, { token });
+    const setRole = (token: string, id: string | undefined, role: "admin" | "member") =>
+      request(token, "PATCH", `/api/v1/users/${id}`, { role });
+    // Both have made requests already, so the server knows them (as an admin and as a member).
+    expect((await colleagues(rita, users.max)).status).toBe(200);
+    expect((await colleagues(max, users.rita)).status).toBe(403);
+    await setRole(rita, users.max, "admin");
+    expect((await colleagues(max, users.rita)).status).toBe(200);
+    await setRole(max, users.rita, "member");
+    const refused = await colleagues(rita, users.max);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: "forbidden" });
+    await setRole(max, users.rita, "admin");
+    await setRole(rita, users.max, "member");
+    expect((await colleagues(rita, users.max)).status).toBe(200);
+    expect((await colleagues(max, users.rita)).status).toBe(403);
+  });
+
   it("answers another organisation's user, or an unknown one, with 404, and never shows its data", async () => {
     for (const ownerId of [users.eve, randomUUID()]) {
       const response = await server.request("GET", `/api/v1/dashboard?ownerId=${ownerId}`, { token: rita });

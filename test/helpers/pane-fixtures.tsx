@@ -654,7 +654,9 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
           name: "contoso.example",
           internalDomains: ["contoso.example"],
           loggingPolicy: {},
+          hasAdmin: true,
         },
+        adminAppRole: "Rapport.Admin",
         settings,
         privacy: {
           internalDomains: ["contoso.example"],

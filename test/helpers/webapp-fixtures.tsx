@@ -239,6 +239,10 @@ function request<T extends z.ZodType>(schema: T | undefined, value: unknown): z.
 export function fakeWebServer(
   options: {
     role?: "admin" | "member";
+    /** Whether the organisation has an admin (false: nobody is one yet, as after an Entra tenant's first sign-in). */
+    hasAdmin?: boolean;
+    /** How Bo, the other user, is an admin: by another admin's choice (null, the default) or through a sign-in. */
+    boAdminGrant?: "app_role" | "server_list" | null;
     followUps?: ReturnType<typeof followUp>[];
     deals?: DealWithStage[];
     contacts?: Contact[];
@@ -246,7 +250,7 @@ export function fakeWebServer(
     customFields?: CustomFieldDefinition[];
   } = {},
 ): FakeWebServer {
-  const role = options.role ?? "admin";
+  const role = options.role ?? (options.hasAdmin === false ? "member" : "admin");
   const failures = new Map<string, ApiError[]>();
   const holds = new Map<string, Promise<void>>();
   const server: FakeWebServer = {
@@ -301,6 +305,7 @@ export function fakeWebServer(
       email: "rita@contoso.example",
       displayName: "Rita Rep",
       role,
+      adminGrant: null,
       createdAt: now,
       lastSeenAt: now,
     },
@@ -308,7 +313,8 @@ export function fakeWebServer(
       id: ids.bo,
       email: "bo@contoso.example",
       displayName: "Bo Admin",
-      role: "admin" as const,
+      role: (options.hasAdmin === false ? "member" : "admin") as "admin" | "member",
+      adminGrant: options.hasAdmin === false ? null : (options.boAdminGrant ?? null),
       createdAt: now,
       lastSeenAt: null,
     },
@@ -354,7 +360,9 @@ export function fakeWebServer(
             name: "Contoso",
             internalDomains: ["contoso.example"],
             loggingPolicy: {},
+            hasAdmin: options.hasAdmin ?? true,
           },
+          adminAppRole: "Rapport.Admin",
           settings: { autoLogOpened: false, syncOptedOut: false },
           privacy: { internalDomains: ["contoso.example"], blocklist: [] },
         });

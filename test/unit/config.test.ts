@@ -111,6 +111,18 @@ describe("configuration from the environment", () => {
     [{ RAPPORT_TRUST_PROXY: "11" }, /RAPPORT_TRUST_PROXY/],
     [{ RAPPORT_TRUST_PROXY: "10.0.0.0/33" }, /RAPPORT_TRUST_PROXY/],
     [{ RAPPORT_TRUST_PROXY: "10.0.0.1, lb.internal" }, /RAPPORT_TRUST_PROXY/],
+    [
+      {
+        RAPPORT_ENTRA_CLIENT_ID: "c1",
+        RAPPORT_ENTRA_TENANTS: "11111111-2222-4333-8444-555555555555, 9188040D-6C67-4C5B-B112-36A304B66DAD",
+      },
+      /RAPPORT_ENTRA_TENANTS: 9188040d-6c67-4c5b-b112-36a304b66dad is the tenant of personal Microsoft accounts/,
+    ],
+    [
+      { RAPPORT_ADMINS: "ada@contoso.example, ada" },
+      /RAPPORT_ADMINS: "ada" is neither an object id nor an email/,
+    ],
+    [{ RAPPORT_ADMIN_APP_ROLE: "Rapport Admin" }, /RAPPORT_ADMIN_APP_ROLE/],
   ])("refuses %j with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -137,5 +149,19 @@ describe("configuration from the environment", () => {
       "192.0.2.7",
       "::1",
     ]);
+  });
+
+  it("takes first admins from the app role Rapport.Admin, or another, and from a list of object ids and addresses", () => {
+    expect(loadConfig({}).admins).toEqual({ appRole: "Rapport.Admin", listed: [] });
+    expect(
+      loadConfig({
+        RAPPORT_ADMIN_APP_ROLE: "CRM.Owner",
+        RAPPORT_ADMINS:
+          " Ada@Contoso.example,0B0B0B0B-1111-4222-8333-444444444444;ada@contoso.example\nbo@contoso.example ",
+      }).admins,
+    ).toEqual({
+      appRole: "CRM.Owner",
+      listed: ["ada@contoso.example", "0b0b0b0b-1111-4222-8333-444444444444", "bo@contoso.example"],
+    });
   });
 });

@@ -7,7 +7,6 @@ const mailbox = (fields: Partial<DueMailbox>): DueMailbox => ({
   userId: "u",
   email: "rita@contoso.example",
   externalId: "11111111-2222-3333-4444-555555555555",
-  role: "member",
   tenantId: "local:contoso.example",
   internalDomains: ["contoso.example"],
   policy: LoggingPolicy.parse({}),

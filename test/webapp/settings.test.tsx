@@ -79,6 +79,25 @@ describe("the web app's settings", () => {
     expect(
       (screen.getByRole("switch", { name: "Sync every user's mailbox" }) as HTMLInputElement).disabled,
     ).toBe(true);
+    expect(screen.queryByText("Your organisation has no Rapport admin yet")).toBeNull();
+  });
+
+  it("says how the organisation gets its first admin while it has none", async () => {
+    const server = fakeWebServer({ hasAdmin: false });
+    renderWebApp(server, "/app/settings");
+    expect(await screen.findByText("Your organisation has no Rapport admin yet")).toBeTruthy();
+    const notice = screen.getByText(/Enterprise applications → Rapport → Users and groups/);
+    expect(notice.textContent).toContain("with the role “Rapport.Admin”");
+    expect(notice.textContent).toContain("list them in RAPPORT_ADMINS");
+    expect(await screen.findByText(/Only admins change the organisation's settings/)).toBeTruthy();
+  });
+
+  it("shows an admin whose role comes with their sign-in as such, with no way to change it here", async () => {
+    const server = fakeWebServer({ role: "admin", boAdminGrant: "app_role" });
+    renderWebApp(server, "/app/settings");
+    expect(await screen.findByText("Admin, through the Entra app role (changed in Entra)")).toBeTruthy();
+    expect(screen.getByRole("combobox", { name: "Role of Rita Rep" })).toBeTruthy();
+    expect(screen.queryByRole("combobox", { name: "Role of Bo Admin" })).toBeNull();
   });
 
   it("says why a stage could not be deleted", async () => {

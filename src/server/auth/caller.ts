@@ -1,38 +1,65 @@
 import { type Kysely, type Transaction, sql } from "kysely";
 import { domainOf, isFreeMailDomain } from "../../shared/email-address";
 import { DEFAULT_PIPELINE } from "../../shared/pipelines";
+import type { AdminGrant, Role } from "../../shared/users";
+import { recordAudit } from "../audit";
+import type { AdminConfig } from "../config";
 import type { DB } from "../db/tables";
+import { adminGrantOf } from "./admin-grant";
 import type { Identity } from "./verify";
 
-/** The organisation and user a request acts for; every query is scoped by `orgId`. */
+/**
+ * The organisation and user a request acts for; every query is scoped by `orgId`. It carries no role: a role
+ * can change between two requests (another admin, another server, the tenant), so an authorisation decision
+ * reads the role as the store has it then (users/service.ts, currentRole).
+ */
 export interface Caller {
   orgId: string;
   userId: string;
-  role: "admin" | "member";
   email: string | null;
 }
 
 /**
- * Maps a verified identity to its organisation and user, creating both on first sign-in (the first user of
- * a new organisation becomes its admin). Known callers are remembered, so a request costs no extra query.
+ * Maps a verified identity to its organisation and user, creating both on first sign-in, and brings the user's
+ * role in line with what the sign-in grants (auth/admin-grant.ts). Each token is remembered once provisioned,
+ * so a request costs no extra query; a new token (about one an hour per user and app) is provisioned again,
+ * on every server that sees it, so a grant the tenant gave or took away holds wherever the user turns up next.
  */
-const MAX_KNOWN_CALLERS = 10_000;
+const MAX_KNOWN_TOKENS = 10_000;
 
-export function createCallerResolver(db: Kysely<DB>): (identity: Identity) => Promise<Caller> {
+export function createCallerResolver(
+  db: Kysely<DB>,
+  admins: AdminConfig,
+): (identity: Identity) => Promise<Caller> {
   const known = new Map<string, Caller>();
   return async (identity) => {
-    const key = `${identity.tenantId}\u0000${identity.objectId}`;
+    const grant = adminGrantOf(identity, admins);
+    // A token is known by its user, issue time and grant (two tokens of one second may grant differently).
+    const key = [identity.tenantId, identity.objectId, identity.issuedAt ?? "", grant ?? ""].join("\u0000");
     const cached = known.get(key);
     if (cached) return cached;
-    const caller = await db.transaction().execute((tx) => provision(tx, identity));
-    // Bounded: forgetting costs one query on the next request, never a wrong answer.
-    if (known.size >= MAX_KNOWN_CALLERS) known.clear();
+    const caller = await db.transaction().execute((tx) => provision(tx, identity, grant));
+    // Bounded: forgetting costs one provisioning on the next request, never a wrong answer.
+    if (known.size >= MAX_KNOWN_TOKENS) known.clear();
     known.set(key, caller);
     return caller;
   };
 }
 
-async function provision(tx: Transaction<DB>, identity: Identity): Promise<Caller> {
+type UserRole = { role: Role; admin_grant: AdminGrant | null };
+
+/**
+ * The role a sign-in leaves: a grant makes an admin whose role follows the grant from then on (the tenant's
+ * assignment is the source of truth for whoever holds it); a sign-in without a grant takes away what an earlier
+ * grant gave, and leaves an admin's choice (or a member) as it is.
+ */
+function roleAfterSignIn(user: UserRole, grant: AdminGrant | null): UserRole {
+  if (grant) return { role: "admin", admin_grant: grant };
+  if (user.admin_grant) return { role: "member", admin_grant: null };
+  return user;
+}
+
+async function provision(tx: Transaction<DB>, identity: Identity, grant: AdminGrant | null): Promise<Caller> {
   const domain = identity.email ? domainOf(identity.email) : null;
   const orgName = identity.tenantId.startsWith("local:")
     ? identity.tenantId.slice("local:".length)
@@ -56,30 +83,86 @@ async function provision(tx: Transaction<DB>, identity: Identity): Promise<Calle
         .executeTakeFirstOrThrow()
     ).id;
 
+  // A token without `iat` (Entra always sends one) counts as the oldest: it never overrules a newer token.
+  const issuedAt = new Date((identity.issuedAt ?? 0) * 1000);
+  // Locked, so the role is decided on the row as it is, after any change in flight (another admin, server).
+  const existing = () =>
+    tx
+      .selectFrom("users")
+      .select(["id", "email", "role", "admin_grant", "grant_token_issued_at"])
+      .where("org_id", "=", orgId)
+      .where("external_id", "=", identity.objectId)
+      .forUpdate()
+      .executeTakeFirst();
+
+  let user = await existing();
+  if (!user) {
+    // The local issuer serves one trusted machine (npm start, tests): its first user is the admin.
+    const firstLocal = createdOrg !== undefined && identity.issuer === "local";
+    const created = await tx
+      .insertInto("users")
+      .values({
+        org_id: orgId,
+        external_id: identity.objectId,
+        email: identity.email,
+        display_name: identity.name,
+        role: grant || firstLocal ? "admin" : "member",
+        admin_grant: grant,
+        grant_token_issued_at: issuedAt,
+      })
+      .onConflict((oc) => oc.columns(["org_id", "external_id"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (created) {
+      const caller = { orgId, userId: created.id, email: identity.email };
+      if (grant) await roleChanged(tx, caller, { from: null, to: "admin", grant });
+      return caller;
+    }
+    // A first request of the same user, at the same moment, created the row.
+    user = await existing();
+    if (!user) throw new Error("The user's row was neither found nor created");
+  }
+
+  // Tokens live for an hour or so and a user holds several: an older one than the token that last decided
+  // the role says nothing about it (the newest token decides, on whichever server it arrives first).
+  const decides = user.grant_token_issued_at === null || issuedAt >= user.grant_token_issued_at;
+  const next = decides ? roleAfterSignIn(user, grant) : user;
   await tx
-    .insertInto("users")
-    .values({
-      org_id: orgId,
-      external_id: identity.objectId,
-      email: identity.email,
-      display_name: identity.name,
-      role: createdOrg ? "admin" : "member",
+    .updateTable("users")
+    .set({
+      email: sql`coalesce(${identity.email}, email)`,
+      display_name: sql`coalesce(${identity.name}, display_name)`,
+      last_seen_at: sql`now()`,
+      role: next.role,
+      admin_grant: next.admin_grant,
+      grant_token_issued_at: decides ? issuedAt : user.grant_token_issued_at,
     })
-    .onConflict((oc) =>
-      oc.columns(["org_id", "external_id"]).doUpdateSet({
-        email: sql`coalesce(excluded.email, users.email)`,
-        display_name: sql`coalesce(excluded.display_name, users.display_name)`,
-        last_seen_at: sql`now()`,
-      }),
-    )
-    .execute();
-  const user = await tx
-    .selectFrom("users")
-    .select(["id", "role", "email"])
     .where("org_id", "=", orgId)
-    .where("external_id", "=", identity.objectId)
-    .executeTakeFirstOrThrow();
-  return { orgId, userId: user.id, role: user.role, email: user.email };
+    .where("id", "=", user.id)
+    .execute();
+  const caller = { orgId, userId: user.id, email: identity.email ?? user.email };
+  if (next.role !== user.role)
+    await roleChanged(tx, caller, {
+      from: user.role,
+      to: next.role,
+      grant: next.admin_grant ?? user.admin_grant,
+    });
+  return caller;
+}
+
+/** Audited as the user's own change: nobody in Rapport made it, their sign-in did. */
+function roleChanged(
+  tx: Transaction<DB>,
+  caller: Caller,
+  change: { from: Role | null; to: Role; grant: AdminGrant | null },
+): Promise<void> {
+  return recordAudit(
+    tx,
+    caller,
+    "user.role_changed",
+    { type: "user", id: caller.userId },
+    { ...change, atSignIn: true },
+  );
 }
 
 async function seedDefaultPipeline(tx: Transaction<DB>, orgId: string): Promise<void> {

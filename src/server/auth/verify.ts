@@ -8,7 +8,7 @@ import {
 } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
-import type { EntraConfig } from "../config";
+import { type EntraConfig, PERSONAL_ACCOUNTS_TENANT } from "../config";
 import type { LocalIssuer } from "./local-issuer";
 
 /** Who is calling, as the token says; the store maps it to an organisation and a user. */
@@ -18,6 +18,12 @@ export interface Identity {
   objectId: string;
   email: string | null;
   name: string | null;
+  /** The app roles the tenant assigned the user in Rapport's app registration (`roles`). */
+  roles: string[];
+  /** A guest of the tenant (B2B), not one of its members: never made an admin by address. */
+  guest: boolean;
+  /** When the token was issued (`iat`, seconds): tells one token from the next, and the newer from the older. */
+  issuedAt: number | null;
 }
 
 export type VerifyToken = (token: string) => Promise<Identity>;
@@ -30,6 +36,11 @@ const Claims = z.object({
   preferred_username: z.string().max(320).nullish(),
   upn: z.string().max(320).nullish(),
   name: z.string().max(300).nullish(),
+  iat: z.number().optional(),
+  // Optional claims: one that is not as documented counts as absent rather than failing the sign-in.
+  roles: z.array(z.string().max(200)).max(500).optional().catch(undefined),
+  acct: z.union([z.number(), z.string()]).optional().catch(undefined),
+  idp: z.string().max(500).optional().catch(undefined),
 });
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -75,6 +86,8 @@ export function createTokenVerifier(options: {
         }));
       } else if (options.entra && entraKeys && typeof unverified.iss === "string") {
         const tenant = entraTenantOf(options.entra, unverified.iss);
+        // Before any key is fetched: no token of that tenant is ever accepted, signed or not.
+        if (tenant === PERSONAL_ACCOUNTS_TENANT) throw personalAccount();
         if (!tenant) throw unauthenticated("The token's issuer is not trusted by this Rapport server.");
         issuer = "entra";
         ({ payload } = await jwtVerify(token, entraKeys(tenant), {
@@ -100,14 +113,36 @@ export function createTokenVerifier(options: {
       throw new AppError("insufficient_scope", 403, `The token does not carry the "${options.scope}" scope.`);
     }
     const email = claims.data.email ?? claims.data.preferred_username ?? claims.data.upn ?? null;
+    const tenantId = claims.data.tid.toLowerCase();
     return {
       issuer,
-      tenantId: claims.data.tid.toLowerCase(),
+      tenantId,
       objectId: claims.data.oid,
       email: email && email.includes("@") ? email.toLowerCase() : null,
       name: claims.data.name ?? null,
+      roles: claims.data.roles ?? [],
+      guest: isGuest(claims.data, tenantId),
+      issuedAt: claims.data.iat ?? null,
     };
   };
+}
+
+const personalAccount = () =>
+  new AppError(
+    "personal_account",
+    403,
+    "Rapport is for work and school accounts: sign in with your organisation's Microsoft 365 account, not a personal Microsoft account.",
+  );
+
+/**
+ * Entra says a guest two ways: the optional claim `acct` (1 for a guest, 0 for a member; the app registration
+ * must ask for it), and `idp`, which names the identity provider that signed the user in when that is not the
+ * tenant itself (a guest's home tenant, or "live.com" for a personal account invited as a guest). Either one
+ * is enough; a member's token has no `idp` or one naming its own tenant.
+ */
+function isGuest(claims: { acct?: number | string | undefined; idp?: string | undefined }, tenantId: string) {
+  if (String(claims.acct) === "1") return true;
+  return claims.idp !== undefined && !claims.idp.toLowerCase().includes(tenantId);
 }
 
 function entraTenantOf(entra: EntraConfig, iss: string): string | null {

@@ -6,6 +6,7 @@ import * as mailboxSync from "./migrations/0003_mailbox_sync";
 import * as orgWall from "./migrations/0004_org_wall";
 import * as adminSettings from "./migrations/0005_admin_settings";
 import * as rapportKeyOwner from "./migrations/0008_rapport_key_owner";
+import * as adminGrants from "./migrations/0009_admin_grants";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   "0004_org_wall": orgWall,
   "0005_admin_settings": adminSettings,
   "0008_rapport_key_owner": rapportKeyOwner,
+  "0009_admin_grants": adminGrants,
 };
 
 export class MigrationError extends Error {

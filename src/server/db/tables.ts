@@ -27,6 +27,10 @@ export interface UsersTable {
   email: string | null;
   display_name: string | null;
   role: "admin" | "member";
+  /** How a sign-in made this user an admin; null for a member, or an admin by another admin's choice. */
+  admin_grant: "app_role" | "server_list" | null;
+  /** When the newest token that decided the role at sign-in was issued; an older token decides nothing. */
+  grant_token_issued_at: NullableTimestamp;
   created_at: Timestamp;
   last_seen_at: NullableTimestamp;
   auto_log_opened: Generated<boolean>;

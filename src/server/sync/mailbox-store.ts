@@ -19,7 +19,6 @@ export interface DueMailbox {
   userId: string;
   email: string | null;
   externalId: string;
-  role: "admin" | "member";
   tenantId: string;
   internalDomains: string[];
   policy: LoggingPolicy;
@@ -37,7 +36,6 @@ export async function dueMailboxes(db: Kysely<DB>): Promise<DueMailbox[]> {
       "u.id",
       "u.email",
       "u.external_id",
-      "u.role",
       "o.tenant_id",
       "o.internal_domains",
       "o.logging_policy",
@@ -58,7 +56,6 @@ export async function dueMailboxes(db: Kysely<DB>): Promise<DueMailbox[]> {
     userId: r.id,
     email: r.email,
     externalId: r.external_id,
-    role: r.role,
     tenantId: r.tenant_id,
     internalDomains: r.internal_domains,
     policy: loggingPolicyOf(r.logging_policy),

@@ -117,7 +117,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     );
     const scope = {
       db: deps.database.forOrganization(m.orgId),
-      caller: { orgId: m.orgId, userId: m.userId, role: m.role, email: m.email },
+      caller: { orgId: m.orgId, userId: m.userId, email: m.email },
     };
     let logged = 0;
     // A stop waits for the page in hand to be logged and its link saved: a page is the unit of progress.

@@ -1,14 +1,14 @@
 import { type Kysely, sql } from "kysely";
-import type { Role, User, UserUpdate } from "../../shared/users";
+import type { AdminGrant, Role, User, UserUpdate } from "../../shared/users";
 import { recordAudit } from "../audit";
 import type { DB } from "../db/tables";
 import { AppError, notFound } from "../errors";
 import { type Scope, iso, isoOrNull } from "../scope";
 
 /**
- * The caller's role as the store has it now. The caller resolver remembers callers (and their role at sign-in)
- * for the life of the process, on every server; a demoted admin must lose their rights at once, so every
- * admin check reads the role here rather than trusting the remembered one.
+ * The caller's role as the store has it now. The caller resolver remembers who a caller is, never their role:
+ * another admin, another server or the tenant may have changed it since, and a demoted admin must lose their
+ * rights at once, so every authorisation decision reads the role here.
  */
 export async function currentRole(db: Kysely<DB>, caller: Scope["caller"]): Promise<Role> {
   const row = await db
@@ -26,11 +26,15 @@ export async function requireAdmin(db: Kysely<DB>, caller: Scope["caller"], what
     throw new AppError("forbidden", 403, `Only an admin of the organisation ${what}.`);
 }
 
+const nameOf = (user: { display_name: string | null; email: string | null }) =>
+  user.display_name ?? user.email ?? "This user";
+
 type UserRow = {
   id: string;
   email: string | null;
   display_name: string | null;
   role: Role;
+  admin_grant: AdminGrant | null;
   created_at: Date;
   last_seen_at: Date | null;
 };
@@ -40,11 +44,20 @@ const toUser = (row: UserRow): User => ({
   email: row.email,
   displayName: row.display_name,
   role: row.role,
+  adminGrant: row.admin_grant,
   createdAt: iso(row.created_at),
   lastSeenAt: isoOrNull(row.last_seen_at),
 });
 
-const USER_COLUMNS = ["id", "email", "display_name", "role", "created_at", "last_seen_at"] as const;
+const USER_COLUMNS = [
+  "id",
+  "email",
+  "display_name",
+  "role",
+  "admin_grant",
+  "created_at",
+  "last_seen_at",
+] as const;
 
 export async function listUsers(scope: Scope): Promise<{ items: User[] }> {
   const rows = await scope.db
@@ -81,6 +94,19 @@ export async function updateUser(scope: Scope, id: string, input: UserUpdate): P
       .executeTakeFirst();
     if (!user) throw notFound("The user");
     if (user.role === input.role) return toUser(user);
+    // The grant comes back with the user's next token: the tenant (or the server's list) decides this one.
+    if (user.admin_grant === "app_role")
+      throw new AppError(
+        "role_granted_at_sign_in",
+        409,
+        `${nameOf(user)} is an admin through the app role the tenant assigned them in Entra: remove the assignment there (Enterprise applications → Rapport → Users and groups), and they become a member at their next sign-in.`,
+      );
+    if (user.admin_grant === "server_list")
+      throw new AppError(
+        "role_granted_at_sign_in",
+        409,
+        `${nameOf(user)} is an admin through the server's list (RAPPORT_ADMINS): whoever runs the Rapport server takes them off it, and they become a member at their next sign-in.`,
+      );
     if (input.role === "member" && admins.length === 1)
       throw new AppError(
         "last_admin",

@@ -8,6 +8,7 @@ import { useWebApp } from "../services";
 import { useDarkTheme } from "../theme";
 import { EmptyState } from "./EmptyState";
 import { Loading } from "./Loading";
+import { NoAdminNotice } from "./NoAdminNotice";
 import { ProblemMessage } from "./ProblemMessage";
 
 const useStyles = makeStyles({
@@ -125,6 +126,7 @@ export function Shell() {
             what="Your account could not be read"
           />
         )}
+        <NoAdminNotice />
         {Page ? (
           <Suspense fallback={<Loading label="Loading the page…" />}>
             <Page subpath={subpath} />

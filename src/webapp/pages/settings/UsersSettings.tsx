@@ -8,7 +8,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from "@fluentui/react-components";
-import type { Role, User } from "../../../shared/users";
+import type { AdminGrant, Role, User } from "../../../shared/users";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -19,6 +19,11 @@ import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
 
 const ROLES: Record<Role, string> = { admin: "Admin", member: "Member" };
+/** A role that comes with the sign-in is changed where it was granted, not here. */
+const GRANTED: Record<AdminGrant, string> = {
+  app_role: "Admin, through the Entra app role (changed in Entra)",
+  server_list: "Admin, through the server's RAPPORT_ADMINS",
+};
 
 /** Who is in the organisation and who may change its settings; an organisation always keeps one admin. */
 export function UsersSettings({ admin }: { admin: boolean }) {
@@ -71,7 +76,9 @@ function UserRow({ user, admin }: { user: User; admin: boolean }) {
       <TableCell>{user.email ?? "–"}</TableCell>
       <TableCell>{user.lastSeenAt ? formatDateTime(user.lastSeenAt) : "Never"}</TableCell>
       <TableCell>
-        {admin ? (
+        {user.adminGrant ? (
+          GRANTED[user.adminGrant]
+        ) : admin ? (
           <>
             <Dropdown
               aria-label={`Role of ${name}`}
