@@ -24,7 +24,14 @@ import { Interaction, LoggedEmail } from "../../src/shared/interactions";
 import { LookupResponse, Timeline, TimelineItem, timelineItemId } from "../../src/shared/people";
 import { PipelineList } from "../../src/shared/pipelines";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
-import { Blocklist, BlocklistEntry, type Mailbox, MailboxList, MySettings } from "../../src/shared/mailboxes";
+import {
+  Blocklist,
+  BlocklistEntry,
+  BlocklistEntryText,
+  type Mailbox,
+  MailboxList,
+  MySettings,
+} from "../../src/shared/mailboxes";
 import { Task } from "../../src/shared/tasks";
 
 export const now = "2026-11-20T09:30:00.000Z";
@@ -515,7 +522,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       return answer(Company, {
         id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a08",
         name: body.name,
-        domain: body.domain ?? null,
+        domain: body.domain?.written ?? null,
         phone: null,
         website: null,
         address: null,
@@ -532,7 +539,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         ...anna,
         id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a09",
         displayName: body.displayName,
-        emails: body.emails ?? [],
+        emails: (body.emails ?? []).map((e) => e.written),
         title: body.title ?? null,
         phones: body.phone ? [body.phone] : [],
         companyId: body.companyId ?? null,
@@ -707,12 +714,15 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     if (name === "addBlocklistEntry") {
       const body = request(routes.addBlocklistEntry.body, input.body);
       if (body.scope !== "personal") throw problem(403, "forbidden", "Only an admin changes that list.");
-      const existing = [...personal.values()].find((e) => e.entry === body.entry);
+      // Kept as written, compared canonically, as the server does.
+      const existing = [...personal.values()].find(
+        (e) => BlocklistEntryText.parse(e.entry).entry === body.entry.entry,
+      );
       if (existing) return answer(BlocklistEntry, existing);
       const entry = {
         id: crypto.randomUUID(),
         scope: "personal" as const,
-        entry: body.entry,
+        entry: body.entry.written,
         createdAt: now,
       };
       personal.set(entry.id, entry);

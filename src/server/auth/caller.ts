@@ -1,7 +1,8 @@
 import { type Kysely, type Transaction, sql } from "kysely";
-import { domainOf, isFreeMailDomain } from "../../shared/email-address";
+import { canonicalDomain, domainOf, isFreeMailDomain } from "../../shared/email-address";
 import { DEFAULT_PIPELINE } from "../../shared/pipelines";
 import type { DB } from "../db/tables";
+import { internalDomainColumns } from "../organizations";
 import type { Identity } from "./verify";
 
 /** The organisation and user a request acts for; every query is scoped by `orgId`. */
@@ -37,11 +38,13 @@ async function provision(tx: Transaction<DB>, identity: Identity): Promise<Calle
   const orgName = identity.tenantId.startsWith("local:")
     ? identity.tenantId.slice("local:".length)
     : (domain ?? identity.tenantId);
-  const internalDomains = domain && !isFreeMailDomain(domain) ? [domain] : [];
+  const canonical = domain ? canonicalDomain(domain) : null;
+  const internalDomains =
+    domain && canonical && !isFreeMailDomain(domain) ? [{ domain: canonical, written: domain }] : [];
 
   const createdOrg = await tx
     .insertInto("organizations")
-    .values({ tenant_id: identity.tenantId, name: orgName, internal_domains: internalDomains })
+    .values({ tenant_id: identity.tenantId, name: orgName, ...internalDomainColumns(internalDomains) })
     .onConflict((oc) => oc.column("tenant_id").doNothing())
     .returning("id")
     .executeTakeFirst();
