@@ -11,6 +11,7 @@ import {
 import { App } from "../../src/addin/taskpane/App";
 import { type Services, createServices } from "../../src/addin/taskpane/services";
 import { Company } from "../../src/shared/companies";
+import { domainOf, normalizeEmailAddress, parseMailbox } from "../../src/shared/email-address";
 import { Contact } from "../../src/shared/contacts";
 import {
   type CustomFieldDefinition,
@@ -386,9 +387,15 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   const handle = async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }) => {
     if (name === "lookupPeople") {
       const query = request(routes.lookupPeople.query, input.query ?? {});
-      const results = query.email.map((value) => {
-        const email = (/<([^>]+)>/.exec(value)?.[1] ?? value).toLowerCase(); // as the server normalises
-        if (added && added.emails.includes(email)) {
+      // Each address once, in canonical form, as the server answers.
+      const mailboxes = query.email.map((value) => {
+        const mailbox = parseMailbox(value);
+        if (!mailbox) throw problem(400, "invalid_request", `"${value}" is not an email address.`);
+        return mailbox;
+      });
+      const asked = mailboxes.filter((m, i) => mailboxes.findIndex((o) => o.address === m.address) === i);
+      const results = asked.map(({ address: email, written }) => {
+        if (added && added.emails.some((e) => normalizeEmailAddress(e) === email)) {
           return {
             email,
             suggestion: null,
@@ -423,11 +430,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
           email,
           contact: null,
           suggestion: {
-            email,
+            email: written,
             displayName: "Jonas Lind",
             firstName: "Jonas",
             lastName: "Lind",
-            domain: "northwind.example",
+            domain: domainOf(written),
             freeMail: false,
             internal: false,
             company: null,
