@@ -579,6 +579,7 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
 
   it("knows a contact and the blocklist in either spelling of an internationalised domain", async () => {
     await dueNow();
+    await enable(ids.rita);
     const jorg = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
       token: rita,
       body: { displayName: "Jörg Müller", emails: ["jorg@müller.example"] },
@@ -607,7 +608,8 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     const report = await worker.runOnce();
     expect(report.failed).toBe(0);
     expect(await emailsWith(withBakery.internetMessageId)).toEqual([]);
-    const [logged] = await emailsWith(fromJorg.internetMessageId);
+    const [logged, ...more] = await emailsWith(fromJorg.internetMessageId);
+    expect([logged?.source, more]).toEqual(["auto", []]);
     const interaction = parse(
       Interaction,
       await server.request("GET", `/api/v1/emails/${logged?.id}`, { token: rita }),
