@@ -20,7 +20,7 @@ import type { Database } from "./db/database";
 import { dealRoutes } from "./deals/routes";
 import { AppError } from "./errors";
 import { type AddinFiles, serveAddinFiles } from "./http/addin-files";
-import { loggingPolicyOf, updateLoggingPolicy } from "./organizations";
+import { internalDomainsAsWritten, loggingPolicyOf, updateLoggingPolicy } from "./organizations";
 import { buildOpenApi } from "./http/openapi";
 import { createStoreProbe } from "./http/store-probe";
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from "./http/problem";
@@ -171,7 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .executeTakeFirstOrThrow(),
       db
         .selectFrom("organizations")
-        .select(["id", "name", "internal_domains", "logging_policy"])
+        .select(["id", "name", "internal_domains", "internal_domains_as_written", "logging_policy"])
         .where("id", "=", caller.orgId)
         .executeTakeFirstOrThrow(),
       mySettings(db, caller.orgId, caller.userId),
@@ -184,7 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       organization: {
         id: org.id,
         name: org.name,
-        internalDomains: org.internal_domains,
+        internalDomains: internalDomainsAsWritten(org),
         loggingPolicy: loggingPolicyOf(org.logging_policy),
         hasAdmin: user.has_admin,
       },

@@ -11,7 +11,9 @@ import { versionConflict } from "./errors";
 import type { Scope } from "./scope";
 import { requireAdmin } from "./users/service";
 
-/** The organisation's own mail domains: mail among them is internal, and they never suggest a company. */
+/**
+ * The organisation's own mail domains, canonical: mail among them is internal, and they never suggest a company.
+ */
 export async function internalDomainsOf(db: Kysely<DB>, orgId: string): Promise<string[]> {
   const org = await db
     .selectFrom("organizations")
@@ -63,10 +65,28 @@ export async function updateLoggingPolicy(scope: Scope, input: LoggingPolicyUpda
 export async function getOrganization(db: Kysely<DB>, orgId: string): Promise<Organization> {
   const org = await db
     .selectFrom("organizations")
-    .select(["id", "name", "internal_domains", "version"])
+    .select(["id", "name", "internal_domains", "internal_domains_as_written", "version"])
     .where("id", "=", orgId)
     .executeTakeFirstOrThrow();
-  return { id: org.id, name: org.name, internalDomains: org.internal_domains, version: org.version };
+  return { id: org.id, name: org.name, internalDomains: internalDomainsAsWritten(org), version: org.version };
+}
+
+/** The internal domains as the admin wrote them, for showing (the canonical list is what is compared). */
+export function internalDomainsAsWritten(org: {
+  internal_domains: string[];
+  internal_domains_as_written: string[] | null;
+}): string[] {
+  return org.internal_domains_as_written ?? org.internal_domains;
+}
+
+/** The stored columns of a list of internal domains: canonical to compare, as written to show. */
+export function internalDomainColumns(domains: readonly { domain: string; written: string }[]) {
+  const canonical = domains.map((d) => d.domain);
+  const written = domains.map((d) => d.written);
+  return {
+    internal_domains: canonical,
+    internal_domains_as_written: written.every((w, i) => w === canonical[i]) ? null : written,
+  };
 }
 
 /**
@@ -86,7 +106,7 @@ export async function updateOrganization(
       .updateTable("organizations")
       .set({
         name: input.name,
-        internal_domains: input.internalDomains,
+        ...(input.internalDomains ? internalDomainColumns(input.internalDomains) : {}),
         version: sql`version + 1`,
       })
       .where("id", "=", orgId)
@@ -101,6 +121,7 @@ export async function updateOrganization(
       { type: "organization", id: orgId },
       {
         ...input,
+        ...(input.internalDomains ? { internalDomains: input.internalDomains.map((d) => d.written) } : {}),
       },
     );
     return getOrganization(tx, orgId);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { normalizeEmailAddress } from "./email-address";
+import { normalizeEmailAddress, readEmailAddress } from "./email-address";
 
 export const Id = z.uuid();
 /**
@@ -16,17 +16,32 @@ export const IsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
 export const IsoDate = z.iso.date();
 export const Version = z.number().int().positive();
 
-/** An email address, normalised (trimmed, lower-cased) so that every comparison is case-insensitive. */
+const notAnAddress = (value: string) => `"${value.slice(0, 80)}" is not a valid email address`;
+
+/** An email address in its canonical form (see normalizeEmailAddress), so that every comparison agrees. */
 export const EmailAddress = z
   .string()
   .max(320)
   .transform((value, ctx) => {
     const address = normalizeEmailAddress(value);
     if (address === null) {
-      ctx.addIssue({ code: "custom", message: `"${value.slice(0, 80)}" is not a valid email address` });
+      ctx.addIssue({ code: "custom", message: notAnAddress(value) });
       return z.NEVER;
     }
     return address;
+  });
+
+/** An address to keep: its canonical form to store and compare, and the form it was written in to show. */
+export const WrittenEmailAddress = z
+  .string()
+  .max(320)
+  .transform((value, ctx) => {
+    const forms = readEmailAddress(value);
+    if (forms === null) {
+      ctx.addIssue({ code: "custom", message: notAnAddress(value) });
+      return z.NEVER;
+    }
+    return forms;
   });
 
 /** Optional text fields: "" and null both clear the value. */

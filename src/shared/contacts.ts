@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
+import { Id, IsoDateTime, ListQuery, OptionalText, Version, WrittenEmailAddress } from "./common";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
 import { Tag } from "./tags";
 
@@ -12,7 +12,7 @@ export const Contact = z.object({
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
   title: z.string().nullable(),
-  /** The first address is the primary one. */
+  /** The first address is the primary one; each as it was written (Rapport compares them in canonical form). */
   emails: z.array(z.string()),
   phones: z.array(z.string()),
   companyId: Id.nullable(),
@@ -35,7 +35,7 @@ const contactFields = {
   firstName: OptionalText(100).optional(),
   lastName: OptionalText(100).optional(),
   title: OptionalText(200).optional(),
-  emails: z.array(EmailAddress).max(20).optional(),
+  emails: z.array(WrittenEmailAddress).max(20).optional(),
   /** Shorthand for a single phone number, as scripts and the "Add to Rapport" form send it. */
   phone: OptionalText(50).optional(),
   phones: z.array(Phone).max(10).optional(),

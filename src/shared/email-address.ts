@@ -1,5 +1,8 @@
 // Email addresses as Rapport sees them: one canonical spelling per mailbox, so that the add-in, the API and
-// the database all agree on whether two addresses are the same person.
+// the database all agree on whether two addresses are the same person. The canonical form has the domain in
+// lower-case ASCII, punycode for an internationalised one (jorg@xn--mller-kva.example), because Outlook hands
+// either that or the Unicode spelling (jorg@müller.example) for the same mailbox; the address as the person
+// wrote it is kept beside it for showing.
 
 const utf8 = new TextEncoder();
 
@@ -7,6 +10,7 @@ const utf8 = new TextEncoder();
 const MAX_ADDRESS_BYTES = 254;
 const MAX_LOCAL_PART_BYTES = 64;
 const MAX_LABEL_LENGTH = 63;
+const MAX_DOMAIN_LENGTH = 253;
 
 // Unicode letters and combining marks so that IDN domains (straße.de, čokolada.hr, हिन्दी.भारत) pass as typed.
 const DOMAIN_LABEL = /^[\p{L}\p{M}\p{Nd}](?:[\p{L}\p{M}\p{Nd}-]*[\p{L}\p{M}\p{Nd}])?$/u;
@@ -17,6 +21,10 @@ const INVISIBLE_OR_SPACE = /[\s\p{Cc}\p{Cf}]/u;
 const UNQUOTED_LOCAL_SPECIALS = /["(),:;<>[\]\\]/;
 const QUOTED_LOCAL_PART = /^"(?:[^"\\]|\\.)*"$/;
 const DOT_ATOM = /^[^.@"(),:;<>[\]\\]+(?:\.[^.@"(),:;<>[\]\\]+)*$/;
+// A label as DNS carries it. Punycode labels are letters, digits and hyphens too.
+const ASCII_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const PLAIN_ASCII_DOMAIN = /^[a-z0-9.-]*$/;
+const PUNYCODE_LABEL = /(?:^|\.)xn--/;
 
 function byteLength(text: string): number {
   return utf8.encode(text).length;
@@ -82,11 +90,51 @@ function isPlausibleDomain(domain: string): boolean {
 }
 
 /**
- * The canonical form of an address, or null when the input is not a plausible address.
- * The whole address is lower-cased because Rapport, like Exchange, treats addresses case-insensitively,
- * and NFC-normalised so that a pasted "å" and a typed "å" are the same character.
+ * The URL parser's host: IDNA (UTS #46, non-transitional, so "ß" stays "ß" and straße.de is not strasse.de) in
+ * every browser and in Node alike, without a library. Only called with letters, marks, digits, hyphens and dots,
+ * so nothing in the domain can be read as a port, a path or credentials.
  */
-export function normalizeEmailAddress(input: string): string | null {
+function urlHostname(domain: string): string | null {
+  try {
+    return new URL(`http://${domain}/`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A plausible domain (lower-cased, NFC) in its canonical form: lower-case ASCII, each label that is not ASCII as
+ * punycode; null when IDNA refuses it (a label that starts with a combining mark, a broken xn-- label) or its
+ * ASCII form breaks DNS's limits.
+ */
+function toAsciiDomain(domain: string): string | null {
+  // Plain ASCII without punycode is already what the parser would return: the common case stays cheap.
+  const ascii =
+    PLAIN_ASCII_DOMAIN.test(domain) && !PUNYCODE_LABEL.test(domain) ? domain : urlHostname(domain);
+  if (ascii === null || ascii.length > MAX_DOMAIN_LENGTH) return null;
+  const labels = ascii.split(".");
+  // The same number of labels: the parser maps some characters to dots, and a domain must not change shape.
+  if (labels.length !== domain.split(".").length) return null;
+  if (!labels.every((label) => label.length <= MAX_LABEL_LENGTH && ASCII_LABEL.test(label))) return null;
+  const tld = labels[labels.length - 1] ?? "";
+  return tld.length >= 2 && !/^\d+$/.test(tld) ? ascii : null;
+}
+
+/** An address in the two forms Rapport keeps. */
+export interface EmailAddressForms {
+  /** The canonical form: what Rapport stores as the key and compares. */
+  address: string;
+  /** As the person wrote it (unwrapped, lower-cased, NFC, its domain in the script it was written in): for showing. */
+  written: string;
+}
+
+/**
+ * An address in its canonical and its written form, or null when the input is not a plausible address.
+ * The whole address is lower-cased because Rapport, like Exchange, treats addresses case-insensitively,
+ * and NFC-normalised so that a pasted "å" and a typed "å" are the same character. The canonical form has the
+ * domain in ASCII (punycode): jorg@müller.example and jorg@xn--mller-kva.example are one mailbox.
+ */
+export function readEmailAddress(input: string): EmailAddressForms | null {
   const address = unwrap(input).normalize("NFC").toLowerCase();
   if (address.length === 0 || INVISIBLE_OR_SPACE.test(address)) return null;
   if (byteLength(address) > MAX_ADDRESS_BYTES) return null;
@@ -96,17 +144,27 @@ export function normalizeEmailAddress(input: string): string | null {
   let local = address.slice(0, at);
   const domain = address.slice(at + 1);
   if (!isPlausibleLocalPart(local) || !isPlausibleDomain(domain)) return null;
+  const asciiDomain = toAsciiDomain(domain);
+  if (asciiDomain === null) return null;
 
   // "anna"@x.com is the same mailbox as anna@x.com; keep quotes only where they are needed.
   if (local.startsWith('"')) {
     const unquoted = local.slice(1, -1);
     if (DOT_ATOM.test(unquoted)) local = unquoted;
   }
-  return `${local}@${domain}`;
+  return { address: `${local}@${asciiDomain}`, written: `${local}@${domain}` };
+}
+
+/** The canonical form of an address (see readEmailAddress), or null when the input is not a plausible address. */
+export function normalizeEmailAddress(input: string): string | null {
+  return readEmailAddress(input)?.address ?? null;
 }
 
 export interface Mailbox {
+  /** Canonical. */
   address: string;
+  /** As written. */
+  written: string;
   name: string | null;
 }
 
@@ -125,11 +183,11 @@ function isQuoted(raw: string): boolean {
   return name.length >= 2 && (name[0] === '"' || name[0] === "'") && name.endsWith(name[0]);
 }
 
-function mailbox(address: string, rawName: string): Mailbox {
+function mailbox(forms: EmailAddressForms, rawName: string): Mailbox {
   const name = unquoteName(rawName);
   // Clients often repeat the address as the name ("anna@x.com" <anna@x.com>); that is not a name.
-  const isJustTheAddress = name === "" || normalizeEmailAddress(name) === address;
-  return { address, name: isJustTheAddress ? null : name };
+  const isJustTheAddress = name === "" || normalizeEmailAddress(name) === forms.address;
+  return { ...forms, name: isJustTheAddress ? null : name };
 }
 
 /**
@@ -142,25 +200,28 @@ export function parseMailbox(input: string): Mailbox | null {
   if (text.endsWith(">")) {
     const open = text.lastIndexOf("<");
     if (open === -1) return null;
-    const address = normalizeEmailAddress(text.slice(open + 1, -1));
-    if (address === null) return null;
+    const forms = readEmailAddress(text.slice(open + 1, -1));
+    if (forms === null) return null;
     const rawName = text.slice(0, open);
     // An unquoted name with angle brackets means a list of mailboxes was pasted, and which one was meant is a guess.
     if (!isQuoted(rawName) && /[<>]/.test(rawName)) return null;
-    return mailbox(address, rawName);
+    return mailbox(forms, rawName);
   }
 
   const comment = /^([^\s()]+)\s*\(([^()]*)\)$/.exec(text);
   if (comment !== null) {
-    const address = normalizeEmailAddress(comment[1] ?? "");
-    return address === null ? null : mailbox(address, comment[2] ?? "");
+    const forms = readEmailAddress(comment[1] ?? "");
+    return forms === null ? null : mailbox(forms, comment[2] ?? "");
   }
 
-  const address = normalizeEmailAddress(text);
-  return address === null ? null : { address, name: null };
+  const forms = readEmailAddress(text);
+  return forms === null ? null : { ...forms, name: null };
 }
 
-/** The domain of an address, lower-cased; input without an `@` is taken to be a domain already. */
+/**
+ * The domain of an address as it was written, lower-cased (for showing, and for reading a company name from it);
+ * input without an `@` is taken to be a domain already. Compare domains with canonicalDomain.
+ */
 export function domainOf(address: string): string {
   const trimmed = address.trim();
   return trimmed
@@ -169,9 +230,27 @@ export function domainOf(address: string): string {
     .toLowerCase();
 }
 
-/** Accepts `contoso.com`, `@contoso.com`, `Contoso.COM.` and whole addresses alike. */
-function canonicalDomain(domain: string): string {
-  return domainOf(domain).replace(/\.+$/, "");
+/** Without trailing dots ("contoso.com." is the root-anchored contoso.com); a loop, as a regex here would backtrack. */
+function withoutTrailingDots(domain: string): string {
+  let end = domain.length;
+  while (end > 0 && domain[end - 1] === ".") end--;
+  return domain.slice(0, end);
+}
+
+/**
+ * The canonical form of a domain (lower-case ASCII, punycode for internationalised labels), or null when it is not
+ * a domain. Accepts `müller.example`, `@Müller.example`, `xn--mller-kva.example.` and whole addresses alike.
+ */
+export function canonicalDomain(text: string): string | null {
+  const domain = withoutTrailingDots(domainOf(text));
+  // No domain is longer than an address may be: the bound keeps the parser's work small whatever is passed in.
+  if (domain.length > MAX_ADDRESS_BYTES || byteLength(domain) > MAX_ADDRESS_BYTES) return null;
+  return isPlausibleDomain(domain) ? toAsciiDomain(domain) : null;
+}
+
+/** A domain as compared: canonical where it is a domain, otherwise lower-cased as given (it then matches itself). */
+function comparableDomain(text: string): string {
+  return canonicalDomain(text) ?? withoutTrailingDots(domainOf(text));
 }
 
 // Consumer mail: the domain says nothing about the company, so Rapport must not match or create a company from it.
@@ -238,7 +317,7 @@ function isPublicSuffixShape(labels: readonly string[]): boolean {
 
 /** True for consumer mail providers (gmail.com, hotmail.se, gmx.de…) and their subdomains. */
 export function isFreeMailDomain(domain: string): boolean {
-  const labels = canonicalDomain(domain).split(".");
+  const labels = comparableDomain(domain).split(".");
   for (let start = 0; start < labels.length - 1; start++) {
     if (FREE_MAIL_DOMAINS.has(labels.slice(start).join("."))) return true;
     if (FREE_MAIL_BRANDS.has(labels[start] ?? "") && isPublicSuffixShape(labels.slice(start + 1)))
@@ -249,13 +328,14 @@ export function isFreeMailDomain(domain: string): boolean {
 
 /**
  * True when `domain` is one of `domains` or a subdomain of one: `eu.contoso.com` is within `contoso.com`,
- * `notcontoso.com` is not. Entries may be written `@contoso.com`; blank entries match nothing.
+ * `notcontoso.com` is not. Entries may be written `@contoso.com`; blank entries match nothing. Either side may be
+ * written in Unicode or in punycode: müller.example and xn--mller-kva.example are one domain.
  */
 export function isWithinDomains(domain: string, domains: readonly string[]): boolean {
-  const candidate = canonicalDomain(domain);
+  const candidate = comparableDomain(domain);
   if (candidate === "") return false;
   return domains.some((entry) => {
-    const parent = canonicalDomain(entry);
+    const parent = comparableDomain(entry);
     return parent !== "" && (candidate === parent || candidate.endsWith(`.${parent}`));
   });
 }

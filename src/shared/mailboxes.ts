@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { normalizeEmailAddress } from "./email-address";
+import { canonicalDomain, readEmailAddress } from "./email-address";
 
 /**
  * Automatic logging: the mailboxes the server syncs through Microsoft Graph, each rep's own switches, and the
@@ -94,7 +94,10 @@ export type BlocklistScope = z.infer<typeof BlocklistScope>;
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9\p{L}](?:[a-z0-9\p{L}-]{0,61}[a-z0-9\p{L}])?\.)+[a-z\p{L}]{2,63}$/u;
 
-/** An exact address, or `@domain` for a whole domain and its subdomains; stored lower-cased. */
+/**
+ * An exact address, or `@domain` for a whole domain and its subdomains: `entry` in canonical form (what is stored
+ * as the key and compared, so either spelling of an internationalised domain blocks both), `written` as typed.
+ */
 export const BlocklistEntryText = z
   .string()
   .trim()
@@ -102,10 +105,11 @@ export const BlocklistEntryText = z
   .transform((value, ctx) => {
     if (value.startsWith("@")) {
       const domain = value.slice(1).normalize("NFC").toLowerCase().replace(/\.$/, "");
-      if (DOMAIN.test(domain)) return `@${domain}`;
+      const canonical = DOMAIN.test(domain) ? canonicalDomain(domain) : null;
+      if (canonical !== null) return { entry: `@${canonical}`, written: `@${domain}` };
     } else {
-      const address = normalizeEmailAddress(value);
-      if (address) return address;
+      const forms = readEmailAddress(value);
+      if (forms) return { entry: forms.address, written: forms.written };
     }
     ctx.addIssue({
       code: "custom",
@@ -117,6 +121,7 @@ export const BlocklistEntryText = z
 export const BlocklistEntry = z.object({
   id: z.uuid(),
   scope: BlocklistScope,
+  /** As it was written. */
   entry: z.string(),
   createdAt: z.iso.datetime({ offset: true }),
 });
@@ -135,6 +140,7 @@ export type Blocklist = z.infer<typeof Blocklist>;
 
 /** What the pane needs to apply the privacy rules itself: the organisation's domains, both blocklists. */
 export const PrivacyRules = z.object({
+  /** Canonical, as the rules compare them (the rules accept either spelling of an address). */
   internalDomains: z.array(z.string()),
   /** The organisation's entries and the caller's own, together. */
   blocklist: z.array(z.string()),

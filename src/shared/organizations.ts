@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, Version } from "./common";
+import { canonicalDomain } from "./email-address";
 
 /** What automatically logged mail keeps: its metadata only, its subject too, or subject and a text excerpt. */
 export const AutoLoggedContent = z.enum(["metadata", "subject", "excerpt"]);
@@ -30,32 +31,38 @@ const DOMAIN_LABEL = /^(?!-)[\p{L}\p{M}\p{N}-]{1,63}(?<!-)$/u;
 
 /**
  * One of the organisation's own mail domains, as addresses carry it: trimmed, a leading "@" dropped, lower-cased
- * (and NFC, as addresses are normalised), at least two labels and a top-level label of letters.
+ * (and NFC, as addresses are normalised), at least two labels and a top-level label of letters. `domain` is its
+ * canonical form (punycode for an internationalised one), which is what is compared; `written` is what was typed.
  */
 export const InternalDomain = z
   .string()
   .max(300)
   .transform((value, ctx) => {
-    const domain = value.trim().replace(/^@/, "").normalize("NFC").toLowerCase();
-    const labels = domain.split(".");
+    const written = value.trim().replace(/^@/, "").normalize("NFC").toLowerCase();
+    const labels = written.split(".");
     const tld = labels[labels.length - 1] ?? "";
+    const domain = canonicalDomain(written);
     if (
-      domain.length > 253 ||
+      written.length > 253 ||
       labels.length < 2 ||
       !labels.every((label) => DOMAIN_LABEL.test(label)) ||
       [...tld].length < 2 ||
-      /^\d+$/.test(tld)
+      /^\d+$/.test(tld) ||
+      domain === null
     ) {
       ctx.addIssue({ code: "custom", message: `"${value.slice(0, 80)}" is not a domain name` });
       return z.NEVER;
     }
-    return domain;
+    return { domain, written };
   });
 
 export const Organization = z.object({
   id: Id,
   name: z.string(),
-  /** Mail among these domains (and their subdomains) is internal: never logged, never a company. */
+  /**
+   * Mail among these domains (and their subdomains) is internal: never logged, never a company. As they were
+   * written; they match addresses in any spelling.
+   */
   internalDomains: z.array(z.string()),
   version: Version,
 });
@@ -64,11 +71,14 @@ export type Organization = z.infer<typeof Organization>;
 export const OrganizationUpdate = z
   .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
-    /** The whole list: validated, lower-cased, each once (in the order first given). */
+    /** The whole list: validated, lower-cased, each once (in the order first given, whatever its spelling). */
     internalDomains: z
       .array(InternalDomain)
       .max(50)
-      .transform((domains) => [...new Set(domains)])
+      .transform((domains) => {
+        const seen = new Set<string>();
+        return domains.filter(({ domain }) => !seen.has(domain) && seen.add(domain));
+      })
       .optional(),
     version: Version.optional(),
   })

@@ -35,10 +35,12 @@ export type ContactProfile = z.infer<typeof ContactProfile>;
 
 /** What Rapport can tell about an unknown address, to pre-fill "Add to Rapport". */
 export const Suggestion = z.object({
+  /** The address as it was asked for (LookupResult.email is its canonical form). */
   email: z.string(),
   displayName: z.string().nullable(),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
+  /** As the address was written. */
   domain: z.string(),
   /** Free-mail and internal domains say nothing about the company: no company is matched for them. */
   freeMail: z.boolean(),
@@ -48,6 +50,7 @@ export const Suggestion = z.object({
 export type Suggestion = z.infer<typeof Suggestion>;
 
 export const LookupResult = z.object({
+  /** Canonical (see normalizeEmailAddress): the same for either spelling of an internationalised address. */
   email: z.string(),
   contact: ContactProfile.nullable(),
   suggestion: Suggestion.nullable(),

@@ -2,7 +2,8 @@
  * @jest-environment jsdom
  */
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { anna, closePanes, negotiation, secondDeal, setup, won } from "../helpers/pane-fixtures";
+import type { SimulatedMessage } from "../../src/addin/office/simulated-mailbox";
+import { anna, closePanes, inbox, negotiation, secondDeal, setup, won } from "../helpers/pane-fixtures";
 
 afterEach(closePanes);
 
@@ -139,6 +140,35 @@ describe("the task pane", () => {
         phone: "+47 91 23 45 67",
         source: "pane",
       },
+    });
+  });
+
+  it("asks once for someone whose address Outlook spells two ways, and adds them with the address as their email wrote it", async () => {
+    const stranger = inbox.find((m) => m.id === "stranger") as SimulatedMessage;
+    const { mailbox, calls } = setup({
+      messages: [
+        {
+          ...stranger,
+          id: "idn",
+          internetMessageId: "<hello@xn--nrd-sna.example>",
+          from: { address: "Jonas@Nörd.example", name: "Jonas Lind" },
+          cc: [{ address: "jonas@xn--nrd-sna.example", name: null }],
+        },
+      ],
+    });
+    act(() => mailbox.select("idn"));
+    const form = await screen.findByRole("form", { name: "Add to Rapport" });
+    expect(calls.filter((c) => c.name === "lookupPeople")[0]?.input).toEqual({
+      query: { email: ['"Jonas Lind" <Jonas@Nörd.example>'] },
+    });
+    expect(screen.queryByRole("tablist")).toBeNull();
+    fireEvent.click(within(form).getByRole("button", { name: "Add to Rapport" }));
+    expect(await screen.findByText("Head of Sales")).toBeTruthy();
+    expect(calls.find((c) => c.name === "createCompany")?.input).toEqual({
+      body: { name: "Northwind Traders", domain: "nörd.example" },
+    });
+    expect(calls.find((c) => c.name === "createContact")?.input).toMatchObject({
+      body: { displayName: "Jonas Lind", emails: ["jonas@nörd.example"] },
     });
   });
 

@@ -4,13 +4,14 @@ import { Contact } from "../../src/shared/contacts";
 import { CustomFieldDefinition, CustomFieldDefinitionList } from "../../src/shared/custom-fields";
 import { DealWithStage } from "../../src/shared/deals";
 import type { Problem } from "../../src/shared/errors";
+import { LoggedEmail } from "../../src/shared/interactions";
 import { Organization } from "../../src/shared/organizations";
 import { Timeline } from "../../src/shared/people";
 import { Pipeline, PipelineList } from "../../src/shared/pipelines";
 import { Me } from "../../src/shared/routes";
 import { TagList } from "../../src/shared/tags";
 import { User, UserList } from "../../src/shared/users";
-import { type Response, type TestServer, parse, startTestServer } from "../helpers/server";
+import { type Response, type TestServer, lookupPeople, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
 describe.each(storeKinds)("admin settings (%s)", (kind) => {
@@ -1005,6 +1006,34 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
       );
       expect(renamed).toMatchObject({ name: "Settings Ltd", internalDomains: updated.internalDomains });
       expect(await audits("organization.updated", org.id)).toHaveLength(2);
+    });
+
+    it("keeps internal domains as written, one per domain in either spelling, and knows mail in either spelling as internal", async () => {
+      const org = parse(Organization, await call(admin, "GET", "/api/v1/organization"));
+      const updated = parse(
+        Organization,
+        await call(admin, "PATCH", "/api/v1/organization", {
+          internalDomains: ["Müller.example", "xn--mller-kva.example", "settings.example"],
+          version: org.version,
+        }),
+      );
+      expect(updated.internalDomains).toEqual(["müller.example", "settings.example"]);
+      const me = parse(Me, await call(member, "GET", "/api/v1/me"));
+      expect(me.organization.internalDomains).toEqual(["müller.example", "settings.example"]);
+      // What the pane compares with: canonical.
+      expect(me.privacy.internalDomains).toEqual(["xn--mller-kva.example", "settings.example"]);
+      const [punycode, unicode] = await lookupPeople(server, member, [
+        "ole@xn--mller-kva.example",
+        "ole@eu.müller.example",
+      ]);
+      expect([punycode?.suggestion?.internal, unicode?.suggestion?.internal]).toEqual([true, true]);
+      const logged = await call(member, "POST", "/api/v1/emails", {
+        internetMessageId: "<internal-spelling@settings.example>",
+        from: { address: "ole@xn--mller-kva.example" },
+        to: [{ address: "kund@customer.example" }],
+        sentAt: "2026-11-20T09:30:00.000Z",
+      });
+      expect(parse(LoggedEmail, logged).interaction.direction).toBe("out");
     });
   });
 

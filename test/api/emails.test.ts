@@ -238,6 +238,42 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     expect(lookup.results[0]?.contact?.recentInteractions.map((i) => i.id)).toContain(logged.interaction.id);
   });
 
+  it("links an email to the contact whichever spelling of an internationalised address it carries", async () => {
+    const jorgId = await contact("Jörg Müller", ["jorg@müller.example"]);
+    const logged = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: email({ from: { address: "Jorg@XN--MLLER-KVA.example", name: "Jörg Müller" } }),
+      }),
+    );
+    expect(logged.interaction.participants[0]).toMatchObject({
+      address: "jorg@xn--mller-kva.example",
+      contactId: jorgId,
+    });
+    // Logged before the contact existed, in the other spelling: the contact picks it up when added.
+    const earlier = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: email({ from: { address: "asa@åsa.example" } }),
+      }),
+    );
+    expect(earlier.interaction.participants[0]?.contactId).toBeNull();
+    const asaId = await contact("Åsa", ["asa@xn--sa-xia.example"]);
+    const again = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: rita,
+        body: email({
+          internetMessageId: earlier.interaction.internetMessageId,
+          from: { address: "asa@åsa.example" },
+        }),
+      }),
+    );
+    expect(again.interaction.participants[0]?.contactId).toBe(asaId);
+  });
+
   it("rejects an invalid address and stores nothing", async () => {
     const before = await interactionCount();
     const response = await server.request("POST", "/api/v1/emails", {

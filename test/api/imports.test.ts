@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { sql } from "kysely";
+import { Company } from "../../src/shared/companies";
 import { Contact } from "../../src/shared/contacts";
 import type { Problem } from "../../src/shared/errors";
 import {
@@ -313,6 +314,88 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
         ["New Person", ["new@create.example"]],
         ["New Person Again", []],
       ]);
+    });
+
+    it("finds duplicates in either spelling of an internationalised address or domain, keeping each as the file wrote it", async () => {
+      const { token, orgId, anna } = await withAnna("idn-import.example");
+      const jorg = parse(
+        Contact,
+        expectStatus(
+          201,
+          await server.request("POST", "/api/v1/contacts", {
+            token,
+            body: { displayName: "Jörg Müller", emails: ["jorg@müller.example"] },
+          }),
+        ),
+      );
+      const bakery = parse(
+        Company,
+        expectStatus(
+          201,
+          await server.request("POST", "/api/v1/companies", {
+            token,
+            body: { name: "Bäckerei", domain: "bäckerei.example" },
+          }),
+        ),
+      );
+      const body = csv(
+        "Name,Email,Company,Company domain\n" +
+          "Jörg Imported,jorg@xn--mller-kva.example,,\n" +
+          "Åsa,asa@åsa.example,Bäckerei AG,xn--bckerei-5wa.example\n" +
+          "Åsa Again,ASA@XN--SA-XIA.example,,\n" +
+          "Ulla,ulla@gröna.example,Gröna,gröna.example\n",
+        { onDuplicate: "update" },
+      );
+      const shown = await preview(token, body);
+      expect(shown.rows.map((r) => [r.line, r.duplicate, r.action])).toEqual([
+        [
+          2,
+          { kind: "record", id: jorg.id, name: "Jörg Müller", match: "jorg@xn--mller-kva.example" },
+          "update",
+        ],
+        [3, null, "create"],
+        [4, { kind: "row", line: 3, match: "asa@xn--sa-xia.example" }, "update"],
+        [5, null, "create"],
+      ]);
+      expect(shown.rows[1]?.contact).toMatchObject({
+        emails: ["asa@åsa.example"],
+        company: { name: "Bäckerei AG", domain: "xn--bckerei-5wa.example" },
+      });
+      // The company the row names by the other spelling of its domain is the stored one: none is made.
+      expect(await commit(token, body)).toMatchObject({ created: 2, updated: 2, companiesCreated: 1 });
+      const list = await server.request<{ items: unknown[] }>("GET", "/api/v1/contacts?limit=200", { token });
+      const contacts = list.body.items.map((c) => Contact.parse(c));
+      // By name in the store's collation, where Å may sort anywhere: compared as a map.
+      expect(new Map(contacts.map((c) => [c.displayName, c.emails]))).toEqual(
+        new Map([
+          ["Anna Berg", [anna.emails[0]]],
+          ["Åsa Again", ["asa@åsa.example"]],
+          ["Jörg Imported", ["jorg@müller.example"]],
+          ["Ulla", ["ulla@gröna.example"]],
+        ]),
+      );
+      expect(contacts.find((c) => c.displayName === "Åsa Again")?.companyId).toBe(bakery.id);
+      const companies = await server.database.db
+        .selectFrom("companies")
+        .select(["name", "domain", "domain_as_written"])
+        .where("org_id", "=", orgId)
+        .orderBy("name")
+        .execute();
+      expect(companies).toEqual([
+        { name: "Bäckerei", domain: "xn--bckerei-5wa.example", domain_as_written: "bäckerei.example" },
+        { name: "Gröna", domain: "xn--grna-6qa.example", domain_as_written: "gröna.example" },
+      ]);
+      const companyFile = await preview(token, {
+        format: "csv",
+        entity: "companies",
+        content: "Company,Domain\nBakery,xn--bckerei-5wa.example\nGröna AB,https://www.Gröna.example/\n",
+      });
+      expect(companyFile.rows.map((r) => [r.company?.domain, r.duplicate?.kind, r.duplicate?.match])).toEqual(
+        [
+          ["xn--bckerei-5wa.example", "record", "xn--bckerei-5wa.example"],
+          ["gröna.example", "record", "gröna.example"],
+        ],
+      );
     });
 
     it("never takes another organisation's contact or company for a duplicate", async () => {

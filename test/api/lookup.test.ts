@@ -1,3 +1,5 @@
+import { Company } from "../../src/shared/companies";
+import { Contact } from "../../src/shared/contacts";
 import { LookupResponse, Timeline, timelineItemId } from "../../src/shared/people";
 import { type TestServer, lookupPeople, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
@@ -139,6 +141,101 @@ describe.each(storeKinds)("looking people up (%s)", (kind) => {
     const [free, own] = await lookup("someone@gmail.com", "colleague@contoso.example");
     expect(free?.suggestion).toMatchObject({ freeMail: true, company: null });
     expect(own?.suggestion).toMatchObject({ internal: true, company: null });
+  });
+
+  describe("internationalised addresses, which Outlook hands in either spelling", () => {
+    const create = (path: string, body: unknown) =>
+      server.request<{ id: string }>("POST", path, { token: rita, body });
+
+    it("finds a contact by either spelling, shows the address as it was written, and keeps one contact per address", async () => {
+      const jorg = parse(
+        Contact,
+        await create("/api/v1/contacts", {
+          displayName: "Jörg Müller",
+          emails: ["Jorg@Müller.example"],
+        }),
+      );
+      expect(jorg.emails).toEqual(["jorg@müller.example"]);
+      const [byPunycode, byUnicode] = await lookup(
+        "jorg@xn--mller-kva.example",
+        "Jörg <JORG@müller.example>",
+      );
+      expect(byPunycode?.contact?.id).toBe(jorg.id);
+      expect(byPunycode?.contact?.emails).toEqual(["jorg@müller.example"]);
+      // One person, one answer, whichever spelling each recipient line carried.
+      expect(byUnicode).toBeUndefined();
+      expect((await lookup("Jörg <JORG@müller.example>"))[0]?.contact?.id).toBe(jorg.id);
+
+      const twin = await create("/api/v1/contacts", {
+        displayName: "Jörg",
+        emails: ["jorg@xn--mller-kva.example"],
+      });
+      expect([twin.status, (twin.body as unknown as { code: string }).code]).toEqual([
+        409,
+        "email_address_taken",
+      ]);
+
+      const asPunycode = parse(
+        Contact,
+        await create("/api/v1/contacts", {
+          displayName: "Åsa Punycode",
+          emails: ["asa@xn--sa-xia.example", "asa@åsa.example"],
+        }),
+      );
+      // Two spellings of one address are one address, kept as first written.
+      expect(asPunycode.emails).toEqual(["asa@xn--sa-xia.example"]);
+      expect((await lookup("asa@åsa.example"))[0]?.contact?.id).toBe(asPunycode.id);
+
+      for (const q of ["müller", "xn--mller"]) {
+        const found = await server.request<{ items: { id: string }[] }>(
+          "GET",
+          `/api/v1/contacts?q=${encodeURIComponent(q)}`,
+          {
+            token: rita,
+          },
+        );
+        expect(found.body.items.map((c) => c.id)).toEqual([jorg.id]);
+      }
+    });
+
+    it("suggests the company by its domain in either spelling, and shows the domain as written", async () => {
+      const bakery = parse(
+        Company,
+        await create("/api/v1/companies", { name: "Bäckerei", domain: "www.Bäckerei.example" }),
+      );
+      expect(bakery.domain).toBe("bäckerei.example");
+      const grona = parse(
+        Company,
+        await create("/api/v1/companies", { name: "Gröna", domain: "xn--grna-6qa.example" }),
+      );
+      expect(grona.domain).toBe("xn--grna-6qa.example");
+      const taken = await create("/api/v1/companies", {
+        name: "Bakery twin",
+        domain: "xn--bckerei-5wa.example",
+      });
+      expect([taken.status, (taken.body as unknown as { code: string }).code]).toEqual([
+        409,
+        "company_domain_taken",
+      ]);
+
+      const [toBakery, toGrona] = await lookup(
+        "Anna Bäcker <anna@xn--bckerei-5wa.example>",
+        "ulla@eu.gröna.example",
+      );
+      expect(toBakery).toMatchObject({
+        email: "anna@xn--bckerei-5wa.example",
+        suggestion: {
+          email: "anna@xn--bckerei-5wa.example",
+          domain: "xn--bckerei-5wa.example",
+          company: { id: bakery.id },
+        },
+      });
+      // The suggestion is what the pane fills "Add to Rapport" with: the address and domain as the email wrote them.
+      expect(toGrona).toMatchObject({
+        email: "ulla@eu.xn--grna-6qa.example",
+        suggestion: { email: "ulla@eu.gröna.example", domain: "eu.gröna.example", company: { id: grona.id } },
+      });
+    });
   });
 
   it("refuses more than 50 addresses and invalid ones with a clear error", async () => {

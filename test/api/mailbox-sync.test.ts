@@ -586,4 +586,47 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     await server.database.db.deleteFrom("mailboxes").where("user_id", "=", gone).execute();
     await server.database.db.deleteFrom("users").where("id", "=", gone).execute();
   });
+
+  it("knows a contact and the blocklist in either spelling of an internationalised domain", async () => {
+    await dueNow();
+    await enable(ids.rita);
+    const jorg = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+      token: rita,
+      body: { displayName: "Jörg Müller", emails: ["jorg@müller.example"] },
+    });
+    expect(jorg.status).toBe(201);
+    // Typed in Unicode, kept as typed; the other spelling is the same entry; Graph hands the punycode one.
+    const bakery = await block(rita, "organization", "@Bäckerei.example");
+    expect(bakery.entry).toBe("@bäckerei.example");
+    const again = await server.request("POST", "/api/v1/blocklist", {
+      token: rita,
+      body: { scope: "organization", entry: "@xn--bckerei-5wa.example" },
+    });
+    expect([again.status, parse(BlocklistEntry, again)]).toEqual([200, bakery]);
+    const list = parse(
+      Blocklist,
+      await server.request("GET", "/api/v1/blocklist?scope=organization", { token: rita }),
+    );
+    expect(list.items.filter((i) => i.entry.includes("ckerei"))).toEqual([bakery]);
+    const fromJorg = mail({ from: { address: "jorg@xn--mller-kva.example", name: "Jörg Müller" } });
+    const withBakery = mail({
+      from: { address: "jorg@müller.example" },
+      cc: [{ address: "ceo@xn--bckerei-5wa.example" }],
+    });
+    graph.add(TENANT, "rita@contoso.example", "inbox", fromJorg);
+    graph.add(TENANT, "rita@contoso.example", "inbox", withBakery);
+    const report = await worker.runOnce();
+    expect(report.failed).toBe(0);
+    expect(await emailsWith(withBakery.internetMessageId)).toEqual([]);
+    const [logged, ...more] = await emailsWith(fromJorg.internetMessageId);
+    expect([logged?.source, more]).toEqual(["auto", []]);
+    const interaction = parse(
+      Interaction,
+      await server.request("GET", `/api/v1/emails/${logged?.id}`, { token: rita }),
+    );
+    expect(interaction.participants[0]).toMatchObject({
+      address: "jorg@xn--mller-kva.example",
+      contactId: jorg.body.id,
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { type Migration, sql } from "kysely";
 import { migrateToLatest, migrations, MigrationError } from "../../src/server/db/migrate";
 import { createTestDatabase, openTestStore, storeKinds } from "../helpers/stores";
-import { type Database, openPglite, openPostgres } from "../../src/server/db/database";
+import { type Database, type StoreKind, openPglite, openPostgres } from "../../src/server/db/database";
 
 const tables = async (database: Database) =>
   (
@@ -12,9 +12,16 @@ const tables = async (database: Database) =>
     )
   ).rows.map((r) => r.table_name);
 
-/** The migrations that ran before this one: a store as it was before it came. */
+/** A store of its own, not migrated: to bring up as an older release left it. */
+async function emptyStore(kind: StoreKind): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (kind === "pglite") return { database: await openPglite(), drop: async () => {} };
+  const made = await createTestDatabase();
+  return { database: await openPostgres(made.url), drop: made.drop };
+}
+
+/** The migrations that came before the named one: a store as an older release left it. */
 const migrationsBefore = (name: string) =>
-  Object.fromEntries(Object.entries(migrations).filter(([key]) => key < name));
+  Object.fromEntries(Object.entries(migrations).filter(([migration]) => migration < name));
 
 describe.each(storeKinds)("migrations (%s)", (kind) => {
   /** A store of its own, migrated only up to (not including) the given migration. */
@@ -214,6 +221,220 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
       ]);
     } finally {
       await store.close();
+      await drop();
+    }
+  });
+
+  it("rewrites stored addresses and domains to their canonical form, keeping one of two that become the same", async () => {
+    const { database: old, drop } = await emptyStore(kind);
+    try {
+      await migrateToLatest(old.db, migrationsBefore("0007"));
+      const db = old.db;
+      const [org] = await db
+        .insertInto("organizations")
+        .values({
+          tenant_id: "t",
+          name: "T",
+          internal_domains: ["müller.example", "xn--mller-kva.example", "contoso.example"],
+          logging_policy: "{}",
+        })
+        .returning("id")
+        .execute();
+      const orgId = org?.id as string;
+      const [user] = await db
+        .insertInto("users")
+        .values({ org_id: orgId, external_id: "u", email: "rita@contoso.example", role: "admin" })
+        .returning("id")
+        .execute();
+      const userId = user?.id as string;
+      // Created a minute apart, oldest first: the older of two contacts keeps an address they come to share.
+      const contact = async (name: string, minute: number, ...addresses: string[]) => {
+        const [row] = await db
+          .insertInto("contacts")
+          .values({
+            org_id: orgId,
+            display_name: name,
+            phones: [],
+            tags: [],
+            custom_fields: "{}",
+            created_at: new Date(Date.UTC(2025, 0, 1, 9, minute)),
+          })
+          .returning("id")
+          .execute();
+        const id = row?.id as string;
+        if (addresses.length)
+          await db
+            .insertInto("contact_emails")
+            .values(
+              addresses.map((address, position) => ({ org_id: orgId, contact_id: id, address, position })),
+            )
+            .execute();
+        return id;
+      };
+      const jorg = await contact("Jörg Müller", 0, "jorg@müller.example", "jorg@xn--mller-kva.example");
+      const anna = await contact("Anna Bäcker", 1, "anna@bäckerei.example");
+      const annaTwin = await contact("Anna B.", 2, "anna@xn--bckerei-5wa.example", "anna@home.example");
+      const bo = await contact("Bo Åsa", 3, "bo@xn--sa-xia.example");
+      const boTwin = await contact("Bo", 4, "bo@åsa.example");
+      const carl = await contact("Carl Gröna", 5, "carl@xn--grna-6qa.example");
+      const plain = await contact("Plain", 6, "plain@contoso.example");
+
+      const [email] = await db
+        .insertInto("interactions")
+        .values({ org_id: orgId, kind: "email", occurred_at: new Date(), source: "manual" })
+        .returning("id")
+        .execute();
+      const participant = (address: string, contactId: string | null, position: number) => ({
+        org_id: orgId,
+        interaction_id: email?.id as string,
+        contact_id: contactId,
+        address,
+        name: null,
+        role: "to" as const,
+        position,
+        occurred_at: new Date(),
+      });
+      await db
+        .insertInto("interaction_participants")
+        .values([participant("jorg@müller.example", jorg, 0), participant("carl@gröna.example", null, 1)])
+        .execute();
+
+      const company = async (name: string, minute: number, domain: string) => {
+        const [row] = await db
+          .insertInto("companies")
+          .values({
+            org_id: orgId,
+            name,
+            domain,
+            custom_fields: "{}",
+            created_at: new Date(Date.UTC(2025, 0, 1, 9, minute)),
+          })
+          .returning("id")
+          .execute();
+        return row?.id as string;
+      };
+      const mueller = await company("Müller GmbH", 0, "müller.example");
+      const muellerTwin = await company("Mueller", 1, "xn--mller-kva.example");
+      const bakery = await company("Bäckerei", 2, "xn--bckerei-5wa.example");
+
+      const entry = (entry: string, minute: number, user: string | null = null) => ({
+        org_id: orgId,
+        user_id: user,
+        entry,
+        created_at: new Date(Date.UTC(2025, 0, 1, 9, minute)),
+      });
+      await db
+        .insertInto("blocklist_entries")
+        .values([
+          entry("@müller.example", 0),
+          entry("@xn--mller-kva.example", 1),
+          entry("ceo@bäckerei.example", 2, userId),
+          entry("@contoso-lawyers.example", 3),
+        ])
+        .execute();
+
+      expect(await migrateToLatest(db)).toContain("0007_canonical_addresses");
+
+      const emails = await db
+        .selectFrom("contact_emails")
+        .select(["contact_id", "address", "address_as_written", "position"])
+        .orderBy("contact_id")
+        .orderBy("position")
+        .execute();
+      const of = (id: string) =>
+        emails.filter((e) => e.contact_id === id).map((e) => [e.address, e.address_as_written]);
+      // One contact with both spellings keeps the first in its list, as it was written.
+      expect(of(jorg)).toEqual([["jorg@xn--mller-kva.example", "jorg@müller.example"]]);
+      // Two contacts: the older keeps the address; the younger stays, without it.
+      expect(of(anna)).toEqual([["anna@xn--bckerei-5wa.example", "anna@bäckerei.example"]]);
+      expect(of(annaTwin)).toEqual([["anna@home.example", null]]);
+      expect(of(bo)).toEqual([["bo@xn--sa-xia.example", null]]);
+      expect(of(boTwin)).toEqual([]);
+      expect(of(carl)).toEqual([["carl@xn--grna-6qa.example", null]]);
+      expect(of(plain)).toEqual([["plain@contoso.example", null]]);
+      const contacts = await db.selectFrom("contacts").select(["id", "version"]).execute();
+      expect(contacts).toHaveLength(7);
+      expect(new Map(contacts.map((c) => [c.id, c.version]))).toEqual(
+        new Map([
+          [jorg, 1],
+          [anna, 1],
+          [annaTwin, 2],
+          [bo, 1],
+          [boTwin, 2],
+          [carl, 1],
+          [plain, 1],
+        ]),
+      );
+      const audits = await db
+        .selectFrom("audit_events")
+        .select(["action", "entity_id", "details"])
+        .orderBy("action")
+        .orderBy("entity_id")
+        .execute();
+      expect(audits).toEqual(
+        expect.arrayContaining([
+          {
+            action: "contact.updated",
+            entity_id: annaTwin,
+            details: expect.objectContaining({ removed: "anna@xn--bckerei-5wa.example", keptBy: anna }),
+          },
+          {
+            action: "contact.updated",
+            entity_id: boTwin,
+            details: expect.objectContaining({ removed: "bo@åsa.example", keptBy: bo }),
+          },
+          {
+            action: "company.updated",
+            entity_id: muellerTwin,
+            details: expect.objectContaining({ removed: "xn--mller-kva.example", keptBy: mueller }),
+          },
+        ]),
+      );
+
+      // Logged participants take the canonical form, and one nobody had in that spelling joins its contact.
+      const participants = await db
+        .selectFrom("interaction_participants")
+        .select(["address", "contact_id"])
+        .orderBy("position")
+        .execute();
+      expect(participants).toEqual([
+        { address: "jorg@xn--mller-kva.example", contact_id: jorg },
+        { address: "carl@xn--grna-6qa.example", contact_id: carl },
+      ]);
+
+      const companies = await db
+        .selectFrom("companies")
+        .select(["id", "domain", "domain_as_written", "version"])
+        .execute();
+      expect(new Map(companies.map((c) => [c.id, [c.domain, c.domain_as_written, c.version]]))).toEqual(
+        new Map([
+          [mueller, ["xn--mller-kva.example", "müller.example", 1]],
+          [muellerTwin, [null, null, 2]],
+          [bakery, ["xn--bckerei-5wa.example", null, 1]],
+        ]),
+      );
+
+      const entries = await db
+        .selectFrom("blocklist_entries")
+        .select(["user_id", "entry", "entry_as_written"])
+        .orderBy("entry")
+        .execute();
+      expect(entries).toEqual([
+        { user_id: null, entry: "@contoso-lawyers.example", entry_as_written: null },
+        { user_id: null, entry: "@xn--mller-kva.example", entry_as_written: "@müller.example" },
+        { user_id: userId, entry: "ceo@xn--bckerei-5wa.example", entry_as_written: "ceo@bäckerei.example" },
+      ]);
+
+      const organization = await db
+        .selectFrom("organizations")
+        .select(["internal_domains", "internal_domains_as_written"])
+        .executeTakeFirstOrThrow();
+      expect(organization).toEqual({
+        internal_domains: ["xn--mller-kva.example", "contoso.example"],
+        internal_domains_as_written: ["müller.example", "contoso.example"],
+      });
+    } finally {
+      await old.close();
       await drop();
     }
   });

@@ -11,6 +11,7 @@ import {
 import { App } from "../../src/addin/taskpane/App";
 import { type Services, createServices } from "../../src/addin/taskpane/services";
 import { Company } from "../../src/shared/companies";
+import { domainOf, normalizeEmailAddress, parseMailbox } from "../../src/shared/email-address";
 import { Contact } from "../../src/shared/contacts";
 import {
   type CustomFieldDefinition,
@@ -24,7 +25,14 @@ import { Interaction, LoggedEmail } from "../../src/shared/interactions";
 import { LookupResponse, Timeline, TimelineItem, timelineItemId } from "../../src/shared/people";
 import { PipelineList } from "../../src/shared/pipelines";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
-import { Blocklist, BlocklistEntry, type Mailbox, MailboxList, MySettings } from "../../src/shared/mailboxes";
+import {
+  Blocklist,
+  BlocklistEntry,
+  BlocklistEntryText,
+  type Mailbox,
+  MailboxList,
+  MySettings,
+} from "../../src/shared/mailboxes";
 import { Task } from "../../src/shared/tasks";
 
 export const now = "2026-11-20T09:30:00.000Z";
@@ -379,9 +387,15 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   const handle = async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }) => {
     if (name === "lookupPeople") {
       const query = request(routes.lookupPeople.query, input.query ?? {});
-      const results = query.email.map((value) => {
-        const email = (/<([^>]+)>/.exec(value)?.[1] ?? value).toLowerCase(); // as the server normalises
-        if (added && added.emails.includes(email)) {
+      // Each address once, in canonical form, as the server answers.
+      const mailboxes = query.email.map((value) => {
+        const mailbox = parseMailbox(value);
+        if (!mailbox) throw problem(400, "invalid_request", `"${value}" is not an email address.`);
+        return mailbox;
+      });
+      const asked = mailboxes.filter((m, i) => mailboxes.findIndex((o) => o.address === m.address) === i);
+      const results = asked.map(({ address: email, written }) => {
+        if (added && added.emails.some((e) => normalizeEmailAddress(e) === email)) {
           return {
             email,
             suggestion: null,
@@ -416,11 +430,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
           email,
           contact: null,
           suggestion: {
-            email,
+            email: written,
             displayName: "Jonas Lind",
             firstName: "Jonas",
             lastName: "Lind",
-            domain: "northwind.example",
+            domain: domainOf(written),
             freeMail: false,
             internal: false,
             company: null,
@@ -515,7 +529,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       return answer(Company, {
         id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a08",
         name: body.name,
-        domain: body.domain ?? null,
+        domain: body.domain?.written ?? null,
         phone: null,
         website: null,
         address: null,
@@ -532,7 +546,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         ...anna,
         id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a09",
         displayName: body.displayName,
-        emails: body.emails ?? [],
+        emails: (body.emails ?? []).map((e) => e.written),
         title: body.title ?? null,
         phones: body.phone ? [body.phone] : [],
         companyId: body.companyId ?? null,
@@ -709,12 +723,15 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     if (name === "addBlocklistEntry") {
       const body = request(routes.addBlocklistEntry.body, input.body);
       if (body.scope !== "personal") throw problem(403, "forbidden", "Only an admin changes that list.");
-      const existing = [...personal.values()].find((e) => e.entry === body.entry);
+      // Kept as written, compared canonically, as the server does.
+      const existing = [...personal.values()].find(
+        (e) => BlocklistEntryText.parse(e.entry).entry === body.entry.entry,
+      );
       if (existing) return answer(BlocklistEntry, existing);
       const entry = {
         id: crypto.randomUUID(),
         scope: "personal" as const,
-        entry: body.entry,
+        entry: body.entry.written,
         createdAt: now,
       };
       personal.set(entry.id, entry);

@@ -14,7 +14,8 @@ import { Blocklist } from "../../src/shared/mailboxes";
 import { Organization } from "../../src/shared/organizations";
 import { DealWithStage } from "../../src/shared/deals";
 import { Contact } from "../../src/shared/contacts";
-import { Company } from "../../src/shared/companies";
+import { Company, type CompanyDomain } from "../../src/shared/companies";
+import type { EmailAddressForms } from "../../src/shared/email-address";
 
 // Each page is a lazy chunk: the first render of one in a suite loads its modules, slower than a second.
 configure({ asyncUtilTimeout: 5000 });
@@ -506,12 +507,11 @@ export function fakeWebServer(
       }
       case "createContact": {
         checkRequiredCustomFields("contact", body?.customFields);
-        const { phone: _phone, ...fields } = body ?? {};
+        const { phone: _phone, emails, ...fields } = body ?? {};
         const created = Contact.parse({
           firstName: null,
           lastName: null,
           title: null,
-          emails: [],
           phones: [],
           companyId: null,
           lifecycleStage: "lead",
@@ -520,6 +520,8 @@ export function fakeWebServer(
           source: "manual",
           customFields: {},
           ...fields,
+          // Shown as written, as the server does.
+          emails: ((emails ?? []) as EmailAddressForms[]).map((e) => e.written),
           id: id(500 + server.contacts.length),
           createdAt: now,
           updatedAt: now,
@@ -536,13 +538,13 @@ export function fakeWebServer(
       case "createCompany": {
         checkRequiredCustomFields("company", body?.customFields);
         const created = Company.parse({
-          domain: null,
           phone: null,
           website: null,
           address: null,
           ownerId: ids.rita,
           customFields: {},
           ...body,
+          domain: (body?.domain as z.output<typeof CompanyDomain> | undefined)?.written ?? null,
           id: id(600 + server.companies.length),
           createdAt: now,
           updatedAt: now,

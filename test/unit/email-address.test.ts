@@ -1,9 +1,11 @@
 import {
+  canonicalDomain,
   domainOf,
   isFreeMailDomain,
   isWithinDomains,
   normalizeEmailAddress,
   parseMailbox,
+  readEmailAddress,
 } from "../../src/shared/email-address";
 
 /** A well-formed address of exactly `total` characters: 64-character local part, labels of at most 50. */
@@ -56,7 +58,7 @@ describe("normalizeEmailAddress", () => {
   });
 
   it("accepts internationalised domains and local parts, lower-casing non-ASCII letters too", () => {
-    expect(normalizeEmailAddress("Željka@Tvrtka-Čokolada.HR")).toBe("željka@tvrtka-čokolada.hr");
+    expect(normalizeEmailAddress("Željka@Tvrtka-Čokolada.HR")).toBe("željka@xn--tvrtka-okolada-wzb.hr");
     expect(normalizeEmailAddress("BJÖRN@STRASSE.DE")).toBe("björn@strasse.de");
     expect(normalizeEmailAddress("anna@xn--strae-oqa.de")).toBe("anna@xn--strae-oqa.de");
   });
@@ -140,32 +142,53 @@ describe("normalizeEmailAddress", () => {
 
 describe("parseMailbox", () => {
   it("reads a bare address as a mailbox without a name", () => {
-    expect(parseMailbox(" Anna.Berg@Contoso.com ")).toEqual({ address: "anna.berg@contoso.com", name: null });
+    expect(parseMailbox(" Anna.Berg@Contoso.com ")).toEqual({
+      address: "anna.berg@contoso.com",
+      written: "anna.berg@contoso.com",
+      name: null,
+    });
   });
 
   it("reads the name and address of Anna Berg <anna@x.com>", () => {
-    expect(parseMailbox("Anna Berg <anna@x.com>")).toEqual({ address: "anna@x.com", name: "Anna Berg" });
+    expect(parseMailbox("Anna Berg <anna@x.com>")).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: "Anna Berg",
+    });
   });
 
   it("reads a quoted surname-first name, keeping it as written", () => {
-    expect(parseMailbox('"Berg, Anna" <Anna@X.com>')).toEqual({ address: "anna@x.com", name: "Berg, Anna" });
+    expect(parseMailbox('"Berg, Anna" <Anna@X.com>')).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: "Berg, Anna",
+    });
   });
 
   it("reads a single-quoted name", () => {
-    expect(parseMailbox("'Anna' <a@x.com>")).toEqual({ address: "a@x.com", name: "Anna" });
+    expect(parseMailbox("'Anna' <a@x.com>")).toEqual({
+      address: "a@x.com",
+      written: "a@x.com",
+      name: "Anna",
+    });
   });
 
   it("reads an address in angle brackets without a name", () => {
-    expect(parseMailbox("<a@x.com>")).toEqual({ address: "a@x.com", name: null });
+    expect(parseMailbox("<a@x.com>")).toEqual({ address: "a@x.com", written: "a@x.com", name: null });
   });
 
   it("needs no space between the name and the angle bracket", () => {
-    expect(parseMailbox("Anna Berg<anna@x.com>")).toEqual({ address: "anna@x.com", name: "Anna Berg" });
+    expect(parseMailbox("Anna Berg<anna@x.com>")).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: "Anna Berg",
+    });
   });
 
   it("trims the name", () => {
     expect(parseMailbox('  "  Anna Berg  "   <anna@x.com>')).toEqual({
       address: "anna@x.com",
+      written: "anna@x.com",
       name: "Anna Berg",
     });
   });
@@ -173,6 +196,7 @@ describe("parseMailbox", () => {
   it("unescapes quotes inside a quoted name", () => {
     expect(parseMailbox('"Anna \\"AB\\" Berg" <anna@x.com>')).toEqual({
       address: "anna@x.com",
+      written: "anna@x.com",
       name: 'Anna "AB" Berg',
     });
   });
@@ -180,25 +204,46 @@ describe("parseMailbox", () => {
   it("keeps diacritics in the name", () => {
     expect(parseMailbox("Željka Šimić <zeljka.simic@tvrtka.hr>")).toEqual({
       address: "zeljka.simic@tvrtka.hr",
+      written: "zeljka.simic@tvrtka.hr",
       name: "Željka Šimić",
     });
   });
 
   it("does not take an address repeated as the name for a name", () => {
-    expect(parseMailbox('"anna@x.com" <anna@x.com>')).toEqual({ address: "anna@x.com", name: null });
-    expect(parseMailbox("'Anna@X.com' <anna@x.com>")).toEqual({ address: "anna@x.com", name: null });
+    expect(parseMailbox('"anna@x.com" <anna@x.com>')).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: null,
+    });
+    expect(parseMailbox("'Anna@X.com' <anna@x.com>")).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: null,
+    });
   });
 
   it("keeps a different address used as the name, since it is what the sender chose", () => {
-    expect(parseMailbox('"bob@y.com" <anna@x.com>')).toEqual({ address: "anna@x.com", name: "bob@y.com" });
+    expect(parseMailbox('"bob@y.com" <anna@x.com>')).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: "bob@y.com",
+    });
   });
 
   it("treats an empty quoted name as no name", () => {
-    expect(parseMailbox('"" <anna@x.com>')).toEqual({ address: "anna@x.com", name: null });
+    expect(parseMailbox('"" <anna@x.com>')).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: null,
+    });
   });
 
   it("reads the older address (Name) form", () => {
-    expect(parseMailbox("Anna@X.com (Anna Berg)")).toEqual({ address: "anna@x.com", name: "Anna Berg" });
+    expect(parseMailbox("Anna@X.com (Anna Berg)")).toEqual({
+      address: "anna@x.com",
+      written: "anna@x.com",
+      name: "Anna Berg",
+    });
   });
 
   it.each([
@@ -364,5 +409,82 @@ describe("isWithinDomains", () => {
   it("never lets a blank entry match every domain", () => {
     expect(isWithinDomains("fabrikam.com", ["", " ", "@"])).toBe(false);
     expect(isWithinDomains("", ["contoso.com"])).toBe(false);
+  });
+});
+
+describe("internationalised domains", () => {
+  it("treats jorg@müller.example and jorg@xn--mller-kva.example as one address", () => {
+    expect(normalizeEmailAddress("jorg@müller.example")).toBe("jorg@xn--mller-kva.example");
+    expect(normalizeEmailAddress("jorg@xn--mller-kva.example")).toBe("jorg@xn--mller-kva.example");
+    expect(normalizeEmailAddress("JORG@MÜLLER.EXAMPLE")).toBe("jorg@xn--mller-kva.example");
+    expect(normalizeEmailAddress("Jorg@XN--MLLER-KVA.Example")).toBe("jorg@xn--mller-kva.example");
+    expect(normalizeEmailAddress("jorg@mu\u0308ller.example")).toBe("jorg@xn--mller-kva.example");
+  });
+
+  it("keeps the address as it was written beside its canonical form", () => {
+    expect(readEmailAddress(" <Jorg@Müller.example> ")).toEqual({
+      address: "jorg@xn--mller-kva.example",
+      written: "jorg@müller.example",
+    });
+    expect(readEmailAddress("jorg@xn--mller-kva.example")).toEqual({
+      address: "jorg@xn--mller-kva.example",
+      written: "jorg@xn--mller-kva.example",
+    });
+    expect(parseMailbox("Jörg Müller <jorg@müller.example>")).toEqual({
+      address: "jorg@xn--mller-kva.example",
+      written: "jorg@müller.example",
+      name: "Jörg Müller",
+    });
+  });
+
+  it("leaves the local part as it is: only the domain has an ASCII form", () => {
+    expect(normalizeEmailAddress("Željka@Tvrtka-Čokolada.HR")).toBe("željka@xn--tvrtka-okolada-wzb.hr");
+    expect(normalizeEmailAddress("björn@contoso.se")).toBe("björn@contoso.se");
+  });
+
+  it("keeps ß: straße.de and strasse.de are different domains (IDNA 2008, as browsers resolve them)", () => {
+    expect(normalizeEmailAddress("anna@straße.de")).toBe("anna@xn--strae-oqa.de");
+    expect(normalizeEmailAddress("anna@strasse.de")).toBe("anna@strasse.de");
+  });
+
+  it("converts each label on its own: mixed ASCII and Unicode labels, Unicode top-level domains", () => {
+    expect(normalizeEmailAddress("anna@eu.müller.example")).toBe("anna@eu.xn--mller-kva.example");
+    expect(normalizeEmailAddress("anna@müller.xn--mller-kva.example")).toBe(
+      "anna@xn--mller-kva.xn--mller-kva.example",
+    );
+    expect(normalizeEmailAddress("a@हिन्दी.भारत")).toBe("a@xn--j2bd4cyah0f.xn--h2brj9c");
+  });
+
+  it("maps compatibility characters as IDNA does: full-width letters are the plain domain", () => {
+    expect(normalizeEmailAddress("anna@ＣＯＮＴＯＳＯ.com")).toBe("anna@contoso.com");
+  });
+
+  it.each([
+    ["a label that starts with a combining mark", "anna@\u0301a.example"],
+    ["a punycode label that decodes to nothing valid", "anna@xn--a.example"],
+    ["a punycode label ending in a hyphen", "anna@xn--abc-.example"],
+    ["a label whose ASCII form is longer than 63 characters", `anna@${"ö".repeat(60)}.example`],
+  ])("rejects %s", (_label, input) => {
+    expect(normalizeEmailAddress(input)).toBeNull();
+  });
+
+  it("gives a domain's canonical form from a domain, an @domain entry or an address", () => {
+    expect(canonicalDomain("müller.example")).toBe("xn--mller-kva.example");
+    expect(canonicalDomain("@Müller.Example.")).toBe("xn--mller-kva.example");
+    expect(canonicalDomain("jorg@xn--mller-kva.example")).toBe("xn--mller-kva.example");
+    expect(canonicalDomain("contoso.com")).toBe("contoso.com");
+    expect(canonicalDomain("not a domain")).toBeNull();
+    expect(canonicalDomain(`${"ü".repeat(100_000)}.example`)).toBeNull();
+  });
+
+  it("matches a domain and its subdomains in either spelling", () => {
+    expect(isWithinDomains("eu.müller.example", ["xn--mller-kva.example"])).toBe(true);
+    expect(isWithinDomains("jorg@xn--mller-kva.example", ["@Müller.example"])).toBe(true);
+    expect(isWithinDomains("xn--mller-kva.example", ["müller.example"])).toBe(true);
+    expect(isWithinDomains("mueller.example", ["müller.example"])).toBe(false);
+  });
+
+  it("knows free mail in any spelling", () => {
+    expect(isFreeMailDomain("ｇｍａｉｌ.com")).toBe(true);
   });
 });

@@ -42,3 +42,23 @@ describe("the privacy rules every automatic logging path applies", () => {
     expect(reasonNotToLog(["not an address"], {}, policy)).toBe("no_participants");
   });
 });
+
+describe("the privacy rules with internationalised domains", () => {
+  const rules = {
+    internalDomains: ["xn--mller-kva.example"],
+    blocklist: ["ceo@xn--frbr-loac.example", "@xn--anwlte-dua.example"],
+  };
+
+  it("finds internal mail whichever spelling Outlook handed", () => {
+    expect(reasonNotToLog(["rita@müller.example", "bo@eu.xn--mller-kva.example"], {}, rules)).toBe(
+      "internal_only",
+    );
+  });
+
+  it("blocks an address or a domain whichever spelling the message carries", () => {
+    expect(isBlocked("CEO@Färbär.example", rules.blocklist)).toBe(true);
+    expect(isBlocked("x@büro.anwälte.example", rules.blocklist)).toBe(true);
+    expect(isBlocked("ceo@xn--frbr-loac.example", ["ceo@färbär.example"])).toBe(true);
+    expect(isBlocked("x@anwalte.example", rules.blocklist)).toBe(false);
+  });
+});

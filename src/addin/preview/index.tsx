@@ -111,7 +111,9 @@ function AddRecipient({ draftId, onAdded }: { draftId: string; onAdded(): void }
     setInvalid(parsed === null);
     const draft = mailbox.messages().find((m) => m.id === draftId);
     if (!parsed || !draft) return;
-    mailbox.updateDraft(draftId, { to: [...draft.to, parsed], cc: draft.cc });
+    // As Outlook hands a recipient: the address as it was typed.
+    const recipient = { address: parsed.written, name: parsed.name };
+    mailbox.updateDraft(draftId, { to: [...draft.to, recipient], cc: draft.cc });
     setText("");
     onAdded();
   };

@@ -1,11 +1,12 @@
 import { type Kysely, type Transaction, sql } from "kysely";
-import { domainOf, isFreeMailDomain } from "../../shared/email-address";
+import { canonicalDomain, domainOf, isFreeMailDomain } from "../../shared/email-address";
 import { DEFAULT_PIPELINE } from "../../shared/pipelines";
 import type { AdminGrant, Role } from "../../shared/users";
 import { recordAudit } from "../audit";
 import type { AdminConfig } from "../config";
 import type { DB } from "../db/tables";
 import { adminGrantOf } from "./admin-grant";
+import { internalDomainColumns } from "../organizations";
 import type { Identity } from "./verify";
 
 /**
@@ -64,11 +65,13 @@ async function provision(tx: Transaction<DB>, identity: Identity, grant: AdminGr
   const orgName = identity.tenantId.startsWith("local:")
     ? identity.tenantId.slice("local:".length)
     : (domain ?? identity.tenantId);
-  const internalDomains = domain && !isFreeMailDomain(domain) ? [domain] : [];
+  const canonical = domain ? canonicalDomain(domain) : null;
+  const internalDomains =
+    domain && canonical && !isFreeMailDomain(domain) ? [{ domain: canonical, written: domain }] : [];
 
   const createdOrg = await tx
     .insertInto("organizations")
-    .values({ tenant_id: identity.tenantId, name: orgName, internal_domains: internalDomains })
+    .values({ tenant_id: identity.tenantId, name: orgName, ...internalDomainColumns(internalDomains) })
     .onConflict((oc) => oc.column("tenant_id").doNothing())
     .returning("id")
     .executeTakeFirst();

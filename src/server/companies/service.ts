@@ -10,7 +10,7 @@ import { type Scope, iso } from "../scope";
 export const toCompany = (row: CompanyRow): Company => ({
   id: row.id,
   name: row.name,
-  domain: row.domain,
+  domain: row.domain_as_written ?? row.domain,
   phone: row.phone,
   website: row.website,
   address: row.address,
@@ -30,10 +30,26 @@ export function matchingCompanies(scope: Scope, query: Omit<CompanyListQuery, "c
   if (query.ownerId) select = select.where("co.owner_id", "=", query.ownerId);
   if (!query.q) return select;
   const pattern = likePattern(query.q);
-  return select.where((eb) => eb.or([eb("co.name", "ilike", pattern), eb("co.domain", "ilike", pattern)]));
+  return select.where((eb) =>
+    eb.or([
+      eb("co.name", "ilike", pattern),
+      eb("co.domain", "ilike", pattern),
+      eb("co.domain_as_written", "ilike", pattern),
+    ]),
+  );
 }
 
 export const companyOrder = byName("co.name", "co.id");
+
+/** The stored columns of a domain as the contract reads it: canonical to match on, as written to show. */
+function domainColumns(domain: CompanyCreate["domain"]) {
+  if (domain === undefined) return {};
+  if (domain === null) return { domain: null, domain_as_written: null };
+  return {
+    domain: domain.domain,
+    domain_as_written: domain.written === domain.domain ? null : domain.written,
+  };
+}
 
 export async function listCompanies(scope: Scope, query: CompanyListQuery) {
   const after = decodeCursor(query.cursor, NameCursor);
@@ -66,7 +82,7 @@ export async function createCompany(scope: Scope, input: CompanyCreate): Promise
       .values({
         org_id: scope.caller.orgId,
         name: input.name,
-        domain: input.domain ?? null,
+        ...domainColumns(input.domain ?? null),
         phone: input.phone ?? null,
         website: input.website ?? null,
         address: input.address ?? null,
@@ -95,7 +111,7 @@ export async function updateCompany(
       .updateTable("companies")
       .set({
         name: input.name,
-        domain: input.domain,
+        ...domainColumns(input.domain),
         phone: input.phone,
         website: input.website,
         address: input.address,

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Contact, ContactCreate, ContactListQuery, ContactUpdate } from "../../shared/contacts";
+import type { EmailAddressForms } from "../../shared/email-address";
 import { deleteOwnedRecord, recordAudit } from "../audit";
 import { checkCustomFields } from "../custom-fields/service";
 import { lockAddresses } from "../db/address-lock";
@@ -29,7 +30,7 @@ export const toContact = (row: ContactWithEmails): Contact => ({
   version: row.version,
 });
 
-/** Contacts of one organisation, each with its addresses (primary first). */
+/** Contacts of one organisation, each with its addresses as they were written (primary first). */
 export function selectContacts(db: Kysely<DB>, orgId: string) {
   return db
     .selectFrom("contacts as c")
@@ -37,16 +38,17 @@ export function selectContacts(db: Kysely<DB>, orgId: string) {
     .select(
       sql<
         string[]
-      >`array(select e.address from contact_emails e where e.contact_id = c.id order by e.position)`.as(
+      >`array(select coalesce(e.address_as_written, e.address) from contact_emails e where e.contact_id = c.id order by e.position)`.as(
         "emails",
       ),
     )
     .where("c.org_id", "=", orgId);
 }
 
-/** The contact list's search: name or job title in any case, or part of an address. */
+/** The contact list's search: name or job title in any case, or part of an address in either of its forms. */
 function matchesContactSearch(q: string) {
   const pattern = likePattern(q);
+  const addressPattern = pattern.normalize("NFC").toLowerCase();
   return (eb: ExpressionBuilder<DB & { c: DB["contacts"] }, "c">) =>
     eb.or([
       eb("c.display_name", "ilike", pattern),
@@ -56,7 +58,12 @@ function matchesContactSearch(q: string) {
           .selectFrom("contact_emails as e")
           .select(sql`1`.as("one"))
           .whereRef("e.contact_id", "=", "c.id")
-          .where("e.address", "like", pattern.toLowerCase()),
+          .where((inner) =>
+            inner.or([
+              inner("e.address", "like", addressPattern),
+              inner("e.address_as_written", "like", addressPattern),
+            ]),
+          ),
       ),
     ]);
 }
@@ -99,9 +106,19 @@ function phonesOf(input: { phone?: string | null; phones?: string[] }): string[]
   return [...new Set(phones)];
 }
 
-/** Sets a contact's addresses, and links emails already logged with those addresses to the contact. */
-async function setEmails(tx: Kysely<DB>, orgId: string, contactId: string, emails: string[]): Promise<void> {
-  const unique = [...new Set(emails)];
+/**
+ * Sets a contact's addresses (keyed canonically, kept as written; two spellings of one address are one, the first
+ * kept), and links emails already logged with those addresses to the contact.
+ */
+async function setEmails(
+  tx: Kysely<DB>,
+  orgId: string,
+  contactId: string,
+  emails: EmailAddressForms[],
+): Promise<void> {
+  const byAddress = new Map<string, string>();
+  for (const { address, written } of emails) if (!byAddress.has(address)) byAddress.set(address, written);
+  const unique = [...byAddress.keys()];
   await lockAddresses(tx, orgId, unique);
   await tx
     .deleteFrom("contact_emails")
@@ -111,7 +128,15 @@ async function setEmails(tx: Kysely<DB>, orgId: string, contactId: string, email
   if (unique.length === 0) return;
   await tx
     .insertInto("contact_emails")
-    .values(unique.map((address, position) => ({ org_id: orgId, contact_id: contactId, address, position })))
+    .values(
+      [...byAddress].map(([address, written], position) => ({
+        org_id: orgId,
+        contact_id: contactId,
+        address,
+        address_as_written: written === address ? null : written,
+        position,
+      })),
+    )
     .execute();
   await tx
     .updateTable("interaction_participants")

@@ -9,12 +9,21 @@ type CustomFieldsJson = ColumnType<
   string
 >;
 type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+/**
+ * The form a user wrote an address or domain in, beside its canonical form (the key compared): null where the two
+ * are the same, or where a writer did not say (read it as `coalesce(written, key)`).
+ */
+type AsWritten = ColumnType<string | null, string | null | undefined, string | null>;
+type TextArrayAsWritten = ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 
 export interface OrganizationsTable {
   id: Generated<string>;
   tenant_id: string;
   name: string;
+  /** Canonical (see src/shared/email-address.ts). */
   internal_domains: TextArray;
+  /** The same list as written, or null when it is written canonically. */
+  internal_domains_as_written: TextArrayAsWritten;
   logging_policy: Json;
   version: Generated<number>;
   created_at: Timestamp;
@@ -40,7 +49,9 @@ export interface CompaniesTable {
   id: Generated<string>;
   org_id: string;
   name: string;
+  /** Canonical, unique per organisation. */
   domain: string | null;
+  domain_as_written: AsWritten;
   phone: string | null;
   website: string | null;
   address: string | null;
@@ -73,7 +84,9 @@ export interface ContactsTable {
 export interface ContactEmailsTable {
   org_id: string;
   contact_id: string;
+  /** Canonical, unique per organisation. */
   address: string;
+  address_as_written: AsWritten;
   position: number;
 }
 
@@ -171,6 +184,7 @@ export interface InteractionParticipantsTable {
   org_id: string;
   interaction_id: string;
   contact_id: string | null;
+  /** Canonical. */
   address: string | null;
   name: string | null;
   role: "from" | "to" | "cc" | "with";
@@ -240,7 +254,9 @@ export interface BlocklistEntriesTable {
   id: Generated<string>;
   org_id: string;
   user_id: string | null;
+  /** Canonical: an address, or `@` and a domain. */
   entry: string;
+  entry_as_written: AsWritten;
   created_by: string | null;
   created_at: Timestamp;
 }

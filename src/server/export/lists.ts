@@ -134,7 +134,7 @@ export async function companiesTable(
     capped(rows, "companies").map((r) => ({
       id: r.id,
       name: r.name,
-      domain: r.domain,
+      domain: r.domain_as_written ?? r.domain,
       phone: r.phone,
       website: r.website,
       address: r.address,

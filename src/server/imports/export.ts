@@ -53,7 +53,7 @@ async function contactsToExport(scope: Scope, query: ContactExportQuery): Promis
       "c.custom_fields",
       "c.updated_at",
       "co.name as company_name",
-      "co.domain as company_domain",
+      sql<string | null>`coalesce(co.domain_as_written, co.domain)`.as("company_domain"),
     ])
     // Every contact's addresses added up once and joined: a subquery per contact was planned as a scan per
     // contact (100,000 contacts took minutes).
@@ -61,7 +61,10 @@ async function contactsToExport(scope: Scope, query: ContactExportQuery): Promis
       (eb) =>
         eb
           .selectFrom("contact_emails")
-          .select(["contact_id", sql<string[]>`array_agg(address order by position)`.as("addresses")])
+          .select([
+            "contact_id",
+            sql<string[]>`array_agg(coalesce(address_as_written, address) order by position)`.as("addresses"),
+          ])
           .where("org_id", "=", orgId)
           .groupBy("contact_id")
           .as("ce"),

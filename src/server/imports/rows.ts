@@ -139,10 +139,20 @@ export function rowsFromVCards(cards: readonly VCard[]): RawRow[] {
 // ---------------------------------------------------------------------------------------------------------
 // A row as the record it would store, checked with the same schemas as a create.
 
+/**
+ * The record's addresses and domains are canonical (the keys duplicates are found by); `written` maps each to the
+ * form the file wrote it in, which is what is shown and kept beside the key.
+ */
 export interface CheckedContact {
   record: ImportedContact;
   /** Whether the row named the contact itself (a name derived from an address never replaces a stored one). */
   namedExplicitly: boolean;
+  written: Map<string, string>;
+}
+
+export interface CheckedCompany {
+  record: ImportedCompany;
+  written: Map<string, string>;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: RowError[] };
@@ -251,32 +261,39 @@ export function checkContactRow(
   const parsed = ContactCreate.safeParse(input);
   if (!parsed.success && input.displayName !== "")
     errors.push(...issuesOf(row.line, parsed.error, CONTACT_PATHS));
+  const written = new Map<string, string>();
   const companyName = first(row, "companyName");
   const companyDomain = first(row, "companyDomain");
   let company: ImportedContact["company"] = null;
   if (companyName !== undefined || companyDomain !== undefined) {
     const domain = CompanyDomain.safeParse(companyDomain ?? null);
     const name = CompanyCreate.shape.name.safeParse(
-      companyName ?? (domain.success ? (domain.data ?? "") : companyDomain),
+      companyName ?? (domain.success ? (domain.data?.written ?? "") : companyDomain),
     );
     if (!domain.success) errors.push(...issuesOf(row.line, domain.error, {}, "companyDomain"));
     if (!name.success) errors.push(...issuesOf(row.line, name.error, {}, "companyName"));
-    if (domain.success && name.success) company = { name: name.data, domain: domain.data };
+    if (domain.success && name.success) {
+      company = { name: name.data, domain: domain.data?.domain ?? null };
+      if (domain.data) written.set(domain.data.domain, domain.data.written);
+    }
   }
   const custom = checkCustom(row, "contact", definitions, requireCustom);
   if (!custom.ok) errors.push(...custom.errors);
   if (errors.length || !parsed.success || !custom.ok) return { ok: false, errors };
   const contact = parsed.data;
+  // Two spellings of one address in a row are one address, written as it first was.
+  for (const e of contact.emails ?? []) if (!written.has(e.address)) written.set(e.address, e.written);
   return {
     ok: true,
     value: {
       namedExplicitly: given !== undefined,
+      written,
       record: {
         displayName: contact.displayName,
         firstName: contact.firstName ?? null,
         lastName: contact.lastName ?? null,
         title: contact.title ?? null,
-        emails: unique(contact.emails ?? []),
+        emails: unique((contact.emails ?? []).map((e) => e.address)),
         phones: contact.phones ?? [],
         company,
         tags: contact.tags ?? [],
@@ -291,7 +308,7 @@ export function checkCompanyRow(
   row: RawRow,
   definitions: readonly CustomFieldDefinitionRow[],
   requireCustom: boolean,
-): Checked<ImportedCompany> {
+): Checked<CheckedCompany> {
   const website = first(row, "website") ?? null;
   // A company's domain is what finds its duplicates and its contacts' mail: a website says it when no column does.
   const domain = first(row, "domain") ?? (website ? normalizeCompanyDomain(website) : null);
@@ -314,12 +331,15 @@ export function checkCompanyRow(
   return {
     ok: true,
     value: {
-      name: company.name,
-      domain: company.domain ?? null,
-      phone: company.phone ?? null,
-      website: company.website ?? null,
-      address: company.address ?? null,
-      customFields: custom.value,
+      record: {
+        name: company.name,
+        domain: company.domain?.domain ?? null,
+        phone: company.phone ?? null,
+        website: company.website ?? null,
+        address: company.address ?? null,
+        customFields: custom.value,
+      },
+      written: new Map(company.domain ? [[company.domain.domain, company.domain.written]] : []),
     },
   };
 }

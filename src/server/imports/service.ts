@@ -30,6 +30,7 @@ import { AppError } from "../errors";
 import type { Scope } from "../scope";
 import { readCsv } from "./csv";
 import {
+  type CheckedCompany,
   type CheckedContact,
   type RawRow,
   checkCompanyRow,
@@ -149,11 +150,15 @@ function checkMapping(
 interface CheckedRow {
   raw: RawRow;
   contact: CheckedContact | null;
-  company: ImportedCompany | null;
+  company: CheckedCompany | null;
   errors: RowError[];
-  /** What makes it a duplicate: its addresses (contacts) or its domain (companies). */
+  /** What makes it a duplicate: its addresses (contacts) or its domain (companies), canonical. */
   keys: string[];
+  /** Its keys (and its contact's company domain) as the file wrote them. */
+  written: ReadonlyMap<string, string>;
 }
+
+const noneWritten: ReadonlyMap<string, string> = new Map();
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -179,8 +184,22 @@ async function checkRows(
       const result = checkContactRow(raw, definitions, false);
       checked.push(
         result.ok
-          ? { raw, contact: result.value, company: null, errors: readError, keys: result.value.record.emails }
-          : { raw, contact: null, company: null, errors: [...readError, ...result.errors], keys: [] },
+          ? {
+              raw,
+              contact: result.value,
+              company: null,
+              errors: readError,
+              keys: result.value.record.emails,
+              written: result.value.written,
+            }
+          : {
+              raw,
+              contact: null,
+              company: null,
+              errors: [...readError, ...result.errors],
+              keys: [],
+              written: noneWritten,
+            },
       );
     } else {
       const result = checkCompanyRow(raw, definitions, false);
@@ -191,9 +210,17 @@ async function checkRows(
               contact: null,
               company: result.value,
               errors: readError,
-              keys: result.value.domain ? [result.value.domain] : [],
+              keys: result.value.record.domain ? [result.value.record.domain] : [],
+              written: result.value.written,
             }
-          : { raw, contact: null, company: null, errors: [...readError, ...result.errors], keys: [] },
+          : {
+              raw,
+              contact: null,
+              company: null,
+              errors: [...readError, ...result.errors],
+              keys: [],
+              written: noneWritten,
+            },
       );
     }
   }
@@ -207,6 +234,7 @@ async function checkRows(
         company: null,
         errors: [error],
         keys: [],
+        written: noneWritten,
       });
   checked.sort((a, b) => a.raw.line - b.raw.line);
   report({ phase: "checking", done: rows.length, total: rows.length });
@@ -322,7 +350,7 @@ function requireCustomFields(planned: PlannedRow[], definitions: readonly Custom
   if (required.length === 0) return;
   for (const p of planned) {
     if (p.action !== "create" || p.target?.kind !== "new") continue;
-    const values = p.row.contact?.record.customFields ?? p.row.company?.customFields ?? {};
+    const values = p.row.contact?.record.customFields ?? p.row.company?.record.customFields ?? {};
     const missing = required.filter((d) => values[d.key] === undefined);
     if (missing.length === 0) continue;
     p.row.errors.push(
@@ -374,6 +402,8 @@ interface Analysis {
   holders: Map<string, Holder>;
   errors: RowError[];
   invalidRows: number;
+  /** Every canonical address and domain of the file → as it first wrote it, to keep beside the key. */
+  written: Map<string, string>;
 }
 
 async function analyse(db: Kysely<DB>, orgId: string, body: Body, report: Report): Promise<Analysis> {
@@ -388,8 +418,17 @@ async function analyse(db: Kysely<DB>, orgId: string, body: Body, report: Report
   if (body.entity === "contacts") await requireStoredCompanies(db, orgId, planned);
   const errors = planned.flatMap((p) => p.row.errors);
   const invalidRows = planned.filter((p) => p.action === "error").length;
-  return { file, definitions, planned, holders, errors, invalidRows };
+  const written = new Map<string, string>();
+  for (const row of rows)
+    for (const [key, form] of row.written) if (!written.has(key)) written.set(key, form);
+  return { file, definitions, planned, holders, errors, invalidRows, written };
 }
+
+/** The column beside a canonical key: what was written, where it differs. */
+const asWritten = (written: ReadonlyMap<string, string>, key: string | null): string | null => {
+  const form = key === null ? undefined : written.get(key);
+  return form === undefined || form === key ? null : form;
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // Preview
@@ -420,18 +459,30 @@ export async function previewImport(scope: Scope, body: ImportPreviewRequest): P
   );
   const fieldOf = new Map(file.mapping.map((m) => [m.column, m.field]));
   const count = (action: Action) => planned.filter((p) => p.action === action).length;
+  // Shown as the file wrote them; the keys they are matched by are canonical.
+  const shown = (p: PlannedRow, key: string) => p.row.written.get(key) ?? key;
   const toRow = (p: PlannedRow): PreviewRow => ({
     line: p.row.raw.line,
     contact: p.row.contact
-      ? { ...p.row.contact.record, emails: p.row.contact.record.emails.filter((e) => !p.dropped.has(e)) }
+      ? {
+          ...p.row.contact.record,
+          emails: p.row.contact.record.emails.filter((e) => !p.dropped.has(e)).map((e) => shown(p, e)),
+          company: p.row.contact.record.company && {
+            ...p.row.contact.record.company,
+            domain: p.row.contact.record.company.domain && shown(p, p.row.contact.record.company.domain),
+          },
+        }
       : null,
     company: p.row.company
       ? {
-          ...p.row.company,
-          domain: p.row.company.domain && p.dropped.has(p.row.company.domain) ? null : p.row.company.domain,
+          ...p.row.company.record,
+          domain:
+            p.row.company.record.domain && !p.dropped.has(p.row.company.record.domain)
+              ? shown(p, p.row.company.record.domain)
+              : null,
         }
       : null,
-    duplicate: p.duplicate,
+    duplicate: p.duplicate && { ...p.duplicate, match: shown(p, p.duplicate.match) },
     action: p.action,
     errors: p.row.errors,
   });
@@ -517,8 +568,8 @@ export async function commitImport(
     };
     const companiesCreated =
       body.entity === "contacts"
-        ? await writeContacts(tx, scope, planned, report)
-        : await writeCompanies(tx, scope, planned, report);
+        ? await writeContacts(tx, scope, planned, analysis.written, report)
+        : await writeCompanies(tx, scope, planned, analysis.written, report);
     const result: ImportResult = {
       entity: body.entity,
       rows: planned.length,
@@ -594,6 +645,7 @@ async function writeContacts(
   tx: Kysely<DB>,
   scope: Scope,
   planned: readonly PlannedRow[],
+  written: ReadonlyMap<string, string>,
   report: Report,
 ): Promise<number> {
   const { orgId, userId } = scope.caller;
@@ -672,7 +724,7 @@ async function writeContacts(
     } else mergeContact(created[p.target.index] as ContactDraft, row, emails);
   }
   const drafts = [...created, ...updated.values()];
-  const companiesCreated = await resolveCompanies(tx, scope, drafts);
+  const companiesCreated = await resolveCompanies(tx, scope, drafts, written);
   const total = drafts.length;
   const progress = (offset: number) => (done: number) =>
     report({ phase: "writing", done: offset + done, total });
@@ -717,15 +769,19 @@ async function writeContacts(
     );
   if (created.length > 0) await replanAfterBulkWrite(tx);
   const emails = drafts.flatMap((d) =>
-    d.newEmails.map((address) => ({ contact_id: d.id, address, position: d.emails.indexOf(address) })),
+    d.newEmails.map((address) => ({
+      contact_id: d.id,
+      address,
+      address_as_written: asWritten(written, address),
+      position: d.emails.indexOf(address),
+    })),
   );
   await inBatches(emails, (batch) =>
     sql`
-      insert into contact_emails (org_id, contact_id, address, position)
-      select ${orgId}, v.contact_id, v.address, v.position
-      from jsonb_to_recordset(${json(batch)}::jsonb) as v(contact_id uuid, address text, position int)`.execute(
-      tx,
-    ),
+      insert into contact_emails (org_id, contact_id, address, address_as_written, position)
+      select ${orgId}, v.contact_id, v.address, v.address_as_written, v.position
+      from jsonb_to_recordset(${json(batch)}::jsonb) as v(
+        contact_id uuid, address text, address_as_written text, position int)`.execute(tx),
   );
   // Emails logged earlier from these addresses now belong to their contacts, as when one contact is created.
   await inBatches(
@@ -798,7 +854,12 @@ const isStored = (
  * The companies the contacts name: a stored one with the domain, else one with the same name (in any case),
  * else a new one, made once however many contacts name it.
  */
-async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDraft[]): Promise<number> {
+async function resolveCompanies(
+  tx: Kysely<DB>,
+  scope: Scope,
+  drafts: ContactDraft[],
+  written: ReadonlyMap<string, string>,
+): Promise<number> {
   const { orgId, userId } = scope.caller;
   const named = drafts.filter((d) => d.company !== null);
   if (named.length === 0) return 0;
@@ -807,13 +868,13 @@ async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDra
     orgId,
     named.flatMap((d) => (d.company ? [d.company] : [])),
   );
-  const fresh: { id: string; name: string; domain: string | null }[] = [];
+  const fresh: { id: string; name: string; domain: string | null; domain_as_written: string | null }[] = [];
   for (const draft of named) {
     const { name, domain } = draft.company as { name: string; domain: string | null };
     let id = (domain ? byDomain.get(domain) : undefined) ?? byName.get(name.toLowerCase());
     if (!id) {
       id = randomUUID();
-      fresh.push({ id, name, domain });
+      fresh.push({ id, name, domain, domain_as_written: asWritten(written, domain) });
       if (domain) byDomain.set(domain, id);
       byName.set(name.toLowerCase(), id);
     }
@@ -821,9 +882,10 @@ async function resolveCompanies(tx: Kysely<DB>, scope: Scope, drafts: ContactDra
   }
   await inBatches(fresh, (batch) =>
     sql`
-      insert into companies (id, org_id, name, domain, owner_id)
-      select v.id, ${orgId}, v.name, v.domain, ${userId}
-      from jsonb_to_recordset(${json(batch)}::jsonb) as v(id uuid, name text, domain text)`.execute(tx),
+      insert into companies (id, org_id, name, domain, domain_as_written, owner_id)
+      select v.id, ${orgId}, v.name, v.domain, v.domain_as_written, ${userId}
+      from jsonb_to_recordset(${json(batch)}::jsonb) as v(
+        id uuid, name text, domain text, domain_as_written text)`.execute(tx),
   );
   if (fresh.length > 0) await replanAfterBulkWrite(tx);
   return fresh.length;
@@ -833,7 +895,9 @@ interface CompanyDraft {
   id: string;
   version: number | null;
   name: string;
+  /** Canonical. */
   domain: string | null;
+  domain_as_written: string | null;
   phone: string | null;
   website: string | null;
   address: string | null;
@@ -844,10 +908,10 @@ function mergeCompany(
   draft: CompanyDraft,
   row: ImportedCompany,
   named: boolean,
-  domain: string | null,
+  domain: { domain: string; domain_as_written: string | null } | null,
 ): void {
   if (named) draft.name = row.name;
-  draft.domain = draft.domain ?? domain;
+  if (draft.domain === null && domain) Object.assign(draft, domain);
   draft.phone = row.phone ?? draft.phone;
   draft.website = row.website ?? draft.website;
   draft.address = row.address ?? draft.address;
@@ -858,6 +922,7 @@ async function writeCompanies(
   tx: Kysely<DB>,
   scope: Scope,
   planned: readonly PlannedRow[],
+  written: ReadonlyMap<string, string>,
   report: Report,
 ): Promise<number> {
   const { orgId, userId } = scope.caller;
@@ -871,21 +936,41 @@ async function writeCompanies(
   for (let i = 0; i < storedIds.length; i += 10_000) {
     const rows = await tx
       .selectFrom("companies")
-      .select(["id", "version", "name", "domain", "phone", "website", "address", "custom_fields"])
+      .select([
+        "id",
+        "version",
+        "name",
+        "domain",
+        "domain_as_written",
+        "phone",
+        "website",
+        "address",
+        "custom_fields",
+      ])
       .where("org_id", "=", orgId)
       .where(sql<boolean>`id in (select unnest(${storedIds.slice(i, i + 10_000)}::uuid[]))`)
       .execute();
     for (const c of rows) updated.set(c.id, { ...c, customFields: c.custom_fields });
   }
   for (const p of planned) {
-    const row = p.row.company;
+    const row = p.row.company?.record;
     if (!row || !p.target) continue;
-    const domain = row.domain && !p.dropped.has(row.domain) ? row.domain : null;
+    const domain =
+      row.domain && !p.dropped.has(row.domain)
+        ? { domain: row.domain, domain_as_written: asWritten(written, row.domain) }
+        : null;
     const named = p.row.raw.values.has("name");
     if (p.target.kind === "record") {
       const draft = updated.get(p.target.id);
       if (draft) mergeCompany(draft, row, named, domain);
-    } else if (p.action === "create") created.push({ id: randomUUID(), version: null, ...row, domain });
+    } else if (p.action === "create")
+      created.push({
+        id: randomUUID(),
+        version: null,
+        ...row,
+        domain: domain?.domain ?? null,
+        domain_as_written: domain?.domain_as_written ?? null,
+      });
     else mergeCompany(created[p.target.index] as CompanyDraft, row, named, domain);
   }
   const total = created.length + updated.size;
@@ -894,12 +979,13 @@ async function writeCompanies(
     created,
     (batch) =>
       sql`
-        insert into companies (id, org_id, name, domain, phone, website, address, owner_id, custom_fields)
-        select v.id, ${orgId}, v.name, v.domain, v.phone, v.website, v.address, ${userId}, v.custom_fields
+        insert into companies (id, org_id, name, domain, domain_as_written, phone, website, address, owner_id,
+                               custom_fields)
+        select v.id, ${orgId}, v.name, v.domain, v.domain_as_written, v.phone, v.website, v.address, ${userId},
+               v.custom_fields
         from jsonb_to_recordset(${json(batch.map(columns))}::jsonb) as v(
-          id uuid, name text, domain text, phone text, website text, address text, custom_fields jsonb)`.execute(
-        tx,
-      ),
+          id uuid, name text, domain text, domain_as_written text, phone text, website text, address text,
+          custom_fields jsonb)`.execute(tx),
     (done) => report({ phase: "writing", done, total }),
   );
   let stale = false;
@@ -907,10 +993,12 @@ async function writeCompanies(
     [...updated.values()],
     async (batch) => {
       const result = await sql<{ id: string }>`
-        update companies c set name = v.name, domain = v.domain, phone = v.phone, website = v.website,
-          address = v.address, custom_fields = v.custom_fields, version = c.version + 1, updated_at = now()
+        update companies c set name = v.name, domain = v.domain, domain_as_written = v.domain_as_written,
+          phone = v.phone, website = v.website, address = v.address, custom_fields = v.custom_fields,
+          version = c.version + 1, updated_at = now()
         from jsonb_to_recordset(${json(batch.map(columns))}::jsonb) as v(
-          id uuid, version int, name text, domain text, phone text, website text, address text, custom_fields jsonb)
+          id uuid, version int, name text, domain text, domain_as_written text, phone text, website text,
+          address text, custom_fields jsonb)
         where c.org_id = ${orgId} and c.id = v.id and c.version = v.version
         returning c.id`.execute(tx);
       if (result.rows.length !== batch.length) stale = true;

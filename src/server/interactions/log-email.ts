@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { z } from "zod";
-import { domainOf, isWithinDomains } from "../../shared/email-address";
+import { domainOf, isWithinDomains, normalizeEmailAddress } from "../../shared/email-address";
 import type { LoggedEmail, LogEmail } from "../../shared/interactions";
 import { normalizeMessageId } from "../../shared/message-id";
 import { textExcerpt } from "../../shared/text-excerpt";
@@ -74,7 +74,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
         ? input.dealId
         : await singleOpenDeal(tx, orgId, [...new Set(contactOf.values())]);
     const fromUs =
-      input.from.address === scope.caller.email ||
+      input.from.address === normalizeEmailAddress(scope.caller.email ?? "") ||
       isWithinDomains(domainOf(input.from.address), internalDomains);
 
     const inserted = await tx

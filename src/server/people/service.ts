@@ -1,7 +1,13 @@
 import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { StageChange } from "../../shared/deals";
-import { domainOf, isFreeMailDomain, isWithinDomains, parseMailbox } from "../../shared/email-address";
+import {
+  type Mailbox,
+  domainOf,
+  isFreeMailDomain,
+  isWithinDomains,
+  parseMailbox,
+} from "../../shared/email-address";
 import type { Interaction } from "../../shared/interactions";
 import type { ContactProfile, LookupResult, Suggestion, TimelineItem } from "../../shared/people";
 import { parsePersonName } from "../../shared/person-name";
@@ -18,7 +24,10 @@ import { internalDomainsOf } from "../organizations";
 
 const RECENT_INTERACTIONS = 20;
 
-/** For each address: the contact's profile, or what can be guessed to add them. Answers in the order asked. */
+/**
+ * For each address: the contact's profile, or what can be guessed to add them. Answers in the order asked, each
+ * address once in its canonical form (jorg@müller.example and jorg@xn--mller-kva.example are one answer).
+ */
 export async function lookupPeople(scope: Scope, values: string[]): Promise<{ results: LookupResult[] }> {
   const { orgId } = scope.caller;
   const mailboxes = values.map((value, index) => {
@@ -162,9 +171,10 @@ function domainCandidates(domain: string): string[] {
   return labels.slice(0, -1).map((_, i) => labels.slice(i).join("."));
 }
 
-async function suggest(db: Kysely<DB>, orgId: string, mailboxes: { address: string; name: string | null }[]) {
+async function suggest(db: Kysely<DB>, orgId: string, mailboxes: Mailbox[]) {
   const internalDomains = await internalDomainsOf(db, orgId);
   const facts = mailboxes.map((m) => {
+    // Canonical, as companies' domains are stored; the suggestion shows the domain as the address was written.
     const domain = domainOf(m.address);
     const freeMail = isFreeMailDomain(domain);
     const internal = isWithinDomains(domain, internalDomains);
@@ -189,14 +199,14 @@ async function suggest(db: Kysely<DB>, orgId: string, mailboxes: { address: stri
 
   const suggestions = new Map<string, Suggestion>();
   for (const f of facts) {
-    const name = parsePersonName(f.name, f.address);
+    const name = parsePersonName(f.name, f.written);
     const company = f.candidates.map((d) => byDomain.get(d)).find((c) => c !== undefined);
     suggestions.set(f.address, {
-      email: f.address,
+      email: f.written,
       displayName: name?.displayName ?? null,
       firstName: name?.firstName ?? null,
       lastName: name?.lastName ?? null,
-      domain: f.domain,
+      domain: domainOf(f.written),
       freeMail: f.freeMail,
       internal: f.internal,
       company: company ? toCompany(company) : null,

@@ -36,7 +36,7 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
     const addressesOf = () =>
       tx
         .selectFrom("contact_emails")
-        .select("address")
+        .select(["address", "address_as_written"])
         .where("org_id", "=", orgId)
         .where("contact_id", "=", contactId)
         .execute();
@@ -64,8 +64,12 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
       .where("org_id", "=", orgId)
       .where("contact_id", "=", contactId)
       .execute();
+    // Both spellings of each: texts quote an address as it was written (jorg@müller.example), keys are canonical.
     const addresses = [
-      ...new Set([...own.map((e) => e.address), ...linked.flatMap((p) => (p.address ? [p.address] : []))]),
+      ...new Set([
+        ...own.flatMap((e) => (e.address_as_written ? [e.address, e.address_as_written] : [e.address])),
+        ...linked.flatMap((p) => (p.address ? [p.address] : [])),
+      ]),
     ];
     const fullName = [contact.first_name, contact.last_name].filter(Boolean).join(" ");
     const mentions = mentionsOf(

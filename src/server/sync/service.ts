@@ -203,20 +203,25 @@ export async function listBlocklist(scope: Scope, listScope: BlocklistScope): Pr
   const { orgId, userId } = scope.caller;
   const rows = await scope.db
     .selectFrom("blocklist_entries")
-    .select(["id", "entry", "created_at"])
+    .select(["id", "entry", "entry_as_written", "created_at"])
     .where("org_id", "=", orgId)
     .where((eb) => (listScope === "organization" ? eb("user_id", "is", null) : eb("user_id", "=", userId)))
     .orderBy("entry")
     .execute();
-  return {
-    scope: listScope,
-    items: rows.map((r) => ({ id: r.id, scope: listScope, entry: r.entry, createdAt: iso(r.created_at) })),
-  };
+  return { scope: listScope, items: rows.map((r) => toBlocklistEntry(r, listScope)) };
+}
+
+/** An entry as it was written; the stored key is its canonical form. */
+function toBlocklistEntry(
+  row: { id: string; entry: string; entry_as_written: string | null; created_at: Date },
+  scope: BlocklistScope,
+): Blocklist["items"][number] {
+  return { id: row.id, scope, entry: row.entry_as_written ?? row.entry, createdAt: iso(row.created_at) };
 }
 
 export async function addBlocklistEntry(
   scope: Scope,
-  input: { scope: BlocklistScope; entry: string },
+  input: { scope: BlocklistScope; entry: { entry: string; written: string } },
 ): Promise<{ entry: Blocklist["items"][number]; created: boolean }> {
   if (input.scope === "organization") await requireAdmin(scope, "changes the organisation's blocklist");
   const { orgId, userId } = scope.caller;
@@ -226,20 +231,13 @@ export async function addBlocklistEntry(
       .selectFrom("blocklist_entries")
       .where("org_id", "=", orgId)
       .where((eb) => (owner === null ? eb("user_id", "is", null) : eb("user_id", "=", owner)));
+    const { entry, written } = input.entry;
+    // In any spelling: @müller.example is already there when @xn--mller-kva.example is.
     const existing = await sameList
-      .select(["id", "entry", "created_at"])
-      .where("entry", "=", input.entry)
+      .select(["id", "entry", "entry_as_written", "created_at"])
+      .where("entry", "=", entry)
       .executeTakeFirst();
-    if (existing)
-      return {
-        entry: {
-          id: existing.id,
-          scope: input.scope,
-          entry: existing.entry,
-          createdAt: iso(existing.created_at),
-        },
-        created: false,
-      };
+    if (existing) return { entry: toBlocklistEntry(existing, input.scope), created: false };
     const { count } = await sameList
       .select((eb) => eb.fn.countAll<number>().as("count"))
       .executeTakeFirstOrThrow();
@@ -251,17 +249,26 @@ export async function addBlocklistEntry(
       );
     const row = await tx
       .insertInto("blocklist_entries")
-      .values({ org_id: orgId, user_id: owner, entry: input.entry, created_by: userId })
+      .values({
+        org_id: orgId,
+        user_id: owner,
+        entry,
+        entry_as_written: written === entry ? null : written,
+        created_by: userId,
+      })
       .onConflict((oc) => oc.doNothing())
-      .returning(["id", "entry", "created_at"])
+      .returning(["id", "entry", "entry_as_written", "created_at"])
       .executeTakeFirst();
     if (!row)
       throw new AppError("store_busy", 503, "Someone added the same entry at this moment; try again.");
-    await recordAudit(tx, scope.caller, "blocklist.added", { type: "blocklist_entry", id: row.id }, input);
-    return {
-      entry: { id: row.id, scope: input.scope, entry: row.entry, createdAt: iso(row.created_at) },
-      created: true,
-    };
+    await recordAudit(
+      tx,
+      scope.caller,
+      "blocklist.added",
+      { type: "blocklist_entry", id: row.id },
+      { scope: input.scope, entry: written },
+    );
+    return { entry: toBlocklistEntry(row, input.scope), created: true };
   });
 }
 
@@ -270,7 +277,7 @@ export async function removeBlocklistEntry(scope: Scope, id: string): Promise<{ 
   return scope.db.transaction().execute(async (tx) => {
     const row = await tx
       .selectFrom("blocklist_entries")
-      .select(["id", "user_id", "entry"])
+      .select(["id", "user_id", "entry", "entry_as_written"])
       .where("org_id", "=", orgId)
       .where("id", "=", id)
       .executeTakeFirst();
@@ -285,7 +292,7 @@ export async function removeBlocklistEntry(scope: Scope, id: string): Promise<{ 
       scope.caller,
       "blocklist.removed",
       { type: "blocklist_entry", id },
-      { entry: row.entry },
+      { entry: row.entry_as_written ?? row.entry },
     );
     return { id, deleted: true as const };
   });

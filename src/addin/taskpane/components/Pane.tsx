@@ -194,7 +194,7 @@ function MessageView({ message }: { message: OpenMessage }) {
           <Suspense fallback={<Spinner size="small" />}>
             <UnknownPerson
               key={current.email}
-              email={current.email}
+              email={current.suggestion?.email ?? current.email}
               suggestion={current.suggestion}
               message={message}
             />

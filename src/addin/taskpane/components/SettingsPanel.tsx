@@ -78,7 +78,8 @@ export function SettingsPanel() {
     event.preventDefault();
     const parsed = BlocklistEntryText.safeParse(draft);
     setInvalid(!parsed.success);
-    if (parsed.success) add.mutate(parsed.data);
+    // As the rep wrote it: the server keeps that to show, and compares it canonically.
+    if (parsed.success) add.mutate(parsed.data.written);
   };
 
   return (

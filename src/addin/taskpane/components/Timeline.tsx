@@ -1,6 +1,7 @@
 import { Badge, Body1, Button, Caption1, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
+import { normalizeEmailAddress } from "../../../shared/email-address";
 import type { Interaction } from "../../../shared/interactions";
 import { type ContactProfile, type TimelineItem, timelineItemId } from "../../../shared/people";
 import type { OutboxEntry } from "../../api/outbox";
@@ -46,8 +47,10 @@ function concerns(entry: OutboxEntry, profile: ContactProfile): boolean {
   if (action.kind === "createNote" || action.kind === "createTask")
     return action.body.contactId === profile.id;
   if (action.kind === "logEmail") {
+    // In either spelling: the profile shows addresses as written, Outlook may hand the other form.
+    const own = new Set(profile.emails.map((e) => normalizeEmailAddress(e) ?? e));
     const addresses = [action.body.from, ...action.body.to, ...action.body.cc].map((a) => a.address);
-    return addresses.some((a) => profile.emails.includes(a.toLowerCase()));
+    return addresses.some((a) => own.has(normalizeEmailAddress(a) ?? a));
   }
   return false;
 }

@@ -1,5 +1,6 @@
 import { Badge, Persona, Spinner } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
+import { normalizeEmailAddress } from "../../../shared/email-address";
 import type { Suggestion } from "../../../shared/people";
 import { parseSignature } from "../../../shared/signature";
 import type { Address, OpenMessage } from "../../office/mailbox";
@@ -30,7 +31,10 @@ function useOutlookContact(email: string) {
   });
 }
 
-/** Someone Rapport does not know yet: what the email tells about them, and a pre-filled way to add them. */
+/**
+ * Someone Rapport does not know yet: what the email tells about them, and a pre-filled way to add them. `email` is
+ * the address as the email wrote it, which is what the new contact keeps.
+ */
 export function UnknownPerson({
   email,
   suggestion,
@@ -42,7 +46,10 @@ export function UnknownPerson({
 }) {
   const { t } = useI18n();
   // Only the sender's signature is in the body; for others, the display name and domain are all there is.
-  const sender = message.from && message.from.address.toLowerCase() === email ? message.from : null;
+  const sender =
+    message.from && normalizeEmailAddress(message.from.address) === normalizeEmailAddress(email)
+      ? message.from
+      : null;
   const signature = useSenderSignature(message, sender);
   const outlook = useOutlookContact(email);
   return (
