@@ -16,10 +16,13 @@ export const IsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
 export const IsoDate = z.iso.date();
 export const Version = z.number().int().positive();
 
+/** The longest text taken as an email address (with room for a name or `mailto:` around it). */
+export const EMAIL_ADDRESS_MAX_CHARS = 320;
+
 /** An email address, normalised (trimmed, lower-cased) so that every comparison is case-insensitive. */
 export const EmailAddress = z
   .string()
-  .max(320)
+  .max(EMAIL_ADDRESS_MAX_CHARS)
   .transform((value, ctx) => {
     const address = normalizeEmailAddress(value);
     if (address === null) {
