@@ -16,12 +16,15 @@ export const IsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
 export const IsoDate = z.iso.date();
 export const Version = z.number().int().positive();
 
+/** The longest text taken as an email address (with room for a name or `mailto:` around it). */
+export const EMAIL_ADDRESS_MAX_CHARS = 320;
+
 const notAnAddress = (value: string) => `"${value.slice(0, 80)}" is not a valid email address`;
 
 /** An email address in its canonical form (see normalizeEmailAddress), so that every comparison agrees. */
 export const EmailAddress = z
   .string()
-  .max(320)
+  .max(EMAIL_ADDRESS_MAX_CHARS)
   .transform((value, ctx) => {
     const address = normalizeEmailAddress(value);
     if (address === null) {

@@ -9,10 +9,12 @@ export const CustomFieldValues = z.record(
 export type CustomFieldValues = z.infer<typeof CustomFieldValues>;
 
 const MAX_CUSTOM_FIELDS = 100;
+/** The longest text a custom field holds, however it comes in (a create, an update, an import). */
+export const CUSTOM_FIELD_TEXT_MAX_CHARS = 5000;
 const CustomFieldRecord = z
   .record(
     z.string().min(1).max(100),
-    z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]),
+    z.union([z.string().max(CUSTOM_FIELD_TEXT_MAX_CHARS), z.number().finite(), z.boolean(), z.null()]),
   )
   .refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, "at most 100 custom fields");
 /**

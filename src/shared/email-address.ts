@@ -315,10 +315,14 @@ function isPublicSuffixShape(labels: readonly string[]): boolean {
   return false;
 }
 
+/** The most labels a free-mail domain has: a brand and a country's second and top level (yahoo.co.uk). */
+const FREE_MAIL_LABELS = 3;
+
 /** True for consumer mail providers (gmail.com, hotmail.se, gmx.de…) and their subdomains. */
 export function isFreeMailDomain(domain: string): boolean {
   const labels = comparableDomain(domain).split(".");
-  for (let start = 0; start < labels.length - 1; start++) {
+  // Only the last labels can name the provider: joining every suffix of a domain of many labels is quadratic.
+  for (let start = Math.max(0, labels.length - FREE_MAIL_LABELS); start < labels.length - 1; start++) {
     if (FREE_MAIL_DOMAINS.has(labels.slice(start).join("."))) return true;
     if (FREE_MAIL_BRANDS.has(labels[start] ?? "") && isPublicSuffixShape(labels.slice(start + 1)))
       return true;
@@ -332,10 +336,27 @@ export function isFreeMailDomain(domain: string): boolean {
  * written in Unicode or in punycode: müller.example and xn--mller-kva.example are one domain.
  */
 export function isWithinDomains(domain: string, domains: readonly string[]): boolean {
-  const candidate = comparableDomain(domain);
-  if (candidate === "") return false;
-  return domains.some((entry) => {
-    const parent = comparableDomain(entry);
-    return parent !== "" && (candidate === parent || candidate.endsWith(`.${parent}`));
-  });
+  return withinDomains(domains)(domain);
+}
+
+/**
+ * isWithinDomains for many domains against one list: the list is read once, and each domain is looked up by its
+ * own suffixes (`com`, `contoso.com`, `eu.contoso.com`), so the cost does not grow with the list.
+ */
+export function withinDomains(domains: readonly string[]): (domain: string) => boolean {
+  const parents = new Set(domains.map(comparableDomain).filter((parent) => parent !== ""));
+  const longest = [...parents].reduce((max, parent) => Math.max(max, parent.length), 0);
+  return (domain) => {
+    const candidate = comparableDomain(domain);
+    if (candidate === "") return false;
+    // From the top level leftwards, and only while a suffix is short enough to be an entry: looking up every
+    // suffix of a domain of many labels would be quadratic in its length.
+    for (let before = candidate.length; ;) {
+      const dot = before === 0 ? -1 : candidate.lastIndexOf(".", before - 1);
+      if (candidate.length - (dot + 1) > longest) return false;
+      if (parents.has(candidate.slice(dot + 1))) return true;
+      if (dot === -1) return false;
+      before = dot;
+    }
+  };
 }

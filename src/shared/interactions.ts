@@ -45,7 +45,11 @@ export const Interaction = z.object({
 });
 export type Interaction = z.infer<typeof Interaction>;
 
-const MailboxInput = z.strictObject({ address: EmailAddress, name: z.string().trim().max(300).optional() });
+export const MAILBOX_NAME_MAX_CHARS = 300;
+const MailboxInput = z.strictObject({
+  address: EmailAddress,
+  name: z.string().trim().max(MAILBOX_NAME_MAX_CHARS).optional(),
+});
 
 export const LogEmail = z
   .strictObject({

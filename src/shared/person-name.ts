@@ -100,7 +100,12 @@ const ROLE_WORDS: ReadonlySet<string> = new Set([
 // Company or context appended to a name: "Anna Berg | Contoso", "Anna Berg - Contoso", "Anna Berg via LinkedIn".
 const TRAILING_CONTEXT = /\s*\|\s*|\s+[-–—/•·@]\s+|\s+via\s+/;
 const BRACKETED = /\([^)]*(?:\)|$)|\[[^\]]*(?:\]|$)/g;
-const SURROUNDING_QUOTES = /^["'“”‘’«»]+|["'“”‘’«»]+$/g;
+// Each lookbehind lets a match start only where its run starts: a bare /X+$/ is tried again from every character
+// of a run that does not end the text, quadratic in the run's length.
+const SURROUNDING_QUOTES = /^["'“”‘’«»]+|(?<!["'“”‘’«»])["'“”‘’«»]+$/g;
+const LEADING_NON_WORD = /^[^\p{L}\p{N}]+/u;
+const TRAILING_NON_WORD = /(?<![^\p{L}\p{N}.])[^\p{L}\p{N}.]+$/u;
+const OUTER_HYPHENS = /^-+|(?<!-)-+$/g;
 const HAS_LETTER = /\p{L}/u;
 
 function stripQuotes(text: string): string {
@@ -111,7 +116,7 @@ function stripQuotes(text: string): string {
 function words(text: string): string[] {
   return text
     .split(/\s+/)
-    .map((word) => word.replace(/^[^\p{L}\p{N}]+/u, "").replace(/[^\p{L}\p{N}.]+$/u, ""))
+    .map((word) => word.replace(LEADING_NON_WORD, "").replace(TRAILING_NON_WORD, ""))
     .filter((word) => HAS_LETTER.test(word));
 }
 
@@ -235,7 +240,7 @@ function fromLocalPart(local: string): PersonName | null {
   const separator = /[._]/.test(mailbox) ? /[._]+/ : /-+/;
   const parts = mailbox
     .split(separator)
-    .map((part) => part.replace(/\d+/g, "").replace(/^-+|-+$/g, ""))
+    .map((part) => part.replace(/\d+/g, "").replace(OUTER_HYPHENS, ""))
     .filter((part) => HAS_LETTER.test(part));
   const { first, last } = splitFirstLast(parts);
   return build(first, last);

@@ -1,4 +1,4 @@
-import { domainOf, isWithinDomains, normalizeEmailAddress } from "./email-address";
+import { domainOf, normalizeEmailAddress, withinDomains } from "./email-address";
 
 /**
  * The privacy rules every logging path applies (the mailbox sync, the pinned pane's auto-log, on send): one
@@ -19,24 +19,42 @@ export type SkipReason = "internal_only" | "blocked_participant" | "bulk_or_auto
 
 /** Whether an address is on the blocklist: an exact address, or within an `@domain` entry (subdomains too). */
 export function isBlocked(address: string, blocklist: readonly string[]): boolean {
-  const normalized = normalizeEmailAddress(address);
-  if (!normalized) return false;
-  const domains = blocklist.filter((entry) => entry.trim().startsWith("@"));
+  return blockedBy(blocklist)(address);
+}
+
+/** isBlocked for many addresses: the list (thousands of entries) is read once, not once per address. */
+function blockedBy(blocklist: readonly string[]): (address: string) => boolean {
+  const isDomainEntry = (entry: string) => entry.trim().startsWith("@");
+  const inBlockedDomain = withinDomains(blocklist.filter(isDomainEntry));
   const addresses = new Set(
     blocklist
-      .filter((entry) => !entry.trim().startsWith("@"))
+      .filter((entry) => !isDomainEntry(entry))
       .map((entry) => normalizeEmailAddress(entry))
       .filter((entry): entry is string => entry !== null),
   );
-  return addresses.has(normalized) || isWithinDomains(domainOf(normalized), domains);
+  return (address) => {
+    const normalized = normalizeEmailAddress(address);
+    if (!normalized) return false;
+    return addresses.has(normalized) || inBlockedDomain(domainOf(normalized));
+  };
 }
+
+const BULK_HEADERS: ReadonlySet<string> = new Set([
+  "list-unsubscribe",
+  "list-id",
+  "precedence",
+  "auto-submitted",
+]);
 
 /** Mailing lists, newsletters and auto-replies: their headers say so. */
 export function isBulkOrAutomated(headers: MailHeaders): boolean {
-  const header = (name: string) => {
-    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : headers[key]?.trim().toLowerCase();
-  };
+  // One pass over however many headers the message has, keeping the first of each name that matters.
+  const found = new Map<string, string | undefined>();
+  for (const [key, value] of Object.entries(headers)) {
+    const name = key.toLowerCase();
+    if (BULK_HEADERS.has(name) && !found.has(name)) found.set(name, value);
+  }
+  const header = (name: string) => found.get(name)?.trim().toLowerCase();
   if (header("list-unsubscribe") || header("list-id")) return true;
   const precedence = header("precedence");
   if (precedence === "bulk" || precedence === "list" || precedence === "junk") return true;
@@ -56,8 +74,9 @@ export function reasonNotToLog(
 ): SkipReason | null {
   const addresses = participants.map((p) => normalizeEmailAddress(p)).filter((p): p is string => p !== null);
   if (addresses.length === 0) return "no_participants";
-  if (addresses.every((a) => isWithinDomains(domainOf(a), policy.internalDomains))) return "internal_only";
-  if (addresses.some((a) => isBlocked(a, policy.blocklist))) return "blocked_participant";
+  const internal = withinDomains(policy.internalDomains);
+  if (addresses.every((a) => internal(domainOf(a)))) return "internal_only";
+  if (addresses.some(blockedBy(policy.blocklist))) return "blocked_participant";
   if (isBulkOrAutomated(headers)) return "bulk_or_automated";
   return null;
 }

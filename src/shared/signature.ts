@@ -52,7 +52,16 @@ const REPLY_HEADER_END = /\b(?:wrote|schrieb|skrev|je napisao|je napisala|a écr
 const OUTLOOK_FROM = /^\*?(?:from|von|från|fra|od|šalje|sender|de)\s*:\*?\s*\S/i;
 const OUTLOOK_SENT = /^\*?(?:sent|gesendet|skickat|sendt|poslano|date|datum|dato|envoyé)\s*:/i;
 const OUTLOOK_SENT_INLINE = /\s\*?(?:sent|gesendet|skickat|sendt|poslano|date|datum|dato)\s*:\*?\s/i;
-const ORIGINAL_MESSAGE = /^-{2,}\s*[\p{L} ]{3,40}?\s*-{2,}$/u;
+// The words between the dashes, read apart: one pattern for dashes, spaces and words around spaces could split a
+// line of spaces every way, cubic in its length.
+const ORIGINAL_MESSAGE = /^-{2,}([^-]*)-{2,}$/;
+const ORIGINAL_MESSAGE_WORDS = /^[\p{L} ]{3,40}$/u;
+
+/** "-----Original Message-----", "---------- Forwarded message ---------". */
+function isOriginalMessageLine(line: string): boolean {
+  const words = ORIGINAL_MESSAGE.exec(line)?.[1]?.trim();
+  return words !== undefined && ORIGINAL_MESSAGE_WORDS.test(words);
+}
 
 /**
  * A reply or forward header. "Den … skrev" and "On … wrote" can also start ordinary sentences, so those need a
@@ -64,8 +73,9 @@ function isReplyHeaderLine(line: string): boolean {
   if (hasDateOrAddress && REPLY_HEADER_START.test(line) && REPLY_VERB.test(line)) return true;
   // Without a leading "On"/"Am"/"Den", "As I wrote last week, the prices are:" must not cut the mail: a real
   // header carries an address or a time.
-  if (/@|<|\d{1,2}[:.]\d{2}/.test(line) && REPLY_HEADER_END.test(line)) return true;
-  return ORIGINAL_MESSAGE.test(line);
+  if (line.trimEnd().endsWith(":") && /@|<|\d{1,2}[:.]\d{2}/.test(line) && REPLY_HEADER_END.test(line))
+    return true;
+  return isOriginalMessageLine(line);
 }
 
 function isOutlookHeaderAt(lines: readonly string[], index: number): boolean {
@@ -93,10 +103,12 @@ function ownText(body: string): string[] {
     const line = (lines[index] ?? "").trim();
     if (line === "") continue;
     const nextLine = (lines[index + 1] ?? "").trim();
-    // Plain-text clients wrap a long "On … <address> wrote:" over two lines.
+    // Plain-text clients wrap a long "On … <address> wrote:" over two lines. A header ends with its colon, so
+    // other lines are never searched verb by verb.
     const wrappedHeader =
       line.length < 200 &&
       nextLine.length < 200 &&
+      (nextLine || line).endsWith(":") &&
       REPLY_HEADER_START.test(line) &&
       /\d|@/.test(line) &&
       REPLY_HEADER_END.test(`${line} ${nextLine}`);
@@ -792,7 +804,10 @@ const COUNTRY_BY_TLD: ReadonlyMap<string, CountryCode> = new Map<string, Country
 function defaultCountryFor(address: string, given: string | undefined): CountryCode | undefined {
   const requested = given?.trim().toUpperCase();
   if (requested !== undefined && requested !== "" && isSupportedCountry(requested)) return requested;
-  const tld = domainOf(address).replace(/\.+$/, "").split(".").at(-1) ?? "";
+  const tld =
+    domainOf(address)
+      .split(".")
+      .findLast((label) => label !== "") ?? "";
   return COUNTRY_BY_TLD.get(tld);
 }
 

@@ -169,6 +169,11 @@ const WINDOWS_1252_C1: readonly (string | undefined)[] = [
   "Ÿ",
 ];
 
+// Runs of whitespace to collapse into one space, leaving out those that are one already: replacing every gap
+// between two words with itself made a replacement per word, and a long text slow.
+const HTML_WHITESPACE_RUN = /[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+/g;
+const SPACE_RUN = /\t[ \t]*| [ \t]+/g;
+
 const ENTITY = /&#(\d+);?|&#[xX]([0-9a-fA-F]+);?|&([A-Za-z][A-Za-z0-9]*);/g;
 // Tab and line feed carry layout; every other control character is noise from broken encodings.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -236,41 +241,43 @@ export function htmlToText(html: string): string {
 
   const emitText = (raw: string): void => {
     // Outside <pre>, a newline in HTML source is just a space; the markup decides where lines break.
-    const spaced = preDepth > 0 ? raw.replace(/\r\n?/g, "\n") : raw.replace(/[ \t\n\r\f]+/g, " ");
+    const spaced = preDepth > 0 ? raw.replace(/\r\n?/g, "\n") : raw.replace(HTML_WHITESPACE_RUN, " ");
     out.push(decodeEntities(spaced).replace(CONTROL_CHARACTERS, ""));
   };
 
   // Every step moves past what it examined, and every search that fails ends the scan or is not repeated,
   // so this is linear even for hostile input.
   let headCanEnd = true;
+  // Text runs from textStart to the next markup; a "<" that starts none stays inside the run, so "a < b < c" is
+  // read in one piece rather than a piece per "<".
+  let textStart = 0;
   let i = 0;
   while (i < html.length) {
     const lt = html.indexOf("<", i);
-    if (lt === -1) {
-      emitText(html.slice(i));
-      break;
-    }
-    if (lt > i) emitText(html.slice(i, lt));
+    if (lt === -1) break;
     i = lt;
+    const next = html.charCodeAt(i + 1);
+    const closing = next === 0x2f;
+    const nameStart = closing ? i + 2 : i + 1;
+    // "a < b" is text.
+    if (next !== 0x21 && next !== 0x3f && !closing && !isAsciiLetter(html.charCodeAt(nameStart))) {
+      i++;
+      continue;
+    }
+    if (lt > textStart) emitText(html.slice(textStart, lt));
+    textStart = html.length;
 
     if (html.startsWith("<!--", i)) {
       const end = html.indexOf("-->", i + 4);
       i = end === -1 ? html.length : end + 3;
+      textStart = i;
       continue;
     }
-    const next = html.charCodeAt(i + 1);
-    const closing = next === 0x2f;
-    const nameStart = closing ? i + 2 : i + 1;
-    if (next === 0x21 || next === 0x3f || (closing && !isAsciiLetter(html.charCodeAt(nameStart)))) {
+    if (next === 0x21 || next === 0x3f || !isAsciiLetter(html.charCodeAt(nameStart))) {
       // <!DOCTYPE>, <![if mso]>, <?xml?> and </ 3> are markup without text.
       const end = html.indexOf(">", i + 2);
       i = end === -1 ? html.length : end + 1;
-      continue;
-    }
-    if (!isAsciiLetter(html.charCodeAt(nameStart))) {
-      // "a < b" is text.
-      emitText("<");
-      i++;
+      textStart = i;
       continue;
     }
 
@@ -281,17 +288,20 @@ export function htmlToText(html: string): string {
     // A tag cut off by the end of the input is dropped, as a browser would, so no markup leaks into the text.
     if (gt === -1) break;
     i = gt + 1;
+    textStart = i;
 
     if (closing) {
       if (name === "pre") preDepth = Math.max(0, preDepth - 1);
     } else if (HIDDEN_CONTENT_TAGS.has(name)) {
       i = endOfElement(html, i, name);
+      textStart = i;
       continue;
     } else if (name === "head" && headCanEnd) {
       const end = endOfHead(html, i);
       // Without </head> or <body> there is no telling where the head ends; showing its text beats losing the body.
       if (end === -1) headCanEnd = false;
       else i = end;
+      textStart = i;
       continue;
     } else if (name === "pre") {
       preDepth++;
@@ -302,10 +312,11 @@ export function htmlToText(html: string): string {
     else if (BLOCK_TAGS.has(name)) out.push(BLOCK_BREAK);
     else if (CELL_TAGS.has(name)) out.push(" ");
   }
+  if (textStart < html.length) emitText(html.slice(textStart));
 
   const text = out
     .join("")
-    .replace(/[ \t]+/g, " ")
+    .replace(SPACE_RUN, " ")
     // Nested blocks (<div><p>…</p></div>) and a <br> that ends a block produce one line break, not several.
     .replace(BLOCK_BREAK_RUN, BLOCK_BREAK)
     .replace(BLOCK_BREAK_AFTER_NEWLINE, "\n")
@@ -314,13 +325,19 @@ export function htmlToText(html: string): string {
     .replaceAll("\u00a0", " ");
   return text
     .split("\n")
-    .map((line) => line.replace(/[ \t]+/g, " ").trim())
+    .map((line) => line.replace(SPACE_RUN, " ").trim())
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
 
 export const EXCERPT_MAX_BYTES = 8192;
+/**
+ * The excerpt is made from this much of the body at most, and the rest is never read: 32 times the excerpt's
+ * bytes leaves room for the markup and styles of an HTML mail before its text (the pane sends 16,384 characters
+ * of plain text, the mailbox sync Graph's 255-character preview), and bounds the work one request can ask for.
+ */
+export const EXCERPT_SOURCE_MAX_CHARS = 256 * 1024;
 
 const ELLIPSIS = "…";
 const ELLIPSIS_BYTES = 3;
@@ -346,8 +363,23 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function withoutTrailingSpaces(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 0x20 || line.charCodeAt(end - 1) === 0x09)) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
 function isPrintableAscii(code: number): boolean {
   return code >= 0x20 && code < 0x7f;
+}
+
+/** A character that always starts a new cluster: printable ASCII, or a tab or line feed (controls stand alone). */
+function startsCluster(code: number): boolean {
+  return isPrintableAscii(code) || code === 0x09 || code === 0x0a;
 }
 
 /**
@@ -355,13 +387,14 @@ function isPrintableAscii(code: number): boolean {
  * emoji is not split into pieces that render as something else.
  */
 function graphemeBoundaryAtOrBefore(text: string, cut: number): number {
-  if (isPrintableAscii(text.charCodeAt(cut))) return cut;
+  if (cut >= text.length) return text.length;
+  if (startsCluster(text.charCodeAt(cut))) return cut;
   if (typeof Intl === "undefined" || typeof Intl.Segmenter !== "function") return cut;
   // Segmenting must start on a known boundary: flags pair up regional indicators counted from the start of a
-  // run, so a window that starts mid-flag pairs every later one wrongly. A printable ASCII character always
-  // starts a new cluster; the scan back is bounded by the excerpt size.
+  // run, so a window that starts mid-flag pairs every later one wrongly. The scan back is bounded by the
+  // excerpt size.
   let from = cut - 1;
-  while (from > 0 && !isPrintableAscii(text.charCodeAt(from))) from--;
+  while (from > 0 && !startsCluster(text.charCodeAt(from))) from--;
   from = Math.max(0, from);
   let boundary = from;
   const segments = new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(
@@ -404,22 +437,37 @@ function truncate(text: string, maxBytes: number): string {
 
 /**
  * The text Rapport stores for an email: plain text (HTML is converted first), tidy whitespace, and at most
- * `maxBytes` bytes of UTF-8 including the "…" that marks a cut.
+ * `maxBytes` bytes of UTF-8 including the "…" that marks a cut. Only the first EXCERPT_SOURCE_MAX_CHARS of the
+ * body are read; a longer body's excerpt always ends with the "…".
  */
 export function textExcerpt(text: string, maxBytes: number = EXCERPT_MAX_BYTES): string {
   if (Number.isNaN(maxBytes) || maxBytes < 0)
     throw new RangeError(`maxBytes must be at least 0, got ${maxBytes}`);
   const limit = Math.floor(maxBytes);
 
-  const plain = LOOKS_LIKE_HTML.test(text) ? htmlToText(text) : text;
+  const sourceCut = text.length > EXCERPT_SOURCE_MAX_CHARS;
+  // Cut between characters, never between the halves of one.
+  const sourceEnd =
+    EXCERPT_SOURCE_MAX_CHARS - (isHighSurrogate(text.charCodeAt(EXCERPT_SOURCE_MAX_CHARS - 1)) ? 1 : 0);
+  const source = sourceCut ? text.slice(0, sourceEnd) : text;
+  const plain = LOOKS_LIKE_HTML.test(source) ? htmlToText(source) : source;
   const tidy = plain
     .replace(LONE_SURROGATE, "\ufffd")
     .replace(/\r\n?/g, "\n")
     .replace(CONTROL_CHARACTERS, "")
-    .replace(/[ \t]+\n/g, "\n")
+    // Line by line: /[ \t]+\n/g was retried from every space of a run with no line break after it, which took
+    // seconds for tens of thousands of spaces.
+    .split("\n")
+    .map(withoutTrailingSpaces)
+    .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 
+  if (sourceCut) {
+    // What was never read may hold more text: the excerpt says so with its "…", after what was read.
+    if (limit >= ELLIPSIS_BYTES && utf8Length(tidy) <= limit - ELLIPSIS_BYTES) return tidy + ELLIPSIS;
+    return truncate(tidy, limit);
+  }
   // Each UTF-16 unit is at most three bytes of UTF-8, so short text needs no counting.
   if (tidy.length * 3 <= limit || utf8Length(tidy) <= limit) return tidy;
   return truncate(tidy, limit);

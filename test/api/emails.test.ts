@@ -124,6 +124,16 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
     expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(8192);
   });
 
+  it("reads at most 256 KiB of a body: a million spaces without a line break are logged, the excerpt marked as cut", async () => {
+    const bodyText = `Hello Rita${" ".repeat(999_986)}Anna`;
+    expect(bodyText.length).toBe(1_000_000);
+    const logged = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", { token: rita, body: email({ bodyText }) }),
+    );
+    expect(logged.interaction.body).toBe("Hello Rita…");
+  });
+
   it("marks mail from the organisation's own domain as outgoing", async () => {
     const logged = parse(
       LoggedEmail,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { BODY_LIMIT } from "../../src/server/app";
 import type { DB } from "../../src/server/db/tables";
 import { Problem } from "../../src/shared/errors";
+import { IMPORT_BODY_LIMIT } from "../../src/shared/imports";
 import { PipelineList } from "../../src/shared/pipelines";
 import { type RouteContract, routes } from "../../src/shared/routes";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
@@ -12,7 +13,8 @@ import { storeKinds } from "../helpers/stores";
 
 /*
  * Hostile input, property-based: every route of the contract gets random and boundary values, wrong types,
- * huge strings and arrays, unicode edge cases, deep nesting and prototype-pollution keys. Whatever comes in,
+ * huge strings and arrays, unicode edge cases, deep nesting, prototype-pollution keys, and the shapes that make
+ * parsers slow (long runs of one character, separators, soft breaks, nesting, one huge line). Whatever comes in,
  * the answer is a 2xx or a 4xx problem (never a 5xx, never a crash), and a refused request stores nothing.
  *
  * A small model of the server's own input checks (the route's zod schemas, the JSON parser's refusals, the body
@@ -298,8 +300,46 @@ const bigArray = fc
   )
   .map(([n, item]) => new RawJson(`[${new Array(n).fill(item).join(",")}]`));
 
+/**
+ * The shapes that made parsers slow: long runs of one character (spaces and tabs above all), many separators,
+ * many quoted-printable soft breaks, deep nesting and one huge line, from a few thousand characters to nearly
+ * the body limit as JSON.
+ */
+const SHAPE_UNITS = [
+  " ",
+  "\t",
+  " \t",
+  ";",
+  ",",
+  "|",
+  "@",
+  ".",
+  "-",
+  ">",
+  "<",
+  '"',
+  "\\",
+  "=\r\n",
+  "\r\n",
+  "<div>",
+  "&nbsp;",
+];
+/** The few that the worst-shapes test fills every text field with. */
+const WORST_UNITS = [" \t", ";,|", "=\r\n", "<div>", "x"];
+const hostileShape: fc.Arbitrary<Json> = fc
+  .tuple(
+    fc.constantFrom(...SHAPE_UNITS),
+    fc.constantFrom(4_000, 60_000, 900_000),
+    fc.constantFrom("", "a", "Hello Rita", "anna@customer.example"),
+  )
+  .map(([unit, jsonChars, around]) => {
+    const count = Math.floor(jsonChars / (JSON.stringify(unit).length - 2));
+    return `${around}${unit.repeat(count)}${around}`;
+  });
+
 const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   { weight: 6, arbitrary: hostileString },
+  { weight: 1, arbitrary: hostileShape },
   { weight: 3, arbitrary: hostileNumber },
   { weight: 2, arbitrary: fc.constantFrom<Json>(true, false, null, [], new Entries([])) },
   { weight: 1, arbitrary: invalidLiteral },
@@ -727,7 +767,8 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
   },
 );
 
-function paramArb(route: RouteContract, name: string, records: Records): fc.Arbitrary<Param> {
+/** The seeded record a path parameter can name, if any: deletes and erasures get none. */
+function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
     /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields)/.exec(
       route.path,
@@ -746,7 +787,12 @@ function paramArb(route: RouteContract, name: string, records: Records): fc.Arbi
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
-  if (!id || route.method === "DELETE" || route.path.endsWith("/erase")) return hostileParam;
+  return !id || route.method === "DELETE" || route.path.endsWith("/erase") ? undefined : id;
+}
+
+function paramArb(route: RouteContract, name: string, records: Records): fc.Arbitrary<Param> {
+  const id = realId(route, name, records);
+  if (!id) return hostileParam;
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant({ value: id }) },
     { weight: 3, arbitrary: hostileParam },
@@ -1530,6 +1576,111 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
     expect(await snapshot()).toEqual(before);
     console.log(`raw HTTP (${kind}): ${answers.join("; ")}`);
   });
+
+  it("takes the worst shapes in every text field, as long as the field takes them, and answers each", async () => {
+    const statuses: Record<number, number> = {};
+    const answer = async (route: RouteContract, url: string, body?: string) => {
+      const response = await fetch(`${server.baseUrl}${url}`, {
+        method: route.method,
+        headers: {
+          authorization: `Bearer ${tokens.admin}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body,
+      });
+      const text = await response.text();
+      tally.requests++;
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      const label = `${route.method} ${url.slice(0, 200)} body(${body?.length ?? 0})=${body?.slice(0, 200)} → ${response.status} ${text.slice(0, 300)}`;
+      expect([label, response.status >= 200 && response.status < 500]).toEqual([label, true]);
+      if (response.status >= 400)
+        expect([label, Problem.safeParse(JSON.parse(text)).success]).toEqual([label, true]);
+    };
+    const shaped = (unit: string, chars: number) =>
+      `a${unit.repeat(Math.max(1, Math.floor(chars / unit.length)))}a`;
+    const jsonChars = (unit: string) => JSON.stringify(unit).length - 2;
+    const paramsFor = (name: string, route: RouteContract): Record<string, Param> =>
+      Object.fromEntries(
+        [...route.path.matchAll(/:(\w+)/g)].map((m) => {
+          const param = m[1] as string;
+          return [param, { value: realId(route, param, records) ?? NIL }];
+        }),
+      );
+
+    // Each text field of each body, filled with each shape as long as the route's own checks take it.
+    for (const [name, route] of Object.entries(routes as Record<string, RouteContract>)) {
+      const make = goodBodies[name];
+      if (!route.body || !make || name === "previewImport" || name === "commitImport") continue;
+      const good = toTree(make(records));
+      const params = paramsFor(name, route);
+      for (const path of pathsOf(good).filter((p) => typeof getAt(good, p) === "string")) {
+        for (const unit of WORST_UNITS) {
+          const fits = Math.floor((BODY_LIMIT - 4_000) / jsonChars(unit)) * unit.length;
+          for (const chars of [Math.min(fits, 1_000_000), 20_000, 5_000, 998, 400, 300, 200, 100]) {
+            const request: FuzzRequest = {
+              name,
+              params,
+              query: [],
+              token: "admin",
+              body: setAt(good, path, shaped(unit, chars - 2)),
+            };
+            if (predict(route, request) === "rejected") continue;
+            await answer(route, urlOf(route, request), toText(request.body as Json));
+            break;
+          }
+        }
+      }
+    }
+
+    // The search of every list and the lookup's addresses, at their longest.
+    for (const unit of WORST_UNITS) {
+      for (const [name, route] of Object.entries(routes as Record<string, RouteContract>)) {
+        const shape =
+          route.query instanceof z.ZodObject ? (route.query.shape as Record<string, z.ZodType>) : {};
+        if (!("q" in shape) || route.params) continue;
+        await answer(
+          route,
+          urlOf(route, { name, params: {}, query: [["q", shaped(unit, 198)]], token: "admin" }),
+        );
+      }
+      // As many addresses as a request line takes (16 KB): the fifty a lookup allows would not reach the server.
+      const lookup = routes.lookupPeople as RouteContract;
+      const address = shaped(unit, 398);
+      const count = Math.min(50, Math.floor(12_000 / encodeComponent(address).length));
+      const emails = Array.from({ length: count }, (): [string, string] => ["email", address]);
+      await answer(
+        lookup,
+        urlOf(lookup, { name: "lookupPeople", params: {}, query: emails, token: "admin" }),
+      );
+    }
+
+    // Files to import: the shapes at 2 MB, and (once: reading is the same on either store) the vCard of soft
+    // breaks at the whole 50 MB.
+    const preview = routes.previewImport as RouteContract;
+    const card = (body: string) => `BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Anna\r\n${body}END:VCARD\r\n`;
+    const softBreaks = "a=\r\n".repeat(
+      Math.floor((kind === storeKinds[0] ? IMPORT_BODY_LIMIT : 2_000_000) / 6 - 200),
+    );
+    const files: [string, string][] = [
+      ["vcard", card(`NOTE;ENCODING=QUOTED-PRINTABLE:${softBreaks}b\r\n`)],
+      ["vcard", card(`NOTE:${"\r\n a".repeat(320_000)}\r\n`)],
+      ["vcard", card(`EMAIL${";TYPE=a".repeat(280_000)}:anna@customer.example\r\n`)],
+      ["vcard", card("EMAIL:anna@customer.example\r\n".repeat(70_000))],
+      ["vcard", "BEGIN:VCARD\r\n".repeat(200_001)],
+      ["csv", `Name,Email\n${",".repeat(2_000_000)}`],
+      ["csv", `Name,Email\n${"\n".repeat(1_100_000)}`],
+      ["csv", `Name,Email\n"${"x\n".repeat(600_000)}`],
+      ["csv", `Name,Email\n"${'""'.repeat(1_000_000)}"`],
+      ["csv", `Name,Email\n${"x".repeat(2_000_000)}`],
+    ];
+    for (const [format, content] of files)
+      await answer(preview, preview.path, JSON.stringify({ format, entity: "contacts", content }));
+    console.log(
+      `worst shapes (${kind}): ${Object.entries(statuses)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(" ")}`,
+    );
+  }, 300_000);
 
   it("counts custom fields before checking them, and keeps every refusal small", async () => {
     const started = Date.now();

@@ -474,6 +474,40 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
     expect(await counts(orgId)).toEqual(before);
   });
 
+  it("holds an imported custom field's text to 5,000 characters, as a create does", async () => {
+    const { token } = await organisation("long-values.example");
+    expectStatus(
+      201,
+      await server.request("POST", "/api/v1/custom-fields", {
+        token,
+        body: { entity: "contact", key: "notes", label: "Notes", type: "text" },
+      }),
+    );
+    const content = `Name,Notes\nLong,${"x".repeat(5001)}\nFits,${"x".repeat(5000)}\n`;
+    const shown = await preview(token, csv(content));
+    expect(shown.errors).toEqual([
+      { line: 2, field: "customFields.notes", message: "at most 5000 characters" },
+    ]);
+    expect(shown.counts).toMatchObject({ rows: 2, valid: 1, invalid: 1 });
+  });
+
+  it("refuses a file with more blank rows than a spreadsheet has, or more cards begun than a file may hold", async () => {
+    const { token } = await organisation("shapes.example");
+    const refused = async (body: Body) => {
+      const response = await server.request<Problem>("POST", "/api/v1/imports/preview", { token, body });
+      expect(response.status).toBe(400);
+      return response.body.detail;
+    };
+    // More blank rows than Excel has in a sheet.
+    expect(await refused(csv(`Name,Email\n${"\n".repeat(1_048_577)}Anna,anna@shapes.example\n`))).toBe(
+      "The file has more than 1,048,576 blank rows, more than a spreadsheet holds.",
+    );
+    // More cards begun than a file may hold, though none ends.
+    expect(
+      await refused({ format: "vcard", entity: "contacts", content: "BEGIN:VCARD\r\n".repeat(200_001) }),
+    ).toBe("A file may hold at most 200000 cards.");
+  });
+
   it("refuses a contact whose company is new where companies have a required field, and takes one whose company is stored", async () => {
     const { token, orgId } = await organisation("company-fields.example");
     expectStatus(

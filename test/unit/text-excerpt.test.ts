@@ -1,4 +1,9 @@
-import { EXCERPT_MAX_BYTES, htmlToText, textExcerpt } from "../../src/shared/text-excerpt";
+import {
+  EXCERPT_MAX_BYTES,
+  EXCERPT_SOURCE_MAX_CHARS,
+  htmlToText,
+  textExcerpt,
+} from "../../src/shared/text-excerpt";
 
 const utf8 = new TextEncoder();
 const bytes = (text: string): number => utf8.encode(text).length;
@@ -260,6 +265,29 @@ describe("textExcerpt", () => {
 
   it("trims the text", () => {
     expect(textExcerpt("\n\n  Hello  \n\n")).toBe("Hello");
+  });
+
+  it("drops the spaces and tabs at the end of each line, and keeps a run of them inside one", () => {
+    expect(textExcerpt("a \t \nb\t\nc")).toBe("a\nb\nc");
+    expect(textExcerpt(`a${" \t".repeat(2000)}b`)).toBe(`a${" \t".repeat(2000)}b`);
+  });
+
+  it("reads only the first 256 KiB of a body, and marks what it did not read with …", () => {
+    expect(EXCERPT_SOURCE_MAX_CHARS).toBe(262_144);
+    expect(textExcerpt(`Hello Rita\n${"\n".repeat(300_000)}Anna`)).toBe("Hello Rita…");
+    expect(textExcerpt(`Hello Rita${" ".repeat(999_980)}Anna`)).toBe("Hello Rita…");
+    expect(textExcerpt(`<p>Hello <b>Rita</b></p>${"<div>".repeat(60_000)}<p>Anna</p>`)).toBe("Hello Rita…");
+    // Never between the halves of a character.
+    expect(textExcerpt(`Hello ${"\n".repeat(EXCERPT_SOURCE_MAX_CHARS - 7)}😀 Rita`)).toBe("Hello…");
+    // A cut inside a word says so too.
+    expect(textExcerpt(`Hello ${"a".repeat(300_000)}`, 20)).toBe("Hello…");
+    expect(textExcerpt(`Hello\n${"\n".repeat(300_000)}`, 2)).toBe("He");
+  });
+
+  it("keeps a body of exactly 256 KiB whole", () => {
+    const body = `Hello Rita${"\n".repeat(EXCERPT_SOURCE_MAX_CHARS - 14)}Anna`;
+    expect(body.length).toBe(EXCERPT_SOURCE_MAX_CHARS);
+    expect(textExcerpt(body)).toBe("Hello Rita\n\nAnna");
   });
 
   it("replaces broken UTF-16 in the input so the excerpt is always valid text", () => {

@@ -1,11 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import { IsoDate } from "../../shared/common";
-import type {
-  CustomFieldCreate,
-  CustomFieldDefinition,
-  CustomFieldEntity,
-  CustomFieldUpdate,
-  CustomFieldValues,
+import {
+  CUSTOM_FIELD_TEXT_MAX_CHARS,
+  type CustomFieldCreate,
+  type CustomFieldDefinition,
+  type CustomFieldEntity,
+  type CustomFieldUpdate,
+  type CustomFieldValues,
 } from "../../shared/custom-fields";
 import { recordAudit } from "../audit";
 import type { CustomFieldDefinitionRow, DB } from "../db/tables";
@@ -284,7 +285,11 @@ export function checkCustomFieldValues(
 function problemWith(definition: CustomFieldDefinitionRow, value: string | number | boolean): string | null {
   switch (definition.type) {
     case "text":
-      return typeof value === "string" ? null : "text expected";
+      // The contract bounds text in a request; an imported cell reaches here without it.
+      if (typeof value !== "string") return "text expected";
+      return value.length > CUSTOM_FIELD_TEXT_MAX_CHARS
+        ? `at most ${CUSTOM_FIELD_TEXT_MAX_CHARS} characters`
+        : null;
     case "number":
       return typeof value === "number" ? null : "a number expected";
     case "date":

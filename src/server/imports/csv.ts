@@ -15,7 +15,15 @@ export interface CsvTable {
   errors: RowError[];
   /** More data rows than `maxRows`: reading stopped there. */
   tooMany: boolean;
+  /** More blank rows than MAX_BLANK_ROWS: reading stopped there. */
+  tooManyBlank: boolean;
 }
+
+/**
+ * The most blank rows a file may have: a sheet's rows in Excel, whose export of a sheet formatted to its end is
+ * all blank rows after the data. More is no spreadsheet's, and each would still be read as a row.
+ */
+export const MAX_BLANK_ROWS = 1_048_576;
 
 /**
  * Reads a CSV as spreadsheets write it: the delimiter guessed (`,` `;` tab `|`), a UTF-8 byte order mark dropped,
@@ -34,6 +42,8 @@ export function readCsv(content: string, maxRows: number): CsvTable {
   let counted = 0;
   let line = 1;
   let tooMany = false;
+  let tooManyBlank = false;
+  let blankRows = 0;
   // Blank lines are kept while reading (each row's line is counted from where the previous one ended), but not
   // while guessing the delimiter: papaparse would count them as one-column rows and settle on a comma.
   const guessed = Papa.parse<string[]>(text.slice(0, 64 * 1024), {
@@ -67,7 +77,14 @@ export function readCsv(content: string, maxRows: number): CsvTable {
             field: null,
             message: `the row's quotes are not closed (${error.message})`,
           });
-      if (cells.every((cell) => cell.trim() === "")) return;
+      if (cells.every((cell) => cell.trim() === "")) {
+        // Skipped, but each still read as a row: 50 MB of line breaks would be read for a minute.
+        if (++blankRows > MAX_BLANK_ROWS) {
+          tooManyBlank = true;
+          parser.abort();
+        }
+        return;
+      }
       if (header === null) {
         header = cells;
         return;
@@ -80,7 +97,7 @@ export function readCsv(content: string, maxRows: number): CsvTable {
       rows.push({ line: rowLine, cells });
     },
   });
-  return { delimiter, header: header ?? [], rows, errors, tooMany };
+  return { delimiter, header: header ?? [], rows, errors, tooMany, tooManyBlank };
 }
 
 /**

@@ -32,7 +32,9 @@ const CONTACT_HEADERS: [RegExp, string][] = [
   [/^(displayname|fullname|name|contactname|contact|fn|person)$/, "displayName"],
   [/^(firstname|givenname|first|forename|prenom|vorname)$/, "firstName"],
   [/^(lastname|surname|familyname|last|nom|nachname)$/, "lastName"],
-  [/^(e?mails?|emailaddress(es)?|e?mail\d*(address|adresse)?\d*|mailaddress)$/, "email"],
+  // Digits then an optional word then digits again, with no way to split one run of digits two ways: `\d*(…)?\d*`
+  // was tried at every split of a header such as "mail1111…x", quadratic in its length.
+  [/^(e?mails?|emailaddress(es)?|e?mail\d*(?:(?:address|adresse)\d*)?|mailaddress)$/, "email"],
   [/(phones?|telephone|mobile|cell)\d*$|^tel\d*$/, "phone"],
   [/^(title|jobtitle|position|role|function)$/, "title"],
   [/^(company|companyname|organi[sz]ation|org|account|accountname|employer|firma)$/, "companyName"],
@@ -100,9 +102,13 @@ export function rowsFromCsv(table: CsvTable, mapping: readonly ColumnMapping[]):
 export function rowsFromVCards(cards: readonly VCard[]): RawRow[] {
   return cards.map((card) => {
     const values = new Map<string, string[]>();
+    // Added to in place: a copy per value is quadratic in a card of many addresses.
     const add = (field: string, value: string) => {
       const v = value.trim();
-      if (v !== "") values.set(field, [...(values.get(field) ?? []), v]);
+      if (v === "") return;
+      const list = values.get(field);
+      if (list === undefined) values.set(field, [v]);
+      else list.push(v);
     };
     for (const { name, value } of card.properties) {
       switch (name) {

@@ -28,7 +28,7 @@ import { replanAfterBulkWrite } from "../db/replan";
 import type { CustomFieldDefinitionRow, DB } from "../db/tables";
 import { AppError } from "../errors";
 import type { Scope } from "../scope";
-import { readCsv } from "./csv";
+import { MAX_BLANK_ROWS, readCsv } from "./csv";
 import {
   type CheckedCompany,
   type CheckedContact,
@@ -98,6 +98,11 @@ function readFile(body: Body, definitions: readonly CustomFieldDefinitionRow[]):
   }
   const table = readCsv(body.content, MAX_IMPORT_ROWS);
   if (table.tooMany) throw refuse(`A file may hold at most ${MAX_IMPORT_ROWS} rows.`, "body.content");
+  if (table.tooManyBlank)
+    throw refuse(
+      `The file has more than ${MAX_BLANK_ROWS.toLocaleString("en")} blank rows, more than a spreadsheet holds.`,
+      "body.content",
+    );
   if (table.header.length > MAX_IMPORT_COLUMNS)
     throw refuse(`A file may have at most ${MAX_IMPORT_COLUMNS} columns.`, "body.content");
   const mapping = body.mapping ?? suggestMapping(table.header, body.entity, definitions);

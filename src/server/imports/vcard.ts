@@ -32,27 +32,60 @@ interface LogicalLine {
 
 const isQuotedPrintable = (head: string) => /(^|;)(ENCODING=)?QUOTED-PRINTABLE(;|$)/i.test(head);
 
-/** Unfolds continuation lines (a leading space or tab) and quoted-printable soft breaks (a trailing `=`). */
-function logicalLines(content: string): LogicalLine[] {
-  const physical = content.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
-  const out: LogicalLine[] = [];
-  for (let i = 0; i < physical.length; i++) {
-    const text = physical[i] as string;
-    const last = out.at(-1);
-    if (last && (text.startsWith(" ") || text.startsWith("\t"))) {
-      last.text += text.slice(1);
-      continue;
-    }
-    out.push({ line: i + 1, text });
-    const entry = out.at(-1) as LogicalLine;
-    const colon = entry.text.indexOf(":");
-    if (colon > 0 && isQuotedPrintable(entry.text.slice(0, colon)))
-      while (entry.text.endsWith("=") && i + 1 < physical.length) {
-        i++;
-        entry.text = entry.text.slice(0, -1) + (physical[i] as string).replace(/^[ \t]/, "");
+/**
+ * The file's lines (CRLF, LF or CR), one at a time: a file of millions of empty lines is never held as millions
+ * of strings.
+ */
+function lineReader(content: string): { next(): string | undefined; number: number } {
+  let start = content.startsWith("\uFEFF") ? 1 : 0;
+  let lf = content.indexOf("\n", start);
+  let cr = content.indexOf("\r", start);
+  return {
+    number: 0,
+    next() {
+      if (start > content.length) return undefined;
+      if (lf !== -1 && lf < start) lf = content.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = content.indexOf("\r", start);
+      const end = lf === -1 ? (cr === -1 ? content.length : cr) : cr === -1 ? lf : Math.min(lf, cr);
+      const line = content.slice(start, end);
+      start = end === cr && lf === cr + 1 ? end + 2 : end + 1;
+      this.number++;
+      return line;
+    },
+  };
+}
+
+/**
+ * Unfolds continuation lines (a leading space or tab) and quoted-printable soft breaks (a trailing `=`). Lines
+ * left empty are not given at all.
+ */
+function* logicalLines(content: string): Generator<LogicalLine> {
+  const lines = lineReader(content);
+  let ahead = lines.next();
+  while (ahead !== undefined) {
+    const line = lines.number;
+    const first = ahead;
+    ahead = lines.next();
+    // A logical line is gathered in pieces and joined once: cutting the `=` off the whole line and appending at
+    // every soft break copied it each time, quadratic in the number of breaks.
+    const pieces = [first];
+    const colon = first.indexOf(":");
+    if (colon > 0 && isQuotedPrintable(first.slice(0, colon)))
+      // While the text so far ends with `=`, that `=` is a soft break: it goes, and the next line follows on.
+      while ((pieces.at(-1) ?? "").endsWith("=") && ahead !== undefined) {
+        const kept = (pieces.pop() as string).slice(0, -1);
+        if (kept !== "") pieces.push(kept);
+        const next = ahead.replace(/^[ \t]/, "");
+        if (next !== "") pieces.push(next);
+        ahead = lines.next();
       }
+    while (ahead !== undefined && (ahead.startsWith(" ") || ahead.startsWith("\t"))) {
+      pieces.push(ahead.slice(1));
+      ahead = lines.next();
+    }
+    const text = pieces.length === 1 ? first : pieces.join("");
+    if (text !== "") yield { line, text };
   }
-  return out;
 }
 
 /** Where the property's name and parameters end: the first colon outside a quoted parameter value. */
@@ -78,7 +111,10 @@ function parseProperty(text: string): VCardProperty | null {
     const key =
       eq === -1 ? (/^(QUOTED-PRINTABLE|BASE64|B|8BIT)$/i.test(raw) ? "ENCODING" : "TYPE") : raw.slice(0, eq);
     const values = (eq === -1 ? raw : raw.slice(eq + 1)).split(",").map((v) => v.replace(/^"|"$/g, ""));
-    params.set(key.toUpperCase(), [...(params.get(key.toUpperCase()) ?? []), ...values]);
+    // Added to in place: a copy per parameter is quadratic in a line of many (`;TYPE=a;TYPE=a;…`).
+    const list = params.get(key.toUpperCase());
+    if (list === undefined) params.set(key.toUpperCase(), values);
+    else for (const value of values) list.push(value);
   }
   let value = text.slice(colon + 1);
   const encoding = params.get("ENCODING")?.[0]?.toUpperCase();
@@ -86,19 +122,31 @@ function parseProperty(text: string): VCardProperty | null {
   return { name, params, value };
 }
 
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
+}
+
 function decodeQuotedPrintable(value: string, charset: string | undefined): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const hex = value.slice(i + 1, i + 3);
-    if (value[i] === "=" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      for (const byte of Buffer.from(value[i] as string, "utf8")) bytes.push(byte);
-    }
+  // The text between escapes is taken as it stands (UTF-8), each escape `=XX` as the byte it names, all into one
+  // buffer: never more bytes than the value's own UTF-8.
+  const bytes = Buffer.allocUnsafe(Buffer.byteLength(value, "utf8"));
+  let length = 0;
+  let textStart = 0;
+  for (let at = value.indexOf("="); at !== -1; at = value.indexOf("=", at + 1)) {
+    const high = hexDigit(value.charCodeAt(at + 1));
+    const low = hexDigit(value.charCodeAt(at + 2));
+    if (high === -1 || low === -1) continue;
+    length += bytes.write(value.slice(textStart, at), length, "utf8");
+    bytes[length++] = high * 16 + low;
+    textStart = at + 3;
+    at += 2;
   }
+  length += bytes.write(value.slice(textStart), length, "utf8");
   const latin1 = /^(iso-8859-1|latin1|windows-1252)$/i.test(charset ?? "");
-  return Buffer.from(bytes).toString(latin1 ? "latin1" : "utf8");
+  return bytes.toString(latin1 ? "latin1" : "utf8", 0, length);
 }
 
 export function readVCards(content: string, maxCards: number): VCardFile {
@@ -106,14 +154,19 @@ export function readVCards(content: string, maxCards: number): VCardFile {
   const errors: RowError[] = [];
   let current: VCard | null = null;
   let tooMany = false;
+  // Cards begun, not only those ended: a file of BEGIN:VCARD lines alone has as many cards, each an error.
+  let begun = 0;
   for (const { line, text } of logicalLines(content)) {
-    const upper = text.trim().toUpperCase();
+    const trimmed = text.trim();
+    if (trimmed === "") continue;
+    const upper = trimmed.length <= "BEGIN:VCARD".length ? trimmed.toUpperCase() : "";
     if (upper === "BEGIN:VCARD") {
-      if (current) errors.push({ line: current.line, field: null, message: "the card has no END:VCARD" });
-      if (cards.length >= maxCards) {
+      if (begun >= maxCards) {
         tooMany = true;
         break;
       }
+      begun++;
+      if (current) errors.push({ line: current.line, field: null, message: "the card has no END:VCARD" });
       current = { line, properties: [] };
       continue;
     }
@@ -122,7 +175,7 @@ export function readVCards(content: string, maxCards: number): VCardFile {
       current = null;
       continue;
     }
-    if (!current || text.trim() === "") continue;
+    if (!current) continue;
     const property = parseProperty(text);
     if (property) current.properties.push(property);
   }
@@ -139,18 +192,17 @@ export function unescapeText(value: string): string {
 /** A structured value (N, ORG, ADR) split on its unescaped semicolons, each part unescaped. */
 export function splitStructured(value: string, separator: ";" | "," = ";"): string[] {
   const parts: string[] = [];
-  let part = "";
+  // Parts are cut out whole, not built a character at a time.
+  let start = 0;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i] as string;
-    if (c === "\\" && i + 1 < value.length) {
-      part += c + value[i + 1];
-      i++;
-    } else if (c === separator) {
-      parts.push(unescapeText(part));
-      part = "";
-    } else part += c;
+    const c = value[i];
+    if (c === "\\") i++;
+    else if (c === separator) {
+      parts.push(unescapeText(value.slice(start, i)));
+      start = i + 1;
+    }
   }
-  parts.push(unescapeText(part));
+  parts.push(unescapeText(value.slice(start)));
   return parts;
 }
 

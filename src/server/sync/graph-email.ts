@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { EMAIL_ADDRESS_MAX_CHARS } from "../../shared/common";
 import { normalizeEmailAddress } from "../../shared/email-address";
-import { LogEmail } from "../../shared/interactions";
+import { LogEmail, MAILBOX_NAME_MAX_CHARS } from "../../shared/interactions";
 import type { MailFolder } from "../../shared/mailboxes";
 import type { AutoLoggedContent } from "../../shared/organizations";
 import { type PrivacyPolicy, type SkipReason, reasonNotToLog } from "../../shared/privacy";
@@ -56,9 +57,13 @@ export function graphEmail(
   if (message.isDraft) return { skip: "draft" };
   if (!message.internetMessageId || !message.from?.emailAddress) return { skip: "changed_only" };
 
+  // A sender writes these: an address longer than the contract takes is none (never read), and a longer name is
+  // kept as far as the contract takes one rather than making the whole email unreadable.
   const mailbox = (r: { emailAddress?: { address?: string | null; name?: string | null } | null }) => {
-    const address = r.emailAddress?.address ? normalizeEmailAddress(r.emailAddress.address) : null;
-    return address ? { address, name: r.emailAddress?.name?.trim() || undefined } : null;
+    const raw = r.emailAddress?.address;
+    const address = raw && raw.length <= EMAIL_ADDRESS_MAX_CHARS ? normalizeEmailAddress(raw) : null;
+    const name = r.emailAddress?.name?.trim().slice(0, MAILBOX_NAME_MAX_CHARS).trimEnd();
+    return address ? { address, name: name || undefined } : null;
   };
   const present = <T>(v: T | null): v is T => v !== null;
   const from = mailbox(message.from);
