@@ -24,6 +24,7 @@ const titles: Record<ErrorCode, string> = {
   custom_field_key_taken: "Another custom field has this key",
   custom_field_in_use: "Records still hold this value",
   last_admin: "The organisation needs an admin",
+  base_currency_changed: "The base currency changed meanwhile",
   export_too_large: "Too many rows for one export",
   import_rows_invalid: "Rows of the file cannot be imported",
   store_unavailable: "The store is not available",

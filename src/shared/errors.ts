@@ -25,6 +25,7 @@ export const ErrorCode = z.enum([
   "custom_field_key_taken",
   "custom_field_in_use",
   "last_admin",
+  "base_currency_changed",
   "export_too_large",
   "import_rows_invalid",
   "store_unavailable",

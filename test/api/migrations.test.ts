@@ -12,6 +12,29 @@ const tables = async (database: Database) =>
     )
   ).rows.map((r) => r.table_name);
 
+/** The migrations up to and including this one, as a store of that release had them. */
+const upTo = (name: string) => Object.fromEntries(Object.entries(migrations).filter(([key]) => key <= name));
+
+/** A store of its own, migrated up to a release, and how to be rid of it. */
+async function storeAt(kind: "pglite" | "postgres", name: string) {
+  let store: Database;
+  let drop = async () => {};
+  if (kind === "pglite") store = await openPglite();
+  else {
+    const made = await createTestDatabase();
+    drop = made.drop;
+    store = await openPostgres(made.url);
+  }
+  await migrateToLatest(store.db, upTo(name));
+  return {
+    store,
+    async close() {
+      await store.close();
+      await drop();
+    },
+  };
+}
+
 describe.each(storeKinds)("migrations (%s)", (kind) => {
   let database: Database;
   beforeEach(async () => {
@@ -74,8 +97,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
       empty = await openPostgres(made.url);
     }
     try {
-      const { "0005_admin_settings": _, ...before0005 } = migrations;
-      await migrateToLatest(empty.db, before0005);
+      await migrateToLatest(empty.db, upTo("0004_org_wall"));
       const [org] = await empty.db
         .insertInto("organizations")
         .values({ tenant_id: "t", name: "T", internal_domains: [], logging_policy: "{}" })
@@ -97,7 +119,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
           contact({}),
         ])
         .execute();
-      expect(await migrateToLatest(empty.db)).toEqual(["0005_admin_settings"]);
+      expect(await migrateToLatest(empty.db, upTo("0005_admin_settings"))).toEqual(["0005_admin_settings"]);
       const definitions = await empty.db
         .selectFrom("custom_field_definitions")
         .select(["entity", "key", "label", "type", "position"])
@@ -121,6 +143,66 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
     } finally {
       await empty.close();
       await drop();
+    }
+  });
+
+  it("gives each organisation the currency most of its deals are in as its base, EUR without any, and no rate", async () => {
+    const { store, close } = await storeAt(kind, "0005_admin_settings");
+    try {
+      const { db } = store;
+      const org = async (tenant: string, currencies: (string | null)[]) => {
+        const made = await db
+          .insertInto("organizations")
+          .values({ tenant_id: tenant, name: tenant, internal_domains: [], logging_policy: "{}" })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const pipeline = await db
+          .insertInto("pipelines")
+          .values({ org_id: made.id, name: "Sales", is_default: true, position: 0 })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const stage = await db
+          .insertInto("stages")
+          .values({
+            org_id: made.id,
+            pipeline_id: pipeline.id,
+            name: "Open",
+            position: 0,
+            probability: 10,
+            kind: "open",
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        for (const currency of currencies)
+          await db
+            .insertInto("deals")
+            .values({
+              org_id: made.id,
+              name: "D",
+              amount: 100,
+              currency,
+              pipeline_id: pipeline.id,
+              stage_id: stage.id,
+              custom_fields: "{}",
+            })
+            .execute();
+        return made.id;
+      };
+      const danish = await org("danish", ["DKK", "EUR", "DKK", null, null, null]);
+      const tie = await org("tie", ["SEK", "NOK"]);
+      const none = await org("none", []);
+      const unpriced = await org("unpriced", [null]);
+      expect(await migrateToLatest(db, upTo("0006_base_currency"))).toEqual(["0006_base_currency"]);
+      const bases = await db.selectFrom("organizations").select(["id", "base_currency"]).execute();
+      expect(Object.fromEntries(bases.map((b) => [b.id, b.base_currency]))).toEqual({
+        [danish]: "DKK",
+        [tie]: "NOK",
+        [none]: "EUR",
+        [unpriced]: "EUR",
+      });
+      expect(await db.selectFrom("exchange_rates").selectAll().execute()).toEqual([]);
+    } finally {
+      await close();
     }
   });
 });

@@ -5,6 +5,7 @@ import * as rapportKey from "./migrations/0002_rapport_key";
 import * as mailboxSync from "./migrations/0003_mailbox_sync";
 import * as orgWall from "./migrations/0004_org_wall";
 import * as adminSettings from "./migrations/0005_admin_settings";
+import * as baseCurrency from "./migrations/0006_base_currency";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   "0003_mailbox_sync": mailboxSync,
   "0004_org_wall": orgWall,
   "0005_admin_settings": adminSettings,
+  "0006_base_currency": baseCurrency,
 };
 
 export class MigrationError extends Error {
