@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, type Page, chromium } from "playwrig
 import { loadDemoData } from "../../scripts/demo-data";
 import { Page as ListPage } from "../../src/shared/common";
 import { Contact } from "../../src/shared/contacts";
+import { Currencies } from "../../src/shared/currencies";
 import { Dashboard } from "../../src/shared/dashboard";
 import { PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage } from "../../src/shared/reports";
@@ -315,6 +316,32 @@ describeInBrowser(
         .waitFor();
     }, 60_000);
 
+    it("lets an admin change an exchange rate in Settings, and the report converts at the new one", async () => {
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();
+      const section = page.getByRole("region", { name: "Currencies and exchange rates" });
+      const nok = section.getByLabel("Rate of NOK in EUR");
+      await nok.fill("0,09");
+      await section.getByRole("row", { name: /NOK/ }).getByRole("button", { name: "Save rate" }).click();
+      await section.getByRole("status").getByText("Saved.").waitFor();
+      await section.scrollIntoViewIfNeeded();
+      await page.screenshot({
+        path: path.join(screenshots, "webapp-settings-currencies.png"),
+        fullPage: true,
+      });
+      expect(Currencies.parse(await api("/api/v1/currencies")).rates).toContainEqual(
+        expect.objectContaining({ currency: "NOK", rate: "0.09" }),
+      );
+
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Reports" }).click();
+      // Litware's NOK 180,000 in Negotiation: 180,000 × 0.09 = 16,200.00 EUR.
+      await page
+        .getByRole("table", { name: /Pipeline by stage/ })
+        .getByRole("row", { name: /Negotiation/ })
+        .getByRole("cell", { name: "16,200.00" })
+        .waitFor();
+      await page.getByText(/1 NOK = 0\.09 EUR/).waitFor();
+    }, 60_000);
+
     it("hands an admin one person's data as JSON, and erases them everywhere after a confirmation", async () => {
       await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();
       const section = page.getByRole("region", { name: "A person's data" });
@@ -350,6 +377,10 @@ describeInBrowser(
       expect(await page.getByRole("button", { name: "Add stage" }).count()).toBe(0);
       expect(await page.getByRole("textbox").count()).toBe(0);
       expect(await page.getByRole("switch", { name: "Sync every user's mailbox" }).isDisabled()).toBe(true);
+      // The rates, as the admin set them, with no way to change them.
+      const currencies = page.getByRole("region", { name: "Currencies and exchange rates" });
+      await currencies.getByRole("cell", { name: "0.09 EUR" }).waitFor();
+      expect(await currencies.getByRole("button").count()).toBe(0);
       await page.screenshot({ path: path.join(screenshots, "webapp-settings-member.png"), fullPage: true });
     }, 60_000);
 
