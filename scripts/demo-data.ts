@@ -9,6 +9,7 @@ import { loadLocalIssuer } from "../src/server/auth/local-issuer";
 import { Page } from "../src/shared/common";
 import { Company, type CompanyCreate } from "../src/shared/companies";
 import { Contact, type ContactCreate } from "../src/shared/contacts";
+import { Currencies, ExchangeRate, type ExchangeRateSet } from "../src/shared/currencies";
 import { type DealCreate, DealWithStage, type MoveDealToStage } from "../src/shared/deals";
 import { domainOf } from "../src/shared/email-address";
 import { Problem } from "../src/shared/errors";
@@ -350,6 +351,15 @@ const DEALS = [
   },
 ] as const satisfies readonly DemoDeal[];
 type DealKey = (typeof DEALS)[number]["key"];
+
+/**
+ * Rates to EUR, the demo organisation's base currency (a new organisation's default, and what most of its deals
+ * are in), so that the reports convert the Norwegian and the Danish deal. Round example figures, not market data.
+ */
+const RATES = [
+  { currency: "DKK", rate: "0.1341" },
+  { currency: "NOK", rate: "0.0855" },
+] as const;
 
 interface DemoTask {
   title: string;
@@ -916,6 +926,25 @@ export async function loadDemoData(
     contactIds.set(contact.key, created.id);
     log(`contact  ${created.displayName} <${contact.email}>`);
   }
+  const { baseCurrency } = await client.send(
+    Currencies,
+    "Reading the base currency",
+    "GET",
+    "/api/v1/currencies",
+  );
+  // An organisation whose base is not EUR gets no made-up rates: its reports show the other currencies apart.
+  if (baseCurrency === "EUR")
+    for (const rate of RATES) {
+      const body: z.input<typeof ExchangeRateSet> = { ...rate, baseCurrency };
+      await client.send(
+        ExchangeRate,
+        `Setting the rate of ${rate.currency}`,
+        "POST",
+        "/api/v1/currencies/rates",
+        body,
+      );
+      log(`rate     1 ${rate.currency} = ${rate.rate} ${baseCurrency}`);
+    }
   const dealIds = new Map<DealKey, string>();
   for (const deal of DEALS) {
     const created = await createDeal(

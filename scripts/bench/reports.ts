@@ -78,6 +78,17 @@ export async function seedForReports(
         case when step = 0 then 'created' else 'api' end
       from steps`.execute(db),
   );
+  // Amounts in four currencies, as a Nordic seller has them: most in the base (EUR), SEK and DKK with a rate,
+  // USD without one, so the reports convert, and leave something unconverted, as they would in use.
+  await step("deals in four currencies", async () => {
+    await sql`
+      update deals set currency = (array['EUR', 'EUR', 'EUR', 'EUR', 'EUR', 'EUR', 'SEK', 'SEK', 'DKK', 'USD'])
+        [1 + abs(hashtext(id::text || 'currency')) % 10]
+      where org_id = ${org}`.execute(db);
+    await sql`
+      insert into exchange_rates (org_id, currency, rate) values (${org}, 'SEK', 0.0871), (${org}, 'DKK', 0.1341)
+      on conflict (org_id, currency) do update set rate = excluded.rate`.execute(db);
+  });
   await step("interactions of every kind", () =>
     sql`
       update interactions set kind = (array['call', 'meeting', 'note', 'visit'])[1 + abs(hashtext(id::text)) % 4],
@@ -145,14 +156,15 @@ export async function measureReports(options: {
       (r) => r["QUERY PLAN"],
     );
   const plans = {
-    "pipeline by stage": await explain(sql`
-      select s.id, coalesce(t.deals, 0), coalesce(t.amount, 0)
+    "pipeline by stage (per stage and currency, converted)": await explain(sql`
+      select s.id, t.currency, coalesce(t.deals, 0), coalesce(t.amount, 0), round(t.amount * r.rate, 2)
       from stages s left join (
-        select d.stage_id, count(*) as deals, sum(d.amount) as amount from deals d
-        where d.org_id = ${options.orgId} and d.pipeline_id = ${options.pipelineId} group by d.stage_id
+        select d.stage_id, d.currency, count(*) as deals, sum(d.amount) as amount from deals d
+        where d.org_id = ${options.orgId} and d.pipeline_id = ${options.pipelineId} group by d.stage_id, d.currency
       ) t on t.stage_id = s.id
+      left join exchange_rates r on r.org_id = s.org_id and r.currency = t.currency
       where s.org_id = ${options.orgId} and s.pipeline_id = ${options.pipelineId}
-      order by s.position`),
+      order by s.position, t.currency`),
     "stage conversion (its history window)": await explain(sql`
       select count(*) from (
         select lead(c.changed_at) over (partition by c.deal_id order by c.changed_at, c.id)

@@ -13,6 +13,7 @@ import { type SignInConfig, routes } from "../shared/routes";
 import { type Caller, createCallerResolver } from "./auth/caller";
 import type { VerifyToken } from "./auth/verify";
 import { companyRoutes } from "./companies/routes";
+import { currencyRoutes } from "./currencies/routes";
 import { contactRoutes } from "./contacts/routes";
 import { dashboardRoutes } from "./dashboard/routes";
 import { customFieldRoutes } from "./custom-fields/routes";
@@ -202,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   customFieldRoutes(app, options, scope);
   tagRoutes(app, options, scope);
   organizationRoutes(app, options, scope);
+  currencyRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   reportRoutes(app, options, scope);
   personDataRoutes(app, options, scope);

@@ -26,6 +26,7 @@ const titles: Record<ErrorCode, string> = {
   custom_field_in_use: "Records still hold this value",
   last_admin: "The organisation needs an admin",
   role_granted_at_sign_in: "The role comes with the user's sign-in",
+  base_currency_changed: "The base currency changed meanwhile",
   export_too_large: "Too many rows for one export",
   import_rows_invalid: "Rows of the file cannot be imported",
   store_unavailable: "The store is not available",

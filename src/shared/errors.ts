@@ -27,6 +27,7 @@ export const ErrorCode = z.enum([
   "custom_field_in_use",
   "last_admin",
   "role_granted_at_sign_in",
+  "base_currency_changed",
   "export_too_large",
   "import_rows_invalid",
   "store_unavailable",

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Id, IsoDate } from "./common";
+import { Id, IsoDate, IsoDateTime } from "./common";
+import { Decimal } from "./currencies";
 import { StageKind } from "./pipelines";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -78,7 +79,10 @@ export const ContactsAddedQuery = z
 export type ContactsAddedQuery = z.infer<typeof ContactsAddedQuery>;
 
 // ---------------------------------------------------------------------------------------------------------
-// Answers. Amounts add up the deals' amounts whatever their currency: one organisation, one currency, for now.
+// Answers. Amounts in different currencies are never added together: a report with amounts gives them per
+// currency, and converted into the organisation's base currency at the rates an admin set, naming each rate and
+// when it was set. A currency without a rate is never converted at a guess nor left out: it stays per currency,
+// out of the base figures, and is named in `conversion.notConverted`. Amounts are exact decimals as text.
 
 const Count = z.number().int().min(0);
 /** The first day (a Monday) of an ISO week, in UTC. */
@@ -86,6 +90,37 @@ const Week = IsoDate;
 /** A calendar month in UTC, YYYY-MM. */
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const ReportPipeline = z.object({ id: Id, name: z.string() });
+/** An amount to the cent, exact: "1234.50". */
+const Amount = Decimal;
+
+/** How a report's amounts were converted into the base currency. */
+export const Conversion = z.object({
+  baseCurrency: z.string(),
+  /** The rate of each currency the report converted (the base itself needs none), as set, with when. */
+  rates: z.array(z.object({ currency: z.string(), rate: Decimal, setAt: IsoDateTime })),
+  /**
+   * Currencies in the report with amounts but no rate to the base (null: deals without a currency): they are
+   * shown per currency only, and every base figure leaves them out.
+   */
+  notConverted: z.array(z.string().nullable()),
+});
+export type Conversion = z.infer<typeof Conversion>;
+
+/** A stage's deals in one currency (null: deals without a currency). */
+export const PipelineStageCurrency = z.object({
+  currency: z.string().nullable(),
+  deals: Count,
+  /** Their amounts added up, in this currency; a deal without an amount counts as 0. */
+  amount: Amount,
+  /** amount × the stage's probability / 100, rounded to the cent. */
+  weightedAmount: Amount,
+  /**
+   * The same in the base currency: each × the currency's rate (1 for the base), rounded to the cent. Null when
+   * the currency has no rate and amounts to convert: it is left out of the stage's base figures.
+   */
+  inBase: z.object({ amount: Amount, weightedAmount: Amount }).nullable(),
+});
+export type PipelineStageCurrency = z.infer<typeof PipelineStageCurrency>;
 
 export const PipelineStageRow = z.object({
   stageId: Id,
@@ -93,27 +128,50 @@ export const PipelineStageRow = z.object({
   position: z.number().int(),
   kind: StageKind,
   probability: z.number().int().min(0).max(100),
-  /** Deals now in the stage: for an open stage, its open deals. */
+  /** Deals now in the stage, in every currency: for an open stage, its open deals. */
   deals: Count,
-  /** Their amounts added up; a deal without an amount counts as 0. */
-  amount: z.number(),
-  /** amount × the stage's probability / 100, rounded to the cent. */
-  weightedAmount: z.number(),
+  /** Per currency, alphabetically, deals without a currency last; none for a stage without deals. */
+  currencies: z.array(PipelineStageCurrency),
+  /** The sums of the currencies' base figures: the deals of the currencies that could be converted. */
+  inBase: z.object({ deals: Count, amount: Amount, weightedAmount: Amount }),
 });
 export type PipelineStageRow = z.infer<typeof PipelineStageRow>;
-export const PipelineByStage = z.object({ pipeline: ReportPipeline, rows: z.array(PipelineStageRow) });
+export const PipelineByStage = z.object({
+  pipeline: ReportPipeline,
+  conversion: Conversion,
+  rows: z.array(PipelineStageRow),
+});
 export type PipelineByStage = z.infer<typeof PipelineByStage>;
+
+/** A month's closings in one currency (null: deals without a currency). */
+export const WonLostMonthCurrency = z.object({
+  currency: z.string().nullable(),
+  wonDeals: Count,
+  wonAmount: Amount,
+  lostDeals: Count,
+  lostAmount: Amount,
+  /** The same amounts in the base currency; null when the currency has no rate (and amounts to convert). */
+  inBase: z.object({ wonAmount: Amount, lostAmount: Amount }).nullable(),
+});
+export type WonLostMonthCurrency = z.infer<typeof WonLostMonthCurrency>;
 
 export const WonLostMonthRow = z.object({
   month: Month,
+  /** In every currency. */
   wonDeals: Count,
-  wonAmount: z.number(),
   lostDeals: Count,
-  lostAmount: z.number(),
+  /** Per currency, alphabetically, none last; none in a month without closings. */
+  currencies: z.array(WonLostMonthCurrency),
+  /** The sums of the currencies' base figures, and how many deals they cover. */
+  inBase: z.object({ wonDeals: Count, wonAmount: Amount, lostDeals: Count, lostAmount: Amount }),
 });
 export type WonLostMonthRow = z.infer<typeof WonLostMonthRow>;
 /** One row per month from the first closing to the last (months without one are zeros), by `closed_at` in UTC. */
-export const WonLostByMonth = z.object({ pipeline: ReportPipeline, rows: z.array(WonLostMonthRow) });
+export const WonLostByMonth = z.object({
+  pipeline: ReportPipeline,
+  conversion: Conversion,
+  rows: z.array(WonLostMonthRow),
+});
 export type WonLostByMonth = z.infer<typeof WonLostByMonth>;
 
 export const StageConversionRow = z.object({

@@ -3,6 +3,14 @@ import { Deleted, IdParams, Page } from "./common";
 import { Dashboard, DashboardQuery } from "./dashboard";
 import { Company, CompanyCreate, CompanyListQuery, CompanyUpdate } from "./companies";
 import { Contact, ContactCreate, ContactListQuery, ContactUpdate } from "./contacts";
+import {
+  BaseCurrencyUpdate,
+  Currencies,
+  CurrencyParams,
+  ExchangeRate,
+  ExchangeRateDeleted,
+  ExchangeRateSet,
+} from "./currencies";
 import { DealCreate, DealListQuery, DealUpdate, DealWithStage, MoveDealToStage } from "./deals";
 import { Interaction, LogEmail, LoggedEmail, NoteCreate, NoteListQuery, NoteUpdate } from "./interactions";
 import { LookupQuery, LookupResponse, Timeline, TimelineQuery } from "./people";
@@ -630,6 +638,36 @@ export const routes = {
     params: IdParams,
     body: UserUpdate,
     responses: { 200: User },
+  },
+  getCurrencies: {
+    method: "GET",
+    path: "/api/v1/currencies",
+    summary:
+      "The base currency reports convert into, the exchange rates to it (each with when and by whom it was set), and the currencies the deals are in",
+    responses: { 200: Currencies },
+  },
+  updateBaseCurrency: {
+    method: "PATCH",
+    path: "/api/v1/currencies",
+    summary:
+      "Set the base currency (admins only); a new base removes every rate, since each was to the old one",
+    body: BaseCurrencyUpdate,
+    responses: { 200: Currencies },
+  },
+  setExchangeRate: {
+    method: "POST",
+    path: "/api/v1/currencies/rates",
+    summary:
+      "Set a currency's rate to the base currency, dated now (admins only; 201 new, 200 replaced; a base changed meanwhile: 409 base_currency_changed)",
+    body: ExchangeRateSet,
+    responses: { 200: ExchangeRate, 201: ExchangeRate },
+  },
+  removeExchangeRate: {
+    method: "DELETE",
+    path: "/api/v1/currencies/rates/:currency",
+    summary: "Remove a currency's rate: reports show it per currency again, unconverted (admins only)",
+    params: CurrencyParams,
+    responses: { 200: ExchangeRateDeleted },
   },
   reportPipelineByStage: pipelineByStage.json,
   reportPipelineByStageCsv: pipelineByStage.csv,

@@ -31,3 +31,22 @@ export const formatNumber = (value: number, digits = 2) =>
 
 export const formatPercent = (ratio: number) =>
   new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
+
+/** An exact decimal from the server ("95000.00") to the cent, as the browser's language writes it; never a float. */
+export const formatMoney = (decimal: string) =>
+  new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
+    decimal as `${number}`,
+  );
+
+/** An exchange rate with every decimal it was set with. */
+export const formatRate = (decimal: string) =>
+  new Intl.NumberFormat(locale, { maximumFractionDigits: 10 }).format(decimal as `${number}`);
+
+const currencyNames =
+  typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames([locale], { type: "currency" }) : null;
+
+/** "DKK · Danish Krone": a code with its name in the browser's language, where the browser knows it. */
+export function currencyLabel(code: string): string {
+  const name = currencyNames?.of(code);
+  return name && name !== code ? `${code} · ${name}` : code;
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Company } from "../../src/shared/companies";
 import { Contact } from "../../src/shared/contacts";
+import { Currencies, ExchangeRate } from "../../src/shared/currencies";
 import { CustomFieldDefinition, CustomFieldDefinitionList } from "../../src/shared/custom-fields";
 import { DealWithStage } from "../../src/shared/deals";
 import type { Problem } from "../../src/shared/errors";
@@ -79,6 +80,14 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
         }),
       );
       await call(admin, "POST", "/api/v1/contacts", { displayName: "Tagged", tags: ["guarded-tag"] });
+      as(
+        201,
+        await call(admin, "POST", "/api/v1/currencies/rates", {
+          currency: "DKK",
+          rate: "0.1341",
+          baseCurrency: "EUR",
+        }),
+      );
       const adminId = parse(Me, await call(admin, "GET", "/api/v1/me")).user.id;
 
       for (const path of [
@@ -88,6 +97,7 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
         "/api/v1/tags",
         "/api/v1/organization",
         "/api/v1/users",
+        "/api/v1/currencies",
       ])
         expect([path, (await call(member, "GET", path)).status]).toEqual([path, 200]);
 
@@ -98,6 +108,7 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
           "/api/v1/tags",
           "/api/v1/organization",
           "/api/v1/users",
+          "/api/v1/currencies",
         ].map(async (p) => (await call(admin, "GET", p)).body),
       );
       const v = pipeline.version;
@@ -126,6 +137,10 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
         ["PATCH", "/api/v1/organization", { internalDomains: ["member.example"], version: 1 }],
         ["PATCH", `/api/v1/users/${adminId}`, { role: "member" }],
         ["PATCH", "/api/v1/organization/logging-policy", { syncAllMailboxes: true }],
+        ["PATCH", "/api/v1/currencies", { baseCurrency: "SEK" }],
+        ["POST", "/api/v1/currencies/rates", { currency: "NOK", rate: "0.0855", baseCurrency: "EUR" }],
+        ["POST", "/api/v1/currencies/rates", { currency: "DKK", rate: "1", baseCurrency: "EUR" }],
+        ["DELETE", "/api/v1/currencies/rates/DKK"],
       ];
       for (const [method, path, body] of changes) {
         const response = await call(member, method, path, body);
@@ -143,6 +158,7 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
           "/api/v1/tags",
           "/api/v1/organization",
           "/api/v1/users",
+          "/api/v1/currencies",
         ].map(async (p) => (await call(admin, "GET", p)).body),
       );
       expect(after).toEqual(before);
@@ -1034,6 +1050,136 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
         sentAt: "2026-11-20T09:30:00.000Z",
       });
       expect(parse(LoggedEmail, logged).interaction.direction).toBe("out");
+    });
+  });
+
+  describe("base currency and exchange rates", () => {
+    const currencies = async (token = admin) =>
+      parse(Currencies, await call(token, "GET", "/api/v1/currencies"));
+    const setRate = (body: unknown) => call(admin, "POST", "/api/v1/currencies/rates", body);
+    const orgId = async () => parse(Me, await call(admin, "GET", "/api/v1/me")).organization.id;
+
+    it("refuses a code ISO 4217 does not define and a rate that is not a positive decimal: 400, nothing stored", async () => {
+      const before = await currencies();
+      const base = before.baseCurrency;
+      const refused: [unknown, string][] = [
+        [{ currency: "XYZ", rate: "1.5", baseCurrency: base }, "body.currency"],
+        [{ currency: "EURO", rate: "1.5", baseCurrency: base }, "body.currency"],
+        [{ currency: "", rate: "1.5", baseCurrency: base }, "body.currency"],
+        [{ currency: "SEK", rate: "0", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "0.0000000000", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "-0.5", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "0,087", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "1e-2", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "NaN", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: 0.087, baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "0.12345678901", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "12345678901", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "0.087" }, "body.baseCurrency"],
+        [{ currency: "SEK", rate: "0.087", baseCurrency: base, setAt: "2020-01-01T00:00:00Z" }, "body"],
+        // The base's own rate is 1 by definition.
+        [{ currency: base, rate: "1", baseCurrency: base }, "body.currency"],
+      ];
+      for (const [body, path] of refused) {
+        const response = await setRate(body);
+        expect([body, response.status, problem(response).code, problem(response).errors?.[0]?.path]).toEqual([
+          body,
+          400,
+          "invalid_request",
+          path,
+        ]);
+        expect(response.headers.get("content-type")).toContain("application/problem+json");
+      }
+      for (const body of [{ baseCurrency: "XYZ" }, { baseCurrency: "eu" }, { baseCurrency: 978 }, {}]) {
+        const response = await call(admin, "PATCH", "/api/v1/currencies", body);
+        expect([body, response.status, problem(response).code]).toEqual([body, 400, "invalid_request"]);
+      }
+      const unknown = await call(admin, "DELETE", "/api/v1/currencies/rates/XYZ");
+      expect([unknown.status, problem(unknown).code]).toEqual([404, "not_found"]);
+      expect(await currencies()).toEqual(before);
+    });
+
+    it("sets a rate as typed, with when and by whom, replaces it and removes it, each change audited", async () => {
+      const me = parse(Me, await call(admin, "GET", "/api/v1/me")).user;
+      const created = await setRate({ currency: "sek", rate: " 0.0870 ", baseCurrency: "eur" });
+      const rate = parse(ExchangeRate, { body: as(201, created) } as Response);
+      expect(rate).toMatchObject({ currency: "SEK", rate: "0.087", setBy: { id: me.id, name: me.email } });
+      // Everyone reads the rates; a member sees what the admin set.
+      expect((await currencies(member)).rates).toContainEqual(rate);
+
+      const replaced = parse(ExchangeRate, {
+        body: as(200, await setRate({ currency: "SEK", rate: "0.0865", baseCurrency: "EUR" })),
+      } as Response);
+      expect(replaced.rate).toBe("0.0865");
+      expect(Date.parse(replaced.setAt)).toBeGreaterThanOrEqual(Date.parse(rate.setAt));
+      expect((await currencies()).rates.filter((r) => r.currency === "SEK")).toEqual([replaced]);
+
+      expect(as(200, await call(admin, "DELETE", "/api/v1/currencies/rates/sek"))).toEqual({
+        currency: "SEK",
+        deleted: true,
+      });
+      const again = await call(admin, "DELETE", "/api/v1/currencies/rates/SEK");
+      expect([again.status, problem(again).code]).toEqual([404, "not_found"]);
+      expect((await currencies()).rates.map((r) => r.currency)).not.toContain("SEK");
+
+      const org = await orgId();
+      expect((await audits("exchange_rate.set", org)).map((a) => a.details)).toEqual(
+        expect.arrayContaining([
+          { currency: "SEK", rate: "0.0870", baseCurrency: "EUR", previous: null },
+          { currency: "SEK", rate: "0.0865", baseCurrency: "EUR", previous: "0.087" },
+        ]),
+      );
+      expect((await audits("exchange_rate.removed", org)).map((a) => a.details)).toContainEqual({
+        currency: "SEK",
+        rate: "0.0865",
+      });
+    });
+
+    it("lists the currencies the deals are in, with how many, deals without one last", async () => {
+      for (const currency of ["NOK", "NOK", "CHF"])
+        as(201, await call(admin, "POST", "/api/v1/deals", { name: `In ${currency}`, amount: 10, currency }));
+      as(201, await call(admin, "POST", "/api/v1/deals", { name: "In no currency", amount: 10 }));
+      const { dealCurrencies } = await currencies(member);
+      expect(dealCurrencies.filter((d) => d.currency !== null)).toEqual([
+        { currency: "CHF", deals: 1 },
+        { currency: "NOK", deals: 2 },
+      ]);
+      expect(dealCurrencies.at(-1)?.currency).toBeNull();
+    });
+
+    it("removes the rates with a new base currency, which they were not to; naming the same base keeps them", async () => {
+      as(201, await setRate({ currency: "NOK", rate: "0.0855", baseCurrency: "EUR" }));
+      const before = await currencies();
+      expect(before.rates.map((r) => r.currency)).toContain("NOK");
+      expect(
+        parse(Currencies, await call(admin, "PATCH", "/api/v1/currencies", { baseCurrency: "eur" })),
+      ).toEqual(before);
+      const changed = parse(
+        Currencies,
+        await call(admin, "PATCH", "/api/v1/currencies", { baseCurrency: "SEK" }),
+      );
+      expect(changed).toMatchObject({ baseCurrency: "SEK", rates: [] });
+      expect((await currencies(member)).baseCurrency).toBe("SEK");
+      const [event] = await audits("organization.base_currency", await orgId());
+      expect(event?.details).toEqual({
+        from: "EUR",
+        to: "SEK",
+        removedRates: before.rates.map((r) => ({ currency: r.currency, rate: r.rate })),
+      });
+    });
+
+    it("refuses a rate meant for a base another admin changed meanwhile (409 base_currency_changed), storing nothing", async () => {
+      const now = await currencies();
+      expect(now.baseCurrency).toBe("SEK");
+      const stale = await setRate({ currency: "NOK", rate: "0.0855", baseCurrency: "EUR" });
+      expect([stale.status, problem(stale).code, problem(stale).current]).toEqual([
+        409,
+        "base_currency_changed",
+        now,
+      ]);
+      expect(await currencies()).toEqual(now);
+      // To the base it is now, the same rate is taken.
+      expect((await setRate({ currency: "NOK", rate: "0.93", baseCurrency: "SEK" })).status).toBe(201);
     });
   });
 

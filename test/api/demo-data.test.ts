@@ -3,6 +3,7 @@ import { Page } from "../../src/shared/common";
 import { Dashboard } from "../../src/shared/dashboard";
 import { DealWithStage } from "../../src/shared/deals";
 import { Timeline } from "../../src/shared/people";
+import { PipelineByStage } from "../../src/shared/reports";
 import { loadDemoData, mintPreviewToken, storeIsEmpty } from "../../scripts/demo-data";
 import { type TestServer, lookupPeople, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
@@ -118,6 +119,26 @@ describe.each(storeKinds)("demo data (%s)", (kind) => {
     const slow = today.dealsNeedingAttention.items.filter((d) => d.reasons.includes("stuck_in_stage"));
     expect(slow.length).toBeGreaterThan(0);
     expect(slow.length).toBeLessThan(open.length);
+  });
+
+  it("reports the Danish and the euro deal in Qualification apart and converted at the demo's rates, never as 101,000", async () => {
+    const response = await server.request("GET", "/api/v1/reports/pipeline-by-stage", { token: rita });
+    expect(JSON.stringify(response.body)).not.toMatch(/101000/);
+    const report = parse(PipelineByStage, response);
+    expect(report.conversion).toMatchObject({
+      baseCurrency: "EUR",
+      rates: [
+        { currency: "DKK", rate: "0.1341" },
+        { currency: "NOK", rate: "0.0855" },
+      ],
+      notConverted: [],
+    });
+    const qualification = report.rows.find((r) => r.stageName === "Qualification");
+    expect(qualification?.currencies.map((c) => [c.currency, c.amount, c.inBase?.amount])).toEqual([
+      ["DKK", "95000.00", "12739.50"],
+      ["EUR", "6000.00", "6000.00"],
+    ]);
+    expect(qualification?.inBase).toMatchObject({ deals: 2, amount: "18739.50" });
   });
 
   it("refuses to load twice, naming what exists, without creating anything", async () => {

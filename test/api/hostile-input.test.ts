@@ -484,6 +484,8 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     version: 1,
   }),
   updateUser: () => ({ role: "member" }),
+  updateBaseCurrency: () => ({ baseCurrency: "eur" }),
+  setExchangeRate: () => ({ currency: "dkk", rate: "0.1341", baseCurrency: "EUR" }),
   previewImport: () => ({
     content: "Name;Email;Size\r\nFuzz Person;fuzz.person@customer.example;12\r\n",
     format: "csv",
@@ -1038,6 +1040,7 @@ const TABLES = {
   mailbox_sync: true,
   blocklist_entries: true,
   custom_field_definitions: true,
+  exchange_rates: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(

@@ -19,10 +19,12 @@ interface Records {
   address: string;
   field: string;
   tag: string;
+  /** A currency the organisation has an exchange rate for (and the other has not). */
+  currency: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
-async function seed(server: TestServer, token: string, domain: string): Promise<Records> {
+async function seed(server: TestServer, token: string, domain: string, currency: string): Promise<Records> {
   const post = async (path: string, body: unknown) => {
     const response = await server.request<Record<string, unknown>>("POST", path, { token, body });
     expect(response.status).toBeLessThan(300);
@@ -73,6 +75,7 @@ async function seed(server: TestServer, token: string, domain: string): Promise<
     .id as string;
   await post("/api/v1/blocklist", { scope: "organization", entry: `@blocked-${domain}` });
   await server.request("PATCH", `/api/v1/mailboxes/${user}`, { token, body: { enabled: true } });
+  await post("/api/v1/currencies/rates", { currency, rate: "0.0123", baseCurrency: "EUR" });
   return {
     company,
     contact,
@@ -88,6 +91,7 @@ async function seed(server: TestServer, token: string, domain: string): Promise<
     address: `anna@customer-${domain}`,
     field,
     tag,
+    currency,
   };
 }
 
@@ -155,6 +159,7 @@ const REFERENCES: Record<string, keyof Records> = {
   stageIds: "stage",
   moveDealsTo: "stage",
   tag: "tag",
+  currency: "currency",
 };
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */
@@ -164,7 +169,9 @@ const EXAMPLES: Record<string, (n: number) => string> = {
   address: () => "someone@sweep.example",
   entry: () => "@sweep.example",
   internetMessageId: (n) => `<sweep-${n}@sweep.example>`,
-  currency: () => "EUR",
+  currency: () => "SEK",
+  baseCurrency: () => "EUR",
+  rate: () => "0.0871",
   key: (n) => `sweep_${n}`,
 };
 
@@ -345,8 +352,8 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
     server = await startTestServer(kind);
     victimToken = await server.token("rep@contoso.example");
     intruderToken = await server.token("rep@evil.example");
-    victim = await seed(server, victimToken, "contoso.example");
-    own = await seed(server, intruderToken, "evil.example");
+    victim = await seed(server, victimToken, "contoso.example", "ISK");
+    own = await seed(server, intruderToken, "evil.example", "NOK");
   });
   afterAll(() => server.close());
 
@@ -376,7 +383,9 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       "/api/v1/tags",
       "/api/v1/organization",
       "/api/v1/users",
+      "/api/v1/currencies",
       "/api/v1/reports/pipeline-by-stage",
+      "/api/v1/reports/won-lost-by-month",
       "/api/v1/reports/stage-conversion",
       "/api/v1/reports/activity-by-rep",
     ];

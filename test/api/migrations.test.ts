@@ -438,4 +438,69 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
       await drop();
     }
   });
+
+  it("gives each organisation the currency most of its deals are in as its base, EUR without any, and no rate", async () => {
+    const { store, drop } = await storeBefore("0006_base_currency");
+    try {
+      const { db } = store;
+      const org = async (tenant: string, currencies: (string | null)[]) => {
+        const made = await db
+          .insertInto("organizations")
+          .values({ tenant_id: tenant, name: tenant, internal_domains: [], logging_policy: "{}" })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const pipeline = await db
+          .insertInto("pipelines")
+          .values({ org_id: made.id, name: "Sales", is_default: true, position: 0 })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const stage = await db
+          .insertInto("stages")
+          .values({
+            org_id: made.id,
+            pipeline_id: pipeline.id,
+            name: "Open",
+            position: 0,
+            probability: 10,
+            kind: "open",
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        for (const currency of currencies)
+          await db
+            .insertInto("deals")
+            .values({
+              org_id: made.id,
+              name: "D",
+              amount: 100,
+              currency,
+              pipeline_id: pipeline.id,
+              stage_id: stage.id,
+              custom_fields: "{}",
+            })
+            .execute();
+        return made.id;
+      };
+      const danish = await org("danish", ["DKK", "EUR", "DKK", null, null, null]);
+      const tie = await org("tie", ["SEK", "NOK"]);
+      const none = await org("none", []);
+      const unpriced = await org("unpriced", [null]);
+      expect(await migrateToLatest(db, migrationsBefore("0007"))).toEqual(["0006_base_currency"]);
+      const bases = await db
+        .selectFrom("organizations")
+        .select(["id", "base_currency"])
+        .where("id", "in", [danish, tie, none, unpriced])
+        .execute();
+      expect(Object.fromEntries(bases.map((b) => [b.id, b.base_currency]))).toEqual({
+        [danish]: "DKK",
+        [tie]: "NOK",
+        [none]: "EUR",
+        [unpriced]: "EUR",
+      });
+      expect(await db.selectFrom("exchange_rates").selectAll().execute()).toEqual([]);
+    } finally {
+      await store.close();
+      await drop();
+    }
+  });
 });

@@ -55,6 +55,7 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     expect(logged.status).toBe(201);
     const me = await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token });
     await post("/api/v1/blocklist", { scope: "personal", entry: `@secret.${domain}` });
+    await post("/api/v1/currencies/rates", { currency: "DKK", rate: "0.1341", baseCurrency: "EUR" });
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
     // What a sync run leaves (no Graph here).
     const org = await orgOf(token);

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { Contact } from "../../src/shared/contacts";
+import { Currencies } from "../../src/shared/currencies";
 import { DealWithStage } from "../../src/shared/deals";
 import { PipelineList } from "../../src/shared/pipelines";
 import {
@@ -23,6 +24,9 @@ import { parseCsv } from "../helpers/rfc4180";
  * Stages of the default pipeline: Prospecting (0, 10 %), Qualification (1, 25 %), Proposal (2, 50 %),
  * Negotiation (3, 75 %), Won (4, 100 %), Lost (5, 0 %). Owners: R = rita (admin), M = max (member).
  *
+ * Every amount is in EUR, the organisation's base currency (Gamma has neither amount nor currency); the reports'
+ * currencies are tested on an organisation of their own further down.
+ *
  *   deal   owner amount   expected close  history (UTC)                                            closed
  *   Alpha  R     1234.50  2026-03-15      P 01-01                                                  -
  *   Beta   M     2000     2026-04-10      P 01-01, Q 01-05, P 01-08                                -
@@ -35,6 +39,7 @@ import { parseCsv } from "../helpers/rfc4180";
  */
 
 const DAY = "T00:00:00.000Z";
+const ZERO = { amount: "0.00", weightedAmount: "0.00" };
 
 describe.each(storeKinds)("reports (%s)", (kind) => {
   let server: TestServer;
@@ -152,10 +157,10 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
       .execute();
     for (const s of renewalStages) stage[s.name] = s.id;
 
-    await deal(rita, { name: "Alpha", amount: 1234.5, expectedCloseDate: "2026-03-15" }, [
+    await deal(rita, { name: "Alpha", amount: 1234.5, currency: "EUR", expectedCloseDate: "2026-03-15" }, [
       ["Prospecting", `2026-01-01${DAY}`],
     ]);
-    await deal(max, { name: "Beta", amount: 2000, expectedCloseDate: "2026-04-10" }, [
+    await deal(max, { name: "Beta", amount: 2000, currency: "EUR", expectedCloseDate: "2026-04-10" }, [
       ["Prospecting", `2026-01-01${DAY}`],
       ["Qualification", `2026-01-05${DAY}`],
       ["Prospecting", `2026-01-08${DAY}`],
@@ -164,14 +169,14 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
       ["Prospecting", `2026-01-01${DAY}`],
       ["Qualification", `2026-01-03${DAY}`],
     ]);
-    await deal(rita, { name: "Delta", amount: 4000, expectedCloseDate: "2026-03-31" }, [
+    await deal(rita, { name: "Delta", amount: 4000, currency: "EUR", expectedCloseDate: "2026-03-31" }, [
       ["Prospecting", `2026-01-02${DAY}`],
       ["Qualification", `2026-01-06${DAY}`],
       ["Proposal", `2026-01-07${DAY}`],
     ]);
     await deal(
       rita,
-      { name: "Won1", amount: 5000 },
+      { name: "Won1", amount: 5000, currency: "EUR" },
       [
         ["Prospecting", `2026-01-01${DAY}`],
         ["Qualification", `2026-01-07${DAY}`],
@@ -181,7 +186,7 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
     );
     await deal(
       max,
-      { name: "Won2", amount: 3000 },
+      { name: "Won2", amount: 3000, currency: "EUR" },
       [
         ["Prospecting", `2026-02-01${DAY}`],
         ["Won", `2026-03-05${DAY}`],
@@ -190,14 +195,14 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
     );
     await deal(
       rita,
-      { name: "Lost1", amount: 700 },
+      { name: "Lost1", amount: 700, currency: "EUR" },
       [
         ["Prospecting", `2026-01-10${DAY}`],
         ["Lost", "2026-01-31T12:00:00.000Z"],
       ],
       "2026-01-31T23:30:00Z",
     );
-    await deal(rita, { name: "Renew", amount: 999 }, [["Renewal due", `2026-01-01${DAY}`]]);
+    await deal(rita, { name: "Renew", amount: 999, currency: "EUR" }, [["Renewal due", `2026-01-01${DAY}`]]);
 
     // Contacts: two in the week of Monday 2026-02-02 (one late on its Sunday), one in the week of 02-16.
     const contact = async (token: string, name: string, createdAt: string) => {
@@ -239,7 +244,7 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
     // The other organisation: large numbers in the same months and weeks, which must never be counted here.
     const big = parse(
       DealWithStage,
-      await post("/api/v1/deals", { name: "Evil deal", amount: 100_000 }, eve),
+      await post("/api/v1/deals", { name: "Evil deal", amount: 100_000, currency: "EUR" }, eve),
     );
     const evilOrgStages = parse(PipelineList, await get("/api/v1/pipelines", eve)).pipelines[0]?.stages ?? [];
     await server.request("POST", `/api/v1/deals/${big.id}/stage`, {
@@ -278,8 +283,14 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
   describe("pipeline by stage", () => {
     const report = async (query = "", token = rita) =>
       parse(PipelineByStage, await get(`/api/v1/reports/pipeline-by-stage${query}`, token));
+    /** Each stage's deals and its figures in the base currency (every amount here is in it). */
     const counts = (r: PipelineByStage) =>
-      r.rows.map((row) => [row.stageName, row.deals, row.amount, row.weightedAmount]);
+      r.rows.map((row) => [
+        row.stageName,
+        row.deals,
+        Number(row.inBase.amount),
+        Number(row.inBase.weightedAmount),
+      ]);
 
     it("lists every stage of the default pipeline in order, empty ones included, with amounts and weighted amounts", async () => {
       const r = await report();
@@ -293,7 +304,21 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
         [5, "lost", 0],
       ]);
       expect(r.rows[0]?.stageId).toBe(stage.Prospecting);
-      // Gamma has no amount: it counts, with 0.
+      // Gamma has no amount: it counts, with 0, under no currency (and converts, since 0 is 0 in any).
+      expect(r.rows[1]?.currencies).toEqual([
+        { currency: null, deals: 1, amount: "0.00", weightedAmount: "0.00", inBase: ZERO },
+      ]);
+      expect(r.rows[0]?.currencies).toEqual([
+        {
+          currency: "EUR",
+          deals: 2,
+          amount: "3234.50",
+          weightedAmount: "323.45",
+          inBase: { amount: "3234.50", weightedAmount: "323.45" },
+        },
+      ]);
+      expect(r.rows[3]?.currencies).toEqual([]);
+      expect(r.conversion).toEqual({ baseCurrency: "EUR", rates: [], notConverted: [] });
       expect(counts(r)).toEqual([
         ["Prospecting", 2, 3234.5, 323.45],
         ["Qualification", 1, 0, 0],
@@ -360,8 +385,15 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
   });
 
   describe("won and lost by month", () => {
+    /** Each month's closings with their amounts in the base currency (every amount here is in it). */
     const report = async (query = "", token = rita) =>
-      parse(WonLostByMonth, await get(`/api/v1/reports/won-lost-by-month${query}`, token)).rows;
+      parse(WonLostByMonth, await get(`/api/v1/reports/won-lost-by-month${query}`, token)).rows.map((r) => ({
+        month: r.month,
+        wonDeals: r.wonDeals,
+        wonAmount: Number(r.inBase.wonAmount),
+        lostDeals: r.lostDeals,
+        lostAmount: Number(r.inBase.lostAmount),
+      }));
 
     it("counts and adds up the closings per UTC month, with the months between as zeros", async () => {
       // Lost1 closed 01-31 23:30 UTC: still January.
@@ -544,6 +576,232 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
     });
   });
 
+  /*
+   * An organisation that sells in three currencies, base EUR (the default of an organisation without deals):
+   *
+   *   deal        amount        stage           closed
+   *   Copenhagen  DKK 95,000    Qualification   -
+   *   Berlin      EUR  6,000    Qualification   -
+   *   Boston      USD  5,000    Proposal        -
+   *   Aarhus      DKK 10,000    Won             2026-05-10
+   *   Munich      EUR  2,000    Won             2026-05-12
+   *   Denver      USD  1,000    Lost            2026-05-20
+   */
+  describe("amounts in several currencies", () => {
+    let ada: string;
+    const nordic: Record<string, string> = {};
+
+    beforeAll(async () => {
+      ada = await server.token("ada@nordic.example");
+      const { pipelines } = parse(PipelineList, await get("/api/v1/pipelines", ada));
+      for (const s of pipelines[0]?.stages ?? []) nordic[s.name] = s.id;
+      const deal = async (
+        name: string,
+        amount: number,
+        currency: string,
+        stageName: string,
+        closed?: string,
+      ) => {
+        const made = parse(
+          DealWithStage,
+          await post("/api/v1/deals", { name, amount, currency, stageId: nordic[stageName] }, ada),
+        );
+        if (closed)
+          await server.database.db
+            .updateTable("deals")
+            .set({ closed_at: closed })
+            .where("id", "=", made.id)
+            .execute();
+      };
+      await deal("Copenhagen", 95_000, "DKK", "Qualification");
+      await deal("Berlin", 6_000, "EUR", "Qualification");
+      await deal("Boston", 5_000, "USD", "Proposal");
+      await deal("Aarhus", 10_000, "DKK", "Won", "2026-05-10T10:00:00Z");
+      await deal("Munich", 2_000, "EUR", "Won", "2026-05-12T10:00:00Z");
+      await deal("Denver", 1_000, "USD", "Lost", "2026-05-20T10:00:00Z");
+    });
+
+    const pipelineReport = async () => {
+      const response = await get("/api/v1/reports/pipeline-by-stage", ada);
+      return { text: JSON.stringify(response.body), report: parse(PipelineByStage, response) };
+    };
+    const stageRow = (r: PipelineByStage, name: string) => r.rows.find((row) => row.stageName === name);
+    const setRate = (currency: string, rate: string) =>
+      server.request("POST", "/api/v1/currencies/rates", {
+        token: ada,
+        body: { currency, rate, baseCurrency: "EUR" },
+      });
+
+    it("never adds DKK 95,000 and EUR 6,000 into 101,000: each stays in its currency, DKK without a rate not converted", async () => {
+      const { text, report } = await pipelineReport();
+      expect(text).not.toMatch(/101000|101,000/);
+      const qualification = stageRow(report, "Qualification");
+      expect(qualification?.deals).toBe(2);
+      expect(qualification?.currencies).toEqual([
+        { currency: "DKK", deals: 1, amount: "95000.00", weightedAmount: "23750.00", inBase: null },
+        {
+          currency: "EUR",
+          deals: 1,
+          amount: "6000.00",
+          weightedAmount: "1500.00",
+          inBase: { amount: "6000.00", weightedAmount: "1500.00" },
+        },
+      ]);
+      // The base figures are the EUR deal's alone, and say so: one deal of the two.
+      expect(qualification?.inBase).toEqual({ deals: 1, amount: "6000.00", weightedAmount: "1500.00" });
+      expect(report.conversion).toEqual({ baseCurrency: "EUR", rates: [], notConverted: ["DKK", "USD"] });
+    });
+
+    it("converts at the rate an admin set, naming the rate and when it was set; a currency without one stays apart", async () => {
+      const set = await setRate("DKK", "0.1341");
+      expect(set.status).toBe(201);
+      const setAt = (set.body as { setAt: string }).setAt;
+      const { text, report } = await pipelineReport();
+      expect(text).not.toMatch(/101000/);
+      expect(report.conversion).toEqual({
+        baseCurrency: "EUR",
+        rates: [{ currency: "DKK", rate: "0.1341", setAt }],
+        notConverted: ["USD"],
+      });
+      const qualification = stageRow(report, "Qualification");
+      // 95,000 × 0.1341 = 12,739.50 and 23,750 × 0.1341 = 3,184.875 → 3,184.88; then the EUR deal's own.
+      expect(qualification?.currencies[0]?.inBase).toEqual({ amount: "12739.50", weightedAmount: "3184.88" });
+      expect(qualification?.inBase).toEqual({ deals: 2, amount: "18739.50", weightedAmount: "4684.88" });
+      const proposal = stageRow(report, "Proposal");
+      expect(proposal?.currencies).toEqual([
+        { currency: "USD", deals: 1, amount: "5000.00", weightedAmount: "2500.00", inBase: null },
+      ]);
+      expect(proposal?.inBase).toEqual({ deals: 0, amount: "0.00", weightedAmount: "0.00" });
+    });
+
+    it("gives won and lost per month per currency, and in the base currency at the rates", async () => {
+      const report = parse(WonLostByMonth, await get("/api/v1/reports/won-lost-by-month", ada));
+      expect(report.conversion.notConverted).toEqual(["USD"]);
+      expect(report.rows).toEqual([
+        {
+          month: "2026-05",
+          wonDeals: 2,
+          lostDeals: 1,
+          currencies: [
+            {
+              currency: "DKK",
+              wonDeals: 1,
+              wonAmount: "10000.00",
+              lostDeals: 0,
+              lostAmount: "0.00",
+              inBase: { wonAmount: "1341.00", lostAmount: "0.00" },
+            },
+            {
+              currency: "EUR",
+              wonDeals: 1,
+              wonAmount: "2000.00",
+              lostDeals: 0,
+              lostAmount: "0.00",
+              inBase: { wonAmount: "2000.00", lostAmount: "0.00" },
+            },
+            {
+              currency: "USD",
+              wonDeals: 0,
+              wonAmount: "0.00",
+              lostDeals: 1,
+              lostAmount: "1000.00",
+              inBase: null,
+            },
+          ],
+          inBase: { wonDeals: 2, wonAmount: "3341.00", lostDeals: 0, lostAmount: "0.00" },
+        },
+      ]);
+    });
+
+    it("names the currency on every line of the files, with the rate used, and flags what was not converted", async () => {
+      const rate = parse(Currencies, await get("/api/v1/currencies", ada)).rates[0];
+      const csv = async (name: string) => {
+        const response = await fetch(`${server.baseUrl}/api/v1/reports/${name}.csv`, {
+          headers: { authorization: `Bearer ${ada}` },
+        });
+        return parseCsv((await response.text()).replace(/^\ufeff/, ""));
+      };
+      const pipeline = await csv("pipeline-by-stage");
+      expect(pipeline[0]?.slice(4, 13)).toEqual([
+        "Currency",
+        "Deals",
+        "Amount",
+        "Weighted amount",
+        "Rate to EUR",
+        "Rate set",
+        "Amount in EUR",
+        "Weighted amount in EUR",
+        "Not converted",
+      ]);
+      expect(
+        pipeline.filter((l) => ["Qualification", "Proposal"].includes(l[0] ?? "")).map((l) => l.slice(4, 13)),
+      ).toEqual([
+        ["DKK", "1", "95000.00", "23750.00", "0.1341", rate?.setAt, "12739.50", "3184.88", ""],
+        ["EUR", "1", "6000.00", "1500.00", "1", "", "6000.00", "1500.00", ""],
+        ["USD", "1", "5000.00", "2500.00", "", "", "", "", "no rate from USD to EUR"],
+      ]);
+      expect((await csv("won-lost-by-month")).slice(1)).toEqual([
+        ["2026-05", "DKK", "1", "10000.00", "0", "0.00", "0.1341", rate?.setAt, "1341.00", "0.00", ""],
+        ["2026-05", "EUR", "1", "2000.00", "0", "0.00", "1", "", "2000.00", "0.00", ""],
+        ["2026-05", "USD", "0", "0.00", "1", "1000.00", "", "", "", "", "no rate from USD to EUR"],
+      ]);
+    });
+
+    it("converts into a new base currency only once rates to it are set", async () => {
+      const changed = await server.request("PATCH", "/api/v1/currencies", {
+        token: ada,
+        body: { baseCurrency: "DKK" },
+      });
+      expect(changed.status).toBe(200);
+      let { report } = await pipelineReport();
+      // The DKK deal is now in the base; the EUR rate to DKK is not set, so EUR is not converted.
+      expect(report.conversion).toEqual({ baseCurrency: "DKK", rates: [], notConverted: ["EUR", "USD"] });
+      expect(stageRow(report, "Qualification")?.inBase).toEqual({
+        deals: 1,
+        amount: "95000.00",
+        weightedAmount: "23750.00",
+      });
+      const set = await server.request("POST", "/api/v1/currencies/rates", {
+        token: ada,
+        body: { currency: "EUR", rate: "7.4571", baseCurrency: "DKK" },
+      });
+      expect(set.status).toBe(201);
+      ({ report } = await pipelineReport());
+      // 6,000 × 7.4571 = 44,742.60; 1,500 × 7.4571 = 11,185.65.
+      expect(stageRow(report, "Qualification")?.inBase).toEqual({
+        deals: 2,
+        amount: "139742.60",
+        weightedAmount: "34935.65",
+      });
+    });
+
+    it("keeps amounts exact to the cent past what a floating-point number holds", async () => {
+      const token = await server.token("ada@big.example");
+      const { pipelines } = parse(PipelineList, await get("/api/v1/pipelines", token));
+      const [pipeline] = pipelines;
+      const first = pipeline?.stages[0];
+      if (!pipeline || !first) throw new Error("no pipeline");
+      const orgId = (await meOf(token)).organization.id;
+      const row = (amount: string) => ({
+        org_id: orgId,
+        name: "Big",
+        amount: amount as unknown as number,
+        currency: "EUR",
+        pipeline_id: pipeline.id,
+        stage_id: first.id,
+        custom_fields: "{}",
+      });
+      await server.database.db
+        .insertInto("deals")
+        .values([...Array.from({ length: 100 }, () => row("9999999999999.99")), row("0.91")])
+        .execute();
+      // 100 × 9,999,999,999,999.99 + 0.91: as a double it would read 999999999999999.9.
+      const report = parse(PipelineByStage, await get("/api/v1/reports/pipeline-by-stage", token));
+      expect(report.rows[0]?.currencies[0]?.amount).toBe("999999999999999.91");
+      expect(report.rows[0]?.inBase.amount).toBe("999999999999999.91");
+    });
+  });
+
   describe("refusals", () => {
     const names = [
       "pipeline-by-stage",
@@ -627,42 +885,6 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
       rows: () => Promise<Record<string, unknown>[]>;
     }
     const exports: Export[] = [
-      {
-        name: "pipeline-by-stage",
-        query: "",
-        headers: [
-          "Stage",
-          "Position",
-          "Kind",
-          "Probability %",
-          "Deals",
-          "Amount",
-          "Weighted amount",
-          "Stage id",
-        ],
-        keys: [
-          "stageName",
-          "position",
-          "kind",
-          "probability",
-          "deals",
-          "amount",
-          "weightedAmount",
-          "stageId",
-        ],
-        dates: [],
-        months: [],
-        rows: async () => parse(PipelineByStage, await get("/api/v1/reports/pipeline-by-stage")).rows,
-      },
-      {
-        name: "won-lost-by-month",
-        query: "",
-        headers: ["Month", "Won deals", "Won amount", "Lost deals", "Lost amount"],
-        keys: ["month", "wonDeals", "wonAmount", "lostDeals", "lostAmount"],
-        dates: [],
-        months: ["month"],
-        rows: async () => parse(WonLostByMonth, await get("/api/v1/reports/won-lost-by-month")).rows,
-      },
       {
         name: "stage-conversion",
         query: "",
@@ -778,11 +1000,177 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
       },
     );
 
+    /**
+     * The reports with amounts: a line per row and currency, the currency named on every line, the rate it was
+     * converted at beside it and the base currency in the converted columns' headers. All in EUR here (the base);
+     * Gamma, without amount or currency, has a line of its own that needs no rate.
+     */
+    const amountExports = [
+      {
+        name: "pipeline-by-stage",
+        lines: () => [
+          [
+            "Stage",
+            "Position",
+            "Kind",
+            "Probability %",
+            "Currency",
+            "Deals",
+            "Amount",
+            "Weighted amount",
+            "Rate to EUR",
+            "Rate set",
+            "Amount in EUR",
+            "Weighted amount in EUR",
+            "Not converted",
+            "Stage id",
+          ],
+          [
+            "Prospecting",
+            "0",
+            "open",
+            "10",
+            "EUR",
+            "2",
+            "3234.50",
+            "323.45",
+            "1",
+            "",
+            "3234.50",
+            "323.45",
+            "",
+            stage.Prospecting,
+          ],
+          [
+            "Qualification",
+            "1",
+            "open",
+            "25",
+            "",
+            "1",
+            "0.00",
+            "0.00",
+            "",
+            "",
+            "0.00",
+            "0.00",
+            "",
+            stage.Qualification,
+          ],
+          [
+            "Proposal",
+            "2",
+            "open",
+            "50",
+            "EUR",
+            "1",
+            "4000.00",
+            "2000.00",
+            "1",
+            "",
+            "4000.00",
+            "2000.00",
+            "",
+            stage.Proposal,
+          ],
+          [
+            "Negotiation",
+            "3",
+            "open",
+            "75",
+            "EUR",
+            "0",
+            "0.00",
+            "0.00",
+            "1",
+            "",
+            "0.00",
+            "0.00",
+            "",
+            stage.Negotiation,
+          ],
+          [
+            "Won",
+            "4",
+            "won",
+            "100",
+            "EUR",
+            "2",
+            "8000.00",
+            "8000.00",
+            "1",
+            "",
+            "8000.00",
+            "8000.00",
+            "",
+            stage.Won,
+          ],
+          ["Lost", "5", "lost", "0", "EUR", "1", "700.00", "0.00", "1", "", "700.00", "0.00", "", stage.Lost],
+        ],
+        text: [0, 2, 4, 9, 12, 13],
+      },
+      {
+        name: "won-lost-by-month",
+        lines: () => [
+          [
+            "Month",
+            "Currency",
+            "Won deals",
+            "Won amount",
+            "Lost deals",
+            "Lost amount",
+            "Rate to EUR",
+            "Rate set",
+            "Won amount in EUR",
+            "Lost amount in EUR",
+            "Not converted",
+          ],
+          ["2026-01", "EUR", "1", "5000.00", "1", "700.00", "1", "", "5000.00", "700.00", ""],
+          ["2026-02", "EUR", "0", "0.00", "0", "0.00", "1", "", "0.00", "0.00", ""],
+          ["2026-03", "EUR", "1", "3000.00", "0", "0.00", "1", "", "3000.00", "0.00", ""],
+        ],
+        text: [1, 7, 10],
+      },
+    ];
+
+    it.each(amountExports.map((e) => [e.name, e] as const))(
+      "%s.csv has a line per row and currency, the currency and the rate named on each",
+      async (_, e) => {
+        const { headers, bytes } = await download(`/api/v1/reports/${e.name}.csv`);
+        expect(headers.get("content-disposition")).toBe(`attachment; filename="${e.name}.csv"`);
+        expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+        expect(parseCsv(bytes.subarray(3).toString("utf8"))).toEqual(e.lines());
+      },
+    );
+
+    it.each(amountExports.map((e) => [e.name, e] as const))(
+      "%s.xlsx has the same lines, amounts and rates as numbers",
+      async (_, e) => {
+        const { bytes } = await download(`/api/v1/reports/${e.name}.xlsx`);
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+        const sheet = workbook.worksheets[0];
+        if (!sheet) throw new Error("no worksheet");
+        const [header, ...lines] = e.lines();
+        expect(sheet.rowCount).toBe(lines.length + 1);
+        const values = (row: number) =>
+          (header as string[]).map((_, column) => sheet.getRow(row).getCell(column + 1).value ?? null);
+        expect(values(1)).toEqual(header);
+        lines.forEach((line, i) => {
+          const expected = line.map((cell, column) => {
+            if (cell === "") return null;
+            if (e.name === "won-lost-by-month" && column === 0) return new Date(`${cell}-01T00:00:00.000Z`);
+            return e.text.includes(column) ? cell : Number(cell);
+          });
+          expect(values(i + 2)).toEqual(expected);
+        });
+      },
+    );
+
     it("exports with the filters of the JSON", async () => {
       const { bytes } = await download(`/api/v1/reports/won-lost-by-month.csv?ownerId=${maxId}`);
-      expect(parseCsv(bytes.subarray(3).toString("utf8"))).toEqual([
-        ["Month", "Won deals", "Won amount", "Lost deals", "Lost amount"],
-        ["2026-03", "1", "3000", "0", "0"],
+      expect(parseCsv(bytes.subarray(3).toString("utf8")).slice(1)).toEqual([
+        ["2026-03", "EUR", "1", "3000.00", "0", "0.00", "1", "", "3000.00", "0.00", ""],
       ]);
       const empty = await download("/api/v1/reports/won-lost-by-month.xlsx?from=2025-01-01&to=2025-02-01");
       const workbook = new ExcelJS.Workbook();

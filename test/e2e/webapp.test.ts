@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, type Page, chromium } from "playwrig
 import { loadDemoData } from "../../scripts/demo-data";
 import { Page as ListPage } from "../../src/shared/common";
 import { Contact } from "../../src/shared/contacts";
+import { Currencies } from "../../src/shared/currencies";
 import { Dashboard } from "../../src/shared/dashboard";
 import { PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage } from "../../src/shared/reports";
@@ -26,6 +27,11 @@ const ContactPage = ListPage(Contact);
 
 /** Figures as the web app writes them in an en-US browser. */
 const figure = (value: number) => new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 }).format(value);
+/** Amounts (exact decimals from the server) as the web app writes them, to the cent. */
+const money = (decimal: string) =>
+  new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
+    decimal as `${number}`,
+  );
 
 describeInBrowser(
   "the web app at /app: today, reports with charts and exports, settings (npm start, Chromium)",
@@ -145,19 +151,28 @@ describeInBrowser(
       }
     });
 
-    it("shows the pipeline report as bars and as a table with the API's figures, and exports the same figures as XLSX", async () => {
+    it("shows the pipeline report as bars and as a table with the API's figures in the base currency and per currency, and exports them as XLSX", async () => {
       await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Reports" }).click();
       await page.getByRole("tab", { name: "Pipeline by stage", selected: true }).waitFor();
       const report = PipelineByStage.parse(await api("/api/v1/reports/pipeline-by-stage"));
-      expect(report.rows.some((r) => r.amount > 0)).toBe(true);
+      expect(report.rows.some((r) => Number(r.inBase.amount) > 0)).toBe(true);
+      // The demo sets rates for its Danish and Norwegian deals: everything converts into EUR.
+      expect(report.conversion).toMatchObject({ baseCurrency: "EUR", notConverted: [] });
 
       const chart = page.getByRole("figure", { name: /Pipeline by stage .* chart/ });
       await chart.locator("svg rect").first().waitFor();
       expect(await chart.locator("svg rect").count()).toBeGreaterThanOrEqual(
-        report.rows.filter((r) => r.amount > 0).length,
+        report.rows.filter((r) => Number(r.inBase.amount) > 0).length,
       );
 
       const table = page.getByRole("table", { name: /Pipeline by stage/ });
+      expect(await table.locator("thead th").allTextContents()).toEqual([
+        "Stage",
+        "Probability",
+        "Deals",
+        "Amount (EUR)",
+        "Weighted amount (EUR)",
+      ]);
       const rows = table.locator("tbody tr");
       expect(await rows.count()).toBe(report.rows.length);
       for (const [i, row] of report.rows.entries()) {
@@ -165,11 +180,28 @@ describeInBrowser(
           row.stageName,
           `${row.probability} %`,
           figure(row.deals),
-          figure(row.amount),
-          figure(row.weightedAmount),
+          money(row.inBase.amount),
+          money(row.inBase.weightedAmount),
         ]);
       }
+      await page.getByText(/^Amounts in EUR, the base currency\. Converted at 1 DKK = 0\.1341 EUR/).waitFor();
       await page.screenshot({ path: path.join(screenshots, "webapp-pipeline-report.png"), fullPage: true });
+
+      // Per currency: Qualification's DKK 95,000 and EUR 6,000 each on its own line, never added up.
+      await page.getByRole("radio", { name: "Per currency" }).check();
+      await table.locator("thead th", { hasText: "Currency" }).waitFor();
+      const lines = (await table
+        .locator("tbody tr")
+        .evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+        )) as string[][];
+      const qualification = lines.filter((l) => l[0] === "Qualification").map((l) => [l[2], l[4]]);
+      expect(qualification).toEqual([
+        ["DKK", "95,000.00"],
+        ["EUR", "6,000.00"],
+      ]);
+      expect(JSON.stringify(lines)).not.toContain("101,000");
+      await page.getByRole("radio", { name: /base currency/ }).check();
 
       const [download] = await Promise.all([
         page.waitForEvent("download"),
@@ -180,15 +212,29 @@ describeInBrowser(
       await workbook.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
       const sheet = workbook.worksheets[0];
       if (!sheet) throw new Error("no worksheet");
-      expect(sheet.rowCount).toBe(report.rows.length + 1);
-      for (const [i, row] of report.rows.entries()) {
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(header).toEqual(expect.arrayContaining(["Currency", "Amount", "Rate to EUR", "Amount in EUR"]));
+      const at = (name: string) => header.indexOf(name) + 1;
+      // A line per stage and currency (a stage without deals: one line of zeros in EUR).
+      const expected = report.rows.flatMap((row) =>
+        row.currencies.length
+          ? row.currencies.map((c) => [
+              row.stageName,
+              c.currency,
+              c.deals,
+              Number(c.amount),
+              Number(c.inBase?.amount),
+            ])
+          : [[row.stageName, "EUR", 0, 0, 0]],
+      );
+      expect(sheet.rowCount).toBe(expected.length + 1);
+      for (const [i, line] of expected.entries()) {
         const cells = sheet.getRow(i + 2);
-        expect([
-          cells.getCell(1).value,
-          cells.getCell(5).value,
-          cells.getCell(6).value,
-          cells.getCell(7).value,
-        ]).toEqual([row.stageName, row.deals, row.amount, row.weightedAmount]);
+        expect(
+          ["Stage", "Currency", "Deals", "Amount", "Amount in EUR"].map(
+            (name) => cells.getCell(at(name)).value,
+          ),
+        ).toEqual(line);
       }
       await page.getByRole("status").getByText("Downloaded pipeline-by-stage.xlsx").waitFor();
     }, 120_000);
@@ -299,6 +345,32 @@ describeInBrowser(
         .waitFor();
     }, 60_000);
 
+    it("lets an admin change an exchange rate in Settings, and the report converts at the new one", async () => {
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();
+      const section = page.getByRole("region", { name: "Currencies and exchange rates" });
+      const nok = section.getByLabel("Rate of NOK in EUR");
+      await nok.fill("0,09");
+      await section.getByRole("row", { name: /NOK/ }).getByRole("button", { name: "Save rate" }).click();
+      await section.getByRole("status").getByText("Saved.").waitFor();
+      await section.scrollIntoViewIfNeeded();
+      await page.screenshot({
+        path: path.join(screenshots, "webapp-settings-currencies.png"),
+        fullPage: true,
+      });
+      expect(Currencies.parse(await api("/api/v1/currencies")).rates).toContainEqual(
+        expect.objectContaining({ currency: "NOK", rate: "0.09" }),
+      );
+
+      await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Reports" }).click();
+      // Litware's NOK 180,000 in Negotiation: 180,000 × 0.09 = 16,200.00 EUR.
+      await page
+        .getByRole("table", { name: /Pipeline by stage/ })
+        .getByRole("row", { name: /Negotiation/ })
+        .getByRole("cell", { name: "16,200.00" })
+        .waitFor();
+      await page.getByText(/1 NOK = 0\.09 EUR/).waitFor();
+    }, 60_000);
+
     it("hands an admin one person's data as JSON, and erases them everywhere after a confirmation", async () => {
       await page.getByRole("navigation", { name: "Rapport" }).getByRole("link", { name: "Settings" }).click();
       const section = page.getByRole("region", { name: "A person's data" });
@@ -334,6 +406,10 @@ describeInBrowser(
       expect(await page.getByRole("button", { name: "Add stage" }).count()).toBe(0);
       expect(await page.getByRole("textbox").count()).toBe(0);
       expect(await page.getByRole("switch", { name: "Sync every user's mailbox" }).isDisabled()).toBe(true);
+      // The rates, as the admin set them, with no way to change them.
+      const currencies = page.getByRole("region", { name: "Currencies and exchange rates" });
+      await currencies.getByRole("cell", { name: "0.09 EUR" }).waitFor();
+      expect(await currencies.getByRole("button").count()).toBe(0);
       await page.screenshot({ path: path.join(screenshots, "webapp-settings-member.png"), fullPage: true });
     }, 60_000);
 

@@ -7,6 +7,7 @@ import { Problem } from "../../src/shared/errors";
 import { CustomFieldDefinition } from "../../src/shared/custom-fields";
 import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
+import { Currencies, ExchangeRate } from "../../src/shared/currencies";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
@@ -102,6 +103,66 @@ export function followUp(fields: { id: string; title: string; overdue: boolean; 
   };
 }
 
+/**
+ * The pipeline report's figures for the sales pipeline's stages, in order: DKK 95,000 and EUR 6,000 in one
+ * stage (never 101,000), DKK converted at 0.1341, USD without a rate.
+ */
+const pipelineFigures = [
+  {
+    deals: 1,
+    currencies: [
+      {
+        currency: "EUR",
+        deals: 1,
+        amount: "1000.50",
+        weightedAmount: "100.05",
+        inBase: { amount: "1000.50", weightedAmount: "100.05" },
+      },
+    ],
+    inBase: { deals: 1, amount: "1000.50", weightedAmount: "100.05" },
+  },
+  {
+    deals: 3,
+    currencies: [
+      {
+        currency: "DKK",
+        deals: 1,
+        amount: "95000.00",
+        weightedAmount: "47500.00",
+        inBase: { amount: "12739.50", weightedAmount: "6369.75" },
+      },
+      {
+        currency: "EUR",
+        deals: 1,
+        amount: "6000.00",
+        weightedAmount: "3000.00",
+        inBase: { amount: "6000.00", weightedAmount: "3000.00" },
+      },
+      { currency: "USD", deals: 1, amount: "5000.00", weightedAmount: "2500.00", inBase: null },
+    ],
+    inBase: { deals: 2, amount: "18739.50", weightedAmount: "9369.75" },
+  },
+  { deals: 0, currencies: [], inBase: { deals: 0, amount: "0.00", weightedAmount: "0.00" } },
+  {
+    deals: 1,
+    currencies: [
+      {
+        currency: "EUR",
+        deals: 1,
+        amount: "4002.00",
+        weightedAmount: "0.00",
+        inBase: { amount: "4002.00", weightedAmount: "0.00" },
+      },
+    ],
+    inBase: { deals: 1, amount: "4002.00", weightedAmount: "0.00" },
+  },
+];
+const reportConversion = {
+  baseCurrency: "EUR",
+  rates: [{ currency: "DKK", rate: "0.1341", setAt: now }],
+  notConverted: ["USD"],
+};
+
 export interface FakeWebServer {
   api: ApiClient;
   files: FileClient;
@@ -121,6 +182,10 @@ export interface FakeWebServer {
   /** Choices that records hold, by field id: taking one away is refused, as the server does. */
   heldChoices: Record<string, string[]>;
   tags: { name: string; contacts: number }[];
+  /** The base currency and the rates, as the server holds them. */
+  currencies: Currencies;
+  /** The won and lost report's rows (none to begin with). */
+  wonLost: WonLostByMonth["rows"];
   followUps: ReturnType<typeof followUp>[];
   /** The organisation's deals, as the server holds them now (a test changes one as a colleague would). */
   deals: DealWithStage[];
@@ -278,6 +343,16 @@ export function fakeWebServer(
     dealsIn: {},
     heldChoices: {},
     tags: [{ name: "key account", contacts: 3 }],
+    currencies: Currencies.parse({
+      baseCurrency: "EUR",
+      rates: [{ currency: "DKK", rate: "0.1341", setAt: now, setBy: { id: ids.bo, name: "Bo Admin" } }],
+      dealCurrencies: [
+        { currency: "DKK", deals: 1 },
+        { currency: "EUR", deals: 3 },
+        { currency: "USD", deals: 1 },
+      ],
+    }),
+    wonLost: [],
     followUps: options.followUps ?? [],
     deals: options.deals ?? [],
     contacts: options.contacts ?? [],
@@ -613,19 +688,62 @@ export function fakeWebServer(
       case "reportPipelineByStage":
         return PipelineByStage.parse({
           pipeline: { id: ids.pipeline, name: "Sales" },
+          conversion: reportConversion,
           rows: server.pipeline.stages.map((s, i) => ({
             stageId: s.id,
             stageName: s.name,
             position: s.position,
             kind: s.kind,
             probability: s.probability,
-            deals: i + 1,
-            amount: (i + 1) * 1000.5,
-            weightedAmount: Math.round((i + 1) * 1000.5 * s.probability) / 100,
+            ...(pipelineFigures[i] ?? pipelineFigures[2]),
           })),
         });
       case "reportWonLostByMonth":
-        return WonLostByMonth.parse({ pipeline: { id: ids.pipeline, name: "Sales" }, rows: [] });
+        return WonLostByMonth.parse({
+          pipeline: { id: ids.pipeline, name: "Sales" },
+          conversion: reportConversion,
+          rows: server.wonLost,
+        });
+      case "getCurrencies":
+        return server.currencies;
+      case "updateBaseCurrency": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins set the base currency.");
+        if (body?.baseCurrency !== server.currencies.baseCurrency)
+          server.currencies = { ...server.currencies, baseCurrency: String(body?.baseCurrency), rates: [] };
+        return server.currencies;
+      }
+      case "setExchangeRate": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins set exchange rates.");
+        const { baseCurrency } = server.currencies;
+        if (body?.baseCurrency !== baseCurrency)
+          throw problem(409, "base_currency_changed", `The base currency is now ${baseCurrency}.`);
+        const rate = ExchangeRate.parse({
+          currency: body.currency,
+          // Stored as numeric, read back without trailing zeros.
+          rate: String(body.rate)
+            .replace(/(\.\d*?)0+$/, "$1")
+            .replace(/\.$/, ""),
+          setAt: now,
+          setBy: { id: ids.rita, name: "Rita Rep" },
+        });
+        server.currencies = {
+          ...server.currencies,
+          rates: [...server.currencies.rates.filter((r) => r.currency !== rate.currency), rate].sort((a, b) =>
+            a.currency.localeCompare(b.currency),
+          ),
+        };
+        return rate;
+      }
+      case "removeExchangeRate": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only admins remove exchange rates.");
+        if (!server.currencies.rates.some((r) => r.currency === params?.currency))
+          throw problem(404, "not_found", `There is no exchange rate for ${params?.currency}.`);
+        server.currencies = {
+          ...server.currencies,
+          rates: server.currencies.rates.filter((r) => r.currency !== params?.currency),
+        };
+        return { currency: params?.currency, deleted: true };
+      }
       default:
         throw new Error(`unexpected call ${name}`);
     }

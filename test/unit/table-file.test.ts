@@ -55,4 +55,28 @@ describe("table files", () => {
     expect(sheet.getRow(8).getCell(2).value).toBeNull();
     expect(sheet.rowCount).toBe(9);
   });
+
+  it("writes exact decimal text to the digit in CSV, and as numbers in Excel, a rate with all its decimals", async () => {
+    const money = tableOf(
+      "money",
+      [
+        { key: "amount", header: "Amount", type: "decimal" },
+        { key: "rate", header: "Rate to EUR", type: "rate" },
+      ],
+      [
+        { amount: "999999999999999.91", rate: "0.0000573" },
+        { amount: "-0.10", rate: "1" },
+      ],
+    );
+    // As a float the first would read 999999999999999.9; a leading minus is a number, not a formula.
+    expect(toCsv(money)).toBe("\ufeffAmount,Rate to EUR\r\n999999999999999.91,0.0000573\r\n-0.10,1\r\n");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await toXlsx(money)) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("money");
+    if (!sheet) throw new Error("no sheet");
+    expect(sheet.getRow(2).getCell(2).value).toBe(0.0000573);
+    expect(sheet.getRow(2).getCell(2).numFmt).toBe("0.0#########");
+    expect(sheet.getRow(3).getCell(1).value).toBe(-0.1);
+    expect(sheet.getRow(3).getCell(1).numFmt).toBe("#,##0.00");
+  });
 });

@@ -29,26 +29,134 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe("the web app's reports", () => {
-  it("shows the pipeline report as a table with a caption and the server's figures", async () => {
-    renderWebApp(fakeWebServer(), "/app/reports");
-    const table = await screen.findByRole("table", { name: "Pipeline by stage · Sales" });
-    const rows = within(table).getAllByRole("row").slice(1);
-    expect(
-      rows.map((r) =>
+  const cells = (table: HTMLElement) =>
+    within(table)
+      .getAllByRole("row")
+      .slice(1)
+      .map((r) =>
         within(r)
           .getAllByRole("cell")
           .map((c) => c.textContent),
-      ),
-    ).toEqual([
-      ["Prospecting", "10 %", "1", "1,000.5", "100.05"],
-      ["Proposal", "50 %", "2", "2,001", "1,000.5"],
-      ["Won", "100 %", "3", "3,001.5", "3,001.5"],
-      ["Lost", "0 %", "4", "4,002", "0"],
+      );
+  const headers = (table: HTMLElement) =>
+    within(table)
+      .getAllByRole("columnheader")
+      .map((c) => c.textContent);
+
+  it("shows the pipeline report in the base currency, naming it, the rate used and what was not converted", async () => {
+    renderWebApp(fakeWebServer(), "/app/reports");
+    const table = await screen.findByRole("table", { name: "Pipeline by stage · Sales" });
+    expect(headers(table)).toEqual([
+      "Stage",
+      "Probability",
+      "Deals",
+      "Amount (EUR)",
+      "Weighted amount (EUR)",
+      "Not converted",
     ]);
+    // Proposal holds DKK 95,000 (converted at 0.1341), EUR 6,000 and USD 5,000 (no rate): never 101,000.
+    expect(cells(table)).toEqual([
+      ["Prospecting", "10 %", "1", "1,000.50", "100.05", "–"],
+      ["Proposal", "50 %", "3", "18,739.50", "9,369.75", "USD 5,000.00"],
+      ["Won", "100 %", "0", "0.00", "0.00", "–"],
+      ["Lost", "0 %", "1", "4,002.00", "0.00", "–"],
+    ]);
+    expect(screen.queryByText(/101,000/)).toBeNull();
+    expect(
+      screen.getByText(
+        /^Amounts in EUR, the base currency\. Converted at 1 DKK = 0\.1341 EUR \(set Nov 20, 2026\)\.$/,
+      ),
+    ).toBeTruthy();
+    expect(screen.getByText(/^Not converted, for want of a rate to EUR: USD\./)).toBeTruthy();
+    expect(
+      (screen.getByRole("radio", { name: "In EUR, the base currency" }) as HTMLInputElement).checked,
+    ).toBe(true);
     const figure = screen.getByRole("figure", { name: "Pipeline by stage · Sales, chart" });
     expect(
       within(await within(figure).findByRole("list", { name: "bars" })).getAllByRole("listitem"),
     ).toHaveLength(4);
+  });
+
+  it("shows each currency on its own line when asked for amounts per currency, adding none together", async () => {
+    const server = fakeWebServer();
+    renderWebApp(server, "/app/reports");
+    await screen.findByRole("table", { name: "Pipeline by stage · Sales" });
+    fireEvent.click(screen.getByRole("radio", { name: "Per currency" }));
+    const table = screen.getByRole("table", { name: "Pipeline by stage · Sales" });
+    expect(headers(table)).toEqual([
+      "Stage",
+      "Probability",
+      "Currency",
+      "Deals",
+      "Amount",
+      "Weighted amount",
+    ]);
+    expect(cells(table)).toEqual([
+      ["Prospecting", "10 %", "EUR", "1", "1,000.50", "100.05"],
+      ["Proposal", "50 %", "DKK", "1", "95,000.00", "47,500.00"],
+      ["Proposal", "50 %", "EUR", "1", "6,000.00", "3,000.00"],
+      ["Proposal", "50 %", "USD", "1", "5,000.00", "2,500.00"],
+      ["Won", "100 %", "–", "0", "0.00", "0.00"],
+      ["Lost", "0 %", "EUR", "1", "4,002.00", "0.00"],
+    ]);
+    expect(screen.queryByText(/^Amounts in EUR/)).toBeNull();
+    // The choice is the page's, not a filter: the report is not asked again.
+    expect(server.received("reportPipelineByStage")).toHaveLength(1);
+  });
+
+  it("shows won and lost amounts per month in the base currency, and per currency on request", async () => {
+    const server = fakeWebServer();
+    server.wonLost = [
+      {
+        month: "2026-05",
+        wonDeals: 2,
+        lostDeals: 1,
+        currencies: [
+          {
+            currency: "DKK",
+            wonDeals: 1,
+            wonAmount: "10000.00",
+            lostDeals: 0,
+            lostAmount: "0.00",
+            inBase: { wonAmount: "1341.00", lostAmount: "0.00" },
+          },
+          {
+            currency: "EUR",
+            wonDeals: 1,
+            wonAmount: "2000.00",
+            lostDeals: 0,
+            lostAmount: "0.00",
+            inBase: { wonAmount: "2000.00", lostAmount: "0.00" },
+          },
+          {
+            currency: "USD",
+            wonDeals: 0,
+            wonAmount: "0.00",
+            lostDeals: 1,
+            lostAmount: "1000.00",
+            inBase: null,
+          },
+        ],
+        inBase: { wonDeals: 2, wonAmount: "3341.00", lostDeals: 0, lostAmount: "0.00" },
+      },
+    ];
+    renderWebApp(server, "/app/reports/won-lost-by-month");
+    const table = await screen.findByRole("table", { name: "Won and lost by month · Sales" });
+    expect(headers(table)).toEqual([
+      "Month",
+      "Won deals",
+      "Won amount (EUR)",
+      "Lost deals",
+      "Lost amount (EUR)",
+      "Not converted",
+    ]);
+    expect(cells(table)).toEqual([["2026-05", "2", "3,341.00", "1", "0.00", "USD 1,000.00"]]);
+    fireEvent.click(screen.getByRole("radio", { name: "Per currency" }));
+    expect(cells(screen.getByRole("table", { name: "Won and lost by month · Sales" }))).toEqual([
+      ["2026-05", "DKK", "1", "10,000.00", "0", "0.00"],
+      ["2026-05", "EUR", "1", "2,000.00", "0", "0.00"],
+      ["2026-05", "USD", "0", "0.00", "1", "1,000.00"],
+    ]);
   });
 
   it("sends the filters to the report and to its export, and saves the server's file", async () => {

@@ -435,4 +435,126 @@ describe("the web app's settings", () => {
     },
     SLOW,
   );
+
+  describe("currencies and exchange rates", () => {
+    const section = async () => screen.findByRole("region", { name: "Currencies and exchange rates" });
+
+    it(
+      "lets an admin set a rate for a deal currency that lacks one, typed with a comma, and shows it with when and by whom",
+      async () => {
+        const server = fakeWebServer({ role: "admin" });
+        renderWebApp(server, "/app/settings");
+        const currencies = await section();
+        expect(
+          await within(currencies).findByText(
+            /No rate to EUR for USD \(1 deal\): reports show those amounts per currency/,
+          ),
+        ).toBeTruthy();
+        const form = within(currencies).getByRole("form", { name: "New exchange rate" });
+        // The deals' currencies without a rate come first.
+        const currency = within(form).getByRole("combobox", { name: "Currency" });
+        expect(within(currency).getAllByRole("option")[1]?.textContent).toBe("USD · US Dollar");
+        fireEvent.change(currency, { target: { value: "USD" } });
+        fireEvent.change(within(form).getByLabelText("1 USD in EUR"), { target: { value: " 0,92 " } });
+        fireEvent.click(within(form).getByRole("button", { name: "Set rate" }));
+        expect(await within(currencies).findByText("Rate set.")).toBeTruthy();
+        expect(server.received("setExchangeRate")).toEqual([
+          { body: { currency: "USD", rate: "0.92", baseCurrency: "EUR" } },
+        ]);
+        const table = within(currencies).getByRole("table", { name: "Exchange rates to EUR" });
+        const usd = within(table).getByRole("row", { name: /USD · US Dollar/ });
+        expect((within(usd).getByLabelText("Rate of USD in EUR") as HTMLInputElement).value).toBe("0.92");
+        expect(within(usd).getByText(/Nov 20, 2026.* by Rita Rep/)).toBeTruthy();
+        await waitFor(() => expect(within(currencies).queryByText(/No rate to EUR for USD/)).toBeNull());
+      },
+      SLOW,
+    );
+
+    it(
+      "asks before a new base currency removes the rates to the old one, and changes it once confirmed",
+      async () => {
+        const server = fakeWebServer({ role: "admin" });
+        renderWebApp(server, "/app/settings");
+        const currencies = await section();
+        const base = await within(currencies).findByRole("combobox", { name: "Base currency" });
+        expect((within(base).getByRole("option", { name: "EUR · Euro" }) as HTMLOptionElement).selected).toBe(
+          true,
+        );
+        fireEvent.change(base, { target: { value: "SEK" } });
+        fireEvent.click(within(currencies).getByRole("button", { name: "Save base currency" }));
+        expect(await screen.findByText(/The 1 exchange rate is to EUR, so it is removed/)).toBeTruthy();
+        expect(server.received("updateBaseCurrency")).toEqual([]);
+        fireEvent.click(screen.getByText("Make SEK the base"));
+        expect(
+          await within(currencies).findByText(
+            "No exchange rates yet: reports show every currency other than SEK per currency.",
+          ),
+        ).toBeTruthy();
+        expect(server.received("updateBaseCurrency")).toEqual([{ body: { baseCurrency: "SEK" } }]);
+        expect(server.currencies.rates).toEqual([]);
+      },
+      SLOW,
+    );
+
+    it(
+      "says so when another admin changed the base currency meanwhile, and shows the new one",
+      async () => {
+        const server = fakeWebServer({ role: "admin" });
+        renderWebApp(server, "/app/settings");
+        const currencies = await section();
+        const rate = await within(currencies).findByLabelText("Rate of DKK in EUR");
+        // A colleague makes SEK the base (which removes the rates) before this admin saves.
+        server.currencies = { ...server.currencies, baseCurrency: "SEK", rates: [] };
+        fireEvent.change(rate, { target: { value: "0.135" } });
+        fireEvent.click(within(currencies).getByRole("button", { name: "Save rate" }));
+        // Read again after the refusal: the row is gone with the rates, and the new base is shown.
+        expect(
+          await within(currencies).findByText(
+            "No exchange rates yet: reports show every currency other than SEK per currency.",
+          ),
+        ).toBeTruthy();
+        expect(server.received("setExchangeRate")).toEqual([
+          { body: { currency: "DKK", rate: "0.135", baseCurrency: "EUR" } },
+        ]);
+      },
+      SLOW,
+    );
+
+    it(
+      "removes a rate after asking",
+      async () => {
+        const server = fakeWebServer({ role: "admin" });
+        renderWebApp(server, "/app/settings");
+        const currencies = await section();
+        fireEvent.click(await within(currencies).findByRole("button", { name: "Remove the rate of DKK" }));
+        expect(await screen.findByText(/Reports then show amounts in DKK per currency/)).toBeTruthy();
+        fireEvent.click(screen.getByText("Remove rate"));
+        expect(
+          await within(currencies).findByText(
+            "No exchange rates yet: reports show every currency other than EUR per currency.",
+          ),
+        ).toBeTruthy();
+        expect(server.received("removeExchangeRate")).toEqual([{ params: { currency: "DKK" } }]);
+      },
+      SLOW,
+    );
+
+    it(
+      "shows a member the base currency and the rates, with no way to change them",
+      async () => {
+        const server = fakeWebServer({ role: "member" });
+        renderWebApp(server, "/app/settings");
+        const currencies = await section();
+        expect(await within(currencies).findByText("EUR · Euro")).toBeTruthy();
+        const table = within(currencies).getByRole("table", { name: "Exchange rates to EUR" });
+        expect(
+          within(table).getByRole("row", { name: /DKK · Danish Krone 0\.1341 EUR .* by Bo Admin/ }),
+        ).toBeTruthy();
+        expect(within(currencies).queryAllByRole("combobox")).toHaveLength(0);
+        expect(within(currencies).queryAllByRole("textbox")).toHaveLength(0);
+        expect(within(currencies).queryAllByRole("button")).toHaveLength(0);
+      },
+      SLOW,
+    );
+  });
 });

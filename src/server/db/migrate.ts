@@ -5,6 +5,7 @@ import * as rapportKey from "./migrations/0002_rapport_key";
 import * as mailboxSync from "./migrations/0003_mailbox_sync";
 import * as orgWall from "./migrations/0004_org_wall";
 import * as adminSettings from "./migrations/0005_admin_settings";
+import * as baseCurrency from "./migrations/0006_base_currency";
 import * as canonicalAddresses from "./migrations/0007_canonical_addresses";
 import * as rapportKeyOwner from "./migrations/0008_rapport_key_owner";
 import * as adminGrants from "./migrations/0009_admin_grants";
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   "0003_mailbox_sync": mailboxSync,
   "0004_org_wall": orgWall,
   "0005_admin_settings": adminSettings,
+  "0006_base_currency": baseCurrency,
   "0007_canonical_addresses": canonicalAddresses,
   "0008_rapport_key_owner": rapportKeyOwner,
   "0009_admin_grants": adminGrants,

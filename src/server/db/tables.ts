@@ -26,6 +26,8 @@ export interface OrganizationsTable {
   internal_domains_as_written: TextArrayAsWritten;
   logging_policy: Json;
   version: Generated<number>;
+  /** ISO 4217: what reports convert into. */
+  base_currency: Generated<string>;
   created_at: Timestamp;
 }
 
@@ -276,6 +278,18 @@ export interface CustomFieldDefinitionsTable {
   updated_at: Timestamp;
 }
 
+/**
+ * One rate per currency: what one unit of it is worth in the organisation's base currency. numeric(20, 10): the
+ * driver would hand it over as a float, so it is read as text (`rate::text`) wherever it is shown.
+ */
+export interface ExchangeRatesTable {
+  org_id: string;
+  currency: string;
+  rate: ColumnType<number, string, string>;
+  set_at: Timestamp;
+  set_by: string | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -296,6 +310,7 @@ export interface DB {
   mailbox_sync: MailboxSyncTable;
   blocklist_entries: BlocklistEntriesTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
+  exchange_rates: ExchangeRatesTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

@@ -5,9 +5,12 @@ import type { TableFormat } from "../../shared/routes";
 /**
  * How a column is written: text as text; numbers as numbers (in CSV plainly, in Excel as typed numbers with a
  * format); dates ("YYYY-MM-DD"), months ("YYYY-MM") and instants (ISO 8601 in UTC, as the API writes them) as
- * text in CSV and as real date cells in Excel.
+ * text in CSV and as real date cells in Excel. A number may come as exact decimal text ("95000.00"): the CSV
+ * keeps it to the digit, Excel (whose cells are doubles) gets the number. A rate shows all its decimals.
  */
-export type ColumnType = "text" | "integer" | "decimal" | "ratio" | "date" | "month" | "datetime";
+export type ColumnType = "text" | "integer" | "decimal" | "rate" | "ratio" | "date" | "month" | "datetime";
+
+const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "decimal", "rate", "ratio"]);
 
 export type Cell = string | number | null;
 
@@ -84,6 +87,7 @@ const NUMBER_FORMATS: Record<ColumnType, string | undefined> = {
   text: undefined,
   integer: "0",
   decimal: "#,##0.00",
+  rate: "0.0#########",
   ratio: "0.0%",
   date: "yyyy-mm-dd",
   month: "yyyy-mm",
@@ -129,6 +133,7 @@ export async function toXlsx<Row extends Record<string, Cell>>(table: Table<Row>
 
 function xlsxValue(value: Cell, type: ColumnType): string | number | Date | null {
   if (value === null) return null;
+  if (typeof value === "string" && NUMERIC.has(type)) return Number(value);
   if (typeof value === "string" && (type === "date" || type === "month" || type === "datetime")) {
     // Excel has no time zones: an instant is shown as its UTC time, as the CSV's ISO text says it. A day is
     // stored as a day count; exceljs counts from the Date's UTC time, so midnight UTC is the day.

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { type RouteContract, routes } from "../../shared/routes";
-import { type Cell, type Column, tableOf } from "../export/table-file";
+import { type Cell, type Column, type Table, tableOf } from "../export/table-file";
 import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
 import {
@@ -10,11 +10,11 @@ import {
   contactsAdded,
   contactsAddedColumns,
   pipelineByStage,
-  pipelineByStageColumns,
+  pipelineByStageTable,
   stageConversion,
   stageConversionColumns,
   wonLostByMonth,
-  wonLostByMonthColumns,
+  wonLostByMonthTable,
 } from "./service";
 
 type FileRoute<Query extends z.ZodType> = RouteContract & { query: Query; file: "csv" | "xlsx" };
@@ -24,26 +24,31 @@ export function reportRoutes(
   options: RouteOptions,
   scope: (caller: Scope["caller"]) => Scope,
 ): void {
-  /** A report's CSV and XLSX answer from the same service call as its JSON, so a file holds the JSON's rows. */
-  function files<Query extends z.ZodType, Row extends Record<string, Cell>>(
+  /**
+   * A report's CSV and XLSX answer from the same service call as its JSON, so a file holds the JSON's figures:
+   * its rows, or, for a report with amounts, a line per row and currency.
+   */
+  function files<Query extends z.ZodType, Result>(
     contracts: FileRoute<Query>[],
-    name: string,
-    columns: Column<Row>[],
-    run: (scope: Scope, query: z.output<Query>) => Promise<{ rows: Row[] }>,
+    table: (result: Result) => Table,
+    run: (scope: Scope, query: z.output<Query>) => Promise<Result>,
   ): void {
     for (const contract of contracts)
       addRoute(app, contract, options, async ({ caller, query }) =>
-        tableOf(name, columns, (await run(scope(caller), query as z.output<Query>)).rows),
+        table(await run(scope(caller), query as z.output<Query>)),
       );
   }
+  const rowsOf =
+    <Row extends Record<string, Cell>>(name: string, columns: Column<Row>[]) =>
+    (result: { rows: Row[] }) =>
+      tableOf(name, columns, result.rows);
 
   addRoute(app, routes.reportPipelineByStage, options, ({ caller, query }) =>
     pipelineByStage(scope(caller), query),
   );
   files(
     [routes.reportPipelineByStageCsv, routes.reportPipelineByStageXlsx],
-    "pipeline-by-stage",
-    pipelineByStageColumns,
+    pipelineByStageTable,
     pipelineByStage,
   );
 
@@ -52,8 +57,7 @@ export function reportRoutes(
   );
   files(
     [routes.reportWonLostByMonthCsv, routes.reportWonLostByMonthXlsx],
-    "won-lost-by-month",
-    wonLostByMonthColumns,
+    wonLostByMonthTable,
     wonLostByMonth,
   );
 
@@ -62,8 +66,7 @@ export function reportRoutes(
   );
   files(
     [routes.reportStageConversionCsv, routes.reportStageConversionXlsx],
-    "stage-conversion",
-    stageConversionColumns,
+    rowsOf("stage-conversion", stageConversionColumns),
     stageConversion,
   );
 
@@ -72,8 +75,7 @@ export function reportRoutes(
   );
   files(
     [routes.reportActivityByRepCsv, routes.reportActivityByRepXlsx],
-    "activity-by-rep",
-    activityByRepColumns,
+    rowsOf("activity-by-rep", activityByRepColumns),
     activityByRep,
   );
 
@@ -82,8 +84,7 @@ export function reportRoutes(
   );
   files(
     [routes.reportContactsAddedCsv, routes.reportContactsAddedXlsx],
-    "contacts-added",
-    contactsAddedColumns,
+    rowsOf("contacts-added", contactsAddedColumns),
     contactsAdded,
   );
 }

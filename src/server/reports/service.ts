@@ -7,6 +7,7 @@ import type {
   ContactsWeekRow,
   PipelineByStage,
   PipelineByStageQuery,
+  PipelineStageCurrency,
   PipelineStageRow,
   RepWeekRow,
   StageConversion,
@@ -14,11 +15,13 @@ import type {
   StageConversionRow,
   WonLostByMonth,
   WonLostByMonthQuery,
+  WonLostMonthCurrency,
   WonLostMonthRow,
 } from "../../shared/reports";
 import { AppError, notFound } from "../errors";
-import type { Column } from "../export/table-file";
+import { type Cell, type Column, type Table, tableOf } from "../export/table-file";
 import type { Scope } from "../scope";
+import { type CurrencyLine, conversionOf, rateCells, rateColumns, ratesByCurrency } from "./conversion";
 
 // Every report reads through scope.db (behind the organisation's wall) and still names its org_id: the wall is
 // the second line, not the only one. Periods are [from, to) in UTC: a day's midnight UTC starts it.
@@ -73,57 +76,161 @@ export async function pipelineByStage(scope: Scope, query: PipelineByStageQuery)
     checkUser(scope, query.ownerId),
   ]);
   const { orgId } = scope.caller;
-  // The deals are added up per stage first, then laid on every stage of the pipeline, so a stage without deals
-  // shows as zeros rather than dropping out. (Joining first made a 100,000-row hash join before the sums: p95 225
-  // ms on PGlite with 100,000 deals; this way 48 ms, the sequential scan of the deals being most of it.)
-  let deals = scope.db
-    .selectFrom("deals as d")
-    .select("d.stage_id")
-    .select((eb) => [eb.fn.countAll<number>().as("deals"), eb.fn.sum<number>("d.amount").as("amount")])
-    .where("d.org_id", "=", orgId)
-    .where("d.pipeline_id", "=", pipeline.id);
-  if (query.ownerId) deals = deals.where("d.owner_id", "=", query.ownerId);
-  if (query.from) deals = deals.where("d.expected_close_date", ">=", query.from);
-  if (query.to) deals = deals.where("d.expected_close_date", "<", query.to);
-  const rows = await scope.db
-    .selectFrom("stages as s")
-    .leftJoin(deals.groupBy("d.stage_id").as("t"), "t.stage_id", "s.id")
-    .select(["s.id", "s.name", "s.position", "s.kind", "s.probability"])
-    .select([
-      sql<number>`coalesce(t.deals, 0)`.as("deals"),
-      // A deal without an amount adds nothing; a stage without deals is 0, not null.
-      sql<number>`coalesce(t.amount, 0)`.as("amount"),
-      sql<number>`round(coalesce(t.amount, 0) * s.probability / 100, 2)`.as("weighted_amount"),
-    ])
-    .where("s.org_id", "=", orgId)
-    .where("s.pipeline_id", "=", pipeline.id)
-    .orderBy("s.position")
-    .execute();
+  // The deals are added up per stage and currency first, then laid on every stage of the pipeline, so a stage
+  // without deals shows as zeros rather than dropping out. (Joining first made a 100,000-row hash join before
+  // the sums: p95 225 ms on PGlite with 100,000 deals; this way 48 ms, the sequential scan of the deals being
+  // most of it.) Every sum and conversion is numeric; each currency's line is converted and rounded to the
+  // cent, and a stage's base figures add up those lines, so a file's lines add up to the stage exactly.
+  const { rows } = await sql<
+    CurrencyLine & {
+      stage_id: string;
+      name: string;
+      position: number;
+      kind: PipelineStageRow["kind"];
+      probability: number;
+      deals: number | null;
+      amount: string;
+      weighted: string;
+      amount_in_base: string | null;
+      weighted_in_base: string | null;
+      stage_deals: number;
+      base_deals: number;
+      stage_amount_in_base: string;
+      stage_weighted_in_base: string;
+    }
+  >`
+    with org as (
+      select base_currency from organizations where id = ${orgId}
+    ),
+    totals as (
+      select d.stage_id, d.currency, count(*) as deals, coalesce(sum(d.amount), 0) as amount
+      from deals d
+      where d.org_id = ${orgId} and d.pipeline_id = ${pipeline.id}
+        ${query.ownerId ? sql`and d.owner_id = ${query.ownerId}` : sql``}
+        ${query.from ? sql`and d.expected_close_date >= ${query.from}` : sql``}
+        ${query.to ? sql`and d.expected_close_date < ${query.to}` : sql``}
+      group by d.stage_id, d.currency
+    ),
+    lines as (
+      select s.id as stage_id, s.name, s.position, s.kind, s.probability, org.base_currency,
+        t.currency, t.deals, coalesce(t.amount, 0) as amount,
+        round(coalesce(t.amount, 0) * s.probability / 100, 2) as weighted,
+        case when t.currency = org.base_currency then 1 else r.rate end as rate,
+        r.set_at as rate_set_at
+      from stages s
+      cross join org
+      left join totals t on t.stage_id = s.id
+      left join exchange_rates r on r.org_id = s.org_id and r.currency = t.currency
+      where s.org_id = ${orgId} and s.pipeline_id = ${pipeline.id}
+    ),
+    converted as (
+      -- Without a rate only nothing converts: an amount of 0 is 0 in any currency.
+      select l.*,
+        case when l.rate is not null then round(l.amount * l.rate, 2) when l.amount = 0 then 0 end as amount_in_base,
+        case when l.rate is not null then round(l.weighted * l.rate, 2) when l.amount = 0 then 0 end as weighted_in_base
+      from lines l
+    )
+    select stage_id, name, position, kind, probability, base_currency, currency, deals,
+      round(amount, 2)::text as amount, round(weighted, 2)::text as weighted,
+      trim_scale(rate)::text as rate, rate_set_at,
+      round(amount_in_base, 2)::text as amount_in_base, round(weighted_in_base, 2)::text as weighted_in_base,
+      coalesce(sum(deals) over stage, 0) as stage_deals,
+      coalesce(sum(deals) filter (where amount_in_base is not null) over stage, 0) as base_deals,
+      round(coalesce(sum(amount_in_base) over stage, 0), 2)::text as stage_amount_in_base,
+      round(coalesce(sum(weighted_in_base) over stage, 0), 2)::text as stage_weighted_in_base
+    from converted
+    window stage as (partition by stage_id)
+    order by position, stage_id, currency nulls last`.execute(scope.db);
+  const stages = new Map<string, PipelineStageRow>();
+  for (const r of rows) {
+    let stage = stages.get(r.stage_id);
+    if (!stage) {
+      stage = {
+        stageId: r.stage_id,
+        stageName: r.name,
+        position: r.position,
+        kind: r.kind,
+        probability: r.probability,
+        deals: Number(r.stage_deals),
+        currencies: [],
+        inBase: {
+          deals: Number(r.base_deals),
+          amount: r.stage_amount_in_base,
+          weightedAmount: r.stage_weighted_in_base,
+        },
+      };
+      stages.set(r.stage_id, stage);
+    }
+    // A stage without deals has one line with none: it has no currency to show.
+    if (r.deals === null) continue;
+    stage.currencies.push({
+      currency: r.currency,
+      deals: Number(r.deals),
+      amount: r.amount,
+      weightedAmount: r.weighted,
+      inBase:
+        r.amount_in_base === null || r.weighted_in_base === null
+          ? null
+          : { amount: r.amount_in_base, weightedAmount: r.weighted_in_base },
+    });
+  }
   return {
     pipeline,
-    rows: rows.map((r): PipelineStageRow => ({
-      stageId: r.id,
-      stageName: r.name,
-      position: r.position,
-      kind: r.kind,
-      probability: r.probability,
-      deals: Number(r.deals),
-      amount: Number(r.amount),
-      weightedAmount: Number(r.weighted_amount),
-    })),
+    conversion: await conversionOf(scope, rows, (r) => r.deals !== null && r.amount_in_base === null),
+    rows: [...stages.values()],
   };
 }
 
-export const pipelineByStageColumns: Column<PipelineStageRow>[] = [
-  { key: "stageName", header: "Stage", type: "text" },
-  { key: "position", header: "Position", type: "integer" },
-  { key: "kind", header: "Kind", type: "text" },
-  { key: "probability", header: "Probability %", type: "integer" },
-  { key: "deals", header: "Deals", type: "integer" },
-  { key: "amount", header: "Amount", type: "decimal" },
-  { key: "weightedAmount", header: "Weighted amount", type: "decimal" },
-  { key: "stageId", header: "Stage id", type: "text" },
-];
+/** One line per stage and currency, with the rate used and the base figures beside each currency's own. */
+export function pipelineByStageTable(report: PipelineByStage): Table {
+  const base = report.conversion.baseCurrency;
+  const rates = ratesByCurrency(report.conversion);
+  type Line = Record<string, Cell>;
+  const lines = report.rows.flatMap((row): Line[] => {
+    const stage = {
+      stageName: row.stageName,
+      position: row.position,
+      kind: row.kind,
+      probability: row.probability,
+      stageId: row.stageId,
+    };
+    // A stage without deals: one line of zeros in the base currency, so that every stage has its line.
+    const currencies: PipelineStageCurrency[] = row.currencies.length
+      ? row.currencies
+      : [{ currency: base, deals: 0, amount: "0.00", weightedAmount: "0.00", inBase: ZERO_IN_BASE }];
+    return currencies.map((c) => ({
+      ...stage,
+      currency: c.currency,
+      deals: c.deals,
+      amount: c.amount,
+      weightedAmount: c.weightedAmount,
+      ...rateCells(c.currency, c.inBase !== null, base, rates),
+      amountInBase: c.inBase?.amount ?? null,
+      weightedAmountInBase: c.inBase?.weightedAmount ?? null,
+    }));
+  });
+  return tableOf("pipeline-by-stage", pipelineByStageColumns(base), lines);
+}
+
+const ZERO_IN_BASE = { amount: "0.00", weightedAmount: "0.00" };
+
+export function pipelineByStageColumns(base: string): Column<Record<string, Cell>>[] {
+  return [
+    { key: "stageName", header: "Stage", type: "text" },
+    { key: "position", header: "Position", type: "integer" },
+    { key: "kind", header: "Kind", type: "text" },
+    { key: "probability", header: "Probability %", type: "integer" },
+    { key: "currency", header: "Currency", type: "text" },
+    { key: "deals", header: "Deals", type: "integer" },
+    { key: "amount", header: "Amount", type: "decimal" },
+    { key: "weightedAmount", header: "Weighted amount", type: "decimal" },
+    ...rateColumns(base),
+    { key: "amountInBase", header: `Amount in ${base}`, type: "decimal" },
+    { key: "weightedAmountInBase", header: `Weighted amount in ${base}`, type: "decimal" },
+    { key: "notConverted", header: "Not converted", type: "text" },
+    { key: "stageId", header: "Stage id", type: "text" },
+  ];
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Won and lost by month
@@ -133,18 +240,33 @@ export async function wonLostByMonth(scope: Scope, query: WonLostByMonthQuery): 
     pipelineFor(scope, query.pipelineId),
     checkUser(scope, query.ownerId),
   ]);
-  const { rows } = await sql<{
-    month: string;
-    won_deals: number;
-    won_amount: number;
-    lost_deals: number;
-    lost_amount: number;
-  }>`
-    with closed as (
-      select date_trunc('month', d.closed_at at time zone 'UTC') as month, s.kind, coalesce(d.amount, 0) as amount
+  const { orgId } = scope.caller;
+  const { rows } = await sql<
+    CurrencyLine & {
+      month: string;
+      won_deals: number | null;
+      won_amount: string;
+      lost_deals: number | null;
+      lost_amount: string;
+      won_in_base: string | null;
+      lost_in_base: string | null;
+      month_won_deals: number;
+      month_lost_deals: number;
+      base_won_deals: number;
+      base_lost_deals: number;
+      month_won_in_base: string;
+      month_lost_in_base: string;
+    }
+  >`
+    with org as (
+      select base_currency from organizations where id = ${orgId}
+    ),
+    closed as (
+      select date_trunc('month', d.closed_at at time zone 'UTC') as month, s.kind, d.currency,
+        coalesce(d.amount, 0) as amount
       from deals d
       join stages s on s.org_id = d.org_id and s.id = d.stage_id
-      where d.org_id = ${scope.caller.orgId} and d.pipeline_id = ${pipeline.id}
+      where d.org_id = ${orgId} and d.pipeline_id = ${pipeline.id}
         and s.kind in ('won', 'lost') and d.closed_at is not null
         ${query.ownerId ? sql`and d.owner_id = ${query.ownerId}` : sql``}
         ${inPeriod(sql`d.closed_at`, query)}
@@ -154,35 +276,131 @@ export async function wonLostByMonth(scope: Scope, query: WonLostByMonthQuery): 
       select m.month
       from (select min(month) as first, max(month) as last from closed) bounds,
         generate_series(bounds.first, bounds.last, interval '1 month') as m(month)
+    ),
+    totals as (
+      select month, currency,
+        count(*) filter (where kind = 'won') as won_deals,
+        coalesce(sum(amount) filter (where kind = 'won'), 0) as won_amount,
+        count(*) filter (where kind = 'lost') as lost_deals,
+        coalesce(sum(amount) filter (where kind = 'lost'), 0) as lost_amount
+      from closed
+      group by month, currency
+    ),
+    lines as (
+      select m.month, org.base_currency, t.currency, t.won_deals, t.lost_deals,
+        coalesce(t.won_amount, 0) as won_amount, coalesce(t.lost_amount, 0) as lost_amount,
+        case when t.currency = org.base_currency then 1 else r.rate end as rate,
+        r.set_at as rate_set_at
+      from months m
+      cross join org
+      left join totals t on t.month = m.month
+      left join exchange_rates r on r.org_id = ${orgId} and r.currency = t.currency
+    ),
+    converted as (
+      select l.*,
+        case when l.rate is not null then round(l.won_amount * l.rate, 2)
+          when l.won_amount = 0 and l.lost_amount = 0 then 0 end as won_in_base,
+        case when l.rate is not null then round(l.lost_amount * l.rate, 2)
+          when l.won_amount = 0 and l.lost_amount = 0 then 0 end as lost_in_base
+      from lines l
     )
-    select to_char(m.month, 'YYYY-MM') as month,
-      count(c.kind) filter (where c.kind = 'won') as won_deals,
-      coalesce(sum(c.amount) filter (where c.kind = 'won'), 0) as won_amount,
-      count(c.kind) filter (where c.kind = 'lost') as lost_deals,
-      coalesce(sum(c.amount) filter (where c.kind = 'lost'), 0) as lost_amount
-    from months m
-    left join closed c on c.month = m.month
-    group by m.month
-    order by m.month`.execute(scope.db);
+    select to_char(month, 'YYYY-MM') as month, base_currency, currency, won_deals, lost_deals,
+      round(won_amount, 2)::text as won_amount, round(lost_amount, 2)::text as lost_amount,
+      trim_scale(rate)::text as rate, rate_set_at,
+      round(won_in_base, 2)::text as won_in_base, round(lost_in_base, 2)::text as lost_in_base,
+      coalesce(sum(won_deals) over month, 0) as month_won_deals,
+      coalesce(sum(lost_deals) over month, 0) as month_lost_deals,
+      coalesce(sum(won_deals) filter (where won_in_base is not null) over month, 0) as base_won_deals,
+      coalesce(sum(lost_deals) filter (where lost_in_base is not null) over month, 0) as base_lost_deals,
+      round(coalesce(sum(won_in_base) over month, 0), 2)::text as month_won_in_base,
+      round(coalesce(sum(lost_in_base) over month, 0), 2)::text as month_lost_in_base
+    from converted
+    window month as (partition by month)
+    order by month, currency nulls last`.execute(scope.db);
+  const months = new Map<string, WonLostMonthRow>();
+  for (const r of rows) {
+    let month = months.get(r.month);
+    if (!month) {
+      month = {
+        month: r.month,
+        wonDeals: Number(r.month_won_deals),
+        lostDeals: Number(r.month_lost_deals),
+        currencies: [],
+        inBase: {
+          wonDeals: Number(r.base_won_deals),
+          wonAmount: r.month_won_in_base,
+          lostDeals: Number(r.base_lost_deals),
+          lostAmount: r.month_lost_in_base,
+        },
+      };
+      months.set(r.month, month);
+    }
+    if (r.won_deals === null || r.lost_deals === null) continue;
+    month.currencies.push({
+      currency: r.currency,
+      wonDeals: Number(r.won_deals),
+      wonAmount: r.won_amount,
+      lostDeals: Number(r.lost_deals),
+      lostAmount: r.lost_amount,
+      inBase:
+        r.won_in_base === null || r.lost_in_base === null
+          ? null
+          : { wonAmount: r.won_in_base, lostAmount: r.lost_in_base },
+    });
+  }
   return {
     pipeline,
-    rows: rows.map((r): WonLostMonthRow => ({
-      month: r.month,
-      wonDeals: Number(r.won_deals),
-      wonAmount: Number(r.won_amount),
-      lostDeals: Number(r.lost_deals),
-      lostAmount: Number(r.lost_amount),
-    })),
+    conversion: await conversionOf(scope, rows, (r) => r.won_deals !== null && r.won_in_base === null),
+    rows: [...months.values()],
   };
 }
 
-export const wonLostByMonthColumns: Column<WonLostMonthRow>[] = [
-  { key: "month", header: "Month", type: "month" },
-  { key: "wonDeals", header: "Won deals", type: "integer" },
-  { key: "wonAmount", header: "Won amount", type: "decimal" },
-  { key: "lostDeals", header: "Lost deals", type: "integer" },
-  { key: "lostAmount", header: "Lost amount", type: "decimal" },
-];
+/** One line per month and currency, with the rate used and the base figures beside each currency's own. */
+export function wonLostByMonthTable(report: WonLostByMonth): Table {
+  const base = report.conversion.baseCurrency;
+  const rates = ratesByCurrency(report.conversion);
+  const lines = report.rows.flatMap((row) => {
+    const currencies: WonLostMonthCurrency[] = row.currencies.length
+      ? row.currencies
+      : [
+          {
+            currency: base,
+            wonDeals: 0,
+            wonAmount: "0.00",
+            lostDeals: 0,
+            lostAmount: "0.00",
+            inBase: { wonAmount: "0.00", lostAmount: "0.00" },
+          },
+        ];
+    return currencies.map((c): Record<string, Cell> => ({
+      month: row.month,
+      currency: c.currency,
+      wonDeals: c.wonDeals,
+      wonAmount: c.wonAmount,
+      lostDeals: c.lostDeals,
+      lostAmount: c.lostAmount,
+      ...rateCells(c.currency, c.inBase !== null, base, rates),
+      wonAmountInBase: c.inBase?.wonAmount ?? null,
+      lostAmountInBase: c.inBase?.lostAmount ?? null,
+    }));
+  });
+  return tableOf("won-lost-by-month", wonLostByMonthColumns(base), lines);
+}
+
+export function wonLostByMonthColumns(base: string): Column<Record<string, Cell>>[] {
+  return [
+    { key: "month", header: "Month", type: "month" },
+    { key: "currency", header: "Currency", type: "text" },
+    { key: "wonDeals", header: "Won deals", type: "integer" },
+    { key: "wonAmount", header: "Won amount", type: "decimal" },
+    { key: "lostDeals", header: "Lost deals", type: "integer" },
+    { key: "lostAmount", header: "Lost amount", type: "decimal" },
+    ...rateColumns(base),
+    { key: "wonAmountInBase", header: `Won amount in ${base}`, type: "decimal" },
+    { key: "lostAmountInBase", header: `Lost amount in ${base}`, type: "decimal" },
+    { key: "notConverted", header: "Not converted", type: "text" },
+  ];
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Stage conversion and time in stage

@@ -3,7 +3,11 @@ import {
   Dropdown,
   Field,
   Input,
+  MessageBar,
+  MessageBarBody,
   Option,
+  Radio,
+  RadioGroup,
   Tab,
   TabList,
   Text,
@@ -23,7 +27,7 @@ import type { PageProps } from "../../navigation";
 import { navigate } from "../../router";
 import { useWebApp } from "../../services";
 import { useDarkTheme } from "../../theme";
-import { type ReportDefinition, type ReportFilters, reportFor, reports } from "./definitions";
+import { type Amounts, type ReportDefinition, type ReportFilters, reportFor, reports } from "./definitions";
 import { ReportTable } from "./ReportTable";
 import { DownloadButtons } from "../../components/DownloadButtons";
 
@@ -48,6 +52,7 @@ export default function ReportsPage({ subpath }: PageProps) {
   const styles = useStyles();
   const report = reportFor(subpath);
   const [filters, setFilters] = useState<ReportFilters>({});
+  const [amounts, setAmounts] = useState<Amounts>("base");
   return (
     <div className={styles.page}>
       <Text as="h1" size={700} weight="semibold" className={styles.title}>
@@ -64,7 +69,14 @@ export default function ReportsPage({ subpath }: PageProps) {
           </Tab>
         ))}
       </TabList>
-      <Report key={report.key} report={report} filters={filters} onFilters={setFilters} />
+      <Report
+        key={report.key}
+        report={report}
+        filters={filters}
+        onFilters={setFilters}
+        amounts={amounts}
+        onAmounts={setAmounts}
+      />
     </div>
   );
 }
@@ -73,10 +85,14 @@ function Report({
   report,
   filters,
   onFilters,
+  amounts,
+  onAmounts,
 }: {
   report: ReportDefinition;
   filters: ReportFilters;
   onFilters(filters: ReportFilters): void;
+  amounts: Amounts;
+  onAmounts(amounts: Amounts): void;
 }) {
   const styles = useStyles();
   const { api } = useWebApp();
@@ -89,11 +105,15 @@ function Report({
     queryFn: () => report.load(api, applied),
     placeholderData: keepPreviousData,
   });
-  const title = view.data?.pipeline ? `${report.title} · ${view.data.pipeline}` : report.title;
+  const shown = view.data?.[amounts];
+  const title = shown?.pipeline ? `${report.title} · ${shown.pipeline}` : report.title;
   return (
     <Section title={title} actions={<ExportButtons report={report} filters={applied} />}>
       <Text className={styles.meta}>{report.description}</Text>
       <Filters report={report} filters={filters} onFilters={onFilters} />
+      {report.amounts && (
+        <AmountsChooser amounts={amounts} onAmounts={onAmounts} base={view.data?.base.baseCurrency ?? null} />
+      )}
       {view.isPending && <Loading label="Loading the report…" />}
       {view.isError && (
         <ProblemMessage
@@ -102,20 +122,28 @@ function Report({
           what="The report could not be loaded"
         />
       )}
-      {view.data &&
-        (view.data.rows.length === 0 ? (
+      {shown &&
+        (shown.rows.length === 0 ? (
           <EmptyState>Nothing to report for these filters yet.</EmptyState>
         ) : (
-          <div className={styles.views} aria-busy={view.isFetching}>
-            <figure className={styles.figure} aria-label={`${title}, chart`}>
-              <ChartBoundary>
-                <Suspense fallback={<Loading label="Drawing the chart…" />}>
-                  <ReportChart chart={view.data.chart} title={title} dark={dark} />
-                </Suspense>
-              </ChartBoundary>
-            </figure>
-            <ReportTable view={view.data} caption={title} />
-          </div>
+          <>
+            <div className={styles.views} aria-busy={view.isFetching}>
+              <figure className={styles.figure} aria-label={`${title}, chart`}>
+                <ChartBoundary>
+                  <Suspense fallback={<Loading label="Drawing the chart…" />}>
+                    <ReportChart chart={shown.chart} title={title} dark={dark} />
+                  </Suspense>
+                </ChartBoundary>
+              </figure>
+              <ReportTable view={shown} caption={title} />
+            </div>
+            {shown.conversion && <Text className={styles.meta}>{shown.conversion.text}</Text>}
+            {shown.conversion?.notConverted && (
+              <MessageBar intent="warning" layout="multiline">
+                <MessageBarBody>{shown.conversion.notConverted}</MessageBarBody>
+              </MessageBar>
+            )}
+          </>
         ))}
     </Section>
   );
@@ -193,6 +221,33 @@ function Filters({
         </Button>
       )}
     </form>
+  );
+}
+
+/**
+ * In the base currency (each currency converted at the rate an admin set, with the rate named) or per currency
+ * (nothing converted): never a sum of different currencies.
+ */
+function AmountsChooser({
+  amounts,
+  onAmounts,
+  base,
+}: {
+  amounts: Amounts;
+  onAmounts(amounts: Amounts): void;
+  base: string | null;
+}) {
+  return (
+    <Field label="Amounts">
+      <RadioGroup
+        layout="horizontal"
+        value={amounts}
+        onChange={(_, d) => onAmounts(d.value === "currency" ? "currency" : "base")}
+      >
+        <Radio value="base" label={base ? `In ${base}, the base currency` : "In the base currency"} />
+        <Radio value="currency" label="Per currency" />
+      </RadioGroup>
+    </Field>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { ApiClient, DownloadedFile, FileClient } from "../../../addin/api/client";
 import type { FileFormat } from "../../../shared/routes";
 import { formatNumber, formatPercent } from "../../format";
+import { pipelineViews, wonLostViews } from "./amount-views";
 
 /** The filters a report may take; each report sends only those it has (the server refuses the others). */
 export interface ReportFilters {
@@ -16,10 +17,15 @@ export interface ReportColumn {
   numeric: boolean;
 }
 
+/** How a report's amounts are shown: converted into the base currency, or each in its own currency. */
+export type Amounts = "base" | "currency";
+
 /** A report as the page shows it: the same rows as a table and as bars. */
 export interface ReportView {
   /** The pipeline it is about, for the reports that have one. */
   pipeline: string | null;
+  /** The organisation's base currency, for the reports with amounts. */
+  baseCurrency: string | null;
   columns: ReportColumn[];
   rows: { key: string; cells: string[] }[];
   chart: {
@@ -29,6 +35,8 @@ export interface ReportView {
     series: { legend: string; values: number[] }[];
     yAxisTitle: string;
   };
+  /** For amounts in the base currency: the rates they were converted at, and what was not converted. */
+  conversion: { text: string; notConverted: string | null } | null;
 }
 
 export interface ReportDefinition {
@@ -36,11 +44,19 @@ export interface ReportDefinition {
   title: string;
   description: string;
   filters: readonly (keyof ReportFilters)[];
-  load(api: ApiClient, filters: ReportFilters): Promise<ReportView>;
+  /** Whether it has amounts, which the page shows in the base currency or per currency. */
+  amounts: boolean;
+  /** Both ways of showing it (the same view twice for a report without amounts). */
+  load(api: ApiClient, filters: ReportFilters): Promise<Record<Amounts, ReportView>>;
   download(files: FileClient, format: FileFormat, filters: ReportFilters): Promise<DownloadedFile>;
 }
 
 const num = (value: number) => formatNumber(value);
+/** A report without amounts looks the same either way. */
+const both = (view: Omit<ReportView, "baseCurrency" | "conversion">): Record<Amounts, ReportView> => {
+  const whole = { ...view, baseCurrency: null, conversion: null };
+  return { base: whole, currency: whole };
+};
 const text = (c: string, numeric = false): ReportColumn => ({ header: c, numeric });
 const pick = (filters: ReportFilters, keys: readonly (keyof ReportFilters)[]) =>
   Object.fromEntries(keys.flatMap((k) => (filters[k] ? [[k, filters[k]]] : [])));
@@ -56,30 +72,9 @@ export const reports: readonly ReportDefinition[] = [
     description:
       "Every stage of the pipeline with its deals now, their amount, and the amount weighted by the stage's probability. The period filters deals by expected close date.",
     filters: DEAL_FILTERS,
+    amounts: true,
     async load(api, filters) {
-      const result = await api("reportPipelineByStage", { query: pick(filters, DEAL_FILTERS) });
-      return {
-        pipeline: result.pipeline.name,
-        columns: [
-          text("Stage"),
-          text("Probability", true),
-          text("Deals", true),
-          text("Amount", true),
-          text("Weighted amount", true),
-        ],
-        rows: result.rows.map((r) => ({
-          key: r.stageId,
-          cells: [r.stageName, `${r.probability} %`, num(r.deals), num(r.amount), num(r.weightedAmount)],
-        })),
-        chart: {
-          categories: result.rows.map((r) => r.stageName),
-          series: [
-            { legend: "Amount", values: result.rows.map((r) => r.amount) },
-            { legend: "Weighted amount", values: result.rows.map((r) => r.weightedAmount) },
-          ],
-          yAxisTitle: "Amount",
-        },
-      };
+      return pipelineViews(await api("reportPipelineByStage", { query: pick(filters, DEAL_FILTERS) }));
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportPipelineByStageCsv" : "reportPipelineByStageXlsx", {
@@ -91,30 +86,9 @@ export const reports: readonly ReportDefinition[] = [
     title: "Won and lost by month",
     description: "Deals won and lost per calendar month (UTC) of their closing, with their amounts.",
     filters: DEAL_FILTERS,
+    amounts: true,
     async load(api, filters) {
-      const result = await api("reportWonLostByMonth", { query: pick(filters, DEAL_FILTERS) });
-      return {
-        pipeline: result.pipeline.name,
-        columns: [
-          text("Month"),
-          text("Won deals", true),
-          text("Won amount", true),
-          text("Lost deals", true),
-          text("Lost amount", true),
-        ],
-        rows: result.rows.map((r) => ({
-          key: r.month,
-          cells: [r.month, num(r.wonDeals), num(r.wonAmount), num(r.lostDeals), num(r.lostAmount)],
-        })),
-        chart: {
-          categories: result.rows.map((r) => r.month),
-          series: [
-            { legend: "Won deals", values: result.rows.map((r) => r.wonDeals) },
-            { legend: "Lost deals", values: result.rows.map((r) => r.lostDeals) },
-          ],
-          yAxisTitle: "Deals",
-        },
-      };
+      return wonLostViews(await api("reportWonLostByMonth", { query: pick(filters, DEAL_FILTERS) }));
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportWonLostByMonthCsv" : "reportWonLostByMonthXlsx", {
@@ -127,9 +101,10 @@ export const reports: readonly ReportDefinition[] = [
     description:
       "Per stage, from the stage history: the deals that entered it in the period, how many moved on (to a later stage or won), and the median days spent in it.",
     filters: DEAL_FILTERS,
+    amounts: false,
     async load(api, filters) {
       const result = await api("reportStageConversion", { query: pick(filters, DEAL_FILTERS) });
-      return {
+      return both({
         pipeline: result.pipeline.name,
         columns: [
           text("Stage"),
@@ -156,7 +131,7 @@ export const reports: readonly ReportDefinition[] = [
           ],
           yAxisTitle: "Deals",
         },
-      };
+      });
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportStageConversionCsv" : "reportStageConversionXlsx", {
@@ -169,6 +144,7 @@ export const reports: readonly ReportDefinition[] = [
     description:
       "Interactions each rep logged per ISO week (UTC): emails, calls, meetings, notes and visits. The chart adds up the period per rep.",
     filters: PEOPLE_FILTERS,
+    amounts: false,
     async load(api, filters) {
       const result = await api("reportActivityByRep", { query: pick(filters, PEOPLE_FILTERS) });
       const repName = (r: { userName: string | null; userId: string | null }) =>
@@ -182,7 +158,7 @@ export const reports: readonly ReportDefinition[] = [
         notes: "Notes",
         visits: "Visits",
       };
-      return {
+      return both({
         pipeline: null,
         columns: [
           text("Week of"),
@@ -204,7 +180,7 @@ export const reports: readonly ReportDefinition[] = [
           })),
           yAxisTitle: "Interactions",
         },
-      };
+      });
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportActivityByRepCsv" : "reportActivityByRepXlsx", {
@@ -216,9 +192,10 @@ export const reports: readonly ReportDefinition[] = [
     title: "Contacts added",
     description: "Contacts added per ISO week (UTC).",
     filters: PEOPLE_FILTERS,
+    amounts: false,
     async load(api, filters) {
       const result = await api("reportContactsAdded", { query: pick(filters, PEOPLE_FILTERS) });
-      return {
+      return both({
         pipeline: null,
         columns: [text("Week of"), text("Contacts added", true)],
         rows: result.rows.map((r) => ({ key: r.week, cells: [r.week, num(r.contacts)] })),
@@ -227,7 +204,7 @@ export const reports: readonly ReportDefinition[] = [
           series: [{ legend: "Contacts added", values: result.rows.map((r) => r.contacts) }],
           yAxisTitle: "Contacts",
         },
-      };
+      });
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportContactsAddedCsv" : "reportContactsAddedXlsx", {

@@ -9,6 +9,7 @@ import {
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { useMe, useUsers } from "../../hooks";
+import { CurrencySettings } from "./CurrencySettings";
 import { CustomFieldsSettings } from "./CustomFieldsSettings";
 import { LoggingSettings } from "./LoggingSettings";
 import { OrganizationSettings } from "./OrganizationSettings";
@@ -58,6 +59,7 @@ export default function SettingsPage() {
       <CustomFieldsSettings admin={admin} />
       <TagsSettings admin={admin} />
       <OrganizationSettings admin={admin} />
+      <CurrencySettings admin={admin} />
       <LoggingSettings admin={admin} />
       <UsersSettings admin={admin} />
       {/* Requests from a person about their data go to the organisation's admins. */}
