@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
+import { readFileSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import pg from "pg";
 import { openPostgres } from "../../src/server/db/database";
+import { buildWalls } from "../../src/server/db/org-wall";
 import { migrateToLatest } from "../../src/server/db/migrate";
 import type { DB } from "../../src/server/db/tables";
 import { type TestServer, startTestServer } from "../helpers/server";
@@ -191,6 +195,38 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     const leaked = sessions.map((s) => s.rows[0]).filter((r) => r?.org !== null || r.who === "rapport_app");
     expect(leaked).toEqual([]);
   });
+
+  // The embedded store only: a new connection to a PostgreSQL server is a new session.
+  const onTheEmbeddedStore = kind === "pglite" ? it : () => undefined;
+  onTheEmbeddedStore(
+    "resets a connection it has not seen before its first use: a new one onto the embedded store's single session keeps the last wall",
+    async () => {
+      const pglite = await PGlite.create({
+        loadDataDir: new Blob([readFileSync(process.env.RAPPORT_TEST_TEMPLATE as string)]),
+      });
+      // The pool closes its idle connection at once, as pg's default does after 10 s.
+      const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, idleTimeoutMillis: 1 });
+      const walls = buildWalls(pool);
+      try {
+        const orgId = randomUUID();
+        const walled = await sql<{ who: string }>`select current_user as who`.execute(
+          walls.forOrganization(orgId),
+        );
+        expect(walled.rows[0]?.who).toBe("rapport_app");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(pool.totalCount).toBe(0);
+        const owner = await sql<{ who: string; org: string | null }>`
+        select current_user as who, nullif(current_setting('rapport.org_id', true), '') as org`.execute(
+          walls.owner,
+        );
+        expect(owner.rows[0]?.who).not.toBe("rapport_app");
+        expect(owner.rows[0]?.org).toBeNull();
+      } finally {
+        await walls.owner.destroy();
+        await pglite.close();
+      }
+    },
+  );
 });
 
 // What a real deployment looks like: Rapport connects as the owner of its database, not as a superuser.

@@ -52,7 +52,9 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
 }
 
 export function wrapPglite(pglite: PGlite, owned: boolean): Database {
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  // One connection kept for good: closing an idle one and opening another onto PGlite's single session would only
+  // cost the wall a reset (org-wall.ts).
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, idleTimeoutMillis: 0 });
   const walls = buildWalls(pool);
   const db = walls.owner;
   return {

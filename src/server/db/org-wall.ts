@@ -24,12 +24,14 @@ export interface Walls {
 
 /** Both views of one pool; ending the owner's ends the pool. */
 export function buildWalls(pool: pg.Pool): Walls {
-  // The organisation each pooled connection is walled into now; none: the owner's, as it was opened.
-  const wallOf = new WeakMap<pg.PoolClient, string>();
+  // The organisation each pooled connection is walled into now, null for none. A connection not in here is one
+  // the wall has not seen: its session may still hold a wall (the embedded store is one session, which every
+  // connection the pool opens onto it shares), so it is set on first use whoever borrows it.
+  const wallOf = new WeakMap<pg.PoolClient, string | null>();
 
   async function borrow(orgId: string | null): Promise<PostgresPoolClient> {
     const client = await pool.connect();
-    if ((wallOf.get(client) ?? null) !== orgId) {
+    if (!wallOf.has(client) || wallOf.get(client) !== orgId) {
       try {
         if (orgId === null) await client.query(LEAVE);
         else await client.query(ENTER, [orgId]);
@@ -38,8 +40,7 @@ export function buildWalls(pool: pg.Pool): Walls {
         client.release(error instanceof Error ? error : true);
         throw error;
       }
-      if (orgId === null) wallOf.delete(client);
-      else wallOf.set(client, orgId);
+      wallOf.set(client, orgId);
     }
     return {
       query: ((...args: Parameters<pg.PoolClient["query"]>) =>
