@@ -24,6 +24,7 @@ import { type AddinFiles, serveAddinFiles } from "./http/addin-files";
 import { internalDomainsAsWritten, loggingPolicyOf, updateLoggingPolicy } from "./organizations";
 import { buildOpenApi } from "./http/openapi";
 import { createStoreProbe } from "./http/store-probe";
+import { fastifyTrustProxy } from "./http/trusted-proxies";
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from "./http/problem";
 import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
@@ -210,17 +211,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
   return app;
-}
-
-/**
- * Fastify refuses a bare hop count (it cannot tell a proxy from a client that connects directly), so the count is
- * given as the rule it means: the nearest `hops` addresses are proxies, the next one is the client.
- */
-function fastifyTrustProxy(
-  trust: TrustProxy,
-): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof trust !== "number") return trust;
-  return (_address, hop) => hop < trust;
 }
 
 /**
