@@ -38,7 +38,7 @@ describe("the add-in's files served from the API's origin", () => {
     expect(page.headers.get("cache-control")).toBe("no-cache");
     const csp = page.headers.get("content-security-policy") ?? "";
     expect(csp).toMatch(
-      /^script-src 'self' https:\/\/appsforoffice\.microsoft\.com; object-src 'none'; base-uri 'self'; frame-ancestors 'self' /,
+      /^script-src 'self' https:\/\/appsforoffice\.microsoft\.com\/lib\/1\/hosted\/; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self' /,
     );
     expect(csp).toContain("https://outlook.office.com");
     expect(csp).toContain("https://outlook.live.com");
@@ -77,7 +77,7 @@ describe("the add-in's files served from the API's origin", () => {
       expect(page.headers.get("content-type")).toMatch(/^text\/html/);
       expect(page.headers.get("cache-control")).toBe("no-cache");
       expect(page.headers.get("content-security-policy")).toBe(
-        "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+        "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
       );
       expect(await page.text()).toContain("webapp.js");
     }

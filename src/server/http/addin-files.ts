@@ -32,9 +32,12 @@ export interface AddinFiles {
  * makes to the tenant's sign-in endpoints.
  */
 export const OFFICE_JS_ORIGIN = "https://appsforoffice.microsoft.com";
-const ADDIN_SCRIPTS = `script-src 'self' ${OFFICE_JS_ORIGIN}; object-src 'none'; base-uri 'self'`;
+/** Office.js and the host scripts it loads, and nothing else of that origin. */
+const OFFICE_JS_PATH = `${OFFICE_JS_ORIGIN}/lib/1/hosted/`;
+// No form on the pages posts anywhere but here: injected markup could not phish with one.
+const ADDIN_SCRIPTS = `script-src 'self' ${OFFICE_JS_PATH}; object-src 'none'; base-uri 'self'; form-action 'self'`;
 // The web app never loads Office.js.
-const WEBAPP_SCRIPTS = "script-src 'self'; object-src 'none'; base-uri 'self'";
+const WEBAPP_SCRIPTS = "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /** `name.0123456789abcdef0123.js`: webpack's content hash, so the file at that name never changes. */
 const HASHED = /\.[0-9a-f]{16,}\.(js|css)$/;
@@ -63,7 +66,8 @@ export async function serveAddinFiles(app: FastifyInstance, files: AddinFiles): 
     cacheControl: false,
     setHeaders(response, file) {
       response.setHeader("cache-control", cacheControlFor(file));
-      response.setHeader("content-security-policy", csp);
+      // The web app's page by its file name is the web app: its own policy, framed by nobody else.
+      response.setHeader("content-security-policy", path.basename(file) === WEBAPP_PAGE ? WEBAPP_CSP : csp);
       response.setHeader("x-content-type-options", "nosniff");
     },
   });
@@ -71,6 +75,7 @@ export async function serveAddinFiles(app: FastifyInstance, files: AddinFiles): 
 }
 
 const WEBAPP_PAGE = "webapp.html";
+const WEBAPP_CSP = `${WEBAPP_SCRIPTS}; frame-ancestors 'self'`;
 
 /**
  * The web app (dashboard, reports, settings) is one page that routes in the browser: /app and every path under
@@ -82,7 +87,7 @@ function serveWebApp(app: FastifyInstance, root: string): void {
     reply
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", "no-cache")
-      .header("content-security-policy", `${WEBAPP_SCRIPTS}; frame-ancestors 'self'`)
+      .header("content-security-policy", WEBAPP_CSP)
       .header("x-content-type-options", "nosniff")
       .send(await readFile(page));
   app.get("/app", handler);
