@@ -81,6 +81,12 @@ describe("the add-in's files served from the API's origin", () => {
       );
       expect(await page.text()).toContain("webapp.js");
     }
+    // By its file name too: the same page, the same policy, never the pane's (framed by Outlook's hosts).
+    const byName = await get("/webapp.html");
+    expect(byName.status).toBe(200);
+    expect(byName.headers.get("content-security-policy")).toBe(
+      "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+    );
     expect((await get("/application")).status).toBe(404);
   });
 });
