@@ -148,6 +148,14 @@ describe.each(storeKinds)("demo data (%s)", (kind) => {
     expect(after.body).toEqual(before.body);
   });
 
+  it("asks a member to sign in as the admin before it creates anything", async () => {
+    const mia = await server.token("mia@contoso.example");
+    const before = await server.request("GET", "/api/v1/contacts?limit=200", { token: rita });
+    await expect(loadDemoData(server.baseUrl, mia)).rejects.toThrow(/loaded by an admin of the organisation/);
+    const after = await server.request("GET", "/api/v1/contacts?limit=200", { token: rita });
+    expect(after.body).toEqual(before.body);
+  });
+
   it("names the request, the status and the problem when the API refuses", async () => {
     const other = await server.token("someone@elsewhere.example");
     await expect(storeIsEmpty(server.baseUrl, "not-a-token")).rejects.toThrow(
