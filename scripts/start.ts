@@ -14,9 +14,18 @@ const addinPort = process.env.ADDIN_PORT ?? "3000";
 
 // The server shares the terminal with webpack and the demo prompt: one readable line per request, not JSON.
 const serverEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT || "pretty" };
+// The dev server proxies the API to the server this command starts, wherever PORT puts it.
+const devServerEnv = {
+  ...process.env,
+  RAPPORT_API_URL: process.env.RAPPORT_API_URL || `http://127.0.0.1:${process.env.PORT || "3001"}`,
+};
 const children: ChildProcess[] = [
   spawn(bin("tsx"), ["src/server/main.ts"], { cwd: root, stdio: "inherit", env: serverEnv }),
-  spawn(bin("webpack"), ["serve", "--mode", "development"], { cwd: root, stdio: "inherit" }),
+  spawn(bin("webpack"), ["serve", "--mode", "development"], {
+    cwd: root,
+    stdio: "inherit",
+    env: devServerEnv,
+  }),
 ];
 
 console.log(

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   console.log(
     addinRoot
       ? `Serving the add-in from ${addinRoot}: ${address}/taskpane.html, manifest at ${address}/manifest.xml`
-      : `No add-in build at ${config.addinDir} (npm run build makes one): serving the API only`,
+      : `No add-in build at ${config.addinDir}: this server answers the API only (under npm start the dev server serves the add-in; npm run build makes one to serve from here)`,
   );
   if (worker && graph) {
     worker.start();

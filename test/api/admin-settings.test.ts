@@ -1196,6 +1196,8 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
         ["boss@roles.example", "admin"],
         ["rep@roles.example", "member"],
       ]);
+      // Seen as they signed in, the first time too.
+      expect(users.map((u) => u.lastSeenAt === null)).toEqual([false, false]);
       const [bossUser, repUser] = users as [User, User];
 
       const last = await call(boss, "PATCH", `/api/v1/users/${bossUser.id}`, { role: "member" });

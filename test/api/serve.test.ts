@@ -87,7 +87,7 @@ describe("running Rapport the way the README says", () => {
     expect((await second.exited).code).toBe(0);
   }, 90_000);
 
-  it("logs one readable line per request for a person at the terminal, as `npm start` asks", async () => {
+  it("logs one readable line per refused request for a person at the terminal, as `npm start` asks", async () => {
     const pretty = serve({ RAPPORT_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info", LOG_FORMAT: "pretty" });
     const base = await pretty.listening;
     expect((await fetch(`${base}/api/v1/me`)).status).toBe(401);
@@ -97,7 +97,8 @@ describe("running Rapport the way the README says", () => {
     const lines = output.split("\n").filter(Boolean);
     expect(lines.filter((line) => line.trimStart().startsWith("{"))).toEqual([]);
     expect(lines.filter((line) => / GET \/api\/v1\/me 401 \d+ ms$/.test(line))).toHaveLength(1);
-    expect(lines.filter((line) => / GET \/api\/v1\/sign-in 200 \d+ ms$/.test(line))).toHaveLength(1);
+    // What went as asked is at debug: the demo data's load is not 75 lines.
+    expect(lines.filter((line) => /\/api\/v1\/sign-in/.test(line))).toEqual([]);
     expect(output).not.toContain("incoming request");
   }, 90_000);
 

@@ -112,6 +112,8 @@ async function provision(tx: Transaction<DB>, identity: Identity, grant: AdminGr
         role: grant || firstLocal ? "admin" : "member",
         admin_grant: grant,
         grant_token_issued_at: issuedAt,
+        // Signing in is being seen: a new user is never "last seen: never" while signed in.
+        last_seen_at: sql`now()`,
       })
       .onConflict((oc) => oc.columns(["org_id", "external_id"]).doNothing())
       .returning("id")

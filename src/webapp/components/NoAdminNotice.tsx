@@ -24,7 +24,7 @@ export function NoAdminNotice() {
         {appRole
           ? `An administrator of your Microsoft 365 tenant makes someone an admin in the Microsoft Entra admin center: Enterprise applications → Rapport → Users and groups → Add user/group, with the role “${appRole}”. Whoever runs the Rapport server can instead list them in RAPPORT_ADMINS.`
           : "Whoever runs the Rapport server makes someone an admin by listing them in RAPPORT_ADMINS."}{" "}
-        It takes effect when that person next signs in.
+        It takes effect once that person signs out of Rapport and in again.
       </MessageBarBody>
     </MessageBar>
   );
