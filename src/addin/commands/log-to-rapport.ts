@@ -1,7 +1,8 @@
 import { ApiError, type ApiClient, errorDetail } from "../api/client";
 import { emailToLog } from "../api/email-to-log";
 import type { Outbox } from "../api/outbox";
-import { type Mailbox, participantsOf } from "../office/mailbox";
+import type { Mailbox } from "../office/mailbox";
+import { participantsOf } from "../api/participants";
 import type { I18n } from "../taskpane/i18n/i18n";
 
 export interface CommandServices {

@@ -1,5 +1,3 @@
-import { normalizeEmailAddress } from "../../shared/email-address";
-
 /**
  * How much of a body a log carries: the server keeps an 8 KB excerpt from the top, which 16k characters always
  * hold, and a queued log stays within what the browser's storage can keep.
@@ -56,20 +54,4 @@ export interface Mailbox {
   setLogOnSend(on: boolean): Promise<void>;
   /** Puts Rapport's key on the draft as it is sent; the sent copy keeps it (see OpenMessage.rapportKey). */
   setRapportKey(key: string): Promise<void>;
-}
-
-/** Compared in canonical form: Outlook may spell one internationalised address two ways on one message. */
-const addressKey = (address: string) => normalizeEmailAddress(address) ?? address.toLowerCase();
-
-/** Everyone on the message but the rep: the sender first, then To and Cc, each address once. */
-export function participantsOf(message: OpenMessage, own: string | null): Address[] {
-  const seen = new Set<string>(own ? [addressKey(own)] : []);
-  const result: Address[] = [];
-  for (const candidate of [...(message.from ? [message.from] : []), ...message.to, ...message.cc]) {
-    const key = addressKey(candidate.address);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    result.push(candidate);
-  }
-  return result;
 }
