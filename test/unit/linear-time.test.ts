@@ -20,7 +20,7 @@ import { normalizeMessageId } from "../../src/shared/message-id";
 import { InternalDomain } from "../../src/shared/organizations";
 import { parsePersonName } from "../../src/shared/person-name";
 import { isBulkOrAutomated, reasonNotToLog } from "../../src/shared/privacy";
-import { parseSignature } from "../../src/shared/signature";
+import { isOriginalMessageLine, parseSignature } from "../../src/shared/signature";
 import { EXCERPT_SOURCE_MAX_CHARS, htmlToText, textExcerpt } from "../../src/shared/text-excerpt";
 
 /*
@@ -234,6 +234,10 @@ const SUBJECTS: Case[] = [
     TEXT,
     SIGNATURES,
   ),
+  // The lines parseSignature reads are at most 300 characters; the check itself is measured far past that.
+  ...subject("isOriginalMessageLine (signatures)", 100_000, isOriginalMessageLine, TEXT, {
+    "hyphens before a letter": repeat("-", "", "x"),
+  }),
   ...subject("normalizeEmailAddress", 100_000, normalizeEmailAddress, TEXT, ADDRESSES),
   ...subject("parseMailbox", 100_000, parseMailbox, TEXT, ADDRESSES, {
     "a name of brackets": repeat("<", "", "<anna@contoso.example>"),
