@@ -455,6 +455,17 @@ describe("internationalised domains", () => {
     expect(normalizeEmailAddress("a@हिन्दी.भारत")).toBe("a@xn--j2bd4cyah0f.xn--h2brj9c");
   });
 
+  it("gives a Greek domain one canonical form in capitals and in small letters (IDNA, not JavaScript, lower-cases it)", () => {
+    // JavaScript lower-cases a final Σ to ς, IDNA maps every Σ to σ: lower-casing first made two mailboxes of one.
+    expect(normalizeEmailAddress("x@ΟΔΟΣ-1.gr")).toBe("x@xn---1-k9b7bby.gr");
+    expect(normalizeEmailAddress("x@οδοσ-1.gr")).toBe("x@xn---1-k9b7bby.gr");
+    expect(normalizeEmailAddress("X@Οδοσ-1.GR")).toBe("x@xn---1-k9b7bby.gr");
+    expect(canonicalDomain("@ΟΔΟΣ-1.gr")).toBe("xn---1-k9b7bby.gr");
+    expect(isWithinDomains("x@ΟΔΟΣ-1.gr", ["οδοσ-1.gr"])).toBe(true);
+    // A final ς typed as such is its own letter in IDNA 2008, as ß is: another domain.
+    expect(normalizeEmailAddress("x@οδος-1.gr")).toBe("x@xn---1-k9b7bbs.gr");
+  });
+
   it("maps compatibility characters as IDNA does: full-width letters are the plain domain", () => {
     expect(normalizeEmailAddress("anna@ＣＯＮＴＯＳＯ.com")).toBe("anna@contoso.com");
   });
