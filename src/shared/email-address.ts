@@ -137,7 +137,8 @@ export interface EmailAddressForms {
  * The address is lower-cased because Rapport, like Exchange, treats addresses case-insensitively (the local part
  * by JavaScript, the domain by IDNA: see toAsciiDomain), and NFC-normalised so that a pasted "å" and a typed "å"
  * are the same character. The canonical form has the domain in ASCII (punycode): jorg@müller.example and
- * jorg@xn--mller-kva.example are one mailbox.
+ * jorg@xn--mller-kva.example are one mailbox. A trailing root dot (bob@contoso.com., the fully qualified form)
+ * is read away, as canonicalDomain reads it: refusing the address let a rule about contoso.com miss it.
  */
 export function readEmailAddress(input: string): EmailAddressForms | null {
   const address = unwrap(input).normalize("NFC");
@@ -147,7 +148,7 @@ export function readEmailAddress(input: string): EmailAddressForms | null {
   const at = findSeparator(address);
   if (at === -1) return null;
   let local = address.slice(0, at).toLowerCase();
-  const domain = address.slice(at + 1);
+  const domain = withoutTrailingDots(address.slice(at + 1));
   if (!isPlausibleLocalPart(local) || !isPlausibleDomain(domain)) return null;
   const asciiDomain = toAsciiDomain(domain);
   if (asciiDomain === null) return null;

@@ -44,6 +44,15 @@ describe("normalizeEmailAddress", () => {
     expect(normalizeEmailAddress(input)).toBe(expected);
   });
 
+  it("reads a domain with a trailing root dot (the fully qualified form) as the domain itself", () => {
+    expect(readEmailAddress("Bob@Blocked.example.")).toEqual({
+      address: "bob@blocked.example",
+      written: "bob@blocked.example",
+    });
+    expect(normalizeEmailAddress("<bob@müller.example.>")).toBe("bob@xn--mller-kva.example");
+    expect(normalizeEmailAddress("bob@.")).toBeNull();
+  });
+
   it("keeps dots and plus tags, which decide where the mail is delivered", () => {
     expect(normalizeEmailAddress("Anna.Berg+CRM@contoso.com")).toBe("anna.berg+crm@contoso.com");
     expect(normalizeEmailAddress("annaberg@contoso.com")).not.toBe(
@@ -93,7 +102,6 @@ describe("normalizeEmailAddress", () => {
     ["a label ending with a hyphen", "anna@contoso-.com"],
     ["an empty label", "anna@contoso..com"],
     ["a leading dot in the domain", "anna@.contoso.com"],
-    ["a trailing dot in the domain", "anna@contoso.com."],
     ["an underscore in the domain", "anna@con_toso.com"],
     ["a bare IP address", "anna@192.168.0.1"],
     ["an IP literal", "anna@[192.168.0.1]"],
