@@ -123,7 +123,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       { type: "interaction", id: inserted.id },
       { source: input.source },
     );
-    return { interaction: await getInteraction(tx, orgId, inserted.id, "email"), created: true };
+    return { interaction: await getInteraction(tx, scope.caller, inserted.id, "email"), created: true };
   });
 }
 
@@ -289,7 +289,7 @@ async function addLogger(
   }
   if (added)
     await recordAudit(tx, scope.caller, "email.logged_again", { type: "interaction", id: existing.id });
-  return getInteraction(tx, orgId, existing.id, "email");
+  return getInteraction(tx, scope.caller, existing.id, "email");
 }
 
 async function singleOpenDeal(tx: Kysely<DB>, orgId: string, contactIds: string[]): Promise<string | null> {
