@@ -3,7 +3,13 @@ import { checkCustomFieldValues } from "../../src/server/custom-fields/service";
 import { likePattern } from "../../src/server/http/cursor";
 import { readCsv } from "../../src/server/imports/csv";
 import { checkContactRow, rowsFromVCards, suggestMapping } from "../../src/server/imports/rows";
-import { readVCards, splitStructured, unescapeText } from "../../src/server/imports/vcard";
+import {
+  MAX_CARD_PROPERTIES,
+  MAX_FILE_PROPERTIES,
+  readVCards,
+  splitStructured,
+  unescapeText,
+} from "../../src/server/imports/vcard";
 import { mentionsOf } from "../../src/server/person-data/mentions";
 import { graphEmail } from "../../src/server/sync/graph-email";
 import type { GraphMessage } from "../../src/server/sync/mail-graph";
@@ -163,6 +169,11 @@ const CSV: Shapes<string> = {
   tabs: repeat("\t", "a\tb\n"),
 };
 
+const VCARD_LIMITS = {
+  cards: 200_000,
+  propertiesPerCard: MAX_CARD_PROPERTIES,
+  properties: MAX_FILE_PROPERTIES,
+};
 const card = (body: string) => `BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Anna\r\n${body}END:VCARD\r\n`;
 const VCARDS: Shapes<string> = {
   "many quoted-printable soft breaks": (n) =>
@@ -172,6 +183,8 @@ const VCARDS: Shapes<string> = {
   "many folded lines": (n) => card(`NOTE:${"\r\n a".repeat(times(n, 4))}\r\n`),
   "many parameters": (n) => card(`EMAIL${";TYPE=a".repeat(times(n, 7))}:anna@contoso.example\r\n`),
   "many addresses in one card": (n) => card("EMAIL:anna@contoso.example\r\n".repeat(times(n, 28))),
+  // A card stops at 1,000 properties: many cards just under it.
+  "cards of many addresses": repeat(card("EMAIL:anna@contoso.example\r\n".repeat(998))),
   "cards that never end": repeat("BEGIN:VCARD\r\n"),
   "blank lines": repeat("\r\n", "BEGIN:VCARD\r\n"),
   "one huge line": (n) => card(`NOTE:${"a".repeat(n)}\r\n`),
@@ -302,7 +315,7 @@ const SUBJECTS: Case[] = [
         }),
     },
   ),
-  ...subject("readCsv", IMPORT_SIZE, (content: string) => readCsv(content, 200_000), CSV),
+  ...subject("readCsv", IMPORT_SIZE, (content: string) => readCsv(content, 200_000, 500), CSV),
   ...subject(
     "suggestMapping (CSV headers)",
     100_000,
@@ -310,12 +323,15 @@ const SUBJECTS: Case[] = [
     TEXT,
     { "a header of mail and digits": repeat("1", "mail", "x"), "many columns": repeat("phone1\t") },
   ),
-  ...subject("readVCards", IMPORT_SIZE, (content: string) => readVCards(content, 200_000), VCARDS),
+  ...subject("readVCards", IMPORT_SIZE, (content: string) => readVCards(content, VCARD_LIMITS), VCARDS),
   ...subject(
     "rowsFromVCards",
     IMPORT_SIZE,
-    (content: string) => rowsFromVCards(readVCards(content, 200_000).cards),
-    { "many addresses in one card": VCARDS["many addresses in one card"] as (n: number) => string },
+    (content: string) => rowsFromVCards(readVCards(content, VCARD_LIMITS).cards),
+    {
+      "many addresses in one card": VCARDS["many addresses in one card"] as (n: number) => string,
+      "cards of many addresses": VCARDS["cards of many addresses"] as (n: number) => string,
+    },
   ),
   ...subject("splitStructured", 100_000, (value: string) => splitStructured(value), TEXT, {
     escapes: repeat("\\;"),
