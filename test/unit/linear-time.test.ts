@@ -369,6 +369,24 @@ const SUBJECTS: Case[] = [
       checkCustomFieldValues(DEFINITIONS, "contact", { renewal: value, tier: value }, { required: false }),
     TEXT,
   ),
+  // Erasure finds every name the person's mail carried in the subjects and audit events it keeps: a sender of
+  // thousands of mails, each with another display name, must not make it the text's size times the names'.
+  ...subject(
+    "mentionsOf(…).scrub (erasure, names growing with the text)",
+    100_000,
+    ({ names, text }: { names: string[]; text: string }) =>
+      mentionsOf(names, ["anna.berg@contoso.example"])?.scrub(text),
+    {
+      "a display name per mail, near misses in the text": (n) => ({
+        names: Array.from({ length: times(n, 25) }, (_, i) => `Acme Sales ${i} Team`),
+        text: repeat("Acme Sales 1 Tea ")(n),
+      }),
+      "names of many words, the text their first words": (n) => ({
+        names: Array.from({ length: times(n, 25) }, (_, i) => `Anna Maria ${"x ".repeat(10)}${i}`),
+        text: repeat("Anna Maria x x x ")(n),
+      }),
+    },
+  ),
   ...subject("mentionsOf(…).scrub (erasure)", 100_000, (text: string) => ERASURE?.scrub(text), TEXT, {
     "a first name again and again": repeat("Anna "),
     "a first name before a run of spaces": repeat(" ", "Anna", "x"),
