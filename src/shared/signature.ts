@@ -60,10 +60,11 @@ const ORIGINAL_MESSAGE_WORDS = /^[\p{L} ]{3,40}$/u;
  * followed by anything else (`/^-{2,}([^-]*)-{2,}$/` tries every split of the run), quadratic in its length.
  */
 export function isOriginalMessageLine(line: string): boolean {
+  const HYPHEN = 0x2d;
   let start = 0;
-  while (start < line.length && line[start] === "-") start++;
+  while (start < line.length && line.charCodeAt(start) === HYPHEN) start++;
   let end = line.length;
-  while (end > start && line[end - 1] === "-") end--;
+  while (end > start && line.charCodeAt(end - 1) === HYPHEN) end--;
   if (start < 2 || line.length - end < 2) return false;
   const words = line.slice(start, end);
   return !words.includes("-") && ORIGINAL_MESSAGE_WORDS.test(words.trim());
