@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { normalizeEmailAddress } from "../shared/email-address";
 import type { SignInConfig } from "../shared/routes";
 
 const Flag = z
@@ -244,19 +245,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ADDRESS = /^[^\s@]+@[^\s@]+$/;
 
+/** Object ids lower-cased, addresses in their canonical form (as every address is compared). */
 function adminList(value: string | undefined): string[] {
-  const entries = (value ?? "")
-    .split(/[\s,;]+/)
-    .map((entry) => entry.toLowerCase())
-    .filter(Boolean);
-  const wrong = entries.filter((entry) => !OBJECT_ID.test(entry) && !ADDRESS.test(entry));
+  const entries = (value ?? "").split(/[\s,;]+/).filter(Boolean);
+  const read = entries.map((entry) =>
+    OBJECT_ID.test(entry.toLowerCase()) ? entry.toLowerCase() : normalizeEmailAddress(entry),
+  );
+  const wrong = entries.filter((_, i) => read[i] === null);
   if (wrong.length > 0)
     throw new ConfigError(
       `Invalid configuration:\n  RAPPORT_ADMINS: ${wrong.map((w) => `"${w}"`).join(", ")} is neither an object id nor an email address`,
     );
-  return [...new Set(entries)];
+  return [...new Set(read.filter((entry): entry is string => entry !== null))];
 }
 
 function syncConfig(e: z.infer<typeof Env>): SyncConfig {

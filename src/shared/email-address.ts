@@ -23,8 +23,8 @@ const QUOTED_LOCAL_PART = /^"(?:[^"\\]|\\.)*"$/;
 const DOT_ATOM = /^[^.@"(),:;<>[\]\\]+(?:\.[^.@"(),:;<>[\]\\]+)*$/;
 // A label as DNS carries it. Punycode labels are letters, digits and hyphens too.
 const ASCII_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const PLAIN_ASCII_DOMAIN = /^[a-z0-9.-]*$/;
-const PUNYCODE_LABEL = /(?:^|\.)xn--/;
+const PLAIN_ASCII_DOMAIN = /^[a-z0-9.-]*$/i;
+const PUNYCODE_LABEL = /(?:^|\.)xn--/i;
 
 function byteLength(text: string): number {
   return utf8.encode(text).length;
@@ -103,14 +103,18 @@ function urlHostname(domain: string): string | null {
 }
 
 /**
- * A plausible domain (lower-cased, NFC) in its canonical form: lower-case ASCII, each label that is not ASCII as
- * punycode; null when IDNA refuses it (a label that starts with a combining mark, a broken xn-- label) or its
- * ASCII form breaks DNS's limits.
+ * A plausible domain (NFC, in the case it was written in) in its canonical form: lower-case ASCII, each label that
+ * is not ASCII as punycode; null when IDNA refuses it (a label that starts with a combining mark, a broken xn--
+ * label) or its ASCII form breaks DNS's limits. IDNA maps the case itself, and differently from JavaScript's
+ * toLowerCase: that writes a final capital sigma as ς, which IDNA keeps as a letter of its own, while IDNA maps
+ * every Σ to σ. Lower-cased first, ΟΔΟΣ.gr and οδοσ.gr would be two domains.
  */
 function toAsciiDomain(domain: string): string | null {
-  // Plain ASCII without punycode is already what the parser would return: the common case stays cheap.
+  // Plain ASCII without punycode is what the parser would return, lower-cased: the common case stays cheap.
   const ascii =
-    PLAIN_ASCII_DOMAIN.test(domain) && !PUNYCODE_LABEL.test(domain) ? domain : urlHostname(domain);
+    PLAIN_ASCII_DOMAIN.test(domain) && !PUNYCODE_LABEL.test(domain)
+      ? domain.toLowerCase()
+      : urlHostname(domain);
   if (ascii === null || ascii.length > MAX_DOMAIN_LENGTH) return null;
   const labels = ascii.split(".");
   // The same number of labels: the parser maps some characters to dots, and a domain must not change shape.
@@ -130,19 +134,21 @@ export interface EmailAddressForms {
 
 /**
  * An address in its canonical and its written form, or null when the input is not a plausible address.
- * The whole address is lower-cased because Rapport, like Exchange, treats addresses case-insensitively,
- * and NFC-normalised so that a pasted "å" and a typed "å" are the same character. The canonical form has the
- * domain in ASCII (punycode): jorg@müller.example and jorg@xn--mller-kva.example are one mailbox.
+ * The address is lower-cased because Rapport, like Exchange, treats addresses case-insensitively (the local part
+ * by JavaScript, the domain by IDNA: see toAsciiDomain), and NFC-normalised so that a pasted "å" and a typed "å"
+ * are the same character. The canonical form has the domain in ASCII (punycode): jorg@müller.example and
+ * jorg@xn--mller-kva.example are one mailbox. A trailing root dot (bob@contoso.com., the fully qualified form)
+ * is read away, as canonicalDomain reads it: refusing the address let a rule about contoso.com miss it.
  */
 export function readEmailAddress(input: string): EmailAddressForms | null {
-  const address = unwrap(input).normalize("NFC").toLowerCase();
+  const address = unwrap(input).normalize("NFC");
   if (address.length === 0 || INVISIBLE_OR_SPACE.test(address)) return null;
   if (byteLength(address) > MAX_ADDRESS_BYTES) return null;
 
   const at = findSeparator(address);
   if (at === -1) return null;
-  let local = address.slice(0, at);
-  const domain = address.slice(at + 1);
+  let local = address.slice(0, at).toLowerCase();
+  const domain = withoutTrailingDots(address.slice(at + 1));
   if (!isPlausibleLocalPart(local) || !isPlausibleDomain(domain)) return null;
   const asciiDomain = toAsciiDomain(domain);
   if (asciiDomain === null) return null;
@@ -152,7 +158,9 @@ export function readEmailAddress(input: string): EmailAddressForms | null {
     const unquoted = local.slice(1, -1);
     if (DOT_ATOM.test(unquoted)) local = unquoted;
   }
-  return { address: `${local}@${asciiDomain}`, written: `${local}@${domain}` };
+  const written = `${local}@${domain.toLowerCase()}`;
+  if (byteLength(written) > MAX_ADDRESS_BYTES) return null;
+  return { address: `${local}@${asciiDomain}`, written };
 }
 
 /** The canonical form of an address (see readEmailAddress), or null when the input is not a plausible address. */
@@ -223,11 +231,13 @@ export function parseMailbox(input: string): Mailbox | null {
  * input without an `@` is taken to be a domain already. Compare domains with canonicalDomain.
  */
 export function domainOf(address: string): string {
+  return writtenDomainOf(address).toLowerCase();
+}
+
+/** The domain of an address in the case it was written in (NFC): what IDNA is given (see toAsciiDomain). */
+function writtenDomainOf(address: string): string {
   const trimmed = address.trim();
-  return trimmed
-    .slice(trimmed.lastIndexOf("@") + 1)
-    .normalize("NFC")
-    .toLowerCase();
+  return trimmed.slice(trimmed.lastIndexOf("@") + 1).normalize("NFC");
 }
 
 /** Without trailing dots ("contoso.com." is the root-anchored contoso.com); a loop, as a regex here would backtrack. */
@@ -242,7 +252,7 @@ function withoutTrailingDots(domain: string): string {
  * a domain. Accepts `müller.example`, `@Müller.example`, `xn--mller-kva.example.` and whole addresses alike.
  */
 export function canonicalDomain(text: string): string | null {
-  const domain = withoutTrailingDots(domainOf(text));
+  const domain = withoutTrailingDots(writtenDomainOf(text));
   // No domain is longer than an address may be: the bound keeps the parser's work small whatever is passed in.
   if (domain.length > MAX_ADDRESS_BYTES || byteLength(domain) > MAX_ADDRESS_BYTES) return null;
   return isPlausibleDomain(domain) ? toAsciiDomain(domain) : null;

@@ -15,7 +15,13 @@ export interface PrivacyPolicy {
 /** The headers that mark bulk and automated mail (RFC 2369, RFC 2919, RFC 3834, and the old Precedence). */
 export type MailHeaders = Readonly<Record<string, string | undefined>>;
 
-export type SkipReason = "internal_only" | "blocked_participant" | "bulk_or_automated" | "no_participants";
+export type SkipReason =
+  | "internal_only"
+  | "blocked_participant"
+  | "bulk_or_automated"
+  | "no_participants"
+  /** An address on it is not one Rapport can read: the rules cannot say whether it is blocked or ours. */
+  | "unreadable_participant";
 
 /** Whether an address is on the blocklist: an exact address, or within an `@domain` entry (subdomains too). */
 export function isBlocked(address: string, blocklist: readonly string[]): boolean {
@@ -65,7 +71,8 @@ export function isBulkOrAutomated(headers: MailHeaders): boolean {
 
 /**
  * Why a message must not be logged automatically, or null when it may be. `participants` are every address on it
- * (from, to, cc), the rep's own included.
+ * (from, to, cc), the rep's own included. A participant whose address cannot be read fails the message closed:
+ * left out, the rules would never see it (a blocked person, the one outsider on internal mail).
  */
 export function reasonNotToLog(
   participants: readonly string[],
@@ -74,6 +81,7 @@ export function reasonNotToLog(
 ): SkipReason | null {
   const addresses = participants.map((p) => normalizeEmailAddress(p)).filter((p): p is string => p !== null);
   if (addresses.length === 0) return "no_participants";
+  if (addresses.length < participants.length) return "unreadable_participant";
   const internal = withinDomains(policy.internalDomains);
   if (addresses.every((a) => internal(domainOf(a)))) return "internal_only";
   if (addresses.some(blockedBy(policy.blocklist))) return "blocked_participant";

@@ -52,15 +52,22 @@ const REPLY_HEADER_END = /\b(?:wrote|schrieb|skrev|je napisao|je napisala|a écr
 const OUTLOOK_FROM = /^\*?(?:from|von|från|fra|od|šalje|sender|de)\s*:\*?\s*\S/i;
 const OUTLOOK_SENT = /^\*?(?:sent|gesendet|skickat|sendt|poslano|date|datum|dato|envoyé)\s*:/i;
 const OUTLOOK_SENT_INLINE = /\s\*?(?:sent|gesendet|skickat|sendt|poslano|date|datum|dato)\s*:\*?\s/i;
-// The words between the dashes, read apart: one pattern for dashes, spaces and words around spaces could split a
-// line of spaces every way, cubic in its length.
-const ORIGINAL_MESSAGE = /^-{2,}([^-]*)-{2,}$/;
 const ORIGINAL_MESSAGE_WORDS = /^[\p{L} ]{3,40}$/u;
 
-/** "-----Original Message-----", "---------- Forwarded message ---------". */
-function isOriginalMessageLine(line: string): boolean {
-  const words = ORIGINAL_MESSAGE.exec(line)?.[1]?.trim();
-  return words !== undefined && ORIGINAL_MESSAGE_WORDS.test(words);
+/**
+ * "-----Original Message-----", "---------- Forwarded message ---------". The dashes are counted off each end by
+ * loops and the words between them read apart: a pattern of dashes around words backtracks over a run of dashes
+ * followed by anything else (`/^-{2,}([^-]*)-{2,}$/` tries every split of the run), quadratic in its length.
+ */
+export function isOriginalMessageLine(line: string): boolean {
+  const HYPHEN = 0x2d;
+  let start = 0;
+  while (start < line.length && line.charCodeAt(start) === HYPHEN) start++;
+  let end = line.length;
+  while (end > start && line.charCodeAt(end - 1) === HYPHEN) end--;
+  if (start < 2 || line.length - end < 2) return false;
+  const words = line.slice(start, end);
+  return !words.includes("-") && ORIGINAL_MESSAGE_WORDS.test(words.trim());
 }
 
 /**

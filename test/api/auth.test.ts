@@ -199,7 +199,10 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
         entra: { clientId, authority, scope: `api://${clientId}/access_as_user` },
         localIssuer: false,
       },
-      admins: { appRole: "Rapport.Admin", listed: ["lena@contoso.example", "gus@partner.example", guestOid] },
+      admins: {
+        appRole: "Rapport.Admin",
+        listed: ["lena@contoso.example", "gus@partner.example", guestOid, "jorg@xn--mller-kva.example"],
+      },
     };
     const app = await buildApp(deps);
     baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -297,6 +300,24 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     expect(await userOf(await sign({}))).toMatchObject({ role: "admin" });
   });
 
+  it("keeps an admin of Rapport's making one when the tenant assigns the app role and then removes it", async () => {
+    // Rita is an admin by Ada's choice (the test before). The tenant assigns her the role as well, then takes it
+    // away: what the tenant did not give, its removal does not take.
+    const adminGrantOfRita = async (token: string) => {
+      const { id } = await userOf(token);
+      const users = UserList.parse((await call(token, "GET", "/api/v1/users")).body).items;
+      return users.find((u) => u.id === id)?.adminGrant;
+    };
+    // Issued later than any token of hers before (a second apart: one token is never taken for the other).
+    const now = Math.floor(Date.now() / 1000);
+    const withRole = await sign({ roles: ["Rapport.Admin"] }, { iat: now + 1 });
+    expect(await userOf(withRole)).toMatchObject({ role: "admin" });
+    expect(await adminGrantOfRita(withRole)).toBeNull();
+    const withoutRole = await sign({}, { iat: now + 2 });
+    expect(await userOf(withoutRole)).toMatchObject({ role: "admin" });
+    expect(await adminGrantOfRita(withoutRole)).toBeNull();
+  });
+
   it("applies each new token's grant on whichever server it reaches, even one that knew the user without it", async () => {
     const { id: ritaId } = await userOf(await sign({}));
     const colleague = `/api/v1/dashboard?ownerId=${ritaId}`;
@@ -326,6 +347,9 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
       idp: "live.com",
     });
     const guestWithRole = await sign({ oid: "gil-object-id", idp: guestIdp, roles: ["Rapport.Admin"] });
+    // The list is canonical (config.ts); the token's address is compared in its canonical form too.
+    const unicodeDomain = await sign({ oid: "jorg-object-id", preferred_username: "Jorg@Müller.example" });
+    expect(await userOf(unicodeDomain)).toMatchObject({ role: "admin" });
     expect(await userOf(member)).toMatchObject({ role: "admin" });
     expect(await userOf(guestByIdp)).toMatchObject({ role: "member" });
     expect(await userOf(guestByAcct)).toMatchObject({ role: "member" });

@@ -1,5 +1,6 @@
+import { sql } from "kysely";
 import { Interaction, LoggedEmail } from "../../src/shared/interactions";
-import { LookupResponse } from "../../src/shared/people";
+import { LookupResponse, Timeline } from "../../src/shared/people";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
@@ -449,6 +450,80 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
       );
       expect(copy.interaction).toMatchObject({ id: onSend.id, internetMessageId: id, rapportKey: key });
       expect(copy.interaction.loggedBy).toEqual(onSend.loggedBy);
+    });
+
+    it("keeps an email's Rapport key: a member's own key posted with a colleague's email's message id takes nothing over", async () => {
+      // Rita's email, logged as it went and completed by its sent copy: her key, her message id.
+      const ritasKey = crypto.randomUUID();
+      const id = messageId();
+      const ritas = parse(LoggedEmail, await log(sent({ rapportKey: ritasKey }))).interaction;
+      await log(sent({ rapportKey: ritasKey, internetMessageId: id, source: "auto" }));
+      // Carl logs an email of his own under his own key, then posts that key with Rita's email's message id.
+      const carlsKey = crypto.randomUUID();
+      const carls = parse(
+        LoggedEmail,
+        await log(
+          sent({ rapportKey: carlsKey, from: { address: "carl@contoso.example" }, subject: "Mine" }),
+          colleague,
+        ),
+      ).interaction;
+      const before = await interactionCount();
+      const joined = await log(sent({ rapportKey: carlsKey, internetMessageId: id }), colleague);
+      expect(joined.status).toBe(200);
+      // He joins Rita's email by its message id as any colleague would; his own email stays as it was.
+      expect(parse(LoggedEmail, joined).interaction).toMatchObject({ id: ritas.id, rapportKey: null });
+      expect(await interactionCount()).toBe(before);
+      expect(await auditOf("email.merged", ritas.id)).toEqual([]);
+      const stored = await server.database.db
+        .selectFrom("interactions")
+        .select(["id", "rapport_key", "internet_message_id"])
+        .where("id", "in", [ritas.id, carls.id])
+        .orderBy(sql`id = ${ritas.id}`, "desc")
+        .execute();
+      expect(stored).toEqual([
+        { id: ritas.id, rapport_key: ritasKey, internet_message_id: id },
+        { id: carls.id, rapport_key: carlsKey, internet_message_id: null },
+      ]);
+      // Rita's on-send log, retried late, still finds her email by her key: no second interaction.
+      const late = await log(sent({ rapportKey: ritasKey }));
+      expect([late.status, parse(LoggedEmail, late).interaction.id]).toEqual([200, ritas.id]);
+      expect(await interactionCount()).toBe(before);
+    });
+
+    it("shows an email's Rapport key to the key's owner only", async () => {
+      const kim = await contact("Kim Key", ["kim@keys.example"]);
+      const key = crypto.randomUUID();
+      const id = messageId();
+      const toKim = { to: [{ address: "kim@keys.example", name: "Kim Key" }] };
+      const logged = parse(
+        LoggedEmail,
+        await log(sent({ ...toKim, rapportKey: key, internetMessageId: id })),
+      ).interaction;
+      expect(logged.rapportKey).toBe(key);
+      const asRita = parse(
+        Interaction,
+        await server.request("GET", `/api/v1/emails/${logged.id}`, { token: rita }),
+      );
+      expect(asRita.rapportKey).toBe(key);
+      const asCarl = await server.request("GET", `/api/v1/emails/${logged.id}`, { token: colleague });
+      expect(parse(Interaction, asCarl)).toMatchObject({ id: logged.id, rapportKey: null });
+      const loggedAgain = parse(LoggedEmail, await log(sent({ ...toKim, internetMessageId: id }), colleague));
+      expect(loggedAgain.interaction).toMatchObject({ id: logged.id, rapportKey: null });
+      // Nor in the contact's profile or timeline; Rita sees it there (her pane knows her sent mail by it).
+      const keysInProfile = async (token: string) =>
+        parse(
+          LookupResponse,
+          await server.request("GET", "/api/v1/people/lookup?email=kim%40keys.example", { token }),
+        ).results[0]?.contact?.recentInteractions.map((i) => i.rapportKey);
+      expect(await keysInProfile(colleague)).toEqual([null]);
+      expect(await keysInProfile(rita)).toEqual([key]);
+      const timeline = parse(
+        Timeline,
+        await server.request("GET", `/api/v1/contacts/${kim}/timeline`, { token: colleague }),
+      );
+      expect(timeline.items.map((i) => (i.type === "interaction" ? i.interaction.rapportKey : "?"))).toEqual([
+        null,
+      ]);
     });
 
     it("refuses an email with neither a message id nor a Rapport key", async () => {

@@ -508,6 +508,40 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
     ).toBe("A file may hold at most 200000 cards.");
   });
 
+  it("refuses a row wider than 500 columns and a card of more than 1,000 properties before reading on, and takes one just under", async () => {
+    const { token } = await organisation("limits.example");
+    const refused = async (body: Body) => {
+      const response = await server.request<Problem>("POST", "/api/v1/imports/preview", { token, body });
+      expect(response.status).toBe(400);
+      return response.body.detail;
+    };
+    const cells = (n: number, first = "Anna", second = "anna@limits.example") =>
+      [first, second, ...Array.from({ length: n - 2 }, () => "")].join(",");
+    // 500 cells a row, the header's and the data's: read.
+    const header = ["Name", "Email", ...Array.from({ length: 498 }, (_, i) => `Extra ${i}`)].join(",");
+    const wide = await preview(token, csv(`${header}\n${cells(500)}\n`));
+    expect([wide.columns.length, wide.counts.valid]).toEqual([500, 1]);
+    // One more in a data row, under a narrow header; a row of a million.
+    expect(await refused(csv(`Name,Email\n${cells(2)}\n"Bo, Jr.",bo@limits.example\n${cells(501)}\n`))).toBe(
+      "A file may have at most 500 columns; the row at line 4 has more.",
+    );
+    expect(await refused(csv(`Name,Email\n${",".repeat(1_000_000)}\n`))).toBe(
+      "A file may have at most 500 columns; the row at line 2 has more.",
+    );
+
+    const card = (properties: number) =>
+      `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna\r\nEMAIL:anna@limits.example\r\n${"X-A:a\r\n".repeat(properties - 3)}END:VCARD\r\n`;
+    const vcard = (content: string): Body => ({ format: "vcard", entity: "contacts", content });
+    expect((await preview(token, vcard(card(1000)))).counts).toMatchObject({ rows: 1, valid: 1 });
+    expect(await refused(vcard(card(3) + card(1001)))).toBe(
+      "A card may have at most 1,000 properties (lines); the card at line 6 has more.",
+    );
+    // A million properties in all, in cards each under the limit.
+    expect(await refused(vcard(card(999).repeat(1002)))).toBe(
+      "A file may hold at most 1,000,000 properties (lines) in all: import it in parts.",
+    );
+  });
+
   it("refuses a contact whose company is new where companies have a required field, and takes one whose company is stored", async () => {
     const { token, orgId } = await organisation("company-fields.example");
     expectStatus(

@@ -587,6 +587,31 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
     await server.database.db.deleteFrom("users").where("id", "=", gone).execute();
   });
 
+  it("skips mail with a participant it cannot read, and blocks an address written with a root dot", async () => {
+    await dueNow();
+    await enable(ids.rita);
+    // The organisation blocks @blocked.example (the first test): a Cc written bob@blocked.example. is that domain.
+    const rootDot = mail({ cc: [{ address: "bob@blocked.example." }] });
+    const unreadable = mail({ cc: [{ address: "/o=ExchangeLabs/ou=Exchange/cn=Recipients/cn=bob" }] });
+    const readable = mail({ cc: [{ address: "bob@northwind.example." }] });
+    for (const m of [rootDot, unreadable, readable]) graph.add(TENANT, "rita@contoso.example", "inbox", m);
+    const report = await worker.runOnce();
+    expect(report).toMatchObject({ failed: 0, logged: 1 });
+    expect(report.skipped).toMatchObject({ blocked_participant: 1, unreadable_participant: 1 });
+    expect(await emailsWith(rootDot.internetMessageId)).toEqual([]);
+    expect(await emailsWith(unreadable.internetMessageId)).toEqual([]);
+    const [logged] = await emailsWith(readable.internetMessageId);
+    const interaction = parse(
+      Interaction,
+      await server.request("GET", `/api/v1/emails/${logged?.id}`, { token: rita }),
+    );
+    expect(interaction.participants.map((p) => p.address)).toEqual([
+      "anna.berg@fabrikam.example",
+      "rita@contoso.example",
+      "bob@northwind.example",
+    ]);
+  });
+
   it("knows a contact and the blocklist in either spelling of an internationalised domain", async () => {
     await dueNow();
     await enable(ids.rita);

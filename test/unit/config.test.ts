@@ -164,4 +164,14 @@ describe("configuration from the environment", () => {
       listed: ["ada@contoso.example", "0b0b0b0b-1111-4222-8333-444444444444", "bo@contoso.example"],
     });
   });
+
+  it("keeps the admins' addresses in their canonical form, as every address is compared", () => {
+    expect(
+      loadConfig({ RAPPORT_ADMINS: "Jorg@Müller.Example <Bo@Contoso.example.> jorg@xn--mller-kva.example" })
+        .admins.listed,
+    ).toEqual(["jorg@xn--mller-kva.example", "bo@contoso.example"]);
+    expect(() => loadConfig({ RAPPORT_ADMINS: "ada@contoso" })).toThrow(
+      /RAPPORT_ADMINS: "ada@contoso" is neither an object id nor an email address/,
+    );
+  });
 });

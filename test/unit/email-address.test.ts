@@ -44,6 +44,15 @@ describe("normalizeEmailAddress", () => {
     expect(normalizeEmailAddress(input)).toBe(expected);
   });
 
+  it("reads a domain with a trailing root dot (the fully qualified form) as the domain itself", () => {
+    expect(readEmailAddress("Bob@Blocked.example.")).toEqual({
+      address: "bob@blocked.example",
+      written: "bob@blocked.example",
+    });
+    expect(normalizeEmailAddress("<bob@müller.example.>")).toBe("bob@xn--mller-kva.example");
+    expect(normalizeEmailAddress("bob@.")).toBeNull();
+  });
+
   it("keeps dots and plus tags, which decide where the mail is delivered", () => {
     expect(normalizeEmailAddress("Anna.Berg+CRM@contoso.com")).toBe("anna.berg+crm@contoso.com");
     expect(normalizeEmailAddress("annaberg@contoso.com")).not.toBe(
@@ -93,7 +102,6 @@ describe("normalizeEmailAddress", () => {
     ["a label ending with a hyphen", "anna@contoso-.com"],
     ["an empty label", "anna@contoso..com"],
     ["a leading dot in the domain", "anna@.contoso.com"],
-    ["a trailing dot in the domain", "anna@contoso.com."],
     ["an underscore in the domain", "anna@con_toso.com"],
     ["a bare IP address", "anna@192.168.0.1"],
     ["an IP literal", "anna@[192.168.0.1]"],
@@ -453,6 +461,17 @@ describe("internationalised domains", () => {
       "anna@xn--mller-kva.xn--mller-kva.example",
     );
     expect(normalizeEmailAddress("a@हिन्दी.भारत")).toBe("a@xn--j2bd4cyah0f.xn--h2brj9c");
+  });
+
+  it("gives a Greek domain one canonical form in capitals and in small letters (IDNA, not JavaScript, lower-cases it)", () => {
+    // JavaScript lower-cases a final Σ to ς, IDNA maps every Σ to σ: lower-casing first made two mailboxes of one.
+    expect(normalizeEmailAddress("x@ΟΔΟΣ-1.gr")).toBe("x@xn---1-k9b7bby.gr");
+    expect(normalizeEmailAddress("x@οδοσ-1.gr")).toBe("x@xn---1-k9b7bby.gr");
+    expect(normalizeEmailAddress("X@Οδοσ-1.GR")).toBe("x@xn---1-k9b7bby.gr");
+    expect(canonicalDomain("@ΟΔΟΣ-1.gr")).toBe("xn---1-k9b7bby.gr");
+    expect(isWithinDomains("x@ΟΔΟΣ-1.gr", ["οδοσ-1.gr"])).toBe(true);
+    // A final ς typed as such is its own letter in IDNA 2008, as ß is: another domain.
+    expect(normalizeEmailAddress("x@οδος-1.gr")).toBe("x@xn---1-k9b7bbs.gr");
   });
 
   it("maps compatibility characters as IDNA does: full-width letters are the plain domain", () => {

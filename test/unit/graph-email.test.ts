@@ -29,21 +29,34 @@ describe("a message from the mailbox sync as the email to log", () => {
     });
   });
 
-  it("takes a recipient's address longer than an address can be for none, and logs the email without it", () => {
+  it("skips an email with a participant it cannot read, an address longer than an address can be too", () => {
+    const withCc = (address: string | null | undefined) =>
+      graphEmail(
+        message({ ccRecipients: [{ emailAddress: { address, name: "Someone" } }] }),
+        "rita@contoso.example",
+        "inbox",
+        privacy,
+        "excerpt",
+      );
+    // The blocklist and the internal-only rule never saw such a participant: the email went out logged.
+    for (const address of [
+      `${"a".repeat(1_000_000)}@fabrikam.example`,
+      "/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=bob",
+      "bob@",
+      null,
+    ])
+      expect(withCc(address)).toEqual({ skip: "unreadable_participant" });
+    expect("input" in withCc("bob@fabrikam.example")).toBe(true);
+  });
+
+  it("applies the blocklist to an address written with a trailing root dot", () => {
     const candidate = graphEmail(
-      message({
-        toRecipients: [
-          { emailAddress: { address: "rita@contoso.example", name: "Rita" } },
-          { emailAddress: { address: `${"a".repeat(1_000_000)}@fabrikam.example`, name: "Long" } },
-        ],
-      }),
+      message({ ccRecipients: [{ emailAddress: { address: "bob@blocked.example.", name: "Bob" } }] }),
       "rita@contoso.example",
       "inbox",
-      privacy,
+      { ...privacy, blocklist: ["@blocked.example"] },
       "excerpt",
     );
-    expect("input" in candidate && candidate.input.to).toEqual([
-      { address: "rita@contoso.example", name: "Rita" },
-    ]);
+    expect(candidate).toEqual({ skip: "blocked_participant" });
   });
 });

@@ -3,7 +3,13 @@ import { checkCustomFieldValues } from "../../src/server/custom-fields/service";
 import { likePattern } from "../../src/server/http/cursor";
 import { readCsv } from "../../src/server/imports/csv";
 import { checkContactRow, rowsFromVCards, suggestMapping } from "../../src/server/imports/rows";
-import { readVCards, splitStructured, unescapeText } from "../../src/server/imports/vcard";
+import {
+  MAX_CARD_PROPERTIES,
+  MAX_FILE_PROPERTIES,
+  readVCards,
+  splitStructured,
+  unescapeText,
+} from "../../src/server/imports/vcard";
 import { mentionsOf } from "../../src/server/person-data/mentions";
 import { graphEmail } from "../../src/server/sync/graph-email";
 import type { GraphMessage } from "../../src/server/sync/mail-graph";
@@ -20,7 +26,7 @@ import { normalizeMessageId } from "../../src/shared/message-id";
 import { InternalDomain } from "../../src/shared/organizations";
 import { parsePersonName } from "../../src/shared/person-name";
 import { isBulkOrAutomated, reasonNotToLog } from "../../src/shared/privacy";
-import { parseSignature } from "../../src/shared/signature";
+import { isOriginalMessageLine, parseSignature } from "../../src/shared/signature";
 import { EXCERPT_SOURCE_MAX_CHARS, htmlToText, textExcerpt } from "../../src/shared/text-excerpt";
 
 /*
@@ -163,6 +169,11 @@ const CSV: Shapes<string> = {
   tabs: repeat("\t", "a\tb\n"),
 };
 
+const VCARD_LIMITS = {
+  cards: 200_000,
+  propertiesPerCard: MAX_CARD_PROPERTIES,
+  properties: MAX_FILE_PROPERTIES,
+};
 const card = (body: string) => `BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Anna\r\n${body}END:VCARD\r\n`;
 const VCARDS: Shapes<string> = {
   "many quoted-printable soft breaks": (n) =>
@@ -172,6 +183,8 @@ const VCARDS: Shapes<string> = {
   "many folded lines": (n) => card(`NOTE:${"\r\n a".repeat(times(n, 4))}\r\n`),
   "many parameters": (n) => card(`EMAIL${";TYPE=a".repeat(times(n, 7))}:anna@contoso.example\r\n`),
   "many addresses in one card": (n) => card("EMAIL:anna@contoso.example\r\n".repeat(times(n, 28))),
+  // A card stops at 1,000 properties: many cards just under it.
+  "cards of many addresses": repeat(card("EMAIL:anna@contoso.example\r\n".repeat(998))),
   "cards that never end": repeat("BEGIN:VCARD\r\n"),
   "blank lines": repeat("\r\n", "BEGIN:VCARD\r\n"),
   "one huge line": (n) => card(`NOTE:${"a".repeat(n)}\r\n`),
@@ -234,6 +247,10 @@ const SUBJECTS: Case[] = [
     TEXT,
     SIGNATURES,
   ),
+  // The lines parseSignature reads are at most 300 characters; the check itself is measured far past that.
+  ...subject("isOriginalMessageLine (signatures)", 100_000, isOriginalMessageLine, TEXT, {
+    "hyphens before a letter": repeat("-", "", "x"),
+  }),
   ...subject("normalizeEmailAddress", 100_000, normalizeEmailAddress, TEXT, ADDRESSES),
   ...subject("parseMailbox", 100_000, parseMailbox, TEXT, ADDRESSES, {
     "a name of brackets": repeat("<", "", "<anna@contoso.example>"),
@@ -298,7 +315,7 @@ const SUBJECTS: Case[] = [
         }),
     },
   ),
-  ...subject("readCsv", IMPORT_SIZE, (content: string) => readCsv(content, 200_000), CSV),
+  ...subject("readCsv", IMPORT_SIZE, (content: string) => readCsv(content, 200_000, 500), CSV),
   ...subject(
     "suggestMapping (CSV headers)",
     100_000,
@@ -306,12 +323,15 @@ const SUBJECTS: Case[] = [
     TEXT,
     { "a header of mail and digits": repeat("1", "mail", "x"), "many columns": repeat("phone1\t") },
   ),
-  ...subject("readVCards", IMPORT_SIZE, (content: string) => readVCards(content, 200_000), VCARDS),
+  ...subject("readVCards", IMPORT_SIZE, (content: string) => readVCards(content, VCARD_LIMITS), VCARDS),
   ...subject(
     "rowsFromVCards",
     IMPORT_SIZE,
-    (content: string) => rowsFromVCards(readVCards(content, 200_000).cards),
-    { "many addresses in one card": VCARDS["many addresses in one card"] as (n: number) => string },
+    (content: string) => rowsFromVCards(readVCards(content, VCARD_LIMITS).cards),
+    {
+      "many addresses in one card": VCARDS["many addresses in one card"] as (n: number) => string,
+      "cards of many addresses": VCARDS["cards of many addresses"] as (n: number) => string,
+    },
   ),
   ...subject("splitStructured", 100_000, (value: string) => splitStructured(value), TEXT, {
     escapes: repeat("\\;"),
@@ -348,6 +368,24 @@ const SUBJECTS: Case[] = [
     (value: string) =>
       checkCustomFieldValues(DEFINITIONS, "contact", { renewal: value, tier: value }, { required: false }),
     TEXT,
+  ),
+  // Erasure finds every name the person's mail carried in the subjects and audit events it keeps: a sender of
+  // thousands of mails, each with another display name, must not make it the text's size times the names'.
+  ...subject(
+    "mentionsOf(…).scrub (erasure, names growing with the text)",
+    100_000,
+    ({ names, text }: { names: string[]; text: string }) =>
+      mentionsOf(names, ["anna.berg@contoso.example"])?.scrub(text),
+    {
+      "a display name per mail, near misses in the text": (n) => ({
+        names: Array.from({ length: times(n, 25) }, (_, i) => `Acme Sales ${i} Team`),
+        text: repeat("Acme Sales 1 Tea ")(n),
+      }),
+      "names of many words, the text their first words": (n) => ({
+        names: Array.from({ length: times(n, 25) }, (_, i) => `Anna Maria ${"x ".repeat(10)}${i}`),
+        text: repeat("Anna Maria x x x ")(n),
+      }),
+    },
   ),
   ...subject("mentionsOf(…).scrub (erasure)", 100_000, (text: string) => ERASURE?.scrub(text), TEXT, {
     "a first name again and again": repeat("Anna "),

@@ -41,6 +41,30 @@ describe("the privacy rules every automatic logging path applies", () => {
     expect(reasonNotToLog([], {}, policy)).toBe("no_participants");
     expect(reasonNotToLog(["not an address"], {}, policy)).toBe("no_participants");
   });
+
+  it("skips a message with a participant it cannot read, rather than apply the rules without them", () => {
+    // Whoever it is could be blocked, or the one outsider on internal mail: not knowing is not a yes.
+    expect(reasonNotToLog(["rita@contoso.example", "anna@fabrikam.example", "anna@"], {}, policy)).toBe(
+      "unreadable_participant",
+    );
+    expect(
+      reasonNotToLog(
+        ["rita@contoso.example", "/o=ExchangeLabs/ou=Exchange/cn=Recipients/cn=bob"],
+        {},
+        policy,
+      ),
+    ).toBe("unreadable_participant");
+  });
+
+  it("blocks an address written with a trailing root dot", () => {
+    expect(reasonNotToLog(["rita@contoso.example", "x@hr.fabrikam.example."], {}, policy)).toBe(
+      "blocked_participant",
+    );
+    expect(reasonNotToLog(["rita@contoso.example", "CEO@fabrikam.example."], {}, policy)).toBe(
+      "blocked_participant",
+    );
+    expect(reasonNotToLog(["rita@contoso.example", "bo@contoso.example."], {}, policy)).toBe("internal_only");
+  });
 });
 
 describe("the privacy rules with internationalised domains", () => {

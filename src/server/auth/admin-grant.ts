@@ -1,3 +1,4 @@
+import { normalizeEmailAddress } from "../../shared/email-address";
 import type { AdminGrant } from "../../shared/users";
 import type { AdminConfig } from "../config";
 import type { Identity } from "./verify";
@@ -13,7 +14,8 @@ import type { Identity } from "./verify";
 export function adminGrantOf(identity: Identity, admins: AdminConfig): AdminGrant | null {
   if (identity.roles.includes(admins.appRole)) return "app_role";
   if (admins.listed.includes(identity.objectId.toLowerCase())) return "server_list";
-  if (!identity.guest && identity.email !== null && admins.listed.includes(identity.email))
-    return "server_list";
+  // The list is canonical (config.ts), so the token's address is compared in its canonical form.
+  const address = identity.email === null ? null : normalizeEmailAddress(identity.email);
+  if (!identity.guest && address !== null && admins.listed.includes(address)) return "server_list";
   return null;
 }

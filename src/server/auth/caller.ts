@@ -52,10 +52,12 @@ type UserRole = { role: Role; admin_grant: AdminGrant | null };
 /**
  * The role a sign-in leaves: a grant makes an admin whose role follows the grant from then on (the tenant's
  * assignment is the source of truth for whoever holds it); a sign-in without a grant takes away what an earlier
- * grant gave, and leaves an admin's choice (or a member) as it is.
+ * grant gave, and leaves an admin's choice (or a member) as it is. An admin by an admin's choice stays one by
+ * that choice when a grant comes too: recorded as the grant's, the tenant's removal of the role would take away
+ * what the tenant never gave.
  */
 function roleAfterSignIn(user: UserRole, grant: AdminGrant | null): UserRole {
-  if (grant) return { role: "admin", admin_grant: grant };
+  if (grant) return user.role === "admin" && !user.admin_grant ? user : { role: "admin", admin_grant: grant };
   if (user.admin_grant) return { role: "member", admin_grant: null };
   return user;
 }

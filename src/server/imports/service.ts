@@ -40,7 +40,7 @@ import {
   rowsFromVCards,
   suggestMapping,
 } from "./rows";
-import { readVCards } from "./vcard";
+import { MAX_CARD_PROPERTIES, MAX_FILE_PROPERTIES, readVCards } from "./vcard";
 
 type Body = ImportPreviewRequest | ImportCommitRequest;
 type Report = (step: ImportProgress) => void;
@@ -82,8 +82,23 @@ function readFile(body: Body, definitions: readonly CustomFieldDefinitionRow[]):
   if (body.format === "vcard") {
     if (body.entity !== "contacts")
       throw refuse("A vCard file holds people: import companies from a CSV file.", "body.entity");
-    const file = readVCards(body.content, MAX_IMPORT_ROWS);
-    if (file.tooMany) throw refuse(`A file may hold at most ${MAX_IMPORT_ROWS} cards.`, "body.content");
+    const file = readVCards(body.content, {
+      cards: MAX_IMPORT_ROWS,
+      propertiesPerCard: MAX_CARD_PROPERTIES,
+      properties: MAX_FILE_PROPERTIES,
+    });
+    if (file.stopped?.limit === "cards")
+      throw refuse(`A file may hold at most ${MAX_IMPORT_ROWS} cards.`, "body.content");
+    if (file.stopped?.limit === "propertiesPerCard")
+      throw refuse(
+        `A card may have at most ${MAX_CARD_PROPERTIES.toLocaleString("en")} properties (lines); the card at line ${file.stopped.line} has more.`,
+        "body.content",
+      );
+    if (file.stopped?.limit === "properties")
+      throw refuse(
+        `A file may hold at most ${MAX_FILE_PROPERTIES.toLocaleString("en")} properties (lines) in all: import it in parts.`,
+        "body.content",
+      );
     if (file.cards.length === 0 && file.errors.length === 0 && body.content.trim() !== "")
       throw refuse("This is not a vCard file: it has no BEGIN:VCARD.", "body.content");
     return {
@@ -96,15 +111,18 @@ function readFile(body: Body, definitions: readonly CustomFieldDefinitionRow[]):
       samples: [],
     };
   }
-  const table = readCsv(body.content, MAX_IMPORT_ROWS);
+  const table = readCsv(body.content, MAX_IMPORT_ROWS, MAX_IMPORT_COLUMNS);
   if (table.tooMany) throw refuse(`A file may hold at most ${MAX_IMPORT_ROWS} rows.`, "body.content");
   if (table.tooManyBlank)
     throw refuse(
       `The file has more than ${MAX_BLANK_ROWS.toLocaleString("en")} blank rows, more than a spreadsheet holds.`,
       "body.content",
     );
-  if (table.header.length > MAX_IMPORT_COLUMNS)
-    throw refuse(`A file may have at most ${MAX_IMPORT_COLUMNS} columns.`, "body.content");
+  if (table.tooWideAt !== null)
+    throw refuse(
+      `A file may have at most ${MAX_IMPORT_COLUMNS} columns; the row at line ${table.tooWideAt} has more.`,
+      "body.content",
+    );
   const mapping = body.mapping ?? suggestMapping(table.header, body.entity, definitions);
   if (body.mapping) checkMapping(body.mapping, body.entity, table.header.length, definitions);
   return {

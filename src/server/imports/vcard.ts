@@ -8,7 +8,7 @@ import type { RowError } from "../../shared/errors";
 export interface VCardProperty {
   /** Upper-cased, without its group (`item1.EMAIL` is EMAIL). */
   name: string;
-  params: Map<string, string[]>;
+  params: ReadonlyMap<string, string[]>;
   /** Decoded from quoted-printable where marked so, still escaped (`\,` `\;` `\n`). */
   value: string;
 }
@@ -19,10 +19,29 @@ export interface VCard {
   properties: VCardProperty[];
 }
 
+/** How much a file may hold: each card's properties and all properties are held in memory as they are read. */
+export interface VCardLimits {
+  cards: number;
+  propertiesPerCard: number;
+  properties: number;
+}
+
+/**
+ * The most properties (lines) a card may have: a contact from Outlook, Google or Apple has a few dozen, with every
+ * phone, address and note. A file of one card of millions of lines is no address book.
+ */
+export const MAX_CARD_PROPERTIES = 1000;
+/**
+ * The most properties a file may hold in all: 5 a card at the 200,000 cards a file may hold, and more than a 50 MB
+ * export of real cards has (their lines average well over 50 bytes). Each one read is kept until the import is done.
+ */
+export const MAX_FILE_PROPERTIES = 1_000_000;
+
 export interface VCardFile {
   cards: VCard[];
   errors: RowError[];
-  tooMany: boolean;
+  /** Where reading stopped at a limit: more cards, a card of more properties, or more properties in all. */
+  stopped: { limit: "cards" } | { limit: "propertiesPerCard"; line: number } | { limit: "properties" } | null;
 }
 
 interface LogicalLine {
@@ -99,11 +118,15 @@ function valueStart(text: string): number {
   return -1;
 }
 
+/** The parameters of a property that has none, shared: most lines have none, and a map each cost 200 bytes. */
+const NO_PARAMETERS: ReadonlyMap<string, string[]> = new Map();
+
 function parseProperty(text: string): VCardProperty | null {
   const colon = valueStart(text);
   if (colon <= 0) return null;
   const [nameWithGroup = "", ...rawParams] = text.slice(0, colon).split(";");
   const name = (nameWithGroup.split(".").pop() ?? "").toUpperCase();
+  if (rawParams.length === 0) return { name, params: NO_PARAMETERS, value: text.slice(colon + 1) };
   const params = new Map<string, string[]>();
   for (const raw of rawParams) {
     const eq = raw.indexOf("=");
@@ -149,20 +172,25 @@ function decodeQuotedPrintable(value: string, charset: string | undefined): stri
   return bytes.toString(latin1 ? "latin1" : "utf8", 0, length);
 }
 
-export function readVCards(content: string, maxCards: number): VCardFile {
+/**
+ * The file's cards, read until a limit is reached: then `stopped` says which, and the caller refuses the file.
+ * Properties are counted as they are read, so a file of millions of lines stops at the limit, not at its end.
+ */
+export function readVCards(content: string, limits: VCardLimits): VCardFile {
   const cards: VCard[] = [];
   const errors: RowError[] = [];
   let current: VCard | null = null;
-  let tooMany = false;
+  let stopped: VCardFile["stopped"] = null;
   // Cards begun, not only those ended: a file of BEGIN:VCARD lines alone has as many cards, each an error.
   let begun = 0;
+  let properties = 0;
   for (const { line, text } of logicalLines(content)) {
     const trimmed = text.trim();
     if (trimmed === "") continue;
     const upper = trimmed.length <= "BEGIN:VCARD".length ? trimmed.toUpperCase() : "";
     if (upper === "BEGIN:VCARD") {
-      if (begun >= maxCards) {
-        tooMany = true;
+      if (begun >= limits.cards) {
+        stopped = { limit: "cards" };
         break;
       }
       begun++;
@@ -177,11 +205,21 @@ export function readVCards(content: string, maxCards: number): VCardFile {
     }
     if (!current) continue;
     const property = parseProperty(text);
-    if (property) current.properties.push(property);
+    if (!property) continue;
+    if (current.properties.length >= limits.propertiesPerCard) {
+      stopped = { limit: "propertiesPerCard", line: current.line };
+      break;
+    }
+    if (properties >= limits.properties) {
+      stopped = { limit: "properties" };
+      break;
+    }
+    properties++;
+    current.properties.push(property);
   }
-  if (current && !tooMany)
+  if (current && !stopped)
     errors.push({ line: current.line, field: null, message: "the card has no END:VCARD" });
-  return { cards, errors, tooMany };
+  return { cards, errors, stopped };
 }
 
 /** A text value's escapes undone: `\n` a line break, `\,` `\;` `\\` themselves. */

@@ -123,7 +123,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       { type: "interaction", id: inserted.id },
       { source: input.source },
     );
-    return { interaction: await getInteraction(tx, orgId, inserted.id, "email"), created: true };
+    return { interaction: await getInteraction(tx, scope.caller, inserted.id, "email"), created: true };
   });
 }
 
@@ -149,9 +149,10 @@ function findLogged(tx: Kysely<DB>, orgId: string, by: "internet_message_id" | "
  * The Rapport key, with the interaction logged under it, if the caller may use it. The key is made by the
  * sender's add-in as the mail goes and kept on the sender's own copy only, so the user who first logs under it
  * owns it, and only that user's logs (the on-send log, the sent copy from their mailbox by sync, pane or ribbon)
- * join by it. Anyone can read a key off the interaction: another user posting it with another email's message id
- * would merge that email and delete it. Their key is ignored, and the email logged by its message id alone; with
- * no message id there is nothing else to know the email by, and the log is refused.
+ * join by it. Only its owner reads it off the interaction (hydrateInteractions), but a key may travel otherwise
+ * (a forwarded copy's properties): another user posting it with another email's message id would merge that email
+ * and delete it. Their key is ignored, and the email logged by its message id alone; with no message id there is
+ * nothing else to know the email by, and the log is refused.
  */
 async function callersKey(
   tx: Kysely<DB>,
@@ -183,6 +184,10 @@ async function reconcile(
   const byKey = keyed?.logged;
   if (byKey && messageId && byKey.internet_message_id !== null && byKey.internet_message_id !== messageId)
     throw new AppError("id_taken", 409, "This Rapport key belongs to another email.");
+  // An email keeps the key it has: it is its sender's, and their late logs (an on-send log retried) find the email
+  // by it. Another key posted with its message id (a member's own, from an email of theirs) neither replaces it nor
+  // merges that member's email into it: the email is joined by its message id alone, and theirs stays as it is.
+  if (byId && byId.rapport_key !== null && byId.rapport_key !== key) return byId;
 
   if (byId && byKey && byId.id !== byKey.id) {
     await tx
@@ -289,7 +294,7 @@ async function addLogger(
   }
   if (added)
     await recordAudit(tx, scope.caller, "email.logged_again", { type: "interaction", id: existing.id });
-  return getInteraction(tx, orgId, existing.id, "email");
+  return getInteraction(tx, scope.caller, existing.id, "email");
 }
 
 async function singleOpenDeal(tx: Kysely<DB>, orgId: string, contactIds: string[]): Promise<string | null> {

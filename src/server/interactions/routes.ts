@@ -20,12 +20,12 @@ export function interactionRoutes(
     return logged;
   });
   addRoute(app, routes.getEmail, options, ({ caller, params }) =>
-    getInteraction(scope(caller).db, caller.orgId, params.id, "email"),
+    getInteraction(scope(caller).db, caller, params.id, "email"),
   );
   addRoute(app, routes.listNotes, options, ({ caller, query }) => listNotes(scope(caller), query));
   addRoute(app, routes.createNote, options, ({ caller, body }) => createNote(scope(caller), body));
   addRoute(app, routes.getNote, options, ({ caller, params }) =>
-    getInteraction(scope(caller).db, caller.orgId, params.id, "notes"),
+    getInteraction(scope(caller).db, caller, params.id, "notes"),
   );
   addRoute(app, routes.updateNote, options, ({ caller, params, body, version }) =>
     updateNote(scope(caller), params.id, version, body),

@@ -11,15 +11,24 @@ import { recordAudit } from "../audit";
 import type { DB, InteractionRow } from "../db/tables";
 import { idTaken, notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
+import type { Caller } from "../auth/caller";
 import { type Scope, iso } from "../scope";
 
-/** Interactions with their participants and loggers, in two queries for the whole set. */
+/** Who reads an interaction: its organisation scopes the queries, and the user decides what of it they see. */
+type Viewer = Pick<Caller, "orgId" | "userId">;
+
+/**
+ * Interactions with their participants and loggers, in two queries for the whole set, as `viewer` may see them:
+ * an email's Rapport key only to its owner (the sender, whose logs join by it); to anyone else it is null, as a
+ * key read off an interaction is what a takeover by key would start from.
+ */
 export async function hydrateInteractions(
   db: Kysely<DB>,
-  orgId: string,
+  viewer: Viewer,
   rows: InteractionRow[],
 ): Promise<Interaction[]> {
   if (rows.length === 0) return [];
+  const { orgId } = viewer;
   const ids = rows.map((r) => r.id);
   const [participants, loggers] = await Promise.all([
     db
@@ -56,7 +65,7 @@ export async function hydrateInteractions(
     body: row.body,
     outcome: row.outcome as Interaction["outcome"],
     internetMessageId: row.internet_message_id,
-    rapportKey: row.rapport_key,
+    rapportKey: row.rapport_key_owner === viewer.userId ? row.rapport_key : null,
     conversationId: row.conversation_id,
     source: row.source,
     dealId: row.deal_id,
@@ -70,15 +79,16 @@ export async function hydrateInteractions(
 
 export async function getInteraction(
   db: Kysely<DB>,
-  orgId: string,
+  viewer: Viewer,
   id: string,
   kinds: "email" | "notes",
 ): Promise<Interaction> {
+  const { orgId } = viewer;
   let select = db.selectFrom("interactions").selectAll().where("org_id", "=", orgId).where("id", "=", id);
   select = kinds === "email" ? select.where("kind", "=", "email") : select.where("kind", "!=", "email");
   const row = await select.executeTakeFirst();
   if (!row) throw notFound(kinds === "email" ? "The email" : "The note");
-  const [interaction] = await hydrateInteractions(db, orgId, [row]);
+  const [interaction] = await hydrateInteractions(db, viewer, [row]);
   return interaction as Interaction;
 }
 
@@ -112,7 +122,6 @@ export function matchingNotes(scope: Scope, query: Omit<NoteListQuery, "cursor" 
 }
 
 export async function listNotes(scope: Scope, query: NoteListQuery) {
-  const { orgId } = scope.caller;
   const after = decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()]));
   let select = matchingNotes(scope, query);
   if (after)
@@ -130,7 +139,10 @@ export async function listNotes(scope: Scope, query: NoteListQuery) {
     (r) => r,
     (r) => [iso(r.occurred_at), r.id],
   );
-  return { items: await hydrateInteractions(scope.db, orgId, page.items), nextCursor: page.nextCursor };
+  return {
+    items: await hydrateInteractions(scope.db, scope.caller, page.items),
+    nextCursor: page.nextCursor,
+  };
 }
 
 async function noteExists(db: Kysely<DB>, orgId: string, id: string): Promise<boolean> {
@@ -148,7 +160,7 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
   return scope.db.transaction().execute(async (tx) => {
     const { orgId, userId } = scope.caller;
     if (input.id && (await noteExists(tx, orgId, input.id)))
-      return getInteraction(tx, orgId, input.id, "notes");
+      return getInteraction(tx, scope.caller, input.id, "notes");
     const contact = await tx
       .selectFrom("contacts as c")
       .select(["c.id", "c.display_name"])
@@ -187,7 +199,7 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
       .executeTakeFirst();
     if (!row) {
       if (input.id && (await noteExists(tx, orgId, input.id)))
-        return getInteraction(tx, orgId, input.id, "notes");
+        return getInteraction(tx, scope.caller, input.id, "notes");
       throw idTaken();
     }
     await tx
@@ -214,7 +226,7 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
       { type: "interaction", id: row.id },
       { contactId: contact.id },
     );
-    return getInteraction(tx, orgId, row.id, "notes");
+    return getInteraction(tx, scope.caller, row.id, "notes");
   });
 }
 
@@ -245,7 +257,7 @@ export async function updateNote(
       .where("version", "=", version)
       .returning(["id", "occurred_at"])
       .executeTakeFirst();
-    if (!row) throw versionConflict(await getInteraction(tx, orgId, id, "notes"));
+    if (!row) throw versionConflict(await getInteraction(tx, scope.caller, id, "notes"));
     if (input.occurredAt) {
       await tx
         .updateTable("interaction_participants")
@@ -261,7 +273,7 @@ export async function updateNote(
       { type: "interaction", id },
       { fields: Object.keys(input) },
     );
-    return getInteraction(tx, orgId, id, "notes");
+    return getInteraction(tx, scope.caller, id, "notes");
   });
 }
 

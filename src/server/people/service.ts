@@ -13,6 +13,7 @@ import type { ContactProfile, LookupResult, Suggestion, TimelineItem } from "../
 import { parsePersonName } from "../../shared/person-name";
 import { toCompany } from "../companies/service";
 import { selectContacts, toContact } from "../contacts/service";
+import type { Caller } from "../auth/caller";
 import type { DB, InteractionRow } from "../db/tables";
 import { selectDeals, toDeal } from "../deals/service";
 import { AppError, notFound } from "../errors";
@@ -48,7 +49,7 @@ export async function lookupPeople(scope: Scope, values: string[]): Promise<{ re
     .where("address", "in", addresses)
     .execute();
   const contactOf = new Map(owners.map((o) => [o.address, o.contact_id]));
-  const profiles = await loadProfiles(scope.db, orgId, [...new Set(contactOf.values())]);
+  const profiles = await loadProfiles(scope.db, scope.caller, [...new Set(contactOf.values())]);
 
   const unknown = mailboxes.filter((m) => !contactOf.has(m.address));
   const suggestions = unknown.length
@@ -72,9 +73,10 @@ export async function lookupPeople(scope: Scope, values: string[]): Promise<{ re
 
 async function loadProfiles(
   db: Kysely<DB>,
-  orgId: string,
+  viewer: Caller,
   contactIds: string[],
 ): Promise<Map<string, ContactProfile>> {
+  const { orgId } = viewer;
   const profiles = new Map<string, ContactProfile>();
   if (contactIds.length === 0) return profiles;
   const contacts = await selectContacts(db, orgId).where("c.id", "in", contactIds).execute();
@@ -116,7 +118,7 @@ async function loadProfiles(
       .execute(),
     recentInteractions(db, orgId, contactIds),
   ]);
-  const interactions = await hydrateInteractions(db, orgId, dedupeById(recent.map((r) => r.row)));
+  const interactions = await hydrateInteractions(db, viewer, dedupeById(recent.map((r) => r.row)));
   const interactionById = new Map(interactions.map((i) => [i.id, i]));
 
   for (const contact of contacts) {
@@ -273,7 +275,7 @@ export async function contactTimeline(
       : Promise.resolve([]),
   ]);
   const interactions = new Map(
-    (await hydrateInteractions(scope.db, orgId, interactionRows)).map((i) => [i.id, i]),
+    (await hydrateInteractions(scope.db, scope.caller, interactionRows)).map((i) => [i.id, i]),
   );
   const changes = new Map(stageChanges.map((c) => [c.id, c]));
   const tasks = new Map(taskRows.map((t) => [t.id, toTask(t)]));

@@ -98,7 +98,7 @@ export async function exportPersonData(scope: Scope, contactId: string): Promise
       const aboutIds = [contactId, ...taskRows.map((t) => t.id), ...interactionRows.map((i) => i.id)];
       const [stageChanges, interactions, auditRows] = await Promise.all([
         stageChangesOf(scope, db, dealIds),
-        hydrateInteractions(db, orgId, interactionRows),
+        hydrateInteractions(db, scope.caller, interactionRows),
         db
           .selectFrom("audit_events")
           .select(["id", "at", "action", "entity_type", "entity_id", "actor_id", "details"])

@@ -65,11 +65,13 @@ export function graphEmail(
     const name = r.emailAddress?.name?.trim().slice(0, MAILBOX_NAME_MAX_CHARS).trimEnd();
     return address ? { address, name: name || undefined } : null;
   };
-  const present = <T>(v: T | null): v is T => v !== null;
   const from = mailbox(message.from);
   if (!from) return { skip: "unreadable" };
-  const to = (message.toRecipients ?? []).map(mailbox).filter(present);
-  const cc = (message.ccRecipients ?? []).map(mailbox).filter(present);
+  const to = (message.toRecipients ?? []).map(mailbox);
+  const cc = (message.ccRecipients ?? []).map(mailbox);
+  // A recipient left out would be one the blocklist and the internal-only rule never saw: the email is skipped.
+  const read = <T>(list: (T | null)[]): list is T[] => list.every((m) => m !== null);
+  if (!read(to) || !read(cc)) return { skip: "unreadable_participant" };
   const everyone = [from, ...to, ...cc].map((m) => m.address);
 
   const headers = Object.fromEntries((message.internetMessageHeaders ?? []).map((h) => [h.name, h.value]));

@@ -13,7 +13,9 @@ export function PrivacyNotice({ reason }: { reason: SkipReason }) {
           ? t("privacyInternal")
           : reason === "blocked_participant"
             ? t("privacyBlocked")
-            : t("privacyBulk")}
+            : reason === "unreadable_participant"
+              ? t("privacyUnreadable")
+              : t("privacyBulk")}
       </MessageBarBody>
     </MessageBar>
   );

@@ -95,6 +95,7 @@ export const en = {
   privacyInternal: "Everyone on this email is in your organisation: Rapport never logs it by itself.",
   privacyBlocked: "Someone on this email is on a blocklist: Rapport never logs it by itself.",
   privacyBulk: "This looks like bulk or automated mail: Rapport never logs it by itself.",
+  privacyUnreadable: "An address on this email is not one Rapport can read: Rapport never logs it by itself.",
   loggedNeedsDeal: "Logged · link a deal",
   settings: "Settings",
   autoLogOpened: "Log email from known contacts when I open it",
@@ -246,6 +247,8 @@ const sv: Catalogue = {
   privacyBlocked: "Någon på det här mejlet är blockerad: Rapport loggar det aldrig av sig självt.",
   privacyBulk:
     "Det här ser ut som massutskick eller automatisk post: Rapport loggar det aldrig av sig självt.",
+  privacyUnreadable:
+    "En adress på det här mejlet kan Rapport inte läsa: Rapport loggar det aldrig av sig självt.",
   loggedNeedsDeal: "Loggat · koppla en affär",
   settings: "Inställningar",
   autoLogOpened: "Logga mejl från kända kontakter när jag öppnar dem",
@@ -396,6 +399,8 @@ const de: Catalogue = {
     "Jemand auf dieser E-Mail steht auf einer Sperrliste: Rapport protokolliert sie nie von selbst.",
   privacyBulk:
     "Das sieht nach Massen- oder automatischer Post aus: Rapport protokolliert sie nie von selbst.",
+  privacyUnreadable:
+    "Eine Adresse auf dieser E-Mail kann Rapport nicht lesen: Rapport protokolliert sie nie von selbst.",
   loggedNeedsDeal: "Protokolliert · Deal zuordnen",
   settings: "Einstellungen",
   autoLogOpened: "E-Mails bekannter Kontakte beim Öffnen protokollieren",
@@ -545,6 +550,8 @@ const nb: Catalogue = {
   privacyBlocked: "Noen på denne e-posten er blokkert: Rapport logger den aldri av seg selv.",
   privacyBulk:
     "Dette ser ut som masseutsendelse eller automatisk post: Rapport logger den aldri av seg selv.",
+  privacyUnreadable:
+    "En adresse på denne e-posten kan ikke Rapport lese: Rapport logger den aldri av seg selv.",
   loggedNeedsDeal: "Logget · koble til en avtale",
   settings: "Innstillinger",
   autoLogOpened: "Logg e-post fra kjente kontakter når jeg åpner den",
@@ -692,6 +699,7 @@ const hr: Catalogue = {
   privacyInternal: "Svi na ovoj e-poruci su iz vaše organizacije: Rapport je nikad ne bilježi sam.",
   privacyBlocked: "Netko na ovoj e-poruci je blokiran: Rapport je nikad ne bilježi sam.",
   privacyBulk: "Ovo izgleda kao masovna ili automatska pošta: Rapport je nikad ne bilježi sam.",
+  privacyUnreadable: "Rapport ne može pročitati adresu na ovoj e-poruci: Rapport je nikad ne bilježi sam.",
   loggedNeedsDeal: "Zabilježeno · poveži posao",
   settings: "Postavke",
   autoLogOpened: "Bilježi e-poštu poznatih kontakata kad je otvorim",
