@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Language } from "./languages";
 import { canonicalDomain, readEmailAddress } from "./email-address";
 
 /**
@@ -81,6 +82,8 @@ export const MySettings = z.object({
   autoLogOpened: z.boolean(),
   /** The rep does not want their mailbox synced, whatever the organisation enabled. */
   syncOptedOut: z.boolean(),
+  /** The web app's language on every device; null follows the browser's. */
+  language: Language.nullable(),
 });
 export type MySettings = z.infer<typeof MySettings>;
 

@@ -353,7 +353,8 @@ export const routes = {
   updateMySettings: {
     method: "PATCH",
     path: "/api/v1/me/settings",
-    summary: "Change the caller's own switches (auto-log on open, opt out of the mailbox sync)",
+    summary:
+      "Change the caller's own switches (auto-log on open, opt out of the mailbox sync, the web app's language)",
     body: MySettingsUpdate,
     responses: { 200: MySettings },
   },

@@ -1,11 +1,14 @@
 import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useMemo, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { ApiError, createApiClient, createFileClient, createProgressClient } from "../addin/api/client";
 import type { Session } from "./auth/session";
 import { Shell } from "./components/Shell";
 import { type WebAppServices, WebAppServicesProvider } from "./services";
 import { useDarkTheme } from "./theme";
+import { useMe } from "./hooks";
+import { LanguageProvider, useLanguage } from "./i18n/language";
+import type { Language } from "../shared/languages";
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -23,9 +26,12 @@ export function createQueryClient(): QueryClient {
 export function WebAppProviders({
   children,
   queryClient,
+  language,
 }: {
   children: ReactNode;
   queryClient?: QueryClient;
+  /** Tests fix the language; a page follows the one chosen on this browser, else the browser's. */
+  language?: Language;
 }) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   const [dark] = useDarkTheme();
@@ -35,7 +41,9 @@ export function WebAppProviders({
       // Native controls (the date pickers, scroll bars) follow the theme too.
       style={{ minHeight: "100vh", colorScheme: dark ? "dark" : "light" }}
     >
-      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      <LanguageProvider language={language}>
+        <QueryClientProvider client={client}>{children}</QueryClientProvider>
+      </LanguageProvider>
     </FluentProvider>
   );
 }
@@ -68,7 +76,25 @@ export function SignedInApp({
   }, [session, clients, queryClient]);
   return (
     <WebAppServicesProvider services={services}>
+      <LanguageFromAccount />
       <Shell />
     </WebAppServicesProvider>
   );
+}
+
+/**
+ * The language saved on the account wins over the browser's once it is read, so a user's every device opens in
+ * the language they chose (once per sign-in: a choice made here afterwards is the menu's to save).
+ */
+function LanguageFromAccount() {
+  const me = useMe();
+  const { language, setLanguage } = useLanguage();
+  const saved = me.data?.settings.language ?? null;
+  const [applied, setApplied] = useState(false);
+  useEffect(() => {
+    if (applied || !me.data) return;
+    setApplied(true);
+    if (saved && saved !== language) setLanguage(saved);
+  }, [applied, me.data, saved, language, setLanguage]);
+  return null;
 }

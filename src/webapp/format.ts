@@ -1,9 +1,32 @@
-/** Dates and amounts as the browser's language writes them. */
-const locale = typeof navigator === "undefined" ? "en-US" : navigator.language || "en-US";
+import { localeFor, preferredLanguage } from "../shared/languages";
 
-const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
-const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
-const times = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
+/**
+ * Dates, numbers and amounts as the web app's language writes them: the language provider sets the locale when
+ * the language is chosen or changes (everything that formats also reads that language's words, so it renders
+ * again with them).
+ */
+let locale = localeFor(
+  preferredLanguage(
+    typeof navigator === "undefined" ? [] : [...(navigator.languages ?? []), navigator.language],
+  ),
+  typeof navigator === "undefined" ? [] : [...(navigator.languages ?? [])],
+);
+let dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+let dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+let times = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
+let currencyNames: Intl.DisplayNames | null = null;
+
+export function setDisplayLocale(next: string): void {
+  if (next === locale) return;
+  locale = next;
+  dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+  dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  times = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
+  currencyNames = null;
+}
+
+/** The locale the web app writes in now (for a component that formats with Intl itself). */
+export const displayLocale = (): string => locale;
 
 export const formatDate = (iso: string) =>
   dates.format(new Date(iso.length === 10 ? `${iso}T00:00:00` : iso));
@@ -42,11 +65,10 @@ export const formatMoney = (decimal: string) =>
 export const formatRate = (decimal: string) =>
   new Intl.NumberFormat(locale, { maximumFractionDigits: 10 }).format(decimal as `${number}`);
 
-const currencyNames =
-  typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames([locale], { type: "currency" }) : null;
-
-/** "DKK · Danish Krone": a code with its name in the browser's language, where the browser knows it. */
+/** "DKK · Danish Krone": a code with its name in the web app's language, where the browser knows it. */
 export function currencyLabel(code: string): string {
+  if (!currencyNames && typeof Intl.DisplayNames === "function")
+    currencyNames = new Intl.DisplayNames([locale], { type: "currency" });
   const name = currencyNames?.of(code);
   return name && name !== code ? `${code} · ${name}` : code;
 }

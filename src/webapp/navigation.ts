@@ -10,6 +10,7 @@ import {
   TaskListLtrRegular,
 } from "@fluentui/react-icons";
 import { type ComponentType, type LazyExoticComponent, lazy } from "react";
+import type { ShellWord } from "./components/shell-messages";
 import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH, TASKS_PATH } from "./pages/paths";
 
 export interface PageProps {
@@ -20,7 +21,8 @@ export interface PageProps {
 export interface PageEntry {
   /** Where it lives, under /app. */
   path: string;
-  label: string;
+  /** Its name in the navigation and the window's title, from the shell's words in each language. */
+  name: ShellWord;
   icon: FluentIcon;
   /** Whether paths under it are its own (/app/reports/<report>). */
   subpages?: boolean;
@@ -34,21 +36,21 @@ export interface PageEntry {
 export const pages: readonly PageEntry[] = [
   {
     path: "/app",
-    label: "Today",
+    name: "today",
     aliases: ["/app/today"],
     icon: CalendarTodayRegular,
     component: lazy(() => import(/* webpackChunkName: "webapp-today" */ "./pages/TodayPage")),
   },
   {
     path: CONTACTS_PATH,
-    label: "Contacts",
+    name: "contacts",
     icon: PeopleRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-contacts" */ "./pages/contacts/ContactsPage")),
   },
   {
     path: COMPANIES_PATH,
-    label: "Companies",
+    name: "companies",
     icon: BuildingRegular,
     subpages: true,
     component: lazy(
@@ -57,34 +59,34 @@ export const pages: readonly PageEntry[] = [
   },
   {
     path: DEALS_PATH,
-    label: "Deals",
+    name: "deals",
     icon: HandshakeRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-deals" */ "./pages/deals/DealsPage")),
   },
   {
     path: TASKS_PATH,
-    label: "Tasks",
+    name: "tasks",
     icon: TaskListLtrRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-tasks" */ "./pages/tasks/TasksPage")),
   },
   {
     path: "/app/reports",
-    label: "Reports",
+    name: "reports",
     icon: DataBarVerticalRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-reports" */ "./pages/reports/ReportsPage")),
   },
   {
     path: "/app/import",
-    label: "Import and export",
+    name: "importExport",
     icon: ArrowImportRegular,
     component: lazy(() => import(/* webpackChunkName: "webapp-import" */ "./pages/import/ImportPage")),
   },
   {
     path: "/app/settings",
-    label: "Settings",
+    name: "settings",
     icon: SettingsRegular,
     component: lazy(() => import(/* webpackChunkName: "webapp-settings" */ "./pages/settings/SettingsPage")),
   },

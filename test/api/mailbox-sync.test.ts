@@ -437,7 +437,24 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
       token: sam,
       body: { syncOptedOut: true },
     });
-    expect(parse(MySettings, optOut)).toEqual({ autoLogOpened: false, syncOptedOut: true });
+    expect(parse(MySettings, optOut)).toEqual({ autoLogOpened: false, syncOptedOut: true, language: null });
+    // The web app's language is the user's own, on every device; a language Rapport does not speak changes nothing.
+    const swedish = await server.request("PATCH", "/api/v1/me/settings", {
+      token: sam,
+      body: { language: "sv" },
+    });
+    expect(parse(MySettings, swedish)).toEqual({ autoLogOpened: false, syncOptedOut: true, language: "sv" });
+    const french = await server.request("PATCH", "/api/v1/me/settings", {
+      token: sam,
+      body: { language: "fr" },
+    });
+    expect(french.status).toBe(400);
+    expect(french.headers.get("content-type")).toMatch(/application\/problem\+json/);
+    const samsAccount = await server.request("GET", "/api/v1/me", { token: sam });
+    expect(samsAccount.body).toMatchObject({ settings: { language: "sv", syncOptedOut: true } });
+    expect((await server.request("GET", "/api/v1/me", { token: rita })).body).toMatchObject({
+      settings: { language: null },
+    });
     const forSam = mail({ to: [{ address: "sam@contoso.example" }], subject: "Sam opted out" });
     graph.add(TENANT, "sam@contoso.example", "inbox", forSam);
     const during = graph.requests.length;

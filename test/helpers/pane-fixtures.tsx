@@ -324,7 +324,12 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   let failures = options.failLookups ?? 0;
   let logged = options.loggedBySync ?? false;
   let loggedDealId: string | null = null;
-  let settings: MySettings = { autoLogOpened: false, syncOptedOut: false, ...options.settings };
+  let settings: MySettings = {
+    autoLogOpened: false,
+    syncOptedOut: false,
+    language: null,
+    ...options.settings,
+  };
   const personal = new Map<string, BlocklistEntry>();
   let added: z.input<typeof Contact> | null = null;
   let deal: z.input<typeof DealWithStage> = fabrikamRenewal as z.input<typeof DealWithStage>;

@@ -11,7 +11,8 @@ import { Currencies, ExchangeRate } from "../../src/shared/currencies";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
-import { Blocklist } from "../../src/shared/mailboxes";
+import { Blocklist, MySettings, type MySettingsUpdate } from "../../src/shared/mailboxes";
+import type { Language } from "../../src/shared/languages";
 import { Organization } from "../../src/shared/organizations";
 import { DealWithStage } from "../../src/shared/deals";
 import { Contact } from "../../src/shared/contacts";
@@ -191,6 +192,8 @@ export interface FakeWebServer {
   deals: DealWithStage[];
   contacts: Contact[];
   companies: Company[];
+  /** The language the signed-in user chose for the web app (null: the browser's). */
+  language: Language | null;
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -314,6 +317,8 @@ export function fakeWebServer(
     contacts?: Contact[];
     companies?: Company[];
     customFields?: CustomFieldDefinition[];
+    /** The language saved on the account. */
+    language?: Language | null;
   } = {},
 ): FakeWebServer {
   const role = options.role ?? (options.hasAdmin === false ? "member" : "admin");
@@ -341,6 +346,7 @@ export function fakeWebServer(
       server.pipelines = server.pipelines.map((p) => (p.id === changed.id ? changed : p));
     },
     dealsIn: {},
+    language: options.language ?? null,
     heldChoices: {},
     tags: [{ name: "key account", contacts: 3 }],
     currencies: Currencies.parse({
@@ -439,9 +445,14 @@ export function fakeWebServer(
             hasAdmin: options.hasAdmin ?? true,
           },
           adminAppRole: "Rapport.Admin",
-          settings: { autoLogOpened: false, syncOptedOut: false },
+          settings: { autoLogOpened: false, syncOptedOut: false, language: server.language },
           privacy: { internalDomains: ["contoso.example"], blocklist: [] },
         });
+      case "updateMySettings": {
+        const update = body as MySettingsUpdate;
+        if (update.language !== undefined) server.language = update.language;
+        return MySettings.parse({ autoLogOpened: false, syncOptedOut: false, language: server.language });
+      }
       case "dashboard":
         return Dashboard.parse({
           owner: { id: ids.rita, email: "rita@contoso.example", displayName: "Rita Rep" },
@@ -863,11 +874,16 @@ export function customField(fields: {
 }
 
 /** The web app signed in on the fake server, at a path; in the browser's time zone unless one is named. */
-export function renderWebApp(server: FakeWebServer, path = "/app", options: { timeZone?: string } = {}) {
+export function renderWebApp(
+  server: FakeWebServer,
+  path = "/app",
+  /** The browser's language (English unless a test asks for another). */
+  options: { timeZone?: string; language?: Language } = {},
+) {
   window.history.pushState(null, "", path);
   const signOut = jest.fn();
   const result = render(
-    <WebAppProviders queryClient={createQueryClient()}>
+    <WebAppProviders queryClient={createQueryClient()} language={options.language ?? "en"}>
       <SignedInApp
         session={{ getToken: async () => "token", who: "rita", signOut }}
         clients={{ api: server.api, files: server.files, timeZone: options.timeZone }}

@@ -2,28 +2,29 @@
  * @jest-environment jsdom
  */
 import { fireEvent, screen } from "@testing-library/react";
+import { shellMessages } from "../../src/webapp/components/shell-messages";
 import { pageFor, pages } from "../../src/webapp/navigation";
 import { fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
 
 describe("the web app's navigation", () => {
   it("finds the page of a path, with the rest of the path for the page", () => {
-    expect(pageFor("/app")?.page.label).toBe("Today");
-    expect(pageFor("/app/")?.page.label).toBe("Today");
+    expect(pageFor("/app")?.page.name).toBe("today");
+    expect(pageFor("/app/")?.page.name).toBe("today");
     // The navigation's word for it, typed into the address bar.
-    expect(pageFor("/app/today")).toMatchObject({ page: { label: "Today" }, subpath: "" });
+    expect(pageFor("/app/today")).toMatchObject({ page: { name: "today" }, subpath: "" });
     expect(pageFor("/app/today/more")).toBeNull();
     expect(pageFor("/app/reports/stage-conversion")).toMatchObject({
-      page: { label: "Reports" },
+      page: { name: "reports" },
       subpath: "stage-conversion",
     });
     expect(pageFor("/app/settingsx")).toBeNull();
     expect(pageFor("/app/settings/more")).toBeNull();
     expect(pageFor("/elsewhere")).toBeNull();
     expect(pageFor("/app/deals/7f000000-0000-4000-8000-000000000001")).toMatchObject({
-      page: { label: "Deals" },
+      page: { name: "deals" },
       subpath: "7f000000-0000-4000-8000-000000000001",
     });
-    expect(pages.map((p) => p.label)).toEqual([
+    expect(pages.map((p) => shellMessages.en[p.name])).toEqual([
       "Today",
       "Contacts",
       "Companies",

@@ -45,6 +45,8 @@ export interface UsersTable {
   created_at: Timestamp;
   last_seen_at: NullableTimestamp;
   auto_log_opened: Generated<boolean>;
+  /** The web app's language as the user chose it; null follows the browser. */
+  language: "en" | "sv" | "de" | "nb" | "hr" | null;
 }
 
 export interface CompaniesTable {

@@ -6,10 +6,13 @@ import { pageFor, pages } from "../navigation";
 import { AppLink, usePath } from "../router";
 import { useWebApp } from "../services";
 import { useDarkTheme } from "../theme";
+import { useMessages } from "../i18n/language";
 import { EmptyState } from "./EmptyState";
+import { LanguageMenu } from "./LanguageMenu";
 import { Loading } from "./Loading";
 import { NoAdminNotice } from "./NoAdminNotice";
 import { ProblemMessage } from "./ProblemMessage";
+import { shellMessages } from "./shell-messages";
 
 const useStyles = makeStyles({
   shell: {
@@ -71,17 +74,19 @@ export function Shell() {
   const { signOut } = useWebApp();
   const me = useMe();
   const [dark, setDark] = useDarkTheme();
+  const t = useMessages(shellMessages);
+  const title = found ? t[found.page.name] : null;
 
   useEffect(() => {
-    document.title = found ? `${found.page.label} · Rapport` : "Rapport";
-  }, [found]);
+    document.title = title ? `${title} · Rapport` : "Rapport";
+  }, [title]);
 
   const Page = found?.page.component;
   const subpath = found?.subpath ?? "";
   return (
     <div className={styles.shell}>
       <a className={styles.skip} href="#main">
-        Skip to content
+        {t.skipToContent}
       </a>
       <header className={styles.header}>
         <Text className={styles.brand} size={500} weight="semibold">
@@ -90,12 +95,13 @@ export function Shell() {
         {me.data && (
           <Text>
             {me.data.user.displayName ?? me.data.user.email} ·{" "}
-            {me.data.user.role === "admin" ? "Admin" : "Member"}
+            {me.data.user.role === "admin" ? t.admin : t.member}
           </Text>
         )}
-        <Switch label="Dark theme" checked={dark} onChange={(_, d) => setDark(d.checked)} />
+        <LanguageMenu />
+        <Switch label={t.darkTheme} checked={dark} onChange={(_, d) => setDark(d.checked)} />
         <Button icon={<SignOutRegular />} onClick={signOut}>
-          Sign out
+          {t.signOut}
         </Button>
       </header>
       <nav className={styles.nav} aria-label="Rapport">
@@ -111,7 +117,7 @@ export function Shell() {
                   current={current}
                 >
                   <Icon aria-hidden="true" />
-                  {p.label}
+                  {t[p.name]}
                 </AppLink>
               </li>
             );
@@ -120,19 +126,15 @@ export function Shell() {
       </nav>
       <main id="main" className={styles.main} tabIndex={-1}>
         {me.isError && (
-          <ProblemMessage
-            error={me.error}
-            onRetry={() => void me.refetch()}
-            what="Your account could not be read"
-          />
+          <ProblemMessage error={me.error} onRetry={() => void me.refetch()} what={t.accountUnreadable} />
         )}
         <NoAdminNotice />
         {Page ? (
-          <Suspense fallback={<Loading label="Loading the page…" />}>
+          <Suspense fallback={<Loading label={t.loadingPage} />}>
             <Page subpath={subpath} />
           </Suspense>
         ) : (
-          <EmptyState>There is no such page in Rapport. Pick one in the navigation.</EmptyState>
+          <EmptyState>{t.noSuchPage}</EmptyState>
         )}
       </main>
     </div>

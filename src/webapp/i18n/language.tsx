@@ -1,0 +1,75 @@
+import { type ReactNode, createContext, useCallback, useContext, useMemo, useState } from "react";
+import {
+  type Catalogue,
+  type Language,
+  type Messages,
+  languageOf,
+  localeFor,
+  preferredLanguage,
+} from "../../shared/languages";
+import { setDisplayLocale } from "../format";
+
+const STORAGE_KEY = "rapport.language";
+
+interface LanguageState {
+  language: Language;
+  /** Shows the web app in this language from now on, on this browser (the menu also saves it to the account). */
+  setLanguage(language: Language): void;
+}
+
+const LanguageContext = createContext<LanguageState>({ language: "en", setLanguage: () => {} });
+
+function browserTags(): readonly string[] {
+  if (typeof navigator === "undefined") return [];
+  return navigator.languages?.length ? navigator.languages : [navigator.language];
+}
+
+function rememberedLanguage(): Language | null {
+  try {
+    const stored = window.localStorage.getItem(STORAGE_KEY);
+    return stored ? languageOf(stored) : null;
+  } catch {
+    // Storage refused (a private window's policy): the browser's language it is.
+    return null;
+  }
+}
+
+/** The language a page opens in: the one chosen on this browser, else the browser's first that Rapport speaks. */
+export function initialLanguage(): Language {
+  return rememberedLanguage() ?? preferredLanguage(browserTags());
+}
+
+function apply(language: Language): void {
+  setDisplayLocale(localeFor(language, browserTags()));
+  if (typeof document !== "undefined") document.documentElement.lang = language;
+}
+
+/** Everything the web app shows, in one of our five languages; dates, numbers and amounts in its locale. */
+export function LanguageProvider({
+  children,
+  language: fixed,
+}: {
+  children: ReactNode;
+  language?: Language;
+}) {
+  const [language, setState] = useState<Language>(() => fixed ?? initialLanguage());
+  // The formatters follow before anything below renders with them, on the first render too.
+  useMemo(() => apply(language), [language]);
+  const setLanguage = useCallback((next: Language) => {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Not remembered on this browser; the account still holds it.
+    }
+    setState(next);
+  }, []);
+  const value = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
+  return <LanguageContext.Provider value={value}>{children}</LanguageContext.Provider>;
+}
+
+export const useLanguage = (): LanguageState => useContext(LanguageContext);
+
+/** A feature's words in the language the web app shows. */
+export function useMessages<Keys extends string>(messages: Messages<Keys>): Catalogue<Keys> {
+  return messages[useLanguage().language];
+}

@@ -1,0 +1,35 @@
+/**
+ * @jest-environment jsdom
+ */
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
+
+describe("the web app's language", () => {
+  beforeEach(() => window.localStorage.clear());
+
+  it("speaks the browser's language: the navigation, the header and the window's title", async () => {
+    renderWebApp(fakeWebServer(), "/app/settings", { language: "sv" });
+    expect(await screen.findByRole("link", { name: "Kontakter" })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Inställningar" }).getAttribute("aria-current")).toBe("page");
+    expect(screen.getByRole("button", { name: "Logga ut" })).toBeTruthy();
+    await waitFor(() => expect(document.title).toBe("Inställningar · Rapport"));
+    expect(document.documentElement.lang).toBe("sv");
+  });
+
+  it("opens in the language saved on the account, whatever the browser's", async () => {
+    renderWebApp(fakeWebServer({ language: "hr" }), "/app", { language: "en" });
+    expect(await screen.findByRole("link", { name: "Kontakti" })).toBeTruthy();
+    expect(screen.queryByRole("link", { name: "Contacts" })).toBeNull();
+  });
+
+  it("switches from the menu at once, saves the choice to the account and remembers it on this browser", async () => {
+    const server = fakeWebServer();
+    renderWebApp(server, "/app", { language: "en" });
+    fireEvent.click(await screen.findByRole("combobox", { name: "Language" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Deutsch" }));
+    expect(await screen.findByRole("link", { name: "Kontakte" })).toBeTruthy();
+    await waitFor(() => expect(server.received("updateMySettings")).toEqual([{ body: { language: "de" } }]));
+    expect(server.language).toBe("de");
+    expect(window.localStorage.getItem("rapport.language")).toBe("de");
+  });
+});
