@@ -7,7 +7,7 @@ import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
 import { AppError } from "../errors";
 import { lockAddresses } from "../db/address-lock";
-import { loggingRulesOf } from "../organizations";
+import { loggingRulesOf } from "../organizations/service";
 import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
 import { getInteraction } from "./service";

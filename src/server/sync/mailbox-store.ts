@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { MailFolder } from "../../shared/mailboxes";
 import type { DB } from "../db/tables";
-import { loggingPolicyOf } from "../organizations";
+import { loggingPolicyOf } from "../organizations/service";
 import type { LoggingPolicy } from "../../shared/organizations";
 
 /** Every user beside their mailbox row (`m`), which exists once someone chose something for it or it ran. */
