@@ -1,7 +1,7 @@
 import type { Me } from "../../shared/routes";
 import type { Scope } from "../scope";
-import { blocklistFor } from "../sync/mailbox-store";
 import { mySettings } from "../sync/service";
+import { blocklistFor } from "./privacy";
 import { internalDomainsAsWritten, loggingPolicyOf } from "./service";
 
 /**

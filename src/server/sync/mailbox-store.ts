@@ -275,17 +275,6 @@ export async function restartFolder(
   return row.backfill_from;
 }
 
-/** The organisation's blocklist and the owner's own, together. */
-export async function blocklistFor(db: Kysely<DB>, orgId: string, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("blocklist_entries")
-    .select("entry")
-    .where("org_id", "=", orgId)
-    .where((eb) => eb.or([eb("user_id", "is", null), eb("user_id", "=", userId)]))
-    .execute();
-  return rows.map((r) => r.entry);
-}
-
 /** Lets the mailbox go without recording a run: a stop in the middle resumes from the saved links. */
 export async function releaseLease(db: Kysely<DB>, m: DueMailbox, owner: string): Promise<void> {
   await db
