@@ -21,7 +21,6 @@ import type { Database } from "./db/database";
 import { dealRoutes } from "./deals/routes";
 import { AppError } from "./errors";
 import { type AddinFiles, serveAddinFiles } from "./http/addin-files";
-import { internalDomainsAsWritten, loggingPolicyOf, updateLoggingPolicy } from "./organizations";
 import { buildOpenApi } from "./http/openapi";
 import { createStoreProbe } from "./http/store-probe";
 import { fastifyTrustProxy } from "./http/trusted-proxies";
@@ -35,10 +34,10 @@ import type { Scope } from "./scope";
 import { pipelineRoutes } from "./pipelines/routes";
 import { tagRoutes } from "./tags/routes";
 import { taskRoutes } from "./tasks/routes";
-import { organizationRoutes } from "./users/routes";
+import { organizationRoutes } from "./organizations/routes";
+import { peopleRoutes } from "./people/routes";
+import { userRoutes } from "./users/routes";
 import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
-import { blocklistFor } from "./sync/mailbox-store";
-import { mySettings } from "./sync/service";
 import { syncRoutes } from "./sync/routes";
 import { importRoutes } from "./imports/routes";
 
@@ -148,52 +147,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const openApi = buildOpenApi();
   app.get("/api/v1/openapi.json", async () => openApi);
-  addRoute(app, routes.updateLoggingPolicy, options, ({ caller, body }) =>
-    updateLoggingPolicy(scope(caller), body),
-  );
-  addRoute(app, routes.me, options, async ({ caller }) => {
-    const { db } = scope(caller);
-    const [user, org, settings, blocklist] = await Promise.all([
-      db
-        .selectFrom("users")
-        .select(["id", "email", "display_name", "role"])
-        .select((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom("users as a")
-                .select("a.id")
-                .where("a.org_id", "=", caller.orgId)
-                .where("a.role", "=", "admin"),
-            )
-            .$castTo<boolean>()
-            .as("has_admin"),
-        )
-        .where("id", "=", caller.userId)
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom("organizations")
-        .select(["id", "name", "internal_domains", "internal_domains_as_written", "logging_policy"])
-        .where("id", "=", caller.orgId)
-        .executeTakeFirstOrThrow(),
-      mySettings(db, caller.orgId, caller.userId),
-      blocklistFor(db, caller.orgId, caller.userId),
-    ]);
-    return {
-      settings,
-      privacy: { internalDomains: org.internal_domains, blocklist },
-      user: { id: user.id, email: user.email, displayName: user.display_name, role: user.role },
-      organization: {
-        id: org.id,
-        name: org.name,
-        internalDomains: internalDomainsAsWritten(org),
-        loggingPolicy: loggingPolicyOf(org.logging_policy),
-        hasAdmin: user.has_admin,
-      },
-      adminAppRole,
-    };
-  });
-
+  organizationRoutes(app, options, scope, adminAppRole);
+  userRoutes(app, options, scope);
+  peopleRoutes(app, options, scope);
   contactRoutes(app, options, scope);
   companyRoutes(app, options, scope);
   dealRoutes(app, options, scope);
@@ -203,7 +159,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   pipelineRoutes(app, options, scope);
   customFieldRoutes(app, options, scope);
   tagRoutes(app, options, scope);
-  organizationRoutes(app, options, scope);
   currencyRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   reportRoutes(app, options, scope);

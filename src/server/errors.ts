@@ -1,4 +1,5 @@
 import type { ErrorCode, RowError } from "../shared/errors";
+import type { SkipReason } from "../shared/privacy";
 
 const titles: Record<ErrorCode, string> = {
   invalid_request: "The request is not valid",
@@ -29,6 +30,7 @@ const titles: Record<ErrorCode, string> = {
   base_currency_changed: "The base currency changed meanwhile",
   export_too_large: "Too many rows for one export",
   import_rows_invalid: "Rows of the file cannot be imported",
+  not_logged_by_policy: "The organisation's privacy rules keep this email out of automatic logs",
   store_unavailable: "The store is not available",
   store_busy: "The store was busy with a colliding change",
   rate_limited: "Too many requests",
@@ -45,6 +47,7 @@ export class AppError extends Error {
       errors?: { path: string; message: string }[];
       current?: unknown;
       rowErrors?: RowError[];
+      reason?: SkipReason;
     } = {},
   ) {
     super(detail);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SKIP_REASONS } from "./privacy";
 
 /** Stable error codes: the add-in maps each to a localised message, so a code is never renamed. */
 export const ErrorCode = z.enum([
@@ -30,6 +31,7 @@ export const ErrorCode = z.enum([
   "base_currency_changed",
   "export_too_large",
   "import_rows_invalid",
+  "not_logged_by_policy",
   "store_unavailable",
   "store_busy",
   "rate_limited",
@@ -59,5 +61,7 @@ export const Problem = z.object({
   current: z.unknown().optional(),
   /** The rows of an import that cannot be stored, for `import_rows_invalid` (the first 1,000). */
   rowErrors: z.array(RowError).optional(),
+  /** Which privacy rule keeps the email out of automatic logs, for `not_logged_by_policy`. */
+  reason: z.enum(SKIP_REASONS).optional(),
 });
 export type Problem = z.infer<typeof Problem>;

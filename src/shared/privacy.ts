@@ -15,13 +15,15 @@ export interface PrivacyPolicy {
 /** The headers that mark bulk and automated mail (RFC 2369, RFC 2919, RFC 3834, and the old Precedence). */
 export type MailHeaders = Readonly<Record<string, string | undefined>>;
 
-export type SkipReason =
-  | "internal_only"
-  | "blocked_participant"
-  | "bulk_or_automated"
-  | "no_participants"
+export const SKIP_REASONS = [
+  "internal_only",
+  "blocked_participant",
+  "bulk_or_automated",
+  "no_participants",
   /** An address on it is not one Rapport can read: the rules cannot say whether it is blocked or ours. */
-  | "unreadable_participant";
+  "unreadable_participant",
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** Whether an address is on the blocklist: an exact address, or within an `@domain` entry (subdomains too). */
 export function isBlocked(address: string, blocklist: readonly string[]): boolean {

@@ -553,4 +553,70 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
       expect(final.interaction).toMatchObject({ internetMessageId: id, rapportKey: key });
     });
   });
+
+  describe("logged automatically, held to the organisation's privacy rules by the write itself", () => {
+    const post = (body: unknown, token = rita) => server.request("POST", "/api/v1/emails", { token, body });
+    const storedWith = async (id: string) =>
+      server.database.db
+        .selectFrom("interactions")
+        .select("id")
+        .where("internet_message_id", "=", id)
+        .execute();
+
+    beforeAll(async () => {
+      for (const [scope, entry] of [
+        ["organization", "@payroll.fabrikam.example"],
+        ["personal", "ceo@northwind.example"],
+      ] as const) {
+        const added = await server.request("POST", "/api/v1/blocklist", {
+          token: rita,
+          body: { scope, entry },
+        });
+        expect(added.status).toBe(201);
+      }
+    });
+
+    it.each([
+      [
+        "a blocklisted domain",
+        { from: { address: "pay@eu.payroll.fabrikam.example" } },
+        "blocked_participant",
+      ],
+      [
+        "the rep's own blocklisted address",
+        { cc: [{ address: "CEO@northwind.example" }] },
+        "blocked_participant",
+      ],
+      [
+        "mail among the organisation's own addresses only",
+        { from: { address: "carl@contoso.example" }, to: [{ address: "rita@contoso.example" }] },
+        "internal_only",
+      ],
+    ])("refuses an automatic log with %s (422), and stores nothing", async (_case, overrides, reason) => {
+      const before = await interactionCount();
+      const body = email({ ...overrides, source: "auto" });
+      const refused = await post(body);
+      expect(refused.status).toBe(422);
+      expect(refused.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({ code: "not_logged_by_policy", reason });
+      expect(await interactionCount()).toBe(before);
+      expect(await storedWith(body.internetMessageId)).toEqual([]);
+    });
+
+    it("blocks by the logger's own list only: a colleague's automatic log of the same email is stored", async () => {
+      const body = email({ cc: [{ address: "ceo@northwind.example" }], source: "auto" });
+      expect((await post(body)).status).toBe(422);
+      expect((await post(body, colleague)).status).toBe(201);
+    });
+
+    it("lets a rep log such an email by hand, and then no automatic log joins it", async () => {
+      const body = email({ from: { address: "pay@payroll.fabrikam.example" } });
+      const byHand = parse(LoggedEmail, await post(body));
+      expect(byHand).toMatchObject({ created: true, interaction: { source: "manual" } });
+      const auto = await post({ ...body, source: "auto" }, colleague);
+      expect(auto.status).toBe(422);
+      const kept = await server.request("GET", `/api/v1/emails/${byHand.interaction.id}`, { token: rita });
+      expect(parse(Interaction, kept).loggedBy).toEqual(byHand.interaction.loggedBy);
+    });
+  });
 });

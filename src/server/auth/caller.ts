@@ -6,7 +6,7 @@ import { recordAudit } from "../audit";
 import type { AdminConfig } from "../config";
 import type { DB } from "../db/tables";
 import { adminGrantOf } from "./admin-grant";
-import { internalDomainColumns } from "../organizations";
+import { internalDomainColumns } from "../organizations/service";
 import type { Identity } from "./verify";
 
 /**

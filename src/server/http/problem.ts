@@ -141,6 +141,7 @@ export function problemOf(error: AppError): Problem {
     ...(error.extras.errors ? { errors: error.extras.errors } : {}),
     ...(error.extras.current !== undefined ? { current: error.extras.current } : {}),
     ...(error.extras.rowErrors ? { rowErrors: error.extras.rowErrors } : {}),
+    ...(error.extras.reason ? { reason: error.extras.reason } : {}),
   };
 }
 

@@ -7,7 +7,8 @@ import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
 import { AppError } from "../errors";
 import { lockAddresses } from "../db/address-lock";
-import { loggingRulesOf } from "../organizations";
+import { refuseWhatPolicyKeepsOut } from "../organizations/privacy";
+import { loggingRulesOf } from "../organizations/service";
 import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
 import { getInteraction } from "./service";
@@ -39,6 +40,9 @@ function participantsOf(input: LogEmailInput): ParticipantDraft[] {
  * sent), by a Rapport key: logging it again adds the logger to the one interaction. The sent copy, logged with
  * both by its sender, joins the interaction its key made. Participants that are contacts are linked. With no deal
  * named, the participants' single open deal is linked; with several, none is (the rep picks, nobody guesses).
+ * An automatic log (`source: "auto"`: the mailbox sync, the pane on open) of an email the organisation's privacy
+ * rules keep out is refused (422 `not_logged_by_policy`) and nothing is stored; a rep's own log is not, as the
+ * pane shows those rules as warnings and leaves the choice to the rep.
  */
 export async function logEmail(scope: Scope, input: LogEmailInput): Promise<LoggedEmail> {
   const { orgId } = scope.caller;
@@ -48,6 +52,8 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
   const occurredAt = new Date(input.sentAt);
 
   return scope.db.transaction().execute(async (tx) => {
+    const { internalDomains, policy } = await loggingRulesOf(tx, orgId);
+    if (input.source === "auto") await refuseWhatPolicyKeepsOut(tx, scope.caller, addresses, internalDomains);
     // Everyone logging this email (by id or by key) takes turns, so finding, joining and merging see each other.
     await lockAddresses(tx, orgId, [
       ...(messageId ? [`message:${messageId}`] : []),
@@ -59,7 +65,6 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
     await lockAddresses(tx, orgId, addresses);
-    const { internalDomains, policy } = await loggingRulesOf(tx, orgId);
     // Whatever logs it automatically (the sync, the pane on open), the organisation decides what is kept.
     const content = input.source === "auto" ? policy.autoLoggedContent : "excerpt";
     const contacts = await tx

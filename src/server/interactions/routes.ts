@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { routes } from "../../shared/routes";
 import { type RouteOptions, addRoute } from "../http/route";
-import { lookupPeople } from "../people/service";
 import type { Scope } from "../scope";
 import { logEmail } from "./log-email";
 import { createNote, deleteNote, getInteraction, listNotes, updateNote } from "./service";
@@ -11,9 +10,6 @@ export function interactionRoutes(
   options: RouteOptions,
   scope: (caller: Scope["caller"]) => Scope,
 ): void {
-  addRoute(app, routes.lookupPeople, options, ({ caller, query }) =>
-    lookupPeople(scope(caller), query.email),
-  );
   addRoute(app, routes.logEmail, options, async ({ caller, body, setStatus }) => {
     const logged = await logEmail(scope(caller), body);
     setStatus(logged.created ? 201 : 200);

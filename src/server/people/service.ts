@@ -21,7 +21,7 @@ import { decodeCursor, encodeCursor } from "../http/cursor";
 import { hydrateInteractions } from "../interactions/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
-import { internalDomainsOf } from "../organizations";
+import { internalDomainsOf } from "../organizations/service";
 
 const RECENT_INTERACTIONS = 20;
 

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { MailFolder } from "../../shared/mailboxes";
 import type { DB } from "../db/tables";
-import { loggingPolicyOf } from "../organizations";
+import { loggingPolicyOf } from "../organizations/service";
 import type { LoggingPolicy } from "../../shared/organizations";
 
 /** Every user beside their mailbox row (`m`), which exists once someone chose something for it or it ran. */
@@ -273,17 +273,6 @@ export async function restartFolder(
     .returning("backfill_from")
     .executeTakeFirstOrThrow();
   return row.backfill_from;
-}
-
-/** The organisation's blocklist and the owner's own, together. */
-export async function blocklistFor(db: Kysely<DB>, orgId: string, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("blocklist_entries")
-    .select("entry")
-    .where("org_id", "=", orgId)
-    .where((eb) => eb.or([eb("user_id", "is", null), eb("user_id", "=", userId)]))
-    .execute();
-  return rows.map((r) => r.entry);
 }
 
 /** Lets the mailbox go without recording a run: a stop in the middle resumes from the saved links. */

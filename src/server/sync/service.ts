@@ -14,7 +14,7 @@ import { recordAudit } from "../audit";
 import type { SyncConfig } from "../config";
 import type { DB } from "../db/tables";
 import { AppError } from "../errors";
-import { loggingPolicyOf } from "../organizations";
+import { loggingPolicyOf } from "../organizations/service";
 import { type Scope, iso, isoOrNull } from "../scope";
 import { currentRole, requireAdmin as requireAdminNow } from "../users/service";
 import { usersWithMailboxes } from "./mailbox-store";

@@ -6,11 +6,11 @@ import type { SyncConfig } from "../config";
 import type { Database } from "../db/database";
 import { AppError } from "../errors";
 import { logEmail } from "../interactions/log-email";
+import { blocklistFor } from "../organizations/privacy";
 import { type Candidate, type NotLogged, graphEmail } from "./graph-email";
 import { type DeltaStart, GraphFailure, type MailGraph } from "./mail-graph";
 import {
   type DueMailbox,
-  blocklistFor,
   claimMailbox,
   dueMailboxes,
   finishRun,

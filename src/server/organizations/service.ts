@@ -4,12 +4,12 @@ import {
   type LoggingPolicyUpdate,
   type Organization,
   type OrganizationUpdate,
-} from "../shared/organizations";
-import { recordAudit } from "./audit";
-import type { DB } from "./db/tables";
-import { versionConflict } from "./errors";
-import type { Scope } from "./scope";
-import { requireAdmin } from "./users/service";
+} from "../../shared/organizations";
+import { recordAudit } from "../audit";
+import type { DB } from "../db/tables";
+import { versionConflict } from "../errors";
+import type { Scope } from "../scope";
+import { requireAdmin } from "../users/service";
 
 /**
  * The organisation's own mail domains, canonical: mail among them is internal, and they never suggest a company.
