@@ -19,6 +19,18 @@ export const isIsoCurrency = (code: string): boolean =>
 /** The ISO 4217 codes, alphabetically: what the web app offers to choose from. */
 export const ISO_CURRENCIES: readonly string[] = [...ISO_4217].sort();
 
+/** The currencies a Nordic or European team sells in most, offered first after the organisation's own. */
+export const COMMON_CURRENCIES: readonly string[] = ["EUR", "SEK", "NOK", "DKK", "USD", "GBP", "CHF"];
+
+/**
+ * The currencies to offer, in order: the base currency, the common ones, then every other ISO code
+ * alphabetically; each once.
+ */
+export function currencyChoices(baseCurrency: string | null): { common: string[]; other: string[] } {
+  const common = [...new Set([...(baseCurrency ? [baseCurrency] : []), ...COMMON_CURRENCIES])];
+  return { common, other: ISO_CURRENCIES.filter((c) => !common.includes(c)) };
+}
+
 /** An ISO 4217 code, trimmed and upper-cased ("eur" is EUR); three letters that name no currency are refused. */
 export const CurrencyCode = z
   .string()
