@@ -19,6 +19,18 @@ export const isIsoCurrency = (code: string): boolean =>
 /** The ISO 4217 codes, alphabetically: what the web app offers to choose from. */
 export const ISO_CURRENCIES: readonly string[] = [...ISO_4217].sort();
 
+/** The currencies a Nordic or European team sells in most, offered first after the organisation's own. */
+export const COMMON_CURRENCIES: readonly string[] = ["EUR", "SEK", "NOK", "DKK", "USD", "GBP", "CHF"];
+
+/**
+ * The currencies to offer, in order: the base currency, the common ones, then every other ISO code
+ * alphabetically; each once.
+ */
+export function currencyChoices(baseCurrency: string | null): { common: string[]; other: string[] } {
+  const common = [...new Set([...(baseCurrency ? [baseCurrency] : []), ...COMMON_CURRENCIES])];
+  return { common, other: ISO_CURRENCIES.filter((c) => !common.includes(c)) };
+}
+
 /** An ISO 4217 code, trimmed and upper-cased ("eur" is EUR); three letters that name no currency are refused. */
 export const CurrencyCode = z
   .string()
@@ -44,6 +56,32 @@ export const Rate = z
   .trim()
   .regex(/^\d{1,10}(\.\d{1,10})?$/, "a decimal number as text, such as 0.1341 (at most 10 decimals)")
   .refine((rate) => /[1-9]/.test(rate), "a rate above 0");
+
+/**
+ * A rate as a person types it ("11,47" or "11.47") in the form the API takes ("11.47"), or why it cannot be.
+ * Exactly one decimal separator, a comma or a dot: "1,234.5" and "1.234,5" are refused rather than read one way
+ * or the other, as a thousands separator would be a guess, and a misread rate silently skews every report.
+ */
+export function parseTypedRate(typed: string): { rate: string } | { problem: string } {
+  const text = typed.trim();
+  if (text === "") return { problem: "Enter a rate, such as 0.1341." };
+  const separators = text.replace(/[^.,]/g, "");
+  if (separators.length > 1)
+    return {
+      problem: "Use one decimal separator, a comma or a dot, and no thousands separators: 1234.5 or 1234,5.",
+    };
+  const rate = text.replace(",", ".");
+  if (!/^\d+(\.\d+)?$/.test(rate))
+    return { problem: "Enter the rate in digits with at most one decimal comma or dot, such as 0.1341." };
+  const checked = Rate.safeParse(rate);
+  if (!checked.success)
+    return {
+      problem: /[1-9]/.test(rate)
+        ? "A rate has at most 10 digits before the decimal separator and 10 after it."
+        : "A rate is above 0.",
+    };
+  return { rate: checked.data };
+}
 
 export const ExchangeRate = z.object({
   currency: z.string(),

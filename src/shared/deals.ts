@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, IsoDate, IsoDateTime, ListQuery, Version } from "./common";
+import { CurrencyCode } from "./currencies";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
 import { Stage, StageKind } from "./pipelines";
 
@@ -28,16 +29,11 @@ export const DealWithStage = Deal.extend({ stage: Stage });
 export type DealWithStage = z.infer<typeof DealWithStage>;
 
 const Amount = z.number().finite().min(0).max(1e13);
-const Currency = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z]{3}$/, "a three-letter ISO 4217 code such as EUR")
-  .transform((c) => c.toUpperCase());
-
 const dealFields = {
   name: z.string().trim().min(1).max(200),
   amount: Amount.nullable().optional(),
-  currency: Currency.nullable().optional(),
+  /** An ISO 4217 code, as every currency Rapport takes: a made-up one would be a report line no rate can convert. */
+  currency: CurrencyCode.nullable().optional(),
   expectedCloseDate: IsoDate.nullable().optional(),
   companyId: Id.nullable().optional(),
   contactIds: z.array(Id).max(100).optional(),

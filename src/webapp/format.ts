@@ -38,15 +38,18 @@ export const formatDateTime = (iso: string, timeZone?: string) =>
   ).format(new Date(iso));
 export const formatTime = (iso: string) => times.format(new Date(iso));
 
+/**
+ * A deal's amount with its currency: the ISO code before the figure ("EUR 12,500", "DKK 95,000.50"), as the
+ * reports write amounts, in every language and for every currency (a symbol would tell $ apart from no
+ * currency but not USD from CAD). An amount without a currency says so: a bare figure reads as if it had one.
+ * The space is a non-breaking one, so the code never ends a line apart from its figure.
+ */
 export function formatAmount(amount: number, currency: string | null): string {
-  if (!currency) return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(amount);
-  try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(
-      amount,
-    );
-  } catch {
-    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(amount)} ${currency}`;
-  }
+  const figure = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: Number.isInteger(amount) ? 0 : 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
+  return currency ? `${currency}\u00a0${figure}` : `${figure} (no currency)`;
 }
 
 export const formatNumber = (value: number, digits = 2) =>

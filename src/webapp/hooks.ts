@@ -12,6 +12,12 @@ export function usePipelines() {
   return useQuery({ queryKey: ["pipelines"], queryFn: () => api("listPipelines", {}) });
 }
 
+/** The organisation's base currency and exchange rates; the settings and the deal forms read the same. */
+export function useCurrencies() {
+  const { api } = useWebApp();
+  return useQuery({ queryKey: ["currencies"], queryFn: () => api("getCurrencies", {}) });
+}
+
 export function useUsers() {
   const { api } = useWebApp();
   return useQuery({ queryKey: ["users"], queryFn: () => api("listUsers", {}) });

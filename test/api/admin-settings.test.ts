@@ -1069,7 +1069,13 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
         [{ currency: "SEK", rate: "0", baseCurrency: base }, "body.rate"],
         [{ currency: "SEK", rate: "0.0000000000", baseCurrency: base }, "body.rate"],
         [{ currency: "SEK", rate: "-0.5", baseCurrency: base }, "body.rate"],
+        // The API takes the rate with a dot only; the web app reads a typed comma into one, never a
+        // thousands separator.
         [{ currency: "SEK", rate: "0,087", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "1.234,5", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "1,234.5", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "1 234.5", baseCurrency: base }, "body.rate"],
+        [{ currency: "SEK", rate: "1.2.3", baseCurrency: base }, "body.rate"],
         [{ currency: "SEK", rate: "1e-2", baseCurrency: base }, "body.rate"],
         [{ currency: "SEK", rate: "NaN", baseCurrency: base }, "body.rate"],
         [{ currency: "SEK", rate: 0.087, baseCurrency: base }, "body.rate"],
@@ -1121,6 +1127,14 @@ describe.each(storeKinds)("admin settings (%s)", (kind) => {
       const again = await call(admin, "DELETE", "/api/v1/currencies/rates/SEK");
       expect([again.status, problem(again).code]).toEqual([404, "not_found"]);
       expect((await currencies()).rates.map((r) => r.currency)).not.toContain("SEK");
+
+      // Exact at the widest a rate may be, which a float would round to 10000000000.
+      const widest = await setRate({ currency: "IDR", rate: "9999999999.9999999999", baseCurrency: "EUR" });
+      expect(parse(ExchangeRate, { body: as(201, widest) } as Response).rate).toBe("9999999999.9999999999");
+      expect((await currencies()).rates.find((r) => r.currency === "IDR")?.rate).toBe(
+        "9999999999.9999999999",
+      );
+      as(200, await call(admin, "DELETE", "/api/v1/currencies/rates/IDR"));
 
       const org = await orgId();
       expect((await audits("exchange_rate.set", org)).map((a) => a.details)).toEqual(

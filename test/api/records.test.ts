@@ -368,6 +368,60 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
       ).toMatchObject({ version: 1, stageId: deal.stageId });
     });
 
+    it("takes a deal's currency only as an ISO 4217 code: anything else is a 400 naming it, nothing stored or changed", async () => {
+      const deals = async () =>
+        Number(
+          (
+            await server.database.db
+              .selectFrom("deals")
+              .select((eb) => eb.fn.countAll().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const deal = parse(Deal, await post("/api/v1/deals", { name: "Priced", amount: 10, currency: "dkk" }));
+      expect(deal.currency).toBe("DKK");
+      const before = await deals();
+      // Three letters that name no currency, a name, a symbol, a number: each refused by the field.
+      for (const currency of ["XYZ", "ABC", "EURO", "€", "", 978]) {
+        const created = await post("/api/v1/deals", { name: "Made up", amount: 10, currency });
+        const updated = await server.request("PATCH", `/api/v1/deals/${deal.id}`, {
+          token: rita,
+          body: { currency, version: deal.version },
+        });
+        for (const response of [created, updated])
+          expect([currency, response.status, response.body]).toEqual([
+            currency,
+            400,
+            expect.objectContaining({
+              code: "invalid_request",
+              errors: [expect.objectContaining({ path: "body.currency" })],
+            }),
+          ]);
+        expect(created.headers.get("content-type")).toContain("application/problem+json");
+      }
+      expect(await deals()).toBe(before);
+      expect(
+        parse(DealWithStage, await server.request("GET", `/api/v1/deals/${deal.id}`, { token: rita })),
+      ).toMatchObject({ currency: "DKK", version: deal.version });
+      // A real code is taken, in any case, and none at all clears it.
+      const changed = parse(
+        Deal,
+        await server.request("PATCH", `/api/v1/deals/${deal.id}`, {
+          token: rita,
+          body: { currency: "chf", version: deal.version },
+        }),
+      );
+      expect(changed.currency).toBe("CHF");
+      const cleared = parse(
+        Deal,
+        await server.request("PATCH", `/api/v1/deals/${deal.id}`, {
+          token: rita,
+          body: { currency: null, version: changed.version },
+        }),
+      );
+      expect(cleared.currency).toBeNull();
+    });
+
     it("updates a deal's amount and contacts with its version, and deletes it", async () => {
       const deal = parse(
         Deal,

@@ -190,6 +190,14 @@ describeInBrowser(
       // Per currency: Qualification's DKK 95,000 and EUR 6,000 each on its own line, never added up.
       await page.getByRole("radio", { name: "Per currency" }).check();
       await table.locator("thead th", { hasText: "Currency" }).waitFor();
+      // A small chart per currency, headed by its code, each drawn on its own scale.
+      const multiples = page.getByRole("group", { name: /a chart per currency/ });
+      const named = new Set(report.rows.flatMap((r) => r.currencies.map((c) => c.currency)));
+      expect(await multiples.locator("figcaption").allTextContents()).toEqual([
+        ...[...named].filter((c): c is string => c !== null).sort(),
+        ...(named.has(null) ? ["No currency"] : []),
+      ]);
+      await multiples.locator("figure").last().locator("svg rect").first().waitFor();
       const lines = (await table
         .locator("tbody tr")
         .evaluateAll((trs) =>

@@ -2,7 +2,7 @@ import { configure, render } from "@testing-library/react";
 import type { z } from "zod";
 import { ApiError, type ApiClient, type FileClient } from "../../src/addin/api/client";
 import { SignedInApp, WebAppProviders, createQueryClient } from "../../src/webapp/WebApp";
-import { Dashboard } from "../../src/shared/dashboard";
+import { Dashboard, type DealNeedingAttention, type PipelineInCurrency } from "../../src/shared/dashboard";
 import { Problem } from "../../src/shared/errors";
 import { CustomFieldDefinition } from "../../src/shared/custom-fields";
 import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipelines";
@@ -313,6 +313,9 @@ export function fakeWebServer(
     /** How Bo, the other user, is an admin: by another admin's choice (null, the default) or through a sign-in. */
     boAdminGrant?: "app_role" | "server_list" | null;
     followUps?: ReturnType<typeof followUp>[];
+    /** The dashboard's open pipeline per currency (one EUR line unless given) and its deals needing attention. */
+    pipeline?: PipelineInCurrency[];
+    dealsNeedingAttention?: DealNeedingAttention[];
     deals?: DealWithStage[];
     contacts?: Contact[];
     companies?: Company[];
@@ -460,9 +463,12 @@ export function fakeWebServer(
           today: "2026-11-20",
           generatedAt: now,
           followUps: { items: server.followUps, total: server.followUps.length },
-          dealsNeedingAttention: { items: [], total: 0 },
+          dealsNeedingAttention: {
+            items: options.dealsNeedingAttention ?? [],
+            total: options.dealsNeedingAttention?.length ?? 0,
+          },
           recentInteractions: [],
-          pipeline: [{ currency: "EUR", openDeals: 2, total: 30000, weighted: 9000 }],
+          pipeline: options.pipeline ?? [{ currency: "EUR", openDeals: 2, total: 30000, weighted: 9000 }],
         });
       case "updateTask": {
         const task = server.followUps.find((t) => t.id === params?.id);

@@ -300,7 +300,6 @@ describe("the web app's record lists", () => {
       target: { value: "Gamma deal" },
     });
     fireEvent.change(within(form).getByRole("spinbutton", { name: "Amount" }), { target: { value: "2500" } });
-    fireEvent.change(within(form).getByRole("textbox", { name: /Currency/ }), { target: { value: "eur" } });
     fireEvent.click(within(form).getByRole("button", { name: "Create deal" }));
     expect(await within(form).findByText("Creating the deal…")).toBeTruthy();
     expect((within(form).getByRole("button", { name: "Creating…" }) as HTMLButtonElement).disabled).toBe(
@@ -314,7 +313,8 @@ describe("the web app's record lists", () => {
           name: "Gamma deal",
           stageId: stageIds.proposal,
           amount: 2500,
-          currency: "eur",
+          // The organisation's base currency, which a new deal starts in.
+          currency: "EUR",
           ownerId: ids.rita,
         },
       },

@@ -2,7 +2,8 @@
  * @jest-environment jsdom
  */
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { fakeWebServer, followUp, problem, renderWebApp } from "../helpers/webapp-fixtures";
+import type { DealNeedingAttention } from "../../src/shared/dashboard";
+import { fakeWebServer, followUp, now, problem, renderWebApp, stageIds } from "../helpers/webapp-fixtures";
 
 const call = followUp({
   id: "7d000000-0000-4000-8000-000000000001",
@@ -10,6 +11,20 @@ const call = followUp({
   overdue: false,
   version: 4,
 });
+const stalled = (id: number, name: string, amount: number | null, currency: string | null) =>
+  ({
+    id: `7e000000-0000-4000-8000-00000000000${id}`,
+    name,
+    amount,
+    currency,
+    expectedCloseDate: null,
+    stage: { id: stageIds.proposal, name: "Proposal", probability: 50 },
+    version: 1,
+    reasons: ["no_recent_activity"],
+    lastActivityAt: now,
+    inStageSince: now,
+    medianDaysInStage: null,
+  }) satisfies DealNeedingAttention;
 const late = followUp({ id: "7d000000-0000-4000-8000-000000000002", title: "Send the quote", overdue: true });
 
 describe("the web app's Today page", () => {
@@ -29,6 +44,53 @@ describe("the web app's Today page", () => {
     // Empty lists say so.
     expect(screen.getByText("Every open deal is moving.")).toBeTruthy();
     expect(screen.getByText(/You have not logged anything yet/)).toBeTruthy();
+  });
+
+  it("says there are no open deals instead of showing an empty pipeline table", async () => {
+    renderWebApp(fakeWebServer({ pipeline: [] }));
+    expect(await screen.findByText("No open deals.")).toBeTruthy();
+    expect(screen.queryByRole("table", { name: "My open deals, per currency" })).toBeNull();
+  });
+
+  it("names the currency of every amount, the ISO code first, and says when a deal has none", async () => {
+    renderWebApp(
+      fakeWebServer({
+        pipeline: [
+          { currency: "SEK", openDeals: 1, total: 120000, weighted: 60000 },
+          { currency: null, openDeals: 2, total: 5000, weighted: 2500 },
+        ],
+        dealsNeedingAttention: [
+          stalled(1, "Unpriced", 5000, null),
+          stalled(2, "In dollars", 1200.5, "USD"),
+          stalled(3, "In euros", 30000, "EUR"),
+          stalled(4, "No figure yet", null, "EUR"),
+        ],
+      }),
+    );
+    const deals = await screen.findByRole("list", { name: "Deals needing attention" });
+    const amounts = within(deals)
+      .getAllByRole("listitem")
+      .map((item) => item.querySelector("div")?.textContent);
+    expect(amounts).toEqual([
+      "Unpriced5,000 (no currency)",
+      "In dollarsUSD\u00a01,200.50",
+      "In eurosEUR\u00a030,000",
+      "No figure yetNo amount",
+    ]);
+    const pipeline = screen.getByRole("table", { name: "My open deals, per currency" });
+    expect(
+      within(pipeline)
+        .getAllByRole("row")
+        .slice(1)
+        .map((row) =>
+          within(row)
+            .getAllByRole("cell")
+            .map((c) => c.textContent),
+        ),
+    ).toEqual([
+      ["SEK", "1", "120,000", "60,000"],
+      ["No currency", "2", "5,000", "2,500"],
+    ]);
   });
 
   it("says when nothing is due", async () => {

@@ -1,5 +1,6 @@
 import { Input, Select, Textarea } from "@fluentui/react-components";
 import { CustomFieldInput } from "../../ui/custom-fields/CustomFieldInput";
+import { CurrencyDropdown } from "./CurrencyDropdown";
 import { RecordPicker } from "./RecordPicker";
 import type { FieldSpec } from "./record-fields";
 
@@ -55,6 +56,16 @@ export function FieldInput<R>({
         ))}
       </Select>
     );
+  if (field.input === "currency" && field.currencies)
+    return (
+      <CurrencyDropdown
+        currencies={field.currencies}
+        required={field.required ?? false}
+        value={text}
+        onValue={onText}
+        autoFocus={autoFocus}
+      />
+    );
   if (field.input === "textarea")
     return (
       <Textarea value={text} onChange={(_, d) => onText(d.value)} resize="vertical" autoFocus={autoFocus} />
@@ -62,7 +73,13 @@ export function FieldInput<R>({
   return (
     <Input
       value={text}
-      type={INPUT_TYPES[field.input === "custom" || field.input === "link" ? "text" : field.input]}
+      type={
+        INPUT_TYPES[
+          field.input === "custom" || field.input === "link" || field.input === "currency"
+            ? "text"
+            : field.input
+        ]
+      }
       onChange={(_, d) => onText(d.value)}
       autoFocus={autoFocus}
     />

@@ -1,3 +1,4 @@
+import { currencyChoices } from "../../shared/currencies";
 import type { CustomFieldDefinition, CustomFieldValues } from "../../shared/custom-fields";
 import { fieldInputText, formatFieldValue, readFieldInput } from "../../ui/custom-fields/field-values";
 import { formatDate, formatDateTime, formatNumber } from "../format";
@@ -19,12 +20,24 @@ export interface EditableRecord {
 export interface FieldSpec<R> {
   key: string;
   label: string;
-  input: "text" | "textarea" | "number" | "date" | "datetime" | "email" | "choice" | "custom" | "link";
+  input:
+    | "text"
+    | "textarea"
+    | "number"
+    | "date"
+    | "datetime"
+    | "email"
+    | "choice"
+    | "currency"
+    | "custom"
+    | "link";
   required?: boolean;
   hint?: string;
   choices?: FilterOption[];
   /** For a custom field: its definition, which picks its input. */
   definition?: CustomFieldDefinition;
+  /** For a currency: the ones offered first (the organisation's base, then the common ones), then the rest. */
+  currencies?: ReturnType<typeof currencyChoices>;
   /** For a link to other records: their kind, and whether there may be several. */
   link?: { kind: LinkedKind; multiple: boolean };
   /** The record's value as the input's text. */
@@ -124,6 +137,27 @@ export function choiceField<R>(
     text: (record) => read(record) ?? "",
     value: (text) => ({ value: text === "" ? null : text }),
     shown: (record) => choices.find((c) => c.value === read(record))?.label ?? read(record),
+  };
+}
+
+/**
+ * A currency, chosen from the ISO 4217 codes (the server takes no other): the organisation's base currency and
+ * the common ones first. Left empty, the record has none.
+ */
+export function currencyField<R>(
+  key: string,
+  label: string,
+  read: (record: R) => string | null,
+  baseCurrency: string | null,
+): FieldSpec<R> {
+  return {
+    key,
+    label,
+    input: "currency",
+    currencies: currencyChoices(baseCurrency),
+    text: (record) => read(record) ?? "",
+    value: (text) => ({ value: text === "" ? null : text }),
+    shown: (record) => read(record),
   };
 }
 

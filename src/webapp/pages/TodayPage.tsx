@@ -215,7 +215,7 @@ function MyPipeline({ dashboard }: { dashboard: Dashboard }) {
   return (
     <Section title="My pipeline">
       {dashboard.pipeline.length === 0 ? (
-        <EmptyState>No open deals yet.</EmptyState>
+        <EmptyState>No open deals.</EmptyState>
       ) : (
         <div className={styles.scroller}>
           <Table size="small" className={styles.pipelineTable}>
@@ -249,7 +249,8 @@ function MyPipeline({ dashboard }: { dashboard: Dashboard }) {
             <TableBody>
               {dashboard.pipeline.map((p) => (
                 <TableRow key={p.currency ?? "none"}>
-                  <TableCell>{p.currency ?? "None"}</TableCell>
+                  {/* Never a bare figure: the row names the currency, or says there is none. */}
+                  <TableCell>{p.currency ?? "No currency"}</TableCell>
                   <TableCell className={styles.figure}>{p.openDeals}</TableCell>
                   {/* The row names the currency; the figures stay short enough to sit side by side. */}
                   <TableCell className={styles.figure}>

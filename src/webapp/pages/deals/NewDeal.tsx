@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { DealCreate, type DealWithStage } from "../../../shared/deals";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
-import { usePipelines } from "../../hooks";
+import { useCurrencies, usePipelines } from "../../hooks";
 import { NewRecordPage } from "../../lists/NewRecordPage";
 import { RecordCreator } from "../../lists/RecordCreator";
 import { useStageOptions } from "../../lists/options";
@@ -12,12 +12,14 @@ import { DEALS_PATH } from "../paths";
 import { useDealFields } from "./deal-fields";
 
 /**
- * A new deal's form (/app/deals/new): in the default pipeline's first open stage, owned by the user, unless
- * they choose otherwise. It waits for the pipelines so that the stage shown is the stage sent.
+ * A new deal's form (/app/deals/new): in the default pipeline's first open stage and the organisation's base
+ * currency, owned by the user, unless they choose otherwise. It waits for the pipelines and the currencies so
+ * that the stage and the currency shown are the ones sent.
  */
 export function NewDeal() {
   const { api } = useWebApp();
   const pipelines = usePipelines();
+  const currencies = useCurrencies();
   const { stageOptions } = useStageOptions(undefined);
   const fields = useDealFields();
   const all = pipelines.data?.pipelines ?? [];
@@ -28,12 +30,16 @@ export function NewDeal() {
   return (
     <NewRecordPage title="New deal" listPath={DEALS_PATH} listLabel="All deals">
       {(me) =>
-        pipelines.data ? (
+        pipelines.data && currencies.data ? (
           <RecordCreator
             label="New deal"
             noun="deal"
             fields={[...fields.slice(0, 1), stage, ...fields.slice(1)]}
-            initial={{ ownerId: me.user.id, stageId: first?.id ?? "" }}
+            initial={{
+              ownerId: me.user.id,
+              stageId: first?.id ?? "",
+              currency: currencies.data.baseCurrency,
+            }}
             schema={DealCreate}
             // The form sends the contract's field names; the schema and then the server check the values.
             create={(body) => api("createDeal", { body: body as z.input<typeof DealCreate> })}
@@ -46,6 +52,12 @@ export function NewDeal() {
             error={pipelines.error}
             onRetry={() => void pipelines.refetch()}
             what="The pipelines could not be loaded"
+          />
+        ) : currencies.isError ? (
+          <ProblemMessage
+            error={currencies.error}
+            onRetry={() => void currencies.refetch()}
+            what="The currencies could not be loaded"
           />
         ) : (
           <Loading label="Loading the pipelines…" />

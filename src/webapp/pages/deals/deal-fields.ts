@@ -1,10 +1,12 @@
 import type { DealWithStage } from "../../../shared/deals";
 import { useCustomFieldDefinitions } from "../../../ui/custom-fields/useCustomFieldDefinitions";
 import { useLinkedNames } from "../../lists/linked-records";
+import { useCurrencies } from "../../hooks";
 import { useUserOptions } from "../../lists/options";
 import {
   type FieldSpec,
   choiceField,
+  currencyField,
   customField,
   linkField,
   numberField,
@@ -21,10 +23,11 @@ export function useDealFields(): FieldSpec<DealWithStage>[] {
   const definitions = useCustomFieldDefinitions(api, "deal");
   const users = useUserOptions();
   const nameOf = useLinkedNames();
+  const baseCurrency = useCurrencies().data?.baseCurrency ?? null;
   return [
     textField("name", "Name", (d) => d.name, { required: true }),
     numberField("amount", "Amount", (d) => d.amount),
-    textField("currency", "Currency", (d) => d.currency, { hint: "A three-letter code such as EUR" }),
+    currencyField("currency", "Currency", (d) => d.currency, baseCurrency),
     textField("expectedCloseDate", "Expected close", (d) => d.expectedCloseDate, { input: "date" }),
     linkField("companyId", "Company", { kind: "company" }, (d) => d.companyId, nameOf),
     linkField("contactIds", "Contacts", { kind: "contact", multiple: true }, (d) => d.contactIds, nameOf),

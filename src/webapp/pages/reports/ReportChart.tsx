@@ -1,8 +1,13 @@
 import { DataVizPalette, GroupedVerticalBarChart, getColorFromToken } from "@fluentui/react-charts";
 import { makeStyles } from "@fluentui/react-components";
-import type { ReportView } from "./definitions";
+import type { ReportChartData } from "./definitions";
 
-const useStyles = makeStyles({ chart: { width: "100%", minHeight: "320px" } });
+const HEIGHTS = { large: 320, small: 220 } as const;
+
+const useStyles = makeStyles({
+  large: { width: "100%", minHeight: `${HEIGHTS.large}px` },
+  small: { width: "100%", minHeight: `${HEIGHTS.small}px` },
+});
 
 const PALETTE = [
   DataVizPalette.color1,
@@ -22,10 +27,13 @@ export default function ReportChart({
   chart,
   title,
   dark,
+  size = "large",
 }: {
-  chart: ReportView["chart"];
+  chart: ReportChartData;
   title: string;
   dark: boolean;
+  /** Small for one of several charts side by side (one per currency). */
+  size?: keyof typeof HEIGHTS;
 }) {
   const styles = useStyles();
   const colors = chart.series.map((_, i) => getColorFromToken(PALETTE[i % PALETTE.length] as string, dark));
@@ -39,11 +47,11 @@ export default function ReportChart({
     })),
   }));
   return (
-    <div className={styles.chart}>
+    <div className={styles[size]}>
       <GroupedVerticalBarChart
         data={data}
         chartTitle={title}
-        height={320}
+        height={HEIGHTS[size]}
         yAxisTitle={chart.yAxisTitle}
         hideLabels={chart.categories.length > 12}
         wrapXAxisLables

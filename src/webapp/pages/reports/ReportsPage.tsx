@@ -27,7 +27,14 @@ import type { PageProps } from "../../navigation";
 import { navigate } from "../../router";
 import { useWebApp } from "../../services";
 import { useDarkTheme } from "../../theme";
-import { type Amounts, type ReportDefinition, type ReportFilters, reportFor, reports } from "./definitions";
+import {
+  type Amounts,
+  type ReportDefinition,
+  type ReportFilters,
+  type ReportView,
+  reportFor,
+  reports,
+} from "./definitions";
 import { ReportTable } from "./ReportTable";
 import { DownloadButtons } from "../../components/DownloadButtons";
 
@@ -44,6 +51,17 @@ const useStyles = makeStyles({
     alignItems: "start",
   },
   figure: { margin: 0, minWidth: 0 },
+  // Small multiples: a chart per currency, side by side where there is room.
+  multiples: {
+    display: "grid",
+    gridTemplateColumns: "repeat(auto-fit, minmax(240px, 1fr))",
+    gap: tokens.spacingHorizontalL,
+  },
+  multipleHeading: {
+    fontWeight: tokens.fontWeightSemibold,
+    fontSize: tokens.fontSizeBase400,
+    lineHeight: tokens.lineHeightBase400,
+  },
   meta: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -128,13 +146,7 @@ function Report({
         ) : (
           <>
             <div className={styles.views} aria-busy={view.isFetching}>
-              <figure className={styles.figure} aria-label={`${title}, chart`}>
-                <ChartBoundary>
-                  <Suspense fallback={<Loading label="Drawing the chart…" />}>
-                    <ReportChart chart={shown.chart} title={title} dark={dark} />
-                  </Suspense>
-                </ChartBoundary>
-              </figure>
+              <Charts charts={shown.charts} title={title} dark={dark} />
               <ReportTable view={shown} caption={title} />
             </div>
             {shown.conversion && <Text className={styles.meta}>{shown.conversion.text}</Text>}
@@ -146,6 +158,37 @@ function Report({
           </>
         ))}
     </Section>
+  );
+}
+
+/** The report's chart, or a small chart per currency, each headed by its code. */
+function Charts({ charts, title, dark }: { charts: ReportView["charts"]; title: string; dark: boolean }) {
+  const styles = useStyles();
+  const [only] = charts;
+  if (!only) return <EmptyState>No deals to chart.</EmptyState>;
+  if (charts.length === 1 && only.heading === null)
+    return (
+      <figure className={styles.figure} aria-label={`${title}, chart`}>
+        <ChartBoundary>
+          <Suspense fallback={<Loading label="Drawing the chart…" />}>
+            <ReportChart chart={only.chart} title={title} dark={dark} />
+          </Suspense>
+        </ChartBoundary>
+      </figure>
+    );
+  return (
+    <div className={styles.multiples} role="group" aria-label={`${title}, a chart per currency`}>
+      {charts.map(({ heading, chart }) => (
+        <figure key={heading ?? ""} className={styles.figure}>
+          <figcaption className={styles.multipleHeading}>{heading}</figcaption>
+          <ChartBoundary>
+            <Suspense fallback={<Loading label="Drawing the chart…" />}>
+              <ReportChart chart={chart} title={`${title} · ${heading ?? ""}`} dark={dark} size="small" />
+            </Suspense>
+          </ChartBoundary>
+        </figure>
+      ))}
+    </div>
   );
 }
 

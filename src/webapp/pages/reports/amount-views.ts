@@ -1,6 +1,6 @@
 import type { Conversion, PipelineByStage, WonLostByMonth } from "../../../shared/reports";
 import { formatDate, formatMoney, formatNumber, formatRate } from "../../format";
-import type { Amounts, ReportColumn, ReportView } from "./definitions";
+import type { Amounts, ReportChartData, ReportColumn, ReportView } from "./definitions";
 
 // The reports with amounts, seen two ways: in the base currency (each currency converted at its rate, those
 // without one in a column of their own) or per currency (a line per currency, nothing converted). Amounts in
@@ -9,6 +9,14 @@ import type { Amounts, ReportColumn, ReportView } from "./definitions";
 const column = (header: string, numeric = false): ReportColumn => ({ header, numeric });
 const NONE = "–";
 const currencyName = (currency: string | null) => currency ?? "No currency";
+/** "Amount (EUR)": a figure's name with its currency, as the headings and legends write it everywhere. */
+const inCurrency = (what: string, currency: string | null) => `${what} (${currency ?? "no currency"})`;
+
+/** One small chart per currency, headed by its code, each on its own scale. */
+const perCurrencyCharts = (
+  currencies: (string | null)[],
+  chart: (currency: string | null) => ReportChartData,
+): ReportView["charts"] => currencies.map((c) => ({ heading: currencyName(c), chart: chart(c) }));
 /** Nothing to convert: a won or lost side of a currency whose deals had no amounts, or none. */
 const isZero = (decimal: string) => /^-?0*(\.0*)?$/.test(decimal);
 
@@ -46,8 +54,8 @@ export function pipelineViews(result: PipelineByStage): Record<Amounts, ReportVi
       column("Stage"),
       column("Probability", true),
       column("Deals", true),
-      column(`Amount (${base})`, true),
-      column(`Weighted amount (${base})`, true),
+      column(inCurrency("Amount", base), true),
+      column(inCurrency("Weighted amount", base), true),
       ...(anyNotConverted ? [column("Not converted")] : []),
     ],
     rows: result.rows.map((r) => ({
@@ -63,20 +71,25 @@ export function pipelineViews(result: PipelineByStage): Record<Amounts, ReportVi
           : []),
       ],
     })),
-    chart: {
-      categories: result.rows.map((r) => r.stageName),
-      series: [
-        { legend: `Amount (${base})`, values: result.rows.map((r) => Number(r.inBase.amount)) },
-        {
-          legend: `Weighted amount (${base})`,
-          values: result.rows.map((r) => Number(r.inBase.weightedAmount)),
+    charts: [
+      {
+        heading: null,
+        chart: {
+          categories: result.rows.map((r) => r.stageName),
+          series: [
+            { legend: inCurrency("Amount", base), values: result.rows.map((r) => Number(r.inBase.amount)) },
+            {
+              legend: inCurrency("Weighted amount", base),
+              values: result.rows.map((r) => Number(r.inBase.weightedAmount)),
+            },
+          ],
+          yAxisTitle: inCurrency("Amount", base),
         },
-      ],
-      yAxisTitle: `Amount (${base})`,
-    },
+      },
+    ],
     conversion: conversionNote(result.conversion),
   };
-  const currencies = [...new Set(result.rows.flatMap((r) => r.currencies.map((c) => c.currency)))];
+  const currencies = currenciesOf(result.rows);
   const perCurrency: ReportView = {
     pipeline: result.pipeline.name,
     baseCurrency: base,
@@ -103,42 +116,62 @@ export function pipelineViews(result: PipelineByStage): Record<Amounts, ReportVi
             ],
           })),
     ),
-    chart: {
-      categories: result.rows.map((r) => r.stageName),
-      series: currencies.map((currency) => ({
-        legend: `Amount in ${currencyName(currency)}`,
-        values: result.rows.map((r) =>
-          Number(r.currencies.find((c) => c.currency === currency)?.amount ?? 0),
-        ),
-      })),
-      yAxisTitle: "Amount, each in its own currency",
-    },
+    charts: perCurrencyCharts(currencies, (currency) => {
+      const of = (r: PipelineByStage["rows"][number]) => r.currencies.find((c) => c.currency === currency);
+      return {
+        categories: result.rows.map((r) => r.stageName),
+        series: [
+          {
+            legend: inCurrency("Amount", currency),
+            values: result.rows.map((r) => Number(of(r)?.amount ?? 0)),
+          },
+          {
+            legend: inCurrency("Weighted amount", currency),
+            values: result.rows.map((r) => Number(of(r)?.weightedAmount ?? 0)),
+          },
+        ],
+        yAxisTitle: inCurrency("Amount", currency),
+      };
+    }),
     conversion: null,
   };
   return { base: inBase, currency: perCurrency };
 }
 
+/** The currencies a report's lines are in, in the server's order (alphabetically, none last), each once. */
+const currenciesOf = (rows: { currencies: { currency: string | null }[] }[]) => {
+  const all = new Set(rows.flatMap((r) => r.currencies.map((c) => c.currency)));
+  const named = [...all].filter((c): c is string => c !== null).sort();
+  return all.has(null) ? [...named, null] : named;
+};
+
 export function wonLostViews(result: WonLostByMonth): Record<Amounts, ReportView> {
   const base = result.conversion.baseCurrency;
   const anyNotConverted = result.conversion.notConverted.length > 0;
-  // Deals are counted, whatever their currency: the chart is the same both ways.
-  const chart: ReportView["chart"] = {
-    categories: result.rows.map((r) => r.month),
-    series: [
-      { legend: "Won deals", values: result.rows.map((r) => r.wonDeals) },
-      { legend: "Lost deals", values: result.rows.map((r) => r.lostDeals) },
-    ],
-    yAxisTitle: "Deals",
-  };
+  // In the base currency the chart counts deals, whatever their currency; per currency, each currency's amounts
+  // have a small chart of their own.
+  const counted: ReportView["charts"] = [
+    {
+      heading: null,
+      chart: {
+        categories: result.rows.map((r) => r.month),
+        series: [
+          { legend: "Won deals", values: result.rows.map((r) => r.wonDeals) },
+          { legend: "Lost deals", values: result.rows.map((r) => r.lostDeals) },
+        ],
+        yAxisTitle: "Deals",
+      },
+    },
+  ];
   const inBase: ReportView = {
     pipeline: result.pipeline.name,
     baseCurrency: base,
     columns: [
       column("Month"),
       column("Won deals", true),
-      column(`Won amount (${base})`, true),
+      column(inCurrency("Won amount", base), true),
       column("Lost deals", true),
-      column(`Lost amount (${base})`, true),
+      column(inCurrency("Lost amount", base), true),
       ...(anyNotConverted ? [column("Not converted")] : []),
     ],
     rows: result.rows.map((r) => ({
@@ -169,7 +202,7 @@ export function wonLostViews(result: WonLostByMonth): Record<Amounts, ReportView
           : []),
       ],
     })),
-    chart,
+    charts: counted,
     conversion: conversionNote(result.conversion),
   };
   const perCurrency: ReportView = {
@@ -198,7 +231,23 @@ export function wonLostViews(result: WonLostByMonth): Record<Amounts, ReportView
             ],
           })),
     ),
-    chart,
+    charts: perCurrencyCharts(currenciesOf(result.rows), (currency) => {
+      const of = (r: WonLostByMonth["rows"][number]) => r.currencies.find((c) => c.currency === currency);
+      return {
+        categories: result.rows.map((r) => r.month),
+        series: [
+          {
+            legend: inCurrency("Won amount", currency),
+            values: result.rows.map((r) => Number(of(r)?.wonAmount ?? 0)),
+          },
+          {
+            legend: inCurrency("Lost amount", currency),
+            values: result.rows.map((r) => Number(of(r)?.lostAmount ?? 0)),
+          },
+        ],
+        yAxisTitle: inCurrency("Amount", currency),
+      };
+    }),
     conversion: null,
   };
   return { base: inBase, currency: perCurrency };

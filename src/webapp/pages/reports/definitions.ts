@@ -20,6 +20,15 @@ export interface ReportColumn {
 /** How a report's amounts are shown: converted into the base currency, or each in its own currency. */
 export type Amounts = "base" | "currency";
 
+/** One bar chart: a group of bars per category, a bar per series. */
+export interface ReportChartData {
+  /** The bars' groups along the x axis, in order. */
+  categories: string[];
+  /** One bar per series in each group; the legend names what it counts and, for an amount, its currency. */
+  series: { legend: string; values: number[] }[];
+  yAxisTitle: string;
+}
+
 /** A report as the page shows it: the same rows as a table and as bars. */
 export interface ReportView {
   /** The pipeline it is about, for the reports that have one. */
@@ -28,13 +37,11 @@ export interface ReportView {
   baseCurrency: string | null;
   columns: ReportColumn[];
   rows: { key: string; cells: string[] }[];
-  chart: {
-    /** The bars' groups along the x axis, in order. */
-    categories: string[];
-    /** One bar per series in each group. */
-    series: { legend: string; values: number[] }[];
-    yAxisTitle: string;
-  };
+  /**
+   * One chart, or, for amounts per currency, one small chart per currency headed by its code: bars of
+   * different currencies never share an axis, where DKK 95,000 would dwarf EUR 6,000.
+   */
+  charts: { heading: string | null; chart: ReportChartData }[];
   /** For amounts in the base currency: the rates they were converted at, and what was not converted. */
   conversion: { text: string; notConverted: string | null } | null;
 }
@@ -53,8 +60,14 @@ export interface ReportDefinition {
 
 const num = (value: number) => formatNumber(value);
 /** A report without amounts looks the same either way. */
-const both = (view: Omit<ReportView, "baseCurrency" | "conversion">): Record<Amounts, ReportView> => {
-  const whole = { ...view, baseCurrency: null, conversion: null };
+const both = ({
+  chart,
+  ...view
+}: Omit<ReportView, "baseCurrency" | "conversion" | "charts"> & { chart: ReportChartData }): Record<
+  Amounts,
+  ReportView
+> => {
+  const whole = { ...view, charts: [{ heading: null, chart }], baseCurrency: null, conversion: null };
   return { base: whole, currency: whole };
 };
 const text = (c: string, numeric = false): ReportColumn => ({ header: c, numeric });

@@ -16,14 +16,19 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { DeleteRegular } from "@fluentui/react-icons";
-import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useState } from "react";
-import { type Currencies, type ExchangeRate, ISO_CURRENCIES } from "../../../shared/currencies";
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import {
+  type Currencies,
+  type ExchangeRate,
+  ISO_CURRENCIES,
+  parseTypedRate,
+} from "../../../shared/currencies";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { currencyLabel, formatDateTime, formatRate } from "../../format";
+import { useCurrencies } from "../../hooks";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -36,8 +41,26 @@ const useStyles = makeStyles({
 // What a rate changes: the rates themselves and every report converted at them.
 const TOUCHES = [["currencies"], ["report"]] as const;
 
-/** A rate as people type it: a comma is as good as a dot for the decimals. */
-const asRate = (typed: string) => typed.trim().replace(",", ".");
+/**
+ * A rate as typed, read with a comma or a dot (`parseTypedRate`), and whether to say its problem yet: once the
+ * user leaves the box or tries to set it, not halfway through typing "0,1".
+ */
+function useTypedRate(initial: string) {
+  const [typed, setTyped] = useState(initial);
+  const [checked, setChecked] = useState(false);
+  const read = parseTypedRate(typed);
+  const type = useCallback((text: string) => {
+    setTyped(text);
+    setChecked(false);
+  }, []);
+  return {
+    typed,
+    rate: "rate" in read ? read.rate : null,
+    problem: checked && "problem" in read ? read.problem : undefined,
+    type,
+    check: () => setChecked(true),
+  };
+}
 
 /**
  * The base currency reports add up in, and the rate of every other currency to it (when and by whom each was
@@ -45,8 +68,7 @@ const asRate = (typed: string) => typed.trim().replace(",", ".");
  */
 export function CurrencySettings({ admin }: { admin: boolean }) {
   const styles = useStyles();
-  const { api } = useWebApp();
-  const currencies = useQuery({ queryKey: ["currencies"], queryFn: () => api("getCurrencies", {}) });
+  const currencies = useCurrencies();
   return (
     <Section title="Currencies and exchange rates">
       <Text className={styles.meta}>
@@ -163,8 +185,9 @@ function RatesTable({ currencies, admin }: { currencies: Currencies; admin: bool
 function RateRow({ rate, base, admin }: { rate: ExchangeRate; base: string; admin: boolean }) {
   const styles = useStyles();
   const { api } = useWebApp();
-  const [typed, setTyped] = useState(rate.rate);
-  useEffect(() => setTyped(rate.rate), [rate.rate]);
+  const typed = useTypedRate(rate.rate);
+  const { type } = typed;
+  useEffect(() => type(rate.rate), [rate.rate, type]);
   const save = useChange(
     (value: string) =>
       api("setExchangeRate", { body: { currency: rate.currency, rate: value, baseCurrency: base } }),
@@ -176,17 +199,21 @@ function RateRow({ rate, base, admin }: { rate: ExchangeRate; base: string; admi
     TOUCHES,
   );
   const set = `${formatDateTime(rate.setAt)}${rate.setBy ? ` by ${rate.setBy.name ?? "a user"}` : ""}`;
+
   return (
     <TableRow>
       <TableCell>{currencyLabel(rate.currency)}</TableCell>
       <TableCell>
         {admin ? (
-          <Input
-            aria-label={`Rate of ${rate.currency} in ${base}`}
-            value={typed}
-            inputMode="decimal"
-            onChange={(_, d) => setTyped(d.value)}
-          />
+          <Field validationState={typed.problem ? "error" : "none"} validationMessage={typed.problem}>
+            <Input
+              aria-label={`Rate of ${rate.currency} in ${base}`}
+              value={typed.typed}
+              inputMode="decimal"
+              onChange={(_, d) => typed.type(d.value)}
+              onBlur={typed.check}
+            />
+          </Field>
         ) : (
           `${formatRate(rate.rate)} ${base}`
         )}
@@ -196,8 +223,11 @@ function RateRow({ rate, base, admin }: { rate: ExchangeRate; base: string; admi
         <TableCell>
           <div className={styles.actions}>
             <Button
-              disabled={!typed.trim() || asRate(typed) === rate.rate || save.isPending}
-              onClick={() => save.mutate(asRate(typed))}
+              disabled={typed.typed.trim() === "" || typed.rate === rate.rate || save.isPending}
+              onClick={() => {
+                typed.check();
+                if (typed.rate !== null) save.mutate(typed.rate);
+              }}
             >
               Save rate
             </Button>
@@ -239,18 +269,17 @@ function NewRateForm({ currencies }: { currencies: Currencies }) {
     ...ISO_CURRENCIES.filter((c) => c !== base && !withRate.has(c) && !needed.includes(c)),
   ];
   const [currency, setCurrency] = useState("");
-  const [typed, setTyped] = useState("");
-  const add = useChange(async () => {
-    const set = await api("setExchangeRate", {
-      body: { currency, rate: asRate(typed), baseCurrency: base },
-    });
+  const typed = useTypedRate("");
+  const add = useChange(async (rate: string) => {
+    const set = await api("setExchangeRate", { body: { currency, rate, baseCurrency: base } });
     setCurrency("");
-    setTyped("");
+    typed.type("");
     return set;
   }, TOUCHES);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    add.mutate(undefined);
+    typed.check();
+    if (typed.rate !== null) add.mutate(typed.rate);
   };
   return (
     <form className={styles.row} aria-label="New exchange rate" onSubmit={submit}>
@@ -266,11 +295,18 @@ function NewRateForm({ currencies }: { currencies: Currencies }) {
       </Field>
       <Field
         label={`1 ${currency || "unit"} in ${base}`}
-        hint={`What one unit is worth in ${base}, e.g. 0.1341 for DKK when ${base} is EUR.`}
+        hint={`What one unit is worth in ${base}, e.g. 0.1341 (or 0,1341) for DKK when ${base} is EUR.`}
+        validationState={typed.problem ? "error" : "none"}
+        validationMessage={typed.problem}
       >
-        <Input value={typed} inputMode="decimal" onChange={(_, d) => setTyped(d.value)} />
+        <Input
+          value={typed.typed}
+          inputMode="decimal"
+          onChange={(_, d) => typed.type(d.value)}
+          onBlur={typed.check}
+        />
       </Field>
-      <Button type="submit" disabled={!currency || !typed.trim() || add.isPending}>
+      <Button type="submit" disabled={!currency || add.isPending}>
         Set rate
       </Button>
       <ChangeStatus change={add} what="The rate was not set" done="Rate set." />
