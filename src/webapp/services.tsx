@@ -1,5 +1,5 @@
 import { type ReactNode, createContext, useContext } from "react";
-import type { ApiClient, FileClient, ProgressClient } from "../addin/api/client";
+import type { ApiClient, FileClient, ProgressClient } from "../client/api-client";
 
 /** What the web app runs on: the API client, its file downloads and its calls with progress, both signed in, and how to sign out. */
 export interface WebAppServices {

@@ -3,7 +3,7 @@ import {
   type ProgressStep,
   createApiClient,
   createProgressClient,
-} from "../../src/addin/api/client";
+} from "../../src/client/api-client";
 import { type TestServer, startTestServer } from "../helpers/server";
 
 describe("the add-in's API client against the real server", () => {

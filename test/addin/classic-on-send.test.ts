@@ -1,5 +1,5 @@
 import { syncWithClassicOutlook } from "../../src/addin/api/classic-sends";
-import { createApiClient } from "../../src/addin/api/client";
+import { createApiClient } from "../../src/client/api-client";
 import { createOutbox } from "../../src/addin/api/outbox";
 import { memoryStorage } from "../../src/addin/api/storage";
 import { queueDraftOnSend } from "../../src/addin/office/classic-on-send";

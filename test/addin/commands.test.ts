@@ -1,4 +1,4 @@
-import { createApiClient } from "../../src/addin/api/client";
+import { createApiClient } from "../../src/client/api-client";
 import { type Outbox, createOutbox } from "../../src/addin/api/outbox";
 import { memoryStorage } from "../../src/addin/api/storage";
 import { logOnSend } from "../../src/addin/commands/log-on-send";

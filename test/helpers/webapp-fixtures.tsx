@@ -1,6 +1,6 @@
 import { configure, render } from "@testing-library/react";
 import type { z } from "zod";
-import { ApiError, type ApiClient, type FileClient } from "../../src/addin/api/client";
+import { ApiError, type ApiClient, type FileClient } from "../../src/client/api-client";
 import { SignedInApp, WebAppProviders, createQueryClient } from "../../src/webapp/WebApp";
 import { Dashboard } from "../../src/shared/dashboard";
 import { Problem } from "../../src/shared/errors";

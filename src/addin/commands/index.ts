@@ -1,6 +1,6 @@
 import "../../shared/zod-without-eval";
 import { syncWithClassicOutlook } from "../api/classic-sends";
-import { createApiClient } from "../api/client";
+import { createApiClient } from "../../client/api-client";
 import { signInLazily } from "../auth/sign-in";
 import { outlookLoginHint } from "../office/auth-context";
 import { officeReady, onLogToRapport } from "../office/host";

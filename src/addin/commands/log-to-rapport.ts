@@ -1,4 +1,4 @@
-import { ApiError, type ApiClient, errorDetail } from "../api/client";
+import { ApiError, type ApiClient, errorDetail } from "../../client/api-client";
 import { emailToLog } from "../api/email-to-log";
 import type { Outbox } from "../api/outbox";
 import type { Mailbox } from "../office/mailbox";

@@ -1,5 +1,5 @@
 import { type ReactNode, createContext, useContext } from "react";
-import type { ApiClient } from "../api/client";
+import type { ApiClient } from "../../client/api-client";
 import { type Outbox, createOutbox } from "../api/outbox";
 import { type ProfileCache, createProfileCache } from "../api/profile-cache";
 import { type KeyValueStorage, browserStorage, memoryStorage } from "../api/storage";

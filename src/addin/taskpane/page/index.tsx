@@ -3,7 +3,7 @@ import { FluentProvider, MessageBar, MessageBarBody, webLightTheme } from "@flue
 import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { syncWithClassicOutlook } from "../../api/classic-sends";
-import { createApiClient } from "../../api/client";
+import { createApiClient } from "../../../client/api-client";
 import { App } from "../App";
 import { createI18n } from "../i18n/i18n";
 import { createServices } from "../services";

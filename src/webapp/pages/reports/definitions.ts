@@ -1,4 +1,4 @@
-import type { ApiClient, DownloadedFile, FileClient } from "../../../addin/api/client";
+import type { ApiClient, DownloadedFile, FileClient } from "../../../client/api-client";
 import type { FileFormat } from "../../../shared/routes";
 import { formatNumber, formatPercent } from "../../format";
 import { pipelineViews, wonLostViews } from "./amount-views";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Problem } from "../../shared/errors";
+import { Problem } from "../shared/errors";
 import {
   FILE_MEDIA_TYPES,
   type FileFormat,
@@ -8,7 +8,7 @@ import {
   type RouteName,
   type Routes,
   routes,
-} from "../../shared/routes";
+} from "../shared/routes";
 
 type InputOf<T> = T extends z.ZodType ? z.input<T> : never;
 type Success<R extends RouteContract> = {
