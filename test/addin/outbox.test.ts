@@ -1,4 +1,5 @@
-import { ApiError, createApiClient } from "../../src/client/api-client";
+import { ApiError } from "../../src/client/problems";
+import { createApiClient } from "../../src/client/api-client";
 import { type Outbox, type OutboxAction, createOutbox } from "../../src/addin/api/outbox";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
 import { Page } from "../../src/shared/common";

@@ -1,6 +1,7 @@
 import { render } from "@testing-library/react";
 import type { z } from "zod";
-import { ApiError, type ApiClient } from "../../src/client/api-client";
+import { ApiError } from "../../src/client/problems";
+import type { ApiClient } from "../../src/client/api-client";
 import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
 import {

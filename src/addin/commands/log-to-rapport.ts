@@ -1,4 +1,5 @@
-import { ApiError, type ApiClient, errorDetail } from "../../client/api-client";
+import { ApiError, errorDetail } from "../../client/problems";
+import type { ApiClient } from "../../client/api-client";
 import { emailToLog } from "../api/email-to-log";
 import type { Outbox } from "../api/outbox";
 import type { Mailbox } from "../office/mailbox";

@@ -1,7 +1,7 @@
 import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { ApiError } from "../../client/api-client";
+import { ApiError } from "../../client/problems";
 import { Pane } from "./components/Pane";
 import { I18nProvider } from "./i18n/i18n";
 import { type Services, ServicesProvider } from "./services";

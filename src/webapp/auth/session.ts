@@ -1,4 +1,4 @@
-import { ApiError } from "../../client/api-client";
+import { ApiError } from "../../client/problems";
 import { localIssuerToken } from "../../client/local-sign-in";
 
 /** A signed-in browser: a token for every call, who it is, and the way out. */
