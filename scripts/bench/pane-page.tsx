@@ -4,7 +4,7 @@
 import { createRoot } from "react-dom/client";
 import { createApiClient } from "../../src/client/api-client";
 import { localIssuerToken } from "../../src/client/local-sign-in";
-import { memoryStorage } from "../../src/addin/api/storage";
+import { memoryStorage } from "../../src/addin/core/storage";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
 import { createServices } from "../../src/addin/taskpane/services";

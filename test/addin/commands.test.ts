@@ -1,6 +1,6 @@
 import { createApiClient } from "../../src/client/api-client";
-import { type Outbox, createOutbox } from "../../src/addin/api/outbox";
-import { memoryStorage } from "../../src/addin/api/storage";
+import { type Outbox, createOutbox } from "../../src/addin/core/outbox";
+import { memoryStorage } from "../../src/addin/core/storage";
 import { logOnSend } from "../../src/addin/commands/log-on-send";
 import { logToRapport } from "../../src/addin/commands/log-to-rapport";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { ApiError } from "../../src/client/problems";
 import type { ApiClient } from "../../src/client/api-client";
 import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
-import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
+import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import {
   type SimulatedMailbox,
   type SimulatedMessage,

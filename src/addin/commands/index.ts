@@ -1,5 +1,5 @@
 import "../../shared/zod-without-eval";
-import { syncWithClassicOutlook } from "../api/classic-sends";
+import { syncWithClassicOutlook } from "../core/classic-sends";
 import { createApiClient } from "../../client/api-client";
 import { signInLazily } from "../auth/sign-in";
 import { outlookLoginHint } from "../office/auth-context";

@@ -1,8 +1,8 @@
 import { type ReactNode, createContext, useContext } from "react";
 import type { ApiClient } from "../../client/api-client";
-import { type Outbox, createOutbox } from "../api/outbox";
-import { type ProfileCache, createProfileCache } from "../api/profile-cache";
-import { type KeyValueStorage, browserStorage, memoryStorage } from "../api/storage";
+import { type Outbox, createOutbox } from "../core/outbox";
+import { type ProfileCache, createProfileCache } from "../core/profile-cache";
+import { type KeyValueStorage, browserStorage, memoryStorage } from "../core/storage";
 import type { OutlookContacts } from "../auth/outlook-contacts";
 import type { Mailbox } from "../office/mailbox";
 

@@ -1,5 +1,5 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
-import type { OutboxAction } from "../../api/outbox";
+import type { OutboxAction } from "../../core/outbox";
 import { useOutboxEntries } from "../hooks/useOutbox";
 import { type I18n, useI18n } from "../i18n/i18n";
 import { useServices } from "../services";

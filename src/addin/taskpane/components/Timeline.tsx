@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 import { normalizeEmailAddress } from "../../../shared/email-address";
 import type { Interaction } from "../../../shared/interactions";
 import { type ContactProfile, type TimelineItem, timelineItemId } from "../../../shared/people";
-import type { OutboxEntry } from "../../api/outbox";
+import type { OutboxEntry } from "../../core/outbox";
 import { useOutboxEntries } from "../hooks/useOutbox";
 import { type I18n, useI18n } from "../i18n/i18n";
 import { useServices } from "../services";

@@ -1,5 +1,5 @@
 import { type ReactNode, createContext, useContext, useMemo } from "react";
-import { type MessageKey, catalogues, en } from "./messages";
+import { type MessageKey, catalogues, en } from "../../core/messages";
 
 export interface I18n {
   locale: string;

@@ -2,7 +2,7 @@ import "../../../shared/zod-without-eval";
 import { FluentProvider, MessageBar, MessageBarBody, webLightTheme } from "@fluentui/react-components";
 import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { syncWithClassicOutlook } from "../../api/classic-sends";
+import { syncWithClassicOutlook } from "../../core/classic-sends";
 import { createApiClient } from "../../../client/api-client";
 import { App } from "../App";
 import { createI18n } from "../i18n/i18n";
