@@ -7,7 +7,7 @@ import { localIssuerToken } from "../../src/client/local-sign-in";
 import { memoryStorage } from "../../src/addin/core/storage";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
-import { createServices } from "../../src/addin/taskpane/services";
+import { createServices } from "../../src/addin/core/services";
 
 export interface PanePageSetup {
   rep: string;

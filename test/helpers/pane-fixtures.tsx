@@ -10,7 +10,7 @@ import {
   createSimulatedMailbox,
 } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
-import { type Services, createServices } from "../../src/addin/taskpane/services";
+import { type Services, createServices } from "../../src/addin/core/services";
 import { Company } from "../../src/shared/companies";
 import { domainOf, normalizeEmailAddress, parseMailbox } from "../../src/shared/email-address";
 import { Contact } from "../../src/shared/contacts";

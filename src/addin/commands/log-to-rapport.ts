@@ -4,7 +4,7 @@ import { emailToLog } from "../core/email-to-log";
 import type { Outbox } from "../core/outbox";
 import type { Mailbox } from "../office/mailbox";
 import { participantsOf } from "../core/participants";
-import type { I18n } from "../taskpane/i18n/i18n";
+import type { I18n } from "../core/i18n";
 
 export interface CommandServices {
   mailbox: Mailbox;

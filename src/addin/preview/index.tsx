@@ -19,7 +19,7 @@ import { createApiClient } from "../../client/api-client";
 import { localIssuerToken } from "../../client/local-sign-in";
 import { createSimulatedMailbox } from "../office/simulated-mailbox";
 import { App } from "../taskpane/App";
-import { createServices } from "../taskpane/services";
+import { createServices } from "../core/services";
 import { PREVIEW_USER, sampleMail } from "./sample-mail";
 
 const useStyles = makeStyles({
