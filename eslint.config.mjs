@@ -1,6 +1,47 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** A group of imports one layer may not make, and why (the message ESLint shows). */
+const group = (patterns, message) => ({ group: patterns, message });
+const SERVER = group(
+  ["**/server/**"],
+  "The server is reached over HTTP through src/client/, never imported.",
+);
+const ADDIN = group(
+  ["**/addin/**"],
+  "The Outlook add-in is one front end; what others share lives in src/client/ or src/ui/.",
+);
+const WEBAPP = group(
+  ["**/webapp/**"],
+  "The web app is one front end; what others share lives in src/client/ or src/ui/.",
+);
+const UI = group(["**/ui/**"], "src/ui/ holds React pieces; this layer sits below React.");
+const FRONT_ENDS = group(
+  ["**/addin/**", "**/webapp/**", "**/ui/**", "**/client/**"],
+  "The front ends (src/addin, src/webapp, src/ui, src/client) build on this layer, never the other way round.",
+);
+const PANE = group(
+  ["**/taskpane/**", "**/preview/**"],
+  "The task pane is React; the commands and what they build on (core, auth, office) stay without it.",
+);
+const REACT = group(
+  ["react", "react/*", "react-dom", "react-dom/*", "@fluentui/*", "@tanstack/react-query"],
+  "This layer is plain TypeScript: the commands bundle and the client load no React.",
+);
+const OFFICE = group(
+  ["**/office/**", "@microsoft/office-js", "@microsoft/office-js/*"],
+  "Office.js is used behind src/addin/office/ only, and only the add-in has it.",
+);
+const NODE = group(["node:*"], "src/shared/ runs in the browser too.");
+
+/** The import rule for the files under some directories: every group they may not import. */
+function layer(directories, groups) {
+  return {
+    files: directories.flatMap((dir) => [`${dir}/**/*.ts`, `${dir}/**/*.tsx`]),
+    rules: { "no-restricted-imports": ["error", { patterns: groups }] },
+  };
+}
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "data/", "coverage/", "test-results/"] },
   js.configs.recommended,
@@ -19,47 +60,27 @@ export default tseslint.config(
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  // The layers, and who may import whom (ARCHITECTURE.md draws it; test/unit/layering.test.ts shows each rule
+  // refusing a forbidden import). In flat config the last block that sets a rule for a file wins, so each block
+  // lists all of its directory's restrictions, built from the groups below.
+  layer(["src/shared"], [SERVER, FRONT_ENDS, NODE]),
+  layer(["src/server"], [FRONT_ENDS]),
+  layer(["src/client"], [SERVER, ADDIN, WEBAPP, UI, OFFICE, REACT]),
+  layer(["src/ui"], [SERVER, ADDIN, WEBAPP]),
+  layer(["src/webapp"], [SERVER, ADDIN]),
+  layer(["src/addin"], [SERVER, WEBAPP]),
+  // What the commands build on: the pane's React never reaches the ribbon command or the on-send handler.
+  layer(["src/addin/core", "src/addin/auth", "src/addin/office"], [SERVER, WEBAPP, PANE, REACT]),
+  layer(["src/addin/commands"], [SERVER, WEBAPP, PANE, REACT]),
   {
-    // Imports flow one way: shared/ is the contract and imports neither program.
-    files: ["src/shared/**/*.ts"],
+    // Office.js is a global, so no import rule sees it: only the Office boundary may name it.
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    ignores: ["src/addin/office/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["**/server/**", "**/addin/**", "node:*"] }],
-    },
-  },
-  {
-    files: ["src/server/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/addin/**", "**/webapp/**"] }] },
-  },
-  {
-    files: ["src/addin/**/*.ts", "src/addin/**/*.tsx"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/server/**", "**/webapp/**"] }] },
-  },
-  {
-    // Pieces the pane and the web app share: React and the API client only, never one surface's own code.
-    files: ["src/ui/**/*.ts", "src/ui/**/*.tsx"],
-    rules: {
-      "no-restricted-imports": [
+      "no-restricted-globals": [
         "error",
-        { patterns: ["**/server/**", "**/webapp/**", "**/addin/office/**", "**/addin/taskpane/**"] },
-      ],
-    },
-  },
-  {
-    // The web app is a browser page with no Office.js: of the add-in it uses the API client and local sign-in.
-    files: ["src/webapp/**/*.ts", "src/webapp/**/*.tsx"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            "**/server/**",
-            "**/addin/office/**",
-            "**/addin/auth/**",
-            "**/addin/taskpane/**",
-            "**/addin/commands/**",
-            "**/addin/preview/**",
-          ],
-        },
+        { name: "Office", message: "Office.js is used behind src/addin/office/ only." },
+        { name: "OfficeRuntime", message: "Office.js is used behind src/addin/office/ only." },
       ],
     },
   },

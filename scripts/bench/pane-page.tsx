@@ -2,12 +2,12 @@
 // from distinct known contacts, so every selection is a fresh lookup over HTTP, as a new email in Outlook is.
 // The rep and the senders come in the address's fragment: {"rep": "...", "people": [{"name", "email"}]}.
 import { createRoot } from "react-dom/client";
-import { createApiClient } from "../../src/addin/api/client";
-import { localIssuerToken } from "../../src/addin/api/local-sign-in";
-import { memoryStorage } from "../../src/addin/api/storage";
+import { createApiClient } from "../../src/client/api-client";
+import { localIssuerToken } from "../../src/client/local-sign-in";
+import { memoryStorage } from "../../src/addin/core/storage";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
-import { createServices } from "../../src/addin/taskpane/services";
+import { createServices } from "../../src/addin/core/services";
 
 export interface PanePageSetup {
   rep: string;

@@ -1,7 +1,10 @@
 import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
-import { ApiError, createApiClient, createFileClient, createProgressClient } from "../addin/api/client";
+import { ApiError } from "../client/problems";
+import { createApiClient } from "../client/api-client";
+import { createFileClient } from "../client/files";
+import { createProgressClient } from "../client/progress";
 import type { Session } from "./auth/session";
 import { Shell } from "./components/Shell";
 import { type WebAppServices, WebAppServicesProvider } from "./services";

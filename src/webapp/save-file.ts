@@ -1,4 +1,4 @@
-import type { DownloadedFile } from "../addin/api/client";
+import type { DownloadedFile } from "../client/files";
 
 /**
  * Hands a downloaded file to the browser as a download. The export needs the bearer token, so it cannot be a

@@ -1,5 +1,7 @@
 import { type ReactNode, createContext, useContext } from "react";
-import type { ApiClient, FileClient, ProgressClient } from "../addin/api/client";
+import type { ApiClient } from "../client/api-client";
+import type { FileClient } from "../client/files";
+import type { ProgressClient } from "../client/progress";
 
 /** What the web app runs on: the API client, its file downloads and its calls with progress, both signed in, and how to sign out. */
 export interface WebAppServices {

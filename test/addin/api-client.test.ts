@@ -1,9 +1,6 @@
-import {
-  ApiError,
-  type ProgressStep,
-  createApiClient,
-  createProgressClient,
-} from "../../src/addin/api/client";
+import { ApiError } from "../../src/client/problems";
+import { type ProgressStep, createProgressClient } from "../../src/client/progress";
+import { createApiClient } from "../../src/client/api-client";
 import { type TestServer, startTestServer } from "../helpers/server";
 
 describe("the add-in's API client against the real server", () => {

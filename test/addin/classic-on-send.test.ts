@@ -1,7 +1,7 @@
-import { syncWithClassicOutlook } from "../../src/addin/api/classic-sends";
-import { createApiClient } from "../../src/addin/api/client";
-import { createOutbox } from "../../src/addin/api/outbox";
-import { memoryStorage } from "../../src/addin/api/storage";
+import { syncWithClassicOutlook } from "../../src/addin/core/classic-sends";
+import { createApiClient } from "../../src/client/api-client";
+import { createOutbox } from "../../src/addin/core/outbox";
+import { memoryStorage } from "../../src/addin/core/storage";
 import { queueDraftOnSend } from "../../src/addin/office/classic-on-send";
 import { RAPPORT_KEY_PROPERTY } from "../../src/addin/office/office-mailbox";
 import { ON_SEND_QUEUE_KEY } from "../../src/addin/office/on-send-queue";

@@ -1,10 +1,10 @@
-import { createApiClient } from "../../src/addin/api/client";
-import { type Outbox, createOutbox } from "../../src/addin/api/outbox";
-import { memoryStorage } from "../../src/addin/api/storage";
+import { createApiClient } from "../../src/client/api-client";
+import { type Outbox, createOutbox } from "../../src/addin/core/outbox";
+import { memoryStorage } from "../../src/addin/core/storage";
 import { logOnSend } from "../../src/addin/commands/log-on-send";
 import { logToRapport } from "../../src/addin/commands/log-to-rapport";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
-import { createI18n } from "../../src/addin/taskpane/i18n/i18n";
+import { createI18n } from "../../src/addin/core/i18n";
 import { Timeline } from "../../src/shared/people";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 

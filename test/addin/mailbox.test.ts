@@ -1,4 +1,4 @@
-import { participantsOf } from "../../src/addin/api/participants";
+import { participantsOf } from "../../src/addin/core/participants";
 import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
 
 const inbox: SimulatedMessage[] = [

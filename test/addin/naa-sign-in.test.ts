@@ -1,5 +1,5 @@
 import type { AccountInfo, IPublicClientApplication } from "@azure/msal-browser";
-import { ApiError } from "../../src/addin/api/client";
+import { ApiError } from "../../src/client/problems";
 import { naaTokenProvider } from "../../src/addin/auth/naa-sign-in";
 
 const account = (username: string): AccountInfo => ({

@@ -1,6 +1,7 @@
-import { ApiError, createApiClient } from "../../src/addin/api/client";
-import { type Outbox, type OutboxAction, createOutbox } from "../../src/addin/api/outbox";
-import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
+import { ApiError } from "../../src/client/problems";
+import { createApiClient } from "../../src/client/api-client";
+import { type Outbox, type OutboxAction, createOutbox } from "../../src/addin/core/outbox";
+import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import { Page } from "../../src/shared/common";
 import { Interaction } from "../../src/shared/interactions";
 import { Timeline } from "../../src/shared/people";

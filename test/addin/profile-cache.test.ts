@@ -1,5 +1,5 @@
-import { createProfileCache } from "../../src/addin/api/profile-cache";
-import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
+import { createProfileCache } from "../../src/addin/core/profile-cache";
+import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import type { ContactProfile, LookupResult } from "../../src/shared/people";
 
 const at = "2026-11-20T09:00:00.000Z";

@@ -1,15 +1,16 @@
 import { render } from "@testing-library/react";
 import type { z } from "zod";
-import { ApiError, type ApiClient } from "../../src/addin/api/client";
+import { ApiError } from "../../src/client/problems";
+import type { ApiClient } from "../../src/client/api-client";
 import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
-import { type KeyValueStorage, memoryStorage } from "../../src/addin/api/storage";
+import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import {
   type SimulatedMailbox,
   type SimulatedMessage,
   createSimulatedMailbox,
 } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
-import { type Services, createServices } from "../../src/addin/taskpane/services";
+import { type Services, createServices } from "../../src/addin/core/services";
 import { Company } from "../../src/shared/companies";
 import { domainOf, normalizeEmailAddress, parseMailbox } from "../../src/shared/email-address";
 import { Contact } from "../../src/shared/contacts";

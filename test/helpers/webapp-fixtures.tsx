@@ -1,6 +1,8 @@
 import { configure, render } from "@testing-library/react";
 import type { z } from "zod";
-import { ApiError, type ApiClient, type FileClient } from "../../src/addin/api/client";
+import { ApiError } from "../../src/client/problems";
+import type { ApiClient } from "../../src/client/api-client";
+import type { FileClient } from "../../src/client/files";
 import { SignedInApp, WebAppProviders, createQueryClient } from "../../src/webapp/WebApp";
 import { Dashboard, type DealNeedingAttention, type PipelineInCurrency } from "../../src/shared/dashboard";
 import { Problem } from "../../src/shared/errors";

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { DOMParser } from "@xmldom/xmldom";
 import { chromium } from "playwright-core";
 import { parse as parseScript } from "acorn";
+import type { Stats, StatsModule } from "webpack";
 import { DEV_ORIGIN, manifestForOrigin, parseOrigin } from "../../scripts/manifest-origin";
 import { build, productionConfig } from "../../scripts/webpack-build";
 import { DEFAULT_FRAME_ANCESTORS, OFFICE_JS_ORIGIN } from "../../src/server/http/addin-files";
@@ -379,6 +380,48 @@ async function runMicrosoftTools(xml: string): Promise<ToolsResult> {
 // The build.
 
 const webpackConfig = productionConfig;
+
+/**
+ * Every module a page's entry can load: the entry's chunks, the chunks they load on demand, and inside each the
+ * modules webpack concatenated into one (a production build hides most of a bundle's modules that way).
+ */
+function modulesLoadedBy(stats: Stats, entry: string): string[] {
+  const json = stats.toJson({
+    all: false,
+    ids: true,
+    entrypoints: true,
+    chunks: true,
+    chunkRelations: true,
+    chunkModules: true,
+    chunkModulesSpace: Infinity,
+    nestedModules: true,
+    nestedModulesSpace: Infinity,
+    dependentModules: true,
+  });
+  const chunks = new Map((json.chunks ?? []).map((chunk) => [chunk.id, chunk]));
+  const pending = [...(json.entrypoints?.[entry]?.chunks ?? [])];
+  if (pending.length === 0) throw new Error(`no entry ${entry} in the build`);
+  const seen = new Set<string | number>();
+  const names: string[] = [];
+  const open = (module: StatsModule) => {
+    const name = module.nameForCondition ?? module.name;
+    if (name) names.push(name.split(path.sep).join("/"));
+    for (const inner of module.modules ?? []) open(inner);
+  };
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const chunk = chunks.get(id);
+    if (!chunk) throw new Error(`chunk ${id} of ${entry} is missing from the stats`);
+    for (const module of chunk.modules ?? []) open(module);
+    pending.push(...(chunk.children ?? []));
+  }
+  return names;
+}
+
+/** React, the libraries built on it, and the pane's own code: what the ribbon command and on-send need none of. */
+const REACT_OR_PANE =
+  /\/node_modules\/(react|react-dom|scheduler|@fluentui\/[^/]+|@griffel\/[^/]+|@tanstack\/react-query)\/|\/src\/addin\/taskpane\//;
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -752,6 +795,7 @@ describe("the origin", () => {
 
 describe("npm run build -- --env origin=…", () => {
   let outDir: string;
+  let stats: Stats;
   beforeAll(() => {
     outDir = mkdtempSync(path.join(os.tmpdir(), "rapport-build-"));
   });
@@ -760,7 +804,7 @@ describe("npm run build -- --env origin=…", () => {
   test("writes dist/manifest.xml for that origin only, and the icons it names beside it", async () => {
     const config = webpackConfig({ origin: BUILT_ORIGIN });
     // The shipped configuration, minus source maps and minification, which only cost time here.
-    await build({
+    stats = await build({
       ...config,
       devtool: false,
       optimization: { ...config.optimization, minimize: false },
@@ -791,6 +835,23 @@ describe("npm run build -- --env origin=…", () => {
     expect(launchEvent).toContain("onMessageSendHandler");
     expect(launchEvent).not.toMatch(/\bimport\(|__webpack_require__\.e\(/);
   }, 60_000);
+
+  test("the commands page (the ribbon's Log to Rapport and on-send) loads no React, Fluent UI or pane code", () => {
+    const commands = modulesLoadedBy(stats, "commands");
+    expect(commands).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/src\/addin\/commands\/index\.ts$/)]),
+    );
+    expect(commands.filter((name) => REACT_OR_PANE.test(name))).toEqual([]);
+    // The same reading of the pane's bundle finds them, so the check above can fail.
+    const pane = modulesLoadedBy(stats, "taskpane").filter((name) => REACT_OR_PANE.test(name));
+    expect(pane).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/node_modules\/react-dom\//),
+        expect.stringMatching(/\/node_modules\/@fluentui\//),
+        expect.stringMatching(/\/src\/addin\/taskpane\/services\.tsx$/),
+      ]),
+    );
+  });
 
   test("its pages run in Chromium under the script policy the server sends them with, without a violation", async () => {
     if (!browserAvailable("The built pages' script policy in Chromium")) return;

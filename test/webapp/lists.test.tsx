@@ -2,7 +2,7 @@
  * @jest-environment jsdom
  */
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { ApiError } from "../../src/addin/api/client";
+import { ApiError } from "../../src/client/problems";
 import { Problem } from "../../src/shared/errors";
 import {
   company,

@@ -5,7 +5,7 @@ import {
   createNestablePublicClientApplication,
 } from "@azure/msal-browser";
 import { Problem } from "../../shared/errors";
-import { ApiError } from "../api/client";
+import { ApiError } from "../../client/problems";
 
 export interface NaaSignInOptions {
   clientId: string;

@@ -1,6 +1,6 @@
-import { createApiClient } from "../api/client";
+import { createApiClient } from "../../client/api-client";
 import { z } from "zod";
-import { localIssuerToken } from "../api/local-sign-in";
+import { localIssuerToken } from "../../client/local-sign-in";
 import { askInDialog } from "../office/dialog";
 import type { OutlookContacts } from "./outlook-contacts";
 

@@ -1,13 +1,13 @@
 import "../../shared/zod-without-eval";
-import { syncWithClassicOutlook } from "../api/classic-sends";
-import { createApiClient } from "../api/client";
+import { syncWithClassicOutlook } from "../core/classic-sends";
+import { createApiClient } from "../../client/api-client";
 import { signInLazily } from "../auth/sign-in";
 import { outlookLoginHint } from "../office/auth-context";
 import { officeReady, onLogToRapport } from "../office/host";
 import { createOfficeMailbox } from "../office/office-mailbox";
 import { onMessageSend } from "../office/on-send";
-import { createI18n } from "../taskpane/i18n/i18n";
-import { createServices } from "../taskpane/services";
+import { createI18n } from "../core/i18n";
+import { createServices } from "../core/services";
 import { logOnSend } from "./log-on-send";
 import { type CommandServices, logToRapport } from "./log-to-rapport";
 

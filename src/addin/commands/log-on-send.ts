@@ -1,7 +1,7 @@
-import { draftToLog } from "../api/email-to-log";
-import type { Outbox } from "../api/outbox";
-import type { ApiClient } from "../api/client";
-import { anyKnown } from "../api/known-contacts";
+import { draftToLog } from "../core/email-to-log";
+import type { Outbox } from "../core/outbox";
+import type { ApiClient } from "../../client/api-client";
+import { anyKnown } from "../core/known-contacts";
 import type { Mailbox, OpenMessage } from "../office/mailbox";
 import { reasonNotToLog } from "../../shared/privacy";
 

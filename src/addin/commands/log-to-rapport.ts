@@ -1,9 +1,10 @@
-import { ApiError, type ApiClient, errorDetail } from "../api/client";
-import { emailToLog } from "../api/email-to-log";
-import type { Outbox } from "../api/outbox";
+import { ApiError, errorDetail } from "../../client/problems";
+import type { ApiClient } from "../../client/api-client";
+import { emailToLog } from "../core/email-to-log";
+import type { Outbox } from "../core/outbox";
 import type { Mailbox } from "../office/mailbox";
-import { participantsOf } from "../api/participants";
-import type { I18n } from "../taskpane/i18n/i18n";
+import { participantsOf } from "../core/participants";
+import type { I18n } from "../core/i18n";
 
 export interface CommandServices {
   mailbox: Mailbox;

@@ -15,11 +15,11 @@ import {
 import { type FormEvent, StrictMode, useReducer, useState } from "react";
 import { parseMailbox } from "../../shared/email-address";
 import { createRoot } from "react-dom/client";
-import { createApiClient } from "../api/client";
-import { localIssuerToken } from "../api/local-sign-in";
+import { createApiClient } from "../../client/api-client";
+import { localIssuerToken } from "../../client/local-sign-in";
 import { createSimulatedMailbox } from "../office/simulated-mailbox";
 import { App } from "../taskpane/App";
-import { createServices } from "../taskpane/services";
+import { createServices } from "../core/services";
 import { PREVIEW_USER, sampleMail } from "./sample-mail";
 
 const useStyles = makeStyles({

@@ -1,10 +1,11 @@
 import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { ApiError } from "../api/client";
+import { ApiError } from "../../client/problems";
 import { Pane } from "./components/Pane";
 import { I18nProvider } from "./i18n/i18n";
-import { type Services, ServicesProvider } from "./services";
+import type { Services } from "../core/services";
+import { ServicesProvider } from "./services";
 
 /** The task pane with everything it runs on; the same component in Outlook and in the preview. */
 export function App({ services }: { services: Services }) {

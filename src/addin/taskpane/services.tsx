@@ -1,47 +1,7 @@
 import { type ReactNode, createContext, useContext } from "react";
-import type { ApiClient } from "../api/client";
-import { type Outbox, createOutbox } from "../api/outbox";
-import { type ProfileCache, createProfileCache } from "../api/profile-cache";
-import { type KeyValueStorage, browserStorage, memoryStorage } from "../api/storage";
-import type { OutlookContacts } from "../auth/outlook-contacts";
-import type { Mailbox } from "../office/mailbox";
+import type { Services } from "../core/services";
 
-/** What the pane runs on: Outlook or the simulated mailbox, the API client, and what keeps it useful offline. */
-export interface Services {
-  mailbox: Mailbox;
-  api: ApiClient;
-  /** Every write the rep makes goes through it, so a click made offline is sent later instead of lost. */
-  outbox: Outbox;
-  profiles: ProfileCache;
-  /** The rep's own Outlook contacts, where Rapport may read them (Microsoft 365 sign-in); none elsewhere. */
-  outlookContacts?: OutlookContacts;
-}
-
-/** The services of one rep's pane; their queue and cache are kept apart from any other rep's on the machine. */
-export function createServices({
-  mailbox,
-  api,
-  storage = browserStorage(),
-  outlookContacts,
-}: {
-  mailbox: Mailbox;
-  api: ApiClient;
-  storage?: KeyValueStorage;
-  outlookContacts?: OutlookContacts;
-}): Services {
-  const user = mailbox.userAddress();
-  // Without knowing whose pane this is, nothing is kept past it: it could show up in another rep's pane.
-  const kept = user ? storage : memoryStorage();
-  const owner = user ?? "unknown";
-  return {
-    mailbox,
-    api,
-    outbox: createOutbox({ api, storage: kept, owner }),
-    profiles: createProfileCache({ storage: kept, owner }),
-    outlookContacts,
-  };
-}
-
+// The pane's handle on the services made by core/services.ts; the commands use those without React.
 const ServicesContext = createContext<Services | null>(null);
 
 export function ServicesProvider({ services, children }: { services: Services; children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import type { ApiClient } from "../../addin/api/client";
+import type { ApiClient } from "../../client/api-client";
 import type { CustomFieldDefinition, CustomFieldEntity } from "../../shared/custom-fields";
 
 /**

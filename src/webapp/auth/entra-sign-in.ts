@@ -5,7 +5,7 @@ import {
   PublicClientApplication,
 } from "@azure/msal-browser";
 import { Problem } from "../../shared/errors";
-import { ApiError } from "../../addin/api/client";
+import { ApiError } from "../../client/problems";
 
 export interface EntraSignIn {
   /** Who is signed in in this browser, if anyone. */

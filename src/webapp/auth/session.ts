@@ -1,5 +1,5 @@
-import { ApiError } from "../../addin/api/client";
-import { localIssuerToken } from "../../addin/api/local-sign-in";
+import { ApiError } from "../../client/problems";
+import { localIssuerToken } from "../../client/local-sign-in";
 
 /** A signed-in browser: a token for every call, who it is, and the way out. */
 export interface Session {

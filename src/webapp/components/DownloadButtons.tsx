@@ -1,7 +1,7 @@
 import { Button, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowDownloadRegular } from "@fluentui/react-icons";
 import { useMutation } from "@tanstack/react-query";
-import type { DownloadedFile } from "../../addin/api/client";
+import type { DownloadedFile } from "../../client/files";
 import { saveFile } from "../save-file";
 import { ProblemMessage } from "./ProblemMessage";
 

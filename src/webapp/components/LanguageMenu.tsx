@@ -3,7 +3,7 @@ import { LocalLanguageRegular } from "@fluentui/react-icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { LANGUAGES, LANGUAGE_NAMES, Language, translate } from "../../shared/languages";
-import { errorDetail } from "../../addin/api/client";
+import { errorDetail } from "../../client/problems";
 import { useLanguage, useMessages } from "../i18n/language";
 import { useWebApp } from "../services";
 import { shellMessages } from "./shell-messages";

@@ -1,5 +1,5 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
-import { ApiError, errorDetail } from "../../addin/api/client";
+import { ApiError, errorDetail } from "../../client/problems";
 
 /** A failure in words (the server's own where it gave them), and a way to try again. */
 export function ProblemMessage({

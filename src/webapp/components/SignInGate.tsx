@@ -12,7 +12,7 @@ import {
 } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useState } from "react";
-import { createApiClient } from "../../addin/api/client";
+import { createApiClient } from "../../client/api-client";
 import { type Session, rememberedLocalSession, signInLocally, signInWithToken } from "../auth/session";
 import { Loading } from "./Loading";
 import { ProblemMessage } from "./ProblemMessage";

@@ -1,4 +1,4 @@
-import type { FileRouteName } from "../../addin/api/client";
+import type { FileRouteName } from "../../client/files";
 import { DownloadButtons } from "../components/DownloadButtons";
 import { useWebApp } from "../services";
 import type { ListFilters } from "./useListFilters";

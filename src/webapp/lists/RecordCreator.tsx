@@ -2,7 +2,7 @@ import { Button, Field, makeStyles, tokens } from "@fluentui/react-components";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { z } from "zod";
-import { fieldErrorsOf } from "../../addin/api/client";
+import { fieldErrorsOf } from "../../client/problems";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { navigate } from "../router";
 import { FieldInput } from "./FieldInput";

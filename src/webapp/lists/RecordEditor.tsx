@@ -10,7 +10,7 @@ import {
 } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError } from "../../addin/api/client";
+import { ApiError } from "../../client/problems";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { FieldInput } from "./FieldInput";
 import { refusalsByField } from "./field-problems";

@@ -1,6 +1,6 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { ApiError } from "../../addin/api/client";
+import { ApiError } from "../../client/problems";
 import { EmptyState } from "../components/EmptyState";
 import { Loading } from "../components/Loading";
 import { ProblemMessage } from "../components/ProblemMessage";

@@ -1,4 +1,4 @@
-import { fieldErrorsOf } from "../../addin/api/client";
+import { fieldErrorsOf } from "../../client/problems";
 import type { FieldSpec } from "./record-fields";
 
 /**

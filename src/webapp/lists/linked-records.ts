@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import type { ApiClient } from "../../addin/api/client";
+import type { ApiClient } from "../../client/api-client";
 import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH } from "../pages/paths";
 
 /** The kinds of record another record links to: a contact's company, a deal's contacts, a task's deal. */

@@ -10,7 +10,7 @@ import {
 import { Edit16Regular } from "@fluentui/react-icons";
 import { Suspense, lazy, useState } from "react";
 import type { CustomFieldEntity } from "../../../shared/custom-fields";
-import { ApiError } from "../../api/client";
+import { ApiError } from "../../../client/problems";
 import { useCustomFieldDefinitions } from "../hooks/useCustomFields";
 import { type FieldValue, formatFieldValue } from "../../../ui/custom-fields/field-values";
 import { type RecordFields, useCustomFieldsSave } from "../hooks/useCustomFieldsSave";

@@ -2,7 +2,7 @@ import { Caption1, Dropdown, Option, makeStyles, tokens } from "@fluentui/react-
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { DealWithStage } from "../../../shared/deals";
-import { ApiError } from "../../api/client";
+import { ApiError } from "../../../client/problems";
 import { usePipelines } from "../hooks/usePipelines";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";

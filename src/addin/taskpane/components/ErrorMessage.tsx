@@ -1,5 +1,5 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
-import { ApiError, errorDetail } from "../../api/client";
+import { ApiError, errorDetail } from "../../../client/problems";
 import { useI18n } from "../i18n/i18n";
 
 /** The one place a failure becomes words: the server's code, or "unreachable", and always a way to retry. */

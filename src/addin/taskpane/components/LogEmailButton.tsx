@@ -11,7 +11,7 @@ import {
 } from "@fluentui/react-components";
 import { CheckmarkCircle20Regular, Clock20Regular, MailAdd20Regular } from "@fluentui/react-icons";
 import type { ReactElement } from "react";
-import { emailToLog } from "../../api/email-to-log";
+import { emailToLog } from "../../core/email-to-log";
 import type { OpenMessage } from "../../office/mailbox";
 import { useOutboxEntries, useSubmit } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";

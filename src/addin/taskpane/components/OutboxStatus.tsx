@@ -1,7 +1,8 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
-import type { OutboxAction } from "../../api/outbox";
+import type { OutboxAction } from "../../core/outbox";
 import { useOutboxEntries } from "../hooks/useOutbox";
-import { type I18n, useI18n } from "../i18n/i18n";
+import { type I18n } from "../../core/i18n";
+import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 
 /** A line for an action in the outbox, as the rep would recognise what they did. */

@@ -15,7 +15,7 @@ import { Suspense, lazy, useMemo, useState } from "react";
 import { normalizeMessageId } from "../../../shared/message-id";
 import { reasonNotToLog } from "../../../shared/privacy";
 import type { OpenMessage } from "../../office/mailbox";
-import { participantsOf } from "../../api/participants";
+import { participantsOf } from "../../core/participants";
 import { useAutoLog } from "../hooks/useAutoLog";
 import { useLookup } from "../hooks/useLookup";
 import { useMe } from "../hooks/useMe";

@@ -9,7 +9,7 @@ import {
 import { Call20Regular, Note20Regular, TaskListAdd20Regular } from "@fluentui/react-icons";
 import { type ReactElement, Suspense, lazy, useCallback, useState } from "react";
 import type { ContactProfile } from "../../../shared/people";
-import type { SubmitResult } from "../../api/outbox";
+import type { SubmitResult } from "../../core/outbox";
 import { useDelivery } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";
 import type { Panel } from "./QuickForms";

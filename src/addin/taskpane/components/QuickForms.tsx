@@ -14,7 +14,7 @@ import {
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import type { Outcome } from "../../../shared/interactions";
 import type { ContactProfile } from "../../../shared/people";
-import type { OutboxActionInput, SubmitResult } from "../../api/outbox";
+import type { OutboxActionInput, SubmitResult } from "../../core/outbox";
 import { useSubmit } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";
 import { ErrorMessage } from "./ErrorMessage";

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import { emailToLog } from "../../api/email-to-log";
+import { emailToLog } from "../../core/email-to-log";
 import type { OpenMessage } from "../../office/mailbox";
 import { useServices } from "../services";
 import { useSubmit } from "./useOutbox";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Version } from "../../../shared/common";
 import { type CustomFieldEntity, CustomFieldValues } from "../../../shared/custom-fields";
 import type { FieldValue } from "../../../ui/custom-fields/field-values";
-import { ApiError, fieldErrorsOf } from "../../api/client";
+import { ApiError, fieldErrorsOf } from "../../../client/problems";
 import { useServices } from "../services";
 
 /** What the pane needs of a record to show and change its custom fields. */

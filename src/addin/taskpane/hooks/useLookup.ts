@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { ApiError } from "../../api/client";
+import { ApiError } from "../../../client/problems";
 import { useServices } from "../services";
 
 export const lookupKey = (addresses: string[]) => ["lookup", [...addresses].sort()] as const;

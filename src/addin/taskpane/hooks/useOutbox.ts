@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
-import type { OutboxActionInput, OutboxEntry, SubmitResult } from "../../api/outbox";
+import type { OutboxActionInput, OutboxEntry, SubmitResult } from "../../core/outbox";
 import { useServices } from "../services";
 
 /** What waits in the outbox (and what the server refused), kept current as it drains. */

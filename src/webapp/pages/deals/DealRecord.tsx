@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { Field, Select, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
-import { ApiError } from "../../../addin/api/client";
+import { ApiError } from "../../../client/problems";
 import { DealWithStage, type DealUpdate } from "../../../shared/deals";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";

@@ -13,7 +13,7 @@ import {
 import { ArrowUploadRegular } from "@fluentui/react-icons";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ChangeEvent, useRef, useState } from "react";
-import type { ProgressStep } from "../../../addin/api/client";
+import type { ProgressStep } from "../../../client/progress";
 import type {
   ColumnMapping,
   DuplicateAction,

@@ -13,7 +13,7 @@ import {
 } from "@fluentui/react-components";
 import { ArrowDownloadRegular } from "@fluentui/react-icons";
 import { useMutation } from "@tanstack/react-query";
-import type { FileRouteName } from "../../../addin/api/client";
+import type { FileRouteName } from "../../../client/files";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { saveFile } from "../../save-file";

@@ -1,4 +1,5 @@
-import type { ApiClient, DownloadedFile, FileClient } from "../../../addin/api/client";
+import type { ApiClient } from "../../../client/api-client";
+import type { DownloadedFile, FileClient } from "../../../client/files";
 import type { FileFormat } from "../../../shared/routes";
 import { formatNumber, formatPercent } from "../../format";
 import { pipelineViews, wonLostViews } from "./amount-views";

@@ -1,6 +1,6 @@
 import { Checkbox, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ApiError, errorDetail } from "../../../addin/api/client";
+import { ApiError, errorDetail } from "../../../client/problems";
 import type { Task } from "../../../shared/tasks";
 import { useWebApp } from "../../services";
 

@@ -12,7 +12,8 @@ import { ArrowClockwise20Regular, ArrowLeft20Regular } from "@fluentui/react-ico
 import { useState } from "react";
 import type { Dashboard, DealNeedingAttention } from "../../../../shared/dashboard";
 import { useDashboard } from "../../hooks/useDashboard";
-import { type I18n, useI18n } from "../../i18n/i18n";
+import { type I18n } from "../../../core/i18n";
+import { useI18n } from "../../i18n/i18n";
 import { ErrorMessage } from "../ErrorMessage";
 import { Section, useRowStyles } from "../Section";
 import { FollowUpRow } from "./FollowUpRow";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { drainQueuedSends, rememberLogOnSendPolicy } from "../office/on-send-queue";
-import type { ApiClient } from "./client";
+import type { ApiClient } from "../../client/api-client";
 import { anyKnown } from "./known-contacts";
 import { reasonNotToLog } from "../../shared/privacy";
 import type { Outbox } from "./outbox";

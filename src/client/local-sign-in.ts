@@ -1,4 +1,4 @@
-import { ApiError } from "./client";
+import { ApiError } from "./problems";
 
 const TOKEN_LIFETIME_MS = 50 * 60 * 1000; // local tokens live an hour; fetch a new one well before
 

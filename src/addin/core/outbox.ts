@@ -2,7 +2,8 @@ import { z } from "zod";
 import { IsoDateTime } from "../../shared/common";
 import { LogEmail, NoteCreate } from "../../shared/interactions";
 import { Task, TaskCreate } from "../../shared/tasks";
-import { type ApiClient, ApiError, errorDetail } from "./client";
+import type { ApiClient } from "../../client/api-client";
+import { ApiError, errorDetail } from "../../client/problems";
 import type { KeyValueStorage } from "./storage";
 
 /**

@@ -1,5 +1,5 @@
 import { MAX_LOOKUP_ADDRESSES } from "../../shared/people";
-import type { ApiClient } from "./client";
+import type { ApiClient } from "../../client/api-client";
 
 /** Whether any of these addresses is a contact of the organisation (the on-send policy's test). */
 export async function anyKnown(api: ApiClient, addresses: readonly string[]): Promise<boolean> {
