@@ -2,6 +2,8 @@ import { Input, Select, Textarea } from "@fluentui/react-components";
 import { CustomFieldInput } from "../../ui/custom-fields/CustomFieldInput";
 import { RecordPicker } from "./RecordPicker";
 import type { FieldSpec } from "./record-fields";
+import { useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
 
 const INPUT_TYPES = {
   text: "text",
@@ -23,13 +25,14 @@ export function FieldInput<R>({
   onText(text: string): void;
   autoFocus?: boolean;
 }) {
+  const t = useMessages(listMessages);
   if (field.input === "custom" && field.definition)
     return (
       <CustomFieldInput
         definition={field.definition}
         text={text}
         onText={onText}
-        notSetLabel="Not set"
+        notSetLabel={t.notSet}
         autoFocus={autoFocus}
       />
     );
@@ -47,7 +50,7 @@ export function FieldInput<R>({
   if (field.input === "choice")
     return (
       <Select value={text} onChange={(_, d) => onText(d.value)} autoFocus={autoFocus}>
-        {!field.required && <option value="">Not set</option>}
+        {!field.required && <option value="">{t.notSet}</option>}
         {(field.choices ?? []).map((c) => (
           <option key={c.value} value={c.value}>
             {c.label}
