@@ -19,6 +19,7 @@ import { translate } from "../../shared/languages";
 import { useLanguage, useMessages } from "../i18n/language";
 import { listMessages } from "./list-messages";
 import { KIND_OF, type RecordsNoun, countSuffix, recordKindMessages } from "./record-kind-messages";
+import { formatNumber } from "../format";
 
 const useStyles = makeStyles({
   wrap: { overflowX: "auto" },
@@ -102,7 +103,7 @@ export function RecordTable<Item extends { id: string }>({
               ? // A full page or more: 50, 100… take the many form in every language here.
                 kinds[`${kind}First`]
               : kinds[`${kind}${countSuffix(language, items.length)}`],
-            { count: items.length },
+            { count: formatNumber(items.length, 0) },
           )}
         </Text>
         {pages.hasNextPage && (
