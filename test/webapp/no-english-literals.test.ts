@@ -16,6 +16,11 @@ const areas = [
   "src/webapp/WebApp.tsx",
   "src/webapp/components/Shell.tsx",
   "src/webapp/components/LanguageMenu.tsx",
+  "src/webapp/lists",
+  "src/webapp/pages/contacts",
+  "src/webapp/pages/companies",
+  "src/webapp/pages/tasks",
+  "src/ui/custom-fields",
 ];
 
 /** What a user reads: an attribute given a literal here is shown or spoken. */

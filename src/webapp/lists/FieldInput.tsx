@@ -3,6 +3,8 @@ import { CustomFieldInput } from "../../ui/custom-fields/CustomFieldInput";
 import { CurrencyDropdown } from "./CurrencyDropdown";
 import { RecordPicker } from "./RecordPicker";
 import type { FieldSpec } from "./record-fields";
+import { useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
 
 const INPUT_TYPES = {
   text: "text",
@@ -24,13 +26,14 @@ export function FieldInput<R>({
   onText(text: string): void;
   autoFocus?: boolean;
 }) {
+  const t = useMessages(listMessages);
   if (field.input === "custom" && field.definition)
     return (
       <CustomFieldInput
         definition={field.definition}
         text={text}
         onText={onText}
-        notSetLabel="Not set"
+        notSetLabel={t.notSet}
         autoFocus={autoFocus}
       />
     );
@@ -48,7 +51,7 @@ export function FieldInput<R>({
   if (field.input === "choice")
     return (
       <Select value={text} onChange={(_, d) => onText(d.value)} autoFocus={autoFocus}>
-        {!field.required && <option value="">Not set</option>}
+        {!field.required && <option value="">{t.notSet}</option>}
         {(field.choices ?? []).map((c) => (
           <option key={c.value} value={c.value}>
             {c.label}

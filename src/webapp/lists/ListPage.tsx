@@ -3,6 +3,9 @@ import { AddRegular } from "@fluentui/react-icons";
 import type { ReactNode } from "react";
 import { Section } from "../components/Section";
 import { navigate } from "../router";
+import { useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
+import { KIND_OF, type RecordsNoun, recordKindMessages } from "./record-kind-messages";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -14,6 +17,7 @@ const useStyles = makeStyles({
 /** A list page: its title and the way to a new record, its filters, its exports and its rows. */
 export function ListPage({
   title,
+  records,
   create,
   filters,
   filtered,
@@ -22,6 +26,11 @@ export function ListPage({
   children,
 }: {
   title: string;
+  /**
+   * Which records the list holds, for the words about them ("All contacts"); a list not told so titles its rows
+   * with the page's title.
+   */
+  records?: RecordsNoun;
   /** The new record's form: what the button says ("New contact") and where the form is. */
   create: { label: string; path: string };
   filters: ReactNode;
@@ -32,6 +41,8 @@ export function ListPage({
   children: ReactNode;
 }) {
   const styles = useStyles();
+  const t = useMessages(listMessages);
+  const kinds = useMessages(recordKindMessages);
   return (
     <div className={styles.page}>
       <div className={styles.header}>
@@ -42,12 +53,12 @@ export function ListPage({
           {create.label}
         </Button>
       </div>
-      <Section title={`All ${title.toLowerCase()}`} actions={exports}>
-        <form className={styles.filters} aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <Section title={records ? kinds[`${KIND_OF[records]}All`] : title} actions={exports}>
+        <form className={styles.filters} aria-label={t.filters} onSubmit={(e) => e.preventDefault()}>
           {filters}
           {filtered && (
             <Button appearance="subtle" onClick={onClear}>
-              Clear filters
+              {t.clearFilters}
             </Button>
           )}
         </form>

@@ -5,6 +5,8 @@ import { ProblemMessage } from "../components/ProblemMessage";
 import { Section } from "../components/Section";
 import { useMe } from "../hooks";
 import { RecordLayout } from "./RecordLayout";
+import { useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
 
 /**
  * The page of a new record's form (`/app/contacts/new`), under the way back to its list. The form waits for who
@@ -22,19 +24,16 @@ export function NewRecordPage({
   children: (me: Me) => ReactNode;
 }) {
   const me = useMe();
+  const t = useMessages(listMessages);
   return (
     <RecordLayout listPath={listPath} listLabel={listLabel} title={title}>
-      <Section title="Details">
+      <Section title={t.details}>
         {me.data ? (
           children(me.data)
         ) : me.isError ? (
-          <ProblemMessage
-            error={me.error}
-            onRetry={() => void me.refetch()}
-            what="The form could not be opened"
-          />
+          <ProblemMessage error={me.error} onRetry={() => void me.refetch()} what={t.formNotOpened} />
         ) : (
-          <Loading label="Opening the form…" />
+          <Loading label={t.openingForm} />
         )}
       </Section>
     </RecordLayout>

@@ -6,9 +6,12 @@ import { fieldErrorsOf } from "../../client/problems";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { navigate } from "../router";
 import { FieldInput } from "./FieldInput";
-import { problemsByField, refusalsByField } from "./field-problems";
+import { fieldProblemText, problemsByField, refusalsByField } from "./field-problems";
 import type { FieldSpec } from "./record-fields";
 import { listPathWithFilters } from "./useListFilters";
+import { useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
+import { type RecordKind, recordKindMessages } from "./record-kind-messages";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -43,7 +46,7 @@ export function RecordCreator<R extends { id: string }>({
   /** What the form is called ("New contact"). */
   label: string;
   /** What is created ("contact"): for the button and the messages. */
-  noun: string;
+  noun: RecordKind;
   fields: FieldSpec<R>[];
   /** The inputs' texts to start from (a lifecycle stage, the user as owner). */
   initial?: Record<string, string>;
@@ -58,6 +61,8 @@ export function RecordCreator<R extends { id: string }>({
   listPath: string;
 }) {
   const styles = useStyles();
+  const t = useMessages(listMessages);
+  const kinds = useMessages(recordKindMessages);
   const queryClient = useQueryClient();
   const [texts, setTexts] = useState<Record<string, string>>(initial);
   const [invalid, setInvalid] = useState<Record<string, string>>({});
@@ -91,7 +96,7 @@ export function RecordCreator<R extends { id: string }>({
       // An empty required field is sent as empty, for its own check and the server's to name it.
       if (text.trim() === "" && !field.required) continue;
       const read = field.value(text);
-      if ("invalid" in read) problems[field.key] = read.invalid;
+      if ("invalid" in read) problems[field.key] = fieldProblemText(t, read.invalid, field.label);
       else if (field.key.startsWith(CUSTOM)) custom[field.key.slice(CUSTOM.length)] = read.value;
       else body[field.key] = read.value;
     }
@@ -139,17 +144,17 @@ export function RecordCreator<R extends { id: string }>({
       </div>
       <div className={styles.buttons}>
         <Button type="submit" appearance="primary" disabled={submit.isPending || submit.isSuccess}>
-          {submit.isPending || submit.isSuccess ? "Creating…" : `Create ${noun}`}
+          {submit.isPending || submit.isSuccess ? t.creating : kinds[`${noun}Create`]}
         </Button>
         <Button onClick={() => navigate(listPathWithFilters(listPath))} disabled={submit.isPending}>
-          Cancel
+          {t.cancel}
         </Button>
         <span role="status" aria-live="polite">
-          {submit.isPending ? `Creating the ${noun}…` : ""}
+          {submit.isPending ? kinds[`${noun}Creating`] : ""}
         </span>
       </div>
       {unhandled && (
-        <ProblemMessage error={submit.error} onRetry={() => send()} what={`The ${noun} was not created`} />
+        <ProblemMessage error={submit.error} onRetry={() => send()} what={kinds[`${noun}NotCreated`]} />
       )}
     </form>
   );

@@ -13,8 +13,11 @@ import { type FormEvent, useEffect, useState } from "react";
 import { ApiError } from "../../client/problems";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { FieldInput } from "./FieldInput";
-import { refusalsByField } from "./field-problems";
+import { fieldProblemText, refusalsByField } from "./field-problems";
 import type { EditableRecord, FieldSpec } from "./record-fields";
+import { translate } from "../../shared/languages";
+import { useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -57,6 +60,7 @@ export function RecordEditor<R extends EditableRecord>({
   onRecord(record: R): void;
 }) {
   const styles = useStyles();
+  const t = useMessages(listMessages);
   const [base, setBase] = useState(record);
   const [texts, setTexts] = useState(() => textsOf(fields, record));
   const [invalid, setInvalid] = useState<Record<string, string>>({});
@@ -122,7 +126,7 @@ export function RecordEditor<R extends EditableRecord>({
     let custom: Record<string, unknown> | null = null;
     for (const field of changed) {
       const read = field.value(texts[field.key] ?? "");
-      if ("invalid" in read) problems[field.key] = read.invalid;
+      if ("invalid" in read) problems[field.key] = fieldProblemText(t, read.invalid, field.label);
       else if (field.key.startsWith(CUSTOM))
         (custom ??= { ...base.customFields })[field.key.slice(CUSTOM.length)] = read.value;
       else body[field.key] = read.value;
@@ -142,13 +146,10 @@ export function RecordEditor<R extends EditableRecord>({
     <form className={styles.form} aria-label={label} onSubmit={send} noValidate>
       {theirs && (
         <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>
-            A colleague saved this record meanwhile; where they changed a field you changed, their value is
-            shown by it. Save again to put yours over theirs, or take theirs.
-          </MessageBarBody>
+          <MessageBarBody>{t.colleagueSaved}</MessageBarBody>
           <MessageBarActions>
-            <Button onClick={() => send()}>Save mine again</Button>
-            <Button onClick={takeTheirs}>Take theirs</Button>
+            <Button onClick={() => send()}>{t.saveMineAgain}</Button>
+            <Button onClick={takeTheirs}>{t.takeTheirs}</Button>
           </MessageBarActions>
         </MessageBar>
       )}
@@ -161,8 +162,8 @@ export function RecordEditor<R extends EditableRecord>({
             (their === undefined
               ? undefined
               : their === null || their === ""
-                ? "A colleague cleared this meanwhile."
-                : `A colleague changed this meanwhile to “${their}”.`);
+                ? t.colleagueCleared
+                : translate(t.colleagueChanged, { value: their }));
           return (
             <Field
               key={field.key}
@@ -186,16 +187,14 @@ export function RecordEditor<R extends EditableRecord>({
       </div>
       <div className={styles.buttons}>
         <Button type="submit" appearance="primary" disabled={submit.isPending || changed.length === 0}>
-          {submit.isPending ? "Saving…" : "Save"}
+          {submit.isPending ? t.saving : t.save}
         </Button>
-        {changed.length > 0 && !submit.isPending && <Button onClick={takeTheirs}>Discard changes</Button>}
+        {changed.length > 0 && !submit.isPending && <Button onClick={takeTheirs}>{t.discardChanges}</Button>}
         <span role="status" aria-live="polite">
-          {submit.isSuccess && changed.length === 0 && <Text className={styles.done}>Saved.</Text>}
+          {submit.isSuccess && changed.length === 0 && <Text className={styles.done}>{t.saved}</Text>}
         </span>
       </div>
-      {unhandled && (
-        <ProblemMessage error={submit.error} onRetry={() => send()} what="The changes were not saved" />
-      )}
+      {unhandled && <ProblemMessage error={submit.error} onRetry={() => send()} what={t.changesNotSaved} />}
     </form>
   );
 }

@@ -4,6 +4,8 @@ import { ApiError } from "../../client/problems";
 import { EmptyState } from "../components/EmptyState";
 import { Loading } from "../components/Loading";
 import { ProblemMessage } from "../components/ProblemMessage";
+import { useMessages } from "../i18n/language";
+import { type RecordKind, recordKindMessages } from "./record-kind-messages";
 
 /** A record's page while it loads, when it is gone, or when it could not be read; else the record. */
 export function RecordLoad<R>({
@@ -12,18 +14,20 @@ export function RecordLoad<R>({
   children,
 }: {
   record: UseQueryResult<R>;
-  noun: string;
+  /** Which record it is. */
+  noun: RecordKind;
   children: (record: R) => ReactNode;
 }) {
-  if (record.isPending) return <Loading label={`Loading the ${noun}…`} />;
+  const t = useMessages(recordKindMessages);
+  if (record.isPending) return <Loading label={t[`${noun}LoadingOne`]} />;
   if (record.isError) {
     if (record.error instanceof ApiError && record.error.code === "not_found")
-      return <EmptyState>There is no such {noun}: it may have been deleted.</EmptyState>;
+      return <EmptyState>{t[`${noun}Missing`]}</EmptyState>;
     return (
       <ProblemMessage
         error={record.error}
         onRetry={() => void record.refetch()}
-        what={`The ${noun} could not be loaded`}
+        what={t[`${noun}OneNotLoaded`]}
       />
     );
   }

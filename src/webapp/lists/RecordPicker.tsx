@@ -5,6 +5,10 @@ import { useEffect, useState } from "react";
 import { AppLink } from "../router";
 import { useWebApp } from "../services";
 import { LINKED_KINDS, type LinkedKind, type LinkedRecord, linkedRecordKey } from "./linked-records";
+import { translate } from "../../shared/languages";
+import { useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
+import { recordKindMessages } from "./record-kind-messages";
 
 const useStyles = makeStyles({
   picker: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
@@ -40,6 +44,8 @@ export function RecordPicker({
   const styles = useStyles();
   const { api } = useWebApp();
   const linkedKind = LINKED_KINDS[kind];
+  const t = useMessages(listMessages);
+  const kinds = useMessages(recordKindMessages);
   const [typed, setTyped] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [term, setTerm] = useState("");
@@ -69,7 +75,7 @@ export function RecordPicker({
   const nameOf = (index: number) => {
     const read = linked[index];
     if (read?.data) return read.data.name;
-    return read?.isError ? `A ${linkedKind.noun} that cannot be read` : "…";
+    return read?.isError ? kinds[`${kind}Unreadable`] : "…";
   };
   const shownName = !multiple && ids.length > 0 ? nameOf(0) : "";
 
@@ -83,7 +89,7 @@ export function RecordPicker({
       <Combobox
         multiselect={multiple}
         autoFocus={autoFocus}
-        placeholder={`Search ${linkedKind.plural}`}
+        placeholder={kinds[`${kind}Search`]}
         // A single link's name stands in the box until the user types; several are listed below it.
         value={typed ?? shownName}
         selectedOptions={ids}
@@ -110,22 +116,22 @@ export function RecordPicker({
         ))}
         {results.isPending && open && (
           <Option disabled value="" text="">
-            Searching…
+            {t.searching}
           </Option>
         )}
         {results.isError && (
           <Option disabled value="" text="">
-            The {linkedKind.plural} could not be searched; type again to retry.
+            {kinds[`${kind}SearchFailed`]}
           </Option>
         )}
         {results.isSuccess && options.length === 0 && (
           <Option disabled value="" text="">
-            {term ? `No ${linkedKind.noun} matches “${term}”.` : `No ${linkedKind.plural} yet.`}
+            {term ? translate(kinds[`${kind}NoMatch`], { term }) : kinds[`${kind}NoneYet`]}
           </Option>
         )}
       </Combobox>
       {ids.length > 0 && (
-        <ul className={styles.linked} aria-label={`Linked ${multiple ? linkedKind.plural : linkedKind.noun}`}>
+        <ul className={styles.linked} aria-label={kinds[`${kind}${multiple ? "LinkedMany" : "LinkedOne"}`]}>
           {ids.map((id, index) => (
             <li key={id} className={styles.item}>
               <AppLink to={`${linkedKind.path}/${id}`}>{nameOf(index)}</AppLink>
@@ -133,14 +139,18 @@ export function RecordPicker({
                 appearance="subtle"
                 size="small"
                 icon={<DismissRegular />}
-                aria-label={multiple ? `Remove ${nameOf(index)}` : `Clear ${label}`}
+                aria-label={
+                  multiple
+                    ? translate(t.removeLinked, { name: nameOf(index) })
+                    : translate(t.clearField, { field: label })
+                }
                 onClick={() => pick(ids.filter((other) => other !== id))}
               />
             </li>
           ))}
         </ul>
       )}
-      {multiple && ids.length === 0 && <Text className={styles.detail}>None linked.</Text>}
+      {multiple && ids.length === 0 && <Text className={styles.detail}>{t.noneLinked}</Text>}
     </div>
   );
 }

@@ -15,6 +15,11 @@ import type { UseInfiniteQueryResult } from "@tanstack/react-query";
 import { EmptyState } from "../components/EmptyState";
 import { Loading } from "../components/Loading";
 import { ProblemMessage } from "../components/ProblemMessage";
+import { translate } from "../../shared/languages";
+import { useLanguage, useMessages } from "../i18n/language";
+import { listMessages } from "./list-messages";
+import { KIND_OF, type RecordsNoun, countSuffix, recordKindMessages } from "./record-kind-messages";
+import { formatNumber } from "../format";
 
 const useStyles = makeStyles({
   wrap: { overflowX: "auto" },
@@ -37,7 +42,7 @@ export function RecordTable<Item extends { id: string }>({
   /** What a screen reader calls the grid. */
   label: string;
   /** What the rows are, in the plural ("deals"): for the loading and count lines. */
-  noun: string;
+  noun: RecordsNoun;
   pages: UseInfiniteQueryResult<unknown, Error>;
   items: Item[];
   columns: TableColumnDefinition<Item>[];
@@ -45,13 +50,17 @@ export function RecordTable<Item extends { id: string }>({
   empty: string;
 }) {
   const styles = useStyles();
-  if (pages.isPending) return <Loading label={`Loading the ${noun}…`} />;
+  const t = useMessages(listMessages);
+  const kinds = useMessages(recordKindMessages);
+  const { language } = useLanguage();
+  const kind = KIND_OF[noun];
+  if (pages.isPending) return <Loading label={kinds[`${kind}Loading`]} />;
   if (pages.isError && items.length === 0)
     return (
       <ProblemMessage
         error={pages.error}
         onRetry={() => void pages.refetch()}
-        what={`The ${noun} could not be loaded`}
+        what={kinds[`${kind}NotLoaded`]}
       />
     );
   if (items.length === 0) return <EmptyState>{empty}</EmptyState>;
@@ -84,16 +93,22 @@ export function RecordTable<Item extends { id: string }>({
         <ProblemMessage
           error={pages.error}
           onRetry={() => void (pages.isFetchNextPageError ? pages.fetchNextPage() : pages.refetch())}
-          what={`More ${noun} could not be loaded`}
+          what={kinds[`${kind}MoreNotLoaded`]}
         />
       )}
       <div className={styles.more}>
         <Text className={styles.meta} role="status" aria-live="polite">
-          {pages.hasNextPage ? `The first ${items.length} ${noun}` : `${items.length} ${noun}`}
+          {translate(
+            pages.hasNextPage
+              ? // A full page or more: 50, 100… take the many form in every language here.
+                kinds[`${kind}First`]
+              : kinds[`${kind}${countSuffix(language, items.length)}`],
+            { count: formatNumber(items.length, 0) },
+          )}
         </Text>
         {pages.hasNextPage && (
           <Button onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
-            {pages.isFetchingNextPage ? "Loading more…" : "Load more"}
+            {pages.isFetchingNextPage ? t.loadingMore : t.loadMore}
           </Button>
         )}
       </div>

@@ -1,5 +1,7 @@
 import { fieldErrorsOf } from "../../client/problems";
-import type { FieldSpec } from "./record-fields";
+import type { FieldProblem, FieldSpec } from "./record-fields";
+import { translate } from "../../shared/languages";
+import type { ListWords } from "./list-messages";
 
 /**
  * Problems named by their path in a request's body (`emails.1`, `customFields.size`) put on the form's fields:
@@ -16,6 +18,12 @@ export function problemsByField<R>(
     if (field) byField[field.key] ??= message;
   }
   return byField;
+}
+
+/** What the form says of an input it cannot send, by the field's (translated) label. */
+export function fieldProblemText(words: ListWords, problem: FieldProblem, label: string): string {
+  if (problem === "required") return translate(words.fieldRequired, { field: label });
+  return problem === "number" ? words.numberExpected : words.dateTimeExpected;
 }
 
 /** The server's 400, by the form's fields. */

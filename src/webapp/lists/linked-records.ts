@@ -1,6 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import type { ApiClient } from "../../client/api-client";
 import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH } from "../pages/paths";
+import { useMessages } from "../i18n/language";
+import { recordKindMessages } from "./record-kind-messages";
 
 /** The kinds of record another record links to: a contact's company, a deal's contacts, a task's deal. */
 export type LinkedKind = "company" | "contact" | "deal";
@@ -22,16 +24,12 @@ const SEARCH_LIMIT = 20;
 export const LINKED_KINDS: Record<
   LinkedKind,
   {
-    noun: string;
-    plural: string;
     path: string;
     search(api: ApiClient, q: string | undefined): Promise<LinkedRecord[]>;
     get(api: ApiClient, id: string): Promise<LinkedRecord>;
   }
 > = {
   company: {
-    noun: "company",
-    plural: "companies",
     path: COMPANIES_PATH,
     search: async (api, q) =>
       (await api("listCompanies", { query: { q, limit: SEARCH_LIMIT } })).items.map((c) => ({
@@ -45,8 +43,6 @@ export const LINKED_KINDS: Record<
     },
   },
   contact: {
-    noun: "contact",
-    plural: "contacts",
     path: CONTACTS_PATH,
     search: async (api, q) =>
       (await api("listContacts", { query: { q, limit: SEARCH_LIMIT } })).items.map((c) => ({
@@ -60,8 +56,6 @@ export const LINKED_KINDS: Record<
     },
   },
   deal: {
-    noun: "deal",
-    plural: "deals",
     path: DEALS_PATH,
     search: async (api, q) =>
       (await api("listDeals", { query: { q, limit: SEARCH_LIMIT } })).items.map((d) => ({
@@ -79,8 +73,13 @@ export const LINKED_KINDS: Record<
 /** The query key of a linked record's name: not the record's own key, whose data is the whole record. */
 export const linkedRecordKey = (kind: LinkedKind, id: string) => ["linkedRecord", kind, id] as const;
 
-/** A linked record's name when a picker has read it, for words that cannot wait (a colleague's change). */
-export function useLinkedNames(): (kind: LinkedKind, id: string) => string | null {
+/**
+ * A linked record's name when a picker has read it, for words that cannot wait (a colleague's change); else
+ * "another company" in the reader's language.
+ */
+export function useLinkedNames(): (kind: LinkedKind, id: string) => string {
   const queryClient = useQueryClient();
-  return (kind, id) => queryClient.getQueryData<LinkedRecord>(linkedRecordKey(kind, id))?.name ?? null;
+  const t = useMessages(recordKindMessages);
+  return (kind, id) =>
+    queryClient.getQueryData<LinkedRecord>(linkedRecordKey(kind, id))?.name ?? t[`${kind}Another`];
 }

@@ -13,12 +13,16 @@ export interface EditableRecord {
   customFields?: CustomFieldValues;
 }
 
+/** Why an input's text cannot be sent; the form says it in the reader's language, with the field's label. */
+export type FieldProblem = "required" | "number" | "dateTime";
+
 /**
  * One field of a record's form. `key` is its place in the update's body (`title`, `customFields.size`), which
  * is also where the server's refusal names it (`body.title`).
  */
 export interface FieldSpec<R> {
   key: string;
+  /** In the reader's language: the field hooks build their fields from the catalogue at render. */
   label: string;
   input:
     | "text"
@@ -43,7 +47,7 @@ export interface FieldSpec<R> {
   /** The record's value as the input's text. */
   text(record: R): string;
   /** The input's text as the update sends it, or why it cannot be. */
-  value(text: string): { value: unknown } | { invalid: string };
+  value(text: string): { value: unknown } | { invalid: FieldProblem };
   /** The record's value as a person reads it (a colleague's, after a conflict); null when not set. */
   shown?(record: R): string | null;
 }
@@ -64,8 +68,7 @@ export function textField<R>(
     required: options.required,
     hint: options.hint,
     text: (record) => read(record) ?? "",
-    value: (text) =>
-      options.required && text.trim() === "" ? { invalid: `${label} cannot be empty.` } : trimmedOrNull(text),
+    value: (text) => (options.required && text.trim() === "" ? { invalid: "required" } : trimmedOrNull(text)),
     shown: (record) => {
       const value = read(record);
       return value && options.input === "date" ? formatDate(value) : value;
@@ -82,7 +85,7 @@ export function numberField<R>(key: string, label: string, read: (record: R) => 
     value: (text) => {
       if (text.trim() === "") return { value: null };
       const number = Number(text);
-      return Number.isFinite(number) ? { value: number } : { invalid: "Enter a number." };
+      return Number.isFinite(number) ? { value: number } : { invalid: "number" };
     },
     shown: (record) => {
       const value = read(record);
@@ -112,7 +115,7 @@ export function dateTimeField<R>(
     value: (text) => {
       if (text.trim() === "") return { value: null };
       const iso = isoFromLocalDateTime(text, timeZone);
-      return iso ? { value: iso } : { invalid: "Enter a date and a time." };
+      return iso ? { value: iso } : { invalid: "dateTime" };
     },
     shown: (record) => {
       const value = read(record);
@@ -173,7 +176,7 @@ export function customField<R extends EditableRecord>(definition: CustomFieldDef
     text: (record) => fieldInputText(stored(record)),
     value: (text) => {
       const read = readFieldInput(definition, text);
-      return "invalid" in read ? { invalid: "Enter a number." } : read;
+      return "invalid" in read ? { invalid: "number" } : read;
     },
     shown: (record) => formatFieldValue(definition, stored(record), { formatDay: formatDate, formatNumber }),
   };
@@ -184,7 +187,8 @@ export function listField<R>(
   key: string,
   label: string,
   read: (record: R) => string[],
-  hint = "Separated by commas",
+  /** How to type several ("Separated by commas"), in the reader's language. */
+  hint: string,
 ): FieldSpec<R> {
   return {
     key,
@@ -212,8 +216,8 @@ export function linkField<R>(
   label: string,
   link: { kind: LinkedKind; multiple?: boolean },
   read: (record: R) => string | string[] | null,
-  /** A linked record's name when it is known, to tell a colleague's change in words. */
-  nameOf: (kind: LinkedKind, id: string) => string | null,
+  /** A linked record's name, to tell a colleague's change in words ("another company" when it is not known). */
+  nameOf: (kind: LinkedKind, id: string) => string,
 ): FieldSpec<R> {
   const multiple = link.multiple ?? false;
   const idsOf = (record: R) => [read(record) ?? []].flat();
@@ -229,7 +233,7 @@ export function linkField<R>(
     },
     shown: (record) =>
       idsOf(record)
-        .map((id) => nameOf(link.kind, id) ?? `another ${link.kind}`)
+        .map((id) => nameOf(link.kind, id))
         .join(", ") || null,
   };
 }

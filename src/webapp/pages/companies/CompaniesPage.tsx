@@ -15,6 +15,8 @@ import { useWebApp } from "../../services";
 import { COMPANIES_PATH, NEW } from "../paths";
 import { CompanyRecord } from "./CompanyRecord";
 import { NewCompany } from "./NewCompany";
+import { useMessages } from "../../i18n/language";
+import { companyMessages } from "./company-messages";
 
 const FILTERS = ["q", "ownerId"] as const;
 
@@ -29,28 +31,30 @@ function CompanyList() {
   const { filters, set, clear } = useListFilters(COMPANIES_PATH, FILTERS);
   const query = acceptedFilters(CompanyListQuery, filters);
   const users = useUserOptions();
+  const t = useMessages(companyMessages);
   const { pages, items } = useRecordPages("companies", query, (q) =>
     api("listCompanies", { query: q as Partial<z.input<typeof CompanyListQuery>> }),
   );
   const columns: TableColumnDefinition<Company>[] = [
     createTableColumn({
       columnId: "name",
-      renderHeaderCell: () => "Name",
+      renderHeaderCell: () => t.name,
       renderCell: (c) => <AppLink to={`${COMPANIES_PATH}/${c.id}`}>{c.name}</AppLink>,
     }),
-    createTableColumn({ columnId: "domain", renderHeaderCell: () => "Domain", renderCell: (c) => c.domain }),
-    createTableColumn({ columnId: "phone", renderHeaderCell: () => "Phone", renderCell: (c) => c.phone }),
+    createTableColumn({ columnId: "domain", renderHeaderCell: () => t.domain, renderCell: (c) => c.domain }),
+    createTableColumn({ columnId: "phone", renderHeaderCell: () => t.phone, renderCell: (c) => c.phone }),
     createTableColumn({
       columnId: "owner",
-      renderHeaderCell: () => "Owner",
+      renderHeaderCell: () => t.owner,
       renderCell: (c) => users.nameOf(c.ownerId),
     }),
   ];
   const filtered = Object.keys(query).length > 0;
   return (
     <ListPage
-      title="Companies"
-      create={{ label: "New company", path: `${COMPANIES_PATH}/${NEW}` }}
+      title={t.companies}
+      records="companies"
+      create={{ label: t.newCompany, path: `${COMPANIES_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={
@@ -65,14 +69,10 @@ function CompanyList() {
       }
       filters={
         <>
-          <ListSearch
-            label="Search companies (name, domain)"
-            value={query.q ?? ""}
-            onSearch={(q) => set("q", q)}
-          />
+          <ListSearch label={t.search} value={query.q ?? ""} onSearch={(q) => set("q", q)} />
           <FilterDropdown
-            label="Owner"
-            all="Everyone"
+            label={t.owner}
+            all={t.everyone}
             options={users.options}
             value={query.ownerId}
             onSelect={(v) => set("ownerId", v)}
@@ -81,12 +81,12 @@ function CompanyList() {
       }
     >
       <RecordTable
-        label="Companies"
+        label={t.companies}
         noun="companies"
         pages={pages}
         items={items}
         columns={columns}
-        empty={filtered ? "No company matches these filters." : "No companies yet."}
+        empty={filtered ? t.noneMatch : t.noneYet}
       />
     </ListPage>
   );

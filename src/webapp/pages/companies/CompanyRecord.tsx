@@ -8,6 +8,10 @@ import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { COMPANIES_PATH } from "../paths";
 import { useCompanyFields } from "./company-fields";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { listMessages } from "../../lists/list-messages";
+import { recordKindMessages } from "../../lists/record-kind-messages";
 
 /** One company's fields and custom fields, to edit. */
 export function CompanyRecord({ id }: { id: string }) {
@@ -16,13 +20,15 @@ export function CompanyRecord({ id }: { id: string }) {
     api("getCompany", { params: { id } }),
   );
   const fields = useCompanyFields();
+  const t = useMessages(listMessages);
+  const kinds = useMessages(recordKindMessages);
   return (
     <RecordLoad record={record} noun="company">
       {(company) => (
-        <RecordLayout listPath={COMPANIES_PATH} listLabel="All companies" title={company.name}>
-          <Section title="Details">
+        <RecordLayout listPath={COMPANIES_PATH} listLabel={kinds.companyAll} title={company.name}>
+          <Section title={t.details}>
             <RecordEditor
-              label={`Edit ${company.name}`}
+              label={translate(t.editRecord, { name: company.name })}
               record={company}
               fields={fields}
               // The form sends the contract's field names; the server checks the values.

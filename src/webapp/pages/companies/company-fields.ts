@@ -3,19 +3,22 @@ import { useCustomFieldDefinitions } from "../../../ui/custom-fields/useCustomFi
 import { useUserOptions } from "../../lists/options";
 import { type FieldSpec, choiceField, customField, textField } from "../../lists/record-fields";
 import { useWebApp } from "../../services";
+import { useMessages } from "../../i18n/language";
+import { companyMessages } from "./company-messages";
 
 /** A company's fields and the organisation's company custom fields, as its page and the new company's form show them. */
 export function useCompanyFields(): FieldSpec<Company>[] {
   const { api } = useWebApp();
   const definitions = useCustomFieldDefinitions(api, "company");
   const users = useUserOptions();
+  const t = useMessages(companyMessages);
   return [
-    textField("name", "Name", (c) => c.name, { required: true }),
-    textField("domain", "Domain", (c) => c.domain, { hint: "Matches senders' addresses to the company" }),
-    textField("phone", "Phone", (c) => c.phone),
-    textField("website", "Website", (c) => c.website),
-    textField("address", "Address", (c) => c.address, { input: "textarea" }),
-    choiceField("ownerId", "Owner", users.options, (c) => c.ownerId),
+    textField("name", t.name, (c) => c.name, { required: true }),
+    textField("domain", t.domain, (c) => c.domain, { hint: t.domainHint }),
+    textField("phone", t.phone, (c) => c.phone),
+    textField("website", t.website, (c) => c.website),
+    textField("address", t.address, (c) => c.address, { input: "textarea" }),
+    choiceField("ownerId", t.owner, users.options, (c) => c.ownerId),
     ...definitions.map((d) => customField<Company>(d)),
   ];
 }

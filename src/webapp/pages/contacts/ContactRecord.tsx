@@ -8,19 +8,25 @@ import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { CONTACTS_PATH } from "../paths";
 import { useContactFields } from "./contact-fields";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { listMessages } from "../../lists/list-messages";
+import { recordKindMessages } from "../../lists/record-kind-messages";
 
 /** One contact's fields and custom fields, to edit. */
 export function ContactRecord({ id }: { id: string }) {
   const { api } = useWebApp();
   const { record, saved } = useRecord("contact", "contacts", id, () => api("getContact", { params: { id } }));
   const fields = useContactFields();
+  const t = useMessages(listMessages);
+  const kinds = useMessages(recordKindMessages);
   return (
     <RecordLoad record={record} noun="contact">
       {(contact) => (
-        <RecordLayout listPath={CONTACTS_PATH} listLabel="All contacts" title={contact.displayName}>
-          <Section title="Details">
+        <RecordLayout listPath={CONTACTS_PATH} listLabel={kinds.contactAll} title={contact.displayName}>
+          <Section title={t.details}>
             <RecordEditor
-              label={`Edit ${contact.displayName}`}
+              label={translate(t.editRecord, { name: contact.displayName })}
               record={contact}
               fields={fields}
               // The form sends the contract's field names; the server checks the values.

@@ -16,7 +16,9 @@ import { useWebApp } from "../../services";
 import { CONTACTS_PATH, NEW } from "../paths";
 import { ContactRecord } from "./ContactRecord";
 import { NewContact } from "./NewContact";
-import { LIFECYCLE_STAGES } from "./contact-fields";
+import { lifecycleStageOptions } from "./contact-fields";
+import { useMessages } from "../../i18n/language";
+import { contactMessages } from "./contact-messages";
 
 const FILTERS = ["q", "ownerId", "lifecycleStage", "tag"] as const;
 
@@ -31,6 +33,8 @@ function ContactList() {
   const { filters, set, clear } = useListFilters(CONTACTS_PATH, FILTERS);
   const query = acceptedFilters(ContactListQuery, filters);
   const users = useUserOptions();
+  const t = useMessages(contactMessages);
+  const stages = lifecycleStageOptions(t);
   const tags = useQuery({ queryKey: ["tags"], queryFn: () => api("listTags", {}) });
   const { pages, items } = useRecordPages("contacts", query, (q) =>
     api("listContacts", { query: q as Partial<z.input<typeof ContactListQuery>> }),
@@ -38,32 +42,33 @@ function ContactList() {
   const columns: TableColumnDefinition<Contact>[] = [
     createTableColumn({
       columnId: "name",
-      renderHeaderCell: () => "Name",
+      renderHeaderCell: () => t.name,
       renderCell: (c) => <AppLink to={`${CONTACTS_PATH}/${c.id}`}>{c.displayName}</AppLink>,
     }),
-    createTableColumn({ columnId: "email", renderHeaderCell: () => "Email", renderCell: (c) => c.emails[0] }),
-    createTableColumn({ columnId: "title", renderHeaderCell: () => "Job title", renderCell: (c) => c.title }),
+    createTableColumn({ columnId: "email", renderHeaderCell: () => t.email, renderCell: (c) => c.emails[0] }),
+    createTableColumn({ columnId: "title", renderHeaderCell: () => t.jobTitle, renderCell: (c) => c.title }),
     createTableColumn({
       columnId: "stage",
-      renderHeaderCell: () => "Lifecycle stage",
-      renderCell: (c) => LIFECYCLE_STAGES.find((s) => s.value === c.lifecycleStage)?.label,
+      renderHeaderCell: () => t.lifecycleStage,
+      renderCell: (c) => stages.find((s) => s.value === c.lifecycleStage)?.label,
     }),
     createTableColumn({
       columnId: "tags",
-      renderHeaderCell: () => "Tags",
+      renderHeaderCell: () => t.tags,
       renderCell: (c) => c.tags.join(", "),
     }),
     createTableColumn({
       columnId: "owner",
-      renderHeaderCell: () => "Owner",
+      renderHeaderCell: () => t.owner,
       renderCell: (c) => users.nameOf(c.ownerId),
     }),
   ];
   const filtered = Object.keys(query).length > 0;
   return (
     <ListPage
-      title="Contacts"
-      create={{ label: "New contact", path: `${CONTACTS_PATH}/${NEW}` }}
+      title={t.contacts}
+      records="contacts"
+      create={{ label: t.newContact, path: `${CONTACTS_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={
@@ -79,28 +84,24 @@ function ContactList() {
       }
       filters={
         <>
-          <ListSearch
-            label="Search contacts (name, job title, address)"
-            value={query.q ?? ""}
-            onSearch={(q) => set("q", q)}
-          />
+          <ListSearch label={t.search} value={query.q ?? ""} onSearch={(q) => set("q", q)} />
           <FilterDropdown
-            label="Lifecycle stage"
-            all="Every stage"
-            options={LIFECYCLE_STAGES}
+            label={t.lifecycleStage}
+            all={t.everyStage}
+            options={stages}
             value={query.lifecycleStage}
             onSelect={(v) => set("lifecycleStage", v)}
           />
           <FilterDropdown
-            label="Tag"
-            all="Any tag or none"
+            label={t.tag}
+            all={t.anyTag}
             options={(tags.data?.items ?? []).map((t) => ({ value: t.name, label: t.name }))}
             value={query.tag}
             onSelect={(v) => set("tag", v)}
           />
           <FilterDropdown
-            label="Owner"
-            all="Everyone"
+            label={t.owner}
+            all={t.everyone}
             options={users.options}
             value={query.ownerId}
             onSelect={(v) => set("ownerId", v)}
@@ -109,12 +110,12 @@ function ContactList() {
       }
     >
       <RecordTable
-        label="Contacts"
+        label={t.contacts}
         noun="contacts"
         pages={pages}
         items={items}
         columns={columns}
-        empty={filtered ? "No contact matches these filters." : "No contacts yet."}
+        empty={filtered ? t.noneMatch : t.noneYet}
       />
     </ListPage>
   );

@@ -5,16 +5,21 @@ import { RecordCreator } from "../../lists/RecordCreator";
 import { useWebApp } from "../../services";
 import { CONTACTS_PATH } from "../paths";
 import { useContactFields } from "./contact-fields";
+import { useMessages } from "../../i18n/language";
+import { recordKindMessages } from "../../lists/record-kind-messages";
+import { contactMessages } from "./contact-messages";
 
 /** A new contact's form (/app/contacts/new): a lead owned by the user unless they choose otherwise. */
 export function NewContact() {
   const { api } = useWebApp();
   const fields = useContactFields();
+  const t = useMessages(contactMessages);
+  const kinds = useMessages(recordKindMessages);
   return (
-    <NewRecordPage title="New contact" listPath={CONTACTS_PATH} listLabel="All contacts">
+    <NewRecordPage title={t.newContact} listPath={CONTACTS_PATH} listLabel={kinds.contactAll}>
       {(me) => (
         <RecordCreator
-          label="New contact"
+          label={t.newContact}
           noun="contact"
           fields={fields}
           initial={{ lifecycleStage: "lead", ownerId: me.user.id }}

@@ -11,13 +11,17 @@ import {
   textField,
 } from "../../lists/record-fields";
 import { useWebApp } from "../../services";
+import type { Catalogue } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import type { FilterOption } from "../../lists/FilterDropdown";
+import { listMessages } from "../../lists/list-messages";
+import { contactMessages } from "./contact-messages";
 
-export const LIFECYCLE_STAGES = [
-  { value: "lead", label: "Lead" },
-  { value: "prospect", label: "Prospect" },
-  { value: "customer", label: "Customer" },
-  { value: "former", label: "Former customer" },
-];
+export const LIFECYCLE_STAGES = ["lead", "prospect", "customer", "former"] as const;
+
+/** The lifecycle stages as choices, named in the reader's language. */
+export const lifecycleStageOptions = (t: Catalogue<keyof typeof contactMessages.en>): FilterOption[] =>
+  LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: t[stage] }));
 
 /** A contact's fields and the organisation's contact custom fields, as its page and the new contact's form show them. */
 export function useContactFields(): FieldSpec<Contact>[] {
@@ -25,19 +29,21 @@ export function useContactFields(): FieldSpec<Contact>[] {
   const definitions = useCustomFieldDefinitions(api, "contact");
   const users = useUserOptions();
   const nameOf = useLinkedNames();
+  const t = useMessages(contactMessages);
+  const lists = useMessages(listMessages);
   return [
-    textField("displayName", "Name", (c) => c.displayName, { required: true }),
-    textField("firstName", "First name", (c) => c.firstName),
-    textField("lastName", "Last name", (c) => c.lastName),
-    textField("title", "Job title", (c) => c.title),
-    linkField("companyId", "Company", { kind: "company" }, (c) => c.companyId, nameOf),
-    listField("emails", "Email addresses", (c) => c.emails, "The first is the primary one"),
-    listField("phones", "Phones", (c) => c.phones),
-    choiceField("lifecycleStage", "Lifecycle stage", LIFECYCLE_STAGES, (c) => c.lifecycleStage, {
+    textField("displayName", t.name, (c) => c.displayName, { required: true }),
+    textField("firstName", t.firstName, (c) => c.firstName),
+    textField("lastName", t.lastName, (c) => c.lastName),
+    textField("title", t.jobTitle, (c) => c.title),
+    linkField("companyId", t.company, { kind: "company" }, (c) => c.companyId, nameOf),
+    listField("emails", t.emailAddresses, (c) => c.emails, t.emailsHint),
+    listField("phones", t.phones, (c) => c.phones, lists.separatedByCommas),
+    choiceField("lifecycleStage", t.lifecycleStage, lifecycleStageOptions(t), (c) => c.lifecycleStage, {
       required: true,
     }),
-    listField("tags", "Tags", (c) => c.tags),
-    choiceField("ownerId", "Owner", users.options, (c) => c.ownerId),
+    listField("tags", t.tags, (c) => c.tags, lists.separatedByCommas),
+    choiceField("ownerId", t.owner, users.options, (c) => c.ownerId),
     ...definitions.map((d) => customField<Contact>(d)),
   ];
 }

@@ -6,18 +6,23 @@ import { RecordCreator } from "../../lists/RecordCreator";
 import { useWebApp } from "../../services";
 import { TASKS_PATH } from "../paths";
 import { useTaskFields } from "./task-fields";
+import { useMessages } from "../../i18n/language";
+import { recordKindMessages } from "../../lists/record-kind-messages";
+import { taskMessages } from "./task-messages";
 
 /** A new task's form (/app/tasks/new), assigned to the user unless they choose otherwise. */
 export function NewTask() {
   const { api } = useWebApp();
   const fields = useTaskFields();
+  const t = useMessages(taskMessages);
+  const kinds = useMessages(recordKindMessages);
   // The task's id is chosen here, once: trying again after a lost answer finds the task instead of adding another.
   const [id] = useState(() => crypto.randomUUID());
   return (
-    <NewRecordPage title="New task" listPath={TASKS_PATH} listLabel="All tasks">
+    <NewRecordPage title={t.newTask} listPath={TASKS_PATH} listLabel={kinds.taskAll}>
       {(me) => (
         <RecordCreator
-          label="New task"
+          label={t.newTask}
           noun="task"
           fields={fields}
           initial={{ assigneeId: me.user.id }}

@@ -3,6 +3,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ApiError, errorDetail } from "../../../client/problems";
 import type { Task } from "../../../shared/tasks";
 import { useWebApp } from "../../services";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { taskMessages } from "./task-messages";
 
 const useStyles = makeStyles({
   cell: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXS },
@@ -17,6 +20,7 @@ export function TaskDone({ task }: { task: Task }) {
   const styles = useStyles();
   const { api } = useWebApp();
   const queryClient = useQueryClient();
+  const t = useMessages(taskMessages);
   const toggle = useMutation({
     mutationFn: () =>
       api("updateTask", { params: { id: task.id }, body: { done: !task.done, version: task.version } }),
@@ -32,13 +36,13 @@ export function TaskDone({ task }: { task: Task }) {
       <Checkbox
         checked={toggle.isPending ? !task.done : task.done}
         disabled={toggle.isPending}
-        aria-label={task.done ? `Mark “${task.title}” not done` : `Mark “${task.title}” done`}
+        aria-label={translate(task.done ? t.markNotDone : t.markDone, { task: task.title })}
         onChange={() => toggle.mutate()}
       />
-      {toggle.isPending && <Spinner size="extra-tiny" aria-label="Saving" />}
+      {toggle.isPending && <Spinner size="extra-tiny" aria-label={t.saving} />}
       {toggle.isError && (
         <Text size={200} className={styles.problem} role="alert">
-          {conflict ? "A colleague changed it meanwhile: try again." : errorDetail(toggle.error)}
+          {conflict ? t.changedMeanwhile : errorDetail(toggle.error)}
         </Text>
       )}
     </div>

@@ -17,13 +17,10 @@ import { NEW, TASKS_PATH } from "../paths";
 import { TaskDone } from "./TaskDone";
 import { NewTask } from "./NewTask";
 import { TaskRecord } from "./TaskRecord";
+import { useMessages } from "../../i18n/language";
+import { taskMessages } from "./task-messages";
 
 const FILTERS = ["q", "status", "assigneeId"] as const;
-// The server lists open tasks unless told otherwise; the filter says so instead of "any".
-const STATUSES = [
-  { value: "done", label: "Done" },
-  { value: "all", label: "Open and done" },
-];
 
 /** The tasks: a list with its filters and exports, each done in one click, a new task's form, or one task (/app/tasks/<id>). */
 export default function TasksPage({ subpath }: PageProps) {
@@ -36,36 +33,43 @@ function TaskList() {
   const { filters, set, clear } = useListFilters(TASKS_PATH, FILTERS);
   const query = acceptedFilters(TaskListQuery, filters);
   const users = useUserOptions();
+  const t = useMessages(taskMessages);
+  // The server lists open tasks unless told otherwise; the filter says so instead of "any".
+  const statuses = [
+    { value: "done", label: t.statusDone },
+    { value: "all", label: t.openAndDone },
+  ];
   const { pages, items } = useRecordPages("tasks", query, (q) =>
     api("listTasks", { query: q as Partial<z.input<typeof TaskListQuery>> }),
   );
   const columns: TableColumnDefinition<Task>[] = [
     createTableColumn({
       columnId: "done",
-      renderHeaderCell: () => "Done",
-      renderCell: (t) => <TaskDone task={t} />,
+      renderHeaderCell: () => t.done,
+      renderCell: (task) => <TaskDone task={task} />,
     }),
     createTableColumn({
       columnId: "title",
-      renderHeaderCell: () => "Title",
-      renderCell: (t) => <AppLink to={`${TASKS_PATH}/${t.id}`}>{t.title}</AppLink>,
+      renderHeaderCell: () => t.title,
+      renderCell: (task) => <AppLink to={`${TASKS_PATH}/${task.id}`}>{task.title}</AppLink>,
     }),
     createTableColumn({
       columnId: "due",
-      renderHeaderCell: () => "Due",
-      renderCell: (t) => (t.dueAt ? formatDateTime(t.dueAt, timeZone) : "No date"),
+      renderHeaderCell: () => t.due,
+      renderCell: (task) => (task.dueAt ? formatDateTime(task.dueAt, timeZone) : t.noDate),
     }),
     createTableColumn({
       columnId: "assignee",
-      renderHeaderCell: () => "Assignee",
-      renderCell: (t) => users.nameOf(t.assigneeId),
+      renderHeaderCell: () => t.assignee,
+      renderCell: (task) => users.nameOf(task.assigneeId),
     }),
   ];
   const filtered = Object.keys(query).length > 0;
   return (
     <ListPage
-      title="Tasks"
-      create={{ label: "New task", path: `${TASKS_PATH}/${NEW}` }}
+      title={t.tasks}
+      records="tasks"
+      create={{ label: t.newTask, path: `${TASKS_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={
@@ -80,17 +84,17 @@ function TaskList() {
       }
       filters={
         <>
-          <ListSearch label="Search tasks" value={query.q ?? ""} onSearch={(q) => set("q", q)} />
+          <ListSearch label={t.search} value={query.q ?? ""} onSearch={(q) => set("q", q)} />
           <FilterDropdown
-            label="Status"
-            all="Open"
-            options={STATUSES}
+            label={t.status}
+            all={t.open}
+            options={statuses}
             value={query.status === "open" ? undefined : query.status}
             onSelect={(v) => set("status", v)}
           />
           <FilterDropdown
-            label="Assignee"
-            all="Everyone"
+            label={t.assignee}
+            all={t.everyone}
             options={users.options}
             value={query.assigneeId}
             onSelect={(v) => set("assigneeId", v)}
@@ -99,12 +103,12 @@ function TaskList() {
       }
     >
       <RecordTable
-        label="Tasks"
+        label={t.tasks}
         noun="tasks"
         pages={pages}
         items={items}
         columns={columns}
-        empty={filtered ? "No task matches these filters." : "No open tasks: all done."}
+        empty={filtered ? t.noneMatch : t.noneOpen}
       />
     </ListPage>
   );
