@@ -79,6 +79,11 @@ export const LogEmail = z
     /** A deal to link; null links none. When omitted, the participants' single open deal is linked. */
     dealId: Id.nullable().optional(),
     source: InteractionSource.exclude(["import"]).default("manual"),
+    /**
+     * Logged because the organisation's policy asks (on send to a known contact), not because the rep chose it:
+     * the server applies the privacy rules to it as to an automatic log.
+     */
+    byPolicy: z.boolean().optional(),
   })
   .refine((email) => email.internetMessageId !== undefined || email.rapportKey !== undefined, {
     message: "an email needs its internet message id, or a Rapport key while it has none",

@@ -126,9 +126,24 @@ describe("logging on send in classic Outlook on Windows (launchevent.js), sent b
     });
 
     const pane = () => {
-      const api = createApiClient({ baseUrl: server.baseUrl, getToken: async () => token });
+      /** The emails this pane logged, as the server received them. */
+      const logged: Record<string, unknown>[] = [];
+      const api = createApiClient({
+        baseUrl: server.baseUrl,
+        getToken: async () => token,
+        fetch: async (input, init) => {
+          if (
+            init?.method === "POST" &&
+            String(input).endsWith("/api/v1/emails") &&
+            typeof init.body === "string"
+          )
+            logged.push(JSON.parse(init.body) as Record<string, unknown>);
+          return fetch(input, init);
+        },
+      });
       return {
         api,
+        logged,
         outbox: createOutbox({ api, storage: memoryStorage(), owner: REP, retryDelaysMs: [60_000] }),
       };
     };
@@ -146,6 +161,8 @@ describe("logging on send in classic Outlook on Windows (launchevent.js), sent b
       const next = pane();
       expect(await syncWithClassicOutlook(next.outbox, next.api)).toBe(1);
       await next.outbox.flush();
+      // Sent as the policy's, not the rep's choice: the server checks the privacy rules on it too.
+      expect(next.logged).toMatchObject([{ rapportKey: key, source: "on-send", byPolicy: true }]);
       first.outbox.close();
       next.outbox.close();
       const lookup = parse(

@@ -31,18 +31,26 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
   /** The command's world: a mailbox, the API over a line the test can cut, an outbox, English. */
   function setup(messages: SimulatedMessage[], selected: string) {
     const line = { up: true };
+    /** The emails logged, as the server received them. */
+    const logged: Record<string, unknown>[] = [];
     const api = createApiClient({
       baseUrl: server.baseUrl,
       getToken: async () => token,
       fetch: async (input, init) => {
         if (!line.up) throw new TypeError("fetch failed");
+        if (
+          init?.method === "POST" &&
+          String(input).endsWith("/api/v1/emails") &&
+          typeof init.body === "string"
+        )
+          logged.push(JSON.parse(init.body) as Record<string, unknown>);
         return fetch(input, init);
       },
     });
     const mailbox = createSimulatedMailbox({ messages, userAddress: REP, selected });
     const outbox = createOutbox({ api, storage: memoryStorage(), owner: REP, retryDelaysMs: [60_000] });
     outboxes.push(outbox);
-    return { line, mailbox, outbox, services: { mailbox, api, outbox, t: createI18n("en-US").t } };
+    return { line, logged, mailbox, outbox, services: { mailbox, api, outbox, t: createI18n("en-US").t } };
   }
   const received = (id: string, from = "anna@fabrikam.example"): SimulatedMessage => ({
     id,
@@ -215,6 +223,8 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
       expect((await annasEmails()).filter((e) => e.rapportKey === key)).toMatchObject([
         { subject: "Policy p1", source: "on-send" },
       ]);
+      // Sent as the policy's, not the rep's choice: the server checks the privacy rules on it too.
+      expect(toAnna.logged).toMatchObject([{ rapportKey: key, source: "on-send", byPolicy: true }]);
 
       const toStranger = setup([draftTo("p2", "jonas@northwind.example")], "p2");
       expect(await logOnSend(toStranger.services)).toBe("skipped");

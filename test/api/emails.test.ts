@@ -603,6 +603,18 @@ describe.each(storeKinds)("logging email (%s)", (kind) => {
       expect(await storedWith(body.internetMessageId)).toEqual([]);
     });
 
+    it("refuses an on-send log the organisation's policy made (byPolicy) as an automatic one; the rep's ticked one is kept", async () => {
+      const before = await interactionCount();
+      const draft = { internetMessageId: undefined, rapportKey: crypto.randomUUID(), source: "on-send" };
+      const toPayroll = email({ ...draft, to: [{ address: "pay@payroll.fabrikam.example" }] });
+      const refused = await post({ ...toPayroll, byPolicy: true });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: "not_logged_by_policy", reason: "blocked_participant" });
+      expect(await interactionCount()).toBe(before);
+      const ticked = parse(LoggedEmail, await post(toPayroll));
+      expect(ticked).toMatchObject({ created: true, interaction: { source: "on-send" } });
+    });
+
     it("blocks by the logger's own list only: a colleague's automatic log of the same email is stored", async () => {
       const body = email({ cc: [{ address: "ceo@northwind.example" }], source: "auto" });
       expect((await post(body)).status).toBe(422);

@@ -49,7 +49,7 @@ export async function logOnSend(
     await mailbox.setRapportKey(key);
     const submitted = outbox.submit({
       kind: "logEmail",
-      body: draftToLog(draft, rep, key, await mailbox.readBodyText()),
+      body: draftToLog(draft, rep, key, await mailbox.readBodyText(), !ticked),
     });
     // The outbox has it in storage already: waiting longer only delays the send, it loses nothing.
     const late = new Promise<"queued">((resolve) => setTimeout(() => resolve("queued"), waitMs));

@@ -52,6 +52,7 @@ export function importClassicSends(outbox: Outbox, api: ApiClient): Promise<numb
           sentAt: send.sentAt,
           bodyText: send.bodyText,
           source: "on-send",
+          ...(send.ifKnownContacts ? { byPolicy: true } : {}),
         },
       })
       .catch(() => undefined);

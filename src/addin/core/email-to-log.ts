@@ -21,8 +21,17 @@ export function emailToLog(
   };
 }
 
-/** The draft being sent, logged under its Rapport key (it has no message id yet), from the rep. */
-export function draftToLog(draft: OpenMessage, rep: string, rapportKey: string, bodyText: string): LogEmail {
+/**
+ * The draft being sent, logged under its Rapport key (it has no message id yet), from the rep; `byPolicy` when
+ * the organisation's policy logs it rather than the rep's tick (the server then checks the privacy rules too).
+ */
+export function draftToLog(
+  draft: OpenMessage,
+  rep: string,
+  rapportKey: string,
+  bodyText: string,
+  byPolicy = false,
+): LogEmail {
   return {
     rapportKey,
     conversationId: draft.conversationId ?? undefined,
@@ -33,5 +42,6 @@ export function draftToLog(draft: OpenMessage, rep: string, rapportKey: string, 
     sentAt: new Date().toISOString(),
     bodyText: bodyText.slice(0, LOGGED_BODY_CHARS),
     source: "on-send",
+    ...(byPolicy ? { byPolicy } : {}),
   };
 }

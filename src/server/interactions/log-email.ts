@@ -40,9 +40,10 @@ function participantsOf(input: LogEmailInput): ParticipantDraft[] {
  * sent), by a Rapport key: logging it again adds the logger to the one interaction. The sent copy, logged with
  * both by its sender, joins the interaction its key made. Participants that are contacts are linked. With no deal
  * named, the participants' single open deal is linked; with several, none is (the rep picks, nobody guesses).
- * An automatic log (`source: "auto"`: the mailbox sync, the pane on open) of an email the organisation's privacy
- * rules keep out is refused (422 `not_logged_by_policy`) and nothing is stored; a rep's own log is not, as the
- * pane shows those rules as warnings and leaves the choice to the rep.
+ * A log the rep did not choose (`source: "auto"`: the mailbox sync, the pane on open; `byPolicy`: on send by the
+ * organisation's policy) of an email the organisation's privacy rules keep out is refused (422
+ * `not_logged_by_policy`) and nothing is stored; a rep's own log is not, as the pane shows those rules as warnings
+ * and leaves the choice to the rep.
  */
 export async function logEmail(scope: Scope, input: LogEmailInput): Promise<LoggedEmail> {
   const { orgId } = scope.caller;
@@ -53,7 +54,8 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
 
   return scope.db.transaction().execute(async (tx) => {
     const { internalDomains, policy } = await loggingRulesOf(tx, orgId);
-    if (input.source === "auto") await refuseWhatPolicyKeepsOut(tx, scope.caller, addresses, internalDomains);
+    if (input.source === "auto" || input.byPolicy === true)
+      await refuseWhatPolicyKeepsOut(tx, scope.caller, addresses, internalDomains);
     // Everyone logging this email (by id or by key) takes turns, so finding, joining and merging see each other.
     await lockAddresses(tx, orgId, [
       ...(messageId ? [`message:${messageId}`] : []),
