@@ -21,6 +21,22 @@ const areas = [
   "src/webapp/pages/companies",
   "src/webapp/pages/tasks",
   "src/ui/custom-fields",
+  // The settings, file by file: CurrencySettings.tsx is translated separately.
+  "src/webapp/pages/settings/SettingsPage.tsx",
+  "src/webapp/pages/settings/OrganizationSettings.tsx",
+  "src/webapp/pages/settings/LoggingSettings.tsx",
+  "src/webapp/pages/settings/PersonDataSettings.tsx",
+  "src/webapp/pages/settings/UsersSettings.tsx",
+  "src/webapp/pages/settings/TagsSettings.tsx",
+  "src/webapp/pages/settings/CustomFieldsSettings.tsx",
+  "src/webapp/pages/settings/ChoicesDialog.tsx",
+  "src/webapp/pages/settings/ConfirmDialog.tsx",
+  "src/webapp/pages/settings/change.tsx",
+  "src/webapp/pages/settings/PipelinesSettings.tsx",
+  "src/webapp/pages/settings/StagesTable.tsx",
+  "src/webapp/pages/settings/StageKindDropdown.tsx",
+  "src/webapp/pages/settings/NewPipelineDialog.tsx",
+  "src/webapp/pages/settings/DeletePipelineDialog.tsx",
 ];
 
 /** What a user reads: an attribute given a literal here is shown or spoken. */

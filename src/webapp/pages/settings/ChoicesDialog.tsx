@@ -16,6 +16,9 @@ import type { UseMutationResult } from "@tanstack/react-query";
 import { type FormEvent, useRef, useState } from "react";
 import { type CustomFieldDefinition, CustomFieldUpdate } from "../../../shared/custom-fields";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { customFieldsMessages } from "./custom-fields-messages";
 
 const useStyles = makeStyles({
   content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -46,6 +49,7 @@ export function ChoicesDialog({
   onCancel(): void;
 }) {
   const styles = useStyles();
+  const t = useMessages(customFieldsMessages);
   const nextKey = useRef(field.choices.length);
   const [choices, setChoices] = useState<DraftChoice[]>(() =>
     field.choices.map((c, key) => ({ key, was: c, value: c })),
@@ -53,15 +57,18 @@ export function ChoicesDialog({
   const [added, setAdded] = useState<number | null>(null);
   const values = choices.map((c) => c.value.trim());
   const checked = CustomFieldUpdate.safeParse({ choices: values });
+  // In the user's words what the contract refuses (the inputs and the add button keep to its limits, too).
   const problem = checked.success
     ? null
     : values.some((v) => v === "")
-      ? "Each choice needs a name."
+      ? t.choiceNeedsName
       : values.length === 0
-        ? "A choice field keeps at least one choice."
+        ? t.atLeastOneChoice
         : new Set(values).size < values.length
-          ? "Each choice once."
-          : (checked.error.issues[0]?.message ?? null);
+          ? t.eachChoiceOnce
+          : values.length > 100
+            ? t.tooManyChoices
+            : t.choiceTooLong;
   const unchanged = values.length === field.choices.length && values.every((v, i) => v === field.choices[i]);
   const send = () => {
     if (checked.success && !save.isPending) save.mutate(values, { onSuccess: onSaved });
@@ -76,16 +83,18 @@ export function ChoicesDialog({
           }}
         >
           <DialogBody>
-            <DialogTitle>Choices of “{field.label}”</DialogTitle>
+            <DialogTitle>{translate(t.choicesOf, { label: field.label })}</DialogTitle>
             <DialogContent className={styles.content}>
-              <Text block>
-                A choice that records still hold cannot be removed or renamed: change those records first.
-              </Text>
-              <ul className={styles.list} aria-label={`Choices of “${field.label}”`}>
+              <Text block>{t.choicesHeld}</Text>
+              <ul className={styles.list} aria-label={translate(t.choicesOf, { label: field.label })}>
                 {choices.map((c, index) => (
                   <li key={c.key} className={styles.choice}>
                     <Input
-                      aria-label={c.was === null ? `New choice ${index + 1}` : `Choice “${c.was}”`}
+                      aria-label={
+                        c.was === null
+                          ? translate(t.newChoice, { n: index + 1 })
+                          : translate(t.choice, { choice: c.was })
+                      }
                       value={c.value}
                       maxLength={100}
                       // A choice just added is typed into at once.
@@ -96,7 +105,7 @@ export function ChoicesDialog({
                     />
                     <Button
                       icon={<DeleteRegular />}
-                      aria-label={`Remove choice “${c.value.trim() || index + 1}”`}
+                      aria-label={translate(t.removeChoice, { choice: c.value.trim() || index + 1 })}
                       onClick={() => setChoices((all) => all.filter((x) => x.key !== c.key))}
                     />
                   </li>
@@ -112,17 +121,15 @@ export function ChoicesDialog({
                     setAdded(key);
                   }}
                 >
-                  Add a choice
+                  {t.addChoice}
                 </Button>
               </div>
               {problem && <Text role="alert">{problem}</Text>}
-              {save.isError && (
-                <ProblemMessage error={save.error} what="The choices were not saved" onRetry={send} />
-              )}
+              {save.isError && <ProblemMessage error={save.error} what={t.choicesNotSaved} onRetry={send} />}
             </DialogContent>
             <DialogActions>
               <Button onClick={onCancel} disabled={save.isPending}>
-                Cancel
+                {t.cancel}
               </Button>
               <Button
                 type="submit"
@@ -130,7 +137,7 @@ export function ChoicesDialog({
                 disabled={!checked.success || unchanged}
                 disabledFocusable={save.isPending}
               >
-                {save.isPending ? "Saving…" : "Save choices"}
+                {save.isPending ? t.saving : t.saveChoices}
               </Button>
             </DialogActions>
           </DialogBody>

@@ -10,6 +10,8 @@ import {
 } from "@fluentui/react-components";
 import type { UseMutationResult } from "@tanstack/react-query";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { useMessages } from "../../i18n/language";
+import { settingsMessages } from "./settings-messages";
 
 /**
  * Asks before a change that cannot be undone; the server's refusal is shown in the dialog, with a retry. The
@@ -33,6 +35,7 @@ export function ConfirmDialog<R>({
   what: string;
   onClose(): void;
 }) {
+  const t = useMessages(settingsMessages);
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface>
@@ -46,7 +49,7 @@ export function ConfirmDialog<R>({
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose} disabled={change.isPending}>
-              Cancel
+              {t.cancel}
             </Button>
             <Button appearance="primary" disabledFocusable={change.isPending} onClick={() => change.mutate()}>
               {change.isPending ? pending : confirm}

@@ -33,22 +33,25 @@ import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
 import { ChoicesDialog } from "./ChoicesDialog";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { type CustomFieldsWord, customFieldsMessages } from "./custom-fields-messages";
 
 const useStyles = makeStyles({
   form: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },
   cellActions: { display: "flex", gap: tokens.spacingHorizontalXS, alignItems: "center" },
 });
 
-const ENTITIES: Record<CustomFieldEntity, string> = {
-  contact: "Contacts",
-  company: "Companies",
-  deal: "Deals",
+const ENTITIES: Record<CustomFieldEntity, CustomFieldsWord> = {
+  contact: "entityContacts",
+  company: "entityCompanies",
+  deal: "entityDeals",
 };
-const TYPES: Record<CustomFieldType, string> = {
-  text: "Text",
-  number: "Number",
-  date: "Date",
-  choice: "Choice",
+const TYPES: Record<CustomFieldType, CustomFieldsWord> = {
+  text: "typeText",
+  number: "typeNumber",
+  date: "typeDate",
+  choice: "typeChoice",
 };
 const TOUCHES = [["customFields"]] as const;
 
@@ -57,8 +60,9 @@ export function CustomFieldsSettings({ admin }: { admin: boolean }) {
   const { api } = useWebApp();
   const fields = useQuery({ queryKey: ["customFields"], queryFn: () => api("listCustomFields", {}) });
   const [notice, setNotice] = useState<string | null>(null);
+  const t = useMessages(customFieldsMessages);
   return (
-    <Section title="Custom fields">
+    <Section title={t.section}>
       <span role="status" aria-live="polite">
         {notice && (
           <MessageBar intent="success">
@@ -66,28 +70,24 @@ export function CustomFieldsSettings({ admin }: { admin: boolean }) {
           </MessageBar>
         )}
       </span>
-      {fields.isPending && <Loading label="Loading the custom fields…" />}
+      {fields.isPending && <Loading label={t.loading} />}
       {fields.isError && (
-        <ProblemMessage
-          error={fields.error}
-          onRetry={() => void fields.refetch()}
-          what="The custom fields could not be loaded"
-        />
+        <ProblemMessage error={fields.error} onRetry={() => void fields.refetch()} what={t.notLoaded} />
       )}
       {fields.data &&
         (fields.data.items.length === 0 ? (
-          <EmptyState>No custom fields yet{admin ? ": add one below." : "."}</EmptyState>
+          <EmptyState>{admin ? t.noneAdmin : t.none}</EmptyState>
         ) : (
           <Table size="small">
-            <caption>Custom fields</caption>
+            <caption>{t.section}</caption>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell scope="col">On</TableHeaderCell>
-                <TableHeaderCell scope="col">Label</TableHeaderCell>
-                <TableHeaderCell scope="col">Key</TableHeaderCell>
-                <TableHeaderCell scope="col">Type</TableHeaderCell>
-                <TableHeaderCell scope="col">Required</TableHeaderCell>
-                {admin && <TableHeaderCell scope="col">Actions</TableHeaderCell>}
+                <TableHeaderCell scope="col">{t.on}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.label}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.key}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.type}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.required}</TableHeaderCell>
+                {admin && <TableHeaderCell scope="col">{t.actions}</TableHeaderCell>}
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -102,11 +102,17 @@ export function CustomFieldsSettings({ admin }: { admin: boolean }) {
   );
 }
 
-/** An entity's records named in a sentence: one, and more than one. */
-const RECORDS: Record<CustomFieldEntity, [string, string]> = {
-  contact: ["contact", "contacts"],
-  company: ["company", "companies"],
-  deal: ["deal", "deals"],
+/** What deleting a field says of the records it was taken off: one, and more than one, of each entity. */
+const CLEARED: Record<CustomFieldEntity, [CustomFieldsWord, CustomFieldsWord]> = {
+  contact: ["deletedFromContactsOne", "deletedFromContactsOther"],
+  company: ["deletedFromCompaniesOne", "deletedFromCompaniesOther"],
+  deal: ["deletedFromDealsOne", "deletedFromDealsOther"],
+};
+/** What deleting a field will take its value off. */
+const CLEARS: Record<CustomFieldEntity, CustomFieldsWord> = {
+  contact: "deleteTextContact",
+  company: "deleteTextCompany",
+  deal: "deleteTextDeal",
 };
 
 function FieldRow({
@@ -120,6 +126,7 @@ function FieldRow({
 }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(customFieldsMessages);
   const [label, setLabel] = useState(field.label);
   const [editingChoices, setEditingChoices] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -135,11 +142,11 @@ function FieldRow({
   const choices = field.choices.join(", ");
   return (
     <TableRow>
-      <TableCell>{ENTITIES[field.entity]}</TableCell>
+      <TableCell>{t[ENTITIES[field.entity]]}</TableCell>
       <TableCell>
         {admin ? (
           <Input
-            aria-label={`Label of “${field.label}”`}
+            aria-label={translate(t.labelOf, { label: field.label })}
             value={label}
             onChange={(_, d) => setLabel(d.value)}
             maxLength={100}
@@ -150,19 +157,19 @@ function FieldRow({
       </TableCell>
       <TableCell>{field.key}</TableCell>
       <TableCell>
-        {field.type === "choice" ? `${TYPES.choice}: ${choices}` : TYPES[field.type]}
+        {field.type === "choice" ? translate(t.choiceWithChoices, { choices }) : t[TYPES[field.type]]}
         {admin && field.type === "choice" && (
           <>
             <Button
               appearance="subtle"
               icon={<EditRegular />}
-              aria-label={`Edit choices of “${field.label}”`}
+              aria-label={translate(t.editChoicesOf, { label: field.label })}
               onClick={() => {
                 rechoose.reset();
                 setEditingChoices(true);
               }}
             >
-              Edit choices…
+              {t.editChoices}
             </Button>
             {/* While the dialog is open it says how the save went; a save given up on is forgotten. */}
             {editingChoices ? (
@@ -176,7 +183,7 @@ function FieldRow({
                 }}
               />
             ) : (
-              <ChangeStatus change={rechoose} what="The choices were not saved" done="Choices saved." />
+              <ChangeStatus change={rechoose} what={t.choicesNotSaved} done={t.choicesSaved} />
             )}
           </>
         )}
@@ -185,8 +192,8 @@ function FieldRow({
         {admin ? (
           <>
             <Checkbox
-              label="Required"
-              aria-label={`“${field.label}” is required`}
+              label={t.required}
+              aria-label={translate(t.isRequired, { label: field.label })}
               checked={wantedRequired ?? field.required}
               // Not disabled while saving: the focus stays on it, and a second change waits for the first.
               onChange={(_, d) => {
@@ -198,14 +205,14 @@ function FieldRow({
             />
             <ChangeStatus
               change={requirement}
-              what="Required was not changed"
-              done={field.required ? "Now required." : "Now optional."}
+              what={t.requiredNotChanged}
+              done={field.required ? t.nowRequired : t.nowOptional}
             />
           </>
         ) : field.required ? (
-          "Yes"
+          t.yes
         ) : (
-          "No"
+          t.no
         )}
       </TableCell>
       {admin && (
@@ -215,15 +222,15 @@ function FieldRow({
               disabled={!label.trim() || label.trim() === field.label || relabel.isPending}
               onClick={() => relabel.mutate(label.trim())}
             >
-              Save label
+              {t.saveLabel}
             </Button>
             <Button
               icon={<DeleteRegular />}
-              aria-label={`Delete custom field “${field.label}” and its values`}
+              aria-label={translate(t.deleteFieldButton, { label: field.label })}
               onClick={() => setDeleting(true)}
             />
           </div>
-          <ChangeStatus change={relabel} what="The label was not saved" />
+          <ChangeStatus change={relabel} what={t.labelNotSaved} />
           {deleting && (
             <DeleteFieldDialog field={field} onClose={() => setDeleting(false)} onDeleted={onDeleted} />
           )}
@@ -244,24 +251,22 @@ function DeleteFieldDialog({
   onDeleted(text: string): void;
 }) {
   const { api } = useWebApp();
+  const t = useMessages(customFieldsMessages);
   const remove = useChange<void, unknown>(async () => {
     const result = await api("deleteCustomField", { params: { id: field.id } });
     const n = result.clearedRecords;
     // Said by the section: once the list is read again this row and its dialog are gone.
-    onDeleted(
-      `Custom field “${field.label}” deleted; its value was removed from ${n} ` +
-        `${RECORDS[field.entity][n === 1 ? 0 : 1]}.`,
-    );
+    onDeleted(translate(t[CLEARED[field.entity][n === 1 ? 0 : 1]], { label: field.label, count: n }));
     return result;
   }, TOUCHES);
   return (
     <ConfirmDialog
-      title={`Delete custom field “${field.label}”?`}
-      text={`Its value is removed from every ${RECORDS[field.entity][0]} that has one. This cannot be undone.`}
-      confirm="Delete field and values"
-      pending="Deleting…"
+      title={translate(t.deleteTitle, { label: field.label })}
+      text={t[CLEARS[field.entity]]}
+      confirm={t.deleteFieldAndValues}
+      pending={t.deleting}
       change={remove}
-      what="The field was not deleted"
+      what={t.notDeleted}
       onClose={onClose}
     />
   );
@@ -270,6 +275,7 @@ function DeleteFieldDialog({
 function AddField() {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(customFieldsMessages);
   const [entity, setEntity] = useState<CustomFieldEntity>("contact");
   const [label, setLabel] = useState("");
   const [key, setKey] = useState("");
@@ -308,21 +314,21 @@ function AddField() {
     add.mutate(undefined, { onSuccess: () => (setLabel(""), setKey(""), setChoices("")) });
   };
   return (
-    <form className={styles.form} aria-label="Add a custom field" onSubmit={submit}>
-      <Field label="On">
+    <form className={styles.form} aria-label={t.addForm} onSubmit={submit}>
+      <Field label={t.on}>
         <Dropdown
-          value={ENTITIES[entity]}
+          value={t[ENTITIES[entity]]}
           selectedOptions={[entity]}
           onOptionSelect={(_, d) => d.optionValue && setEntity(d.optionValue as CustomFieldEntity)}
         >
           {(Object.keys(ENTITIES) as CustomFieldEntity[]).map((e) => (
             <Option key={e} value={e}>
-              {ENTITIES[e]}
+              {t[ENTITIES[e]]}
             </Option>
           ))}
         </Dropdown>
       </Field>
-      <Field label="Label">
+      <Field label={t.label}>
         <Input
           value={label}
           onChange={(_, d) => {
@@ -339,32 +345,32 @@ function AddField() {
           }}
         />
       </Field>
-      <Field label="Key" hint="Fixed once made">
+      <Field label={t.key} hint={t.keyHint}>
         <Input value={key} onChange={(_, d) => setKey(d.value)} />
       </Field>
-      <Field label="Type">
+      <Field label={t.type}>
         <Dropdown
-          value={TYPES[type]}
+          value={t[TYPES[type]]}
           selectedOptions={[type]}
           onOptionSelect={(_, d) => d.optionValue && setType(d.optionValue as CustomFieldType)}
         >
-          {(Object.keys(TYPES) as CustomFieldType[]).map((t) => (
-            <Option key={t} value={t}>
-              {TYPES[t]}
+          {(Object.keys(TYPES) as CustomFieldType[]).map((k) => (
+            <Option key={k} value={k}>
+              {t[TYPES[k]]}
             </Option>
           ))}
         </Dropdown>
       </Field>
       {type === "choice" && (
-        <Field label="Choices" hint="Separated by commas">
+        <Field label={t.choices} hint={t.choicesHint}>
           <Input value={choices} onChange={(_, d) => setChoices(d.value)} />
         </Field>
       )}
-      <Checkbox label="Required" checked={required} onChange={(_, d) => setRequired(d.checked === true)} />
+      <Checkbox label={t.required} checked={required} onChange={(_, d) => setRequired(d.checked === true)} />
       <Button type="submit" icon={<AddRegular />} disabled={!label.trim() || !key || add.isPending}>
-        Add field
+        {t.addField}
       </Button>
-      <ChangeStatus change={add} what="The field was not added" done="Field added." />
+      <ChangeStatus change={add} what={t.notAdded} done={t.added} />
     </form>
   );
 }

@@ -19,6 +19,9 @@ import { ProblemMessage } from "../../components/ProblemMessage";
 import { useWebApp } from "../../services";
 import { useChange } from "./change";
 import { TOUCHES } from "./pipeline-changes";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { pipelinesMessages } from "./pipelines-messages";
 
 export interface PipelineRemoval {
   name: string;
@@ -57,6 +60,7 @@ export function DeletePipelineDialog({
   onDeleted(removal: PipelineRemoval): void;
 }) {
   const { api } = useWebApp();
+  const t = useMessages(pipelinesMessages);
   const [target, setTarget] = useState(() => suggestedTarget(others));
   const targetPipeline = others.find((p) => p.stages.some((s) => s.id === target));
   const movedTo = targetPipeline ? targetName(targetPipeline, target) : null;
@@ -73,14 +77,11 @@ export function DeletePipelineDialog({
     <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface>
         <DialogBody>
-          <DialogTitle>Delete pipeline “{pipeline.name}”?</DialogTitle>
+          <DialogTitle>{translate(t.deletePipelineTitle, { name: pipeline.name })}</DialogTitle>
           <DialogContent>
-            <Text block>
-              Its {pipeline.stages.length} stages go with it. Deals in it, if any, move to the stage you
-              choose, each move recorded in the deal's history.
-            </Text>
+            <Text block>{translate(t.deletePipelineText, { count: pipeline.stages.length })}</Text>
             {others.length > 0 ? (
-              <Field label="Move its deals to">
+              <Field label={t.moveDealsTo}>
                 <Dropdown
                   value={movedTo ?? ""}
                   selectedOptions={target ? [target] : []}
@@ -98,26 +99,26 @@ export function DeletePipelineDialog({
                 </Dropdown>
               </Field>
             ) : (
-              <Text block>There is no other pipeline for its deals to go to.</Text>
+              <Text block>{t.noOtherPipeline}</Text>
             )}
             {remove.isError && (
               <ProblemMessage
                 error={remove.error}
                 onRetry={() => remove.mutate(undefined)}
-                what="The pipeline was not deleted"
+                what={t.notDeleted}
               />
             )}
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose} disabled={remove.isPending}>
-              Cancel
+              {t.cancel}
             </Button>
             <Button
               appearance="primary"
               disabledFocusable={remove.isPending}
               onClick={() => remove.mutate(undefined)}
             >
-              {remove.isPending ? "Deleting…" : "Delete pipeline"}
+              {remove.isPending ? t.deleting : t.deletePipeline}
             </Button>
           </DialogActions>
         </DialogBody>

@@ -21,6 +21,9 @@ import { Section } from "../../components/Section";
 import { useMe } from "../../hooks";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { type SettingsWord, settingsMessages } from "./settings-messages";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -36,10 +39,10 @@ const useStyles = makeStyles({
   entry: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
 });
 
-const CONTENT: Record<AutoLoggedContent, string> = {
-  metadata: "Who and when only",
-  subject: "Also the subject",
-  excerpt: "Subject and a text excerpt",
+const CONTENT: Record<AutoLoggedContent, SettingsWord> = {
+  metadata: "contentMetadata",
+  subject: "contentSubject",
+  excerpt: "contentExcerpt",
 };
 
 /** What the organisation logs by itself, and the addresses and domains it never logs. */
@@ -47,38 +50,35 @@ export function LoggingSettings({ admin }: { admin: boolean }) {
   const styles = useStyles();
   const { api } = useWebApp();
   const me = useMe();
+  const t = useMessages(settingsMessages);
   const change = useChange(
     (update: LoggingPolicyUpdate) => api("updateLoggingPolicy", { body: update }),
     [["me"]],
   );
   const policy = me.data?.organization.loggingPolicy;
   return (
-    <Section title="Logging policy and blocklist">
-      {me.isPending && <Loading label="Loading the policy…" />}
+    <Section title={t.loggingSection}>
+      {me.isPending && <Loading label={t.loadingPolicy} />}
       {me.isError && (
-        <ProblemMessage
-          error={me.error}
-          onRetry={() => void me.refetch()}
-          what="The policy could not be loaded"
-        />
+        <ProblemMessage error={me.error} onRetry={() => void me.refetch()} what={t.policyNotLoaded} />
       )}
       {policy && (
         <div className={styles.column}>
           <Switch
-            label="Log mail sent to known contacts as it is sent"
+            label={t.logOnSend}
             checked={policy.logOnSendToKnownContacts}
             disabled={!admin || change.isPending}
             onChange={(_, d) => change.mutate({ logOnSendToKnownContacts: d.checked })}
           />
           <Switch
-            label="Sync every user's mailbox"
+            label={t.syncAllMailboxes}
             checked={policy.syncAllMailboxes}
             disabled={!admin || change.isPending}
             onChange={(_, d) => change.mutate({ syncAllMailboxes: d.checked })}
           />
-          <Field label="What automatically logged mail keeps">
+          <Field label={t.autoLoggedContent}>
             <Dropdown
-              value={CONTENT[policy.autoLoggedContent]}
+              value={t[CONTENT[policy.autoLoggedContent]]}
               selectedOptions={[policy.autoLoggedContent]}
               disabled={!admin || change.isPending}
               onOptionSelect={(_, d) =>
@@ -87,12 +87,12 @@ export function LoggingSettings({ admin }: { admin: boolean }) {
             >
               {(Object.keys(CONTENT) as AutoLoggedContent[]).map((c) => (
                 <Option key={c} value={c}>
-                  {CONTENT[c]}
+                  {t[CONTENT[c]]}
                 </Option>
               ))}
             </Dropdown>
           </Field>
-          <ChangeStatus change={change} what="The policy was not changed" />
+          <ChangeStatus change={change} what={t.policyNotChanged} />
         </div>
       )}
       <Blocklist admin={admin} />
@@ -103,6 +103,7 @@ export function LoggingSettings({ admin }: { admin: boolean }) {
 function Blocklist({ admin }: { admin: boolean }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(settingsMessages);
   const list = useQuery({
     queryKey: ["blocklist", "organization"],
     queryFn: () => api("listBlocklist", { query: { scope: "organization" } }),
@@ -119,38 +120,31 @@ function Blocklist({ admin }: { admin: boolean }) {
   return (
     <div className={styles.column}>
       <Text as="h3" weight="semibold">
-        Never logged (the organisation's blocklist)
+        {t.blocklistHeading}
       </Text>
-      {list.isPending && <Loading label="Loading the blocklist…" />}
+      {list.isPending && <Loading label={t.loadingBlocklist} />}
       {list.isError && (
-        <ProblemMessage
-          error={list.error}
-          onRetry={() => void list.refetch()}
-          what="The blocklist could not be loaded"
-        />
+        <ProblemMessage error={list.error} onRetry={() => void list.refetch()} what={t.blocklistNotLoaded} />
       )}
       {list.data &&
         (list.data.items.length === 0 ? (
-          <EmptyState>Nothing blocked: the privacy rules still skip internal and bulk mail.</EmptyState>
+          <EmptyState>{t.blocklistEmpty}</EmptyState>
         ) : (
-          <ul className={styles.list} aria-label="Blocked addresses and domains">
+          <ul className={styles.list} aria-label={t.blockedList}>
             {list.data.items.map((item) => (
               <BlockedEntry key={item.id} item={item} admin={admin} />
             ))}
           </ul>
         ))}
       {admin && (
-        <form className={styles.form} aria-label="Block an address or domain" onSubmit={submit}>
-          <Field
-            label="Address or @domain"
-            hint="anna@contoso.com, or @contoso.com for the domain and its subdomains"
-          >
+        <form className={styles.form} aria-label={t.blockForm} onSubmit={submit}>
+          <Field label={t.blockWhom} hint={t.blockHint}>
             <Input value={entry} onChange={(_, d) => setEntry(d.value)} />
           </Field>
           <Button type="submit" icon={<AddRegular />} disabled={!entry.trim() || add.isPending}>
-            Block
+            {t.block}
           </Button>
-          <ChangeStatus change={add} what="Not blocked" done="Blocked." />
+          <ChangeStatus change={add} what={t.notBlocked} done={t.blocked} />
         </form>
       )}
     </div>
@@ -160,6 +154,7 @@ function Blocklist({ admin }: { admin: boolean }) {
 function BlockedEntry({ item, admin }: { item: BlocklistEntry; admin: boolean }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(settingsMessages);
   const remove = useChange(
     () => api("removeBlocklistEntry", { params: { id: item.id } }),
     [["blocklist"], ["me"]],
@@ -171,12 +166,16 @@ function BlockedEntry({ item, admin }: { item: BlocklistEntry; admin: boolean })
         <Button
           size="small"
           icon={<DeleteRegular />}
-          aria-label={`Unblock ${item.entry}`}
+          aria-label={translate(t.unblock, { entry: item.entry })}
           disabled={remove.isPending}
           onClick={() => remove.mutate(undefined)}
         />
       )}
-      <ChangeStatus change={remove} what={`${item.entry} was not unblocked`} done="Unblocked." />
+      <ChangeStatus
+        change={remove}
+        what={translate(t.notUnblocked, { entry: item.entry })}
+        done={t.unblocked}
+      />
     </li>
   );
 }

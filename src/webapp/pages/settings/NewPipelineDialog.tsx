@@ -27,6 +27,9 @@ import { useWebApp } from "../../services";
 import { useChange } from "./change";
 import { TOUCHES, probabilityOf } from "./pipeline-changes";
 import { StageKindDropdown } from "./StageKindDropdown";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { type PipelinesWord, pipelinesMessages } from "./pipelines-messages";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -43,6 +46,16 @@ interface DraftStage {
   kind: StageKind;
 }
 
+/** The default stages a new pipeline starts from, named in the admin's language (only a suggestion to edit). */
+const SUGGESTED: Record<(typeof DEFAULT_PIPELINE.stages)[number]["name"], PipelinesWord> = {
+  Prospecting: "suggestedProspecting",
+  Qualification: "suggestedQualification",
+  Proposal: "suggestedProposal",
+  Negotiation: "suggestedNegotiation",
+  Won: "suggestedWon",
+  Lost: "suggestedLost",
+};
+
 /**
  * A new pipeline with its stages, starting from the default ones. The contract's own schema says what is
  * missing (an open, a won and a lost stage) before anything is sent; the server's word is shown if it refuses.
@@ -56,10 +69,16 @@ export function NewPipelineDialog({
 }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(pipelinesMessages);
   const nextKey = useRef(DEFAULT_PIPELINE.stages.length);
   const [name, setName] = useState("");
   const [stages, setStages] = useState<DraftStage[]>(() =>
-    DEFAULT_PIPELINE.stages.map((s, key) => ({ ...s, key, probability: String(s.probability) })),
+    DEFAULT_PIPELINE.stages.map((s, key) => ({
+      ...s,
+      name: t[SUGGESTED[s.name]],
+      key,
+      probability: String(s.probability),
+    })),
   );
   const [isDefault, setIsDefault] = useState(false);
   const create = useChange((body: PipelineCreate) => api("createPipeline", { body }), TOUCHES);
@@ -77,8 +96,10 @@ export function NewPipelineDialog({
     stagesIssue === undefined
       ? null
       : stagesIssue.code === "too_small"
-        ? "A pipeline needs at least 3 stages: one open, one won and one lost."
-        : `${stagesIssue.message.replace(/^a /, "A ")}.`;
+        ? t.tooFewStages
+        : stagesIssue.code === "too_big"
+          ? t.tooManyStages
+          : t.stageKindsNeeded;
 
   const change = (key: number, patch: Partial<DraftStage>) =>
     setStages((all) => all.map((s) => (s.key === key ? { ...s, ...patch } : s)));
@@ -111,21 +132,21 @@ export function NewPipelineDialog({
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface className={styles.surface}>
-        <form onSubmit={submit} aria-label="New pipeline">
+        <form onSubmit={submit} aria-label={t.newPipeline}>
           <DialogBody>
-            <DialogTitle>New pipeline</DialogTitle>
+            <DialogTitle>{t.newPipeline}</DialogTitle>
             <DialogContent className={styles.form}>
-              <Field label="Name" required>
+              <Field label={t.name} required>
                 <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={100} />
               </Field>
               <Table size="small">
-                <caption>Its stages, in order (the default ones to start from)</caption>
+                <caption>{t.newStagesCaption}</caption>
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell scope="col">Stage</TableHeaderCell>
-                    <TableHeaderCell scope="col">Probability</TableHeaderCell>
-                    <TableHeaderCell scope="col">Kind</TableHeaderCell>
-                    <TableHeaderCell scope="col">Actions</TableHeaderCell>
+                    <TableHeaderCell scope="col">{t.stage}</TableHeaderCell>
+                    <TableHeaderCell scope="col">{t.probability}</TableHeaderCell>
+                    <TableHeaderCell scope="col">{t.kind}</TableHeaderCell>
+                    <TableHeaderCell scope="col">{t.actions}</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -134,9 +155,9 @@ export function NewPipelineDialog({
                     return (
                       <TableRow key={stage.key}>
                         <TableCell>
-                          <Field validationMessage={stage.name.trim() ? undefined : "A name"}>
+                          <Field validationMessage={stage.name.trim() ? undefined : t.nameNeeded}>
                             <Input
-                              aria-label={`Name of new stage ${n}`}
+                              aria-label={translate(t.newStageName, { n })}
                               value={stage.name}
                               maxLength={100}
                               onChange={(_, d) => change(stage.key, { name: d.value })}
@@ -146,12 +167,12 @@ export function NewPipelineDialog({
                         <TableCell>
                           <Field
                             validationMessage={
-                              probabilityOf(stage.probability) === null ? "0 to 100" : undefined
+                              probabilityOf(stage.probability) === null ? t.probabilityRange : undefined
                             }
                           >
                             <Input
                               className={styles.narrow}
-                              aria-label={`Probability of new stage ${n}, in per cent`}
+                              aria-label={translate(t.newStageProbability, { n })}
                               type="number"
                               min={0}
                               max={100}
@@ -163,7 +184,7 @@ export function NewPipelineDialog({
                         </TableCell>
                         <TableCell>
                           <StageKindDropdown
-                            label={`Kind of new stage ${n}`}
+                            label={translate(t.newStageKind, { n })}
                             kind={stage.kind}
                             onKind={(kind) => change(stage.key, { kind })}
                           />
@@ -172,19 +193,19 @@ export function NewPipelineDialog({
                           <div className={styles.actions}>
                             <Button
                               icon={<ArrowUpRegular />}
-                              aria-label={`Move new stage ${n} up`}
+                              aria-label={translate(t.moveNewStageUp, { n })}
                               disabled={index === 0}
                               onClick={() => move(index, -1)}
                             />
                             <Button
                               icon={<ArrowDownRegular />}
-                              aria-label={`Move new stage ${n} down`}
+                              aria-label={translate(t.moveNewStageDown, { n })}
                               disabled={index === stages.length - 1}
                               onClick={() => move(index, 1)}
                             />
                             <Button
                               icon={<DeleteRegular />}
-                              aria-label={`Remove new stage ${n}`}
+                              aria-label={translate(t.removeNewStage, { n })}
                               onClick={() => setStages((all) => all.filter((s) => s.key !== stage.key))}
                             />
                           </div>
@@ -196,22 +217,20 @@ export function NewPipelineDialog({
               </Table>
               <div>
                 <Button icon={<AddRegular />} onClick={addStage} disabled={stages.length >= 30}>
-                  Add a stage
+                  {t.addAStage}
                 </Button>
               </div>
               {stagesProblem && <Text role="alert">{stagesProblem}</Text>}
               <Checkbox
-                label="Make it the default: new deals start in it"
+                label={t.makeItDefault}
                 checked={isDefault}
                 onChange={(_, d) => setIsDefault(d.checked === true)}
               />
-              {create.isError && (
-                <ProblemMessage error={create.error} what="The pipeline was not created" onRetry={send} />
-              )}
+              {create.isError && <ProblemMessage error={create.error} what={t.notCreated} onRetry={send} />}
             </DialogContent>
             <DialogActions>
               <Button onClick={onClose} disabled={create.isPending}>
-                Cancel
+                {t.cancel}
               </Button>
               <Button
                 type="submit"
@@ -219,7 +238,7 @@ export function NewPipelineDialog({
                 disabled={!draft.success}
                 disabledFocusable={create.isPending}
               >
-                {create.isPending ? "Creating…" : "Create pipeline"}
+                {create.isPending ? t.creating : t.createPipeline}
               </Button>
             </DialogActions>
           </DialogBody>

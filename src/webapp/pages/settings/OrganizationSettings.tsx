@@ -8,6 +8,8 @@ import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
+import { useMessages } from "../../i18n/language";
+import { settingsMessages } from "./settings-messages";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "36em" },
@@ -18,14 +20,15 @@ const useStyles = makeStyles({
 export function OrganizationSettings({ admin }: { admin: boolean }) {
   const { api } = useWebApp();
   const organization = useQuery({ queryKey: ["organization"], queryFn: () => api("getOrganization", {}) });
+  const t = useMessages(settingsMessages);
   return (
-    <Section title="Organisation and internal domains">
-      {organization.isPending && <Loading label="Loading the organisation…" />}
+    <Section title={t.organisationSection}>
+      {organization.isPending && <Loading label={t.loadingOrganisation} />}
       {organization.isError && (
         <ProblemMessage
           error={organization.error}
           onRetry={() => void organization.refetch()}
-          what="The organisation could not be loaded"
+          what={t.organisationNotLoaded}
         />
       )}
       {organization.data &&
@@ -40,16 +43,17 @@ export function OrganizationSettings({ admin }: { admin: boolean }) {
 
 function OrganizationView({ organization }: { organization: Organization }) {
   const styles = useStyles();
+  const t = useMessages(settingsMessages);
   return (
     <>
       <Text>
-        <Text weight="semibold">Name:</Text> {organization.name}
+        <Text weight="semibold">{t.nameColon}</Text> {organization.name}
       </Text>
-      <Text weight="semibold">Internal domains</Text>
+      <Text weight="semibold">{t.internalDomains}</Text>
       {organization.internalDomains.length === 0 ? (
-        <EmptyState>No internal domains: every domain is treated as external.</EmptyState>
+        <EmptyState>{t.noInternalDomains}</EmptyState>
       ) : (
-        <ul className={styles.list} aria-label="Internal domains">
+        <ul className={styles.list} aria-label={t.internalDomains}>
           {organization.internalDomains.map((d) => (
             <li key={d}>{d}</li>
           ))}
@@ -62,6 +66,7 @@ function OrganizationView({ organization }: { organization: Organization }) {
 function OrganizationForm({ organization }: { organization: Organization }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(settingsMessages);
   const [name, setName] = useState(organization.name);
   const [domains, setDomains] = useState(organization.internalDomains.join("\n"));
   useEffect(() => {
@@ -87,22 +92,19 @@ function OrganizationForm({ organization }: { organization: Organization }) {
     save.mutate(undefined);
   };
   return (
-    <form className={styles.form} aria-label="Organisation" onSubmit={submit}>
-      <Field label="Name" required>
+    <form className={styles.form} aria-label={t.organisation} onSubmit={submit}>
+      <Field label={t.name} required>
         <Input value={name} onChange={(_, d) => setName(d.value)} />
       </Field>
-      <Field
-        label="Internal domains"
-        hint="One per line, e.g. contoso.com: mail among them is never logged, and they never become a company."
-      >
+      <Field label={t.internalDomains} hint={t.internalDomainsHint}>
         <Textarea value={domains} onChange={(_, d) => setDomains(d.value)} rows={4} resize="vertical" />
       </Field>
       <div>
         <Button type="submit" appearance="primary" disabled={!name.trim() || save.isPending}>
-          Save organisation
+          {t.saveOrganisation}
         </Button>
       </div>
-      <ChangeStatus change={save} what="The organisation was not saved" />
+      <ChangeStatus change={save} what={t.organisationNotSaved} />
     </form>
   );
 }

@@ -22,6 +22,9 @@ import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { saveFile } from "../../save-file";
 import { useWebApp } from "../../services";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { settingsMessages } from "./settings-messages";
 
 const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "end", flexWrap: "wrap" },
@@ -35,6 +38,7 @@ export function PersonDataSettings() {
   const styles = useStyles();
   const { api } = useWebApp();
   const queryClient = useQueryClient();
+  const t = useMessages(settingsMessages);
   const [address, setAddress] = useState("");
   const [confirming, setConfirming] = useState(false);
   const find = useMutation({
@@ -72,60 +76,51 @@ export function PersonDataSettings() {
   };
   const contact = find.data ?? null;
   return (
-    <Section title="A person's data">
-      <Text>
-        Everything Rapport holds about one person, as a file to give them; or their erasure: the contact with
-        their addresses and phones, their tasks, what only they took part in, and their part of the emails
-        others were on too. Other records (companies, deals, colleagues&apos; notes about someone else) are
-        theirs and stay as they are. The audit trail keeps that an erasure happened, not what was erased.
-      </Text>
-      <form className={styles.row} onSubmit={submit} aria-label="Find a person">
-        <Field label="Their email address">
+    <Section title={t.personDataSection}>
+      <Text>{t.personDataIntro}</Text>
+      <form className={styles.row} onSubmit={submit} aria-label={t.findPerson}>
+        <Field label={t.theirEmail}>
           <Input type="email" value={address} onChange={(_, d) => setAddress(d.value)} />
         </Field>
         <Button type="submit" disabled={find.isPending || !address.trim()}>
-          {find.isPending ? "Finding…" : "Find"}
+          {find.isPending ? t.finding : t.find}
         </Button>
       </form>
       {find.isError && <ProblemMessage error={find.error} onRetry={() => find.mutate(address.trim())} />}
       {find.isSuccess && !contact && (
-        <Text role="status">{`No contact has the address ${find.variables}.`}</Text>
+        <Text role="status">{translate(t.noContactWithAddress, { address: find.variables })}</Text>
       )}
       {contact && (
         <div className={styles.row}>
           <Text weight="semibold">{`${contact.displayName} (${contact.emails.join(", ")})`}</Text>
           <Button disabled={download.isPending} onClick={() => download.mutate(contact)}>
-            {download.isPending ? "Preparing…" : "Download their data (JSON)"}
+            {download.isPending ? t.preparing : t.downloadData}
           </Button>
           <Button appearance="primary" onClick={() => setConfirming(true)}>
-            Erase everywhere…
+            {t.eraseEverywhereButton}
           </Button>
         </div>
       )}
       <span role="status" aria-live="polite">
-        {download.isSuccess && <Text>{`Downloaded ${download.data}`}</Text>}
+        {download.isSuccess && <Text>{translate(t.downloaded, { file: download.data })}</Text>}
       </span>
-      {download.isError && <ProblemMessage error={download.error} what="The data could not be exported" />}
+      {download.isError && <ProblemMessage error={download.error} what={t.notExported} />}
       {erase.isSuccess && <ErasedMessage result={erase.data} />}
       {contact && (
         <Dialog open={confirming} onOpenChange={(_, d) => setConfirming(d.open)}>
           <DialogSurface>
             <DialogBody>
-              <DialogTitle>{`Erase ${contact.displayName} everywhere?`}</DialogTitle>
+              <DialogTitle>{translate(t.eraseTitle, { name: contact.displayName })}</DialogTitle>
               <DialogContent>
-                <Text block>
-                  Their contact, addresses, phones and tasks, and the emails, calls and notes only they took
-                  part in, are deleted; from emails others were on too, their address, name and the excerpt
-                  are removed. Other records that mention them stay as they are. This cannot be undone.
-                </Text>
-                {erase.isError && <ProblemMessage error={erase.error} what="Nothing was erased" />}
+                <Text block>{t.eraseText}</Text>
+                {erase.isError && <ProblemMessage error={erase.error} what={t.nothingErased} />}
               </DialogContent>
               <DialogActions>
                 <Button disabled={erase.isPending} onClick={() => setConfirming(false)}>
-                  Cancel
+                  {t.cancel}
                 </Button>
                 <Button appearance="primary" disabled={erase.isPending} onClick={() => erase.mutate(contact)}>
-                  {erase.isPending ? "Erasing…" : "Erase"}
+                  {erase.isPending ? t.erasing : t.erase}
                 </Button>
               </DialogActions>
             </DialogBody>
@@ -137,11 +132,15 @@ export function PersonDataSettings() {
 }
 
 function ErasedMessage({ result }: { result: ContactErased }) {
+  const t = useMessages(settingsMessages);
   return (
     <MessageBar intent="success" layout="multiline">
       <MessageBarBody>
-        {`Erased: ${result.interactionsDeleted} interactions and ${result.tasksDeleted} tasks deleted, ` +
-          `${result.interactionsScrubbed} shared interactions cleaned.`}
+        {translate(t.erased, {
+          interactions: result.interactionsDeleted,
+          tasks: result.tasksDeleted,
+          scrubbed: result.interactionsScrubbed,
+        })}
       </MessageBarBody>
     </MessageBar>
   );

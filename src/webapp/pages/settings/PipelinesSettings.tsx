@@ -31,6 +31,9 @@ import { DeletePipelineDialog, type PipelineRemoval } from "./DeletePipelineDial
 import { NewPipelineDialog } from "./NewPipelineDialog";
 import { TOUCHES, useLatestVersion } from "./pipeline-changes";
 import { StagesTable } from "./StagesTable";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { pipelinesMessages } from "./pipelines-messages";
 
 const useStyles = makeStyles({
   pipeline: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -45,6 +48,7 @@ const useStyles = makeStyles({
 export function PipelinesSettings({ admin }: { admin: boolean }) {
   const styles = useStyles();
   const pipelines = usePipelines();
+  const t = useMessages(pipelinesMessages);
   const [picked, setPicked] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   // What the last creation or deletion did: said by the section, as the dialog that did it is gone.
@@ -54,34 +58,31 @@ export function PipelinesSettings({ admin }: { admin: boolean }) {
   const selected = list.find((p) => p.id === picked) ?? list.find((p) => p.isDefault) ?? list[0];
   const removed = (removal: PipelineRemoval) => {
     const { movedDeals } = removal.result;
-    setNotice(
-      `Pipeline “${removal.name}” deleted` +
-        (movedDeals > 0 && removal.movedTo
-          ? `; ${movedDeals} deal${movedDeals === 1 ? "" : "s"} moved to ${removal.movedTo}.`
-          : "."),
-    );
+    const said =
+      movedDeals > 0 && removal.movedTo
+        ? movedDeals === 1
+          ? t.deletedMovedOne
+          : t.deletedMovedOther
+        : t.deleted;
+    setNotice(translate(said, { name: removal.name, count: movedDeals, target: removal.movedTo ?? "" }));
     setPicked(null);
   };
   return (
     <Section
-      title="Pipelines and stages"
+      title={t.section}
       actions={
         admin && (
           <Button icon={<AddRegular />} onClick={() => setCreating(true)}>
-            New pipeline…
+            {t.newPipelineButton}
           </Button>
         )
       }
     >
-      {pipelines.isPending && <Loading label="Loading the pipelines…" />}
+      {pipelines.isPending && <Loading label={t.loading} />}
       {pipelines.isError && (
-        <ProblemMessage
-          error={pipelines.error}
-          onRetry={() => void pipelines.refetch()}
-          what="The pipelines could not be loaded"
-        />
+        <ProblemMessage error={pipelines.error} onRetry={() => void pipelines.refetch()} what={t.notLoaded} />
       )}
-      {pipelines.data?.pipelines.length === 0 && <EmptyState>No pipelines yet.</EmptyState>}
+      {pipelines.data?.pipelines.length === 0 && <EmptyState>{t.none}</EmptyState>}
       <span role="status" aria-live="polite">
         {notice && (
           <MessageBar intent="success">
@@ -93,17 +94,17 @@ export function PipelinesSettings({ admin }: { admin: boolean }) {
         <>
           <TabList
             className={styles.tabs}
-            aria-label="Pipelines"
+            aria-label={t.tabs}
             selectedValue={selected.id}
             onTabSelect={(_, d) => setPicked(String(d.value))}
           >
             {list.map((p) => (
               <Tab key={p.id} value={p.id}>
-                {p.isDefault ? `${p.name} (default)` : p.name}
+                {p.isDefault ? translate(t.defaultTab, { name: p.name }) : p.name}
               </Tab>
             ))}
           </TabList>
-          <div role="tabpanel" aria-label={`Pipeline ${selected.name}`}>
+          <div role="tabpanel" aria-label={translate(t.tabPanel, { name: selected.name })}>
             <PipelineEditor
               key={selected.id}
               pipeline={selected}
@@ -120,9 +121,7 @@ export function PipelinesSettings({ admin }: { admin: boolean }) {
           onCreated={(pipeline) => {
             setCreating(false);
             setPicked(pipeline.id);
-            setNotice(
-              `Pipeline “${pipeline.name}” created${pipeline.isDefault ? ": new deals now start in it" : ""}.`,
-            );
+            setNotice(translate(pipeline.isDefault ? t.createdDefault : t.created, { name: pipeline.name }));
           }}
         />
       )}
@@ -142,13 +141,14 @@ function PipelineEditor({
   onDeleted(removal: PipelineRemoval): void;
 }) {
   const styles = useStyles();
+  const t = useMessages(pipelinesMessages);
   return (
     <div className={styles.pipeline}>
       {admin ? (
         <PipelineActions pipeline={pipeline} all={all} onDeleted={onDeleted} />
       ) : (
         <Text as="h3" size={400} weight="semibold">
-          {pipeline.name} {pipeline.isDefault && <Badge appearance="tint">Default</Badge>}
+          {pipeline.name} {pipeline.isDefault && <Badge appearance="tint">{t.defaultBadge}</Badge>}
         </Text>
       )}
       <StagesTable pipeline={pipeline} admin={admin} />
@@ -168,6 +168,7 @@ function PipelineActions({
 }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(pipelinesMessages);
   const version = useLatestVersion(pipeline.id);
   const [name, setName] = useState(pipeline.name);
   const [deleting, setDeleting] = useState(false);
@@ -197,20 +198,20 @@ function PipelineActions({
     <>
       <form
         className={styles.row}
-        aria-label={`Pipeline “${pipeline.name}”`}
+        aria-label={translate(t.pipelineForm, { name: pipeline.name })}
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
           rename.mutate(name.trim());
         }}
       >
-        <Field label="Pipeline name">
+        <Field label={t.pipelineName}>
           <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={100} />
         </Field>
         <Button type="submit" disabled={!name.trim() || name.trim() === pipeline.name || rename.isPending}>
-          Rename
+          {t.rename}
         </Button>
-        {pipeline.isDefault && <Badge appearance="tint">Default</Badge>}
-        <ChangeStatus change={rename} what="The pipeline was not renamed" done="Renamed." />
+        {pipeline.isDefault && <Badge appearance="tint">{t.defaultBadge}</Badge>}
+        <ChangeStatus change={rename} what={t.notRenamed} done={t.renamed} />
       </form>
       <div className={styles.row}>
         {!pipeline.isDefault && (
@@ -219,40 +220,36 @@ function PipelineActions({
             disabled={makeDefault.isPending}
             onClick={() => makeDefault.mutate(undefined)}
           >
-            Make “{pipeline.name}” the default
+            {translate(t.makeDefault, { name: pipeline.name })}
           </Button>
         )}
         {all.length > 1 && (
           <>
             <Button
               icon={<ArrowLeftRegular />}
-              aria-label={`Move pipeline “${pipeline.name}” earlier`}
+              aria-label={translate(t.moveEarlier, { name: pipeline.name })}
               // Focusable even when it cannot move: the focus stays where the keyboard left it.
               disabledFocusable={index <= 0 || reorder.isPending}
               onClick={() => move(-1)}
             />
             <Button
               icon={<ArrowRightRegular />}
-              aria-label={`Move pipeline “${pipeline.name}” later`}
+              aria-label={translate(t.moveLater, { name: pipeline.name })}
               disabledFocusable={index >= all.length - 1 || reorder.isPending}
               onClick={() => move(1)}
             />
           </>
         )}
         <Button icon={<DeleteRegular />} onClick={() => setDeleting(true)}>
-          Delete pipeline “{pipeline.name}”…
+          {translate(t.deletePipelineButton, { name: pipeline.name })}
         </Button>
       </div>
       <ChangeStatus
         change={makeDefault}
-        what="The pipeline was not made the default"
-        done={`“${pipeline.name}” is the default: new deals start in it.`}
+        what={t.notMadeDefault}
+        done={translate(t.madeDefault, { name: pipeline.name })}
       />
-      <ChangeStatus
-        change={reorder}
-        what="The pipelines were not reordered"
-        done="Order of pipelines saved."
-      />
+      <ChangeStatus change={reorder} what={t.notReordered} done={t.reordered} />
       {deleting && (
         <DeletePipelineDialog
           pipeline={pipeline}

@@ -17,41 +17,45 @@ import { PersonDataSettings } from "./PersonDataSettings";
 import { PipelinesSettings } from "./PipelinesSettings";
 import { TagsSettings } from "./TagsSettings";
 import { UsersSettings } from "./UsersSettings";
+import { translate } from "../../../shared/languages";
+import { displayLocale } from "../../format";
+import { useMessages } from "../../i18n/language";
+import { settingsMessages } from "./settings-messages";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
   title: { margin: 0 },
 });
 
+/** "Bo", "Bo or Rita", as the language lists people any one of whom will do. */
+const anyOf = (names: string[]) =>
+  new Intl.ListFormat(displayLocale(), { type: "disjunction" }).format(names);
+
 /** The organisation's settings: admins change them; members see them as they are, and who can change them. */
 export default function SettingsPage() {
   const styles = useStyles();
   const me = useMe();
   const users = useUsers();
-  if (me.isPending) return <Loading label="Loading the settings…" />;
+  const t = useMessages(settingsMessages);
+  if (me.isPending) return <Loading label={t.loadingSettings} />;
   if (me.isError)
-    return (
-      <ProblemMessage
-        error={me.error}
-        onRetry={() => void me.refetch()}
-        what="The settings could not be loaded"
-      />
-    );
+    return <ProblemMessage error={me.error} onRetry={() => void me.refetch()} what={t.settingsNotLoaded} />;
   const admin = me.data.user.role === "admin";
   const admins = (users.data?.items ?? [])
     .filter((u) => u.role === "admin")
-    .map((u) => u.displayName ?? u.email);
+    .map((u) => u.displayName ?? u.email)
+    .filter((name): name is string => name !== null);
   return (
     <div className={styles.page}>
       <Text as="h1" size={700} weight="semibold" className={styles.title}>
-        Settings
+        {t.title}
       </Text>
       {!admin && (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>Read only</MessageBarTitle>
-            Only admins change the organisation's settings; you see them as they are.
-            {admins.length > 0 && ` Ask ${admins.join(", ")} to change something.`}
+            <MessageBarTitle>{t.readOnly}</MessageBarTitle>
+            {t.readOnlyText}
+            {admins.length > 0 && ` ${translate(t.askAdmins, { admins: anyOf(admins) })}`}
           </MessageBarBody>
         </MessageBar>
       )}

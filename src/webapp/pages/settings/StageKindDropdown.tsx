@@ -1,6 +1,8 @@
 import { Dropdown, Option } from "@fluentui/react-components";
 import type { StageKind } from "../../../shared/pipelines";
-import { KINDS, KIND_LABELS } from "./pipeline-changes";
+import { KINDS, KIND_WORDS } from "./pipeline-changes";
+import { useMessages } from "../../i18n/language";
+import { pipelinesMessages } from "./pipelines-messages";
 
 /** Open, won or lost: how the reports and the day's deals read a stage. */
 export function StageKindDropdown({
@@ -13,16 +15,17 @@ export function StageKindDropdown({
   /** Where the dropdown has no field label of its own (a table cell). */
   label?: string;
 }) {
+  const t = useMessages(pipelinesMessages);
   return (
     <Dropdown
       aria-label={label}
-      value={KIND_LABELS[kind]}
+      value={t[KIND_WORDS[kind]]}
       selectedOptions={[kind]}
       onOptionSelect={(_, d) => d.optionValue && onKind(d.optionValue as StageKind)}
     >
       {KINDS.map((k) => (
         <Option key={k} value={k}>
-          {KIND_LABELS[k]}
+          {t[KIND_WORDS[k]]}
         </Option>
       ))}
     </Dropdown>

@@ -26,8 +26,11 @@ import type { Pipeline, Stage, StageKind } from "../../../shared/pipelines";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
-import { KIND_LABELS, TOUCHES, probabilityOf, useLatestVersion } from "./pipeline-changes";
+import { KIND_WORDS, TOUCHES, probabilityOf, useLatestVersion } from "./pipeline-changes";
 import { StageKindDropdown } from "./StageKindDropdown";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { pipelinesMessages } from "./pipelines-messages";
 
 const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },
@@ -38,6 +41,7 @@ const useStyles = makeStyles({
 /** A pipeline's stages in order: admins rename, reweigh, reorder, add and remove them; members read them. */
 export function StagesTable({ pipeline, admin }: { pipeline: Pipeline; admin: boolean }) {
   const { api } = useWebApp();
+  const t = useMessages(pipelinesMessages);
   const version = useLatestVersion(pipeline.id);
   const reorder = useChange(
     (stageIds: string[]) =>
@@ -53,13 +57,13 @@ export function StagesTable({ pipeline, admin }: { pipeline: Pipeline; admin: bo
   return (
     <>
       <Table size="small">
-        <caption>Stages of {pipeline.name}, in order</caption>
+        <caption>{translate(t.stagesCaption, { name: pipeline.name })}</caption>
         <TableHeader>
           <TableRow>
-            <TableHeaderCell scope="col">Stage</TableHeaderCell>
-            <TableHeaderCell scope="col">Probability</TableHeaderCell>
-            <TableHeaderCell scope="col">Kind</TableHeaderCell>
-            {admin && <TableHeaderCell scope="col">Actions</TableHeaderCell>}
+            <TableHeaderCell scope="col">{t.stage}</TableHeaderCell>
+            <TableHeaderCell scope="col">{t.probability}</TableHeaderCell>
+            <TableHeaderCell scope="col">{t.kind}</TableHeaderCell>
+            {admin && <TableHeaderCell scope="col">{t.actions}</TableHeaderCell>}
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -78,13 +82,13 @@ export function StagesTable({ pipeline, admin }: { pipeline: Pipeline; admin: bo
               <TableRow key={stage.id}>
                 <TableCell>{stage.name}</TableCell>
                 <TableCell>{stage.probability} %</TableCell>
-                <TableCell>{KIND_LABELS[stage.kind]}</TableCell>
+                <TableCell>{t[KIND_WORDS[stage.kind]]}</TableCell>
               </TableRow>
             ),
           )}
         </TableBody>
       </Table>
-      <ChangeStatus change={reorder} what="The stages were not reordered" done="Order saved." />
+      <ChangeStatus change={reorder} what={t.stagesNotReordered} done={t.stagesReordered} />
       {admin && <AddStage pipeline={pipeline} />}
     </>
   );
@@ -107,6 +111,7 @@ function StageRow({
 }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(pipelinesMessages);
   const version = useLatestVersion(pipeline.id);
   const [name, setName] = useState(stage.name);
   const [probability, setProbability] = useState(String(stage.probability));
@@ -139,16 +144,16 @@ function StageRow({
     <TableRow>
       <TableCell>
         <Input
-          aria-label={`Name of stage “${stage.name}”`}
+          aria-label={translate(t.stageName, { name: stage.name })}
           value={name}
           onChange={(_, d) => setName(d.value)}
         />
       </TableCell>
       <TableCell>
-        <Field validationMessage={probabilityValue === null ? "0 to 100" : undefined}>
+        <Field validationMessage={probabilityValue === null ? t.probabilityRange : undefined}>
           <Input
             className={styles.narrow}
-            aria-label={`Probability of stage “${stage.name}”, in per cent`}
+            aria-label={translate(t.stageProbability, { name: stage.name })}
             type="number"
             min={0}
             max={100}
@@ -159,7 +164,11 @@ function StageRow({
         </Field>
       </TableCell>
       <TableCell>
-        <StageKindDropdown label={`Kind of stage “${stage.name}”`} kind={kind} onKind={setKind} />
+        <StageKindDropdown
+          label={translate(t.stageKind, { name: stage.name })}
+          kind={kind}
+          onKind={setKind}
+        />
       </TableCell>
       <TableCell>
         <div className={styles.actions}>
@@ -168,27 +177,27 @@ function StageRow({
             disabled={!changed || !name.trim() || probabilityValue === null || save.isPending}
             onClick={() => save.mutate(undefined)}
           >
-            Save stage “{stage.name}”
+            {translate(t.saveStage, { name: stage.name })}
           </Button>
           <Button
             icon={<ArrowUpRegular />}
-            aria-label={`Move “${stage.name}” up`}
+            aria-label={translate(t.moveStageUp, { name: stage.name })}
             disabled={first || moving}
             onClick={() => onMove(-1)}
           />
           <Button
             icon={<ArrowDownRegular />}
-            aria-label={`Move “${stage.name}” down`}
+            aria-label={translate(t.moveStageDown, { name: stage.name })}
             disabled={last || moving}
             onClick={() => onMove(1)}
           />
           <Button
             icon={<DeleteRegular />}
-            aria-label={`Delete stage “${stage.name}”`}
+            aria-label={translate(t.deleteStageButton, { name: stage.name })}
             onClick={() => setDeleting(true)}
           />
         </div>
-        <ChangeStatus change={save} what={`Stage “${stage.name}” was not saved`} />
+        <ChangeStatus change={save} what={translate(t.stageNotSaved, { name: stage.name })} />
         {deleting && <DeleteStage pipeline={pipeline} stage={stage} onClose={() => setDeleting(false)} />}
       </TableCell>
     </TableRow>
@@ -198,6 +207,7 @@ function StageRow({
 /** Removing a stage asks where its deals go: another stage of the same pipeline. */
 function DeleteStage({ pipeline, stage, onClose }: { pipeline: Pipeline; stage: Stage; onClose(): void }) {
   const { api } = useWebApp();
+  const t = useMessages(pipelinesMessages);
   const others = pipeline.stages.filter((s) => s.id !== stage.id);
   const [target, setTarget] = useState(others.find((s) => s.kind === stage.kind)?.id ?? others[0]?.id ?? "");
   const remove = useChange(
@@ -210,9 +220,9 @@ function DeleteStage({ pipeline, stage, onClose }: { pipeline: Pipeline; stage: 
     <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface>
         <DialogBody>
-          <DialogTitle>Delete stage “{stage.name}”</DialogTitle>
+          <DialogTitle>{translate(t.deleteStageTitle, { name: stage.name })}</DialogTitle>
           <DialogContent>
-            <Field label="Move its deals to" hint="Each move is recorded in the deal's history.">
+            <Field label={t.moveDealsTo} hint={t.movesRecorded}>
               <Dropdown
                 value={targetName}
                 selectedOptions={[target]}
@@ -227,27 +237,29 @@ function DeleteStage({ pipeline, stage, onClose }: { pipeline: Pipeline; stage: 
             </Field>
             {remove.isSuccess && (
               <Text role="status">
-                Deleted; {remove.data.movedDeals} deal{remove.data.movedDeals === 1 ? "" : "s"} moved to{" "}
-                {targetName}.
+                {translate(remove.data.movedDeals === 1 ? t.stageDeletedOne : t.stageDeletedOther, {
+                  count: remove.data.movedDeals,
+                  target: targetName,
+                })}
               </Text>
             )}
             {remove.isError && (
               <ProblemMessage
                 error={remove.error}
                 onRetry={() => remove.mutate(undefined)}
-                what="The stage was not deleted"
+                what={t.stageNotDeleted}
               />
             )}
           </DialogContent>
           <DialogActions>
-            <Button onClick={onClose}>{remove.isSuccess ? "Close" : "Cancel"}</Button>
+            <Button onClick={onClose}>{remove.isSuccess ? t.close : t.cancel}</Button>
             {!remove.isSuccess && (
               <Button
                 appearance="primary"
                 disabled={!target || remove.isPending}
                 onClick={() => remove.mutate(undefined)}
               >
-                {remove.isPending ? "Deleting…" : "Delete and move deals"}
+                {remove.isPending ? t.deleting : t.deleteAndMove}
               </Button>
             )}
           </DialogActions>
@@ -260,6 +272,7 @@ function DeleteStage({ pipeline, stage, onClose }: { pipeline: Pipeline; stage: 
 function AddStage({ pipeline }: { pipeline: Pipeline }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(pipelinesMessages);
   const version = useLatestVersion(pipeline.id);
   const [name, setName] = useState("");
   const [probability, setProbability] = useState("50");
@@ -276,7 +289,7 @@ function AddStage({ pipeline }: { pipeline: Pipeline }) {
   return (
     <form
       className={styles.row}
-      aria-label={`Add a stage to ${pipeline.name}`}
+      aria-label={translate(t.addStageForm, { name: pipeline.name })}
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
         if (value === null) return;
@@ -286,10 +299,10 @@ function AddStage({ pipeline }: { pipeline: Pipeline }) {
         );
       }}
     >
-      <Field label="New stage">
+      <Field label={t.newStage}>
         <Input value={name} onChange={(_, d) => setName(d.value)} />
       </Field>
-      <Field label="Probability (%)">
+      <Field label={t.probabilityPercent}>
         <Input
           className={styles.narrow}
           type="number"
@@ -299,13 +312,13 @@ function AddStage({ pipeline }: { pipeline: Pipeline }) {
           onChange={(_, d) => setProbability(d.value)}
         />
       </Field>
-      <Field label="Kind">
+      <Field label={t.kind}>
         <StageKindDropdown kind={kind} onKind={setKind} />
       </Field>
       <Button type="submit" icon={<AddRegular />} disabled={!name.trim() || value === null || add.isPending}>
-        Add stage
+        {t.addStage}
       </Button>
-      <ChangeStatus change={add} what="The stage was not added" done="Stage added." />
+      <ChangeStatus change={add} what={t.stageNotAdded} done={t.stageAdded} />
     </form>
   );
 }

@@ -23,6 +23,9 @@ import { Section } from "../../components/Section";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { settingsMessages } from "./settings-messages";
 
 const useStyles = makeStyles({
   actions: { display: "flex", gap: tokens.spacingHorizontalXS, alignItems: "center" },
@@ -34,8 +37,9 @@ export function TagsSettings({ admin }: { admin: boolean }) {
   const { api } = useWebApp();
   const tags = useQuery({ queryKey: ["tags"], queryFn: () => api("listTags", {}) });
   const [notice, setNotice] = useState<string | null>(null);
+  const t = useMessages(settingsMessages);
   return (
-    <Section title="Tags">
+    <Section title={t.tagsSection}>
       <span role="status" aria-live="polite">
         {notice && (
           <MessageBar intent="success">
@@ -43,30 +47,26 @@ export function TagsSettings({ admin }: { admin: boolean }) {
           </MessageBar>
         )}
       </span>
-      {tags.isPending && <Loading label="Loading the tags…" />}
+      {tags.isPending && <Loading label={t.loadingTags} />}
       {tags.isError && (
-        <ProblemMessage
-          error={tags.error}
-          onRetry={() => void tags.refetch()}
-          what="The tags could not be loaded"
-        />
+        <ProblemMessage error={tags.error} onRetry={() => void tags.refetch()} what={t.tagsNotLoaded} />
       )}
       {tags.data &&
         (tags.data.items.length === 0 ? (
-          <EmptyState>No contact carries a tag yet.</EmptyState>
+          <EmptyState>{t.noTags}</EmptyState>
         ) : (
           <Table size="small">
-            <caption>Tags and the contacts that carry them</caption>
+            <caption>{t.tagsCaption}</caption>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell scope="col">Tag</TableHeaderCell>
-                <TableHeaderCell scope="col">Contacts</TableHeaderCell>
-                {admin && <TableHeaderCell scope="col">Actions</TableHeaderCell>}
+                <TableHeaderCell scope="col">{t.tag}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.contacts}</TableHeaderCell>
+                {admin && <TableHeaderCell scope="col">{t.actions}</TableHeaderCell>}
               </TableRow>
             </TableHeader>
             <TableBody>
-              {tags.data.items.map((t) => (
-                <TagRow key={t.name} tag={t} admin={admin} onRemoved={setNotice} />
+              {tags.data.items.map((tag) => (
+                <TagRow key={tag.name} tag={tag} admin={admin} onRemoved={setNotice} />
               ))}
             </TableBody>
           </Table>
@@ -78,6 +78,7 @@ export function TagsSettings({ admin }: { admin: boolean }) {
 function TagRow({ tag, admin, onRemoved }: { tag: TagUsage; admin: boolean; onRemoved(text: string): void }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(settingsMessages);
   const [name, setName] = useState(tag.name);
   const rename = useChange(
     (to: string) => api("renameTag", { params: { tag: tag.name }, body: { name: to } }),
@@ -87,7 +88,7 @@ function TagRow({ tag, admin, onRemoved }: { tag: TagUsage; admin: boolean; onRe
   const remove = useChange<void, unknown>(async () => {
     const result = await api("deleteTag", { params: { tag: tag.name } });
     // Said by the section: once the list is read again this row and its dialog are gone.
-    onRemoved(`Tag “${tag.name}” removed from every contact.`);
+    onRemoved(translate(t.tagRemoved, { tag: tag.name }));
     return result;
   }, TOUCHES);
   return (
@@ -95,7 +96,7 @@ function TagRow({ tag, admin, onRemoved }: { tag: TagUsage; admin: boolean; onRe
       <TableCell>
         {admin ? (
           <Input
-            aria-label={`Name of tag “${tag.name}”`}
+            aria-label={translate(t.tagName, { tag: tag.name })}
             value={name}
             onChange={(_, d) => setName(d.value)}
           />
@@ -111,23 +112,25 @@ function TagRow({ tag, admin, onRemoved }: { tag: TagUsage; admin: boolean; onRe
               disabled={!name.trim() || name.trim() === tag.name || rename.isPending}
               onClick={() => rename.mutate(name.trim())}
             >
-              Rename
+              {t.rename}
             </Button>
             <Button
               icon={<DeleteRegular />}
-              aria-label={`Remove tag “${tag.name}” from every contact`}
+              aria-label={translate(t.removeTagButton, { tag: tag.name })}
               onClick={() => setRemoving(true)}
             />
           </div>
-          <ChangeStatus change={rename} what="The tag was not renamed" done="Renamed." />
+          <ChangeStatus change={rename} what={t.tagNotRenamed} done={t.renamed} />
           {removing && (
             <ConfirmDialog
-              title={`Remove tag “${tag.name}”?`}
-              text={`It is taken off ${tag.contacts} contact${tag.contacts === 1 ? "" : "s"}. This cannot be undone.`}
-              confirm="Remove tag"
-              pending="Removing…"
+              title={translate(t.removeTagTitle, { tag: tag.name })}
+              text={translate(tag.contacts === 1 ? t.removeTagTextOne : t.removeTagTextOther, {
+                count: tag.contacts,
+              })}
+              confirm={t.removeTag}
+              pending={t.removing}
               change={remove}
-              what="The tag was not removed"
+              what={t.tagNotRemoved}
               onClose={() => setRemoving(false)}
             />
           )}

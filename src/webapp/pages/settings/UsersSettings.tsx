@@ -17,39 +17,39 @@ import { useUsers } from "../../hooks";
 import { formatDateTime } from "../../format";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { type SettingsWord, settingsMessages } from "./settings-messages";
 
-const ROLES: Record<Role, string> = { admin: "Admin", member: "Member" };
+const ROLES: Record<Role, SettingsWord> = { admin: "roleAdmin", member: "roleMember" };
 /** A role that comes with the sign-in is changed where it was granted, not here. */
-const GRANTED: Record<AdminGrant, string> = {
-  app_role: "Admin, through the Entra app role (changed in Entra)",
-  server_list: "Admin, through the server's RAPPORT_ADMINS",
+const GRANTED: Record<AdminGrant, SettingsWord> = {
+  app_role: "grantedByAppRole",
+  server_list: "grantedByServerList",
 };
 
 /** Who is in the organisation and who may change its settings; an organisation always keeps one admin. */
 export function UsersSettings({ admin }: { admin: boolean }) {
   const users = useUsers();
+  const t = useMessages(settingsMessages);
   return (
-    <Section title="Users and roles">
-      {users.isPending && <Loading label="Loading the users…" />}
+    <Section title={t.usersSection}>
+      {users.isPending && <Loading label={t.loadingUsers} />}
       {users.isError && (
-        <ProblemMessage
-          error={users.error}
-          onRetry={() => void users.refetch()}
-          what="The users could not be loaded"
-        />
+        <ProblemMessage error={users.error} onRetry={() => void users.refetch()} what={t.usersNotLoaded} />
       )}
       {users.data &&
         (users.data.items.length === 0 ? (
-          <EmptyState>Nobody has signed in yet.</EmptyState>
+          <EmptyState>{t.nobodySignedIn}</EmptyState>
         ) : (
           <Table size="small">
-            <caption>Users and their roles</caption>
+            <caption>{t.usersCaption}</caption>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell scope="col">Name</TableHeaderCell>
-                <TableHeaderCell scope="col">Email</TableHeaderCell>
-                <TableHeaderCell scope="col">Last seen</TableHeaderCell>
-                <TableHeaderCell scope="col">Role</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.name}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.email}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.lastSeen}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.role}</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -65,6 +65,7 @@ export function UsersSettings({ admin }: { admin: boolean }) {
 
 function UserRow({ user, admin }: { user: User; admin: boolean }) {
   const { api } = useWebApp();
+  const t = useMessages(settingsMessages);
   const change = useChange(
     (role: Role) => api("updateUser", { params: { id: user.id }, body: { role } }),
     [["users"], ["me"]],
@@ -74,28 +75,28 @@ function UserRow({ user, admin }: { user: User; admin: boolean }) {
     <TableRow>
       <TableCell>{user.displayName ?? "–"}</TableCell>
       <TableCell>{user.email ?? "–"}</TableCell>
-      <TableCell>{user.lastSeenAt ? formatDateTime(user.lastSeenAt) : "Never"}</TableCell>
+      <TableCell>{user.lastSeenAt ? formatDateTime(user.lastSeenAt) : t.never}</TableCell>
       <TableCell>
         {user.adminGrant ? (
-          GRANTED[user.adminGrant]
+          t[GRANTED[user.adminGrant]]
         ) : admin ? (
           <>
             <Dropdown
-              aria-label={`Role of ${name}`}
-              value={ROLES[user.role]}
+              aria-label={translate(t.roleOf, { name })}
+              value={t[ROLES[user.role]]}
               selectedOptions={[user.role]}
               disabled={change.isPending}
               onOptionSelect={(_, d) =>
                 d.optionValue && d.optionValue !== user.role && change.mutate(d.optionValue as Role)
               }
             >
-              <Option value="admin">Admin</Option>
-              <Option value="member">Member</Option>
+              <Option value="admin">{t.roleAdmin}</Option>
+              <Option value="member">{t.roleMember}</Option>
             </Dropdown>
-            <ChangeStatus change={change} what={`${name}'s role was not changed`} />
+            <ChangeStatus change={change} what={translate(t.roleNotChanged, { name })} />
           </>
         ) : (
-          ROLES[user.role]
+          t[ROLES[user.role]]
         )}
       </TableCell>
     </TableRow>

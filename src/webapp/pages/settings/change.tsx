@@ -1,6 +1,8 @@
 import { Text, makeStyles, tokens } from "@fluentui/react-components";
 import { type QueryKey, type UseMutationResult, useMutation, useQueryClient } from "@tanstack/react-query";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { useMessages } from "../../i18n/language";
+import { settingsMessages } from "./settings-messages";
 
 const useStyles = makeStyles({ done: { color: tokens.colorPaletteGreenForeground1 } });
 
@@ -23,18 +25,20 @@ export function useChange<V, R = unknown>(
 export function ChangeStatus<V, R>({
   change,
   what,
-  done = "Saved.",
+  done,
 }: {
   change: UseMutationResult<R, Error, V>;
   what: string;
+  /** What the status line says once the change passed ("Saved." unless given). */
   done?: string;
 }) {
   const styles = useStyles();
+  const t = useMessages(settingsMessages);
   return (
     <>
       <span role="status" aria-live="polite">
-        {change.isPending && <Text>Saving…</Text>}
-        {change.isSuccess && <Text className={styles.done}>{done}</Text>}
+        {change.isPending && <Text>{t.saving}</Text>}
+        {change.isSuccess && <Text className={styles.done}>{done ?? t.saved}</Text>}
       </span>
       {change.isError && (
         <ProblemMessage

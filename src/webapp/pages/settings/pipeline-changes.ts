@@ -1,8 +1,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { PipelineList, StageKind } from "../../../shared/pipelines";
+import type { PipelinesWord } from "./pipelines-messages";
 
-export const KIND_LABELS: Record<StageKind, string> = { open: "Open", won: "Won", lost: "Lost" };
+/** A stage kind's name in the pipelines catalogue. */
+export const KIND_WORDS: Record<StageKind, PipelinesWord> = {
+  open: "kindOpen",
+  won: "kindWon",
+  lost: "kindLost",
+};
 export const KINDS = ["open", "won", "lost"] as const;
 /** What changes a pipeline reaches: the lists, the reports (stage names) and the day's deals. */
 export const TOUCHES = [["pipelines"], ["report"], ["dashboard"]] as const;
