@@ -37,6 +37,17 @@ const areas = [
   "src/webapp/pages/settings/StageKindDropdown.tsx",
   "src/webapp/pages/settings/NewPipelineDialog.tsx",
   "src/webapp/pages/settings/DeletePipelineDialog.tsx",
+  "src/webapp/components/SignInGate.tsx",
+  "src/webapp/components/NoAdminNotice.tsx",
+  "src/webapp/components/ProblemMessage.tsx",
+  "src/webapp/components/DownloadButtons.tsx",
+  "src/webapp/components/ChartBoundary.tsx",
+  "src/webapp/components/EmptyState.tsx",
+  "src/webapp/components/Loading.tsx",
+  "src/webapp/components/Section.tsx",
+  "src/webapp/auth",
+  "src/webapp/pages/import",
+  "src/webapp/lists/ListExportButtons.tsx",
 ];
 
 /** What a user reads: an attribute given a literal here is shown or spoken. */

@@ -49,10 +49,11 @@ function localSession(user: LocalUser, onSignOut: () => void): Session {
   };
 }
 
-function pastedSession(token: string, onSignOut: () => void): Session {
+/** `who` names a pasted token's holder in the reader's words ("signed in with a token"): the token says nothing. */
+function pastedSession(token: string, onSignOut: () => void, who: string): Session {
   return {
     getToken: async () => token,
-    who: "signed in with a token",
+    who,
     signOut() {
       forgetLocalSession();
       onSignOut();
@@ -61,9 +62,9 @@ function pastedSession(token: string, onSignOut: () => void): Session {
 }
 
 /** The local issuer's session this browser kept, if any: the address it signed in as, or a pasted token. */
-export function rememberedLocalSession(onSignOut: () => void): Session | null {
+export function rememberedLocalSession(onSignOut: () => void, tokenWho: string): Session | null {
   const token = read(sessionStorage, PASTED_TOKEN_KEY);
-  if (token) return pastedSession(token, onSignOut);
+  if (token) return pastedSession(token, onSignOut, tokenWho);
   const stored = read(localStorage, LOCAL_USER_KEY);
   if (!stored) return null;
   try {
@@ -95,7 +96,7 @@ export async function signInLocally(
   return session;
 }
 
-export function signInWithToken(token: string, onSignOut: () => void): Session {
+export function signInWithToken(token: string, onSignOut: () => void, who: string): Session {
   write(sessionStorage, PASTED_TOKEN_KEY, token);
-  return pastedSession(token, onSignOut);
+  return pastedSession(token, onSignOut, who);
 }

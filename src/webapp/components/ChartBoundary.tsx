@@ -1,5 +1,7 @@
 import { MessageBar, MessageBarBody } from "@fluentui/react-components";
 import { Component, type ReactNode } from "react";
+import { useMessages } from "../i18n/language";
+import { componentMessages } from "./components-messages";
 
 /** A chart that cannot be drawn (a chunk that failed to load, an odd browser) leaves the table standing. */
 export class ChartBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
@@ -11,12 +13,16 @@ export class ChartBoundary extends Component<{ children: ReactNode }, { failed: 
 
   override render(): ReactNode {
     if (!this.state.failed) return this.props.children;
-    return (
-      <MessageBar intent="warning">
-        <MessageBarBody>
-          The chart could not be drawn; the table has the same figures. Reload the page to try again.
-        </MessageBarBody>
-      </MessageBar>
-    );
+    return <ChartFailed />;
   }
+}
+
+/** A class cannot use the language's hook: the notice is a component of its own. */
+function ChartFailed() {
+  const t = useMessages(componentMessages);
+  return (
+    <MessageBar intent="warning">
+      <MessageBarBody>{t.chartFailed}</MessageBarBody>
+    </MessageBar>
+  );
 }

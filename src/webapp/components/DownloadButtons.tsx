@@ -4,6 +4,9 @@ import { useMutation } from "@tanstack/react-query";
 import type { DownloadedFile } from "../../client/files";
 import { saveFile } from "../save-file";
 import { ProblemMessage } from "./ProblemMessage";
+import { translate } from "../../shared/languages";
+import { useMessages } from "../i18n/language";
+import { componentMessages } from "./components-messages";
 
 const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
@@ -18,11 +21,12 @@ export function DownloadButtons<F extends string>({
   formats,
   download,
 }: {
-  /** Each format with its button's text ("CSV") and, where the text alone says too little, its accessible name. */
+  /** Each format with its name ("CSV", not translated) and, where the text alone says too little, its accessible name. */
   formats: readonly { format: F; label: string; name?: string }[];
   download: (format: F) => Promise<DownloadedFile>;
 }) {
   const styles = useStyles();
+  const t = useMessages(componentMessages);
   const exportAs = useMutation({
     mutationFn: async (format: F) => {
       const file = await download(format);
@@ -46,17 +50,19 @@ export function DownloadButtons<F extends string>({
           aria-label={name}
           onClick={() => exportAs.mutate(format)}
         >
-          Export {label}
+          {translate(t.exportAs, { format: label })}
         </Button>
       ))}
       <span role="status" aria-live="polite">
-        {exportAs.isSuccess && <Text className={styles.meta}>Downloaded {exportAs.data}</Text>}
+        {exportAs.isSuccess && (
+          <Text className={styles.meta}>{translate(t.downloaded, { file: exportAs.data })}</Text>
+        )}
       </span>
       {exportAs.isError && (
         <ProblemMessage
           error={exportAs.error}
           onRetry={() => exportAs.mutate(exportAs.variables)}
-          what="The export failed"
+          what={t.exportFailed}
         />
       )}
     </div>

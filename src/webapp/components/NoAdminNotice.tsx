@@ -1,5 +1,8 @@
 import { MessageBar, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
 import { useMe } from "../hooks";
+import { translate } from "../../shared/languages";
+import { useMessages } from "../i18n/language";
+import { componentMessages } from "./components-messages";
 
 const useStyles = makeStyles({
   notice: { marginBottom: tokens.spacingVerticalL },
@@ -13,18 +16,15 @@ const useStyles = makeStyles({
 export function NoAdminNotice() {
   const styles = useStyles();
   const me = useMe();
+  const t = useMessages(componentMessages);
   if (!me.data || me.data.organization.hasAdmin) return null;
   const appRole = me.data.adminAppRole;
   return (
     <MessageBar intent="warning" layout="multiline" className={styles.notice}>
       <MessageBarBody>
-        <MessageBarTitle>Your organisation has no Rapport admin yet</MessageBarTitle>
-        Until it has one, nobody can change the organisation's settings, turn on mailbox syncing or change
-        people's roles.{" "}
-        {appRole
-          ? `An administrator of your Microsoft 365 tenant makes someone an admin in the Microsoft Entra admin center: Enterprise applications → Rapport → Users and groups → Add user/group, with the role “${appRole}”. Whoever runs the Rapport server can instead list them in RAPPORT_ADMINS.`
-          : "Whoever runs the Rapport server makes someone an admin by listing them in RAPPORT_ADMINS."}{" "}
-        It takes effect once that person signs out of Rapport and in again.
+        <MessageBarTitle>{t.noAdminTitle}</MessageBarTitle>
+        {t.noAdminUntil} {appRole ? translate(t.noAdminAppRole, { role: appRole }) : t.noAdminServerList}{" "}
+        {t.noAdminTakesEffect}
       </MessageBarBody>
     </MessageBar>
   );

@@ -1,7 +1,24 @@
-import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
-import { ApiError, errorDetail } from "../../client/problems";
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { translate } from "../../shared/languages";
+import { useMessages } from "../i18n/language";
+import { problemMessages, useProblemWords } from "./problem-messages";
 
-/** A failure in words (the server's own where it gave them), and a way to try again. */
+const useStyles = makeStyles({
+  details: { display: "block", color: tokens.colorNeutralForeground3, marginTop: tokens.spacingVerticalXS },
+});
+
+/**
+ * A failure in the reader's words (chosen by the problem's code), the server's own English words beneath
+ * where they add something, and a way to try again.
+ */
 export function ProblemMessage({
   error,
   onRetry,
@@ -11,16 +28,22 @@ export function ProblemMessage({
   onRetry?: () => void;
   what?: string;
 }) {
-  const text =
-    error instanceof ApiError && error.code === "unreachable"
-      ? "Rapport cannot be reached. Check your connection, then try again."
-      : errorDetail(error);
+  const styles = useStyles();
+  const t = useMessages(problemMessages);
+  const { text, details } = useProblemWords()(error);
   return (
     <MessageBar intent="error" layout="multiline">
-      <MessageBarBody>{what ? `${what}: ${text}` : text}</MessageBarBody>
+      <MessageBarBody>
+        {what ? translate(t.failedWith, { what, reason: text }) : text}
+        {details && (
+          <Text size={200} className={styles.details}>
+            {translate(t.details, { details })}
+          </Text>
+        )}
+      </MessageBarBody>
       {onRetry && (
         <MessageBarActions>
-          <Button onClick={onRetry}>Try again</Button>
+          <Button onClick={onRetry}>{t.tryAgain}</Button>
         </MessageBarActions>
       )}
     </MessageBar>

@@ -16,6 +16,8 @@ import { createApiClient } from "../../client/api-client";
 import { type Session, rememberedLocalSession, signInLocally, signInWithToken } from "../auth/session";
 import { Loading } from "./Loading";
 import { ProblemMessage } from "./ProblemMessage";
+import { useMessages } from "../i18n/language";
+import { signInMessages } from "./sign-in-messages";
 
 const useStyles = makeStyles({
   page: { display: "grid", placeItems: "center", minHeight: "100vh", padding: tokens.spacingHorizontalL },
@@ -41,23 +43,22 @@ export function SignInGate({ children }: { children: (session: Session) => React
       return entraSignIn(entra as NonNullable<typeof entra>);
     },
   });
-  const [local, setLocal] = useState<Session | null>(() => rememberedLocalSession(() => setLocal(null)));
+  const t = useMessages(signInMessages);
+  const [local, setLocal] = useState<Session | null>(() =>
+    rememberedLocalSession(() => setLocal(null), t.signedInWithToken),
+  );
   const styles = useStyles();
 
   if (config.isPending)
     return (
       <Centered>
-        <Loading label="Starting Rapport…" />
+        <Loading label={t.starting} />
       </Centered>
     );
   if (config.isError)
     return (
       <Centered>
-        <ProblemMessage
-          error={config.error}
-          onRetry={() => void config.refetch()}
-          what="Rapport cannot start"
-        />
+        <ProblemMessage error={config.error} onRetry={() => void config.refetch()} what={t.cannotStart} />
       </Centered>
     );
 
@@ -65,7 +66,7 @@ export function SignInGate({ children }: { children: (session: Session) => React
     if (entraSession.isPending)
       return (
         <Centered>
-          <Loading label="Signing in…" />
+          <Loading label={t.signingIn} />
         </Centered>
       );
     if (entraSession.isError)
@@ -74,7 +75,7 @@ export function SignInGate({ children }: { children: (session: Session) => React
           <ProblemMessage
             error={entraSession.error}
             onRetry={() => void entraSession.refetch()}
-            what="Sign-in failed"
+            what={t.signInFailed}
           />
         </Centered>
       );
@@ -94,9 +95,9 @@ export function SignInGate({ children }: { children: (session: Session) => React
           <Text as="h1" size={600} weight="semibold">
             Rapport
           </Text>
-          <Text>Sign in with your work account to see your day, your pipeline and your team.</Text>
+          <Text>{t.entraIntro}</Text>
           <Button appearance="primary" onClick={() => void signIn.signIn()}>
-            Sign in with Microsoft 365
+            {t.signInWithMicrosoft}
           </Button>
         </Card>
       </div>
@@ -107,7 +108,7 @@ export function SignInGate({ children }: { children: (session: Session) => React
     return (
       <Centered>
         <MessageBar intent="error">
-          <MessageBarBody>This Rapport server has no way to sign in configured.</MessageBarBody>
+          <MessageBarBody>{t.noWayToSignIn}</MessageBarBody>
         </MessageBar>
       </Centered>
     );
@@ -125,6 +126,7 @@ function Centered({ children }: { children: ReactNode }) {
  */
 function LocalSignIn({ onSignedIn, onSignOut }: { onSignedIn(session: Session): void; onSignOut(): void }) {
   const styles = useStyles();
+  const t = useMessages(signInMessages);
   const [email, setEmail] = useState("rita@contoso.example");
   const [name, setName] = useState("");
   const [token, setToken] = useState("");
@@ -138,7 +140,7 @@ function LocalSignIn({ onSignedIn, onSignOut }: { onSignedIn(session: Session): 
     setError(null);
     try {
       if (needsToken) {
-        onSignedIn(signInWithToken(token.trim(), onSignOut));
+        onSignedIn(signInWithToken(token.trim(), onSignOut, t.signedInWithToken));
         return;
       }
       const result = await signInLocally(
@@ -157,30 +159,23 @@ function LocalSignIn({ onSignedIn, onSignOut }: { onSignedIn(session: Session): 
   return (
     <main className={styles.page}>
       <Card className={styles.card}>
-        <form className={styles.form} onSubmit={(e) => void signIn(e)} aria-label="Sign in">
+        <form className={styles.form} onSubmit={(e) => void signIn(e)} aria-label={t.signIn}>
           <Text as="h1" size={600} weight="semibold">
-            Sign in to Rapport
+            {t.signInTitle}
           </Text>
           {needsToken ? (
             <>
               <MessageBar intent="info" layout="multiline">
-                <MessageBarBody>
-                  This server signs in with its local issuer, and this page is not served by `npm start`'s dev
-                  server, which mints tokens. Paste a token from `npm run token -- --email you@example.com`,
-                  or open the web app from `npm start`.
-                </MessageBarBody>
+                <MessageBarBody>{t.pasteToken}</MessageBarBody>
               </MessageBar>
-              <Field label="Token" required>
+              <Field label={t.token} required>
                 <Textarea value={token} onChange={(_, d) => setToken(d.value)} resize="vertical" />
               </Field>
             </>
           ) : (
             <>
-              <Text>
-                This Rapport runs on its local issuer (development and single-machine use): sign in as any
-                address of your organisation.
-              </Text>
-              <Field label="Email address" required>
+              <Text>{t.localIssuerIntro}</Text>
+              <Field label={t.emailAddress} required>
                 <Input
                   type="email"
                   value={email}
@@ -188,18 +183,18 @@ function LocalSignIn({ onSignedIn, onSignOut }: { onSignedIn(session: Session): 
                   autoComplete="email"
                 />
               </Field>
-              <Field label="Name" hint="Optional, shown to your colleagues">
+              <Field label={t.name} hint={t.nameHint}>
                 <Input value={name} onChange={(_, d) => setName(d.value)} autoComplete="name" />
               </Field>
             </>
           )}
-          {error !== null && <ProblemMessage error={error} what="Sign-in failed" />}
+          {error !== null && <ProblemMessage error={error} what={t.signInFailed} />}
           <Button
             type="submit"
             appearance="primary"
             disabled={pending || (needsToken ? !token.trim() : !email.trim())}
           >
-            {pending ? "Signing in…" : "Sign in"}
+            {pending ? t.signingIn : t.signIn}
           </Button>
         </form>
       </Card>

@@ -12,6 +12,9 @@ import {
 } from "@fluentui/react-components";
 import type { ColumnMapping, ImportPreview } from "../../../shared/imports";
 import { Section } from "../../components/Section";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { type ImportCatalogue, importFieldLabel, importMessages } from "./import-messages";
 
 const useStyles = makeStyles({
   samples: { color: tokens.colorNeutralForeground3 },
@@ -33,6 +36,7 @@ export function ImportColumns({
   onMappingChange(mapping: ColumnMapping[]): void;
 }) {
   const styles = useStyles();
+  const t = useMessages(importMessages);
   const fieldOf = new Map(preview.mapping.map((m) => [m.column, m.field]));
   const change = (column: number, field: string) => {
     const next = preview.mapping.filter((m) => m.column !== column);
@@ -40,37 +44,39 @@ export function ImportColumns({
     onMappingChange(next.sort((a, b) => a.column - b.column));
   };
   return (
-    <Section title="Columns">
-      <Text>
-        {preview.suggested
-          ? `Matched from the column names${preview.delimiter ? ` (separated by ${describe(preview.delimiter)})` : ""}. Change any that is wrong.`
-          : "As you mapped them."}
-      </Text>
+    <Section title={t.columns}>
+      <Text>{preview.suggested ? matched(preview.delimiter, t) : t.asMapped}</Text>
       <Table size="small">
-        <caption>The file&apos;s columns and the field each fills</caption>
+        <caption>{t.columnsCaption}</caption>
         <TableHeader>
           <TableRow>
-            <TableHeaderCell scope="col">Column</TableHeaderCell>
-            <TableHeaderCell scope="col">Values</TableHeaderCell>
-            <TableHeaderCell scope="col">Fills</TableHeaderCell>
+            <TableHeaderCell scope="col">{t.column}</TableHeaderCell>
+            <TableHeaderCell scope="col">{t.values}</TableHeaderCell>
+            <TableHeaderCell scope="col">{t.fills}</TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
           {preview.columns.map((column) => (
             <TableRow key={column.index}>
-              <TableCell>{column.header || `Column ${column.index + 1}`}</TableCell>
-              <TableCell className={styles.samples}>{column.samples.join(", ") || "(empty)"}</TableCell>
+              <TableCell>
+                {column.header || translate(t.columnNumber, { number: column.index + 1 })}
+              </TableCell>
+              <TableCell className={styles.samples}>{column.samples.join(", ") || t.noValues}</TableCell>
               <TableCell>
                 <Select
-                  aria-label={`Field for the column ${column.header || column.index + 1}`}
+                  aria-label={translate(t.fieldForColumn, { column: column.header || column.index + 1 })}
                   value={fieldOf.get(column.index) ?? LEAVE_OUT}
                   disabled={disabled}
                   onChange={(_, d) => change(column.index, d.value)}
                 >
-                  <option value={LEAVE_OUT}>Leave out</option>
+                  <option value={LEAVE_OUT}>{t.leaveOut}</option>
                   {preview.targets.map((target) => (
                     <option key={target.field} value={target.field}>
-                      {target.label + (target.required ? " (required)" : "")}
+                      {target.required
+                        ? translate(t.requiredField, {
+                            field: importFieldLabel(target.field, preview.targets, t),
+                          })
+                        : importFieldLabel(target.field, preview.targets, t)}
                     </option>
                   ))}
                 </Select>
@@ -83,9 +89,11 @@ export function ImportColumns({
   );
 }
 
-function describe(delimiter: string): string {
-  if (delimiter === "\t") return "tabs";
-  if (delimiter === ";") return "semicolons";
-  if (delimiter === ",") return "commas";
-  return `"${delimiter}"`;
+/** How the columns were matched, naming the separator found (a whole sentence each: languages inflect it). */
+function matched(delimiter: string | null, t: ImportCatalogue): string {
+  if (delimiter === null) return t.matched;
+  if (delimiter === "\t") return t.matchedTabs;
+  if (delimiter === ";") return t.matchedSemicolons;
+  if (delimiter === ",") return t.matchedCommas;
+  return translate(t.matchedOther, { separator: delimiter });
 }

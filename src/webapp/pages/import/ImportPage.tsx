@@ -31,6 +31,13 @@ import { ImportRowErrors } from "./ImportRowErrors";
 import { ImportRows } from "./ImportRows";
 import { type ChosenFile, FileRefused, readChosenFile } from "./import-file";
 import { ListExports } from "./ListExports";
+import { IMPORT_BODY_LIMIT } from "../../../shared/imports";
+import { type Language, translate } from "../../../shared/languages";
+import { shellMessages } from "../../components/shell-messages";
+import { formatNumber } from "../../format";
+import { useLanguage, useMessages } from "../../i18n/language";
+import { countText } from "../../i18n/plural";
+import { type ImportCatalogue, importMessages } from "./import-messages";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -42,10 +49,10 @@ const useStyles = makeStyles({
 /** How many rows the preview shows; duplicates and errors are counted over the whole file. */
 const PREVIEW_ROWS = 50;
 
-const PHASES: Record<string, string> = {
-  reading: "Reading the file",
-  checking: "Checking every row",
-  writing: "Saving",
+const PHASES: Record<string, keyof ImportCatalogue> = {
+  reading: "phaseReading",
+  checking: "phaseChecking",
+  writing: "phaseWriting",
 };
 
 /**
@@ -54,6 +61,9 @@ const PHASES: Record<string, string> = {
  */
 export default function ImportPage() {
   const styles = useStyles();
+  const t = useMessages(importMessages);
+  const title = useMessages(shellMessages).importExport;
+  const { language } = useLanguage();
   const { api, progress } = useWebApp();
   const queryClient = useQueryClient();
   const input = useRef<HTMLInputElement>(null);
@@ -132,7 +142,7 @@ export default function ImportPage() {
     return (
       <div className={styles.page}>
         <Text as="h1" size={700} weight="semibold" className={styles.title}>
-          Import and export
+          {title}
         </Text>
         <ImportDone result={commit.data} fileName={file?.name ?? ""} onAgain={startOver} />
         <ListExports />
@@ -142,15 +152,12 @@ export default function ImportPage() {
   return (
     <div className={styles.page}>
       <Text as="h1" size={700} weight="semibold" className={styles.title}>
-        Import and export
+        {title}
       </Text>
-      <Section title="Import contacts or companies">
-        <Text>
-          A CSV file (comma, semicolon or tab separated; the first row names the columns) or vCards. Nothing
-          is saved until you import, and an import saves every row or none.
-        </Text>
+      <Section title={t.importSection}>
+        <Text>{t.intro}</Text>
         <div className={styles.row}>
-          <Field label="What the file holds">
+          <Field label={t.fileHolds}>
             <RadioGroup
               layout="horizontal"
               value={entity}
@@ -161,8 +168,8 @@ export default function ImportPage() {
                 setDecisions(new Map());
               }}
             >
-              <Radio value="contacts" label="Contacts" />
-              <Radio value="companies" label="Companies" />
+              <Radio value="contacts" label={t.contacts} />
+              <Radio value="companies" label={t.companies} />
             </RadioGroup>
           </Field>
           <input
@@ -171,30 +178,30 @@ export default function ImportPage() {
             accept=".csv,.tsv,.txt,.vcf,.vcard,text/csv,text/vcard"
             className={styles.hiddenInput}
             onChange={(e) => void choose(e)}
-            aria-label="The file to import"
+            aria-label={t.fileInput}
             data-testid="import-file"
           />
           <Button icon={<ArrowUploadRegular />} disabled={importing} onClick={() => input.current?.click()}>
-            {file ? "Choose another file" : "Choose a file"}
+            {file ? t.chooseAnotherFile : t.chooseFile}
           </Button>
           {file && <Text>{`${file.name} (${file.format === "csv" ? "CSV" : "vCard"})`}</Text>}
         </div>
         {fileError !== null &&
           (fileError instanceof FileRefused ? (
             <MessageBar intent="error">
-              <MessageBarBody>{fileError.message}</MessageBarBody>
+              <MessageBarBody>{refusal(fileError, t)}</MessageBarBody>
             </MessageBar>
           ) : (
-            <ProblemMessage error={fileError} what="The file could not be read" />
+            <ProblemMessage error={fileError} what={t.fileUnreadable} />
           ))}
       </Section>
 
-      {file && preview.isPending && <Loading label="Reading the file…" />}
+      {file && preview.isPending && <Loading label={t.readingFile} />}
       {file && preview.isError && (
         <ProblemMessage
           error={preview.error}
           onRetry={() => void preview.refetch()}
-          what="The file could not be read"
+          what={t.fileUnreadable}
         />
       )}
 
@@ -210,29 +217,35 @@ export default function ImportPage() {
               }}
             />
           )}
-          <Section title="Rows">
-            <Text aria-live="polite">{summary(data.counts, entity)}</Text>
+          <Section title={t.rows}>
+            <Text aria-live="polite">{summary(data.counts, entity, t, language)}</Text>
             {data.counts.duplicatesOfRecords + data.counts.duplicatesInFile > 0 && (
-              <Field label="Rows that duplicate a stored record or an earlier row">
+              <Field label={t.duplicates}>
                 <RadioGroup
                   value={onDuplicate}
                   disabled={importing}
                   onChange={(_, d) => setOnDuplicate(d.value as DuplicateAction)}
                 >
-                  <Radio value="skip" label="Skip them" />
-                  <Radio value="update" label="Update the stored record with the row's values" />
-                  <Radio value="create" label="Create a record of their own" />
+                  <Radio value="skip" label={t.skipThem} />
+                  <Radio value="update" label={t.updateThem} />
+                  <Radio value="create" label={t.createThem} />
                 </RadioGroup>
               </Field>
             )}
             <ImportRows preview={data} decisions={decisions} disabled={importing} onDecide={decide} />
           </Section>
-          {data.errors.length > 0 && <ImportRowErrors errors={data.errors} invalid={data.counts.invalid} />}
-          <Section title="Import">
+          {data.errors.length > 0 && (
+            <ImportRowErrors errors={data.errors} invalid={data.counts.invalid} targets={data.targets} />
+          )}
+          <Section title={t.importTitle}>
             {data.counts.invalid > 0 && (
               <MessageBar intent="warning">
                 <MessageBarBody>
-                  {`${data.counts.invalid} ${data.counts.invalid === 1 ? "row has" : "rows have"} errors. Correct them in the file, or map the columns differently, then import.`}
+                  {countText(language, data.counts.invalid, {
+                    one: t.rowsHaveErrorsOne,
+                    few: t.rowsHaveErrorsFew,
+                    other: t.rowsHaveErrorsOther,
+                  })}
                 </MessageBarBody>
               </MessageBar>
             )}
@@ -240,21 +253,36 @@ export default function ImportPage() {
               <Field
                 label={
                   step
-                    ? `${PHASES[step.phase] ?? step.phase}: ${step.done} of ${step.total}`
-                    : "Sending the file…"
+                    ? translate(t[PHASES[step.phase] ?? "phaseWorking"], {
+                        done: formatNumber(step.done, 0),
+                        total: formatNumber(step.total, 0),
+                      })
+                    : t.sending
                 }
                 validationState="none"
               >
                 <ProgressBar value={step && step.total > 0 ? step.done / step.total : undefined} />
               </Field>
             )}
-            {commit.isError && <ProblemMessage error={commit.error} what="Nothing was imported" />}
+            {commit.isError && <ProblemMessage error={commit.error} what={t.nothingImported} />}
             <div className={styles.row}>
               <Button appearance="primary" disabled={blocked || importing} onClick={() => commit.mutate()}>
-                {importing ? "Importing…" : `Import ${data.counts.create + data.counts.update} ${entity}`}
+                {importing
+                  ? t.importing
+                  : countText(
+                      language,
+                      data.counts.create + data.counts.update,
+                      entity === "contacts"
+                        ? { one: t.importContactsOne, few: t.importContactsFew, other: t.importContactsOther }
+                        : {
+                            one: t.importCompaniesOne,
+                            few: t.importCompaniesFew,
+                            other: t.importCompaniesOther,
+                          },
+                    )}
               </Button>
               <Button disabled={importing} onClick={startOver}>
-                Cancel
+                {t.cancel}
               </Button>
             </div>
           </Section>
@@ -265,17 +293,40 @@ export default function ImportPage() {
   );
 }
 
-function summary(counts: ImportPreview["counts"], entity: ImportEntity): string {
+/** What a commit would do, count by count: each a phrase of its own, listed (no phrase depends on another). */
+function summary(
+  counts: ImportPreview["counts"],
+  entity: ImportEntity,
+  t: ImportCatalogue,
+  language: Language,
+): string {
+  const count = (template: string, n: number) => translate(template, { count: formatNumber(n, 0) });
   const parts = [
-    `${counts.rows} ${counts.rows === 1 ? "row" : "rows"}`,
-    `${counts.create} to create`,
-    `${counts.update} to update`,
-    `${counts.skip} to skip`,
+    countText(language, counts.rows, { one: t.rowCountOne, few: t.rowCountFew, other: t.rowCountOther }),
+    count(t.toCreate, counts.create),
+    count(t.toUpdate, counts.update),
+    count(t.toSkip, counts.skip),
   ];
-  if (counts.duplicatesOfRecords) parts.push(`${counts.duplicatesOfRecords} already stored`);
-  if (counts.duplicatesInFile) parts.push(`${counts.duplicatesInFile} repeated in the file`);
-  if (counts.invalid) parts.push(`${counts.invalid} with errors`);
-  return `${parts.join(", ")} (${entity}).`;
+  if (counts.duplicatesOfRecords) parts.push(count(t.alreadyStored, counts.duplicatesOfRecords));
+  if (counts.duplicatesInFile) parts.push(count(t.repeatedInFile, counts.duplicatesInFile));
+  if (counts.invalid) parts.push(count(t.withErrors, counts.invalid));
+  return translate(entity === "contacts" ? t.summaryContacts : t.summaryCompanies, {
+    counts: parts.join(", "),
+  });
+}
+
+/** Why a file was not sent, in the reader's words. */
+function refusal(refused: FileRefused, t: ImportCatalogue): string {
+  if (refused.reason === "empty") return translate(t.fileEmpty, { name: refused.fileName });
+  return translate(t.fileTooLarge, {
+    name: refused.fileName,
+    size: megabytes(refused.size),
+    max: megabytes(IMPORT_BODY_LIMIT),
+  });
+}
+
+function megabytes(bytes: number): string {
+  return `${formatNumber(bytes / 1024 / 1024, 1)} MB`;
 }
 
 function ImportDone({
@@ -288,17 +339,24 @@ function ImportDone({
   onAgain(): void;
 }) {
   const styles = useStyles();
+  const t = useMessages(importMessages);
+  const values = {
+    file: fileName,
+    created: formatNumber(result.created, 0),
+    updated: formatNumber(result.updated, 0),
+    skipped: formatNumber(result.skipped, 0),
+    companies: formatNumber(result.companiesCreated ?? 0, 0),
+  };
   return (
-    <Section title="Imported">
+    <Section title={t.imported}>
       <MessageBar intent="success">
         <MessageBarBody>
-          {`${fileName}: ${result.created} created, ${result.updated} updated, ${result.skipped} skipped` +
-            (result.companiesCreated ? `, and ${result.companiesCreated} new companies.` : ".")}
+          {translate(result.companiesCreated ? t.importedResultWithCompanies : t.importedResult, values)}
         </MessageBarBody>
       </MessageBar>
       <div className={styles.row}>
         <Button appearance="primary" onClick={onAgain}>
-          Import another file
+          {t.importAnother}
         </Button>
       </div>
     </Section>

@@ -10,14 +10,24 @@ import {
 } from "@fluentui/react-components";
 import type { DuplicateAction, ImportPreview, PreviewRow } from "../../../shared/imports";
 import { EmptyState } from "../../components/EmptyState";
+import { translate } from "../../../shared/languages";
+import { useLanguage, useMessages } from "../../i18n/language";
+import { countText } from "../../i18n/plural";
+import { type ImportCatalogue, importMessages } from "./import-messages";
 
 const DEFAULT = "";
 
-const ACTION_LABELS: Record<PreviewRow["action"], string> = {
-  create: "Create",
-  update: "Update",
-  skip: "Skip",
-  error: "Has errors",
+const ACTION_LABELS: Record<PreviewRow["action"], keyof ImportCatalogue> = {
+  create: "actionCreate",
+  update: "actionUpdate",
+  skip: "actionSkip",
+  error: "actionError",
+};
+
+const AS_ABOVE: Record<DuplicateAction, keyof ImportCatalogue> = {
+  create: "asAboveCreate",
+  update: "asAboveUpdate",
+  skip: "asAboveSkip",
 };
 
 /** The first rows as they would be stored, each duplicate named, with a choice for that row alone. */
@@ -32,26 +42,34 @@ export function ImportRows({
   disabled: boolean;
   onDecide(line: number, action: DuplicateAction | null): void;
 }) {
-  if (preview.rows.length === 0) return <EmptyState>The file has no rows under its header.</EmptyState>;
+  const t = useMessages(importMessages);
+  const { language } = useLanguage();
+  if (preview.rows.length === 0) return <EmptyState>{t.noRows}</EmptyState>;
   const shown = preview.rows.length;
+  const total = preview.counts.rows;
   return (
     <Table size="small">
       <caption>
-        {shown < preview.counts.rows
-          ? `The first ${shown} of ${preview.counts.rows} rows`
-          : `All ${shown} rows`}
+        {shown < total
+          ? countText(
+              language,
+              total,
+              { one: t.firstRowsOne, few: t.firstRowsFew, other: t.firstRowsOther },
+              { shown },
+            )
+          : countText(language, shown, { one: t.allRowsOne, few: t.allRowsFew, other: t.allRowsOther })}
       </caption>
       <TableHeader>
         <TableRow>
-          <TableHeaderCell scope="col">Line</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.line}</TableHeaderCell>
           <TableHeaderCell scope="col">
-            {preview.entity === "contacts" ? "Contact" : "Company"}
+            {preview.entity === "contacts" ? t.contact : t.company}
           </TableHeaderCell>
           <TableHeaderCell scope="col">
-            {preview.entity === "contacts" ? "Addresses" : "Domain"}
+            {preview.entity === "contacts" ? t.addresses : t.domain}
           </TableHeaderCell>
-          <TableHeaderCell scope="col">Duplicate of</TableHeaderCell>
-          <TableHeaderCell scope="col">Will</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.duplicateOf}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.will}</TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -60,23 +78,21 @@ export function ImportRows({
             <TableCell>{row.line}</TableCell>
             <TableCell>{row.contact?.displayName ?? row.company?.name ?? ""}</TableCell>
             <TableCell>{row.contact ? row.contact.emails.join(", ") : (row.company?.domain ?? "")}</TableCell>
-            <TableCell>{duplicateOf(row)}</TableCell>
+            <TableCell>{duplicateOf(row, t)}</TableCell>
             <TableCell>
               {row.duplicate && row.action !== "error" ? (
                 <Select
-                  aria-label={`What to do with line ${row.line}`}
+                  aria-label={translate(t.whatToDo, { line: row.line })}
                   value={decisions.get(row.line) ?? DEFAULT}
                   disabled={disabled}
                   onChange={(_, d) =>
                     onDecide(row.line, d.value === DEFAULT ? null : (d.value as DuplicateAction))
                   }
                 >
-                  <option
-                    value={DEFAULT}
-                  >{`As above: ${ACTION_LABELS[preview.onDuplicate].toLowerCase()}`}</option>
-                  <option value="skip">Skip</option>
-                  <option value="update">Update</option>
-                  <option value="create">Create</option>
+                  <option value={DEFAULT}>{t[AS_ABOVE[preview.onDuplicate]]}</option>
+                  <option value="skip">{t.actionSkip}</option>
+                  <option value="update">{t.actionUpdate}</option>
+                  <option value="create">{t.actionCreate}</option>
                 </Select>
               ) : (
                 <Badge
@@ -85,7 +101,7 @@ export function ImportRows({
                     row.action === "error" ? "danger" : row.action === "create" ? "success" : "informative"
                   }
                 >
-                  {ACTION_LABELS[row.action]}
+                  {t[ACTION_LABELS[row.action]]}
                 </Badge>
               )}
             </TableCell>
@@ -96,10 +112,10 @@ export function ImportRows({
   );
 }
 
-function duplicateOf(row: PreviewRow): string {
+function duplicateOf(row: PreviewRow, t: ImportCatalogue): string {
   const duplicate = row.duplicate;
   if (!duplicate) return "";
   return duplicate.kind === "record"
     ? `${duplicate.name} (${duplicate.match})`
-    : `Line ${duplicate.line} of the file (${duplicate.match})`;
+    : translate(t.duplicateLine, { line: duplicate.line, match: duplicate.match });
 }

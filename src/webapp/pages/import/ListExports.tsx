@@ -18,6 +18,12 @@ import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { saveFile } from "../../save-file";
 import { useWebApp } from "../../services";
+import { translate } from "../../../shared/languages";
+import { componentMessages } from "../../components/components-messages";
+import { formatNumber } from "../../format";
+import { LIST_EXPORT_MAX_ROWS } from "../../../shared/list-exports";
+import { useMessages } from "../../i18n/language";
+import { type ImportCatalogue, importMessages } from "./import-messages";
 
 const useStyles = makeStyles({
   formats: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
@@ -26,18 +32,38 @@ const useStyles = makeStyles({
 const FORMAT_LABELS = { Csv: "CSV", Xlsx: "XLSX", Vcf: "vCard" } as const;
 type Format = keyof typeof FORMAT_LABELS;
 
-/** Every list of the organisation, whole, as a file: what a rep takes to a spreadsheet or another address book. */
-const LISTS: { label: string; route: string; formats: Format[] }[] = [
-  { label: "Contacts", route: "exportContacts", formats: ["Csv", "Xlsx", "Vcf"] },
-  { label: "Companies", route: "exportCompanies", formats: ["Csv", "Xlsx"] },
-  { label: "Deals", route: "exportDeals", formats: ["Csv", "Xlsx"] },
-  { label: "Tasks", route: "exportTasks", formats: ["Csv", "Xlsx"] },
-  { label: "Notes and calls", route: "exportNotes", formats: ["Csv", "Xlsx"] },
+/**
+ * Every list of the organisation, whole, as a file: what a rep takes to a spreadsheet or another address book.
+ * Each with its name and its button's sentence ("Export contacts as XLSX"), whole in each language.
+ */
+const LISTS: {
+  label: keyof ImportCatalogue;
+  exportAs: keyof ImportCatalogue;
+  route: string;
+  formats: Format[];
+}[] = [
+  {
+    label: "listContacts",
+    exportAs: "exportContactsAs",
+    route: "exportContacts",
+    formats: ["Csv", "Xlsx", "Vcf"],
+  },
+  {
+    label: "listCompanies",
+    exportAs: "exportCompaniesAs",
+    route: "exportCompanies",
+    formats: ["Csv", "Xlsx"],
+  },
+  { label: "listDeals", exportAs: "exportDealsAs", route: "exportDeals", formats: ["Csv", "Xlsx"] },
+  { label: "listTasks", exportAs: "exportTasksAs", route: "exportTasks", formats: ["Csv", "Xlsx"] },
+  { label: "listNotes", exportAs: "exportNotesAs", route: "exportNotes", formats: ["Csv", "Xlsx"] },
 ];
 
 export function ListExports() {
   const styles = useStyles();
   const { files } = useWebApp();
+  const t = useMessages(importMessages);
+  const words = useMessages(componentMessages);
   const download = useMutation({
     mutationFn: async (route: FileRouteName) => {
       // Tasks: everyone's, open and done, as the list shows them with its widest filter.
@@ -48,20 +74,20 @@ export function ListExports() {
     },
   });
   return (
-    <Section title="Export">
-      <Text>Each list as a file, every row of it (at most 50,000).</Text>
+    <Section title={t.exportTitle}>
+      <Text>{translate(t.exportIntro, { max: formatNumber(LIST_EXPORT_MAX_ROWS, 0) })}</Text>
       <Table size="small">
-        <caption>The organisation&apos;s lists and their formats</caption>
+        <caption>{t.listsCaption}</caption>
         <TableHeader>
           <TableRow>
-            <TableHeaderCell scope="col">List</TableHeaderCell>
-            <TableHeaderCell scope="col">Download</TableHeaderCell>
+            <TableHeaderCell scope="col">{t.list}</TableHeaderCell>
+            <TableHeaderCell scope="col">{t.download}</TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
           {LISTS.map((list) => (
             <TableRow key={list.route}>
-              <TableCell>{list.label}</TableCell>
+              <TableCell>{t[list.label]}</TableCell>
               <TableCell>
                 <div className={styles.formats}>
                   {list.formats.map((format) => {
@@ -73,7 +99,7 @@ export function ListExports() {
                         size="small"
                         icon={pending ? <Spinner size="extra-tiny" /> : <ArrowDownloadRegular />}
                         disabled={download.isPending}
-                        aria-label={`Export ${list.label.toLowerCase()} as ${FORMAT_LABELS[format]}`}
+                        aria-label={translate(t[list.exportAs], { format: FORMAT_LABELS[format] })}
                         onClick={() => download.mutate(route)}
                       >
                         {FORMAT_LABELS[format]}
@@ -87,13 +113,13 @@ export function ListExports() {
         </TableBody>
       </Table>
       <span role="status" aria-live="polite">
-        {download.isSuccess && <Text>{`Downloaded ${download.data}`}</Text>}
+        {download.isSuccess && <Text>{translate(words.downloaded, { file: download.data })}</Text>}
       </span>
       {download.isError && (
         <ProblemMessage
           error={download.error}
           onRetry={() => download.variables && download.mutate(download.variables)}
-          what="The export failed"
+          what={words.exportFailed}
         />
       )}
     </Section>

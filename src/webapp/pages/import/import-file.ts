@@ -9,17 +9,23 @@ export interface ChosenFile {
   key: string;
 }
 
-export class FileRefused extends Error {}
+/** A file refused before it is sent: too large or empty. The page says so in the reader's language. */
+export class FileRefused extends Error {
+  constructor(
+    readonly reason: "too_large" | "empty",
+    readonly fileName: string,
+    readonly size: number,
+  ) {
+    super(`${fileName}: ${reason}`);
+  }
+}
 
 let picks = 0;
 
 export async function readChosenFile(file: File): Promise<ChosenFile> {
-  if (file.size > IMPORT_BODY_LIMIT)
-    throw new FileRefused(
-      `${file.name} is ${megabytes(file.size)}; a file of at most ${megabytes(IMPORT_BODY_LIMIT)} can be imported. Split it into smaller files.`,
-    );
+  if (file.size > IMPORT_BODY_LIMIT) throw new FileRefused("too_large", file.name, file.size);
   const content = await file.text();
-  if (!content.trim()) throw new FileRefused(`${file.name} is empty.`);
+  if (!content.trim()) throw new FileRefused("empty", file.name, file.size);
   picks += 1;
   return { name: file.name, content, format: formatOf(file.name, content), key: `${picks}:${file.name}` };
 }
@@ -28,8 +34,4 @@ function formatOf(name: string, content: string): ImportFormat {
   if (/\.(vcf|vcard)$/i.test(name)) return "vcard";
   if (/\.(csv|tsv|txt)$/i.test(name)) return "csv";
   return /^\uFEFF?\s*BEGIN:VCARD/i.test(content) ? "vcard" : "csv";
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -1,0 +1,19 @@
+import { type Language, translate } from "../../shared/languages";
+import { formatNumber } from "../format";
+
+/**
+ * A count in a sentence of the language's plural form: English, Swedish, German and Norwegian have two ("1 row",
+ * "3 rows"), Croatian three ("1 redak", "3 retka", "5 redaka", and "21 redak" again), so a catalogue gives a
+ * `one`, a `few` and an `other` sentence (where a language has no `few`, it repeats `other`). `{count}` is the
+ * number as the language writes it; other values fill the rest.
+ */
+export function countText(
+  language: Language,
+  count: number,
+  forms: { one: string; few: string; other: string },
+  values: Readonly<Record<string, string | number>> = {},
+): string {
+  const category = new Intl.PluralRules(language).select(count);
+  const template = category === "one" ? forms.one : category === "few" ? forms.few : forms.other;
+  return translate(template, { ...values, count: formatNumber(count, 0) });
+}
