@@ -58,28 +58,25 @@ export const Rate = z
   .refine((rate) => /[1-9]/.test(rate), "a rate above 0");
 
 /**
+ * Why a typed rate cannot be read: empty, more than one separator, not digits, too many digits, or zero. A code,
+ * not a sentence: the web app says it in the user's language.
+ */
+export type RateProblem = "empty" | "separators" | "notDigits" | "tooLong" | "notAboveZero";
+
+/**
  * A rate as a person types it ("11,47" or "11.47") in the form the API takes ("11.47"), or why it cannot be.
  * Exactly one decimal separator, a comma or a dot: "1,234.5" and "1.234,5" are refused rather than read one way
  * or the other, as a thousands separator would be a guess, and a misread rate silently skews every report.
  */
-export function parseTypedRate(typed: string): { rate: string } | { problem: string } {
+export function parseTypedRate(typed: string): { rate: string } | { problem: RateProblem } {
   const text = typed.trim();
-  if (text === "") return { problem: "Enter a rate, such as 0.1341." };
+  if (text === "") return { problem: "empty" };
   const separators = text.replace(/[^.,]/g, "");
-  if (separators.length > 1)
-    return {
-      problem: "Use one decimal separator, a comma or a dot, and no thousands separators: 1234.5 or 1234,5.",
-    };
+  if (separators.length > 1) return { problem: "separators" };
   const rate = text.replace(",", ".");
-  if (!/^\d+(\.\d+)?$/.test(rate))
-    return { problem: "Enter the rate in digits with at most one decimal comma or dot, such as 0.1341." };
+  if (!/^\d+(\.\d+)?$/.test(rate)) return { problem: "notDigits" };
   const checked = Rate.safeParse(rate);
-  if (!checked.success)
-    return {
-      problem: /[1-9]/.test(rate)
-        ? "A rate has at most 10 digits before the decimal separator and 10 after it."
-        : "A rate is above 0.",
-    };
+  if (!checked.success) return { problem: /[1-9]/.test(rate) ? "tooLong" : "notAboveZero" };
   return { rate: checked.data };
 }
 

@@ -45,12 +45,16 @@ export const formatTime = (iso: string) => times.format(new Date(iso));
  * The space is a non-breaking one, so the code never ends a line apart from its figure.
  */
 export function formatAmount(amount: number, currency: string | null): string {
-  const figure = new Intl.NumberFormat(locale, {
+  const figure = formatFigure(amount);
+  return currency ? `${currency}\u00a0${figure}` : `${figure} (no currency)`;
+}
+
+/** An amount's figure alone, as `formatAmount` writes it: for a sentence that says the amount has no currency. */
+export const formatFigure = (amount: number): string =>
+  new Intl.NumberFormat(locale, {
     minimumFractionDigits: Number.isInteger(amount) ? 0 : 2,
     maximumFractionDigits: 2,
   }).format(amount);
-  return currency ? `${currency}\u00a0${figure}` : `${figure} (no currency)`;
-}
 
 export const formatNumber = (value: number, digits = 2) =>
   new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);

@@ -20,6 +20,8 @@ const areas = [
   "src/webapp/pages/contacts",
   "src/webapp/pages/companies",
   "src/webapp/pages/tasks",
+  "src/webapp/pages/deals",
+  "src/webapp/pages/settings/CurrencySettings.tsx",
   "src/ui/custom-fields",
   // The settings, file by file: CurrencySettings.tsx is translated separately.
   "src/webapp/pages/settings/SettingsPage.tsx",

@@ -1,6 +1,10 @@
 import { Dropdown, Option, OptionGroup } from "@fluentui/react-components";
 import type { currencyChoices } from "../../shared/currencies";
 import { currencyLabel } from "../format";
+import { translate } from "../../shared/languages";
+import { useMessages } from "../i18n/language";
+import { currencyDropdownMessages } from "./currency-dropdown-messages";
+import { listMessages } from "./list-messages";
 
 /**
  * A currency picked from a list, never typed: the server takes ISO 4217 codes only. The organisation's base
@@ -22,24 +26,26 @@ export function CurrencyDropdown({
   onValue(code: string): void;
   autoFocus?: boolean;
 }) {
+  const t = useMessages(currencyDropdownMessages);
+  const lists = useMessages(listMessages);
   const known = value === "" || currencies.common.includes(value) || currencies.other.includes(value);
   return (
     <Dropdown
-      value={value ? currencyLabel(value) : "Not set"}
+      value={value ? currencyLabel(value) : lists.notSet}
       selectedOptions={[value]}
       onOptionSelect={(_, d) => onValue(d.optionValue ?? "")}
       autoFocus={autoFocus}
     >
-      {!required && <Option value="">Not set</Option>}
-      {!known && <Option value={value}>{`${value} (not an ISO 4217 code)`}</Option>}
-      <OptionGroup label="Common currencies">
+      {!required && <Option value="">{lists.notSet}</Option>}
+      {!known && <Option value={value}>{translate(t.notIsoCode, { code: value })}</Option>}
+      <OptionGroup label={t.commonCurrencies}>
         {currencies.common.map((code) => (
           <Option key={code} value={code}>
             {currencyLabel(code)}
           </Option>
         ))}
       </OptionGroup>
-      <OptionGroup label="All currencies">
+      <OptionGroup label={t.allCurrencies}>
         {currencies.other.map((code) => (
           <Option key={code} value={code}>
             {currencyLabel(code)}

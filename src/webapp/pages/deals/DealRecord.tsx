@@ -13,6 +13,12 @@ import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { DEALS_PATH } from "../paths";
 import { useDealFields } from "./deal-fields";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { listMessages } from "../../lists/list-messages";
+import { recordKindMessages } from "../../lists/record-kind-messages";
+import { dealMessages } from "./deal-messages";
+import { formatNumber } from "../../format";
 
 const useStyles = makeStyles({
   stage: { display: "flex", alignItems: "flex-end", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
@@ -24,16 +30,19 @@ export function DealRecord({ id }: { id: string }) {
   const { api } = useWebApp();
   const { record, saved } = useRecord("deal", "deals", id, () => api("getDeal", { params: { id } }));
   const fields = useDealFields();
+  const t = useMessages(dealMessages);
+  const lists = useMessages(listMessages);
+  const kinds = useMessages(recordKindMessages);
   return (
     <RecordLoad record={record} noun="deal">
       {(deal) => (
-        <RecordLayout listPath={DEALS_PATH} listLabel="All deals" title={deal.name}>
-          <Section title="Stage">
+        <RecordLayout listPath={DEALS_PATH} listLabel={kinds.dealAll} title={deal.name}>
+          <Section title={t.stage}>
             <StageMove deal={deal} onMoved={saved} />
           </Section>
-          <Section title="Details">
+          <Section title={lists.details}>
             <RecordEditor
-              label={`Edit ${deal.name}`}
+              label={translate(lists.editRecord, { name: deal.name })}
               record={deal}
               fields={fields}
               // The form sends the contract's field names; the server checks the values.
@@ -53,6 +62,7 @@ function StageMove({ deal, onMoved }: { deal: DealWithStage; onMoved(deal: DealW
   const styles = useStyles();
   const { api } = useWebApp();
   const pipeline = usePipelines().data?.pipelines.find((p) => p.id === deal.pipelineId);
+  const t = useMessages(dealMessages);
   const move = useMutation({
     mutationFn: (stageId: string) =>
       api("moveDealToStage", {
@@ -71,7 +81,7 @@ function StageMove({ deal, onMoved }: { deal: DealWithStage; onMoved(deal: DealW
   return (
     <>
       <div className={styles.stage}>
-        <Field label={`Stage of ${pipeline?.name ?? "its pipeline"}`}>
+        <Field label={pipeline ? translate(t.stageOf, { pipeline: pipeline.name }) : t.stageOfItsPipeline}>
           <Select
             value={deal.stageId}
             disabled={move.isPending}
@@ -79,27 +89,29 @@ function StageMove({ deal, onMoved }: { deal: DealWithStage; onMoved(deal: DealW
           >
             {(pipeline?.stages ?? [deal.stage]).map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name} ({s.probability} %)
+                {translate(t.stageWithProbability, {
+                  stage: s.name,
+                  probability: formatNumber(s.probability, 0),
+                })}
               </option>
             ))}
           </Select>
         </Field>
         <span role="status" aria-live="polite">
-          {move.isPending && <Spinner size="extra-tiny" label="Moving…" />}
-          {move.isSuccess && <Text>Moved to {deal.stage.name}.</Text>}
+          {move.isPending && <Spinner size="extra-tiny" label={t.moving} />}
+          {move.isSuccess && <Text>{translate(t.movedTo, { stage: deal.stage.name })}</Text>}
         </span>
       </div>
       {conflict && (
         <Text className={styles.notice} role="alert">
-          A colleague changed this deal meanwhile: it is in {deal.stage.name} now. Pick a stage again to move
-          it.
+          {translate(t.movedMeanwhile, { stage: deal.stage.name })}
         </Text>
       )}
       {move.isError && !conflict && (
         <ProblemMessage
           error={move.error}
           onRetry={() => move.variables && move.mutate(move.variables)}
-          what="The deal was not moved"
+          what={t.notMoved}
         />
       )}
     </>

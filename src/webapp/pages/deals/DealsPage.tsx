@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { type TableColumnDefinition, createTableColumn } from "@fluentui/react-components";
 import { DealListQuery, type DealWithStage } from "../../../shared/deals";
-import { formatAmount, formatDate } from "../../format";
+import { formatAmount, formatDate, formatFigure } from "../../format";
 import { FilterDropdown } from "../../lists/FilterDropdown";
 import { ListExportButtons } from "../../lists/ListExportButtons";
 import { ListPage } from "../../lists/ListPage";
@@ -16,13 +16,23 @@ import { useWebApp } from "../../services";
 import { DEALS_PATH, NEW } from "../paths";
 import { DealRecord } from "./DealRecord";
 import { NewDeal } from "./NewDeal";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import type { FilterOption } from "../../lists/FilterDropdown";
+import { type DealWords, dealMessages } from "./deal-messages";
 
 const FILTERS = ["q", "pipelineId", "stageId", "ownerId", "status"] as const;
-const STATUSES = [
-  { value: "open", label: "Open" },
-  { value: "won", label: "Won" },
-  { value: "lost", label: "Lost" },
-];
+const STATUSES = ["open", "won", "lost"] as const;
+
+/** A deal's statuses as choices, named in the reader's language. */
+const statusOptions = (t: DealWords): FilterOption[] =>
+  STATUSES.map((status) => ({ value: status, label: t[status] }));
+
+/** An amount with its currency; one without says so in the reader's language. */
+const amountText = (t: DealWords, amount: number, currency: string | null): string =>
+  currency
+    ? formatAmount(amount, currency)
+    : translate(t.amountWithoutCurrency, { amount: formatFigure(amount) });
 
 /** The deals: a list with its filters and exports, a new deal's form, or one deal (/app/deals/<id>). */
 export default function DealsPage({ subpath }: PageProps) {
@@ -36,46 +46,49 @@ function DealList() {
   const query = acceptedFilters(DealListQuery, filters);
   const { pipelineOptions, stageOptions } = useStageOptions(query.pipelineId);
   const users = useUserOptions();
+  const t = useMessages(dealMessages);
+  const statuses = statusOptions(t);
   const { pages, items } = useRecordPages("deals", query, (q) =>
     api("listDeals", { query: q as Partial<z.input<typeof DealListQuery>> }),
   );
   const columns: TableColumnDefinition<DealWithStage>[] = [
     createTableColumn({
       columnId: "name",
-      renderHeaderCell: () => "Name",
+      renderHeaderCell: () => t.name,
       renderCell: (d) => <AppLink to={`${DEALS_PATH}/${d.id}`}>{d.name}</AppLink>,
     }),
     createTableColumn({
       columnId: "amount",
-      renderHeaderCell: () => "Amount",
-      renderCell: (d) => (d.amount === null ? "" : formatAmount(d.amount, d.currency)),
+      renderHeaderCell: () => t.amount,
+      renderCell: (d) => (d.amount === null ? "" : amountText(t, d.amount, d.currency)),
     }),
     createTableColumn({
       columnId: "stage",
-      renderHeaderCell: () => "Stage",
+      renderHeaderCell: () => t.stage,
       renderCell: (d) => d.stage.name,
     }),
     createTableColumn({
       columnId: "status",
-      renderHeaderCell: () => "Status",
-      renderCell: (d) => STATUSES.find((s) => s.value === d.status)?.label,
+      renderHeaderCell: () => t.status,
+      renderCell: (d) => statuses.find((s) => s.value === d.status)?.label,
     }),
     createTableColumn({
       columnId: "close",
-      renderHeaderCell: () => "Expected close",
+      renderHeaderCell: () => t.expectedClose,
       renderCell: (d) => (d.expectedCloseDate ? formatDate(d.expectedCloseDate) : ""),
     }),
     createTableColumn({
       columnId: "owner",
-      renderHeaderCell: () => "Owner",
+      renderHeaderCell: () => t.owner,
       renderCell: (d) => users.nameOf(d.ownerId),
     }),
   ];
   const filtered = Object.keys(query).length > 0;
   return (
     <ListPage
-      title="Deals"
-      create={{ label: "New deal", path: `${DEALS_PATH}/${NEW}` }}
+      title={t.deals}
+      records="deals"
+      create={{ label: t.newDeal, path: `${DEALS_PATH}/${NEW}` }}
       filtered={filtered}
       onClear={clear}
       exports={
@@ -90,10 +103,10 @@ function DealList() {
       }
       filters={
         <>
-          <ListSearch label="Search deals" value={query.q ?? ""} onSearch={(q) => set("q", q)} />
+          <ListSearch label={t.search} value={query.q ?? ""} onSearch={(q) => set("q", q)} />
           <FilterDropdown
-            label="Pipeline"
-            all="Every pipeline"
+            label={t.pipeline}
+            all={t.everyPipeline}
             options={pipelineOptions}
             value={query.pipelineId}
             onSelect={(v) => {
@@ -102,22 +115,22 @@ function DealList() {
             }}
           />
           <FilterDropdown
-            label="Stage"
-            all="Every stage"
+            label={t.stage}
+            all={t.everyStage}
             options={stageOptions}
             value={query.stageId}
             onSelect={(v) => set("stageId", v)}
           />
           <FilterDropdown
-            label="Status"
-            all="Open, won and lost"
-            options={STATUSES}
+            label={t.status}
+            all={t.everyStatus}
+            options={statuses}
             value={query.status}
             onSelect={(v) => set("status", v)}
           />
           <FilterDropdown
-            label="Owner"
-            all="Everyone"
+            label={t.owner}
+            all={t.everyone}
             options={users.options}
             value={query.ownerId}
             onSelect={(v) => set("ownerId", v)}
@@ -126,12 +139,12 @@ function DealList() {
       }
     >
       <RecordTable
-        label="Deals"
+        label={t.deals}
         noun="deals"
         pages={pages}
         items={items}
         columns={columns}
-        empty={filtered ? "No deal matches these filters." : "No deals yet."}
+        empty={filtered ? t.noneMatch : t.noneYet}
       />
     </ListPage>
   );

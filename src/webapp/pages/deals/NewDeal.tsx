@@ -10,6 +10,9 @@ import { choiceField } from "../../lists/record-fields";
 import { useWebApp } from "../../services";
 import { DEALS_PATH } from "../paths";
 import { useDealFields } from "./deal-fields";
+import { useMessages } from "../../i18n/language";
+import { recordKindMessages } from "../../lists/record-kind-messages";
+import { dealMessages } from "./deal-messages";
 
 /**
  * A new deal's form (/app/deals/new): in the default pipeline's first open stage and the organisation's base
@@ -22,17 +25,19 @@ export function NewDeal() {
   const currencies = useCurrencies();
   const { stageOptions } = useStageOptions(undefined);
   const fields = useDealFields();
+  const t = useMessages(dealMessages);
+  const kinds = useMessages(recordKindMessages);
   const all = pipelines.data?.pipelines ?? [];
   const first = (all.find((p) => p.isDefault) ?? all[0])?.stages.find((s) => s.kind === "open");
-  const stage = choiceField<DealWithStage>("stageId", "Stage", stageOptions, (d) => d.stageId, {
+  const stage = choiceField<DealWithStage>("stageId", t.stage, stageOptions, (d) => d.stageId, {
     required: true,
   });
   return (
-    <NewRecordPage title="New deal" listPath={DEALS_PATH} listLabel="All deals">
+    <NewRecordPage title={t.newDeal} listPath={DEALS_PATH} listLabel={kinds.dealAll}>
       {(me) =>
         pipelines.data && currencies.data ? (
           <RecordCreator
-            label="New deal"
+            label={t.newDeal}
             noun="deal"
             fields={[...fields.slice(0, 1), stage, ...fields.slice(1)]}
             initial={{
@@ -51,16 +56,16 @@ export function NewDeal() {
           <ProblemMessage
             error={pipelines.error}
             onRetry={() => void pipelines.refetch()}
-            what="The pipelines could not be loaded"
+            what={t.pipelinesNotLoaded}
           />
         ) : currencies.isError ? (
           <ProblemMessage
             error={currencies.error}
             onRetry={() => void currencies.refetch()}
-            what="The currencies could not be loaded"
+            what={t.currenciesNotLoaded}
           />
         ) : (
-          <Loading label="Loading the pipelines…" />
+          <Loading label={t.loadingPipelines} />
         )
       }
     </NewRecordPage>

@@ -13,6 +13,8 @@ import {
   textField,
 } from "../../lists/record-fields";
 import { useWebApp } from "../../services";
+import { useMessages } from "../../i18n/language";
+import { dealMessages } from "./deal-messages";
 
 /**
  * A deal's fields and the organisation's deal custom fields, as its page and the new deal's form show them. The
@@ -24,14 +26,15 @@ export function useDealFields(): FieldSpec<DealWithStage>[] {
   const users = useUserOptions();
   const nameOf = useLinkedNames();
   const baseCurrency = useCurrencies().data?.baseCurrency ?? null;
+  const t = useMessages(dealMessages);
   return [
-    textField("name", "Name", (d) => d.name, { required: true }),
-    numberField("amount", "Amount", (d) => d.amount),
-    currencyField("currency", "Currency", (d) => d.currency, baseCurrency),
-    textField("expectedCloseDate", "Expected close", (d) => d.expectedCloseDate, { input: "date" }),
-    linkField("companyId", "Company", { kind: "company" }, (d) => d.companyId, nameOf),
-    linkField("contactIds", "Contacts", { kind: "contact", multiple: true }, (d) => d.contactIds, nameOf),
-    choiceField("ownerId", "Owner", users.options, (d) => d.ownerId),
+    textField("name", t.name, (d) => d.name, { required: true }),
+    numberField("amount", t.amount, (d) => d.amount),
+    currencyField("currency", t.currency, (d) => d.currency, baseCurrency),
+    textField("expectedCloseDate", t.expectedClose, (d) => d.expectedCloseDate, { input: "date" }),
+    linkField("companyId", t.company, { kind: "company" }, (d) => d.companyId, nameOf),
+    linkField("contactIds", t.contacts, { kind: "contact", multiple: true }, (d) => d.contactIds, nameOf),
+    choiceField("ownerId", t.owner, users.options, (d) => d.ownerId),
     ...definitions.map((d) => customField<DealWithStage>(d)),
   ];
 }

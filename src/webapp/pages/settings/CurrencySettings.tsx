@@ -27,11 +27,15 @@ import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
-import { currencyLabel, formatDateTime, formatRate } from "../../format";
+import { currencyLabel, formatDateTime, formatNumber, formatRate } from "../../format";
 import { useCurrencies } from "../../hooks";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "./change";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { translate } from "../../../shared/languages";
+import { useLanguage, useMessages } from "../../i18n/language";
+import { countSuffix, recordKindMessages } from "../../lists/record-kind-messages";
+import { currencyMessages, rateProblemText } from "./currency-messages";
 
 const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "flex-end", flexWrap: "wrap" },
@@ -46,6 +50,7 @@ const TOUCHES = [["currencies"], ["report"]] as const;
  * user leaves the box or tries to set it, not halfway through typing "0,1".
  */
 function useTypedRate(initial: string) {
+  const t = useMessages(currencyMessages);
   const [typed, setTyped] = useState(initial);
   const [checked, setChecked] = useState(false);
   const read = parseTypedRate(typed);
@@ -56,7 +61,7 @@ function useTypedRate(initial: string) {
   return {
     typed,
     rate: "rate" in read ? read.rate : null,
-    problem: checked && "problem" in read ? read.problem : undefined,
+    problem: checked && "problem" in read ? rateProblemText(t, read.problem) : undefined,
     type,
     check: () => setChecked(true),
   };
@@ -69,18 +74,16 @@ function useTypedRate(initial: string) {
 export function CurrencySettings({ admin }: { admin: boolean }) {
   const styles = useStyles();
   const currencies = useCurrencies();
+  const t = useMessages(currencyMessages);
   return (
-    <Section title="Currencies and exchange rates">
-      <Text className={styles.meta}>
-        Reports add amounts up in the base currency, converting every other currency at its rate here; amounts
-        in a currency without a rate are shown apart, in their own currency, never added in.
-      </Text>
-      {currencies.isPending && <Loading label="Loading the currencies…" />}
+    <Section title={t.title}>
+      <Text className={styles.meta}>{t.intro}</Text>
+      {currencies.isPending && <Loading label={t.loading} />}
       {currencies.isError && (
         <ProblemMessage
           error={currencies.error}
           onRetry={() => void currencies.refetch()}
-          what="The currencies could not be loaded"
+          what={t.notLoaded}
         />
       )}
       {currencies.data && (
@@ -89,7 +92,7 @@ export function CurrencySettings({ admin }: { admin: boolean }) {
             <BaseCurrencyForm currencies={currencies.data} />
           ) : (
             <Text>
-              <Text weight="semibold">Base currency:</Text> {currencyLabel(currencies.data.baseCurrency)}
+              <Text weight="semibold">{t.baseCurrencyIs}</Text> {currencyLabel(currencies.data.baseCurrency)}
             </Text>
           )}
           <RatesTable currencies={currencies.data} admin={admin} />
@@ -104,6 +107,8 @@ export function CurrencySettings({ admin }: { admin: boolean }) {
 function BaseCurrencyForm({ currencies }: { currencies: Currencies }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(currencyMessages);
+  const { language } = useLanguage();
   const [base, setBase] = useState(currencies.baseCurrency);
   const [confirming, setConfirming] = useState(false);
   useEffect(() => setBase(currencies.baseCurrency), [currencies.baseCurrency]);
@@ -120,9 +125,9 @@ function BaseCurrencyForm({ currencies }: { currencies: Currencies }) {
     else save.mutate();
   };
   return (
-    <form className={styles.row} aria-label="Base currency" onSubmit={submit}>
+    <form className={styles.row} aria-label={t.baseCurrency} onSubmit={submit}>
       {/* A native list: 160 currencies open at once and are found by typing, as a select is. */}
-      <Field label="Base currency" hint="What reports convert every amount into.">
+      <Field label={t.baseCurrency} hint={t.baseCurrencyHint}>
         <Select value={base} onChange={(_, d) => setBase(d.value)}>
           {ISO_CURRENCIES.map((code) => (
             <option key={code} value={code}>
@@ -136,17 +141,21 @@ function BaseCurrencyForm({ currencies }: { currencies: Currencies }) {
         appearance="primary"
         disabled={base === currencies.baseCurrency || save.isPending}
       >
-        Save base currency
+        {t.saveBase}
       </Button>
-      <ChangeStatus change={save} what="The base currency was not changed" />
+      <ChangeStatus change={save} what={t.baseNotChanged} />
       {confirming && (
         <ConfirmDialog
-          title={`Make ${base} the base currency?`}
-          text={`The ${rates} exchange rate${rates === 1 ? " is" : "s are"} to ${currencies.baseCurrency}, so ${rates === 1 ? "it is" : "they are"} removed; set the rates to ${base} afterwards. Until then, reports show the other currencies per currency.`}
-          confirm={`Make ${base} the base`}
-          pending="Changing…"
+          title={translate(t.makeBaseTitle, { base })}
+          text={translate(t[`ratesRemoved${countSuffix(language, rates)}`], {
+            count: formatNumber(rates, 0),
+            old: currencies.baseCurrency,
+            base,
+          })}
+          confirm={translate(t.makeBase, { base })}
+          pending={t.changing}
           change={save}
-          what="The base currency was not changed"
+          what={t.baseNotChanged}
           onClose={() => setConfirming(false)}
         />
       )}
@@ -155,22 +164,18 @@ function BaseCurrencyForm({ currencies }: { currencies: Currencies }) {
 }
 
 function RatesTable({ currencies, admin }: { currencies: Currencies; admin: boolean }) {
+  const t = useMessages(currencyMessages);
   const base = currencies.baseCurrency;
-  if (currencies.rates.length === 0)
-    return (
-      <EmptyState>
-        No exchange rates yet: reports show every currency other than {base} per currency.
-      </EmptyState>
-    );
+  if (currencies.rates.length === 0) return <EmptyState>{translate(t.noRates, { base })}</EmptyState>;
   return (
     <Table size="small">
-      <caption>Exchange rates to {base}</caption>
+      <caption>{translate(t.ratesTo, { base })}</caption>
       <TableHeader>
         <TableRow>
-          <TableHeaderCell scope="col">Currency</TableHeaderCell>
-          <TableHeaderCell scope="col">1 unit in {base}</TableHeaderCell>
-          <TableHeaderCell scope="col">Set</TableHeaderCell>
-          {admin && <TableHeaderCell scope="col">Actions</TableHeaderCell>}
+          <TableHeaderCell scope="col">{t.currency}</TableHeaderCell>
+          <TableHeaderCell scope="col">{translate(t.unitIn, { base })}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.set}</TableHeaderCell>
+          {admin && <TableHeaderCell scope="col">{t.actions}</TableHeaderCell>}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -185,6 +190,7 @@ function RatesTable({ currencies, admin }: { currencies: Currencies; admin: bool
 function RateRow({ rate, base, admin }: { rate: ExchangeRate; base: string; admin: boolean }) {
   const styles = useStyles();
   const { api } = useWebApp();
+  const t = useMessages(currencyMessages);
   const typed = useTypedRate(rate.rate);
   const { type } = typed;
   useEffect(() => type(rate.rate), [rate.rate, type]);
@@ -198,7 +204,12 @@ function RateRow({ rate, base, admin }: { rate: ExchangeRate; base: string; admi
     () => api("removeExchangeRate", { params: { currency: rate.currency } }),
     TOUCHES,
   );
-  const set = `${formatDateTime(rate.setAt)}${rate.setBy ? ` by ${rate.setBy.name ?? "a user"}` : ""}`;
+  const date = formatDateTime(rate.setAt);
+  const set = !rate.setBy
+    ? date
+    : rate.setBy.name === null
+      ? translate(t.setByUnnamed, { date })
+      : translate(t.setBy, { date, name: rate.setBy.name });
 
   return (
     <TableRow>
@@ -207,7 +218,7 @@ function RateRow({ rate, base, admin }: { rate: ExchangeRate; base: string; admi
         {admin ? (
           <Field validationState={typed.problem ? "error" : "none"} validationMessage={typed.problem}>
             <Input
-              aria-label={`Rate of ${rate.currency} in ${base}`}
+              aria-label={translate(t.rateOf, { currency: rate.currency, base })}
               value={typed.typed}
               inputMode="decimal"
               onChange={(_, d) => typed.type(d.value)}
@@ -229,23 +240,23 @@ function RateRow({ rate, base, admin }: { rate: ExchangeRate; base: string; admi
                 if (typed.rate !== null) save.mutate(typed.rate);
               }}
             >
-              Save rate
+              {t.saveRate}
             </Button>
             <Button
               icon={<DeleteRegular />}
-              aria-label={`Remove the rate of ${rate.currency}`}
+              aria-label={translate(t.removeRateOf, { currency: rate.currency })}
               onClick={() => setRemoving(true)}
             />
           </div>
-          <ChangeStatus change={save} what={`The rate of ${rate.currency} was not saved`} />
+          <ChangeStatus change={save} what={translate(t.rateNotSaved, { currency: rate.currency })} />
           {removing && (
             <ConfirmDialog
-              title={`Remove the rate of ${rate.currency}?`}
-              text={`Reports then show amounts in ${rate.currency} per currency, not converted into ${base}.`}
-              confirm="Remove rate"
-              pending="Removing…"
+              title={translate(t.removeRateTitle, { currency: rate.currency })}
+              text={translate(t.removeRateText, { currency: rate.currency, base })}
+              confirm={t.removeRate}
+              pending={t.removing}
               change={remove}
-              what={`The rate of ${rate.currency} was not removed`}
+              what={translate(t.rateNotRemoved, { currency: rate.currency })}
               onClose={() => setRemoving(false)}
             />
           )}
@@ -268,6 +279,7 @@ function NewRateForm({ currencies }: { currencies: Currencies }) {
     ...needed,
     ...ISO_CURRENCIES.filter((c) => c !== base && !withRate.has(c) && !needed.includes(c)),
   ];
+  const t = useMessages(currencyMessages);
   const [currency, setCurrency] = useState("");
   const typed = useTypedRate("");
   const add = useChange(async (rate: string) => {
@@ -282,10 +294,10 @@ function NewRateForm({ currencies }: { currencies: Currencies }) {
     if (typed.rate !== null) add.mutate(typed.rate);
   };
   return (
-    <form className={styles.row} aria-label="New exchange rate" onSubmit={submit}>
-      <Field label="Currency">
+    <form className={styles.row} aria-label={t.newRate} onSubmit={submit}>
+      <Field label={t.currency}>
         <Select value={currency} onChange={(_, d) => setCurrency(d.value)}>
-          <option value="">Choose a currency</option>
+          <option value="">{t.chooseCurrency}</option>
           {offered.map((code) => (
             <option key={code} value={code}>
               {currencyLabel(code)}
@@ -294,8 +306,8 @@ function NewRateForm({ currencies }: { currencies: Currencies }) {
         </Select>
       </Field>
       <Field
-        label={`1 ${currency || "unit"} in ${base}`}
-        hint={`What one unit is worth in ${base}, e.g. 0.1341 (or 0,1341) for DKK when ${base} is EUR.`}
+        label={currency ? translate(t.currencyIn, { currency, base }) : translate(t.unitIn, { base })}
+        hint={translate(t.rateHint, { base })}
         validationState={typed.problem ? "error" : "none"}
         validationMessage={typed.problem}
       >
@@ -307,15 +319,18 @@ function NewRateForm({ currencies }: { currencies: Currencies }) {
         />
       </Field>
       <Button type="submit" disabled={!currency || add.isPending}>
-        Set rate
+        {t.setRate}
       </Button>
-      <ChangeStatus change={add} what="The rate was not set" done="Rate set." />
+      <ChangeStatus change={add} what={t.rateNotSet} done={t.rateSet} />
     </form>
   );
 }
 
 /** The deals' currencies that reports cannot convert yet, and deals without a currency at all. */
 function MissingRates({ currencies }: { currencies: Currencies }) {
+  const t = useMessages(currencyMessages);
+  const kinds = useMessages(recordKindMessages);
+  const { language } = useLanguage();
   const base = currencies.baseCurrency;
   const withRate = new Set(currencies.rates.map((r) => r.currency));
   const missing = currencies.dealCurrencies.filter(
@@ -323,15 +338,19 @@ function MissingRates({ currencies }: { currencies: Currencies }) {
   );
   const unpriced = currencies.dealCurrencies.find((d) => d.currency === null)?.deals ?? 0;
   if (missing.length === 0 && unpriced === 0) return null;
-  const deals = (n: number) => `${n} deal${n === 1 ? "" : "s"}`;
+  const deals = (n: number) =>
+    translate(kinds[`deal${countSuffix(language, n)}`], { count: formatNumber(n, 0) });
+  const sentences = [
+    missing.length > 0 &&
+      translate(t.missingRates, {
+        base,
+        currencies: missing.map((d) => `${d.currency} (${deals(d.deals)})`).join(", "),
+      }),
+    unpriced > 0 && translate(t[`unpriced${countSuffix(language, unpriced)}`], { deals: deals(unpriced) }),
+  ];
   return (
     <MessageBar intent="warning" layout="multiline">
-      <MessageBarBody>
-        {missing.length > 0 &&
-          `No rate to ${base} for ${missing.map((d) => `${d.currency} (${deals(d.deals)})`).join(", ")}: reports show those amounts per currency until a rate is set. `}
-        {unpriced > 0 &&
-          `${deals(unpriced)} without a currency: reports show ${unpriced === 1 ? "it" : "them"} apart, never converted.`}
-      </MessageBarBody>
+      <MessageBarBody>{sentences.filter(Boolean).join(" ")}</MessageBarBody>
     </MessageBar>
   );
 }
