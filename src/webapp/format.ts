@@ -1,4 +1,5 @@
-import { localeFor, preferredLanguage } from "../shared/languages";
+import { languageOf, localeFor, preferredLanguage, translate } from "../shared/languages";
+import { formatMessages } from "./format-messages";
 
 /**
  * Dates, numbers and amounts as the web app's language writes them: the language provider sets the locale when
@@ -49,7 +50,9 @@ export function formatAmount(amount: number, currency: string | null): string {
     minimumFractionDigits: Number.isInteger(amount) ? 0 : 2,
     maximumFractionDigits: 2,
   }).format(amount);
-  return currency ? `${currency}\u00a0${figure}` : `${figure} (no currency)`;
+  if (currency) return `${currency}\u00a0${figure}`;
+  // The locale is always one of our languages' (the provider sets it), so its words are that language's.
+  return translate(formatMessages[languageOf(locale) ?? "en"].amountWithoutCurrency, { amount: figure });
 }
 
 export const formatNumber = (value: number, digits = 2) =>
