@@ -20,6 +20,8 @@ const areas = [
   "src/webapp/pages/contacts",
   "src/webapp/pages/companies",
   "src/webapp/pages/tasks",
+  "src/webapp/pages/TodayPage.tsx",
+  "src/webapp/pages/reports",
   "src/ui/custom-fields",
 ];
 
