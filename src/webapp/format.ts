@@ -1,4 +1,5 @@
-import { localeFor, preferredLanguage } from "../shared/languages";
+import { languageOf, localeFor, preferredLanguage, translate } from "../shared/languages";
+import { formatMessages } from "./format-messages";
 
 /**
  * Dates, numbers and amounts as the web app's language writes them: the language provider sets the locale when
@@ -46,7 +47,9 @@ export const formatTime = (iso: string) => times.format(new Date(iso));
  */
 export function formatAmount(amount: number, currency: string | null): string {
   const figure = formatFigure(amount);
-  return currency ? `${currency}\u00a0${figure}` : `${figure} (no currency)`;
+  if (currency) return `${currency}\u00a0${figure}`;
+  // The locale is always one of our languages' (the provider sets it), so its words are that language's.
+  return translate(formatMessages[languageOf(locale) ?? "en"].amountWithoutCurrency, { amount: figure });
 }
 
 /** An amount's figure alone, as `formatAmount` writes it: for a sentence that says the amount has no currency. */

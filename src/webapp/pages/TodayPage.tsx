@@ -22,6 +22,9 @@ import { ProblemMessage } from "../components/ProblemMessage";
 import { Section } from "../components/Section";
 import { formatAmount, formatDate, formatDateTime, formatNumber, formatTime } from "../format";
 import { useWebApp } from "../services";
+import { translate } from "../../shared/languages";
+import { useMessages } from "../i18n/language";
+import { type TodayWord, todayMessages } from "./today-messages";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -56,24 +59,25 @@ const useStyles = makeStyles({
   },
 });
 
-const REASONS: Record<AttentionReason, string> = {
-  no_recent_activity: "No activity for 14 days",
-  close_date_passed: "Close date passed",
-  stuck_in_stage: "Longer in its stage than usual",
+const REASONS: Record<AttentionReason, TodayWord> = {
+  no_recent_activity: "reasonQuiet",
+  close_date_passed: "reasonLate",
+  stuck_in_stage: "reasonStuck",
 };
 
-const KINDS: Record<InteractionKind, string> = {
-  email: "Email",
-  call: "Call",
-  meeting: "Meeting",
-  note: "Note",
-  visit: "Visit",
+const KINDS: Record<InteractionKind, TodayWord> = {
+  email: "kindEmail",
+  call: "kindCall",
+  meeting: "kindMeeting",
+  note: "kindNote",
+  visit: "kindVisit",
 };
 
 /** The day at a glance: follow-ups due, deals that need a push, what I logged, my pipeline. */
 export default function TodayPage() {
   const styles = useStyles();
   const { api, timeZone } = useWebApp();
+  const t = useMessages(todayMessages);
   const dashboard = useQuery({
     queryKey: ["dashboard", timeZone],
     queryFn: () => api("dashboard", { query: { timeZone } }),
@@ -81,15 +85,11 @@ export default function TodayPage() {
   return (
     <div className={styles.page}>
       <Text as="h1" size={700} weight="semibold" className={styles.title}>
-        Today{dashboard.data ? ` · ${formatDate(dashboard.data.today)}` : ""}
+        {dashboard.data ? translate(t.todayOn, { date: formatDate(dashboard.data.today) }) : t.today}
       </Text>
-      {dashboard.isPending && <Loading label="Loading your day…" />}
+      {dashboard.isPending && <Loading label={t.loading} />}
       {dashboard.isError && (
-        <ProblemMessage
-          error={dashboard.error}
-          onRetry={() => void dashboard.refetch()}
-          what="Your day could not be loaded"
-        />
+        <ProblemMessage error={dashboard.error} onRetry={() => void dashboard.refetch()} what={t.notLoaded} />
       )}
       {dashboard.data && (
         <div className={styles.grid}>
@@ -106,16 +106,17 @@ export default function TodayPage() {
 function FollowUps({ dashboard }: { dashboard: Dashboard }) {
   const styles = useStyles();
   const { items, total } = dashboard.followUps;
+  const t = useMessages(todayMessages);
   const [done, setDone] = useState<string | null>(null);
   return (
-    <Section title={`Follow-ups (${total})`}>
+    <Section title={translate(t.followUps, { count: formatNumber(total) })}>
       <div role="status" aria-live="polite">
-        {done && <Text>“{done}” is done.</Text>}
+        {done && <Text>{translate(t.taskDone, { title: done })}</Text>}
       </div>
       {items.length === 0 ? (
-        <EmptyState>Nothing due today and nothing overdue.</EmptyState>
+        <EmptyState>{t.nothingDue}</EmptyState>
       ) : (
-        <ul className={styles.list} aria-label="Follow-ups due">
+        <ul className={styles.list} aria-label={t.followUpsDue}>
           {items.map((task) => (
             <FollowUpItem key={task.id} task={task} onDone={() => setDone(task.title)} />
           ))}
@@ -123,7 +124,7 @@ function FollowUps({ dashboard }: { dashboard: Dashboard }) {
       )}
       {total > items.length && (
         <Text className={styles.meta}>
-          Showing {items.length} of {total}.
+          {translate(t.showingOf, { shown: formatNumber(items.length), total: formatNumber(total) })}
         </Text>
       )}
     </Section>
@@ -134,6 +135,7 @@ function FollowUpItem({ task, onDone }: { task: FollowUp; onDone(): void }) {
   const styles = useStyles();
   const { api } = useWebApp();
   const queryClient = useQueryClient();
+  const t = useMessages(todayMessages);
   const markDone = useMutation({
     mutationFn: () =>
       api("updateTask", { params: { id: task.id }, body: { done: true, version: task.version } }),
@@ -147,19 +149,19 @@ function FollowUpItem({ task, onDone }: { task: FollowUp; onDone(): void }) {
     <li className={styles.item}>
       <div className={styles.row}>
         <Checkbox
-          label={`Mark “${task.title}” done`}
+          label={translate(t.markDone, { title: task.title })}
           checked={markDone.isPending || markDone.isSuccess}
           disabled={markDone.isPending || markDone.isSuccess}
           onChange={() => markDone.mutate()}
         />
-        {markDone.isPending && <Spinner size="extra-tiny" aria-label="Marking done" />}
+        {markDone.isPending && <Spinner size="extra-tiny" aria-label={t.markingDone} />}
         {task.overdue ? (
           <Badge appearance="tint" color="danger">
-            Overdue{task.dueAt ? ` · ${formatDate(task.dueAt)}` : ""}
+            {task.dueAt ? translate(t.overdueSince, { date: formatDate(task.dueAt) }) : t.overdue}
           </Badge>
         ) : (
           <Badge appearance="tint" color="informative">
-            Today{task.dueAt ? ` · ${formatTime(task.dueAt)}` : ""}
+            {task.dueAt ? translate(t.dueTodayAt, { time: formatTime(task.dueAt) }) : t.dueToday}
           </Badge>
         )}
       </div>
@@ -168,7 +170,7 @@ function FollowUpItem({ task, onDone }: { task: FollowUp; onDone(): void }) {
         <ProblemMessage
           error={markDone.error}
           onRetry={() => markDone.mutate()}
-          what={`“${task.title}” was not marked done`}
+          what={translate(t.notMarkedDone, { title: task.title })}
         />
       )}
     </li>
@@ -177,28 +179,32 @@ function FollowUpItem({ task, onDone }: { task: FollowUp; onDone(): void }) {
 
 function DealsNeedingAttention({ dashboard }: { dashboard: Dashboard }) {
   const styles = useStyles();
+  const t = useMessages(todayMessages);
   const { items, total } = dashboard.dealsNeedingAttention;
   return (
-    <Section title={`Deals needing attention (${total})`}>
+    <Section title={translate(t.dealsNeedingAttentionCount, { count: formatNumber(total) })}>
       {items.length === 0 ? (
-        <EmptyState>Every open deal is moving.</EmptyState>
+        <EmptyState>{t.everyDealMoving}</EmptyState>
       ) : (
-        <ul className={styles.list} aria-label="Deals needing attention">
+        <ul className={styles.list} aria-label={t.dealsNeedingAttention}>
           {items.map((deal) => (
             <li key={deal.id} className={styles.item}>
               <div className={styles.row}>
                 <Text weight="semibold">{deal.name}</Text>
-                <Text>{deal.amount !== null ? formatAmount(deal.amount, deal.currency) : "No amount"}</Text>
+                <Text>{deal.amount !== null ? formatAmount(deal.amount, deal.currency) : t.noAmount}</Text>
               </div>
               <Text className={styles.meta}>
-                {deal.stage.name} ({deal.stage.probability} %) · last activity{" "}
-                {formatDate(deal.lastActivityAt)}
-                {deal.expectedCloseDate ? ` · expected close ${formatDate(deal.expectedCloseDate)}` : ""}
+                {translate(deal.expectedCloseDate ? t.dealProgressWithClose : t.dealProgress, {
+                  stage: deal.stage.name,
+                  probability: formatNumber(deal.stage.probability),
+                  lastActivity: formatDate(deal.lastActivityAt),
+                  expectedClose: deal.expectedCloseDate ? formatDate(deal.expectedCloseDate) : "",
+                })}
               </Text>
               <div className={styles.row}>
                 {deal.reasons.map((reason) => (
                   <Badge key={reason} appearance="outline" color="warning">
-                    {REASONS[reason]}
+                    {t[REASONS[reason]]}
                   </Badge>
                 ))}
               </div>
@@ -212,37 +218,38 @@ function DealsNeedingAttention({ dashboard }: { dashboard: Dashboard }) {
 
 function MyPipeline({ dashboard }: { dashboard: Dashboard }) {
   const styles = useStyles();
+  const t = useMessages(todayMessages);
   return (
-    <Section title="My pipeline">
+    <Section title={t.myPipeline}>
       {dashboard.pipeline.length === 0 ? (
-        <EmptyState>No open deals.</EmptyState>
+        <EmptyState>{t.noOpenDeals}</EmptyState>
       ) : (
         <div className={styles.scroller}>
           <Table size="small" className={styles.pipelineTable}>
-            <caption className={styles.caption}>My open deals, per currency</caption>
+            <caption className={styles.caption}>{t.pipelineCaption}</caption>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell scope="col">Currency</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.currency}</TableHeaderCell>
                 <TableHeaderCell
                   scope="col"
                   className={styles.figure}
                   button={{ className: styles.figureHeading }}
                 >
-                  Deals
+                  {t.deals}
                 </TableHeaderCell>
                 <TableHeaderCell
                   scope="col"
                   className={styles.figure}
                   button={{ className: styles.figureHeading }}
                 >
-                  Total
+                  {t.total}
                 </TableHeaderCell>
                 <TableHeaderCell
                   scope="col"
                   className={styles.figure}
                   button={{ className: styles.figureHeading }}
                 >
-                  Weighted
+                  {t.weighted}
                 </TableHeaderCell>
               </TableRow>
             </TableHeader>
@@ -250,8 +257,8 @@ function MyPipeline({ dashboard }: { dashboard: Dashboard }) {
               {dashboard.pipeline.map((p) => (
                 <TableRow key={p.currency ?? "none"}>
                   {/* Never a bare figure: the row names the currency, or says there is none. */}
-                  <TableCell>{p.currency ?? "No currency"}</TableCell>
-                  <TableCell className={styles.figure}>{p.openDeals}</TableCell>
+                  <TableCell>{p.currency ?? t.noCurrency}</TableCell>
+                  <TableCell className={styles.figure}>{formatNumber(p.openDeals)}</TableCell>
                   {/* The row names the currency; the figures stay short enough to sit side by side. */}
                   <TableCell className={styles.figure}>
                     <Text weight="semibold">{formatNumber(p.total, 0)}</Text>
@@ -271,18 +278,17 @@ function MyPipeline({ dashboard }: { dashboard: Dashboard }) {
 
 function LoggedRecently({ dashboard }: { dashboard: Dashboard }) {
   const styles = useStyles();
+  const t = useMessages(todayMessages);
   return (
-    <Section title="Logged recently">
+    <Section title={t.loggedRecently}>
       {dashboard.recentInteractions.length === 0 ? (
-        <EmptyState>
-          You have not logged anything yet: log an email from Outlook with the Rapport pane.
-        </EmptyState>
+        <EmptyState>{t.nothingLogged}</EmptyState>
       ) : (
-        <ul className={styles.list} aria-label="Logged recently">
+        <ul className={styles.list} aria-label={t.loggedRecently}>
           {dashboard.recentInteractions.map((i) => (
             <li key={i.id} className={styles.item}>
               <Text>
-                <Text weight="semibold">{KINDS[i.kind]}</Text>
+                <Text weight="semibold">{t[KINDS[i.kind]]}</Text>
                 {i.subject ? ` · ${i.subject}` : ""}
               </Text>
               <Text className={styles.meta}>

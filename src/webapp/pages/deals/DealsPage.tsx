@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { type TableColumnDefinition, createTableColumn } from "@fluentui/react-components";
 import { DealListQuery, type DealWithStage } from "../../../shared/deals";
-import { formatAmount, formatDate, formatFigure } from "../../format";
+import { formatAmount, formatDate } from "../../format";
 import { FilterDropdown } from "../../lists/FilterDropdown";
 import { ListExportButtons } from "../../lists/ListExportButtons";
 import { ListPage } from "../../lists/ListPage";
@@ -16,7 +16,6 @@ import { useWebApp } from "../../services";
 import { DEALS_PATH, NEW } from "../paths";
 import { DealRecord } from "./DealRecord";
 import { NewDeal } from "./NewDeal";
-import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import type { FilterOption } from "../../lists/FilterDropdown";
 import { type DealWords, dealMessages } from "./deal-messages";
@@ -27,12 +26,6 @@ const STATUSES = ["open", "won", "lost"] as const;
 /** A deal's statuses as choices, named in the reader's language. */
 const statusOptions = (t: DealWords): FilterOption[] =>
   STATUSES.map((status) => ({ value: status, label: t[status] }));
-
-/** An amount with its currency; one without says so in the reader's language. */
-const amountText = (t: DealWords, amount: number, currency: string | null): string =>
-  currency
-    ? formatAmount(amount, currency)
-    : translate(t.amountWithoutCurrency, { amount: formatFigure(amount) });
 
 /** The deals: a list with its filters and exports, a new deal's form, or one deal (/app/deals/<id>). */
 export default function DealsPage({ subpath }: PageProps) {
@@ -60,7 +53,7 @@ function DealList() {
     createTableColumn({
       columnId: "amount",
       renderHeaderCell: () => t.amount,
-      renderCell: (d) => (d.amount === null ? "" : amountText(t, d.amount, d.currency)),
+      renderCell: (d) => (d.amount === null ? "" : formatAmount(d.amount, d.currency)),
     }),
     createTableColumn({
       columnId: "stage",

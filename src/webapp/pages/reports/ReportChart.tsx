@@ -1,6 +1,10 @@
 import { DataVizPalette, GroupedVerticalBarChart, getColorFromToken } from "@fluentui/react-charts";
 import { makeStyles } from "@fluentui/react-components";
 import type { ReportChartData } from "./definitions";
+import { translate } from "../../../shared/languages";
+import { displayLocale } from "../../format";
+import { useMessages } from "../../i18n/language";
+import { reportMessages } from "./report-messages";
 
 const HEIGHTS = { large: 320, small: 220 } as const;
 
@@ -21,7 +25,9 @@ const PALETTE = [
  * The report's bars: a group per stage, month, rep or week, a bar per series. Its own chunk, loaded when a
  * report is first shown: the charts library is most of the reports page's weight. Axis text and grid lines
  * follow the Fluent theme; the bar colours are the data-visualisation palette's, in their dark-theme shades
- * when the page is dark.
+ * when the page is dark. The library writes some words of its own: the figures follow the language's locale, the
+ * legends' overflow and the chart's description are ours; the bar groups' screen-reader labels stay the library's
+ * English (it takes no words for them), which the table beside the chart makes up for.
  */
 export default function ReportChart({
   chart,
@@ -36,6 +42,7 @@ export default function ReportChart({
   size?: keyof typeof HEIGHTS;
 }) {
   const styles = useStyles();
+  const t = useMessages(reportMessages);
   const colors = chart.series.map((_, i) => getColorFromToken(PALETTE[i % PALETTE.length] as string, dark));
   const data = chart.categories.map((name, i) => ({
     name,
@@ -51,6 +58,10 @@ export default function ReportChart({
       <GroupedVerticalBarChart
         data={data}
         chartTitle={title}
+        culture={displayLocale()}
+        legendProps={{ overflowText: t.moreLegends }}
+        // Spread over the library's own English description of the chart's axes, which it names the chart by.
+        svgProps={{ "aria-label": translate(t.chartDescription, { title }) }}
         height={HEIGHTS[size]}
         yAxisTitle={chart.yAxisTitle}
         hideLabels={chart.categories.length > 12}

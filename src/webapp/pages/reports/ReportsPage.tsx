@@ -15,7 +15,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Suspense, lazy, useState } from "react";
+import { Suspense, lazy, useMemo, useState } from "react";
 import type { FileFormat } from "../../../shared/routes";
 import { ChartBoundary } from "../../components/ChartBoundary";
 import { EmptyState } from "../../components/EmptyState";
@@ -37,6 +37,9 @@ import {
 } from "./definitions";
 import { ReportTable } from "./ReportTable";
 import { DownloadButtons } from "../../components/DownloadButtons";
+import { translate } from "../../../shared/languages";
+import { useMessages } from "../../i18n/language";
+import { reportMessages } from "./report-messages";
 
 const ReportChart = lazy(() => import(/* webpackChunkName: "charts" */ "./ReportChart"));
 
@@ -71,19 +74,20 @@ export default function ReportsPage({ subpath }: PageProps) {
   const report = reportFor(subpath);
   const [filters, setFilters] = useState<ReportFilters>({});
   const [amounts, setAmounts] = useState<Amounts>("base");
+  const t = useMessages(reportMessages);
   return (
     <div className={styles.page}>
       <Text as="h1" size={700} weight="semibold" className={styles.title}>
-        Reports
+        {t.reports}
       </Text>
       <TabList
         selectedValue={report.key}
         onTabSelect={(_, data) => navigate(`/app/reports/${String(data.value)}`)}
-        aria-label="Reports"
+        aria-label={t.reports}
       >
         {reports.map((r) => (
           <Tab key={r.key} value={r.key}>
-            {r.title}
+            {t[r.title]}
           </Tab>
         ))}
       </TabList>
@@ -115,6 +119,7 @@ function Report({
   const styles = useStyles();
   const { api } = useWebApp();
   const [dark] = useDarkTheme();
+  const t = useMessages(reportMessages);
   const applied = Object.fromEntries(
     report.filters.flatMap((k) => (filters[k] ? [[k, filters[k]]] : [])),
   ) as ReportFilters;
@@ -123,26 +128,25 @@ function Report({
     queryFn: () => report.load(api, applied),
     placeholderData: keepPreviousData,
   });
-  const shown = view.data?.[amounts];
-  const title = shown?.pipeline ? `${report.title} · ${shown.pipeline}` : report.title;
+  // The server's figures in the words of the language shown, written again only when either changes.
+  const views = useMemo(() => view.data?.(t), [view.data, t]);
+  const shown = views?.[amounts];
+  const name = t[report.title];
+  const title = shown?.pipeline ? `${name} · ${shown.pipeline}` : name;
   return (
     <Section title={title} actions={<ExportButtons report={report} filters={applied} />}>
-      <Text className={styles.meta}>{report.description}</Text>
+      <Text className={styles.meta}>{t[report.description]}</Text>
       <Filters report={report} filters={filters} onFilters={onFilters} />
       {report.amounts && (
-        <AmountsChooser amounts={amounts} onAmounts={onAmounts} base={view.data?.base.baseCurrency ?? null} />
+        <AmountsChooser amounts={amounts} onAmounts={onAmounts} base={views?.base.baseCurrency ?? null} />
       )}
-      {view.isPending && <Loading label="Loading the report…" />}
+      {view.isPending && <Loading label={t.loading} />}
       {view.isError && (
-        <ProblemMessage
-          error={view.error}
-          onRetry={() => void view.refetch()}
-          what="The report could not be loaded"
-        />
+        <ProblemMessage error={view.error} onRetry={() => void view.refetch()} what={t.notLoaded} />
       )}
       {shown &&
         (shown.rows.length === 0 ? (
-          <EmptyState>Nothing to report for these filters yet.</EmptyState>
+          <EmptyState>{t.nothingToReport}</EmptyState>
         ) : (
           <>
             <div className={styles.views} aria-busy={view.isFetching}>
@@ -164,25 +168,26 @@ function Report({
 /** The report's chart, or a small chart per currency, each headed by its code. */
 function Charts({ charts, title, dark }: { charts: ReportView["charts"]; title: string; dark: boolean }) {
   const styles = useStyles();
+  const t = useMessages(reportMessages);
   const [only] = charts;
-  if (!only) return <EmptyState>No deals to chart.</EmptyState>;
+  if (!only) return <EmptyState>{t.noDealsToChart}</EmptyState>;
   if (charts.length === 1 && only.heading === null)
     return (
-      <figure className={styles.figure} aria-label={`${title}, chart`}>
+      <figure className={styles.figure} aria-label={translate(t.chartOf, { title })}>
         <ChartBoundary>
-          <Suspense fallback={<Loading label="Drawing the chart…" />}>
+          <Suspense fallback={<Loading label={t.drawingChart} />}>
             <ReportChart chart={only.chart} title={title} dark={dark} />
           </Suspense>
         </ChartBoundary>
       </figure>
     );
   return (
-    <div className={styles.multiples} role="group" aria-label={`${title}, a chart per currency`}>
+    <div className={styles.multiples} role="group" aria-label={translate(t.chartPerCurrency, { title })}>
       {charts.map(({ heading, chart }) => (
         <figure key={heading ?? ""} className={styles.figure}>
           <figcaption className={styles.multipleHeading}>{heading}</figcaption>
           <ChartBoundary>
-            <Suspense fallback={<Loading label="Drawing the chart…" />}>
+            <Suspense fallback={<Loading label={t.drawingChart} />}>
               <ReportChart chart={chart} title={`${title} · ${heading ?? ""}`} dark={dark} size="small" />
             </Suspense>
           </ChartBoundary>
@@ -202,6 +207,7 @@ function Filters({
   onFilters(filters: ReportFilters): void;
 }) {
   const styles = useStyles();
+  const t = useMessages(reportMessages);
   const users = useUsers();
   const pipelines = usePipelines();
   const has = (k: keyof ReportFilters) => report.filters.includes(k);
@@ -212,16 +218,18 @@ function Filters({
   const defaultPipeline = pipelines.data?.pipelines.find((p) => p.isDefault);
   const badPeriod = filters.from && filters.to && filters.to < filters.from;
   return (
-    <form className={styles.filters} aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+    <form className={styles.filters} aria-label={t.filters} onSubmit={(e) => e.preventDefault()}>
       {has("pipelineId") && (
-        <Field label="Pipeline">
+        <Field label={t.pipeline}>
           <Dropdown
-            value={pipeline?.name ?? defaultPipeline?.name ?? "Default pipeline"}
+            value={pipeline?.name ?? defaultPipeline?.name ?? t.defaultPipeline}
             selectedOptions={[filters.pipelineId ?? ""]}
             onOptionSelect={(_, d) => set("pipelineId", d.optionValue)}
           >
             <Option value="">
-              {defaultPipeline ? `${defaultPipeline.name} (default)` : "Default pipeline"}
+              {defaultPipeline
+                ? translate(t.pipelineIsDefault, { name: defaultPipeline.name })
+                : t.defaultPipeline}
             </Option>
             {(pipelines.data?.pipelines ?? [])
               .filter((p) => !p.isDefault)
@@ -234,13 +242,13 @@ function Filters({
         </Field>
       )}
       {has("ownerId") && (
-        <Field label="Owner">
+        <Field label={t.owner}>
           <Dropdown
-            value={owner ? (owner.displayName ?? owner.email ?? "") : "Everyone"}
+            value={owner ? (owner.displayName ?? owner.email ?? "") : t.everyone}
             selectedOptions={[filters.ownerId ?? ""]}
             onOptionSelect={(_, d) => set("ownerId", d.optionValue)}
           >
-            <Option value="">Everyone</Option>
+            <Option value="">{t.everyone}</Option>
             {(users.data?.items ?? []).map((u) => (
               <Option key={u.id} value={u.id}>
                 {u.displayName ?? u.email ?? u.id}
@@ -249,18 +257,15 @@ function Filters({
           </Dropdown>
         </Field>
       )}
-      <Field label="From (inclusive)">
+      <Field label={t.from}>
         <Input type="date" value={filters.from ?? ""} onChange={(_, d) => set("from", d.value)} />
       </Field>
-      <Field
-        label="To (exclusive)"
-        validationMessage={badPeriod ? "The period ends before it starts." : undefined}
-      >
+      <Field label={t.to} validationMessage={badPeriod ? t.periodBackwards : undefined}>
         <Input type="date" value={filters.to ?? ""} onChange={(_, d) => set("to", d.value)} />
       </Field>
       {(filters.from || filters.to || filters.ownerId || filters.pipelineId) && (
         <Button appearance="subtle" onClick={() => onFilters({})}>
-          Clear filters
+          {t.clearFilters}
         </Button>
       )}
     </form>
@@ -280,15 +285,16 @@ function AmountsChooser({
   onAmounts(amounts: Amounts): void;
   base: string | null;
 }) {
+  const t = useMessages(reportMessages);
   return (
-    <Field label="Amounts">
+    <Field label={t.amounts}>
       <RadioGroup
         layout="horizontal"
         value={amounts}
         onChange={(_, d) => onAmounts(d.value === "currency" ? "currency" : "base")}
       >
-        <Radio value="base" label={base ? `In ${base}, the base currency` : "In the base currency"} />
-        <Radio value="currency" label="Per currency" />
+        <Radio value="base" label={base ? translate(t.inNamedBase, { currency: base }) : t.inBase} />
+        <Radio value="currency" label={t.perCurrency} />
       </RadioGroup>
     </Field>
   );
@@ -296,9 +302,13 @@ function AmountsChooser({
 
 function ExportButtons({ report, filters }: { report: ReportDefinition; filters: ReportFilters }) {
   const { files } = useWebApp();
+  const t = useMessages(reportMessages);
   return (
     <DownloadButtons
-      formats={(["csv", "xlsx"] as const).map((format) => ({ format, label: format.toUpperCase() }))}
+      formats={(["csv", "xlsx"] as const).map((format) => {
+        const label = format.toUpperCase();
+        return { format, label, name: translate(t.exportAs, { format: label }) };
+      })}
       download={(format: FileFormat) => report.download(files, format, filters)}
     />
   );

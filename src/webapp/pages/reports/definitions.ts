@@ -3,6 +3,7 @@ import type { DownloadedFile, FileClient } from "../../../client/files";
 import type { FileFormat } from "../../../shared/routes";
 import { formatNumber, formatPercent } from "../../format";
 import { pipelineViews, wonLostViews } from "./amount-views";
+import type { ReportWord, ReportWords } from "./report-messages";
 
 /** The filters a report may take; each report sends only those it has (the server refuses the others). */
 export interface ReportFilters {
@@ -47,15 +48,21 @@ export interface ReportView {
   conversion: { text: string; notConverted: string | null } | null;
 }
 
+/**
+ * A report's figures as the server sent them, shown both ways (the same view twice for a report without amounts)
+ * in the words of the language shown: a change of language writes them again without asking the server again.
+ */
+export type LoadedReport = (t: ReportWords) => Record<Amounts, ReportView>;
+
 export interface ReportDefinition {
   key: string;
-  title: string;
-  description: string;
+  /** Its name and what it shows, as keys of the reports' catalogue. */
+  title: ReportWord;
+  description: ReportWord;
   filters: readonly (keyof ReportFilters)[];
   /** Whether it has amounts, which the page shows in the base currency or per currency. */
   amounts: boolean;
-  /** Both ways of showing it (the same view twice for a report without amounts). */
-  load(api: ApiClient, filters: ReportFilters): Promise<Record<Amounts, ReportView>>;
+  load(api: ApiClient, filters: ReportFilters): Promise<LoadedReport>;
   download(files: FileClient, format: FileFormat, filters: ReportFilters): Promise<DownloadedFile>;
 }
 
@@ -82,13 +89,13 @@ const PEOPLE_FILTERS = ["ownerId", "from", "to"] as const;
 export const reports: readonly ReportDefinition[] = [
   {
     key: "pipeline-by-stage",
-    title: "Pipeline by stage",
-    description:
-      "Every stage of the pipeline with its deals now, their amount, and the amount weighted by the stage's probability. The period filters deals by expected close date.",
+    title: "titlePipelineByStage",
+    description: "aboutPipelineByStage",
     filters: DEAL_FILTERS,
     amounts: true,
     async load(api, filters) {
-      return pipelineViews(await api("reportPipelineByStage", { query: pick(filters, DEAL_FILTERS) }));
+      const result = await api("reportPipelineByStage", { query: pick(filters, DEAL_FILTERS) });
+      return (t) => pipelineViews(t, result);
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportPipelineByStageCsv" : "reportPipelineByStageXlsx", {
@@ -97,12 +104,13 @@ export const reports: readonly ReportDefinition[] = [
   },
   {
     key: "won-lost-by-month",
-    title: "Won and lost by month",
-    description: "Deals won and lost per calendar month (UTC) of their closing, with their amounts.",
+    title: "titleWonLostByMonth",
+    description: "aboutWonLostByMonth",
     filters: DEAL_FILTERS,
     amounts: true,
     async load(api, filters) {
-      return wonLostViews(await api("reportWonLostByMonth", { query: pick(filters, DEAL_FILTERS) }));
+      const result = await api("reportWonLostByMonth", { query: pick(filters, DEAL_FILTERS) });
+      return (t) => wonLostViews(t, result);
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportWonLostByMonthCsv" : "reportWonLostByMonthXlsx", {
@@ -111,41 +119,41 @@ export const reports: readonly ReportDefinition[] = [
   },
   {
     key: "stage-conversion",
-    title: "Stage conversion",
-    description:
-      "Per stage, from the stage history: the deals that entered it in the period, how many moved on (to a later stage or won), and the median days spent in it.",
+    title: "titleStageConversion",
+    description: "aboutStageConversion",
     filters: DEAL_FILTERS,
     amounts: false,
     async load(api, filters) {
       const result = await api("reportStageConversion", { query: pick(filters, DEAL_FILTERS) });
-      return both({
-        pipeline: result.pipeline.name,
-        columns: [
-          text("Stage"),
-          text("Entered", true),
-          text("Moved on", true),
-          text("Conversion", true),
-          text("Median days in stage", true),
-        ],
-        rows: result.rows.map((r) => ({
-          key: r.stageId,
-          cells: [
-            r.stageName,
-            num(r.entered),
-            num(r.movedOn),
-            r.conversionRate === null ? "–" : formatPercent(r.conversionRate),
-            r.medianDaysInStage === null ? "–" : formatNumber(r.medianDaysInStage, 1),
+      return (t) =>
+        both({
+          pipeline: result.pipeline.name,
+          columns: [
+            text(t.stage),
+            text(t.entered, true),
+            text(t.movedOn, true),
+            text(t.conversion, true),
+            text(t.medianDaysInStage, true),
           ],
-        })),
-        chart: {
-          categories: result.rows.map((r) => r.stageName),
-          series: [
-            { legend: "Entered", values: result.rows.map((r) => r.entered) },
-            { legend: "Moved on", values: result.rows.map((r) => r.movedOn) },
-          ],
-          yAxisTitle: "Deals",
-        },
-      });
+          rows: result.rows.map((r) => ({
+            key: r.stageId,
+            cells: [
+              r.stageName,
+              num(r.entered),
+              num(r.movedOn),
+              r.conversionRate === null ? "–" : formatPercent(r.conversionRate),
+              r.medianDaysInStage === null ? "–" : formatNumber(r.medianDaysInStage, 1),
+            ],
+          })),
+          chart: {
+            categories: result.rows.map((r) => r.stageName),
+            series: [
+              { legend: t.entered, values: result.rows.map((r) => r.entered) },
+              { legend: t.movedOn, values: result.rows.map((r) => r.movedOn) },
+            ],
+            yAxisTitle: t.deals,
+          },
+        });
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportStageConversionCsv" : "reportStageConversionXlsx", {
@@ -154,47 +162,37 @@ export const reports: readonly ReportDefinition[] = [
   },
   {
     key: "activity-by-rep",
-    title: "Activity by rep",
-    description:
-      "Interactions each rep logged per ISO week (UTC): emails, calls, meetings, notes and visits. The chart adds up the period per rep.",
+    title: "titleActivityByRep",
+    description: "aboutActivityByRep",
     filters: PEOPLE_FILTERS,
     amounts: false,
     async load(api, filters) {
       const result = await api("reportActivityByRep", { query: pick(filters, PEOPLE_FILTERS) });
-      const repName = (r: { userName: string | null; userId: string | null }) =>
-        r.userName ?? (r.userId ? "Unnamed user" : "Deleted user");
-      const reps = [...new Set(result.rows.map(repName))];
+      // The kinds' column names are the catalogue's words of the same name.
       const kinds = ["emails", "calls", "meetings", "notes", "visits"] as const;
-      const labels = {
-        emails: "Emails",
-        calls: "Calls",
-        meetings: "Meetings",
-        notes: "Notes",
-        visits: "Visits",
-      };
-      return both({
-        pipeline: null,
-        columns: [
-          text("Week of"),
-          text("Rep"),
-          ...kinds.map((k) => text(labels[k], true)),
-          text("Total", true),
-        ],
-        rows: result.rows.map((r) => ({
-          key: `${r.week}/${r.userId ?? "deleted"}`,
-          cells: [r.week, repName(r), ...kinds.map((k) => num(r[k])), num(r.total)],
-        })),
-        chart: {
-          categories: reps,
-          series: kinds.map((k) => ({
-            legend: labels[k],
-            values: reps.map((rep) =>
-              result.rows.filter((r) => repName(r) === rep).reduce((sum, r) => sum + r[k], 0),
-            ),
+      return (t) => {
+        const repName = (r: { userName: string | null; userId: string | null }) =>
+          r.userName ?? (r.userId ? t.unnamedUser : t.deletedUser);
+        const reps = [...new Set(result.rows.map(repName))];
+        return both({
+          pipeline: null,
+          columns: [text(t.weekOf), text(t.rep), ...kinds.map((k) => text(t[k], true)), text(t.total, true)],
+          rows: result.rows.map((r) => ({
+            key: `${r.week}/${r.userId ?? "deleted"}`,
+            cells: [r.week, repName(r), ...kinds.map((k) => num(r[k])), num(r.total)],
           })),
-          yAxisTitle: "Interactions",
-        },
-      });
+          chart: {
+            categories: reps,
+            series: kinds.map((k) => ({
+              legend: t[k],
+              values: reps.map((rep) =>
+                result.rows.filter((r) => repName(r) === rep).reduce((sum, r) => sum + r[k], 0),
+              ),
+            })),
+            yAxisTitle: t.interactions,
+          },
+        });
+      };
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportActivityByRepCsv" : "reportActivityByRepXlsx", {
@@ -203,22 +201,23 @@ export const reports: readonly ReportDefinition[] = [
   },
   {
     key: "contacts-added",
-    title: "Contacts added",
-    description: "Contacts added per ISO week (UTC).",
+    title: "titleContactsAdded",
+    description: "aboutContactsAdded",
     filters: PEOPLE_FILTERS,
     amounts: false,
     async load(api, filters) {
       const result = await api("reportContactsAdded", { query: pick(filters, PEOPLE_FILTERS) });
-      return both({
-        pipeline: null,
-        columns: [text("Week of"), text("Contacts added", true)],
-        rows: result.rows.map((r) => ({ key: r.week, cells: [r.week, num(r.contacts)] })),
-        chart: {
-          categories: result.rows.map((r) => r.week),
-          series: [{ legend: "Contacts added", values: result.rows.map((r) => r.contacts) }],
-          yAxisTitle: "Contacts",
-        },
-      });
+      return (t) =>
+        both({
+          pipeline: null,
+          columns: [text(t.weekOf), text(t.contactsAdded, true)],
+          rows: result.rows.map((r) => ({ key: r.week, cells: [r.week, num(r.contacts)] })),
+          chart: {
+            categories: result.rows.map((r) => r.week),
+            series: [{ legend: t.contactsAdded, values: result.rows.map((r) => r.contacts) }],
+            yAxisTitle: t.contacts,
+          },
+        });
     },
     download: (files, format, filters) =>
       files(format === "csv" ? "reportContactsAddedCsv" : "reportContactsAddedXlsx", {
