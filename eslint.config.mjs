@@ -33,6 +33,12 @@ const OFFICE = group(
   "Office.js is used behind src/addin/office/ only, and only the add-in has it.",
 );
 const NODE = group(["node:*"], "src/shared/ runs in the browser too.");
+const ENGLISH_CHOICES = {
+  group: ["@fluentui/react-components"],
+  importNames: ["Dropdown", "Combobox"],
+  message:
+    "Fluent's Dropdown and Combobox name their buttons in English: use src/webapp/components/choice-inputs.tsx.",
+};
 
 /** The import rule for the files under some directories: every group they may not import. */
 function layer(directories, groups) {
@@ -67,7 +73,8 @@ export default tseslint.config(
   layer(["src/server"], [FRONT_ENDS]),
   layer(["src/client"], [SERVER, ADDIN, WEBAPP, UI, OFFICE, REACT]),
   layer(["src/ui"], [SERVER, ADDIN, WEBAPP]),
-  layer(["src/webapp"], [SERVER, ADDIN]),
+  layer(["src/webapp"], [SERVER, ADDIN, ENGLISH_CHOICES]),
+  { ...layer(["src/webapp"], [SERVER, ADDIN]), files: ["src/webapp/components/choice-inputs.tsx"] },
   layer(["src/addin"], [SERVER, WEBAPP]),
   // What the commands build on: the pane's React never reaches the ribbon command or the on-send handler.
   layer(["src/addin/core", "src/addin/auth", "src/addin/office"], [SERVER, WEBAPP, PANE, REACT]),

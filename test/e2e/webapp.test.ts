@@ -10,6 +10,7 @@ import { Dashboard } from "../../src/shared/dashboard";
 import { PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage } from "../../src/shared/reports";
 import { Task } from "../../src/shared/tasks";
+import { englishIn, englishTextsNotIn, settled, shownText, textsOf } from "./language-walk";
 import {
   CHROMIUM,
   type RapportStack,
@@ -420,6 +421,74 @@ describeInBrowser(
       expect(await currencies.getByRole("button").count()).toBe(0);
       await page.screenshot({ path: path.join(screenshots, "webapp-settings-member.png"), fullPage: true });
     }, 60_000);
+
+    it.each(["sv", "hr"] as const)(
+      "speaks %s from the browser's language on Today, a list, a record, Reports, Import and Settings, with no English left",
+      async (language) => {
+        // Names and data aside: the records' own words, as the API answers them (names, titles, subjects,
+        // notes, the stages as the organisation named them).
+        const records = await Promise.all(
+          ["contacts", "companies", "deals", "tasks", "users"].map((list) =>
+            api(`/api/v1/${list}?limit=200`),
+          ),
+        );
+        const contacts = ContactPage.parse(records[0]).items;
+        const timelines = await Promise.all(
+          contacts.map((c) => api(`/api/v1/contacts/${c.id}/timeline?limit=100`)),
+        );
+        const data = [
+          ...new Set(textsOf([records, timelines, await api("/api/v1/pipelines"), await api("/api/v1/me")])),
+        ];
+        const english = await englishTextsNotIn(language, data);
+        const translated = await browser.newContext({
+          ignoreHTTPSErrors: true,
+          locale: language === "sv" ? "sv-SE" : "hr-HR",
+          timezoneId: "UTC",
+          viewport: { width: 1366, height: 900 },
+        });
+        const inLanguage = await translated.newPage();
+        const found: string[] = [];
+        const look = async (where: string) => {
+          await settled(inLanguage);
+          found.push(
+            ...englishIn(await shownText(inLanguage, data), english).map((text) => `${where}: ${text}`),
+          );
+        };
+        // The sign-in page, before anyone is known, in the browser's language too.
+        await inLanguage.goto(stack.webAppUrl);
+        const form = inLanguage.getByRole("form");
+        await form.locator('input[type="email"]').waitFor();
+        found.push(
+          ...englishIn(await shownText(inLanguage, data), english).map((text) => `sign-in: ${text}`),
+        );
+        await form.locator('input[type="email"]').fill("rita@contoso.example");
+        await form.locator('button[type="submit"]').click();
+        await inLanguage.getByRole("navigation", { name: "Rapport" }).waitFor();
+        expect(await inLanguage.evaluate(() => document.documentElement.lang)).toBe(language);
+        await look("Today");
+        for (const [where, path] of [
+          ["contacts", "/contacts"],
+          ["reports", "/reports"],
+          ["import", "/import"],
+          ["settings", "/settings"],
+        ] as const) {
+          await inLanguage.goto(`${stack.webAppUrl}${path}`);
+          await look(where);
+          if (where === "contacts") {
+            await inLanguage.getByRole("link", { name: "Anna Berg" }).first().click();
+            await inLanguage.getByRole("heading", { name: "Anna Berg" }).waitFor();
+            await look("a contact");
+          }
+        }
+        await inLanguage.screenshot({
+          path: path.join(screenshots, `webapp-settings-${language}.png`),
+          fullPage: true,
+        });
+        await translated.close();
+        expect(found).toEqual([]);
+      },
+      120_000,
+    );
 
     it("follows the system's dark theme, and the toggle", async () => {
       const dark = await browser.newContext({

@@ -81,6 +81,16 @@ describe("the layers", () => {
     expect(await layeringProblems(file, importing(from))).toEqual([]);
   });
 
+  test("the web app takes Fluent's Dropdown and Combobox only through its own, which speak the reader's language", async () => {
+    const fluent = (name: string) => `import { ${name} as probe } from "@fluentui/react-components";`;
+    for (const name of ["Dropdown", "Combobox"])
+      expect(await layeringProblems("src/webapp/pages/Probe.tsx", fluent(name))).toEqual([
+        expect.stringMatching(/choice-inputs/),
+      ]);
+    expect(await layeringProblems("src/webapp/pages/Probe.tsx", fluent("Option"))).toEqual([]);
+    expect(await layeringProblems("src/webapp/components/choice-inputs.tsx", fluent("Dropdown"))).toEqual([]);
+  });
+
   test("only src/addin/office/ names the Office.js global", async () => {
     const code = "const probe = Office.context.mailbox;";
     for (const file of ["src/client/probe.ts", "src/addin/core/probe.ts", "src/addin/commands/probe.ts"])

@@ -1,4 +1,4 @@
-import { Dropdown, Option, useId } from "@fluentui/react-components";
+import { Option, useId } from "@fluentui/react-components";
 import { LocalLanguageRegular } from "@fluentui/react-icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -7,6 +7,7 @@ import { errorDetail } from "../../client/problems";
 import { useLanguage, useMessages } from "../i18n/language";
 import { useWebApp } from "../services";
 import { shellMessages } from "./shell-messages";
+import { Dropdown } from "./choice-inputs";
 
 /**
  * The language switch: the choice shows at once, is remembered on this browser and saved to the account, so the

@@ -14,6 +14,8 @@ export const componentMessages = defineMessages(
     exportAs: "Export {format}",
     downloaded: "Downloaded {file}",
     exportFailed: "The export failed",
+    clearSelection: "Clear selection",
+    openChoices: "Show the choices",
     chartFailed:
       "The chart could not be drawn; the table has the same figures. Reload the page to try again.",
   },
@@ -30,6 +32,8 @@ export const componentMessages = defineMessages(
       exportAs: "Exportera {format}",
       downloaded: "Hämtade {file}",
       exportFailed: "Exporten misslyckades",
+      clearSelection: "Rensa valet",
+      openChoices: "Visa alternativen",
       chartFailed:
         "Diagrammet kunde inte ritas; tabellen har samma siffror. Läs in sidan igen för att försöka på nytt.",
     },
@@ -45,6 +49,8 @@ export const componentMessages = defineMessages(
       exportAs: "{format} exportieren",
       downloaded: "{file} heruntergeladen",
       exportFailed: "Der Export ist fehlgeschlagen",
+      clearSelection: "Auswahl löschen",
+      openChoices: "Auswahl anzeigen",
       chartFailed:
         "Das Diagramm konnte nicht gezeichnet werden; die Tabelle enthält dieselben Zahlen. Laden Sie die Seite neu, um es erneut zu versuchen.",
     },
@@ -60,6 +66,8 @@ export const componentMessages = defineMessages(
       exportAs: "Eksporter {format}",
       downloaded: "Lastet ned {file}",
       exportFailed: "Eksporten mislyktes",
+      clearSelection: "Fjern valget",
+      openChoices: "Vis valgene",
       chartFailed:
         "Diagrammet kunne ikke tegnes; tabellen har de samme tallene. Last inn siden på nytt for å prøve igjen.",
     },
@@ -75,6 +83,8 @@ export const componentMessages = defineMessages(
       exportAs: "Izvezi {format}",
       downloaded: "Preuzeto: {file}",
       exportFailed: "Izvoz nije uspio",
+      clearSelection: "Poništi odabir",
+      openChoices: "Prikaži mogućnosti",
       chartFailed:
         "Grafikon nije moguće nacrtati; tablica sadrži iste brojke. Ponovno učitajte stranicu da biste pokušali ponovno.",
     },

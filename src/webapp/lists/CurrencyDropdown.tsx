@@ -1,10 +1,11 @@
-import { Dropdown, Option, OptionGroup } from "@fluentui/react-components";
+import { Option, OptionGroup } from "@fluentui/react-components";
 import type { currencyChoices } from "../../shared/currencies";
 import { currencyLabel } from "../format";
 import { translate } from "../../shared/languages";
 import { useMessages } from "../i18n/language";
 import { currencyDropdownMessages } from "./currency-dropdown-messages";
 import { listMessages } from "./list-messages";
+import { Dropdown } from "../components/choice-inputs";
 
 /**
  * A currency picked from a list, never typed: the server takes ISO 4217 codes only. The organisation's base

@@ -1,4 +1,5 @@
-import { Dropdown, Field, Option } from "@fluentui/react-components";
+import { Field, Option } from "@fluentui/react-components";
+import { Dropdown } from "../components/choice-inputs";
 
 export interface FilterOption {
   value: string;

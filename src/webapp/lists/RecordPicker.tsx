@@ -1,4 +1,4 @@
-import { Button, Combobox, Option, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Option, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
 import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
@@ -9,6 +9,7 @@ import { translate } from "../../shared/languages";
 import { useMessages } from "../i18n/language";
 import { listMessages } from "./list-messages";
 import { recordKindMessages } from "./record-kind-messages";
+import { Combobox } from "../components/choice-inputs";
 
 const useStyles = makeStyles({
   picker: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },

@@ -1,5 +1,6 @@
 import { DataVizPalette, GroupedVerticalBarChart, getColorFromToken } from "@fluentui/react-charts";
 import { makeStyles } from "@fluentui/react-components";
+import { useEffect, useRef } from "react";
 import type { ReportChartData } from "./definitions";
 import { translate } from "../../../shared/languages";
 import { displayLocale } from "../../format";
@@ -26,8 +27,8 @@ const PALETTE = [
  * report is first shown: the charts library is most of the reports page's weight. Axis text and grid lines
  * follow the Fluent theme; the bar colours are the data-visualisation palette's, in their dark-theme shades
  * when the page is dark. The library writes some words of its own: the figures follow the language's locale, the
- * legends' overflow and the chart's description are ours; the bar groups' screen-reader labels stay the library's
- * English (it takes no words for them), which the table beside the chart makes up for.
+ * legends' overflow and the chart's description are ours, and the bar groups' screen-reader labels, which it
+ * writes in English and takes no words for, are written over in the reader's language as it draws them.
  */
 export default function ReportChart({
   chart,
@@ -53,8 +54,32 @@ export default function ReportChart({
       color: colors[j],
     })),
   }));
+  const frame = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = frame.current;
+    if (!root) return;
+    const name = (position: number) =>
+      translate(t.barGroup, {
+        name: chart.categories[position] ?? "",
+        position: position + 1,
+        groups: chart.categories.length,
+        bars: chart.series.length,
+      });
+    // The library names each group "<x>, category 1 of 4, with 2 bars" whenever it draws; it draws again on
+    // hover and resize, so its labels are rewritten as they come.
+    const rename = () => {
+      root.querySelectorAll('svg g[role="listbox"]').forEach((group, position) => {
+        const label = name(position);
+        if (group.getAttribute("aria-label") !== label) group.setAttribute("aria-label", label);
+      });
+    };
+    rename();
+    const observer = new MutationObserver(rename);
+    observer.observe(root, { subtree: true, childList: true, attributeFilter: ["aria-label"] });
+    return () => observer.disconnect();
+  }, [chart, t]);
   return (
-    <div className={styles[size]}>
+    <div className={styles[size]} ref={frame}>
       <GroupedVerticalBarChart
         data={data}
         chartTitle={title}

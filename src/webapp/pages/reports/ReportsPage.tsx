@@ -1,6 +1,5 @@
 import {
   Button,
-  Dropdown,
   Field,
   Input,
   MessageBar,
@@ -40,6 +39,7 @@ import { DownloadButtons } from "../../components/DownloadButtons";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { reportMessages } from "./report-messages";
+import { Dropdown } from "../../components/choice-inputs";
 
 const ReportChart = lazy(() => import(/* webpackChunkName: "charts" */ "./ReportChart"));
 

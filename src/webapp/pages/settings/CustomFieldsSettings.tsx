@@ -1,7 +1,6 @@
 import {
   Button,
   Checkbox,
-  Dropdown,
   Field,
   Input,
   MessageBar,
@@ -36,6 +35,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { type CustomFieldsWord, customFieldsMessages } from "./custom-fields-messages";
+import { Dropdown } from "../../components/choice-inputs";
 
 const useStyles = makeStyles({
   form: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },

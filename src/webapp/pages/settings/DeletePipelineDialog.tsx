@@ -6,7 +6,6 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Dropdown,
   Field,
   Option,
   OptionGroup,
@@ -22,6 +21,7 @@ import { TOUCHES } from "./pipeline-changes";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { pipelinesMessages } from "./pipelines-messages";
+import { Dropdown } from "../../components/choice-inputs";
 
 export interface PipelineRemoval {
   name: string;

@@ -1,14 +1,4 @@
-import {
-  Button,
-  Dropdown,
-  Field,
-  Input,
-  Option,
-  Switch,
-  Text,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Button, Field, Input, Option, Switch, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { AddRegular, DeleteRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
@@ -24,6 +14,7 @@ import { ChangeStatus, useChange } from "./change";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { type SettingsWord, settingsMessages } from "./settings-messages";
+import { Dropdown } from "../../components/choice-inputs";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },

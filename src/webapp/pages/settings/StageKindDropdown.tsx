@@ -1,8 +1,9 @@
-import { Dropdown, Option } from "@fluentui/react-components";
+import { Option } from "@fluentui/react-components";
 import type { StageKind } from "../../../shared/pipelines";
 import { KINDS, KIND_WORDS } from "./pipeline-changes";
 import { useMessages } from "../../i18n/language";
 import { pipelinesMessages } from "./pipelines-messages";
+import { Dropdown } from "../../components/choice-inputs";
 
 /** Open, won or lost: how the reports and the day's deals read a stage. */
 export function StageKindDropdown({

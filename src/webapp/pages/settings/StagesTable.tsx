@@ -6,7 +6,6 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Dropdown,
   Field,
   Input,
   Option,
@@ -31,6 +30,7 @@ import { StageKindDropdown } from "./StageKindDropdown";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { pipelinesMessages } from "./pipelines-messages";
+import { Dropdown } from "../../components/choice-inputs";
 
 const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-end", flexWrap: "wrap" },

@@ -1,5 +1,4 @@
 import {
-  Dropdown,
   Option,
   Table,
   TableBody,
@@ -20,6 +19,7 @@ import { ChangeStatus, useChange } from "./change";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { type SettingsWord, settingsMessages } from "./settings-messages";
+import { Dropdown } from "../../components/choice-inputs";
 
 const ROLES: Record<Role, SettingsWord> = { admin: "roleAdmin", member: "roleMember" };
 /** A role that comes with the sign-in is changed where it was granted, not here. */
