@@ -1,58 +1,70 @@
-import { Option, useId } from "@fluentui/react-components";
-import { LocalLanguageRegular } from "@fluentui/react-icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { makeStyles, tokens, useId } from "@fluentui/react-components";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { LANGUAGES, LANGUAGE_NAMES, Language, translate } from "../../shared/languages";
-import { errorDetail } from "../../client/problems";
 import { useLanguage, useMessages } from "../i18n/language";
 import { useWebApp } from "../services";
+import { useProblemLine } from "./problem-messages";
 import { shellMessages } from "./shell-messages";
-import { Dropdown } from "./choice-inputs";
+
+const useStyles = makeStyles({
+  select: {
+    minHeight: "32px",
+    padding: `0 ${tokens.spacingHorizontalS}`,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+    borderBottomColor: tokens.colorNeutralStrokeAccessible,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+    fontFamily: tokens.fontFamilyBase,
+    fontSize: tokens.fontSizeBase300,
+  },
+});
 
 /**
  * The language switch: the choice shows at once, is remembered on this browser and saved to the account, so the
- * user's other devices open in it too.
+ * user's other devices open in it too. The browser's own select, in the theme's colours: it is on every page's
+ * first paint, and Fluent's Dropdown would bring its popup's positioning into the web app's first download.
  */
 export function LanguageMenu() {
+  const styles = useStyles();
   const { language, setLanguage } = useLanguage();
   const t = useMessages(shellMessages);
   const { api } = useWebApp();
   const queryClient = useQueryClient();
   const label = useId("language");
   const [failure, setFailure] = useState<string | null>(null);
-  const save = useMutation({
-    mutationFn: (next: Language) => api("updateMySettings", { body: { language: next } }),
-    onSuccess: () => {
-      setFailure(null);
-      void queryClient.invalidateQueries({ queryKey: ["me"] });
-    },
-    onError: (error) => setFailure(errorDetail(error)),
-  });
+  const problemLine = useProblemLine();
+  const choose = (value: string) => {
+    const next = Language.safeParse(value);
+    if (!next.success || next.data === language) return;
+    setLanguage(next.data);
+    api("updateMySettings", { body: { language: next.data } }).then(
+      () => {
+        setFailure(null);
+        void queryClient.invalidateQueries({ queryKey: ["me"] });
+      },
+      (error: unknown) => setFailure(problemLine(error)),
+    );
+  };
   return (
     <>
       <label id={label} hidden>
         {t.language}
       </label>
-      <Dropdown
+      <select
+        className={styles.select}
         aria-labelledby={label}
         title={t.language}
-        expandIcon={<LocalLanguageRegular />}
-        value={LANGUAGE_NAMES[language]}
-        selectedOptions={[language]}
-        onOptionSelect={(_, data) => {
-          const next = Language.safeParse(data.optionValue);
-          if (!next.success || next.data === language) return;
-          setLanguage(next.data);
-          save.mutate(next.data);
-        }}
-        style={{ minWidth: "9rem" }}
+        value={language}
+        onChange={(event) => choose(event.target.value)}
       >
         {LANGUAGES.map((code) => (
-          <Option key={code} value={code} text={LANGUAGE_NAMES[code]}>
-            <span lang={code}>{LANGUAGE_NAMES[code]}</span>
-          </Option>
+          <option key={code} value={code} lang={code}>
+            {LANGUAGE_NAMES[code]}
+          </option>
         ))}
-      </Dropdown>
+      </select>
       {failure && (
         <span role="alert" style={{ maxWidth: "18rem" }}>
           {translate(t.languageNotSaved, { detail: failure })}

@@ -1,6 +1,6 @@
 import { Button, Switch, Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { SignOutRegular } from "@fluentui/react-icons";
-import { Suspense, useEffect } from "react";
+import { Suspense, lazy, useEffect } from "react";
 import { useMe } from "../hooks";
 import { pageFor, pages } from "../navigation";
 import { AppLink, usePath } from "../router";
@@ -10,9 +10,15 @@ import { useMessages } from "../i18n/language";
 import { EmptyState } from "./EmptyState";
 import { LanguageMenu } from "./LanguageMenu";
 import { Loading } from "./Loading";
-import { NoAdminNotice } from "./NoAdminNotice";
 import { ProblemMessage } from "./ProblemMessage";
 import { shellMessages } from "./shell-messages";
+
+// Shown only while an organisation has no admin: its words wait in their own chunk until then.
+const NoAdminNotice = lazy(() =>
+  import(/* webpackChunkName: "webapp-no-admin" */ "./NoAdminNotice").then((m) => ({
+    default: m.NoAdminNotice,
+  })),
+);
 
 const useStyles = makeStyles({
   shell: {
@@ -128,7 +134,11 @@ export function Shell() {
         {me.isError && (
           <ProblemMessage error={me.error} onRetry={() => void me.refetch()} what={t.accountUnreadable} />
         )}
-        <NoAdminNotice />
+        {me.data && !me.data.organization.hasAdmin && (
+          <Suspense fallback={null}>
+            <NoAdminNotice />
+          </Suspense>
+        )}
         {Page ? (
           <Suspense fallback={<Loading label={t.loadingPage} />}>
             <Page subpath={subpath} />
