@@ -1,107 +1,38 @@
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { LANGUAGES, type Language, type Messages } from "../../src/shared/languages";
+import type { Language } from "../../src/shared/languages";
+import { webAppCatalogues } from "../helpers/catalogues";
+
+/**
+ * Everyday English that no translated page should hold outside its data: caught even where it was never put in a
+ * catalogue. A word the language also writes ("in" in German, "for" in Norwegian) is left out below.
+ */
+const EVERYDAY_ENGLISH = (
+  "the and with your you from this that are not all none per by of Add New Save Edit Delete Remove Cancel " +
+  "Search Loading Open Close Done Today Contacts Companies Deals Tasks Reports Settings Amount Stage Owner " +
+  "Name Phone Title Company Due Overdue Won Lost Total Currency Yes No"
+).split(" ");
 
 /**
  * What a walk through the web app in another language must not show: every English text of the web app's
  * catalogues that this language writes differently ("Status" or "Admin" may be the same word). Found by file
  * name, so a new catalogue is checked without being listed.
  */
-/**
- * Everyday English that no translated page should hold outside its data: caught even where it was never put in a
- * catalogue. A word the language also writes ("in" in German, "for" in Norwegian) is left out below.
- */
-const EVERYDAY_ENGLISH = [
-  "the",
-  "and",
-  "with",
-  "your",
-  "you",
-  "from",
-  "this",
-  "that",
-  "are",
-  "not",
-  "all",
-  "none",
-  "per",
-  "by",
-  "of",
-  "Add",
-  "New",
-  "Save",
-  "Edit",
-  "Delete",
-  "Remove",
-  "Cancel",
-  "Search",
-  "Loading",
-  "Open",
-  "Close",
-  "Done",
-  "Today",
-  "Contacts",
-  "Companies",
-  "Deals",
-  "Tasks",
-  "Reports",
-  "Settings",
-  "Amount",
-  "Stage",
-  "Owner",
-  "Name",
-  "Phone",
-  "Title",
-  "Company",
-  "Due",
-  "Overdue",
-  "Won",
-  "Lost",
-  "Total",
-  "Currency",
-  "Yes",
-  "No",
-];
-
 export async function englishTextsNotIn(language: Language, data: readonly string[] = []): Promise<string[]> {
-  const files = [join(__dirname, "../../src/webapp"), join(__dirname, "../../src/ui")].flatMap(messageFiles);
   const texts = new Set<string>();
-  for (const file of files) {
-    const module = (await import(file)) as Record<string, unknown>;
-    for (const messages of Object.values(module)) {
-      if (!isMessages(messages)) continue;
-      for (const [key, english] of Object.entries(messages.en)) {
-        if (messages[language][key] === english) continue;
-        // A template is looked for by its fixed words: "{count} contacts" by "contacts".
-        for (const part of english.split(/\{\w+\}/)) {
-          const words = part.trim().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "");
-          if (/\p{L}{3,}/u.test(words)) texts.add(words);
-        }
+  for (const { messages } of await webAppCatalogues())
+    for (const [key, english] of Object.entries(messages.en)) {
+      if (messages[language][key] === english) continue;
+      // A template is looked for by its fixed words: "{count} contacts" by "contacts".
+      for (const part of english.split(/\{\w+\}/)) {
+        const words = part.trim().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "");
+        if (/\p{L}{3,}/u.test(words)) texts.add(words);
       }
     }
-  }
   for (const word of EVERYDAY_ENGLISH) texts.add(word);
   // Names and data aside: a stage an admin named "Won" is theirs, not a word we forgot.
   for (const name of data) texts.delete(name);
   const shared = await alsoWordsOf(language, [...texts]);
   return [...texts].filter((text) => !shared.has(text));
-}
-
-function messageFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return messageFiles(path);
-    return /messages\.ts$/.test(name) ? [path] : [];
-  });
-}
-
-function isMessages(value: unknown): value is Messages<string> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    LANGUAGES.every((l) => typeof (value as Record<string, unknown>)[l] === "object")
-  );
 }
 
 /**
@@ -164,13 +95,7 @@ export function englishIn(shown: string, english: readonly string[]): string[] {
  * of the language's own catalogue texts, they say nothing about a missed translation.
  */
 export async function alsoWordsOf(language: Language, english: readonly string[]): Promise<Set<string>> {
-  const files = [join(__dirname, "../../src/webapp"), join(__dirname, "../../src/ui")].flatMap(messageFiles);
-  const own: string[] = [];
-  for (const file of files) {
-    const module = (await import(file)) as Record<string, unknown>;
-    for (const messages of Object.values(module))
-      if (isMessages(messages)) own.push(...Object.values(messages[language]));
-  }
+  const own = (await webAppCatalogues()).flatMap(({ messages }) => Object.values(messages[language]));
   const all = own.join("\n");
   return new Set(english.filter((text) => englishIn(all, [text]).length > 0));
 }

@@ -1,6 +1,12 @@
 import { type Language, translate } from "../../shared/languages";
 import { formatNumber } from "../format";
 
+/** Which of its sentences a count takes in a language: one, few (Croatian's 2 to 4) or other. */
+export function pluralForm(language: Language, count: number): "one" | "few" | "other" {
+  const category = new Intl.PluralRules(language).select(count);
+  return category === "one" || category === "few" ? category : "other";
+}
+
 /**
  * A count in a sentence of the language's plural form: English, Swedish, German and Norwegian have two ("1 row",
  * "3 rows"), Croatian three ("1 redak", "3 retka", "5 redaka", and "21 redak" again), so a catalogue gives a
@@ -13,7 +19,6 @@ export function countText(
   forms: { one: string; few: string; other: string },
   values: Readonly<Record<string, string | number>> = {},
 ): string {
-  const category = new Intl.PluralRules(language).select(count);
-  const template = category === "one" ? forms.one : category === "few" ? forms.few : forms.other;
+  const template = forms[pluralForm(language, count)];
   return translate(template, { ...values, count: formatNumber(count, 0) });
 }

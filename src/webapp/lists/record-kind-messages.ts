@@ -1,4 +1,5 @@
 import { type Language, defineMessages } from "../../shared/languages";
+import { pluralForm } from "../i18n/plural";
 
 /** The kinds of record the lists and forms show, each with its own sentences (never a noun glued into English). */
 export type RecordKind = "contact" | "company" | "deal" | "task";
@@ -460,6 +461,6 @@ export const recordKindMessages = defineMessages(
  * others have one and many (their "few" sentence is their many).
  */
 export function countSuffix(language: Language, count: number): "CountOne" | "CountFew" | "Count" {
-  const form = new Intl.PluralRules(language).select(count);
-  return form === "one" ? "CountOne" : form === "few" ? "CountFew" : "Count";
+  const suffixes = { one: "CountOne", few: "CountFew", other: "Count" } as const;
+  return suffixes[pluralForm(language, count)];
 }
