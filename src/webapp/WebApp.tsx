@@ -7,10 +7,10 @@ import { createFileClient } from "../client/files";
 import { createProgressClient } from "../client/progress";
 import type { Session } from "./auth/session";
 import { Shell } from "./components/Shell";
-import { type WebAppServices, WebAppServicesProvider } from "./services";
+import { type WebAppServices, WebAppServicesProvider, useWebApp } from "./services";
 import { useDarkTheme } from "./theme";
 import { useMe } from "./hooks";
-import { LanguageProvider, useLanguage } from "./i18n/language";
+import { LanguageProvider, choiceUnsaved, markChoiceUnsaved, useLanguage } from "./i18n/language";
 import type { Language } from "../shared/languages";
 
 export function createQueryClient(): QueryClient {
@@ -87,17 +87,27 @@ export function SignedInApp({
 
 /**
  * The language saved on the account wins over the browser's once it is read, so a user's every device opens in
- * the language they chose (once per sign-in: a choice made here afterwards is the menu's to save).
+ * the language they chose; but not over a choice made on this page, nor over one this browser holds that never
+ * reached the account (a save that failed): that one is saved now instead.
  */
 function LanguageFromAccount() {
   const me = useMe();
-  const { language, setLanguage } = useLanguage();
+  const { api } = useWebApp();
+  const { language, chosenHere, applyAccount } = useLanguage();
   const saved = me.data?.settings.language ?? null;
-  const [applied, setApplied] = useState(false);
+  const [settled, setSettled] = useState(false);
   useEffect(() => {
-    if (applied || !me.data) return;
-    setApplied(true);
-    if (saved && saved !== language) setLanguage(saved);
-  }, [applied, me.data, saved, language, setLanguage]);
+    if (settled || !me.data) return;
+    setSettled(true);
+    if (chosenHere) return;
+    if (choiceUnsaved()) {
+      api("updateMySettings", { body: { language } }).then(
+        () => markChoiceUnsaved(false),
+        () => undefined, // still unsaved: the next visit tries again
+      );
+      return;
+    }
+    if (saved && saved !== language) applyAccount(saved);
+  }, [settled, me.data, saved, language, chosenHere, applyAccount, api]);
   return null;
 }

@@ -366,6 +366,32 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
       });
       expect(posted.status).toBe(201);
       expect(await emailsWith(fromPane)).toEqual([expect.objectContaining({ subject, body })]);
+      // So is a log the policy makes on send (byPolicy); one the rep ticked keeps the subject and excerpt.
+      for (const byPolicy of [true, false]) {
+        const key = crypto.randomUUID();
+        const sent = await server.request("POST", "/api/v1/emails", {
+          token: rita,
+          body: {
+            rapportKey: key,
+            subject: "Subject only",
+            from: { address: "rita@contoso.example" },
+            to: [{ address: "anna.berg@fabrikam.example" }],
+            sentAt: daysAgo(1),
+            bodyText: "Secret numbers 1234",
+            source: "on-send",
+            ...(byPolicy ? { byPolicy } : {}),
+          },
+        });
+        expect(sent.status).toBe(201);
+        const stored = await server.database.db
+          .selectFrom("interactions")
+          .select(["subject", "body"])
+          .where("rapport_key", "=", key)
+          .execute();
+        expect(stored).toEqual([
+          byPolicy ? { subject, body } : { subject: "Subject only", body: "Secret numbers 1234" },
+        ]);
+      }
     }
     await server.request("PATCH", "/api/v1/organization/logging-policy", {
       token: rita,

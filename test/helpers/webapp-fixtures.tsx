@@ -885,13 +885,16 @@ export function customField(fields: {
 export function renderWebApp(
   server: FakeWebServer,
   path = "/app",
-  /** The browser's language (English unless a test asks for another). */
-  options: { timeZone?: string; language?: Language } = {},
+  /** The browser's language (English unless a test asks for another; null: as this browser remembers it). */
+  options: { timeZone?: string; language?: Language | null } = {},
 ) {
   window.history.pushState(null, "", path);
   const signOut = jest.fn();
   const result = render(
-    <WebAppProviders queryClient={createQueryClient()} language={options.language ?? "en"}>
+    <WebAppProviders
+      queryClient={createQueryClient()}
+      language={options.language === null ? undefined : (options.language ?? "en")}
+    >
       <SignedInApp
         session={{ getToken: async () => "token", who: "rita", signOut }}
         clients={{ api: server.api, files: server.files, timeZone: options.timeZone }}

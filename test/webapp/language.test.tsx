@@ -2,6 +2,7 @@
  * @jest-environment jsdom
  */
 import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { ApiError } from "../../src/client/problems";
 import { fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
 
 describe("the web app's language", () => {
@@ -32,5 +33,23 @@ describe("the web app's language", () => {
     await waitFor(() => expect(server.received("updateMySettings")).toEqual([{ body: { language: "de" } }]));
     expect(server.language).toBe("de");
     expect(window.localStorage.getItem("rapport.language")).toBe("de");
+  });
+
+  it("keeps a choice whose save failed on this browser, says so in the new language, and saves it at the next visit", async () => {
+    const server = fakeWebServer({ language: "hr" });
+    server.failNext("updateMySettings", new ApiError(503, null));
+    const first = renderWebApp(server, "/app", { language: null });
+    await screen.findByRole("link", { name: "Kontakti" });
+    fireEvent.change(screen.getByRole("combobox", { name: "Jezik" }), { target: { value: "de" } });
+    expect(await screen.findByRole("link", { name: "Kontakte" })).toBeTruthy();
+    expect((await screen.findByRole("alert")).textContent).toMatch(/^Die Sprache gilt in diesem Browser/);
+    expect(server.language).toBe("hr");
+    first.unmount();
+
+    // The next visit opens in German and saves it, instead of taking the account's older Croatian.
+    renderWebApp(server, "/app", { language: null });
+    expect(await screen.findByRole("link", { name: "Kontakte" })).toBeTruthy();
+    await waitFor(() => expect(server.language).toBe("de"));
+    expect(window.localStorage.getItem("rapport.language.unsaved")).toBeNull();
   });
 });

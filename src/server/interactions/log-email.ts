@@ -64,11 +64,13 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     const keyed = await callersKey(tx, scope, input.rapportKey ?? null, messageId);
     const key = keyed?.key ?? null;
     const existing = await reconcile(tx, scope, messageId, keyed);
+    const automatic = input.source === "auto" || input.byPolicy === true;
     if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
 
     await lockAddresses(tx, orgId, addresses);
-    // Whatever logs it automatically (the sync, the pane on open), the organisation decides what is kept.
-    const content = input.source === "auto" ? policy.autoLoggedContent : "excerpt";
+    // Whatever logs it without the rep's choice (the sync, the pane on open, the policy on send), the
+    // organisation decides what is kept.
+    const content = automatic ? policy.autoLoggedContent : "excerpt";
     const contacts = await tx
       .selectFrom("contact_emails")
       .select(["address", "contact_id"])

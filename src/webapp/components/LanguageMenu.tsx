@@ -2,7 +2,7 @@ import { makeStyles, tokens, useId } from "@fluentui/react-components";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { LANGUAGES, LANGUAGE_NAMES, Language, translate } from "../../shared/languages";
-import { useLanguage, useMessages } from "../i18n/language";
+import { markChoiceUnsaved, useLanguage, useMessages } from "../i18n/language";
 import { useWebApp } from "../services";
 import { useProblemLine } from "./problem-messages";
 import { shellMessages } from "./shell-messages";
@@ -33,18 +33,21 @@ export function LanguageMenu() {
   const { api } = useWebApp();
   const queryClient = useQueryClient();
   const label = useId("language");
-  const [failure, setFailure] = useState<string | null>(null);
+  // The failure itself, put in words as the page renders: in the language just chosen.
+  const [failure, setFailure] = useState<unknown>(null);
   const problemLine = useProblemLine();
   const choose = (value: string) => {
     const next = Language.safeParse(value);
     if (!next.success || next.data === language) return;
     setLanguage(next.data);
+    markChoiceUnsaved(true);
     api("updateMySettings", { body: { language: next.data } }).then(
       () => {
+        markChoiceUnsaved(false);
         setFailure(null);
         void queryClient.invalidateQueries({ queryKey: ["me"] });
       },
-      (error: unknown) => setFailure(problemLine(error)),
+      (error: unknown) => setFailure(error ?? new Error("not saved")),
     );
   };
   return (
@@ -65,9 +68,9 @@ export function LanguageMenu() {
           </option>
         ))}
       </select>
-      {failure && (
+      {failure !== null && (
         <span role="alert" style={{ maxWidth: "18rem" }}>
-          {translate(t.languageNotSaved, { detail: failure })}
+          {translate(t.languageNotSaved, { detail: problemLine(failure) })}
         </span>
       )}
     </>

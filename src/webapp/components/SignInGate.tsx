@@ -1,19 +1,8 @@
-import {
-  Button,
-  Card,
-  Field,
-  Input,
-  MessageBar,
-  MessageBarBody,
-  Text,
-  Textarea,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { MessageBar, MessageBarBody, makeStyles, tokens } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type ReactNode, Suspense, lazy, useState } from "react";
 import { createApiClient } from "../../client/api-client";
-import { type Session, rememberedLocalSession, signInLocally, signInWithToken } from "../auth/session";
+import { type Session, rememberedLocalSession } from "../auth/session";
 import { Loading } from "./Loading";
 import { ProblemMessage } from "./ProblemMessage";
 import { useMessages } from "../i18n/language";
@@ -21,9 +10,12 @@ import { signInMessages } from "./sign-in-messages";
 
 const useStyles = makeStyles({
   page: { display: "grid", placeItems: "center", minHeight: "100vh", padding: tokens.spacingHorizontalL },
-  card: { width: "min(420px, 100%)", padding: tokens.spacingHorizontalXL },
-  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
 });
+
+// The sign-in forms wait in their own chunk: a returning user, signed in already, never needs them.
+const forms = () => import(/* webpackChunkName: "webapp-sign-in" */ "./SignInForms");
+const LocalSignIn = lazy(() => forms().then((m) => ({ default: m.LocalSignIn })));
+const EntraSignInPage = lazy(() => forms().then((m) => ({ default: m.EntraSignInPage })));
 
 /** The public route that says how this server signs people in. */
 const askSignIn = () => createApiClient({ baseUrl: "", getToken: async () => "" })("signIn", {});
@@ -47,14 +39,13 @@ export function SignInGate({ children }: { children: (session: Session) => React
   const [local, setLocal] = useState<Session | null>(() =>
     rememberedLocalSession(() => setLocal(null), t.signedInWithToken),
   );
-  const styles = useStyles();
+  const starting = (
+    <Centered>
+      <Loading label={t.starting} />
+    </Centered>
+  );
 
-  if (config.isPending)
-    return (
-      <Centered>
-        <Loading label={t.starting} />
-      </Centered>
-    );
+  if (config.isPending) return starting;
   if (config.isError)
     return (
       <Centered>
@@ -90,17 +81,9 @@ export function SignInGate({ children }: { children: (session: Session) => React
       });
     }
     return (
-      <div className={styles.page}>
-        <Card className={styles.card}>
-          <Text as="h1" size={600} weight="semibold">
-            Rapport
-          </Text>
-          <Text>{t.entraIntro}</Text>
-          <Button appearance="primary" onClick={() => void signIn.signIn()}>
-            {t.signInWithMicrosoft}
-          </Button>
-        </Card>
-      </div>
+      <Suspense fallback={starting}>
+        <EntraSignInPage onSignIn={() => void signIn.signIn()} />
+      </Suspense>
     );
   }
   if (local) return children(local);
@@ -112,92 +95,14 @@ export function SignInGate({ children }: { children: (session: Session) => React
         </MessageBar>
       </Centered>
     );
-  return <LocalSignIn onSignedIn={(session) => setLocal(session)} onSignOut={() => setLocal(null)} />;
+  return (
+    <Suspense fallback={starting}>
+      <LocalSignIn onSignedIn={(session) => setLocal(session)} onSignOut={() => setLocal(null)} />
+    </Suspense>
+  );
 }
 
 function Centered({ children }: { children: ReactNode }) {
   const styles = useStyles();
   return <div className={styles.page}>{children}</div>;
-}
-
-/**
- * The local issuer (the embedded default, for one trusted machine): sign in as any address, as the preview does.
- * Served by the Rapport server itself there is nothing to mint a token, so one from `npm run token` is pasted.
- */
-function LocalSignIn({ onSignedIn, onSignOut }: { onSignedIn(session: Session): void; onSignOut(): void }) {
-  const styles = useStyles();
-  const t = useMessages(signInMessages);
-  const [email, setEmail] = useState("rita@contoso.example");
-  const [name, setName] = useState("");
-  const [token, setToken] = useState("");
-  const [needsToken, setNeedsToken] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const signIn = async (event: FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
-      if (needsToken) {
-        onSignedIn(signInWithToken(token.trim(), onSignOut, t.signedInWithToken));
-        return;
-      }
-      const result = await signInLocally(
-        { email: email.trim(), ...(name.trim() ? { name: name.trim() } : {}) },
-        onSignOut,
-      );
-      if (result === "no-token-endpoint") setNeedsToken(true);
-      else onSignedIn(result);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setPending(false);
-    }
-  };
-
-  return (
-    <main className={styles.page}>
-      <Card className={styles.card}>
-        <form className={styles.form} onSubmit={(e) => void signIn(e)} aria-label={t.signIn}>
-          <Text as="h1" size={600} weight="semibold">
-            {t.signInTitle}
-          </Text>
-          {needsToken ? (
-            <>
-              <MessageBar intent="info" layout="multiline">
-                <MessageBarBody>{t.pasteToken}</MessageBarBody>
-              </MessageBar>
-              <Field label={t.token} required>
-                <Textarea value={token} onChange={(_, d) => setToken(d.value)} resize="vertical" />
-              </Field>
-            </>
-          ) : (
-            <>
-              <Text>{t.localIssuerIntro}</Text>
-              <Field label={t.emailAddress} required>
-                <Input
-                  type="email"
-                  value={email}
-                  onChange={(_, d) => setEmail(d.value)}
-                  autoComplete="email"
-                />
-              </Field>
-              <Field label={t.name} hint={t.nameHint}>
-                <Input value={name} onChange={(_, d) => setName(d.value)} autoComplete="name" />
-              </Field>
-            </>
-          )}
-          {error !== null && <ProblemMessage error={error} what={t.signInFailed} />}
-          <Button
-            type="submit"
-            appearance="primary"
-            disabled={pending || (needsToken ? !token.trim() : !email.trim())}
-          >
-            {pending ? t.signingIn : t.signIn}
-          </Button>
-        </form>
-      </Card>
-    </main>
-  );
 }

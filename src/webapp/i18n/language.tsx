@@ -10,14 +10,44 @@ import {
 import { setDisplayLocale } from "../format";
 
 const STORAGE_KEY = "rapport.language";
+/** Set while this browser's choice has not reached the account (the save failed): the next visit saves it. */
+const UNSAVED_KEY = "rapport.language.unsaved";
 
 interface LanguageState {
   language: Language;
   /** Shows the web app in this language from now on, on this browser (the menu also saves it to the account). */
   setLanguage(language: Language): void;
+  /** Whether the user picked the language on this page: the account's older choice no longer replaces it. */
+  chosenHere: boolean;
+  /** Shows the account's saved language (not a choice made here). */
+  applyAccount(language: Language): void;
 }
 
-const LanguageContext = createContext<LanguageState>({ language: "en", setLanguage: () => {} });
+const LanguageContext = createContext<LanguageState>({
+  language: "en",
+  setLanguage: () => {},
+  chosenHere: false,
+  applyAccount: () => {},
+});
+
+/** Whether this browser holds a language choice the account does not have yet. */
+export function choiceUnsaved(): boolean {
+  try {
+    return window.localStorage.getItem(UNSAVED_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+/** Notes whether this browser's choice still has to reach the account. */
+export function markChoiceUnsaved(unsaved: boolean): void {
+  try {
+    if (unsaved) window.localStorage.setItem(UNSAVED_KEY, "1");
+    else window.localStorage.removeItem(UNSAVED_KEY);
+  } catch {
+    // Not remembered: the account's language wins at the next visit, as before the choice.
+  }
+}
 
 function browserTags(): readonly string[] {
   if (typeof navigator === "undefined") return [];
@@ -53,6 +83,7 @@ export function LanguageProvider({
   language?: Language;
 }) {
   const [language, setState] = useState<Language>(() => fixed ?? initialLanguage());
+  const [chosenHere, setChosenHere] = useState(false);
   // The formatters follow before anything below renders with them, on the first render too.
   useMemo(() => apply(language), [language]);
   const setLanguage = useCallback((next: Language) => {
@@ -63,7 +94,17 @@ export function LanguageProvider({
     }
     setState(next);
   }, []);
-  const value = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
+  const choose = useCallback(
+    (next: Language) => {
+      setChosenHere(true);
+      setLanguage(next);
+    },
+    [setLanguage],
+  );
+  const value = useMemo(
+    () => ({ language, setLanguage: choose, chosenHere, applyAccount: setLanguage }),
+    [language, choose, chosenHere, setLanguage],
+  );
   return <LanguageContext.Provider value={value}>{children}</LanguageContext.Provider>;
 }
 

@@ -1,11 +1,12 @@
 import { Checkbox, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ApiError, errorDetail } from "../../../client/problems";
+import { ApiError } from "../../../client/problems";
 import type { Task } from "../../../shared/tasks";
 import { useWebApp } from "../../services";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { taskMessages } from "./task-messages";
+import { useProblemLine } from "../../components/problem-messages";
 
 const useStyles = makeStyles({
   cell: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXS },
@@ -21,6 +22,7 @@ export function TaskDone({ task }: { task: Task }) {
   const { api } = useWebApp();
   const queryClient = useQueryClient();
   const t = useMessages(taskMessages);
+  const problemLine = useProblemLine();
   const toggle = useMutation({
     mutationFn: () =>
       api("updateTask", { params: { id: task.id }, body: { done: !task.done, version: task.version } }),
@@ -42,7 +44,7 @@ export function TaskDone({ task }: { task: Task }) {
       {toggle.isPending && <Spinner size="extra-tiny" aria-label={t.saving} />}
       {toggle.isError && (
         <Text size={200} className={styles.problem} role="alert">
-          {conflict ? t.changedMeanwhile : errorDetail(toggle.error)}
+          {conflict ? t.changedMeanwhile : problemLine(toggle.error)}
         </Text>
       )}
     </div>
