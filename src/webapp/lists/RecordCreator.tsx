@@ -77,13 +77,13 @@ export function RecordCreator<R extends { id: string }>({
     onError: (error) => {
       // A custom field the form does not show (an admin added it since the definitions were read): read them
       // again, so that it appears with the server's words by it.
-      const shown = refusalsByField(fields, error);
+      const shown = refusalsByField(fields, error, t);
       const named = Object.keys(fieldErrorsOf(error, "body."));
       if (named.some((path) => path.startsWith(CUSTOM) && !(path in shown)))
         void queryClient.invalidateQueries({ queryKey: ["customFields"] });
     },
   });
-  const refused = refusalsByField(fields, submit.error);
+  const refused = refusalsByField(fields, submit.error, t);
   const unhandled = submit.isError && Object.keys(refused).length === 0;
 
   const send = (event?: FormEvent) => {
@@ -107,6 +107,7 @@ export function RecordCreator<R extends { id: string }>({
         problemsByField(
           fields,
           checked.error.issues.map((i) => [i.path.map(String).join("."), i.message] as [string, string]),
+          t,
         ),
       ))
         problems[key] ??= message;

@@ -115,7 +115,7 @@ export function RecordEditor<R extends EditableRecord>({
     },
   });
   // The server names a field by its path: `emails.1` is the addresses' input, `customFields.size` its own.
-  const refused = refusalsByField(fields, submit.error);
+  const refused = refusalsByField(fields, submit.error, t);
   const conflict = submit.error instanceof ApiError && submit.error.code === "version_conflict";
   const unhandled = submit.isError && !conflict && Object.keys(refused).length === 0;
 

@@ -11,11 +11,13 @@ import type { ListWords } from "./list-messages";
 export function problemsByField<R>(
   fields: FieldSpec<R>[],
   problems: [path: string, message: string][],
+  words: ListWords,
 ): Record<string, string> {
   const byField: Record<string, string> = {};
   for (const [path, message] of problems) {
     const field = fields.find((f) => path === f.key || path.startsWith(`${f.key}.`));
-    if (field) byField[field.key] ??= message;
+    // The contract's checks speak English: another language says the value was refused, with their words after.
+    if (field) byField[field.key] ??= translate(words.valueRefused, { details: message });
   }
   return byField;
 }
@@ -27,6 +29,10 @@ export function fieldProblemText(words: ListWords, problem: FieldProblem, label:
 }
 
 /** The server's 400, by the form's fields. */
-export function refusalsByField<R>(fields: FieldSpec<R>[], error: unknown): Record<string, string> {
-  return problemsByField(fields, Object.entries(fieldErrorsOf(error, "body.")));
+export function refusalsByField<R>(
+  fields: FieldSpec<R>[],
+  error: unknown,
+  words: ListWords,
+): Record<string, string> {
+  return problemsByField(fields, Object.entries(fieldErrorsOf(error, "body.")), words);
 }
