@@ -406,22 +406,22 @@ function clock(call: () => unknown, calls: number): number {
   return Math.min(performance.now() - wall, (user + system) / 1000);
 }
 
-/** Milliseconds per call: the fastest of a few batches of `batchMs` each. */
-function perCall(call: () => unknown, batchMs: number): number {
+/** Milliseconds per call: the fastest of a few batches. */
+function perCall(call: () => unknown): number {
   const once = clock(call, 1);
   if (once >= SLOW_CALL_MS) return once;
-  const calls = Math.max(1, Math.ceil(batchMs / Math.max(once, 0.001)));
+  const calls = Math.max(1, Math.ceil(BATCH_MS / Math.max(once, 0.001)));
   let best = Infinity;
   for (let batch = 0; batch < BATCHES; batch++) best = Math.min(best, clock(call, calls) / calls);
   return best;
 }
 
 /** The time per call at a quarter, a half and all of the size, and the growth per doubling over them. */
-function growth(c: Case, batchMs = BATCH_MS): { ms: number[]; perDoubling: number } {
+function growth(c: Case): { ms: number[]; perDoubling: number } {
   const ms: number[] = [];
   for (const n of [c.size / 4, c.size / 2, c.size].map(Math.round)) {
     const last = ms.at(-1);
-    const now = perCall(c.prepare(n), batchMs);
+    const now = perCall(c.prepare(n));
     ms.push(now);
     // Quadratic already, and slow: the whole size would only take longer to say so.
     if (last !== undefined && now >= SLOW_CALL_MS && now / last >= MAX_GROWTH_PER_DOUBLING) break;
@@ -445,9 +445,7 @@ describe.each([...new Set(SUBJECTS.map((c) => c.fn))])("%s runs in linear time",
       let result = growth(c);
       for (let attempt = 1; attempt < ATTEMPTS && result.perDoubling >= MAX_GROWTH_PER_DOUBLING; attempt++) {
         if ((result.ms.at(-1) as number) >= SLOW_CALL_MS) break;
-        // Each new try times longer batches: a call of a millisecond or two, timed a few times in 5 ms, can
-        // meet a collection or a busy core at one size and not another, a noise longer batches even out.
-        result = growth(c, BATCH_MS * 2 ** attempt);
+        result = growth(c);
       }
       const ms = result.ms.map((t) => t.toFixed(3)).join(" / ");
       report.push(
