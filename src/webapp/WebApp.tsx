@@ -10,7 +10,7 @@ import { Shell } from "./components/Shell";
 import { type WebAppServices, WebAppServicesProvider, useWebApp } from "./services";
 import { useDarkTheme } from "./theme";
 import { useMe } from "./hooks";
-import { LanguageProvider, choiceUnsaved, markChoiceUnsaved, useLanguage } from "./i18n/language";
+import { LanguageProvider, choiceUnsaved, saveLanguage, useLanguage } from "./i18n/language";
 import type { Language } from "../shared/languages";
 
 export function createQueryClient(): QueryClient {
@@ -101,10 +101,7 @@ function LanguageFromAccount() {
     setSettled(true);
     if (chosenHere) return;
     if (choiceUnsaved()) {
-      api("updateMySettings", { body: { language } }).then(
-        () => markChoiceUnsaved(false),
-        () => undefined, // still unsaved: the next visit tries again
-      );
+      saveLanguage(api, language).catch(() => undefined); // still unsaved: the next visit tries again
       return;
     }
     if (saved && saved !== language) applyAccount(saved);

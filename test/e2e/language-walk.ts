@@ -18,8 +18,9 @@ const EVERYDAY_ENGLISH = (
  * name, so a new catalogue is checked without being listed.
  */
 export async function englishTextsNotIn(language: Language, data: readonly string[] = []): Promise<string[]> {
+  const catalogues = await webAppCatalogues();
   const texts = new Set<string>();
-  for (const { messages } of await webAppCatalogues())
+  for (const { messages } of catalogues)
     for (const [key, english] of Object.entries(messages.en)) {
       if (messages[language][key] === english) continue;
       // A template is looked for by its fixed words: "{count} contacts" by "contacts".
@@ -31,7 +32,8 @@ export async function englishTextsNotIn(language: Language, data: readonly strin
   for (const word of EVERYDAY_ENGLISH) texts.add(word);
   // Names and data aside: a stage an admin named "Won" is theirs, not a word we forgot.
   for (const name of data) texts.delete(name);
-  const shared = await alsoWordsOf(language, [...texts]);
+  const own = catalogues.flatMap(({ messages }) => Object.values(messages[language]));
+  const shared = alsoWordsOf(own, [...texts]);
   return [...texts].filter((text) => !shared.has(text));
 }
 
@@ -94,8 +96,7 @@ export function englishIn(shown: string, english: readonly string[]): string[] {
  * The English texts that are words of the language too ("Import" in Swedish, "Email" in Croatian): found in one
  * of the language's own catalogue texts, they say nothing about a missed translation.
  */
-export async function alsoWordsOf(language: Language, english: readonly string[]): Promise<Set<string>> {
-  const own = (await webAppCatalogues()).flatMap(({ messages }) => Object.values(messages[language]));
+export function alsoWordsOf(own: readonly string[], english: readonly string[]): Set<string> {
   const all = own.join("\n");
   return new Set(english.filter((text) => englishIn(all, [text]).length > 0));
 }

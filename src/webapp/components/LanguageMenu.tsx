@@ -2,7 +2,7 @@ import { makeStyles, tokens, useId } from "@fluentui/react-components";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { LANGUAGES, LANGUAGE_NAMES, Language, translate } from "../../shared/languages";
-import { markChoiceUnsaved, useLanguage, useMessages } from "../i18n/language";
+import { markChoiceUnsaved, saveLanguage, useLanguage, useMessages } from "../i18n/language";
 import { useWebApp } from "../services";
 import { useProblemLine } from "./problem-messages";
 import { shellMessages } from "./shell-messages";
@@ -41,9 +41,8 @@ export function LanguageMenu() {
     if (!next.success || next.data === language) return;
     setLanguage(next.data);
     markChoiceUnsaved(true);
-    api("updateMySettings", { body: { language: next.data } }).then(
+    saveLanguage(api, next.data).then(
       () => {
-        markChoiceUnsaved(false);
         setFailure(null);
         void queryClient.invalidateQueries({ queryKey: ["me"] });
       },

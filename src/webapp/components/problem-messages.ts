@@ -301,9 +301,12 @@ const BY_CODE: Record<ErrorCode, ProblemWord> = {
   internal_error: "serverError",
 };
 
+/** A gateway's or the network's failure: the server was not reached, so it said nothing of its own. */
+const unreachable = (status: number) => status === 0 || status === 502 || status === 503 || status === 504;
+
 /** A status without the server's problem (a proxy's page, a token endpoint): the sentence its kind calls for. */
 function byStatus(status: number): ProblemWord {
-  if (status === 0 || status === 502 || status === 503 || status === 504) return "unreachable";
+  if (unreachable(status)) return "unreachable";
   if (status === 401) return "signInAgain";
   if (status === 403) return "forbidden";
   if (status === 404) return "notFound";
@@ -326,10 +329,7 @@ export function problemText(error: unknown, t: ProblemCatalogue): string {
 export function problemDetails(error: unknown): string | null {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
   const problem = error.problem;
-  if (!problem)
-    return error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504
-      ? null
-      : `HTTP ${error.status}`;
+  if (!problem) return unreachable(error.status) ? null : `HTTP ${error.status}`;
   const fields = (problem.errors ?? []).map((e) => e.message).filter((m) => m !== problem.detail);
   return [problem.detail, ...fields].join(" ");
 }

@@ -8,6 +8,7 @@ import {
   preferredLanguage,
 } from "../../shared/languages";
 import { setDisplayLocale } from "../format";
+import type { ApiClient } from "../../client/api-client";
 
 const STORAGE_KEY = "rapport.language";
 /** Set while this browser's choice has not reached the account (the save failed): the next visit saves it. */
@@ -29,6 +30,15 @@ const LanguageContext = createContext<LanguageState>({
   chosenHere: false,
   applyAccount: () => {},
 });
+
+/**
+ * Saves this browser's choice to the account; once the account has it, nothing is left for a later visit to save.
+ * A failure rejects with the server's answer and leaves the choice marked unsaved.
+ */
+export async function saveLanguage(api: ApiClient, language: Language): Promise<void> {
+  await api("updateMySettings", { body: { language } });
+  markChoiceUnsaved(false);
+}
 
 /** Whether this browser holds a language choice the account does not have yet. */
 export function choiceUnsaved(): boolean {
