@@ -398,7 +398,7 @@ describeInBrowser(
       await section.getByRole("button", { name: "Erase everywhere…" }).click();
       const dialog = page.getByRole("dialog", { name: "Erase Olle Strand everywhere?" });
       await dialog.getByRole("button", { name: "Erase", exact: true }).click();
-      await section.getByText(/^Erased: /).waitFor();
+      await section.getByText(/^Erased\. Interactions deleted: /).waitFor();
       expect(ContactPage.parse(await api("/api/v1/contacts?q=olle.strand")).items).toEqual([]);
     }, 60_000);
 
