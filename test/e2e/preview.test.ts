@@ -13,6 +13,7 @@ import {
   chromiumArgs,
   startRapport,
 } from "../helpers/rapport-stack";
+import { docScreenshot } from "../helpers/doc-screenshots";
 
 const screenshots = path.resolve(__dirname, "../../test-results/e2e");
 const describeInBrowser = browserAvailable("End-to-end suite (preview in Chromium)")
@@ -135,6 +136,8 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
 
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: path.join(screenshots, "pane-logged.png") });
+    // The README's picture of the pane: the pane alone, at the width the preview gives it (Outlook's pane width).
+    await docScreenshot({ element: pane() }, "pane.png");
 
     const timeline = Timeline.parse(await api("GET", `/api/v1/contacts/${annaId}/timeline`));
     const emails = timeline.items.filter(
