@@ -15,6 +15,9 @@ import {
 } from "../helpers/backup-load";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process";
 
+/** RAPPORT_BACKUP_SOAK=<n>: n backups in a row under 200 writers instead of one under 40. */
+const SOAK = Number(process.env.RAPPORT_BACKUP_SOAK ?? 0);
+
 /**
  * `npm run backup` and `npm run restore` on the embedded store, as processes of their own against a real server
  * process under 40 concurrent writers. One store for the file: each test goes on from the one before.
@@ -65,53 +68,59 @@ describe("backup and restore of the embedded store", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("restores every write acknowledged before a backup taken from the running server under load", async () => {
-    server = await startServerProcess(envFor("data"));
-    organisation = await seedOrganisation(server.url, path.join(dir, "data"));
-    const writer = startWriter(dir, server.url, organisation);
-    try {
-      await waitForAcknowledged(writer, 100);
-      const began = Date.now();
-      const backup = await runCommand("backup", [liveBackup()], envFor("data"));
-      const ended = Date.now();
-      expect(backup.output).toMatch(/taken by the running server, pid \d+/);
-      expect(backup.code).toBe(0);
-      // The server went on taking writes after the backup.
-      const afterBackup = writer.acknowledged().length;
-      await waitForAcknowledged(writer, afterBackup + 50);
-      expect(await writer.stop()).toBe(0);
+  it(
+    "restores every write acknowledged before a backup taken from the running server under load",
+    async () => {
+      server = await startServerProcess(envFor("data"));
+      organisation = await seedOrganisation(server.url, path.join(dir, "data"));
+      const writer = startWriter(dir, server.url, organisation, SOAK ? 50 : 10);
+      try {
+        const backups: { file: string; began: number; ended: number; output: string }[] = [];
+        for (let i = 0; i < (SOAK || 1); i++) {
+          await waitForAcknowledged(writer, writer.acknowledged().length + 100);
+          const file = i === 0 ? liveBackup() : path.join(dir, `live-${i}.tar.gz`);
+          const began = Date.now();
+          const backup = await runCommand("backup", [file], envFor("data"));
+          const ended = Date.now();
+          expect(backup.output).toMatch(/taken by the running server, pid \d+/);
+          expect(backup.code).toBe(0);
+          backups.push({ file, began, ended, output: backup.output.trim().split("\n")[0] ?? "" });
+        }
+        // The server went on taking writes after the backups.
+        await waitForAcknowledged(writer, writer.acknowledged().length + 50);
+        expect(await writer.stop()).toBe(0);
+        const all = writer.acknowledged();
+        acknowledged = all.map((a) => a.write);
 
-      const all = writer.acknowledged();
-      const before = all.filter((a) => a.at < began).map((a) => a.write);
-      const during = all.filter((a) => a.at >= began && a.at <= ended).map((a) => a.write);
-      const after = all.filter((a) => a.at > ended).map((a) => a.write);
-      acknowledged = all.map((a) => a.write);
-
-      const restore = await runCommand("restore", [liveBackup()], envFor("restored"));
-      expect(restore.output).toMatch(/Restored .* its rows: .*organizations 1/s);
-      expect(restore.code).toBe(0);
-      const restored = await checkRestored(
-        "restored",
-        all.map((a) => a.write),
-      );
-      const missing = new Set(restored.missing);
-      const lost = (writes: Write[]) => writes.filter((w) => missing.has(`${w.kind} ${w.key}`));
-      console.log(
-        `backup under load: ${before.length} writes acknowledged before the backup, ${during.length} during it ` +
-          `(${during.length - lost(during).length} of them restored), ${after.length} after ` +
-          `(${after.length - lost(after).length} restored); backup ${((ended - began) / 1000).toFixed(1)} s. ` +
-          backup.output.trim().split("\n")[0],
-      );
-      expect(restored.applied).toEqual([]);
-      expect(lost(before)).toEqual([]);
-      expect(restored.broken).toEqual([]);
-      expect(restored.deals).toEqual([]);
-      // Taken before these were answered: if the backup held them all, it would not have been taken when it says.
-      expect(lost(after).length).toBeGreaterThan(0);
-    } finally {
-      await writer.stop();
-    }
-  }, 300_000);
+        for (const [i, { file, began, ended, output }] of backups.entries()) {
+          const before = all.filter((a) => a.at < began).map((a) => a.write);
+          const during = all.filter((a) => a.at >= began && a.at <= ended).map((a) => a.write);
+          const after = all.filter((a) => a.at > ended).map((a) => a.write);
+          const target = i === 0 ? "restored" : `restored-${i}`;
+          const restore = await runCommand("restore", [file], envFor(target));
+          expect(restore.output).toMatch(/Restored .* its rows: .*organizations 1/s);
+          expect(restore.code).toBe(0);
+          const restored = await checkRestored(target, acknowledged);
+          const missing = new Set(restored.missing);
+          const lost = (writes: Write[]) => writes.filter((w) => missing.has(`${w.kind} ${w.key}`));
+          console.log(
+            `backup under load: ${before.length} writes acknowledged before the backup, ${during.length} during it ` +
+              `(${during.length - lost(during).length} of them restored), ${after.length} after ` +
+              `(${after.length - lost(after).length} restored); backup ${((ended - began) / 1000).toFixed(1)} s. ${output}`,
+          );
+          expect(restored.applied).toEqual([]);
+          expect(lost(before)).toEqual([]);
+          expect(restored.broken).toEqual([]);
+          expect(restored.deals).toEqual([]);
+          // Answered after the backup: if it held them all, it would not have been taken when it says.
+          expect(lost(after).length).toBeGreaterThan(0);
+        }
+      } finally {
+        await writer.stop();
+      }
+    },
+    (SOAK || 1) * 300_000,
+  );
 
   it("backs up a stopped server's store by opening it itself, holding every acknowledged write", async () => {
     server?.process.kill("SIGTERM");

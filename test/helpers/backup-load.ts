@@ -61,8 +61,8 @@ export interface Writer {
   process: ChildProcess;
 }
 
-/** 40 writers (ten of each kind) against the server at `url`: seconds of load, not minutes. */
-export function startWriter(dir: string, url: string, organisation: Organisation): Writer {
+/** Writers of each kind (ten: 40 in all) against the server at `url`: seconds of load, not minutes. */
+export function startWriter(dir: string, url: string, organisation: Organisation, perKind = 10): Writer {
   const files = {
     urlFile: path.join(dir, "url"),
     stopFile: path.join(dir, "stop"),
@@ -73,8 +73,8 @@ export function startWriter(dir: string, url: string, organisation: Organisation
   const config: WriterConfig = {
     ...organisation.config,
     ...files,
-    writers: { email: 10, note: 10, task: 10, stage: 10 },
-    budgetMs: 120_000,
+    writers: { email: perKind, note: perKind, task: perKind, stage: perKind },
+    budgetMs: 600_000,
   };
   const configFile = path.join(dir, "writer.json");
   writeFileSync(configFile, JSON.stringify(config));
