@@ -1,6 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { sql } from "kysely";
+import { openPglite } from "../../src/server/db/database";
+import { restoreEmbeddedStore } from "../../src/server/db/embedded-restore";
 import { openStore } from "../../src/server/db/open-store";
 import type { Write } from "../helpers/durability-writer";
 import {
@@ -178,4 +182,26 @@ describe("backup and restore of the embedded store", () => {
     expect(aside).toHaveLength(1);
     expect(existsSync(path.join(dir, "restored", aside[0] as string, "PG_VERSION"))).toBe(true);
   }, 180_000);
+
+  it("refuses a backup made by a newer Rapport, leaving the data directory as it was", async () => {
+    const newer = await openPglite({
+      loadDataDir: new Blob([readFileSync(process.env.RAPPORT_TEST_TEMPLATE as string)]),
+    });
+    let tar: Blob;
+    try {
+      await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', now()::text)`.execute(
+        newer.db,
+      );
+      tar = await (newer.snapshot as () => Promise<Blob>)();
+    } finally {
+      await newer.close();
+    }
+    const file = path.join(dir, "newer.tar.gz");
+    writeFileSync(file, gzipSync(Buffer.from(await tar.arrayBuffer())));
+    const target = path.join(dir, "for-newer");
+    await expect(restoreEmbeddedStore(target, file)).rejects.toThrow(
+      /made by a newer Rapport \(migration 9999_from_the_future is unknown to this one\).*Nothing was changed/,
+    );
+    expect(readdirSync(target)).toEqual([]);
+  }, 120_000);
 });
