@@ -47,4 +47,21 @@ describe("the running server's backup channel", () => {
     expect(existsSync(path.join(dir, CHANNEL_FILE))).toBe(false);
     expect(await requestSnapshot(dir)).toBeNull();
   });
+
+  it("answers a failed snapshot with 500 and still takes the next one", async () => {
+    let calls = 0;
+    const channel = await openBackupChannel(dir, async () => {
+      calls++;
+      if (calls === 1) throw new Error("the store is closing");
+      return new Blob(["second try"]);
+    });
+    try {
+      await expect(requestSnapshot(dir)).rejects.toThrow(
+        /refused the snapshot: 500 Error: the store is closing/,
+      );
+      expect((await requestSnapshot(dir))?.tar.toString()).toBe("second try");
+    } finally {
+      await channel.stop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { type Server, createServer } from "node:http";
+import { type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 
@@ -32,7 +32,18 @@ export async function openBackupChannel(
   const secret = randomBytes(32).toString("hex");
   const expected = Buffer.from(`Bearer ${secret}`);
   // One snapshot at a time: each holds the whole store in memory until it is sent.
-  let busy: Promise<unknown> = Promise.resolve();
+  let busy: Promise<void> = Promise.resolve();
+  /** Never rejects: a failure is this request's answer, and the next request still gets its turn. */
+  const send = async (response: ServerResponse) => {
+    try {
+      const tar = Buffer.from(await (await snapshot()).arrayBuffer());
+      response.writeHead(200, { "content-type": "application/x-tar", "content-length": tar.length });
+      response.end(tar);
+    } catch (error) {
+      if (response.headersSent) response.destroy();
+      else response.writeHead(500, { "content-type": "text/plain" }).end(String(error));
+    }
+  };
   const server: Server = createServer((request, response) => {
     const given = Buffer.from(request.headers.authorization ?? "");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -43,14 +54,7 @@ export async function openBackupChannel(
       response.writeHead(404).end();
       return;
     }
-    const taken = busy.then(async () => {
-      const tar = Buffer.from(await (await snapshot()).arrayBuffer());
-      response.writeHead(200, { "content-type": "application/x-tar", "content-length": tar.length });
-      response.end(tar);
-    });
-    busy = taken.catch((error: unknown) => {
-      response.writeHead(500, { "content-type": "text/plain" }).end(String(error));
-    });
+    busy = busy.then(() => send(response));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
