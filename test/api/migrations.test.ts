@@ -13,9 +13,27 @@ const tables = async (database: Database) =>
     )
   ).rows.map((r) => r.table_name);
 
+/**
+ * PGlite before any migration, made once and copied for each store that needs one: initdb costs seconds (far more
+ * on a busy machine), loading a copy a fraction of one.
+ */
+let bareStore: Promise<Blob> | null = null;
+function bare(): Promise<Blob> {
+  bareStore ??= (async () => {
+    const pglite = await PGlite.create();
+    try {
+      return await pglite.dumpDataDir("none");
+    } finally {
+      await pglite.close();
+    }
+  })();
+  return bareStore;
+}
+
 /** A store of its own, not migrated: to bring up as an older release left it. */
 async function emptyStore(kind: StoreKind): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (kind === "pglite") return { database: await openPglite(), drop: async () => {} };
+  if (kind === "pglite")
+    return { database: await openPglite({ loadDataDir: await bare() }), drop: async () => {} };
   const made = await createTestDatabase();
   return { database: await openPostgres(made.url), drop: made.drop };
 }
@@ -27,15 +45,9 @@ const migrationsBefore = (name: string) =>
 describe.each(storeKinds)("migrations (%s)", (kind) => {
   /** A store of its own, migrated only up to (not including) the given migration. */
   async function storeBefore(name: string): Promise<{ store: Database; drop: () => Promise<void> }> {
-    if (kind === "pglite") {
-      const store = await openPglite();
-      await migrateToLatest(store.db, migrationsBefore(name));
-      return { store, drop: async () => {} };
-    }
-    const made = await createTestDatabase();
-    const store = await openPostgres(made.url);
+    const { database: store, drop } = await emptyStore(kind);
     await migrateToLatest(store.db, migrationsBefore(name));
-    return { store, drop: made.drop };
+    return { store, drop };
   }
 
   let database: Database;
@@ -90,14 +102,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
 
   it("defines the custom fields contacts already hold, so each record can be written back as it was read", async () => {
     // A store of its own, migrated only up to 0004, holding values from before definitions existed.
-    let empty: Database;
-    let drop = async () => {};
-    if (kind === "pglite") empty = await openPglite();
-    else {
-      const made = await createTestDatabase();
-      drop = made.drop;
-      empty = await openPostgres(made.url);
-    }
+    const { database: empty, drop } = await emptyStore(kind);
     try {
       await migrateToLatest(empty.db, migrationsBefore("0005_admin_settings"));
       const [org] = await empty.db
@@ -875,8 +880,6 @@ async function describeSchema(db: Database["db"]) {
 
 describe.each(storeKinds)("upgrades from every earlier schema (%s)", (kind) => {
   let latest: Awaited<ReturnType<typeof describeSchema>>;
-  /** PGlite: one store before any migration, copied for each case (initdb costs seconds, a copy a fraction). */
-  let bare: Blob | null = null;
 
   beforeAll(async () => {
     const fresh = await openTestStore(kind);
@@ -885,24 +888,12 @@ describe.each(storeKinds)("upgrades from every earlier schema (%s)", (kind) => {
     } finally {
       await fresh.close();
     }
-    if (kind === "pglite") {
-      const pglite = await PGlite.create();
-      bare = await pglite.dumpDataDir("none");
-      await pglite.close();
-    }
   });
 
   it.each(Object.keys(migrations))(
     "keeps the data of a store left at %s and brings its schema to a fresh store's",
     async (name) => {
-      let store: Database;
-      let drop = async () => {};
-      if (kind === "pglite") store = await openPglite({ loadDataDir: bare as Blob });
-      else {
-        const made = await createTestDatabase();
-        drop = made.drop;
-        store = await openPostgres(made.url);
-      }
+      const { database: store, drop } = await emptyStore(kind);
       try {
         const through = Object.fromEntries(
           Object.entries(migrations).filter(([migration]) => migration <= name),
