@@ -4,6 +4,7 @@ import { createTokenVerifier } from "./auth/verify";
 import { DEFAULT_FRAME_ANCESTORS, findAddinBuild } from "./http/addin-files";
 import { ConfigError, loadConfig, signInConfig } from "./config";
 import { createLogger, requestLogFor } from "./logging";
+import { type BackupChannel, openBackupChannel } from "./db/backup-channel";
 import { startEmbeddedUpkeep } from "./db/embedded-upkeep";
 import { MigrationError } from "./db/migrate";
 import { openStore } from "./db/open-store";
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       })
     : null;
 
+  let backups: BackupChannel | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
     await worker?.stop();
     await app.close();
+    await backups?.stop();
     await upkeep?.stop();
     await database.close();
     process.exit(0);
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  // The embedded store is this process's alone: `npm run backup` asks it for a snapshot (loopback, a secret).
+  if (database.snapshot) backups = await openBackupChannel(config.dataDir, database.snapshot);
   const signIn = [local ? "local issuer (npm run token)" : null, config.entra ? "Microsoft Entra ID" : null]
     .filter(Boolean)
     .join(" and ");

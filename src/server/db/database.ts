@@ -15,6 +15,12 @@ export interface Database {
   /** The store as one organisation sees it, behind row-level security: what every request works with. */
   forOrganization(orgId: string): Kysely<DB>;
   kind: StoreKind;
+  /**
+   * The embedded store only: its data directory as a tar, taken between two statements (PGlite runs one at a
+   * time and reads the files synchronously), so it is what a crash at that instant would leave: every committed
+   * transaction in it, recovered by PostgreSQL's own WAL replay when opened. Null on a PostgreSQL server (pg_dump).
+   */
+  snapshot: (() => Promise<Blob>) | null;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,7 @@ export function wrapPglite(pglite: PGlite, owned: boolean): Database {
     db,
     forOrganization: walls.forOrganization,
     kind: "pglite",
+    snapshot: () => pglite.dumpDataDir("none"),
     async close() {
       await db.destroy();
       if (owned) await pglite.close();
@@ -88,6 +95,7 @@ export async function openPostgres(
     db,
     forOrganization: walls.forOrganization,
     kind: "postgres",
+    snapshot: null,
     close: () => db.destroy(),
   };
 }
