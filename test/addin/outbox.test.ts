@@ -1,6 +1,11 @@
 import { ApiError } from "../../src/client/problems";
 import { createApiClient } from "../../src/client/api-client";
-import { type Outbox, type OutboxAction, createOutbox } from "../../src/addin/core/outbox";
+import {
+  type Outbox,
+  type OutboxAction,
+  type OutboxActionInput,
+  createOutbox,
+} from "../../src/addin/core/outbox";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import { Page } from "../../src/shared/common";
 import { Interaction } from "../../src/shared/interactions";
@@ -70,8 +75,8 @@ async function twoPanesDrainOneQueue(
       body: { title: `Done in two panes ${run}`, contactId, dueAt: null },
     }),
   );
-  const actions: OutboxAction[] = [
-    ...messageIds.map((internetMessageId): OutboxAction => ({
+  const actions: OutboxActionInput[] = [
+    ...messageIds.map((internetMessageId): OutboxActionInput => ({
       kind: "logEmail",
       body: {
         internetMessageId,
@@ -94,11 +99,11 @@ async function twoPanesDrainOneQueue(
         source: "on-send",
       },
     },
-    ...noteIds.map((id): OutboxAction => ({
+    ...noteIds.map((id): OutboxActionInput => ({
       kind: "createNote",
       body: { id, kind: "note", contactId, body: `Note ${id}`, outcome: null },
     })),
-    ...taskIds.map((id): OutboxAction => ({
+    ...taskIds.map((id): OutboxActionInput => ({
       kind: "createTask",
       body: { id, title: `Task ${id}`, contactId, dueAt: null },
     })),
