@@ -1,12 +1,18 @@
 import { ApiError } from "../../src/client/problems";
 import { createApiClient } from "../../src/client/api-client";
-import { type Outbox, type OutboxAction, createOutbox } from "../../src/addin/core/outbox";
+import {
+  type Outbox,
+  type OutboxAction,
+  type OutboxActionInput,
+  createOutbox,
+} from "../../src/addin/core/outbox";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import { Page } from "../../src/shared/common";
 import { Interaction } from "../../src/shared/interactions";
 import { Timeline } from "../../src/shared/people";
 import { Task } from "../../src/shared/tasks";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { storeKinds } from "../helpers/stores";
 
 const OWNER = "rita@contoso.example";
 
@@ -15,20 +21,157 @@ const OWNER = "rita@contoso.example";
  * as a lost connection does; "every other answer lost" lets requests reach the server but loses half the answers.
  */
 function network(server: TestServer, token: string) {
-  const state = { mode: "up" as "up" | "down" | "every other answer lost", requests: 0 };
+  const state = {
+    mode: "up" as "up" | "down" | "every other answer lost",
+    requests: 0,
+    /** A slow line: each request waits this long before it leaves. */
+    delayMs: 0,
+    /** Creates (POST) the server refused: an idempotent one sent again is answered as a success. */
+    refusedCreates: 0,
+  };
   const api = createApiClient({
     baseUrl: server.baseUrl,
     getToken: async () => token,
     fetch: async (input, init) => {
       state.requests++;
       if (state.mode === "down") throw new TypeError("fetch failed");
+      if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
       const response = await fetch(input, init);
+      if (init?.method === "POST" && !response.ok) state.refusedCreates++;
       if (state.mode === "every other answer lost" && state.requests % 2 === 1)
         throw new TypeError("connection reset");
       return response;
     },
   });
   return { state, api };
+}
+
+/**
+ * Two panes (two Outlook windows) open on one storage with a full queue, both draining it at once, while the rep
+ * adds one more action in the second: every action reaches the store once, however often it was sent, the rep
+ * hears it was sent whichever window sent it, and the queue ends empty in storage and in both panes. At the same
+ * speed both send nearly everything; with the second much slower, the first sends what the second queued.
+ */
+async function twoPanesDrainOneQueue(
+  server: TestServer,
+  token: string,
+  contactId: string,
+  /** How much slower the second window's line is than the first's. */
+  secondSlowerByMs: number,
+) {
+  const storage = memoryStorage();
+  const offline = network(server, token);
+  offline.state.mode = "down";
+  const queuer = createOutbox({ api: offline.api, storage, owner: OWNER, retryDelaysMs: [60_000] });
+  const run = crypto.randomUUID().slice(0, 8);
+  const messageIds = Array.from({ length: 4 }, (_, i) => `<two-panes-${run}-${i}@fabrikam.example>`);
+  const rapportKey = crypto.randomUUID();
+  const noteIds = Array.from({ length: 4 }, () => crypto.randomUUID());
+  const taskIds = Array.from({ length: 2 }, () => crypto.randomUUID());
+  const toComplete = parse(
+    Task,
+    await server.request("POST", "/api/v1/tasks", {
+      token,
+      body: { title: `Done in two panes ${run}`, contactId, dueAt: null },
+    }),
+  );
+  const actions: OutboxActionInput[] = [
+    ...messageIds.map((internetMessageId): OutboxActionInput => ({
+      kind: "logEmail",
+      body: {
+        internetMessageId,
+        subject: `Two panes ${internetMessageId}`,
+        from: { address: "anna@fabrikam.example" },
+        to: [{ address: OWNER }],
+        sentAt: "2026-11-20T09:00:00Z",
+        source: "manual",
+      },
+    })),
+    // Logged on send: no message id yet, only the sender's Rapport key to dedupe it by.
+    {
+      kind: "logEmail",
+      body: {
+        rapportKey,
+        subject: `On send ${run}`,
+        from: { address: OWNER },
+        to: [{ address: "anna@fabrikam.example" }],
+        sentAt: "2026-11-20T09:05:00Z",
+        source: "on-send",
+      },
+    },
+    ...noteIds.map((id): OutboxActionInput => ({
+      kind: "createNote",
+      body: { id, kind: "note", contactId, body: `Note ${id}`, outcome: null },
+    })),
+    ...taskIds.map((id): OutboxActionInput => ({
+      kind: "createTask",
+      body: { id, title: `Task ${id}`, contactId, dueAt: null },
+    })),
+    { kind: "completeTask", task: toComplete },
+  ];
+  for (const action of actions) expect((await queuer.submit(action)).status).toBe("queued");
+  queuer.close();
+
+  const [first, second] = [network(server, token), network(server, token)];
+  second.state.delayMs = secondSlowerByMs;
+  // Both start sending what waits as they open, before either has taken anything out of storage.
+  const panes = [first, second].map(({ api }) =>
+    createOutbox({ api, storage, owner: OWNER, retryDelaysMs: [60_000] }),
+  );
+  try {
+    const [a, b] = panes as [Outbox, Outbox];
+    const lateNote = crypto.randomUUID();
+    const late = b.submit({
+      kind: "createNote",
+      body: { id: lateNote, kind: "note", contactId, body: "Added while both drain" },
+    });
+    for (let round = 0; round < 10 && (a.entries().length > 0 || b.entries().length > 0); round++)
+      await Promise.all([a.flush(), b.flush()]);
+    // The rep who clicked in the second window hears it was sent, whichever window sent it.
+    expect(await Promise.race([late, Promise.resolve("still waiting")])).toEqual({ status: "sent" });
+    expect([
+      a.entries(),
+      b.entries(),
+      JSON.parse(storage.getItem(`rapport.outbox.v1:${OWNER}`) ?? ""),
+    ]).toEqual([[], [], []]);
+    // Both panes sent, and the same action reached the server twice: the race this test is about took place.
+    expect(first.state.requests).toBeGreaterThan(0);
+    expect(second.state.requests).toBeGreaterThan(0);
+    expect(first.state.requests + second.state.requests).toBeGreaterThan(actions.length + 1);
+    // Sent twice, a log, note or task is taken as the same one again, not refused as a duplicate.
+    expect([first.state.refusedCreates, second.state.refusedCreates]).toEqual([0, 0]);
+
+    const db = server.database.db;
+    const count = async (query: Promise<{ id: string }[]>) => (await query).length;
+    for (const id of messageIds)
+      expect([
+        id,
+        await count(
+          db.selectFrom("interactions").select("id").where("internet_message_id", "=", id).execute(),
+        ),
+      ]).toEqual([id, 1]);
+    expect(
+      await count(db.selectFrom("interactions").select("id").where("rapport_key", "=", rapportKey).execute()),
+    ).toBe(1);
+    for (const id of [...noteIds, lateNote])
+      expect([
+        id,
+        await count(db.selectFrom("interactions").select("id").where("id", "=", id).execute()),
+      ]).toEqual([id, 1]);
+    for (const id of taskIds)
+      expect([id, await count(db.selectFrom("tasks").select("id").where("id", "=", id).execute())]).toEqual([
+        id,
+        1,
+      ]);
+    const completed = await db
+      .selectFrom("tasks")
+      .select("done_at")
+      .where("id", "=", toComplete.id)
+      .executeTakeFirst();
+    expect(completed?.done_at).toBeInstanceOf(Date);
+  } finally {
+    panes.forEach((p) => p.close());
+  }
 }
 
 describe("the add-in's outbox against the real server", () => {
@@ -357,4 +500,31 @@ describe("the add-in's outbox against the real server", () => {
     await expect(refused).rejects.toMatchObject({ status: 404 });
     expect(outbox.entries().map((e) => e.refused)).toEqual(["The contact does not exist."]);
   });
+
+  it("sends every queued action once when two panes drain one queue at once", () =>
+    twoPanesDrainOneQueue(server, token, contactId, 0));
+
+  it("tells the rep an action was sent when the other pane, faster, sent it", () =>
+    twoPanesDrainOneQueue(server, token, contactId, 300));
 });
+
+// On PostgreSQL the two panes' requests run in parallel transactions, where a duplicate would race to be stored.
+if (storeKinds.includes("postgres"))
+  describe("two panes draining one queue, on PostgreSQL", () => {
+    let server: TestServer;
+    let token: string;
+    let contactId: string;
+    beforeAll(async () => {
+      server = await startTestServer("postgres");
+      token = await server.token(OWNER);
+      const created = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+        token,
+        body: { displayName: "Anna Berg", emails: ["anna@fabrikam.example"] },
+      });
+      contactId = created.body.id;
+    });
+    afterAll(() => server.close());
+
+    it("sends every queued action once when two panes drain one queue at once", () =>
+      twoPanesDrainOneQueue(server, token, contactId, 0));
+  });

@@ -288,3 +288,225 @@ if (storeKinds.includes("postgres")) {
     });
   });
 }
+
+// The wall under load: connections go back to the pool still walled, and the next borrower switches them. Two
+// organisations' requests, interleaved and held so they overlap, at twice as many at once as the pool holds.
+if (storeKinds.includes("postgres")) {
+  describe("the organisation wall under concurrent requests of two organisations (postgres)", () => {
+    const POOL = 4;
+    let server: TestServer;
+    const orgs: { token: string; id: string; contacts: string[] }[] = [];
+
+    beforeAll(async () => {
+      server = await startTestServer("postgres", {}, { poolSize: POOL });
+      for (const domain of ["contoso.example", "fabrikam.example"]) {
+        const token = await server.token(`rep@${domain}`);
+        const contacts: string[] = [];
+        for (const name of ["Anna", "Bo", "Cai"]) {
+          const created = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+            token,
+            body: { displayName: `${name} of ${domain}`, emails: [`${name.toLowerCase()}@c.${domain}`] },
+          });
+          expect(created.status).toBe(201);
+          contacts.push(created.body.id);
+        }
+        const me = await server.request<{ organization: { id: string } }>("GET", "/api/v1/me", { token });
+        orgs.push({ token, id: me.body.organization.id, contacts: contacts.sort() });
+      }
+    });
+    afterAll(() => server.close());
+
+    it("answers each organisation's interleaved requests with its own rows only, at six times the pool size", async () => {
+      const [a, b] = orgs as [(typeof orgs)[0], (typeof orgs)[0]];
+      const interleaved = Array.from({ length: 2 * POOL * 3 }, (_, i) => (i % 2 === 0 ? a : b));
+      // Queries that forgot their org_id filter, run as every request runs its queries (app.ts: the caller's
+      // forOrganization): only the wall keeps them apart. The sleep holds each connection so the next wave
+      // borrows connections the other organisation used last.
+      const walled = interleaved.map(async (org) => {
+        const { rows } = await sql<{ org_id: string; pid: number }>`
+          select c.org_id, pg_backend_pid() as pid from contacts c, pg_sleep(0.02)`.execute(
+          server.database.forOrganization(org.id),
+        );
+        return { org, rows };
+      });
+      // And through HTTP, where each answer must be exactly the caller's contacts: a request left behind the
+      // other organisation's wall finds none of its own.
+      const answered = interleaved.map(async (org) => {
+        const response = await server.request<{ items: { id: string }[] }>("GET", "/api/v1/contacts", {
+          token: org.token,
+        });
+        return { org, status: response.status, ids: response.body.items.map((c) => c.id).sort() };
+      });
+      const [queries, requests] = await Promise.all([Promise.all(walled), Promise.all(answered)]);
+
+      expect(
+        queries.filter(({ org, rows }) => rows.length !== 3 || rows.some((r) => r.org_id !== org.id)),
+      ).toEqual([]);
+      expect(
+        requests.filter(({ org, status, ids }) => status !== 200 || ids.join() !== org.contacts.join()),
+      ).toEqual([]);
+      // Connections did change hands between the organisations: the wall was switched, not only set once.
+      const orgsOf = new Map<number, Set<string>>();
+      for (const { org, rows } of queries)
+        for (const r of rows) orgsOf.set(r.pid, (orgsOf.get(r.pid) ?? new Set()).add(org.id));
+      expect([...orgsOf.values()].some((seen) => seen.size === 2)).toBe(true);
+    });
+  });
+
+  describe("a connection that cannot change its wall (postgres)", () => {
+    it("is destroyed rather than lent behind another organisation's wall, and the pool replaces it", async () => {
+      const POOL = 3;
+      const { url, drop } = await createTestDatabase();
+      const owner = `rapport_owner_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      const name = new URL(url).pathname.slice(1);
+      await admin.query(`create role ${owner} login`);
+      await admin.query(`alter database ${name} owner to ${owner}`);
+      await admin.query(`grant rapport_app to ${owner}`);
+      const ownerUrl = new URL(url);
+      ownerUrl.username = owner;
+      const database = await openPostgres(ownerUrl.toString(), { poolSize: POOL });
+      try {
+        await migrateToLatest(database.db);
+        const orgs = await database.db
+          .insertInto("organizations")
+          .values(
+            ["a", "b"].map((t) => ({ tenant_id: t, name: t, internal_domains: [], logging_policy: "{}" })),
+          )
+          .returning("id")
+          .execute();
+        const [a, b] = orgs.map((o) => o.id) as [string, string];
+        await database.db
+          .insertInto("contacts")
+          .values(
+            [a, b].map((org_id) => ({
+              org_id,
+              display_name: org_id,
+              phones: [],
+              tags: [],
+              custom_fields: "{}",
+            })),
+          )
+          .execute();
+        const unfiltered = (orgId: string) =>
+          sql<{ org_id: string; pid: number }>`
+            select c.org_id, pg_backend_pid() as pid from contacts c, pg_sleep(0.05)`.execute(
+            database.forOrganization(orgId),
+          );
+        const alive = async () =>
+          new Set(
+            (
+              await admin.query<{ pid: number }>(
+                "select pid from pg_stat_activity where usename = $1 and datname = $2",
+                [owner, name],
+              )
+            ).rows.map((r) => r.pid),
+          );
+
+        // Every connection of the pool walled into A.
+        const walledIntoA = new Set(
+          (await Promise.all(Array.from({ length: POOL }, () => unfiltered(a)))).flatMap((r) =>
+            r.rows.map((row) => row.pid),
+          ),
+        );
+        expect(walledIntoA.size).toBe(POOL);
+
+        // Now no connection can enter a wall (the role was taken away): B's requests, twice as many as the
+        // pool holds, each borrow one of A's connections or a new one, and each must fail, not run as A.
+        await admin.query(`revoke rapport_app from ${owner}`);
+        const asB = await Promise.allSettled(Array.from({ length: 2 * POOL }, () => unfiltered(b)));
+        expect(asB.filter((r) => r.status === "fulfilled")).toEqual([]);
+        expect(asB.map((r) => (r.status === "rejected" ? String((r.reason as Error).message) : ""))).toEqual(
+          Array.from({ length: 2 * POOL }, () => expect.stringMatching(/permission denied to set role/)),
+        );
+        // A's connections were closed, not handed back: their server sessions end.
+        for (let i = 0; i < 100 && [...(await alive())].some((pid) => walledIntoA.has(pid)); i++)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        expect([...(await alive())].filter((pid) => walledIntoA.has(pid))).toEqual([]);
+
+        // The role back: the pool opens new connections, and both organisations see their own rows only.
+        await admin.query(`grant rapport_app to ${owner}`);
+        const after = await Promise.all(
+          Array.from({ length: 2 * POOL }, async (_, i) => {
+            const org = i % 2 === 0 ? a : b;
+            return { org, rows: (await unfiltered(org)).rows };
+          }),
+        );
+        expect(after.filter(({ org, rows }) => rows.length !== 1 || rows[0]?.org_id !== org)).toEqual([]);
+        expect(
+          after.flatMap(({ rows }) => rows.map((r) => r.pid)).filter((pid) => walledIntoA.has(pid)),
+        ).toEqual([]);
+      } finally {
+        await database.close();
+        await drop();
+        await admin.query(`drop role if exists ${owner}`);
+        await admin.end();
+      }
+    });
+
+    it("serves both organisations their own rows after every connection was killed under it", async () => {
+      const server = await startTestServer("postgres", {}, { poolSize: 3 });
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      try {
+        const orgs = await server.database.db
+          .insertInto("organizations")
+          .values(
+            ["a", "b"].map((t) => ({ tenant_id: t, name: t, internal_domains: [], logging_policy: "{}" })),
+          )
+          .returning("id")
+          .execute();
+        const ids = orgs.map((o) => o.id);
+        await server.database.db
+          .insertInto("contacts")
+          .values(
+            ids.map((org_id) => ({
+              org_id,
+              display_name: org_id,
+              phones: [],
+              tags: [],
+              custom_fields: "{}",
+            })),
+          )
+          .execute();
+        const round = () =>
+          Promise.allSettled(
+            Array.from({ length: 6 }, async (_, i) => {
+              const org = ids[i % 2] as string;
+              const { rows } = await sql<{ org_id: string }>`
+                select c.org_id from contacts c, pg_sleep(0.02)`.execute(
+                server.database.forOrganization(org),
+              );
+              return { org, rows };
+            }),
+          );
+        await round();
+        const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(
+          server.database.db,
+        );
+        const killed = await admin.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+          [rows[0]?.name],
+        );
+        expect(killed.rowCount).toBeGreaterThan(0);
+        // Whatever the kill broke fails, and the pool replaces it: round after round until every request is
+        // answered; no answer in any round holds the other organisation's rows.
+        const wrong: unknown[] = [];
+        let answered = 0;
+        for (let i = 0; i < 20 && answered < 6; i++) {
+          const results = await round();
+          for (const r of results)
+            if (r.status === "fulfilled" && r.value.rows.some((row) => row.org_id !== r.value.org))
+              wrong.push(r.value);
+          answered = results.filter((r) => r.status === "fulfilled" && r.value.rows.length === 1).length;
+        }
+        expect(wrong).toEqual([]);
+        expect(answered).toBe(6);
+      } finally {
+        await admin.end();
+        await server.close();
+      }
+    });
+  });
+}

@@ -13,6 +13,7 @@ import { createTestDatabase, storeKinds } from "../helpers/stores";
 const TENANT = "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7";
 const RITA = "rita@contoso.example";
 const SAM = "sam@contoso.example";
+const TOM = "tom@contoso.example";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const describeOnPostgres = storeKinds.includes("postgres") ? describe : describe.skip;
@@ -105,9 +106,32 @@ describeOnPostgres("two servers on one PostgreSQL", () => {
     );
     expect(onA.results[0]?.contact?.recentInteractions.map((i) => i.subject)).toContain("Logged on B");
 
+    // Tom's mailbox is turned on now: A's run is stuck on Rita's held page, so only B can sync it. B doing so shows
+    // its worker runs and reaches Graph, which is what makes "B never touches Rita's mailbox" mean something.
+    const ritasGrant = graph.requests.find((r) => r.user === RITA)?.grant;
+    const tom = await issuer.sign({ email: TOM, org: "contoso.example" });
+    const tomId = (
+      (await (await fetch(`${b.url}/api/v1/me`, { headers: { authorization: `Bearer ${tom}` } })).json()) as {
+        user: { id: string };
+      }
+    ).user.id;
+    for (let i = 0; i < 3; i++)
+      graph.add(TENANT, TOM, "inbox", {
+        internetMessageId: `<tom-${i}@fabrikam.example>`,
+        from: { address: "anna@fabrikam.example" },
+        to: [{ address: TOM }],
+        receivedDateTime: new Date(Date.now() - (i + 1) * 60_000).toISOString(),
+      });
+    await call(b, "PATCH", `/api/v1/mailboxes/${tomId}`, { enabled: true });
+
     // Longer than a lease and two of B's runs: A still holds the mailbox (it is alive), B never touches it.
     const requestsWhileHeld = graph.requests.filter((r) => r.user === RITA).length;
     await sleep(13_000);
+    const tomSynced = Date.now();
+    while (!graph.requests.some((r) => r.user === TOM) && Date.now() - tomSynced < 60_000) await sleep(500);
+    const toms = graph.requests.filter((r) => r.user === TOM);
+    expect(toms.length).toBeGreaterThan(0);
+    expect(toms.filter((r) => r.grant === ritasGrant)).toEqual([]);
     expect(graph.requests.filter((r) => r.user === RITA).length).toBe(requestsWhileHeld);
 
     // A dies mid-page. B takes the mailbox over once A's lease runs out, from the saved link.

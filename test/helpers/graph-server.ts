@@ -80,6 +80,11 @@ export interface DeltaRequest {
   status: number;
   kind: "initial" | "next" | "delta";
   items: number;
+  /**
+   * Which access token it came with, numbered from 1 in the order they were issued: each server process gets its
+   * own, so a test can tell two servers' requests apart.
+   */
+  grant: number;
 }
 
 const CUSTOM_PROPERTIES = (addinId: string) =>
@@ -105,7 +110,7 @@ export class GraphTestServer {
   private readonly mailboxes = new Map<string, Stored[]>();
   /** Users that have a mailbox; Graph answers 404 for any other. */
   private readonly users = new Set<string>();
-  private readonly tokens = new Map<string, { tenant: string; expires: number }>();
+  private readonly tokens = new Map<string, { tenant: string; expires: number; serial: number }>();
   private expiredBefore = 0;
   private server: https.Server | null = null;
   url = "";
@@ -224,7 +229,7 @@ export class GraphTestServer {
     const user = decodeURIComponent(delta[1] ?? "");
     const folder = delta[2] as Folder;
     const record = (status: number, kind: DeltaRequest["kind"], items = 0) =>
-      this.requests.push({ tenant: grant.tenant, user, folder, status, kind, items });
+      this.requests.push({ tenant: grant.tenant, user, folder, status, kind, items, grant: grant.serial });
     const kind: DeltaRequest["kind"] = url.searchParams.has("$skiptoken")
       ? "next"
       : url.searchParams.has("$deltatoken")
@@ -419,7 +424,7 @@ export class GraphTestServer {
       return fail("Invalid client secret provided.");
     }
     const accessToken = randomBytes(32).toString("base64url");
-    this.tokens.set(accessToken, { tenant, expires: Date.now() + 3600_000 });
+    this.tokens.set(accessToken, { tenant, expires: Date.now() + 3600_000, serial: this.tokens.size + 1 });
     send(200, { token_type: "Bearer", expires_in: 3599, access_token: accessToken });
   }
 }

@@ -37,9 +37,10 @@ export interface TestServer {
 export async function startTestServer(
   kind: StoreKind,
   extra: Pick<AppDeps, "addinFiles" | "sync" | "rateLimit" | "readiness" | "clock"> = {},
+  store: { poolSize?: number } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-test-"));
-  const database = await openTestStore(kind);
+  const database = await openTestStore(kind, store);
   const issuer = await loadLocalIssuer(dataDir);
   const verifyToken = createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" });
   // RAPPORT_TEST_LOG=debug shows the server log of a failing suite.

@@ -13,8 +13,14 @@ if (postgresStatus !== "available") {
   console.warn(postgresStatus.replace(/^unavailable: /, ""));
 }
 
+/** How many connections a test's PostgreSQL store holds unless the suite asks for another number. */
+export const TEST_POOL_SIZE = 20;
+
 /** A fresh, migrated store of that kind, private to the calling suite. */
-export async function openTestStore(kind: StoreKind): Promise<Database> {
+export async function openTestStore(
+  kind: StoreKind,
+  { poolSize = TEST_POOL_SIZE }: { poolSize?: number } = {},
+): Promise<Database> {
   if (kind === "pglite") {
     const template = process.env.RAPPORT_TEST_TEMPLATE;
     if (!template)
@@ -22,7 +28,7 @@ export async function openTestStore(kind: StoreKind): Promise<Database> {
     return openPglite({ loadDataDir: new Blob([readFileSync(template)]) });
   }
   const { url, drop } = await createTestDatabase();
-  const database = await openPostgres(url, { poolSize: 20 });
+  const database = await openPostgres(url, { poolSize });
   await migrateToLatest(database.db);
   return {
     ...database,

@@ -128,7 +128,21 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
       unsaved = next;
     }
     entries = next;
+    settleSentElsewhere();
     for (const listener of listeners) listener();
+  }
+
+  /**
+   * An action this window waits for left storage without this window sending it: another window on the same
+   * storage sent it (only a send takes an entry out that someone here still waits for), so the rep hears "sent"
+   * instead of waiting for ever.
+   */
+  function settleSentElsewhere(): void {
+    for (const [entryId, pending] of waiting)
+      if (!entries.some((e) => e.id === entryId)) {
+        waiting.delete(entryId);
+        pending.resolve({ status: "sent" });
+      }
   }
 
   // Another window changed the queue: show it as it is now.
@@ -136,6 +150,7 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
     if (event.key !== storageKey) return;
     const known = new Set<string>();
     entries = [...read().entries, ...unsaved].filter((e) => !known.has(e.id) && known.add(e.id));
+    settleSentElsewhere();
     for (const listener of listeners) listener();
   };
   globalThis.addEventListener?.("storage", onStorage);

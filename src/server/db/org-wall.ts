@@ -31,13 +31,22 @@ export function buildWalls(pool: pg.Pool): Walls {
 
   async function borrow(orgId: string | null): Promise<PostgresPoolClient> {
     const client = await pool.connect();
+    // The pool listens for a lost server only on idle connections: one lent out that loses its server between two
+    // queries (a restart, pg_terminate_backend) would raise an unhandled 'error' and end the process. Heard here,
+    // the next query fails instead, and the pool drops the connection when it comes back.
+    const lost = () => undefined;
+    client.on("error", lost);
+    const giveBack = (error?: Error | boolean) => {
+      client.removeListener("error", lost);
+      client.release(error);
+    };
     if (!wallOf.has(client) || wallOf.get(client) !== orgId) {
       try {
         if (orgId === null) await client.query(LEAVE);
         else await client.query(ENTER, [orgId]);
       } catch (error) {
         wallOf.delete(client);
-        client.release(error instanceof Error ? error : true);
+        giveBack(error instanceof Error ? error : true);
         throw error;
       }
       wallOf.set(client, orgId);
@@ -45,7 +54,7 @@ export function buildWalls(pool: pg.Pool): Walls {
     return {
       query: ((...args: Parameters<pg.PoolClient["query"]>) =>
         client.query(...args)) as PostgresPoolClient["query"],
-      release: () => client.release(),
+      release: () => giveBack(),
     };
   }
 
