@@ -40,6 +40,32 @@ const ENGLISH_CHOICES = {
     "Fluent's Dropdown and Combobox name their buttons in English: use src/webapp/components/choice-inputs.tsx.",
 };
 
+/**
+ * A test narrowed by hand (`it.only`, `describe.skip`, `fit`, `xit`, ...) lets CI pass without running it (a skip)
+ * or the rest of its file (an only). Only the literal calls are refused: a suite that cannot run on this machine picks
+ * `describe.skip` at run time, as a value (`(ok ? describe : describe.skip)(...)`), and says why it skipped.
+ */
+const TEST_FUNCTION = "/^(describe|it|test)$/";
+const FOCUS_OR_SKIP = "/^(only|skip)$/";
+const FOCUSED_OR_SKIPPED = "/^(fit|fdescribe|xit|xdescribe|xtest)$/";
+const NARROWED_MESSAGE =
+  "A literal .only or .skip (fit, xit, ...) narrows what CI runs: remove it. A suite that cannot run here chooses " +
+  "describe.skip at run time and says why (see test/helpers/stores.ts).";
+const EACH = '[property.name="each"]';
+const narrowedTests = [
+  // it.only(...), describe.skip(...)
+  `CallExpression > MemberExpression.callee[object.name=${TEST_FUNCTION}][property.name=${FOCUS_OR_SKIP}]`,
+  // test.concurrent.only(...)
+  `CallExpression > MemberExpression.callee[property.name=${FOCUS_OR_SKIP}] > MemberExpression.object[object.name=${TEST_FUNCTION}]`,
+  // it.only.each(...)(...), describe.skip.each`...`(...)
+  `CallExpression > MemberExpression.callee${EACH} > MemberExpression.object[property.name=${FOCUS_OR_SKIP}]`,
+  `TaggedTemplateExpression > MemberExpression.tag${EACH} > MemberExpression.object[property.name=${FOCUS_OR_SKIP}]`,
+  // fit(...), xdescribe(...), and their .each
+  `CallExpression > Identifier.callee[name=${FOCUSED_OR_SKIPPED}]`,
+  `CallExpression > MemberExpression.callee${EACH} > Identifier.object[name=${FOCUSED_OR_SKIPPED}]`,
+  `TaggedTemplateExpression > MemberExpression.tag${EACH} > Identifier.object[name=${FOCUSED_OR_SKIPPED}]`,
+].map((selector) => ({ selector, message: NARROWED_MESSAGE }));
+
 /** The import rule for the files under some directories: every group they may not import. */
 function layer(directories, groups) {
   return {
@@ -79,6 +105,11 @@ export default tseslint.config(
   // What the commands build on: the pane's React never reaches the ribbon command or the on-send handler.
   layer(["src/addin/core", "src/addin/auth", "src/addin/office"], [SERVER, WEBAPP, PANE, REACT]),
   layer(["src/addin/commands"], [SERVER, WEBAPP, PANE, REACT]),
+  {
+    // test/unit/narrowed-tests.test.ts shows each form refused, and the run-time choice of a suite accepted.
+    files: ["test/**/*.ts", "test/**/*.tsx"],
+    rules: { "no-restricted-syntax": ["error", ...narrowedTests] },
+  },
   {
     // Office.js is a global, so no import rule sees it: only the Office boundary may name it.
     files: ["src/**/*.ts", "src/**/*.tsx"],

@@ -25,6 +25,7 @@ const config = {
   transformIgnorePatterns: ["/node_modules/(?!(.*/)?(jose|strip-bom|uuid)/)"],
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
   setupFiles: ["<rootDir>/test/helpers/jsdom-globals.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/helpers/dom-waits.js"],
   reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],
   testTimeout: 30000,
 };

@@ -11,13 +11,27 @@ import { apiUrlFromEnv, loadDemoData, mintPreviewToken, storeIsEmpty, waitForApi
 const root = path.resolve(__dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const addinPort = process.env.ADDIN_PORT ?? "3000";
+const apiPort = process.env.PORT || "3001";
+
+// Refused before anything starts: on one port, whichever listens second fails with EADDRINUSE, which does not
+// say which setting to change; on port 0 the server picks a port the dev server's proxy cannot know.
+const portProblem =
+  Number(apiPort) === Number(addinPort)
+    ? `PORT (the API server) and ADDIN_PORT (the dev server) are both ${apiPort}: give them different ports.`
+    : Number(apiPort) === 0 && !process.env.RAPPORT_API_URL
+      ? "PORT=0 lets the server pick its port, which the dev server's proxy cannot know: give PORT a number."
+      : null;
+if (portProblem) {
+  console.error(`npm start: ${portProblem}`);
+  process.exit(1);
+}
 
 // The server shares the terminal with webpack and the demo prompt: one readable line per request, not JSON.
 const serverEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT || "pretty" };
 // The dev server proxies the API to the server this command starts, wherever PORT puts it.
 const devServerEnv = {
   ...process.env,
-  RAPPORT_API_URL: process.env.RAPPORT_API_URL || `http://127.0.0.1:${process.env.PORT || "3001"}`,
+  RAPPORT_API_URL: process.env.RAPPORT_API_URL || `http://127.0.0.1:${apiPort}`,
 };
 const children: ChildProcess[] = [
   spawn(bin("tsx"), ["src/server/main.ts"], { cwd: root, stdio: "inherit", env: serverEnv }),

@@ -25,7 +25,7 @@ const Env = z.object({
   /** The Rapport API's app registration in Entra ID: tokens must be issued for this audience. */
   RAPPORT_ENTRA_CLIENT_ID: z.string().min(1).optional(),
   /** Tenant ids whose users may sign in, comma-separated; "*" admits any tenant (a multi-tenant deployment). */
-  RAPPORT_ENTRA_TENANTS: z.string().min(1).optional(),
+  RAPPORT_ENTRA_TENANTS: z.string().min(1).transform(readTenants).optional(),
   /** The app role (its value) in the API's app registration that makes whoever holds it an admin at sign-in. */
   RAPPORT_ADMIN_APP_ROLE: z
     .string()
@@ -36,7 +36,10 @@ const Env = z.object({
   /** Only changed for national clouds, or to point the tests at a local OpenID configuration. */
   RAPPORT_ENTRA_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
   RAPPORT_API_SCOPE: z.string().min(1).default("access_as_user"),
-  /** The API's Application ID URI in Entra; the add-in asks for `<this>/<RAPPORT_API_SCOPE>`. */
+  /**
+   * The API's Application ID URI in Entra; the add-in asks for `<this>/<RAPPORT_API_SCOPE>`, and a v1.0 token
+   * names it as its audience.
+   */
   RAPPORT_ENTRA_APP_ID_URI: z.string().min(1).optional(),
   /** The local issuer (key pair in the data directory): on by default only when Entra is not configured. */
   RAPPORT_LOCAL_ISSUER: Flag.optional(),
@@ -108,7 +111,9 @@ export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 export interface EntraConfig {
   clientId: string;
-  /** null admits every tenant. */
+  /** The Application ID URI (`api://<client id>` unless set): a token's audience is it or the client id. */
+  appIdUri: string;
+  /** Tenant ids in lower case; null admits every tenant. */
   tenants: string[] | null;
   authority: string;
 }
@@ -128,8 +133,6 @@ export interface Config {
   localIssuer: boolean;
   addinDir: string;
   frameAncestors: string[] | null;
-  /** The Application ID URI the add-in's scope is named under (`api://<client id>` unless set). */
-  entraAppIdUri: string | null;
   sync: SyncConfig;
   rateLimit: RateLimitConfig;
   trustProxy: TrustProxy;
@@ -169,6 +172,39 @@ function readTrustProxy(value: string, context: z.core.$RefinementCtx<string>): 
   return z.NEVER;
 }
 
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Tenant ids, or "*" alone. Entra names a token's tenant by its id only (the `tid` claim, the issuer), so a
+ * domain name here could never match: it is refused rather than left to refuse every sign-in.
+ */
+function readTenants(value: string, context: z.core.$RefinementCtx<string>): string[] | null {
+  if (value.trim() === "*") return null;
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const wrong = entries.filter((entry) => !TENANT_ID.test(entry.toLowerCase()));
+  for (const entry of wrong) {
+    context.addIssue({ code: "custom", message: notATenantId(entry) });
+  }
+  if (entries.length === 0)
+    context.addIssue({ code: "custom", message: 'tenant ids, comma-separated, or "*" for any tenant' });
+  return wrong.length > 0 || entries.length === 0
+    ? z.NEVER
+    : [...new Set(entries.map((entry) => entry.toLowerCase()))];
+}
+
+function notATenantId(entry: string): string {
+  if (entry === "*") return '"*" admits every tenant and stands alone, not in a list';
+  if (["common", "organizations", "consumers"].includes(entry.toLowerCase()))
+    return `"${entry}" is a sign-in authority, not a tenant: use "*" to admit any tenant`;
+  const looksLikeDomain = /^[^\s@]+\.[^\s@]+$/.test(entry) && !/^[0-9a-f-]+$/i.test(entry);
+  return looksLikeDomain
+    ? `"${entry}" is a domain name: use the tenant id instead (a GUID, the "Directory (tenant) ID" in the Entra admin center)`
+    : `"${entry}" is not a tenant id (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47)`;
+}
+
 function isAddressOrRange(entry: string): boolean {
   const [address = "", prefix, extra] = entry.split("/");
   const family = isIP(address);
@@ -190,7 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
-  if (e.RAPPORT_ENTRA_CLIENT_ID && !e.RAPPORT_ENTRA_TENANTS) {
+  if (e.RAPPORT_ENTRA_CLIENT_ID && e.RAPPORT_ENTRA_TENANTS === undefined) {
     throw new ConfigError(
       'Invalid configuration:\n  RAPPORT_ENTRA_TENANTS: required with RAPPORT_ENTRA_CLIENT_ID (tenant ids, comma-separated, or "*")',
     );
@@ -198,13 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const entra: EntraConfig | null = e.RAPPORT_ENTRA_CLIENT_ID
     ? {
         clientId: e.RAPPORT_ENTRA_CLIENT_ID,
-        tenants:
-          e.RAPPORT_ENTRA_TENANTS === "*"
-            ? null
-            : (e.RAPPORT_ENTRA_TENANTS ?? "")
-                .split(",")
-                .map((t) => t.trim().toLowerCase())
-                .filter(Boolean),
+        appIdUri: (e.RAPPORT_ENTRA_APP_ID_URI ?? `api://${e.RAPPORT_ENTRA_CLIENT_ID}`).replace(/\/+$/, ""),
+        tenants: e.RAPPORT_ENTRA_TENANTS ?? null,
         authority: e.RAPPORT_ENTRA_AUTHORITY.replace(/\/+$/, ""),
       }
     : null;
@@ -237,9 +268,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localIssuer,
     dataDir: path.resolve(e.RAPPORT_DATA_DIR),
     addinDir: path.resolve(e.RAPPORT_ADDIN_DIR),
-    entraAppIdUri: entra
-      ? (e.RAPPORT_ENTRA_APP_ID_URI ?? `api://${entra.clientId}`).replace(/\/+$/, "")
-      : null,
     frameAncestors: e.RAPPORT_FRAME_ANCESTORS?.split(/[\s,]+/).filter(Boolean) ?? null,
   };
 }
@@ -303,7 +331,7 @@ export function signInConfig(config: Config): SignInConfig {
           clientId: entra.clientId,
           // Sign-in for any allowed tenant: "organizations" unless the deployment admits exactly one.
           authority: `${entra.authority}/${entra.tenants?.length === 1 ? entra.tenants[0] : "organizations"}`,
-          scope: `${config.entraAppIdUri}/${config.apiScope}`,
+          scope: `${entra.appIdUri}/${config.apiScope}`,
         }
       : null,
     localIssuer: config.localIssuer,

@@ -39,12 +39,30 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/**
+ * Why a row cannot be stored, for a client to say in its reader's language: `values` fills the sentence
+ * (`required`: label; `company_not_stored`: company, labels). `value_refused` is open-ended: its `message` says why.
+ */
+export const ROW_ERROR_CODES = [
+  "name_or_email_needed",
+  "name_or_domain_needed",
+  "required",
+  "company_not_stored",
+  "quotes_not_closed",
+  "card_not_ended",
+  "value_refused",
+] as const;
+export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
+
 /** A row of an imported file that cannot be stored: the file's line (1 is the first), the field, why. */
 export const RowError = z.object({
   line: z.number().int(),
   /** The import field (`email`, `customFields.size`), or null for the row as a whole. */
   field: z.string().nullable(),
+  code: z.enum(ROW_ERROR_CODES),
+  /** The same in English, for a reader of the API. */
   message: z.string(),
+  values: z.record(z.string(), z.string()).optional(),
 });
 export type RowError = z.infer<typeof RowError>;
 

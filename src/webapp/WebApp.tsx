@@ -64,6 +64,7 @@ export function SignedInApp({
   clients?: Partial<Pick<WebAppServices, "api" | "files" | "progress" | "timeZone">>;
 }) {
   const queryClient = useQueryClient();
+  const { endAccount } = useLanguage();
   const services = useMemo((): WebAppServices => {
     const options = { baseUrl: "", getToken: session.getToken };
     return {
@@ -72,11 +73,12 @@ export function SignedInApp({
       progress: clients?.progress ?? createProgressClient(options),
       signOut() {
         queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "sign-in" });
+        endAccount();
         session.signOut();
       },
       timeZone: clients?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     };
-  }, [session, clients, queryClient]);
+  }, [session, clients, queryClient, endAccount]);
   return (
     <WebAppServicesProvider services={services}>
       <LanguageFromAccount />

@@ -9,7 +9,7 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <WebAppProviders>
-        <SignInGate>{(session) => <SignedInApp key={session.who} session={session} />}</SignInGate>
+        <SignInGate>{(session) => <SignedInApp key={session.who ?? "token"} session={session} />}</SignInGate>
       </WebAppProviders>
     </StrictMode>,
   );

@@ -9,6 +9,11 @@ import { Timeline } from "../../src/shared/people";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 
 const REP = "rita@contoso.example";
+/**
+ * What each step of logging on send waits for the server (Outlook's patience is 2 s): for these tests, without
+ * end, so the answer checked is the server's on a machine of any speed; the wait running out has its own test.
+ */
+const UNTIL_ANSWERED = Number.POSITIVE_INFINITY;
 
 describe("the ribbon's Log to Rapport and logging on send, against the real server", () => {
   let server: TestServer;
@@ -30,7 +35,8 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
 
   /** The command's world: a mailbox, the API over a line the test can cut, an outbox, English. */
   function setup(messages: SimulatedMessage[], selected: string) {
-    const line = { up: true };
+    /** Down: the request fails at once; hung: it never gets an answer. */
+    const line = { up: true, hung: false };
     /** The emails logged, as the server received them. */
     const logged: Record<string, unknown>[] = [];
     const api = createApiClient({
@@ -38,6 +44,7 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
       getToken: async () => token,
       fetch: async (input, init) => {
         if (!line.up) throw new TypeError("fetch failed");
+        if (line.hung) return new Promise<Response>(() => undefined);
         if (
           init?.method === "POST" &&
           String(input).endsWith("/api/v1/emails") &&
@@ -148,11 +155,11 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
       bodyText: "Hi Anna, here is our offer.",
     };
     const { mailbox, services } = setup([draft], "draft");
-    expect(await logOnSend(services)).toBe("skipped");
+    expect(await logOnSend(services, UNTIL_ANSWERED)).toBe("skipped");
     expect((await mailbox.readOpenMessage())?.rapportKey).toBeUndefined();
 
     await mailbox.setLogOnSend(true);
-    expect(await logOnSend(services)).toBe("sent");
+    expect(await logOnSend(services, UNTIL_ANSWERED)).toBe("sent");
     const key = (await mailbox.readOpenMessage())?.rapportKey;
     expect(key).toMatch(/^[0-9a-f-]{36}$/);
     const onSend = (await annasEmails()).filter((e) => e.rapportKey === key);
@@ -190,11 +197,37 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
     };
     const { line, outbox, services } = setup([draft], "down");
     line.up = false;
-    expect(await logOnSend(services)).toBe("queued");
+    expect(await logOnSend(services, UNTIL_ANSWERED)).toBe("queued");
     expect(outbox.entries().map((e) => e.action.kind)).toEqual(["logEmail"]);
     line.up = true;
     await outbox.flush();
     expect((await annasEmails()).filter((e) => e.subject === "Sent while down")).toHaveLength(1);
+  });
+
+  it("lets the mail go when Rapport does not answer within the wait: a ticked log waits in the outbox, a policy's is not made", async () => {
+    const draft = (id: string, logOnSend: boolean): SimulatedMessage => ({
+      id,
+      internetMessageId: null,
+      conversationId: null,
+      subject: `Hung ${id}`,
+      from: null,
+      to: [{ address: "anna@fabrikam.example", name: "Anna Berg" }],
+      cc: [],
+      sentAt: null,
+      mode: "compose",
+      bodyText: "",
+      logOnSend,
+    });
+    // No wait at all: whatever the machine's speed, a server that never answers has not answered by then.
+    const ticked = setup([draft("h1", true)], "h1");
+    ticked.line.hung = true;
+    expect(await logOnSend(ticked.services, 0)).toBe("queued");
+    expect(ticked.outbox.entries().map((e) => e.action.kind)).toEqual(["logEmail"]);
+    const byPolicy = setup([draft("h2", false)], "h2");
+    byPolicy.line.hung = true;
+    expect(await logOnSend(byPolicy.services, 0)).toBe("skipped");
+    expect(byPolicy.outbox.entries()).toEqual([]);
+    expect((await byPolicy.mailbox.readOpenMessage())?.rapportKey).toBeUndefined();
   });
 
   it("logs an unticked draft on send when the organisation's policy says so, and only to a known contact", async () => {
@@ -218,7 +251,7 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
     expect((await setPolicy(true)).status).toBe(200);
     try {
       const toAnna = setup([draftTo("p1", "anna@fabrikam.example")], "p1");
-      expect(await logOnSend(toAnna.services)).toBe("sent");
+      expect(await logOnSend(toAnna.services, UNTIL_ANSWERED)).toBe("sent");
       const key = (await toAnna.mailbox.readOpenMessage())?.rapportKey;
       expect((await annasEmails()).filter((e) => e.rapportKey === key)).toMatchObject([
         { subject: "Policy p1", source: "on-send" },
@@ -227,7 +260,7 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
       expect(toAnna.logged).toMatchObject([{ rapportKey: key, source: "on-send", byPolicy: true }]);
 
       const toStranger = setup([draftTo("p2", "jonas@northwind.example")], "p2");
-      expect(await logOnSend(toStranger.services)).toBe("skipped");
+      expect(await logOnSend(toStranger.services, UNTIL_ANSWERED)).toBe("skipped");
       expect((await toStranger.mailbox.readOpenMessage())?.rapportKey).toBeUndefined();
 
       // The rep blocked Anna: the policy never logs mail to her by itself (a tick still would).
@@ -237,12 +270,12 @@ describe("the ribbon's Log to Rapport and logging on send, against the real serv
       });
       expect(blocked.status).toBe(201);
       const toBlocked = setup([draftTo("p4", "anna@fabrikam.example")], "p4");
-      expect(await logOnSend(toBlocked.services)).toBe("skipped");
+      expect(await logOnSend(toBlocked.services, UNTIL_ANSWERED)).toBe("skipped");
       await server.request("DELETE", `/api/v1/blocklist/${blocked.body.id}`, { token });
     } finally {
       await setPolicy(false);
     }
     const off = setup([draftTo("p3", "anna@fabrikam.example")], "p3");
-    expect(await logOnSend(off.services)).toBe("skipped");
+    expect(await logOnSend(off.services, UNTIL_ANSWERED)).toBe("skipped");
   });
 });

@@ -158,7 +158,7 @@ describe("Today, in the pane while no email is selected", () => {
 
   it("says when Rapport cannot be reached with a retry, then shows each section's empty state", async () => {
     setup({ failDashboards: 4 });
-    const retry = await screen.findByRole("button", { name: "Try again" }, { timeout: 15000 });
+    const retry = await screen.findByRole("button", { name: "Try again" });
     expect(screen.getByText("Rapport cannot be reached. Check your connection and try again.")).toBeTruthy();
     fireEvent.click(retry);
     await today();

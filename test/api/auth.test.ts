@@ -127,7 +127,10 @@ describe.each(storeKinds)("signing in with the local issuer (%s)", (kind) => {
 
 describe("signing in with Microsoft Entra ID (local OpenID configuration and JWKS)", () => {
   const tenant = "11111111-2222-4333-8444-555555555555";
+  // A tenant the identity provider knows and this server does not admit.
+  const otherTenant = "22222222-3333-4444-8555-666666666666";
   const clientId = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+  const appIdUri = `api://${clientId}`;
   let oidc: Server;
   let authority: string;
   let database: Database;
@@ -135,7 +138,7 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
   let close: () => Promise<void>;
   let sign: (
     claims: Record<string, unknown>,
-    options?: { iss?: string; aud?: string; exp?: string; kid?: string; iat?: number },
+    options?: { iss?: string; aud?: string; exp?: string; kid?: string; iat?: number; nbf?: string },
   ) => Promise<string>;
   let jwksRequests = 0;
   let secondServer: FastifyInstance;
@@ -144,22 +147,45 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
   const configRequests = new Map<string, number>();
   let keys: { privateKey: CryptoKey };
 
+  /**
+   * Each version's issuer as Entra's OpenID configuration declares it: v2.0's under the authority, v1.0's on
+   * another host (the public cloud's, as real v1.0 tokens carry it).
+   */
+  const issuerOf = (version: "1.0" | "2.0", tid = tenant) =>
+    version === "2.0" ? `${authority}/${tid}/v2.0` : `https://sts.windows.net/${tid}/`;
+
+  /** The claims Entra writes about a user in each version (v1.0: upn and unique_name, appid for the client). */
+  const userClaims = (version: "1.0" | "2.0") =>
+    version === "2.0"
+      ? { ver: "2.0", preferred_username: "rita@contoso.example", azp: "client-app-id" }
+      : {
+          ver: "1.0",
+          upn: "rita@contoso.example",
+          unique_name: "rita@contoso.example",
+          appid: "client-app-id",
+        };
+
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair("RS256");
     keys = { privateKey };
     const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
     oidc = createServer((req, res) => {
       res.setHeader("content-type", "application/json");
-      const asked = /^\/([0-9a-f-]{36})\/v2.0\/.well-known\/openid-configuration$/.exec(req.url ?? "")?.[1];
+      const configuration = /^\/([0-9a-f-]{36})(\/v2\.0)?\/\.well-known\/openid-configuration$/.exec(
+        req.url ?? "",
+      );
+      const asked = configuration?.[1];
       if (asked) configRequests.set(asked, (configRequests.get(asked) ?? 0) + 1);
-      if (req.url === `/${tenant}/v2.0/.well-known/openid-configuration`) {
+      if (configuration && (asked === tenant || asked === otherTenant)) {
+        // As Entra's: v2.0 and v1.0 documents name their own issuer and key set address.
+        const v2 = configuration[2] !== undefined;
         res.end(
           JSON.stringify({
-            issuer: `${authority}/${tenant}/v2.0`,
-            jwks_uri: `${authority}/common/discovery/v2.0/keys`,
+            issuer: issuerOf(v2 ? "2.0" : "1.0", asked),
+            jwks_uri: `${authority}/common/discovery/${v2 ? "v2.0/" : ""}keys`,
           }),
         );
-      } else if (req.url === "/common/discovery/v2.0/keys") {
+      } else if (req.url === "/common/discovery/v2.0/keys" || req.url === "/common/discovery/keys") {
         jwksRequests++;
         res.end(JSON.stringify({ keys: [jwk] }));
       } else {
@@ -169,26 +195,28 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     });
     await new Promise<void>((resolve) => oidc.listen(0, "127.0.0.1", resolve));
     authority = `http://127.0.0.1:${(oidc.address() as AddressInfo).port}`;
-    sign = (claims, options = {}) =>
-      new SignJWT({
+    sign = (claims, options = {}) => {
+      const version = claims.ver === "1.0" ? "1.0" : "2.0";
+      const jwt = new SignJWT({
         tid: tenant,
         oid: "user-object-id-1",
         scp: "access_as_user",
-        preferred_username: "rita@contoso.example",
         name: "Rita Rep",
+        ...userClaims(version),
         ...claims,
       })
         .setProtectedHeader({ alg: "RS256", kid: options.kid ?? "test-key" })
-        .setIssuer(options.iss ?? `${authority}/${tenant}/v2.0`)
-        .setAudience(options.aud ?? clientId)
+        .setIssuer(options.iss ?? issuerOf(version))
+        .setAudience(options.aud ?? (version === "2.0" ? clientId : appIdUri))
         .setIssuedAt(options.iat)
-        .setExpirationTime(options.exp ?? "1h")
-        .sign(privateKey);
+        .setExpirationTime(options.exp ?? "1h");
+      return (options.nbf ? jwt.setNotBefore(options.nbf) : jwt).sign(privateKey);
+    };
 
     database = await openTestStore("pglite");
     const verifyToken = createTokenVerifier({
       local: null,
-      entra: { clientId, tenants: [tenant], authority },
+      entra: { clientId, appIdUri, tenants: [tenant], authority },
       scope: "access_as_user",
     });
     const deps = {
@@ -196,7 +224,7 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
       verifyToken,
       checkResponses: true,
       signIn: {
-        entra: { clientId, authority, scope: `api://${clientId}/access_as_user` },
+        entra: { clientId, authority, scope: `${appIdUri}/access_as_user` },
         localIssuer: false,
       },
       admins: {
@@ -217,6 +245,14 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     };
   });
   afterAll(() => close());
+
+  /** A verifier of its own, admitting these tenants (null: any) and naming the API by this URI. */
+  const verifierFor = (tenants: string[] | null, uri = appIdUri) =>
+    createTokenVerifier({
+      local: null,
+      entra: { clientId, appIdUri: uri, tenants, authority },
+      scope: "access_as_user",
+    });
 
   const me = async (token: string) => {
     const response = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
@@ -361,11 +397,7 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
   });
 
   it("refuses personal Microsoft accounts under *, with 403 personal_account and no call to the identity provider", async () => {
-    const anyTenant = createTokenVerifier({
-      local: null,
-      entra: { clientId, tenants: null, authority },
-      scope: "access_as_user",
-    });
+    const anyTenant = verifierFor(null);
     const personal = "9188040d-6c67-4c5b-b112-36a304b66dad";
     const app = await buildApp({ database, verifyToken: anyTenant });
     try {
@@ -381,41 +413,184 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     }
   });
 
-  it.each([
-    ["an expired token", { exp: "-5m" }, {}, "token_expired"],
-    ["a token for another audience", { aud: "api://someone-else" }, {}, "unauthenticated"],
-    ["a token from another issuer", { iss: "https://evil.example/v2.0" }, {}, "unauthenticated"],
-    [
-      "a token from an unknown tenant",
-      { iss: `AUTHORITY/99999999-2222-4333-8444-555555555555/v2.0` },
-      { tid: "99999999-2222-4333-8444-555555555555" },
-      "unauthenticated",
-    ],
-    ["a token signed with an unknown key id", { kid: "other-key" }, {}, "unauthenticated"],
-  ])("rejects %s", async (_label, options, claims, code) => {
-    const iss = (options as { iss?: string }).iss?.replace("AUTHORITY", authority);
-    const response = await me(await sign(claims, { ...options, iss }));
+  describe.each(["1.0", "2.0"] as const)("v%s access tokens", (version) => {
+    const other = version === "2.0" ? "1.0" : "2.0";
+    const token = (claims: Record<string, unknown> = {}, options: Parameters<typeof sign>[1] = {}) =>
+      sign({ ver: version, ...claims }, options);
+
+    it("accepts one whose audience is the client id or the Application ID URI", async () => {
+      for (const aud of [clientId, appIdUri]) {
+        const response = await me(await token({}, { aud }));
+        expect({ aud, status: response.status }).toEqual({ aud, status: 200 });
+        expect(Me.parse(response.body).user).toMatchObject({
+          email: "rita@contoso.example",
+          displayName: "Rita Rep",
+        });
+      }
+    });
+
+    it.each([
+      ["an expired one", () => token({}, { exp: "-5m" }), "token_expired", /expired/],
+      ["one not valid yet (nbf)", () => token({}, { nbf: "10m" }), "unauthenticated", /"nbf" claim/],
+      [
+        "one with the other version's issuer",
+        () => token({}, { iss: issuerOf(other) }),
+        "unauthenticated",
+        /"iss" claim/,
+      ],
+      [
+        "one saying the other version, with this version's issuer",
+        () => sign({ ver: other }, { iss: issuerOf(version), aud: clientId }),
+        "unauthenticated",
+        /"iss" claim/,
+      ],
+      [
+        "one from another issuer",
+        () => token({}, { iss: "https://evil.example/v2.0" }),
+        "unauthenticated",
+        /"iss" claim/,
+      ],
+      [
+        "one for another app (its client id)",
+        () => token({}, { aud: "99999999-bbbb-4ccc-8ddd-eeeeeeeeeeee" }),
+        "unauthenticated",
+        /"aud" claim/,
+      ],
+      [
+        "one for another Application ID URI",
+        () => token({}, { aud: "api://someone-else" }),
+        "unauthenticated",
+        /"aud" claim/,
+      ],
+      [
+        "one of a tenant this server does not admit",
+        () => token({ tid: otherTenant }, { iss: issuerOf(version, otherTenant) }),
+        "unauthenticated",
+        /tenant is not one this Rapport server admits/,
+      ],
+      [
+        "one signed with an unknown key",
+        () => token({}, { kid: "other-key" }),
+        "unauthenticated",
+        /unknown key/,
+      ],
+    ])("refuses %s", async (_label, make, code, detail) => {
+      const response = await me(await make());
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ code });
+      expect(response.body.detail).toMatch(detail);
+    });
+
+    it("refuses a token of one admitted tenant carrying another admitted tenant's issuer", async () => {
+      // Both tenants admitted, both known to the identity provider: only the issuer check tells them apart.
+      const both = verifierFor([tenant, otherTenant]);
+      await expect(both(await token({}, { iss: issuerOf(version, otherTenant) }))).rejects.toMatchObject({
+        code: "unauthenticated",
+        detail: expect.stringMatching(/"iss" claim/),
+      });
+      await expect(both(await token({ tid: otherTenant }, { iss: issuerOf(version) }))).rejects.toMatchObject(
+        {
+          code: "unauthenticated",
+        },
+      );
+      // The control: the other tenant's own token, with its own issuer.
+      await expect(
+        both(await token({ tid: otherTenant }, { iss: issuerOf(version, otherTenant) })),
+      ).resolves.toMatchObject({ tenantId: otherTenant, issuer: "entra" });
+    });
+  });
+
+  it("asks the identity provider nothing about a tenant it does not admit", async () => {
+    const stranger = "99999999-2222-4333-8444-555555555555";
+    for (const ver of ["1.0", "2.0"] as const) {
+      const response = await me(await sign({ ver, tid: stranger }, { iss: issuerOf(ver, stranger) }));
+      expect(response.status).toBe(401);
+    }
+    expect(configRequests.get(stranger)).toBeUndefined();
+  });
+
+  it("refuses a token that does not say its version (ver)", async () => {
+    const response = await me(await sign({ ver: undefined }));
     expect(response.status).toBe(401);
-    expect(response.body).toMatchObject({ code });
+    expect(response.body.detail).toMatch(/\bver\b/);
+  });
+
+  it("knows a user by their object id whichever version their token is", async () => {
+    const vera = { oid: "vera-object-id", name: "Vera" };
+    const v2 = await userOf(await sign({ ...vera, preferred_username: "vera@contoso.example" }));
+    const v1 = await userOf(
+      await sign({ ...vera, ver: "1.0", upn: "vera@contoso.example", unique_name: "vera@contoso.example" }),
+    );
+    expect(v1).toEqual(v2);
+    expect(v1).toMatchObject({ email: "vera@contoso.example", displayName: "Vera" });
+  });
+
+  it("reads a v1.0 token's user as Entra writes it: upn for a member, the address in unique_name for a guest", async () => {
+    const verify = verifierFor([tenant]);
+    expect(
+      await verify(
+        await sign({ ver: "1.0", upn: "Vera@Contoso.example", unique_name: "Vera@Contoso.example" }),
+      ),
+    ).toMatchObject({
+      tenantId: tenant,
+      objectId: "user-object-id-1",
+      email: "vera@contoso.example",
+      name: "Rita Rep",
+      guest: false,
+    });
+    // A member's v1.0 token may name its own tenant as the identity provider.
+    expect(await verify(await sign({ ver: "1.0", idp: issuerOf("1.0") }))).toMatchObject({ guest: false });
+    const personalGuest = await verify(
+      await sign({
+        ver: "1.0",
+        oid: "gus-object-id",
+        upn: undefined,
+        unique_name: "live.com#Gus@Outlook.example",
+        idp: "live.com",
+      }),
+    );
+    expect(personalGuest).toMatchObject({ email: "gus@outlook.example", guest: true });
+    // A guest's address in the optional email claim comes first.
+    const withEmail = await verify(
+      await sign({
+        ver: "1.0",
+        upn: undefined,
+        unique_name: "live.com#gus@outlook.example",
+        email: "Gus@Partner.example",
+        idp: "live.com",
+      }),
+    );
+    expect(withEmail.email).toBe("gus@partner.example");
+  });
+
+  it("takes a configured Application ID URI (RAPPORT_ENTRA_APP_ID_URI) instead of api://<client id>", async () => {
+    const custom = verifierFor([tenant], "api://crm.example.com/rapport");
+    expect(await custom(await sign({ ver: "1.0" }, { aud: "api://crm.example.com/rapport" }))).toMatchObject({
+      email: "rita@contoso.example",
+    });
+    expect(await custom(await sign({ ver: "2.0" }, { aud: clientId }))).toMatchObject({
+      email: "rita@contoso.example",
+    });
+    await expect(custom(await sign({ ver: "1.0" }, { aud: appIdUri }))).rejects.toMatchObject({
+      code: "unauthenticated",
+      detail: expect.stringMatching(/"aud" claim/),
+    });
   });
 
   it("rejects a token without an expiry", async () => {
     const { privateKey } = keys;
-    const forever = await new SignJWT({ tid: tenant, oid: "x", scp: "access_as_user" })
+    const forever = await new SignJWT({ tid: tenant, oid: "x", scp: "access_as_user", ver: "2.0" })
       .setProtectedHeader({ alg: "RS256", kid: "test-key" })
       .setIssuer(`${authority}/${tenant}/v2.0`)
       .setAudience(clientId)
       .sign(privateKey);
     const response = await me(forever);
     expect(response.status).toBe(401);
+    expect(response.body.detail).toMatch(/"exp" claim/);
   });
 
   it("admitting any tenant, asks the identity provider about a made-up tenant once, not once per token", async () => {
-    const anyTenant = createTokenVerifier({
-      local: null,
-      entra: { clientId, tenants: null, authority },
-      scope: "access_as_user",
-    });
+    const anyTenant = verifierFor(null);
     const madeUp = "99999999-8888-4777-8666-555555555555";
     const before = configRequests.get(madeUp) ?? 0;
     for (let i = 0; i < 3; i++) {
@@ -425,17 +600,12 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
     expect((configRequests.get(madeUp) ?? 0) - before).toBe(1);
   });
 
-  it("rejects a token whose tid claim does not match its issuer's tenant", async () => {
-    const response = await me(await sign({ tid: "99999999-2222-4333-8444-555555555555" }));
-    expect(response.status).toBe(401);
-  });
-
   it("rejects an HS256 token signed with the public key (algorithm confusion)", async () => {
     const keys = (await (await fetch(`${authority}/common/discovery/v2.0/keys`)).json()) as {
       keys: { n: string }[];
     };
     const secret = new TextEncoder().encode(keys.keys[0]?.n ?? "");
-    const forged = await new SignJWT({ tid: tenant, oid: "x", scp: "access_as_user" })
+    const forged = await new SignJWT({ tid: tenant, oid: "x", scp: "access_as_user", ver: "2.0" })
       .setProtectedHeader({ alg: "HS256", kid: "test-key" })
       .setIssuer(`${authority}/${tenant}/v2.0`)
       .setAudience(clientId)

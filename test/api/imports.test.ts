@@ -452,12 +452,12 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
     });
     const shown = await preview(token, body);
     expect(shown.counts).toMatchObject({ rows: 7, valid: 2, invalid: 5 });
-    expect(shown.errors.map((e) => [e.line, e.field])).toEqual([
-      [3, "email"],
-      [5, "displayName"],
-      [6, "customFields.size"],
-      [7, "lifecycleStage"],
-      [9, "companyDomain"],
+    expect(shown.errors.map((e) => [e.line, e.field, e.code])).toEqual([
+      [3, "email", "value_refused"],
+      [5, "displayName", "name_or_email_needed"],
+      [6, "customFields.size", "value_refused"],
+      [7, "lifecycleStage", "value_refused"],
+      [9, "companyDomain", "value_refused"],
     ]);
     expect(shown.rows.find((r) => r.line === 6)).toMatchObject({ action: "error", contact: null });
     expect(shown.rows.find((r) => r.line === 2)?.contact?.customFields).toEqual({ size: 12 });
@@ -486,7 +486,7 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
     const content = `Name,Notes\nLong,${"x".repeat(5001)}\nFits,${"x".repeat(5000)}\n`;
     const shown = await preview(token, csv(content));
     expect(shown.errors).toEqual([
-      { line: 2, field: "customFields.notes", message: "at most 5000 characters" },
+      { line: 2, field: "customFields.notes", code: "value_refused", message: "at most 5000 characters" },
     ]);
     expect(shown.counts).toMatchObject({ rows: 2, valid: 1, invalid: 1 });
   });
@@ -570,8 +570,10 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
       {
         line: 4,
         field: "companyName",
+        code: "company_not_stored",
         message:
           '"New Co" is not a stored company, and a new company needs "Industry": import the companies first',
+        values: { company: "New Co", labels: "Industry" },
       },
     ]);
     const before = await counts(orgId);
@@ -723,7 +725,9 @@ describe.each(storeKinds)("imports (%s)", (kind) => {
       "René Jörg, the longest name",
     ]);
     const unclosed = await preview(token, { ...body, content: "BEGIN:VCARD\nFN:Open\n" });
-    expect(unclosed.errors).toEqual([{ line: 1, field: null, message: "the card has no END:VCARD" }]);
+    expect(unclosed.errors).toEqual([
+      { line: 1, field: null, code: "card_not_ended", message: "the card has no END:VCARD" },
+    ]);
     const notVCard = await server.request("POST", "/api/v1/imports/preview", {
       token,
       body: { ...body, content: "Name,Email\nAnna,anna@x.example\n" },

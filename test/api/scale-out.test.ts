@@ -114,9 +114,9 @@ describeOnPostgres("two servers on one PostgreSQL", () => {
     a.process.kill("SIGKILL");
     await a.exited;
     graph.beforePage = null;
-    const killedAt = Date.now();
+    // Polled until B has synced it: the test's own timeout is the only limit.
     let synced = false;
-    while (!synced && Date.now() - killedAt < 60_000) {
+    while (!synced) {
       await sleep(500);
       const list = MailboxList.parse(await call(b, "GET", "/api/v1/mailboxes"));
       const box = list.items.find((m) => m.userId === me.user.id);
@@ -125,7 +125,6 @@ describeOnPostgres("two servers on one PostgreSQL", () => {
         box.folders.every((f) => f.lastSuccessAt !== null) &&
         box.folders.length === 2;
     }
-    expect(synced).toBe(true);
     const afterKill = graph.requests
       .filter((r) => r.user === RITA && r.folder === "inbox")
       .slice(requestsWhileHeld);
@@ -190,8 +189,12 @@ describeOnPostgres("two servers on one PostgreSQL", () => {
     await held;
     expect((await fetch(`${c.url}/readyz`)).status).toBe(200);
     c.process.kill("SIGTERM");
-    await sleep(500);
-    expect((await fetch(`${c.url}/readyz`)).status).toBe(503);
+    // Unready while it drains (RAPPORT_DRAIN_SECONDS), still answering: polled until the probe says so. The
+    // held page keeps it from exiting meanwhile, and a refused connection would fail the test.
+    for (let ready = 200; ready !== 503; await sleep(50)) {
+      ready = (await fetch(`${c.url}/readyz`)).status;
+      expect([200, 503]).toContain(ready);
+    }
     release();
     graph.beforePage = null;
     expect(await c.exited).toBe(0);

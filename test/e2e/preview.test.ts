@@ -13,6 +13,7 @@ import {
   chromiumArgs,
   startRapport,
 } from "../helpers/rapport-stack";
+import { docScreenshot } from "../helpers/doc-screenshots";
 
 const screenshots = path.resolve(__dirname, "../../test-results/e2e");
 const describeInBrowser = browserAvailable("End-to-end suite (preview in Chromium)")
@@ -135,6 +136,8 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
 
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: path.join(screenshots, "pane-logged.png") });
+    // The README's picture of the pane: the pane alone, at the width the preview gives it (Outlook's pane width).
+    await docScreenshot({ element: pane() }, "pane.png");
 
     const timeline = Timeline.parse(await api("GET", `/api/v1/contacts/${annaId}/timeline`));
     const emails = timeline.items.filter(
@@ -216,14 +219,19 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
   it("serves the page Outlook loads: Office.js from the CDN's path, and outside Outlook a clear word instead of a pane", async () => {
     // No network here: the CDN's files are the ones npm installed with @microsoft/office-js.
     const officeJs = path.resolve(__dirname, "../../node_modules/@microsoft/office-js/dist");
+    const serveOfficeJs = (page: Page, served: string[]) =>
+      page.route("https://appsforoffice.microsoft.com/lib/1/hosted/**", async (route) => {
+        const file = path.join(
+          officeJs,
+          new URL(route.request().url()).pathname.replace("/lib/1/hosted/", ""),
+        );
+        served.push(path.basename(file));
+        if (existsSync(file)) await route.fulfill({ path: file, contentType: "text/javascript" });
+        else await route.fulfill({ status: 404 });
+      });
     const served: string[] = [];
     const outlookPage = await browser.newPage({ ignoreHTTPSErrors: true });
-    await outlookPage.route("https://appsforoffice.microsoft.com/lib/1/hosted/**", async (route) => {
-      const file = path.join(officeJs, new URL(route.request().url()).pathname.replace("/lib/1/hosted/", ""));
-      served.push(path.basename(file));
-      if (existsSync(file)) await route.fulfill({ path: file, contentType: "text/javascript" });
-      else await route.fulfill({ status: 404 });
-    });
+    await serveOfficeJs(outlookPage, served);
     const chunks: string[] = [];
     outlookPage.on("request", (request) => chunks.push(new URL(request.url()).pathname));
     await outlookPage.goto(stack.previewUrl.replace("preview.html", "taskpane.html"));
@@ -231,8 +239,21 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
       .getByText("This is Rapport's Outlook task pane: open it from Outlook.", { exact: false })
       .waitFor();
     expect(served).toContain("office.js");
-    // The Office.js mailbox is a chunk Outlook alone fetches.
+    // The Office.js mailbox is a chunk Outlook alone fetches; English is in the first load, no language chunk.
     expect(chunks.some((c) => c.includes("office-mailbox"))).toBe(false);
+    expect(chunks.filter((c) => /pane-(sv|de|nb|hr)/.test(c))).toEqual([]);
+
+    // A Swedish reader's page fetches the Swedish words, and only those, before it paints.
+    const swedishPage = await browser.newPage({ ignoreHTTPSErrors: true, locale: "sv-SE" });
+    await serveOfficeJs(swedishPage, []);
+    const swedishChunks: string[] = [];
+    swedishPage.on("request", (request) => swedishChunks.push(new URL(request.url()).pathname));
+    await swedishPage.goto(stack.previewUrl.replace("preview.html", "taskpane.html"));
+    await swedishPage.getByText("Det här är Rapports åtgärdsfönster för Outlook", { exact: false }).waitFor();
+    expect(
+      swedishChunks.filter((c) => /pane-(sv|de|nb|hr)/.test(c)).map((c) => /pane-(\w+)/.exec(c)?.[1]),
+    ).toEqual(["sv"]);
+    await swedishPage.close();
 
     // The ribbon command's and on-send handler's page loads and registers both without an error.
     const errors: string[] = [];

@@ -18,6 +18,7 @@ import {
   chromiumArgs,
   startRapport,
 } from "../helpers/rapport-stack";
+import { WEB_APP_PICTURE, docScreenshot } from "../helpers/doc-screenshots";
 
 const screenshots = path.resolve(__dirname, "../../test-results/e2e");
 const describeInBrowser = browserAvailable("End-to-end suite (web app in Chromium)")
@@ -115,6 +116,7 @@ describeInBrowser(
       expect(weighted).toBeGreaterThan(0);
       mkdirSync(screenshots, { recursive: true });
       await page.screenshot({ path: path.join(screenshots, "webapp-today.png"), fullPage: true });
+      await docScreenshot({ page, clip: WEB_APP_PICTURE }, "webapp-today.png");
 
       await done.click();
       await page.getByRole("status").getByText(`“${dueToday.title}” is done.`).waitFor();
@@ -187,6 +189,7 @@ describeInBrowser(
       }
       await page.getByText(/^Amounts in EUR, the base currency\. Converted at 1 DKK = 0\.1341 EUR/).waitFor();
       await page.screenshot({ path: path.join(screenshots, "webapp-pipeline-report.png"), fullPage: true });
+      await docScreenshot({ page, clip: WEB_APP_PICTURE }, "webapp-report.png");
 
       // Per currency: Qualification's DKK 95,000 and EUR 6,000 each on its own line, never added up.
       await page.getByRole("radio", { name: "Per currency" }).check();
@@ -398,7 +401,7 @@ describeInBrowser(
       await section.getByRole("button", { name: "Erase everywhere…" }).click();
       const dialog = page.getByRole("dialog", { name: "Erase Olle Strand everywhere?" });
       await dialog.getByRole("button", { name: "Erase", exact: true }).click();
-      await section.getByText(/^Erased: /).waitFor();
+      await section.getByText(/^Erased\. Interactions deleted: /).waitFor();
       expect(ContactPage.parse(await api("/api/v1/contacts?q=olle.strand")).items).toEqual([]);
     }, 60_000);
 

@@ -10,6 +10,12 @@ import {
   createSimulatedMailbox,
 } from "../../src/addin/office/simulated-mailbox";
 import { App } from "../../src/addin/taskpane/App";
+import { catalogueFor } from "../../src/addin/core/i18n";
+import { en } from "../../src/addin/core/messages/en";
+import sv from "../../src/addin/core/messages/sv";
+import de from "../../src/addin/core/messages/de";
+import nb from "../../src/addin/core/messages/nb";
+import hr from "../../src/addin/core/messages/hr";
 import { type Services, createServices } from "../../src/addin/core/services";
 import { Company } from "../../src/shared/companies";
 import { domainOf, normalizeEmailAddress, parseMailbox } from "../../src/shared/email-address";
@@ -807,6 +813,8 @@ export interface Pane {
 }
 
 const open: Services[] = [];
+/** The pane's catalogues, which the page loads one at a time before its first paint (core/i18n loadCatalogue). */
+const PANE_CATALOGUES = { en, sv, de, nb, hr };
 
 /** Renders the pane over a simulated mailbox and the fake server; close it with closePanes() after each test. */
 export function setup(options: SetupOptions = {}): Pane {
@@ -826,7 +834,12 @@ export function setup(options: SetupOptions = {}): Pane {
       outlookContacts: options.outlookContacts,
     });
     open.push(services);
-    return { services, rendered: render(<App services={services} />) };
+    return {
+      services,
+      rendered: render(
+        <App services={services} catalogue={PANE_CATALOGUES[catalogueFor(options.language ?? "en-US")]} />,
+      ),
+    };
   };
   let current = start();
   return {

@@ -14,9 +14,18 @@ export interface ServerProcess {
   output(): string;
 }
 
+/** Every server process a suite started: none outlives it, however its test ended. */
+const started = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
 /**
  * The real server (src/server/main.ts, its sync worker included) as a process of its own, which a test can
  * kill -9 or stop with SIGTERM. `env` is added to this process's environment; PORT=0 picks a free port.
+ * It is waited for until it listens or exits: the test's own timeout is the only limit (a start under tsx on a
+ * busy machine has taken over a minute).
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
@@ -24,24 +33,18 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.add(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 60_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
+      if (match?.[1]) resolve(match[1]);
     };
     child.stdout?.on("data", read);
     child.stderr?.on("data", read);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited:\n${output}`));
-    });
+    void exited.then(() => reject(new Error(`the server exited:\n${output}`)));
   });
   return { process: child, url, exited, output: () => output };
 }

@@ -1,4 +1,4 @@
-import { configure, render } from "@testing-library/react";
+import { render } from "@testing-library/react";
 import type { z } from "zod";
 import { ApiError } from "../../src/client/problems";
 import type { ApiClient } from "../../src/client/api-client";
@@ -20,9 +20,6 @@ import { DealWithStage } from "../../src/shared/deals";
 import { Contact } from "../../src/shared/contacts";
 import { Company, type CompanyDomain } from "../../src/shared/companies";
 import type { EmailAddressForms } from "../../src/shared/email-address";
-
-// Each page is a lazy chunk: the first render of one in a suite loads its modules, slower than a second.
-configure({ asyncUtilTimeout: 5000 });
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;

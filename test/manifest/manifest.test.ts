@@ -835,7 +835,7 @@ describe("npm run build -- --env origin=…", () => {
     expect(() => parseScript(launchEvent, { ecmaVersion: 2016 })).not.toThrow();
     expect(launchEvent).toContain("onMessageSendHandler");
     expect(launchEvent).not.toMatch(/\bimport\(|__webpack_require__\.e\(/);
-  }, 60_000);
+  }, 300_000);
 
   test("the commands page (the ribbon's Log to Rapport and on-send) loads no React, Fluent UI or pane code", () => {
     const commands = modulesLoadedBy(stats, "commands");

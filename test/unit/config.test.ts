@@ -75,13 +75,13 @@ describe("configuration from the environment", () => {
     expect(signInConfig(loadConfig({}))).toEqual({ entra: null, localIssuer: true });
     const one = loadConfig({
       RAPPORT_ENTRA_CLIENT_ID: "c1",
-      RAPPORT_ENTRA_TENANTS: "T1",
+      RAPPORT_ENTRA_TENANTS: "11111111-2222-4333-8444-55555555555A",
       RAPPORT_ENTRA_APP_ID_URI: "api://crm.example.com/c1/",
     });
     expect(signInConfig(one)).toEqual({
       entra: {
         clientId: "c1",
-        authority: "https://login.microsoftonline.com/t1",
+        authority: "https://login.microsoftonline.com/11111111-2222-4333-8444-55555555555a",
         scope: "api://crm.example.com/c1/access_as_user",
       },
       localIssuer: false,
@@ -129,13 +129,60 @@ describe("configuration from the environment", () => {
   });
 
   it("turns the local issuer off by default once Entra is configured, and on again when asked", () => {
-    const entra = { RAPPORT_ENTRA_CLIENT_ID: "client", RAPPORT_ENTRA_TENANTS: "AAAA-1, bbbb-2" };
+    const entra = {
+      RAPPORT_ENTRA_CLIENT_ID: "client",
+      RAPPORT_ENTRA_TENANTS: "AAAAAAAA-1111-4222-8333-444444444444, bbbbbbbb-1111-4222-8333-444444444444",
+    };
     expect(loadConfig(entra)).toMatchObject({
       localIssuer: false,
-      entra: { clientId: "client", tenants: ["aaaa-1", "bbbb-2"] },
+      entra: {
+        clientId: "client",
+        tenants: ["aaaaaaaa-1111-4222-8333-444444444444", "bbbbbbbb-1111-4222-8333-444444444444"],
+      },
     });
     expect(loadConfig({ ...entra, RAPPORT_LOCAL_ISSUER: "on" }).localIssuer).toBe(true);
     expect(loadConfig({ ...entra, RAPPORT_ENTRA_TENANTS: "*" }).entra?.tenants).toBeNull();
+  });
+
+  it("admits the tenants it is given by id, or any tenant with * alone", () => {
+    const tenants = (value: string) =>
+      loadConfig({ RAPPORT_ENTRA_CLIENT_ID: "client", RAPPORT_ENTRA_TENANTS: value }).entra?.tenants;
+    expect(tenants(" 11111111-2222-4333-8444-555555555555 ,11111111-2222-4333-8444-555555555555,")).toEqual([
+      "11111111-2222-4333-8444-555555555555",
+    ]);
+    expect(tenants(" * ")).toBeNull();
+  });
+
+  it.each([
+    ["contoso.com", /"contoso\.com" is a domain name: use the tenant id instead/],
+    [
+      "11111111-2222-4333-8444-555555555555, contoso.onmicrosoft.com",
+      /"contoso\.onmicrosoft\.com" is a domain name: use the tenant id/,
+    ],
+    ["11111111-2222-4333-8444-55555555555", /"11111111-2222-4333-8444-55555555555" is not a tenant id/],
+    ["{11111111-2222-4333-8444-555555555555}", /is not a tenant id/],
+    ["organizations", /"organizations" is a sign-in authority, not a tenant: use "\*"/],
+    ["*, 11111111-2222-4333-8444-555555555555", /"\*" admits every tenant and stands alone/],
+    [",", /RAPPORT_ENTRA_TENANTS: tenant ids, comma-separated, or "\*"/],
+  ])("refuses RAPPORT_ENTRA_TENANTS=%j at start, saying what to write instead", (value, message) => {
+    const env = { RAPPORT_ENTRA_CLIENT_ID: "client", RAPPORT_ENTRA_TENANTS: value };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(/RAPPORT_ENTRA_TENANTS: /);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("names the API by its Application ID URI, api://<client id> unless configured", () => {
+    const tenants = "11111111-2222-4333-8444-555555555555";
+    expect(
+      loadConfig({ RAPPORT_ENTRA_CLIENT_ID: "c1", RAPPORT_ENTRA_TENANTS: tenants }).entra?.appIdUri,
+    ).toBe("api://c1");
+    expect(
+      loadConfig({
+        RAPPORT_ENTRA_CLIENT_ID: "c1",
+        RAPPORT_ENTRA_TENANTS: tenants,
+        RAPPORT_ENTRA_APP_ID_URI: "https://crm.example.com/rapport/",
+      }).entra?.appIdUri,
+    ).toBe("https://crm.example.com/rapport");
   });
 
   it("trusts as many proxies as it is told, never the whole X-Forwarded-For", () => {

@@ -69,3 +69,16 @@ describe("the web app's catalogues", () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("the pane's catalogues", () => {
+  it("loads the display language's catalogue on its own, English for a language we do not speak", async () => {
+    const { catalogueFor, createI18n, loadCatalogue } = await import("../../src/addin/core/i18n");
+    expect(catalogueFor("nn-NO")).toBe("nb");
+    expect(catalogueFor("fr-FR")).toBe("en");
+    const swedish = createI18n("sv-SE", await loadCatalogue("sv-SE"));
+    expect(swedish.t("logEmail")).toBe("Logga det här mejlet");
+    const croatian = createI18n("hr-HR", await loadCatalogue("hr"));
+    expect(croatian.t("logEmail")).toBe("Zabilježi ovu e-poruku");
+    expect(createI18n("fr-FR", await loadCatalogue("fr-FR")).t("logEmail")).toBe("Log this email");
+  });
+});

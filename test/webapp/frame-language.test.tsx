@@ -163,7 +163,23 @@ describe("the import page in Croatian", () => {
       skip: 0,
     },
     rows: [],
-    errors: [{ line: 4, field: "customFields.region", message: "at most 50 characters" }],
+    errors: [
+      { line: 4, field: "customFields.region", code: "value_refused", message: "at most 50 characters" },
+      {
+        line: 5,
+        field: "displayName",
+        code: "name_or_email_needed",
+        message: "a name or an email address is needed",
+      },
+      {
+        line: 6,
+        field: "companyName",
+        code: "company_not_stored",
+        message:
+          '"Novi d.o.o." is not a stored company, and a new company needs "Regija": import the companies first',
+        values: { company: "Novi d.o.o.", labels: "Regija" },
+      },
+    ],
   });
 
   it("speaks Croatian around the file's own column names, with Croatian plural forms", async () => {
@@ -202,6 +218,14 @@ describe("the import page in Croatian", () => {
     expect(screen.getByText("1 redak nije moguće uvesti u ovakvom obliku.")).toBeTruthy();
     const errors = screen.getByRole("table", { name: "Pogreške po retcima" });
     expect(within(errors).getByText("Regija")).toBeTruthy();
+    // Why, in Croatian: by the row error's code, a refused value with the contract's reason after.
+    expect(within(errors).getByText("Vrijednost nije prihvaćena: at most 50 characters")).toBeTruthy();
+    expect(within(errors).getByText("Potrebno je ime ili adresa e-pošte.")).toBeTruthy();
+    expect(
+      within(errors).getByText(
+        "„Novi d.o.o.” nije spremljena tvrtka, a nova tvrtka treba Regija: najprije uvezite tvrtke.",
+      ),
+    ).toBeTruthy();
     expect(screen.getByRole("button", { name: "Uvezi 2 kontakta" })).toBeTruthy();
     expect(screen.queryByText(/Choose|Import|rows/)).toBeNull();
   });

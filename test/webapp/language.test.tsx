@@ -52,4 +52,25 @@ describe("the web app's language", () => {
     await waitFor(() => expect(server.language).toBe("de"));
     expect(window.localStorage.getItem("rapport.language.unsaved")).toBeNull();
   });
+
+  it("does not save one account's unsaved choice to the next one signing in on this browser", async () => {
+    const first = fakeWebServer({ language: "hr" });
+    first.failNext("updateMySettings", new ApiError(503, null));
+    const rita = renderWebApp(first, "/app", { language: null });
+    await screen.findByRole("link", { name: "Kontakti" });
+    fireEvent.change(screen.getByRole("combobox", { name: "Jezik" }), { target: { value: "de" } });
+    await screen.findByRole("alert");
+    expect(window.localStorage.getItem("rapport.language.unsaved")).toBe("1");
+    fireEvent.click(screen.getByRole("button", { name: "Abmelden" }));
+    expect(rita.signOut).toHaveBeenCalled();
+    expect(window.localStorage.getItem("rapport.language.unsaved")).toBeNull();
+    rita.unmount();
+
+    // The next account opens in its own saved language, and keeps it.
+    const next = fakeWebServer({ language: "sv" });
+    renderWebApp(next, "/app", { language: null });
+    expect(await screen.findByRole("link", { name: "Kontakter" })).toBeTruthy();
+    expect(next.received("updateMySettings")).toEqual([]);
+    expect(next.language).toBe("sv");
+  });
 });

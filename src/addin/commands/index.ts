@@ -6,7 +6,7 @@ import { outlookLoginHint } from "../office/auth-context";
 import { officeReady, onLogToRapport } from "../office/host";
 import { createOfficeMailbox } from "../office/office-mailbox";
 import { onMessageSend } from "../office/on-send";
-import { createI18n } from "../core/i18n";
+import { createI18n, loadCatalogue } from "../core/i18n";
 import { createServices } from "../core/services";
 import { logOnSend } from "./log-on-send";
 import { type CommandServices, logToRapport } from "./log-to-rapport";
@@ -16,7 +16,7 @@ import { type CommandServices, logToRapport } from "./log-to-rapport";
 
 let services: Promise<CommandServices> | null = null;
 function ready(): Promise<CommandServices> {
-  services ??= officeReady().then(() => {
+  services ??= officeReady().then(async () => {
     const mailbox = createOfficeMailbox();
     const api = createApiClient({
       baseUrl: "",
@@ -24,7 +24,8 @@ function ready(): Promise<CommandServices> {
     });
     const { outbox } = createServices({ mailbox, api });
     void syncWithClassicOutlook(outbox, api).catch(() => undefined);
-    return { mailbox, api, outbox, t: createI18n(mailbox.displayLanguage()).t };
+    const language = mailbox.displayLanguage();
+    return { mailbox, api, outbox, t: createI18n(language, await loadCatalogue(language)).t };
   });
   return services;
 }

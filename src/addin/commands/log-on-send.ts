@@ -22,16 +22,30 @@ async function policyWantsIt(api: ApiClient, draft: OpenMessage, rep: string): P
   );
 }
 
-function withinWait(answer: Promise<boolean>, waitMs: number): Promise<boolean> {
-  const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), waitMs));
-  return Promise.race([answer.catch(() => false), late]);
+/**
+ * The answer, or `late` once the wait is over (an endless wait is the answer alone). The timer ends with the
+ * answer: left running, it would keep a page or a test runner alive for the whole wait.
+ */
+async function within<T>(answer: Promise<T>, waitMs: number, late: T): Promise<T> {
+  // setTimeout would take Infinity for 1 ms.
+  if (waitMs === Number.POSITIVE_INFINITY) return answer;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const over = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(late), waitMs);
+  });
+  try {
+    return await Promise.race([answer, over]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
  * On send, for a draft the rep ticked "log this email when it is sent" (or, by the organisation's policy, one to
  * a known contact): gives it a Rapport key (kept on the
  * message, so the sent copy joins this log when it is seen) and logs it under that key through the outbox.
- * Whatever happens here, the caller lets the mail go.
+ * Whatever happens here, the caller lets the mail go. `waitMs` is how long the send waits for the server at
+ * each step (tests that check the server's answer wait without end: Infinity).
  */
 export async function logOnSend(
   { mailbox, outbox, api }: { mailbox: Mailbox; outbox: Outbox; api: ApiClient },
@@ -44,7 +58,10 @@ export async function logOnSend(
     if (!draft || draft.mode !== "compose" || !rep) return ticked ? "failed" : "skipped";
     // Not ticked: the organisation's policy may still log it, if someone on it is a known contact. Both answers
     // come from the server within the wait; without them nothing is logged (the rep's tick is the sure way).
-    if (!ticked && !(await withinWait(policyWantsIt(api, draft, rep), waitMs))) return "skipped";
+    if (!ticked) {
+      const wanted = policyWantsIt(api, draft, rep).catch(() => false);
+      if (!(await within(wanted, waitMs, false))) return "skipped";
+    }
     const key = crypto.randomUUID();
     await mailbox.setRapportKey(key);
     const submitted = outbox.submit({
@@ -52,8 +69,11 @@ export async function logOnSend(
       body: draftToLog(draft, rep, key, await mailbox.readBodyText(), !ticked),
     });
     // The outbox has it in storage already: waiting longer only delays the send, it loses nothing.
-    const late = new Promise<"queued">((resolve) => setTimeout(() => resolve("queued"), waitMs));
-    return await Promise.race([submitted.then((r) => r.status), late]);
+    return await within<SendOutcome>(
+      submitted.then((r) => r.status),
+      waitMs,
+      "queued",
+    );
   } catch {
     return "failed";
   }

@@ -4,11 +4,15 @@ import { useEffect, useState, useSyncExternalStore } from "react";
 import { ApiError } from "../../client/problems";
 import { Pane } from "./components/Pane";
 import { I18nProvider } from "./i18n/i18n";
+import type { Catalogue } from "../core/messages/en";
 import type { Services } from "../core/services";
 import { ServicesProvider } from "./services";
 
-/** The task pane with everything it runs on; the same component in Outlook and in the preview. */
-export function App({ services }: { services: Services }) {
+/**
+ * The task pane with everything it runs on; the same component in Outlook and in the preview. `catalogue` is the
+ * rep's language, loaded before (English without it).
+ */
+export function App({ services, catalogue }: { services: Services; catalogue?: Catalogue }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
@@ -26,7 +30,7 @@ export function App({ services }: { services: Services }) {
   const dark = useSyncExternalStore(mailbox.onThemeChanged, mailbox.prefersDark);
   return (
     <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
-      <I18nProvider displayLanguage={mailbox.displayLanguage()}>
+      <I18nProvider displayLanguage={mailbox.displayLanguage()} catalogue={catalogue}>
         <QueryClientProvider client={queryClient}>
           <ServicesProvider services={services}>
             <RefreshWhenSent services={services} />

@@ -1,14 +1,8 @@
-import {
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  createRemoteJWKSet,
-  decodeJwt,
-  errors,
-  jwtVerify,
-} from "jose";
+import { type JWTPayload, decodeJwt, errors, jwtVerify } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { type EntraConfig, PERSONAL_ACCOUNTS_TENANT } from "../config";
+import type { EntraConfig } from "../config";
+import { claimedOrigin, entraIssuerResolver } from "./entra-issuers";
 import type { LocalIssuer } from "./local-issuer";
 
 /** Who is calling, as the token says; the store maps it to an organisation and a user. */
@@ -33,8 +27,10 @@ const Claims = z.object({
   oid: z.string().min(1).max(200),
   scp: z.string().max(2000).optional(),
   email: z.string().max(320).nullish(),
+  // v2.0 tokens name the user in preferred_username, v1.0 tokens in upn (members) or unique_name.
   preferred_username: z.string().max(320).nullish(),
   upn: z.string().max(320).nullish(),
+  unique_name: z.string().max(320).nullish(),
   name: z.string().max(300).nullish(),
   iat: z.number().optional(),
   // Optional claims: one that is not as documented counts as absent rather than failing the sign-in.
@@ -51,6 +47,7 @@ const unauthenticated = (detail: string) => new AppError("unauthenticated", 401,
 /**
  * Verifies a bearer token against the issuer it names: the local issuer or Entra ID (signature from the JWKS,
  * issuer, audience, expiry, and the API scope). There is deliberately no path that skips any of these.
+ * Entra's v1.0 and v2.0 access tokens pass the same checks, each against its own version's issuer.
  */
 export function createTokenVerifier(options: {
   local: LocalIssuer | null;
@@ -58,7 +55,7 @@ export function createTokenVerifier(options: {
   scope: string;
   fetchImpl?: typeof fetch;
 }): VerifyToken {
-  const entraKeys = options.entra ? entraKeyResolver(options.entra, options.fetchImpl ?? fetch) : null;
+  const entraIssuer = options.entra ? entraIssuerResolver(options.entra, options.fetchImpl ?? fetch) : null;
 
   return async (token) => {
     if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated("The token is too large.");
@@ -84,21 +81,20 @@ export function createTokenVerifier(options: {
           // jose checks expiry only when the claim is there; a token that never expires is refused outright.
           requiredClaims: ["exp"],
         }));
-      } else if (options.entra && entraKeys && typeof unverified.iss === "string") {
-        const tenant = entraTenantOf(options.entra, unverified.iss);
-        // Before any key is fetched: no token of that tenant is ever accepted, signed or not.
-        if (tenant === PERSONAL_ACCOUNTS_TENANT) throw personalAccount();
-        if (!tenant) throw unauthenticated("The token's issuer is not trusted by this Rapport server.");
+      } else if (options.entra && entraIssuer && typeof unverified.iss === "string") {
+        const { tenant, version } = claimedOrigin(options.entra, unverified);
         issuer = "entra";
-        ({ payload } = await jwtVerify(token, entraKeys(tenant), {
-          issuer: `${options.entra.authority}/${tenant}/v2.0`,
-          audience: [options.entra.clientId, `api://${options.entra.clientId}`],
+        const expected = await entraIssuer(tenant, version);
+        // The issuer is the claimed tenant's for the claimed version, and both claims are signed: a token whose
+        // tid, ver and iss do not agree fails here (a v1.0 token with a v2.0 issuer, another tenant's issuer).
+        ({ payload } = await jwtVerify(token, expected.keys, {
+          issuer: expected.issuer,
+          // v2.0 tokens name the API by its client id; v1.0 tokens by the resource the client asked for, which
+          // is the Application ID URI (or the client id).
+          audience: [options.entra.clientId, options.entra.appIdUri],
           algorithms: ["RS256"],
           requiredClaims: ["exp"],
         }));
-        if (typeof payload.tid !== "string" || payload.tid.toLowerCase() !== tenant) {
-          throw unauthenticated("The token's tenant does not match its issuer.");
-        }
       } else {
         throw unauthenticated("The token's issuer is not trusted by this Rapport server.");
       }
@@ -112,7 +108,12 @@ export function createTokenVerifier(options: {
     if (!scopes.includes(options.scope)) {
       throw new AppError("insufficient_scope", 403, `The token does not carry the "${options.scope}" scope.`);
     }
-    const email = claims.data.email ?? claims.data.preferred_username ?? claims.data.upn ?? null;
+    const email =
+      claims.data.email ??
+      claims.data.preferred_username ??
+      claims.data.upn ??
+      addressInUniqueName(claims.data.unique_name) ??
+      null;
     const tenantId = claims.data.tid.toLowerCase();
     return {
       issuer,
@@ -127,13 +128,6 @@ export function createTokenVerifier(options: {
   };
 }
 
-const personalAccount = () =>
-  new AppError(
-    "personal_account",
-    403,
-    "Rapport is for work and school accounts: sign in with your organisation's Microsoft 365 account, not a personal Microsoft account.",
-  );
-
 /**
  * Entra says a guest two ways: the optional claim `acct` (1 for a guest, 0 for a member; the app registration
  * must ask for it), and `idp`, which names the identity provider that signed the user in when that is not the
@@ -145,52 +139,13 @@ function isGuest(claims: { acct?: number | string | undefined; idp?: string | un
   return claims.idp !== undefined && !claims.idp.toLowerCase().includes(tenantId);
 }
 
-function entraTenantOf(entra: EntraConfig, iss: string): string | null {
-  const prefix = `${entra.authority}/`;
-  if (!iss.startsWith(prefix) || !iss.endsWith("/v2.0")) return null;
-  const tenant = iss.slice(prefix.length, -"/v2.0".length).toLowerCase();
-  if (!/^[0-9a-f-]{36}$/.test(tenant)) return null;
-  if (entra.tenants !== null && !entra.tenants.includes(tenant)) return null;
-  return tenant;
-}
-
-const MAX_TENANTS = 1000;
-const UNKNOWN_TENANT_MS = 10 * 60 * 1000;
-const UNREACHABLE_RETRY_MS = 30 * 1000;
-
 /**
- * The JWKS location comes from each tenant's OpenID configuration, fetched once and kept. Failures are kept
- * too (an unknown tenant for ten minutes, an unreachable provider for half a minute): otherwise any unsigned
- * token naming a made-up tenant would make this server fetch from the identity provider again.
+ * A v1.0 token's unique_name is the user's sign-in name, written `<identity provider>#<address>` for a guest
+ * from outside Entra (`live.com#ana@outlook.com`): the address is what follows the provider.
  */
-function entraKeyResolver(entra: EntraConfig, fetchImpl: typeof fetch): (tenant: string) => JWTVerifyGetKey {
-  const byTenant = new Map<string, { keys: Promise<JWTVerifyGetKey>; until: number }>();
-
-  const load = async (tenant: string): Promise<JWTVerifyGetKey> => {
-    const url = `${entra.authority}/${tenant}/v2.0/.well-known/openid-configuration`;
-    const response = await fetchImpl(url);
-    if (response.status >= 400 && response.status < 500) {
-      throw unauthenticated("The token names a tenant the identity provider does not know.");
-    }
-    if (!response.ok) throw new Error(`OpenID configuration ${url} answered ${response.status}`);
-    const { jwks_uri } = z.object({ jwks_uri: z.url() }).parse(await response.json());
-    return createRemoteJWKSet(new URL(jwks_uri));
-  };
-
-  const keysOf = (tenant: string): Promise<JWTVerifyGetKey> => {
-    const now = Date.now();
-    const known = byTenant.get(tenant);
-    if (known && now < known.until) return known.keys;
-    if (byTenant.size >= MAX_TENANTS) byTenant.clear();
-    const entry = { keys: load(tenant), until: Number.POSITIVE_INFINITY };
-    entry.keys.catch((error: unknown) => {
-      entry.until = Date.now() + (error instanceof AppError ? UNKNOWN_TENANT_MS : UNREACHABLE_RETRY_MS);
-    });
-    byTenant.set(tenant, entry);
-    return entry.keys;
-  };
-
-  return (tenant) => async (header, token) => (await keysOf(tenant))(header, token);
+function addressInUniqueName(uniqueName: string | null | undefined): string | null {
+  if (!uniqueName) return null;
+  return uniqueName.replace(/^[a-z0-9.-]+#(?=[^#]*@)/i, "");
 }
 
 function toAuthError(error: unknown): AppError {

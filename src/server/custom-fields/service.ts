@@ -251,6 +251,13 @@ export function customFieldDefinitions(
   );
 }
 
+/** What is wrong with one value; `missing` is the label of a required field without one. */
+export interface CustomFieldIssue {
+  key: string;
+  message: string;
+  missing?: string;
+}
+
 /**
  * Values checked against definitions, as they will be stored (null and "" dropped), with what is wrong by key.
  * `required`: a required field must have a value (a create, or a whole replacement; not a merge into a record).
@@ -260,9 +267,9 @@ export function checkCustomFieldValues(
   entity: CustomFieldEntity,
   values: CustomFieldValues,
   options: { required: boolean },
-): { stored: CustomFieldValues; issues: { key: string; message: string }[] } {
+): { stored: CustomFieldValues; issues: CustomFieldIssue[] } {
   const byKey = new Map(definitions.map((d) => [d.key, d]));
-  const issues: { key: string; message: string }[] = [];
+  const issues: CustomFieldIssue[] = [];
   const stored: CustomFieldValues = {};
   for (const [key, value] of Object.entries(values)) {
     const definition = byKey.get(key);
@@ -278,7 +285,11 @@ export function checkCustomFieldValues(
   if (options.required)
     for (const definition of definitions)
       if (definition.required && stored[definition.key] === undefined)
-        issues.push({ key: definition.key, message: `"${definition.label}" is required` });
+        issues.push({
+          key: definition.key,
+          message: `"${definition.label}" is required`,
+          missing: definition.label,
+        });
   return { stored, issues };
 }
 

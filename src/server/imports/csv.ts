@@ -177,6 +177,7 @@ export function readCsv(content: string, maxRows: number, maxColumns: number): C
           errors.push({
             line: rowLine,
             field: null,
+            code: "quotes_not_closed",
             message: `the row's quotes are not closed (${error.message})`,
           });
       if (cells.every((cell) => cell.trim() === "")) {

@@ -194,7 +194,7 @@ function issuesOf(
         : head
           ? (paths[head] ?? head)
           : whole;
-    return { line, field, message: issue.message };
+    return { line, field, code: "value_refused", message: issue.message };
   });
 }
 
@@ -226,10 +226,12 @@ function checkCustom(
   if (issues.length === 0) return { ok: true, value: stored };
   return {
     ok: false,
-    errors: issues.map((i) => ({
+    errors: issues.map((i): RowError => ({
       line: row.line,
       field: `${CUSTOM_FIELD_PREFIX}${i.key}`,
-      message: i.message,
+      ...(i.missing === undefined
+        ? { code: "value_refused", message: i.message }
+        : { code: "required", message: i.message, values: { label: i.missing } }),
     })),
   };
 }
@@ -263,7 +265,12 @@ export function checkContactRow(
     ...(first(row, "lifecycleStage") ? { lifecycleStage: first(row, "lifecycleStage")?.toLowerCase() } : {}),
   };
   if (input.displayName === "")
-    errors.push({ line: row.line, field: "displayName", message: "a name or an email address is needed" });
+    errors.push({
+      line: row.line,
+      field: "displayName",
+      code: "name_or_email_needed",
+      message: "a name or an email address is needed",
+    });
   const parsed = ContactCreate.safeParse(input);
   if (!parsed.success && input.displayName !== "")
     errors.push(...issuesOf(row.line, parsed.error, CONTACT_PATHS));
@@ -327,7 +334,12 @@ export function checkCompanyRow(
   };
   const errors: RowError[] = [];
   if (input.name === "")
-    errors.push({ line: row.line, field: "name", message: "a name or a domain is needed" });
+    errors.push({
+      line: row.line,
+      field: "name",
+      code: "name_or_domain_needed",
+      message: "a name or a domain is needed",
+    });
   const parsed = CompanyCreate.safeParse(input);
   if (!parsed.success && input.name !== "") errors.push(...issuesOf(row.line, parsed.error, COMPANY_PATHS));
   const custom = checkCustom(row, "company", definitions, requireCustom);

@@ -380,7 +380,9 @@ function requireCustomFields(planned: PlannedRow[], definitions: readonly Custom
       ...missing.map((d) => ({
         line: p.row.raw.line,
         field: `${CUSTOM_FIELD_PREFIX}${d.key}`,
+        code: "required" as const,
         message: `"${d.label}" is required`,
+        values: { label: d.label },
       })),
     );
     p.action = "error";
@@ -412,7 +414,9 @@ async function requireStoredCompanies(db: Kysely<DB>, orgId: string, planned: Pl
     p.row.errors.push({
       line: p.row.raw.line,
       field: "companyName",
+      code: "company_not_stored",
       message: `"${company.name}" is not a stored company, and a new company needs ${labels}: import the companies first`,
+      values: { company: company.name, labels: required.map((d) => d.label).join(", ") },
     });
     p.action = "error";
   }

@@ -194,7 +194,13 @@ export function readVCards(content: string, limits: VCardLimits): VCardFile {
         break;
       }
       begun++;
-      if (current) errors.push({ line: current.line, field: null, message: "the card has no END:VCARD" });
+      if (current)
+        errors.push({
+          line: current.line,
+          field: null,
+          code: "card_not_ended",
+          message: "the card has no END:VCARD",
+        });
       current = { line, properties: [] };
       continue;
     }
@@ -218,7 +224,12 @@ export function readVCards(content: string, limits: VCardLimits): VCardFile {
     current.properties.push(property);
   }
   if (current && !stopped)
-    errors.push({ line: current.line, field: null, message: "the card has no END:VCARD" });
+    errors.push({
+      line: current.line,
+      field: null,
+      code: "card_not_ended",
+      message: "the card has no END:VCARD",
+    });
   return { cards, errors, stopped };
 }
 

@@ -4,7 +4,8 @@ import { localIssuerToken } from "../../client/local-sign-in";
 /** A signed-in browser: a token for every call, who it is, and the way out. */
 export interface Session {
   getToken(): Promise<string>;
-  who: string;
+  /** Who signed in; null for a pasted token, which names nobody (the account's own name shows once read). */
+  who: string | null;
   signOut(): void;
 }
 
@@ -49,11 +50,10 @@ function localSession(user: LocalUser, onSignOut: () => void): Session {
   };
 }
 
-/** `who` names a pasted token's holder in the reader's words ("signed in with a token"): the token says nothing. */
-function pastedSession(token: string, onSignOut: () => void, who: string): Session {
+function pastedSession(token: string, onSignOut: () => void): Session {
   return {
     getToken: async () => token,
-    who,
+    who: null,
     signOut() {
       forgetLocalSession();
       onSignOut();
@@ -62,9 +62,9 @@ function pastedSession(token: string, onSignOut: () => void, who: string): Sessi
 }
 
 /** The local issuer's session this browser kept, if any: the address it signed in as, or a pasted token. */
-export function rememberedLocalSession(onSignOut: () => void, tokenWho: string): Session | null {
+export function rememberedLocalSession(onSignOut: () => void): Session | null {
   const token = read(sessionStorage, PASTED_TOKEN_KEY);
-  if (token) return pastedSession(token, onSignOut, tokenWho);
+  if (token) return pastedSession(token, onSignOut);
   const stored = read(localStorage, LOCAL_USER_KEY);
   if (!stored) return null;
   try {
@@ -96,7 +96,7 @@ export async function signInLocally(
   return session;
 }
 
-export function signInWithToken(token: string, onSignOut: () => void, who: string): Session {
+export function signInWithToken(token: string, onSignOut: () => void): Session {
   write(sessionStorage, PASTED_TOKEN_KEY, token);
-  return pastedSession(token, onSignOut, who);
+  return pastedSession(token, onSignOut);
 }

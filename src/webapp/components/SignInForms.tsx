@@ -67,7 +67,7 @@ export function LocalSignIn({
     setError(null);
     try {
       if (needsToken) {
-        onSignedIn(signInWithToken(token.trim(), onSignOut, t.signedInWithToken));
+        onSignedIn(signInWithToken(token.trim(), onSignOut));
         return;
       }
       const result = await signInLocally(

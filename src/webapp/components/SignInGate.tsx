@@ -36,9 +36,7 @@ export function SignInGate({ children }: { children: (session: Session) => React
     },
   });
   const t = useMessages(signInMessages);
-  const [local, setLocal] = useState<Session | null>(() =>
-    rememberedLocalSession(() => setLocal(null), t.signedInWithToken),
-  );
+  const [local, setLocal] = useState<Session | null>(() => rememberedLocalSession(() => setLocal(null)));
   const starting = (
     <Centered>
       <Loading label={t.starting} />

@@ -20,7 +20,6 @@ export const signInMessages = defineMessages(
     emailAddress: "Email address",
     name: "Name",
     nameHint: "Optional, shown to your colleagues",
-    signedInWithToken: "signed in with a token",
   },
   {
     sv: {
@@ -41,7 +40,6 @@ export const signInMessages = defineMessages(
       emailAddress: "E-postadress",
       name: "Namn",
       nameHint: "Valfritt, visas för dina kollegor",
-      signedInWithToken: "inloggad med en token",
     },
     de: {
       starting: "Rapport wird gestartet…",
@@ -62,7 +60,6 @@ export const signInMessages = defineMessages(
       emailAddress: "E-Mail-Adresse",
       name: "Name",
       nameHint: "Optional, für Ihre Kolleginnen und Kollegen sichtbar",
-      signedInWithToken: "mit einem Token angemeldet",
     },
     nb: {
       starting: "Starter Rapport…",
@@ -82,7 +79,6 @@ export const signInMessages = defineMessages(
       emailAddress: "E-postadresse",
       name: "Navn",
       nameHint: "Valgfritt, vises for kollegaene dine",
-      signedInWithToken: "pålogget med et token",
     },
     hr: {
       starting: "Pokretanje Rapporta…",
@@ -102,7 +98,6 @@ export const signInMessages = defineMessages(
       emailAddress: "Adresa e-pošte",
       name: "Ime",
       nameHint: "Neobavezno, vidljivo vašim kolegama",
-      signedInWithToken: "prijavljeni tokenom",
     },
   },
 );

@@ -22,6 +22,11 @@ interface LanguageState {
   chosenHere: boolean;
   /** Shows the account's saved language (not a choice made here). */
   applyAccount(language: Language): void;
+  /**
+   * At sign-out: the next account's saved language wins again, and a choice this account never saved is not
+   * saved to the next one. The page stays in the language it shows.
+   */
+  endAccount(): void;
 }
 
 const LanguageContext = createContext<LanguageState>({
@@ -29,6 +34,7 @@ const LanguageContext = createContext<LanguageState>({
   setLanguage: () => {},
   chosenHere: false,
   applyAccount: () => {},
+  endAccount: () => {},
 });
 
 /**
@@ -111,9 +117,13 @@ export function LanguageProvider({
     },
     [setLanguage],
   );
+  const endAccount = useCallback(() => {
+    setChosenHere(false);
+    markChoiceUnsaved(false);
+  }, []);
   const value = useMemo(
-    () => ({ language, setLanguage: choose, chosenHere, applyAccount: setLanguage }),
-    [language, choose, chosenHere, setLanguage],
+    () => ({ language, setLanguage: choose, chosenHere, applyAccount: setLanguage, endAccount }),
+    [language, choose, chosenHere, setLanguage, endAccount],
   );
   return <LanguageContext.Provider value={value}>{children}</LanguageContext.Provider>;
 }

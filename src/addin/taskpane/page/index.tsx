@@ -5,7 +5,7 @@ import { createRoot } from "react-dom/client";
 import { syncWithClassicOutlook } from "../../core/classic-sends";
 import { createApiClient } from "../../../client/api-client";
 import { App } from "../App";
-import { createI18n } from "../../core/i18n";
+import { createI18n, loadCatalogue } from "../../core/i18n";
 import { createServices } from "../../core/services";
 import { outlookContactsLazily, signInLazily } from "../../auth/sign-in";
 import { outlookLoginHint } from "../../office/auth-context";
@@ -20,7 +20,7 @@ async function main(root: HTMLElement): Promise<void> {
   const host = await officeHost();
   const render = (node: ReactNode) => createRoot(root).render(<StrictMode>{node}</StrictMode>);
   if (host !== "outlook") {
-    const { t } = createI18n(navigator.language);
+    const { t } = createI18n(navigator.language, await loadCatalogue(navigator.language));
     render(
       <FluentProvider theme={webLightTheme}>
         <MessageBar intent="info" layout="multiline">
@@ -34,6 +34,8 @@ async function main(root: HTMLElement): Promise<void> {
     /* webpackChunkName: "office-mailbox" */ "../../office/office-mailbox"
   );
   const mailbox = createOfficeMailbox();
+  // Fetched while the services are made; the pane paints once, in the rep's language, never English first.
+  const catalogue = loadCatalogue(mailbox.displayLanguage());
   const api = createApiClient({
     baseUrl: "",
     getToken: signInLazily(mailbox.userAddress(), outlookLoginHint),
@@ -41,7 +43,7 @@ async function main(root: HTMLElement): Promise<void> {
   const outlookContacts = outlookContactsLazily(outlookLoginHint);
   const services = createServices({ mailbox, api, outlookContacts });
   void syncWithClassicOutlook(services.outbox, api).catch(() => undefined);
-  render(<App services={services} />);
+  render(<App services={services} catalogue={await catalogue} />);
 }
 
 const root = document.getElementById("root");

@@ -71,7 +71,7 @@ export const settingsMessages = defineMessages(
     erasing: "Erasing…",
     erase: "Erase",
     erased:
-      "Erased: {interactions} interactions and {tasks} tasks deleted, {scrubbed} shared interactions cleaned.",
+      "Erased. Interactions deleted: {interactions}; tasks deleted: {tasks}; shared interactions cleaned: {scrubbed}.",
     roleAdmin: "Admin",
     roleMember: "Member",
     grantedByAppRole: "Admin, through the Entra app role (changed in Entra)",
