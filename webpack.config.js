@@ -135,6 +135,13 @@ module.exports = (env = {}, argv = {}) => {
         // Served at /app and every path under it, so its scripts are named from the origin's root.
         publicPath: "/",
       }),
+      // The manifest's support URL (/help): a page with no script of its own.
+      new HtmlWebpackPlugin({
+        filename: "help.html",
+        chunks: [],
+        inject: false,
+        template: "./src/help/help.html",
+      }),
       new OutlookManifestPlugin(origin),
     ],
     performance: { hints: false },
@@ -164,6 +171,8 @@ module.exports = (env = {}, argv = {}) => {
         devServer.app.use((request, _response, next) => {
           if (request.method === "GET" && /^\/app(\/[^.]*)?$/.test(request.path))
             request.url = "/webapp.html";
+          // The manifest's support URL, as the Rapport server serves it.
+          else if (request.method === "GET" && request.path === "/help") request.url = "/help.html";
           next();
         });
         // The preview signs in through the local issuer, as `npm run token` does. This lives in the dev server,

@@ -18,6 +18,7 @@ describe("the add-in's files served from the API's origin", () => {
       path.join(root, "webapp.html"),
       `<!doctype html><title>Rapport</title><script src="/webapp.js"></script>`,
     );
+    writeFileSync(path.join(root, "help.html"), `<!doctype html><title>Rapport help</title>`);
     mkdirSync(path.join(root, "assets"));
     writeFileSync(path.join(root, "assets", "icon-16.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     server = await startTestServer("pglite", {
@@ -88,5 +89,19 @@ describe("the add-in's files served from the API's origin", () => {
       "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
     );
     expect((await get("/application")).status).toBe(404);
+  });
+
+  it("serves the manifest's support URL, /help, as a page that runs no script, never cached", async () => {
+    for (const url of ["/help", "/help.html"]) {
+      const page = await get(url);
+      expect([url, page.status]).toEqual([url, 200]);
+      expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(page.headers.get("cache-control")).toBe("no-cache");
+      expect(page.headers.get("content-security-policy")).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+      );
+      expect(await page.text()).toContain("<title>Rapport help</title>");
+    }
+    expect((await get("/help/anything")).status).toBe(404);
   });
 });

@@ -33,7 +33,7 @@ export const chromiumArgs = [
   "--no-first-run",
 ];
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

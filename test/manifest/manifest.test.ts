@@ -825,6 +825,7 @@ describe("npm run build -- --env origin=…", () => {
         "taskpane.html",
         "commands.html",
         "auth-dialog.html",
+        "help.html",
         "launchevent.js",
         "assets",
       ]),

@@ -66,12 +66,35 @@ export async function serveAddinFiles(app: FastifyInstance, files: AddinFiles): 
     cacheControl: false,
     setHeaders(response, file) {
       response.setHeader("cache-control", cacheControlFor(file));
-      // The web app's page by its file name is the web app: its own policy, framed by nobody else.
-      response.setHeader("content-security-policy", path.basename(file) === WEBAPP_PAGE ? WEBAPP_CSP : csp);
+      // The web app's page by its file name is the web app: its own policy, framed by nobody else; the help
+      // page by its file name is the help page.
+      const name = path.basename(file);
+      response.setHeader(
+        "content-security-policy",
+        name === WEBAPP_PAGE ? WEBAPP_CSP : name === HELP_PAGE ? HELP_CSP : csp,
+      );
       response.setHeader("x-content-type-options", "nosniff");
     },
   });
   if (existsSync(path.join(files.root, WEBAPP_PAGE))) serveWebApp(app, files.root);
+  if (existsSync(path.join(files.root, HELP_PAGE))) serveHelp(app, files.root);
+}
+
+const HELP_PAGE = "help.html";
+// No script at all: the page is plain text and links, readable in any browser Outlook opens it in.
+const HELP_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+/** The manifest's support URL: /help, which Outlook shows in the add-in's details. */
+function serveHelp(app: FastifyInstance, root: string): void {
+  const page = path.join(root, HELP_PAGE);
+  app.get("/help", async (_request, reply) =>
+    reply
+      .header("content-type", "text/html; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .header("content-security-policy", HELP_CSP)
+      .header("x-content-type-options", "nosniff")
+      .send(await readFile(page)),
+  );
 }
 
 const WEBAPP_PAGE = "webapp.html";
