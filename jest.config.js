@@ -28,5 +28,8 @@ const config = {
   setupFilesAfterEnv: ["<rootDir>/test/helpers/dom-waits.js"],
   reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],
   testTimeout: 30000,
+  // Two files at a time (jest's default on two cores is one): most suites wait on a server process, PostgreSQL
+  // or Chromium, so a second file uses what the first leaves idle. Each file has its own store or database.
+  maxWorkers: 2,
 };
 module.exports = config;
