@@ -216,3 +216,73 @@ export function repositoryDriftInput(routes: Route[]): DriftInput {
     npmScripts: Object.keys(packageJson.scripts),
   };
 }
+
+// ----------------------------------------------------------------------------------------------------------
+// Links between the pages: README.md into docs/, docs/ into each other and back, each to a file and heading
+// that exist.
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped but for hyphens, spaces made hyphens. */
+export function headingAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
+/** The anchors a page's headings get, a repeated heading numbered as GitHub numbers it (`-1`, `-2`). */
+export function anchorsOf(markdown: string): Set<string> {
+  const prose = markdown.replace(/^```[^\n]*\n[\s\S]*?^```/gm, "");
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const match of prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const anchor = headingAnchor(match[1] ?? "");
+    const count = seen.get(anchor) ?? 0;
+    seen.set(anchor, count + 1);
+    anchors.add(count === 0 ? anchor : `${anchor}-${count}`);
+  }
+  return anchors;
+}
+
+/**
+ * Relative links in the pages' prose (`[text](path#heading)`, images too; code is no link) whose file is missing,
+ * or whose heading the linked page does not have. Anchors are checked on the pages handed in, the others' files
+ * only exist.
+ */
+export function brokenLinks(pages: TextFile[], fileExists: (file: string) => boolean): string[] {
+  const byFile = new Map(pages.map((page) => [page.file, page.text]));
+  const problems: string[] = [];
+  for (const page of pages) {
+    const prose = page.text.replace(/^```[^\n]*\n[\s\S]*?^```/gm, "").replace(/`[^`\n]+`/g, "");
+    for (const match of prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+      const link = match[1] ?? "";
+      if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue;
+      const [target = "", anchor] = link.split("#", 2);
+      const file =
+        target === ""
+          ? page.file
+          : path.posix.normalize(path.posix.join(path.posix.dirname(page.file), target));
+      // A clone has nothing beside the repository, whatever this machine keeps there.
+      if (file.startsWith("../")) {
+        problems.push(`${page.file} links ${link}, outside the repository`);
+        continue;
+      }
+      if (target !== "" && !fileExists(file)) {
+        problems.push(`${page.file} links ${link}, and there is no ${file}`);
+        continue;
+      }
+      const linked = byFile.get(file);
+      if (anchor !== undefined && linked !== undefined && !anchorsOf(linked).has(decodeURIComponent(anchor)))
+        problems.push(`${page.file} links ${link}, and ${file} has no heading for #${anchor}`);
+    }
+  }
+  return problems;
+}
+
+/** The repository's pages whose links must hold: README.md and the other top-level pages, docs/*.md. */
+export function repositoryPages(): TextFile[] {
+  const topLevel = readdirSync(root).filter((name) => name.endsWith(".md"));
+  return [...topLevel.map(read), ...filesUnder("docs", /\.md$/)];
+}
+
+export const existsInRepository = (file: string): boolean => existsSync(path.join(root, file));

@@ -1,9 +1,13 @@
 import { type RouteContract, routes } from "../../src/shared/routes";
 import {
   type DriftInput,
+  anchorsOf,
+  brokenLinks,
   docsDrift,
+  existsInRepository,
   envReadsIn,
   repositoryDriftInput,
+  repositoryPages,
   variablesNamedIn,
 } from "../helpers/docs-drift";
 
@@ -93,5 +97,55 @@ describe("the docs against the code", () => {
 
   it("finds the repository's docs in step with its code: every setting, every route, nothing made up", () => {
     expect(docsDrift(repositoryDriftInput(contractRoutes))).toEqual([]);
+  });
+});
+
+describe("the links between the docs", () => {
+  const pages = [
+    {
+      file: "README.md",
+      text: "See [the deploy guide](docs/deploy.md#2-tls-caddy-in-front), ![the pane](docs/images/pane.png).",
+    },
+    {
+      file: "docs/deploy.md",
+      text: "# Deploying\n\n## 2. TLS: Caddy in front\n\nBack to [the README](../README.md), [below](#deploying).\n",
+    },
+  ];
+  const files = new Set(["README.md", "docs/deploy.md", "docs/images/pane.png"]);
+  const exists = (file: string) => files.has(file);
+
+  it("finds nothing to say when every link reaches a file and a heading", () => {
+    expect(brokenLinks(pages, exists)).toEqual([]);
+  });
+
+  it("finds a link outside the repository, to a file that is not there, and to a heading the page does not have", () => {
+    const broken = [
+      ...pages,
+      {
+        file: "docs/api.md",
+        text: "[Shared notes](../shared/NOTES.md), [TLS](deploy.md#3-tls), [up](#nowhere), `[code](no.md)`.\n",
+      },
+    ];
+    broken[0] = { file: "README.md", text: `${pages[0]?.text} See [the style](../shared/STYLE.md).` };
+    expect(brokenLinks(broken, exists)).toEqual([
+      "README.md links ../shared/STYLE.md, outside the repository",
+      "docs/api.md links ../shared/NOTES.md, and there is no shared/NOTES.md",
+      "docs/api.md links deploy.md#3-tls, and docs/deploy.md has no heading for #3-tls",
+      "docs/api.md links #nowhere, and docs/api.md has no heading for #nowhere",
+    ]);
+  });
+
+  it("names headings as GitHub anchors them, a repeated one numbered", () => {
+    expect([
+      ...anchorsOf("# 7. Running several servers\n## `npm start` is for development\n## Notes\n## Notes\n"),
+    ]).toEqual(["7-running-several-servers", "npm-start-is-for-development", "notes", "notes-1"]);
+  });
+
+  it("finds every link in README.md, the other top-level pages and docs/ reaching a file and heading that exist", () => {
+    const repository = repositoryPages();
+    expect(repository.map((page) => page.file)).toEqual(
+      expect.arrayContaining(["README.md", "docs/deploy.md"]),
+    );
+    expect(brokenLinks(repository, existsInRepository)).toEqual([]);
   });
 });
