@@ -13,7 +13,7 @@ export const signInMessages = defineMessages(
     signIn: "Sign in",
     signInTitle: "Sign in to Rapport",
     pasteToken:
-      "This server signs in with its local issuer, and this page is not served by `npm start`'s dev server, which mints tokens. Paste a token from `npm run token -- --email you@example.com`, or open the web app from `npm start`.",
+      "This server signs in with its local issuer, and this page is not served by `npm start`'s dev server, which mints tokens. Paste a token from `npm run --silent token -- --email you@example.com`, or open the web app from `npm start`.",
     token: "Token",
     localIssuerIntro:
       "This Rapport runs on its local issuer (development and single-machine use): sign in as any address of your organisation.",
@@ -33,7 +33,7 @@ export const signInMessages = defineMessages(
       signIn: "Logga in",
       signInTitle: "Logga in i Rapport",
       pasteToken:
-        "Den här servern loggar in med sin lokala utfärdare, och sidan kommer inte från utvecklingsservern i `npm start`, som skapar token. Klistra in en token från `npm run token -- --email du@example.com`, eller öppna webbappen från `npm start`.",
+        "Den här servern loggar in med sin lokala utfärdare, och sidan kommer inte från utvecklingsservern i `npm start`, som skapar token. Klistra in en token från `npm run --silent token -- --email du@example.com`, eller öppna webbappen från `npm start`.",
       token: "Token",
       localIssuerIntro:
         "Den här Rapport körs med sin lokala utfärdare (för utveckling och användning på en enda dator): logga in som valfri adress i din organisation.",
@@ -53,7 +53,7 @@ export const signInMessages = defineMessages(
       signIn: "Anmelden",
       signInTitle: "Bei Rapport anmelden",
       pasteToken:
-        "Dieser Server meldet mit seinem lokalen Aussteller an, und diese Seite kommt nicht vom Entwicklungsserver von `npm start`, der Token ausstellt. Fügen Sie ein Token aus `npm run token -- --email sie@example.com` ein, oder öffnen Sie die Web-App über `npm start`.",
+        "Dieser Server meldet mit seinem lokalen Aussteller an, und diese Seite kommt nicht vom Entwicklungsserver von `npm start`, der Token ausstellt. Fügen Sie ein Token aus `npm run --silent token -- --email sie@example.com` ein, oder öffnen Sie die Web-App über `npm start`.",
       token: "Token",
       localIssuerIntro:
         "Dieses Rapport läuft mit seinem lokalen Aussteller (für Entwicklung und den Betrieb auf einem einzelnen Rechner): Melden Sie sich mit einer beliebigen Adresse Ihrer Organisation an.",
@@ -72,7 +72,7 @@ export const signInMessages = defineMessages(
       signIn: "Logg inn",
       signInTitle: "Logg inn i Rapport",
       pasteToken:
-        "Denne serveren logger inn med sin lokale utsteder, og denne siden kommer ikke fra utviklingsserveren i `npm start`, som lager tokener. Lim inn et token fra `npm run token -- --email du@example.com`, eller åpne webappen fra `npm start`.",
+        "Denne serveren logger inn med sin lokale utsteder, og denne siden kommer ikke fra utviklingsserveren i `npm start`, som lager tokener. Lim inn et token fra `npm run --silent token -- --email du@example.com`, eller åpne webappen fra `npm start`.",
       token: "Token",
       localIssuerIntro:
         "Denne Rapport kjører med sin lokale utsteder (for utvikling og bruk på én maskin): logg inn som en hvilken som helst adresse i organisasjonen din.",
@@ -91,7 +91,7 @@ export const signInMessages = defineMessages(
       signIn: "Prijava",
       signInTitle: "Prijava u Rapport",
       pasteToken:
-        "Ovaj se poslužitelj prijavljuje lokalnim izdavateljem, a ova stranica ne dolazi s razvojnog poslužitelja naredbe `npm start`, koji izdaje tokene. Zalijepite token iz `npm run token -- --email vi@example.com` ili otvorite web-aplikaciju putem `npm start`.",
+        "Ovaj se poslužitelj prijavljuje lokalnim izdavateljem, a ova stranica ne dolazi s razvojnog poslužitelja naredbe `npm start`, koji izdaje tokene. Zalijepite token iz `npm run --silent token -- --email vi@example.com` ili otvorite web-aplikaciju putem `npm start`.",
       token: "Token",
       localIssuerIntro:
         "Ovaj Rapport radi s lokalnim izdavateljem (za razvoj i rad na jednom računalu): prijavite se bilo kojom adresom svoje organizacije.",
