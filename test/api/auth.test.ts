@@ -561,6 +561,17 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
       }),
     );
     expect(withEmail.email).toBe("gus@partner.example");
+    // The provider before '#' says the account is another identity provider's: a guest even when the token
+    // carries neither idp nor acct, so the address after it (anyone's, as that provider let them write it) never
+    // passes for a member's, on the server's list of admins above all.
+    const prefixed = {
+      ver: "1.0",
+      oid: "gia-object-id",
+      upn: undefined,
+      unique_name: "live.com#lena@contoso.example",
+    };
+    expect(await verify(await sign(prefixed))).toMatchObject({ email: "lena@contoso.example", guest: true });
+    expect(await userOf(await sign(prefixed))).toMatchObject({ role: "member" });
   });
 
   it("takes a configured Application ID URI (RAPPORT_ENTRA_APP_ID_URI) instead of api://<client id>", async () => {
