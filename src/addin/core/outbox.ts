@@ -155,7 +155,13 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
   };
   globalThis.addEventListener?.("storage", onStorage);
 
-  async function send(action: OutboxAction): Promise<void> {
+  /**
+   * Whether the entry still waits in storage (or here, where storage refused it): gone, another window on the
+   * same storage has sent it.
+   */
+  const stillQueued = (entryId: string) => [...read().entries, ...unsaved].some((e) => e.id === entryId);
+
+  async function send({ id, action }: OutboxEntry): Promise<void> {
     switch (action.kind) {
       case "logEmail":
         await api("logEmail", { body: action.body });
@@ -168,12 +174,16 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
         return;
       case "completeTask":
       case "reopenTask":
-        await markTask(action.task, action.kind === "completeTask");
+        await markTask(action.task, action.kind === "completeTask", () => stillQueued(id));
         return;
     }
   }
 
-  async function markTask(task: Pick<Task, "id" | "version">, done: boolean): Promise<void> {
+  async function markTask(
+    task: Pick<Task, "id" | "version">,
+    done: boolean,
+    stillWanted: () => boolean,
+  ): Promise<void> {
     let version = task.version;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -184,6 +194,9 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
         const current = conflictingTask(error);
         if (!current || attempt > 0) throw error;
         if (current.done === done) return;
+        // Unless another window already sent this very action and what changed the task since is the rep's own
+        // later action (the undo of this "done"): this copy arrived late, and marking it again would undo the undo.
+        if (!stillWanted()) return;
         version = current.version;
       }
     }
@@ -204,7 +217,7 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
       const entry = entries.find((e) => e.refused === null);
       if (!entry || closed) return;
       try {
-        await send(entry.action);
+        await send(entry);
       } catch (error) {
         if (error instanceof ApiError && error.retryable) {
           change((current) =>
