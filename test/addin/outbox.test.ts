@@ -501,6 +501,90 @@ describe("the add-in's outbox against the real server", () => {
     expect(outbox.entries().map((e) => e.refused)).toEqual(["The contact does not exist."]);
   });
 
+  it("leaves a task as the rep's last action left it when the other pane's copy of an earlier one arrives late", async () => {
+    // Done, then undone, queued while offline; two panes open on the queue. The second one's line stalls with its
+    // copy of the "done" on the way, while the first sends the "done" and then the undo.
+    const storage = memoryStorage();
+    const offline = network(server, token);
+    offline.state.mode = "down";
+    const task = parse(
+      Task,
+      await server.request("POST", "/api/v1/tasks", {
+        token,
+        body: { title: `Done, then undone ${crypto.randomUUID()}`, contactId, dueAt: null },
+      }),
+    );
+    const queuer = open(offline.api, storage);
+    expect((await queuer.submit({ kind: "completeTask", task })).status).toBe("queued");
+    const afterDone = { ...task, version: task.version + 1 };
+    expect((await queuer.submit({ kind: "reopenTask", task: afterDone })).status).toBe("queued");
+    queuer.close();
+
+    let releaseStalled = () => {};
+    const stalled = new Promise<void>((resolve) => (releaseStalled = resolve));
+    const slow = createApiClient({
+      baseUrl: server.baseUrl,
+      getToken: async () => token,
+      fetch: async (input, init) => {
+        await stalled;
+        return fetch(input, init);
+      },
+    });
+    const second = open(slow, storage);
+    const first = open(network(server, token).api, storage);
+    await first.flush();
+    expect(JSON.parse(storage.getItem(`rapport.outbox.v1:${OWNER}`) ?? "")).toEqual([]);
+    const undone = parse(Task, await server.request("GET", `/api/v1/tasks/${task.id}`, { token }));
+    expect(undone.done).toBe(false);
+    releaseStalled();
+    await second.flush();
+    const now = parse(Task, await server.request("GET", `/api/v1/tasks/${task.id}`, { token }));
+    expect(now.done).toBe(false);
+  });
+
+  it("tells the rep an action is in the outbox, refused, when the other pane sent it and the server refused it", async () => {
+    const storage = memoryStorage();
+    let releaseStalled = () => {};
+    const stalled = new Promise<void>((resolve) => (releaseStalled = resolve));
+    const slow = createApiClient({
+      baseUrl: server.baseUrl,
+      getToken: async () => token,
+      fetch: async (input, init) => {
+        await stalled;
+        return fetch(input, init);
+      },
+    });
+    const first = open(slow, storage);
+    const sent = first.submit({
+      kind: "createNote",
+      body: { id: crypto.randomUUID(), kind: "note", contactId, body: "On its way" },
+    });
+    const toRefuse = first.submit({
+      kind: "createNote",
+      body: {
+        id: crypto.randomUUID(),
+        kind: "note",
+        contactId: "00000000-0000-4000-8000-00000000abcf",
+        body: "x",
+      },
+    });
+    // The second pane opens and sends both while the first one's line stalls: the server refuses the second.
+    const second = open(network(server, token).api, storage);
+    await second.flush();
+    expect(second.entries().map((e) => e.refused)).toEqual(["The contact does not exist."]);
+    releaseStalled();
+    expect(await sent).toEqual({ status: "sent" });
+    const still = "still waiting";
+    const heard = await Promise.race([
+      toRefuse,
+      new Promise((resolve) => setImmediate(() => resolve(still))),
+    ]);
+    expect(heard).toEqual({ status: "queued", entryId: second.entries()[0]?.id });
+    // Dismissed in the other pane: the first never says it was sent.
+    second.dismiss(second.entries()[0]?.id ?? "");
+    expect(await toRefuse).toMatchObject({ status: "queued" });
+  });
+
   it("sends every queued action once when two panes drain one queue at once", () =>
     twoPanesDrainOneQueue(server, token, contactId, 0));
 

@@ -129,6 +129,8 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
   const tenant = "11111111-2222-4333-8444-555555555555";
   // A tenant the identity provider knows and this server does not admit.
   const otherTenant = "22222222-3333-4444-8555-666666666666";
+  /** A real tenant whose configuration the identity provider will not give now: it throttles this server (429). */
+  const throttledTenant = "33333333-4444-4555-8666-777777777777";
   const clientId = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
   const appIdUri = `api://${clientId}`;
   let oidc: Server;
@@ -185,6 +187,9 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
             jwks_uri: `${authority}/common/discovery/${v2 ? "v2.0/" : ""}keys`,
           }),
         );
+      } else if (asked === throttledTenant) {
+        res.statusCode = 429;
+        res.end("{}");
       } else if (req.url === "/common/discovery/v2.0/keys" || req.url === "/common/discovery/keys") {
         jwksRequests++;
         res.end(JSON.stringify({ keys: [jwk] }));
@@ -561,6 +566,17 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
       }),
     );
     expect(withEmail.email).toBe("gus@partner.example");
+    // The provider before '#' says the account is another identity provider's: a guest even when the token
+    // carries neither idp nor acct, so the address after it (anyone's, as that provider let them write it) never
+    // passes for a member's, on the server's list of admins above all.
+    const prefixed = {
+      ver: "1.0",
+      oid: "gia-object-id",
+      upn: undefined,
+      unique_name: "live.com#lena@contoso.example",
+    };
+    expect(await verify(await sign(prefixed))).toMatchObject({ email: "lena@contoso.example", guest: true });
+    expect(await userOf(await sign(prefixed))).toMatchObject({ role: "member" });
   });
 
   it("takes a configured Application ID URI (RAPPORT_ENTRA_APP_ID_URI) instead of api://<client id>", async () => {
@@ -598,6 +614,31 @@ describe("signing in with Microsoft Entra ID (local OpenID configuration and JWK
       await expect(anyTenant(token)).rejects.toMatchObject({ code: "unauthenticated", status: 401 });
     }
     expect((configRequests.get(madeUp) ?? 0) - before).toBe(1);
+  });
+
+  it("admitting any tenant, keeps a known tenant's configuration through a flood of made-up tenants", async () => {
+    const anyTenant = verifierFor(null);
+    await expect(anyTenant(await sign({}))).resolves.toMatchObject({ tenantId: tenant });
+    const known = configRequests.get(tenant) ?? 0;
+    // Unsigned: a made-up tenant is asked about before any signature is checked, so forging costs nothing.
+    const unsigned = (tid: string) =>
+      [{ alg: "RS256", kid: "test-key" }, { tid, ver: "2.0", iss: `${authority}/${tid}/v2.0` }, "x"]
+        .map((part) =>
+          Buffer.from(typeof part === "string" ? part : JSON.stringify(part)).toString("base64url"),
+        )
+        .join(".");
+    for (let i = 0; i < 1100; i++) {
+      const tid = `aaaaaaaa-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+      await expect(anyTenant(unsigned(tid))).rejects.toMatchObject({ status: 401 });
+    }
+    await expect(anyTenant(await sign({}))).resolves.toMatchObject({ tenantId: tenant });
+    expect(configRequests.get(tenant) ?? 0).toBe(known);
+  });
+
+  it("takes an identity provider that throttles (429) for out of reach, not for a tenant it does not know", async () => {
+    const anyTenant = verifierFor(null);
+    const token = await sign({ tid: throttledTenant }, { iss: `${authority}/${throttledTenant}/v2.0` });
+    await expect(anyTenant(token)).rejects.toMatchObject({ code: "auth_unavailable", status: 503 });
   });
 
   it("rejects an HS256 token signed with the public key (algorithm confusion)", async () => {

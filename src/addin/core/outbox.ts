@@ -55,6 +55,8 @@ export interface Outbox {
    * Keeps the action (in storage, before anything is sent), then sends it in order after anything queued
    * earlier. Resolves "sent" once the server has it, "queued" when the server cannot be reached now (it is sent
    * when it can); rejects when the server refuses it (see SubmitOptions.watched for where the refusal shows).
+   * Another window on the same storage may send it first: "sent" if the server took it, "queued" if it refused
+   * it (the refusal then waits in the outbox, as an unwatched one does).
    */
   submit(action: OutboxActionInput, options?: SubmitOptions): Promise<SubmitResult>;
   /** What waits to be sent, oldest first, and what the server refused while no one was waiting for it. */
@@ -135,14 +137,17 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
   /**
    * An action this window waits for left storage without this window sending it: another window on the same
    * storage sent it (only a send takes an entry out that someone here still waits for), so the rep hears "sent"
-   * instead of waiting for ever.
+   * instead of waiting for ever. One that another window sent and the server refused stays in the outbox with
+   * the refusal, where nobody sends it again: the rep hears it is there ("queued") rather than waiting for ever,
+   * and rather than "sent" once someone dismisses it.
    */
   function settleSentElsewhere(): void {
-    for (const [entryId, pending] of waiting)
-      if (!entries.some((e) => e.id === entryId)) {
-        waiting.delete(entryId);
-        pending.resolve({ status: "sent" });
-      }
+    for (const [entryId, pending] of waiting) {
+      const entry = entries.find((e) => e.id === entryId);
+      if (entry && entry.refused === null) continue;
+      waiting.delete(entryId);
+      pending.resolve(entry ? { status: "queued", entryId } : { status: "sent" });
+    }
   }
 
   // Another window changed the queue: show it as it is now.
@@ -155,7 +160,13 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
   };
   globalThis.addEventListener?.("storage", onStorage);
 
-  async function send(action: OutboxAction): Promise<void> {
+  /**
+   * Whether the entry still waits in storage (or here, where storage refused it): gone, another window on the
+   * same storage has sent it.
+   */
+  const stillQueued = (entryId: string) => [...read().entries, ...unsaved].some((e) => e.id === entryId);
+
+  async function send({ id, action }: OutboxEntry): Promise<void> {
     switch (action.kind) {
       case "logEmail":
         await api("logEmail", { body: action.body });
@@ -168,12 +179,16 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
         return;
       case "completeTask":
       case "reopenTask":
-        await markTask(action.task, action.kind === "completeTask");
+        await markTask(action.task, action.kind === "completeTask", () => stillQueued(id));
         return;
     }
   }
 
-  async function markTask(task: Pick<Task, "id" | "version">, done: boolean): Promise<void> {
+  async function markTask(
+    task: Pick<Task, "id" | "version">,
+    done: boolean,
+    stillWanted: () => boolean,
+  ): Promise<void> {
     let version = task.version;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -184,6 +199,9 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
         const current = conflictingTask(error);
         if (!current || attempt > 0) throw error;
         if (current.done === done) return;
+        // Unless another window already sent this very action and what changed the task since is the rep's own
+        // later action (the undo of this "done"): this copy arrived late, and marking it again would undo the undo.
+        if (!stillWanted()) return;
         version = current.version;
       }
     }
@@ -204,7 +222,7 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
       const entry = entries.find((e) => e.refused === null);
       if (!entry || closed) return;
       try {
-        await send(entry.action);
+        await send(entry);
       } catch (error) {
         if (error instanceof ApiError && error.retryable) {
           change((current) =>

@@ -62,15 +62,16 @@ const UNREACHABLE_RETRY_MS = 30 * 1000;
  * in each national cloud), and only the document knows which.
  *
  * Documents are fetched once and kept, and so are failures (an unknown tenant for ten minutes, an unreachable
- * provider for half a minute): otherwise any unsigned token naming a made-up tenant would make this server
- * fetch from the identity provider again. Key sets are shared by their address (every tenant's document
+ * or throttling provider for half a minute): otherwise any unsigned token naming a made-up tenant would make this
+ * server fetch from the identity provider again. When the cache is full, failures make room before any tenant's
+ * document does. Key sets are shared by their address (every tenant's document
  * names the same few).
  */
 export function entraIssuerResolver(
   entra: EntraConfig,
   fetchImpl: typeof fetch,
 ): (tenant: string, version: EntraTokenVersion) => Promise<EntraIssuer> {
-  const issuers = new Map<string, { issuer: Promise<EntraIssuer>; until: number }>();
+  const issuers = new Map<string, { issuer: Promise<EntraIssuer>; until: number; loaded: boolean }>();
   const keySets = new Map<string, JWTVerifyGetKey>();
 
   const keysAt = (jwksUri: string): JWTVerifyGetKey => {
@@ -85,7 +86,13 @@ export function entraIssuerResolver(
   const load = async (tenant: string, version: EntraTokenVersion): Promise<EntraIssuer> => {
     const url = `${entra.authority}/${tenant}${version === "2.0" ? "/v2.0" : ""}/.well-known/openid-configuration`;
     const response = await fetchImpl(url);
-    if (response.status >= 400 && response.status < 500) {
+    // Throttled (429) or timed out (408) says nothing about the tenant: out of reach for now, retried soon.
+    if (
+      response.status >= 400 &&
+      response.status < 500 &&
+      response.status !== 429 &&
+      response.status !== 408
+    ) {
       throw unauthenticated("The token names a tenant the identity provider does not know.");
     }
     if (!response.ok) throw new Error(`OpenID configuration ${url} answered ${response.status}`);
@@ -102,16 +109,32 @@ export function entraIssuerResolver(
     return { issuer, keys: keysAt(document.jwks_uri) };
   };
 
+  /**
+   * Room for one more: failures and loads in flight go first. Under "*" anyone can name a thousand made-up
+   * tenants with unsigned tokens; were everything forgotten, each real tenant's next sign-in would fetch again
+   * (from a provider that may by then be throttling this server).
+   */
+  const makeRoom = () => {
+    if (issuers.size < MAX_ENTRIES) return;
+    for (const [key, entry] of issuers) if (!entry.loaded) issuers.delete(key);
+    if (issuers.size >= MAX_ENTRIES) issuers.clear();
+  };
+
   return (tenant, version) => {
     const key = `${version} ${tenant}`;
     const now = Date.now();
     const known = issuers.get(key);
     if (known && now < known.until) return known.issuer;
-    if (issuers.size >= MAX_ENTRIES) issuers.clear();
-    const entry = { issuer: load(tenant, version), until: Number.POSITIVE_INFINITY };
-    entry.issuer.catch((error: unknown) => {
-      entry.until = Date.now() + (error instanceof AppError ? UNKNOWN_TENANT_MS : UNREACHABLE_RETRY_MS);
-    });
+    makeRoom();
+    const entry = { issuer: load(tenant, version), until: Number.POSITIVE_INFINITY, loaded: false };
+    entry.issuer.then(
+      () => {
+        entry.loaded = true;
+      },
+      (error: unknown) => {
+        entry.until = Date.now() + (error instanceof AppError ? UNKNOWN_TENANT_MS : UNREACHABLE_RETRY_MS);
+      },
+    );
     issuers.set(key, entry);
     return entry.issuer;
   };

@@ -108,12 +108,9 @@ export function createTokenVerifier(options: {
     if (!scopes.includes(options.scope)) {
       throw new AppError("insufficient_scope", 403, `The token does not carry the "${options.scope}" scope.`);
     }
+    const signInName = signInNameOf(claims.data.unique_name);
     const email =
-      claims.data.email ??
-      claims.data.preferred_username ??
-      claims.data.upn ??
-      addressInUniqueName(claims.data.unique_name) ??
-      null;
+      claims.data.email ?? claims.data.preferred_username ?? claims.data.upn ?? signInName.address ?? null;
     const tenantId = claims.data.tid.toLowerCase();
     return {
       issuer,
@@ -122,7 +119,7 @@ export function createTokenVerifier(options: {
       email: email && email.includes("@") ? email.toLowerCase() : null,
       name: claims.data.name ?? null,
       roles: claims.data.roles ?? [],
-      guest: isGuest(claims.data, tenantId),
+      guest: signInName.external || isGuest(claims.data, tenantId),
       issuedAt: claims.data.iat ?? null,
     };
   };
@@ -141,11 +138,14 @@ function isGuest(claims: { acct?: number | string | undefined; idp?: string | un
 
 /**
  * A v1.0 token's unique_name is the user's sign-in name, written `<identity provider>#<address>` for a guest
- * from outside Entra (`live.com#ana@outlook.com`): the address is what follows the provider.
+ * from outside Entra (`live.com#ana@outlook.com`): the address is what follows the provider, and the prefix says
+ * the account is that provider's, not the tenant's, whatever idp and acct say or leave out. An address stripped
+ * of it must never pass for a member's (the server's list of admins matches members by address).
  */
-function addressInUniqueName(uniqueName: string | null | undefined): string | null {
-  if (!uniqueName) return null;
-  return uniqueName.replace(/^[a-z0-9.-]+#(?=[^#]*@)/i, "");
+function signInNameOf(uniqueName: string | null | undefined): { address: string | null; external: boolean } {
+  if (!uniqueName) return { address: null, external: false };
+  const address = uniqueName.replace(/^[a-z0-9.-]+#(?=[^#]*@)/i, "");
+  return { address, external: address !== uniqueName };
 }
 
 function toAuthError(error: unknown): AppError {

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,8 +12,16 @@ import path from "node:path";
  * the same machine forwards the world's requests from 127.0.0.1 to the API, and must not reach this. Its port and
  * a 256-bit secret are in a file in the data directory that only the store's owner can read (0600); a request
  * without the secret gets 401 and nothing else.
+ *
+ * The server proves the snapshot is its own: an HMAC, under the secret, of the request's nonce and the snapshot.
+ * A server that died without removing the file leaves its port to anyone on the machine, and whoever listens
+ * there next would otherwise have their archive written as the backup (and restored one day).
  */
 export const CHANNEL_FILE = "backup-channel.json";
+
+const NONCE = /^[0-9a-f]{64}$/;
+const proofOf = (secret: string, nonce: string, tar: Buffer) =>
+  createHmac("sha256", secret).update(`${nonce}\n`).update(tar).digest();
 
 interface ChannelFile {
   pid: number;
@@ -34,10 +42,14 @@ export async function openBackupChannel(
   // One snapshot at a time: each holds the whole store in memory until it is sent.
   let busy: Promise<void> = Promise.resolve();
   /** Never rejects: a failure is this request's answer, and the next request still gets its turn. */
-  const send = async (response: ServerResponse) => {
+  const send = async (response: ServerResponse, nonce: string) => {
     try {
       const tar = Buffer.from(await (await snapshot()).arrayBuffer());
-      response.writeHead(200, { "content-type": "application/x-tar", "content-length": tar.length });
+      response.writeHead(200, {
+        "content-type": "application/x-tar",
+        "content-length": tar.length,
+        "x-rapport-proof": proofOf(secret, nonce, tar).toString("hex"),
+      });
       response.end(tar);
     } catch (error) {
       if (response.headersSent) response.destroy();
@@ -54,7 +66,12 @@ export async function openBackupChannel(
       response.writeHead(404).end();
       return;
     }
-    busy = busy.then(() => send(response));
+    const nonce = request.headers["x-rapport-nonce"];
+    if (typeof nonce !== "string" || !NONCE.test(nonce)) {
+      response.writeHead(400, { "content-type": "text/plain" }).end("x-rapport-nonce: 64 hex digits");
+      return;
+    }
+    busy = busy.then(() => send(response, nonce));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -98,11 +115,12 @@ export async function requestSnapshot(dataDir: string): Promise<{ tar: Buffer; p
   const channel = readChannelFile(dataDir);
   // A file its server left behind when it died: its port may be another program's by now.
   if (!channel || !isAlive(channel.pid)) return null;
+  const nonce = randomBytes(32).toString("hex");
   let response: Response;
   try {
     response = await fetch(`http://127.0.0.1:${channel.port}/snapshot`, {
       method: "POST",
-      headers: { authorization: `Bearer ${channel.secret}` },
+      headers: { authorization: `Bearer ${channel.secret}`, "x-rapport-nonce": nonce },
     });
   } catch {
     return null;
@@ -111,7 +129,14 @@ export async function requestSnapshot(dataDir: string): Promise<{ tar: Buffer; p
     throw new Error(
       `The running server (pid ${channel.pid}) refused the snapshot: ${response.status} ${await response.text()}`,
     );
-  return { tar: Buffer.from(await response.arrayBuffer()), pid: channel.pid };
+  const tar = Buffer.from(await response.arrayBuffer());
+  const proof = Buffer.from(response.headers.get("x-rapport-proof") ?? "", "hex");
+  const expected = proofOf(channel.secret, nonce, tar);
+  if (proof.length !== expected.length || !timingSafeEqual(proof, expected))
+    throw new Error(
+      `What answers on port ${channel.port} is not the server (pid ${channel.pid}) that wrote ${CHANNEL_FILE}: its snapshot is not taken. If that server is gone, remove the file and run the backup again.`,
+    );
+  return { tar, pid: channel.pid };
 }
 
 function isAlive(pid: number): boolean {

@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import type { Kysely } from "kysely";
 import pg from "pg";
 import { buildWalls } from "./org-wall";
+import { ownerOnlyDir } from "./owner-only";
 import { lockStore } from "./store-lock";
 import type { DB } from "./tables";
 
@@ -38,7 +38,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database> {
   let unlock = () => {};
   if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
+    ownerOnlyDir(options.dataDir);
     unlock = lockStore(options.dataDir);
   }
   try {

@@ -72,11 +72,24 @@ export async function backUpEmbeddedStore(dataDir: string, file: string): Promis
 /**
  * Under a temporary name first, flushed, then renamed: a crash or a full disk never leaves a file that looks like
  * a whole backup. Readable by the owner only: it holds every record of the store.
+ *
+ * The temporary file is created here or not at all ("wx": never through a file or link already there): in a
+ * shared directory, another user could leave one under that name that anyone may read (the mode is only given
+ * to a file being created), or a link to a file of ours, and the backup would be theirs to read or would
+ * overwrite that file.
  */
 function writeWhole(file: string, content: Buffer): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const partial = `${file}.partial`;
-  const fd = openSync(partial, "w", 0o600);
+  let fd: number;
+  try {
+    fd = openSync(partial, "wx", 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    throw new BackupError(
+      `${partial} already exists (a backup that did not finish, or a file someone else put there): remove it, or choose another name.`,
+    );
+  }
   try {
     for (let written = 0; written < content.length;) written += writeSync(fd, content, written);
     fsyncSync(fd);

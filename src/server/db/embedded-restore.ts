@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
@@ -7,6 +7,7 @@ import { type Kysely, sql } from "kysely";
 import { wrapPglite } from "./database";
 import { storeDirOf } from "./embedded-backup";
 import { migrations } from "./migrate";
+import { ownerOnlyDir } from "./owner-only";
 import { StoreLockedError, lockStore } from "./store-lock";
 import type { DB } from "./tables";
 
@@ -119,6 +120,8 @@ export async function restoreEmbeddedStore(
 
     // Unpacked and opened beside the store: PostgreSQL replays the snapshot's WAL here, and the rows are counted.
     rmSync(staging, { recursive: true, force: true });
+    // Before PGlite writes the first file of it: they are every local user's (see owner-only.ts).
+    ownerOnlyDir(staging);
     let restored: StoreSummary;
     try {
       restored = await summariseDir(staging, new Blob([new Uint8Array(tar)]));
@@ -135,6 +138,8 @@ export async function restoreEmbeddedStore(
     if (hadDir) {
       const aside = `${storeDir}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`;
       renameSync(storeDir, aside);
+      // Every record, for as long as the operator keeps it: an older Rapport's store may still be open to others.
+      chmodSync(aside, 0o700);
       rmSync(path.join(aside, "rapport.lock"), { force: true });
       unlock = () => {};
       if (holdsData) keptAside = aside;
