@@ -1,5 +1,5 @@
 import { ApiError } from "../../src/client/problems";
-import { createApiClient } from "../../src/client/api-client";
+import { type ApiClient, createApiClient } from "../../src/client/api-client";
 import {
   type Outbox,
   type OutboxAction,
@@ -172,6 +172,21 @@ async function twoPanesDrainOneQueue(
   } finally {
     panes.forEach((p) => p.close());
   }
+}
+
+/** An API client whose requests wait until released: a pane that lags behind another. */
+function stalledClient(baseUrl: string, token: string): { api: ApiClient; release(): void } {
+  let release = () => {};
+  const stalled = new Promise<void>((resolve) => (release = resolve));
+  const api = createApiClient({
+    baseUrl,
+    getToken: async () => token,
+    fetch: async (input, init) => {
+      await stalled;
+      return fetch(input, init);
+    },
+  });
+  return { api, release };
 }
 
 describe("the add-in's outbox against the real server", () => {
@@ -520,16 +535,7 @@ describe("the add-in's outbox against the real server", () => {
     expect((await queuer.submit({ kind: "reopenTask", task: afterDone })).status).toBe("queued");
     queuer.close();
 
-    let releaseStalled = () => {};
-    const stalled = new Promise<void>((resolve) => (releaseStalled = resolve));
-    const slow = createApiClient({
-      baseUrl: server.baseUrl,
-      getToken: async () => token,
-      fetch: async (input, init) => {
-        await stalled;
-        return fetch(input, init);
-      },
-    });
+    const { api: slow, release: releaseStalled } = stalledClient(server.baseUrl, token);
     const second = open(slow, storage);
     const first = open(network(server, token).api, storage);
     await first.flush();
@@ -544,16 +550,7 @@ describe("the add-in's outbox against the real server", () => {
 
   it("tells the rep an action is in the outbox, refused, when the other pane sent it and the server refused it", async () => {
     const storage = memoryStorage();
-    let releaseStalled = () => {};
-    const stalled = new Promise<void>((resolve) => (releaseStalled = resolve));
-    const slow = createApiClient({
-      baseUrl: server.baseUrl,
-      getToken: async () => token,
-      fetch: async (input, init) => {
-        await stalled;
-        return fetch(input, init);
-      },
-    });
+    const { api: slow, release: releaseStalled } = stalledClient(server.baseUrl, token);
     const first = open(slow, storage);
     const sent = first.submit({
       kind: "createNote",

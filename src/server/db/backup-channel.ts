@@ -3,6 +3,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { isAlive } from "./store-lock";
 
 /**
  * How `npm run backup` reaches a running server that holds the embedded store. PGlite is one process's: while a
@@ -137,13 +138,4 @@ export async function requestSnapshot(dataDir: string): Promise<{ tar: Buffer; p
       `What answers on port ${channel.port} is not the server (pid ${channel.pid}) that wrote ${CHANNEL_FILE}: its snapshot is not taken. If that server is gone, remove the file and run the backup again.`,
     );
   return { tar, pid: channel.pid };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -28,7 +28,8 @@ export function lockStore(dir: string): () => void {
   throw new StoreLockedError(`Could not lock the embedded store in ${dir}.`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of that pid runs (one of another user's counts: it cannot be signalled, but it is there). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
