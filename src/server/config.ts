@@ -174,6 +174,9 @@ function readTrustProxy(value: string, context: z.core.$RefinementCtx<string>): 
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** An Entra tenant id as tokens and issuers write it: a GUID in lower case. */
+export const isTenantId = (value: string): boolean => TENANT_ID.test(value);
+
 /**
  * Tenant ids, or "*" alone. Entra names a token's tenant by its id only (the `tid` claim, the issuer), so a
  * domain name here could never match: it is refused rather than left to refuse every sign-in.
@@ -184,7 +187,7 @@ function readTenants(value: string, context: z.core.$RefinementCtx<string>): str
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  const wrong = entries.filter((entry) => !TENANT_ID.test(entry.toLowerCase()));
+  const wrong = entries.filter((entry) => !isTenantId(entry.toLowerCase()));
   for (const entry of wrong) {
     context.addIssue({ code: "custom", message: notATenantId(entry) });
   }

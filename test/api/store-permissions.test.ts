@@ -13,7 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { openPglite } from "../../src/server/db/database";
-import { BackupError, backUpEmbeddedStore, storeDirOf } from "../../src/server/db/embedded-backup";
+import { BackupError, backUpEmbeddedStore } from "../../src/server/db/embedded-backup";
+import { storeDirOf } from "../../src/server/db/open-store";
 import { restoreEmbeddedStore } from "../../src/server/db/embedded-restore";
 
 /** Whether anyone but the owner may enter or read it: any bit for group or others. */

@@ -1,7 +1,7 @@
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { type EntraConfig, PERSONAL_ACCOUNTS_TENANT } from "../config";
+import { type EntraConfig, PERSONAL_ACCOUNTS_TENANT, isTenantId } from "../config";
 
 /**
  * Entra issues two formats of access token, and which one an API receives is the API's registration's choice
@@ -15,8 +15,6 @@ export interface EntraIssuer {
   keys: JWTVerifyGetKey;
 }
 
-const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const unauthenticated = (detail: string) => new AppError("unauthenticated", 401, detail);
 
 /**
@@ -28,7 +26,7 @@ export function claimedOrigin(
   unverified: JWTPayload,
 ): { tenant: string; version: EntraTokenVersion } {
   const tenant = typeof unverified.tid === "string" ? unverified.tid.toLowerCase() : "";
-  if (!TENANT_ID.test(tenant))
+  if (!isTenantId(tenant))
     throw unauthenticated("The token names no Entra tenant (tid) and no other issuer this server trusts.");
   // No token of that tenant is ever accepted, signed or not.
   if (tenant === PERSONAL_ACCOUNTS_TENANT) throw personalAccount();

@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import { openPglite } from "./database";
 import { requestSnapshot } from "./backup-channel";
+import { storeDirOf } from "./open-store";
 
 export class BackupError extends Error {}
 
@@ -26,9 +27,6 @@ export interface BackupResult {
   /** Who took the snapshot: the running server, or this process with the store closed. */
   takenBy: { server: number } | "backup";
 }
-
-/** Where the embedded store lives inside the data directory (as open-store.ts opens it). */
-export const storeDirOf = (dataDir: string) => path.join(dataDir, "pglite");
 
 /**
  * Writes a gzipped tar of the embedded store to `file`. A running server takes the snapshot itself (see

@@ -5,7 +5,7 @@ import { gunzip } from "node:zlib";
 import { PGlite } from "@electric-sql/pglite";
 import { type Kysely, sql } from "kysely";
 import { wrapPglite } from "./database";
-import { storeDirOf } from "./embedded-backup";
+import { storeDirOf } from "./open-store";
 import { migrations } from "./migrate";
 import { ownerOnlyDir } from "./owner-only";
 import { StoreLockedError, lockStore } from "./store-lock";

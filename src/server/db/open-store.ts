@@ -3,6 +3,9 @@ import type { Config } from "../config";
 import { type Database, openPglite, openPostgres } from "./database";
 import { migrateToLatest } from "./migrate";
 
+/** Where the embedded store lives inside the data directory. */
+export const storeDirOf = (dataDir: string) => path.join(dataDir, "pglite");
+
 /** The store the configuration names, migrated to the latest schema before anything else touches it. */
 export async function openStore(
   config: Pick<Config, "databaseUrl" | "databasePoolSize" | "dataDir"> & { statementTimeoutMs?: number },
@@ -16,12 +19,12 @@ export async function openStore(
         poolSize: config.databasePoolSize,
         statementTimeoutMs: config.statementTimeoutMs,
       })
-    : await openPglite({ dataDir: path.join(config.dataDir, "pglite") });
+    : await openPglite({ dataDir: storeDirOf(config.dataDir) });
   try {
     const applied = await migrateToLatest(database.db);
     const description = config.databaseUrl
       ? `PostgreSQL at ${redactUrl(config.databaseUrl)}`
-      : `embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, "pglite")}`;
+      : `embedded PostgreSQL (PGlite) in ${storeDirOf(config.dataDir)}`;
     return { database, description, applied };
   } catch (error) {
     await database.close().catch(() => {});

@@ -86,15 +86,18 @@ const HELP_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'
 
 /** The manifest's support URL: /help, which Outlook shows in the add-in's details. */
 function serveHelp(app: FastifyInstance, root: string): void {
-  const page = path.join(root, HELP_PAGE);
-  app.get("/help", async (_request, reply) =>
+  app.get("/help", pageOf(path.join(root, HELP_PAGE), HELP_CSP));
+}
+
+/** A built page at a path of its own (not its file name), read at each request, under its own policy. */
+function pageOf(page: string, policy: string) {
+  return async (_request: unknown, reply: FastifyReply) =>
     reply
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", "no-cache")
-      .header("content-security-policy", HELP_CSP)
+      .header("content-security-policy", policy)
       .header("x-content-type-options", "nosniff")
-      .send(await readFile(page)),
-  );
+      .send(await readFile(page));
 }
 
 const WEBAPP_PAGE = "webapp.html";
@@ -105,14 +108,7 @@ const WEBAPP_CSP = `${WEBAPP_SCRIPTS}; frame-ancestors 'self'`;
  * it answer that page, so a bookmark or a reload of /app/reports/… works. It is never framed: it is no pane.
  */
 function serveWebApp(app: FastifyInstance, root: string): void {
-  const page = path.join(root, WEBAPP_PAGE);
-  const handler = async (_request: unknown, reply: FastifyReply) =>
-    reply
-      .header("content-type", "text/html; charset=utf-8")
-      .header("cache-control", "no-cache")
-      .header("content-security-policy", WEBAPP_CSP)
-      .header("x-content-type-options", "nosniff")
-      .send(await readFile(page));
+  const handler = pageOf(path.join(root, WEBAPP_PAGE), WEBAPP_CSP);
   app.get("/app", handler);
   app.get("/app/*", handler);
 }
