@@ -16,10 +16,13 @@ export interface ServerProcess {
 
 /** Every server process a suite started: none outlives it, however its test ended. */
 const started = new Set<ChildProcess>();
-afterAll(() => {
+const killLeftOver = () => {
   for (const child of started)
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-});
+};
+// Under jest, after the suite; in the bench (`npm run bench`, no jest globals), as the process exits.
+if (typeof afterAll === "function") afterAll(killLeftOver);
+else process.once("exit", killLeftOver);
 
 /**
  * The real server (src/server/main.ts, its sync worker included) as a process of its own, which a test can
