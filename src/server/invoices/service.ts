@@ -101,6 +101,17 @@ async function requireCompany(scope: Scope, companyId: string): Promise<void> {
 
 type Problem = { path: string; message: string };
 
+/**
+ * Lists cut to this many for one statement: a file's import may hold tens of thousands of records, and a
+ * statement takes at most 65,535 parameters.
+ */
+const CHUNK = 1000;
+function chunks<T>(items: T[]): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) parts.push(items.slice(i, i + CHUNK));
+  return parts;
+}
+
 /** The first problems, at most this many, as the contract's own checks report them. */
 const MAX_PROBLEMS = 50;
 
@@ -123,15 +134,16 @@ async function knownIds(
   table: "companies" | "deals",
   ids: string[],
 ): Promise<Set<string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Set();
-  const rows = await tx
-    .selectFrom(table)
-    .select("id")
-    .where("org_id", "=", orgId)
-    .where("id", "in", unique)
-    .execute();
-  return new Set(rows.map((r) => r.id));
+  const known = new Set<string>();
+  for (const part of chunks([...new Set(ids)]))
+    for (const row of await tx
+      .selectFrom(table)
+      .select("id")
+      .where("org_id", "=", orgId)
+      .where("id", "in", part)
+      .execute())
+      known.add(row.id);
+  return known;
 }
 
 interface StoredInvoice {
@@ -194,241 +206,241 @@ export async function upsertAccountingRecords(
   batch: AccountingBatch,
 ): Promise<AccountingBatchResult> {
   return scope.db.transaction().execute(async (tx) => {
-    const { orgId } = scope.caller;
-    await requireAdmin(
+    await requireAccountingWriter(tx, scope);
+    return storeAccountingRecords(tx, scope, batch);
+  });
+}
+
+export const requireAccountingWriter = (tx: Kysely<DB>, scope: Scope) =>
+  requireAdmin(tx, scope.caller, "writes invoices and payments (an accounting integration signs in as one)");
+
+/**
+ * The batch's checks and writes, inside the caller's transaction (the API's batch, a file's import). Refuses
+ * with `body.invoices.N.field` paths.
+ */
+export async function storeAccountingRecords(
+  tx: Kysely<DB>,
+  scope: Scope,
+  batch: Pick<AccountingBatch, "invoices" | "payments">,
+): Promise<AccountingBatchResult> {
+  const { orgId } = scope.caller;
+  const problems: Problem[] = [];
+
+  const [companies, deals] = await Promise.all([
+    knownIds(
       tx,
-      scope.caller,
-      "writes invoices and payments (an accounting integration signs in as one)",
-    );
-    const problems: Problem[] = [];
+      orgId,
+      "companies",
+      batch.invoices.map((i) => i.companyId),
+    ),
+    knownIds(
+      tx,
+      orgId,
+      "deals",
+      batch.invoices.flatMap((i) => (i.dealId ? [i.dealId] : [])),
+    ),
+  ]);
+  for (const [index, invoice] of batch.invoices.entries()) {
+    if (!companies.has(invoice.companyId))
+      problems.push({ path: `body.invoices.${index}.companyId`, message: "no such company" });
+    if (invoice.dealId && !deals.has(invoice.dealId))
+      problems.push({ path: `body.invoices.${index}.dealId`, message: "no such deal" });
+  }
 
-    const [companies, deals] = await Promise.all([
-      knownIds(
-        tx,
-        orgId,
-        "companies",
-        batch.invoices.map((i) => i.companyId),
-      ),
-      knownIds(
-        tx,
-        orgId,
-        "deals",
-        batch.invoices.flatMap((i) => (i.dealId ? [i.dealId] : [])),
-      ),
-    ]);
-    for (const [index, invoice] of batch.invoices.entries()) {
-      if (!companies.has(invoice.companyId))
-        problems.push({ path: `body.invoices.${index}.companyId`, message: "no such company" });
-      if (invoice.dealId && !deals.has(invoice.dealId))
-        problems.push({ path: `body.invoices.${index}.dealId`, message: "no such deal" });
-    }
+  // The invoices the batch names, as stored: its own and those its payments pay.
+  const invoiceExternalIds = [
+    ...new Set([
+      ...batch.invoices.map((i) => i.externalId),
+      ...batch.payments.map((p) => p.invoiceExternalId),
+    ]),
+  ];
+  const storedInvoices = new Map<string, StoredInvoice>();
+  for (const part of chunks(invoiceExternalIds))
+    for (const row of await tx
+      .selectFrom("invoices")
+      .select([
+        "id",
+        "external_id",
+        "number",
+        "company_id",
+        "deal_id",
+        "issue_date",
+        "due_date",
+        "currency",
+        "status",
+        sql<string>`amount::text`.as("amount"),
+      ])
+      .where("org_id", "=", orgId)
+      .where("external_id", "in", part)
+      .execute())
+      storedInvoices.set(row.external_id, row);
 
-    // The invoices the batch names, as stored: its own and those its payments pay.
-    const invoiceExternalIds = [
-      ...new Set([
-        ...batch.invoices.map((i) => i.externalId),
-        ...batch.payments.map((p) => p.invoiceExternalId),
-      ]),
-    ];
-    const storedInvoices = new Map<string, StoredInvoice>();
-    if (invoiceExternalIds.length > 0)
-      for (const row of await tx
-        .selectFrom("invoices")
-        .select([
-          "id",
-          "external_id",
-          "number",
-          "company_id",
-          "deal_id",
-          "issue_date",
-          "due_date",
-          "currency",
-          "status",
-          sql<string>`amount::text`.as("amount"),
-        ])
-        .where("org_id", "=", orgId)
-        .where("external_id", "in", invoiceExternalIds)
-        .execute())
-        storedInvoices.set(row.external_id, row);
+  const storedPayments = new Map<string, StoredPayment>();
+  const paymentExternalIds = batch.payments.map((p) => p.externalId);
+  for (const part of chunks(paymentExternalIds))
+    for (const row of await tx
+      .selectFrom("payments")
+      .select([
+        "id",
+        "external_id",
+        "invoice_id",
+        "paid_on",
+        "currency",
+        sql<string>`amount::text`.as("amount"),
+      ])
+      .where("org_id", "=", orgId)
+      .where("external_id", "in", part)
+      .execute())
+      storedPayments.set(row.external_id, row);
 
-    const storedPayments = new Map<string, StoredPayment>();
-    const paymentExternalIds = batch.payments.map((p) => p.externalId);
-    if (paymentExternalIds.length > 0)
+  // An invoice whose currency changes would leave its payments in another: refused while it has any.
+  const recurrencied = batch.invoices.flatMap((input, index) => {
+    const stored = storedInvoices.get(input.externalId);
+    return stored && stored.currency !== input.currency ? [{ index, id: stored.id, input }] : [];
+  });
+  if (recurrencied.length > 0) {
+    const paidIds = new Set<string>();
+    for (const part of chunks(recurrencied.map((r) => r.id)))
       for (const row of await tx
         .selectFrom("payments")
-        .select([
-          "id",
-          "external_id",
-          "invoice_id",
-          "paid_on",
-          "currency",
-          sql<string>`amount::text`.as("amount"),
-        ])
+        .select("invoice_id")
         .where("org_id", "=", orgId)
-        .where("external_id", "in", paymentExternalIds)
+        .where("invoice_id", "in", part)
         .execute())
-        storedPayments.set(row.external_id, row);
-
-    // An invoice whose currency changes would leave its payments in another: refused while it has any.
-    const recurrencied = batch.invoices.flatMap((input, index) => {
-      const stored = storedInvoices.get(input.externalId);
-      return stored && stored.currency !== input.currency ? [{ index, id: stored.id, input }] : [];
-    });
-    if (recurrencied.length > 0) {
-      const paidIds = new Set(
-        (
-          await tx
-            .selectFrom("payments")
-            .select("invoice_id")
-            .where("org_id", "=", orgId)
-            .where(
-              "invoice_id",
-              "in",
-              recurrencied.map((r) => r.id),
-            )
-            .execute()
-        ).map((r) => r.invoice_id),
-      );
-      for (const { index, id } of recurrencied)
-        if (paidIds.has(id))
-          problems.push({
-            path: `body.invoices.${index}.currency`,
-            message: "the invoice has payments in its stored currency; it cannot change",
-          });
-    }
-
-    // What each payment pays: the batch's own version of the invoice if it has one, else the stored one.
-    const batchInvoices = new Map(batch.invoices.map((i) => [i.externalId, i]));
-    for (const [index, payment] of batch.payments.entries()) {
-      const invoice =
-        batchInvoices.get(payment.invoiceExternalId) ?? storedInvoices.get(payment.invoiceExternalId);
-      if (!invoice)
-        problems.push({ path: `body.payments.${index}.invoiceExternalId`, message: "no such invoice" });
-      else if (invoice.currency !== payment.currency)
+        paidIds.add(row.invoice_id);
+    for (const { index, id } of recurrencied)
+      if (paidIds.has(id))
         problems.push({
-          path: `body.payments.${index}.currency`,
-          message: `must be the invoice's currency, ${invoice.currency}`,
+          path: `body.invoices.${index}.currency`,
+          message: "the invoice has payments in its stored currency; it cannot change",
         });
-    }
-    if (problems.length > 0) refuse(problems);
+  }
 
-    const result: AccountingBatchResult = {
-      invoices: { created: 0, updated: 0, unchanged: 0 },
-      payments: { created: 0, updated: 0, unchanged: 0 },
-    };
-    const audits: { action: string; type: string; id: string; details: Record<string, unknown> }[] = [];
+  // What each payment pays: the batch's own version of the invoice if it has one, else the stored one.
+  const batchInvoices = new Map(batch.invoices.map((i) => [i.externalId, i]));
+  for (const [index, payment] of batch.payments.entries()) {
+    const invoice =
+      batchInvoices.get(payment.invoiceExternalId) ?? storedInvoices.get(payment.invoiceExternalId);
+    if (!invoice)
+      problems.push({ path: `body.payments.${index}.invoiceExternalId`, message: "no such invoice" });
+    else if (invoice.currency !== payment.currency)
+      problems.push({
+        path: `body.payments.${index}.currency`,
+        message: `must be the invoice's currency, ${invoice.currency}`,
+      });
+  }
+  if (problems.length > 0) refuse(problems);
 
-    const invoiceIds = new Map<string, string>(
-      [...storedInvoices.values()].map((i) => [i.external_id, i.id]),
-    );
-    const newInvoices: InvoiceInput[] = [];
-    for (const input of batch.invoices) {
-      const stored = storedInvoices.get(input.externalId);
-      if (!stored) newInvoices.push(input);
-      else if (sameInvoice(stored, input)) result.invoices.unchanged++;
-      else {
-        await tx
-          .updateTable("invoices")
-          .set({ ...invoiceValues(input), updated_at: sql`now()` })
-          .where("org_id", "=", orgId)
-          .where("id", "=", stored.id)
-          .execute();
-        result.invoices.updated++;
-        audits.push({
-          action: "invoice.updated",
-          type: "invoice",
-          id: stored.id,
-          details: { externalId: input.externalId },
-        });
-      }
-    }
-    if (newInvoices.length > 0) {
-      const created = await tx
-        .insertInto("invoices")
-        .values(
-          newInvoices.map((input) => ({
-            org_id: orgId,
-            external_id: input.externalId,
-            ...invoiceValues(input),
-          })),
-        )
-        .returning(["id", "external_id"])
+  const result: AccountingBatchResult = {
+    invoices: { created: 0, updated: 0, unchanged: 0 },
+    payments: { created: 0, updated: 0, unchanged: 0 },
+  };
+  const audits: { action: string; type: string; id: string; details: Record<string, unknown> }[] = [];
+
+  const invoiceIds = new Map<string, string>([...storedInvoices.values()].map((i) => [i.external_id, i.id]));
+  const newInvoices: InvoiceInput[] = [];
+  for (const input of batch.invoices) {
+    const stored = storedInvoices.get(input.externalId);
+    if (!stored) newInvoices.push(input);
+    else if (sameInvoice(stored, input)) result.invoices.unchanged++;
+    else {
+      await tx
+        .updateTable("invoices")
+        .set({ ...invoiceValues(input), updated_at: sql`now()` })
+        .where("org_id", "=", orgId)
+        .where("id", "=", stored.id)
         .execute();
-      for (const row of created) {
-        invoiceIds.set(row.external_id, row.id);
-        audits.push({
-          action: "invoice.created",
-          type: "invoice",
-          id: row.id,
-          details: { externalId: row.external_id },
-        });
-      }
-      result.invoices.created = created.length;
+      result.invoices.updated++;
+      audits.push({
+        action: "invoice.updated",
+        type: "invoice",
+        id: stored.id,
+        details: { externalId: input.externalId },
+      });
     }
+  }
+  for (const part of chunks(newInvoices)) {
+    const created = await tx
+      .insertInto("invoices")
+      .values(
+        part.map((input) => ({
+          org_id: orgId,
+          external_id: input.externalId,
+          ...invoiceValues(input),
+        })),
+      )
+      .returning(["id", "external_id"])
+      .execute();
+    for (const row of created) {
+      invoiceIds.set(row.external_id, row.id);
+      audits.push({
+        action: "invoice.created",
+        type: "invoice",
+        id: row.id,
+        details: { externalId: row.external_id },
+      });
+    }
+    result.invoices.created += created.length;
+  }
 
-    const newPayments: { input: PaymentInput; invoiceId: string }[] = [];
-    for (const input of batch.payments) {
-      // Checked above: every payment's invoice is stored or in the batch, so now stored.
-      const invoiceId = invoiceIds.get(input.invoiceExternalId) as string;
-      const stored = storedPayments.get(input.externalId);
-      if (!stored) newPayments.push({ input, invoiceId });
-      else if (samePayment(stored, input, invoiceId)) result.payments.unchanged++;
-      else {
-        await tx
-          .updateTable("payments")
-          .set({
-            invoice_id: invoiceId,
-            paid_on: input.paidOn,
-            amount: input.amount,
-            currency: input.currency,
-            updated_at: sql`now()`,
-          })
-          .where("org_id", "=", orgId)
-          .where("id", "=", stored.id)
-          .execute();
-        result.payments.updated++;
-        audits.push({
-          action: "payment.updated",
-          type: "payment",
-          id: stored.id,
-          details: { externalId: input.externalId },
-        });
-      }
-    }
-    if (newPayments.length > 0) {
-      const created = await tx
-        .insertInto("payments")
-        .values(
-          newPayments.map(({ input, invoiceId }) => ({
-            org_id: orgId,
-            external_id: input.externalId,
-            invoice_id: invoiceId,
-            paid_on: input.paidOn,
-            amount: input.amount,
-            currency: input.currency,
-          })),
-        )
-        .returning(["id", "external_id"])
+  const newPayments: { input: PaymentInput; invoiceId: string }[] = [];
+  for (const input of batch.payments) {
+    // Checked above: every payment's invoice is stored or in the batch, so now stored.
+    const invoiceId = invoiceIds.get(input.invoiceExternalId) as string;
+    const stored = storedPayments.get(input.externalId);
+    if (!stored) newPayments.push({ input, invoiceId });
+    else if (samePayment(stored, input, invoiceId)) result.payments.unchanged++;
+    else {
+      await tx
+        .updateTable("payments")
+        .set({
+          invoice_id: invoiceId,
+          paid_on: input.paidOn,
+          amount: input.amount,
+          currency: input.currency,
+          updated_at: sql`now()`,
+        })
+        .where("org_id", "=", orgId)
+        .where("id", "=", stored.id)
         .execute();
-      for (const row of created)
-        audits.push({
-          action: "payment.created",
-          type: "payment",
-          id: row.id,
-          details: { externalId: row.external_id },
-        });
-      result.payments.created = created.length;
+      result.payments.updated++;
+      audits.push({
+        action: "payment.updated",
+        type: "payment",
+        id: stored.id,
+        details: { externalId: input.externalId },
+      });
     }
+  }
+  for (const part of chunks(newPayments)) {
+    const created = await tx
+      .insertInto("payments")
+      .values(
+        part.map(({ input, invoiceId }) => ({
+          org_id: orgId,
+          external_id: input.externalId,
+          invoice_id: invoiceId,
+          paid_on: input.paidOn,
+          amount: input.amount,
+          currency: input.currency,
+        })),
+      )
+      .returning(["id", "external_id"])
+      .execute();
+    for (const row of created)
+      audits.push({
+        action: "payment.created",
+        type: "payment",
+        id: row.id,
+        details: { externalId: row.external_id },
+      });
+    result.payments.created += created.length;
+  }
 
-    for (const action of new Set(audits.map((a) => a.action)))
-      await recordAuditForEach(
-        tx,
-        scope.caller,
-        action,
-        audits.filter((a) => a.action === action),
-      );
-    return result;
-  });
+  for (const action of new Set(audits.map((a) => a.action)))
+    for (const part of chunks(audits.filter((a) => a.action === action)))
+      await recordAuditForEach(tx, scope.caller, action, part);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------------------
