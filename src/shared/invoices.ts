@@ -82,30 +82,13 @@ export const ACCOUNTING_BATCH_MAX = 1000;
 
 /**
  * Invoices and payments to store, all or none: a batch with one bad record stores nothing and names it
- * (`body.invoices.3.amount`). Payments may pay invoices of the same batch.
+ * (`body.invoices.3.amount`; an external id sent twice, at its second place). Payments may pay invoices of the
+ * same batch.
  */
-export const AccountingBatch = z
-  .strictObject({
-    invoices: z.array(InvoiceInput).max(ACCOUNTING_BATCH_MAX).default([]),
-    payments: z.array(PaymentInput).max(ACCOUNTING_BATCH_MAX).default([]),
-  })
-  .superRefine((batch, ctx) => {
-    for (const [kind, records] of [
-      ["invoices", batch.invoices],
-      ["payments", batch.payments],
-    ] as const) {
-      const seen = new Set<string>();
-      for (const [index, record] of records.entries()) {
-        if (seen.has(record.externalId))
-          ctx.addIssue({
-            code: "custom",
-            path: [kind, index, "externalId"],
-            message: "sent twice in the batch",
-          });
-        seen.add(record.externalId);
-      }
-    }
-  });
+export const AccountingBatch = z.strictObject({
+  invoices: z.array(InvoiceInput).max(ACCOUNTING_BATCH_MAX).default([]),
+  payments: z.array(PaymentInput).max(ACCOUNTING_BATCH_MAX).default([]),
+});
 export type AccountingBatch = z.infer<typeof AccountingBatch>;
 
 const Count = z.number().int().min(0);
@@ -187,3 +170,68 @@ export const CompanyAccount = z.object({
   }),
 });
 export type CompanyAccount = z.infer<typeof CompanyAccount>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Importing an accountant's export (CSV, or an Excel workbook's first sheet): the same checks and the same
+// idempotent writes as the batch, all rows or none.
+
+/** The most rows one file may hold. */
+export const ACCOUNTING_IMPORT_MAX_ROWS = 50_000;
+/** An XLSX file's bytes, before base64 (a zip: its sheets unpacked are several times this). */
+export const ACCOUNTING_XLSX_MAX_BYTES = 10 * 1024 * 1024;
+
+export const AccountingImportKind = z.enum(["invoices", "payments"]);
+export type AccountingImportKind = z.infer<typeof AccountingImportKind>;
+
+/** What a column can hold, by kind. A company is named by its Rapport id, its domain or its name. */
+export const INVOICE_IMPORT_FIELDS = [
+  "externalId",
+  "number",
+  "companyId",
+  "companyDomain",
+  "companyName",
+  "dealId",
+  "issueDate",
+  "dueDate",
+  "amount",
+  "currency",
+  "status",
+] as const;
+/** A payment's invoice is named by the accounting system's id or the invoice number. */
+export const PAYMENT_IMPORT_FIELDS = ["externalId", "invoice", "paidOn", "amount", "currency"] as const;
+export type AccountingImportField =
+  (typeof INVOICE_IMPORT_FIELDS)[number] | (typeof PAYMENT_IMPORT_FIELDS)[number];
+
+const Header = z.string().trim().min(1).max(200);
+
+export const AccountingImportRequest = z.strictObject({
+  kind: AccountingImportKind,
+  format: z.enum(["csv", "xlsx"]),
+  /** CSV: the file's text. XLSX: the file's bytes in base64. */
+  content: z.string().max(16 * 1024 * 1024),
+  /**
+   * The header of the column for a field, where the file does not use one of the usual names (see
+   * docs/accounting.md): `{ "number": "Fakturanr" }`.
+   */
+  columns: z
+    .strictObject(
+      Object.fromEntries(
+        [...new Set([...INVOICE_IMPORT_FIELDS, ...PAYMENT_IMPORT_FIELDS])].map((f) => [f, Header.optional()]),
+      ) as Record<AccountingImportField, z.ZodOptional<typeof Header>>,
+    )
+    .optional(),
+  /** Check and count without storing: what the import would do. */
+  dryRun: z.boolean().default(false),
+});
+export type AccountingImportRequest = z.infer<typeof AccountingImportRequest>;
+
+export const AccountingImportResult = z.object({
+  kind: AccountingImportKind,
+  rows: Count,
+  created: Count,
+  updated: Count,
+  unchanged: Count,
+  /** True: nothing was stored, the counts say what an import would do. */
+  dryRun: z.boolean(),
+});
+export type AccountingImportResult = z.infer<typeof AccountingImportResult>;

@@ -523,6 +523,13 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
       },
     ],
   }),
+  importAccountingFile: () => ({
+    kind: "invoices",
+    format: "csv",
+    content:
+      "Invoice number;Company domain;Invoice date;Due date;Amount;Currency\r\nF-2;customer.example;01.10.2026;2026-10-31;1 250,50;SEK\r\n",
+    dryRun: false,
+  }),
   commitImport: () => ({
     content: "Name,Email\nFuzz Import,fuzz.import@customer.example\n",
     format: "csv",

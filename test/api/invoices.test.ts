@@ -606,4 +606,167 @@ describe.each(storeKinds)("invoices and payments (%s)", (kind) => {
       ]);
     });
   });
+
+  describe("importing an accountant's export", () => {
+    let company: string;
+    let other: string;
+    const importFile = (body: Record<string, unknown>, token = admin) =>
+      server.request<Record<string, unknown>>("POST", "/api/v1/accounting/import", { token, body });
+
+    beforeAll(async () => {
+      company = await newCompany("Import AB");
+      const response = await server.request<{ id: string }>("POST", "/api/v1/companies", {
+        token: admin,
+        body: { name: "Domain Oy", domain: "domain-oy.example" },
+      });
+      other = response.body.id;
+    });
+
+    // Semicolons, decimal commas, spaces between thousands and dotted days, as a Nordic ledger exports them.
+    const invoicesCsv = [
+      "Invoice number;Customer;Company domain;Invoice date;Due date;Amount;Currency;Status",
+      "IMP-1;Import AB;;14.10.2026;13.11.2026;14 500,00;SEK;Unpaid",
+      "IMP-2;;domain-oy.example;2026-11-01;2026-12-31;99,5;eur;",
+    ].join("\r\n");
+
+    it("imports invoices from a CSV, and the same file again changes nothing", async () => {
+      const dry = await importFile({ kind: "invoices", format: "csv", content: invoicesCsv, dryRun: true });
+      expect([dry.status, dry.body]).toEqual([
+        200,
+        { kind: "invoices", rows: 2, created: 2, updated: 0, unchanged: 0, dryRun: true },
+      ]);
+      expect((await account(company)).openBalances).toEqual([]);
+
+      const first = await importFile({ kind: "invoices", format: "csv", content: invoicesCsv });
+      expect([first.status, first.body]).toEqual([
+        200,
+        { kind: "invoices", rows: 2, created: 2, updated: 0, unchanged: 0, dryRun: false },
+      ]);
+      const before = await stored();
+      const again = await importFile({ kind: "invoices", format: "csv", content: invoicesCsv });
+      expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+      expect(await stored()).toEqual(before);
+      expect((await account(company)).overdue).toEqual({
+        invoices: 1,
+        amounts: [{ currency: "SEK", invoices: 1, balance: "14500.00" }],
+        oldestDaysOverdue: 23,
+      });
+      expect((await account(other)).openBalances).toEqual([
+        { currency: "EUR", invoices: 1, balance: "99.50" },
+      ]);
+
+      // Payments name their invoice by number; without ids of their own they are still imported once.
+      const payments = "Invoice,Payment date,Amount,Currency\nIMP-1,2026-11-20,4500.00,SEK\n";
+      expect((await importFile({ kind: "payments", format: "csv", content: payments })).body).toMatchObject({
+        created: 1,
+      });
+      expect((await importFile({ kind: "payments", format: "csv", content: payments })).body).toMatchObject({
+        created: 0,
+        unchanged: 1,
+      });
+      expect((await account(company)).openBalances).toEqual([
+        { currency: "SEK", invoices: 1, balance: "10000.00" },
+      ]);
+    });
+
+    it("imports nothing from a file with a bad row, and names the line and the field", async () => {
+      const before = await stored();
+      const expectRefused = async (
+        content: string,
+        kind: string,
+        expected: { line: number; field: string }[],
+      ) => {
+        const response = await importFile({ kind, format: "csv", content });
+        expect([response.status, response.body.code]).toEqual([422, "import_rows_invalid"]);
+        const rowErrors = response.body.rowErrors as { line: number; field: string; code: string }[];
+        expect(rowErrors.map((e) => ({ line: e.line, field: e.field }))).toEqual(expected);
+        expect(await stored()).toEqual(before);
+      };
+      const header = "Invoice number,Customer,Invoice date,Due date,Amount,Currency";
+      await expectRefused(
+        [
+          header,
+          "BAD-1,Import AB,2026-11-01,2026-11-30,100.00,EUR",
+          '"BAD-2",Import AB,2026-11-01,2026-11-30,"14,500.00",EUR',
+          "BAD-3,No Such AB,2026-11-01,2026-11-30,1.00,EUR",
+          "BAD-4,Import AB,2026-11-01,2026-11-30,1.005,EUR",
+          "BAD-5,Import AB,11/01/2026,2026-11-30,1.00,XYZ",
+        ].join("\n"),
+        "invoices",
+        [
+          { line: 3, field: "amount" },
+          { line: 4, field: "companyName" },
+          { line: 5, field: "amount" },
+          { line: 6, field: "issueDate" },
+        ],
+      );
+      await expectRefused(
+        [
+          header,
+          "DUP-1,Import AB,2026-11-01,2026-11-30,1.00,EUR",
+          "DUP-1,Import AB,2026-11-02,2026-11-30,2.00,EUR",
+        ].join("\n"),
+        "invoices",
+        [{ line: 3, field: "externalId" }],
+      );
+      await expectRefused(
+        "Invoice,Payment date,Amount,Currency\nIMP-1,2026-11-21,10.00,EUR\nNOPE,2026-11-21,1.00,SEK\n",
+        "payments",
+        [
+          { line: 2, field: "currency" },
+          { line: 3, field: "invoice" },
+        ],
+      );
+      const missing = await importFile({ kind: "invoices", format: "csv", content: "Number,Amount\nX,1\n" });
+      expect([missing.status, (missing.body.errors as { path: string }[])[0]?.path]).toEqual([
+        400,
+        "body.columns.issueDate",
+      ]);
+    });
+
+    it("reads an Excel workbook's first sheet: typed dates and numbers, headers named in the request", async () => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet("Kundreskontra");
+      sheet.addRow(["Fakturanr", "Kund", "Fakturadatum", "Förfallodatum", "Belopp", "Valuta"]);
+      sheet.addRow([
+        "X-1",
+        "Import AB",
+        new Date("2026-11-02T00:00:00Z"),
+        new Date("2026-11-16T00:00:00Z"),
+        1250.75,
+        "NOK",
+      ]);
+      const content = Buffer.from(await workbook.xlsx.writeBuffer()).toString("base64");
+      const columns = {
+        number: "Fakturanr",
+        companyName: "Kund",
+        issueDate: "Fakturadatum",
+        dueDate: "Förfallodatum",
+        amount: "Belopp",
+        currency: "Valuta",
+      };
+      const response = await importFile({ kind: "invoices", format: "xlsx", content, columns });
+      expect([response.status, response.body]).toEqual([
+        200,
+        { kind: "invoices", rows: 1, created: 1, updated: 0, unchanged: 0, dryRun: false },
+      ]);
+      const result = await account(company);
+      expect(result.overdue.amounts).toContainEqual({ currency: "NOK", invoices: 1, balance: "1250.75" });
+      expect(result.lastPurchases[0]).toMatchObject({
+        number: "X-1",
+        issueDate: "2026-11-02",
+        dueDate: "2026-11-16",
+      });
+
+      const notAWorkbook = await importFile({
+        kind: "invoices",
+        format: "xlsx",
+        content: "bm90IGEgemlw",
+        columns,
+      });
+      expect([notAWorkbook.status, notAWorkbook.body.code]).toEqual([400, "invalid_request"]);
+      const byMember = await importFile({ kind: "invoices", format: "xlsx", content, columns }, member);
+      expect([byMember.status, byMember.body.code]).toEqual([403, "forbidden"]);
+    });
+  });
 });

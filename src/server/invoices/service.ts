@@ -225,6 +225,18 @@ export async function storeAccountingRecords(
 ): Promise<AccountingBatchResult> {
   const { orgId } = scope.caller;
   const problems: Problem[] = [];
+  // Twice in one batch would be two writes of one record: which one holds would depend on the order.
+  for (const [kind, records] of [
+    ["invoices", batch.invoices],
+    ["payments", batch.payments],
+  ] as const) {
+    const seen = new Set<string>();
+    for (const [index, record] of records.entries()) {
+      if (seen.has(record.externalId))
+        problems.push({ path: `body.${kind}.${index}.externalId`, message: "sent twice in the batch" });
+      seen.add(record.externalId);
+    }
+  }
 
   const [companies, deals] = await Promise.all([
     knownIds(

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { IdParams, Page } from "../common";
-import { AccountQuery, AccountingBatch, AccountingBatchResult, CompanyAccount, Invoice } from "../invoices";
+import {
+  AccountQuery,
+  AccountingBatch,
+  AccountingBatchResult,
+  AccountingImportRequest,
+  AccountingImportResult,
+  CompanyAccount,
+  Invoice,
+} from "../invoices";
 import type { RouteContract } from "./contract";
 
 /** Paging through a company's invoices, newest first. */
@@ -20,6 +28,16 @@ export const invoiceRoutes = {
     body: AccountingBatch,
     responses: { 200: AccountingBatchResult },
     bodyLimit: 4 * 1024 * 1024,
+  },
+  importAccountingFile: {
+    method: "POST",
+    path: "/api/v1/accounting/import",
+    summary:
+      "Import invoices or payments from an accountant's CSV or Excel export (admins): all rows or none (422 " +
+      "import_rows_invalid naming each line), idempotent like the batch; dryRun counts without storing",
+    body: AccountingImportRequest,
+    responses: { 200: AccountingImportResult },
+    bodyLimit: 17 * 1024 * 1024,
   },
   listCompanyInvoices: {
     method: "GET",
