@@ -158,6 +158,22 @@ describe.each(storeKinds)("invoices and payments (%s)", (kind) => {
     expect(paid).toMatchObject({ amount: "1000.00", paid: "1000.00", balance: "0.00", status: "paid" });
   });
 
+  it("keeps one record when two batches create it at the same moment; the one refused can be sent again", async () => {
+    const company = await newCompany("Racing AB");
+    const batch = { invoices: [invoice(company, "race-1")], payments: [payment("race-1", "race-pay-1")] };
+    const answers = await Promise.all([send(batch), send(batch), send(batch)]);
+    // PGlite runs them one after the other; PostgreSQL may refuse the later ones with a 409, storing nothing.
+    for (const answer of answers) expect([200, 409]).toContain(answer.status);
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(0);
+    expect(await upsert(batch)).toEqual({
+      invoices: { created: 0, updated: 0, unchanged: 1 },
+      payments: { created: 0, updated: 0, unchanged: 1 },
+    });
+    const { invoices, payments } = await stored();
+    expect(invoices.filter((i) => i.external_id === "race-1")).toHaveLength(1);
+    expect(payments.filter((p) => p.external_id === "race-pay-1")).toHaveLength(1);
+  });
+
   it("shows open balances per currency, never added together, and payments reduce them", async () => {
     const company = await newCompany("Two Currencies AB");
     await upsert({
