@@ -40,6 +40,7 @@ import { userRoutes } from "./users/routes";
 import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
 import { syncRoutes } from "./sync/routes";
 import { importRoutes } from "./imports/routes";
+import { invoiceRoutes } from "./invoices/routes";
 
 export interface AppDeps {
   database: Database;
@@ -161,10 +162,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   tagRoutes(app, options, scope);
   currencyRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
-  reportRoutes(app, options, scope);
+  reportRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   personDataRoutes(app, options, scope);
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
+  invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   return app;
 }
 

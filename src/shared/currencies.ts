@@ -124,3 +124,30 @@ export type ExchangeRateSet = z.infer<typeof ExchangeRateSet>;
 export const CurrencyParams = z.strictObject({ currency: CurrencyCode });
 
 export const ExchangeRateDeleted = z.object({ currency: z.string(), deleted: z.literal(true) });
+
+/**
+ * How many decimals an amount in the currency may have: ISO 4217's minor unit as the platform's Intl knows it
+ * (EUR 2, JPY 0, KWD 3). An invoice of 10.005 EUR is a mistake somewhere upstream, not a number to round.
+ */
+export function currencyDecimals(code: string): number {
+  try {
+    return (
+      new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions()
+        .maximumFractionDigits ?? 2
+    );
+  } catch {
+    return 2;
+  }
+}
+
+/** A decimal as text with exactly the currency's decimals ("12.5" in EUR is "12.50"); never through a float. */
+export function withCurrencyDecimals(amount: string, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  const negative = amount.startsWith("-");
+  const [whole = "0", fraction = ""] = (negative ? amount.slice(1) : amount).split(".");
+  const digits = whole.replace(/^0+(?=\d)/, "");
+  // Only zeros are cut: amounts are refused with more decimals than the currency has before they are stored.
+  const kept = decimals === 0 ? "" : `.${fraction.padEnd(decimals, "0").slice(0, decimals)}`;
+  const text = `${digits}${kept}`;
+  return negative && /[1-9]/.test(text) ? `-${text}` : text;
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Id, IsoDate, IsoDateTime } from "./common";
 import { Decimal } from "./currencies";
+import { TimeZone } from "./dashboard";
 import { StageKind } from "./pipelines";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -77,6 +78,14 @@ export const ContactsAddedQuery = z
   })
   .refine(periodInOrder, periodIssue);
 export type ContactsAddedQuery = z.infer<typeof ContactsAddedQuery>;
+
+export const OpenBalancesQuery = z.strictObject({
+  ownerId: Id.optional().describe("Only the companies this user owns."),
+  timeZone: TimeZone.default("UTC").describe(
+    "Whose today decides what is overdue: an IANA time zone such as Europe/Stockholm; UTC when omitted.",
+  ),
+});
+export type OpenBalancesQuery = z.infer<typeof OpenBalancesQuery>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Answers. Amounts in different currencies are never added together: a report with amounts gives them per
@@ -214,3 +223,39 @@ export type ContactsWeekRow = z.infer<typeof ContactsWeekRow>;
 /** One row per ISO week (UTC) from the first contact added to the last (weeks without one are zeros). */
 export const ContactsAdded = z.object({ rows: z.array(ContactsWeekRow) });
 export type ContactsAdded = z.infer<typeof ContactsAdded>;
+
+/**
+ * One company's open invoices in one currency: what is owed (amounts less payments), and what of it is overdue.
+ * Amounts with the currency's decimals.
+ */
+export const OpenBalanceRow = z.object({
+  companyId: Id,
+  companyName: z.string(),
+  /** The company's owner; null for none (or one since deleted). */
+  ownerId: Id.nullable(),
+  ownerName: z.string().nullable(),
+  currency: z.string(),
+  openInvoices: Count,
+  openBalance: Decimal,
+  /** Open invoices with something left to pay, due before today. */
+  overdueInvoices: Count,
+  overdueAmount: Decimal,
+  oldestDaysOverdue: z.number().int().min(1).nullable(),
+  /**
+   * The same in the base currency at its rate (1 for the base), with the base's decimals; null when the
+   * currency has no rate.
+   */
+  inBase: z.object({ openBalance: Decimal, overdueAmount: Decimal }).nullable(),
+});
+export type OpenBalanceRow = z.infer<typeof OpenBalanceRow>;
+/**
+ * Every company with open invoices, a row per currency, by company name, then currency. No total: the rows are
+ * in different currencies, and a reader who wants one adds up `inBase` of the converted ones.
+ */
+export const OpenBalances = z.object({
+  today: IsoDate,
+  timeZone: z.string(),
+  conversion: Conversion,
+  rows: z.array(OpenBalanceRow),
+});
+export type OpenBalances = z.infer<typeof OpenBalances>;

@@ -499,6 +499,37 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     decisions: [{ line: 2, action: "skip" }],
     rows: 10,
   }),
+  upsertAccountingRecords: (r) => ({
+    invoices: [
+      {
+        externalId: "fuzz-invoice-1",
+        number: "F-1",
+        companyId: r.company,
+        dealId: r.deal,
+        issueDate: "2026-10-01",
+        dueDate: "2026-10-31",
+        amount: "14500.00",
+        currency: "sek",
+        status: "open",
+      },
+    ],
+    payments: [
+      {
+        externalId: "fuzz-payment-1",
+        invoiceExternalId: "fuzz-invoice-1",
+        paidOn: "2026-10-15",
+        amount: "500",
+        currency: "SEK",
+      },
+    ],
+  }),
+  importAccountingFile: () => ({
+    kind: "invoices",
+    format: "csv",
+    content:
+      "Invoice number;Company domain;Invoice date;Due date;Amount;Currency\r\nF-2;customer.example;01.10.2026;2026-10-31;1 250,50;SEK\r\n",
+    dryRun: false,
+  }),
   commitImport: () => ({
     content: "Name,Email\nFuzz Import,fuzz.import@customer.example\n",
     format: "csv",
@@ -528,7 +559,14 @@ const goodQueries: Record<string, (r: Records) => [string, string][]> = {
     ["timeZone", "Europe/Berlin"],
     ["ownerId", r.member],
   ],
+  getCompanyAccount: () => [["timeZone", "Europe/Stockholm"]],
+  listCompanyInvoices: () => [["limit", "10"]],
 };
+for (const format of ["", "Csv", "Xlsx"])
+  goodQueries[`reportOpenBalances${format}`] = (r) => [
+    ["ownerId", r.admin],
+    ["timeZone", "Europe/Oslo"],
+  ];
 // Every report and its two files: the filters each takes, valid and naming the seeded records.
 const reportQueries = (pipelines: boolean) => (r: Records) => {
   const query: [string, string][] = [
@@ -1041,6 +1079,8 @@ const TABLES = {
   blocklist_entries: true,
   custom_field_definitions: true,
   exchange_rates: true,
+  invoices: true,
+  payments: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(

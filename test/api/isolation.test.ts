@@ -173,6 +173,7 @@ const EXAMPLES: Record<string, (n: number) => string> = {
   baseCurrency: () => "EUR",
   rate: () => "0.0871",
   key: (n) => `sweep_${n}`,
+  amount: () => "100.00",
 };
 
 const withoutNull = (schema: Schema): Schema =>
@@ -230,16 +231,25 @@ function sample(
   throw new Error(`isolation sweep: cannot sample ${JSON.stringify(schema).slice(0, 200)}`);
 }
 
-/** Every id field of a body schema, nested objects included: its path of keys and whether it is a list. */
-function idFields(schema: Schema, at: string[] = []): { at: string[]; list: boolean }[] {
+/**
+ * An id field of a body schema: its path of keys and whether it is a list of ids. One inside a list of objects
+ * (a batch's records) is `item`: the list is sent with one valid record whose field is the id.
+ */
+interface IdField {
+  at: string[];
+  list: boolean;
+  item?: { schema: Schema; field: IdField };
+}
+
+/** Every id field of a body schema, nested objects and lists of objects included. */
+function idFields(schema: Schema, at: string[] = []): IdField[] {
   const s = withoutNull(schema);
   if (s.type === "object")
     return Object.entries(s.properties ?? {}).flatMap(([key, property]) => idFields(property, [...at, key]));
   if (s.type === "array" && s.items) {
     if (isId(s.items)) return [{ at, list: true }];
-    if (idFields(s.items).length)
-      throw new Error(`isolation sweep: ids inside a list of objects at ${at.join(".")}; teach the sweep`);
-    return [];
+    const items = s.items;
+    return idFields(items).map((field) => ({ at, list: false, item: { schema: items, field } }));
   }
   return isId(s) ? [{ at, list: false }] : [];
 }
@@ -323,15 +333,27 @@ function attacksOn(
         expect: "kept_apart",
       });
   }
-  for (const field of bodySchema ? idFields(bodySchema) : []) {
+  for (const outer of bodySchema ? idFields(bodySchema) : []) {
+    const field = outer.item?.field ?? outer;
     const name = field.at[field.at.length - 1] as string;
     const key = CLIENT_KEYS.has(name);
     const id =
       victim[key && name === "id" ? recordFor("id", collection, where) : recordFor(name, collection, where)];
+    const value = field.list ? [id] : id;
+    // A record of a list: one valid record of the caller's, with the victim's id in its field.
+    const item = outer.item
+      ? [
+          setAt(
+            sample(outer.item.schema, "", own, collection, n()) as Record<string, unknown>,
+            field.at,
+            value,
+          ),
+        ]
+      : undefined;
     list.push({
       ...base,
       path: at(fill(own), baseQuery()),
-      body: setAt(baseBody() ?? {}, field.at, field.list ? [id] : id),
+      body: setAt(baseBody() ?? {}, outer.at, item ?? value),
       expect: key ? "kept_apart" : { as_unknown: id },
     });
   }

@@ -60,6 +60,33 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     const me = await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token });
     await post("/api/v1/blocklist", { scope: "personal", entry: `@secret.${domain}` });
     await post("/api/v1/currencies/rates", { currency: "DKK", rate: "0.1341", baseCurrency: "EUR" });
+    const ledger = await server.request("POST", "/api/v1/accounting/batch", {
+      token,
+      body: {
+        invoices: [
+          {
+            externalId: "wall-invoice",
+            number: "1",
+            companyId: company.id,
+            issueDate: "2026-11-01",
+            dueDate: "2026-11-30",
+            amount: "100.00",
+            currency: "EUR",
+            status: "open",
+          },
+        ],
+        payments: [
+          {
+            externalId: "wall-payment",
+            invoiceExternalId: "wall-invoice",
+            paidOn: "2026-11-15",
+            amount: "40.00",
+            currency: "EUR",
+          },
+        ],
+      },
+    });
+    expect(ledger.status).toBe(200);
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
     // What a sync run leaves (no Graph here).
     const org = await orgOf(token);

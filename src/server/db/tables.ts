@@ -292,6 +292,35 @@ export interface ExchangeRatesTable {
   set_by: string | null;
 }
 
+/** Amounts are numeric, read as text (`::text`) so no float ever holds them; written as text. */
+export interface InvoicesTable {
+  id: Generated<string>;
+  org_id: string;
+  external_id: string;
+  number: string;
+  company_id: string;
+  deal_id: string | null;
+  issue_date: string;
+  due_date: string;
+  amount: ColumnType<number, string, string>;
+  currency: string;
+  status: "open" | "paid" | "void" | "credited";
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  org_id: string;
+  external_id: string;
+  invoice_id: string;
+  paid_on: string;
+  amount: ColumnType<number, string, string>;
+  currency: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -313,6 +342,8 @@ export interface DB {
   blocklist_entries: BlocklistEntriesTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
   exchange_rates: ExchangeRatesTable;
+  invoices: InvoicesTable;
+  payments: PaymentsTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

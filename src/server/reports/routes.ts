@@ -4,6 +4,7 @@ import { type RouteContract, routes } from "../../shared/routes";
 import { type Cell, type Column, type Table, tableOf } from "../export/table-file";
 import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
+import { openBalances, openBalancesTable } from "./open-balances";
 import {
   activityByRep,
   activityByRepColumns,
@@ -23,6 +24,7 @@ export function reportRoutes(
   app: FastifyInstance,
   options: RouteOptions,
   scope: (caller: Scope["caller"]) => Scope,
+  clock: () => Date,
 ): void {
   /**
    * A report's CSV and XLSX answer from the same service call as its JSON, so a file holds the JSON's figures:
@@ -87,4 +89,12 @@ export function reportRoutes(
     rowsOf("contacts-added", contactsAddedColumns),
     contactsAdded,
   );
+
+  // What is overdue depends on today: the reader's, by the query's time zone and the server's clock.
+  const openBalancesNow = (s: Scope, query: Parameters<typeof openBalances>[1]) =>
+    openBalances(s, query, clock());
+  addRoute(app, routes.reportOpenBalances, options, ({ caller, query }) =>
+    openBalancesNow(scope(caller), query),
+  );
+  files([routes.reportOpenBalancesCsv, routes.reportOpenBalancesXlsx], openBalancesTable, openBalancesNow);
 }

@@ -3,6 +3,8 @@ import {
   ActivityByRepQuery,
   ContactsAdded,
   ContactsAddedQuery,
+  OpenBalances,
+  OpenBalancesQuery,
   PipelineByStage,
   PipelineByStageQuery,
   StageConversion,
@@ -43,6 +45,13 @@ const contactsAdded = report(
   ContactsAdded,
 );
 
+const openBalances = report(
+  "open-balances",
+  "Open balances and overdue amounts of every company with open invoices, by company and owner, per currency",
+  OpenBalancesQuery,
+  OpenBalances,
+);
+
 /** The reports, each as JSON and as CSV and Excel files with the same filters. */
 export const reportRoutes = {
   reportPipelineByStage: pipelineByStage.json,
@@ -60,4 +69,7 @@ export const reportRoutes = {
   reportContactsAdded: contactsAdded.json,
   reportContactsAddedCsv: contactsAdded.csv,
   reportContactsAddedXlsx: contactsAdded.xlsx,
+  reportOpenBalances: openBalances.json,
+  reportOpenBalancesCsv: openBalances.csv,
+  reportOpenBalancesXlsx: openBalances.xlsx,
 } as const satisfies Record<string, RouteContract>;
