@@ -1041,6 +1041,9 @@ const TABLES = {
   blocklist_entries: true,
   custom_field_definitions: true,
   exchange_rates: true,
+  templates: true,
+  template_variants: true,
+  template_uses: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(
