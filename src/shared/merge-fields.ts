@@ -59,10 +59,10 @@ export type MergeSegment =
  * (the next `}}` is searched for once and remembered until the scan passes it). With `markup`, the text is
  * HTML as the sanitiser writes it, where `<` and `>` only open and close tags (text and attribute values have
  * them as entities), so a field between them is inside a tag. A field whose text holds a tag's `<` or `>`
- * (`{{contact.<b>firstName</b>}}`) is kept as a field with that raw name, which names nothing.
+ * (`{{contact.<b>firstName</b>}}`) is kept as a field with that raw name, which names nothing. The pieces come
+ * one at a time, so a check that stops early reads no further.
  */
-export function scanMergeFields(text: string, markup: boolean): MergeSegment[] {
-  const segments: MergeSegment[] = [];
+export function* mergeSegments(text: string, markup: boolean): Generator<MergeSegment> {
   let inTag = false;
   let textStart = 0;
   let close = -2; // the next "}}" at or after the scan, -1 for none; -2 until first searched
@@ -74,18 +74,22 @@ export function scanMergeFields(text: string, markup: boolean): MergeSegment[] {
     else if (c === 0x7b /* { */ && text.charCodeAt(i + 1) === 0x7b) {
       if (close === -2 || (close !== -1 && close < i + 2)) close = text.indexOf("}}", i + 2);
       if (close === -1) break; // no field closes after here: the rest is text
-      if (i > textStart) segments.push({ kind: "text", text: text.slice(textStart, i) });
+      if (i > textStart) yield { kind: "text", text: text.slice(textStart, i) };
       const raw = text.slice(i + 2, close);
-      segments.push({ kind: "field", name: raw.trim(), raw, inMarkup: inTag });
+      yield { kind: "field", name: raw.trim(), raw, inMarkup: inTag };
       i = close + 2;
       textStart = i;
       continue;
     }
     i++;
   }
-  if (textStart < text.length) segments.push({ kind: "text", text: text.slice(textStart) });
-  return segments;
+  if (textStart < text.length) yield { kind: "text", text: text.slice(textStart) };
 }
+
+/** Every piece of a text, as mergeSegments gives them. */
+export const scanMergeFields = (text: string, markup: boolean): MergeSegment[] => [
+  ...mergeSegments(text, markup),
+];
 
 /** Why a template's text cannot be saved: a name that is no merge field, or a field inside a tag. */
 export interface MergeFieldProblem {
@@ -103,7 +107,7 @@ export function mergeFieldProblems(
   isKnown: (name: string) => boolean,
 ): MergeFieldProblem[] {
   const problems = new Map<string, MergeFieldProblem>();
-  for (const segment of scanMergeFields(text, markup)) {
+  for (const segment of mergeSegments(text, markup)) {
     if (segment.kind !== "field") continue;
     const field =
       segment.name.length > MAX_NAME_SHOWN ? `${segment.name.slice(0, MAX_NAME_SHOWN)}…` : segment.name;
@@ -145,22 +149,34 @@ export interface Rendered {
  */
 export function renderTemplate(variant: { subject: string; html: string }, values: MergeValues): Rendered {
   const unfilled = new Set<string>();
-  const fill = (text: string, markup: boolean) =>
-    scanMergeFields(text, markup)
-      .map((segment) => {
-        if (segment.kind === "text") return segment.text;
-        if (segment.inMarkup || !/^[A-Za-z0-9_.]+$/.test(segment.name)) return `{{${segment.raw}}}`;
-        // Own keys only: a template naming `{{constructor}}` must not find Object's.
-        const value = Object.hasOwn(values, segment.name) ? values[segment.name] : null;
-        if (value === null || value === undefined || value.trim() === "") {
-          unfilled.add(segment.name);
-          if (!markup) return unfilledText(segment.name);
-          const name = escapeHtml(segment.name);
-          return `<mark ${UNFILLED_ATTRIBUTE}="${name}">${escapeHtml(unfilledText(segment.name))}</mark>`;
+  const fieldText = (name: string, markup: boolean): string => {
+    // Own keys only: a template naming `{{constructor}}` must not find Object's.
+    const value = Object.hasOwn(values, name) ? values[name] : null;
+    if (value === null || value === undefined || value.trim() === "") {
+      unfilled.add(name);
+      if (!markup) return unfilledText(name);
+      return `<mark ${UNFILLED_ATTRIBUTE}="${escapeHtml(name)}">${escapeHtml(unfilledText(name))}</mark>`;
+    }
+    return markup ? escapeHtml(value).replace(/\r\n|\r|\n/g, "<br>") : value.replace(/[\r\n]+/g, " ");
+  };
+  const fill = (text: string, markup: boolean) => {
+    // A field used many times is written once.
+    const written = new Map<string, string>();
+    let out = "";
+    for (const segment of mergeSegments(text, markup)) {
+      if (segment.kind === "text") out += segment.text;
+      else if (segment.inMarkup || !/^[A-Za-z0-9_.]+$/.test(segment.name)) out += `{{${segment.raw}}}`;
+      else {
+        let field = written.get(segment.name);
+        if (field === undefined) {
+          field = fieldText(segment.name, markup);
+          written.set(segment.name, field);
         }
-        return markup ? escapeHtml(value).replace(/\r\n|\r|\n/g, "<br>") : value.replace(/[\r\n]+/g, " ");
-      })
-      .join("");
+        out += field;
+      }
+    }
+    return out;
+  };
   const subject = fill(variant.subject, false);
   const html = fill(variant.html, true);
   return { subject, html, unfilled: [...unfilled] };
