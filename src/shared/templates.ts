@@ -79,8 +79,12 @@ export const TemplateUpdate = z.strictObject({
 });
 export type TemplateUpdate = z.infer<typeof TemplateUpdate>;
 
-/** Search (`q`) finds the name or a subject in any language. Archived templates are left out unless asked for. */
+/**
+ * Search (`q`) finds the name or a subject in any language. Archived templates are left out unless asked for.
+ * `order=recent` puts those the caller used last first (then the rest by name), as compose offers them.
+ */
 export const TemplateListQuery = ListQuery.extend({
+  order: z.enum(["name", "recent"]).default("name"),
   scope: TemplateScope.optional(),
   folder: z.string().trim().min(1).max(100).optional(),
   tag: Tag.optional(),

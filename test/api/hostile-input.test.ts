@@ -589,6 +589,7 @@ goodQueries.listDeals = (r) => [...dealFilters(r), ["limit", "10"]];
 goodQueries.listContacts = (r) => [...contactFilters(r), ["limit", "10"]];
 goodQueries.listTemplates = () => [
   ["q", "offer"],
+  ["order", "recent"],
   ["scope", "organization"],
   ["folder", "Offers"],
   ["tag", "offer"],

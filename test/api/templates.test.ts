@@ -667,6 +667,48 @@ describe.each(storeKinds)("email templates (%s)", (kind) => {
       ]);
     });
 
+    it("offers the templates the caller sent last first, then the rest by name, each page once", async () => {
+      const rep = await server.issuer.sign({
+        email: "rex@recent.example",
+        org: "recent.example",
+        name: "Rex",
+      });
+      const names = ["Alpha", "Bravo", "Charlie", "Delta"];
+      const made: Record<string, string> = {};
+      for (const name of names)
+        made[name] = (
+          await create(rep, {
+            name,
+            scope: "personal",
+            variants: { en: { subject: name, html: "<p>x</p>" } },
+          })
+        ).id;
+      // Charlie sent last, then Alpha; Bravo and Delta never.
+      for (const [name, sentAt] of [
+        ["Alpha", "2026-12-02T09:00:00Z"],
+        ["Charlie", "2026-12-03T09:00:00Z"],
+        ["Alpha", "2026-11-01T09:00:00Z"],
+      ] as const) {
+        const logged = await call(rep, "POST", "/api/v1/emails", {
+          internetMessageId: `<${name}-${sentAt}@recent.example>`,
+          from: { address: "rex@recent.example" },
+          to: [{ address: "buyer@customer.example" }],
+          sentAt,
+          templateId: made[name],
+        });
+        expect(logged.status).toBe(201);
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `?order=recent&limit=1${cursor ? `&cursor=${cursor}` : ""}`;
+        const page = parse(Page(Template), await call(rep, "GET", `/api/v1/templates${query}`));
+        seen.push(...page.items.map((t) => t.name));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(["Charlie", "Alpha", "Bravo", "Delta"]);
+    });
+
     it("refuses a log naming a template the logger cannot see, and stores nothing of it", async () => {
       const own = await create(member, {
         name: "Max's private",

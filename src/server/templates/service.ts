@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import { z } from "zod";
 import { LANGUAGES, type Language } from "../../shared/languages";
 import {
   type MergeFieldEntity,
@@ -74,9 +75,24 @@ export function selectTemplates(db: Kysely<DB>, caller: Scope["caller"]) {
 
 const order = byName("t.name", "t.id");
 
+/**
+ * The caller's most recent use of a template first: minus its time in milliseconds, so that one ascending
+ * keyset (this, the name, the id) pages it; never used is 1, after every use.
+ */
+const recentKey = (userId: string) =>
+  sql<number>`coalesce(-(extract(epoch from (
+    select max(u.used_at) from template_uses u
+    where u.org_id = t.org_id and u.template_id = t.id and u.used_by = ${userId})) * 1000)::float8, 1)`;
+const RecentCursor = z.tuple([z.number(), z.string(), z.uuid()]);
+
 export async function listTemplates(scope: Scope, query: TemplateListQuery) {
-  const after = decodeCursor(query.cursor, NameCursor);
-  let select = selectTemplates(scope.db, scope.caller).select(order.key.as("sort_key"));
+  const recent = query.order === "recent";
+  const after = recent ? null : decodeCursor(query.cursor, NameCursor);
+  const afterRecent = recent ? decodeCursor(query.cursor, RecentCursor) : null;
+  const recentSort = recentKey(scope.caller.userId);
+  let select = selectTemplates(scope.db, scope.caller)
+    .select(order.key.as("sort_key"))
+    .select(recentSort.as("recent_key"));
   if (query.q) {
     const pattern = likePattern(query.q);
     select = select.where((eb) =>
@@ -98,6 +114,21 @@ export async function listTemplates(scope: Scope, query: TemplateListQuery) {
   if (query.archived === "false") select = select.where("t.archived_at", "is", null);
   if (query.archived === "true") select = select.where("t.archived_at", "is not", null);
   if (after) select = select.where(order.after(after));
+  if (afterRecent) {
+    const [key, name, id] = afterRecent;
+    select = select.where(
+      sql<boolean>`(${recentSort}, ${order.key}, t.id) > (${key}::float8, ${name}, ${id}::uuid)`,
+    );
+  }
+  if (recent) {
+    const rows = await select
+      .orderBy(recentSort)
+      .orderBy(order.key)
+      .orderBy("t.id")
+      .limit(query.limit + 1)
+      .execute();
+    return pageOf(rows, query.limit, toTemplate, (r) => [Number(r.recent_key), r.sort_key, r.id]);
+  }
   const rows = await select
     .orderBy(order.key)
     .orderBy("t.id")
@@ -383,6 +414,9 @@ export async function recordTemplateUse(
       interaction_id: interactionId,
       template_id: templateId,
       used_by: caller.userId,
+      // When the email was sent: "recently used" follows the mail, not when it happened to be logged.
+      used_at: sql<Date>`(select i.occurred_at from interactions i
+        where i.org_id = ${caller.orgId} and i.id = ${interactionId})`,
     })
     .onConflict((oc) => oc.columns(["org_id", "interaction_id"]).doNothing())
     .execute();
