@@ -1,6 +1,7 @@
 // PGlite loads its WASM with import(), which jest only allows under --experimental-vm-modules (see package.json).
 // ts-jest only transpiles (tsc --noEmit type-checks the whole tree in `npm test`), which keeps the suite fast.
-// jose, strip-bom and uuid are published as ES modules only, so they go through the same transform.
+// jose, strip-bom and uuid are published as ES modules only, so they go through the same transform, as do
+// htmlparser2 and its DOM packages (sanitize-html's parser, which Node's own require loads as ES modules).
 /** @type {import("jest").Config} */
 const config = {
   testEnvironment: "node",
@@ -22,7 +23,9 @@ const config = {
     ],
   },
   // Also strip-bom and uuid, which office-addin-mock pulls in (nested, through office-addin-manifest).
-  transformIgnorePatterns: ["/node_modules/(?!(.*/)?(jose|strip-bom|uuid)/)"],
+  transformIgnorePatterns: [
+    "/node_modules/(?!(.*/)?(jose|strip-bom|uuid|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/)",
+  ],
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
   setupFiles: ["<rootDir>/test/helpers/jsdom-globals.ts"],
   setupFilesAfterEnv: ["<rootDir>/test/helpers/dom-waits.js"],

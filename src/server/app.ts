@@ -41,6 +41,7 @@ import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./con
 import { syncRoutes } from "./sync/routes";
 import { importRoutes } from "./imports/routes";
 import { invoiceRoutes } from "./invoices/routes";
+import { templateRoutes } from "./templates/routes";
 
 export interface AppDeps {
   database: Database;
@@ -64,7 +65,10 @@ export interface AppDeps {
   rateLimit?: RateLimitConfig;
   /** Behind a load balancer: which X-Forwarded-For entry is the client's address. */
   trustProxy?: TrustProxy;
-  /** What time it is, for the dashboard's "today" and its day counts; tests fix it. By default the system clock. */
+  /**
+   * What time it is, for the dashboard's "today" and its day counts and templates' `{{today}}`; tests fix it. By
+   * default the system clock.
+   */
   clock?: () => Date;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
@@ -167,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
+  templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   return app;
 }
 

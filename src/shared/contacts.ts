@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Id, IsoDateTime, ListQuery, OptionalText, Version, WrittenEmailAddress } from "./common";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
+import { Language } from "./languages";
 import { Tag } from "./tags";
 
 export const LifecycleStage = z.enum(["lead", "prospect", "customer", "former"]);
@@ -21,6 +22,11 @@ export const Contact = z.object({
   ownerId: Id.nullable(),
   source: z.string(),
   customFields: CustomFieldValues,
+  /**
+   * The language the contact reads (which variant of a template they get); null: the rep's. The server always
+   * says it; a profile the pane cached before it did has none.
+   */
+  language: Language.nullable().optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,
@@ -45,6 +51,7 @@ const contactFields = {
   ownerId: Id.nullable().optional(),
   /** Checked against the organisation's contact field definitions; an update replaces them all. */
   customFields: CustomFields.optional(),
+  language: Language.nullable().optional(),
 };
 
 export const ContactCreate = z.strictObject({

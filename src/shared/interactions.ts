@@ -46,6 +46,8 @@ export const Interaction = z.object({
 export type Interaction = z.infer<typeof Interaction>;
 
 export const MAILBOX_NAME_MAX_CHARS = 300;
+/** The longest body text a logged email takes (templates' bodies are bounded the same). */
+export const EMAIL_BODY_TEXT_MAX_CHARS = 1_000_000;
 const MailboxInput = z.strictObject({
   address: EmailAddress,
   name: z.string().trim().max(MAILBOX_NAME_MAX_CHARS).optional(),
@@ -75,7 +77,7 @@ export const LogEmail = z
     cc: z.array(MailboxInput).max(500).default([]),
     sentAt: IsoDateTime,
     /** Plain text of the body; HTML is reduced to text and everything is cut to a bounded excerpt. */
-    bodyText: z.string().max(1_000_000).optional(),
+    bodyText: z.string().max(EMAIL_BODY_TEXT_MAX_CHARS).optional(),
     /** A deal to link; null links none. When omitted, the participants' single open deal is linked. */
     dealId: Id.nullable().optional(),
     source: InteractionSource.exclude(["import"]).default("manual"),
@@ -84,6 +86,11 @@ export const LogEmail = z
      * the server applies the privacy rules to it as to an automatic log.
      */
     byPolicy: z.boolean().optional(),
+    /**
+     * The template the email was written from, one the logger can see (else 400, nothing stored): counted in the
+     * template's stats, once per email; a later log of the same email naming another template changes nothing.
+     */
+    templateId: Id.optional(),
   })
   .refine((email) => email.internetMessageId !== undefined || email.rapportKey !== undefined, {
     message: "an email needs its internet message id, or a Rapport key while it has none",

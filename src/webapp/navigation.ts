@@ -5,6 +5,7 @@ import {
   DataBarVerticalRegular,
   type FluentIcon,
   HandshakeRegular,
+  MailTemplateRegular,
   PeopleRegular,
   SettingsRegular,
   TaskListLtrRegular,
@@ -77,6 +78,14 @@ export const pages: readonly PageEntry[] = [
     icon: DataBarVerticalRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-reports" */ "./pages/reports/ReportsPage")),
+  },
+  {
+    path: "/app/templates",
+    name: "templates",
+    icon: MailTemplateRegular,
+    component: lazy(
+      () => import(/* webpackChunkName: "webapp-templates" */ "./pages/templates/TemplatesPage"),
+    ),
   },
   {
     path: "/app/import",

@@ -366,6 +366,7 @@ interface Records {
   blocked: string;
   stageIds: string[];
   field: string;
+  template: string;
 }
 
 const goodBodies: Record<string, (r: Records) => unknown> = {
@@ -388,6 +389,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     bodyText: "Hello",
     dealId: r.deal,
     source: "manual",
+    templateId: r.template,
   }),
   createContact: (r) => ({
     displayName: "Anna Berg",
@@ -484,6 +486,28 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     version: 1,
   }),
   updateUser: () => ({ role: "member" }),
+  createTemplate: () => ({
+    name: "Fuzz offer",
+    scope: "organization",
+    folder: "Offers",
+    tags: ["offer"],
+    variants: {
+      en: { subject: "Offer for {{company.name}}", html: "<p>Hi {{contact.firstName}}, {{deal.amount}}</p>" },
+      sv: {
+        subject: "Offert",
+        html: '<p>Hej {{contact.custom.size}}</p><img src="https://x.example/a.png">',
+      },
+    },
+  }),
+  updateTemplate: () => ({
+    name: "Fuzz offer 2",
+    folder: null,
+    variants: { de: { subject: "Angebot", html: "<p>{{rep.signature}}</p>" } },
+    archived: false,
+    version: 1,
+  }),
+  renderTemplate: (r) => ({ contactId: r.contact, dealId: r.deal, timeZone: "Europe/Stockholm" }),
+  updateSenderProfile: () => ({ title: "Account manager", phone: "+46 8 123", signature: "Rita\nContoso" }),
   updateBaseCurrency: () => ({ baseCurrency: "eur" }),
   setExchangeRate: () => ({ currency: "dkk", rate: "0.1341", baseCurrency: "EUR" }),
   previewImport: () => ({
@@ -601,6 +625,15 @@ const contactFilters = (r: Records): [string, string][] => [
 ];
 goodQueries.listDeals = (r) => [...dealFilters(r), ["limit", "10"]];
 goodQueries.listContacts = (r) => [...contactFilters(r), ["limit", "10"]];
+goodQueries.listTemplates = () => [
+  ["q", "offer"],
+  ["order", "recent"],
+  ["scope", "organization"],
+  ["folder", "Offers"],
+  ["tag", "offer"],
+  ["archived", "all"],
+  ["limit", "10"],
+];
 goodQueries.listCompanies = (r) => [
   ["q", "anna"],
   ["ownerId", r.admin],
@@ -810,7 +843,7 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 /** The seeded record a path parameter can name, if any: deletes and erasures get none. */
 function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
-    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields)/.exec(
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates)/.exec(
       route.path,
     )?.[1];
   const real: Record<string, string> = {
@@ -824,6 +857,7 @@ function realId(route: RouteContract, name: string, records: Records): string | 
     mailboxes: name === "userId" ? records.member : "",
     pipelines: name === "stageId" ? records.stage : records.pipeline,
     "custom-fields": records.field,
+    templates: records.template,
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
@@ -1081,6 +1115,9 @@ const TABLES = {
   exchange_rates: true,
   invoices: true,
   payments: true,
+  templates: true,
+  template_variants: true,
+  template_uses: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(
@@ -1206,6 +1243,13 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
     });
     const blocked = (await post("/api/v1/blocklist", { scope: "personal", entry: "@seed-blocked.example" }))
       .id as string;
+    const template = (
+      await post("/api/v1/templates", {
+        name: "Seed template",
+        scope: "organization",
+        variants: { en: { subject: "Hello {{contact.firstName}}", html: "<p>{{deal.name}}</p>" } },
+      })
+    ).id as string;
     records = {
       company,
       contact,
@@ -1220,6 +1264,7 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
       blocked,
       stageIds: pipelines[0]?.stages.map((s) => s.id) ?? [],
       field,
+      template,
     };
   });
   afterAll(() => server?.close());

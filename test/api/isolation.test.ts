@@ -21,6 +21,7 @@ interface Records {
   tag: string;
   /** A currency the organisation has an exchange rate for (and the other has not). */
   currency: string;
+  template: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -76,6 +77,20 @@ async function seed(server: TestServer, token: string, domain: string, currency:
   await post("/api/v1/blocklist", { scope: "organization", entry: `@blocked-${domain}` });
   await server.request("PATCH", `/api/v1/mailboxes/${user}`, { token, body: { enabled: true } });
   await post("/api/v1/currencies/rates", { currency, rate: "0.0123", baseCurrency: "EUR" });
+  const template = (
+    await post("/api/v1/templates", {
+      name: `Offer of ${domain}`,
+      scope: "organization",
+      variants: { en: { subject: `Secret offer of ${domain}`, html: "<p>{{contact.custom.segment}}</p>" } },
+    })
+  ).id as string;
+  await post("/api/v1/emails", {
+    internetMessageId: `<iso-template-${domain}@mail.example>`,
+    from: { address: `rep@${domain}` },
+    to: [{ address: `anna@customer-${domain}` }],
+    sentAt: "2026-11-21T10:00:00Z",
+    templateId: template,
+  });
   return {
     company,
     contact,
@@ -92,6 +107,7 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     field,
     tag,
     currency,
+    template,
   };
 }
 
@@ -141,6 +157,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   pipelines: "pipeline",
   "custom-fields": "field",
   users: "user",
+  templates: "template",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -160,6 +177,7 @@ const REFERENCES: Record<string, keyof Records> = {
   moveDealsTo: "stage",
   tag: "tag",
   currency: "currency",
+  templateId: "template",
 };
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */

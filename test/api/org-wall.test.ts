@@ -43,6 +43,11 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       companyId: company.id,
     });
     const deal = await post("/api/v1/deals", { name: "Renewal", contactIds: [contact.id] });
+    const template = await post("/api/v1/templates", {
+      name: "Offer",
+      scope: "organization",
+      variants: { en: { subject: "Offer", html: "<p>{{contact.firstName}}</p>" } },
+    });
     await post("/api/v1/tasks", { title: "Call back", dueAt: null, contactId: contact.id, dealId: deal.id });
     await post("/api/v1/notes", { kind: "note", contactId: contact.id, body: "private", dealId: deal.id });
     const logged = await server.request("POST", "/api/v1/emails", {
@@ -54,6 +59,7 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
         to: [{ address: `rep@${domain}` }],
         sentAt: "2026-11-20T10:00:00Z",
         dealId: deal.id,
+        templateId: template.id,
       },
     });
     expect(logged.status).toBe(201);

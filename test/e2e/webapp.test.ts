@@ -426,7 +426,7 @@ describeInBrowser(
     }, 60_000);
 
     it.each(["sv", "hr"] as const)(
-      "speaks %s from the browser's language on Today, a list, a record, Reports, Import and Settings, with no English left",
+      "speaks %s from the browser's language on Today, a list, a record, Reports, Import, Templates and Settings, with no English left",
       async (language) => {
         // Names and data aside: the records' own words, as the API answers them (names, titles, subjects,
         // notes, the stages as the organisation named them).
@@ -473,6 +473,7 @@ describeInBrowser(
           ["contacts", "/contacts"],
           ["reports", "/reports"],
           ["import", "/import"],
+          ["templates", "/templates"],
           ["settings", "/settings"],
         ] as const) {
           await inLanguage.goto(`${stack.webAppUrl}${path}`);

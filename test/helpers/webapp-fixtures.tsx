@@ -20,6 +20,7 @@ import { DealWithStage } from "../../src/shared/deals";
 import { Contact } from "../../src/shared/contacts";
 import { Company, type CompanyDomain } from "../../src/shared/companies";
 import type { EmailAddressForms } from "../../src/shared/email-address";
+import { RenderedTemplate, Template } from "../../src/shared/templates";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -193,6 +194,8 @@ export interface FakeWebServer {
   companies: Company[];
   /** The language the signed-in user chose for the web app (null: the browser's). */
   language: Language | null;
+  /** The email templates the signed-in user sees. */
+  templates: Template[];
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -366,6 +369,7 @@ export function fakeWebServer(
     contacts: options.contacts ?? [],
     companies: options.companies ?? [],
     customFields: options.customFields ?? [],
+    templates: [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -686,6 +690,61 @@ export function fakeWebServer(
       }
       case "listTags":
         return { items: server.tags };
+      case "listTemplates":
+        return {
+          items: server.templates.filter(
+            (t) => matches(query.q, t.name) && (String(query.archived) === "all" || !t.archived),
+          ),
+          nextCursor: null,
+        };
+      case "createTemplate": {
+        if (body?.scope === "organization" && role !== "admin")
+          throw problem(403, "forbidden", "Only an admin of the organisation writes its templates.");
+        const created = Template.parse({
+          ...body,
+          id: `7e000000-0000-4000-8000-${String(server.templates.length + 1).padStart(12, "0")}`,
+          ownerId: body?.scope === "personal" ? ids.rita : null,
+          createdBy: ids.rita,
+          folder: body?.folder ?? null,
+          tags: body?.tags ?? [],
+          archived: false,
+          archivedAt: null,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        });
+        server.templates = [...server.templates, created];
+        return created;
+      }
+      case "updateTemplate": {
+        const found = server.templates.find((t) => t.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The template does not exist.");
+        const { archived, ...rest } = body ?? {};
+        const updated = Template.parse({
+          ...found,
+          ...rest,
+          ...(archived === undefined ? {} : { archived, archivedAt: archived ? now : null }),
+          version: found.version + 1,
+        });
+        server.templates = server.templates.map((t) => (t.id === updated.id ? updated : t));
+        return updated;
+      }
+      case "templateStats":
+        return { templateId: params?.id, used: 3, answered: 1, lastUsedAt: now };
+      case "renderTemplate": {
+        const template = server.templates.find((t) => t.id === params?.id);
+        const contact = server.contacts.find((c) => c.id === body?.contactId);
+        if (!template || !contact) throw problem(404, "not_found", "Not found.");
+        return RenderedTemplate.parse({
+          templateId: template.id,
+          language: "en",
+          subject: template.variants.en?.subject ?? "",
+          html: `<p>${contact.displayName}</p><mark data-rapport-unfilled="contact.title">[contact.title]</mark>`,
+          unfilled: ["contact.title"],
+          contactId: contact.id,
+          dealId: null,
+        });
+      }
       case "deleteTag": {
         if (role !== "admin") throw problem(403, "forbidden", "Only admins change tags.");
         const tag = server.tags.find((t) => t.name === params?.tag);

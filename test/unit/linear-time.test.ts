@@ -11,6 +11,7 @@ import {
   unescapeText,
 } from "../../src/server/imports/vcard";
 import { mentionsOf } from "../../src/server/person-data/mentions";
+import { TEMPLATE_HTML_MAX_NESTING, sanitizeTemplateHtml } from "../../src/server/templates/sanitize";
 import { graphEmail } from "../../src/server/sync/graph-email";
 import type { GraphMessage } from "../../src/server/sync/mail-graph";
 import { normalizeCompanyDomain } from "../../src/shared/companies";
@@ -22,11 +23,13 @@ import {
   parseMailbox,
 } from "../../src/shared/email-address";
 import { BlocklistEntryText } from "../../src/shared/mailboxes";
+import { MERGE_FIELDS, mergeFieldProblems, renderTemplate } from "../../src/shared/merge-fields";
 import { normalizeMessageId } from "../../src/shared/message-id";
 import { InternalDomain } from "../../src/shared/organizations";
 import { parsePersonName } from "../../src/shared/person-name";
 import { isBulkOrAutomated, reasonNotToLog } from "../../src/shared/privacy";
 import { isOriginalMessageLine, parseSignature } from "../../src/shared/signature";
+import { TEMPLATE_HTML_MAX_CHARS } from "../../src/shared/templates";
 import { EXCERPT_SOURCE_MAX_CHARS, htmlToText, textExcerpt } from "../../src/shared/text-excerpt";
 
 /*
@@ -232,7 +235,83 @@ const message = (fields: Partial<GraphMessage>): GraphMessage => ({
 const PRIVACY = { internalDomains: ["contoso.example"], blocklist: [] };
 const ERASURE = mentionsOf(["Anna Maria Berg"], ["anna.berg@contoso.example"]);
 
+/** A template's text: merge fields among text and tags, and braces that do not make one. */
+const MERGE_TEXT: Shapes<string> = {
+  "opening braces that never close": repeat("{{"),
+  "opening braces, closed once at the end": repeat("{{", "", "}}"),
+  "single braces": repeat("{"),
+  "closing braces": repeat("}}"),
+  "many fields": repeat("{{contact.firstName}} "),
+  "many unknown fields": repeat("{{contact.nothing}} "),
+  "fields inside tags": repeat('<a title="{{contact.firstName}}">'),
+  "a tag that never closes, with fields": repeat("{{a}}", "<p "),
+  "a field broken by tags": repeat("<b>x</b>", "{{contact.", "}}"),
+  "spaces inside a field": repeat(" ", "{{", "contact.firstName}}"),
+};
+const KNOWN_FIELDS = new Set<string>(MERGE_FIELDS);
+const ALL_FILLED = Object.fromEntries(MERGE_FIELDS.map((f) => [f, "Anna <Berg>\nline"]));
+
+/** What makes an HTML parser's work grow faster than its input, kept under the sanitiser's nesting bound. */
+const HOSTILE_HTML: Shapes<string> = {
+  "closing tags that match no open one, under the deepest nesting allowed": repeat(
+    "</i>",
+    "<b>".repeat(TEMPLATE_HTML_MAX_NESTING - 1),
+  ),
+  "open tags past the nesting bound": repeat("<b>"),
+  "an open and an unmatched close, again and again": repeat("<b></i>"),
+  "implied closes": repeat("<p><div></div>"),
+  "list items closing each other": repeat("<li>x", "<ul>"),
+  "many attributes": repeat(' a="1"', "<p", ">x</p>"),
+  "event attributes and script addresses": repeat(
+    '<img onerror="x()" src="javascript:1"><a href="java\tscript:1">',
+  ),
+  "a style of many declarations": repeat("color: red; ", '<p style="', '">x</p>'),
+  "a style of url() again and again": repeat(
+    "background: url(https://e.example/x); ",
+    '<p style="',
+    '">x</p>',
+  ),
+  "disallowed tags around text": repeat("<iframe>x</iframe><object>y</object>"),
+  "noscript inside noscript": repeat("<noscript>", "<p>"),
+  "merge fields": repeat("{{contact.firstName}} "),
+};
+
+const sanitizeOrRefuse = (html: string) => {
+  try {
+    return sanitizeTemplateHtml(html, "body.variants.en.html");
+  } catch (error) {
+    return error;
+  }
+};
+
 const SUBJECTS: Case[] = [
+  // The parser of a template's merge fields, on a body the size of the largest the API takes.
+  ...subject(
+    "mergeFieldProblems (templates, on save)",
+    TEMPLATE_HTML_MAX_CHARS,
+    (html: string) => mergeFieldProblems(html, true, (name) => KNOWN_FIELDS.has(name)),
+    TEXT,
+    HTML,
+    MERGE_TEXT,
+  ),
+  ...subject(
+    "renderTemplate (templates)",
+    TEMPLATE_HTML_MAX_CHARS,
+    (html: string) => renderTemplate({ subject: html, html }, ALL_FILLED),
+    TEXT,
+    HTML,
+    MERGE_TEXT,
+  ),
+  // sanitize-html over htmlparser2: a call at the API's largest body takes tens of milliseconds, a quarter of it
+  // shows a quadratic shape as plainly.
+  ...subject(
+    "sanitizeTemplateHtml (templates)",
+    TEMPLATE_HTML_MAX_CHARS / 4,
+    sanitizeOrRefuse,
+    TEXT,
+    HTML,
+    HOSTILE_HTML,
+  ),
   ...subject("textExcerpt", EXCERPT_SOURCE_MAX_CHARS, (text: string) => textExcerpt(text), TEXT, HTML, {
     "spaces at the end of many lines": repeat("a   \n"),
     "carriage returns": run("\r"),

@@ -31,6 +31,7 @@ describe("the web app's navigation", () => {
       "Deals",
       "Tasks",
       "Reports",
+      "Templates",
       "Import and export",
       "Settings",
     ]);

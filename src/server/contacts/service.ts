@@ -25,6 +25,7 @@ export const toContact = (row: ContactWithEmails): Contact => ({
   ownerId: row.owner_id,
   source: row.source,
   customFields: row.custom_fields,
+  language: row.language,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
   version: row.version,
@@ -165,6 +166,7 @@ export async function createContact(scope: Scope, input: ContactCreate): Promise
         owner_id: input.ownerId === undefined ? scope.caller.userId : input.ownerId,
         source: input.source,
         custom_fields: JSON.stringify(customFields),
+        language: input.language ?? null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -198,6 +200,7 @@ export async function updateContact(
         tags: input.tags,
         owner_id: input.ownerId,
         custom_fields: customFields === undefined ? undefined : JSON.stringify(customFields),
+        language: input.language,
         version: sql`version + 1`,
         updated_at: sql`now()`,
       })

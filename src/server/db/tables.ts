@@ -14,6 +14,8 @@ type TextArray = ColumnType<string[], string[] | undefined, string[]>;
  * are the same, or where a writer did not say (read it as `coalesce(written, key)`).
  */
 type AsWritten = ColumnType<string | null, string | null | undefined, string | null>;
+/** One of the five languages (src/shared/languages.ts), as the columns that hold one check it. */
+type Language = "en" | "sv" | "de" | "nb" | "hr";
 type TextArrayAsWritten = ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 
 export interface OrganizationsTable {
@@ -47,6 +49,10 @@ export interface UsersTable {
   auto_log_opened: Generated<boolean>;
   /** The web app's language as the user chose it; null follows the browser. */
   language: "en" | "sv" | "de" | "nb" | "hr" | null;
+  /** What a template's `{{rep.title}}`, `{{rep.phone}}` and `{{rep.signature}}` fill in (plain text). */
+  title: ColumnType<string | null, string | null | undefined, string | null>;
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  signature: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CompaniesTable {
@@ -80,6 +86,8 @@ export interface ContactsTable {
   owner_id: string | null;
   source: Generated<string>;
   custom_fields: CustomFieldsJson;
+  /** The language the contact reads: the template variant chosen for them; null follows the rep's. */
+  language: ColumnType<Language | null, Language | null | undefined, Language | null>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -321,6 +329,37 @@ export interface PaymentsTable {
   updated_at: Timestamp;
 }
 
+/** An email template: the organisation's (`owner_id` null, admins write it) or one rep's own. */
+export interface TemplatesTable {
+  id: Generated<string>;
+  org_id: string;
+  scope: "organization" | "personal";
+  owner_id: string | null;
+  name: string;
+  folder: string | null;
+  tags: TextArray;
+  archived_at: NullableTimestamp;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+/** A template's text in one language; the HTML is stored sanitised. */
+export interface TemplateVariantsTable {
+  org_id: string;
+  template_id: string;
+  language: Language;
+  subject: string;
+  html: string;
+}
+/** A logged email a template wrote: one per email. */
+export interface TemplateUsesTable {
+  org_id: string;
+  interaction_id: string;
+  template_id: string;
+  used_by: string | null;
+  used_at: Timestamp;
+}
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -344,6 +383,9 @@ export interface DB {
   exchange_rates: ExchangeRatesTable;
   invoices: InvoicesTable;
   payments: PaymentsTable;
+  templates: TemplatesTable;
+  template_variants: TemplateVariantsTable;
+  template_uses: TemplateUsesTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;
@@ -355,4 +397,5 @@ export type CustomFieldDefinitionRow = Selectable<CustomFieldDefinitionsTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type InteractionRow = Selectable<InteractionsTable>;
 export type NewInteraction = Insertable<InteractionsTable>;
+export type TemplateRow = Selectable<TemplatesTable>;
 export type ContactUpdateRow = Updateable<ContactsTable>;

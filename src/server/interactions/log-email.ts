@@ -11,6 +11,7 @@ import { refuseWhatPolicyKeepsOut } from "../organizations/privacy";
 import { loggingRulesOf } from "../organizations/service";
 import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
+import { recordTemplateUse } from "../templates/service";
 import { getInteraction } from "./service";
 
 type LogEmailInput = z.output<typeof LogEmail>;
@@ -65,7 +66,10 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     const key = keyed?.key ?? null;
     const existing = await reconcile(tx, scope, messageId, keyed);
     const automatic = input.source === "auto" || input.byPolicy === true;
-    if (existing) return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
+    if (existing) {
+      if (input.templateId) await recordTemplateUse(tx, scope.caller, existing.id, input.templateId);
+      return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
+    }
 
     await lockAddresses(tx, orgId, addresses);
     // Whatever logs it without the rep's choice (the sync, the pane on open, the policy on send), the
@@ -125,12 +129,13 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       .insertInto("interaction_loggers")
       .values({ org_id: orgId, interaction_id: inserted.id, user_id: scope.caller.userId })
       .execute();
+    if (input.templateId) await recordTemplateUse(tx, scope.caller, inserted.id, input.templateId);
     await recordAudit(
       tx,
       scope.caller,
       "email.logged",
       { type: "interaction", id: inserted.id },
-      { source: input.source },
+      { source: input.source, ...(input.templateId ? { templateId: input.templateId } : {}) },
     );
     return { interaction: await getInteraction(tx, scope.caller, inserted.id, "email"), created: true };
   });

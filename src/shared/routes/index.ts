@@ -19,6 +19,7 @@ import { currencyRoutes } from "./currencies";
 import { reportRoutes } from "./reports";
 import { importRoutes } from "./imports";
 import { invoiceRoutes } from "./invoices";
+import { templateRoutes } from "./templates";
 
 export {
   FILE_MEDIA_TYPES,
@@ -55,6 +56,7 @@ export const featureRoutes = {
   reports: reportRoutes,
   imports: importRoutes,
   invoices: invoiceRoutes,
+  templates: templateRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -79,6 +81,7 @@ export const routes = {
   ...reportRoutes,
   ...importRoutes,
   ...invoiceRoutes,
+  ...templateRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

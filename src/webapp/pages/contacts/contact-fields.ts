@@ -11,7 +11,7 @@ import {
   textField,
 } from "../../lists/record-fields";
 import { useWebApp } from "../../services";
-import type { Catalogue } from "../../../shared/languages";
+import { type Catalogue, LANGUAGES, LANGUAGE_NAMES } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import type { FilterOption } from "../../lists/FilterDropdown";
 import { listMessages } from "../../lists/list-messages";
@@ -44,6 +44,13 @@ export function useContactFields(): FieldSpec<Contact>[] {
     }),
     listField("tags", t.tags, (c) => c.tags, lists.separatedByCommas),
     choiceField("ownerId", t.owner, users.options, (c) => c.ownerId),
+    // Which of a template's languages the contact gets; none: the rep's.
+    choiceField(
+      "language",
+      t.language,
+      LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
+      (c) => c.language ?? null,
+    ),
     ...definitions.map((d) => customField<Contact>(d)),
   ];
 }

@@ -1,0 +1,144 @@
+import {
+  Button,
+  Checkbox,
+  Input,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { AddRegular, SearchRegular } from "@fluentui/react-icons";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { translate } from "../../../shared/languages";
+import type { Template } from "../../../shared/templates";
+import { EmptyState } from "../../components/EmptyState";
+import { Loading } from "../../components/Loading";
+import { ProblemMessage } from "../../components/ProblemMessage";
+import { Section } from "../../components/Section";
+import { useMe } from "../../hooks";
+import { useMessages } from "../../i18n/language";
+import { useWebApp } from "../../services";
+import { TemplateEditor } from "./TemplateEditor";
+import { templatesMessages } from "./templates-messages";
+
+const useStyles = makeStyles({
+  page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  title: { margin: 0 },
+  filters: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "center", flexWrap: "wrap" },
+});
+
+/** How long typing pauses before the list is searched. */
+const SEARCH_PAUSE_MS = 250;
+
+/** The organisation's templates and the rep's own: search, open one to edit and preview it, or write a new one. */
+export default function TemplatesPage() {
+  const styles = useStyles();
+  const { api } = useWebApp();
+  const me = useMe();
+  const t = useMessages(templatesMessages);
+  const [typed, setTyped] = useState("");
+  const [q, setQ] = useState("");
+  const [showArchived, setShowArchived] = useState(false);
+  const [open, setOpen] = useState<Template | "new" | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(typed.trim()), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const templates = useQuery({
+    queryKey: ["templates", q, showArchived],
+    queryFn: () =>
+      api("listTemplates", {
+        query: { q: q || undefined, archived: showArchived ? "all" : "false", limit: 200 },
+      }),
+    placeholderData: keepPreviousData,
+  });
+  const admin = me.data?.user.role === "admin";
+  return (
+    <div className={styles.page}>
+      <Text as="h1" size={700} weight="semibold" className={styles.title}>
+        {t.title}
+      </Text>
+      <Section
+        title={t.listCaption}
+        actions={
+          <Button icon={<AddRegular />} appearance="primary" onClick={() => setOpen("new")}>
+            {t.newTemplate}
+          </Button>
+        }
+      >
+        <div className={styles.filters}>
+          <Input
+            aria-label={t.search}
+            placeholder={t.search}
+            contentBefore={<SearchRegular />}
+            value={typed}
+            onChange={(_, d) => setTyped(d.value)}
+          />
+          <Checkbox
+            label={t.showArchived}
+            checked={showArchived}
+            onChange={(_, d) => setShowArchived(d.checked === true)}
+          />
+        </div>
+        {templates.isPending && <Loading label={t.loading} />}
+        {templates.isError && (
+          <ProblemMessage
+            error={templates.error}
+            onRetry={() => void templates.refetch()}
+            what={t.notLoaded}
+          />
+        )}
+        {templates.data &&
+          (templates.data.items.length === 0 ? (
+            <EmptyState>{t.none}</EmptyState>
+          ) : (
+            <Table size="small">
+              <caption>{t.listCaption}</caption>
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell scope="col">{t.name}</TableHeaderCell>
+                  <TableHeaderCell scope="col">{t.scope}</TableHeaderCell>
+                  <TableHeaderCell scope="col">{t.folder}</TableHeaderCell>
+                  <TableHeaderCell scope="col">{t.languages}</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {templates.data.items.map((template) => (
+                  <TableRow key={template.id}>
+                    <TableCell>
+                      <Button
+                        appearance="transparent"
+                        aria-label={translate(t.edit, { name: template.name })}
+                        onClick={() => setOpen(template)}
+                      >
+                        {template.name}
+                      </Button>
+                      {template.archived && ` (${t.archived})`}
+                    </TableCell>
+                    <TableCell>{template.scope === "organization" ? t.organization : t.personal}</TableCell>
+                    <TableCell>{template.folder ?? ""}</TableCell>
+                    <TableCell>{Object.keys(template.variants).join(", ")}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          ))}
+      </Section>
+      {open !== null && (
+        <TemplateEditor
+          key={open === "new" ? "new" : `${open.id}:${open.version}`}
+          template={open === "new" ? null : open}
+          admin={admin}
+          onSaved={setOpen}
+          onClose={() => setOpen(null)}
+        />
+      )}
+    </div>
+  );
+}
