@@ -3,7 +3,7 @@ import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { CustomFieldsSlot as CustomFields } from "./CustomFieldsSlot";
-import { DealStage } from "./DealStage";
+import { DealStageControl } from "./deferred-parts";
 import { OpenTasks } from "./OpenTasks";
 import { QuickActions } from "./QuickActions";
 import { Section, useRowStyles } from "./Section";
@@ -81,7 +81,7 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
                   <Caption1 className={styles.muted}>{formatAmount(deal.amount, deal.currency)}</Caption1>
                 )}
               </span>
-              <DealStage deal={deal} />
+              <DealStageControl.Component deal={deal} />
             </div>
             <CustomFields entity="deal" record={deal} label={t("detailsOf", { name: deal.name })} />
           </li>

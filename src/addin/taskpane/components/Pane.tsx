@@ -11,7 +11,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { Settings20Regular } from "@fluentui/react-icons";
-import { Suspense, lazy, useMemo, useState } from "react";
+import { Suspense, lazy, useEffect, useMemo, useState } from "react";
 import { normalizeMessageId } from "../../../shared/message-id";
 import { reasonNotToLog } from "../../../shared/privacy";
 import type { OpenMessage } from "../../office/mailbox";
@@ -23,9 +23,9 @@ import { useOpenMessage } from "../hooks/useOpenMessage";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
+import { LogOnSendControl, preloadProfileControls } from "./deferred-parts";
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
-import { LogOnSendSwitch } from "./LogOnSendSwitch";
 import { OutboxStatus } from "./OutboxStatus";
 import { PrivacyNotice } from "./PrivacyNotice";
 
@@ -65,6 +65,7 @@ export function Pane() {
   const { t } = useI18n();
   const open = useOpenMessage();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  useEffect(preloadProfileControls, []);
   return (
     <main className={styles.pane}>
       <OutboxStatus />
@@ -154,7 +155,9 @@ function MessageView({ message }: { message: OpenMessage }) {
           <MessageBarBody>{t("offlineShowing", { date: formatDateTime(savedAt) })}</MessageBarBody>
         </MessageBar>
       )}
-      {message.mode === "compose" && <LogOnSendSwitch draftKey={message.conversationId ?? message.subject} />}
+      {message.mode === "compose" && (
+        <LogOnSendControl.Component draftKey={message.conversationId ?? message.subject} />
+      )}
       {message.mode === "read" && privacyReason && <PrivacyNotice reason={privacyReason} />}
       {message.mode === "read" && messageId && (
         <LogEmailButton
