@@ -3,9 +3,8 @@ import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { CustomFieldsSlot as CustomFields } from "./CustomFieldsSlot";
-import { DealStageControl } from "./deferred-parts";
+import { DealStageControl, QuickActionsControl } from "./deferred-parts";
 import { OpenTasks } from "./OpenTasks";
-import { QuickActions } from "./QuickActions";
 import { Section, useRowStyles } from "./Section";
 import { Timeline } from "./Timeline";
 
@@ -89,7 +88,7 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
       </Section>
 
       <OpenTasks tasks={profile.openTasks} />
-      <QuickActions profile={profile} />
+      <QuickActionsControl.Component profile={profile} />
       <Timeline profile={profile} />
     </div>
   );

@@ -1,5 +1,7 @@
 import { Button, Spinner } from "@fluentui/react-components";
-import { CheckmarkCircle20Regular, Clock20Regular, MailAdd20Regular } from "@fluentui/react-icons";
+import { CheckmarkCircle20Regular } from "@fluentui/react-icons/svg/checkmark-circle";
+import { Clock20Regular } from "@fluentui/react-icons/svg/clock";
+import { MailAdd20Regular } from "@fluentui/react-icons/svg/mail-add";
 import type { ReactElement } from "react";
 import { emailToLog } from "../../core/email-to-log";
 import type { OpenMessage } from "../../office/mailbox";
