@@ -30,12 +30,8 @@ describe("the production build's first load", () => {
   }, 600_000);
 
   test(`the task pane's is at most ${PANE_FIRST_LOAD_BUDGET_KB} KB gzipped`, () => {
-    const kb = pane.initial.gzip / 1024;
-    // The figure in the failure says by how much a change went over.
-    expect({ kb: Math.round(kb * 10) / 10, withinBudget: kb <= PANE_FIRST_LOAD_BUDGET_KB }).toEqual({
-      kb: expect.any(Number),
-      withinBudget: true,
-    });
+    // A failure prints the KB measured, so it says by how much a change went over.
+    expect(pane.initial.gzip / 1024).toBeLessThanOrEqual(PANE_FIRST_LOAD_BUDGET_KB);
   });
 
   test("holds the profile and leaves the forms, Today, settings, the controls and the sign-in to their chunks", () => {
