@@ -95,6 +95,8 @@ interface Options {
 
 interface Org {
   orgId: string;
+  /** The signed-in admin: the viewer the lookup answers for (an email's Rapport key shows to its owner only). */
+  userId: string;
   pipelineId: string;
   openStageIds: string[];
 }
@@ -402,9 +404,11 @@ const iso = (column: string) =>
 
 /**
  * The contact profile of GET /people/lookup for one known address, built by the database in one round trip:
- * the lower bound of what that answer can cost on this store. Same fields, order and limits as the service.
+ * the lower bound of what that answer can cost on this store. Same fields, order and limits as the service, and
+ * the same view of them: addresses and domains as written, custom fields, an email's Rapport key to its owner only.
  */
-function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unknown }> {
+function profileQuery(org: Org, address: string): RawBuilder<{ profile: unknown }> {
+  const { orgId, userId } = org;
   return sql<{ profile: unknown }>`
     select json_build_object(
       'id', c.id, 'displayName', c.display_name, 'firstName', c.first_name, 'lastName', c.last_name, 'title', c.title,
@@ -416,12 +420,13 @@ function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unk
     from contact_emails ce
     join contacts c on c.org_id = ce.org_id and c.id = ce.contact_id
     cross join lateral (
-      select coalesce(json_agg(e.address order by e.position), '[]') as list from contact_emails e where e.contact_id = c.id
+      select coalesce(json_agg(coalesce(e.address_as_written, e.address) order by e.position), '[]') as list
+      from contact_emails e where e.contact_id = c.id
     ) emails
     left join lateral (
       select json_build_object(
-        'id', co.id, 'name', co.name, 'domain', co.domain, 'phone', co.phone, 'website', co.website, 'address', co.address,
-        'ownerId', co.owner_id, 'createdAt', ${iso("co.created_at")}, 'updatedAt', ${iso("co.updated_at")}, 'version', co.version
+        'id', co.id, 'name', co.name, 'domain', coalesce(co.domain_as_written, co.domain), 'phone', co.phone,
+        'website', co.website, 'address', co.address, 'ownerId', co.owner_id, 'customFields', co.custom_fields, 'createdAt', ${iso("co.created_at")}, 'updatedAt', ${iso("co.updated_at")}, 'version', co.version
       ) as obj
       from companies co where co.org_id = c.org_id and co.id = c.company_id
     ) company on true
@@ -435,7 +440,7 @@ function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unk
         'companyId', d.company_id,
         'contactIds', (select coalesce(json_agg(x.contact_id order by x.contact_id), '[]') from deal_contacts x where x.deal_id = d.id),
         'ownerId', d.owner_id, 'pipelineId', d.pipeline_id, 'stageId', d.stage_id, 'status', s.kind,
-        'closedAt', ${iso("d.closed_at")}, 'createdAt', ${iso("d.created_at")}, 'updatedAt', ${iso("d.updated_at")},
+        'closedAt', ${iso("d.closed_at")}, 'customFields', d.custom_fields, 'createdAt', ${iso("d.created_at")}, 'updatedAt', ${iso("d.updated_at")},
         'version', d.version,
         'stage', json_build_object(
           'id', s.id, 'pipelineId', s.pipeline_id, 'name', s.name, 'position', s.position, 'probability', s.probability,
@@ -457,7 +462,8 @@ function profileQuery(orgId: string, address: string): RawBuilder<{ profile: unk
     cross join lateral (
       select coalesce(json_agg(json_build_object(
         'id', i.id, 'kind', i.kind, 'direction', i.direction, 'occurredAt', ${iso("i.occurred_at")}, 'subject', i.subject,
-        'body', i.body, 'outcome', i.outcome, 'internetMessageId', i.internet_message_id, 'rapportKey', i.rapport_key, 'conversationId', i.conversation_id,
+        'body', i.body, 'outcome', i.outcome, 'internetMessageId', i.internet_message_id,
+        'rapportKey', case when i.rapport_key_owner = ${userId}::uuid then i.rapport_key end, 'conversationId', i.conversation_id,
         'source', i.source, 'dealId', i.deal_id, 'loggedBy', loggers.list, 'participants', participants.list,
         'createdAt', ${iso("i.created_at")}, 'updatedAt', ${iso("i.updated_at")}, 'version', i.version
       ) order by i.occurred_at desc, i.id desc), '[]') as list
@@ -604,7 +610,7 @@ async function measureSql(db: Kysely<DB>, org: Org, sizes: Sizes, samples: numbe
   const pick = random(42);
   return measure("SQL one-query profile (known address)", WARMUP, samples, async () => {
     const address = addressOf(pick(sizes.contacts), sizes);
-    const { rows } = await profileQuery(org.orgId, address).execute(db);
+    const { rows } = await profileQuery(org, address).execute(db);
     return () => {
       if (rows.length !== 1 || rows[0]?.profile === null)
         throw new Error(`the SQL lookup found no contact for ${address}`);
@@ -612,10 +618,33 @@ async function measureSql(db: Kysely<DB>, org: Org, sizes: Sizes, samples: numbe
   });
 }
 
+/** Where two JSON values first part ways ("openDeals[0].customFields: missing"), or null when they are equal. */
+function firstDifference(a: unknown, b: unknown, at = "profile"): string | null {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${at}: ${a.length} items via the API, ${b.length} via SQL`;
+    for (const [i, item] of a.entries()) {
+      const found = firstDifference(item, b[i], `${at}[${i}]`);
+      if (found) return found;
+    }
+  }
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const [left, right] = [a as Record<string, unknown>, b as Record<string, unknown>];
+    for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+      if (!(key in right)) return `${at}.${key}: missing via SQL`;
+      if (!(key in left)) return `${at}.${key}: missing via the API`;
+      const found = firstDifference(left[key], right[key], `${at}.${key}`);
+      if (found) return found;
+    }
+  }
+  return `${at}: ${JSON.stringify(a)?.slice(0, 80)} via the API, ${JSON.stringify(b)?.slice(0, 80)} via SQL`;
+}
+
 /** Keeps the comparison honest: the one query must answer what the API answers, field for field. */
 async function compareAnswers(client: Client, db: Kysely<DB>, org: Org, sizes: Sizes, count: number) {
   const pick = random(7);
   const mismatches: string[] = [];
+  let first: string | null = null;
   for (let i = 0; i < count; i++) {
     const address = addressOf(pick(sizes.contacts), sizes);
     const { status, text } = await client.request(
@@ -624,13 +653,18 @@ async function compareAnswers(client: Client, db: Kysely<DB>, org: Org, sizes: S
     );
     expectStatus("lookup", status, [200], text);
     const viaApi = RawLookup.parse(JSON.parse(text)).results[0]?.contact;
-    const { rows } = await profileQuery(org.orgId, address).execute(db);
-    if (!isDeepStrictEqual(viaApi, rows[0]?.profile)) mismatches.push(address);
+    const { rows } = await profileQuery(org, address).execute(db);
+    const difference = firstDifference(viaApi, rows[0]?.profile);
+    if (difference) {
+      mismatches.push(address);
+      first ??= `${address}: ${difference}`;
+    }
   }
   if (mismatches.length) {
     console.warn(
       `  ! the SQL answer differs from the API's for ${mismatches.length} of ${count}: ${mismatches.slice(0, 3).join(", ")}`,
     );
+    console.warn(`    first: ${first}`);
   } else {
     console.log(`  SQL answer equals the API's contact profile for ${count} of ${count} sampled addresses`);
   }
@@ -854,6 +888,7 @@ async function signIn(baseUrl: string, token: string, db: Kysely<DB>): Promise<O
   if (!pipelineId) throw new Error("Signing in did not create the default pipeline.");
   return {
     orgId: me.organization.id,
+    userId: me.user.id,
     pipelineId,
     openStageIds: stages.map((s) => s.id),
   };

@@ -7,12 +7,14 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import HtmlWebpackPlugin from "html-webpack-plugin";
 import { type Browser, chromium } from "playwright-core";
+import type webpack from "webpack";
 import type { LocalIssuer } from "../../src/server/auth/local-issuer";
 import { domainOf } from "../../src/shared/email-address";
 import { build, productionConfig } from "../webpack-build";
 import { type Stats, summarize } from "./stats";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ROOT = path.resolve(__dirname, "../..");
 const WARMUP_SELECTIONS = 5;
 
 export interface Size {
@@ -28,6 +30,8 @@ export interface BundleReport {
   lazy: Size;
   /** What each named import() loads, with the vendor code split out for it (the web app's "charts", say). */
   chunks: Record<string, Size>;
+  /** With `{ modules: true }`: the source files in `initial`, relative to the repository ("node_modules/…" too). */
+  initialModules?: string[];
 }
 
 export interface PaneReport {
@@ -47,9 +51,36 @@ const sizeOf = (dir: string, files: Iterable<string>): Size => {
   };
 };
 
+/** The source files in an entry's own chunks, the ones webpack concatenated into one module included. */
+function initialModulesOf(stats: webpack.Stats, entry: string): string[] {
+  const json = stats.toJson({
+    all: false,
+    ids: true,
+    entrypoints: true,
+    chunks: true,
+    chunkModules: true,
+    chunkModulesSpace: Infinity,
+    nestedModules: true,
+    nestedModulesSpace: Infinity,
+    // Without it, a production build lists only the root of each set of modules concatenated into one.
+    dependentModules: true,
+  });
+  const initial = new Set(json.entrypoints?.[entry]?.chunks ?? []);
+  const names = new Set<string>();
+  const open = (module: webpack.StatsModule) => {
+    const name = module.nameForCondition;
+    if (name) names.add(path.relative(ROOT, name).split(path.sep).join("/"));
+    for (const inner of module.modules ?? []) open(inner);
+  };
+  for (const chunk of json.chunks ?? [])
+    if (chunk.id !== undefined && initial.has(chunk.id)) for (const m of chunk.modules ?? []) open(m);
+  return [...names].sort();
+}
+
 /** `npm run build` as it ships, measured per entry (the pane's, the web app's): its own files, and the chunks it loads later. */
 export async function measureBundles<E extends string>(
   entries: readonly E[],
+  options: { modules?: boolean } = {},
 ): Promise<Record<E, BundleReport>> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), "rapport-bundle-"));
   try {
@@ -70,6 +101,7 @@ export async function measureBundles<E extends string>(
         if (own && asyncChunks.has(own)) chunks[groupName] = sizeOf(outDir, group.getFiles());
       }
       reports[name] = { initial: sizeOf(outDir, initial), lazy: sizeOf(outDir, lazy), chunks };
+      if (options.modules) reports[name].initialModules = initialModulesOf(stats, name);
     }
     return reports;
   } finally {

@@ -1,15 +1,13 @@
-import {
-  ArrowImportRegular,
-  BuildingRegular,
-  CalendarTodayRegular,
-  DataBarVerticalRegular,
-  type FluentIcon,
-  HandshakeRegular,
-  MailTemplateRegular,
-  PeopleRegular,
-  SettingsRegular,
-  TaskListLtrRegular,
-} from "@fluentui/react-icons";
+import { ArrowImportRegular } from "@fluentui/react-icons/svg/arrow-import";
+import { BuildingRegular } from "@fluentui/react-icons/svg/building";
+import { CalendarTodayRegular } from "@fluentui/react-icons/svg/calendar-today";
+import { DataBarVerticalRegular } from "@fluentui/react-icons/svg/data-bar-vertical";
+import type { FluentIcon } from "@fluentui/react-icons";
+import { HandshakeRegular } from "@fluentui/react-icons/svg/handshake";
+import { MailTemplateRegular } from "@fluentui/react-icons/svg/mail-template";
+import { PeopleRegular } from "@fluentui/react-icons/svg/people";
+import { SettingsRegular } from "@fluentui/react-icons/svg/settings";
+import { TaskListLtrRegular } from "@fluentui/react-icons/svg/task-list-ltr";
 import { type ComponentType, type LazyExoticComponent, lazy } from "react";
 import type { ShellWord } from "./components/shell-messages";
 import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH, TASKS_PATH } from "./pages/paths";

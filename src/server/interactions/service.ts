@@ -56,7 +56,19 @@ export async function hydrateInteractions(
   const loggersOf = new Map<string, string[]>();
   for (const l of loggers)
     loggersOf.set(l.interaction_id, [...(loggersOf.get(l.interaction_id) ?? []), l.user_id]);
-  return rows.map((row) => ({
+  return rows.map((row) =>
+    toInteraction(row, participantsOf.get(row.id) ?? [], loggersOf.get(row.id) ?? [], viewer),
+  );
+}
+
+/** One interaction as `viewer` sees it, from its row, its participants (in order) and its loggers (first first). */
+export function toInteraction(
+  row: InteractionRow,
+  participants: Participant[],
+  loggedBy: string[],
+  viewer: Viewer,
+): Interaction {
+  return {
     id: row.id,
     kind: row.kind,
     direction: row.direction,
@@ -69,12 +81,12 @@ export async function hydrateInteractions(
     conversationId: row.conversation_id,
     source: row.source,
     dealId: row.deal_id,
-    loggedBy: loggersOf.get(row.id) ?? [],
-    participants: participantsOf.get(row.id) ?? [],
+    loggedBy,
+    participants,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: row.version,
-  }));
+  };
 }
 
 export async function getInteraction(

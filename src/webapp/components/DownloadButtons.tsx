@@ -1,5 +1,5 @@
 import { Button, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { ArrowDownloadRegular } from "@fluentui/react-icons";
+import { ArrowDownloadRegular } from "@fluentui/react-icons/svg/arrow-download";
 import { useMutation } from "@tanstack/react-query";
 import type { DownloadedFile } from "../../client/files";
 import { saveFile } from "../save-file";

@@ -1,5 +1,5 @@
 import { Button, Switch, Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
-import { SignOutRegular } from "@fluentui/react-icons";
+import { SignOutRegular } from "@fluentui/react-icons/svg/sign-out";
 import { Suspense, lazy, useEffect } from "react";
 import { useMe } from "../hooks";
 import { pageFor, pages } from "../navigation";

@@ -1,5 +1,5 @@
 import { Button, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { AddRegular } from "@fluentui/react-icons";
+import { AddRegular } from "@fluentui/react-icons/svg/add";
 import type { ReactNode } from "react";
 import { Section } from "../components/Section";
 import { navigate } from "../router";

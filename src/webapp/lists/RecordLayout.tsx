@@ -1,5 +1,5 @@
 import { Text, makeStyles, tokens } from "@fluentui/react-components";
-import { ArrowLeftRegular } from "@fluentui/react-icons";
+import { ArrowLeftRegular } from "@fluentui/react-icons/svg/arrow-left";
 import type { ReactNode } from "react";
 import { AppLink } from "../router";
 import { listPathWithFilters } from "./useListFilters";

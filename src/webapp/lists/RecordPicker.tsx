@@ -1,5 +1,5 @@
 import { Button, Option, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { DismissRegular } from "@fluentui/react-icons";
+import { DismissRegular } from "@fluentui/react-icons/svg/dismiss";
 import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { AppLink } from "../router";

@@ -1,5 +1,5 @@
 import { Button, Field, Input, Spinner, makeStyles, tokens } from "@fluentui/react-components";
-import { PersonAdd20Regular } from "@fluentui/react-icons";
+import { PersonAdd20Regular } from "@fluentui/react-icons/svg/person-add";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { Suggestion } from "../../../shared/people";

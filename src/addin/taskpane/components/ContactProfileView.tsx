@@ -3,9 +3,8 @@ import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { CustomFieldsSlot as CustomFields } from "./CustomFieldsSlot";
-import { DealStage } from "./DealStage";
+import { DealStageControl, QuickActionsControl } from "./deferred-parts";
 import { OpenTasks } from "./OpenTasks";
-import { QuickActions } from "./QuickActions";
 import { Section, useRowStyles } from "./Section";
 import { Timeline } from "./Timeline";
 
@@ -81,7 +80,7 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
                   <Caption1 className={styles.muted}>{formatAmount(deal.amount, deal.currency)}</Caption1>
                 )}
               </span>
-              <DealStage deal={deal} />
+              <DealStageControl.Component deal={deal} />
             </div>
             <CustomFields entity="deal" record={deal} label={t("detailsOf", { name: deal.name })} />
           </li>
@@ -89,7 +88,7 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
       </Section>
 
       <OpenTasks tasks={profile.openTasks} />
-      <QuickActions profile={profile} />
+      <QuickActionsControl.Component profile={profile} />
       <Timeline profile={profile} />
     </div>
   );

@@ -7,7 +7,7 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
-import { Edit16Regular } from "@fluentui/react-icons";
+import { Edit16Regular } from "@fluentui/react-icons/svg/edit";
 import { Suspense, lazy, useState } from "react";
 import type { CustomFieldEntity } from "../../../shared/custom-fields";
 import { ApiError } from "../../../client/problems";
@@ -19,9 +19,11 @@ import { ErrorMessage } from "./ErrorMessage";
 
 // Editing is the rarer act: its inputs load when the rep first edits a field.
 const CustomFieldEditor = lazy(() =>
-  import(/* webpackChunkName: "custom-field-editor" */ "./CustomFieldEditor").then((m) => ({
-    default: m.CustomFieldEditor,
-  })),
+  import(/* webpackChunkName: "custom-field-editor", webpackPrefetch: true */ "./CustomFieldEditor").then(
+    (m) => ({
+      default: m.CustomFieldEditor,
+    }),
+  ),
 );
 
 const useStyles = makeStyles({

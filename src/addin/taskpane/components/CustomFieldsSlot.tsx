@@ -4,7 +4,9 @@ import type { CustomFields as CustomFieldsView } from "./CustomFields";
 
 // The fields' code loads only where the organisation defines some: a profile paints without it.
 const CustomFields = lazy(() =>
-  import(/* webpackChunkName: "custom-fields" */ "./CustomFields").then((m) => ({ default: m.CustomFields })),
+  import(/* webpackChunkName: "custom-fields", webpackPrefetch: true */ "./CustomFields").then((m) => ({
+    default: m.CustomFields,
+  })),
 );
 
 /** A record's custom fields, or nothing at all while the organisation defines none for its kind. */

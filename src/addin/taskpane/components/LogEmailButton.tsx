@@ -1,27 +1,18 @@
-import {
-  Button,
-  Menu,
-  MenuGroup,
-  MenuGroupHeader,
-  MenuItem,
-  MenuList,
-  MenuPopover,
-  MenuTrigger,
-  Spinner,
-} from "@fluentui/react-components";
-import { CheckmarkCircle20Regular, Clock20Regular, MailAdd20Regular } from "@fluentui/react-icons";
+import { Button, Spinner } from "@fluentui/react-components";
+import { CheckmarkCircle20Regular } from "@fluentui/react-icons/svg/checkmark-circle";
+import { Clock20Regular } from "@fluentui/react-icons/svg/clock";
+import { MailAdd20Regular } from "@fluentui/react-icons/svg/mail-add";
 import type { ReactElement } from "react";
 import { emailToLog } from "../../core/email-to-log";
 import type { OpenMessage } from "../../office/mailbox";
 import { useOutboxEntries, useSubmit } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
+import type { OpenDeal } from "./DealMenu";
+import { DealMenuControl } from "./deferred-parts";
 import { ErrorMessage } from "./ErrorMessage";
 
-export interface OpenDeal {
-  id: string;
-  name: string;
-}
+export type { OpenDeal } from "./DealMenu";
 
 /**
  * One click logs the open email; "Logged" also when anyone logged it before (the server keeps one copy).
@@ -61,22 +52,11 @@ export function LogEmailButton({
     );
   }
   const dealMenu = (trigger: ReactElement) => (
-    <Menu>
-      <MenuTrigger disableButtonEnhancement>{trigger}</MenuTrigger>
-      <MenuPopover>
-        <MenuList>
-          <MenuGroup>
-            <MenuGroupHeader>{t("whichDeal")}</MenuGroupHeader>
-            {openDeals.map((deal) => (
-              <MenuItem key={deal.id} onClick={() => logEmail.mutate(deal.id)}>
-                {deal.name}
-              </MenuItem>
-            ))}
-            <MenuItem onClick={() => logEmail.mutate(null)}>{t("noDeal")}</MenuItem>
-          </MenuGroup>
-        </MenuList>
-      </MenuPopover>
-    </Menu>
+    <DealMenuControl.Component
+      trigger={trigger}
+      openDeals={openDeals}
+      onPick={(dealId) => logEmail.mutate(dealId)}
+    />
   );
   if (alreadyLogged && needsDeal && logEmail.delivery !== "sent") {
     return (

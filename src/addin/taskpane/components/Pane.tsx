@@ -5,13 +5,11 @@ import {
   MessageBar,
   MessageBarBody,
   Spinner,
-  Tab,
-  TabList,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { Settings20Regular } from "@fluentui/react-icons";
-import { Suspense, lazy, useMemo, useState } from "react";
+import { Settings20Regular } from "@fluentui/react-icons/svg/settings";
+import { Suspense, lazy, useEffect, useMemo, useState } from "react";
 import { normalizeMessageId } from "../../../shared/message-id";
 import { reasonNotToLog } from "../../../shared/privacy";
 import type { OpenMessage } from "../../office/mailbox";
@@ -23,27 +21,34 @@ import { useOpenMessage } from "../hooks/useOpenMessage";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
+import { LogOnSendControl, ParticipantTabsControl, preloadProfileControls } from "./deferred-parts";
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
-import { LogOnSendSwitch } from "./LogOnSendSwitch";
 import { OutboxStatus } from "./OutboxStatus";
 import { PrivacyNotice } from "./PrivacyNotice";
 
+// What a known sender's profile does not need is a chunk of its own. Each is prefetched (a <link rel=prefetch>,
+// which the browser fetches when it has nothing else to do) and runs on first use.
+
 // Only an unknown sender needs the signature parser (and its phone number data): it loads when one is shown.
 const UnknownPerson = lazy(() =>
-  import(/* webpackChunkName: "unknown-person" */ "./UnknownPerson").then((m) => ({
+  import(/* webpackChunkName: "unknown-person", webpackPrefetch: true */ "./UnknownPerson").then((m) => ({
     default: m.UnknownPerson,
   })),
 );
 
 // Today shows while no email is open: the profile of a selected email paints without its code.
 const Today = lazy(() =>
-  import(/* webpackChunkName: "today" */ "./today/Today").then((m) => ({ default: m.Today })),
+  import(/* webpackChunkName: "today", webpackPrefetch: true */ "./today/Today").then((m) => ({
+    default: m.Today,
+  })),
 );
 
 // Settings are opened now and then: their code loads when they are.
 const SettingsPanel = lazy(() =>
-  import(/* webpackChunkName: "settings" */ "./SettingsPanel").then((m) => ({ default: m.SettingsPanel })),
+  import(/* webpackChunkName: "settings", webpackPrefetch: true */ "./SettingsPanel").then((m) => ({
+    default: m.SettingsPanel,
+  })),
 );
 
 const useStyles = makeStyles({
@@ -53,8 +58,6 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalM,
     padding: tokens.spacingHorizontalM,
   },
-  // A thread can have many people: their tabs wrap instead of running out of the narrow pane.
-  tabs: { flexWrap: "wrap" },
   empty: { color: tokens.colorNeutralForeground3, padding: tokens.spacingVerticalXXL, textAlign: "center" },
   hint: { color: tokens.colorNeutralForeground3 },
   footer: { display: "flex", justifyContent: "flex-end" },
@@ -65,6 +68,7 @@ export function Pane() {
   const { t } = useI18n();
   const open = useOpenMessage();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  useEffect(preloadProfileControls, []);
   return (
     <main className={styles.pane}>
       <OutboxStatus />
@@ -154,7 +158,9 @@ function MessageView({ message }: { message: OpenMessage }) {
           <MessageBarBody>{t("offlineShowing", { date: formatDateTime(savedAt) })}</MessageBarBody>
         </MessageBar>
       )}
-      {message.mode === "compose" && <LogOnSendSwitch draftKey={message.conversationId ?? message.subject} />}
+      {message.mode === "compose" && (
+        <LogOnSendControl.Component draftKey={message.conversationId ?? message.subject} />
+      )}
       {message.mode === "read" && privacyReason && <PrivacyNotice reason={privacyReason} />}
       {message.mode === "read" && messageId && (
         <LogEmailButton
@@ -172,19 +178,14 @@ function MessageView({ message }: { message: OpenMessage }) {
         me.data?.settings.autoLogOpened === true &&
         results.some((r) => r.contact) && <AutoLog message={message} />}
       {results.length > 1 && (
-        <TabList
-          className={styles.tabs}
-          aria-label={t("participants")}
-          selectedValue={String(selected)}
-          onTabSelect={(_, data) => setSelected(Number(data.value))}
-          size="small"
-        >
-          {results.map((result, index) => (
-            <Tab key={result.email} value={String(index)}>
-              {result.contact?.displayName ?? result.suggestion?.displayName ?? result.email}
-            </Tab>
-          ))}
-        </TabList>
+        <ParticipantTabsControl.Component
+          names={results.map((result) => ({
+            key: result.email,
+            name: result.contact?.displayName ?? result.suggestion?.displayName ?? result.email,
+          }))}
+          selected={selected}
+          onSelect={setSelected}
+        />
       )}
       {current &&
         (current.contact ? (

@@ -6,7 +6,9 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { Call20Regular, Note20Regular, TaskListAdd20Regular } from "@fluentui/react-icons";
+import { Call20Regular } from "@fluentui/react-icons/svg/call";
+import { Note20Regular } from "@fluentui/react-icons/svg/note";
+import { TaskListAdd20Regular } from "@fluentui/react-icons/svg/task-list-add";
 import { type ReactElement, Suspense, lazy, useCallback, useState } from "react";
 import type { ContactProfile } from "../../../shared/people";
 import type { SubmitResult } from "../../core/outbox";
@@ -16,7 +18,9 @@ import type { Panel } from "./QuickForms";
 
 // The forms load on first use: the pane paints a profile without them.
 const QuickForm = lazy(() =>
-  import(/* webpackChunkName: "quick-forms" */ "./QuickForms").then((m) => ({ default: m.QuickForm })),
+  import(/* webpackChunkName: "quick-forms", webpackPrefetch: true */ "./QuickForms").then((m) => ({
+    default: m.QuickForm,
+  })),
 );
 
 const useStyles = makeStyles({

@@ -10,7 +10,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { Dismiss16Regular } from "@fluentui/react-icons";
+import { Dismiss16Regular } from "@fluentui/react-icons/svg/dismiss";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { BlocklistEntryText, type Mailbox, type MySettingsUpdate } from "../../../shared/mailboxes";

@@ -10,7 +10,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowUploadRegular } from "@fluentui/react-icons";
+import { ArrowUploadRegular } from "@fluentui/react-icons/svg/arrow-upload";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ChangeEvent, useRef, useState } from "react";
 import type { ProgressStep } from "../../../client/progress";

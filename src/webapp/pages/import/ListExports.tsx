@@ -11,7 +11,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowDownloadRegular } from "@fluentui/react-icons";
+import { ArrowDownloadRegular } from "@fluentui/react-icons/svg/arrow-download";
 import { useMutation } from "@tanstack/react-query";
 import type { FileRouteName } from "../../../client/files";
 import { ProblemMessage } from "../../components/ProblemMessage";

@@ -15,7 +15,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { DeleteRegular } from "@fluentui/react-icons";
+import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import {
   type Currencies,

@@ -15,7 +15,9 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
+import { AddRegular } from "@fluentui/react-icons/svg/add";
+import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
+import { EditRegular } from "@fluentui/react-icons/svg/edit";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import type {

@@ -1,5 +1,6 @@
 import { Button, Field, Input, Option, Switch, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { AddRegular, DeleteRegular } from "@fluentui/react-icons";
+import { AddRegular } from "@fluentui/react-icons/svg/add";
+import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { AutoLoggedContent, LoggingPolicyUpdate } from "../../../shared/organizations";

@@ -19,7 +19,10 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, ArrowDownRegular, ArrowUpRegular, DeleteRegular } from "@fluentui/react-icons";
+import { AddRegular } from "@fluentui/react-icons/svg/add";
+import { ArrowDownRegular } from "@fluentui/react-icons/svg/arrow-down";
+import { ArrowUpRegular } from "@fluentui/react-icons/svg/arrow-up";
+import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
 import { type FormEvent, useRef, useState } from "react";
 import { DEFAULT_PIPELINE, type Pipeline, PipelineCreate, type StageKind } from "../../../shared/pipelines";
 import { ProblemMessage } from "../../components/ProblemMessage";

@@ -11,13 +11,11 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import {
-  AddRegular,
-  ArrowLeftRegular,
-  ArrowRightRegular,
-  DeleteRegular,
-  StarRegular,
-} from "@fluentui/react-icons";
+import { AddRegular } from "@fluentui/react-icons/svg/add";
+import { ArrowLeftRegular } from "@fluentui/react-icons/svg/arrow-left";
+import { ArrowRightRegular } from "@fluentui/react-icons/svg/arrow-right";
+import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
+import { StarRegular } from "@fluentui/react-icons/svg/star";
 import { type FormEvent, useEffect, useState } from "react";
 import type { Pipeline } from "../../../shared/pipelines";
 import { EmptyState } from "../../components/EmptyState";

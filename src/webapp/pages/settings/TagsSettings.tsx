@@ -12,7 +12,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { DeleteRegular } from "@fluentui/react-icons";
+import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { TagUsage } from "../../../shared/tags";

@@ -8,7 +8,8 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwise20Regular, ArrowLeft20Regular } from "@fluentui/react-icons";
+import { ArrowClockwise20Regular } from "@fluentui/react-icons/svg/arrow-clockwise";
+import { ArrowLeft20Regular } from "@fluentui/react-icons/svg/arrow-left";
 import { useState } from "react";
 import type { Dashboard, DealNeedingAttention } from "../../../../shared/dashboard";
 import { useDashboard } from "../../hooks/useDashboard";

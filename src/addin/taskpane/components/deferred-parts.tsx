@@ -1,0 +1,52 @@
+import { Caption1 } from "@fluentui/react-components";
+import type { ComponentProps } from "react";
+import { deferred, preloadWhenIdle } from "../deferred";
+import type { DealMenu } from "./DealMenu";
+import type { DealStage } from "./DealStage";
+import type { LogOnSendSwitch } from "./LogOnSendSwitch";
+import type { ParticipantTabs } from "./ParticipantTabs";
+import type { QuickActions } from "./QuickActions";
+
+// The controls around a profile, each a chunk of its own with the Fluent components only it uses (the dropdown
+// and the menu with their positioning, the switch, the tabs, the toggle buttons): the profile paints without them,
+// and they are fetched when the pane is idle, which is mostly before a profile is first shown.
+
+/** A deal's stage; its name as plain text until the dropdown that moves it is there. */
+export const DealStageControl = deferred<ComponentProps<typeof DealStage>>(
+  () => import(/* webpackChunkName: "deal-stage" */ "./DealStage").then((m) => m.DealStage),
+  ({ deal }) => <Caption1>{deal.stage.name}</Caption1>,
+);
+
+/** The log button's "which deal?" menu; the button alone until it is there. */
+export const DealMenuControl = deferred<ComponentProps<typeof DealMenu>>(
+  () => import(/* webpackChunkName: "deal-menu" */ "./DealMenu").then((m) => m.DealMenu),
+  ({ trigger }) => trigger,
+);
+
+/** "Log when sent", in a draft only. */
+export const LogOnSendControl = deferred<ComponentProps<typeof LogOnSendSwitch>>(
+  () => import(/* webpackChunkName: "log-on-send" */ "./LogOnSendSwitch").then((m) => m.LogOnSendSwitch),
+  () => null,
+);
+
+/** A tab per person when the email has several; the first person's profile until they are there. */
+export const ParticipantTabsControl = deferred<ComponentProps<typeof ParticipantTabs>>(
+  () => import(/* webpackChunkName: "participant-tabs" */ "./ParticipantTabs").then((m) => m.ParticipantTabs),
+  () => null,
+);
+
+/** Note, call and follow-up: the buttons that open the quick forms (a chunk of their own again). */
+export const QuickActionsControl = deferred<ComponentProps<typeof QuickActions>>(
+  () => import(/* webpackChunkName: "quick-actions" */ "./QuickActions").then((m) => m.QuickActions),
+  () => null,
+);
+
+/** Fetches the profile's controls once the pane is idle; returns the cancel. */
+export const preloadProfileControls = () =>
+  preloadWhenIdle(
+    DealStageControl.preload,
+    DealMenuControl.preload,
+    LogOnSendControl.preload,
+    ParticipantTabsControl.preload,
+    QuickActionsControl.preload,
+  );
