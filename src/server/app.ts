@@ -40,6 +40,8 @@ import { userRoutes } from "./users/routes";
 import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
 import { syncRoutes } from "./sync/routes";
 import { importRoutes } from "./imports/routes";
+import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
+import { webFormRoutes } from "./web-forms/routes";
 
 export interface AppDeps {
   database: Database;
@@ -65,6 +67,8 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** What time it is, for the dashboard's "today" and its day counts; tests fix it. By default the system clock. */
   clock?: () => Date;
+  /** The public web forms' rate limits (per client address, per form, per submitted address); defaults otherwise. */
+  webForms?: WebFormLimits;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
 }
@@ -165,6 +169,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   personDataRoutes(app, options, scope);
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
+  webFormRoutes(app, options, scope);
+  await publicFormRoutes(
+    app,
+    deps.database,
+    deps.clock ?? (() => new Date()),
+    deps.webForms ?? DEFAULT_WEB_FORM_LIMITS,
+  );
   return app;
 }
 

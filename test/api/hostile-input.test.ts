@@ -1041,6 +1041,10 @@ const TABLES = {
   blocklist_entries: true,
   custom_field_definitions: true,
   exchange_rates: true,
+  web_forms: true,
+  web_form_owners: true,
+  web_form_consents: true,
+  leads: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(
