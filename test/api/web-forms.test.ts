@@ -301,7 +301,8 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
         {
           query:
             "?lang=sv&utm_source=newsletter&utm_medium=email&utm_campaign=winter&utm_term=crm&utm_content=top",
-          headers: { referer: "https://www.customer-site.example/pricing?plan=team" },
+          // The hosted page framed on the customer's pricing page posts from Rapport's own origin.
+          headers: { referer: "https://www.customer-site.example/pricing?plan=team", origin: server.baseUrl },
         },
       );
       expect(answer.status).toBe(200);
@@ -495,6 +496,36 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(await counts()).toEqual(before);
     });
 
+    it("keeps the consent version the visitor agreed to, also when the text changed while they were on the page", async () => {
+      const form = await createForm({ consentText: null });
+      const page = await raw(`/f/${form.publicId}`);
+      expect(page.text).not.toContain('name="consent"');
+      await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+        token: admin,
+        body: { consentText: "Now you must agree.", version: form.version },
+      });
+      later();
+      const post = (values: Record<string, string>, html: string) =>
+        raw(actionIn(html), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ ...hiddenIn(html), ...values }).toString(),
+        });
+      const asked = await post(
+        { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea" },
+        page.text,
+      );
+      expect(asked.status).toBe(400);
+      expect(asked.text).toContain("Now you must agree.");
+      const agreed = await post(
+        { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea", consent: "yes" },
+        asked.text,
+      );
+      expect(agreed.status).toBe(200);
+      const [lead] = await leadsOf(form.id);
+      expect([lead?.consentVersion, lead?.consentText]).toEqual([1, "Now you must agree."]);
+    });
+
     it("asks a pasted form without its script to confirm once, then takes it", async () => {
       const form = await createForm();
       const before = await counts();
@@ -534,10 +565,12 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(page.headers.get("content-security-policy")).toContain(
         "form-action 'self' https://www.customer-site.example",
       );
-      const answer = await submit(form, {
-        "contact.email": "redirect@redirect-forms.example",
-        "contact.firstName": "R",
-      });
+      // Behind a TLS proxy the browser's origin says https where the server sees http: still its own page.
+      const answer = await submit(
+        form,
+        { "contact.email": "redirect@redirect-forms.example", "contact.firstName": "R" },
+        { headers: { origin: server.baseUrl.replace("http:", "https:") } },
+      );
       expect([answer.status, answer.headers.get("location")]).toEqual([
         303,
         "https://www.customer-site.example/thanks",
@@ -756,5 +789,60 @@ describe.each(storeKinds)("web form floods (%s)", (kind) => {
     expect(rest.slice(3)).toEqual([429, 429, 429]);
     const leads = await server.database.db.selectFrom("leads").select("id").execute();
     expect(leads).toHaveLength(5);
+  });
+});
+
+describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
+  let server: TestServer;
+  let now = new Date("2026-12-07T09:00:00Z");
+
+  beforeAll(async () => {
+    // One proxy in front (on loopback, as Caddy is): the client is the address it adds to X-Forwarded-For.
+    server = await startTestServer(kind, {
+      clock: () => now,
+      trustProxy: 1,
+      webForms: { perIpPerMinute: 2, perFormPerMinute: 1000, perAddressPerHour: 1000 },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("counts each client behind the trusted proxy on its own, and a client's own X-Forwarded-For not at all", async () => {
+    const admin = await server.token("ada@proxy-forms.example");
+    const me = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: admin })).body
+      .user.id;
+    const form = parse(
+      WebForm,
+      await server.request("POST", "/api/v1/web-forms", {
+        token: admin,
+        body: {
+          name: "Proxy",
+          title: null,
+          fields: [{ target: "contact.email", label: "Email", required: true }],
+          consentText: null,
+          afterSubmit: { kind: "message", message: "Thanks" },
+          owner: { kind: "user", userId: me },
+          allowedOrigins: [],
+        },
+      }),
+    );
+    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
+    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    now = new Date(now.getTime() + 10_000);
+    const post = (client: string, i: number) =>
+      fetch(`${server.baseUrl}/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client },
+        body: new URLSearchParams({
+          _rapport_t: token,
+          "contact.email": `p${i}@proxy-forms.example`,
+        }).toString(),
+      }).then((r) => r.status);
+    const first = [await post("203.0.113.7", 1), await post("203.0.113.7", 2), await post("203.0.113.7", 3)];
+    expect(first).toEqual([200, 200, 429]);
+    // Another client behind the same proxy has its own count; a forged entry before the proxy's changes nothing.
+    expect(await post("198.51.100.9", 4)).toBe(200);
+    expect(await post("198.51.100.1, 203.0.113.7", 5)).toBe(429);
+    const leads = await server.database.db.selectFrom("leads").select("id").execute();
+    expect(leads).toHaveLength(3);
   });
 });

@@ -19,7 +19,7 @@ import { type FormView, formMarkup, formPage, messagePage } from "./page";
 import { loadForm } from "./service";
 import { type CheckResult, checkSubmission, readFormBody, readJsonBody } from "./submission";
 import { acceptSubmission } from "./submit";
-import { checkToken, issueToken } from "./token";
+import { checkToken, issueToken, reissueToken } from "./token";
 
 // The public side of web forms, with no signed-in caller: the hosted page, the embed script, the token a pasted
 // form's script fetches, and the post. The form is found by its public id over the store's owner view (like
@@ -63,6 +63,16 @@ export function pageLanguage(query: unknown, acceptLanguage: string | undefined)
 
 /** Where Rapport is, as the browser reached it (the client's scheme and host when behind a trusted proxy). */
 const ownOrigin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+/**
+ * Whether a browser's Origin is Rapport's own page: by host, which a browser never lets a page forge. The scheme is
+ * not compared: behind a TLS proxy that is not trusted for X-Forwarded-Proto the server sees http where the browser
+ * was on https, and the hosted page must still post to itself.
+ */
+function isOwnOrigin(origin: string, request: FastifyRequest): boolean {
+  if (!URL.canParse(origin)) return false;
+  return new URL(origin).host === request.host;
+}
 
 /** The page's policy: no script at all, posts only here (and on to the form's redirect), framed by its sites. */
 function pagePolicy(form: WebFormRow): string {
@@ -243,7 +253,7 @@ export async function publicFormRoutes(
       const corsAllowed = allowOrigin(reply, form, origin);
       // A browser says where a post comes from: a page of Rapport's own, or of a site the form allows. Anything
       // else (another site's copy of the form, a page that hides where it is) is refused and creates nothing.
-      if (origin !== undefined && origin !== ownOrigin(request) && !corsAllowed)
+      if (origin !== undefined && !isOwnOrigin(origin, request) && !corsAllowed)
         return refuse(
           form,
           new AppError("forbidden", 403, "This form does not take submissions from that site."),
@@ -361,7 +371,7 @@ export async function publicFormRoutes(
           form,
           400,
           formPage(view, {
-            token: values.get(FORM_CONTROL_NAMES.token) ?? null,
+            token: reissueToken(form.signing_key, form.public_id, token.issuedAt, form.consent_version),
             values: keptValues(checked.submitted),
             problems: checked.problems,
             notice: null,

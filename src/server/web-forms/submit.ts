@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { domainOf, isFreeMailDomain, isWithinDomains } from "../../shared/email-address";
 import { normalizeCompanyDomain } from "../../shared/companies";
+import { customFieldDefinitions } from "../custom-fields/service";
 import { lockAddresses } from "../db/address-lock";
 import type { DB, WebFormRow } from "../db/tables";
 import { notFound } from "../errors";
@@ -78,6 +79,22 @@ export async function acceptSubmission(
             .where("form_id", "=", form.id)
             .where("version", "=", consentVersion)
             .executeTakeFirst();
+
+    // The custom fields as they are now, held until the end (FOR SHARE, as every write of custom values holds
+    // them): a value whose field was deleted since the page was shown is kept on the lead only.
+    const defined = new Set(
+      [
+        ...(await customFieldDefinitions(tx, orgId, "contact")),
+        ...(await customFieldDefinitions(tx, orgId, "company")),
+      ].map((d) => `${d.entity}.${d.key}`),
+    );
+    const onlyDefined = (entity: string, values: Record<string, string | number>) =>
+      Object.fromEntries(Object.entries(values).filter(([key]) => defined.has(`${entity}.${key}`)));
+    submission = {
+      ...submission,
+      contactCustom: onlyDefined("contact", submission.contactCustom),
+      companyCustom: onlyDefined("company", submission.companyCustom),
+    };
 
     const address = submission.email.address;
     await lockAddresses(tx, orgId, [address]);

@@ -13,13 +13,29 @@ const sign = (key: Buffer, publicId: string, issuedAt: number, consentVersion: n
   createHmac("sha256", key).update(`${publicId}.${issuedAt}.${consentVersion}`).digest("base64url");
 
 export function issueToken(key: Buffer, publicId: string, now: Date, consentVersion: number | null): string {
-  const issuedAt = Math.floor(now.getTime() / 1000);
+  return tokenFor(key, publicId, Math.floor(now.getTime() / 1000), consentVersion);
+}
+
+/**
+ * The same page's token again, for the form given back with a problem: its time stays (the visitor has been at it
+ * since), and the consent version becomes the one the page now shows them.
+ */
+export function reissueToken(
+  key: Buffer,
+  publicId: string,
+  issuedAt: number,
+  consentVersion: number | null,
+): string {
+  return tokenFor(key, publicId, issuedAt, consentVersion);
+}
+
+function tokenFor(key: Buffer, publicId: string, issuedAt: number, consentVersion: number | null): string {
   const version = consentVersion ?? 0;
   return `${issuedAt}.${version}.${sign(key, publicId, issuedAt, version)}`;
 }
 
 export type TokenVerdict =
-  | { kind: "ok"; consentVersion: number | null }
+  | { kind: "ok"; issuedAt: number; consentVersion: number | null }
   | { kind: "missing" }
   | { kind: "expired" }
   | { kind: "forged" }
@@ -42,5 +58,5 @@ export function checkToken(
   const age = now.getTime() / 1000 - issuedAt;
   if (age < MIN_FILL_SECONDS) return { kind: "tooFast" };
   if (age > MAX_TOKEN_AGE_SECONDS) return { kind: "expired" };
-  return { kind: "ok", consentVersion: version === 0 ? null : version };
+  return { kind: "ok", issuedAt, consentVersion: version === 0 ? null : version };
 }
