@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import { Contact } from "../../src/shared/contacts";
+import { ContactErased, PersonDataExport } from "../../src/shared/person-data";
 import type { Problem } from "../../src/shared/errors";
 import { Page } from "../../src/shared/common";
 import { Task } from "../../src/shared/tasks";
@@ -587,6 +589,32 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       });
       expect(response.status).toBe(413);
       expect(await counts()).toEqual(before);
+    });
+  });
+
+  describe("a person's data", () => {
+    it("puts their leads in their export, and erasing them deletes what they sent", async () => {
+      const form = await createForm();
+      await submit(form, { "contact.email": "gdpr@person-forms.example", "contact.firstName": "Greta" });
+      const contact = await contactByAddress("gdpr@person-forms.example");
+      const exported = parse(
+        PersonDataExport,
+        await server.request("GET", `/api/v1/contacts/${contact?.id}/data-export`, { token: admin }),
+      );
+      expect(exported.leads.map((l) => l.submitted["contact.firstName"])).toEqual(["Greta"]);
+      const erased = parse(
+        ContactErased,
+        await server.request("POST", `/api/v1/contacts/${contact?.id}/erase`, { token: admin }),
+      );
+      expect(erased.leadsDeleted).toBe(1);
+      const left = await server.database.db
+        .selectFrom("leads")
+        .select("id")
+        .where(
+          sql<boolean>`submitted::text like '%gdpr@person-forms.example%' or submitted::text like '%Greta%'`,
+        )
+        .execute();
+      expect(left).toEqual([]);
     });
   });
 

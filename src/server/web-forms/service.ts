@@ -307,7 +307,7 @@ export async function deleteWebForm(scope: Scope, id: string): Promise<{ id: str
 // ---------------------------------------------------------------------------------------------------------
 // Leads
 
-const toLead = (row: LeadRow): Lead => ({
+export const toLead = (row: LeadRow): Lead => ({
   id: row.id,
   formId: row.form_id,
   contactId: row.contact_id,
