@@ -46,17 +46,18 @@ export async function acceptSubmission(
   now: Date,
 ): Promise<AcceptedLead> {
   const orgId = form.org_id;
+  // The owner's turn, taken in a statement of its own: the form's row is locked only while its counter goes up,
+  // so submissions to one form take turns on any server (each gets its own position, in order) without waiting
+  // for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
+  const turn = await db
+    .updateTable("web_forms")
+    .set({ turns: sql`turns + 1` })
+    .where("org_id", "=", orgId)
+    .where("id", "=", form.id)
+    .returning("turns")
+    .executeTakeFirst();
+  if (!turn) throw notFound("The form");
   return db.transaction().execute(async (tx) => {
-    // The form's row, locked: submissions to one form take turns here, on any server, so a round robin hands out
-    // each position once and in order.
-    const turn = await tx
-      .updateTable("web_forms")
-      .set({ turns: sql`turns + 1` })
-      .where("org_id", "=", orgId)
-      .where("id", "=", form.id)
-      .returning("turns")
-      .executeTakeFirst();
-    if (!turn) throw notFound("The form");
     const owners = await tx
       .selectFrom("web_form_owners as o")
       .innerJoin("users as u", (join) =>
@@ -82,12 +83,13 @@ export async function acceptSubmission(
 
     // The custom fields as they are now, held until the end (FOR SHARE, as every write of custom values holds
     // them): a value whose field was deleted since the page was shown is kept on the lead only.
-    const defined = new Set(
-      [
-        ...(await customFieldDefinitions(tx, orgId, "contact")),
-        ...(await customFieldDefinitions(tx, orgId, "company")),
-      ].map((d) => `${d.entity}.${d.key}`),
-    );
+    const wanted = [
+      ...(Object.keys(submission.contactCustom).length ? ["contact" as const] : []),
+      ...(Object.keys(submission.companyCustom).length ? ["company" as const] : []),
+    ];
+    const definitions = [];
+    for (const entity of wanted) definitions.push(...(await customFieldDefinitions(tx, orgId, entity)));
+    const defined = new Set(definitions.map((d) => `${d.entity}.${d.key}`));
     const onlyDefined = (entity: string, values: Record<string, string | number>) =>
       Object.fromEntries(Object.entries(values).filter(([key]) => defined.has(`${entity}.${key}`)));
     submission = {

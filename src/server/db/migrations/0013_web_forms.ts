@@ -5,8 +5,8 @@ import { type Kysely, sql } from "kysely";
 // - web_forms: the definition (fields as jsonb: target, labels, required), the answer after a submission, the
 //   allowed embedding origins, the unguessable public id visitors reach it by, and the key its pages' timestamps
 //   are signed with (per form, in the store, so every server behind a load balancer checks what another signed).
-//   `turns` counts submissions: a round robin takes the owner at that position, the counter's row lock making
-//   concurrent submissions on any server take turns.
+//   `turns` counts submissions: a round robin takes the owner at that position, each submission raising it in a
+//   statement of its own, so concurrent submissions on any server each get their own turn.
 // - web_form_owners: the owner rule's colleagues, in order (one for a fixed owner); a colleague removed from the
 //   organisation leaves the rotation with their row.
 // - web_form_consents: each version of a form's consent text, kept for good: a lead names the version it agreed to.
