@@ -377,6 +377,30 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       });
     });
 
+    it("keeps the page the hosted form was opened from, not the form's own address", async () => {
+      const form = await createForm();
+      const page = await raw(`/f/${form.publicId}`, {
+        headers: { referer: "https://www.customer-site.example/campaign" },
+      });
+      later();
+      const answer = await raw(actionIn(page.text), {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          // The browser's Referer of the post is the hosted page itself.
+          referer: `${server.baseUrl}/f/${form.publicId}`,
+        },
+        body: new URLSearchParams({
+          ...hiddenIn(page.text),
+          "contact.email": "from@page-forms.example",
+          "contact.firstName": "Fran",
+          consent: "yes",
+        }).toString(),
+      });
+      expect(answer.status).toBe(200);
+      expect((await leadsOf(form.id))[0]?.pageUrl).toBe("https://www.customer-site.example/campaign");
+    });
+
     it("fills only the empty fields of a known contact, makes no second one, and keeps what was sent on the lead", async () => {
       const form = await createForm();
       await submit(form, { "contact.email": "bo@fill-forms.example", "contact.firstName": "Bo" });

@@ -151,9 +151,22 @@ async function viewOf(database: Database, form: WebFormRow, language: Language):
   };
 }
 
-/** The source a hosted page was opened with (its UTM parameters), carried in hidden fields into the post. */
-function sourceOf(query: unknown): Record<string, string> {
-  const hidden: Record<string, string> = {};
+/**
+ * The page that led here, unless it is one of Rapport's own (the hosted form posting to itself): the site's page
+ * that links to or frames the hosted form, as far as the browser's referrer policy tells (often its origin only).
+ */
+function outsideReferer(request: FastifyRequest): string | undefined {
+  const referer = request.headers.referer;
+  if (typeof referer !== "string" || !URL.canParse(referer)) return undefined;
+  return new URL(referer).host === request.host ? undefined : referer.slice(0, 2000);
+}
+
+/**
+ * The source a hosted page was opened with (its UTM parameters, and the page it was opened from), carried in
+ * hidden fields into the post.
+ */
+function sourceOf(query: unknown, referer: string | undefined): Record<string, string> {
+  const hidden: Record<string, string> = referer ? { [FORM_CONTROL_NAMES.pageUrl]: referer } : {};
   const q = (query ?? {}) as Record<string, unknown>;
   for (const name of FORM_CONTROL_NAMES.utm) {
     const value = q[name];
@@ -214,7 +227,13 @@ export async function publicFormRoutes(
         reply,
         form,
         200,
-        formPage(view, { token, values: {}, problems: [], notice: null, hidden: sourceOf(request.query) }),
+        formPage(view, {
+          token,
+          values: {},
+          problems: [],
+          notice: null,
+          hidden: sourceOf(request.query, outsideReferer(request)),
+        }),
       );
     });
 
@@ -306,7 +325,7 @@ export async function publicFormRoutes(
       if (token.kind === "forged" || token.kind === "tooFast") return received();
 
       const view = await viewOf(database, form, language);
-      const referer = typeof request.headers.referer === "string" ? request.headers.referer : undefined;
+      const referer = outsideReferer(request);
       const checked: CheckResult = checkSubmission(
         form.fields,
         view.definitions,
