@@ -14,6 +14,8 @@
 // 1,000,000 interactions of every kind: each report's p50/p95/max over HTTP, and the pipeline report's plan.
 //   npm run bench -- --person-data [--postgres] [--interactions 100000] [--deals 50000]
 // Only a person's data export and erasure, and the deals list's CSV and XLSX at the export cap (bench/person-data.ts).
+//   npm run bench -- --web-forms [--postgres] [--form-rate 100] [--form-seconds 20]
+// Only web form submissions (bench/web-forms.ts), at a fixed rate over HTTP: their answers' p50/p95/p99.
 //   npm run bench -- --import [--postgres] [--contacts 100000]
 // Only the import (bench/imports.ts), into an empty organisation, no seeding: a CSV of that many contacts
 // previewed, committed (goal ≤ 30 s on PGlite), committed again as updates, and the contacts exported as CSV.
@@ -1131,8 +1133,9 @@ async function main(): Promise<void> {
   }
 }
 
-// --person-data seeds a store of its own shape and measures only that (bench/person-data.ts runs on import).
+// --person-data and --web-forms seed a store of their own shape and measure only that (each runs on import).
 if (process.argv.includes("--person-data")) void import("./bench/person-data");
+else if (process.argv.includes("--web-forms")) void import("./bench/web-forms");
 else
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);

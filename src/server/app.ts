@@ -42,6 +42,8 @@ import { syncRoutes } from "./sync/routes";
 import { importRoutes } from "./imports/routes";
 import { invoiceRoutes } from "./invoices/routes";
 import { templateRoutes } from "./templates/routes";
+import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
+import { webFormRoutes } from "./web-forms/routes";
 
 export interface AppDeps {
   database: Database;
@@ -70,6 +72,8 @@ export interface AppDeps {
    * default the system clock.
    */
   clock?: () => Date;
+  /** The public web forms' rate limits (per client address, per form, per submitted address); defaults otherwise. */
+  webForms?: WebFormLimits;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
 }
@@ -172,6 +176,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
+  webFormRoutes(app, options, scope);
+  await publicFormRoutes(
+    app,
+    deps.database,
+    deps.clock ?? (() => new Date()),
+    deps.webForms ?? DEFAULT_WEB_FORM_LIMITS,
+  );
   return app;
 }
 

@@ -6,6 +6,7 @@ import { CustomFieldType } from "./custom-fields";
 import { DealWithStage, StageChange } from "./deals";
 import { Interaction } from "./interactions";
 import { Task } from "./tasks";
+import { Lead } from "./web-forms";
 
 /** Names the document's shape, so a reader years later knows which description applies. */
 export const PERSON_DATA_FORMAT = "rapport.person-data/1";
@@ -55,6 +56,7 @@ export const PersonDataExport = z.object({
   stageChanges: z.array(StageChange),
   tasks: z.array(Task),
   interactions: z.array(Interaction),
+  leads: z.array(Lead),
   auditEvents: z.array(PersonDataAuditEvent),
   users: z.array(PersonDataUser),
 });
@@ -70,6 +72,8 @@ export const ContactErased = z.object({
   interactionsScrubbed: z.number().int(),
   /** Tasks linked to the person: about them, so they go. */
   tasksDeleted: z.number().int(),
+  /** Web form submissions of theirs (linked to them, or sent with one of their addresses): what they sent goes. */
+  leadsDeleted: z.number().int(),
   /**
    * Of the interactions kept, those whose subject named the person or gave their address or phone, rewritten
    * with "[erased]". Records that are not about the person (companies, deals, other contacts, their notes and

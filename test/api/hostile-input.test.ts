@@ -8,6 +8,7 @@ import { Problem } from "../../src/shared/errors";
 import { IMPORT_BODY_LIMIT } from "../../src/shared/imports";
 import { PipelineList } from "../../src/shared/pipelines";
 import { type RouteContract, routes } from "../../src/shared/routes";
+import { issueToken } from "../../src/server/web-forms/token";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
@@ -367,6 +368,7 @@ interface Records {
   stageIds: string[];
   field: string;
   template: string;
+  webForm: string;
 }
 
 const goodBodies: Record<string, (r: Records) => unknown> = {
@@ -554,6 +556,28 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
       "Invoice number;Company domain;Invoice date;Due date;Amount;Currency\r\nF-2;customer.example;01.10.2026;2026-10-31;1 250,50;SEK\r\n",
     dryRun: false,
   }),
+  createWebForm: (r) => ({
+    name: "Contact us",
+    title: "Talk to sales",
+    fields: [
+      { target: "contact.email", label: "Email", labels: { sv: "E-post" }, required: true },
+      { target: "contact.firstName", label: "First name", required: false },
+      { target: "company.name", label: "Company", required: false },
+      { target: "contact.custom.segment", label: "Segment", required: false },
+    ],
+    consentText: "You may contact me.",
+    afterSubmit: { kind: "redirect", url: "https://www.customer.example/thanks" },
+    owner: { kind: "roundRobin", userIds: [r.admin, r.member] },
+    allowedOrigins: ["https://www.customer.example"],
+  }),
+  updateWebForm: (r) => ({
+    name: "Contact us 2",
+    consentText: "You may contact me, again.",
+    afterSubmit: { kind: "message", message: "Thanks" },
+    owner: { kind: "user", userId: r.member },
+    allowedOrigins: [],
+    version: 1,
+  }),
   commitImport: () => ({
     content: "Name,Email\nFuzz Import,fuzz.import@customer.example\n",
     format: "csv",
@@ -579,6 +603,11 @@ const goodQueries: Record<string, (r: Records) => [string, string][]> = {
     ["contactId", r.contact],
     ["kind", "call"],
   ],
+  listLeads: (r) => [
+    ["formId", r.webForm],
+    ["limit", "10"],
+  ],
+  webFormEmbed: () => [["lang", "sv"]],
   dashboard: (r) => [
     ["timeZone", "Europe/Berlin"],
     ["ownerId", r.member],
@@ -843,7 +872,7 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 /** The seeded record a path parameter can name, if any: deletes and erasures get none. */
 function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
-    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates)/.exec(
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms)/.exec(
       route.path,
     )?.[1];
   const real: Record<string, string> = {
@@ -858,6 +887,7 @@ function realId(route: RouteContract, name: string, records: Records): string | 
     pipelines: name === "stageId" ? records.stage : records.pipeline,
     "custom-fields": records.field,
     templates: records.template,
+    "web-forms": records.webForm,
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
@@ -1118,6 +1148,10 @@ const TABLES = {
   templates: true,
   template_variants: true,
   template_uses: true,
+  web_forms: true,
+  web_form_owners: true,
+  web_form_consents: true,
+  leads: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(
@@ -1250,7 +1284,19 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
         variants: { en: { subject: "Hello {{contact.firstName}}", html: "<p>{{deal.name}}</p>" } },
       })
     ).id as string;
+    const webForm = (
+      await post("/api/v1/web-forms", {
+        name: "Seed form",
+        title: null,
+        fields: [{ target: "contact.email", label: "Email", required: true }],
+        consentText: "Seed consent",
+        afterSubmit: { kind: "message", message: "Thanks" },
+        owner: { kind: "user", userId: admin },
+        allowedOrigins: ["https://www.customer.example"],
+      })
+    ).id as string;
     records = {
+      webForm,
       company,
       contact,
       deal,
@@ -1466,6 +1512,89 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
       }, 60_000);
     }
   });
+
+  // The public form post is outside the contract (a page and a form body, not JSON under /api/v1): it gets
+  // hostile form bodies and JSON of its own. Whatever comes in, the answer is a page, a redirect or a problem,
+  // never a 5xx; a refusal (4xx) stores nothing; and an answer is HTML for a form body, JSON for JSON.
+  it("answers hostile posts to a public form with a 2xx, a 303 or a 4xx, and a refusal stores nothing", async () => {
+    const form = await server.database.db
+      .selectFrom("web_forms")
+      .select(["public_id", "signing_key", "consent_version"])
+      .where("id", "=", records.webForm)
+      .executeTakeFirstOrThrow();
+    const token = issueToken(
+      form.signing_key,
+      form.public_id,
+      new Date(Date.now() - 60_000),
+      form.consent_version,
+    );
+    const names = fc.constantFrom(
+      "contact.email",
+      "contact.firstName",
+      "consent",
+      "_rapport_t",
+      "website_url_2",
+      "page_url",
+      "utm_source",
+      "__proto__",
+      "constructor",
+      "",
+    );
+    const pair = fc.tuple(fc.oneof(names, hostileString), fc.oneof(hostileString, fc.constant(token)));
+    const formBody = fc.oneof(
+      fc.array(pair, { maxLength: 8 }).map((pairs) => ({
+        type: "application/x-www-form-urlencoded",
+        text: pairs.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join("&"),
+      })),
+      fc
+        .constantFrom(
+          "%ZZ=1",
+          "a=%",
+          "&&&&",
+          "=".repeat(10_000),
+          "a=1&".repeat(3_000),
+          `contact.email=${"a".repeat(15_000)}`,
+          `contact.email=x%40y.example&_rapport_t=${token}&consent=yes&website_url_2=`,
+          "__proto__[polluted]=true",
+          "x".repeat(17_000),
+        )
+        .map((text) => ({ type: "application/x-www-form-urlencoded", text })),
+      fc.dictionary(fc.oneof(names, hostileString), hostileValue).map((body) => ({
+        type: "application/json",
+        text: toText(toTree(body)),
+      })),
+      fc.constantFrom("text/plain", "multipart/form-data; boundary=x", "application/xml").map((type) => ({
+        type,
+        text: "contact.email=x@y.example",
+      })),
+    );
+    const posts = fc.record({
+      body: formBody,
+      origin: fc.constantFrom(undefined, "https://www.customer.example", "null", "https://evil.example"),
+    });
+    await fc.assert(
+      fc.asyncProperty(posts, async ({ body, origin }) => {
+        const before = await snapshot();
+        const response = await fetch(`${server.baseUrl}/f/${form.public_id}`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "content-type": body.type, ...(origin ? { origin } : {}) },
+          body: body.text,
+        });
+        const text = await response.text();
+        tally.requests++;
+        tally.byStatus[response.status] = (tally.byStatus[response.status] ?? 0) + 1;
+        const label = `POST /f ${body.type} origin=${origin} ${body.text.slice(0, 300)} → ${response.status} ${text.slice(0, 300)}`;
+        expect([label, response.status < 500 && response.status !== 304]).toEqual([label, true]);
+        if (response.status >= 400) {
+          const after = await snapshot();
+          expect([label, JSON.stringify(after)]).toEqual([label, JSON.stringify(before)]);
+        }
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns: RUNS * 3, endOnFailure: true, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+  }, 240_000);
 
   it("answers invalid UTF-8, control bytes and oversized headers with a 4xx or a clean close, and lives on", async () => {
     const request = (head: string, ...extra: (string | Buffer)[]) =>

@@ -22,6 +22,7 @@ interface Records {
   /** A currency the organisation has an exchange rate for (and the other has not). */
   currency: string;
   template: string;
+  webForm: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -91,7 +92,19 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     sentAt: "2026-11-21T10:00:00Z",
     templateId: template,
   });
+  const webForm = (
+    await post("/api/v1/web-forms", {
+      name: `Form of ${domain}`,
+      title: null,
+      fields: [{ target: "contact.email", label: "Email", required: true }],
+      consentText: `Consent of ${domain}`,
+      afterSubmit: { kind: "message", message: `Thanks from ${domain}` },
+      owner: { kind: "user", userId: user },
+      allowedOrigins: [`https://www.${domain}`],
+    })
+  ).id as string;
   return {
+    webForm,
     company,
     contact,
     deal,
@@ -121,6 +134,7 @@ interface Schema {
   format?: string;
   enum?: unknown[];
   anyOf?: Schema[];
+  oneOf?: Schema[];
   properties?: Record<string, Schema>;
   required?: string[];
   items?: Schema;
@@ -158,6 +172,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   "custom-fields": "field",
   users: "user",
   templates: "template",
+  "web-forms": "webForm",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -170,6 +185,8 @@ const REFERENCES: Record<string, keyof Records> = {
   ownerId: "user",
   assigneeId: "user",
   userId: "user",
+  userIds: "user",
+  formId: "webForm",
   rapportKey: "rapportKey",
   email: "address",
   pipelineIds: "pipeline",
@@ -194,8 +211,13 @@ const EXAMPLES: Record<string, (n: number) => string> = {
   amount: () => "100.00",
 };
 
+/** Without its null; of alternatives (a discriminated union), the first, as the body's sample takes it. */
 const withoutNull = (schema: Schema): Schema =>
-  schema.anyOf ? withoutNull(schema.anyOf.find((s) => !s.enum?.includes(null)) ?? schema) : schema;
+  schema.anyOf
+    ? withoutNull(schema.anyOf.find((s) => !s.enum?.includes(null)) ?? schema)
+    : schema.oneOf?.[0]
+      ? withoutNull(schema.oneOf[0])
+      : schema;
 
 const isId = (schema: Schema) => {
   const s = withoutNull(schema);
@@ -428,6 +450,9 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       "/api/v1/reports/won-lost-by-month",
       "/api/v1/reports/stage-conversion",
       "/api/v1/reports/activity-by-rep",
+      "/api/v1/web-forms",
+      `/api/v1/web-forms/${victim.webForm}`,
+      "/api/v1/leads",
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

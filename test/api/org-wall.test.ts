@@ -8,6 +8,7 @@ import { openPostgres } from "../../src/server/db/database";
 import { buildWalls } from "../../src/server/db/org-wall";
 import { migrateToLatest } from "../../src/server/db/migrate";
 import type { DB } from "../../src/server/db/tables";
+import { issueToken } from "../../src/server/web-forms/token";
 import { type TestServer, startTestServer } from "../helpers/server";
 import { createTestDatabase, storeKinds } from "../helpers/stores";
 
@@ -94,6 +95,43 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     });
     expect(ledger.status).toBe(200);
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
+    // A web form with its consent version and owner, and a lead it brought from the contact above (its token
+    // signed a minute ago, so the submit-time check passes).
+    const form = await server.request<{ id: string; publicId: string; consentVersion: number }>(
+      "POST",
+      "/api/v1/web-forms",
+      {
+        token,
+        body: {
+          name: "Contact us",
+          title: null,
+          fields: [{ target: "contact.email", label: "Email", required: true }],
+          consentText: "You may contact me.",
+          afterSubmit: { kind: "message", message: "Thanks" },
+          owner: { kind: "user", userId: me.body.user.id },
+          allowedOrigins: [],
+        },
+      },
+    );
+    expect(form.status).toBe(201);
+    const { signing_key } = await server.database.db
+      .selectFrom("web_forms")
+      .select("signing_key")
+      .where("id", "=", form.body.id)
+      .executeTakeFirstOrThrow();
+    const submitted = await server.request("POST", `/f/${form.body.publicId}`, {
+      body: {
+        _rapport_t: issueToken(
+          signing_key,
+          form.body.publicId,
+          new Date(Date.now() - 60_000),
+          form.body.consentVersion,
+        ),
+        "contact.email": `anna@c.${domain}`,
+        consent: true,
+      },
+    });
+    expect(submitted.status).toBe(200);
     // What a sync run leaves (no Graph here).
     const org = await orgOf(token);
     await server.database.db

@@ -209,6 +209,7 @@ describe.each(storeKinds)("a person's data: export and erasure (%s)", (kind) => 
         "customFields",
         "deals",
         "interactions",
+        "leads",
         "stageChanges",
         "tasks",
         "users",
@@ -374,6 +375,7 @@ describe.each(storeKinds)("a person's data: export and erasure (%s)", (kind) => 
         // The two emails Bo was on.
         interactionsScrubbed: 2,
         tasksDeleted: 1,
+        leadsDeleted: 0,
         // The shared email's subject.
         recordsScrubbed: 1,
         auditEventsScrubbed: 1,
@@ -441,6 +443,7 @@ describe.each(storeKinds)("a person's data: export and erasure (%s)", (kind) => 
             interactionsDeleted: 2,
             interactionsScrubbed: 2,
             tasksDeleted: 1,
+            leadsDeleted: 0,
             recordsScrubbed: 1,
             auditEventsScrubbed: 1,
           },

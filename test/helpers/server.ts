@@ -36,7 +36,10 @@ export interface TestServer {
 /** The real server on a real port over a fresh store: tests go through HTTP like the add-in does. */
 export async function startTestServer(
   kind: StoreKind,
-  extra: Pick<AppDeps, "addinFiles" | "sync" | "rateLimit" | "readiness" | "clock"> = {},
+  extra: Pick<
+    AppDeps,
+    "addinFiles" | "sync" | "rateLimit" | "readiness" | "clock" | "webForms" | "trustProxy"
+  > = {},
   store: { poolSize?: number } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-test-"));

@@ -12,6 +12,9 @@ import {
 } from "../../src/server/imports/vcard";
 import { mentionsOf } from "../../src/server/person-data/mentions";
 import { TEMPLATE_HTML_MAX_NESTING, sanitizeTemplateHtml } from "../../src/server/templates/sanitize";
+import { pageLanguage } from "../../src/server/web-forms/public";
+import { checkSubmission, readFormBody, readJsonBody } from "../../src/server/web-forms/submission";
+import type { FormField } from "../../src/shared/web-forms";
 import { graphEmail } from "../../src/server/sync/graph-email";
 import type { GraphMessage } from "../../src/server/sync/mail-graph";
 import { normalizeCompanyDomain } from "../../src/shared/companies";
@@ -283,6 +286,34 @@ const sanitizeOrRefuse = (html: string) => {
     return error;
   }
 };
+/** A form body's worst shapes: a value, a name, escapes and separators, each as long as the input. */
+const FORM_BODIES: Shapes<string> = {
+  "many pairs": repeat("a=1&"),
+  "many ampersands": repeat("&", "a=1"),
+  "many equals signs": repeat("=", "contact.email"),
+  "one huge value": repeat("a", "contact.email="),
+  "one huge name": repeat("a", "", "=1"),
+  "many percent escapes": repeat("%41", "contact.email="),
+  "many escaped multibyte characters": repeat("%F0%9D%94%85", "contact.firstName="),
+  "an escape that breaks at the end": repeat("%41", "contact.email=", "%4"),
+  "many pluses": repeat("+", "contact.firstName="),
+};
+const FORM_FIELDS: FormField[] = [
+  { target: "contact.email", label: "Email", labels: {}, required: true },
+  { target: "contact.firstName", label: "First name", labels: {}, required: true },
+  { target: "company.name", label: "Company", labels: {}, required: false },
+  { target: "contact.custom.size", label: "Size", labels: {}, required: false },
+  { target: "contact.custom.renewal", label: "Renewal", labels: {}, required: false },
+  { target: "contact.custom.tier", label: "Tier", labels: {}, required: false },
+];
+/** One submitted value at the input's length, in each field in turn, beside a good address. */
+const submissionWith = (target: string) => (value: string) =>
+  new Map([
+    ["contact.email", "anna@customer.example"],
+    ["contact.firstName", "Anna"],
+    ["consent", "yes"],
+    [target, value],
+  ]);
 
 const SUBJECTS: Case[] = [
   // The parser of a template's merge fields, on a body the size of the largest the API takes.
@@ -468,6 +499,46 @@ const SUBJECTS: Case[] = [
       }),
     },
   ),
+  ...subject("readFormBody (web form posts)", 100_000, readFormBody, TEXT, FORM_BODIES),
+  ...subject(
+    "readJsonBody (web form posts)",
+    100_000,
+    (text: string) => readJsonBody({ "contact.email": text, "contact.firstName": text }),
+    TEXT,
+    ADDRESSES,
+  ),
+  ...[
+    "contact.email",
+    "contact.firstName",
+    "company.name",
+    "contact.custom.size",
+    "contact.custom.renewal",
+    "contact.custom.tier",
+    "page_url",
+    "utm_source",
+  ].flatMap((target) =>
+    subject(
+      `checkSubmission (${target})`,
+      100_000,
+      (value: string) =>
+        checkSubmission(
+          FORM_FIELDS,
+          DEFINITIONS,
+          true,
+          submissionWith(target)(value),
+          `https://x.example/?q=${value}`,
+        ),
+      TEXT,
+      target === "contact.email" ? ADDRESSES : {},
+      target === "page_url"
+        ? { "a URL of many query parameters": repeat("utm_source=a&", "https://x.example/?") }
+        : {},
+    ),
+  ),
+  ...subject("pageLanguage (Accept-Language)", 100_000, (header: string) => pageLanguage({}, header), TEXT, {
+    "many languages": repeat("sv-SE;q=0.5, "),
+    "many parameters": repeat(";q=0.5", "sv"),
+  }),
   ...subject("mentionsOf(…).scrub (erasure)", 100_000, (text: string) => ERASURE?.scrub(text), TEXT, {
     "a first name again and again": repeat("Anna "),
     "a first name before a run of spaces": repeat(" ", "Anna", "x"),

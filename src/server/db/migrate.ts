@@ -12,6 +12,7 @@ import * as adminGrants from "./migrations/0009_admin_grants";
 import * as userLanguage from "./migrations/0010_user_language";
 import * as templates from "./migrations/0012_templates";
 import * as invoicesPayments from "./migrations/0014_invoices_payments";
+import * as webForms from "./migrations/0013_web_forms";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   "0010_user_language": userLanguage,
   "0012_templates": templates,
   "0014_invoices_payments": invoicesPayments,
+  "0013_web_forms": webForms,
 };
 
 export class MigrationError extends Error {

@@ -360,6 +360,69 @@ export interface TemplateUsesTable {
   used_by: string | null;
   used_at: Timestamp;
 }
+export interface WebFormsTable {
+  id: Generated<string>;
+  org_id: string;
+  public_id: string;
+  signing_key: Buffer;
+  name: string;
+  title: string | null;
+  /** FormField[] (src/shared/web-forms.ts), in the order the page shows them. */
+  fields: ColumnType<
+    { target: string; label: string; labels: Record<string, string>; required: boolean }[],
+    string,
+    string
+  >;
+  consent_version: number | null;
+  after_submit: ColumnType<
+    { kind: "message"; message: string } | { kind: "redirect"; url: string },
+    string,
+    string
+  >;
+  owner_kind: "user" | "roundRobin";
+  allowed_origins: TextArray;
+  /** Submissions taken so far: a round robin's next turn. */
+  turns: ColumnType<number, number | undefined, number>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebFormOwnersTable {
+  org_id: string;
+  form_id: string;
+  user_id: string;
+  position: number;
+}
+
+export interface WebFormConsentsTable {
+  org_id: string;
+  form_id: string;
+  version: number;
+  text: string;
+  created_at: Timestamp;
+}
+
+export interface LeadsTable {
+  id: Generated<string>;
+  org_id: string;
+  form_id: string | null;
+  contact_id: string | null;
+  company_id: string | null;
+  owner_id: string | null;
+  task_id: string | null;
+  page_url: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  consent_version: number | null;
+  consent_text: string | null;
+  submitted: ColumnType<Record<string, string>, string | undefined, string>;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -386,9 +449,15 @@ export interface DB {
   templates: TemplatesTable;
   template_variants: TemplateVariantsTable;
   template_uses: TemplateUsesTable;
+  web_forms: WebFormsTable;
+  web_form_owners: WebFormOwnersTable;
+  web_form_consents: WebFormConsentsTable;
+  leads: LeadsTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;
+export type WebFormRow = Selectable<WebFormsTable>;
+export type LeadRow = Selectable<LeadsTable>;
 export type CompanyRow = Selectable<CompaniesTable>;
 export type DealRow = Selectable<DealsTable>;
 export type StageRow = Selectable<StagesTable>;

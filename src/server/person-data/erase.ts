@@ -20,7 +20,8 @@ import { type Mentions, mentionsOf, scrubJson } from "./mentions";
  * - an interaction other contacts took part in stays theirs: the person's participant entries go (their address
  *   and the name their mail carried), and so does its stored excerpt, which can quote them in ways no search
  *   finds (a reply quoting their words); its subject is rewritten where it names them or gives their address;
- * - the audit events about the contact, its tasks and those interactions are rewritten the same way;
+ * - the leads of their web form submissions go (what they sent, the page, the consent they gave);
+ * - the audit events about the contact, its tasks, its leads and those interactions are rewritten the same way;
  * - one audit event says that the contact was erased, by whom and when, with counts, never what was erased.
  *
  * Other records are left as they are, also where their text looks like the person: a company, a deal or a task
@@ -126,6 +127,22 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
       .where("contact_id", "=", contactId)
       .returning("id")
       .execute();
+    // What they sent through web forms: linked to them, or (the contact deleted since) sent with an address of
+    // theirs. The lead is their submission and nothing else's, so it goes whole.
+    const leads = await tx
+      .deleteFrom("leads")
+      .where("org_id", "=", orgId)
+      .where((eb) =>
+        eb.or([
+          eb("contact_id", "=", contactId),
+          eb.and([
+            eb("contact_id", "is", null),
+            sql<boolean>`lower(submitted->>'contact.email') = any(${addresses}::text[])`,
+          ]),
+        ]),
+      )
+      .returning("id")
+      .execute();
     // Its addresses and deal links go with it (on delete cascade).
     await tx.deleteFrom("contacts").where("org_id", "=", orgId).where("id", "=", contactId).execute();
 
@@ -134,6 +151,7 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
           contact: [contactId],
           task: tasks.map((t) => t.id),
           interaction: involved.rows.map((i) => i.id),
+          lead: leads.map((l) => l.id),
         })
       : 0;
     const result: ContactErased = {
@@ -142,6 +160,7 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
       interactionsDeleted: deleted.length,
       interactionsScrubbed: kept.length,
       tasksDeleted: tasks.length,
+      leadsDeleted: leads.length,
       recordsScrubbed: subjectsRewritten,
       auditEventsScrubbed,
     };
@@ -159,7 +178,7 @@ async function scrubAuditEvents(
   tx: Kysely<DB>,
   orgId: string,
   mentions: Mentions,
-  about: Record<"contact" | "task" | "interaction", string[]>,
+  about: Record<"contact" | "task" | "interaction" | "lead", string[]>,
 ): Promise<number> {
   const entities = Object.entries(about)
     .filter(([, ids]) => ids.length > 0)

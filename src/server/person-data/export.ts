@@ -8,6 +8,7 @@ import { hydrateInteractions } from "../interactions/service";
 import { selectStageChanges, toStageChange } from "../people/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
+import { toLead } from "../web-forms/service";
 
 const DESCRIPTION: Record<string, string> = {
   contact:
@@ -20,6 +21,8 @@ const DESCRIPTION: Record<string, string> = {
   tasks: "Follow-up tasks about the contact.",
   interactions:
     "Emails, calls, meetings, notes and visits the contact took part in, newest first, with the stored text (for emails a plain-text excerpt) and every participant.",
+  leads:
+    "What the person sent through the organisation's web forms: the form, the page, its campaign parameters, the consent text they agreed to and the values as they sent them.",
   auditEvents:
     "Changes recorded in the audit trail about the contact, its tasks and its interactions: who did what and when.",
   users: "The organisation's users the document names (owners, assignees, who logged or changed something).",
@@ -95,7 +98,20 @@ export async function exportPersonData(scope: Scope, contactId: string): Promise
           .execute(),
       ]);
       const dealIds = dealRows.map((d) => d.id);
-      const aboutIds = [contactId, ...taskRows.map((t) => t.id), ...interactionRows.map((i) => i.id)];
+      const leadRows = await db
+        .selectFrom("leads")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("contact_id", "=", contactId)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .execute();
+      const aboutIds = [
+        contactId,
+        ...taskRows.map((t) => t.id),
+        ...interactionRows.map((i) => i.id),
+        ...leadRows.map((l) => l.id),
+      ];
       const [stageChanges, interactions, auditRows] = await Promise.all([
         stageChangesOf(scope, db, dealIds),
         hydrateInteractions(db, scope.caller, interactionRows),
@@ -124,6 +140,7 @@ export async function exportPersonData(scope: Scope, contactId: string): Promise
       tasks.forEach((t) => [t.assigneeId, t.createdBy].forEach(name));
       interactions.forEach((i) => i.loggedBy.forEach(name));
       auditRows.forEach((e) => name(e.actor_id));
+      leadRows.forEach((l) => name(l.owner_id));
       const users = await db
         .selectFrom("users")
         .select(["id", "display_name", "email"])
@@ -155,6 +172,7 @@ export async function exportPersonData(scope: Scope, contactId: string): Promise
         stageChanges,
         tasks,
         interactions,
+        leads: leadRows.map(toLead),
         auditEvents: auditRows.map((e) => ({
           id: e.id,
           at: iso(e.at),

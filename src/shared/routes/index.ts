@@ -20,6 +20,7 @@ import { reportRoutes } from "./reports";
 import { importRoutes } from "./imports";
 import { invoiceRoutes } from "./invoices";
 import { templateRoutes } from "./templates";
+import { webFormRoutes } from "./web-forms";
 
 export {
   FILE_MEDIA_TYPES,
@@ -57,6 +58,7 @@ export const featureRoutes = {
   imports: importRoutes,
   invoices: invoiceRoutes,
   templates: templateRoutes,
+  webForms: webFormRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -82,6 +84,7 @@ export const routes = {
   ...importRoutes,
   ...invoiceRoutes,
   ...templateRoutes,
+  ...webFormRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

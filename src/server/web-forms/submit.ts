@@ -1,0 +1,360 @@
+import { type Kysely, sql } from "kysely";
+import { domainOf, isFreeMailDomain, isWithinDomains } from "../../shared/email-address";
+import { normalizeCompanyDomain } from "../../shared/companies";
+import { customFieldDefinitions } from "../custom-fields/service";
+import { lockAddresses } from "../db/address-lock";
+import type { DB, WebFormRow } from "../db/tables";
+import { notFound } from "../errors";
+import { internalDomainsOf } from "../organizations/service";
+import { taskTitle } from "./page";
+import type { CheckedSubmission } from "./submission";
+
+// A submission that passed every check becomes, in one transaction behind its form's organisation's wall:
+// the contact (matched by canonical address, or created), the company (matched by the address's domain, never a
+// free-mail or the organisation's own, or created from the company name), the lead with its source and the
+// consent version, a follow-up task for the owner due today, and an audit event.
+//
+// A matched contact is only filled in, never overwritten: a name or title a rep typed stays as it is, and what
+// the visitor sent is kept on the lead. This is what careful CRM vendors do (and what keeps a stranger who knows
+// a customer's address from renaming them through a public form).
+
+export interface AcceptedLead {
+  leadId: string;
+  contactId: string;
+  contactCreated: boolean;
+}
+
+/** A domain and its parents: a visitor at eu.contoso.com belongs to the company at contoso.com. */
+function domainCandidates(domain: string): string[] {
+  const labels = domain.split(".");
+  return labels.slice(0, -1).map((_, i) => labels.slice(i).join("."));
+}
+
+const displayNameOf = (s: CheckedSubmission): string =>
+  (s.contact.displayName ??
+    [s.contact.firstName, s.contact.lastName]
+      .filter((p) => p !== undefined)
+      .join(" ")
+      .trim()) ||
+  s.email.written;
+
+export async function acceptSubmission(
+  db: Kysely<DB>,
+  form: WebFormRow,
+  submission: CheckedSubmission,
+  consentVersion: number | null,
+  now: Date,
+): Promise<AcceptedLead> {
+  const orgId = form.org_id;
+  // The owner's turn, taken in a statement of its own: the form's row is locked only while its counter goes up,
+  // so submissions to one form take turns on any server (each gets its own position, in order) without waiting
+  // for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
+  const turn = await db
+    .updateTable("web_forms")
+    .set({ turns: sql`turns + 1` })
+    .where("org_id", "=", orgId)
+    .where("id", "=", form.id)
+    .returning("turns")
+    .executeTakeFirst();
+  if (!turn) throw notFound("The form");
+  return db.transaction().execute(async (tx) => {
+    const owners = await tx
+      .selectFrom("web_form_owners as o")
+      .innerJoin("users as u", (join) =>
+        join.onRef("u.id", "=", "o.user_id").onRef("u.org_id", "=", "o.org_id"),
+      )
+      .select(["o.user_id", "u.language"])
+      .where("o.org_id", "=", orgId)
+      .where("o.form_id", "=", form.id)
+      .orderBy("o.position")
+      .execute();
+    const owner = owners.length ? owners[(Number(turn.turns) - 1) % owners.length] : undefined;
+    const ownerId = owner?.user_id ?? null;
+    const consent =
+      consentVersion === null
+        ? undefined
+        : await tx
+            .selectFrom("web_form_consents")
+            .select(["version", "text"])
+            .where("org_id", "=", orgId)
+            .where("form_id", "=", form.id)
+            .where("version", "=", consentVersion)
+            .executeTakeFirst();
+
+    // The custom fields as they are now, held until the end (FOR SHARE, as every write of custom values holds
+    // them): a value whose field was deleted since the page was shown is kept on the lead only.
+    const wanted = [
+      ...(Object.keys(submission.contactCustom).length ? ["contact" as const] : []),
+      ...(Object.keys(submission.companyCustom).length ? ["company" as const] : []),
+    ];
+    const definitions = [];
+    for (const entity of wanted) definitions.push(...(await customFieldDefinitions(tx, orgId, entity)));
+    const defined = new Set(definitions.map((d) => `${d.entity}.${d.key}`));
+    const onlyDefined = (entity: string, values: Record<string, string | number>) =>
+      Object.fromEntries(Object.entries(values).filter(([key]) => defined.has(`${entity}.${key}`)));
+    submission = {
+      ...submission,
+      contactCustom: onlyDefined("contact", submission.contactCustom),
+      companyCustom: onlyDefined("company", submission.companyCustom),
+    };
+
+    const address = submission.email.address;
+    await lockAddresses(tx, orgId, [address]);
+    const companyId = await companyFor(tx, orgId, submission);
+
+    const existing = await tx
+      .selectFrom("contact_emails as e")
+      .innerJoin("contacts as c", (join) =>
+        join.onRef("c.id", "=", "e.contact_id").onRef("c.org_id", "=", "e.org_id"),
+      )
+      .selectAll("c")
+      .where("e.org_id", "=", orgId)
+      .where("e.address", "=", address)
+      .executeTakeFirst();
+
+    let contactId: string;
+    let displayName: string;
+    const filled: string[] = [];
+    if (existing) {
+      contactId = existing.id;
+      displayName = existing.display_name;
+      const s = submission;
+      const set: Record<string, unknown> = {};
+      const fill = (column: string, current: unknown, value: unknown, name: string) => {
+        if ((current === null || current === undefined) && value !== undefined && value !== null) {
+          set[column] = value;
+          filled.push(name);
+        }
+      };
+      fill("first_name", existing.first_name, s.contact.firstName, "firstName");
+      fill("last_name", existing.last_name, s.contact.lastName, "lastName");
+      fill("title", existing.title, s.contact.title, "title");
+      fill("company_id", existing.company_id, companyId, "companyId");
+      fill("owner_id", existing.owner_id, ownerId, "ownerId");
+      if (existing.phones.length === 0 && s.contact.phone) {
+        set.phones = [s.contact.phone];
+        filled.push("phones");
+      }
+      const custom = { ...existing.custom_fields };
+      for (const [key, value] of Object.entries(s.contactCustom))
+        if (custom[key] === undefined || custom[key] === null || custom[key] === "") {
+          custom[key] = value;
+          filled.push(`customFields.${key}`);
+        }
+      if (filled.some((f) => f.startsWith("customFields."))) set.custom_fields = JSON.stringify(custom);
+      if (filled.length)
+        await tx
+          .updateTable("contacts")
+          .set({ ...set, version: sql`version + 1`, updated_at: sql`now()` })
+          .where("org_id", "=", orgId)
+          .where("id", "=", contactId)
+          .execute();
+    } else {
+      displayName = displayNameOf(submission).slice(0, 200);
+      const created = await tx
+        .insertInto("contacts")
+        .values({
+          org_id: orgId,
+          display_name: displayName,
+          first_name: submission.contact.firstName ?? null,
+          last_name: submission.contact.lastName ?? null,
+          title: submission.contact.title ?? null,
+          phones: submission.contact.phone ? [submission.contact.phone] : [],
+          company_id: companyId,
+          lifecycle_stage: "lead",
+          owner_id: ownerId,
+          source: "web-form",
+          custom_fields: JSON.stringify(submission.contactCustom),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      contactId = created.id;
+      await tx
+        .insertInto("contact_emails")
+        .values({
+          org_id: orgId,
+          contact_id: contactId,
+          address,
+          address_as_written: submission.email.written === address ? null : submission.email.written,
+          position: 0,
+        })
+        .execute();
+      // Emails already logged with the address now belong to the contact, as when a rep adds it.
+      await tx
+        .updateTable("interaction_participants")
+        .set({ contact_id: contactId })
+        .where("org_id", "=", orgId)
+        .where("contact_id", "is", null)
+        .where("address", "=", address)
+        .execute();
+    }
+
+    const task = await tx
+      .insertInto("tasks")
+      .values({
+        org_id: orgId,
+        title: taskTitle(owner?.language ?? "en", displayName),
+        notes: null,
+        due_at: now,
+        assignee_id: ownerId,
+        contact_id: contactId,
+        created_by: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+
+    const lead = await tx
+      .insertInto("leads")
+      .values({
+        org_id: orgId,
+        form_id: form.id,
+        contact_id: contactId,
+        company_id: companyId,
+        owner_id: ownerId,
+        task_id: task.id,
+        page_url: submission.pageUrl,
+        utm_source: submission.utm.source,
+        utm_medium: submission.utm.medium,
+        utm_campaign: submission.utm.campaign,
+        utm_term: submission.utm.term,
+        utm_content: submission.utm.content,
+        consent_version: consent?.version ?? null,
+        consent_text: consent?.text ?? null,
+        submitted: JSON.stringify(submission.submitted),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+
+    // No signed-in actor: the visitor did it, through this form.
+    await tx
+      .insertInto("audit_events")
+      .values({
+        org_id: orgId,
+        actor_id: null,
+        action: "lead.created",
+        entity_type: "lead",
+        entity_id: lead.id,
+        details: JSON.stringify({
+          formId: form.id,
+          contactId,
+          contactCreated: !existing,
+          filled,
+          companyId,
+          ownerId,
+          taskId: task.id,
+          consentVersion: consent?.version ?? null,
+        }),
+      })
+      .execute();
+    return { leadId: lead.id, contactId, contactCreated: !existing };
+  });
+}
+
+/**
+ * The company a submission belongs to: the one whose domain the address is at (or a parent of it), unless the
+ * address is free-mail or the organisation's own; else one made from the company name the visitor gave (with the
+ * address's domain when it says something). A matched company's empty fields are filled in, never overwritten.
+ */
+async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): Promise<string | null> {
+  const domain = domainOf(s.email.address);
+  const internal = isWithinDomains(domain, await internalDomainsOf(tx, orgId));
+  const meaningful = !isFreeMailDomain(domain) && !internal;
+  if (meaningful) {
+    const candidates = domainCandidates(domain);
+    const matches = await tx
+      .selectFrom("companies")
+      .select(["id", "domain"])
+      .where("org_id", "=", orgId)
+      .where("domain", "in", candidates)
+      .execute();
+    const match = candidates.map((d) => matches.find((m) => m.domain === d)).find((m) => m !== undefined);
+    if (match) {
+      await fillCompany(tx, orgId, match.id, s);
+      return match.id;
+    }
+  }
+  const name = s.company.name;
+  if (!name || internal) return null;
+  if (!meaningful) {
+    // No domain to go by: a company of that name without a domain is the one (a free-mail visitor naming it
+    // again makes no second), never one that has a domain (which says who works there).
+    const named = await tx
+      .selectFrom("companies")
+      .select("id")
+      .where("org_id", "=", orgId)
+      .where("domain", "is", null)
+      .where(sql<string>`lower(name)`, "=", sql<string>`lower(${name})`)
+      .orderBy("created_at")
+      .executeTakeFirst();
+    if (named) return named.id;
+  }
+  const website = s.company.website ? normalizeCompanyDomain(s.company.website) : null;
+  const inserted = await tx
+    .insertInto("companies")
+    .values({
+      org_id: orgId,
+      name: name.slice(0, 200),
+      domain: meaningful ? domain : null,
+      domain_as_written:
+        meaningful && domainOf(s.email.written) !== domain ? domainOf(s.email.written) : null,
+      phone: s.company.phone ?? null,
+      website: website === null ? null : (s.company.website ?? null),
+      address: s.company.address ?? null,
+      owner_id: null,
+      custom_fields: JSON.stringify(s.companyCustom),
+    })
+    // Two first submissions from one new domain at once: the second finds the first's company.
+    .onConflict((oc) => oc.constraint("companies_domain_unique").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (inserted) {
+    await tx
+      .insertInto("audit_events")
+      .values({
+        org_id: orgId,
+        actor_id: null,
+        action: "company.created",
+        entity_type: "company",
+        entity_id: inserted.id,
+        details: JSON.stringify({ source: "web-form" }),
+      })
+      .execute();
+    return inserted.id;
+  }
+  const twin = await tx
+    .selectFrom("companies")
+    .select("id")
+    .where("org_id", "=", orgId)
+    .where("domain", "=", domain)
+    .executeTakeFirst();
+  return twin?.id ?? null;
+}
+
+async function fillCompany(tx: Kysely<DB>, orgId: string, id: string, s: CheckedSubmission): Promise<void> {
+  const row = await tx
+    .selectFrom("companies")
+    .select(["phone", "website", "address", "custom_fields"])
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  const set: Record<string, unknown> = {};
+  if (row.phone === null && s.company.phone) set.phone = s.company.phone;
+  if (row.address === null && s.company.address) set.address = s.company.address;
+  if (row.website === null && s.company.website && normalizeCompanyDomain(s.company.website))
+    set.website = s.company.website;
+  const custom = { ...row.custom_fields };
+  let customChanged = false;
+  for (const [key, value] of Object.entries(s.companyCustom))
+    if (custom[key] === undefined || custom[key] === null || custom[key] === "") {
+      custom[key] = value;
+      customChanged = true;
+    }
+  if (customChanged) set.custom_fields = JSON.stringify(custom);
+  if (Object.keys(set).length === 0) return;
+  await tx
+    .updateTable("companies")
+    .set({ ...set, version: sql`version + 1`, updated_at: sql`now()` })
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .execute();
+}

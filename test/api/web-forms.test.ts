@@ -1,0 +1,900 @@
+import { sql } from "kysely";
+import { Contact } from "../../src/shared/contacts";
+import { ContactErased, PersonDataExport } from "../../src/shared/person-data";
+import type { Problem } from "../../src/shared/errors";
+import { Page } from "../../src/shared/common";
+import { Task } from "../../src/shared/tasks";
+import { Lead, WebForm, WebFormEmbed, type WebFormCreate } from "../../src/shared/web-forms";
+import type { WebFormLimits } from "../../src/server/web-forms/public";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { storeKinds } from "../helpers/stores";
+
+const ALLOWED = "https://www.customer-site.example";
+const NOT_ALLOWED = "https://evil.example";
+const GENEROUS: WebFormLimits = {
+  perIpPerMinute: 100_000,
+  perFormPerMinute: 100_000,
+  perAddressPerHour: 100_000,
+};
+
+interface Raw {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+describe.each(storeKinds)("web forms (%s)", (kind) => {
+  let server: TestServer;
+  let admin: string;
+  let member: string;
+  let adminId: string;
+  let memberId: string;
+  // The server's clock: a page's signed timestamp and a submission are apart by what the test says.
+  let now = new Date("2026-12-07T09:00:00Z");
+  const later = (seconds = 10) => {
+    now = new Date(now.getTime() + seconds * 1000);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { clock: () => now, webForms: GENEROUS });
+    admin = await server.token("ada@forms.example");
+    member = await server.token("max@forms.example");
+    adminId = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: admin })).body
+      .user.id;
+    memberId = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: member })).body
+      .user.id;
+    // The member reads Swedish: their follow-up tasks are titled in it.
+    await server.request("PATCH", "/api/v1/me/settings", { token: member, body: { language: "sv" } });
+    await server.request("POST", "/api/v1/custom-fields", {
+      token: admin,
+      body: {
+        entity: "contact",
+        key: "interest",
+        label: "Interest",
+        type: "choice",
+        choices: ["CRM", "ERP"],
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  const formBody = (overrides: Partial<WebFormCreate> = {}): WebFormCreate => ({
+    name: "Contact us",
+    title: "Talk to sales",
+    fields: [
+      { target: "contact.email", label: "Email", labels: { sv: "E-post" }, required: true },
+      { target: "contact.firstName", label: "First name", labels: { sv: "Förnamn" }, required: true },
+      { target: "contact.lastName", label: "Last name", labels: {}, required: false },
+      { target: "contact.title", label: "Job title", labels: { sv: "Titel" }, required: false },
+      { target: "company.name", label: "Company", labels: { sv: "Företag" }, required: false },
+      { target: "contact.custom.interest", label: "Interest", labels: { sv: "Intresse" }, required: false },
+    ],
+    consentText: "You may contact me about Rapport.",
+    afterSubmit: { kind: "message", message: "Thanks, we will be in touch." },
+    owner: { kind: "user", userId: adminId },
+    allowedOrigins: [ALLOWED],
+    ...overrides,
+  });
+
+  const createForm = async (overrides: Partial<WebFormCreate> = {}, token = admin) => {
+    const response = await server.request("POST", "/api/v1/web-forms", { token, body: formBody(overrides) });
+    expect([response.status, response.body]).toEqual([
+      201,
+      expect.objectContaining({ id: expect.any(String) }),
+    ]);
+    return parse(WebForm, response);
+  };
+
+  const raw = async (path: string, init: RequestInit = {}): Promise<Raw> => {
+    const response = await fetch(`${server.baseUrl}${path}`, { redirect: "manual", ...init });
+    return { status: response.status, text: await response.text(), headers: response.headers };
+  };
+  const actionIn = (html: string) =>
+    (/<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? "").replaceAll("&amp;", "&");
+  const tokenIn = (html: string) => /name="_rapport_t" value="([^"]+)"/.exec(html)?.[1] as string;
+  const hiddenIn = (html: string) =>
+    Object.fromEntries(
+      [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]),
+    );
+
+  /** Opens the hosted page, waits like a person, and posts the form as a browser without JavaScript would. */
+  const submit = async (
+    form: WebForm,
+    values: Record<string, string>,
+    options: { query?: string; headers?: Record<string, string>; wait?: number } = {},
+  ) => {
+    const page = await raw(`/f/${form.publicId}${options.query ?? ""}`);
+    expect(page.status).toBe(200);
+    later(options.wait ?? 10);
+    const body = new URLSearchParams({ ...hiddenIn(page.text), consent: "yes", ...values });
+    return raw(actionIn(page.text), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...options.headers },
+      body: body.toString(),
+    });
+  };
+
+  const counts = async () => {
+    const db = server.database.db;
+    const n = async (table: "contacts" | "companies" | "leads" | "tasks" | "audit_events") =>
+      Number((await db.selectFrom(table).select(db.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    return {
+      contacts: await n("contacts"),
+      companies: await n("companies"),
+      leads: await n("leads"),
+      tasks: await n("tasks"),
+      audits: await n("audit_events"),
+    };
+  };
+  const leadsOf = async (formId: string) =>
+    parse(
+      Page(Lead),
+      await server.request("GET", `/api/v1/leads?formId=${formId}&limit=200`, { token: member }),
+    ).items;
+  const contactByAddress = async (address: string) => {
+    const row = await server.database.db
+      .selectFrom("contact_emails")
+      .select("contact_id")
+      .where("address", "=", address)
+      .executeTakeFirst();
+    if (!row) return null;
+    return parse(
+      Contact,
+      await server.request("GET", `/api/v1/contacts/${row.contact_id}`, { token: admin }),
+    );
+  };
+
+  describe("building forms", () => {
+    it("lets an admin create a form with an unguessable public id and a first consent version", async () => {
+      const form = await createForm();
+      expect(form.publicId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(form.consentVersion).toBe(1);
+      expect(form.owner).toEqual({ kind: "user", userId: adminId });
+      const again = await createForm();
+      expect(again.publicId).not.toBe(form.publicId);
+      const read = parse(
+        WebForm,
+        await server.request("GET", `/api/v1/web-forms/${form.id}`, { token: admin }),
+      );
+      expect(read).toEqual(form);
+    });
+
+    it("refuses a member every change and every read of forms, creating nothing", async () => {
+      const before = await server.database.db.selectFrom("web_forms").select("id").execute();
+      const created = await server.request("POST", "/api/v1/web-forms", { token: member, body: formBody() });
+      expect([created.status, (created.body as Problem).code]).toEqual([403, "forbidden"]);
+      const listed = await server.request("GET", "/api/v1/web-forms", { token: member });
+      expect(listed.status).toBe(403);
+      expect(await server.database.db.selectFrom("web_forms").select("id").execute()).toEqual(before);
+    });
+
+    it("refuses a form without a required email field, a redirect that is not https, an owner from nowhere", async () => {
+      const cases: Partial<WebFormCreate>[] = [
+        { fields: [{ target: "contact.firstName", label: "Name", labels: {}, required: true }] },
+        { fields: [{ target: "contact.email", label: "Email", labels: {}, required: false }] },
+        { afterSubmit: { kind: "redirect", url: "http://www.customer-site.example/thanks" } },
+        { owner: { kind: "user", userId: "00000000-0000-4000-8000-000000000000" } },
+        { allowedOrigins: ["https://www.customer-site.example/path"] },
+        {
+          fields: [
+            { target: "contact.email", label: "Email", labels: {}, required: true },
+            { target: "contact.custom.nope", label: "Nope", labels: {}, required: false },
+          ],
+        },
+      ];
+      for (const overrides of cases) {
+        const response = await server.request("POST", "/api/v1/web-forms", {
+          token: admin,
+          body: formBody(overrides),
+        });
+        expect([JSON.stringify(overrides), response.status, (response.body as Problem).code]).toEqual([
+          JSON.stringify(overrides),
+          400,
+          "invalid_request",
+        ]);
+      }
+    });
+
+    it("makes a new consent version when the text changes, and keeps it when it does not", async () => {
+      const form = await createForm();
+      const same = parse(
+        WebForm,
+        await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+          token: admin,
+          body: { consentText: form.consentText, name: "Renamed", version: form.version },
+        }),
+      );
+      expect(same.consentVersion).toBe(1);
+      const changed = parse(
+        WebForm,
+        await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+          token: admin,
+          body: { consentText: "New wording.", version: same.version },
+        }),
+      );
+      expect([changed.consentVersion, changed.consentText]).toEqual([2, "New wording."]);
+      const stale = await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+        token: admin,
+        body: { consentText: "Lost wording.", version: form.version },
+      });
+      expect(stale.status).toBe(409);
+      const versions = await server.database.db
+        .selectFrom("web_form_consents")
+        .select(["version", "text"])
+        .where("form_id", "=", form.id)
+        .orderBy("version")
+        .execute();
+      expect(versions).toEqual([
+        { version: 1, text: "You may contact me about Rapport." },
+        { version: 2, text: "New wording." },
+      ]);
+    });
+
+    it("gives the snippet to paste: the plain form posting here, and the script's address", async () => {
+      const form = await createForm();
+      const embed = parse(
+        WebFormEmbed,
+        await server.request("GET", `/api/v1/web-forms/${form.id}/embed?lang=de`, { token: admin }),
+      );
+      expect(embed.hostedUrl).toBe(`${server.baseUrl}/f/${form.publicId}`);
+      expect(embed.html).toContain(`action="${server.baseUrl}/f/${form.publicId}"`);
+      expect(embed.html).toContain('name="contact.email"');
+      expect(embed.html).toContain(">Senden<");
+      expect(embed.html).not.toContain("<script");
+      const script = await raw(new URL(embed.scriptUrl).pathname);
+      expect([script.status, script.headers.get("content-type")]).toEqual([
+        200,
+        "text/javascript; charset=utf-8",
+      ]);
+      expect(script.text).toContain("data-rapport-form");
+    });
+  });
+
+  describe("the hosted page", () => {
+    it("renders in Swedish with the form's labels, under a policy that runs no script", async () => {
+      const form = await createForm();
+      for (const page of [
+        await raw(`/f/${form.publicId}?lang=sv`),
+        await raw(`/f/${form.publicId}`, { headers: { "accept-language": "fr-CH, sv-SE;q=0.8, en;q=0.5" } }),
+      ]) {
+        expect(page.status).toBe(200);
+        expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+        expect(page.text).toContain('<html lang="sv">');
+        for (const label of [
+          "E-post",
+          "Förnamn",
+          "Titel",
+          "Företag",
+          "Intresse",
+          ">Skicka<",
+          "Talk to sales",
+        ])
+          expect(page.text).toContain(label);
+        expect(page.text).toContain("You may contact me about Rapport.");
+        expect(page.text).not.toMatch(/<script|\son\w+=|javascript:/i);
+        const csp = page.headers.get("content-security-policy") ?? "";
+        expect(csp).toContain("default-src 'none'");
+        expect(csp).not.toMatch(/script-src|unsafe-eval/);
+        expect(csp).toContain("form-action 'self'");
+        expect(csp).toContain(`frame-ancestors ${ALLOWED}`);
+      }
+    });
+
+    it("answers an unknown form with a page in the visitor's language, not a stack of JSON", async () => {
+      const page = await raw("/f/AAAAAAAAAAAAAAAAAAAAAA?lang=de");
+      expect(page.status).toBe(404);
+      expect(page.text).toContain("Dieses Formular gibt es nicht.");
+    });
+  });
+
+  describe("a submission", () => {
+    it("creates the contact, the company by domain, the lead with its source, the owner's task and the audit", async () => {
+      const form = await createForm();
+      const before = await counts();
+      const answer = await submit(
+        form,
+        {
+          "contact.email": "Anna.Berg@Acme-Forms.example",
+          "contact.firstName": "Anna",
+          "contact.lastName": "Berg",
+          "company.name": "Acme",
+          "contact.custom.interest": "CRM",
+        },
+        {
+          query:
+            "?lang=sv&utm_source=newsletter&utm_medium=email&utm_campaign=winter&utm_term=crm&utm_content=top",
+          // The hosted page framed on the customer's pricing page posts from Rapport's own origin.
+          headers: { referer: "https://www.customer-site.example/pricing?plan=team", origin: server.baseUrl },
+        },
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.text).toContain("Thanks, we will be in touch.");
+      const contact = await contactByAddress("anna.berg@acme-forms.example");
+      expect(contact).toMatchObject({
+        displayName: "Anna Berg",
+        firstName: "Anna",
+        lastName: "Berg",
+        lifecycleStage: "lead",
+        source: "web-form",
+        ownerId: adminId,
+        emails: ["anna.berg@acme-forms.example"],
+        customFields: { interest: "CRM" },
+      });
+      const company = await server.database.db
+        .selectFrom("companies")
+        .select(["id", "name", "domain"])
+        .where("id", "=", contact?.companyId as string)
+        .executeTakeFirstOrThrow();
+      expect(company).toMatchObject({ name: "Acme", domain: "acme-forms.example" });
+      const [lead] = await leadsOf(form.id);
+      expect(lead).toMatchObject({
+        formId: form.id,
+        contactId: contact?.id,
+        companyId: company.id,
+        ownerId: adminId,
+        pageUrl: "https://www.customer-site.example/pricing?plan=team",
+        utm: { source: "newsletter", medium: "email", campaign: "winter", term: "crm", content: "top" },
+        consentVersion: 1,
+        consentText: "You may contact me about Rapport.",
+        submitted: expect.objectContaining({ "contact.firstName": "Anna", "company.name": "Acme" }),
+      });
+      const task = parse(
+        Task,
+        await server.request("GET", `/api/v1/tasks/${lead?.taskId}`, { token: admin }),
+      );
+      expect(task).toMatchObject({
+        title: "New lead from the website: Anna Berg",
+        assigneeId: adminId,
+        contactId: contact?.id,
+        done: false,
+        dueAt: now.toISOString(),
+      });
+      const today = await server.request<{ tasks: { items?: unknown[] } | unknown[] }>(
+        "GET",
+        "/api/v1/dashboard?timeZone=Europe/Stockholm",
+        { token: admin },
+      );
+      expect(JSON.stringify(today.body)).toContain(task.id);
+      const audit = await server.database.db
+        .selectFrom("audit_events")
+        .select(["action", "actor_id", "details"])
+        .where("entity_id", "=", lead?.id as string)
+        .execute();
+      expect(audit).toEqual([
+        {
+          action: "lead.created",
+          actor_id: null,
+          details: expect.objectContaining({ formId: form.id, contactCreated: true, consentVersion: 1 }),
+        },
+      ]);
+      expect(await counts()).toEqual({
+        contacts: before.contacts + 1,
+        companies: before.companies + 1,
+        leads: before.leads + 1,
+        tasks: before.tasks + 1,
+        // The lead's event and the company's.
+        audits: before.audits + 2,
+      });
+    });
+
+    it("keeps the page the hosted form was opened from, not the form's own address", async () => {
+      const form = await createForm();
+      const page = await raw(`/f/${form.publicId}`, {
+        headers: { referer: "https://www.customer-site.example/campaign" },
+      });
+      later();
+      const answer = await raw(actionIn(page.text), {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          // The browser's Referer of the post is the hosted page itself.
+          referer: `${server.baseUrl}/f/${form.publicId}`,
+        },
+        body: new URLSearchParams({
+          ...hiddenIn(page.text),
+          "contact.email": "from@page-forms.example",
+          "contact.firstName": "Fran",
+          consent: "yes",
+        }).toString(),
+      });
+      expect(answer.status).toBe(200);
+      expect((await leadsOf(form.id))[0]?.pageUrl).toBe("https://www.customer-site.example/campaign");
+    });
+
+    it("fills only the empty fields of a known contact, makes no second one, and keeps what was sent on the lead", async () => {
+      const form = await createForm();
+      await submit(form, { "contact.email": "bo@fill-forms.example", "contact.firstName": "Bo" });
+      const first = await contactByAddress("bo@fill-forms.example");
+      // A rep corrects the name by hand; the next submission must not undo it.
+      await server.request("PATCH", `/api/v1/contacts/${first?.id}`, {
+        token: admin,
+        body: { firstName: "Bosse", version: first?.version },
+      });
+      const before = await counts();
+      const second = await submit(form, {
+        "contact.email": "BO@Fill-Forms.example",
+        "contact.firstName": "Robert",
+        "contact.title": "CTO",
+      });
+      expect(second.status).toBe(200);
+      const after = await contactByAddress("bo@fill-forms.example");
+      expect(after).toMatchObject({ id: first?.id, firstName: "Bosse", title: "CTO" });
+      expect((await counts()).contacts).toBe(before.contacts);
+      const leads = await leadsOf(form.id);
+      expect(leads.map((l) => l.contactId)).toEqual([first?.id, first?.id]);
+      expect(leads[0]?.submitted).toMatchObject({ "contact.firstName": "Robert", "contact.title": "CTO" });
+    });
+
+    it("answers a known and an unknown address alike", async () => {
+      const form = await createForm();
+      await submit(form, { "contact.email": "known@alike-forms.example", "contact.firstName": "Known" });
+      const known = await submit(form, {
+        "contact.email": "known@alike-forms.example",
+        "contact.firstName": "K",
+      });
+      const unknown = await submit(form, {
+        "contact.email": "new@alike-forms.example",
+        "contact.firstName": "N",
+      });
+      expect([known.status, known.text]).toEqual([unknown.status, unknown.text]);
+    });
+
+    it("matches no company by a free-mail domain", async () => {
+      const form = await createForm();
+      await submit(form, { "contact.email": "freelancer@gmail.com", "contact.firstName": "Fay" });
+      const contact = await contactByAddress("freelancer@gmail.com");
+      expect(contact?.companyId).toBeNull();
+      const byDomain = await server.database.db
+        .selectFrom("companies")
+        .select("id")
+        .where("domain", "=", "gmail.com")
+        .execute();
+      expect(byDomain).toEqual([]);
+    });
+
+    it("answers spam in the honeypot like a success and creates nothing", async () => {
+      const form = await createForm();
+      const real = await submit(form, {
+        "contact.email": "real@spam-forms.example",
+        "contact.firstName": "Real",
+      });
+      const before = await counts();
+      const spam = await submit(form, {
+        "contact.email": "bot@spam-forms.example",
+        "contact.firstName": "Bot",
+        website_url_2: "https://cheap.example",
+      });
+      expect([spam.status, spam.text]).toEqual([real.status, real.text]);
+      expect(await counts()).toEqual(before);
+      expect(await contactByAddress("bot@spam-forms.example")).toBeNull();
+    });
+
+    it("answers a submission sent sooner than a person could like a success and creates nothing", async () => {
+      const form = await createForm();
+      const before = await counts();
+      const fast = await submit(
+        form,
+        { "contact.email": "fast@spam-forms.example", "contact.firstName": "F" },
+        { wait: 1 },
+      );
+      expect(fast.status).toBe(200);
+      expect(fast.text).toContain("Thanks, we will be in touch.");
+      const forged = await submit(form, {
+        "contact.email": "forged@spam-forms.example",
+        "contact.firstName": "F",
+        _rapport_t: `${Math.floor(now.getTime() / 1000) - 60}.1.${"A".repeat(43)}`,
+      });
+      expect([forged.status, forged.text]).toEqual([fast.status, fast.text]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it("gives the form back with the error when a required field is missing, and creates nothing", async () => {
+      const form = await createForm();
+      const before = await counts();
+      const page = await submit(
+        form,
+        { "contact.email": "half@missing-forms.example", "contact.firstName": "" },
+        { query: "?lang=sv" },
+      );
+      expect(page.status).toBe(400);
+      expect(page.text).toContain("Fyll i det här fältet.");
+      expect(page.text).toContain('value="half@missing-forms.example"');
+      const noConsent = await submit(form, {
+        "contact.email": "half@missing-forms.example",
+        "contact.firstName": "Half",
+        consent: "",
+      });
+      expect(noConsent.status).toBe(400);
+      // The script's JSON gets a problem naming the field.
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      later();
+      const json = await server.request("POST", `/f/${form.publicId}`, {
+        body: {
+          _rapport_t: token,
+          "contact.email": "not an address",
+          "contact.firstName": "X",
+          consent: true,
+        },
+      });
+      expect(json.status).toBe(400);
+      expect(json.headers.get("content-type")).toContain("application/problem+json");
+      expect((json.body as Problem).errors?.map((e) => e.path)).toEqual(["body.contact.email"]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it("keeps the consent version the visitor agreed to, also when the text changed while they were on the page", async () => {
+      const form = await createForm({ consentText: null });
+      const page = await raw(`/f/${form.publicId}`);
+      expect(page.text).not.toContain('name="consent"');
+      await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+        token: admin,
+        body: { consentText: "Now you must agree.", version: form.version },
+      });
+      later();
+      const post = (values: Record<string, string>, html: string) =>
+        raw(actionIn(html), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ ...hiddenIn(html), ...values }).toString(),
+        });
+      const asked = await post(
+        { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea" },
+        page.text,
+      );
+      expect(asked.status).toBe(400);
+      expect(asked.text).toContain("Now you must agree.");
+      const agreed = await post(
+        { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea", consent: "yes" },
+        asked.text,
+      );
+      expect(agreed.status).toBe(200);
+      const [lead] = await leadsOf(form.id);
+      expect([lead?.consentVersion, lead?.consentText]).toEqual([1, "Now you must agree."]);
+    });
+
+    it("asks a pasted form without its script to confirm once, then takes it", async () => {
+      const form = await createForm();
+      const before = await counts();
+      const blind = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: ALLOWED },
+        body: new URLSearchParams({
+          "contact.email": "pasted@paste-forms.example",
+          "contact.firstName": "Pia",
+          consent: "yes",
+        }).toString(),
+      });
+      expect(blind.status).toBe(200);
+      expect(blind.text).toContain('value="pasted@paste-forms.example"');
+      expect(await counts()).toEqual(before);
+      later();
+      const confirmed = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: ALLOWED },
+        body: new URLSearchParams({
+          ...hiddenIn(blind.text),
+          "contact.email": "pasted@paste-forms.example",
+          "contact.firstName": "Pia",
+          consent: "yes",
+        }).toString(),
+      });
+      expect(confirmed.status).toBe(200);
+      expect((await contactByAddress("pasted@paste-forms.example"))?.firstName).toBe("Pia");
+      expect(tokenIn(blind.text)).toBeDefined();
+    });
+
+    it("redirects to the form's own thank-you page after a submission", async () => {
+      const form = await createForm({
+        afterSubmit: { kind: "redirect", url: "https://www.customer-site.example/thanks" },
+      });
+      const page = await raw(`/f/${form.publicId}`);
+      expect(page.headers.get("content-security-policy")).toContain(
+        "form-action 'self' https://www.customer-site.example",
+      );
+      // Behind a TLS proxy the browser's origin says https where the server sees http: still its own page.
+      const answer = await submit(
+        form,
+        { "contact.email": "redirect@redirect-forms.example", "contact.firstName": "R" },
+        { headers: { origin: server.baseUrl.replace("http:", "https:") } },
+      );
+      expect([answer.status, answer.headers.get("location")]).toEqual([
+        303,
+        "https://www.customer-site.example/thanks",
+      ]);
+      expect(await contactByAddress("redirect@redirect-forms.example")).not.toBeNull();
+    });
+
+    it("refuses a body over 16 KB with 413 and creates nothing", async () => {
+      const form = await createForm();
+      const before = await counts();
+      const response = await submit(form, {
+        "contact.email": "big@big-forms.example",
+        "contact.firstName": "x".repeat(20_000),
+      });
+      expect(response.status).toBe(413);
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  describe("a person's data", () => {
+    it("puts their leads in their export, and erasing them deletes what they sent", async () => {
+      const form = await createForm();
+      await submit(form, { "contact.email": "gdpr@person-forms.example", "contact.firstName": "Greta" });
+      const contact = await contactByAddress("gdpr@person-forms.example");
+      const exported = parse(
+        PersonDataExport,
+        await server.request("GET", `/api/v1/contacts/${contact?.id}/data-export`, { token: admin }),
+      );
+      expect(exported.leads.map((l) => l.submitted["contact.firstName"])).toEqual(["Greta"]);
+      const erased = parse(
+        ContactErased,
+        await server.request("POST", `/api/v1/contacts/${contact?.id}/erase`, { token: admin }),
+      );
+      expect(erased.leadsDeleted).toBe(1);
+      const left = await server.database.db
+        .selectFrom("leads")
+        .select("id")
+        .where(
+          sql<boolean>`submitted::text like '%gdpr@person-forms.example%' or submitted::text like '%Greta%'`,
+        )
+        .execute();
+      expect(left).toEqual([]);
+    });
+  });
+
+  describe("other sites", () => {
+    it("lets the allowed origin read the answers (preflight included) and no other", async () => {
+      const form = await createForm();
+      const preflight = (origin: string) =>
+        raw(`/f/${form.publicId}`, {
+          method: "OPTIONS",
+          headers: {
+            origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+          },
+        });
+      const allowed = await preflight(ALLOWED);
+      expect([allowed.status, allowed.headers.get("access-control-allow-origin")]).toEqual([204, ALLOWED]);
+      expect(allowed.headers.get("access-control-allow-methods")).toContain("POST");
+      const refused = await preflight(NOT_ALLOWED);
+      expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+
+      const token = await raw(`/f/${form.publicId}/token`, { headers: { origin: ALLOWED } });
+      expect(token.headers.get("access-control-allow-origin")).toBe(ALLOWED);
+      const foreignToken = await raw(`/f/${form.publicId}/token`, { headers: { origin: NOT_ALLOWED } });
+      expect(foreignToken.headers.get("access-control-allow-origin")).toBeNull();
+
+      later();
+      const post = (origin: string, email: string) =>
+        raw(`/f/${form.publicId}`, {
+          method: "POST",
+          headers: { origin, "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify({
+            _rapport_t: (JSON.parse(token.text) as { token: string }).token,
+            "contact.email": email,
+            "contact.firstName": "Cora",
+            consent: true,
+            page_url: `${origin}/contact`,
+          }),
+        });
+      const fromSite = await post(ALLOWED, "cora@cors-forms.example");
+      expect([fromSite.status, fromSite.headers.get("access-control-allow-origin")]).toEqual([200, ALLOWED]);
+      expect(JSON.parse(fromSite.text)).toEqual({
+        status: "received",
+        message: "Thanks, we will be in touch.",
+        redirectUrl: null,
+      });
+      expect((await leadsOf(form.id))[0]?.pageUrl).toBe(`${ALLOWED}/contact`);
+      const before = await counts();
+      const fromElsewhere = await post(NOT_ALLOWED, "cora2@cors-forms.example");
+      expect([fromElsewhere.status, fromElsewhere.headers.get("access-control-allow-origin")]).toEqual([
+        403,
+        null,
+      ]);
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  describe("owners", () => {
+    it("hands concurrent submissions to two owners in turn, in the owner's language", async () => {
+      const form = await createForm({ owner: { kind: "roundRobin", userIds: [adminId, memberId] } });
+      const page = await raw(`/f/${form.publicId}`);
+      later();
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          raw(`/f/${form.publicId}`, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({
+              ...hiddenIn(page.text),
+              "contact.email": `turn${i}@turns-forms.example`,
+              "contact.firstName": `Turn ${i}`,
+              consent: "yes",
+            }).toString(),
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+      const rows = await server.database.db
+        .selectFrom("leads")
+        .innerJoin("tasks", "tasks.id", "leads.task_id")
+        .select(["leads.owner_id", "tasks.assignee_id", "tasks.title"])
+        .where("leads.form_id", "=", form.id)
+        .execute();
+      expect(rows.filter((r) => r.owner_id === adminId)).toHaveLength(6);
+      expect(rows.filter((r) => r.owner_id === memberId)).toHaveLength(6);
+      expect(rows.every((r) => r.assignee_id === r.owner_id)).toBe(true);
+      expect(
+        rows
+          .filter((r) => r.owner_id === memberId)
+          .every((r) => r.title.startsWith("Nytt lead från webbplatsen: Turn")),
+      ).toBe(true);
+      const turns = await server.database.db
+        .selectFrom("web_forms")
+        .select("turns")
+        .where("id", "=", form.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(turns.turns)).toBe(12);
+    });
+  });
+
+  describe("organisations", () => {
+    it("lands a form's submission in its own organisation only", async () => {
+      const otherAdmin = await server.token("olga@other-forms.example");
+      await server.request("GET", "/api/v1/me", { token: otherAdmin });
+      const otherId = (
+        await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: otherAdmin })
+      ).body.user.id;
+      // The same person is already a contact of this organisation.
+      const ours = await server.request<Contact>("POST", "/api/v1/contacts", {
+        token: admin,
+        body: { displayName: "Shared Person", emails: ["shared@both-forms.example"] },
+      });
+      expect(ours.status).toBe(201);
+      const theirs = await createForm(
+        {
+          owner: { kind: "user", userId: otherId },
+          consentText: null,
+          fields: [
+            { target: "contact.email", label: "Email", labels: {}, required: true },
+            { target: "contact.firstName", label: "First name", labels: {}, required: false },
+          ],
+        },
+        otherAdmin,
+      );
+      const answer = await submit(theirs, {
+        "contact.email": "shared@both-forms.example",
+        "contact.firstName": "Their",
+      });
+      expect(answer.status).toBe(200);
+      const rows = await server.database.db
+        .selectFrom("contact_emails")
+        .innerJoin("contacts", "contacts.id", "contact_emails.contact_id")
+        .select(["contacts.org_id", "contacts.first_name"])
+        .where("contact_emails.address", "=", "shared@both-forms.example")
+        .execute();
+      const ourOrg = (
+        await server.request<{ organization: { id: string } }>("GET", "/api/v1/me", { token: admin })
+      ).body.organization.id;
+      expect(rows).toHaveLength(2);
+      expect(rows.find((r) => r.org_id === ourOrg)?.first_name).toBeNull();
+      expect(rows.find((r) => r.org_id !== ourOrg)?.first_name).toBe("Their");
+      expect((await leadsOf(theirs.id)).length).toBe(0);
+      const theirLeads = parse(
+        Page(Lead),
+        await server.request("GET", `/api/v1/leads?formId=${theirs.id}`, { token: otherAdmin }),
+      ).items;
+      expect(theirLeads).toHaveLength(1);
+      const foreign = await server.request("GET", `/api/v1/web-forms/${theirs.id}`, { token: admin });
+      expect(foreign.status).toBe(404);
+    });
+  });
+});
+
+describe.each(storeKinds)("web form floods (%s)", (kind) => {
+  let server: TestServer;
+  let now = new Date("2026-12-07T09:00:00Z");
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      clock: () => now,
+      webForms: { perIpPerMinute: 1000, perFormPerMinute: 6, perAddressPerHour: 2 },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("answers 429 with Retry-After past the per-address and per-form limits, never a 5xx", async () => {
+    const admin = await server.token("ada@flood-forms.example");
+    const me = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: admin })).body
+      .user.id;
+    const created = await server.request("POST", "/api/v1/web-forms", {
+      token: admin,
+      body: {
+        name: "Flood",
+        title: null,
+        fields: [{ target: "contact.email", label: "Email", required: true }],
+        consentText: null,
+        afterSubmit: { kind: "message", message: "Thanks" },
+        owner: { kind: "user", userId: me },
+        allowedOrigins: [],
+      },
+    });
+    const form = parse(WebForm, created);
+    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
+    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    now = new Date(now.getTime() + 10_000);
+    const post = (email: string) =>
+      fetch(`${server.baseUrl}/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _rapport_t: token, "contact.email": email }).toString(),
+      });
+    const sameAddress = [];
+    for (let i = 0; i < 3; i++) sameAddress.push(await post("same@flood-forms.example"));
+    expect(sameAddress.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(Number(sameAddress[2]?.headers.get("retry-after"))).toBeGreaterThan(0);
+    const rest = [];
+    for (let i = 0; i < 6; i++) rest.push((await post(`other${i}@flood-forms.example`)).status);
+    expect(rest.filter((s) => s >= 500)).toEqual([]);
+    expect(rest.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(rest.slice(3)).toEqual([429, 429, 429]);
+    const leads = await server.database.db.selectFrom("leads").select("id").execute();
+    expect(leads).toHaveLength(5);
+  });
+});
+
+describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
+  let server: TestServer;
+  let now = new Date("2026-12-07T09:00:00Z");
+
+  beforeAll(async () => {
+    // One proxy in front (on loopback, as Caddy is): the client is the address it adds to X-Forwarded-For.
+    server = await startTestServer(kind, {
+      clock: () => now,
+      trustProxy: 1,
+      webForms: { perIpPerMinute: 2, perFormPerMinute: 1000, perAddressPerHour: 1000 },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("counts each client behind the trusted proxy on its own, and a client's own X-Forwarded-For not at all", async () => {
+    const admin = await server.token("ada@proxy-forms.example");
+    const me = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: admin })).body
+      .user.id;
+    const form = parse(
+      WebForm,
+      await server.request("POST", "/api/v1/web-forms", {
+        token: admin,
+        body: {
+          name: "Proxy",
+          title: null,
+          fields: [{ target: "contact.email", label: "Email", required: true }],
+          consentText: null,
+          afterSubmit: { kind: "message", message: "Thanks" },
+          owner: { kind: "user", userId: me },
+          allowedOrigins: [],
+        },
+      }),
+    );
+    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
+    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    now = new Date(now.getTime() + 10_000);
+    const post = (client: string, i: number) =>
+      fetch(`${server.baseUrl}/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client },
+        body: new URLSearchParams({
+          _rapport_t: token,
+          "contact.email": `p${i}@proxy-forms.example`,
+        }).toString(),
+      }).then((r) => r.status);
+    const first = [await post("203.0.113.7", 1), await post("203.0.113.7", 2), await post("203.0.113.7", 3)];
+    expect(first).toEqual([200, 200, 429]);
+    // Another client behind the same proxy has its own count; a forged entry before the proxy's changes nothing.
+    expect(await post("198.51.100.9", 4)).toBe(200);
+    expect(await post("198.51.100.1, 203.0.113.7", 5)).toBe(429);
+    const leads = await server.database.db.selectFrom("leads").select("id").execute();
+    expect(leads).toHaveLength(3);
+  });
+});
