@@ -40,6 +40,9 @@ import { userRoutes } from "./users/routes";
 import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
 import { syncRoutes } from "./sync/routes";
 import { importRoutes } from "./imports/routes";
+import type { AccountIssuer } from "./accounts/account-issuer";
+import { accountRoutes } from "./accounts/routes";
+import { type AccountThrottles, DEFAULT_THROTTLES, SignInThrottle } from "./accounts/throttle";
 
 export interface AppDeps {
   database: Database;
@@ -65,6 +68,15 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** What time it is, for the dashboard's "today" and its day counts; tests fix it. By default the system clock. */
   clock?: () => Date;
+  /**
+   * Rapport's own accounts (passwords, invitations, sessions): their token issuer, which the token verifier must
+   * know too. Without it those routes are not served.
+   */
+  accounts?: AccountIssuer | null;
+  /** The growing waits of the sign-in, reset and invitation routes; tests make them tighter. */
+  accountThrottles?: AccountThrottles;
+  /** The server's public address (RAPPORT_PUBLIC_URL), for the one-time links; by default the request's origin. */
+  publicUrl?: string | null;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
 }
@@ -165,6 +177,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   personDataRoutes(app, options, scope);
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
+  if (deps.accounts) {
+    const throttles = deps.accountThrottles ?? DEFAULT_THROTTLES;
+    accountRoutes(
+      app,
+      options,
+      scope,
+      {
+        db,
+        issuer: deps.accounts,
+        throttles: {
+          signIn: new SignInThrottle(throttles),
+          reset: new SignInThrottle(throttles),
+          accept: new SignInThrottle(throttles),
+        },
+      },
+      deps.publicUrl ?? null,
+    );
+  }
   return app;
 }
 

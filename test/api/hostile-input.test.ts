@@ -484,6 +484,13 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     version: 1,
   }),
   updateUser: () => ({ role: "member" }),
+  // Rapport's own accounts: nobody here has one, so these are refused or answered alike, and store nothing.
+  signInWithPassword: () => ({ email: "nobody@contoso.example", password: "not anyone's password" }),
+  refreshSession: () => ({ refreshToken: "A".repeat(43) }),
+  requestPasswordReset: () => ({ email: "nobody@contoso.example" }),
+  resetPassword: () => ({ token: "B".repeat(43), password: "a long new password" }),
+  acceptInvitation: () => ({ token: "C".repeat(43), password: "a long new password", displayName: "Fuzz" }),
+  createInvitation: () => ({ email: "invited@contoso.example", role: "member" }),
   updateBaseCurrency: () => ({ baseCurrency: "eur" }),
   setExchangeRate: () => ({ currency: "dkk", rate: "0.1341", baseCurrency: "EUR" }),
   previewImport: () => ({
@@ -1041,6 +1048,12 @@ const TABLES = {
   blocklist_entries: true,
   custom_field_definitions: true,
   exchange_rates: true,
+  accounts: true,
+  invitations: true,
+  password_resets: true,
+  sessions: true,
+  refresh_tokens: true,
+  signing_keys: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(

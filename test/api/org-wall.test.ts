@@ -61,6 +61,26 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     await post("/api/v1/blocklist", { scope: "personal", entry: `@secret.${domain}` });
     await post("/api/v1/currencies/rates", { currency: "DKK", rate: "0.1341", baseCurrency: "EUR" });
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
+    // Rapport's own accounts: an invitation, its account and session, and a reset link.
+    const invited = await server.request<{ link: string }>("POST", "/api/v1/invitations", {
+      token,
+      body: { email: `new@${domain}` },
+    });
+    expect(invited.status).toBe(201);
+    const accepted = await server.request<{ accessToken: string }>("POST", "/api/v1/invitations/accept", {
+      body: {
+        token: new URL(invited.body.link).hash.slice("#token=".length),
+        password: `a passphrase for ${domain}`,
+      },
+    });
+    expect(accepted.status).toBe(200);
+    const newcomer = await server.request<{ user: { id: string } }>("GET", "/api/v1/me", {
+      token: accepted.body.accessToken,
+    });
+    const reset = await server.request("POST", `/api/v1/users/${newcomer.body.user.id}/password-reset-link`, {
+      token,
+    });
+    expect(reset.status).toBe(201);
     // What a sync run leaves (no Graph here).
     const org = await orgOf(token);
     await server.database.db

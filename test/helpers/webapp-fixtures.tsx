@@ -392,6 +392,7 @@ export function fakeWebServer(
       adminGrant: null,
       createdAt: now,
       lastSeenAt: now,
+      deactivatedAt: null,
     },
     {
       id: ids.bo,
@@ -401,6 +402,7 @@ export function fakeWebServer(
       adminGrant: options.hasAdmin === false ? null : (options.boAdminGrant ?? null),
       createdAt: now,
       lastSeenAt: null,
+      deactivatedAt: null,
     },
   ];
 

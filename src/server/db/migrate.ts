@@ -10,6 +10,7 @@ import * as canonicalAddresses from "./migrations/0007_canonical_addresses";
 import * as rapportKeyOwner from "./migrations/0008_rapport_key_owner";
 import * as adminGrants from "./migrations/0009_admin_grants";
 import * as userLanguage from "./migrations/0010_user_language";
+import * as ownAccounts from "./migrations/0011_own_accounts";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "0008_rapport_key_owner": rapportKeyOwner,
   "0009_admin_grants": adminGrants,
   "0010_user_language": userLanguage,
+  "0011_own_accounts": ownAccounts,
 };
 
 export class MigrationError extends Error {

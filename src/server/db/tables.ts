@@ -47,6 +47,8 @@ export interface UsersTable {
   auto_log_opened: Generated<boolean>;
   /** The web app's language as the user chose it; null follows the browser. */
   language: "en" | "sv" | "de" | "nb" | "hr" | null;
+  /** When an admin ended the user's access; null while they have it. */
+  deactivated_at: NullableTimestamp;
 }
 
 export interface CompaniesTable {
@@ -292,6 +294,83 @@ export interface ExchangeRatesTable {
   set_by: string | null;
 }
 
+/** Rapport's own credentials of a user (migration 0011); the address is unique in the whole store. */
+export interface AccountsTable {
+  user_id: string;
+  org_id: string;
+  /** Canonical. */
+  email: string;
+  /** scrypt$N$r$p$salt$hash (base64url); null for an account without a password. */
+  password_hash: string | null;
+  password_changed_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** A one-time link into the organisation: only the SHA-256 of its token is kept. */
+export interface InvitationsTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  role: "admin" | "member";
+  token_hash: string;
+  /** null: the command line (npm run admin). */
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+  revoked_at: NullableTimestamp;
+}
+
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export type SessionEndReason =
+  | "signed_out"
+  | "signed_out_everywhere"
+  | "ended_by_user"
+  | "refresh_reused"
+  | "deactivated"
+  | "password_reset";
+
+/** One sign-in on one device: the family of refresh tokens that follow each other. */
+export interface SessionsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+  end_reason: SessionEndReason | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  session_id: string;
+  org_id: string;
+  created_at: Timestamp;
+  /** Set when the token was used and replaced by the next: presenting it again ends the family. */
+  replaced_at: NullableTimestamp;
+}
+
+/** The key pair Rapport signs its own access tokens with; no organisation's, never read by requests. */
+export interface SigningKeysTable {
+  kid: string;
+  private_jwk: Json;
+  public_jwk: Json;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -313,6 +392,12 @@ export interface DB {
   blocklist_entries: BlocklistEntriesTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
   exchange_rates: ExchangeRatesTable;
+  accounts: AccountsTable;
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

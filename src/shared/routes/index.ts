@@ -18,6 +18,7 @@ import { userRoutes } from "./users";
 import { currencyRoutes } from "./currencies";
 import { reportRoutes } from "./reports";
 import { importRoutes } from "./imports";
+import { accountRoutes } from "./accounts";
 
 export {
   FILE_MEDIA_TYPES,
@@ -53,6 +54,7 @@ export const featureRoutes = {
   currencies: currencyRoutes,
   reports: reportRoutes,
   imports: importRoutes,
+  accounts: accountRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -76,6 +78,7 @@ export const routes = {
   ...currencyRoutes,
   ...reportRoutes,
   ...importRoutes,
+  ...accountRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;
