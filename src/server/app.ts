@@ -191,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           reset: new SignInThrottle(throttles),
           accept: new SignInThrottle(throttles),
         },
+        forgetUser: (userId) => resolveCaller.forgetUser(userId),
       },
       deps.publicUrl ?? null,
     );

@@ -229,6 +229,25 @@ describe.each(storeKinds)("Rapport's own accounts (%s)", (kind) => {
     ).toBe(409);
   });
 
+  it("refuses a deactivated user who signs in another way (Microsoft 365, the local issuer) from their next request", async () => {
+    const lead = await server.token("lead@elsewhere.example");
+    const repToken = await server.token("rep@elsewhere.example");
+    expect(parse(Me, await send("GET", "/api/v1/me", { token: lead })).user.role).toBe("admin");
+    const rep = parse(Me, await send("GET", "/api/v1/me", { token: repToken })).user;
+    expect((await send("POST", `/api/v1/users/${rep.id}/deactivate`, { token: lead })).status).toBe(200);
+    // The token the server had remembered, and a fresh one.
+    expectProblem(await send("GET", "/api/v1/me", { token: repToken }), 401, "account_deactivated");
+    expectProblem(
+      await send("GET", "/api/v1/me", { token: await server.token("rep@elsewhere.example") }),
+      401,
+      "account_deactivated",
+    );
+    expect((await send("POST", `/api/v1/users/${rep.id}/reactivate`, { token: lead })).status).toBe(200);
+    expect((await send("GET", "/api/v1/me", { token: repToken })).status).toBe(200);
+    const users = parse(UserList, await send("GET", "/api/v1/users", { token: lead })).items;
+    expect(users.find((u) => u.id === rep.id)?.deactivatedAt).toBeNull();
+  });
+
   it("resets a password by a one-time link: once, within the hour, ending every session", async () => {
     const admin = await newOrganization("reset.example");
     const cy = await join(admin.tokens.accessToken, "cy@reset.example", "the old long password");

@@ -67,9 +67,12 @@ export function accountRoutes(
   addRoute(app, routes.createPasswordResetLink, options, ({ caller, params, request }) =>
     createPasswordResetLink(scope(caller), params.id, linkBase(request)),
   );
-  addRoute(app, routes.deactivateUser, options, ({ caller, params }) =>
-    setUserActive(scope(caller), params.id, false),
-  );
+  addRoute(app, routes.deactivateUser, options, async ({ caller, params }) => {
+    const user = await setUserActive(scope(caller), params.id, false);
+    // A Microsoft 365 or local token this server remembers is refused from the next request on.
+    context.forgetUser(params.id);
+    return user;
+  });
   addRoute(app, routes.reactivateUser, options, ({ caller, params }) =>
     setUserActive(scope(caller), params.id, true),
   );

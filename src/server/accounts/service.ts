@@ -27,6 +27,8 @@ export interface AccountsContext {
   db: Kysely<DB>;
   issuer: AccountIssuer;
   throttles: { signIn: SignInThrottle; reset: SignInThrottle; accept: SignInThrottle };
+  /** Forgets the tokens this server remembers of a user (auth/caller.ts), once they are deactivated. */
+  forgetUser(userId: string): void;
 }
 
 /** Where a request came from: its client address (throttled) and what browser (shown in the sessions list). */

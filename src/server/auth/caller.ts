@@ -26,17 +26,29 @@ export interface Caller {
 /**
  * Maps a verified identity to its organisation and user, creating both on first sign-in, and brings the user's
  * role in line with what the sign-in grants (auth/admin-grant.ts). Each token is remembered once provisioned,
- * so a request costs no extra query; a new token (about one an hour per user and app) is provisioned again,
+ * so a request costs no extra query (but one every half minute, whether the user was deactivated); a new token (about one an hour per user and app) is provisioned again,
  * on every server that sees it, so a grant the tenant gave or took away holds wherever the user turns up next.
  */
 const MAX_KNOWN_TOKENS = 10_000;
+/**
+ * How long a remembered token is trusted before the store is asked again whether its user was deactivated: a
+ * deactivation on this server forgets the user's tokens at once; another server's is seen within this time.
+ */
+const RECHECK_AFTER_MS = 30_000;
+
+export interface CallerResolver {
+  (identity: Identity): Promise<Caller>;
+  /** Forgets every remembered token of a user (deactivated): their next request is checked again. */
+  forgetUser(userId: string): void;
+}
 
 export function createCallerResolver(
   db: Kysely<DB>,
   admins: AdminConfig,
-): (identity: Identity) => Promise<Caller> {
-  const known = new Map<string, Caller>();
-  return async (identity) => {
+  now: () => number = Date.now,
+): CallerResolver {
+  const known = new Map<string, { caller: Caller; checkedAt: number }>();
+  const resolve = async (identity: Identity): Promise<Caller> => {
     // Rapport's own sessions are checked at every request, never remembered: signing out, deactivation and a
     // reused refresh token end them at once, on every server.
     if (identity.issuer === "account") return openSessionCaller(db, identity);
@@ -44,13 +56,32 @@ export function createCallerResolver(
     // A token is known by its user, issue time and grant (two tokens of one second may grant differently).
     const key = [identity.tenantId, identity.objectId, identity.issuedAt ?? "", grant ?? ""].join("\u0000");
     const cached = known.get(key);
-    if (cached) return cached;
+    if (cached && now() - cached.checkedAt < RECHECK_AFTER_MS) return cached.caller;
+    if (cached) {
+      const user = await db
+        .selectFrom("users")
+        .select("deactivated_at")
+        .where("org_id", "=", cached.caller.orgId)
+        .where("id", "=", cached.caller.userId)
+        .executeTakeFirst();
+      if (!user || user.deactivated_at) {
+        known.delete(key);
+        throw deactivated();
+      }
+      cached.checkedAt = now();
+      return cached.caller;
+    }
     const caller = await db.transaction().execute((tx) => provision(tx, identity, grant));
     // Bounded: forgetting costs one provisioning on the next request, never a wrong answer.
     if (known.size >= MAX_KNOWN_TOKENS) known.clear();
-    known.set(key, caller);
+    known.set(key, { caller, checkedAt: now() });
     return caller;
   };
+  return Object.assign(resolve, {
+    forgetUser(userId: string) {
+      for (const [key, entry] of known) if (entry.caller.userId === userId) known.delete(key);
+    },
+  });
 }
 
 async function openSessionCaller(db: Kysely<DB>, identity: Identity): Promise<Caller> {
