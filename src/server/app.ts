@@ -143,7 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const signIn: SignInConfig = deps.signIn ?? { entra: null, localIssuer: true };
   // The app role is only a way to an admin where people sign in with Entra.
   const adminAppRole = signIn.entra ? admins.appRole : null;
-  addRoute(app, routes.signIn, options, async () => signIn);
+  const signInAnswer: SignInConfig = { ...signIn, accounts: Boolean(deps.accounts) };
+  addRoute(app, routes.signIn, options, async () => signInAnswer);
 
   const probeStore = createStoreProbe(() => sql`select 1`.execute(db));
   addRoute(app, routes.health, options, async () => {

@@ -57,6 +57,10 @@ export const PasswordResetRequest = z.strictObject({ email: EmailAddress });
 /** The same answer whether or not the address has an account. */
 export const PasswordResetRequested = z.object({ accepted: z.literal(true), message: z.string() });
 
+/** A signed-in user's new password, with the current one (a session left open on a shared computer is not enough). */
+export const ChangePassword = z.strictObject({ currentPassword: TypedPassword, newPassword: NewPassword });
+export type ChangePassword = z.infer<typeof ChangePassword>;
+
 export const ResetPassword = z.strictObject({ token: SecretToken, password: NewPassword });
 export const PasswordResetDone = z.object({ reset: z.literal(true) });
 

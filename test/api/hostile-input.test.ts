@@ -491,6 +491,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   resetPassword: () => ({ token: "B".repeat(43), password: "a long new password" }),
   acceptInvitation: () => ({ token: "C".repeat(43), password: "a long new password", displayName: "Fuzz" }),
   createInvitation: () => ({ email: "invited@contoso.example", role: "member" }),
+  changePassword: () => ({ currentPassword: "not anyone's password", newPassword: "a long new password" }),
   updateBaseCurrency: () => ({ baseCurrency: "eur" }),
   setExchangeRate: () => ({ currency: "dkk", rate: "0.1341", baseCurrency: "EUR" }),
   previewImport: () => ({

@@ -548,6 +548,55 @@ describe.each(storeKinds)("Rapport's own accounts (%s)", (kind) => {
     );
   });
 
+  it("changes a password with the current one, ending the user's other sessions and keeping this one", async () => {
+    const admin = await newOrganization("change.example");
+    const here = parse(
+      SessionTokens,
+      await send("POST", "/api/v1/account/sign-in", {
+        body: { email: admin.email, password: "correct horse battery staple" },
+        client: newClient(),
+      }),
+    );
+    const change = (currentPassword: string, newPassword: string) =>
+      send("POST", "/api/v1/account/password", {
+        token: here.accessToken,
+        body: { currentPassword, newPassword },
+        client: newClient(),
+      });
+    expectProblem(
+      await change("not the password at all", "a brand new passphrase"),
+      401,
+      "invalid_credentials",
+    );
+    expectProblem(await change("correct horse battery staple", "password12345"), 400, "weak_password");
+    const changed = await change("correct horse battery staple", "a brand new passphrase");
+    expect([changed.status, changed.body]).toEqual([200, { ended: 1 }]);
+    expect((await send("GET", "/api/v1/me", { token: here.accessToken })).status).toBe(200);
+    expectProblem(
+      await send("GET", "/api/v1/me", { token: admin.tokens.accessToken }),
+      401,
+      "unauthenticated",
+    );
+    const signIn = (password: string) =>
+      send("POST", "/api/v1/account/sign-in", {
+        body: { email: admin.email, password },
+        client: newClient(),
+      });
+    expectProblem(await signIn("correct horse battery staple"), 401, "invalid_credentials");
+    expect((await signIn("a brand new passphrase")).status).toBe(200);
+    expect(await audits(admin.orgId, "account.password_changed")).toHaveLength(1);
+    expect(await audits(admin.orgId, "account.password_change_failed")).toHaveLength(1);
+    // Someone who signs in with Microsoft 365 or the local issuer has no password here.
+    expect(
+      (
+        await send("POST", "/api/v1/account/password", {
+          token: await server.token("lead@nopassword.example"),
+          body: { currentPassword: "whatever it is", newPassword: "a brand new passphrase" },
+        })
+      ).status,
+    ).toBe(409);
+  });
+
   it("refuses an access token that Rapport did not sign, or that was altered", async () => {
     const admin = await newOrganization("forged.example");
     const [header, payload, signature] = admin.tokens.accessToken.split(".") as [string, string, string];

@@ -7,6 +7,7 @@ import {
   type AccountsContext,
   type Client,
   acceptInvitation,
+  changePassword,
   createInvitation,
   createPasswordResetLink,
   listInvitations,
@@ -16,6 +17,7 @@ import {
   setUserActive,
   signIn,
 } from "./service";
+import { decoyHash } from "./passwords";
 import { endOwnSessions, listSessions, refreshSession } from "./sessions";
 
 const clientOf = (request: FastifyRequest): Client => {
@@ -34,6 +36,9 @@ export function accountRoutes(
   context: AccountsContext,
   publicUrl: string | null,
 ): void {
+  // The decoy hash an unknown address is checked against is made now, not at the first such sign-in (which would
+  // otherwise take longer than any other, and say so).
+  void decoyHash();
   const linkBase = (request: FastifyRequest) => publicUrl ?? `${request.protocol}://${request.host}`;
 
   addRoute(app, routes.signInWithPassword, options, ({ body, request }) =>
@@ -47,6 +52,9 @@ export function accountRoutes(
   addRoute(app, routes.listSessions, options, ({ caller }) => listSessions(scope(caller)));
   addRoute(app, routes.endSession, options, ({ caller, params }) =>
     endOwnSessions(scope(caller), { id: params.id }),
+  );
+  addRoute(app, routes.changePassword, options, ({ caller, body, request }) =>
+    changePassword(context, scope(caller), body, clientOf(request)),
   );
   addRoute(app, routes.requestPasswordReset, options, ({ body, request }) =>
     requestPasswordReset(context, body.email, clientOf(request)),

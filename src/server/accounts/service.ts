@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Kysely, type Transaction, sql } from "kysely";
 import type {
   AcceptInvitation,
+  ChangePassword,
   Invitation,
   InvitationCreate,
   SessionTokens,
@@ -521,6 +522,80 @@ export async function resetPassword(
   });
   throttle.succeed(found.email);
   return { reset: true };
+}
+
+/**
+ * A signed-in user changes their password: the current one is asked for (and a wrong one counts as a failed
+ * sign-in), and every other session of theirs ends, this one stays.
+ */
+export async function changePassword(
+  context: AccountsContext,
+  scope: Scope,
+  input: ChangePassword,
+  client: Client,
+): Promise<{ ended: number }> {
+  const { orgId, userId, sessionId } = scope.caller;
+  const account = await scope.db
+    .selectFrom("accounts")
+    .select(["email", "password_hash"])
+    .where("org_id", "=", orgId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (!account)
+    throw new AppError(
+      "invalid_request",
+      409,
+      "You sign in with Microsoft 365 here: your password is changed there, not in Rapport.",
+    );
+  const { signIn: throttle } = context.throttles;
+  throttle.check(client.address, account.email);
+  if (!(await verifyPassword(input.currentPassword, account.password_hash ?? (await decoyHash())))) {
+    throttle.fail(client.address, account.email);
+    await recordAccountEvent(
+      scope.db,
+      orgId,
+      userId,
+      "account.password_change_failed",
+      { type: "user", id: userId },
+      { address: client.address },
+    );
+    throw invalidCredentials();
+  }
+  const weakness = passwordWeakness(input.newPassword, account.email);
+  if (weakness) throw weak(weakness);
+  const passwordHash = await hashPassword(input.newPassword);
+  return scope.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable("accounts")
+      .set({ password_hash: passwordHash, password_changed_at: sql`now()` })
+      .where("org_id", "=", orgId)
+      .where("user_id", "=", userId)
+      .execute();
+    const others = await tx
+      .selectFrom("sessions")
+      .select("id")
+      .where("org_id", "=", orgId)
+      .where("user_id", "=", userId)
+      .where("ended_at", "is", null)
+      .where("id", "!=", sessionId ?? "00000000-0000-0000-0000-000000000000")
+      .execute();
+    const ended = await endSessions(
+      tx,
+      { orgId, userId, sessionIds: others.map((s) => s.id) },
+      "password_changed",
+    );
+    await recordAccountEvent(
+      tx,
+      orgId,
+      userId,
+      "account.password_changed",
+      { type: "user", id: userId },
+      {
+        sessionsEnded: ended,
+      },
+    );
+    return { ended };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -339,7 +339,8 @@ export type SessionEndReason =
   | "ended_by_user"
   | "refresh_reused"
   | "deactivated"
-  | "password_reset";
+  | "password_reset"
+  | "password_changed";
 
 /** One sign-in on one device: the family of refresh tokens that follow each other. */
 export interface SessionsTable {

@@ -1,5 +1,6 @@
 import {
   AcceptInvitation,
+  ChangePassword,
   InvitationCreate,
   InvitationCreated,
   InvitationList,
@@ -67,6 +68,13 @@ export const accountRoutes = {
     path: "/api/v1/account/sessions/:id",
     summary: "End one of the signed-in user's sessions",
     params: IdParams,
+    responses: { 200: SessionsEnded },
+  },
+  changePassword: {
+    method: "POST",
+    path: "/api/v1/account/password",
+    summary: "Change the signed-in user's password (the current one required); their other sessions end",
+    body: ChangePassword,
     responses: { 200: SessionsEnded },
   },
   requestPasswordReset: {

@@ -68,7 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_used_at timestamptz(3) not null default now(),
       expires_at timestamptz(3) not null,
       ended_at timestamptz(3),
-      end_reason text check (end_reason in ('signed_out', 'signed_out_everywhere', 'ended_by_user', 'refresh_reused', 'deactivated', 'password_reset')),
+      end_reason text check (end_reason in ('signed_out', 'signed_out_everywhere', 'ended_by_user', 'refresh_reused', 'deactivated', 'password_reset', 'password_changed')),
       constraint sessions_user_fk foreign key (org_id, user_id) references users (org_id, id) on delete cascade
     );
     create index sessions_user_open on sessions (org_id, user_id) where ended_at is null;
