@@ -103,3 +103,32 @@ export type Session = z.infer<typeof Session>;
 export const SessionList = z.object({ items: z.array(Session) });
 
 export const SessionsEnded = z.object({ ended: z.number().int().min(0) });
+
+/**
+ * Passkeys (WebAuthn). The options and the authenticator's response are WebAuthn's own JSON (as
+ * `PublicKeyCredential.toJSON()` and `@simplewebauthn/browser` write them), checked by the server's WebAuthn
+ * library; here only their outline.
+ */
+export const WebAuthnOptions = z.looseObject({ challenge: z.string() });
+const WebAuthnResponse = z.looseObject({
+  id: z.string().min(1).max(1024),
+  rawId: z.string().min(1).max(1024),
+  type: z.literal("public-key"),
+  response: z.looseObject({ clientDataJSON: z.string().max(16 * 1024) }),
+  clientExtensionResults: z.record(z.string(), z.unknown()),
+});
+
+export const PasskeyRegistration = z.strictObject({
+  response: WebAuthnResponse,
+  name: z.string().trim().min(1).max(100).optional(),
+});
+export const PasskeySignIn = z.strictObject({ response: WebAuthnResponse });
+
+export const Passkey = z.object({
+  id: Id,
+  name: z.string().nullable(),
+  createdAt: IsoDateTime,
+  lastUsedAt: IsoDateTime.nullable(),
+});
+export type Passkey = z.infer<typeof Passkey>;
+export const PasskeyList = z.object({ items: z.array(Passkey) });

@@ -368,6 +368,15 @@ interface Records {
   field: string;
 }
 
+/** A WebAuthn response in outline, answering no challenge the server gave: refused, whatever its fuzzed shape. */
+const fuzzCredential = {
+  id: "AAAA",
+  rawId: "AAAA",
+  type: "public-key",
+  response: { clientDataJSON: Buffer.from('{"type":"webauthn.get","challenge":"x"}').toString("base64url") },
+  clientExtensionResults: {},
+};
+
 const goodBodies: Record<string, (r: Records) => unknown> = {
   updateLoggingPolicy: () => ({
     logOnSendToKnownContacts: false,
@@ -491,6 +500,8 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   resetPassword: () => ({ token: "B".repeat(43), password: "a long new password" }),
   acceptInvitation: () => ({ token: "C".repeat(43), password: "a long new password", displayName: "Fuzz" }),
   createInvitation: () => ({ email: "invited@contoso.example", role: "member" }),
+  registerPasskey: () => ({ response: fuzzCredential, name: "Laptop" }),
+  signInWithPasskey: () => ({ response: fuzzCredential }),
   changePassword: () => ({ currentPassword: "not anyone's password", newPassword: "a long new password" }),
   updateBaseCurrency: () => ({ baseCurrency: "eur" }),
   setExchangeRate: () => ({ currency: "dkk", rate: "0.1341", baseCurrency: "EUR" }),
@@ -1055,6 +1066,8 @@ const TABLES = {
   sessions: true,
   refresh_tokens: true,
   signing_keys: true,
+  passkeys: true,
+  webauthn_challenges: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(

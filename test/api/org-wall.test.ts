@@ -81,6 +81,16 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       token,
     });
     expect(reset.status).toBe(201);
+    // A passkey, as a registration leaves it (test/api/passkeys.test.ts registers one for real).
+    await server.database.db
+      .insertInto("passkeys")
+      .values({
+        org_id: await orgOf(token),
+        user_id: newcomer.body.user.id,
+        credential_id: `credential-of-${domain}`,
+        public_key: Buffer.from([1, 2, 3]),
+      })
+      .execute();
     // What a sync run leaves (no Graph here).
     const org = await orgOf(token);
     await server.database.db

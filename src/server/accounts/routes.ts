@@ -18,6 +18,15 @@ import {
   signIn,
 } from "./service";
 import { decoyHash } from "./passwords";
+import {
+  type RelyingParty,
+  listPasskeys,
+  passkeyRegistrationOptions,
+  passkeySignInOptions,
+  registerPasskey,
+  removePasskey,
+  signInWithPasskey,
+} from "./passkeys";
 import { endOwnSessions, listSessions, refreshSession } from "./sessions";
 
 const clientOf = (request: FastifyRequest): Client => {
@@ -74,6 +83,28 @@ export function accountRoutes(
   );
   addRoute(app, routes.createPasswordResetLink, options, ({ caller, params, request }) =>
     createPasswordResetLink(scope(caller), params.id, linkBase(request)),
+  );
+  // Passkeys belong to the origin people open the web app at: the public address, or the request's.
+  const relyingParty = (request: FastifyRequest): RelyingParty => {
+    const origin = linkBase(request);
+    return { origin, id: new URL(origin).hostname, name: "Rapport" };
+  };
+  addRoute(app, routes.passkeyRegistrationOptions, options, ({ caller, request }) =>
+    passkeyRegistrationOptions(context.db, scope(caller), relyingParty(request)),
+  );
+  addRoute(app, routes.registerPasskey, options, async ({ caller, body, request, setStatus }) => {
+    setStatus(201);
+    return registerPasskey(context.db, scope(caller), relyingParty(request), body);
+  });
+  addRoute(app, routes.listPasskeys, options, ({ caller }) => listPasskeys(scope(caller)));
+  addRoute(app, routes.removePasskey, options, ({ caller, params }) =>
+    removePasskey(scope(caller), params.id),
+  );
+  addRoute(app, routes.passkeySignInOptions, options, ({ request }) =>
+    passkeySignInOptions(context.db, relyingParty(request)),
+  );
+  addRoute(app, routes.signInWithPasskey, options, ({ body, request }) =>
+    signInWithPasskey(context, relyingParty(request), body, clientOf(request)),
   );
   addRoute(app, routes.deactivateUser, options, async ({ caller, params }) => {
     const user = await setUserActive(scope(caller), params.id, false);

@@ -364,6 +364,29 @@ export interface RefreshTokensTable {
   replaced_at: NullableTimestamp;
 }
 
+/** A WebAuthn credential (a passkey) of a user: its public key (COSE) and the authenticator's signature counter. */
+export interface PasskeysTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  /** base64url, as WebAuthn names it. */
+  credential_id: string;
+  public_key: Buffer;
+  counter: ColumnType<number, number | undefined, number>;
+  transports: TextArray;
+  name: string | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+}
+
+/** A challenge given to one WebAuthn ceremony; used once. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: "registration" | "authentication";
+  user_id: string | null;
+  expires_at: Timestamp;
+}
+
 /** The key pair Rapport signs its own access tokens with; no organisation's, never read by requests. */
 export interface SigningKeysTable {
   kid: string;
@@ -399,6 +422,8 @@ export interface DB {
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

@@ -6,6 +6,11 @@ import {
   InvitationList,
   Invitation,
   OneTimeLink,
+  Passkey,
+  PasskeyList,
+  PasskeyRegistration,
+  PasskeySignIn,
+  WebAuthnOptions,
   PasswordResetDone,
   PasswordResetRequest,
   PasswordResetRequested,
@@ -16,7 +21,7 @@ import {
   SessionsEnded,
   SignInRequest,
 } from "../accounts";
-import { IdParams } from "../common";
+import { Deleted, IdParams } from "../common";
 import { User } from "../users";
 import type { RouteContract } from "./contract";
 
@@ -142,5 +147,46 @@ export const accountRoutes = {
     summary: "Give a deactivated user their access back (admins only); they sign in again",
     params: IdParams,
     responses: { 200: User },
+  },
+  passkeyRegistrationOptions: {
+    method: "POST",
+    path: "/api/v1/account/passkeys/options",
+    summary: "WebAuthn options to register a passkey for the signed-in user (a challenge valid five minutes)",
+    responses: { 200: WebAuthnOptions },
+  },
+  registerPasskey: {
+    method: "POST",
+    path: "/api/v1/account/passkeys",
+    summary: "Register a passkey with the authenticator's response to the options",
+    body: PasskeyRegistration,
+    responses: { 201: Passkey },
+  },
+  listPasskeys: {
+    method: "GET",
+    path: "/api/v1/account/passkeys",
+    summary: "The signed-in user's passkeys",
+    responses: { 200: PasskeyList },
+  },
+  removePasskey: {
+    method: "DELETE",
+    path: "/api/v1/account/passkeys/:id",
+    summary: "Remove one of the signed-in user's passkeys",
+    params: IdParams,
+    responses: { 200: Deleted },
+  },
+  passkeySignInOptions: {
+    method: "POST",
+    path: "/api/v1/account/passkey-sign-in/options",
+    summary: "WebAuthn options to sign in with a passkey (no address asked: the passkey says whose it is)",
+    public: true,
+    responses: { 200: WebAuthnOptions },
+  },
+  signInWithPasskey: {
+    method: "POST",
+    path: "/api/v1/account/passkey-sign-in",
+    summary: "Sign in with a passkey's response to the options: an access token and a refresh token",
+    public: true,
+    body: PasskeySignIn,
+    responses: { 200: SessionTokens },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -13,6 +13,8 @@ import { type Kysely, sql } from "kysely";
 //   else's hands, and ends the whole family.
 // - `signing_keys`: the key pair Rapport signs its own access tokens with, in the store so that every server of
 //   a deployment signs and verifies with the same one. It belongs to no organisation, and requests never read it.
+// - `passkeys` (WebAuthn credentials: the public key and the signature counter) and `webauthn_challenges` (each
+//   challenge a ceremony was given, used once; no organisation's: a passkey sign-in names no one until it is checked).
 // - `users.deactivated_at`: an admin ended the user's access; their sessions end with it.
 //
 // The organisation-scoped tables get the organisation wall of 0004, as every table with `org_id` has.
@@ -82,6 +84,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index refresh_tokens_session on refresh_tokens (session_id);
 
+    create table passkeys (
+      id uuid primary key default gen_random_uuid(),
+      org_id uuid not null references organizations(id) on delete cascade,
+      user_id uuid not null,
+      credential_id text not null,
+      public_key bytea not null,
+      counter bigint not null default 0,
+      transports text[] not null default '{}',
+      name text,
+      created_at timestamptz(3) not null default now(),
+      last_used_at timestamptz(3),
+      constraint passkeys_user_fk foreign key (org_id, user_id) references users (org_id, id) on delete cascade,
+      constraint passkeys_credential_unique unique (credential_id)
+    );
+
+    create table webauthn_challenges (
+      challenge text primary key,
+      purpose text not null check (purpose in ('registration', 'authentication')),
+      user_id uuid references users(id) on delete cascade,
+      expires_at timestamptz(3) not null
+    );
+
     create table signing_keys (
       kid text primary key,
       private_jwk jsonb not null,
@@ -91,7 +115,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
 
   // The organisation wall (0004) for the new organisation-scoped tables, in the same words.
-  for (const table of ["accounts", "invitations", "password_resets", "sessions", "refresh_tokens"]) {
+  for (const table of [
+    "accounts",
+    "invitations",
+    "password_resets",
+    "sessions",
+    "refresh_tokens",
+    "passkeys",
+  ]) {
     await sql`
       alter table ${sql.table(table)} enable row level security;
       create policy org_wall on ${sql.table(table)} to rapport_app
@@ -101,12 +132,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `.execute(db);
   }
   // Requests never touch the signing key: only the owner's connections (sign-in, start-up) read it.
-  await sql`revoke all on signing_keys from rapport_app`.execute(db);
+  await sql`revoke all on signing_keys, webauthn_challenges from rapport_app`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    drop table signing_keys, refresh_tokens, sessions, password_resets, invitations, accounts;
+    drop table signing_keys, webauthn_challenges, passkeys, refresh_tokens, sessions, password_resets, invitations, accounts;
     alter table users drop column deactivated_at;
   `.execute(db);
 }
