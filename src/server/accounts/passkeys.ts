@@ -30,6 +30,23 @@ const passkeyRefused = () =>
   new AppError("invalid_credentials", 401, "The passkey was not accepted; sign in another way.");
 
 /** Takes a challenge this server gave, once: a response to any other (or a replayed one) is refused. */
+/**
+ * Stores a challenge, clearing those past their five minutes first: the sign-in options are public, so the table
+ * holds at most what the request limits let through in five minutes.
+ */
+async function storeChallenge(
+  db: Kysely<DB>,
+  challenge: string,
+  purpose: "registration" | "authentication",
+  userId: string | null,
+): Promise<void> {
+  await db.deleteFrom("webauthn_challenges").where("expires_at", "<=", new Date()).execute();
+  await db
+    .insertInto("webauthn_challenges")
+    .values({ challenge, purpose, user_id: userId, expires_at: challengeExpiry() })
+    .execute();
+}
+
 async function takeChallenge(
   db: Kysely<DB>,
   challenge: string,
@@ -92,15 +109,7 @@ export async function passkeyRegistrationOptions(
     })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
   });
-  await owner
-    .insertInto("webauthn_challenges")
-    .values({
-      challenge: options.challenge,
-      purpose: "registration",
-      user_id: userId,
-      expires_at: challengeExpiry(),
-    })
-    .execute();
+  await storeChallenge(owner, options.challenge, "registration", userId);
   return { ...options };
 }
 
@@ -211,15 +220,7 @@ export async function removePasskey(scope: Scope, id: string): Promise<{ id: str
 
 export async function passkeySignInOptions(owner: Kysely<DB>, rp: RelyingParty): Promise<OptionsJson> {
   const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "required" });
-  await owner
-    .insertInto("webauthn_challenges")
-    .values({
-      challenge: options.challenge,
-      purpose: "authentication",
-      user_id: null,
-      expires_at: challengeExpiry(),
-    })
-    .execute();
+  await storeChallenge(owner, options.challenge, "authentication", null);
   return { ...options };
 }
 

@@ -105,6 +105,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       user_id uuid references users(id) on delete cascade,
       expires_at timestamptz(3) not null
     );
+    create index webauthn_challenges_expiry on webauthn_challenges (expires_at);
 
     create table signing_keys (
       kid text primary key,
