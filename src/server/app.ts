@@ -44,6 +44,9 @@ import { invoiceRoutes } from "./invoices/routes";
 import { templateRoutes } from "./templates/routes";
 import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
 import { webFormRoutes } from "./web-forms/routes";
+import type { AccountIssuer } from "./accounts/account-issuer";
+import { accountRoutes } from "./accounts/routes";
+import { type AccountThrottles, DEFAULT_THROTTLES, SignInThrottle } from "./accounts/throttle";
 
 export interface AppDeps {
   database: Database;
@@ -74,6 +77,15 @@ export interface AppDeps {
   clock?: () => Date;
   /** The public web forms' rate limits (per client address, per form, per submitted address); defaults otherwise. */
   webForms?: WebFormLimits;
+  /**
+   * Rapport's own accounts (passwords, invitations, sessions): their token issuer, which the token verifier must
+   * know too. Without it those routes are not served.
+   */
+  accounts?: AccountIssuer | null;
+  /** The growing waits of the sign-in, reset and invitation routes; tests make them tighter. */
+  accountThrottles?: AccountThrottles;
+  /** The server's public address (RAPPORT_PUBLIC_URL), for the one-time links; by default the request's origin. */
+  publicUrl?: string | null;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
 }
@@ -140,7 +152,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const signIn: SignInConfig = deps.signIn ?? { entra: null, localIssuer: true };
   // The app role is only a way to an admin where people sign in with Entra.
   const adminAppRole = signIn.entra ? admins.appRole : null;
-  addRoute(app, routes.signIn, options, async () => signIn);
+  const signInAnswer: SignInConfig = { ...signIn, accounts: Boolean(deps.accounts) };
+  addRoute(app, routes.signIn, options, async () => signInAnswer);
 
   const probeStore = createStoreProbe(() => sql`select 1`.execute(db));
   addRoute(app, routes.health, options, async () => {
@@ -183,6 +196,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.clock ?? (() => new Date()),
     deps.webForms ?? DEFAULT_WEB_FORM_LIMITS,
   );
+  if (deps.accounts) {
+    const throttles = deps.accountThrottles ?? DEFAULT_THROTTLES;
+    accountRoutes(
+      app,
+      options,
+      scope,
+      {
+        db,
+        issuer: deps.accounts,
+        throttles: {
+          signIn: new SignInThrottle(throttles),
+          reset: new SignInThrottle(throttles),
+          accept: new SignInThrottle(throttles),
+        },
+        forgetUser: (userId) => resolveCaller.forgetUser(userId),
+      },
+      deps.publicUrl ?? null,
+    );
+  }
   return app;
 }
 

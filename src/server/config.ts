@@ -43,6 +43,15 @@ const Env = z.object({
   RAPPORT_ENTRA_APP_ID_URI: z.string().min(1).optional(),
   /** The local issuer (key pair in the data directory): on by default only when Entra is not configured. */
   RAPPORT_LOCAL_ISSUER: Flag.optional(),
+  /**
+   * The address people reach this server at (https://crm.example.com): the one-time links of invitations and
+   * password resets are made on it. Unset, a link is made on the origin the admin's request came to.
+   */
+  RAPPORT_PUBLIC_URL: z
+    .url()
+    .regex(/^https?:\/\//, "must be an http:// or https:// address")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   /** The add-in's build (`npm run build`), served from the API's origin when it is there. */
   RAPPORT_ADDIN_DIR: z.string().min(1).default("./dist"),
   /** Who may frame the pane (CSP frame-ancestors), space- or comma-separated; Outlook's hosts by default. */
@@ -131,6 +140,7 @@ export interface Config {
   entra: EntraConfig | null;
   admins: AdminConfig;
   localIssuer: boolean;
+  publicUrl: string | null;
   addinDir: string;
   frameAncestors: string[] | null;
   sync: SyncConfig;
@@ -269,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     entra,
     admins: { appRole: e.RAPPORT_ADMIN_APP_ROLE, listed: adminList(e.RAPPORT_ADMINS) },
     localIssuer,
+    publicUrl: e.RAPPORT_PUBLIC_URL ?? null,
     dataDir: path.resolve(e.RAPPORT_DATA_DIR),
     addinDir: path.resolve(e.RAPPORT_ADDIN_DIR),
     frameAncestors: e.RAPPORT_FRAME_ANCESTORS?.split(/[\s,]+/).filter(Boolean) ?? null,

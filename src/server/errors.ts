@@ -11,6 +11,11 @@ const titles: Record<ErrorCode, string> = {
   insufficient_scope: "The token does not grant access to Rapport",
   auth_unavailable: "Sign-in cannot be checked right now",
   personal_account: "Personal Microsoft accounts cannot sign in",
+  invalid_credentials: "The address or the password is not right",
+  account_deactivated: "An admin has ended this user's access",
+  weak_password: "The password is too easy to guess",
+  link_invalid: "The link no longer works",
+  account_exists: "The address already has an account",
   forbidden: "Not allowed",
   not_found: "Not found",
   version_required: "The version you read is required",
@@ -48,6 +53,8 @@ export class AppError extends Error {
       current?: unknown;
       rowErrors?: RowError[];
       reason?: SkipReason;
+      /** Seconds, for a 429: sent as Retry-After. */
+      retryAfter?: number;
     } = {},
   ) {
     super(detail);

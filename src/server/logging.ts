@@ -4,11 +4,33 @@ import type { PrettyOptions } from "pino-pretty";
 import { type Config, ConfigError } from "./config";
 
 /**
+ * What never reaches the log, whoever logs it: credentials in headers, and passwords and tokens in any object
+ * logged (Fastify logs no request body, and links carry their tokens after `#`, which no request contains; this
+ * holds for what a future log line might add).
+ */
+export const LOG_REDACTION = {
+  paths: [
+    "req.headers.authorization",
+    "req.headers.cookie",
+    "headers.authorization",
+    "*.password",
+    "*.token",
+    "*.accessToken",
+    "*.refreshToken",
+    "password",
+    "token",
+    "accessToken",
+    "refreshToken",
+  ],
+  censor: "[redacted]",
+};
+
+/**
  * The server's log: JSON lines for a deployment's log collector, or, for a person at a terminal (`npm start`),
  * one readable line per event. pino-pretty is a development dependency, so it is loaded only when asked for.
  */
 export async function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Promise<Logger> {
-  if (config.logFormat === "json") return pino({ level: config.logLevel });
+  if (config.logFormat === "json") return pino({ level: config.logLevel, redact: LOG_REDACTION });
   let pretty: (options: PrettyOptions) => DestinationStream;
   try {
     ({ default: pretty } = await import("pino-pretty"));
@@ -19,7 +41,7 @@ export async function createLogger(config: Pick<Config, "logLevel" | "logFormat"
     );
   }
   return pino(
-    { level: config.logLevel },
+    { level: config.logLevel, redact: LOG_REDACTION },
     pretty({
       colorize: Boolean(process.stdout.isTTY),
       translateTime: "HH:MM:ss",

@@ -1,4 +1,5 @@
 import { buildApp } from "./app";
+import { loadAccountIssuer } from "./accounts/account-issuer";
 import { loadLocalIssuer } from "./auth/local-issuer";
 import { createTokenVerifier } from "./auth/verify";
 import { DEFAULT_FRAME_ANCESTORS, findAddinBuild } from "./http/addin-files";
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   const upkeep = database.kind === "pglite" ? startEmbeddedUpkeep(database.db, logger) : null;
 
   const local = config.localIssuer ? await loadLocalIssuer(config.dataDir) : null;
-  const verifyToken = createTokenVerifier({ local, entra: config.entra, scope: config.apiScope });
+  const accounts = await loadAccountIssuer(database.db);
+  const verifyToken = createTokenVerifier({ local, entra: config.entra, scope: config.apiScope, accounts });
   const addinRoot = findAddinBuild(config.addinDir);
   const readiness = { draining: false };
   const app = await buildApp({
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
     admins: config.admins,
     sync: config.sync,
     rateLimit: config.rateLimit,
+    accounts,
+    publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     readiness,
     addinFiles: addinRoot
@@ -73,7 +77,11 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   // The embedded store is this process's alone: `npm run backup` asks it for a snapshot (loopback, a secret).
   if (database.snapshot) backups = await openBackupChannel(config.dataDir, database.snapshot);
-  const signIn = [local ? "local issuer (npm run token)" : null, config.entra ? "Microsoft Entra ID" : null]
+  const signIn = [
+    "Rapport's own accounts (npm run admin)",
+    local ? "local issuer (npm run token)" : null,
+    config.entra ? "Microsoft Entra ID" : null,
+  ]
     .filter(Boolean)
     .join(" and ");
   console.log(`Rapport server listening on ${address} (store: ${description}; sign-in: ${signIn})`);

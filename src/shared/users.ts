@@ -20,6 +20,8 @@ export const User = z.object({
   adminGrant: AdminGrant.nullable(),
   createdAt: IsoDateTime,
   lastSeenAt: IsoDateTime.nullable(),
+  /** When an admin ended the user's access (their sessions ended with it); null while they have it. */
+  deactivatedAt: IsoDateTime.nullable(),
 });
 export type User = z.infer<typeof User>;
 

@@ -68,7 +68,7 @@ describe("the add-in's files served from the API's origin", () => {
   it("tells the add-in how to sign in, without a token", async () => {
     const answer = await get("/api/v1/sign-in");
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ entra: null, localIssuer: true });
+    expect(await answer.json()).toEqual({ entra: null, localIssuer: true, accounts: true });
   });
 
   it("serves the web app at /app and at every path under it (it routes in the browser), never cached or framed by others", async () => {

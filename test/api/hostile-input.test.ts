@@ -371,6 +371,15 @@ interface Records {
   webForm: string;
 }
 
+/** A WebAuthn response in outline, answering no challenge the server gave: refused, whatever its fuzzed shape. */
+const fuzzCredential = {
+  id: "AAAA",
+  rawId: "AAAA",
+  type: "public-key",
+  response: { clientDataJSON: Buffer.from('{"type":"webauthn.get","challenge":"x"}').toString("base64url") },
+  clientExtensionResults: {},
+};
+
 const goodBodies: Record<string, (r: Records) => unknown> = {
   updateLoggingPolicy: () => ({
     logOnSendToKnownContacts: false,
@@ -510,6 +519,16 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   }),
   renderTemplate: (r) => ({ contactId: r.contact, dealId: r.deal, timeZone: "Europe/Stockholm" }),
   updateSenderProfile: () => ({ title: "Account manager", phone: "+46 8 123", signature: "Rita\nContoso" }),
+  // Rapport's own accounts: nobody here has one, so these are refused or answered alike, and store nothing.
+  signInWithPassword: () => ({ email: "nobody@contoso.example", password: "not anyone's password" }),
+  refreshSession: () => ({ refreshToken: "A".repeat(43) }),
+  requestPasswordReset: () => ({ email: "nobody@contoso.example" }),
+  resetPassword: () => ({ token: "B".repeat(43), password: "a long new password" }),
+  acceptInvitation: () => ({ token: "C".repeat(43), password: "a long new password", displayName: "Fuzz" }),
+  createInvitation: () => ({ email: "invited@contoso.example", role: "member" }),
+  registerPasskey: () => ({ response: fuzzCredential, name: "Laptop" }),
+  signInWithPasskey: () => ({ response: fuzzCredential }),
+  changePassword: () => ({ currentPassword: "not anyone's password", newPassword: "a long new password" }),
   updateBaseCurrency: () => ({ baseCurrency: "eur" }),
   setExchangeRate: () => ({ currency: "dkk", rate: "0.1341", baseCurrency: "EUR" }),
   previewImport: () => ({
@@ -1152,6 +1171,14 @@ const TABLES = {
   web_form_owners: true,
   web_form_consents: true,
   leads: true,
+  accounts: true,
+  invitations: true,
+  password_resets: true,
+  sessions: true,
+  refresh_tokens: true,
+  signing_keys: true,
+  passkeys: true,
+  webauthn_challenges: true,
 } as const satisfies Record<keyof DB, true>;
 
 const snapshotQuery = sql.raw<Record<string, string | number>>(

@@ -132,6 +132,36 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       },
     });
     expect(submitted.status).toBe(200);
+    // Rapport's own accounts: an invitation, its account and session, and a reset link.
+    const invited = await server.request<{ link: string }>("POST", "/api/v1/invitations", {
+      token,
+      body: { email: `new@${domain}` },
+    });
+    expect(invited.status).toBe(201);
+    const accepted = await server.request<{ accessToken: string }>("POST", "/api/v1/invitations/accept", {
+      body: {
+        token: new URL(invited.body.link).hash.slice("#token=".length),
+        password: `a passphrase for ${domain}`,
+      },
+    });
+    expect(accepted.status).toBe(200);
+    const newcomer = await server.request<{ user: { id: string } }>("GET", "/api/v1/me", {
+      token: accepted.body.accessToken,
+    });
+    const reset = await server.request("POST", `/api/v1/users/${newcomer.body.user.id}/password-reset-link`, {
+      token,
+    });
+    expect(reset.status).toBe(201);
+    // A passkey, as a registration leaves it (test/api/passkeys.test.ts registers one for real).
+    await server.database.db
+      .insertInto("passkeys")
+      .values({
+        org_id: await orgOf(token),
+        user_id: newcomer.body.user.id,
+        credential_id: `credential-of-${domain}`,
+        public_key: Buffer.from([1, 2, 3]),
+      })
+      .execute();
     // What a sync run leaves (no Graph here).
     const org = await orgOf(token);
     await server.database.db

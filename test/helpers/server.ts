@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { type AppDeps, buildApp } from "../../src/server/app";
 import { LookupResponse } from "../../src/shared/people";
+import { type AccountIssuer, loadAccountIssuer } from "../../src/server/accounts/account-issuer";
 import { type LocalIssuer, loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { createTokenVerifier } from "../../src/server/auth/verify";
 import type { Database, StoreKind } from "../../src/server/db/database";
@@ -22,6 +23,8 @@ export interface TestServer {
   app: FastifyInstance;
   database: Database;
   issuer: LocalIssuer;
+  /** Rapport's own accounts' issuer (its key is in the store). */
+  accounts: AccountIssuer;
   dataDir: string;
   /** A token for a user of an organisation (by default the email's domain). */
   token(email: string, org?: string): Promise<string>;
@@ -38,21 +41,39 @@ export async function startTestServer(
   kind: StoreKind,
   extra: Pick<
     AppDeps,
-    "addinFiles" | "sync" | "rateLimit" | "readiness" | "clock" | "webForms" | "trustProxy"
+    | "addinFiles"
+    | "sync"
+    | "rateLimit"
+    | "readiness"
+    | "clock"
+    | "webForms"
+    | "accountThrottles"
+    | "trustProxy"
+    | "publicUrl"
+    | "loggerInstance"
   > = {},
   store: { poolSize?: number } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-test-"));
   const database = await openTestStore(kind, store);
   const issuer = await loadLocalIssuer(dataDir);
-  const verifyToken = createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" });
+  const accounts = await loadAccountIssuer(database.db);
+  const verifyToken = createTokenVerifier({
+    local: issuer,
+    entra: null,
+    scope: "access_as_user",
+    accounts,
+  });
   // RAPPORT_TEST_LOG=debug shows the server log of a failing suite.
   const app = await buildApp({
     database,
     verifyToken,
     checkResponses: true,
+    accounts,
     ...extra,
-    logger: process.env.RAPPORT_TEST_LOG ? { level: process.env.RAPPORT_TEST_LOG } : false,
+    ...(extra.loggerInstance
+      ? {}
+      : { logger: process.env.RAPPORT_TEST_LOG ? { level: process.env.RAPPORT_TEST_LOG } : false }),
   });
   const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
@@ -61,6 +82,7 @@ export async function startTestServer(
     app,
     database,
     issuer,
+    accounts,
     dataDir,
     token: (email, org) => issuer.sign({ email, org: org ?? email.split("@")[1] ?? "example.com" }),
     async request(method, path, options = {}) {

@@ -396,6 +396,7 @@ export function fakeWebServer(
       adminGrant: null,
       createdAt: now,
       lastSeenAt: now,
+      deactivatedAt: null,
     },
     {
       id: ids.bo,
@@ -405,6 +406,7 @@ export function fakeWebServer(
       adminGrant: options.hasAdmin === false ? null : (options.boAdminGrant ?? null),
       createdAt: now,
       lastSeenAt: null,
+      deactivatedAt: null,
     },
   ];
 

@@ -3,6 +3,7 @@ import { canonicalDomain, domainOf, isFreeMailDomain } from "../../shared/email-
 import { DEFAULT_PIPELINE } from "../../shared/pipelines";
 import type { AdminGrant, Role } from "../../shared/users";
 import { recordAudit } from "../audit";
+import { AppError } from "../errors";
 import type { AdminConfig } from "../config";
 import type { DB } from "../db/tables";
 import { adminGrantOf } from "./admin-grant";
@@ -18,34 +19,91 @@ export interface Caller {
   orgId: string;
   userId: string;
   email: string | null;
+  /** Signed in with Rapport's own account: the session the access token belongs to. */
+  sessionId?: string;
 }
 
 /**
  * Maps a verified identity to its organisation and user, creating both on first sign-in, and brings the user's
  * role in line with what the sign-in grants (auth/admin-grant.ts). Each token is remembered once provisioned,
- * so a request costs no extra query; a new token (about one an hour per user and app) is provisioned again,
+ * so a request costs no extra query (but one every half minute, whether the user was deactivated); a new token (about one an hour per user and app) is provisioned again,
  * on every server that sees it, so a grant the tenant gave or took away holds wherever the user turns up next.
  */
 const MAX_KNOWN_TOKENS = 10_000;
+/**
+ * How long a remembered token is trusted before the store is asked again whether its user was deactivated: a
+ * deactivation on this server forgets the user's tokens at once; another server's is seen within this time.
+ */
+const RECHECK_AFTER_MS = 30_000;
+
+export interface CallerResolver {
+  (identity: Identity): Promise<Caller>;
+  /** Forgets every remembered token of a user (deactivated): their next request is checked again. */
+  forgetUser(userId: string): void;
+}
 
 export function createCallerResolver(
   db: Kysely<DB>,
   admins: AdminConfig,
-): (identity: Identity) => Promise<Caller> {
-  const known = new Map<string, Caller>();
-  return async (identity) => {
+  now: () => number = Date.now,
+): CallerResolver {
+  const known = new Map<string, { caller: Caller; checkedAt: number }>();
+  const resolve = async (identity: Identity): Promise<Caller> => {
+    // Rapport's own sessions are checked at every request, never remembered: signing out, deactivation and a
+    // reused refresh token end them at once, on every server.
+    if (identity.issuer === "account") return openSessionCaller(db, identity);
     const grant = adminGrantOf(identity, admins);
     // A token is known by its user, issue time and grant (two tokens of one second may grant differently).
     const key = [identity.tenantId, identity.objectId, identity.issuedAt ?? "", grant ?? ""].join("\u0000");
     const cached = known.get(key);
-    if (cached) return cached;
+    if (cached && now() - cached.checkedAt < RECHECK_AFTER_MS) return cached.caller;
+    if (cached) {
+      const user = await db
+        .selectFrom("users")
+        .select("deactivated_at")
+        .where("org_id", "=", cached.caller.orgId)
+        .where("id", "=", cached.caller.userId)
+        .executeTakeFirst();
+      if (!user || user.deactivated_at) {
+        known.delete(key);
+        throw deactivated();
+      }
+      cached.checkedAt = now();
+      return cached.caller;
+    }
     const caller = await db.transaction().execute((tx) => provision(tx, identity, grant));
     // Bounded: forgetting costs one provisioning on the next request, never a wrong answer.
     if (known.size >= MAX_KNOWN_TOKENS) known.clear();
-    known.set(key, caller);
+    known.set(key, { caller, checkedAt: now() });
     return caller;
   };
+  return Object.assign(resolve, {
+    forgetUser(userId: string) {
+      for (const [key, entry] of known) if (entry.caller.userId === userId) known.delete(key);
+    },
+  });
 }
+
+async function openSessionCaller(db: Kysely<DB>, identity: Identity): Promise<Caller> {
+  const sessionId = identity.sessionId ?? "";
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", (join) =>
+      join.onRef("users.id", "=", "sessions.user_id").onRef("users.org_id", "=", "sessions.org_id"),
+    )
+    .select(["sessions.ended_at", "sessions.expires_at", "users.deactivated_at", "users.email"])
+    .where("sessions.id", "=", sessionId)
+    .where("sessions.org_id", "=", identity.tenantId)
+    .where("sessions.user_id", "=", identity.objectId)
+    .executeTakeFirst();
+  if (row?.deactivated_at) throw deactivated();
+  if (!row || row.ended_at !== null || row.expires_at <= new Date())
+    throw new AppError("unauthenticated", 401, "The session has ended; sign in again.");
+  return { orgId: identity.tenantId, userId: identity.objectId, email: row.email, sessionId };
+}
+
+export const deactivated = () =>
+  new AppError("account_deactivated", 401, "An admin of the organisation has ended this user's access.");
 
 type UserRole = { role: Role; admin_grant: AdminGrant | null };
 
@@ -94,7 +152,7 @@ async function provision(tx: Transaction<DB>, identity: Identity, grant: AdminGr
   const existing = () =>
     tx
       .selectFrom("users")
-      .select(["id", "email", "role", "admin_grant", "grant_token_issued_at"])
+      .select(["id", "email", "role", "admin_grant", "grant_token_issued_at", "deactivated_at"])
       .where("org_id", "=", orgId)
       .where("external_id", "=", identity.objectId)
       .forUpdate()
@@ -129,6 +187,8 @@ async function provision(tx: Transaction<DB>, identity: Identity, grant: AdminGr
     user = await existing();
     if (!user) throw new Error("The user's row was neither found nor created");
   }
+  // Deactivated by an admin: no sign-in of any kind lets them back in (an admin reactivates them).
+  if (user.deactivated_at) throw deactivated();
 
   // Tokens live for an hour or so and a user holds several: an older one than the token that last decided
   // the role says nothing about it (the newest token decides, on whichever server it arrives first).
@@ -172,7 +232,7 @@ function roleChanged(
   );
 }
 
-async function seedDefaultPipeline(tx: Transaction<DB>, orgId: string): Promise<void> {
+export async function seedDefaultPipeline(tx: Transaction<DB>, orgId: string): Promise<void> {
   const pipeline = await tx
     .insertInto("pipelines")
     .values({ org_id: orgId, name: DEFAULT_PIPELINE.name, is_default: true, position: 0 })

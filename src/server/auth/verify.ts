@@ -4,10 +4,11 @@ import { AppError } from "../errors";
 import type { EntraConfig } from "../config";
 import { claimedOrigin, entraIssuerResolver } from "./entra-issuers";
 import type { LocalIssuer } from "./local-issuer";
+import type { AccountIssuer } from "../accounts/account-issuer";
 
 /** Who is calling, as the token says; the store maps it to an organisation and a user. */
 export interface Identity {
-  issuer: "local" | "entra";
+  issuer: "local" | "entra" | "account";
   tenantId: string;
   objectId: string;
   email: string | null;
@@ -18,6 +19,8 @@ export interface Identity {
   guest: boolean;
   /** When the token was issued (`iat`, seconds): tells one token from the next, and the newer from the older. */
   issuedAt: number | null;
+  /** Rapport's own accounts: the session the access token belongs to (checked at every request). */
+  sessionId?: string;
 }
 
 export type VerifyToken = (token: string) => Promise<Identity>;
@@ -39,6 +42,15 @@ const Claims = z.object({
   idp: z.string().max(500).optional().catch(undefined),
 });
 
+/** What Rapport's own access tokens say (accounts/account-issuer.ts): the user, their organisation, the session. */
+const AccountClaims = z.object({
+  sub: z.uuid(),
+  org: z.uuid(),
+  sid: z.uuid(),
+  email: z.string().max(320),
+  iat: z.number().optional(),
+});
+
 const MAX_TOKEN_LENGTH = 16 * 1024;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -52,6 +64,8 @@ const unauthenticated = (detail: string) => new AppError("unauthenticated", 401,
 export function createTokenVerifier(options: {
   local: LocalIssuer | null;
   entra: EntraConfig | null;
+  /** Rapport's own accounts' issuer; its tokens carry no scope, only a session that the caller resolver checks. */
+  accounts?: AccountIssuer | null;
   scope: string;
   fetchImpl?: typeof fetch;
 }): VerifyToken {
@@ -67,6 +81,34 @@ export function createTokenVerifier(options: {
       unverified = decodeJwt(token);
     } catch {
       throw unauthenticated("The bearer token is not a JWT.");
+    }
+
+    const accounts = options.accounts;
+    if (accounts && unverified.iss === accounts.issuer) {
+      let verified: JWTPayload;
+      try {
+        ({ payload: verified } = await jwtVerify(token, accounts.keys, {
+          issuer: accounts.issuer,
+          audience: accounts.audience,
+          algorithms: ["ES256"],
+          requiredClaims: ["exp", "sub"],
+        }));
+      } catch (error) {
+        throw toAuthError(error);
+      }
+      const claims = AccountClaims.safeParse(verified);
+      if (!claims.success) throw unauthenticated("The token lacks its user, organisation or session.");
+      return {
+        issuer: "account",
+        tenantId: claims.data.org,
+        objectId: claims.data.sub,
+        email: claims.data.email,
+        name: null,
+        roles: [],
+        guest: false,
+        issuedAt: claims.data.iat ?? null,
+        sessionId: claims.data.sid,
+      };
     }
 
     let payload: JWTPayload;

@@ -10,9 +10,10 @@ import * as canonicalAddresses from "./migrations/0007_canonical_addresses";
 import * as rapportKeyOwner from "./migrations/0008_rapport_key_owner";
 import * as adminGrants from "./migrations/0009_admin_grants";
 import * as userLanguage from "./migrations/0010_user_language";
+import * as ownAccounts from "./migrations/0011_own_accounts";
 import * as templates from "./migrations/0012_templates";
-import * as invoicesPayments from "./migrations/0014_invoices_payments";
 import * as webForms from "./migrations/0013_web_forms";
+import * as invoicesPayments from "./migrations/0014_invoices_payments";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -26,9 +27,10 @@ export const migrations: Record<string, Migration> = {
   "0008_rapport_key_owner": rapportKeyOwner,
   "0009_admin_grants": adminGrants,
   "0010_user_language": userLanguage,
+  "0011_own_accounts": ownAccounts,
   "0012_templates": templates,
-  "0014_invoices_payments": invoicesPayments,
   "0013_web_forms": webForms,
+  "0014_invoices_payments": invoicesPayments,
 };
 
 export class MigrationError extends Error {

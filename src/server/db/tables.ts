@@ -53,6 +53,8 @@ export interface UsersTable {
   title: ColumnType<string | null, string | null | undefined, string | null>;
   phone: ColumnType<string | null, string | null | undefined, string | null>;
   signature: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When an admin ended the user's access; null while they have it. */
+  deactivated_at: NullableTimestamp;
 }
 
 export interface CompaniesTable {
@@ -423,6 +425,107 @@ export interface LeadsTable {
   created_at: Timestamp;
 }
 
+/** Rapport's own credentials of a user (migration 0011); the address is unique in the whole store. */
+export interface AccountsTable {
+  user_id: string;
+  org_id: string;
+  /** Canonical. */
+  email: string;
+  /** scrypt$N$r$p$salt$hash (base64url); null for an account without a password. */
+  password_hash: string | null;
+  password_changed_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** A one-time link into the organisation: only the SHA-256 of its token is kept. */
+export interface InvitationsTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  role: "admin" | "member";
+  token_hash: string;
+  /** null: the command line (npm run admin). */
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+  revoked_at: NullableTimestamp;
+}
+
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export type SessionEndReason =
+  | "signed_out"
+  | "signed_out_everywhere"
+  | "ended_by_user"
+  | "refresh_reused"
+  | "deactivated"
+  | "password_reset"
+  | "password_changed";
+
+/** One sign-in on one device: the family of refresh tokens that follow each other. */
+export interface SessionsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+  end_reason: SessionEndReason | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  session_id: string;
+  org_id: string;
+  created_at: Timestamp;
+  /** Set when the token was used and replaced by the next: presenting it again ends the family. */
+  replaced_at: NullableTimestamp;
+}
+
+/** A WebAuthn credential (a passkey) of a user: its public key (COSE) and the authenticator's signature counter. */
+export interface PasskeysTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  /** base64url, as WebAuthn names it. */
+  credential_id: string;
+  public_key: Buffer;
+  counter: ColumnType<number, number | undefined, number>;
+  transports: TextArray;
+  name: string | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+}
+
+/** A challenge given to one WebAuthn ceremony; used once. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: "registration" | "authentication";
+  user_id: string | null;
+  expires_at: Timestamp;
+}
+
+/** The key pair Rapport signs its own access tokens with; no organisation's, never read by requests. */
+export interface SigningKeysTable {
+  kid: string;
+  private_jwk: Json;
+  public_jwk: Json;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -453,6 +556,14 @@ export interface DB {
   web_form_owners: WebFormOwnersTable;
   web_form_consents: WebFormConsentsTable;
   leads: LeadsTable;
+  accounts: AccountsTable;
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

@@ -147,6 +147,7 @@ export function problemOf(error: AppError): Problem {
 
 export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
   if (error.status === 401) reply.header("www-authenticate", `Bearer error="invalid_token"`);
+  if (error.extras.retryAfter !== undefined) reply.header("retry-after", String(error.extras.retryAfter));
   return reply.status(error.status).type("application/problem+json").send(problemOf(error));
 }
 

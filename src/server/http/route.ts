@@ -96,6 +96,10 @@ export function addRoute<R extends RouteContract>(
         : { rest: request.body, version: undefined };
       if (contract.body && rawBody === undefined)
         throw new AppError("invalid_request", 400, "A JSON body is required.");
+      // Fastify reads text/plain by itself; a route that takes no body refuses one that is not JSON, as the others
+      // do (a sign-out's stray body must not be taken as accepted).
+      if (!contract.body && typeof request.body === "string" && !isJson(request.headers["content-type"]))
+        throw new AppError("unsupported_media_type", 415, "Send no body, or a JSON one, to this route.");
       const body = parseInput(contract.body, rawBody, "body", 400);
       let status = defaultStatus;
       let attachment = null as string | null;
@@ -137,6 +141,8 @@ export function addRoute<R extends RouteContract>(
     },
   });
 }
+
+const isJson = (type: string | undefined) => /^application\/json\s*(;|$)/i.test(type ?? "");
 
 function writeFile(format: FileFormat, content: Table | DocumentFile): Promise<WrittenFile> {
   if (format === "vcf") {

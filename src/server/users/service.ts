@@ -37,9 +37,10 @@ type UserRow = {
   admin_grant: AdminGrant | null;
   created_at: Date;
   last_seen_at: Date | null;
+  deactivated_at: Date | null;
 };
 
-const toUser = (row: UserRow): User => ({
+export const toUser = (row: UserRow): User => ({
   id: row.id,
   email: row.email,
   displayName: row.display_name,
@@ -47,9 +48,10 @@ const toUser = (row: UserRow): User => ({
   adminGrant: row.admin_grant,
   createdAt: iso(row.created_at),
   lastSeenAt: isoOrNull(row.last_seen_at),
+  deactivatedAt: isoOrNull(row.deactivated_at),
 });
 
-const USER_COLUMNS = [
+export const USER_COLUMNS = [
   "id",
   "email",
   "display_name",
@@ -57,6 +59,7 @@ const USER_COLUMNS = [
   "admin_grant",
   "created_at",
   "last_seen_at",
+  "deactivated_at",
 ] as const;
 
 export async function listUsers(scope: Scope): Promise<{ items: User[] }> {

@@ -21,6 +21,7 @@ import { importRoutes } from "./imports";
 import { invoiceRoutes } from "./invoices";
 import { templateRoutes } from "./templates";
 import { webFormRoutes } from "./web-forms";
+import { accountRoutes } from "./accounts";
 
 export {
   FILE_MEDIA_TYPES,
@@ -59,6 +60,7 @@ export const featureRoutes = {
   invoices: invoiceRoutes,
   templates: templateRoutes,
   webForms: webFormRoutes,
+  accounts: accountRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -85,6 +87,7 @@ export const routes = {
   ...invoiceRoutes,
   ...templateRoutes,
   ...webFormRoutes,
+  ...accountRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

@@ -12,6 +12,8 @@ export const SignInConfig = z.object({
     })
     .nullable(),
   localIssuer: z.boolean(),
+  /** Whether Rapport's own accounts (address and password, /api/v1/account/sign-in) are served; absent: not. */
+  accounts: z.boolean().optional(),
 });
 export type SignInConfig = z.infer<typeof SignInConfig>;
 
@@ -29,7 +31,8 @@ export const systemRoutes = {
   signIn: {
     method: "GET",
     path: "/api/v1/sign-in",
-    summary: "How the add-in signs in: Entra ID's client id and scope, and whether the local issuer is on",
+    summary:
+      "How the add-in signs in: Entra ID's client id and scope, whether the local issuer is on, whether Rapport's own accounts are",
     public: true,
     responses: { 200: SignInConfig },
   },

@@ -26,6 +26,12 @@ export const problemMessages = defineMessages(
       "Rapport lacks a permission it needs for this. Sign out, sign in again and accept the permissions it asks for.",
     signInUnavailable: "Signing in is not possible right now. Try again in a moment.",
     personalAccount: "Rapport is for work and school accounts: a personal Microsoft account cannot sign in.",
+    invalidCredentials: "The email address or the password is not right.",
+    accountDeactivated: "An admin of your organisation has ended your access to Rapport.",
+    weakPassword: "Choose a longer password that is not a common one: at least 12 characters.",
+    linkInvalid:
+      "This link no longer works: it has been used, has run out or was withdrawn. Ask for a new one.",
+    accountExists: "That email address already has a Rapport account.",
     forbidden: "You do not have permission to do this.",
     notFound: "It is no longer there: someone may have deleted it.",
     changedMeanwhile: "Someone changed this meanwhile. Reload to see their change, then try again.",
@@ -73,6 +79,12 @@ export const problemMessages = defineMessages(
       signInUnavailable: "Det går inte att logga in just nu. Försök igen om en stund.",
       personalAccount:
         "Rapport är till för jobb- och skolkonton: ett personligt Microsoft-konto kan inte logga in.",
+      invalidCredentials: "E-postadressen eller lösenordet stämmer inte.",
+      accountDeactivated: "En administratör i din organisation har stängt av din åtkomst till Rapport.",
+      weakPassword: "Välj ett längre lösenord som inte är vanligt: minst 12 tecken.",
+      linkInvalid:
+        "Länken fungerar inte längre: den har använts, har gått ut eller har dragits tillbaka. Be om en ny.",
+      accountExists: "Den e-postadressen har redan ett konto i Rapport.",
       forbidden: "Du har inte behörighet att göra detta.",
       notFound: "Det finns inte längre: någon kan ha tagit bort det.",
       changedMeanwhile:
@@ -123,6 +135,12 @@ export const problemMessages = defineMessages(
       signInUnavailable: "Die Anmeldung ist gerade nicht möglich. Versuchen Sie es gleich noch einmal.",
       personalAccount:
         "Rapport ist für Geschäfts- und Schulkonten gedacht: Mit einem persönlichen Microsoft-Konto ist keine Anmeldung möglich.",
+      invalidCredentials: "Die E-Mail-Adresse oder das Passwort stimmt nicht.",
+      accountDeactivated: "Ein Administrator Ihrer Organisation hat Ihren Zugang zu Rapport beendet.",
+      weakPassword: "Wählen Sie ein längeres Passwort, das nicht verbreitet ist: mindestens 12 Zeichen.",
+      linkInvalid:
+        "Dieser Link funktioniert nicht mehr: Er wurde benutzt, ist abgelaufen oder wurde zurückgezogen. Fordern Sie einen neuen an.",
+      accountExists: "Diese E-Mail-Adresse hat bereits ein Rapport-Konto.",
       forbidden: "Dazu fehlt Ihnen die Berechtigung.",
       notFound: "Das gibt es nicht mehr: Möglicherweise hat es jemand gelöscht.",
       changedMeanwhile:
@@ -177,6 +195,11 @@ export const problemMessages = defineMessages(
       signInUnavailable: "Det er ikke mulig å logge inn akkurat nå. Prøv igjen om litt.",
       personalAccount:
         "Rapport er for jobb- og skolekontoer: en personlig Microsoft-konto kan ikke logge inn.",
+      invalidCredentials: "E-postadressen eller passordet stemmer ikke.",
+      accountDeactivated: "En administrator i organisasjonen din har avsluttet tilgangen din til Rapport.",
+      weakPassword: "Velg et lengre passord som ikke er vanlig: minst 12 tegn.",
+      linkInvalid: "Lenken virker ikke lenger: den er brukt, utløpt eller trukket tilbake. Be om en ny.",
+      accountExists: "Den e-postadressen har allerede en Rapport-konto.",
       forbidden: "Du har ikke tillatelse til å gjøre dette.",
       notFound: "Det finnes ikke lenger: noen kan ha slettet det.",
       changedMeanwhile:
@@ -226,6 +249,11 @@ export const problemMessages = defineMessages(
       signInUnavailable: "Prijava trenutačno nije moguća. Pokušajte ponovno za trenutak.",
       personalAccount:
         "Rapport je namijenjen poslovnim i školskim računima: osobnim Microsoftovim računom nije moguće prijaviti se.",
+      invalidCredentials: "Adresa e-pošte ili lozinka nisu točni.",
+      accountDeactivated: "Administrator vaše organizacije ukinuo vam je pristup Rapportu.",
+      weakPassword: "Odaberite dužu lozinku koja nije uobičajena: najmanje 12 znakova.",
+      linkInvalid: "Ova poveznica više ne radi: iskorištena je, istekla ili povučena. Zatražite novu.",
+      accountExists: "Ta adresa e-pošte već ima račun u Rapportu.",
       forbidden: "Nemate dopuštenje za to.",
       notFound: "To više ne postoji: netko ga je možda izbrisao.",
       changedMeanwhile:
@@ -275,6 +303,11 @@ const BY_CODE: Record<ErrorCode, ProblemWord> = {
   insufficient_scope: "missingConsent",
   auth_unavailable: "signInUnavailable",
   personal_account: "personalAccount",
+  invalid_credentials: "invalidCredentials",
+  account_deactivated: "accountDeactivated",
+  weak_password: "weakPassword",
+  link_invalid: "linkInvalid",
+  account_exists: "accountExists",
   forbidden: "forbidden",
   not_found: "notFound",
   version_required: "unreadableRequest",

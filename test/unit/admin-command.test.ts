@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openStore, storeDirOf } from "../../src/server/db/open-store";
+import { hashSecret } from "../../src/server/accounts/secrets";
+import { readArguments, runAdminCommand } from "../../scripts/admin";
+
+describe("npm run admin", () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-admin-"));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runAdminCommand(
+      args,
+      { RAPPORT_DATA_DIR: dataDir, ...env },
+      {
+        log: (line) => out.push(line),
+        error: (line) => err.push(line),
+      },
+    );
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  const linkIn = (text: string) => /https?:\/\/\S+#token=([A-Za-z0-9_-]{43})/.exec(text);
+
+  it("refuses missing or malformed arguments with its usage", async () => {
+    expect(readArguments(["--org", "Example"])).toEqual({ error: "--email needs the admin's email address" });
+    expect(readArguments(["--email", "not an address", "--org", "Example"])).toHaveProperty("error");
+    expect(readArguments(["--email", "ada@example.com"])).toEqual({
+      error: "--org needs the organisation's name (or id)",
+    });
+    expect(readArguments(["--email", "ada@example.com", "--org", "X", "--password", "p"])).toHaveProperty(
+      "error",
+    );
+    expect(readArguments(["--email", "Ada@Example.com", "--org", " Example Ltd "])).toEqual({
+      email: "ada@example.com",
+      org: "Example Ltd",
+      url: null,
+    });
+    const refused = await run(["--email", "ada@example.com"]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("Usage: npm run admin");
+  });
+
+  it("makes the organisation and prints a one-time admin link whose token only the store's hash knows", async () => {
+    const first = await run([
+      "--email",
+      "ada@example.com",
+      "--org",
+      "Example Ltd",
+      "--url",
+      "https://crm.example.com",
+    ]);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('Made the organisation "Example Ltd"');
+    const link = linkIn(first.out);
+    expect(link?.[0].startsWith("https://crm.example.com/app/accept-invitation#token=")).toBe(true);
+
+    // Again for the same organisation, by name in other letters: found, and only the newest link works.
+    const second = await run(["--email", "ada@example.com", "--org", "example ltd"], {
+      RAPPORT_PUBLIC_URL: "https://rapport.example.org/",
+    });
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('Found the organisation "Example Ltd"');
+    const again = linkIn(second.out);
+    expect(again?.[0].startsWith("https://rapport.example.org/app/accept-invitation#token=")).toBe(true);
+
+    const { database } = await openStore({ dataDir, databaseUrl: null, databasePoolSize: 1 });
+    try {
+      const rows = await database.db
+        .selectFrom("invitations")
+        .innerJoin("organizations", "organizations.id", "invitations.org_id")
+        .select([
+          "invitations.token_hash",
+          "invitations.role",
+          "invitations.revoked_at",
+          "organizations.name",
+        ])
+        .orderBy("invitations.created_at")
+        .execute();
+      expect(rows).toEqual([
+        expect.objectContaining({
+          token_hash: hashSecret(link?.[1] ?? ""),
+          role: "admin",
+          name: "Example Ltd",
+        }),
+        expect.objectContaining({
+          token_hash: hashSecret(again?.[1] ?? ""),
+          role: "admin",
+          revoked_at: null,
+        }),
+      ]);
+      expect(rows[0]?.revoked_at).not.toBeNull();
+      // The token itself is nowhere in the store.
+      const stored = JSON.stringify(await database.db.selectFrom("invitations").selectAll().execute());
+      expect(stored).not.toContain(link?.[1]);
+      expect(await database.db.selectFrom("pipelines").select("name").execute()).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+
+    // While another process holds the embedded store (a running server), the command says to stop it first.
+    const lock = path.join(storeDirOf(dataDir), "rapport.lock");
+    writeFileSync(lock, String(process.ppid));
+    try {
+      const locked = await run(["--email", "bo@example.com", "--org", "Example Ltd"]);
+      expect(locked.code).toBe(1);
+      expect(locked.err).toContain("stop it, run npm run admin");
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  });
+});
