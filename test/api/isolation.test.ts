@@ -23,6 +23,10 @@ interface Records {
   currency: string;
   template: string;
   webForm: string;
+  /** Rapport's own accounts: an invitation, a signed-in newcomer's session, and a passkey of theirs. */
+  invitation: string;
+  session: string;
+  passkey: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -103,7 +107,42 @@ async function seed(server: TestServer, token: string, domain: string, currency:
       allowedOrigins: [`https://www.${domain}`],
     })
   ).id as string;
+  // Rapport's own accounts: an invitation to someone, and a newcomer who accepted one (a session, a passkey).
+  const invitation = (
+    (await post("/api/v1/invitations", { email: `someone@${domain}` })) as { invitation: { id: string } }
+  ).invitation.id;
+  const invited = (await post("/api/v1/invitations", { email: `newcomer@${domain}` })) as { link: string };
+  const accepted = await server.request<{ accessToken: string }>("POST", "/api/v1/invitations/accept", {
+    body: {
+      token: new URL(invited.link).hash.slice("#token=".length),
+      password: `a passphrase for ${domain}`,
+    },
+  });
+  expect(accepted.status).toBe(200);
+  const sessions = await server.request<{ items: { id: string }[] }>("GET", "/api/v1/account/sessions", {
+    token: accepted.body.accessToken,
+  });
+  const session = sessions.body.items[0]?.id as string;
+  const newcomer = await server.request<{ user: { id: string }; organization: { id: string } }>(
+    "GET",
+    "/api/v1/me",
+    { token: accepted.body.accessToken },
+  );
+  // A passkey as a registration leaves it (test/api/passkeys.test.ts registers one for real).
+  const { id: passkey } = await server.database.db
+    .insertInto("passkeys")
+    .values({
+      org_id: newcomer.body.organization.id,
+      user_id: newcomer.body.user.id,
+      credential_id: `credential-of-${domain}`,
+      public_key: Buffer.from([1, 2, 3]),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   return {
+    invitation,
+    session,
+    passkey,
     webForm,
     company,
     contact,
@@ -173,6 +212,9 @@ const COLLECTIONS: Record<string, keyof Records> = {
   users: "user",
   templates: "template",
   "web-forms": "webForm",
+  invitations: "invitation",
+  sessions: "session",
+  passkeys: "passkey",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -320,7 +362,8 @@ function attacksOn(
   n: () => number,
 ): Attack[] {
   const parameters = operation.parameters ?? [];
-  const collection = /\/api\/v1\/([a-z-]+)/.exec(template)?.[1];
+  // The collection an `{id}` belongs to is the segment before it (/account/sessions/{id}), else the first one.
+  const collection = (/\/([a-z-]+)\/\{id\}/.exec(template) ?? /\/api\/v1\/([a-z-]+)/.exec(template))?.[1];
   const where = `${method.toUpperCase()} ${template}`;
   const fill = (ids: Records) =>
     template.replace(/\{(\w+)\}/g, (_, name: string) => ids[recordFor(name, collection, where)]);
