@@ -179,6 +179,11 @@ export type CompanyAccount = z.infer<typeof CompanyAccount>;
 export const ACCOUNTING_IMPORT_MAX_ROWS = 50_000;
 /** An XLSX file's bytes, before base64 (a zip: its sheets unpacked are several times this). */
 export const ACCOUNTING_XLSX_MAX_BYTES = 10 * 1024 * 1024;
+/**
+ * What an XLSX file's parts may unpack to, in all: three times a 50,000-row export of a dozen columns, and a
+ * bound on what a small zip of repeated bytes could make the server hold in memory.
+ */
+export const ACCOUNTING_XLSX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
 
 export const AccountingImportKind = z.enum(["invoices", "payments"]);
 export type AccountingImportKind = z.infer<typeof AccountingImportKind>;

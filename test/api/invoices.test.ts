@@ -1,7 +1,14 @@
+import { crc32, deflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { Page } from "../../src/shared/common";
-import { AccountingBatchResult, CompanyAccount, Invoice } from "../../src/shared/invoices";
+import {
+  ACCOUNTING_XLSX_MAX_BYTES,
+  ACCOUNTING_XLSX_MAX_UNPACKED_BYTES,
+  AccountingBatchResult,
+  CompanyAccount,
+  Invoice,
+} from "../../src/shared/invoices";
 import { OpenBalances } from "../../src/shared/reports";
 import { Me } from "../../src/shared/routes";
 import { parseCsv } from "../helpers/rfc4180";
@@ -35,6 +42,51 @@ const payment = (invoiceExternalId: string, externalId: string, fields: Record<s
   currency: "EUR",
   ...fields,
 });
+
+/** The zip with one more part, deflated: `size` spaces, which pack to about a thousandth of that. */
+function withPart(zip: Buffer, name: string, size: number): Buffer {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  const directoryStart = zip.readUInt32LE(end + 16);
+  const content = Buffer.alloc(size, 0x20);
+  const packed = deflateRawSync(content);
+  const nameBytes = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc32(content), 14);
+  local.writeUInt32LE(packed.length, 18);
+  local.writeUInt32LE(size, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(content), 16);
+  central.writeUInt32LE(packed.length, 20);
+  central.writeUInt32LE(size, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  central.writeUInt32LE(directoryStart, 42);
+  const added = local.length + nameBytes.length + packed.length;
+  const directory = zip.subarray(directoryStart, end);
+  const record = Buffer.from(zip.subarray(end, end + 22));
+  record.writeUInt16LE(count + 1, 8);
+  record.writeUInt16LE(count + 1, 10);
+  record.writeUInt32LE(directory.length + central.length + nameBytes.length, 12);
+  record.writeUInt32LE(directoryStart + added, 16);
+  return Buffer.concat([
+    zip.subarray(0, directoryStart),
+    local,
+    nameBytes,
+    packed,
+    directory,
+    central,
+    nameBytes,
+    record,
+  ]);
+}
 
 describe.each(storeKinds)("invoices and payments (%s)", (kind) => {
   let server: TestServer;
@@ -783,6 +835,37 @@ describe.each(storeKinds)("invoices and payments (%s)", (kind) => {
       expect([notAWorkbook.status, notAWorkbook.body.code]).toEqual([400, "invalid_request"]);
       const byMember = await importFile({ kind: "invoices", format: "xlsx", content, columns }, member);
       expect([byMember.status, byMember.body.code]).toEqual([403, "forbidden"]);
+    });
+
+    it("refuses a small Excel file that unpacks to more than the bound, and stores nothing", async () => {
+      const workbook = new ExcelJS.Workbook();
+      workbook
+        .addWorksheet("Invoices")
+        .addRow(["Number", "Company", "Issue date", "Due date", "Amount", "Currency"]);
+      workbook.worksheets[0]?.addRow(["BOMB-1", "Import AB", "2026-11-01", "2026-11-30", "1.00", "EUR"]);
+      const plain = Buffer.from(await workbook.xlsx.writeBuffer());
+      // A part of one byte past the bound packs to about a tenth of a megabyte: far under the 10 MB upload limit.
+      const bomb = withPart(plain, "xl/padding.xml", ACCOUNTING_XLSX_MAX_UNPACKED_BYTES + 1);
+      expect(bomb.length).toBeLessThan(ACCOUNTING_XLSX_MAX_BYTES / 10);
+      const response = await importFile({
+        kind: "invoices",
+        format: "xlsx",
+        content: bomb.toString("base64"),
+      });
+      expect([response.status, response.body.code, response.body.detail]).toEqual([
+        400,
+        "invalid_request",
+        expect.stringContaining("unpack to at most 100 MB"),
+      ]);
+      expect((await stored()).invoices.map((i) => i.external_id)).not.toContain("BOMB-1");
+      // The same workbook with a part just within the bound is read.
+      const within = withPart(plain, "xl/padding.xml", 1024 * 1024);
+      const accepted = await importFile({
+        kind: "invoices",
+        format: "xlsx",
+        content: within.toString("base64"),
+      });
+      expect([accepted.status, accepted.body.created]).toEqual([200, 1]);
     });
   });
 });

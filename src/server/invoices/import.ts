@@ -7,6 +7,7 @@ import { MAX_IMPORT_COLUMNS } from "../../shared/imports";
 import {
   ACCOUNTING_IMPORT_MAX_ROWS,
   ACCOUNTING_XLSX_MAX_BYTES,
+  ACCOUNTING_XLSX_MAX_UNPACKED_BYTES,
   type AccountingImportField,
   type AccountingImportRequest,
   type AccountingImportResult,
@@ -20,6 +21,7 @@ import { AppError } from "../errors";
 import { readCsv, unprotectCell } from "../imports/csv";
 import type { Scope } from "../scope";
 import { requireAccountingWriter, storeAccountingRecords } from "./service";
+import { XlsxRefused, boundedXlsx } from "./xlsx-bound";
 
 // An accountant's export of invoices or payments, as a CSV or an Excel workbook's first sheet, read into the
 // batch's records and stored by the batch's own checks and writes: the same idempotency (a file imported twice
@@ -73,9 +75,16 @@ async function readRows(body: AccountingImportRequest): Promise<{ header: string
   const bytes = Buffer.from(body.content, "base64");
   if (bytes.length > ACCOUNTING_XLSX_MAX_BYTES)
     throw refuse(`An Excel file may be at most ${ACCOUNTING_XLSX_MAX_BYTES / 1024 / 1024} MB.`);
+  let unpacked: Buffer;
+  try {
+    unpacked = boundedXlsx(bytes, ACCOUNTING_XLSX_MAX_UNPACKED_BYTES);
+  } catch (error) {
+    if (error instanceof XlsxRefused) throw refuse(error.message);
+    throw error;
+  }
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    await workbook.xlsx.load(unpacked as unknown as ArrayBuffer);
   } catch {
     throw refuse("The content is not an Excel workbook (.xlsx) in base64.");
   }
