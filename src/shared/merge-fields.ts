@@ -11,6 +11,7 @@
 // than leaving a gap a reader would not notice. This module runs on the server and in the pane: no Node, no DOM.
 
 import { LANGUAGE_NAMES, type Language, localeFor } from "./languages";
+import { TEMPLATE_HTML_MAX_CHARS, TEMPLATE_SUBJECT_MAX_CHARS } from "./templates";
 
 /** The fields every template may name, besides custom fields. */
 export const MERGE_FIELDS = [
@@ -142,10 +143,29 @@ export interface Rendered {
 }
 
 /**
+ * A rendered text would be longer than a template's may be: a value repeated many times (a long signature in
+ * every line) can make a short template far longer than any mail. Thrown as soon as the text passes the bound, so
+ * the work done stays within it too.
+ */
+export class RenderedTooLong extends Error {
+  constructor(
+    readonly part: "subject" | "html",
+    readonly maxChars: number,
+  ) {
+    super(`the rendered ${part} would be longer than ${maxChars} characters`);
+  }
+}
+
+/** A rendered subject may grow with its values past a written one's bound, but not without end. */
+export const RENDERED_SUBJECT_MAX_CHARS = 4 * TEMPLATE_SUBJECT_MAX_CHARS;
+
+/**
  * A template variant with the values put in. Every value goes in as text: escaped in the body (its line breaks
  * as `<br>`), as it is in the subject, which is plain text. A field with no value is marked: in the body a
  * `<mark data-rapport-unfilled="name">[name]</mark>`, in the subject `[name]`, and listed in `unfilled`. A field
- * inside a tag, or whose name is no field's, is left as it was written (the server refuses both on save).
+ * inside a tag, or whose name is no field's, is left as it was written (the server refuses both on save). The
+ * body is bounded as a template's is (TEMPLATE_HTML_MAX_CHARS), the subject by RENDERED_SUBJECT_MAX_CHARS:
+ * past either, RenderedTooLong.
  */
 export function renderTemplate(variant: { subject: string; html: string }, values: MergeValues): Rendered {
   const unfilled = new Set<string>();
@@ -160,6 +180,7 @@ export function renderTemplate(variant: { subject: string; html: string }, value
     return markup ? escapeHtml(value).replace(/\r\n|\r|\n/g, "<br>") : value.replace(/[\r\n]+/g, " ");
   };
   const fill = (text: string, markup: boolean) => {
+    const maxChars = markup ? TEMPLATE_HTML_MAX_CHARS : RENDERED_SUBJECT_MAX_CHARS;
     // A field used many times is written once.
     const written = new Map<string, string>();
     let out = "";
@@ -174,6 +195,7 @@ export function renderTemplate(variant: { subject: string; html: string }, value
         }
         out += field;
       }
+      if (out.length > maxChars) throw new RenderedTooLong(markup ? "html" : "subject", maxChars);
     }
     return out;
   };

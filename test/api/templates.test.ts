@@ -503,6 +503,36 @@ describe.each(storeKinds)("email templates (%s)", (kind) => {
       expect(rendered.html).toBe(`<p>1${NBSP}500 platser, 1 mars 2027</p>`);
     });
 
+    it("refuses to render a body that its values would make longer than a template's bound", async () => {
+      // Five characters each once escaped: 2,000 of them in each of 101 places pass 1,000,000 characters, from
+      // a template of 2 KB. Without a bound, a few more places and a few such requests fill the server's memory.
+      const profile = await call(member, "PATCH", "/api/v1/me/sender-profile", {
+        signature: "&".repeat(2000),
+      });
+      expect(profile.status).toBe(200);
+      const repeated = await create(member, {
+        name: "Signature everywhere",
+        scope: "personal",
+        variants: { en: { subject: "Hi", html: "<p>{{rep.signature}}</p>".repeat(101) } },
+      });
+      const contact = await newContact(member, { displayName: "Long Read", firstName: "Long" });
+      const refused = await render(member, repeated.id, { contactId: contact.id });
+      expect([refused.status, problem(refused).code, problem(refused).detail]).toEqual([
+        422,
+        "invalid_request",
+        expect.stringContaining("longer than 1000000 characters"),
+      ]);
+      // One place fewer fits, and renders in full.
+      const fits = await call(member, "PATCH", `/api/v1/templates/${repeated.id}`, {
+        variants: { en: { subject: "Hi", html: "<p>{{rep.signature}}</p>".repeat(99) } },
+        version: repeated.version,
+      });
+      expect(fits.status).toBe(200);
+      const rendered = parse(RenderedTemplate, await render(member, repeated.id, { contactId: contact.id }));
+      expect(rendered.html.length).toBe(99 * (7 + 2000 * 5));
+      await call(member, "PATCH", "/api/v1/me/sender-profile", { signature: null });
+    });
+
     it("refuses a contact or deal it cannot find with 404", async () => {
       const contact = await newContact(admin, { displayName: "Found" });
       expect(

@@ -3,6 +3,7 @@ import { LANGUAGES, type Language } from "../../shared/languages";
 import {
   type MergeFieldEntity,
   type MergeSources,
+  RenderedTooLong,
   mergeValuesOf,
   renderTemplate,
 } from "../../shared/merge-fields";
@@ -15,7 +16,7 @@ import type {
 } from "../../shared/templates";
 import { recordAudit } from "../audit";
 import type { DB } from "../db/tables";
-import { notFound } from "../errors";
+import { AppError, notFound } from "../errors";
 import type { Scope } from "../scope";
 import { getTemplate } from "./service";
 
@@ -135,7 +136,19 @@ export async function renderTemplateFor(
       },
       customFieldTypes,
     });
-    const rendered = renderTemplate(variant, values);
+    let rendered: ReturnType<typeof renderTemplate>;
+    try {
+      rendered = renderTemplate(variant, values);
+    } catch (error) {
+      if (!(error instanceof RenderedTooLong)) throw error;
+      // Not a mail anyone could send, nor an answer worth building: refused before it grows further.
+      throw new AppError(
+        "invalid_request",
+        422,
+        `The template filled in for this contact would be longer than ${error.maxChars} characters (its ${error.part}).`,
+        { errors: [{ path: `params.id`, message: error.message }] },
+      );
+    }
     return {
       templateId: template.id,
       language,
