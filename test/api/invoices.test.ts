@@ -141,6 +141,43 @@ describe.each(storeKinds)("invoices and payments (%s)", (kind) => {
   });
   afterAll(() => server.close());
 
+  it("keeps a payment off an invoice whose currency another batch is changing at that moment", async () => {
+    const company = await newCompany("Race AB");
+    await upsert({ invoices: [invoice(company, "race-1", { currency: "SEK", amount: "500.00" })] });
+    // Another batch, caught between changing race-1 to EUR and its commit.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let changed!: () => void;
+    const changing = new Promise<void>((resolve) => (changed = resolve));
+    const other = server.database.db.transaction().execute(async (tx) => {
+      await tx.updateTable("invoices").set({ currency: "EUR" }).where("external_id", "=", "race-1").execute();
+      changed();
+      await committing;
+    });
+    await changing;
+    let answered = false;
+    const paying = send({ payments: [payment("race-1", "race-pay-1", { currency: "SEK" })] }).finally(() => {
+      answered = true;
+    });
+    // PostgreSQL: the payment's batch waits for the invoice's row, or has answered without waiting. PGlite has
+    // one connection, so the payment's batch can only come after the other commits.
+    if (kind === "postgres")
+      while (!answered) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(server.database.db);
+        if ((rows[0]?.n ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    commit();
+    await other;
+    const answer = await paying;
+    expect([
+      answer.status,
+      (answer.body.errors as { path: string }[] | undefined)?.map((e) => e.path),
+    ]).toEqual([400, ["body.payments.0.currency"]]);
+    expect((await stored()).payments.map((p) => p.external_id)).not.toContain("race-pay-1");
+  });
+
   it("stores a record sent twice once, leaves it untouched the second time, and updates a changed one", async () => {
     const company = await newCompany("Idempotent AB");
     const batch = {

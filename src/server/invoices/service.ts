@@ -259,13 +259,17 @@ export async function storeAccountingRecords(
       problems.push({ path: `body.invoices.${index}.dealId`, message: "no such deal" });
   }
 
-  // The invoices the batch names, as stored: its own and those its payments pay.
+  // The invoices the batch names, as stored: its own and those its payments pay. Locked until the batch ends:
+  // a batch changing an invoice's currency and one paying it at the same moment must see each other, or the
+  // payment would be stored in the old currency on an invoice in the new one (and its balance would subtract
+  // one currency from another). Locked in one order (byte order of the ids), so two batches never wait on
+  // each other in a circle.
   const invoiceExternalIds = [
     ...new Set([
       ...batch.invoices.map((i) => i.externalId),
       ...batch.payments.map((p) => p.invoiceExternalId),
     ]),
-  ];
+  ].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const storedInvoices = new Map<string, StoredInvoice>();
   for (const part of chunks(invoiceExternalIds))
     for (const row of await tx
@@ -284,6 +288,8 @@ export async function storeAccountingRecords(
       ])
       .where("org_id", "=", orgId)
       .where("external_id", "in", part)
+      .orderBy(sql`external_id collate "C"`)
+      .forUpdate()
       .execute())
       storedInvoices.set(row.external_id, row);
 
