@@ -60,4 +60,20 @@ describe.each(storeKinds)("Own accounts under attack (%s)", (kind) => {
       expect((await send("GET", "/api/v1/me", { token: pair.accessToken })).status).toBe(401);
     }
   });
+
+  it("counts concurrent wrong passwords for one account before any is answered", async () => {
+    await newOrganization("flood.example");
+    const client = newClient();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        send("POST", "/api/v1/account/sign-in", {
+          body: { email: "admin@flood.example", password: `wrong guess number ${i}` },
+          client,
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(6);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(24);
+  });
 });

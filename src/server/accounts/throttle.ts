@@ -69,6 +69,15 @@ export class Throttle {
     this.entries.delete(key);
   }
 
+  /** Takes back one failure counted ahead of an attempt that then succeeded. */
+  refund(key: string): void {
+    const entry = this.current(key);
+    if (!entry) return;
+    entry.failures -= 1;
+    if (entry.failures <= 0) this.entries.delete(key);
+    else if (entry.failures <= this.settings.freeFailures) entry.waitUntil = 0;
+  }
+
   private current(key: string): Entry | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
@@ -118,6 +127,21 @@ export class SignInThrottle {
   fail(address: string, account: string | null): void {
     this.byAddress.fail(address);
     if (account !== null) this.byAccount.fail(account);
+  }
+
+  /**
+   * Checks, then counts the attempt as a failure before its password is checked: attempts sent together are all
+   * counted before any is answered, so a burst gets no more guesses than a sequence. `succeeded` takes it back.
+   */
+  charge(address: string, account: string): void {
+    this.check(address, account);
+    this.fail(address, account);
+  }
+
+  /** The charged attempt was right: the address's failure is taken back, the account's count cleared. */
+  succeeded(address: string, account: string): void {
+    this.byAddress.refund(address);
+    this.byAccount.succeed(account);
   }
 
   succeed(account: string): void {
