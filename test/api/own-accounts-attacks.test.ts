@@ -76,4 +76,17 @@ describe.each(storeKinds)("Own accounts under attack (%s)", (kind) => {
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(6);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(24);
   });
+
+  it("counts a client's IPv6 network (/64) as one address: one password tried on many accounts meets the waits", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const response = await send("POST", "/api/v1/account/sign-in", {
+        body: { email: `user${i}@spray.example`, password: "Summer2026 is here!" },
+        client: `2001:db8:5:7::${(i + 1).toString(16)}`,
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.slice(21)).toEqual(Array(4).fill(429));
+  });
 });
