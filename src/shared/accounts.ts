@@ -121,6 +121,11 @@ const WebAuthnResponse = z.looseObject({
 export const PasskeyRegistration = z.strictObject({
   response: WebAuthnResponse,
   name: z.string().trim().min(1).max(100).optional(),
+  /**
+   * Needed from a user with a Rapport password: a passkey outlives sessions, password resets and signing out
+   * everywhere, so a copied access token or a session left open must not be enough to add one.
+   */
+  currentPassword: TypedPassword.optional(),
 });
 export const PasskeySignIn = z.strictObject({ response: WebAuthnResponse });
 

@@ -3,6 +3,7 @@ import { isoCBOR } from "@simplewebauthn/server/helpers";
 import { PasskeyList, Passkey, SessionTokens, WebAuthnOptions } from "../../src/shared/accounts";
 import type { Problem } from "../../src/shared/errors";
 import { Me } from "../../src/shared/routes";
+import { createFirstAdmin } from "../../src/server/accounts/first-admin";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
@@ -186,5 +187,39 @@ describe.each(storeKinds)("passkeys (%s)", (kind) => {
       "passkey.registered",
       "passkey.removed",
     ]);
+  });
+
+  it("asks a user with a password for it before adding a passkey: a copied access token adds no lasting way in", async () => {
+    const first = await createFirstAdmin(server.database.db, {
+      email: "owner@passkey-password.example",
+      org: "passkey-password.example",
+      linkBase: ORIGIN,
+    });
+    const password = "correct horse battery staple";
+    const session = parse(
+      SessionTokens,
+      await send("POST", "/api/v1/invitations/accept", {
+        body: { token: new URL(first.link).hash.replace(/^#token=/, ""), password },
+      }),
+    );
+    const token = session.accessToken;
+    const authenticator = new SoftwareAuthenticator("crm.example.com");
+    const register = async (extra: Record<string, unknown>) => {
+      const options = parse(
+        WebAuthnOptions,
+        await send("POST", "/api/v1/account/passkeys/options", { token }),
+      );
+      return send("POST", "/api/v1/account/passkeys", {
+        token,
+        body: { response: authenticator.register(options.challenge), ...extra },
+      });
+    };
+    const without = await register({});
+    expect([without.status, code(without)]).toEqual([400, "invalid_request"]);
+    const wrong = await register({ currentPassword: "not the password at all" });
+    expect([wrong.status, code(wrong)]).toEqual([401, "invalid_credentials"]);
+    const listed = parse(PasskeyList, await send("GET", "/api/v1/account/passkeys", { token }));
+    expect(listed.items).toHaveLength(0);
+    expect((await register({ currentPassword: password, name: "Phone" })).status).toBe(201);
   });
 });

@@ -14,6 +14,7 @@ import { AppError, notFound } from "../errors";
 import { type Scope, iso, isoOrNull } from "../scope";
 import { recordAccountEvent } from "./events";
 import type { AccountsContext, Client } from "./service";
+import { verifyPassword } from "./passwords";
 import { openSession } from "./sessions";
 
 /** Who the passkeys are for: the web app's origin and its host name (WebAuthn's relying party). */
@@ -114,12 +115,19 @@ export async function passkeyRegistrationOptions(
 }
 
 export async function registerPasskey(
-  owner: Kysely<DB>,
+  context: AccountsContext,
   scope: Scope,
   rp: RelyingParty,
-  input: { response: Record<string, unknown>; name?: string | undefined },
+  input: {
+    response: Record<string, unknown>;
+    name?: string | undefined;
+    currentPassword?: string | undefined;
+  },
+  client: Client,
 ): Promise<Passkey> {
+  const owner = context.db;
   const { orgId, userId } = scope.caller;
+  await confirmPassword(context, scope, input.currentPassword, client);
   const response = input.response as unknown as RegistrationResponseJSON;
   const challenge = challengeOf(response);
   if (challenge === null || !(await takeChallenge(owner, challenge, "registration", userId)))
@@ -169,6 +177,46 @@ export async function registerPasskey(
     );
     return toPasskey(row);
   });
+}
+
+/**
+ * A user with a Rapport password proves it again before adding a passkey (as before changing the password); a
+ * wrong one counts as a failed sign-in. A user without one signs in with Microsoft 365, which answers for them.
+ */
+async function confirmPassword(
+  context: AccountsContext,
+  scope: Scope,
+  password: string | undefined,
+  client: Client,
+): Promise<void> {
+  const { orgId, userId } = scope.caller;
+  const account = await scope.db
+    .selectFrom("accounts")
+    .select(["email", "password_hash"])
+    .where("org_id", "=", orgId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (!account?.password_hash) return;
+  if (password === undefined)
+    throw new AppError(
+      "invalid_request",
+      400,
+      "Adding a passkey needs your current password (currentPassword).",
+    );
+  const { signIn: throttle } = context.throttles;
+  throttle.charge(client.address, account.email);
+  if (!(await verifyPassword(password, account.password_hash))) {
+    await recordAccountEvent(
+      scope.db,
+      orgId,
+      userId,
+      "passkey.password_check_failed",
+      { type: "user", id: userId },
+      { address: client.address },
+    );
+    throw new AppError("invalid_credentials", 401, "The current password is not right.");
+  }
+  throttle.succeeded(client.address, account.email);
 }
 
 const toPasskey = (row: {

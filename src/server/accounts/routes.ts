@@ -94,7 +94,7 @@ export function accountRoutes(
   );
   addRoute(app, routes.registerPasskey, options, async ({ caller, body, request, setStatus }) => {
     setStatus(201);
-    return registerPasskey(context.db, scope(caller), relyingParty(request), body);
+    return registerPasskey(context, scope(caller), relyingParty(request), body, clientOf(request));
   });
   addRoute(app, routes.listPasskeys, options, ({ caller }) => listPasskeys(scope(caller)));
   addRoute(app, routes.removePasskey, options, ({ caller, params }) =>

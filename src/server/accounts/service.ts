@@ -63,7 +63,7 @@ export async function signIn(
   client: Client,
 ): Promise<SessionTokens> {
   const { signIn: throttle } = context.throttles;
-  throttle.check(client.address, input.email);
+  throttle.charge(client.address, input.email);
   const account = await context.db
     .selectFrom("accounts")
     .innerJoin("users", (join) =>
@@ -75,7 +75,6 @@ export async function signIn(
   // The same work and the same answer whether or not the address has an account, a password, or access.
   const matches = await verifyPassword(input.password, account?.password_hash ?? (await decoyHash()));
   if (!account || !matches || account.deactivated_at !== null) {
-    throttle.fail(client.address, input.email);
     if (account)
       await recordAccountEvent(
         context.db,
@@ -87,7 +86,7 @@ export async function signIn(
       );
     throw invalidCredentials();
   }
-  throttle.succeed(input.email);
+  throttle.succeeded(client.address, input.email);
   const user = { orgId: account.org_id, userId: account.user_id, email: input.email };
   return context.db.transaction().execute(async (tx) => {
     const tokens = await openSession(tx, context.issuer, user, client.userAgent);
@@ -548,9 +547,8 @@ export async function changePassword(
       "You sign in with Microsoft 365 here: your password is changed there, not in Rapport.",
     );
   const { signIn: throttle } = context.throttles;
-  throttle.check(client.address, account.email);
+  throttle.charge(client.address, account.email);
   if (!(await verifyPassword(input.currentPassword, account.password_hash ?? (await decoyHash())))) {
-    throttle.fail(client.address, account.email);
     await recordAccountEvent(
       scope.db,
       orgId,
@@ -561,6 +559,7 @@ export async function changePassword(
     );
     throw invalidCredentials();
   }
+  throttle.succeeded(client.address, account.email);
   const weakness = passwordWeakness(input.newPassword, account.email);
   if (weakness) throw weak(weakness);
   const passwordHash = await hashPassword(input.newPassword);

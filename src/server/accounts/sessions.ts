@@ -105,7 +105,18 @@ export async function refreshSession(
     if (row.ended_at !== null || row.expires_at <= new Date() || row.deactivated_at !== null)
       return { kind: "ended" as const };
     const user = { orgId: row.org_id, userId: row.user_id, email: row.email ?? "" };
-    if (row.replaced_at !== null) {
+    // Used up only while unused. A refresh that waited for the family's lock read the token before the other one
+    // replaced it (PostgreSQL re-reads only the locked row): it finds no row to update, and is a reuse like any other.
+    const replaced =
+      row.replaced_at === null
+        ? await tx
+            .updateTable("refresh_tokens")
+            .set({ replaced_at: sql`now()` })
+            .where("token_hash", "=", hash)
+            .where("replaced_at", "is", null)
+            .executeTakeFirst()
+        : null;
+    if (replaced === null || Number(replaced.numUpdatedRows) === 0) {
       await endSessions(tx, { orgId: row.org_id, sessionIds: [row.session_id] }, "refresh_reused");
       await recordAccountEvent(
         tx,
@@ -120,11 +131,6 @@ export async function refreshSession(
       );
       return { kind: "reused" as const };
     }
-    await tx
-      .updateTable("refresh_tokens")
-      .set({ replaced_at: sql`now()` })
-      .where("token_hash", "=", hash)
-      .execute();
     const next = newSecret();
     await tx
       .insertInto("refresh_tokens")

@@ -1,3 +1,4 @@
+import { isIPv6 } from "node:net";
 import { AppError } from "../errors";
 
 /**
@@ -69,6 +70,15 @@ export class Throttle {
     this.entries.delete(key);
   }
 
+  /** Takes back one failure counted ahead of an attempt that then succeeded. */
+  refund(key: string): void {
+    const entry = this.current(key);
+    if (!entry) return;
+    entry.failures -= 1;
+    if (entry.failures <= 0) this.entries.delete(key);
+    else if (entry.failures <= this.settings.freeFailures) entry.waitUntil = 0;
+  }
+
   private current(key: string): Entry | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
@@ -91,6 +101,30 @@ export class Throttle {
   }
 }
 
+/**
+ * The key a client address is counted under. One IPv6 host commonly holds a whole /64 and may take any address in
+ * it, so each of its addresses counted apart would give it endless fresh starts: the /64 is the address. An IPv4
+ * address written as IPv6 (::ffff:192.0.2.1) is the IPv4 address.
+ */
+export function clientKey(address: string): string {
+  if (!isIPv6(address)) return address;
+  const plain = (address.split("%")[0] ?? "").toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(plain);
+  if (mapped?.[1]) return mapped[1];
+  const [head = "", tail] = plain.split("::");
+  // A dotted IPv4 tail is the last two groups.
+  const groups = (part: string | undefined) =>
+    part ? part.split(":").flatMap((group) => (group.includes(".") ? ["0", "0"] : [group])) : [];
+  const before = groups(head);
+  const after = groups(tail);
+  const all =
+    tail === undefined ? before : [...before, ...Array(8 - before.length - after.length).fill("0"), ...after];
+  return `${all
+    .slice(0, 4)
+    .map((group) => group.padStart(4, "0"))
+    .join(":")}::/64`;
+}
+
 /** The address's and the account's throttles together, as the public account routes use them. */
 export class SignInThrottle {
   private readonly byAddress: Throttle;
@@ -104,7 +138,7 @@ export class SignInThrottle {
   /** Refuses (429 with the wait) while the client address or the named account must wait. */
   check(address: string, account: string | null): void {
     const wait = Math.max(
-      this.byAddress.waitFor(address),
+      this.byAddress.waitFor(clientKey(address)),
       account === null ? 0 : this.byAccount.waitFor(account),
     );
     if (wait > 0) {
@@ -116,8 +150,23 @@ export class SignInThrottle {
   }
 
   fail(address: string, account: string | null): void {
-    this.byAddress.fail(address);
+    this.byAddress.fail(clientKey(address));
     if (account !== null) this.byAccount.fail(account);
+  }
+
+  /**
+   * Checks, then counts the attempt as a failure before its password is checked: attempts sent together are all
+   * counted before any is answered, so a burst gets no more guesses than a sequence. `succeeded` takes it back.
+   */
+  charge(address: string, account: string): void {
+    this.check(address, account);
+    this.fail(address, account);
+  }
+
+  /** The charged attempt was right: the address's failure is taken back, the account's count cleared. */
+  succeeded(address: string, account: string): void {
+    this.byAddress.refund(clientKey(address));
+    this.byAccount.succeed(account);
   }
 
   succeed(account: string): void {
