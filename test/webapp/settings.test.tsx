@@ -16,8 +16,12 @@ import {
 // open dialog aria-hidden (after a refused request, or when opened again), which Chromium does not (the e2e suite
 // finds them by role).
 
-/** A test that opens dialogs and renders several pipelines: on a busy 2-core machine jsdom needs its time. */
-const SLOW = 60_000;
+/**
+ * Time, not a speed check: the first test loads and compiles the settings page's chunks, and a test that opens
+ * dialogs and renders several pipelines takes a busy 2-core machine's jsdom minutes when other suites run beside it.
+ */
+jest.setTimeout(120_000);
+const SLOW = 180_000;
 
 /** Picks an option of a Fluent dropdown, as a pointer does. */
 async function choose(combobox: HTMLElement, option: string) {
