@@ -541,8 +541,10 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
         { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea" },
         page.text,
       );
-      expect(asked.status).toBe(400);
+      expect(asked.status).toBe(409);
+      expect(asked.text).toContain("The consent text has changed.");
       expect(asked.text).toContain("Now you must agree.");
+      expect(await leadsOf(form.id)).toEqual([]);
       const agreed = await post(
         { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea", consent: "yes" },
         asked.text,
@@ -550,6 +552,88 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(agreed.status).toBe(200);
       const [lead] = await leadsOf(form.id);
       expect([lead?.consentVersion, lead?.consentText]).toEqual([1, "Now you must agree."]);
+    });
+
+    it("records no consent to a text taken away while the visitor was on the page", async () => {
+      const form = await createForm();
+      const page = await raw(`/f/${form.publicId}`);
+      await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+        token: admin,
+        body: { consentText: null, version: form.version },
+      });
+      later();
+      const post = (html: string) =>
+        raw(actionIn(html), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            ...hiddenIn(html),
+            "contact.email": "gone@consent-forms.example",
+            "contact.firstName": "Gus",
+          }).toString(),
+        });
+      const again = await post(page.text);
+      expect(again.status).toBe(409);
+      expect(again.text).not.toContain('name="consent"');
+      expect(await leadsOf(form.id)).toEqual([]);
+      const sent = await post(again.text);
+      expect(sent.status).toBe(200);
+      const [lead] = await leadsOf(form.id);
+      expect([lead?.consentVersion, lead?.consentText]).toEqual([null, null]);
+    });
+
+    it("records no consent to a text a pasted form never showed, with its script or without", async () => {
+      const form = await createForm();
+      const embed = parse(
+        WebFormEmbed,
+        await server.request("GET", `/api/v1/web-forms/${form.id}/embed`, { token: admin }),
+      );
+      expect(embed.html).toContain('data-consent-version="1"');
+      const pasted = hiddenIn(embed.html);
+      expect(pasted._rapport_cv).toBe("1");
+      await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+        token: admin,
+        body: { consentText: "Version two.", version: form.version },
+      });
+      const values = { "contact.email": "seen@consent-forms.example", "contact.firstName": "Sia" };
+      // The script fetches a token now (version two) and posts the pasted form, which showed version one.
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      later();
+      const json = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { origin: ALLOWED, "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ ...pasted, _rapport_t: token, ...values, consent: "yes" }),
+      });
+      expect([json.status, (JSON.parse(json.text) as Problem).code]).toEqual([409, "version_conflict"]);
+      expect(await leadsOf(form.id)).toEqual([]);
+      // The script then posts the form itself: Rapport's page shows version two, unticked.
+      const form2 = { ...pasted, _rapport_t: token, ...values, consent: "yes" };
+      const shown = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { origin: ALLOWED, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form2).toString(),
+      });
+      expect(shown.status).toBe(409);
+      expect(shown.text).toContain("Version two.");
+      expect(shown.text).not.toMatch(/name="consent" value="yes" required checked/);
+      // Without the script (no token), the page asking to send again does not tick version two either.
+      const blind = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { origin: ALLOWED, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...pasted, ...values, consent: "yes" }).toString(),
+      });
+      expect(blind.text).toContain("Version two.");
+      expect(blind.text).not.toMatch(/name="consent" value="yes" required checked/);
+      expect(await leadsOf(form.id)).toEqual([]);
+      later();
+      const agreed = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...hiddenIn(shown.text), ...values, consent: "yes" }).toString(),
+      });
+      expect(agreed.status).toBe(200);
+      const [lead] = await leadsOf(form.id);
+      expect([lead?.consentVersion, lead?.consentText]).toEqual([2, "Version two."]);
     });
 
     it("asks a pasted form without its script to confirm once, then takes it", async () => {

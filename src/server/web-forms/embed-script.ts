@@ -53,9 +53,13 @@ export const EMBED_SCRIPT = `(function () {
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify(body)
       })
-        .then(function (r) { return r.json().then(function (answer) { return { ok: r.ok, answer: answer }; }); })
+        .then(function (r) {
+          return r.json().then(function (answer) { return { ok: r.ok, status: r.status, answer: answer }; });
+        })
         .then(function (result) {
           if (button) button.disabled = false;
+          // The consent text changed since this form was pasted: Rapport's own page shows the current one.
+          if (result.status === 409) { form.submit(); return; }
           if (result.ok && result.answer.redirectUrl) { location.assign(result.answer.redirectUrl); return; }
           if (result.ok) { form.reset(); say(form, result.answer.message || ""); return; }
           var errors = (result.answer && result.answer.errors) || [];

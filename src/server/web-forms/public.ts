@@ -146,6 +146,7 @@ async function viewOf(database: Database, form: WebFormRow, language: Language):
     title: form.title,
     fields: form.fields,
     definitions,
+    consentVersion: form.consent_version,
     consentText: consent?.text ?? null,
     language,
   };
@@ -333,9 +334,21 @@ export async function publicFormRoutes(
         values,
         referer,
       );
-      const keptValues = (submitted: Record<string, string>) => ({
+      // The consent version whose text the visitor was shown: what their form says it carries (a pasted form's
+      // hidden field) and what its token was signed for. Only the form's current version, on both counts, is
+      // consent to the text Rapport would record; a box ticked beside any other text is never carried over.
+      const stated = values.get(FORM_CONTROL_NAMES.consentVersion);
+      const current = String(form.consent_version ?? 0);
+      const seen = [
+        ...(stated === undefined ? [] : [stated]),
+        ...(token.kind === "missing" ? [] : [String(token.consentVersion ?? 0)]),
+      ];
+      const sawCurrent = seen.length > 0 && seen.every((version) => version === current);
+      const keptValues = (submitted: Record<string, string>, keepConsent: boolean) => ({
         ...submitted,
-        ...(values.get(FORM_CONTROL_NAMES.consent) ? { [FORM_CONTROL_NAMES.consent]: "yes" } : {}),
+        ...(keepConsent && values.get(FORM_CONTROL_NAMES.consent)
+          ? { [FORM_CONTROL_NAMES.consent]: "yes" }
+          : {}),
       });
       const carried = Object.fromEntries(
         [FORM_CONTROL_NAMES.pageUrl, ...FORM_CONTROL_NAMES.utm].flatMap((name) => {
@@ -361,9 +374,36 @@ export async function publicFormRoutes(
           200,
           formPage(view, {
             token: fresh,
-            values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted),
+            values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted, sawCurrent),
             problems: [],
             notice: words.confirm,
+            hidden: carried,
+          }),
+        );
+      }
+
+      if (!sawCurrent) {
+        // The consent text changed (or came, or went) since the visitor's page was made: they are shown the
+        // current one with the box unticked, and nothing is recorded until they send that.
+        if (json)
+          return sendProblem(
+            reply,
+            new AppError(
+              "version_conflict",
+              409,
+              "The form's consent text has changed since the form was shown; show the current one.",
+              { errors: [{ path: `body.${FORM_CONTROL_NAMES.consent}`, message: words.consentChanged }] },
+            ),
+          );
+        return sendPage(
+          reply,
+          form,
+          409,
+          formPage(view, {
+            token: reissueToken(form.signing_key, form.public_id, token.issuedAt, form.consent_version),
+            values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted, false),
+            problems: [],
+            notice: words.consentChanged,
             hidden: carried,
           }),
         );
@@ -391,7 +431,7 @@ export async function publicFormRoutes(
           400,
           formPage(view, {
             token: reissueToken(form.signing_key, form.public_id, token.issuedAt, form.consent_version),
-            values: keptValues(checked.submitted),
+            values: keptValues(checked.submitted, true),
             problems: checked.problems,
             notice: null,
             hidden: carried,
@@ -405,7 +445,7 @@ export async function publicFormRoutes(
         database.forOrganization(form.org_id),
         form,
         checked.submission,
-        token.consentVersion,
+        form.consent_version,
         now,
       );
       return received();
@@ -430,6 +470,7 @@ export async function embedOf(scope: Scope, id: string, language: Language, requ
       .selectAll()
       .where("org_id", "=", scope.caller.orgId)
       .execute(),
+    consentVersion: row.consent_version,
     consentText,
     language,
   };

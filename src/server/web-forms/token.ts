@@ -37,7 +37,7 @@ function tokenFor(key: Buffer, publicId: string, issuedAt: number, consentVersio
 export type TokenVerdict =
   | { kind: "ok"; issuedAt: number; consentVersion: number | null }
   | { kind: "missing" }
-  | { kind: "expired" }
+  | { kind: "expired"; consentVersion: number | null }
   | { kind: "forged" }
   | { kind: "tooFast" };
 
@@ -57,6 +57,7 @@ export function checkToken(
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { kind: "forged" };
   const age = now.getTime() / 1000 - issuedAt;
   if (age < MIN_FILL_SECONDS) return { kind: "tooFast" };
-  if (age > MAX_TOKEN_AGE_SECONDS) return { kind: "expired" };
-  return { kind: "ok", issuedAt, consentVersion: version === 0 ? null : version };
+  const consentVersion = version === 0 ? null : version;
+  if (age > MAX_TOKEN_AGE_SECONDS) return { kind: "expired", consentVersion };
+  return { kind: "ok", issuedAt, consentVersion };
 }
