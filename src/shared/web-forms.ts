@@ -186,7 +186,7 @@ export const Lead = z.object({
   }),
   consentVersion: z.number().int().nullable(),
   consentText: z.string().nullable(),
-  /** The values as the visitor sent them, by target: what the contact kept may differ (filled fields stay). */
+  /** The values as the visitor sent them, by target: a known contact is never changed, so they may differ. */
   submitted: z.record(z.string(), z.string()),
   createdAt: IsoDateTime,
 });

@@ -401,28 +401,91 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect((await leadsOf(form.id))[0]?.pageUrl).toBe("https://www.customer-site.example/campaign");
     });
 
-    it("fills only the empty fields of a known contact, makes no second one, and keeps what was sent on the lead", async () => {
-      const form = await createForm();
-      await submit(form, { "contact.email": "bo@fill-forms.example", "contact.firstName": "Bo" });
-      const first = await contactByAddress("bo@fill-forms.example");
-      // A rep corrects the name by hand; the next submission must not undo it.
-      await server.request("PATCH", `/api/v1/contacts/${first?.id}`, {
-        token: admin,
-        body: { firstName: "Bosse", version: first?.version },
+    it("changes nothing on a known contact or a matched company, makes no second one, and keeps what was sent on the lead", async () => {
+      const form = await createForm({
+        fields: [
+          { target: "contact.email", label: "Email", labels: {}, required: true },
+          { target: "contact.firstName", label: "First name", labels: {}, required: false },
+          { target: "contact.title", label: "Title", labels: {}, required: false },
+          { target: "contact.phone", label: "Phone", labels: {}, required: false },
+          { target: "company.name", label: "Company", labels: {}, required: false },
+          { target: "company.phone", label: "Company phone", labels: {}, required: false },
+          { target: "company.address", label: "Address", labels: {}, required: false },
+          { target: "contact.custom.interest", label: "Interest", labels: {}, required: false },
+        ],
       });
-      const before = await counts();
-      const second = await submit(form, {
-        "contact.email": "BO@Fill-Forms.example",
+      const company = await server.request<{ id: string }>("POST", "/api/v1/companies", {
+        token: admin,
+        body: { name: "Known Co", domain: "known-forms.example" },
+      });
+      expect(company.status).toBe(201);
+      // A customer the rep entered by hand, with most fields still empty: a stranger who knows the address
+      // must not fill them in.
+      const created = await server.request<Contact>("POST", "/api/v1/contacts", {
+        token: admin,
+        body: { displayName: "Bo Known", emails: ["bo@known-forms.example"] },
+      });
+      const before = parse(Contact, created);
+      const companyBefore = await server.request("GET", `/api/v1/companies/${company.body.id}`, {
+        token: admin,
+      });
+      const counted = await counts();
+      const answer = await submit(form, {
+        "contact.email": "BO@Known-Forms.example",
         "contact.firstName": "Robert",
         "contact.title": "CTO",
+        "contact.phone": "+46 70 000 00 00",
+        "company.name": "Other name",
+        "company.phone": "+46 8 000 00 00",
+        "company.address": "Attacker street 1",
+        "contact.custom.interest": "ERP",
       });
-      expect(second.status).toBe(200);
-      const after = await contactByAddress("bo@fill-forms.example");
-      expect(after).toMatchObject({ id: first?.id, firstName: "Bosse", title: "CTO" });
-      expect((await counts()).contacts).toBe(before.contacts);
-      const leads = await leadsOf(form.id);
-      expect(leads.map((l) => l.contactId)).toEqual([first?.id, first?.id]);
-      expect(leads[0]?.submitted).toMatchObject({ "contact.firstName": "Robert", "contact.title": "CTO" });
+      expect(answer.status).toBe(200);
+      const after = await contactByAddress("bo@known-forms.example");
+      expect(after).toEqual(before);
+      const companyAfter = await server.request("GET", `/api/v1/companies/${company.body.id}`, {
+        token: admin,
+      });
+      expect(companyAfter.body).toEqual(companyBefore.body);
+      expect(await counts()).toMatchObject({ contacts: counted.contacts, companies: counted.companies });
+      const [lead] = await leadsOf(form.id);
+      expect(lead).toMatchObject({ contactId: before.id, companyId: company.body.id });
+      expect(lead?.submitted).toMatchObject({
+        "contact.firstName": "Robert",
+        "contact.title": "CTO",
+        "company.phone": "+46 8 000 00 00",
+      });
+      // A new colleague of the known company is a new contact at it; the company itself stays as it was.
+      await submit(form, { "contact.email": "new@known-forms.example", "company.phone": "+46 8 111" });
+      expect((await contactByAddress("new@known-forms.example"))?.companyId).toBe(company.body.id);
+      expect(
+        (await server.request("GET", `/api/v1/companies/${company.body.id}`, { token: admin })).body,
+      ).toEqual(companyBefore.body);
+    });
+
+    it("makes no contact for an address at the organisation's own domain: the lead stands alone", async () => {
+      const form = await createForm();
+      const before = await counts();
+      const answer = await submit(form, {
+        "contact.email": "someone@forms.example",
+        "contact.firstName": "Inside",
+        "company.name": "Us",
+      });
+      expect(answer.status).toBe(200);
+      expect(await contactByAddress("someone@forms.example")).toBeNull();
+      const [lead] = await leadsOf(form.id);
+      expect(lead).toMatchObject({ contactId: null, companyId: null, ownerId: adminId });
+      expect(lead?.submitted).toMatchObject({ "contact.email": "someone@forms.example" });
+      const task = parse(
+        Task,
+        await server.request("GET", `/api/v1/tasks/${lead?.taskId}`, { token: admin }),
+      );
+      expect([task.title, task.contactId]).toEqual(["New lead from the website: Inside", null]);
+      expect(await counts()).toMatchObject({
+        contacts: before.contacts,
+        companies: before.companies,
+        leads: before.leads + 1,
+      });
     });
 
     it("answers a known and an unknown address alike", async () => {
