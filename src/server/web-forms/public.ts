@@ -32,9 +32,9 @@ export const FORM_BODY_LIMIT = 16 * 1024;
 export interface WebFormLimits {
   /** Posts per minute from one client address (behind trusted proxies, the client's, not the proxy's). */
   perIpPerMinute: number;
-  /** Posts per minute to one form, from everyone. */
+  /** Accepted-looking submissions per minute to one form, from everyone (spam dropped before is not counted). */
   perFormPerMinute: number;
-  /** Accepted-looking submissions per hour for one address to one form. */
+  /** Accepted-looking submissions per hour for one address to one form, from one client. */
   perAddressPerHour: number;
 }
 
@@ -290,8 +290,6 @@ export async function publicFormRoutes(
       };
       const ipWait = await perIp(request, request.ip);
       if (ipWait !== null) return tooMany(ipWait);
-      const formWait = await perForm(request, form.id);
-      if (formWait !== null) return tooMany(formWait);
 
       const values = json
         ? readJsonBody(request.body)
@@ -439,8 +437,16 @@ export async function publicFormRoutes(
         );
       }
 
-      const addressWait = await perAddress(request, `${form.id}:${checked.submission.email.address}`);
+      // Counted only here, for a submission that would be accepted: spam that is dropped or refused above never
+      // shuts the form for everyone. An address is counted with the client that sends it, so nobody can lock a
+      // person's own address out by sending it first.
+      const addressWait = await perAddress(
+        request,
+        `${form.id}:${request.ip}:${checked.submission.email.address}`,
+      );
       if (addressWait !== null) return tooMany(addressWait);
+      const formWait = await perForm(request, form.id);
+      if (formWait !== null) return tooMany(formWait);
       await acceptSubmission(
         database.forOrganization(form.org_id),
         form,
