@@ -15,6 +15,7 @@ const GENEROUS: WebFormLimits = {
   perIpPerMinute: 100_000,
   perFormPerMinute: 100_000,
   perAddressPerHour: 100_000,
+  pagesPerIpPerMinute: 100_000,
 };
 
 interface Raw {
@@ -545,7 +546,7 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       const forged = await submit(form, {
         "contact.email": "forged@spam-forms.example",
         "contact.firstName": "F",
-        _rapport_t: `${Math.floor(now.getTime() / 1000) - 60}.1.${"A".repeat(43)}`,
+        _rapport_t: `${Math.floor(now.getTime() / 1000) - 60}.172800.1.${"A".repeat(16)}.${"A".repeat(43)}`,
       });
       expect([forged.status, forged.text]).toEqual([fast.status, fast.text]);
       expect(await counts()).toEqual(before);
@@ -730,6 +731,90 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(tokenIn(blind.text)).toBeDefined();
     });
 
+    it("makes one lead from one token, allows a few retries after a problem, and never replays it", async () => {
+      const form = await createForm({ consentText: null });
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      later();
+      const json = (email: string) =>
+        server.request("POST", `/f/${form.publicId}`, {
+          body: { _rapport_t: token, "contact.email": email, "contact.firstName": "Rita" },
+        });
+      expect((await json("not an address")).status).toBe(400);
+      expect((await json("one@replay-forms.example")).status).toBe(200);
+      const replayed = [];
+      for (let i = 0; i < 5; i++) replayed.push(await json(`again${i}@replay-forms.example`));
+      expect(replayed.map((r) => [r.status, (r.body as Problem).code])).toEqual(
+        Array(5).fill([400, "token_expired"]),
+      );
+      const html = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          _rapport_t: token,
+          "contact.email": "html@replay-forms.example",
+          "contact.firstName": "Rita",
+        }).toString(),
+      });
+      expect(html.text).toContain("Please check your details and send the form again.");
+      expect((await leadsOf(form.id)).map((l) => l.submitted["contact.email"])).toEqual([
+        "one@replay-forms.example",
+      ]);
+
+      // A page's token: three posts with problems use it up; the fourth comes back with a fresh one that works.
+      const page = await raw(`/f/${form.publicId}`);
+      later();
+      let html2 = page.text;
+      for (let i = 0; i < 3; i++) {
+        const answer = await raw(actionIn(page.text), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ ...hiddenIn(page.text), "contact.email": "broken" }).toString(),
+        });
+        expect(answer.status).toBe(400);
+        html2 = answer.text;
+      }
+      const values = { "contact.email": "retry@replay-forms.example", "contact.firstName": "Rut" };
+      const usedUp = await raw(actionIn(html2), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...hiddenIn(html2), ...values }).toString(),
+      });
+      expect([usedUp.status, usedUp.text]).toEqual([200, expect.stringContaining("send the form again")]);
+      expect(tokenIn(usedUp.text)).not.toBe(tokenIn(html2));
+      later();
+      const sent = await raw(actionIn(usedUp.text), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...hiddenIn(usedUp.text), ...values }).toString(),
+      });
+      expect(sent.text).toContain("Thanks, we will be in touch.");
+      expect(await leadsOf(form.id)).toHaveLength(2);
+    });
+
+    it("gives the script's token a shorter life than a page's", async () => {
+      const form = await createForm({ consentText: null });
+      const page = await raw(`/f/${form.publicId}`);
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      later(3 * 60 * 60);
+      const fromScript = await server.request("POST", `/f/${form.publicId}`, {
+        body: { _rapport_t: token, "contact.email": "script@life-forms.example", "contact.firstName": "S" },
+      });
+      expect([fromScript.status, (fromScript.body as Problem).code]).toEqual([400, "token_expired"]);
+      const fromPage = await raw(actionIn(page.text), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          ...hiddenIn(page.text),
+          "contact.email": "page@life-forms.example",
+          "contact.firstName": "P",
+        }).toString(),
+      });
+      expect(fromPage.text).toContain("Thanks, we will be in touch.");
+      expect((await leadsOf(form.id)).map((l) => l.submitted["contact.email"])).toEqual([
+        "page@life-forms.example",
+      ]);
+    });
+
     it("redirects to the form's own thank-you page after a submission", async () => {
       const form = await createForm({
         afterSubmit: { kind: "redirect", url: "https://www.customer-site.example/thanks" },
@@ -846,10 +931,10 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
   describe("owners", () => {
     it("hands concurrent submissions to two owners in turn, in the owner's language", async () => {
       const form = await createForm({ owner: { kind: "roundRobin", userIds: [adminId, memberId] } });
-      const page = await raw(`/f/${form.publicId}`);
+      const pages = await Promise.all(Array.from({ length: 12 }, () => raw(`/f/${form.publicId}`)));
       later();
       const answers = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
+        pages.map((page, i) =>
           raw(`/f/${form.publicId}`, {
             method: "POST",
             headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -946,7 +1031,12 @@ describe.each(storeKinds)("web form floods (%s)", (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind, {
       clock: () => now,
-      webForms: { perIpPerMinute: 1000, perFormPerMinute: 6, perAddressPerHour: 2 },
+      webForms: {
+        perIpPerMinute: 1000,
+        perFormPerMinute: 6,
+        perAddressPerHour: 2,
+        pagesPerIpPerMinute: 1000,
+      },
     });
   });
   afterAll(() => server.close());
@@ -968,14 +1058,18 @@ describe.each(storeKinds)("web form floods (%s)", (kind) => {
       },
     });
     const form = parse(WebForm, created);
-    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
-    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    // Each post from a page of its own: a token is good for a few posts only.
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text())),
+    );
+    const tokens = pages.map((page) => /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string);
+    const nextToken = () => tokens.shift() as string;
     now = new Date(now.getTime() + 10_000);
     const post = (email: string) =>
       fetch(`${server.baseUrl}/f/${form.publicId}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ _rapport_t: token, "contact.email": email }).toString(),
+        body: new URLSearchParams({ _rapport_t: nextToken(), "contact.email": email }).toString(),
       });
     const sameAddress = [];
     for (let i = 0; i < 3; i++) sameAddress.push(await post("same@flood-forms.example"));
@@ -1001,7 +1095,12 @@ describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
     server = await startTestServer(kind, {
       clock: () => now,
       trustProxy: 1,
-      webForms: { perIpPerMinute: 2, perFormPerMinute: 1000, perAddressPerHour: 1000 },
+      webForms: {
+        perIpPerMinute: 2,
+        perFormPerMinute: 1000,
+        perAddressPerHour: 1000,
+        pagesPerIpPerMinute: 1000,
+      },
     });
   });
   afterAll(() => server.close());
@@ -1025,15 +1124,19 @@ describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
         },
       }),
     );
-    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
-    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    // Each post from a page of its own: a token is good for a few posts only.
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text())),
+    );
+    const tokens = pages.map((page) => /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string);
+    const nextToken = () => tokens.shift() as string;
     now = new Date(now.getTime() + 10_000);
     const post = (client: string, i: number) =>
       fetch(`${server.baseUrl}/f/${form.publicId}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client },
         body: new URLSearchParams({
-          _rapport_t: token,
+          _rapport_t: nextToken(),
           "contact.email": `p${i}@proxy-forms.example`,
         }).toString(),
       }).then((r) => r.status);
@@ -1055,7 +1158,12 @@ describe.each(storeKinds)("web form floods of spam (%s)", (kind) => {
     server = await startTestServer(kind, {
       clock: () => now,
       trustProxy: 1,
-      webForms: { perIpPerMinute: 1000, perFormPerMinute: 3, perAddressPerHour: 1 },
+      webForms: {
+        perIpPerMinute: 1000,
+        perFormPerMinute: 3,
+        perAddressPerHour: 1,
+        pagesPerIpPerMinute: 1000,
+      },
     });
   });
   afterAll(() => server.close());
@@ -1079,14 +1187,18 @@ describe.each(storeKinds)("web form floods of spam (%s)", (kind) => {
         },
       }),
     );
-    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
-    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    // Each post from a page of its own: a token is good for a few posts only.
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text())),
+    );
+    const tokens = pages.map((page) => /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string);
+    const nextToken = () => tokens.shift() as string;
     now = new Date(now.getTime() + 10_000);
     const post = (client: string, values: Record<string, string>) =>
       fetch(`${server.baseUrl}/f/${form.publicId}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client },
-        body: new URLSearchParams({ _rapport_t: token, _rapport_cv: "0", ...values }).toString(),
+        body: new URLSearchParams({ _rapport_t: nextToken(), _rapport_cv: "0", ...values }).toString(),
       }).then((r) => r.status);
     const spam = [];
     for (let i = 0; i < 5; i++)
@@ -1101,5 +1213,49 @@ describe.each(storeKinds)("web form floods of spam (%s)", (kind) => {
     expect(await post("198.51.100.7", { "contact.email": "fourth@spam-flood-forms.example" })).toBe(429);
     const leads = await server.database.db.selectFrom("leads").select("id").execute();
     expect(leads).toHaveLength(3);
+  });
+});
+
+describe.each(storeKinds)("web form pages and tokens handed out (%s)", (kind) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      webForms: {
+        perIpPerMinute: 1000,
+        perFormPerMinute: 1000,
+        perAddressPerHour: 1000,
+        pagesPerIpPerMinute: 3,
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("limits the pages and tokens one client is handed, each a fresh token", async () => {
+    const admin = await server.token("ada@pages-forms.example");
+    const me = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: admin })).body
+      .user.id;
+    const form = parse(
+      WebForm,
+      await server.request("POST", "/api/v1/web-forms", {
+        token: admin,
+        body: {
+          name: "Pages",
+          title: null,
+          fields: [{ target: "contact.email", label: "Email", required: true }],
+          consentText: null,
+          afterSubmit: { kind: "message", message: "Thanks" },
+          owner: { kind: "user", userId: me },
+          allowedOrigins: [],
+        },
+      }),
+    );
+    const statuses = [];
+    for (const path of ["", "/token", "", "/token", ""]) {
+      const response = await fetch(`${server.baseUrl}/f/${form.publicId}${path}`);
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 });

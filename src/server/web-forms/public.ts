@@ -19,7 +19,8 @@ import { type FormView, formMarkup, formPage, messagePage } from "./page";
 import { loadForm } from "./service";
 import { type CheckResult, checkSubmission, readFormBody, readJsonBody } from "./submission";
 import { acceptSubmission } from "./submit";
-import { checkToken, issueToken, reissueToken } from "./token";
+import { countTokenUse } from "./submit";
+import { MAX_TOKEN_USES, SCRIPT_TOKEN_SECONDS, checkToken, issueToken, reissueToken } from "./token";
 
 // The public side of web forms, with no signed-in caller: the hosted page, the embed script, the token a pasted
 // form's script fetches, and the post. The form is found by its public id over the store's owner view (like
@@ -36,12 +37,15 @@ export interface WebFormLimits {
   perFormPerMinute: number;
   /** Accepted-looking submissions per hour for one address to one form, from one client. */
   perAddressPerHour: number;
+  /** Form pages and script tokens per minute from one client address: each is a fresh token. */
+  pagesPerIpPerMinute: number;
 }
 
 export const DEFAULT_WEB_FORM_LIMITS: WebFormLimits = {
   perIpPerMinute: 20,
   perFormPerMinute: 120,
   perAddressPerHour: 5,
+  pagesPerIpPerMinute: 60,
 };
 
 /** The page's language: ?lang= when it names one of ours, else the first of the browser's we speak. */
@@ -200,6 +204,7 @@ export async function publicFormRoutes(
   const perIp = limiter("form-ip", limits.perIpPerMinute, 60_000);
   const perForm = limiter("form", limits.perFormPerMinute, 60_000);
   const perAddress = limiter("form-address", limits.perAddressPerHour, 3_600_000);
+  const pagesPerIp = limiter("form-page-ip", limits.pagesPerIpPerMinute, 60_000);
 
   await app.register(async (scope) => {
     // Form posts as text, read by readFormBody (the API itself takes JSON only).
@@ -222,6 +227,14 @@ export async function publicFormRoutes(
       const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
       const words = formPageMessages[language];
       if (!form) return sendPage(reply, null, 404, messagePage(language, "", words.notFound));
+      const wait = await pagesPerIp(request, request.ip);
+      if (wait !== null)
+        return sendPage(
+          reply.header("retry-after", String(wait)),
+          form,
+          429,
+          messagePage(language, form.title ?? "", words.tooMany),
+        );
       const view = await viewOf(database, form, language);
       const token = issueToken(form.signing_key, form.public_id, clock(), form.consent_version);
       return sendPage(
@@ -242,9 +255,21 @@ export async function publicFormRoutes(
       const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
       if (!form) return sendProblem(reply, notFound("The form"));
       allowOrigin(reply, form, request.headers.origin);
-      return reply
-        .header("cache-control", "no-store")
-        .send({ token: issueToken(form.signing_key, form.public_id, clock(), form.consent_version) });
+      const wait = await pagesPerIp(request, request.ip);
+      if (wait !== null)
+        return sendProblem(
+          reply.header("retry-after", String(wait)),
+          new AppError("rate_limited", 429, `Too many tokens; try again in ${wait} s.`),
+        );
+      return reply.header("cache-control", "no-store").send({
+        token: issueToken(
+          form.signing_key,
+          form.public_id,
+          clock(),
+          form.consent_version,
+          SCRIPT_TOKEN_SECONDS,
+        ),
+      });
     });
 
     const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -320,8 +345,20 @@ export async function publicFormRoutes(
 
       if ((values.get(FORM_CONTROL_NAMES.honeypot) ?? "") !== "") return received();
       const now = clock();
-      const token = checkToken(form.signing_key, form.public_id, values.get(FORM_CONTROL_NAMES.token), now);
-      if (token.kind === "forged" || token.kind === "tooFast") return received();
+      const checkedToken = checkToken(
+        form.signing_key,
+        form.public_id,
+        values.get(FORM_CONTROL_NAMES.token),
+        now,
+      );
+      if (checkedToken.kind === "forged" || checkedToken.kind === "tooFast") return received();
+      // A token sent more often than a person retries is used up: treated as an old page (sent again with a new
+      // one), so one page's token cannot be replayed into any number of leads.
+      const token =
+        checkedToken.kind === "ok" &&
+        (await countTokenUse(database.forOrganization(form.org_id), form, checkedToken, now)) > MAX_TOKEN_USES
+          ? { kind: "expired" as const, consentVersion: checkedToken.consentVersion }
+          : checkedToken;
 
       const view = await viewOf(database, form, language);
       const referer = outsideReferer(request);
@@ -355,15 +392,21 @@ export async function publicFormRoutes(
         }),
       );
 
-      if (token.kind === "missing" || token.kind === "expired") {
-        // A pasted form without its script, or a page left open for days: the form comes back filled in, with a
-        // fresh token, and the visitor sends it once more. A bot posting blind gets the same page and makes nothing.
+      // A pasted form without its script, a page left open for days, or a token used up: the form comes back
+      // filled in, with a fresh token, and the visitor sends it once more. A bot posting blind gets the same page
+      // and makes nothing. The script, answered `token_expired`, fetches a fresh token and sends again once.
+      const sendAgain = (): FastifyReply => {
         if (json)
           return sendProblem(
             reply,
-            new AppError("invalid_request", 400, "The form has no valid token; load it again and send it.", {
-              errors: [{ path: `body.${FORM_CONTROL_NAMES.token}`, message: "load the form again" }],
-            }),
+            new AppError(
+              "token_expired",
+              400,
+              "The form's token is missing, expired or used up; fetch a new one.",
+              {
+                errors: [{ path: `body.${FORM_CONTROL_NAMES.token}`, message: words.confirm }],
+              },
+            ),
           );
         const fresh = issueToken(form.signing_key, form.public_id, now, form.consent_version);
         return sendPage(
@@ -378,7 +421,8 @@ export async function publicFormRoutes(
             hidden: carried,
           }),
         );
-      }
+      };
+      if (token.kind === "missing" || token.kind === "expired") return sendAgain();
 
       if (!sawCurrent) {
         // The consent text changed (or came, or went) since the visitor's page was made: they are shown the
@@ -398,7 +442,7 @@ export async function publicFormRoutes(
           form,
           409,
           formPage(view, {
-            token: reissueToken(form.signing_key, form.public_id, token.issuedAt, form.consent_version),
+            token: reissueToken(form.signing_key, form.public_id, token, form.consent_version),
             values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted, false),
             problems: [],
             notice: words.consentChanged,
@@ -428,7 +472,7 @@ export async function publicFormRoutes(
           form,
           400,
           formPage(view, {
-            token: reissueToken(form.signing_key, form.public_id, token.issuedAt, form.consent_version),
+            token: reissueToken(form.signing_key, form.public_id, token, form.consent_version),
             values: keptValues(checked.submitted, true),
             problems: checked.problems,
             notice: null,
@@ -447,13 +491,15 @@ export async function publicFormRoutes(
       if (addressWait !== null) return tooMany(addressWait);
       const formWait = await perForm(request, form.id);
       if (formWait !== null) return tooMany(formWait);
-      await acceptSubmission(
+      const accepted = await acceptSubmission(
         database.forOrganization(form.org_id),
         form,
         checked.submission,
         form.consent_version,
+        token.id,
         now,
       );
+      if (accepted === null) return sendAgain();
       return received();
     });
   });

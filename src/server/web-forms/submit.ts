@@ -8,6 +8,7 @@ import { notFound } from "../errors";
 import { internalDomainsOf } from "../organizations/service";
 import { taskTitle } from "./page";
 import type { CheckedSubmission } from "./submission";
+import { MAX_TOKEN_USES, tokenExpiry } from "./token";
 
 // A submission that passed every check becomes, in one transaction behind its form's organisation's wall:
 // the contact (matched by canonical address, or created), the company (matched by the address's domain, never a
@@ -32,6 +33,33 @@ function domainCandidates(domain: string): string[] {
   return labels.slice(0, -1).map((_, i) => labels.slice(i).join("."));
 }
 
+/**
+ * Counts one more post of a token, in the store (so every server counts together), and answers how many it has
+ * had. The form's expired counts go first: a row lasts as long as its token.
+ */
+export async function countTokenUse(
+  db: Kysely<DB>,
+  form: WebFormRow,
+  token: { issuedAt: number; lifetime: number; consentVersion: number | null; id: string },
+  now: Date,
+): Promise<number> {
+  await db
+    .deleteFrom("web_form_token_uses")
+    .where("org_id", "=", form.org_id)
+    .where("form_id", "=", form.id)
+    .where("expires_at", "<", now)
+    .execute();
+  const row = await db
+    .insertInto("web_form_token_uses")
+    .values({ org_id: form.org_id, form_id: form.id, token_id: token.id, expires_at: tokenExpiry(token) })
+    .onConflict((oc) =>
+      oc.columns(["form_id", "token_id"]).doUpdateSet({ uses: sql`web_form_token_uses.uses + 1` }),
+    )
+    .returning("uses")
+    .executeTakeFirstOrThrow();
+  return row.uses;
+}
+
 const displayNameOf = (s: CheckedSubmission): string =>
   (s.contact.displayName ??
     [s.contact.firstName, s.contact.lastName]
@@ -40,14 +68,34 @@ const displayNameOf = (s: CheckedSubmission): string =>
       .trim()) ||
   s.email.written;
 
+/**
+ * Marks a token as having made its lead, unless another submission with it did first (answers false then):
+ * one statement, so of two concurrent submissions with one token on any servers only one goes on.
+ */
+async function spendToken(db: Kysely<DB>, form: WebFormRow, tokenId: string): Promise<boolean> {
+  const spent = await db
+    .updateTable("web_form_token_uses")
+    .set({ uses: MAX_TOKEN_USES + 1 })
+    .where("org_id", "=", form.org_id)
+    .where("form_id", "=", form.id)
+    .where("token_id", "=", tokenId)
+    .where("uses", "<=", MAX_TOKEN_USES)
+    .returning("token_id")
+    .executeTakeFirst();
+  return spent !== undefined;
+}
+
+/** The lead a submission makes, or null when its token has already made one. */
 export async function acceptSubmission(
   db: Kysely<DB>,
   form: WebFormRow,
   submission: CheckedSubmission,
   consentVersion: number | null,
+  tokenId: string,
   now: Date,
-): Promise<AcceptedLead> {
+): Promise<AcceptedLead | null> {
   const orgId = form.org_id;
+  if (!(await spendToken(db, form, tokenId))) return null;
   // The owner's turn, taken in a statement of its own: the form's row is locked only while its counter goes up,
   // so submissions to one form take turns on any server (each gets its own position, in order) without waiting
   // for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
