@@ -351,7 +351,7 @@ export async function publicFormRoutes(
         values.get(FORM_CONTROL_NAMES.token),
         now,
       );
-      if (checkedToken.kind === "forged" || checkedToken.kind === "tooFast") return received();
+      if (checkedToken.kind === "forged") return received();
       // A token sent more often than a person retries is used up: treated as an old page (sent again with a new
       // one), so one page's token cannot be replayed into any number of leads.
       const token =
@@ -392,7 +392,7 @@ export async function publicFormRoutes(
         }),
       );
 
-      // A pasted form without its script, a page left open for days, or a token used up: the form comes back
+      // A pasted form without its script, a page left open for days, a token used up or sent too soon: the form comes back
       // filled in, with a fresh token, and the visitor sends it once more. A bot posting blind gets the same page
       // and makes nothing. The script, answered `token_expired`, fetches a fresh token and sends again once.
       const sendAgain = (): FastifyReply => {
@@ -422,7 +422,10 @@ export async function publicFormRoutes(
           }),
         );
       };
-      if (token.kind === "missing" || token.kind === "expired") return sendAgain();
+      // Sent sooner than most people fill a form in: perhaps a bot, perhaps a person with autofill. Asked to send
+      // again rather than dropped; a bot that waits has to fetch a page for every attempt, which is limited.
+      if (token.kind === "missing" || token.kind === "expired" || token.kind === "tooFast")
+        return sendAgain();
 
       if (!sawCurrent) {
         // The consent text changed (or came, or went) since the visitor's page was made: they are shown the

@@ -2,8 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 // The submit-time check. Every page (and every script that fills a pasted form) carries a token: when it was
 // handed out, how long it lasts, the consent version the visitor was shown and a random id, signed with the form's
-// own key. A submission that comes back sooner than a person could fill the form is a bot's; a forged token is
-// dropped quietly. Each token is good for a few posts only (counted in the store by its id: see submit.ts).
+// own key. A submission that comes back sooner than a person could fill the form is asked to be sent again; a
+// forged token is dropped quietly. Each token is good for a few posts only (counted in the store by its id: see submit.ts).
 
 /** A person needs longer than this to read a form and fill it in. */
 export const MIN_FILL_SECONDS = 3;
@@ -63,7 +63,7 @@ export type TokenVerdict =
   | { kind: "missing" }
   | { kind: "expired"; consentVersion: number | null }
   | { kind: "forged" }
-  | { kind: "tooFast" };
+  | { kind: "tooFast"; consentVersion: number | null };
 
 export function checkToken(
   key: Buffer,
@@ -87,7 +87,7 @@ export function checkToken(
   const given = Buffer.from(match[5] as string);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { kind: "forged" };
   const age = now.getTime() / 1000 - parts.issuedAt;
-  if (age < MIN_FILL_SECONDS) return { kind: "tooFast" };
+  if (age < MIN_FILL_SECONDS) return { kind: "tooFast", consentVersion: parts.consentVersion };
   if (age > Math.min(parts.lifetime, PAGE_TOKEN_SECONDS))
     return { kind: "expired", consentVersion: parts.consentVersion };
   return { kind: "ok", ...parts };
