@@ -858,14 +858,45 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(await contactByAddress("redirect@redirect-forms.example")).not.toBeNull();
     });
 
-    it("refuses a body over 16 KB with 413 and creates nothing", async () => {
-      const form = await createForm();
+    it("takes a long text box full of non-ASCII letters, and refuses a body past the limit with 413", async () => {
+      await server.request("POST", "/api/v1/custom-fields", {
+        token: admin,
+        body: { entity: "contact", key: "message", label: "Message", type: "text" },
+      });
+      const form = await createForm({
+        consentText: null,
+        fields: [
+          { target: "contact.email", label: "Email", labels: {}, required: true },
+          { target: "contact.custom.message", label: "Message", labels: {}, required: false },
+        ],
+      });
+      const long = await submit(form, {
+        "contact.email": "long@big-forms.example",
+        "contact.custom.message": "ö".repeat(3000),
+      });
+      expect(long.text).toContain("Thanks, we will be in touch.");
+      expect((await contactByAddress("long@big-forms.example"))?.customFields).toEqual({
+        message: "ö".repeat(3000),
+      });
       const before = await counts();
       const response = await submit(form, {
         "contact.email": "big@big-forms.example",
-        "contact.firstName": "x".repeat(20_000),
+        "contact.custom.message": "x".repeat(300_000),
       });
       expect(response.status).toBe(413);
+      expect(await counts()).toEqual(before);
+    });
+
+    it("refuses a NUL in a field with a clear problem beside it, storing nothing", async () => {
+      const form = await createForm({ consentText: null });
+      const before = await counts();
+      const answer = await submit(
+        form,
+        { "contact.email": "nul@chars-forms.example", "contact.firstName": "Nu\u0000ll" },
+        { query: "?lang=de" },
+      );
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain("Dieses Feld enthält Zeichen, die nicht gespeichert werden können");
       expect(await counts()).toEqual(before);
     });
   });

@@ -15,6 +15,8 @@ export const formPageMessages = defineMessages(
     invalid: "This value is not valid.",
     email: "Please give a valid email address.",
     consentMissing: "Please agree before sending.",
+    characters:
+      "This field holds characters that cannot be kept (a null character or a broken one). Please remove them.",
     confirm: "Please check your details and send the form again.",
     consentChanged: "The consent text has changed. Please read it and send the form again.",
     tooMany: "Too many submissions. Please try again later.",
@@ -35,6 +37,8 @@ export const formPageMessages = defineMessages(
       invalid: "Värdet är inte giltigt.",
       email: "Ange en giltig e-postadress.",
       consentMissing: "Godkänn innan du skickar.",
+      characters:
+        "Fältet innehåller tecken som inte kan sparas (ett nolltecken eller ett trasigt tecken). Ta bort dem.",
       confirm: "Kontrollera dina uppgifter och skicka formuläret igen.",
       consentChanged: "Samtyckestexten har ändrats. Läs den och skicka formuläret igen.",
       tooMany: "För många inskick. Försök igen senare.",
@@ -54,6 +58,8 @@ export const formPageMessages = defineMessages(
       invalid: "Dieser Wert ist nicht gültig.",
       email: "Bitte geben Sie eine gültige E-Mail-Adresse an.",
       consentMissing: "Bitte stimmen Sie vor dem Senden zu.",
+      characters:
+        "Dieses Feld enthält Zeichen, die nicht gespeichert werden können (ein Nullzeichen oder ein defektes Zeichen). Bitte entfernen Sie sie.",
       confirm: "Bitte prüfen Sie Ihre Angaben und senden Sie das Formular erneut.",
       consentChanged:
         "Der Einwilligungstext hat sich geändert. Bitte lesen Sie ihn und senden Sie das Formular erneut.",
@@ -74,6 +80,8 @@ export const formPageMessages = defineMessages(
       invalid: "Verdien er ikke gyldig.",
       email: "Oppgi en gyldig e-postadresse.",
       consentMissing: "Gi samtykke før du sender.",
+      characters:
+        "Feltet inneholder tegn som ikke kan lagres (et nulltegn eller et ødelagt tegn). Fjern dem.",
       confirm: "Sjekk opplysningene dine og send skjemaet på nytt.",
       consentChanged: "Samtykketeksten er endret. Les den og send skjemaet på nytt.",
       tooMany: "For mange innsendinger. Prøv igjen senere.",
@@ -93,6 +101,7 @@ export const formPageMessages = defineMessages(
       invalid: "Ova vrijednost nije valjana.",
       email: "Unesite valjanu adresu e-pošte.",
       consentMissing: "Prije slanja dajte suglasnost.",
+      characters: "Ovo polje sadrži znakove koji se ne mogu spremiti (nulti ili oštećeni znak). Uklonite ih.",
       confirm: "Provjerite svoje podatke i ponovno pošaljite obrazac.",
       consentChanged: "Tekst suglasnosti je promijenjen. Pročitajte ga i ponovno pošaljite obrazac.",
       tooMany: "Previše slanja. Pokušajte ponovno kasnije.",

@@ -27,8 +27,12 @@ import { MAX_TOKEN_USES, SCRIPT_TOKEN_SECONDS, checkToken, issueToken, reissueTo
 // sign-in finds an organisation); everything after that runs behind the form's organisation's wall, as the
 // mailbox sync writes for the mailbox's organisation.
 
-/** A form post is a few fields: 16 KB is ample, and caps what one request can make the server read. */
-export const FORM_BODY_LIMIT = 16 * 1024;
+/**
+ * The most a form post may weigh: every field at its longest, written in 4-byte UTF-8 and percent-encoded (12
+ * bytes a character), for a form of a few long text boxes and many short fields; it still caps what one request
+ * can make the server read, and reading it is one pass.
+ */
+export const FORM_BODY_LIMIT = 256 * 1024;
 
 export interface WebFormLimits {
   /** Posts per minute from one client address (behind trusted proxies, the client's, not the proxy's). */
