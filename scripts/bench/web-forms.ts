@@ -66,7 +66,12 @@ async function main(): Promise<void> {
       database,
       verifyToken: createTokenVerifier({ local: issuer, entra: null, scope: "access_as_user" }),
       // The campaign's traffic comes from many addresses; here it is one, which the default limits would stop.
-      webForms: { perIpPerMinute: 1_000_000, perFormPerMinute: 1_000_000, perAddressPerHour: 1_000_000 },
+      webForms: {
+        perIpPerMinute: 1_000_000,
+        perFormPerMinute: 1_000_000,
+        perAddressPerHour: 1_000_000,
+        pagesPerIpPerMinute: 1_000_000,
+      },
     });
     const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
     const signIn = async (email: string) => {
@@ -122,7 +127,9 @@ async function main(): Promise<void> {
       .select("signing_key")
       .where("id", "=", form.id)
       .executeTakeFirstOrThrow();
-    const token = issueToken(signing_key, form.publicId, new Date(Date.now() - 60_000), form.consentVersion);
+    // Each visitor's own page: a token is good for a few posts only.
+    const tokenFor = () =>
+      issueToken(signing_key, form.publicId, new Date(Date.now() - 60_000), form.consentVersion);
 
     const total = RATE * SECONDS;
     const bodyOf = (i: number) => {
@@ -134,7 +141,7 @@ async function main(): Promise<void> {
             ? `new${i}@${i % 2 ? `company${(i % 1000) + 1}` : `fresh${i}`}.example`
             : `someone${i}@gmail.com`;
       return new URLSearchParams({
-        _rapport_t: token,
+        _rapport_t: tokenFor(),
         "contact.email": email,
         "contact.firstName": `First ${i}`,
         "contact.lastName": `Last ${i}`,

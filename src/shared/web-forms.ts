@@ -186,7 +186,7 @@ export const Lead = z.object({
   }),
   consentVersion: z.number().int().nullable(),
   consentText: z.string().nullable(),
-  /** The values as the visitor sent them, by target: what the contact kept may differ (filled fields stay). */
+  /** The values as the visitor sent them, by target: a known contact is never changed, so they may differ. */
   submitted: z.record(z.string(), z.string()),
   createdAt: IsoDateTime,
 });
@@ -206,6 +206,8 @@ export const FORM_CONTROL_NAMES = {
   token: "_rapport_t",
   honeypot: "website_url_2",
   consent: "consent",
+  /** The consent version whose text the form shows ("0": none), so a pasted form says which text it carries. */
+  consentVersion: "_rapport_cv",
   pageUrl: "page_url",
   utm: ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"],
 } as const;

@@ -1170,6 +1170,7 @@ const TABLES = {
   web_forms: true,
   web_form_owners: true,
   web_form_consents: true,
+  web_form_token_uses: true,
   leads: true,
   accounts: true,
   invitations: true,

@@ -15,6 +15,7 @@ const GENEROUS: WebFormLimits = {
   perIpPerMinute: 100_000,
   perFormPerMinute: 100_000,
   perAddressPerHour: 100_000,
+  pagesPerIpPerMinute: 100_000,
 };
 
 interface Raw {
@@ -401,28 +402,91 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect((await leadsOf(form.id))[0]?.pageUrl).toBe("https://www.customer-site.example/campaign");
     });
 
-    it("fills only the empty fields of a known contact, makes no second one, and keeps what was sent on the lead", async () => {
-      const form = await createForm();
-      await submit(form, { "contact.email": "bo@fill-forms.example", "contact.firstName": "Bo" });
-      const first = await contactByAddress("bo@fill-forms.example");
-      // A rep corrects the name by hand; the next submission must not undo it.
-      await server.request("PATCH", `/api/v1/contacts/${first?.id}`, {
-        token: admin,
-        body: { firstName: "Bosse", version: first?.version },
+    it("changes nothing on a known contact or a matched company, makes no second one, and keeps what was sent on the lead", async () => {
+      const form = await createForm({
+        fields: [
+          { target: "contact.email", label: "Email", labels: {}, required: true },
+          { target: "contact.firstName", label: "First name", labels: {}, required: false },
+          { target: "contact.title", label: "Title", labels: {}, required: false },
+          { target: "contact.phone", label: "Phone", labels: {}, required: false },
+          { target: "company.name", label: "Company", labels: {}, required: false },
+          { target: "company.phone", label: "Company phone", labels: {}, required: false },
+          { target: "company.address", label: "Address", labels: {}, required: false },
+          { target: "contact.custom.interest", label: "Interest", labels: {}, required: false },
+        ],
       });
-      const before = await counts();
-      const second = await submit(form, {
-        "contact.email": "BO@Fill-Forms.example",
+      const company = await server.request<{ id: string }>("POST", "/api/v1/companies", {
+        token: admin,
+        body: { name: "Known Co", domain: "known-forms.example" },
+      });
+      expect(company.status).toBe(201);
+      // A customer the rep entered by hand, with most fields still empty: a stranger who knows the address
+      // must not fill them in.
+      const created = await server.request<Contact>("POST", "/api/v1/contacts", {
+        token: admin,
+        body: { displayName: "Bo Known", emails: ["bo@known-forms.example"] },
+      });
+      const before = parse(Contact, created);
+      const companyBefore = await server.request("GET", `/api/v1/companies/${company.body.id}`, {
+        token: admin,
+      });
+      const counted = await counts();
+      const answer = await submit(form, {
+        "contact.email": "BO@Known-Forms.example",
         "contact.firstName": "Robert",
         "contact.title": "CTO",
+        "contact.phone": "+46 70 000 00 00",
+        "company.name": "Other name",
+        "company.phone": "+46 8 000 00 00",
+        "company.address": "Attacker street 1",
+        "contact.custom.interest": "ERP",
       });
-      expect(second.status).toBe(200);
-      const after = await contactByAddress("bo@fill-forms.example");
-      expect(after).toMatchObject({ id: first?.id, firstName: "Bosse", title: "CTO" });
-      expect((await counts()).contacts).toBe(before.contacts);
-      const leads = await leadsOf(form.id);
-      expect(leads.map((l) => l.contactId)).toEqual([first?.id, first?.id]);
-      expect(leads[0]?.submitted).toMatchObject({ "contact.firstName": "Robert", "contact.title": "CTO" });
+      expect(answer.status).toBe(200);
+      const after = await contactByAddress("bo@known-forms.example");
+      expect(after).toEqual(before);
+      const companyAfter = await server.request("GET", `/api/v1/companies/${company.body.id}`, {
+        token: admin,
+      });
+      expect(companyAfter.body).toEqual(companyBefore.body);
+      expect(await counts()).toMatchObject({ contacts: counted.contacts, companies: counted.companies });
+      const [lead] = await leadsOf(form.id);
+      expect(lead).toMatchObject({ contactId: before.id, companyId: company.body.id });
+      expect(lead?.submitted).toMatchObject({
+        "contact.firstName": "Robert",
+        "contact.title": "CTO",
+        "company.phone": "+46 8 000 00 00",
+      });
+      // A new colleague of the known company is a new contact at it; the company itself stays as it was.
+      await submit(form, { "contact.email": "new@known-forms.example", "company.phone": "+46 8 111" });
+      expect((await contactByAddress("new@known-forms.example"))?.companyId).toBe(company.body.id);
+      expect(
+        (await server.request("GET", `/api/v1/companies/${company.body.id}`, { token: admin })).body,
+      ).toEqual(companyBefore.body);
+    });
+
+    it("makes no contact for an address at the organisation's own domain: the lead stands alone", async () => {
+      const form = await createForm();
+      const before = await counts();
+      const answer = await submit(form, {
+        "contact.email": "someone@forms.example",
+        "contact.firstName": "Inside",
+        "company.name": "Us",
+      });
+      expect(answer.status).toBe(200);
+      expect(await contactByAddress("someone@forms.example")).toBeNull();
+      const [lead] = await leadsOf(form.id);
+      expect(lead).toMatchObject({ contactId: null, companyId: null, ownerId: adminId });
+      expect(lead?.submitted).toMatchObject({ "contact.email": "someone@forms.example" });
+      const task = parse(
+        Task,
+        await server.request("GET", `/api/v1/tasks/${lead?.taskId}`, { token: admin }),
+      );
+      expect([task.title, task.contactId]).toEqual(["New lead from the website: Inside", null]);
+      expect(await counts()).toMatchObject({
+        contacts: before.contacts,
+        companies: before.companies,
+        leads: before.leads + 1,
+      });
     });
 
     it("answers a known and an unknown address alike", async () => {
@@ -469,23 +533,45 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(await contactByAddress("bot@spam-forms.example")).toBeNull();
     });
 
-    it("answers a submission sent sooner than a person could like a success and creates nothing", async () => {
+    it("asks a submission sent sooner than most people could to be sent again, and drops a forged one quietly", async () => {
       const form = await createForm();
       const before = await counts();
-      const fast = await submit(
-        form,
-        { "contact.email": "fast@spam-forms.example", "contact.firstName": "F" },
-        { wait: 1 },
-      );
+      const values = { "contact.email": "fast@spam-forms.example", "contact.firstName": "Fast" };
+      const fast = await submit(form, values, { wait: 1 });
       expect(fast.status).toBe(200);
-      expect(fast.text).toContain("Thanks, we will be in touch.");
+      expect(fast.text).toContain("Please check your details and send the form again.");
+      expect(fast.text).toContain('value="fast@spam-forms.example"');
+      expect(fast.text).toMatch(/name="consent" value="yes" required checked/);
+      expect(await counts()).toEqual(before);
+      later();
+      const again = await raw(actionIn(fast.text), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...hiddenIn(fast.text), ...values, consent: "yes" }).toString(),
+      });
+      expect(again.text).toContain("Thanks, we will be in touch.");
+      expect((await leadsOf(form.id)).map((l) => l.submitted["contact.email"])).toEqual([
+        "fast@spam-forms.example",
+      ]);
+      // The script's JSON sent too soon gets the problem the script answers with a fresh token and one retry.
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      const json = await server.request("POST", `/f/${form.publicId}`, {
+        body: { _rapport_t: token, "contact.email": "json@spam-forms.example", consent: true },
+      });
+      expect([json.status, (json.body as Problem).code]).toEqual([400, "token_expired"]);
+      const script = await raw("/f/embed.js");
+      expect(script.text).toContain('result.answer.code === "token_expired"');
+      const afterFast = await counts();
       const forged = await submit(form, {
         "contact.email": "forged@spam-forms.example",
         "contact.firstName": "F",
-        _rapport_t: `${Math.floor(now.getTime() / 1000) - 60}.1.${"A".repeat(43)}`,
+        _rapport_t: `${Math.floor(now.getTime() / 1000) - 60}.172800.1.${"A".repeat(16)}.${"A".repeat(43)}`,
       });
-      expect([forged.status, forged.text]).toEqual([fast.status, fast.text]);
-      expect(await counts()).toEqual(before);
+      expect([forged.status, forged.text]).toEqual([
+        200,
+        expect.stringContaining("Thanks, we will be in touch."),
+      ]);
+      expect(await counts()).toEqual(afterFast);
     });
 
     it("gives the form back with the error when a required field is missing, and creates nothing", async () => {
@@ -541,8 +627,10 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
         { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea" },
         page.text,
       );
-      expect(asked.status).toBe(400);
+      expect(asked.status).toBe(409);
+      expect(asked.text).toContain("The consent text has changed.");
       expect(asked.text).toContain("Now you must agree.");
+      expect(await leadsOf(form.id)).toEqual([]);
       const agreed = await post(
         { "contact.email": "late@consent-forms.example", "contact.firstName": "Lea", consent: "yes" },
         asked.text,
@@ -550,6 +638,88 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(agreed.status).toBe(200);
       const [lead] = await leadsOf(form.id);
       expect([lead?.consentVersion, lead?.consentText]).toEqual([1, "Now you must agree."]);
+    });
+
+    it("records no consent to a text taken away while the visitor was on the page", async () => {
+      const form = await createForm();
+      const page = await raw(`/f/${form.publicId}`);
+      await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+        token: admin,
+        body: { consentText: null, version: form.version },
+      });
+      later();
+      const post = (html: string) =>
+        raw(actionIn(html), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            ...hiddenIn(html),
+            "contact.email": "gone@consent-forms.example",
+            "contact.firstName": "Gus",
+          }).toString(),
+        });
+      const again = await post(page.text);
+      expect(again.status).toBe(409);
+      expect(again.text).not.toContain('name="consent"');
+      expect(await leadsOf(form.id)).toEqual([]);
+      const sent = await post(again.text);
+      expect(sent.status).toBe(200);
+      const [lead] = await leadsOf(form.id);
+      expect([lead?.consentVersion, lead?.consentText]).toEqual([null, null]);
+    });
+
+    it("records no consent to a text a pasted form never showed, with its script or without", async () => {
+      const form = await createForm();
+      const embed = parse(
+        WebFormEmbed,
+        await server.request("GET", `/api/v1/web-forms/${form.id}/embed`, { token: admin }),
+      );
+      expect(embed.html).toContain('data-consent-version="1"');
+      const pasted = hiddenIn(embed.html);
+      expect(pasted._rapport_cv).toBe("1");
+      await server.request("PATCH", `/api/v1/web-forms/${form.id}`, {
+        token: admin,
+        body: { consentText: "Version two.", version: form.version },
+      });
+      const values = { "contact.email": "seen@consent-forms.example", "contact.firstName": "Sia" };
+      // The script fetches a token now (version two) and posts the pasted form, which showed version one.
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      later();
+      const json = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { origin: ALLOWED, "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ ...pasted, _rapport_t: token, ...values, consent: "yes" }),
+      });
+      expect([json.status, (JSON.parse(json.text) as Problem).code]).toEqual([409, "version_conflict"]);
+      expect(await leadsOf(form.id)).toEqual([]);
+      // The script then posts the form itself: Rapport's page shows version two, unticked.
+      const form2 = { ...pasted, _rapport_t: token, ...values, consent: "yes" };
+      const shown = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { origin: ALLOWED, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form2).toString(),
+      });
+      expect(shown.status).toBe(409);
+      expect(shown.text).toContain("Version two.");
+      expect(shown.text).not.toMatch(/name="consent" value="yes" required checked/);
+      // Without the script (no token), the page asking to send again does not tick version two either.
+      const blind = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { origin: ALLOWED, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...pasted, ...values, consent: "yes" }).toString(),
+      });
+      expect(blind.text).toContain("Version two.");
+      expect(blind.text).not.toMatch(/name="consent" value="yes" required checked/);
+      expect(await leadsOf(form.id)).toEqual([]);
+      later();
+      const agreed = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...hiddenIn(shown.text), ...values, consent: "yes" }).toString(),
+      });
+      expect(agreed.status).toBe(200);
+      const [lead] = await leadsOf(form.id);
+      expect([lead?.consentVersion, lead?.consentText]).toEqual([2, "Version two."]);
     });
 
     it("asks a pasted form without its script to confirm once, then takes it", async () => {
@@ -583,6 +753,90 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(tokenIn(blind.text)).toBeDefined();
     });
 
+    it("makes one lead from one token, allows a few retries after a problem, and never replays it", async () => {
+      const form = await createForm({ consentText: null });
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      later();
+      const json = (email: string) =>
+        server.request("POST", `/f/${form.publicId}`, {
+          body: { _rapport_t: token, "contact.email": email, "contact.firstName": "Rita" },
+        });
+      expect((await json("not an address")).status).toBe(400);
+      expect((await json("one@replay-forms.example")).status).toBe(200);
+      const replayed = [];
+      for (let i = 0; i < 5; i++) replayed.push(await json(`again${i}@replay-forms.example`));
+      expect(replayed.map((r) => [r.status, (r.body as Problem).code])).toEqual(
+        Array(5).fill([400, "token_expired"]),
+      );
+      const html = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          _rapport_t: token,
+          "contact.email": "html@replay-forms.example",
+          "contact.firstName": "Rita",
+        }).toString(),
+      });
+      expect(html.text).toContain("Please check your details and send the form again.");
+      expect((await leadsOf(form.id)).map((l) => l.submitted["contact.email"])).toEqual([
+        "one@replay-forms.example",
+      ]);
+
+      // A page's token: three posts with problems use it up; the fourth comes back with a fresh one that works.
+      const page = await raw(`/f/${form.publicId}`);
+      later();
+      let html2 = page.text;
+      for (let i = 0; i < 3; i++) {
+        const answer = await raw(actionIn(page.text), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ ...hiddenIn(page.text), "contact.email": "broken" }).toString(),
+        });
+        expect(answer.status).toBe(400);
+        html2 = answer.text;
+      }
+      const values = { "contact.email": "retry@replay-forms.example", "contact.firstName": "Rut" };
+      const usedUp = await raw(actionIn(html2), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...hiddenIn(html2), ...values }).toString(),
+      });
+      expect([usedUp.status, usedUp.text]).toEqual([200, expect.stringContaining("send the form again")]);
+      expect(tokenIn(usedUp.text)).not.toBe(tokenIn(html2));
+      later();
+      const sent = await raw(actionIn(usedUp.text), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...hiddenIn(usedUp.text), ...values }).toString(),
+      });
+      expect(sent.text).toContain("Thanks, we will be in touch.");
+      expect(await leadsOf(form.id)).toHaveLength(2);
+    });
+
+    it("gives the script's token a shorter life than a page's", async () => {
+      const form = await createForm({ consentText: null });
+      const page = await raw(`/f/${form.publicId}`);
+      const token = (await server.request<{ token: string }>("GET", `/f/${form.publicId}/token`)).body.token;
+      later(3 * 60 * 60);
+      const fromScript = await server.request("POST", `/f/${form.publicId}`, {
+        body: { _rapport_t: token, "contact.email": "script@life-forms.example", "contact.firstName": "S" },
+      });
+      expect([fromScript.status, (fromScript.body as Problem).code]).toEqual([400, "token_expired"]);
+      const fromPage = await raw(actionIn(page.text), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          ...hiddenIn(page.text),
+          "contact.email": "page@life-forms.example",
+          "contact.firstName": "P",
+        }).toString(),
+      });
+      expect(fromPage.text).toContain("Thanks, we will be in touch.");
+      expect((await leadsOf(form.id)).map((l) => l.submitted["contact.email"])).toEqual([
+        "page@life-forms.example",
+      ]);
+    });
+
     it("redirects to the form's own thank-you page after a submission", async () => {
       const form = await createForm({
         afterSubmit: { kind: "redirect", url: "https://www.customer-site.example/thanks" },
@@ -604,14 +858,45 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(await contactByAddress("redirect@redirect-forms.example")).not.toBeNull();
     });
 
-    it("refuses a body over 16 KB with 413 and creates nothing", async () => {
-      const form = await createForm();
+    it("takes a long text box full of non-ASCII letters, and refuses a body past the limit with 413", async () => {
+      await server.request("POST", "/api/v1/custom-fields", {
+        token: admin,
+        body: { entity: "contact", key: "message", label: "Message", type: "text" },
+      });
+      const form = await createForm({
+        consentText: null,
+        fields: [
+          { target: "contact.email", label: "Email", labels: {}, required: true },
+          { target: "contact.custom.message", label: "Message", labels: {}, required: false },
+        ],
+      });
+      const long = await submit(form, {
+        "contact.email": "long@big-forms.example",
+        "contact.custom.message": "ö".repeat(3000),
+      });
+      expect(long.text).toContain("Thanks, we will be in touch.");
+      expect((await contactByAddress("long@big-forms.example"))?.customFields).toEqual({
+        message: "ö".repeat(3000),
+      });
       const before = await counts();
       const response = await submit(form, {
         "contact.email": "big@big-forms.example",
-        "contact.firstName": "x".repeat(20_000),
+        "contact.custom.message": "x".repeat(300_000),
       });
       expect(response.status).toBe(413);
+      expect(await counts()).toEqual(before);
+    });
+
+    it("refuses a NUL in a field with a clear problem beside it, storing nothing", async () => {
+      const form = await createForm({ consentText: null });
+      const before = await counts();
+      const answer = await submit(
+        form,
+        { "contact.email": "nul@chars-forms.example", "contact.firstName": "Nu\u0000ll" },
+        { query: "?lang=de" },
+      );
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain("Dieses Feld enthält Zeichen, die nicht gespeichert werden können");
       expect(await counts()).toEqual(before);
     });
   });
@@ -699,10 +984,10 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
   describe("owners", () => {
     it("hands concurrent submissions to two owners in turn, in the owner's language", async () => {
       const form = await createForm({ owner: { kind: "roundRobin", userIds: [adminId, memberId] } });
-      const page = await raw(`/f/${form.publicId}`);
+      const pages = await Promise.all(Array.from({ length: 12 }, () => raw(`/f/${form.publicId}`)));
       later();
       const answers = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
+        pages.map((page, i) =>
           raw(`/f/${form.publicId}`, {
             method: "POST",
             headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -799,7 +1084,12 @@ describe.each(storeKinds)("web form floods (%s)", (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind, {
       clock: () => now,
-      webForms: { perIpPerMinute: 1000, perFormPerMinute: 6, perAddressPerHour: 2 },
+      webForms: {
+        perIpPerMinute: 1000,
+        perFormPerMinute: 6,
+        perAddressPerHour: 2,
+        pagesPerIpPerMinute: 1000,
+      },
     });
   });
   afterAll(() => server.close());
@@ -821,14 +1111,18 @@ describe.each(storeKinds)("web form floods (%s)", (kind) => {
       },
     });
     const form = parse(WebForm, created);
-    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
-    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    // Each post from a page of its own: a token is good for a few posts only.
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text())),
+    );
+    const tokens = pages.map((page) => /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string);
+    const nextToken = () => tokens.shift() as string;
     now = new Date(now.getTime() + 10_000);
     const post = (email: string) =>
       fetch(`${server.baseUrl}/f/${form.publicId}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ _rapport_t: token, "contact.email": email }).toString(),
+        body: new URLSearchParams({ _rapport_t: nextToken(), "contact.email": email }).toString(),
       });
     const sameAddress = [];
     for (let i = 0; i < 3; i++) sameAddress.push(await post("same@flood-forms.example"));
@@ -837,10 +1131,11 @@ describe.each(storeKinds)("web form floods (%s)", (kind) => {
     const rest = [];
     for (let i = 0; i < 6; i++) rest.push((await post(`other${i}@flood-forms.example`)).status);
     expect(rest.filter((s) => s >= 500)).toEqual([]);
-    expect(rest.slice(0, 3)).toEqual([200, 200, 200]);
-    expect(rest.slice(3)).toEqual([429, 429, 429]);
+    // Six accepted a minute: the two above and four more (the refused third of one address is not counted).
+    expect(rest.slice(0, 4)).toEqual([200, 200, 200, 200]);
+    expect(rest.slice(4)).toEqual([429, 429]);
     const leads = await server.database.db.selectFrom("leads").select("id").execute();
-    expect(leads).toHaveLength(5);
+    expect(leads).toHaveLength(6);
   });
 });
 
@@ -853,7 +1148,12 @@ describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
     server = await startTestServer(kind, {
       clock: () => now,
       trustProxy: 1,
-      webForms: { perIpPerMinute: 2, perFormPerMinute: 1000, perAddressPerHour: 1000 },
+      webForms: {
+        perIpPerMinute: 2,
+        perFormPerMinute: 1000,
+        perAddressPerHour: 1000,
+        pagesPerIpPerMinute: 1000,
+      },
     });
   });
   afterAll(() => server.close());
@@ -877,15 +1177,19 @@ describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
         },
       }),
     );
-    const page = await fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text());
-    const token = /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string;
+    // Each post from a page of its own: a token is good for a few posts only.
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text())),
+    );
+    const tokens = pages.map((page) => /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string);
+    const nextToken = () => tokens.shift() as string;
     now = new Date(now.getTime() + 10_000);
     const post = (client: string, i: number) =>
       fetch(`${server.baseUrl}/f/${form.publicId}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client },
         body: new URLSearchParams({
-          _rapport_t: token,
+          _rapport_t: nextToken(),
           "contact.email": `p${i}@proxy-forms.example`,
         }).toString(),
       }).then((r) => r.status);
@@ -896,5 +1200,115 @@ describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
     expect(await post("198.51.100.1, 203.0.113.7", 5)).toBe(429);
     const leads = await server.database.db.selectFrom("leads").select("id").execute();
     expect(leads).toHaveLength(3);
+  });
+});
+
+describe.each(storeKinds)("web form floods of spam (%s)", (kind) => {
+  let server: TestServer;
+  let now = new Date("2026-12-07T09:00:00Z");
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      clock: () => now,
+      trustProxy: 1,
+      webForms: {
+        perIpPerMinute: 1000,
+        perFormPerMinute: 3,
+        perAddressPerHour: 1,
+        pagesPerIpPerMinute: 1000,
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("counts only accepted submissions against the form, and an address only with the client sending it", async () => {
+    const admin = await server.token("ada@spam-flood-forms.example");
+    const me = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: admin })).body
+      .user.id;
+    const form = parse(
+      WebForm,
+      await server.request("POST", "/api/v1/web-forms", {
+        token: admin,
+        body: {
+          name: "Spam",
+          title: null,
+          fields: [{ target: "contact.email", label: "Email", required: true }],
+          consentText: null,
+          afterSubmit: { kind: "message", message: "Thanks" },
+          owner: { kind: "user", userId: me },
+          allowedOrigins: [],
+        },
+      }),
+    );
+    // Each post from a page of its own: a token is good for a few posts only.
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/f/${form.publicId}`).then((r) => r.text())),
+    );
+    const tokens = pages.map((page) => /name="_rapport_t" value="([^"]+)"/.exec(page)?.[1] as string);
+    const nextToken = () => tokens.shift() as string;
+    now = new Date(now.getTime() + 10_000);
+    const post = (client: string, values: Record<string, string>) =>
+      fetch(`${server.baseUrl}/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client },
+        body: new URLSearchParams({ _rapport_t: nextToken(), _rapport_cv: "0", ...values }).toString(),
+      }).then((r) => r.status);
+    const spam = [];
+    for (let i = 0; i < 5; i++)
+      spam.push(await post("203.0.113.66", { "contact.email": `bot${i}@x.example`, website_url_2: "spam" }));
+    for (let i = 0; i < 5; i++) spam.push(await post("203.0.113.66", { "contact.email": "not an address" }));
+    expect(spam).toEqual([...Array(5).fill(200), ...Array(5).fill(400)]);
+    // The spammer sends the victim's address first; the victim's own submission still goes through.
+    expect(await post("203.0.113.66", { "contact.email": "victim@spam-flood-forms.example" })).toBe(200);
+    expect(await post("203.0.113.66", { "contact.email": "victim@spam-flood-forms.example" })).toBe(429);
+    expect(await post("198.51.100.5", { "contact.email": "victim@spam-flood-forms.example" })).toBe(200);
+    expect(await post("198.51.100.6", { "contact.email": "third@spam-flood-forms.example" })).toBe(200);
+    expect(await post("198.51.100.7", { "contact.email": "fourth@spam-flood-forms.example" })).toBe(429);
+    const leads = await server.database.db.selectFrom("leads").select("id").execute();
+    expect(leads).toHaveLength(3);
+  });
+});
+
+describe.each(storeKinds)("web form pages and tokens handed out (%s)", (kind) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      webForms: {
+        perIpPerMinute: 1000,
+        perFormPerMinute: 1000,
+        perAddressPerHour: 1000,
+        pagesPerIpPerMinute: 3,
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("limits the pages and tokens one client is handed, each a fresh token", async () => {
+    const admin = await server.token("ada@pages-forms.example");
+    const me = (await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token: admin })).body
+      .user.id;
+    const form = parse(
+      WebForm,
+      await server.request("POST", "/api/v1/web-forms", {
+        token: admin,
+        body: {
+          name: "Pages",
+          title: null,
+          fields: [{ target: "contact.email", label: "Email", required: true }],
+          consentText: null,
+          afterSubmit: { kind: "message", message: "Thanks" },
+          owner: { kind: "user", userId: me },
+          allowedOrigins: [],
+        },
+      }),
+    );
+    const statuses = [];
+    for (const path of ["", "/token", "", "/token", ""]) {
+      const response = await fetch(`${server.baseUrl}/f/${form.publicId}${path}`);
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 });

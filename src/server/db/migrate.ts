@@ -14,6 +14,7 @@ import * as ownAccounts from "./migrations/0011_own_accounts";
 import * as templates from "./migrations/0012_templates";
 import * as webForms from "./migrations/0013_web_forms";
 import * as invoicesPayments from "./migrations/0014_invoices_payments";
+import * as webFormTokenUses from "./migrations/0015_web_form_token_uses";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   "0012_templates": templates,
   "0013_web_forms": webForms,
   "0014_invoices_payments": invoicesPayments,
+  "0015_web_form_token_uses": webFormTokenUses,
 };
 
 export class MigrationError extends Error {

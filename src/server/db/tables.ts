@@ -405,6 +405,14 @@ export interface WebFormConsentsTable {
   created_at: Timestamp;
 }
 
+export interface WebFormTokenUsesTable {
+  org_id: string;
+  form_id: string;
+  token_id: string;
+  uses: Generated<number>;
+  expires_at: Timestamp;
+}
+
 export interface LeadsTable {
   id: Generated<string>;
   org_id: string;
@@ -555,6 +563,7 @@ export interface DB {
   web_forms: WebFormsTable;
   web_form_owners: WebFormOwnersTable;
   web_form_consents: WebFormConsentsTable;
+  web_form_token_uses: WebFormTokenUsesTable;
   leads: LeadsTable;
   accounts: AccountsTable;
   invitations: InvitationsTable;

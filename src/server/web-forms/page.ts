@@ -22,6 +22,8 @@ export interface FormView {
   title: string | null;
   fields: readonly FormField[];
   definitions: readonly CustomFieldDefinitionRow[];
+  /** The consent version the page shows (null: none) and its text; the page's token names the same version. */
+  consentVersion: number | null;
   consentText: string | null;
   language: Language;
 }
@@ -117,12 +119,13 @@ export function formMarkup(
     : "";
   const hidden = [
     ...(state.token === null ? [] : [[FORM_CONTROL_NAMES.token, state.token] as const]),
+    [FORM_CONTROL_NAMES.consentVersion, String(view.consentVersion ?? 0)] as const,
     ...Object.entries(state.hidden),
   ]
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join("");
   return [
-    `<form method="post" action="${escapeHtml(action)}" accept-charset="utf-8" data-rapport-form="${escapeHtml(view.publicId)}">`,
+    `<form method="post" action="${escapeHtml(action)}" accept-charset="utf-8" data-rapport-form="${escapeHtml(view.publicId)}" data-consent-version="${view.consentVersion ?? 0}">`,
     hidden,
     `<div class="rapport-hp" aria-hidden="true"${honeypotStyle}><label>${escapeHtml(words.honeypot)} <input type="text" name="${FORM_CONTROL_NAMES.honeypot}" tabindex="-1" autocomplete="off" value=""></label></div>`,
     ...rows,

@@ -19,29 +19,37 @@ import { type FormView, formMarkup, formPage, messagePage } from "./page";
 import { loadForm } from "./service";
 import { type CheckResult, checkSubmission, readFormBody, readJsonBody } from "./submission";
 import { acceptSubmission } from "./submit";
-import { checkToken, issueToken, reissueToken } from "./token";
+import { countTokenUse } from "./submit";
+import { MAX_TOKEN_USES, SCRIPT_TOKEN_SECONDS, checkToken, issueToken, reissueToken } from "./token";
 
 // The public side of web forms, with no signed-in caller: the hosted page, the embed script, the token a pasted
 // form's script fetches, and the post. The form is found by its public id over the store's owner view (like
 // sign-in finds an organisation); everything after that runs behind the form's organisation's wall, as the
 // mailbox sync writes for the mailbox's organisation.
 
-/** A form post is a few fields: 16 KB is ample, and caps what one request can make the server read. */
-export const FORM_BODY_LIMIT = 16 * 1024;
+/**
+ * The most a form post may weigh: every field at its longest, written in 4-byte UTF-8 and percent-encoded (12
+ * bytes a character), for a form of a few long text boxes and many short fields; it still caps what one request
+ * can make the server read, and reading it is one pass.
+ */
+export const FORM_BODY_LIMIT = 256 * 1024;
 
 export interface WebFormLimits {
   /** Posts per minute from one client address (behind trusted proxies, the client's, not the proxy's). */
   perIpPerMinute: number;
-  /** Posts per minute to one form, from everyone. */
+  /** Accepted-looking submissions per minute to one form, from everyone (spam dropped before is not counted). */
   perFormPerMinute: number;
-  /** Accepted-looking submissions per hour for one address to one form. */
+  /** Accepted-looking submissions per hour for one address to one form, from one client. */
   perAddressPerHour: number;
+  /** Form pages and script tokens per minute from one client address: each is a fresh token. */
+  pagesPerIpPerMinute: number;
 }
 
 export const DEFAULT_WEB_FORM_LIMITS: WebFormLimits = {
   perIpPerMinute: 20,
   perFormPerMinute: 120,
   perAddressPerHour: 5,
+  pagesPerIpPerMinute: 60,
 };
 
 /** The page's language: ?lang= when it names one of ours, else the first of the browser's we speak. */
@@ -146,6 +154,7 @@ async function viewOf(database: Database, form: WebFormRow, language: Language):
     title: form.title,
     fields: form.fields,
     definitions,
+    consentVersion: form.consent_version,
     consentText: consent?.text ?? null,
     language,
   };
@@ -199,6 +208,7 @@ export async function publicFormRoutes(
   const perIp = limiter("form-ip", limits.perIpPerMinute, 60_000);
   const perForm = limiter("form", limits.perFormPerMinute, 60_000);
   const perAddress = limiter("form-address", limits.perAddressPerHour, 3_600_000);
+  const pagesPerIp = limiter("form-page-ip", limits.pagesPerIpPerMinute, 60_000);
 
   await app.register(async (scope) => {
     // Form posts as text, read by readFormBody (the API itself takes JSON only).
@@ -221,6 +231,14 @@ export async function publicFormRoutes(
       const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
       const words = formPageMessages[language];
       if (!form) return sendPage(reply, null, 404, messagePage(language, "", words.notFound));
+      const wait = await pagesPerIp(request, request.ip);
+      if (wait !== null)
+        return sendPage(
+          reply.header("retry-after", String(wait)),
+          form,
+          429,
+          messagePage(language, form.title ?? "", words.tooMany),
+        );
       const view = await viewOf(database, form, language);
       const token = issueToken(form.signing_key, form.public_id, clock(), form.consent_version);
       return sendPage(
@@ -241,9 +259,21 @@ export async function publicFormRoutes(
       const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
       if (!form) return sendProblem(reply, notFound("The form"));
       allowOrigin(reply, form, request.headers.origin);
-      return reply
-        .header("cache-control", "no-store")
-        .send({ token: issueToken(form.signing_key, form.public_id, clock(), form.consent_version) });
+      const wait = await pagesPerIp(request, request.ip);
+      if (wait !== null)
+        return sendProblem(
+          reply.header("retry-after", String(wait)),
+          new AppError("rate_limited", 429, `Too many tokens; try again in ${wait} s.`),
+        );
+      return reply.header("cache-control", "no-store").send({
+        token: issueToken(
+          form.signing_key,
+          form.public_id,
+          clock(),
+          form.consent_version,
+          SCRIPT_TOKEN_SECONDS,
+        ),
+      });
     });
 
     const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -289,8 +319,6 @@ export async function publicFormRoutes(
       };
       const ipWait = await perIp(request, request.ip);
       if (ipWait !== null) return tooMany(ipWait);
-      const formWait = await perForm(request, form.id);
-      if (formWait !== null) return tooMany(formWait);
 
       const values = json
         ? readJsonBody(request.body)
@@ -321,8 +349,20 @@ export async function publicFormRoutes(
 
       if ((values.get(FORM_CONTROL_NAMES.honeypot) ?? "") !== "") return received();
       const now = clock();
-      const token = checkToken(form.signing_key, form.public_id, values.get(FORM_CONTROL_NAMES.token), now);
-      if (token.kind === "forged" || token.kind === "tooFast") return received();
+      const checkedToken = checkToken(
+        form.signing_key,
+        form.public_id,
+        values.get(FORM_CONTROL_NAMES.token),
+        now,
+      );
+      if (checkedToken.kind === "forged") return received();
+      // A token sent more often than a person retries is used up: treated as an old page (sent again with a new
+      // one), so one page's token cannot be replayed into any number of leads.
+      const token =
+        checkedToken.kind === "ok" &&
+        (await countTokenUse(database.forOrganization(form.org_id), form, checkedToken, now)) > MAX_TOKEN_USES
+          ? { kind: "expired" as const, consentVersion: checkedToken.consentVersion }
+          : checkedToken;
 
       const view = await viewOf(database, form, language);
       const referer = outsideReferer(request);
@@ -333,9 +373,21 @@ export async function publicFormRoutes(
         values,
         referer,
       );
-      const keptValues = (submitted: Record<string, string>) => ({
+      // The consent version whose text the visitor was shown: what their form says it carries (a pasted form's
+      // hidden field) and what its token was signed for. Only the form's current version, on both counts, is
+      // consent to the text Rapport would record; a box ticked beside any other text is never carried over.
+      const stated = values.get(FORM_CONTROL_NAMES.consentVersion);
+      const current = String(form.consent_version ?? 0);
+      const seen = [
+        ...(stated === undefined ? [] : [stated]),
+        ...(token.kind === "missing" ? [] : [String(token.consentVersion ?? 0)]),
+      ];
+      const sawCurrent = seen.length > 0 && seen.every((version) => version === current);
+      const keptValues = (submitted: Record<string, string>, keepConsent: boolean) => ({
         ...submitted,
-        ...(values.get(FORM_CONTROL_NAMES.consent) ? { [FORM_CONTROL_NAMES.consent]: "yes" } : {}),
+        ...(keepConsent && values.get(FORM_CONTROL_NAMES.consent)
+          ? { [FORM_CONTROL_NAMES.consent]: "yes" }
+          : {}),
       });
       const carried = Object.fromEntries(
         [FORM_CONTROL_NAMES.pageUrl, ...FORM_CONTROL_NAMES.utm].flatMap((name) => {
@@ -344,15 +396,21 @@ export async function publicFormRoutes(
         }),
       );
 
-      if (token.kind === "missing" || token.kind === "expired") {
-        // A pasted form without its script, or a page left open for days: the form comes back filled in, with a
-        // fresh token, and the visitor sends it once more. A bot posting blind gets the same page and makes nothing.
+      // A pasted form without its script, a page left open for days, a token used up or sent too soon: the form comes back
+      // filled in, with a fresh token, and the visitor sends it once more. A bot posting blind gets the same page
+      // and makes nothing. The script, answered `token_expired`, fetches a fresh token and sends again once.
+      const sendAgain = (): FastifyReply => {
         if (json)
           return sendProblem(
             reply,
-            new AppError("invalid_request", 400, "The form has no valid token; load it again and send it.", {
-              errors: [{ path: `body.${FORM_CONTROL_NAMES.token}`, message: "load the form again" }],
-            }),
+            new AppError(
+              "token_expired",
+              400,
+              "The form's token is missing, expired or used up; fetch a new one.",
+              {
+                errors: [{ path: `body.${FORM_CONTROL_NAMES.token}`, message: words.confirm }],
+              },
+            ),
           );
         const fresh = issueToken(form.signing_key, form.public_id, now, form.consent_version);
         return sendPage(
@@ -361,9 +419,40 @@ export async function publicFormRoutes(
           200,
           formPage(view, {
             token: fresh,
-            values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted),
+            values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted, sawCurrent),
             problems: [],
             notice: words.confirm,
+            hidden: carried,
+          }),
+        );
+      };
+      // Sent sooner than most people fill a form in: perhaps a bot, perhaps a person with autofill. Asked to send
+      // again rather than dropped; a bot that waits has to fetch a page for every attempt, which is limited.
+      if (token.kind === "missing" || token.kind === "expired" || token.kind === "tooFast")
+        return sendAgain();
+
+      if (!sawCurrent) {
+        // The consent text changed (or came, or went) since the visitor's page was made: they are shown the
+        // current one with the box unticked, and nothing is recorded until they send that.
+        if (json)
+          return sendProblem(
+            reply,
+            new AppError(
+              "version_conflict",
+              409,
+              "The form's consent text has changed since the form was shown; show the current one.",
+              { errors: [{ path: `body.${FORM_CONTROL_NAMES.consent}`, message: words.consentChanged }] },
+            ),
+          );
+        return sendPage(
+          reply,
+          form,
+          409,
+          formPage(view, {
+            token: reissueToken(form.signing_key, form.public_id, token, form.consent_version),
+            values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted, false),
+            problems: [],
+            notice: words.consentChanged,
             hidden: carried,
           }),
         );
@@ -390,8 +479,8 @@ export async function publicFormRoutes(
           form,
           400,
           formPage(view, {
-            token: reissueToken(form.signing_key, form.public_id, token.issuedAt, form.consent_version),
-            values: keptValues(checked.submitted),
+            token: reissueToken(form.signing_key, form.public_id, token, form.consent_version),
+            values: keptValues(checked.submitted, true),
             problems: checked.problems,
             notice: null,
             hidden: carried,
@@ -399,15 +488,25 @@ export async function publicFormRoutes(
         );
       }
 
-      const addressWait = await perAddress(request, `${form.id}:${checked.submission.email.address}`);
+      // Counted only here, for a submission that would be accepted: spam that is dropped or refused above never
+      // shuts the form for everyone. An address is counted with the client that sends it, so nobody can lock a
+      // person's own address out by sending it first.
+      const addressWait = await perAddress(
+        request,
+        `${form.id}:${request.ip}:${checked.submission.email.address}`,
+      );
       if (addressWait !== null) return tooMany(addressWait);
-      await acceptSubmission(
+      const formWait = await perForm(request, form.id);
+      if (formWait !== null) return tooMany(formWait);
+      const accepted = await acceptSubmission(
         database.forOrganization(form.org_id),
         form,
         checked.submission,
-        token.consentVersion,
+        form.consent_version,
+        token.id,
         now,
       );
+      if (accepted === null) return sendAgain();
       return received();
     });
   });
@@ -430,6 +529,7 @@ export async function embedOf(scope: Scope, id: string, language: Language, requ
       .selectAll()
       .where("org_id", "=", scope.caller.orgId)
       .execute(),
+    consentVersion: row.consent_version,
     consentText,
     language,
   };

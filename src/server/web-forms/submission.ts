@@ -10,7 +10,7 @@ import {
 import type { CustomFieldDefinitionRow } from "../db/tables";
 
 // What a visitor sent, read and checked against the form's own fields. Every step is one pass over the input:
-// the body is at most 16 KB, split once on "&" and once on the first "=" of each pair.
+// the body is bounded (FORM_BODY_LIMIT), split once on "&" and once on the first "=" of each pair.
 
 /** The body as name → value (the first of a repeated name wins), or null when it is not a form body at all. */
 export function readFormBody(text: string): Map<string, string> | null {
@@ -58,7 +58,12 @@ export function readJsonBody(body: unknown): Map<string, string> | null {
   return values;
 }
 
-export type FieldProblem = "missing" | "invalid" | "email" | "consentMissing";
+export type FieldProblem = "missing" | "invalid" | "email" | "consentMissing" | "characters";
+
+/** A NUL or half of a surrogate pair: no text a person types, and nothing the store can keep. */
+// eslint-disable-next-line no-control-regex -- finding the NUL is the point
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const unstorable = (text: string): boolean => UNSTORABLE.test(text);
 
 export interface CheckedSubmission {
   email: EmailAddressForms;
@@ -125,9 +130,14 @@ function fieldSchema(field: FormField, definition: CustomFieldDefinitionRow | un
 const PageUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
+  .refine((value) => !unstorable(value))
   .catch("")
   .transform((value) => (value === "" ? null : value));
-const Utm = z.string().trim().max(200);
+const Utm = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((value) => !unstorable(value));
 
 /**
  * The submission checked against the form's fields (each with its own schema), the consent and the source. The
@@ -146,6 +156,11 @@ export function checkSubmission(
   const parsed = new Map<string, unknown>();
   for (const field of fields) {
     const raw = (values.get(field.target) ?? "").trim();
+    if (unstorable(raw)) {
+      submitted[field.target] = "";
+      problems.push({ target: field.target, problem: "characters" });
+      continue;
+    }
     submitted[field.target] = raw.slice(0, FORM_VALUE_MAX_CHARS);
     if (raw === "") {
       if (field.required) problems.push({ target: field.target, problem: "missing" });

@@ -8,19 +8,22 @@ import { notFound } from "../errors";
 import { internalDomainsOf } from "../organizations/service";
 import { taskTitle } from "./page";
 import type { CheckedSubmission } from "./submission";
+import { MAX_TOKEN_USES, tokenExpiry } from "./token";
 
 // A submission that passed every check becomes, in one transaction behind its form's organisation's wall:
 // the contact (matched by canonical address, or created), the company (matched by the address's domain, never a
 // free-mail or the organisation's own, or created from the company name), the lead with its source and the
 // consent version, a follow-up task for the owner due today, and an audit event.
 //
-// A matched contact is only filled in, never overwritten: a name or title a rep typed stays as it is, and what
-// the visitor sent is kept on the lead. This is what careful CRM vendors do (and what keeps a stranger who knows
-// a customer's address from renaming them through a public form).
+// A public form proves nothing about who sent it: anyone who knows a customer's address can type it. So a form
+// only ever creates records, never changes one: a known contact and a matched company are left exactly as they
+// are (what the visitor sent is kept on the lead, for the rep to apply), and an address at one of the
+// organisation's own domains makes no contact at all (a colleague's record is not a stranger's to make): its lead
+// and task stand alone.
 
 export interface AcceptedLead {
   leadId: string;
-  contactId: string;
+  contactId: string | null;
   contactCreated: boolean;
 }
 
@@ -28,6 +31,33 @@ export interface AcceptedLead {
 function domainCandidates(domain: string): string[] {
   const labels = domain.split(".");
   return labels.slice(0, -1).map((_, i) => labels.slice(i).join("."));
+}
+
+/**
+ * Counts one more post of a token, in the store (so every server counts together), and answers how many it has
+ * had. The form's expired counts go first: a row lasts as long as its token.
+ */
+export async function countTokenUse(
+  db: Kysely<DB>,
+  form: WebFormRow,
+  token: { issuedAt: number; lifetime: number; consentVersion: number | null; id: string },
+  now: Date,
+): Promise<number> {
+  await db
+    .deleteFrom("web_form_token_uses")
+    .where("org_id", "=", form.org_id)
+    .where("form_id", "=", form.id)
+    .where("expires_at", "<", now)
+    .execute();
+  const row = await db
+    .insertInto("web_form_token_uses")
+    .values({ org_id: form.org_id, form_id: form.id, token_id: token.id, expires_at: tokenExpiry(token) })
+    .onConflict((oc) =>
+      oc.columns(["form_id", "token_id"]).doUpdateSet({ uses: sql`web_form_token_uses.uses + 1` }),
+    )
+    .returning("uses")
+    .executeTakeFirstOrThrow();
+  return row.uses;
 }
 
 const displayNameOf = (s: CheckedSubmission): string =>
@@ -38,14 +68,34 @@ const displayNameOf = (s: CheckedSubmission): string =>
       .trim()) ||
   s.email.written;
 
+/**
+ * Marks a token as having made its lead, unless another submission with it did first (answers false then):
+ * one statement, so of two concurrent submissions with one token on any servers only one goes on.
+ */
+async function spendToken(db: Kysely<DB>, form: WebFormRow, tokenId: string): Promise<boolean> {
+  const spent = await db
+    .updateTable("web_form_token_uses")
+    .set({ uses: MAX_TOKEN_USES + 1 })
+    .where("org_id", "=", form.org_id)
+    .where("form_id", "=", form.id)
+    .where("token_id", "=", tokenId)
+    .where("uses", "<=", MAX_TOKEN_USES)
+    .returning("token_id")
+    .executeTakeFirst();
+  return spent !== undefined;
+}
+
+/** The lead a submission makes, or null when its token has already made one. */
 export async function acceptSubmission(
   db: Kysely<DB>,
   form: WebFormRow,
   submission: CheckedSubmission,
   consentVersion: number | null,
+  tokenId: string,
   now: Date,
-): Promise<AcceptedLead> {
+): Promise<AcceptedLead | null> {
   const orgId = form.org_id;
+  if (!(await spendToken(db, form, tokenId))) return null;
   // The owner's turn, taken in a statement of its own: the form's row is locked only while its counter goes up,
   // so submissions to one form take turns on any server (each gets its own position, in order) without waiting
   // for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
@@ -99,56 +149,30 @@ export async function acceptSubmission(
     };
 
     const address = submission.email.address;
+    const internal = isWithinDomains(domainOf(address), await internalDomainsOf(tx, orgId));
     await lockAddresses(tx, orgId, [address]);
-    const companyId = await companyFor(tx, orgId, submission);
+    const companyId = internal ? null : await companyFor(tx, orgId, submission);
 
-    const existing = await tx
-      .selectFrom("contact_emails as e")
-      .innerJoin("contacts as c", (join) =>
-        join.onRef("c.id", "=", "e.contact_id").onRef("c.org_id", "=", "e.org_id"),
-      )
-      .selectAll("c")
-      .where("e.org_id", "=", orgId)
-      .where("e.address", "=", address)
-      .executeTakeFirst();
+    const existing = internal
+      ? undefined
+      : await tx
+          .selectFrom("contact_emails as e")
+          .innerJoin("contacts as c", (join) =>
+            join.onRef("c.id", "=", "e.contact_id").onRef("c.org_id", "=", "e.org_id"),
+          )
+          .select(["c.id", "c.display_name"])
+          .where("e.org_id", "=", orgId)
+          .where("e.address", "=", address)
+          .executeTakeFirst();
 
-    let contactId: string;
+    let contactId: string | null;
     let displayName: string;
-    const filled: string[] = [];
-    if (existing) {
+    if (internal) {
+      contactId = null;
+      displayName = displayNameOf(submission).slice(0, 200);
+    } else if (existing) {
       contactId = existing.id;
       displayName = existing.display_name;
-      const s = submission;
-      const set: Record<string, unknown> = {};
-      const fill = (column: string, current: unknown, value: unknown, name: string) => {
-        if ((current === null || current === undefined) && value !== undefined && value !== null) {
-          set[column] = value;
-          filled.push(name);
-        }
-      };
-      fill("first_name", existing.first_name, s.contact.firstName, "firstName");
-      fill("last_name", existing.last_name, s.contact.lastName, "lastName");
-      fill("title", existing.title, s.contact.title, "title");
-      fill("company_id", existing.company_id, companyId, "companyId");
-      fill("owner_id", existing.owner_id, ownerId, "ownerId");
-      if (existing.phones.length === 0 && s.contact.phone) {
-        set.phones = [s.contact.phone];
-        filled.push("phones");
-      }
-      const custom = { ...existing.custom_fields };
-      for (const [key, value] of Object.entries(s.contactCustom))
-        if (custom[key] === undefined || custom[key] === null || custom[key] === "") {
-          custom[key] = value;
-          filled.push(`customFields.${key}`);
-        }
-      if (filled.some((f) => f.startsWith("customFields."))) set.custom_fields = JSON.stringify(custom);
-      if (filled.length)
-        await tx
-          .updateTable("contacts")
-          .set({ ...set, version: sql`version + 1`, updated_at: sql`now()` })
-          .where("org_id", "=", orgId)
-          .where("id", "=", contactId)
-          .execute();
     } else {
       displayName = displayNameOf(submission).slice(0, 200);
       const created = await tx
@@ -237,8 +261,8 @@ export async function acceptSubmission(
         details: JSON.stringify({
           formId: form.id,
           contactId,
-          contactCreated: !existing,
-          filled,
+          contactCreated: contactId !== null && !existing,
+          internal,
           companyId,
           ownerId,
           taskId: task.id,
@@ -246,19 +270,18 @@ export async function acceptSubmission(
         }),
       })
       .execute();
-    return { leadId: lead.id, contactId, contactCreated: !existing };
+    return { leadId: lead.id, contactId, contactCreated: contactId !== null && !existing };
   });
 }
 
 /**
- * The company a submission belongs to: the one whose domain the address is at (or a parent of it), unless the
- * address is free-mail or the organisation's own; else one made from the company name the visitor gave (with the
- * address's domain when it says something). A matched company's empty fields are filled in, never overwritten.
+ * The company a submission from outside belongs to: the one whose domain the address is at (or a parent of it),
+ * unless the address is free-mail; else one made from the company name the visitor gave (with the address's
+ * domain when it says something). A matched company is left as it is.
  */
 async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): Promise<string | null> {
   const domain = domainOf(s.email.address);
-  const internal = isWithinDomains(domain, await internalDomainsOf(tx, orgId));
-  const meaningful = !isFreeMailDomain(domain) && !internal;
+  const meaningful = !isFreeMailDomain(domain);
   if (meaningful) {
     const candidates = domainCandidates(domain);
     const matches = await tx
@@ -268,13 +291,10 @@ async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): 
       .where("domain", "in", candidates)
       .execute();
     const match = candidates.map((d) => matches.find((m) => m.domain === d)).find((m) => m !== undefined);
-    if (match) {
-      await fillCompany(tx, orgId, match.id, s);
-      return match.id;
-    }
+    if (match) return match.id;
   }
   const name = s.company.name;
-  if (!name || internal) return null;
+  if (!name) return null;
   if (!meaningful) {
     // No domain to go by: a company of that name without a domain is the one (a free-mail visitor naming it
     // again makes no second), never one that has a domain (which says who works there).
@@ -328,33 +348,4 @@ async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): 
     .where("domain", "=", domain)
     .executeTakeFirst();
   return twin?.id ?? null;
-}
-
-async function fillCompany(tx: Kysely<DB>, orgId: string, id: string, s: CheckedSubmission): Promise<void> {
-  const row = await tx
-    .selectFrom("companies")
-    .select(["phone", "website", "address", "custom_fields"])
-    .where("org_id", "=", orgId)
-    .where("id", "=", id)
-    .executeTakeFirstOrThrow();
-  const set: Record<string, unknown> = {};
-  if (row.phone === null && s.company.phone) set.phone = s.company.phone;
-  if (row.address === null && s.company.address) set.address = s.company.address;
-  if (row.website === null && s.company.website && normalizeCompanyDomain(s.company.website))
-    set.website = s.company.website;
-  const custom = { ...row.custom_fields };
-  let customChanged = false;
-  for (const [key, value] of Object.entries(s.companyCustom))
-    if (custom[key] === undefined || custom[key] === null || custom[key] === "") {
-      custom[key] = value;
-      customChanged = true;
-    }
-  if (customChanged) set.custom_fields = JSON.stringify(custom);
-  if (Object.keys(set).length === 0) return;
-  await tx
-    .updateTable("companies")
-    .set({ ...set, version: sql`version + 1`, updated_at: sql`now()` })
-    .where("org_id", "=", orgId)
-    .where("id", "=", id)
-    .execute();
 }
