@@ -8,7 +8,7 @@ function officeWith(item: Record<string, unknown>, requirements: string[] = ["1.
   const handlers: string[] = [];
   const data = {
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
-    CoercionType: { Text: "text" },
+    CoercionType: { Text: "text", Html: "html" },
     EventType: {
       ItemChanged: "olkItemSelectedChanged",
       RecipientsChanged: "olkRecipientsChanged",
@@ -186,5 +186,90 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     const older = createOfficeMailbox();
     expect(await older.readLogOnSend()).toBe(false);
     await expect(older.setLogOnSend(true)).rejects.toThrow(/1\.11/);
+  });
+
+  describe("putting a template into a draft", () => {
+    /** A draft in Outlook: its body of the given type, the rep's cursor after `before`, with what Office.js does. */
+    function draftIn(type: "html" | "text", subject: string, requirements = ["1.5", "1.7", "1.11"]) {
+      const state = { subject, body: "", inserted: [] as { data: string; coercionType: string }[] };
+      const session = new Map<string, string>();
+      officeWith(
+        {
+          itemType: "message",
+          subject: {
+            getAsync: (callback: Callback<string>) => callback(succeeded(state.subject)),
+            setAsync: (value: string, callback: Callback<void>) => {
+              state.subject = value;
+              callback(succeeded(undefined));
+            },
+          },
+          body: {
+            getTypeAsync: (callback: Callback<string>) => callback(succeeded(type)),
+            setSelectedDataAsync: (
+              data: string,
+              options: { coercionType: string },
+              callback: Callback<void>,
+            ) => {
+              // Outlook refuses HTML into a plain-text body (error 2006 on Windows).
+              if (options.coercionType === "html" && type === "text")
+                return callback({
+                  status: "failed",
+                  value: undefined,
+                  error: { message: "The format of the specified data object is invalid." },
+                });
+              state.inserted.push({ data, coercionType: options.coercionType });
+              callback(succeeded(undefined));
+            },
+          },
+          sessionData: {
+            getAsync: (name: string, callback: Callback<string>) =>
+              callback(succeeded(session.get(name) ?? "")),
+            setAsync: (name: string, value: string, callback: Callback<void>) => {
+              session.set(name, value);
+              callback(succeeded(undefined));
+            },
+          },
+        },
+        requirements,
+      );
+      return state;
+    }
+    const filled = { html: "<p>Hi <b>Anna</b></p>", text: "Hi Anna" };
+
+    it("puts the HTML at the cursor of an HTML draft, and the subject into a draft without one", async () => {
+      const draft = draftIn("html", " ");
+      const mailbox = createOfficeMailbox();
+      await mailbox.insertIntoDraft(filled);
+      expect(draft.inserted).toEqual([{ data: "<p>Hi <b>Anna</b></p>", coercionType: "html" }]);
+      expect(await mailbox.setSubjectIfEmpty("About the renewal")).toBe(true);
+      expect(draft.subject).toBe("About the renewal");
+    });
+
+    it("puts the text into a plain-text draft, and keeps the subject the rep wrote", async () => {
+      const draft = draftIn("text", "My words");
+      const mailbox = createOfficeMailbox();
+      await mailbox.insertIntoDraft(filled);
+      expect(draft.inserted).toEqual([{ data: "Hi Anna", coercionType: "text" }]);
+      expect(await mailbox.setSubjectIfEmpty("About the renewal")).toBe(false);
+      expect(draft.subject).toBe("My words");
+    });
+
+    it("keeps the inserted template with the draft for its log on send (Mailbox 1.11), without failing before it", async () => {
+      draftIn("html", "");
+      const mailbox = createOfficeMailbox();
+      expect(await mailbox.readInsertedTemplate()).toBeNull();
+      await mailbox.setInsertedTemplate("7b000000-0000-4000-8000-000000000001");
+      expect(await mailbox.readInsertedTemplate()).toBe("7b000000-0000-4000-8000-000000000001");
+
+      draftIn("html", "", ["1.5", "1.7"]);
+      const older = createOfficeMailbox();
+      await older.setInsertedTemplate("7b000000-0000-4000-8000-000000000001");
+      expect(await older.readInsertedTemplate()).toBeNull();
+    });
+
+    it("refuses to put a template into an email being read", async () => {
+      officeWith({ itemType: "message", subject: "Received", body: {} });
+      await expect(createOfficeMailbox().insertIntoDraft(filled)).rejects.toThrow(/draft/);
+    });
   });
 });

@@ -29,6 +29,12 @@ export interface OpenMessage {
   mode: "read" | "compose";
 }
 
+/** What the pane puts into a draft from a template: its HTML, and the same as text for a draft in plain text. */
+export interface DraftInsert {
+  html: string;
+  text: string;
+}
+
 /**
  * What the add-in asks of Outlook. `office-mailbox.ts` implements it over Office.js; `simulated-mailbox.ts`
  * implements it in memory for the browser preview and the tests, so the pane runs unchanged in both.
@@ -54,4 +60,14 @@ export interface Mailbox {
   setLogOnSend(on: boolean): Promise<void>;
   /** Puts Rapport's key on the draft as it is sent; the sent copy keeps it (see OpenMessage.rapportKey). */
   setRapportKey(key: string): Promise<void>;
+  /**
+   * Puts a template's text into the draft where the rep's cursor is (replacing a selection, as typing would):
+   * the HTML in an HTML draft, the text in a plain-text one, which would otherwise show the tags.
+   */
+  insertIntoDraft(content: DraftInsert): Promise<void>;
+  /** Sets the draft's subject unless the rep wrote one; whether it was set. */
+  setSubjectIfEmpty(subject: string): Promise<boolean>;
+  /** The template last put into this draft, for its log on send (kept with the draft, not saved); null: none. */
+  readInsertedTemplate(): Promise<string | null>;
+  setInsertedTemplate(templateId: string): Promise<void>;
 }

@@ -24,6 +24,7 @@ function isCompose(item: Office.MessageRead | Office.MessageCompose): item is Of
 
 const NOTIFICATION_KEY = "rapport";
 const LOG_ON_SEND = "rapport.logOnSend";
+const INSERTED_TEMPLATE = "rapport.templateId";
 
 /** The custom property Rapport sets on a message it logs as it is sent; absent on everything else. */
 export const RAPPORT_KEY_PROPERTY = "rapportKey";
@@ -142,6 +143,50 @@ export function createOfficeMailbox(): Mailbox {
       const properties = await promised<Office.CustomProperties>((cb) => item.loadCustomPropertiesAsync(cb));
       properties.set(RAPPORT_KEY_PROPERTY, key);
       await promised<void>((cb) => properties.saveAsync(cb));
+    },
+
+    async insertIntoDraft({ html, text }) {
+      const item = currentItem();
+      if (!item || !isCompose(item)) throw new Error("a template goes into a draft only");
+      // HTML given to a plain-text draft would show its tags (Outlook on Windows refuses it, error 2006).
+      const type = await promised<Office.CoercionType>((cb) => item.body.getTypeAsync(cb));
+      const asHtml = type === Office.CoercionType.Html;
+      await promised<void>((cb) =>
+        item.body.setSelectedDataAsync(
+          asHtml ? html : text,
+          { coercionType: asHtml ? Office.CoercionType.Html : Office.CoercionType.Text },
+          cb,
+        ),
+      );
+    },
+
+    async setSubjectIfEmpty(subject) {
+      const item = currentItem();
+      if (!item || !isCompose(item)) throw new Error("a template goes into a draft only");
+      const current = await promised<string>((cb) => item.subject.getAsync(cb));
+      // The rep's own subject stays: a template's is only a start for a draft without one.
+      if (current.trim() !== "") return false;
+      await promised<void>((cb) => item.subject.setAsync(subject, cb));
+      return true;
+    },
+
+    async readInsertedTemplate() {
+      const item = currentItem();
+      if (!item || !isCompose(item) || !Office.context.requirements.isSetSupported("Mailbox", "1.11"))
+        return null;
+      const value = await promised<string>((cb) => item.sessionData.getAsync(INSERTED_TEMPLATE, cb)).catch(
+        () => "",
+      );
+      return value || null;
+    },
+
+    async setInsertedTemplate(templateId) {
+      const item = currentItem();
+      if (!item || !isCompose(item)) throw new Error("a template goes into a draft only");
+      // Without session data (before Mailbox 1.11) the template is in the mail all the same; its log goes without
+      // the template's id rather than the insert failing.
+      if (!Office.context.requirements.isSetSupported("Mailbox", "1.11")) return;
+      await promised<void>((cb) => item.sessionData.setAsync(INSERTED_TEMPLATE, templateId, cb));
     },
 
     onThemeChanged(listener) {

@@ -5,6 +5,10 @@ export interface SimulatedMessage extends OpenMessage {
   bodyText: string;
   /** The draft's "log this email when it is sent" (session data in Outlook). */
   logOnSend?: boolean;
+  /** A draft's body as HTML, what templates put into it (bodyText gets their text). */
+  bodyHtml?: string;
+  /** The template last put into the draft (session data in Outlook). */
+  insertedTemplateId?: string;
 }
 
 export interface SimulatedMailbox extends Mailbox {
@@ -17,6 +21,11 @@ export interface SimulatedMailbox extends Mailbox {
   setDark(dark: boolean): void;
   /** What the commands showed on each item's notification bar, oldest first. */
   notifications(): readonly { messageId: string; text: string; kind: "info" | "error" }[];
+  /**
+   * Called when a draft's subject or body changes, for the preview to show it. Outlook tells the pane nothing of
+   * these, so neither does this mailbox: only the page around the pane hears it. Returns the unsubscribe.
+   */
+  onDraftContentChanged(listener: () => void): () => void;
 }
 
 /**
@@ -35,6 +44,12 @@ export function createSimulatedMailbox(options: {
   let dark = options.prefersDark ?? false;
   const listeners = new Set<() => void>();
   const themeListeners = new Set<() => void>();
+  const contentListeners = new Set<() => void>();
+  const draft = () => {
+    const message = current();
+    if (message?.mode !== "compose") throw new Error("a template goes into a draft only");
+    return message;
+  };
   const shown: { messageId: string; text: string; kind: "info" | "error" }[] = [];
   const current = () => messages.find((m) => m.id === selected) ?? null;
   const notify = () => listeners.forEach((listener) => listener());
@@ -54,7 +69,14 @@ export function createSimulatedMailbox(options: {
     async readOpenMessage() {
       const message = current();
       if (!message) return null;
-      const { id: _id, bodyText: _body, logOnSend: _log, ...open } = message;
+      const {
+        id: _id,
+        bodyText: _body,
+        logOnSend: _log,
+        bodyHtml: _html,
+        insertedTemplateId: _template,
+        ...open
+      } = message;
       return { ...open, to: [...open.to], cc: [...open.cc] };
     },
     async readBodyText() {
@@ -83,6 +105,30 @@ export function createSimulatedMailbox(options: {
       const message = current();
       if (message?.mode !== "compose") throw new Error("only a draft gets a Rapport key");
       message.rapportKey = key;
+    },
+    async insertIntoDraft({ html, text }) {
+      const message = draft();
+      // The simulated draft's cursor is at the end of its body.
+      message.bodyHtml = (message.bodyHtml ?? "") + html;
+      message.bodyText += text;
+      contentListeners.forEach((listener) => listener());
+    },
+    async setSubjectIfEmpty(subject) {
+      const message = draft();
+      if (message.subject.trim() !== "") return false;
+      message.subject = subject;
+      contentListeners.forEach((listener) => listener());
+      return true;
+    },
+    async readInsertedTemplate() {
+      return current()?.insertedTemplateId ?? null;
+    },
+    async setInsertedTemplate(templateId) {
+      draft().insertedTemplateId = templateId;
+    },
+    onDraftContentChanged(listener) {
+      contentListeners.add(listener);
+      return () => contentListeners.delete(listener);
     },
     prefersDark: () => dark,
     setDark(value) {
