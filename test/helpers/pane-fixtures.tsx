@@ -17,6 +17,7 @@ import de from "../../src/addin/core/messages/de";
 import nb from "../../src/addin/core/messages/nb";
 import hr from "../../src/addin/core/messages/hr";
 import { type Services, createServices } from "../../src/addin/core/services";
+import { Page } from "../../src/shared/common";
 import { Company } from "../../src/shared/companies";
 import { domainOf, normalizeEmailAddress, parseMailbox } from "../../src/shared/email-address";
 import { Contact } from "../../src/shared/contacts";
@@ -41,6 +42,8 @@ import {
   MySettings,
 } from "../../src/shared/mailboxes";
 import { Task } from "../../src/shared/tasks";
+import { renderTemplate } from "../../src/shared/merge-fields";
+import { RenderedTemplate, Template } from "../../src/shared/templates";
 
 export const now = "2026-11-20T09:30:00.000Z";
 /** The rep's own user id, as the server records who logged or created something. */
@@ -260,6 +263,8 @@ export interface FakeApiOptions {
   pipeline?: Dashboard["pipeline"];
   /** Every dashboard request fails as if the server could not be reached while this is above 0, counting down. */
   failDashboards?: number;
+  /** The rep's templates, in the order the server lists them (most recently used first). */
+  templates?: z.input<typeof Template>[];
 }
 
 export interface FakeCall {
@@ -753,6 +758,46 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       const { id } = request(routes.removeBlocklistEntry.params, input.params);
       if (!personal.delete(id)) throw problem(404, "not_found", "There is no such blocklist entry.");
       return { id, deleted: true };
+    }
+    if (name === "listTemplates") {
+      const query = request(routes.listTemplates.query, input.query);
+      const q = query.q?.toLowerCase();
+      const items = (options.templates ?? [])
+        .map((t) => Template.parse(t))
+        .filter(
+          (t) =>
+            !q ||
+            t.name.toLowerCase().includes(q) ||
+            Object.values(t.variants).some((v) => v?.subject.toLowerCase().includes(q)),
+        )
+        .slice(0, query.limit);
+      return answer(Page(Template), { items, nextCursor: null });
+    }
+    if (name === "renderTemplate") {
+      const { id } = request(routes.renderTemplate.params, input.params);
+      const body = request(routes.renderTemplate.body, input.body);
+      const template = (options.templates ?? []).map((t) => Template.parse(t)).find((t) => t.id === id);
+      if (!template) throw problem(404, "not_found", "There is no such template.");
+      const contact = [annaNow(), ...others].find((c) => c.id === body.contactId);
+      if (!contact) throw problem(400, "invalid_request", "There is no such contact.");
+      // As the server does: English here (the fixtures' contacts have no language), the one open deal's fields.
+      const variant = template.variants.en ?? Object.values(template.variants).find((v) => v !== undefined);
+      if (!variant) throw new Error("a template without a variant");
+      const dealOf = contact.openDeals.length === 1 ? contact.openDeals[0] : undefined;
+      const filled = renderTemplate(variant, {
+        "contact.firstName": contact.firstName,
+        "contact.lastName": contact.lastName,
+        "contact.title": contact.title,
+        "deal.name": dealOf?.name ?? null,
+        "rep.name": "Rita Rep",
+      });
+      return answer(RenderedTemplate, {
+        templateId: template.id,
+        language: "en",
+        ...filled,
+        contactId: contact.id,
+        dealId: dealOf?.id ?? null,
+      });
     }
     throw new Error(`unexpected call ${name}`);
   };

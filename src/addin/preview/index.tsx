@@ -6,13 +6,14 @@ import {
   Input,
   Switch,
   Text,
+  Textarea,
   ToggleButton,
   makeStyles,
   tokens,
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
-import { type FormEvent, StrictMode, useReducer, useState } from "react";
+import { type FormEvent, StrictMode, useReducer, useState, useSyncExternalStore } from "react";
 import { parseMailbox } from "../../shared/email-address";
 import { createRoot } from "react-dom/client";
 import { createApiClient } from "../../client/api-client";
@@ -39,6 +40,13 @@ const useStyles = makeStyles({
   },
   recipient: { display: "flex", alignItems: "flex-end", gap: tokens.spacingHorizontalS },
   pane: { borderLeft: `1px solid ${tokens.colorNeutralStroke2}`, overflowY: "auto" },
+  draft: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  draftBody: {
+    width: "100%",
+    minHeight: "10rem",
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
 });
 
 const mailbox = createSimulatedMailbox({ messages: sampleMail, userAddress: PREVIEW_USER });
@@ -91,6 +99,7 @@ function Preview() {
             </ToggleButton>
           ))}
           {draft && <AddRecipient key={draft.id} draftId={draft.id} onAdded={redraw} />}
+          {draft && <DraftContent key={`content-${draft.id}`} draftId={draft.id} />}
         </nav>
         <aside className={styles.pane} aria-label="Rapport">
           <App services={services} />
@@ -131,6 +140,32 @@ function AddRecipient({ draftId, onAdded }: { draftId: string; onAdded(): void }
       </Field>
       <Button type="submit">Add</Button>
     </form>
+  );
+}
+
+let contentVersion = 0;
+mailbox.onDraftContentChanged(() => void contentVersion++);
+
+/**
+ * The draft as Outlook's compose window would show it: its subject and body, which a template from the pane
+ * fills. The body is HTML, so it is shown in a frame that runs nothing and reaches nothing of this page (as the
+ * pane's preview does), beside its source as text.
+ */
+function DraftContent({ draftId }: { draftId: string }) {
+  const styles = useStyles();
+  useSyncExternalStore(mailbox.onDraftContentChanged, () => contentVersion);
+  const draft = mailbox.messages().find((m) => m.id === draftId);
+  if (!draft) return null;
+  return (
+    <section className={styles.draft} aria-label="Draft">
+      <Field label="Draft subject">
+        <Input readOnly value={draft.subject} />
+      </Field>
+      <Field label="Draft body (HTML)">
+        <Textarea readOnly resize="vertical" value={draft.bodyHtml ?? ""} />
+      </Field>
+      <iframe className={styles.draftBody} sandbox="" srcDoc={draft.bodyHtml ?? ""} title="Draft as sent" />
+    </section>
   );
 }
 

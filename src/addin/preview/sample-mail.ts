@@ -57,4 +57,17 @@ export const sampleMail: SimulatedMessage[] = [
     mode: "compose",
     bodyText: "",
   },
+  {
+    // A new email with no subject yet: the one a template fills, subject and all.
+    id: "new-draft",
+    internetMessageId: null,
+    conversationId: null,
+    subject: "",
+    from: null,
+    to: [{ address: "anna.berg@fabrikam.example", name: "Anna Berg" }],
+    cc: [],
+    sentAt: null,
+    mode: "compose",
+    bodyText: "",
+  },
 ];

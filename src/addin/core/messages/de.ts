@@ -152,6 +152,24 @@ const de: Catalogue = {
   undo: "Rückgängig",
   undoing: "Wird rückgängig gemacht…",
   expectedClose: "Erwarteter Abschluss {date}",
+  templates: "Vorlagen",
+  templatesSearch: "Vorlagen suchen",
+  templatesNone: "Noch keine Vorlagen. Erstellen Sie sie in der Web-App.",
+  templatesOpenWebApp: "Vorlagen in Rapport öffnen",
+  templatesNoMatch: "Keine Vorlage passt zu „{query}“.",
+  templatesLoading: "Vorlagen werden geladen…",
+  templatesNeedContact:
+    "Fügen Sie einen Empfänger hinzu, der in Rapport ist, um eine Vorlage für ihn auszufüllen.",
+  templateFor: "Ausgefüllt für {name}",
+  templateRendering: "Wird ausgefüllt…",
+  templatePreviewFrame: "Vorschau von {name}",
+  templateSubject: "Betreff: {subject}",
+  templateUnfilled:
+    "Felder ohne Wert ({count}): {fields}. Sie sind im Text markiert; füllen Sie sie vor dem Senden aus.",
+  templateAllFilled: "Alle Felder haben einen Wert.",
+  templateInsert: "In die E-Mail einfügen",
+  templateInserting: "Wird eingefügt…",
+  templateInserted: "In die E-Mail eingefügt",
 };
 
 export default de;

@@ -145,6 +145,23 @@ export const en = {
   undo: "Undo",
   undoing: "Undoing…",
   expectedClose: "Expected close {date}",
+  templates: "Templates",
+  templatesSearch: "Search templates",
+  templatesNone: "No templates yet. Create them in the web app.",
+  templatesOpenWebApp: "Open templates in Rapport",
+  templatesNoMatch: "No template matches “{query}”.",
+  templatesLoading: "Loading templates…",
+  templatesNeedContact: "Add a recipient who is in Rapport to fill in a template for them.",
+  templateFor: "Filled in for {name}",
+  templateRendering: "Filling in…",
+  templatePreviewFrame: "Preview of {name}",
+  templateSubject: "Subject: {subject}",
+  templateUnfilled:
+    "Fields with no value ({count}): {fields}. They are marked in the text; fill them in before sending.",
+  templateAllFilled: "Every field has a value.",
+  templateInsert: "Insert into the email",
+  templateInserting: "Inserting…",
+  templateInserted: "Inserted into the email",
 } as const;
 
 export type MessageKey = keyof typeof en;

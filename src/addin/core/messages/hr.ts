@@ -147,6 +147,23 @@ const hr: Catalogue = {
   undo: "Poništi",
   undoing: "Poništavanje…",
   expectedClose: "Očekivano zatvaranje {date}",
+  templates: "Predlošci",
+  templatesSearch: "Pretraži predloške",
+  templatesNone: "Još nema predložaka. Izradite ih u web-aplikaciji.",
+  templatesOpenWebApp: "Otvori predloške u Rapportu",
+  templatesNoMatch: "Nijedan predložak ne odgovara upitu „{query}”.",
+  templatesLoading: "Učitavanje predložaka…",
+  templatesNeedContact: "Dodajte primatelja koji je u Rapportu da biste za njega ispunili predložak.",
+  templateFor: "Ispunjeno za {name}",
+  templateRendering: "Ispunjavanje…",
+  templatePreviewFrame: "Pregled predloška {name}",
+  templateSubject: "Predmet: {subject}",
+  templateUnfilled:
+    "Polja bez vrijednosti ({count}): {fields}. Označena su u tekstu; ispunite ih prije slanja.",
+  templateAllFilled: "Sva polja imaju vrijednost.",
+  templateInsert: "Umetni u e-poruku",
+  templateInserting: "Umetanje…",
+  templateInserted: "Umetnuto u e-poruku",
 };
 
 export default hr;

@@ -149,6 +149,22 @@ const nb: Catalogue = {
   undo: "Angre",
   undoing: "Angrer…",
   expectedClose: "Forventet lukking {date}",
+  templates: "Maler",
+  templatesSearch: "Søk i maler",
+  templatesNone: "Ingen maler ennå. Lag dem i nettappen.",
+  templatesOpenWebApp: "Åpne maler i Rapport",
+  templatesNoMatch: "Ingen mal passer til «{query}».",
+  templatesLoading: "Henter maler…",
+  templatesNeedContact: "Legg til en mottaker som finnes i Rapport for å fylle ut en mal for vedkommende.",
+  templateFor: "Fylt ut for {name}",
+  templateRendering: "Fyller ut…",
+  templatePreviewFrame: "Forhåndsvisning av {name}",
+  templateSubject: "Emne: {subject}",
+  templateUnfilled: "Felt uten verdi ({count}): {fields}. De er merket i teksten; fyll dem ut før du sender.",
+  templateAllFilled: "Alle felt har en verdi.",
+  templateInsert: "Sett inn i e-posten",
+  templateInserting: "Setter inn…",
+  templateInserted: "Satt inn i e-posten",
 };
 
 export default nb;

@@ -149,6 +149,23 @@ const sv: Catalogue = {
   undo: "Ångra",
   undoing: "Ångrar…",
   expectedClose: "Väntat avslut {date}",
+  templates: "Mallar",
+  templatesSearch: "Sök mallar",
+  templatesNone: "Inga mallar ännu. Skapa dem i webbappen.",
+  templatesOpenWebApp: "Öppna mallar i Rapport",
+  templatesNoMatch: "Ingen mall matchar ”{query}”.",
+  templatesLoading: "Hämtar mallar…",
+  templatesNeedContact: "Lägg till en mottagare som finns i Rapport för att fylla i en mall åt hen.",
+  templateFor: "Ifylld för {name}",
+  templateRendering: "Fyller i…",
+  templatePreviewFrame: "Förhandsvisning av {name}",
+  templateSubject: "Ämne: {subject}",
+  templateUnfilled:
+    "Fält utan värde ({count}): {fields}. De är markerade i texten; fyll i dem innan du skickar.",
+  templateAllFilled: "Alla fält har ett värde.",
+  templateInsert: "Infoga i mejlet",
+  templateInserting: "Infogar…",
+  templateInserted: "Infogad i mejlet",
 };
 
 export default sv;

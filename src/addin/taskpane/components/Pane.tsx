@@ -21,7 +21,12 @@ import { useOpenMessage } from "../hooks/useOpenMessage";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
-import { LogOnSendControl, ParticipantTabsControl, preloadProfileControls } from "./deferred-parts";
+import {
+  ComposeTemplatesControl,
+  LogOnSendControl,
+  ParticipantTabsControl,
+  preloadProfileControls,
+} from "./deferred-parts";
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
 import { OutboxStatus } from "./OutboxStatus";
@@ -161,6 +166,9 @@ function MessageView({ message }: { message: OpenMessage }) {
       {message.mode === "compose" && (
         <LogOnSendControl.Component draftKey={message.conversationId ?? message.subject} />
       )}
+      {message.mode === "compose" && (
+        <ComposeTemplatesControl.Component recipient={firstKnownRecipient(results)} />
+      )}
       {message.mode === "read" && privacyReason && <PrivacyNotice reason={privacyReason} />}
       {message.mode === "read" && messageId && (
         <LogEmailButton
@@ -204,6 +212,12 @@ function MessageView({ message }: { message: OpenMessage }) {
         ))}
     </>
   );
+}
+
+/** The first recipient in Rapport, in the draft's order (To, then Cc): whom a template is filled in for. */
+function firstKnownRecipient(results: { contact?: { id: string; displayName: string } | null }[]) {
+  const contact = results.find((r) => r.contact)?.contact;
+  return contact ? { id: contact.id, displayName: contact.displayName } : null;
 }
 
 /** Logs the open email as it is shown: rendered only when the rep's switch and the privacy rules allow it. */

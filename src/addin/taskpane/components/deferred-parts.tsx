@@ -1,6 +1,7 @@
 import { Caption1 } from "@fluentui/react-components";
 import type { ComponentProps } from "react";
 import { deferred, preloadWhenIdle } from "../deferred";
+import type { ComposeTemplates } from "./ComposeTemplates";
 import type { DealMenu } from "./DealMenu";
 import type { DealStage } from "./DealStage";
 import type { LogOnSendSwitch } from "./LogOnSendSwitch";
@@ -41,6 +42,13 @@ export const QuickActionsControl = deferred<ComponentProps<typeof QuickActions>>
   () => null,
 );
 
+/** Templates for a draft: the list, the filled-in preview and the insert (a draft only). */
+export const ComposeTemplatesControl = deferred<ComponentProps<typeof ComposeTemplates>>(
+  () =>
+    import(/* webpackChunkName: "compose-templates" */ "./ComposeTemplates").then((m) => m.ComposeTemplates),
+  () => null,
+);
+
 /** Fetches the profile's controls once the pane is idle; returns the cancel. */
 export const preloadProfileControls = () =>
   preloadWhenIdle(
@@ -49,4 +57,5 @@ export const preloadProfileControls = () =>
     LogOnSendControl.preload,
     ParticipantTabsControl.preload,
     QuickActionsControl.preload,
+    ComposeTemplatesControl.preload,
   );
