@@ -52,6 +52,9 @@ class OutlookManifestPlugin {
 const ES2016_SOURCES = [
   path.resolve(__dirname, "src/addin/office"),
   path.resolve(__dirname, "src/addin/commands/launchevent.ts"),
+  // The on-send warning about unfilled merge fields, which launchevent.js runs too.
+  path.resolve(__dirname, "src/addin/commands/unfilled-on-send.ts"),
+  path.resolve(__dirname, "src/shared/unfilled-fields.ts"),
 ];
 
 /** tsc --noEmit type-checks in `npm test`; the bundle only needs the transpiled code. */

@@ -9,6 +9,7 @@ import { onMessageSend } from "../office/on-send";
 import { createI18n, loadCatalogue } from "../core/i18n";
 import { createServices } from "../core/services";
 import { logOnSend } from "./log-on-send";
+import { unfilledFieldsHold } from "./unfilled-on-send";
 import { type CommandServices, logToRapport } from "./log-to-rapport";
 
 // commands.html: the ribbon's "Log to Rapport" and the on-send handler, in the browser runtime of Outlook on the
@@ -36,4 +37,8 @@ onLogToRapport(async () => {
   await s.mailbox.notify(notice.text, notice.kind);
 });
 
-onMessageSend(async () => logOnSend(await ready()));
+onMessageSend(
+  async () => logOnSend(await ready()),
+  // Read from Office.js directly, not after ready(): the warning needs no sign-in and no catalogue.
+  () => officeReady().then(() => unfilledFieldsHold(createOfficeMailbox())),
+);

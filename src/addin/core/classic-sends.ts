@@ -16,6 +16,7 @@ const QueuedSend = z.object({
   sentAt: z.string(),
   bodyText: z.string(),
   ifKnownContacts: z.boolean().optional(),
+  templateId: z.uuid().optional(),
 });
 
 const mailbox = (a: z.infer<typeof Address>) => ({ address: a.address, name: a.name ?? undefined });
@@ -53,6 +54,7 @@ export function importClassicSends(outbox: Outbox, api: ApiClient): Promise<numb
           bodyText: send.bodyText,
           source: "on-send",
           ...(send.ifKnownContacts ? { byPolicy: true } : {}),
+          ...(send.templateId ? { templateId: send.templateId } : {}),
         },
       })
       .catch(() => undefined);

@@ -23,7 +23,8 @@ export function emailToLog(
 
 /**
  * The draft being sent, logged under its Rapport key (it has no message id yet), from the rep; `byPolicy` when
- * the organisation's policy logs it rather than the rep's tick (the server then checks the privacy rules too).
+ * the organisation's policy logs it rather than the rep's tick (the server then checks the privacy rules too);
+ * `templateId` when the rep wrote it from a template.
  */
 export function draftToLog(
   draft: OpenMessage,
@@ -31,6 +32,7 @@ export function draftToLog(
   rapportKey: string,
   bodyText: string,
   byPolicy = false,
+  templateId: string | null = null,
 ): LogEmail {
   return {
     rapportKey,
@@ -43,5 +45,7 @@ export function draftToLog(
     bodyText: bodyText.slice(0, LOGGED_BODY_CHARS),
     source: "on-send",
     ...(byPolicy ? { byPolicy } : {}),
+    // The template put into the draft: the server records its use on this log.
+    ...(templateId ? { templateId } : {}),
   };
 }

@@ -36,10 +36,12 @@ export async function queueDraftOnSend(): Promise<boolean> {
     sentAt: new Date().toISOString(),
     bodyText: (await mailbox.readBodyText()).slice(0, LOGGED_BODY_CHARS),
     ifKnownContacts: !ticked,
+    templateId: (await mailbox.readInsertedTemplate()) ?? undefined,
   });
   return true;
 }
 
-export function registerClassicOnSend(): void {
-  onMessageSend(queueDraftOnSend);
+/** `hold`: what holds a draft back with a Smart Alert (see onMessageSend); nothing is queued while it does. */
+export function registerClassicOnSend(hold?: () => Promise<string | null>): void {
+  onMessageSend(queueDraftOnSend, hold);
 }

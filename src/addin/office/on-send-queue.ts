@@ -20,6 +20,8 @@ export interface QueuedSend {
   bodyText: string;
   /** Queued by the organisation's policy, not by the rep: sent only if someone on it is a known contact. */
   ifKnownContacts?: boolean;
+  /** The template the rep put into the draft, recorded as its use. */
+  templateId?: string;
 }
 
 const POLICY_KEY = "rapport.logOnSendToKnownContacts";
