@@ -260,6 +260,9 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
       expect(await mailbox.readInsertedTemplate()).toBeNull();
       await mailbox.setInsertedTemplate("7b000000-0000-4000-8000-000000000001");
       expect(await mailbox.readInsertedTemplate()).toBe("7b000000-0000-4000-8000-000000000001");
+      // Anything but an id is no template: the server would refuse the whole log for it.
+      await mailbox.setInsertedTemplate("not an id");
+      expect(await mailbox.readInsertedTemplate()).toBeNull();
 
       draftIn("html", "", ["1.5", "1.7"]);
       const older = createOfficeMailbox();

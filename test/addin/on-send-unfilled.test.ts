@@ -60,13 +60,14 @@ function outlookSending(options: {
     CoercionType: { Text: "text", Html: "html" },
     MailboxEnums: {
       ItemType: { Message: "message" },
-      // SendModeOverride came with Mailbox 1.14.
-      ...(options.older ? {} : { SendModeOverride: { PromptUser: "promptUser" } }),
+      SendModeOverride: { PromptUser: "promptUser" },
     },
     context: {
       displayLanguage: options.language ?? "en-US",
       requirements: {
-        isSetSupported: (_set: string, version: string) => ["1.5", "1.11", "1.12"].includes(version),
+        // SendModeOverride came with Mailbox 1.14.
+        isSetSupported: (_set: string, version: string) =>
+          ["1.5", "1.11", "1.12", ...(options.older ? [] : ["1.14"])].includes(version),
       },
       mailbox: {
         userProfile: { emailAddress: REP },

@@ -54,7 +54,7 @@ describeInBrowser(
         contactIds: [anna.id],
       });
       browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
-    }, 240_000);
+    }, 480_000);
 
     afterAll(async () => {
       await browser?.close();

@@ -113,7 +113,8 @@ export async function startRapport(options: { apiSeparately?: boolean } = {}): P
       () => false,
     );
   const waitFor = async (what: string, ready: () => Promise<boolean>, children: (Child | null)[]) => {
-    const deadline = Date.now() + 120_000;
+    // A first webpack build on a busy machine can take minutes: a readiness limit, not a speed check.
+    const deadline = Date.now() + 360_000;
     while (!(await ready())) {
       if (children.some((c) => c && c.process.exitCode !== null) || Date.now() > deadline) {
         await Promise.all(children.map(stopChild));

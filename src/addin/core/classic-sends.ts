@@ -16,7 +16,8 @@ const QueuedSend = z.object({
   sentAt: z.string(),
   bodyText: z.string(),
   ifKnownContacts: z.boolean().optional(),
-  templateId: z.uuid().optional(),
+  // A template id that does not read is left out rather than losing the log with it.
+  templateId: z.uuid().optional().catch(undefined),
 });
 
 const mailbox = (a: z.infer<typeof Address>) => ({ address: a.address, name: a.name ?? undefined });

@@ -25,6 +25,7 @@ function isCompose(item: Office.MessageRead | Office.MessageCompose): item is Of
 const NOTIFICATION_KEY = "rapport";
 const LOG_ON_SEND = "rapport.logOnSend";
 const INSERTED_TEMPLATE = "rapport.templateId";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The custom property Rapport sets on a message it logs as it is sent; absent on everything else. */
 export const RAPPORT_KEY_PROPERTY = "rapportKey";
@@ -177,7 +178,8 @@ export function createOfficeMailbox(): Mailbox {
       const value = await promised<string>((cb) => item.sessionData.getAsync(INSERTED_TEMPLATE, cb)).catch(
         () => "",
       );
-      return value || null;
+      // Only an id, as the pane keeps it: anything else would make the server refuse the whole log.
+      return UUID.test(value) ? value : null;
     },
 
     async setInsertedTemplate(templateId) {

@@ -4,11 +4,7 @@
 // which the manifest test sees gated by that event.
 
 interface SendEvent {
-  completed(options: {
-    allowEvent: boolean;
-    errorMessage?: string;
-    sendModeOverride?: Office.MailboxEnums.SendModeOverride;
-  }): void;
+  completed(options: Office.SmartAlertsEventCompletedOptions): void;
 }
 
 /**
@@ -24,15 +20,15 @@ export function onMessageSend(run: () => Promise<unknown>, hold?: () => Promise<
     const warning = hold ? hold().catch(() => null) : Promise.resolve(null);
     void warning.then((errorMessage) => {
       if (errorMessage !== null) {
-        event.completed({
-          allowEvent: false,
-          errorMessage,
-          // The manifest's SendMode is PromptUser already; saying it again (Mailbox 1.14) keeps "Send anyway"
-          // whatever the manifest may become. Older Outlooks have no enum and use the manifest's mode.
-          ...(Office.MailboxEnums.SendModeOverride
-            ? { sendModeOverride: Office.MailboxEnums.SendModeOverride.PromptUser }
-            : {}),
-        });
+        // The manifest's SendMode is PromptUser already; saying it again (Mailbox 1.14) keeps "Send anyway"
+        // whatever the manifest may become. Older Outlooks use the manifest's mode.
+        if (Office.context.requirements.isSetSupported("Mailbox", "1.14"))
+          event.completed({
+            allowEvent: false,
+            errorMessage,
+            sendModeOverride: Office.MailboxEnums.SendModeOverride.PromptUser,
+          });
+        else event.completed({ allowEvent: false, errorMessage });
         return;
       }
       run()
