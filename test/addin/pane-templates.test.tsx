@@ -91,10 +91,13 @@ describe("templates in compose", () => {
     fireEvent.change(screen.getByRole("searchbox", { name: "Search templates" }), {
       target: { value: "offer" },
     });
-    await waitFor(async () =>
-      expect((await templateList()).getAllByRole("button").map((b) => b.textContent)).toEqual([
-        "Offer · Sales",
-      ]),
+    await waitFor(
+      async () =>
+        expect((await templateList()).getAllByRole("button").map((b) => b.textContent)).toEqual([
+          "Offer · Sales",
+        ]),
+      // The search waits for a pause in typing; the limit is for a busy machine, not a speed check.
+      { timeout: 10_000 },
     );
     expect(pane.server.received("listTemplates")).toContainEqual({
       query: expect.objectContaining({ q: "offer", order: "recent" }),
@@ -102,7 +105,9 @@ describe("templates in compose", () => {
     fireEvent.change(screen.getByRole("searchbox", { name: "Search templates" }), {
       target: { value: "nothing like it" },
     });
-    expect(await screen.findByText("No template matches “nothing like it”.")).toBeTruthy();
+    expect(
+      await screen.findByText("No template matches “nothing like it”.", undefined, { timeout: 10_000 }),
+    ).toBeTruthy();
   });
 
   it("says where templates are made when the rep has none", async () => {

@@ -79,16 +79,18 @@ describeInBrowser(
       await page.getByRole("heading", { name: "E-postmallar" }).waitFor();
 
       await page.getByRole("button", { name: "Ny mall" }).click();
-      await page.getByLabel("Namn", { exact: true }).fill(NAME);
-      await page.getByRole("radio", { name: "Bara mig" }).check();
-      await page.getByRole("tab", { name: "Svenska" }).click();
-      await page.getByLabel("Ämne", { exact: true }).fill("Angående {{deal.name}}");
-      await page
+      // The editor's fields by their labels (the name is required: Fluent marks its label with an asterisk).
+      const editor = page.getByRole("region", { name: "Ny mall", exact: true });
+      await editor.getByRole("textbox", { name: /^Namn/ }).fill(NAME);
+      await editor.getByRole("radio", { name: "Bara mig" }).check();
+      await editor.getByRole("tab", { name: "Svenska" }).click();
+      await editor.getByLabel("Ämne", { exact: true }).fill("Angående {{deal.name}}");
+      await editor
         .getByLabel("Innehåll (HTML)")
         .fill(
           "<p>Hej {{contact.firstName}}!</p><p>Tack för mötet i dag.</p><p>{{rep.name}}, {{rep.title}}</p>",
         );
-      await page.getByRole("button", { name: "Spara", exact: true }).click();
+      await editor.getByRole("button", { name: "Spara", exact: true }).click();
       await page.getByRole("button", { name: `Redigera ${NAME}` }).waitFor();
 
       const saved = ListPage(Template).parse(await api("GET", "/api/v1/templates?limit=200"));

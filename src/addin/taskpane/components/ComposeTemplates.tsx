@@ -13,7 +13,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import { useDeferredValue, useState } from "react";
+import { useEffect, useState } from "react";
 import type { RenderedTemplate, Template } from "../../../shared/templates";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
@@ -50,6 +50,7 @@ export interface TemplateRecipient {
 }
 
 const PAGE = 20;
+const SEARCH_PAUSE_MS = 250;
 
 /**
  * Compose's templates: the rep's, those used last first, searchable; one picked is filled in for the recipient
@@ -60,8 +61,12 @@ export function ComposeTemplates({ recipient }: { recipient: TemplateRecipient |
   const { t } = useI18n();
   const { api } = useServices();
   const [query, setQuery] = useState("");
-  // Typing does not ask the server at every key while an answer is on its way.
-  const q = useDeferredValue(query.trim());
+  const [q, setQ] = useState("");
+  // The server is asked once the rep pauses typing, not at every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(query.trim()), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
   const [picked, setPicked] = useState<Template | null>(null);
   const templates = useQuery({
     queryKey: ["templates", "recent", q],
