@@ -51,7 +51,11 @@ describe.each(storeKinds)("setting Rapport up on the first visit from its own ma
     expect(done.status).toBe(200);
     const tokens = parse(SessionTokens, done);
     const me = parse(Me, await server.request("GET", "/api/v1/me", { token: tokens.accessToken }));
-    expect(me.user).toMatchObject({ email: "ada@northwind.example", displayName: "Ada Admin", role: "admin" });
+    expect(me.user).toMatchObject({
+      email: "ada@northwind.example",
+      displayName: "Ada Admin",
+      role: "admin",
+    });
     expect(me.organization.name).toBe("Northwind Traders");
 
     // The password works at the sign-in page; the audit log says how the organisation came to be.
@@ -97,7 +101,11 @@ describe.each(storeKinds)("setting Rapport up on the first visit from its own ma
       expect(parse(SetupStatus, await server.request("GET", "/api/v1/setup", { headers }))).toEqual({
         open: false,
       });
-      expectProblem(await server.request("POST", "/api/v1/setup", { body: SETUP, headers }), 403, "forbidden");
+      expectProblem(
+        await server.request("POST", "/api/v1/setup", { body: SETUP, headers }),
+        403,
+        "forbidden",
+      );
     }
     await nothingStored();
   });

@@ -74,7 +74,13 @@ async function makeOrganization(tx: Transaction<DB>, name: string): Promise<{ id
 }
 
 /** Headers a proxy adds: a request bearing one came through something, even if the socket is this machine's. */
-const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip"];
+const FORWARDING_HEADERS = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+];
 
 /**
  * Whether a request comes from the server's own machine: its socket's address is loopback and no proxy forwarded
