@@ -48,7 +48,7 @@ describeInBrowser.each(storeKinds)(
         args: ["--no-demo"],
         env: database ? { DATABASE_URL: database.url } : {},
       });
-    }, 300_000);
+    }, 420_000);
     afterAll(async () => {
       await Promise.all(contexts.map((c) => c.close()));
       await stack?.stop();

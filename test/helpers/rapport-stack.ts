@@ -122,7 +122,8 @@ export async function startRapport(
       () => false,
     );
   const waitFor = async (what: string, ready: () => Promise<boolean>, children: (Child | null)[]) => {
-    const deadline = Date.now() + 120_000;
+    // Generous: a first webpack build on a machine shared with other suites has taken over two minutes.
+    const deadline = Date.now() + 240_000;
     while (!(await ready())) {
       if (children.some((c) => c && c.process.exitCode !== null) || Date.now() > deadline) {
         await Promise.all(children.map(stopChild));
