@@ -27,7 +27,13 @@ if (portProblem) {
 }
 
 // The server shares the terminal with webpack and the demo prompt: one readable line per request, not JSON.
-const serverEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT || "pretty" };
+// The web app is opened at the dev server, which proxies the API under the server's own address: one-time links
+// and passkeys must name the address people use, so that is the server's public address unless one is set.
+const serverEnv = {
+  ...process.env,
+  LOG_FORMAT: process.env.LOG_FORMAT || "pretty",
+  RAPPORT_PUBLIC_URL: process.env.RAPPORT_PUBLIC_URL || `https://localhost:${addinPort}`,
+};
 // The dev server proxies the API to the server this command starts, wherever PORT puts it.
 const devServerEnv = {
   ...process.env,

@@ -75,7 +75,12 @@ export async function send(options: ApiClientOptions, url: string, init: Request
   if (!response.ok) {
     const payload: unknown = await response.json().catch(() => undefined);
     const problem = Problem.safeParse(payload);
-    throw new ApiError(response.status, problem.success ? problem.data : null);
+    const wait = Number(response.headers.get("retry-after") ?? "");
+    throw new ApiError(
+      response.status,
+      problem.success ? problem.data : null,
+      Number.isInteger(wait) && wait > 0 ? wait : null,
+    );
   }
   return response;
 }

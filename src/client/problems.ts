@@ -7,6 +7,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem | null,
+    /** Seconds to wait before trying again, where the server said (Retry-After on a 429 or 503). */
+    readonly retryAfter: number | null = null,
   ) {
     super(
       problem

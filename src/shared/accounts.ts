@@ -137,3 +137,19 @@ export const Passkey = z.object({
 });
 export type Passkey = z.infer<typeof Passkey>;
 export const PasskeyList = z.object({ items: z.array(Passkey) });
+
+/**
+ * Setting up a fresh Rapport from the server's own machine (the first visit to the web app): the organisation and
+ * its first admin, signed in. Refused once anyone has an account here, or from any other machine.
+ */
+export const FirstSetup = z.strictObject({
+  organizationName: z.string().trim().min(1).max(200),
+  email: EmailAddress,
+  displayName: z.string().trim().min(1).max(200).optional(),
+  password: NewPassword,
+});
+export type FirstSetup = z.infer<typeof FirstSetup>;
+
+/** Whether this request may set Rapport up: no user yet, and asked from the server's own machine. */
+export const SetupStatus = z.object({ open: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatus>;

@@ -66,7 +66,11 @@ export function SignedInApp({
   const queryClient = useQueryClient();
   const { endAccount } = useLanguage();
   const services = useMemo((): WebAppServices => {
-    const options = { baseUrl: "", getToken: session.getToken };
+    const options = {
+      baseUrl: "",
+      getToken: session.getToken,
+      ...(session.fetch ? { fetch: session.fetch } : {}),
+    };
     return {
       api: clients?.api ?? createApiClient(options),
       files: clients?.files ?? createFileClient(options),

@@ -528,6 +528,12 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   createInvitation: () => ({ email: "invited@contoso.example", role: "member" }),
   registerPasskey: () => ({ response: fuzzCredential, name: "Laptop" }),
   signInWithPasskey: () => ({ response: fuzzCredential }),
+  // The store has users already: refused (409), whatever the input.
+  setUp: () => ({
+    organizationName: "Fuzz Org",
+    email: "fuzz@contoso.example",
+    password: "a long new password",
+  }),
   changePassword: () => ({ currentPassword: "not anyone's password", newPassword: "a long new password" }),
   updateBaseCurrency: () => ({ baseCurrency: "eur" }),
   setExchangeRate: () => ({ currency: "dkk", rate: "0.1341", baseCurrency: "EUR" }),

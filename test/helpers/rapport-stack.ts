@@ -79,7 +79,15 @@ interface Child {
  * With `apiSeparately` the two commands `npm start` runs are started one by one instead, so a test can stop
  * and restart the API server while the pane stays open.
  */
-export async function startRapport(options: { apiSeparately?: boolean } = {}): Promise<RapportStack> {
+export async function startRapport(
+  options: {
+    apiSeparately?: boolean;
+    /** More settings for both (DATABASE_URL for PostgreSQL). */
+    env?: NodeJS.ProcessEnv;
+    /** `npm start`'s own arguments (`--no-demo`). */
+    args?: string[];
+  } = {},
+): Promise<RapportStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-e2e-"));
   const [apiPort, addinPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -90,6 +98,7 @@ export async function startRapport(options: { apiSeparately?: boolean } = {}): P
     ADDIN_PORT: String(addinPort),
     RAPPORT_API_URL: apiUrl,
     LOG_LEVEL: "warn",
+    ...options.env,
   };
   let output = "";
   const spawnChild = (bin: string, args: string[]): Child => {
@@ -132,7 +141,7 @@ export async function startRapport(options: { apiSeparately?: boolean } = {}): P
     api = spawnChild("tsx", ["src/server/main.ts"]);
     addin = spawnChild("webpack", ["serve", "--mode", "development"]);
   } else {
-    start = spawnChild("tsx", ["scripts/start.ts"]);
+    start = spawnChild("tsx", ["scripts/start.ts", ...(options.args ?? [])]);
   }
   await waitFor("npm start", async () => (await apiAnswers()) && (await answersOverHttps(previewUrl)), [
     api,

@@ -52,7 +52,11 @@ export async function startTestServer(
     | "publicUrl"
     | "loggerInstance"
   > = {},
-  store: { poolSize?: number } = {},
+  store: {
+    poolSize?: number;
+    /** Where it listens; by default loopback only. All interfaces lets a test come from another address. */
+    host?: string;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-test-"));
   const database = await openTestStore(kind, store);
@@ -75,7 +79,8 @@ export async function startTestServer(
       ? {}
       : { logger: process.env.RAPPORT_TEST_LOG ? { level: process.env.RAPPORT_TEST_LOG } : false }),
   });
-  const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+  const port = (await app.listen({ port: 0, host: store.host ?? "127.0.0.1" })).split(":").pop();
+  const baseUrl = `http://127.0.0.1:${port}`;
   return {
     kind,
     baseUrl,

@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, type Transaction, sql } from "kysely";
+import type { FastifyRequest } from "fastify";
+import type { FirstSetup, SessionTokens } from "../../shared/accounts";
 import { seedDefaultPipeline } from "../auth/caller";
 import type { DB } from "../db/tables";
-import { inviteInto } from "./service";
+import { AppError } from "../errors";
+import { recordAccountEvent } from "./events";
+import { hashPassword, passwordWeakness } from "./passwords";
+import { type AccountsContext, type Client, inviteInto } from "./service";
+import { openSession } from "./sessions";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,14 +48,7 @@ export async function createFirstAdmin(
     let organization = found[0] ? { ...found[0], created: false } : null;
     if (!organization) {
       if (UUID.test(wanted)) throw new Error(`There is no organisation with the id ${wanted}.`);
-      const made = await tx
-        .insertInto("organizations")
-        // An organisation of Rapport's own accounts has no Entra tenant: a tenant id of its own that no token names.
-        .values({ tenant_id: `rapport:${randomUUID()}`, name: wanted })
-        .returning(["id", "name"])
-        .executeTakeFirstOrThrow();
-      await seedDefaultPipeline(tx, made.id);
-      organization = { ...made, created: true };
+      organization = { ...(await makeOrganization(tx, wanted)), created: true };
     }
     const { link, expiresAt } = await inviteInto(
       tx,
@@ -59,5 +58,128 @@ export async function createFirstAdmin(
       input.linkBase,
     );
     return { organization, link, expiresAt };
+  });
+}
+
+/** An organisation of Rapport's own accounts, with the default pipeline every organisation starts with. */
+async function makeOrganization(tx: Transaction<DB>, name: string): Promise<{ id: string; name: string }> {
+  const made = await tx
+    .insertInto("organizations")
+    // It has no Entra tenant: a tenant id of its own that no token names.
+    .values({ tenant_id: `rapport:${randomUUID()}`, name })
+    .returning(["id", "name"])
+    .executeTakeFirstOrThrow();
+  await seedDefaultPipeline(tx, made.id);
+  return made;
+}
+
+/** Headers a proxy adds: a request bearing one came through something, even if the socket is this machine's. */
+const FORWARDING_HEADERS = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+];
+
+/**
+ * Whether a request comes from the server's own machine: its socket's address is loopback and no proxy forwarded
+ * it. The socket, never `request.ip`, which a trusted proxy's header decides; and a reverse proxy on the same
+ * machine (Caddy, nginx) connects from loopback too, so any forwarding header refuses.
+ */
+export function fromThisMachine(request: FastifyRequest): boolean {
+  const address = request.socket.remoteAddress ?? "";
+  const loopback = address === "::1" || /^(::ffff:)?127\./.test(address);
+  return loopback && FORWARDING_HEADERS.every((header) => request.headers[header] === undefined);
+}
+
+const notFromHere = () =>
+  new AppError(
+    "forbidden",
+    403,
+    "Rapport is set up from the server's own machine only: open the web app there, or run npm run admin.",
+  );
+const alreadySetUp = () =>
+  new AppError(
+    "invalid_request",
+    409,
+    "Rapport is set up already: sign in, or make an organisation's first admin with npm run admin.",
+  );
+
+/** A store where nobody has an account yet (nor signed in any other way): the first visit may set it up. */
+async function nobodyYet(db: Kysely<DB>): Promise<boolean> {
+  return !(await db.selectFrom("users").select("id").limit(1).executeTakeFirst());
+}
+
+export async function setupStatus(db: Kysely<DB>, request: FastifyRequest): Promise<{ open: boolean }> {
+  // Another machine learns nothing about the store.
+  return { open: fromThisMachine(request) && (await nobodyYet(db)) };
+}
+
+/**
+ * The first visit to a fresh Rapport, from the server's own machine: the organisation named and its first admin
+ * with the password chosen, signed in. Whoever sits at the server could run `npm run admin` as well; anyone
+ * elsewhere is refused. Two set-ups at once make one admin: the second waits for the first's lock, then finds a user.
+ */
+export async function setUpFirstAdmin(
+  context: AccountsContext,
+  request: FastifyRequest,
+  input: FirstSetup,
+  client: Client,
+): Promise<SessionTokens> {
+  if (!fromThisMachine(request)) throw notFromHere();
+  if (!(await nobodyYet(context.db))) throw alreadySetUp();
+  const weakness = passwordWeakness(input.password, input.email);
+  if (weakness) throw new AppError("weak_password", 400, weakness);
+  // Hashed before the transaction: tens of milliseconds the embedded store's one connection need not wait.
+  const passwordHash = await hashPassword(input.password);
+  return context.db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('rapport.first_setup'))`.execute(tx);
+    if (!(await nobodyYet(tx))) throw alreadySetUp();
+    const organization = await makeOrganization(tx, input.organizationName);
+    const user = await tx
+      .insertInto("users")
+      .values({
+        org_id: organization.id,
+        external_id: `account:${randomUUID()}`,
+        email: input.email,
+        display_name: input.displayName ?? null,
+        role: "admin",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto("accounts")
+      .values({
+        user_id: user.id,
+        org_id: organization.id,
+        email: input.email,
+        password_hash: passwordHash,
+        password_changed_at: sql`now()`,
+      })
+      .execute();
+    await recordAccountEvent(
+      tx,
+      organization.id,
+      user.id,
+      "organization.set_up",
+      { type: "organization", id: organization.id },
+      { email: input.email, by: "first_visit", address: client.address },
+    );
+    const tokens = await openSession(
+      tx,
+      context.issuer,
+      { orgId: organization.id, userId: user.id, email: input.email },
+      client.userAgent,
+    );
+    await recordAccountEvent(
+      tx,
+      organization.id,
+      user.id,
+      "account.signed_in",
+      { type: "user", id: user.id },
+      { sessionId: tokens.sessionId, address: client.address, first: true },
+    );
+    return tokens;
   });
 }

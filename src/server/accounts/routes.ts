@@ -18,6 +18,7 @@ import {
   signIn,
 } from "./service";
 import { decoyHash } from "./passwords";
+import { setUpFirstAdmin, setupStatus } from "./first-admin";
 import {
   type RelyingParty,
   listPasskeys,
@@ -105,6 +106,10 @@ export function accountRoutes(
   );
   addRoute(app, routes.signInWithPasskey, options, ({ body, request }) =>
     signInWithPasskey(context, relyingParty(request), body, clientOf(request)),
+  );
+  addRoute(app, routes.setupStatus, options, ({ request }) => setupStatus(context.db, request));
+  addRoute(app, routes.setUp, options, ({ body, request }) =>
+    setUpFirstAdmin(context, request, body, clientOf(request)),
   );
   addRoute(app, routes.deactivateUser, options, async ({ caller, params }) => {
     const user = await setUserActive(scope(caller), params.id, false);

@@ -20,6 +20,8 @@ import {
   SessionTokens,
   SessionsEnded,
   SignInRequest,
+  FirstSetup,
+  SetupStatus,
 } from "../accounts";
 import { Deleted, IdParams } from "../common";
 import { User } from "../users";
@@ -187,6 +189,23 @@ export const accountRoutes = {
     summary: "Sign in with a passkey's response to the options: an access token and a refresh token",
     public: true,
     body: PasskeySignIn,
+    responses: { 200: SessionTokens },
+  },
+  setupStatus: {
+    method: "GET",
+    path: "/api/v1/setup",
+    summary:
+      "Whether this request may set Rapport up: no user yet, and asked from the server's own machine (no proxy between)",
+    public: true,
+    responses: { 200: SetupStatus },
+  },
+  setUp: {
+    method: "POST",
+    path: "/api/v1/setup",
+    summary:
+      "Set up a fresh Rapport from the server's own machine: the organisation and its first admin, signed in (403 elsewhere, 409 once set up)",
+    public: true,
+    body: FirstSetup,
     responses: { 200: SessionTokens },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -7,6 +7,8 @@ export interface Session {
   /** Who signed in; null for a pasted token, which names nobody (the account's own name shows once read). */
   who: string | null;
   signOut(): void;
+  /** The fetch the API clients use, where the session handles a refused token itself (Rapport's own accounts). */
+  fetch?: typeof fetch;
 }
 
 const LOCAL_USER_KEY = "rapport.webapp.localUser";
