@@ -1,5 +1,5 @@
 import { MessageBar, MessageBarBody, makeStyles, tokens } from "@fluentui/react-components";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, Suspense, lazy, useState } from "react";
 import { createApiClient } from "../../client/api-client";
 import { type Session, forgetLocalSession, rememberedLocalSession } from "../auth/session";
@@ -46,24 +46,21 @@ export function SignInGate({ children }: { children: (session: Session) => React
   const config = useQuery({ queryKey: ["sign-in"], queryFn: askSignIn, staleTime: Infinity });
   const path = usePath();
   const [notice, setNotice] = useState<SignedOutReason | null>(null);
-  // Setters are stable, so a session made now can end itself later (signed out, or ended by the server).
-  const [own, setOwn] = useState<OwnSession | null>(() =>
-    rememberedOwnSession((reason) => {
-      setOwn(null);
-      setNotice(reason);
-    }),
-  );
+  const queryClient = useQueryClient();
+  // Setters are stable, so a session made now can end itself later (signed out, or ended by the server). What was
+  // read for it goes with it: the next person to sign in here, or the same one, reads afresh.
+  const ended = (reason: SignedOutReason) => {
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "sign-in" });
+    setOwn(null);
+    setNotice(reason);
+  };
+  const [own, setOwn] = useState<OwnSession | null>(() => rememberedOwnSession(ended));
   const startOwn = (tokens: SessionTokens) => {
     // One way in at a time: a session of the local issuer kept in this browser gives way.
     forgetLocalSession();
     setLocal(null);
     setNotice(null);
-    setOwn(
-      startOwnSession(tokens, (reason) => {
-        setOwn(null);
-        setNotice(reason);
-      }),
-    );
+    setOwn(startOwnSession(tokens, ended));
   };
   const entra = config.data?.entra ?? null;
   const entraSession = useQuery({
