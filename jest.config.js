@@ -24,7 +24,7 @@ const config = {
   },
   // Also strip-bom and uuid, which office-addin-mock pulls in (nested, through office-addin-manifest).
   transformIgnorePatterns: [
-    "/node_modules/(?!(.*/)?(jose|strip-bom|uuid|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/)",
+    "/node_modules/(?!(.*/)?(jose|strip-bom|uuid|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|lexical|@lexical/[^/]+|@preact/signals-core)/)",
   ],
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
   setupFiles: ["<rootDir>/test/helpers/jsdom-globals.ts"],

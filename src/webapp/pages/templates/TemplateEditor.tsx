@@ -7,14 +7,14 @@ import {
   Tab,
   TabList,
   Text,
-  Textarea,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { Suspense, lazy, useState } from "react";
 import { LANGUAGES, LANGUAGE_NAMES, type Language, translate } from "../../../shared/languages";
 import type { Template, TemplateScope } from "../../../shared/templates";
+import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { useMessages } from "../../i18n/language";
@@ -22,10 +22,15 @@ import { useWebApp } from "../../services";
 import { TemplatePreview } from "./TemplatePreview";
 import { templatesMessages } from "./templates-messages";
 
+// Lexical and the toolbar are a chunk of their own, fetched when a template is opened: the list, and every
+// other page, paint without them.
+const RichTextEditor = lazy(
+  () => import(/* webpackChunkName: "template-editor" */ "./editor/RichTextEditor"),
+);
+
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "60rem" },
   row: { display: "flex", gap: tokens.spacingHorizontalM, flexWrap: "wrap", alignItems: "center" },
-  body: { minHeight: "12rem", fontFamily: tokens.fontFamilyMonospace },
   done: { color: tokens.colorPaletteGreenForeground1 },
 });
 
@@ -97,7 +102,11 @@ export function TemplateEditor({
       <div className={styles.form}>
         {!writable && <Text>{t.adminsOnly}</Text>}
         {stats.data && (
-          <Text>{translate(t.used, { used: stats.data.used, answered: stats.data.answered })}</Text>
+          <Text>
+            {stats.data.used === 0
+              ? t.usedNever
+              : translate(t.used, { used: stats.data.used, answered: stats.data.answered })}
+          </Text>
         )}
         <Field label={t.name} required>
           <Input value={name} onChange={(_, d) => setName(d.value)} disabled={!writable} />
@@ -140,14 +149,21 @@ export function TemplateEditor({
             onChange={(_, d) => setTexts({ ...texts, [language]: { ...texts[language], subject: d.value } })}
           />
         </Field>
-        <Field label={t.body} hint={t.bodyHint}>
-          <Textarea
-            className={styles.body}
-            value={texts[language].html}
+        <Suspense fallback={<Loading label={t.loadingEditor} />}>
+          {/* One editor per language, mounted with that language's body as it stands: edits in another tab
+              were kept in `texts` and come back with it. */}
+          <RichTextEditor
+            key={language}
+            label={t.body}
+            sourceLabel={t.bodySource}
+            hint={t.bodyHint}
+            html={texts[language].html}
             disabled={!writable}
-            onChange={(_, d) => setTexts({ ...texts, [language]: { ...texts[language], html: d.value } })}
+            onChange={(html) =>
+              setTexts((current) => ({ ...current, [language]: { ...current[language], html } }))
+            }
           />
-        </Field>
+        </Suspense>
         {writable && (
           <div className={styles.row}>
             <Button
