@@ -13,6 +13,7 @@ import { StoreLockedError } from "./db/store-lock";
 import { clientCredentialTokens } from "./sync/client-credentials";
 import { createMailGraph } from "./sync/mail-graph";
 import { createSyncWorker } from "./sync/worker";
+import { createFollowUpWorker } from "./follow-ups/worker";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -55,6 +56,9 @@ async function main(): Promise<void> {
       })
     : null;
 
+  // Every server fires no-reply follow-ups, with or without Graph: they share the work through the store.
+  const followUps = createFollowUpWorker({ database, logger });
+
   let backups: BackupChannel | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     readiness.draining = true;
     await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
     await worker?.stop();
+    await followUps.stop();
     await app.close();
     await backups?.stop();
     await upkeep?.stop();
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
       ? `Serving the add-in from ${addinRoot}: ${address}/taskpane.html, manifest at ${address}/manifest.xml`
       : `No add-in build at ${config.addinDir}: this server answers the API only (under npm start the dev server serves the add-in; npm run build makes one to serve from here)`,
   );
+  followUps.start();
   if (worker && graph) {
     worker.start();
     console.log(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ClientId, EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
+import { FollowUpReminder, FollowUpRequest, MailHeader } from "./follow-ups";
 
 export const InteractionKind = z.enum(["email", "call", "meeting", "note", "visit"]);
 export type InteractionKind = z.infer<typeof InteractionKind>;
@@ -91,6 +92,18 @@ export const LogEmail = z
      * template's stats, once per email; a later log of the same email naming another template changes nothing.
      */
     templateId: Id.optional(),
+    /**
+     * For mail the caller sends: remind them (a task on their Today) when no reply came within so many working
+     * days; null: no reminder. Left out, the organisation's default applies to outgoing mail on an open deal.
+     * One reminder per email, however often it is logged (docs/follow-ups.md).
+     */
+    followUp: FollowUpRequest.optional(),
+    /**
+     * The email's In-Reply-To, References, Auto-Submitted, X-Auto-Response-Suppress and Precedence headers, as
+     * read (others are ignored): they make an inbound email a reply to mail with a reminder, or an automatic answer
+     * that is not one.
+     */
+    headers: z.array(MailHeader).max(50).optional(),
   })
   .refine((email) => email.internetMessageId !== undefined || email.rapportKey !== undefined, {
     message: "an email needs its internet message id, or a Rapport key while it has none",
@@ -98,7 +111,12 @@ export const LogEmail = z
   });
 export type LogEmail = z.input<typeof LogEmail>;
 
-export const LoggedEmail = z.object({ interaction: Interaction, created: z.boolean() });
+export const LoggedEmail = z.object({
+  interaction: Interaction,
+  created: z.boolean(),
+  /** The email's no-reply reminder, the caller's own, if it has one. */
+  followUp: FollowUpReminder.nullable(),
+});
 export type LoggedEmail = z.infer<typeof LoggedEmail>;
 
 const noteFields = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TimeZone } from "./dashboard";
 import { Language } from "./languages";
 import { canonicalDomain, readEmailAddress } from "./email-address";
 
@@ -84,10 +85,13 @@ export const MySettings = z.object({
   syncOptedOut: z.boolean(),
   /** The web app's language on every device; null follows the browser's. */
   language: Language.nullable(),
+  /** The IANA time zone the rep works in: their follow-ups count working days there. Null reads as UTC. */
+  timeZone: z.string().nullable(),
 });
 export type MySettings = z.infer<typeof MySettings>;
 
-export const MySettingsUpdate = MySettings.partial()
+export const MySettingsUpdate = MySettings.extend({ timeZone: TimeZone.nullable() })
+  .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "name at least one setting to change");
 export type MySettingsUpdate = z.infer<typeof MySettingsUpdate>;

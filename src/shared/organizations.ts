@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Id, Version } from "./common";
 import { canonicalDomain } from "./email-address";
+import { FOLLOW_UP_DEFAULT_DAYS, FollowUpDays } from "./follow-ups";
 
 /** What automatically logged mail keeps: its metadata only, its subject too, or subject and a text excerpt. */
 export const AutoLoggedContent = z.enum(["metadata", "subject", "excerpt"]);
@@ -14,6 +15,13 @@ export const LoggingPolicy = z.object({
   syncAllMailboxes: z.boolean().default(false),
   /** What automatic logging stores of an email (a manual log keeps what the rep chose to log). */
   autoLoggedContent: AutoLoggedContent.default("excerpt"),
+  /**
+   * Mail a rep sends on an open deal gets a no-reply reminder unless the rep says otherwise (the pane's switch, or
+   * `followUp: null`).
+   */
+  followUpOpenDeals: z.boolean().default(false),
+  /** The working days such a reminder waits, and the pane's suggestion. */
+  followUpDays: FollowUpDays.default(FOLLOW_UP_DEFAULT_DAYS),
 });
 export type LoggingPolicy = z.infer<typeof LoggingPolicy>;
 
@@ -22,6 +30,8 @@ export const LoggingPolicyUpdate = z
     logOnSendToKnownContacts: z.boolean(),
     syncAllMailboxes: z.boolean(),
     autoLoggedContent: AutoLoggedContent,
+    followUpOpenDeals: z.boolean(),
+    followUpDays: FollowUpDays,
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, "name at least one setting to change");

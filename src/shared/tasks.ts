@@ -11,6 +11,8 @@ export const Task = z.object({
   assigneeId: Id.nullable(),
   contactId: Id.nullable(),
   dealId: Id.nullable(),
+  /** The logged email the task is about: a no-reply follow-up's (docs/follow-ups.md). */
+  emailId: Id.nullable(),
   createdBy: Id.nullable(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

@@ -1186,6 +1186,7 @@ const TABLES = {
   signing_keys: true,
   passkeys: true,
   webauthn_challenges: true,
+  follow_ups: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

@@ -340,6 +340,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     autoLogOpened: false,
     syncOptedOut: false,
     language: null,
+    timeZone: null,
     ...options.settings,
   };
   const personal = new Map<string, BlocklistEntry>();
@@ -675,7 +676,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       // As the server: a deal named fills an open link; none named links the single open deal, if there is one.
       if (body.dealId !== undefined) loggedDealId ??= body.dealId;
       else if (created && !options.secondDeal) loggedDealId = deal.id as string;
-      return answer(LoggedEmail, { interaction: { ...loggedInteraction, dealId: loggedDealId }, created });
+      return answer(LoggedEmail, {
+        interaction: { ...loggedInteraction, dealId: loggedDealId },
+        created,
+        followUp: null,
+      });
     }
     if (name === "me") {
       return answer(Me, {

@@ -55,6 +55,8 @@ export interface UsersTable {
   signature: ColumnType<string | null, string | null | undefined, string | null>;
   /** When an admin ended the user's access; null while they have it. */
   deactivated_at: NullableTimestamp;
+  /** The IANA time zone the user works in (their follow-ups' working days); null reads as UTC. */
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CompaniesTable {
@@ -218,6 +220,8 @@ export interface TasksTable {
   contact_id: string | null;
   deal_id: string | null;
   created_by: string | null;
+  /** The email a follow-up task is about (a no-reply reminder's). */
+  interaction_id: ColumnType<string | null, string | null | undefined, string | null>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -405,6 +409,26 @@ export interface WebFormConsentsTable {
   created_at: Timestamp;
 }
 
+/** A no-reply follow-up of one logged outgoing email (migration 0016). */
+export interface FollowUpsTable {
+  id: Generated<string>;
+  org_id: string;
+  interaction_id: string;
+  owner_id: string;
+  contact_id: string | null;
+  deal_id: string | null;
+  days: number;
+  time_zone: string;
+  due_at: Timestamp;
+  state: ColumnType<"waiting" | "fired" | "cancelled", "waiting" | "fired" | "cancelled" | undefined>;
+  task_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The inbound email that answered it, which settled it. */
+  reply_id: ColumnType<string | null, string | null | undefined, string | null>;
+  settled_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface WebFormTokenUsesTable {
   org_id: string;
   form_id: string;
@@ -564,6 +588,7 @@ export interface DB {
   web_form_owners: WebFormOwnersTable;
   web_form_consents: WebFormConsentsTable;
   web_form_token_uses: WebFormTokenUsesTable;
+  follow_ups: FollowUpsTable;
   leads: LeadsTable;
   accounts: AccountsTable;
   invitations: InvitationsTable;

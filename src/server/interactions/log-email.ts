@@ -1,7 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import type { z } from "zod";
 import { domainOf, isWithinDomains, normalizeEmailAddress } from "../../shared/email-address";
-import type { LoggedEmail, LogEmail } from "../../shared/interactions";
+import { replySignals } from "../../shared/follow-ups";
+import type { Interaction, LoggedEmail, LogEmail } from "../../shared/interactions";
 import { normalizeMessageId } from "../../shared/message-id";
 import { textExcerpt } from "../../shared/text-excerpt";
 import { recordAudit } from "../audit";
@@ -13,6 +14,8 @@ import type { DB } from "../db/tables";
 import type { Scope } from "../scope";
 import { recordTemplateUse } from "../templates/service";
 import { getInteraction } from "./service";
+import type { LoggingPolicy } from "../../shared/organizations";
+import { followUpDaysFor, reminderOf, scheduleFollowUp, settleByReply } from "../follow-ups/service";
 
 type LogEmailInput = z.output<typeof LogEmail>;
 
@@ -68,7 +71,12 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     const automatic = input.source === "auto" || input.byPolicy === true;
     if (existing) {
       if (input.templateId) await recordTemplateUse(tx, scope.caller, existing.id, input.templateId);
-      return { interaction: await addLogger(tx, scope, existing, input.dealId), created: false };
+      await completeConversation(tx, orgId, existing.id, input.conversationId);
+      const interaction = await addLogger(tx, scope, existing, input.dealId);
+      // A reminder asked for now (the pane's log of the sent copy) is set once; the default applies only to the
+      // first log of an email, so a later log never adds what the rep's first one left out.
+      if (input.followUp) await followUp(tx, scope, interaction, input, policy);
+      return { interaction, created: false, followUp: await reminderOf(tx, scope.caller, existing.id) };
     }
 
     await lockAddresses(tx, orgId, addresses);
@@ -137,8 +145,60 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       { type: "interaction", id: inserted.id },
       { source: input.source, ...(input.templateId ? { templateId: input.templateId } : {}) },
     );
-    return { interaction: await getInteraction(tx, scope.caller, inserted.id, "email"), created: true };
+    const interaction = await getInteraction(tx, scope.caller, inserted.id, "email");
+    if (interaction.direction === "out") await followUp(tx, scope, interaction, input, policy);
+    else
+      await settleByReply(
+        tx,
+        scope.caller,
+        {
+          id: inserted.id,
+          from: input.from.address,
+          occurredAt,
+          conversationId: input.conversationId ?? null,
+        },
+        replySignals(input.headers ?? []),
+      );
+    return { interaction, created: true, followUp: await reminderOf(tx, scope.caller, inserted.id) };
   });
+}
+
+/** The reminder this log asks for, or the organisation's default for it (docs/follow-ups.md). */
+async function followUp(
+  tx: Kysely<DB>,
+  scope: Scope,
+  interaction: Interaction,
+  input: LogEmailInput,
+  policy: LoggingPolicy,
+) {
+  const email = {
+    id: interaction.id,
+    direction: interaction.direction,
+    occurredAt: new Date(interaction.occurredAt),
+    dealId: interaction.dealId,
+  };
+  const days = await followUpDaysFor(tx, scope.caller.orgId, email, input.followUp, policy);
+  if (days !== null) await scheduleFollowUp(tx, scope.caller, email, days);
+}
+
+/**
+ * An email logged as it was sent has no conversation id yet when it is a new thread (Outlook gives one when it
+ * goes): its sent copy's completes it, so replies in the conversation find the reminder.
+ */
+async function completeConversation(
+  tx: Kysely<DB>,
+  orgId: string,
+  id: string,
+  conversationId: string | undefined,
+) {
+  if (!conversationId) return;
+  await tx
+    .updateTable("interactions")
+    .set({ conversation_id: conversationId, version: sql`version + 1`, updated_at: sql`now()` })
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .where("conversation_id", "is", null)
+    .execute();
 }
 
 type Logged = {
@@ -220,6 +280,24 @@ async function reconcile(
           .where("interaction_id", "=", byKey.id),
       )
       .onConflict((oc) => oc.columns(["interaction_id", "user_id"]).doNothing())
+      .execute();
+    // The reminder set as the mail was sent goes with it (unless the email already has one).
+    await tx
+      .updateTable("follow_ups")
+      .set({ interaction_id: byId.id, updated_at: sql`now()` })
+      .where("org_id", "=", orgId)
+      .where("interaction_id", "=", byKey.id)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("follow_ups as other")
+              .select("other.id")
+              .where("other.org_id", "=", orgId)
+              .where("other.interaction_id", "=", byId.id),
+          ),
+        ),
+      )
       .execute();
     await tx.deleteFrom("interactions").where("org_id", "=", orgId).where("id", "=", byKey.id).execute();
     const merged = {

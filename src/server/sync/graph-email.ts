@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { EMAIL_ADDRESS_MAX_CHARS } from "../../shared/common";
 import { normalizeEmailAddress } from "../../shared/email-address";
+import { isReplyHeader } from "../../shared/follow-ups";
 import { LogEmail, MAILBOX_NAME_MAX_CHARS } from "../../shared/interactions";
 import type { MailFolder } from "../../shared/mailboxes";
 import type { AutoLoggedContent } from "../../shared/organizations";
@@ -89,6 +90,11 @@ export function graphEmail(
     sentAt: message.sentDateTime ?? message.receivedDateTime,
     bodyText: content === "excerpt" ? (message.bodyPreview ?? undefined) : undefined,
     source: "auto",
+    // What makes it a reply to mail with a reminder, or an automatic answer that is none (docs/follow-ups.md).
+    headers: (message.internetMessageHeaders ?? [])
+      .filter((h) => isReplyHeader(h.name))
+      .slice(0, 50)
+      .map((h) => ({ name: h.name, value: h.value.slice(0, 32_000) })),
   });
   if (!parsed.success) return { skip: "unreadable" };
   const ownAddress = owner ? normalizeEmailAddress(owner) : null;

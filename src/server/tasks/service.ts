@@ -17,6 +17,7 @@ export const toTask = (row: TaskRow): Task => ({
   assigneeId: row.assignee_id,
   contactId: row.contact_id,
   dealId: row.deal_id,
+  emailId: row.interaction_id,
   createdBy: row.created_by,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),

@@ -1,0 +1,98 @@
+import type { Logger } from "pino";
+import type { Database } from "../db/database";
+import { dueFollowUps, fireFollowUp } from "./service";
+
+export interface FollowUpWorker {
+  /** Fires every reminder due now that no other server is firing; resolves with how many this one fired. */
+  runOnce(): Promise<number>;
+  /** Runs every interval (start to start) until stopped. */
+  start(): void;
+  /** Stops after the reminder in hand: it is fired and committed, or left waiting. */
+  stop(): Promise<void>;
+}
+
+export interface FollowUpWorkerDeps {
+  /** The owner's view finds due reminders in every organisation; each is fired behind its organisation's wall. */
+  database: Pick<Database, "db" | "forOrganization">;
+  /** What "now" is: the tests move it days ahead instead of waiting. */
+  clock?: () => Date;
+  intervalSeconds?: number;
+  /** Reminders read per round; a run goes on round after round until none is due. */
+  batch?: number;
+  logger?: Pick<Logger, "info" | "error">;
+  /**
+   * Called inside a reminder's transaction once it is claimed, before its task is written: the tests stop there
+   * (a second server trying the same reminder meanwhile, a crash that rolls the claim back).
+   */
+  claimed?: (id: string) => Promise<void>;
+}
+
+/**
+ * The loop that fires no-reply reminders. Every server process runs one; they share the work through the store,
+ * not through each other: each reminder is claimed with `FOR UPDATE SKIP LOCKED` in the transaction that writes
+ * its task and marks it fired, so two servers never fire the same one, and a server dying mid-way leaves it
+ * waiting (its transaction never committed) for the next run anywhere.
+ */
+export function createFollowUpWorker(deps: FollowUpWorkerDeps): FollowUpWorker {
+  const clock = deps.clock ?? (() => new Date());
+  const interval = (deps.intervalSeconds ?? 60) * 1000;
+  const batch = deps.batch ?? 100;
+  let stopping = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+
+  async function runOnce(): Promise<number> {
+    const now = clock();
+    let fired = 0;
+    // Rows another server holds stay "waiting" in the list: a round that fired nothing ends the run.
+    for (;;) {
+      const due = await dueFollowUps(deps.database.db, now, batch);
+      let firedThisRound = 0;
+      for (const { id, org_id: orgId } of due) {
+        if (stopping) return fired;
+        const done = await deps.database
+          .forOrganization(orgId)
+          .transaction()
+          .execute((tx) => fireFollowUp(tx, orgId, id, now, deps.claimed));
+        if (done) firedThisRound += 1;
+      }
+      fired += firedThisRound;
+      if (due.length < batch || firedThisRound === 0) return fired;
+    }
+  }
+
+  const tick = () => {
+    if (stopping) return;
+    const started = Date.now();
+    running = runOnce();
+    running
+      .then(
+        (fired) => {
+          if (fired > 0) deps.logger?.info({ fired }, "no-reply follow-ups fired");
+        },
+        (error: unknown) =>
+          deps.logger?.error({ err: String(error) }, "follow-up run failed; the next one retries"),
+      )
+      .finally(() => {
+        running = null;
+        if (!stopping) timer = setTimeout(tick, Math.max(0, interval - (Date.now() - started)));
+      });
+  };
+
+  return {
+    runOnce: async () => {
+      if (running) await running.catch(() => undefined);
+      return runOnce();
+    },
+    start() {
+      stopping = false;
+      if (!timer && !running) tick();
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+  };
+}
