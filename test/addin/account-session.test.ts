@@ -9,6 +9,10 @@ import {
   fetchWithSession,
 } from "../../src/addin/core/account-session";
 import { type Outbox, createOutbox } from "../../src/addin/core/outbox";
+import { createAddinSignIn } from "../../src/addin/auth/sign-in";
+import { logToRapport } from "../../src/addin/commands/log-to-rapport";
+import { createI18n } from "../../src/addin/core/i18n";
+import { type SimulatedMessage, createSimulatedMailbox } from "../../src/addin/office/simulated-mailbox";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import { SessionTokens } from "../../src/shared/accounts";
 import { Timeline } from "../../src/shared/people";
@@ -85,6 +89,22 @@ describe("the add-in's session of Rapport's own accounts, against the real serve
     return { now: () => at, pass: (ms: number) => void (at += ms) };
   };
   const TEN_MINUTES = 10 * 60_000;
+
+  /** Anna, a contact of the rep's organisation, and the subjects of the emails logged with her. */
+  const addAnna = async (token: string) => {
+    const anna = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+      token,
+      body: { displayName: "Anna Berg", emails: ["anna@fabrikam.example"] },
+    });
+    expect(anna.status).toBe(201);
+    return async () => {
+      const timeline = parse(
+        Timeline,
+        await server.request("GET", `/api/v1/contacts/${anna.body.id}/timeline?limit=100`, { token }),
+      );
+      return timeline.items.flatMap((i) => (i.type === "interaction" ? [i.interaction.subject] : []));
+    };
+  };
 
   it("keeps the session of each mailbox apart, and asks for a sign-in where there is none", async () => {
     const storage = memoryStorage();
@@ -214,22 +234,6 @@ describe("the add-in's session of Rapport's own accounts, against the real serve
       outboxes.push(outbox);
       return outbox;
     }
-    /** Anna, a contact of the rep's organisation, and the subjects of the emails logged with her. */
-    const addAnna = async (token: string) => {
-      const anna = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
-        token,
-        body: { displayName: "Anna Berg", emails: ["anna@fabrikam.example"] },
-      });
-      expect(anna.status).toBe(201);
-      return async () => {
-        const timeline = parse(
-          Timeline,
-          await server.request("GET", `/api/v1/contacts/${anna.body.id}/timeline?limit=100`, { token }),
-        );
-        return timeline.items.flatMap((i) => (i.type === "interaction" ? [i.interaction.subject] : []));
-      };
-    };
-
     it("keeps a log queued while nobody is signed in, and sends it once the rep signs in", async () => {
       const storage = memoryStorage();
       const rita = await signedInRep();
@@ -271,5 +275,72 @@ describe("the add-in's session of Rapport's own accounts, against the real serve
       expect(outbox.entries().map((e) => e.refused)).toEqual([null]);
       expect(session.state()).toEqual({ kind: "signedOut", why: "ended" });
     });
+  });
+
+  it("the ribbon command, with nobody signed in, queues the log and sends the rep to the pane; it goes once they are in", async () => {
+    const rita = await signedInRep();
+    const annasEmails = await addAnna(rita.accessToken);
+    const storage = memoryStorage();
+    const message: SimulatedMessage = {
+      id: "m1",
+      internetMessageId: "<from-the-ribbon@fabrikam.example>",
+      conversationId: null,
+      subject: "From the ribbon",
+      from: { address: "anna@fabrikam.example", name: "Anna Berg" },
+      to: [{ address: rita.address, name: "Rita Rep" }],
+      cc: [],
+      sentAt: "2026-11-20T09:30:00.000Z",
+      mode: "read",
+      bodyText: "Hello Rita",
+    };
+    const mailbox = createSimulatedMailbox({
+      messages: [message],
+      userAddress: rita.address,
+      selected: "m1",
+    });
+    // The commands' sign-in: the server's own accounts, the mailbox's stored session, no dialog.
+    const signIn = createAddinSignIn({
+      userAddress: rita.address,
+      loginHint: async () => rita.address,
+      storage,
+      baseUrl: server.baseUrl,
+    });
+    const api = createApiClient({ baseUrl: server.baseUrl, getToken: signIn.getToken, fetch: signIn.fetch });
+    const outbox = createOutbox({ api, storage, owner: rita.address, retryDelaysMs: [60_000] });
+    outboxes.push(outbox);
+    const services = {
+      mailbox,
+      api,
+      outbox,
+      t: createI18n("en-US").t,
+      signInNeeded: () => signIn.account.state()?.kind === "signedOut",
+    };
+    expect(await logToRapport(services)).toEqual({
+      kind: "info",
+      text: "Sign in to Rapport from the pane: the email is logged once you have.",
+    });
+    expect(outbox.entries().map((e) => e.refused)).toEqual([null]);
+
+    // The pane signs in (its dialog's session, kept in the storage both share); the command's next try sends it.
+    createAccountSession({
+      storage,
+      owner: rita.address,
+      refresh: async () => {
+        throw new Error("not needed");
+      },
+      endOnServer: async () => undefined,
+    }).accept(rita);
+    expect(signIn.account.state()).toEqual({ kind: "signedIn", address: rita.address });
+    void outbox.flush();
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (outbox.entries().length > 0) return;
+        unsubscribe();
+        resolve();
+      };
+      const unsubscribe = outbox.subscribe(check);
+      check();
+    });
+    expect(await annasEmails()).toEqual(["From the ribbon"]);
   });
 });

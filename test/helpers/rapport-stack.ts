@@ -79,7 +79,13 @@ interface Child {
  * With `apiSeparately` the two commands `npm start` runs are started one by one instead, so a test can stop
  * and restart the API server while the pane stays open.
  */
-export async function startRapport(options: { apiSeparately?: boolean } = {}): Promise<RapportStack> {
+export async function startRapport(
+  options: {
+    apiSeparately?: boolean;
+    /** How long the stack may take to come up (the dev server's first build on a busy machine); not a speed check. */
+    patienceMs?: number;
+  } = {},
+): Promise<RapportStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-e2e-"));
   const [apiPort, addinPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -113,7 +119,7 @@ export async function startRapport(options: { apiSeparately?: boolean } = {}): P
       () => false,
     );
   const waitFor = async (what: string, ready: () => Promise<boolean>, children: (Child | null)[]) => {
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + (options.patienceMs ?? 120_000);
     while (!(await ready())) {
       if (children.some((c) => c && c.process.exitCode !== null) || Date.now() > deadline) {
         await Promise.all(children.map(stopChild));

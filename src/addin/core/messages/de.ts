@@ -177,6 +177,7 @@ const de: Catalogue = {
   dialogPasskeyCancelled: "Die Anmeldung mit Passkey wurde abgebrochen.",
   dialogThrottled: "Zu viele Versuche. Versuchen Sie es in {seconds} Sekunden erneut.",
   dialogSignedIn: "Angemeldet. Dieses Fenster schließt sich von selbst.",
+  waitingForSignIn: "Wird nach Ihrer Anmeldung gesendet: {count}",
 };
 
 export default de;

@@ -168,6 +168,7 @@ export const en = {
   dialogPasskeyCancelled: "The passkey sign-in was cancelled.",
   dialogThrottled: "Too many attempts. Try again in {seconds} seconds.",
   dialogSignedIn: "Signed in. This window closes by itself.",
+  waitingForSignIn: "Waiting to be sent once you are signed in: {count}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -172,6 +172,7 @@ const hr: Catalogue = {
   dialogPasskeyCancelled: "Prijava pristupnim ključem je otkazana.",
   dialogThrottled: "Previše pokušaja. Pokušajte ponovno za {seconds} sekundi.",
   dialogSignedIn: "Prijavljeni ste. Ovaj se prozor zatvara sam.",
+  waitingForSignIn: "Čeka slanje nakon prijave: {count}",
 };
 
 export default hr;

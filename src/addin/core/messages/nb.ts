@@ -174,6 +174,7 @@ const nb: Catalogue = {
   dialogPasskeyCancelled: "Innloggingen med tilgangsnøkkel ble avbrutt.",
   dialogThrottled: "For mange forsøk. Prøv igjen om {seconds} sekunder.",
   dialogSignedIn: "Logget inn. Dette vinduet lukkes av seg selv.",
+  waitingForSignIn: "Venter på å bli sendt når du har logget inn: {count}",
 };
 
 export default nb;

@@ -173,6 +173,7 @@ const sv: Catalogue = {
   dialogPasskeyCancelled: "Inloggningen med nyckel avbröts.",
   dialogThrottled: "För många försök. Försök igen om {seconds} sekunder.",
   dialogSignedIn: "Inloggad. Fönstret stängs av sig självt.",
+  waitingForSignIn: "Väntar på att skickas när du har loggat in: {count}",
 };
 
 export default sv;
