@@ -1,6 +1,11 @@
 import "../../shared/zod-without-eval";
-import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
-import { type SessionTokens } from "../../shared/accounts";
+import {
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  browserSupportsWebAuthn,
+  startAuthentication,
+} from "@simplewebauthn/browser";
+import { PasskeySignIn, type SessionTokens } from "../../shared/accounts";
 import { createApiClient } from "../../client/api-client";
 import { ApiError, errorDetail } from "../../client/problems";
 import type { DialogSession } from "../core/account-session";
@@ -70,8 +75,9 @@ async function main(): Promise<void> {
   const failWith = (caught: unknown, refused: MessageKey) => {
     if (caught instanceof ApiError) {
       if (caught.code === "invalid_credentials") return fail(refused);
-      if (caught.code === "rate_limited")
-        return fail("dialogThrottled", { seconds: retryAfter ?? String(caught.problem?.detail ?? "") });
+      // The wait is the server's Retry-After; without one, its own words say it.
+      if (caught.code === "rate_limited" && retryAfter)
+        return fail("dialogThrottled", { seconds: retryAfter });
       if (caught.code === "unreachable") return fail("unreachable");
     }
     return fail("failed", { detail: errorDetail(caught) });
@@ -112,15 +118,17 @@ async function main(): Promise<void> {
     busy(true);
     const signIn = async () => {
       const options = await api("passkeySignInOptions", {});
-      let response;
+      let response: AuthenticationResponseJSON;
       try {
-        response = await startAuthentication({ optionsJSON: options as never });
+        // The server's options, as @simplewebauthn/server made them; the contract checks only their outline.
+        const optionsJSON = options as unknown as PublicKeyCredentialRequestOptionsJSON;
+        response = await startAuthentication({ optionsJSON });
       } catch (caught) {
         // The rep cancelled, or this window turned out not to allow WebAuthn after all: the password way is left.
         if (caught instanceof Error && caught.name !== "NotAllowedError") byId("passkey-part").hidden = true;
         return fail("dialogPasskeyCancelled");
       }
-      await finish(await api("signInWithPasskey", { body: { response: response as never } }));
+      await finish(await api("signInWithPasskey", { body: PasskeySignIn.parse({ response }) }));
     };
     signIn().catch((caught: unknown) => failWith(caught, "dialogPasskeyRefused"));
   });
