@@ -911,7 +911,8 @@ describe("npm run build -- --env origin=…", () => {
       await browser.close();
       await server.close();
     }
-  }, 60_000);
+    // Five pages, two of them React, on a machine that may be busy: time enough, not a speed check.
+  }, 180_000);
 
   test.each([
     ["http://x", /"http:\/\/x" is not https: Outlook loads add-ins over HTTPS only/],
