@@ -77,6 +77,8 @@ module.exports = (env = {}, argv = {}) => {
       taskpane: "./src/addin/taskpane/page/index.tsx",
       commands: "./src/addin/commands/index.ts",
       "auth-dialog": "./src/addin/auth/dialog-page.ts",
+      // Rapport's own sign-in in an Office dialog (and the preview's simulated one): no React, no Fluent UI.
+      "account-sign-in": "./src/addin/auth/account-dialog-page.ts",
       // The web app (dashboard, reports, settings) at /app: a browser page, no Office.js.
       webapp: "./src/webapp/index.tsx",
       // Classic Outlook on Windows loads this one file by its manifest name: no hash, no chunks.
@@ -130,6 +132,11 @@ module.exports = (env = {}, argv = {}) => {
         filename: "auth-dialog.html",
         chunks: ["auth-dialog"],
         template: "./src/addin/auth/auth-dialog.html",
+      }),
+      new HtmlWebpackPlugin({
+        filename: "account-sign-in.html",
+        chunks: ["account-sign-in"],
+        template: "./src/addin/auth/account-sign-in.html",
       }),
       new HtmlWebpackPlugin({
         filename: "webapp.html",

@@ -82,10 +82,13 @@ interface Child {
 export async function startRapport(
   options: {
     apiSeparately?: boolean;
+
     /** More settings for both (DATABASE_URL for PostgreSQL). */
     env?: NodeJS.ProcessEnv;
     /** `npm start`'s own arguments (`--no-demo`). */
     args?: string[];
+    /** How long the stack may take to come up (the dev server's first build on a busy machine); not a speed check. */
+    patienceMs?: number;
   } = {},
 ): Promise<RapportStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-e2e-"));
@@ -123,7 +126,7 @@ export async function startRapport(
     );
   const waitFor = async (what: string, ready: () => Promise<boolean>, children: (Child | null)[]) => {
     // A first webpack build on a busy machine can take minutes: a readiness limit, not a speed check.
-    const deadline = Date.now() + 360_000;
+    const deadline = Date.now() + (options.patienceMs ?? 360_000);
     while (!(await ready())) {
       if (children.some((c) => c && c.process.exitCode !== null) || Date.now() > deadline) {
         await Promise.all(children.map(stopChild));

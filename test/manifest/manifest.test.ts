@@ -825,6 +825,7 @@ describe("npm run build -- --env origin=…", () => {
         "taskpane.html",
         "commands.html",
         "auth-dialog.html",
+        "account-sign-in.html",
         "help.html",
         "launchevent.js",
         "assets",
@@ -843,6 +844,12 @@ describe("npm run build -- --env origin=…", () => {
       expect.arrayContaining([expect.stringMatching(/\/src\/addin\/commands\/index\.ts$/)]),
     );
     expect(commands.filter((name) => REACT_OR_PANE.test(name))).toEqual([]);
+    // Nor does the sign-in dialog of Rapport's own accounts: a small page Outlook opens on a click.
+    const dialog = modulesLoadedBy(stats, "account-sign-in");
+    expect(dialog).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/src\/addin\/auth\/account-dialog-page\.ts$/)]),
+    );
+    expect(dialog.filter((name) => REACT_OR_PANE.test(name))).toEqual([]);
     // The same reading of the pane's bundle finds them, so the check above can fail.
     const pane = modulesLoadedBy(stats, "taskpane").filter((name) => REACT_OR_PANE.test(name));
     expect(pane).toEqual(
@@ -891,6 +898,11 @@ describe("npm run build -- --env origin=…", () => {
       await page.goto(`${server.baseUrl}/commands.html`);
       await page.waitForFunction(() => typeof (globalThis as { Office?: unknown }).Office !== "undefined");
       await page.waitForLoadState("networkidle");
+      // The sign-in dialog loads Office.js itself (the preview frames it without), in the language it is asked for.
+      await page.goto(`${server.baseUrl}/account-sign-in.html?address=rita%40contoso.example&lang=sv-SE`);
+      await page.getByRole("heading", { name: "Logga in i Rapport" }).waitFor();
+      await page.waitForFunction(() => typeof (globalThis as { Office?: unknown }).Office !== "undefined");
+      expect(await page.getByLabel("E-postadress").inputValue()).toBe("rita@contoso.example");
       await page.goto(`${server.baseUrl}/app/deals`);
       await page.getByRole("heading", { name: "Sign in to Rapport" }).waitFor();
       expect(violations).toEqual([]);
@@ -899,7 +911,8 @@ describe("npm run build -- --env origin=…", () => {
       await browser.close();
       await server.close();
     }
-  }, 60_000);
+    // Five pages, two of them React, on a machine that may be busy: time enough, not a speed check.
+  }, 180_000);
 
   test.each([
     ["http://x", /"http:\/\/x" is not https: Outlook loads add-ins over HTTPS only/],

@@ -2,12 +2,16 @@ import { createApiClient } from "../../client/api-client";
 import { z } from "zod";
 import { localIssuerToken } from "../../client/local-sign-in";
 import { askInDialog } from "../office/dialog";
+import {
+  type AccountState,
+  DialogSession,
+  SignInNeeded,
+  createAccountSession,
+  fetchWithSession,
+} from "../core/account-session";
+import type { KeyValueStorage } from "../core/storage";
 import type { OutlookContacts } from "./outlook-contacts";
 
-/**
- * How this pane signs in, as the server says (GET /api/v1/sign-in): Microsoft 365 through Outlook when Entra
- * is configured (MSAL, loaded only then: it is a large chunk), else the local issuer of `npm start`.
- */
 /** The Office dialog way: auth-dialog.html runs MSAL's redirect flow in its own window and sends the token back. */
 async function signInInDialog(request: {
   clientId: string;
@@ -29,34 +33,122 @@ async function signInInDialog(request: {
 
 const DialogAnswer = z.union([z.object({ accessToken: z.string().min(1) }), z.object({ error: z.string() })]);
 
-const askSignIn = () => createApiClient({ baseUrl: "", getToken: async () => "" })("signIn", {});
+const askSignIn = (baseUrl = "") => createApiClient({ baseUrl, getToken: async () => "" })("signIn", {});
 
-export async function signInFor(
-  userAddress: string | null,
-  loginHint: () => Promise<string | null>,
-): Promise<() => Promise<string>> {
-  const config = await askSignIn();
-  if (config.entra) {
-    const { clientId, authority, scope } = config.entra;
-    const { naaTokenProvider } = await import(/* webpackChunkName: "msal" */ "./naa-sign-in");
-    return naaTokenProvider({ clientId, authority, scopes: [scope], loginHint, dialog: signInInDialog });
-  }
-  if (config.localIssuer) return localIssuerToken(userAddress);
-  throw new Error("This Rapport server has no way to sign in configured.");
+/** The pane's side of Rapport's own accounts: whether the rep is signed in, and the ways in and out. */
+export interface AccountSignIn {
+  /** null while this server signs in another way (Microsoft 365, the local issuer), or before it has said. */
+  state(): AccountState | null;
+  subscribe(listener: () => void): () => void;
+  /**
+   * Opens the sign-in dialog and keeps the session it returns. Only from the rep's click: some Outlooks open a
+   * dialog only in answer to one. Rejects when the rep closes it.
+   */
+  signIn(): Promise<void>;
+  signOut(): Promise<{ endedOnServer: boolean }>;
+}
+
+export interface AddinSignIn {
+  /** The API client's token getter: decides how to sign in on first use. */
+  getToken(): Promise<string>;
+  /** The API client's fetch: with own accounts, a 401 is tried once more with a refreshed token. */
+  fetch: typeof fetch;
+  account: AccountSignIn;
+}
+
+export interface AddinSignInOptions {
+  /** The mailbox's address: whose session this is, and the address the dialog offers. */
+  userAddress: string | null;
+  loginHint: () => Promise<string | null>;
+  /** Shared by the pane and the commands of this mailbox (memory where the mailbox is not known). */
+  storage: KeyValueStorage;
+  /** Opens a page of the add-in in a dialog and resolves with its one message; none in the commands (no UI). */
+  openDialog?: (url: string) => Promise<string>;
+  displayLanguage?: string;
+  prefersDark?: () => boolean;
+  /** Where the API is: the page's own origin ("") but in tests. */
+  baseUrl?: string;
 }
 
 /**
- * A token getter for the API client, deciding how to sign in on first use. A first attempt that fails (the
+ * How this pane or command signs in, as the server says (GET /api/v1/sign-in): Microsoft 365 through Outlook when
+ * Entra is configured (MSAL, loaded only then: it is a large chunk); else Rapport's own accounts, a session kept per
+ * mailbox that the sign-in dialog starts; else the local issuer of `npm start`. A first attempt that fails (the
  * server not reachable yet) is not remembered: the next call asks again.
  */
-export function signInLazily(userAddress: string | null, loginHint: () => Promise<string | null>) {
+export function createAddinSignIn(options: AddinSignInOptions): AddinSignIn {
+  const { userAddress, loginHint, storage, baseUrl = "" } = options;
+  const publicApi = createApiClient({
+    baseUrl,
+    getToken: async () => {
+      throw new Error("a public route needs no token");
+    },
+  });
+  const session = createAccountSession({
+    storage,
+    owner: userAddress ?? "unknown",
+    refresh: (refreshToken) => publicApi("refreshSession", { body: { refreshToken } }),
+    endOnServer: async (accessToken) => {
+      await createApiClient({ baseUrl, getToken: async () => accessToken })("signOut", {});
+    },
+  });
+  const listeners = new Set<() => void>();
+  let accounts = false;
   let chosen: Promise<() => Promise<string>> | null = null;
-  return async (): Promise<string> => {
-    chosen ??= signInFor(userAddress, loginHint).catch((error: unknown) => {
+
+  const choose = async (): Promise<() => Promise<string>> => {
+    const config = await askSignIn(baseUrl);
+    if (config.entra) {
+      const { clientId, authority, scope } = config.entra;
+      const { naaTokenProvider } = await import(/* webpackChunkName: "msal" */ "./naa-sign-in");
+      return naaTokenProvider({ clientId, authority, scopes: [scope], loginHint, dialog: signInInDialog });
+    }
+    // A server without Entra also runs the local issuer unless told not to; only the dev server mints its
+    // tokens (/preview/token), so where the server has own accounts, those are how Outlook signs in.
+    if (config.accounts) {
+      accounts = true;
+      for (const listener of listeners) listener();
+      return session.getToken;
+    }
+    if (config.localIssuer) return localIssuerToken(userAddress);
+    throw new Error("This Rapport server has no way to sign in configured.");
+  };
+
+  const getToken = async (): Promise<string> => {
+    chosen ??= choose().catch((error: unknown) => {
       chosen = null;
       throw error;
     });
     return (await chosen)();
+  };
+
+  const sessionFetch = fetchWithSession(session, (input, init) => fetch(input, init));
+  return {
+    getToken,
+    fetch: (input, init) => (accounts ? sessionFetch(input, init) : fetch(input, init)),
+    account: {
+      state: () => (accounts ? session.state() : null),
+      subscribe(listener) {
+        listeners.add(listener);
+        const unsubscribe = session.subscribe(listener);
+        return () => {
+          listeners.delete(listener);
+          unsubscribe();
+        };
+      },
+      async signIn() {
+        if (!options.openDialog) throw new SignInNeeded();
+        const query = new URLSearchParams({
+          ...(userAddress ? { address: userAddress } : {}),
+          lang: options.displayLanguage ?? "en-US",
+          theme: options.prefersDark?.() ? "dark" : "light",
+        });
+        // Only the address, the language and the theme go in the URL; the session comes back by message.
+        const answer = await options.openDialog(`${location.origin}/account-sign-in.html?${query}`);
+        session.accept(DialogSession.parse(JSON.parse(answer)));
+      },
+      signOut: () => session.signOut(),
+    },
   };
 }
 

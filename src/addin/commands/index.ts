@@ -1,7 +1,8 @@
 import "../../shared/zod-without-eval";
 import { syncWithClassicOutlook } from "../core/classic-sends";
 import { createApiClient } from "../../client/api-client";
-import { signInLazily } from "../auth/sign-in";
+import { createAddinSignIn } from "../auth/sign-in";
+import { browserStorage, memoryStorage } from "../core/storage";
 import { outlookLoginHint } from "../office/auth-context";
 import { officeReady, onLogToRapport } from "../office/host";
 import { createOfficeMailbox } from "../office/office-mailbox";
@@ -19,14 +20,24 @@ let services: Promise<CommandServices> | null = null;
 function ready(): Promise<CommandServices> {
   services ??= officeReady().then(async () => {
     const mailbox = createOfficeMailbox();
-    const api = createApiClient({
-      baseUrl: "",
-      getToken: signInLazily(mailbox.userAddress(), outlookLoginHint),
+    const user = mailbox.userAddress();
+    // The pane's session of this mailbox, from the same storage; no dialog here (no UI): the pane signs in.
+    const signIn = createAddinSignIn({
+      userAddress: user,
+      loginHint: outlookLoginHint,
+      storage: user ? browserStorage() : memoryStorage(),
     });
+    const api = createApiClient({ baseUrl: "", getToken: signIn.getToken, fetch: signIn.fetch });
     const { outbox } = createServices({ mailbox, api });
     void syncWithClassicOutlook(outbox, api).catch(() => undefined);
     const language = mailbox.displayLanguage();
-    return { mailbox, api, outbox, t: createI18n(language, await loadCatalogue(language)).t };
+    return {
+      mailbox,
+      api,
+      outbox,
+      t: createI18n(language, await loadCatalogue(language)).t,
+      signInNeeded: () => signIn.account.state()?.kind === "signedOut",
+    };
   });
   return services;
 }

@@ -11,6 +11,8 @@ export interface CommandServices {
   api: ApiClient;
   outbox: Outbox;
   t: I18n["t"];
+  /** Whether Rapport's own accounts need the rep to sign in (from the pane): a queued log waits for it. */
+  signInNeeded?: () => boolean;
 }
 
 export interface Notice {
@@ -21,9 +23,16 @@ export interface Notice {
 /**
  * "Log to Rapport" on the ribbon: logs the open email without opening the pane, and says in one line what
  * happened. Nobody on it known to Rapport: nothing is logged, the rep is sent to the pane to add them. Rapport
- * down: the log is queued (it is sent when the pane or the next command finds Rapport back).
+ * down, or the rep not signed in (own accounts): the log is queued (it is sent when the pane or the next command
+ * finds Rapport back, or once the rep has signed in from the pane).
  */
-export async function logToRapport({ mailbox, api, outbox, t }: CommandServices): Promise<Notice> {
+export async function logToRapport({
+  mailbox,
+  api,
+  outbox,
+  t,
+  signInNeeded = () => false,
+}: CommandServices): Promise<Notice> {
   const message = await mailbox.readOpenMessage();
   const internetMessageId = message?.internetMessageId;
   const from = message?.from;
@@ -49,6 +58,8 @@ export async function logToRapport({ mailbox, api, outbox, t }: CommandServices)
       kind: "logEmail",
       body: emailToLog({ ...message, internetMessageId, from }, await mailbox.readBodyText()),
     });
+    // Queued because nobody is signed in, not because Rapport is down: the rep is told where to sign in.
+    if (result.status === "queued" && signInNeeded()) return { kind: "info", text: t("cmdSignIn") };
     if (result.status === "queued" || names === null) return { kind: "info", text: t("cmdQueued") };
     // The server links the one open deal; with several it links none, and the rep picks in the pane.
     const key = openDeals > 1 ? "cmdLoggedPickDeal" : "cmdLogged";

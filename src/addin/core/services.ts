@@ -3,6 +3,7 @@ import { type Outbox, createOutbox } from "./outbox";
 import { type ProfileCache, createProfileCache } from "./profile-cache";
 import { type KeyValueStorage, browserStorage, memoryStorage } from "./storage";
 import type { OutlookContacts } from "../auth/outlook-contacts";
+import type { AccountSignIn } from "../auth/sign-in";
 import type { Mailbox } from "../office/mailbox";
 
 /**
@@ -17,6 +18,8 @@ export interface Services {
   profiles: ProfileCache;
   /** The rep's own Outlook contacts, where Rapport may read them (Microsoft 365 sign-in); none elsewhere. */
   outlookContacts?: OutlookContacts;
+  /** Rapport's own accounts: the rep's session here, and the ways in and out (where this pane has them). */
+  account?: AccountSignIn;
 }
 
 /** The services of one rep's pane or command; their queue and cache are kept apart from any other rep's on the machine. */
@@ -25,11 +28,13 @@ export function createServices({
   api,
   storage = browserStorage(),
   outlookContacts,
+  account,
 }: {
   mailbox: Mailbox;
   api: ApiClient;
   storage?: KeyValueStorage;
   outlookContacts?: OutlookContacts;
+  account?: AccountSignIn;
 }): Services {
   const user = mailbox.userAddress();
   // Without knowing whose pane this is, nothing is kept past it: it could show up in another rep's pane.
@@ -41,5 +46,6 @@ export function createServices({
     outbox: createOutbox({ api, storage: kept, owner }),
     profiles: createProfileCache({ storage: kept, owner }),
     outlookContacts,
+    account,
   };
 }

@@ -22,3 +22,18 @@ export function onLogToRapport(run: () => Promise<void>): void {
       .finally(() => event.completed());
   });
 }
+
+/**
+ * Loads Office.js from Microsoft's CDN (the only place it is supported from) into a page that does not always need
+ * it: the sign-in dialog, which the preview frames without Office.
+ */
+export function loadOfficeJs(): Promise<void> {
+  if (typeof Office !== "undefined") return officeReady();
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
+    script.onload = () => resolve(officeReady());
+    script.onerror = () => reject(new Error("Office.js could not be loaded"));
+    document.head.append(script);
+  });
+}

@@ -21,6 +21,9 @@ import { localIssuerToken } from "../../client/local-sign-in";
 import { createSimulatedMailbox } from "../office/simulated-mailbox";
 import { App } from "../taskpane/App";
 import { createServices } from "../core/services";
+import { browserStorage } from "../core/storage";
+import { createAddinSignIn } from "../auth/sign-in";
+import { askInSimulatedDialog } from "../office/dialog";
 import { PREVIEW_USER, sampleMail } from "./sample-mail";
 
 const useStyles = makeStyles({
@@ -50,9 +53,29 @@ const useStyles = makeStyles({
 });
 
 const mailbox = createSimulatedMailbox({ messages: sampleMail, userAddress: PREVIEW_USER });
+/**
+ * The preview signs in through the dev server's local issuer; `preview.html?signIn=accounts` signs in as Outlook
+ * does with Rapport's own accounts instead: the sign-in page in a simulated dialog, the session kept per mailbox.
+ */
+const signIn =
+  new URLSearchParams(location.search).get("signIn") === "accounts"
+    ? createAddinSignIn({
+        userAddress: mailbox.userAddress(),
+        loginHint: async () => mailbox.userAddress(),
+        storage: browserStorage(),
+        openDialog: (url) => askInSimulatedDialog(url, "Sign in to Rapport"),
+        displayLanguage: mailbox.displayLanguage(),
+        prefersDark: mailbox.prefersDark,
+      })
+    : null;
 const services = createServices({
   mailbox,
-  api: createApiClient({ baseUrl: "", getToken: localIssuerToken(PREVIEW_USER, "Rita Rep") }),
+  api: createApiClient({
+    baseUrl: "",
+    getToken: signIn?.getToken ?? localIssuerToken(PREVIEW_USER, "Rita Rep"),
+    fetch: signIn?.fetch,
+  }),
+  account: signIn?.account,
 });
 
 /** A reading pane look-alike: sample emails on the left, the real task pane on the right. */

@@ -170,6 +170,32 @@ const de: Catalogue = {
   templateInsert: "In die E-Mail einfügen",
   templateInserting: "Wird eingefügt…",
   templateInserted: "In die E-Mail eingefügt",
+  // Rapport's own accounts: the pane's sign-in state and the sign-in dialog.
+  signInTitle: "Bei Rapport anmelden",
+  signInExplain:
+    "Melden Sie sich an, um Ihre Kontakte zu sehen und zu protokollieren. Was inzwischen protokolliert wird, wartet und wird nach der Anmeldung gesendet.",
+  signInButton: "Anmelden",
+  signingIn: "Anmeldung läuft…",
+  sessionEnded:
+    "Ihre Rapport-Sitzung wurde beendet (anderswo abgemeldet oder von Rapport beendet). Melden Sie sich erneut an.",
+  signedOutHere: "Sie haben sich von Rapport abgemeldet.",
+  signInNotCompleted: "Nicht angemeldet: {detail}",
+  signedInAs: "Bei Rapport angemeldet als {address}",
+  signOut: "Abmelden",
+  signingOut: "Abmeldung läuft…",
+  cmdSignIn: "Melden Sie sich im Aufgabenbereich bei Rapport an: Die E-Mail wird danach protokolliert.",
+  dialogAddress: "E-Mail-Adresse",
+  dialogPassword: "Passwort",
+  dialogPasskey: "Mit einem Passkey anmelden",
+  dialogOr: "oder",
+  dialogMissing: "Geben Sie Ihre E-Mail-Adresse und Ihr Passwort ein.",
+  dialogWrong: "Die E-Mail-Adresse oder das Passwort ist nicht richtig.",
+  dialogPasskeyRefused:
+    "Dieser Passkey wurde nicht angenommen. Melden Sie sich mit Ihrem Passwort oder einem anderen Passkey an.",
+  dialogPasskeyCancelled: "Die Anmeldung mit Passkey wurde abgebrochen.",
+  dialogThrottled: "Zu viele Versuche. Versuchen Sie es in {seconds} Sekunden erneut.",
+  dialogSignedIn: "Angemeldet. Dieses Fenster schließt sich von selbst.",
+  waitingForSignIn: "Wird nach Ihrer Anmeldung gesendet: {count}",
 };
 
 export default de;

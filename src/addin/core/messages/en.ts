@@ -162,6 +162,30 @@ export const en = {
   templateInsert: "Insert into the email",
   templateInserting: "Inserting…",
   templateInserted: "Inserted into the email",
+  // Rapport's own accounts: the pane's sign-in state and the sign-in dialog.
+  signInTitle: "Sign in to Rapport",
+  signInExplain:
+    "Sign in to see and log your contacts. Anything logged meanwhile waits and is sent once you are signed in.",
+  signInButton: "Sign in",
+  signingIn: "Signing in…",
+  sessionEnded: "Your Rapport session has ended (signed out elsewhere, or ended by Rapport). Sign in again.",
+  signedOutHere: "You have signed out of Rapport.",
+  signInNotCompleted: "Not signed in: {detail}",
+  signedInAs: "Signed in to Rapport as {address}",
+  signOut: "Sign out",
+  signingOut: "Signing out…",
+  cmdSignIn: "Sign in to Rapport from the pane: the email is logged once you have.",
+  dialogAddress: "Email address",
+  dialogPassword: "Password",
+  dialogPasskey: "Sign in with a passkey",
+  dialogOr: "or",
+  dialogMissing: "Enter your email address and your password.",
+  dialogWrong: "The email address or the password is not right.",
+  dialogPasskeyRefused: "That passkey was not accepted. Sign in with your password or another passkey.",
+  dialogPasskeyCancelled: "The passkey sign-in was cancelled.",
+  dialogThrottled: "Too many attempts. Try again in {seconds} seconds.",
+  dialogSignedIn: "Signed in. This window closes by itself.",
+  waitingForSignIn: "Waiting to be sent once you are signed in: {count}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -164,6 +164,32 @@ const hr: Catalogue = {
   templateInsert: "Umetni u e-poruku",
   templateInserting: "Umetanje…",
   templateInserted: "Umetnuto u e-poruku",
+  // Rapport's own accounts: the pane's sign-in state and the sign-in dialog.
+  signInTitle: "Prijava u Rapport",
+  signInExplain:
+    "Prijavite se da biste vidjeli i bilježili svoje kontakte. Ono što se u međuvremenu zabilježi čeka i šalje se nakon prijave.",
+  signInButton: "Prijava",
+  signingIn: "Prijava u tijeku…",
+  sessionEnded:
+    "Vaša sesija u Rapportu je završila (odjava negdje drugdje ili ju je završio Rapport). Prijavite se ponovno.",
+  signedOutHere: "Odjavili ste se iz Rapporta.",
+  signInNotCompleted: "Niste prijavljeni: {detail}",
+  signedInAs: "Prijavljeni ste u Rapport kao {address}",
+  signOut: "Odjava",
+  signingOut: "Odjava u tijeku…",
+  cmdSignIn: "Prijavite se u Rapport iz okna: e-poruka se bilježi nakon prijave.",
+  dialogAddress: "Adresa e-pošte",
+  dialogPassword: "Lozinka",
+  dialogPasskey: "Prijava pristupnim ključem",
+  dialogOr: "ili",
+  dialogMissing: "Unesite svoju adresu e-pošte i lozinku.",
+  dialogWrong: "Adresa e-pošte ili lozinka nisu ispravne.",
+  dialogPasskeyRefused:
+    "Taj pristupni ključ nije prihvaćen. Prijavite se lozinkom ili drugim pristupnim ključem.",
+  dialogPasskeyCancelled: "Prijava pristupnim ključem je otkazana.",
+  dialogThrottled: "Previše pokušaja. Pokušajte ponovno za {seconds} sekundi.",
+  dialogSignedIn: "Prijavljeni ste. Ovaj se prozor zatvara sam.",
+  waitingForSignIn: "Čeka slanje nakon prijave: {count}",
 };
 
 export default hr;

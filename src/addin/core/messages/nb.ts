@@ -165,6 +165,32 @@ const nb: Catalogue = {
   templateInsert: "Sett inn i e-posten",
   templateInserting: "Setter inn…",
   templateInserted: "Satt inn i e-posten",
+  // Rapport's own accounts: the pane's sign-in state and the sign-in dialog.
+  signInTitle: "Logg inn i Rapport",
+  signInExplain:
+    "Logg inn for å se og logge kontaktene dine. Det som logges i mellomtiden, venter og sendes når du har logget inn.",
+  signInButton: "Logg inn",
+  signingIn: "Logger inn…",
+  sessionEnded:
+    "Rapport-økten din er avsluttet (logget ut et annet sted, eller avsluttet av Rapport). Logg inn igjen.",
+  signedOutHere: "Du har logget ut av Rapport.",
+  signInNotCompleted: "Ikke logget inn: {detail}",
+  signedInAs: "Logget inn i Rapport som {address}",
+  signOut: "Logg ut",
+  signingOut: "Logger ut…",
+  cmdSignIn: "Logg inn i Rapport fra ruten: e-posten logges når du har gjort det.",
+  dialogAddress: "E-postadresse",
+  dialogPassword: "Passord",
+  dialogPasskey: "Logg inn med en tilgangsnøkkel",
+  dialogOr: "eller",
+  dialogMissing: "Skriv inn e-postadressen og passordet ditt.",
+  dialogWrong: "E-postadressen eller passordet er ikke riktig.",
+  dialogPasskeyRefused:
+    "Den tilgangsnøkkelen ble ikke godtatt. Logg inn med passordet ditt eller en annen tilgangsnøkkel.",
+  dialogPasskeyCancelled: "Innloggingen med tilgangsnøkkel ble avbrutt.",
+  dialogThrottled: "For mange forsøk. Prøv igjen om {seconds} sekunder.",
+  dialogSignedIn: "Logget inn. Dette vinduet lukkes av seg selv.",
+  waitingForSignIn: "Venter på å bli sendt når du har logget inn: {count}",
 };
 
 export default nb;

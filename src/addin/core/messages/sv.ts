@@ -166,6 +166,31 @@ const sv: Catalogue = {
   templateInsert: "Infoga i mejlet",
   templateInserting: "Infogar…",
   templateInserted: "Infogad i mejlet",
+  // Rapport's own accounts: the pane's sign-in state and the sign-in dialog.
+  signInTitle: "Logga in i Rapport",
+  signInExplain:
+    "Logga in för att se och logga dina kontakter. Det som loggas under tiden väntar och skickas när du har loggat in.",
+  signInButton: "Logga in",
+  signingIn: "Loggar in…",
+  sessionEnded:
+    "Din session i Rapport har avslutats (utloggad på annat håll, eller avslutad av Rapport). Logga in igen.",
+  signedOutHere: "Du har loggat ut från Rapport.",
+  signInNotCompleted: "Inte inloggad: {detail}",
+  signedInAs: "Inloggad i Rapport som {address}",
+  signOut: "Logga ut",
+  signingOut: "Loggar ut…",
+  cmdSignIn: "Logga in i Rapport från fönsterrutan: mejlet loggas när du har gjort det.",
+  dialogAddress: "E-postadress",
+  dialogPassword: "Lösenord",
+  dialogPasskey: "Logga in med en nyckel (passkey)",
+  dialogOr: "eller",
+  dialogMissing: "Ange din e-postadress och ditt lösenord.",
+  dialogWrong: "E-postadressen eller lösenordet stämmer inte.",
+  dialogPasskeyRefused: "Den nyckeln godtogs inte. Logga in med ditt lösenord eller en annan nyckel.",
+  dialogPasskeyCancelled: "Inloggningen med nyckel avbröts.",
+  dialogThrottled: "För många försök. Försök igen om {seconds} sekunder.",
+  dialogSignedIn: "Inloggad. Fönstret stängs av sig självt.",
+  waitingForSignIn: "Väntar på att skickas när du har loggat in: {count}",
 };
 
 export default sv;

@@ -1,5 +1,6 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
 import type { OutboxAction } from "../../core/outbox";
+import { useAccountState } from "../hooks/useAccount";
 import { useOutboxEntries } from "../hooks/useOutbox";
 import { type I18n } from "../../core/i18n";
 import { useI18n } from "../i18n/i18n";
@@ -32,6 +33,7 @@ export function OutboxStatus() {
   const { t } = useI18n();
   const { outbox } = useServices();
   const entries = useOutboxEntries();
+  const signedOut = useAccountState()?.kind === "signedOut";
   const waiting = entries.filter((e) => e.refused === null);
   const refused = entries.filter((e) => e.refused !== null);
   return (
@@ -39,7 +41,9 @@ export function OutboxStatus() {
     <div aria-live="polite">
       {waiting.length > 0 && (
         <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>{t("waitingCount", { count: String(waiting.length) })}</MessageBarBody>
+          <MessageBarBody>
+            {t(signedOut ? "waitingForSignIn" : "waitingCount", { count: String(waiting.length) })}
+          </MessageBarBody>
           <MessageBarActions>
             <Button size="small" onClick={() => void outbox.flush()}>
               {t("sendNow")}

@@ -14,6 +14,7 @@ import { normalizeMessageId } from "../../../shared/message-id";
 import { reasonNotToLog } from "../../../shared/privacy";
 import type { OpenMessage } from "../../office/mailbox";
 import { participantsOf } from "../../core/participants";
+import { useAccountState } from "../hooks/useAccount";
 import { useAutoLog } from "../hooks/useAutoLog";
 import { useLookup } from "../hooks/useLookup";
 import { useMe } from "../hooks/useMe";
@@ -31,6 +32,7 @@ import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
 import { OutboxStatus } from "./OutboxStatus";
 import { PrivacyNotice } from "./PrivacyNotice";
+import { SignInToRapport } from "./SignInToRapport";
 
 // What a known sender's profile does not need is a chunk of its own. Each is prefetched (a <link rel=prefetch>,
 // which the browser fetches when it has nothing else to do) and runs on first use.
@@ -73,7 +75,15 @@ export function Pane() {
   const { t } = useI18n();
   const open = useOpenMessage();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const account = useAccountState();
   useEffect(preloadProfileControls, []);
+  if (account?.kind === "signedOut")
+    return (
+      <main className={styles.pane}>
+        <OutboxStatus />
+        <SignInToRapport why={account.why} />
+      </main>
+    );
   return (
     <main className={styles.pane}>
       <OutboxStatus />

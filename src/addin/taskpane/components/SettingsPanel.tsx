@@ -14,6 +14,7 @@ import { Dismiss16Regular } from "@fluentui/react-icons/svg/dismiss";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { BlocklistEntryText, type Mailbox, type MySettingsUpdate } from "../../../shared/mailboxes";
+import { useAccountState } from "../hooks/useAccount";
 import { useMe } from "../hooks/useMe";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
@@ -142,7 +143,31 @@ export function SettingsPanel() {
       </form>
       {add.isError && <ErrorMessage error={add.error} />}
       {remove.isError && <ErrorMessage error={remove.error} />}
+      <AccountSignOut />
     </section>
+  );
+}
+
+/** Where the rep signed in with Rapport's own account: who they are, and signing out (the server's session ends). */
+function AccountSignOut() {
+  const styles = useStyles();
+  const { t } = useI18n();
+  const { account } = useServices();
+  const state = useAccountState();
+  const queryClient = useQueryClient();
+  const signOut = useMutation({
+    mutationFn: async () => account?.signOut(),
+    // What the pane showed was the signed-in rep's: not kept for whoever signs in next.
+    onSuccess: () => queryClient.clear(),
+  });
+  if (state?.kind !== "signedIn") return null;
+  return (
+    <div className={styles.row}>
+      <Caption1 className={styles.muted}>{t("signedInAs", { address: state.address })}</Caption1>
+      <Button size="small" disabled={signOut.isPending} onClick={() => signOut.mutate()}>
+        {signOut.isPending ? t("signingOut") : t("signOut")}
+      </Button>
+    </div>
   );
 }
 

@@ -7,8 +7,10 @@ import { createApiClient } from "../../../client/api-client";
 import { App } from "../App";
 import { createI18n, loadCatalogue } from "../../core/i18n";
 import { createServices } from "../../core/services";
-import { outlookContactsLazily, signInLazily } from "../../auth/sign-in";
+import { createAddinSignIn, outlookContactsLazily } from "../../auth/sign-in";
+import { browserStorage, memoryStorage } from "../../core/storage";
 import { outlookLoginHint } from "../../office/auth-context";
+import { askInDialog } from "../../office/dialog";
 import { officeHost } from "../../office/host";
 
 /**
@@ -36,12 +38,19 @@ async function main(root: HTMLElement): Promise<void> {
   const mailbox = createOfficeMailbox();
   // Fetched while the services are made; the pane paints once, in the rep's language, never English first.
   const catalogue = loadCatalogue(mailbox.displayLanguage());
-  const api = createApiClient({
-    baseUrl: "",
-    getToken: signInLazily(mailbox.userAddress(), outlookLoginHint),
+  const user = mailbox.userAddress();
+  const signIn = createAddinSignIn({
+    userAddress: user,
+    loginHint: outlookLoginHint,
+    // The commands of this mailbox share it: a session the pane starts serves the ribbon command too.
+    storage: user ? browserStorage() : memoryStorage(),
+    openDialog: askInDialog,
+    displayLanguage: mailbox.displayLanguage(),
+    prefersDark: mailbox.prefersDark,
   });
+  const api = createApiClient({ baseUrl: "", getToken: signIn.getToken, fetch: signIn.fetch });
   const outlookContacts = outlookContactsLazily(outlookLoginHint);
-  const services = createServices({ mailbox, api, outlookContacts });
+  const services = createServices({ mailbox, api, outlookContacts, account: signIn.account });
   void syncWithClassicOutlook(services.outbox, api).catch(() => undefined);
   render(<App services={services} catalogue={await catalogue} />);
 }
