@@ -68,6 +68,11 @@ export interface AddinSignInOptions {
   prefersDark?: () => boolean;
   /** Where the API is: the page's own origin ("") but in tests. */
   baseUrl?: string;
+  /**
+   * Whether `npm start`'s token minting, where the page finds it, signs the mailbox in before own accounts do (the
+   * development convenience the README describes). The preview turns it off to show the own-account sign-in.
+   */
+  devTokens?: boolean;
 }
 
 /**
@@ -103,9 +108,19 @@ export function createAddinSignIn(options: AddinSignInOptions): AddinSignIn {
       const { naaTokenProvider } = await import(/* webpackChunkName: "msal" */ "./naa-sign-in");
       return naaTokenProvider({ clientId, authority, scopes: [scope], loginHint, dialog: signInInDialog });
     }
-    // A server without Entra also runs the local issuer unless told not to; only the dev server mints its
-    // tokens (/preview/token), so where the server has own accounts, those are how Outlook signs in.
+    // A server without Entra also runs the local issuer unless told not to, but only `npm start`'s dev server
+    // mints its tokens (/preview/token). There, as the README promises, Outlook signs in as its mailbox at once
+    // unless this mailbox already holds an own-account session; elsewhere own accounts are how Outlook signs in.
     if (config.accounts) {
+      if (options.devTokens !== false && config.localIssuer && session.state().kind !== "signedIn") {
+        const local = localIssuerToken(userAddress);
+        try {
+          await local();
+          return local;
+        } catch {
+          // Not the dev server (no /preview/token here): own accounts it is.
+        }
+      }
       accounts = true;
       for (const listener of listeners) listener();
       return session.getToken;

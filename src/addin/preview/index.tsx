@@ -66,6 +66,7 @@ const signIn =
         openDialog: (url) => askInSimulatedDialog(url, "Sign in to Rapport"),
         displayLanguage: mailbox.displayLanguage(),
         prefersDark: mailbox.prefersDark,
+        devTokens: false,
       })
     : null;
 const services = createServices({
