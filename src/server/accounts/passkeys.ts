@@ -14,7 +14,7 @@ import { AppError, notFound } from "../errors";
 import { type Scope, iso, isoOrNull } from "../scope";
 import { recordAccountEvent } from "./events";
 import type { AccountsContext, Client } from "./service";
-import { verifyPassword } from "./passwords";
+import { checkCurrentPassword, ownAccount } from "./current-password";
 import { openSession } from "./sessions";
 
 /** Who the passkeys are for: the web app's origin and its host name (WebAuthn's relying party). */
@@ -189,13 +189,7 @@ async function confirmPassword(
   password: string | undefined,
   client: Client,
 ): Promise<void> {
-  const { orgId, userId } = scope.caller;
-  const account = await scope.db
-    .selectFrom("accounts")
-    .select(["email", "password_hash"])
-    .where("org_id", "=", orgId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
+  const account = await ownAccount(scope);
   if (!account?.password_hash) return;
   if (password === undefined)
     throw new AppError(
@@ -203,20 +197,10 @@ async function confirmPassword(
       400,
       "Adding a passkey needs your current password (currentPassword).",
     );
-  const { signIn: throttle } = context.throttles;
-  throttle.charge(client.address, account.email);
-  if (!(await verifyPassword(password, account.password_hash))) {
-    await recordAccountEvent(
-      scope.db,
-      orgId,
-      userId,
-      "passkey.password_check_failed",
-      { type: "user", id: userId },
-      { address: client.address },
-    );
-    throw new AppError("invalid_credentials", 401, "The current password is not right.");
-  }
-  throttle.succeeded(client.address, account.email);
+  await checkCurrentPassword(context, scope, account, password, client, {
+    failedEvent: "passkey.password_check_failed",
+    detail: "The current password is not right.",
+  });
 }
 
 const toPasskey = (row: {

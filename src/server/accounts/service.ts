@@ -12,8 +12,9 @@ import type { Role, User } from "../../shared/users";
 import type { DB } from "../db/tables";
 import { AppError, notFound } from "../errors";
 import { type Scope, iso } from "../scope";
-import { USER_COLUMNS, requireAdmin, toUser } from "../users/service";
+import { USER_COLUMNS, isLastActiveAdmin, lockActiveAdmins, requireAdmin, toUser } from "../users/service";
 import type { AccountIssuer } from "./account-issuer";
+import { checkCurrentPassword, ownAccount } from "./current-password";
 import { recordAccountEvent } from "./events";
 import { decoyHash, hashPassword, passwordWeakness, verifyPassword } from "./passwords";
 import { hashSecret, newSecret } from "./secrets";
@@ -534,32 +535,17 @@ export async function changePassword(
   client: Client,
 ): Promise<{ ended: number }> {
   const { orgId, userId, sessionId } = scope.caller;
-  const account = await scope.db
-    .selectFrom("accounts")
-    .select(["email", "password_hash"])
-    .where("org_id", "=", orgId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
+  const account = await ownAccount(scope);
   if (!account)
     throw new AppError(
       "invalid_request",
       409,
       "You sign in with Microsoft 365 here: your password is changed there, not in Rapport.",
     );
-  const { signIn: throttle } = context.throttles;
-  throttle.charge(client.address, account.email);
-  if (!(await verifyPassword(input.currentPassword, account.password_hash ?? (await decoyHash())))) {
-    await recordAccountEvent(
-      scope.db,
-      orgId,
-      userId,
-      "account.password_change_failed",
-      { type: "user", id: userId },
-      { address: client.address },
-    );
-    throw invalidCredentials();
-  }
-  throttle.succeeded(client.address, account.email);
+  await checkCurrentPassword(context, scope, account, input.currentPassword, client, {
+    failedEvent: "account.password_change_failed",
+    detail: "The email address or the password is not right.",
+  });
   const weakness = passwordWeakness(input.newPassword, account.email);
   if (weakness) throw weak(weakness);
   const passwordHash = await hashPassword(input.newPassword);
@@ -607,17 +593,7 @@ export async function changePassword(
 export async function setUserActive(scope: Scope, id: string, active: boolean): Promise<User> {
   const { orgId } = scope.caller;
   return scope.db.transaction().execute(async (tx) => {
-    // Every active admin locked, as role changes do: two admins deactivating each other are taken in turn.
-    const admins = await tx
-      .selectFrom("users")
-      .select("id")
-      .where("org_id", "=", orgId)
-      .where("role", "=", "admin")
-      .where("deactivated_at", "is", null)
-      .forUpdate()
-      .execute();
-    if (!admins.some((a) => a.id === scope.caller.userId))
-      throw new AppError("forbidden", 403, "Only an admin of the organisation deactivates users.");
+    const admins = await lockActiveAdmins(tx, scope.caller, "deactivates users");
     const user = await tx
       .selectFrom("users")
       .select(USER_COLUMNS)
@@ -629,7 +605,8 @@ export async function setUserActive(scope: Scope, id: string, active: boolean): 
     if ((user.deactivated_at === null) === active) return toUser(user);
     if (!active && id === scope.caller.userId)
       throw new AppError("invalid_request", 409, "Admins cannot deactivate themselves: ask another admin.");
-    if (!active && user.role === "admin" && admins.length === 1)
+    // Unreachable while admins cannot deactivate themselves, and kept so that rule may change safely.
+    if (!active && isLastActiveAdmin(admins, id))
       throw new AppError(
         "last_admin",
         409,
