@@ -15,6 +15,7 @@ import { type Scope, iso, isoOrNull } from "../scope";
 import { recordAccountEvent } from "./events";
 import type { AccountsContext, Client } from "./service";
 import { checkCurrentPassword, ownAccount } from "./current-password";
+import { isMicrosoft365Only, microsoft365Only } from "./microsoft365-only";
 import { openSession } from "./sessions";
 
 /** Who the passkeys are for: the web app's origin and its host name (WebAuthn's relying party). */
@@ -323,6 +324,17 @@ export async function signInWithPasskey(
       { reason: "passkey_not_verified", address: client.address },
     );
     throw refuse();
+  }
+  if (await isMicrosoft365Only(context.db, passkey.org_id)) {
+    await recordAccountEvent(
+      context.db,
+      passkey.org_id,
+      null,
+      "account.sign_in_failed",
+      { type: "user", id: passkey.user_id },
+      { reason: "microsoft365_only", address: client.address, with: "passkey" },
+    );
+    throw microsoft365Only();
   }
   const user = { orgId: passkey.org_id, userId: passkey.user_id, email: passkey.email ?? "" };
   return context.db.transaction().execute(async (tx) => {
