@@ -84,7 +84,10 @@ const Env = z.object({
   /** How long a server holds a mailbox it syncs without renewing; another server takes over a crashed one's after it. */
   RAPPORT_SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
   /** The mail server invitations and password reset links go out through; unset, links are only shown to copy. */
-  RAPPORT_SMTP_HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, "a host name or an IP address").optional(),
+  RAPPORT_SMTP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, "a host name or an IP address")
+    .optional(),
   RAPPORT_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /**
    * `starttls` (the default: port 587, the connection must be upgraded to TLS), `tls` (TLS from the start, port
@@ -99,6 +102,7 @@ const Env = z.object({
   RAPPORT_SMTP_FROM: z.string().optional(),
   RAPPORT_SMTP_FROM_NAME: z
     .string()
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     .regex(/^[^\x00-\x1f\x7f]{1,100}$/, "a name of up to 100 characters on one line")
     .default("Rapport"),
 });
@@ -352,7 +356,9 @@ function mailConfig(e: z.infer<typeof Env>, readPasswordFile: (file: string) => 
   // The sender is written into every message's From header: one plain address, nothing a header could carry on.
   const from = e.RAPPORT_SMTP_FROM ? normalizeEmailAddress(e.RAPPORT_SMTP_FROM) : null;
   if (!from || /[\s<>"]/.test(e.RAPPORT_SMTP_FROM ?? ""))
-    throw invalid("RAPPORT_SMTP_FROM: the sender's address (noreply@crm.example.com) is required with RAPPORT_SMTP_HOST");
+    throw invalid(
+      "RAPPORT_SMTP_FROM: the sender's address (noreply@crm.example.com) is required with RAPPORT_SMTP_HOST",
+    );
   // A mailed link is made on the server's public address, never on whatever Host a reset request came with.
   if (!e.RAPPORT_PUBLIC_URL)
     throw invalid("RAPPORT_PUBLIC_URL: required with RAPPORT_SMTP_HOST (the address mailed links point to)");

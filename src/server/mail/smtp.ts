@@ -20,10 +20,12 @@ export interface Mailer {
  * rely on it.
  */
 export const oneHeaderLine = (value: string): string =>
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
 
 /** An address fit for an envelope and a To header: one address, no spaces, brackets, quotes or line breaks. */
 const isPlainAddress = (address: string) =>
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   /^[^\s<>"(),;:\\\u0000-\u001f\u007f]+@[^\s<>"(),;:\\\u0000-\u001f\u007f@]+$/.test(address);
 
 export class MailRefused extends Error {}
