@@ -206,7 +206,7 @@ describe("the admin's team settings", () => {
     fireEvent.click(screen.getByRole("button", { name: "Invite" }));
     const refusal = await screen.findByText(/The invitation was not made/);
     expect(refusal.closest("[role=alert], .fui-MessageBar")?.textContent ?? refusal.textContent).toMatch(
-      /signs in to Rapport with Microsoft 365 only/,
+      /Microsoft 365 only/,
     );
   });
 
