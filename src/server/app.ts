@@ -37,7 +37,9 @@ import { taskRoutes } from "./tasks/routes";
 import { organizationRoutes } from "./organizations/routes";
 import { peopleRoutes } from "./people/routes";
 import { userRoutes } from "./users/routes";
-import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
+import type { AdminConfig, MailConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
+import { createMailer } from "./mail/smtp";
+import { AfterAnswer } from "./accounts/after-answer";
 import { syncRoutes } from "./sync/routes";
 import { importRoutes } from "./imports/routes";
 import { invoiceRoutes } from "./invoices/routes";
@@ -86,6 +88,11 @@ export interface AppDeps {
   accountThrottles?: AccountThrottles;
   /** The server's public address (RAPPORT_PUBLIC_URL), for the one-time links; by default the request's origin. */
   publicUrl?: string | null;
+  /**
+   * The mail server one-time links are mailed through (RAPPORT_SMTP_*); none by default. Mail is sent only with a
+   * public address to make its links on: never on a request's Host header.
+   */
+  mail?: MailConfig | null;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
 }
@@ -198,6 +205,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   if (deps.accounts) {
     const throttles = deps.accountThrottles ?? DEFAULT_THROTTLES;
+    const mailer = deps.mail && deps.publicUrl ? createMailer(deps.mail) : null;
+    const afterAnswer = new AfterAnswer(app.log);
+    // What was asked before the server closes is still done (a reset link still mailed), then the store closes.
+    app.addHook("onClose", async () => {
+      await afterAnswer.idle();
+      mailer?.close();
+    });
     accountRoutes(
       app,
       options,
@@ -211,6 +225,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           accept: new SignInThrottle(throttles),
         },
         forgetUser: (userId) => resolveCaller.forgetUser(userId),
+        mail: mailer && deps.publicUrl ? { mailer, publicUrl: deps.publicUrl } : null,
+        afterAnswer,
+        log: app.log,
       },
       deps.publicUrl ?? null,
     );

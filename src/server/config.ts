@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
@@ -82,6 +83,28 @@ const Env = z.object({
   RAPPORT_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long a server holds a mailbox it syncs without renewing; another server takes over a crashed one's after it. */
   RAPPORT_SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /** The mail server invitations and password reset links go out through; unset, links are only shown to copy. */
+  RAPPORT_SMTP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, "a host name or an IP address")
+    .optional(),
+  RAPPORT_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /**
+   * `starttls` (the default: port 587, the connection must be upgraded to TLS), `tls` (TLS from the start, port
+   * 465), or `off` (plain text, only for a relay on the same machine or network).
+   */
+  RAPPORT_SMTP_SECURITY: z.enum(["starttls", "tls", "off"]).default("starttls"),
+  RAPPORT_SMTP_USER: z.string().min(1).optional(),
+  RAPPORT_SMTP_PASSWORD: z.string().min(1).optional(),
+  /** A file holding the password (a container secret), instead of RAPPORT_SMTP_PASSWORD. */
+  RAPPORT_SMTP_PASSWORD_FILE: z.string().min(1).optional(),
+  /** The sender's address, and the name shown with it ("Rapport" unless set). */
+  RAPPORT_SMTP_FROM: z.string().optional(),
+  RAPPORT_SMTP_FROM_NAME: z
+    .string()
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    .regex(/^[^\x00-\x1f\x7f]{1,100}$/, "a name of up to 100 characters on one line")
+    .default("Rapport"),
 });
 
 export type GraphCredential = { kind: "secret"; secret: string } | { kind: "certificate"; path: string };
@@ -127,6 +150,15 @@ export interface EntraConfig {
   authority: string;
 }
 
+/** The mail server Rapport sends its one-time links through (accounts/mail.ts). */
+export interface MailConfig {
+  host: string;
+  port: number;
+  security: "starttls" | "tls" | "off";
+  auth: { user: string; pass: string } | null;
+  from: { name: string; address: string };
+}
+
 export interface Config {
   dataDir: string;
   databaseUrl: string | null;
@@ -147,6 +179,8 @@ export interface Config {
   rateLimit: RateLimitConfig;
   trustProxy: TrustProxy;
   drainSeconds: number;
+  /** null: no mail is sent; one-time links are shown to the admin to copy. */
+  mail: MailConfig | null;
 }
 
 /** Requests per minute; 0 is no limit. */
@@ -230,7 +264,10 @@ function isAddressOrRange(entry: string): boolean {
 export class ConfigError extends Error {}
 
 /** Environment → typed config; a bad value stops the start with a message naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  readPasswordFile: (file: string) => string = (file) => readFileSync(file, "utf8"),
+): Config {
   const parsed = Env.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")),
   );
@@ -265,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     sync: syncConfig(e),
+    mail: mailConfig(e, readPasswordFile),
     rateLimit: { perUser: e.RAPPORT_RATE_LIMIT_PER_USER, perIp: e.RAPPORT_RATE_LIMIT_PER_IP },
     trustProxy: e.RAPPORT_TRUST_PROXY,
     drainSeconds: e.RAPPORT_DRAIN_SECONDS,
@@ -300,6 +338,53 @@ function adminList(value: string | undefined): string[] {
       `Invalid configuration:\n  RAPPORT_ADMINS: ${wrong.map((w) => `"${w}"`).join(", ")} is neither an object id nor an email address`,
     );
   return [...new Set(read.filter((entry): entry is string => entry !== null))];
+}
+
+function mailConfig(e: z.infer<typeof Env>, readPasswordFile: (file: string) => string): MailConfig | null {
+  const invalid = (line: string) => new ConfigError(`Invalid configuration:\n  ${line}`);
+  if (!e.RAPPORT_SMTP_HOST) {
+    const stray = [
+      e.RAPPORT_SMTP_PORT && "RAPPORT_SMTP_PORT",
+      e.RAPPORT_SMTP_USER && "RAPPORT_SMTP_USER",
+      e.RAPPORT_SMTP_PASSWORD && "RAPPORT_SMTP_PASSWORD",
+      e.RAPPORT_SMTP_PASSWORD_FILE && "RAPPORT_SMTP_PASSWORD_FILE",
+      e.RAPPORT_SMTP_FROM && "RAPPORT_SMTP_FROM",
+    ].filter(Boolean);
+    if (stray.length > 0) throw invalid(`RAPPORT_SMTP_HOST: required with ${stray.join(", ")} (mail)`);
+    return null;
+  }
+  // The sender is written into every message's From header: one plain address, nothing a header could carry on.
+  const from = e.RAPPORT_SMTP_FROM ? normalizeEmailAddress(e.RAPPORT_SMTP_FROM) : null;
+  if (!from || /[\s<>"]/.test(e.RAPPORT_SMTP_FROM ?? ""))
+    throw invalid(
+      "RAPPORT_SMTP_FROM: the sender's address (noreply@crm.example.com) is required with RAPPORT_SMTP_HOST",
+    );
+  // A mailed link is made on the server's public address, never on whatever Host a reset request came with.
+  if (!e.RAPPORT_PUBLIC_URL)
+    throw invalid("RAPPORT_PUBLIC_URL: required with RAPPORT_SMTP_HOST (the address mailed links point to)");
+  if (e.RAPPORT_SMTP_PASSWORD && e.RAPPORT_SMTP_PASSWORD_FILE)
+    throw invalid("RAPPORT_SMTP_PASSWORD or RAPPORT_SMTP_PASSWORD_FILE: one of them, not both");
+  let pass = e.RAPPORT_SMTP_PASSWORD ?? null;
+  if (e.RAPPORT_SMTP_PASSWORD_FILE) {
+    try {
+      // A file written by an editor or `echo` ends with a line break that is no part of the password.
+      pass = readPasswordFile(path.resolve(e.RAPPORT_SMTP_PASSWORD_FILE)).replace(/\r?\n$/, "");
+    } catch (error) {
+      throw invalid(
+        `RAPPORT_SMTP_PASSWORD_FILE: cannot be read (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+    if (pass === "") throw invalid("RAPPORT_SMTP_PASSWORD_FILE: the file is empty");
+  }
+  if ((pass === null) !== !e.RAPPORT_SMTP_USER)
+    throw invalid("RAPPORT_SMTP_USER and a password: both or neither (a server that needs no sign-in)");
+  return {
+    host: e.RAPPORT_SMTP_HOST,
+    port: e.RAPPORT_SMTP_PORT ?? (e.RAPPORT_SMTP_SECURITY === "tls" ? 465 : 587),
+    security: e.RAPPORT_SMTP_SECURITY,
+    auth: e.RAPPORT_SMTP_USER && pass !== null ? { user: e.RAPPORT_SMTP_USER, pass } : null,
+    from: { name: e.RAPPORT_SMTP_FROM_NAME, address: from },
+  };
 }
 
 function syncConfig(e: z.infer<typeof Env>): SyncConfig {

@@ -16,6 +16,7 @@ const titles: Record<ErrorCode, string> = {
   weak_password: "The password is too easy to guess",
   link_invalid: "The link no longer works",
   account_exists: "The address already has an account",
+  microsoft365_only: "The organisation signs in with Microsoft 365 only",
   forbidden: "Not allowed",
   not_found: "Not found",
   version_required: "The version you read is required",

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     rateLimit: config.rateLimit,
     accounts,
     publicUrl: config.publicUrl,
+    mail: config.mail,
     trustProxy: config.trustProxy,
     readiness,
     addinFiles: addinRoot

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EmailAddress, Id, IsoDateTime } from "./common";
+import { Language } from "./languages";
 import { Role } from "./users";
 
 /**
@@ -64,7 +65,12 @@ export type ChangePassword = z.infer<typeof ChangePassword>;
 export const ResetPassword = z.strictObject({ token: SecretToken, password: NewPassword });
 export const PasswordResetDone = z.object({ reset: z.literal(true) });
 
-export const InvitationCreate = z.strictObject({ email: EmailAddress, role: Role.default("member") });
+export const InvitationCreate = z.strictObject({
+  email: EmailAddress,
+  role: Role.default("member"),
+  /** The language the invitation is mailed in; by default the inviting admin's. */
+  language: Language.optional(),
+});
 export type InvitationCreate = z.infer<typeof InvitationCreate>;
 
 export const InvitationStatus = z.enum(["pending", "accepted", "revoked", "expired"]);
@@ -82,12 +88,20 @@ export const Invitation = z.object({
 export type Invitation = z.infer<typeof Invitation>;
 
 /**
- * A one-time link, shown once to the admin who made it (Rapport keeps only its hash): to copy and hand over, as
- * this server sends no mail.
+ * A one-time link, shown once to the admin who made it (Rapport keeps only its hash): to copy and hand over, or
+ * mailed too where the server has a mail server (RAPPORT_SMTP_HOST).
  */
 export const OneTimeLink = z.object({ link: z.url(), expiresAt: IsoDateTime });
 
-export const InvitationCreated = z.object({ invitation: Invitation, ...OneTimeLink.shape });
+/** Whether the link was mailed: `sent`, `failed` (the admin hands it over; the log and the audit say why), or `not_configured`. */
+export const MailOutcome = z.enum(["sent", "failed", "not_configured"]);
+export type MailOutcome = z.infer<typeof MailOutcome>;
+
+export const InvitationCreated = z.object({
+  invitation: Invitation,
+  ...OneTimeLink.shape,
+  mail: MailOutcome,
+});
 export const InvitationList = z.object({ items: z.array(Invitation) });
 
 export const Session = z.object({
@@ -153,3 +167,12 @@ export type FirstSetup = z.infer<typeof FirstSetup>;
 /** Whether this request may set Rapport up: no user yet, and asked from the server's own machine. */
 export const SetupStatus = z.object({ open: z.boolean() });
 export type SetupStatus = z.infer<typeof SetupStatus>;
+
+/** Whether Microsoft 365 is the organisation's only way in (no Rapport password or passkey sign-in). */
+export const SignInPolicy = z.strictObject({ microsoft365Only: z.boolean() });
+export type SignInPolicy = z.infer<typeof SignInPolicy>;
+export const SignInPolicyChanged = z.object({
+  microsoft365Only: z.boolean(),
+  /** Own-account sessions ended by turning it on. */
+  sessionsEnded: z.number().int().min(0),
+});

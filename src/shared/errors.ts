@@ -17,6 +17,7 @@ export const ErrorCode = z.enum([
   "weak_password",
   "link_invalid",
   "account_exists",
+  "microsoft365_only",
   "forbidden",
   "not_found",
   "version_required",

@@ -6,6 +6,7 @@ import type { FluentIcon } from "@fluentui/react-icons";
 import { HandshakeRegular } from "@fluentui/react-icons/svg/handshake";
 import { MailTemplateRegular } from "@fluentui/react-icons/svg/mail-template";
 import { PeopleRegular } from "@fluentui/react-icons/svg/people";
+import { PersonCircleRegular } from "@fluentui/react-icons/svg/person-circle";
 import { SettingsRegular } from "@fluentui/react-icons/svg/settings";
 import { TaskListLtrRegular } from "@fluentui/react-icons/svg/task-list-ltr";
 import { type ComponentType, type LazyExoticComponent, lazy } from "react";
@@ -96,6 +97,12 @@ export const pages: readonly PageEntry[] = [
     name: "settings",
     icon: SettingsRegular,
     component: lazy(() => import(/* webpackChunkName: "webapp-settings" */ "./pages/settings/SettingsPage")),
+  },
+  {
+    path: "/app/account",
+    name: "account",
+    icon: PersonCircleRegular,
+    component: lazy(() => import(/* webpackChunkName: "webapp-account" */ "./pages/account/AccountPage")),
   },
 ];
 

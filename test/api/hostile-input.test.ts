@@ -525,7 +525,9 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   requestPasswordReset: () => ({ email: "nobody@contoso.example" }),
   resetPassword: () => ({ token: "B".repeat(43), password: "a long new password" }),
   acceptInvitation: () => ({ token: "C".repeat(43), password: "a long new password", displayName: "Fuzz" }),
-  createInvitation: () => ({ email: "invited@contoso.example", role: "member" }),
+  createInvitation: () => ({ email: "invited@contoso.example", role: "member", language: "sv" }),
+  // Off is what it is: turning it on takes a Microsoft 365 sign-in, which no caller here has (403, nothing stored).
+  setSignInPolicy: () => ({ microsoft365Only: false }),
   registerPasskey: () => ({ response: fuzzCredential, name: "Laptop" }),
   signInWithPasskey: () => ({ response: fuzzCredential }),
   // The store has users already: refused (409), whatever the input.

@@ -9,6 +9,7 @@ import { type AccountIssuer, loadAccountIssuer } from "../../src/server/accounts
 import { type LocalIssuer, loadLocalIssuer } from "../../src/server/auth/local-issuer";
 import { createTokenVerifier } from "../../src/server/auth/verify";
 import type { Database, StoreKind } from "../../src/server/db/database";
+import type { EntraConfig } from "../../src/server/config";
 import { openTestStore } from "./stores";
 
 export interface Response<T = unknown> {
@@ -51,20 +52,23 @@ export async function startTestServer(
     | "trustProxy"
     | "publicUrl"
     | "loggerInstance"
-  > = {},
+    | "mail"
+    | "admins"
+  > & { entra?: EntraConfig } = {},
   store: {
     poolSize?: number;
     /** Where it listens; by default loopback only. All interfaces lets a test come from another address. */
     host?: string;
   } = {},
 ): Promise<TestServer> {
+  const { entra, ...deps } = extra;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-test-"));
   const database = await openTestStore(kind, store);
   const issuer = await loadLocalIssuer(dataDir);
   const accounts = await loadAccountIssuer(database.db);
   const verifyToken = createTokenVerifier({
     local: issuer,
-    entra: null,
+    entra: entra ?? null,
     scope: "access_as_user",
     accounts,
   });
@@ -74,8 +78,8 @@ export async function startTestServer(
     verifyToken,
     checkResponses: true,
     accounts,
-    ...extra,
-    ...(extra.loggerInstance
+    ...deps,
+    ...(deps.loggerInstance
       ? {}
       : { logger: process.env.RAPPORT_TEST_LOG ? { level: process.env.RAPPORT_TEST_LOG } : false }),
   });

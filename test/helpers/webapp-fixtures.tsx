@@ -21,6 +21,7 @@ import { Contact } from "../../src/shared/contacts";
 import { Company, type CompanyDomain } from "../../src/shared/companies";
 import type { EmailAddressForms } from "../../src/shared/email-address";
 import { RenderedTemplate, Template } from "../../src/shared/templates";
+import { type FakeAccounts, UNHANDLED, fakeAccounts, handleAccounts } from "./fake-accounts";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -196,6 +197,8 @@ export interface FakeWebServer {
   language: Language | null;
   /** The email templates the signed-in user sees. */
   templates: Template[];
+  /** Rapport's own accounts: sessions, passkeys, invitations, the sign-in policy. */
+  accounts: FakeAccounts;
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -324,6 +327,8 @@ export function fakeWebServer(
     customFields?: CustomFieldDefinition[];
     /** The language saved on the account. */
     language?: Language | null;
+    /** How Rita signed in: Microsoft 365 (the default) or her Rapport account. */
+    signedInWith?: "entra" | "account";
   } = {},
 ): FakeWebServer {
   const role = options.role ?? (options.hasAdmin === false ? "member" : "admin");
@@ -370,6 +375,7 @@ export function fakeWebServer(
     companies: options.companies ?? [],
     customFields: options.customFields ?? [],
     templates: [],
+    accounts: fakeAccounts(),
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -444,7 +450,13 @@ export function fakeWebServer(
     switch (name) {
       case "me":
         return Me.parse({
-          user: { id: ids.rita, email: "rita@contoso.example", displayName: "Rita Rep", role },
+          user: {
+            id: ids.rita,
+            email: "rita@contoso.example",
+            displayName: "Rita Rep",
+            role,
+            signedInWith: options.signedInWith ?? "entra",
+          },
           organization: {
             id: ids.org,
             name: "Contoso",
@@ -821,8 +833,11 @@ export function fakeWebServer(
         };
         return { currency: params?.currency, deleted: true };
       }
-      default:
+      default: {
+        const answer = handleAccounts(server.accounts, users, name, params, body);
+        if (answer !== UNHANDLED) return answer;
         throw new Error(`unexpected call ${name}`);
+      }
     }
   }
   /** The pipeline routes as the server answers them (admins only, versions checked, the default kept). */

@@ -14,6 +14,60 @@ describe("configuration from the environment", () => {
     });
   });
 
+  it("sends mail only with a host, a sender and the public address, the password from the environment or a file", () => {
+    expect(loadConfig({}).mail).toBeNull();
+    const base = { RAPPORT_PUBLIC_URL: "https://crm.example.com", RAPPORT_SMTP_HOST: "smtp.example.com" };
+    expect(loadConfig({ ...base, RAPPORT_SMTP_FROM: "noreply@crm.example.com" }).mail).toEqual({
+      host: "smtp.example.com",
+      port: 587,
+      security: "starttls",
+      auth: null,
+      from: { name: "Rapport", address: "noreply@crm.example.com" },
+    });
+    const read: string[] = [];
+    const fromFile = loadConfig(
+      {
+        ...base,
+        RAPPORT_SMTP_FROM: "noreply@crm.example.com",
+        RAPPORT_SMTP_SECURITY: "tls",
+        RAPPORT_SMTP_USER: "rapport",
+        RAPPORT_SMTP_PASSWORD_FILE: "/run/secrets/smtp",
+      },
+      (file) => {
+        read.push(file);
+        return "from the file\n";
+      },
+    );
+    expect(read).toEqual(["/run/secrets/smtp"]);
+    expect(fromFile.mail).toMatchObject({
+      port: 465,
+      security: "tls",
+      auth: { user: "rapport", pass: "from the file" },
+    });
+    const refused = (env: Record<string, string>, message: RegExp) =>
+      expect(() => loadConfig(env)).toThrow(message);
+    refused(base, /RAPPORT_SMTP_FROM: the sender's address/);
+    refused({ ...base, RAPPORT_SMTP_FROM: "Rapport <noreply@crm.example.com>" }, /RAPPORT_SMTP_FROM/);
+    refused(
+      { RAPPORT_SMTP_HOST: "smtp.example.com", RAPPORT_SMTP_FROM: "noreply@crm.example.com" },
+      /RAPPORT_PUBLIC_URL: required with RAPPORT_SMTP_HOST/,
+    );
+    refused({ RAPPORT_SMTP_USER: "rapport" }, /RAPPORT_SMTP_HOST: required with RAPPORT_SMTP_USER/);
+    refused(
+      { ...base, RAPPORT_SMTP_FROM: "noreply@crm.example.com", RAPPORT_SMTP_USER: "rapport" },
+      /both or neither/,
+    );
+    refused(
+      {
+        ...base,
+        RAPPORT_SMTP_FROM: "noreply@crm.example.com",
+        RAPPORT_SMTP_FROM_NAME: "Rapport\r\nBcc: x@y.example",
+      },
+      /RAPPORT_SMTP_FROM_NAME/,
+    );
+    expect(() => loadConfig(base)).toThrow(ConfigError);
+  });
+
   it("turns the mailbox sync on with a Graph app and exactly one of a secret or a certificate", () => {
     expect(loadConfig({}).sync).toEqual({
       graph: null,

@@ -14,7 +14,8 @@ import { AppError, notFound } from "../errors";
 import { type Scope, iso, isoOrNull } from "../scope";
 import { recordAccountEvent } from "./events";
 import type { AccountsContext, Client } from "./service";
-import { verifyPassword } from "./passwords";
+import { checkCurrentPassword, ownAccount } from "./current-password";
+import { isMicrosoft365Only, microsoft365Only } from "./microsoft365-only";
 import { openSession } from "./sessions";
 
 /** Who the passkeys are for: the web app's origin and its host name (WebAuthn's relying party). */
@@ -189,13 +190,7 @@ async function confirmPassword(
   password: string | undefined,
   client: Client,
 ): Promise<void> {
-  const { orgId, userId } = scope.caller;
-  const account = await scope.db
-    .selectFrom("accounts")
-    .select(["email", "password_hash"])
-    .where("org_id", "=", orgId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
+  const account = await ownAccount(scope);
   if (!account?.password_hash) return;
   if (password === undefined)
     throw new AppError(
@@ -203,20 +198,10 @@ async function confirmPassword(
       400,
       "Adding a passkey needs your current password (currentPassword).",
     );
-  const { signIn: throttle } = context.throttles;
-  throttle.charge(client.address, account.email);
-  if (!(await verifyPassword(password, account.password_hash))) {
-    await recordAccountEvent(
-      scope.db,
-      orgId,
-      userId,
-      "passkey.password_check_failed",
-      { type: "user", id: userId },
-      { address: client.address },
-    );
-    throw new AppError("invalid_credentials", 401, "The current password is not right.");
-  }
-  throttle.succeeded(client.address, account.email);
+  await checkCurrentPassword(context, scope, account, password, client, {
+    failedEvent: "passkey.password_check_failed",
+    detail: "The current password is not right.",
+  });
 }
 
 const toPasskey = (row: {
@@ -339,6 +324,17 @@ export async function signInWithPasskey(
       { reason: "passkey_not_verified", address: client.address },
     );
     throw refuse();
+  }
+  if (await isMicrosoft365Only(context.db, passkey.org_id)) {
+    await recordAccountEvent(
+      context.db,
+      passkey.org_id,
+      null,
+      "account.sign_in_failed",
+      { type: "user", id: passkey.user_id },
+      { reason: "microsoft365_only", address: client.address, with: "passkey" },
+    );
+    throw microsoft365Only();
   }
   const user = { orgId: passkey.org_id, userId: passkey.user_id, email: passkey.email ?? "" };
   return context.db.transaction().execute(async (tx) => {

@@ -29,6 +29,7 @@ import {
   signInWithPasskey,
 } from "./passkeys";
 import { endOwnSessions, listSessions, refreshSession } from "./sessions";
+import { setSignInPolicy, signInPolicyOf } from "./sign-in-policy";
 
 const clientOf = (request: FastifyRequest): Client => {
   const agent = request.headers["user-agent"];
@@ -76,7 +77,7 @@ export function accountRoutes(
     acceptInvitation(context, body, clientOf(request)),
   );
   addRoute(app, routes.createInvitation, options, ({ caller, body, request }) =>
-    createInvitation(scope(caller), body, linkBase(request)),
+    createInvitation(context, scope(caller), body, linkBase(request)),
   );
   addRoute(app, routes.listInvitations, options, ({ caller }) => listInvitations(scope(caller)));
   addRoute(app, routes.revokeInvitation, options, ({ caller, params }) =>
@@ -120,4 +121,8 @@ export function accountRoutes(
   addRoute(app, routes.reactivateUser, options, ({ caller, params }) =>
     setUserActive(scope(caller), params.id, true),
   );
+  addRoute(app, routes.getSignInPolicy, options, ({ caller }) =>
+    signInPolicyOf(scope(caller).db, caller.orgId),
+  );
+  addRoute(app, routes.setSignInPolicy, options, ({ caller, body }) => setSignInPolicy(scope(caller), body));
 }

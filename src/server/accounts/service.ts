@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
 import { type Kysely, type Transaction, sql } from "kysely";
+import type { Language } from "../../shared/languages";
+import type { Mailer } from "../mail/smtp";
 import type {
   AcceptInvitation,
   ChangePassword,
   Invitation,
   InvitationCreate,
+  MailOutcome,
   SessionTokens,
   SignInRequest,
 } from "../../shared/accounts";
@@ -12,9 +16,13 @@ import type { Role, User } from "../../shared/users";
 import type { DB } from "../db/tables";
 import { AppError, notFound } from "../errors";
 import { type Scope, iso } from "../scope";
-import { USER_COLUMNS, requireAdmin, toUser } from "../users/service";
+import { USER_COLUMNS, isLastActiveAdmin, lockActiveAdmins, requireAdmin, toUser } from "../users/service";
 import type { AccountIssuer } from "./account-issuer";
+import { checkCurrentPassword, ownAccount } from "./current-password";
 import { recordAccountEvent } from "./events";
+import { invitationMail, passwordResetMail } from "./account-mail";
+import { type AfterAnswer, describeError } from "./after-answer";
+import { isMicrosoft365Only, microsoft365Only } from "./microsoft365-only";
 import { decoyHash, hashPassword, passwordWeakness, verifyPassword } from "./passwords";
 import { hashSecret, newSecret } from "./secrets";
 import { endSessions, openSession } from "./sessions";
@@ -30,6 +38,14 @@ export interface AccountsContext {
   throttles: { signIn: SignInThrottle; reset: SignInThrottle; accept: SignInThrottle };
   /** Forgets the tokens this server remembers of a user (auth/caller.ts), once they are deactivated. */
   forgetUser(userId: string): void;
+  /**
+   * Where one-time links are mailed: the mail server, and the public address the links are made on (never a
+   * request's Host header, which whoever asks for a reset could choose). null: links are only shown to copy.
+   */
+  mail: { mailer: Mailer; publicUrl: string } | null;
+  /** Work after the answer: a reset request's look-up, link and mail. */
+  afterAnswer: AfterAnswer;
+  log: FastifyBaseLogger;
 }
 
 /** Where a request came from: its client address (throttled) and what browser (shown in the sessions list). */
@@ -85,6 +101,17 @@ export async function signIn(
         { reason: matches ? "deactivated" : "wrong_password", address: client.address },
       );
     throw invalidCredentials();
+  }
+  if (await isMicrosoft365Only(context.db, account.org_id)) {
+    await recordAccountEvent(
+      context.db,
+      account.org_id,
+      null,
+      "account.sign_in_failed",
+      { type: "user", id: account.user_id },
+      { reason: "microsoft365_only", address: client.address },
+    );
+    throw microsoft365Only();
   }
   throttle.succeeded(client.address, input.email);
   const user = { orgId: account.org_id, userId: account.user_id, email: input.email };
@@ -190,11 +217,64 @@ export async function inviteInto(
   };
 }
 
-export async function createInvitation(scope: Scope, input: InvitationCreate, linkBase: string) {
+/**
+ * An admin's invitation: the link, shown to copy, and mailed where the server sends mail (in the language asked
+ * for, or the admin's). A mail that cannot be sent is logged (without the link) and audited, and the answer says
+ * so: the admin hands the link over another way. Never a failure of the invitation itself.
+ */
+export async function createInvitation(
+  context: AccountsContext,
+  scope: Scope,
+  input: InvitationCreate,
+  linkBase: string,
+): Promise<{ invitation: Invitation; link: string; expiresAt: string; mail: MailOutcome }> {
   await requireAdmin(scope.db, scope.caller, "invites people");
-  return scope.db
+  const { orgId, userId } = scope.caller;
+  if (await isMicrosoft365Only(scope.db, orgId))
+    throw new AppError(
+      "microsoft365_only",
+      409,
+      "The organisation signs in with Microsoft 365 only: colleagues of its tenant sign in with Microsoft, without an invitation.",
+    );
+  const mail = context.mail;
+  const created = await scope.db
     .transaction()
-    .execute((tx) => inviteInto(tx, scope.caller.orgId, scope.caller.userId, input, linkBase));
+    .execute((tx) => inviteInto(tx, orgId, userId, input, mail?.publicUrl ?? linkBase));
+  if (!mail) return { ...created, mail: "not_configured" };
+  const sender = await scope.db
+    .selectFrom("users")
+    .innerJoin("organizations", "organizations.id", "users.org_id")
+    .select(["users.display_name", "users.email", "users.language", "organizations.name"])
+    .where("users.org_id", "=", orgId)
+    .where("users.id", "=", userId)
+    .executeTakeFirstOrThrow();
+  const language: Language = input.language ?? sender.language ?? "en";
+  const message = invitationMail(language, {
+    to: created.invitation.email,
+    inviter: sender.display_name ?? sender.email ?? sender.name,
+    organization: sender.name,
+    days: INVITATION_DAYS,
+    link: created.link,
+  });
+  const entity = { type: "invitation", id: created.invitation.id };
+  try {
+    await mail.mailer.send(message);
+  } catch (error) {
+    context.log.warn(
+      { invitationId: created.invitation.id, error: describeError(error) },
+      "invitation not mailed",
+    );
+    await recordAccountEvent(scope.db, orgId, userId, "invitation.mail_failed", entity, {
+      email: created.invitation.email,
+      error: describeError(error),
+    });
+    return { ...created, mail: "failed" };
+  }
+  await recordAccountEvent(scope.db, orgId, userId, "invitation.mailed", entity, {
+    email: created.invitation.email,
+    language,
+  });
+  return { ...created, mail: "sent" };
 }
 
 export async function listInvitations(scope: Scope): Promise<{ items: Invitation[] }> {
@@ -258,13 +338,14 @@ export async function acceptInvitation(
   const hash = hashSecret(input.token);
   const pending = await context.db
     .selectFrom("invitations")
-    .select(["email", "accepted_at", "revoked_at", "expires_at"])
+    .select(["org_id", "email", "accepted_at", "revoked_at", "expires_at"])
     .where("token_hash", "=", hash)
     .executeTakeFirst();
   if (!pending || pending.accepted_at || pending.revoked_at || pending.expires_at <= new Date()) {
     throttle.fail(client.address, null);
     throw linkInvalid();
   }
+  if (await isMicrosoft365Only(context.db, pending.org_id)) throw microsoft365Only();
   const weakness = passwordWeakness(input.password, pending.email);
   if (weakness) throw weak(weakness);
   // Hashed before the transaction: tens of milliseconds the embedded store's one connection need not wait.
@@ -374,11 +455,14 @@ async function userForInvitation(
 
 export const RESET_REQUESTED =
   "If the address has a Rapport account, its organisation's admins have been told; one of them sends a link to set a new password.";
+export const RESET_MAILED =
+  "If the address has a Rapport account, a link to set a new password is on its way to it; it works for an hour.";
 
 /**
- * Someone at the sign-in page forgot their password. This server sends no mail, so no link is made here: the
- * organisation's admins see the request in the audit log and make one (createPasswordResetLink). The answer is the
- * same for any address.
+ * Someone at the sign-in page forgot their password. The answer is the same for any address, and is given before
+ * the address is even looked up: whatever happens next (a link made and mailed where the server sends mail, the
+ * request shown to the organisation's admins in the audit log) happens after the answer has gone, so neither its
+ * words nor its time say whether the address has an account.
  */
 export async function requestPasswordReset(
   context: AccountsContext,
@@ -389,21 +473,108 @@ export async function requestPasswordReset(
   throttle.check(client.address, email);
   // Every request counts: asking many times for one address, or for many addresses, meets growing waits.
   throttle.fail(client.address, email);
+  context.afterAnswer.run("password reset request", () => followUpResetRequest(context, email, client));
+  return { accepted: true, message: context.mail ? RESET_MAILED : RESET_REQUESTED };
+}
+
+/** After the answer: the request in the audit log, and where mail is sent, a link mailed to an active account. */
+async function followUpResetRequest(context: AccountsContext, email: string, client: Client): Promise<void> {
   const account = await context.db
     .selectFrom("accounts")
-    .select(["org_id", "user_id"])
-    .where("email", "=", email)
+    .innerJoin("users", (join) =>
+      join.onRef("users.id", "=", "accounts.user_id").onRef("users.org_id", "=", "accounts.org_id"),
+    )
+    .innerJoin("organizations", "organizations.id", "accounts.org_id")
+    .select([
+      "accounts.org_id",
+      "accounts.user_id",
+      "users.deactivated_at",
+      "users.language",
+      "organizations.microsoft365_only",
+    ])
+    .where("accounts.email", "=", email)
     .executeTakeFirst();
-  if (account)
-    await recordAccountEvent(
-      context.db,
-      account.org_id,
-      null,
-      "account.password_reset_requested",
-      { type: "user", id: account.user_id },
-      { address: client.address },
+  if (!account) return;
+  const { org_id: orgId, user_id: userId } = account;
+  const entity = { type: "user", id: userId };
+  const refused = account.deactivated_at
+    ? "deactivated"
+    : account.microsoft365_only
+      ? "microsoft365_only"
+      : null;
+  const mail = context.mail;
+  if (refused || !mail) {
+    await recordAccountEvent(context.db, orgId, null, "account.password_reset_requested", entity, {
+      address: client.address,
+      mail: refused ? "refused" : "not_configured",
+      ...(refused ? { reason: refused } : {}),
+    });
+    return;
+  }
+  const made = await context.db.transaction().execute(async (tx) => {
+    const link = await issueResetLink(tx, orgId, userId, null, mail.publicUrl);
+    await recordAccountEvent(tx, orgId, null, "account.password_reset_requested", entity, {
+      address: client.address,
+      resetId: link.resetId,
+    });
+    return link;
+  });
+  try {
+    await mail.mailer.send(
+      passwordResetMail(account.language ?? "en", {
+        to: email,
+        minutes: RESET_LINK_MINUTES,
+        link: made.link,
+      }),
     );
-  return { accepted: true, message: RESET_REQUESTED };
+  } catch (error) {
+    context.log.warn(
+      { resetId: made.resetId, error: describeError(error) },
+      "password reset link not mailed",
+    );
+    await recordAccountEvent(context.db, orgId, null, "account.password_reset_mail_failed", entity, {
+      resetId: made.resetId,
+      error: describeError(error),
+    });
+    return;
+  }
+  await recordAccountEvent(context.db, orgId, null, "account.password_reset_mailed", entity, {
+    resetId: made.resetId,
+  });
+}
+
+/** A new one-time reset link for a user; their earlier unused ones stop working. */
+async function issueResetLink(
+  tx: Kysely<DB>,
+  orgId: string,
+  userId: string,
+  createdBy: string | null,
+  linkBase: string,
+): Promise<{ link: string; expiresAt: string; resetId: string }> {
+  await tx
+    .deleteFrom("password_resets")
+    .where("org_id", "=", orgId)
+    .where("user_id", "=", userId)
+    .where("used_at", "is", null)
+    .execute();
+  const secret = newSecret();
+  const expiresAt = new Date(Date.now() + RESET_LINK_MINUTES * 60 * 1000);
+  const reset = await tx
+    .insertInto("password_resets")
+    .values({
+      org_id: orgId,
+      user_id: userId,
+      token_hash: secret.hash,
+      created_by: createdBy,
+      expires_at: expiresAt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return {
+    link: oneTimeLink(linkBase, "reset-password", secret.token),
+    expiresAt: iso(expiresAt),
+    resetId: reset.id,
+  };
 }
 
 /** A one-time link for a user of the organisation to set a new password; earlier unused links stop working. */
@@ -414,6 +585,12 @@ export async function createPasswordResetLink(
 ): Promise<{ link: string; expiresAt: string }> {
   await requireAdmin(scope.db, scope.caller, "makes password reset links");
   const { orgId } = scope.caller;
+  if (await isMicrosoft365Only(scope.db, orgId))
+    throw new AppError(
+      "microsoft365_only",
+      409,
+      "The organisation signs in with Microsoft 365 only: passwords are reset in Microsoft 365, not in Rapport.",
+    );
   return scope.db.transaction().execute(async (tx) => {
     const user = await tx
       .selectFrom("users")
@@ -431,34 +608,22 @@ export async function createPasswordResetLink(
       );
     if (user.deactivated_at)
       throw new AppError("invalid_request", 409, "The user is deactivated: reactivate them first.");
-    await tx
-      .deleteFrom("password_resets")
-      .where("org_id", "=", orgId)
-      .where("user_id", "=", userId)
-      .where("used_at", "is", null)
-      .execute();
-    const secret = newSecret();
-    const expiresAt = new Date(Date.now() + RESET_LINK_MINUTES * 60 * 1000);
-    const reset = await tx
-      .insertInto("password_resets")
-      .values({
-        org_id: orgId,
-        user_id: userId,
-        token_hash: secret.hash,
-        created_by: scope.caller.userId,
-        expires_at: expiresAt,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const { link, expiresAt, resetId } = await issueResetLink(
+      tx,
+      orgId,
+      userId,
+      scope.caller.userId,
+      linkBase,
+    );
     await recordAccountEvent(
       tx,
       orgId,
       scope.caller.userId,
       "account.password_reset_link_created",
       { type: "user", id: userId },
-      { resetId: reset.id },
+      { resetId },
     );
-    return { link: oneTimeLink(linkBase, "reset-password", secret.token), expiresAt: iso(expiresAt) };
+    return { link, expiresAt };
   });
 }
 
@@ -493,6 +658,7 @@ export async function resetPassword(
     throttle.fail(client.address, null);
     throw linkInvalid();
   }
+  if (await isMicrosoft365Only(context.db, found.org_id)) throw microsoft365Only();
   const weakness = passwordWeakness(input.password, found.email);
   if (weakness) throw weak(weakness);
   const passwordHash = await hashPassword(input.password);
@@ -534,32 +700,17 @@ export async function changePassword(
   client: Client,
 ): Promise<{ ended: number }> {
   const { orgId, userId, sessionId } = scope.caller;
-  const account = await scope.db
-    .selectFrom("accounts")
-    .select(["email", "password_hash"])
-    .where("org_id", "=", orgId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
+  const account = await ownAccount(scope);
   if (!account)
     throw new AppError(
       "invalid_request",
       409,
       "You sign in with Microsoft 365 here: your password is changed there, not in Rapport.",
     );
-  const { signIn: throttle } = context.throttles;
-  throttle.charge(client.address, account.email);
-  if (!(await verifyPassword(input.currentPassword, account.password_hash ?? (await decoyHash())))) {
-    await recordAccountEvent(
-      scope.db,
-      orgId,
-      userId,
-      "account.password_change_failed",
-      { type: "user", id: userId },
-      { address: client.address },
-    );
-    throw invalidCredentials();
-  }
-  throttle.succeeded(client.address, account.email);
+  await checkCurrentPassword(context, scope, account, input.currentPassword, client, {
+    failedEvent: "account.password_change_failed",
+    detail: "The email address or the password is not right.",
+  });
   const weakness = passwordWeakness(input.newPassword, account.email);
   if (weakness) throw weak(weakness);
   const passwordHash = await hashPassword(input.newPassword);
@@ -607,17 +758,7 @@ export async function changePassword(
 export async function setUserActive(scope: Scope, id: string, active: boolean): Promise<User> {
   const { orgId } = scope.caller;
   return scope.db.transaction().execute(async (tx) => {
-    // Every active admin locked, as role changes do: two admins deactivating each other are taken in turn.
-    const admins = await tx
-      .selectFrom("users")
-      .select("id")
-      .where("org_id", "=", orgId)
-      .where("role", "=", "admin")
-      .where("deactivated_at", "is", null)
-      .forUpdate()
-      .execute();
-    if (!admins.some((a) => a.id === scope.caller.userId))
-      throw new AppError("forbidden", 403, "Only an admin of the organisation deactivates users.");
+    const admins = await lockActiveAdmins(tx, scope.caller, "deactivates users");
     const user = await tx
       .selectFrom("users")
       .select(USER_COLUMNS)
@@ -629,7 +770,8 @@ export async function setUserActive(scope: Scope, id: string, active: boolean): 
     if ((user.deactivated_at === null) === active) return toUser(user);
     if (!active && id === scope.caller.userId)
       throw new AppError("invalid_request", 409, "Admins cannot deactivate themselves: ask another admin.");
-    if (!active && user.role === "admin" && admins.length === 1)
+    // Unreachable while admins cannot deactivate themselves, and kept so that rule may change safely.
+    if (!active && isLastActiveAdmin(admins, id))
       throw new AppError(
         "last_admin",
         409,

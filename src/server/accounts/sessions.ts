@@ -6,6 +6,7 @@ import type { Scope } from "../scope";
 import { iso } from "../scope";
 import { ACCESS_TOKEN_SECONDS, type AccountIssuer } from "./account-issuer";
 import { recordAccountEvent } from "./events";
+import { isMicrosoft365Only, microsoft365Only } from "./microsoft365-only";
 import { hashSecret, newSecret } from "./secrets";
 
 /** A refresh token not used for this long runs out, and its session with it. */
@@ -43,6 +44,8 @@ export async function openSession(
   user: SessionUser,
   userAgent: string | null,
 ): Promise<SessionTokens> {
+  // Every way into a session passes here: the organisation's "Microsoft 365 only" holds at the write too.
+  if (await isMicrosoft365Only(tx, user.orgId, true)) throw microsoft365Only();
   const expiresAt = refreshExpiry();
   const session = await tx
     .insertInto("sessions")
@@ -93,6 +96,7 @@ export async function refreshSession(
         "sessions.org_id",
         "sessions.user_id",
         "sessions.ended_at",
+        "sessions.end_reason",
         "sessions.expires_at",
         "users.email",
         "users.deactivated_at",
@@ -102,6 +106,7 @@ export async function refreshSession(
       .forUpdate("sessions")
       .executeTakeFirst();
     if (!row) return { kind: "unknown" as const };
+    if (row.end_reason === "microsoft365_only") return { kind: "microsoft365_only" as const };
     if (row.ended_at !== null || row.expires_at <= new Date() || row.deactivated_at !== null)
       return { kind: "ended" as const };
     const user = { orgId: row.org_id, userId: row.user_id, email: row.email ?? "" };
@@ -162,6 +167,7 @@ export async function refreshSession(
       "This refresh token was used before: the session has been ended on every device; sign in again.",
     );
   if (outcome.kind === "ended") throw sessionEnded();
+  if (outcome.kind === "microsoft365_only") throw microsoft365Only();
   throw new AppError("unauthenticated", 401, "The refresh token is not valid; sign in again.");
 }
 

@@ -21,6 +21,11 @@ export interface Caller {
   email: string | null;
   /** Signed in with Rapport's own account: the session the access token belongs to. */
   sessionId?: string;
+  /**
+   * How the caller signed in: Microsoft 365 (Entra ID), Rapport's own account, or the local issuer (development).
+   * Only a Microsoft 365 sign-in may make Microsoft 365 the only way in (accounts/sign-in-policy.ts).
+   */
+  signedInWith?: Identity["issuer"];
 }
 
 /**
@@ -71,7 +76,10 @@ export function createCallerResolver(
       cached.checkedAt = now();
       return cached.caller;
     }
-    const caller = await db.transaction().execute((tx) => provision(tx, identity, grant));
+    const caller: Caller = {
+      ...(await db.transaction().execute((tx) => provision(tx, identity, grant))),
+      signedInWith: identity.issuer,
+    };
     // Bounded: forgetting costs one provisioning on the next request, never a wrong answer.
     if (known.size >= MAX_KNOWN_TOKENS) known.clear();
     known.set(key, { caller, checkedAt: now() });
@@ -99,7 +107,13 @@ async function openSessionCaller(db: Kysely<DB>, identity: Identity): Promise<Ca
   if (row?.deactivated_at) throw deactivated();
   if (!row || row.ended_at !== null || row.expires_at <= new Date())
     throw new AppError("unauthenticated", 401, "The session has ended; sign in again.");
-  return { orgId: identity.tenantId, userId: identity.objectId, email: row.email, sessionId };
+  return {
+    orgId: identity.tenantId,
+    userId: identity.objectId,
+    email: row.email,
+    sessionId,
+    signedInWith: "account",
+  };
 }
 
 export const deactivated = () =>

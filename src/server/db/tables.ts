@@ -30,6 +30,8 @@ export interface OrganizationsTable {
   version: Generated<number>;
   /** ISO 4217: what reports convert into. */
   base_currency: Generated<string>;
+  /** Microsoft 365 is the only way in: no Rapport password or passkey sign-in (0018). */
+  microsoft365_only: Generated<boolean>;
   created_at: Timestamp;
 }
 
@@ -503,7 +505,8 @@ export type SessionEndReason =
   | "refresh_reused"
   | "deactivated"
   | "password_reset"
-  | "password_changed";
+  | "password_changed"
+  | "microsoft365_only";
 
 /** One sign-in on one device: the family of refresh tokens that follow each other. */
 export interface SessionsTable {

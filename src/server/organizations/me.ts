@@ -40,7 +40,13 @@ export async function me(scope: Scope, adminAppRole: string | null): Promise<Me>
   return {
     settings,
     privacy: { internalDomains: org.internal_domains, blocklist },
-    user: { id: user.id, email: user.email, displayName: user.display_name, role: user.role },
+    user: {
+      id: user.id,
+      email: user.email,
+      displayName: user.display_name,
+      role: user.role,
+      signedInWith: caller.signedInWith ?? "local",
+    },
     organization: {
       id: org.id,
       name: org.name,

@@ -26,6 +26,35 @@ export async function requireAdmin(db: Kysely<DB>, caller: Scope["caller"], what
     throw new AppError("forbidden", 403, `Only an admin of the organisation ${what}.`);
 }
 
+/**
+ * Locks every active admin row of the organisation and refuses a caller who is not one of them (403). Changes that
+ * could leave the organisation without an active admin (a role change, a deactivation) take this first, so two
+ * admins demoting or deactivating each other at once are taken one after the other: the second sees the first's
+ * change (READ COMMITTED re-reads a row it waited for). A deactivated admin is no admin here: they cannot sign in,
+ * so they cannot keep the organisation open.
+ */
+export async function lockActiveAdmins(
+  tx: Kysely<DB>,
+  caller: Scope["caller"],
+  what: string,
+): Promise<{ id: string }[]> {
+  const admins = await tx
+    .selectFrom("users")
+    .select("id")
+    .where("org_id", "=", caller.orgId)
+    .where("role", "=", "admin")
+    .where("deactivated_at", "is", null)
+    .forUpdate()
+    .execute();
+  if (!admins.some((a) => a.id === caller.userId))
+    throw new AppError("forbidden", 403, `Only an admin of the organisation ${what}.`);
+  return admins;
+}
+
+/** Whether taking `id`'s admin rights away (a demotion, a deactivation) would leave no active admin. */
+export const isLastActiveAdmin = (admins: { id: string }[], id: string) =>
+  admins.length === 1 && admins[0]?.id === id;
+
 const nameOf = (user: { display_name: string | null; email: string | null }) =>
   user.display_name ?? user.email ?? "This user";
 
@@ -77,17 +106,7 @@ export async function listUsers(scope: Scope): Promise<{ items: User[] }> {
 export async function updateUser(scope: Scope, id: string, input: UserUpdate): Promise<User> {
   const { orgId } = scope.caller;
   return scope.db.transaction().execute(async (tx) => {
-    // Every admin row locked, so two admins demoting each other at once are taken one after the other: the
-    // second sees the first's change (READ COMMITTED re-reads a row it waited for) and is refused.
-    const admins = await tx
-      .selectFrom("users")
-      .select("id")
-      .where("org_id", "=", orgId)
-      .where("role", "=", "admin")
-      .forUpdate()
-      .execute();
-    if (!admins.some((a) => a.id === scope.caller.userId))
-      throw new AppError("forbidden", 403, "Only an admin of the organisation changes roles.");
+    const admins = await lockActiveAdmins(tx, scope.caller, "changes roles");
     const user = await tx
       .selectFrom("users")
       .select(USER_COLUMNS)
@@ -110,7 +129,7 @@ export async function updateUser(scope: Scope, id: string, input: UserUpdate): P
         409,
         `${nameOf(user)} is an admin through the server's list (RAPPORT_ADMINS): whoever runs the Rapport server takes them off it, and they become a member at their next sign-in.`,
       );
-    if (input.role === "member" && admins.length === 1)
+    if (input.role === "member" && isLastActiveAdmin(admins, id))
       throw new AppError(
         "last_admin",
         409,

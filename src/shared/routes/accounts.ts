@@ -19,6 +19,8 @@ import {
   SessionList,
   SessionTokens,
   SessionsEnded,
+  SignInPolicy,
+  SignInPolicyChanged,
   SignInRequest,
   FirstSetup,
   SetupStatus,
@@ -88,7 +90,7 @@ export const accountRoutes = {
     method: "POST",
     path: "/api/v1/account/password-reset/request",
     summary:
-      "Ask for a password reset; the same answer for any address (the organisation's admins see the request)",
+      "Ask for a password reset; the same answer for any address (mailed a link where mail is configured; admins see the request)",
     public: true,
     body: PasswordResetRequest,
     responses: { 200: PasswordResetRequested },
@@ -112,7 +114,8 @@ export const accountRoutes = {
   createInvitation: {
     method: "POST",
     path: "/api/v1/invitations",
-    summary: "Invite someone into the organisation (admins only): a one-time link, valid seven days",
+    summary:
+      "Invite someone into the organisation (admins only): a one-time link, valid seven days, mailed where mail is configured",
     body: InvitationCreate,
     responses: { 201: InvitationCreated },
   },
@@ -207,5 +210,19 @@ export const accountRoutes = {
     public: true,
     body: FirstSetup,
     responses: { 200: SessionTokens },
+  },
+  getSignInPolicy: {
+    method: "GET",
+    path: "/api/v1/organization/sign-in-policy",
+    summary: "Whether Microsoft 365 is the organisation's only way in",
+    responses: { 200: SignInPolicy },
+  },
+  setSignInPolicy: {
+    method: "PATCH",
+    path: "/api/v1/organization/sign-in-policy",
+    summary:
+      "Make Microsoft 365 the only way in (admins signed in with Microsoft 365 only; own-account sessions end), or not",
+    body: SignInPolicy,
+    responses: { 200: SignInPolicyChanged },
   },
 } as const satisfies Record<string, RouteContract>;

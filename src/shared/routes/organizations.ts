@@ -9,6 +9,11 @@ export const Me = z.object({
     email: z.string().nullable(),
     displayName: z.string().nullable(),
     role: z.enum(["admin", "member"]),
+    /**
+     * How this request's caller signed in: Microsoft 365 (`entra`), Rapport's own account (`account`: the web app
+     * shows account settings), or the local issuer of development (`local`).
+     */
+    signedInWith: z.enum(["entra", "account", "local"]).optional(),
   }),
   organization: z.object({
     id: z.uuid(),

@@ -28,6 +28,8 @@ export const problemMessages = defineMessages(
     personalAccount: "Rapport is for work and school accounts: a personal Microsoft account cannot sign in.",
     invalidCredentials: "The email address or the password is not right.",
     accountDeactivated: "An admin of your organisation has ended your access to Rapport.",
+    microsoft365Only:
+      "Your organisation signs in to Rapport with Microsoft 365 only: use “Sign in with Microsoft”.",
     weakPassword: "Choose a longer password that is not a common one: at least 12 characters.",
     linkInvalid:
       "This link no longer works: it has been used, has run out or was withdrawn. Ask for a new one.",
@@ -81,6 +83,8 @@ export const problemMessages = defineMessages(
         "Rapport är till för jobb- och skolkonton: ett personligt Microsoft-konto kan inte logga in.",
       invalidCredentials: "E-postadressen eller lösenordet stämmer inte.",
       accountDeactivated: "En administratör i din organisation har stängt av din åtkomst till Rapport.",
+      microsoft365Only:
+        "Din organisation loggar bara in i Rapport med Microsoft 365: använd ”Logga in med Microsoft”.",
       weakPassword: "Välj ett längre lösenord som inte är vanligt: minst 12 tecken.",
       linkInvalid:
         "Länken fungerar inte längre: den har använts, har gått ut eller har dragits tillbaka. Be om en ny.",
@@ -137,6 +141,8 @@ export const problemMessages = defineMessages(
         "Rapport ist für Geschäfts- und Schulkonten gedacht: Mit einem persönlichen Microsoft-Konto ist keine Anmeldung möglich.",
       invalidCredentials: "Die E-Mail-Adresse oder das Passwort stimmt nicht.",
       accountDeactivated: "Ein Administrator Ihrer Organisation hat Ihren Zugang zu Rapport beendet.",
+      microsoft365Only:
+        "Ihre Organisation meldet sich bei Rapport nur mit Microsoft 365 an: Nutzen Sie „Mit Microsoft anmelden“.",
       weakPassword: "Wählen Sie ein längeres Passwort, das nicht verbreitet ist: mindestens 12 Zeichen.",
       linkInvalid:
         "Dieser Link funktioniert nicht mehr: Er wurde benutzt, ist abgelaufen oder wurde zurückgezogen. Fordern Sie einen neuen an.",
@@ -197,6 +203,8 @@ export const problemMessages = defineMessages(
         "Rapport er for jobb- og skolekontoer: en personlig Microsoft-konto kan ikke logge inn.",
       invalidCredentials: "E-postadressen eller passordet stemmer ikke.",
       accountDeactivated: "En administrator i organisasjonen din har avsluttet tilgangen din til Rapport.",
+      microsoft365Only:
+        "Organisasjonen din logger bare inn i Rapport med Microsoft 365: bruk «Logg inn med Microsoft».",
       weakPassword: "Velg et lengre passord som ikke er vanlig: minst 12 tegn.",
       linkInvalid: "Lenken virker ikke lenger: den er brukt, utløpt eller trukket tilbake. Be om en ny.",
       accountExists: "Den e-postadressen har allerede en Rapport-konto.",
@@ -251,6 +259,8 @@ export const problemMessages = defineMessages(
         "Rapport je namijenjen poslovnim i školskim računima: osobnim Microsoftovim računom nije moguće prijaviti se.",
       invalidCredentials: "Adresa e-pošte ili lozinka nisu točni.",
       accountDeactivated: "Administrator vaše organizacije ukinuo vam je pristup Rapportu.",
+      microsoft365Only:
+        "Vaša se organizacija u Rapport prijavljuje samo putem Microsoft 365: upotrijebite „Prijava putem Microsofta”.",
       weakPassword: "Odaberite dužu lozinku koja nije uobičajena: najmanje 12 znakova.",
       linkInvalid: "Ova poveznica više ne radi: iskorištena je, istekla ili povučena. Zatražite novu.",
       accountExists: "Ta adresa e-pošte već ima račun u Rapportu.",
@@ -308,6 +318,7 @@ const BY_CODE: Record<ErrorCode, ProblemWord> = {
   weak_password: "weakPassword",
   link_invalid: "linkInvalid",
   account_exists: "accountExists",
+  microsoft365_only: "microsoft365Only",
   forbidden: "forbidden",
   not_found: "notFound",
   version_required: "unreadableRequest",

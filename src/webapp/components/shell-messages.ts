@@ -22,6 +22,7 @@ export const shellMessages = defineMessages(
     templates: "Templates",
     importExport: "Import and export",
     settings: "Settings",
+    account: "Your account",
   },
   {
     sv: {
@@ -44,6 +45,7 @@ export const shellMessages = defineMessages(
       templates: "Mallar",
       importExport: "Import och export",
       settings: "Inställningar",
+      account: "Ditt konto",
     },
     de: {
       skipToContent: "Zum Inhalt springen",
@@ -66,6 +68,7 @@ export const shellMessages = defineMessages(
       templates: "Vorlagen",
       importExport: "Import und Export",
       settings: "Einstellungen",
+      account: "Ihr Konto",
     },
     nb: {
       skipToContent: "Gå til innholdet",
@@ -87,6 +90,7 @@ export const shellMessages = defineMessages(
       templates: "Maler",
       importExport: "Import og eksport",
       settings: "Innstillinger",
+      account: "Kontoen din",
     },
     hr: {
       skipToContent: "Preskoči na sadržaj",
@@ -108,6 +112,7 @@ export const shellMessages = defineMessages(
       templates: "Predlošci",
       importExport: "Uvoz i izvoz",
       settings: "Postavke",
+      account: "Vaš račun",
     },
   },
 );

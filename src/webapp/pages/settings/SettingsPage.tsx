@@ -17,6 +17,8 @@ import { PersonDataSettings } from "./PersonDataSettings";
 import { PipelinesSettings } from "./PipelinesSettings";
 import { TagsSettings } from "./TagsSettings";
 import { UsersSettings } from "./UsersSettings";
+import { InvitationsSettings } from "./InvitationsSettings";
+import { SignInPolicySettings } from "./SignInPolicySettings";
 import { translate } from "../../../shared/languages";
 import { displayLocale } from "../../format";
 import { useMessages } from "../../i18n/language";
@@ -65,7 +67,9 @@ export default function SettingsPage() {
       <OrganizationSettings admin={admin} />
       <CurrencySettings admin={admin} />
       <LoggingSettings admin={admin} />
-      <UsersSettings admin={admin} />
+      <UsersSettings admin={admin} selfId={me.data.user.id} />
+      {admin && <InvitationsSettings />}
+      <SignInPolicySettings admin={admin} />
       {/* Requests from a person about their data go to the organisation's admins. */}
       {admin && <PersonDataSettings />}
     </div>

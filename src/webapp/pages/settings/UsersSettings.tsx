@@ -20,6 +20,8 @@ import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { type SettingsWord, settingsMessages } from "./settings-messages";
 import { Dropdown } from "../../components/choice-inputs";
+import { teamMessages } from "./team-messages";
+import { UserAccess } from "./UserAccess";
 
 const ROLES: Record<Role, SettingsWord> = { admin: "roleAdmin", member: "roleMember" };
 /** A role that comes with the sign-in is changed where it was granted, not here. */
@@ -29,9 +31,10 @@ const GRANTED: Record<AdminGrant, SettingsWord> = {
 };
 
 /** Who is in the organisation and who may change its settings; an organisation always keeps one admin. */
-export function UsersSettings({ admin }: { admin: boolean }) {
+export function UsersSettings({ admin, selfId }: { admin: boolean; selfId?: string }) {
   const users = useUsers();
   const t = useMessages(settingsMessages);
+  const team = useMessages(teamMessages);
   return (
     <Section title={t.usersSection}>
       {users.isPending && <Loading label={t.loadingUsers} />}
@@ -50,11 +53,12 @@ export function UsersSettings({ admin }: { admin: boolean }) {
                 <TableHeaderCell scope="col">{t.email}</TableHeaderCell>
                 <TableHeaderCell scope="col">{t.lastSeen}</TableHeaderCell>
                 <TableHeaderCell scope="col">{t.role}</TableHeaderCell>
+                {admin && <TableHeaderCell scope="col">{team.access}</TableHeaderCell>}
               </TableRow>
             </TableHeader>
             <TableBody>
               {users.data.items.map((u) => (
-                <UserRow key={u.id} user={u} admin={admin} />
+                <UserRow key={u.id} user={u} admin={admin} self={u.id === selfId} />
               ))}
             </TableBody>
           </Table>
@@ -63,7 +67,7 @@ export function UsersSettings({ admin }: { admin: boolean }) {
   );
 }
 
-function UserRow({ user, admin }: { user: User; admin: boolean }) {
+function UserRow({ user, admin, self }: { user: User; admin: boolean; self: boolean }) {
   const { api } = useWebApp();
   const t = useMessages(settingsMessages);
   const change = useChange(
@@ -99,6 +103,11 @@ function UserRow({ user, admin }: { user: User; admin: boolean }) {
           t[ROLES[user.role]]
         )}
       </TableCell>
+      {admin && (
+        <TableCell>
+          <UserAccess user={user} self={self} />
+        </TableCell>
+      )}
     </TableRow>
   );
 }
