@@ -66,7 +66,14 @@ export async function logOnSend(
     await mailbox.setRapportKey(key);
     const submitted = outbox.submit({
       kind: "logEmail",
-      body: draftToLog(draft, rep, key, await mailbox.readBodyText(), !ticked),
+      body: draftToLog(
+        draft,
+        rep,
+        key,
+        await mailbox.readBodyText(),
+        !ticked,
+        await mailbox.readFollowUp().catch(() => undefined),
+      ),
     });
     // The outbox has it in storage already: waiting longer only delays the send, it loses nothing.
     return await within<SendOutcome>(

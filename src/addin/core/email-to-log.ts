@@ -31,6 +31,7 @@ export function draftToLog(
   rapportKey: string,
   bodyText: string,
   byPolicy = false,
+  followUpDays?: number | null,
 ): LogEmail {
   return {
     rapportKey,
@@ -43,5 +44,9 @@ export function draftToLog(
     bodyText: bodyText.slice(0, LOGGED_BODY_CHARS),
     source: "on-send",
     ...(byPolicy ? { byPolicy } : {}),
+    // Unsaid (undefined): the organisation's default for mail on an open deal decides.
+    ...(followUpDays !== undefined
+      ? { followUp: followUpDays === null ? null : { days: followUpDays } }
+      : {}),
   };
 }

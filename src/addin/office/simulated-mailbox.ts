@@ -5,6 +5,8 @@ export interface SimulatedMessage extends OpenMessage {
   bodyText: string;
   /** The draft's "log this email when it is sent" (session data in Outlook). */
   logOnSend?: boolean;
+  /** The draft's follow-up choice (session data in Outlook): days, null for off, absent when not chosen. */
+  followUp?: number | null;
 }
 
 export interface SimulatedMailbox extends Mailbox {
@@ -54,7 +56,7 @@ export function createSimulatedMailbox(options: {
     async readOpenMessage() {
       const message = current();
       if (!message) return null;
-      const { id: _id, bodyText: _body, logOnSend: _log, ...open } = message;
+      const { id: _id, bodyText: _body, logOnSend: _log, followUp: _followUp, ...open } = message;
       return { ...open, to: [...open.to], cc: [...open.cc] };
     },
     async readBodyText() {
@@ -78,6 +80,14 @@ export function createSimulatedMailbox(options: {
       const message = current();
       if (message?.mode !== "compose") throw new Error("only a draft is logged on send");
       message.logOnSend = on;
+    },
+    async readFollowUp() {
+      return current()?.followUp;
+    },
+    async setFollowUp(days) {
+      const message = current();
+      if (message?.mode !== "compose") throw new Error("only a draft gets a follow-up");
+      message.followUp = days;
     },
     async setRapportKey(key) {
       const message = current();

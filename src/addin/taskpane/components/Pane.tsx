@@ -21,7 +21,12 @@ import { useOpenMessage } from "../hooks/useOpenMessage";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
-import { LogOnSendControl, ParticipantTabsControl, preloadProfileControls } from "./deferred-parts";
+import {
+  FollowUpControl,
+  LogOnSendControl,
+  ParticipantTabsControl,
+  preloadProfileControls,
+} from "./deferred-parts";
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
 import { OutboxStatus } from "./OutboxStatus";
@@ -159,7 +164,10 @@ function MessageView({ message }: { message: OpenMessage }) {
         </MessageBar>
       )}
       {message.mode === "compose" && (
-        <LogOnSendControl.Component draftKey={message.conversationId ?? message.subject} />
+        <>
+          <LogOnSendControl.Component draftKey={message.conversationId ?? message.subject} />
+          <FollowUpControl.Component draftKey={message.conversationId ?? message.subject} />
+        </>
       )}
       {message.mode === "read" && privacyReason && <PrivacyNotice reason={privacyReason} />}
       {message.mode === "read" && messageId && (

@@ -3,6 +3,7 @@ import type { ComponentProps } from "react";
 import { deferred, preloadWhenIdle } from "../deferred";
 import type { DealMenu } from "./DealMenu";
 import type { DealStage } from "./DealStage";
+import type { FollowUpChoice } from "./FollowUpChoice";
 import type { LogOnSendSwitch } from "./LogOnSendSwitch";
 import type { ParticipantTabs } from "./ParticipantTabs";
 import type { QuickActions } from "./QuickActions";
@@ -29,6 +30,12 @@ export const LogOnSendControl = deferred<ComponentProps<typeof LogOnSendSwitch>>
   () => null,
 );
 
+/** "Remind me if there is no reply in [3] working days", in a draft only (beside "log when sent"). */
+export const FollowUpControl = deferred<ComponentProps<typeof FollowUpChoice>>(
+  () => import(/* webpackChunkName: "follow-up" */ "./FollowUpChoice").then((m) => m.FollowUpChoice),
+  () => null,
+);
+
 /** A tab per person when the email has several; the first person's profile until they are there. */
 export const ParticipantTabsControl = deferred<ComponentProps<typeof ParticipantTabs>>(
   () => import(/* webpackChunkName: "participant-tabs" */ "./ParticipantTabs").then((m) => m.ParticipantTabs),
@@ -47,6 +54,7 @@ export const preloadProfileControls = () =>
     DealStageControl.preload,
     DealMenuControl.preload,
     LogOnSendControl.preload,
+    FollowUpControl.preload,
     ParticipantTabsControl.preload,
     QuickActionsControl.preload,
   );
