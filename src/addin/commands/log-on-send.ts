@@ -73,6 +73,7 @@ export async function logOnSend(
         await mailbox.readBodyText(),
         !ticked,
         await mailbox.readInsertedTemplate().catch(() => null),
+        await mailbox.readFollowUp().catch(() => undefined),
       ),
     });
     // The outbox has it in storage already: waiting longer only delays the send, it loses nothing.

@@ -33,6 +33,7 @@ export function draftToLog(
   bodyText: string,
   byPolicy = false,
   templateId: string | null = null,
+  followUpDays?: number | null,
 ): LogEmail {
   return {
     rapportKey,
@@ -47,5 +48,9 @@ export function draftToLog(
     ...(byPolicy ? { byPolicy } : {}),
     // The template put into the draft: the server records its use on this log.
     ...(templateId ? { templateId } : {}),
+    // Unsaid (undefined): the organisation's default for mail on an open deal decides.
+    ...(followUpDays !== undefined
+      ? { followUp: followUpDays === null ? null : { days: followUpDays } }
+      : {}),
   };
 }

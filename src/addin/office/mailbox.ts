@@ -58,6 +58,12 @@ export interface Mailbox {
   /** Whether the rep ticked "log this email when it is sent" on the draft (kept for the send, not saved). */
   readLogOnSend(): Promise<boolean>;
   setLogOnSend(on: boolean): Promise<void>;
+  /**
+   * The draft's "remind me if no reply in N days": the working days, null when the rep turned it off, undefined
+   * when they said nothing (the organisation's default then applies). Kept with the draft like the tick.
+   */
+  readFollowUp(): Promise<number | null | undefined>;
+  setFollowUp(days: number | null): Promise<void>;
   /** Puts Rapport's key on the draft as it is sent; the sent copy keeps it (see OpenMessage.rapportKey). */
   setRapportKey(key: string): Promise<void>;
   /**

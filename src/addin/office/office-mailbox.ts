@@ -26,6 +26,7 @@ const NOTIFICATION_KEY = "rapport";
 const LOG_ON_SEND = "rapport.logOnSend";
 const INSERTED_TEMPLATE = "rapport.templateId";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FOLLOW_UP = "rapport.followUp";
 
 /** The custom property Rapport sets on a message it logs as it is sent; absent on everything else. */
 export const RAPPORT_KEY_PROPERTY = "rapportKey";
@@ -136,6 +137,26 @@ export function createOfficeMailbox(): Mailbox {
       if (!Office.context.requirements.isSetSupported("Mailbox", "1.11"))
         throw new Error("this Outlook cannot keep the choice until the email is sent (Mailbox 1.11)");
       await promised<void>((cb) => item.sessionData.setAsync(LOG_ON_SEND, on ? "1" : "0", cb));
+    },
+
+    async readFollowUp() {
+      const item = currentItem();
+      if (!item || !isCompose(item) || !Office.context.requirements.isSetSupported("Mailbox", "1.11"))
+        return undefined;
+      const value = await promised<string>((cb) => item.sessionData.getAsync(FOLLOW_UP, cb)).catch(() => "");
+      if (value === "off") return null;
+      const days = Number(value);
+      return Number.isInteger(days) && days >= 1 && days <= 30 ? days : undefined;
+    },
+
+    async setFollowUp(days) {
+      const item = currentItem();
+      if (!item || !isCompose(item)) throw new Error("only a draft gets a follow-up");
+      if (!Office.context.requirements.isSetSupported("Mailbox", "1.11"))
+        throw new Error("this Outlook cannot keep the choice until the email is sent (Mailbox 1.11)");
+      await promised<void>((cb) =>
+        item.sessionData.setAsync(FOLLOW_UP, days === null ? "off" : String(days), cb),
+      );
     },
 
     async setRapportKey(key) {

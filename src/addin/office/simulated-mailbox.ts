@@ -9,6 +9,8 @@ export interface SimulatedMessage extends OpenMessage {
   bodyHtml?: string;
   /** The template last put into the draft (session data in Outlook). */
   insertedTemplateId?: string;
+  /** The draft's follow-up choice (session data in Outlook): days, null for off, absent when not chosen. */
+  followUp?: number | null;
 }
 
 export interface SimulatedMailbox extends Mailbox {
@@ -75,6 +77,7 @@ export function createSimulatedMailbox(options: {
         logOnSend: _log,
         bodyHtml: _html,
         insertedTemplateId: _template,
+        followUp: _followUp,
         ...open
       } = message;
       return { ...open, to: [...open.to], cc: [...open.cc] };
@@ -100,6 +103,14 @@ export function createSimulatedMailbox(options: {
       const message = current();
       if (message?.mode !== "compose") throw new Error("only a draft is logged on send");
       message.logOnSend = on;
+    },
+    async readFollowUp() {
+      return current()?.followUp;
+    },
+    async setFollowUp(days) {
+      const message = current();
+      if (message?.mode !== "compose") throw new Error("only a draft gets a follow-up");
+      message.followUp = days;
     },
     async setRapportKey(key) {
       const message = current();

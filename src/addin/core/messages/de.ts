@@ -94,6 +94,9 @@ const de: Catalogue = {
   cmdNothing: "Nur eine empfangene oder gesendete E-Mail kann protokolliert werden.",
   cmdFailed: "Nicht protokolliert: {detail}",
   logOnSend: "Diese E-Mail beim Senden protokollieren",
+  followUpRemind: "Erinnern, falls keine Antwort kommt",
+  followUpDays: "Arbeitstage warten",
+  followUpUnit: "Arbeitstage",
   privacyInternal:
     "Alle auf dieser E-Mail gehören zu Ihrer Organisation: Rapport protokolliert sie nie von selbst.",
   privacyBlocked:

@@ -94,6 +94,9 @@ const nb: Catalogue = {
   cmdNothing: "Bare en mottatt eller sendt e-post kan logges.",
   cmdFailed: "Ikke logget: {detail}",
   logOnSend: "Logg e-posten når den sendes",
+  followUpRemind: "Minn meg på det hvis ingen svarer",
+  followUpDays: "Arbeidsdager å vente",
+  followUpUnit: "arbeidsdager",
   privacyInternal: "Alle på denne e-posten er i organisasjonen din: Rapport logger den aldri av seg selv.",
   privacyBlocked: "Noen på denne e-posten er blokkert: Rapport logger den aldri av seg selv.",
   privacyBulk:

@@ -94,6 +94,9 @@ const sv: Catalogue = {
   cmdNothing: "Bara ett mottaget eller skickat mejl kan loggas.",
   cmdFailed: "Inte loggat: {detail}",
   logOnSend: "Logga mejlet när det skickas",
+  followUpRemind: "Påminn mig om inget svar kommer",
+  followUpDays: "Arbetsdagar att vänta",
+  followUpUnit: "arbetsdagar",
   privacyInternal: "Alla på det här mejlet är i din organisation: Rapport loggar det aldrig av sig självt.",
   privacyBlocked: "Någon på det här mejlet är blockerad: Rapport loggar det aldrig av sig självt.",
   privacyBulk:

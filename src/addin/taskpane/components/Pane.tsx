@@ -24,6 +24,7 @@ import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
 import {
   ComposeTemplatesControl,
+  FollowUpControl,
   LogOnSendControl,
   ParticipantTabsControl,
   preloadProfileControls,
@@ -174,7 +175,10 @@ function MessageView({ message }: { message: OpenMessage }) {
         </MessageBar>
       )}
       {message.mode === "compose" && (
-        <LogOnSendControl.Component draftKey={message.conversationId ?? message.subject} />
+        <>
+          <LogOnSendControl.Component draftKey={message.conversationId ?? message.subject} />
+          <FollowUpControl.Component draftKey={message.conversationId ?? message.subject} />
+        </>
       )}
       {message.mode === "compose" && (
         <ComposeTemplatesControl.Component recipient={firstKnownRecipient(results)} />

@@ -4,6 +4,7 @@ import { deferred, preloadWhenIdle } from "../deferred";
 import type { ComposeTemplates } from "./ComposeTemplates";
 import type { DealMenu } from "./DealMenu";
 import type { DealStage } from "./DealStage";
+import type { FollowUpChoice } from "./FollowUpChoice";
 import type { LogOnSendSwitch } from "./LogOnSendSwitch";
 import type { ParticipantTabs } from "./ParticipantTabs";
 import type { QuickActions } from "./QuickActions";
@@ -27,6 +28,12 @@ export const DealMenuControl = deferred<ComponentProps<typeof DealMenu>>(
 /** "Log when sent", in a draft only. */
 export const LogOnSendControl = deferred<ComponentProps<typeof LogOnSendSwitch>>(
   () => import(/* webpackChunkName: "log-on-send" */ "./LogOnSendSwitch").then((m) => m.LogOnSendSwitch),
+  () => null,
+);
+
+/** "Remind me if there is no reply in [3] working days", in a draft only (beside "log when sent"). */
+export const FollowUpControl = deferred<ComponentProps<typeof FollowUpChoice>>(
+  () => import(/* webpackChunkName: "follow-up" */ "./FollowUpChoice").then((m) => m.FollowUpChoice),
   () => null,
 );
 
@@ -55,6 +62,7 @@ export const preloadProfileControls = () =>
     DealStageControl.preload,
     DealMenuControl.preload,
     LogOnSendControl.preload,
+    FollowUpControl.preload,
     ParticipantTabsControl.preload,
     QuickActionsControl.preload,
     ComposeTemplatesControl.preload,
