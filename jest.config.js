@@ -1,7 +1,8 @@
 // PGlite loads its WASM with import(), which jest only allows under --experimental-vm-modules (see package.json).
 // ts-jest only transpiles (tsc --noEmit type-checks the whole tree in `npm test`), which keeps the suite fast.
 // jose, strip-bom and uuid are published as ES modules only, so they go through the same transform, as do
-// htmlparser2 and its DOM packages (sanitize-html's parser, which Node's own require loads as ES modules).
+// htmlparser2 and its DOM packages (sanitize-html's parser, which Node's own require loads as ES modules), and
+// Lexical 0.52 with @preact/signals-core under it (the template editor; ES modules only).
 /** @type {import("jest").Config} */
 const config = {
   testEnvironment: "node",

@@ -707,7 +707,12 @@ export function fakeWebServer(
       case "listTemplates":
         return {
           items: server.templates.filter(
-            (t) => matches(query.q, t.name) && (String(query.archived) === "all" || !t.archived),
+            (t) =>
+              matches(query.q, t.name) &&
+              (String(query.archived) === "all" || !t.archived) &&
+              (query.scope === undefined || t.scope === query.scope) &&
+              (query.folder === undefined || t.folder === query.folder) &&
+              (query.tag === undefined || t.tags.includes(String(query.tag))),
           ),
           nextCursor: null,
         };

@@ -91,7 +91,7 @@ describe("the web app's email templates", () => {
       expect(await screen.findByText("No templates yet: write the first one.")).toBeTruthy();
       fireEvent.click(screen.getByRole("button", { name: "New template" }));
       fireEvent.change(await screen.findByLabelText(/^Name/), { target: { value: "Offer follow-up" } });
-      fireEvent.change(screen.getByLabelText("Folder"), { target: { value: "Offers" } });
+      fireEvent.change(screen.getByRole("textbox", { name: "Folder" }), { target: { value: "Offers" } });
       fireEvent.change(screen.getByLabelText("Subject"), { target: { value: "Your offer" } });
       await typeParagraph((await bodyEditor()).editor, "Hi {{contact.firstName}}");
       fireEvent.click(screen.getByRole("tab", { name: "Svenska" }));
@@ -341,6 +341,46 @@ describe("the web app's email templates", () => {
         .en?.html;
       expect(html).toContain('<p>Read <a href="https://contoso.example/offer">the offer</a></p>');
       expect(html).not.toContain("javascript:");
+    },
+    SLOW,
+  );
+  it(
+    "filters the list by whose, folder and tag, and shows each template's tags",
+    async () => {
+      const server = fakeWebServer({ role: "member" });
+      server.templates = [
+        stored({
+          id: "7e000000-0000-4000-8000-000000000021",
+          name: "Offer",
+          scope: "organization",
+          ownerId: null,
+          folder: "Offers",
+          tags: ["q4"],
+          variants: { en: { subject: "Offer", html: "<p>x</p>" } },
+        }),
+        stored({
+          id: "7e000000-0000-4000-8000-000000000022",
+          name: "Follow-up",
+          folder: "Follow-ups",
+          tags: ["warm", "q4"],
+          variants: { en: { subject: "Follow-up", html: "<p>y</p>" } },
+        }),
+      ];
+      renderWebApp(server, "/app/templates");
+      expect(await screen.findByRole("cell", { name: "warm, q4" })).toBeTruthy();
+      const shown = () => screen.queryAllByRole("button", { name: /^Edit / }).map((b) => b.textContent);
+      expect(shown()).toEqual(["Offer", "Follow-up"]);
+      fireEvent.change(screen.getByRole("combobox", { name: "Folder" }), { target: { value: "Offers" } });
+      await waitFor(() => expect(shown()).toEqual(["Offer"]));
+      fireEvent.change(screen.getByRole("combobox", { name: "Folder" }), { target: { value: "" } });
+      fireEvent.change(screen.getByRole("combobox", { name: "Tag" }), { target: { value: "warm" } });
+      await waitFor(() => expect(shown()).toEqual(["Follow-up"]));
+      fireEvent.change(screen.getByRole("combobox", { name: "Tag" }), { target: { value: "" } });
+      fireEvent.change(screen.getByRole("combobox", { name: "Whose" }), {
+        target: { value: "organization" },
+      });
+      await waitFor(() => expect(shown()).toEqual(["Offer"]));
+      expect(server.received("listTemplates").at(-1)?.query).toMatchObject({ scope: "organization" });
     },
     SLOW,
   );

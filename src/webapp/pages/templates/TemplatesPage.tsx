@@ -1,7 +1,9 @@
 import {
   Button,
   Checkbox,
+  Field,
   Input,
+  Select,
   Table,
   TableBody,
   TableCell,
@@ -17,7 +19,7 @@ import { SearchRegular } from "@fluentui/react-icons/svg/search";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { translate } from "../../../shared/languages";
-import type { Template } from "../../../shared/templates";
+import type { Template, TemplateScope } from "../../../shared/templates";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -46,19 +48,36 @@ export default function TemplatesPage() {
   const [typed, setTyped] = useState("");
   const [q, setQ] = useState("");
   const [showArchived, setShowArchived] = useState(false);
+  const [scope, setScope] = useState<TemplateScope | "">("");
+  const [folder, setFolder] = useState("");
+  const [tag, setTag] = useState("");
   const [open, setOpen] = useState<Template | "new" | null>(null);
   useEffect(() => {
     const timer = setTimeout(() => setQ(typed.trim()), SEARCH_PAUSE_MS);
     return () => clearTimeout(timer);
   }, [typed]);
   const templates = useQuery({
-    queryKey: ["templates", q, showArchived],
+    queryKey: ["templates", q, showArchived, scope, folder, tag],
     queryFn: () =>
       api("listTemplates", {
-        query: { q: q || undefined, archived: showArchived ? "all" : "false", limit: 200 },
+        query: {
+          q: q || undefined,
+          archived: showArchived ? "all" : "false",
+          scope: scope || undefined,
+          folder: folder || undefined,
+          tag: tag || undefined,
+          limit: 200,
+        },
       }),
     placeholderData: keepPreviousData,
   });
+  // The folders and tags to filter by: those of every template the rep sees, archived ones too.
+  const all = useQuery({
+    queryKey: ["templates", "facets"],
+    queryFn: () => api("listTemplates", { query: { archived: "all", limit: 200 } }),
+  });
+  const folders = [...new Set((all.data?.items ?? []).flatMap((t) => (t.folder ? [t.folder] : [])))].sort();
+  const tags = [...new Set((all.data?.items ?? []).flatMap((t) => t.tags))].sort();
   const admin = me.data?.user.role === "admin";
   return (
     <div className={styles.page}>
@@ -81,6 +100,33 @@ export default function TemplatesPage() {
             value={typed}
             onChange={(_, d) => setTyped(d.value)}
           />
+          <Field label={t.scopeFilter} orientation="horizontal">
+            <Select value={scope} onChange={(_, d) => setScope(d.value as TemplateScope | "")}>
+              <option value="">{t.allScopes}</option>
+              <option value="organization">{t.organization}</option>
+              <option value="personal">{t.personal}</option>
+            </Select>
+          </Field>
+          <Field label={t.folderFilter} orientation="horizontal">
+            <Select value={folder} onChange={(_, d) => setFolder(d.value)}>
+              <option value="">{t.anyFolder}</option>
+              {folders.map((f) => (
+                <option key={f} value={f}>
+                  {f}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label={t.tagFilter} orientation="horizontal">
+            <Select value={tag} onChange={(_, d) => setTag(d.value)}>
+              <option value="">{t.anyTag}</option>
+              {tags.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </Select>
+          </Field>
           <Checkbox
             label={t.showArchived}
             checked={showArchived}
@@ -106,6 +152,7 @@ export default function TemplatesPage() {
                   <TableHeaderCell scope="col">{t.name}</TableHeaderCell>
                   <TableHeaderCell scope="col">{t.scope}</TableHeaderCell>
                   <TableHeaderCell scope="col">{t.folder}</TableHeaderCell>
+                  <TableHeaderCell scope="col">{t.tagsColumn}</TableHeaderCell>
                   <TableHeaderCell scope="col">{t.languages}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
@@ -124,6 +171,7 @@ export default function TemplatesPage() {
                     </TableCell>
                     <TableCell>{template.scope === "organization" ? t.organization : t.personal}</TableCell>
                     <TableCell>{template.folder ?? ""}</TableCell>
+                    <TableCell>{template.tags.join(", ")}</TableCell>
                     <TableCell>{Object.keys(template.variants).join(", ")}</TableCell>
                   </TableRow>
                 ))}

@@ -33,8 +33,8 @@ export function $loadHtml(editor: LexicalEditor, html: string): void {
 /**
  * The editor's content as a template body: empty when there is no text (an empty editor holds one empty
  * paragraph, which is no body). Lexical writes each run of text as `<span style="white-space: pre-wrap">`, which
- * the sanitiser would cut to a bare `<span>` anyway, numbers list items (`value`) and keeps the theme's class
- * names, which it drops: all are left out here so what is sent is what is stored.
+ * the sanitiser would cut to a bare `<span>` anyway, numbers list items (`value`), keeps the theme's class
+ * names and gives links a `rel`, which it drops: all are left out here so what is sent is what is stored.
  */
 export function $exportHtml(editor: LexicalEditor): string {
   if ($getRoot().getTextContent().trim() === "") return "";
@@ -42,6 +42,10 @@ export function $exportHtml(editor: LexicalEditor): string {
   template.innerHTML = $generateHtmlFromNodes(editor, null);
   for (const item of template.content.querySelectorAll("li[value]")) item.removeAttribute("value");
   for (const element of template.content.querySelectorAll("[class]")) element.removeAttribute("class");
+  for (const link of template.content.querySelectorAll("a")) {
+    link.removeAttribute("rel");
+    link.removeAttribute("target");
+  }
   for (const element of template.content.querySelectorAll("[style]")) {
     if (/^\s*white-space:\s*pre-wrap;?\s*$/.test(element.getAttribute("style") ?? ""))
       element.removeAttribute("style");
