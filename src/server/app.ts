@@ -39,6 +39,7 @@ import { peopleRoutes } from "./people/routes";
 import { userRoutes } from "./users/routes";
 import type { AdminConfig, RateLimitConfig, SyncConfig, TrustProxy } from "./config";
 import { syncRoutes } from "./sync/routes";
+import { occasionRoutes } from "./occasions/routes";
 import { importRoutes } from "./imports/routes";
 import { invoiceRoutes } from "./invoices/routes";
 import { templateRoutes } from "./templates/routes";
@@ -189,6 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
+  occasionRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   webFormRoutes(app, options, scope);
   await publicFormRoutes(
     app,

@@ -82,6 +82,9 @@ const Env = z.object({
   RAPPORT_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long a server holds a mailbox it syncs without renewing; another server takes over a crashed one's after it. */
   RAPPORT_SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /** Occasion mails: how often a server looks for what is due, and from which local hour a rep's day's are made. */
+  RAPPORT_OCCASIONS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  RAPPORT_OCCASIONS_MORNING_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 });
 
 export type GraphCredential = { kind: "secret"; secret: string } | { kind: "certificate"; path: string };
@@ -94,6 +97,12 @@ export interface GraphSyncConfig {
   tenantId: string | null;
   authority: string;
   graphUrl: string;
+}
+
+/** Occasion mails (birthdays, won deals' anniversaries): written through the same Graph app as the sync. */
+export interface OccasionsConfig {
+  intervalSeconds: number;
+  morningHour: number;
 }
 
 export interface SyncConfig {
@@ -144,6 +153,7 @@ export interface Config {
   addinDir: string;
   frameAncestors: string[] | null;
   sync: SyncConfig;
+  occasions: OccasionsConfig;
   rateLimit: RateLimitConfig;
   trustProxy: TrustProxy;
   drainSeconds: number;
@@ -265,6 +275,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     sync: syncConfig(e),
+    occasions: {
+      intervalSeconds: e.RAPPORT_OCCASIONS_INTERVAL_SECONDS,
+      morningHour: e.RAPPORT_OCCASIONS_MORNING_HOUR,
+    },
     rateLimit: { perUser: e.RAPPORT_RATE_LIMIT_PER_USER, perIp: e.RAPPORT_RATE_LIMIT_PER_IP },
     trustProxy: e.RAPPORT_TRUST_PROXY,
     drainSeconds: e.RAPPORT_DRAIN_SECONDS,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Language } from "./languages";
+import { TimeZone } from "./templates";
 import { canonicalDomain, readEmailAddress } from "./email-address";
 
 /**
@@ -84,6 +85,11 @@ export const MySettings = z.object({
   syncOptedOut: z.boolean(),
   /** The web app's language on every device; null follows the browser's. */
   language: Language.nullable(),
+  /**
+   * The rep's IANA time zone: when their morning comes for occasion mails, and their "today". Null is UTC.
+   * Optional in answers for a client that cached the settings before it existed.
+   */
+  timeZone: TimeZone.nullable().optional(),
 });
 export type MySettings = z.infer<typeof MySettings>;
 

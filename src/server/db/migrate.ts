@@ -15,6 +15,7 @@ import * as templates from "./migrations/0012_templates";
 import * as webForms from "./migrations/0013_web_forms";
 import * as invoicesPayments from "./migrations/0014_invoices_payments";
 import * as webFormTokenUses from "./migrations/0015_web_form_token_uses";
+import * as occasionMails from "./migrations/0017_occasion_mails";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0013_web_forms": webForms,
   "0014_invoices_payments": invoicesPayments,
   "0015_web_form_token_uses": webFormTokenUses,
+  "0017_occasion_mails": occasionMails,
 };
 
 export class MigrationError extends Error {

@@ -150,20 +150,25 @@ async function mailboxOf(scope: Scope, sync: SyncConfig, userId: string): Promis
 
 export async function mySettings(db: Kysely<DB>, orgId: string, userId: string): Promise<MySettings> {
   const row = await usersWithMailboxes(db)
-    .select(["u.auto_log_opened", "u.language", "m.opted_out"])
+    .select(["u.auto_log_opened", "u.language", "u.time_zone", "m.opted_out"])
     .where("u.org_id", "=", orgId)
     .where("u.id", "=", userId)
     .executeTakeFirstOrThrow();
-  return { autoLogOpened: row.auto_log_opened, syncOptedOut: row.opted_out ?? false, language: row.language };
+  return {
+    autoLogOpened: row.auto_log_opened,
+    syncOptedOut: row.opted_out ?? false,
+    language: row.language,
+    timeZone: row.time_zone,
+  };
 }
 
 export async function updateMySettings(scope: Scope, input: MySettingsUpdate): Promise<MySettings> {
   const { orgId, userId } = scope.caller;
   await scope.db.transaction().execute(async (tx) => {
-    if (input.autoLogOpened !== undefined || input.language !== undefined)
+    if (input.autoLogOpened !== undefined || input.language !== undefined || input.timeZone !== undefined)
       await tx
         .updateTable("users")
-        .set({ auto_log_opened: input.autoLogOpened, language: input.language })
+        .set({ auto_log_opened: input.autoLogOpened, language: input.language, time_zone: input.timeZone })
         .where("org_id", "=", orgId)
         .where("id", "=", userId)
         .execute();
