@@ -25,7 +25,10 @@ export const Birthday = z
 export type Birthday = z.infer<typeof Birthday>;
 
 /** The day (month and day) a birthday is celebrated in `year`: 29 February falls on 28 February in other years. */
-export function celebratedOn(birthday: { day: number; month: number }, year: number): { day: number; month: number } {
+export function celebratedOn(
+  birthday: { day: number; month: number },
+  year: number,
+): { day: number; month: number } {
   if (birthday.month === 2 && birthday.day === 29 && !isLeapYear(year)) return { month: 2, day: 28 };
   return { month: birthday.month, day: birthday.day };
 }
@@ -73,7 +76,10 @@ const ruleFields = {
   active: z.boolean(),
 };
 
-const timingMatchesKind = (rule: { kind?: OccasionKind; timing?: WonDealTiming | null }, ctx: z.RefinementCtx) => {
+const timingMatchesKind = (
+  rule: { kind?: OccasionKind; timing?: WonDealTiming | null },
+  ctx: z.RefinementCtx,
+) => {
   if (rule.kind === "birthday" && rule.timing)
     ctx.addIssue({ code: "custom", path: ["timing"], message: "a birthday rule has no timing" });
   if (rule.kind === "won_deal" && !rule.timing)
@@ -100,8 +106,10 @@ export const OccasionRuleUpdate = z
     mode: OccasionMode.optional(),
     active: z.boolean().optional(),
     timing: WonDealTiming.optional(),
+    /** The version read; the server takes it out (or from If-Match) before the rest is checked. */
+    version: Version.optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, "name at least one field to change");
+  .refine((v) => Object.keys(v).some((k) => k !== "version"), "name at least one field to change");
 export type OccasionRuleUpdate = z.infer<typeof OccasionRuleUpdate>;
 
 export const OccasionRuleList = z.object({ items: z.array(OccasionRule) });

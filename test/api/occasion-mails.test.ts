@@ -60,19 +60,29 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     graph.addMailbox(TENANT, RITA);
     graph.addMailbox(TENANT, SAM);
     // Rita's mornings are Stockholm's; Sam has no zone (UTC).
-    expect((await call(rita, "PATCH", "/api/v1/me/settings", { timeZone: "Europe/Stockholm" })).status).toBe(200);
+    expect((await call(rita, "PATCH", "/api/v1/me/settings", { timeZone: "Europe/Stockholm" })).status).toBe(
+      200,
+    );
     birthdayTemplate = await template(rita, {
       name: "Birthday",
       scope: "organization",
       variants: {
-        en: { subject: "Happy birthday, {{contact.firstName}}", html: "<p>Happy birthday, {{contact.firstName}}!</p>" },
-        sv: { subject: "Grattis, {{contact.firstName}}", html: "<p>Grattis på födelsedagen, {{contact.firstName}}!</p>" },
+        en: {
+          subject: "Happy birthday, {{contact.firstName}}",
+          html: "<p>Happy birthday, {{contact.firstName}}!</p>",
+        },
+        sv: {
+          subject: "Grattis, {{contact.firstName}}",
+          html: "<p>Grattis på födelsedagen, {{contact.firstName}}!</p>",
+        },
       },
     });
     companyTemplate = await template(rita, {
       name: "Company greeting",
       scope: "organization",
-      variants: { en: { subject: "From us to {{company.name}}", html: "<p>Greetings to {{company.name}}</p>" } },
+      variants: {
+        en: { subject: "From us to {{company.name}}", html: "<p>Greetings to {{company.name}}</p>" },
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -115,7 +125,10 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
       const response = await call(rita, "POST", "/api/v1/contacts", { displayName: "Nobody", birthday });
       expect([response.status, JSON.stringify(birthday)]).toEqual([400, JSON.stringify(birthday)]);
     }
-    const leap = await contact(rita, { displayName: "Lea Leap", birthday: { day: 29, month: 2, year: 2024 } });
+    const leap = await contact(rita, {
+      displayName: "Lea Leap",
+      birthday: { day: 29, month: 2, year: 2024 },
+    });
     expect(leap.birthday).toEqual({ day: 29, month: 2, year: 2024 });
     expect(leap.noAutomatedMail).toBe(false);
     await call(rita, "DELETE", `/api/v1/contacts/${leap.id}`);
@@ -156,7 +169,13 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     const today = await mailsOf(rita);
     expect(today.day).toBe("2026-06-15");
     expect(today.items).toEqual([
-      expect.objectContaining({ contactId: anna.id, kind: "birthday", occasionKey: "birthday:2026", state: "drafted", mode: "draft" }),
+      expect.objectContaining({
+        contactId: anna.id,
+        kind: "birthday",
+        occasionKey: "birthday:2026",
+        state: "drafted",
+        mode: "draft",
+      }),
     ]);
     // Next year's birthday is another occasion.
     now = new Date("2027-06-15T07:00:00Z");
@@ -165,7 +184,12 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
   });
 
   it("writes one draft when two servers prepare the same morning at once", async () => {
-    await contact(rita, { displayName: "Bo Ek", firstName: "Bo", emails: ["bo@northwind.example"], birthday: { day: 2, month: 7 } });
+    await contact(rita, {
+      displayName: "Bo Ek",
+      firstName: "Bo",
+      emails: ["bo@northwind.example"],
+      birthday: { day: 2, month: 7 },
+    });
     now = new Date("2026-07-02T08:00:00Z");
     const [a, b] = [newWorker(), newWorker()];
     const reports = await Promise.all([a.runOnce(), b.runOnce(), a.runOnce(), b.runOnce()]);
@@ -188,38 +212,89 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
       mode: "send",
     });
     expect(sending.sendingFromMyMailbox).toBe(false);
-    await contact(rita, { displayName: "Cleo Day", firstName: "Cleo", emails: ["cleo@fabrikam.example"], birthday: { day: 3, month: 8 } });
-    await contact(sam, { displayName: "Dan Dahl", firstName: "Dan", emails: ["dan@fabrikam.example"], birthday: { day: 3, month: 8 } });
+    await contact(rita, {
+      displayName: "Cleo Day",
+      firstName: "Cleo",
+      emails: ["cleo@fabrikam.example"],
+      birthday: { day: 3, month: 8 },
+    });
+    await contact(sam, {
+      displayName: "Dan Dahl",
+      firstName: "Dan",
+      emails: ["dan@fabrikam.example"],
+      birthday: { day: 3, month: 8 },
+    });
     const worker = newWorker();
     now = new Date("2026-08-03T08:00:00Z");
     await worker.runOnce();
-    expect(writtenTo(RITA, "cleo@fabrikam.example")).toEqual([expect.objectContaining({ isDraft: true, sends: 0 })]);
+    expect(writtenTo(RITA, "cleo@fabrikam.example")).toEqual([
+      expect.objectContaining({ isDraft: true, sends: 0 }),
+    ]);
 
     // Rita turns sending on for herself; Sam did not, and an admin cannot do it for him.
     const on = await call(rita, "POST", `/api/v1/occasion-rules/${sending.id}/sending`, { enabled: true });
     expect(parse(OccasionRule, on).sendingFromMyMailbox).toBe(true);
-    expect(parse(OccasionRule, await call(sam, "GET", `/api/v1/occasion-rules/${sending.id}`)).sendingFromMyMailbox).toBe(false);
-    await contact(rita, { displayName: "Eda Eng", firstName: "Eda", emails: ["eda@fabrikam.example"], birthday: { day: 4, month: 8 } });
-    await contact(sam, { displayName: "Finn Fors", firstName: "Finn", emails: ["finn@fabrikam.example"], birthday: { day: 4, month: 8 } });
+    expect(
+      parse(OccasionRule, await call(sam, "GET", `/api/v1/occasion-rules/${sending.id}`))
+        .sendingFromMyMailbox,
+    ).toBe(false);
+    await contact(rita, {
+      displayName: "Eda Eng",
+      firstName: "Eda",
+      emails: ["eda@fabrikam.example"],
+      birthday: { day: 4, month: 8 },
+    });
+    await contact(sam, {
+      displayName: "Finn Fors",
+      firstName: "Finn",
+      emails: ["finn@fabrikam.example"],
+      birthday: { day: 4, month: 8 },
+    });
     now = new Date("2026-08-04T08:00:00Z");
     await worker.runOnce();
     await worker.runOnce();
-    expect(writtenTo(RITA, "eda@fabrikam.example")).toEqual([expect.objectContaining({ isDraft: false, sends: 1 })]);
-    expect(writtenTo(SAM, "finn@fabrikam.example")).toEqual([expect.objectContaining({ isDraft: true, sends: 0 })]);
-    expect((await mailsOf(rita)).items.find((m) => m.contactName === "Eda Eng")).toMatchObject({ state: "sent", mode: "send" });
+    expect(writtenTo(RITA, "eda@fabrikam.example")).toEqual([
+      expect.objectContaining({ isDraft: false, sends: 1 }),
+    ]);
+    expect(writtenTo(SAM, "finn@fabrikam.example")).toEqual([
+      expect.objectContaining({ isDraft: true, sends: 0 }),
+    ]);
+    expect((await mailsOf(rita)).items.find((m) => m.contactName === "Eda Eng")).toMatchObject({
+      state: "sent",
+      mode: "send",
+    });
     await call(rita, "DELETE", `/api/v1/occasion-rules/${sending.id}`);
     birthdays = parse(
       OccasionRule,
-      await call(rita, "PATCH", `/api/v1/occasion-rules/${birthdays.id}`, { active: true, version: birthdays.version }),
+      await call(rita, "PATCH", `/api/v1/occasion-rules/${birthdays.id}`, {
+        active: true,
+        version: birthdays.version,
+      }),
     );
   });
 
   it("writes nothing to a contact who wants no automated mail, a blocked address, an erased person, or a contact without an address", async () => {
-    const quiet = await contact(rita, { displayName: "Gun Quiet", emails: ["gun@fabrikam.example"], birthday: { day: 5, month: 9 }, noAutomatedMail: true });
-    const blocked = await contact(rita, { displayName: "Hal Blocked", emails: ["hal@blocked.example"], birthday: { day: 5, month: 9 } });
-    const erased = await contact(rita, { displayName: "Ivo Gone", emails: ["ivo@fabrikam.example"], birthday: { day: 5, month: 9 } });
+    const quiet = await contact(rita, {
+      displayName: "Gun Quiet",
+      emails: ["gun@fabrikam.example"],
+      birthday: { day: 5, month: 9 },
+      noAutomatedMail: true,
+    });
+    const blocked = await contact(rita, {
+      displayName: "Hal Blocked",
+      emails: ["hal@blocked.example"],
+      birthday: { day: 5, month: 9 },
+    });
+    const erased = await contact(rita, {
+      displayName: "Ivo Gone",
+      emails: ["ivo@fabrikam.example"],
+      birthday: { day: 5, month: 9 },
+    });
     await contact(rita, { displayName: "Jon Nomail", birthday: { day: 5, month: 9 } });
-    expect((await call(rita, "POST", "/api/v1/blocklist", { scope: "organization", entry: "@blocked.example" })).status).toBe(201);
+    expect(
+      (await call(rita, "POST", "/api/v1/blocklist", { scope: "organization", entry: "@blocked.example" }))
+        .status,
+    ).toBe(201);
     expect((await call(rita, "POST", `/api/v1/contacts/${erased.id}/erase`)).status).toBe(200);
     expect(quiet.noAutomatedMail).toBe(true);
     const before = graph.writes.length;
@@ -239,15 +314,27 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     const own = await rule(sam, { name: "My greetings", kind: "birthday", templateId: companyTemplate.id });
     expect(own).toMatchObject({ scope: "personal", mode: "draft" });
     // Rita does not see Sam's own rule.
-    expect(parse(OccasionRuleList, await call(rita, "GET", "/api/v1/occasion-rules")).items.map((r) => r.id)).not.toContain(own.id);
-    await contact(sam, { displayName: "Kim Nocompany", firstName: "Kim", emails: ["kim@fabrikam.example"], birthday: { day: 6, month: 10 } });
+    expect(
+      parse(OccasionRuleList, await call(rita, "GET", "/api/v1/occasion-rules")).items.map((r) => r.id),
+    ).not.toContain(own.id);
+    await contact(sam, {
+      displayName: "Kim Nocompany",
+      firstName: "Kim",
+      emails: ["kim@fabrikam.example"],
+      birthday: { day: 6, month: 10 },
+    });
     const before = graph.writes.length;
     now = new Date("2026-10-06T08:00:00Z");
     await newWorker().runOnce();
     expect(graph.writes.length).toBe(before);
     // Sam's own rule wins the occasion over the organisation's.
     expect((await mailsOf(sam)).items).toEqual([
-      expect.objectContaining({ contactName: "Kim Nocompany", state: "held", unfilled: ["company.name"], ruleId: own.id }),
+      expect.objectContaining({
+        contactName: "Kim Nocompany",
+        state: "held",
+        unfilled: ["company.name"],
+        ruleId: own.id,
+      }),
     ]);
     await call(sam, "DELETE", `/api/v1/occasion-rules/${own.id}`);
   });
@@ -256,7 +343,11 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     const pipelines = parse(PipelineList, await call(rita, "GET", "/api/v1/pipelines"));
     const won = pipelines.pipelines[0]?.stages.find((s) => s.kind === "won");
     if (!won) throw new Error("no won stage");
-    const lars = await contact(rita, { displayName: "Lars Lund", firstName: "Lars", emails: ["lars@tailspin.example"] });
+    const lars = await contact(rita, {
+      displayName: "Lars Lund",
+      firstName: "Lars",
+      emails: ["lars@tailspin.example"],
+    });
     const created = await call(rita, "POST", "/api/v1/deals", {
       name: "Tailspin renewal",
       contactIds: [lars.id],
@@ -270,8 +361,20 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
       movedAt: "2026-03-01T12:00:00Z",
     });
     expect([moved.status, moved.body]).toEqual([200, expect.anything()]);
-    await rule(rita, { scope: "organization", name: "A month after", kind: "won_deal", timing: { afterDays: 30 }, templateId: birthdayTemplate.id });
-    await rule(rita, { scope: "organization", name: "Anniversary", kind: "won_deal", timing: { yearly: true }, templateId: birthdayTemplate.id });
+    await rule(rita, {
+      scope: "organization",
+      name: "A month after",
+      kind: "won_deal",
+      timing: { afterDays: 30 },
+      templateId: birthdayTemplate.id,
+    });
+    await rule(rita, {
+      scope: "organization",
+      name: "Anniversary",
+      kind: "won_deal",
+      timing: { yearly: true },
+      templateId: birthdayTemplate.id,
+    });
     const worker = newWorker();
     for (const [at, expected] of [
       ["2026-03-30T08:00:00Z", 0],
@@ -287,11 +390,18 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     }
     const keys = (await mailsOf(rita, "2027-03-01")).items.map((m) => m.occasionKey);
     expect(keys).toEqual([`won:${deal.id}:1y`]);
-    expect((await mailsOf(rita, "2026-03-31")).items.map((m) => m.occasionKey)).toEqual([`won:${deal.id}:30d`]);
+    expect((await mailsOf(rita, "2026-03-31")).items.map((m) => m.occasionKey)).toEqual([
+      `won:${deal.id}:30d`,
+    ]);
   });
 
   it("celebrates 29 February on 28 February in a common year", async () => {
-    await contact(rita, { displayName: "Mia Leap", firstName: "Mia", emails: ["mia@fabrikam.example"], birthday: { day: 29, month: 2 } });
+    await contact(rita, {
+      displayName: "Mia Leap",
+      firstName: "Mia",
+      emails: ["mia@fabrikam.example"],
+      birthday: { day: 29, month: 2 },
+    });
     now = new Date("2027-02-28T08:00:00Z");
     await newWorker().runOnce();
     expect(writtenTo(RITA, "mia@fabrikam.example")).toHaveLength(1);
@@ -306,10 +416,19 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     const bad = await call(rita, "POST", "/api/v1/occasion-rules", { ...orgRule, kind: "won_deal" });
     expect(bad.status).toBe(400);
     const own = await rule(sam, { name: "Mine", kind: "birthday", templateId: birthdayTemplate.id });
-    expect((await call(rita, "PATCH", `/api/v1/occasion-rules/${own.id}`, { name: "Taken", version: own.version })).status).toBe(404);
-    const renamed = await call(sam, "PATCH", `/api/v1/occasion-rules/${own.id}`, { name: "Still mine", version: own.version });
+    expect(
+      (await call(rita, "PATCH", `/api/v1/occasion-rules/${own.id}`, { name: "Taken", version: own.version }))
+        .status,
+    ).toBe(404);
+    const renamed = await call(sam, "PATCH", `/api/v1/occasion-rules/${own.id}`, {
+      name: "Still mine",
+      version: own.version,
+    });
     expect(parse(OccasionRule, renamed)).toMatchObject({ name: "Still mine", version: 2 });
-    expect((await call(sam, "PATCH", `/api/v1/occasion-rules/${own.id}`, { name: "Stale", version: own.version })).status).toBe(409);
+    expect(
+      (await call(sam, "PATCH", `/api/v1/occasion-rules/${own.id}`, { name: "Stale", version: own.version }))
+        .status,
+    ).toBe(409);
     expect((await call(sam, "DELETE", `/api/v1/occasion-rules/${own.id}`)).status).toBe(200);
     expect((await call(sam, "GET", `/api/v1/occasion-rules/${own.id}`)).status).toBe(404);
   });

@@ -420,7 +420,9 @@ export class GraphTestServer {
           url.searchParams.get("$filter") ?? "",
         );
       if (!filter)
-        return send(400, { error: { code: "BadRequest", message: "Only the extended property filter is served." } });
+        return send(400, {
+          error: { code: "BadRequest", message: "Only the extended property filter is served." },
+        });
       const [, id, value] = filter;
       return send(200, {
         value: mine.filter((m) => m.properties[id ?? ""] === value).map(shape),
@@ -445,12 +447,20 @@ export class GraphTestServer {
         subject: body.subject ?? "",
         html: body.body?.content ?? "",
         to: (body.toRecipients ?? []).map((r) => r.emailAddress?.address ?? ""),
-        properties: Object.fromEntries((body.singleValueExtendedProperties ?? []).map((p) => [p.id, p.value])),
+        properties: Object.fromEntries(
+          (body.singleValueExtendedProperties ?? []).map((p) => [p.id, p.value]),
+        ),
         isDraft: true,
         sends: 0,
       };
       this.written.push(written);
-      const request: WriteRequest = { kind: "create", tenant: grant.tenant, user, messageId: written.id, grant: grant.serial };
+      const request: WriteRequest = {
+        kind: "create",
+        tenant: grant.tenant,
+        user,
+        messageId: written.id,
+        grant: grant.serial,
+      };
       this.writes.push(request);
       if (this.afterWrite) await this.afterWrite(request);
       return send(201, shape(written));
@@ -458,12 +468,21 @@ export class GraphTestServer {
 
     if (req.method === "POST" && match[3] === "send") {
       const message = mine.find((m) => m.id === decodeURIComponent(match[2] ?? ""));
-      if (!message) return send(404, { error: { code: "ErrorItemNotFound", message: "The item was not found." } });
+      if (!message)
+        return send(404, { error: { code: "ErrorItemNotFound", message: "The item was not found." } });
       message.sends += 1;
       if (!message.isDraft)
-        return send(400, { error: { code: "ErrorInvalidRequest", message: "The message was already sent." } });
+        return send(400, {
+          error: { code: "ErrorInvalidRequest", message: "The message was already sent." },
+        });
       message.isDraft = false;
-      const request: WriteRequest = { kind: "send", tenant: grant.tenant, user, messageId: message.id, grant: grant.serial };
+      const request: WriteRequest = {
+        kind: "send",
+        tenant: grant.tenant,
+        user,
+        messageId: message.id,
+        grant: grant.serial,
+      };
       this.writes.push(request);
       if (this.afterWrite) await this.afterWrite(request);
       res202(send);

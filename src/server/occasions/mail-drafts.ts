@@ -15,7 +15,8 @@ import { GraphFailure } from "../sync/mail-graph";
  * lost the answer to "create this draft" (a crash, a timeout) finds the draft it made instead of making another.
  * A single-value extended property (PS_PUBLIC_STRINGS) survives the move from Drafts to Sent Items.
  */
-export const OCCASION_PROPERTY_ID = "String {00020329-0000-0000-C000-000000000046} Name RapportOccasionMailId";
+export const OCCASION_PROPERTY_ID =
+  "String {00020329-0000-0000-C000-000000000046} Name RapportOccasionMailId";
 
 export interface OutgoingMail {
   /** The occasion mail's id: the marker set on the draft. */
@@ -50,7 +51,10 @@ function failureOf(error: unknown): unknown {
   const code = error.code && error.code !== "null" ? error.code : null;
   const retryAfter = Number(error.headers?.get("Retry-After"));
   return new GraphFailure(
-    `Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(0, 1000),
+    `Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(
+      0,
+      1000,
+    ),
     error.statusCode,
     code,
     Number.isFinite(retryAfter) ? retryAfter : null,

@@ -29,11 +29,7 @@ interface Rule {
  * as rows in state `prepared`. A row is unique per contact and occasion: preparing again, on this server or
  * another, adds nothing. A rep's own rules come before the organisation's, so theirs wins an occasion both have.
  */
-export async function prepareOccasionMails(
-  db: Kysely<DB>,
-  now: Date,
-  morningHour: number,
-): Promise<number> {
+export async function prepareOccasionMails(db: Kysely<DB>, now: Date, morningHour: number): Promise<number> {
   const reps = await db
     .selectFrom("users as u")
     .select(["u.org_id", "u.id", "u.time_zone"])
@@ -173,7 +169,11 @@ async function prepareWonDeals(
   const tails = new Map(due.map((d) => [d.dealId, d.tail]));
   return insertMails(
     db,
-    links.map((l) => ({ contactId: l.contact_id, dealId: l.deal_id, key: `won:${l.deal_id}:${tails.get(l.deal_id)}` })),
+    links.map((l) => ({
+      contactId: l.contact_id,
+      dealId: l.deal_id,
+      key: `won:${l.deal_id}:${tails.get(l.deal_id)}`,
+    })),
     rep,
     rule,
     day,

@@ -19,8 +19,12 @@ export function occasionRoutes(
   clock: () => Date,
 ): void {
   addRoute(app, routes.listOccasionRules, options, ({ caller }) => listOccasionRules(scope(caller)));
-  addRoute(app, routes.createOccasionRule, options, ({ caller, body }) => createOccasionRule(scope(caller), body));
-  addRoute(app, routes.getOccasionRule, options, ({ caller, params }) => getOccasionRule(scope(caller), params.id));
+  addRoute(app, routes.createOccasionRule, options, ({ caller, body }) =>
+    createOccasionRule(scope(caller), body),
+  );
+  addRoute(app, routes.getOccasionRule, options, ({ caller, params }) =>
+    getOccasionRule(scope(caller), params.id),
+  );
   addRoute(app, routes.updateOccasionRule, options, ({ caller, params, body, version }) =>
     updateOccasionRule(scope(caller), params.id, version, body),
   );

@@ -44,11 +44,7 @@ const toRule = (row: RuleRow): OccasionRule => ({
   name: row.name,
   kind: row.kind,
   timing:
-    row.kind === "birthday"
-      ? null
-      : row.yearly
-        ? { yearly: true }
-        : { afterDays: row.offset_days ?? 1 },
+    row.kind === "birthday" ? null : row.yearly ? { yearly: true } : { afterDays: row.offset_days ?? 1 },
   templateId: row.template_id,
   mode: row.mode,
   active: row.active,
@@ -79,7 +75,11 @@ function selectRules(db: Kysely<DB>, caller: Scope["caller"]) {
 }
 
 export async function listOccasionRules(scope: Scope): Promise<OccasionRuleList> {
-  const rows = await selectRules(scope.db, scope.caller).orderBy("r.scope").orderBy("r.name").orderBy("r.id").execute();
+  const rows = await selectRules(scope.db, scope.caller)
+    .orderBy("r.scope")
+    .orderBy("r.name")
+    .orderBy("r.id")
+    .execute();
   return { items: rows.map(toRule) };
 }
 
@@ -128,7 +128,11 @@ async function checkTemplate(
 }
 
 const timingColumns = (timing: OccasionRuleCreate["timing"]) =>
-  !timing ? { offset_days: null, yearly: false } : "yearly" in timing ? { offset_days: null, yearly: true } : { offset_days: timing.afterDays, yearly: false };
+  !timing
+    ? { offset_days: null, yearly: false }
+    : "yearly" in timing
+      ? { offset_days: null, yearly: true }
+      : { offset_days: timing.afterDays, yearly: false };
 
 export async function createOccasionRule(scope: Scope, input: OccasionRuleCreate): Promise<OccasionRule> {
   return scope.db.transaction().execute(async (tx) => {
@@ -152,11 +156,17 @@ export async function createOccasionRule(scope: Scope, input: OccasionRuleCreate
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, scope.caller, "occasion_rule.created", { type: "occasion_rule", id: row.id }, {
-      scope: input.scope,
-      kind: input.kind,
-      mode: input.mode,
-    });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "occasion_rule.created",
+      { type: "occasion_rule", id: row.id },
+      {
+        scope: input.scope,
+        kind: input.kind,
+        mode: input.mode,
+      },
+    );
     return getOccasionRule({ ...scope, db: tx }, row.id);
   });
 }
@@ -204,10 +214,16 @@ export async function updateOccasionRule(
       .where("org_id", "=", scope.caller.orgId)
       .where("id", "=", id)
       .execute();
-    await recordAudit(tx, scope.caller, "occasion_rule.updated", { type: "occasion_rule", id }, {
-      fields: Object.keys(input),
-      ...(input.mode ? { mode: input.mode } : {}),
-    });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "occasion_rule.updated",
+      { type: "occasion_rule", id },
+      {
+        fields: Object.keys(input),
+        ...(input.mode ? { mode: input.mode } : {}),
+      },
+    );
     return getOccasionRule(txScope, id);
   });
 }
@@ -215,14 +231,22 @@ export async function updateOccasionRule(
 export async function deleteOccasionRule(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
   return scope.db.transaction().execute(async (tx) => {
     await ruleToWrite(tx, scope.caller, id);
-    await tx.deleteFrom("occasion_rules").where("org_id", "=", scope.caller.orgId).where("id", "=", id).execute();
+    await tx
+      .deleteFrom("occasion_rules")
+      .where("org_id", "=", scope.caller.orgId)
+      .where("id", "=", id)
+      .execute();
     await recordAudit(tx, scope.caller, "occasion_rule.deleted", { type: "occasion_rule", id });
     return { id, deleted: true as const };
   });
 }
 
 /** The caller's own consent to a rule sending from their mailbox; only they can give or take it back. */
-export async function setOccasionSending(scope: Scope, id: string, input: OccasionSending): Promise<OccasionRule> {
+export async function setOccasionSending(
+  scope: Scope,
+  id: string,
+  input: OccasionSending,
+): Promise<OccasionRule> {
   return scope.db.transaction().execute(async (tx) => {
     const { orgId, userId } = scope.caller;
     const txScope = { ...scope, db: tx };
@@ -240,15 +264,25 @@ export async function setOccasionSending(scope: Scope, id: string, input: Occasi
         .where("rule_id", "=", id)
         .where("user_id", "=", userId)
         .execute();
-    await recordAudit(tx, scope.caller, "occasion_rule.sending_set", { type: "occasion_rule", id }, {
-      enabled: input.enabled,
-    });
+    await recordAudit(
+      tx,
+      scope.caller,
+      "occasion_rule.sending_set",
+      { type: "occasion_rule", id },
+      {
+        enabled: input.enabled,
+      },
+    );
     return getOccasionRule(txScope, id);
   });
 }
 
 /** The caller's occasion mails of a day: today in their time zone unless the query names one. */
-export async function listOccasionMails(scope: Scope, query: OccasionMailQuery, now: Date): Promise<OccasionMailList> {
+export async function listOccasionMails(
+  scope: Scope,
+  query: OccasionMailQuery,
+  now: Date,
+): Promise<OccasionMailList> {
   const { orgId, userId } = scope.caller;
   const user = await scope.db
     .selectFrom("users")
@@ -259,8 +293,12 @@ export async function listOccasionMails(scope: Scope, query: OccasionMailQuery, 
   const day = query.day ?? localDay(zoneOf(user.time_zone), now).date;
   const rows = await scope.db
     .selectFrom("occasion_mails as m")
-    .innerJoin("contacts as c", (j) => j.onRef("c.id", "=", "m.contact_id").onRef("c.org_id", "=", "m.org_id"))
-    .leftJoin("occasion_rules as r", (j) => j.onRef("r.id", "=", "m.rule_id").onRef("r.org_id", "=", "m.org_id"))
+    .innerJoin("contacts as c", (j) =>
+      j.onRef("c.id", "=", "m.contact_id").onRef("c.org_id", "=", "m.org_id"),
+    )
+    .leftJoin("occasion_rules as r", (j) =>
+      j.onRef("r.id", "=", "m.rule_id").onRef("r.org_id", "=", "m.org_id"),
+    )
     .select([
       "m.id",
       "m.contact_id",

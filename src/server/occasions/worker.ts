@@ -126,8 +126,12 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
       .selectFrom("occasion_mails as m")
       .innerJoin("users as u", (j) => j.onRef("u.id", "=", "m.user_id").onRef("u.org_id", "=", "m.org_id"))
       .innerJoin("organizations as o", "o.id", "m.org_id")
-      .innerJoin("contacts as c", (j) => j.onRef("c.id", "=", "m.contact_id").onRef("c.org_id", "=", "m.org_id"))
-      .leftJoin("occasion_rules as r", (j) => j.onRef("r.id", "=", "m.rule_id").onRef("r.org_id", "=", "m.org_id"))
+      .innerJoin("contacts as c", (j) =>
+        j.onRef("c.id", "=", "m.contact_id").onRef("c.org_id", "=", "m.org_id"),
+      )
+      .leftJoin("occasion_rules as r", (j) =>
+        j.onRef("r.id", "=", "m.rule_id").onRef("r.org_id", "=", "m.org_id"),
+      )
       .select([
         "m.id",
         "m.org_id",
@@ -207,7 +211,9 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
 
     const sender = await db
       .selectFrom("occasion_rule_senders as s")
-      .innerJoin("occasion_mails as m", (j) => j.onRef("m.rule_id", "=", "s.rule_id").onRef("m.user_id", "=", "s.user_id"))
+      .innerJoin("occasion_mails as m", (j) =>
+        j.onRef("m.rule_id", "=", "s.rule_id").onRef("m.user_id", "=", "s.user_id"),
+      )
       .select("s.user_id")
       .where("m.id", "=", id)
       .executeTakeFirst();
@@ -230,14 +236,30 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
       return;
     }
     // The intent first: a server that dies after the send finds `sending` and looks before sending again.
-    if (!(await settle(id, { state: "sending", mode, graphMessageId: draft.id, keepLeaseSeconds: config.leaseSeconds })))
+    if (
+      !(await settle(id, {
+        state: "sending",
+        mode,
+        graphMessageId: draft.id,
+        keepLeaseSeconds: config.leaseSeconds,
+      }))
+    )
       return;
     await deps.drafts.sendDraft(identity.tenant, identity.user, draft.id);
     if (await settle(id, { state: "sent" })) report.sent += 1;
   }
 
   async function finishSend(
-    mail: { id: string; org_id: string; user_id: string; email: string | null; external_id: string; tenant_id: string; internal_domains: string[]; graph_message_id: string | null },
+    mail: {
+      id: string;
+      org_id: string;
+      user_id: string;
+      email: string | null;
+      external_id: string;
+      tenant_id: string;
+      internal_domains: string[];
+      graph_message_id: string | null;
+    },
     report: OccasionReport,
   ) {
     const identity = graphIdentity(
@@ -266,7 +288,12 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
   let leasesChecked = !deps.exclusiveStore;
   async function runOnce(): Promise<OccasionReport> {
     if (!leasesChecked) {
-      await db.updateTable("occasion_mails").set({ lease_owner: null, lease_until: null }).where("lease_owner", "is not", null).where("state", "in", ["prepared", "sending"]).execute();
+      await db
+        .updateTable("occasion_mails")
+        .set({ lease_owner: null, lease_until: null })
+        .where("lease_owner", "is not", null)
+        .where("state", "in", ["prepared", "sending"])
+        .execute();
       leasesChecked = true;
     }
     const report: OccasionReport = { prepared: 0, drafted: 0, sent: 0, held: 0, skipped: 0, failed: 0 };
@@ -281,7 +308,11 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
         const message = error instanceof Error ? error.message : String(error);
         deps.logger?.warn({ occasionMail: id, err: message }, "an occasion mail failed; tried again later");
         // Kept leased for a while: tried again after it, by whichever server claims it then.
-        const current = await db.selectFrom("occasion_mails").select("state").where("id", "=", id).executeTakeFirst();
+        const current = await db
+          .selectFrom("occasion_mails")
+          .select("state")
+          .where("id", "=", id)
+          .executeTakeFirst();
         if (current && (current.state === "prepared" || current.state === "sending"))
           await settle(id, {
             state: current.state,

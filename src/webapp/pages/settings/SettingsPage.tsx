@@ -17,6 +17,7 @@ import { PersonDataSettings } from "./PersonDataSettings";
 import { PipelinesSettings } from "./PipelinesSettings";
 import { TagsSettings } from "./TagsSettings";
 import { UsersSettings } from "./UsersSettings";
+import { OccasionRulesSettings } from "../occasions/OccasionRulesSettings";
 import { translate } from "../../../shared/languages";
 import { displayLocale } from "../../format";
 import { useMessages } from "../../i18n/language";
@@ -65,6 +66,7 @@ export default function SettingsPage() {
       <OrganizationSettings admin={admin} />
       <CurrencySettings admin={admin} />
       <LoggingSettings admin={admin} />
+      <OccasionRulesSettings admin={admin} />
       <UsersSettings admin={admin} />
       {/* Requests from a person about their data go to the organisation's admins. */}
       {admin && <PersonDataSettings />}
