@@ -22,7 +22,7 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
   let graph: GraphTestServer;
   let rita: string;
   let sam: string;
-  let workers: OccasionWorker[] = [];
+  const workers: OccasionWorker[] = [];
   let now = new Date("2026-06-15T03:00:00Z");
   let birthdayTemplate: Template;
   let companyTemplate: Template;
