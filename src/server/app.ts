@@ -41,6 +41,7 @@ import type { AdminConfig, MailConfig, RateLimitConfig, SyncConfig, TrustProxy }
 import { createMailer } from "./mail/smtp";
 import { AfterAnswer } from "./accounts/after-answer";
 import { syncRoutes } from "./sync/routes";
+import { occasionRoutes } from "./occasions/routes";
 import { importRoutes } from "./imports/routes";
 import { invoiceRoutes } from "./invoices/routes";
 import { templateRoutes } from "./templates/routes";
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
+  occasionRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   webFormRoutes(app, options, scope);
   await publicFormRoutes(
     app,

@@ -105,6 +105,9 @@ const Env = z.object({
     // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     .regex(/^[^\x00-\x1f\x7f]{1,100}$/, "a name of up to 100 characters on one line")
     .default("Rapport"),
+  /** Occasion mails: how often a server looks for what is due, and from which local hour a rep's day's are made. */
+  RAPPORT_OCCASIONS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  RAPPORT_OCCASIONS_MORNING_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 });
 
 export type GraphCredential = { kind: "secret"; secret: string } | { kind: "certificate"; path: string };
@@ -117,6 +120,12 @@ export interface GraphSyncConfig {
   tenantId: string | null;
   authority: string;
   graphUrl: string;
+}
+
+/** Occasion mails (birthdays, won deals' anniversaries): written through the same Graph app as the sync. */
+export interface OccasionsConfig {
+  intervalSeconds: number;
+  morningHour: number;
 }
 
 export interface SyncConfig {
@@ -176,6 +185,7 @@ export interface Config {
   addinDir: string;
   frameAncestors: string[] | null;
   sync: SyncConfig;
+  occasions: OccasionsConfig;
   rateLimit: RateLimitConfig;
   trustProxy: TrustProxy;
   drainSeconds: number;
@@ -303,6 +313,10 @@ export function loadConfig(
   return {
     sync: syncConfig(e),
     mail: mailConfig(e, readPasswordFile),
+    occasions: {
+      intervalSeconds: e.RAPPORT_OCCASIONS_INTERVAL_SECONDS,
+      morningHour: e.RAPPORT_OCCASIONS_MORNING_HOUR,
+    },
     rateLimit: { perUser: e.RAPPORT_RATE_LIMIT_PER_USER, perIp: e.RAPPORT_RATE_LIMIT_PER_IP },
     trustProxy: e.RAPPORT_TRUST_PROXY,
     drainSeconds: e.RAPPORT_DRAIN_SECONDS,

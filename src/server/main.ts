@@ -14,6 +14,8 @@ import { clientCredentialTokens } from "./sync/client-credentials";
 import { createMailGraph } from "./sync/mail-graph";
 import { createSyncWorker } from "./sync/worker";
 import { createFollowUpWorker } from "./follow-ups/worker";
+import { createMailDrafts } from "./occasions/mail-drafts";
+import { createOccasionWorker } from "./occasions/worker";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -47,15 +49,29 @@ async function main(): Promise<void> {
   });
 
   const graph = config.sync.graph;
-  const worker = graph
-    ? createSyncWorker({
-        database,
-        graph: createMailGraph({ graphUrl: graph.graphUrl, tokens: clientCredentialTokens(graph) }),
-        config: { ...config.sync, tenantId: graph.tenantId },
-        logger,
-        exclusiveStore: database.kind === "pglite",
-      })
-    : null;
+  const tokens = graph ? clientCredentialTokens(graph) : null;
+  const worker =
+    graph && tokens
+      ? createSyncWorker({
+          database,
+          graph: createMailGraph({ graphUrl: graph.graphUrl, tokens }),
+          config: { ...config.sync, tenantId: graph.tenantId },
+          logger,
+          exclusiveStore: database.kind === "pglite",
+        })
+      : null;
+  // Occasion mails write through the same app registration (Mail.ReadWrite for drafts, Mail.Send to send), on
+  // every server: the store decides which one delivers each mail.
+  const occasions =
+    graph && tokens
+      ? createOccasionWorker({
+          database,
+          drafts: createMailDrafts({ graphUrl: graph.graphUrl, tokens }),
+          config: { ...config.occasions, leaseSeconds: config.sync.leaseSeconds, tenantId: graph.tenantId },
+          logger,
+          exclusiveStore: database.kind === "pglite",
+        })
+      : null;
 
   // Every server fires no-reply follow-ups, with or without Graph: they share the work through the store.
   const followUps = createFollowUpWorker({ database, logger });
@@ -71,6 +87,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
     await worker?.stop();
     await followUps.stop();
+    await occasions?.stop();
     await app.close();
     await backups?.stop();
     await upkeep?.stop();
@@ -99,6 +116,10 @@ async function main(): Promise<void> {
   followUps.start();
   if (worker && graph) {
     worker.start();
+    occasions?.start();
+    console.log(
+      `Occasion mails: every ${config.occasions.intervalSeconds} s, from ${config.occasions.morningHour}:00 in each rep's time zone`,
+    );
     console.log(
       `Mailbox sync: every ${config.sync.intervalSeconds} s through ${graph.graphUrl}` +
         ` (${graph.tenantId ? `tenant ${graph.tenantId}` : "each organisation's tenant"}), backfill ${config.sync.backfillDays} days`,

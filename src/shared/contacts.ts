@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Id, IsoDateTime, ListQuery, OptionalText, Version, WrittenEmailAddress } from "./common";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
 import { Language } from "./languages";
+import { Birthday } from "./occasions";
 import { Tag } from "./tags";
 
 export const LifecycleStage = z.enum(["lead", "prospect", "customer", "former"]);
@@ -27,6 +28,10 @@ export const Contact = z.object({
    * says it; a profile the pane cached before it did has none.
    */
   language: Language.nullable().optional(),
+  /** Day and month, the year when known; null when not known. Optional as `language` is, for cached profiles. */
+  birthday: Birthday.nullable().optional(),
+  /** The contact wants no mail a machine prepared (occasion mails). */
+  noAutomatedMail: z.boolean().optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,
@@ -52,6 +57,8 @@ const contactFields = {
   /** Checked against the organisation's contact field definitions; an update replaces them all. */
   customFields: CustomFields.optional(),
   language: Language.nullable().optional(),
+  birthday: Birthday.nullable().optional(),
+  noAutomatedMail: z.boolean().optional(),
 };
 
 export const ContactCreate = z.strictObject({

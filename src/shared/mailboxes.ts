@@ -85,7 +85,7 @@ export const MySettings = z.object({
   syncOptedOut: z.boolean(),
   /** The web app's language on every device; null follows the browser's. */
   language: Language.nullable(),
-  /** The IANA time zone the rep works in: their follow-ups count working days there. Null reads as UTC. */
+  /** The rep's IANA time zone: their follow-ups' working days, their mornings for occasion mails, their "today". Null is UTC. */
   timeZone: z.string().nullable(),
 });
 export type MySettings = z.infer<typeof MySettings>;

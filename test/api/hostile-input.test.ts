@@ -369,6 +369,7 @@ interface Records {
   field: string;
   template: string;
   webForm: string;
+  occasionRule: string;
 }
 
 /** A WebAuthn response in outline, answering no challenge the server gave: refused, whatever its fuzzed shape. */
@@ -415,6 +416,8 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     ownerId: r.admin,
     customFields: { size: 10, segment: "smb", renewal: "2027-01-31", none: null },
     source: "manual",
+    birthday: { day: 29, month: 2, year: 1988 },
+    noAutomatedMail: true,
   }),
   updateContact: (r) => ({
     displayName: "Anna B.",
@@ -518,6 +521,17 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     version: 1,
   }),
   renderTemplate: (r) => ({ contactId: r.contact, dealId: r.deal, timeZone: "Europe/Stockholm" }),
+  createOccasionRule: (r) => ({
+    scope: "organization",
+    name: "Fuzz anniversaries",
+    kind: "won_deal",
+    timing: { afterDays: 30 },
+    templateId: r.template,
+    mode: "send",
+    active: true,
+  }),
+  updateOccasionRule: (r) => ({ name: "Fuzz birthdays", templateId: r.template, mode: "draft", version: 1 }),
+  setOccasionSending: () => ({ enabled: true }),
   updateSenderProfile: () => ({ title: "Account manager", phone: "+46 8 123", signature: "Rita\nContoso" }),
   // Rapport's own accounts: nobody here has one, so these are refused or answered alike, and store nothing.
   signInWithPassword: () => ({ email: "nobody@contoso.example", password: "not anyone's password" }),
@@ -615,6 +629,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
 
 const goodQueries: Record<string, (r: Records) => [string, string][]> = {
   listBlocklist: () => [["scope", "personal"]],
+  listOccasionMails: () => [["day", "2026-06-15"]],
   lookupPeople: () => [
     ["email", "anna@customer.example"],
     ["email", "Boss <boss@contoso.example>"],
@@ -899,7 +914,7 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 /** The seeded record a path parameter can name, if any: deletes and erasures get none. */
 function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
-    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms)/.exec(
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules)/.exec(
       route.path,
     )?.[1];
   const real: Record<string, string> = {
@@ -915,6 +930,7 @@ function realId(route: RouteContract, name: string, records: Records): string | 
     "custom-fields": records.field,
     templates: records.template,
     "web-forms": records.webForm,
+    "occasion-rules": records.occasionRule,
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
@@ -1189,6 +1205,9 @@ const TABLES = {
   passkeys: true,
   webauthn_challenges: true,
   follow_ups: true,
+  occasion_rules: true,
+  occasion_rule_senders: true,
+  occasion_mails: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**
@@ -1340,7 +1359,16 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
         allowedOrigins: ["https://www.customer.example"],
       })
     ).id as string;
+    const occasionRule = (
+      await post("/api/v1/occasion-rules", {
+        scope: "organization",
+        name: "Seed birthdays",
+        kind: "birthday",
+        templateId: template,
+      })
+    ).id as string;
     records = {
+      occasionRule,
       webForm,
       company,
       contact,

@@ -23,6 +23,7 @@ interface Records {
   currency: string;
   template: string;
   webForm: string;
+  occasionRule: string;
   /** Rapport's own accounts: an invitation, a signed-in newcomer's session, and a passkey of theirs. */
   invitation: string;
   session: string;
@@ -96,6 +97,14 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     sentAt: "2026-11-21T10:00:00Z",
     templateId: template,
   });
+  const occasionRule = (
+    await post("/api/v1/occasion-rules", {
+      scope: "organization",
+      name: `Birthdays of ${domain}`,
+      kind: "birthday",
+      templateId: template,
+    })
+  ).id as string;
   const webForm = (
     await post("/api/v1/web-forms", {
       name: `Form of ${domain}`,
@@ -140,6 +149,7 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     .returning("id")
     .executeTakeFirstOrThrow();
   return {
+    occasionRule,
     invitation,
     session,
     passkey,
@@ -212,6 +222,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   users: "user",
   templates: "template",
   "web-forms": "webForm",
+  "occasion-rules": "occasionRule",
   invitations: "invitation",
   sessions: "session",
   passkeys: "passkey",
@@ -496,6 +507,9 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       "/api/v1/web-forms",
       `/api/v1/web-forms/${victim.webForm}`,
       "/api/v1/leads",
+      "/api/v1/occasion-rules",
+      `/api/v1/occasion-rules/${victim.occasionRule}`,
+      "/api/v1/occasion-mails?day=2026-06-15",
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

@@ -11,6 +11,12 @@ import { generate } from "selfsigned";
  * `odata.maxpagesize`, `@odata.nextLink`, `@odata.deltaLink`, removals, `$select`, `$filter` on
  * receivedDateTime), with faults on demand: 429/503 with Retry-After, 410 for expired delta tokens, and a pause
  * before a page so a test can kill the worker mid-sync.
+ *
+ * And what occasion mails write: drafts created in a mailbox (POST /users/{id}/messages, with single-value
+ * extended properties), looked up by such a property (`$filter=singleValueExtendedProperties/Any(...)`), and
+ * sent (POST /users/{id}/messages/{id}/send: the draft becomes the sent copy, its immutable id kept). Every
+ * create and send is recorded as received; a pause after a write is recorded and before it is answered lets a
+ * test kill the server that asked.
  */
 
 export interface TestAddress {
@@ -87,8 +93,33 @@ export interface DeltaRequest {
   grant: number;
 }
 
+/** A message an app wrote into a mailbox: a draft until sent. */
+export interface WrittenMessage {
+  id: string;
+  tenant: string;
+  user: string;
+  subject: string;
+  html: string;
+  to: string[];
+  properties: Record<string, string>;
+  isDraft: boolean;
+  /** How many times a send was asked for it (a second one is refused, as Graph refuses a sent item's send). */
+  sends: number;
+}
+
+export interface WriteRequest {
+  kind: "create" | "send";
+  tenant: string;
+  user: string;
+  messageId: string;
+  grant: number;
+}
+
 const CUSTOM_PROPERTIES = (addinId: string) =>
   `String {00020329-0000-0000-C000-000000000046} Name cecp-${addinId}`;
+
+/** Graph answers a send with 202 and no body. */
+const res202 = (send: (status: number, body: unknown) => void) => send(202, {});
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const decode = <T>(value: string): T => JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as T;
@@ -105,6 +136,12 @@ export class GraphTestServer {
     ((request: { user: string; folder: Folder; kind: DeltaRequest["kind"] }) => Promise<void>) | null = null;
   /** Set to verify certificate assertions instead of the secret. */
   certificatePem: string | null = null;
+  /** Drafts written through Graph (and sent), in order. */
+  readonly written: WrittenMessage[] = [];
+  /** Every create and send done, in order. */
+  readonly writes: WriteRequest[] = [];
+  /** Awaited after a create or send is done and recorded, before it is answered: a test holds the answer here. */
+  afterWrite: ((request: WriteRequest) => Promise<void>) | null = null;
 
   private seq = 0;
   private readonly mailboxes = new Map<string, Stored[]>();
@@ -212,6 +249,9 @@ export class GraphTestServer {
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && req.method === "POST")
       return this.issueToken(decodeURIComponent(token[1] ?? ""), url, req, send);
+
+    const messages = /^\/v1\.0\/users\/([^/]+)\/messages(?:\/([^/]+)\/(send))?$/.exec(url.pathname);
+    if (messages) return this.handleMessages(req, url, send, messages);
 
     const delta = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/(inbox|sentitems)\/messages\/delta$/.exec(
       url.pathname,
@@ -337,6 +377,118 @@ export class GraphTestServer {
             } satisfies DeltaToken)}`,
           }),
     });
+  }
+
+  /** The drafts and sent messages written into a mailbox. */
+  writtenTo(tenant: string, user: string): WrittenMessage[] {
+    return this.written.filter(
+      (m) => m.tenant.toLowerCase() === tenant.toLowerCase() && m.user.toLowerCase() === user.toLowerCase(),
+    );
+  }
+
+  private async handleMessages(
+    req: http.IncomingMessage,
+    url: URL,
+    send: (status: number, body: unknown) => void,
+    match: RegExpExecArray,
+  ): Promise<void> {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const grant = bearer ? this.tokens.get(bearer) : undefined;
+    if (!grant || grant.expires < Date.now())
+      return send(401, {
+        error: { code: "InvalidAuthenticationToken", message: "Access token is empty or invalid." },
+      });
+    const user = decodeURIComponent(match[1] ?? "");
+    if (!this.users.has(`${grant.tenant.toLowerCase()}|${user.toLowerCase()}`))
+      return send(404, {
+        error: { code: "ErrorInvalidUser", message: `The requested user '${user}' is invalid.` },
+      });
+    const mine = this.writtenTo(grant.tenant, user);
+    const shape = (m: WrittenMessage) => ({
+      "@odata.type": "#microsoft.graph.message",
+      id: m.id,
+      subject: m.subject,
+      isDraft: m.isDraft,
+      body: { contentType: "html", content: m.html },
+      toRecipients: m.to.map((address) => ({ emailAddress: { address } })),
+    });
+
+    if (req.method === "GET" && !match[2]) {
+      // Only the lookup occasion mails make: one extended property's id and value.
+      const filter =
+        /^singleValueExtendedProperties\/Any\(ep: ep\/id eq '([^']+)' and ep\/value eq '([^']+)'\)$/i.exec(
+          url.searchParams.get("$filter") ?? "",
+        );
+      if (!filter)
+        return send(400, {
+          error: { code: "BadRequest", message: "Only the extended property filter is served." },
+        });
+      const [, id, value] = filter;
+      return send(200, {
+        value: mine.filter((m) => m.properties[id ?? ""] === value).map(shape),
+      });
+    }
+
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+
+    if (req.method === "POST" && !match[2]) {
+      const body = JSON.parse(text) as {
+        subject?: string;
+        body?: { contentType?: string; content?: string };
+        toRecipients?: { emailAddress?: { address?: string } }[];
+        singleValueExtendedProperties?: { id: string; value: string }[];
+      };
+      const written: WrittenMessage = {
+        id: `AAMk${randomBytes(12).toString("base64url")}`,
+        tenant: grant.tenant,
+        user,
+        subject: body.subject ?? "",
+        html: body.body?.content ?? "",
+        to: (body.toRecipients ?? []).map((r) => r.emailAddress?.address ?? ""),
+        properties: Object.fromEntries(
+          (body.singleValueExtendedProperties ?? []).map((p) => [p.id, p.value]),
+        ),
+        isDraft: true,
+        sends: 0,
+      };
+      this.written.push(written);
+      const request: WriteRequest = {
+        kind: "create",
+        tenant: grant.tenant,
+        user,
+        messageId: written.id,
+        grant: grant.serial,
+      };
+      this.writes.push(request);
+      if (this.afterWrite) await this.afterWrite(request);
+      return send(201, shape(written));
+    }
+
+    if (req.method === "POST" && match[3] === "send") {
+      const message = mine.find((m) => m.id === decodeURIComponent(match[2] ?? ""));
+      if (!message)
+        return send(404, { error: { code: "ErrorItemNotFound", message: "The item was not found." } });
+      message.sends += 1;
+      if (!message.isDraft)
+        return send(400, {
+          error: { code: "ErrorInvalidRequest", message: "The message was already sent." },
+        });
+      message.isDraft = false;
+      const request: WriteRequest = {
+        kind: "send",
+        tenant: grant.tenant,
+        user,
+        messageId: message.id,
+        grant: grant.serial,
+      };
+      this.writes.push(request);
+      if (this.afterWrite) await this.afterWrite(request);
+      res202(send);
+      return;
+    }
+    return send(405, { error: { code: "ErrorInvalidRequest", message: `no ${req.method} ${url.pathname}` } });
   }
 
   private entry(m: Stored, cursor: Cursor): Record<string, unknown> {

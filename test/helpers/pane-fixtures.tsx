@@ -27,6 +27,7 @@ import {
   type CustomFieldValues,
 } from "../../src/shared/custom-fields";
 import { Dashboard, type DealNeedingAttention, type RecentInteraction } from "../../src/shared/dashboard";
+import type { OccasionMail } from "../../src/shared/occasions";
 import { DealWithStage } from "../../src/shared/deals";
 import { Problem } from "../../src/shared/errors";
 import { Interaction, LoggedEmail } from "../../src/shared/interactions";
@@ -261,6 +262,8 @@ export interface FakeApiOptions {
   attention?: DealNeedingAttention[];
   recent?: RecentInteraction[];
   pipeline?: Dashboard["pipeline"];
+  /** Today's occasion mails of the rep (none unless given). */
+  occasionMails?: OccasionMail[];
   /** Every dashboard request fails as if the server could not be reached while this is above 0, counting down. */
   failDashboards?: number;
   /** The rep's templates, in the order the server lists them (most recently used first). */
@@ -572,6 +575,10 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         tags: [],
       });
       return added;
+    }
+    if (name === "listOccasionMails") {
+      request(routes.listOccasionMails.query, input.query ?? {});
+      return { day: new Date().toISOString().slice(0, 10), items: options.occasionMails ?? [] };
     }
     if (name === "dashboard") {
       request(routes.dashboard.query, input.query ?? {});

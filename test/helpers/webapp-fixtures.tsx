@@ -22,6 +22,7 @@ import { Company, type CompanyDomain } from "../../src/shared/companies";
 import type { EmailAddressForms } from "../../src/shared/email-address";
 import { RenderedTemplate, Template } from "../../src/shared/templates";
 import { type FakeAccounts, UNHANDLED, fakeAccounts, handleAccounts } from "./fake-accounts";
+import { type OccasionMail, OccasionRule } from "../../src/shared/occasions";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -199,6 +200,9 @@ export interface FakeWebServer {
   templates: Template[];
   /** Rapport's own accounts: sessions, passkeys, invitations, the sign-in policy. */
   accounts: FakeAccounts;
+  /** Today's occasion mails of the signed-in user, and the occasion rules they see. */
+  occasionMails: OccasionMail[];
+  occasionRules: OccasionRule[];
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -376,6 +380,8 @@ export function fakeWebServer(
     customFields: options.customFields ?? [],
     templates: [],
     accounts: fakeAccounts(),
+    occasionMails: [],
+    occasionRules: [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -643,6 +649,57 @@ export function fakeWebServer(
         const found = server.contacts.find((c) => c.id === params?.id);
         if (!found) throw problem(404, "not_found", "The contact was not found.");
         return found;
+      }
+      case "updateContact": {
+        const found = server.contacts.find((c) => c.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The contact was not found.");
+        const { version: _version, emails, phone: _phone, ...fields } = body ?? {};
+        const updated = Contact.parse({
+          ...found,
+          ...fields,
+          ...(emails === undefined ? {} : { emails: (emails as EmailAddressForms[]).map((e) => e.written) }),
+          version: found.version + 1,
+        });
+        server.contacts = server.contacts.map((c) => (c.id === updated.id ? updated : c));
+        return updated;
+      }
+      case "listOccasionMails":
+        return { day: now.slice(0, 10), items: server.occasionMails };
+      case "listOccasionRules":
+        return { items: server.occasionRules };
+      case "createOccasionRule": {
+        if (body?.scope === "organization" && role !== "admin")
+          throw problem(403, "forbidden", "Only an admin of the organisation writes its occasion rules.");
+        const created = OccasionRule.parse({
+          ...body,
+          timing: body?.timing ?? null,
+          id: `7f000000-0000-4000-8000-${String(server.occasionRules.length + 1).padStart(12, "0")}`,
+          ownerId: body?.scope === "personal" ? ids.rita : null,
+          sendingFromMyMailbox: false,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        });
+        server.occasionRules = [...server.occasionRules, created];
+        return created;
+      }
+      case "updateOccasionRule": {
+        const found = server.occasionRules.find((r) => r.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The occasion rule does not exist.");
+        const { version: _version, ...rest } = body ?? {};
+        const updated = OccasionRule.parse({ ...found, ...rest, version: found.version + 1 });
+        server.occasionRules = server.occasionRules.map((r) => (r.id === updated.id ? updated : r));
+        return updated;
+      }
+      case "deleteOccasionRule":
+        server.occasionRules = server.occasionRules.filter((r) => r.id !== params?.id);
+        return { id: params?.id, deleted: true };
+      case "setOccasionSending": {
+        const found = server.occasionRules.find((r) => r.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The occasion rule does not exist.");
+        const updated = { ...found, sendingFromMyMailbox: body?.enabled === true };
+        server.occasionRules = server.occasionRules.map((r) => (r.id === updated.id ? updated : r));
+        return updated;
       }
       case "createCompany": {
         checkRequiredCustomFields("company", body?.customFields);

@@ -26,6 +26,11 @@ export const toContact = (row: ContactWithEmails): Contact => ({
   source: row.source,
   customFields: row.custom_fields,
   language: row.language,
+  birthday:
+    row.birthday_day !== null && row.birthday_month !== null
+      ? { day: row.birthday_day, month: row.birthday_month, year: row.birthday_year }
+      : null,
+  noAutomatedMail: row.no_automated_mail,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
   version: row.version,
@@ -167,6 +172,10 @@ export async function createContact(scope: Scope, input: ContactCreate): Promise
         source: input.source,
         custom_fields: JSON.stringify(customFields),
         language: input.language ?? null,
+        birthday_day: input.birthday?.day ?? null,
+        birthday_month: input.birthday?.month ?? null,
+        birthday_year: input.birthday?.year ?? null,
+        no_automated_mail: input.noAutomatedMail ?? false,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -201,6 +210,14 @@ export async function updateContact(
         owner_id: input.ownerId,
         custom_fields: customFields === undefined ? undefined : JSON.stringify(customFields),
         language: input.language,
+        ...(input.birthday === undefined
+          ? {}
+          : {
+              birthday_day: input.birthday?.day ?? null,
+              birthday_month: input.birthday?.month ?? null,
+              birthday_year: input.birthday?.year ?? null,
+            }),
+        no_automated_mail: input.noAutomatedMail,
         version: sql`version + 1`,
         updated_at: sql`now()`,
       })

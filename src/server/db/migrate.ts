@@ -16,6 +16,7 @@ import * as webForms from "./migrations/0013_web_forms";
 import * as invoicesPayments from "./migrations/0014_invoices_payments";
 import * as webFormTokenUses from "./migrations/0015_web_form_token_uses";
 import * as followUps from "./migrations/0016_follow_ups";
+import * as occasionMails from "./migrations/0017_occasion_mails";
 import * as microsoft365Only from "./migrations/0018_microsoft365_only";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   "0014_invoices_payments": invoicesPayments,
   "0015_web_form_token_uses": webFormTokenUses,
   "0016_follow_ups": followUps,
+  "0017_occasion_mails": occasionMails,
   "0018_microsoft365_only": microsoft365Only,
 };
 

@@ -57,7 +57,7 @@ export interface UsersTable {
   signature: ColumnType<string | null, string | null | undefined, string | null>;
   /** When an admin ended the user's access; null while they have it. */
   deactivated_at: NullableTimestamp;
-  /** The IANA time zone the user works in (their follow-ups' working days); null reads as UTC. */
+  /** The rep's IANA time zone: their follow-ups' working days, their mornings for occasion mails, their "today"; null reads as UTC. */
   time_zone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
@@ -94,6 +94,12 @@ export interface ContactsTable {
   custom_fields: CustomFieldsJson;
   /** The language the contact reads: the template variant chosen for them; null follows the rep's. */
   language: ColumnType<Language | null, Language | null | undefined, Language | null>;
+  /** A birthday: day and month, or neither; the year only with them (29 February only in a leap year). */
+  birthday_day: ColumnType<number | null, number | null | undefined, number | null>;
+  birthday_month: ColumnType<number | null, number | null | undefined, number | null>;
+  birthday_year: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The contact wants no mail a machine prepared: no occasion rule writes to them. */
+  no_automated_mail: Generated<boolean>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -561,6 +567,58 @@ export interface SigningKeysTable {
   created_at: Timestamp;
 }
 
+export interface OccasionRulesTable {
+  id: Generated<string>;
+  org_id: string;
+  scope: "organization" | "personal";
+  owner_id: string | null;
+  name: string;
+  kind: "birthday" | "won_deal";
+  /** won_deal: this many days after the win; null with `yearly`. */
+  offset_days: number | null;
+  yearly: Generated<boolean>;
+  template_id: string;
+  mode: Generated<"draft" | "send">;
+  active: Generated<boolean>;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A rep who turned sending on for a rule from their own mailbox. */
+export interface OccasionRuleSendersTable {
+  org_id: string;
+  rule_id: string;
+  user_id: string;
+  turned_on_at: Timestamp;
+}
+
+export interface OccasionMailsTable {
+  id: Generated<string>;
+  org_id: string;
+  contact_id: string;
+  rule_id: string | null;
+  user_id: string;
+  deal_id: string | null;
+  /** birthday:<year>, won:<deal id>:<N>d or won:<deal id>:<N>y; unique per contact: the "never twice". */
+  occasion_key: string;
+  /** The rep's local day it is for (YYYY-MM-DD). */
+  occasion_day: ColumnType<string, string, string>;
+  kind: "birthday" | "won_deal";
+  mode: "draft" | "send";
+  state: Generated<"prepared" | "sending" | "drafted" | "sent" | "held" | "skipped">;
+  reason: string | null;
+  unfilled: TextArray;
+  graph_message_id: string | null;
+  attempts: Generated<number>;
+  error: string | null;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -601,6 +659,9 @@ export interface DB {
   signing_keys: SigningKeysTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
+  occasion_rules: OccasionRulesTable;
+  occasion_rule_senders: OccasionRuleSendersTable;
+  occasion_mails: OccasionMailsTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

@@ -63,7 +63,7 @@ class Stopped extends Error {}
  * machine, no Entra sign-in) is read in the configured tenant, by the user's address.
  */
 export function graphIdentity(
-  m: DueMailbox,
+  m: Pick<DueMailbox, "tenantId" | "email" | "externalId" | "internalDomains">,
   tenantId: string | null,
 ): { tenant: string; user: string } | null {
   if (m.tenantId.startsWith("local:")) {

@@ -22,6 +22,7 @@ import { invoiceRoutes } from "./invoices";
 import { templateRoutes } from "./templates";
 import { webFormRoutes } from "./web-forms";
 import { accountRoutes } from "./accounts";
+import { occasionRoutes } from "./occasions";
 
 export {
   FILE_MEDIA_TYPES,
@@ -61,6 +62,7 @@ export const featureRoutes = {
   templates: templateRoutes,
   webForms: webFormRoutes,
   accounts: accountRoutes,
+  occasions: occasionRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -88,6 +90,7 @@ export const routes = {
   ...templateRoutes,
   ...webFormRoutes,
   ...accountRoutes,
+  ...occasionRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

@@ -39,7 +39,7 @@ export const syncRoutes = {
     method: "PATCH",
     path: "/api/v1/me/settings",
     summary:
-      "Change the caller's own switches (auto-log on open, opt out of the mailbox sync, the web app's language)",
+      "Change the caller's own switches (auto-log on open, opt out of the mailbox sync, the web app's language, the time zone)",
     body: MySettingsUpdate,
     responses: { 200: MySettings },
   },

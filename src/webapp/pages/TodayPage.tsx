@@ -25,6 +25,7 @@ import { useWebApp } from "../services";
 import { translate } from "../../shared/languages";
 import { useMessages } from "../i18n/language";
 import { type TodayWord, todayMessages } from "./today-messages";
+import { OccasionMailsCard } from "./occasions/OccasionMailsCard";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -94,6 +95,7 @@ export default function TodayPage() {
       {dashboard.data && (
         <div className={styles.grid}>
           <FollowUps dashboard={dashboard.data} />
+          <OccasionMailsCard />
           <DealsNeedingAttention dashboard={dashboard.data} />
           <MyPipeline dashboard={dashboard.data} />
           <LoggedRecently dashboard={dashboard.data} />

@@ -51,6 +51,50 @@ export function useContactFields(): FieldSpec<Contact>[] {
       LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] })),
       (c) => c.language ?? null,
     ),
+    birthdayField(t.birthday, t.birthdayHint),
+    {
+      key: "noAutomatedMail",
+      label: t.automatedMail,
+      input: "choice",
+      choices: [
+        { value: "false", label: t.automatedMailAllowed },
+        { value: "true", label: t.noAutomatedMail },
+      ],
+      text: (c) => String(c.noAutomatedMail ?? false),
+      value: (text) => ({ value: text === "true" }),
+      shown: (c) => (c.noAutomatedMail ? t.noAutomatedMail : t.automatedMailAllowed),
+    },
     ...definitions.map((d) => customField<Contact>(d)),
   ];
+}
+
+const BIRTHDAY = /^(?:(\d{4})-)?(\d{1,2})-(\d{1,2})$/;
+
+/**
+ * A birthday as one text: `MM-DD`, or `YYYY-MM-DD` when the year is known (ISO 8601's order, the same in every
+ * language). The server says whether the day exists (29 February only in a leap year).
+ */
+function birthdayField(label: string, hint: string): FieldSpec<Contact> {
+  const textOf = (c: Contact) => {
+    const b = c.birthday;
+    if (!b) return "";
+    const md = `${String(b.month).padStart(2, "0")}-${String(b.day).padStart(2, "0")}`;
+    return b.year ? `${b.year}-${md}` : md;
+  };
+  return {
+    key: "birthday",
+    label,
+    input: "text",
+    hint,
+    text: textOf,
+    value: (text) => {
+      const trimmed = text.trim();
+      if (trimmed === "") return { value: null };
+      const match = BIRTHDAY.exec(trimmed);
+      if (!match) return { invalid: "dateTime" };
+      const [, year, month, day] = match;
+      return { value: { day: Number(day), month: Number(month), year: year ? Number(year) : null } };
+    },
+    shown: (c) => textOf(c) || null,
+  };
 }

@@ -19,6 +19,7 @@ import { TagsSettings } from "./TagsSettings";
 import { UsersSettings } from "./UsersSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { SignInPolicySettings } from "./SignInPolicySettings";
+import { OccasionRulesSettings } from "../occasions/OccasionRulesSettings";
 import { translate } from "../../../shared/languages";
 import { displayLocale } from "../../format";
 import { useMessages } from "../../i18n/language";
@@ -67,6 +68,7 @@ export default function SettingsPage() {
       <OrganizationSettings admin={admin} />
       <CurrencySettings admin={admin} />
       <LoggingSettings admin={admin} />
+      <OccasionRulesSettings admin={admin} />
       <UsersSettings admin={admin} selfId={me.data.user.id} />
       {admin && <InvitationsSettings />}
       <SignInPolicySettings admin={admin} />

@@ -18,6 +18,7 @@ import { useI18n } from "../../i18n/i18n";
 import { ErrorMessage } from "../ErrorMessage";
 import { Section, useRowStyles } from "../Section";
 import { FollowUpRow } from "./FollowUpRow";
+import { OccasionMails } from "./OccasionMails";
 import { OpenedContact, OpenedDeal } from "./OpenedRecord";
 
 const DAY_MS = 86_400_000;
@@ -102,6 +103,7 @@ export function Today() {
           <AttentionRow key={deal.id} deal={deal} generatedAt={day.generatedAt} onOpen={setOpened} />
         ))}
       </Section>
+      <OccasionMails onOpen={setOpened} />
       <RecentlyLogged day={day} onOpen={setOpened} />
       <Pipeline day={day} />
     </section>

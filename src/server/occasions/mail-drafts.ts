@@ -1,0 +1,141 @@
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+} from "@microsoft/microsoft-graph-client";
+import { z } from "zod";
+import type { TenantTokens } from "../sync/client-credentials";
+import { GraphFailure } from "../sync/mail-graph";
+
+/**
+ * The named property every occasion mail's message carries, its value the occasion mail's id: how a server that
+ * lost the answer to "create this draft" (a crash, a timeout) finds the draft it made instead of making another.
+ * A single-value extended property (PS_PUBLIC_STRINGS) survives the move from Drafts to Sent Items.
+ */
+export const OCCASION_PROPERTY_ID =
+  "String {00020329-0000-0000-C000-000000000046} Name RapportOccasionMailId";
+
+export interface OutgoingMail {
+  /** The occasion mail's id: the marker set on the draft. */
+  marker: string;
+  subject: string;
+  html: string;
+  to: { address: string; name: string | null };
+}
+
+export interface FoundMessage {
+  id: string;
+  /** false once sent: the message is the copy in Sent Items. */
+  isDraft: boolean;
+}
+
+/**
+ * What occasion mails need of a rep's mailbox through Microsoft Graph with application permissions:
+ * Mail.ReadWrite to create (and look up) drafts, Mail.Send to send one.
+ */
+export interface MailDrafts {
+  /** The message carrying this marker in any folder of the mailbox, or null. */
+  findByMarker(tenantId: string, user: string, marker: string): Promise<FoundMessage | null>;
+  createDraft(tenantId: string, user: string, mail: OutgoingMail): Promise<FoundMessage>;
+  sendDraft(tenantId: string, user: string, messageId: string): Promise<void>;
+}
+
+const Message = z.object({ id: z.string().min(1), isDraft: z.boolean().nullish() });
+const MessageList = z.object({ value: z.array(Message) });
+
+function failureOf(error: unknown): unknown {
+  if (!(error instanceof GraphError)) return error;
+  const code = error.code && error.code !== "null" ? error.code : null;
+  const retryAfter = Number(error.headers?.get("Retry-After"));
+  return new GraphFailure(
+    `Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(
+      0,
+      1000,
+    ),
+    error.statusCode,
+    code,
+    Number.isFinite(retryAfter) ? retryAfter : null,
+  );
+}
+
+/**
+ * Through the Graph client library, as the mailbox sync reads mail: its authentication handler (the token goes
+ * only to `graphUrl`'s host), its retry handler (429, 503, 504) and its HTTP handler. Ids are immutable
+ * (`Prefer: IdType="ImmutableId"`), so a draft keeps its id when sending moves it to Sent Items.
+ */
+export function createMailDrafts(options: { graphUrl: string; tokens: TenantTokens }): MailDrafts {
+  const baseUrl = `${options.graphUrl.replace(/\/+$/, "")}/`;
+  const clients = new Map<string, Client>();
+  const clientFor = (tenantId: string): Client => {
+    let client = clients.get(tenantId);
+    if (!client) {
+      const authentication = new AuthenticationHandler({ getAccessToken: () => options.tokens(tenantId) });
+      const retry = new RetryHandler(new RetryHandlerOptions(2, 3));
+      authentication.setNext(retry);
+      retry.setNext(new HTTPMessageHandler());
+      client = Client.initWithMiddleware({
+        middleware: authentication,
+        baseUrl,
+        defaultVersion: "v1.0",
+        customHosts: new Set([new URL(baseUrl).hostname]),
+      });
+      clients.set(tenantId, client);
+    }
+    return client;
+  };
+  const mailbox = (user: string) => `/users/${encodeURIComponent(user)}`;
+  const PREFER = 'IdType="ImmutableId"';
+
+  return {
+    async findByMarker(tenantId, user, marker) {
+      try {
+        // The marker is a uuid we made: nothing in it needs escaping inside the filter's quotes.
+        const body: unknown = await clientFor(tenantId)
+          .api(`${mailbox(user)}/messages`)
+          .header("Prefer", PREFER)
+          .filter(
+            `singleValueExtendedProperties/Any(ep: ep/id eq '${OCCASION_PROPERTY_ID}' and ep/value eq '${marker}')`,
+          )
+          .select(["id", "isDraft"])
+          .top(2)
+          .get();
+        const found = MessageList.parse(body).value[0];
+        return found ? { id: found.id, isDraft: found.isDraft ?? true } : null;
+      } catch (error) {
+        throw failureOf(error);
+      }
+    },
+    async createDraft(tenantId, user, mail) {
+      try {
+        const body: unknown = await clientFor(tenantId)
+          .api(`${mailbox(user)}/messages`)
+          .header("Prefer", PREFER)
+          .post({
+            subject: mail.subject,
+            body: { contentType: "HTML", content: mail.html },
+            toRecipients: [
+              { emailAddress: { address: mail.to.address, ...(mail.to.name ? { name: mail.to.name } : {}) } },
+            ],
+            singleValueExtendedProperties: [{ id: OCCASION_PROPERTY_ID, value: mail.marker }],
+          });
+        const created = Message.parse(body);
+        return { id: created.id, isDraft: created.isDraft ?? true };
+      } catch (error) {
+        throw failureOf(error);
+      }
+    },
+    async sendDraft(tenantId, user, messageId) {
+      try {
+        await clientFor(tenantId)
+          .api(`${mailbox(user)}/messages/${encodeURIComponent(messageId)}/send`)
+          .header("Prefer", PREFER)
+          .post(null);
+      } catch (error) {
+        throw failureOf(error);
+      }
+    },
+  };
+}
