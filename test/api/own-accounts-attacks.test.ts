@@ -1,6 +1,7 @@
 import { SessionTokens } from "../../src/shared/accounts";
 import { createFirstAdmin } from "../../src/server/accounts/first-admin";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { PATIENT_THROTTLES } from "../helpers/throttles";
 import { storeKinds } from "../helpers/stores";
 
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, "");
@@ -14,7 +15,11 @@ describe.each(storeKinds)("Own accounts under attack (%s)", (kind) => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { trustProxy: 1, publicUrl: "https://crm.example.com" });
+    server = await startTestServer(kind, {
+      trustProxy: 1,
+      publicUrl: "https://crm.example.com",
+      accountThrottles: PATIENT_THROTTLES,
+    });
   });
   afterAll(() => server.close());
 

@@ -14,6 +14,7 @@ import { User, UserList } from "../../src/shared/users";
 import { createFirstAdmin } from "../../src/server/accounts/first-admin";
 import { LOG_REDACTION } from "../../src/server/logging";
 import { type Response, type TestServer, parse, startTestServer } from "../helpers/server";
+import { PATIENT_THROTTLES } from "../helpers/throttles";
 import { storeKinds } from "../helpers/stores";
 
 const tokenOf = (link: string) => {
@@ -42,6 +43,7 @@ describe.each(storeKinds)("Rapport's own accounts (%s)", (kind) => {
     server = await startTestServer(kind, {
       trustProxy: 1,
       publicUrl: "https://crm.example.com",
+      accountThrottles: PATIENT_THROTTLES,
       loggerInstance: pino({ level: "trace", redact: LOG_REDACTION }, sink),
     });
   });
