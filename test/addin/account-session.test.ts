@@ -212,6 +212,45 @@ describe("the add-in's session of Rapport's own accounts, against the real serve
     expect(refreshed.status).toBe(401);
   });
 
+  it("keeps the rep signed out when they sign out while another runtime's refresh is at the server", async () => {
+    const storage = memoryStorage();
+    const time = clock();
+    const rita = await signedInRep();
+    const pane = sessionFor(rita.address, storage);
+    pane.accept(rita);
+    // The ribbon command's runtime, whose access token has run out: the pane's sign-out (which takes no lock)
+    // lands while the command's refresh is on its way back.
+    const command = createAccountSession({
+      storage,
+      owner: rita.address,
+      now: () => time.now() + TEN_MINUTES,
+      refresh: async (refreshToken) => {
+        const tokens = await publicApi()("refreshSession", { body: { refreshToken } });
+        expect(await pane.signOut()).toEqual({ endedOnServer: true });
+        return tokens;
+      },
+      endOnServer: async () => undefined,
+    });
+    await expect(command.getToken()).rejects.toBeInstanceOf(SignInNeeded);
+    expect(storedOf(storage, rita.address)).toBeNull();
+    expect(pane.state()).toEqual({ kind: "signedOut", why: "signedOut" });
+    expect(command.state()).toEqual({ kind: "signedOut", why: "none" });
+  });
+
+  it("signs in with own accounts where the server mints no development tokens (npm run serve: /preview/token is a 404)", async () => {
+    const noDevToken = await server.request("GET", "/preview/token?email=rita%40example.com");
+    expect(noDevToken.status).toBe(404);
+    expect(noDevToken.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const signIn = createAddinSignIn({
+      userAddress: "rita@example.com",
+      loginHint: async () => "rita@example.com",
+      storage: memoryStorage(),
+      baseUrl: server.baseUrl,
+    });
+    await expect(signIn.getToken()).rejects.toBeInstanceOf(SignInNeeded);
+    expect(signIn.account.state()).toEqual({ kind: "signedOut", why: "none" });
+  });
+
   describe("the outbox over the session", () => {
     const email = (id: string) => ({
       kind: "logEmail" as const,

@@ -252,6 +252,10 @@ const REFERENCES: Record<string, keyof Records> = {
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */
 const CLIENT_KEYS = new Set(["id", "rapportKey"]);
+/**
+ * References that only annotate what they come with: the template a logged email was written from is counted
+ * where the logger sees it, and the email is logged all the same where not (deleted since, or another's). */
+const ANNOTATIONS = new Set(["templateId"]);
 /** Strings whose shape the schema does not say. */
 const EXAMPLES: Record<string, (n: number) => string> = {
   address: () => "someone@sweep.example",
@@ -448,7 +452,7 @@ function attacksOn(
       ...base,
       path: at(fill(own), baseQuery()),
       body: setAt(baseBody() ?? {}, outer.at, item ?? value),
-      expect: key ? "kept_apart" : { as_unknown: id },
+      expect: key || ANNOTATIONS.has(name) ? "kept_apart" : { as_unknown: id },
     });
   }
   // Names nothing of anyone's: it can only ever act on the caller's own organisation.

@@ -585,17 +585,46 @@ describe.each(storeKinds)("email templates (%s)", (kind) => {
         sentAt: "2026-12-01T10:00:00Z",
         templateId: template.id,
       });
-      expect(logged.status).toBe(400);
-      expect(problem(logged).errors).toEqual([{ path: "body.templateId", message: "no such template" }]);
+      // Their email is logged in their organisation, and our template counts no use of theirs.
+      expect(logged.status).toBe(201);
       const interactionsAfter = await server.database.db
         .selectFrom("interactions")
         .select((eb) => eb.fn.countAll().as("n"))
         .executeTakeFirstOrThrow();
-      expect(interactionsAfter.n).toEqual(interactionsBefore.n);
+      expect(Number(interactionsAfter.n)).toBe(Number(interactionsBefore.n) + 1);
+      const stats = await call(admin, "GET", `/api/v1/templates/${template.id}/stats`);
+      expect(stats.body).toMatchObject({ used: 0, answered: 0 });
     });
   });
 
   describe("usage", () => {
+    it("logs an email whose template was deleted after it went into the draft, counting no use", async () => {
+      const template = await create(member, {
+        name: "Short-lived",
+        scope: "personal",
+        variants: { en: { subject: "Short-lived", html: "<p>Hi {{contact.firstName}}</p>" } },
+      });
+      expect((await call(member, "DELETE", `/api/v1/templates/${template.id}`)).status).toBe(200);
+      // The send's log, from the outbox (or classic Outlook's queue, hours later) after the deletion.
+      const logged = await call(member, "POST", "/api/v1/emails", {
+        internetMessageId: "<after-the-template@tpl.example>",
+        subject: "Short-lived",
+        from: { address: "max@tpl.example" },
+        to: [{ address: "someone@customer.example" }],
+        sentAt: "2026-12-03T09:00:00Z",
+        source: "on-send",
+        templateId: template.id,
+      });
+      expect(logged.status).toBe(201);
+      const stored = await server.database.db
+        .selectFrom("interactions")
+        .leftJoin("template_uses", "template_uses.interaction_id", "interactions.id")
+        .select(["interactions.subject", "template_uses.template_id"])
+        .where("interactions.id", "=", (logged.body as { interaction: { id: string } }).interaction.id)
+        .execute();
+      expect(stored).toEqual([{ subject: "Short-lived", template_id: null }]);
+    });
+
     it("records a template's use on the logged email and counts the answers", async () => {
       const template = await create(admin, {
         name: "Counted",
@@ -739,26 +768,30 @@ describe.each(storeKinds)("email templates (%s)", (kind) => {
       expect(seen).toEqual(["Charlie", "Alpha", "Bravo", "Delta"]);
     });
 
-    it("refuses a log naming a template the logger cannot see, and stores nothing of it", async () => {
+    it("logs an email naming a template the logger cannot see, and counts no use of it", async () => {
       const own = await create(member, {
         name: "Max's private",
         scope: "personal",
         variants: { en: { subject: "Private", html: "<p>x</p>" } },
       });
-      const refused = await call(colleague, "POST", "/api/v1/emails", {
+      const logged = await call(colleague, "POST", "/api/v1/emails", {
         internetMessageId: "<private-use@tpl.example>",
         from: { address: "cleo@tpl.example" },
         to: [{ address: "anyone@customer.example" }],
         sentAt: "2026-12-01T10:00:00Z",
         templateId: own.id,
       });
-      expect(refused.status).toBe(400);
+      expect(logged.status).toBe(201);
       const stored = await server.database.db
         .selectFrom("interactions")
-        .select("id")
+        .leftJoin("template_uses", "template_uses.interaction_id", "interactions.id")
+        .select("template_uses.template_id")
         .where("internet_message_id", "=", "<private-use@tpl.example>")
         .execute();
-      expect(stored).toEqual([]);
+      expect(stored).toEqual([{ template_id: null }]);
+      expect((await call(member, "GET", `/api/v1/templates/${own.id}/stats`)).body).toMatchObject({
+        used: 0,
+      });
     });
   });
 });

@@ -50,6 +50,10 @@ describe("the Smart Alerts warning", () => {
     );
     expect(unfilledWarning(["rep.title"], "hr-HR")).toMatch(/^Ova e-poruka još ima polja/);
     expect(unfilledWarning(["rep.title"], "fi-FI")).toMatch(/^This email still has merge fields/);
+    // A language named like an object's own member is no language of the table: English, not a thrown error
+    // (which would let the draft go without the warning).
+    expect(unfilledWarning(["rep.title"], "constructor")).toMatch(/^This email still has merge fields/);
+    expect(unfilledWarning(["rep.title"], "toString-US")).toMatch(/^This email still has merge fields/);
   });
 
   it("stays within Outlook's 500 characters", () => {

@@ -113,6 +113,9 @@ async function main(): Promise<void> {
       });
   });
 
+  // The page's own submit is in place: the button the HTML keeps disabled until now (see account-sign-in.html).
+  submit.disabled = false;
+
   passkey.addEventListener("click", () => {
     error.textContent = "";
     busy(true);

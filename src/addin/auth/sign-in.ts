@@ -113,7 +113,7 @@ export function createAddinSignIn(options: AddinSignInOptions): AddinSignIn {
     // unless this mailbox already holds an own-account session; elsewhere own accounts are how Outlook signs in.
     if (config.accounts) {
       if (options.devTokens !== false && config.localIssuer && session.state().kind !== "signedIn") {
-        const local = localIssuerToken(userAddress);
+        const local = localIssuerToken(userAddress, undefined, baseUrl);
         try {
           await local();
           return local;
@@ -125,7 +125,7 @@ export function createAddinSignIn(options: AddinSignInOptions): AddinSignIn {
       for (const listener of listeners) listener();
       return session.getToken;
     }
-    if (config.localIssuer) return localIssuerToken(userAddress);
+    if (config.localIssuer) return localIssuerToken(userAddress, undefined, baseUrl);
     throw new Error("This Rapport server has no way to sign in configured.");
   };
 

@@ -16,9 +16,12 @@ import { type CommandServices, logToRapport } from "./log-to-rapport";
 // commands.html: the ribbon's "Log to Rapport" and the on-send handler, in the browser runtime of Outlook on the
 // web, the new Outlook and Outlook on Mac. Both are registered as the page loads, before Outlook calls them.
 
-let services: Promise<CommandServices> | null = null;
-function ready(): Promise<CommandServices> {
-  services ??= officeReady().then(async () => {
+type SendServices = Omit<CommandServices, "t">;
+
+let sendServices: Promise<SendServices> | null = null;
+/** What logging needs, without any download: on send, Outlook waits for it. */
+function ready(): Promise<SendServices> {
+  sendServices ??= officeReady().then(() => {
     const mailbox = createOfficeMailbox();
     const user = mailbox.userAddress();
     // The pane's session of this mailbox, from the same storage; no dialog here (no UI): the pane signs in.
@@ -30,20 +33,28 @@ function ready(): Promise<CommandServices> {
     const api = createApiClient({ baseUrl: "", getToken: signIn.getToken, fetch: signIn.fetch });
     const { outbox } = createServices({ mailbox, api });
     void syncWithClassicOutlook(outbox, api).catch(() => undefined);
-    const language = mailbox.displayLanguage();
     return {
       mailbox,
       api,
       outbox,
-      t: createI18n(language, await loadCatalogue(language)).t,
       signInNeeded: () => signIn.account.state()?.kind === "signedOut",
     };
   });
-  return services;
+  return sendServices;
+}
+
+/**
+ * With the words of Outlook's language for the ribbon command's notice. Their catalogue is a chunk from the
+ * server, which on send would hold the mail for as long as a slow server takes to answer (or not): only here.
+ */
+async function readyToSay(): Promise<CommandServices> {
+  const services = await ready();
+  const language = services.mailbox.displayLanguage();
+  return { ...services, t: createI18n(language, await loadCatalogue(language)).t };
 }
 
 onLogToRapport(async () => {
-  const s = await ready();
+  const s = await readyToSay();
   const notice = await logToRapport(s);
   await s.mailbox.notify(notice.text, notice.kind);
 });

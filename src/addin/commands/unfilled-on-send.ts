@@ -20,7 +20,8 @@ const MAX_MESSAGE_CHARS = 500;
 function languageOf(displayLanguage: string): WarningLanguage {
   const primary = displayLanguage.toLowerCase().split(/[-_]/)[0] ?? "en";
   const language = primary === "no" || primary === "nn" ? "nb" : primary;
-  return language in WARNINGS ? (language as WarningLanguage) : "en";
+  // Own keys only (`in` finds Object's `constructor`); hasOwnProperty, since classic Outlook's runtime is ES2016.
+  return Object.prototype.hasOwnProperty.call(WARNINGS, language) ? (language as WarningLanguage) : "en";
 }
 
 /** The Smart Alerts sentence for these fields, in Outlook's display language, within Outlook's length. */

@@ -154,6 +154,9 @@ export function createAccountSession({
         }
         throw error;
       }
+      // Signed out (or in anew) while the server answered, here or in another runtime that took no lock to do it:
+      // the rep's sign-out stands, and the pair of the session they left is not brought back.
+      if (read()?.refreshToken !== current.refreshToken) throw new SignInNeeded();
       // Kept before the new access token is used: the old refresh token is spent, and a crash between here and
       // the next call must not leave only it (presented again, it would end the session).
       storage.setItem(key, JSON.stringify(storedFrom(tokens, current.address, now())));

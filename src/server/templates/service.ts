@@ -394,8 +394,9 @@ export async function templateStats(scope: Scope, id: string): Promise<TemplateS
 
 /**
  * Records that a logged email was written from a template, once per email (a second log naming another
- * template changes nothing). The template must be one the logger sees, else 400 and, as the caller's
- * transaction rolls back, nothing of the log is stored.
+ * template changes nothing). A template the logger does not see (deleted since it went into the draft, as it can
+ * be for hours while classic Outlook's queue waits for a pane; or never theirs) is not counted, and the email is
+ * logged all the same: the count is worth less than the log, which the outbox could never send otherwise.
  */
 export async function recordTemplateUse(
   tx: Kysely<DB>,
@@ -403,10 +404,7 @@ export async function recordTemplateUse(
   interactionId: string,
   templateId: string,
 ): Promise<void> {
-  if (!(await templateVisible(tx, caller, templateId)))
-    throw new AppError("invalid_request", 400, "The email names a template that does not exist.", {
-      errors: [{ path: "body.templateId", message: "no such template" }],
-    });
+  if (!(await templateVisible(tx, caller, templateId))) return;
   await tx
     .insertInto("template_uses")
     .values({
