@@ -151,9 +151,13 @@ describe("signing in with Rapport's own account", () => {
     });
     fireEvent.change(within(form).getByLabelText(/^Password/), { target: { value: "wrong one" } });
     fireEvent.click(submit);
-    expect(await within(form).findByText(/The email address or the password is not right/)).toBeTruthy();
+    // The refusal takes the focus and is read out: the button pressed was disabled meanwhile.
+    const refused = await within(form).findByRole("alert");
+    expect(refused.textContent).toMatch(/The email address or the password is not right/);
+    expect(refused.contains(document.activeElement)).toBe(true);
     fireEvent.click(submit);
     expect(await within(form).findByText("Too many attempts. Try again in 30 seconds.")).toBeTruthy();
+    expect(within(form).getByRole("alert").contains(document.activeElement)).toBe(true);
     fireEvent.click(submit);
     expect(await screen.findByText("signed in as bo@northwind.example")).toBeTruthy();
     expect(calls.filter((c) => c.url === "/api/v1/account/sign-in").map((c) => c.body)).toEqual(
