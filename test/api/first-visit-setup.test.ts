@@ -149,10 +149,11 @@ describe.each(storeKinds)("setting Rapport up on the first visit from its own ma
     }
     // A site whose name now resolves to 127.0.0.1: the browser calls it same-origin, but asks by the site's name.
     // (fetch sends a Host of its own, so these go by node:http.)
-    for (const headers of [
+    const rebound: Record<string, string>[] = [
       { host: "attacker.example", origin: "http://attacker.example", "sec-fetch-site": "same-origin" },
       { host: `attacker.example:${new URL(server.baseUrl).port}` },
-    ]) {
+    ];
+    for (const headers of rebound) {
       expect(await byHost("GET", headers)).toEqual({ status: 200, body: { open: false } });
       expect(await byHost("POST", headers, SETUP)).toMatchObject({
         status: 403,
