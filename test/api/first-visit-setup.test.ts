@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { networkInterfaces } from "node:os";
 import { SessionTokens, SetupStatus } from "../../src/shared/accounts";
 import type { Problem } from "../../src/shared/errors";
@@ -108,6 +109,68 @@ describe.each(storeKinds)("setting Rapport up on the first visit from its own ma
       );
     }
     await nothingStored();
+  });
+
+  /** A request to /api/v1/setup with the Host header given, which fetch would not send. */
+  const byHost = (method: string, headers: Record<string, string>, body?: unknown) =>
+    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const sent = body === undefined ? undefined : JSON.stringify(body);
+      const request = httpRequest(
+        `${server.baseUrl}/api/v1/setup`,
+        { method, headers: { ...headers, ...(sent ? { "content-type": "application/json" } : {}) } },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk: string) => (text += chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+        },
+      );
+      request.on("error", reject);
+      request.end(sent);
+    });
+
+  it("is refused to another site's page, even in a browser on this machine (DNS rebinding, cross-site posts)", async () => {
+    const refused: Record<string, string>[] = [
+      // A page of another site posting to this machine.
+      { origin: "https://attacker.example", "sec-fetch-site": "cross-site" },
+      { origin: "https://attacker.example" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "null" },
+    ];
+    for (const headers of refused) {
+      expect(parse(SetupStatus, await server.request("GET", "/api/v1/setup", { headers }))).toEqual({
+        open: false,
+      });
+      expectProblem(
+        await server.request("POST", "/api/v1/setup", { body: SETUP, headers }),
+        403,
+        "forbidden",
+      );
+    }
+    // A site whose name now resolves to 127.0.0.1: the browser calls it same-origin, but asks by the site's name.
+    // (fetch sends a Host of its own, so these go by node:http.)
+    const rebound: Record<string, string>[] = [
+      { host: "attacker.example", origin: "http://attacker.example", "sec-fetch-site": "same-origin" },
+      { host: `attacker.example:${new URL(server.baseUrl).port}` },
+    ];
+    for (const headers of rebound) {
+      expect(await byHost("GET", headers)).toEqual({ status: 200, body: { open: false } });
+      expect(await byHost("POST", headers, SETUP)).toMatchObject({
+        status: 403,
+        body: { code: "forbidden" },
+      });
+    }
+    await nothingStored();
+
+    // This machine's own page, as a browser sends it (under npm start's dev server the page's origin is its own).
+    const own = {
+      origin: "https://localhost:3000",
+      "sec-fetch-site": "same-origin",
+    };
+    expect(parse(SetupStatus, await server.request("GET", "/api/v1/setup", { headers: own }))).toEqual({
+      open: true,
+    });
+    expect((await server.request("POST", "/api/v1/setup", { body: SETUP, headers: own })).status).toBe(200);
   });
 
   it("is refused from another machine", async () => {

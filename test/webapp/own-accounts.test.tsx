@@ -76,7 +76,14 @@ function SignedIn({ session }: { session: Session }) {
   return (
     <div>
       <p>signed in as {session.who}</p>
-      <button onClick={() => void session.getToken().then((t) => setSaid(`token ${t.slice(-8)}`))}>
+      <button
+        onClick={() =>
+          void session
+            .getToken()
+            .then((t) => setSaid(`token ${t.slice(-8)}`))
+            .catch((error: Error) => setSaid(`failed: ${error.message}`))
+        }
+      >
         token
       </button>
       <button
@@ -88,6 +95,7 @@ function SignedIn({ session }: { session: Session }) {
                 (r) => setSaid(`me ${r.status}`),
               ),
             )
+            .catch((error: Error) => setSaid(`failed: ${error.message}`))
         }
       >
         me
@@ -143,9 +151,13 @@ describe("signing in with Rapport's own account", () => {
     });
     fireEvent.change(within(form).getByLabelText(/^Password/), { target: { value: "wrong one" } });
     fireEvent.click(submit);
-    expect(await within(form).findByText(/The email address or the password is not right/)).toBeTruthy();
+    // The refusal takes the focus and is read out: the button pressed was disabled meanwhile.
+    const refused = await within(form).findByRole("alert");
+    expect(refused.textContent).toMatch(/The email address or the password is not right/);
+    expect(refused.contains(document.activeElement)).toBe(true);
     fireEvent.click(submit);
     expect(await within(form).findByText("Too many attempts. Try again in 30 seconds.")).toBeTruthy();
+    expect(within(form).getByRole("alert").contains(document.activeElement)).toBe(true);
     fireEvent.click(submit);
     expect(await screen.findByText("signed in as bo@northwind.example")).toBeTruthy();
     expect(calls.filter((c) => c.url === "/api/v1/account/sign-in").map((c) => c.body)).toEqual(
@@ -235,6 +247,85 @@ describe("signing in with Rapport's own account", () => {
       `Bearer ${accessToken("bo@northwind.example", 1)}`,
     );
     expect(window.localStorage.getItem(STORAGE_KEY)).toBeNull();
+  });
+
+  it("signing out of a kept session before any call still ends it on the server, with a token the kept one buys", async () => {
+    window.localStorage.setItem(
+      STORAGE_KEY,
+      JSON.stringify({ refreshToken: refreshToken(1), email: "bo@northwind.example" }),
+    );
+    const calls = serve(
+      { accounts: true },
+      (call) =>
+        call.url === "/api/v1/account/refresh" ? answer(200, tokens("bo@northwind.example", 2)) : undefined,
+      (call) => (call.url === "/api/v1/account/sign-out" ? answer(200, { ended: 1 }) : undefined),
+    );
+    renderGate();
+    fireEvent.click(await screen.findByRole("button", { name: "sign out" }));
+    expect(await screen.findByText("You have signed out.")).toBeTruthy();
+    expect(window.localStorage.getItem(STORAGE_KEY)).toBeNull();
+    await waitFor(() => expect(calls.some((c) => c.url === "/api/v1/account/sign-out")).toBe(true));
+    expect(calls.filter((c) => c.url === "/api/v1/account/refresh").map((c) => c.body)).toEqual([
+      { refreshToken: refreshToken(1) },
+    ]);
+    expect(calls.find((c) => c.url === "/api/v1/account/sign-out")?.authorization).toBe(
+      `Bearer ${accessToken("bo@northwind.example", 2)}`,
+    );
+  });
+
+  it("signing out while a refresh is on its way keeps nothing: the new token is ended, not stored", async () => {
+    window.localStorage.setItem(
+      STORAGE_KEY,
+      JSON.stringify({ refreshToken: refreshToken(1), email: "bo@northwind.example" }),
+    );
+    let answerRefresh: (response: Response) => void = () => undefined;
+    const pending = new Promise<Response>((resolve) => (answerRefresh = resolve));
+    const calls: Call[] = serve({ accounts: true }, (call) =>
+      call.url === "/api/v1/account/sign-out" ? answer(200, { ended: 1 }) : undefined,
+    );
+    const served = global.fetch;
+    global.fetch = (async (url: string, init?: RequestInit) => {
+      if (url !== "/api/v1/account/refresh") return served(url, init);
+      calls.push({ method: "POST", url, body: JSON.parse(String(init?.body)), authorization: null });
+      return pending;
+    }) as typeof fetch;
+    renderGate();
+    fireEvent.click(await screen.findByRole("button", { name: "token" }));
+    await waitFor(() => expect(calls.some((c) => c.url === "/api/v1/account/refresh")).toBe(true));
+    fireEvent.click(screen.getByRole("button", { name: "sign out" }));
+    expect(await screen.findByText("You have signed out.")).toBeTruthy();
+    await act(async () => answerRefresh(answer(200, tokens("bo@northwind.example", 2))));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.url === "/api/v1/account/sign-out").map((c) => c.authorization)).toContain(
+        `Bearer ${accessToken("bo@northwind.example", 2)}`,
+      ),
+    );
+    expect(window.localStorage.getItem(STORAGE_KEY)).toBeNull();
+  });
+
+  it("a server error while refreshing neither signs out nor asks again and again", async () => {
+    window.localStorage.setItem(
+      STORAGE_KEY,
+      JSON.stringify({ refreshToken: refreshToken(1), email: "bo@northwind.example" }),
+    );
+    const calls = serve({ accounts: true }, (call) =>
+      call.url === "/api/v1/account/refresh"
+        ? answer(503, problem(503, "store_unavailable", "The store is not answering"))
+        : undefined,
+    );
+    renderGate();
+    fireEvent.click(await screen.findByRole("button", { name: "token" }));
+    expect(await screen.findByText(/failed: .*The store is not answering/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "me" }));
+    await waitFor(() => expect(calls.filter((c) => c.url === "/api/v1/account/refresh")).toHaveLength(2));
+    // Still signed in, the kept token kept: the next call tries again, once.
+    expect(screen.getByText("signed in as bo@northwind.example")).toBeTruthy();
+    expect(screen.queryByText(/session has ended/)).toBeNull();
+    expect(JSON.parse(window.localStorage.getItem(STORAGE_KEY) ?? "{}")).toMatchObject({
+      refreshToken: refreshToken(1),
+    });
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(calls.filter((c) => c.url === "/api/v1/account/refresh")).toHaveLength(2);
   });
 
   it("asks for a reset with the same answer for any address, and says where passkeys cannot be used", async () => {

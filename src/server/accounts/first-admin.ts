@@ -82,15 +82,53 @@ const FORWARDING_HEADERS = [
   "x-real-ip",
 ];
 
+/** A name only this machine answers to: `localhost` (and names under it, which browsers keep local), or loopback. */
+function loopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, "");
+  return (
+    name === "localhost" ||
+    name.endsWith(".localhost") ||
+    name === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) ||
+    // ::ffff:127.x.y.z as the URL parser writes it.
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(name)
+  );
+}
+
+/** The host name of a Host header (`name:port`, `[v6]:port`), or null if it is none. */
+function hostnameOf(host: string | undefined): string | null {
+  if (!host) return null;
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Whether a request comes from the server's own machine: its socket's address is loopback and no proxy forwarded
  * it. The socket, never `request.ip`, which a trusted proxy's header decides; and a reverse proxy on the same
- * machine (Caddy, nginx) connects from loopback too, so any forwarding header refuses.
+ * machine (Caddy, nginx) connects from loopback too, so any forwarding header refuses. A page another site
+ * serves is refused too, even in a browser on this machine: the address it was asked by (Host) and the page it
+ * comes from (Origin, Sec-Fetch-Site) must be this machine's own names. Otherwise a site whose name a moment
+ * later resolves to 127.0.0.1 (DNS rebinding) could set Rapport up with its own admin from a visitor's browser.
  */
 export function fromThisMachine(request: FastifyRequest): boolean {
   const address = request.socket.remoteAddress ?? "";
   const loopback = address === "::1" || /^(::ffff:)?127\./.test(address);
-  return loopback && FORWARDING_HEADERS.every((header) => request.headers[header] === undefined);
+  if (!loopback || FORWARDING_HEADERS.some((header) => request.headers[header] !== undefined)) return false;
+  const host = hostnameOf(request.headers.host);
+  if (host === null || !loopbackName(host)) return false;
+  const site = request.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "same-site" && site !== "none") return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return loopbackName(new URL(origin).hostname);
+  } catch {
+    // `null` (a sandboxed frame, a redirect from elsewhere), or nonsense.
+    return false;
+  }
 }
 
 const notFromHere = () =>

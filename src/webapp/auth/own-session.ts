@@ -82,6 +82,11 @@ async function post(path: string, body: unknown, token?: string): Promise<Respon
   });
 }
 
+/** Ends the session on the server; the page has forgotten it already, whatever the answer. */
+function endOnServer(accessToken: string): void {
+  void post(routes.signOut.path, {}, accessToken).catch(() => undefined);
+}
+
 function bearerOf(init: RequestInit | undefined): string | null {
   const headers = new Headers(init?.headers);
   const match = /^Bearer (\S+)$/.exec(headers.get("authorization") ?? "");
@@ -134,6 +139,11 @@ function ownSession(
       try {
         const response = await post(routes.refreshSession.path, { refreshToken: current.refreshToken });
         const next = SessionTokens.parse(await response.json());
+        if (over) {
+          // Signed out while this was on its way: the new token must not be kept, and the session ends there too.
+          endOnServer(next.accessToken);
+          throw new ApiError(401, null);
+        }
         writeStored({ refreshToken: next.refreshToken, email: current.email });
         keep(next);
         return next.accessToken;
@@ -173,10 +183,16 @@ function ownSession(
       return fetch(input, { ...init, headers });
     },
     signOut() {
-      const token = access?.token;
+      const live = access && Date.now() < access.refreshAt ? access.token : null;
+      const kept = readStored();
       end("signed-out");
-      // The server ends the session too, so the stored refresh token is worth nothing even if it was copied.
-      if (token) void post(routes.signOut.path, {}, token).catch(() => undefined);
+      // The server ends the session too, so the stored refresh token is worth nothing even if it was copied. With
+      // no live access token (a reload that made no call yet, or one gone stale) the kept refresh token gets one.
+      if (live) endOnServer(live);
+      else if (kept)
+        void exclusively(() => post(routes.refreshSession.path, { refreshToken: kept.refreshToken }))
+          .then(async (response) => endOnServer(SessionTokens.parse(await response.json()).accessToken))
+          .catch(() => undefined);
     },
   };
 }

@@ -22,7 +22,7 @@ import {
   startRegistration,
 } from "@simplewebauthn/browser";
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { PASSWORD_MIN_LENGTH, type SessionTokens } from "../../shared/accounts";
 import { translate } from "../../shared/languages";
 import { createApiClient } from "../../client/api-client";
@@ -93,7 +93,21 @@ function passkeyNotUsed(error: unknown): boolean {
 }
 
 /** A failure in the reader's words; a throttled attempt says how long to wait. */
+/**
+ * Why a form was refused, said at once: it takes the focus (the button pressed was disabled while waiting, which
+ * left the focus nowhere) and is read out, so someone at the keyboard or with a screen reader hears it.
+ */
 function AccountProblem({ error, what }: { error: unknown; what: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div ref={ref} role="alert" tabIndex={-1}>
+      <AccountProblemMessage error={error} what={what} />
+    </div>
+  );
+}
+
+function AccountProblemMessage({ error, what }: { error: unknown; what: string }) {
   const t = useMessages(accountMessages);
   if (error instanceof ApiError && error.status === 429 && error.retryAfter !== null)
     return (

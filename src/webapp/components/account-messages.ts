@@ -86,7 +86,7 @@ export const accountMessages = defineMessages(
         "Klart. Om adressen har ett Rapport-konto skickar en administratör i din organisation en länk för att välja ett nytt lösenord.",
       backToSignIn: "Tillbaka till inloggningen",
       setupOffer:
-        "Ingen har ännu ett konto i den här Rapport. Från den här datorn kan du sätta upp den: namnge din organisation och bli dess första administratör.",
+        "Ingen har ännu ett konto i den här Rapport-installationen. Från den här datorn kan du sätta upp den: namnge din organisation och bli dess första administratör.",
       setUpRapport: "Sätt upp Rapport",
       localIssuerTitle: "Utveckling: den lokala utfärdaren",
       invitationTitle: "Gå med i din organisation i Rapport",
@@ -212,7 +212,7 @@ export const accountMessages = defineMessages(
         "Sendt. Har adressen en Rapport-konto, sender en administrator i organisasjonen din en lenke for å velge et nytt passord.",
       backToSignIn: "Tilbake til påloggingen",
       setupOffer:
-        "Ingen har en konto i denne Rapport ennå. Fra denne maskinen kan du sette den opp: gi organisasjonen et navn og bli dens første administrator.",
+        "Ingen har en konto i denne Rapport-installasjonen ennå. Fra denne maskinen kan du sette den opp: gi organisasjonen et navn og bli dens første administrator.",
       setUpRapport: "Sett opp Rapport",
       localIssuerTitle: "Utvikling: den lokale utstederen",
       invitationTitle: "Bli med i organisasjonen din i Rapport",
@@ -284,7 +284,7 @@ export const accountMessages = defineMessages(
       displayName: "Vaše ime",
       displayNameHint: "Vidljivo kolegama (neobavezno)",
       newPassword: "Nova lozinka",
-      passwordHint: "Najmanje 12 znakova i ne uobičajena lozinka",
+      passwordHint: "Najmanje 12 znakova, a ne smije biti uobičajena lozinka",
       repeatPassword: "Ponovite lozinku",
       passwordsDiffer: "Dvije se lozinke razlikuju.",
       createAccount: "Stvori moj račun",
