@@ -428,7 +428,18 @@ describe.each(storeKinds)("firing follow-ups across servers and crashes (%s)", (
         throw new Error("the process died here");
       },
     });
-    await expect(crashing.runOnce()).rejects.toThrow("the process died here");
+    const errors: string[] = [];
+    const crashingLogged = createFollowUpWorker({
+      database: server.database,
+      clock: now,
+      logger: { info: () => undefined, error: (details: object) => errors.push(JSON.stringify(details)) },
+      claimed: async () => {
+        throw new Error("the process died here");
+      },
+    });
+    expect(await crashing.runOnce()).toBe(0);
+    expect(await crashingLogged.runOnce()).toBe(0);
+    expect(errors.join("\n")).toContain("the process died here");
     expect(await tasksFor(id)).toBe(0);
     const row = await server.database.db
       .selectFrom("follow_ups")
@@ -439,5 +450,99 @@ describe.each(storeKinds)("firing follow-ups across servers and crashes (%s)", (
     expect(await createFollowUpWorker({ database: server.database, clock: now }).runOnce()).toBe(1);
     expect(await createFollowUpWorker({ database: server.database, clock: now }).runOnce()).toBe(0);
     expect(await tasksFor(id)).toBe(1);
+  });
+
+  const followUpOf = async (interactionId: string) =>
+    server.database.db
+      .selectFrom("follow_ups")
+      .selectAll()
+      .where("interaction_id", "=", interactionId)
+      .executeTakeFirstOrThrow();
+
+  it("one reminder that cannot fire (a poisoned row) keeps none of the others from firing, in any run", async () => {
+    const ids = [await remind(), await remind(), await remind()];
+    const poisoned = (await followUpOf(ids[0] as string)).id;
+    // Smallest pages, so the poisoned row would head every page it is read into.
+    const failing = createFollowUpWorker({
+      database: server.database,
+      clock: now,
+      batch: 1,
+      claimed: async (id) => {
+        if (id === poisoned) throw new Error("poisoned");
+      },
+    });
+    expect(await failing.runOnce()).toBe(2);
+    expect(await failing.runOnce()).toBe(0);
+    expect(await tasksFor(ids[0] as string)).toBe(0);
+    expect(await tasksFor(ids[1] as string)).toBe(1);
+    expect(await tasksFor(ids[2] as string)).toBe(1);
+    expect((await followUpOf(ids[0] as string)).state).toBe("waiting");
+    // Once it can fire, it does, once.
+    expect(await createFollowUpWorker({ database: server.database, clock: now }).runOnce()).toBe(1);
+    expect(await tasksFor(ids[0] as string)).toBe(1);
+  });
+
+  it("a reminder whose stored time zone this runtime does not know still fires, its day named in UTC", async () => {
+    const id = await remind();
+    await server.database.db
+      .updateTable("follow_ups")
+      .set({ time_zone: "Mars/Olympus_Mons" })
+      .where("interaction_id", "=", id)
+      .execute();
+    expect(await createFollowUpWorker({ database: server.database, clock: now }).runOnce()).toBe(1);
+    const [task] = await server.database.db
+      .selectFrom("tasks")
+      .select("title")
+      .where("interaction_id", "=", id)
+      .execute();
+    expect(task?.title).toBe("No reply from Anna Berg to 'Proposal for Q3' since 17 November");
+  });
+
+  it("a deactivated owner's reminder ends without a task instead of waiting for ever", async () => {
+    const dave = await server.token("dave@contoso.example");
+    const logged = parse(
+      LoggedEmail,
+      await server.request("POST", "/api/v1/emails", {
+        token: dave,
+        body: {
+          internetMessageId: `<gone-${++seq}-${Date.now()}@contoso.example>`,
+          subject: "Proposal",
+          from: { address: "dave@contoso.example" },
+          to: [{ address: "anna.berg@fabrikam.example" }],
+          sentAt: TUESDAY,
+          followUp: { days: 1 },
+        },
+      }),
+    );
+    await server.database.db
+      .updateTable("users")
+      .set({ deactivated_at: new Date() })
+      .where("id", "=", logged.followUp?.ownerId ?? "")
+      .execute();
+    await createFollowUpWorker({ database: server.database, clock: now }).runOnce();
+    expect(await tasksFor(logged.interaction.id)).toBe(0);
+    expect((await followUpOf(logged.interaction.id)).state).toBe("cancelled");
+  });
+
+  it("a subject full of controls and bidi overrides makes a one-line task title that reads as written", async () => {
+    const response = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: {
+        internetMessageId: `<bidi-${++seq}-${Date.now()}@contoso.example>`,
+        subject: "Invoice\u202e fdp.exe\u202c\r\nBcc: x\u0007\u200b\u2066paid\u2069",
+        from: { address: "rita@contoso.example" },
+        to: [{ address: "anna.berg@fabrikam.example" }],
+        sentAt: TUESDAY,
+        followUp: { days: 1 },
+      },
+    });
+    const id = parse(LoggedEmail, response).interaction.id;
+    await createFollowUpWorker({ database: server.database, clock: now }).runOnce();
+    const [task] = await server.database.db
+      .selectFrom("tasks")
+      .select("title")
+      .where("interaction_id", "=", id)
+      .execute();
+    expect(task?.title).toBe("No reply from Anna Berg to 'Invoice fdp.exe Bcc: x paid' since 17 November");
   });
 });

@@ -410,6 +410,40 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     expect(writtenTo(RITA, "mia@fabrikam.example")).toHaveLength(1);
   });
 
+  it("a Graph failure is tried again later, after Retry-After, without a second draft or holding up other mail", async () => {
+    for (const [name, address] of [
+      ["Gus Gateway", "gus@fabrikam.example"],
+      ["Tia Throttle", "tia@fabrikam.example"],
+      ["Ola Okay", "ola@fabrikam.example"],
+    ] as const)
+      await contact(rita, {
+        displayName: name,
+        firstName: name.split(" ")[0],
+        emails: [address],
+        birthday: { day: 20, month: 8 },
+      });
+    const drafts = () => ["gus", "tia", "ola"].map((n) => writtenTo(RITA, `${n}@fabrikam.example`).length);
+    const failed = (mails: Awaited<ReturnType<typeof mailsOf>>) =>
+      mails.items.filter((m) => m.state === "prepared").length;
+    // The first create is carried out but answered 504 (a gateway timing out); the second is throttled for an hour.
+    graph.writeFaults.push({ status: 504, afterWriting: true }, { status: 429, retryAfter: 3600 });
+    now = new Date("2027-08-20T07:00:00Z");
+    const report = await newWorker().runOnce();
+    expect(report).toMatchObject({ failed: 2, drafted: 1 });
+    expect(drafts().reduce((a, b) => a + b)).toBe(2);
+    expect(failed(await mailsOf(rita, "2027-08-20"))).toBe(2);
+
+    // After the worker's own wait: the 504's draft is found by its marker, not made again; the 429 still waits.
+    now = new Date("2027-08-20T07:05:01Z");
+    expect(await newWorker().runOnce()).toMatchObject({ drafted: 1, failed: 0 });
+    expect(failed(await mailsOf(rita, "2027-08-20"))).toBe(1);
+    // After Graph's Retry-After.
+    now = new Date("2027-08-20T08:00:01Z");
+    expect(await newWorker().runOnce()).toMatchObject({ drafted: 1, failed: 0 });
+    expect(drafts()).toEqual([1, 1, 1]);
+    expect(failed(await mailsOf(rita, "2027-08-20"))).toBe(0);
+  }, 120_000);
+
   it("lets admins write the organisation's rules and each rep their own", async () => {
     const orgRule = { scope: "organization", name: "Org", kind: "birthday", templateId: birthdayTemplate.id };
     expect((await call(sam, "POST", "/api/v1/occasion-rules", orgRule)).status).toBe(403);

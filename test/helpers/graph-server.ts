@@ -75,7 +75,7 @@ interface DeltaToken extends Query {
 }
 
 export interface Fault {
-  status: 429 | 503 | 500 | 404;
+  status: 429 | 503 | 504 | 500 | 404;
   retryAfter?: number;
 }
 
@@ -131,6 +131,11 @@ export class GraphTestServer {
   tokenRequests = 0;
   /** Faults to answer the next delta requests with, first first. */
   readonly faults: Fault[] = [];
+  /**
+   * Faults to answer the next draft creations with, first first. `afterWriting`: the draft is made and the answer
+   * is still the fault, as a gateway timing out on a request the mailbox finished does.
+   */
+  readonly writeFaults: (Fault & { afterWriting?: boolean })[] = [];
   /** Awaited before a delta page is answered: a test holds a page here. */
   beforePage:
     ((request: { user: string; folder: Folder; kind: DeltaRequest["kind"] }) => Promise<void>) | null = null;
@@ -389,7 +394,7 @@ export class GraphTestServer {
   private async handleMessages(
     req: http.IncomingMessage,
     url: URL,
-    send: (status: number, body: unknown) => void,
+    send: (status: number, body: unknown, headers?: Record<string, string>) => void,
     match: RegExpExecArray,
   ): Promise<void> {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
@@ -453,7 +458,24 @@ export class GraphTestServer {
         isDraft: true,
         sends: 0,
       };
+      const fault = this.writeFaults.shift();
+      if (fault && !fault.afterWriting)
+        return send(
+          fault.status,
+          { error: { code: "TooManyRequests", message: "Faulted by the test." } },
+          {
+            ...(fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {}),
+          },
+        );
       this.written.push(written);
+      if (fault)
+        return send(
+          fault.status,
+          { error: { code: "GatewayTimeout", message: "Faulted by the test." } },
+          {
+            ...(fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {}),
+          },
+        );
       const request: WriteRequest = {
         kind: "create",
         tenant: grant.tenant,

@@ -1,3 +1,4 @@
+import { TimeZone } from "../../shared/dashboard";
 import { type Language, defineMessages, localeFor, translate } from "../../shared/languages";
 
 /**
@@ -41,6 +42,23 @@ const followUpMessages = defineMessages(
 
 const WEEK_MS = 7 * 86_400_000;
 
+/** A zone this runtime's Intl knows, else UTC: a stored zone it no longer knows must not stop a task being made. */
+const readableZone = (zone: string): string => (TimeZone.safeParse(zone).success ? zone : "UTC");
+
+/**
+ * Text a sender wrote (a subject, a display name) as one line of a task: controls (line breaks, escapes) become
+ * spaces and invisible format characters (bidi overrides and isolates, zero-width ones) go, so nothing in it can
+ * reorder or hide the words around it.
+ */
+function plainLine(text: string, max: number): string {
+  const line = text
+    .replace(/\p{Cf}/gu, "")
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 /**
  * "No reply from Anna Berg to 'Proposal for Q3' since Tuesday": the day the mail went, by its weekday while that
  * is within the week, else by its date, in the owner's language and time zone.
@@ -55,19 +73,18 @@ export function followUpTitle(
   const day = new Intl.DateTimeFormat(
     locale,
     withinWeek
-      ? { weekday: "long", timeZone: input.timeZone }
-      : { day: "numeric", month: "long", timeZone: input.timeZone },
+      ? { weekday: "long", timeZone: readableZone(input.timeZone) }
+      : { day: "numeric", month: "long", timeZone: readableZone(input.timeZone) },
   ).format(input.sentAt);
-  const subject = input.subject.trim() || words.noSubject;
   return translate(words.title, {
-    name: input.name.slice(0, 100),
-    subject: subject.length > 150 ? `${subject.slice(0, 149)}…` : subject,
+    name: plainLine(input.name, 100),
+    subject: plainLine(input.subject, 150) || words.noSubject,
     day,
   }).slice(0, 300);
 }
 
 export function followUpNotes(language: Language, name: string, days: number): string {
-  return translate(followUpMessages[language].notes, { name: name.slice(0, 100), days });
+  return translate(followUpMessages[language].notes, { name: plainLine(name, 100), days });
 }
 
 /** What a reply adds to the task it closes. */
@@ -77,8 +94,9 @@ export function followUpClosedNote(
   repliedAt: Date,
   timeZone: string,
 ): string {
-  const date = new Intl.DateTimeFormat(localeFor(language), { dateStyle: "long", timeZone }).format(
-    repliedAt,
-  );
-  return translate(followUpMessages[language].closed, { name: name.slice(0, 100), date });
+  const date = new Intl.DateTimeFormat(localeFor(language), {
+    dateStyle: "long",
+    timeZone: readableZone(timeZone),
+  }).format(repliedAt);
+  return translate(followUpMessages[language].closed, { name: plainLine(name, 100), date });
 }

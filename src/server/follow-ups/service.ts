@@ -298,7 +298,7 @@ export async function fireFollowUp(
     .selectFrom("interactions as s")
     .innerJoin("users as u", (join) => join.on("u.org_id", "=", orgId).on("u.id", "=", row.owner_id))
     .leftJoin("contacts as c", (join) => join.on("c.org_id", "=", orgId).on("c.id", "=", row.contact_id))
-    .select(["s.subject", "s.occurred_at", "u.language", "c.display_name"])
+    .select(["s.subject", "s.occurred_at", "u.language", "u.deactivated_at", "c.display_name"])
     .select((eb) =>
       eb
         .selectFrom("interaction_participants as p")
@@ -314,9 +314,28 @@ export async function fireFollowUp(
     .where("s.org_id", "=", orgId)
     .where("s.id", "=", row.interaction_id)
     .executeTakeFirstOrThrow();
+  const caller: Caller = { orgId, userId: row.owner_id, email: null };
+  if (about.deactivated_at !== null) {
+    // Nobody reads a deactivated rep's Today: the reminder ends without a task instead of waiting on for ever.
+    await tx
+      .updateTable("follow_ups")
+      .set({ state: "cancelled", settled_at: sql`now()`, updated_at: sql`now()` })
+      .where("org_id", "=", orgId)
+      .where("id", "=", row.id)
+      .execute();
+    await recordAudit(
+      tx,
+      caller,
+      "follow_up.cancelled",
+      { type: "follow_up", id: row.id },
+      {
+        reason: "owner_deactivated",
+      },
+    );
+    return false;
+  }
   const language: Language = about.language ?? "en";
   const name = about.display_name ?? about.addressee ?? "";
-  const caller: Caller = { orgId, userId: row.owner_id, email: null };
   const task = await tx
     .insertInto("tasks")
     .values({
@@ -349,14 +368,31 @@ export async function fireFollowUp(
   return true;
 }
 
-/** Reminders due by `now`, across organisations (the owner's view), earliest first: the loop's work list. */
-export async function dueFollowUps(db: Kysely<DB>, now: Date, limit: number) {
+/**
+ * Reminders due by `now`, across organisations (the owner's view), earliest first, after `after` in that order:
+ * the loop's work list, read a page at a time.
+ */
+export async function dueFollowUps(
+  db: Kysely<DB>,
+  now: Date,
+  limit: number,
+  after: { dueAt: Date; id: string } | null = null,
+) {
   return db
     .selectFrom("follow_ups")
-    .select(["id", "org_id"])
+    .select(["id", "org_id", "due_at"])
     .where("state", "=", "waiting")
     .where("due_at", "<=", now)
+    .$if(after !== null, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb("due_at", ">", after?.dueAt ?? now),
+          eb.and([eb("due_at", "=", after?.dueAt ?? now), eb("id", ">", after?.id ?? "")]),
+        ]),
+      ),
+    )
     .orderBy("due_at")
+    .orderBy("id")
     .limit(limit)
     .execute();
 }

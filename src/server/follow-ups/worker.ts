@@ -44,20 +44,29 @@ export function createFollowUpWorker(deps: FollowUpWorkerDeps): FollowUpWorker {
   async function runOnce(): Promise<number> {
     const now = clock();
     let fired = 0;
-    // Rows another server holds stay "waiting" in the list: a round that fired nothing ends the run.
+    // Keyset through the due list: a reminder another server holds, or one that fails (a poisoned row), is passed
+    // over in this run and tried again in the next, never read again and again ahead of the rest.
+    let after: { dueAt: Date; id: string } | null = null;
     for (;;) {
-      const due = await dueFollowUps(deps.database.db, now, batch);
-      let firedThisRound = 0;
-      for (const { id, org_id: orgId } of due) {
+      const due = await dueFollowUps(deps.database.db, now, batch, after);
+      for (const { id, org_id: orgId, due_at: dueAt } of due) {
         if (stopping) return fired;
-        const done = await deps.database
-          .forOrganization(orgId)
-          .transaction()
-          .execute((tx) => fireFollowUp(tx, orgId, id, now, deps.claimed));
-        if (done) firedThisRound += 1;
+        after = { dueAt, id };
+        try {
+          const done = await deps.database
+            .forOrganization(orgId)
+            .transaction()
+            .execute((tx) => fireFollowUp(tx, orgId, id, now, deps.claimed));
+          if (done) fired += 1;
+        } catch (error) {
+          // Rolled back: it stays waiting. One reminder that cannot fire must not keep the others from firing.
+          deps.logger?.error(
+            { followUp: id, err: String(error) },
+            "a follow-up failed to fire; the next run retries it",
+          );
+        }
       }
-      fired += firedThisRound;
-      if (due.length < batch || firedThisRound === 0) return fired;
+      if (due.length < batch) return fired;
     }
   }
 

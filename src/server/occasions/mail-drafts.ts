@@ -3,8 +3,6 @@ import {
   Client,
   GraphError,
   HTTPMessageHandler,
-  RetryHandler,
-  RetryHandlerOptions,
 } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
 import type { TenantTokens } from "../sync/client-credentials";
@@ -61,9 +59,15 @@ function failureOf(error: unknown): unknown {
   );
 }
 
+/** How long one Graph request may take: a mailbox that never answers must not hold the loop (it retries later). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * Through the Graph client library, as the mailbox sync reads mail: its authentication handler (the token goes
- * only to `graphUrl`'s host), its retry handler (429, 503, 504) and its HTTP handler. Ids are immutable
+ * only to `graphUrl`'s host) and its HTTP handler. No retry handler: it would send a create again after a 504
+ * that Graph may have carried out (two drafts) and sleep through a long Retry-After while every other rep's mail
+ * waits. A failure goes back to the worker, which tries that mail again later (after Retry-After when Graph names
+ * one), finding a draft made meanwhile by its marker before making one. Ids are immutable
  * (`Prefer: IdType="ImmutableId"`), so a draft keeps its id when sending moves it to Sent Items.
  */
 export function createMailDrafts(options: { graphUrl: string; tokens: TenantTokens }): MailDrafts {
@@ -73,9 +77,7 @@ export function createMailDrafts(options: { graphUrl: string; tokens: TenantToke
     let client = clients.get(tenantId);
     if (!client) {
       const authentication = new AuthenticationHandler({ getAccessToken: () => options.tokens(tenantId) });
-      const retry = new RetryHandler(new RetryHandlerOptions(2, 3));
-      authentication.setNext(retry);
-      retry.setNext(new HTTPMessageHandler());
+      authentication.setNext(new HTTPMessageHandler());
       client = Client.initWithMiddleware({
         middleware: authentication,
         baseUrl,
@@ -96,6 +98,7 @@ export function createMailDrafts(options: { graphUrl: string; tokens: TenantToke
         const body: unknown = await clientFor(tenantId)
           .api(`${mailbox(user)}/messages`)
           .header("Prefer", PREFER)
+          .option("signal", AbortSignal.timeout(REQUEST_TIMEOUT_MS))
           .filter(
             `singleValueExtendedProperties/Any(ep: ep/id eq '${OCCASION_PROPERTY_ID}' and ep/value eq '${marker}')`,
           )
@@ -113,6 +116,7 @@ export function createMailDrafts(options: { graphUrl: string; tokens: TenantToke
         const body: unknown = await clientFor(tenantId)
           .api(`${mailbox(user)}/messages`)
           .header("Prefer", PREFER)
+          .option("signal", AbortSignal.timeout(REQUEST_TIMEOUT_MS))
           .post({
             subject: mail.subject,
             body: { contentType: "HTML", content: mail.html },
@@ -132,6 +136,7 @@ export function createMailDrafts(options: { graphUrl: string; tokens: TenantToke
         await clientFor(tenantId)
           .api(`${mailbox(user)}/messages/${encodeURIComponent(messageId)}/send`)
           .header("Prefer", PREFER)
+          .option("signal", AbortSignal.timeout(REQUEST_TIMEOUT_MS))
           .post(null);
       } catch (error) {
         throw failureOf(error);

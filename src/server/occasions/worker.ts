@@ -4,6 +4,7 @@ import { isBlocked } from "../../shared/privacy";
 import type { Database } from "../db/database";
 import { AppError } from "../errors";
 import { blocklistFor } from "../organizations/privacy";
+import { GraphFailure } from "../sync/mail-graph";
 import { graphIdentity } from "../sync/worker";
 import { renderTemplateFor } from "../templates/render";
 import type { MailDrafts } from "./mail-drafts";
@@ -317,7 +318,11 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
           await settle(id, {
             state: current.state,
             error: message.slice(0, 1000),
-            keepLeaseSeconds: RETRY_AFTER_FAILURE_SECONDS,
+            // Graph's Retry-After when it asks for longer: trying sooner only earns another 429.
+            keepLeaseSeconds: Math.max(
+              RETRY_AFTER_FAILURE_SECONDS,
+              error instanceof GraphFailure ? Math.min(86_400, Math.ceil(error.retryAfterSeconds ?? 0)) : 0,
+            ),
           }).catch(() => undefined);
       }
     }
