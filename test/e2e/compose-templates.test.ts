@@ -70,7 +70,8 @@ describeInBrowser(
       });
       const page = await context.newPage();
       await page.goto(stack.webAppUrl);
-      const form = page.getByRole("form");
+      // The sign-in page also has the Rapport-account form: this is the Microsoft (dev) one.
+      const form = page.getByRole("form", { name: "Logga in" });
       await form.locator('input[type="email"]').fill(REP);
       await form.locator('input[autocomplete="name"]').fill("Rita Rep");
       await form.locator('button[type="submit"]').click();
@@ -85,8 +86,10 @@ describeInBrowser(
       await editor.getByRole("radio", { name: "Bara mig" }).check();
       await editor.getByRole("tab", { name: "Svenska" }).click();
       await editor.getByLabel("Ämne", { exact: true }).fill("Angående {{deal.name}}");
+      // The body is a rich-text editor; its HTML source is a toolbar toggle away, and what is typed there is the body.
+      await editor.getByRole("button", { name: "HTML-källa" }).click();
       await editor
-        .getByLabel("Innehåll (HTML)")
+        .getByRole("textbox", { name: "Innehåll (HTML)", exact: true })
         .fill(
           "<p>Hej {{contact.firstName}}!</p><p>Tack för mötet i dag.</p><p>{{rep.name}}, {{rep.title}}</p>",
         );

@@ -67,8 +67,9 @@ describeInBrowser(
 
     it("types a body with bold words and a merge field, saves it, and finds both after a reload", async () => {
       await page.getByRole("button", { name: "New template" }).click();
-      await page.getByLabel("Name", { exact: true }).fill(NAME);
-      await page.getByLabel("Subject", { exact: true }).fill("Our call");
+      // A required field's label carries Fluent's asterisk, so its accessible name is "Name *".
+      await page.getByRole("textbox", { name: /^Name\b/ }).fill(NAME);
+      await page.getByRole("textbox", { name: "Subject", exact: true }).fill("Our call");
       const body = page.getByRole("textbox", { name: "Body", exact: true });
       await body.click();
       await page.keyboard.type("Hello ");
