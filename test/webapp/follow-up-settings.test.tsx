@@ -106,6 +106,7 @@ describe("the rep's own time zone", () => {
     fireEvent.change(zone, { target: { value: "nowhere-at-all" } });
     expect(await screen.findByText("No time zone matches.")).toBeTruthy();
     fireEvent.change(zone, { target: { value: "tokyo" } });
+    fireEvent.keyDown(zone, { key: "ArrowDown" });
     fireEvent.click(await screen.findByRole("option", { name: "Asia/Tokyo" }));
     await waitFor(() => expect(zone.value).toBe("Asia/Tokyo"));
     expect(server.received("updateMySettings")).toEqual([{ body: { timeZone: "Asia/Tokyo" } }]);
@@ -120,7 +121,7 @@ describe("the rep's own time zone", () => {
     const zone = (await screen.findByRole("combobox", { name: "Your time zone" })) as HTMLInputElement;
     await waitFor(() => expect(zone.value).toBe("Europe/Oslo"));
     fireEvent.click(screen.getByRole("button", { name: "Use this browser's time zone (Europe/Zagreb)" }));
-    expect(await screen.findByText("Your time zone was not saved")).toBeTruthy();
+    expect(await screen.findByText(/^Your time zone was not saved/)).toBeTruthy();
     expect(zone.value).toBe("Europe/Oslo");
     expect(server.timeZone).toBe("Europe/Oslo");
   });
