@@ -500,7 +500,10 @@ export function fakeWebServer(
       }
       case "updateLoggingPolicy": {
         if (role !== "admin") throw problem(403, "forbidden", "Only an admin can change the logging policy.");
-        server.loggingPolicy = LoggingPolicy.parse({ ...server.loggingPolicy, ...(body as LoggingPolicyUpdate) });
+        server.loggingPolicy = LoggingPolicy.parse({
+          ...server.loggingPolicy,
+          ...(body as LoggingPolicyUpdate),
+        });
         return server.loggingPolicy;
       }
       case "dashboard":

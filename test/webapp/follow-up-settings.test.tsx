@@ -59,7 +59,10 @@ describe("the organisation's default no-reply reminder", () => {
   });
 
   it("shows a member the organisation's choice, read only", async () => {
-    const server = fakeWebServer({ role: "member", loggingPolicy: { followUpOpenDeals: true, followUpDays: 7 } });
+    const server = fakeWebServer({
+      role: "member",
+      loggingPolicy: { followUpOpenDeals: true, followUpDays: 7 },
+    });
     renderWebApp(server, "/app/settings");
     const remind = (await screen.findByRole("switch", { name: REMIND })) as HTMLInputElement;
     const days = screen.getByRole("combobox", { name: AFTER }) as HTMLButtonElement;
@@ -111,7 +114,9 @@ describe("the rep's own time zone", () => {
     await waitFor(() => expect(zone.value).toBe("Asia/Tokyo"));
     expect(server.received("updateMySettings")).toEqual([{ body: { timeZone: "Asia/Tokyo" } }]);
     // Chosen here, the browser's own zone is offered back (a rep back from Tokyo).
-    expect(screen.getByRole("button", { name: "Use this browser's time zone (Europe/Stockholm)" })).toBeTruthy();
+    expect(
+      screen.getByRole("button", { name: "Use this browser's time zone (Europe/Stockholm)" }),
+    ).toBeTruthy();
   });
 
   it("says when the zone was not saved, and keeps the one saved before", async () => {

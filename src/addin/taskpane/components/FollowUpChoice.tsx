@@ -37,7 +37,8 @@ export function FollowUpChoice({ draftKey, defaultDays }: { draftKey: string; de
     onSuccess: () => void current.refetch(),
   });
   const chosen = change.isPending ? (change.variables ?? null) : (current.data ?? null);
-  const days = chosen ?? defaultDays ?? me.data?.organization.loggingPolicy.followUpDays ?? FOLLOW_UP_DEFAULT_DAYS;
+  const days =
+    chosen ?? defaultDays ?? me.data?.organization.loggingPolicy.followUpDays ?? FOLLOW_UP_DEFAULT_DAYS;
   const busy = current.isPending || change.isPending;
   return (
     <>

@@ -11,7 +11,12 @@ import { ChangeStatus, useChange } from "../settings/change";
 import { accountMessages } from "./account-messages";
 
 const useStyles = makeStyles({
-  column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, alignItems: "flex-start" },
+  column: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    alignItems: "flex-start",
+  },
 });
 
 /** Every IANA zone this browser knows; the server checks the one chosen against its own list. */

@@ -151,7 +151,8 @@ export const accountMessages = defineMessages(
       accountNotLoaded: "Ihr Konto wurde nicht geladen",
       timeZoneSection: "Zeitzone",
       timeZone: "Ihre Zeitzone",
-      timeZoneHint: "Ihre Nachfassaktionen zählen Arbeitstage hier, und Ihre Anlass-Mails kommen an Ihrem Morgen.",
+      timeZoneHint:
+        "Ihre Nachfassaktionen zählen Arbeitstage hier, und Ihre Anlass-Mails kommen an Ihrem Morgen.",
       timeZoneNone: "Keine gewählt: Rapport rechnet in UTC.",
       useBrowserZone: "Zeitzone dieses Browsers verwenden ({zone})",
       timeZoneNotSaved: "Ihre Zeitzone wurde nicht gespeichert",
@@ -223,7 +224,8 @@ export const accountMessages = defineMessages(
       accountNotLoaded: "Kontoen din ble ikke lastet inn",
       timeZoneSection: "Tidssone",
       timeZone: "Din tidssone",
-      timeZoneHint: "Oppfølgingene dine teller arbeidsdager her, og anledningsposten din kommer om morgenen din.",
+      timeZoneHint:
+        "Oppfølgingene dine teller arbeidsdager her, og anledningsposten din kommer om morgenen din.",
       timeZoneNone: "Ingen valgt: Rapport regner i UTC.",
       useBrowserZone: "Bruk nettleserens tidssone ({zone})",
       timeZoneNotSaved: "Tidssonen din ble ikke lagret",

@@ -33,9 +33,8 @@ const useStyles = makeStyles({
 });
 
 /** Every wait a follow-up may have, as the server accepts it. */
-const FOLLOW_UP_DAY_CHOICES = Array.from(
-  { length: FOLLOW_UP_MAX_DAYS - FOLLOW_UP_MIN_DAYS + 1 },
-  (_, i) => String(FOLLOW_UP_MIN_DAYS + i),
+const FOLLOW_UP_DAY_CHOICES = Array.from({ length: FOLLOW_UP_MAX_DAYS - FOLLOW_UP_MIN_DAYS + 1 }, (_, i) =>
+  String(FOLLOW_UP_MIN_DAYS + i),
 );
 
 const CONTENT: Record<AutoLoggedContent, SettingsWord> = {
@@ -103,7 +102,9 @@ export function LoggingSettings({ admin }: { admin: boolean }) {
               value={String(policy.followUpDays)}
               selectedOptions={[String(policy.followUpDays)]}
               disabled={!admin || change.isPending}
-              onOptionSelect={(_, d) => d.optionValue && change.mutate({ followUpDays: Number(d.optionValue) })}
+              onOptionSelect={(_, d) =>
+                d.optionValue && change.mutate({ followUpDays: Number(d.optionValue) })
+              }
             >
               {FOLLOW_UP_DAY_CHOICES.map((days) => (
                 <Option key={days} value={days}>
