@@ -42,6 +42,7 @@ import {
   MailboxList,
   MySettings,
 } from "../../src/shared/mailboxes";
+import type { LoggingPolicy } from "../../src/shared/organizations";
 import { Task } from "../../src/shared/tasks";
 import { renderTemplate } from "../../src/shared/merge-fields";
 import { RenderedTemplate, Template } from "../../src/shared/templates";
@@ -250,6 +251,8 @@ export interface FakeApiOptions {
   loggedBySync?: boolean;
   /** The rep's own switches as the server holds them. */
   settings?: Partial<MySettings>;
+  /** The organisation's logging policy (every switch off and the defaults unless given). */
+  loggingPolicy?: Partial<LoggingPolicy>;
   /** The organisation's blocklist (the rep's own is kept by the fake as the pane changes it). */
   orgBlocklist?: string[];
   /** The rep's mailbox sync status. */
@@ -696,7 +699,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
           id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a0f",
           name: "contoso.example",
           internalDomains: ["contoso.example"],
-          loggingPolicy: {},
+          loggingPolicy: options.loggingPolicy ?? {},
           hasAdmin: true,
         },
         adminAppRole: "Rapport.Admin",

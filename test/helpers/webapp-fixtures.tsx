@@ -15,7 +15,7 @@ import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
 import { Blocklist, MySettings, type MySettingsUpdate } from "../../src/shared/mailboxes";
 import type { Language } from "../../src/shared/languages";
-import { Organization } from "../../src/shared/organizations";
+import { LoggingPolicy, type LoggingPolicyUpdate, Organization } from "../../src/shared/organizations";
 import { DealWithStage } from "../../src/shared/deals";
 import { Contact } from "../../src/shared/contacts";
 import { Company, type CompanyDomain } from "../../src/shared/companies";
@@ -196,6 +196,10 @@ export interface FakeWebServer {
   companies: Company[];
   /** The language the signed-in user chose for the web app (null: the browser's). */
   language: Language | null;
+  /** The signed-in user's IANA time zone (null: UTC). */
+  timeZone: string | null;
+  /** What the organisation logs by itself, as the server holds it (changed by PATCH). */
+  loggingPolicy: LoggingPolicy;
   /** The email templates the signed-in user sees. */
   templates: Template[];
   /** Rapport's own accounts: sessions, passkeys, invitations, the sign-in policy. */
@@ -331,6 +335,10 @@ export function fakeWebServer(
     customFields?: CustomFieldDefinition[];
     /** The language saved on the account. */
     language?: Language | null;
+    /** The time zone saved on the account (null, the default: none chosen). */
+    timeZone?: string | null;
+    /** The organisation's logging policy (every switch off unless given). */
+    loggingPolicy?: Partial<LoggingPolicy>;
     /** How Rita signed in: Microsoft 365 (the default) or her Rapport account. */
     signedInWith?: "entra" | "account";
   } = {},
@@ -361,6 +369,8 @@ export function fakeWebServer(
     },
     dealsIn: {},
     language: options.language ?? null,
+    timeZone: options.timeZone ?? null,
+    loggingPolicy: LoggingPolicy.parse(options.loggingPolicy ?? {}),
     heldChoices: {},
     tags: [{ name: "key account", contacts: 3 }],
     currencies: Currencies.parse({
@@ -445,6 +455,14 @@ export function fakeWebServer(
       );
   }
 
+  const mySettings = () =>
+    MySettings.parse({
+      autoLogOpened: false,
+      syncOptedOut: false,
+      language: server.language,
+      timeZone: server.timeZone,
+    });
+
   /** As a list's `q` finds a record: by a part of its name, in any case. */
   const matches = (q: string | undefined, name: string) => !q || name.toLowerCase().includes(q.toLowerCase());
 
@@ -467,17 +485,26 @@ export function fakeWebServer(
             id: ids.org,
             name: "Contoso",
             internalDomains: ["contoso.example"],
-            loggingPolicy: {},
+            loggingPolicy: server.loggingPolicy,
             hasAdmin: options.hasAdmin ?? true,
           },
           adminAppRole: "Rapport.Admin",
-          settings: { autoLogOpened: false, syncOptedOut: false, language: server.language },
+          settings: mySettings(),
           privacy: { internalDomains: ["contoso.example"], blocklist: [] },
         });
       case "updateMySettings": {
         const update = body as MySettingsUpdate;
         if (update.language !== undefined) server.language = update.language;
-        return MySettings.parse({ autoLogOpened: false, syncOptedOut: false, language: server.language });
+        if (update.timeZone !== undefined) server.timeZone = update.timeZone;
+        return mySettings();
+      }
+      case "updateLoggingPolicy": {
+        if (role !== "admin") throw problem(403, "forbidden", "Only an admin can change the logging policy.");
+        server.loggingPolicy = LoggingPolicy.parse({
+          ...server.loggingPolicy,
+          ...(body as LoggingPolicyUpdate),
+        });
+        return server.loggingPolicy;
       }
       case "dashboard":
         return Dashboard.parse({

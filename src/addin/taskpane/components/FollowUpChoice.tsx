@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { FOLLOW_UP_DEFAULT_DAYS, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS } from "../../../shared/follow-ups";
 import { useI18n } from "../i18n/i18n";
+import { useMe } from "../hooks/useMe";
 import { useServices } from "../services";
 import { ErrorMessage } from "./ErrorMessage";
 
@@ -14,12 +15,14 @@ const useStyles = makeStyles({
 /**
  * In a draft: "remind me if there is no reply in [3] working days". Outlook keeps the choice with the draft; the
  * on-send log carries it to the server, which sets the reminder (docs/follow-ups.md). Left alone, the
- * organisation's default for mail on an open deal applies; unticking says no reminder.
+ * organisation's default for mail on an open deal applies; unticking says no reminder. The days suggested are the
+ * organisation's (its admin sets them with that default), unless a caller names others.
  */
 export function FollowUpChoice({ draftKey, defaultDays }: { draftKey: string; defaultDays?: number }) {
   const { t } = useI18n();
   const { mailbox } = useServices();
   const styles = useStyles();
+  const me = useMe();
   const daysId = useId();
   const current = useQuery({
     queryKey: ["followUp", draftKey],
@@ -34,7 +37,8 @@ export function FollowUpChoice({ draftKey, defaultDays }: { draftKey: string; de
     onSuccess: () => void current.refetch(),
   });
   const chosen = change.isPending ? (change.variables ?? null) : (current.data ?? null);
-  const days = chosen ?? defaultDays ?? FOLLOW_UP_DEFAULT_DAYS;
+  const days =
+    chosen ?? defaultDays ?? me.data?.organization.loggingPolicy.followUpDays ?? FOLLOW_UP_DEFAULT_DAYS;
   const busy = current.isPending || change.isPending;
   return (
     <>

@@ -8,6 +8,7 @@ import { accountMessages } from "./account-messages";
 import { PasskeysSection } from "./PasskeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { SessionsSection } from "./SessionsSection";
+import { TimeZoneSection } from "./TimeZoneSection";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, maxWidth: "60rem" },
@@ -15,7 +16,7 @@ const useStyles = makeStyles({
 });
 
 /**
- * A Rapport account's own settings: its password, passkeys and sessions. Someone signed in with Microsoft 365
+ * The signed-in user's own settings: their time zone, and a Rapport account's password, passkeys and sessions. Someone signed in with Microsoft 365
  * has none of these here, and is told where they are.
  */
 export function AccountSettings({ createPasskey }: { createPasskey: CreatePasskey }) {
@@ -31,6 +32,7 @@ export function AccountSettings({ createPasskey }: { createPasskey: CreatePasske
       {me.isError && (
         <ProblemMessage error={me.error} onRetry={() => void me.refetch()} what={t.accountNotLoaded} />
       )}
+      {me.data && <TimeZoneSection />}
       {me.data &&
         (me.data.user.signedInWith === "account" ? (
           <>

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { AutoLoggedContent, LoggingPolicyUpdate } from "../../../shared/organizations";
 import type { BlocklistEntry } from "../../../shared/mailboxes";
+import { FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS } from "../../../shared/follow-ups";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -30,6 +31,11 @@ const useStyles = makeStyles({
   },
   entry: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
 });
+
+/** Every wait a follow-up may have, as the server accepts it. */
+const FOLLOW_UP_DAY_CHOICES = Array.from({ length: FOLLOW_UP_MAX_DAYS - FOLLOW_UP_MIN_DAYS + 1 }, (_, i) =>
+  String(FOLLOW_UP_MIN_DAYS + i),
+);
 
 const CONTENT: Record<AutoLoggedContent, SettingsWord> = {
   metadata: "contentMetadata",
@@ -80,6 +86,29 @@ export function LoggingSettings({ admin }: { admin: boolean }) {
               {(Object.keys(CONTENT) as AutoLoggedContent[]).map((c) => (
                 <Option key={c} value={c}>
                   {t[CONTENT[c]]}
+                </Option>
+              ))}
+            </Dropdown>
+          </Field>
+          <Switch
+            label={t.followUpOpenDeals}
+            checked={policy.followUpOpenDeals}
+            disabled={!admin || change.isPending}
+            onChange={(_, d) => change.mutate({ followUpOpenDeals: d.checked })}
+          />
+          {/* Also the days the pane suggests when a rep asks for a reminder, so it stays set while the switch is off. */}
+          <Field label={t.followUpDays}>
+            <Dropdown
+              value={String(policy.followUpDays)}
+              selectedOptions={[String(policy.followUpDays)]}
+              disabled={!admin || change.isPending}
+              onOptionSelect={(_, d) =>
+                d.optionValue && change.mutate({ followUpDays: Number(d.optionValue) })
+              }
+            >
+              {FOLLOW_UP_DAY_CHOICES.map((days) => (
+                <Option key={days} value={days}>
+                  {days}
                 </Option>
               ))}
             </Dropdown>
