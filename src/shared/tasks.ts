@@ -11,8 +11,11 @@ export const Task = z.object({
   assigneeId: Id.nullable(),
   contactId: Id.nullable(),
   dealId: Id.nullable(),
-  /** The logged email the task is about: a no-reply follow-up's (docs/follow-ups.md). */
-  emailId: Id.nullable(),
+  /**
+   * The logged email the task is about: a no-reply follow-up's (docs/follow-ups.md). Absent reads as none: a task
+   * the pane cached, or an older server answered, before tasks had it still parses.
+   */
+  emailId: Id.nullable().default(null),
   createdBy: Id.nullable(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
