@@ -131,7 +131,7 @@ export type OccasionSkipReason = z.infer<typeof OccasionSkipReason>;
 
 /**
  * prepared / sending: on its way; drafted: a draft waits in the rep's mailbox; sent: it went; held: the template
- * left fields unfilled (no mail, the fields listed); skipped: a rule of privacy or a missing piece kept it back.
+ * left fields unfilled (a draft with them marked waits for the rep, never sent; the fields listed); skipped: a rule of privacy or a missing piece kept it back.
  */
 export const OccasionMailState = z.enum(["prepared", "sending", "drafted", "sent", "held", "skipped"]);
 export type OccasionMailState = z.infer<typeof OccasionMailState>;

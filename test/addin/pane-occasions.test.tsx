@@ -36,7 +36,7 @@ describe("occasion mails on the pane's Today", () => {
     });
     const section = await screen.findByRole("region", { name: "Occasion mails (4)" });
     expect(within(section).getByText("3 birthday mails ready")).toBeTruthy();
-    expect(within(section).getByText("Held: company.name empty")).toBeTruthy();
+    expect(within(section).getByText("Draft waiting for: company.name")).toBeTruthy();
     expect(within(section).getAllByText("Draft in your mailbox")).toHaveLength(2);
     fireEvent.click(within(section).getByText("Anna Berg"));
     expect(await screen.findByRole("button", { name: "Back to Today" })).toBeTruthy();

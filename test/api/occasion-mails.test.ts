@@ -310,9 +310,17 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     expect(items.some((m) => m.contactId === blocked.id)).toBe(true);
   });
 
-  it("holds a mail whose template leaves a field unfilled, without calling Graph, and lists the field", async () => {
-    const own = await rule(sam, { name: "My greetings", kind: "birthday", templateId: companyTemplate.id });
-    expect(own).toMatchObject({ scope: "personal", mode: "draft" });
+  it("writes a mail whose template leaves a field unfilled as a draft with the field marked, never sends it, and lists the field", async () => {
+    // A sending rule, and Sam turned sending on: the unfilled field still keeps the mail a draft.
+    const own = await rule(sam, {
+      name: "My greetings",
+      kind: "birthday",
+      templateId: companyTemplate.id,
+      mode: "send",
+    });
+    expect(own).toMatchObject({ scope: "personal", mode: "send" });
+    const on = await call(sam, "POST", `/api/v1/occasion-rules/${own.id}/sending`, { enabled: true });
+    expect(parse(OccasionRule, on).sendingFromMyMailbox).toBe(true);
     // Rita does not see Sam's own rule.
     expect(
       parse(OccasionRuleList, await call(rita, "GET", "/api/v1/occasion-rules")).items.map((r) => r.id),
@@ -326,16 +334,29 @@ describe.each(storeKinds)("occasion mails through Microsoft Graph (%s)", (kind) 
     const before = graph.writes.length;
     now = new Date("2026-10-06T08:00:00Z");
     await newWorker().runOnce();
-    expect(graph.writes.length).toBe(before);
-    // Sam's own rule wins the occasion over the organisation's.
-    expect((await mailsOf(sam)).items).toEqual([
-      expect.objectContaining({
-        contactName: "Kim Nocompany",
-        state: "held",
-        unfilled: ["company.name"],
-        ruleId: own.id,
-      }),
+    const drafts = writtenTo(SAM, "kim@fabrikam.example");
+    expect(drafts).toEqual([
+      expect.objectContaining({ isDraft: true, sends: 0, subject: "From us to [company.name]" }),
     ]);
+    expect(drafts[0]?.html).toContain('<mark data-rapport-unfilled="company.name">[company.name]</mark>');
+    expect(graph.writes.slice(before).map((w) => w.kind)).toEqual(["create"]);
+    // Sam's own rule wins the occasion over the organisation's.
+    const held = {
+      contactName: "Kim Nocompany",
+      state: "held",
+      mode: "draft",
+      unfilled: ["company.name"],
+      ruleId: own.id,
+    };
+    expect((await mailsOf(sam)).items).toEqual([expect.objectContaining(held)]);
+
+    // Another run, on another server: no second draft, still no send.
+    await newWorker().runOnce();
+    expect(writtenTo(SAM, "kim@fabrikam.example")).toEqual([
+      expect.objectContaining({ isDraft: true, sends: 0 }),
+    ]);
+    expect(graph.writes.slice(before).map((w) => w.kind)).toEqual(["create"]);
+    expect((await mailsOf(sam)).items).toEqual([expect.objectContaining(held)]);
     await call(sam, "DELETE", `/api/v1/occasion-rules/${own.id}`);
   });
 

@@ -141,6 +141,7 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
         "m.deal_id",
         "m.state",
         "m.graph_message_id",
+        "m.unfilled",
         "u.email",
         "u.external_id",
         "u.time_zone",
@@ -204,12 +205,6 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
       if (error instanceof AppError && error.status < 500) return skip("no_template");
       throw error;
     }
-    // A field without a value never leaves in a mail: held, with the fields listed for the rep to fill in.
-    if (rendered.unfilled.length > 0) {
-      if (await settle(id, { state: "held", unfilled: rendered.unfilled })) report.held += 1;
-      return;
-    }
-
     const sender = await db
       .selectFrom("occasion_rule_senders as s")
       .innerJoin("occasion_mails as m", (j) =>
@@ -218,11 +213,27 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
       .select("s.user_id")
       .where("m.id", "=", id)
       .executeTakeFirst();
-    // Send mode sends only from the mailbox of a rep who turned it on; for everyone else it drafts.
-    const mode = mail.rule_mode === "send" && sender ? "send" : "draft";
 
     // The draft carries this mail's id: found again, never made twice, after a crash between Graph and the store.
     const existing = await deps.drafts.findByMarker(identity.tenant, identity.user, id);
+    // A field without a value never leaves in a mail: the mail becomes a draft showing the field marked, held in
+    // the rep's mailbox whatever the rule's mode. A draft found from an attempt that recorded unfilled fields is
+    // that marked draft, even if the field has been filled since: it is never sent.
+    const unfilled =
+      rendered.unfilled.length > 0
+        ? rendered.unfilled
+        : existing && mail.unfilled.length > 0
+          ? mail.unfilled
+          : [];
+    // Send mode sends only from the mailbox of a rep who turned it on; for everyone else it drafts.
+    const mode = mail.rule_mode === "send" && sender && unfilled.length === 0 ? "send" : "draft";
+    // Recorded before the draft is made, so a retry after a crash knows the draft it finds is the marked one.
+    if (
+      unfilled.length > 0 &&
+      !existing &&
+      !(await settle(id, { state: "prepared", unfilled, keepLeaseSeconds: config.leaseSeconds }))
+    )
+      return;
     const draft =
       existing ??
       (await deps.drafts.createDraft(identity.tenant, identity.user, {
@@ -231,9 +242,15 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
         html: rendered.html,
         to: { address: address.address_as_written ?? address.address, name: mail.display_name },
       }));
+    if (unfilled.length > 0) {
+      // Sent already only if the rep sent the marked draft themselves: it went, as they chose.
+      const state = draft.isDraft ? "held" : "sent";
+      if (await settle(id, { state, mode, unfilled, graphMessageId: draft.id })) report[state] += 1;
+      return;
+    }
     if (mode === "draft" || !draft.isDraft) {
       const state = draft.isDraft ? "drafted" : "sent";
-      if (await settle(id, { state, mode, graphMessageId: draft.id })) report[state] += 1;
+      if (await settle(id, { state, mode, unfilled: [], graphMessageId: draft.id })) report[state] += 1;
       return;
     }
     // The intent first: a server that dies after the send finds `sending` and looks before sending again.
@@ -241,6 +258,7 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
       !(await settle(id, {
         state: "sending",
         mode,
+        unfilled: [],
         graphMessageId: draft.id,
         keepLeaseSeconds: config.leaseSeconds,
       }))

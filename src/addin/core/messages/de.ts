@@ -146,7 +146,7 @@ const de: Catalogue = {
   wonDealMailsReady: "{count} E-Mails zu gewonnenen Deals bereit",
   occasionDrafted: "Entwurf in Ihrem Postfach",
   occasionSent: "Gesendet",
-  occasionHeld: "Zurückgehalten: {fields} leer",
+  occasionHeld: "Entwurf wartet auf: {fields}",
   occasionSkipped: "Nicht geschrieben",
   occasionPending: "Wird vorbereitet",
   showingOf: "{shown} von {total} angezeigt",

@@ -139,7 +139,7 @@ export const en = {
   wonDealMailsReady: "{count} won-deal mails ready",
   occasionDrafted: "Draft in your mailbox",
   occasionSent: "Sent",
-  occasionHeld: "Held: {fields} empty",
+  occasionHeld: "Draft waiting for: {fields}",
   occasionSkipped: "Not written",
   occasionPending: "Being prepared",
   showingOf: "Showing {shown} of {total}",

@@ -141,7 +141,7 @@ const hr: Catalogue = {
   wonDealMailsReady: "Poruka o dobivenim poslovima spremno: {count}",
   occasionDrafted: "Skica u vašem sandučiću",
   occasionSent: "Poslano",
-  occasionHeld: "Zadržano: prazno {fields}",
+  occasionHeld: "Skica čeka: {fields}",
   occasionSkipped: "Nije napisano",
   occasionPending: "U pripremi",
   showingOf: "Prikazano {shown} od {total}",

@@ -143,7 +143,7 @@ const nb: Catalogue = {
   wonDealMailsReady: "{count} poster om vunne avtaler klare",
   occasionDrafted: "Utkast i postkassen din",
   occasionSent: "Sendt",
-  occasionHeld: "Holdt tilbake: {fields} tomt",
+  occasionHeld: "Utkast venter på: {fields}",
   occasionSkipped: "Ikke skrevet",
   occasionPending: "Forberedes",
   showingOf: "Viser {shown} av {total}",

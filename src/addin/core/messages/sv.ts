@@ -143,7 +143,7 @@ const sv: Catalogue = {
   wonDealMailsReady: "{count} mejl om vunna affärer klara",
   occasionDrafted: "Utkast i din brevlåda",
   occasionSent: "Skickat",
-  occasionHeld: "Väntar: {fields} tomt",
+  occasionHeld: "Utkast väntar på: {fields}",
   occasionSkipped: "Inte skrivet",
   occasionPending: "Förbereds",
   showingOf: "Visar {shown} av {total}",
