@@ -465,13 +465,23 @@ describe.each(storeKinds)("mailbox sync through Microsoft Graph (%s)", (kind) =>
       token: sam,
       body: { syncOptedOut: true },
     });
-    expect(parse(MySettings, optOut)).toEqual({ autoLogOpened: false, syncOptedOut: true, language: null });
+    expect(parse(MySettings, optOut)).toEqual({
+      autoLogOpened: false,
+      syncOptedOut: true,
+      language: null,
+      timeZone: null,
+    });
     // The web app's language is the user's own, on every device; a language Rapport does not speak changes nothing.
     const swedish = await server.request("PATCH", "/api/v1/me/settings", {
       token: sam,
       body: { language: "sv" },
     });
-    expect(parse(MySettings, swedish)).toEqual({ autoLogOpened: false, syncOptedOut: true, language: "sv" });
+    expect(parse(MySettings, swedish)).toEqual({
+      autoLogOpened: false,
+      syncOptedOut: true,
+      language: "sv",
+      timeZone: null,
+    });
     const french = await server.request("PATCH", "/api/v1/me/settings", {
       token: sam,
       body: { language: "fr" },

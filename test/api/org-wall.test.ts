@@ -64,6 +64,20 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       },
     });
     expect(logged.status).toBe(201);
+    // A sent mail with a no-reply reminder: a follow_ups row.
+    const sent = await server.request("POST", "/api/v1/emails", {
+      token,
+      body: {
+        internetMessageId: `<wall-sent-${domain}@mail.example>`,
+        subject: "Offer",
+        from: { address: `rep@${domain}` },
+        to: [{ address: `anna@c.${domain}` }],
+        sentAt: "2026-11-20T11:00:00Z",
+        dealId: deal.id,
+        followUp: { days: 3 },
+      },
+    });
+    expect(sent.status).toBe(201);
     const me = await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token });
     await post("/api/v1/blocklist", { scope: "personal", entry: `@secret.${domain}` });
     await post("/api/v1/currencies/rates", { currency: "DKK", rate: "0.1341", baseCurrency: "EUR" });
@@ -175,6 +189,20 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
         backfill_from: new Date(),
       })
       .execute();
+    // A birthday rule sending from this rep's mailbox, which they turned on.
+    await sql`
+      with rule as (
+        insert into occasion_rules (org_id, scope, name, kind, template_id, mode)
+        values (${org}, 'organization', 'Birthdays', 'birthday', ${template.id}, 'send')
+        returning id
+      )
+      insert into occasion_rule_senders (org_id, rule_id, user_id) select ${org}, id, ${me.body.user.id} from rule
+    `.execute(server.database.db);
+    // What the occasion worker leaves for a birthday (no Graph here).
+    await sql`
+      insert into occasion_mails (org_id, contact_id, user_id, occasion_key, occasion_day, kind, mode)
+      values (${org}, ${contact.id}, ${me.body.user.id}, 'birthday:2026', '2026-11-20', 'birthday', 'draft')
+    `.execute(server.database.db);
   }
 
   beforeAll(async () => {

@@ -628,6 +628,8 @@ describe.each(storeKinds)("contacts, companies, deals, tasks and notes (%s)", (k
         logOnSendToKnownContacts: false,
         syncAllMailboxes: false,
         autoLoggedContent: "excerpt",
+        followUpOpenDeals: false,
+        followUpDays: 3,
       };
       expect(await policyOf(admin)).toEqual(defaults);
 

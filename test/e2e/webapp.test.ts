@@ -459,7 +459,10 @@ describeInBrowser(
         };
         // The sign-in page, before anyone is known, in the browser's language too.
         await inLanguage.goto(stack.webAppUrl);
-        const form = inLanguage.getByRole("form");
+        // The local issuer's form (the own-account form beside it asks for an address too).
+        const form = inLanguage
+          .getByRole("form")
+          .filter({ has: inLanguage.locator('input[type="email"][autocomplete="email"]') });
         await form.locator('input[type="email"]').waitFor();
         found.push(
           ...englishIn(await shownText(inLanguage, data), english).map((text) => `sign-in: ${text}`),
