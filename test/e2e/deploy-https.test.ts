@@ -322,8 +322,9 @@ describeDeployment(
       const page = await context.newPage();
       try {
         await page.goto(`${origin}/app`);
-        const form = page.getByRole("form", { name: "Sign in" });
-        await form.getByRole("heading", { name: "Sign in to Rapport" }).waitFor();
+        // The local issuer's form, beneath the own-account one ("Rapport account") on a server that has both.
+        const form = page.getByRole("form", { name: "Sign in", exact: true });
+        await form.getByRole("heading", { name: "Development: the local issuer" }).waitFor();
         // Served by the Rapport server, nothing mints a token: the form asks for one from `npm run token`.
         await form.getByRole("button", { name: "Sign in" }).click();
         await form.getByLabel("Token").fill(token);
