@@ -1,3 +1,4 @@
+import { periodicRun } from "../periodic-run";
 import type { Logger } from "pino";
 import type { Database } from "../db/database";
 import { dueFollowUps, fireFollowUp } from "./service";
@@ -37,9 +38,6 @@ export function createFollowUpWorker(deps: FollowUpWorkerDeps): FollowUpWorker {
   const clock = deps.clock ?? (() => new Date());
   const interval = (deps.intervalSeconds ?? 60) * 1000;
   const batch = deps.batch ?? 100;
-  let stopping = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
 
   async function runOnce(): Promise<number> {
     const now = clock();
@@ -50,7 +48,7 @@ export function createFollowUpWorker(deps: FollowUpWorkerDeps): FollowUpWorker {
     for (;;) {
       const due = await dueFollowUps(deps.database.db, now, batch, after);
       for (const { id, org_id: orgId, due_at: dueAt } of due) {
-        if (stopping) return fired;
+        if (loop.stopping) return fired;
         after = { dueAt, id };
         try {
           const done = await deps.database
@@ -70,38 +68,14 @@ export function createFollowUpWorker(deps: FollowUpWorkerDeps): FollowUpWorker {
     }
   }
 
-  const tick = () => {
-    if (stopping) return;
-    const started = Date.now();
-    running = runOnce();
-    running
-      .then(
-        (fired) => {
-          if (fired > 0) deps.logger?.info({ fired }, "no-reply follow-ups fired");
-        },
-        (error: unknown) =>
-          deps.logger?.error({ err: String(error) }, "follow-up run failed; the next one retries"),
-      )
-      .finally(() => {
-        running = null;
-        if (!stopping) timer = setTimeout(tick, Math.max(0, interval - (Date.now() - started)));
-      });
-  };
-
-  return {
-    runOnce: async () => {
-      if (running) await running.catch(() => undefined);
-      return runOnce();
+  const loop = periodicRun({
+    intervalMs: interval,
+    run: runOnce,
+    done: (fired) => {
+      if (fired > 0) deps.logger?.info({ fired }, "no-reply follow-ups fired");
     },
-    start() {
-      stopping = false;
-      if (!timer && !running) tick();
-    },
-    async stop() {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+    failed: (error) =>
+      deps.logger?.error({ err: String(error) }, "follow-up run failed; the next one retries"),
+  });
+  return { runOnce: loop.runOnce, start: loop.start, stop: loop.stop };
 }

@@ -1,3 +1,4 @@
+import { periodicRun } from "../periodic-run";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { isBlocked } from "../../shared/privacy";
@@ -53,9 +54,6 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
   const { config } = deps;
   const clock = deps.clock ?? (() => new Date());
   const workerId = randomUUID();
-  let stopping = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<OccasionReport> | null = null;
 
   /**
    * Takes one mail due for delivery: prepared, or `sending` (a send begun on a server that died), and held by no
@@ -317,7 +315,7 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
     }
     const report: OccasionReport = { prepared: 0, drafted: 0, sent: 0, held: 0, skipped: 0, failed: 0 };
     report.prepared = await prepareOccasionMails(db, clock(), config.morningHour);
-    while (!stopping) {
+    while (!loop.stopping) {
       const id = await claim();
       if (!id) break;
       try {
@@ -347,39 +345,14 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
     return report;
   }
 
-  const tick = () => {
-    if (stopping) return;
-    const started = Date.now();
-    running = runOnce();
-    running
-      .then(
-        (report) => {
-          if (report.prepared + report.drafted + report.sent + report.failed > 0)
-            deps.logger?.info({ occasions: report }, "occasion mails run");
-        },
-        (error: unknown) => deps.logger?.error({ err: String(error) }, "occasion mails run failed"),
-      )
-      .finally(() => {
-        running = null;
-        if (!stopping)
-          timer = setTimeout(tick, Math.max(0, config.intervalSeconds * 1000 - (Date.now() - started)));
-      });
-  };
-
-  return {
-    runOnce: async () => {
-      if (running) await running.catch(() => undefined);
-      return runOnce();
+  const loop = periodicRun({
+    intervalMs: config.intervalSeconds * 1000,
+    run: runOnce,
+    done: (report) => {
+      if (report.prepared + report.drafted + report.sent + report.failed > 0)
+        deps.logger?.info({ occasions: report }, "occasion mails run");
     },
-    start() {
-      stopping = false;
-      if (!timer && !running) tick();
-    },
-    async stop() {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+    failed: (error) => deps.logger?.error({ err: String(error) }, "occasion mails run failed"),
+  });
+  return { runOnce: loop.runOnce, start: loop.start, stop: loop.stop };
 }

@@ -1,3 +1,4 @@
+import { periodicRun } from "../periodic-run";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { domainOf, isWithinDomains } from "../../shared/email-address";
@@ -79,9 +80,6 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   const { graph, config } = deps;
   const { db } = deps.database;
   const workerId = randomUUID();
-  let stopping = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<RunReport> | null = null;
 
   async function logPage(
     m: DueMailbox,
@@ -157,7 +155,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     let restarts = 0;
     for (;;) {
       // Before each request: a mailbox opted out, or taken over by another server, stops here.
-      if (stopping || !(await renewLease(db, m, workerId, config.leaseSeconds))) throw new Stopped();
+      if (loop.stopping || !(await renewLease(db, m, workerId, config.leaseSeconds))) throw new Stopped();
       let page;
       try {
         page = await graph.deltaPage(identity.tenant, identity.user, folder, start);
@@ -245,7 +243,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     let next = 0;
     // A few mailboxes at a time: each waits mostly on Graph, and one slow or failing mailbox holds up no other.
     const lanes = Array.from({ length: Math.min(config.concurrency, due.length) }, async () => {
-      while (!stopping && next < due.length) {
+      while (!loop.stopping && next < due.length) {
         const m = due[next++];
         if (m) await syncMailbox(m, report);
       }
@@ -254,38 +252,13 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     return report;
   }
 
-  const tick = () => {
-    if (stopping) return;
-    const started = Date.now();
-    running = runOnce();
-    running
-      .then(
-        (report) => {
-          if (report.mailboxes > 0) deps.logger?.info({ sync: report }, "mailbox sync run");
-        },
-        (error: unknown) => deps.logger?.error({ err: String(error) }, "mailbox sync run failed"),
-      )
-      .finally(() => {
-        running = null;
-        if (!stopping)
-          timer = setTimeout(tick, Math.max(0, config.intervalSeconds * 1000 - (Date.now() - started)));
-      });
-  };
-
-  return {
-    runOnce: async () => {
-      if (running) await running.catch(() => undefined);
-      return runOnce();
+  const loop = periodicRun({
+    intervalMs: config.intervalSeconds * 1000,
+    run: runOnce,
+    done: (report) => {
+      if (report.mailboxes > 0) deps.logger?.info({ sync: report }, "mailbox sync run");
     },
-    start() {
-      stopping = false;
-      if (!timer && !running) tick();
-    },
-    async stop() {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+    failed: (error) => deps.logger?.error({ err: String(error) }, "mailbox sync run failed"),
+  });
+  return { runOnce: loop.runOnce, start: loop.start, stop: loop.stop };
 }
