@@ -77,13 +77,16 @@ export function TemplateEditor({
       .filter((tag) => tag !== ""),
     variants: variants(),
   });
+  // What is saved is read at the click, from the page as drawn then: the mutation's own function is renewed only
+  // after React's effects run, so a closure over this render's state could send an edit behind (the last merge field
+  // inserted just before Save was lost that way).
   const save = useMutation({
-    mutationFn: (change: { archived?: boolean }) =>
+    mutationFn: ({ body, archived }: { body: ReturnType<typeof fields>; archived?: boolean }) =>
       template === null
-        ? api("createTemplate", { body: { ...fields(), scope } })
+        ? api("createTemplate", { body: { ...body, scope } })
         : api("updateTemplate", {
             params: { id: template.id },
-            body: { ...fields(), ...change, version: template.version },
+            body: { ...body, ...(archived === undefined ? {} : { archived }), version: template.version },
           }),
     onSuccess: (saved) => onSaved(saved),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["templates"] }),
@@ -169,12 +172,15 @@ export function TemplateEditor({
             <Button
               appearance="primary"
               disabled={!name.trim() || save.isPending}
-              onClick={() => save.mutate({})}
+              onClick={() => save.mutate({ body: fields() })}
             >
               {t.save}
             </Button>
             {template !== null && (
-              <Button disabled={save.isPending} onClick={() => save.mutate({ archived: !template.archived })}>
+              <Button
+                disabled={save.isPending}
+                onClick={() => save.mutate({ body: fields(), archived: !template.archived })}
+              >
                 {template.archived ? t.restore : t.archive}
               </Button>
             )}
@@ -185,7 +191,11 @@ export function TemplateEditor({
           </div>
         )}
         {save.isError && (
-          <ProblemMessage error={save.error} what={t.notSaved} onRetry={() => save.mutate(save.variables)} />
+          <ProblemMessage
+            error={save.error}
+            what={t.notSaved}
+            onRetry={() => save.mutate({ archived: save.variables?.archived, body: fields() })}
+          />
         )}
         {template !== null && <TemplatePreview template={template} />}
       </div>
