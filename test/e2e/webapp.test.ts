@@ -505,11 +505,9 @@ describeInBrowser(
       });
       const darkPage = await dark.newPage();
       await darkPage.goto(stack.webAppUrl);
-      await darkPage
-        .getByRole("form", { name: "Sign in" })
-        .getByLabel("Email address")
-        .fill("rita@contoso.example");
-      await darkPage.getByRole("button", { name: "Sign in" }).click();
+      const signIn = darkPage.getByRole("form", { name: "Sign in", exact: true });
+      await signIn.getByLabel("Email address").fill("rita@contoso.example");
+      await signIn.getByRole("button", { name: "Sign in" }).click();
       const toggle = darkPage.getByRole("switch", { name: "Dark theme" });
       await toggle.waitFor();
       expect(await toggle.isChecked()).toBe(true);

@@ -34,6 +34,7 @@ describe("the web app's navigation", () => {
       "Templates",
       "Import and export",
       "Settings",
+      "Your account",
     ]);
   });
 
