@@ -23,7 +23,7 @@ import {
 } from "@simplewebauthn/browser";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
-import { PASSWORD_MIN_LENGTH, type SessionTokens } from "../../shared/accounts";
+import type { SessionTokens } from "../../shared/accounts";
 import { translate } from "../../shared/languages";
 import { createApiClient } from "../../client/api-client";
 import { ApiError } from "../../client/problems";
@@ -32,6 +32,7 @@ import { useMessages } from "../i18n/language";
 import { navigate } from "../router";
 import { accountMessages } from "./account-messages";
 import { Loading } from "./Loading";
+import { NewPasswordFields, newPasswordReady } from "./NewPasswordFields";
 import { ProblemMessage } from "./ProblemMessage";
 import { signInMessages } from "./sign-in-messages";
 
@@ -139,50 +140,17 @@ function Page({ children }: { children: ReactNode }) {
   );
 }
 
-/** A new password, typed twice: the form's submit stays off until the two agree and are long enough. */
-function NewPasswordFields({
-  password,
-  repeated,
-  onPassword,
-  onRepeated,
-}: {
-  password: string;
-  repeated: string;
-  onPassword(value: string): void;
-  onRepeated(value: string): void;
-}) {
-  const t = useMessages(accountMessages);
-  const differ = repeated.length > 0 && repeated !== password;
-  return (
-    <>
-      <Field label={t.newPassword} hint={t.passwordHint} required>
-        <Input
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          minLength={PASSWORD_MIN_LENGTH}
-          onChange={(_, d) => onPassword(d.value)}
-        />
-      </Field>
-      <Field
-        label={t.repeatPassword}
-        required
-        validationState={differ ? "error" : "none"}
-        validationMessage={differ ? t.passwordsDiffer : undefined}
-      >
-        <Input
-          type="password"
-          autoComplete="new-password"
-          value={repeated}
-          onChange={(_, d) => onRepeated(d.value)}
-        />
-      </Field>
-    </>
-  );
-}
-
-const passwordReady = (password: string, repeated: string) =>
-  password.length >= PASSWORD_MIN_LENGTH && password === repeated;
+const passwordWords = (t: {
+  newPassword: string;
+  passwordHint: string;
+  repeatPassword: string;
+  passwordsDiffer: string;
+}) => ({
+  newPassword: t.newPassword,
+  hint: t.passwordHint,
+  repeatPassword: t.repeatPassword,
+  passwordsDiffer: t.passwordsDiffer,
+});
 
 /** Runs a form's call with its pending and error states; `done` gets what it answered. */
 function useSubmit<T>(call: () => Promise<T>, done: (result: T) => void) {
@@ -477,12 +445,13 @@ export function InvitationPage({ onSignedIn }: { onSignedIn(tokens: SessionToken
               repeated={repeated}
               onPassword={setPassword}
               onRepeated={setRepeated}
+              words={passwordWords(t)}
             />
             {accept.error !== null && <AccountProblem error={accept.error} what={t.accountFailed} />}
             <Button
               type="submit"
               appearance="primary"
-              disabled={accept.pending || !passwordReady(password, repeated)}
+              disabled={accept.pending || !newPasswordReady(password, repeated)}
             >
               {accept.pending ? t.creatingAccount : t.createAccount}
             </Button>
@@ -532,12 +501,13 @@ export function ResetPasswordPage() {
               repeated={repeated}
               onPassword={setPassword}
               onRepeated={setRepeated}
+              words={passwordWords(t)}
             />
             {reset.error !== null && <AccountProblem error={reset.error} what={t.resetFailed} />}
             <Button
               type="submit"
               appearance="primary"
-              disabled={reset.pending || !passwordReady(password, repeated)}
+              disabled={reset.pending || !newPasswordReady(password, repeated)}
             >
               {reset.pending ? t.settingPassword : t.setPassword}
             </Button>
@@ -613,6 +583,7 @@ export function SetupPage({ onSignedIn }: { onSignedIn(tokens: SessionTokens): v
           repeated={repeated}
           onPassword={setPassword}
           onRepeated={setRepeated}
+          words={passwordWords(t)}
         />
         {setUp.error !== null &&
           // Refused after all (set up meanwhile by someone else, or reached through a proxy): the way that is left.
@@ -625,7 +596,7 @@ export function SetupPage({ onSignedIn }: { onSignedIn(tokens: SessionTokens): v
           type="submit"
           appearance="primary"
           disabled={
-            setUp.pending || !organization.trim() || !email.trim() || !passwordReady(password, repeated)
+            setUp.pending || !organization.trim() || !email.trim() || !newPasswordReady(password, repeated)
           }
         >
           {setUp.pending ? t.settingUp : t.setUp}

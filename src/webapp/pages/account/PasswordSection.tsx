@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { PASSWORD_MIN_LENGTH } from "../../../shared/accounts";
 import { translate } from "../../../shared/languages";
+import { NewPasswordFields, newPasswordReady } from "../../components/NewPasswordFields";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { useMessages } from "../../i18n/language";
@@ -30,8 +31,7 @@ export function PasswordSection() {
       setAgain("");
     },
   });
-  const differ = again !== "" && again !== next;
-  const ready = current !== "" && [...next].length >= PASSWORD_MIN_LENGTH && again === next;
+  const ready = current !== "" && newPasswordReady(next, again);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (ready && !change.isPending) change.mutate();
@@ -47,27 +47,18 @@ export function PasswordSection() {
             onChange={(_, d) => setCurrent(d.value)}
           />
         </Field>
-        <Field label={t.newPassword} required hint={translate(t.passwordRule, { min: PASSWORD_MIN_LENGTH })}>
-          <Input
-            type="password"
-            autoComplete="new-password"
-            value={next}
-            onChange={(_, d) => setNext(d.value)}
-          />
-        </Field>
-        <Field
-          label={t.repeatPassword}
-          required
-          validationState={differ ? "error" : "none"}
-          validationMessage={differ ? t.passwordsDiffer : undefined}
-        >
-          <Input
-            type="password"
-            autoComplete="new-password"
-            value={again}
-            onChange={(_, d) => setAgain(d.value)}
-          />
-        </Field>
+        <NewPasswordFields
+          password={next}
+          repeated={again}
+          onPassword={setNext}
+          onRepeated={setAgain}
+          words={{
+            newPassword: t.newPassword,
+            hint: translate(t.passwordRule, { min: PASSWORD_MIN_LENGTH }),
+            repeatPassword: t.repeatPassword,
+            passwordsDiffer: t.passwordsDiffer,
+          }}
+        />
         <div>
           <Button type="submit" appearance="primary" disabledFocusable={!ready || change.isPending}>
             {change.isPending ? t.changingPassword : t.changePassword}
