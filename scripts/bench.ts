@@ -416,6 +416,10 @@ function profileQuery(org: Org, address: string): RawBuilder<{ profile: unknown 
       'id', c.id, 'displayName', c.display_name, 'firstName', c.first_name, 'lastName', c.last_name, 'title', c.title,
       'emails', emails.list, 'phones', c.phones, 'companyId', c.company_id, 'lifecycleStage', c.lifecycle_stage,
       'tags', c.tags, 'ownerId', c.owner_id, 'source', c.source, 'customFields', c.custom_fields,
+      'language', c.language,
+      'birthday', case when c.birthday_day is not null and c.birthday_month is not null
+        then json_build_object('day', c.birthday_day, 'month', c.birthday_month, 'year', c.birthday_year) end,
+      'noAutomatedMail', c.no_automated_mail,
       'createdAt', ${iso("c.created_at")}, 'updatedAt', ${iso("c.updated_at")}, 'version', c.version,
       'company', company.obj, 'owner', owner.obj, 'openDeals', deals.list, 'openTasks', tasks.list, 'recentInteractions', recent.list
     ) as profile
@@ -457,6 +461,7 @@ function profileQuery(org: Org, address: string): RawBuilder<{ profile: unknown 
       select coalesce(json_agg(json_build_object(
         'id', t.id, 'title', t.title, 'notes', t.notes, 'dueAt', ${iso("t.due_at")}, 'done', t.done_at is not null,
         'doneAt', ${iso("t.done_at")}, 'assigneeId', t.assignee_id, 'contactId', t.contact_id, 'dealId', t.deal_id,
+        'emailId', t.interaction_id,
         'createdBy', t.created_by, 'createdAt', ${iso("t.created_at")}, 'updatedAt', ${iso("t.updated_at")}, 'version', t.version
       ) order by coalesce(t.due_at, 'infinity'::timestamptz)), '[]') as list
       from tasks t where t.org_id = c.org_id and t.contact_id = c.id and t.done_at is null
