@@ -786,13 +786,19 @@ export function fakeWebServer(
           nextCursor: end < all.length ? btoa(String(end)) : null,
         });
       }
-      case "reportOpenBalances":
+      case "reportOpenBalances": {
+        const rows = server.openBalances.filter((r) => !query.ownerId || r.ownerId === query.ownerId);
         return OpenBalances.parse({
           today: "2026-11-20",
           timeZone: query.timeZone ?? "UTC",
-          conversion: reportConversion,
-          rows: server.openBalances.filter((r) => !query.ownerId || r.ownerId === query.ownerId),
+          // The currencies without a rate to EUR are those the rows could not convert.
+          conversion: {
+            ...reportConversion,
+            notConverted: [...new Set(rows.filter((r) => r.inBase === null).map((r) => r.currency))],
+          },
+          rows,
         });
+      }
       case "listCompanies":
         return { items: server.companies.filter((c) => matches(query.q, c.name)), nextCursor: null };
       case "updateCustomField": {
