@@ -22,6 +22,7 @@ import {
 } from "../src/shared/interactions";
 import { LookupResponse } from "../src/shared/people";
 import { DEFAULT_PIPELINE, PipelineList, type Stage } from "../src/shared/pipelines";
+import { AccountingBatchResult, type AccountingBatch } from "../src/shared/invoices";
 import { Health, Me } from "../src/shared/routes";
 import { Task, type TaskCreate } from "../src/shared/tasks";
 
@@ -360,6 +361,116 @@ const RATES = [
   { currency: "DKK", rate: "0.1341" },
   { currency: "NOK", rate: "0.0855" },
 ] as const;
+
+/**
+ * What the accounting system would have sent (issue 18): Fabrikam buys every month or so in SEK, two of its
+ * invoices are overdue ("2 invoices overdue: SEK 14,500, oldest 23 days", the flag the preview's pane shows for
+ * Anna's mail), and its first year, won in EUR, is part paid; Proseware's won expansion is a week overdue. Dates are
+ * days from the moment of loading (negative: past).
+ */
+interface DemoInvoice {
+  number: string;
+  company: CompanyKey;
+  deal?: DealKey;
+  issuedInDays: number;
+  dueInDays: number;
+  amount: string;
+  currency: string;
+  /** Payments, each days from loading; an invoice paid in full is `paid`. */
+  payments?: { inDays: number; amount: string }[];
+  status: "open" | "paid";
+}
+
+const INVOICES: readonly DemoInvoice[] = [
+  {
+    number: "FAB-101",
+    company: "fabrikam",
+    issuedInDays: -180,
+    dueInDays: -150,
+    amount: "8000.00",
+    currency: "SEK",
+    status: "paid",
+    payments: [{ inDays: -151, amount: "8000.00" }],
+  },
+  {
+    number: "FAB-114",
+    company: "fabrikam",
+    issuedInDays: -150,
+    dueInDays: -120,
+    amount: "8000.00",
+    currency: "SEK",
+    status: "paid",
+    payments: [{ inDays: -118, amount: "8000.00" }],
+  },
+  {
+    number: "FAB-127",
+    company: "fabrikam",
+    issuedInDays: -120,
+    dueInDays: -90,
+    amount: "6500.00",
+    currency: "SEK",
+    status: "paid",
+    payments: [{ inDays: -86, amount: "6500.00" }],
+  },
+  {
+    number: "FAB-140",
+    company: "fabrikam",
+    issuedInDays: -90,
+    dueInDays: -60,
+    amount: "4000.00",
+    currency: "SEK",
+    status: "paid",
+    payments: [{ inDays: -61, amount: "4000.00" }],
+  },
+  {
+    number: "FAB-152",
+    company: "fabrikam",
+    issuedInDays: -53,
+    dueInDays: -23,
+    amount: "9000.00",
+    currency: "SEK",
+    status: "open",
+  },
+  {
+    number: "FAB-160",
+    company: "fabrikam",
+    issuedInDays: -39,
+    dueInDays: -9,
+    amount: "5500.00",
+    currency: "SEK",
+    status: "open",
+  },
+  {
+    number: "FAB-171",
+    company: "fabrikam",
+    issuedInDays: -8,
+    dueInDays: 22,
+    amount: "12000.00",
+    currency: "SEK",
+    status: "open",
+  },
+  {
+    number: "EU-031",
+    company: "fabrikam",
+    deal: "fabrikamFirst",
+    issuedInDays: -40,
+    dueInDays: 5,
+    amount: "9500.00",
+    currency: "EUR",
+    status: "open",
+    payments: [{ inDays: -10, amount: "4000.00" }],
+  },
+  {
+    number: "PRO-2207",
+    company: "proseware",
+    deal: "prosewareExpansion",
+    issuedInDays: -21,
+    dueInDays: -7,
+    amount: "18500.00",
+    currency: "EUR",
+    status: "open",
+  },
+];
 
 interface DemoTask {
   title: string;
@@ -838,6 +949,44 @@ function createNote(
   );
 }
 
+/** The demo's invoices and payments in one accounting batch, as an accounting system sends them. */
+function sendInvoices(
+  client: Api,
+  ids: { companyId: (key: CompanyKey) => string; dealId: (key: DealKey) => string },
+  now: Date,
+): Promise<AccountingBatchResult> {
+  const day = (days: number) => daysFrom(now, days).toISOString().slice(0, 10);
+  const body: z.input<typeof AccountingBatch> = {
+    invoices: INVOICES.map((invoice) => ({
+      externalId: `demo-${invoice.number}`,
+      number: invoice.number,
+      companyId: ids.companyId(invoice.company),
+      dealId: invoice.deal ? ids.dealId(invoice.deal) : null,
+      issueDate: day(invoice.issuedInDays),
+      dueDate: day(invoice.dueInDays),
+      amount: invoice.amount,
+      currency: invoice.currency,
+      status: invoice.status,
+    })),
+    payments: INVOICES.flatMap((invoice) =>
+      (invoice.payments ?? []).map((payment, i) => ({
+        externalId: `demo-${invoice.number}-payment-${i + 1}`,
+        invoiceExternalId: `demo-${invoice.number}`,
+        paidOn: day(payment.inDays),
+        amount: payment.amount,
+        currency: invoice.currency,
+      })),
+    ),
+  };
+  return client.send(
+    AccountingBatchResult,
+    "Sending the accounting system's invoices",
+    "POST",
+    "/api/v1/accounting/batch",
+    body,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 /** Whether the caller's organisation has no contacts yet: the only state in which demo data is offered. */
@@ -895,7 +1044,8 @@ export async function loadDemoData(
 ): Promise<DemoSummary> {
   const client = api(apiUrl, token);
   const now = new Date();
-  // Before anything is created: the deals' history dated in the past and the exchange rates are an admin's to set.
+  // Before anything is created: the deals' history dated in the past, the exchange rates and the accounting
+  // system's invoices are an admin's to set.
   const me = await client.send(Me, "Reading who is signed in", "GET", "/api/v1/me");
   if (me.user.role !== "admin")
     throw new Error(
@@ -950,6 +1100,12 @@ export async function loadDemoData(
     dealIds.set(deal.key, created.id);
     log(`deal     ${deal.name} (${created.stage.name})`);
   }
+  await sendInvoices(
+    client,
+    { companyId: (key) => need(companyIds, key), dealId: (key) => need(dealIds, key) },
+    now,
+  );
+  log(`invoices ${INVOICES.length}, of which ${INVOICES.filter((i) => i.status === "open").length} open`);
   for (const task of TASKS) {
     const ids = {
       contactId: need(contactIds, task.contact),

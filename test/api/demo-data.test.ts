@@ -2,6 +2,7 @@ import { PREVIEW_USER, sampleMail } from "../../src/addin/preview/sample-mail";
 import { Page } from "../../src/shared/common";
 import { Dashboard } from "../../src/shared/dashboard";
 import { DealWithStage } from "../../src/shared/deals";
+import { CompanyAccount } from "../../src/shared/invoices";
 import { Timeline } from "../../src/shared/people";
 import { PipelineByStage } from "../../src/shared/reports";
 import { loadDemoData, mintPreviewToken, storeIsEmpty } from "../../scripts/demo-data";
@@ -87,6 +88,29 @@ describe.each(storeKinds)("demo data (%s)", (kind) => {
     for (const mail of sampleMail) {
       if (mail.internetMessageId) expect(logged).not.toContain(mail.internetMessageId);
     }
+  });
+
+  it("gives Anna's company two overdue invoices, so the preview's pane flags them on her mail", async () => {
+    const [anna] = await lookup("anna.berg@fabrikam.example");
+    const companyId = anna?.contact?.company?.id;
+    const account = parse(
+      CompanyAccount,
+      await server.request("GET", `/api/v1/companies/${companyId}/account`, { token: rita }),
+    );
+    expect(account.overdue).toMatchObject({
+      invoices: 2,
+      amounts: [{ currency: "SEK", invoices: 2, balance: "14500.00" }],
+    });
+    // 23 days, or one more when the day turned between the loading and this request.
+    expect(account.overdue.oldestDaysOverdue).toBeGreaterThanOrEqual(23);
+    expect(account.overdue.oldestDaysOverdue).toBeLessThanOrEqual(24);
+    // The EUR invoice of the won first year, part paid: a balance of its own, never added to the SEK one.
+    expect(account.openBalances).toEqual([
+      { currency: "EUR", invoices: 1, balance: "5500.00" },
+      { currency: "SEK", invoices: 3, balance: "26500.00" },
+    ]);
+    expect(account.purchaseFrequency.invoices).toBeGreaterThanOrEqual(5);
+    expect(account.purchaseFrequency.medianDaysBetween).not.toBeNull();
   });
 
   it("spreads the deals over the pipeline", async () => {

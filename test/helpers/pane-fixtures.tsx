@@ -31,6 +31,7 @@ import type { OccasionMail } from "../../src/shared/occasions";
 import { DealWithStage } from "../../src/shared/deals";
 import { Problem } from "../../src/shared/errors";
 import { Interaction, LoggedEmail } from "../../src/shared/interactions";
+import { CompanyAccount } from "../../src/shared/invoices";
 import { LookupResponse, Timeline, TimelineItem, timelineItemId } from "../../src/shared/people";
 import { PipelineList } from "../../src/shared/pipelines";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
@@ -271,6 +272,10 @@ export interface FakeApiOptions {
   failDashboards?: number;
   /** The rep's templates, in the order the server lists them (most recently used first). */
   templates?: z.input<typeof Template>[];
+  /** Anna's company (none unless given). */
+  annaCompany?: Company;
+  /** What each company owes and buys, by company id; a problem is what the server answers instead. */
+  accounts?: Record<string, CompanyAccount | ApiError>;
 }
 
 export interface FakeCall {
@@ -301,7 +306,12 @@ export interface FakeServer {
   editAnna(fields: CustomFieldValues): void;
 }
 
-const problem = (status: number, code: Problem["code"], detail: string, extra: Partial<Problem> = {}) =>
+export const problem = (
+  status: number,
+  code: Problem["code"],
+  detail: string,
+  extra: Partial<Problem> = {},
+) =>
   new ApiError(status, Problem.parse({ type: "about:blank", title: code, status, detail, code, ...extra }));
 
 /** The request as the server gets it: through JSON (undefined fields dropped), then the contract's schema. */
@@ -361,7 +371,12 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   let annaFields: CustomFieldValues = options.annaFields ?? {};
   let annaVersion = anna.version;
   let dashboardFailures = options.failDashboards ?? 0;
-  const annaNow = () => ({ ...anna, customFields: annaFields, version: annaVersion });
+  const annaNow = () => ({
+    ...anna,
+    customFields: annaFields,
+    version: annaVersion,
+    ...(options.annaCompany ? { companyId: options.annaCompany.id, company: options.annaCompany } : {}),
+  });
 
   /** The server's check of custom field values against the definitions (see checkCustomFields). */
   const checkFields = (
@@ -578,6 +593,14 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         tags: [],
       });
       return added;
+    }
+    if (name === "getCompanyAccount") {
+      const { id } = request(routes.getCompanyAccount.params, input.params);
+      request(routes.getCompanyAccount.query, input.query ?? {});
+      const account = options.accounts?.[id];
+      if (account instanceof ApiError) throw account;
+      if (!account) throw problem(404, "not_found", "The company was not found.");
+      return answer(CompanyAccount, account);
     }
     if (name === "listOccasionMails") {
       request(routes.listOccasionMails.query, input.query ?? {});

@@ -8,7 +8,10 @@ import { Dashboard, type DealNeedingAttention, type PipelineInCurrency } from ".
 import { Problem } from "../../src/shared/errors";
 import { CustomFieldDefinition } from "../../src/shared/custom-fields";
 import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipelines";
-import { PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
+import { OpenBalanceRow, OpenBalances, PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
+import { CompanyAccount, Invoice } from "../../src/shared/invoices";
+import { Page } from "../../src/shared/common";
+import { emptyAccount } from "./account-fixtures";
 import { Currencies, ExchangeRate } from "../../src/shared/currencies";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
@@ -207,6 +210,12 @@ export interface FakeWebServer {
   /** Today's occasion mails of the signed-in user, and the occasion rules they see. */
   occasionMails: OccasionMail[];
   occasionRules: OccasionRule[];
+  /** What each company owes and buys, by company id (none: nothing sent); a problem is answered instead. */
+  companyAccounts: Record<string, CompanyAccount | ApiError>;
+  /** Each company's invoices, newest first, by company id. */
+  invoices: Record<string, Invoice[]>;
+  /** The open balances report's rows (none to begin with). */
+  openBalances: OpenBalanceRow[];
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -392,6 +401,9 @@ export function fakeWebServer(
     accounts: fakeAccounts(),
     occasionMails: [],
     occasionRules: [],
+    companyAccounts: {},
+    invoices: {},
+    openBalances: [],
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -755,6 +767,38 @@ export function fakeWebServer(
         return { items: server.followUps.map((t) => Task.parse(t)), nextCursor: null };
       case "listContacts":
         return { items: server.contacts.filter((c) => matches(query.q, c.displayName)), nextCursor: null };
+      case "getCompanyAccount": {
+        if (!server.companies.some((c) => c.id === params?.id))
+          throw problem(404, "not_found", "The company was not found.");
+        const account = server.companyAccounts[params?.id ?? ""];
+        if (account instanceof ApiError) throw account;
+        return CompanyAccount.parse(account ?? emptyAccount(params?.id ?? ""));
+      }
+      case "listCompanyInvoices": {
+        if (!server.companies.some((c) => c.id === params?.id))
+          throw problem(404, "not_found", "The company was not found.");
+        // The cursor is the position after the page handed out, as opaque to the web app as the server's.
+        const all = server.invoices[params?.id ?? ""] ?? [];
+        const start = query.cursor ? Number(atob(query.cursor)) : 0;
+        const end = start + Number(query.limit);
+        return Page(Invoice).parse({
+          items: all.slice(start, end),
+          nextCursor: end < all.length ? btoa(String(end)) : null,
+        });
+      }
+      case "reportOpenBalances": {
+        const rows = server.openBalances.filter((r) => !query.ownerId || r.ownerId === query.ownerId);
+        return OpenBalances.parse({
+          today: "2026-11-20",
+          timeZone: query.timeZone ?? "UTC",
+          // The currencies without a rate to EUR are those the rows could not convert.
+          conversion: {
+            ...reportConversion,
+            notConverted: [...new Set(rows.filter((r) => r.inBase === null).map((r) => r.currency))],
+          },
+          rows,
+        });
+      }
       case "listCompanies":
         return { items: server.companies.filter((c) => matches(query.q, c.name)), nextCursor: null };
       case "updateCustomField": {

@@ -208,6 +208,22 @@ const de: Catalogue = {
   dialogThrottled: "Zu viele Versuche. Versuchen Sie es in {seconds} Sekunden erneut.",
   dialogSignedIn: "Angemeldet. Dieses Fenster schließt sich von selbst.",
   waitingForSignIn: "Wird nach Ihrer Anmeldung gesendet: {count}",
+  accountTitle: "{company}: Rechnungen",
+  accountLoading: "Rechnungen werden geladen…",
+  accountNone: "Noch keine Rechnungen",
+  invoicesOverdue_one: "{count} Rechnung überfällig",
+  invoicesOverdue_few: "{count} Rechnungen überfällig",
+  invoicesOverdue_other: "{count} Rechnungen überfällig",
+  days_one: "{count} Tag",
+  days_few: "{count} Tage",
+  days_other: "{count} Tage",
+  overdueFlag: "{invoices}: {amounts}, die älteste {days} überfällig",
+  overdueFlagSingle: "{invoices}: {amounts}, {days} nach Fälligkeit",
+  openBalance: "Offener Saldo: {amounts}",
+  nothingOpen: "Nichts offen",
+  lastPurchase: "Letzter Kauf am {date}: {amount}",
+  buysEvery: "Etwa {days} zwischen den Käufen",
+  purchasesInWindow: "Rechnungen der letzten zwei Jahre: {count}",
 };
 
 export default de;

@@ -198,6 +198,23 @@ export const en = {
   dialogThrottled: "Too many attempts. Try again in {seconds} seconds.",
   dialogSignedIn: "Signed in. This window closes by itself.",
   waitingForSignIn: "Waiting to be sent once you are signed in: {count}",
+  // The sender's company's invoices (the pane's company section).
+  accountTitle: "{company}: invoices",
+  accountLoading: "Loading invoices…",
+  accountNone: "No invoices yet",
+  invoicesOverdue_one: "{count} invoice overdue",
+  invoicesOverdue_few: "{count} invoices overdue",
+  invoicesOverdue_other: "{count} invoices overdue",
+  days_one: "{count} day",
+  days_few: "{count} days",
+  days_other: "{count} days",
+  overdueFlag: "{invoices}: {amounts}, oldest {days}",
+  overdueFlagSingle: "{invoices}: {amounts}, {days} past due",
+  openBalance: "Open balance: {amounts}",
+  nothingOpen: "Nothing open",
+  lastPurchase: "Last purchase {date}: {amount}",
+  buysEvery: "Buys about every {days}",
+  purchasesInWindow: "Invoices in the last two years: {count}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -202,6 +202,22 @@ const hr: Catalogue = {
   dialogThrottled: "Previše pokušaja. Pokušajte ponovno za {seconds} sekundi.",
   dialogSignedIn: "Prijavljeni ste. Ovaj se prozor zatvara sam.",
   waitingForSignIn: "Čeka slanje nakon prijave: {count}",
+  accountTitle: "{company}: računi",
+  accountLoading: "Učitavanje računa…",
+  accountNone: "Još nema računa",
+  invoicesOverdue_one: "{count} račun u kašnjenju",
+  invoicesOverdue_few: "{count} računa u kašnjenju",
+  invoicesOverdue_other: "{count} računa u kašnjenju",
+  days_one: "{count} dan",
+  days_few: "{count} dana",
+  days_other: "{count} dana",
+  overdueFlag: "{invoices}: {amounts}, najstariji {days}",
+  overdueFlagSingle: "{invoices}: {amounts}, {days} nakon dospijeća",
+  openBalance: "Otvoreni saldo: {amounts}",
+  nothingOpen: "Ništa otvoreno",
+  lastPurchase: "Zadnja kupnja {date}: {amount}",
+  buysEvery: "Otprilike {days} između kupnji",
+  purchasesInWindow: "Računi u zadnje dvije godine: {count}",
 };
 
 export default hr;

@@ -203,6 +203,22 @@ const nb: Catalogue = {
   dialogThrottled: "For mange forsøk. Prøv igjen om {seconds} sekunder.",
   dialogSignedIn: "Logget inn. Dette vinduet lukkes av seg selv.",
   waitingForSignIn: "Venter på å bli sendt når du har logget inn: {count}",
+  accountTitle: "{company}: fakturaer",
+  accountLoading: "Laster inn fakturaer…",
+  accountNone: "Ingen fakturaer ennå",
+  invoicesOverdue_one: "{count} faktura forfalt",
+  invoicesOverdue_few: "{count} fakturaer forfalt",
+  invoicesOverdue_other: "{count} fakturaer forfalt",
+  days_one: "{count} dag",
+  days_few: "{count} dager",
+  days_other: "{count} dager",
+  overdueFlag: "{invoices}: {amounts}, eldste {days}",
+  overdueFlagSingle: "{invoices}: {amounts}, {days} over forfall",
+  openBalance: "Åpen saldo: {amounts}",
+  nothingOpen: "Ingenting åpent",
+  lastPurchase: "Siste kjøp {date}: {amount}",
+  buysEvery: "Omtrent {days} mellom kjøpene",
+  purchasesInWindow: "Fakturaer de siste to årene: {count}",
 };
 
 export default nb;

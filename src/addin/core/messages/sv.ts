@@ -203,6 +203,22 @@ const sv: Catalogue = {
   dialogThrottled: "För många försök. Försök igen om {seconds} sekunder.",
   dialogSignedIn: "Inloggad. Fönstret stängs av sig självt.",
   waitingForSignIn: "Väntar på att skickas när du har loggat in: {count}",
+  accountTitle: "{company}: fakturor",
+  accountLoading: "Läser in fakturor…",
+  accountNone: "Inga fakturor än",
+  invoicesOverdue_one: "{count} faktura förfallen",
+  invoicesOverdue_few: "{count} fakturor förfallna",
+  invoicesOverdue_other: "{count} fakturor förfallna",
+  days_one: "{count} dag",
+  days_few: "{count} dagar",
+  days_other: "{count} dagar",
+  overdueFlag: "{invoices}: {amounts}, äldsta {days}",
+  overdueFlagSingle: "{invoices}: {amounts}, {days} efter förfallodagen",
+  openBalance: "Öppet saldo: {amounts}",
+  nothingOpen: "Inget öppet",
+  lastPurchase: "Senaste köp {date}: {amount}",
+  buysEvery: "Ungefär {days} mellan köpen",
+  purchasesInWindow: "Fakturor de senaste två åren: {count}",
 };
 
 export default sv;

@@ -3,7 +3,7 @@ import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { CustomFieldsSlot as CustomFields } from "./CustomFieldsSlot";
-import { DealStageControl, QuickActionsControl } from "./deferred-parts";
+import { CompanyAccountControl, DealStageControl, QuickActionsControl } from "./deferred-parts";
 import { OpenTasks } from "./OpenTasks";
 import { Section, useRowStyles } from "./Section";
 import { Timeline } from "./Timeline";
@@ -68,6 +68,9 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
           record={profile.company}
           title={profile.company.name}
         />
+      )}
+      {profile.company && (
+        <CompanyAccountControl.Component key={`account-${profile.company.id}`} company={profile.company} />
       )}
 
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>

@@ -1,6 +1,7 @@
 import { Caption1 } from "@fluentui/react-components";
 import type { ComponentProps } from "react";
 import { deferred, preloadWhenIdle } from "../deferred";
+import type { CompanyAccount } from "./CompanyAccount";
 import type { ComposeTemplates } from "./ComposeTemplates";
 import type { DealMenu } from "./DealMenu";
 import type { DealStage } from "./DealStage";
@@ -56,6 +57,15 @@ export const ComposeTemplatesControl = deferred<ComponentProps<typeof ComposeTem
   () => null,
 );
 
+/**
+ * The sender's company's invoices: overdue, open balance, purchases. Its fetch starts only once its chunk is in,
+ * so a profile paints, and Outlook's first load carries none of it; nothing shows until it is there.
+ */
+export const CompanyAccountControl = deferred<ComponentProps<typeof CompanyAccount>>(
+  () => import(/* webpackChunkName: "company-account" */ "./CompanyAccount").then((m) => m.CompanyAccount),
+  () => null,
+);
+
 /** Fetches the profile's controls once the pane is idle; returns the cancel. */
 export const preloadProfileControls = () =>
   preloadWhenIdle(
@@ -66,4 +76,5 @@ export const preloadProfileControls = () =>
     ParticipantTabsControl.preload,
     QuickActionsControl.preload,
     ComposeTemplatesControl.preload,
+    CompanyAccountControl.preload,
   );

@@ -8,12 +8,14 @@ import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { COMPANIES_PATH } from "../paths";
 import { useCompanyFields } from "./company-fields";
+import { CompanyAccount } from "./CompanyAccount";
+import { CompanyInvoices } from "./CompanyInvoices";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { listMessages } from "../../lists/list-messages";
 import { recordKindMessages } from "../../lists/record-kind-messages";
 
-/** One company's fields and custom fields, to edit. */
+/** One company's fields and custom fields, to edit; what it owes and buys, and its invoices. */
 export function CompanyRecord({ id }: { id: string }) {
   const { api } = useWebApp();
   const { record, saved } = useRecord("company", "companies", id, () =>
@@ -39,6 +41,8 @@ export function CompanyRecord({ id }: { id: string }) {
               onRecord={saved}
             />
           </Section>
+          <CompanyAccount companyId={id} />
+          <CompanyInvoices companyId={id} />
         </RecordLayout>
       )}
     </RecordLoad>

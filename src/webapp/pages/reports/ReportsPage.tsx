@@ -68,7 +68,7 @@ const useStyles = makeStyles({
   meta: { color: tokens.colorNeutralForeground3 },
 });
 
-/** The five reports: one at a time, with its filters, its chart and the same figures as a table, and exports. */
+/** The six reports: one at a time, with its filters, its chart and the same figures as a table, and exports. */
 export default function ReportsPage({ subpath }: PageProps) {
   const styles = useStyles();
   const report = reportFor(subpath);
@@ -117,15 +117,15 @@ function Report({
   onAmounts(amounts: Amounts): void;
 }) {
   const styles = useStyles();
-  const { api } = useWebApp();
+  const { api, timeZone } = useWebApp();
   const [dark] = useDarkTheme();
   const t = useMessages(reportMessages);
   const applied = Object.fromEntries(
     report.filters.flatMap((k) => (filters[k] ? [[k, filters[k]]] : [])),
   ) as ReportFilters;
   const view = useQuery({
-    queryKey: ["report", report.key, applied],
-    queryFn: () => report.load(api, applied),
+    queryKey: ["report", report.key, applied, timeZone],
+    queryFn: () => report.load(api, applied, timeZone),
     placeholderData: keepPreviousData,
   });
   // The server's figures in the words of the language shown, written again only when either changes.
@@ -257,12 +257,16 @@ function Filters({
           </Dropdown>
         </Field>
       )}
-      <Field label={t.from}>
-        <Input type="date" value={filters.from ?? ""} onChange={(_, d) => set("from", d.value)} />
-      </Field>
-      <Field label={t.to} validationMessage={badPeriod ? t.periodBackwards : undefined}>
-        <Input type="date" value={filters.to ?? ""} onChange={(_, d) => set("to", d.value)} />
-      </Field>
+      {has("from") && (
+        <Field label={t.from}>
+          <Input type="date" value={filters.from ?? ""} onChange={(_, d) => set("from", d.value)} />
+        </Field>
+      )}
+      {has("to") && (
+        <Field label={t.to} validationMessage={badPeriod ? t.periodBackwards : undefined}>
+          <Input type="date" value={filters.to ?? ""} onChange={(_, d) => set("to", d.value)} />
+        </Field>
+      )}
       {(filters.from || filters.to || filters.ownerId || filters.pipelineId) && (
         <Button appearance="subtle" onClick={() => onFilters({})}>
           {t.clearFilters}
@@ -301,7 +305,7 @@ function AmountsChooser({
 }
 
 function ExportButtons({ report, filters }: { report: ReportDefinition; filters: ReportFilters }) {
-  const { files } = useWebApp();
+  const { files, timeZone } = useWebApp();
   const t = useMessages(reportMessages);
   return (
     <DownloadButtons
@@ -309,7 +313,7 @@ function ExportButtons({ report, filters }: { report: ReportDefinition; filters:
         const label = format.toUpperCase();
         return { format, label, name: translate(t.exportAs, { format: label }) };
       })}
-      download={(format: FileFormat) => report.download(files, format, filters)}
+      download={(format: FileFormat) => report.download(files, format, filters, timeZone)}
     />
   );
 }

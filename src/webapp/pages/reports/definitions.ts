@@ -3,6 +3,7 @@ import type { DownloadedFile, FileClient } from "../../../client/files";
 import type { FileFormat } from "../../../shared/routes";
 import { formatNumber, formatPercent } from "../../format";
 import { pipelineViews, wonLostViews } from "./amount-views";
+import { openBalanceViews } from "./open-balance-views";
 import type { ReportWord, ReportWords } from "./report-messages";
 
 /** The filters a report may take; each report sends only those it has (the server refuses the others). */
@@ -62,8 +63,14 @@ export interface ReportDefinition {
   filters: readonly (keyof ReportFilters)[];
   /** Whether it has amounts, which the page shows in the base currency or per currency. */
   amounts: boolean;
-  load(api: ApiClient, filters: ReportFilters): Promise<LoadedReport>;
-  download(files: FileClient, format: FileFormat, filters: ReportFilters): Promise<DownloadedFile>;
+  /** `timeZone`: the reader's, for a report that counts against today (open balances' overdue). */
+  load(api: ApiClient, filters: ReportFilters, timeZone: string): Promise<LoadedReport>;
+  download(
+    files: FileClient,
+    format: FileFormat,
+    filters: ReportFilters,
+    timeZone: string,
+  ): Promise<DownloadedFile>;
 }
 
 const num = (value: number) => formatNumber(value);
@@ -84,8 +91,9 @@ const pick = (filters: ReportFilters, keys: readonly (keyof ReportFilters)[]) =>
 
 const DEAL_FILTERS = ["pipelineId", "ownerId", "from", "to"] as const;
 const PEOPLE_FILTERS = ["ownerId", "from", "to"] as const;
+const OWNER_FILTER = ["ownerId"] as const;
 
-/** The five reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
+/** The six reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
 export const reports: readonly ReportDefinition[] = [
   {
     key: "pipeline-by-stage",
@@ -222,6 +230,21 @@ export const reports: readonly ReportDefinition[] = [
     download: (files, format, filters) =>
       files(format === "csv" ? "reportContactsAddedCsv" : "reportContactsAddedXlsx", {
         query: pick(filters, PEOPLE_FILTERS),
+      }),
+  },
+  {
+    key: "open-balances",
+    title: "titleOpenBalances",
+    description: "aboutOpenBalances",
+    filters: OWNER_FILTER,
+    amounts: true,
+    async load(api, filters, timeZone) {
+      const result = await api("reportOpenBalances", { query: { ...pick(filters, OWNER_FILTER), timeZone } });
+      return (t) => openBalanceViews(t, result);
+    },
+    download: (files, format, filters, timeZone) =>
+      files(format === "csv" ? "reportOpenBalancesCsv" : "reportOpenBalancesXlsx", {
+        query: { ...pick(filters, OWNER_FILTER), timeZone },
       }),
   },
 ];

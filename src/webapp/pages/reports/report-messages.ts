@@ -83,6 +83,17 @@ export const reportMessages = defineMessages(
     notConvertedNote:
       "Not converted, for want of a rate to {base}: {currencies}. Their amounts are in the column “Not converted”, in their own currency; an admin sets rates in Settings.",
     dealsWithoutCurrency: "deals without a currency",
+    titleOpenBalances: "Open balances",
+    aboutOpenBalances:
+      "Every company with open invoices: what it owes and what is overdue, per currency, with its owner. Overdue counts against today in your time zone; the amounts are as the accounting system sent them.",
+    company: "Company",
+    openInvoices: "Open invoices",
+    openBalance: "Open balance",
+    overdueInvoices: "Overdue invoices",
+    overdueAmount: "Overdue",
+    oldestOverdueDays: "Oldest overdue (days)",
+    noOwner: "No owner",
+    withOverdue: "{amount} (overdue {overdue})",
   },
   {
     sv: {
@@ -164,6 +175,17 @@ export const reportMessages = defineMessages(
       notConvertedNote:
         "Inte omräknat, eftersom det saknas en kurs till {base}: {currencies}. Beloppen står i kolumnen ”Inte omräknat”, i sin egen valuta; en administratör anger kurser under Inställningar.",
       dealsWithoutCurrency: "affärer utan valuta",
+      titleOpenBalances: "Öppna saldon",
+      aboutOpenBalances:
+        "Alla företag med öppna fakturor: vad de är skyldiga och vad som är förfallet, per valuta, med ägare. Förfallet räknas mot dagens datum i din tidszon; beloppen är som ekonomisystemet skickade dem.",
+      company: "Företag",
+      openInvoices: "Öppna fakturor",
+      openBalance: "Öppet saldo",
+      overdueInvoices: "Förfallna fakturor",
+      overdueAmount: "Förfallet",
+      oldestOverdueDays: "Äldsta förfallna (dagar)",
+      noOwner: "Ingen ägare",
+      withOverdue: "{amount} (förfallet {overdue})",
     },
     de: {
       reports: "Berichte",
@@ -244,6 +266,17 @@ export const reportMessages = defineMessages(
       notConvertedNote:
         "Nicht umgerechnet, da ein Kurs zu {base} fehlt: {currencies}. Ihre Beträge stehen in ihrer eigenen Währung in der Spalte „Nicht umgerechnet“; Kurse legt ein Administrator in den Einstellungen fest.",
       dealsWithoutCurrency: "Deals ohne Währung",
+      titleOpenBalances: "Offene Salden",
+      aboutOpenBalances:
+        "Jedes Unternehmen mit offenen Rechnungen: was es schuldet und was überfällig ist, je Währung, mit dem Verantwortlichen. Überfällig zählt gegen das heutige Datum in Ihrer Zeitzone; die Beträge sind so, wie die Buchhaltung sie gesendet hat.",
+      company: "Unternehmen",
+      openInvoices: "Offene Rechnungen",
+      openBalance: "Offener Saldo",
+      overdueInvoices: "Überfällige Rechnungen",
+      overdueAmount: "Überfällig",
+      oldestOverdueDays: "Älteste überfällig (Tage)",
+      noOwner: "Kein Verantwortlicher",
+      withOverdue: "{amount} (überfällig {overdue})",
     },
     nb: {
       reports: "Rapporter",
@@ -324,6 +357,17 @@ export const reportMessages = defineMessages(
       notConvertedNote:
         "Ikke omregnet, fordi det mangler en kurs til {base}: {currencies}. Beløpene står i kolonnen «Ikke omregnet», i sin egen valuta; en administrator setter kurser under Innstillinger.",
       dealsWithoutCurrency: "avtaler uten valuta",
+      titleOpenBalances: "Åpne saldoer",
+      aboutOpenBalances:
+        "Alle firmaer med åpne fakturaer: hva de skylder og hva som er forfalt, per valuta, med eier. Forfalt regnes mot dagens dato i din tidssone; beløpene er slik regnskapssystemet sendte dem.",
+      company: "Firma",
+      openInvoices: "Åpne fakturaer",
+      openBalance: "Åpen saldo",
+      overdueInvoices: "Forfalte fakturaer",
+      overdueAmount: "Forfalt",
+      oldestOverdueDays: "Eldste forfalte (dager)",
+      noOwner: "Ingen eier",
+      withOverdue: "{amount} (forfalt {overdue})",
     },
     hr: {
       reports: "Izvješća",
@@ -404,6 +448,17 @@ export const reportMessages = defineMessages(
       notConvertedNote:
         "Nije preračunato jer nema tečaja prema {base}: {currencies}. Njihovi su iznosi u stupcu „Nije preračunato”, u vlastitoj valuti; tečajeve postavlja administrator u Postavkama.",
       dealsWithoutCurrency: "poslovi bez valute",
+      titleOpenBalances: "Otvoreni saldi",
+      aboutOpenBalances:
+        "Svaka tvrtka s otvorenim računima: koliko duguje i što je u kašnjenju, po valuti, s vlasnikom. Kašnjenje se računa prema današnjem datumu u vašoj vremenskoj zoni; iznosi su onakvi kakve je poslao računovodstveni sustav.",
+      company: "Tvrtka",
+      openInvoices: "Otvoreni računi",
+      openBalance: "Otvoreni saldo",
+      overdueInvoices: "Računi u kašnjenju",
+      overdueAmount: "U kašnjenju",
+      oldestOverdueDays: "Najstarije kašnjenje (dani)",
+      noOwner: "Bez vlasnika",
+      withOverdue: "{amount} (u kašnjenju {overdue})",
     },
   },
 );
