@@ -72,6 +72,17 @@ module.exports = (env = {}, argv = {}) => {
   return {
     mode: production ? "production" : "development",
     devtool: production ? "source-map" : "eval-cheap-module-source-map",
+    // A dev server's second start (and every end-to-end test file after the first) reuses the modules the first
+    // compiled, in node_modules/.cache/webpack; a change to this file or the lockfile starts afresh. Production
+    // builds compile from scratch, so what ships never depends on a cache.
+    cache: production
+      ? false
+      : {
+          type: "filesystem",
+          buildDependencies: {
+            config: [path.join(__dirname, "webpack.config.js"), path.resolve(__dirname, "package-lock.json")],
+          },
+        },
     entry: {
       preview: "./src/addin/preview/index.tsx",
       taskpane: "./src/addin/taskpane/page/index.tsx",
