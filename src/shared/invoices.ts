@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Id, IsoDate, IsoDateTime } from "./common";
 import { CurrencyCode, Decimal, currencyDecimals } from "./currencies";
-import { TimeZone } from "./dashboard";
+import { TimeZone } from "./time-zone";
 
 // A customer's purchase and payment history, as the organisation's accounting system keeps it. Rapport does not
 // invoice: the accounting system writes its invoices and payments here under its own ids (an idempotent upsert),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TimeZone } from "./dashboard";
+import { TimeZone } from "./time-zone";
 import { Language } from "./languages";
 import { canonicalDomain, readEmailAddress } from "./email-address";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Id, IsoDate, IsoDateTime } from "./common";
 import { Decimal } from "./currencies";
-import { TimeZone } from "./dashboard";
+import { TimeZone } from "./time-zone";
 import { StageKind } from "./pipelines";
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TimeZone } from "./time-zone";
 import { Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
 import { EMAIL_BODY_TEXT_MAX_CHARS } from "./interactions";
 import { LANGUAGES, Language } from "./languages";
@@ -91,19 +92,6 @@ export const TemplateListQuery = ListQuery.extend({
   archived: z.enum(["false", "true", "all"]).default("false"),
 });
 export type TemplateListQuery = z.infer<typeof TemplateListQuery>;
-
-/** An IANA time zone name Intl knows ("Europe/Stockholm"). */
-export const TimeZone = z
-  .string()
-  .max(100)
-  .refine((zone) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "an IANA time zone such as Europe/Stockholm");
 
 export const TemplateRenderRequest = z.strictObject({
   contactId: Id,

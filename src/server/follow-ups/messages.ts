@@ -1,4 +1,4 @@
-import { TimeZone } from "../../shared/dashboard";
+import { TimeZone } from "../../shared/time-zone";
 import { type Language, defineMessages, localeFor, translate } from "../../shared/languages";
 
 /**

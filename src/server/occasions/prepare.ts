@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import { TimeZone } from "../../shared/templates";
+import { TimeZone } from "../../shared/time-zone";
 import { localDay } from "../dashboard/local-day";
 import type { DB } from "../db/tables";
 import { type DayParts, birthdaysFallingOn, partsOf, wonDealOccasion } from "./due";
@@ -13,8 +13,10 @@ export function localHour(timeZone: string, now: Date): number {
 }
 
 /** The rep's zone as stored, or UTC when they have none (or one this runtime's Intl does not know). */
-export const zoneOf = (stored: string | null): string =>
-  stored !== null && TimeZone.safeParse(stored).success ? stored : "UTC";
+export const zoneOf = (stored: string | null): string => {
+  const zone = TimeZone.safeParse(stored);
+  return zone.success ? zone.data : "UTC";
+};
 
 interface Rule {
   id: string;
