@@ -53,6 +53,19 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
       companyId: company.id,
     });
     annaId = anna.id;
+    // What the accounting system says Fabrikam owes: two invoices past their due date, in the rep's own today
+    // (this machine's zone, which Chromium shares), the oldest 23 days late.
+    const daysAgo = (days: number) => {
+      const day = new Date(Date.now() - days * 86_400_000);
+      const two = (n: number) => String(n).padStart(2, "0");
+      return `${day.getFullYear()}-${two(day.getMonth() + 1)}-${two(day.getDate())}`;
+    };
+    await api("POST", "/api/v1/accounting/batch", {
+      invoices: [
+        { externalId: "F-1", number: "1001", issueDate: daysAgo(53), dueDate: daysAgo(23), amount: "8000" },
+        { externalId: "F-2", number: "1002", issueDate: daysAgo(40), dueDate: daysAgo(10), amount: "6500" },
+      ].map((invoice) => ({ ...invoice, companyId: company.id, currency: "SEK", status: "open" })),
+    });
     await api("POST", "/api/v1/deals", {
       name: "Fabrikam renewal",
       amount: 12000,
@@ -121,6 +134,13 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
     await pane().getByText("CFO at Fabrikam").waitFor();
     await pane().getByText("Fabrikam renewal", { exact: true }).waitFor();
     await pane().getByText("Send the contract", { exact: true }).waitFor();
+    // The company's money at a glance: the overdue flag, from the accounting system's invoices.
+    const invoices = pane().getByRole("region", { name: "Fabrikam: invoices" });
+    const flag = invoices.getByText(/invoices overdue/);
+    await flag.waitFor();
+    expect((await flag.textContent())?.replace(/\s/g, " ")).toBe(
+      "2 invoices overdue: SEK 14,500, oldest 23 days",
+    );
   }, 60_000);
 
   it("logs the email in one click, and it stays one entry when the email is selected again", async () => {
