@@ -126,8 +126,8 @@ async function seed(server: TestServer, token: string, domain: string, currency:
       taxRate: "25",
     })
   ).id as string;
-  const dealVersion = (await server.request<{ version: number }>("GET", `/api/v1/deals/${deal}`, { token })).body
-    .version;
+  const dealVersion = (await server.request<{ version: number }>("GET", `/api/v1/deals/${deal}`, { token }))
+    .body.version;
   const lines = await server.request("PUT", `/api/v1/deals/${deal}/lines`, {
     token,
     body: { currency: "EUR", version: dealVersion, lines: [{ productId: product, quantity: "2" }] },

@@ -115,8 +115,9 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       prices: [{ currency: "EUR", amount: "100" }],
       taxRate: "25",
     });
-    const dealVersion = (await server.request<{ version: number }>("GET", `/api/v1/deals/${deal.id}`, { token }))
-      .body.version;
+    const dealVersion = (
+      await server.request<{ version: number }>("GET", `/api/v1/deals/${deal.id}`, { token })
+    ).body.version;
     const lines = await server.request("PUT", `/api/v1/deals/${deal.id}/lines`, {
       token,
       body: { currency: "EUR", version: dealVersion, lines: [{ productId: product.id, quantity: "2" }] },
