@@ -44,6 +44,7 @@ import { syncRoutes } from "./sync/routes";
 import { occasionRoutes } from "./occasions/routes";
 import { importRoutes } from "./imports/routes";
 import { invoiceRoutes } from "./invoices/routes";
+import { productRoutes } from "./products/routes";
 import { templateRoutes } from "./templates/routes";
 import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
 import { webFormRoutes } from "./web-forms/routes";
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
+  productRoutes(app, options, scope);
   templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   occasionRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   webFormRoutes(app, options, scope);

@@ -24,6 +24,7 @@ const titles: Record<ErrorCode, string> = {
   id_taken: "The id belongs to another record",
   email_address_taken: "The email address belongs to another contact",
   company_domain_taken: "Another company has this domain",
+  product_code_taken: "Another product has this code",
   stage_not_found: "No such stage",
   stage_has_deals: "The stage still has deals",
   pipeline_has_deals: "The pipeline still has deals",

@@ -25,6 +25,7 @@ export const ErrorCode = z.enum([
   "id_taken",
   "email_address_taken",
   "company_domain_taken",
+  "product_code_taken",
   "stage_not_found",
   "stage_has_deals",
   "pipeline_has_deals",

@@ -370,6 +370,7 @@ interface Records {
   template: string;
   webForm: string;
   occasionRule: string;
+  product: string;
 }
 
 /** A WebAuthn response in outline, answering no challenge the server gave: refused, whatever its fuzzed shape. */
@@ -596,6 +597,37 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     content:
       "Invoice number;Company domain;Invoice date;Due date;Amount;Currency\r\nF-2;customer.example;01.10.2026;2026-10-31;1 250,50;SEK\r\n",
     dryRun: false,
+  }),
+  createProduct: () => ({
+    name: "Support hour",
+    code: "FUZZ-1",
+    unit: "hour",
+    prices: [
+      { currency: "SEK", amount: "1200.50" },
+      { currency: "eur", amount: "110" },
+    ],
+    taxRate: "25",
+    active: true,
+  }),
+  updateProduct: () => ({
+    name: "Support hour 2",
+    prices: [{ currency: "NOK", amount: "1300" }],
+    taxRate: "12.5",
+    active: false,
+    version: 1,
+  }),
+  importProducts: () => ({
+    format: "csv",
+    content: "Code;Name;Unit;VAT;Price SEK;EUR\r\nFUZZ-2;Licence;pcs;25 %;1 499,50;129\r\n",
+    dryRun: false,
+  }),
+  replaceDealLines: (r) => ({
+    currency: "SEK",
+    lines: [
+      { productId: r.product, quantity: "2", discountPercent: "10" },
+      { name: "Set-up", quantity: "1.5", unitPrice: "800.00", discountPercent: "0", taxRate: "25" },
+    ],
+    version: 1,
   }),
   createWebForm: (r) => ({
     name: "Contact us",
@@ -914,7 +946,7 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 /** The seeded record a path parameter can name, if any: deletes and erasures get none. */
 function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
-    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules)/.exec(
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules|products)/.exec(
       route.path,
     )?.[1];
   const real: Record<string, string> = {
@@ -931,6 +963,7 @@ function realId(route: RouteContract, name: string, records: Records): string | 
     templates: records.template,
     "web-forms": records.webForm,
     "occasion-rules": records.occasionRule,
+    products: records.product,
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
@@ -1117,7 +1150,7 @@ function requestArb(
         { weight: 1, arbitrary: queryArb(route, []) },
       );
   const goodBody = goodBodies[name];
-  const hasBody = route.method === "POST" || route.method === "PATCH";
+  const hasBody = route.method === "POST" || route.method === "PUT" || route.method === "PATCH";
   const body: fc.Arbitrary<Json | Uint8Array | undefined> = hasBody
     ? fc.oneof(
         { weight: 12, arbitrary: bodyArb(toTree(goodBody ? goodBody(records) : {})) },
@@ -1188,6 +1221,9 @@ const TABLES = {
   exchange_rates: true,
   invoices: true,
   payments: true,
+  products: true,
+  product_prices: true,
+  deal_lines: true,
   templates: true,
   template_variants: true,
   template_uses: true,
@@ -1367,7 +1403,17 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
         templateId: template,
       })
     ).id as string;
+    const product = (
+      await post("/api/v1/products", {
+        name: "Seed support",
+        code: "SEED-1",
+        unit: "hour",
+        prices: [{ currency: "SEK", amount: "1200" }],
+        taxRate: "25",
+      })
+    ).id as string;
     records = {
+      product,
       occasionRule,
       webForm,
       company,
@@ -1507,7 +1553,7 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
     const paramsOf = (): Record<string, Param> =>
       Object.fromEntries([...route.path.matchAll(/:(\w+)/g)].map((m) => [m[1] as string, { value: NIL }]));
 
-    if (route.method === "POST" || route.method === "PATCH") {
+    if (route.method === "POST" || route.method === "PUT" || route.method === "PATCH") {
       it("survives deep nesting, bodies near and over the limit, huge arrays and polluting keys", async () => {
         const good = toTree(goodBodies[name]?.(records) ?? {});
         const firstString = pathsOf(good).find((p) => typeof getAt(good, p) === "string") ?? ["x"];

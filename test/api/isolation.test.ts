@@ -28,6 +28,7 @@ interface Records {
   invitation: string;
   session: string;
   passkey: string;
+  product: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -116,6 +117,22 @@ async function seed(server: TestServer, token: string, domain: string, currency:
       allowedOrigins: [`https://www.${domain}`],
     })
   ).id as string;
+  // A product of the catalogue on the deal's lines.
+  const product = (
+    await post("/api/v1/products", {
+      name: `Secret product of ${domain}`,
+      code: `CODE-${domain}`,
+      prices: [{ currency: "EUR", amount: "100" }],
+      taxRate: "25",
+    })
+  ).id as string;
+  const dealVersion = (await server.request<{ version: number }>("GET", `/api/v1/deals/${deal}`, { token }))
+    .body.version;
+  const lines = await server.request("PUT", `/api/v1/deals/${deal}/lines`, {
+    token,
+    body: { currency: "EUR", version: dealVersion, lines: [{ productId: product, quantity: "2" }] },
+  });
+  expect(lines.status).toBe(200);
   // Rapport's own accounts: an invitation to someone, and a newcomer who accepted one (a session, a passkey).
   const invitation = (
     (await post("/api/v1/invitations", { email: `someone@${domain}` })) as { invitation: { id: string } }
@@ -149,6 +166,7 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     .returning("id")
     .executeTakeFirstOrThrow();
   return {
+    product,
     occasionRule,
     invitation,
     session,
@@ -226,6 +244,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   invitations: "invitation",
   sessions: "session",
   passkeys: "passkey",
+  products: "product",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -248,6 +267,7 @@ const REFERENCES: Record<string, keyof Records> = {
   tag: "tag",
   currency: "currency",
   templateId: "template",
+  productId: "product",
 };
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */
@@ -266,6 +286,11 @@ const EXAMPLES: Record<string, (n: number) => string> = {
   rate: () => "0.0871",
   key: (n) => `sweep_${n}`,
   amount: () => "100.00",
+  quantity: () => "1",
+  taxRate: () => "25",
+  discountPercent: () => "0",
+  unitPrice: () => "10.00",
+  code: (n) => `SWEEP-${n}`,
 };
 
 /** Without its null; of alternatives (a discriminated union), the first, as the body's sample takes it. */
@@ -514,6 +539,9 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       "/api/v1/occasion-rules",
       `/api/v1/occasion-rules/${victim.occasionRule}`,
       "/api/v1/occasion-mails?day=2026-06-15",
+      "/api/v1/products",
+      `/api/v1/products/${victim.product}`,
+      `/api/v1/deals/${victim.deal}/lines`,
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

@@ -108,6 +108,21 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       },
     });
     expect(ledger.status).toBe(200);
+    // A product with a price, on the deal's lines: products, product_prices and deal_lines rows.
+    const product = await post("/api/v1/products", {
+      name: "Support",
+      code: "SUP",
+      prices: [{ currency: "EUR", amount: "100" }],
+      taxRate: "25",
+    });
+    const dealVersion = (
+      await server.request<{ version: number }>("GET", `/api/v1/deals/${deal.id}`, { token })
+    ).body.version;
+    const lines = await server.request("PUT", `/api/v1/deals/${deal.id}/lines`, {
+      token,
+      body: { currency: "EUR", version: dealVersion, lines: [{ productId: product.id, quantity: "2" }] },
+    });
+    expect(lines.status).toBe(200);
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
     // A web form with its consent version and owner, and a lead it brought from the contact above (its token
     // signed a minute ago, so the submit-time check passes).

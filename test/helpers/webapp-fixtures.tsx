@@ -26,6 +26,7 @@ import type { EmailAddressForms } from "../../src/shared/email-address";
 import { RenderedTemplate, Template } from "../../src/shared/templates";
 import { type FakeAccounts, UNHANDLED, fakeAccounts, handleAccounts } from "./fake-accounts";
 import { type OccasionMail, OccasionRule } from "../../src/shared/occasions";
+import { type FakeProducts, PRODUCTS_UNHANDLED, fakeProducts, handleProducts } from "./fake-products";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -216,6 +217,8 @@ export interface FakeWebServer {
   invoices: Record<string, Invoice[]>;
   /** The open balances report's rows (none to begin with). */
   openBalances: OpenBalanceRow[];
+  /** The product catalogue and the deals' lines. */
+  catalogue: FakeProducts;
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -404,6 +407,7 @@ export function fakeWebServer(
     companyAccounts: {},
     invoices: {},
     openBalances: [],
+    catalogue: fakeProducts(),
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -969,6 +973,12 @@ export function fakeWebServer(
       default: {
         const answer = handleAccounts(server.accounts, users, name, params, body);
         if (answer !== UNHANDLED) return answer;
+        const deals = {
+          get: () => server.deals,
+          set: (changed: DealWithStage[]) => (server.deals = changed),
+        };
+        const catalogued = handleProducts(server.catalogue, role, deals, name, params, query, body);
+        if (catalogued !== PRODUCTS_UNHANDLED) return catalogued;
         throw new Error(`unexpected call ${name}`);
       }
     }

@@ -142,7 +142,7 @@ export interface DealsTable {
   id: Generated<string>;
   org_id: string;
   name: string;
-  amount: number | null;
+  amount: ColumnType<number | null, number | string | null | undefined, number | string | null>;
   currency: string | null;
   expected_close_date: string | null;
   company_id: string | null;
@@ -341,6 +341,44 @@ export interface PaymentsTable {
   currency: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** The product catalogue (0020): numerics are read as text (`::text`) so no float ever holds a price. */
+export interface ProductsTable {
+  id: Generated<string>;
+  org_id: string;
+  code: string;
+  name: string;
+  unit: string | null;
+  tax_rate: ColumnType<number, string, string>;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One price of a product per currency. */
+export interface ProductPricesTable {
+  org_id: string;
+  product_id: string;
+  currency: string;
+  amount: ColumnType<number, string, string>;
+}
+
+/** A deal's line items, in their order; each in the deal's currency (0020). */
+export interface DealLinesTable {
+  id: Generated<string>;
+  org_id: string;
+  deal_id: string;
+  position: number;
+  product_id: string | null;
+  name: string;
+  unit: string | null;
+  quantity: ColumnType<number, string, string>;
+  unit_price: ColumnType<number, string, string>;
+  discount_percent: ColumnType<number, string, string>;
+  tax_rate: ColumnType<number, string, string>;
+  currency: string;
 }
 
 /** An email template: the organisation's (`owner_id` null, admins write it) or one rep's own. */
@@ -642,6 +680,9 @@ export interface DB {
   exchange_rates: ExchangeRatesTable;
   invoices: InvoicesTable;
   payments: PaymentsTable;
+  products: ProductsTable;
+  product_prices: ProductPricesTable;
+  deal_lines: DealLinesTable;
   templates: TemplatesTable;
   template_variants: TemplateVariantsTable;
   template_uses: TemplateUsesTable;

@@ -14,6 +14,8 @@ import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/c
 import { firstOpenStage, getStage } from "../pipelines/service";
 import { type Scope, iso, isoOrNull } from "../scope";
 import { requireAdmin } from "../users/service";
+import { fieldRefused } from "../products/service";
+import { hasLines } from "./lines";
 
 type DealJoined = DealRow & {
   contact_ids: string[];
@@ -204,6 +206,8 @@ export async function updateDeal(
       input.customFields === undefined
         ? undefined
         : await checkCustomFields(tx, scope.caller.orgId, "deal", input.customFields);
+    if (input.amount !== undefined || input.currency !== undefined)
+      await keepLinesAmount(tx, scope.caller.orgId, id, input);
     const row = await tx
       .updateTable("deals")
       .set({
@@ -227,6 +231,30 @@ export async function updateDeal(
     await recordAudit(tx, scope.caller, "deal.updated", { type: "deal", id }, { fields: Object.keys(input) });
     return getDeal(txScope, id);
   });
+}
+
+/**
+ * A deal with lines takes its amount and currency from them (PUT /deals/:id/lines): an update that sends them
+ * as they are passes (a form sends every field), one that would change them is refused, naming the field.
+ */
+async function keepLinesAmount(tx: Kysely<DB>, orgId: string, id: string, input: DealUpdate): Promise<void> {
+  if (!(await hasLines(tx, orgId, id))) return;
+  const current = await tx
+    .selectFrom("deals")
+    .select(["amount", "currency"])
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  if (
+    input.amount !== undefined &&
+    input.amount !== (current.amount === null ? null : Number(current.amount))
+  )
+    throw fieldRefused("body.amount", "the deal's amount is the sum of its lines: change the lines instead");
+  if (input.currency !== undefined && input.currency !== current.currency)
+    throw fieldRefused(
+      "body.currency",
+      "the deal's lines are in its currency: replace the lines to change it",
+    );
 }
 
 /** Moves a deal, records where it came from, who moved it and from where, in one transaction. */

@@ -13,6 +13,8 @@ const uniqueViolations: Record<string, () => AppError> = {
     ),
   companies_domain_unique: () =>
     new AppError("company_domain_taken", 409, "Another company already has this domain."),
+  products_code_unique: () =>
+    new AppError("product_code_taken", 409, "Another product of the organisation already has this code."),
 };
 
 const referenceFields: Record<string, string> = {

@@ -27,7 +27,7 @@ import { XlsxRefused, boundedXlsx } from "./xlsx-bound";
 // batch's records and stored by the batch's own checks and writes: the same idempotency (a file imported twice
 // changes nothing the second time), all rows or none, every refusal naming the file's line and the field.
 
-interface FileRow {
+export interface FileRow {
   line: number;
   cells: string[];
 }
@@ -49,18 +49,22 @@ const HEADERS: Record<AccountingImportField, string[]> = {
   paidOn: ["paidon", "paymentdate", "datepaid", "paid", "date"],
 };
 
-const normalise = (header: string) => header.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+export const normalise = (header: string) => header.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 
-const refuse = (detail: string, path = "body.content") =>
+export const refuse = (detail: string, path = "body.content") =>
   new AppError("invalid_request", 400, detail, { errors: [{ path, message: detail }] });
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading the file
 
-async function readRows(body: AccountingImportRequest): Promise<{ header: string[]; rows: FileRow[] }> {
+/** A CSV's or an Excel workbook's first sheet's rows (the price-list import reads its files with it too). */
+export async function readRows(
+  body: Pick<AccountingImportRequest, "format" | "content">,
+  maxRows = ACCOUNTING_IMPORT_MAX_ROWS,
+): Promise<{ header: string[]; rows: FileRow[] }> {
   if (body.format === "csv") {
-    const table = readCsv(body.content, ACCOUNTING_IMPORT_MAX_ROWS, MAX_IMPORT_COLUMNS);
-    if (table.tooMany) throw refuse(`A file may hold at most ${ACCOUNTING_IMPORT_MAX_ROWS} rows.`);
+    const table = readCsv(body.content, maxRows, MAX_IMPORT_COLUMNS);
+    if (table.tooMany) throw refuse(`A file may hold at most ${maxRows} rows.`);
     if (table.tooManyBlank) throw refuse("The file has more blank rows than a spreadsheet holds.");
     if (table.tooWideAt !== null)
       throw refuse(
@@ -102,8 +106,7 @@ async function readRows(body: AccountingImportRequest): Promise<{ header: string
       cells.push(cellText(row.getCell(column).value));
     if (cells.every((c) => c === "")) return;
     if (header === null) header = cells;
-    else if (rows.length >= ACCOUNTING_IMPORT_MAX_ROWS)
-      failure = refuse(`A file may hold at most ${ACCOUNTING_IMPORT_MAX_ROWS} rows.`);
+    else if (rows.length >= maxRows) failure = refuse(`A file may hold at most ${maxRows} rows.`);
     else rows.push({ line, cells });
   });
   if (failure) throw failure;
@@ -145,7 +148,7 @@ function numberText(value: number): string {
  * a comma or a dot; spaces and apostrophes between thousands. A comma and a dot both ("14,500.00") are refused:
  * which one is the decimal point would be a guess, and a misread amount is a wrong balance.
  */
-function readAmount(text: string): string | null {
+export function readAmount(text: string): string | null {
   const compact = text.replace(/[\s\u00a0\u202f']/g, "");
   if (compact.includes(",") && compact.includes(".")) return null;
   const amount = compact.replace(",", ".");
@@ -176,7 +179,7 @@ const STATUSES: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------------------
 // The import
 
-const rowsRefused = (errors: RowError[]) => {
+export const rowsRefused = (errors: RowError[]) => {
   const first = errors[0] as RowError;
   return new AppError(
     "import_rows_invalid",

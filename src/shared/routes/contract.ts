@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { Deleted, IdParams, Page } from "../common";
 
 export interface RouteContract {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Fastify-style path: `:id` for a parameter. */
   path: string;
   summary: string;

@@ -18,6 +18,7 @@ import { useMessages } from "../../i18n/language";
 import { listMessages } from "../../lists/list-messages";
 import { recordKindMessages } from "../../lists/record-kind-messages";
 import { dealMessages } from "./deal-messages";
+import { DealLinesSection } from "./DealLinesEditor";
 import { formatNumber } from "../../format";
 
 const useStyles = makeStyles({
@@ -40,6 +41,7 @@ export function DealRecord({ id }: { id: string }) {
           <Section title={t.stage}>
             <StageMove deal={deal} onMoved={saved} />
           </Section>
+          <DealLinesSection deal={deal} />
           <Section title={lists.details}>
             <RecordEditor
               label={translate(lists.editRecord, { name: deal.name })}

@@ -20,6 +20,7 @@ import { UsersSettings } from "./UsersSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { SignInPolicySettings } from "./SignInPolicySettings";
 import { OccasionRulesSettings } from "../occasions/OccasionRulesSettings";
+import { ProductsSettings } from "../products/ProductsSettings";
 import { translate } from "../../../shared/languages";
 import { displayLocale } from "../../format";
 import { useMessages } from "../../i18n/language";
@@ -67,6 +68,7 @@ export default function SettingsPage() {
       <TagsSettings admin={admin} />
       <OrganizationSettings admin={admin} />
       <CurrencySettings admin={admin} />
+      <ProductsSettings admin={admin} />
       <LoggingSettings admin={admin} />
       <OccasionRulesSettings admin={admin} />
       <UsersSettings admin={admin} selfId={me.data.user.id} />
