@@ -1208,6 +1208,9 @@ const TABLES = {
   occasion_rules: true,
   occasion_rule_senders: true,
   occasion_mails: true,
+  webhook_endpoints: true,
+  webhook_events: true,
+  webhook_deliveries: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

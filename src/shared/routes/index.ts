@@ -23,6 +23,7 @@ import { templateRoutes } from "./templates";
 import { webFormRoutes } from "./web-forms";
 import { accountRoutes } from "./accounts";
 import { occasionRoutes } from "./occasions";
+import { webhookRoutes } from "./webhooks";
 
 export {
   FILE_MEDIA_TYPES,
@@ -63,6 +64,7 @@ export const featureRoutes = {
   webForms: webFormRoutes,
   accounts: accountRoutes,
   occasions: occasionRoutes,
+  webhooks: webhookRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -91,6 +93,7 @@ export const routes = {
   ...webFormRoutes,
   ...accountRoutes,
   ...occasionRoutes,
+  ...webhookRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;
