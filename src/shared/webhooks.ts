@@ -91,6 +91,8 @@ export const WebhookEndpointUpdate = z.strictObject({
   url: WebhookUrl.optional(),
   events: Events.optional(),
   active: z.boolean().optional(),
+  /** The version read; the server takes it out (or from If-Match) before the rest is checked. */
+  version: Version.optional(),
 });
 export type WebhookEndpointUpdate = z.infer<typeof WebhookEndpointUpdate>;
 

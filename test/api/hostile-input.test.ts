@@ -370,6 +370,7 @@ interface Records {
   template: string;
   webForm: string;
   occasionRule: string;
+  webhook: string;
 }
 
 /** A WebAuthn response in outline, answering no challenge the server gave: refused, whatever its fuzzed shape. */
@@ -532,6 +533,9 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   }),
   updateOccasionRule: (r) => ({ name: "Fuzz birthdays", templateId: r.template, mode: "draft", version: 1 }),
   setOccasionSending: () => ({ enabled: true }),
+  // A public address (this server allows no private one): nothing delivers here.
+  createWebhookEndpoint: () => ({ url: "https://93.184.215.14/fuzz", events: ["deal.won"], active: true }),
+  updateWebhookEndpoint: () => ({ events: ["deal.won", "deal.lost"], active: false, version: 1 }),
   updateSenderProfile: () => ({ title: "Account manager", phone: "+46 8 123", signature: "Rita\nContoso" }),
   // Rapport's own accounts: nobody here has one, so these are refused or answered alike, and store nothing.
   signInWithPassword: () => ({ email: "nobody@contoso.example", password: "not anyone's password" }),
@@ -914,7 +918,7 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 /** The seeded record a path parameter can name, if any: deletes and erasures get none. */
 function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
-    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules)/.exec(
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules|webhooks)/.exec(
       route.path,
     )?.[1];
   const real: Record<string, string> = {
@@ -931,6 +935,7 @@ function realId(route: RouteContract, name: string, records: Records): string | 
     templates: records.template,
     "web-forms": records.webForm,
     "occasion-rules": records.occasionRule,
+    webhooks: name === "id" ? records.webhook : "",
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
@@ -1370,7 +1375,13 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
         templateId: template,
       })
     ).id as string;
+    const webhook = (
+      (await post("/api/v1/webhooks", { url: "https://93.184.215.14/seed", events: ["deal.won"] })) as {
+        endpoint: { id: string };
+      }
+    ).endpoint.id;
     records = {
+      webhook,
       occasionRule,
       webForm,
       company,

@@ -28,6 +28,9 @@ interface Records {
   invitation: string;
   session: string;
   passkey: string;
+  /** A webhook endpoint, and a delivery of the contact's creation to it. */
+  webhook: string;
+  webhookDelivery: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -38,6 +41,15 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     return response.body;
   };
   const { pipelines } = parse(PipelineList, await server.request("GET", "/api/v1/pipelines", { token }));
+  // A public address (this server allows no private one); nothing delivers here, so the delivery stays pending.
+  const webhook = (
+    (await post("/api/v1/webhooks", {
+      url: `https://93.184.215.14/${domain}`,
+      events: ["contact.created"],
+    })) as {
+      endpoint: { id: string };
+    }
+  ).endpoint.id;
   const company = (
     await post("/api/v1/companies", { name: `Customer of ${domain}`, domain: `customer-${domain}` })
   ).id as string;
@@ -148,7 +160,14 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  const webhookDelivery = (
+    await server.request<{ items: { id: string }[] }>("GET", `/api/v1/webhooks/${webhook}/deliveries`, {
+      token,
+    })
+  ).body.items[0]?.id as string;
   return {
+    webhook,
+    webhookDelivery,
     occasionRule,
     invitation,
     session,
@@ -226,6 +245,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   invitations: "invitation",
   sessions: "session",
   passkeys: "passkey",
+  webhooks: "webhook",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -248,6 +268,7 @@ const REFERENCES: Record<string, keyof Records> = {
   tag: "tag",
   currency: "currency",
   templateId: "template",
+  deliveryId: "webhookDelivery",
 };
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */
@@ -514,6 +535,8 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       "/api/v1/occasion-rules",
       `/api/v1/occasion-rules/${victim.occasionRule}`,
       "/api/v1/occasion-mails?day=2026-06-15",
+      "/api/v1/webhooks",
+      `/api/v1/webhooks/${victim.webhook}/deliveries`,
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };
