@@ -75,7 +75,9 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   const clock = deps.clock ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const workerId = randomUUID();
-  const leaseMs = config.timeoutMs + 30_000;
+  // Longer than an attempt can last (its timer covers the answer too) and its settling: a lease that ran out while
+  // its server still worked would let another server send the same delivery at once.
+  const leaseMs = config.timeoutMs * 2 + 5000;
   let leasesFreed = !deps.exclusiveStore;
   let prunedAt = 0;
 
