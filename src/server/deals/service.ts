@@ -192,7 +192,8 @@ export async function createDeal(scope: Scope, input: DealCreate): Promise<DealW
     const deal = await getDeal({ ...scope, db: tx }, row.id);
     await emitEvent(tx, orgId, "deal.created", deal);
     // Made already won (or lost): an accounting system taking won deals as orders must hear of it too.
-    if (stage.kind !== "open") await emitEvent(tx, orgId, stage.kind === "won" ? "deal.won" : "deal.lost", deal);
+    if (stage.kind !== "open")
+      await emitEvent(tx, orgId, stage.kind === "won" ? "deal.won" : "deal.lost", deal);
     return deal;
   });
 }

@@ -633,9 +633,9 @@ async function inBatches<T>(
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
 const readCompanies = async (tx: Kysely<DB>, orgId: string, ids: string[]) =>
-  (await tx.selectFrom("companies").selectAll().where("org_id", "=", orgId).where("id", "in", ids).execute()).map(
-    toCompany,
-  );
+  (
+    await tx.selectFrom("companies").selectAll().where("org_id", "=", orgId).where("id", "in", ids).execute()
+  ).map(toCompany);
 
 /** A contact as it will be written: new, or a stored one with the rows' values merged in. */
 interface ContactDraft {
@@ -830,7 +830,13 @@ async function writeContacts(
   );
   const readContacts = async (ids: string[]) =>
     (await selectContacts(tx, orgId).where("c.id", "in", ids).execute()).map(toContact);
-  await emitEvents(tx, orgId, "contact.created", created.map((d) => d.id), readContacts);
+  await emitEvents(
+    tx,
+    orgId,
+    "contact.created",
+    created.map((d) => d.id),
+    readContacts,
+  );
   await emitEvents(tx, orgId, "contact.updated", [...updated.keys()], readContacts);
   return companiesCreated;
 }
@@ -927,7 +933,13 @@ async function resolveCompanies(
         id uuid, name text, domain text, domain_as_written text)`.execute(tx),
   );
   if (fresh.length > 0) await replanAfterBulkWrite(tx);
-  await emitEvents(tx, orgId, "company.created", fresh.map((c) => c.id), (ids) => readCompanies(tx, orgId, ids));
+  await emitEvents(
+    tx,
+    orgId,
+    "company.created",
+    fresh.map((c) => c.id),
+    (ids) => readCompanies(tx, orgId, ids),
+  );
   return fresh.length;
 }
 
@@ -1052,7 +1064,13 @@ async function writeCompanies(
       "A company changed while the file was imported; nothing was stored, try again.",
     );
   const read = (ids: string[]) => readCompanies(tx, orgId, ids);
-  await emitEvents(tx, orgId, "company.created", created.map((d) => d.id), read);
+  await emitEvents(
+    tx,
+    orgId,
+    "company.created",
+    created.map((d) => d.id),
+    read,
+  );
   await emitEvents(tx, orgId, "company.updated", [...updated.keys()], read);
   return 0;
 }

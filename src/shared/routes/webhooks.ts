@@ -57,7 +57,8 @@ export const webhookRoutes = {
   rotateWebhookSecret: {
     method: "POST",
     path: "/api/v1/webhooks/:id/secret",
-    summary: "Replace an endpoint's signing secret (admins only); the answer holds the new one, shown this once",
+    summary:
+      "Replace an endpoint's signing secret (admins only); the answer holds the new one, shown this once",
     params: IdParams,
     responses: { 200: WebhookEndpointWithSecret },
   },
