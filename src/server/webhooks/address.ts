@@ -45,6 +45,8 @@ export function isRefusedAddress(address: string): boolean {
 /** A URL's host as the resolver and isIP take it: IPv6 without its brackets. */
 export const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "$1");
 
+const REGISTRATION_LOOKUP_MS = 5000;
+
 export class RefusedAddressError extends Error {
   readonly code = "WEBHOOK_REFUSED_ADDRESS";
 }
@@ -59,14 +61,23 @@ export async function refusedHost(url: URL, allowPrivate: boolean): Promise<stri
   if (isIP(host)) return isRefusedAddress(host) ? `${host} is a private, loopback or reserved address` : null;
   if (host === "localhost" || host.endsWith(".localhost")) return `${host} is the server itself`;
   let addresses: LookupAddress[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
-      dnsLookup(host, { all: true, verbatim: true }, (error, found) =>
-        error ? reject(error) : resolve(found),
+    addresses = await Promise.race([
+      new Promise<LookupAddress[]>((resolve, reject) =>
+        dnsLookup(host, { all: true, verbatim: true }, (error, found) =>
+          error ? reject(error) : resolve(found),
+        ),
       ),
-    );
+      // A slow name server must not hold the admin's request: every delivery checks the name again anyway.
+      new Promise<LookupAddress[]>((resolve) => {
+        timer = setTimeout(() => resolve([]), REGISTRATION_LOOKUP_MS);
+      }),
+    ]);
   } catch {
     return null;
+  } finally {
+    clearTimeout(timer);
   }
   const refused = addresses.find((a) => isRefusedAddress(a.address));
   return refused ? `${host} resolves to ${refused.address}, a private, loopback or reserved address` : null;
