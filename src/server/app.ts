@@ -48,6 +48,8 @@ import { productRoutes } from "./products/routes";
 import { templateRoutes } from "./templates/routes";
 import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
 import { webFormRoutes } from "./web-forms/routes";
+import { webhookRoutes } from "./webhooks/routes";
+import type { WebhookSettings } from "./webhooks/service";
 import type { AccountIssuer } from "./accounts/account-issuer";
 import { accountRoutes } from "./accounts/routes";
 import { type AccountThrottles, DEFAULT_THROTTLES, SignInThrottle } from "./accounts/throttle";
@@ -97,6 +99,8 @@ export interface AppDeps {
   mail?: MailConfig | null;
   /** Set while the server shuts down: /readyz answers 503 so a load balancer stops sending requests. */
   readiness?: { draining: boolean };
+  /** What webhook endpoints may be registered (RAPPORT_WEBHOOKS_ALLOW_PRIVATE); by default no private host. */
+  webhooks?: WebhookSettings;
 }
 
 const SYNC_NOT_CONFIGURED: SyncConfig = {
@@ -201,6 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   occasionRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   webFormRoutes(app, options, scope);
+  webhookRoutes(app, options, scope, deps.webhooks ?? { allowPrivate: false });
   await publicFormRoutes(
     app,
     deps.database,

@@ -108,6 +108,18 @@ const Env = z.object({
   /** Occasion mails: how often a server looks for what is due, and from which local hour a rep's day's are made. */
   RAPPORT_OCCASIONS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   RAPPORT_OCCASIONS_MORNING_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  /**
+   * Outbound webhooks may reach private, loopback, link-local and other reserved addresses (a receiver on the
+   * server's own network). Off by default: an admin's URL must not reach into the server's network.
+   */
+  RAPPORT_WEBHOOKS_ALLOW_PRIVATE: Flag.default(false),
+  /** How often each server looks for webhook deliveries due, and how long a receiver has to answer one. */
+  RAPPORT_WEBHOOKS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  RAPPORT_WEBHOOKS_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(10),
+  /** The wait after a failed delivery's first attempt; each further failure doubles it (at most six hours). */
+  RAPPORT_WEBHOOKS_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
+  /** Attempts before a delivery is given up (it can still be sent again from Settings). */
+  RAPPORT_WEBHOOKS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
 });
 
 export type GraphCredential = { kind: "secret"; secret: string } | { kind: "certificate"; path: string };
@@ -126,6 +138,15 @@ export interface GraphSyncConfig {
 export interface OccasionsConfig {
   intervalSeconds: number;
   morningHour: number;
+}
+
+/** Outbound webhooks: what may be registered and how the deliveries are made (webhooks/worker.ts). */
+export interface WebhooksConfig {
+  allowPrivate: boolean;
+  intervalSeconds: number;
+  timeoutMs: number;
+  backoffBaseMs: number;
+  maxAttempts: number;
 }
 
 export interface SyncConfig {
@@ -186,6 +207,7 @@ export interface Config {
   frameAncestors: string[] | null;
   sync: SyncConfig;
   occasions: OccasionsConfig;
+  webhooks: WebhooksConfig;
   rateLimit: RateLimitConfig;
   trustProxy: TrustProxy;
   drainSeconds: number;
@@ -316,6 +338,13 @@ export function loadConfig(
     occasions: {
       intervalSeconds: e.RAPPORT_OCCASIONS_INTERVAL_SECONDS,
       morningHour: e.RAPPORT_OCCASIONS_MORNING_HOUR,
+    },
+    webhooks: {
+      allowPrivate: e.RAPPORT_WEBHOOKS_ALLOW_PRIVATE,
+      intervalSeconds: e.RAPPORT_WEBHOOKS_INTERVAL_SECONDS,
+      timeoutMs: Math.round(e.RAPPORT_WEBHOOKS_TIMEOUT_SECONDS * 1000),
+      backoffBaseMs: Math.round(e.RAPPORT_WEBHOOKS_RETRY_BASE_SECONDS * 1000),
+      maxAttempts: e.RAPPORT_WEBHOOKS_MAX_ATTEMPTS,
     },
     rateLimit: { perUser: e.RAPPORT_RATE_LIMIT_PER_USER, perIp: e.RAPPORT_RATE_LIMIT_PER_IP },
     trustProxy: e.RAPPORT_TRUST_PROXY,

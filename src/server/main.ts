@@ -16,6 +16,7 @@ import { createSyncWorker } from "./sync/worker";
 import { createFollowUpWorker } from "./follow-ups/worker";
 import { createMailDrafts } from "./occasions/mail-drafts";
 import { createOccasionWorker } from "./occasions/worker";
+import { DEFAULT_WEBHOOK_DELIVERY, createWebhookWorker } from "./webhooks/worker";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     mail: config.mail,
     trustProxy: config.trustProxy,
     readiness,
+    webhooks: { allowPrivate: config.webhooks.allowPrivate },
     addinFiles: addinRoot
       ? { root: addinRoot, frameAncestors: config.frameAncestors ?? DEFAULT_FRAME_ANCESTORS }
       : null,
@@ -75,6 +77,13 @@ async function main(): Promise<void> {
 
   // Every server fires no-reply follow-ups, with or without Graph: they share the work through the store.
   const followUps = createFollowUpWorker({ database, logger });
+  // Every server delivers webhooks from the outbox: the store decides which one sends each delivery.
+  const webhooks = createWebhookWorker({
+    database,
+    config: { ...DEFAULT_WEBHOOK_DELIVERY, ...config.webhooks },
+    logger,
+    exclusiveStore: database.kind === "pglite",
+  });
 
   let backups: BackupChannel | null = null;
   let stopping = false;
@@ -87,6 +96,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
     await worker?.stop();
     await followUps.stop();
+    await webhooks.stop();
     await occasions?.stop();
     await app.close();
     await backups?.stop();
@@ -114,6 +124,7 @@ async function main(): Promise<void> {
       : `No add-in build at ${config.addinDir}: this server answers the API only (under npm start the dev server serves the add-in; npm run build makes one to serve from here)`,
   );
   followUps.start();
+  webhooks.start();
   if (worker && graph) {
     worker.start();
     occasions?.start();

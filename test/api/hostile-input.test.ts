@@ -371,6 +371,7 @@ interface Records {
   webForm: string;
   occasionRule: string;
   product: string;
+  webhook: string;
 }
 
 /** A WebAuthn response in outline, answering no challenge the server gave: refused, whatever its fuzzed shape. */
@@ -533,6 +534,9 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   }),
   updateOccasionRule: (r) => ({ name: "Fuzz birthdays", templateId: r.template, mode: "draft", version: 1 }),
   setOccasionSending: () => ({ enabled: true }),
+  // A public address (this server allows no private one): nothing delivers here.
+  createWebhookEndpoint: () => ({ url: "https://93.184.215.14/fuzz", events: ["deal.won"], active: true }),
+  updateWebhookEndpoint: () => ({ events: ["deal.won", "deal.lost"], active: false, version: 1 }),
   updateSenderProfile: () => ({ title: "Account manager", phone: "+46 8 123", signature: "Rita\nContoso" }),
   // Rapport's own accounts: nobody here has one, so these are refused or answered alike, and store nothing.
   signInWithPassword: () => ({ email: "nobody@contoso.example", password: "not anyone's password" }),
@@ -946,7 +950,7 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 /** The seeded record a path parameter can name, if any: deletes and erasures get none. */
 function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
-    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules|products)/.exec(
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules|products|webhooks)/.exec(
       route.path,
     )?.[1];
   const real: Record<string, string> = {
@@ -964,6 +968,7 @@ function realId(route: RouteContract, name: string, records: Records): string | 
     "web-forms": records.webForm,
     "occasion-rules": records.occasionRule,
     products: records.product,
+    webhooks: name === "id" ? records.webhook : "",
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
@@ -1244,6 +1249,9 @@ const TABLES = {
   occasion_rules: true,
   occasion_rule_senders: true,
   occasion_mails: true,
+  webhook_endpoints: true,
+  webhook_events: true,
+  webhook_deliveries: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**
@@ -1412,8 +1420,14 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
         taxRate: "25",
       })
     ).id as string;
+    const webhook = (
+      (await post("/api/v1/webhooks", { url: "https://93.184.215.14/seed", events: ["deal.won"] })) as {
+        endpoint: { id: string };
+      }
+    ).endpoint.id;
     records = {
       product,
+      webhook,
       occasionRule,
       webForm,
       company,

@@ -29,6 +29,9 @@ interface Records {
   session: string;
   passkey: string;
   product: string;
+  /** A webhook endpoint, and a delivery of the contact's creation to it. */
+  webhook: string;
+  webhookDelivery: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -39,6 +42,15 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     return response.body;
   };
   const { pipelines } = parse(PipelineList, await server.request("GET", "/api/v1/pipelines", { token }));
+  // A public address (this server allows no private one); nothing delivers here, so the delivery stays pending.
+  const webhook = (
+    (await post("/api/v1/webhooks", {
+      url: `https://93.184.215.14/${domain}`,
+      events: ["contact.created"],
+    })) as {
+      endpoint: { id: string };
+    }
+  ).endpoint.id;
   const company = (
     await post("/api/v1/companies", { name: `Customer of ${domain}`, domain: `customer-${domain}` })
   ).id as string;
@@ -165,8 +177,15 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  const webhookDelivery = (
+    await server.request<{ items: { id: string }[] }>("GET", `/api/v1/webhooks/${webhook}/deliveries`, {
+      token,
+    })
+  ).body.items[0]?.id as string;
   return {
     product,
+    webhook,
+    webhookDelivery,
     occasionRule,
     invitation,
     session,
@@ -245,6 +264,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   sessions: "session",
   passkeys: "passkey",
   products: "product",
+  webhooks: "webhook",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -268,6 +288,7 @@ const REFERENCES: Record<string, keyof Records> = {
   currency: "currency",
   templateId: "template",
   productId: "product",
+  deliveryId: "webhookDelivery",
 };
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */
@@ -542,6 +563,8 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       "/api/v1/products",
       `/api/v1/products/${victim.product}`,
       `/api/v1/deals/${victim.deal}/lines`,
+      "/api/v1/webhooks",
+      `/api/v1/webhooks/${victim.webhook}/deliveries`,
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

@@ -82,6 +82,9 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "occasion_rules",
         "occasion_rule_senders",
         "occasion_mails",
+        "webhook_endpoints",
+        "webhook_events",
+        "webhook_deliveries",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -542,6 +545,9 @@ const ID = {
   followUp: "00000000-0000-4000-8000-000000000013",
   rule: "00000000-0000-4000-8000-000000000014",
   occasionMail: "00000000-0000-4000-8000-000000000015",
+  webhook: "00000000-0000-4000-8000-000000000016",
+  webhookEvent: "00000000-0000-4000-8000-000000000017",
+  webhookDelivery: "00000000-0000-4000-8000-000000000018",
 };
 const at = "2025-03-04T05:06:07.089Z";
 
@@ -949,6 +955,62 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         graph_message_id: "AAMkAD-sent-1",
         attempts: 1,
         error: null,
+        lease_owner: null,
+        lease_until: null,
+        created_at: at,
+        updated_at: at,
+      },
+    ],
+  ],
+  [
+    "webhook_endpoints",
+    [
+      {
+        id: ID.webhook,
+        org_id: ID.org,
+        url: "https://erp.contoso.example/rapport",
+        events: ["deal.won", "contact.created"],
+        secret: "whsec_representative",
+        active: true,
+        created_by: ID.rita,
+        version: 2,
+        created_at: at,
+        updated_at: at,
+      },
+    ],
+  ],
+  [
+    "webhook_events",
+    [
+      {
+        id: ID.webhookEvent,
+        org_id: ID.org,
+        seq: 7,
+        type: "deal.won",
+        record_type: "deal",
+        record_id: ID.deal,
+        payload: JSON.stringify({ id: ID.deal, name: "Renewal" }),
+        occurred_at: at,
+      },
+    ],
+  ],
+  [
+    "webhook_deliveries",
+    [
+      {
+        id: ID.webhookDelivery,
+        org_id: ID.org,
+        endpoint_id: ID.webhook,
+        event_id: ID.webhookEvent,
+        seq: 7,
+        record_key: `deal:${ID.deal}`,
+        state: "failed",
+        attempts: 12,
+        next_attempt_at: at,
+        last_attempt_at: at,
+        last_status: 500,
+        last_error: "HTTP 500: down",
+        delivered_at: null,
         lease_owner: null,
         lease_until: null,
         created_at: at,

@@ -54,6 +54,7 @@ export async function startTestServer(
     | "loggerInstance"
     | "mail"
     | "admins"
+    | "webhooks"
   > & { entra?: EntraConfig } = {},
   store: {
     poolSize?: number;

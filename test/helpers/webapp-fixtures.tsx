@@ -27,6 +27,7 @@ import { RenderedTemplate, Template } from "../../src/shared/templates";
 import { type FakeAccounts, UNHANDLED, fakeAccounts, handleAccounts } from "./fake-accounts";
 import { type OccasionMail, OccasionRule } from "../../src/shared/occasions";
 import { type FakeProducts, PRODUCTS_UNHANDLED, fakeProducts, handleProducts } from "./fake-products";
+import type { WebhookDelivery, WebhookEndpoint } from "../../src/shared/webhooks";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -219,6 +220,9 @@ export interface FakeWebServer {
   openBalances: OpenBalanceRow[];
   /** The product catalogue and the deals' lines. */
   catalogue: FakeProducts;
+  /** Webhook endpoints, and each one's deliveries (newest first). */
+  webhooks: WebhookEndpoint[];
+  webhookDeliveries: Record<string, WebhookDelivery[]>;
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -408,6 +412,8 @@ export function fakeWebServer(
     invoices: {},
     openBalances: [],
     catalogue: fakeProducts(),
+    webhooks: [],
+    webhookDeliveries: {},
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -710,6 +716,14 @@ export function fakeWebServer(
         return { day: now.slice(0, 10), items: server.occasionMails };
       case "listOccasionRules":
         return { items: server.occasionRules };
+      case "listWebhookEndpoints":
+      case "createWebhookEndpoint":
+      case "updateWebhookEndpoint":
+      case "deleteWebhookEndpoint":
+      case "rotateWebhookSecret":
+      case "listWebhookDeliveries":
+      case "resendWebhookDelivery":
+        return handleWebhooks(name, params, body);
       case "createOccasionRule": {
         if (body?.scope === "organization" && role !== "admin")
           throw problem(403, "forbidden", "Only an admin of the organisation writes its occasion rules.");
@@ -983,6 +997,56 @@ export function fakeWebServer(
       }
     }
   }
+  /** The webhook routes as the server answers them (admins only; a secret made at creation and rotation). */
+  function handleWebhooks(
+    name: RouteName,
+    params: Record<string, string> | undefined,
+    body: Record<string, unknown> | undefined,
+  ): unknown {
+    if (role !== "admin")
+      throw problem(403, "forbidden", "Only an admin of the organisation manages webhooks.");
+    const endpoint = server.webhooks.find((w) => w.id === params?.id);
+    if (name === "listWebhookEndpoints") return { items: server.webhooks };
+    if (name === "createWebhookEndpoint") {
+      const made: WebhookEndpoint = {
+        id: `00000000-0000-4000-8000-${String(900 + server.webhooks.length).padStart(12, "0")}`,
+        url: String(body?.url),
+        events: body?.events as WebhookEndpoint["events"],
+        active: body?.active !== false,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      };
+      server.webhooks = [...server.webhooks, made];
+      return { endpoint: made, secret: `whsec_made${server.webhooks.length}` };
+    }
+    if (!endpoint) throw problem(404, "not_found", "The webhook endpoint was not found.");
+    switch (name) {
+      case "updateWebhookEndpoint": {
+        const { version, ...changes } = body ?? {};
+        if (version !== endpoint.version) throw problem(409, "version_conflict", "Changed meanwhile.");
+        const changed = { ...endpoint, ...changes, version: endpoint.version + 1 } as WebhookEndpoint;
+        server.webhooks = server.webhooks.map((w) => (w.id === endpoint.id ? changed : w));
+        return changed;
+      }
+      case "deleteWebhookEndpoint":
+        server.webhooks = server.webhooks.filter((w) => w.id !== endpoint.id);
+        return { id: endpoint.id, deleted: true };
+      case "rotateWebhookSecret":
+        return { endpoint, secret: "whsec_rotated" };
+      case "listWebhookDeliveries":
+        return { items: server.webhookDeliveries[endpoint.id] ?? [], nextCursor: null };
+      default: {
+        const list = server.webhookDeliveries[endpoint.id] ?? [];
+        const delivery = list.find((d) => d.id === params?.deliveryId);
+        if (!delivery) throw problem(404, "not_found", "The delivery was not found.");
+        const again: WebhookDelivery = { ...delivery, state: "pending", attempts: 0, nextAttemptAt: now };
+        server.webhookDeliveries[endpoint.id] = list.map((d) => (d.id === delivery.id ? again : d));
+        return again;
+      }
+    }
+  }
+
   /** The pipeline routes as the server answers them (admins only, versions checked, the default kept). */
   function changePipelines(
     name: "createPipeline" | "updatePipeline" | "reorderPipelines" | "deletePipeline",

@@ -6,6 +6,7 @@ import type { CompanyRow } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso } from "../scope";
+import { emitEvent } from "../webhooks/outbox";
 
 export const toCompany = (row: CompanyRow): Company => ({
   id: row.id,
@@ -92,7 +93,9 @@ export async function createCompany(scope: Scope, input: CompanyCreate): Promise
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, scope.caller, "company.created", { type: "company", id: row.id });
-    return toCompany(row);
+    const company = toCompany(row);
+    await emitEvent(tx, scope.caller.orgId, "company.created", company);
+    return company;
   });
 }
 
@@ -133,7 +136,9 @@ export async function updateCompany(
       { type: "company", id },
       { fields: Object.keys(input) },
     );
-    return toCompany(row);
+    const company = toCompany(row);
+    await emitEvent(tx, scope.caller.orgId, "company.updated", company);
+    return company;
   });
 }
 

@@ -8,6 +8,7 @@ import type { ContactRow, DB } from "../db/tables";
 import { notFound, versionConflict } from "../errors";
 import { NameCursor, byName, decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso } from "../scope";
+import { emitEvent } from "../webhooks/outbox";
 
 type ContactWithEmails = ContactRow & { emails: string[] };
 
@@ -181,7 +182,9 @@ export async function createContact(scope: Scope, input: ContactCreate): Promise
       .executeTakeFirstOrThrow();
     await setEmails(tx, scope.caller.orgId, row.id, input.emails ?? []);
     await recordAudit(tx, scope.caller, "contact.created", { type: "contact", id: row.id });
-    return getContact({ ...scope, db: tx }, row.id);
+    const contact = await getContact({ ...scope, db: tx }, row.id);
+    await emitEvent(tx, scope.caller.orgId, "contact.created", contact);
+    return contact;
   });
 }
 
@@ -236,7 +239,9 @@ export async function updateContact(
       { type: "contact", id },
       { fields: Object.keys(input) },
     );
-    return getContact(txScope, id);
+    const contact = await getContact(txScope, id);
+    await emitEvent(tx, scope.caller.orgId, "contact.updated", contact);
+    return contact;
   });
 }
 

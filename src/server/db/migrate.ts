@@ -18,6 +18,7 @@ import * as webFormTokenUses from "./migrations/0015_web_form_token_uses";
 import * as followUps from "./migrations/0016_follow_ups";
 import * as occasionMails from "./migrations/0017_occasion_mails";
 import * as microsoft365Only from "./migrations/0018_microsoft365_only";
+import * as webhooks from "./migrations/0019_webhooks";
 import * as productsLineItems from "./migrations/0020_products_line_items";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   "0016_follow_ups": followUps,
   "0017_occasion_mails": occasionMails,
   "0018_microsoft365_only": microsoft365Only,
+  "0019_webhooks": webhooks,
   "0020_products_line_items": productsLineItems,
 };
 

@@ -657,6 +657,55 @@ export interface OccasionMailsTable {
   updated_at: Timestamp;
 }
 
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  org_id: string;
+  url: string;
+  /** Event types (src/shared/webhooks.ts). */
+  events: TextArray;
+  /** What deliveries are signed with: the server signs with it, so it is kept as is. */
+  secret: string;
+  active: Generated<boolean>;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  /** Orders one record's events: their writes hold the record's row lock. */
+  seq: ColumnType<number, never, never>;
+  type: string;
+  record_type: string;
+  record_id: string;
+  payload: Json;
+  occurred_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  org_id: string;
+  endpoint_id: string;
+  event_id: string;
+  /** The event's `seq`. */
+  seq: number;
+  /** `<record type>:<record id>`: deliveries of one record to one endpoint go in `seq` order. */
+  record_key: string;
+  state: Generated<"pending" | "delivered" | "failed">;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_attempt_at: NullableTimestamp;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -703,6 +752,9 @@ export interface DB {
   occasion_rules: OccasionRulesTable;
   occasion_rule_senders: OccasionRuleSendersTable;
   occasion_mails: OccasionMailsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

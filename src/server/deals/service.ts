@@ -16,6 +16,7 @@ import { type Scope, iso, isoOrNull } from "../scope";
 import { requireAdmin } from "../users/service";
 import { fieldRefused } from "../products/service";
 import { hasLines } from "./lines";
+import { emitEvent } from "../webhooks/outbox";
 
 type DealJoined = DealRow & {
   contact_ids: string[];
@@ -190,7 +191,12 @@ export async function createDeal(scope: Scope, input: DealCreate): Promise<DealW
       { type: "deal", id: row.id },
       { stageId: stage.id, ...(openedAt ? { openedAt: iso(openedAt) } : {}) },
     );
-    return getDeal({ ...scope, db: tx }, row.id);
+    const deal = await getDeal({ ...scope, db: tx }, row.id);
+    await emitEvent(tx, orgId, "deal.created", deal);
+    // Made already won (or lost): an accounting system taking won deals as orders must hear of it too.
+    if (stage.kind !== "open")
+      await emitEvent(tx, orgId, stage.kind === "won" ? "deal.won" : "deal.lost", deal);
+    return deal;
   });
 }
 
@@ -267,11 +273,12 @@ export async function moveDealToStage(
     const { orgId, userId } = scope.caller;
     const txScope = { ...scope, db: tx };
     const current = await tx
-      .selectFrom("deals")
-      .select(["stage_id", "version"])
-      .where("org_id", "=", orgId)
-      .where("id", "=", id)
-      .forUpdate()
+      .selectFrom("deals as d")
+      .innerJoin("stages as s", (j) => j.onRef("s.id", "=", "d.stage_id").onRef("s.org_id", "=", "d.org_id"))
+      .select(["d.stage_id", "d.version", "s.kind as stage_kind"])
+      .where("d.org_id", "=", orgId)
+      .where("d.id", "=", id)
+      .forUpdate("d")
       .executeTakeFirst();
     if (!current) throw notFound("The deal");
     if (current.version !== input.version) throw versionConflict(await getDeal(txScope, id));
@@ -324,8 +331,27 @@ export async function moveDealToStage(
       { type: "deal", id },
       { from: current.stage_id, to: stage.id, ...(movedAt ? { movedAt: iso(movedAt) } : {}) },
     );
+    await emitDealMoved(txScope, id, current.stage_kind, stage.kind);
     return getDeal(txScope, id);
   });
+}
+
+/**
+ * A deal's move, for the webhooks: its stage change, and its win or loss when the move closes it that way. deal.won
+ * carries the deal as the API reads it, for an accounting system to take as an order.
+ */
+export async function emitDealMoved(
+  txScope: Scope,
+  id: string,
+  from: StageRow["kind"],
+  to: StageRow["kind"],
+): Promise<void> {
+  let read: Promise<DealWithStage> | null = null;
+  const deal = () => (read ??= getDeal(txScope, id));
+  const { orgId } = txScope.caller;
+  await emitEvent(txScope.db, orgId, "deal.stage_changed", { id }, deal);
+  if (to !== from && to !== "open")
+    await emitEvent(txScope.db, orgId, to === "won" ? "deal.won" : "deal.lost", { id }, deal);
 }
 
 export function deleteDeal(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {

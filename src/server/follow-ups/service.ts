@@ -7,6 +7,8 @@ import { recordAudit } from "../audit";
 import type { DB, FollowUpsTable } from "../db/tables";
 import { iso } from "../scope";
 import { followUpClosedNote, followUpNotes, followUpTitle } from "./messages";
+import { toTask } from "../tasks/service";
+import { emitEvent } from "../webhooks/outbox";
 
 type FollowUpRow = Selectable<FollowUpsTable>;
 
@@ -244,9 +246,9 @@ async function closeTask(tx: Kysely<DB>, caller: Caller, row: FollowUpRow, reply
     .where("org_id", "=", orgId)
     .where("id", "=", row.task_id)
     .where("done_at", "is", null)
-    .returning("id")
+    .returningAll()
     .executeTakeFirst();
-  if (closed)
+  if (closed) {
     await recordAudit(
       tx,
       caller,
@@ -254,6 +256,8 @@ async function closeTask(tx: Kysely<DB>, caller: Caller, row: FollowUpRow, reply
       { type: "task", id: closed.id },
       { followUp: row.id, replyId },
     );
+    await emitEvent(tx, orgId, "task.done", toTask(closed));
+  }
 }
 
 async function replyFacts(tx: Kysely<DB>, orgId: string, replyId: string) {
@@ -355,7 +359,7 @@ export async function fireFollowUp(
       interaction_id: row.interaction_id,
       created_by: row.owner_id,
     })
-    .returning("id")
+    .returningAll()
     .executeTakeFirstOrThrow();
   await tx
     .updateTable("follow_ups")
@@ -365,6 +369,7 @@ export async function fireFollowUp(
     .execute();
   await recordAudit(tx, caller, "follow_up.fired", { type: "follow_up", id: row.id }, { taskId: task.id });
   await recordAudit(tx, caller, "task.created", { type: "task", id: task.id }, { followUp: row.id });
+  await emitEvent(tx, orgId, "task.created", toTask(task));
   return true;
 }
 

@@ -41,6 +41,9 @@ import {
   suggestMapping,
 } from "./rows";
 import { MAX_CARD_PROPERTIES, MAX_FILE_PROPERTIES, readVCards } from "./vcard";
+import { toCompany } from "../companies/service";
+import { selectContacts, toContact } from "../contacts/service";
+import { emitEvents } from "../webhooks/outbox";
 
 type Body = ImportPreviewRequest | ImportCommitRequest;
 type Report = (step: ImportProgress) => void;
@@ -629,6 +632,11 @@ async function inBatches<T>(
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
+const readCompanies = async (tx: Kysely<DB>, orgId: string, ids: string[]) =>
+  (
+    await tx.selectFrom("companies").selectAll().where("org_id", "=", orgId).where("id", "in", ids).execute()
+  ).map(toCompany);
+
 /** A contact as it will be written: new, or a stored one with the rows' values merged in. */
 interface ContactDraft {
   id: string;
@@ -820,6 +828,16 @@ async function writeContacts(
         where p.org_id = ${orgId} and p.contact_id is null and e.org_id = ${orgId} and e.address = p.address
           and p.address in (select unnest(${batch}::text[]))`.execute(tx),
   );
+  const readContacts = async (ids: string[]) =>
+    (await selectContacts(tx, orgId).where("c.id", "in", ids).execute()).map(toContact);
+  await emitEvents(
+    tx,
+    orgId,
+    "contact.created",
+    created.map((d) => d.id),
+    readContacts,
+  );
+  await emitEvents(tx, orgId, "contact.updated", [...updated.keys()], readContacts);
   return companiesCreated;
 }
 
@@ -915,6 +933,13 @@ async function resolveCompanies(
         id uuid, name text, domain text, domain_as_written text)`.execute(tx),
   );
   if (fresh.length > 0) await replanAfterBulkWrite(tx);
+  await emitEvents(
+    tx,
+    orgId,
+    "company.created",
+    fresh.map((c) => c.id),
+    (ids) => readCompanies(tx, orgId, ids),
+  );
   return fresh.length;
 }
 
@@ -1038,5 +1063,14 @@ async function writeCompanies(
       503,
       "A company changed while the file was imported; nothing was stored, try again.",
     );
+  const read = (ids: string[]) => readCompanies(tx, orgId, ids);
+  await emitEvents(
+    tx,
+    orgId,
+    "company.created",
+    created.map((d) => d.id),
+    read,
+  );
+  await emitEvents(tx, orgId, "company.updated", [...updated.keys()], read);
   return 0;
 }

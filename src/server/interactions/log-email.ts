@@ -16,6 +16,7 @@ import { recordTemplateUse } from "../templates/service";
 import { getInteraction } from "./service";
 import type { LoggingPolicy } from "../../shared/organizations";
 import { followUpDaysFor, reminderOf, scheduleFollowUp, settleByReply } from "../follow-ups/service";
+import { emitEvent } from "../webhooks/outbox";
 
 type LogEmailInput = z.output<typeof LogEmail>;
 
@@ -146,6 +147,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       { source: input.source, ...(input.templateId ? { templateId: input.templateId } : {}) },
     );
     const interaction = await getInteraction(tx, scope.caller, inserted.id, "email");
+    await emitEvent(tx, orgId, "interaction.logged", interaction);
     if (interaction.direction === "out") await followUp(tx, scope, interaction, input, policy);
     else
       await settleByReply(

@@ -13,6 +13,7 @@ import { idTaken, notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
 import type { Caller } from "../auth/caller";
 import { type Scope, iso } from "../scope";
+import { emitEvent } from "../webhooks/outbox";
 
 /** Who reads an interaction: its organisation scopes the queries, and the user decides what of it they see. */
 type Viewer = Pick<Caller, "orgId" | "userId">;
@@ -238,7 +239,9 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
       { type: "interaction", id: row.id },
       { contactId: contact.id },
     );
-    return getInteraction(tx, scope.caller, row.id, "notes");
+    const note = await getInteraction(tx, scope.caller, row.id, "notes");
+    await emitEvent(tx, orgId, "interaction.logged", note);
+    return note;
   });
 }
 

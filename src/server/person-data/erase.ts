@@ -7,6 +7,7 @@ import { notFound } from "../errors";
 import type { Scope } from "../scope";
 import { requireAdmin } from "../users/service";
 import { type Mentions, mentionsOf, scrubJson } from "./mentions";
+import { emitEvent } from "../webhooks/outbox";
 
 /*
  * Erasure (GDPR article 17), an admin's act: the organisation's data protection officer decides, a rep asks
@@ -166,6 +167,7 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
     };
     const { id: _id, erased: _erased, ...counts } = result;
     await recordAudit(tx, scope.caller, "contact.erased", { type: "contact", id: contactId }, counts);
+    await emitEvent(tx, orgId, "contact.erased", { id: contactId });
     return result;
   });
 }

@@ -17,6 +17,7 @@ import { AppError, notFound, versionConflict } from "../errors";
 import type { Scope } from "../scope";
 import { requireAdmin } from "../users/service";
 import { getPipeline, getStage, listPipelines } from "./service";
+import { emitDealMoved } from "../deals/service";
 
 // Admins reshape pipelines. Every change locks the pipeline's row first, so changes to one pipeline (and its
 // stages) are taken one at a time, and checks the version the admin read: the pipeline's version covers its
@@ -106,11 +107,12 @@ async function moveDeals(
   const { orgId, userId } = scope.caller;
   if (from.length === 0) return 0;
   const deals = await tx
-    .selectFrom("deals")
-    .select(["id", "stage_id"])
-    .where("org_id", "=", orgId)
-    .where("stage_id", "in", from)
-    .forUpdate()
+    .selectFrom("deals as d")
+    .innerJoin("stages as s", (j) => j.onRef("s.id", "=", "d.stage_id").onRef("s.org_id", "=", "d.org_id"))
+    .select(["d.id", "d.stage_id", "s.kind"])
+    .where("d.org_id", "=", orgId)
+    .where("d.stage_id", "in", from)
+    .forUpdate("d")
     .execute();
   if (deals.length === 0) return 0;
   await tx
@@ -148,6 +150,7 @@ async function moveDeals(
     "deal.stage_changed",
     deals.map((d) => ({ type: "deal", id: d.id, details: { from: d.stage_id, to: to.id, reason } })),
   );
+  for (const d of deals) await emitDealMoved({ ...scope, db: tx }, d.id, d.kind, to.kind);
   return deals.length;
 }
 

@@ -6,6 +6,7 @@ import type { DB, TaskRow } from "../db/tables";
 import { idTaken, notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso, isoOrNull } from "../scope";
+import { emitEvent } from "../webhooks/outbox";
 
 export const toTask = (row: TaskRow): Task => ({
   id: row.id,
@@ -92,7 +93,9 @@ export async function createTask(scope: Scope, input: TaskCreate): Promise<Task>
       throw idTaken();
     }
     await recordAudit(tx, scope.caller, "task.created", { type: "task", id: row.id });
-    return toTask(row);
+    const task = toTask(row);
+    await emitEvent(tx, scope.caller.orgId, "task.created", task);
+    return task;
   });
 }
 
@@ -135,7 +138,11 @@ export async function updateTask(
     const action =
       input.done === true ? "task.done" : input.done === false ? "task.reopened" : "task.updated";
     await recordAudit(tx, scope.caller, action, { type: "task", id }, { fields: Object.keys(input) });
-    return toTask(row);
+    const task = toTask(row);
+    // Done now, not before: done_at and updated_at are both this transaction's now() only when it was just done.
+    if (input.done === true && row.done_at?.getTime() === row.updated_at.getTime())
+      await emitEvent(tx, scope.caller.orgId, "task.done", task);
+    return task;
   });
 }
 

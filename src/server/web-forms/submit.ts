@@ -9,6 +9,10 @@ import { internalDomainsOf } from "../organizations/service";
 import { taskTitle } from "./page";
 import type { CheckedSubmission } from "./submission";
 import { MAX_TOKEN_USES, tokenExpiry } from "./token";
+import { toCompany } from "../companies/service";
+import { selectContacts, toContact } from "../contacts/service";
+import { toTask } from "../tasks/service";
+import { emitEvent } from "../webhooks/outbox";
 
 // A submission that passed every check becomes, in one transaction behind its form's organisation's wall:
 // the contact (matched by canonical address, or created), the company (matched by the address's domain, never a
@@ -211,6 +215,10 @@ export async function acceptSubmission(
         .where("contact_id", "is", null)
         .where("address", "=", address)
         .execute();
+      const made = contactId;
+      await emitEvent(tx, orgId, "contact.created", { id: made }, async () =>
+        toContact(await selectContacts(tx, orgId).where("c.id", "=", made).executeTakeFirstOrThrow()),
+      );
     }
 
     const task = await tx
@@ -224,8 +232,9 @@ export async function acceptSubmission(
         contact_id: contactId,
         created_by: null,
       })
-      .returning("id")
+      .returningAll()
       .executeTakeFirstOrThrow();
+    await emitEvent(tx, orgId, "task.created", toTask(task));
 
     const lead = await tx
       .insertInto("leads")
@@ -325,7 +334,7 @@ async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): 
     })
     // Two first submissions from one new domain at once: the second finds the first's company.
     .onConflict((oc) => oc.constraint("companies_domain_unique").doNothing())
-    .returning("id")
+    .returningAll()
     .executeTakeFirst();
   if (inserted) {
     await tx
@@ -339,6 +348,7 @@ async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): 
         details: JSON.stringify({ source: "web-form" }),
       })
       .execute();
+    await emitEvent(tx, orgId, "company.created", toCompany(inserted));
     return inserted.id;
   }
   const twin = await tx

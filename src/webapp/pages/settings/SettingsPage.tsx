@@ -19,6 +19,7 @@ import { TagsSettings } from "./TagsSettings";
 import { UsersSettings } from "./UsersSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { SignInPolicySettings } from "./SignInPolicySettings";
+import { WebhooksSettings } from "./WebhooksSettings";
 import { OccasionRulesSettings } from "../occasions/OccasionRulesSettings";
 import { ProductsSettings } from "../products/ProductsSettings";
 import { translate } from "../../../shared/languages";
@@ -74,6 +75,8 @@ export default function SettingsPage() {
       <UsersSettings admin={admin} selfId={me.data.user.id} />
       {admin && <InvitationsSettings />}
       <SignInPolicySettings admin={admin} />
+      {/* Endpoints and their secrets are the admins' alone: members are not told where the data goes. */}
+      {admin && <WebhooksSettings />}
       {/* Requests from a person about their data go to the organisation's admins. */}
       {admin && <PersonDataSettings />}
     </div>

@@ -1,0 +1,106 @@
+import { type LookupAddress, lookup as dnsLookup } from "node:dns";
+import { BlockList, type LookupFunction, isIP } from "node:net";
+
+// Where a webhook may never go unless the server's configuration allows it (RAPPORT_WEBHOOKS_ALLOW_PRIVATE): an
+// admin's URL must not become a way to reach the server's own network (request forgery).
+// Two lists: Node checks an IPv4 address against a list's IPv6 rules too (as ::ffff:a.b.c.d), and the IPv6 list
+// refuses every IPv4-mapped address.
+const REFUSED_V4 = new BlockList();
+const REFUSED_V6 = new BlockList();
+for (const [network, prefix] of [
+  ["0.0.0.0", 8], // "this network", the unspecified address
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10], // carrier-grade NAT
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16], // link-local, cloud metadata services
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24], // IETF protocol assignments
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15], // benchmarking
+  ["224.0.0.0", 4], // multicast
+  ["240.0.0.0", 4], // reserved, and the broadcast address
+] as const)
+  REFUSED_V4.addSubnet(network, prefix, "ipv4");
+for (const [network, prefix] of [
+  ["::", 128], // unspecified
+  ["::1", 128], // loopback
+  ["::", 96], // IPv4-compatible (deprecated): an IPv4 address in disguise
+  ["::ffff:0:0", 96], // IPv4-mapped: the same
+  ["64:ff9b::", 96], // NAT64: an IPv4 address behind a translator
+  ["2002::", 16], // 6to4: an IPv4 address inside
+  ["fc00::", 7], // unique local
+  ["fe80::", 10], // link-local
+  ["fec0::", 10], // site-local (deprecated)
+  ["ff00::", 8], // multicast
+] as const)
+  REFUSED_V6.addSubnet(network, prefix, "ipv6");
+
+/** Whether an IP address is one webhooks may not reach; anything that is not an IP address is refused too. */
+export function isRefusedAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true;
+  return family === 4 ? REFUSED_V4.check(address, "ipv4") : REFUSED_V6.check(address, "ipv6");
+}
+
+/** A URL's host as the resolver and isIP take it: IPv6 without its brackets. */
+export const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "$1");
+
+const REGISTRATION_LOOKUP_MS = 5000;
+
+export class RefusedAddressError extends Error {
+  readonly code = "WEBHOOK_REFUSED_ADDRESS";
+}
+
+/**
+ * Why an endpoint's host may not be registered, or null. A name is resolved and every address it has is checked;
+ * a name that does not resolve (yet) is taken: every delivery checks the address it actually connects to.
+ */
+export async function refusedHost(url: URL, allowPrivate: boolean): Promise<string | null> {
+  if (allowPrivate) return null;
+  const host = hostOf(url);
+  if (isIP(host)) return isRefusedAddress(host) ? `${host} is a private, loopback or reserved address` : null;
+  if (host === "localhost" || host.endsWith(".localhost")) return `${host} is the server itself`;
+  let addresses: LookupAddress[];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    addresses = await Promise.race([
+      new Promise<LookupAddress[]>((resolve, reject) =>
+        dnsLookup(host, { all: true, verbatim: true }, (error, found) =>
+          error ? reject(error) : resolve(found),
+        ),
+      ),
+      // A slow name server must not hold the admin's request: every delivery checks the name again anyway.
+      new Promise<LookupAddress[]>((resolve) => {
+        timer = setTimeout(() => resolve([]), REGISTRATION_LOOKUP_MS);
+      }),
+    ]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+  const refused = addresses.find((a) => isRefusedAddress(a.address));
+  return refused ? `${host} resolves to ${refused.address}, a private, loopback or reserved address` : null;
+}
+
+/**
+ * The resolver a delivery connects through: the name is resolved once, every address checked, and the socket
+ * connects to an address checked here, never to one a second resolution returns (DNS rebinding).
+ */
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { family: options.family, hints: options.hints, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
+      if (refused)
+        return callback(
+          new RefusedAddressError(`${hostname} resolves to ${refused.address}, which webhooks may not reach`),
+          [],
+        );
+      const first = addresses[0];
+      if (!first) return callback(new RefusedAddressError(`${hostname} has no address`), []);
+      if (options.all) return callback(null, addresses);
+      callback(null, first.address, first.family);
+    });
+  };
+}

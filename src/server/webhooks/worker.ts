@@ -1,0 +1,254 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { Logger } from "pino";
+import type { Database } from "../db/database";
+import { periodicRun } from "../periodic-run";
+import { type SendResult, sendDelivery } from "./send";
+
+export interface WebhookDeliveryConfig {
+  intervalSeconds: number;
+  /** Private, loopback and link-local receivers are reached (the configuration's RAPPORT_WEBHOOKS_ALLOW_PRIVATE). */
+  allowPrivate: boolean;
+  /** The longest a receiver has to answer one attempt. */
+  timeoutMs: number;
+  /** The wait after the first failure; each further failure doubles it (with jitter), up to backoffMaxMs. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Attempts before a delivery is given up (failed); "send again" starts a fresh count. */
+  maxAttempts: number;
+  /** Deliveries in flight at once, per server. */
+  concurrency: number;
+}
+
+export const DEFAULT_WEBHOOK_DELIVERY: WebhookDeliveryConfig = {
+  intervalSeconds: 5,
+  allowPrivate: false,
+  timeoutMs: 10_000,
+  backoffBaseMs: 30_000,
+  backoffMaxMs: 6 * 3600_000,
+  maxAttempts: 12,
+  concurrency: 4,
+};
+
+export interface WebhookReport {
+  delivered: number;
+  retrying: number;
+  failed: number;
+}
+
+export interface WebhookWorker {
+  /** Delivers everything due now (retries that come due meanwhile included); resolves when nothing is left due. */
+  runOnce(): Promise<WebhookReport>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface WebhookWorkerDeps {
+  /** The owner's view: every organisation's deliveries; each statement names the rows it touches. */
+  database: Pick<Database, "db">;
+  config: WebhookDeliveryConfig;
+  clock?: () => Date;
+  /** 0 ≤ x < 1, for the back-off's jitter. */
+  random?: () => number;
+  logger?: Pick<Logger, "info" | "warn" | "error">;
+  /** The store is this process's alone (PGlite): a lease found at start is a crashed run's, freed at once. */
+  exclusiveStore?: boolean;
+}
+
+/** Delivered and given-up deliveries are kept this long for Settings to show, then removed with their events. */
+const KEEP_DAYS = 30;
+const PRUNE_EVERY_MS = 3600_000;
+
+/**
+ * The loop that delivers webhooks from the outbox. Every server runs one; they share the work through the store.
+ * A delivery is claimed with FOR UPDATE SKIP LOCKED in a short transaction that counts the attempt and takes a
+ * lease longer than one attempt can last; the POST is made after it commits, holding no connection of the store
+ * (PGlite has only one). A server killed mid-attempt leaves the lease to run out (at once on the embedded store,
+ * which only this process opens) and the delivery is tried again: at least once, with the same event id.
+ *
+ * One record's deliveries to one endpoint go in order: one is due only when no earlier one of its record is still
+ * pending (in flight, or waiting for its retry).
+ */
+export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
+  const { db } = deps.database;
+  const { config } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const random = deps.random ?? Math.random;
+  const workerId = randomUUID();
+  // Longer than an attempt can last (its timer covers the answer too) and its settling: a lease that ran out while
+  // its server still worked would let another server send the same delivery at once.
+  const leaseMs = config.timeoutMs * 2 + 5000;
+  let leasesFreed = !deps.exclusiveStore;
+  let prunedAt = 0;
+
+  async function claim(): Promise<string | null> {
+    return db.transaction().execute(async (tx) => {
+      const now = clock();
+      const row = await tx
+        .selectFrom("webhook_deliveries as d")
+        .select("d.id")
+        .where("d.state", "=", "pending")
+        .where("d.next_attempt_at", "<=", now)
+        .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<", now)]))
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom("webhook_endpoints as w")
+              .select(sql`1`.as("one"))
+              .whereRef("w.id", "=", "d.endpoint_id")
+              .where("w.active", "=", true),
+          ),
+        )
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("webhook_deliveries as earlier")
+                .select(sql`1`.as("one"))
+                .whereRef("earlier.endpoint_id", "=", "d.endpoint_id")
+                .whereRef("earlier.record_key", "=", "d.record_key")
+                .where("earlier.state", "=", "pending")
+                .whereRef("earlier.seq", "<", "d.seq"),
+            ),
+          ),
+        )
+        .orderBy("d.next_attempt_at")
+        .orderBy("d.seq")
+        .limit(1)
+        .forUpdate("d")
+        .skipLocked()
+        .executeTakeFirst();
+      if (!row) return null;
+      await tx
+        .updateTable("webhook_deliveries")
+        .set((eb) => ({
+          lease_owner: workerId,
+          lease_until: new Date(now.getTime() + leaseMs),
+          attempts: eb("attempts", "+", 1),
+          last_attempt_at: now,
+          updated_at: now,
+        }))
+        .where("id", "=", row.id)
+        .execute();
+      return row.id;
+    });
+  }
+
+  /** The wait before attempt n + 1: base · 2^(n-1), capped, then between half and all of it (jitter). */
+  const backoff = (attempts: number) =>
+    Math.min(config.backoffMaxMs, config.backoffBaseMs * 2 ** Math.max(0, attempts - 1)) *
+    (0.5 + random() / 2);
+
+  async function settle(id: string, attempts: number, result: SendResult): Promise<keyof WebhookReport> {
+    const now = clock();
+    const outcome: keyof WebhookReport = result.ok
+      ? "delivered"
+      : attempts >= config.maxAttempts
+        ? "failed"
+        : "retrying";
+    await db
+      .updateTable("webhook_deliveries")
+      .set({
+        state: outcome === "retrying" ? "pending" : outcome,
+        last_status: result.status,
+        last_error: result.ok ? null : result.error.slice(0, 1000),
+        delivered_at: result.ok ? now : null,
+        next_attempt_at: outcome === "retrying" ? new Date(now.getTime() + backoff(attempts)) : now,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+      })
+      .where("id", "=", id)
+      .where("lease_owner", "=", workerId)
+      .execute();
+    return outcome;
+  }
+
+  async function deliver(id: string, report: WebhookReport): Promise<void> {
+    const row = await db
+      .selectFrom("webhook_deliveries as d")
+      .innerJoin("webhook_events as e", "e.id", "d.event_id")
+      .innerJoin("webhook_endpoints as w", "w.id", "d.endpoint_id")
+      .select(["d.attempts", "e.id as event_id", "e.type", "e.payload", "e.occurred_at", "w.url", "w.secret"])
+      .where("d.id", "=", id)
+      .executeTakeFirst();
+    if (!row) return; // its endpoint was deleted meanwhile
+    const body = JSON.stringify({
+      id: row.event_id,
+      type: row.type,
+      occurredAt: row.occurred_at.toISOString(),
+      data: row.payload,
+    });
+    const result = await sendDelivery(
+      { url: row.url, secret: row.secret, eventId: row.event_id, eventType: row.type, body, at: clock() },
+      { timeoutMs: config.timeoutMs, allowPrivate: config.allowPrivate },
+    );
+    const outcome = await settle(id, row.attempts, result);
+    report[outcome] += 1;
+    if (!result.ok)
+      deps.logger?.warn(
+        { delivery: id, event: row.event_id, attempts: row.attempts, error: result.error, outcome },
+        "a webhook delivery failed",
+      );
+  }
+
+  async function prune(): Promise<void> {
+    if (clock().getTime() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = clock().getTime();
+    const before = new Date(clock().getTime() - KEEP_DAYS * 86_400_000);
+    await db
+      .deleteFrom("webhook_deliveries")
+      .where("state", "in", ["delivered", "failed"])
+      .where("updated_at", "<", before)
+      .execute();
+    await db
+      .deleteFrom("webhook_events as e")
+      .where("e.occurred_at", "<", before)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("webhook_deliveries as d")
+              .select(sql`1`.as("one"))
+              .whereRef("d.event_id", "=", "e.id"),
+          ),
+        ),
+      )
+      .execute();
+  }
+
+  async function runOnce(): Promise<WebhookReport> {
+    const report: WebhookReport = { delivered: 0, retrying: 0, failed: 0 };
+    if (!leasesFreed) {
+      await db
+        .updateTable("webhook_deliveries")
+        .set({ lease_owner: null, lease_until: null })
+        .where("lease_until", "is not", null)
+        .execute();
+      leasesFreed = true;
+    }
+    const lane = async () => {
+      for (;;) {
+        if (loop.stopping) return;
+        const id = await claim();
+        if (!id) return;
+        try {
+          await deliver(id, report);
+        } catch (error) {
+          // Its lease runs out and it is tried again; one bad delivery must not stop the others.
+          deps.logger?.error({ delivery: id, err: String(error) }, "a webhook delivery could not be settled");
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, config.concurrency) }, lane));
+    await prune();
+    return report;
+  }
+
+  const loop = periodicRun({
+    intervalMs: config.intervalSeconds * 1000,
+    run: runOnce,
+    done: (report) => {
+      if (report.delivered + report.failed > 0) deps.logger?.info(report, "webhooks delivered");
+    },
+    failed: (error) => deps.logger?.error({ err: String(error) }, "webhook run failed; the next one retries"),
+  });
+  return { runOnce: loop.runOnce, start: loop.start, stop: loop.stop };
+}

@@ -1,0 +1,95 @@
+import {
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+} from "@fluentui/react-components";
+import { useQuery } from "@tanstack/react-query";
+import { translate } from "../../../shared/languages";
+import type { WebhookDelivery, WebhookEndpoint } from "../../../shared/webhooks";
+import { EmptyState } from "../../components/EmptyState";
+import { Loading } from "../../components/Loading";
+import { ProblemMessage } from "../../components/ProblemMessage";
+import { formatDateTime } from "../../format";
+import { useMessages } from "../../i18n/language";
+import { useWebApp } from "../../services";
+import { ChangeStatus, useChange } from "./change";
+import { webhooksMessages } from "./webhooks-messages";
+
+export const deliveriesKey = (endpointId: string) => ["webhook-deliveries", endpointId] as const;
+
+/** An endpoint's recent deliveries: what was sent, how it went, when it is tried next; any can be sent again. */
+export function WebhookDeliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
+  const { api } = useWebApp();
+  const t = useMessages(webhooksMessages);
+  const deliveries = useQuery({
+    queryKey: deliveriesKey(endpoint.id),
+    queryFn: () => api("listWebhookDeliveries", { params: { id: endpoint.id }, query: { limit: 50 } }),
+  });
+  if (deliveries.isPending) return <Loading label={t.loadingDeliveries} />;
+  if (deliveries.isError)
+    return (
+      <ProblemMessage
+        error={deliveries.error}
+        onRetry={() => void deliveries.refetch()}
+        what={t.deliveriesNotLoaded}
+      />
+    );
+  if (deliveries.data.items.length === 0) return <EmptyState>{t.noDeliveries}</EmptyState>;
+  return (
+    <Table size="small">
+      <caption>{translate(t.deliveriesCaption, { url: endpoint.url })}</caption>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell scope="col">{t.event}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.created}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.status}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.attempts}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.lastError}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.nextAttempt}</TableHeaderCell>
+          <TableHeaderCell scope="col">{t.actions}</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {deliveries.data.items.map((delivery) => (
+          <DeliveryRow key={delivery.id} endpointId={endpoint.id} delivery={delivery} />
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function DeliveryRow({ endpointId, delivery }: { endpointId: string; delivery: WebhookDelivery }) {
+  const { api } = useWebApp();
+  const t = useMessages(webhooksMessages);
+  const again = useChange(
+    () => api("resendWebhookDelivery", { params: { id: endpointId, deliveryId: delivery.id } }),
+    [deliveriesKey(endpointId)],
+  );
+  const state = { pending: t.pending, delivered: t.delivered, failed: t.failed }[delivery.state];
+  const created = formatDateTime(delivery.createdAt);
+  return (
+    <TableRow>
+      <TableCell>{delivery.eventType}</TableCell>
+      <TableCell>{created}</TableCell>
+      <TableCell>{state}</TableCell>
+      <TableCell>{delivery.attempts}</TableCell>
+      <TableCell>{delivery.lastError ?? ""}</TableCell>
+      <TableCell>{delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt) : ""}</TableCell>
+      <TableCell>
+        <Button
+          size="small"
+          aria-label={translate(t.sendAgainOf, { event: delivery.eventType, created })}
+          disabledFocusable={again.isPending}
+          onClick={() => again.mutate(undefined)}
+        >
+          {again.isPending ? t.sending : t.sendAgain}
+        </Button>
+        <ChangeStatus change={again} what={t.notSent} done={t.queued} />
+      </TableCell>
+    </TableRow>
+  );
+}

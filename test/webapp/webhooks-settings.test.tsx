@@ -1,0 +1,87 @@
+/**
+ * @jest-environment jsdom
+ */
+import { fireEvent, screen, within } from "@testing-library/react";
+import { fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
+
+/** The settings page's chunks compile on first use, slowly on a busy 2-core machine. */
+jest.setTimeout(120_000);
+
+const ENDPOINT = "00000000-0000-4000-8000-000000000901";
+const DELIVERY = "00000000-0000-4000-8000-000000000902";
+const at = "2026-12-01T09:00:00.000Z";
+
+describe("the web app's webhook settings", () => {
+  it("lets an admin add an endpoint for won deals and shows its secret once", async () => {
+    const server = fakeWebServer({ role: "admin" });
+    renderWebApp(server, "/app/settings");
+    expect(await screen.findByText("No webhook endpoints yet.")).toBeTruthy();
+    fireEvent.change(screen.getByLabelText(/Endpoint URL/), {
+      target: { value: " https://erp.example/in " },
+    });
+    fireEvent.click(screen.getByRole("checkbox", { name: /A deal is won \(sent as an order\)/ }));
+    fireEvent.click(screen.getByRole("button", { name: "Add endpoint" }));
+    const secret = await screen.findByLabelText("The signing secret, to copy now: it is not shown again");
+    expect((secret as HTMLInputElement).value).toBe("whsec_made1");
+    expect(server.received("createWebhookEndpoint")).toEqual([
+      { body: { url: "https://erp.example/in", events: ["deal.won"], active: true } },
+    ]);
+    const table = await screen.findByRole("table", { name: "Webhook endpoints" });
+    expect(within(table).getByText("https://erp.example/in")).toBeTruthy();
+  });
+
+  it("shows an endpoint's deliveries with their state and last error, and sends one again", async () => {
+    const server = fakeWebServer({ role: "admin" });
+    server.webhooks = [
+      {
+        id: ENDPOINT,
+        url: "https://erp.example/in",
+        events: ["deal.won"],
+        active: true,
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      },
+    ];
+    server.webhookDeliveries[ENDPOINT] = [
+      {
+        id: DELIVERY,
+        eventId: "00000000-0000-4000-8000-000000000903",
+        eventType: "deal.won",
+        recordType: "deal",
+        recordId: "00000000-0000-4000-8000-000000000904",
+        state: "failed",
+        attempts: 12,
+        lastStatus: 500,
+        lastError: "HTTP 500: down for maintenance",
+        lastAttemptAt: at,
+        nextAttemptAt: null,
+        deliveredAt: null,
+        createdAt: at,
+      },
+    ];
+    renderWebApp(server, "/app/settings");
+    fireEvent.click(
+      await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
+    );
+    const deliveries = await screen.findByRole("table", {
+      name: "Recent deliveries to https://erp.example/in",
+    });
+    expect(within(deliveries).getByText("Given up")).toBeTruthy();
+    expect(within(deliveries).getByText("HTTP 500: down for maintenance")).toBeTruthy();
+    fireEvent.click(within(deliveries).getByRole("button", { name: /Send the deal.won event of .* again/ }));
+    expect(await screen.findByText("Queued to be sent again.")).toBeTruthy();
+    expect(server.received("resendWebhookDelivery")).toEqual([
+      { params: { id: ENDPOINT, deliveryId: DELIVERY } },
+    ]);
+    expect(await within(deliveries).findByText("Waiting")).toBeTruthy();
+  });
+
+  it("shows members no webhooks at all", async () => {
+    const server = fakeWebServer({ role: "member" });
+    renderWebApp(server, "/app/settings");
+    expect(await screen.findByText(/Only admins change the organisation's settings/)).toBeTruthy();
+    expect(screen.queryByText("Webhooks")).toBeNull();
+    expect(server.received("listWebhookEndpoints")).toEqual([]);
+  });
+});
