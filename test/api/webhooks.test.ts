@@ -424,9 +424,25 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
         companyId: company.id,
         contactIds: [jo.id],
       });
+      // Its lines: ten seats at 100 less 10 %, and a setup fee at a lower tax rate.
+      const lined = await call<{ version: number }>(token, "PUT", `/api/v1/deals/${deal.id}/lines`, {
+        currency: "SEK",
+        version: deal.version,
+        lines: [
+          {
+            name: "Seat licence",
+            unit: "seat",
+            quantity: "10",
+            unitPrice: "100",
+            discountPercent: "10",
+            taxRate: "25",
+          },
+          { name: "Setup", quantity: "1", unitPrice: "300", taxRate: "12" },
+        ],
+      });
       await call(token, "POST", `/api/v1/deals/${deal.id}/stage`, {
         stageId: won?.id,
-        version: deal.version,
+        version: lined.version,
       });
       const task = await call<{ id: string; version: number }>(token, "POST", "/api/v1/tasks", {
         title: "Send the invoice",
@@ -462,6 +478,11 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
         currency: "SEK",
         companyId: company.id,
         stage: { id: won?.id, kind: "won" },
+        lines: [
+          { name: "Seat licence", unit: "seat", quantity: "10", unitPrice: "100.00", discountPercent: "10" },
+          { name: "Setup", quantity: "1", unitPrice: "300.00", taxRate: "12" },
+        ],
+        totals: { net: "1200.00", tax: "261.00", total: "1461.00" },
       });
 
       await call(token, "POST", `/api/v1/contacts/${jo.id}/erase`);

@@ -15,7 +15,7 @@ import { firstOpenStage, getStage } from "../pipelines/service";
 import { type Scope, iso, isoOrNull } from "../scope";
 import { requireAdmin } from "../users/service";
 import { fieldRefused } from "../products/service";
-import { hasLines } from "./lines";
+import { getDealLines, hasLines } from "./lines";
 import { emitEvent } from "../webhooks/outbox";
 
 type DealJoined = DealRow & {
@@ -194,8 +194,9 @@ export async function createDeal(scope: Scope, input: DealCreate): Promise<DealW
     const deal = await getDeal({ ...scope, db: tx }, row.id);
     await emitEvent(tx, orgId, "deal.created", deal);
     // Made already won (or lost): an accounting system taking won deals as orders must hear of it too.
-    if (stage.kind !== "open")
-      await emitEvent(tx, orgId, stage.kind === "won" ? "deal.won" : "deal.lost", deal);
+    if (stage.kind === "won")
+      await emitEvent(tx, orgId, "deal.won", deal, () => asOrder({ ...scope, db: tx }, deal));
+    else if (stage.kind === "lost") await emitEvent(tx, orgId, "deal.lost", deal);
     return deal;
   });
 }
@@ -337,8 +338,17 @@ export async function moveDealToStage(
 }
 
 /**
+ * A won deal as an accounting system takes it for an order: the deal as the API reads it, with its line items
+ * (none for a deal that has only an amount) and their totals per tax rate, as GET /deals/:id/lines answers them.
+ */
+async function asOrder(txScope: Scope, deal: DealWithStage): Promise<object> {
+  const { lines, totals } = await getDealLines(txScope, deal.id);
+  return { ...deal, lines, totals };
+}
+
+/**
  * A deal's move, for the webhooks: its stage change, and its win or loss when the move closes it that way. deal.won
- * carries the deal as the API reads it, for an accounting system to take as an order.
+ * carries the deal with its lines, for an accounting system to take as an order.
  */
 export async function emitDealMoved(
   txScope: Scope,
@@ -350,8 +360,9 @@ export async function emitDealMoved(
   const deal = () => (read ??= getDeal(txScope, id));
   const { orgId } = txScope.caller;
   await emitEvent(txScope.db, orgId, "deal.stage_changed", { id }, deal);
-  if (to !== from && to !== "open")
-    await emitEvent(txScope.db, orgId, to === "won" ? "deal.won" : "deal.lost", { id }, deal);
+  if (to !== from && to === "won")
+    await emitEvent(txScope.db, orgId, "deal.won", { id }, async () => asOrder(txScope, await deal()));
+  else if (to !== from && to === "lost") await emitEvent(txScope.db, orgId, "deal.lost", { id }, deal);
 }
 
 export function deleteDeal(scope: Scope, id: string): Promise<{ id: string; deleted: true }> {
