@@ -15,7 +15,7 @@ import {
 } from "@fluentui/react-components";
 import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
 import { type UseMutationResult, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, fieldErrorsOf } from "../../../client/problems";
 import { currencyChoices, currencyDecimals } from "../../../shared/currencies";
 import type { DealWithStage } from "../../../shared/deals";
@@ -180,6 +180,22 @@ function LinesEditor({
   const [draft, setDraft] = useState<DraftLine[]>(() => draftOf(saved));
   const [checked, setChecked] = useState(false);
   const [dirty, setDirty] = useState(false);
+  /** Set when the currency changed under lines that have prices: those prices are not converted. */
+  const [notConverted, setNotConverted] = useState(false);
+  // Where the focus goes once the lines are drawn again: a new line's description, or after a removal the line
+  // that took the removed one's place (its remove button), else the button that adds a line.
+  const descriptions = useRef(new Map<number, HTMLInputElement>());
+  const removes = useRef(new Map<number, HTMLElement>());
+  const addFreeButton = useRef<HTMLButtonElement | HTMLAnchorElement>(null);
+  const [focusNext, setFocusNext] = useState<{ key: number; on: "description" | "remove" } | "add" | null>(
+    null,
+  );
+  useEffect(() => {
+    if (focusNext === null) return;
+    if (focusNext === "add") addFreeButton.current?.focus();
+    else (focusNext.on === "description" ? descriptions : removes).current.get(focusNext.key)?.focus();
+    setFocusNext(null);
+  }, [focusNext]);
   const change = (next: DraftLine[]) => {
     setDraft(next);
     setDirty(true);
@@ -224,11 +240,12 @@ function LinesEditor({
       },
     ]);
   };
-  const addFree = () =>
+  const addFree = () => {
+    const key = ++lineKeys;
     change([
       ...draft,
       {
-        key: ++lineKeys,
+        key,
         productId: null,
         name: "",
         unit: null,
@@ -239,6 +256,15 @@ function LinesEditor({
         unpriced: false,
       },
     ]);
+    setFocusNext({ key, on: "description" });
+  };
+  const remove = (key: number) => {
+    const at = draft.findIndex((l) => l.key === key);
+    const rest = draft.filter((l) => l.key !== key);
+    change(rest);
+    const next = rest[at] ?? rest[at - 1];
+    setFocusNext(next ? { key: next.key, on: "remove" } : "add");
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -272,14 +298,22 @@ function LinesEditor({
             required
             value={currency}
             onValue={(code) => {
+              if (code !== currency && draft.some((l) => l.unitPrice.trim() !== "")) setNotConverted(true);
               setCurrency(code);
               setDirty(true);
             }}
           />
         </Field>
         <ProductPicker currency={currency} onPick={addProduct} />
-        <Button onClick={addFree}>{t.addFreeLine}</Button>
+        <Button ref={addFreeButton} onClick={addFree}>
+          {t.addFreeLine}
+        </Button>
       </div>
+      {notConverted && draft.some((l) => l.unitPrice.trim() !== "") && (
+        <Text role="alert" className={styles.notice}>
+          {translate(t.pricesNotConverted, { currency })}
+        </Text>
+      )}
       {draft.length === 0 ? (
         <EmptyState>{t.noLines}</EmptyState>
       ) : (
@@ -308,6 +342,10 @@ function LinesEditor({
                   <TableCell>
                     <Field validationMessage={shown(i, "name")}>
                       <Input
+                        ref={(element) => {
+                          if (element) descriptions.current.set(line.key, element);
+                          else descriptions.current.delete(line.key);
+                        }}
                         aria-label={`${number}: ${t.description}`}
                         value={line.name}
                         onChange={(_, d) => update(line.key, { name: d.value })}
@@ -363,9 +401,13 @@ function LinesEditor({
                   </TableCell>
                   <TableCell>
                     <Button
+                      ref={(element) => {
+                        if (element) removes.current.set(line.key, element);
+                        else removes.current.delete(line.key);
+                      }}
                       icon={<DeleteRegular />}
                       aria-label={translate(t.removeLine, { number: i + 1 })}
-                      onClick={() => change(draft.filter((l) => l.key !== line.key))}
+                      onClick={() => remove(line.key)}
                     />
                   </TableCell>
                 </TableRow>
