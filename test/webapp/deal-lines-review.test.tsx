@@ -72,6 +72,42 @@ describe("a deal's lines, as a new rep uses them", () => {
     expect(form.getByText(/^SEK.1\.499,50$/, { selector: "td" })).toBeTruthy();
   });
 
+  it("shows saved lines' numbers as a German types them, and reads them back unchanged", async () => {
+    const server = fakeWebServer({ deals: [alpha()] });
+    server.catalogue.dealLines[alpha().id] = {
+      dealId: alpha().id,
+      currency: "SEK",
+      version: 1,
+      lines: [
+        {
+          id: "7d000000-0000-4000-8000-000000000001",
+          productId: null,
+          productCode: null,
+          name: "Beratung",
+          unit: null,
+          quantity: "2.125",
+          unitPrice: "100",
+          discountPercent: "0",
+          taxRate: "19",
+          net: "212.5",
+        },
+      ],
+      totals: {
+        net: "212.50",
+        taxes: [{ rate: "19", net: "212.50", tax: "40.38" }],
+        tax: "40.38",
+        total: "252.88",
+      },
+    };
+    renderWebApp(server, `/app/deals/${alpha().id}`, { language: "de" });
+    const form = within((await screen.findByRole("form", { name: "Positionen" })) as HTMLElement);
+    const quantity = (await form.findAllByRole("textbox")).find((e) =>
+      /Menge/.test(e.getAttribute("aria-label") ?? ""),
+    ) as HTMLInputElement;
+    expect(quantity.value).toBe("2,125");
+    expect(form.getByText(/^SEK.212,50$/, { selector: "td" })).toBeTruthy();
+  });
+
   it("says the prices were not converted when the lines' currency changes under priced lines", async () => {
     const server = fakeWebServer({ deals: [alpha()] });
     server.catalogue.products = [support()];

@@ -39,7 +39,7 @@ import { useCurrencies } from "../../hooks";
 import { useMessages } from "../../i18n/language";
 import { CurrencyDropdown } from "../../lists/CurrencyDropdown";
 import { useWebApp } from "../../services";
-import { formatDecimal, formatInCurrency, readTypedDecimal } from "../products/decimals";
+import { formatDecimal, formatInCurrency, readTypedDecimal, typedFormOf } from "../products/decimals";
 import { productMessages } from "../products/product-messages";
 
 const useStyles = makeStyles({
@@ -83,10 +83,10 @@ const draftOf = (lines: DealLines): DraftLine[] =>
     productId: l.productId,
     name: l.name,
     unit: l.unit,
-    quantity: l.quantity,
-    unitPrice: l.unitPrice,
-    discountPercent: l.discountPercent,
-    taxRate: l.taxRate,
+    quantity: typedFormOf(l.quantity),
+    unitPrice: typedFormOf(l.unitPrice),
+    discountPercent: typedFormOf(l.discountPercent),
+    taxRate: typedFormOf(l.taxRate),
     unpriced: false,
   }));
 
@@ -233,9 +233,9 @@ function LinesEditor({
         name: product.name,
         unit: product.unit,
         quantity: "1",
-        unitPrice: price?.amount ?? "",
+        unitPrice: price ? typedFormOf(price.amount) : "",
         discountPercent: "0",
-        taxRate: product.taxRate,
+        taxRate: typedFormOf(product.taxRate),
         unpriced: price === undefined,
       },
     ]);

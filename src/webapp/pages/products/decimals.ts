@@ -34,6 +34,17 @@ export function readTypedDecimal(typed: string): string | null {
   return /^\d+(\.\d+)?$/.test(text) ? text : null;
 }
 
+/**
+ * A decimal from the API ("2.125") as the reader types it ("2,125" in Swedish, German, Norwegian and Croatian),
+ * to fill an input with: read back by `readTypedDecimal` as the same number in every language, where the API's
+ * form would read as 2125 in German and Croatian.
+ */
+export function typedFormOf(decimal: string): string {
+  const separator =
+    new Intl.NumberFormat(displayLocale()).formatToParts(1.5).find((p) => p.type === "decimal")?.value ?? ".";
+  return decimal.replace(".", separator);
+}
+
 /** An exact decimal with the currency's decimals, in the reader's locale, with its code: "SEK 1 499,50". */
 export function formatInCurrency(decimal: string, currency: string): string {
   const digits = currencyDecimals(currency);
