@@ -108,6 +108,33 @@ describe("a deal's lines, as a new rep uses them", () => {
     expect(form.getByText(/^SEK.212,50$/, { selector: "td" })).toBeTruthy();
   });
 
+  it("keeps the lines typed when the rep edits the deal's details before saving them", async () => {
+    const server = fakeWebServer({ deals: [alpha()] });
+    renderWebApp(server, `/app/deals/${alpha().id}`);
+    const form = await linesForm();
+    fireEvent.click(form.getByRole("button", { name: "Add a free-text line" }));
+    fireEvent.change(form.getByRole("textbox", { name: "Line 1: Description" }), {
+      target: { value: "Work" },
+    });
+    fireEvent.change(form.getByRole("textbox", { name: "Line 1: Unit price" }), { target: { value: "10" } });
+    fireEvent.change(form.getByRole("textbox", { name: "Line 1: Tax rate (%)" }), {
+      target: { value: "25" },
+    });
+    // The rep renames the deal: its version moves on, though nobody touched its lines.
+    const details = within(screen.getByRole("form", { name: "Edit Alpha deal" }) as HTMLElement);
+    fireEvent.change(details.getByRole("textbox", { name: /^Name/ }), {
+      target: { value: "Alpha deal 2027" },
+    });
+    fireEvent.click(details.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(server.deals[0]?.name).toBe("Alpha deal 2027"));
+    fireEvent.click(form.getByRole("button", { name: "Save lines" }));
+    expect(await screen.findByText(/^Lines saved: the deal's amount is SEK.10\.00\.$/)).toBeTruthy();
+    expect(
+      screen.queryByText("Someone changed this deal meanwhile; the lines are shown as they are now."),
+    ).toBeNull();
+    expect(server.deals[0]?.amount).toBe(10);
+  });
+
   it("says the prices were not converted when the lines' currency changes under priced lines", async () => {
     const server = fakeWebServer({ deals: [alpha()] });
     server.catalogue.products = [support()];

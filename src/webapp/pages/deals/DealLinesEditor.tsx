@@ -90,6 +90,9 @@ const draftOf = (lines: DealLines): DraftLine[] =>
     unpriced: false,
   }));
 
+/** What a draft starts from: the lines and their currency, not the deal's version, which its details move too. */
+const linesSignature = (lines: DealLines) => JSON.stringify([lines.currency, lines.lines]);
+
 type LineField = "name" | "quantity" | "unitPrice" | "discountPercent" | "taxRate";
 
 /** What is wrong with each field of a line, as the server would refuse it; the line as the API takes it when valid. */
@@ -138,10 +141,20 @@ export function DealLinesSection({ deal }: { deal: DealWithStage }) {
       void queryClient.invalidateQueries({ queryKey: ["deal", deal.id] });
       void queryClient.invalidateQueries({ queryKey: ["deals"] });
     },
-    onError: (error) => {
+    onError: (error, sent) => {
       if (!(error instanceof ApiError) || error.code !== "version_conflict") return;
       const current = DealLines.safeParse(error.problem?.current);
+      const before = queryClient.getQueryData<DealLines>(key);
       if (current.success) queryClient.setQueryData(key, current.data);
+      // Only the deal's version moved (its details or stage, often the rep's own edit): the lines are as the
+      // draft found them, so the draft is sent again with the version now, rather than thrown away.
+      if (
+        current.success &&
+        current.data.version !== sent.version &&
+        before &&
+        linesSignature(before) === linesSignature(current.data)
+      )
+        save.mutate({ ...sent, version: current.data.version });
       void queryClient.invalidateQueries({ queryKey: ["deal", deal.id] });
     },
   });
@@ -152,9 +165,10 @@ export function DealLinesSection({ deal }: { deal: DealWithStage }) {
       ) : lines.isError ? (
         <ProblemMessage error={lines.error} what={t.linesNotLoaded} onRetry={() => void lines.refetch()} />
       ) : (
-        // A new version from the server (saved, or a colleague's change) starts the draft again from it.
+        // Other lines from the server (saved, or a colleague's change) start the draft again from them; a new
+        // version alone (the deal's details or stage changed) keeps the draft, which is sent with it.
         <LinesEditor
-          key={lines.data.version}
+          key={linesSignature(lines.data)}
           saved={lines.data}
           fallbackCurrency={deal.currency}
           save={save}
