@@ -1,4 +1,5 @@
 import { languageOf, localeFor, preferredLanguage, translate } from "../shared/languages";
+import { currencyDecimals } from "../shared/currencies";
 import { formatMessages } from "./format-messages";
 
 /**
@@ -65,11 +66,18 @@ export const formatNumber = (value: number, digits = 2) =>
 export const formatPercent = (ratio: number) =>
   new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
 
-/** An exact decimal from the server ("95000.00") to the cent, as the browser's language writes it; never a float. */
-export const formatMoney = (decimal: string) =>
-  new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
-    decimal as `${number}`,
-  );
+/**
+ * An exact decimal from the server ("95000.00") as the browser's language writes it; never a float. With its
+ * currency, with that currency's decimals (none for JPY, three for KWD: never rounded to the cent); without, to
+ * the cent.
+ */
+export const formatMoney = (decimal: string, currency?: string) => {
+  const digits = currency === undefined ? 2 : currencyDecimals(currency);
+  return new Intl.NumberFormat(locale, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(decimal as `${number}`);
+};
 
 /** An exchange rate with every decimal it was set with. */
 export const formatRate = (decimal: string) =>

@@ -145,6 +145,24 @@ describe("the open balances report in the web app", () => {
     ).toEqual(["DKK", "EUR", "SEK"]);
   });
 
+  it("writes each currency's amounts with its own decimals: none for yen, three for dinars, never rounded", async () => {
+    const server = fakeWebServer();
+    const woodgrove = rows[2] as OpenBalanceRow;
+    server.openBalances = [
+      { ...woodgrove, currency: "JPY", openBalance: "150000", overdueAmount: "150000", inBase: null },
+      { ...woodgrove, currency: "KWD", openBalance: "1234.567", overdueAmount: "0.005", inBase: null },
+    ];
+    renderWebApp(server, "/app/reports/open-balances");
+    const inBase = await screen.findByRole("table", { name: "Open balances" });
+    expect(cells(inBase)[0]?.at(-1)).toBe("JPY 150,000 (overdue 150,000), KWD 1,234.567 (overdue 0.005)");
+    fireEvent.click(screen.getByRole("radio", { name: "Per currency" }));
+    const table = screen.getByRole("table", { name: "Open balances" });
+    expect(cells(table).map((r) => r.slice(2, 7))).toEqual([
+      ["JPY", "1", "150,000", "1", "150,000"],
+      ["KWD", "1", "1,234.567", "1", "0.005"],
+    ]);
+  });
+
   it("filters by owner and exports what it shows", async () => {
     const server = fakeWebServer();
     server.openBalances = rows;

@@ -19,6 +19,7 @@ export function CurrencyDropdown({
   value,
   onValue,
   autoFocus,
+  disabled,
 }: {
   currencies: ReturnType<typeof currencyChoices>;
   required: boolean;
@@ -26,6 +27,7 @@ export function CurrencyDropdown({
   value: string;
   onValue(code: string): void;
   autoFocus?: boolean;
+  disabled?: boolean;
 }) {
   const t = useMessages(currencyDropdownMessages);
   const lists = useMessages(listMessages);
@@ -36,6 +38,7 @@ export function CurrencyDropdown({
       selectedOptions={[value]}
       onOptionSelect={(_, d) => onValue(d.optionValue ?? "")}
       autoFocus={autoFocus}
+      disabled={disabled}
     >
       {!required && <Option value="">{lists.notSet}</Option>}
       {!known && <Option value={value}>{translate(t.notIsoCode, { code: value })}</Option>}

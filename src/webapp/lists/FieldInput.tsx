@@ -67,6 +67,7 @@ export function FieldInput<R>({
         value={text}
         onValue={onText}
         autoFocus={autoFocus}
+        disabled={field.readOnly}
       />
     );
   if (field.input === "textarea")
@@ -85,6 +86,7 @@ export function FieldInput<R>({
       }
       onChange={(_, d) => onText(d.value)}
       autoFocus={autoFocus}
+      readOnly={field.readOnly}
     />
   );
 }

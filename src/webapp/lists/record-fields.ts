@@ -37,6 +37,8 @@ export interface FieldSpec<R> {
     | "link";
   required?: boolean;
   hint?: string;
+  /** Shown but not changed here (a deal's amount while its lines set it); the hint says why. */
+  readOnly?: boolean;
   choices?: FilterOption[];
   /** For a custom field: its definition, which picks its input. */
   definition?: CustomFieldDefinition;

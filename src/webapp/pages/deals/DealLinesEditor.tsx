@@ -15,7 +15,7 @@ import {
 } from "@fluentui/react-components";
 import { DeleteRegular } from "@fluentui/react-icons/svg/delete";
 import { type UseMutationResult, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, fieldErrorsOf } from "../../../client/problems";
 import { currencyChoices, currencyDecimals } from "../../../shared/currencies";
 import type { DealWithStage } from "../../../shared/deals";
@@ -39,7 +39,7 @@ import { useCurrencies } from "../../hooks";
 import { useMessages } from "../../i18n/language";
 import { CurrencyDropdown } from "../../lists/CurrencyDropdown";
 import { useWebApp } from "../../services";
-import { formatDecimal, formatInCurrency, readTypedDecimal } from "../products/decimals";
+import { formatDecimal, formatInCurrency, readTypedDecimal, typedFormOf } from "../products/decimals";
 import { productMessages } from "../products/product-messages";
 
 const useStyles = makeStyles({
@@ -83,12 +83,15 @@ const draftOf = (lines: DealLines): DraftLine[] =>
     productId: l.productId,
     name: l.name,
     unit: l.unit,
-    quantity: l.quantity,
-    unitPrice: l.unitPrice,
-    discountPercent: l.discountPercent,
-    taxRate: l.taxRate,
+    quantity: typedFormOf(l.quantity),
+    unitPrice: typedFormOf(l.unitPrice),
+    discountPercent: typedFormOf(l.discountPercent),
+    taxRate: typedFormOf(l.taxRate),
     unpriced: false,
   }));
+
+/** What a draft starts from: the lines and their currency, not the deal's version, which its details move too. */
+const linesSignature = (lines: DealLines) => JSON.stringify([lines.currency, lines.lines]);
 
 type LineField = "name" | "quantity" | "unitPrice" | "discountPercent" | "taxRate";
 
@@ -138,10 +141,20 @@ export function DealLinesSection({ deal }: { deal: DealWithStage }) {
       void queryClient.invalidateQueries({ queryKey: ["deal", deal.id] });
       void queryClient.invalidateQueries({ queryKey: ["deals"] });
     },
-    onError: (error) => {
+    onError: (error, sent) => {
       if (!(error instanceof ApiError) || error.code !== "version_conflict") return;
       const current = DealLines.safeParse(error.problem?.current);
+      const before = queryClient.getQueryData<DealLines>(key);
       if (current.success) queryClient.setQueryData(key, current.data);
+      // Only the deal's version moved (its details or stage, often the rep's own edit): the lines are as the
+      // draft found them, so the draft is sent again with the version now, rather than thrown away.
+      if (
+        current.success &&
+        current.data.version !== sent.version &&
+        before &&
+        linesSignature(before) === linesSignature(current.data)
+      )
+        save.mutate({ ...sent, version: current.data.version });
       void queryClient.invalidateQueries({ queryKey: ["deal", deal.id] });
     },
   });
@@ -152,9 +165,10 @@ export function DealLinesSection({ deal }: { deal: DealWithStage }) {
       ) : lines.isError ? (
         <ProblemMessage error={lines.error} what={t.linesNotLoaded} onRetry={() => void lines.refetch()} />
       ) : (
-        // A new version from the server (saved, or a colleague's change) starts the draft again from it.
+        // Other lines from the server (saved, or a colleague's change) start the draft again from them; a new
+        // version alone (the deal's details or stage changed) keeps the draft, which is sent with it.
         <LinesEditor
-          key={lines.data.version}
+          key={linesSignature(lines.data)}
           saved={lines.data}
           fallbackCurrency={deal.currency}
           save={save}
@@ -180,6 +194,22 @@ function LinesEditor({
   const [draft, setDraft] = useState<DraftLine[]>(() => draftOf(saved));
   const [checked, setChecked] = useState(false);
   const [dirty, setDirty] = useState(false);
+  /** Set when the currency changed under lines that have prices: those prices are not converted. */
+  const [notConverted, setNotConverted] = useState(false);
+  // Where the focus goes once the lines are drawn again: a new line's description, or after a removal the line
+  // that took the removed one's place (its remove button), else the button that adds a line.
+  const descriptions = useRef(new Map<number, HTMLInputElement>());
+  const removes = useRef(new Map<number, HTMLElement>());
+  const addFreeButton = useRef<HTMLButtonElement | HTMLAnchorElement>(null);
+  const [focusNext, setFocusNext] = useState<{ key: number; on: "description" | "remove" } | "add" | null>(
+    null,
+  );
+  useEffect(() => {
+    if (focusNext === null) return;
+    if (focusNext === "add") addFreeButton.current?.focus();
+    else (focusNext.on === "description" ? descriptions : removes).current.get(focusNext.key)?.focus();
+    setFocusNext(null);
+  }, [focusNext]);
   const change = (next: DraftLine[]) => {
     setDraft(next);
     setDirty(true);
@@ -217,18 +247,19 @@ function LinesEditor({
         name: product.name,
         unit: product.unit,
         quantity: "1",
-        unitPrice: price?.amount ?? "",
+        unitPrice: price ? typedFormOf(price.amount) : "",
         discountPercent: "0",
-        taxRate: product.taxRate,
+        taxRate: typedFormOf(product.taxRate),
         unpriced: price === undefined,
       },
     ]);
   };
-  const addFree = () =>
+  const addFree = () => {
+    const key = ++lineKeys;
     change([
       ...draft,
       {
-        key: ++lineKeys,
+        key,
         productId: null,
         name: "",
         unit: null,
@@ -239,6 +270,15 @@ function LinesEditor({
         unpriced: false,
       },
     ]);
+    setFocusNext({ key, on: "description" });
+  };
+  const remove = (key: number) => {
+    const at = draft.findIndex((l) => l.key === key);
+    const rest = draft.filter((l) => l.key !== key);
+    change(rest);
+    const next = rest[at] ?? rest[at - 1];
+    setFocusNext(next ? { key: next.key, on: "remove" } : "add");
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -272,14 +312,22 @@ function LinesEditor({
             required
             value={currency}
             onValue={(code) => {
+              if (code !== currency && draft.some((l) => l.unitPrice.trim() !== "")) setNotConverted(true);
               setCurrency(code);
               setDirty(true);
             }}
           />
         </Field>
         <ProductPicker currency={currency} onPick={addProduct} />
-        <Button onClick={addFree}>{t.addFreeLine}</Button>
+        <Button ref={addFreeButton} onClick={addFree}>
+          {t.addFreeLine}
+        </Button>
       </div>
+      {notConverted && draft.some((l) => l.unitPrice.trim() !== "") && (
+        <Text role="alert" className={styles.notice}>
+          {translate(t.pricesNotConverted, { currency })}
+        </Text>
+      )}
       {draft.length === 0 ? (
         <EmptyState>{t.noLines}</EmptyState>
       ) : (
@@ -308,6 +356,10 @@ function LinesEditor({
                   <TableCell>
                     <Field validationMessage={shown(i, "name")}>
                       <Input
+                        ref={(element) => {
+                          if (element) descriptions.current.set(line.key, element);
+                          else descriptions.current.delete(line.key);
+                        }}
                         aria-label={`${number}: ${t.description}`}
                         value={line.name}
                         onChange={(_, d) => update(line.key, { name: d.value })}
@@ -363,9 +415,13 @@ function LinesEditor({
                   </TableCell>
                   <TableCell>
                     <Button
+                      ref={(element) => {
+                        if (element) removes.current.set(line.key, element);
+                        else removes.current.delete(line.key);
+                      }}
                       icon={<DeleteRegular />}
                       aria-label={translate(t.removeLine, { number: i + 1 })}
-                      onClick={() => change(draft.filter((l) => l.key !== line.key))}
+                      onClick={() => remove(line.key)}
                     />
                   </TableCell>
                 </TableRow>

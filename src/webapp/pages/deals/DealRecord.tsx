@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { Field, Select, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { ApiError } from "../../../client/problems";
 import { DealWithStage, type DealUpdate } from "../../../shared/deals";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -30,7 +30,12 @@ const useStyles = makeStyles({
 export function DealRecord({ id }: { id: string }) {
   const { api } = useWebApp();
   const { record, saved } = useRecord("deal", "deals", id, () => api("getDeal", { params: { id } }));
-  const fields = useDealFields();
+  // The same query as the lines' section: while the deal has lines, they set its amount and currency.
+  const lines = useQuery({
+    queryKey: ["dealLines", id],
+    queryFn: () => api("getDealLines", { params: { id } }),
+  });
+  const fields = useDealFields({ fromLines: (lines.data?.lines.length ?? 0) > 0 });
   const t = useMessages(dealMessages);
   const lists = useMessages(listMessages);
   const kinds = useMessages(recordKindMessages);

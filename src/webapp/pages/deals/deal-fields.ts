@@ -18,9 +18,12 @@ import { dealMessages } from "./deal-messages";
 
 /**
  * A deal's fields and the organisation's deal custom fields, as its page and the new deal's form show them. The
- * stage is not among them: a deal moves through `moveDealToStage`, which keeps the history.
+ * stage is not among them: a deal moves through `moveDealToStage`, which keeps the history. While the deal has
+ * lines, its amount and currency are theirs: shown locked, with a hint saying where to change them.
  */
-export function useDealFields(): FieldSpec<DealWithStage>[] {
+export function useDealFields({
+  fromLines = false,
+}: { fromLines?: boolean } = {}): FieldSpec<DealWithStage>[] {
   const { api } = useWebApp();
   const definitions = useCustomFieldDefinitions(api, "deal");
   const users = useUserOptions();
@@ -29,8 +32,16 @@ export function useDealFields(): FieldSpec<DealWithStage>[] {
   const t = useMessages(dealMessages);
   return [
     textField("name", t.name, (d) => d.name, { required: true }),
-    numberField("amount", t.amount, (d) => d.amount),
-    currencyField("currency", t.currency, (d) => d.currency, baseCurrency),
+    lockedByLines(
+      numberField("amount", t.amount, (d) => d.amount),
+      fromLines,
+      t.amountFromLines,
+    ),
+    lockedByLines(
+      currencyField("currency", t.currency, (d) => d.currency, baseCurrency),
+      fromLines,
+      t.currencyFromLines,
+    ),
     textField("expectedCloseDate", t.expectedClose, (d) => d.expectedCloseDate, { input: "date" }),
     linkField("companyId", t.company, { kind: "company" }, (d) => d.companyId, nameOf),
     linkField("contactIds", t.contacts, { kind: "contact", multiple: true }, (d) => d.contactIds, nameOf),
@@ -38,3 +49,6 @@ export function useDealFields(): FieldSpec<DealWithStage>[] {
     ...definitions.map((d) => customField<DealWithStage>(d)),
   ];
 }
+
+const lockedByLines = <R>(field: FieldSpec<R>, locked: boolean, hint: string): FieldSpec<R> =>
+  locked ? { ...field, readOnly: true, hint } : field;

@@ -10,7 +10,7 @@ import { useMessages } from "../../i18n/language";
 import { CurrencyDropdown } from "../../lists/CurrencyDropdown";
 import { useWebApp } from "../../services";
 import { ChangeStatus, useChange } from "../settings/change";
-import { readTypedDecimal } from "./decimals";
+import { readTypedDecimal, typedFormOf } from "./decimals";
 import { productMessages } from "./product-messages";
 
 const useStyles = makeStyles({
@@ -41,9 +41,9 @@ export function ProductForm({ product, onDone }: { product: Product | null; onDo
   const [name, setName] = useState(product?.name ?? "");
   const [code, setCode] = useState(product?.code ?? "");
   const [unit, setUnit] = useState(product?.unit ?? "");
-  const [taxRate, setTaxRate] = useState(product?.taxRate ?? "");
+  const [taxRate, setTaxRate] = useState(product ? typedFormOf(product.taxRate) : "");
   const [prices, setPrices] = useState<PriceRow[]>(
-    product ? product.prices.map((p) => priceRow(p.currency, p.amount)) : [priceRow(base, "")],
+    product ? product.prices.map((p) => priceRow(p.currency, typedFormOf(p.amount))) : [priceRow(base, "")],
   );
   const [checked, setChecked] = useState(false);
 

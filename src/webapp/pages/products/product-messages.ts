@@ -86,6 +86,8 @@ export const productMessages = defineMessages(
     linesChanged: "Someone changed this deal meanwhile; the lines are shown as they are now.",
     invalidQuantity: "Enter a quantity above 0, such as 2 or 1.5.",
     unsaved: "Unsaved changes.",
+    pricesNotConverted:
+      "The prices on the lines were not converted: check each one in {currency} before saving.",
   },
   {
     sv: {
@@ -171,6 +173,8 @@ export const productMessages = defineMessages(
       linesChanged: "Någon ändrade affären under tiden; raderna visas som de är nu.",
       invalidQuantity: "Ange ett antal över 0, till exempel 2 eller 1,5.",
       unsaved: "Osparade ändringar.",
+      pricesNotConverted:
+        "Priserna på raderna räknades inte om: kontrollera varje pris i {currency} innan du sparar.",
     },
     de: {
       title: "Produkte",
@@ -257,6 +261,8 @@ export const productMessages = defineMessages(
         "Jemand hat den Deal inzwischen geändert; die Positionen werden so gezeigt, wie sie jetzt sind.",
       invalidQuantity: "Geben Sie eine Menge über 0 ein, etwa 2 oder 1,5.",
       unsaved: "Ungespeicherte Änderungen.",
+      pricesNotConverted:
+        "Die Preise der Positionen wurden nicht umgerechnet: Prüfen Sie jeden Preis in {currency}, bevor Sie speichern.",
     },
     nb: {
       title: "Produkter",
@@ -341,6 +347,8 @@ export const productMessages = defineMessages(
       linesChanged: "Noen endret avtalen i mellomtiden; linjene vises slik de er nå.",
       invalidQuantity: "Skriv inn et antall over 0, for eksempel 2 eller 1,5.",
       unsaved: "Ulagrede endringer.",
+      pricesNotConverted:
+        "Prisene på linjene ble ikke regnet om: kontroller hver pris i {currency} før du lagrer.",
     },
     hr: {
       title: "Proizvodi",
@@ -425,6 +433,8 @@ export const productMessages = defineMessages(
       linesChanged: "Netko je u međuvremenu promijenio posao; stavke su prikazane kakve su sada.",
       invalidQuantity: "Unesite količinu veću od 0, npr. 2 ili 1,5.",
       unsaved: "Nespremljene promjene.",
+      pricesNotConverted:
+        "Cijene u stavkama nisu preračunate: provjerite svaku cijenu u {currency} prije spremanja.",
     },
   },
 );

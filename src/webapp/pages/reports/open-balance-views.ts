@@ -62,10 +62,10 @@ export function openBalanceViews(t: ReportWords, result: OpenBalances): Record<A
         .filter((l) => l.inBase === null)
         .map((l) =>
           isZero(l.overdueAmount)
-            ? `${l.currency} ${formatMoney(l.openBalance)}`
+            ? `${l.currency} ${formatMoney(l.openBalance, l.currency)}`
             : translate(t.withOverdue, {
-                amount: `${l.currency} ${formatMoney(l.openBalance)}`,
-                overdue: formatMoney(l.overdueAmount),
+                amount: `${l.currency} ${formatMoney(l.openBalance, l.currency)}`,
+                overdue: formatMoney(l.overdueAmount, l.currency),
               }),
         )
         .join(", "),
@@ -90,9 +90,9 @@ export function openBalanceViews(t: ReportWords, result: OpenBalances): Record<A
         c.name,
         c.owner,
         formatNumber(c.openInvoices, 0),
-        formatMoney(c.openBalance),
+        formatMoney(c.openBalance, base),
         formatNumber(c.overdueInvoices, 0),
-        formatMoney(c.overdueAmount),
+        formatMoney(c.overdueAmount, base),
         days(c.oldest),
         ...(anyNotConverted ? [c.notConverted || NONE] : []),
       ],
@@ -139,9 +139,9 @@ export function openBalanceViews(t: ReportWords, result: OpenBalances): Record<A
         ownerName(t, r),
         r.currency,
         formatNumber(r.openInvoices, 0),
-        formatMoney(r.openBalance),
+        formatMoney(r.openBalance, r.currency),
         formatNumber(r.overdueInvoices, 0),
-        formatMoney(r.overdueAmount),
+        formatMoney(r.overdueAmount, r.currency),
         days(r.oldestDaysOverdue),
       ],
     })),
