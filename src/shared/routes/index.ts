@@ -24,6 +24,7 @@ import { webFormRoutes } from "./web-forms";
 import { accountRoutes } from "./accounts";
 import { occasionRoutes } from "./occasions";
 import { productRoutes } from "./products";
+import { quoteRoutes } from "./quotes";
 
 export {
   FILE_MEDIA_TYPES,
@@ -65,6 +66,7 @@ export const featureRoutes = {
   accounts: accountRoutes,
   occasions: occasionRoutes,
   products: productRoutes,
+  quotes: quoteRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -94,6 +96,7 @@ export const routes = {
   ...accountRoutes,
   ...occasionRoutes,
   ...productRoutes,
+  ...quoteRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;
