@@ -29,6 +29,7 @@ interface Records {
   session: string;
   passkey: string;
   product: string;
+  quote: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -126,13 +127,29 @@ async function seed(server: TestServer, token: string, domain: string, currency:
       taxRate: "25",
     })
   ).id as string;
-  const dealVersion = (await server.request<{ version: number }>("GET", `/api/v1/deals/${deal}`, { token })).body
-    .version;
+  const dealVersion = (await server.request<{ version: number }>("GET", `/api/v1/deals/${deal}`, { token }))
+    .body.version;
   const lines = await server.request("PUT", `/api/v1/deals/${deal}/lines`, {
     token,
     body: { currency: "EUR", version: dealVersion, lines: [{ productId: product, quantity: "2" }] },
   });
   expect(lines.status).toBe(200);
+  // The organisation's quote template and a quote of the deal (its PDF and the counter's row).
+  const quoteTemplate = await server.request("PUT", "/api/v1/quote-template", {
+    token,
+    body: {
+      companyName: `Seller of ${domain}`,
+      address: `Secret street of ${domain}`,
+      vatNumber: "",
+      contact: "",
+      validityDays: 30,
+      language: "en",
+      terms: { en: `Secret terms of ${domain}` },
+      version: 0,
+    },
+  });
+  expect(quoteTemplate.status).toBe(200);
+  const quote = (await post(`/api/v1/deals/${deal}/quotes`, {})).id as string;
   // Rapport's own accounts: an invitation to someone, and a newcomer who accepted one (a session, a passkey).
   const invitation = (
     (await post("/api/v1/invitations", { email: `someone@${domain}` })) as { invitation: { id: string } }
@@ -167,6 +184,7 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     .executeTakeFirstOrThrow();
   return {
     product,
+    quote,
     occasionRule,
     invitation,
     session,
@@ -245,6 +263,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   sessions: "session",
   passkeys: "passkey",
   products: "product",
+  quotes: "quote",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -542,6 +561,8 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       "/api/v1/products",
       `/api/v1/products/${victim.product}`,
       `/api/v1/deals/${victim.deal}/lines`,
+      `/api/v1/deals/${victim.deal}/quotes`,
+      "/api/v1/quote-template",
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };
