@@ -24,6 +24,7 @@ import { RenderedTemplate, Template } from "../../src/shared/templates";
 import { type FakeAccounts, UNHANDLED, fakeAccounts, handleAccounts } from "./fake-accounts";
 import { type OccasionMail, OccasionRule } from "../../src/shared/occasions";
 import { type FakeProducts, PRODUCTS_UNHANDLED, fakeProducts, handleProducts } from "./fake-products";
+import { type FakeQuotes, QUOTES_UNHANDLED, fakeQuotes, handleQuotes } from "./fake-quotes";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -210,6 +211,8 @@ export interface FakeWebServer {
   occasionRules: OccasionRule[];
   /** The product catalogue and the deals' lines. */
   catalogue: FakeProducts;
+  /** The quote template and the deals' quotes. */
+  quotes: FakeQuotes;
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -396,6 +399,7 @@ export function fakeWebServer(
     occasionMails: [],
     occasionRules: [],
     catalogue: fakeProducts(),
+    quotes: fakeQuotes(),
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -409,6 +413,8 @@ export function fakeWebServer(
       if (failure) throw failure;
       const route = routes[name] as { query?: z.ZodType; file?: string };
       request(route.query, input.query ?? {});
+      if (route.file === "pdf")
+        return { blob: new Blob(["%PDF-1.7"], { type: "application/pdf" }), filename: "quote.pdf" };
       return { blob: new Blob(["a,b\r\n"]), filename: `report.${route.file}` };
     }) as unknown as FileClient,
   };
@@ -935,6 +941,16 @@ export function fakeWebServer(
         };
         const catalogued = handleProducts(server.catalogue, role, deals, name, params, query, body);
         if (catalogued !== PRODUCTS_UNHANDLED) return catalogued;
+        const quoted = handleQuotes(
+          server.quotes,
+          role,
+          server.deals,
+          (dealId) => server.catalogue.dealLines[dealId],
+          name,
+          params,
+          body,
+        );
+        if (quoted !== QUOTES_UNHANDLED) return quoted;
         throw new Error(`unexpected call ${name}`);
       }
     }

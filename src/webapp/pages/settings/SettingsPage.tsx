@@ -21,6 +21,7 @@ import { InvitationsSettings } from "./InvitationsSettings";
 import { SignInPolicySettings } from "./SignInPolicySettings";
 import { OccasionRulesSettings } from "../occasions/OccasionRulesSettings";
 import { ProductsSettings } from "../products/ProductsSettings";
+import { QuoteTemplateSettings } from "../quotes/QuoteTemplateSettings";
 import { translate } from "../../../shared/languages";
 import { displayLocale } from "../../format";
 import { useMessages } from "../../i18n/language";
@@ -69,6 +70,7 @@ export default function SettingsPage() {
       <OrganizationSettings admin={admin} />
       <CurrencySettings admin={admin} />
       <ProductsSettings admin={admin} />
+      <QuoteTemplateSettings admin={admin} />
       <LoggingSettings admin={admin} />
       <OccasionRulesSettings admin={admin} />
       <UsersSettings admin={admin} selfId={me.data.user.id} />
