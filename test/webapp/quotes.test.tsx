@@ -4,7 +4,7 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { lineTotals } from "../../src/shared/line-totals";
 import { DealLines } from "../../src/shared/products";
-import { deal, fakeWebServer, problem, renderWebApp } from "../helpers/webapp-fixtures";
+import { deal, fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
 
 // The quote template in the settings, and a deal's quotes on its page.
 
