@@ -1,6 +1,7 @@
 import { Caption1 } from "@fluentui/react-components";
 import type { ComponentProps } from "react";
 import { deferred, preloadWhenIdle } from "../deferred";
+import type { ComposeQuotes } from "./ComposeQuotes";
 import type { ComposeTemplates } from "./ComposeTemplates";
 import type { DealMenu } from "./DealMenu";
 import type { DealStage } from "./DealStage";
@@ -56,6 +57,12 @@ export const ComposeTemplatesControl = deferred<ComponentProps<typeof ComposeTem
   () => null,
 );
 
+/** "Attach quote" for the recipients' open deals (a draft only): its chunk carries the PDF's download and attach. */
+export const ComposeQuotesControl = deferred<ComponentProps<typeof ComposeQuotes>>(
+  () => import(/* webpackChunkName: "compose-quotes" */ "./ComposeQuotes").then((m) => m.ComposeQuotes),
+  () => null,
+);
+
 /** Fetches the profile's controls once the pane is idle; returns the cancel. */
 export const preloadProfileControls = () =>
   preloadWhenIdle(
@@ -66,4 +73,5 @@ export const preloadProfileControls = () =>
     ParticipantTabsControl.preload,
     QuickActionsControl.preload,
     ComposeTemplatesControl.preload,
+    ComposeQuotesControl.preload,
   );
