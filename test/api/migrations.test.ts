@@ -82,6 +82,8 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "occasion_rules",
         "occasion_rule_senders",
         "occasion_mails",
+        "quote_templates",
+        "quotes",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
