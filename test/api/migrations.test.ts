@@ -984,15 +984,29 @@ async function writeRepresentativeRows(db: Database["db"]): Promise<Map<string, 
   return written;
 }
 
-/** Each table's rows, only the columns written, as PostgreSQL renders them: comparable across an upgrade. */
+/**
+ * Each table's rows, only the columns written, as PostgreSQL renders them: comparable across an upgrade. A number
+ * is compared by its value, not its scale: 0020 widened deals' amount to four decimals, which writes 95000.00 as
+ * 95000.0000 and keeps it all the same.
+ */
 async function readRows(
   db: Database["db"],
   written: Map<string, string[]>,
 ): Promise<Record<string, unknown>> {
   const read: Record<string, unknown> = {};
   for (const [table, columns] of written) {
+    const numeric = new Set(
+      (
+        await sql<{ name: string }>`
+          select column_name as name from information_schema.columns
+          where table_schema = 'public' and table_name = ${table} and data_type = 'numeric'`.execute(db)
+      ).rows.map((r) => r.name),
+    );
+    const selected = columns.map((c) =>
+      numeric.has(c) ? sql`trim_scale(${sql.ref(c)}) as ${sql.ref(c)}` : sql.ref(c),
+    );
     const rows = await sql<{ row: string }>`
-      select to_jsonb(t)::text as row from (select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}) t
+      select to_jsonb(t)::text as row from (select ${sql.join(selected)} from ${sql.table(table)}) t
       order by 1`.execute(db);
     read[table] = rows.rows.map((r) => r.row);
   }

@@ -225,7 +225,7 @@ export async function importProducts(scope: Scope, body: ProductImportRequest): 
         await setPrices(tx, orgId, write.id, write.values.prices);
       }
     }
-    await recordAudit(tx, scope.caller, "product.imported", { type: "product", id: orgId }, result);
+    await recordAudit(tx, scope.caller, "products.imported", { type: "organization", id: orgId }, result);
   });
   return result;
 }

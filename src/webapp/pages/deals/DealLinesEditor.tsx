@@ -1,6 +1,5 @@
 import {
   Button,
-  Combobox,
   Field,
   Input,
   Option,
@@ -31,6 +30,7 @@ import {
   Quantity,
   fitsCurrency,
 } from "../../../shared/products";
+import { Combobox } from "../../components/choice-inputs";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
