@@ -215,22 +215,24 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   y -= 10;
 
   // The lines: a description that wraps, then figures aligned on their right edge.
+  // Figures' columns are named by their right edge, where their digits line up; the unit by its left edge.
   const columns = {
     description: MARGIN,
-    quantity: MARGIN + 275,
-    unit: MARGIN + 282,
-    unitPrice: MARGIN + 385,
-    discount: MARGIN + 430,
+    quantity: MARGIN + 220,
+    unit: MARGIN + 228,
+    unitPrice: MARGIN + 345,
+    discount: MARGIN + 395,
     amount: right,
   };
-  const descriptionWidth = 230;
+  const descriptionWidth = 180;
+  const HEADER_SIZE = 8;
   const header = () => {
-    text(words.description, columns.description, y, bold);
-    textRight(words.quantity, columns.quantity, y, bold);
-    text(words.unit, columns.unit, y, bold);
-    textRight(`${words.unitPrice} (${quote.currency})`, columns.unitPrice, y, bold);
-    textRight(words.discount, columns.discount, y, bold);
-    textRight(`${words.amount} (${quote.currency})`, columns.amount, y, bold);
+    text(words.description, columns.description, y, bold, HEADER_SIZE);
+    textRight(words.quantity, columns.quantity, y, bold, HEADER_SIZE);
+    text(words.unit, columns.unit, y, bold, HEADER_SIZE);
+    textRight(words.unitPrice, columns.unitPrice, y, bold, HEADER_SIZE);
+    textRight(words.discount, columns.discount, y, bold, HEADER_SIZE);
+    textRight(`${words.amount} (${quote.currency})`, columns.amount, y, bold, HEADER_SIZE);
     y -= 5;
     page.drawLine({ start: { x: MARGIN, y }, end: { x: right, y }, thickness: 0.5, color: rule });
     y -= LEADING;
@@ -240,7 +242,7 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
     const description = wrap(line.name, descriptionWidth);
     if (newPageIfBelow(description.length * LEADING)) header();
     textRight(figure(line.quantity), columns.quantity, y);
-    if (line.unit) text(wrap(line.unit, 55)[0] ?? "", columns.unit, y);
+    if (line.unit) text(wrap(line.unit, 60)[0] ?? "", columns.unit, y);
     textRight(amount(line.unitPrice), columns.unitPrice, y);
     textRight(line.discountPercent === "0" ? "" : `${figure(line.discountPercent)} %`, columns.discount, y);
     textRight(amount(line.net), columns.amount, y);
@@ -261,7 +263,8 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   newPageIfBelow((quote.totals.taxes.length + 4) * LEADING);
   y -= 4;
   const totalLine = (label: string, value: string, font: PDFFont = regular, size = SIZE) => {
-    textRight(label, columns.unitPrice + 40, y, font, size);
+    // Labels line up on one edge, moved left of a value wider than the column (a thirteen-digit total).
+    textRight(label, Math.min(right - 100, right - font.widthOfTextAtSize(value, size) - 12), y, font, size);
     textRight(value, columns.amount, y, font, size);
     y -= LEADING + (size - SIZE);
   };
