@@ -223,6 +223,8 @@ describeInBrowser("the web app's Settings: pipelines and custom fields (npm star
         currency: "EUR",
         companyId: company.id,
         contactIds: [contact.id],
+        // The tests above make the lead source required; "fair" is one of its choices before and after them.
+        customFields: { source: "fair" },
       }),
     );
     await page.goto(`${stack.webAppUrl}/deals/${deal.id}`);
