@@ -18,7 +18,9 @@
 // Only web form submissions (bench/web-forms.ts), at a fixed rate over HTTP: their answers' p50/p95/p99.
 //   npm run bench -- --import [--postgres] [--contacts 100000]
 // Only the import (bench/imports.ts), into an empty organisation, no seeding: a CSV of that many contacts
-// previewed, committed (goal ≤ 30 s on PGlite), committed again as updates, and the contacts exported as CSV.
+// previewed, committed (goal ≤ 30 s on PGlite), committed again as updates, and the contacts exported as CSV;
+// then 10,000 invoices imported (bench/imports.ts) and a quote PDF of a 20-line deal made 30 times (bench/quotes.ts,
+// goal ≤ 300 ms each).
 import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
@@ -55,6 +57,7 @@ import {
 import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundles, measureSelections } from "./bench/pane";
 import { type ReportsReport, measureReports, printReports, seedForReports } from "./bench/reports";
 import { type ImportBenchReport, measureImport, printImport } from "./bench/imports";
+import { type QuoteBenchReport, measureQuotes, printQuotes } from "./bench/quotes";
 import { type Stats, random, summarize } from "./bench/stats";
 import { type SyncOptions, type SyncReport, measureSync } from "./bench/sync";
 
@@ -730,6 +733,7 @@ interface ReportsRunReport extends ReportHeader {
 interface ImportRunReport extends ReportHeader {
   mode: "import";
   import: ImportBenchReport;
+  quotes: QuoteBenchReport;
 }
 
 /** --load: the load test instead of the measurements above; its peak RSS is the server process's, in `load`. */
@@ -985,6 +989,7 @@ async function main(): Promise<void> {
         `Importing ${fmtInt(options.sizes.contacts)} contacts on ${baseUrl} into an empty organisation`,
       );
       const imported = await measureImport({ baseUrl, token, rows: options.sizes.contacts });
+      const quotes = await measureQuotes({ baseUrl, token });
       const report: ImportRunReport = {
         store: options.store,
         storeDescription: store.description,
@@ -996,11 +1001,13 @@ async function main(): Promise<void> {
         seeding: { totalMs: 0, steps: {} },
         mode: "import",
         import: imported,
+        quotes,
       };
       const line = "-".repeat(86);
       printHeader(report, line);
       console.log(line);
       printImport(imported, line);
+      printQuotes(quotes, line);
       console.log(`Results written to ${writeReport(report)}`);
       return;
     }

@@ -45,6 +45,7 @@ import { occasionRoutes } from "./occasions/routes";
 import { importRoutes } from "./imports/routes";
 import { invoiceRoutes } from "./invoices/routes";
 import { productRoutes } from "./products/routes";
+import { quoteRoutes } from "./quotes/routes";
 import { templateRoutes } from "./templates/routes";
 import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
 import { webFormRoutes } from "./web-forms/routes";
@@ -202,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   productRoutes(app, options, scope);
+  quoteRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   occasionRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   webFormRoutes(app, options, scope);

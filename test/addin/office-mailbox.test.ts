@@ -275,4 +275,46 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
       await expect(createOfficeMailbox().insertIntoDraft(filled)).rejects.toThrow(/draft/);
     });
   });
+  describe("attaching a quote to a draft", () => {
+    function draftTaking(requirements: string[]) {
+      const attached: { base64: string; name: string; options: unknown }[] = [];
+      officeWith(
+        {
+          itemType: "message",
+          subject: { getAsync: (callback: Callback<string>) => callback(succeeded("Our offer")) },
+          addFileAttachmentFromBase64Async: (
+            base64: string,
+            name: string,
+            options: unknown,
+            callback: Callback<string>,
+          ) => {
+            attached.push({ base64, name, options });
+            callback(succeeded("attachment-1"));
+          },
+        },
+        requirements,
+      );
+      return attached;
+    }
+
+    it("attaches the file from base64 as an attachment, not inline (Mailbox 1.8)", async () => {
+      const attached = draftTaking(["1.5", "1.7", "1.8"]);
+      await createOfficeMailbox().attachToDraft({ name: "quote-7.pdf", base64: "JVBERi0xLjc=" });
+      expect(attached).toEqual([
+        { base64: "JVBERi0xLjc=", name: "quote-7.pdf", options: { isInline: false } },
+      ]);
+    });
+
+    it("says so in an Outlook without Mailbox 1.8, and in an email being read", async () => {
+      const attached = draftTaking(["1.5", "1.7"]);
+      await expect(
+        createOfficeMailbox().attachToDraft({ name: "quote-7.pdf", base64: "JVBERi0xLjc=" }),
+      ).rejects.toThrow(/1\.8/);
+      expect(attached).toEqual([]);
+      officeWith({ itemType: "message", subject: "Received", body: {} }, ["1.8"]);
+      await expect(
+        createOfficeMailbox().attachToDraft({ name: "quote-7.pdf", base64: "JVBERi0xLjc=" }),
+      ).rejects.toThrow(/draft/);
+    });
+  });
 });

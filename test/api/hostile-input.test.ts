@@ -633,6 +633,21 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     ],
     version: 1,
   }),
+  updateQuoteTemplate: () => ({
+    companyName: "Rapport Øst AS",
+    address: "Storgata 1\n0155 Oslo",
+    vatNumber: "NO 123 456 789 MVA",
+    contact: "post@rapport.example",
+    validityDays: 30,
+    language: "nb",
+    terms: { en: "Payment within 30 days.", nb: "Betaling innen 30 dager." },
+    version: 0,
+  }),
+  setQuoteLogo: () => ({
+    content:
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  }),
+  createQuote: () => ({ language: "de" }),
   createWebForm: (r) => ({
     name: "Contact us",
     title: "Talk to sales",
@@ -1252,6 +1267,8 @@ const TABLES = {
   webhook_endpoints: true,
   webhook_events: true,
   webhook_deliveries: true,
+  quote_templates: true,
+  quotes: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

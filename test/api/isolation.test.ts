@@ -32,6 +32,7 @@ interface Records {
   /** A webhook endpoint, and a delivery of the contact's creation to it. */
   webhook: string;
   webhookDelivery: string;
+  quote: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -145,6 +146,22 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     body: { currency: "EUR", version: dealVersion, lines: [{ productId: product, quantity: "2" }] },
   });
   expect(lines.status).toBe(200);
+  // The organisation's quote template and a quote of the deal (its PDF and the counter's row).
+  const quoteTemplate = await server.request("PUT", "/api/v1/quote-template", {
+    token,
+    body: {
+      companyName: `Seller of ${domain}`,
+      address: `Secret street of ${domain}`,
+      vatNumber: "",
+      contact: "",
+      validityDays: 30,
+      language: "en",
+      terms: { en: `Secret terms of ${domain}` },
+      version: 0,
+    },
+  });
+  expect(quoteTemplate.status).toBe(200);
+  const quote = (await post(`/api/v1/deals/${deal}/quotes`, {})).id as string;
   // Rapport's own accounts: an invitation to someone, and a newcomer who accepted one (a session, a passkey).
   const invitation = (
     (await post("/api/v1/invitations", { email: `someone@${domain}` })) as { invitation: { id: string } }
@@ -186,6 +203,7 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     product,
     webhook,
     webhookDelivery,
+    quote,
     occasionRule,
     invitation,
     session,
@@ -265,6 +283,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   passkeys: "passkey",
   products: "product",
   webhooks: "webhook",
+  quotes: "quote",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -565,6 +584,8 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       `/api/v1/deals/${victim.deal}/lines`,
       "/api/v1/webhooks",
       `/api/v1/webhooks/${victim.webhook}/deliveries`,
+      `/api/v1/deals/${victim.deal}/quotes`,
+      "/api/v1/quote-template",
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

@@ -85,6 +85,8 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "webhook_endpoints",
         "webhook_events",
         "webhook_deliveries",
+        "quote_templates",
+        "quotes",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);

@@ -126,6 +126,22 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       body: { currency: "EUR", version: dealVersion, lines: [{ productId: product.id, quantity: "2" }] },
     });
     expect(lines.status).toBe(200);
+    // The quote template (with its counter) and a quote of the deal: quote_templates and quotes rows.
+    const quoteTemplate = await server.request("PUT", "/api/v1/quote-template", {
+      token,
+      body: {
+        companyName: `Seller of ${domain}`,
+        address: "",
+        vatNumber: "",
+        contact: "",
+        validityDays: 30,
+        language: "en",
+        terms: {},
+        version: 0,
+      },
+    });
+    expect(quoteTemplate.status).toBe(200);
+    await post(`/api/v1/deals/${deal.id}/quotes`, {});
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
     // A web form with its consent version and owner, and a lead it brought from the contact above (its token
     // signed a minute ago, so the submit-time check passes).

@@ -1,9 +1,10 @@
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { CustomFieldDefinition, CustomFieldDefinitionList } from "../../src/shared/custom-fields";
 import { DealWithStage } from "../../src/shared/deals";
 import { PipelineList } from "../../src/shared/pipelines";
+import { pdfText } from "../helpers/pdf-text";
 import {
   CHROMIUM,
   type RapportStack,
@@ -190,4 +191,70 @@ describeInBrowser("the web app's Settings: pipelines and custom fields (npm star
     await section.getByText("Now required.").waitFor();
     expect((await stored()).required).toBe(true);
   }, 60_000);
+  it("creates a product, prices a deal's lines with it, makes a quote and opens its PDF in the customer's language", async () => {
+    // The quote template and the product, in the settings, as an admin sets them.
+    const quotes = page.getByRole("region", { name: "Quotes" });
+    const template = quotes.getByRole("form", { name: "Quote template" });
+    await template.getByRole("textbox", { name: "Company name" }).fill("Fabrikam Øst AS");
+    await template.getByRole("textbox", { name: "Terms in Hrvatski" }).fill("Plaćanje u roku od 30 dana.");
+    await template.getByRole("button", { name: "Save quote template" }).click();
+    await template.getByText("Saved.").waitFor();
+    const products = page.getByRole("region", { name: "Products" });
+    await products.getByRole("button", { name: "New product" }).click();
+    const form = products.getByRole("form", { name: "New product" });
+    await form.getByRole("textbox", { name: "Name", exact: true }).fill("Podrška Straße");
+    await form.getByRole("textbox", { name: "Code" }).fill("SUP-Ž");
+    await form.getByRole("textbox", { name: "Tax rate (%)" }).fill("25");
+    await form.getByRole("textbox", { name: "Price in EUR" }).fill("1499,50");
+    await form.getByRole("button", { name: "Create product" }).click();
+    await products.getByRole("cell", { name: "SUP-Ž" }).waitFor();
+
+    // A Croatian customer's deal; its lines picked from the catalogue on its page.
+    const company = (await post("/api/v1/companies", { name: "Đakovo Čelik d.o.o." })) as { id: string };
+    const contact = (await post("/api/v1/contacts", {
+      displayName: "Ana Šarić",
+      emails: ["ana@celik.example"],
+      companyId: company.id,
+      language: "hr",
+    })) as { id: string };
+    const deal = DealWithStage.parse(
+      await post("/api/v1/deals", {
+        name: "Licence Šibenik",
+        currency: "EUR",
+        companyId: company.id,
+        contactIds: [contact.id],
+        // The tests above make the lead source required; "fair" is one of its choices before and after them.
+        customFields: { source: "fair" },
+      }),
+    );
+    await page.goto(`${stack.webAppUrl}/deals/${deal.id}`);
+    const lines = page.getByRole("form", { name: "Lines" });
+    await lines.getByRole("combobox", { name: "Add from the catalogue" }).click();
+    await page.getByRole("option", { name: /^SUP-Ž · Podrška Straße/ }).click();
+    await lines.getByRole("textbox", { name: "Line 1: Quantity" }).fill("2");
+    await lines.getByRole("button", { name: "Save lines" }).click();
+    await lines.getByText("Lines saved: the deal's amount is EUR\u00a02,999.00.").waitFor();
+
+    const section = page.getByRole("region", { name: "Quotes" });
+    await section.getByRole("button", { name: "Create quote" }).click();
+    await section.getByText("Quote 1 made.").waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      section.getByRole("button", { name: "Download quote 1" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("quote-1-licence-sibenik.pdf");
+    const [text] = await pdfText(new Uint8Array(readFileSync(await download.path())));
+    for (const expected of [
+      "Ponuda",
+      "Fabrikam Øst AS",
+      "Đakovo Čelik d.o.o.",
+      "Ana Šarić",
+      "Podrška Straße",
+      "PDV 25 % na 2.999,00",
+      "EUR 3.748,75",
+      "Plaćanje u roku od 30 dana.",
+    ])
+      expect([expected, text?.includes(expected)]).toEqual([expected, true]);
+    await page.screenshot({ path: path.join(screenshots, "webapp-deal-quotes.png") });
+  }, 120_000);
 });

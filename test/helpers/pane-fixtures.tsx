@@ -2,6 +2,7 @@ import { render } from "@testing-library/react";
 import type { z } from "zod";
 import { ApiError } from "../../src/client/problems";
 import type { ApiClient } from "../../src/client/api-client";
+import type { FileClient } from "../../src/client/files";
 import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import {
@@ -47,6 +48,7 @@ import type { LoggingPolicy } from "../../src/shared/organizations";
 import { Task } from "../../src/shared/tasks";
 import { renderTemplate } from "../../src/shared/merge-fields";
 import { RenderedTemplate, Template } from "../../src/shared/templates";
+import { Quote, QuoteList } from "../../src/shared/quotes";
 
 export const now = "2026-11-20T09:30:00.000Z";
 /** The rep's own user id, as the server records who logged or created something. */
@@ -289,6 +291,10 @@ export interface FakeCall {
 
 export interface FakeServer {
   api: ApiClient;
+  /** The file routes: a quote's PDF, as bytes that start as a PDF does. */
+  files: FileClient;
+  /** Each deal's quotes as the server holds them, newest first. */
+  quotes: Map<string, Quote[]>;
   calls: FakeCall[];
   /** Inputs of the calls of this route that reached the server. */
   received(name: RouteName): unknown[];
@@ -837,8 +843,34 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         dealId: dealOf?.id ?? null,
       });
     }
+    if (name === "listDealQuotes") {
+      const { id } = request(routes.listDealQuotes.params, input.params);
+      return answer(QuoteList, { items: quotes.get(id) ?? [] });
+    }
+    if (name === "createQuote") {
+      const { id } = request(routes.createQuote.params, input.params);
+      request(routes.createQuote.body, input.body);
+      const made = [...quotes.values()].flat().length + 1;
+      const quote = answer(Quote, {
+        id: `7e000000-0000-4000-8000-${String(made).padStart(12, "0")}`,
+        dealId: id,
+        number: made,
+        version: (quotes.get(id)?.length ?? 0) + 1,
+        language: "en",
+        currency: "EUR",
+        total: "1250.00",
+        validUntil: "2026-12-20",
+        lines: [],
+        createdBy: null,
+        createdAt: now,
+        filename: `quote-${made}.pdf`,
+      });
+      quotes.set(id, [quote, ...(quotes.get(id) ?? [])]);
+      return quote;
+    }
     throw new Error(`unexpected call ${name}`);
   };
+  const quotes = new Map<string, Quote[]>();
 
   const server: FakeServer = {
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown }) => {
@@ -850,6 +882,17 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       call.answer = await handle(name, input);
       return call.answer;
     }) as unknown as ApiClient,
+    files: (async (name: RouteName, input: { params?: unknown }) => {
+      const call: FakeCall = { name, input, reached: server.reachable };
+      calls.push(call);
+      await holds.get(name);
+      if (!call.reached) throw new ApiError(0, null);
+      const { id } = request(routes.downloadQuote.params, input.params);
+      const quote = [...quotes.values()].flat().find((q) => q.id === id);
+      if (!quote) throw problem(404, "not_found", "The quote does not exist.");
+      return { blob: new Blob([`%PDF-1.7 quote ${quote.number}`]), filename: quote.filename };
+    }) as unknown as FileClient,
+    quotes,
     calls,
     received: (name) => calls.filter((c) => c.name === name && c.reached).map((c) => c.input),
     reachable: true,
@@ -913,6 +956,7 @@ export function setup(options: SetupOptions = {}): Pane {
     const services = createServices({
       mailbox,
       api: server.api,
+      files: server.files,
       storage,
       outlookContacts: options.outlookContacts,
     });

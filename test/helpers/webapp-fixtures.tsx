@@ -28,6 +28,7 @@ import { type FakeAccounts, UNHANDLED, fakeAccounts, handleAccounts } from "./fa
 import { type OccasionMail, OccasionRule } from "../../src/shared/occasions";
 import { type FakeProducts, PRODUCTS_UNHANDLED, fakeProducts, handleProducts } from "./fake-products";
 import type { WebhookDelivery, WebhookEndpoint } from "../../src/shared/webhooks";
+import { type FakeQuotes, QUOTES_UNHANDLED, fakeQuotes, handleQuotes } from "./fake-quotes";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -223,6 +224,8 @@ export interface FakeWebServer {
   /** Webhook endpoints, and each one's deliveries (newest first). */
   webhooks: WebhookEndpoint[];
   webhookDeliveries: Record<string, WebhookDelivery[]>;
+  /** The quote template and the deals' quotes. */
+  quotes: FakeQuotes;
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -414,6 +417,7 @@ export function fakeWebServer(
     catalogue: fakeProducts(),
     webhooks: [],
     webhookDeliveries: {},
+    quotes: fakeQuotes(),
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -427,6 +431,8 @@ export function fakeWebServer(
       if (failure) throw failure;
       const route = routes[name] as { query?: z.ZodType; file?: string };
       request(route.query, input.query ?? {});
+      if (route.file === "pdf")
+        return { blob: new Blob(["%PDF-1.7"], { type: "application/pdf" }), filename: "quote.pdf" };
       return { blob: new Blob(["a,b\r\n"]), filename: `report.${route.file}` };
     }) as unknown as FileClient,
   };
@@ -993,6 +999,16 @@ export function fakeWebServer(
         };
         const catalogued = handleProducts(server.catalogue, role, deals, name, params, query, body);
         if (catalogued !== PRODUCTS_UNHANDLED) return catalogued;
+        const quoted = handleQuotes(
+          server.quotes,
+          role,
+          server.deals,
+          (dealId) => server.catalogue.dealLines[dealId],
+          name,
+          params,
+          body,
+        );
+        if (quoted !== QUOTES_UNHANDLED) return quoted;
         throw new Error(`unexpected call ${name}`);
       }
     }

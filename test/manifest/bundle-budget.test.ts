@@ -21,6 +21,7 @@ const NOT_IN_FIRST_LOAD = [
   "src/addin/taskpane/components/today/Today.tsx",
   "src/addin/taskpane/components/ComposeTemplates.tsx",
   "src/addin/taskpane/components/CompanyAccount.tsx",
+  "src/addin/taskpane/components/ComposeQuotes.tsx",
   "src/addin/auth/naa-sign-in.ts",
   "src/addin/office/office-mailbox.ts",
 ];

@@ -1,4 +1,5 @@
 import type { ApiClient } from "../../client/api-client";
+import type { FileClient } from "../../client/files";
 import { type Outbox, createOutbox } from "./outbox";
 import { type ProfileCache, createProfileCache } from "./profile-cache";
 import { type KeyValueStorage, browserStorage, memoryStorage } from "./storage";
@@ -13,6 +14,8 @@ import type { Mailbox } from "../office/mailbox";
 export interface Services {
   mailbox: Mailbox;
   api: ApiClient;
+  /** The routes that answer a file (a quote's PDF to attach), with the same sign-in as `api`. */
+  files?: FileClient;
   /** Every write the rep makes goes through it, so a click made offline is sent later instead of lost. */
   outbox: Outbox;
   profiles: ProfileCache;
@@ -26,12 +29,14 @@ export interface Services {
 export function createServices({
   mailbox,
   api,
+  files,
   storage = browserStorage(),
   outlookContacts,
   account,
 }: {
   mailbox: Mailbox;
   api: ApiClient;
+  files?: FileClient;
   storage?: KeyValueStorage;
   outlookContacts?: OutlookContacts;
   account?: AccountSignIn;
@@ -43,6 +48,7 @@ export function createServices({
   return {
     mailbox,
     api,
+    files,
     outbox: createOutbox({ api, storage: kept, owner }),
     profiles: createProfileCache({ storage: kept, owner }),
     outlookContacts,

@@ -35,6 +35,12 @@ export interface DraftInsert {
   text: string;
 }
 
+/** A file the pane attaches to a draft (a quote's PDF): its name as the recipient sees it, its bytes in base64. */
+export interface DraftAttachment {
+  name: string;
+  base64: string;
+}
+
 /**
  * What the add-in asks of Outlook. `office-mailbox.ts` implements it over Office.js; `simulated-mailbox.ts`
  * implements it in memory for the browser preview and the tests, so the pane runs unchanged in both.
@@ -76,4 +82,9 @@ export interface Mailbox {
   /** The template last put into this draft, for its log on send (kept with the draft, not saved); null: none. */
   readInsertedTemplate(): Promise<string | null>;
   setInsertedTemplate(templateId: string): Promise<void>;
+  /**
+   * Attaches a file to the draft (a quote's PDF). Outlook takes it from base64 (Mailbox 1.8): the pane has the
+   * bytes, not a URL Outlook's servers could fetch (the server is behind the rep's sign-in).
+   */
+  attachToDraft(file: DraftAttachment): Promise<void>;
 }

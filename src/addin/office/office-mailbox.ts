@@ -182,6 +182,16 @@ export function createOfficeMailbox(): Mailbox {
       );
     },
 
+    async attachToDraft({ name, base64 }) {
+      const item = currentItem();
+      if (!item || !isCompose(item)) throw new Error("a file is attached to a draft only");
+      if (!Office.context.requirements.isSetSupported("Mailbox", "1.8"))
+        throw new Error("this Outlook cannot attach a file from the add-in (Mailbox 1.8)");
+      await promised<string>((cb) =>
+        item.addFileAttachmentFromBase64Async(base64, name, { isInline: false }, cb),
+      );
+    },
+
     async setSubjectIfEmpty(subject) {
       const item = currentItem();
       if (!item || !isCompose(item)) throw new Error("a template goes into a draft only");

@@ -11,6 +11,8 @@ export interface SimulatedMessage extends OpenMessage {
   insertedTemplateId?: string;
   /** The draft's follow-up choice (session data in Outlook): days, null for off, absent when not chosen. */
   followUp?: number | null;
+  /** The files attached to the draft by the pane, in order. */
+  attachments?: { name: string; base64: string }[];
 }
 
 export interface SimulatedMailbox extends Mailbox {
@@ -78,6 +80,7 @@ export function createSimulatedMailbox(options: {
         bodyHtml: _html,
         insertedTemplateId: _template,
         followUp: _followUp,
+        attachments: _attachments,
         ...open
       } = message;
       return { ...open, to: [...open.to], cc: [...open.cc] };
@@ -136,6 +139,12 @@ export function createSimulatedMailbox(options: {
     },
     async setInsertedTemplate(templateId) {
       draft().insertedTemplateId = templateId;
+    },
+    async attachToDraft({ name, base64 }) {
+      const message = current();
+      if (message?.mode !== "compose") throw new Error("a file is attached to a draft only");
+      message.attachments = [...(message.attachments ?? []), { name, base64 }];
+      contentListeners.forEach((listener) => listener());
     },
     onDraftContentChanged(listener) {
       contentListeners.add(listener);

@@ -17,6 +17,7 @@ import { type FormEvent, StrictMode, useReducer, useState, useSyncExternalStore 
 import { parseMailbox } from "../../shared/email-address";
 import { createRoot } from "react-dom/client";
 import { createApiClient } from "../../client/api-client";
+import { createFileClient } from "../../client/files";
 import { localIssuerToken } from "../../client/local-sign-in";
 import { createSimulatedMailbox } from "../office/simulated-mailbox";
 import { App } from "../taskpane/App";
@@ -69,13 +70,15 @@ const signIn =
         devTokens: false,
       })
     : null;
+const clientOptions = {
+  baseUrl: "",
+  getToken: signIn?.getToken ?? localIssuerToken(PREVIEW_USER, "Rita Rep"),
+  fetch: signIn?.fetch,
+};
 const services = createServices({
   mailbox,
-  api: createApiClient({
-    baseUrl: "",
-    getToken: signIn?.getToken ?? localIssuerToken(PREVIEW_USER, "Rita Rep"),
-    fetch: signIn?.fetch,
-  }),
+  api: createApiClient(clientOptions),
+  files: createFileClient(clientOptions),
   account: signIn?.account,
 });
 

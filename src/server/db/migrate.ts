@@ -20,6 +20,7 @@ import * as occasionMails from "./migrations/0017_occasion_mails";
 import * as microsoft365Only from "./migrations/0018_microsoft365_only";
 import * as webhooks from "./migrations/0019_webhooks";
 import * as productsLineItems from "./migrations/0020_products_line_items";
+import * as quotes from "./migrations/0021_quotes";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   "0018_microsoft365_only": microsoft365Only,
   "0019_webhooks": webhooks,
   "0020_products_line_items": productsLineItems,
+  "0021_quotes": quotes,
 };
 
 export class MigrationError extends Error {

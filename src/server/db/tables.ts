@@ -732,6 +732,8 @@ export interface DB {
   products: ProductsTable;
   product_prices: ProductPricesTable;
   deal_lines: DealLinesTable;
+  quote_templates: QuoteTemplatesTable;
+  quotes: QuotesTable;
   templates: TemplatesTable;
   template_variants: TemplateVariantsTable;
   template_uses: TemplateUsesTable;
@@ -770,3 +772,39 @@ export type InteractionRow = Selectable<InteractionsTable>;
 export type NewInteraction = Insertable<InteractionsTable>;
 export type TemplateRow = Selectable<TemplatesTable>;
 export type ContactUpdateRow = Updateable<ContactsTable>;
+
+/** An organisation's quote template and its quote counter (migration 0021): one row, made on first use. */
+export interface QuoteTemplatesTable {
+  org_id: string;
+  company_name: Generated<string>;
+  address: Generated<string>;
+  vat_number: Generated<string>;
+  contact: Generated<string>;
+  validity_days: Generated<number>;
+  /** The organisation's language: a quote for a contact without one is written in it. */
+  language: ColumnType<Language, Language | undefined, Language>;
+  /** The terms per language: `{ "en": "...", "sv": "..." }`. */
+  terms: ColumnType<Partial<Record<Language, string>>, string | undefined, string>;
+  logo: Buffer | null;
+  logo_type: "image/png" | "image/jpeg" | null;
+  last_number: Generated<number>;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+/** A quote made from a deal's lines: its PDF and the lines it shows, as they were. */
+export interface QuotesTable {
+  id: Generated<string>;
+  org_id: string;
+  deal_id: string;
+  number: number;
+  version: number;
+  language: Language;
+  currency: string;
+  total: ColumnType<string, string, string>;
+  valid_until: ColumnType<string, string, string>;
+  lines: ColumnType<unknown, string, string>;
+  pdf: Buffer;
+  created_by: string | null;
+  created_at: Timestamp;
+}

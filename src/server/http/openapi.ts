@@ -52,10 +52,15 @@ export function buildOpenApi(): JsonSchema {
         description:
           route.file === "vcf"
             ? "The records as vCards (an attachment)"
-            : `The rows as a ${route.file.toUpperCase()} file (an attachment), a header row first`,
+            : route.file === "pdf"
+              ? "The document as a PDF (an attachment)"
+              : `The rows as a ${route.file.toUpperCase()} file (an attachment), a header row first`,
         content: {
           [mediaType]: {
-            schema: route.file === "xlsx" ? { type: "string", format: "binary" } : { type: "string" },
+            schema:
+              route.file === "xlsx" || route.file === "pdf"
+                ? { type: "string", format: "binary" }
+                : { type: "string" },
           },
         },
       };

@@ -15,11 +15,11 @@ import { problemOf, toAppError } from "./problem";
 
 type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-/** A document a file route writes whole (vCards): its name without the extension, and its text. */
-export interface DocumentFile {
-  name: string;
-  text: string;
-}
+/**
+ * A document a file route writes whole: its name without the extension, and its text (vCards) or its bytes (a
+ * quote's PDF).
+ */
+export type DocumentFile = { name: string; text: string } | { name: string; bytes: Uint8Array };
 
 /** One step of a long-running route, sent as an NDJSON line to a client that asked for progress. */
 export interface ProgressStep {
@@ -145,9 +145,10 @@ export function addRoute<R extends RouteContract>(
 const isJson = (type: string | undefined) => /^application\/json\s*(;|$)/i.test(type ?? "");
 
 function writeFile(format: FileFormat, content: Table | DocumentFile): Promise<WrittenFile> {
-  if (format === "vcf") {
+  if (format === "vcf" || format === "pdf") {
     const document = content as DocumentFile;
-    return Promise.resolve({ filename: `${document.name}.vcf`, body: Buffer.from(document.text, "utf8") });
+    const body = "bytes" in document ? Buffer.from(document.bytes) : Buffer.from(document.text, "utf8");
+    return Promise.resolve({ filename: `${document.name}.${format}`, body });
   }
   return writeTable(format, content as Table);
 }

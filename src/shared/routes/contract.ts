@@ -28,13 +28,14 @@ export interface RouteContract {
   progress?: boolean;
 }
 
-/** Tables (csv, xlsx) or documents written whole (vcf: vCards). */
-export type FileFormat = TableFormat | "vcf";
+/** Tables (csv, xlsx) or documents written whole (vcf: vCards; pdf: a quote). */
+export type FileFormat = TableFormat | "vcf" | "pdf";
 export type TableFormat = "csv" | "xlsx";
 export const FILE_MEDIA_TYPES: Record<FileFormat, string> = {
   csv: "text/csv; charset=utf-8",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   vcf: "text/vcard; charset=utf-8",
+  pdf: "application/pdf",
 };
 export const PROGRESS_MEDIA_TYPE = "application/x-ndjson";
 

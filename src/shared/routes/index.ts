@@ -25,6 +25,7 @@ import { accountRoutes } from "./accounts";
 import { occasionRoutes } from "./occasions";
 import { productRoutes } from "./products";
 import { webhookRoutes } from "./webhooks";
+import { quoteRoutes } from "./quotes";
 
 export {
   FILE_MEDIA_TYPES,
@@ -67,6 +68,7 @@ export const featureRoutes = {
   occasions: occasionRoutes,
   products: productRoutes,
   webhooks: webhookRoutes,
+  quotes: quoteRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -97,6 +99,7 @@ export const routes = {
   ...occasionRoutes,
   ...productRoutes,
   ...webhookRoutes,
+  ...quoteRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

@@ -176,6 +176,10 @@ const de: Catalogue = {
   templateRendering: "Wird ausgefüllt…",
   templatePreviewFrame: "Vorschau von {name}",
   templateSubject: "Betreff: {subject}",
+  quotes: "Angebote",
+  quoteAttach: "Angebot anhängen: {deal}",
+  quoteAttaching: "Das Angebot wird angehängt…",
+  quoteAttached: "Angebot {number} angehängt.",
   templateUnfilled:
     "Felder ohne Wert ({count}): {fields}. Sie sind im Text markiert; füllen Sie sie vor dem Senden aus.",
   templateAllFilled: "Alle Felder haben einen Wert.",

@@ -168,6 +168,10 @@ export const en = {
   templateRendering: "Filling in…",
   templatePreviewFrame: "Preview of {name}",
   templateSubject: "Subject: {subject}",
+  quotes: "Quotes",
+  quoteAttach: "Attach quote: {deal}",
+  quoteAttaching: "Attaching the quote…",
+  quoteAttached: "Quote {number} attached.",
   templateUnfilled:
     "Fields with no value ({count}): {fields}. They are marked in the text; fill them in before sending.",
   templateAllFilled: "Every field has a value.",

@@ -170,6 +170,10 @@ const hr: Catalogue = {
   templateRendering: "Ispunjavanje…",
   templatePreviewFrame: "Pregled predloška {name}",
   templateSubject: "Predmet: {subject}",
+  quotes: "Ponude",
+  quoteAttach: "Priloži ponudu: {deal}",
+  quoteAttaching: "Prilaže se ponuda…",
+  quoteAttached: "Ponuda {number} je priložena.",
   templateUnfilled:
     "Polja bez vrijednosti ({count}): {fields}. Označena su u tekstu; ispunite ih prije slanja.",
   templateAllFilled: "Sva polja imaju vrijednost.",

@@ -172,6 +172,10 @@ const sv: Catalogue = {
   templateRendering: "Fyller i…",
   templatePreviewFrame: "Förhandsvisning av {name}",
   templateSubject: "Ämne: {subject}",
+  quotes: "Offerter",
+  quoteAttach: "Bifoga offert: {deal}",
+  quoteAttaching: "Bifogar offerten…",
+  quoteAttached: "Offert {number} bifogad.",
   templateUnfilled:
     "Fält utan värde ({count}): {fields}. De är markerade i texten; fyll i dem innan du skickar.",
   templateAllFilled: "Alla fält har ett värde.",

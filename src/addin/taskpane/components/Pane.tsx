@@ -23,6 +23,7 @@ import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ContactProfileView } from "./ContactProfileView";
 import {
+  ComposeQuotesControl,
   ComposeTemplatesControl,
   FollowUpControl,
   LogOnSendControl,
@@ -181,7 +182,10 @@ function MessageView({ message }: { message: OpenMessage }) {
         </>
       )}
       {message.mode === "compose" && (
-        <ComposeTemplatesControl.Component recipient={firstKnownRecipient(results)} />
+        <>
+          <ComposeTemplatesControl.Component recipient={firstKnownRecipient(results)} />
+          {!savedAt && <ComposeQuotesControl.Component deals={openDeals} />}
+        </>
       )}
       {message.mode === "read" && privacyReason && <PrivacyNotice reason={privacyReason} />}
       {message.mode === "read" && messageId && (

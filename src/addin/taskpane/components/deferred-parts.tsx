@@ -2,6 +2,7 @@ import { Caption1 } from "@fluentui/react-components";
 import type { ComponentProps } from "react";
 import { deferred, preloadWhenIdle } from "../deferred";
 import type { CompanyAccount } from "./CompanyAccount";
+import type { ComposeQuotes } from "./ComposeQuotes";
 import type { ComposeTemplates } from "./ComposeTemplates";
 import type { DealMenu } from "./DealMenu";
 import type { DealStage } from "./DealStage";
@@ -66,6 +67,12 @@ export const CompanyAccountControl = deferred<ComponentProps<typeof CompanyAccou
   () => null,
 );
 
+/** "Attach quote" for the recipients' open deals (a draft only): its chunk carries the PDF's download and attach. */
+export const ComposeQuotesControl = deferred<ComponentProps<typeof ComposeQuotes>>(
+  () => import(/* webpackChunkName: "compose-quotes" */ "./ComposeQuotes").then((m) => m.ComposeQuotes),
+  () => null,
+);
+
 /** Fetches the profile's controls once the pane is idle; returns the cancel. */
 export const preloadProfileControls = () =>
   preloadWhenIdle(
@@ -77,4 +84,5 @@ export const preloadProfileControls = () =>
     QuickActionsControl.preload,
     ComposeTemplatesControl.preload,
     CompanyAccountControl.preload,
+    ComposeQuotesControl.preload,
   );

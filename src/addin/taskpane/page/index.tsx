@@ -4,6 +4,7 @@ import { type ReactNode, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { syncWithClassicOutlook } from "../../core/classic-sends";
 import { createApiClient } from "../../../client/api-client";
+import { createFileClient } from "../../../client/files";
 import { App } from "../App";
 import { createI18n, loadCatalogue } from "../../core/i18n";
 import { createServices } from "../../core/services";
@@ -48,9 +49,11 @@ async function main(root: HTMLElement): Promise<void> {
     displayLanguage: mailbox.displayLanguage(),
     prefersDark: mailbox.prefersDark,
   });
-  const api = createApiClient({ baseUrl: "", getToken: signIn.getToken, fetch: signIn.fetch });
+  const clientOptions = { baseUrl: "", getToken: signIn.getToken, fetch: signIn.fetch };
+  const api = createApiClient(clientOptions);
+  const files = createFileClient(clientOptions);
   const outlookContacts = outlookContactsLazily(outlookLoginHint);
-  const services = createServices({ mailbox, api, outlookContacts, account: signIn.account });
+  const services = createServices({ mailbox, api, files, outlookContacts, account: signIn.account });
   void syncWithClassicOutlook(services.outbox, api).catch(() => undefined);
   render(<App services={services} catalogue={await catalogue} />);
 }

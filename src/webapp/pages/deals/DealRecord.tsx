@@ -19,6 +19,7 @@ import { listMessages } from "../../lists/list-messages";
 import { recordKindMessages } from "../../lists/record-kind-messages";
 import { dealMessages } from "./deal-messages";
 import { DealLinesSection } from "./DealLinesEditor";
+import { DealQuotesSection } from "../quotes/DealQuotesSection";
 import { formatNumber } from "../../format";
 
 const useStyles = makeStyles({
@@ -47,6 +48,7 @@ export function DealRecord({ id }: { id: string }) {
             <StageMove deal={deal} onMoved={saved} />
           </Section>
           <DealLinesSection deal={deal} />
+          <DealQuotesSection deal={deal} />
           <Section title={lists.details}>
             <RecordEditor
               label={translate(lists.editRecord, { name: deal.name })}

@@ -22,6 +22,7 @@ import { SignInPolicySettings } from "./SignInPolicySettings";
 import { WebhooksSettings } from "./WebhooksSettings";
 import { OccasionRulesSettings } from "../occasions/OccasionRulesSettings";
 import { ProductsSettings } from "../products/ProductsSettings";
+import { QuoteTemplateSettings } from "../quotes/QuoteTemplateSettings";
 import { translate } from "../../../shared/languages";
 import { displayLocale } from "../../format";
 import { useMessages } from "../../i18n/language";
@@ -70,6 +71,7 @@ export default function SettingsPage() {
       <OrganizationSettings admin={admin} />
       <CurrencySettings admin={admin} />
       <ProductsSettings admin={admin} />
+      <QuoteTemplateSettings admin={admin} />
       <LoggingSettings admin={admin} />
       <OccasionRulesSettings admin={admin} />
       <UsersSettings admin={admin} selfId={me.data.user.id} />

@@ -1,0 +1,306 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import fontkit from "@pdf-lib/fontkit";
+import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from "pdf-lib";
+import { currencyDecimals } from "../../shared/currencies";
+import { type Language, localeFor, translate } from "../../shared/languages";
+import type { QuoteLine } from "../../shared/quotes";
+import { quoteMessages } from "./messages";
+
+// A quote as a PDF, written with pdf-lib. The text is set in DejaVu Sans (the dejavu-fonts-ttf package: the
+// Bitstream Vera licence, free to embed), embedded as a subset: the standard PDF fonts know no Š, Ž, Ø, Å, ß,
+// ć, č or đ, and a viewer without the font would draw boxes. The font comes from the package, never from the
+// machine: a server without fonts installed writes the same quote.
+
+export interface QuoteDocument {
+  language: Language;
+  currency: string;
+  number: number;
+  /** YYYY-MM-DD. */
+  date: string;
+  validUntil: string;
+  dealName: string;
+  seller: { companyName: string; address: string; vatNumber: string; contact: string };
+  logo: { bytes: Uint8Array; mediaType: "image/png" | "image/jpeg" } | null;
+  customer: { company: string | null; address: string | null; contact: string | null; email: string | null };
+  lines: QuoteLine[];
+  totals: { net: string; taxes: { rate: string; net: string; tax: string }[]; tax: string; total: string };
+  terms: string;
+}
+
+const fontDirectory = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+let fonts: { regular: Buffer; bold: Buffer } | null = null;
+/** Read once per process: 1.4 MB the next quote would read again. */
+function fontFiles(): { regular: Buffer; bold: Buffer } {
+  fonts ??= {
+    regular: readFileSync(path.join(fontDirectory, "DejaVuSans.ttf")),
+    bold: readFileSync(path.join(fontDirectory, "DejaVuSans-Bold.ttf")),
+  };
+  return fonts;
+}
+
+// pdf-lib parses a font's file at every embedding (fontkit.create), most of a quote's time with DejaVu's 6,000
+// glyphs. A parsed font is only read from (each quote makes its own subset of it), so one per file serves every
+// quote of the process.
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
+const sharedFontkit = {
+  create(buffer: Uint8Array, postscriptName?: string) {
+    let font = parsedFonts.get(buffer);
+    if (!font) {
+      font = fontkit.create(buffer, postscriptName);
+      parsedFonts.set(buffer, font);
+    }
+    return font;
+  },
+};
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 50;
+const SIZE = 9;
+const LEADING = 12.5;
+const grey = rgb(0.35, 0.35, 0.35);
+const rule = rgb(0.75, 0.75, 0.75);
+
+/** A picture's bytes as pdf-lib reads them: refused here, at the upload, rather than in a rep's quote. */
+export async function checkLogo(bytes: Uint8Array, mediaType: "image/png" | "image/jpeg"): Promise<void> {
+  const pdf = await PDFDocument.create();
+  await (mediaType === "image/png" ? pdf.embedPng(bytes) : pdf.embedJpg(bytes));
+}
+
+export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> {
+  const words = quoteMessages[quote.language];
+  const locale = localeFor(quote.language);
+  const decimals = currencyDecimals(quote.currency);
+  const money = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+  // Exact decimals as text: Intl formats a numeric string without passing it through a float.
+  const amount = (decimal: string) => money.format(decimal as `${number}`);
+  const plainNumber = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
+  const figure = (decimal: string) => plainNumber.format(decimal as `${number}`);
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
+  const date = (day: string) => dates.format(new Date(`${day}T00:00:00Z`));
+
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(sharedFontkit);
+  pdf.setTitle(`${words.title} ${quote.number}`);
+  pdf.setCreator("Rapport");
+  pdf.setProducer("Rapport");
+  pdf.setLanguage(localeFor(quote.language));
+  const { regular: regularBytes, bold: boldBytes } = fontFiles();
+  const regular = await pdf.embedFont(regularBytes, { subset: true });
+  const bold = await pdf.embedFont(boldBytes, { subset: true });
+  const logo: PDFImage | null = quote.logo
+    ? await (quote.logo.mediaType === "image/png"
+        ? pdf.embedPng(quote.logo.bytes)
+        : pdf.embedJpg(quote.logo.bytes))
+    : null;
+
+  const [width, height] = A4;
+  const right = width - MARGIN;
+  let page: PDFPage = pdf.addPage(A4);
+  let y = height - MARGIN;
+
+  const text = (
+    value: string,
+    x: number,
+    at: number,
+    font: PDFFont = regular,
+    size = SIZE,
+    color = rgb(0, 0, 0),
+  ) => page.drawText(value, { x, y: at, font, size, color });
+  const textRight = (value: string, x: number, at: number, font: PDFFont = regular, size = SIZE) =>
+    text(value, x - font.widthOfTextAtSize(value, size), at, font, size);
+  /** Words set into lines no wider than `maxWidth`; a word wider than a line is cut where it must be. */
+  const wrap = (value: string, maxWidth: number, font: PDFFont = regular, size = SIZE): string[] => {
+    const out: string[] = [];
+    for (const paragraph of value.split("\n")) {
+      let line = "";
+      let lineWidth = 0;
+      const space = font.widthOfTextAtSize(" ", size);
+      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+        let rest = word;
+        let restWidth = font.widthOfTextAtSize(rest, size);
+        while (restWidth > maxWidth) {
+          if (line) out.push(line);
+          line = "";
+          lineWidth = 0;
+          let cut = Math.max(1, Math.floor((rest.length * maxWidth) / restWidth));
+          while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut -= 1;
+          out.push(rest.slice(0, cut));
+          rest = rest.slice(cut);
+          restWidth = font.widthOfTextAtSize(rest, size);
+        }
+        if (!rest) continue;
+        if (line && lineWidth + space + restWidth > maxWidth) {
+          out.push(line);
+          line = "";
+          lineWidth = 0;
+        }
+        line = line ? `${line} ${rest}` : rest;
+        lineWidth = lineWidth ? lineWidth + space + restWidth : restWidth;
+      }
+      out.push(line);
+    }
+    return out;
+  };
+  const newPageIfBelow = (needed: number) => {
+    if (y - needed >= MARGIN + 20) return false;
+    page = pdf.addPage(A4);
+    y = height - MARGIN;
+    return true;
+  };
+
+  // The head: our logo on the left, our company on the right.
+  const top = y;
+  if (logo) {
+    const scale = Math.min(160 / logo.width, 60 / logo.height, 1);
+    page.drawImage(logo, {
+      x: MARGIN,
+      y: top - logo.height * scale,
+      width: logo.width * scale,
+      height: logo.height * scale,
+    });
+  }
+  let sellerY = top - SIZE;
+  const sellerLines = [
+    ...wrap(quote.seller.address, 200),
+    ...(quote.seller.vatNumber ? [`${words.vatNumber} ${quote.seller.vatNumber}`] : []),
+    ...wrap(quote.seller.contact, 200),
+  ].filter(Boolean);
+  if (quote.seller.companyName) {
+    textRight(quote.seller.companyName, right, sellerY, bold, 11);
+    sellerY -= LEADING + 2;
+  }
+  for (const line of sellerLines) {
+    textRight(line, right, sellerY);
+    sellerY -= LEADING;
+  }
+  y = Math.min(sellerY, top - 70) - 20;
+
+  // The title, with the quote's number and dates.
+  text(words.title, MARGIN, y, bold, 20);
+  y -= 28;
+  const facts: [string, string][] = [
+    [words.number, String(quote.number)],
+    [words.date, date(quote.date)],
+    [words.validUntil, date(quote.validUntil)],
+  ];
+  const factsY = y;
+  for (const [label, value] of facts) {
+    text(label, right - 220, y, regular, SIZE, grey);
+    textRight(value, right, y);
+    y -= LEADING;
+  }
+  // The customer, beside the facts.
+  let customerY = factsY;
+  text(words.customer, MARGIN, customerY, regular, SIZE, grey);
+  customerY -= LEADING;
+  const customerLines = [
+    quote.customer.company,
+    ...(quote.customer.address ? wrap(quote.customer.address, 230) : []),
+    quote.customer.contact,
+    quote.customer.email,
+  ].filter((line): line is string => Boolean(line));
+  customerLines.forEach((line, i) => {
+    text(line, MARGIN, customerY, i === 0 ? bold : regular);
+    customerY -= LEADING;
+  });
+  y = Math.min(y, customerY) - 14;
+  for (const line of wrap(`${words.concerning}: ${quote.dealName}`, right - MARGIN)) {
+    text(line, MARGIN, y);
+    y -= LEADING;
+  }
+  y -= 10;
+
+  // The lines: a description that wraps, then figures aligned on their right edge.
+  // Figures' columns are named by their right edge, where their digits line up; the unit by its left edge.
+  const columns = {
+    description: MARGIN,
+    quantity: MARGIN + 220,
+    unit: MARGIN + 228,
+    unitPrice: MARGIN + 345,
+    discount: MARGIN + 395,
+    amount: right,
+  };
+  const descriptionWidth = 180;
+  const HEADER_SIZE = 8;
+  const header = () => {
+    text(words.description, columns.description, y, bold, HEADER_SIZE);
+    textRight(words.quantity, columns.quantity, y, bold, HEADER_SIZE);
+    text(words.unit, columns.unit, y, bold, HEADER_SIZE);
+    textRight(words.unitPrice, columns.unitPrice, y, bold, HEADER_SIZE);
+    textRight(words.discount, columns.discount, y, bold, HEADER_SIZE);
+    textRight(`${words.amount} (${quote.currency})`, columns.amount, y, bold, HEADER_SIZE);
+    y -= 5;
+    page.drawLine({ start: { x: MARGIN, y }, end: { x: right, y }, thickness: 0.5, color: rule });
+    y -= LEADING;
+  };
+  header();
+  for (const line of quote.lines) {
+    const description = wrap(line.name, descriptionWidth);
+    if (newPageIfBelow(description.length * LEADING)) header();
+    textRight(figure(line.quantity), columns.quantity, y);
+    if (line.unit) text(wrap(line.unit, 60)[0] ?? "", columns.unit, y);
+    textRight(amount(line.unitPrice), columns.unitPrice, y);
+    textRight(line.discountPercent === "0" ? "" : `${figure(line.discountPercent)} %`, columns.discount, y);
+    textRight(amount(line.net), columns.amount, y);
+    for (const part of description) {
+      text(part, columns.description, y);
+      y -= LEADING;
+    }
+    y -= 3;
+  }
+  page.drawLine({
+    start: { x: MARGIN, y: y + LEADING - 4 },
+    end: { x: right, y: y + LEADING - 4 },
+    thickness: 0.5,
+    color: rule,
+  });
+
+  // The totals: before tax, the tax per rate, the tax, the total.
+  newPageIfBelow((quote.totals.taxes.length + 4) * LEADING);
+  y -= 4;
+  const totalLine = (label: string, value: string, font: PDFFont = regular, size = SIZE) => {
+    // Labels line up on one edge, moved left of a value wider than the column (a thirteen-digit total).
+    textRight(label, Math.min(right - 100, right - font.widthOfTextAtSize(value, size) - 12), y, font, size);
+    textRight(value, columns.amount, y, font, size);
+    y -= LEADING + (size - SIZE);
+  };
+  totalLine(words.totalBeforeTax, amount(quote.totals.net));
+  for (const rate of quote.totals.taxes)
+    totalLine(
+      translate(words.taxAtRate, { rate: figure(rate.rate), net: amount(rate.net) }),
+      amount(rate.tax),
+    );
+  totalLine(words.tax, amount(quote.totals.tax));
+  y -= 2;
+  totalLine(words.total, `${quote.currency}\u00a0${amount(quote.totals.total)}`, bold, 11);
+
+  // The terms, in as many lines and pages as they take.
+  if (quote.terms) {
+    y -= 16;
+    newPageIfBelow(2 * LEADING);
+    text(words.terms, MARGIN, y, bold);
+    y -= LEADING;
+    for (const line of wrap(quote.terms, right - MARGIN)) {
+      newPageIfBelow(LEADING);
+      text(line, MARGIN, y);
+      y -= LEADING;
+    }
+  }
+
+  const pages = pdf.getPages();
+  pages.forEach((each, i) => {
+    const label = translate(words.page, { page: i + 1, pages: pages.length });
+    each.drawText(label, {
+      x: right - regular.widthOfTextAtSize(label, 8),
+      y: MARGIN - 20,
+      font: regular,
+      size: 8,
+      color: grey,
+    });
+  });
+  return pdf.save();
+}
