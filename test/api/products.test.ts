@@ -289,6 +289,24 @@ describe.each(storeKinds)("products and deal lines (%s)", (kind) => {
       expect(cable?.prices).toEqual([{ currency: "DKK", amount: "49.50" }]);
     });
 
+    it("reads a tax rate in a percentage-formatted Excel cell as the percentage it shows", async () => {
+      // Excel keeps 25 % as 0.25: read as it is kept, the product would be taxed at a quarter of a percent.
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet("Prices");
+      sheet.addRow(["SKU", "Name", "VAT", "EUR"]);
+      sheet.addRow(["PCT-1", "Percent cell", 0.25, 10]);
+      sheet.addRow(["PCT-2", "Decimal percent cell", 0.125, 10]);
+      sheet.getColumn(3).numFmt = "0%";
+      const content = Buffer.from(await workbook.xlsx.writeBuffer()).toString("base64");
+      const done = await importFile({ format: "xlsx", content });
+      expect([done.status, done.body.rowErrors]).toEqual([200, undefined]);
+      const imported = parse(Page(Product), await request("GET", "/api/v1/products?q=PCT-")).items;
+      expect(imported.map((p) => [p.code, p.taxRate])).toEqual([
+        ["PCT-2", "12.5"],
+        ["PCT-1", "25"],
+      ]);
+    });
+
     it("refuses a member's import and a file without the needed columns", async () => {
       const byMember = await importFile({ format: "csv", content: "Code,Name,Tax\nM-1,x,1" }, member);
       expect(byMember.status).toBe(403);
@@ -455,6 +473,86 @@ describe.each(storeKinds)("products and deal lines (%s)", (kind) => {
       expect([stale.status, stale.body.code]).toEqual([409, "version_conflict"]);
       expect(parse(DealLines, await request("GET", `/api/v1/deals/${deal.id}/lines`))).toEqual(first);
       expect((await getDeal(deal.id)).amount).toBe(1000);
+    });
+
+    it("refuses to relabel a kept amount in another currency when the lines are emptied", async () => {
+      const deal = await newDeal({ currency: "EUR" });
+      const put = parse(
+        DealLines,
+        await putLines(deal.id, {
+          currency: "EUR",
+          version: deal.version,
+          lines: [{ name: "Work", quantity: "1", unitPrice: "95.50", taxRate: "25" }],
+        }),
+      );
+      // EUR 95.50 would become JPY 95.50 (or KWD 95.500): the same figure, another sum of money.
+      const relabelled = await putLines(deal.id, { currency: "JPY", version: put.version, lines: [] });
+      expect([relabelled.status, relabelled.body.errors?.map((e) => e.path)]).toEqual([
+        400,
+        ["body.currency"],
+      ]);
+      const after = await getDeal(deal.id);
+      expect([after.amount, after.currency, after.version]).toEqual([95.5, "EUR", put.version]);
+      // In its own currency the lines go and the amount stays.
+      const emptied = await putLines(deal.id, { currency: "EUR", version: put.version, lines: [] });
+      expect(emptied.status).toBe(200);
+      // A deal without an amount may take any currency with no lines.
+      const bare = await newDeal({ currency: "EUR" });
+      expect((await putLines(bare.id, { currency: "SEK", version: bare.version, lines: [] })).status).toBe(
+        200,
+      );
+    });
+
+    it("refuses a deal amount the store cannot hold, naming the field", async () => {
+      const deal = await newDeal({ currency: "EUR", amount: 10 });
+      for (const amount of [1e13, 1e14]) {
+        const response = await request("PATCH", `/api/v1/deals/${deal.id}`, {
+          amount,
+          version: deal.version,
+        });
+        expect([amount, response.status, response.body.errors?.map((e) => e.path)]).toEqual([
+          amount,
+          400,
+          ["body.amount"],
+        ]);
+      }
+      const created = await request("POST", "/api/v1/deals", { name: "Huge", amount: 1e13 }, member);
+      expect([created.status, created.body.errors?.map((e) => e.path)]).toEqual([400, ["body.amount"]]);
+      expect((await getDeal(deal.id)).amount).toBe(10);
+    });
+
+    it("offers no inactive product for a new line, and keeps the one a deal has", async () => {
+      const product = await newProduct({
+        code: "LN-OFF",
+        name: "Retired",
+        prices: [{ currency: "EUR", amount: "5" }],
+      });
+      const kept = await newDeal({ currency: "EUR" });
+      const put = parse(
+        DealLines,
+        await putLines(kept.id, {
+          currency: "EUR",
+          version: kept.version,
+          lines: [{ productId: product.id, quantity: "1" }],
+        }),
+      );
+      await request("PATCH", `/api/v1/products/${product.id}`, { active: false, version: product.version });
+      const fresh = await newDeal({ currency: "EUR" });
+      const refused = await putLines(fresh.id, {
+        currency: "EUR",
+        version: fresh.version,
+        lines: [{ productId: product.id, quantity: "1" }],
+      });
+      expect([refused.status, refused.body.errors?.map((e) => e.path)]).toEqual([
+        400,
+        ["body.lines.0.productId"],
+      ]);
+      const again = await putLines(kept.id, {
+        currency: "EUR",
+        version: put.version,
+        lines: [{ productId: product.id, quantity: "2" }],
+      });
+      expect(again.status).toBe(200);
     });
 
     it("keeps a line's price when the catalogue changes, and the line when its product is deactivated", async () => {
