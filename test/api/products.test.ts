@@ -307,6 +307,53 @@ describe.each(storeKinds)("products and deal lines (%s)", (kind) => {
       ]);
     });
 
+    it("writes a long file a chunk of rows at a time, every row and price of it, audited", async () => {
+      const file = (name: string) =>
+        [
+          "Code,Name,Tax,EUR,SEK",
+          ...Array.from({ length: 1201 }, (_, i) => `BULK-${i},${name} ${i},25,${i}.50,${i}0`),
+        ].join("\n");
+      const count = async () =>
+        (
+          await sql<{ products: number; prices: number; named: number; versions: number; audits: number }>`
+            select count(*)::int as products,
+              (select count(*)::int from product_prices pp where pp.product_id = any(array_agg(p.id))) as prices,
+              count(*) filter (where p.name like 'Second %')::int as named,
+              sum(p.version)::int as versions,
+              (select count(*)::int from audit_events a
+                where a.action = 'product.created' and a.entity_id = any(array_agg(p.id))) as audits
+            from products p where p.code like 'BULK-%'`.execute(server.database.db)
+        ).rows[0];
+      expect(
+        parse(ProductImportResult, await importFile({ format: "csv", content: file("First") })),
+      ).toMatchObject({
+        created: 1201,
+      });
+      expect(await count()).toEqual({ products: 1201, prices: 2402, named: 0, versions: 1201, audits: 1201 });
+      expect(
+        parse(ProductImportResult, await importFile({ format: "csv", content: file("Second") })),
+      ).toMatchObject({
+        updated: 1201,
+      });
+      expect(await count()).toEqual({
+        products: 1201,
+        prices: 2402,
+        named: 1201,
+        versions: 2402,
+        audits: 1201,
+      });
+      const [last] = parse(Page(Product), await request("GET", "/api/v1/products?q=BULK-1200")).items;
+      expect(last).toMatchObject({
+        name: "Second 1200",
+        unit: null,
+        taxRate: "25",
+        prices: [
+          { currency: "EUR", amount: "1200.50" },
+          { currency: "SEK", amount: "12000.00" },
+        ],
+      });
+    });
+
     it("refuses a member's import and a file without the needed columns", async () => {
       const byMember = await importFile({ format: "csv", content: "Code,Name,Tax\nM-1,x,1" }, member);
       expect(byMember.status).toBe(403);
