@@ -354,6 +354,17 @@ describe.each(storeKinds)("products and deal lines (%s)", (kind) => {
       });
     });
 
+    it("refuses a file with two price columns of one currency rather than taking the last", async () => {
+      const before = await productRows();
+      const twice = await importFile({
+        format: "csv",
+        content: "Code,Name,Tax,EUR,Price EUR\nTW-1,x,25,10,1000",
+      });
+      expect([twice.status, twice.body.errors?.[0]?.path]).toEqual([400, "body.content"]);
+      expect(twice.body.detail).toMatch(/EUR/);
+      expect(await productRows()).toEqual(before);
+    });
+
     it("refuses a member's import and a file without the needed columns", async () => {
       const byMember = await importFile({ format: "csv", content: "Code,Name,Tax\nM-1,x,1" }, member);
       expect(byMember.status).toBe(403);

@@ -97,6 +97,14 @@ export async function importProducts(scope: Scope, body: ProductImportRequest): 
     const currency = currencyOfHeader(h);
     if (currency && ![...columns.values()].includes(index)) priceColumns.push({ currency, index });
   });
+  // "EUR" and "Price EUR" both: which one is the price would be a guess, and the last one silently won.
+  for (const [i, { currency, index }] of priceColumns.entries()) {
+    const other = priceColumns.findIndex((c) => c.currency === currency);
+    if (other < i)
+      throw refuse(
+        `The file has two columns of ${currency} prices ("${header[priceColumns[other]?.index ?? 0]}" and "${header[index]}").`,
+      );
+  }
   for (const field of ["code", "name", "taxRate"] as const)
     if (!columns.has(field))
       throw refuse(`The file has no column for ${field} (headed ${HEADERS[field].slice(0, 3).join(", ")}).`);
