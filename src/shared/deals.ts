@@ -28,7 +28,8 @@ export type Deal = z.infer<typeof Deal>;
 export const DealWithStage = Deal.extend({ stage: Stage });
 export type DealWithStage = z.infer<typeof DealWithStage>;
 
-const Amount = z.number().finite().min(0).max(1e13);
+/** The store keeps 13 digits before the point (numeric(17, 4)): 1e13 itself would overflow it (a 400 naming no field). */
+const Amount = z.number().finite().min(0).lt(1e13, "at most 13 digits before the point");
 const dealFields = {
   name: z.string().trim().min(1).max(200),
   amount: Amount.nullable().optional(),

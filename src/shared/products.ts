@@ -177,7 +177,8 @@ export const DEAL_LINES_MAX = 200;
 /**
  * The deal's lines, all of them, replacing what it had: all or none. `currency` is the deal's (a deal without
  * one takes it; naming another changes the deal's currency with its lines, as the prices are then in it).
- * An empty list leaves the deal without lines, keeping the amount it last had.
+ * An empty list leaves the deal without lines, keeping the amount it last had (in its currency: another one is
+ * refused, as the figure would change its meaning). An inactive product is taken only on a line the deal has.
  */
 export const DealLinesReplace = z
   .strictObject({

@@ -289,6 +289,82 @@ describe.each(storeKinds)("products and deal lines (%s)", (kind) => {
       expect(cable?.prices).toEqual([{ currency: "DKK", amount: "49.50" }]);
     });
 
+    it("reads a tax rate in a percentage-formatted Excel cell as the percentage it shows", async () => {
+      // Excel keeps 25 % as 0.25: read as it is kept, the product would be taxed at a quarter of a percent.
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet("Prices");
+      sheet.addRow(["SKU", "Name", "VAT", "EUR"]);
+      sheet.addRow(["PCT-1", "Percent cell", 0.25, 10]);
+      sheet.addRow(["PCT-2", "Decimal percent cell", 0.125, 10]);
+      sheet.getColumn(3).numFmt = "0%";
+      const content = Buffer.from(await workbook.xlsx.writeBuffer()).toString("base64");
+      const done = await importFile({ format: "xlsx", content });
+      expect([done.status, done.body.rowErrors]).toEqual([200, undefined]);
+      const imported = parse(Page(Product), await request("GET", "/api/v1/products?q=PCT-")).items;
+      expect(imported.map((p) => [p.code, p.taxRate])).toEqual([
+        ["PCT-2", "12.5"],
+        ["PCT-1", "25"],
+      ]);
+    });
+
+    it("writes a long file a chunk of rows at a time, every row and price of it, audited", async () => {
+      const file = (name: string) =>
+        [
+          "Code,Name,Tax,EUR,SEK",
+          ...Array.from({ length: 1201 }, (_, i) => `BULK-${i},${name} ${i},25,${i}.50,${i}0`),
+        ].join("\n");
+      const count = async () =>
+        (
+          await sql<{ products: number; prices: number; named: number; versions: number; audits: number }>`
+            select count(*)::int as products,
+              (select count(*)::int from product_prices pp where pp.product_id = any(array_agg(p.id))) as prices,
+              count(*) filter (where p.name like 'Second %')::int as named,
+              sum(p.version)::int as versions,
+              (select count(*)::int from audit_events a
+                where a.action = 'product.created' and a.entity_id = any(array_agg(p.id))) as audits
+            from products p where p.code like 'BULK-%'`.execute(server.database.db)
+        ).rows[0];
+      expect(
+        parse(ProductImportResult, await importFile({ format: "csv", content: file("First") })),
+      ).toMatchObject({
+        created: 1201,
+      });
+      expect(await count()).toEqual({ products: 1201, prices: 2402, named: 0, versions: 1201, audits: 1201 });
+      expect(
+        parse(ProductImportResult, await importFile({ format: "csv", content: file("Second") })),
+      ).toMatchObject({
+        updated: 1201,
+      });
+      expect(await count()).toEqual({
+        products: 1201,
+        prices: 2402,
+        named: 1201,
+        versions: 2402,
+        audits: 1201,
+      });
+      const [last] = parse(Page(Product), await request("GET", "/api/v1/products?q=BULK-1200")).items;
+      expect(last).toMatchObject({
+        name: "Second 1200",
+        unit: null,
+        taxRate: "25",
+        prices: [
+          { currency: "EUR", amount: "1200.50" },
+          { currency: "SEK", amount: "12000.00" },
+        ],
+      });
+    });
+
+    it("refuses a file with two price columns of one currency rather than taking the last", async () => {
+      const before = await productRows();
+      const twice = await importFile({
+        format: "csv",
+        content: "Code,Name,Tax,EUR,Price EUR\nTW-1,x,25,10,1000",
+      });
+      expect([twice.status, twice.body.errors?.[0]?.path]).toEqual([400, "body.content"]);
+      expect(twice.body.detail).toMatch(/EUR/);
+      expect(await productRows()).toEqual(before);
+    });
+
     it("refuses a member's import and a file without the needed columns", async () => {
       const byMember = await importFile({ format: "csv", content: "Code,Name,Tax\nM-1,x,1" }, member);
       expect(byMember.status).toBe(403);
@@ -455,6 +531,86 @@ describe.each(storeKinds)("products and deal lines (%s)", (kind) => {
       expect([stale.status, stale.body.code]).toEqual([409, "version_conflict"]);
       expect(parse(DealLines, await request("GET", `/api/v1/deals/${deal.id}/lines`))).toEqual(first);
       expect((await getDeal(deal.id)).amount).toBe(1000);
+    });
+
+    it("refuses to relabel a kept amount in another currency when the lines are emptied", async () => {
+      const deal = await newDeal({ currency: "EUR" });
+      const put = parse(
+        DealLines,
+        await putLines(deal.id, {
+          currency: "EUR",
+          version: deal.version,
+          lines: [{ name: "Work", quantity: "1", unitPrice: "95.50", taxRate: "25" }],
+        }),
+      );
+      // EUR 95.50 would become JPY 95.50 (or KWD 95.500): the same figure, another sum of money.
+      const relabelled = await putLines(deal.id, { currency: "JPY", version: put.version, lines: [] });
+      expect([relabelled.status, relabelled.body.errors?.map((e) => e.path)]).toEqual([
+        400,
+        ["body.currency"],
+      ]);
+      const after = await getDeal(deal.id);
+      expect([after.amount, after.currency, after.version]).toEqual([95.5, "EUR", put.version]);
+      // In its own currency the lines go and the amount stays.
+      const emptied = await putLines(deal.id, { currency: "EUR", version: put.version, lines: [] });
+      expect(emptied.status).toBe(200);
+      // A deal without an amount may take any currency with no lines.
+      const bare = await newDeal({ currency: "EUR" });
+      expect((await putLines(bare.id, { currency: "SEK", version: bare.version, lines: [] })).status).toBe(
+        200,
+      );
+    });
+
+    it("refuses a deal amount the store cannot hold, naming the field", async () => {
+      const deal = await newDeal({ currency: "EUR", amount: 10 });
+      for (const amount of [1e13, 1e14]) {
+        const response = await request("PATCH", `/api/v1/deals/${deal.id}`, {
+          amount,
+          version: deal.version,
+        });
+        expect([amount, response.status, response.body.errors?.map((e) => e.path)]).toEqual([
+          amount,
+          400,
+          ["body.amount"],
+        ]);
+      }
+      const created = await request("POST", "/api/v1/deals", { name: "Huge", amount: 1e13 }, member);
+      expect([created.status, created.body.errors?.map((e) => e.path)]).toEqual([400, ["body.amount"]]);
+      expect((await getDeal(deal.id)).amount).toBe(10);
+    });
+
+    it("offers no inactive product for a new line, and keeps the one a deal has", async () => {
+      const product = await newProduct({
+        code: "LN-OFF",
+        name: "Retired",
+        prices: [{ currency: "EUR", amount: "5" }],
+      });
+      const kept = await newDeal({ currency: "EUR" });
+      const put = parse(
+        DealLines,
+        await putLines(kept.id, {
+          currency: "EUR",
+          version: kept.version,
+          lines: [{ productId: product.id, quantity: "1" }],
+        }),
+      );
+      await request("PATCH", `/api/v1/products/${product.id}`, { active: false, version: product.version });
+      const fresh = await newDeal({ currency: "EUR" });
+      const refused = await putLines(fresh.id, {
+        currency: "EUR",
+        version: fresh.version,
+        lines: [{ productId: product.id, quantity: "1" }],
+      });
+      expect([refused.status, refused.body.errors?.map((e) => e.path)]).toEqual([
+        400,
+        ["body.lines.0.productId"],
+      ]);
+      const again = await putLines(kept.id, {
+        currency: "EUR",
+        version: put.version,
+        lines: [{ productId: product.id, quantity: "2" }],
+      });
+      expect(again.status).toBe(200);
     });
 
     it("keeps a line's price when the catalogue changes, and the line when its product is deactivated", async () => {

@@ -90,7 +90,7 @@ export async function replaceDealLines(
     const txScope = { ...scope, db: tx };
     const deal = await tx
       .selectFrom("deals")
-      .select(["id", "version"])
+      .select(["id", "version", "currency", "amount"])
       .where("org_id", "=", orgId)
       .where("id", "=", dealId)
       .forUpdate()
@@ -98,12 +98,36 @@ export async function replaceDealLines(
     if (!deal) throw notFound("The deal");
     if (deal.version !== version) throw versionConflict(await getDealLines(txScope, dealId));
     const { currency } = input;
+    // Without lines the deal keeps its amount: in another currency it would be the same figure for another sum of
+    // money (EUR 95.50 as JPY 95.50), converted by no one.
+    if (
+      input.lines.length === 0 &&
+      deal.amount !== null &&
+      deal.currency !== null &&
+      deal.currency !== currency
+    )
+      throw fieldRefused(
+        "body.currency",
+        `the deal keeps its amount in ${deal.currency} without lines: change its currency on the deal`,
+      );
+    // The products the deal's lines have now: one since deactivated stays on them, and is offered for no other.
+    const kept = new Set(
+      (
+        await tx
+          .selectFrom("deal_lines")
+          .select("product_id")
+          .where("org_id", "=", orgId)
+          .where("deal_id", "=", dealId)
+          .where("product_id", "is not", null)
+          .execute()
+      ).map((r) => r.product_id),
+    );
 
     // The products the lines name, with their price in the deal's currency, in one query.
     const productIds = [...new Set(input.lines.flatMap((l) => (l.productId ? [l.productId] : [])))];
     const products = new Map<
       string,
-      { name: string; unit: string | null; tax_rate: string; price: string | null }
+      { name: string; unit: string | null; tax_rate: string; active: boolean; price: string | null }
     >();
     if (productIds.length > 0)
       for (const p of await tx
@@ -119,6 +143,7 @@ export async function replaceDealLines(
           "p.name",
           "p.unit",
           sql<string>`p.tax_rate::text`.as("tax_rate"),
+          "p.active",
           sql<string | null>`pp.amount::text`.as("price"),
         ])
         .where("p.org_id", "=", orgId)
@@ -130,6 +155,8 @@ export async function replaceDealLines(
       const at = `body.lines.${i}`;
       const product = line.productId ? products.get(line.productId) : undefined;
       if (line.productId && !product) throw fieldRefused(`${at}.productId`, "no such product");
+      if (line.productId && product && !product.active && !kept.has(line.productId))
+        throw fieldRefused(`${at}.productId`, "the product is no longer sold: pick an active one");
       const unitPrice =
         line.unitPrice ??
         (product?.price == null ? undefined : withCurrencyDecimals(product.price, currency));

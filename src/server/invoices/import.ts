@@ -102,8 +102,10 @@ export async function readRows(
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
     if (failure) return;
     const cells: string[] = [];
-    for (let column = 1; column <= sheet.columnCount; column++)
-      cells.push(cellText(row.getCell(column).value));
+    for (let column = 1; column <= sheet.columnCount; column++) {
+      const cell = row.getCell(column);
+      cells.push(cellText(cell.value, cell.numFmt));
+    }
     if (cells.every((c) => c === "")) return;
     if (header === null) header = cells;
     else if (rows.length >= maxRows) failure = refuse(`A file may hold at most ${maxRows} rows.`);
@@ -113,14 +115,24 @@ export async function readRows(
   return { header: header ?? [], rows };
 }
 
-/** A cell as text: a date cell as its day, a number as written to its last digit, a formula as its result. */
-function cellText(value: ExcelJS.CellValue): string {
+/** A number format that shows the value as a percentage ("0%", "0.00 %"), a literal % in quotes aside. */
+const isPercentFormat = (numFmt: string | undefined) =>
+  numFmt !== undefined && /%/.test(numFmt.replace(/"[^"]*"|\\./g, ""));
+
+/**
+ * A cell as text: a date cell as its day, a number as written to its last digit, a formula as its result. A
+ * number formatted as a percentage is the percentage it shows ("25%"), not the fraction Excel keeps (0.25): a
+ * VAT column read as 0.25 would tax at a quarter of a percent, and an amount column says "%" and is refused.
+ */
+function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === "number") return numberText(value);
+  if (typeof value === "number")
+    return isPercentFormat(numFmt) ? `${numberText(value * 100)}%` : numberText(value);
   if (typeof value === "string") return value.trim();
   if (typeof value === "boolean") return String(value);
-  if ("result" in value) return value.result === undefined ? "" : cellText(value.result as ExcelJS.CellValue);
+  if ("result" in value)
+    return value.result === undefined ? "" : cellText(value.result as ExcelJS.CellValue, numFmt);
   if ("richText" in value)
     return value.richText
       .map((r) => r.text)

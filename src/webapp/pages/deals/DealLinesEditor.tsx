@@ -217,6 +217,7 @@ function LinesEditor({
   const update = (key: number, fields: Partial<DraftLine>) =>
     change(draft.map((l) => (l.key === key ? { ...l, ...fields } : l)));
   const serverErrors = fieldErrorsOf(save.error, "body.lines.");
+  const currencyError = fieldErrorsOf(save.error, "body.")["currency"];
   const checks = draft.map((line) => checkLine(line, currency));
   const counted = checks.flatMap((c) => (c.priced ? [c.priced] : []));
   const totals = lineTotals(counted, currency);
@@ -306,7 +307,7 @@ function LinesEditor({
         </Text>
       )}
       <div className={styles.row}>
-        <Field label={t.linesCurrency}>
+        <Field label={t.linesCurrency} validationMessage={currencyError}>
           <CurrencyDropdown
             currencies={currencyChoices(base)}
             required

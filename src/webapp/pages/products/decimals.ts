@@ -1,36 +1,40 @@
 import { currencyDecimals } from "../../../shared/currencies";
 import { displayLocale } from "../../format";
 
-/** The separator the reader's locale puts between thousands ("." in German and Croatian, "," in English). */
-function groupSeparator(): string {
-  const group = new Intl.NumberFormat(displayLocale()).formatToParts(10000).find((p) => p.type === "group");
-  return group?.value ?? "";
+/** The decimal point and the thousands separator the locale writes ("," and "." in German). */
+function separatorsOf(locale: string): { decimal: string; group: string } {
+  const parts = new Intl.NumberFormat(locale).formatToParts(11111.5);
+  return {
+    decimal: parts.find((p) => p.type === "decimal")?.value ?? ".",
+    group: parts.find((p) => p.type === "group")?.value ?? ",",
+  };
 }
 
+const escaped = (char: string) => char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /**
- * A decimal as a person types it ("1 499,50", "1.499,50", "1499.5", "25 %") in the form the API takes ("1499.50"),
- * or null. Spaces between thousands; dots or commas between thousands when they stand every three digits before
- * the decimal separator ("1.499,50", "1,499.50"). A lone separator followed by exactly three digits ("1.499") is
- * read as the reader's locale writes it: a thousands separator in German and Croatian, a decimal one in Swedish
- * and Norwegian. Anything else with both a comma and a dot is refused rather than guessed at, as the accounting
+ * A decimal as a person types it ("1 499,50", "1499.5", "25 %", "1,000" in English) in the form the API takes
+ * ("1499.50"), or null. Spaces between thousands are dropped; a comma or a dot is read as the reader's language
+ * writes it: its thousands separator in well-formed groups ("1,000" is a thousand to an English reader, "1.000"
+ * to a German one: read as 1, a quantity would price the deal a thousand times too low), its decimal point as the
+ * point, and the other one as a decimal point where it cannot be a thousands separator ("1,5" in English). What
+ * could be either ("1.000" to a Swede, who writes neither) is refused rather than guessed at, as the accounting
  * import and the rates do: a misread price is a wrong deal amount.
  */
-export function readTypedDecimal(typed: string): string | null {
+export function readTypedDecimal(typed: string, locale: string = displayLocale()): string | null {
   const compact = typed.replace(/[\s\u00a0\u202f%']/g, "");
   if (compact === "") return null;
-  // Grouped thousands with a decimal separator after them: the last separator is the decimal one.
-  const grouped = /^([1-9]\d{0,2}(?:([.,])\d{3})+)(?:([.,])(\d+))?$/.exec(compact);
-  if (grouped) {
-    const [, whole = "", group, decimal, fraction] = grouped;
-    const lone = whole.split(group as string).length === 2 && decimal === undefined;
-    if (!lone || group === groupSeparator()) {
-      if (decimal === group) return null;
-      const digits = whole.split(group as string).join("");
-      return fraction === undefined ? digits : `${digits}.${fraction}`;
-    }
-  }
+  const { decimal, group } = separatorsOf(locale);
+  const g = escaped(group);
+  const d = escaped(decimal);
+  // Thousands in groups of three, with or without the reader's decimals: "1,499.50", "1.000.000".
+  const grouped = new RegExp(`^\\d{1,3}(?:${g}\\d{3})+(?:${d}\\d+)?$`);
+  if (/[,.]/.test(group) && grouped.test(compact)) return compact.split(group).join("").replace(decimal, ".");
   if (compact.includes(",") && compact.includes(".")) return null;
-  const text = compact.replace(",", ".");
+  const separator = compact.includes(",") ? "," : compact.includes(".") ? "." : null;
+  // A single "1.000" in a language whose thousands separator is a space: a thousand or one? Refused.
+  if (separator !== null && separator !== decimal && /^\d{1,3}[,.]\d{3}$/.test(compact)) return null;
+  const text = separator === null ? compact : compact.replace(separator, ".");
   return /^\d+(\.\d+)?$/.test(text) ? text : null;
 }
 
