@@ -10,6 +10,7 @@ import { Dashboard } from "../../src/shared/dashboard";
 import { PipelineList } from "../../src/shared/pipelines";
 import { PipelineByStage } from "../../src/shared/reports";
 import { Task } from "../../src/shared/tasks";
+import { WEBHOOK_EVENTS } from "../../src/shared/webhooks";
 import { englishIn, englishTextsNotIn, settled, shownText, textsOf } from "./language-walk";
 import {
   CHROMIUM,
@@ -441,6 +442,8 @@ describeInBrowser(
         );
         const data = [
           ...new Set(textsOf([records, timelines, await api("/api/v1/pipelines"), await api("/api/v1/me")])),
+          // The webhook events' codes beside their words in Settings: what a receiver reads, never translated.
+          ...WEBHOOK_EVENTS,
         ];
         const english = await englishTextsNotIn(language, data);
         const translated = await browser.newContext({
