@@ -273,15 +273,24 @@ export async function moveDealToStage(
   return scope.db.transaction().execute(async (tx) => {
     const { orgId, userId } = scope.caller;
     const txScope = { ...scope, db: tx };
-    const current = await tx
-      .selectFrom("deals as d")
-      .innerJoin("stages as s", (j) => j.onRef("s.id", "=", "d.stage_id").onRef("s.org_id", "=", "d.org_id"))
-      .select(["d.stage_id", "d.version", "s.kind as stage_kind"])
-      .where("d.org_id", "=", orgId)
-      .where("d.id", "=", id)
-      .forUpdate("d")
+    // The deal alone is locked: joined to its stage, a move committed meanwhile would leave PostgreSQL's recheck
+    // of the locked row comparing its new stage with the stage read before, finding no row: a 404 for a deal
+    // that exists. Its stage's kind is read after the lock, from the stage it has then.
+    const locked = await tx
+      .selectFrom("deals")
+      .select(["stage_id", "version"])
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .forUpdate()
       .executeTakeFirst();
-    if (!current) throw notFound("The deal");
+    if (!locked) throw notFound("The deal");
+    const { kind: stage_kind } = await tx
+      .selectFrom("stages")
+      .select("kind")
+      .where("org_id", "=", orgId)
+      .where("id", "=", locked.stage_id)
+      .executeTakeFirstOrThrow();
+    const current = { ...locked, stage_kind };
     if (current.version !== input.version) throw versionConflict(await getDeal(txScope, id));
     const movedAt = await datedInThePast(tx, scope, "movedAt", input.movedAt);
     const stage = await getStage(tx, orgId, input.stageId);
