@@ -106,15 +106,27 @@ async function moveDeals(
 ): Promise<number> {
   const { orgId, userId } = scope.caller;
   if (from.length === 0) return 0;
-  const deals = await tx
-    .selectFrom("deals as d")
-    .innerJoin("stages as s", (j) => j.onRef("s.id", "=", "d.stage_id").onRef("s.org_id", "=", "d.org_id"))
-    .select(["d.id", "d.stage_id", "s.kind"])
-    .where("d.org_id", "=", orgId)
-    .where("d.stage_id", "in", from)
-    .forUpdate("d")
+  // The deals alone are locked (joined to their stages, PostgreSQL's recheck of a row a concurrent move changed
+  // would compare its new stage with the stage read before, and skip it); their stages' kinds are read after.
+  const locked = await tx
+    .selectFrom("deals")
+    .select(["id", "stage_id"])
+    .where("org_id", "=", orgId)
+    .where("stage_id", "in", from)
+    .forUpdate()
     .execute();
-  if (deals.length === 0) return 0;
+  if (locked.length === 0) return 0;
+  const kinds = new Map(
+    (
+      await tx
+        .selectFrom("stages")
+        .select(["id", "kind"])
+        .where("org_id", "=", orgId)
+        .where("id", "in", [...new Set(locked.map((d) => d.stage_id))])
+        .execute()
+    ).map((s) => [s.id, s.kind]),
+  );
+  const deals = locked.map((d) => ({ ...d, kind: kinds.get(d.stage_id) ?? "open" }));
   await tx
     .updateTable("deals")
     .set({
