@@ -11,6 +11,7 @@ import type {
 import { QUOTE_LOGO_MAX_BYTES } from "../../shared/quotes";
 import { recordAudit } from "../audit";
 import type { DB } from "../db/tables";
+import { withCurrencyDecimals } from "../../shared/currencies";
 import { getDealLines } from "../deals/lines";
 import { AppError, notFound } from "../errors";
 import type { DocumentFile } from "../http/route";
@@ -262,20 +263,14 @@ const toQuote = (row: QuoteRow): Quote => ({
   version: row.version,
   language: row.language,
   currency: row.currency,
-  total: withDecimalsOf(row.total, row.lines as QuoteLine[]),
+  // numeric(17, 4) reads "1250.0000": written with the currency's decimals, as every amount the API answers.
+  total: withCurrencyDecimals(row.total, row.currency),
   validUntil: row.valid_until,
   lines: row.lines as QuoteLine[],
   createdBy: row.created_by ? { id: row.created_by, displayName: row.creator_name ?? "" } : null,
   createdAt: iso(row.created_at),
   filename: `${quoteFilename(row.number, row.deal_name)}.pdf`,
 });
-
-/** numeric(17, 4) reads "1250.0000": the total is written with as many decimals as the lines' amounts have. */
-function withDecimalsOf(total: string, lines: QuoteLine[]): string {
-  const decimals = (lines[0]?.net.split(".")[1] ?? "").length;
-  const [whole = "0", fraction = ""] = total.split(".");
-  return decimals > 0 ? `${whole}.${fraction.padEnd(decimals, "0").slice(0, decimals)}` : whole;
-}
 
 export async function listDealQuotes(scope: Scope, dealId: string): Promise<{ items: Quote[] }> {
   const { orgId } = scope.caller;
