@@ -1,6 +1,7 @@
 /**
- * A piece of background work every server process repeats (the mailbox sync, no-reply follow-ups, occasion mails):
- * runs start to start every interval, never two at once in one process, and stops after the work in hand.
+ * A piece of background work every server process repeats (the mailbox sync, no-reply follow-ups, occasion mails,
+ * webhook deliveries): runs start to start every interval, never two at once in one process, and stops after the
+ * work in hand.
  */
 export interface PeriodicRun<T> {
   /** One run now, after any run in progress has ended. */
