@@ -269,8 +269,9 @@ describe("the web app's settings", () => {
       ]);
       await waitFor(() => expect(screen.queryByRole("tab", { name: "Renewals" })).toBeNull());
       expect(screen.queryByRole("dialog")).toBeNull();
+      // The page stays hidden from assistive technology until the dialog's exit has finished.
       expect(
-        (screen.getByRole("tab", { name: "Sales (default)" }) as HTMLElement).getAttribute("aria-selected"),
+        (await screen.findByRole("tab", { name: "Sales (default)" })).getAttribute("aria-selected"),
       ).toBe("true");
 
       fireEvent.click(screen.getByRole("button", { name: "Delete pipeline “Sales”…" }));
