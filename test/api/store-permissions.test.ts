@@ -24,6 +24,9 @@ const othersMay = (file: string) => statSync(file).mode & 0o077;
  * PGlite writes the store's files readable and writable by every local user (0666), whatever the umask: the
  * directory that holds them is all that keeps another user of the machine from reading or changing every record.
  */
+// Each test makes a store of its own (PGlite's initdb, a restore): seconds alone, over 30 s beside a busy suite.
+jest.setTimeout(120_000);
+
 describe("who else on the machine can reach the embedded store", () => {
   let dir: string;
   const template = () => readFileSync(process.env.RAPPORT_TEST_TEMPLATE as string);

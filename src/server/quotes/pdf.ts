@@ -39,15 +39,26 @@ function fontFiles(): { regular: Buffer; bold: Buffer } {
   return fonts;
 }
 
-// pdf-lib parses a font's file at every embedding (fontkit.create), most of a quote's time with DejaVu's 6,000
-// glyphs. A parsed font is only read from (each quote makes its own subset of it), so one per file serves every
-// quote of the process.
+// pdf-lib parses a font's file at every embedding (fontkit.create), a good part of a quote's time with DejaVu's
+// 6,000 glyphs. A parsed font is only read from (each quote makes its own subset of it), so one per file serves
+// every quote of the process.
+//
+// Its text it lays out with fontkit's OpenType shaping (the GSUB and GPOS lookups), which was most of the rest
+// of a quote's time, yet pdf-lib reads no glyph position from it: it draws a string as its glyphs, each advanced
+// by its own width. All that shaping changed on the page were the fi and fl ligatures, which also made the text
+// copied out of a quote read "o\ufb03ce" for "office". So each character is mapped straight to its glyph, after
+// NFC, so that a letter written with a combining accent is the one accented glyph the font has.
 const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
 const sharedFontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
     let font = parsedFonts.get(buffer);
     if (!font) {
-      font = fontkit.create(buffer, postscriptName);
+      const parsed = fontkit.create(buffer, postscriptName);
+      const layout: typeof parsed.layout = (text) => {
+        const glyphs = parsed.glyphsForString(text.normalize("NFC"));
+        return { ...parsed.layout(""), glyphs };
+      };
+      font = Object.create(parsed, { layout: { value: layout } }) as typeof parsed;
       parsedFonts.set(buffer, font);
     }
     return font;
