@@ -1488,7 +1488,8 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
    */
   let known: { count: string; digest: Record<string, string | number> | undefined } | null = null;
   const snapshot = async () => {
-    const [row] = (await sql<{ n: string }>`select n::text from hostile_changes`.execute(server.database.db)).rows;
+    const [row] = (await sql<{ n: string }>`select n::text from hostile_changes`.execute(server.database.db))
+      .rows;
     if (!row) throw new Error("the change counter is gone");
     if (known?.count !== row.n)
       known = { count: row.n, digest: (await snapshotQuery.execute(server.database.db)).rows[0] };
@@ -1568,8 +1569,15 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
   it("notices a row changed behind the server's back, and one changed back", async () => {
     const before = await snapshot();
     const db = server.database.db;
-    const { id, name } = await db.selectFrom("organizations").select(["id", "name"]).executeTakeFirstOrThrow();
-    await db.updateTable("organizations").set({ name: `${name} (moved)` }).where("id", "=", id).execute();
+    const { id, name } = await db
+      .selectFrom("organizations")
+      .select(["id", "name"])
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("organizations")
+      .set({ name: `${name} (moved)` })
+      .where("id", "=", id)
+      .execute();
     expect(await snapshot()).not.toEqual(before);
     await db.updateTable("organizations").set({ name }).where("id", "=", id).execute();
     expect(await snapshot()).toEqual(before);
