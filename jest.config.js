@@ -28,6 +28,7 @@ const config = {
     "/node_modules/(?!(.*/)?(jose|strip-bom|uuid|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|lexical|@lexical/[^/]+|@preact/signals-core)/)",
   ],
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
+  globalTeardown: "<rootDir>/test/helpers/global-teardown.ts",
   setupFiles: ["<rootDir>/test/helpers/jsdom-globals.ts"],
   setupFilesAfterEnv: ["<rootDir>/test/helpers/dom-waits.js"],
   reporters: ["default", "<rootDir>/test/helpers/summary-reporter.js"],

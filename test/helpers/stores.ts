@@ -27,9 +27,11 @@ export async function openTestStore(
       throw new Error("RAPPORT_TEST_TEMPLATE is not set: run the tests through jest (global setup).");
     return openPglite({ loadDataDir: new Blob([readFileSync(template)]) });
   }
-  const { url, drop } = await createTestDatabase();
+  const template = process.env.RAPPORT_TEST_POSTGRES_TEMPLATE;
+  const { url, drop } = await createTestDatabase(template);
   const database = await openPostgres(url, { poolSize });
-  await migrateToLatest(database.db);
+  // A copy of the migrated template is migrated already; without one (a suite run outside jest) it is done here.
+  if (!template) await migrateToLatest(database.db);
   return {
     ...database,
     async close() {
@@ -39,13 +41,13 @@ export async function openTestStore(
   };
 }
 
-/** An empty database of its own on the test PostgreSQL server, and how to drop it. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** A database of its own on the test PostgreSQL server, empty or a copy of a template, and how to drop it. */
+export async function createTestDatabase(template?: string): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL as string;
   const name = `rapport_test_${randomUUID().replace(/-/g, "")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ""}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
