@@ -41,7 +41,13 @@ describe("Attach quote in compose", () => {
     expect(await section.findByText("Attaching the quote…")).toBeTruthy();
     release();
     expect(await section.findByText("Quote 1 attached.")).toBeTruthy();
-    expect(pane.server.received("createQuote")).toEqual([{ params: { id: fabrikamRenewal.id }, body: {} }]);
+    // Dated by the rep's own day, in their browser's time zone.
+    expect(pane.server.received("createQuote")).toEqual([
+      {
+        params: { id: fabrikamRenewal.id },
+        body: { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      },
+    ]);
     expect(attachments(pane)).toEqual([{ name: "quote-1.pdf", text: "%PDF-1.7 quote 1" }]);
   });
 

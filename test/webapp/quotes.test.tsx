@@ -57,7 +57,7 @@ describe("a deal's quotes in the web app", () => {
     const server = fakeWebServer({ deals: [alpha()] });
     server.catalogue.dealLines[alpha().id] = alphaLines();
     const release = server.hold("createQuote");
-    renderWebApp(server, `/app/deals/${alpha().id}`);
+    renderWebApp(server, `/app/deals/${alpha().id}`, { timeZone: "Europe/Stockholm" });
     const section = await quotesSection();
     expect(
       await section.findByText("No quotes yet. A quote lists the deal's lines: add them first."),
@@ -78,7 +78,10 @@ describe("a deal's quotes in the web app", () => {
       "EUR\u00a03,748.75",
       "Rita Rep",
     ]);
-    expect(server.received("createQuote")).toEqual([{ params: { id: alpha().id }, body: {} }]);
+    // Dated by the rep's day where they are, not the server's.
+    expect(server.received("createQuote")).toEqual([
+      { params: { id: alpha().id }, body: { timeZone: "Europe/Stockholm" } },
+    ]);
 
     fireEvent.click(section.getByRole("button", { name: "Create quote" }));
     await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(3));

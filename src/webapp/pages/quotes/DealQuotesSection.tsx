@@ -34,7 +34,7 @@ const useStyles = makeStyles({
 /** A deal's quotes: make the next one from its lines, and download any version as it was made. */
 export function DealQuotesSection({ deal }: { deal: DealWithStage }) {
   const styles = useStyles();
-  const { api } = useWebApp();
+  const { api, timeZone } = useWebApp();
   const t = useMessages(quoteMessages);
   const queryClient = useQueryClient();
   const key = ["dealQuotes", deal.id];
@@ -43,7 +43,8 @@ export function DealQuotesSection({ deal }: { deal: DealWithStage }) {
     queryFn: () => api("listDealQuotes", { params: { id: deal.id } }),
   });
   const create = useMutation({
-    mutationFn: () => api("createQuote", { params: { id: deal.id }, body: {} }),
+    // Dated by the rep's day, where they are.
+    mutationFn: () => api("createQuote", { params: { id: deal.id }, body: { timeZone } }),
     retry: false,
     onSuccess: (made) => {
       queryClient.setQueryData(key, (list: { items: Quote[] } | undefined) => ({
