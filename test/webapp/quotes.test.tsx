@@ -163,6 +163,42 @@ describe("the quote template in the settings", () => {
     expect(await screen.findByText("No logo.")).toBeTruthy();
   });
 
+  it("keeps what the admin typed when they upload a logo before saving, and saves it", async () => {
+    const server = fakeWebServer({ role: "admin" });
+    renderWebApp(server, "/app/settings");
+    const form = await templateForm();
+    fireEvent.change(form.getByRole("textbox", { name: "Company name" }), {
+      target: { value: "Rapport Øst AS" },
+    });
+    fireEvent.change(form.getByRole("textbox", { name: "Terms in English" }), {
+      target: { value: "Payment within 30 days." },
+    });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    fireEvent.change(await screen.findByLabelText("Upload logo"), {
+      target: { files: [new File([png], "logo.png", { type: "image/png" })] },
+    });
+    expect(await screen.findByText("A PNG logo of 1 KB.")).toBeTruthy();
+    expect((form.getByRole("textbox", { name: "Company name" }) as HTMLInputElement).value).toBe(
+      "Rapport Øst AS",
+    );
+    expect((form.getByRole("textbox", { name: "Terms in English" }) as HTMLTextAreaElement).value).toBe(
+      "Payment within 30 days.",
+    );
+    fireEvent.click(form.getByRole("button", { name: "Save quote template" }));
+    expect(await form.findByText("Saved.")).toBeTruthy();
+    // Sent with the version the logo's upload made, so it is not refused as a change made meanwhile.
+    expect(server.received("updateQuoteTemplate")).toEqual([
+      {
+        body: expect.objectContaining({
+          companyName: "Rapport Øst AS",
+          terms: { en: "Payment within 30 days." },
+          version: 1,
+        }),
+      },
+    ]);
+    expect(server.quotes.template.companyName).toBe("Rapport Øst AS");
+  });
+
   it("shows a member how long quotes hold, without the form", async () => {
     const server = fakeWebServer({ role: "member" });
     server.quotes.template = { ...server.quotes.template, validityDays: 21 };
