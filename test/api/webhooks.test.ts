@@ -399,6 +399,8 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       const [delivery] = await deliveries(token, byName.endpoint.id);
       expect(delivery).toMatchObject({ state: "pending", attempts: 1, lastStatus: null });
       expect(delivery?.lastError).toMatch(/may not reach/);
+      // It says what would let it through, as the refusal at registration does.
+      expect(delivery?.lastError).toMatch(/RAPPORT_WEBHOOKS_ALLOW_PRIVATE=1/);
       expect(receiver.at("/rebind")).toEqual([]);
       await call(token, "DELETE", `/api/v1/webhooks/${byName.endpoint.id}`);
     });
