@@ -1,7 +1,7 @@
 /**
  * @jest-environment jsdom
  */
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { lineTotals } from "../../src/shared/line-totals";
 import { DealLines } from "../../src/shared/products";
 import { deal, fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
@@ -98,11 +98,50 @@ describe("a deal's quotes in the web app", () => {
     const section = await quotesSection();
     fireEvent.click(await section.findByRole("button", { name: "Create quote" }));
     expect(
-      await section.findByText("The quote was not made: deal.lines: the deal has no lines"),
+      await section.findByText(
+        "The quote was not made: the deal has no lines yet, and a quote lists them. Add them above, then try again.",
+      ),
     ).toBeTruthy();
     server.catalogue.dealLines[alpha().id] = alphaLines();
     fireEvent.click(section.getByRole("button", { name: "Try again" }));
     expect(await section.findByText("Quote 1 made.")).toBeTruthy();
+  });
+});
+
+describe("a deal's quotes in another language", () => {
+  it("says in Swedish that the deal needs lines, not that what was entered is invalid", async () => {
+    const server = fakeWebServer({ deals: [alpha()] });
+    renderWebApp(server, `/app/deals/${alpha().id}`, { language: "sv" });
+    const section = within((await screen.findByRole("region", { name: "Offerter" })) as HTMLElement);
+    fireEvent.click(await section.findByRole("button", { name: "Skapa offert" }));
+    expect(
+      await section.findByText(
+        "Offerten skapades inte: affären har inga rader än, och en offert listar dem. Lägg till dem ovan och försök sedan igen.",
+      ),
+    ).toBeTruthy();
+    expect(section.queryByText(/En del av det du angav/)).toBeNull();
+    expect(section.queryByText(/deal\.lines/)).toBeNull();
+  });
+});
+
+describe("a quote before the template is set", () => {
+  it("tells the rep that quotes do not show the company yet, until an admin sets it", async () => {
+    const server = fakeWebServer({ deals: [alpha()] });
+    server.catalogue.dealLines[alpha().id] = alphaLines();
+    renderWebApp(server, `/app/deals/${alpha().id}`);
+    const section = await quotesSection();
+    const hint =
+      "Quotes do not show your company yet: an admin sets its name, address and terms in Settings › Quotes.";
+    expect(await section.findByText(hint)).toBeTruthy();
+    cleanup();
+    server.quotes.template = { ...server.quotes.template, companyName: "Rapport Øst AS", version: 1 };
+    renderWebApp(server, `/app/deals/${alpha().id}`);
+    const again = await quotesSection();
+    expect(
+      await again.findByText("No quotes yet. A quote lists the deal's lines: add them first."),
+    ).toBeTruthy();
+    await waitFor(() => expect(server.received("getQuoteTemplate").length).toBeGreaterThan(1));
+    expect(again.queryByText(hint)).toBeNull();
   });
 });
 

@@ -9,7 +9,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
-import { ApiError } from "../../../client/problems";
+import { refusedField } from "../../../client/problems";
 import type { Quote } from "../../../shared/quotes";
 import { browserTimeZone } from "../hooks/useDashboard";
 import { useI18n } from "../i18n/i18n";
@@ -46,13 +46,6 @@ function base64Of(blob: Blob): Promise<string> {
     reader.readAsDataURL(blob);
   });
 }
-
-/**
- * The server's refusal to quote a deal without lines: trying again would fail the same way until the rep adds
- * lines, which the pane does not do, so it says where to, in the rep's words.
- */
-const hasNoLines = (error: unknown) =>
-  error instanceof ApiError && (error.problem?.errors ?? []).some((e) => e.path === "deal.lines");
 
 /** Compose's "Attach quote": per open deal of the recipients, its newest quote (made now if it has none). */
 export function ComposeQuotes({ deals }: { deals: QuoteDeal[] }) {
@@ -110,7 +103,9 @@ function AttachQuote({ deal }: { deal: QuoteDeal }) {
         )}
       </span>
       {attach.isError &&
-        (hasNoLines(attach.error) ? (
+        // A deal without lines: trying again fails the same way until the rep adds lines, which the pane does
+        // not do, so it says where to, in the rep's words.
+        (refusedField(attach.error, "deal.lines") ? (
           <MessageBar intent="warning" layout="multiline">
             <MessageBarBody>{t("quoteNoLines", { deal: deal.name })}</MessageBarBody>
           </MessageBar>
