@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { sql } from "kysely";
 import { randomUUID } from "node:crypto";
 import { buildApp } from "../../src/server/app";
@@ -238,6 +240,31 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       expect(verifyRapportSignature(made.secret, header, second?.body ?? "", unix)).toBe(false);
       const [latest] = await deliveries(token, made.endpoint.id);
       expect(latest).toMatchObject({ state: "delivered", attempts: 1, lastStatus: 200, nextAttemptAt: null });
+    });
+
+    it("is verified by the receiver's example in the README and docs/webhooks.md, run as written", async () => {
+      const token = await admin("documented");
+      const made = await register(token, "/documented", ["contact.created"]);
+      await contact(token, "Željko");
+      await worker.runOnce();
+      const [got] = receiver.at("/documented");
+      const header = String(got?.headers["rapport-signature"]);
+      for (const page of ["README.md", "docs/webhooks.md"]) {
+        const text = readFileSync(path.join(__dirname, "..", "..", page), "utf8");
+        const code = /```js\n([\s\S]*?function verifyRapport[\s\S]*?)```/.exec(text)?.[1];
+        expect([page, typeof code]).toEqual([page, "string"]);
+        // The page's own code, with Node's require, as a receiver would paste it.
+        const verifyRapport = new Function("require", `${code}\nreturn verifyRapport;`)(require) as (
+          secret: string,
+          header: string,
+          rawBody: string | Buffer,
+        ) => boolean;
+        expect([page, verifyRapport(made.secret, header, Buffer.from(got?.body ?? "", "utf8"))]).toEqual([
+          page,
+          true,
+        ]);
+        expect([page, verifyRapport(`${made.secret}x`, header, got?.body ?? "")]).toEqual([page, false]);
+      }
     });
 
     it("writes the event with the write: a refused write leaves none, an organisation without endpoints none", async () => {
