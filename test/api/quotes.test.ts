@@ -275,9 +275,12 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
       // Kiritimati (UTC+14) and Pago Pago (UTC−11) are 25 hours apart: never on the same day at any instant.
       const dealId = await dealWithLines("en");
       const localDate = (timeZone: string) =>
-        new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-          new Date(),
-        );
+        new Intl.DateTimeFormat("en-CA", {
+          timeZone,
+          year: "numeric",
+          month: "2-digit",
+          day: "2-digit",
+        }).format(new Date());
       const after = (isoDay: string, days: number) =>
         new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
       const east = await makeQuote(dealId, { timeZone: "Pacific/Kiritimati" });
