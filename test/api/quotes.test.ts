@@ -283,10 +283,11 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
         }).format(new Date());
       const after = (isoDay: string, days: number) =>
         new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+      const { validityDays } = await template();
       const east = await makeQuote(dealId, { timeZone: "Pacific/Kiritimati" });
       const west = await makeQuote(dealId, { timeZone: "Pacific/Pago_Pago" });
-      expect(east.validUntil).toBe(after(localDate("Pacific/Kiritimati"), 14));
-      expect(west.validUntil).toBe(after(localDate("Pacific/Pago_Pago"), 14));
+      expect(east.validUntil).toBe(after(localDate("Pacific/Kiritimati"), validityDays));
+      expect(west.validUntil).toBe(after(localDate("Pacific/Pago_Pago"), validityDays));
       expect(east.validUntil).not.toBe(west.validUntil);
       const printed = (isoDay: string) =>
         new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(
