@@ -134,6 +134,55 @@ describe("the web app's webhook settings", () => {
     expect(server.received("listWebhookDeliveries")).toHaveLength(settled);
   });
 
+  it("says a paused endpoint's deliveries wait for it, rather than a time already past", async () => {
+    const server = fakeWebServer({ role: "admin" });
+    server.webhooks = [
+      {
+        id: ENDPOINT,
+        url: "https://erp.example/in",
+        events: ["deal.won"],
+        active: false,
+        createdAt: at,
+        updatedAt: at,
+        version: 2,
+      },
+    ];
+    server.webhookDeliveries[ENDPOINT] = [
+      {
+        id: DELIVERY,
+        eventId: "00000000-0000-4000-8000-000000000903",
+        eventType: "deal.won",
+        recordType: "deal",
+        recordId: "00000000-0000-4000-8000-000000000904",
+        state: "pending",
+        attempts: 0,
+        lastStatus: null,
+        lastError: null,
+        lastAttemptAt: null,
+        nextAttemptAt: at,
+        deliveredAt: null,
+        createdAt: at,
+      },
+    ];
+    renderWebApp(server, "/app/settings");
+    fireEvent.click(
+      await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
+    );
+    const deliveries = await screen.findByRole("table", {
+      name: "Recent deliveries to https://erp.example/in",
+    });
+    const cells = within(within(deliveries).getAllByRole("row")[1] as HTMLElement).getAllByRole("cell");
+    expect(cells.map((c) => c.textContent)).toEqual([
+      "deal.won",
+      expect.any(String),
+      "Waiting",
+      "0",
+      "",
+      "When the endpoint is active again",
+      expect.any(String),
+    ]);
+  });
+
   it("shows members no webhooks at all", async () => {
     const server = fakeWebServer({ role: "member" });
     renderWebApp(server, "/app/settings");

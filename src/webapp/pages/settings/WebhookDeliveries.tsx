@@ -75,15 +75,16 @@ export function WebhookDeliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
       </TableHeader>
       <TableBody>
         {deliveries.data.items.map((delivery) => (
-          <DeliveryRow key={delivery.id} endpointId={endpoint.id} delivery={delivery} />
+          <DeliveryRow key={delivery.id} endpoint={endpoint} delivery={delivery} />
         ))}
       </TableBody>
     </Table>
   );
 }
 
-function DeliveryRow({ endpointId, delivery }: { endpointId: string; delivery: WebhookDelivery }) {
+function DeliveryRow({ endpoint, delivery }: { endpoint: WebhookEndpoint; delivery: WebhookDelivery }) {
   const { api } = useWebApp();
+  const endpointId = endpoint.id;
   const t = useMessages(webhooksMessages);
   const again = useChange(
     () => api("resendWebhookDelivery", { params: { id: endpointId, deliveryId: delivery.id } }),
@@ -98,7 +99,14 @@ function DeliveryRow({ endpointId, delivery }: { endpointId: string; delivery: W
       <TableCell>{state}</TableCell>
       <TableCell>{delivery.attempts}</TableCell>
       <TableCell>{delivery.lastError ?? ""}</TableCell>
-      <TableCell>{delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt) : ""}</TableCell>
+      <TableCell>
+        {/* A paused endpoint's deliveries wait for it, whatever time their next attempt was set for. */}
+        {delivery.nextAttemptAt
+          ? endpoint.active
+            ? formatDateTime(delivery.nextAttemptAt)
+            : t.whenActive
+          : ""}
+      </TableCell>
       <TableCell>
         <Button
           size="small"
