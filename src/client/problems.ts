@@ -48,3 +48,8 @@ export function fieldErrorsOf(error: unknown, prefix: string): Record<string, st
       .map((e) => [e.path.slice(prefix.length), e.message]),
   );
 }
+
+/** Whether the server refused the request for this field (by its path, `deal.lines`), whatever the status. */
+export function refusedField(error: unknown, path: string): boolean {
+  return error instanceof ApiError && (error.problem?.errors ?? []).some((e) => e.path === path);
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Id, IsoDateTime } from "./common";
 import { Decimal } from "./currencies";
 import { Language } from "./languages";
+import { TimeZone } from "./time-zone";
 
 // Quote documents (issue 18): an organisation's quote template (admins set it in the web app's settings) and the
 // quotes made from a deal's lines, each a numbered PDF kept with the deal as a version. The PDF is written on the
@@ -72,6 +73,11 @@ export type QuoteLogoUpload = z.infer<typeof QuoteLogoUpload>;
 export const QuoteCreate = z.strictObject({
   /** Another of the five languages than the customer's (a rep who knows better). */
   language: Language.optional(),
+  /**
+   * The rep's time zone: the quote is dated by their day, and holds from it. Left out, UTC's day, which in
+   * Europe is still yesterday's for the first hour or two after midnight.
+   */
+  timeZone: TimeZone.optional(),
 });
 export type QuoteCreate = z.infer<typeof QuoteCreate>;
 

@@ -21,8 +21,8 @@ const toAnna: SimulatedMessage = {
   bodyText: "",
 };
 
-function compose() {
-  const pane = setup({ messages: [toAnna] });
+function compose(language?: string) {
+  const pane = setup({ messages: [toAnna], language });
   act(() => pane.mailbox.select(toAnna.id));
   return pane;
 }
@@ -41,7 +41,13 @@ describe("Attach quote in compose", () => {
     expect(await section.findByText("Attaching the quote…")).toBeTruthy();
     release();
     expect(await section.findByText("Quote 1 attached.")).toBeTruthy();
-    expect(pane.server.received("createQuote")).toEqual([{ params: { id: fabrikamRenewal.id }, body: {} }]);
+    // Dated by the rep's own day, in their browser's time zone.
+    expect(pane.server.received("createQuote")).toEqual([
+      {
+        params: { id: fabrikamRenewal.id },
+        body: { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      },
+    ]);
     expect(attachments(pane)).toEqual([{ name: "quote-1.pdf", text: "%PDF-1.7 quote 1" }]);
   });
 
@@ -66,6 +72,27 @@ describe("Attach quote in compose", () => {
     pane.server.reachable = true;
     fireEvent.click(retry);
     expect(await section.findByText("Quote 1 attached.")).toBeTruthy();
+    expect(attachments(pane)).toHaveLength(1);
+  });
+
+  it("says in the rep's language that a deal without lines needs them first, with nothing to retry", async () => {
+    const pane = compose("sv-SE");
+    pane.server.dealsWithoutLines.add(fabrikamRenewal.id);
+    const section = within(await screen.findByRole("region", { name: "Offerter" }));
+    fireEvent.click(section.getByRole("button", { name: `Bifoga offert: ${fabrikamRenewal.name}` }));
+    expect(
+      await section.findByText(
+        `${fabrikamRenewal.name} har inga rader än, och en offert listar affärens rader. Lägg till dem på affärens sida i webbappen och bifoga sedan offerten.`,
+      ),
+    ).toBeTruthy();
+    // Not the server's English, and no "try again" that would fail the same way.
+    expect(section.queryByText(/deal\.lines/)).toBeNull();
+    expect(section.queryByRole("button", { name: /försök igen/i })).toBeNull();
+    expect(attachments(pane)).toEqual([]);
+    // Once the deal has lines, the button attaches.
+    pane.server.dealsWithoutLines.delete(fabrikamRenewal.id);
+    fireEvent.click(section.getByRole("button", { name: `Bifoga offert: ${fabrikamRenewal.name}` }));
+    expect(await section.findByText("Offert 1 bifogad.")).toBeTruthy();
     expect(attachments(pane)).toHaveLength(1);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { PREVIEW_USER, sampleMail } from "../../src/addin/preview/sample-mail";
 import { Page } from "../../src/shared/common";
 import { Dashboard } from "../../src/shared/dashboard";
@@ -187,5 +189,28 @@ describe.each(storeKinds)("demo data (%s)", (kind) => {
     );
     // Another organisation's store is its own: empty, whatever the rep's holds.
     expect(await storeIsEmpty(server.baseUrl, other)).toBe(true);
+  });
+
+  it("leaves room for docs/accounting.md's walk-through: its company and its batch answer as the page says", async () => {
+    // `npm start` offers the demo data on a first start, so the page's commands run beside it.
+    const page = readFileSync(path.join(__dirname, "..", "..", "docs", "accounting.md"), "utf8");
+    const company = /-d '(\{"name":[^']*\})' http:\/\/127\.0\.0\.1:3001\/api\/v1\/companies/.exec(page)?.[1];
+    const batch =
+      /-d '(\{\n[\s\S]*?\})' http:\/\/127\.0\.0\.1:3001\/api\/v1\/accounting\/batch\n# (\{.*\})/.exec(page);
+    const again = /# the same request again\n# (\{.*\})/.exec(page)?.[1];
+    expect([typeof company, typeof batch?.[1], typeof batch?.[2], typeof again]).toEqual(
+      Array(4).fill("string"),
+    );
+    const made = await server.request<{ id: string }>("POST", "/api/v1/companies", {
+      token: rita,
+      body: JSON.parse(company ?? ""),
+    });
+    expect([made.status, made.body]).toEqual([201, expect.objectContaining({ id: expect.any(String) })]);
+    // The shell splices the company's id into the JSON where the page writes '"$COMPANY"'.
+    const body: unknown = JSON.parse((batch?.[1] ?? "").replace(`'"$COMPANY"'`, made.body.id));
+    const first = await server.request("POST", "/api/v1/accounting/batch", { token: rita, body });
+    expect(first.body).toEqual(JSON.parse(batch?.[2] ?? ""));
+    const second = await server.request("POST", "/api/v1/accounting/batch", { token: rita, body });
+    expect(second.body).toEqual(JSON.parse(again ?? ""));
   });
 });

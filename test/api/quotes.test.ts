@@ -274,6 +274,34 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
       expect(norwegian.number).toBe(german.number + 1);
     });
 
+    it("dates a quote by the rep's day in their time zone, and holds it from that day", async () => {
+      // Kiritimati (UTC+14) and Pago Pago (UTC−11) are 25 hours apart: never on the same day at any instant.
+      const dealId = await dealWithLines("en");
+      const localDate = (timeZone: string) =>
+        new Intl.DateTimeFormat("en-CA", {
+          timeZone,
+          year: "numeric",
+          month: "2-digit",
+          day: "2-digit",
+        }).format(new Date());
+      const after = (isoDay: string, days: number) =>
+        new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+      const { validityDays } = await template();
+      const east = await makeQuote(dealId, { timeZone: "Pacific/Kiritimati" });
+      const west = await makeQuote(dealId, { timeZone: "Pacific/Pago_Pago" });
+      expect(east.validUntil).toBe(after(localDate("Pacific/Kiritimati"), validityDays));
+      expect(west.validUntil).toBe(after(localDate("Pacific/Pago_Pago"), validityDays));
+      expect(east.validUntil).not.toBe(west.validUntil);
+      const printed = (isoDay: string) =>
+        new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(
+          new Date(`${isoDay}T00:00:00Z`),
+        );
+      const [eastPage] = await pdfText((await download(east.id)).bytes);
+      expect(eastPage).toContain(`Date ${printed(localDate("Pacific/Kiritimati"))}`);
+      const unknown = await request("POST", `/api/v1/deals/${dealId}/quotes`, { timeZone: "Mars/Olympus" });
+      expect([unknown.status, unknown.body.errors?.[0]?.path]).toEqual([400, "body.timeZone"]);
+    });
+
     it("keeps each version as it was made, newest first, after the deal's lines change", async () => {
       const dealId = await dealWithLines("sv");
       const first = await makeQuote(dealId);

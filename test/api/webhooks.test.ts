@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { sql } from "kysely";
 import { randomUUID } from "node:crypto";
 import { buildApp } from "../../src/server/app";
@@ -240,6 +242,31 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       expect(latest).toMatchObject({ state: "delivered", attempts: 1, lastStatus: 200, nextAttemptAt: null });
     });
 
+    it("is verified by the receiver's example in the README and docs/webhooks.md, run as written", async () => {
+      const token = await admin("documented");
+      const made = await register(token, "/documented", ["contact.created"]);
+      await contact(token, "Željko");
+      await worker.runOnce();
+      const [got] = receiver.at("/documented");
+      const header = String(got?.headers["rapport-signature"]);
+      for (const page of ["README.md", "docs/webhooks.md"]) {
+        const text = readFileSync(path.join(__dirname, "..", "..", page), "utf8");
+        const code = /```js\n([\s\S]*?function verifyRapport[\s\S]*?)```/.exec(text)?.[1];
+        expect([page, typeof code]).toEqual([page, "string"]);
+        // The page's own code, with Node's require, as a receiver would paste it.
+        const verifyRapport = new Function("require", `${code}\nreturn verifyRapport;`)(require) as (
+          secret: string,
+          header: string,
+          rawBody: string | Buffer,
+        ) => boolean;
+        expect([page, verifyRapport(made.secret, header, Buffer.from(got?.body ?? "", "utf8"))]).toEqual([
+          page,
+          true,
+        ]);
+        expect([page, verifyRapport(`${made.secret}x`, header, got?.body ?? "")]).toEqual([page, false]);
+      }
+    });
+
     it("writes the event with the write: a refused write leaves none, an organisation without endpoints none", async () => {
       const events = async () =>
         (await sql<{ n: number }>`select count(*)::int as n from webhook_events`.execute(server.database.db))
@@ -399,6 +426,8 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       const [delivery] = await deliveries(token, byName.endpoint.id);
       expect(delivery).toMatchObject({ state: "pending", attempts: 1, lastStatus: null });
       expect(delivery?.lastError).toMatch(/may not reach/);
+      // It says what would let it through, as the refusal at registration does.
+      expect(delivery?.lastError).toMatch(/RAPPORT_WEBHOOKS_ALLOW_PRIVATE=1/);
       expect(receiver.at("/rebind")).toEqual([]);
       await call(token, "DELETE", `/api/v1/webhooks/${byName.endpoint.id}`);
     });

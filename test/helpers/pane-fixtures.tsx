@@ -295,6 +295,8 @@ export interface FakeServer {
   files: FileClient;
   /** Each deal's quotes as the server holds them, newest first. */
   quotes: Map<string, Quote[]>;
+  /** Deals without lines: a quote of one is refused as the server refuses it (422 naming deal.lines). */
+  dealsWithoutLines: Set<string>;
   calls: FakeCall[];
   /** Inputs of the calls of this route that reached the server. */
   received(name: RouteName): unknown[];
@@ -850,6 +852,20 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     if (name === "createQuote") {
       const { id } = request(routes.createQuote.params, input.params);
       request(routes.createQuote.body, input.body);
+      if (server.dealsWithoutLines.has(id))
+        throw problem(
+          422,
+          "invalid_request",
+          "deal.lines: the deal has no lines: a quote lists a deal's lines, add some first",
+          {
+            errors: [
+              {
+                path: "deal.lines",
+                message: "the deal has no lines: a quote lists a deal's lines, add some first",
+              },
+            ],
+          },
+        );
       const made = [...quotes.values()].flat().length + 1;
       const quote = answer(Quote, {
         id: `7e000000-0000-4000-8000-${String(made).padStart(12, "0")}`,
@@ -893,6 +909,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       return { blob: new Blob([`%PDF-1.7 quote ${quote.number}`]), filename: quote.filename };
     }) as unknown as FileClient,
     quotes,
+    dealsWithoutLines: new Set(),
     calls,
     received: (name) => calls.filter((c) => c.name === name && c.reached).map((c) => c.input),
     reachable: true,

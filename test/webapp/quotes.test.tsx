@@ -1,7 +1,7 @@
 /**
  * @jest-environment jsdom
  */
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { lineTotals } from "../../src/shared/line-totals";
 import { DealLines } from "../../src/shared/products";
 import { deal, fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
@@ -57,7 +57,7 @@ describe("a deal's quotes in the web app", () => {
     const server = fakeWebServer({ deals: [alpha()] });
     server.catalogue.dealLines[alpha().id] = alphaLines();
     const release = server.hold("createQuote");
-    renderWebApp(server, `/app/deals/${alpha().id}`);
+    renderWebApp(server, `/app/deals/${alpha().id}`, { timeZone: "Europe/Stockholm" });
     const section = await quotesSection();
     expect(
       await section.findByText("No quotes yet. A quote lists the deal's lines: add them first."),
@@ -78,7 +78,10 @@ describe("a deal's quotes in the web app", () => {
       "EUR\u00a03,748.75",
       "Rita Rep",
     ]);
-    expect(server.received("createQuote")).toEqual([{ params: { id: alpha().id }, body: {} }]);
+    // Dated by the rep's day where they are, not the server's.
+    expect(server.received("createQuote")).toEqual([
+      { params: { id: alpha().id }, body: { timeZone: "Europe/Stockholm" } },
+    ]);
 
     fireEvent.click(section.getByRole("button", { name: "Create quote" }));
     await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(3));
@@ -95,11 +98,50 @@ describe("a deal's quotes in the web app", () => {
     const section = await quotesSection();
     fireEvent.click(await section.findByRole("button", { name: "Create quote" }));
     expect(
-      await section.findByText("The quote was not made: deal.lines: the deal has no lines"),
+      await section.findByText(
+        "The quote was not made: the deal has no lines yet, and a quote lists them. Add them above, then try again.",
+      ),
     ).toBeTruthy();
     server.catalogue.dealLines[alpha().id] = alphaLines();
     fireEvent.click(section.getByRole("button", { name: "Try again" }));
     expect(await section.findByText("Quote 1 made.")).toBeTruthy();
+  });
+});
+
+describe("a deal's quotes in another language", () => {
+  it("says in Swedish that the deal needs lines, not that what was entered is invalid", async () => {
+    const server = fakeWebServer({ deals: [alpha()] });
+    renderWebApp(server, `/app/deals/${alpha().id}`, { language: "sv" });
+    const section = within((await screen.findByRole("region", { name: "Offerter" })) as HTMLElement);
+    fireEvent.click(await section.findByRole("button", { name: "Skapa offert" }));
+    expect(
+      await section.findByText(
+        "Offerten skapades inte: affären har inga rader än, och en offert listar dem. Lägg till dem ovan och försök sedan igen.",
+      ),
+    ).toBeTruthy();
+    expect(section.queryByText(/En del av det du angav/)).toBeNull();
+    expect(section.queryByText(/deal\.lines/)).toBeNull();
+  });
+});
+
+describe("a quote before the template is set", () => {
+  it("tells the rep that quotes do not show the company yet, until an admin sets it", async () => {
+    const server = fakeWebServer({ deals: [alpha()] });
+    server.catalogue.dealLines[alpha().id] = alphaLines();
+    renderWebApp(server, `/app/deals/${alpha().id}`);
+    const section = await quotesSection();
+    const hint =
+      "Quotes do not show your company yet: an admin sets its name, address and terms in Settings › Quotes.";
+    expect(await section.findByText(hint)).toBeTruthy();
+    cleanup();
+    server.quotes.template = { ...server.quotes.template, companyName: "Rapport Øst AS", version: 1 };
+    renderWebApp(server, `/app/deals/${alpha().id}`);
+    const again = await quotesSection();
+    expect(
+      await again.findByText("No quotes yet. A quote lists the deal's lines: add them first."),
+    ).toBeTruthy();
+    await waitFor(() => expect(server.received("getQuoteTemplate").length).toBeGreaterThan(1));
+    expect(again.queryByText(hint)).toBeNull();
   });
 });
 
@@ -158,6 +200,42 @@ describe("the quote template in the settings", () => {
     expect(await screen.findByText("A PNG logo of 1 KB.")).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Remove logo" }));
     expect(await screen.findByText("No logo.")).toBeTruthy();
+  });
+
+  it("keeps what the admin typed when they upload a logo before saving, and saves it", async () => {
+    const server = fakeWebServer({ role: "admin" });
+    renderWebApp(server, "/app/settings");
+    const form = await templateForm();
+    fireEvent.change(form.getByRole("textbox", { name: "Company name" }), {
+      target: { value: "Rapport Øst AS" },
+    });
+    fireEvent.change(form.getByRole("textbox", { name: "Terms in English" }), {
+      target: { value: "Payment within 30 days." },
+    });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    fireEvent.change(await screen.findByLabelText("Upload logo"), {
+      target: { files: [new File([png], "logo.png", { type: "image/png" })] },
+    });
+    expect(await screen.findByText("A PNG logo of 1 KB.")).toBeTruthy();
+    expect((form.getByRole("textbox", { name: "Company name" }) as HTMLInputElement).value).toBe(
+      "Rapport Øst AS",
+    );
+    expect((form.getByRole("textbox", { name: "Terms in English" }) as HTMLTextAreaElement).value).toBe(
+      "Payment within 30 days.",
+    );
+    fireEvent.click(form.getByRole("button", { name: "Save quote template" }));
+    expect(await form.findByText("Saved.")).toBeTruthy();
+    // Sent with the version the logo's upload made, so it is not refused as a change made meanwhile.
+    expect(server.received("updateQuoteTemplate")).toEqual([
+      {
+        body: expect.objectContaining({
+          companyName: "Rapport Øst AS",
+          terms: { en: "Payment within 30 days." },
+          version: 1,
+        }),
+      },
+    ]);
+    expect(server.quotes.template.companyName).toBe("Rapport Øst AS");
   });
 
   it("shows a member how long quotes hold, without the form", async () => {

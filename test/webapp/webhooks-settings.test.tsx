@@ -2,6 +2,7 @@
  * @jest-environment jsdom
  */
 import { fireEvent, screen, within } from "@testing-library/react";
+import type { WebhookDelivery } from "../../src/shared/webhooks";
 import { fakeWebServer, renderWebApp } from "../helpers/webapp-fixtures";
 
 /** The settings page's chunks compile on first use, slowly on a busy 2-core machine. */
@@ -75,6 +76,111 @@ describe("the web app's webhook settings", () => {
       { params: { id: ENDPOINT, deliveryId: DELIVERY } },
     ]);
     expect(await within(deliveries).findByText("Waiting")).toBeTruthy();
+  });
+
+  it("shows how a delivery sent again went, without a reload", async () => {
+    const server = fakeWebServer({ role: "admin" });
+    server.webhooks = [
+      {
+        id: ENDPOINT,
+        url: "https://erp.example/in",
+        events: ["deal.won"],
+        active: true,
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      },
+    ];
+    const failed: WebhookDelivery = {
+      id: DELIVERY,
+      eventId: "00000000-0000-4000-8000-000000000903",
+      eventType: "deal.won",
+      recordType: "deal",
+      recordId: "00000000-0000-4000-8000-000000000904",
+      state: "failed",
+      attempts: 12,
+      lastStatus: 503,
+      lastError: "HTTP 503: down for maintenance",
+      lastAttemptAt: at,
+      nextAttemptAt: null,
+      deliveredAt: null,
+      createdAt: at,
+    };
+    server.webhookDeliveries[ENDPOINT] = [failed];
+    renderWebApp(server, "/app/settings");
+    fireEvent.click(
+      await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
+    );
+    const deliveries = await screen.findByRole("table", {
+      name: "Recent deliveries to https://erp.example/in",
+    });
+    const release = server.hold("resendWebhookDelivery");
+    fireEvent.click(within(deliveries).getByRole("button", { name: /Send the deal.won event of .* again/ }));
+    // On its way it says it is sending, not "saving".
+    expect(await within(deliveries).findAllByText("Sending…")).not.toHaveLength(0);
+    expect(within(deliveries).queryByText("Saving…")).toBeNull();
+    release();
+    expect(await within(deliveries).findByText("Waiting")).toBeTruthy();
+    const listed = server.received("listWebhookDeliveries").length;
+    // The server's loop sends it meanwhile: the list is read again once it was due, and says so.
+    server.webhookDeliveries[ENDPOINT] = [
+      { ...failed, state: "delivered", attempts: 1, lastStatus: 200, lastError: null, deliveredAt: at },
+    ];
+    expect(await within(deliveries).findByText("Delivered", {}, { timeout: 10_000 })).toBeTruthy();
+    expect(server.received("listWebhookDeliveries").length).toBeGreaterThan(listed);
+    // Nothing left to go: no more reading.
+    const settled = server.received("listWebhookDeliveries").length;
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(server.received("listWebhookDeliveries")).toHaveLength(settled);
+  });
+
+  it("says a paused endpoint's deliveries wait for it, rather than a time already past", async () => {
+    const server = fakeWebServer({ role: "admin" });
+    server.webhooks = [
+      {
+        id: ENDPOINT,
+        url: "https://erp.example/in",
+        events: ["deal.won"],
+        active: false,
+        createdAt: at,
+        updatedAt: at,
+        version: 2,
+      },
+    ];
+    server.webhookDeliveries[ENDPOINT] = [
+      {
+        id: DELIVERY,
+        eventId: "00000000-0000-4000-8000-000000000903",
+        eventType: "deal.won",
+        recordType: "deal",
+        recordId: "00000000-0000-4000-8000-000000000904",
+        state: "pending",
+        attempts: 0,
+        lastStatus: null,
+        lastError: null,
+        lastAttemptAt: null,
+        nextAttemptAt: at,
+        deliveredAt: null,
+        createdAt: at,
+      },
+    ];
+    renderWebApp(server, "/app/settings");
+    fireEvent.click(
+      await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
+    );
+    const deliveries = await screen.findByRole("table", {
+      name: "Recent deliveries to https://erp.example/in",
+    });
+    const cells = within(within(deliveries).getAllByRole("row")[1] as HTMLElement).getAllByRole("cell");
+    expect(cells.map((c) => c.textContent)).toEqual([
+      "deal.won",
+      expect.any(String),
+      "Waiting",
+      "0",
+      "",
+      "When the endpoint is active again",
+      expect.any(String),
+    ]);
   });
 
   it("shows members no webhooks at all", async () => {

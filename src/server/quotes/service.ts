@@ -12,6 +12,7 @@ import { QUOTE_LOGO_MAX_BYTES } from "../../shared/quotes";
 import { recordAudit } from "../audit";
 import type { DB } from "../db/tables";
 import { withCurrencyDecimals } from "../../shared/currencies";
+import { localDay } from "../dashboard/local-day";
 import { getDealLines } from "../deals/lines";
 import { AppError, notFound } from "../errors";
 import type { DocumentFile } from "../http/route";
@@ -409,7 +410,8 @@ export async function createQuote(
 ): Promise<Quote> {
   const { orgId } = scope.caller;
   const content = await quoteContent(scope, dealId, input);
-  const date = day(now);
+  // The rep's day, not the server's: a quote made at 00:30 in Stockholm is dated that day, not the one before.
+  const date = localDay(input.timeZone ?? "UTC", now).date;
   const validUntil = addDays(date, content.validityDays);
   const render = (number: number) => renderQuotePdf({ ...content.document, number, date, validUntil });
 

@@ -47,6 +47,9 @@ export const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "
 
 const REGISTRATION_LOOKUP_MS = 5000;
 
+/** What a delivery refused for its address says of the way out: an admin reads it in Settings beside the error. */
+export const ALLOW_PRIVATE_HINT = "the server's RAPPORT_WEBHOOKS_ALLOW_PRIVATE=1 allows private addresses";
+
 export class RefusedAddressError extends Error {
   readonly code = "WEBHOOK_REFUSED_ADDRESS";
 }
@@ -94,7 +97,9 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
       if (refused)
         return callback(
-          new RefusedAddressError(`${hostname} resolves to ${refused.address}, which webhooks may not reach`),
+          new RefusedAddressError(
+            `${hostname} resolves to ${refused.address}, which webhooks may not reach (${ALLOW_PRIVATE_HINT})`,
+          ),
           [],
         );
       const first = addresses[0];

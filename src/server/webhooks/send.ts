@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import { WEBHOOK_HEADERS } from "../../shared/webhooks";
-import { guardedLookup, hostOf, isRefusedAddress } from "./address";
+import { ALLOW_PRIVATE_HINT, guardedLookup, hostOf, isRefusedAddress } from "./address";
 
 /** The most of a receiver's answer read: it is only shown as the last error, and a receiver cannot fill memory. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -45,7 +45,7 @@ export function sendDelivery(outgoing: Outgoing, options: SendOptions): Promise<
     return Promise.resolve({
       ok: false,
       status: null,
-      error: `${host} is an address webhooks may not reach`,
+      error: `${host} is an address webhooks may not reach (${ALLOW_PRIVATE_HINT})`,
     });
   const unix = Math.floor(outgoing.at.getTime() / 1000);
   const transport = url.protocol === "https:" ? https : http;

@@ -180,6 +180,8 @@ const de: Catalogue = {
   quoteAttach: "Angebot anhängen: {deal}",
   quoteAttaching: "Das Angebot wird angehängt…",
   quoteAttached: "Angebot {number} angehängt.",
+  quoteNoLines:
+    "{deal} hat noch keine Positionen, und ein Angebot listet die Positionen des Deals. Fügen Sie sie auf der Seite des Deals in der Web-App hinzu und hängen Sie dann das Angebot an.",
   templateUnfilled:
     "Felder ohne Wert ({count}): {fields}. Sie sind im Text markiert; füllen Sie sie vor dem Senden aus.",
   templateAllFilled: "Alle Felder haben einen Wert.",

@@ -172,6 +172,8 @@ export const en = {
   quoteAttach: "Attach quote: {deal}",
   quoteAttaching: "Attaching the quote…",
   quoteAttached: "Quote {number} attached.",
+  quoteNoLines:
+    "{deal} has no lines yet, and a quote lists a deal's lines. Add them on the deal's page in the web app, then attach the quote.",
   templateUnfilled:
     "Fields with no value ({count}): {fields}. They are marked in the text; fill them in before sending.",
   templateAllFilled: "Every field has a value.",

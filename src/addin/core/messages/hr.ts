@@ -174,6 +174,8 @@ const hr: Catalogue = {
   quoteAttach: "Priloži ponudu: {deal}",
   quoteAttaching: "Prilaže se ponuda…",
   quoteAttached: "Ponuda {number} je priložena.",
+  quoteNoLines:
+    "{deal} još nema stavki, a ponuda navodi stavke posla. Dodajte ih na stranici posla u web-aplikaciji, a zatim priložite ponudu.",
   templateUnfilled:
     "Polja bez vrijednosti ({count}): {fields}. Označena su u tekstu; ispunite ih prije slanja.",
   templateAllFilled: "Sva polja imaju vrijednost.",

@@ -176,6 +176,8 @@ const nb: Catalogue = {
   quoteAttach: "Legg ved tilbud: {deal}",
   quoteAttaching: "Legger ved tilbudet…",
   quoteAttached: "Tilbud {number} er lagt ved.",
+  quoteNoLines:
+    "{deal} har ingen linjer ennå, og et tilbud lister avtalens linjer. Legg dem til på avtalens side i nettappen, og legg så ved tilbudet.",
   templateUnfilled: "Felt uten verdi ({count}): {fields}. De er merket i teksten; fyll dem ut før du sender.",
   templateAllFilled: "Alle felt har en verdi.",
   templateInsert: "Sett inn i e-posten",

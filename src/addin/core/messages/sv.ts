@@ -176,6 +176,8 @@ const sv: Catalogue = {
   quoteAttach: "Bifoga offert: {deal}",
   quoteAttaching: "Bifogar offerten…",
   quoteAttached: "Offert {number} bifogad.",
+  quoteNoLines:
+    "{deal} har inga rader än, och en offert listar affärens rader. Lägg till dem på affärens sida i webbappen och bifoga sedan offerten.",
   templateUnfilled:
     "Fält utan värde ({count}): {fields}. De är markerade i texten; fyll i dem innan du skickar.",
   templateAllFilled: "Alla fält har ett värde.",

@@ -1,6 +1,17 @@
-import { Button, Caption1, Spinner, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Button,
+  Caption1,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Subtitle2,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
+import { refusedField } from "../../../client/problems";
 import type { Quote } from "../../../shared/quotes";
+import { browserTimeZone } from "../hooks/useDashboard";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ErrorMessage } from "./ErrorMessage";
@@ -65,7 +76,9 @@ function AttachQuote({ deal }: { deal: QuoteDeal }) {
       if (!files) throw new Error("this pane cannot download files");
       const { items } = await api("listDealQuotes", { params: { id: deal.id } });
       // The newest version is the one the rep last made; a deal without one gets its first now.
-      const quote = items[0] ?? (await api("createQuote", { params: { id: deal.id }, body: {} }));
+      const quote =
+        items[0] ??
+        (await api("createQuote", { params: { id: deal.id }, body: { timeZone: browserTimeZone() } }));
       const pdf = await files("downloadQuote", { params: { id: quote.id } });
       await mailbox.attachToDraft({ name: pdf.filename, base64: await base64Of(pdf.blob) });
       return quote;
@@ -89,7 +102,16 @@ function AttachQuote({ deal }: { deal: QuoteDeal }) {
           </Caption1>
         )}
       </span>
-      {attach.isError && <ErrorMessage error={attach.error} onRetry={() => attach.mutate()} />}
+      {attach.isError &&
+        // A deal without lines: trying again fails the same way until the rep adds lines, which the pane does
+        // not do, so it says where to, in the rep's words.
+        (refusedField(attach.error, "deal.lines") ? (
+          <MessageBar intent="warning" layout="multiline">
+            <MessageBarBody>{t("quoteNoLines", { deal: deal.name })}</MessageBarBody>
+          </MessageBar>
+        ) : (
+          <ErrorMessage error={attach.error} onRetry={() => attach.mutate()} />
+        ))}
     </>
   );
 }

@@ -1,5 +1,8 @@
 import {
   Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
   Spinner,
   Table,
   TableBody,
@@ -12,12 +15,14 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refusedField } from "../../../client/problems";
 import type { DealWithStage } from "../../../shared/deals";
 import { LANGUAGE_NAMES, translate } from "../../../shared/languages";
 import type { Quote } from "../../../shared/quotes";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { problemMessages } from "../../components/problem-messages";
 import { Section } from "../../components/Section";
 import { formatDateTime } from "../../format";
 import { useMessages } from "../../i18n/language";
@@ -34,16 +39,20 @@ const useStyles = makeStyles({
 /** A deal's quotes: make the next one from its lines, and download any version as it was made. */
 export function DealQuotesSection({ deal }: { deal: DealWithStage }) {
   const styles = useStyles();
-  const { api } = useWebApp();
+  const { api, timeZone } = useWebApp();
   const t = useMessages(quoteMessages);
+  const problems = useMessages(problemMessages);
   const queryClient = useQueryClient();
   const key = ["dealQuotes", deal.id];
   const quotes = useQuery({
     queryKey: key,
     queryFn: () => api("listDealQuotes", { params: { id: deal.id } }),
   });
+  // The same query as the settings' template: a quote made before anyone set it carries no company at all.
+  const template = useQuery({ queryKey: ["quoteTemplate"], queryFn: () => api("getQuoteTemplate", {}) });
   const create = useMutation({
-    mutationFn: () => api("createQuote", { params: { id: deal.id }, body: {} }),
+    // Dated by the rep's day, where they are.
+    mutationFn: () => api("createQuote", { params: { id: deal.id }, body: { timeZone } }),
     retry: false,
     onSuccess: (made) => {
       queryClient.setQueryData(key, (list: { items: Quote[] } | undefined) => ({
@@ -65,9 +74,26 @@ export function DealQuotesSection({ deal }: { deal: DealWithStage }) {
           )}
         </span>
       </div>
-      {create.isError && (
-        <ProblemMessage error={create.error} onRetry={() => create.mutate()} what={t.quoteNotCreated} />
+      {template.data?.companyName === "" && (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>{t.noCompanyYet}</MessageBarBody>
+        </MessageBar>
       )}
+      {create.isError &&
+        // A deal without lines, in the reader's words rather than the server's English field path: the lines
+        // are added in the section above, then the quote is tried again.
+        (refusedField(create.error, "deal.lines") ? (
+          <MessageBar intent="warning" layout="multiline">
+            <MessageBarBody>
+              {translate(problems.failedWith, { what: t.quoteNotCreated, reason: t.needsLines })}
+            </MessageBarBody>
+            <MessageBarActions>
+              <Button onClick={() => create.mutate()}>{problems.tryAgain}</Button>
+            </MessageBarActions>
+          </MessageBar>
+        ) : (
+          <ProblemMessage error={create.error} onRetry={() => create.mutate()} what={t.quoteNotCreated} />
+        ))}
       {quotes.isPending && <Loading label={t.loadingQuotes} />}
       {quotes.isError && (
         <ProblemMessage error={quotes.error} onRetry={() => void quotes.refetch()} what={t.quotesNotLoaded} />

@@ -54,7 +54,11 @@ function TemplateForm({ template }: { template: QuoteTemplate }) {
   const { api } = useWebApp();
   const t = useMessages(quoteMessages);
   const [form, setForm] = useState(() => formOf(template));
-  useEffect(() => setForm(formOf(template)), [template]);
+  // The form follows the template's words as the server has them, and only them: a logo uploaded meanwhile (a
+  // new version of the same words) must not wipe what the admin has typed and not yet saved. The save sends the
+  // latest version, so it is not refused for the logo's change either.
+  const saved = JSON.stringify(formOf(template));
+  useEffect(() => setForm(JSON.parse(saved) as ReturnType<typeof formOf>), [saved]);
   const set = (field: keyof Omit<ReturnType<typeof formOf>, "terms">) => (value: string) =>
     setForm((f) => ({ ...f, [field]: value }));
   const save = useChange(

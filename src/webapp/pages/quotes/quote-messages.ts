@@ -38,6 +38,9 @@ export const quoteMessages = defineMessages(
     loadingQuotes: "Loading the quotes…",
     quotesNotLoaded: "The quotes could not be loaded",
     noQuotes: "No quotes yet. A quote lists the deal's lines: add them first.",
+    needsLines: "the deal has no lines yet, and a quote lists them. Add them above, then try again.",
+    noCompanyYet:
+      "Quotes do not show your company yet: an admin sets its name, address and terms in Settings › Quotes.",
     quotes: "Quotes of the deal",
     version: "Version",
     number: "Number",
@@ -87,6 +90,10 @@ export const quoteMessages = defineMessages(
       loadingQuotes: "Läser in offerterna…",
       quotesNotLoaded: "Offerterna kunde inte läsas in",
       noQuotes: "Inga offerter än. En offert listar affärens rader: lägg till dem först.",
+      needsLines:
+        "affären har inga rader än, och en offert listar dem. Lägg till dem ovan och försök sedan igen.",
+      noCompanyYet:
+        "Offerterna visar inte ert företag än: en administratör anger namn, adress och villkor under Inställningar › Offerter.",
       quotes: "Affärens offerter",
       version: "Version",
       number: "Nummer",
@@ -136,6 +143,10 @@ export const quoteMessages = defineMessages(
       quotesNotLoaded: "Die Angebote konnten nicht geladen werden",
       noQuotes:
         "Noch keine Angebote. Ein Angebot listet die Positionen des Deals: Fügen Sie sie zuerst hinzu.",
+      needsLines:
+        "der Deal hat noch keine Positionen, und ein Angebot listet sie. Fügen Sie sie oben hinzu und versuchen Sie es dann erneut.",
+      noCompanyYet:
+        "Angebote zeigen Ihr Unternehmen noch nicht: Ein Administrator legt Name, Adresse und Bedingungen unter Einstellungen › Angebote fest.",
       quotes: "Angebote des Deals",
       version: "Version",
       number: "Nummer",
@@ -184,6 +195,10 @@ export const quoteMessages = defineMessages(
       loadingQuotes: "Laster inn tilbudene…",
       quotesNotLoaded: "Tilbudene kunne ikke lastes inn",
       noQuotes: "Ingen tilbud ennå. Et tilbud lister avtalens linjer: legg dem til først.",
+      needsLines:
+        "avtalen har ingen linjer ennå, og et tilbud lister dem. Legg dem til ovenfor, og prøv igjen.",
+      noCompanyYet:
+        "Tilbudene viser ikke firmaet deres ennå: en administrator angir navn, adresse og vilkår under Innstillinger › Tilbud.",
       quotes: "Avtalens tilbud",
       version: "Versjon",
       number: "Nummer",
@@ -232,6 +247,9 @@ export const quoteMessages = defineMessages(
       loadingQuotes: "Učitavaju se ponude…",
       quotesNotLoaded: "Ponude se nisu mogle učitati",
       noQuotes: "Još nema ponuda. Ponuda navodi stavke posla: najprije ih dodajte.",
+      needsLines: "posao još nema stavki, a ponuda ih navodi. Dodajte ih iznad, a zatim pokušajte ponovno.",
+      noCompanyYet:
+        "Ponude još ne prikazuju vašu tvrtku: administrator postavlja naziv, adresu i uvjete u Postavke › Ponude.",
       quotes: "Ponude posla",
       version: "Verzija",
       number: "Broj",

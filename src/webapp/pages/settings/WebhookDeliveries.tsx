@@ -21,6 +21,25 @@ import { webhooksMessages } from "./webhooks-messages";
 
 export const deliveriesKey = (endpointId: string) => ["webhook-deliveries", endpointId] as const;
 
+/** Soon enough after a delivery falls due for the server's loop (every 5 s unless configured) to have sent it. */
+const LOOK_AFTER_DUE_MS = 3000;
+const LOOK_AT_MOST_EVERY_MS = 3000;
+const LOOK_AT_LEAST_EVERY_MS = 60_000;
+
+/**
+ * When to read the deliveries again: while one of an active endpoint's is still to go, shortly after the soonest
+ * is due, so a "send again" or a retry shows how it went without a reload; nothing to wait for, never.
+ */
+export function nextLook(items: readonly WebhookDelivery[], active: boolean, now: number): number | false {
+  if (!active) return false; // a paused endpoint's deliveries wait for it: nothing changes meanwhile
+  const due = items.flatMap((d) =>
+    d.state === "pending" && d.nextAttemptAt ? [Date.parse(d.nextAttemptAt)] : [],
+  );
+  if (due.length === 0) return false;
+  const wait = Math.min(...due) + LOOK_AFTER_DUE_MS - now;
+  return Math.min(LOOK_AT_LEAST_EVERY_MS, Math.max(LOOK_AT_MOST_EVERY_MS, wait));
+}
+
 /** An endpoint's recent deliveries: what was sent, how it went, when it is tried next; any can be sent again. */
 export function WebhookDeliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
   const { api } = useWebApp();
@@ -28,6 +47,7 @@ export function WebhookDeliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
   const deliveries = useQuery({
     queryKey: deliveriesKey(endpoint.id),
     queryFn: () => api("listWebhookDeliveries", { params: { id: endpoint.id }, query: { limit: 50 } }),
+    refetchInterval: (query) => nextLook(query.state.data?.items ?? [], endpoint.active, Date.now()),
   });
   if (deliveries.isPending) return <Loading label={t.loadingDeliveries} />;
   if (deliveries.isError)
@@ -55,15 +75,16 @@ export function WebhookDeliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
       </TableHeader>
       <TableBody>
         {deliveries.data.items.map((delivery) => (
-          <DeliveryRow key={delivery.id} endpointId={endpoint.id} delivery={delivery} />
+          <DeliveryRow key={delivery.id} endpoint={endpoint} delivery={delivery} />
         ))}
       </TableBody>
     </Table>
   );
 }
 
-function DeliveryRow({ endpointId, delivery }: { endpointId: string; delivery: WebhookDelivery }) {
+function DeliveryRow({ endpoint, delivery }: { endpoint: WebhookEndpoint; delivery: WebhookDelivery }) {
   const { api } = useWebApp();
+  const endpointId = endpoint.id;
   const t = useMessages(webhooksMessages);
   const again = useChange(
     () => api("resendWebhookDelivery", { params: { id: endpointId, deliveryId: delivery.id } }),
@@ -78,7 +99,14 @@ function DeliveryRow({ endpointId, delivery }: { endpointId: string; delivery: W
       <TableCell>{state}</TableCell>
       <TableCell>{delivery.attempts}</TableCell>
       <TableCell>{delivery.lastError ?? ""}</TableCell>
-      <TableCell>{delivery.nextAttemptAt ? formatDateTime(delivery.nextAttemptAt) : ""}</TableCell>
+      <TableCell>
+        {/* A paused endpoint's deliveries wait for it, whatever time their next attempt was set for. */}
+        {delivery.nextAttemptAt
+          ? endpoint.active
+            ? formatDateTime(delivery.nextAttemptAt)
+            : t.whenActive
+          : ""}
+      </TableCell>
       <TableCell>
         <Button
           size="small"
@@ -88,7 +116,7 @@ function DeliveryRow({ endpointId, delivery }: { endpointId: string; delivery: W
         >
           {again.isPending ? t.sending : t.sendAgain}
         </Button>
-        <ChangeStatus change={again} what={t.notSent} done={t.queued} />
+        <ChangeStatus change={again} what={t.notSent} pending={t.sending} done={t.queued} />
       </TableCell>
     </TableRow>
   );

@@ -25,10 +25,13 @@ export function useChange<V, R = unknown>(
 export function ChangeStatus<V, R>({
   change,
   what,
+  pending,
   done,
 }: {
   change: UseMutationResult<R, Error, V>;
   what: string;
+  /** What the status line says while the change is on its way ("Saving…" unless given). */
+  pending?: string;
   /** What the status line says once the change passed ("Saved." unless given). */
   done?: string;
 }) {
@@ -37,7 +40,7 @@ export function ChangeStatus<V, R>({
   return (
     <>
       <span role="status" aria-live="polite">
-        {change.isPending && <Text>{t.saving}</Text>}
+        {change.isPending && <Text>{pending ?? t.saving}</Text>}
         {change.isSuccess && <Text className={styles.done}>{done ?? t.saved}</Text>}
       </span>
       {change.isError && (
