@@ -86,27 +86,37 @@ export async function measureBundles<E extends string>(
   try {
     const config = productionConfig();
     const stats = await build({ ...config, devtool: false, output: { ...config.output, path: outDir } });
-    const reports = {} as Record<E, BundleReport>;
-    for (const name of entries) {
-      const entry = stats.compilation.entrypoints.get(name);
-      if (!entry) throw new Error(`the webpack config has no ${name} entry`);
-      const initial = new Set(entry.getFiles());
-      const lazy = new Set<string>();
-      const chunks: Record<string, Size> = {};
-      const asyncChunks = entry.getEntrypointChunk().getAllAsyncChunks();
-      for (const chunk of asyncChunks) for (const f of chunk.files) lazy.add(f);
-      // A named import() with the vendor chunks it needs (split out, maybe shared with another import()).
-      for (const [groupName, group] of stats.compilation.namedChunkGroups) {
-        const own = group.chunks.find((c) => c.name === groupName);
-        if (own && asyncChunks.has(own)) chunks[groupName] = sizeOf(outDir, group.getFiles());
-      }
-      reports[name] = { initial: sizeOf(outDir, initial), lazy: sizeOf(outDir, lazy), chunks };
-      if (options.modules) reports[name].initialModules = initialModulesOf(stats, name);
-    }
-    return reports;
+    return bundleReports(stats, outDir, entries, options);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+/** A production build's entries measured, from its stats and the directory it wrote (the manifest suite's build too). */
+export function bundleReports<E extends string>(
+  stats: webpack.Stats,
+  outDir: string,
+  entries: readonly E[],
+  options: { modules?: boolean } = {},
+): Record<E, BundleReport> {
+  const reports = {} as Record<E, BundleReport>;
+  for (const name of entries) {
+    const entry = stats.compilation.entrypoints.get(name);
+    if (!entry) throw new Error(`the webpack config has no ${name} entry`);
+    const initial = new Set(entry.getFiles());
+    const lazy = new Set<string>();
+    const chunks: Record<string, Size> = {};
+    const asyncChunks = entry.getEntrypointChunk().getAllAsyncChunks();
+    for (const chunk of asyncChunks) for (const f of chunk.files) lazy.add(f);
+    // A named import() with the vendor chunks it needs (split out, maybe shared with another import()).
+    for (const [groupName, group] of stats.compilation.namedChunkGroups) {
+      const own = group.chunks.find((c) => c.name === groupName);
+      if (own && asyncChunks.has(own)) chunks[groupName] = sizeOf(outDir, group.getFiles());
+    }
+    reports[name] = { initial: sizeOf(outDir, initial), lazy: sizeOf(outDir, lazy), chunks };
+    if (options.modules) reports[name].initialModules = initialModulesOf(stats, name);
+  }
+  return reports;
 }
 
 /** The bench page, built like production, served with the API next to it as the dev server would. */

@@ -12,6 +12,7 @@ import { chromium } from "playwright-core";
 import { parse as parseScript } from "acorn";
 import type { Stats, StatsModule } from "webpack";
 import { DEV_ORIGIN, manifestForOrigin, parseOrigin } from "../../scripts/manifest-origin";
+import { bundleReports } from "../../scripts/bench/pane";
 import { build, productionConfig } from "../../scripts/webpack-build";
 import { DEFAULT_FRAME_ANCESTORS, OFFICE_JS_ORIGIN } from "../../src/server/http/addin-files";
 // The mailbox sync reads the add-in's custom properties under this id: it must be the manifest's.
@@ -419,6 +420,32 @@ function modulesLoadedBy(stats: Stats, entry: string): string[] {
   return names;
 }
 
+/** What Outlook loads before the pane can paint a known sender's profile, gzipped (Odoo's Outlook pane: 243 KB). */
+const PANE_FIRST_LOAD_BUDGET_KB = 200;
+
+/**
+ * Parts that are chunks of their own, loaded on first use and prefetched when the pane is idle: the profile of a
+ * known sender paints without any of them.
+ */
+const NOT_IN_FIRST_LOAD = [
+  "src/addin/taskpane/components/DealStage.tsx",
+  "src/addin/taskpane/components/DealMenu.tsx",
+  "src/addin/taskpane/components/LogOnSendSwitch.tsx",
+  "src/addin/taskpane/components/ParticipantTabs.tsx",
+  "src/addin/taskpane/components/QuickActions.tsx",
+  "src/addin/taskpane/components/QuickForms.tsx",
+  "src/addin/taskpane/components/CustomFields.tsx",
+  "src/addin/taskpane/components/CustomFieldEditor.tsx",
+  "src/addin/taskpane/components/UnknownPerson.tsx",
+  "src/addin/taskpane/components/SettingsPanel.tsx",
+  "src/addin/taskpane/components/today/Today.tsx",
+  "src/addin/taskpane/components/ComposeTemplates.tsx",
+  "src/addin/taskpane/components/CompanyAccount.tsx",
+  "src/addin/taskpane/components/ComposeQuotes.tsx",
+  "src/addin/auth/naa-sign-in.ts",
+  "src/addin/office/office-mailbox.ts",
+];
+
 /** React, the libraries built on it, and the pane's own code: what the ribbon command and on-send need none of. */
 const REACT_OR_PANE =
   /\/node_modules\/(react|react-dom|scheduler|@fluentui\/[^/]+|@griffel\/[^/]+|@tanstack\/react-query)\/|\/src\/addin\/taskpane\//;
@@ -803,13 +830,9 @@ describe("npm run build -- --env origin=…", () => {
 
   test("writes dist/manifest.xml for that origin only, and the icons it names beside it", async () => {
     const config = webpackConfig({ origin: BUILT_ORIGIN });
-    // The shipped configuration, minus source maps and minification, which only cost time here.
-    stats = await build({
-      ...config,
-      devtool: false,
-      optimization: { ...config.optimization, minimize: false },
-      output: { ...config.output, path: outDir },
-    });
+    // The shipped configuration, minified as it ships (the first load's budget below measures it), minus the
+    // source maps, which only cost time here.
+    stats = await build({ ...config, devtool: false, output: { ...config.output, path: outDir } });
     const emitted = readFileSync(path.join(outDir, "manifest.xml"), "utf8");
     expect(emitted).toBe(BUILT);
     expect(emitted).not.toContain("localhost");
@@ -837,6 +860,31 @@ describe("npm run build -- --env origin=…", () => {
     expect(launchEvent).toContain("onMessageSendHandler");
     expect(launchEvent).not.toMatch(/\bimport\(|__webpack_require__\.e\(/);
   }, 300_000);
+
+  test(`the task pane's first load is at most ${PANE_FIRST_LOAD_BUDGET_KB} KB gzipped`, () => {
+    const { taskpane } = bundleReports(stats, outDir, ["taskpane"]);
+    // A failure prints the KB measured, so it says by how much a change went over.
+    expect(taskpane.initial.gzip / 1024).toBeLessThanOrEqual(PANE_FIRST_LOAD_BUDGET_KB);
+  });
+
+  test("the pane's first load holds the profile and leaves the forms, Today, settings, the controls and the sign-in to their chunks", () => {
+    const modules =
+      bundleReports(stats, outDir, ["taskpane"], { modules: true }).taskpane.initialModules ?? [];
+    expect(modules).toEqual(
+      expect.arrayContaining([
+        "src/addin/taskpane/components/ContactProfileView.tsx",
+        "src/addin/taskpane/components/Timeline.tsx",
+        expect.stringMatching(/^node_modules\/react-dom\//),
+      ]),
+    );
+    expect(modules.filter((name) => NOT_IN_FIRST_LOAD.includes(name))).toEqual([]);
+    // Nor the Fluent components only those parts use: the dropdown, the menu, the switch, the tabs.
+    expect(
+      modules.filter((name) =>
+        /node_modules\/(.*\/)?@fluentui\/react-(combobox|menu|switch|tabs|positioning)\//.test(name),
+      ),
+    ).toEqual([]);
+  });
 
   test("the commands page (the ribbon's Log to Rapport and on-send) loads no React, Fluent UI or pane code", () => {
     const commands = modulesLoadedBy(stats, "commands");
