@@ -45,9 +45,10 @@ function fontFiles(): { regular: Buffer; bold: Buffer } {
 //
 // Its text it lays out with fontkit's OpenType shaping (the GSUB and GPOS lookups), which was most of the rest
 // of a quote's time, yet pdf-lib reads no glyph position from it: it draws a string as its glyphs, each advanced
-// by its own width. All that shaping changed on the page were the fi and fl ligatures, which also made "office" copied
-// out of a quote come out with one "ffi" character in the middle. So each character is mapped straight to its glyph, after
-// NFC, so that a letter written with a combining accent is the one accented glyph the font has.
+// by its own width. All that shaping changed on the page were the fi and fl ligatures, which also made "office"
+// copied out of a quote come out with one "ffi" character in the middle. So each character is mapped straight
+// to its glyph, after NFC, so that a letter written with a combining accent is the one accented glyph the font
+// has.
 const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
 const sharedFontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
