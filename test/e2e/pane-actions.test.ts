@@ -130,6 +130,11 @@ describeInBrowser(
       expect(server).toBeGreaterThan(40);
       // Scrolling to the end of the list, nothing clicked, brings the next page, as often as there is one.
       const shown = () => history().getByRole("listitem").count();
+      const refused: string[] = [];
+      page.on("response", (response) => {
+        if (response.url().includes("/api/") && response.status() >= 300)
+          refused.push(`${response.status()} ${response.url()}`);
+      });
       expect(await shown()).toBe(20);
       for (let pages = 1; (await shown()) < server && pages < 10; pages++) {
         const before = await shown();
@@ -139,12 +144,25 @@ describeInBrowser(
             .at(-1)
             ?.scrollIntoView(),
         );
-        await page.waitForFunction(
-          (count) =>
-            document.querySelectorAll('aside[aria-label="Rapport"] section[aria-label="History"] li').length >
-            count,
-          before,
-        );
+        await page
+          .waitForFunction(
+            (count) =>
+              document.querySelectorAll('aside[aria-label="Rapport"] section[aria-label="History"] li')
+                .length > count,
+            before,
+          )
+          .catch(async (error: unknown) => {
+            // What the rep would see, and what the API answered, say why no page came.
+            const section = await page
+              .locator('aside[aria-label="Rapport"] section[aria-label="History"]')
+              .innerText()
+              .catch(() => "(no History section)");
+            throw new Error(
+              `no more history after ${before} items (of ${server}); API answers other than 2xx: ` +
+                `${JSON.stringify(refused)}; the section's end reads: ${section.slice(-300)}`,
+              { cause: error },
+            );
+          });
       }
       expect(await shown()).toBe(server);
       expect(await pane().getByRole("button", { name: "Show more" }).count()).toBe(0);
