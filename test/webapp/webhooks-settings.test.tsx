@@ -12,6 +12,44 @@ const ENDPOINT = "00000000-0000-4000-8000-000000000901";
 const DELIVERY = "00000000-0000-4000-8000-000000000902";
 const at = "2026-12-01T09:00:00.000Z";
 
+/** The one endpoint these cases show, active unless said otherwise. */
+const endpoint = (active = true) => ({
+  id: ENDPOINT,
+  url: "https://erp.example/in",
+  events: ["deal.won" as const],
+  active,
+  createdAt: at,
+  updatedAt: at,
+  version: active ? 1 : 2,
+});
+
+/** A won deal's delivery to it, given up after twelve tries unless said otherwise. */
+const delivery = (fields: Partial<WebhookDelivery> = {}): WebhookDelivery => ({
+  id: DELIVERY,
+  eventId: "00000000-0000-4000-8000-000000000903",
+  eventType: "deal.won",
+  recordType: "deal",
+  recordId: "00000000-0000-4000-8000-000000000904",
+  state: "failed",
+  attempts: 12,
+  lastStatus: 500,
+  lastError: "HTTP 500: down for maintenance",
+  lastAttemptAt: at,
+  nextAttemptAt: null,
+  deliveredAt: null,
+  createdAt: at,
+  ...fields,
+});
+
+/** The settings page with the endpoint's deliveries opened: their table. */
+async function openDeliveries(server: ReturnType<typeof fakeWebServer>): Promise<HTMLElement> {
+  renderWebApp(server, "/app/settings");
+  fireEvent.click(
+    await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
+  );
+  return screen.findByRole("table", { name: "Recent deliveries to https://erp.example/in" });
+}
+
 describe("the web app's webhook settings", () => {
   it("lets an admin add an endpoint for won deals and shows its secret once", async () => {
     const server = fakeWebServer({ role: "admin" });
@@ -33,41 +71,9 @@ describe("the web app's webhook settings", () => {
 
   it("shows an endpoint's deliveries with their state and last error, and sends one again", async () => {
     const server = fakeWebServer({ role: "admin" });
-    server.webhooks = [
-      {
-        id: ENDPOINT,
-        url: "https://erp.example/in",
-        events: ["deal.won"],
-        active: true,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      },
-    ];
-    server.webhookDeliveries[ENDPOINT] = [
-      {
-        id: DELIVERY,
-        eventId: "00000000-0000-4000-8000-000000000903",
-        eventType: "deal.won",
-        recordType: "deal",
-        recordId: "00000000-0000-4000-8000-000000000904",
-        state: "failed",
-        attempts: 12,
-        lastStatus: 500,
-        lastError: "HTTP 500: down for maintenance",
-        lastAttemptAt: at,
-        nextAttemptAt: null,
-        deliveredAt: null,
-        createdAt: at,
-      },
-    ];
-    renderWebApp(server, "/app/settings");
-    fireEvent.click(
-      await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
-    );
-    const deliveries = await screen.findByRole("table", {
-      name: "Recent deliveries to https://erp.example/in",
-    });
+    server.webhooks = [endpoint()];
+    server.webhookDeliveries[ENDPOINT] = [delivery()];
+    const deliveries = await openDeliveries(server);
     expect(within(deliveries).getByText("Given up")).toBeTruthy();
     expect(within(deliveries).getByText("HTTP 500: down for maintenance")).toBeTruthy();
     fireEvent.click(within(deliveries).getByRole("button", { name: /Send the deal.won event of .* again/ }));
@@ -80,40 +86,10 @@ describe("the web app's webhook settings", () => {
 
   it("shows how a delivery sent again went, without a reload", async () => {
     const server = fakeWebServer({ role: "admin" });
-    server.webhooks = [
-      {
-        id: ENDPOINT,
-        url: "https://erp.example/in",
-        events: ["deal.won"],
-        active: true,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      },
-    ];
-    const failed: WebhookDelivery = {
-      id: DELIVERY,
-      eventId: "00000000-0000-4000-8000-000000000903",
-      eventType: "deal.won",
-      recordType: "deal",
-      recordId: "00000000-0000-4000-8000-000000000904",
-      state: "failed",
-      attempts: 12,
-      lastStatus: 503,
-      lastError: "HTTP 503: down for maintenance",
-      lastAttemptAt: at,
-      nextAttemptAt: null,
-      deliveredAt: null,
-      createdAt: at,
-    };
+    server.webhooks = [endpoint()];
+    const failed = delivery({ lastStatus: 503, lastError: "HTTP 503: down for maintenance" });
     server.webhookDeliveries[ENDPOINT] = [failed];
-    renderWebApp(server, "/app/settings");
-    fireEvent.click(
-      await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
-    );
-    const deliveries = await screen.findByRole("table", {
-      name: "Recent deliveries to https://erp.example/in",
-    });
+    const deliveries = await openDeliveries(server);
     const release = server.hold("resendWebhookDelivery");
     fireEvent.click(within(deliveries).getByRole("button", { name: /Send the deal.won event of .* again/ }));
     // On its way it says it is sending, not "saving".
@@ -136,41 +112,18 @@ describe("the web app's webhook settings", () => {
 
   it("says a paused endpoint's deliveries wait for it, rather than a time already past", async () => {
     const server = fakeWebServer({ role: "admin" });
-    server.webhooks = [
-      {
-        id: ENDPOINT,
-        url: "https://erp.example/in",
-        events: ["deal.won"],
-        active: false,
-        createdAt: at,
-        updatedAt: at,
-        version: 2,
-      },
-    ];
+    server.webhooks = [endpoint(false)];
     server.webhookDeliveries[ENDPOINT] = [
-      {
-        id: DELIVERY,
-        eventId: "00000000-0000-4000-8000-000000000903",
-        eventType: "deal.won",
-        recordType: "deal",
-        recordId: "00000000-0000-4000-8000-000000000904",
+      delivery({
         state: "pending",
         attempts: 0,
         lastStatus: null,
         lastError: null,
         lastAttemptAt: null,
         nextAttemptAt: at,
-        deliveredAt: null,
-        createdAt: at,
-      },
+      }),
     ];
-    renderWebApp(server, "/app/settings");
-    fireEvent.click(
-      await screen.findByRole("button", { name: "Show the recent deliveries to https://erp.example/in" }),
-    );
-    const deliveries = await screen.findByRole("table", {
-      name: "Recent deliveries to https://erp.example/in",
-    });
+    const deliveries = await openDeliveries(server);
     const cells = within(within(deliveries).getAllByRole("row")[1] as HTMLElement).getAllByRole("cell");
     expect(cells.map((c) => c.textContent)).toEqual([
       "deal.won",
