@@ -345,6 +345,31 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       expect(receiver.at("/moved-here")).toEqual([]);
     });
 
+    it("gives every endpoint its turn: a dead receiver's backlog holds no other organisation's delivery", async () => {
+      const dead = await admin("dead-backlog");
+      const alive = await admin("alive-neighbour");
+      const arrivals: string[] = [];
+      receiver.answer("/dead-backlog", () => {
+        arrivals.push("dead");
+        return "hang";
+      });
+      receiver.answer("/alive-neighbour", () => {
+        arrivals.push("alive");
+        return 200;
+      });
+      await register(dead, "/dead-backlog", ["contact.created"]);
+      for (const name of ["Lea", "Mo", "Nia", "Ola", "Pia", "Quinn"]) await contact(dead, name);
+      // Made after the dead receiver's six: by their times alone it would wait for six timeouts.
+      const made = await register(alive, "/alive-neighbour", ["contact.created"]);
+      await contact(alive, "Rut");
+      await worker.runOnce();
+      // Two lanes: the dead receiver takes one of them at most while the other organisation's delivery goes.
+      expect(arrivals.indexOf("alive")).toBeGreaterThanOrEqual(0);
+      expect(arrivals.indexOf("alive")).toBeLessThanOrEqual(1);
+      expect(arrivals.filter((a) => a === "dead")).toHaveLength(6);
+      expect((await deliveries(alive, made.endpoint.id))[0]).toMatchObject({ state: "delivered" });
+    });
+
     it("keeps one record's events in order while an earlier one waits for its retry", async () => {
       const token = await admin("ordered");
       let down = true;

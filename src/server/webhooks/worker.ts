@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../db/database";
+import type { DB } from "../db/tables";
 import { periodicRun } from "../periodic-run";
 import { type SendResult, sendDelivery } from "./send";
 
@@ -81,55 +82,101 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   let leasesFreed = !deps.exclusiveStore;
   let prunedAt = 0;
 
-  async function claim(): Promise<string | null> {
+  // Turns, per organisation and per endpoint: when this server last claimed a delivery of each, and how many of
+  // each endpoint's it has in flight. A claim goes to the endpoint with the fewest in flight whose organisation,
+  // then itself, waited longest: a dead receiver with thousands of due deliveries (each an attempt that times out)
+  // holds at most its turn, never every lane until its backlog is through while other organisations' wait.
+  const orgTurns = new Map<string, number>();
+  const endpointTurns = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  let turn = 0;
+
+  /** Deliveries of one endpoint that may be sent now: due, not leased, and no earlier one of their record pending. */
+  function dueDeliveries(tx: Kysely<DB>, now: Date) {
+    return tx
+      .selectFrom("webhook_deliveries as d")
+      .where("d.state", "=", "pending")
+      .where("d.next_attempt_at", "<=", now)
+      .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<", now)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("webhook_deliveries as earlier")
+              .select(sql`1`.as("one"))
+              .whereRef("earlier.endpoint_id", "=", "d.endpoint_id")
+              .whereRef("earlier.record_key", "=", "d.record_key")
+              .where("earlier.state", "=", "pending")
+              .whereRef("earlier.seq", "<", "d.seq"),
+          ),
+        ),
+      );
+  }
+
+  async function claim(): Promise<{ id: string; endpointId: string } | null> {
     return db.transaction().execute(async (tx) => {
       const now = clock();
-      const row = await tx
-        .selectFrom("webhook_deliveries as d")
-        .select("d.id")
-        .where("d.state", "=", "pending")
-        .where("d.next_attempt_at", "<=", now)
-        .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<", now)]))
-        .where(({ exists, selectFrom }) =>
+      // The endpoints with something to send (an index probe each), then theirs in turn.
+      const endpoints = await tx
+        .selectFrom("webhook_endpoints as w")
+        .select(["w.id", "w.org_id"])
+        .where("w.active", "=", true)
+        .where(({ exists }) =>
           exists(
-            selectFrom("webhook_endpoints as w")
+            dueDeliveries(tx, now)
               .select(sql`1`.as("one"))
-              .whereRef("w.id", "=", "d.endpoint_id")
-              .where("w.active", "=", true),
+              .where(sql<boolean>`d.endpoint_id = w.id`),
           ),
         )
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("webhook_deliveries as earlier")
-                .select(sql`1`.as("one"))
-                .whereRef("earlier.endpoint_id", "=", "d.endpoint_id")
-                .whereRef("earlier.record_key", "=", "d.record_key")
-                .where("earlier.state", "=", "pending")
-                .whereRef("earlier.seq", "<", "d.seq"),
-            ),
-          ),
-        )
-        .orderBy("d.next_attempt_at")
-        .orderBy("d.seq")
-        .limit(1)
-        .forUpdate("d")
-        .skipLocked()
-        .executeTakeFirst();
-      if (!row) return null;
-      await tx
-        .updateTable("webhook_deliveries")
-        .set((eb) => ({
-          lease_owner: workerId,
-          lease_until: new Date(now.getTime() + leaseMs),
-          attempts: eb("attempts", "+", 1),
-          last_attempt_at: now,
-          updated_at: now,
-        }))
-        .where("id", "=", row.id)
         .execute();
-      return row.id;
+      const order = (e: { id: string; org_id: string }) => [
+        inFlight.get(e.id) ?? 0,
+        orgTurns.get(e.org_id) ?? -1,
+        endpointTurns.get(e.id) ?? -1,
+      ];
+      endpoints.sort((a, b) => {
+        const [x, y] = [order(a), order(b)];
+        for (let i = 0; i < x.length; i++)
+          if ((x[i] as number) !== (y[i] as number)) return (x[i] as number) - (y[i] as number);
+        return 0;
+      });
+      for (const endpoint of endpoints) {
+        const row = await dueDeliveries(tx, now)
+          .select("d.id")
+          .where("d.endpoint_id", "=", endpoint.id)
+          .orderBy("d.next_attempt_at")
+          .orderBy("d.seq")
+          .limit(1)
+          .forUpdate("d")
+          .skipLocked()
+          .executeTakeFirst();
+        // Another server (or lane) took its last due delivery meanwhile: the next endpoint's turn.
+        if (!row) continue;
+        turn += 1;
+        orgTurns.set(endpoint.org_id, turn);
+        endpointTurns.set(endpoint.id, turn);
+        inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
+        await tx
+          .updateTable("webhook_deliveries")
+          .set((eb) => ({
+            lease_owner: workerId,
+            lease_until: new Date(now.getTime() + leaseMs),
+            attempts: eb("attempts", "+", 1),
+            last_attempt_at: now,
+            updated_at: now,
+          }))
+          .where("id", "=", row.id)
+          .execute();
+        return { id: row.id, endpointId: endpoint.id };
+      }
+      return null;
     });
+  }
+
+  /** This delivery is no longer in flight here (settled, or failed to settle: its lease runs out). */
+  function landed(endpointId: string): void {
+    const left = (inFlight.get(endpointId) ?? 1) - 1;
+    if (left > 0) inFlight.set(endpointId, left);
+    else inFlight.delete(endpointId);
   }
 
   /** The wait before attempt n + 1: base · 2^(n-1), capped, then between half and all of it (jitter). */
@@ -227,13 +274,18 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     const lane = async () => {
       for (;;) {
         if (loop.stopping) return;
-        const id = await claim();
-        if (!id) return;
+        const claimed = await claim();
+        if (!claimed) return;
         try {
-          await deliver(id, report);
+          await deliver(claimed.id, report);
         } catch (error) {
           // Its lease runs out and it is tried again; one bad delivery must not stop the others.
-          deps.logger?.error({ delivery: id, err: String(error) }, "a webhook delivery could not be settled");
+          deps.logger?.error(
+            { delivery: claimed.id, err: String(error) },
+            "a webhook delivery could not be settled",
+          );
+        } finally {
+          landed(claimed.endpointId);
         }
       }
     };
