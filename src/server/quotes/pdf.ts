@@ -61,10 +61,17 @@ const LEADING = 12.5;
 const grey = rgb(0.35, 0.35, 0.35);
 const rule = rgb(0.75, 0.75, 0.75);
 
+/**
+ * Embeds a logo. The bytes are copied first: pdf-lib reads a JPEG through a DataView of its bytes' whole
+ * ArrayBuffer, from its start, and a Buffer is often a view into a larger one (Node's pool holds every small one,
+ * a driver's message the bytes it read): it would read other bytes than the picture's.
+ */
+const embedLogo = (pdf: PDFDocument, bytes: Uint8Array, mediaType: "image/png" | "image/jpeg") =>
+  mediaType === "image/png" ? pdf.embedPng(new Uint8Array(bytes)) : pdf.embedJpg(new Uint8Array(bytes));
+
 /** A picture's bytes as pdf-lib reads them: refused here, at the upload, rather than in a rep's quote. */
 export async function checkLogo(bytes: Uint8Array, mediaType: "image/png" | "image/jpeg"): Promise<void> {
-  const pdf = await PDFDocument.create();
-  await (mediaType === "image/png" ? pdf.embedPng(bytes) : pdf.embedJpg(bytes));
+  await embedLogo(await PDFDocument.create(), bytes, mediaType);
 }
 
 export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> {
@@ -92,9 +99,7 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   const regular = await pdf.embedFont(regularBytes, { subset: true });
   const bold = await pdf.embedFont(boldBytes, { subset: true });
   const logo: PDFImage | null = quote.logo
-    ? await (quote.logo.mediaType === "image/png"
-        ? pdf.embedPng(quote.logo.bytes)
-        : pdf.embedJpg(quote.logo.bytes))
+    ? await embedLogo(pdf, quote.logo.bytes, quote.logo.mediaType)
     : null;
 
   const [width, height] = A4;
