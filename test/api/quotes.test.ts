@@ -274,6 +274,51 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
       expect([unknown.status, unknown.body.errors?.[0]?.path]).toEqual([400, "body.language"]);
     });
 
+    it("prints every line of a long address and every total of many tax rates, over as many pages as they take", async () => {
+      // An address of 150 lines (the field takes 1,000 characters, in as many lines as they like) and 60 lines
+      // at 60 tax rates: each ran off the foot of its page, where no reader sees it.
+      const address = Array.from({ length: 150 }, (_, i) => `Z${i + 1}`).join("\n");
+      const company = await request(
+        "POST",
+        "/api/v1/companies",
+        { name: `${"Långnamn ".repeat(20)}Slutord`, address },
+        member,
+      );
+      expect(company.status).toBe(201);
+      const deal = parse(
+        DealWithStage,
+        await request("POST", "/api/v1/deals", { name: "Many rates", companyId: company.body.id }, member),
+      );
+      const lines = Array.from({ length: 60 }, (_, i) => ({
+        name: `Item ${i}`,
+        quantity: "1",
+        unitPrice: "100",
+        taxRate: String(i),
+      }));
+      const put = await request(
+        "PUT",
+        `/api/v1/deals/${deal.id}/lines`,
+        { currency: "EUR", version: deal.version, lines },
+        member,
+      );
+      expect(put.status).toBe(200);
+      const quote = await makeQuote(deal.id, { language: "en" });
+      // 6,000.00 before tax, and 1 % of 100 for each of the rates 0 to 59: 1,770.00.
+      expect(quote.total).toBe("7770.00");
+      const text = (await pdfText((await download(quote.id)).bytes)).join("\n");
+      expect(text).toContain("Slutord");
+      for (const line of [
+        "Z1",
+        "Z75",
+        "Z150",
+        "Concerning: Many rates",
+        "Item 59",
+        "VAT 59 %",
+        "EUR 7,770.00",
+      ])
+        expect([line, text.includes(line)]).toEqual([line, true]);
+    });
+
     it("writes the quote in the contact's language with our details, the customer's, the lines and the totals per rate", async () => {
       const dealId = await dealWithLines("hr");
       const quote = await makeQuote(dealId);

@@ -168,14 +168,16 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
       height: logo.height * scale,
     });
   }
+  // Every text that comes from outside is wrapped to its column (a name may have 200 characters, an address a
+  // thousand in as many lines as it likes): nothing runs past the paper's edge, where a reader never sees it.
   let sellerY = top - SIZE;
   const sellerLines = [
     ...wrap(quote.seller.address, 200),
-    ...(quote.seller.vatNumber ? [`${words.vatNumber} ${quote.seller.vatNumber}`] : []),
+    ...(quote.seller.vatNumber ? wrap(`${words.vatNumber} ${quote.seller.vatNumber}`, 200) : []),
     ...wrap(quote.seller.contact, 200),
   ].filter(Boolean);
-  if (quote.seller.companyName) {
-    textRight(quote.seller.companyName, right, sellerY, bold, 11);
+  for (const line of quote.seller.companyName ? wrap(quote.seller.companyName, 250, bold, 11) : []) {
+    textRight(line, right, sellerY, bold, 11);
     sellerY -= LEADING + 2;
   }
   for (const line of sellerLines) {
@@ -198,22 +200,29 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
     textRight(value, right, y);
     y -= LEADING;
   }
-  // The customer, beside the facts.
-  let customerY = factsY;
-  text(words.customer, MARGIN, customerY, regular, SIZE, grey);
-  customerY -= LEADING;
-  const customerLines = [
-    quote.customer.company,
-    ...(quote.customer.address ? wrap(quote.customer.address, 230) : []),
-    quote.customer.contact,
-    quote.customer.email,
-  ].filter((line): line is string => Boolean(line));
-  customerLines.forEach((line, i) => {
-    text(line, MARGIN, customerY, i === 0 ? bold : regular);
-    customerY -= LEADING;
-  });
-  y = Math.min(y, customerY) - 14;
+  const belowFacts = y;
+  // The customer, beside the facts, going on over the page if their address is that long.
+  const firstPage = page;
+  y = factsY;
+  text(words.customer, MARGIN, y, regular, SIZE, grey);
+  y -= LEADING;
+  const customerLines: [string, PDFFont][] = [
+    ...(quote.customer.company ? wrap(quote.customer.company, 230, bold) : []).map(
+      (line): [string, PDFFont] => [line, bold],
+    ),
+    ...[quote.customer.address, quote.customer.contact, quote.customer.email]
+      .flatMap((value) => (value ? wrap(value, 230) : []))
+      .map((line): [string, PDFFont] => [line, regular]),
+  ].filter(([line]) => line);
+  for (const [line, font] of customerLines) {
+    newPageIfBelow(LEADING);
+    text(line, MARGIN, y, font);
+    y -= LEADING;
+  }
+  if (page === firstPage) y = Math.min(y, belowFacts);
+  y -= 14;
   for (const line of wrap(`${words.concerning}: ${quote.dealName}`, right - MARGIN)) {
+    newPageIfBelow(LEADING);
     text(line, MARGIN, y);
     y -= LEADING;
   }
@@ -268,6 +277,8 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   newPageIfBelow((quote.totals.taxes.length + 4) * LEADING);
   y -= 4;
   const totalLine = (label: string, value: string, font: PDFFont = regular, size = SIZE) => {
+    // A quote with many tax rates goes on over the page: none of its totals falls off the paper's foot.
+    newPageIfBelow(LEADING + (size - SIZE));
     // Labels line up on one edge, moved left of a value wider than the column (a thirteen-digit total).
     textRight(label, Math.min(right - 100, right - font.widthOfTextAtSize(value, size) - 12), y, font, size);
     textRight(value, columns.amount, y, font, size);
