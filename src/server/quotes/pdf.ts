@@ -74,6 +74,40 @@ export async function checkLogo(bytes: Uint8Array, mediaType: "image/png" | "ima
   await embedLogo(await PDFDocument.create(), bytes, mediaType);
 }
 
+/** Words set into lines no wider than `maxWidth`; a word wider than a line is cut where it must be. */
+export function wrapText(value: string, maxWidth: number, widthOf: (text: string) => number): string[] {
+  const out: string[] = [];
+  for (const paragraph of value.split("\n")) {
+    let line = "";
+    let lineWidth = 0;
+    const space = widthOf(" ");
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      let rest = word;
+      let restWidth = widthOf(rest);
+      while (restWidth > maxWidth) {
+        if (line) out.push(line);
+        line = "";
+        lineWidth = 0;
+        let cut = Math.max(1, Math.floor((rest.length * maxWidth) / restWidth));
+        while (cut > 1 && widthOf(rest.slice(0, cut)) > maxWidth) cut -= 1;
+        out.push(rest.slice(0, cut));
+        rest = rest.slice(cut);
+        restWidth = widthOf(rest);
+      }
+      if (!rest) continue;
+      if (line && lineWidth + space + restWidth > maxWidth) {
+        out.push(line);
+        line = "";
+        lineWidth = 0;
+      }
+      line = line ? `${line} ${rest}` : rest;
+      lineWidth = lineWidth ? lineWidth + space + restWidth : restWidth;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> {
   const words = quoteMessages[quote.language];
   const locale = localeFor(quote.language);
@@ -117,39 +151,8 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   ) => page.drawText(value, { x, y: at, font, size, color });
   const textRight = (value: string, x: number, at: number, font: PDFFont = regular, size = SIZE) =>
     text(value, x - font.widthOfTextAtSize(value, size), at, font, size);
-  /** Words set into lines no wider than `maxWidth`; a word wider than a line is cut where it must be. */
-  const wrap = (value: string, maxWidth: number, font: PDFFont = regular, size = SIZE): string[] => {
-    const out: string[] = [];
-    for (const paragraph of value.split("\n")) {
-      let line = "";
-      let lineWidth = 0;
-      const space = font.widthOfTextAtSize(" ", size);
-      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-        let rest = word;
-        let restWidth = font.widthOfTextAtSize(rest, size);
-        while (restWidth > maxWidth) {
-          if (line) out.push(line);
-          line = "";
-          lineWidth = 0;
-          let cut = Math.max(1, Math.floor((rest.length * maxWidth) / restWidth));
-          while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut -= 1;
-          out.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
-          restWidth = font.widthOfTextAtSize(rest, size);
-        }
-        if (!rest) continue;
-        if (line && lineWidth + space + restWidth > maxWidth) {
-          out.push(line);
-          line = "";
-          lineWidth = 0;
-        }
-        line = line ? `${line} ${rest}` : rest;
-        lineWidth = lineWidth ? lineWidth + space + restWidth : restWidth;
-      }
-      out.push(line);
-    }
-    return out;
-  };
+  const wrap = (value: string, maxWidth: number, font: PDFFont = regular, size = SIZE): string[] =>
+    wrapText(value, maxWidth, (part) => font.widthOfTextAtSize(part, size));
   const newPageIfBelow = (needed: number) => {
     if (y - needed >= MARGIN + 20) return false;
     page = pdf.addPage(A4);
