@@ -74,38 +74,71 @@ export async function checkLogo(bytes: Uint8Array, mediaType: "image/png" | "ima
   await embedLogo(await PDFDocument.create(), bytes, mediaType);
 }
 
-/** Words set into lines no wider than `maxWidth`; a word wider than a line is cut where it must be. */
-export function wrapText(value: string, maxWidth: number, widthOf: (text: string) => number): string[] {
+/**
+ * Words set into lines no wider than `maxWidth`; a word wider than a line is cut where it must be, between two
+ * characters (never inside an emoji's pair). One pass, each character measured once by `widthOf`: a line is as
+ * wide as its characters' widths together, as pdf-lib draws it (each glyph's advance, no kerning). Measuring the
+ * rest of a long word again after each cut made a word of n characters cost n² / (a line's characters).
+ */
+export function wrapText(value: string, maxWidth: number, widthOf: (char: string) => number): string[] {
   const out: string[] = [];
+  const space = widthOf(" ");
   for (const paragraph of value.split("\n")) {
     let line = "";
     let lineWidth = 0;
-    const space = widthOf(" ");
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      let rest = word;
-      let restWidth = widthOf(rest);
-      while (restWidth > maxWidth) {
-        if (line) out.push(line);
-        line = "";
-        lineWidth = 0;
-        let cut = Math.max(1, Math.floor((rest.length * maxWidth) / restWidth));
-        while (cut > 1 && widthOf(rest.slice(0, cut)) > maxWidth) cut -= 1;
-        out.push(rest.slice(0, cut));
-        rest = rest.slice(cut);
-        restWidth = widthOf(rest);
+    for (const word of paragraph.split(/\s+/)) {
+      if (!word) continue;
+      let wordWidth = 0;
+      for (const char of word) wordWidth += widthOf(char);
+      if (line && lineWidth + space + wordWidth <= maxWidth) {
+        line = `${line} ${word}`;
+        lineWidth += space + wordWidth;
+        continue;
       }
-      if (!rest) continue;
-      if (line && lineWidth + space + restWidth > maxWidth) {
-        out.push(line);
-        line = "";
-        lineWidth = 0;
+      if (line) out.push(line);
+      if (wordWidth <= maxWidth) {
+        line = word;
+        lineWidth = wordWidth;
+        continue;
       }
-      line = line ? `${line} ${rest}` : rest;
-      lineWidth = lineWidth ? lineWidth + space + restWidth : restWidth;
+      line = "";
+      lineWidth = 0;
+      for (const char of word) {
+        const charWidth = widthOf(char);
+        if (line && lineWidth + charWidth > maxWidth) {
+          out.push(line);
+          line = "";
+          lineWidth = 0;
+        }
+        line += char;
+        lineWidth += charWidth;
+      }
     }
     out.push(line);
   }
   return out;
+}
+
+/**
+ * Each character's width in a font at size 1000, as pdf-lib measures it alone: kept per font file across quotes
+ * (the same few hundred characters), and emptied past a bound, so text of every character there is cannot fill
+ * the memory.
+ */
+const charWidths = new WeakMap<Uint8Array, Map<string, number>>();
+const CHAR_WIDTHS_MAX = 20_000;
+function charWidth(file: Uint8Array, font: PDFFont, char: string): number {
+  let widths = charWidths.get(file);
+  if (!widths) {
+    widths = new Map();
+    charWidths.set(file, widths);
+  }
+  let width = widths.get(char);
+  if (width === undefined) {
+    if (widths.size >= CHAR_WIDTHS_MAX) widths.clear();
+    width = font.widthOfTextAtSize(char, 1000);
+    widths.set(char, width);
+  }
+  return width;
 }
 
 export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> {
@@ -151,8 +184,10 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   ) => page.drawText(value, { x, y: at, font, size, color });
   const textRight = (value: string, x: number, at: number, font: PDFFont = regular, size = SIZE) =>
     text(value, x - font.widthOfTextAtSize(value, size), at, font, size);
-  const wrap = (value: string, maxWidth: number, font: PDFFont = regular, size = SIZE): string[] =>
-    wrapText(value, maxWidth, (part) => font.widthOfTextAtSize(part, size));
+  const wrap = (value: string, maxWidth: number, font: PDFFont = regular, size = SIZE): string[] => {
+    const file = font === bold ? boldBytes : regularBytes;
+    return wrapText(value, maxWidth, (char) => (charWidth(file, font, char) * size) / 1000);
+  };
   const newPageIfBelow = (needed: number) => {
     if (y - needed >= MARGIN + 20) return false;
     page = pdf.addPage(A4);
