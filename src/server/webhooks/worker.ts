@@ -56,7 +56,10 @@ export interface WebhookWorkerDeps {
   exclusiveStore?: boolean;
 }
 
-/** Delivered and given-up deliveries are kept this long for Settings to show, then removed with their events. */
+/**
+ * Delivered and given-up deliveries are kept this long for Settings to show, then removed with their events; a
+ * pending one nothing touched for as long is given up.
+ */
 const KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 3600_000;
 
@@ -240,7 +243,23 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   async function prune(): Promise<void> {
     if (clock().getTime() - prunedAt < PRUNE_EVERY_MS) return;
     prunedAt = clock().getTime();
-    const before = new Date(clock().getTime() - KEEP_DAYS * 86_400_000);
+    const now = clock();
+    const before = new Date(now.getTime() - KEEP_DAYS * 86_400_000);
+    // A delivery nothing touched for as long (never attempted: a receiver that answers nothing, with more events
+    // due than the lanes can try, leaves them waiting) is given up, so the outbox stays bounded; "send again"
+    // still can.
+    await db
+      .updateTable("webhook_deliveries")
+      .set({
+        state: "failed",
+        last_error: `not delivered within ${KEEP_DAYS} days`,
+        next_attempt_at: now,
+        updated_at: now,
+      })
+      .where("state", "=", "pending")
+      .where("updated_at", "<", before)
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+      .execute();
     await db
       .deleteFrom("webhook_deliveries")
       .where("state", "in", ["delivered", "failed"])
