@@ -27,6 +27,8 @@ for (const [network, prefix] of [
   ["::", 96], // IPv4-compatible (deprecated): an IPv4 address in disguise
   ["::ffff:0:0", 96], // IPv4-mapped: the same
   ["64:ff9b::", 96], // NAT64: an IPv4 address behind a translator
+  ["64:ff9b:1::", 48], // NAT64 for a network's own use (RFC 8215): its private IPv4 addresses too
+  ["::ffff:0:0:0", 96], // IPv4-translated (SIIT): an IPv4 address in disguise
   ["2002::", 16], // 6to4: an IPv4 address inside
   ["fc00::", 7], // unique local
   ["fe80::", 10], // link-local
