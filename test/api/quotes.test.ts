@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { crc32, deflateSync } from "node:zlib";
 import { DealWithStage } from "../../src/shared/deals";
-import { Quote, QuoteList, QuoteTemplate } from "../../src/shared/quotes";
+import { QUOTE_LOGO_MAX_BYTES, Quote, QuoteList, QuoteTemplate } from "../../src/shared/quotes";
 import { pdfText } from "../helpers/pdf-text";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
@@ -212,6 +212,16 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
         chunk("IEND", Buffer.alloc(0)),
       ]);
       expect(bomb.length).toBeLessThan(64 * 1024);
+      // 100 × 100 pixels by its header, and 64 MB of pixel data: inflated whole, whatever the header says.
+      header.writeUInt32BE(100, 0);
+      header.writeUInt32BE(100, 4);
+      const flood = Buffer.concat([
+        Buffer.from(PNG, "base64").subarray(0, 8),
+        chunk("IHDR", header),
+        chunk("IDAT", deflateSync(Buffer.alloc(64 * 1024 * 1024))),
+        chunk("IEND", Buffer.alloc(0)),
+      ]);
+      expect(flood.length).toBeLessThan(QUOTE_LOGO_MAX_BYTES);
       // A JPEG whose frame says 60,000 × 60,000: embedded as it is, it is the customer's reader that would choke.
       const jpeg = Buffer.from([
         0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0xea, 0x60, 0xea, 0x60,
@@ -221,6 +231,7 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
       for (const [picture, size] of [
         [bomb, "3000 × 3000"],
         [jpeg, "60000 × 60000"],
+        [flood, "100 × 100"],
       ] as const) {
         const refused = await request("PUT", "/api/v1/quote-template/logo", {
           content: picture.toString("base64"),

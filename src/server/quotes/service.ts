@@ -1,3 +1,4 @@
+import { inflateSync } from "node:zlib";
 import { type Kysely, sql } from "kysely";
 import type { Language } from "../../shared/languages";
 import type {
@@ -186,6 +187,37 @@ export function pictureSize(
   return null;
 }
 
+/** Channels per pixel of each PNG colour type: grey, RGB, palette, grey and alpha, RGBA. */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Whether a PNG's pixel data inflates to no more than its size needs. Its header's size bounds the memory a
+ * decoder takes, not its work: 400 KB of IDAT inflates to 400 MB whatever the header says, seconds of the event
+ * loop at the upload and at every quote after. Inflated here by zlib with a ceiling, so a bomb stops at it.
+ */
+function pngDataFits(bytes: Buffer, size: { width: number; height: number }): boolean {
+  const depth = bytes[24] as number;
+  const channels = PNG_CHANNELS[bytes[25] as number];
+  if (!channels) return false;
+  const lineBytes = Math.ceil((size.width * channels * depth) / 8);
+  // One filter byte a line; an interlaced picture's seven passes take a few more: twice is room enough.
+  const ceiling = 2 * (lineBytes + 1) * size.height + 1024;
+  const data: Buffer[] = [];
+  for (let at = 8; at + 8 <= bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString("latin1", at + 4, at + 8);
+    if (type === "IDAT") data.push(bytes.subarray(at + 8, at + 8 + length));
+    if (type === "IEND") break;
+    at += 12 + length;
+  }
+  try {
+    inflateSync(Buffer.concat(data), { maxOutputLength: ceiling });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const logoFits = (size: { width: number; height: number } | null): boolean =>
   size !== null &&
   size.width <= QUOTE_LOGO_MAX_SIDE &&
@@ -209,6 +241,12 @@ export async function setQuoteLogo(scope: Scope, input: QuoteLogoUpload): Promis
       throw fieldRefused(
         "body.content",
         `a picture of ${size.width} × ${size.height} pixels: a logo has at most ${QUOTE_LOGO_MAX_SIDE} on a side and ${QUOTE_LOGO_MAX_PIXELS / 1_000_000} million in all`,
+        422,
+      );
+    if (type === "image/png" && !pngDataFits(bytes, size))
+      throw fieldRefused(
+        "body.content",
+        `the picture's data is more than ${size.width} × ${size.height} pixels take, or cannot be read`,
         422,
       );
     // A picture that starts right but cannot be read would fail every quote after: refused now.
