@@ -49,6 +49,39 @@ export const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "
 
 const REGISTRATION_LOOKUP_MS = 5000;
 
+/** A resolver of every address of a name, as node:dns's lookup with `all: true` (replaced in tests). */
+export type ResolveAll = (
+  hostname: string,
+  options: { family?: number | "IPv4" | "IPv6"; hints?: number; verbatim?: boolean },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolver: ResolveAll = (hostname, options, callback) =>
+  dnsLookup(hostname, { ...options, all: true }, callback);
+
+/**
+ * The most of webhooks' name lookups that run at once. A lookup (getaddrinfo) takes one of libuv's four threads,
+ * which the whole server shares (reading files, hashing passwords, zlib), until the name servers answer or the
+ * resolver gives up: seconds for a receiver's name server that never answers, whatever the attempt's timeout.
+ * Every lane on such names would leave users' requests waiting for a thread; past this many, lookups queue.
+ */
+export const MAX_LOOKUPS = 2;
+let lookupsRunning = 0;
+const lookupsWaiting: (() => void)[] = [];
+
+function limitedLookup(resolve: ResolveAll, ...[hostname, options, callback]: Parameters<ResolveAll>): void {
+  const start = () => {
+    lookupsRunning += 1;
+    resolve(hostname, options, (error, addresses) => {
+      lookupsRunning -= 1;
+      lookupsWaiting.shift()?.();
+      callback(error, addresses);
+    });
+  };
+  if (lookupsRunning < MAX_LOOKUPS) start();
+  else lookupsWaiting.push(start);
+}
+
 export class RefusedAddressError extends Error {
   readonly code = "WEBHOOK_REFUSED_ADDRESS";
 }
@@ -57,7 +90,11 @@ export class RefusedAddressError extends Error {
  * Why an endpoint's host may not be registered, or null. A name is resolved and every address it has is checked;
  * a name that does not resolve (yet) is taken: every delivery checks the address it actually connects to.
  */
-export async function refusedHost(url: URL, allowPrivate: boolean): Promise<string | null> {
+export async function refusedHost(
+  url: URL,
+  allowPrivate: boolean,
+  resolve: ResolveAll = systemResolver,
+): Promise<string | null> {
   if (allowPrivate) return null;
   const host = hostOf(url);
   if (isIP(host)) return isRefusedAddress(host) ? `${host} is a private, loopback or reserved address` : null;
@@ -66,14 +103,14 @@ export async function refusedHost(url: URL, allowPrivate: boolean): Promise<stri
   let timer: NodeJS.Timeout | undefined;
   try {
     addresses = await Promise.race([
-      new Promise<LookupAddress[]>((resolve, reject) =>
-        dnsLookup(host, { all: true, verbatim: true }, (error, found) =>
-          error ? reject(error) : resolve(found),
+      new Promise<LookupAddress[]>((done, reject) =>
+        limitedLookup(resolve, host, { verbatim: true }, (error, found) =>
+          error ? reject(error) : done(found),
         ),
       ),
       // A slow name server must not hold the admin's request: every delivery checks the name again anyway.
-      new Promise<LookupAddress[]>((resolve) => {
-        timer = setTimeout(() => resolve([]), REGISTRATION_LOOKUP_MS);
+      new Promise<LookupAddress[]>((done) => {
+        timer = setTimeout(() => done([]), REGISTRATION_LOOKUP_MS);
       }),
     ]);
   } catch {
@@ -89,9 +126,9 @@ export async function refusedHost(url: URL, allowPrivate: boolean): Promise<stri
  * The resolver a delivery connects through: the name is resolved once, every address checked, and the socket
  * connects to an address checked here, never to one a second resolution returns (DNS rebinding).
  */
-export function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allowPrivate: boolean, resolve: ResolveAll = systemResolver): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { family: options.family, hints: options.hints, all: true }, (error, addresses) => {
+    limitedLookup(resolve, hostname, { family: options.family, hints: options.hints }, (error, addresses) => {
       if (error) return callback(error, []);
       const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
       if (refused)
