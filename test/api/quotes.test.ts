@@ -285,6 +285,29 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
       expect([unknown.status, unknown.body.errors?.[0]?.path]).toEqual([400, "body.language"]);
     });
 
+    it("reads back every letter of a quote made after one whose letters are built of them (Ŵ of W)", async () => {
+      // Made of their own letter and an accent, Ŵ, Ŷ and Ǯ ask the font for W, Y and Ʒ by number alone when their
+      // quote's font is written: the next quote's W, Y and Ʒ were then missing from its text.
+      const quoteOf = async (name: string) => {
+        const deal = parse(DealWithStage, await request("POST", "/api/v1/deals", { name }, member));
+        const lines = await request(
+          "PUT",
+          `/api/v1/deals/${deal.id}/lines`,
+          {
+            currency: "EUR",
+            version: deal.version,
+            lines: [{ name: "Seat", quantity: "1", unitPrice: "10", taxRate: "25" }],
+          },
+          member,
+        );
+        expect(lines.status).toBe(200);
+        const quote = await makeQuote(deal.id, { language: "en" });
+        return (await pdfText((await download(quote.id)).bytes)).join("\n");
+      };
+      expect(await quoteOf("Ŵ Ŷ Ǯ")).toContain("Concerning: Ŵ Ŷ Ǯ");
+      expect(await quoteOf("Wales York Ʒ")).toContain("Concerning: Wales York Ʒ");
+    });
+
     it("prints every line of a long address and every total of many tax rates, over as many pages as they take", async () => {
       // An address of 150 lines (the field takes 1,000 characters, in as many lines as they like) and 60 lines
       // at 60 tax rates: each ran off the foot of its page, where no reader sees it.

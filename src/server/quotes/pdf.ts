@@ -40,14 +40,24 @@ function fontFiles(): { regular: Buffer; bold: Buffer } {
 }
 
 // pdf-lib parses a font's file at every embedding (fontkit.create), most of a quote's time with DejaVu's 6,000
-// glyphs. A parsed font is only read from (each quote makes its own subset of it), so one per file serves every
-// quote of the process.
+// glyphs. A parsed font is read from by every quote of the process (each makes its own subset of it), so one per
+// file serves them all, but for one thing it keeps: the glyphs it has made, each with the characters it was first
+// asked for, which pdf-lib writes into the PDF's text layer (ToUnicode). A subset made one quote's Ž of Z and a
+// caron, asking for the Z by its number alone: kept without a character, that Z read as another letter (or none) in
+// every later quote's text, copied or searched. A glyph kept without characters takes those it is asked for.
 const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
 const sharedFontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
     let font = parsedFonts.get(buffer);
     if (!font) {
-      font = fontkit.create(buffer, postscriptName);
+      const parsed = fontkit.create(buffer, postscriptName);
+      const getGlyph = parsed.getGlyph.bind(parsed);
+      parsed.getGlyph = (id, codePoints) => {
+        const glyph = getGlyph(id, codePoints);
+        if (glyph && glyph.codePoints.length === 0 && codePoints?.length) glyph.codePoints = codePoints;
+        return glyph;
+      };
+      font = parsed;
       parsedFonts.set(buffer, font);
     }
     return font;
