@@ -18,7 +18,7 @@ describe("webhooks' name lookups", () => {
         callback(null, [{ address: "93.184.215.14", family: 4 }]);
       });
     };
-    const lookup = guardedLookup(false, slow);
+    const lookup = guardedLookup(false, 60_000, slow);
     const answers: unknown[] = [];
     for (let i = 0; i < 6; i++)
       lookup(`slow${i}.example`, { all: false }, (error, address) => answers.push(error ?? address));
@@ -29,6 +29,26 @@ describe("webhooks' name lookups", () => {
     expect(most).toBe(MAX_LOOKUPS);
   });
 
+  it("answers a lookup that waited past the attempt's time with an error, without asking the name servers", async () => {
+    const unanswered: (() => void)[] = [];
+    let asked = 0;
+    const slow: ResolveAll = (_hostname, _options, callback) => {
+      asked += 1;
+      unanswered.push(() => callback(null, [{ address: "93.184.215.14", family: 4 }]));
+    };
+    const lookup = guardedLookup(false, 10, slow);
+    const answers: unknown[] = [];
+    for (let i = 0; i < 5; i++)
+      lookup(`late${i}.example`, { all: false }, (error, address) => answers.push(error?.message ?? address));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    while (unanswered.length) unanswered.shift()?.();
+    expect(asked).toBe(MAX_LOOKUPS);
+    expect(answers.filter((a) => a === "93.184.215.14")).toHaveLength(MAX_LOOKUPS);
+    expect(
+      answers.filter((a) => /^no turn to look late\d\.example up within 10 ms$/.test(String(a))),
+    ).toHaveLength(5 - MAX_LOOKUPS);
+  });
+
   it("still refuses a name with a private address among its answers", () => {
     const answers: unknown[] = [];
     const resolve: ResolveAll = (_hostname, _options, callback) =>
@@ -36,7 +56,9 @@ describe("webhooks' name lookups", () => {
         { address: "93.184.215.14", family: 4 },
         { address: "10.0.0.7", family: 4 },
       ]);
-    guardedLookup(false, resolve)("mixed.example", { all: true }, (error) => answers.push(error?.message));
+    guardedLookup(false, 60_000, resolve)("mixed.example", { all: true }, (error) =>
+      answers.push(error?.message),
+    );
     expect(answers).toEqual([expect.stringMatching(/10\.0\.0\.7, which webhooks may not reach/)]);
   });
 });

@@ -69,12 +69,33 @@ export const MAX_LOOKUPS = 2;
 let lookupsRunning = 0;
 const lookupsWaiting: (() => void)[] = [];
 
-function limitedLookup(resolve: ResolveAll, ...[hostname, options, callback]: Parameters<ResolveAll>): void {
+/**
+ * A lookup in its turn. One that waited longer than `maxWaitMs` for it is answered with an error at once, without
+ * a thread: whoever asked (an attempt with its timeout, a registration with its own) has given up on it, and a
+ * queue of such lookups would otherwise keep fresh ones waiting long after the name servers answer again.
+ */
+function limitedLookup(
+  resolve: ResolveAll,
+  maxWaitMs: number,
+  ...[hostname, options, callback]: Parameters<ResolveAll>
+): void {
+  const queuedAt = Date.now();
+  const next = () => lookupsWaiting.shift()?.();
   const start = () => {
+    if (Date.now() - queuedAt > maxWaitMs) {
+      callback(
+        Object.assign(new Error(`no turn to look ${hostname} up within ${maxWaitMs} ms`), {
+          code: "ETIMEOUT",
+        }),
+        [],
+      );
+      next();
+      return;
+    }
     lookupsRunning += 1;
     resolve(hostname, options, (error, addresses) => {
       lookupsRunning -= 1;
-      lookupsWaiting.shift()?.();
+      next();
       callback(error, addresses);
     });
   };
@@ -104,7 +125,7 @@ export async function refusedHost(
   try {
     addresses = await Promise.race([
       new Promise<LookupAddress[]>((done, reject) =>
-        limitedLookup(resolve, host, { verbatim: true }, (error, found) =>
+        limitedLookup(resolve, REGISTRATION_LOOKUP_MS, host, { verbatim: true }, (error, found) =>
           error ? reject(error) : done(found),
         ),
       ),
@@ -126,20 +147,33 @@ export async function refusedHost(
  * The resolver a delivery connects through: the name is resolved once, every address checked, and the socket
  * connects to an address checked here, never to one a second resolution returns (DNS rebinding).
  */
-export function guardedLookup(allowPrivate: boolean, resolve: ResolveAll = systemResolver): LookupFunction {
+export function guardedLookup(
+  allowPrivate: boolean,
+  /** How long a lookup may wait for its turn: the attempt's timeout, after which nobody waits for its answer. */
+  maxWaitMs: number,
+  resolve: ResolveAll = systemResolver,
+): LookupFunction {
   return (hostname, options, callback) => {
-    limitedLookup(resolve, hostname, { family: options.family, hints: options.hints }, (error, addresses) => {
-      if (error) return callback(error, []);
-      const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
-      if (refused)
-        return callback(
-          new RefusedAddressError(`${hostname} resolves to ${refused.address}, which webhooks may not reach`),
-          [],
-        );
-      const first = addresses[0];
-      if (!first) return callback(new RefusedAddressError(`${hostname} has no address`), []);
-      if (options.all) return callback(null, addresses);
-      callback(null, first.address, first.family);
-    });
+    limitedLookup(
+      resolve,
+      maxWaitMs,
+      hostname,
+      { family: options.family, hints: options.hints },
+      (error, addresses) => {
+        if (error) return callback(error, []);
+        const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
+        if (refused)
+          return callback(
+            new RefusedAddressError(
+              `${hostname} resolves to ${refused.address}, which webhooks may not reach`,
+            ),
+            [],
+          );
+        const first = addresses[0];
+        if (!first) return callback(new RefusedAddressError(`${hostname} has no address`), []);
+        if (options.all) return callback(null, addresses);
+        callback(null, first.address, first.family);
+      },
+    );
   };
 }
