@@ -116,63 +116,98 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   }
 
   async function claim(): Promise<{ id: string; endpointId: string } | null> {
-    return db.transaction().execute(async (tx) => {
-      const now = clock();
-      // The endpoints with something to send (an index probe each), then theirs in turn.
-      const endpoints = await tx
-        .selectFrom("webhook_endpoints as w")
-        .select(["w.id", "w.org_id"])
-        .where("w.active", "=", true)
-        .where(({ exists }) =>
-          exists(
-            dueDeliveries(tx, now)
-              .select(sql`1`.as("one"))
-              .where(sql<boolean>`d.endpoint_id = w.id`),
-          ),
-        )
-        .execute();
-      const order = (e: { id: string; org_id: string }) => [
-        inFlight.get(e.id) ?? 0,
-        orgTurns.get(e.org_id) ?? -1,
-        endpointTurns.get(e.id) ?? -1,
-      ];
-      endpoints.sort((a, b) => {
-        const [x, y] = [order(a), order(b)];
-        for (let i = 0; i < x.length; i++)
-          if ((x[i] as number) !== (y[i] as number)) return (x[i] as number) - (y[i] as number);
-        return 0;
-      });
-      for (const endpoint of endpoints) {
-        const row = await dueDeliveries(tx, now)
-          .select("d.id")
-          .where("d.endpoint_id", "=", endpoint.id)
-          .orderBy("d.next_attempt_at")
-          .orderBy("d.seq")
-          .limit(1)
-          .forUpdate("d")
-          .skipLocked()
-          .executeTakeFirst();
-        // Another server (or lane) took its last due delivery meanwhile: the next endpoint's turn.
-        if (!row) continue;
-        turn += 1;
-        orgTurns.set(endpoint.org_id, turn);
-        endpointTurns.set(endpoint.id, turn);
-        inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
-        await tx
-          .updateTable("webhook_deliveries")
-          .set((eb) => ({
-            lease_owner: workerId,
-            lease_until: new Date(now.getTime() + leaseMs),
-            attempts: eb("attempts", "+", 1),
-            last_attempt_at: now,
-            updated_at: now,
-          }))
-          .where("id", "=", row.id)
+    // The endpoint this lane counts in flight while it asks the store for one of its deliveries: counted before
+    // the question, so a lane choosing meanwhile (on PostgreSQL, at once on a connection of its own) sees it taken.
+    let reserved: string | null = null;
+    try {
+      return await db.transaction().execute(async (tx) => {
+        const now = clock();
+        // The endpoints with something to send (an index probe each), then theirs in turn.
+        const endpoints = await tx
+          .selectFrom("webhook_endpoints as w")
+          .select(["w.id", "w.org_id"])
+          .where("w.active", "=", true)
+          .where(({ exists }) =>
+            exists(
+              dueDeliveries(tx, now)
+                .select(sql`1`.as("one"))
+                .where(sql<boolean>`d.endpoint_id = w.id`),
+            ),
+          )
           .execute();
-        return { id: row.id, endpointId: endpoint.id };
-      }
-      return null;
-    });
+        const order = (e: { id: string; org_id: string }) => [
+          inFlight.get(e.id) ?? 0,
+          orgTurns.get(e.org_id) ?? -1,
+          endpointTurns.get(e.id) ?? -1,
+        ];
+        const byTurn = (a: { id: string; org_id: string }, b: { id: string; org_id: string }) => {
+          const [x, y] = [order(a), order(b)];
+          for (let i = 0; i < x.length; i++)
+            if ((x[i] as number) !== (y[i] as number)) return (x[i] as number) - (y[i] as number);
+          return 0;
+        };
+        const tried = new Set<string>();
+        for (;;) {
+          // Chosen again from what the other lanes have taken meanwhile.
+          const endpoint = endpoints.filter((e) => !tried.has(e.id)).sort(byTurn)[0];
+          if (!endpoint) return null;
+          tried.add(endpoint.id);
+          const before = [orgTurns.get(endpoint.org_id), endpointTurns.get(endpoint.id)] as const;
+          turn += 1;
+          const mine = turn;
+          orgTurns.set(endpoint.org_id, mine);
+          endpointTurns.set(endpoint.id, mine);
+          inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
+          reserved = endpoint.id;
+          const row = await dueDeliveries(tx, now)
+            .select("d.id")
+            .where("d.endpoint_id", "=", endpoint.id)
+            .orderBy("d.next_attempt_at")
+            .orderBy("d.seq")
+            .limit(1)
+            .forUpdate("d")
+            .skipLocked()
+            .executeTakeFirst();
+          if (!row) {
+            // Another server (or lane) took its last due delivery meanwhile: no turn had, the next endpoint's.
+            landed(endpoint.id);
+            reserved = null;
+            restoreTurn(orgTurns, endpoint.org_id, mine, before[0]);
+            restoreTurn(endpointTurns, endpoint.id, mine, before[1]);
+            continue;
+          }
+          // The attempt's time is now, when it starts, not the choosing's: its back-off is counted from it.
+          const started = clock();
+          await tx
+            .updateTable("webhook_deliveries")
+            .set((eb) => ({
+              lease_owner: workerId,
+              lease_until: new Date(started.getTime() + leaseMs),
+              attempts: eb("attempts", "+", 1),
+              last_attempt_at: started,
+              updated_at: started,
+            }))
+            .where("id", "=", row.id)
+            .execute();
+          return { id: row.id, endpointId: endpoint.id };
+        }
+      });
+    } catch (error) {
+      if (reserved) landed(reserved);
+      throw error;
+    }
+  }
+
+  function restoreTurn(
+    turns: Map<string, number>,
+    key: string,
+    mine: number,
+    value: number | undefined,
+  ): void {
+    // Only if no other lane took a turn of it meanwhile.
+    if (turns.get(key) !== mine) return;
+    if (value === undefined) turns.delete(key);
+    else turns.set(key, value);
   }
 
   /** This delivery is no longer in flight here (settled, or failed to settle: its lease runs out). */
