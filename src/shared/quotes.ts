@@ -10,6 +10,13 @@ import { TimeZone } from "./time-zone";
 
 /** The most a logo may weigh: a letterhead's picture, not a photograph. */
 export const QUOTE_LOGO_MAX_BYTES = 512 * 1024;
+/**
+ * The most pixels a logo may have, and on a side: a letterhead's picture prints 160 × 60 points, and a PNG is
+ * decoded into memory (4 bytes a pixel) at the upload and at every quote, so 512 KB of well-compressed pixels
+ * (a picture of 16,000 × 16,000) must not be taken: it would fill the server's memory.
+ */
+export const QUOTE_LOGO_MAX_PIXELS = 4_000_000;
+export const QUOTE_LOGO_MAX_SIDE = 4000;
 /** Longer than any terms a quote prints on its last lines, short enough to fit a page. */
 export const QUOTE_TERMS_MAX_CHARS = 4000;
 

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
+import { crc32, deflateSync } from "node:zlib";
 import { DealWithStage } from "../../src/shared/deals";
-import { Quote, QuoteList, QuoteTemplate } from "../../src/shared/quotes";
+import { QUOTE_LOGO_MAX_BYTES, Quote, QuoteList, QuoteTemplate } from "../../src/shared/quotes";
 import { pdfText } from "../helpers/pdf-text";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
@@ -8,6 +9,10 @@ import { storeKinds } from "../helpers/stores";
 // A 1×1 PNG and the start of a JPEG: what a logo upload is told apart by.
 const PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+// A 1×1 grey JPEG (progressive): 134 bytes.
+const JPEG =
+  "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=";
 
 /*
  * Quote documents: an admin sets the organisation's quote template, and any rep turns a deal's lines into a
@@ -187,6 +192,85 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
       expect(byMember.status).toBe(403);
       expect((await template()).logo).toEqual({ mediaType: "image/png", bytes: 70 });
     });
+
+    it("refuses a logo of too many pixels by its header, before decoding it (a decompression bomb)", async () => {
+      // 3,000 × 3,000 grey pixels in 9 KB: decoded, 36 MB at the upload and at every quote; at the size limit
+      // such a file holds a picture of 16,000 × 16,000, a gigabyte.
+      const chunk = (type: string, data: Buffer) => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(data.length);
+        const crc = Buffer.alloc(4);
+        crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, "latin1"), data])) >>> 0);
+        return Buffer.concat([length, Buffer.from(type, "latin1"), data, crc]);
+      };
+      const header = Buffer.alloc(13);
+      header.writeUInt32BE(3000, 0);
+      header.writeUInt32BE(3000, 4);
+      header[8] = 8; // 8 bits a pixel, grey
+      const bomb = Buffer.concat([
+        Buffer.from(PNG, "base64").subarray(0, 8),
+        chunk("IHDR", header),
+        chunk("IDAT", deflateSync(Buffer.alloc(3001 * 3000))),
+        chunk("IEND", Buffer.alloc(0)),
+      ]);
+      expect(bomb.length).toBeLessThan(64 * 1024);
+      // 100 × 100 pixels by its header, and 64 MB of pixel data: inflated whole, whatever the header says.
+      header.writeUInt32BE(100, 0);
+      header.writeUInt32BE(100, 4);
+      const flood = Buffer.concat([
+        Buffer.from(PNG, "base64").subarray(0, 8),
+        chunk("IHDR", header),
+        chunk("IDAT", deflateSync(Buffer.alloc(64 * 1024 * 1024))),
+        chunk("IEND", Buffer.alloc(0)),
+      ]);
+      expect(flood.length).toBeLessThan(QUOTE_LOGO_MAX_BYTES);
+      // A JPEG whose frame says 60,000 × 60,000: embedded as it is, it is the customer's reader that would choke.
+      const jpeg = Buffer.from([
+        0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0xea, 0x60, 0xea, 0x60,
+        0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xd9,
+      ]);
+      const before = await template();
+      for (const [picture, size] of [
+        [bomb, "3000 × 3000"],
+        [jpeg, "60000 × 60000"],
+        [flood, "100 × 100"],
+      ] as const) {
+        const refused = await request("PUT", "/api/v1/quote-template/logo", {
+          content: picture.toString("base64"),
+        });
+        expect([refused.status, refused.body.errors?.[0]?.path]).toEqual([422, "body.content"]);
+        expect(refused.body.errors?.[0]?.message).toContain(size);
+      }
+      expect(await template()).toEqual(before);
+    });
+
+    it("takes a JPEG logo, small or large, and prints it on the quote as it is", async () => {
+      const small = Buffer.from(JPEG, "base64");
+      // The same picture after a 6,000-byte comment: bytes the store hands back in a buffer of their own.
+      const comment = Buffer.alloc(4 + 6000, 0x20);
+      comment.writeUInt16BE(0xfffe, 0);
+      comment.writeUInt16BE(6002, 2);
+      const large = Buffer.concat([small.subarray(0, 2), comment, small.subarray(2)]);
+      const dealId = await dealWithLines("en");
+      for (const picture of [small, large]) {
+        const set = await request("PUT", "/api/v1/quote-template/logo", {
+          content: picture.toString("base64"),
+        });
+        expect([set.status, set.body.detail]).toEqual([200, undefined]);
+        expect(parse(QuoteTemplate, set).logo).toEqual({ mediaType: "image/jpeg", bytes: picture.length });
+        const quote = await makeQuote(dealId);
+        const { response, bytes } = await download(quote.id);
+        expect(response.status).toBe(200);
+        // A JPEG goes into the PDF as it is (DCTDecode), read at its own 1 × 1 size.
+        const pdf = Buffer.from(bytes);
+        expect(pdf.includes(picture)).toBe(true);
+        expect(pdf.toString("latin1")).toMatch(
+          /\/Width 1\b[^]*?\/Filter \/DCTDecode|\/Filter \/DCTDecode[^]*?\/Width 1\b/,
+        );
+      }
+      const restored = await request("PUT", "/api/v1/quote-template/logo", { content: PNG });
+      expect(restored.status).toBe(200);
+    });
   });
 
   describe("a deal's quotes", () => {
@@ -201,6 +285,74 @@ describe.each(storeKinds)("quotes (%s)", (kind) => {
       expect(await quoteRows()).toEqual(before);
       const unknown = await request("POST", `/api/v1/deals/${deal.id}/quotes`, { language: "fr" }, member);
       expect([unknown.status, unknown.body.errors?.[0]?.path]).toEqual([400, "body.language"]);
+    });
+
+    it("reads back every letter of a quote made after one whose letters are built of them (Ŵ of W)", async () => {
+      // Made of their own letter and an accent, Ŵ, Ŷ and Ǯ ask the font for W, Y and Ʒ by number alone when their
+      // quote's font is written: the next quote's W, Y and Ʒ were then missing from its text.
+      const quoteOf = async (name: string) => {
+        const deal = parse(DealWithStage, await request("POST", "/api/v1/deals", { name }, member));
+        const lines = await request(
+          "PUT",
+          `/api/v1/deals/${deal.id}/lines`,
+          {
+            currency: "EUR",
+            version: deal.version,
+            lines: [{ name: "Seat", quantity: "1", unitPrice: "10", taxRate: "25" }],
+          },
+          member,
+        );
+        expect(lines.status).toBe(200);
+        const quote = await makeQuote(deal.id, { language: "en" });
+        return (await pdfText((await download(quote.id)).bytes)).join("\n");
+      };
+      expect(await quoteOf("Ŵ Ŷ Ǯ")).toContain("Concerning: Ŵ Ŷ Ǯ");
+      expect(await quoteOf("Wales York Ʒ")).toContain("Concerning: Wales York Ʒ");
+    });
+
+    it("prints every line of a long address and every total of many tax rates, over as many pages as they take", async () => {
+      // An address of 150 lines (the field takes 1,000 characters, in as many lines as they like) and 60 lines
+      // at 60 tax rates: each ran off the foot of its page, where no reader sees it.
+      const address = Array.from({ length: 150 }, (_, i) => `Z${i + 1}`).join("\n");
+      const company = await request(
+        "POST",
+        "/api/v1/companies",
+        { name: `${"Långnamn ".repeat(20)}Slutord`, address },
+        member,
+      );
+      expect(company.status).toBe(201);
+      const deal = parse(
+        DealWithStage,
+        await request("POST", "/api/v1/deals", { name: "Many rates", companyId: company.body.id }, member),
+      );
+      const lines = Array.from({ length: 60 }, (_, i) => ({
+        name: `Item ${i}`,
+        quantity: "1",
+        unitPrice: "100",
+        taxRate: String(i),
+      }));
+      const put = await request(
+        "PUT",
+        `/api/v1/deals/${deal.id}/lines`,
+        { currency: "EUR", version: deal.version, lines },
+        member,
+      );
+      expect(put.status).toBe(200);
+      const quote = await makeQuote(deal.id, { language: "en" });
+      // 6,000.00 before tax, and 1 % of 100 for each of the rates 0 to 59: 1,770.00.
+      expect(quote.total).toBe("7770.00");
+      const text = (await pdfText((await download(quote.id)).bytes)).join("\n");
+      expect(text).toContain("Slutord");
+      for (const line of [
+        "Z1",
+        "Z75",
+        "Z150",
+        "Concerning: Many rates",
+        "Item 59",
+        "VAT 59 %",
+        "EUR 7,770.00",
+      ])
+        expect([line, text.includes(line)]).toEqual([line, true]);
     });
 
     it("writes the quote in the contact's language with our details, the customer's, the lines and the totals per rate", async () => {

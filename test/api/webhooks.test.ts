@@ -162,6 +162,9 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
         "fc00::1",
         "fe80::abcd",
         "::ffff:8.8.8.8",
+        "64:ff9b::a00:1",
+        "64:ff9b:1::a00:1",
+        "::ffff:0:a00:1",
         "224.0.0.1",
         "255.255.255.255",
         "100.127.255.255",
@@ -370,6 +373,71 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       expect(delivery).toMatchObject({ state: "pending", lastStatus: 302 });
       expect(delivery?.lastError).toMatch(/redirects are not followed/);
       expect(receiver.at("/moved-here")).toEqual([]);
+    });
+
+    it("gives every endpoint its turn: a dead receiver's backlog holds no other organisation's delivery", async () => {
+      const dead = await admin("dead-backlog");
+      const alive = await admin("alive-neighbour");
+      const arrivals: string[] = [];
+      receiver.answer("/dead-backlog", () => {
+        arrivals.push("dead");
+        return "hang";
+      });
+      receiver.answer("/alive-neighbour", () => {
+        arrivals.push("alive");
+        return 200;
+      });
+      const deadEndpoint = await register(dead, "/dead-backlog", ["contact.created"]);
+      for (const name of ["Lea", "Mo", "Nia", "Ola", "Pia", "Quinn"]) await contact(dead, name);
+      // Made after the dead receiver's six: by their times alone it would wait for six timeouts.
+      const made = await register(alive, "/alive-neighbour", ["contact.created"]);
+      await contact(alive, "Rut");
+      await worker.runOnce();
+      // Two lanes: the dead receiver takes one of them at most while the other organisation's delivery goes.
+      expect(arrivals.indexOf("alive")).toBeGreaterThanOrEqual(0);
+      expect(arrivals.indexOf("alive")).toBeLessThanOrEqual(1);
+      // Each of the dead receiver's deliveries was tried (some again, once their short back-off ran out).
+      expect(new Set(receiver.at("/dead-backlog").map((r) => r.event.id)).size).toBe(6);
+      expect((await deliveries(alive, made.endpoint.id))[0]).toMatchObject({ state: "delivered" });
+      // Its retries would take the other tests' runs' time.
+      await call(dead, "DELETE", `/api/v1/webhooks/${deadEndpoint.endpoint.id}`);
+    });
+
+    it("gives up a delivery nothing touched for 30 days, so a backlog no lane reaches does not grow for ever", async () => {
+      const token = await admin("forgotten");
+      const made = await register(token, "/forgotten", ["contact.created"]);
+      await contact(token, "Sam");
+      const [waiting] = await deliveries(token, made.endpoint.id);
+      // As if it had waited 31 days behind a dead receiver's backlog: never tried, and not due now either.
+      await sql`update webhook_deliveries set created_at = now() - interval '31 days',
+        updated_at = now() - interval '31 days', next_attempt_at = now() + interval '1 day'
+        where id = ${waiting?.id}`.execute(server.database.db);
+      const fresh = createWebhookWorker({
+        database: server.database,
+        clock,
+        config: {
+          intervalSeconds: 1,
+          allowPrivate: true,
+          timeoutMs: TIMEOUT_MS,
+          backoffBaseMs: BASE_MS,
+          backoffMaxMs: 60_000,
+          maxAttempts: 3,
+          concurrency: 1,
+        },
+      });
+      await fresh.runOnce();
+      const [given] = await deliveries(token, made.endpoint.id);
+      expect(given).toMatchObject({
+        state: "failed",
+        attempts: 0,
+        lastError: "not delivered within 30 days",
+        nextAttemptAt: null,
+      });
+      expect(receiver.at("/forgotten")).toEqual([]);
+      // Sent again, it goes.
+      await call(token, "POST", `/api/v1/webhooks/${made.endpoint.id}/deliveries/${given?.id}/resend`);
+      await fresh.runOnce();
+      expect(receiver.at("/forgotten")).toHaveLength(1);
     });
 
     it("keeps one record's events in order while an earlier one waits for its retry", async () => {

@@ -12,6 +12,7 @@ import {
 } from "../../src/server/imports/vcard";
 import { mentionsOf } from "../../src/server/person-data/mentions";
 import { TEMPLATE_HTML_MAX_NESTING, sanitizeTemplateHtml } from "../../src/server/templates/sanitize";
+import { wrapText } from "../../src/server/quotes/pdf";
 import { pageLanguage } from "../../src/server/web-forms/public";
 import { checkSubmission, readFormBody, readJsonBody } from "../../src/server/web-forms/submission";
 import type { FormField } from "../../src/shared/web-forms";
@@ -320,6 +321,13 @@ const submissionWith = (target: string) => (value: string) =>
     [target, value],
   ]);
 
+/** A font's width of a text as fontkit measures it: each character's, in one pass over the text. */
+const QUOTE_WIDTH = (text: string): number => {
+  let width = 0;
+  for (const char of text) width += char === "W" ? 8.5 : 2.5;
+  return width;
+};
+
 const SUBJECTS: Case[] = [
   // The parser of a template's merge fields, on a body the size of the largest the API takes.
   ...subject(
@@ -552,6 +560,14 @@ const SUBJECTS: Case[] = [
   ...subject("pageLanguage (Accept-Language)", 100_000, (header: string) => pageLanguage({}, header), TEXT, {
     "many languages": repeat("sv-SE;q=0.5, "),
     "many parameters": repeat(";q=0.5", "sv"),
+  }),
+  // A quote's text set into lines: its widths come from the font, a call as long as the text it measures (here a
+  // sum per character, W wide and the rest narrow). The longest it sets are the terms (4,000 characters): measured
+  // far past them.
+  ...subject("wrapText (quote PDFs)", 64 * 1024, (text: string) => wrapText(text, 180, QUOTE_WIDTH), TEXT, {
+    "one word, wide letters then narrow": (n: number) => "W".repeat(n / 2) + "i".repeat(n / 2),
+    "one word, narrow letters then wide": (n: number) => "i".repeat(n / 2) + "W".repeat(n / 2),
+    "many words of emoji": repeat("😀😀😀 "),
   }),
   ...subject("mentionsOf(…).scrub (erasure)", 100_000, (text: string) => ERASURE?.scrub(text), TEXT, {
     "a first name again and again": repeat("Anna "),

@@ -21,6 +21,7 @@ import * as microsoft365Only from "./migrations/0018_microsoft365_only";
 import * as webhooks from "./migrations/0019_webhooks";
 import * as productsLineItems from "./migrations/0020_products_line_items";
 import * as quotes from "./migrations/0021_quotes";
+import * as webhookDuePerEndpoint from "./migrations/0022_webhook_due_per_endpoint";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   "0019_webhooks": webhooks,
   "0020_products_line_items": productsLineItems,
   "0021_quotes": quotes,
+  "0022_webhook_due_per_endpoint": webhookDuePerEndpoint,
 };
 
 export class MigrationError extends Error {

@@ -40,11 +40,15 @@ function fontFiles(): { regular: Buffer; bold: Buffer } {
 }
 
 // pdf-lib parses a font's file at every embedding (fontkit.create), a good part of a quote's time with DejaVu's
-// 6,000 glyphs. A parsed font is only read from (each quote makes its own subset of it), so one per file serves
-// every quote of the process.
+// 6,000 glyphs. A parsed font is read from by every quote of the process (each makes its own subset of it), so
+// one per file serves them all, but for one thing it keeps: the glyphs it has made, each with the characters it
+// was first asked for, which pdf-lib writes into the PDF's text layer (ToUnicode). A subset made one quote's Ž of
+// Z and a caron, asking for the Z by its number alone: kept without a character, that Z read as another letter
+// (or none) in every later quote's text, copied or searched. A glyph kept without characters takes those it is
+// asked for.
 //
-// Its text it lays out with fontkit's OpenType shaping (the GSUB and GPOS lookups), which was most of the rest
-// of a quote's time, yet pdf-lib reads no glyph position from it: it draws a string as its glyphs, each advanced
+// Its text pdf-lib lays out with fontkit's OpenType shaping (the GSUB and GPOS lookups), which was most of the
+// rest of a quote's time, yet it reads no glyph position from it: it draws a string as its glyphs, each advanced
 // by its own width. All that shaping changed on the page were the fi and fl ligatures, which also made "office"
 // copied out of a quote come out with one "ffi" character in the middle. So each character is mapped straight
 // to its glyph, after NFC, so that a letter written with a combining accent is the one accented glyph the font
@@ -55,6 +59,12 @@ const sharedFontkit = {
     let font = parsedFonts.get(buffer);
     if (!font) {
       const parsed = fontkit.create(buffer, postscriptName);
+      const getGlyph = parsed.getGlyph.bind(parsed);
+      parsed.getGlyph = (id, codePoints) => {
+        const glyph = getGlyph(id, codePoints);
+        if (glyph && glyph.codePoints.length === 0 && codePoints?.length) glyph.codePoints = codePoints;
+        return glyph;
+      };
       const layout: typeof parsed.layout = (text) => {
         const glyphs = parsed.glyphsForString(text.normalize("NFC"));
         return { ...parsed.layout(""), glyphs };
@@ -73,10 +83,84 @@ const LEADING = 12.5;
 const grey = rgb(0.35, 0.35, 0.35);
 const rule = rgb(0.75, 0.75, 0.75);
 
+/**
+ * Embeds a logo. The bytes are copied first: pdf-lib reads a JPEG through a DataView of its bytes' whole
+ * ArrayBuffer, from its start, and a Buffer is often a view into a larger one (Node's pool holds every small one,
+ * a driver's message the bytes it read): it would read other bytes than the picture's.
+ */
+const embedLogo = (pdf: PDFDocument, bytes: Uint8Array, mediaType: "image/png" | "image/jpeg") =>
+  mediaType === "image/png" ? pdf.embedPng(new Uint8Array(bytes)) : pdf.embedJpg(new Uint8Array(bytes));
+
 /** A picture's bytes as pdf-lib reads them: refused here, at the upload, rather than in a rep's quote. */
 export async function checkLogo(bytes: Uint8Array, mediaType: "image/png" | "image/jpeg"): Promise<void> {
-  const pdf = await PDFDocument.create();
-  await (mediaType === "image/png" ? pdf.embedPng(bytes) : pdf.embedJpg(bytes));
+  await embedLogo(await PDFDocument.create(), bytes, mediaType);
+}
+
+/**
+ * Words set into lines no wider than `maxWidth`; a word wider than a line is cut where it must be, between two
+ * characters (never inside an emoji's pair). One pass, each character measured once by `widthOf`: a line is as
+ * wide as its characters' widths together, as pdf-lib draws it (each glyph's advance, no kerning). Measuring the
+ * rest of a long word again after each cut made a word of n characters cost n² / (a line's characters).
+ */
+export function wrapText(value: string, maxWidth: number, widthOf: (char: string) => number): string[] {
+  const out: string[] = [];
+  const space = widthOf(" ");
+  for (const paragraph of value.split("\n")) {
+    let line = "";
+    let lineWidth = 0;
+    for (const word of paragraph.split(/\s+/)) {
+      if (!word) continue;
+      let wordWidth = 0;
+      for (const char of word) wordWidth += widthOf(char);
+      if (line && lineWidth + space + wordWidth <= maxWidth) {
+        line = `${line} ${word}`;
+        lineWidth += space + wordWidth;
+        continue;
+      }
+      if (line) out.push(line);
+      if (wordWidth <= maxWidth) {
+        line = word;
+        lineWidth = wordWidth;
+        continue;
+      }
+      line = "";
+      lineWidth = 0;
+      for (const char of word) {
+        const charWidth = widthOf(char);
+        if (line && lineWidth + charWidth > maxWidth) {
+          out.push(line);
+          line = "";
+          lineWidth = 0;
+        }
+        line += char;
+        lineWidth += charWidth;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/**
+ * Each character's width in a font at size 1000, as pdf-lib measures it alone: kept per font file across quotes
+ * (the same few hundred characters), and emptied past a bound, so text of every character there is cannot fill
+ * the memory.
+ */
+const charWidths = new WeakMap<Uint8Array, Map<string, number>>();
+const CHAR_WIDTHS_MAX = 20_000;
+function charWidth(file: Uint8Array, font: PDFFont, char: string): number {
+  let widths = charWidths.get(file);
+  if (!widths) {
+    widths = new Map();
+    charWidths.set(file, widths);
+  }
+  let width = widths.get(char);
+  if (width === undefined) {
+    if (widths.size >= CHAR_WIDTHS_MAX) widths.clear();
+    width = font.widthOfTextAtSize(char, 1000);
+    widths.set(char, width);
+  }
+  return width;
 }
 
 export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> {
@@ -104,9 +188,7 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   const regular = await pdf.embedFont(regularBytes, { subset: true });
   const bold = await pdf.embedFont(boldBytes, { subset: true });
   const logo: PDFImage | null = quote.logo
-    ? await (quote.logo.mediaType === "image/png"
-        ? pdf.embedPng(quote.logo.bytes)
-        : pdf.embedJpg(quote.logo.bytes))
+    ? await embedLogo(pdf, quote.logo.bytes, quote.logo.mediaType)
     : null;
 
   const [width, height] = A4;
@@ -124,38 +206,9 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   ) => page.drawText(value, { x, y: at, font, size, color });
   const textRight = (value: string, x: number, at: number, font: PDFFont = regular, size = SIZE) =>
     text(value, x - font.widthOfTextAtSize(value, size), at, font, size);
-  /** Words set into lines no wider than `maxWidth`; a word wider than a line is cut where it must be. */
   const wrap = (value: string, maxWidth: number, font: PDFFont = regular, size = SIZE): string[] => {
-    const out: string[] = [];
-    for (const paragraph of value.split("\n")) {
-      let line = "";
-      let lineWidth = 0;
-      const space = font.widthOfTextAtSize(" ", size);
-      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-        let rest = word;
-        let restWidth = font.widthOfTextAtSize(rest, size);
-        while (restWidth > maxWidth) {
-          if (line) out.push(line);
-          line = "";
-          lineWidth = 0;
-          let cut = Math.max(1, Math.floor((rest.length * maxWidth) / restWidth));
-          while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut -= 1;
-          out.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
-          restWidth = font.widthOfTextAtSize(rest, size);
-        }
-        if (!rest) continue;
-        if (line && lineWidth + space + restWidth > maxWidth) {
-          out.push(line);
-          line = "";
-          lineWidth = 0;
-        }
-        line = line ? `${line} ${rest}` : rest;
-        lineWidth = lineWidth ? lineWidth + space + restWidth : restWidth;
-      }
-      out.push(line);
-    }
-    return out;
+    const file = font === bold ? boldBytes : regularBytes;
+    return wrapText(value, maxWidth, (char) => (charWidth(file, font, char) * size) / 1000);
   };
   const newPageIfBelow = (needed: number) => {
     if (y - needed >= MARGIN + 20) return false;
@@ -175,14 +228,16 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
       height: logo.height * scale,
     });
   }
+  // Every text that comes from outside is wrapped to its column (a name may have 200 characters, an address a
+  // thousand in as many lines as it likes): nothing runs past the paper's edge, where a reader never sees it.
   let sellerY = top - SIZE;
   const sellerLines = [
     ...wrap(quote.seller.address, 200),
-    ...(quote.seller.vatNumber ? [`${words.vatNumber} ${quote.seller.vatNumber}`] : []),
+    ...(quote.seller.vatNumber ? wrap(`${words.vatNumber} ${quote.seller.vatNumber}`, 200) : []),
     ...wrap(quote.seller.contact, 200),
   ].filter(Boolean);
-  if (quote.seller.companyName) {
-    textRight(quote.seller.companyName, right, sellerY, bold, 11);
+  for (const line of quote.seller.companyName ? wrap(quote.seller.companyName, 250, bold, 11) : []) {
+    textRight(line, right, sellerY, bold, 11);
     sellerY -= LEADING + 2;
   }
   for (const line of sellerLines) {
@@ -205,22 +260,29 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
     textRight(value, right, y);
     y -= LEADING;
   }
-  // The customer, beside the facts.
-  let customerY = factsY;
-  text(words.customer, MARGIN, customerY, regular, SIZE, grey);
-  customerY -= LEADING;
-  const customerLines = [
-    quote.customer.company,
-    ...(quote.customer.address ? wrap(quote.customer.address, 230) : []),
-    quote.customer.contact,
-    quote.customer.email,
-  ].filter((line): line is string => Boolean(line));
-  customerLines.forEach((line, i) => {
-    text(line, MARGIN, customerY, i === 0 ? bold : regular);
-    customerY -= LEADING;
-  });
-  y = Math.min(y, customerY) - 14;
+  const belowFacts = y;
+  // The customer, beside the facts, going on over the page if their address is that long.
+  const firstPage = page;
+  y = factsY;
+  text(words.customer, MARGIN, y, regular, SIZE, grey);
+  y -= LEADING;
+  const customerLines: [string, PDFFont][] = [
+    ...(quote.customer.company ? wrap(quote.customer.company, 230, bold) : []).map(
+      (line): [string, PDFFont] => [line, bold],
+    ),
+    ...[quote.customer.address, quote.customer.contact, quote.customer.email]
+      .flatMap((value) => (value ? wrap(value, 230) : []))
+      .map((line): [string, PDFFont] => [line, regular]),
+  ].filter(([line]) => line);
+  for (const [line, font] of customerLines) {
+    newPageIfBelow(LEADING);
+    text(line, MARGIN, y, font);
+    y -= LEADING;
+  }
+  if (page === firstPage) y = Math.min(y, belowFacts);
+  y -= 14;
   for (const line of wrap(`${words.concerning}: ${quote.dealName}`, right - MARGIN)) {
+    newPageIfBelow(LEADING);
     text(line, MARGIN, y);
     y -= LEADING;
   }
@@ -275,6 +337,8 @@ export async function renderQuotePdf(quote: QuoteDocument): Promise<Uint8Array> 
   newPageIfBelow((quote.totals.taxes.length + 4) * LEADING);
   y -= 4;
   const totalLine = (label: string, value: string, font: PDFFont = regular, size = SIZE) => {
+    // A quote with many tax rates goes on over the page: none of its totals falls off the paper's foot.
+    newPageIfBelow(LEADING + (size - SIZE));
     // Labels line up on one edge, moved left of a value wider than the column (a thirteen-digit total).
     textRight(label, Math.min(right - 100, right - font.widthOfTextAtSize(value, size) - 12), y, font, size);
     textRight(value, columns.amount, y, font, size);

@@ -1,3 +1,4 @@
+import { inflateSync } from "node:zlib";
 import { type Kysely, sql } from "kysely";
 import type { Language } from "../../shared/languages";
 import type {
@@ -8,7 +9,7 @@ import type {
   QuoteTemplate,
   QuoteTemplateUpdate,
 } from "../../shared/quotes";
-import { QUOTE_LOGO_MAX_BYTES } from "../../shared/quotes";
+import { QUOTE_LOGO_MAX_BYTES, QUOTE_LOGO_MAX_PIXELS, QUOTE_LOGO_MAX_SIDE } from "../../shared/quotes";
 import { recordAudit } from "../audit";
 import type { DB } from "../db/tables";
 import { withCurrencyDecimals } from "../../shared/currencies";
@@ -149,6 +150,81 @@ function pictureType(bytes: Buffer): "image/png" | "image/jpeg" | null {
   return null;
 }
 
+/**
+ * A picture's width and height as its header says, read before anything decodes it (a PNG is inflated whole by
+ * its size, whatever its file weighs); null when the header cannot be found. A JPEG's segments are walked to its
+ * frame header (SOF0–SOF15 but DHT, JPG and DAC), each step a jump: linear in the file at worst.
+ */
+export function pictureSize(
+  bytes: Buffer,
+  type: "image/png" | "image/jpeg",
+): { width: number; height: number } | null {
+  if (type === "image/png") {
+    // The signature, then IHDR first of all chunks: its length (13), its type, width and height.
+    if (bytes.length < 24 || bytes.toString("latin1", 12, 16) !== "IHDR") return null;
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  }
+  let at = 2;
+  while (at + 4 <= bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1] as number;
+    // Fill bytes, and markers that stand alone (no length): the next byte starts the next marker.
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      at += 2;
+      continue;
+    }
+    const length = bytes.readUInt16BE(at + 2);
+    if (length < 2) return null;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (at + 9 > bytes.length) return null;
+      return { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) };
+    }
+    at += 2 + length;
+  }
+  return null;
+}
+
+/** Channels per pixel of each PNG colour type: grey, RGB, palette, grey and alpha, RGBA. */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Whether a PNG's pixel data inflates to no more than its size needs. Its header's size bounds the memory a
+ * decoder takes, not its work: 400 KB of IDAT inflates to 400 MB whatever the header says, seconds of the event
+ * loop at the upload and at every quote after. Inflated here by zlib with a ceiling, so a bomb stops at it.
+ */
+function pngDataFits(bytes: Buffer, size: { width: number; height: number }): boolean {
+  const depth = bytes[24] as number;
+  const channels = PNG_CHANNELS[bytes[25] as number];
+  if (!channels) return false;
+  const lineBytes = Math.ceil((size.width * channels * depth) / 8);
+  // One filter byte a line; an interlaced picture's seven passes take a few more: twice is room enough.
+  const ceiling = 2 * (lineBytes + 1) * size.height + 1024;
+  const data: Buffer[] = [];
+  for (let at = 8; at + 8 <= bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString("latin1", at + 4, at + 8);
+    if (type === "IDAT") data.push(bytes.subarray(at + 8, at + 8 + length));
+    if (type === "IEND") break;
+    at += 12 + length;
+  }
+  try {
+    inflateSync(Buffer.concat(data), { maxOutputLength: ceiling });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const logoFits = (size: { width: number; height: number } | null): boolean =>
+  size !== null &&
+  size.width <= QUOTE_LOGO_MAX_SIDE &&
+  size.height <= QUOTE_LOGO_MAX_SIDE &&
+  size.width * size.height <= QUOTE_LOGO_MAX_PIXELS;
+
 export async function setQuoteLogo(scope: Scope, input: QuoteLogoUpload): Promise<QuoteTemplate> {
   const { orgId } = scope.caller;
   await requireAdmin(scope.db, scope.caller, "sets the quotes' logo");
@@ -160,6 +236,20 @@ export async function setQuoteLogo(scope: Scope, input: QuoteLogoUpload): Promis
       throw fieldRefused("body.content", `a logo of at most ${QUOTE_LOGO_MAX_BYTES / 1024} KB`, 413);
     const type = pictureType(bytes);
     if (!type) throw fieldRefused("body.content", "not a PNG or JPEG picture", 415);
+    const size = pictureSize(bytes, type);
+    if (!size) throw fieldRefused("body.content", "the picture cannot be read as a PNG or JPEG", 422);
+    if (!logoFits(size))
+      throw fieldRefused(
+        "body.content",
+        `a picture of ${size.width} × ${size.height} pixels: a logo has at most ${QUOTE_LOGO_MAX_SIDE} on a side and ${QUOTE_LOGO_MAX_PIXELS / 1_000_000} million in all`,
+        422,
+      );
+    if (type === "image/png" && !pngDataFits(bytes, size))
+      throw fieldRefused(
+        "body.content",
+        `the picture's data is more than ${size.width} × ${size.height} pixels take, or cannot be read`,
+        422,
+      );
     // A picture that starts right but cannot be read would fail every quote after: refused now.
     try {
       await checkLogo(bytes, type);
@@ -359,6 +449,17 @@ async function quoteContent(scope: Scope, dealId: string, input: QuoteCreate) {
         .where("org_id", "=", orgId)
         .executeTakeFirst()
     : undefined;
+  if (
+    logoRow?.logo &&
+    logoRow.logo_type &&
+    !logoFits(pictureSize(Buffer.from(logoRow.logo), logoRow.logo_type))
+  )
+    // Stored before the upload checked a picture's size: decoding it at every quote could fill the memory.
+    throw fieldRefused(
+      "template.logo",
+      "the organisation's logo is a picture too large to print: an admin uploads a smaller one",
+      422,
+    );
   const language: Language = input.language ?? contact?.language ?? template.language;
   const quoteLines: QuoteLine[] = lines.lines.map((line) => ({
     name: line.name,

@@ -27,6 +27,8 @@ for (const [network, prefix] of [
   ["::", 96], // IPv4-compatible (deprecated): an IPv4 address in disguise
   ["::ffff:0:0", 96], // IPv4-mapped: the same
   ["64:ff9b::", 96], // NAT64: an IPv4 address behind a translator
+  ["64:ff9b:1::", 48], // NAT64 for a network's own use (RFC 8215): its private IPv4 addresses too
+  ["::ffff:0:0:0", 96], // IPv4-translated (SIIT): an IPv4 address in disguise
   ["2002::", 16], // 6to4: an IPv4 address inside
   ["fc00::", 7], // unique local
   ["fe80::", 10], // link-local
@@ -50,6 +52,60 @@ const REGISTRATION_LOOKUP_MS = 5000;
 /** What a delivery refused for its address says of the way out: an admin reads it in Settings beside the error. */
 export const ALLOW_PRIVATE_HINT = "the server's RAPPORT_WEBHOOKS_ALLOW_PRIVATE=1 allows private addresses";
 
+/** A resolver of every address of a name, as node:dns's lookup with `all: true` (replaced in tests). */
+export type ResolveAll = (
+  hostname: string,
+  options: { family?: number | "IPv4" | "IPv6"; hints?: number; verbatim?: boolean },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolver: ResolveAll = (hostname, options, callback) =>
+  dnsLookup(hostname, { ...options, all: true }, callback);
+
+/**
+ * The most of webhooks' name lookups that run at once. A lookup (getaddrinfo) takes one of libuv's four threads,
+ * which the whole server shares (reading files, hashing passwords, zlib), until the name servers answer or the
+ * resolver gives up: seconds for a receiver's name server that never answers, whatever the attempt's timeout.
+ * Every lane on such names would leave users' requests waiting for a thread; past this many, lookups queue.
+ */
+export const MAX_LOOKUPS = 2;
+let lookupsRunning = 0;
+const lookupsWaiting: (() => void)[] = [];
+
+/**
+ * A lookup in its turn. One that waited longer than `maxWaitMs` for it is answered with an error at once, without
+ * a thread: whoever asked (an attempt with its timeout, a registration with its own) has given up on it, and a
+ * queue of such lookups would otherwise keep fresh ones waiting long after the name servers answer again.
+ */
+function limitedLookup(
+  resolve: ResolveAll,
+  maxWaitMs: number,
+  ...[hostname, options, callback]: Parameters<ResolveAll>
+): void {
+  const queuedAt = Date.now();
+  const next = () => lookupsWaiting.shift()?.();
+  const start = () => {
+    if (Date.now() - queuedAt > maxWaitMs) {
+      callback(
+        Object.assign(new Error(`no turn to look ${hostname} up within ${maxWaitMs} ms`), {
+          code: "ETIMEOUT",
+        }),
+        [],
+      );
+      next();
+      return;
+    }
+    lookupsRunning += 1;
+    resolve(hostname, options, (error, addresses) => {
+      lookupsRunning -= 1;
+      next();
+      callback(error, addresses);
+    });
+  };
+  if (lookupsRunning < MAX_LOOKUPS) start();
+  else lookupsWaiting.push(start);
+}
+
 export class RefusedAddressError extends Error {
   readonly code = "WEBHOOK_REFUSED_ADDRESS";
 }
@@ -58,7 +114,11 @@ export class RefusedAddressError extends Error {
  * Why an endpoint's host may not be registered, or null. A name is resolved and every address it has is checked;
  * a name that does not resolve (yet) is taken: every delivery checks the address it actually connects to.
  */
-export async function refusedHost(url: URL, allowPrivate: boolean): Promise<string | null> {
+export async function refusedHost(
+  url: URL,
+  allowPrivate: boolean,
+  resolve: ResolveAll = systemResolver,
+): Promise<string | null> {
   if (allowPrivate) return null;
   const host = hostOf(url);
   if (isIP(host)) return isRefusedAddress(host) ? `${host} is a private, loopback or reserved address` : null;
@@ -67,14 +127,14 @@ export async function refusedHost(url: URL, allowPrivate: boolean): Promise<stri
   let timer: NodeJS.Timeout | undefined;
   try {
     addresses = await Promise.race([
-      new Promise<LookupAddress[]>((resolve, reject) =>
-        dnsLookup(host, { all: true, verbatim: true }, (error, found) =>
-          error ? reject(error) : resolve(found),
+      new Promise<LookupAddress[]>((done, reject) =>
+        limitedLookup(resolve, REGISTRATION_LOOKUP_MS, host, { verbatim: true }, (error, found) =>
+          error ? reject(error) : done(found),
         ),
       ),
       // A slow name server must not hold the admin's request: every delivery checks the name again anyway.
-      new Promise<LookupAddress[]>((resolve) => {
-        timer = setTimeout(() => resolve([]), REGISTRATION_LOOKUP_MS);
+      new Promise<LookupAddress[]>((done) => {
+        timer = setTimeout(() => done([]), REGISTRATION_LOOKUP_MS);
       }),
     ]);
   } catch {
@@ -90,22 +150,33 @@ export async function refusedHost(url: URL, allowPrivate: boolean): Promise<stri
  * The resolver a delivery connects through: the name is resolved once, every address checked, and the socket
  * connects to an address checked here, never to one a second resolution returns (DNS rebinding).
  */
-export function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(
+  allowPrivate: boolean,
+  /** How long a lookup may wait for its turn: the attempt's timeout, after which nobody waits for its answer. */
+  maxWaitMs: number,
+  resolve: ResolveAll = systemResolver,
+): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { family: options.family, hints: options.hints, all: true }, (error, addresses) => {
-      if (error) return callback(error, []);
-      const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
-      if (refused)
-        return callback(
-          new RefusedAddressError(
-            `${hostname} resolves to ${refused.address}, which webhooks may not reach (${ALLOW_PRIVATE_HINT})`,
-          ),
-          [],
-        );
-      const first = addresses[0];
-      if (!first) return callback(new RefusedAddressError(`${hostname} has no address`), []);
-      if (options.all) return callback(null, addresses);
-      callback(null, first.address, first.family);
-    });
+    limitedLookup(
+      resolve,
+      maxWaitMs,
+      hostname,
+      { family: options.family, hints: options.hints },
+      (error, addresses) => {
+        if (error) return callback(error, []);
+        const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
+        if (refused)
+          return callback(
+            new RefusedAddressError(
+              `${hostname} resolves to ${refused.address}, which webhooks may not reach (${ALLOW_PRIVATE_HINT})`,
+            ),
+            [],
+          );
+        const first = addresses[0];
+        if (!first) return callback(new RefusedAddressError(`${hostname} has no address`), []);
+        if (options.all) return callback(null, addresses);
+        callback(null, first.address, first.family);
+      },
+    );
   };
 }

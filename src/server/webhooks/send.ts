@@ -64,7 +64,7 @@ export function sendDelivery(outgoing: Outgoing, options: SendOptions): Promise<
         // A fresh connection each time, made through the checking lookup: never a pooled socket to an address
         // checked for another name.
         agent: false,
-        lookup: guardedLookup(options.allowPrivate),
+        lookup: guardedLookup(options.allowPrivate, options.timeoutMs),
         headers: {
           "content-type": "application/json",
           "content-length": Buffer.byteLength(outgoing.body),

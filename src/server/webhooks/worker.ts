@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../db/database";
+import type { DB } from "../db/tables";
 import { periodicRun } from "../periodic-run";
 import { type SendResult, sendDelivery } from "./send";
 
@@ -55,7 +56,10 @@ export interface WebhookWorkerDeps {
   exclusiveStore?: boolean;
 }
 
-/** Delivered and given-up deliveries are kept this long for Settings to show, then removed with their events. */
+/**
+ * Delivered and given-up deliveries are kept this long for Settings to show, then removed with their events; a
+ * pending one nothing touched for as long is given up.
+ */
 const KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 3600_000;
 
@@ -81,55 +85,136 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   let leasesFreed = !deps.exclusiveStore;
   let prunedAt = 0;
 
-  async function claim(): Promise<string | null> {
-    return db.transaction().execute(async (tx) => {
-      const now = clock();
-      const row = await tx
-        .selectFrom("webhook_deliveries as d")
-        .select("d.id")
-        .where("d.state", "=", "pending")
-        .where("d.next_attempt_at", "<=", now)
-        .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<", now)]))
-        .where(({ exists, selectFrom }) =>
+  // Turns, per organisation and per endpoint: when this server last claimed a delivery of each, and how many of
+  // each endpoint's it has in flight. A claim goes to the endpoint with the fewest in flight whose organisation,
+  // then itself, waited longest: a dead receiver with thousands of due deliveries (each an attempt that times out)
+  // holds at most its turn, never every lane until its backlog is through while other organisations' wait.
+  const orgTurns = new Map<string, number>();
+  const endpointTurns = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  let turn = 0;
+
+  /** Deliveries of one endpoint that may be sent now: due, not leased, and no earlier one of their record pending. */
+  function dueDeliveries(tx: Kysely<DB>, now: Date) {
+    return tx
+      .selectFrom("webhook_deliveries as d")
+      .where("d.state", "=", "pending")
+      .where("d.next_attempt_at", "<=", now)
+      .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<", now)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
           exists(
-            selectFrom("webhook_endpoints as w")
+            selectFrom("webhook_deliveries as earlier")
               .select(sql`1`.as("one"))
-              .whereRef("w.id", "=", "d.endpoint_id")
-              .where("w.active", "=", true),
+              .whereRef("earlier.endpoint_id", "=", "d.endpoint_id")
+              .whereRef("earlier.record_key", "=", "d.record_key")
+              .where("earlier.state", "=", "pending")
+              .whereRef("earlier.seq", "<", "d.seq"),
           ),
-        )
-        .where(({ not, exists, selectFrom }) =>
-          not(
+        ),
+      );
+  }
+
+  async function claim(): Promise<{ id: string; endpointId: string } | null> {
+    // The endpoint this lane counts in flight while it asks the store for one of its deliveries: counted before
+    // the question, so a lane choosing meanwhile (on PostgreSQL, at once on a connection of its own) sees it taken.
+    let reserved: string | null = null;
+    try {
+      return await db.transaction().execute(async (tx) => {
+        const now = clock();
+        // The endpoints with something to send (an index probe each), then theirs in turn.
+        const endpoints = await tx
+          .selectFrom("webhook_endpoints as w")
+          .select(["w.id", "w.org_id"])
+          .where("w.active", "=", true)
+          .where(({ exists }) =>
             exists(
-              selectFrom("webhook_deliveries as earlier")
+              dueDeliveries(tx, now)
                 .select(sql`1`.as("one"))
-                .whereRef("earlier.endpoint_id", "=", "d.endpoint_id")
-                .whereRef("earlier.record_key", "=", "d.record_key")
-                .where("earlier.state", "=", "pending")
-                .whereRef("earlier.seq", "<", "d.seq"),
+                .where(sql<boolean>`d.endpoint_id = w.id`),
             ),
-          ),
-        )
-        .orderBy("d.next_attempt_at")
-        .orderBy("d.seq")
-        .limit(1)
-        .forUpdate("d")
-        .skipLocked()
-        .executeTakeFirst();
-      if (!row) return null;
-      await tx
-        .updateTable("webhook_deliveries")
-        .set((eb) => ({
-          lease_owner: workerId,
-          lease_until: new Date(now.getTime() + leaseMs),
-          attempts: eb("attempts", "+", 1),
-          last_attempt_at: now,
-          updated_at: now,
-        }))
-        .where("id", "=", row.id)
-        .execute();
-      return row.id;
-    });
+          )
+          .execute();
+        const order = (e: { id: string; org_id: string }) => [
+          inFlight.get(e.id) ?? 0,
+          orgTurns.get(e.org_id) ?? -1,
+          endpointTurns.get(e.id) ?? -1,
+        ];
+        const byTurn = (a: { id: string; org_id: string }, b: { id: string; org_id: string }) => {
+          const [x, y] = [order(a), order(b)];
+          for (let i = 0; i < x.length; i++)
+            if ((x[i] as number) !== (y[i] as number)) return (x[i] as number) - (y[i] as number);
+          return 0;
+        };
+        const tried = new Set<string>();
+        for (;;) {
+          // Chosen again from what the other lanes have taken meanwhile.
+          const endpoint = endpoints.filter((e) => !tried.has(e.id)).sort(byTurn)[0];
+          if (!endpoint) return null;
+          tried.add(endpoint.id);
+          const before = [orgTurns.get(endpoint.org_id), endpointTurns.get(endpoint.id)] as const;
+          turn += 1;
+          const mine = turn;
+          orgTurns.set(endpoint.org_id, mine);
+          endpointTurns.set(endpoint.id, mine);
+          inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 0) + 1);
+          reserved = endpoint.id;
+          const row = await dueDeliveries(tx, now)
+            .select("d.id")
+            .where("d.endpoint_id", "=", endpoint.id)
+            .orderBy("d.next_attempt_at")
+            .orderBy("d.seq")
+            .limit(1)
+            .forUpdate("d")
+            .skipLocked()
+            .executeTakeFirst();
+          if (!row) {
+            // Another server (or lane) took its last due delivery meanwhile: no turn had, the next endpoint's.
+            landed(endpoint.id);
+            reserved = null;
+            restoreTurn(orgTurns, endpoint.org_id, mine, before[0]);
+            restoreTurn(endpointTurns, endpoint.id, mine, before[1]);
+            continue;
+          }
+          // The attempt's time is now, when it starts, not the choosing's: its back-off is counted from it.
+          const started = clock();
+          await tx
+            .updateTable("webhook_deliveries")
+            .set((eb) => ({
+              lease_owner: workerId,
+              lease_until: new Date(started.getTime() + leaseMs),
+              attempts: eb("attempts", "+", 1),
+              last_attempt_at: started,
+              updated_at: started,
+            }))
+            .where("id", "=", row.id)
+            .execute();
+          return { id: row.id, endpointId: endpoint.id };
+        }
+      });
+    } catch (error) {
+      if (reserved) landed(reserved);
+      throw error;
+    }
+  }
+
+  function restoreTurn(
+    turns: Map<string, number>,
+    key: string,
+    mine: number,
+    value: number | undefined,
+  ): void {
+    // Only if no other lane took a turn of it meanwhile.
+    if (turns.get(key) !== mine) return;
+    if (value === undefined) turns.delete(key);
+    else turns.set(key, value);
+  }
+
+  /** This delivery is no longer in flight here (settled, or failed to settle: its lease runs out). */
+  function landed(endpointId: string): void {
+    const left = (inFlight.get(endpointId) ?? 1) - 1;
+    if (left > 0) inFlight.set(endpointId, left);
+    else inFlight.delete(endpointId);
   }
 
   /** The wait before attempt n + 1: base · 2^(n-1), capped, then between half and all of it (jitter). */
@@ -193,7 +278,23 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   async function prune(): Promise<void> {
     if (clock().getTime() - prunedAt < PRUNE_EVERY_MS) return;
     prunedAt = clock().getTime();
-    const before = new Date(clock().getTime() - KEEP_DAYS * 86_400_000);
+    const now = clock();
+    const before = new Date(now.getTime() - KEEP_DAYS * 86_400_000);
+    // A delivery nothing touched for as long (never attempted: a receiver that answers nothing, with more events
+    // due than the lanes can try, leaves them waiting) is given up, so the outbox stays bounded; "send again"
+    // still can.
+    await db
+      .updateTable("webhook_deliveries")
+      .set({
+        state: "failed",
+        last_error: `not delivered within ${KEEP_DAYS} days`,
+        next_attempt_at: now,
+        updated_at: now,
+      })
+      .where("state", "=", "pending")
+      .where("updated_at", "<", before)
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+      .execute();
     await db
       .deleteFrom("webhook_deliveries")
       .where("state", "in", ["delivered", "failed"])
@@ -227,13 +328,18 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     const lane = async () => {
       for (;;) {
         if (loop.stopping) return;
-        const id = await claim();
-        if (!id) return;
+        const claimed = await claim();
+        if (!claimed) return;
         try {
-          await deliver(id, report);
+          await deliver(claimed.id, report);
         } catch (error) {
           // Its lease runs out and it is tried again; one bad delivery must not stop the others.
-          deps.logger?.error({ delivery: id, err: String(error) }, "a webhook delivery could not be settled");
+          deps.logger?.error(
+            { delivery: claimed.id, err: String(error) },
+            "a webhook delivery could not be settled",
+          );
+        } finally {
+          landed(claimed.endpointId);
         }
       }
     };
