@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { randomUUID } from "node:crypto";
 import { buildApp } from "../../src/server/app";
 import { createTokenVerifier } from "../../src/server/auth/verify";
-import { isRefusedAddress } from "../../src/server/webhooks/address";
+import { isRefusedAddress, ownAddresses } from "../../src/server/webhooks/address";
 import { type WebhookWorker, createWebhookWorker } from "../../src/server/webhooks/worker";
 import { PipelineList } from "../../src/shared/pipelines";
 import {
@@ -172,6 +172,13 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
         expect([address, isRefusedAddress(address)]).toEqual([address, true]);
       for (const address of ["8.8.8.8", "93.184.215.14", "2606:4700:4700::1111", "100.128.0.1", "172.32.0.1"])
         expect([address, isRefusedAddress(address)]).toEqual([address, false]);
+      // The server's own addresses, public ones too, in any spelling.
+      const own = ["93.184.215.14", "2606:4700:4700:0:0:0:0:1111"];
+      for (const address of ["93.184.215.14", "2606:4700:4700::1111"])
+        expect([address, isRefusedAddress(address, own)]).toEqual([address, true]);
+      expect(isRefusedAddress("8.8.8.8", own)).toBe(false);
+      for (const address of ownAddresses())
+        expect([address, isRefusedAddress(address)]).toEqual([address, true]);
     });
 
     it("is for admins only, and never shows a secret again after it is made", async () => {

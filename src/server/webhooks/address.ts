@@ -1,5 +1,6 @@
 import { type LookupAddress, lookup as dnsLookup } from "node:dns";
 import { BlockList, type LookupFunction, isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 
 // Where a webhook may never go unless the server's configuration allows it (RAPPORT_WEBHOOKS_ALLOW_PRIVATE): an
 // admin's URL must not become a way to reach the server's own network (request forgery).
@@ -37,11 +38,26 @@ for (const [network, prefix] of [
 ] as const)
   REFUSED_V6.addSubnet(network, prefix, "ipv6");
 
-/** Whether an IP address is one webhooks may not reach; anything that is not an IP address is refused too. */
-export function isRefusedAddress(address: string): boolean {
+/** The addresses of this machine's network interfaces, as they are now (an address may come and go). */
+export const ownAddresses = (): string[] =>
+  Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
+
+/**
+ * Whether an IP address is one webhooks may not reach; anything that is not an IP address is refused too. So is
+ * any address of the server's own machine, a public one included: services listening there may be shut off from
+ * the internet by a firewall that a request from the machine itself never meets.
+ */
+export function isRefusedAddress(address: string, own: readonly string[] = ownAddresses()): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  return family === 4 ? REFUSED_V4.check(address, "ipv4") : REFUSED_V6.check(address, "ipv6");
+  if (family === 4 ? REFUSED_V4.check(address, "ipv4") : REFUSED_V6.check(address, "ipv6")) return true;
+  // A BlockList compares addresses, not their spellings (an IPv6 address is written many ways).
+  const mine = new BlockList();
+  for (const entry of own) {
+    const kind = isIP(entry);
+    if (kind !== 0) mine.addAddress(entry, kind === 4 ? "ipv4" : "ipv6");
+  }
+  return mine.check(address, family === 4 ? "ipv4" : "ipv6");
 }
 
 /** A URL's host as the resolver and isIP take it: IPv6 without its brackets. */
@@ -121,7 +137,10 @@ export async function refusedHost(
 ): Promise<string | null> {
   if (allowPrivate) return null;
   const host = hostOf(url);
-  if (isIP(host)) return isRefusedAddress(host) ? `${host} is a private, loopback or reserved address` : null;
+  if (isIP(host))
+    return isRefusedAddress(host)
+      ? `${host} is a private, loopback or reserved address, or this server's own`
+      : null;
   if (host === "localhost" || host.endsWith(".localhost")) return `${host} is the server itself`;
   let addresses: LookupAddress[];
   let timer: NodeJS.Timeout | undefined;
@@ -143,7 +162,9 @@ export async function refusedHost(
     clearTimeout(timer);
   }
   const refused = addresses.find((a) => isRefusedAddress(a.address));
-  return refused ? `${host} resolves to ${refused.address}, a private, loopback or reserved address` : null;
+  return refused
+    ? `${host} resolves to ${refused.address}, a private, loopback or reserved address, or this server's own`
+    : null;
 }
 
 /**
