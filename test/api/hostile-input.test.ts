@@ -22,12 +22,12 @@ import { storeKinds } from "../helpers/stores";
  * limit, the token) says which requests must be refused; those are also sent in batches of their own, and the
  * store must be byte-for-byte the same afterwards.
  *
- * FUZZ_RUNS (default 15) sets the runs per route; FUZZ_SEED replays a reported seed. The default keeps `npm test`
- * within its time with some 150 routes on two stores; a deeper run (FUZZ_RUNS=100) is for a change to the input
- * checks themselves.
+ * FUZZ_RUNS (default 10, 100 under RAPPORT_DEEP_TESTS=1) sets the runs per route; FUZZ_SEED replays a reported
+ * seed. The default keeps `npm test` within its time with some 170 routes on two stores (each run draws new
+ * requests, so CI's runs add up); a deeper run is for a change to the input checks themselves.
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
+const RUNS = Number(process.env.FUZZ_RUNS ?? (process.env.RAPPORT_DEEP_TESTS === "1" ? 100 : 10));
 const REJECTED_RUNS = Math.max(5, Math.round(RUNS / 2));
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
