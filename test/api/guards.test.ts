@@ -145,12 +145,17 @@ describe("rate limits, security headers and readiness", () => {
         verifyToken: () => Promise.reject(new Error("no tokens here")),
       });
       const base = await behind.listen({ port: 0, host: "127.0.0.1" });
+      const began = Date.now();
       const flood = await Promise.all(
         Array.from({ length: 400 }, (_, i) => fetch(`${base}${i % 2 ? "/healthz" : "/readyz"}`)),
       );
+      const seconds = (Date.now() - began) / 1000;
       expect(flood.every((answer) => answer.status === 200)).toBe(true);
       expect(statements).toBeGreaterThanOrEqual(1);
-      expect(statements).toBeLessThanOrEqual(2);
+      // One check, whose answer serves a second after it settles: a flood spread over more seconds by a busy
+      // machine gets one more per second, never one per probe.
+      expect(statements).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+      expect(statements).toBeLessThan(20);
     });
   });
 });

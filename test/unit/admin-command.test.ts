@@ -5,6 +5,10 @@ import { openStore, storeDirOf } from "../../src/server/db/open-store";
 import { hashSecret } from "../../src/server/accounts/secrets";
 import { readArguments, runAdminCommand } from "../../scripts/admin";
 
+// The command makes a store of its own (PGlite's initdb and the migrations): seconds alone, past 30 s beside a
+// busy suite.
+jest.setTimeout(120_000);
+
 describe("npm run admin", () => {
   let dataDir: string;
   beforeAll(() => {

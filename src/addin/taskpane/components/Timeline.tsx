@@ -1,6 +1,6 @@
 import { Badge, Body1, Button, Caption1, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useState } from "react";
 import { normalizeEmailAddress } from "../../../shared/email-address";
 import type { Interaction } from "../../../shared/interactions";
 import { type ContactProfile, type TimelineItem, timelineItemId } from "../../../shared/people";
@@ -76,22 +76,30 @@ export function Timeline({ profile }: { profile: ContactProfile }) {
   });
   const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = timeline;
 
-  const sentinel = useRef<HTMLDivElement>(null);
+  // The next page is asked for when the end of the list comes into view (a screen ahead, so the rep rarely waits),
+  // from state rather than from inside the observer's callback, which saw "already fetching" as the render that
+  // made it did. The observer is made again for each page the list holds, so that its first report says whether
+  // the end is still in view with that page shown; a report is kept with the page count it was made for, and
+  // only one for the pages shown now asks for more.
+  const [sentinel, setSentinel] = useState<HTMLDivElement | null>(null);
+  const pages = timeline.data?.pages.length ?? 0;
+  const [endSeenWith, setEndSeenWith] = useState(-1);
   useEffect(() => {
-    const element = sentinel.current;
-    // After a failed page, only the rep's "Show more" tries again: scrolling must not hammer a server that is down.
-    if (!element || !hasNextPage || isFetchNextPageError || typeof IntersectionObserver === "undefined")
-      return;
-    // Loads the next page as the end of the list scrolls into view, a screen ahead so the rep rarely waits.
+    if (!sentinel || typeof IntersectionObserver === "undefined") return;
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+        if (entries.some((e) => e.isIntersecting)) setEndSeenWith(pages);
       },
       { rootMargin: "0px 0px 400px 0px" },
     );
-    observer.observe(element);
+    observer.observe(sentinel);
     return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage]);
+  }, [sentinel, pages]);
+  useEffect(() => {
+    // After a failed page, only the rep's "Show more" tries again: scrolling must not hammer a server that is down.
+    if (endSeenWith === pages && hasNextPage && !isFetchingNextPage && !isFetchNextPageError)
+      void fetchNextPage();
+  }, [endSeenWith, pages, hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage]);
 
   const items: TimelineItem[] = timeline.data
     ? timeline.data.pages.flatMap((page) => page.items)
@@ -128,7 +136,7 @@ export function Timeline({ profile }: { profile: ContactProfile }) {
             <Caption1 className={styles.muted}>{t("historyOffline")}</Caption1>
           )}
           {hasNextPage && (
-            <div ref={sentinel} className={styles.more}>
+            <div ref={setSentinel} className={styles.more}>
               {isFetchingNextPage ? (
                 <Spinner size="tiny" label={t("loadingMore")} />
               ) : (
