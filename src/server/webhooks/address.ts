@@ -42,22 +42,36 @@ for (const [network, prefix] of [
 export const ownAddresses = (): string[] =>
   Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
 
+/** Addresses as a BlockList, which compares addresses, not their spellings (an IPv6 address is written many ways). */
+function addressList(addresses: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of addresses) {
+    const kind = isIP(entry);
+    if (kind !== 0) list.addAddress(entry, kind === 4 ? "ipv4" : "ipv6");
+  }
+  return list;
+}
+
+function refusedBy(address: string, own: BlockList): boolean {
+  const family = isIP(address);
+  if (family === 0) return true;
+  const kind = family === 4 ? "ipv4" : "ipv6";
+  return (family === 4 ? REFUSED_V4 : REFUSED_V6).check(address, kind) || own.check(address, kind);
+}
+
 /**
  * Whether an IP address is one webhooks may not reach; anything that is not an IP address is refused too. So is
  * any address of the server's own machine, a public one included: services listening there may be shut off from
  * the internet by a firewall that a request from the machine itself never meets.
  */
 export function isRefusedAddress(address: string, own: readonly string[] = ownAddresses()): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  if (family === 4 ? REFUSED_V4.check(address, "ipv4") : REFUSED_V6.check(address, "ipv6")) return true;
-  // A BlockList compares addresses, not their spellings (an IPv6 address is written many ways).
-  const mine = new BlockList();
-  for (const entry of own) {
-    const kind = isIP(entry);
-    if (kind !== 0) mine.addAddress(entry, kind === 4 ? "ipv4" : "ipv6");
-  }
-  return mine.check(address, family === 4 ? "ipv4" : "ipv6");
+  return refusedBy(address, addressList(own));
+}
+
+/** The first of a name's addresses that webhooks may not reach, the machine's own addresses read once for all. */
+function firstRefused(addresses: readonly LookupAddress[]): LookupAddress | undefined {
+  const own = addressList(ownAddresses());
+  return addresses.find((a) => refusedBy(a.address, own));
 }
 
 /** A URL's host as the resolver and isIP take it: IPv6 without its brackets. */
@@ -161,7 +175,7 @@ export async function refusedHost(
   } finally {
     clearTimeout(timer);
   }
-  const refused = addresses.find((a) => isRefusedAddress(a.address));
+  const refused = firstRefused(addresses);
   return refused
     ? `${host} resolves to ${refused.address}, a private, loopback or reserved address, or this server's own`
     : null;
@@ -185,7 +199,7 @@ export function guardedLookup(
       { family: options.family, hints: options.hints },
       (error, addresses) => {
         if (error) return callback(error, []);
-        const refused = allowPrivate ? undefined : addresses.find((a) => isRefusedAddress(a.address));
+        const refused = allowPrivate ? undefined : firstRefused(addresses);
         if (refused)
           return callback(
             new RefusedAddressError(
