@@ -65,10 +65,12 @@ const sharedFontkit = {
         if (glyph && glyph.codePoints.length === 0 && codePoints?.length) glyph.codePoints = codePoints;
         return glyph;
       };
-      const layout: typeof parsed.layout = (text) => {
-        const glyphs = parsed.glyphsForString(text.normalize("NFC"));
-        return { ...parsed.layout(""), glyphs };
-      };
+      // A run's other fields (positions, features) pdf-lib never reads: those of an empty run serve every one.
+      const empty = parsed.layout("");
+      const layout: typeof parsed.layout = (text) => ({
+        ...empty,
+        glyphs: parsed.glyphsForString(text.normalize("NFC")),
+      });
       font = Object.create(parsed, { layout: { value: layout } }) as typeof parsed;
       parsedFonts.set(buffer, font);
     }
