@@ -19,6 +19,16 @@ import { WebhookReceiver, verifyRapportSignature } from "../helpers/webhook-rece
 
 const BASE_MS = 1000;
 const TIMEOUT_MS = 300;
+/** The worker these tests drive: deliveries to the loopback receiver, short timeouts, three attempts, two lanes. */
+const workerConfig = {
+  intervalSeconds: 1,
+  allowPrivate: true,
+  timeoutMs: TIMEOUT_MS,
+  backoffBaseMs: BASE_MS,
+  backoffMaxMs: 60_000,
+  maxAttempts: 3,
+  concurrency: 2,
+};
 
 describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
   let server: TestServer;
@@ -37,15 +47,7 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
     worker = createWebhookWorker({
       database: server.database,
       clock,
-      config: {
-        intervalSeconds: 1,
-        allowPrivate: true,
-        timeoutMs: TIMEOUT_MS,
-        backoffBaseMs: BASE_MS,
-        backoffMaxMs: 60_000,
-        maxAttempts: 3,
-        concurrency: 2,
-      },
+      config: workerConfig,
     });
   });
   afterAll(async () => {
@@ -429,15 +431,7 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       const fresh = createWebhookWorker({
         database: server.database,
         clock,
-        config: {
-          intervalSeconds: 1,
-          allowPrivate: true,
-          timeoutMs: TIMEOUT_MS,
-          backoffBaseMs: BASE_MS,
-          backoffMaxMs: 60_000,
-          maxAttempts: 3,
-          concurrency: 1,
-        },
+        config: { ...workerConfig, concurrency: 1 },
       });
       await fresh.runOnce();
       const [given] = await deliveries(token, made.endpoint.id);
@@ -493,15 +487,7 @@ describe.each(storeKinds)("outbound webhooks (%s)", (kind) => {
       const strictWorker = createWebhookWorker({
         database: server.database,
         clock,
-        config: {
-          intervalSeconds: 1,
-          allowPrivate: false,
-          timeoutMs: TIMEOUT_MS,
-          backoffBaseMs: BASE_MS,
-          backoffMaxMs: 60_000,
-          maxAttempts: 3,
-          concurrency: 1,
-        },
+        config: { ...workerConfig, allowPrivate: false, concurrency: 1 },
       });
       await contact(token, "Ida");
       await strictWorker.runOnce();
