@@ -1112,8 +1112,8 @@ describe.each(storeKinds)("upgrades from every earlier schema (%s)", (kind) => {
 
   /**
    * One store walked through the migrations in order, one more for each case, which is then given a copy of it as
-   * that release left it: bringing a new store up to each release in turn repeated the earlier migrations, 231
-   * of them per store kind where 21 do.
+   * that release left it: bringing a new store up to each release in turn ran every earlier migration again
+   * for each case, where the walker runs each once.
    */
   let walker: {
     advance(through: Record<string, Migration>): Promise<void>;

@@ -5,6 +5,7 @@ import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { openPostgres, wrapPglite } from "../../src/server/db/database";
 import { migrateToLatest } from "../../src/server/db/migrate";
+import { createTestDatabase } from "./stores";
 
 export const DEFAULT_TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -31,17 +32,14 @@ export default async function globalSetup(): Promise<void> {
     await client.connect();
     await client.query("select 1");
     process.env.RAPPORT_TEST_POSTGRES = "available";
-    const name = `rapport_template_${process.pid}_${Date.now()}`;
-    await client.query(`create database ${name}`);
-    const templateUrl = new URL(url);
-    templateUrl.pathname = `/${name}`;
-    const migrated = await openPostgres(templateUrl.toString(), { poolSize: 1 });
+    const template = await createTestDatabase();
+    const migrated = await openPostgres(template.url, { poolSize: 1 });
     try {
       await migrateToLatest(migrated.db);
     } finally {
       await migrated.close();
     }
-    process.env.RAPPORT_TEST_POSTGRES_TEMPLATE = name;
+    process.env.RAPPORT_TEST_POSTGRES_TEMPLATE = new URL(template.url).pathname.slice(1);
   } catch (error) {
     const reason = `PostgreSQL suite SKIPPED: no PostgreSQL at ${url} (${(error as Error).message}). Set TEST_DATABASE_URL to run it.`;
     if (process.env.RAPPORT_REQUIRE_ALL_SUITES === "1") {

@@ -23,7 +23,7 @@ if (typeof window !== "undefined" && !("ResizeObserver" in window)) {
 if (typeof CSSStyleSheet !== "undefined") {
   const insertRule = CSSStyleSheet.prototype.insertRule;
   const observable = /\{\s*--|display:\s*none|visibility:\s*hidden/;
-  CSSStyleSheet.prototype.insertRule = function insertThemeRule(rule: string, index?: number): number {
+  CSSStyleSheet.prototype.insertRule = function insertObservableRule(rule: string, index?: number): number {
     if (!observable.test(rule)) return index ?? this.cssRules.length;
     return insertRule.call(this, rule, index);
   };
