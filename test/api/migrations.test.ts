@@ -1156,7 +1156,17 @@ describe.each(storeKinds)("upgrades from every earlier schema (%s)", (kind) => {
   });
   afterAll(() => walker.close());
 
-  it.each(Object.keys(migrations))(
+  // Each release's upgrade runs on one of the stores, taking turns (the latest, whose rows are checked whole, on
+  // both), and every one on both under RAPPORT_DEEP_TESTS=1: the migrations are the same SQL on either, the walker
+  // still applies each on both, and these cases were most of this file's time.
+  const releases = Object.keys(migrations);
+  const onThisStore = releases.filter(
+    (_, index) =>
+      process.env.RAPPORT_DEEP_TESTS === "1" ||
+      index === releases.length - 1 ||
+      index % storeKinds.length === storeKinds.indexOf(kind),
+  );
+  it.each(onThisStore)(
     "keeps the data of a store left at %s and brings its schema to a fresh store's",
     async (name) => {
       const through = Object.fromEntries(
