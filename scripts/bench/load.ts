@@ -52,6 +52,7 @@ export interface LoadContact {
 }
 
 export interface LoadUser {
+  id: string;
   email: string;
   token: string;
 }
@@ -111,11 +112,31 @@ export interface LoadReport {
   idleCpu: { before: CpuShare | null; after: CpuShare | null };
   /** Most CPU other programs took (% of one core), idle or under load: the figures are clean when it is near 0. */
   maxOtherCpuPercent: number | null;
+  /** Lookups only, at each concurrency: Rapport's API, then the baseline server in the same process. */
+  baseline: BaselineStep[];
 }
+
+/** The lookup alone against Rapport and against the baseline server, one after the other, at one concurrency. */
+export interface BaselineStep {
+  concurrency: number;
+  rapport: { requestsPerSecond: number; p50: number; p99: number; errors: number };
+  baseline: { requestsPerSecond: number; p50: number; p99: number; errors: number };
+  /** Rapport's throughput as a share of the baseline's: the goal is at least 0.5. */
+  throughputRatio: number;
+  /** Rapport's p99 over the baseline's. */
+  p99Ratio: number;
+}
+
+/** The share of each route in the traffic, in percent. */
+type Mix = Record<Route, number>;
+const MIXED: Mix = { lookup: 70, log: 20, update: 10 };
+const LOOKUPS_ONLY: Mix = { lookup: 100, log: 0, update: 0 };
 
 export interface LoadTarget {
   /** Added to the server's environment: its store (RAPPORT_DATA_DIR, DATABASE_URL). */
   env: Record<string, string>;
+  /** The users' organisation: the baseline's statement is scoped to it as the API is. */
+  orgId: string;
   users: LoadUser[];
   contacts: LoadContact[];
   options: LoadOptions;
@@ -140,7 +161,7 @@ export async function measureLoad(target: LoadTarget): Promise<LoadReport> {
     RAPPORT_GRAPH_TENANT_ID: "",
     DATABASE_URL: target.env.DATABASE_URL ?? "",
   };
-  const server = await startServerProcess(env);
+  const server = await startServerProcess(env, "scripts/bench/baseline-server.ts");
   target.onCleanup(() => stopServer(server));
   const pid = server.process.pid;
   if (pid === undefined) throw new Error("the server process has no pid");
@@ -148,12 +169,20 @@ export async function measureLoad(target: LoadTarget): Promise<LoadReport> {
   void server.exited.then((code) => {
     serverGone = `the server exited (code ${code}) during the load:\n${server.output().slice(-4000)}`;
   });
-  console.log(`Server process ${pid} on ${server.url}`);
+  const baselineUrl = await waitForBaseline(server);
+  console.log(`Server process ${pid} on ${server.url}, its baseline on ${baselineUrl}`);
   const databaseName = env.DATABASE_URL ? new URL(env.DATABASE_URL).pathname.slice(1) : null;
   const meter = new CpuMeter(pid, databaseName);
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const client = new LoadClient(server.url, agent, target.users, target.contacts);
+  const baselineClient = new LoadClient(
+    baselineUrl,
+    agent,
+    target.users,
+    target.contacts,
+    (address, user) => `/lookup?org=${target.orgId}&user=${user.id}&email=${encodeURIComponent(address)}`,
+  );
   try {
     // Each user signs in once (the server remembers callers), before any timing.
     for (const user of target.users) {
@@ -194,6 +223,28 @@ export async function measureLoad(target: LoadTarget): Promise<LoadReport> {
         break;
       }
     }
+    const compareSeconds = stepSeconds / 2;
+    console.log(
+      `Baseline: lookups only, ${compareSeconds.toFixed(1)} s against Rapport's API and then as long against ` +
+        "the one-statement server in the same process, at each concurrency",
+    );
+    const baseline: BaselineStep[] = [];
+    printBaselineHeader();
+    for (const [i, concurrency] of options.concurrency.entries()) {
+      const rapport = await measureLookups(client, concurrency, compareSeconds * 1000, 2000 + i);
+      const minimal = await measureLookups(baselineClient, concurrency, compareSeconds * 1000, 2000 + i);
+      const step: BaselineStep = {
+        concurrency,
+        rapport,
+        baseline: minimal,
+        throughputRatio: rapport.requestsPerSecond / minimal.requestsPerSecond,
+        p99Ratio: rapport.p99 / minimal.p99,
+      };
+      baseline.push(step);
+      printBaselineStep(step);
+      if (serverGone) throw new Error(serverGone);
+    }
+
     const idleAfter = await idleCpu(meter, "after");
     const others = [idleBefore, idleAfter, ...steps.map((s) => s.cpu)].flatMap((c) => (c ? [c.other] : []));
     const redacted = Object.fromEntries(
@@ -204,7 +255,7 @@ export async function measureLoad(target: LoadTarget): Promise<LoadReport> {
     return {
       server: { pid, url: server.url, env: redacted },
       options,
-      mix: { lookup: 70, log: 20, update: 10 },
+      mix: MIXED,
       routes: ROUTE_NAMES,
       users: target.users.length,
       contacts: target.contacts.length,
@@ -216,10 +267,42 @@ export async function measureLoad(target: LoadTarget): Promise<LoadReport> {
       serverRssMb: { idle: idleRss, end: readRssMb(pid) },
       idleCpu: { before: idleBefore, after: idleAfter },
       maxOtherCpuPercent: others.length ? Math.max(...others) : null,
+      baseline,
     };
   } finally {
     agent.destroy();
   }
+}
+
+/** The baseline server's address: it listens once Rapport's server has started, in the same process. */
+async function waitForBaseline(server: ServerProcess): Promise<string> {
+  for (let waited = 0; waited < 60_000; waited += 50) {
+    const match = /Baseline listening on (http:\/\/\S+)/.exec(server.output());
+    if (match?.[1]) return match[1];
+    if (server.process.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the baseline server did not start:\n${server.output().slice(-4000)}`);
+}
+
+async function measureLookups(
+  client: LoadClient,
+  concurrency: number,
+  ms: number,
+  seed: number,
+): Promise<BaselineStep["rapport"]> {
+  await client.openConnections(concurrency);
+  const started = performance.now();
+  const result = await client.run(concurrency, ms, seed, LOOKUPS_ONLY);
+  const elapsed = performance.now() - started;
+  if (result.errors.length) console.error(loud(`${result.errors.length} errors`, result.errors));
+  const stats = summarize("lookup", result.times.lookup);
+  return {
+    requestsPerSecond: result.requests / (elapsed / 1000),
+    p50: stats.p50,
+    p99: stats.p99,
+    errors: result.errors.length,
+  };
 }
 
 async function stopServer(server: ServerProcess): Promise<void> {
@@ -308,12 +391,15 @@ class LoadClient {
     private readonly users: LoadUser[],
     /** Shared by the workers: a version one of them saw is what the next PATCH of that contact sends. */
     private readonly contacts: LoadContact[],
+    /** Where a lookup goes: the API's route, or the baseline server's (which takes no token). */
+    private readonly lookupPath = (address: string, _user: LoadUser) =>
+      `/api/v1/people/lookup?email=${encodeURIComponent(address)}`,
   ) {
     this.url = new URL(baseUrl);
   }
 
   /** `concurrency` workers, each sending its next request once its last one is answered, for `ms`. */
-  async run(concurrency: number, ms: number, seed: number): Promise<RunResult> {
+  async run(concurrency: number, ms: number, seed: number, mix: Mix = MIXED): Promise<RunResult> {
     const result: RunResult = {
       requests: 0,
       times: { lookup: [], log: [], update: [] },
@@ -325,7 +411,7 @@ class LoadClient {
     const runId = `${Date.now().toString(36)}-${seed}`;
     await Promise.all(
       Array.from({ length: concurrency }, (_, w) =>
-        this.worker(w, deadline, random(seed * 1000 + w), `${runId}-${w}`, result),
+        this.worker(w, deadline, random(seed * 1000 + w), `${runId}-${w}`, result, mix),
       ),
     );
     return result;
@@ -347,6 +433,7 @@ class LoadClient {
     pick: (below: number) => number,
     runId: string,
     result: RunResult,
+    mix: Mix,
   ): Promise<void> {
     const user = this.users[w % this.users.length];
     if (!user) throw new Error("no users to send the load as");
@@ -354,7 +441,7 @@ class LoadClient {
       const roll = pick(100);
       const contact = this.contacts[pick(this.contacts.length)];
       if (!contact) throw new Error("no contacts to send the load about");
-      const route: Route = roll < 70 ? "lookup" : roll < 90 ? "log" : "update";
+      const route: Route = roll < mix.lookup ? "lookup" : roll < mix.lookup + mix.log ? "log" : "update";
       const fail = (message: string) => {
         result.routeErrors[route]++;
         if (result.errors.length < 1000) result.errors.push(`${route}: ${message}`);
@@ -363,7 +450,7 @@ class LoadClient {
         if (route === "lookup") {
           const { status, text, ms } = await this.timed(
             "GET",
-            `/api/v1/people/lookup?email=${encodeURIComponent(contact.address)}`,
+            this.lookupPath(contact.address, user),
             user.token,
           );
           result.requests++;
@@ -655,6 +742,25 @@ function printStep(step: LoadStep): void {
     console.error(loud(`${step.errors} errors at concurrency ${step.concurrency}`, step.errorSamples));
 }
 
+function printBaselineHeader(): void {
+  console.log(
+    `${"conc".padStart(5)}${"API req/s".padStart(11)}${"p50".padStart(7)}${"p99".padStart(7)}` +
+      `${"SQL req/s".padStart(11)}${"p50".padStart(7)}${"p99".padStart(7)}` +
+      `${"throughput".padStart(12)}${"p99".padStart(7)}`,
+  );
+}
+
+function printBaselineStep(step: BaselineStep): void {
+  const { rapport, baseline } = step;
+  console.log(
+    `${String(step.concurrency).padStart(5)}${rapport.requestsPerSecond.toFixed(0).padStart(11)}` +
+      `${ms(rapport.p50)}${ms(rapport.p99)}${baseline.requestsPerSecond.toFixed(0).padStart(11)}` +
+      `${ms(baseline.p50)}${ms(baseline.p99)}${`×${step.throughputRatio.toFixed(2)}`.padStart(12)}` +
+      `${`×${step.p99Ratio.toFixed(2)}`.padStart(7)}` +
+      (rapport.errors || baseline.errors ? `  ERRORS ${rapport.errors} / ${baseline.errors}` : ""),
+  );
+}
+
 function loud(title: string, samples: string[]): string {
   const bar = "!".repeat(86);
   return [bar, `!! ${title.toUpperCase()}`, ...samples.slice(0, 5).map((s) => `!!   ${s}`), bar].join("\n");
@@ -706,5 +812,13 @@ export function printLoad(report: LoadReport, line: string): void {
       ),
     );
   else console.log("errors         0");
+  console.log(line);
+  console.log(
+    "Baseline: lookups only, Rapport's GET /people/lookup against a minimal server in the same process that " +
+      "answers the same contact profile with one hand-written statement over the same store (no framework, " +
+      "sign-in or checks); ratios are Rapport's over the baseline's (goals: throughput ≥ 0.5, p99 ≤ 1.5)",
+  );
+  printBaselineHeader();
+  for (const step of report.baseline) printBaselineStep(step);
   console.log(line);
 }

@@ -30,8 +30,12 @@ else process.once("exit", killLeftOver);
  * It is waited for until it listens or exits: the test's own timeout is the only limit (a start under tsx on a
  * busy machine has taken over a minute).
  */
-export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  /** Another entry that starts the same server (the load bench's, which adds its baseline beside it). */
+  entry = "src/server/main.ts",
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
