@@ -114,6 +114,8 @@ export interface LoadReport {
   maxOtherCpuPercent: number | null;
   /** Lookups only, at each concurrency: Rapport's API, then the baseline server in the same process. */
   baseline: BaselineStep[];
+  /** The lookup's statement as the owner and behind the organisation wall, ms per statement, in the server. */
+  wall: { statements: number; owner: Stats; walled: Stats; costP50: number; costMean: number };
 }
 
 /** The lookup alone against Rapport and against the baseline server, one after the other, at one concurrency. */
@@ -245,6 +247,9 @@ export async function measureLoad(target: LoadTarget): Promise<LoadReport> {
       if (serverGone) throw new Error(serverGone);
     }
 
+    const wall = await measureWall(baselineUrl, target);
+    printWall(wall);
+
     const idleAfter = await idleCpu(meter, "after");
     const others = [idleBefore, idleAfter, ...steps.map((s) => s.cpu)].flatMap((c) => (c ? [c.other] : []));
     const redacted = Object.fromEntries(
@@ -268,6 +273,7 @@ export async function measureLoad(target: LoadTarget): Promise<LoadReport> {
       idleCpu: { before: idleBefore, after: idleAfter },
       maxOtherCpuPercent: others.length ? Math.max(...others) : null,
       baseline,
+      wall,
     };
   } finally {
     agent.destroy();
@@ -283,6 +289,36 @@ async function waitForBaseline(server: ServerProcess): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`the baseline server did not start:\n${server.output().slice(-4000)}`);
+}
+
+const WALL_ADDRESSES = 50;
+const WALL_ROUNDS = 20;
+
+/** Asks the baseline server to time the lookup's statement as the owner and behind the wall, taking turns. */
+async function measureWall(baselineUrl: string, target: LoadTarget): Promise<LoadReport["wall"]> {
+  const user = target.users[0];
+  if (!user) throw new Error("no user to measure the wall as");
+  const url = new URL("/wall-cost", baselineUrl);
+  url.searchParams.set("org", target.orgId);
+  url.searchParams.set("user", user.id);
+  url.searchParams.set("rounds", String(WALL_ROUNDS));
+  const step = Math.max(1, Math.floor(target.contacts.length / WALL_ADDRESSES));
+  for (let i = 0; i < target.contacts.length && i / step < WALL_ADDRESSES; i += step)
+    url.searchParams.append("email", target.contacts[i]?.address ?? "");
+  const response = await fetch(url);
+  const text = await response.text();
+  if (response.status !== 200)
+    throw new Error(`GET /wall-cost answered ${response.status}: ${text.slice(0, 300)}`);
+  const times = JSON.parse(text) as { owner: number[]; walled: number[] };
+  const owner = summarize("owner", times.owner);
+  const walled = summarize("walled", times.walled);
+  return {
+    statements: times.owner.length,
+    owner,
+    walled,
+    costP50: walled.p50 / owner.p50 - 1,
+    costMean: walled.mean / owner.mean - 1,
+  };
 }
 
 async function measureLookups(
@@ -761,6 +797,15 @@ function printBaselineStep(step: BaselineStep): void {
   );
 }
 
+function printWall(wall: LoadReport["wall"]): void {
+  const percent = (n: number) => `${n >= 0 ? "+" : ""}${(n * 100).toFixed(1)} %`;
+  console.log(
+    `Organisation wall, the lookup's statement in the server's process, ${wall.statements} per view taking turns: ` +
+      `owner p50 ${wall.owner.p50.toFixed(2)} ms, behind the wall p50 ${wall.walled.p50.toFixed(2)} ms: ` +
+      `${percent(wall.costP50)} at p50, ${percent(wall.costMean)} on average (goal: below 10 %)`,
+  );
+}
+
 function loud(title: string, samples: string[]): string {
   const bar = "!".repeat(86);
   return [bar, `!! ${title.toUpperCase()}`, ...samples.slice(0, 5).map((s) => `!!   ${s}`), bar].join("\n");
@@ -820,5 +865,6 @@ export function printLoad(report: LoadReport, line: string): void {
   );
   printBaselineHeader();
   for (const step of report.baseline) printBaselineStep(step);
+  printWall(report.wall);
   console.log(line);
 }
