@@ -1,5 +1,5 @@
 import rateLimit from "@fastify/rate-limit";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type Language, languageOf } from "../../shared/languages";
 import {
   FORM_CONTROL_NAMES,
@@ -10,7 +10,7 @@ import {
 import type { Database } from "../db/database";
 import type { WebFormRow } from "../db/tables";
 import { AppError, notFound } from "../errors";
-import { sendProblem } from "../http/problem";
+import { errorHandler, sendProblem } from "../http/problem";
 import type { Scope } from "../scope";
 import { requireAdmin } from "../users/service";
 import { EMBED_SCRIPT } from "./embed-script";
@@ -186,6 +186,54 @@ function sourceOf(query: unknown, referer: string | undefined): Record<string, s
 
 const keyOf = new WeakMap<FastifyRequest, string>();
 
+/** The three ways a browser's own form posts its body (`enctype`): a person is reading the answer as a page. */
+const FORM_ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
+const postedAsForm = (request: FastifyRequest): boolean => {
+  const type = (request.headers["content-type"] ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+  return FORM_ENCODINGS.includes(type);
+};
+
+/**
+ * What Fastify refuses before a form's route runs (a body past the limit, a body in a form encoding not taken) is
+ * answered to a browser's form post as a page in the visitor's language, as every other refusal of a form post
+ * is; the script, which posts JSON, and everyone else get the problem.
+ */
+function formErrorHandler(database: Database) {
+  return async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const refusal =
+      error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+        ? { status: 413, word: "tooLarge" as const }
+        : error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+          ? { status: 415, word: "unsupported" as const }
+          : null;
+    if (refusal === null) return errorHandler(error, request, reply);
+    if (request.method !== "POST" || !postedAsForm(request))
+      return sendProblem(
+        reply,
+        refusal.status === 413
+          ? new AppError(
+              "payload_too_large",
+              413,
+              `A form submission takes at most ${FORM_BODY_LIMIT / 1024} KB.`,
+            )
+          : new AppError(
+              "unsupported_media_type",
+              415,
+              "Send a form submission as application/json or application/x-www-form-urlencoded.",
+            ),
+      );
+    const language = pageLanguage(request.query, request.headers["accept-language"]);
+    const form = await findForm(database, (request.params as { publicId?: unknown } | undefined)?.publicId);
+    const words = formPageMessages[language];
+    return sendPage(
+      reply,
+      form,
+      refusal.status,
+      messagePage(language, form?.title ?? "", words[refusal.word]),
+    );
+  };
+}
+
 export async function publicFormRoutes(
   app: FastifyInstance,
   database: Database,
@@ -211,6 +259,7 @@ export async function publicFormRoutes(
   const pagesPerIp = limiter("form-page-ip", limits.pagesPerIpPerMinute, 60_000);
 
   await app.register(async (scope) => {
+    scope.setErrorHandler(formErrorHandler(database));
     // Form posts as text, read by readFormBody (the API itself takes JSON only).
     scope.addContentTypeParser(
       "application/x-www-form-urlencoded",
