@@ -4,8 +4,7 @@ import { normalizeCompanyDomain } from "../../shared/companies";
 import { customFieldDefinitions } from "../custom-fields/service";
 import { lockAddresses } from "../db/address-lock";
 import type { DB, WebFormRow } from "../db/tables";
-import { notFound } from "../errors";
-import { internalDomainsOf } from "../organizations/service";
+import type { Language } from "../../shared/languages";
 import { taskTitle } from "./page";
 import type { CheckedSubmission } from "./submission";
 import { MAX_TOKEN_USES, tokenExpiry } from "./token";
@@ -39,7 +38,8 @@ function domainCandidates(domain: string): string[] {
 
 /**
  * Counts one more post of a token, in the store (so every server counts together), and answers how many it has
- * had. The form's expired counts go first: a row lasts as long as its token.
+ * had. The form's expired counts go in the same statement: a row lasts as long as its token (never the row counted
+ * here, whose token has not expired: checkToken said so).
  */
 export async function countTokenUse(
   db: Kysely<DB>,
@@ -47,13 +47,14 @@ export async function countTokenUse(
   token: { issuedAt: number; lifetime: number; consentVersion: number | null; id: string },
   now: Date,
 ): Promise<number> {
-  await db
-    .deleteFrom("web_form_token_uses")
-    .where("org_id", "=", form.org_id)
-    .where("form_id", "=", form.id)
-    .where("expires_at", "<", now)
-    .execute();
   const row = await db
+    .with("expired", (db) =>
+      db
+        .deleteFrom("web_form_token_uses")
+        .where("org_id", "=", form.org_id)
+        .where("form_id", "=", form.id)
+        .where("expires_at", "<", now),
+    )
     .insertInto("web_form_token_uses")
     .values({ org_id: form.org_id, form_id: form.id, token_id: token.id, expires_at: tokenExpiry(token) })
     .onConflict((oc) =>
@@ -73,23 +74,42 @@ const displayNameOf = (s: CheckedSubmission): string =>
   s.email.written;
 
 /**
- * Marks a token as having made its lead, unless another submission with it did first (answers false then):
- * one statement, so of two concurrent submissions with one token on any servers only one goes on.
+ * Marks a token as having made its lead and takes the owner's turn, in one statement, unless another submission
+ * with the token did first (answers null then): of two concurrent submissions with one token on any servers only
+ * one goes on. The turn is taken outside the submission's transaction: the form's row is locked only while its
+ * counter goes up, so submissions to one form take turns on any server (each gets its own position, in order)
+ * without waiting for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
  */
-async function spendToken(db: Kysely<DB>, form: WebFormRow, tokenId: string): Promise<boolean> {
-  const spent = await db
-    .updateTable("web_form_token_uses")
-    .set({ uses: MAX_TOKEN_USES + 1 })
+async function spendTokenForTurn(db: Kysely<DB>, form: WebFormRow, tokenId: string): Promise<number | null> {
+  const turn = await db
+    .with("spent", (db) =>
+      db
+        .updateTable("web_form_token_uses")
+        .set({ uses: MAX_TOKEN_USES + 1 })
+        .where("org_id", "=", form.org_id)
+        .where("form_id", "=", form.id)
+        .where("token_id", "=", tokenId)
+        .where("uses", "<=", MAX_TOKEN_USES)
+        .returning("token_id"),
+    )
+    .updateTable("web_forms")
+    .set({ turns: sql`turns + 1` })
     .where("org_id", "=", form.org_id)
-    .where("form_id", "=", form.id)
-    .where("token_id", "=", tokenId)
-    .where("uses", "<=", MAX_TOKEN_USES)
-    .returning("token_id")
+    .where("id", "=", form.id)
+    .where(sql<boolean>`exists (select 1 from spent)`)
+    .returning("turns")
     .executeTakeFirst();
-  return spent !== undefined;
+  return turn === undefined ? null : Number(turn.turns);
 }
 
-/** The lead a submission makes, or null when its token has already made one. */
+/** What a submission's transaction reads before it writes, in one statement: the owners, the consent, the domains. */
+interface SubmissionContext {
+  owners: { user_id: string; language: Language | null }[];
+  consent_text: string | null;
+  internal_domains: string[];
+}
+
+/** The lead a submission makes, or null when its token has already made one (or the form is gone). */
 export async function acceptSubmission(
   db: Kysely<DB>,
   form: WebFormRow,
@@ -99,41 +119,27 @@ export async function acceptSubmission(
   now: Date,
 ): Promise<AcceptedLead | null> {
   const orgId = form.org_id;
-  if (!(await spendToken(db, form, tokenId))) return null;
-  // The owner's turn, taken in a statement of its own: the form's row is locked only while its counter goes up,
-  // so submissions to one form take turns on any server (each gets its own position, in order) without waiting
-  // for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
-  const turn = await db
-    .updateTable("web_forms")
-    .set({ turns: sql`turns + 1` })
-    .where("org_id", "=", orgId)
-    .where("id", "=", form.id)
-    .returning("turns")
-    .executeTakeFirst();
-  if (!turn) throw notFound("The form");
+  const turn = await spendTokenForTurn(db, form, tokenId);
+  if (turn === null) return null;
   return db.transaction().execute(async (tx) => {
-    const owners = await tx
-      .selectFrom("web_form_owners as o")
-      .innerJoin("users as u", (join) =>
-        join.onRef("u.id", "=", "o.user_id").onRef("u.org_id", "=", "o.org_id"),
-      )
-      .select(["o.user_id", "u.language"])
-      .where("o.org_id", "=", orgId)
-      .where("o.form_id", "=", form.id)
-      .orderBy("o.position")
-      .execute();
-    const owner = owners.length ? owners[(Number(turn.turns) - 1) % owners.length] : undefined;
+    // One round trip for what three reads would fetch: a submission is mostly waiting for the store.
+    const { rows } = await sql<SubmissionContext>`
+      select
+        (select coalesce(json_agg(json_build_object('user_id', o.user_id, 'language', u.language)
+                                  order by o.position), '[]'::json)
+           from web_form_owners o join users u on u.id = o.user_id and u.org_id = o.org_id
+          where o.org_id = ${orgId} and o.form_id = ${form.id}) as owners,
+        (select text from web_form_consents
+          where org_id = ${orgId} and form_id = ${form.id} and version = ${consentVersion}) as consent_text,
+        (select internal_domains from organizations where id = ${orgId}) as internal_domains`.execute(tx);
+    const context = rows[0] as SubmissionContext;
+    const owners = context.owners;
+    const owner = owners.length ? owners[(turn - 1) % owners.length] : undefined;
     const ownerId = owner?.user_id ?? null;
     const consent =
-      consentVersion === null
+      consentVersion === null || context.consent_text === null
         ? undefined
-        : await tx
-            .selectFrom("web_form_consents")
-            .select(["version", "text"])
-            .where("org_id", "=", orgId)
-            .where("form_id", "=", form.id)
-            .where("version", "=", consentVersion)
-            .executeTakeFirst();
+        : { version: consentVersion, text: context.consent_text };
 
     // The custom fields as they are now, held until the end (FOR SHARE, as every write of custom values holds
     // them): a value whose field was deleted since the page was shown is kept on the lead only.
@@ -153,7 +159,7 @@ export async function acceptSubmission(
     };
 
     const address = submission.email.address;
-    const internal = isWithinDomains(domainOf(address), await internalDomainsOf(tx, orgId));
+    const internal = isWithinDomains(domainOf(address), context.internal_domains);
     await lockAddresses(tx, orgId, [address]);
     const companyId = internal ? null : await companyFor(tx, orgId, submission);
 
