@@ -1053,6 +1053,38 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
     });
   });
 
+  describe("webhooks", () => {
+    it("sends what a submission makes to the endpoints that take it, and nothing an endpoint does not take", async () => {
+      const endpoint = await server.request<{ endpoint: { id: string } }>("POST", "/api/v1/webhooks", {
+        token: admin,
+        body: { url: "https://erp.example.com/in", events: ["contact.created", "company.created"] },
+      });
+      expect(endpoint.status).toBe(201);
+      try {
+        const form = await createForm({ consentText: null });
+        const answer = await submit(form, {
+          "contact.email": "hooked@hooked-forms.example",
+          "contact.firstName": "Hooked",
+          "company.name": "Hooked AB",
+        });
+        expect(answer.status).toBe(200);
+        const [lead] = await leadsOf(form.id);
+        const events = await server.database.db
+          .selectFrom("webhook_events")
+          .select(["type", "record_id"])
+          .where("record_id", "in", [lead?.contactId, lead?.companyId, lead?.taskId] as string[])
+          .orderBy("type")
+          .execute();
+        expect(events).toEqual([
+          { type: "company.created", record_id: lead?.companyId },
+          { type: "contact.created", record_id: lead?.contactId },
+        ]);
+      } finally {
+        await server.request("DELETE", `/api/v1/webhooks/${endpoint.body.endpoint.id}`, { token: admin });
+      }
+    });
+  });
+
   describe("a person's data", () => {
     it("puts their leads in their export, and erasing them deletes what they sent", async () => {
       const form = await createForm();

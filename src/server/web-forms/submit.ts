@@ -107,6 +107,8 @@ interface SubmissionContext {
   owners: { user_id: string; language: Language | null }[];
   consent_text: string | null;
   internal_domains: string[];
+  /** The event types an active webhook endpoint takes: for none, no event is written and none is looked for. */
+  events_taken: string[];
 }
 
 /** The lead a submission makes, or null when its token has already made one (or the form is gone). */
@@ -131,9 +133,17 @@ export async function acceptSubmission(
           where o.org_id = ${orgId} and o.form_id = ${form.id}) as owners,
         (select text from web_form_consents
           where org_id = ${orgId} and form_id = ${form.id} and version = ${consentVersion}) as consent_text,
-        (select internal_domains from organizations where id = ${orgId}) as internal_domains`.execute(tx);
+        (select internal_domains from organizations where id = ${orgId}) as internal_domains,
+        (select coalesce(array_agg(distinct taken), '{}') from webhook_endpoints, unnest(events) as taken
+          where org_id = ${orgId} and active) as events_taken`.execute(tx);
     const context = rows[0] as SubmissionContext;
     const owners = context.owners;
+    // emitEvent looks for the endpoints itself, in a statement each: a submission makes up to three events, and an
+    // organisation without webhooks is told so once, in the statement above.
+    const taken = new Set(context.events_taken);
+    const emit: typeof emitEvent = async (...args) => {
+      if (taken.has(args[2])) await emitEvent(...args);
+    };
     const owner = owners.length ? owners[(turn - 1) % owners.length] : undefined;
     const ownerId = owner?.user_id ?? null;
     const consent =
@@ -161,7 +171,7 @@ export async function acceptSubmission(
     const address = submission.email.address;
     const internal = isWithinDomains(domainOf(address), context.internal_domains);
     await lockAddresses(tx, orgId, [address]);
-    const companyId = internal ? null : await companyFor(tx, orgId, submission);
+    const companyId = internal ? null : await companyFor(tx, orgId, submission, emit);
 
     const existing = internal
       ? undefined
@@ -222,7 +232,7 @@ export async function acceptSubmission(
         .where("address", "=", address)
         .execute();
       const made = contactId;
-      await emitEvent(tx, orgId, "contact.created", { id: made }, async () =>
+      await emit(tx, orgId, "contact.created", { id: made }, async () =>
         toContact(await selectContacts(tx, orgId).where("c.id", "=", made).executeTakeFirstOrThrow()),
       );
     }
@@ -240,7 +250,7 @@ export async function acceptSubmission(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await emitEvent(tx, orgId, "task.created", toTask(task));
+    await emit(tx, orgId, "task.created", toTask(task));
 
     const lead = await tx
       .insertInto("leads")
@@ -294,7 +304,12 @@ export async function acceptSubmission(
  * unless the address is free-mail; else one made from the company name the visitor gave (with the address's
  * domain when it says something). A matched company is left as it is.
  */
-async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): Promise<string | null> {
+async function companyFor(
+  tx: Kysely<DB>,
+  orgId: string,
+  s: CheckedSubmission,
+  emit: typeof emitEvent,
+): Promise<string | null> {
   const domain = domainOf(s.email.address);
   const meaningful = !isFreeMailDomain(domain);
   if (meaningful) {
@@ -354,7 +369,7 @@ async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): 
         details: JSON.stringify({ source: "web-form" }),
       })
       .execute();
-    await emitEvent(tx, orgId, "company.created", toCompany(inserted));
+    await emit(tx, orgId, "company.created", toCompany(inserted));
     return inserted.id;
   }
   const twin = await tx
