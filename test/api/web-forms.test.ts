@@ -489,6 +489,34 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       });
     });
 
+    it("gives the new contact the emails already logged with its address", async () => {
+      const logged = await server.request("POST", "/api/v1/emails", {
+        token: admin,
+        body: {
+          internetMessageId: "<earlier-1@logged-forms.example>",
+          subject: "A question before the form",
+          from: { address: "earlier@logged-forms.example", name: "Earl Early" },
+          to: [{ address: "ada@forms.example", name: "Ada" }],
+          cc: [],
+          sentAt: "2026-12-01T09:30:00.000Z",
+          bodyText: "Hello",
+        },
+      });
+      expect(logged.status).toBe(201);
+      const form = await createForm({ consentText: null });
+      expect(
+        (await submit(form, { "contact.email": "Earlier@logged-forms.example", "contact.firstName": "Earl" }))
+          .status,
+      ).toBe(200);
+      const contact = await contactByAddress("earlier@logged-forms.example");
+      const participants = await server.database.db
+        .selectFrom("interaction_participants")
+        .select("contact_id")
+        .where("address", "=", "earlier@logged-forms.example")
+        .execute();
+      expect(participants).toEqual([{ contact_id: contact?.id }]);
+    });
+
     it("answers a known and an unknown address alike", async () => {
       const form = await createForm();
       await submit(form, { "contact.email": "known@alike-forms.example", "contact.firstName": "Known" });

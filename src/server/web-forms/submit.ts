@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { domainOf, isFreeMailDomain, isWithinDomains } from "../../shared/email-address";
 import { normalizeCompanyDomain } from "../../shared/companies";
@@ -195,36 +196,35 @@ export async function acceptSubmission(
       displayName = existing.display_name;
     } else {
       displayName = displayNameOf(submission).slice(0, 200);
-      const created = await tx
-        .insertInto("contacts")
-        .values({
-          org_id: orgId,
-          display_name: displayName,
-          first_name: submission.contact.firstName ?? null,
-          last_name: submission.contact.lastName ?? null,
-          title: submission.contact.title ?? null,
-          phones: submission.contact.phone ? [submission.contact.phone] : [],
-          company_id: companyId,
-          lifecycle_stage: "lead",
-          owner_id: ownerId,
-          source: "web-form",
-          custom_fields: JSON.stringify(submission.contactCustom),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      contactId = created.id;
+      // The contact, its address and the emails already logged with the address (which now belong to the
+      // contact, as when a rep adds it) in one statement: its id is made here, so nothing waits for it.
+      contactId = randomUUID();
       await tx
-        .insertInto("contact_emails")
-        .values({
-          org_id: orgId,
-          contact_id: contactId,
-          address,
-          address_as_written: submission.email.written === address ? null : submission.email.written,
-          position: 0,
-        })
-        .execute();
-      // Emails already logged with the address now belong to the contact, as when a rep adds it.
-      await tx
+        .with("contact", (db) =>
+          db.insertInto("contacts").values({
+            id: contactId as string,
+            org_id: orgId,
+            display_name: displayName,
+            first_name: submission.contact.firstName ?? null,
+            last_name: submission.contact.lastName ?? null,
+            title: submission.contact.title ?? null,
+            phones: submission.contact.phone ? [submission.contact.phone] : [],
+            company_id: companyId,
+            lifecycle_stage: "lead",
+            owner_id: ownerId,
+            source: "web-form",
+            custom_fields: JSON.stringify(submission.contactCustom),
+          }),
+        )
+        .with("address", (db) =>
+          db.insertInto("contact_emails").values({
+            org_id: orgId,
+            contact_id: contactId as string,
+            address,
+            address_as_written: submission.email.written === address ? null : submission.email.written,
+            position: 0,
+          }),
+        )
         .updateTable("interaction_participants")
         .set({ contact_id: contactId })
         .where("org_id", "=", orgId)
@@ -252,30 +252,30 @@ export async function acceptSubmission(
       .executeTakeFirstOrThrow();
     await emit(tx, orgId, "task.created", toTask(task));
 
-    const lead = await tx
-      .insertInto("leads")
-      .values({
-        org_id: orgId,
-        form_id: form.id,
-        contact_id: contactId,
-        company_id: companyId,
-        owner_id: ownerId,
-        task_id: task.id,
-        page_url: submission.pageUrl,
-        utm_source: submission.utm.source,
-        utm_medium: submission.utm.medium,
-        utm_campaign: submission.utm.campaign,
-        utm_term: submission.utm.term,
-        utm_content: submission.utm.content,
-        consent_version: consent?.version ?? null,
-        consent_text: consent?.text ?? null,
-        submitted: JSON.stringify(submission.submitted),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-
-    // No signed-in actor: the visitor did it, through this form.
+    // The lead and its audit event in one statement (its id made here). No signed-in actor: the visitor did it,
+    // through this form.
+    const lead = { id: randomUUID() };
     await tx
+      .with("lead", (db) =>
+        db.insertInto("leads").values({
+          id: lead.id,
+          org_id: orgId,
+          form_id: form.id,
+          contact_id: contactId,
+          company_id: companyId,
+          owner_id: ownerId,
+          task_id: task.id,
+          page_url: submission.pageUrl,
+          utm_source: submission.utm.source,
+          utm_medium: submission.utm.medium,
+          utm_campaign: submission.utm.campaign,
+          utm_term: submission.utm.term,
+          utm_content: submission.utm.content,
+          consent_version: consent?.version ?? null,
+          consent_text: consent?.text ?? null,
+          submitted: JSON.stringify(submission.submitted),
+        }),
+      )
       .insertInto("audit_events")
       .values({
         org_id: orgId,
