@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, IsoDateTime, ListQuery, Version } from "./common";
+import { CUSTOM_FIELD_TEXT_MAX_CHARS, type CustomFieldType } from "./custom-fields";
 import { LANGUAGES, type Language } from "./languages";
 
 // Web forms: an admin defines which fields a form asks for and where each lands (a contact's, a company's, or a
@@ -213,7 +214,73 @@ export const FORM_CONTROL_NAMES = {
 } as const;
 
 /** The longest value a submitted field may carry, whatever its target (custom text holds up to 5000). */
-export const FORM_VALUE_MAX_CHARS = 5000;
+export const FORM_VALUE_MAX_CHARS = CUSTOM_FIELD_TEXT_MAX_CHARS;
+
+/**
+ * The longest value each contact and company field takes, as the contacts' and companies' own contract takes it
+ * (test/unit/web-form-limits.test.ts holds them to it): a form never stores what the API would refuse, and the
+ * page's `maxlength` is the same number, so a visitor is stopped while typing rather than refused after sending.
+ */
+export const FORM_FIELD_MAX_CHARS = {
+  "contact.email": 320,
+  "contact.displayName": 200,
+  "contact.firstName": 100,
+  "contact.lastName": 100,
+  "contact.title": 200,
+  "contact.phone": 50,
+  "company.name": 200,
+  "company.website": 500,
+  "company.phone": 50,
+  "company.address": 1000,
+} as const satisfies Record<
+  `contact.${(typeof FORM_CONTACT_FIELDS)[number]}` | `company.${(typeof FORM_COMPANY_FIELDS)[number]}`,
+  number
+>;
+/** A number custom field's value as typed: digits, a sign and a point. */
+export const FORM_NUMBER_MAX_CHARS = 40;
+
+/**
+ * The most characters a field's value may have: by its target, or for a custom field by its type (null: no
+ * typed length applies, as for a date or a choice, which are checked against their own form).
+ */
+export function formFieldMaxChars(target: string, customType?: CustomFieldType): number | null {
+  if (target in FORM_FIELD_MAX_CHARS)
+    return FORM_FIELD_MAX_CHARS[target as keyof typeof FORM_FIELD_MAX_CHARS];
+  switch (customType) {
+    case "text":
+      return CUSTOM_FIELD_TEXT_MAX_CHARS;
+    case "number":
+      return FORM_NUMBER_MAX_CHARS;
+    case "date":
+    case "choice":
+      return null;
+    case undefined:
+      return FORM_VALUE_MAX_CHARS;
+  }
+}
+
+/** Fields whose value may run over several lines (a text box): the rest are one line. */
+export const isMultilineFormField = (target: string, customType?: CustomFieldType): boolean =>
+  target === "company.address" || customType === "text";
+
+// Controls (but a text box's line breaks and tabs) and the invisible characters that reorder the text around them:
+// bidi embeddings, overrides and isolates, and the bidi marks. A name with U+202E in it shows reversed in every list
+// and task title that prints it; nobody types one into a form.
+// eslint-disable-next-line no-control-regex -- finding controls is the point
+const LINE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const BREAKS = /[\t\n\r\u2028\u2029]+/g;
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * A submitted value as it may be kept: without controls and bidi controls; one line (its breaks become spaces)
+ * unless the field is a text box, whose line breaks are kept as "\n". One pass per rule, linear in the text.
+ */
+export function cleanFormText(value: string, multiline: boolean): string {
+  const visible = value.replace(BIDI_CONTROLS, "").replace(LINE_CONTROLS, "");
+  return multiline
+    ? visible.replace(/\r\n?/g, "\n").replace(/[\u2028\u2029]/g, "\n")
+    : visible.replace(BREAKS, " ");
+}
 /** The most name/value pairs a submission may carry: a form has at most 30 fields and a few controls. */
 export const FORM_MAX_PAIRS = 60;
 

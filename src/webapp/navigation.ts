@@ -7,11 +7,13 @@ import { HandshakeRegular } from "@fluentui/react-icons/svg/handshake";
 import { MailTemplateRegular } from "@fluentui/react-icons/svg/mail-template";
 import { PeopleRegular } from "@fluentui/react-icons/svg/people";
 import { PersonCircleRegular } from "@fluentui/react-icons/svg/person-circle";
+import { PersonStarRegular } from "@fluentui/react-icons/svg/person-star";
 import { SettingsRegular } from "@fluentui/react-icons/svg/settings";
 import { TaskListLtrRegular } from "@fluentui/react-icons/svg/task-list-ltr";
 import { type ComponentType, type LazyExoticComponent, lazy } from "react";
 import type { ShellWord } from "./components/shell-messages";
 import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH, TASKS_PATH } from "./pages/paths";
+import { LEADS_PATH } from "./pages/web-forms/paths";
 
 export interface PageProps {
   /** What follows the page's own path (for the reports: which report; for a list: which record). */
@@ -56,6 +58,14 @@ export const pages: readonly PageEntry[] = [
     component: lazy(
       () => import(/* webpackChunkName: "webapp-companies" */ "./pages/companies/CompaniesPage"),
     ),
+  },
+  {
+    // What the website's forms brought in; one form's at /app/leads/<form id>.
+    path: LEADS_PATH,
+    name: "leads",
+    icon: PersonStarRegular,
+    subpages: true,
+    component: lazy(() => import(/* webpackChunkName: "webapp-leads" */ "./pages/web-forms/LeadsPage")),
   },
   {
     path: DEALS_PATH,

@@ -489,6 +489,34 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       });
     });
 
+    it("gives the new contact the emails already logged with its address", async () => {
+      const logged = await server.request("POST", "/api/v1/emails", {
+        token: admin,
+        body: {
+          internetMessageId: "<earlier-1@logged-forms.example>",
+          subject: "A question before the form",
+          from: { address: "earlier@logged-forms.example", name: "Earl Early" },
+          to: [{ address: "ada@forms.example", name: "Ada" }],
+          cc: [],
+          sentAt: "2026-12-01T09:30:00.000Z",
+          bodyText: "Hello",
+        },
+      });
+      expect(logged.status).toBe(201);
+      const form = await createForm({ consentText: null });
+      expect(
+        (await submit(form, { "contact.email": "Earlier@logged-forms.example", "contact.firstName": "Earl" }))
+          .status,
+      ).toBe(200);
+      const contact = await contactByAddress("earlier@logged-forms.example");
+      const participants = await server.database.db
+        .selectFrom("interaction_participants")
+        .select("contact_id")
+        .where("address", "=", "earlier@logged-forms.example")
+        .execute();
+      expect(participants).toEqual([{ contact_id: contact?.id }]);
+    });
+
     it("answers a known and an unknown address alike", async () => {
       const form = await createForm();
       await submit(form, { "contact.email": "known@alike-forms.example", "contact.firstName": "Known" });
@@ -887,6 +915,158 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(await counts()).toEqual(before);
     });
 
+    it("answers a form post past the limit, or in an encoding it does not take, with a page in the form's language", async () => {
+      const form = await createForm({ consentText: null, title: "Kontakt" });
+      const before = await counts();
+      const page = await raw(`/f/${form.publicId}?lang=de`);
+      later();
+      const body = new URLSearchParams({
+        ...hiddenIn(page.text),
+        "contact.email": "big@pages-forms.example",
+        "contact.firstName": "x".repeat(300_000),
+      });
+      const tooLarge = await raw(actionIn(page.text), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: body.toString(),
+      });
+      expect([tooLarge.status, tooLarge.headers.get("content-type")]).toEqual([
+        413,
+        "text/html; charset=utf-8",
+      ]);
+      expect(tooLarge.text).toContain('<html lang="de">');
+      expect(tooLarge.text).toContain("<h1>Kontakt</h1>");
+      expect(tooLarge.text).toContain("Ihre Eingaben sind zu lang");
+      expect(tooLarge.headers.get("content-security-policy")).toContain("default-src 'none'");
+
+      const multipart = new FormData();
+      multipart.set("contact.email", "multi@pages-forms.example");
+      const unsupported = await raw(`/f/${form.publicId}?lang=sv`, { method: "POST", body: multipart });
+      expect([unsupported.status, unsupported.headers.get("content-type")]).toEqual([
+        415,
+        "text/html; charset=utf-8",
+      ]);
+      expect(unsupported.text).toContain("Formuläret skickades på ett sätt som servern inte tar emot");
+
+      // The script posts JSON: it is answered a problem it can read, not a page.
+      const json = await raw(`/f/${form.publicId}?lang=de`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ "contact.email": "json@pages-forms.example", note: "x".repeat(300_000) }),
+      });
+      expect([json.status, json.headers.get("content-type")]).toEqual([
+        413,
+        expect.stringMatching(/^application\/problem\+json/),
+      ]);
+      expect((JSON.parse(json.text) as Problem).code).toBe("payload_too_large");
+      const xml = await raw(`/f/${form.publicId}`, {
+        method: "POST",
+        headers: { "content-type": "application/xml" },
+        body: "<form/>",
+      });
+      expect([xml.status, (JSON.parse(xml.text) as Problem).code]).toEqual([415, "unsupported_media_type"]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it("gives each input the server's own length limit as its maxlength, and refuses one past it", async () => {
+      await server.request("POST", "/api/v1/custom-fields", {
+        token: admin,
+        body: { entity: "company", key: "notes", label: "Notes", type: "text" },
+      });
+      const form = await createForm({
+        consentText: null,
+        fields: [
+          { target: "contact.email", label: "Email", labels: {}, required: true },
+          { target: "contact.firstName", label: "First name", labels: {}, required: false },
+          { target: "contact.phone", label: "Phone", labels: {}, required: false },
+          { target: "company.website", label: "Website", labels: {}, required: false },
+          { target: "company.address", label: "Address", labels: {}, required: false },
+          { target: "company.custom.notes", label: "Notes", labels: {}, required: false },
+        ],
+      });
+      const page = await raw(`/f/${form.publicId}`);
+      const maxlengthOf = (name: string) =>
+        new RegExp(`name="${name.replace(".", "\\.")}"[^>]* maxlength="(\\d+)"`).exec(page.text)?.[1];
+      expect(
+        Object.fromEntries(
+          [
+            "contact.email",
+            "contact.firstName",
+            "contact.phone",
+            "company.website",
+            "company.address",
+            "company.custom.notes",
+          ].map((name) => [name, maxlengthOf(name)]),
+        ),
+      ).toEqual({
+        "contact.email": "320",
+        "contact.firstName": "100",
+        "contact.phone": "50",
+        "company.website": "500",
+        "company.address": "1000",
+        "company.custom.notes": "5000",
+      });
+      const before = await counts();
+      // 101 characters: the page would have stopped a person at 100, and the contacts' API refuses it too.
+      const tooLong = await submit(form, {
+        "contact.email": "long-name@limits-forms.example",
+        "contact.firstName": "n".repeat(101),
+      });
+      expect(tooLong.status).toBe(400);
+      expect(await counts()).toEqual(before);
+      const justRight = await submit(form, {
+        "contact.email": "long-name@limits-forms.example",
+        "contact.firstName": "n".repeat(100),
+      });
+      expect(justRight.status).toBe(200);
+      expect((await contactByAddress("long-name@limits-forms.example"))?.firstName).toBe("n".repeat(100));
+    });
+
+    it("takes controls and bidi overrides out of names and text, keeping a text box's line breaks", async () => {
+      const form = await createForm({
+        consentText: null,
+        fields: [
+          { target: "contact.email", label: "Email", labels: {}, required: true },
+          { target: "contact.firstName", label: "First name", labels: {}, required: true },
+          { target: "contact.lastName", label: "Last name", labels: {}, required: false },
+          { target: "company.name", label: "Company", labels: {}, required: false },
+          { target: "company.address", label: "Address", labels: {}, required: false },
+        ],
+      });
+      const answer = await submit(
+        form,
+        {
+          "contact.email": "bidi@bidi-forms.example",
+          "contact.firstName": "\u202Eanna\u202C",
+          "contact.lastName": "Berg\u0007\u2066son\u2069\u200F",
+          "company.name": "Bidi\r\nAB\u0085",
+          "company.address": "Storgatan 1\r\n\u202D111 22 Stockholm",
+        },
+        { query: "?utm_source=news%E2%80%AEletter" },
+      );
+      expect(answer.status).toBe(200);
+      const contact = await contactByAddress("bidi@bidi-forms.example");
+      expect([contact?.firstName, contact?.lastName, contact?.displayName]).toEqual([
+        "anna",
+        "Bergson",
+        "anna Bergson",
+      ]);
+      const company = await server.request<{ name: string; address: string }>(
+        "GET",
+        `/api/v1/companies/${contact?.companyId}`,
+        { token: admin },
+      );
+      expect([company.body.name, company.body.address]).toEqual(["Bidi AB", "Storgatan 1\n111 22 Stockholm"]);
+      const [lead] = await leadsOf(form.id);
+      expect(lead?.submitted["contact.firstName"]).toBe("anna");
+      expect(lead?.utm.source).toBe("newsletter");
+      const tasks = parse(
+        Page(Task),
+        await server.request("GET", `/api/v1/tasks?limit=200`, { token: admin }),
+      ).items;
+      expect(tasks.find((t) => t.id === lead?.taskId)?.title).toBe("New lead from the website: anna Bergson");
+    });
+
     it("refuses a NUL in a field with a clear problem beside it, storing nothing", async () => {
       const form = await createForm({ consentText: null });
       const before = await counts();
@@ -898,6 +1078,38 @@ describe.each(storeKinds)("web forms (%s)", (kind) => {
       expect(answer.status).toBe(400);
       expect(answer.text).toContain("Dieses Feld enthält Zeichen, die nicht gespeichert werden können");
       expect(await counts()).toEqual(before);
+    });
+  });
+
+  describe("webhooks", () => {
+    it("sends what a submission makes to the endpoints that take it, and nothing an endpoint does not take", async () => {
+      const endpoint = await server.request<{ endpoint: { id: string } }>("POST", "/api/v1/webhooks", {
+        token: admin,
+        body: { url: "https://erp.example.com/in", events: ["contact.created", "company.created"] },
+      });
+      expect(endpoint.status).toBe(201);
+      try {
+        const form = await createForm({ consentText: null });
+        const answer = await submit(form, {
+          "contact.email": "hooked@hooked-forms.example",
+          "contact.firstName": "Hooked",
+          "company.name": "Hooked AB",
+        });
+        expect(answer.status).toBe(200);
+        const [lead] = await leadsOf(form.id);
+        const events = await server.database.db
+          .selectFrom("webhook_events")
+          .select(["type", "record_id"])
+          .where("record_id", "in", [lead?.contactId, lead?.companyId, lead?.taskId] as string[])
+          .orderBy("type")
+          .execute();
+        expect(events).toEqual([
+          { type: "company.created", record_id: lead?.companyId },
+          { type: "contact.created", record_id: lead?.contactId },
+        ]);
+      } finally {
+        await server.request("DELETE", `/api/v1/webhooks/${endpoint.body.endpoint.id}`, { token: admin });
+      }
     });
   });
 

@@ -29,6 +29,7 @@ import { type OccasionMail, OccasionRule } from "../../src/shared/occasions";
 import { type FakeProducts, PRODUCTS_UNHANDLED, fakeProducts, handleProducts } from "./fake-products";
 import type { WebhookDelivery, WebhookEndpoint } from "../../src/shared/webhooks";
 import { type FakeQuotes, QUOTES_UNHANDLED, fakeQuotes, handleQuotes } from "./fake-quotes";
+import { type FakeWebForms, WEB_FORMS_UNHANDLED, fakeWebForms, handleWebForms } from "./fake-web-forms";
 
 export const now = "2026-11-20T09:30:00.000Z";
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -226,6 +227,8 @@ export interface FakeWebServer {
   webhookDeliveries: Record<string, WebhookDelivery[]>;
   /** The quote template and the deals' quotes. */
   quotes: FakeQuotes;
+  /** The web forms and their leads. */
+  webForms: FakeWebForms;
 }
 
 /** A deal in the sales pipeline's stage, as the server would answer it. */
@@ -418,6 +421,7 @@ export function fakeWebServer(
     webhooks: [],
     webhookDeliveries: {},
     quotes: fakeQuotes(),
+    webForms: fakeWebForms(),
     api: (async (name: RouteName, input: { params?: unknown; query?: unknown; body?: unknown } = {}) => {
       await holds.get(name);
       const failure = failures.get(name)?.shift();
@@ -1009,6 +1013,8 @@ export function fakeWebServer(
           body,
         );
         if (quoted !== QUOTES_UNHANDLED) return quoted;
+        const formed = handleWebForms(server.webForms, role, name, params, query, body);
+        if (formed !== WEB_FORMS_UNHANDLED) return formed;
         throw new Error(`unexpected call ${name}`);
       }
     }

@@ -552,6 +552,12 @@ const SUBJECTS: Case[] = [
         ),
       TEXT,
       target === "contact.email" ? ADDRESSES : {},
+      // Controls and bidi overrides are taken out of every field but the address: runs of them, and mixed.
+      {
+        "a run of bidi overrides": repeat("\u202E"),
+        "a run of carriage returns and line breaks": repeat("\r\n"),
+        "controls between letters": repeat("a\u0007\u2066"),
+      },
       target === "page_url"
         ? { "a URL of many query parameters": repeat("utm_source=a&", "https://x.example/?") }
         : {},

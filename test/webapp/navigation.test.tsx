@@ -28,6 +28,7 @@ describe("the web app's navigation", () => {
       "Today",
       "Contacts",
       "Companies",
+      "Leads",
       "Deals",
       "Tasks",
       "Reports",

@@ -24,6 +24,8 @@ export const formPageMessages = defineMessages(
     choose: "Choose…",
     notFound: "This form does not exist.",
     notAllowed: "This form cannot be sent from this site.",
+    tooLarge: "What you sent is too long to be received. Please shorten the longest text and send it again.",
+    unsupported: "The form was sent in a way this server does not take. Please send it from the form page.",
     taskTitle: "New lead from the website: {name}",
   },
   {
@@ -46,6 +48,9 @@ export const formPageMessages = defineMessages(
       choose: "Välj …",
       notFound: "Formuläret finns inte.",
       notAllowed: "Formuläret kan inte skickas från den här webbplatsen.",
+      tooLarge: "Det du skickade är för långt för att tas emot. Korta den längsta texten och skicka igen.",
+      unsupported:
+        "Formuläret skickades på ett sätt som servern inte tar emot. Skicka det från formulärsidan.",
       taskTitle: "Nytt lead från webbplatsen: {name}",
     },
     de: {
@@ -68,6 +73,10 @@ export const formPageMessages = defineMessages(
       choose: "Auswählen …",
       notFound: "Dieses Formular gibt es nicht.",
       notAllowed: "Dieses Formular kann von dieser Website nicht gesendet werden.",
+      tooLarge:
+        "Ihre Eingaben sind zu lang, um empfangen zu werden. Bitte kürzen Sie den längsten Text und senden Sie erneut.",
+      unsupported:
+        "Das Formular wurde auf eine Weise gesendet, die dieser Server nicht annimmt. Bitte senden Sie es von der Formularseite.",
       taskTitle: "Neuer Lead von der Website: {name}",
     },
     nb: {
@@ -89,6 +98,9 @@ export const formPageMessages = defineMessages(
       choose: "Velg …",
       notFound: "Skjemaet finnes ikke.",
       notAllowed: "Skjemaet kan ikke sendes fra dette nettstedet.",
+      tooLarge:
+        "Det du sendte, er for langt til å bli mottatt. Kort ned den lengste teksten og send på nytt.",
+      unsupported: "Skjemaet ble sendt på en måte denne serveren ikke tar imot. Send det fra skjemasiden.",
       taskTitle: "Nytt lead fra nettstedet: {name}",
     },
     hr: {
@@ -109,6 +121,9 @@ export const formPageMessages = defineMessages(
       choose: "Odaberite…",
       notFound: "Ovaj obrazac ne postoji.",
       notAllowed: "Ovaj se obrazac ne može poslati s ove stranice.",
+      tooLarge: "Poslani sadržaj je predug da bi se primio. Skratite najduži tekst i pošaljite ponovno.",
+      unsupported:
+        "Obrazac je poslan na način koji ovaj poslužitelj ne prima. Pošaljite ga sa stranice obrasca.",
       taskTitle: "Novi potencijalni kupac s web-stranice: {name}",
     },
   },

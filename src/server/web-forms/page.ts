@@ -1,5 +1,10 @@
 import { type Language, translate } from "../../shared/languages";
-import { FORM_CONTROL_NAMES, type FormField } from "../../shared/web-forms";
+import {
+  FORM_CONTROL_NAMES,
+  type FormField,
+  formFieldMaxChars,
+  isMultilineFormField,
+} from "../../shared/web-forms";
 import type { CustomFieldDefinitionRow } from "../db/tables";
 import { formPageMessages } from "./messages";
 import type { FieldProblem } from "./submission";
@@ -62,8 +67,11 @@ function inputOf(field: FormField, view: FormView, id: string, value: string, in
       .join("");
     return `<select ${common}>${options}</select>`;
   }
-  if (field.target === "company.address" || definition?.type === "text")
-    return `<textarea ${common} maxlength="5000" rows="3">${escapeHtml(value)}</textarea>`;
+  // The server's own limit for the field: the browser stops the visitor at the length that would be refused.
+  const maxChars = formFieldMaxChars(field.target, definition?.type);
+  const maxlength = maxChars === null ? "" : ` maxlength="${maxChars}"`;
+  if (isMultilineFormField(field.target, definition?.type))
+    return `<textarea ${common}${maxlength} rows="3">${escapeHtml(value)}</textarea>`;
   const type =
     field.target === "contact.email"
       ? "email"
@@ -86,7 +94,8 @@ function inputOf(field: FormField, view: FormView, id: string, value: string, in
     "company.name": "organization",
   };
   const auto = autocomplete[field.target] ? ` autocomplete="${autocomplete[field.target]}"` : "";
-  const max = type === "number" || type === "date" ? "" : ' maxlength="320"';
+  // A number input takes no maxlength (the browser ignores it); its value is short by its nature.
+  const max = type === "number" ? "" : maxlength;
   return `<input ${common} type="${type}"${auto}${max} value="${escapeHtml(value)}">`;
 }
 

@@ -1,5 +1,5 @@
 import rateLimit from "@fastify/rate-limit";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type Language, languageOf } from "../../shared/languages";
 import {
   FORM_CONTROL_NAMES,
@@ -8,9 +8,10 @@ import {
   PublicFormParams,
 } from "../../shared/web-forms";
 import type { Database } from "../db/database";
-import type { WebFormRow } from "../db/tables";
+import type { CustomFieldDefinitionRow, DB, WebFormRow } from "../db/tables";
+import type { Kysely } from "kysely";
 import { AppError, notFound } from "../errors";
-import { sendProblem } from "../http/problem";
+import { errorHandler, sendProblem } from "../http/problem";
 import type { Scope } from "../scope";
 import { requireAdmin } from "../users/service";
 import { EMBED_SCRIPT } from "./embed-script";
@@ -116,22 +117,48 @@ function allowOrigin(reply: FastifyReply, form: WebFormRow, origin: string | und
   return true;
 }
 
-async function findForm(database: Database, publicId: unknown): Promise<WebFormRow | null> {
-  const params = PublicFormParams.safeParse({ publicId });
-  if (!params.success) return null;
-  // The owner's view, for this one lookup: the visitor has no organisation until the form says which.
-  const row = await database.db
-    .selectFrom("web_forms")
-    .selectAll()
-    .where("public_id", "=", params.data.publicId)
-    .executeTakeFirst();
-  return row ?? null;
+/**
+ * Finds forms by their public id. The first lookup of a form reads the owner's view (the visitor has no
+ * organisation until the form says which); a form's organisation never changes, so later lookups read behind its
+ * organisation's wall, as everything after them does, and a pooled connection is not moved between the two views
+ * at every post. A form deleted since is looked up afresh (and not found).
+ */
+function formFinder(database: Database): (publicId: unknown) => Promise<WebFormRow | null> {
+  const organizationOf = new Map<string, string>();
+  const REMEMBERED = 10_000;
+  return async (publicId) => {
+    const params = PublicFormParams.safeParse({ publicId });
+    if (!params.success) return null;
+    const id = params.data.publicId;
+    const orgId = organizationOf.get(id);
+    if (orgId !== undefined) {
+      const walled = await database
+        .forOrganization(orgId)
+        .selectFrom("web_forms")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("public_id", "=", id)
+        .executeTakeFirst();
+      if (walled) return walled;
+      organizationOf.delete(id);
+    }
+    const row = await database.db
+      .selectFrom("web_forms")
+      .selectAll()
+      .where("public_id", "=", id)
+      .executeTakeFirst();
+    if (!row) return null;
+    if (organizationOf.size >= REMEMBERED)
+      organizationOf.delete(organizationOf.keys().next().value as string);
+    organizationOf.set(id, row.org_id);
+    return row;
+  };
 }
 
-async function viewOf(database: Database, form: WebFormRow, language: Language): Promise<FormView> {
-  const db = database.forOrganization(form.org_id);
+/** The definitions of the custom fields a form fills (none read for a form without any). */
+async function definitionsOf(db: Kysely<DB>, form: WebFormRow): Promise<CustomFieldDefinitionRow[]> {
   const customKeys = form.fields.filter((f) => /^(contact|company)\.custom\./u.test(f.target));
-  const definitions = customKeys.length
+  return customKeys.length
     ? await db
         .selectFrom("custom_field_definitions")
         .selectAll()
@@ -139,6 +166,15 @@ async function viewOf(database: Database, form: WebFormRow, language: Language):
         .where("entity", "in", ["contact", "company"])
         .execute()
     : [];
+}
+
+async function viewOf(
+  db: Kysely<DB>,
+  form: WebFormRow,
+  language: Language,
+  known?: CustomFieldDefinitionRow[],
+): Promise<FormView> {
+  const definitions = known ?? (await definitionsOf(db, form));
   const consent =
     form.consent_version === null
       ? undefined
@@ -186,6 +222,54 @@ function sourceOf(query: unknown, referer: string | undefined): Record<string, s
 
 const keyOf = new WeakMap<FastifyRequest, string>();
 
+/** The three ways a browser's own form posts its body (`enctype`): a person is reading the answer as a page. */
+const FORM_ENCODINGS = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
+const postedAsForm = (request: FastifyRequest): boolean => {
+  const type = (request.headers["content-type"] ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+  return FORM_ENCODINGS.includes(type);
+};
+
+/**
+ * What Fastify refuses before a form's route runs (a body past the limit, a body in a form encoding not taken) is
+ * answered to a browser's form post as a page in the visitor's language, as every other refusal of a form post
+ * is; the script, which posts JSON, and everyone else get the problem.
+ */
+function formErrorHandler(findForm: (publicId: unknown) => Promise<WebFormRow | null>) {
+  return async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const refusal =
+      error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+        ? { status: 413, word: "tooLarge" as const }
+        : error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+          ? { status: 415, word: "unsupported" as const }
+          : null;
+    if (refusal === null) return errorHandler(error, request, reply);
+    if (request.method !== "POST" || !postedAsForm(request))
+      return sendProblem(
+        reply,
+        refusal.status === 413
+          ? new AppError(
+              "payload_too_large",
+              413,
+              `A form submission takes at most ${FORM_BODY_LIMIT / 1024} KB.`,
+            )
+          : new AppError(
+              "unsupported_media_type",
+              415,
+              "Send a form submission as application/json or application/x-www-form-urlencoded.",
+            ),
+      );
+    const language = pageLanguage(request.query, request.headers["accept-language"]);
+    const form = await findForm((request.params as { publicId?: unknown } | undefined)?.publicId);
+    const words = formPageMessages[language];
+    return sendPage(
+      reply,
+      form,
+      refusal.status,
+      messagePage(language, form?.title ?? "", words[refusal.word]),
+    );
+  };
+}
+
 export async function publicFormRoutes(
   app: FastifyInstance,
   database: Database,
@@ -193,6 +277,7 @@ export async function publicFormRoutes(
   limits: WebFormLimits,
 ): Promise<void> {
   if (!app.hasDecorator("createRateLimit")) await app.register(rateLimit, { global: false });
+  const findForm = formFinder(database);
   const limiter = (prefix: string, max: number, windowMs: number) => {
     const check = app.createRateLimit({
       max,
@@ -211,6 +296,7 @@ export async function publicFormRoutes(
   const pagesPerIp = limiter("form-page-ip", limits.pagesPerIpPerMinute, 60_000);
 
   await app.register(async (scope) => {
+    scope.setErrorHandler(formErrorHandler(findForm));
     // Form posts as text, read by readFormBody (the API itself takes JSON only).
     scope.addContentTypeParser(
       "application/x-www-form-urlencoded",
@@ -228,7 +314,7 @@ export async function publicFormRoutes(
 
     scope.get("/f/:publicId", async (request, reply) => {
       const language = pageLanguage(request.query, request.headers["accept-language"]);
-      const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
+      const form = await findForm((request.params as { publicId?: unknown }).publicId);
       const words = formPageMessages[language];
       if (!form) return sendPage(reply, null, 404, messagePage(language, "", words.notFound));
       const wait = await pagesPerIp(request, request.ip);
@@ -239,7 +325,7 @@ export async function publicFormRoutes(
           429,
           messagePage(language, form.title ?? "", words.tooMany),
         );
-      const view = await viewOf(database, form, language);
+      const view = await viewOf(database.forOrganization(form.org_id), form, language);
       const token = issueToken(form.signing_key, form.public_id, clock(), form.consent_version);
       return sendPage(
         reply,
@@ -256,7 +342,7 @@ export async function publicFormRoutes(
     });
 
     scope.get("/f/:publicId/token", async (request, reply) => {
-      const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
+      const form = await findForm((request.params as { publicId?: unknown }).publicId);
       if (!form) return sendProblem(reply, notFound("The form"));
       allowOrigin(reply, form, request.headers.origin);
       const wait = await pagesPerIp(request, request.ip);
@@ -277,7 +363,7 @@ export async function publicFormRoutes(
     });
 
     const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
-      const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
+      const form = await findForm((request.params as { publicId?: unknown }).publicId);
       if (form && allowOrigin(reply, form, request.headers.origin))
         reply
           .header("access-control-allow-methods", "GET, POST")
@@ -295,7 +381,7 @@ export async function publicFormRoutes(
       const refuse = (form: WebFormRow | null, error: AppError, html: string) =>
         json ? sendProblem(reply, error) : sendPage(reply, form, error.status, html);
 
-      const form = await findForm(database, (request.params as { publicId?: unknown }).publicId);
+      const form = await findForm((request.params as { publicId?: unknown }).publicId);
       if (!form) return refuse(null, notFound("The form"), messagePage(language, "", words.notFound));
       const title = form.title ?? "";
       const origin = request.headers.origin;
@@ -358,18 +444,21 @@ export async function publicFormRoutes(
       if (checkedToken.kind === "forged") return received();
       // A token sent more often than a person retries is used up: treated as an old page (sent again with a new
       // one), so one page's token cannot be replayed into any number of leads.
+      const db = database.forOrganization(form.org_id);
       const token =
-        checkedToken.kind === "ok" &&
-        (await countTokenUse(database.forOrganization(form.org_id), form, checkedToken, now)) > MAX_TOKEN_USES
+        checkedToken.kind === "ok" && (await countTokenUse(db, form, checkedToken, now)) > MAX_TOKEN_USES
           ? { kind: "expired" as const, consentVersion: checkedToken.consentVersion }
           : checkedToken;
 
-      const view = await viewOf(database, form, language);
+      const definitions = await definitionsOf(db, form);
+      // The page's words (the consent text) are read only when the form is given back: not for an accepted one.
+      let view: FormView | undefined;
+      const pageView = async () => (view ??= await viewOf(db, form, language, definitions));
       const referer = outsideReferer(request);
       const checked: CheckResult = checkSubmission(
         form.fields,
-        view.definitions,
-        view.consentText !== null,
+        definitions,
+        form.consent_version !== null,
         values,
         referer,
       );
@@ -399,7 +488,7 @@ export async function publicFormRoutes(
       // A pasted form without its script, a page left open for days, a token used up or sent too soon: the form comes back
       // filled in, with a fresh token, and the visitor sends it once more. A bot posting blind gets the same page
       // and makes nothing. The script, answered `token_expired`, fetches a fresh token and sends again once.
-      const sendAgain = (): FastifyReply => {
+      const sendAgain = async (): Promise<FastifyReply> => {
         if (json)
           return sendProblem(
             reply,
@@ -417,7 +506,7 @@ export async function publicFormRoutes(
           reply,
           form,
           200,
-          formPage(view, {
+          formPage(await pageView(), {
             token: fresh,
             values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted, sawCurrent),
             problems: [],
@@ -448,7 +537,7 @@ export async function publicFormRoutes(
           reply,
           form,
           409,
-          formPage(view, {
+          formPage(await pageView(), {
             token: reissueToken(form.signing_key, form.public_id, token, form.consent_version),
             values: keptValues(checked.ok ? checked.submission.submitted : checked.submitted, false),
             problems: [],
@@ -478,7 +567,7 @@ export async function publicFormRoutes(
           reply,
           form,
           400,
-          formPage(view, {
+          formPage(await pageView(), {
             token: reissueToken(form.signing_key, form.public_id, token, form.consent_version),
             values: keptValues(checked.submitted, true),
             problems: checked.problems,
@@ -499,7 +588,7 @@ export async function publicFormRoutes(
       const formWait = await perForm(request, form.id);
       if (formWait !== null) return tooMany(formWait);
       const accepted = await acceptSubmission(
-        database.forOrganization(form.org_id),
+        db,
         form,
         checked.submission,
         form.consent_version,

@@ -6,6 +6,9 @@ import {
   FORM_MAX_PAIRS,
   FORM_VALUE_MAX_CHARS,
   type FormField,
+  cleanFormText,
+  formFieldMaxChars,
+  isMultilineFormField,
 } from "../../shared/web-forms";
 import type { CustomFieldDefinitionRow } from "../db/tables";
 
@@ -91,10 +94,11 @@ const CUSTOM = /^(contact|company)\.custom\.(.+)$/u;
 
 /** Each field's zod schema, from its target and (for a custom field) its definition's type and choices. */
 function fieldSchema(field: FormField, definition: CustomFieldDefinitionRow | undefined): z.ZodType {
+  const max = formFieldMaxChars(field.target, definition?.type) ?? FORM_VALUE_MAX_CHARS;
   if (field.target === "contact.email")
     return z
       .string()
-      .max(320)
+      .max(max)
       .transform((value, ctx) => {
         const forms = readEmailAddress(value);
         if (forms === null) {
@@ -103,18 +107,14 @@ function fieldSchema(field: FormField, definition: CustomFieldDefinitionRow | un
         }
         return forms;
       });
-  const limit =
-    field.target === "company.address"
-      ? 500
-      : field.target === "contact.phone" || field.target === "company.phone"
-        ? 50
-        : 200;
-  if (!definition) return z.string().max(CUSTOM.test(field.target) ? FORM_VALUE_MAX_CHARS : limit);
-  switch (definition.type) {
+  switch (definition?.type) {
+    case undefined:
+    case "text":
+      return z.string().max(max);
     case "number":
       return z
         .string()
-        .max(40)
+        .max(max)
         .regex(/^-?\d+(\.\d+)?$/)
         .transform(Number)
         .pipe(z.number().finite());
@@ -122,8 +122,6 @@ function fieldSchema(field: FormField, definition: CustomFieldDefinitionRow | un
       return IsoDate;
     case "choice":
       return z.string().refine((value) => definition.choices.includes(value));
-    case "text":
-      return z.string().max(FORM_VALUE_MAX_CHARS);
   }
 }
 
@@ -135,9 +133,9 @@ const PageUrl = z
   .transform((value) => (value === "" ? null : value));
 const Utm = z
   .string()
-  .trim()
-  .max(200)
-  .refine((value) => !unstorable(value));
+  .refine((value) => !unstorable(value))
+  .transform((value) => cleanFormText(value, false).trim())
+  .pipe(z.string().max(200));
 
 /**
  * The submission checked against the form's fields (each with its own schema), the consent and the source. The
@@ -155,21 +153,27 @@ export function checkSubmission(
   const submitted: Record<string, string> = {};
   const parsed = new Map<string, unknown>();
   for (const field of fields) {
-    const raw = (values.get(field.target) ?? "").trim();
-    if (unstorable(raw)) {
+    const given = values.get(field.target) ?? "";
+    if (unstorable(given)) {
       submitted[field.target] = "";
       problems.push({ target: field.target, problem: "characters" });
-      continue;
-    }
-    submitted[field.target] = raw.slice(0, FORM_VALUE_MAX_CHARS);
-    if (raw === "") {
-      if (field.required) problems.push({ target: field.target, problem: "missing" });
       continue;
     }
     const custom = CUSTOM.exec(field.target);
     const definition = custom
       ? definitions.find((d) => d.entity === custom[1] && d.key === custom[2])
       : undefined;
+    // An address is checked as it came (an invisible character in one is refused, not quietly taken out).
+    const raw = (
+      field.target === "contact.email"
+        ? given
+        : cleanFormText(given, isMultilineFormField(field.target, definition?.type))
+    ).trim();
+    submitted[field.target] = raw.slice(0, FORM_VALUE_MAX_CHARS);
+    if (raw === "") {
+      if (field.required) problems.push({ target: field.target, problem: "missing" });
+      continue;
+    }
     // A custom field deleted since the form was made: its value is kept on the lead only.
     if (custom && !definition) continue;
     const result = fieldSchema(field, definition).safeParse(raw);

@@ -1,11 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { domainOf, isFreeMailDomain, isWithinDomains } from "../../shared/email-address";
 import { normalizeCompanyDomain } from "../../shared/companies";
 import { customFieldDefinitions } from "../custom-fields/service";
 import { lockAddresses } from "../db/address-lock";
 import type { DB, WebFormRow } from "../db/tables";
-import { notFound } from "../errors";
-import { internalDomainsOf } from "../organizations/service";
+import type { Language } from "../../shared/languages";
 import { taskTitle } from "./page";
 import type { CheckedSubmission } from "./submission";
 import { MAX_TOKEN_USES, tokenExpiry } from "./token";
@@ -39,7 +39,8 @@ function domainCandidates(domain: string): string[] {
 
 /**
  * Counts one more post of a token, in the store (so every server counts together), and answers how many it has
- * had. The form's expired counts go first: a row lasts as long as its token.
+ * had. The form's expired counts go in the same statement: a row lasts as long as its token (never the row counted
+ * here, whose token has not expired: checkToken said so).
  */
 export async function countTokenUse(
   db: Kysely<DB>,
@@ -47,13 +48,14 @@ export async function countTokenUse(
   token: { issuedAt: number; lifetime: number; consentVersion: number | null; id: string },
   now: Date,
 ): Promise<number> {
-  await db
-    .deleteFrom("web_form_token_uses")
-    .where("org_id", "=", form.org_id)
-    .where("form_id", "=", form.id)
-    .where("expires_at", "<", now)
-    .execute();
   const row = await db
+    .with("expired", (db) =>
+      db
+        .deleteFrom("web_form_token_uses")
+        .where("org_id", "=", form.org_id)
+        .where("form_id", "=", form.id)
+        .where("expires_at", "<", now),
+    )
     .insertInto("web_form_token_uses")
     .values({ org_id: form.org_id, form_id: form.id, token_id: token.id, expires_at: tokenExpiry(token) })
     .onConflict((oc) =>
@@ -73,23 +75,44 @@ const displayNameOf = (s: CheckedSubmission): string =>
   s.email.written;
 
 /**
- * Marks a token as having made its lead, unless another submission with it did first (answers false then):
- * one statement, so of two concurrent submissions with one token on any servers only one goes on.
+ * Marks a token as having made its lead and takes the owner's turn, in one statement, unless another submission
+ * with the token did first (answers null then): of two concurrent submissions with one token on any servers only
+ * one goes on. The turn is taken outside the submission's transaction: the form's row is locked only while its
+ * counter goes up, so submissions to one form take turns on any server (each gets its own position, in order)
+ * without waiting for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
  */
-async function spendToken(db: Kysely<DB>, form: WebFormRow, tokenId: string): Promise<boolean> {
-  const spent = await db
-    .updateTable("web_form_token_uses")
-    .set({ uses: MAX_TOKEN_USES + 1 })
+async function spendTokenForTurn(db: Kysely<DB>, form: WebFormRow, tokenId: string): Promise<number | null> {
+  const turn = await db
+    .with("spent", (db) =>
+      db
+        .updateTable("web_form_token_uses")
+        .set({ uses: MAX_TOKEN_USES + 1 })
+        .where("org_id", "=", form.org_id)
+        .where("form_id", "=", form.id)
+        .where("token_id", "=", tokenId)
+        .where("uses", "<=", MAX_TOKEN_USES)
+        .returning("token_id"),
+    )
+    .updateTable("web_forms")
+    .set({ turns: sql`turns + 1` })
     .where("org_id", "=", form.org_id)
-    .where("form_id", "=", form.id)
-    .where("token_id", "=", tokenId)
-    .where("uses", "<=", MAX_TOKEN_USES)
-    .returning("token_id")
+    .where("id", "=", form.id)
+    .where(sql<boolean>`exists (select 1 from spent)`)
+    .returning("turns")
     .executeTakeFirst();
-  return spent !== undefined;
+  return turn === undefined ? null : Number(turn.turns);
 }
 
-/** The lead a submission makes, or null when its token has already made one. */
+/** What a submission's transaction reads before it writes, in one statement: the owners, the consent, the domains. */
+interface SubmissionContext {
+  owners: { user_id: string; language: Language | null }[];
+  consent_text: string | null;
+  internal_domains: string[];
+  /** The event types an active webhook endpoint takes: for none, no event is written and none is looked for. */
+  events_taken: string[];
+}
+
+/** The lead a submission makes, or null when its token has already made one (or the form is gone). */
 export async function acceptSubmission(
   db: Kysely<DB>,
   form: WebFormRow,
@@ -99,41 +122,35 @@ export async function acceptSubmission(
   now: Date,
 ): Promise<AcceptedLead | null> {
   const orgId = form.org_id;
-  if (!(await spendToken(db, form, tokenId))) return null;
-  // The owner's turn, taken in a statement of its own: the form's row is locked only while its counter goes up,
-  // so submissions to one form take turns on any server (each gets its own position, in order) without waiting
-  // for each other's whole transaction. A submission that fails afterwards leaves its turn unused.
-  const turn = await db
-    .updateTable("web_forms")
-    .set({ turns: sql`turns + 1` })
-    .where("org_id", "=", orgId)
-    .where("id", "=", form.id)
-    .returning("turns")
-    .executeTakeFirst();
-  if (!turn) throw notFound("The form");
+  const turn = await spendTokenForTurn(db, form, tokenId);
+  if (turn === null) return null;
   return db.transaction().execute(async (tx) => {
-    const owners = await tx
-      .selectFrom("web_form_owners as o")
-      .innerJoin("users as u", (join) =>
-        join.onRef("u.id", "=", "o.user_id").onRef("u.org_id", "=", "o.org_id"),
-      )
-      .select(["o.user_id", "u.language"])
-      .where("o.org_id", "=", orgId)
-      .where("o.form_id", "=", form.id)
-      .orderBy("o.position")
-      .execute();
-    const owner = owners.length ? owners[(Number(turn.turns) - 1) % owners.length] : undefined;
+    // One round trip for what three reads would fetch: a submission is mostly waiting for the store.
+    const { rows } = await sql<SubmissionContext>`
+      select
+        (select coalesce(json_agg(json_build_object('user_id', o.user_id, 'language', u.language)
+                                  order by o.position), '[]'::json)
+           from web_form_owners o join users u on u.id = o.user_id and u.org_id = o.org_id
+          where o.org_id = ${orgId} and o.form_id = ${form.id}) as owners,
+        (select text from web_form_consents
+          where org_id = ${orgId} and form_id = ${form.id} and version = ${consentVersion}) as consent_text,
+        (select internal_domains from organizations where id = ${orgId}) as internal_domains,
+        (select coalesce(array_agg(distinct taken), '{}') from webhook_endpoints, unnest(events) as taken
+          where org_id = ${orgId} and active) as events_taken`.execute(tx);
+    const context = rows[0] as SubmissionContext;
+    const owners = context.owners;
+    // emitEvent looks for the endpoints itself, in a statement each: a submission makes up to three events, and an
+    // organisation without webhooks is told so once, in the statement above.
+    const taken = new Set(context.events_taken);
+    const emit: typeof emitEvent = async (...args) => {
+      if (taken.has(args[2])) await emitEvent(...args);
+    };
+    const owner = owners.length ? owners[(turn - 1) % owners.length] : undefined;
     const ownerId = owner?.user_id ?? null;
     const consent =
-      consentVersion === null
+      consentVersion === null || context.consent_text === null
         ? undefined
-        : await tx
-            .selectFrom("web_form_consents")
-            .select(["version", "text"])
-            .where("org_id", "=", orgId)
-            .where("form_id", "=", form.id)
-            .where("version", "=", consentVersion)
-            .executeTakeFirst();
+        : { version: consentVersion, text: context.consent_text };
 
     // The custom fields as they are now, held until the end (FOR SHARE, as every write of custom values holds
     // them): a value whose field was deleted since the page was shown is kept on the lead only.
@@ -153,9 +170,9 @@ export async function acceptSubmission(
     };
 
     const address = submission.email.address;
-    const internal = isWithinDomains(domainOf(address), await internalDomainsOf(tx, orgId));
+    const internal = isWithinDomains(domainOf(address), context.internal_domains);
     await lockAddresses(tx, orgId, [address]);
-    const companyId = internal ? null : await companyFor(tx, orgId, submission);
+    const companyId = internal ? null : await companyFor(tx, orgId, submission, emit);
 
     const existing = internal
       ? undefined
@@ -179,36 +196,35 @@ export async function acceptSubmission(
       displayName = existing.display_name;
     } else {
       displayName = displayNameOf(submission).slice(0, 200);
-      const created = await tx
-        .insertInto("contacts")
-        .values({
-          org_id: orgId,
-          display_name: displayName,
-          first_name: submission.contact.firstName ?? null,
-          last_name: submission.contact.lastName ?? null,
-          title: submission.contact.title ?? null,
-          phones: submission.contact.phone ? [submission.contact.phone] : [],
-          company_id: companyId,
-          lifecycle_stage: "lead",
-          owner_id: ownerId,
-          source: "web-form",
-          custom_fields: JSON.stringify(submission.contactCustom),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      contactId = created.id;
+      // The contact, its address and the emails already logged with the address (which now belong to the
+      // contact, as when a rep adds it) in one statement: its id is made here, so nothing waits for it.
+      contactId = randomUUID();
       await tx
-        .insertInto("contact_emails")
-        .values({
-          org_id: orgId,
-          contact_id: contactId,
-          address,
-          address_as_written: submission.email.written === address ? null : submission.email.written,
-          position: 0,
-        })
-        .execute();
-      // Emails already logged with the address now belong to the contact, as when a rep adds it.
-      await tx
+        .with("contact", (db) =>
+          db.insertInto("contacts").values({
+            id: contactId as string,
+            org_id: orgId,
+            display_name: displayName,
+            first_name: submission.contact.firstName ?? null,
+            last_name: submission.contact.lastName ?? null,
+            title: submission.contact.title ?? null,
+            phones: submission.contact.phone ? [submission.contact.phone] : [],
+            company_id: companyId,
+            lifecycle_stage: "lead",
+            owner_id: ownerId,
+            source: "web-form",
+            custom_fields: JSON.stringify(submission.contactCustom),
+          }),
+        )
+        .with("address", (db) =>
+          db.insertInto("contact_emails").values({
+            org_id: orgId,
+            contact_id: contactId as string,
+            address,
+            address_as_written: submission.email.written === address ? null : submission.email.written,
+            position: 0,
+          }),
+        )
         .updateTable("interaction_participants")
         .set({ contact_id: contactId })
         .where("org_id", "=", orgId)
@@ -216,7 +232,7 @@ export async function acceptSubmission(
         .where("address", "=", address)
         .execute();
       const made = contactId;
-      await emitEvent(tx, orgId, "contact.created", { id: made }, async () =>
+      await emit(tx, orgId, "contact.created", { id: made }, async () =>
         toContact(await selectContacts(tx, orgId).where("c.id", "=", made).executeTakeFirstOrThrow()),
       );
     }
@@ -234,32 +250,32 @@ export async function acceptSubmission(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await emitEvent(tx, orgId, "task.created", toTask(task));
+    await emit(tx, orgId, "task.created", toTask(task));
 
-    const lead = await tx
-      .insertInto("leads")
-      .values({
-        org_id: orgId,
-        form_id: form.id,
-        contact_id: contactId,
-        company_id: companyId,
-        owner_id: ownerId,
-        task_id: task.id,
-        page_url: submission.pageUrl,
-        utm_source: submission.utm.source,
-        utm_medium: submission.utm.medium,
-        utm_campaign: submission.utm.campaign,
-        utm_term: submission.utm.term,
-        utm_content: submission.utm.content,
-        consent_version: consent?.version ?? null,
-        consent_text: consent?.text ?? null,
-        submitted: JSON.stringify(submission.submitted),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-
-    // No signed-in actor: the visitor did it, through this form.
+    // The lead and its audit event in one statement (its id made here). No signed-in actor: the visitor did it,
+    // through this form.
+    const lead = { id: randomUUID() };
     await tx
+      .with("lead", (db) =>
+        db.insertInto("leads").values({
+          id: lead.id,
+          org_id: orgId,
+          form_id: form.id,
+          contact_id: contactId,
+          company_id: companyId,
+          owner_id: ownerId,
+          task_id: task.id,
+          page_url: submission.pageUrl,
+          utm_source: submission.utm.source,
+          utm_medium: submission.utm.medium,
+          utm_campaign: submission.utm.campaign,
+          utm_term: submission.utm.term,
+          utm_content: submission.utm.content,
+          consent_version: consent?.version ?? null,
+          consent_text: consent?.text ?? null,
+          submitted: JSON.stringify(submission.submitted),
+        }),
+      )
       .insertInto("audit_events")
       .values({
         org_id: orgId,
@@ -288,7 +304,12 @@ export async function acceptSubmission(
  * unless the address is free-mail; else one made from the company name the visitor gave (with the address's
  * domain when it says something). A matched company is left as it is.
  */
-async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): Promise<string | null> {
+async function companyFor(
+  tx: Kysely<DB>,
+  orgId: string,
+  s: CheckedSubmission,
+  emit: typeof emitEvent,
+): Promise<string | null> {
   const domain = domainOf(s.email.address);
   const meaningful = !isFreeMailDomain(domain);
   if (meaningful) {
@@ -348,7 +369,7 @@ async function companyFor(tx: Kysely<DB>, orgId: string, s: CheckedSubmission): 
         details: JSON.stringify({ source: "web-form" }),
       })
       .execute();
-    await emitEvent(tx, orgId, "company.created", toCompany(inserted));
+    await emit(tx, orgId, "company.created", toCompany(inserted));
     return inserted.id;
   }
   const twin = await tx

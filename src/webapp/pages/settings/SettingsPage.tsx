@@ -20,6 +20,7 @@ import { UsersSettings } from "./UsersSettings";
 import { InvitationsSettings } from "./InvitationsSettings";
 import { SignInPolicySettings } from "./SignInPolicySettings";
 import { WebhooksSettings } from "./WebhooksSettings";
+import { WebFormsSettings } from "../web-forms/WebFormsSettings";
 import { OccasionRulesSettings } from "../occasions/OccasionRulesSettings";
 import { ProductsSettings } from "../products/ProductsSettings";
 import { QuoteTemplateSettings } from "../quotes/QuoteTemplateSettings";
@@ -77,6 +78,8 @@ export default function SettingsPage() {
       <UsersSettings admin={admin} selfId={me.data.user.id} />
       {admin && <InvitationsSettings />}
       <SignInPolicySettings admin={admin} />
+      {/* A form's settings (its owners, where it may be embedded) are the admins'; every member reads the leads. */}
+      {admin && <WebFormsSettings />}
       {/* Endpoints and their secrets are the admins' alone: members are not told where the data goes. */}
       {admin && <WebhooksSettings />}
       {/* Requests from a person about their data go to the organisation's admins. */}
