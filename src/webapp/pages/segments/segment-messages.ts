@@ -118,7 +118,8 @@ export const segmentMessages = defineMessages(
       addCondition: "Lägg till ett villkor",
       removeCondition: "Ta bort villkoret",
       noConditions: "Inga villkor: alla kontakter som tar emot marknadsföring.",
-      everyCondition: "En kontakt är medlem när alla villkor gäller; inom ett villkor räcker något av värdena.",
+      everyCondition:
+        "En kontakt är medlem när alla villkor gäller; inom ett villkor räcker något av värdena.",
       field: "Fält",
       tags: "Taggar",
       lifecycleStage: "Livscykelfas",
@@ -190,7 +191,8 @@ export const segmentMessages = defineMessages(
       cancel: "Abbrechen",
       saved: "Gespeichert.",
       notSaved: "Das Segment wurde nicht gespeichert",
-      readOnly: "Von einer Kollegin oder einem Kollegen angelegt: nur sie oder ein Administrator können es ändern.",
+      readOnly:
+        "Von einer Kollegin oder einem Kollegen angelegt: nur sie oder ein Administrator können es ändern.",
       shared: "Alle in der Organisation sehen dieses Segment.",
       pageLink: "Link zu diesem Segment",
       membersLink: "Mitglieder für eine Marketing-Plattform (API)",
@@ -281,7 +283,8 @@ export const segmentMessages = defineMessages(
       addCondition: "Legg til et vilkår",
       removeCondition: "Fjern vilkåret",
       noConditions: "Ingen vilkår: alle kontakter som tar imot markedsføring.",
-      everyCondition: "En kontakt er medlem når alle vilkår gjelder; innenfor ett holder det med én av verdiene.",
+      everyCondition:
+        "En kontakt er medlem når alle vilkår gjelder; innenfor ett holder det med én av verdiene.",
       field: "Felt",
       tags: "Etiketter",
       lifecycleStage: "Livssyklusfase",
@@ -362,7 +365,8 @@ export const segmentMessages = defineMessages(
       addCondition: "Dodaj uvjet",
       removeCondition: "Ukloni uvjet",
       noConditions: "Bez uvjeta: svi kontakti koji primaju marketing.",
-      everyCondition: "Kontakt je član kad vrijede svi uvjeti; unutar jednog dovoljna je bilo koja vrijednost.",
+      everyCondition:
+        "Kontakt je član kad vrijede svi uvjeti; unutar jednog dovoljna je bilo koja vrijednost.",
       field: "Polje",
       tags: "Oznake",
       lifecycleStage: "Faza životnog ciklusa",
