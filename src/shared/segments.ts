@@ -70,7 +70,8 @@ const LastContactedCondition = z
   .strictObject({
     field: z.literal("lastContacted"),
     op: z.enum(["after", "before", "withinDays", "notWithinDays", "never"]),
-    date: IsoDate.optional(),
+    // From 1900: every interaction Rapport holds is later, and a year 0 would be no date PostgreSQL keeps.
+    date: IsoDate.refine((date) => date >= "1900-01-01", "a date from 1900 on").optional(),
     days: z.number().int().min(1).max(3650).optional(),
   })
   .superRefine((condition, ctx) => {

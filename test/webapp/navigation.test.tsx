@@ -30,6 +30,7 @@ describe("the web app's navigation", () => {
       "Companies",
       "Deals",
       "Tasks",
+      "Segments",
       "Reports",
       "Templates",
       "Import and export",

@@ -10,7 +10,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { translate } from "../../../shared/languages";
 import type { Segment } from "../../../shared/segments";
@@ -26,7 +26,6 @@ import { useWebApp } from "../../services";
 import { SEGMENTS_PATH } from "../paths";
 import { ConfirmDialog } from "../settings/ConfirmDialog";
 import { CopyableLink } from "../settings/CopyableLink";
-import { useChange } from "../settings/change";
 import { SegmentEditor } from "./SegmentEditor";
 import { segmentMessages } from "./segment-messages";
 
@@ -60,10 +59,6 @@ export default function SegmentsPage({ subpath }: PageProps) {
     setCreating(false);
     if (subpath) navigate(SEGMENTS_PATH);
   };
-  const remove = useChange(
-    () => (deleting ? api("deleteSegment", { params: { id: deleting.id } }) : Promise.resolve(null)),
-    [["segments"]],
-  );
   return (
     <div className={styles.page}>
       <Section
@@ -111,10 +106,7 @@ export default function SegmentsPage({ subpath }: PageProps) {
                         <Button
                           size="small"
                           aria-label={translate(t.deleteSegment, { name: segment.name })}
-                          onClick={() => {
-                            remove.reset();
-                            setDeleting(segment);
-                          }}
+                          onClick={() => setDeleting(segment)}
                         >
                           {t.delete}
                         </Button>
@@ -128,21 +120,33 @@ export default function SegmentsPage({ subpath }: PageProps) {
         )}
       </Section>
       {open && <OpenSegment key={open.id} segment={open} onDone={close} />}
-      {deleting && (
-        <ConfirmDialog
-          title={t.deleteTitle}
-          text={translate(t.deleteText, { name: deleting.name })}
-          confirm={t.delete}
-          pending={t.deleting}
-          change={{
-            ...remove,
-            mutate: () => remove.mutate(undefined, { onSuccess: () => setDeleting(null) }),
-          }}
-          what={t.notDeleted}
-          onClose={() => setDeleting(null)}
-        />
-      )}
+      {deleting && <DeleteSegment key={deleting.id} segment={deleting} onClose={() => setDeleting(null)} />}
     </div>
+  );
+}
+
+/** Asks before deleting a segment for everyone; closes once it is gone. */
+function DeleteSegment({ segment, onClose }: { segment: Segment; onClose(): void }) {
+  const { api } = useWebApp();
+  const t = useMessages(segmentMessages);
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => api("deleteSegment", { params: { id: segment.id } }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["segments"] });
+      onClose();
+    },
+  });
+  return (
+    <ConfirmDialog
+      title={t.deleteTitle}
+      text={translate(t.deleteText, { name: segment.name })}
+      confirm={t.delete}
+      pending={t.deleting}
+      change={remove}
+      what={t.notDeleted}
+      onClose={onClose}
+    />
   );
 }
 
