@@ -323,6 +323,9 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
       expect((await request("DELETE", `/api/v1/segments/${vip.id}`, undefined, eve)).status).toBe(404);
       expect(parse(SegmentList, await request("GET", "/api/v1/segments", undefined, eve)).items).toEqual([]);
       expect((await preview([], eve)).count).toBe(0);
+      // Another organisation's ids in a filter find nothing of theirs.
+      expect((await preview([{ field: "company", values: [companyId] }], eve)).count).toBe(0);
+      expect((await preview([{ field: "owner", values: [adminId] }], eve)).count).toBe(0);
       const unsubscribe = await request(
         "POST",
         "/api/v1/contacts/unsubscribe",
