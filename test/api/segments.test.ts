@@ -533,6 +533,15 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
         .where("segment_id", "=", watched.id)
         .executeTakeFirstOrThrow();
       expect(stored.n).toBe(6);
+      // Six more leaves, each read as it happens: past seq 9, pages still come in number order, not text order.
+      for (const person of people) {
+        await editContact(person.id, { tags: [] });
+        await changes(watched.id, String(total));
+      }
+      const replay = await changesSince(watched.id, "0", 4);
+      expect(replay.seen.map((c) => c.seq)).toEqual(
+        Array.from({ length: total + 6 }, (_, i) => String(i + 1)),
+      );
     });
   });
 

@@ -147,7 +147,8 @@ export async function listSegmentChanges(
   await evaluateMembership(scope, segmentId);
   const rows = await scope.db
     .selectFrom("segment_changes")
-    .select([sql<string>`seq::text`.as("seq"), "kind", "contact_id", "email", "at"])
+    // Named apart from `seq`: ORDER BY seq would otherwise sort the text ("10" before "7").
+    .select([sql<string>`seq::text`.as("seq_text"), "kind", "contact_id", "email", "at"])
     .where("org_id", "=", scope.caller.orgId)
     .where("segment_id", "=", segmentId)
     .where(sql<boolean>`seq > ${query.cursor}::bigint`)
@@ -158,13 +159,13 @@ export async function listSegmentChanges(
   const kept = more ? rows.slice(0, query.limit) : rows;
   return {
     items: kept.map((row) => ({
-      seq: row.seq,
+      seq: row.seq_text,
       kind: row.kind,
       contactId: row.contact_id,
       email: row.email,
       at: iso(row.at),
     })),
-    cursor: kept.at(-1)?.seq ?? query.cursor,
+    cursor: kept.at(-1)?.seq_text ?? query.cursor,
     more,
   };
 }
