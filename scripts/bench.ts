@@ -13,6 +13,9 @@
 //   npm run bench -- --reports [--postgres] [--deals 100000] [--report-samples 30]
 // Only the reports (bench/reports.ts), after seeding with 100,000 deals over every stage, their stage history and
 // 1,000,000 interactions of every kind: each report's p50/p95/max over HTTP, and the pipeline report's plan.
+//   npm run bench -- --segments [--postgres] [--contacts 100000] [--interactions 1000000] [--segment-samples 30]
+// Only the segments (bench/segments.ts), after seeding: the editor's live count of a segment over that many contacts
+// for filters of every kind (goal ≤ 200 ms), and a segment of everyone evaluated for a marketing platform.
 //   npm run bench -- --person-data [--postgres] [--interactions 100000] [--deals 50000]
 // Only a person's data export and erasure, and the deals list's CSV and XLSX at the export cap (bench/person-data.ts).
 //   npm run bench -- --web-forms [--postgres] [--form-rate 100] [--form-seconds 20]
@@ -58,6 +61,7 @@ import {
 import { profileQuery } from "./bench/lookup-sql";
 import { type PaneReport, WARMUP_PANE_SELECTIONS, measureBundles, measureSelections } from "./bench/pane";
 import { type ReportsReport, measureReports, printReports, seedForReports } from "./bench/reports";
+import { type SegmentsReport, measureSegments, printSegments, seedForSegments } from "./bench/segments";
 import { type ImportBenchReport, measureImport, printImport } from "./bench/imports";
 import { type QuoteBenchReport, measureQuotes, printQuotes } from "./bench/quotes";
 import { type Stats, random, summarize } from "./bench/stats";
@@ -98,6 +102,8 @@ interface Options {
   reports: { samples: number } | null;
   /** --import: only the import of `sizes.contacts` contacts, into an empty organisation. */
   import: boolean;
+  /** --segments: only the segments' counts and evaluation, after seeding; the samples per filter. */
+  segments: { samples: number } | null;
 }
 
 interface Org {
@@ -127,6 +133,8 @@ function readOptions(): Options {
       deals: { type: "string" },
       "report-samples": { type: "string" },
       import: { type: "boolean", default: false },
+      segments: { type: "boolean", default: false },
+      "segment-samples": { type: "string" },
     },
     strict: true,
   });
@@ -174,6 +182,9 @@ function readOptions(): Options {
       : null,
     reports: values.reports ? { samples: count(values["report-samples"], 30, "report-samples", 1) } : null,
     import: values.import,
+    segments: values.segments
+      ? { samples: count(values["segment-samples"], 30, "segment-samples", 1) }
+      : null,
   };
 }
 
@@ -634,6 +645,12 @@ interface ReportsRunReport extends ReportHeader {
   reports: ReportsReport;
 }
 
+/** --segments: the segments' counts and evaluation instead of the measurements above. */
+interface SegmentsRunReport extends ReportHeader {
+  mode: "segments";
+  segments: SegmentsReport;
+}
+
 /** --import: the import instead of the measurements above (no seeding). */
 interface ImportRunReport extends ReportHeader {
   mode: "import";
@@ -771,7 +788,9 @@ function printLoadReport(report: LoadRunReport): void {
   printLoad(report.load, line);
 }
 
-function writeReport(report: Report | LoadRunReport | ReportsRunReport | ImportRunReport): string {
+function writeReport(
+  report: Report | LoadRunReport | ReportsRunReport | ImportRunReport | SegmentsRunReport,
+): string {
   const dir = path.resolve("bench-results");
   mkdirSync(dir, { recursive: true });
   const kind = "mode" in report ? `${report.store}-${report.mode}` : report.store;
@@ -920,6 +939,51 @@ async function main(): Promise<void> {
 
     const seeding = await seed(db, org, options.sizes);
     console.log(`Seeded in ${formatSeconds(seeding.totalMs)}`);
+
+    if (options.segments) {
+      console.log("Shaping the store for the segments");
+      await seedForSegments(db, org.orgId, (label, ms) => {
+        seeding.steps[label] = ms;
+        seeding.totalMs += ms;
+        console.log(`  ${label.padEnd(28)} ${formatSeconds(ms)}`);
+      });
+      const rep = await db
+        .selectFrom("users")
+        .select("id")
+        .where("org_id", "=", org.orgId)
+        .where("role", "=", "member")
+        .orderBy("external_id")
+        .executeTakeFirstOrThrow();
+      console.log(
+        `Measuring the segments on ${baseUrl} (${options.segments.samples} each, one request in flight)`,
+      );
+      const segments = await measureSegments({
+        baseUrl,
+        token,
+        samples: options.segments.samples,
+        db,
+        orgId: org.orgId,
+        ownerId: rep.id,
+      });
+      const report: SegmentsRunReport = {
+        store: options.store,
+        storeDescription: store.description,
+        startedAt,
+        sizes: options.sizes,
+        node: process.version,
+        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        machine: machineInfo(),
+        seeding,
+        mode: "segments",
+        segments,
+      };
+      const line = "-".repeat(86);
+      printHeader(report, line);
+      console.log(line);
+      printSegments(report.segments, line);
+      console.log(`Results written to ${writeReport(report)}`);
+      return;
+    }
 
     if (options.reports) {
       console.log("Shaping the store for the reports");

@@ -50,6 +50,7 @@ import { templateRoutes } from "./templates/routes";
 import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
 import { webFormRoutes } from "./web-forms/routes";
 import { webhookRoutes } from "./webhooks/routes";
+import { segmentRoutes } from "./segments/routes";
 import type { WebhookSettings } from "./webhooks/service";
 import type { AccountIssuer } from "./accounts/account-issuer";
 import { accountRoutes } from "./accounts/routes";
@@ -208,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   occasionRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   webFormRoutes(app, options, scope);
   webhookRoutes(app, options, scope, deps.webhooks ?? { allowPrivate: false });
+  segmentRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   await publicFormRoutes(
     app,
     deps.database,

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { Id, IsoDateTime, ListQuery, OptionalText, Version, WrittenEmailAddress } from "./common";
+import {
+  EmailAddress,
+  Id,
+  IsoDateTime,
+  ListQuery,
+  OptionalText,
+  Version,
+  WrittenEmailAddress,
+} from "./common";
 import { CustomFieldValues, CustomFields } from "./custom-fields";
 import { Language } from "./languages";
 import { Birthday } from "./occasions";
@@ -32,11 +40,25 @@ export const Contact = z.object({
   birthday: Birthday.nullable().optional(),
   /** The contact wants no mail a machine prepared (occasion mails). */
   noAutomatedMail: z.boolean().optional(),
+  /**
+   * The contact wants no marketing: a member of no segment, so never in an audience a marketing platform reads
+   * or a segment's export (a platform's unsubscribe sets it). Optional as `language` is, for cached profiles.
+   */
+  noMarketing: z.boolean().optional(),
+  /** ISO 3166-1 alpha-2 (upper case); null when not known. Optional as `language` is, for cached profiles. */
+  country: z.string().nullable().optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,
 });
 export type Contact = z.infer<typeof Contact>;
+
+/** ISO 3166-1 alpha-2, taken in either case and kept upper case. */
+export const Country = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2}$/, "a two-letter country code (ISO 3166-1 alpha-2)")
+  .transform((code) => code.toUpperCase());
 
 const Phone = z.string().trim().min(1).max(50);
 
@@ -59,6 +81,8 @@ const contactFields = {
   language: Language.nullable().optional(),
   birthday: Birthday.nullable().optional(),
   noAutomatedMail: z.boolean().optional(),
+  noMarketing: z.boolean().optional(),
+  country: Country.nullable().optional(),
 };
 
 export const ContactCreate = z.strictObject({
@@ -82,3 +106,15 @@ export const ContactListQuery = ListQuery.extend({
   tag: Tag.optional(),
 });
 export type ContactListQuery = z.infer<typeof ContactListQuery>;
+
+/** A marketing platform's unsubscribe (or its undoing), by the address the platform knows the contact by. */
+export const MarketingConsentChange = z.strictObject({ email: EmailAddress });
+export type MarketingConsentChange = z.infer<typeof MarketingConsentChange>;
+
+export const MarketingConsent = z.object({
+  contactId: Id,
+  noMarketing: z.boolean(),
+  /** False when the contact already had the flag as asked: nothing was written. */
+  changed: z.boolean(),
+});
+export type MarketingConsent = z.infer<typeof MarketingConsent>;

@@ -6,13 +6,14 @@ import type { FluentIcon } from "@fluentui/react-icons";
 import { HandshakeRegular } from "@fluentui/react-icons/svg/handshake";
 import { MailTemplateRegular } from "@fluentui/react-icons/svg/mail-template";
 import { PeopleRegular } from "@fluentui/react-icons/svg/people";
+import { PeopleAudienceRegular } from "@fluentui/react-icons/svg/people-audience";
 import { PersonCircleRegular } from "@fluentui/react-icons/svg/person-circle";
 import { PersonStarRegular } from "@fluentui/react-icons/svg/person-star";
 import { SettingsRegular } from "@fluentui/react-icons/svg/settings";
 import { TaskListLtrRegular } from "@fluentui/react-icons/svg/task-list-ltr";
 import { type ComponentType, type LazyExoticComponent, lazy } from "react";
 import type { ShellWord } from "./components/shell-messages";
-import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH, TASKS_PATH } from "./pages/paths";
+import { COMPANIES_PATH, CONTACTS_PATH, DEALS_PATH, SEGMENTS_PATH, TASKS_PATH } from "./pages/paths";
 import { LEADS_PATH } from "./pages/web-forms/paths";
 
 export interface PageProps {
@@ -80,6 +81,13 @@ export const pages: readonly PageEntry[] = [
     icon: TaskListLtrRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-tasks" */ "./pages/tasks/TasksPage")),
+  },
+  {
+    path: SEGMENTS_PATH,
+    name: "segments",
+    icon: PeopleAudienceRegular,
+    subpages: true,
+    component: lazy(() => import(/* webpackChunkName: "webapp-segments" */ "./pages/segments/SegmentsPage")),
   },
   {
     path: "/app/reports",

@@ -380,6 +380,7 @@ interface Records {
   occasionRule: string;
   product: string;
   webhook: string;
+  segment: string;
 }
 
 /** A WebAuthn response in outline, answering no challenge the server gave: refused, whatever its fuzzed shape. */
@@ -656,6 +657,38 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
   }),
   createQuote: () => ({ language: "de" }),
+  createSegment: (r) => ({
+    name: "Fuzz segment",
+    description: "Every kind of condition",
+    filter: {
+      conditions: [
+        { field: "tags", match: "any", values: ["vip"] },
+        { field: "lifecycleStage", values: ["customer", "lead"] },
+        { field: "owner", values: [r.admin, null] },
+        { field: "company", values: [r.company] },
+        { field: "country", values: ["SE"] },
+        { field: "customField", key: "segment", op: "in", values: ["smb"] },
+        { field: "lastContacted", op: "withinDays", days: 30 },
+        { field: "consent", given: true },
+      ],
+    },
+  }),
+  updateSegment: () => ({
+    name: "Fuzz segment 2",
+    filter: { conditions: [{ field: "lastContacted", op: "after", date: "2026-01-01" }] },
+    version: 1,
+  }),
+  previewSegment: (r) => ({
+    filter: {
+      conditions: [
+        { field: "customField", key: "size", op: "isSet" },
+        { field: "company", values: [r.company, null] },
+      ],
+    },
+    limit: 10,
+  }),
+  unsubscribeContact: () => ({ email: "anna@customer.example" }),
+  resubscribeContact: () => ({ email: "Anna@Customer.example" }),
   createWebForm: (r) => ({
     name: "Contact us",
     title: "Talk to sales",
@@ -787,6 +820,11 @@ for (const format of ["Csv", "Xlsx"]) {
   ];
 }
 for (const format of ["Csv", "Xlsx", "Vcf"]) goodQueries[`exportContacts${format}`] = contactFilters;
+goodQueries.listSegmentMembers = () => [["limit", "5"]];
+goodQueries.listSegmentChanges = () => [
+  ["cursor", "0"],
+  ["limit", "10"],
+];
 const defaultListQuery: [string, string][] = [
   ["q", "anna"],
   ["limit", "10"],
@@ -973,7 +1011,7 @@ const hostileParam: fc.Arbitrary<Param> = fc.oneof(
 /** The seeded record a path parameter can name, if any: deletes and erasures get none. */
 function realId(route: RouteContract, name: string, records: Records): string | undefined {
   const resource =
-    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules|products|webhooks)/.exec(
+    /\/api\/v1\/(contacts|companies|deals|tasks|notes|emails|blocklist|mailboxes|pipelines|custom-fields|templates|web-forms|occasion-rules|products|webhooks|segments)/.exec(
       route.path,
     )?.[1];
   const real: Record<string, string> = {
@@ -992,6 +1030,7 @@ function realId(route: RouteContract, name: string, records: Records): string | 
     "occasion-rules": records.occasionRule,
     products: records.product,
     webhooks: name === "id" ? records.webhook : "",
+    segments: records.segment,
   };
   const id = resource ? real[resource] : undefined;
   // Deletes and erasures get no real id: the seeded records must stay for the other routes' good examples.
@@ -1277,6 +1316,9 @@ const TABLES = {
   webhook_deliveries: true,
   quote_templates: true,
   quotes: true,
+  segments: true,
+  segment_members: true,
+  segment_changes: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**
@@ -1462,7 +1504,14 @@ describe.each(storeKinds)("hostile input (%s)", (kind) => {
         endpoint: { id: string };
       }
     ).endpoint.id;
+    const segment = (
+      await post("/api/v1/segments", {
+        name: "Seed segment",
+        filter: { conditions: [{ field: "company", values: [company] }] },
+      })
+    ).id as string;
     records = {
+      segment,
       product,
       webhook,
       occasionRule,

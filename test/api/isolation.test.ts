@@ -33,6 +33,8 @@ interface Records {
   webhook: string;
   webhookDelivery: string;
   quote: string;
+  /** A segment of the contact's tag, company and owner, evaluated once (its members and changes). */
+  segment: string;
 }
 
 /** One of everything, the same shapes in each organisation. */
@@ -68,6 +70,22 @@ async function seed(server: TestServer, token: string, domain: string, currency:
       customFields: { segment: `segment of ${domain}` },
     })
   ).id as string;
+  const segment = (
+    await post("/api/v1/segments", {
+      name: `Segment of ${domain}`,
+      filter: {
+        conditions: [
+          { field: "tags", match: "any", values: [tag] },
+          { field: "company", values: [company] },
+          { field: "customField", key: "segment", op: "isSet" },
+        ],
+      },
+    })
+  ).id as string;
+  const members = await server.request<{ items: unknown[] }>("GET", `/api/v1/segments/${segment}/members`, {
+    token,
+  });
+  expect(members.body.items).toHaveLength(1);
   const deal = (await post("/api/v1/deals", { name: "Renewal", contactIds: [contact], companyId: company }))
     .id as string;
   const task = (
@@ -204,6 +222,7 @@ async function seed(server: TestServer, token: string, domain: string, currency:
     webhook,
     webhookDelivery,
     quote,
+    segment,
     occasionRule,
     invitation,
     session,
@@ -284,6 +303,7 @@ const COLLECTIONS: Record<string, keyof Records> = {
   products: "product",
   webhooks: "webhook",
   quotes: "quote",
+  segments: "segment",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {
@@ -586,6 +606,10 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       `/api/v1/webhooks/${victim.webhook}/deliveries`,
       `/api/v1/deals/${victim.deal}/quotes`,
       "/api/v1/quote-template",
+      "/api/v1/segments",
+      `/api/v1/segments/${victim.segment}`,
+      `/api/v1/segments/${victim.segment}/members`,
+      `/api/v1/segments/${victim.segment}/changes`,
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

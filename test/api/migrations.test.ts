@@ -87,6 +87,9 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "webhook_deliveries",
         "quote_templates",
         "quotes",
+        "segments",
+        "segment_members",
+        "segment_changes",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -550,6 +553,7 @@ const ID = {
   webhook: "00000000-0000-4000-8000-000000000016",
   webhookEvent: "00000000-0000-4000-8000-000000000017",
   webhookDelivery: "00000000-0000-4000-8000-000000000018",
+  segment: "00000000-0000-4000-8000-000000000019",
 };
 const at = "2025-03-04T05:06:07.089Z";
 
@@ -645,6 +649,9 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         birthday_month: 2,
         birthday_year: 1988,
         no_automated_mail: true,
+        // Wants no marketing, in Sweden (0024).
+        no_marketing: true,
+        country: "SE",
         created_at: at,
         updated_at: at,
       },
@@ -1017,6 +1024,64 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         lease_until: null,
         created_at: at,
         updated_at: at,
+      },
+    ],
+  ],
+  [
+    "segments",
+    [
+      {
+        id: ID.segment,
+        org_id: ID.org,
+        name: "VIPs in Sweden",
+        description: "For the spring campaign",
+        filter: JSON.stringify({
+          conditions: [
+            { field: "tags", match: "any", values: ["vip"] },
+            { field: "country", values: ["SE"] },
+          ],
+        }),
+        created_by: ID.rita,
+        last_seq: 2,
+        version: 2,
+        created_at: at,
+        updated_at: at,
+      },
+    ],
+  ],
+  [
+    "segment_members",
+    [
+      {
+        org_id: ID.org,
+        segment_id: ID.segment,
+        contact_id: ID.contact,
+        email: "ann@fabrikam.example",
+        joined_seq: 1,
+      },
+    ],
+  ],
+  [
+    "segment_changes",
+    [
+      {
+        org_id: ID.org,
+        segment_id: ID.segment,
+        seq: 1,
+        contact_id: ID.contact,
+        kind: "joined",
+        email: "ann@fabrikam.example",
+        at,
+      },
+      {
+        org_id: ID.org,
+        segment_id: ID.segment,
+        // A contact deleted since: changes keep naming it (no foreign key to contacts).
+        seq: 2,
+        contact_id: ID.deal,
+        kind: "left",
+        email: null,
+        at,
       },
     ],
   ],

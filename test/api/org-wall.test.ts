@@ -142,6 +142,19 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     });
     expect(quoteTemplate.status).toBe(200);
     await post(`/api/v1/deals/${deal.id}/quotes`, {});
+    // A segment of the contact's company, evaluated once: segments, segment_members and segment_changes rows.
+    const segment = await post("/api/v1/segments", {
+      name: `Segment of ${domain}`,
+      filter: { conditions: [{ field: "company", values: [company.id] }] },
+    });
+    const members = await server.request<{ items: unknown[] }>(
+      "GET",
+      `/api/v1/segments/${segment.id}/members`,
+      {
+        token,
+      },
+    );
+    expect(members.body.items).toHaveLength(1);
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
     // A web form with its consent version and owner, and a lead it brought from the contact above (its token
     // signed a minute ago, so the submit-time check passes).

@@ -32,6 +32,8 @@ export const toContact = (row: ContactWithEmails): Contact => ({
       ? { day: row.birthday_day, month: row.birthday_month, year: row.birthday_year }
       : null,
   noAutomatedMail: row.no_automated_mail,
+  noMarketing: row.no_marketing,
+  country: row.country,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
   version: row.version,
@@ -177,6 +179,8 @@ export async function createContact(scope: Scope, input: ContactCreate): Promise
         birthday_month: input.birthday?.month ?? null,
         birthday_year: input.birthday?.year ?? null,
         no_automated_mail: input.noAutomatedMail ?? false,
+        no_marketing: input.noMarketing ?? false,
+        country: input.country ?? null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -221,6 +225,8 @@ export async function updateContact(
               birthday_year: input.birthday?.year ?? null,
             }),
         no_automated_mail: input.noAutomatedMail,
+        no_marketing: input.noMarketing,
+        country: input.country,
         version: sql`version + 1`,
         updated_at: sql`now()`,
       })

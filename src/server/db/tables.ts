@@ -100,6 +100,10 @@ export interface ContactsTable {
   birthday_year: ColumnType<number | null, number | null | undefined, number | null>;
   /** The contact wants no mail a machine prepared: no occasion rule writes to them. */
   no_automated_mail: Generated<boolean>;
+  /** The contact wants no marketing (0024): a member of no segment, whatever its filter; not `no_automated_mail`. */
+  no_marketing: Generated<boolean>;
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: ColumnType<string | null, string | null | undefined, string | null>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -757,6 +761,9 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  segments: SegmentsTable;
+  segment_members: SegmentMembersTable;
+  segment_changes: SegmentChangesTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;
@@ -807,4 +814,44 @@ export interface QuotesTable {
   pdf: Buffer;
   created_by: string | null;
   created_at: Timestamp;
+}
+
+/**
+ * A bigint column: node-postgres reads it as text and PGlite as a number, so queries cast it to text where they
+ * read it and to bigint where they compare it.
+ */
+type BigIntColumn = ColumnType<string, string | number | undefined, string | number>;
+
+/** A saved filter over contacts (0024), shared in the organisation; `last_seq` counts its membership changes. */
+export interface SegmentsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  description: string | null;
+  filter: ColumnType<unknown, string, string>;
+  created_by: string | null;
+  last_seq: BigIntColumn;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The membership as last evaluated: no foreign key to contacts, so a deleted contact still leaves. */
+export interface SegmentMembersTable {
+  org_id: string;
+  segment_id: string;
+  contact_id: string;
+  /** The primary address when the contact joined: what a platform knows them by when they leave. */
+  email: string | null;
+  joined_seq: BigIntColumn;
+}
+
+export interface SegmentChangesTable {
+  org_id: string;
+  segment_id: string;
+  seq: BigIntColumn;
+  contact_id: string;
+  kind: "joined" | "left";
+  email: string | null;
+  at: Timestamp;
 }

@@ -1,9 +1,10 @@
-import { sql } from "kysely";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import { type ContactExportQuery, LIST_EXPORT_MAX_ROWS } from "../../shared/list-exports";
 import { matchesContactFilters } from "../contacts/service";
 import { customFieldDefinitions } from "../custom-fields/service";
 import { capped, checkCap } from "../export/lists";
 import { type Cell, type Column, type Table, tableOf } from "../export/table-file";
+import type { DB } from "../db/tables";
 import type { DocumentFile } from "../http/route";
 import type { Scope } from "../scope";
 import { writeVCard } from "./vcard";
@@ -24,17 +25,22 @@ interface ExportedContact {
   company_domain: string | null;
 }
 
+/** Which of the organisation's contacts a file holds: the list's filters, or a segment's members. */
+export type ContactsToExport = (
+  eb: ExpressionBuilder<DB & { c: DB["contacts"] }, "c">,
+) => Expression<SqlBool>;
+
 /**
  * The organisation's contacts the list would find with the same filters, by name, with company and addresses;
  * at most as many as every other list exports (held in memory while the file is written), refused past it.
  */
-async function contactsToExport(scope: Scope, query: ContactExportQuery): Promise<ExportedContact[]> {
+async function contactsToExport(scope: Scope, which: ContactsToExport): Promise<ExportedContact[]> {
   const { orgId } = scope.caller;
   const matching = scope.db
     .selectFrom("contacts as c")
     .select("c.id")
     .where("c.org_id", "=", orgId)
-    .where(matchesContactFilters(query));
+    .where(which);
   await checkCap(scope, matching, "contacts");
   const contacts = await scope.db
     .selectFrom("contacts as c")
@@ -72,7 +78,7 @@ async function contactsToExport(scope: Scope, query: ContactExportQuery): Promis
     )
     .select(sql<string[]>`coalesce(ce.addresses, '{}')`.as("emails"))
     .where("c.org_id", "=", orgId)
-    .where(matchesContactFilters(query))
+    .where(which)
     .orderBy(sql`lower(c.display_name)`)
     .orderBy("c.id")
     .limit(LIST_EXPORT_MAX_ROWS + 1)
@@ -86,9 +92,14 @@ const joined = (values: readonly string[]) => (values.length ? values.join("; ")
  * Contacts as a table whose headers the import's suggested mapping reads back (addresses, phones and tags
  * joined with "; "), custom fields under their labels: an exported file imports again as it was.
  */
-export async function contactsTable(scope: Scope, query: ContactExportQuery): Promise<Table> {
+export function contactsTable(scope: Scope, query: ContactExportQuery): Promise<Table> {
+  return contactsTableOf(scope, matchesContactFilters(query), "contacts");
+}
+
+/** The contacts `which` finds as a table named `name` (a segment's export names the file for the segment). */
+export async function contactsTableOf(scope: Scope, which: ContactsToExport, name: string): Promise<Table> {
   const [contacts, definitions] = await Promise.all([
-    contactsToExport(scope, query),
+    contactsToExport(scope, which),
     customFieldDefinitions(scope.db, scope.caller.orgId, "contact"),
   ]);
   const columns: Column<Record<string, Cell>>[] = [
@@ -132,11 +143,19 @@ export async function contactsTable(scope: Scope, query: ContactExportQuery): Pr
     }
     return row;
   });
-  return tableOf("contacts", columns, rows);
+  return tableOf(name, columns, rows);
 }
 
-export async function contactsVCards(scope: Scope, query: ContactExportQuery): Promise<DocumentFile> {
-  const contacts = await contactsToExport(scope, query);
+export function contactsVCards(scope: Scope, query: ContactExportQuery): Promise<DocumentFile> {
+  return contactsVCardsOf(scope, matchesContactFilters(query), "contacts");
+}
+
+export async function contactsVCardsOf(
+  scope: Scope,
+  which: ContactsToExport,
+  name: string,
+): Promise<DocumentFile> {
+  const contacts = await contactsToExport(scope, which);
   const text = contacts
     .map((c) =>
       writeVCard({
@@ -153,5 +172,5 @@ export async function contactsVCards(scope: Scope, query: ContactExportQuery): P
       }),
     )
     .join("");
-  return { name: "contacts", text };
+  return { name, text };
 }

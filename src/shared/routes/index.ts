@@ -26,6 +26,7 @@ import { occasionRoutes } from "./occasions";
 import { productRoutes } from "./products";
 import { webhookRoutes } from "./webhooks";
 import { quoteRoutes } from "./quotes";
+import { segmentRoutes } from "./segments";
 
 export {
   FILE_MEDIA_TYPES,
@@ -69,6 +70,7 @@ export const featureRoutes = {
   products: productRoutes,
   webhooks: webhookRoutes,
   quotes: quoteRoutes,
+  segments: segmentRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -100,6 +102,7 @@ export const routes = {
   ...productRoutes,
   ...webhookRoutes,
   ...quoteRoutes,
+  ...segmentRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

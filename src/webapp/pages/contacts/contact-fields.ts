@@ -64,6 +64,20 @@ export function useContactFields(): FieldSpec<Contact>[] {
       value: (text) => ({ value: text === "true" }),
       shown: (c) => (c.noAutomatedMail ? t.noAutomatedMail : t.automatedMailAllowed),
     },
+    // A marketing platform's unsubscribe sets it too; no segment counts, exports or syncs the contact.
+    {
+      key: "noMarketing",
+      label: t.marketing,
+      input: "choice",
+      choices: [
+        { value: "false", label: t.marketingAllowed },
+        { value: "true", label: t.noMarketing },
+      ],
+      text: (c) => String(c.noMarketing ?? false),
+      value: (text) => ({ value: text === "true" }),
+      shown: (c) => (c.noMarketing ? t.noMarketing : t.marketingAllowed),
+    },
+    textField("country", t.country, (c) => c.country ?? null, { hint: t.countryHint }),
     ...definitions.map((d) => customField<Contact>(d)),
   ];
 }

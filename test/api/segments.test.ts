@@ -1,0 +1,589 @@
+import ExcelJS from "exceljs";
+import { sql } from "kysely";
+import { Contact, MarketingConsent } from "../../src/shared/contacts";
+import { Me } from "../../src/shared/routes";
+import {
+  Segment,
+  SegmentChanges,
+  SegmentList,
+  SegmentMembersPage,
+  SegmentPreview,
+} from "../../src/shared/segments";
+import { type TestServer, parse, startTestServer } from "../helpers/server";
+import { storeKinds } from "../helpers/stores";
+
+/*
+ * Segments for marketing: saved filters over contacts, shared in the organisation, exported as files and read by
+ * a marketing platform as members and as changes since a cursor; a contact who wants no marketing is in none.
+ */
+describe.each(storeKinds)("segments (%s)", (kind) => {
+  let server: TestServer;
+  let admin: string;
+  let member: string;
+  let colleague: string;
+  let eve: string;
+  let adminId: string;
+  let memberId: string;
+
+  type Body = Record<string, unknown> & { errors?: { path: string; message: string }[] };
+  const request = (method: string, path: string, body?: unknown, token = admin) =>
+    server.request<Body>(method, path, { token, ...(body === undefined ? {} : { body }) });
+
+  const newContact = async (fields: Record<string, unknown>, token = admin) => {
+    const response = await request("POST", "/api/v1/contacts", fields, token);
+    expect([response.status, response.body.errors]).toEqual([201, undefined]);
+    return parse(Contact, response);
+  };
+  const editContact = async (id: string, fields: Record<string, unknown>) => {
+    const current = parse(Contact, await request("GET", `/api/v1/contacts/${id}`));
+    const response = await request("PATCH", `/api/v1/contacts/${id}`, {
+      ...fields,
+      version: current.version,
+    });
+    expect([response.status, response.body.errors]).toEqual([200, undefined]);
+    return parse(Contact, response);
+  };
+  const preview = async (conditions: unknown[], token = admin) => {
+    const response = await request("POST", "/api/v1/segments/preview", { filter: { conditions } }, token);
+    expect([response.status, response.body.errors]).toEqual([200, undefined]);
+    return parse(SegmentPreview, response);
+  };
+  /** The preview's members by name: what a filter finds. */
+  const found = async (...conditions: unknown[]) =>
+    (await preview(conditions)).members.map((m) => m.displayName).sort();
+  const newSegment = async (name: string, conditions: unknown[], token = admin) => {
+    const response = await request("POST", "/api/v1/segments", { name, filter: { conditions } }, token);
+    expect([response.status, response.body.errors]).toEqual([201, undefined]);
+    return parse(Segment, response);
+  };
+  const changes = async (id: string, cursor: string, limit = 500) =>
+    parse(
+      SegmentChanges,
+      await request("GET", `/api/v1/segments/${id}/changes?cursor=${cursor}&limit=${limit}`),
+    );
+  /** Every change since the cursor, page after page, as a sync loop reads them. */
+  const changesSince = async (id: string, cursor: string, limit = 500) => {
+    const seen: { seq: string; kind: string; contactId: string; email: string | null }[] = [];
+    let at = cursor;
+    for (;;) {
+      const page = await changes(id, at, limit);
+      seen.push(...page.items.map(({ seq, kind, contactId, email }) => ({ seq, kind, contactId, email })));
+      at = page.cursor;
+      if (!page.more) return { seen, cursor: at };
+    }
+  };
+
+  let ada: Contact; // vip customer in Sweden, the admin's, plan gold, at Northwind
+  let bo: Contact; // vip and newsletter prospect in Germany, the member's, plan silver
+  let cy: Contact; // a lead in Norway without owner, tags or plan
+  let dee: Contact; // vip, but wants no marketing
+  let companyId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    admin = await server.token("ada@contoso.example");
+    member = await server.token("max@contoso.example");
+    colleague = await server.token("mia@contoso.example");
+    eve = await server.token("eve@evil.example");
+    const me = parse(Me, await request("GET", "/api/v1/me"));
+    expect(me.user.role).toBe("admin");
+    adminId = me.user.id;
+    memberId = parse(Me, await request("GET", "/api/v1/me", undefined, member)).user.id;
+    await request("GET", "/api/v1/me", undefined, colleague);
+    const field = await request("POST", "/api/v1/custom-fields", {
+      entity: "contact",
+      key: "plan",
+      label: "Plan",
+      type: "text",
+    });
+    expect(field.status).toBe(201);
+    const company = await request("POST", "/api/v1/companies", {
+      name: "Northwind",
+      domain: "northwind.example",
+    });
+    companyId = company.body.id as string;
+    ada = await newContact({
+      displayName: "Ada Andersson",
+      emails: ["Ada@Northwind.example"],
+      tags: ["vip"],
+      lifecycleStage: "customer",
+      ownerId: adminId,
+      companyId,
+      country: "se",
+      customFields: { plan: "gold" },
+    });
+    bo = await newContact({
+      displayName: "Bo Berg",
+      emails: ["bo@customer.example"],
+      tags: ["vip", "newsletter"],
+      lifecycleStage: "prospect",
+      ownerId: memberId,
+      country: "DE",
+      customFields: { plan: "silver" },
+    });
+    cy = await newContact({
+      displayName: "Cy Carlsen",
+      emails: ["cy@customer.example"],
+      ownerId: null,
+      country: "NO",
+    });
+    dee = await newContact({
+      displayName: "Dee Dahl",
+      emails: ["dee@customer.example"],
+      tags: ["vip"],
+      noMarketing: true,
+    });
+    // Ada was called in March, Bo written to a week before the clock's day; Cy never.
+    const now = Date.now();
+    for (const [contact, occurredAt] of [
+      [ada, "2026-03-10T09:00:00Z"],
+      [bo, new Date(now - 7 * 86_400_000).toISOString()],
+    ] as const) {
+      const note = await request("POST", "/api/v1/notes", {
+        kind: "call",
+        contactId: contact.id,
+        body: "Talked",
+        occurredAt,
+      });
+      expect(note.status).toBe(201);
+    }
+    // Bo gave consent on a web form (the lead keeps its text), as a submission leaves it.
+    await server.database.db
+      .insertInto("leads")
+      .values({
+        org_id: me.organization.id,
+        contact_id: bo.id,
+        consent_version: 1,
+        consent_text: "You may write to me.",
+        submitted: JSON.stringify({ email: "bo@customer.example" }),
+      })
+      .execute();
+  });
+  afterAll(() => server.close());
+
+  describe("filters", () => {
+    it("finds contacts by tags (any, all, none), lifecycle stage, owner, company and country", async () => {
+      expect(await found({ field: "tags", match: "any", values: ["vip", "other"] })).toEqual([
+        "Ada Andersson",
+        "Bo Berg",
+      ]);
+      expect(await found({ field: "tags", match: "all", values: ["vip", "newsletter"] })).toEqual([
+        "Bo Berg",
+      ]);
+      expect(await found({ field: "tags", match: "none", values: ["vip"] })).toEqual(["Cy Carlsen"]);
+      expect(await found({ field: "lifecycleStage", values: ["customer", "lead"] })).toEqual([
+        "Ada Andersson",
+        "Cy Carlsen",
+      ]);
+      expect(await found({ field: "owner", values: [memberId, null] })).toEqual(["Bo Berg", "Cy Carlsen"]);
+      expect(await found({ field: "company", values: [companyId] })).toEqual(["Ada Andersson"]);
+      expect(await found({ field: "company", values: [null] })).toEqual(["Bo Berg", "Cy Carlsen"]);
+      expect(await found({ field: "country", values: ["se", "NO"] })).toEqual([
+        "Ada Andersson",
+        "Cy Carlsen",
+      ]);
+    });
+
+    it("finds contacts by custom field, last contact and consent, and ANDs the conditions", async () => {
+      expect(
+        await found({ field: "customField", key: "plan", op: "in", values: ["gold", "silver"] }),
+      ).toEqual(["Ada Andersson", "Bo Berg"]);
+      expect(await found({ field: "customField", key: "plan", op: "isNotSet" })).toEqual(["Cy Carlsen"]);
+      expect(await found({ field: "lastContacted", op: "after", date: "2026-03-11" })).toEqual(["Bo Berg"]);
+      expect(await found({ field: "lastContacted", op: "before", date: "2026-03-11" })).toEqual([
+        "Ada Andersson",
+      ]);
+      expect(await found({ field: "lastContacted", op: "withinDays", days: 30 })).toEqual(["Bo Berg"]);
+      expect(await found({ field: "lastContacted", op: "notWithinDays", days: 30 })).toEqual([
+        "Ada Andersson",
+        "Cy Carlsen",
+      ]);
+      expect(await found({ field: "lastContacted", op: "never" })).toEqual(["Cy Carlsen"]);
+      expect(await found({ field: "consent", given: true })).toEqual(["Bo Berg"]);
+      expect(await found({ field: "consent", given: false })).toEqual(["Ada Andersson", "Cy Carlsen"]);
+      expect(
+        await found(
+          { field: "tags", match: "any", values: ["vip"] },
+          { field: "lifecycleStage", values: ["customer"] },
+        ),
+      ).toEqual(["Ada Andersson"]);
+    });
+
+    it("counts the members while the filter is edited, and says how many want no marketing", async () => {
+      const vip = await preview([{ field: "tags", match: "any", values: ["vip"] }]);
+      expect([vip.count, vip.noMarketing, vip.members.map((m) => m.email)]).toEqual([
+        2,
+        1,
+        [ada.emails[0], "bo@customer.example"],
+      ]);
+      const everyone = await preview([]);
+      expect([everyone.count, everyone.noMarketing]).toEqual([3, 1]);
+      const short = await request("POST", "/api/v1/segments/preview", {
+        filter: { conditions: [] },
+        limit: 1,
+      });
+      expect(parse(SegmentPreview, short)).toMatchObject({
+        count: 3,
+        members: [{ displayName: "Ada Andersson" }],
+      });
+    });
+
+    it.each([
+      [{ field: "stars", values: [5] }, "body.filter.conditions.0.field"],
+      [{ field: "tags", match: "any", values: [] }, "body.filter.conditions.0.values"],
+      [{ field: "tags", match: "some", values: ["vip"] }, "body.filter.conditions.0.match"],
+      [{ field: "owner", values: ["not-an-id"] }, "body.filter.conditions.0.values.0"],
+      [{ field: "country", values: ["Sweden"] }, "body.filter.conditions.0.values.0"],
+      [{ field: "lastContacted", op: "after" }, "body.filter.conditions.0.date"],
+      [{ field: "lastContacted", op: "withinDays", days: 0 }, "body.filter.conditions.0.days"],
+      [{ field: "customField", key: "plan", op: "in" }, "body.filter.conditions.0.values"],
+      [{ field: "customField", key: "unknown", op: "isSet" }, "body.filter.conditions.0.key"],
+    ])("refuses the bad filter %j with a 400 naming %s, and stores nothing", async (condition, path) => {
+      const before = await server.database.db.selectFrom("segments").select("id").execute();
+      for (const route of ["/api/v1/segments/preview", "/api/v1/segments"]) {
+        const response = await request("POST", route, { name: "Bad", filter: { conditions: [condition] } });
+        expect(response.status).toBe(400);
+        expect(response.headers.get("content-type")).toContain("application/problem+json");
+        const paths = response.body.errors?.map((e) => e.path) ?? [];
+        expect(paths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(p))).toBe(true);
+      }
+      expect(await server.database.db.selectFrom("segments").select("id").execute()).toEqual(before);
+    });
+  });
+
+  describe("sharing", () => {
+    it("lets every member read a segment, and only its maker or an admin change or delete it", async () => {
+      const made = await newSegment(
+        "Member's VIPs",
+        [{ field: "tags", match: "any", values: ["vip"] }],
+        member,
+      );
+      expect(made).toMatchObject({ createdBy: memberId, canEdit: true, version: 1 });
+      const seenByColleague = parse(
+        Segment,
+        await request("GET", `/api/v1/segments/${made.id}`, undefined, colleague),
+      );
+      expect(seenByColleague.canEdit).toBe(false);
+      const list = parse(SegmentList, await request("GET", "/api/v1/segments", undefined, colleague));
+      expect(list.items.map((s) => s.id)).toContain(made.id);
+
+      const refused = await request(
+        "PATCH",
+        `/api/v1/segments/${made.id}`,
+        { name: "Mine", version: 1 },
+        colleague,
+      );
+      expect([refused.status, refused.body.code]).toEqual([403, "forbidden"]);
+      const notDeleted = await request("DELETE", `/api/v1/segments/${made.id}`, undefined, colleague);
+      expect(notDeleted.status).toBe(403);
+
+      const renamed = await request(
+        "PATCH",
+        `/api/v1/segments/${made.id}`,
+        { name: "VIPs", version: 1 },
+        member,
+      );
+      expect(parse(Segment, renamed)).toMatchObject({ name: "VIPs", version: 2 });
+      const stale = await request("PATCH", `/api/v1/segments/${made.id}`, { name: "Old", version: 1 });
+      expect([stale.status, stale.body.code]).toEqual([409, "version_conflict"]);
+      const byAdmin = await request("PATCH", `/api/v1/segments/${made.id}`, {
+        description: "All VIPs",
+        version: 2,
+      });
+      expect(parse(Segment, byAdmin)).toMatchObject({ description: "All VIPs", canEdit: true });
+      const deleted = await request("DELETE", `/api/v1/segments/${made.id}`);
+      expect(deleted.body).toEqual({ id: made.id, deleted: true });
+      expect((await request("GET", `/api/v1/segments/${made.id}`)).status).toBe(404);
+      const audit = await server.database.db
+        .selectFrom("audit_events")
+        .select("action")
+        .where("entity_id", "=", made.id)
+        .orderBy("at")
+        .orderBy("id")
+        .execute();
+      expect(audit.map((a) => a.action)).toEqual([
+        "segment.created",
+        "segment.updated",
+        "segment.updated",
+        "segment.deleted",
+      ]);
+    });
+
+    it("keeps each organisation's segments and contacts to itself", async () => {
+      const vip = await newSegment("Walled VIPs", [{ field: "tags", match: "any", values: ["vip"] }]);
+      for (const path of [
+        `/api/v1/segments/${vip.id}`,
+        `/api/v1/segments/${vip.id}/members`,
+        `/api/v1/segments/${vip.id}/changes`,
+        `/api/v1/segments/${vip.id}/export.csv`,
+      ])
+        expect([path, (await request("GET", path, undefined, eve)).status]).toEqual([path, 404]);
+      const patch = await request("PATCH", `/api/v1/segments/${vip.id}`, { name: "Mine", version: 1 }, eve);
+      expect(patch.status).toBe(404);
+      expect((await request("DELETE", `/api/v1/segments/${vip.id}`, undefined, eve)).status).toBe(404);
+      expect(parse(SegmentList, await request("GET", "/api/v1/segments", undefined, eve)).items).toEqual([]);
+      expect((await preview([], eve)).count).toBe(0);
+      // Another organisation's ids in a filter find nothing of theirs.
+      expect((await preview([{ field: "company", values: [companyId] }], eve)).count).toBe(0);
+      expect((await preview([{ field: "owner", values: [adminId] }], eve)).count).toBe(0);
+      const unsubscribe = await request(
+        "POST",
+        "/api/v1/contacts/unsubscribe",
+        { email: "bo@customer.example" },
+        eve,
+      );
+      expect(unsubscribe.status).toBe(404);
+      expect(parse(Contact, await request("GET", `/api/v1/contacts/${bo.id}`)).noMarketing).toBe(false);
+    });
+  });
+
+  describe("exports", () => {
+    it("exports the members as CSV, XLSX and vCards, never one who wants no marketing", async () => {
+      const vip = await newSegment('VIP "export"\r\nlist', [
+        { field: "tags", match: "any", values: ["vip"] },
+      ]);
+      const csv = await fetch(`${server.baseUrl}/api/v1/segments/${vip.id}/export.csv`, {
+        headers: { authorization: `Bearer ${member}` },
+      });
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get("content-disposition")).toBe(
+        'attachment; filename="segment-vip-export-list.csv"',
+      );
+      const text = await csv.text();
+      expect(text).toContain("Ada Andersson");
+      expect(text).toContain("bo@customer.example");
+      expect(text).not.toContain("Dee Dahl");
+      expect(text).not.toContain("Cy Carlsen");
+
+      const xlsx = await fetch(`${server.baseUrl}/api/v1/segments/${vip.id}/export.xlsx`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(await xlsx.arrayBuffer());
+      const names = workbook.worksheets[0]?.getColumn(1).values.slice(2);
+      expect(names).toEqual(["Ada Andersson", "Bo Berg"]);
+
+      const vcf = await fetch(`${server.baseUrl}/api/v1/segments/${vip.id}/export.vcf`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const cards = await vcf.text();
+      expect(cards.match(/BEGIN:VCARD/g)).toHaveLength(2);
+      expect(cards).toContain("FN:Bo Berg");
+      expect(cards).not.toContain("Dee Dahl");
+    });
+  });
+
+  describe("a marketing platform's sync", () => {
+    it("pages the members by a stable cursor, and says where the changes go on from", async () => {
+      const everyone = await newSegment("Everyone", []);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let changesCursor: string | null = null;
+      do {
+        const page: SegmentMembersPage = parse(
+          SegmentMembersPage,
+          await request(
+            "GET",
+            `/api/v1/segments/${everyone.id}/members?limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+          ),
+        );
+        expect(page.items.length).toBeLessThanOrEqual(1);
+        seen.push(...page.items.map((m) => m.contactId));
+        changesCursor ??= page.changesCursor;
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual([ada.id, bo.id, cy.id].sort());
+      // The first page's evaluation numbered the three joins: nothing has happened since.
+      expect(changesCursor).toBe("3");
+      expect((await changes(everyone.id, "3")).items).toEqual([]);
+      const bad = await request("GET", `/api/v1/segments/${everyone.id}/members?cursor=forged`);
+      expect(bad.status).toBe(400);
+      expect((await request("GET", `/api/v1/segments/${everyone.id}/changes?cursor=-1`)).status).toBe(400);
+    });
+
+    it("records who joins and who leaves, by edit, deletion and the no-marketing flag, once each, in order", async () => {
+      const newsletter = await newSegment("Newsletter", [
+        { field: "tags", match: "any", values: ["newsletter"] },
+      ]);
+      const first = await changesSince(newsletter.id, "0");
+      expect(first.seen).toEqual([
+        { seq: "1", kind: "joined", contactId: bo.id, email: "bo@customer.example" },
+      ]);
+
+      const eli = await newContact({
+        displayName: "Eli Ek",
+        emails: ["eli@customer.example"],
+        tags: ["newsletter"],
+      });
+      await editContact(cy.id, { tags: ["newsletter"] });
+      await editContact(bo.id, { tags: ["vip"] }); // edited out
+      const second = await changesSince(newsletter.id, first.cursor);
+      expect(second.seen.map((c) => [c.kind, c.contactId])).toEqual(
+        expect.arrayContaining([
+          ["joined", eli.id],
+          ["joined", cy.id],
+          ["left", bo.id],
+        ]),
+      );
+      expect(second.seen.map((c) => c.seq)).toEqual(["2", "3", "4"]);
+
+      // Unsubscribed by the platform, then deleted: one leave each; the address is the one they joined with.
+      const out = await request("POST", "/api/v1/contacts/unsubscribe", { email: "CY@customer.example" });
+      expect(parse(MarketingConsent, out)).toEqual({ contactId: cy.id, noMarketing: true, changed: true });
+      expect((await request("DELETE", `/api/v1/contacts/${eli.id}`)).status).toBe(200);
+      const third = await changesSince(newsletter.id, second.cursor, 1);
+      expect(third.seen).toEqual([
+        { seq: "5", kind: "left", contactId: expect.any(String), email: expect.any(String) },
+        { seq: "6", kind: "left", contactId: expect.any(String), email: expect.any(String) },
+      ]);
+      expect(new Set(third.seen.map((c) => c.contactId))).toEqual(new Set([cy.id, eli.id]));
+      expect(third.seen.find((c) => c.contactId === eli.id)?.email).toBe("eli@customer.example");
+
+      // Resubscribed: joins again. Reading again from an old cursor repeats the same history.
+      const back = await request("POST", "/api/v1/contacts/resubscribe", { email: "cy@customer.example" });
+      expect(parse(MarketingConsent, back).changed).toBe(true);
+      const fourth = await changesSince(newsletter.id, third.cursor);
+      expect(fourth.seen.map((c) => [c.seq, c.kind, c.contactId])).toEqual([["7", "joined", cy.id]]);
+      expect((await changesSince(newsletter.id, first.cursor)).seen.map((c) => c.seq)).toEqual([
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+      ]);
+      const members = parse(
+        SegmentMembersPage,
+        await request("GET", `/api/v1/segments/${newsletter.id}/members`),
+      );
+      expect([members.items.map((m) => m.contactId), members.changesCursor]).toEqual([[cy.id], "7"]);
+      await editContact(cy.id, { tags: [] });
+      await editContact(bo.id, { tags: ["vip", "newsletter"] });
+    });
+
+    it("has a filter's edit move members in and out on the next read", async () => {
+      const stage = await newSegment("Customers", [{ field: "lifecycleStage", values: ["customer"] }]);
+      const start = await changesSince(stage.id, "0");
+      expect(start.seen.map((c) => c.contactId)).toEqual([ada.id]);
+      const edited = await request("PATCH", `/api/v1/segments/${stage.id}`, {
+        filter: { conditions: [{ field: "lifecycleStage", values: ["prospect"] }] },
+        version: 1,
+      });
+      expect(edited.status).toBe(200);
+      const after = await changesSince(stage.id, start.cursor);
+      expect(after.seen.map((c) => [c.kind, c.contactId]).sort()).toEqual(
+        [
+          ["joined", bo.id],
+          ["left", ada.id],
+        ].sort(),
+      );
+    });
+
+    it("gives concurrent readers every change once and in order while contacts change", async () => {
+      const watched = await newSegment("Watched", [{ field: "tags", match: "any", values: ["watched"] }]);
+      const people = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          newContact({ displayName: `Watched ${i}`, emails: [`watched${i}@customer.example`] }),
+        ),
+      );
+      const readers = Array.from({ length: 4 }, () => ({
+        cursor: "0",
+        seen: [] as string[],
+        log: [] as string[],
+      }));
+      let writing = true;
+      const read = async (reader: (typeof readers)[number]) => {
+        for (;;) {
+          const stop = !writing;
+          const page = await changes(watched.id, reader.cursor, 3);
+          reader.seen.push(...page.items.map((c) => c.seq));
+          reader.log.push(...page.items.map((c) => `${c.kind}:${c.contactId}`));
+          reader.cursor = page.cursor;
+          if (stop && !page.more) return;
+        }
+      };
+      const write = async () => {
+        for (let round = 0; round < 3; round += 1)
+          for (const person of people)
+            await editContact(person.id, { tags: round % 2 === 0 ? ["watched"] : [] });
+        writing = false;
+      };
+      await Promise.all([write(), ...readers.map(read)]);
+      // Edits between two evaluations may cancel out (tagged and untagged unseen), so the count is not fixed;
+      // what is: every reader saw the same changes, numbered without a gap or a repeat.
+      const total = Number(readers[0]?.cursor);
+      expect(total).toBeGreaterThanOrEqual(6);
+      for (const reader of readers) {
+        expect(reader.seen).toEqual(Array.from({ length: total }, (_, i) => String(i + 1)));
+        expect(reader.log).toEqual(readers[0]?.log);
+      }
+      // Each contact's history alternates, joined first, and ends joined (rounds 0 and 2 tag them).
+      const history = new Map<string, string[]>();
+      for (const entry of readers[0]?.log ?? []) {
+        const [change, id] = entry.split(":") as [string, string];
+        history.set(id, [...(history.get(id) ?? []), change]);
+      }
+      expect(history.size).toBe(6);
+      for (const changesOfOne of history.values())
+        expect(changesOfOne).toEqual(changesOfOne.map((_, i) => (i % 2 === 0 ? "joined" : "left")));
+      for (const changesOfOne of history.values()) expect(changesOfOne.at(-1)).toBe("joined");
+      const stored = await server.database.db
+        .selectFrom("segment_members")
+        .select(sql<number>`count(*)::int`.as("n"))
+        .where("segment_id", "=", watched.id)
+        .executeTakeFirstOrThrow();
+      expect(stored.n).toBe(6);
+      // Six more leaves, each read as it happens: past seq 9, pages still come in number order, not text order.
+      for (const person of people) {
+        await editContact(person.id, { tags: [] });
+        await changes(watched.id, String(total));
+      }
+      const replay = await changesSince(watched.id, "0", 4);
+      expect(replay.seen.map((c) => c.seq)).toEqual(
+        Array.from({ length: total + 6 }, (_, i) => String(i + 1)),
+      );
+    });
+  });
+
+  describe("the no-marketing flag", () => {
+    it("is set by a platform's unsubscribe and cleared back, audited, and shown and edited on the contact", async () => {
+      const unknown = await request("POST", "/api/v1/contacts/unsubscribe", {
+        email: "nobody@customer.example",
+      });
+      expect([unknown.status, unknown.body.code]).toEqual([404, "not_found"]);
+      const bad = await request("POST", "/api/v1/contacts/unsubscribe", { email: "not an address" });
+      expect([bad.status, bad.body.errors?.[0]?.path]).toEqual([400, "body.email"]);
+
+      const out = parse(
+        MarketingConsent,
+        await request("POST", "/api/v1/contacts/unsubscribe", { email: "ada@northwind.example" }, member),
+      );
+      expect(out).toEqual({ contactId: ada.id, noMarketing: true, changed: true });
+      const again = parse(
+        MarketingConsent,
+        await request("POST", "/api/v1/contacts/unsubscribe", { email: "ada@northwind.example" }),
+      );
+      expect(again.changed).toBe(false);
+      expect(parse(Contact, await request("GET", `/api/v1/contacts/${ada.id}`))).toMatchObject({
+        noMarketing: true,
+        noAutomatedMail: false,
+      });
+      expect((await preview([{ field: "company", values: [companyId] }])).count).toBe(0);
+
+      const cleared = await editContact(ada.id, { noMarketing: false });
+      expect(cleared.noMarketing).toBe(false);
+      expect((await preview([{ field: "company", values: [companyId] }])).count).toBe(1);
+      const audit = await server.database.db
+        .selectFrom("audit_events")
+        .select(["action", "actor_id"])
+        .where("entity_id", "=", ada.id)
+        .where("action", "in", ["contact.unsubscribed", "contact.updated"])
+        .orderBy("at")
+        .orderBy("id")
+        .execute();
+      expect(audit.map((a) => a.action).slice(-2)).toEqual(["contact.unsubscribed", "contact.updated"]);
+      expect(audit.find((a) => a.action === "contact.unsubscribed")?.actor_id).toBe(memberId);
+      expect(dee.noMarketing).toBe(true);
+    });
+  });
+});
