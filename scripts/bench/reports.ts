@@ -10,6 +10,9 @@ import { type Stats, summarize } from "./stats";
 
 /** The pipeline report's budget, from the issue. */
 export const PIPELINE_GOAL_MS = 200;
+/** Issue 20's budgets: stage conversion and activity by rep on both stores; the dashboard for one rep on PGlite. */
+export const CONVERSION_ACTIVITY_GOAL_MS = 200;
+export const DASHBOARD_GOAL_MS = 100;
 const WARMUP = 3;
 const DAY = 24 * 3600;
 
@@ -95,6 +98,11 @@ export async function seedForReports(
         internet_message_id = null
       where org_id = ${org} and abs(hashtext(id::text)) % 10 < 4`.execute(db),
   );
+  // The seeding above wrote the history with plain SQL, and the triggers of migration 0025 kept the rollups as it
+  // went; a rebuild from history is what the migration does for a store that had this history already.
+  await step("rollups rebuilt from history", () =>
+    sql`select rebuild_report_rollups(${orgId}::uuid)`.execute(db),
+  );
   await step("vacuum analyze", () => sql`vacuum analyze`.execute(db));
 }
 
@@ -165,15 +173,26 @@ export async function measureReports(options: {
       left join exchange_rates r on r.org_id = s.org_id and r.currency = t.currency
       where s.org_id = ${options.orgId} and s.pipeline_id = ${options.pipelineId}
       order by s.position, t.currency`),
-    "stage conversion (its history window)": await explain(sql`
-      select count(*) from (
-        select lead(c.changed_at) over (partition by c.deal_id order by c.changed_at, c.id)
-        from deal_stage_changes c where c.org_id = ${options.orgId}
-      ) visits`),
-    "activity by rep, last quarter": await explain(sql`
-      select i.logged_by, date_trunc('week', i.occurred_at at time zone 'UTC'), count(*)
-      from interactions i where i.org_id = ${options.orgId} and i.occurred_at >= ${`${lastQuarter()}T00:00:00Z`}::timestamptz
+    "stage conversion (the stays kept, migration 0025)": await explain(sql`
+      select v.stage_id, count(distinct v.deal_id),
+        percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null)
+      from deal_stage_stays v
+      where v.org_id = ${options.orgId}
+        and v.stage_id in (select id from stages where org_id = ${options.orgId} and pipeline_id = ${options.pipelineId})
+      group by v.stage_id`),
+    "activity by rep, last quarter (interactions per day kept)": await explain(sql`
+      select i.logged_by, date_trunc('week', i.day::timestamp), sum(i.interactions)
+      from interaction_days i where i.org_id = ${options.orgId} and i.day >= ${lastQuarter()}::date
       group by 1, 2`),
+    "dashboard, stages' median stay (count, then the middle of the index)": await explain(sql`
+      with exits as (
+        select stage_id, count(*)::int as exits from deal_stage_stays
+        where org_id = ${options.orgId} and seconds is not null group by stage_id having count(*) >= 3
+      )
+      select e.stage_id, m.lo, m.hi from exits e cross join lateral (
+        select min(seconds) as lo, max(seconds) as hi from (
+          select seconds from deal_stage_stays v where v.org_id = ${options.orgId} and v.stage_id = e.stage_id
+            and v.seconds is not null order by seconds offset (e.exits - 1) / 2 limit 2) middle) m`),
   };
   return { samples, rows, results, plans };
 }
@@ -191,11 +210,17 @@ export function printReports(report: ReportsReport, line: string): void {
       `${s.name.padEnd(56)}${String(report.rows[s.name] ?? "").padStart(6)}${s.p50.toFixed(1).padStart(9)}${s.p95.toFixed(1).padStart(9)}${s.max.toFixed(1).padStart(9)}`,
     );
   }
-  const pipeline = report.results[0];
-  if (pipeline)
-    console.log(
-      `pipeline by stage p95 ${pipeline.p95.toFixed(1)} ms: goal ≤ ${PIPELINE_GOAL_MS} ms ${pipeline.p95 <= PIPELINE_GOAL_MS ? "met" : "MISSED"}`,
-    );
+  const goal = (name: string, label: string, ms: number) => {
+    const found = report.results.find((s) => s.name === name);
+    if (found)
+      console.log(
+        `${label} p95 ${found.p95.toFixed(1)} ms: goal ≤ ${ms} ms ${found.p95 <= ms ? "met" : "MISSED"}`,
+      );
+  };
+  goal("GET pipeline-by-stage", "pipeline by stage", PIPELINE_GOAL_MS);
+  goal("GET stage-conversion", "stage conversion", CONVERSION_ACTIVITY_GOAL_MS);
+  goal("GET activity-by-rep", "activity by rep", CONVERSION_ACTIVITY_GOAL_MS);
+  goal("GET dashboard?ownerId=<rep>", "dashboard for one rep (goal on PGlite)", DASHBOARD_GOAL_MS);
   for (const [name, plan] of Object.entries(report.plans)) {
     console.log(`plan, ${name}:`);
     for (const l of plan) console.log(`  ${l}`);

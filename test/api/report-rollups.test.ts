@@ -346,7 +346,7 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
   /** Every answer from the rollups against the old recomputation from history; and the rollups against a rebuild. */
   async function expectRollupsToMatchHistory(): Promise<void> {
     const db = server.database.db;
-    const periods = [
+    const periods: Record<string, string>[] = [
       {},
       { from: daysAgo(10).toISOString().slice(0, 10) },
       { to: daysAgo(5).toISOString().slice(0, 10) },

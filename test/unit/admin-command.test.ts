@@ -149,8 +149,20 @@ describe("npm run admin", () => {
       await db
         .insertInto("deal_stage_changes")
         .values([
-          { org_id: orgId, deal_id: deal.id, to_stage_id: first.id, changed_at: "2026-01-01T00:00:00Z" },
-          { org_id: orgId, deal_id: deal.id, to_stage_id: second.id, changed_at: "2026-01-03T12:00:00Z" },
+          {
+            org_id: orgId,
+            deal_id: deal.id,
+            to_stage_id: first.id,
+            changed_at: "2026-01-01T00:00:00Z",
+            source: "import",
+          },
+          {
+            org_id: orgId,
+            deal_id: deal.id,
+            to_stage_id: second.id,
+            changed_at: "2026-01-03T12:00:00Z",
+            source: "import",
+          },
         ])
         .execute();
       await db
