@@ -10,6 +10,9 @@ import { type Stats, summarize } from "./stats";
 
 /** The pipeline report's budget, from the issue. */
 export const PIPELINE_GOAL_MS = 200;
+/** Issue 20's budgets: stage conversion and activity by rep on both stores; the dashboard for one rep on PGlite. */
+export const CONVERSION_ACTIVITY_GOAL_MS = 200;
+export const DASHBOARD_GOAL_MS = 100;
 const WARMUP = 3;
 const DAY = 24 * 3600;
 
@@ -27,16 +30,21 @@ export async function seedForReports(
   pipelineId: string,
   log: (label: string, ms: number) => void,
 ): Promise<void> {
-  const step = async (label: string, run: () => Promise<unknown>) => {
+  // Each step in a transaction of its own without the statement timeout: on a busy machine a bulk update of
+  // 400,000 interactions (and what the rollups' triggers do with it) can outlast the server's 30 s.
+  const step = async (label: string, run: (trx: Kysely<DB>) => Promise<unknown>) => {
     const started = performance.now();
-    await run();
+    await db.transaction().execute(async (trx) => {
+      await sql`set local statement_timeout = 0`.execute(trx);
+      await run(trx);
+    });
     log(label, performance.now() - started);
   };
   const org = sql`${orgId}::uuid`;
   const anchor = sql`${new Date().toISOString()}::timestamptz`;
   // Deal n: open in one of the four open stages (two thirds), won (a sixth) or lost (a sixth); created up to two
   // years ago, closed 1-60 days after it was created. Hashes of the id keep it deterministic and spread out.
-  await step("deals over every stage", () =>
+  await step("deals over every stage", (trx) =>
     sql`
       with stages_in_order as (
         select array_agg(id order by position) as ids from stages where org_id = ${org} and pipeline_id = ${pipelineId}
@@ -49,11 +57,11 @@ export async function seedForReports(
         closed_at = case when shaped.h % 6 >= 4
           then ${anchor} - (shaped.h % 730) * interval '1 day' + (1 + shaped.h % 60) * interval '1 day' end
       from shaped, stages_in_order s
-      where d.id = shaped.id`.execute(db),
+      where d.id = shaped.id`.execute(trx),
   );
   // The history: created in the first stage, then one move per stage up to the deal's own (a closed deal
   // passes through up to three open stages first), 1-20 days apart.
-  await step("stage history", () =>
+  await step("stage history", (trx) =>
     sql`
       with stage_list as (
         select id, position, kind from stages where org_id = ${org} and pipeline_id = ${pipelineId}
@@ -76,26 +84,33 @@ export async function seedForReports(
         to_stage_id, owner_id,
         created_at + (row_number() over (partition by deal_id order by step) - 1) * (1 + h % 20) * interval '1 day',
         case when step = 0 then 'created' else 'api' end
-      from steps`.execute(db),
+      from steps`.execute(trx),
   );
   // Amounts in four currencies, as a Nordic seller has them: most in the base (EUR), SEK and DKK with a rate,
   // USD without one, so the reports convert, and leave something unconverted, as they would in use.
-  await step("deals in four currencies", async () => {
+  await step("deals in four currencies", async (trx) => {
     await sql`
       update deals set currency = (array['EUR', 'EUR', 'EUR', 'EUR', 'EUR', 'EUR', 'SEK', 'SEK', 'DKK', 'USD'])
         [1 + abs(hashtext(id::text || 'currency')) % 10]
-      where org_id = ${org}`.execute(db);
+      where org_id = ${org}`.execute(trx);
     await sql`
       insert into exchange_rates (org_id, currency, rate) values (${org}, 'SEK', 0.0871), (${org}, 'DKK', 0.1341)
-      on conflict (org_id, currency) do update set rate = excluded.rate`.execute(db);
+      on conflict (org_id, currency) do update set rate = excluded.rate`.execute(trx);
   });
-  await step("interactions of every kind", () =>
+  await step("interactions of every kind", (trx) =>
     sql`
       update interactions set kind = (array['call', 'meeting', 'note', 'visit'])[1 + abs(hashtext(id::text)) % 4],
         internet_message_id = null
-      where org_id = ${org} and abs(hashtext(id::text)) % 10 < 4`.execute(db),
+      where org_id = ${org} and abs(hashtext(id::text)) % 10 < 4`.execute(trx),
   );
-  await step("vacuum analyze", () => sql`vacuum analyze`.execute(db));
+  // The seeding above wrote the history with plain SQL, and the triggers of migration 0025 kept the rollups as it
+  // went; a rebuild from history is what the migration does for a store that had this history already.
+  await step("rollups rebuilt from history", (trx) =>
+    sql`select rebuild_report_rollups(${orgId}::uuid)`.execute(trx),
+  );
+  const started = performance.now();
+  await sql`vacuum analyze`.execute(db);
+  log("vacuum analyze", performance.now() - started);
 }
 
 export async function measureReports(options: {
@@ -165,15 +180,26 @@ export async function measureReports(options: {
       left join exchange_rates r on r.org_id = s.org_id and r.currency = t.currency
       where s.org_id = ${options.orgId} and s.pipeline_id = ${options.pipelineId}
       order by s.position, t.currency`),
-    "stage conversion (its history window)": await explain(sql`
-      select count(*) from (
-        select lead(c.changed_at) over (partition by c.deal_id order by c.changed_at, c.id)
-        from deal_stage_changes c where c.org_id = ${options.orgId}
-      ) visits`),
-    "activity by rep, last quarter": await explain(sql`
-      select i.logged_by, date_trunc('week', i.occurred_at at time zone 'UTC'), count(*)
-      from interactions i where i.org_id = ${options.orgId} and i.occurred_at >= ${`${lastQuarter()}T00:00:00Z`}::timestamptz
+    "stage conversion (the stays kept, migration 0025)": await explain(sql`
+      select v.stage_id, count(distinct v.deal_id),
+        percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null)
+      from deal_stage_stays v
+      where v.org_id = ${options.orgId}
+        and v.stage_id in (select id from stages where org_id = ${options.orgId} and pipeline_id = ${options.pipelineId})
+      group by v.stage_id`),
+    "activity by rep, last quarter (interactions per day kept)": await explain(sql`
+      select i.logged_by, date_trunc('week', i.day::timestamp), sum(i.interactions)
+      from interaction_days i where i.org_id = ${options.orgId} and i.day >= ${lastQuarter()}::date
       group by 1, 2`),
+    "dashboard, stages' median stay (count, then the middle of the index)": await explain(sql`
+      with exits as (
+        select stage_id, count(*)::int as exits from deal_stage_stays
+        where org_id = ${options.orgId} and seconds is not null group by stage_id having count(*) >= 3
+      )
+      select e.stage_id, m.lo, m.hi from exits e cross join lateral (
+        select min(seconds) as lo, max(seconds) as hi from (
+          select seconds from deal_stage_stays v where v.org_id = ${options.orgId} and v.stage_id = e.stage_id
+            and v.seconds is not null order by seconds offset (e.exits - 1) / 2 limit 2) middle) m`),
   };
   return { samples, rows, results, plans };
 }
@@ -191,11 +217,17 @@ export function printReports(report: ReportsReport, line: string): void {
       `${s.name.padEnd(56)}${String(report.rows[s.name] ?? "").padStart(6)}${s.p50.toFixed(1).padStart(9)}${s.p95.toFixed(1).padStart(9)}${s.max.toFixed(1).padStart(9)}`,
     );
   }
-  const pipeline = report.results[0];
-  if (pipeline)
-    console.log(
-      `pipeline by stage p95 ${pipeline.p95.toFixed(1)} ms: goal ≤ ${PIPELINE_GOAL_MS} ms ${pipeline.p95 <= PIPELINE_GOAL_MS ? "met" : "MISSED"}`,
-    );
+  const goal = (name: string, label: string, ms: number) => {
+    const found = report.results.find((s) => s.name === name);
+    if (found)
+      console.log(
+        `${label} p95 ${found.p95.toFixed(1)} ms: goal ≤ ${ms} ms ${found.p95 <= ms ? "met" : "MISSED"}`,
+      );
+  };
+  goal("GET pipeline-by-stage", "pipeline by stage", PIPELINE_GOAL_MS);
+  goal("GET stage-conversion", "stage conversion", CONVERSION_ACTIVITY_GOAL_MS);
+  goal("GET activity-by-rep", "activity by rep", CONVERSION_ACTIVITY_GOAL_MS);
+  goal("GET dashboard?ownerId=<rep>", "dashboard for one rep (goal on PGlite)", DASHBOARD_GOAL_MS);
   for (const [name, plan] of Object.entries(report.plans)) {
     console.log(`plan, ${name}:`);
     for (const l of plan) console.log(`  ${l}`);

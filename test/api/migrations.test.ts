@@ -3,6 +3,14 @@ import { type Migration, sql } from "kysely";
 import { migrateToLatest, migrations, MigrationError } from "../../src/server/db/migrate";
 import { createTestDatabase, openTestStore, storeKinds } from "../helpers/stores";
 import { type Database, type StoreKind, openPglite, openPostgres } from "../../src/server/db/database";
+import { localDay } from "../../src/server/dashboard/local-day";
+import { dashboard } from "../../src/server/dashboard/service";
+import { activityByRep, stageConversion } from "../../src/server/reports/service";
+import {
+  activityFromHistory,
+  dealsNeedingAttentionFromHistory,
+  stageConversionFromHistory,
+} from "../helpers/report-oracle";
 
 const tables = async (database: Database) =>
   (
@@ -520,6 +528,134 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         [unpriced]: "EUR",
       });
       expect(await db.selectFrom("exchange_rates").selectAll().execute()).toEqual([]);
+    } finally {
+      await store.close();
+      await drop();
+    }
+  });
+
+  it("keeps the stage stays and activity of the history it finds, so the reports answer as before the upgrade", async () => {
+    const { store, drop } = await storeBefore("0025_report_rollups");
+    try {
+      const { db } = store;
+      const org = await db
+        .insertInto("organizations")
+        .values({ tenant_id: "rollups", name: "Rollups", internal_domains: [], logging_policy: "{}" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const orgId = org.id;
+      const users = await db
+        .insertInto("users")
+        .values(
+          (["admin", "member"] as const).map((role, n) => ({
+            org_id: orgId,
+            external_id: `user${n}`,
+            email: `user${n}@x.example`,
+            role,
+          })),
+        )
+        .returning("id")
+        .execute();
+      const [rita, sam] = users.map((u) => u.id) as [string, string];
+      const pipeline = await db
+        .insertInto("pipelines")
+        .values({ org_id: orgId, name: "Sales", is_default: true, position: 0 })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const stageIds: string[] = [];
+      for (const [position, kind] of (["open", "open", "won", "lost"] as const).entries())
+        stageIds.push(
+          (
+            await db
+              .insertInto("stages")
+              .values({
+                org_id: orgId,
+                pipeline_id: pipeline.id,
+                name: `S${position}`,
+                position,
+                probability: 10,
+                kind,
+              })
+              .returning("id")
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
+      // Six deals of two owners; each walks some of the stages, a day or more apart, one of them back and forth.
+      const walks = [[0, 1, 2], [0, 1], [0, 2], [0, 1, 0, 1, 3], [1], [0, 1, 2]];
+      for (const [n, walk] of walks.entries()) {
+        const deal = await db
+          .insertInto("deals")
+          .values({
+            org_id: orgId,
+            name: `D${n}`,
+            owner_id: n % 2 ? sam : rita,
+            pipeline_id: pipeline.id,
+            stage_id: stageIds[walk.at(-1) as number] as string,
+            created_at: "2026-01-01T00:00:00Z",
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        for (const [step, stage] of walk.entries())
+          await db
+            .insertInto("deal_stage_changes")
+            .values({
+              org_id: orgId,
+              deal_id: deal.id,
+              to_stage_id: stageIds[stage] as string,
+              changed_at: new Date(Date.UTC(2026, 0, 1 + step * (n + 1), n)),
+              source: "import",
+            })
+            .execute();
+      }
+      for (const [n, kind] of (
+        ["email", "call", "note", "meeting", "visit", "call", "note"] as const
+      ).entries())
+        await db
+          .insertInto("interactions")
+          .values({
+            org_id: orgId,
+            kind,
+            occurred_at: new Date(Date.UTC(2026, 0, 1 + n * 3, 23, 30)),
+            source: "manual",
+            logged_by: n === 6 ? null : n % 2 ? sam : rita,
+            ...(kind === "email" ? { internet_message_id: `<m${n}@x.example>` } : {}),
+          })
+          .execute();
+
+      const now = new Date("2026-03-01T12:00:00Z");
+      const view = { orgId, now, day: localDay("UTC", now) };
+      const periods = [{}, { from: "2026-01-05" }, { to: "2026-01-10" }];
+      const answer = async (read: "history" | "rollups") => {
+        const scope = { db, caller: { orgId, userId: rita, email: null } };
+        const result: unknown[] = [];
+        for (const period of periods)
+          for (const ownerId of [undefined, rita, sam]) {
+            const query = { ...period, ...(ownerId ? { ownerId } : {}) };
+            result.push(
+              read === "history"
+                ? await stageConversionFromHistory(db, orgId, pipeline.id, query)
+                : (await stageConversion(scope, { pipelineId: pipeline.id, ...query })).rows,
+              read === "history"
+                ? await activityFromHistory(db, orgId, query)
+                : (await activityByRep(scope, query)).rows,
+            );
+          }
+        for (const ownerId of [rita, sam])
+          result.push(
+            read === "history"
+              ? await dealsNeedingAttentionFromHistory(db, { ...view, ownerId })
+              : (await dashboard(scope, { timeZone: "UTC", ownerId }, now)).dealsNeedingAttention,
+          );
+        return result;
+      };
+      const before = await answer("history");
+      expect(await migrateToLatest(db)).toEqual(["0025_report_rollups"]);
+      expect(await answer("rollups")).toEqual(before);
+      // What was found, kept: a stay per change, and the days of the interactions.
+      const kept = await sql<{ stays: number; days: number }>`
+        select (select count(*)::int from deal_stage_stays) as stays,
+          (select coalesce(sum(interactions), 0)::int from interaction_days) as days`.execute(db);
+      expect(kept.rows).toEqual([{ stays: walks.flat().length, days: 7 }]);
     } finally {
       await store.close();
       await drop();

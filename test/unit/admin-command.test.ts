@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { openStore, storeDirOf } from "../../src/server/db/open-store";
 import { hashSecret } from "../../src/server/accounts/secrets";
-import { readArguments, runAdminCommand } from "../../scripts/admin";
+import { readArguments, readRebuildArguments, runAdminCommand } from "../../scripts/admin";
 
 // The command makes a store of its own (PGlite's initdb and the migrations): seconds alone, past 30 s beside a
 // busy suite.
@@ -116,6 +116,91 @@ describe("npm run admin", () => {
       expect(locked.err).toContain("stop it, run npm run admin");
     } finally {
       rmSync(lock, { force: true });
+    }
+  });
+
+  it("rebuilds the reports' rollups from the history, for one organisation or all", async () => {
+    expect(readRebuildArguments(["--org", "Example Ltd"])).toEqual({
+      error: "--org needs the organisation's id (a uuid)",
+    });
+    const refused = await run(["rebuild-rollups", "--org", "not-an-id"]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("Usage: npm run admin");
+
+    const { database } = await openStore({ dataDir, databaseUrl: null, databasePoolSize: 1 });
+    let orgId: string;
+    try {
+      const db = database.db;
+      const org = await db.selectFrom("organizations").select("id").executeTakeFirstOrThrow();
+      orgId = org.id;
+      const stages = await db
+        .selectFrom("stages")
+        .select(["id", "pipeline_id"])
+        .where("org_id", "=", orgId)
+        .orderBy("position")
+        .execute();
+      const [first, second] = stages;
+      if (!first || !second) throw new Error("the default pipeline has no two stages");
+      const deal = await db
+        .insertInto("deals")
+        .values({ org_id: orgId, name: "Renewal", pipeline_id: first.pipeline_id, stage_id: second.id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto("deal_stage_changes")
+        .values([
+          {
+            org_id: orgId,
+            deal_id: deal.id,
+            to_stage_id: first.id,
+            changed_at: "2026-01-01T00:00:00Z",
+            source: "import",
+          },
+          {
+            org_id: orgId,
+            deal_id: deal.id,
+            to_stage_id: second.id,
+            changed_at: "2026-01-03T12:00:00Z",
+            source: "import",
+          },
+        ])
+        .execute();
+      await db
+        .insertInto("interactions")
+        .values({ org_id: orgId, kind: "call", occurred_at: "2026-01-02T09:00:00Z", source: "manual" })
+        .execute();
+      // What a fix made with the triggers off would leave: rollups that no longer say what the history says.
+      await db.deleteFrom("deal_stage_stays").execute();
+      await db.updateTable("interaction_days").set({ interactions: 7 }).execute();
+    } finally {
+      await database.close();
+    }
+
+    const rebuilt = await run(["rebuild-rollups", "--org", orgId.toUpperCase()]);
+    expect(rebuilt.err).toBe("");
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.out).toContain("2 stage stays, 1 interaction days");
+    const all = await run(["rebuild-rollups"]);
+    expect(all.out).toContain("of every organisation");
+
+    const reopened = await openStore({ dataDir, databaseUrl: null, databasePoolSize: 1 });
+    try {
+      const db = reopened.database.db;
+      expect(
+        await db
+          .selectFrom("deal_stage_stays")
+          .select(["seconds", "left_at"])
+          .orderBy("entered_at")
+          .execute(),
+      ).toEqual([
+        { seconds: 2.5 * 86_400, left_at: new Date("2026-01-03T12:00:00Z") },
+        { seconds: null, left_at: null },
+      ]);
+      expect(
+        await db.selectFrom("interaction_days").select(["day", "kind", "interactions"]).execute(),
+      ).toEqual([{ day: "2026-01-02", kind: "call", interactions: 1 }]);
+    } finally {
+      await reopened.database.close();
     }
   });
 });

@@ -23,6 +23,7 @@ import * as productsLineItems from "./migrations/0020_products_line_items";
 import * as quotes from "./migrations/0021_quotes";
 import * as webhookDuePerEndpoint from "./migrations/0022_webhook_due_per_endpoint";
 import * as segments from "./migrations/0024_segments";
+import * as reportRollups from "./migrations/0025_report_rollups";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -48,8 +49,8 @@ export const migrations: Record<string, Migration> = {
   "0020_products_line_items": productsLineItems,
   "0021_quotes": quotes,
   "0022_webhook_due_per_endpoint": webhookDuePerEndpoint,
-  // 0023 is another branch's, joined at merge.
   "0024_segments": segments,
+  "0025_report_rollups": reportRollups,
 };
 
 export class MigrationError extends Error {

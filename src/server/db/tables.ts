@@ -177,6 +177,29 @@ export interface DealStageChangesTable {
   source: string;
 }
 
+/** One stay of a deal in a stage, kept from deal_stage_changes by triggers (migration 0025). */
+export interface DealStageStaysTable {
+  /** The change that began the stay. */
+  change_id: string;
+  org_id: string;
+  deal_id: string;
+  stage_id: string;
+  entered_at: Timestamp;
+  /** The deal's next change; null while it is still in the stage. */
+  left_at: NullableTimestamp;
+  next_stage_id: string | null;
+  seconds: number | null;
+}
+
+/** Interactions per logger, UTC day and kind, kept from interactions by triggers (migration 0025). */
+export interface InteractionDaysTable {
+  org_id: string;
+  logged_by: string | null;
+  day: string;
+  kind: "email" | "call" | "meeting" | "note" | "visit";
+  interactions: number;
+}
+
 export interface InteractionsTable {
   id: Generated<string>;
   org_id: string;
@@ -721,6 +744,8 @@ export interface DB {
   deals: DealsTable;
   deal_contacts: DealContactsTable;
   deal_stage_changes: DealStageChangesTable;
+  deal_stage_stays: DealStageStaysTable;
+  interaction_days: InteractionDaysTable;
   interactions: InteractionsTable;
   interaction_loggers: InteractionLoggersTable;
   interaction_participants: InteractionParticipantsTable;

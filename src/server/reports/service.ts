@@ -411,9 +411,10 @@ export async function stageConversion(scope: Scope, query: StageConversionQuery)
     checkUser(scope, query.ownerId),
   ]);
   const { orgId } = scope.caller;
-  // A visit is one stay of a deal in a stage: from the change that brought it there to the deal's next change
-  // (none yet: still there). Each deal's whole history is read before the period is applied, or a stay that
-  // began in the period and ended after it would look unfinished.
+  // A visit is one stay of a deal in a stage, as deal_stage_stays keeps it: from the change that brought it there
+  // to the deal's next change (none yet: still there). The stays are kept whole as the history is written, so a
+  // stay that began in the period and ended after it has its end. Moving on is judged by the stages as they are
+  // now, so an admin's reordering shows at once. The owner is the deal's owner now.
   const { rows } = await sql<{
     id: string;
     name: string;
@@ -424,13 +425,12 @@ export async function stageConversion(scope: Scope, query: StageConversionQuery)
     median_days: number | null;
   }>`
     with visits as (
-      select c.deal_id, c.to_stage_id as stage_id, c.changed_at as entered_at,
-        lead(c.changed_at) over deal_history as left_at,
-        lead(c.to_stage_id) over deal_history as next_stage_id
-      from deal_stage_changes c
-      ${query.ownerId ? sql`join deals d on d.org_id = c.org_id and d.id = c.deal_id and d.owner_id = ${query.ownerId}` : sql``}
-      where c.org_id = ${orgId}
-      window deal_history as (partition by c.deal_id order by c.changed_at, c.id)
+      select v.stage_id, v.deal_id, v.entered_at, v.left_at, v.next_stage_id, v.seconds
+      from deal_stage_stays v
+      ${query.ownerId ? sql`join deals d on d.org_id = v.org_id and d.id = v.deal_id and d.owner_id = ${query.ownerId}` : sql``}
+      where v.org_id = ${orgId}
+        and v.stage_id in (select id from stages where org_id = ${orgId} and pipeline_id = ${pipeline.id})
+        ${inPeriod(sql`v.entered_at`, query)}
     )
     select s.id, s.name, s.position, s.kind,
       count(distinct v.deal_id) as entered,
@@ -438,10 +438,9 @@ export async function stageConversion(scope: Scope, query: StageConversionQuery)
       count(distinct v.deal_id) filter (
         where next.kind = 'won' or (next.kind = 'open' and next.pipeline_id = s.pipeline_id and next.position > s.position)
       ) as moved_on,
-      percentile_cont(0.5) within group (order by extract(epoch from v.left_at - v.entered_at)::float8)
-        filter (where v.left_at is not null) / 86400 as median_days
+      percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null) / 86400 as median_days
     from stages s
-    left join visits v on v.stage_id = s.id ${inPeriod(sql`v.entered_at`, query)}
+    left join visits v on v.stage_id = s.id
     left join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
     where s.org_id = ${orgId} and s.pipeline_id = ${pipeline.id}
     group by s.id
@@ -483,6 +482,7 @@ export async function activityByRep(scope: Scope, query: ActivityByRepQuery): Pr
   await checkUser(scope, query.ownerId);
   const { orgId } = scope.caller;
   // logged_by is who logged or created the interaction (the first logger of an email several colleagues logged).
+  // interaction_days holds their counts per UTC day, kept as interactions are written; a period is whole UTC days.
   const { rows } = await sql<{
     user_id: string | null;
     user_name: string | null;
@@ -495,17 +495,18 @@ export async function activityByRep(scope: Scope, query: ActivityByRepQuery): Pr
     total: number;
   }>`
     with weekly as (
-      select i.logged_by, date_trunc('week', i.occurred_at at time zone 'UTC') as week,
-        count(*) filter (where i.kind = 'email') as emails,
-        count(*) filter (where i.kind = 'call') as calls,
-        count(*) filter (where i.kind = 'meeting') as meetings,
-        count(*) filter (where i.kind = 'note') as notes,
-        count(*) filter (where i.kind = 'visit') as visits,
-        count(*) as total
-      from interactions i
+      select i.logged_by, date_trunc('week', i.day::timestamp) as week,
+        coalesce(sum(i.interactions) filter (where i.kind = 'email'), 0) as emails,
+        coalesce(sum(i.interactions) filter (where i.kind = 'call'), 0) as calls,
+        coalesce(sum(i.interactions) filter (where i.kind = 'meeting'), 0) as meetings,
+        coalesce(sum(i.interactions) filter (where i.kind = 'note'), 0) as notes,
+        coalesce(sum(i.interactions) filter (where i.kind = 'visit'), 0) as visits,
+        sum(i.interactions) as total
+      from interaction_days i
       where i.org_id = ${orgId}
         ${query.ownerId ? sql`and i.logged_by = ${query.ownerId}` : sql``}
-        ${inPeriod(sql`i.occurred_at`, query)}
+        ${query.from ? sql`and i.day >= ${query.from}::date` : sql``}
+        ${query.to ? sql`and i.day < ${query.to}::date` : sql``}
       group by i.logged_by, week
     )
     select w.logged_by as user_id, coalesce(u.display_name, u.email) as user_name,
