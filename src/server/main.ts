@@ -72,6 +72,7 @@ async function main(): Promise<void> {
           config: { ...config.occasions, leaseSeconds: config.sync.leaseSeconds, tenantId: graph.tenantId },
           logger,
           exclusiveStore: database.kind === "pglite",
+          publicUrl: config.publicUrl,
         })
       : null;
 

@@ -650,6 +650,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
   }),
   createQuote: () => ({ language: "de" }),
+  createRatingLink: () => ({ kind: "nps" }),
   createWebForm: (r) => ({
     name: "Contact us",
     title: "Talk to sales",
@@ -730,6 +731,7 @@ for (const [report, pipelines] of [
   ["StageConversion", true],
   ["ActivityByRep", false],
   ["ContactsAdded", false],
+  ["Ratings", false],
 ] as const)
   for (const format of ["", "Csv", "Xlsx"])
     goodQueries[`report${report}${format}`] = reportQueries(pipelines);
@@ -1271,6 +1273,8 @@ const TABLES = {
   webhook_deliveries: true,
   quote_templates: true,
   quotes: true,
+  rating_keys: true,
+  ratings: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

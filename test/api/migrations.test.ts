@@ -87,6 +87,8 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "webhook_deliveries",
         "quote_templates",
         "quotes",
+        "rating_keys",
+        "ratings",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -550,6 +552,7 @@ const ID = {
   webhook: "00000000-0000-4000-8000-000000000016",
   webhookEvent: "00000000-0000-4000-8000-000000000017",
   webhookDelivery: "00000000-0000-4000-8000-000000000018",
+  rating: "00000000-0000-4000-8000-000000000019",
 };
 const at = "2025-03-04T05:06:07.089Z";
 
@@ -1017,6 +1020,27 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         lease_until: null,
         created_at: at,
         updated_at: at,
+      },
+    ],
+  ],
+  ["rating_keys", [{ org_id: ID.org, key: Buffer.alloc(32, 7), created_at: at }]],
+  [
+    "ratings",
+    [
+      {
+        id: ID.rating,
+        org_id: ID.org,
+        link_id: "AAECAwQFBgcI",
+        contact_id: ID.contact,
+        kind: "nps",
+        score: 9,
+        comment: "Quick answers, every time.",
+        language: "sv",
+        owner_id: ID.sam,
+        sent_at: at,
+        expires_at: "2025-04-03T05:06:07.000Z",
+        answered_at: at,
+        created_at: at,
       },
     ],
   ],

@@ -376,6 +376,7 @@ describe.each(storeKinds)("a person's data: export and erasure (%s)", (kind) => 
         interactionsScrubbed: 2,
         tasksDeleted: 1,
         leadsDeleted: 0,
+        ratingsDeleted: 0,
         // The shared email's subject.
         recordsScrubbed: 1,
         auditEventsScrubbed: 1,

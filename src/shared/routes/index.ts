@@ -26,6 +26,7 @@ import { occasionRoutes } from "./occasions";
 import { productRoutes } from "./products";
 import { webhookRoutes } from "./webhooks";
 import { quoteRoutes } from "./quotes";
+import { ratingRoutes } from "./ratings";
 
 export {
   FILE_MEDIA_TYPES,
@@ -69,6 +70,7 @@ export const featureRoutes = {
   products: productRoutes,
   webhooks: webhookRoutes,
   quotes: quoteRoutes,
+  ratings: ratingRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -100,6 +102,7 @@ export const routes = {
   ...productRoutes,
   ...webhookRoutes,
   ...quoteRoutes,
+  ...ratingRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;
