@@ -59,7 +59,7 @@ describe("customer ratings in the pane", () => {
   });
 
   it("copies the link while reading, and shows it to copy where the clipboard is refused", async () => {
-    const writeText = jest.fn(() => Promise.reject(new Error("not allowed")));
+    const writeText = jest.fn((_url: string): Promise<void> => Promise.reject(new Error("not allowed")));
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
     const pane = setup();
     act(() => pane.mailbox.select("known"));

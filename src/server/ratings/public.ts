@@ -1,10 +1,9 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Language } from "../../shared/languages";
-import { RATING_COMMENT_MAX_CHARS, RATING_SCALES, type RatingKind } from "../../shared/ratings";
 import type { Database } from "../db/database";
 import { pageLanguage } from "../web-forms/public";
-import { readFormBody } from "../web-forms/submission";
+import { readAnswer } from "./answer";
 import { findRatingKey } from "./keys";
 import { type LinkVerdict, unverifiedOrgOf, verifyLink } from "./link";
 import { ratingPageMessages } from "./messages";
@@ -55,27 +54,6 @@ async function checkLink(database: Database, token: unknown, now: Date): Promise
   const verdict = verifyLink(key, token, now);
   if (verdict.kind === "forged") return verdict;
   return (await contactExists(db, verdict.claims)) ? verdict : { kind: "forged" };
-}
-
-/** A score of the link's scale, or null: digits only, at most two, so reading it is bounded whatever is sent. */
-function scoreOf(text: string | undefined, kind: RatingKind): number | null {
-  if (text === undefined || !/^\d{1,2}$/.test(text)) return null;
-  const score = Number(text);
-  const { min, max } = RATING_SCALES[kind];
-  return score >= min && score <= max ? score : null;
-}
-
-/** A comment as kept: trimmed, line breaks as \n, nothing that cannot be stored, and within its length. */
-function commentOf(text: string | undefined): string | null {
-  // Control characters other than line breaks and tabs (a NUL cannot be stored) go; one pass.
-  const clean = (text ?? "")
-    .replace(/\r\n?/g, "\n")
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
-    .trim();
-  if (clean === "") return null;
-  // Cut by characters, as the store counts them, never inside one.
-  return Array.from(clean).slice(0, RATING_COMMENT_MAX_CHARS).join("");
 }
 
 const keyOf = new WeakMap<FastifyRequest, string>();
@@ -154,9 +132,7 @@ export async function publicSurveyRoutes(
       const { claims } = verdict;
       if (verdict.kind === "expired") return expired(reply, claims.language);
       const token = tokenOf(request) as string;
-      const values = typeof request.body === "string" ? readFormBody(request.body) : null;
-      const score = scoreOf(values?.get("score"), claims.kind);
-      const comment = commentOf(values?.get("comment"));
+      const { score, comment } = readAnswer(request.body, claims.kind);
       if (score === null)
         return sendPage(
           reply,

@@ -97,11 +97,14 @@ export function ContactRatings({ contactId, compose }: { contactId: string; comp
           </Button>
         ))}
       </div>
-      <span role="status" aria-live="polite">
-        {make.isPending && <Caption1>{t("ratingLinkMaking")}</Caption1>}
-        {make.isSuccess && compose && <Caption1>{t("ratingLinkInserted")}</Caption1>}
-        {make.isSuccess && !compose && copied === true && <Caption1>{t("ratingLinkCopied")}</Caption1>}
-      </span>
+      {/* Only while there is something to say: the profile has other live regions (the quick forms' "Saved"). */}
+      {(make.isPending || make.isSuccess) && (
+        <span role="status" aria-live="polite">
+          {make.isPending && <Caption1>{t("ratingLinkMaking")}</Caption1>}
+          {make.isSuccess && compose && <Caption1>{t("ratingLinkInserted")}</Caption1>}
+          {make.isSuccess && !compose && copied === true && <Caption1>{t("ratingLinkCopied")}</Caption1>}
+        </span>
+      )}
       {make.isSuccess && !compose && copied !== true && (
         <Field label={t("ratingLinkToCopy", { date: i18n.formatDate(make.data.expiresAt) })}>
           <Input readOnly value={make.data.url} onFocus={(e) => e.target.select()} />
