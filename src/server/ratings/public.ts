@@ -11,8 +11,8 @@ import { messagePage, surveyFormPage, thanksPage } from "./page";
 import { answerOf, contactExists, recordAnswer } from "./service";
 
 // The survey's public page, with no signed-in caller: /s/<token> shows the question, a post to it records the
-// answer. The token names its organisation; that organisation's key (read over the store's owner view, as a web
-// form is found by its public id) checks the signature, and everything after runs behind its wall. A token that
+// answer. The token names its organisation; that organisation's key, read behind that organisation's wall (a name
+// that is no organisation finds no key), checks the signature, and everything after runs behind the same wall. A token that
 // does not check, and a link whose contact is gone, answer 404 with the same page and store nothing; an expired
 // one answers 410 in the link's language.
 
