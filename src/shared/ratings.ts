@@ -74,14 +74,20 @@ export type RatingSummary = z.infer<typeof RatingSummary>;
 // The report. Rows are grouped by month and by owner; `group` is where a further dimension (a saved segment)
 // joins without changing the rows' shape.
 
+/** A calendar day whose midnight UTC PostgreSQL can hold (as the other reports' periods: years 1 to 9999). */
+const Day = IsoDate.refine((value) => {
+  const year = Number(value.slice(0, 4));
+  return year >= 1 && year <= 9999;
+}, "a date between the years 1 and 9999");
+
 /** A calendar month in UTC, YYYY-MM. */
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
 export const RatingsReportQuery = z
   .strictObject({
     ownerId: Id.optional().describe("Only the answers of contacts this user owned when they answered."),
-    from: IsoDate.optional().describe("Answers on or after this date (YYYY-MM-DD, from its midnight UTC)."),
-    to: IsoDate.optional().describe("Answers before this date (YYYY-MM-DD, exclusive)."),
+    from: Day.optional().describe("Answers on or after this date (YYYY-MM-DD, from its midnight UTC)."),
+    to: Day.optional().describe("Answers before this date (YYYY-MM-DD, exclusive)."),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: "`to` must not be before `from`",
