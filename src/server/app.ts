@@ -47,6 +47,8 @@ import { invoiceRoutes } from "./invoices/routes";
 import { productRoutes } from "./products/routes";
 import { quoteRoutes } from "./quotes/routes";
 import { templateRoutes } from "./templates/routes";
+import { DEFAULT_SURVEY_LIMITS, type SurveyLimits, publicSurveyRoutes } from "./ratings/public";
+import { ratingRoutes } from "./ratings/routes";
 import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from "./web-forms/public";
 import { webFormRoutes } from "./web-forms/routes";
 import { webhookRoutes } from "./webhooks/routes";
@@ -103,6 +105,8 @@ export interface AppDeps {
   readiness?: { draining: boolean };
   /** What webhook endpoints may be registered (RAPPORT_WEBHOOKS_ALLOW_PRIVATE); by default no private host. */
   webhooks?: WebhookSettings;
+  /** The public survey page's rate limit (per client address); the default otherwise. */
+  surveys?: SurveyLimits;
 }
 
 const SYNC_NOT_CONFIGURED: SyncConfig = {
@@ -205,7 +209,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   productRoutes(app, options, scope);
   quoteRoutes(app, options, scope, deps.clock ?? (() => new Date()));
-  templateRoutes(app, options, scope, deps.clock ?? (() => new Date()));
+  templateRoutes(app, options, scope, deps.clock ?? (() => new Date()), deps.publicUrl ?? null);
+  ratingRoutes(app, options, scope, deps.clock ?? (() => new Date()), deps.publicUrl ?? null);
   occasionRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   webFormRoutes(app, options, scope);
   webhookRoutes(app, options, scope, deps.webhooks ?? { allowPrivate: false });
@@ -215,6 +220,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.database,
     deps.clock ?? (() => new Date()),
     deps.webForms ?? DEFAULT_WEB_FORM_LIMITS,
+  );
+  await publicSurveyRoutes(
+    app,
+    deps.database,
+    deps.clock ?? (() => new Date()),
+    deps.surveys ?? DEFAULT_SURVEY_LIMITS,
   );
   if (deps.accounts) {
     const throttles = deps.accountThrottles ?? DEFAULT_THROTTLES;

@@ -75,6 +75,7 @@ export async function startServer(config: Config): Promise<{ database: Database;
           config: { ...config.occasions, leaseSeconds: config.sync.leaseSeconds, tenantId: graph.tenantId },
           logger,
           exclusiveStore: database.kind === "pglite",
+          publicUrl: config.publicUrl,
         })
       : null;
 

@@ -28,6 +28,8 @@ export const MERGE_FIELDS = [
   "rep.phone",
   "rep.signature",
   "today",
+  "survey.nps",
+  "survey.csat",
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
@@ -132,6 +134,27 @@ const escapeHtml = (text: string) =>
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
   );
 
+/**
+ * Fields whose value is an address (a survey link made for the recipient): written in a body as a link to itself,
+ * in the subject as the address.
+ */
+export const LINK_FIELDS: ReadonlySet<string> = new Set(["survey.nps", "survey.csat"]);
+
+/** The survey fields a template's subject or body names: rendering makes a signed link for each. */
+export function surveyFieldsIn(variant: { subject: string; html: string }): ("nps" | "csat")[] {
+  const found = new Set<"nps" | "csat">();
+  for (const [text, markup] of [
+    [variant.subject, false],
+    [variant.html, true],
+  ] as const)
+    for (const segment of mergeSegments(text, markup)) {
+      if (segment.kind !== "field" || segment.inMarkup) continue;
+      if (segment.name === "survey.nps") found.add("nps");
+      if (segment.name === "survey.csat") found.add("csat");
+    }
+  return [...found];
+}
+
 /** A field's own name where its value would be, e.g. `[contact.title]`, so a reader sees what is missing. */
 export const unfilledText = (name: string) => `[${name}]`;
 
@@ -177,6 +200,8 @@ export function renderTemplate(variant: { subject: string; html: string }, value
       if (!markup) return unfilledText(name);
       return `<mark ${UNFILLED_ATTRIBUTE}="${escapeHtml(name)}">${escapeHtml(unfilledText(name))}</mark>`;
     }
+    if (markup && LINK_FIELDS.has(name) && /^https?:\/\/[^\s]+$/.test(value))
+      return `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
     return markup ? escapeHtml(value).replace(/\r\n|\r|\n/g, "<br>") : value.replace(/[\r\n]+/g, " ");
   };
   const fill = (text: string, markup: boolean) => {

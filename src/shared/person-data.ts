@@ -6,6 +6,7 @@ import { CustomFieldType } from "./custom-fields";
 import { DealWithStage, StageChange } from "./deals";
 import { Interaction } from "./interactions";
 import { Task } from "./tasks";
+import { Rating } from "./ratings";
 import { Lead } from "./web-forms";
 
 /** Names the document's shape, so a reader years later knows which description applies. */
@@ -57,6 +58,8 @@ export const PersonDataExport = z.object({
   tasks: z.array(Task),
   interactions: z.array(Interaction),
   leads: z.array(Lead),
+  /** Their answers to survey links (NPS, CSAT), with their comments. */
+  ratings: z.array(Rating),
   auditEvents: z.array(PersonDataAuditEvent),
   users: z.array(PersonDataUser),
 });
@@ -74,6 +77,8 @@ export const ContactErased = z.object({
   tasksDeleted: z.number().int(),
   /** Web form submissions of theirs (linked to them, or sent with one of their addresses): what they sent goes. */
   leadsDeleted: z.number().int(),
+  /** Their answers to survey links: theirs alone, so they go. */
+  ratingsDeleted: z.number().int(),
   /**
    * Of the interactions kept, those whose subject named the person or gave their address or phone, rewritten
    * with "[erased]". Records that are not about the person (companies, deals, other contacts, their notes and

@@ -15,7 +15,7 @@
  * bracket is followed by a bounded run of name characters, so the scan is linear in the text's length.
  */
 const UNFILLED =
-  /\[(today|(?:contact|company|deal|rep)\.[A-Za-z][A-Za-z0-9_]{0,49}(?:\.[a-z][a-z0-9_]{0,49})?)\]/;
+  /\[(today|(?:contact|company|deal|rep|survey)\.[A-Za-z][A-Za-z0-9_]{0,49}(?:\.[a-z][a-z0-9_]{0,49})?)\]/;
 
 /** At most this many names are reported: a warning names a few, and a hostile body cannot make it grow. */
 const MAX_REPORTED = 20;

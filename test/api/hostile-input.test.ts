@@ -689,6 +689,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
   }),
   unsubscribeContact: () => ({ email: "anna@customer.example" }),
   resubscribeContact: () => ({ email: "Anna@Customer.example" }),
+  createRatingLink: () => ({ kind: "nps" }),
   createWebForm: (r) => ({
     name: "Contact us",
     title: "Talk to sales",
@@ -769,6 +770,7 @@ for (const [report, pipelines] of [
   ["StageConversion", true],
   ["ActivityByRep", false],
   ["ContactsAdded", false],
+  ["Ratings", false],
 ] as const)
   for (const format of ["", "Csv", "Xlsx"])
     goodQueries[`report${report}${format}`] = reportQueries(pipelines);
@@ -1321,6 +1323,8 @@ const TABLES = {
   segments: true,
   segment_members: true,
   segment_changes: true,
+  rating_keys: true,
+  ratings: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

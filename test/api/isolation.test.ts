@@ -180,6 +180,13 @@ async function seed(server: TestServer, token: string, domain: string, currency:
   });
   expect(quoteTemplate.status).toBe(200);
   const quote = (await post(`/api/v1/deals/${deal}/quotes`, {})).id as string;
+  // A survey link's answer, its comment the organisation's secret: the link key and a ratings row.
+  const link = (await post(`/api/v1/contacts/${contact}/rating-links`, { kind: "nps" })) as { url: string };
+  const answered = await server.request("POST", new URL(link.url).pathname, {
+    raw: `score=9&comment=${encodeURIComponent(`Secret praise of ${domain}`)}`,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  expect(answered.status).toBe(200);
   // Rapport's own accounts: an invitation to someone, and a newcomer who accepted one (a session, a passkey).
   const invitation = (
     (await post("/api/v1/invitations", { email: `someone@${domain}` })) as { invitation: { id: string } }
@@ -610,6 +617,9 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       `/api/v1/segments/${victim.segment}`,
       `/api/v1/segments/${victim.segment}/members`,
       `/api/v1/segments/${victim.segment}/changes`,
+      `/api/v1/contacts/${victim.contact}/ratings`,
+      `/api/v1/companies/${victim.company}/ratings`,
+      "/api/v1/reports/ratings",
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

@@ -98,6 +98,8 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "segments",
         "segment_members",
         "segment_changes",
+        "rating_keys",
+        "ratings",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -690,6 +692,7 @@ const ID = {
   webhookEvent: "00000000-0000-4000-8000-000000000017",
   webhookDelivery: "00000000-0000-4000-8000-000000000018",
   segment: "00000000-0000-4000-8000-000000000019",
+  rating: "00000000-0000-4000-8000-000000000020",
 };
 const at = "2025-03-04T05:06:07.089Z";
 
@@ -1218,6 +1221,27 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         kind: "left",
         email: null,
         at,
+      },
+    ],
+  ],
+  ["rating_keys", [{ org_id: ID.org, key: Buffer.alloc(32, 7), created_at: at }]],
+  [
+    "ratings",
+    [
+      {
+        id: ID.rating,
+        org_id: ID.org,
+        link_id: "AAECAwQFBgcI",
+        contact_id: ID.contact,
+        kind: "nps",
+        score: 9,
+        comment: "Quick answers, every time.",
+        language: "sv",
+        owner_id: ID.sam,
+        sent_at: at,
+        expires_at: "2025-04-03T05:06:07.000Z",
+        answered_at: at,
+        created_at: at,
       },
     ],
   ],

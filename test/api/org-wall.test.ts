@@ -155,6 +155,21 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       },
     );
     expect(members.body.items).toHaveLength(1);
+    // A survey link's answer: the organisation's link key and a ratings row.
+    const link = await server.request<{ url: string }>(
+      "POST",
+      `/api/v1/contacts/${contact.id}/rating-links`,
+      {
+        token,
+        body: { kind: "csat" },
+      },
+    );
+    expect(link.status).toBe(200);
+    const answered = await server.request("POST", new URL(link.body.url).pathname, {
+      raw: "score=4&comment=fine",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(answered.status).toBe(200);
     await server.request("PATCH", `/api/v1/mailboxes/${me.body.user.id}`, { token, body: { enabled: true } });
     // A web form with its consent version and owner, and a lead it brought from the contact above (its token
     // signed a minute ago, so the submit-time check passes).

@@ -210,6 +210,7 @@ describe.each(storeKinds)("a person's data: export and erasure (%s)", (kind) => 
         "deals",
         "interactions",
         "leads",
+        "ratings",
         "stageChanges",
         "tasks",
         "users",
@@ -376,6 +377,7 @@ describe.each(storeKinds)("a person's data: export and erasure (%s)", (kind) => 
         interactionsScrubbed: 2,
         tasksDeleted: 1,
         leadsDeleted: 0,
+        ratingsDeleted: 0,
         // The shared email's subject.
         recordsScrubbed: 1,
         auditEventsScrubbed: 1,
@@ -444,6 +446,7 @@ describe.each(storeKinds)("a person's data: export and erasure (%s)", (kind) => 
             interactionsScrubbed: 2,
             tasksDeleted: 1,
             leadsDeleted: 0,
+            ratingsDeleted: 0,
             recordsScrubbed: 1,
             auditEventsScrubbed: 1,
           },

@@ -809,6 +809,7 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
       "stage-conversion",
       "activity-by-rep",
       "contacts-added",
+      "ratings",
     ];
 
     it.each(names)(
@@ -834,7 +835,7 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
     );
 
     it("refuses a pipeline filter on reports without pipelines", async () => {
-      for (const name of ["activity-by-rep", "contacts-added"]) {
+      for (const name of ["activity-by-rep", "contacts-added", "ratings"]) {
         const response = await get(`/api/v1/reports/${name}?pipelineId=${salesId}`);
         expect(response.status).toBe(400);
       }
@@ -845,7 +846,7 @@ describe.each(storeKinds)("reports (%s)", (kind) => {
       async (name) => {
         const unknown = "00000000-0000-4000-8000-000000000000";
         const filters = ["ownerId"];
-        if (!["activity-by-rep", "contacts-added"].includes(name)) filters.push("pipelineId");
+        if (!["activity-by-rep", "contacts-added", "ratings"].includes(name)) filters.push("pipelineId");
         for (const filter of filters) {
           const foreign = filter === "ownerId" ? eveId : evePipelineId;
           const answers = await Promise.all(

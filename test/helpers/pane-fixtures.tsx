@@ -33,6 +33,7 @@ import { DealWithStage } from "../../src/shared/deals";
 import { Problem } from "../../src/shared/errors";
 import { Interaction, LoggedEmail } from "../../src/shared/interactions";
 import { CompanyAccount } from "../../src/shared/invoices";
+import { RatingLink, RatingSummary } from "../../src/shared/ratings";
 import { LookupResponse, Timeline, TimelineItem, timelineItemId } from "../../src/shared/people";
 import { PipelineList } from "../../src/shared/pipelines";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
@@ -278,6 +279,8 @@ export interface FakeApiOptions {
   annaCompany?: Company;
   /** What each company owes and buys, by company id; a problem is what the server answers instead. */
   accounts?: Record<string, CompanyAccount | ApiError>;
+  /** Each contact's survey scores, by contact id (none: no answers yet). */
+  ratings?: Record<string, RatingSummary>;
 }
 
 export interface FakeCall {
@@ -609,6 +612,20 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       if (account instanceof ApiError) throw account;
       if (!account) throw problem(404, "not_found", "The company was not found.");
       return answer(CompanyAccount, account);
+    }
+    if (name === "contactRatings") {
+      const { id } = request(routes.contactRatings.params, input.params);
+      return answer(RatingSummary, options.ratings?.[id] ?? { nps: null, csat: null, recent: [] });
+    }
+    if (name === "createRatingLink") {
+      const { id } = request(routes.createRatingLink.params, input.params);
+      const { kind } = request(routes.createRatingLink.body, input.body);
+      return answer(RatingLink, {
+        kind,
+        url: `https://rapport.example/s/${kind}-link-for-${id}`,
+        language: "en",
+        expiresAt: "2026-12-20T10:00:00.000Z",
+      });
     }
     if (name === "listOccasionMails") {
       request(routes.listOccasionMails.query, input.query ?? {});

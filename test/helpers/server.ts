@@ -55,6 +55,7 @@ export async function startTestServer(
     | "mail"
     | "admins"
     | "webhooks"
+    | "surveys"
   > & { entra?: EntraConfig } = {},
   store: {
     poolSize?: number;

@@ -10,6 +10,7 @@ import { CustomFieldDefinition } from "../../src/shared/custom-fields";
 import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipelines";
 import { OpenBalanceRow, OpenBalances, PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
 import { CompanyAccount, Invoice } from "../../src/shared/invoices";
+import { RatingSummary, RatingsReport } from "../../src/shared/ratings";
 import { Page } from "../../src/shared/common";
 import { emptyAccount } from "./account-fixtures";
 import { Currencies, ExchangeRate } from "../../src/shared/currencies";
@@ -216,6 +217,10 @@ export interface FakeWebServer {
   occasionRules: OccasionRule[];
   /** What each company owes and buys, by company id (none: nothing sent); a problem is answered instead. */
   companyAccounts: Record<string, CompanyAccount | ApiError>;
+  /** Each contact's and company's survey scores, by its id (none: no answers). */
+  ratings: Record<string, RatingSummary>;
+  /** The ratings report's figures (no rows to begin with). */
+  ratingsReport: RatingsReport;
   /** Each company's invoices, newest first, by company id. */
   invoices: Record<string, Invoice[]>;
   /** The open balances report's rows (none to begin with). */
@@ -415,6 +420,20 @@ export function fakeWebServer(
     occasionMails: [],
     occasionRules: [],
     companyAccounts: {},
+    ratings: {},
+    ratingsReport: {
+      rows: [],
+      total: {
+        npsAnswers: 0,
+        promoters: 0,
+        passives: 0,
+        detractors: 0,
+        nps: null,
+        csatAnswers: 0,
+        csatAverage: null,
+        csatSatisfied: null,
+      },
+    },
     invoices: {},
     openBalances: [],
     catalogue: fakeProducts(),
@@ -814,6 +833,15 @@ export function fakeWebServer(
           nextCursor: end < all.length ? btoa(String(end)) : null,
         });
       }
+      case "contactRatings":
+      case "companyRatings": {
+        const known = name === "contactRatings" ? server.contacts : server.companies;
+        if (!known.some((r) => r.id === params?.id))
+          throw problem(404, "not_found", "The record was not found.");
+        return RatingSummary.parse(server.ratings[params?.id ?? ""] ?? { nps: null, csat: null, recent: [] });
+      }
+      case "reportRatings":
+        return RatingsReport.parse(server.ratingsReport);
       case "reportOpenBalances": {
         const rows = server.openBalances.filter((r) => !query.ownerId || r.ownerId === query.ownerId);
         return OpenBalances.parse({

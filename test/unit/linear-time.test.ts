@@ -14,6 +14,8 @@ import { mentionsOf } from "../../src/server/person-data/mentions";
 import { TEMPLATE_HTML_MAX_NESTING, sanitizeTemplateHtml } from "../../src/server/templates/sanitize";
 import { wrapText } from "../../src/server/quotes/pdf";
 import { pageLanguage } from "../../src/server/web-forms/public";
+import { readAnswer } from "../../src/server/ratings/answer";
+import { verifyLink } from "../../src/server/ratings/link";
 import { checkSubmission, readFormBody, readJsonBody } from "../../src/server/web-forms/submission";
 import type { FormField } from "../../src/shared/web-forms";
 import { graphEmail } from "../../src/server/sync/graph-email";
@@ -522,6 +524,19 @@ const SUBJECTS: Case[] = [
     },
   ),
   ...subject("readFormBody (web form posts)", 100_000, readFormBody, TEXT, FORM_BODIES),
+  ...subject(
+    "readAnswer (survey answers)",
+    32 * 1024,
+    (text: string) => readAnswer(`score=5&comment=${text}`, "csat"),
+    TEXT,
+    FORM_BODIES,
+  ),
+  ...subject(
+    "verifyLink (survey links)",
+    100_000,
+    (text: string) => verifyLink(Buffer.alloc(32), text, new Date(0)),
+    TEXT,
+  ),
   ...subject(
     "readJsonBody (web form posts)",
     100_000,

@@ -22,6 +22,7 @@ import * as webhooks from "./migrations/0019_webhooks";
 import * as productsLineItems from "./migrations/0020_products_line_items";
 import * as quotes from "./migrations/0021_quotes";
 import * as webhookDuePerEndpoint from "./migrations/0022_webhook_due_per_endpoint";
+import * as ratings from "./migrations/0023_ratings";
 import * as segments from "./migrations/0024_segments";
 import * as reportRollups from "./migrations/0025_report_rollups";
 
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   "0020_products_line_items": productsLineItems,
   "0021_quotes": quotes,
   "0022_webhook_due_per_endpoint": webhookDuePerEndpoint,
+  "0023_ratings": ratings,
   "0024_segments": segments,
   "0025_report_rollups": reportRollups,
 };

@@ -789,6 +789,8 @@ export interface DB {
   segments: SegmentsTable;
   segment_members: SegmentMembersTable;
   segment_changes: SegmentChangesTable;
+  rating_keys: RatingKeysTable;
+  ratings: RatingsTable;
 }
 
 export type ContactRow = Selectable<ContactsTable>;
@@ -879,4 +881,28 @@ export interface SegmentChangesTable {
   kind: "joined" | "left";
   email: string | null;
   at: Timestamp;
+}
+
+/** An organisation's key its survey links are signed with (migration 0023): made on first use. */
+export interface RatingKeysTable {
+  org_id: string;
+  key: Buffer;
+  created_at: Timestamp;
+}
+
+/** One answer to a survey link: replaced by a second answer through the same link while it is good. */
+export interface RatingsTable {
+  id: Generated<string>;
+  org_id: string;
+  link_id: string;
+  contact_id: string;
+  kind: "nps" | "csat";
+  score: number;
+  comment: string | null;
+  language: Language;
+  owner_id: string | null;
+  sent_at: Date;
+  expires_at: Date;
+  answered_at: Date;
+  created_at: Timestamp;
 }

@@ -44,6 +44,12 @@ export interface OccasionWorkerDeps {
   logger?: Pick<Logger, "info" | "warn" | "error">;
   /** The store is this process's alone (PGlite): a lease found at start is a crashed run's, freed at once. */
   exclusiveStore?: boolean;
+  /**
+   * The server's public address (RAPPORT_PUBLIC_URL) survey links are made on; without one a template's survey
+   * field is left unfilled (and the mail held like any other with an unfilled field): there is no request to take
+   * an origin from.
+   */
+  publicUrl?: string | null;
 }
 
 /** A Graph failure waits this long before the mail is tried again (the lease it keeps says when). */
@@ -197,6 +203,7 @@ export function createOccasionWorker(deps: OccasionWorkerDeps): OccasionWorker {
         mail.template_id,
         { contactId: mail.contact_id, dealId: mail.deal_id, timeZone: zoneOf(mail.time_zone) },
         clock(),
+        deps.publicUrl ?? null,
       );
     } catch (error) {
       // A template the rep cannot see (a colleague's own) or that grew too long is refused every time.

@@ -21,7 +21,8 @@ import { emitEvent } from "../webhooks/outbox";
  * - an interaction other contacts took part in stays theirs: the person's participant entries go (their address
  *   and the name their mail carried), and so does its stored excerpt, which can quote them in ways no search
  *   finds (a reply quoting their words); its subject is rewritten where it names them or gives their address;
- * - the leads of their web form submissions go (what they sent, the page, the consent they gave);
+ * - the leads of their web form submissions go (what they sent, the page, the consent they gave), and so do their
+ *   answers to survey links (scores and comments);
  * - the audit events about the contact, its tasks, its leads and those interactions are rewritten the same way;
  * - one audit event says that the contact was erased, by whom and when, with counts, never what was erased.
  *
@@ -144,6 +145,13 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
       )
       .returning("id")
       .execute();
+    // Their survey answers: theirs alone (the contact's deletion would cascade to them; counted here).
+    const ratings = await tx
+      .deleteFrom("ratings")
+      .where("org_id", "=", orgId)
+      .where("contact_id", "=", contactId)
+      .returning("id")
+      .execute();
     // Its addresses and deal links go with it (on delete cascade).
     await tx.deleteFrom("contacts").where("org_id", "=", orgId).where("id", "=", contactId).execute();
 
@@ -162,6 +170,7 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
       interactionsScrubbed: kept.length,
       tasksDeleted: tasks.length,
       leadsDeleted: leads.length,
+      ratingsDeleted: ratings.length,
       recordsScrubbed: subjectsRewritten,
       auditEventsScrubbed,
     };

@@ -8,6 +8,7 @@ import { hydrateInteractions } from "../interactions/service";
 import { selectStageChanges, toStageChange } from "../people/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
+import { toRating } from "../ratings/service";
 import { toLead } from "../web-forms/service";
 
 const DESCRIPTION: Record<string, string> = {
@@ -23,6 +24,8 @@ const DESCRIPTION: Record<string, string> = {
     "Emails, calls, meetings, notes and visits the contact took part in, newest first, with the stored text (for emails a plain-text excerpt) and every participant.",
   leads:
     "What the person sent through the organisation's web forms: the form, the page, its campaign parameters, the consent text they agreed to and the values as they sent them.",
+  ratings:
+    "The person's answers to the organisation's surveys: the kind (NPS 0–10, CSAT 1–5), the score, the comment, the language and when they answered.",
   auditEvents:
     "Changes recorded in the audit trail about the contact, its tasks and its interactions: who did what and when.",
   users: "The organisation's users the document names (owners, assignees, who logged or changed something).",
@@ -106,6 +109,14 @@ export async function exportPersonData(scope: Scope, contactId: string): Promise
         .orderBy("created_at", "desc")
         .orderBy("id", "desc")
         .execute();
+      const ratingRows = await db
+        .selectFrom("ratings")
+        .select(["id", "contact_id", "kind", "score", "comment", "language", "answered_at"])
+        .where("org_id", "=", orgId)
+        .where("contact_id", "=", contactId)
+        .orderBy("answered_at", "desc")
+        .orderBy("id", "desc")
+        .execute();
       const aboutIds = [
         contactId,
         ...taskRows.map((t) => t.id),
@@ -173,6 +184,7 @@ export async function exportPersonData(scope: Scope, contactId: string): Promise
         tasks,
         interactions,
         leads: leadRows.map(toLead),
+        ratings: ratingRows.map(toRating),
         auditEvents: auditRows.map((e) => ({
           id: e.id,
           at: iso(e.at),

@@ -6,6 +6,7 @@ import {
   RenderedTooLong,
   mergeValuesOf,
   renderTemplate,
+  surveyFieldsIn,
 } from "../../shared/merge-fields";
 import type {
   RenderedTemplate,
@@ -18,6 +19,7 @@ import { recordAudit } from "../audit";
 import type { DB } from "../db/tables";
 import { AppError, notFound } from "../errors";
 import type { Scope } from "../scope";
+import { makeSurveyLink } from "../ratings/service";
 import { getTemplate } from "./service";
 
 /** The variant a contact reads: their language, else the rep's, else English, else the first the template has. */
@@ -60,13 +62,16 @@ async function dealFor(tx: Kysely<DB>, orgId: string, contactId: string, dealId:
 
 /**
  * A template filled in for a contact: every value as text in the variant's language, every field without a
- * value marked and listed. Reads only; nothing is recorded until the email written from it is logged.
+ * value marked and listed. Reads only (a survey field's link is signed, not stored; the organisation's key is
+ * made on its first link); nothing is recorded until the email written from it is logged. Survey links are made
+ * on `linkBase`, in the variant's language (without one, a survey field is left unfilled).
  */
 export async function renderTemplateFor(
   scope: Scope,
   id: string,
   input: TemplateRenderRequest,
   now: Date,
+  linkBase: string | null,
 ): Promise<RenderedTemplate> {
   const { orgId, userId } = scope.caller;
   const template = await getTemplate(scope, id);
@@ -136,6 +141,11 @@ export async function renderTemplateFor(
       },
       customFieldTypes,
     });
+    if (linkBase !== null)
+      for (const kind of surveyFieldsIn(variant)) {
+        const link = await makeSurveyLink(tx, orgId, contact.id, kind, language, now, linkBase);
+        values[`survey.${kind}`] = link.url;
+      }
     let rendered: ReturnType<typeof renderTemplate>;
     try {
       rendered = renderTemplate(variant, values);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { routes } from "../../shared/routes";
 import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
@@ -17,7 +17,10 @@ export function templateRoutes(
   options: RouteOptions,
   scope: (caller: Scope["caller"]) => Scope,
   clock: () => Date,
+  publicUrl: string | null,
 ): void {
+  // Survey links in a rendered template: on the public address, else the origin the rep reached (see ratings/routes).
+  const linkBase = (request: FastifyRequest) => publicUrl ?? `${request.protocol}://${request.host}`;
   addRoute(app, routes.listTemplates, options, ({ caller, query }) => listTemplates(scope(caller), query));
   addRoute(app, routes.createTemplate, options, ({ caller, body }) => createTemplate(scope(caller), body));
   addRoute(app, routes.getTemplate, options, ({ caller, params }) => getTemplate(scope(caller), params.id));
@@ -27,8 +30,8 @@ export function templateRoutes(
   addRoute(app, routes.deleteTemplate, options, ({ caller, params }) =>
     deleteTemplate(scope(caller), params.id),
   );
-  addRoute(app, routes.renderTemplate, options, ({ caller, params, body }) =>
-    renderTemplateFor(scope(caller), params.id, body, clock()),
+  addRoute(app, routes.renderTemplate, options, ({ caller, params, body, request }) =>
+    renderTemplateFor(scope(caller), params.id, body, clock(), linkBase(request)),
   );
   addRoute(app, routes.templateStats, options, ({ caller, params }) =>
     templateStats(scope(caller), params.id),

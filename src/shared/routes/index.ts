@@ -27,6 +27,7 @@ import { productRoutes } from "./products";
 import { webhookRoutes } from "./webhooks";
 import { quoteRoutes } from "./quotes";
 import { segmentRoutes } from "./segments";
+import { ratingRoutes } from "./ratings";
 
 export {
   FILE_MEDIA_TYPES,
@@ -71,6 +72,7 @@ export const featureRoutes = {
   webhooks: webhookRoutes,
   quotes: quoteRoutes,
   segments: segmentRoutes,
+  ratings: ratingRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -103,6 +105,7 @@ export const routes = {
   ...webhookRoutes,
   ...quoteRoutes,
   ...segmentRoutes,
+  ...ratingRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

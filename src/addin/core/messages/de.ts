@@ -230,6 +230,21 @@ const de: Catalogue = {
   lastPurchase: "Letzter Kauf am {date}: {amount}",
   buysEvery: "Etwa {days} zwischen den Käufen",
   purchasesInWindow: "Rechnungen der letzten zwei Jahre: {count}",
+  ratingsTitle: "Kundenbewertungen",
+  ratingsLoading: "Bewertungen werden geladen…",
+  ratingsNone: "Noch keine Umfrageantworten",
+  ratingNps: "NPS {score} ({trend})",
+  ratingCsat: "Zufriedenheit {score} von 5 ({trend})",
+  ratingUp: "{change} höher als {previous}",
+  ratingDown: "{change} niedriger als {previous}",
+  ratingSame: "wie zuvor",
+  ratingFirst: "erste Antwort",
+  ratingLinkNps: "Link zur NPS-Umfrage",
+  ratingLinkCsat: "Link zur Zufriedenheitsumfrage",
+  ratingLinkMaking: "Link wird erstellt…",
+  ratingLinkInserted: "Umfragelink in den Entwurf eingefügt",
+  ratingLinkCopied: "Umfragelink kopiert",
+  ratingLinkToCopy: "Umfragelink (gültig bis {date}): hier kopieren",
 };
 
 export default de;

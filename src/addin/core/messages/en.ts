@@ -221,6 +221,21 @@ export const en = {
   lastPurchase: "Last purchase {date}: {amount}",
   buysEvery: "Buys about every {days}",
   purchasesInWindow: "Invoices in the last two years: {count}",
+  ratingsTitle: "Customer ratings",
+  ratingsLoading: "Loading ratings…",
+  ratingsNone: "No survey answers yet",
+  ratingNps: "NPS {score} ({trend})",
+  ratingCsat: "Satisfaction {score} of 5 ({trend})",
+  ratingUp: "up {change} from {previous}",
+  ratingDown: "down {change} from {previous}",
+  ratingSame: "same as before",
+  ratingFirst: "first answer",
+  ratingLinkNps: "NPS survey link",
+  ratingLinkCsat: "Satisfaction survey link",
+  ratingLinkMaking: "Making the link…",
+  ratingLinkInserted: "Survey link inserted into the draft",
+  ratingLinkCopied: "Survey link copied",
+  ratingLinkToCopy: "Survey link (good until {date}): copy it from here",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -224,6 +224,21 @@ const hr: Catalogue = {
   lastPurchase: "Zadnja kupnja {date}: {amount}",
   buysEvery: "Otprilike {days} između kupnji",
   purchasesInWindow: "Računi u zadnje dvije godine: {count}",
+  ratingsTitle: "Ocjene kupaca",
+  ratingsLoading: "Učitavanje ocjena…",
+  ratingsNone: "Još nema odgovora na ankete",
+  ratingNps: "NPS {score} ({trend})",
+  ratingCsat: "Zadovoljstvo {score} od 5 ({trend})",
+  ratingUp: "više za {change} od {previous}",
+  ratingDown: "niže za {change} od {previous}",
+  ratingSame: "isto kao prije",
+  ratingFirst: "prvi odgovor",
+  ratingLinkNps: "Poveznica na NPS anketu",
+  ratingLinkCsat: "Poveznica na anketu o zadovoljstvu",
+  ratingLinkMaking: "Izrada poveznice…",
+  ratingLinkInserted: "Poveznica ankete umetnuta je u skicu",
+  ratingLinkCopied: "Poveznica ankete je kopirana",
+  ratingLinkToCopy: "Poveznica ankete (vrijedi do {date}): kopirajte je odavde",
 };
 
 export default hr;

@@ -225,6 +225,21 @@ const nb: Catalogue = {
   lastPurchase: "Siste kjøp {date}: {amount}",
   buysEvery: "Omtrent {days} mellom kjøpene",
   purchasesInWindow: "Fakturaer de siste to årene: {count}",
+  ratingsTitle: "Kundevurderinger",
+  ratingsLoading: "Laster inn vurderinger…",
+  ratingsNone: "Ingen svar på undersøkelser ennå",
+  ratingNps: "NPS {score} ({trend})",
+  ratingCsat: "Tilfredshet {score} av 5 ({trend})",
+  ratingUp: "opp {change} fra {previous}",
+  ratingDown: "ned {change} fra {previous}",
+  ratingSame: "samme som forrige gang",
+  ratingFirst: "første svar",
+  ratingLinkNps: "Lenke til NPS-undersøkelse",
+  ratingLinkCsat: "Lenke til tilfredshetsundersøkelse",
+  ratingLinkMaking: "Lager lenken…",
+  ratingLinkInserted: "Undersøkelseslenken er satt inn i utkastet",
+  ratingLinkCopied: "Undersøkelseslenken er kopiert",
+  ratingLinkToCopy: "Undersøkelseslenke (gyldig til {date}): kopier den herfra",
 };
 
 export default nb;

@@ -225,6 +225,21 @@ const sv: Catalogue = {
   lastPurchase: "Senaste köp {date}: {amount}",
   buysEvery: "Ungefär {days} mellan köpen",
   purchasesInWindow: "Fakturor de senaste två åren: {count}",
+  ratingsTitle: "Kundbetyg",
+  ratingsLoading: "Läser in betyg…",
+  ratingsNone: "Inga enkätsvar än",
+  ratingNps: "NPS {score} ({trend})",
+  ratingCsat: "Nöjdhet {score} av 5 ({trend})",
+  ratingUp: "upp {change} från {previous}",
+  ratingDown: "ned {change} från {previous}",
+  ratingSame: "samma som förra gången",
+  ratingFirst: "första svaret",
+  ratingLinkNps: "Länk till NPS-enkät",
+  ratingLinkCsat: "Länk till nöjdhetsenkät",
+  ratingLinkMaking: "Skapar länken…",
+  ratingLinkInserted: "Enkätlänken har infogats i utkastet",
+  ratingLinkCopied: "Enkätlänken har kopierats",
+  ratingLinkToCopy: "Enkätlänk (giltig till {date}): kopiera den härifrån",
 };
 
 export default sv;

@@ -3,7 +3,12 @@ import type { ContactProfile } from "../../../shared/people";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { CustomFieldsSlot as CustomFields } from "./CustomFieldsSlot";
-import { CompanyAccountControl, DealStageControl, QuickActionsControl } from "./deferred-parts";
+import {
+  CompanyAccountControl,
+  ContactRatingsControl,
+  DealStageControl,
+  QuickActionsControl,
+} from "./deferred-parts";
 import { OpenTasks } from "./OpenTasks";
 import { Section, useRowStyles } from "./Section";
 import { Timeline } from "./Timeline";
@@ -24,7 +29,14 @@ const useStyles = makeStyles({
   },
 });
 
-export function ContactProfileView({ profile }: { profile: ContactProfile }) {
+export function ContactProfileView({
+  profile,
+  compose = false,
+}: {
+  profile: ContactProfile;
+  /** The open item is a draft: a survey link goes into it rather than to the clipboard. */
+  compose?: boolean;
+}) {
   const styles = useStyles();
   const rows = useRowStyles();
   const { t, formatAmount } = useI18n();
@@ -72,6 +84,11 @@ export function ContactProfileView({ profile }: { profile: ContactProfile }) {
       {profile.company && (
         <CompanyAccountControl.Component key={`account-${profile.company.id}`} company={profile.company} />
       )}
+      <ContactRatingsControl.Component
+        key={`ratings-${profile.id}`}
+        contactId={profile.id}
+        compose={compose}
+      />
 
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>
         {profile.openDeals.map((deal) => (

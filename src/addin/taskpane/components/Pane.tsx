@@ -215,7 +215,11 @@ function MessageView({ message }: { message: OpenMessage }) {
       )}
       {current &&
         (current.contact ? (
-          <ContactProfileView key={current.contact.id} profile={current.contact} />
+          <ContactProfileView
+            key={current.contact.id}
+            profile={current.contact}
+            compose={message.mode === "compose"}
+          />
         ) : savedAt ? (
           <Body1 className={styles.empty}>{t("notAvailableOffline")}</Body1>
         ) : (

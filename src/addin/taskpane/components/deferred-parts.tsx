@@ -2,6 +2,7 @@ import { Caption1 } from "@fluentui/react-components";
 import type { ComponentProps } from "react";
 import { deferred, preloadWhenIdle } from "../deferred";
 import type { CompanyAccount } from "./CompanyAccount";
+import type { ContactRatings } from "./ContactRatings";
 import type { ComposeQuotes } from "./ComposeQuotes";
 import type { ComposeTemplates } from "./ComposeTemplates";
 import type { DealMenu } from "./DealMenu";
@@ -73,6 +74,15 @@ export const ComposeQuotesControl = deferred<ComponentProps<typeof ComposeQuotes
   () => null,
 );
 
+/**
+ * The contact's survey scores and the survey link: like the company's account, a chunk whose fetch starts once it
+ * is in, so the first paint carries none of it.
+ */
+export const ContactRatingsControl = deferred<ComponentProps<typeof ContactRatings>>(
+  () => import(/* webpackChunkName: "contact-ratings" */ "./ContactRatings").then((m) => m.ContactRatings),
+  () => null,
+);
+
 /** Fetches the profile's controls once the pane is idle; returns the cancel. */
 export const preloadProfileControls = () =>
   preloadWhenIdle(
@@ -85,4 +95,5 @@ export const preloadProfileControls = () =>
     ComposeTemplatesControl.preload,
     CompanyAccountControl.preload,
     ComposeQuotesControl.preload,
+    ContactRatingsControl.preload,
   );

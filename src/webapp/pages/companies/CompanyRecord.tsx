@@ -7,6 +7,7 @@ import { RecordLoad } from "../../lists/RecordLoad";
 import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { COMPANIES_PATH } from "../paths";
+import { RatingScores } from "../ratings/RatingScores";
 import { useCompanyFields } from "./company-fields";
 import { CompanyAccount } from "./CompanyAccount";
 import { CompanyInvoices } from "./CompanyInvoices";
@@ -15,7 +16,7 @@ import { useMessages } from "../../i18n/language";
 import { listMessages } from "../../lists/list-messages";
 import { recordKindMessages } from "../../lists/record-kind-messages";
 
-/** One company's fields and custom fields, to edit; what it owes and buys, and its invoices. */
+/** One company's fields and custom fields, to edit; what it owes and buys, its invoices, and its contacts' survey scores. */
 export function CompanyRecord({ id }: { id: string }) {
   const { api } = useWebApp();
   const { record, saved } = useRecord("company", "companies", id, () =>
@@ -43,6 +44,7 @@ export function CompanyRecord({ id }: { id: string }) {
           </Section>
           <CompanyAccount companyId={id} />
           <CompanyInvoices companyId={id} />
+          <RatingScores of={{ kind: "company", id }} />
         </RecordLayout>
       )}
     </RecordLoad>

@@ -7,13 +7,14 @@ import { RecordLoad } from "../../lists/RecordLoad";
 import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { CONTACTS_PATH } from "../paths";
+import { RatingScores } from "../ratings/RatingScores";
 import { useContactFields } from "./contact-fields";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
 import { listMessages } from "../../lists/list-messages";
 import { recordKindMessages } from "../../lists/record-kind-messages";
 
-/** One contact's fields and custom fields, to edit. */
+/** One contact's fields and custom fields, to edit, and their survey scores. */
 export function ContactRecord({ id }: { id: string }) {
   const { api } = useWebApp();
   const { record, saved } = useRecord("contact", "contacts", id, () => api("getContact", { params: { id } }));
@@ -37,6 +38,7 @@ export function ContactRecord({ id }: { id: string }) {
               onRecord={saved}
             />
           </Section>
+          <RatingScores of={{ kind: "contact", id }} />
         </RecordLayout>
       )}
     </RecordLoad>

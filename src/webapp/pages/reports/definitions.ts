@@ -1,5 +1,6 @@
 import type { ApiClient } from "../../../client/api-client";
 import type { DownloadedFile, FileClient } from "../../../client/files";
+import type { RatingsReport } from "../../../shared/ratings";
 import type { FileFormat } from "../../../shared/routes";
 import { formatNumber, formatPercent } from "../../format";
 import { pipelineViews, wonLostViews } from "./amount-views";
@@ -92,8 +93,10 @@ const pick = (filters: ReportFilters, keys: readonly (keyof ReportFilters)[]) =>
 const DEAL_FILTERS = ["pipelineId", "ownerId", "from", "to"] as const;
 const PEOPLE_FILTERS = ["ownerId", "from", "to"] as const;
 const OWNER_FILTER = ["ownerId"] as const;
+/** The ratings report's filters; a saved segment joins here once segments exist. */
+const RATING_FILTERS = ["ownerId", "from", "to"] as const;
 
-/** The six reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
+/** The reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
 export const reports: readonly ReportDefinition[] = [
   {
     key: "pipeline-by-stage",
@@ -247,7 +250,73 @@ export const reports: readonly ReportDefinition[] = [
         query: { ...pick(filters, OWNER_FILTER), timeZone },
       }),
   },
+  {
+    key: "ratings",
+    title: "titleRatings",
+    description: "aboutRatings",
+    filters: RATING_FILTERS,
+    amounts: false,
+    async load(api, filters) {
+      const result = await api("reportRatings", { query: pick(filters, RATING_FILTERS) });
+      return (t) => ratingViews(t, result);
+    },
+    download: (files, format, filters) =>
+      files(format === "csv" ? "reportRatingsCsv" : "reportRatingsXlsx", {
+        query: pick(filters, RATING_FILTERS),
+      }),
+  },
 ];
+
+/** NPS and CSAT per month and owner: a row each, and a chart of each month's NPS and mean CSAT. */
+function ratingViews(t: ReportWords, result: RatingsReport): Record<Amounts, ReportView> {
+  const dash = (value: number | null, text: (v: number) => string) => (value === null ? "–" : text(value));
+  const months = [...new Set(result.rows.map((r) => r.month))];
+  const ofMonth = (month: string) => result.rows.filter((r) => r.month === month);
+  const monthNps = (month: string) => {
+    const rows = ofMonth(month);
+    const answers = rows.reduce((sum, r) => sum + r.npsAnswers, 0);
+    const net = rows.reduce((sum, r) => sum + r.promoters - r.detractors, 0);
+    return answers === 0 ? 0 : Math.round((net / answers) * 1000) / 10;
+  };
+  const monthCsat = (month: string) => {
+    const rows = ofMonth(month);
+    const answers = rows.reduce((sum, r) => sum + r.csatAnswers, 0);
+    const total = rows.reduce((sum, r) => sum + (r.csatAverage ?? 0) * r.csatAnswers, 0);
+    return answers === 0 ? 0 : Math.round((total / answers) * 100) / 100;
+  };
+  return both({
+    pipeline: null,
+    columns: [
+      text(t.month),
+      text(t.owner),
+      text(t.npsAnswers, true),
+      text(t.npsScore, true),
+      text(t.csatAnswers, true),
+      text(t.csatAverage, true),
+      text(t.csatSatisfied, true),
+    ],
+    rows: result.rows.map((r) => ({
+      key: `${r.month}/${r.ownerId ?? "none"}`,
+      cells: [
+        r.month,
+        r.ownerName ?? (r.ownerId ? t.unnamedUser : t.noOwner),
+        num(r.npsAnswers),
+        dash(r.nps, (v) => formatNumber(v, 1)),
+        num(r.csatAnswers),
+        dash(r.csatAverage, (v) => formatNumber(v, 2)),
+        dash(r.csatSatisfied, formatPercent),
+      ],
+    })),
+    chart: {
+      categories: months,
+      series: [
+        { legend: t.npsScore, values: months.map(monthNps) },
+        { legend: t.csatAverage, values: months.map(monthCsat) },
+      ],
+      yAxisTitle: `${t.npsScore} / ${t.csatAverage}`,
+    },
+  });
+}
 
 export const reportFor = (key: string): ReportDefinition =>
   reports.find((r) => r.key === key) ?? (reports[0] as ReportDefinition);

@@ -16,12 +16,12 @@ import { useMessages } from "../../../i18n/language";
 import { useWebApp } from "../../../services";
 import { editorMessages, mergeFieldMessages } from "./editor-messages";
 
-type Group = "contact" | "company" | "deal" | "sender" | "date";
+type Group = "contact" | "company" | "deal" | "sender" | "date" | "survey";
 
 const groupOf = (field: MergeField): Group =>
   field === "today" ? "date" : field.startsWith("rep.") ? "sender" : (field.split(".")[0] as Group);
 
-const GROUPS: readonly Group[] = ["contact", "company", "deal", "sender", "date"];
+const GROUPS: readonly Group[] = ["contact", "company", "deal", "sender", "date", "survey"];
 
 /** Every merge field a template may name, by record, and the organisation's custom fields; a choice inserts it. */
 export function MergeFieldMenu({
