@@ -6,9 +6,8 @@ import { Tag } from "./tags";
 /*
  * A segment's filter: every condition must hold (AND); within one condition, any of its values may (OR). The
  * server compiles it to SQL with parameters, scoped to the organisation, and always leaves out contacts who want
- * no marketing. Each condition names its `field`; a new kind of condition (a customer rating's `rating`, once
- * ratings exist) is one more member of this union and one more case of the server's compiler, whose switch the
- * compiler checks for exhaustiveness.
+ * no marketing. Each condition names its `field`; a new kind of condition is one more member of this union and
+ * one more case of the server's compiler, whose switch the compiler checks for exhaustiveness.
  */
 
 const MAX_VALUES = 100;
@@ -97,6 +96,30 @@ const ConsentCondition = z.strictObject({
   given: z.boolean(),
 });
 
+/**
+ * The contact's latest customer rating of a kind (their newest answer to an NPS or CSAT survey): at least or at
+ * most a score, or no answer of that kind at all. NPS scores run 0–10, CSAT 1–5.
+ */
+const RatingCondition = z
+  .strictObject({
+    field: z.literal("rating"),
+    kind: z.enum(["nps", "csat"]),
+    op: z.enum(["atLeast", "atMost", "none"]),
+    score: z.number().int().min(0).max(10).optional(),
+  })
+  .superRefine((condition, ctx) => {
+    if ((condition.op === "none") !== (condition.score === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: ["score"],
+        message: condition.op === "none" ? "`none` takes no score" : `\`${condition.op}\` needs a score`,
+      });
+    if (condition.kind === "csat" && condition.score !== undefined && condition.score < 1)
+      ctx.addIssue({ code: "custom", path: ["score"], message: "a CSAT score runs from 1 to 5" });
+    if (condition.kind === "csat" && condition.score !== undefined && condition.score > 5)
+      ctx.addIssue({ code: "custom", path: ["score"], message: "a CSAT score runs from 1 to 5" });
+  });
+
 export const SegmentCondition = z.discriminatedUnion("field", [
   TagsCondition,
   LifecycleStageCondition,
@@ -106,6 +129,7 @@ export const SegmentCondition = z.discriminatedUnion("field", [
   CustomFieldCondition,
   LastContactedCondition,
   ConsentCondition,
+  RatingCondition,
 ]);
 export type SegmentCondition = z.infer<typeof SegmentCondition>;
 export type SegmentField = SegmentCondition["field"];

@@ -670,6 +670,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
         { field: "customField", key: "segment", op: "in", values: ["smb"] },
         { field: "lastContacted", op: "withinDays", days: 30 },
         { field: "consent", given: true },
+        { field: "rating", kind: "nps", op: "atMost", score: 6 },
       ],
     },
   }),

@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { Me } from "../../src/shared/routes";
 import { ContactErased, PersonDataExport } from "../../src/shared/person-data";
 import { RatingLink, RatingSummary, RatingsReport } from "../../src/shared/ratings";
+import { SegmentPreview } from "../../src/shared/segments";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
@@ -352,6 +353,76 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     expect(sheet?.getRow(4).getCell(7).value).toBe(100);
   });
 
+  it("reports a saved segment's members alone, and segments find contacts by their latest rating", async () => {
+    const cy = (
+      (
+        await post("/api/v1/contacts", {
+          displayName: "Cy Dahl",
+          emails: ["cy@kund.example"],
+          ownerId: maxId,
+        })
+      ).body as Body
+    ).id as string;
+    expect((await answer(pathOf((await link(cy, "nps")).url), "score=3")).status).toBe(200);
+    const names = async (condition: Body) =>
+      parse(SegmentPreview, await post("/api/v1/segments/preview", { filter: { conditions: [condition] } }))
+        .members.map((m) => m.displayName)
+        .sort();
+    // Anna's newest NPS answer is a 9: her earlier detractor's answer no longer counts.
+    expect(await names({ field: "rating", kind: "nps", op: "atMost", score: 6 })).toEqual(["Cy Dahl"]);
+    expect(await names({ field: "rating", kind: "nps", op: "atLeast", score: 9 })).toEqual(["Anna Berg"]);
+    const noCsat = await names({ field: "rating", kind: "csat", op: "none" });
+    expect(noCsat).toEqual(expect.arrayContaining(["Anna Berg", "Cy Dahl"]));
+    expect(noCsat).not.toContain("Bo Ek");
+    const offScale = await server.request<Body>("POST", "/api/v1/segments/preview", {
+      token: rita,
+      body: { filter: { conditions: [{ field: "rating", kind: "csat", op: "atLeast", score: 7 }] } },
+    });
+    expect(offScale.status).toBe(400);
+    expect(JSON.stringify(offScale.body)).toContain("body.filter.conditions.0.score");
+
+    const detractors = (
+      await post("/api/v1/segments", {
+        name: "Detractors",
+        filter: { conditions: [{ field: "rating", kind: "nps", op: "atMost", score: 6 }] },
+      })
+    ).body as Body;
+    const report = parse(
+      RatingsReport,
+      await server.request("GET", `/api/v1/reports/ratings?segmentId=${String(detractors.id)}`, {
+        token: max,
+      }),
+    );
+    expect(report.total).toEqual({
+      npsAnswers: 1,
+      promoters: 0,
+      passives: 0,
+      detractors: 1,
+      nps: -100,
+      csatAnswers: 0,
+      csatAverage: null,
+      csatSatisfied: null,
+    });
+    expect(report.rows.map((r) => r.ownerId)).toEqual([maxId]);
+    const csv = await fetch(
+      `${server.baseUrl}/api/v1/reports/ratings.csv?segmentId=${String(detractors.id)}`,
+      {
+        headers: { authorization: `Bearer ${max}` },
+      },
+    );
+    expect((await csv.text()).trim().split("\r\n")).toHaveLength(2);
+    // Another organisation's segment is no segment here, and an unknown one neither.
+    for (const [token, id] of [
+      [eve, detractors.id],
+      [rita, "00000000-0000-4000-8000-00000000dead"],
+    ] as const) {
+      const refused = await server.request("GET", `/api/v1/reports/ratings?segmentId=${String(id)}`, {
+        token,
+      });
+      expect(refused.status).toBe(404);
+    }
+  });
+
   it("fills a template's survey field with a link for each recipient that answers like the pane's", async () => {
     const template = (
       (
@@ -405,6 +476,8 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     const kept = await server.database.db
       .selectFrom("ratings")
       .select("comment")
+      .where("contact_id", "=", bo)
+      .where("kind", "=", "csat")
       .where("score", "=", 3)
       .executeTakeFirstOrThrow();
     expect(kept.comment).toBe("é".repeat(2000));

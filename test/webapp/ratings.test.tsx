@@ -112,4 +112,43 @@ describe("customer ratings in the web app", () => {
       ]),
     );
   });
+
+  it("reports one saved segment's members when the segment is picked", async () => {
+    const server = fakeWebServer();
+    server.ratingsReport = {
+      rows: [],
+      total: {
+        npsAnswers: 0,
+        promoters: 0,
+        passives: 0,
+        detractors: 0,
+        nps: null,
+        csatAnswers: 0,
+        csatAverage: null,
+        csatSatisfied: null,
+      },
+    };
+    const detractors = {
+      id: "7c000000-0000-4000-8000-000000000701",
+      name: "Detractors",
+      description: null,
+      filter: {
+        conditions: [{ field: "rating" as const, kind: "nps" as const, op: "atMost" as const, score: 6 }],
+      },
+      createdBy: ritaId,
+      canEdit: true,
+      createdAt: "2026-11-01T10:00:00.000Z",
+      updatedAt: "2026-11-01T10:00:00.000Z",
+      version: 1,
+    };
+    const base = server.api;
+    server.api = (async (name: string, input: never) =>
+      name === "listSegments" ? { items: [detractors] } : base(name as never, input)) as typeof server.api;
+    renderWebApp(server, "/app/reports/ratings");
+    fireEvent.click(await screen.findByRole("combobox", { name: "Segment" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Detractors" }));
+    await waitFor(() =>
+      expect(server.received("reportRatings").at(-1)).toEqual({ query: { segmentId: detractors.id } }),
+    );
+  });
 });

@@ -3,6 +3,8 @@ import type { RatingsReport, RatingsReportQuery, RatingsReportRow } from "../../
 import { type Column, type Table, tableOf } from "../export/table-file";
 import { notFound } from "../errors";
 import type { Scope } from "../scope";
+import { isSegmentMember } from "../segments/filter";
+import { segmentRow, storedFilter } from "../segments/service";
 
 // NPS and CSAT per calendar month (UTC) of the answer and per owner (the contact's when they answered).
 // NPS = promoters% − detractors% (9–10 promote, 0–6 detract); CSAT = the mean score and the share of 4s and 5s.
@@ -74,7 +76,20 @@ export async function ratingsReport(scope: Scope, query: RatingsReportQuery): Pr
       .executeTakeFirst();
     if (!user) throw notFound("The user");
   }
-  const where = answersIn(scope, query);
+  // A segment's members as they are now: the answers of contacts who belong to it today.
+  const members = query.segmentId
+    ? scope.db
+        .selectFrom("contacts as c")
+        .select("c.id")
+        .where(
+          isSegmentMember(
+            orgId,
+            storedFilter(await segmentRow(scope.db, orgId, query.segmentId)),
+            new Date(),
+          ),
+        )
+    : null;
+  const where = answersIn(scope, query, members && sql<boolean>`r.contact_id in (${members})`);
   const [{ rows }, { rows: totals }] = await Promise.all([
     sql<Counts & { month: string; owner_id: string | null; owner_name: string | null }>`
       with grouped as (

@@ -21,7 +21,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
-import { usePipelines, useUsers } from "../../hooks";
+import { usePipelines, useSegments, useUsers } from "../../hooks";
 import type { PageProps } from "../../navigation";
 import { navigate } from "../../router";
 import { useWebApp } from "../../services";
@@ -213,7 +213,9 @@ function Filters({
   const has = (k: keyof ReportFilters) => report.filters.includes(k);
   const set = (k: keyof ReportFilters, value: string | undefined) =>
     onFilters({ ...filters, [k]: value || undefined });
+  const segments = useSegments();
   const owner = users.data?.items.find((u) => u.id === filters.ownerId);
+  const segment = segments.data?.items.find((x) => x.id === filters.segmentId);
   const pipeline = pipelines.data?.pipelines.find((p) => p.id === filters.pipelineId);
   const defaultPipeline = pipelines.data?.pipelines.find((p) => p.isDefault);
   const badPeriod = filters.from && filters.to && filters.to < filters.from;
@@ -238,6 +240,22 @@ function Filters({
                   {p.name}
                 </Option>
               ))}
+          </Dropdown>
+        </Field>
+      )}
+      {has("segmentId") && (
+        <Field label={t.segment}>
+          <Dropdown
+            value={segment?.name ?? t.allContacts}
+            selectedOptions={[filters.segmentId ?? ""]}
+            onOptionSelect={(_, d) => set("segmentId", d.optionValue)}
+          >
+            <Option value="">{t.allContacts}</Option>
+            {(segments.data?.items ?? []).map((x) => (
+              <Option key={x.id} value={x.id}>
+                {x.name}
+              </Option>
+            ))}
           </Dropdown>
         </Field>
       )}
@@ -267,7 +285,7 @@ function Filters({
           <Input type="date" value={filters.to ?? ""} onChange={(_, d) => set("to", d.value)} />
         </Field>
       )}
-      {(filters.from || filters.to || filters.ownerId || filters.pipelineId) && (
+      {(filters.from || filters.to || filters.ownerId || filters.pipelineId || filters.segmentId) && (
         <Button appearance="subtle" onClick={() => onFilters({})}>
           {t.clearFilters}
         </Button>

@@ -10,6 +10,8 @@ import type { ReportWord, ReportWords } from "./report-messages";
 /** The filters a report may take; each report sends only those it has (the server refuses the others). */
 export interface ReportFilters {
   ownerId?: string;
+  /** A saved segment: the ratings of its members now. */
+  segmentId?: string;
   from?: string;
   to?: string;
   pipelineId?: string;
@@ -93,8 +95,7 @@ const pick = (filters: ReportFilters, keys: readonly (keyof ReportFilters)[]) =>
 const DEAL_FILTERS = ["pipelineId", "ownerId", "from", "to"] as const;
 const PEOPLE_FILTERS = ["ownerId", "from", "to"] as const;
 const OWNER_FILTER = ["ownerId"] as const;
-/** The ratings report's filters; a saved segment joins here once segments exist. */
-const RATING_FILTERS = ["ownerId", "from", "to"] as const;
+const RATING_FILTERS = ["segmentId", "ownerId", "from", "to"] as const;
 
 /** The reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
 export const reports: readonly ReportDefinition[] = [

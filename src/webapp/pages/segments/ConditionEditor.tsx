@@ -32,6 +32,7 @@ export const FIELDS: readonly SegmentField[] = [
   "customField",
   "lastContacted",
   "consent",
+  "rating",
 ];
 const STAGES = ["lead", "prospect", "customer", "former"] as const;
 const DATE_OPS = ["after", "before"] as const;
@@ -53,6 +54,8 @@ export function blankCondition(field: SegmentField): SegmentCondition {
       return { field, op: "withinDays", days: 30 };
     case "consent":
       return { field, given: true };
+    case "rating":
+      return { field, kind: "nps", op: "atLeast", score: 9 };
   }
 }
 
@@ -72,6 +75,9 @@ const opLabel = (t: SegmentCatalogue, op: string): string =>
     withinDays: t.opWithinDays,
     notWithinDays: t.opNotWithinDays,
     never: t.opNever,
+    atLeast: t.opAtLeast,
+    atMost: t.opAtMost,
+    none: t.opNoRating,
   })[op] ?? op;
 
 /**
@@ -125,6 +131,7 @@ export function ConditionEditor({
     customField: t.customField,
     lastContacted: t.lastContacted,
     consent: t.consent,
+    rating: t.rating,
   };
   return (
     <div className={styles.condition} role="group" aria-label={fieldName[condition.field]}>
@@ -387,5 +394,64 @@ function ConditionValues({
           </Dropdown>
         </Field>
       );
+    case "rating": {
+      const kinds = { nps: "NPS (0–10)", csat: "CSAT (1–5)" } as const;
+      const ops = ["atLeast", "atMost", "none"] as const;
+      const [min, max] = condition.kind === "nps" ? [0, 10] : [1, 5];
+      return (
+        <>
+          <Field label={t.ratingKind}>
+            <Dropdown
+              value={kinds[condition.kind]}
+              selectedOptions={[condition.kind]}
+              onOptionSelect={(_, d) => {
+                const kind = d.optionValue as keyof typeof kinds | undefined;
+                if (!kind) return;
+                // A score kept within the new kind's scale.
+                const { score, ...rest } = condition;
+                const bounded =
+                  score === undefined ? undefined : kind === "csat" ? Math.min(5, Math.max(1, score)) : score;
+                onChange(bounded === undefined ? { ...rest, kind } : { ...rest, kind, score: bounded });
+              }}
+            >
+              {(Object.keys(kinds) as (keyof typeof kinds)[]).map((kind) => (
+                <Option key={kind} value={kind}>
+                  {kinds[kind]}
+                </Option>
+              ))}
+            </Dropdown>
+          </Field>
+          <Field label={t.op}>
+            <Dropdown
+              value={opLabel(t, condition.op)}
+              selectedOptions={[condition.op]}
+              onOptionSelect={(_, d) => {
+                const op = d.optionValue as (typeof ops)[number] | undefined;
+                if (!op) return;
+                const { score, ...rest } = condition;
+                onChange(op === "none" ? { ...rest, op } : { ...rest, op, score: score ?? max });
+              }}
+            >
+              {ops.map((op) => (
+                <Option key={op} value={op}>
+                  {opLabel(t, op)}
+                </Option>
+              ))}
+            </Dropdown>
+          </Field>
+          {condition.score !== undefined && (
+            <Field label={t.score}>
+              <Input
+                type="number"
+                min={min}
+                max={max}
+                value={String(condition.score)}
+                onChange={(_, d) => onChange({ ...condition, score: Math.trunc(Number(d.value)) })}
+              />
+            </Field>
+          )}
+        </>
+      );
+    }
   }
 }
