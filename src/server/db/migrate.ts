@@ -24,6 +24,7 @@ import * as quotes from "./migrations/0021_quotes";
 import * as webhookDuePerEndpoint from "./migrations/0022_webhook_due_per_endpoint";
 import * as segments from "./migrations/0024_segments";
 import * as reportRollups from "./migrations/0025_report_rollups";
+import * as contactLastInteraction from "./migrations/0026_contact_last_interaction";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -51,6 +52,7 @@ export const migrations: Record<string, Migration> = {
   "0022_webhook_due_per_endpoint": webhookDuePerEndpoint,
   "0024_segments": segments,
   "0025_report_rollups": reportRollups,
+  "0026_contact_last_interaction": contactLastInteraction,
 };
 
 export class MigrationError extends Error {
