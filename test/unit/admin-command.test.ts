@@ -186,6 +186,7 @@ describe("npm run admin", () => {
           interaction_id: call.id,
           contact_id: contactId,
           role: "with",
+          position: 0,
           occurred_at: "2026-01-02T09:00:00Z",
         })
         .execute();
