@@ -746,6 +746,37 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
       await expectKeptExactly();
     });
 
+    it("lets concurrent emails and calls with the same contact all log, and keeps the newest", async () => {
+      const una = await newContact({ displayName: "Una Ulf", emails: ["una@customer.example"] }, pia);
+      // Each participant row is checked against its contact (a key-share lock) before the trigger locks the
+      // contact to write it: writers of one contact must take turns, not wait on each other's check (a deadlock).
+      const sent = await Promise.all(
+        Array.from({ length: 8 }, (_, n) =>
+          n % 2
+            ? request(
+                "POST",
+                "/api/v1/emails",
+                {
+                  internetMessageId: `<concurrent-${n}@fabrikam.example>`,
+                  from: { address: "pia@fabrikam.example" },
+                  to: [{ address: "una@customer.example" }],
+                  sentAt: daysAgo(1 + n / 100),
+                },
+                pia,
+              )
+            : request(
+                "POST",
+                "/api/v1/notes",
+                { kind: "call", contactId: una.id, body: `Call ${n}`, occurredAt: daysAgo(1 + n / 100) },
+                pia,
+              ),
+        ),
+      );
+      expect(sent.map((r) => [r.status, r.body.errors])).toEqual(Array(8).fill([201, undefined]));
+      expect(await piaFound({ field: "lastContacted", op: "withinDays", days: 2 })).toContain("Una Ulf");
+      await expectKeptExactly();
+    });
+
     it("equals the newest participant row after random writes of every kind, in plain SQL", async () => {
       const people = ["Ivo", "Jon", "Kim", "Liv"];
       let ids: string[] = [];

@@ -31,8 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end if;
       -- Locked in one order first, then read in a statement of its own: under READ COMMITTED that statement sees
       -- what a writer who held the lock before committed (a concurrent delete of the contact's other newest row).
+      -- NO KEY UPDATE, not UPDATE: the participants' foreign key check has just taken KEY SHARE on these contacts,
+      -- in this writer and in any other writing the same contacts; FOR UPDATE would wait on the other's check
+      -- while it waits on ours. NO KEY UPDATE still makes two of these refreshes take turns.
       perform 1 from contacts c join unnest(contact_ids) as touched(id) on c.id = touched.id
-        order by c.id for update of c;
+        order by c.id for no key update of c;
       update contacts c set last_interaction_at = newest.at
       from (
         select touched.id, (
