@@ -74,7 +74,8 @@ export async function runAdminCommand(args: string[], env: NodeJS.ProcessEnv, ou
       const rebuilt = await rebuildReportRollups(db, parsed.orgId);
       out.log(
         `Rebuilt the reports' rollups of ${parsed.orgId === null ? "every organisation" : `the organisation ${parsed.orgId}`} ` +
-          `from the history: ${rebuilt.stays} stage stays, ${rebuilt.interactionDays} interaction days.`,
+          `from the history: ${rebuilt.stays} stage stays, ${rebuilt.interactionDays} interaction days, ` +
+          `${rebuilt.contactsContacted} contacts with a last interaction.`,
       );
     });
   }

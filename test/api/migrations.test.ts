@@ -651,13 +651,91 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         return result;
       };
       const before = await answer("history");
-      expect(await migrateToLatest(db)).toEqual(["0025_report_rollups"]);
+      expect(await migrateToLatest(db)).toEqual(["0025_report_rollups", "0026_contact_last_interaction"]);
       expect(await answer("rollups")).toEqual(before);
       // What was found, kept: a stay per change, and the days of the interactions.
       const kept = await sql<{ stays: number; days: number }>`
         select (select count(*)::int from deal_stage_stays) as stays,
           (select coalesce(sum(interactions), 0)::int from interaction_days) as days`.execute(db);
       expect(kept.rows).toEqual([{ stays: walks.flat().length, days: 7 }]);
+    } finally {
+      await store.close();
+      await drop();
+    }
+  });
+
+  it("gives each contact the newest of the interactions it finds, as the last-contacted filter read them", async () => {
+    const { store, drop } = await storeBefore("0026_contact_last_interaction");
+    try {
+      const { db } = store;
+      const org = await db
+        .insertInto("organizations")
+        .values({
+          tenant_id: "last-contact",
+          name: "Last contact",
+          internal_domains: [],
+          logging_policy: "{}",
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const contactIds = (
+        await db
+          .insertInto("contacts")
+          .values(["Ann", "Bo", "Cy"].map((name) => ({ org_id: org.id, display_name: name, tags: [] })))
+          .returning("id")
+          .execute()
+      ).map((c) => c.id);
+      const [ann, bo, cy] = contactIds as [string, string, string];
+      // Ann in a call and, later, an email with Bo and an address nobody has; Cy in nothing.
+      for (const [day, who] of [
+        [3, [ann]],
+        [9, [ann, bo, null]],
+      ] as const) {
+        const interaction = await db
+          .insertInto("interactions")
+          .values({
+            org_id: org.id,
+            kind: "call",
+            occurred_at: new Date(Date.UTC(2026, 0, day)),
+            source: "import",
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await db
+          .insertInto("interaction_participants")
+          .values(
+            who.map((contactId, position) => ({
+              org_id: org.id,
+              interaction_id: interaction.id,
+              contact_id: contactId,
+              address: contactId ? null : "nobody@x.example",
+              role: "with" as const,
+              position,
+              occurred_at: new Date(Date.UTC(2026, 0, day)),
+            })),
+          )
+          .execute();
+      }
+      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction"]);
+      const kept = await sql<{ id: string; last: Date | null }>`
+        select id, last_interaction_at as last from contacts where org_id = ${org.id}`.execute(db);
+      expect(Object.fromEntries(kept.rows.map((r) => [r.id, r.last?.toISOString() ?? null]))).toEqual({
+        [ann]: "2026-01-09T00:00:00.000Z",
+        [bo]: "2026-01-09T00:00:00.000Z",
+        [cy]: null,
+      });
+      // From then on the triggers keep it: the newest email gone, Ann's call is her last contact, Bo never had one.
+      await db
+        .deleteFrom("interactions")
+        .where("occurred_at", "=", new Date(Date.UTC(2026, 0, 9)))
+        .execute();
+      const after = await sql<{ id: string; last: Date | null }>`
+        select id, last_interaction_at as last from contacts where org_id = ${org.id}`.execute(db);
+      expect(Object.fromEntries(after.rows.map((r) => [r.id, r.last?.toISOString() ?? null]))).toEqual({
+        [ann]: "2026-01-03T00:00:00.000Z",
+        [bo]: null,
+        [cy]: null,
+      });
     } finally {
       await store.close();
       await drop();

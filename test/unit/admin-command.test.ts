@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { openStore, storeDirOf } from "../../src/server/db/open-store";
 import { hashSecret } from "../../src/server/accounts/secrets";
 import { readArguments, readRebuildArguments, runAdminCommand } from "../../scripts/admin";
@@ -129,6 +130,7 @@ describe("npm run admin", () => {
 
     const { database } = await openStore({ dataDir, databaseUrl: null, databasePoolSize: 1 });
     let orgId: string;
+    let contactId: string;
     try {
       const db = database.db;
       const org = await db.selectFrom("organizations").select("id").executeTakeFirstOrThrow();
@@ -165,13 +167,33 @@ describe("npm run admin", () => {
           },
         ])
         .execute();
-      await db
+      const call = await db
         .insertInto("interactions")
         .values({ org_id: orgId, kind: "call", occurred_at: "2026-01-02T09:00:00Z", source: "manual" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      contactId = (
+        await db
+          .insertInto("contacts")
+          .values({ org_id: orgId, display_name: "Ann", tags: [] })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+      await db
+        .insertInto("interaction_participants")
+        .values({
+          org_id: orgId,
+          interaction_id: call.id,
+          contact_id: contactId,
+          role: "with",
+          position: 0,
+          occurred_at: "2026-01-02T09:00:00Z",
+        })
         .execute();
       // What a fix made with the triggers off would leave: rollups that no longer say what the history says.
       await db.deleteFrom("deal_stage_stays").execute();
       await db.updateTable("interaction_days").set({ interactions: 7 }).execute();
+      await sql`update contacts set last_interaction_at = null where id = ${contactId}`.execute(db);
     } finally {
       await database.close();
     }
@@ -179,7 +201,7 @@ describe("npm run admin", () => {
     const rebuilt = await run(["rebuild-rollups", "--org", orgId.toUpperCase()]);
     expect(rebuilt.err).toBe("");
     expect(rebuilt.code).toBe(0);
-    expect(rebuilt.out).toContain("2 stage stays, 1 interaction days");
+    expect(rebuilt.out).toContain("2 stage stays, 1 interaction days, 1 contacts with a last interaction");
     const all = await run(["rebuild-rollups"]);
     expect(all.out).toContain("of every organisation");
 
@@ -199,6 +221,9 @@ describe("npm run admin", () => {
       expect(
         await db.selectFrom("interaction_days").select(["day", "kind", "interactions"]).execute(),
       ).toEqual([{ day: "2026-01-02", kind: "call", interactions: 1 }]);
+      expect(
+        await db.selectFrom("contacts").select("last_interaction_at").where("id", "=", contactId).execute(),
+      ).toEqual([{ last_interaction_at: new Date("2026-01-02T09:00:00Z") }]);
     } finally {
       await reopened.database.close();
     }

@@ -25,6 +25,7 @@ import * as webhookDuePerEndpoint from "./migrations/0022_webhook_due_per_endpoi
 import * as ratings from "./migrations/0023_ratings";
 import * as segments from "./migrations/0024_segments";
 import * as reportRollups from "./migrations/0025_report_rollups";
+import * as contactLastInteraction from "./migrations/0026_contact_last_interaction";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -53,6 +54,7 @@ export const migrations: Record<string, Migration> = {
   "0023_ratings": ratings,
   "0024_segments": segments,
   "0025_report_rollups": reportRollups,
+  "0026_contact_last_interaction": contactLastInteraction,
 };
 
 export class MigrationError extends Error {

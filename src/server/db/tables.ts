@@ -104,6 +104,11 @@ export interface ContactsTable {
   no_marketing: Generated<boolean>;
   /** ISO 3166-1 alpha-2, upper case. */
   country: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * The newest occurred_at of the contact's interaction_participants rows; null: never in an interaction. Kept
+   * by triggers (0026), never written by the services.
+   */
+  last_interaction_at: ColumnType<Date | null, never, never>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
