@@ -54,10 +54,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- The stays of these deals, recomputed from their history. The deals are locked first so that two writers
     -- of the same deal's history take turns (each then reads the other's committed changes). Joined to the ids
     -- rather than filtered by "= any(deal_ids)": a bulk write names 100,000 deals, and a scan testing each row
-    -- against the whole array costs rows × deals, where a join costs their sum.
+    -- against the whole array costs rows × deals, where a join costs their sum. FOR NO KEY UPDATE, not FOR UPDATE:
+    -- it excludes another refresh of the deal all the same, and does not wait on the KEY SHARE locks that foreign
+    -- key checks of rows naming the deal (a task, an interaction, this very history) hold in other writers, which
+    -- could wait on this one in turn.
     create function refresh_deal_stage_stays(deal_ids uuid[]) returns void language plpgsql as $$
     begin
-      perform 1 from deals d join unnest(deal_ids) as touched(id) on d.id = touched.id order by d.id for update of d;
+      perform 1 from deals d join unnest(deal_ids) as touched(id) on d.id = touched.id order by d.id for no key update of d;
       delete from deal_stage_stays s using unnest(deal_ids) as touched(id) where s.deal_id = touched.id;
       insert into deal_stage_stays (change_id, org_id, deal_id, stage_id, entered_at, left_at, next_stage_id, seconds)
       select c.id, c.org_id, c.deal_id, c.to_stage_id, c.changed_at,
