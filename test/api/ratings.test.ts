@@ -390,6 +390,26 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     expect((await ratingsOf("contacts", bo)).csat).toMatchObject({ latest: 5, previous: 2, count: 3 });
   });
 
+  it("leaves a template's survey field unfilled when asked for none (a draft to several people)", async () => {
+    const template = (
+      (
+        await post("/api/v1/templates", {
+          name: "Tell us",
+          scope: "organization",
+          variants: { en: { subject: "Tell us", html: "<p>{{survey.nps}}</p>" } },
+        })
+      ).body as Body
+    ).id as string;
+    const rendered = (
+      await post<{ html: string; unfilled: string[] }>(`/api/v1/templates/${template}/render`, {
+        contactId: bo,
+        surveyLinks: false,
+      })
+    ).body;
+    expect(rendered.unfilled).toEqual(["survey.nps"]);
+    expect(rendered.html).not.toContain("/s/");
+  });
+
   it("refuses a body past the page's limit and stores nothing", async () => {
     const made = await link(bo, "csat");
     const before = await rows();

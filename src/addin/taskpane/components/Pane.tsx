@@ -183,7 +183,10 @@ function MessageView({ message }: { message: OpenMessage }) {
       )}
       {message.mode === "compose" && (
         <>
-          <ComposeTemplatesControl.Component recipient={firstKnownRecipient(results)} />
+          <ComposeTemplatesControl.Component
+            recipient={firstKnownRecipient(results)}
+            recipients={results.length}
+          />
           {!savedAt && <ComposeQuotesControl.Component deals={openDeals} />}
         </>
       )}
