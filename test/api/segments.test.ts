@@ -401,6 +401,32 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
       expect((await request("GET", `/api/v1/segments/${everyone.id}/changes?cursor=-1`)).status).toBe(400);
     });
 
+    it("refuses a cursor past the last change (a store restored from an older backup) rather than skip changes", async () => {
+      const vip = await newSegment("VIP again", [{ field: "tags", match: "any", values: ["vip"] }]);
+      const read = await changesSince(vip.id, "0");
+      expect(read.cursor).toBe("2");
+      // The store goes back to before those changes were made, as a restore of an older backup leaves it; the
+      // platform's cursor is still "2". What happens next is numbered from 1 again.
+      await server.database.db.deleteFrom("segment_changes").where("segment_id", "=", vip.id).execute();
+      await server.database.db.deleteFrom("segment_members").where("segment_id", "=", vip.id).execute();
+      await server.database.db
+        .updateTable("segments")
+        .set({ last_seq: "0" })
+        .where("id", "=", vip.id)
+        .execute();
+      await editContact(ada.id, { tags: [] });
+      const ahead = await request("GET", `/api/v1/segments/${vip.id}/changes?cursor=${read.cursor}`);
+      expect([ahead.status, ahead.body.errors]).toEqual([
+        400,
+        [{ path: "query.cursor", message: expect.stringContaining("past the segment's last change") }],
+      ]);
+      // Read again from the members, the platform learns who is in now; their changes cursor goes on from there.
+      const members = parse(SegmentMembersPage, await request("GET", `/api/v1/segments/${vip.id}/members`));
+      expect(members.items.map((m) => m.contactId)).toEqual([bo.id]);
+      expect((await changes(vip.id, members.changesCursor)).items).toEqual([]);
+      await editContact(ada.id, { tags: ["vip"] });
+    });
+
     it("records who joins and who leaves, by edit, deletion and the no-marketing flag, once each, in order", async () => {
       const newsletter = await newSegment("Newsletter", [
         { field: "tags", match: "any", values: ["newsletter"] },
