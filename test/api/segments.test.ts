@@ -427,6 +427,35 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
       await editContact(ada.id, { tags: ["vip"] });
     });
 
+    it("keeps an erased person's address only in the leave that tells the platform to drop it", async () => {
+      const fay = await newContact({
+        displayName: "Fay Falk",
+        emails: ["fay@customer.example"],
+        tags: ["erasable"],
+      });
+      const erasable = await newSegment("Erasable", [{ field: "tags", match: "any", values: ["erasable"] }]);
+      const joined = await changesSince(erasable.id, "0");
+      expect(joined.seen).toEqual([
+        { seq: "1", kind: "joined", contactId: fay.id, email: "fay@customer.example" },
+      ]);
+      const erased = await request("POST", `/api/v1/contacts/${fay.id}/erase`, {});
+      expect([erased.status, erased.body.errors]).toEqual([200, undefined]);
+      // The platform is told once, with the address it knows her by; the history keeps it nowhere else.
+      expect((await changesSince(erasable.id, joined.cursor)).seen).toEqual([
+        { seq: "2", kind: "left", contactId: fay.id, email: "fay@customer.example" },
+      ]);
+      expect((await changesSince(erasable.id, "0")).seen).toEqual([
+        { seq: "1", kind: "joined", contactId: fay.id, email: null },
+        { seq: "2", kind: "left", contactId: fay.id, email: "fay@customer.example" },
+      ]);
+      const kept = await server.database.db
+        .selectFrom("segment_members")
+        .select("contact_id")
+        .where("contact_id", "=", fay.id)
+        .execute();
+      expect(kept).toEqual([]);
+    });
+
     it("records who joins and who leaves, by edit, deletion and the no-marketing flag, once each, in order", async () => {
       const newsletter = await newSegment("Newsletter", [
         { field: "tags", match: "any", values: ["newsletter"] },
