@@ -222,6 +222,7 @@ function MessageView({ message }: { message: OpenMessage }) {
             key={current.contact.id}
             profile={current.contact}
             compose={message.mode === "compose"}
+            recipients={results.length}
           />
         ) : savedAt ? (
           <Body1 className={styles.empty}>{t("notAvailableOffline")}</Body1>
