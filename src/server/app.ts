@@ -56,7 +56,7 @@ import { segmentRoutes } from "./segments/routes";
 import type { WebhookSettings } from "./webhooks/service";
 import type { AccountIssuer } from "./accounts/account-issuer";
 import { accountRoutes } from "./accounts/routes";
-import { type AccountThrottles, DEFAULT_THROTTLES, SignInThrottle } from "./accounts/throttle";
+import { type AccountThrottles, DEFAULT_THROTTLES, SignInThrottle, clientKey } from "./accounts/throttle";
 
 export interface AppDeps {
   database: Database;
@@ -260,8 +260,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /**
- * Two limits, each answering 429 with Retry-After: per client address before anything else (so a flood of bad
- * tokens is held back too), and per signed-in user once the token is verified (so one user behind a shared
+ * Two limits, each answering 429 with Retry-After: per client address before anything else (an IPv6 client's
+ * /64, all of which it may use; so a flood of bad tokens is held back too), and per signed-in user once the token is verified (so one user behind a shared
  * address cannot starve the others). Global hooks, so they run before and after each route's authentication.
  */
 async function limitRates(app: FastifyInstance, limits: RateLimitConfig): Promise<void> {
@@ -280,7 +280,7 @@ async function limitRates(app: FastifyInstance, limits: RateLimitConfig): Promis
   // A load balancer's probes are never limited: an unready answer must mean unready.
   const probes = new Set(["/healthz", "/readyz"]);
   const perIp = limiter(limits.perIp, (request) =>
-    probes.has(request.routeOptions.url ?? "") ? null : `ip:${request.ip}`,
+    probes.has(request.routeOptions.url ?? "") ? null : `ip:${clientKey(request.ip)}`,
   );
   // Public routes have no user: the address limit covers them.
   const perUser = limiter(limits.perUser, (request) =>

@@ -99,6 +99,11 @@ export const TemplateRenderRequest = z.strictObject({
   dealId: Id.nullable().optional(),
   /** Whose "today" `{{today}}` is; UTC when left out. */
   timeZone: TimeZone.optional(),
+  /**
+   * false: `{{survey.…}}` stays unfilled. A survey link is the contact's own (their answer, under their name): in a
+   * draft to several people every one of them could answer as this contact, so the pane asks for none there.
+   */
+  surveyLinks: z.boolean().optional(),
 });
 export type TemplateRenderRequest = z.infer<typeof TemplateRenderRequest>;
 

@@ -58,6 +58,27 @@ describe("customer ratings in the pane", () => {
     ]);
   });
 
+  it("warns that a draft to several people lets each of them answer as the contact", async () => {
+    const pane = setup({
+      messages: [{ ...toAnna, cc: [{ address: "per@litware.example", name: "Per Sund" }] }],
+    });
+    act(() => pane.mailbox.select(toAnna.id));
+    const section = await screen.findByRole("region", { name: "Customer ratings" });
+    expect(
+      await within(section).findByText(
+        "This email goes to more than one person: anyone it reaches could answer with the link in this contact's name.",
+      ),
+    ).toBeTruthy();
+  });
+
+  it("has no such warning for a draft to one person", async () => {
+    const pane = setup({ messages: [toAnna] });
+    act(() => pane.mailbox.select(toAnna.id));
+    const section = await screen.findByRole("region", { name: "Customer ratings" });
+    await within(section).findByRole("button", { name: "NPS survey link" });
+    expect(within(section).queryByText(/more than one person/)).toBeNull();
+  });
+
   it("copies the link while reading, and shows it to copy where the clipboard is refused", async () => {
     const writeText = jest.fn((_url: string): Promise<void> => Promise.reject(new Error("not allowed")));
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });

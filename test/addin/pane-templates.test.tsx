@@ -187,6 +187,45 @@ describe("templates in compose", () => {
     expect(pane.server.received("renderTemplate")).toEqual([]);
   });
 
+  it("makes no survey link for a draft to several people: one contact's link would let each answer as them", async () => {
+    const survey = templateOf(3, "How did we do?", {
+      subject: "How did we do?",
+      html: "<p>Hi {{contact.firstName}}, tell us: {{survey.nps}}</p>",
+    });
+    const pane = compose([survey], {
+      ...toAnna,
+      id: "to-both",
+      cc: [{ address: "per@litware.example", name: "Per Sund" }],
+    });
+    fireEvent.click((await templateList()).getByRole("button", { name: "How did we do?" }));
+    expect(await screen.findByText("Filled in for Anna Berg")).toBeTruthy();
+    expect(pane.server.received("renderTemplate")).toEqual([
+      {
+        params: { id: survey.id },
+        body: { contactId: anna.id, timeZone: expect.any(String), surveyLinks: false },
+      },
+    ]);
+    expect(
+      screen.getByText(
+        "Fields with no value (1): survey.nps. They are marked in the text; fill them in before sending.",
+      ),
+    ).toBeTruthy();
+  });
+
+  it("makes the survey link for a draft to one person", async () => {
+    const survey = templateOf(3, "How did we do?", {
+      subject: "How did we do?",
+      html: "<p>Hi {{contact.firstName}}, tell us: {{survey.nps}}</p>",
+    });
+    const pane = compose([survey]);
+    fireEvent.click((await templateList()).getByRole("button", { name: "How did we do?" }));
+    expect(await screen.findByText("Filled in for Anna Berg")).toBeTruthy();
+    expect(screen.getByText("Every field has a value.")).toBeTruthy();
+    expect(pane.server.received("renderTemplate")).toEqual([
+      { params: { id: survey.id }, body: { contactId: anna.id, timeZone: expect.any(String) } },
+    ]);
+  });
+
   it("speaks the rep's language", async () => {
     const pane = setup({ templates: [offer], messages: [toAnna], language: "sv-SE" });
     act(() => pane.mailbox.select("to-anna"));

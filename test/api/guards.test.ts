@@ -113,6 +113,13 @@ describe("rate limits, security headers and readiness", () => {
       expect(await statusesFrom(app, "127.0.0.1", ["1.1.1.1, 198.51.100.8"])).toEqual([200]);
     });
 
+    it("counts an IPv6 client's whole /64 as one address: it may take any address in it", async () => {
+      const app = await serverTrusting("on");
+      const hops = ["2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:ffff::9", "2001:db8:7:1:a:b:c:d"];
+      expect(await statusesFrom(app, "127.0.0.1", hops)).toEqual([200, 200, 200, 429]);
+      expect(await statusesFrom(app, "127.0.0.1", ["2001:db8:7:2::1"])).toEqual([200]);
+    });
+
     it("counts the proxies it is told of, by number or by address", async () => {
       const twoHops = await serverTrusting("2");
       const chain = (forged: string) => `${forged}, 198.51.100.9, 10.0.0.2`;

@@ -53,7 +53,12 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     ).map((r) => ({ ...r }));
 
   beforeAll(async () => {
-    server = await startTestServer(kind, { clock: () => now, surveys: { perIpPerMinute: 200 } });
+    // Behind one proxy on loopback, as Caddy is: the limit test names its clients in X-Forwarded-For.
+    server = await startTestServer(kind, {
+      clock: () => now,
+      surveys: { perIpPerMinute: 200 },
+      trustProxy: 1,
+    });
     rita = await server.token("rita@contoso.example");
     max = await server.token("max@contoso.example");
     eve = await server.token("eve@evil.example");
@@ -461,6 +466,26 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     expect((await ratingsOf("contacts", bo)).csat).toMatchObject({ latest: 5, previous: 2, count: 3 });
   });
 
+  it("leaves a template's survey field unfilled when asked for none (a draft to several people)", async () => {
+    const template = (
+      (
+        await post("/api/v1/templates", {
+          name: "Tell us",
+          scope: "organization",
+          variants: { en: { subject: "Tell us", html: "<p>{{survey.nps}}</p>" } },
+        })
+      ).body as Body
+    ).id as string;
+    const rendered = (
+      await post<{ html: string; unfilled: string[] }>(`/api/v1/templates/${template}/render`, {
+        contactId: bo,
+        surveyLinks: false,
+      })
+    ).body;
+    expect(rendered.unfilled).toEqual(["survey.nps"]);
+    expect(rendered.html).not.toContain("/s/");
+  });
+
   it("refuses a body past the page's limit and stores nothing", async () => {
     const made = await link(bo, "csat");
     const before = await rows();
@@ -507,7 +532,10 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
   it("limits how often one address may open or answer survey pages", async () => {
     let limited: Response | null = null;
     for (let i = 0; i < 201 && !limited; i++) {
-      const response = await page("/s/nothing");
+      // An IPv6 client may take any address of its /64: each request from another one of them.
+      const response = await fetch(`${server.baseUrl}/s/nothing`, {
+        headers: { "x-forwarded-for": `2001:db8:9:1::${(i + 1).toString(16)}` },
+      });
       if (response.status === 429) limited = response;
       else await response.text();
     }

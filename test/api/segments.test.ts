@@ -404,6 +404,61 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
       expect((await request("GET", `/api/v1/segments/${everyone.id}/changes?cursor=-1`)).status).toBe(400);
     });
 
+    it("refuses a cursor past the last change (a store restored from an older backup) rather than skip changes", async () => {
+      const vip = await newSegment("VIP again", [{ field: "tags", match: "any", values: ["vip"] }]);
+      const read = await changesSince(vip.id, "0");
+      expect(read.cursor).toBe("2");
+      // The store goes back to before those changes were made, as a restore of an older backup leaves it; the
+      // platform's cursor is still "2". What happens next is numbered from 1 again.
+      await server.database.db.deleteFrom("segment_changes").where("segment_id", "=", vip.id).execute();
+      await server.database.db.deleteFrom("segment_members").where("segment_id", "=", vip.id).execute();
+      await server.database.db
+        .updateTable("segments")
+        .set({ last_seq: "0" })
+        .where("id", "=", vip.id)
+        .execute();
+      await editContact(ada.id, { tags: [] });
+      const ahead = await request("GET", `/api/v1/segments/${vip.id}/changes?cursor=${read.cursor}`);
+      expect([ahead.status, ahead.body.errors]).toEqual([
+        400,
+        [{ path: "query.cursor", message: expect.stringContaining("past the segment's last change") }],
+      ]);
+      // Read again from the members, the platform learns who is in now; their changes cursor goes on from there.
+      const members = parse(SegmentMembersPage, await request("GET", `/api/v1/segments/${vip.id}/members`));
+      expect(members.items.map((m) => m.contactId)).toEqual([bo.id]);
+      expect((await changes(vip.id, members.changesCursor)).items).toEqual([]);
+      await editContact(ada.id, { tags: ["vip"] });
+    });
+
+    it("keeps an erased person's address only in the leave that tells the platform to drop it", async () => {
+      const fay = await newContact({
+        displayName: "Fay Falk",
+        emails: ["fay@customer.example"],
+        tags: ["erasable"],
+      });
+      const erasable = await newSegment("Erasable", [{ field: "tags", match: "any", values: ["erasable"] }]);
+      const joined = await changesSince(erasable.id, "0");
+      expect(joined.seen).toEqual([
+        { seq: "1", kind: "joined", contactId: fay.id, email: "fay@customer.example" },
+      ]);
+      const erased = await request("POST", `/api/v1/contacts/${fay.id}/erase`, {});
+      expect([erased.status, erased.body.errors]).toEqual([200, undefined]);
+      // The platform is told once, with the address it knows her by; the history keeps it nowhere else.
+      expect((await changesSince(erasable.id, joined.cursor)).seen).toEqual([
+        { seq: "2", kind: "left", contactId: fay.id, email: "fay@customer.example" },
+      ]);
+      expect((await changesSince(erasable.id, "0")).seen).toEqual([
+        { seq: "1", kind: "joined", contactId: fay.id, email: null },
+        { seq: "2", kind: "left", contactId: fay.id, email: "fay@customer.example" },
+      ]);
+      const kept = await server.database.db
+        .selectFrom("segment_members")
+        .select("contact_id")
+        .where("contact_id", "=", fay.id)
+        .execute();
+      expect(kept).toEqual([]);
+    });
+
     it("records who joins and who leaves, by edit, deletion and the no-marketing flag, once each, in order", async () => {
       const newsletter = await newSegment("Newsletter", [
         { field: "tags", match: "any", values: ["newsletter"] },

@@ -1410,8 +1410,13 @@ describe.each(storeKinds)("web form floods behind a proxy (%s)", (kind) => {
     // Another client behind the same proxy has its own count; a forged entry before the proxy's changes nothing.
     expect(await post("198.51.100.9", 4)).toBe(200);
     expect(await post("198.51.100.1, 203.0.113.7", 5)).toBe(429);
+    // An IPv6 client may take any address of its /64: they are one client.
+    const sixes = ["2001:db8:5:1::1", "2001:db8:5:1::2", "2001:db8:5:1:ffff:1:2:3"];
+    const fromSixes = [];
+    for (const [i, client] of sixes.entries()) fromSixes.push(await post(client, 6 + i));
+    expect(fromSixes).toEqual([200, 200, 429]);
     const leads = await server.database.db.selectFrom("leads").select("id").execute();
-    expect(leads).toHaveLength(3);
+    expect(leads).toHaveLength(5);
   });
 });
 

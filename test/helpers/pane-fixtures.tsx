@@ -853,6 +853,13 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         "contact.title": contact.title,
         "deal.name": dealOf?.name ?? null,
         "rep.name": "Rita Rep",
+        // As the server does: a survey link for the contact, unless the pane asked for none.
+        ...(body.surveyLinks === false
+          ? {}
+          : {
+              "survey.nps": `https://rapport.example/s/nps-${contact.id}`,
+              "survey.csat": `https://rapport.example/s/csat-${contact.id}`,
+            }),
       });
       return answer(RenderedTemplate, {
         templateId: template.id,

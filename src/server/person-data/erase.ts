@@ -23,6 +23,9 @@ import { emitEvent } from "../webhooks/outbox";
  *   finds (a reply quoting their words); its subject is rewritten where it names them or gives their address;
  * - the leads of their web form submissions go (what they sent, the page, the consent they gave), and so do their
  *   answers to survey links (scores and comments);
+ * - their address leaves the joins in segments' histories of changes: a marketing platform reads those from any
+ *   cursor, 0 too. Their leaves keep it, and so does their stored membership, which the next read of a segment
+ *   turns into one more leave: that is how the platform learns which address to drop;
  * - the audit events about the contact, its tasks, its leads and those interactions are rewritten the same way;
  * - one audit event says that the contact was erased, by whom and when, with counts, never what was erased.
  *
@@ -151,6 +154,16 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
       .where("org_id", "=", orgId)
       .where("contact_id", "=", contactId)
       .returning("id")
+      .execute();
+    // A join in a segment's history tells a platform to add the address; a leave (made from the stored membership
+    // at the next read) tells it to drop it, so the leaves keep theirs.
+    await tx
+      .updateTable("segment_changes")
+      .set({ email: null })
+      .where("org_id", "=", orgId)
+      .where("contact_id", "=", contactId)
+      .where("kind", "=", "joined")
+      .where("email", "is not", null)
       .execute();
     // Its addresses and deal links go with it (on delete cascade).
     await tx.deleteFrom("contacts").where("org_id", "=", orgId).where("id", "=", contactId).execute();

@@ -1,6 +1,7 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Language } from "../../shared/languages";
+import { clientKey } from "../accounts/throttle";
 import type { Database } from "../db/database";
 import { pageLanguage } from "../web-forms/public";
 import { readAnswer } from "./answer";
@@ -20,7 +21,7 @@ import { answerOf, contactExists, recordAnswer } from "./service";
 export const SURVEY_BODY_LIMIT = 32 * 1024;
 
 export interface SurveyLimits {
-  /** Pages and answers per minute from one client address (behind trusted proxies, the client's). */
+  /** Pages and answers per minute from one client address (behind trusted proxies, the client's; an IPv6 /64). */
   perIpPerMinute: number;
 }
 
@@ -71,7 +72,7 @@ export async function publicSurveyRoutes(
     keyGenerator: (request) => `survey-ip:${keyOf.get(request) ?? ""}`,
   });
   const wait = async (request: FastifyRequest): Promise<number | null> => {
-    keyOf.set(request, request.ip);
+    keyOf.set(request, clientKey(request.ip));
     const limit = await check(request);
     return limit.isAllowed || !limit.isExceeded ? null : limit.ttlInSeconds;
   };

@@ -6,7 +6,7 @@ import type {
   SegmentMembersPage,
   SegmentMembersQuery,
 } from "../../shared/segments";
-import { notFound } from "../errors";
+import { AppError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { iso } from "../scope";
 import { isSegmentMember } from "./filter";
@@ -144,7 +144,17 @@ export async function listSegmentChanges(
   segmentId: string,
   query: z.output<typeof SegmentChangesQuery>,
 ): Promise<SegmentChanges> {
-  await evaluateMembership(scope, segmentId);
+  const newest = await evaluateMembership(scope, segmentId);
+  // Every cursor this server hands out is a change it made, and the counter never goes back: a cursor past it
+  // was never handed out, or the store went back under it (a restore of an older backup). Answering "nothing
+  // new" would then skip every change numbered below it from here on (an unsubscribe among them), silently.
+  if (BigInt(query.cursor) > BigInt(newest))
+    throw new AppError(
+      "invalid_request",
+      400,
+      "The cursor is past this segment's last change (was the store restored from an older backup?): read the members again and follow the changes from their changesCursor.",
+      { errors: [{ path: "query.cursor", message: "past the segment's last change" }] },
+    );
   const rows = await scope.db
     .selectFrom("segment_changes")
     // Named apart from `seq`: ORDER BY seq would otherwise sort the text ("10" before "7").

@@ -64,7 +64,8 @@ async function dealFor(tx: Kysely<DB>, orgId: string, contactId: string, dealId:
  * A template filled in for a contact: every value as text in the variant's language, every field without a
  * value marked and listed. Reads only (a survey field's link is signed, not stored; the organisation's key is
  * made on its first link); nothing is recorded until the email written from it is logged. Survey links are made
- * on `linkBase`, in the variant's language (without one, a survey field is left unfilled).
+ * on `linkBase`, in the variant's language (without one, or when the request asks for none, a survey field is
+ * left unfilled).
  */
 export async function renderTemplateFor(
   scope: Scope,
@@ -141,7 +142,7 @@ export async function renderTemplateFor(
       },
       customFieldTypes,
     });
-    if (linkBase !== null)
+    if (linkBase !== null && input.surveyLinks !== false)
       for (const kind of surveyFieldsIn(variant)) {
         const link = await makeSurveyLink(tx, orgId, contact.id, kind, language, now, linkBase);
         values[`survey.${kind}`] = link.url;

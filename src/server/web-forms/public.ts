@@ -10,6 +10,7 @@ import {
 import type { Database } from "../db/database";
 import type { CustomFieldDefinitionRow, DB, WebFormRow } from "../db/tables";
 import type { Kysely } from "kysely";
+import { clientKey } from "../accounts/throttle";
 import { AppError, notFound } from "../errors";
 import { errorHandler, sendProblem } from "../http/problem";
 import type { Scope } from "../scope";
@@ -317,7 +318,7 @@ export async function publicFormRoutes(
       const form = await findForm((request.params as { publicId?: unknown }).publicId);
       const words = formPageMessages[language];
       if (!form) return sendPage(reply, null, 404, messagePage(language, "", words.notFound));
-      const wait = await pagesPerIp(request, request.ip);
+      const wait = await pagesPerIp(request, clientKey(request.ip));
       if (wait !== null)
         return sendPage(
           reply.header("retry-after", String(wait)),
@@ -345,7 +346,7 @@ export async function publicFormRoutes(
       const form = await findForm((request.params as { publicId?: unknown }).publicId);
       if (!form) return sendProblem(reply, notFound("The form"));
       allowOrigin(reply, form, request.headers.origin);
-      const wait = await pagesPerIp(request, request.ip);
+      const wait = await pagesPerIp(request, clientKey(request.ip));
       if (wait !== null)
         return sendProblem(
           reply.header("retry-after", String(wait)),
@@ -403,7 +404,7 @@ export async function publicFormRoutes(
           messagePage(language, title, words.tooMany),
         );
       };
-      const ipWait = await perIp(request, request.ip);
+      const ipWait = await perIp(request, clientKey(request.ip));
       if (ipWait !== null) return tooMany(ipWait);
 
       const values = json
@@ -582,7 +583,7 @@ export async function publicFormRoutes(
       // person's own address out by sending it first.
       const addressWait = await perAddress(
         request,
-        `${form.id}:${request.ip}:${checked.submission.email.address}`,
+        `${form.id}:${clientKey(request.ip)}:${checked.submission.email.address}`,
       );
       if (addressWait !== null) return tooMany(addressWait);
       const formWait = await perForm(request, form.id);

@@ -243,6 +243,8 @@ const de: Catalogue = {
   ratingLinkCsat: "Link zur Zufriedenheitsumfrage",
   ratingLinkMaking: "Link wird erstellt…",
   ratingLinkInserted: "Umfragelink in den Entwurf eingefügt",
+  ratingLinkShared:
+    "Diese E-Mail geht an mehr als eine Person: Jeder, der sie erhält, könnte mit dem Link im Namen dieses Kontakts antworten.",
   ratingLinkCopied: "Umfragelink kopiert",
   ratingLinkToCopy: "Umfragelink (gültig bis {date}): hier kopieren",
 };

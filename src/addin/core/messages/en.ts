@@ -234,6 +234,8 @@ export const en = {
   ratingLinkCsat: "Satisfaction survey link",
   ratingLinkMaking: "Making the link…",
   ratingLinkInserted: "Survey link inserted into the draft",
+  ratingLinkShared:
+    "This email goes to more than one person: anyone it reaches could answer with the link in this contact's name.",
   ratingLinkCopied: "Survey link copied",
   ratingLinkToCopy: "Survey link (good until {date}): copy it from here",
 } as const;

@@ -237,6 +237,8 @@ const hr: Catalogue = {
   ratingLinkCsat: "Poveznica na anketu o zadovoljstvu",
   ratingLinkMaking: "Izrada poveznice…",
   ratingLinkInserted: "Poveznica ankete umetnuta je u skicu",
+  ratingLinkShared:
+    "Ova e-poruka ide većem broju osoba: svatko tko je primi mogao bi poveznicom odgovoriti u ime ovog kontakta.",
   ratingLinkCopied: "Poveznica ankete je kopirana",
   ratingLinkToCopy: "Poveznica ankete (vrijedi do {date}): kopirajte je odavde",
 };

@@ -238,6 +238,8 @@ const nb: Catalogue = {
   ratingLinkCsat: "Lenke til tilfredshetsundersøkelse",
   ratingLinkMaking: "Lager lenken…",
   ratingLinkInserted: "Undersøkelseslenken er satt inn i utkastet",
+  ratingLinkShared:
+    "E-posten går til mer enn én person: alle som får den, kan svare med lenken i denne kontaktens navn.",
   ratingLinkCopied: "Undersøkelseslenken er kopiert",
   ratingLinkToCopy: "Undersøkelseslenke (gyldig til {date}): kopier den herfra",
 };

@@ -238,6 +238,8 @@ const sv: Catalogue = {
   ratingLinkCsat: "Länk till nöjdhetsenkät",
   ratingLinkMaking: "Skapar länken…",
   ratingLinkInserted: "Enkätlänken har infogats i utkastet",
+  ratingLinkShared:
+    "Mejlet går till fler än en person: alla som får det kan svara med länken i den här kontaktens namn.",
   ratingLinkCopied: "Enkätlänken har kopierats",
   ratingLinkToCopy: "Enkätlänk (giltig till {date}): kopiera den härifrån",
 };

@@ -56,7 +56,14 @@ const SEARCH_PAUSE_MS = 250;
  * Compose's templates: the rep's, those used last first, searchable; one picked is filled in for the recipient
  * by the server and shown before it goes into the draft, at the cursor (and as the subject when the draft has none).
  */
-export function ComposeTemplates({ recipient }: { recipient: TemplateRecipient | null }) {
+export function ComposeTemplates({
+  recipient,
+  recipients,
+}: {
+  recipient: TemplateRecipient | null;
+  /** How many people the draft goes to: with more than one, a survey link (the recipient's own) is left out. */
+  recipients: number;
+}) {
   const styles = useStyles();
   const { t } = useI18n();
   const { api } = useServices();
@@ -113,7 +120,12 @@ export function ComposeTemplates({ recipient }: { recipient: TemplateRecipient |
       {picked &&
         (recipient ? (
           // Keyed: another template or recipient starts from its own preview, never the last one's "Inserted".
-          <TemplateFill key={`${picked.id}:${recipient.id}`} template={picked} recipient={recipient} />
+          <TemplateFill
+            key={`${picked.id}:${recipient.id}`}
+            template={picked}
+            recipient={recipient}
+            surveyLinks={recipients <= 1}
+          />
         ) : (
           <Caption1 className={styles.hint}>{t("templatesNeedContact")}</Caption1>
         ))}
@@ -122,17 +134,30 @@ export function ComposeTemplates({ recipient }: { recipient: TemplateRecipient |
 }
 
 /** One template filled in for the recipient: what it says, what it lacks, and putting it into the draft. */
-function TemplateFill({ template, recipient }: { template: Template; recipient: TemplateRecipient }) {
+function TemplateFill({
+  template,
+  recipient,
+  surveyLinks,
+}: {
+  template: Template;
+  recipient: TemplateRecipient;
+  surveyLinks: boolean;
+}) {
   const styles = useStyles();
   const { t } = useI18n();
   const { api, mailbox } = useServices();
   const rendered = useQuery({
-    queryKey: ["templateRender", template.id, template.version, recipient.id],
+    queryKey: ["templateRender", template.id, template.version, recipient.id, surveyLinks],
     queryFn: () =>
       api("renderTemplate", {
         params: { id: template.id },
-        // The contact's one open deal fills {{deal.…}} when they have exactly one (the server picks it).
-        body: { contactId: recipient.id, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+        // The contact's one open deal fills {{deal.…}} when they have exactly one (the server picks it). A survey
+        // link records its answer as this contact's: sent to several people, each could answer in their name.
+        body: {
+          contactId: recipient.id,
+          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          ...(surveyLinks ? {} : { surveyLinks: false }),
+        },
       }),
     staleTime: 0,
   });

@@ -32,10 +32,13 @@ const useStyles = makeStyles({
 export function ContactProfileView({
   profile,
   compose = false,
+  recipients = 1,
 }: {
   profile: ContactProfile;
   /** The open item is a draft: a survey link goes into it rather than to the clipboard. */
   compose?: boolean;
+  /** How many people the open item is with (a draft's recipients). */
+  recipients?: number;
 }) {
   const styles = useStyles();
   const rows = useRowStyles();
@@ -88,6 +91,7 @@ export function ContactProfileView({
         key={`ratings-${profile.id}`}
         contactId={profile.id}
         compose={compose}
+        recipients={recipients}
       />
 
       <Section title={t("openDeals")} empty={t("noOpenDeals")}>

@@ -36,7 +36,16 @@ export function trendWords(i18n: I18n, trend: RatingTrend): string {
  * The contact's latest NPS and CSAT with their trend, and a survey link made for them: put into the draft where
  * the rep is writing one, otherwise copied (and shown, for a host that keeps the clipboard from the pane).
  */
-export function ContactRatings({ contactId, compose }: { contactId: string; compose: boolean }) {
+export function ContactRatings({
+  contactId,
+  compose,
+  recipients = 1,
+}: {
+  contactId: string;
+  compose: boolean;
+  /** How many people the draft goes to: the link answers as this contact, whoever of them uses it. */
+  recipients?: number;
+}) {
   const styles = useStyles();
   const i18n = useI18n();
   const { t } = i18n;
@@ -97,6 +106,7 @@ export function ContactRatings({ contactId, compose }: { contactId: string; comp
           </Button>
         ))}
       </div>
+      {compose && recipients > 1 && <Caption1 className={styles.muted}>{t("ratingLinkShared")}</Caption1>}
       {/* Only while there is something to say: the profile has other live regions (the quick forms' "Saved"). */}
       {(make.isPending || make.isSuccess) && (
         <span role="status" aria-live="polite">

@@ -183,7 +183,10 @@ function MessageView({ message }: { message: OpenMessage }) {
       )}
       {message.mode === "compose" && (
         <>
-          <ComposeTemplatesControl.Component recipient={firstKnownRecipient(results)} />
+          <ComposeTemplatesControl.Component
+            recipient={firstKnownRecipient(results)}
+            recipients={results.length}
+          />
           {!savedAt && <ComposeQuotesControl.Component deals={openDeals} />}
         </>
       )}
@@ -219,6 +222,7 @@ function MessageView({ message }: { message: OpenMessage }) {
             key={current.contact.id}
             profile={current.contact}
             compose={message.mode === "compose"}
+            recipients={results.length}
           />
         ) : savedAt ? (
           <Body1 className={styles.empty}>{t("notAvailableOffline")}</Body1>
