@@ -7,10 +7,16 @@ import { company, contact, fakeWebServer, renderWebApp } from "../helpers/webapp
 // The chart library's d3 modules are ES modules only (see reports.test.tsx): the chart stands in as its bars.
 jest.mock("../../src/webapp/pages/reports/ReportChart", () => ({
   __esModule: true,
-  default: ({ chart }: { chart: { categories: string[] } }) => (
-    <ol aria-label="bars">
-      {chart.categories.map((c) => (
-        <li key={c}>{c}</li>
+  default: ({
+    chart,
+  }: {
+    chart: { categories: string[]; series: { legend: string; values: number[] }[] };
+  }) => (
+    <ol aria-label={`bars of ${chart.series.map((s) => s.legend).join(", ")}`}>
+      {chart.categories.map((c, i) => (
+        <li key={c}>
+          {c}: {chart.series.map((s) => s.values[i]).join(", ")}
+        </li>
       ))}
     </ol>
   ),
@@ -85,7 +91,7 @@ describe("customer ratings in the web app", () => {
           csatSatisfied: 0.5,
         },
       ],
-      total: { npsAnswers: 2, nps: 0, ...figures },
+      total: { ...figures, npsAnswers: 2, nps: 0, csatAnswers: 2, csatAverage: 3, csatSatisfied: 0.5 },
     };
     renderWebApp(server, "/app/reports/ratings");
     const table = await screen.findByRole("table", { name: "Customer ratings" });
@@ -100,6 +106,7 @@ describe("customer ratings in the web app", () => {
     expect(cells).toEqual([
       ["2026-11", "Rita Rep", "2", "0", "0", "–", "–"],
       ["2026-12", "No owner", "0", "–", "2", "3", "50%"],
+      ["Total", "", "2", "0", "2", "3", "50%"],
     ]);
     fireEvent.change(screen.getByLabelText("From (inclusive)"), { target: { value: "2026-12-01" } });
     await waitFor(() =>
@@ -111,5 +118,73 @@ describe("customer ratings in the web app", () => {
         { query: { from: "2026-12-01" } },
       ]),
     );
+  });
+
+  it("charts NPS and CSAT apart, never a month without answers as 0, and shows the whole period's total", async () => {
+    const server = fakeWebServer();
+    const none = { csatAnswers: 0, csatAverage: null, csatSatisfied: null };
+    server.ratingsReport = {
+      rows: [
+        // November: only NPS answers (NPS −50); December: only CSAT answers (mean 4.5).
+        {
+          month: "2026-11",
+          ownerId: ritaId,
+          ownerName: "Rita Rep",
+          npsAnswers: 2,
+          promoters: 0,
+          passives: 1,
+          detractors: 1,
+          nps: -50,
+          ...none,
+        },
+        {
+          month: "2026-12",
+          ownerId: ritaId,
+          ownerName: "Rita Rep",
+          npsAnswers: 0,
+          promoters: 0,
+          passives: 0,
+          detractors: 0,
+          nps: null,
+          csatAnswers: 2,
+          csatAverage: 4.5,
+          csatSatisfied: 1,
+        },
+      ],
+      total: {
+        npsAnswers: 2,
+        promoters: 0,
+        passives: 1,
+        detractors: 1,
+        nps: -50,
+        csatAnswers: 2,
+        csatAverage: 4.5,
+        csatSatisfied: 1,
+      },
+    };
+    renderWebApp(server, "/app/reports/ratings");
+    const table = await screen.findByRole("table", { name: "Customer ratings" });
+    // NPS (−100 to 100) and the CSAT mean (1 to 5) do not share an axis, and a month without answers of a kind
+    // is no bar of that kind (an NPS of 0 is a score: as many promoters as detractors).
+    const nps = await screen.findByRole("list", { name: "bars of NPS" });
+    expect(
+      within(nps)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["2026-11: -50"]);
+    const csat = screen.getByRole("list", { name: "bars of CSAT average" });
+    expect(
+      within(csat)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["2026-12: 4.5"]);
+    expect(screen.getByRole("group", { name: "Customer ratings, a chart per measure" })).toBeTruthy();
+    // The period's NPS is the server's total, not something a reader could add up from the rows.
+    const last = within(table).getAllByRole("row").at(-1) as HTMLElement;
+    expect(
+      within(last)
+        .getAllByRole("cell")
+        .map((c) => c.textContent?.replace(/\s/g, " ")),
+    ).toEqual(["Total", "", "2", "-50", "2", "4.5", "100%"]);
   });
 });

@@ -150,7 +150,7 @@ function Report({
         ) : (
           <>
             <div className={styles.views} aria-busy={view.isFetching}>
-              <Charts charts={shown.charts} title={title} dark={dark} />
+              <Charts charts={shown.charts} label={shown.chartsLabel} title={title} dark={dark} />
               <ReportTable view={shown} caption={title} />
             </div>
             {shown.conversion && <Text className={styles.meta}>{shown.conversion.text}</Text>}
@@ -166,7 +166,17 @@ function Report({
 }
 
 /** The report's chart, or a small chart per currency, each headed by its code. */
-function Charts({ charts, title, dark }: { charts: ReportView["charts"]; title: string; dark: boolean }) {
+function Charts({
+  charts,
+  label,
+  title,
+  dark,
+}: {
+  charts: ReportView["charts"];
+  label: string | undefined;
+  title: string;
+  dark: boolean;
+}) {
   const styles = useStyles();
   const t = useMessages(reportMessages);
   const [only] = charts;
@@ -182,7 +192,11 @@ function Charts({ charts, title, dark }: { charts: ReportView["charts"]; title: 
       </figure>
     );
   return (
-    <div className={styles.multiples} role="group" aria-label={translate(t.chartPerCurrency, { title })}>
+    <div
+      className={styles.multiples}
+      role="group"
+      aria-label={translate(label ?? t.chartPerCurrency, { title })}
+    >
       {charts.map(({ heading, chart }) => (
         <figure key={heading ?? ""} className={styles.figure}>
           <figcaption className={styles.multipleHeading}>{heading}</figcaption>
