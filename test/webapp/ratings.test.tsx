@@ -56,6 +56,18 @@ describe("customer ratings in the web app", () => {
     expect(server.received("contactRatings")).toEqual([{ params: { id: anna.id } }]);
   });
 
+  it("counts one answer as one", async () => {
+    const server = fakeWebServer({ contacts: [anna] });
+    server.ratings[anna.id] = {
+      nps: null,
+      csat: { latest: 4, latestAt: "2026-11-10T10:00:00.000Z", previous: null, change: null, count: 1 },
+      recent: [answer(1, "csat", 4, null, "2026-11-10")],
+    };
+    renderWebApp(server, `/app/contacts/${anna.id}`);
+    const section = await screen.findByRole("region", { name: "Customer ratings" });
+    expect((await within(section).findByText(/First answer/)).textContent).toMatch(/· 1 answer$/);
+  });
+
   it("shows a company's ratings, its contacts' together, and says when there are none", async () => {
     const server = fakeWebServer({ companies: [kund] });
     renderWebApp(server, `/app/companies/${kund.id}`);

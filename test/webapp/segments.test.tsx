@@ -111,7 +111,7 @@ describe("the web app's segments page", () => {
     fireEvent.click(screen.getByRole("button", { name: "Add a condition" }));
     fireEvent.change(screen.getByRole("textbox", { name: /^Tags/ }), { target: { value: "vip, " } });
     expect(await screen.findByText("2 members")).toBeTruthy();
-    expect(screen.getByText("1 more match but want no marketing.")).toBeTruthy();
+    expect(screen.getByText("1 more matches but wants no marketing.")).toBeTruthy();
     expect(screen.getByText("Ada Andersson")).toBeTruthy();
 
     fireEvent.change(screen.getByRole("textbox", { name: /^Name/ }), { target: { value: "VIPs" } });

@@ -7,7 +7,8 @@ import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { formatDate } from "../../format";
-import { useMessages } from "../../i18n/language";
+import { useLanguage, useMessages } from "../../i18n/language";
+import { countText } from "../../i18n/plural";
 import { useWebApp } from "../../services";
 import { ratingMessages } from "./rating-messages";
 
@@ -59,6 +60,7 @@ export function RatingScores({ of }: { of: { kind: "contact" | "company"; id: st
 function Scores({ summary }: { summary: RatingSummary }) {
   const styles = useStyles();
   const t = useMessages(ratingMessages);
+  const { language } = useLanguage();
   if (summary.recent.length === 0) return <EmptyState>{t.noRatings}</EmptyState>;
   const fact = (label: string, trend: RatingTrend | null) => (
     <div className={styles.fact}>
@@ -68,7 +70,7 @@ function Scores({ summary }: { summary: RatingSummary }) {
           <dd className={`${styles.fact} ${styles.score}`}>{trend.latest}</dd>
           <dd className={styles.fact}>
             {trendText(t, trend)} · {formatDate(trend.latestAt)} ·{" "}
-            {translate(t.answers, { count: trend.count })}
+            {countText(language, trend.count, { one: t.answersOne, few: t.answersFew, other: t.answers })}
           </dd>
         </>
       ) : (
