@@ -88,6 +88,9 @@ export const RatingsReportQuery = z
     ownerId: Id.optional().describe("Only the answers of contacts this user owned when they answered."),
     from: Day.optional().describe("Answers on or after this date (YYYY-MM-DD, from its midnight UTC)."),
     to: Day.optional().describe("Answers before this date (YYYY-MM-DD, exclusive)."),
+    segmentId: Id.optional().describe(
+      "Only the answers of the saved segment's members now (its filter as it holds today, never a contact who wants no marketing).",
+    ),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: "`to` must not be before `from`",

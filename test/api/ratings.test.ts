@@ -352,6 +352,30 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     expect(sheet?.getRow(4).getCell(7).value).toBe(100);
   });
 
+  it("reports the answers of a saved segment's members, and no other organisation's segment", async () => {
+    const ritas = (
+      await post("/api/v1/segments", {
+        name: "Rita's contacts",
+        filter: { conditions: [{ field: "owner", values: [ritaId] }] },
+      })
+    ).body as Body;
+    const bySegment = async (id: string, token = max) =>
+      server.request("GET", `/api/v1/reports/ratings?segmentId=${id}`, { token });
+    const report = parse(RatingsReport, await bySegment(ritas.id as string));
+    // Anna (Rita's) answered NPS three times; Bo (Max's) answered the CSAT questions.
+    expect(report.total).toMatchObject({ npsAnswers: 3, csatAnswers: 0 });
+    expect(report.rows.map((r) => r.ownerId)).toEqual([ritaId, ritaId]);
+    const csv = await fetch(`${server.baseUrl}/api/v1/reports/ratings.csv?segmentId=${ritas.id as string}`, {
+      headers: { authorization: `Bearer ${max}` },
+    });
+    expect((await csv.text()).trim().split("\r\n")).toHaveLength(3);
+
+    const eves = (await post("/api/v1/segments", { name: "Eve's", filter: { conditions: [] } }, eve))
+      .body as Body;
+    expect((await bySegment(eves.id as string)).status).toBe(404);
+    expect((await bySegment("00000000-0000-4000-8000-000000000000")).status).toBe(404);
+  });
+
   it("fills a template's survey field with a link for each recipient that answers like the pane's", async () => {
     const template = (
       (

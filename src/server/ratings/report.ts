@@ -3,6 +3,8 @@ import type { RatingsReport, RatingsReportQuery, RatingsReportRow } from "../../
 import { type Column, type Table, tableOf } from "../export/table-file";
 import { notFound } from "../errors";
 import type { Scope } from "../scope";
+import { isSegmentMember } from "../segments/filter";
+import { segmentRow, storedFilter } from "../segments/service";
 
 // NPS and CSAT per calendar month (UTC) of the answer and per owner (the contact's when they answered).
 // NPS = promoters% − detractors% (9–10 promote, 0–6 detract); CSAT = the mean score and the share of 4s and 5s.
@@ -63,7 +65,22 @@ const COUNTS = sql`
   sum(r.score) filter (where r.kind = 'csat') as csat_sum,
   count(*) filter (where r.kind = 'csat' and r.score >= 4) as satisfied`;
 
-export async function ratingsReport(scope: Scope, query: RatingsReportQuery): Promise<RatingsReport> {
+/** The answering contact is one of the saved segment's members now (another organisation's segment is a 404). */
+async function segmentMembers(scope: Scope, segmentId: string, now: Date): Promise<RawBuilder<boolean>> {
+  const { orgId } = scope.caller;
+  const segment = await segmentRow(scope.db, orgId, segmentId);
+  const members = scope.db
+    .selectFrom("contacts as c")
+    .select("c.id")
+    .where(isSegmentMember(orgId, storedFilter(segment), now));
+  return sql<boolean>`r.contact_id in (${members})`;
+}
+
+export async function ratingsReport(
+  scope: Scope,
+  query: RatingsReportQuery,
+  now: Date = new Date(),
+): Promise<RatingsReport> {
   const { orgId } = scope.caller;
   if (query.ownerId) {
     const user = await scope.db
@@ -74,7 +91,11 @@ export async function ratingsReport(scope: Scope, query: RatingsReportQuery): Pr
       .executeTakeFirst();
     if (!user) throw notFound("The user");
   }
-  const where = answersIn(scope, query);
+  const where = answersIn(
+    scope,
+    query,
+    query.segmentId ? await segmentMembers(scope, query.segmentId, now) : null,
+  );
   const [{ rows }, { rows: totals }] = await Promise.all([
     sql<Counts & { month: string; owner_id: string | null; owner_name: string | null }>`
       with grouped as (
