@@ -199,4 +199,37 @@ describe("customer ratings in the web app", () => {
         .map((c) => c.textContent?.replace(/\s/g, " ")),
     ).toEqual(["Total", "", "2", "-50", "2", "4.5", "100%"]);
   });
+
+  it("reports one saved segment's members when asked, and exports the same", async () => {
+    const server = fakeWebServer();
+    server.ratingsReport = {
+      rows: [],
+      total: {
+        npsAnswers: 0,
+        promoters: 0,
+        passives: 0,
+        detractors: 0,
+        nps: null,
+        csatAnswers: 0,
+        csatAverage: null,
+        csatSatisfied: null,
+      },
+    };
+    const base = server.api;
+    const vip = { id: "7c000000-0000-4000-8000-000000000701", name: "VIP customers" };
+    server.api = (async (name: string, input: never) =>
+      name === "listSegments" ? { items: [vip] } : base(name as never, input)) as typeof server.api;
+    renderWebApp(server, "/app/reports/ratings");
+    fireEvent.click(await screen.findByRole("combobox", { name: "Segment" }));
+    fireEvent.click(await screen.findByRole("option", { name: "VIP customers" }));
+    await waitFor(() =>
+      expect(server.received("reportRatings").at(-1)).toEqual({ query: { segmentId: vip.id } }),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Export XLSX" }));
+    await waitFor(() =>
+      expect(server.calls.filter((c) => c.name === "reportRatingsXlsx").map((c) => c.input)).toEqual([
+        { query: { segmentId: vip.id } },
+      ]),
+    );
+  });
 });

@@ -227,6 +227,13 @@ function Filters({
   const has = (k: keyof ReportFilters) => report.filters.includes(k);
   const set = (k: keyof ReportFilters, value: string | undefined) =>
     onFilters({ ...filters, [k]: value || undefined });
+  const { api } = useWebApp();
+  const segments = useQuery({
+    queryKey: ["segments"],
+    queryFn: () => api("listSegments", {}),
+    enabled: has("segmentId"),
+  });
+  const segment = segments.data?.items.find((s) => s.id === filters.segmentId);
   const owner = users.data?.items.find((u) => u.id === filters.ownerId);
   const pipeline = pipelines.data?.pipelines.find((p) => p.id === filters.pipelineId);
   const defaultPipeline = pipelines.data?.pipelines.find((p) => p.isDefault);
@@ -252,6 +259,22 @@ function Filters({
                   {p.name}
                 </Option>
               ))}
+          </Dropdown>
+        </Field>
+      )}
+      {has("segmentId") && (
+        <Field label={t.segment}>
+          <Dropdown
+            value={segment?.name ?? t.allContacts}
+            selectedOptions={[filters.segmentId ?? ""]}
+            onOptionSelect={(_, d) => set("segmentId", d.optionValue)}
+          >
+            <Option value="">{t.allContacts}</Option>
+            {(segments.data?.items ?? []).map((s) => (
+              <Option key={s.id} value={s.id}>
+                {s.name}
+              </Option>
+            ))}
           </Dropdown>
         </Field>
       )}
@@ -281,7 +304,7 @@ function Filters({
           <Input type="date" value={filters.to ?? ""} onChange={(_, d) => set("to", d.value)} />
         </Field>
       )}
-      {(filters.from || filters.to || filters.ownerId || filters.pipelineId) && (
+      {(filters.from || filters.to || filters.ownerId || filters.pipelineId || filters.segmentId) && (
         <Button appearance="subtle" onClick={() => onFilters({})}>
           {t.clearFilters}
         </Button>

@@ -13,6 +13,8 @@ export interface ReportFilters {
   from?: string;
   to?: string;
   pipelineId?: string;
+  /** A saved segment: the report takes its members' figures only. */
+  segmentId?: string;
 }
 
 export interface ReportColumn {
@@ -96,7 +98,7 @@ const DEAL_FILTERS = ["pipelineId", "ownerId", "from", "to"] as const;
 const PEOPLE_FILTERS = ["ownerId", "from", "to"] as const;
 const OWNER_FILTER = ["ownerId"] as const;
 /** The ratings report's filters. */
-const RATING_FILTERS = ["ownerId", "from", "to"] as const;
+const RATING_FILTERS = ["segmentId", "ownerId", "from", "to"] as const;
 
 /** The reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
 export const reports: readonly ReportDefinition[] = [
