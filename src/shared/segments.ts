@@ -97,6 +97,35 @@ const ConsentCondition = z.strictObject({
   given: z.boolean(),
 });
 
+/** The scale of each question a customer rating asks (NPS 0–10, CSAT 1–5). */
+const RATING_SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 } } as const;
+
+/**
+ * The contact's latest answer to the NPS or the CSAT question (see docs/ratings.md): at least or at most a score
+ * on that question's scale, or no answer to it yet.
+ */
+const RatingCondition = z
+  .strictObject({
+    field: z.literal("rating"),
+    kind: z.enum(["nps", "csat"]),
+    op: z.enum(["atLeast", "atMost", "none"]),
+    score: z.number().int().optional(),
+  })
+  .superRefine((condition, ctx) => {
+    const scale = RATING_SCALES[condition.kind];
+    if (condition.op === "none") {
+      if (condition.score !== undefined)
+        ctx.addIssue({ code: "custom", path: ["score"], message: "`none` takes no score" });
+    } else if (condition.score === undefined)
+      ctx.addIssue({ code: "custom", path: ["score"], message: `\`${condition.op}\` needs a score` });
+    else if (condition.score < scale.min || condition.score > scale.max)
+      ctx.addIssue({
+        code: "custom",
+        path: ["score"],
+        message: `a ${condition.kind} score is from ${scale.min} to ${scale.max}`,
+      });
+  });
+
 export const SegmentCondition = z.discriminatedUnion("field", [
   TagsCondition,
   LifecycleStageCondition,
@@ -106,6 +135,7 @@ export const SegmentCondition = z.discriminatedUnion("field", [
   CustomFieldCondition,
   LastContactedCondition,
   ConsentCondition,
+  RatingCondition,
 ]);
 export type SegmentCondition = z.infer<typeof SegmentCondition>;
 export type SegmentField = SegmentCondition["field"];

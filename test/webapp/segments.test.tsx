@@ -126,6 +126,34 @@ describe("the web app's segments page", () => {
     expect(within(table).getByText("VIPs")).toBeTruthy();
   });
 
+  it("builds a condition on the latest customer rating, its score kept on the question's scale", async () => {
+    const server = fakeWebServer({ role: "member" });
+    const fake = withSegments(server, []);
+    renderWebApp(server, "/app/segments");
+    fireEvent.click(await screen.findByRole("button", { name: "New segment" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add a condition" }));
+    fireEvent.click(screen.getByRole("combobox", { name: "Field" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Customer rating" }));
+    const condition = await screen.findByRole("group", { name: "Customer rating" });
+    fireEvent.click(within(condition).getByRole("combobox", { name: "Question" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Satisfaction (1–5)" }));
+    await waitFor(() =>
+      expect(fake.received("previewSegment").at(-1)?.body).toEqual({
+        filter: { conditions: [{ field: "rating", kind: "csat", op: "atLeast", score: 5 }] },
+        limit: 10,
+      }),
+    );
+    fireEvent.change(within(condition).getByRole("spinbutton", { name: "Score" }), {
+      target: { value: "4" },
+    });
+    await waitFor(() =>
+      expect(fake.received("previewSegment").at(-1)?.body).toEqual({
+        filter: { conditions: [{ field: "rating", kind: "csat", op: "atLeast", score: 4 }] },
+        limit: 10,
+      }),
+    );
+  });
+
   it("shows a problem when the segments cannot be read, and reads them again on retry", async () => {
     const server = fakeWebServer({ role: "member" });
     const fake = withSegments(server, [segment()]);

@@ -91,8 +91,22 @@ function conditionSql(eb: ContactsEb, condition: SegmentCondition, now: Date): E
       );
       return condition.given ? given : eb.not(given);
     }
+    case "rating": {
+      // The contact's latest answer of the kind (index ratings_contact: one probe per contact).
+      const latest = eb
+        .selectFrom("ratings as r")
+        .select("r.score")
+        .whereRef("r.org_id", "=", "c.org_id")
+        .whereRef("r.contact_id", "=", "c.id")
+        .where("r.kind", "=", condition.kind)
+        .orderBy("r.answered_at", "desc")
+        .orderBy("r.id", "desc")
+        .limit(1);
+      if (condition.op === "none") return eb.not(eb.exists(latest));
+      return eb(latest, condition.op === "atLeast" ? ">=" : "<=", condition.score ?? 0);
+    }
   }
-  // A new kind of condition (a rating, say) must be compiled above: the compiler stops here until it is.
+  // A new kind of condition must be compiled above: the compiler stops here until it is.
   const unknown: never = condition;
   throw new Error(`No SQL for the segment condition ${JSON.stringify(unknown)}`);
 }

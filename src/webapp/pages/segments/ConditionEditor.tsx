@@ -32,6 +32,7 @@ export const FIELDS: readonly SegmentField[] = [
   "customField",
   "lastContacted",
   "consent",
+  "rating",
 ];
 const STAGES = ["lead", "prospect", "customer", "former"] as const;
 const DATE_OPS = ["after", "before"] as const;
@@ -53,6 +54,8 @@ export function blankCondition(field: SegmentField): SegmentCondition {
       return { field, op: "withinDays", days: 30 };
     case "consent":
       return { field, given: true };
+    case "rating":
+      return { field, kind: "nps", op: "atLeast", score: 9 };
   }
 }
 
@@ -72,6 +75,9 @@ const opLabel = (t: SegmentCatalogue, op: string): string =>
     withinDays: t.opWithinDays,
     notWithinDays: t.opNotWithinDays,
     never: t.opNever,
+    atLeast: t.opAtLeast,
+    atMost: t.opAtMost,
+    none: t.opNoAnswer,
   })[op] ?? op;
 
 /**
@@ -125,6 +131,7 @@ export function ConditionEditor({
     customField: t.customField,
     lastContacted: t.lastContacted,
     consent: t.consent,
+    rating: t.rating,
   };
   return (
     <div className={styles.condition} role="group" aria-label={fieldName[condition.field]}>
@@ -387,5 +394,69 @@ function ConditionValues({
           </Dropdown>
         </Field>
       );
+    case "rating": {
+      const ops = ["atLeast", "atMost", "none"] as const;
+      const scale = condition.kind === "nps" ? { min: 0, max: 10 } : { min: 1, max: 5 };
+      const within = (score: number) => Math.min(scale.max, Math.max(scale.min, score));
+      return (
+        <>
+          <Field label={t.ratingKind}>
+            <Dropdown
+              value={condition.kind === "nps" ? t.ratingNps : t.ratingCsat}
+              selectedOptions={[condition.kind]}
+              onOptionSelect={(_, d) => {
+                const kind = d.optionValue === "csat" ? "csat" : "nps";
+                const bounds = kind === "nps" ? { min: 0, max: 10 } : { min: 1, max: 5 };
+                onChange({
+                  ...condition,
+                  kind,
+                  ...(condition.score === undefined
+                    ? {}
+                    : { score: Math.min(bounds.max, Math.max(bounds.min, condition.score)) }),
+                });
+              }}
+            >
+              <Option value="nps">{t.ratingNps}</Option>
+              <Option value="csat">{t.ratingCsat}</Option>
+            </Dropdown>
+          </Field>
+          <Field label={t.op}>
+            <Dropdown
+              value={opLabel(t, condition.op)}
+              selectedOptions={[condition.op]}
+              onOptionSelect={(_, d) => {
+                const op = ops.find((o) => o === d.optionValue);
+                if (!op) return;
+                if (op === "none") onChange({ field: "rating", kind: condition.kind, op });
+                else
+                  onChange({
+                    field: "rating",
+                    kind: condition.kind,
+                    op,
+                    score: condition.score ?? scale.max,
+                  });
+              }}
+            >
+              {ops.map((op) => (
+                <Option key={op} value={op}>
+                  {opLabel(t, op)}
+                </Option>
+              ))}
+            </Dropdown>
+          </Field>
+          {condition.score !== undefined && (
+            <Field label={t.score}>
+              <Input
+                type="number"
+                min={scale.min}
+                max={scale.max}
+                value={String(condition.score)}
+                onChange={(_, d) => onChange({ ...condition, score: within(Math.trunc(Number(d.value))) })}
+              />
+            </Field>
+          )}
+        </>
+      );
+    }
   }
 }
