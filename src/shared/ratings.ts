@@ -66,7 +66,8 @@ export type RatingTrend = z.infer<typeof RatingTrend>;
 export const RatingSummary = z.object({
   nps: RatingTrend.nullable(),
   csat: RatingTrend.nullable(),
-  recent: z.array(Rating),
+  /** `contactName`: who answered (their display name), as a company's page lists its contacts' answers. */
+  recent: z.array(Rating.extend({ contactName: z.string().optional() })),
 });
 export type RatingSummary = z.infer<typeof RatingSummary>;
 

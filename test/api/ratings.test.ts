@@ -179,7 +179,12 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     const companyRatings = await ratingsOf("companies", company);
     expect(companyRatings.csat).toMatchObject({ latest: 2, previous: 4, change: -2, count: 2 });
     expect(companyRatings.nps).toMatchObject({ latest: 10, previous: 6, count: 2 });
-    expect(companyRatings.recent).toHaveLength(4);
+    expect(companyRatings.recent.map((r) => [r.contactName, r.kind, r.score])).toEqual([
+      ["Bo Ek", "csat", 2],
+      ["Bo Ek", "csat", 4],
+      ["Anna Berg", "nps", 10],
+      ["Anna Berg", "nps", 6],
+    ]);
   });
 
   it("refuses a score off the question's scale and stores nothing", async () => {

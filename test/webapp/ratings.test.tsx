@@ -68,6 +68,26 @@ describe("customer ratings in the web app", () => {
     expect((await within(section).findByText(/First answer/)).textContent).toMatch(/· 1 answer$/);
   });
 
+  it("says on a company's page which of its contacts gave each answer", async () => {
+    const server = fakeWebServer({ companies: [kund] });
+    server.ratings[kund.id] = {
+      nps: { latest: 3, latestAt: "2026-11-10T10:00:00.000Z", previous: 9, change: -6, count: 2 },
+      csat: null,
+      recent: [
+        { ...answer(1, "nps", 3, "Slow", "2026-11-10"), contactName: "Bo Ek" },
+        { ...answer(2, "nps", 9, null, "2026-10-01"), contactName: "Anna Berg" },
+      ],
+    };
+    renderWebApp(server, `/app/companies/${kund.id}`);
+    const section = await screen.findByRole("region", { name: "Customer ratings" });
+    const list = await within(section).findByRole("list", { name: "Latest answers" });
+    expect(
+      within(list)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["Bo Ek: NPS 3 · Nov 10, 2026 · Slow", "Anna Berg: NPS 9 · Oct 1, 2026 · No comment"]);
+  });
+
   it("shows a company's ratings, its contacts' together, and says when there are none", async () => {
     const server = fakeWebServer({ companies: [kund] });
     renderWebApp(server, `/app/companies/${kund.id}`);

@@ -52,12 +52,13 @@ export function RatingScores({ of }: { of: { kind: "contact" | "company"; id: st
       {ratings.isError && (
         <ProblemMessage error={ratings.error} onRetry={() => void ratings.refetch()} what={t.notLoaded} />
       )}
-      {ratings.data && <Scores summary={ratings.data} />}
+      {ratings.data && <Scores summary={ratings.data} named={of.kind === "company"} />}
     </Section>
   );
 }
 
-function Scores({ summary }: { summary: RatingSummary }) {
+/** `named`: each answer says who gave it (a company's page, where its contacts' answers are listed together). */
+function Scores({ summary, named }: { summary: RatingSummary; named: boolean }) {
   const styles = useStyles();
   const t = useMessages(ratingMessages);
   const { language } = useLanguage();
@@ -90,6 +91,7 @@ function Scores({ summary }: { summary: RatingSummary }) {
       <ul className={styles.answers} aria-label={t.latestAnswers}>
         {summary.recent.map((r) => (
           <li key={r.id}>
+            {named && r.contactName ? `${r.contactName}: ` : ""}
             {r.kind === "nps" ? t.kindNps : t.kindCsat} {r.score} · {formatDate(r.answeredAt)} ·{" "}
             {r.comment ?? t.noComment}
           </li>
