@@ -66,7 +66,8 @@ export type RatingTrend = z.infer<typeof RatingTrend>;
 export const RatingSummary = z.object({
   nps: RatingTrend.nullable(),
   csat: RatingTrend.nullable(),
-  recent: z.array(Rating),
+  /** `contactName`: who answered (their display name), as a company's page lists its contacts' answers. */
+  recent: z.array(Rating.extend({ contactName: z.string().optional() })),
 });
 export type RatingSummary = z.infer<typeof RatingSummary>;
 
@@ -91,6 +92,9 @@ export const RatingsReportQuery = z
     ),
     from: Day.optional().describe("Answers on or after this date (YYYY-MM-DD, from its midnight UTC)."),
     to: Day.optional().describe("Answers before this date (YYYY-MM-DD, exclusive)."),
+    segmentId: Id.optional().describe(
+      "Only the answers of the saved segment's members now (its filter as it holds today, never a contact who wants no marketing).",
+    ),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: "`to` must not be before `from`",

@@ -6,8 +6,9 @@ import { Tag } from "./tags";
 /*
  * A segment's filter: every condition must hold (AND); within one condition, any of its values may (OR). The
  * server compiles it to SQL with parameters, scoped to the organisation, and always leaves out contacts who want
- * no marketing. Each condition names its `field`; a new kind of condition is one more member of this union and
- * one more case of the server's compiler, whose switch the compiler checks for exhaustiveness.
+ * no marketing. Each condition names its `field`; a new kind of condition (a customer rating's `rating`, once
+ * ratings exist) is one more member of this union and one more case of the server's compiler, whose switch the
+ * compiler checks for exhaustiveness.
  */
 
 const MAX_VALUES = 100;
@@ -96,28 +97,33 @@ const ConsentCondition = z.strictObject({
   given: z.boolean(),
 });
 
+/** The scale of each question a customer rating asks (NPS 0–10, CSAT 1–5). */
+const RATING_SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 } } as const;
+
 /**
- * The contact's latest customer rating of a kind (their newest answer to an NPS or CSAT survey): at least or at
- * most a score, or no answer of that kind at all. NPS scores run 0–10, CSAT 1–5.
+ * The contact's latest answer to the NPS or the CSAT question (see docs/ratings.md): at least or at most a score
+ * on that question's scale, or no answer to it yet.
  */
 const RatingCondition = z
   .strictObject({
     field: z.literal("rating"),
     kind: z.enum(["nps", "csat"]),
     op: z.enum(["atLeast", "atMost", "none"]),
-    score: z.number().int().min(0).max(10).optional(),
+    score: z.number().int().optional(),
   })
   .superRefine((condition, ctx) => {
-    if ((condition.op === "none") !== (condition.score === undefined))
+    const scale = RATING_SCALES[condition.kind];
+    if (condition.op === "none") {
+      if (condition.score !== undefined)
+        ctx.addIssue({ code: "custom", path: ["score"], message: "`none` takes no score" });
+    } else if (condition.score === undefined)
+      ctx.addIssue({ code: "custom", path: ["score"], message: `\`${condition.op}\` needs a score` });
+    else if (condition.score < scale.min || condition.score > scale.max)
       ctx.addIssue({
         code: "custom",
         path: ["score"],
-        message: condition.op === "none" ? "`none` takes no score" : `\`${condition.op}\` needs a score`,
+        message: `a ${condition.kind} score is from ${scale.min} to ${scale.max}`,
       });
-    if (condition.kind === "csat" && condition.score !== undefined && condition.score < 1)
-      ctx.addIssue({ code: "custom", path: ["score"], message: "a CSAT score runs from 1 to 5" });
-    if (condition.kind === "csat" && condition.score !== undefined && condition.score > 5)
-      ctx.addIssue({ code: "custom", path: ["score"], message: "a CSAT score runs from 1 to 5" });
   });
 
 export const SegmentCondition = z.discriminatedUnion("field", [

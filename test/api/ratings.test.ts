@@ -2,7 +2,6 @@ import ExcelJS from "exceljs";
 import { Me } from "../../src/shared/routes";
 import { ContactErased, PersonDataExport } from "../../src/shared/person-data";
 import { RatingLink, RatingSummary, RatingsReport } from "../../src/shared/ratings";
-import { SegmentPreview } from "../../src/shared/segments";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
@@ -53,12 +52,7 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     ).map((r) => ({ ...r }));
 
   beforeAll(async () => {
-    // Behind one proxy on loopback, as Caddy is: the limit test names its clients in X-Forwarded-For.
-    server = await startTestServer(kind, {
-      clock: () => now,
-      surveys: { perIpPerMinute: 200 },
-      trustProxy: 1,
-    });
+    server = await startTestServer(kind, { clock: () => now, surveys: { perIpPerMinute: 200 } });
     rita = await server.token("rita@contoso.example");
     max = await server.token("max@contoso.example");
     eve = await server.token("eve@evil.example");
@@ -185,7 +179,12 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     const companyRatings = await ratingsOf("companies", company);
     expect(companyRatings.csat).toMatchObject({ latest: 2, previous: 4, change: -2, count: 2 });
     expect(companyRatings.nps).toMatchObject({ latest: 10, previous: 6, count: 2 });
-    expect(companyRatings.recent).toHaveLength(4);
+    expect(companyRatings.recent.map((r) => [r.contactName, r.kind, r.score])).toEqual([
+      ["Bo Ek", "csat", 2],
+      ["Bo Ek", "csat", 4],
+      ["Anna Berg", "nps", 10],
+      ["Anna Berg", "nps", 6],
+    ]);
   });
 
   it("refuses a score off the question's scale and stores nothing", async () => {
@@ -358,74 +357,28 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     expect(sheet?.getRow(4).getCell(7).value).toBe(100);
   });
 
-  it("reports a saved segment's members alone, and segments find contacts by their latest rating", async () => {
-    const cy = (
-      (
-        await post("/api/v1/contacts", {
-          displayName: "Cy Dahl",
-          emails: ["cy@kund.example"],
-          ownerId: maxId,
-        })
-      ).body as Body
-    ).id as string;
-    expect((await answer(pathOf((await link(cy, "nps")).url), "score=3")).status).toBe(200);
-    const names = async (condition: Body) =>
-      parse(SegmentPreview, await post("/api/v1/segments/preview", { filter: { conditions: [condition] } }))
-        .members.map((m) => m.displayName)
-        .sort();
-    // Anna's newest NPS answer is a 9: her earlier detractor's answer no longer counts.
-    expect(await names({ field: "rating", kind: "nps", op: "atMost", score: 6 })).toEqual(["Cy Dahl"]);
-    expect(await names({ field: "rating", kind: "nps", op: "atLeast", score: 9 })).toEqual(["Anna Berg"]);
-    const noCsat = await names({ field: "rating", kind: "csat", op: "none" });
-    expect(noCsat).toEqual(expect.arrayContaining(["Anna Berg", "Cy Dahl"]));
-    expect(noCsat).not.toContain("Bo Ek");
-    const offScale = await server.request<Body>("POST", "/api/v1/segments/preview", {
-      token: rita,
-      body: { filter: { conditions: [{ field: "rating", kind: "csat", op: "atLeast", score: 7 }] } },
-    });
-    expect(offScale.status).toBe(400);
-    expect(JSON.stringify(offScale.body)).toContain("body.filter.conditions.0.score");
-
-    const detractors = (
+  it("reports the answers of a saved segment's members, and no other organisation's segment", async () => {
+    const ritas = (
       await post("/api/v1/segments", {
-        name: "Detractors",
-        filter: { conditions: [{ field: "rating", kind: "nps", op: "atMost", score: 6 }] },
+        name: "Rita's contacts",
+        filter: { conditions: [{ field: "owner", values: [ritaId] }] },
       })
     ).body as Body;
-    const report = parse(
-      RatingsReport,
-      await server.request("GET", `/api/v1/reports/ratings?segmentId=${String(detractors.id)}`, {
-        token: max,
-      }),
-    );
-    expect(report.total).toEqual({
-      npsAnswers: 1,
-      promoters: 0,
-      passives: 0,
-      detractors: 1,
-      nps: -100,
-      csatAnswers: 0,
-      csatAverage: null,
-      csatSatisfied: null,
+    const bySegment = async (id: string, token = max) =>
+      server.request("GET", `/api/v1/reports/ratings?segmentId=${id}`, { token });
+    const report = parse(RatingsReport, await bySegment(ritas.id as string));
+    // Anna (Rita's) answered NPS three times; Bo (Max's) answered the CSAT questions.
+    expect(report.total).toMatchObject({ npsAnswers: 3, csatAnswers: 0 });
+    expect(report.rows.map((r) => r.ownerId)).toEqual([ritaId, ritaId]);
+    const csv = await fetch(`${server.baseUrl}/api/v1/reports/ratings.csv?segmentId=${ritas.id as string}`, {
+      headers: { authorization: `Bearer ${max}` },
     });
-    expect(report.rows.map((r) => r.ownerId)).toEqual([maxId]);
-    const csv = await fetch(
-      `${server.baseUrl}/api/v1/reports/ratings.csv?segmentId=${String(detractors.id)}`,
-      {
-        headers: { authorization: `Bearer ${max}` },
-      },
-    );
-    expect((await csv.text()).trim().split("\r\n")).toHaveLength(2);
-    // Another organisation's segment is no segment here, and an unknown one neither.
-    for (const [token, id] of [
-      [eve, detractors.id],
-      [rita, "00000000-0000-4000-8000-00000000dead"],
-    ] as const) {
-      const refused = await server.request("GET", `/api/v1/reports/ratings?segmentId=${String(id)}`, {
-        token,
-      });
-      expect(refused.status).toBe(404);
-    }
+    expect((await csv.text()).trim().split("\r\n")).toHaveLength(3);
+
+    const eves = (await post("/api/v1/segments", { name: "Eve's", filter: { conditions: [] } }, eve))
+      .body as Body;
+    expect((await bySegment(eves.id as string)).status).toBe(404);
+    expect((await bySegment("00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
 
   it("fills a template's survey field with a link for each recipient that answers like the pane's", async () => {
@@ -466,26 +419,6 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     expect((await ratingsOf("contacts", bo)).csat).toMatchObject({ latest: 5, previous: 2, count: 3 });
   });
 
-  it("leaves a template's survey field unfilled when asked for none (a draft to several people)", async () => {
-    const template = (
-      (
-        await post("/api/v1/templates", {
-          name: "Tell us",
-          scope: "organization",
-          variants: { en: { subject: "Tell us", html: "<p>{{survey.nps}}</p>" } },
-        })
-      ).body as Body
-    ).id as string;
-    const rendered = (
-      await post<{ html: string; unfilled: string[] }>(`/api/v1/templates/${template}/render`, {
-        contactId: bo,
-        surveyLinks: false,
-      })
-    ).body;
-    expect(rendered.unfilled).toEqual(["survey.nps"]);
-    expect(rendered.html).not.toContain("/s/");
-  });
-
   it("refuses a body past the page's limit and stores nothing", async () => {
     const made = await link(bo, "csat");
     const before = await rows();
@@ -501,8 +434,6 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
     const kept = await server.database.db
       .selectFrom("ratings")
       .select("comment")
-      .where("contact_id", "=", bo)
-      .where("kind", "=", "csat")
       .where("score", "=", 3)
       .executeTakeFirstOrThrow();
     expect(kept.comment).toBe("é".repeat(2000));
@@ -532,10 +463,7 @@ describe.each(storeKinds)("customer ratings (%s)", (kind) => {
   it("limits how often one address may open or answer survey pages", async () => {
     let limited: Response | null = null;
     for (let i = 0; i < 201 && !limited; i++) {
-      // An IPv6 client may take any address of its /64: each request from another one of them.
-      const response = await fetch(`${server.baseUrl}/s/nothing`, {
-        headers: { "x-forwarded-for": `2001:db8:9:1::${(i + 1).toString(16)}` },
-      });
+      const response = await page("/s/nothing");
       if (response.status === 429) limited = response;
       else await response.text();
     }

@@ -212,6 +212,62 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
       ).toEqual(["Ada Andersson"]);
     });
 
+    it("finds contacts by their latest customer rating, and refuses a score off the question's scale", async () => {
+      const orgId = parse(Me, await request("GET", "/api/v1/me")).organization.id;
+      const answer = (
+        contact: Contact,
+        kind: "nps" | "csat",
+        score: number,
+        answeredAt: string,
+        n: number,
+      ) => ({
+        org_id: orgId,
+        link_id: `segmentrate${n}`,
+        contact_id: contact.id,
+        kind,
+        score,
+        language: "en" as const,
+        sent_at: new Date(answeredAt),
+        expires_at: new Date("2027-01-01T00:00:00Z"),
+        answered_at: new Date(answeredAt),
+      });
+      // Ada answered NPS 3, then 10; Bo NPS 9, then 4 (the latest counts), and CSAT 5.
+      await server.database.db
+        .insertInto("ratings")
+        .values([
+          answer(ada, "nps", 3, "2026-10-01T09:00:00Z", 1),
+          answer(ada, "nps", 10, "2026-11-01T09:00:00Z", 2),
+          answer(bo, "nps", 9, "2026-10-01T09:00:00Z", 3),
+          answer(bo, "nps", 4, "2026-11-01T09:00:00Z", 4),
+          answer(bo, "csat", 5, "2026-11-01T09:00:00Z", 5),
+        ])
+        .execute();
+      expect(await found({ field: "rating", kind: "nps", op: "atLeast", score: 9 })).toEqual([
+        "Ada Andersson",
+      ]);
+      expect(await found({ field: "rating", kind: "nps", op: "atMost", score: 6 })).toEqual(["Bo Berg"]);
+      expect(await found({ field: "rating", kind: "nps", op: "none" })).toEqual(["Cy Carlsen"]);
+      expect(await found({ field: "rating", kind: "csat", op: "atLeast", score: 4 })).toEqual(["Bo Berg"]);
+      expect(await found({ field: "rating", kind: "csat", op: "none" })).toEqual([
+        "Ada Andersson",
+        "Cy Carlsen",
+      ]);
+      for (const condition of [
+        { field: "rating", kind: "csat", op: "atLeast", score: 0 },
+        { field: "rating", kind: "nps", op: "atLeast", score: 11 },
+        { field: "rating", kind: "nps", op: "atMost" },
+        { field: "rating", kind: "nps", op: "none", score: 5 },
+      ]) {
+        const response = await request("POST", "/api/v1/segments/preview", {
+          filter: { conditions: [condition] },
+        });
+        expect([response.status, response.body.errors?.[0]?.path]).toEqual([
+          400,
+          "body.filter.conditions.0.score",
+        ]);
+      }
+    });
+
     it("counts the members while the filter is edited, and says how many want no marketing", async () => {
       const vip = await preview([{ field: "tags", match: "any", values: ["vip"] }]);
       expect([vip.count, vip.noMarketing, vip.members.map((m) => m.email)]).toEqual([

@@ -7,10 +7,16 @@ import { company, contact, fakeWebServer, renderWebApp } from "../helpers/webapp
 // The chart library's d3 modules are ES modules only (see reports.test.tsx): the chart stands in as its bars.
 jest.mock("../../src/webapp/pages/reports/ReportChart", () => ({
   __esModule: true,
-  default: ({ chart }: { chart: { categories: string[] } }) => (
-    <ol aria-label="bars">
-      {chart.categories.map((c) => (
-        <li key={c}>{c}</li>
+  default: ({
+    chart,
+  }: {
+    chart: { categories: string[]; series: { legend: string; values: number[] }[] };
+  }) => (
+    <ol aria-label={`bars of ${chart.series.map((s) => s.legend).join(", ")}`}>
+      {chart.categories.map((c, i) => (
+        <li key={c}>
+          {c}: {chart.series.map((s) => s.values[i]).join(", ")}
+        </li>
       ))}
     </ol>
   ),
@@ -50,6 +56,38 @@ describe("customer ratings in the web app", () => {
     expect(server.received("contactRatings")).toEqual([{ params: { id: anna.id } }]);
   });
 
+  it("counts one answer as one", async () => {
+    const server = fakeWebServer({ contacts: [anna] });
+    server.ratings[anna.id] = {
+      nps: null,
+      csat: { latest: 4, latestAt: "2026-11-10T10:00:00.000Z", previous: null, change: null, count: 1 },
+      recent: [answer(1, "csat", 4, null, "2026-11-10")],
+    };
+    renderWebApp(server, `/app/contacts/${anna.id}`);
+    const section = await screen.findByRole("region", { name: "Customer ratings" });
+    expect((await within(section).findByText(/First answer/)).textContent).toMatch(/· 1 answer$/);
+  });
+
+  it("says on a company's page which of its contacts gave each answer", async () => {
+    const server = fakeWebServer({ companies: [kund] });
+    server.ratings[kund.id] = {
+      nps: { latest: 3, latestAt: "2026-11-10T10:00:00.000Z", previous: 9, change: -6, count: 2 },
+      csat: null,
+      recent: [
+        { ...answer(1, "nps", 3, "Slow", "2026-11-10"), contactName: "Bo Ek" },
+        { ...answer(2, "nps", 9, null, "2026-10-01"), contactName: "Anna Berg" },
+      ],
+    };
+    renderWebApp(server, `/app/companies/${kund.id}`);
+    const section = await screen.findByRole("region", { name: "Customer ratings" });
+    const list = await within(section).findByRole("list", { name: "Latest answers" });
+    expect(
+      within(list)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["Bo Ek: NPS 3 · Nov 10, 2026 · Slow", "Anna Berg: NPS 9 · Oct 1, 2026 · No comment"]);
+  });
+
   it("shows a company's ratings, its contacts' together, and says when there are none", async () => {
     const server = fakeWebServer({ companies: [kund] });
     renderWebApp(server, `/app/companies/${kund.id}`);
@@ -85,7 +123,7 @@ describe("customer ratings in the web app", () => {
           csatSatisfied: 0.5,
         },
       ],
-      total: { npsAnswers: 2, nps: 0, ...figures },
+      total: { ...figures, npsAnswers: 2, nps: 0, csatAnswers: 2, csatAverage: 3, csatSatisfied: 0.5 },
     };
     renderWebApp(server, "/app/reports/ratings");
     const table = await screen.findByRole("table", { name: "Customer ratings" });
@@ -100,6 +138,7 @@ describe("customer ratings in the web app", () => {
     expect(cells).toEqual([
       ["2026-11", "Rita Rep", "2", "0", "0", "–", "–"],
       ["2026-12", "No owner", "0", "–", "2", "3", "50%"],
+      ["Total", "", "2", "0", "2", "3", "50%"],
     ]);
     fireEvent.change(screen.getByLabelText("From (inclusive)"), { target: { value: "2026-12-01" } });
     await waitFor(() =>
@@ -113,7 +152,75 @@ describe("customer ratings in the web app", () => {
     );
   });
 
-  it("reports one saved segment's members when the segment is picked", async () => {
+  it("charts NPS and CSAT apart, never a month without answers as 0, and shows the whole period's total", async () => {
+    const server = fakeWebServer();
+    const none = { csatAnswers: 0, csatAverage: null, csatSatisfied: null };
+    server.ratingsReport = {
+      rows: [
+        // November: only NPS answers (NPS −50); December: only CSAT answers (mean 4.5).
+        {
+          month: "2026-11",
+          ownerId: ritaId,
+          ownerName: "Rita Rep",
+          npsAnswers: 2,
+          promoters: 0,
+          passives: 1,
+          detractors: 1,
+          nps: -50,
+          ...none,
+        },
+        {
+          month: "2026-12",
+          ownerId: ritaId,
+          ownerName: "Rita Rep",
+          npsAnswers: 0,
+          promoters: 0,
+          passives: 0,
+          detractors: 0,
+          nps: null,
+          csatAnswers: 2,
+          csatAverage: 4.5,
+          csatSatisfied: 1,
+        },
+      ],
+      total: {
+        npsAnswers: 2,
+        promoters: 0,
+        passives: 1,
+        detractors: 1,
+        nps: -50,
+        csatAnswers: 2,
+        csatAverage: 4.5,
+        csatSatisfied: 1,
+      },
+    };
+    renderWebApp(server, "/app/reports/ratings");
+    const table = await screen.findByRole("table", { name: "Customer ratings" });
+    // NPS (−100 to 100) and the CSAT mean (1 to 5) do not share an axis, and a month without answers of a kind
+    // is no bar of that kind (an NPS of 0 is a score: as many promoters as detractors).
+    const nps = await screen.findByRole("list", { name: "bars of NPS" });
+    expect(
+      within(nps)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["2026-11: -50"]);
+    const csat = screen.getByRole("list", { name: "bars of CSAT average" });
+    expect(
+      within(csat)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["2026-12: 4.5"]);
+    expect(screen.getByRole("group", { name: "Customer ratings, a chart per measure" })).toBeTruthy();
+    // The period's NPS is the server's total, not something a reader could add up from the rows.
+    const last = within(table).getAllByRole("row").at(-1) as HTMLElement;
+    expect(
+      within(last)
+        .getAllByRole("cell")
+        .map((c) => c.textContent?.replace(/\s/g, " ")),
+    ).toEqual(["Total", "", "2", "-50", "2", "4.5", "100%"]);
+  });
+
+  it("reports one saved segment's members when asked, and exports the same", async () => {
     const server = fakeWebServer();
     server.ratingsReport = {
       rows: [],
@@ -128,27 +235,21 @@ describe("customer ratings in the web app", () => {
         csatSatisfied: null,
       },
     };
-    const detractors = {
-      id: "7c000000-0000-4000-8000-000000000701",
-      name: "Detractors",
-      description: null,
-      filter: {
-        conditions: [{ field: "rating" as const, kind: "nps" as const, op: "atMost" as const, score: 6 }],
-      },
-      createdBy: ritaId,
-      canEdit: true,
-      createdAt: "2026-11-01T10:00:00.000Z",
-      updatedAt: "2026-11-01T10:00:00.000Z",
-      version: 1,
-    };
     const base = server.api;
+    const vip = { id: "7c000000-0000-4000-8000-000000000701", name: "VIP customers" };
     server.api = (async (name: string, input: never) =>
-      name === "listSegments" ? { items: [detractors] } : base(name as never, input)) as typeof server.api;
+      name === "listSegments" ? { items: [vip] } : base(name as never, input)) as typeof server.api;
     renderWebApp(server, "/app/reports/ratings");
     fireEvent.click(await screen.findByRole("combobox", { name: "Segment" }));
-    fireEvent.click(await screen.findByRole("option", { name: "Detractors" }));
+    fireEvent.click(await screen.findByRole("option", { name: "VIP customers" }));
     await waitFor(() =>
-      expect(server.received("reportRatings").at(-1)).toEqual({ query: { segmentId: detractors.id } }),
+      expect(server.received("reportRatings").at(-1)).toEqual({ query: { segmentId: vip.id } }),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Export XLSX" }));
+    await waitFor(() =>
+      expect(server.calls.filter((c) => c.name === "reportRatingsXlsx").map((c) => c.input)).toEqual([
+        { query: { segmentId: vip.id } },
+      ]),
     );
   });
 });

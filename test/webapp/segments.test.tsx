@@ -111,7 +111,7 @@ describe("the web app's segments page", () => {
     fireEvent.click(screen.getByRole("button", { name: "Add a condition" }));
     fireEvent.change(screen.getByRole("textbox", { name: /^Tags/ }), { target: { value: "vip, " } });
     expect(await screen.findByText("2 members")).toBeTruthy();
-    expect(screen.getByText("1 more match but want no marketing.")).toBeTruthy();
+    expect(screen.getByText("1 more matches but wants no marketing.")).toBeTruthy();
     expect(screen.getByText("Ada Andersson")).toBeTruthy();
 
     fireEvent.change(screen.getByRole("textbox", { name: /^Name/ }), { target: { value: "VIPs" } });
@@ -124,6 +124,34 @@ describe("the web app's segments page", () => {
     });
     const table = await screen.findByRole("table", { name: "Segments" });
     expect(within(table).getByText("VIPs")).toBeTruthy();
+  });
+
+  it("builds a condition on the latest customer rating, its score kept on the question's scale", async () => {
+    const server = fakeWebServer({ role: "member" });
+    const fake = withSegments(server, []);
+    renderWebApp(server, "/app/segments");
+    fireEvent.click(await screen.findByRole("button", { name: "New segment" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add a condition" }));
+    fireEvent.click(screen.getByRole("combobox", { name: "Field" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Customer rating" }));
+    const condition = await screen.findByRole("group", { name: "Customer rating" });
+    fireEvent.click(within(condition).getByRole("combobox", { name: "Question" }));
+    fireEvent.click(await screen.findByRole("option", { name: "Satisfaction (1–5)" }));
+    await waitFor(() =>
+      expect(fake.received("previewSegment").at(-1)?.body).toEqual({
+        filter: { conditions: [{ field: "rating", kind: "csat", op: "atLeast", score: 5 }] },
+        limit: 10,
+      }),
+    );
+    fireEvent.change(within(condition).getByRole("spinbutton", { name: "Score" }), {
+      target: { value: "4" },
+    });
+    await waitFor(() =>
+      expect(fake.received("previewSegment").at(-1)?.body).toEqual({
+        filter: { conditions: [{ field: "rating", kind: "csat", op: "atLeast", score: 4 }] },
+        limit: 10,
+      }),
+    );
   });
 
   it("shows a problem when the segments cannot be read, and reads them again on retry", async () => {

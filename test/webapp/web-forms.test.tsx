@@ -5,7 +5,7 @@ import { fireEvent, screen, within } from "@testing-library/react";
 import type { Lead } from "../../src/shared/web-forms";
 import { webForm } from "../helpers/fake-web-forms";
 import { ApiError } from "../../src/client/problems";
-import { fakeWebServer, ids, problem, renderWebApp } from "../helpers/webapp-fixtures";
+import { customFieldDefinition, fakeWebServer, ids, problem, renderWebApp } from "../helpers/webapp-fixtures";
 
 /** The settings page's and the leads page's chunks compile on first use, slowly on a busy 2-core machine. */
 jest.setTimeout(120_000);
@@ -210,6 +210,7 @@ describe("the web app's leads", () => {
       "Contact us",
       "https://www.customer-site.example/pricing",
       "newsletter · email · winter",
+      "",
       "Version 2",
       "Bo Admin",
     ]);
@@ -218,6 +219,40 @@ describe("the web app's leads", () => {
         .getByRole("link", { name: /Anna Berg/ })
         .getAttribute("href"),
     ).toBe(`/app/contacts/${CONTACT}`);
+  });
+
+  it("shows what the visitor sent beyond their name and address, which a known contact never takes", async () => {
+    const interest = customFieldDefinition({
+      key: "interest",
+      label: "Interest",
+      type: "text",
+      entity: "contact",
+    });
+    const server = fakeWebServer({ role: "member", customFields: [interest] });
+    server.webForms.leads = [
+      lead({
+        submitted: {
+          "contact.email": "anna@customer-site.example",
+          "contact.firstName": "Anna",
+          "contact.phone": "+46 70 123 45 67",
+          "company.name": "Kund AB",
+          "contact.custom.interest": "Prices for 20 users,\nand a demo",
+        },
+      }),
+    ];
+    renderWebApp(server, "/app/leads");
+    const table = await screen.findByRole("table", { name: "Leads" });
+    expect(within(table).getByRole("columnheader", { name: "What they sent" })).toBeTruthy();
+    const sent = await within(table).findByRole("list", { name: "What they sent" });
+    expect(
+      within(sent)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual([
+      "Phone: +46 70 123 45 67",
+      "Company name: Kund AB",
+      "Interest (contact): Prices for 20 users,\nand a demo",
+    ]);
   });
 
   it("shows one form's leads at its address, and says when there are none", async () => {

@@ -65,7 +65,22 @@ const COUNTS = sql`
   sum(r.score) filter (where r.kind = 'csat') as csat_sum,
   count(*) filter (where r.kind = 'csat' and r.score >= 4) as satisfied`;
 
-export async function ratingsReport(scope: Scope, query: RatingsReportQuery): Promise<RatingsReport> {
+/** The answering contact is one of the saved segment's members now (another organisation's segment is a 404). */
+async function segmentMembers(scope: Scope, segmentId: string, now: Date): Promise<RawBuilder<boolean>> {
+  const { orgId } = scope.caller;
+  const segment = await segmentRow(scope.db, orgId, segmentId);
+  const members = scope.db
+    .selectFrom("contacts as c")
+    .select("c.id")
+    .where(isSegmentMember(orgId, storedFilter(segment), now));
+  return sql<boolean>`r.contact_id in (${members})`;
+}
+
+export async function ratingsReport(
+  scope: Scope,
+  query: RatingsReportQuery,
+  now: Date = new Date(),
+): Promise<RatingsReport> {
   const { orgId } = scope.caller;
   if (query.ownerId) {
     const user = await scope.db
@@ -76,20 +91,11 @@ export async function ratingsReport(scope: Scope, query: RatingsReportQuery): Pr
       .executeTakeFirst();
     if (!user) throw notFound("The user");
   }
-  // A segment's members as they are now: the answers of contacts who belong to it today.
-  const members = query.segmentId
-    ? scope.db
-        .selectFrom("contacts as c")
-        .select("c.id")
-        .where(
-          isSegmentMember(
-            orgId,
-            storedFilter(await segmentRow(scope.db, orgId, query.segmentId)),
-            new Date(),
-          ),
-        )
-    : null;
-  const where = answersIn(scope, query, members && sql<boolean>`r.contact_id in (${members})`);
+  const where = answersIn(
+    scope,
+    query,
+    query.segmentId ? await segmentMembers(scope, query.segmentId, now) : null,
+  );
   const [{ rows }, { rows: totals }] = await Promise.all([
     sql<Counts & { month: string; owner_id: string | null; owner_name: string | null }>`
       with grouped as (

@@ -27,9 +27,11 @@ export function ratingRoutes(
   addRoute(app, routes.companyRatings, options, ({ caller, params }) =>
     companyRatings(scope(caller), params.id),
   );
-  addRoute(app, routes.reportRatings, options, ({ caller, query }) => ratingsReport(scope(caller), query));
+  addRoute(app, routes.reportRatings, options, ({ caller, query }) =>
+    ratingsReport(scope(caller), query, clock()),
+  );
   for (const contract of [routes.reportRatingsCsv, routes.reportRatingsXlsx])
     addRoute(app, contract, options, async ({ caller, query }) =>
-      ratingsReportTable(await ratingsReport(scope(caller), query)),
+      ratingsReportTable(await ratingsReport(scope(caller), query, clock())),
     );
 }

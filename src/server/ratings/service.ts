@@ -219,9 +219,14 @@ async function summaryOf(scope: Scope, who: RawBuilder<boolean>): Promise<Rating
   const [nps, csat, recent] = await Promise.all([
     trend("nps"),
     trend("csat"),
-    base().select(columns).orderBy("r.answered_at", "desc").orderBy("r.id", "desc").limit(RECENT).execute(),
+    base()
+      .select([...columns, "c.display_name"])
+      .orderBy("r.answered_at", "desc")
+      .orderBy("r.id", "desc")
+      .limit(RECENT)
+      .execute(),
   ]);
-  return { nps, csat, recent: recent.map(toRating) };
+  return { nps, csat, recent: recent.map((r) => ({ ...toRating(r), contactName: r.display_name })) };
 }
 
 export async function contactRatings(scope: Scope, contactId: string): Promise<RatingSummary> {

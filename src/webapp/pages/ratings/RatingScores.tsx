@@ -7,7 +7,8 @@ import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
 import { formatDate } from "../../format";
-import { useMessages } from "../../i18n/language";
+import { useLanguage, useMessages } from "../../i18n/language";
+import { countText } from "../../i18n/plural";
 import { useWebApp } from "../../services";
 import { ratingMessages } from "./rating-messages";
 
@@ -51,14 +52,16 @@ export function RatingScores({ of }: { of: { kind: "contact" | "company"; id: st
       {ratings.isError && (
         <ProblemMessage error={ratings.error} onRetry={() => void ratings.refetch()} what={t.notLoaded} />
       )}
-      {ratings.data && <Scores summary={ratings.data} />}
+      {ratings.data && <Scores summary={ratings.data} named={of.kind === "company"} />}
     </Section>
   );
 }
 
-function Scores({ summary }: { summary: RatingSummary }) {
+/** `named`: each answer says who gave it (a company's page, where its contacts' answers are listed together). */
+function Scores({ summary, named }: { summary: RatingSummary; named: boolean }) {
   const styles = useStyles();
   const t = useMessages(ratingMessages);
+  const { language } = useLanguage();
   if (summary.recent.length === 0) return <EmptyState>{t.noRatings}</EmptyState>;
   const fact = (label: string, trend: RatingTrend | null) => (
     <div className={styles.fact}>
@@ -68,7 +71,7 @@ function Scores({ summary }: { summary: RatingSummary }) {
           <dd className={`${styles.fact} ${styles.score}`}>{trend.latest}</dd>
           <dd className={styles.fact}>
             {trendText(t, trend)} · {formatDate(trend.latestAt)} ·{" "}
-            {translate(t.answers, { count: trend.count })}
+            {countText(language, trend.count, { one: t.answersOne, few: t.answersFew, other: t.answers })}
           </dd>
         </>
       ) : (
@@ -88,6 +91,7 @@ function Scores({ summary }: { summary: RatingSummary }) {
       <ul className={styles.answers} aria-label={t.latestAnswers}>
         {summary.recent.map((r) => (
           <li key={r.id}>
+            {named && r.contactName ? `${r.contactName}: ` : ""}
             {r.kind === "nps" ? t.kindNps : t.kindCsat} {r.score} · {formatDate(r.answeredAt)} ·{" "}
             {r.comment ?? t.noComment}
           </li>

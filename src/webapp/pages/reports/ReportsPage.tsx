@@ -21,7 +21,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { Section } from "../../components/Section";
-import { usePipelines, useSegments, useUsers } from "../../hooks";
+import { usePipelines, useUsers } from "../../hooks";
 import type { PageProps } from "../../navigation";
 import { navigate } from "../../router";
 import { useWebApp } from "../../services";
@@ -150,7 +150,7 @@ function Report({
         ) : (
           <>
             <div className={styles.views} aria-busy={view.isFetching}>
-              <Charts charts={shown.charts} title={title} dark={dark} />
+              <Charts charts={shown.charts} label={shown.chartsLabel} title={title} dark={dark} />
               <ReportTable view={shown} caption={title} />
             </div>
             {shown.conversion && <Text className={styles.meta}>{shown.conversion.text}</Text>}
@@ -166,7 +166,17 @@ function Report({
 }
 
 /** The report's chart, or a small chart per currency, each headed by its code. */
-function Charts({ charts, title, dark }: { charts: ReportView["charts"]; title: string; dark: boolean }) {
+function Charts({
+  charts,
+  label,
+  title,
+  dark,
+}: {
+  charts: ReportView["charts"];
+  label: string | undefined;
+  title: string;
+  dark: boolean;
+}) {
   const styles = useStyles();
   const t = useMessages(reportMessages);
   const [only] = charts;
@@ -182,7 +192,11 @@ function Charts({ charts, title, dark }: { charts: ReportView["charts"]; title: 
       </figure>
     );
   return (
-    <div className={styles.multiples} role="group" aria-label={translate(t.chartPerCurrency, { title })}>
+    <div
+      className={styles.multiples}
+      role="group"
+      aria-label={translate(label ?? t.chartPerCurrency, { title })}
+    >
       {charts.map(({ heading, chart }) => (
         <figure key={heading ?? ""} className={styles.figure}>
           <figcaption className={styles.multipleHeading}>{heading}</figcaption>
@@ -213,9 +227,14 @@ function Filters({
   const has = (k: keyof ReportFilters) => report.filters.includes(k);
   const set = (k: keyof ReportFilters, value: string | undefined) =>
     onFilters({ ...filters, [k]: value || undefined });
-  const segments = useSegments();
+  const { api } = useWebApp();
+  const segments = useQuery({
+    queryKey: ["segments"],
+    queryFn: () => api("listSegments", {}),
+    enabled: has("segmentId"),
+  });
+  const segment = segments.data?.items.find((s) => s.id === filters.segmentId);
   const owner = users.data?.items.find((u) => u.id === filters.ownerId);
-  const segment = segments.data?.items.find((x) => x.id === filters.segmentId);
   const pipeline = pipelines.data?.pipelines.find((p) => p.id === filters.pipelineId);
   const defaultPipeline = pipelines.data?.pipelines.find((p) => p.isDefault);
   const badPeriod = filters.from && filters.to && filters.to < filters.from;
@@ -251,9 +270,9 @@ function Filters({
             onOptionSelect={(_, d) => set("segmentId", d.optionValue)}
           >
             <Option value="">{t.allContacts}</Option>
-            {(segments.data?.items ?? []).map((x) => (
-              <Option key={x.id} value={x.id}>
-                {x.name}
+            {(segments.data?.items ?? []).map((s) => (
+              <Option key={s.id} value={s.id}>
+                {s.name}
               </Option>
             ))}
           </Dropdown>

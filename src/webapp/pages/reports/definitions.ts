@@ -1,6 +1,6 @@
 import type { ApiClient } from "../../../client/api-client";
 import type { DownloadedFile, FileClient } from "../../../client/files";
-import type { RatingsReport } from "../../../shared/ratings";
+import type { RatingsReport, RatingsReportRow } from "../../../shared/ratings";
 import type { FileFormat } from "../../../shared/routes";
 import { formatNumber, formatPercent } from "../../format";
 import { pipelineViews, wonLostViews } from "./amount-views";
@@ -10,11 +10,11 @@ import type { ReportWord, ReportWords } from "./report-messages";
 /** The filters a report may take; each report sends only those it has (the server refuses the others). */
 export interface ReportFilters {
   ownerId?: string;
-  /** A saved segment: the ratings of its members now. */
-  segmentId?: string;
   from?: string;
   to?: string;
   pipelineId?: string;
+  /** A saved segment: the report takes its members' figures only. */
+  segmentId?: string;
 }
 
 export interface ReportColumn {
@@ -50,6 +50,8 @@ export interface ReportView {
   charts: { heading: string | null; chart: ReportChartData }[];
   /** For amounts in the base currency: the rates they were converted at, and what was not converted. */
   conversion: { text: string; notConverted: string | null } | null;
+  /** What several charts are, for a screen reader ("{title}, a chart per measure"); else one per currency. */
+  chartsLabel?: string;
 }
 
 /**
@@ -95,6 +97,7 @@ const pick = (filters: ReportFilters, keys: readonly (keyof ReportFilters)[]) =>
 const DEAL_FILTERS = ["pipelineId", "ownerId", "from", "to"] as const;
 const PEOPLE_FILTERS = ["ownerId", "from", "to"] as const;
 const OWNER_FILTER = ["ownerId"] as const;
+/** The ratings report's filters. */
 const RATING_FILTERS = ["segmentId", "ownerId", "from", "to"] as const;
 
 /** The reports of the server (GET /api/v1/reports/…), in the order the page lists them. */
@@ -268,7 +271,12 @@ export const reports: readonly ReportDefinition[] = [
   },
 ];
 
-/** NPS and CSAT per month and owner: a row each, and a chart of each month's NPS and mean CSAT. */
+/**
+ * NPS and CSAT per month and owner: a row each, the whole period's total (the server's: an NPS is not the sum or
+ * mean of the rows'), and a chart of each month's NPS and one of its mean CSAT. The two never share an axis (an
+ * NPS runs from −100 to 100, a mean from 1 to 5), and a month without answers of a kind has no bar of that kind:
+ * an NPS of 0 is a score (as many promoters as detractors), and a mean of 0 is none at all.
+ */
 function ratingViews(t: ReportWords, result: RatingsReport): Record<Amounts, ReportView> {
   const dash = (value: number | null, text: (v: number) => string) => (value === null ? "–" : text(value));
   const months = [...new Set(result.rows.map((r) => r.month))];
@@ -277,16 +285,40 @@ function ratingViews(t: ReportWords, result: RatingsReport): Record<Amounts, Rep
     const rows = ofMonth(month);
     const answers = rows.reduce((sum, r) => sum + r.npsAnswers, 0);
     const net = rows.reduce((sum, r) => sum + r.promoters - r.detractors, 0);
-    return answers === 0 ? 0 : Math.round((net / answers) * 1000) / 10;
+    return answers === 0 ? null : Math.round((net / answers) * 1000) / 10;
   };
   const monthCsat = (month: string) => {
     const rows = ofMonth(month);
     const answers = rows.reduce((sum, r) => sum + r.csatAnswers, 0);
     const total = rows.reduce((sum, r) => sum + (r.csatAverage ?? 0) * r.csatAnswers, 0);
-    return answers === 0 ? 0 : Math.round((total / answers) * 100) / 100;
+    return answers === 0 ? null : Math.round((total / answers) * 100) / 100;
   };
-  return both({
+  /** The months with answers of a kind, each with its figure. */
+  const chartOf = (legend: string, figure: (month: string) => number | null): ReportChartData => {
+    const points = months.flatMap((month) => {
+      const value = figure(month);
+      return value === null ? [] : [{ month, value }];
+    });
+    return {
+      categories: points.map((p) => p.month),
+      series: [{ legend, values: points.map((p) => p.value) }],
+      yAxisTitle: legend,
+    };
+  };
+  const figures = (r: Omit<RatingsReportRow, "month" | "ownerId" | "ownerName">) => [
+    num(r.npsAnswers),
+    dash(r.nps, (v) => formatNumber(v, 1)),
+    num(r.csatAnswers),
+    dash(r.csatAverage, (v) => formatNumber(v, 2)),
+    dash(r.csatSatisfied, formatPercent),
+  ];
+  const nps = chartOf(t.npsScore, monthNps);
+  const csat = chartOf(t.csatAverage, monthCsat);
+  const view: ReportView = {
     pipeline: null,
+    baseCurrency: null,
+    conversion: null,
+    chartsLabel: t.chartPerMeasure,
     columns: [
       text(t.month),
       text(t.owner),
@@ -296,27 +328,19 @@ function ratingViews(t: ReportWords, result: RatingsReport): Record<Amounts, Rep
       text(t.csatAverage, true),
       text(t.csatSatisfied, true),
     ],
-    rows: result.rows.map((r) => ({
-      key: `${r.month}/${r.ownerId ?? "none"}`,
-      cells: [
-        r.month,
-        r.ownerName ?? (r.ownerId ? t.unnamedUser : t.noOwner),
-        num(r.npsAnswers),
-        dash(r.nps, (v) => formatNumber(v, 1)),
-        num(r.csatAnswers),
-        dash(r.csatAverage, (v) => formatNumber(v, 2)),
-        dash(r.csatSatisfied, formatPercent),
-      ],
-    })),
-    chart: {
-      categories: months,
-      series: [
-        { legend: t.npsScore, values: months.map(monthNps) },
-        { legend: t.csatAverage, values: months.map(monthCsat) },
-      ],
-      yAxisTitle: `${t.npsScore} / ${t.csatAverage}`,
-    },
-  });
+    rows: [
+      ...result.rows.map((r) => ({
+        key: `${r.month}/${r.ownerId ?? "none"}`,
+        cells: [r.month, r.ownerName ?? (r.ownerId ? t.unnamedUser : t.noOwner), ...figures(r)],
+      })),
+      ...(result.rows.length === 0 ? [] : [{ key: "total", cells: [t.total, "", ...figures(result.total)] }]),
+    ],
+    charts: [
+      ...(nps.categories.length > 0 ? [{ heading: t.npsScore, chart: nps }] : []),
+      ...(csat.categories.length > 0 ? [{ heading: t.csatAverage, chart: csat }] : []),
+    ],
+  };
+  return { base: view, currency: view };
 }
 
 export const reportFor = (key: string): ReportDefinition =>

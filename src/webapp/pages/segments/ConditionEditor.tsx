@@ -77,7 +77,7 @@ const opLabel = (t: SegmentCatalogue, op: string): string =>
     never: t.opNever,
     atLeast: t.opAtLeast,
     atMost: t.opAtMost,
-    none: t.opNoRating,
+    none: t.opNoAnswer,
   })[op] ?? op;
 
 /**
@@ -395,30 +395,29 @@ function ConditionValues({
         </Field>
       );
     case "rating": {
-      const kinds = { nps: "NPS (0–10)", csat: "CSAT (1–5)" } as const;
       const ops = ["atLeast", "atMost", "none"] as const;
-      const [min, max] = condition.kind === "nps" ? [0, 10] : [1, 5];
+      const scale = condition.kind === "nps" ? { min: 0, max: 10 } : { min: 1, max: 5 };
+      const within = (score: number) => Math.min(scale.max, Math.max(scale.min, score));
       return (
         <>
           <Field label={t.ratingKind}>
             <Dropdown
-              value={kinds[condition.kind]}
+              value={condition.kind === "nps" ? t.ratingNps : t.ratingCsat}
               selectedOptions={[condition.kind]}
               onOptionSelect={(_, d) => {
-                const kind = d.optionValue as keyof typeof kinds | undefined;
-                if (!kind) return;
-                // A score kept within the new kind's scale.
-                const { score, ...rest } = condition;
-                const bounded =
-                  score === undefined ? undefined : kind === "csat" ? Math.min(5, Math.max(1, score)) : score;
-                onChange(bounded === undefined ? { ...rest, kind } : { ...rest, kind, score: bounded });
+                const kind = d.optionValue === "csat" ? "csat" : "nps";
+                const bounds = kind === "nps" ? { min: 0, max: 10 } : { min: 1, max: 5 };
+                onChange({
+                  ...condition,
+                  kind,
+                  ...(condition.score === undefined
+                    ? {}
+                    : { score: Math.min(bounds.max, Math.max(bounds.min, condition.score)) }),
+                });
               }}
             >
-              {(Object.keys(kinds) as (keyof typeof kinds)[]).map((kind) => (
-                <Option key={kind} value={kind}>
-                  {kinds[kind]}
-                </Option>
-              ))}
+              <Option value="nps">{t.ratingNps}</Option>
+              <Option value="csat">{t.ratingCsat}</Option>
             </Dropdown>
           </Field>
           <Field label={t.op}>
@@ -426,10 +425,16 @@ function ConditionValues({
               value={opLabel(t, condition.op)}
               selectedOptions={[condition.op]}
               onOptionSelect={(_, d) => {
-                const op = d.optionValue as (typeof ops)[number] | undefined;
+                const op = ops.find((o) => o === d.optionValue);
                 if (!op) return;
-                const { score, ...rest } = condition;
-                onChange(op === "none" ? { ...rest, op } : { ...rest, op, score: score ?? max });
+                if (op === "none") onChange({ field: "rating", kind: condition.kind, op });
+                else
+                  onChange({
+                    field: "rating",
+                    kind: condition.kind,
+                    op,
+                    score: condition.score ?? scale.max,
+                  });
               }}
             >
               {ops.map((op) => (
@@ -443,10 +448,10 @@ function ConditionValues({
             <Field label={t.score}>
               <Input
                 type="number"
-                min={min}
-                max={max}
+                min={scale.min}
+                max={scale.max}
                 value={String(condition.score)}
-                onChange={(_, d) => onChange({ ...condition, score: Math.trunc(Number(d.value)) })}
+                onChange={(_, d) => onChange({ ...condition, score: within(Math.trunc(Number(d.value))) })}
               />
             </Field>
           )}

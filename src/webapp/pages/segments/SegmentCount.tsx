@@ -1,13 +1,12 @@
 import { Text, makeStyles, tokens } from "@fluentui/react-components";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { translate } from "../../../shared/languages";
 import { SegmentFilter } from "../../../shared/segments";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
-import { formatNumber } from "../../format";
-import { useMessages } from "../../i18n/language";
+import { useLanguage, useMessages } from "../../i18n/language";
+import { countText } from "../../i18n/plural";
 import { useWebApp } from "../../services";
 import { segmentMessages } from "./segment-messages";
 
@@ -28,6 +27,7 @@ export function SegmentCount({ filter }: { filter: unknown }) {
   const styles = useStyles();
   const { api } = useWebApp();
   const t = useMessages(segmentMessages);
+  const { language } = useLanguage();
   const parsed = SegmentFilter.safeParse(filter);
   const key = parsed.success ? JSON.stringify(parsed.data) : null;
   const [asked, setAsked] = useState<string | null>(key);
@@ -53,11 +53,15 @@ export function SegmentCount({ filter }: { filter: unknown }) {
     <section aria-label={t.firstMembers}>
       <span role="status" aria-live="polite">
         <Text block className={styles.count}>
-          {translate(t.memberCount, { count: formatNumber(count, 0) })}
+          {countText(language, count, { one: t.memberCountOne, few: t.memberCountFew, other: t.memberCount })}
         </Text>
         {noMarketing > 0 && (
           <Text block className={styles.meta}>
-            {translate(t.noMarketingCount, { count: formatNumber(noMarketing, 0) })}
+            {countText(language, noMarketing, {
+              one: t.noMarketingCountOne,
+              few: t.noMarketingCountFew,
+              other: t.noMarketingCount,
+            })}
           </Text>
         )}
       </span>

@@ -14,7 +14,7 @@ import {
 } from "@fluentui/react-components";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { translate } from "../../../shared/languages";
-import type { Lead, WebForm } from "../../../shared/web-forms";
+import { FORM_COMPANY_FIELDS, FORM_CONTACT_FIELDS, type Lead, type WebForm } from "../../../shared/web-forms";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -28,6 +28,7 @@ import { useWebApp } from "../../services";
 import { CONTACTS_PATH } from "../paths";
 import { LEADS_PATH } from "./paths";
 import { WEB_FORMS } from "./WebFormsSettings";
+import { useTargetLabel } from "./target-labels";
 import { webFormsMessages } from "./web-forms-messages";
 
 const useStyles = makeStyles({
@@ -36,6 +37,7 @@ const useStyles = makeStyles({
   filter: { maxWidth: "24rem" },
   quiet: { color: tokens.colorNeutralForeground3 },
   pageUrl: { wordBreak: "break-all" },
+  sent: { margin: 0, paddingInlineStart: 0, listStyleType: "none", whiteSpace: "pre-line" },
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -72,6 +74,8 @@ export default function LeadsPage({ subpath }: PageProps) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
+  const customFields = useQuery({ queryKey: ["customFields"], queryFn: () => api("listCustomFields", {}) });
+  const labelOf = useTargetLabel(customFields.data?.items ?? []);
   const items = leads.data?.pages.flatMap((p) => p.items) ?? [];
   const formName = (lead: Lead) => {
     if (lead.formId === null) return t.deletedForm;
@@ -120,6 +124,7 @@ export default function LeadsPage({ subpath }: PageProps) {
                 <TableHeaderCell scope="col">{t.form}</TableHeaderCell>
                 <TableHeaderCell scope="col">{t.page}</TableHeaderCell>
                 <TableHeaderCell scope="col">{t.campaign}</TableHeaderCell>
+                <TableHeaderCell scope="col">{t.sentValues}</TableHeaderCell>
                 <TableHeaderCell scope="col">{t.consentColumn}</TableHeaderCell>
                 <TableHeaderCell scope="col">{t.owner}</TableHeaderCell>
               </TableRow>
@@ -137,6 +142,9 @@ export default function LeadsPage({ subpath }: PageProps) {
                     {[lead.utm.source, lead.utm.medium, lead.utm.campaign, lead.utm.term, lead.utm.content]
                       .filter((v) => v !== null)
                       .join(" · ")}
+                  </TableCell>
+                  <TableCell>
+                    <SentValues lead={lead} labelOf={labelOf} />
                   </TableCell>
                   <TableCell>
                     {lead.consentVersion === null
@@ -175,4 +183,42 @@ function LeadContact({ lead }: { lead: Lead }) {
   // No contact: the address was a colleague's (a form makes no contact of one), or the contact was deleted since.
   if (lead.contactId === null) return <Text className={styles.quiet}>{words || t.noContact}</Text>;
   return <AppLink to={`${CONTACTS_PATH}/${lead.contactId}`}>{words}</AppLink>;
+}
+
+/** The contact column shows these; the rest of what was sent is listed beside it. */
+const SHOWN_AS_CONTACT = new Set([
+  "contact.email",
+  "contact.displayName",
+  "contact.firstName",
+  "contact.lastName",
+]);
+const FIELD_ORDER = [
+  ...FORM_CONTACT_FIELDS.map((f) => `contact.${f}`),
+  ...FORM_COMPANY_FIELDS.map((f) => `company.${f}`),
+];
+const fieldRank = (target: string) => {
+  const own = FIELD_ORDER.indexOf(target);
+  return own >= 0 ? own : FIELD_ORDER.length + (target.startsWith("contact.") ? 0 : 1);
+};
+
+/**
+ * Everything else the visitor sent (phone, company, a custom field's text), as they wrote it: a known contact is
+ * never changed by a form, so this is where a rep reads what to apply by hand.
+ */
+function SentValues({ lead, labelOf }: { lead: Lead; labelOf: (target: string) => string }) {
+  const styles = useStyles();
+  const t = useMessages(webFormsMessages);
+  const rest = Object.entries(lead.submitted)
+    .filter(([target, value]) => !SHOWN_AS_CONTACT.has(target) && value !== "")
+    .sort(([a], [b]) => fieldRank(a) - fieldRank(b) || a.localeCompare(b));
+  if (rest.length === 0) return null;
+  return (
+    <ul className={styles.sent} aria-label={t.sentValues}>
+      {rest.map(([target, value]) => (
+        <li key={target}>
+          {labelOf(target)}: {value}
+        </li>
+      ))}
+    </ul>
+  );
 }
