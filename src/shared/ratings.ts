@@ -87,9 +87,6 @@ const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 export const RatingsReportQuery = z
   .strictObject({
     ownerId: Id.optional().describe("Only the answers of contacts this user owned when they answered."),
-    segmentId: Id.optional().describe(
-      "Only the answers of the saved segment's members now (its filter, without those who want no marketing).",
-    ),
     from: Day.optional().describe("Answers on or after this date (YYYY-MM-DD, from its midnight UTC)."),
     to: Day.optional().describe("Answers before this date (YYYY-MM-DD, exclusive)."),
     segmentId: Id.optional().describe(

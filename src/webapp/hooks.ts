@@ -18,12 +18,6 @@ export function useCurrencies() {
   return useQuery({ queryKey: ["currencies"], queryFn: () => api("getCurrencies", {}) });
 }
 
-/** The organisation's saved segments (shared: every member reads them), as the Segments page lists them. */
-export function useSegments() {
-  const { api } = useWebApp();
-  return useQuery({ queryKey: ["segments"], queryFn: () => api("listSegments", {}) });
-}
-
 export function useUsers() {
   const { api } = useWebApp();
   return useQuery({ queryKey: ["users"], queryFn: () => api("listUsers", {}) });
