@@ -335,6 +335,7 @@ const REFERENCES: Record<string, keyof Records> = {
   templateId: "template",
   productId: "product",
   deliveryId: "webhookDelivery",
+  segmentId: "segment",
 };
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */
