@@ -908,6 +908,17 @@ async function main(): Promise<void> {
     const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
     const token = await issuer.sign(ADMIN, { expiresIn: "12h" });
     const org = await signIn(baseUrl, token, db);
+    // What every mode's results file and printout begin with; the peak memory is read when it is called.
+    const headerOf = (sizes: Sizes, seeded: ReportHeader["seeding"]): ReportHeader => ({
+      store: options.store,
+      storeDescription: store.description,
+      startedAt,
+      sizes,
+      node: process.version,
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      machine: machineInfo(),
+      seeding: seeded,
+    });
 
     if (options.import) {
       console.log(
@@ -916,14 +927,10 @@ async function main(): Promise<void> {
       const imported = await measureImport({ baseUrl, token, rows: options.sizes.contacts });
       const quotes = await measureQuotes({ baseUrl, token });
       const report: ImportRunReport = {
-        store: options.store,
-        storeDescription: store.description,
-        startedAt,
-        sizes: { ...options.sizes, companies: 0, interactions: 0, deals: 0, tasks: 0, users: 1 },
-        node: process.version,
-        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-        machine: machineInfo(),
-        seeding: { totalMs: 0, steps: {} },
+        ...headerOf(
+          { ...options.sizes, companies: 0, interactions: 0, deals: 0, tasks: 0, users: 1 },
+          { totalMs: 0, steps: {} },
+        ),
         mode: "import",
         import: imported,
         quotes,
@@ -971,14 +978,7 @@ async function main(): Promise<void> {
         ownerId: rep.id,
       });
       const report: SegmentsRunReport = {
-        store: options.store,
-        storeDescription: store.description,
-        startedAt,
-        sizes: options.sizes,
-        node: process.version,
-        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-        machine: machineInfo(),
-        seeding,
+        ...headerOf(options.sizes, seeding),
         mode: "segments",
         segments,
       };
@@ -1007,14 +1007,7 @@ async function main(): Promise<void> {
         ownerId: rep.id,
       });
       const report: ReportsRunReport = {
-        store: options.store,
-        storeDescription: store.description,
-        startedAt,
-        sizes: options.sizes,
-        node: process.version,
-        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-        machine: machineInfo(),
-        seeding,
+        ...headerOf(options.sizes, seeding),
         mode: "reports",
         reports,
       };
@@ -1027,16 +1020,7 @@ async function main(): Promise<void> {
     }
 
     if (options.load) {
-      const header: ReportHeader = {
-        store: options.store,
-        storeDescription: store.description,
-        startedAt,
-        sizes: options.sizes,
-        node: process.version,
-        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-        machine: machineInfo(),
-        seeding,
-      };
+      const header = headerOf(options.sizes, seeding);
       const load = await runLoad(store, issuer, org, options.load, (undo) => cleanups.push(undo), closeApp);
       const report: LoadRunReport = { ...header, mode: "load", load };
       printLoadReport(report);
@@ -1081,20 +1065,13 @@ async function main(): Promise<void> {
 
     const [lookupKnown] = http;
     const report: Report = {
-      store: options.store,
-      storeDescription: store.description,
-      startedAt,
-      sizes: options.sizes,
+      ...headerOf(options.sizes, seeding),
       samples: {
         known: options.samples,
         logEmail: options.samples,
         suggestion: SUGGESTION_SAMPLES,
         warmup: WARMUP,
       },
-      node: process.version,
-      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      machine: machineInfo(),
-      seeding,
       results: [...http, sqlStats],
       ratio: lookupKnown
         ? { p50: lookupKnown.p50 / sqlStats.p50, p99: lookupKnown.p99 / sqlStats.p99 }
