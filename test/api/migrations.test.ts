@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type Migration, sql } from "kysely";
 import { migrateToLatest, migrations, MigrationError } from "../../src/server/db/migrate";
-import { createTestDatabase, openTestStore, storeKinds } from "../helpers/stores";
+import { createTestDatabase, openTestStore, storeKinds, takesItsTurn } from "../helpers/stores";
 import { type Database, type StoreKind, openPglite, openPostgres } from "../../src/server/db/database";
 import { localDay } from "../../src/server/dashboard/local-day";
 import { dashboard } from "../../src/server/dashboard/service";
@@ -1464,10 +1464,7 @@ describe.each(storeKinds)("upgrades from every earlier schema (%s)", (kind) => {
   // still applies each on both, and these cases were most of this file's time.
   const releases = Object.keys(migrations);
   const onThisStore = releases.filter(
-    (_, index) =>
-      process.env.RAPPORT_DEEP_TESTS === "1" ||
-      index === releases.length - 1 ||
-      index % storeKinds.length === storeKinds.indexOf(kind),
+    (_, index) => index === releases.length - 1 || takesItsTurn(index, kind),
   );
   it.each(onThisStore)(
     "keeps the data of a store left at %s and brings its schema to a fresh store's",

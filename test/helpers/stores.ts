@@ -13,6 +13,13 @@ if (postgresStatus !== "available") {
   console.warn(postgresStatus.replace(/^unavailable: /, ""));
 }
 
+/**
+ * Whether the index-th of a suite's cases that need not run on every store runs on this one: the stores take turns,
+ * and under RAPPORT_DEEP_TESTS=1 every store runs every case (docs/testing.md names the suites that do this).
+ */
+export const takesItsTurn = (index: number, kind: StoreKind): boolean =>
+  process.env.RAPPORT_DEEP_TESTS === "1" || index % storeKinds.length === storeKinds.indexOf(kind);
+
 /** How many connections a test's PostgreSQL store holds unless the suite asks for another number. */
 export const TEST_POOL_SIZE = 20;
 
