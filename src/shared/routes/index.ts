@@ -28,6 +28,7 @@ import { webhookRoutes } from "./webhooks";
 import { quoteRoutes } from "./quotes";
 import { segmentRoutes } from "./segments";
 import { ratingRoutes } from "./ratings";
+import { meetingRoutes } from "./meetings";
 
 export {
   FILE_MEDIA_TYPES,
@@ -73,6 +74,7 @@ export const featureRoutes = {
   quotes: quoteRoutes,
   segments: segmentRoutes,
   ratings: ratingRoutes,
+  meetings: meetingRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -106,6 +108,7 @@ export const routes = {
   ...quoteRoutes,
   ...segmentRoutes,
   ...ratingRoutes,
+  ...meetingRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;
