@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, Migrator } from "kysely";
 import type { DB } from "./tables";
+import { schemaChanged } from "./prepared";
 import * as initial from "./migrations/0001_initial";
 import * as rapportKey from "./migrations/0002_rapport_key";
 import * as mailboxSync from "./migrations/0003_mailbox_sync";
@@ -79,7 +80,9 @@ export async function migrateToLatest(
   list: Record<string, Migration> = migrations,
 ): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => list } });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  // Whatever happened (a failed migration's changes are rolled back, its prepared statements are not), no
+  // statement prepared before or during this run is used after it.
+  const { error, results = [] } = await migrator.migrateToLatest().finally(schemaChanged);
   if (error) {
     const failed = results.find((r) => r.status === "Error");
     throw new MigrationError(failed?.migrationName, error);

@@ -1,5 +1,6 @@
 import { Kysely, type PostgresPool, type PostgresPoolClient, PostgresDialect } from "kysely";
 import type pg from "pg";
+import { type PreparedStatements, asPrepared, preparedStatements } from "./prepared";
 import type { DB } from "./tables";
 
 // Session settings rather than transaction-local ones: a request's queries outside a transaction must be walled
@@ -28,6 +29,8 @@ export function buildWalls(pool: pg.Pool): Walls {
   // the wall has not seen: its session may still hold a wall (the embedded store is one session, which every
   // connection the pool opens onto it shares), so it is set on first use whoever borrows it.
   const wallOf = new WeakMap<pg.PoolClient, string | null>();
+  // The named statements each connection holds (prepared.ts), behind a wall or not.
+  const preparedOn = new WeakMap<pg.PoolClient, PreparedStatements>();
 
   async function borrow(orgId: string | null): Promise<PostgresPoolClient> {
     const client = await pool.connect();
@@ -51,9 +54,21 @@ export function buildWalls(pool: pg.Pool): Walls {
       }
       wallOf.set(client, orgId);
     }
+    let kept = preparedOn.get(client);
+    if (!kept) {
+      kept = preparedStatements();
+      preparedOn.set(client, kept);
+    }
+    const prepared = kept;
     return {
-      query: ((...args: Parameters<pg.PoolClient["query"]>) =>
-        client.query(...args)) as PostgresPoolClient["query"],
+      query: ((...args: Parameters<pg.PoolClient["query"]>) => {
+        const [text, values] = args;
+        const named =
+          typeof text === "string" && (values === undefined || Array.isArray(values))
+            ? asPrepared(prepared, text, values)
+            : null;
+        return named ? client.query(named) : client.query(...args);
+      }) as unknown as PostgresPoolClient["query"],
       release: () => giveBack(),
     };
   }
