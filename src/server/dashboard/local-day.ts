@@ -48,7 +48,9 @@ export function dayIn(timeZone: string, date: string): LocalDay {
   const start = firstInstantOf(date, dateAt);
   const tomorrow = new Date(Date.parse(`${date}T00:00:00Z`) + 24 * HOUR).toISOString().slice(0, 10);
   // The last day of year 9999 has no next date in ISO's four digits: it ends a day after it starts.
-  const end = /^\d{4}-/.test(tomorrow) ? firstInstantOf(tomorrow, dateAt) : new Date(start.getTime() + 24 * HOUR);
+  const end = /^\d{4}-/.test(tomorrow)
+    ? firstInstantOf(tomorrow, dateAt)
+    : new Date(start.getTime() + 24 * HOUR);
   return { date, start, end };
 }
 
