@@ -1326,6 +1326,8 @@ const TABLES = {
   segment_changes: true,
   rating_keys: true,
   ratings: true,
+  graph_subscriptions: true,
+  graph_notification_receipts: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**
