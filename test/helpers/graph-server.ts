@@ -229,6 +229,9 @@ export class GraphTestServer {
         res.end(JSON.stringify({ error: { code: "testServerError", message: String(error) } }));
       });
     });
+    // Longer than a page's logging on a loaded machine: a kept-alive connection closed while the client is about to
+    // reuse it is reset (ECONNRESET), which Graph's own front doors, keeping connections for minutes, do not do.
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     this.url = `https://localhost:${(this.server.address() as AddressInfo).port}`;
     return this;
