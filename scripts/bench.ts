@@ -21,7 +21,8 @@
 //   npm run bench -- --web-forms [--postgres] [--form-rate 100] [--form-seconds 20]
 // Only web form submissions (bench/web-forms.ts), at a fixed rate over HTTP: their answers' p50/p95/p99.
 //   npm run bench -- --notifications [--postgres] [--notify-mailboxes 10] [--notify-samples 40] [--notify-gap 2]
-// Only the sync with Graph change notifications (bench/notifications.ts): new message → stored, p50 and max.
+// Only the sync with Graph change notifications (bench/notifications.ts): new message → stored, p50 and max
+// (--notify-poll-only: the run found by another server's poll of the store, not this process's signal).
 //   npm run bench -- --import [--postgres] [--contacts 100000]
 // Only the import (bench/imports.ts), into an empty organisation, no seeding: a CSV of that many contacts
 // previewed, committed (goal ≤ 30 s on PGlite), committed again as updates, and the contacts exported as CSV;
