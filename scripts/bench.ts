@@ -20,6 +20,9 @@
 // Only a person's data export and erasure, and the deals list's CSV and XLSX at the export cap (bench/person-data.ts).
 //   npm run bench -- --web-forms [--postgres] [--form-rate 100] [--form-seconds 20]
 // Only web form submissions (bench/web-forms.ts), at a fixed rate over HTTP: their answers' p50/p95/p99.
+//   npm run bench -- --notifications [--postgres] [--notify-mailboxes 10] [--notify-samples 40] [--notify-gap 2]
+// Only the sync with Graph change notifications (bench/notifications.ts): new message → stored, p50 and max
+// (--notify-poll-only: the run found by another server's poll of the store, not this process's signal).
 //   npm run bench -- --import [--postgres] [--contacts 100000]
 // Only the import (bench/imports.ts), into an empty organisation, no seeding: a CSV of that many contacts
 // previewed, committed (goal ≤ 30 s on PGlite), committed again as updates, and the contacts exported as CSV;
@@ -1087,9 +1090,10 @@ async function main(): Promise<void> {
   }
 }
 
-// --person-data and --web-forms seed a store of their own shape and measure only that (each runs on import).
+// --person-data, --web-forms and --notifications seed a store of their own shape and measure only that (each runs on import).
 if (process.argv.includes("--person-data")) void import("./bench/person-data");
 else if (process.argv.includes("--web-forms")) void import("./bench/web-forms");
+else if (process.argv.includes("--notifications")) void import("./bench/notifications");
 else
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);

@@ -57,6 +57,12 @@ import { segmentRoutes } from "./segments/routes";
 import type { WebhookSettings } from "./webhooks/service";
 import type { AccountIssuer } from "./accounts/account-issuer";
 import { accountRoutes } from "./accounts/routes";
+import {
+  DEFAULT_NOTIFICATION_LIMITS,
+  type NotificationLimits,
+  notificationRoutes,
+} from "./sync/notifications";
+import type { Wakeups } from "./sync/wakeups";
 import { type AccountThrottles, DEFAULT_THROTTLES, SignInThrottle, clientKey } from "./accounts/throttle";
 
 export interface AppDeps {
@@ -108,6 +114,11 @@ export interface AppDeps {
   webhooks?: WebhookSettings;
   /** The public survey page's rate limit (per client address); the default otherwise. */
   surveys?: SurveyLimits;
+  /**
+   * Graph change notifications' endpoint, served when `sync.notifications` is configured: its rate limit, and
+   * the worker of this process to tell at once.
+   */
+  graphNotifications?: { limits?: NotificationLimits; wakeups?: Wakeups };
 }
 
 const SYNC_NOT_CONFIGURED: SyncConfig = {
@@ -223,6 +234,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.clock ?? (() => new Date()),
     deps.webForms ?? DEFAULT_WEB_FORM_LIMITS,
   );
+  if (deps.sync?.graph && deps.sync.notifications)
+    await notificationRoutes(
+      app,
+      deps.database,
+      deps.graphNotifications?.limits ?? DEFAULT_NOTIFICATION_LIMITS,
+      deps.graphNotifications?.wakeups ?? null,
+    );
   await publicSurveyRoutes(
     app,
     deps.database,

@@ -78,6 +78,18 @@ const Env = z.object({
   /** Only changed for national clouds, or to point the tests at a local server. */
   RAPPORT_GRAPH_AUTHORITY: z.url().default("https://login.microsoftonline.com"),
   RAPPORT_GRAPH_URL: z.url().default("https://graph.microsoft.com"),
+  /**
+   * Where Microsoft Graph can reach this server (https://crm.example.com): with it, each synced mailbox gets Graph
+   * change notifications, posted to `<this>/graph/notifications`, and a new message is read within seconds
+   * instead of at the next minute's run. Unset, the sync only runs every RAPPORT_SYNC_INTERVAL_SECONDS.
+   */
+  RAPPORT_GRAPH_NOTIFICATION_URL: z
+    .url()
+    .regex(/^https?:\/\//, "must be an http:// or https:// address")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  /** How long each subscription is asked for; renewed when half of it is left. Graph allows mail at most 10080. */
+  RAPPORT_GRAPH_SUBSCRIPTION_MINUTES: z.coerce.number().int().min(10).max(10_080).default(4320),
   RAPPORT_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   RAPPORT_SYNC_BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   RAPPORT_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -149,9 +161,22 @@ export interface WebhooksConfig {
   maxAttempts: number;
 }
 
+/** Graph change notifications (sync/notifications.ts): where Graph posts them, and for how long it is asked to. */
+export interface NotificationsConfig {
+  /** The notification endpoint's full public address (`<RAPPORT_GRAPH_NOTIFICATION_URL>/graph/notifications`). */
+  url: string;
+  /** The lifetime asked for each subscription, in minutes (Graph allows mail and events 10080). */
+  subscriptionMinutes: number;
+}
+
+/** The path Graph posts change and lifecycle notifications to. */
+export const NOTIFICATION_PATH = "/graph/notifications";
+
 export interface SyncConfig {
   /** null: no credentials, so no mailbox is synced (the status API says so). */
   graph: GraphSyncConfig | null;
+  /** null or absent: no public address Graph can reach, so no subscriptions: the minute's run alone. */
+  notifications?: NotificationsConfig | null;
   intervalSeconds: number;
   backfillDays: number;
   concurrency: number;
@@ -440,7 +465,7 @@ function syncConfig(e: z.infer<typeof Env>): SyncConfig {
   const secret = e.RAPPORT_GRAPH_CLIENT_SECRET;
   const certificate = e.RAPPORT_GRAPH_CERTIFICATE_PATH;
   if (!e.RAPPORT_GRAPH_CLIENT_ID) {
-    if (secret || certificate || e.RAPPORT_GRAPH_TENANT_ID)
+    if (secret || certificate || e.RAPPORT_GRAPH_TENANT_ID || e.RAPPORT_GRAPH_NOTIFICATION_URL)
       throw new ConfigError(
         "Invalid configuration:\n  RAPPORT_GRAPH_CLIENT_ID: required with the other RAPPORT_GRAPH_* settings (mailbox sync)",
       );
@@ -460,6 +485,12 @@ function syncConfig(e: z.infer<typeof Env>): SyncConfig {
       authority: e.RAPPORT_GRAPH_AUTHORITY.replace(/\/+$/, ""),
       graphUrl: e.RAPPORT_GRAPH_URL.replace(/\/+$/, ""),
     },
+    notifications: e.RAPPORT_GRAPH_NOTIFICATION_URL
+      ? {
+          url: `${e.RAPPORT_GRAPH_NOTIFICATION_URL}${NOTIFICATION_PATH}`,
+          subscriptionMinutes: e.RAPPORT_GRAPH_SUBSCRIPTION_MINUTES,
+        }
+      : null,
     ...settings,
   };
 }

@@ -13,6 +13,8 @@ import { clientCredentialTokens } from "./sync/client-credentials";
 import { createCalendarGraph } from "./sync/calendar-graph";
 import { createMailGraph } from "./sync/mail-graph";
 import { createSyncWorker } from "./sync/worker";
+import { createGraphSubscriptions } from "./sync/graph-subscriptions";
+import { Wakeups } from "./sync/wakeups";
 import { createFollowUpWorker } from "./follow-ups/worker";
 import { createMailDrafts } from "./occasions/mail-drafts";
 import { createOccasionWorker } from "./occasions/worker";
@@ -34,6 +36,8 @@ export async function startServer(config: Config): Promise<{ database: Database;
   const verifyToken = createTokenVerifier({ local, entra: config.entra, scope: config.apiScope, accounts });
   const addinRoot = findAddinBuild(config.addinDir);
   const readiness = { draining: false };
+  // The notification endpoint tells this process's sync worker at once (other servers poll the store).
+  const wakeups = new Wakeups();
   const app = await buildApp({
     database,
     verifyToken,
@@ -49,6 +53,7 @@ export async function startServer(config: Config): Promise<{ database: Database;
     trustProxy: config.trustProxy,
     readiness,
     webhooks: { allowPrivate: config.webhooks.allowPrivate },
+    graphNotifications: { wakeups },
     addinFiles: addinRoot
       ? { root: addinRoot, frameAncestors: config.frameAncestors ?? DEFAULT_FRAME_ANCESTORS }
       : null,
@@ -66,6 +71,9 @@ export async function startServer(config: Config): Promise<{ database: Database;
           config: { ...config.sync, tenantId: graph.tenantId },
           logger,
           exclusiveStore: database.kind === "pglite",
+          subscriptions: createGraphSubscriptions({ graphUrl: graph.graphUrl, tokens }),
+          notifications: config.sync.notifications ?? null,
+          wakeups,
         })
       : null;
   // Occasion mails write through the same app registration (Mail.ReadWrite for drafts, Mail.Send to send), on
@@ -141,6 +149,11 @@ export async function startServer(config: Config): Promise<{ database: Database;
     console.log(
       `Mailbox sync: every ${config.sync.intervalSeconds} s through ${graph.graphUrl}` +
         ` (${graph.tenantId ? `tenant ${graph.tenantId}` : "each organisation's tenant"}), backfill ${config.sync.backfillDays} days`,
+    );
+    console.log(
+      config.sync.notifications
+        ? `Graph change notifications: to ${config.sync.notifications.url}, each mailbox's run at once`
+        : "Graph change notifications: off (set RAPPORT_GRAPH_NOTIFICATION_URL to an address Graph can reach)",
     );
   } else {
     console.log("Mailbox sync: off (set RAPPORT_GRAPH_CLIENT_ID and a secret or certificate to turn it on)");

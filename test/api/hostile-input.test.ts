@@ -1328,6 +1328,8 @@ const TABLES = {
   ratings: true,
   calendar_sync: true,
   calendar_events: true,
+  graph_subscriptions: true,
+  graph_notification_receipts: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

@@ -100,6 +100,8 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "segment_changes",
         "rating_keys",
         "ratings",
+        "graph_subscriptions",
+        "graph_notification_receipts",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -651,7 +653,10 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         return result;
       };
       const before = await answer("history");
-      expect(await migrateToLatest(db)).toEqual(["0025_report_rollups", "0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db, migrationsBefore("0027"))).toEqual([
+        "0025_report_rollups",
+        "0026_contact_last_interaction",
+      ]);
       expect(await answer("rollups")).toEqual(before);
       // What was found, kept: a stay per change, and the days of the interactions.
       const kept = await sql<{ stays: number; days: number }>`
@@ -716,7 +721,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
           )
           .execute();
       }
-      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db, migrationsBefore("0027"))).toEqual(["0026_contact_last_interaction"]);
       const kept = await sql<{ id: string; last: Date | null }>`
         select id, last_interaction_at as last from contacts where org_id = ${org.id}`.execute(db);
       expect(Object.fromEntries(kept.rows.map((r) => [r.id, r.last?.toISOString() ?? null]))).toEqual({
@@ -771,6 +776,7 @@ const ID = {
   webhookDelivery: "00000000-0000-4000-8000-000000000018",
   segment: "00000000-0000-4000-8000-000000000019",
   rating: "00000000-0000-4000-8000-000000000020",
+  subscription: "00000000-0000-4000-8000-000000000021",
 };
 const at = "2025-03-04T05:06:07.089Z";
 
@@ -1018,7 +1024,17 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
   ],
   [
     "mailboxes",
-    [{ org_id: ID.org, user_id: ID.sam, enabled: true, status: "ok", last_success_at: at, updated_at: at }],
+    [
+      {
+        org_id: ID.org,
+        user_id: ID.sam,
+        enabled: true,
+        status: "ok",
+        last_success_at: at,
+        updated_at: at,
+        wake_at: at,
+      },
+    ],
   ],
   [
     "mailbox_sync",
@@ -1322,6 +1338,27 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         created_at: at,
       },
     ],
+  ],
+  [
+    "graph_subscriptions",
+    [
+      {
+        id: ID.subscription,
+        org_id: ID.org,
+        user_id: ID.sam,
+        resource: "messages",
+        subscription_id: "7f3c9a52-0000-4000-8000-0000000000aa",
+        client_state_hash: Buffer.alloc(32, 9),
+        expires_at: "2025-03-07T05:06:07.000Z",
+        renew_now: false,
+        created_at: at,
+        renewed_at: null,
+      },
+    ],
+  ],
+  [
+    "graph_notification_receipts",
+    [{ org_id: ID.org, subscription_id: ID.subscription, digest: Buffer.alloc(32, 3), received_at: at }],
   ],
 ];
 

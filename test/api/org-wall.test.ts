@@ -251,6 +251,23 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
         backfill_from: new Date(),
       })
       .execute();
+    // What Graph change notifications leave (0030): a subscription of the mailbox and a notification's receipt.
+    const subscription = await server.database.db
+      .insertInto("graph_subscriptions")
+      .values({
+        org_id: org,
+        user_id: me.body.user.id,
+        resource: "messages",
+        subscription_id: `subscription-of-${domain}`,
+        client_state_hash: Buffer.alloc(32, 5),
+        expires_at: new Date(Date.now() + 86_400_000),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await server.database.db
+      .insertInto("graph_notification_receipts")
+      .values({ org_id: org, subscription_id: subscription.id, digest: Buffer.alloc(32, 6) })
+      .execute();
     // A birthday rule sending from this rep's mailbox, which they turned on.
     await sql`
       with rule as (

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type http from "node:http";
+import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, exportJWK, importX509, jwtVerify } from "jose";
@@ -21,6 +21,11 @@ import { GraphCalendar } from "./graph-calendar";
  *
  * And the calendar the meetings' capture reads (graph-calendar.ts): calendarView's delta over a window and events by
  * id, with occurrences of series, removals, time zones, pages and delta links.
+ * And change notifications (issue 17): subscriptions (POST, PATCH, DELETE /subscriptions) with Graph's checks
+ * (a resource of a known mailbox, an expiry within `maxSubscriptionMinutes`, a clientState of at most 128
+ * characters) and its validation handshake (a text/plain post to the notification URL with `validationToken`,
+ * answered within 10 s with the token, or the subscription is refused); a notification posted to each live
+ * subscription of a mailbox's messages when a message is added; and lifecycle notifications on demand.
  */
 
 export interface TestAddress {
@@ -111,6 +116,45 @@ export interface WrittenMessage {
   sends: number;
 }
 
+/** A subscription as Graph keeps it. */
+export interface TestSubscription {
+  id: string;
+  tenant: string;
+  user: string;
+  /** The last part of the resource: `messages` or `events`. */
+  kind: string;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  clientState: string | null;
+  expirationDateTime: string;
+  /** A reauthorizationRequired lifecycle notification was sent and no renewal came since. */
+  needsReauthorization: boolean;
+  renewals: number;
+}
+
+/** A subscription call an app made, in order. */
+export interface SubscriptionCall {
+  kind: "create" | "renew" | "delete";
+  status: number;
+  subscriptionId: string | null;
+  resource: string | null;
+}
+
+/** A post this server made to an app: a validation, a change notification, or a lifecycle notification. */
+export interface SentNotification {
+  kind: "validation" | "change" | "lifecycle";
+  url: string;
+  subscriptionId: string;
+  /** The JSON posted (none for a validation). */
+  body: string;
+  /** The app's answer; null when it could not be reached or did not answer in time. */
+  status: number | null;
+  /** When the post left (ms since the epoch). */
+  at: number;
+}
+
 export interface WriteRequest {
   kind: "create" | "send";
   tenant: string;
@@ -121,6 +165,9 @@ export interface WriteRequest {
 
 const CUSTOM_PROPERTIES = (addinId: string) =>
   `String {00020329-0000-0000-C000-000000000046} Name cecp-${addinId}`;
+
+/** Graph answers a deleted subscription with 204 and no body. */
+const res204 = (send: (status: number, body: unknown) => void) => send(204, null);
 
 /** Graph answers a send with 202 and no body. */
 const res202 = (send: (status: number, body: unknown) => void) => send(202, {});
@@ -153,6 +200,17 @@ export class GraphTestServer {
   afterWrite: ((request: WriteRequest) => Promise<void>) | null = null;
   /** The users' calendars: calendarView's delta and events by id (graph-calendar.ts). */
   readonly calendar = new GraphCalendar();
+  /** Live subscriptions by id. */
+  readonly subscriptions = new Map<string, TestSubscription>();
+  readonly subscriptionCalls: SubscriptionCall[] = [];
+  /** Every validation and notification posted to an app, in order. */
+  readonly sent: SentNotification[] = [];
+  /** While set, changes send no notification (what Graph later reports with a `missed` lifecycle notification). */
+  notificationsPaused = false;
+  /** The longest expiry Graph grants a mail or event subscription. */
+  maxSubscriptionMinutes = 10_080;
+  /** Posts still on their way, so a test (or close) can wait for them. */
+  private readonly deliveries = new Set<Promise<unknown>>();
 
   private seq = 0;
   private readonly mailboxes = new Map<string, Stored[]>();
@@ -176,12 +234,16 @@ export class GraphTestServer {
         res.end(JSON.stringify({ error: { code: "testServerError", message: String(error) } }));
       });
     });
+    // Longer than a page's logging on a loaded machine: a kept-alive connection closed while the client is about to
+    // reuse it is reset (ECONNRESET), which Graph's own front doors, keeping connections for minutes, do not do.
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     this.url = `https://localhost:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
   async close(): Promise<void> {
+    await this.delivered();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
@@ -215,7 +277,270 @@ export class GraphTestServer {
       partialChange: false,
       removedSeq: null,
     });
+    this.notify(tenant, user, "messages", id, "created", seq);
     return id;
+  }
+
+  /** Waits until every notification posted so far was answered (or failed). */
+  async delivered(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.allSettled([...this.deliveries]);
+  }
+
+  /** Posts JSON or a validation to an app, recording it; never throws. */
+  private post(
+    entry: Omit<SentNotification, "status" | "at">,
+    headers: Record<string, string>,
+  ): Promise<string> {
+    const record: SentNotification = { ...entry, status: null, at: Date.now() };
+    this.sent.push(record);
+    const url = new URL(entry.url);
+    const delivery = new Promise<string>((resolve) => {
+      const request = (url.protocol === "https:" ? https : http).request(
+        url,
+        { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(entry.body)) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            record.status = response.statusCode ?? null;
+            const type = String(response.headers["content-type"] ?? "");
+            resolve(type.startsWith("text/plain") ? Buffer.concat(chunks).toString("utf8") : "");
+          });
+          response.on("error", () => resolve(""));
+        },
+      );
+      // Graph gives the validation 10 seconds, and a notification a little less before it counts it failed.
+      request.setTimeout(10_000, () => request.destroy());
+      request.on("error", () => resolve(""));
+      request.end(entry.body);
+    });
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
+    return delivery;
+  }
+
+  /**
+   * A change notification to every live subscription of the user's `kind` (messages, events), as Graph sends it:
+   * the subscription id, its clientState, the change and the item's id and etag. Returns the posts' promise.
+   */
+  notify(
+    tenant: string,
+    user: string,
+    kind: string,
+    itemId: string,
+    changeType: string,
+    etag: number,
+  ): Promise<unknown> {
+    const posts: Promise<unknown>[] = [];
+    if (this.notificationsPaused) return Promise.resolve([]);
+    for (const sub of this.subscriptions.values()) {
+      if (sub.tenant.toLowerCase() !== tenant.toLowerCase() || sub.user.toLowerCase() !== user.toLowerCase())
+        continue;
+      if (sub.kind !== kind || Date.parse(sub.expirationDateTime) < Date.now()) continue;
+      if (!sub.changeType.split(",").includes(changeType)) continue;
+      const odataType = kind === "events" ? "#Microsoft.Graph.Event" : "#Microsoft.Graph.Message";
+      const path = `Users/${user}/${kind === "events" ? "Events" : "Messages"}/${itemId}`;
+      const body = JSON.stringify({
+        value: [
+          {
+            subscriptionId: sub.id,
+            subscriptionExpirationDateTime: sub.expirationDateTime,
+            changeType,
+            resource: path,
+            resourceData: {
+              "@odata.type": odataType,
+              "@odata.id": path,
+              "@odata.etag": `W/"${etag}"`,
+              id: itemId,
+            },
+            clientState: sub.clientState,
+            tenantId: sub.tenant,
+          },
+        ],
+      });
+      posts.push(
+        this.post(
+          { kind: "change", url: sub.notificationUrl, subscriptionId: sub.id, body },
+          { "content-type": "application/json; charset=utf-8" },
+        ),
+      );
+    }
+    return Promise.all(posts);
+  }
+
+  /**
+   * A lifecycle notification, as Graph sends one to the subscription's lifecycleNotificationUrl. A removal also
+   * drops the subscription; a reauthorisation request holds until the app renews it. Resolves with the app's status.
+   */
+  async lifecycle(
+    subscriptionId: string,
+    event: "reauthorizationRequired" | "subscriptionRemoved" | "missed",
+  ): Promise<number | null> {
+    const sub = this.subscriptions.get(subscriptionId);
+    if (!sub?.lifecycleNotificationUrl)
+      throw new Error(`no subscription ${subscriptionId} with lifecycle notifications`);
+    if (event === "subscriptionRemoved") this.subscriptions.delete(subscriptionId);
+    if (event === "reauthorizationRequired") sub.needsReauthorization = true;
+    const body = JSON.stringify({
+      value: [
+        {
+          subscriptionId: sub.id,
+          subscriptionExpirationDateTime: sub.expirationDateTime,
+          tenantId: sub.tenant,
+          clientState: sub.clientState,
+          lifecycleEvent: event,
+        },
+      ],
+    });
+    const entry = {
+      kind: "lifecycle" as const,
+      url: sub.lifecycleNotificationUrl,
+      subscriptionId: sub.id,
+      body,
+    };
+    await this.post(entry, { "content-type": "application/json; charset=utf-8" });
+    return this.sent.findLast((s) => s.subscriptionId === sub.id && s.kind === "lifecycle")?.status ?? null;
+  }
+
+  /** The live subscriptions of a user's mailbox (an expired one is gone, as at Graph). */
+  subscriptionsOf(tenant: string, user: string): TestSubscription[] {
+    return [...this.subscriptions.values()].filter(
+      (s) =>
+        s.tenant.toLowerCase() === tenant.toLowerCase() &&
+        s.user.toLowerCase() === user.toLowerCase() &&
+        Date.parse(s.expirationDateTime) > Date.now(),
+    );
+  }
+
+  private async handleSubscriptions(
+    req: http.IncomingMessage,
+    send: (status: number, body: unknown, headers?: Record<string, string>) => void,
+    id: string | null,
+  ): Promise<void> {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const grant = bearer ? this.tokens.get(bearer) : undefined;
+    if (!grant || grant.expires < Date.now())
+      return send(401, {
+        error: { code: "InvalidAuthenticationToken", message: "Access token is empty or invalid." },
+      });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const call = (
+      kind: SubscriptionCall["kind"],
+      status: number,
+      subscriptionId: string | null,
+      resource: string | null,
+    ) => this.subscriptionCalls.push({ kind, status, subscriptionId, resource });
+    const refuse = (kind: SubscriptionCall["kind"], status: number, code: string, message: string) => {
+      call(kind, status, id, null);
+      return send(status, { error: { code, message } });
+    };
+    const shape = (sub: TestSubscription) => ({
+      "@odata.context": `${this.url}/v1.0/$metadata#subscriptions/$entity`,
+      id: sub.id,
+      resource: sub.resource,
+      changeType: sub.changeType,
+      clientState: sub.clientState,
+      notificationUrl: sub.notificationUrl,
+      lifecycleNotificationUrl: sub.lifecycleNotificationUrl,
+      expirationDateTime: sub.expirationDateTime,
+      applicationId: this.clientId,
+    });
+    const tooLate = (expiry: string) =>
+      !(Date.parse(expiry) > Date.now()) ||
+      Date.parse(expiry) > Date.now() + this.maxSubscriptionMinutes * 60_000;
+
+    if (req.method === "POST" && id === null) {
+      const body = JSON.parse(text) as Partial<Record<string, string>>;
+      const resource = body.resource ?? "";
+      const match = /^\/?users\/([^/]+)\/(messages|events)$/i.exec(resource);
+      if (!match || !body.notificationUrl || !body.changeType || !body.expirationDateTime)
+        return refuse(
+          "create",
+          400,
+          "InvalidRequest",
+          "resource, notificationUrl, changeType and expirationDateTime are required.",
+        );
+      const user = decodeURIComponent(match[1] ?? "");
+      if (!this.users.has(`${grant.tenant.toLowerCase()}|${user.toLowerCase()}`))
+        return refuse("create", 404, "ResourceNotFound", `The user '${user}' is invalid.`);
+      if (tooLate(body.expirationDateTime))
+        return refuse(
+          "create",
+          400,
+          "InvalidRequest",
+          `expirationDateTime must be within ${this.maxSubscriptionMinutes} minutes.`,
+        );
+      if ((body.clientState ?? "").length > 128)
+        return refuse("create", 400, "InvalidRequest", "clientState is longer than 128 characters.");
+      const sub: TestSubscription = {
+        id: randomUUID(),
+        tenant: grant.tenant,
+        user,
+        kind: (match[2] ?? "").toLowerCase(),
+        resource,
+        changeType: body.changeType,
+        notificationUrl: body.notificationUrl,
+        lifecycleNotificationUrl: body.lifecycleNotificationUrl ?? null,
+        clientState: body.clientState ?? null,
+        expirationDateTime: new Date(Date.parse(body.expirationDateTime)).toISOString(),
+        needsReauthorization: false,
+        renewals: 0,
+      };
+      // The handshake, for each URL given: the token must come back as text within 10 seconds.
+      for (const url of new Set(
+        [sub.notificationUrl, sub.lifecycleNotificationUrl].filter((u): u is string => !!u),
+      )) {
+        const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+        const target = new URL(url);
+        target.searchParams.set("validationToken", token);
+        const answer = await this.post(
+          { kind: "validation", url: target.toString(), subscriptionId: sub.id, body: "" },
+          { "content-type": "text/plain; charset=utf-8" },
+        );
+        const status = this.sent.findLast(
+          (s) => s.subscriptionId === sub.id && s.kind === "validation",
+        )?.status;
+        if (status !== 200 || answer !== token)
+          return refuse(
+            "create",
+            400,
+            "ValidationError",
+            `Subscription validation request failed for ${url}.`,
+          );
+      }
+      this.subscriptions.set(sub.id, sub);
+      call("create", 201, sub.id, resource);
+      return send(201, shape(sub));
+    }
+    const sub = id === null ? undefined : this.subscriptions.get(id);
+    if (req.method === "PATCH" && id !== null) {
+      if (!sub || sub.tenant !== grant.tenant || Date.parse(sub.expirationDateTime) < Date.now())
+        return refuse("renew", 404, "ResourceNotFound", "The object was not found.");
+      const body = JSON.parse(text) as { expirationDateTime?: string };
+      if (!body.expirationDateTime || tooLate(body.expirationDateTime))
+        return refuse(
+          "renew",
+          400,
+          "InvalidRequest",
+          `expirationDateTime must be within ${this.maxSubscriptionMinutes} minutes.`,
+        );
+      sub.expirationDateTime = new Date(Date.parse(body.expirationDateTime)).toISOString();
+      sub.needsReauthorization = false;
+      sub.renewals += 1;
+      call("renew", 200, sub.id, sub.resource);
+      return send(200, shape(sub));
+    }
+    if (req.method === "DELETE" && id !== null) {
+      if (!sub || sub.tenant !== grant.tenant)
+        return refuse("delete", 404, "ResourceNotFound", "The object was not found.");
+      this.subscriptions.delete(sub.id);
+      call("delete", 204, sub.id, sub.resource);
+      res204(send);
+      return;
+    }
+    return send(405, { error: { code: "ErrorInvalidRequest", message: `no ${req.method} subscriptions` } });
   }
 
   private find(tenant: string, user: string, folder: Folder, id: string): Stored {
@@ -272,6 +597,13 @@ export class GraphTestServer {
         this.users.has(`${tenant.toLowerCase()}|${user.toLowerCase()}`);
       if (await this.calendar.handle(req, url, this.url, grant, hasMailbox, send)) return;
     }
+    const subscription = /^\/v1\.0\/subscriptions(?:\/([^/]+))?$/.exec(url.pathname);
+    if (subscription)
+      return this.handleSubscriptions(
+        req,
+        send,
+        subscription[1] ? decodeURIComponent(subscription[1]) : null,
+      );
 
     const messages = /^\/v1\.0\/users\/([^/]+)\/messages(?:\/([^/]+)\/(send))?$/.exec(url.pathname);
     if (messages) return this.handleMessages(req, url, send, messages);

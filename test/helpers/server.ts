@@ -56,6 +56,7 @@ export async function startTestServer(
     | "admins"
     | "webhooks"
     | "surveys"
+    | "graphNotifications"
   > & { entra?: EntraConfig } = {},
   store: {
     poolSize?: number;

@@ -25,7 +25,10 @@ export function trustingFetch(
             const headers = new Headers();
             for (const [name, value] of Object.entries(incoming.headers))
               if (typeof value === "string") headers.set(name, value);
-            resolve(new Response(Buffer.concat(chunks), { status: incoming.statusCode ?? 500, headers }));
+            const status = incoming.statusCode ?? 500;
+            // A 204 (Graph's answer to a deleted subscription) or 304 has no body, and Response refuses one.
+            const body = [204, 205, 304].includes(status) ? null : Buffer.concat(chunks);
+            resolve(new Response(body, { status, headers }));
           });
         },
       );

@@ -301,6 +301,8 @@ export interface MailboxesTable {
   lease_owner: string | null;
   lease_until: NullableTimestamp;
   updated_at: Timestamp;
+  /** A change notification asked for a run that has not started yet (0030). */
+  wake_at: NullableTimestamp;
 }
 
 export interface MailboxSyncTable {
@@ -830,6 +832,30 @@ export interface DB {
   segment_changes: SegmentChangesTable;
   rating_keys: RatingKeysTable;
   ratings: RatingsTable;
+  graph_subscriptions: GraphSubscriptionsTable;
+  graph_notification_receipts: GraphNotificationReceiptsTable;
+}
+
+/** A Microsoft Graph change notification subscription of one mailbox's messages or events (0030). */
+export interface GraphSubscriptionsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  resource: "messages" | "events";
+  subscription_id: string;
+  client_state_hash: Buffer;
+  expires_at: Timestamp;
+  renew_now: Generated<boolean>;
+  created_at: Generated<Date>;
+  renewed_at: NullableTimestamp;
+}
+
+/** What an accepted notification's digest was, so the same one twice triggers one run (0030). */
+export interface GraphNotificationReceiptsTable {
+  org_id: string;
+  subscription_id: string;
+  digest: Buffer;
+  received_at: Generated<Date>;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

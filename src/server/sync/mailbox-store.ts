@@ -26,10 +26,10 @@ export interface DueMailbox {
 
 /**
  * Mailboxes to sync now: enabled for their user or by the organisation's "every mailbox", not opted out, not
- * waiting out a failure, and not held by a live worker.
+ * waiting out a failure, and not held by a live worker. `woken`: only those a change notification asked a run of.
  */
-export async function dueMailboxes(db: Kysely<DB>): Promise<DueMailbox[]> {
-  const rows = await usersWithMailboxes(db)
+export async function dueMailboxes(db: Kysely<DB>, only: { woken?: boolean } = {}): Promise<DueMailbox[]> {
+  let query = usersWithMailboxes(db)
     .innerJoin("organizations as o", "o.id", "u.org_id")
     .select([
       "u.org_id",
@@ -49,8 +49,9 @@ export async function dueMailboxes(db: Kysely<DB>): Promise<DueMailbox[]> {
     .where(sql<boolean>`coalesce(m.opted_out, false)`, "=", false)
     .where((eb) => eb.or([eb("m.retry_at", "is", null), eb("m.retry_at", "<=", sql<Date>`now()`)]))
     .where((eb) => eb.or([eb("m.lease_until", "is", null), eb("m.lease_until", "<", sql<Date>`now()`)]))
-    .orderBy(sql`m.last_run_at nulls first`)
-    .execute();
+    .orderBy(sql`m.last_run_at nulls first`);
+  if (only.woken) query = query.where("m.wake_at", "is not", null);
+  const rows = await query.execute();
   return rows.map((r) => ({
     orgId: r.org_id,
     userId: r.id,
@@ -83,6 +84,8 @@ export async function claimMailbox(
         .doUpdateSet({
           lease_owner: owner,
           lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
+          // The run starting now answers every change notification received until this moment (0030).
+          wake_at: null,
         })
         // Checked again at the claim: the owner may have opted out, or a failure begun, since the list was read.
         .where((eb) =>

@@ -1,9 +1,9 @@
 import { periodicRun } from "../periodic-run";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { domainOf, isWithinDomains } from "../../shared/email-address";
 import { type MailFolder } from "../../shared/mailboxes";
-import type { SyncConfig } from "../config";
+import type { NotificationsConfig, SyncConfig } from "../config";
 import type { Database } from "../db/database";
 import { AppError } from "../errors";
 import { logEmail } from "../interactions/log-email";
@@ -24,6 +24,18 @@ import {
   restartFolder,
   savePage,
 } from "./mailbox-store";
+import { type GraphSubscriptions, SUBSCRIBED_RESOURCES } from "./graph-subscriptions";
+import {
+  clearWake,
+  deleteSubscription,
+  hashClientState,
+  markRenewed,
+  pruneReceipts,
+  saveSubscription,
+  subscriptionsOf,
+  subscriptionsToDrop,
+} from "./subscription-store";
+import type { Wakeups } from "./wakeups";
 
 export const FOLDERS: readonly MailFolder[] = ["inbox", "sentitems"];
 
@@ -41,6 +53,8 @@ export interface RunReport {
 export interface SyncWorker {
   /** One pass over every due mailbox; resolves when all of them are done (or failed). */
   runOnce(): Promise<RunReport>;
+  /** One pass over the mailboxes change notifications woke (start() runs it on each wake and every second). */
+  runWoken(): Promise<void>;
   /** Runs every interval (start to start) until stopped. */
   start(): void;
   /** Stops after the page in hand: nothing half-saved, the next start resumes from the saved links. */
@@ -60,6 +74,18 @@ export interface SyncWorkerDeps {
   logger?: Pick<Logger, "info" | "warn" | "error" | "debug">;
   /** The store is this process's alone (PGlite): a lease found at start is a crashed run's, freed at once. */
   exclusiveStore?: boolean;
+  /** Graph's subscriptions: kept for each synced mailbox with `notifications`, and deleted when no longer wanted. */
+  subscriptions?: GraphSubscriptions;
+  /**
+   * Graph change notifications (a public address Graph can reach is configured): each synced mailbox keeps a
+   * subscription of its messages and its events, and a notification's mailbox is run at once. Absent: the
+   * minute's run alone, and subscriptions left from before are deleted.
+   */
+  notifications?: NotificationsConfig | null;
+  /** This process's notification endpoint telling its worker at once (the store's wake_at is polled anyway). */
+  wakeups?: Wakeups;
+  /** How often the store is asked for mailboxes a notification woke (received by any server); 1 s by default. */
+  wakePollMs?: number;
 }
 
 class Stopped extends Error {}
@@ -227,9 +253,89 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     }
   }
 
+  /**
+   * The mailbox's subscriptions, made when missing, renewed when half their lifetime has passed or Graph asked
+   * for reauthorisation, made again when Graph forgot one. A failure is logged and tried again at the next run:
+   * the minute's run still reads the mailbox.
+   */
+  async function keepSubscriptions(m: DueMailbox, identity: { tenant: string; user: string }): Promise<void> {
+    const notifications = deps.notifications;
+    const subscriptions = deps.subscriptions;
+    if (!notifications || !subscriptions) return;
+    const lifetimeMs = notifications.subscriptionMinutes * 60_000;
+    const rows = await subscriptionsOf(db, m);
+    for (const resource of SUBSCRIBED_RESOURCES) {
+      const row = rows.find((r) => r.resource === resource);
+      const now = Date.now();
+      const left = row ? row.expires_at.getTime() - now : 0;
+      if (row && !row.renew_now && left > lifetimeMs / 2) continue;
+      const expiresAt = new Date(now + lifetimeMs);
+      try {
+        if (row && left > 0) {
+          try {
+            const renewed = await subscriptions.renew(identity.tenant, row.subscription_id, expiresAt);
+            await markRenewed(db, row, renewed.expiresAt);
+            continue;
+          } catch (error) {
+            // Graph no longer has it (removed, or expired meanwhile): a new one below. Anything else waits.
+            if (!(error instanceof GraphFailure && error.status === 404)) throw error;
+          }
+        }
+        const secret = randomBytes(32).toString("base64url");
+        const made = await subscriptions.create(identity.tenant, identity.user, {
+          resource,
+          notificationUrl: notifications.url,
+          expiresAt,
+          clientState: secret,
+        });
+        await saveSubscription(db, m, resource, {
+          subscriptionId: made.id,
+          clientStateHash: hashClientState(secret),
+          expiresAt: made.expiresAt,
+        });
+      } catch (error) {
+        deps.logger?.warn(
+          { userId: m.userId, resource, err: error instanceof Error ? error.message : String(error) },
+          "could not keep the mailbox's change notifications; the minute's run goes on",
+        );
+      }
+    }
+  }
+
+  /** Subscriptions of mailboxes no longer synced (or all, with notifications off): deleted at Graph and here. */
+  async function dropSubscriptions(): Promise<void> {
+    const subscriptions = deps.subscriptions;
+    if (!subscriptions) return;
+    const rows = await subscriptionsToDrop(db, !deps.notifications);
+    for (const row of rows) {
+      const identity = graphIdentity(
+        {
+          tenantId: row.tenant_id,
+          email: row.email,
+          externalId: row.external_id,
+          internalDomains: row.internal_domains,
+        },
+        config.tenantId,
+      );
+      try {
+        if (identity) await subscriptions.remove(identity.tenant, row.subscription_id);
+        await deleteSubscription(db, row);
+      } catch (error) {
+        deps.logger?.warn(
+          { userId: row.user_id, err: error instanceof Error ? error.message : String(error) },
+          "could not delete a mailbox's change notifications; tried again at the next run",
+        );
+      }
+    }
+  }
+
   async function syncMailbox(m: DueMailbox, report: RunReport): Promise<void> {
     const identity = graphIdentity(m, config.tenantId);
-    if (!identity) return;
+    if (!identity) {
+      // Nothing can answer a notification's wake of a mailbox these credentials cannot read.
+      await clearWake(db, m).catch(() => undefined);
+      return;
+    }
     try {
       if (!(await claimMailbox(db, m, workerId, config.leaseSeconds))) return;
     } catch (error) {
@@ -247,6 +353,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     try {
       for (const folder of FOLDERS) await syncFolder(m, identity, folder, report);
       if (deps.calendar) await syncCalendar(m, identity, deps.calendar, report);
+      // While the lease is held: no other server subscribes the same mailbox at the same moment.
+      await keepSubscriptions(m, identity);
       await finishRun(db, m, workerId, { status: "ok", error: null, retryAfterSeconds: null });
     } catch (error) {
       if (error instanceof Stopped) {
@@ -277,7 +385,15 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       leasesChecked = true;
     }
     const report: RunReport = { mailboxes: 0, failed: 0, pages: 0, logged: 0, skipped: {} };
-    const due = await dueMailboxes(db);
+    await dropSubscriptions().catch((error: unknown) =>
+      deps.logger?.error({ err: String(error) }, "could not look for subscriptions to delete"),
+    );
+    await pruneReceipts(db).catch(() => undefined);
+    await runMailboxes(await dueMailboxes(db), report);
+    return report;
+  }
+
+  async function runMailboxes(due: DueMailbox[], report: RunReport): Promise<void> {
     let next = 0;
     // A few mailboxes at a time: each waits mostly on Graph, and one slow or failing mailbox holds up no other.
     const lanes = Array.from({ length: Math.min(config.concurrency, due.length) }, async () => {
@@ -287,7 +403,34 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       }
     });
     await Promise.all(lanes);
-    return report;
+  }
+
+  /**
+   * The runs change notifications ask for: the mailboxes whose wake_at is set, polled every `wakePollMs` and at
+   * once when this process's endpoint received one. One pass at a time; a wake during a pass makes one more.
+   */
+  const woken = { pass: null as Promise<void> | null, again: false, timer: null as NodeJS.Timeout | null };
+  let unlisten: (() => void) | null = null;
+  function runWoken(): Promise<void> {
+    if (woken.pass) {
+      woken.again = true;
+      return woken.pass;
+    }
+    woken.pass = (async () => {
+      try {
+        do {
+          woken.again = false;
+          const report: RunReport = { mailboxes: 0, failed: 0, pages: 0, logged: 0, skipped: {} };
+          await runMailboxes(await dueMailboxes(db, { woken: true }), report);
+          if (report.mailboxes > 0) deps.logger?.debug({ sync: report }, "mailbox sync run on notification");
+        } while (woken.again && !loop.stopping);
+      } catch (error) {
+        deps.logger?.error({ err: String(error) }, "mailbox sync run on notification failed");
+      } finally {
+        woken.pass = null;
+      }
+    })();
+    return woken.pass;
   }
 
   const loop = periodicRun({
@@ -298,5 +441,22 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     },
     failed: (error) => deps.logger?.error({ err: String(error) }, "mailbox sync run failed"),
   });
-  return { runOnce: loop.runOnce, start: loop.start, stop: loop.stop };
+  return {
+    runOnce: loop.runOnce,
+    runWoken,
+    start() {
+      loop.start();
+      if (!deps.notifications) return;
+      unlisten = deps.wakeups?.listen(() => void runWoken()) ?? null;
+      woken.timer = setInterval(() => void runWoken(), deps.wakePollMs ?? 1000);
+    },
+    async stop() {
+      unlisten?.();
+      unlisten = null;
+      if (woken.timer) clearInterval(woken.timer);
+      woken.timer = null;
+      await loop.stop();
+      await woken.pass;
+    },
+  };
 }

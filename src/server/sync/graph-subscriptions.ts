@@ -1,0 +1,159 @@
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+} from "@microsoft/microsoft-graph-client";
+import { z } from "zod";
+import type { TenantTokens } from "./client-credentials";
+import { GraphFailure } from "./mail-graph";
+
+/** What a mailbox is subscribed to: its messages (every folder) and its calendar's events. */
+export type SubscribedResource = "messages" | "events";
+
+export const SUBSCRIBED_RESOURCES: readonly SubscribedResource[] = ["messages", "events"];
+
+/** Graph's path of a resource of a mailbox (the same user id the delta reads with). */
+export const resourcePath = (graphUserId: string, resource: SubscribedResource): string =>
+  `/users/${encodeURIComponent(graphUserId)}/${resource}`;
+
+const Subscription = z.looseObject({
+  id: z.string().min(1).max(200),
+  expirationDateTime: z.string(),
+});
+
+export interface SubscriptionRequest {
+  resource: SubscribedResource;
+  notificationUrl: string;
+  expiresAt: Date;
+  /** The secret Graph repeats on every notification of this subscription. */
+  clientState: string;
+}
+
+/** Microsoft Graph's subscriptions: create (Graph validates the notification URL first), renew, delete. */
+export interface GraphSubscriptions {
+  create(
+    tenantId: string,
+    graphUserId: string,
+    request: SubscriptionRequest,
+  ): Promise<{ id: string; expiresAt: Date }>;
+  /** A new expiry; renewing also reauthorises a subscription Graph asked to reauthorise. */
+  renew(tenantId: string, subscriptionId: string, expiresAt: Date): Promise<{ expiresAt: Date }>;
+  /** Deleted at Graph; one Graph no longer knows (404) counts as deleted. */
+  remove(tenantId: string, subscriptionId: string): Promise<void>;
+}
+
+/**
+ * Subscriptions through the Graph client library, with the same middleware as the delta reads (mail-graph.ts):
+ * the token only for `graphUrl`'s host, throttling retried within the request when Graph's wait is short.
+ */
+export function createGraphSubscriptions(options: {
+  graphUrl: string;
+  tokens: TenantTokens;
+  /** How long one request may take (Graph's own validation call to us is part of a create). */
+  timeoutMs?: number;
+}): GraphSubscriptions {
+  const baseUrl = `${options.graphUrl.replace(/\/+$/, "")}/`;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const clients = new Map<string, Client>();
+  const clientFor = (tenantId: string): Client => {
+    let client = clients.get(tenantId);
+    if (!client) {
+      const authentication = new AuthenticationHandler({ getAccessToken: () => options.tokens(tenantId) });
+      const retry = new RetryHandler(
+        new RetryHandlerOptions(2, 2, (_delay, _attempt, _request, _options, response) => {
+          const wait = Number(response.headers?.get("Retry-After") ?? "0");
+          return Number.isFinite(wait) && wait <= 10;
+        }),
+      );
+      authentication.setNext(retry);
+      retry.setNext(new HTTPMessageHandler());
+      client = Client.initWithMiddleware({
+        middleware: authentication,
+        baseUrl,
+        defaultVersion: "v1.0",
+        customHosts: new Set([new URL(baseUrl).hostname]),
+      });
+      clients.set(tenantId, client);
+    }
+    return client;
+  };
+
+  async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new GraphFailure(`${what}: no answer within ${timeoutMs / 1000} s`, 504, "timeout", null)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([request(), late]);
+    } catch (error) {
+      if (error instanceof GraphError) {
+        const code = error.code && error.code !== "null" ? error.code : null;
+        throw new GraphFailure(
+          `${what}: Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(
+            0,
+            1000,
+          ),
+          error.statusCode,
+          code,
+          null,
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    async create(tenantId, graphUserId, request) {
+      const body: unknown = await call(
+        "Subscribing",
+        () =>
+          clientFor(tenantId)
+            .api("/subscriptions")
+            .post({
+              // Created and updated: a message moved into a folder, a meeting moved; the delta decides what is new.
+              changeType: "created,updated",
+              notificationUrl: request.notificationUrl,
+              lifecycleNotificationUrl: request.notificationUrl,
+              resource: resourcePath(graphUserId, request.resource),
+              expirationDateTime: request.expiresAt.toISOString(),
+              clientState: request.clientState,
+            }) as Promise<unknown>,
+      );
+      const created = Subscription.parse(body);
+      return { id: created.id, expiresAt: new Date(created.expirationDateTime) };
+    },
+    async renew(tenantId, subscriptionId, expiresAt) {
+      const body: unknown = await call(
+        "Renewing a subscription",
+        () =>
+          clientFor(tenantId)
+            .api(`/subscriptions/${encodeURIComponent(subscriptionId)}`)
+            .patch({ expirationDateTime: expiresAt.toISOString() }) as Promise<unknown>,
+      );
+      return { expiresAt: new Date(Subscription.parse(body).expirationDateTime) };
+    },
+    async remove(tenantId, subscriptionId) {
+      try {
+        await call(
+          "Unsubscribing",
+          () =>
+            clientFor(tenantId)
+              .api(`/subscriptions/${encodeURIComponent(subscriptionId)}`)
+              .delete() as Promise<unknown>,
+        );
+      } catch (error) {
+        if (error instanceof GraphFailure && error.status === 404) return;
+        throw error;
+      }
+    },
+  };
+}
