@@ -1326,6 +1326,10 @@ const TABLES = {
   segment_changes: true,
   rating_keys: true,
   ratings: true,
+  contact_duplicate_dismissals: true,
+  company_duplicate_dismissals: true,
+  contact_merges: true,
+  company_merges: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**
