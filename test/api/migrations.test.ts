@@ -100,6 +100,10 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "segment_changes",
         "rating_keys",
         "ratings",
+        "contact_duplicate_dismissals",
+        "company_duplicate_dismissals",
+        "contact_merges",
+        "company_merges",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -651,7 +655,11 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         return result;
       };
       const before = await answer("history");
-      expect(await migrateToLatest(db)).toEqual(["0025_report_rollups", "0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db)).toEqual([
+        "0025_report_rollups",
+        "0026_contact_last_interaction",
+        "0029_duplicates",
+      ]);
       expect(await answer("rollups")).toEqual(before);
       // What was found, kept: a stay per change, and the days of the interactions.
       const kept = await sql<{ stays: number; days: number }>`
@@ -716,7 +724,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
           )
           .execute();
       }
-      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction", "0029_duplicates"]);
       const kept = await sql<{ id: string; last: Date | null }>`
         select id, last_interaction_at as last from contacts where org_id = ${org.id}`.execute(db);
       expect(Object.fromEntries(kept.rows.map((r) => [r.id, r.last?.toISOString() ?? null]))).toEqual({
@@ -771,8 +779,12 @@ const ID = {
   webhookDelivery: "00000000-0000-4000-8000-000000000018",
   segment: "00000000-0000-4000-8000-000000000019",
   rating: "00000000-0000-4000-8000-000000000020",
+  mergedContact: "00000000-0000-4000-8000-000000000021",
+  mergedCompany: "00000000-0000-4000-8000-000000000022",
 };
 const at = "2025-03-04T05:06:07.089Z";
+/** A second contact, after the first in id order (a dismissal holds its pair in that order). */
+const SECOND_CONTACT = "00000000-0000-4000-8000-000000000023";
 
 /**
  * One or two rows for every table of the data model, as the latest schema has them; written at an older schema,
@@ -868,6 +880,30 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         no_automated_mail: true,
         // Wants no marketing, in Sweden (0024).
         no_marketing: true,
+        country: "SE",
+        created_at: at,
+        updated_at: at,
+      },
+      {
+        // The same person once more (0029: the duplicates list pairs them by phone and name at the company).
+        id: SECOND_CONTACT,
+        org_id: ID.org,
+        display_name: "Ann Berg",
+        first_name: "Ann",
+        last_name: null,
+        title: null,
+        phones: ["070-123 45 67"],
+        company_id: ID.company,
+        lifecycle_stage: "lead",
+        tags: [],
+        owner_id: ID.sam,
+        source: "import",
+        custom_fields: "{}",
+        birthday_day: null,
+        birthday_month: null,
+        birthday_year: null,
+        no_automated_mail: false,
+        no_marketing: false,
         country: "SE",
         created_at: at,
         updated_at: at,
@@ -1303,6 +1339,26 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
     ],
   ],
   ["rating_keys", [{ org_id: ID.org, key: Buffer.alloc(32, 7), created_at: at }]],
+  [
+    "contact_duplicate_dismissals",
+    [
+      {
+        org_id: ID.org,
+        first_id: ID.contact,
+        second_id: SECOND_CONTACT,
+        dismissed_by: ID.rita,
+        dismissed_at: at,
+      },
+    ],
+  ],
+  [
+    "contact_merges",
+    [{ org_id: ID.org, merged_id: ID.mergedContact, kept_id: ID.contact, merged_by: ID.rita, merged_at: at }],
+  ],
+  [
+    "company_merges",
+    [{ org_id: ID.org, merged_id: ID.mergedCompany, kept_id: ID.company, merged_by: null, merged_at: at }],
+  ],
   [
     "ratings",
     [
