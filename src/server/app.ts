@@ -54,6 +54,7 @@ import { DEFAULT_WEB_FORM_LIMITS, type WebFormLimits, publicFormRoutes } from ".
 import { webFormRoutes } from "./web-forms/routes";
 import { webhookRoutes } from "./webhooks/routes";
 import { segmentRoutes } from "./segments/routes";
+import { duplicateRoutes } from "./duplicates/routes";
 import type { WebhookSettings } from "./webhooks/service";
 import type { AccountIssuer } from "./accounts/account-issuer";
 import { accountRoutes } from "./accounts/routes";
@@ -205,6 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   peopleRoutes(app, options, scope);
   contactRoutes(app, options, scope);
   companyRoutes(app, options, scope);
+  duplicateRoutes(app, options, scope);
   dealRoutes(app, options, scope);
   taskRoutes(app, options, scope);
   interactionRoutes(app, options, scope);

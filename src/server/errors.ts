@@ -24,6 +24,7 @@ const titles: Record<ErrorCode, string> = {
   id_taken: "The id belongs to another record",
   email_address_taken: "The email address belongs to another contact",
   company_domain_taken: "Another company has this domain",
+  record_merged: "The record was merged into another",
   product_code_taken: "Another product has this code",
   stage_not_found: "No such stage",
   stage_has_deals: "The stage still has deals",
@@ -58,6 +59,8 @@ export class AppError extends Error {
       reason?: SkipReason;
       /** Seconds, for a 429: sent as Retry-After. */
       retryAfter?: number;
+      /** For a 301 (`record_merged`): where the record is now, sent as Location and named in the problem. */
+      mergedInto?: { type: "contact" | "company"; id: string; location: string };
     } = {},
   ) {
     super(detail);
@@ -77,3 +80,12 @@ export const versionConflict = (current: unknown) =>
 
 export const idTaken = () =>
   new AppError("id_taken", 409, "The id belongs to another record; make a new one for a new record.");
+
+/** A merged-away record's id asked for: 301 to the record it was merged into (docs/api.md, "Merging"). */
+export const recordMerged = (type: "contact" | "company", id: string, location: string) =>
+  new AppError(
+    "record_merged",
+    301,
+    `The ${type} was merged into ${type} ${id}; it answers at ${location}.`,
+    { mergedInto: { type, id, location } },
+  );

@@ -25,6 +25,7 @@ export const ErrorCode = z.enum([
   "id_taken",
   "email_address_taken",
   "company_domain_taken",
+  "record_merged",
   "product_code_taken",
   "stage_not_found",
   "stage_has_deals",
@@ -90,5 +91,10 @@ export const Problem = z.object({
   rowErrors: z.array(RowError).optional(),
   /** Which privacy rule keeps the email out of automatic logs, for `not_logged_by_policy`. */
   reason: z.enum(SKIP_REASONS).optional(),
+  /**
+   * For `record_merged` (status 301, with `Location`): the record this one was merged into. A merged-away id
+   * answers GET and PATCH with it, so links and outboxes made before the merge still land.
+   */
+  mergedInto: z.object({ type: z.enum(["contact", "company"]), id: z.string() }).optional(),
 });
 export type Problem = z.infer<typeof Problem>;

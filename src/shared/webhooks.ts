@@ -12,6 +12,7 @@ export const WEBHOOK_EVENTS = [
   "contact.erased",
   "company.created",
   "company.updated",
+  "company.merged",
   "deal.created",
   "deal.stage_changed",
   "deal.won",

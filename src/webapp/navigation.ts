@@ -1,6 +1,7 @@
 import { ArrowImportRegular } from "@fluentui/react-icons/svg/arrow-import";
 import { BuildingRegular } from "@fluentui/react-icons/svg/building";
 import { CalendarTodayRegular } from "@fluentui/react-icons/svg/calendar-today";
+import { PeopleSwapRegular } from "@fluentui/react-icons/svg/people-swap";
 import { DataBarVerticalRegular } from "@fluentui/react-icons/svg/data-bar-vertical";
 import type { FluentIcon } from "@fluentui/react-icons";
 import { HandshakeRegular } from "@fluentui/react-icons/svg/handshake";
@@ -81,6 +82,16 @@ export const pages: readonly PageEntry[] = [
     icon: TaskListLtrRegular,
     subpages: true,
     component: lazy(() => import(/* webpackChunkName: "webapp-tasks" */ "./pages/tasks/TasksPage")),
+  },
+  {
+    // Likely duplicate contacts and companies to merge or dismiss; the companies' at /app/duplicates/companies.
+    path: "/app/duplicates",
+    name: "duplicates",
+    icon: PeopleSwapRegular,
+    subpages: true,
+    component: lazy(
+      () => import(/* webpackChunkName: "webapp-duplicates" */ "./pages/duplicates/DuplicatesPage"),
+    ),
   },
   {
     path: SEGMENTS_PATH,

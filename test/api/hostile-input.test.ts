@@ -1330,6 +1330,10 @@ const TABLES = {
   calendar_events: true,
   graph_subscriptions: true,
   graph_notification_receipts: true,
+  contact_duplicate_dismissals: true,
+  company_duplicate_dismissals: true,
+  contact_merges: true,
+  company_merges: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

@@ -336,6 +336,10 @@ const REFERENCES: Record<string, keyof Records> = {
   productId: "product",
   deliveryId: "webhookDelivery",
   segmentId: "segment",
+  // A merge's other record and a dismissed pair: the victim's contacts (for the companies' routes too, a record
+  // the intruder cannot reach all the same).
+  mergedId: "contact",
+  ids: "contact",
 };
 /** Ids the client chooses (an idempotent create's id, the on-send key): another organisation's may be refused
  * or kept apart, never joined to its record. */
@@ -621,6 +625,8 @@ describe.each(storeKinds)("isolation between organisations (%s)", (kind) => {
       `/api/v1/contacts/${victim.contact}/ratings`,
       `/api/v1/companies/${victim.company}/ratings`,
       "/api/v1/reports/ratings",
+      "/api/v1/duplicates/contacts",
+      "/api/v1/duplicates/companies",
     ];
     return Promise.all(paths.map(async (p) => (await server.request("GET", p, { token: victimToken })).body));
   };

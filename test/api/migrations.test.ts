@@ -102,6 +102,10 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "ratings",
         "graph_subscriptions",
         "graph_notification_receipts",
+        "contact_duplicate_dismissals",
+        "company_duplicate_dismissals",
+        "contact_merges",
+        "company_merges",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -777,8 +781,12 @@ const ID = {
   segment: "00000000-0000-4000-8000-000000000019",
   rating: "00000000-0000-4000-8000-000000000020",
   subscription: "00000000-0000-4000-8000-000000000021",
+  mergedContact: "00000000-0000-4000-8000-000000000024",
+  mergedCompany: "00000000-0000-4000-8000-000000000025",
 };
 const at = "2025-03-04T05:06:07.089Z";
+/** A second contact, after the first in id order (a dismissal holds its pair in that order). */
+const SECOND_CONTACT = "00000000-0000-4000-8000-000000000023";
 
 /**
  * One or two rows for every table of the data model, as the latest schema has them; written at an older schema,
@@ -874,6 +882,30 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         no_automated_mail: true,
         // Wants no marketing, in Sweden (0024).
         no_marketing: true,
+        country: "SE",
+        created_at: at,
+        updated_at: at,
+      },
+      {
+        // The same person once more (0029: the duplicates list pairs them by phone and name at the company).
+        id: SECOND_CONTACT,
+        org_id: ID.org,
+        display_name: "Ann Berg",
+        first_name: "Ann",
+        last_name: null,
+        title: null,
+        phones: ["070-123 45 67"],
+        company_id: ID.company,
+        lifecycle_stage: "lead",
+        tags: [],
+        owner_id: ID.sam,
+        source: "import",
+        custom_fields: "{}",
+        birthday_day: null,
+        birthday_month: null,
+        birthday_year: null,
+        no_automated_mail: false,
+        no_marketing: false,
         country: "SE",
         created_at: at,
         updated_at: at,
@@ -1319,6 +1351,26 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
     ],
   ],
   ["rating_keys", [{ org_id: ID.org, key: Buffer.alloc(32, 7), created_at: at }]],
+  [
+    "contact_duplicate_dismissals",
+    [
+      {
+        org_id: ID.org,
+        first_id: ID.contact,
+        second_id: SECOND_CONTACT,
+        dismissed_by: ID.rita,
+        dismissed_at: at,
+      },
+    ],
+  ],
+  [
+    "contact_merges",
+    [{ org_id: ID.org, merged_id: ID.mergedContact, kept_id: ID.contact, merged_by: ID.rita, merged_at: at }],
+  ],
+  [
+    "company_merges",
+    [{ org_id: ID.org, merged_id: ID.mergedCompany, kept_id: ID.company, merged_by: null, merged_at: at }],
+  ],
   [
     "ratings",
     [

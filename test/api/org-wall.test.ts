@@ -46,6 +46,33 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       emails: [`anna@c.${domain}`],
       companyId: company.id,
     });
+    // Duplicates (0029): a twin of the contact and of the company, each pair dismissed; and a contact and a company
+    // merged into them (their pointers kept).
+    const twin = await post("/api/v1/contacts", { displayName: "Anna B", emails: [`anna+twin@c.${domain}`] });
+    const twinCompany = await post("/api/v1/companies", { name: `Customer of ${domain} AB` });
+    for (const [kind, ids] of [
+      ["contacts", [contact.id, twin.id]],
+      ["companies", [company.id, twinCompany.id]],
+    ] as const) {
+      const dismissed = await server.request("POST", `/api/v1/duplicates/${kind}/dismissals`, {
+        token,
+        body: { ids },
+      });
+      expect(dismissed.status).toBe(200);
+    }
+    const mergedAway = await post("/api/v1/contacts", { displayName: "Anna (old)" });
+    const mergedCompany = await post("/api/v1/companies", { name: `Old customer of ${domain}` });
+    for (const [path, kept, merged] of [
+      ["contacts", contact.id, mergedAway.id],
+      ["companies", company.id, mergedCompany.id],
+    ] as const) {
+      const current = await server.request<{ version: number }>("GET", `/api/v1/${path}/${kept}`, { token });
+      const answer = await server.request("POST", `/api/v1/${path}/${kept}/merge`, {
+        token,
+        body: { version: current.body.version, mergedId: merged, mergedVersion: 1 },
+      });
+      expect(answer.status).toBe(200);
+    }
     const deal = await post("/api/v1/deals", { name: "Renewal", contactIds: [contact.id] });
     const template = await post("/api/v1/templates", {
       name: "Offer",
@@ -352,7 +379,7 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       .where("org_id", "=", foreign)
       .execute();
     const renamed = await walledDb.updateTable("contacts").set({ title: "Touched" }).executeTakeFirst();
-    expect(Number(renamed.numUpdatedRows)).toBe(1);
+    expect(Number(renamed.numUpdatedRows)).toBe(2); // the contact and its twin
     const deleted = await walledDb.deleteFrom("blocklist_entries").executeTakeFirst();
     expect(Number(deleted.numDeletedRows)).toBe(1);
     await expect(
@@ -381,7 +408,8 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     const listed = async () =>
       (await server.request<{ items: unknown[] }>("GET", "/api/v1/contacts", { token: ownToken })).body.items
         .length;
-    expect(await listed()).toBe(1);
+    // The contact and its twin (the duplicates' rows).
+    expect(await listed()).toBe(2);
     // A policy that admits nothing: a request that were not behind the wall would still list the contact.
     await sql`alter policy org_wall on contacts using (false)`.execute(server.database.db);
     try {
@@ -392,7 +420,7 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
         server.database.db,
       );
     }
-    expect(await listed()).toBe(1);
+    expect(await listed()).toBe(2);
     // The owner's connections (sign-in, the sync's scheduler) never inherit a request's organisation: ask on
     // more connections at once than the pool holds, so every one of them answers.
     const sessions = await Promise.all(

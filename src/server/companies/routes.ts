@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { routes } from "../../shared/routes";
 import { type RouteOptions, addRoute } from "../http/route";
+import { followingMerges } from "../duplicates/merge";
 import type { Scope } from "../scope";
 import { createCompany, deleteCompany, getCompany, listCompanies, updateCompany } from "./service";
 
@@ -11,9 +12,14 @@ export function companyRoutes(
 ): void {
   addRoute(app, routes.listCompanies, options, ({ caller, query }) => listCompanies(scope(caller), query));
   addRoute(app, routes.createCompany, options, ({ caller, body }) => createCompany(scope(caller), body));
-  addRoute(app, routes.getCompany, options, ({ caller, params }) => getCompany(scope(caller), params.id));
+  // A merged-away company's id answers 301 to the kept company (docs/api.md, "Merging").
+  addRoute(app, routes.getCompany, options, ({ caller, params }) =>
+    followingMerges(scope(caller), "company", params.id, () => getCompany(scope(caller), params.id)),
+  );
   addRoute(app, routes.updateCompany, options, ({ caller, params, body, version }) =>
-    updateCompany(scope(caller), params.id, version, body),
+    followingMerges(scope(caller), "company", params.id, () =>
+      updateCompany(scope(caller), params.id, version, body),
+    ),
   );
   addRoute(app, routes.deleteCompany, options, ({ caller, params }) =>
     deleteCompany(scope(caller), params.id),

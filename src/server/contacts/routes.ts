@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { routes } from "../../shared/routes";
 import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
+import { followingMerges } from "../duplicates/merge";
 import { contactTimeline } from "../people/service";
 import { createContact, deleteContact, getContact, listContacts, updateContact } from "./service";
 
@@ -12,9 +13,14 @@ export function contactRoutes(
 ): void {
   addRoute(app, routes.listContacts, options, ({ caller, query }) => listContacts(scope(caller), query));
   addRoute(app, routes.createContact, options, ({ caller, body }) => createContact(scope(caller), body));
-  addRoute(app, routes.getContact, options, ({ caller, params }) => getContact(scope(caller), params.id));
+  // A merged-away contact's id answers 301 to the kept contact (docs/api.md, "Merging").
+  addRoute(app, routes.getContact, options, ({ caller, params }) =>
+    followingMerges(scope(caller), "contact", params.id, () => getContact(scope(caller), params.id)),
+  );
   addRoute(app, routes.updateContact, options, ({ caller, params, body, version }) =>
-    updateContact(scope(caller), params.id, version, body),
+    followingMerges(scope(caller), "contact", params.id, () =>
+      updateContact(scope(caller), params.id, version, body),
+    ),
   );
   addRoute(app, routes.deleteContact, options, ({ caller, params }) =>
     deleteContact(scope(caller), params.id),

@@ -28,6 +28,7 @@ import * as segments from "./migrations/0024_segments";
 import * as reportRollups from "./migrations/0025_report_rollups";
 import * as contactLastInteraction from "./migrations/0026_contact_last_interaction";
 import * as meetings from "./migrations/0027_meetings";
+import * as duplicates from "./migrations/0029_duplicates";
 import * as graphSubscriptions from "./migrations/0030_graph_subscriptions";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
@@ -59,6 +60,7 @@ export const migrations: Record<string, Migration> = {
   "0025_report_rollups": reportRollups,
   "0026_contact_last_interaction": contactLastInteraction,
   "0027_meetings": meetings,
+  "0029_duplicates": duplicates,
   "0030_graph_subscriptions": graphSubscriptions,
 };
 

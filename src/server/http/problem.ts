@@ -144,12 +144,16 @@ export function problemOf(error: AppError): Problem {
     ...(error.extras.current !== undefined ? { current: error.extras.current } : {}),
     ...(error.extras.rowErrors ? { rowErrors: error.extras.rowErrors } : {}),
     ...(error.extras.reason ? { reason: error.extras.reason } : {}),
+    ...(error.extras.mergedInto
+      ? { mergedInto: { type: error.extras.mergedInto.type, id: error.extras.mergedInto.id } }
+      : {}),
   };
 }
 
 export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
   if (error.status === 401) reply.header("www-authenticate", `Bearer error="invalid_token"`);
   if (error.extras.retryAfter !== undefined) reply.header("retry-after", String(error.extras.retryAfter));
+  if (error.extras.mergedInto) reply.header("location", error.extras.mergedInto.location);
   return reply.status(error.status).type("application/problem+json").send(problemOf(error));
 }
 

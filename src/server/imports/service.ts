@@ -44,6 +44,14 @@ import { MAX_CARD_PROPERTIES, MAX_FILE_PROPERTIES, readVCards } from "./vcard";
 import { toCompany } from "../companies/service";
 import { selectContacts, toContact } from "../contacts/service";
 import { emitEvents } from "../webhooks/outbox";
+import {
+  type KeyHolder,
+  companiesHoldingKeys,
+  companyRowKeys,
+  contactRowKeys,
+  contactsHoldingKeys,
+  keyValue,
+} from "../duplicates/keys";
 
 type Body = ImportPreviewRequest | ImportCommitRequest;
 type Report = (step: ImportProgress) => void;
@@ -309,6 +317,11 @@ async function storedHolders(
 /** Where a written row goes: a stored record, or the n-th new one. */
 type Target = { kind: "record"; id: string } | { kind: "new"; index: number };
 
+/** A checked row with its duplicate rules' keys (src/server/duplicates/keys.ts: the duplicates list's rules). */
+interface KeyedRow extends CheckedRow {
+  matchKeys: string[];
+}
+
 interface PlannedRow {
   row: CheckedRow;
   duplicate: Duplicate | null;
@@ -320,44 +333,53 @@ interface PlannedRow {
 
 /**
  * What each row does, in file order: a duplicate (of a stored record first, else of an earlier row) follows
- * `onDuplicate` unless the row has a decision of its own; an update with nothing to update creates. Keys are
- * unique in an organisation, so a key already held by another record stays with it.
+ * `onDuplicate` unless the row has a decision of its own; an update with nothing to update creates. A duplicate is
+ * what the duplicates list calls one (an address in another form, a phone, a company's name without its legal
+ * form); one of the very same address or domain is named first. Keys are unique in an organisation, so a key
+ * already held by another record stays with it.
  */
 function planRows(
-  rows: readonly CheckedRow[],
+  rows: readonly KeyedRow[],
   holders: ReadonlyMap<string, Holder>,
+  matchHolders: ReadonlyMap<string, KeyHolder>,
   onDuplicate: DuplicateAction,
   decisions: ReadonlyMap<number, Action>,
 ): PlannedRow[] {
   const owner = new Map<string, Target>();
   for (const [key, holder] of holders) owner.set(key, { kind: "record", id: holder.id });
+  const matchOwner = new Map<string, Target>();
+  for (const [key, holder] of matchHolders) matchOwner.set(key, { kind: "record", id: holder.id });
   const firstLine = new Map<string, number>();
   let created = 0;
   const sameTarget = (a: Target, b: Target) =>
     a.kind === "record" ? b.kind === "record" && a.id === b.id : b.kind === "new" && a.index === b.index;
   return rows.map((row) => {
     if (row.errors.length) return { row, duplicate: null, action: "error", target: null, dropped: new Set() };
-    const stored = row.keys.find((k) => holders.has(k));
-    const earlier = row.keys.find((k) => firstLine.has(k));
+    const exact = row.keys.find((k) => holders.has(k));
+    const matched = row.matchKeys.find((k) => matchHolders.has(k));
+    const earlier = row.matchKeys.find((k) => firstLine.has(k));
     const duplicate: Duplicate | null =
-      stored !== undefined
-        ? {
-            kind: "record",
-            id: (holders.get(stored) as Holder).id,
-            name: (holders.get(stored) as Holder).name,
-            match: stored,
-          }
-        : earlier !== undefined
-          ? { kind: "row", line: firstLine.get(earlier) as number, match: earlier }
-          : null;
-    for (const k of row.keys) if (!firstLine.has(k)) firstLine.set(k, row.raw.line);
+      exact !== undefined
+        ? { kind: "record", ...pickHolder(holders.get(exact) as Holder), match: exact }
+        : matched !== undefined
+          ? {
+              kind: "record",
+              ...pickHolder(matchHolders.get(matched) as KeyHolder),
+              match: keyValue(matched),
+            }
+          : earlier !== undefined
+            ? { kind: "row", line: firstLine.get(earlier) as number, match: keyValue(earlier) }
+            : null;
+    for (const k of row.matchKeys) if (!firstLine.has(k)) firstLine.set(k, row.raw.line);
     let action: Action = decisions.get(row.raw.line) ?? (duplicate ? onDuplicate : "create");
     if (action === "skip") return { row, duplicate, action, target: null, dropped: new Set() };
     let target: Target | null = null;
     if (action === "update") {
       const held = row.keys.find((k) => owner.has(k));
-      if (held === undefined) action = "create";
-      else target = owner.get(held) as Target;
+      const heldByMatch = row.matchKeys.find((k) => matchOwner.has(k));
+      if (held !== undefined) target = owner.get(held) as Target;
+      else if (heldByMatch !== undefined) target = matchOwner.get(heldByMatch) as Target;
+      else action = "create";
     }
     if (action === "create") target = { kind: "new", index: created++ };
     const dropped = new Set<string>();
@@ -366,9 +388,12 @@ function planRows(
       if (!current) owner.set(k, target as Target);
       else if (!sameTarget(current, target as Target)) dropped.add(k);
     }
+    for (const k of row.matchKeys) if (!matchOwner.has(k)) matchOwner.set(k, target as Target);
     return { row, duplicate, action, target, dropped };
   });
 }
+
+const pickHolder = (holder: Holder | KeyHolder) => ({ id: holder.id, name: holder.name });
 
 /** A new record must have the required custom fields; an update may take them from the stored record. */
 function requireCustomFields(planned: PlannedRow[], definitions: readonly CustomFieldDefinitionRow[]): void {
@@ -442,8 +467,24 @@ async function analyse(db: Kysely<DB>, orgId: string, body: Body, report: Report
   report({ phase: "reading", done: file.rows.length, total: file.rows.length });
   const rows = await checkRows(body.entity, file.rows, file.errors, definitions, report);
   const holders = await storedHolders(db, orgId, body.entity, [...new Set(rows.flatMap((r) => r.keys))]);
+  const matchKeys =
+    body.entity === "contacts"
+      ? await contactRowKeys(
+          db,
+          rows.map((r) => r.contact?.record ?? null),
+        )
+      : await companyRowKeys(
+          db,
+          rows.map((r) => r.company?.record ?? null),
+        );
+  const keyed = rows.map((r, i) => ({ ...r, matchKeys: matchKeys[i] ?? [] }));
+  const allMatchKeys = [...new Set(keyed.flatMap((r) => r.matchKeys))];
+  const matchHolders =
+    body.entity === "contacts"
+      ? await contactsHoldingKeys(db, orgId, allMatchKeys)
+      : await companiesHoldingKeys(db, orgId, allMatchKeys);
   const decisions = new Map((body.decisions ?? []).map((d) => [d.line, d.action]));
-  const planned = planRows(rows, holders, body.onDuplicate ?? "skip", decisions);
+  const planned = planRows(keyed, holders, matchHolders, body.onDuplicate ?? "skip", decisions);
   requireCustomFields(planned, definitions);
   if (body.entity === "contacts") await requireStoredCompanies(db, orgId, planned);
   const errors = planned.flatMap((p) => p.row.errors);

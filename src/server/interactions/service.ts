@@ -14,6 +14,7 @@ import { idTaken, notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
 import type { Caller } from "../auth/caller";
 import { type Scope, iso } from "../scope";
+import { currentContactId } from "../duplicates/merge";
 import { emitEvent } from "../webhooks/outbox";
 
 /** Who reads an interaction: its organisation scopes the queries, and the user decides what of it they see. */
@@ -201,7 +202,8 @@ export async function createNote(scope: Scope, input: NoteCreate): Promise<Inter
         ),
       )
       .where("c.org_id", "=", orgId)
-      .where("c.id", "=", input.contactId)
+      // A contact merged away since the rep wrote the note (an outbox replay) gives it to the kept contact.
+      .where("c.id", "=", await currentContactId(tx, orgId, input.contactId))
       .executeTakeFirst();
     if (!contact) throw notFound("The contact");
     const occurredAt = input.occurredAt ? new Date(input.occurredAt) : new Date();

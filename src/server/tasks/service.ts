@@ -6,6 +6,7 @@ import type { DB, TaskRow } from "../db/tables";
 import { idTaken, notFound, versionConflict } from "../errors";
 import { decodeCursor, likePattern, pageOf } from "../http/cursor";
 import { type Scope, iso, isoOrNull } from "../scope";
+import { currentContactId } from "../duplicates/merge";
 import { emitEvent } from "../webhooks/outbox";
 
 export const toTask = (row: TaskRow): Task => ({
@@ -76,7 +77,8 @@ export async function createTask(scope: Scope, input: TaskCreate): Promise<Task>
         title: input.title,
         notes: input.notes ?? null,
         due_at: input.dueAt,
-        contact_id: input.contactId ?? null,
+        // A contact merged away since the rep made this task (an outbox replay) gives it to the kept contact.
+        contact_id: (await currentContactId(tx, scope.caller.orgId, input.contactId)) ?? null,
         deal_id: input.dealId ?? null,
         assignee_id: input.assigneeId === undefined ? scope.caller.userId : input.assigneeId,
         created_by: scope.caller.userId,
@@ -121,7 +123,7 @@ export async function updateTask(
         title: input.title,
         notes: input.notes,
         due_at: input.dueAt,
-        contact_id: input.contactId,
+        contact_id: await currentContactId(tx, scope.caller.orgId, input.contactId),
         deal_id: input.dealId,
         assignee_id: input.assigneeId,
         // Marking done twice keeps the first time it was done.

@@ -29,6 +29,7 @@ import { quoteRoutes } from "./quotes";
 import { segmentRoutes } from "./segments";
 import { ratingRoutes } from "./ratings";
 import { meetingRoutes } from "./meetings";
+import { duplicateRoutes } from "./duplicates";
 
 export {
   FILE_MEDIA_TYPES,
@@ -75,6 +76,7 @@ export const featureRoutes = {
   segments: segmentRoutes,
   ratings: ratingRoutes,
   meetings: meetingRoutes,
+  duplicates: duplicateRoutes,
 } as const satisfies Record<string, Record<string, RouteContract>>;
 
 /** The API, once: the server registers and validates from it, OpenAPI is generated from it, the add-in calls it. */
@@ -109,6 +111,7 @@ export const routes = {
   ...segmentRoutes,
   ...ratingRoutes,
   ...meetingRoutes,
+  ...duplicateRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type Routes = typeof routes;

@@ -1,0 +1,185 @@
+/**
+ * @jest-environment jsdom
+ */
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import type { ApiClient } from "../../src/client/api-client";
+import type { Contact } from "../../src/shared/contacts";
+import type { ContactDuplicate } from "../../src/shared/duplicates";
+import {
+  type FakeWebServer,
+  contact,
+  fakeWebServer,
+  problem,
+  renderWebApp,
+} from "../helpers/webapp-fixtures";
+
+/** The duplicates page's chunk compiles on first use, slowly on a busy 2-core machine. */
+jest.setTimeout(120_000);
+
+const ANNA = "00000000-0000-4000-8000-000000000d01";
+const ANNIE = "00000000-0000-4000-8000-000000000d02";
+const BO = "00000000-0000-4000-8000-000000000d03";
+const BOB = "00000000-0000-4000-8000-000000000d04";
+
+const person = (id: string, name: string, fields: Partial<Contact> = {}): Contact => ({
+  ...contact({ id, displayName: name }),
+  ...fields,
+});
+
+/** The fake server with the duplicates' routes answered as the server would: the pairs held here. */
+function withDuplicates(server: FakeWebServer, held: ContactDuplicate[]) {
+  const calls: { name: string; input: { params?: { id: string }; body?: unknown; query?: unknown } }[] = [];
+  const failures = new Map<string, Error>();
+  const base = server.api;
+  server.api = (async (name: string, input: { params?: { id: string }; body?: unknown; query?: unknown }) => {
+    if (!/Duplicate|merge/.test(name)) return base(name as never, input as never);
+    calls.push({ name, input });
+    const failure = failures.get(name);
+    if (failure) {
+      failures.delete(name);
+      throw failure;
+    }
+    switch (name) {
+      case "listContactDuplicates":
+        return { items: [...held], nextCursor: null };
+      case "listCompanyDuplicates":
+        return { items: [], nextCursor: null };
+      case "dismissContactDuplicate": {
+        const [a, b] = (input.body as { ids: [string, string] }).ids;
+        held.splice(
+          held.findIndex((p) => p.first.id === a && p.second.id === b),
+          1,
+        );
+        return { ids: [a, b], dismissed: true };
+      }
+      case "mergeContacts": {
+        const body = input.body as { mergedId: string };
+        const index = held.findIndex((p) => [p.first.id, p.second.id].includes(body.mergedId));
+        const pair = held[index] as ContactDuplicate;
+        held.splice(index, 1);
+        const kept = pair.first.id === input.params?.id ? pair.first : pair.second;
+        return { kept: { ...kept, version: kept.version + 1 }, mergedId: body.mergedId };
+      }
+    }
+    throw new Error(`unexpected ${name}`);
+  }) as unknown as ApiClient;
+  return {
+    received: (name: string) => calls.filter((c) => c.name === name).map((c) => c.input),
+    failNext: (name: string, error: Error) => failures.set(name, error),
+  };
+}
+
+const pairs = (): ContactDuplicate[] => [
+  {
+    first: person(ANNA, "Anna Berg", {
+      title: "CTO",
+      firstName: "Anna",
+      customFields: { size: 10 },
+      version: 3,
+    }),
+    second: person(ANNIE, "Annie Berg", {
+      title: "Chief Technology Officer",
+      firstName: "Anna",
+      customFields: { size: 12 },
+      version: 2,
+    }),
+    reasons: [
+      { rule: "email", value: "anna@fabrikam.example" },
+      { rule: "phone", value: "+46701234567" },
+    ],
+  },
+  {
+    first: person(BO, "Bo Lund"),
+    second: person(BOB, "Bo Lund (old)"),
+    reasons: [{ rule: "name_at_company", value: "bo lund" }],
+  },
+];
+
+describe("the web app's duplicates page", () => {
+  it("lists each pair with its reasons, and merges one with the values chosen field by field", async () => {
+    const server = fakeWebServer({ role: "member" });
+    const fake = withDuplicates(server, pairs());
+    renderWebApp(server, "/app/duplicates");
+    const list = await screen.findByRole("list", { name: "Likely duplicates" });
+    expect(within(list).getByText("Anna Berg and Annie Berg")).toBeTruthy();
+    expect(within(list).getByText("The same address in another form: anna@fabrikam.example")).toBeTruthy();
+    expect(within(list).getByText("The same phone: +46701234567")).toBeTruthy();
+    expect(within(list).getByText("The same name at the same company")).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Review and merge Anna Berg and Annie Berg" }));
+    // Only the fields where they differ are offered: the name, the job title and the custom field, not the first name.
+    const choices = await screen.findByRole("table", { name: "Value to keep" });
+    expect(
+      within(choices)
+        .getAllByRole("radiogroup")
+        .map((g) => g.getAttribute("aria-label")),
+    ).toEqual(["Name", "Job title", "Custom field size"]);
+    // Keep Annie's record, but Anna's name; the title and size as Annie has them (the kept record's by default).
+    fireEvent.click(screen.getByRole("radio", { name: "Keep Annie Berg" }));
+    fireEvent.click(
+      within(within(choices).getByRole("radiogroup", { name: "Name" })).getByRole("radio", {
+        name: "Anna Berg",
+      }),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Merge" }));
+    await waitFor(() => expect(fake.received("mergeContacts")).toHaveLength(1));
+    expect(fake.received("mergeContacts")[0]).toEqual({
+      params: { id: ANNIE },
+      body: {
+        version: 2,
+        mergedId: ANNA,
+        mergedVersion: 3,
+        fields: { displayName: "merged", title: "kept" },
+        customFields: { size: "kept" },
+      },
+    });
+    expect(await screen.findByText("Merged into Annie Berg.")).toBeTruthy();
+    const after = await screen.findByRole("list", { name: "Likely duplicates" });
+    await waitFor(() => expect(within(after).queryByText("Anna Berg and Annie Berg")).toBeNull());
+    expect(within(after).getByText("Bo Lund and Bo Lund (old)")).toBeTruthy();
+  });
+
+  it("dismisses a pair, and shows a refused merge with a way to try again", async () => {
+    const server = fakeWebServer({ role: "member" });
+    const fake = withDuplicates(server, pairs());
+    renderWebApp(server, "/app/duplicates");
+    fireEvent.click(
+      await screen.findByRole("button", { name: "Bo Lund and Bo Lund (old) are not the same" }),
+    );
+    await waitFor(() =>
+      expect(fake.received("dismissContactDuplicate")).toEqual([{ body: { ids: [BO, BOB] } }]),
+    );
+    await waitFor(() => expect(screen.queryByText("Bo Lund and Bo Lund (old)")).toBeNull());
+
+    fireEvent.click(screen.getByRole("button", { name: "Review and merge Anna Berg and Annie Berg" }));
+    fake.failNext(
+      "mergeContacts",
+      problem(409, "version_conflict", "The record was changed by someone else."),
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Merge" }));
+    expect(await screen.findByText(/The records could not be merged/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByText("Merged into Anna Berg.")).toBeTruthy();
+    expect(fake.received("mergeContacts")).toHaveLength(2);
+  });
+
+  it("says when there are no likely duplicates, and shows the companies' pairs on their tab", async () => {
+    const server = fakeWebServer({ role: "member" });
+    const fake = withDuplicates(server, []);
+    renderWebApp(server, "/app/duplicates");
+    expect(await screen.findByText(/No likely duplicates/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("tab", { name: "Companies" }));
+    await waitFor(() => expect(fake.received("listCompanyDuplicates")).toHaveLength(1));
+    expect(await screen.findByText(/No likely duplicates/)).toBeTruthy();
+  });
+
+  it("shows a problem when the pairs cannot be read, and reads them again on retry", async () => {
+    const server = fakeWebServer({ role: "member" });
+    const fake = withDuplicates(server, pairs());
+    fake.failNext("listContactDuplicates", problem(403, "forbidden", "Not for you today."));
+    renderWebApp(server, "/app/duplicates");
+    expect(await screen.findByText(/The duplicates could not be read/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByText("Anna Berg and Annie Berg")).toBeTruthy();
+  });
+});
