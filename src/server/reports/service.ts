@@ -411,40 +411,11 @@ export async function stageConversion(scope: Scope, query: StageConversionQuery)
     checkUser(scope, query.ownerId),
   ]);
   const { orgId } = scope.caller;
-  // A visit is one stay of a deal in a stage, as deal_stage_stays keeps it: from the change that brought it there
-  // to the deal's next change (none yet: still there). The stays are kept whole as the history is written, so a
-  // stay that began in the period and ended after it has its end. Moving on is judged by the stages as they are
-  // now, so an admin's reordering shows at once. The owner is the deal's owner now.
-  const { rows } = await sql<{
-    id: string;
-    name: string;
-    position: number;
-    kind: StageConversionRow["kind"];
-    entered: number;
-    moved_on: number;
-    median_days: number | null;
-  }>`
-    with visits as (
-      select v.stage_id, v.deal_id, v.entered_at, v.left_at, v.next_stage_id, v.seconds
-      from deal_stage_stays v
-      ${query.ownerId ? sql`join deals d on d.org_id = v.org_id and d.id = v.deal_id and d.owner_id = ${query.ownerId}` : sql``}
-      where v.org_id = ${orgId}
-        and v.stage_id in (select id from stages where org_id = ${orgId} and pipeline_id = ${pipeline.id})
-        ${inPeriod(sql`v.entered_at`, query)}
-    )
-    select s.id, s.name, s.position, s.kind,
-      count(distinct v.deal_id) as entered,
-      -- Moving on: to a won stage, or to an open stage further along the same pipeline (not back, not lost).
-      count(distinct v.deal_id) filter (
-        where next.kind = 'won' or (next.kind = 'open' and next.pipeline_id = s.pipeline_id and next.position > s.position)
-      ) as moved_on,
-      percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null) / 86400 as median_days
-    from stages s
-    left join visits v on v.stage_id = s.id
-    left join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
-    where s.org_id = ${orgId} and s.pipeline_id = ${pipeline.id}
-    group by s.id
-    order by s.position`.execute(scope.db);
+  // Stages in order; an archived stage keeps its position, so equal positions are ordered by id.
+  const rows =
+    query.from || query.to || query.ownerId
+      ? await stageConversionOfStays(scope, orgId, pipeline.id, query)
+      : await stageConversionOfSummaries(scope, orgId, pipeline.id);
   return {
     pipeline,
     rows: rows.map((r): StageConversionRow => {
@@ -462,6 +433,102 @@ export async function stageConversion(scope: Scope, query: StageConversionQuery)
       };
     }),
   };
+}
+
+interface StageConversionLine {
+  id: string;
+  name: string;
+  position: number;
+  kind: StageConversionRow["kind"];
+  entered: number | string;
+  moved_on: number | string;
+  median_days: number | null;
+}
+
+/** Moving on from stage s (as the stages are now): to a won stage, or to an open stage further along s's pipeline. */
+const MOVED_ON = sql`(next.kind = 'won' or (next.kind = 'open' and next.pipeline_id = s.pipeline_id and next.position > s.position))`;
+
+/**
+ * A period or an owner: from the stays themselves. A visit is one stay of a deal in a stage, as deal_stage_stays
+ * keeps it: from the change that brought it there to the deal's next change (none yet: still there). The stays
+ * are kept whole as the history is written, so a stay that began in the period and ended after it has its end.
+ * The owner is the deal's owner now.
+ */
+async function stageConversionOfStays(
+  scope: Scope,
+  orgId: string,
+  pipelineId: string,
+  query: StageConversionQuery,
+): Promise<StageConversionLine[]> {
+  const { rows } = await sql<StageConversionLine>`
+    with visits as (
+      select v.stage_id, v.deal_id, v.entered_at, v.left_at, v.next_stage_id, v.seconds
+      from deal_stage_stays v
+      ${query.ownerId ? sql`join deals d on d.org_id = v.org_id and d.id = v.deal_id and d.owner_id = ${query.ownerId}` : sql``}
+      where v.org_id = ${orgId}
+        and v.stage_id in (select id from stages where org_id = ${orgId} and pipeline_id = ${pipelineId})
+        ${inPeriod(sql`v.entered_at`, query)}
+    )
+    select s.id, s.name, s.position, s.kind,
+      count(distinct v.deal_id) as entered,
+      count(distinct v.deal_id) filter (where ${MOVED_ON}) as moved_on,
+      percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null) / 86400 as median_days
+    from stages s
+    left join visits v on v.stage_id = s.id
+    left join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
+    where s.org_id = ${orgId} and s.pipeline_id = ${pipelineId}
+    group by s.id
+    order by s.position, s.id`.execute(scope.db);
+  return rows;
+}
+
+/**
+ * The whole history, for every owner: from the summaries kept with the stays (migration 0031), without reading
+ * the stays themselves. Entered: the deals' first entries into the stage. Moved on: the stays that moved on,
+ * less, for a deal that moved on from the stage more than once, its extra ones (read from the repeated stays
+ * alone, few). The median: stage_median_stay, from the stays' lengths per day and one day's stays at most.
+ */
+async function stageConversionOfSummaries(
+  scope: Scope,
+  orgId: string,
+  pipelineId: string,
+): Promise<StageConversionLine[]> {
+  const { rows } = await sql<StageConversionLine>`
+    with flows as (
+      select s.id as stage_id,
+        coalesce(sum(f.first_entries), 0) as entered,
+        coalesce(sum(f.stays) filter (where ${MOVED_ON}), 0) as moved_on
+      from stages s
+      join deal_stage_flows f on f.org_id = s.org_id and f.stage_id = s.id
+      left join stages next on next.org_id = f.org_id and next.id = f.next_stage_id
+      where s.org_id = ${orgId} and s.pipeline_id = ${pipelineId}
+      group by s.id
+    ),
+    repeated as (
+      select distinct r.deal_id, r.stage_id
+      from deal_stage_stays r
+      where r.org_id = ${orgId} and r.prev_entered_at is not null
+        and r.stage_id in (select id from stages where org_id = ${orgId} and pipeline_id = ${pipelineId})
+    ),
+    extra as (
+      select s.id as stage_id, count(*) - count(distinct v.deal_id) as moved_on
+      from repeated r
+      join deal_stage_stays v on v.deal_id = r.deal_id and v.stage_id = r.stage_id
+      join stages s on s.org_id = ${orgId} and s.id = r.stage_id
+      join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
+      where v.org_id = ${orgId} and ${MOVED_ON}
+      group by s.id
+    )
+    select s.id, s.name, s.position, s.kind,
+      coalesce(f.entered, 0) as entered,
+      coalesce(f.moved_on, 0) - coalesce(e.moved_on, 0) as moved_on,
+      stage_median_stay(s.org_id, s.id, 1) / 86400 as median_days
+    from stages s
+    left join flows f on f.stage_id = s.id
+    left join extra e on e.stage_id = s.id
+    where s.org_id = ${orgId} and s.pipeline_id = ${pipelineId}
+    order by s.position, s.id`.execute(scope.db);
+  return rows;
 }
 
 export const stageConversionColumns: Column<StageConversionRow>[] = [
