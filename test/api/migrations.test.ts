@@ -651,7 +651,11 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         return result;
       };
       const before = await answer("history");
-      expect(await migrateToLatest(db)).toEqual(["0025_report_rollups", "0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db)).toEqual([
+        "0025_report_rollups",
+        "0026_contact_last_interaction",
+        "0031_deal_summaries",
+      ]);
       expect(await answer("rollups")).toEqual(before);
       // What was found, kept: a stay per change, and the days of the interactions.
       const kept = await sql<{ stays: number; days: number }>`
@@ -716,7 +720,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
           )
           .execute();
       }
-      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction", "0031_deal_summaries"]);
       const kept = await sql<{ id: string; last: Date | null }>`
         select id, last_interaction_at as last from contacts where org_id = ${org.id}`.execute(db);
       expect(Object.fromEntries(kept.rows.map((r) => [r.id, r.last?.toISOString() ?? null]))).toEqual({
