@@ -120,15 +120,19 @@ async function dealsNeedingAttention(
     // The median length of the stays in each open stage that ended, over the whole organisation: from the stays'
     // lengths per day kept as the history is written (deal_stage_lengths, migration 0031) and at most one day's
     // stays from the index; the same float8 arithmetic as percentile_cont(0.5). Null below MIN_EXITS_FOR_MEDIAN.
-    .with("medians", (db) =>
-      db
-        .selectFrom("stages as s")
-        .select([
-          "s.id as stage_id",
-          sql<number | null>`stage_median_stay(s.org_id, s.id, ${MIN_EXITS_FOR_MEDIAN})`.as("median_seconds"),
-        ])
-        .where("s.org_id", "=", orgId)
-        .where("s.kind", "=", "open"),
+    .with(
+      (cte) => cte("medians").materialized(),
+      (db) =>
+        db
+          .selectFrom("stages as s")
+          .select([
+            "s.id as stage_id",
+            sql<number | null>`stage_median_stay(s.org_id, s.id, ${MIN_EXITS_FOR_MEDIAN})`.as(
+              "median_seconds",
+            ),
+          ])
+          .where("s.org_id", "=", orgId)
+          .where("s.kind", "=", "open"),
     )
     .with("mine", (db) =>
       db
@@ -137,11 +141,9 @@ async function dealsNeedingAttention(
         .leftJoin("medians as m", "m.stage_id", "d.stage_id")
         .select([
           "d.id",
-          "d.name",
           "d.amount",
           "d.currency",
           "d.expected_close_date",
-          "d.version",
           "s.id as stage_id",
           "s.name as stage_name",
           "s.probability as stage_probability",
@@ -158,24 +160,36 @@ async function dealsNeedingAttention(
         .where("d.owner_id", "=", ownerId)
         .where("s.kind", "=", "open"),
     )
-    .selectFrom("mine")
-    .selectAll()
-    .select([
-      sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`.as("quiet"),
-      sql<boolean>`coalesce(expected_close_date < ${view.day.date}::date, false)`.as("late"),
-      sql<boolean>`coalesce(extract(epoch from ${now} - in_stage_since) > median_seconds, false)`.as("stuck"),
-    ])
-    .select(sql<number>`count(*) over ()`.as("total"))
-    .where(({ or }) =>
-      or([
-        sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`,
-        sql<boolean>`expected_close_date < ${view.day.date}::date`,
-        sql<boolean>`extract(epoch from ${now} - in_stage_since) > median_seconds`,
-      ]),
+    .with("attention", (db) =>
+      db
+        .selectFrom("mine")
+        .selectAll()
+        .select([
+          sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`.as("quiet"),
+          sql<boolean>`coalesce(expected_close_date < ${view.day.date}::date, false)`.as("late"),
+          sql<boolean>`coalesce(extract(epoch from ${now} - in_stage_since) > median_seconds, false)`.as(
+            "stuck",
+          ),
+        ])
+        .select(sql<number>`count(*) over ()`.as("total"))
+        .where(({ or }) =>
+          or([
+            sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`,
+            sql<boolean>`expected_close_date < ${view.day.date}::date`,
+            sql<boolean>`extract(epoch from ${now} - in_stage_since) > median_seconds`,
+          ]),
+        )
+        .orderBy("last_activity_at")
+        .orderBy("id")
+        .limit(MAX_ITEMS),
     )
-    .orderBy("last_activity_at")
-    .orderBy("id")
-    .limit(MAX_ITEMS)
+    // The name and version of the hundred shown only: the rest comes from deals_owner (0031) alone.
+    .selectFrom("attention as a")
+    .innerJoin("deals as d", (join) => join.onRef("d.id", "=", "a.id").on("d.org_id", "=", orgId))
+    .selectAll("a")
+    .select(["d.name", "d.version"])
+    .orderBy("a.last_activity_at")
+    .orderBy("a.id")
     .execute();
   return {
     total: rows[0]?.total ?? 0,
