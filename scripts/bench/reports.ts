@@ -180,26 +180,38 @@ export async function measureReports(options: {
       left join exchange_rates r on r.org_id = s.org_id and r.currency = t.currency
       where s.org_id = ${options.orgId} and s.pipeline_id = ${options.pipelineId}
       order by s.position, t.currency`),
-    "stage conversion (the stays kept, migration 0025)": await explain(sql`
-      select v.stage_id, count(distinct v.deal_id),
-        percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null)
-      from deal_stage_stays v
-      where v.org_id = ${options.orgId}
-        and v.stage_id in (select id from stages where org_id = ${options.orgId} and pipeline_id = ${options.pipelineId})
-      group by v.stage_id`),
+    "stage conversion, whole history (the stays' summaries kept, migration 0031)": await explain(sql`
+      with flows as (
+        select s.id as stage_id, sum(f.first_entries) as entered, sum(f.stays) filter (where next.kind = 'won'
+          or (next.kind = 'open' and next.pipeline_id = s.pipeline_id and next.position > s.position)) as moved_on
+        from stages s join deal_stage_flows f on f.org_id = s.org_id and f.stage_id = s.id
+        left join stages next on next.org_id = f.org_id and next.id = f.next_stage_id
+        where s.org_id = ${options.orgId} and s.pipeline_id = ${options.pipelineId} group by s.id
+      ), repeated as (
+        select distinct r.deal_id, r.stage_id from deal_stage_stays r
+        where r.org_id = ${options.orgId} and r.prev_entered_at is not null
+          and r.stage_id in (select id from stages where org_id = ${options.orgId} and pipeline_id = ${options.pipelineId})
+      )
+      select s.id, f.entered, f.moved_on, (select count(*) from repeated r where r.stage_id = s.id),
+        stage_median_stay(s.org_id, s.id, 1) / 86400
+      from stages s left join flows f on f.stage_id = s.id
+      where s.org_id = ${options.orgId} and s.pipeline_id = ${options.pipelineId}`),
     "activity by rep, last quarter (interactions per day kept)": await explain(sql`
       select i.logged_by, date_trunc('week', i.day::timestamp), sum(i.interactions)
       from interaction_days i where i.org_id = ${options.orgId} and i.day >= ${lastQuarter()}::date
       group by 1, 2`),
-    "dashboard, stages' median stay (count, then the middle of the index)": await explain(sql`
-      with exits as (
-        select stage_id, count(*)::int as exits from deal_stage_stays
-        where org_id = ${options.orgId} and seconds is not null group by stage_id having count(*) >= 3
+    "dashboard, a rep's open deals (medians, last activity and stage entry kept, migration 0031)":
+      await explain(sql`
+      with medians as (
+        select s.id as stage_id, stage_median_stay(s.org_id, s.id, 3) as median_seconds
+        from stages s where s.org_id = ${options.orgId} and s.kind = 'open'
       )
-      select e.stage_id, m.lo, m.hi from exits e cross join lateral (
-        select min(seconds) as lo, max(seconds) as hi from (
-          select seconds from deal_stage_stays v where v.org_id = ${options.orgId} and v.stage_id = e.stage_id
-            and v.seconds is not null order by seconds offset (e.exits - 1) / 2 limit 2) middle) m`),
+      select d.id, m.median_seconds, coalesce(d.last_activity_at, d.created_at),
+        coalesce((select max(c.changed_at) from deal_stage_changes c
+          where c.org_id = ${options.orgId} and c.deal_id = d.id and c.to_stage_id = d.stage_id), d.created_at)
+      from deals d join stages s on s.id = d.stage_id and s.org_id = ${options.orgId}
+      left join medians m on m.stage_id = d.stage_id
+      where d.org_id = ${options.orgId} and d.owner_id = ${options.ownerId} and s.kind = 'open'`),
   };
   return { samples, rows, results, plans };
 }

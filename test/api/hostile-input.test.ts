@@ -1280,6 +1280,8 @@ const TABLES = {
   deal_contacts: true,
   deal_stage_changes: true,
   deal_stage_stays: true,
+  deal_stage_flows: true,
+  deal_stage_lengths: true,
   interactions: true,
   interaction_days: true,
   interaction_loggers: true,

@@ -336,7 +336,14 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
     const tables = await scopedTables();
     expect(tables.length).toBeGreaterThanOrEqual(16);
     // The reports' rollups (0025), written by triggers as the requests' writes happen, are swept like the rest.
-    expect(tables).toEqual(expect.arrayContaining(["deal_stage_stays", "interaction_days"]));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        "deal_stage_stays",
+        "interaction_days",
+        "deal_stage_flows",
+        "deal_stage_lengths",
+      ]),
+    );
     const walled = await sql<{ relname: string; relrowsecurity: boolean; policies: number }>`
       select c.relname, c.relrowsecurity,
         (select count(*)::int from pg_policies p

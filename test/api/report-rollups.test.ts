@@ -19,8 +19,10 @@ import { storeKinds } from "../helpers/stores";
  * old queries answer from the whole history (test/helpers/report-oracle.ts), and the rollups must be what a rebuild
  * from history makes. The writes are drawn at random: deals created (some back-dated), moved, deleted; stages
  * added, reordered, made won or lost, removed with their deals moved; changes back-dated, imported out of order or
- * deleted from the middle of a history; notes logged, edited, deleted; emails logged; a logger removed. Rapport has
- * no merge of contacts, companies or deals, so none is drawn.
+ * deleted from the middle of a history; notes logged, edited, deleted; emails logged; a logger removed; tasks of deals
+ * added, done, reopened, moved to another deal and deleted. Rapport has no merge of contacts, companies or deals, so
+ * none is drawn. Migration 0031's summaries (deal_stage_flows, deal_stage_lengths, deals.last_activity_at) are
+ * checked against a rebuild with the rest.
  *
  * 15 sequences per store in npm test; 200 under RAPPORT_DEEP_TESTS=1.
  */
@@ -53,7 +55,10 @@ type Command =
   | { op: "editNote"; note: number; kind: "note" | "call" | "meeting" | "visit"; daysAgo: number }
   | { op: "deleteNote"; note: number }
   | { op: "logEmail"; owner: number; daysAgo: number }
-  | { op: "forgetLogger"; interaction: number };
+  | { op: "forgetLogger"; interaction: number }
+  | { op: "addTask"; deal: number; done: boolean }
+  | { op: "editTask"; task: number; deal: number; done: boolean; unlink: boolean }
+  | { op: "deleteTask"; task: number };
 
 const index = fc.nat(1000);
 const days = fc.integer({ min: 0, max: 40 });
@@ -135,6 +140,21 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant("logEmail" as const), owner: fc.nat(1), daysAgo: days }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("forgetLogger" as const), interaction: index }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant("addTask" as const), deal: index, done: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("editTask" as const),
+      task: index,
+      deal: index,
+      done: fc.boolean(),
+      unlink: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("deleteTask" as const), task: index }) },
 );
 
 describe.each(storeKinds)("reports read from rollups kept as history is written (%s)", (kind) => {
@@ -326,6 +346,36 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
         });
         return;
       }
+      case "addTask": {
+        const deal = pick(await deals(), c.deal);
+        if (!deal) return;
+        const { body } = await request<{ id: string; version: number }>(admin(), "POST", "/api/v1/tasks", {
+          title: "Call back",
+          dealId: deal,
+          dueAt: null,
+        });
+        if (c.done && body.id)
+          await request(admin(), "PATCH", `/api/v1/tasks/${body.id}`, { done: true, version: body.version });
+        return;
+      }
+      case "editTask": {
+        // Done or reopened, and linked to another deal or to none: a deal's last activity counts done tasks.
+        const task = pick(await ids(sql`select id from tasks where org_id = ${orgId} order by id`), c.task);
+        const deal = pick(await deals(), c.deal);
+        if (!task) return;
+        const { body } = await request<{ version: number }>(admin(), "GET", `/api/v1/tasks/${task}`);
+        await request(admin(), "PATCH", `/api/v1/tasks/${task}`, {
+          done: c.done,
+          dealId: c.unlink ? null : (deal ?? null),
+          version: body.version,
+        });
+        return;
+      }
+      case "deleteTask": {
+        const task = pick(await ids(sql`select id from tasks where org_id = ${orgId} order by id`), c.task);
+        if (task) await request(admin(), "DELETE", `/api/v1/tasks/${task}`);
+        return;
+      }
       case "forgetLogger": {
         // What removing a user does to what they logged (the foreign key sets logged_by to null).
         const interaction = pick(
@@ -385,9 +435,12 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
       (
         await sql<{ rows: string }>`select
           (select coalesce(string_agg(s::text, '|' order by s.change_id), '') from deal_stage_stays s) ||
-          '#' || (select coalesce(string_agg(d::text, '|' order by d::text), '') from interaction_days d) as rows`.execute(
-          trx,
-        )
+          '#' || (select coalesce(string_agg(d::text, '|' order by d::text), '') from interaction_days d) ||
+          -- Migration 0031's summaries of the stays and the deals' last activity.
+          '#' || (select coalesce(string_agg(f::text, '|' order by f::text), '') from deal_stage_flows f) ||
+          '#' || (select coalesce(string_agg(l::text, '|' order by l::text), '') from deal_stage_lengths l) ||
+          '#' || (select coalesce(string_agg(d.id || '=' || coalesce(d.last_activity_at::text, ''), '|' order by d.id), '')
+            from deals d) as rows`.execute(trx)
       ).rows[0]?.rows;
     const kept = await snapshot(db);
     await db
@@ -443,13 +496,17 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
       { numRuns: RUNS },
     );
     // The sequences did write: the check was not of empty tables.
-    const counts = await sql<{ stays: number; days: number }>`
+    const counts = await sql<{ stays: number; days: number; lengths: number; repeats: number }>`
       select (select count(*)::int from deal_stage_stays where org_id = ${orgId}) as stays,
-        (select count(*)::int from interaction_days where org_id = ${orgId}) as days`.execute(
+        (select count(*)::int from interaction_days where org_id = ${orgId}) as days,
+        (select count(*)::int from deal_stage_lengths where org_id = ${orgId}) as lengths,
+        (select count(*)::int from deal_stage_stays where org_id = ${orgId} and prev_entered_at is not null) as repeats`.execute(
       server.database.db,
     );
+    if (process.env.DEBUG_ROLLUPS) console.log(counts.rows[0]);
     expect(counts.rows[0]?.stays).toBeGreaterThan(0);
     expect(counts.rows[0]?.days).toBeGreaterThan(0);
+    expect(counts.rows[0]?.lengths).toBeGreaterThan(0);
   });
 });
 

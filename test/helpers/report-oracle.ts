@@ -8,7 +8,8 @@ import type { RepWeekRow, StageConversionRow } from "../../src/shared/reports";
 
 // The oracle of test/api/report-rollups.test.ts: the dashboard's and the reports' queries as they were before
 // migration 0025, recomputing stage stays and activity from the whole history (deal_stage_changes, interactions)
-// on every call. What the rollups answer must be exactly what these answer.
+// on every call. What the rollups answer must be exactly what these answer. (Stage conversion's stages are ordered
+// by position and then id: an archived stage keeps its position, and the old query left such ties to its plan.)
 
 const MAX_ITEMS = 100;
 const SECONDS_PER_DAY = 86_400;
@@ -180,7 +181,7 @@ export async function stageConversionFromHistory(
     left join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
     where s.org_id = ${orgId} and s.pipeline_id = ${pipelineId}
     group by s.id
-    order by s.position`.execute(db);
+    order by s.position, s.id`.execute(db);
   return rows.map((r): StageConversionRow => {
     const entered = Number(r.entered);
     const movedOn = Number(r.moved_on);

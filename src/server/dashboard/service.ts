@@ -117,47 +117,22 @@ async function dealsNeedingAttention(
   const { orgId, ownerId } = view;
   const now = sql`${view.now.toISOString()}::timestamptz`;
   const rows = await db
-    // The median length of the stays in each stage that ended (deal_stage_stays, kept as the history is
-    // written), over the whole organisation. Read from the index on (stage, length) rather than sorted: the
-    // count, then the middle one or two. percentile_cont(0.5) interpolates lo + (hi - lo) * 0.5 between the two
-    // middle values of an even count (float8, as here), and takes the middle one of an odd count.
-    .with("exits", (db) =>
-      db
-        .selectFrom("deal_stage_stays")
-        .select(["stage_id", sql<number>`count(*)::int`.as("exits")])
-        .where("org_id", "=", orgId)
-        .where("seconds", "is not", null)
-        .groupBy("stage_id")
-        .having(sql<boolean>`count(*) >= ${MIN_EXITS_FOR_MEDIAN}`),
-    )
-    .with("medians", (db) =>
-      db
-        .selectFrom("exits as e")
-        .innerJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom((inner) =>
-                inner
-                  .selectFrom("deal_stage_stays as v")
-                  .select("v.seconds")
-                  .where("v.org_id", "=", orgId)
-                  .whereRef("v.stage_id", "=", "e.stage_id")
-                  .where("v.seconds", "is not", null)
-                  .orderBy("v.seconds")
-                  .offset(sql<number>`(e.exits - 1) / 2`)
-                  .limit(2)
-                  .as("middle"),
-              )
-              .select([sql<number>`min(middle.seconds)`.as("lo"), sql<number>`max(middle.seconds)`.as("hi")])
-              .as("m"),
-          (join) => join.onTrue(),
-        )
-        .select([
-          "e.stage_id",
-          sql<number>`case when e.exits % 2 = 1 then m.lo else m.lo + (m.hi - m.lo) * 0.5::float8 end`.as(
-            "median_seconds",
-          ),
-        ]),
+    // The median length of the stays in each open stage that ended, over the whole organisation: from the stays'
+    // lengths per day kept as the history is written (deal_stage_lengths, migration 0031) and at most one day's
+    // stays from the index; the same float8 arithmetic as percentile_cont(0.5). Null below MIN_EXITS_FOR_MEDIAN.
+    .with(
+      (cte) => cte("medians").materialized(),
+      (db) =>
+        db
+          .selectFrom("stages as s")
+          .select([
+            "s.id as stage_id",
+            sql<number | null>`stage_median_stay(s.org_id, s.id, ${MIN_EXITS_FOR_MEDIAN})`.as(
+              "median_seconds",
+            ),
+          ])
+          .where("s.org_id", "=", orgId)
+          .where("s.kind", "=", "open"),
     )
     .with("mine", (db) =>
       db
@@ -166,11 +141,9 @@ async function dealsNeedingAttention(
         .leftJoin("medians as m", "m.stage_id", "d.stage_id")
         .select([
           "d.id",
-          "d.name",
           "d.amount",
           "d.currency",
           "d.expected_close_date",
-          "d.version",
           "s.id as stage_id",
           "s.name as stage_name",
           "s.probability as stage_probability",
@@ -179,35 +152,44 @@ async function dealsNeedingAttention(
             select max(c.changed_at) from deal_stage_changes c
             where c.org_id = ${orgId} and c.deal_id = d.id and c.to_stage_id = d.stage_id
           ), d.created_at)`.as("in_stage_since"),
-          // greatest() skips nulls: a deal with no interaction or done task still has its creation's stage change.
-          sql<Date>`coalesce(greatest(
-            (select max(i.occurred_at) from interactions i where i.org_id = ${orgId} and i.deal_id = d.id),
-            (select max(c.changed_at) from deal_stage_changes c where c.org_id = ${orgId} and c.deal_id = d.id),
-            (select max(t.done_at) from tasks t where t.org_id = ${orgId} and t.deal_id = d.id)
-          ), d.created_at)`.as("last_activity_at"),
+          // Kept by triggers as interactions, stage changes and tasks are written (migration 0031): the latest
+          // interaction linked to the deal, stage change or task done; none, and the deal's creation counts.
+          sql<Date>`coalesce(d.last_activity_at, d.created_at)`.as("last_activity_at"),
         ])
         .where("d.org_id", "=", orgId)
         .where("d.owner_id", "=", ownerId)
         .where("s.kind", "=", "open"),
     )
-    .selectFrom("mine")
-    .selectAll()
-    .select([
-      sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`.as("quiet"),
-      sql<boolean>`coalesce(expected_close_date < ${view.day.date}::date, false)`.as("late"),
-      sql<boolean>`coalesce(extract(epoch from ${now} - in_stage_since) > median_seconds, false)`.as("stuck"),
-    ])
-    .select(sql<number>`count(*) over ()`.as("total"))
-    .where(({ or }) =>
-      or([
-        sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`,
-        sql<boolean>`expected_close_date < ${view.day.date}::date`,
-        sql<boolean>`extract(epoch from ${now} - in_stage_since) > median_seconds`,
-      ]),
+    .with("attention", (db) =>
+      db
+        .selectFrom("mine")
+        .selectAll()
+        .select([
+          sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`.as("quiet"),
+          sql<boolean>`coalesce(expected_close_date < ${view.day.date}::date, false)`.as("late"),
+          sql<boolean>`coalesce(extract(epoch from ${now} - in_stage_since) > median_seconds, false)`.as(
+            "stuck",
+          ),
+        ])
+        .select(sql<number>`count(*) over ()`.as("total"))
+        .where(({ or }) =>
+          or([
+            sql<boolean>`last_activity_at <= ${now} - make_interval(days => ${QUIET_DAYS})`,
+            sql<boolean>`expected_close_date < ${view.day.date}::date`,
+            sql<boolean>`extract(epoch from ${now} - in_stage_since) > median_seconds`,
+          ]),
+        )
+        .orderBy("last_activity_at")
+        .orderBy("id")
+        .limit(MAX_ITEMS),
     )
-    .orderBy("last_activity_at")
-    .orderBy("id")
-    .limit(MAX_ITEMS)
+    // The name and version of the hundred shown only: the rest comes from deals_owner (0031) alone.
+    .selectFrom("attention as a")
+    .innerJoin("deals as d", (join) => join.onRef("d.id", "=", "a.id").on("d.org_id", "=", orgId))
+    .selectAll("a")
+    .select(["d.name", "d.version"])
+    .orderBy("a.last_activity_at")
+    .orderBy("a.id")
     .execute();
   return {
     total: rows[0]?.total ?? 0,

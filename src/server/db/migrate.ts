@@ -30,6 +30,7 @@ import * as contactLastInteraction from "./migrations/0026_contact_last_interact
 import * as meetings from "./migrations/0027_meetings";
 import * as duplicates from "./migrations/0029_duplicates";
 import * as graphSubscriptions from "./migrations/0030_graph_subscriptions";
+import * as dealSummaries from "./migrations/0031_deal_summaries";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -62,6 +63,7 @@ export const migrations: Record<string, Migration> = {
   "0027_meetings": meetings,
   "0029_duplicates": duplicates,
   "0030_graph_subscriptions": graphSubscriptions,
+  "0031_deal_summaries": dealSummaries,
 };
 
 export class MigrationError extends Error {

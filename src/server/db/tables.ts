@@ -186,6 +186,11 @@ export interface DealsTable {
   stage_id: string;
   closed_at: NullableTimestamp;
   custom_fields: CustomFieldsJson;
+  /**
+   * The latest of the deal's interactions' occurred_at, stage changes' changed_at and tasks' done_at; null: none.
+   * Kept by triggers (0031), never written by the services.
+   */
+  last_activity_at: ColumnType<Date | null, never, never>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -220,6 +225,29 @@ export interface DealStageStaysTable {
   left_at: NullableTimestamp;
   next_stage_id: string | null;
   seconds: number | null;
+  /** When the deal entered the same stage before this stay, the last time; null: its first entry (0031). */
+  prev_entered_at: NullableTimestamp;
+}
+
+/** Stays per stage and the stage they went to next (null: not ended), kept with the stays (migration 0031). */
+export interface DealStageFlowsTable {
+  org_id: string;
+  stage_id: string;
+  next_stage_id: string | null;
+  stays: number;
+  /** Of those stays, the deals' first entries into the stage. */
+  first_entries: number;
+}
+
+/** Ended stays per stage and whole day of length, with the shortest and longest, kept with the stays (0031). */
+export interface DealStageLengthsTable {
+  org_id: string;
+  stage_id: string;
+  /** floor(seconds / 86400). */
+  day: ColumnType<string, string | number, string | number>;
+  stays: number;
+  shortest: number | null;
+  longest: number | null;
 }
 
 /** Interactions per logger, UTC day and kind, kept from interactions by triggers (migration 0025). */
@@ -810,6 +838,8 @@ export interface DB {
   deal_contacts: DealContactsTable;
   deal_stage_changes: DealStageChangesTable;
   deal_stage_stays: DealStageStaysTable;
+  deal_stage_flows: DealStageFlowsTable;
+  deal_stage_lengths: DealStageLengthsTable;
   interaction_days: InteractionDaysTable;
   interactions: InteractionsTable;
   interaction_loggers: InteractionLoggersTable;

@@ -411,40 +411,11 @@ export async function stageConversion(scope: Scope, query: StageConversionQuery)
     checkUser(scope, query.ownerId),
   ]);
   const { orgId } = scope.caller;
-  // A visit is one stay of a deal in a stage, as deal_stage_stays keeps it: from the change that brought it there
-  // to the deal's next change (none yet: still there). The stays are kept whole as the history is written, so a
-  // stay that began in the period and ended after it has its end. Moving on is judged by the stages as they are
-  // now, so an admin's reordering shows at once. The owner is the deal's owner now.
-  const { rows } = await sql<{
-    id: string;
-    name: string;
-    position: number;
-    kind: StageConversionRow["kind"];
-    entered: number;
-    moved_on: number;
-    median_days: number | null;
-  }>`
-    with visits as (
-      select v.stage_id, v.deal_id, v.entered_at, v.left_at, v.next_stage_id, v.seconds
-      from deal_stage_stays v
-      ${query.ownerId ? sql`join deals d on d.org_id = v.org_id and d.id = v.deal_id and d.owner_id = ${query.ownerId}` : sql``}
-      where v.org_id = ${orgId}
-        and v.stage_id in (select id from stages where org_id = ${orgId} and pipeline_id = ${pipeline.id})
-        ${inPeriod(sql`v.entered_at`, query)}
-    )
-    select s.id, s.name, s.position, s.kind,
-      count(distinct v.deal_id) as entered,
-      -- Moving on: to a won stage, or to an open stage further along the same pipeline (not back, not lost).
-      count(distinct v.deal_id) filter (
-        where next.kind = 'won' or (next.kind = 'open' and next.pipeline_id = s.pipeline_id and next.position > s.position)
-      ) as moved_on,
-      percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null) / 86400 as median_days
-    from stages s
-    left join visits v on v.stage_id = s.id
-    left join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
-    where s.org_id = ${orgId} and s.pipeline_id = ${pipeline.id}
-    group by s.id
-    order by s.position`.execute(scope.db);
+  // Stages in order; an archived stage keeps its position, so equal positions are ordered by id.
+  const rows =
+    query.from || query.to || query.ownerId
+      ? await stageConversionOfStays(scope, orgId, pipeline.id, query)
+      : await stageConversionOfSummaries(scope, orgId, pipeline.id);
   return {
     pipeline,
     rows: rows.map((r): StageConversionRow => {
@@ -462,6 +433,102 @@ export async function stageConversion(scope: Scope, query: StageConversionQuery)
       };
     }),
   };
+}
+
+interface StageConversionLine {
+  id: string;
+  name: string;
+  position: number;
+  kind: StageConversionRow["kind"];
+  entered: number | string;
+  moved_on: number | string;
+  median_days: number | null;
+}
+
+/** Moving on from stage s (as the stages are now): to a won stage, or to an open stage further along s's pipeline. */
+const MOVED_ON = sql`(next.kind = 'won' or (next.kind = 'open' and next.pipeline_id = s.pipeline_id and next.position > s.position))`;
+
+/**
+ * A period or an owner: from the stays themselves. A visit is one stay of a deal in a stage, as deal_stage_stays
+ * keeps it: from the change that brought it there to the deal's next change (none yet: still there). The stays
+ * are kept whole as the history is written, so a stay that began in the period and ended after it has its end.
+ * The owner is the deal's owner now.
+ */
+async function stageConversionOfStays(
+  scope: Scope,
+  orgId: string,
+  pipelineId: string,
+  query: StageConversionQuery,
+): Promise<StageConversionLine[]> {
+  const { rows } = await sql<StageConversionLine>`
+    with visits as (
+      select v.stage_id, v.deal_id, v.entered_at, v.left_at, v.next_stage_id, v.seconds
+      from deal_stage_stays v
+      ${query.ownerId ? sql`join deals d on d.org_id = v.org_id and d.id = v.deal_id and d.owner_id = ${query.ownerId}` : sql``}
+      where v.org_id = ${orgId}
+        and v.stage_id in (select id from stages where org_id = ${orgId} and pipeline_id = ${pipelineId})
+        ${inPeriod(sql`v.entered_at`, query)}
+    )
+    select s.id, s.name, s.position, s.kind,
+      count(distinct v.deal_id) as entered,
+      count(distinct v.deal_id) filter (where ${MOVED_ON}) as moved_on,
+      percentile_cont(0.5) within group (order by v.seconds) filter (where v.left_at is not null) / 86400 as median_days
+    from stages s
+    left join visits v on v.stage_id = s.id
+    left join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
+    where s.org_id = ${orgId} and s.pipeline_id = ${pipelineId}
+    group by s.id
+    order by s.position, s.id`.execute(scope.db);
+  return rows;
+}
+
+/**
+ * The whole history, for every owner: from the summaries kept with the stays (migration 0031), without reading
+ * the stays themselves. Entered: the deals' first entries into the stage. Moved on: the stays that moved on,
+ * less, for a deal that moved on from the stage more than once, its extra ones (read from the repeated stays
+ * alone, few). The median: stage_median_stay, from the stays' lengths per day and one day's stays at most.
+ */
+async function stageConversionOfSummaries(
+  scope: Scope,
+  orgId: string,
+  pipelineId: string,
+): Promise<StageConversionLine[]> {
+  const { rows } = await sql<StageConversionLine>`
+    with flows as (
+      select s.id as stage_id,
+        coalesce(sum(f.first_entries), 0) as entered,
+        coalesce(sum(f.stays) filter (where ${MOVED_ON}), 0) as moved_on
+      from stages s
+      join deal_stage_flows f on f.org_id = s.org_id and f.stage_id = s.id
+      left join stages next on next.org_id = f.org_id and next.id = f.next_stage_id
+      where s.org_id = ${orgId} and s.pipeline_id = ${pipelineId}
+      group by s.id
+    ),
+    repeated as (
+      select distinct r.deal_id, r.stage_id
+      from deal_stage_stays r
+      where r.org_id = ${orgId} and r.prev_entered_at is not null
+        and r.stage_id in (select id from stages where org_id = ${orgId} and pipeline_id = ${pipelineId})
+    ),
+    extra as (
+      select s.id as stage_id, count(*) - count(distinct v.deal_id) as moved_on
+      from repeated r
+      join deal_stage_stays v on v.deal_id = r.deal_id and v.stage_id = r.stage_id
+      join stages s on s.org_id = ${orgId} and s.id = r.stage_id
+      join stages next on next.org_id = s.org_id and next.id = v.next_stage_id
+      where v.org_id = ${orgId} and ${MOVED_ON}
+      group by s.id
+    )
+    select s.id, s.name, s.position, s.kind,
+      coalesce(f.entered, 0) as entered,
+      coalesce(f.moved_on, 0) - coalesce(e.moved_on, 0) as moved_on,
+      stage_median_stay(s.org_id, s.id, 1) / 86400 as median_days
+    from stages s
+    left join flows f on f.stage_id = s.id
+    left join extra e on e.stage_id = s.id
+    where s.org_id = ${orgId} and s.pipeline_id = ${pipelineId}
+    order by s.position, s.id`.execute(scope.db);
+  return rows;
 }
 
 export const stageConversionColumns: Column<StageConversionRow>[] = [
@@ -482,7 +549,27 @@ export async function activityByRep(scope: Scope, query: ActivityByRepQuery): Pr
   await checkUser(scope, query.ownerId);
   const { orgId } = scope.caller;
   // logged_by is who logged or created the interaction (the first logger of an email several colleagues logged).
-  // interaction_days holds their counts per UTC day, kept as interactions are written; a period is whole UTC days.
+  // interaction_weeks and interaction_days hold their counts per ISO week and per UTC day, kept as interactions are
+  // written; a period is whole UTC days. The weeks wholly inside the period are read from the weeks (migration
+  // 0031), and only the days of a week the period cuts (its first and last) from the days.
+  const from = query.from ? sql`${query.from}::date` : null;
+  const to = query.to ? sql`${query.to}::date` : null;
+  const weekOf = (day: RawBuilder<unknown>) => sql`date_trunc('week', ${day}::timestamp)::date`;
+  const owner = (alias: string) =>
+    query.ownerId ? sql`and ${sql.ref(`${alias}.logged_by`)} = ${query.ownerId}` : sql``;
+  const cutDays =
+    from || to
+      ? sql`
+        union all
+        select i.logged_by, ${weekOf(sql`i.day`)} as week, i.kind, i.interactions
+        from interaction_days i
+        where i.org_id = ${orgId} ${owner("i")}
+          ${from ? sql`and i.day >= ${from}` : sql``}
+          ${to ? sql`and i.day < ${to}` : sql``}
+          and (${from ? sql`i.day < ${weekOf(from)} + 7` : sql`false`} or ${to ? sql`i.day >= ${weekOf(to)}` : sql`false`})
+          and (${from ? sql`${weekOf(sql`i.day`)} < ${from}` : sql`false`}
+            or ${to ? sql`${weekOf(sql`i.day`)} + 7 > ${to}` : sql`false`})`
+      : sql``;
   const { rows } = await sql<{
     user_id: string | null;
     user_name: string | null;
@@ -494,20 +581,24 @@ export async function activityByRep(scope: Scope, query: ActivityByRepQuery): Pr
     visits: number;
     total: number;
   }>`
-    with weekly as (
-      select i.logged_by, date_trunc('week', i.day::timestamp) as week,
+    with counts as (
+      select w.logged_by, w.week, w.kind, w.interactions
+      from interaction_weeks w
+      where w.org_id = ${orgId} ${owner("w")}
+        ${from ? sql`and w.week >= ${from}` : sql``}
+        ${to ? sql`and w.week + 7 <= ${to}` : sql``}
+      ${cutDays}
+    ),
+    weekly as (
+      select i.logged_by, i.week,
         coalesce(sum(i.interactions) filter (where i.kind = 'email'), 0) as emails,
         coalesce(sum(i.interactions) filter (where i.kind = 'call'), 0) as calls,
         coalesce(sum(i.interactions) filter (where i.kind = 'meeting'), 0) as meetings,
         coalesce(sum(i.interactions) filter (where i.kind = 'note'), 0) as notes,
         coalesce(sum(i.interactions) filter (where i.kind = 'visit'), 0) as visits,
         sum(i.interactions) as total
-      from interaction_days i
-      where i.org_id = ${orgId}
-        ${query.ownerId ? sql`and i.logged_by = ${query.ownerId}` : sql``}
-        ${query.from ? sql`and i.day >= ${query.from}::date` : sql``}
-        ${query.to ? sql`and i.day < ${query.to}::date` : sql``}
-      group by i.logged_by, week
+      from counts i
+      group by i.logged_by, i.week
     )
     select w.logged_by as user_id, coalesce(u.display_name, u.email) as user_name,
       to_char(w.week, 'YYYY-MM-DD') as week, w.emails, w.calls, w.meetings, w.notes, w.visits, w.total
