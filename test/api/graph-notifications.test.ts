@@ -200,6 +200,8 @@ describe.each(storeKinds)("Graph change notifications (%s)", (kind) => {
     // Graph validated the URL before it made each subscription, and the server answered the handshake.
     expect(graph.sent.filter((s) => s.kind === "validation").map((s) => s.status)).toEqual([200, 200]);
     // Each subscription has its own secret; the store keeps its SHA-256, never the secret.
+    // A message wakes a run when it arrives; a meeting also when it is moved or cancelled.
+    expect(subs.map((s) => s.changeType)).toEqual(["created,updated,deleted", "created"]);
     const stored = await rows();
     expect(stored.map((r) => [r.resource, r.subscription_id, r.user_id])).toEqual(
       subs.map((s) => [s.kind, s.id, ritaId]),

@@ -115,6 +115,35 @@ describe("configuration from the environment", () => {
     expect(() => loadConfig({ RAPPORT_SYNC_INTERVAL_SECONDS: "1" })).toThrow(ConfigError);
   });
 
+  it("subscribes to Graph change notifications only with an address Graph can reach, for the lifetime asked", () => {
+    const graph = { RAPPORT_GRAPH_CLIENT_ID: "app", RAPPORT_GRAPH_CLIENT_SECRET: "s3cret" };
+    expect(loadConfig(graph).sync.notifications).toBeNull();
+    expect(
+      loadConfig({ ...graph, RAPPORT_GRAPH_NOTIFICATION_URL: "https://crm.example.com/" }).sync.notifications,
+    ).toEqual({ url: "https://crm.example.com/graph/notifications", subscriptionMinutes: 4320 });
+    expect(
+      loadConfig({
+        ...graph,
+        RAPPORT_GRAPH_NOTIFICATION_URL: "https://crm.example.com/rapport",
+        RAPPORT_GRAPH_SUBSCRIPTION_MINUTES: "10080",
+      }).sync.notifications,
+    ).toEqual({ url: "https://crm.example.com/rapport/graph/notifications", subscriptionMinutes: 10_080 });
+    // Graph keeps a mail subscription at most 10,080 minutes; and without the app there is nothing to subscribe.
+    expect(() =>
+      loadConfig({
+        ...graph,
+        RAPPORT_GRAPH_NOTIFICATION_URL: "https://crm.example.com",
+        RAPPORT_GRAPH_SUBSCRIPTION_MINUTES: "10081",
+      }),
+    ).toThrow(/RAPPORT_GRAPH_SUBSCRIPTION_MINUTES/);
+    expect(() => loadConfig({ ...graph, RAPPORT_GRAPH_NOTIFICATION_URL: "ftp://crm.example.com" })).toThrow(
+      /RAPPORT_GRAPH_NOTIFICATION_URL/,
+    );
+    expect(() => loadConfig({ RAPPORT_GRAPH_NOTIFICATION_URL: "https://crm.example.com" })).toThrow(
+      /RAPPORT_GRAPH_CLIENT_ID: required/,
+    );
+  });
+
   it("serves the add-in's build from ./dist, framed by Outlook's hosts unless told otherwise", () => {
     expect(loadConfig({})).toMatchObject({ addinDir: path.resolve("dist"), frameAncestors: null });
     expect(

@@ -15,6 +15,16 @@ export type SubscribedResource = "messages" | "events";
 
 export const SUBSCRIBED_RESOURCES: readonly SubscribedResource[] = ["messages", "events"];
 
+/**
+ * What wakes a run. A message only when it is created (in the Inbox, or its copy in Sent Items): its later changes
+ * (read, flagged, moved) log nothing new and would each cost a run. A meeting also when it is moved or cancelled,
+ * which changes its interaction.
+ */
+const CHANGE_TYPES: Record<SubscribedResource, string> = {
+  messages: "created",
+  events: "created,updated,deleted",
+};
+
 /** Graph's path of a resource of a mailbox (the same user id the delta reads with). */
 export const resourcePath = (graphUserId: string, resource: SubscribedResource): string =>
   `/users/${encodeURIComponent(graphUserId)}/${resource}`;
@@ -119,8 +129,7 @@ export function createGraphSubscriptions(options: {
           clientFor(tenantId)
             .api("/subscriptions")
             .post({
-              // Created and updated: a message moved into a folder, a meeting moved; the delta decides what is new.
-              changeType: "created,updated",
+              changeType: CHANGE_TYPES[request.resource],
               notificationUrl: request.notificationUrl,
               lifecycleNotificationUrl: request.notificationUrl,
               resource: resourcePath(graphUserId, request.resource),
