@@ -19,8 +19,8 @@ import { storeKinds } from "../helpers/stores";
  * old queries answer from the whole history (test/helpers/report-oracle.ts), and the rollups must be what a rebuild
  * from history makes. The writes are drawn at random: deals created (some back-dated), moved, deleted; stages
  * added, reordered, made won or lost, removed with their deals moved; changes back-dated, imported out of order or
- * deleted from the middle of a history; notes logged, edited, deleted; emails logged; a logger removed. Rapport has
- * no merge of contacts, companies or deals, so none is drawn.
+ * deleted from the middle of a history; notes logged, edited, deleted; emails logged; a logger removed; a twin of the
+ * contact, with a call and a deal of its own, merged into it (its history moves to the kept contact).
  *
  * 15 sequences per store in npm test; 200 under RAPPORT_DEEP_TESTS=1.
  */
@@ -53,7 +53,8 @@ type Command =
   | { op: "editNote"; note: number; kind: "note" | "call" | "meeting" | "visit"; daysAgo: number }
   | { op: "deleteNote"; note: number }
   | { op: "logEmail"; owner: number; daysAgo: number }
-  | { op: "forgetLogger"; interaction: number };
+  | { op: "forgetLogger"; interaction: number }
+  | { op: "mergeContact"; owner: number; daysAgo: number };
 
 const index = fc.nat(1000);
 const days = fc.integer({ min: 0, max: 40 });
@@ -135,6 +136,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant("logEmail" as const), owner: fc.nat(1), daysAgo: days }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("forgetLogger" as const), interaction: index }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant("mergeContact" as const), owner: fc.nat(1), daysAgo: days }),
+  },
 );
 
 describe.each(storeKinds)("reports read from rollups kept as history is written (%s)", (kind) => {
@@ -145,6 +150,7 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
   const tokens: string[] = [];
   const userIds: string[] = [];
   let emails = 0;
+  let twins = 0;
   const statuses: Record<string, number> = {};
 
   const request = async <T>(token: string, method: string, path: string, body?: unknown) => {
@@ -324,6 +330,29 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
           to: [{ address: "rep@contoso.example" }],
           sentAt: daysAgo(c.daysAgo, 11).toISOString(),
         });
+        return;
+      }
+      case "mergeContact": {
+        const owner = tokens[c.owner] as string;
+        twins += 1;
+        const twin = await request<{ id: string; version: number }>(owner, "POST", "/api/v1/contacts", {
+          displayName: "Anna B",
+          emails: [`anna+${twins}@fabrikam.example`],
+        });
+        await request(owner, "POST", "/api/v1/notes", {
+          kind: "call",
+          contactId: twin.body.id,
+          body: "Twin",
+          occurredAt: daysAgo(c.daysAgo, 7).toISOString(),
+        });
+        await request(owner, "POST", "/api/v1/deals", { name: "Twin's", contactIds: [twin.body.id] });
+        const kept = await request<{ version: number }>(admin(), "GET", `/api/v1/contacts/${contactId}`);
+        const merged = await request(admin(), "POST", `/api/v1/contacts/${contactId}/merge`, {
+          version: kept.body.version,
+          mergedId: twin.body.id,
+          mergedVersion: twin.body.version,
+        });
+        expect(merged.status).toBe(200);
         return;
       }
       case "forgetLogger": {
