@@ -310,6 +310,44 @@ describe("the add-in's outbox against the real server", () => {
     expect(tasks.find((t) => t.id === task.id)?.done).toBe(true);
   });
 
+  it("lands what it queued for a contact merged away meanwhile on the kept contact", async () => {
+    const storage = memoryStorage();
+    const { state, api } = network(server, token);
+    state.mode = "down";
+    const outbox = open(api, storage);
+    const twin = (
+      await server.request<{ id: string; version: number }>("POST", "/api/v1/contacts", {
+        token,
+        body: { displayName: "Anna B", emails: ["anna+twin@fabrikam.example"] },
+      })
+    ).body;
+    const noteId = crypto.randomUUID();
+    const taskId = crypto.randomUUID();
+    await outbox.submit({
+      kind: "createNote",
+      body: { id: noteId, kind: "call", contactId: twin.id, body: "Queued" },
+    });
+    await outbox.submit({
+      kind: "createTask",
+      body: { id: taskId, title: "Queued task", contactId: twin.id, dueAt: null },
+    });
+    // While the pane is offline, a colleague merges the twin into Anna.
+    const kept = (
+      await server.request<{ version: number }>("GET", `/api/v1/contacts/${contactId}`, { token })
+    ).body;
+    const merged = await server.request("POST", `/api/v1/contacts/${contactId}/merge`, {
+      token,
+      body: { version: kept.version, mergedId: twin.id, mergedVersion: twin.version },
+    });
+    expect(merged.status).toBe(200);
+    state.mode = "up";
+    await outbox.flush();
+    expect(outbox.entries()).toEqual([]);
+    expect((await notesOf(contactId)).filter((n) => n.id === noteId)).toHaveLength(1);
+    const task = parse(Task, await server.request("GET", `/api/v1/tasks/${taskId}`, { token }));
+    expect(task.contactId).toBe(contactId);
+  });
+
   it("retries by itself after a pause, and tells who listens what was sent", async () => {
     const { state, api } = network(server, token);
     state.mode = "down";

@@ -713,6 +713,18 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     allowedOrigins: [],
     version: 1,
   }),
+  // Pairs and merges naming records that are not contacts or companies: a 404 whatever the fuzz makes of them, so
+  // no run merges away a record the other routes' examples name.
+  dismissContactDuplicate: (r) => ({ ids: [r.contact, r.deal] }),
+  dismissCompanyDuplicate: (r) => ({ ids: [r.company, r.deal] }),
+  mergeContacts: (r) => ({
+    mergedId: r.task,
+    mergedVersion: 1,
+    fields: { title: "merged", birthday: "kept" },
+    customFields: { segment: "merged" },
+    version: 1,
+  }),
+  mergeCompanies: (r) => ({ mergedId: r.deal, mergedVersion: 1, fields: { domain: "merged" }, version: 1 }),
   commitImport: () => ({
     content: "Name,Email\nFuzz Import,fuzz.import@customer.example\n",
     format: "csv",

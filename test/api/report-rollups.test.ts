@@ -20,8 +20,8 @@ import { storeKinds } from "../helpers/stores";
  * from history makes. The writes are drawn at random: deals created (some back-dated), moved, deleted; stages
  * added, reordered, made won or lost, removed with their deals moved; changes back-dated, imported out of order or
  * deleted from the middle of a history; notes logged, edited, deleted; emails logged; a logger removed; tasks of deals
- * added, done, reopened, moved to another deal and deleted. Rapport has no merge of contacts, companies or deals, so
- * none is drawn. Migration 0031's summaries (deal_stage_flows, deal_stage_lengths, deals.last_activity_at) are
+ * added, done, reopened, moved to another deal and deleted; a twin of the contact, with a call and a deal of its own,
+ * merged into it (its history moves to the kept contact). Migration 0031's summaries (deal_stage_flows, deal_stage_lengths, deals.last_activity_at) are
  * checked against a rebuild with the rest.
  *
  * 15 sequences per store in npm test; 200 under RAPPORT_DEEP_TESTS=1.
@@ -58,7 +58,8 @@ type Command =
   | { op: "forgetLogger"; interaction: number }
   | { op: "addTask"; deal: number; done: boolean }
   | { op: "editTask"; task: number; deal: number; done: boolean; unlink: boolean }
-  | { op: "deleteTask"; task: number };
+  | { op: "deleteTask"; task: number }
+  | { op: "mergeContact"; owner: number; daysAgo: number };
 
 const index = fc.nat(1000);
 const days = fc.integer({ min: 0, max: 40 });
@@ -155,6 +156,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("deleteTask" as const), task: index }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant("mergeContact" as const), owner: fc.nat(1), daysAgo: days }),
+  },
 );
 
 describe.each(storeKinds)("reports read from rollups kept as history is written (%s)", (kind) => {
@@ -165,6 +170,7 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
   const tokens: string[] = [];
   const userIds: string[] = [];
   let emails = 0;
+  let twins = 0;
   const statuses: Record<string, number> = {};
 
   const request = async <T>(token: string, method: string, path: string, body?: unknown) => {
@@ -374,6 +380,29 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
       case "deleteTask": {
         const task = pick(await ids(sql`select id from tasks where org_id = ${orgId} order by id`), c.task);
         if (task) await request(admin(), "DELETE", `/api/v1/tasks/${task}`);
+        return;
+      }
+      case "mergeContact": {
+        const owner = tokens[c.owner] as string;
+        twins += 1;
+        const twin = await request<{ id: string; version: number }>(owner, "POST", "/api/v1/contacts", {
+          displayName: "Anna B",
+          emails: [`anna+${twins}@fabrikam.example`],
+        });
+        await request(owner, "POST", "/api/v1/notes", {
+          kind: "call",
+          contactId: twin.body.id,
+          body: "Twin",
+          occurredAt: daysAgo(c.daysAgo, 7).toISOString(),
+        });
+        await request(owner, "POST", "/api/v1/deals", { name: "Twin's", contactIds: [twin.body.id] });
+        const kept = await request<{ version: number }>(admin(), "GET", `/api/v1/contacts/${contactId}`);
+        const merged = await request(admin(), "POST", `/api/v1/contacts/${contactId}/merge`, {
+          version: kept.body.version,
+          mergedId: twin.body.id,
+          mergedVersion: twin.body.version,
+        });
+        expect(merged.status).toBe(200);
         return;
       }
       case "forgetLogger": {

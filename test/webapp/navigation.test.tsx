@@ -31,6 +31,7 @@ describe("the web app's navigation", () => {
       "Leads",
       "Deals",
       "Tasks",
+      "Duplicates",
       "Segments",
       "Reports",
       "Templates",

@@ -51,27 +51,27 @@ async function pairs(
   const keyed =
     entity === "contact"
       ? sql`
-        select distinct contact_id as id, 'email' as rule, match_key as value, match_key as k
+        select contact_id as id, 'email' as rule, match_key as value, match_key as k
           from contact_emails where org_id = ${orgId}
         union all
-        select distinct c.id, 'phone', p.k, p.k from contacts c, unnest(c.phone_keys) as p(k)
+        select c.id, 'phone', p.k, p.k from contacts c, unnest(c.phone_keys) as p(k)
           where c.org_id = ${orgId} and c.phone_keys <> '{}'
         union all
         select id, 'name_at_company', name_key, company_id::text || ' ' || name_key from contacts
           where org_id = ${orgId} and company_id is not null and name_key is not null`
       : sql`
-        select distinct co.id, 'domain' as rule, d.k as value, d.k as k from companies co, unnest(co.domain_keys) as d(k)
+        select co.id, 'domain' as rule, d.k as value, d.k as k from companies co, unnest(co.domain_keys) as d(k)
           where co.org_id = ${orgId} and co.domain_keys <> '{}'
         union all
         select id, 'name', name_key, name_key from companies where org_id = ${orgId} and name_key is not null`;
   const dismissals = sql.table(`${entity}_duplicate_dismissals`);
   const result = await sql<PairRow>`
     with keyed as (${keyed}),
-    shared as (
-      select id, rule, value, k from (
-        select keyed.*, count(*) over (partition by rule, k) as n from keyed
-      ) counted where n between 2 and ${MAX_SHARED_KEY}
+    -- One hashed pass over the keys finds those two to MAX_SHARED_KEY records share; only their rows are joined.
+    shared_keys as (
+      select rule, k from keyed group by rule, k having count(*) between 2 and ${MAX_SHARED_KEY}
     ),
+    shared as (select keyed.* from keyed join shared_keys using (rule, k)),
     paired as (
       select a.id as first_id, b.id as second_id, a.rule, a.value
       from shared a join shared b on b.rule = a.rule and b.k = a.k and a.id < b.id
