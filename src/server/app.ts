@@ -26,6 +26,7 @@ import { createStoreProbe } from "./http/store-probe";
 import { fastifyTrustProxy } from "./http/trusted-proxies";
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from "./http/problem";
 import { type RouteOptions, addRoute } from "./http/route";
+import { meetingRoutes } from "./meetings/routes";
 import { interactionRoutes } from "./interactions/routes";
 import { reportRoutes } from "./reports/routes";
 import { personDataRoutes } from "./person-data/routes";
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   dealRoutes(app, options, scope);
   taskRoutes(app, options, scope);
   interactionRoutes(app, options, scope);
+  meetingRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   dashboardRoutes(app, options, scope, deps.clock ?? (() => new Date()));
   pipelineRoutes(app, options, scope);
   customFieldRoutes(app, options, scope);

@@ -38,6 +38,7 @@ const titles: Record<ErrorCode, string> = {
   export_too_large: "Too many rows for one export",
   import_rows_invalid: "Rows of the file cannot be imported",
   not_logged_by_policy: "The organisation's privacy rules keep this email out of automatic logs",
+  no_contact: "Nobody at the meeting is a contact",
   store_unavailable: "The store is not available",
   store_busy: "The store was busy with a colliding change",
   rate_limited: "Too many requests",

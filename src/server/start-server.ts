@@ -10,6 +10,7 @@ import { startEmbeddedUpkeep } from "./db/embedded-upkeep";
 import { openStore } from "./db/open-store";
 import type { Database } from "./db/database";
 import { clientCredentialTokens } from "./sync/client-credentials";
+import { createCalendarGraph } from "./sync/calendar-graph";
 import { createMailGraph } from "./sync/mail-graph";
 import { createSyncWorker } from "./sync/worker";
 import { createFollowUpWorker } from "./follow-ups/worker";
@@ -60,6 +61,8 @@ export async function startServer(config: Config): Promise<{ database: Database;
       ? createSyncWorker({
           database,
           graph: createMailGraph({ graphUrl: graph.graphUrl, tokens }),
+          // Meetings: each mailbox's calendar through the same registration (Calendars.Read).
+          calendar: createCalendarGraph({ graphUrl: graph.graphUrl, tokens }),
           config: { ...config.sync, tenantId: graph.tenantId },
           logger,
           exclusiveStore: database.kind === "pglite",

@@ -39,6 +39,8 @@ export const ErrorCode = z.enum([
   "export_too_large",
   "import_rows_invalid",
   "not_logged_by_policy",
+  /** A meeting with nobody outside the organisation who is a contact: nothing to log it with. */
+  "no_contact",
   "store_unavailable",
   "store_busy",
   "rate_limited",

@@ -14,6 +14,28 @@ export type ParticipantRole = z.infer<typeof ParticipantRole>;
 export const Outcome = z.enum(["connected", "no_answer", "left_voicemail", "busy", "wrong_number"]);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** How a meeting went: anything but "held" is a meeting that did not take place as planned. */
+export const MeetingOutcome = z.enum(["held", "no_show", "rescheduled", "cancelled"]);
+export type MeetingOutcome = z.infer<typeof MeetingOutcome>;
+
+/** What a meeting has beyond an interaction's fields; an interaction of kind meeting carries it. */
+export const MeetingDetails = z.object({
+  startsAt: IsoDateTime,
+  endsAt: IsoDateTime,
+  location: z.string().nullable(),
+  /** The online meeting's join link (Teams or another), https only. */
+  onlineUrl: z.string().nullable(),
+  /**
+   * The meeting's id across calendars (Graph's `iCalUId`, one per occurrence of a series): the same meeting seen in
+   * two colleagues' calendars, or captured and logged from the pane, is one interaction.
+   */
+  iCalUId: z.string().nullable(),
+  /** Cancelled by its organiser after it was logged: kept, marked, never logged twice. */
+  cancelled: z.boolean(),
+  outcome: MeetingOutcome.nullable(),
+});
+export type MeetingDetails = z.infer<typeof MeetingDetails>;
+
 export const Participant = z.object({
   address: z.string().nullable(),
   name: z.string().nullable(),
@@ -40,6 +62,11 @@ export const Interaction = z.object({
   /** Everyone who logged it: the same email logged by two colleagues is one interaction. */
   loggedBy: z.array(Id),
   participants: z.array(Participant),
+  /**
+   * A meeting's details: null for everything but a meeting, and for a meeting noted by hand without them (a note
+   * of kind meeting).
+   */
+  meeting: MeetingDetails.nullable(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   version: Version,

@@ -1,29 +1,11 @@
 import { z } from "zod";
 import { ClientId, EmailAddress, Id, IsoDate, IsoDateTime, OptionalText } from "./common";
-import { Interaction, InteractionKind } from "./interactions";
+import { Interaction, InteractionKind, MeetingDetails, MeetingOutcome } from "./interactions";
 import { TimeZone } from "./time-zone";
 
-/** How a meeting went: anything but "held" is a meeting that did not take place as planned. */
-export const MeetingOutcome = z.enum(["held", "no_show", "rescheduled", "cancelled"]);
-export type MeetingOutcome = z.infer<typeof MeetingOutcome>;
-
-/** What a meeting has beyond an interaction's fields; an interaction of kind meeting carries it. */
-export const MeetingDetails = z.object({
-  startsAt: IsoDateTime,
-  endsAt: IsoDateTime,
-  location: z.string().nullable(),
-  /** The online meeting's join link (Teams or another), https only. */
-  onlineUrl: z.string().nullable(),
-  /**
-   * The meeting's id across calendars (Graph's `iCalUId`, one per occurrence of a series): the same meeting seen in
-   * two colleagues' calendars, or captured and logged from the pane, is one interaction.
-   */
-  iCalUId: z.string().nullable(),
-  /** Cancelled by its organiser after it was logged: kept, marked, never logged twice. */
-  cancelled: z.boolean(),
-  outcome: MeetingOutcome.nullable(),
-});
-export type MeetingDetails = z.infer<typeof MeetingDetails>;
+// MeetingOutcome and MeetingDetails are written in interactions.ts, since an Interaction carries its meeting's
+// details and this file imports Interaction; they are exported here too, under the same names.
+export { MeetingDetails, MeetingOutcome } from "./interactions";
 
 const MeetingPerson = z.strictObject({
   address: EmailAddress,

@@ -40,6 +40,7 @@ function known(email: string, interactions = 0): LookupResult {
       dealId: null,
       loggedBy: [],
       participants: [],
+      meeting: null,
       createdAt: at,
       updatedAt: at,
       version: 1,

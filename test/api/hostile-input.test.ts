@@ -1326,6 +1326,8 @@ const TABLES = {
   segment_changes: true,
   rating_keys: true,
   ratings: true,
+  calendar_sync: true,
+  calendar_events: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

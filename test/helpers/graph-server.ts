@@ -4,6 +4,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, exportJWK, importX509, jwtVerify } from "jose";
 import { generate } from "selfsigned";
+import { GraphCalendar } from "./graph-calendar";
 
 /**
  * A local server that speaks the parts of Microsoft Graph and Entra ID the mailbox sync uses: the client
@@ -17,6 +18,9 @@ import { generate } from "selfsigned";
  * sent (POST /users/{id}/messages/{id}/send: the draft becomes the sent copy, its immutable id kept). Every
  * create and send is recorded as received; a pause after a write is recorded and before it is answered lets a
  * test kill the server that asked.
+ *
+ * And the calendar the meetings' capture reads (graph-calendar.ts): calendarView's delta over a window and events by
+ * id, with occurrences of series, removals, time zones, pages and delta links.
  */
 
 export interface TestAddress {
@@ -147,6 +151,8 @@ export class GraphTestServer {
   readonly writes: WriteRequest[] = [];
   /** Awaited after a create or send is done and recorded, before it is answered: a test holds the answer here. */
   afterWrite: ((request: WriteRequest) => Promise<void>) | null = null;
+  /** The users' calendars: calendarView's delta and events by id (graph-calendar.ts). */
+  readonly calendar = new GraphCalendar();
 
   private seq = 0;
   private readonly mailboxes = new Map<string, Stored[]>();
@@ -254,6 +260,18 @@ export class GraphTestServer {
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && req.method === "POST")
       return this.issueToken(decodeURIComponent(token[1] ?? ""), url, req, send);
+
+    if (/^\/v1\.0\/users\/[^/]+\/(?:calendarView\/delta|events\/[^/]+)$/.test(url.pathname)) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      const grant = bearer ? this.tokens.get(bearer) : undefined;
+      if (!grant || grant.expires < Date.now())
+        return send(401, {
+          error: { code: "InvalidAuthenticationToken", message: "Access token is empty or invalid." },
+        });
+      const hasMailbox = (tenant: string, user: string) =>
+        this.users.has(`${tenant.toLowerCase()}|${user.toLowerCase()}`);
+      if (await this.calendar.handle(req, url, this.url, grant, hasMailbox, send)) return;
+    }
 
     const messages = /^\/v1\.0\/users\/([^/]+)\/messages(?:\/([^/]+)\/(send))?$/.exec(url.pathname);
     if (messages) return this.handleMessages(req, url, send, messages);

@@ -33,6 +33,27 @@ export function localDay(timeZone: string, now: Date): LocalDay {
   return { date, start: firstInstantOf(date, dateAt), end: firstInstantOf(tomorrow, dateAt) };
 }
 
+/** A given date in a time zone: the instants it starts and ends (the next day's start). */
+export function dayIn(timeZone: string, date: string): LocalDay {
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  });
+  const dateAt = (instant: number): string => {
+    const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  };
+  const start = firstInstantOf(date, dateAt);
+  const tomorrow = new Date(Date.parse(`${date}T00:00:00Z`) + 24 * HOUR).toISOString().slice(0, 10);
+  // The last day of year 9999 has no next date in ISO's four digits: it ends a day after it starts.
+  const end = /^\d{4}-/.test(tomorrow)
+    ? firstInstantOf(tomorrow, dateAt)
+    : new Date(start.getTime() + 24 * HOUR);
+  return { date, start, end };
+}
+
 /**
  * The first instant whose local date is `date` or later. Not "local midnight": where clocks spring forward at
  * midnight (Chile, Lebanon, Cuba …) the day starts at 01:00 and midnight never happens. A binary search over

@@ -226,6 +226,15 @@ export interface InteractionsTable {
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** A meeting's details (migration 0027): all null for anything but a meeting; its start is occurred_at. */
+  meeting_ends_at: NullableTimestamp;
+  meeting_location: string | null;
+  meeting_online_url: string | null;
+  meeting_ical_uid: string | null;
+  /** The organiser's canonical address: with the start and subject, the key of a meeting without an iCalUId. */
+  meeting_organizer: string | null;
+  meeting_cancelled: boolean | null;
+  meeting_outcome: "held" | "no_show" | "rescheduled" | "cancelled" | null;
 }
 
 export interface InteractionLoggersTable {
@@ -306,6 +315,29 @@ export interface MailboxSyncTable {
   messages_seen: Generated<number>;
   messages_logged: Generated<number>;
   restarts: Generated<number>;
+}
+
+/** Where a mailbox's calendar capture stands (migration 0027): calendarView's delta over a window. */
+export interface CalendarSyncTable {
+  org_id: string;
+  user_id: string;
+  link: string | null;
+  link_kind: "next" | "delta" | null;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  last_run_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  events_seen: Generated<number>;
+  meetings_logged: Generated<number>;
+  restarts: Generated<number>;
+}
+
+/** Which event of a mailbox's calendar is which meeting: a removal names the event by its id alone. */
+export interface CalendarEventsTable {
+  org_id: string;
+  user_id: string;
+  event_id: string;
+  interaction_id: string;
 }
 
 export interface BlocklistEntriesTable {
@@ -758,6 +790,8 @@ export interface DB {
   audit_events: AuditEventsTable;
   mailboxes: MailboxesTable;
   mailbox_sync: MailboxSyncTable;
+  calendar_sync: CalendarSyncTable;
+  calendar_events: CalendarEventsTable;
   blocklist_entries: BlocklistEntriesTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
   exchange_rates: ExchangeRatesTable;

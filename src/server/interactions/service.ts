@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type {
   Interaction,
+  MeetingDetails,
   NoteCreate,
   NoteListQuery,
   NoteUpdate,
@@ -84,9 +85,24 @@ export function toInteraction(
     dealId: row.deal_id,
     loggedBy,
     participants,
+    meeting: meetingOf(row),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: row.version,
+  };
+}
+
+/** A meeting's details off its row; null for anything else (and for a meeting noted by hand without them). */
+export function meetingOf(row: InteractionRow): MeetingDetails | null {
+  if (row.kind !== "meeting" || row.meeting_ends_at === null) return null;
+  return {
+    startsAt: iso(row.occurred_at),
+    endsAt: iso(row.meeting_ends_at),
+    location: row.meeting_location,
+    onlineUrl: row.meeting_online_url,
+    iCalUId: row.meeting_ical_uid,
+    cancelled: row.meeting_cancelled ?? false,
+    outcome: row.meeting_outcome,
   };
 }
 

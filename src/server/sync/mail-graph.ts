@@ -96,7 +96,7 @@ export interface MailGraph {
 /** Retry-After is honoured within a request only when it is short; a longer wait is the worker's to schedule. */
 const MAX_INLINE_WAIT_SECONDS = 10;
 
-function retryAfterOf(headers: Headers | undefined | null): number | null {
+export function retryAfterOf(headers: Headers | undefined | null): number | null {
   const value = headers?.get("Retry-After");
   if (!value) return null;
   const seconds = Number(value);

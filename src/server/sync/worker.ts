@@ -8,6 +8,8 @@ import type { Database } from "../db/database";
 import { AppError } from "../errors";
 import { logEmail } from "../interactions/log-email";
 import { blocklistFor } from "../organizations/privacy";
+import { type CalendarReport, captureCalendar, emptyCalendarReport } from "./calendar-capture";
+import type { CalendarGraph } from "./calendar-graph";
 import { type Candidate, type NotLogged, graphEmail } from "./graph-email";
 import { type DeltaStart, GraphFailure, type MailGraph } from "./mail-graph";
 import {
@@ -32,6 +34,8 @@ export interface RunReport {
   pages: number;
   logged: number;
   skipped: Partial<Record<NotLogged, number>>;
+  /** The calendars' meetings, when the worker captures them (calendar-capture.ts). */
+  calendar?: CalendarReport;
 }
 
 export interface SyncWorker {
@@ -47,6 +51,8 @@ export interface SyncWorkerDeps {
   /** The owner's view schedules every organisation's mailboxes; each page is logged behind its organisation's wall. */
   database: Pick<Database, "db" | "forOrganization">;
   graph: MailGraph;
+  /** Each mailbox's calendar is captured too (meetings: calendar-capture.ts); without it, mail only. */
+  calendar?: CalendarGraph;
   config: Pick<SyncConfig, "intervalSeconds" | "backfillDays" | "concurrency" | "leaseSeconds"> & {
     /** The tenant the credentials are for; null: each organisation's own (a multi-tenant app). */
     tenantId: string | null;
@@ -190,6 +196,37 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     }
   }
 
+  async function syncCalendar(
+    m: DueMailbox,
+    identity: { tenant: string; user: string },
+    calendar: CalendarGraph,
+    report: RunReport,
+  ) {
+    report.calendar ??= emptyCalendarReport();
+    const keepGoing = async () => !loop.stopping && (await renewLease(db, m, workerId, config.leaseSeconds));
+    try {
+      const done = await captureCalendar(
+        { database: deps.database, calendar, logger: deps.logger },
+        m,
+        identity,
+        workerId,
+        keepGoing,
+        report.calendar,
+      );
+      if (!done) throw new Stopped();
+    } catch (error) {
+      // Credentials without Calendars.Read: the mail goes on being logged, and the log says why meetings are not.
+      if (error instanceof GraphFailure && error.status === 403) {
+        deps.logger?.warn(
+          { userId: m.userId, code: error.code },
+          "calendar not readable: grant Calendars.Read",
+        );
+        return;
+      }
+      throw error;
+    }
+  }
+
   async function syncMailbox(m: DueMailbox, report: RunReport): Promise<void> {
     const identity = graphIdentity(m, config.tenantId);
     if (!identity) return;
@@ -209,6 +246,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     );
     try {
       for (const folder of FOLDERS) await syncFolder(m, identity, folder, report);
+      if (deps.calendar) await syncCalendar(m, identity, deps.calendar, report);
       await finishRun(db, m, workerId, { status: "ok", error: null, retryAfterSeconds: null });
     } catch (error) {
       if (error instanceof Stopped) {

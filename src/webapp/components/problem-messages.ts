@@ -55,6 +55,8 @@ export const problemMessages = defineMessages(
     exportTooLarge: "Too many rows match to export at once. Narrow the filters, then export again.",
     importRowsInvalid:
       "Some rows of the file cannot be imported, so nothing was imported. Correct them, then try again.",
+    noContact:
+      "No one outside your organisation at this meeting is a contact in Rapport. Add one as a contact, then log it.",
     notLoggedByPolicy:
       "Your organisation's privacy rules keep this email out of Rapport's automatic logging.",
     busy: "Rapport is busy or restarting. Try again in a moment.",
@@ -113,6 +115,8 @@ export const problemMessages = defineMessages(
         "För många rader matchar för att exporteras på en gång. Begränsa filtren och exportera igen.",
       importRowsInvalid:
         "Några rader i filen kan inte importeras, så ingenting importerades. Rätta dem och försök igen.",
+      noContact:
+        "Ingen utanför organisationen på det här mötet är en kontakt i Rapport. Lägg till någon som kontakt och logga det sedan.",
       notLoggedByPolicy:
         "Organisationens integritetsregler håller det här mejlet utanför Rapports automatiska loggning.",
       busy: "Rapport är upptaget eller startar om. Försök igen om en stund.",
@@ -177,6 +181,8 @@ export const problemMessages = defineMessages(
         "Zu viele Zeilen passen, um sie auf einmal zu exportieren. Grenzen Sie die Filter ein und exportieren Sie erneut.",
       importRowsInvalid:
         "Einige Zeilen der Datei können nicht importiert werden, daher wurde nichts importiert. Korrigieren Sie sie und versuchen Sie es erneut.",
+      noContact:
+        "Niemand außerhalb Ihrer Organisation in dieser Besprechung ist ein Kontakt in Rapport. Legen Sie einen Kontakt an und protokollieren Sie sie dann.",
       notLoggedByPolicy:
         "Die Datenschutzregeln Ihrer Organisation schließen diese E-Mail von der automatischen Protokollierung in Rapport aus.",
       busy: "Rapport ist ausgelastet oder startet neu. Versuchen Sie es gleich noch einmal.",
@@ -234,6 +240,8 @@ export const problemMessages = defineMessages(
         "For mange rader passer til å eksporteres på én gang. Snevre inn filtrene, og eksporter igjen.",
       importRowsInvalid:
         "Noen rader i filen kan ikke importeres, så ingenting ble importert. Rett dem, og prøv igjen.",
+      noContact:
+        "Ingen utenfor organisasjonen i dette møtet er en kontakt i Rapport. Legg til en som kontakt, og logg det deretter.",
       notLoggedByPolicy:
         "Organisasjonens personvernregler holder denne e-posten utenfor Rapports automatiske logging.",
       busy: "Rapport er opptatt eller starter på nytt. Prøv igjen om litt.",
@@ -295,6 +303,8 @@ export const problemMessages = defineMessages(
         "Previše redaka odgovara da bi se izvezli odjednom. Suzite filtre, a zatim ponovno izvezite.",
       importRowsInvalid:
         "Neke retke datoteke nije moguće uvesti pa ništa nije uvezeno. Ispravite ih i pokušajte ponovno.",
+      noContact:
+        "Nitko izvan vaše organizacije na ovom sastanku nije kontakt u Rapportu. Dodajte nekoga kao kontakt, a zatim ga zabilježite.",
       notLoggedByPolicy:
         "Pravila privatnosti vaše organizacije isključuju ovu e-poruku iz automatskog bilježenja u Rapportu.",
       busy: "Rapport je zauzet ili se ponovno pokreće. Pokušajte ponovno za trenutak.",
@@ -345,6 +355,7 @@ const BY_CODE: Record<ErrorCode, ProblemWord> = {
   export_too_large: "exportTooLarge",
   import_rows_invalid: "importRowsInvalid",
   not_logged_by_policy: "notLoggedByPolicy",
+  no_contact: "noContact",
   store_unavailable: "busy",
   store_busy: "busy",
   rate_limited: "rateLimited",
