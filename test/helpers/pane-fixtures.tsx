@@ -936,13 +936,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     if (name === "logMeeting") {
       const body = request(routes.logMeeting.body, input.body);
       if (options.meetingWithoutContact)
-        throw new ApiError(422, {
-          type: "about:blank",
-          title: "no_contact",
-          status: 422,
-          detail: "Nobody at the meeting is a contact",
-          code: "no_contact",
-        } as unknown as Problem);
+        throw problem(422, "no_contact", "Nobody at the meeting is a contact");
       const key =
         body.iCalUId ?? `${body.organizer.address.toLowerCase()}|${body.startsAt}|${body.subject ?? ""}`;
       const created = !server.meetings.has(key);

@@ -140,7 +140,9 @@ function Preview() {
             >
               <span>
                 <Text weight="semibold" block>
-                  {a.mode === "organizer" ? "Meeting you organise" : `Meeting from ${a.organizer?.name ?? "…"}`}
+                  {a.mode === "organizer"
+                    ? "Meeting you organise"
+                    : `Meeting from ${a.organizer?.name ?? "…"}`}
                 </Text>
                 <Text block>{a.subject}</Text>
               </span>
