@@ -1,5 +1,5 @@
 // Draws Rapport's icon (a white "R" on a rounded #0F6CBD square) at every size manifest.xml names, as PNG
-// files in assets/. `npm run icons` rewrites them; the PNGs are committed, so neither the build nor Outlook
+// files in assets/, and the grey one (#919191) Outlook mobile wants for the meeting's Log button (icon-grey-*). `npm run icons` rewrites them; the PNGs are committed, so neither the build nor Outlook
 // needs this script. Pure Node: a hand-written PNG encoder over zlib, shapes sampled 4×4 per pixel for
 // antialiasing, and no image library to install.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -13,6 +13,10 @@ import { deflateSync } from "node:zlib";
 export const ICON_SIZES = [16, 25, 32, 48, 50, 64, 75, 80, 96, 128, 144] as const;
 
 const BLUE = { r: 0x0f, g: 0x6c, b: 0xbd };
+/** Outlook mobile's grey for a MobileLogEventAppointmentAttendee button's icon (learn.microsoft.com, ExtensionPoint). */
+const GREY = { r: 0x91, g: 0x91, b: 0x91 };
+/** The mobile button's 25, 32 and 48 points at scales 1, 2 and 3, in pixels. */
+export const MOBILE_ICON_SIZES = [25, 32, 48, 50, 64, 75, 96, 144] as const;
 const SAMPLES = 4;
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -88,7 +92,7 @@ function inLetterR(x: number, y: number): boolean {
   return stem || (bowlOuter && !bowlHole) || leg;
 }
 
-export function drawIcon(size: number): Buffer {
+export function drawIcon(size: number, colour: { r: number; g: number; b: number } = BLUE): Buffer {
   const rgba = new Uint8Array(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
@@ -106,9 +110,9 @@ export function drawIcon(size: number): Buffer {
       // White over blue by the letter's share of the square's samples; transparent outside the corners.
       const white = square ? letter / square : 0;
       const i = (py * size + px) * 4;
-      rgba[i] = Math.round(BLUE.r + (255 - BLUE.r) * white);
-      rgba[i + 1] = Math.round(BLUE.g + (255 - BLUE.g) * white);
-      rgba[i + 2] = Math.round(BLUE.b + (255 - BLUE.b) * white);
+      rgba[i] = Math.round(colour.r + (255 - colour.r) * white);
+      rgba[i + 1] = Math.round(colour.g + (255 - colour.g) * white);
+      rgba[i + 2] = Math.round(colour.b + (255 - colour.b) * white);
       rgba[i + 3] = Math.round((255 * square) / (SAMPLES * SAMPLES));
     }
   }
@@ -121,6 +125,11 @@ if (require.main === module) {
   for (const size of ICON_SIZES) {
     const file = path.join(outDir, `icon-${size}.png`);
     writeFileSync(file, drawIcon(size));
+    console.log(`${path.relative(process.cwd(), file)} (${size}×${size})`);
+  }
+  for (const size of MOBILE_ICON_SIZES) {
+    const file = path.join(outDir, `icon-grey-${size}.png`);
+    writeFileSync(file, drawIcon(size, GREY));
     console.log(`${path.relative(process.cwd(), file)} (${size}×${size})`);
   }
 }

@@ -12,10 +12,11 @@ function officeWith(item: Record<string, unknown>, requirements: string[] = ["1.
     EventType: {
       ItemChanged: "olkItemSelectedChanged",
       RecipientsChanged: "olkRecipientsChanged",
+      AppointmentTimeChanged: "olkAppointmentTimeChanged",
       OfficeThemeChanged: "officeThemeChanged",
     },
     MailboxEnums: {
-      ItemType: { Message: "message" },
+      ItemType: { Message: "message", Appointment: "appointment" },
       ItemNotificationMessageType: {
         InformationalMessage: "informationalMessage",
         ErrorMessage: "errorMessage",
@@ -117,6 +118,89 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     const stop = mailbox.onOpenMessageChanged(() => undefined);
     expect(handlers.sort()).toEqual(["olkItemSelectedChanged", "olkRecipientsChanged"]);
     stop();
+  });
+
+  it("reads a meeting an attendee opens from its properties, and marks it logged for Outlook mobile", async () => {
+    const saved: Record<string, unknown>[] = [];
+    const properties: Record<string, unknown> = {};
+    officeWith({
+      itemType: "appointment",
+      subject: "Quarterly review",
+      start: new Date("2026-11-24T09:00:00Z"),
+      end: new Date("2026-11-24T10:00:00Z"),
+      location: "  ",
+      organizer: address("anna@fabrikam.example", "Anna Berg"),
+      requiredAttendees: [address("rita@contoso.example", "Rita Rep")],
+      optionalAttendees: [address("erik@fabrikam.example", "erik@fabrikam.example")],
+      loadCustomPropertiesAsync: (callback: Callback<unknown>) =>
+        callback(
+          succeeded({
+            set: (name: string, value: unknown) => void (properties[name] = value),
+            saveAsync: (done: Callback<void>) => {
+              saved.push({ ...properties });
+              done(succeeded(undefined));
+            },
+          }),
+        ),
+    });
+    const mailbox = createOfficeMailbox();
+    expect(await mailbox.readOpenMessage()).toBeNull();
+    expect(await mailbox.readOpenAppointment()).toEqual({
+      mode: "attendee",
+      iCalUId: null,
+      subject: "Quarterly review",
+      start: "2026-11-24T09:00:00.000Z",
+      end: "2026-11-24T10:00:00.000Z",
+      location: null,
+      organizer: { address: "anna@fabrikam.example", name: "Anna Berg" },
+      requiredAttendees: [{ address: "rita@contoso.example", name: "Rita Rep" }],
+      optionalAttendees: [{ address: "erik@fabrikam.example", name: null }],
+    });
+    await mailbox.markAppointmentLogged();
+    expect(saved).toEqual([{ EventLogged: true }]);
+  });
+
+  it("reads the organiser's meeting through its getters, and follows its attendees and time (Mailbox 1.7)", async () => {
+    const getter = <T>(value: T) => ({ getAsync: (callback: Callback<T>) => callback(succeeded(value)) });
+    const handlers: string[] = [];
+    const organiserForm = {
+      itemType: "appointment",
+      subject: getter("Kick-off"),
+      start: getter(new Date("2026-11-25T13:00:00Z")),
+      end: getter(new Date("2026-11-25T13:30:00Z")),
+      location: getter("Room 4"),
+      organizer: getter(address("rita@contoso.example", "Rita Rep")),
+      requiredAttendees: getter([address("anna@fabrikam.example", "Anna Berg")]),
+      optionalAttendees: getter([]),
+      addHandlerAsync: (event: string) => void handlers.push(event),
+      removeHandlerAsync: () => undefined,
+    };
+    const office = officeWith(organiserForm);
+    const mailbox = createOfficeMailbox();
+    expect(await mailbox.readOpenAppointment()).toEqual({
+      mode: "organizer",
+      iCalUId: null,
+      subject: "Kick-off",
+      start: "2026-11-25T13:00:00.000Z",
+      end: "2026-11-25T13:30:00.000Z",
+      location: "Room 4",
+      organizer: { address: "rita@contoso.example", name: "Rita Rep" },
+      requiredAttendees: [{ address: "anna@fabrikam.example", name: "Anna Berg" }],
+      optionalAttendees: [],
+    });
+    mailbox.onOpenMessageChanged(() => undefined)();
+    expect([...office.handlers, ...handlers].sort()).toEqual([
+      "olkAppointmentTimeChanged",
+      "olkItemSelectedChanged",
+      "olkRecipientsChanged",
+    ]);
+
+    // Before Mailbox 1.7 the organiser's form does not name its organiser: it is the rep.
+    officeWith({ ...organiserForm, organizer: undefined }, ["1.5"]);
+    expect((await createOfficeMailbox().readOpenAppointment())?.organizer).toEqual({
+      address: "Rita@Contoso.example",
+      name: null,
+    });
   });
 
   it("follows the theme only where Outlook tells of its changes (Mailbox 1.14)", () => {

@@ -6,6 +6,7 @@ import type { FileClient } from "../../src/client/files";
 import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import {
+  type SimulatedAppointment,
   type SimulatedMailbox,
   type SimulatedMessage,
   createSimulatedMailbox,
@@ -50,6 +51,7 @@ import { Task } from "../../src/shared/tasks";
 import { renderTemplate } from "../../src/shared/merge-fields";
 import { RenderedTemplate, Template } from "../../src/shared/templates";
 import { Quote, QuoteList } from "../../src/shared/quotes";
+import { LoggedMeeting, type MeetingBrief, MeetingBriefs } from "../../src/shared/meetings";
 
 export const now = "2026-11-20T09:30:00.000Z";
 /** The rep's own user id, as the server records who logged or created something. */
@@ -283,6 +285,12 @@ export interface FakeApiOptions {
   accounts?: Record<string, CompanyAccount | ApiError>;
   /** Each contact's survey scores, by contact id (none: no answers yet). */
   ratings?: Record<string, RatingSummary>;
+  /** Today's meetings with their briefs, as the server answers them (none unless given). */
+  meetingBriefs?: z.input<typeof MeetingBrief>[];
+  /** The meeting briefs fail as if the server could not be reached while this is above 0, counting down. */
+  failMeetingBriefs?: number;
+  /** Logging a meeting is refused as the server refuses one with nobody outside who is a contact (422 no_contact). */
+  meetingWithoutContact?: boolean;
 }
 
 export interface FakeCall {
@@ -315,6 +323,11 @@ export interface FakeServer {
   tasks: Map<string, Task>;
   /** Anna's custom field values and version as the server holds them now. */
   anna(): { customFields: CustomFieldValues; version: number };
+  /**
+   * The meetings the server holds, by its key (the iCalUId, else organiser, start and subject, as the server
+   * recognises a meeting): logged again, a meeting is updated, never doubled.
+   */
+  meetings: Map<string, z.output<typeof routes.logMeeting.body>>;
   /** A colleague changes Anna's custom fields (her version goes up). */
   editAnna(fields: CustomFieldValues): void;
 }
@@ -384,6 +397,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   let annaFields: CustomFieldValues = options.annaFields ?? {};
   let annaVersion = anna.version;
   let dashboardFailures = options.failDashboards ?? 0;
+  let meetingBriefFailures = options.failMeetingBriefs ?? 0;
   const annaNow = () => ({
     ...anna,
     customFields: annaFields,
@@ -910,6 +924,44 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       quotes.set(id, [quote, ...(quotes.get(id) ?? [])]);
       return quote;
     }
+    if (name === "meetingBriefs") {
+      const query = request(routes.meetingBriefs.query, input.query ?? {});
+      if (meetingBriefFailures-- > 0) throw new ApiError(0, null);
+      return answer(MeetingBriefs, {
+        date: new Date().toISOString().slice(0, 10),
+        timeZone: query.timeZone,
+        meetings: options.meetingBriefs ?? [],
+      });
+    }
+    if (name === "logMeeting") {
+      const body = request(routes.logMeeting.body, input.body);
+      if (options.meetingWithoutContact)
+        throw problem(422, "no_contact", "Nobody at the meeting is a contact");
+      const key =
+        body.iCalUId ?? `${body.organizer.address.toLowerCase()}|${body.startsAt}|${body.subject ?? ""}`;
+      const created = !server.meetings.has(key);
+      server.meetings.set(key, body);
+      return answer(LoggedMeeting, {
+        interaction: interactionOf({
+          id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a20",
+          kind: "meeting",
+          occurredAt: body.startsAt,
+          subject: body.subject ?? null,
+          body: body.notes ?? null,
+          dealId: body.dealId ?? null,
+        }),
+        meeting: {
+          startsAt: body.startsAt,
+          endsAt: body.endsAt,
+          location: body.location ?? null,
+          onlineUrl: body.onlineUrl ?? null,
+          iCalUId: body.iCalUId ?? null,
+          cancelled: false,
+          outcome: body.outcome ?? null,
+        },
+        created,
+      });
+    }
     throw new Error(`unexpected call ${name}`);
   };
   const quotes = new Map<string, Quote[]>();
@@ -955,6 +1007,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     notes,
     tasks,
     anna: () => ({ customFields: annaFields, version: annaVersion }),
+    meetings: new Map(),
     editAnna(fields) {
       annaFields = fields;
       annaVersion++;
@@ -964,6 +1017,8 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
 }
 
 export interface SetupOptions extends FakeApiOptions {
+  /** The rep's calendar: meetings they organise or were invited to. */
+  appointments?: SimulatedAppointment[];
   /** The rep's Outlook contacts, as Graph would give them (only where the pane signs in with Microsoft 365). */
   outlookContacts?: OutlookContacts;
   language?: string;
@@ -989,6 +1044,7 @@ const PANE_CATALOGUES = { en, sv, de, nb, hr };
 export function setup(options: SetupOptions = {}): Pane {
   const mailbox = createSimulatedMailbox({
     messages: options.messages ?? inbox,
+    appointments: options.appointments,
     userAddress: "rita@contoso.example",
     displayLanguage: options.language,
     prefersDark: options.prefersDark,

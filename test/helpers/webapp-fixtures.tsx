@@ -27,6 +27,7 @@ import type { EmailAddressForms } from "../../src/shared/email-address";
 import { RenderedTemplate, Template } from "../../src/shared/templates";
 import { type FakeAccounts, UNHANDLED, fakeAccounts, handleAccounts } from "./fake-accounts";
 import { type OccasionMail, OccasionRule } from "../../src/shared/occasions";
+import type { MeetingBrief } from "../../src/shared/meetings";
 import { type FakeProducts, PRODUCTS_UNHANDLED, fakeProducts, handleProducts } from "./fake-products";
 import type { WebhookDelivery, WebhookEndpoint } from "../../src/shared/webhooks";
 import { type FakeQuotes, QUOTES_UNHANDLED, fakeQuotes, handleQuotes } from "./fake-quotes";
@@ -215,6 +216,8 @@ export interface FakeWebServer {
   /** Today's occasion mails of the signed-in user, and the occasion rules they see. */
   occasionMails: OccasionMail[];
   occasionRules: OccasionRule[];
+  /** Today's meetings with customers and their briefs (none to begin with). */
+  meetingBriefs: MeetingBrief[];
   /** What each company owes and buys, by company id (none: nothing sent); a problem is answered instead. */
   companyAccounts: Record<string, CompanyAccount | ApiError>;
   /** Each contact's and company's survey scores, by its id (none: no answers). */
@@ -419,6 +422,7 @@ export function fakeWebServer(
     accounts: fakeAccounts(),
     occasionMails: [],
     occasionRules: [],
+    meetingBriefs: [],
     companyAccounts: {},
     ratings: {},
     ratingsReport: {
@@ -743,6 +747,12 @@ export function fakeWebServer(
       }
       case "listOccasionMails":
         return { day: now.slice(0, 10), items: server.occasionMails };
+      case "meetingBriefs":
+        return {
+          date: now.slice(0, 10),
+          timeZone: (query as { timeZone?: string } | undefined)?.timeZone ?? "UTC",
+          meetings: server.meetingBriefs,
+        };
       case "listOccasionRules":
         return { items: server.occasionRules };
       case "listWebhookEndpoints":

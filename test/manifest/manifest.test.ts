@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { inflateSync } from "node:zlib";
 import { DOMParser } from "@xmldom/xmldom";
 import { chromium } from "playwright-core";
 import { parse as parseScript } from "acorn";
@@ -226,6 +227,35 @@ function assetFile(url: string, origin: string): string {
   return path.join(root, "assets", ...parsed.pathname.slice("/assets/".length).split("/"));
 }
 
+/**
+ * Whether every visible pixel of one of our PNGs is grey (red, green and blue equal), as Outlook mobile wants a
+ * meeting's Log button's icon. Reads the encoding scripts/make-icons.ts writes: 8-bit RGBA, unfiltered rows.
+ */
+function greyPixels(file: string): boolean {
+  const bytes = readFileSync(file);
+  const { width, height } = pngSize(file);
+  const parts: Buffer[] = [];
+  for (let at = 8; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.subarray(at + 4, at + 8).toString("latin1") === "IDAT")
+      parts.push(bytes.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(parts));
+  let visible = 0;
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 4 + 1);
+    if (raw[row] !== 0) return false;
+    for (let x = 0; x < width; x++) {
+      const [r, g, b, a] = raw.subarray(row + 1 + x * 4, row + 5 + x * 4);
+      if (!a) continue;
+      visible++;
+      if (r !== g || g !== b) return false;
+    }
+  }
+  return visible > 0;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Requirement sets against the code.
 
@@ -242,6 +272,8 @@ const compareVersions = (a: string, b: string): number => {
 const API_VERSIONS: ReadonlyArray<{ api: string; pattern: RegExp; version: string }> = [
   { api: "ItemChanged", pattern: /\bEventType\.ItemChanged\b/, version: "1.5" },
   { api: "RecipientsChanged", pattern: /\bEventType\.RecipientsChanged\b/, version: "1.7" },
+  { api: "AppointmentTimeChanged", pattern: /\bEventType\.AppointmentTimeChanged\b/, version: "1.7" },
+  { api: "organizer.getAsync (the organiser's form)", pattern: /\.organizer\.getAsync\b/, version: "1.7" },
   { api: "categories", pattern: /\bitem\??\.categories\b|\bmasterCategories\b/, version: "1.8" },
   {
     api: "attachments (getAttachmentsAsync, getAttachmentContentAsync)",
@@ -439,6 +471,9 @@ const NOT_IN_FIRST_LOAD = [
   "src/addin/taskpane/components/UnknownPerson.tsx",
   "src/addin/taskpane/components/SettingsPanel.tsx",
   "src/addin/taskpane/components/today/Today.tsx",
+  "src/addin/taskpane/components/today/MeetingBriefs.tsx",
+  "src/addin/taskpane/components/meeting/MeetingView.tsx",
+  "src/addin/taskpane/components/meeting/LogMeetingForm.tsx",
   "src/addin/taskpane/components/ComposeTemplates.tsx",
   "src/addin/taskpane/components/CompanyAccount.tsx",
   "src/addin/taskpane/components/ComposeQuotes.tsx",
@@ -487,15 +522,19 @@ describe("manifest.xml", () => {
     expect(schemaErrors).toEqual([]);
     expect(broken.isValid).toBe(false);
 
-    // What the converter understood of the XML: the on-send event, both contexts, mobile, the JS runtime.
+    // What the converter understood of the XML: the on-send event, the contexts (a meeting's organiser and attendee
+    // on the desktop, Outlook mobile's Log on a meeting as the context the docs name for it), mobile, the JS runtime.
     const [extension] = unified.extensions;
     expect(extension?.autoRunEvents?.flatMap((a) => a.events)).toEqual([
       { type: "messageSending", actionId: "onMessageSendHandler", options: { sendMode: "promptUser" } },
     ]);
     expect(extension?.ribbons?.flatMap((r) => r.contexts).sort()).toEqual([
       "default",
+      "logEventMeetingDetailsAttendee",
       "mailCompose",
       "mailRead",
+      "meetingDetailsAttendee",
+      "meetingDetailsOrganizer",
     ]);
     expect(extension?.runtimes?.map((r) => r.code.script).filter(Boolean)).toEqual([
       `${DEV_ORIGIN}/launchevent.js`,
@@ -566,7 +605,12 @@ describe("manifest.xml", () => {
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
     // OfficeTab ids name Outlook's own tab, so every surface says TabDefault.
     const tabs = allElements(doc).filter((el) => el.localName === "OfficeTab");
-    expect(tabs.map((t) => t.getAttribute("id"))).toEqual(["TabDefault", "TabDefault"]);
+    expect(tabs.map((t) => t.getAttribute("id"))).toEqual([
+      "TabDefault",
+      "TabDefault",
+      "TabDefault",
+      "TabDefault",
+    ]);
 
     const problems: string[] = [];
     const used = new Set<Element>();
@@ -648,7 +692,7 @@ describe("manifest.xml", () => {
     expect(problems).toEqual([]);
   });
 
-  test("desktop buttons carry 16, 32 and 80 px icons; the mobile button 25, 32 and 48 at scales 1, 2 and 3", () => {
+  test("desktop buttons carry 16, 32 and 80 px icons; the mobile buttons 25, 32 and 48 at scales 1, 2 and 3", () => {
     const icons = allElements(doc).filter((el) => el.localName === "Icon");
     const sizes = (icon: Element) =>
       childElements(icon)
@@ -656,9 +700,9 @@ describe("manifest.xml", () => {
         .sort();
     const mobile = icons.filter((icon) => ancestor(icon, "MobileFormFactor"));
     const desktop = icons.filter((icon) => ancestor(icon, "DesktopFormFactor"));
-    expect(desktop.length).toBe(3);
+    expect(desktop.length).toBe(5);
     for (const icon of desktop) expect(sizes(icon)).toEqual(["16@1", "32@1", "80@1"]);
-    expect(mobile.length).toBe(1);
+    expect(mobile.length).toBe(2);
     for (const icon of mobile) {
       expect(xsiType(icon)).toBe("bt:MobileIconList");
       expect(sizes(icon)).toEqual(
@@ -700,6 +744,62 @@ describe("manifest.xml", () => {
     const mobile = controls(surface("MobileMessageReadCommandSurface"));
     expect(mobile.map((c) => xsiType(c))).toEqual(["MobileButton"]);
     expect(mobile.map((c) => urlOf(actionOf(c)))).toEqual([`${DEV_ORIGIN}/taskpane.html`]);
+  });
+
+  test("a meeting opens the pane for its organiser and its attendees, and Outlook mobile's Log on a meeting opens it too", () => {
+    const v11 = overridesV11(doc);
+    const surface = (type: string) =>
+      allElements(doc).filter((el) => el.localName === "ExtensionPoint" && xsiType(el) === type);
+    const controlsOf = (el: Element) =>
+      allElements(doc).filter((c) => c.localName === "Control" && ancestor(c, "ExtensionPoint") === el);
+    const urlOf = (control: Element) => {
+      const action = child(control, "Action");
+      const resid = action && child(action, "SourceLocation")?.getAttribute("resid");
+      return {
+        type: xsiType(action),
+        url: resourcesOf(v11)
+          .find((r) => r.id === resid)
+          ?.el.getAttribute("DefaultValue"),
+      };
+    };
+    const pane = { type: "ShowTaskpane", url: `${DEV_ORIGIN}/taskpane.html` };
+    for (const type of ["AppointmentOrganizerCommandSurface", "AppointmentAttendeeCommandSurface"]) {
+      const [point, ...more] = surface(type);
+      expect(more).toEqual([]);
+      expect(ancestor(point as Element, "DesktopFormFactor")).toBeTruthy();
+      expect(controlsOf(point as Element).map(urlOf)).toEqual([pane]);
+    }
+
+    // MobileLogEventAppointmentAttendee: under MobileFormFactor only, one MobileButton as its only child, with the
+    // nine mobile icons (sizes checked above) in Outlook mobile's grey; its action may show the pane (the docs'
+    // task pane option), which is where the rep writes the notes.
+    const [log, ...others] = surface("MobileLogEventAppointmentAttendee");
+    expect(others).toEqual([]);
+    expect(ancestor(log as Element, "MobileFormFactor")).toBeTruthy();
+    const children = childElements(log as Element);
+    expect(children.map((c) => `${c.localName}:${xsiType(c)}`)).toEqual(["Control:MobileButton"]);
+    expect(urlOf(children[0] as Element)).toEqual(pane);
+    const images = allElements(doc).filter(
+      (el) => el.localName === "Image" && ancestor(el, "ExtensionPoint") === log,
+    );
+    expect(images).toHaveLength(9);
+    for (const image of images) {
+      const url = resourcesOf(v11)
+        .find((r) => r.id === image.getAttribute("resid"))
+        ?.el.getAttribute("DefaultValue");
+      const file = assetFile(url ?? "", DEV_ORIGIN);
+      expect(path.basename(file)).toMatch(/^icon-grey-\d+\.png$/);
+      expect(greyPixels(file)).toBe(true);
+    }
+
+    // The item rules of clients that read no VersionOverrides name meetings too.
+    const rules = allElements(doc).filter((el) => el.localName === "Rule" && xsiType(el) === "ItemIs");
+    expect(rules.map((r) => `${r.getAttribute("ItemType")}/${r.getAttribute("FormType")}`)).toEqual([
+      "Message/Read",
+      "Message/Edit",
+      "Appointment/Read",
+      "Appointment/Edit",
+    ]);
   });
 
   test("OnMessageSend runs onMessageSendHandler from commands.html (launchevent.js on classic Windows) and never holds mail back", () => {

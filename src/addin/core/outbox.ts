@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IsoDateTime } from "../../shared/common";
 import { LogEmail, NoteCreate } from "../../shared/interactions";
+import { LogMeeting } from "../../shared/meetings";
 import { Task, TaskCreate } from "../../shared/tasks";
 import type { ApiClient } from "../../client/api-client";
 import { ApiError, errorDetail } from "../../client/problems";
@@ -8,11 +9,13 @@ import type { KeyValueStorage } from "./storage";
 
 /**
  * What the rep asked Rapport to write. Each is safe to send twice: an email is keyed by its message id, notes
- * and tasks carry an id made here, and marking a task done twice leaves it done. (A create sent again after
+ * and tasks carry an id made here, a meeting is one interaction however often it is logged (the server knows it by
+ * its iCalUId, or its organiser, start and subject), and marking a task done twice leaves it done. (A create sent again after
  * its record was deleted makes it anew; a "done" sent again after someone reopened the task closes it again.)
  */
 export const OutboxAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("logEmail"), body: LogEmail }),
+  z.object({ kind: z.literal("logMeeting"), body: LogMeeting }),
   z.object({ kind: z.literal("createNote"), body: NoteCreate.required({ id: true }) }),
   z.object({ kind: z.literal("createTask"), body: TaskCreate.required({ id: true }) }),
   // Only what sending and showing it need: a queue kept over an upgrade must still read when Task grows.
@@ -170,6 +173,9 @@ export function createOutbox({ api, storage, owner, retryDelaysMs = DEFAULT_DELA
     switch (action.kind) {
       case "logEmail":
         await api("logEmail", { body: action.body });
+        return;
+      case "logMeeting":
+        await api("logMeeting", { body: action.body });
         return;
       case "createNote":
         await api("createNote", { body: action.body });

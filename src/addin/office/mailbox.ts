@@ -29,6 +29,29 @@ export interface OpenMessage {
   mode: "read" | "compose";
 }
 
+/**
+ * The open meeting as plain data: what the pane needs to show its people and log it, nothing of Office.js. Outlook
+ * gives an organiser the compose form (async getters) and an attendee the read form (properties); both read the same.
+ */
+export interface OpenAppointment {
+  /** The rep's side of it: "organizer" on a meeting they are arranging, "attendee" on one they were invited to. */
+  mode: "organizer" | "attendee";
+  /**
+   * The meeting's id across calendars (Graph's iCalUId). Office.js does not expose it, so it is null in Outlook and
+   * the server recognises a meeting logged twice by its organiser, start and subject; the simulated mailbox may
+   * carry one, as a meeting the calendar capture saw does.
+   */
+  iCalUId: string | null;
+  subject: string;
+  /** ISO instants. */
+  start: string;
+  end: string;
+  location: string | null;
+  organizer: Address | null;
+  requiredAttendees: Address[];
+  optionalAttendees: Address[];
+}
+
 /** What the pane puts into a draft from a template: its HTML, and the same as text for a draft in plain text. */
 export interface DraftInsert {
   html: string;
@@ -47,9 +70,21 @@ export interface DraftAttachment {
  */
 export interface Mailbox {
   readOpenMessage(): Promise<OpenMessage | null>;
+  /** The meeting open in Outlook (organiser or attendee), or null when the open item is not one. */
+  readOpenAppointment(): Promise<OpenAppointment | null>;
+  /**
+   * Marks the open meeting as logged: the EventLogged custom property, which turns Outlook mobile's "Log" button on
+   * the meeting into "View" (learn.microsoft.com, "Log appointment notes to an external application in Outlook
+   * mobile add-ins"). Best effort: the log itself is on the server already.
+   */
+  markAppointmentLogged(): Promise<void>;
   /** The body as plain text (Outlook converts HTML), for the excerpt a logged email keeps. */
   readBodyText(): Promise<string>;
-  /** Called when another item is selected (pinned pane) or recipients change (compose). Returns the unsubscribe. */
+  /**
+   * Called when another item is selected (pinned pane), or the open draft's or meeting's recipients change, or an
+   * organiser moves the meeting's time. One subscription for every kind of item: Office.js removes an event's
+   * handlers all at once, so two subscribers to ItemChanged would end each other's. Returns the unsubscribe.
+   */
   onOpenMessageChanged(listener: () => void): () => void;
   /** The rep's own address, left out of the participants the pane looks up. */
   userAddress(): string | null;

@@ -1,5 +1,5 @@
 /// <reference types="office-js" />
-import type { Address, Mailbox, OpenMessage } from "./mailbox";
+import type { Address, Mailbox, OpenAppointment, OpenMessage } from "./mailbox";
 
 const toAddress = (details: Office.EmailAddressDetails): Address => ({
   address: details.emailAddress,
@@ -22,7 +22,22 @@ function isCompose(item: Office.MessageRead | Office.MessageCompose): item is Of
   return typeof (item as Office.MessageCompose).subject === "object";
 }
 
+type AnyItem =
+  Office.MessageRead | Office.MessageCompose | Office.AppointmentRead | Office.AppointmentCompose;
+
+function isAppointmentCompose(
+  item: Office.AppointmentRead | Office.AppointmentCompose,
+): item is Office.AppointmentCompose {
+  // As for messages: the organiser's form has getters (objects), the attendee's plain values.
+  return typeof (item as Office.AppointmentCompose).subject === "object";
+}
+
+/** Outlook's location is free text; an empty one is no location. */
+const locationOf = (text: string | undefined | null) => (text && text.trim() ? text.trim() : null);
+
 const NOTIFICATION_KEY = "rapport";
+/** The custom property Outlook mobile reads to show "View" instead of "Log" on a logged meeting. */
+export const EVENT_LOGGED_PROPERTY = "EventLogged";
 const LOG_ON_SEND = "rapport.logOnSend";
 const INSERTED_TEMPLATE = "rapport.templateId";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,6 +61,13 @@ async function readRapportKey(item: Office.MessageRead): Promise<string | null> 
 export function createOfficeMailbox(): Mailbox {
   const mailbox = () => Office.context.mailbox;
   const currentItem = () => mailbox().item as Office.MessageRead | Office.MessageCompose | null | undefined;
+  const anyItem = () => mailbox().item as AnyItem | null | undefined;
+  const currentAppointment = () => {
+    const item = anyItem();
+    return item && item.itemType === Office.MailboxEnums.ItemType.Appointment
+      ? (item as Office.AppointmentRead | Office.AppointmentCompose)
+      : null;
+  };
 
   return {
     async readOpenMessage(): Promise<OpenMessage | null> {
@@ -81,6 +103,65 @@ export function createOfficeMailbox(): Mailbox {
       };
     },
 
+    async readOpenAppointment(): Promise<OpenAppointment | null> {
+      const item = currentAppointment();
+      if (!item) return null;
+      if (isAppointmentCompose(item)) {
+        // The organiser's form: every field through its getter (Mailbox 1.1), the organiser's own since 1.7.
+        const [subject, start, end, location, required, optional] = await Promise.all([
+          promised<string>((cb) => item.subject.getAsync(cb)),
+          promised<Date>((cb) => item.start.getAsync(cb)),
+          promised<Date>((cb) => item.end.getAsync(cb)),
+          promised<string>((cb) => item.location.getAsync(cb)),
+          promised<Office.EmailAddressDetails[]>((cb) => item.requiredAttendees.getAsync(cb)),
+          promised<Office.EmailAddressDetails[]>((cb) => item.optionalAttendees.getAsync(cb)),
+        ]);
+        let organizer: Address | null;
+        if (Office.context.requirements.isSetSupported("Mailbox", "1.7")) {
+          organizer = toAddress(
+            await promised<Office.EmailAddressDetails>((cb) => item.organizer.getAsync(cb)),
+          );
+        } else {
+          // Before 1.7 the form does not say; on the organiser's form it is the rep (a delegate's aside).
+          const profile = mailbox().userProfile;
+          organizer = profile.emailAddress
+            ? { address: profile.emailAddress, name: profile.displayName || null }
+            : null;
+        }
+        return {
+          mode: "organizer",
+          iCalUId: null,
+          subject,
+          start: start.toISOString(),
+          end: end.toISOString(),
+          location: locationOf(location),
+          organizer,
+          requiredAttendees: required.map(toAddress),
+          optionalAttendees: optional.map(toAddress),
+        };
+      }
+      return {
+        mode: "attendee",
+        iCalUId: null,
+        subject: item.subject ?? "",
+        start: item.start.toISOString(),
+        end: item.end.toISOString(),
+        location: locationOf(item.location),
+        organizer: item.organizer ? toAddress(item.organizer) : null,
+        requiredAttendees: (item.requiredAttendees ?? []).map(toAddress),
+        optionalAttendees: (item.optionalAttendees ?? []).map(toAddress),
+      };
+    },
+
+    async markAppointmentLogged() {
+      const item = currentAppointment();
+      if (!item) return;
+      const properties = await promised<Office.CustomProperties>((cb) => item.loadCustomPropertiesAsync(cb));
+      // A boolean, as Microsoft's guide sets it; office-js's typings say string, but the property holds any JSON value.
+      properties.set(EVENT_LOGGED_PROPERTY, true as unknown as string);
+      await promised<void>((cb) => properties.saveAsync(cb));
+    },
+
     async readBodyText() {
       const item = currentItem();
       if (!item) return "";
@@ -88,16 +169,22 @@ export function createOfficeMailbox(): Mailbox {
     },
 
     onOpenMessageChanged(listener) {
-      // ItemChanged (Mailbox 1.5) fires when a pinned pane's selection changes; RecipientsChanged (1.7) in compose.
+      // ItemChanged (Mailbox 1.5) fires when a pinned pane's selection changes; RecipientsChanged (1.7) in a draft
+      // or on the organiser's meeting, AppointmentTimeChanged (1.7) when the organiser moves it.
       const handler = () => listener();
       mailbox().addHandlerAsync(Office.EventType.ItemChanged, handler);
       const item = currentItem();
       const watchRecipients =
         item && isCompose(item) && Office.context.requirements.isSetSupported("Mailbox", "1.7");
       if (watchRecipients) item.addHandlerAsync(Office.EventType.RecipientsChanged, handler);
+      const appointment = currentAppointment();
+      const watchTime =
+        watchRecipients && appointment !== null && isAppointmentCompose(appointment) ? appointment : null;
+      if (watchTime) watchTime.addHandlerAsync(Office.EventType.AppointmentTimeChanged, handler);
       return () => {
         mailbox().removeHandlerAsync(Office.EventType.ItemChanged);
         if (watchRecipients) item.removeHandlerAsync(Office.EventType.RecipientsChanged);
+        if (watchTime) watchTime.removeHandlerAsync(Office.EventType.AppointmentTimeChanged);
       };
     },
 

@@ -1,4 +1,4 @@
-import type { Mailbox, OpenMessage } from "./mailbox";
+import type { Mailbox, OpenAppointment, OpenMessage } from "./mailbox";
 
 export interface SimulatedMessage extends OpenMessage {
   id: string;
@@ -15,9 +15,17 @@ export interface SimulatedMessage extends OpenMessage {
   attachments?: { name: string; base64: string }[];
 }
 
+/** A meeting in the simulated calendar, organised by the rep or one they were invited to. */
+export interface SimulatedAppointment extends OpenAppointment {
+  id: string;
+  /** Outlook mobile's EventLogged custom property, set once the pane logged it. */
+  eventLogged?: boolean;
+}
+
 export interface SimulatedMailbox extends Mailbox {
   messages(): readonly SimulatedMessage[];
-  /** Selects a message as a click in Outlook's list would, notifying the pane like ItemChanged does. */
+  appointments(): readonly SimulatedAppointment[];
+  /** Selects a message or a meeting as a click in Outlook would, notifying the pane like ItemChanged does. */
   select(id: string | null): void;
   /** Replaces a draft's recipients, as typing in To/Cc would (RecipientsChanged). */
   updateDraft(id: string, change: Pick<OpenMessage, "to" | "cc">): void;
@@ -38,12 +46,14 @@ export interface SimulatedMailbox extends Mailbox {
  */
 export function createSimulatedMailbox(options: {
   messages: SimulatedMessage[];
+  appointments?: SimulatedAppointment[];
   userAddress: string;
   displayLanguage?: string;
   prefersDark?: boolean;
   selected?: string | null;
 }): SimulatedMailbox {
   const messages = options.messages.map((m) => ({ ...m }));
+  const appointments = (options.appointments ?? []).map((a) => ({ ...a }));
   let selected = options.selected ?? null;
   let dark = options.prefersDark ?? false;
   const listeners = new Set<() => void>();
@@ -60,6 +70,7 @@ export function createSimulatedMailbox(options: {
 
   return {
     messages: () => messages,
+    appointments: () => appointments,
     select(id) {
       selected = id;
       notify();
@@ -84,6 +95,21 @@ export function createSimulatedMailbox(options: {
         ...open
       } = message;
       return { ...open, to: [...open.to], cc: [...open.cc] };
+    },
+    async readOpenAppointment() {
+      const appointment = appointments.find((a) => a.id === selected);
+      if (!appointment) return null;
+      const { id: _id, eventLogged: _logged, ...open } = appointment;
+      return {
+        ...open,
+        organizer: open.organizer ? { ...open.organizer } : null,
+        requiredAttendees: [...open.requiredAttendees],
+        optionalAttendees: [...open.optionalAttendees],
+      };
+    },
+    async markAppointmentLogged() {
+      const appointment = appointments.find((a) => a.id === selected);
+      if (appointment) appointment.eventLogged = true;
     },
     async readBodyText() {
       return current()?.bodyText ?? "";

@@ -25,7 +25,7 @@ import { createServices } from "../core/services";
 import { browserStorage } from "../core/storage";
 import { createAddinSignIn } from "../auth/sign-in";
 import { askInSimulatedDialog } from "../office/dialog";
-import { PREVIEW_USER, sampleMail } from "./sample-mail";
+import { PREVIEW_USER, sampleAppointments, sampleMail } from "./sample-mail";
 
 const useStyles = makeStyles({
   layout: { display: "grid", gridTemplateColumns: "minmax(220px, 1fr) 360px", height: "100vh" },
@@ -53,7 +53,11 @@ const useStyles = makeStyles({
   },
 });
 
-const mailbox = createSimulatedMailbox({ messages: sampleMail, userAddress: PREVIEW_USER });
+const mailbox = createSimulatedMailbox({
+  messages: sampleMail,
+  appointments: sampleAppointments,
+  userAddress: PREVIEW_USER,
+});
 /**
  * The preview signs in through the dev server's local issuer; `preview.html?signIn=accounts` signs in as Outlook
  * does with Rapport's own accounts instead: the sign-in page in a simulated dialog, the session kept per mailbox.
@@ -122,6 +126,25 @@ function Preview() {
                     : (m.from?.name ?? m.from?.address)}
                 </Text>
                 <Text block>{m.subject}</Text>
+              </span>
+            </ToggleButton>
+          ))}
+          {mailbox.appointments().map((a) => (
+            <ToggleButton
+              key={a.id}
+              className={styles.item}
+              checked={selected === a.id}
+              appearance="subtle"
+              onClick={() => select(a.id)}
+              data-appointment={a.id}
+            >
+              <span>
+                <Text weight="semibold" block>
+                  {a.mode === "organizer"
+                    ? "Meeting you organise"
+                    : `Meeting from ${a.organizer?.name ?? "…"}`}
+                </Text>
+                <Text block>{a.subject}</Text>
               </span>
             </ToggleButton>
           ))}

@@ -1,4 +1,4 @@
-import type { SimulatedMessage } from "../office/simulated-mailbox";
+import type { SimulatedAppointment, SimulatedMessage } from "../office/simulated-mailbox";
 
 export const PREVIEW_USER = "rita@contoso.example";
 
@@ -69,5 +69,42 @@ export const sampleMail: SimulatedMessage[] = [
     sentAt: null,
     mode: "compose",
     bodyText: "",
+  },
+];
+
+/** Today at an hour (UTC), so the preview's meetings are the day's and show in Today's briefs once logged. */
+const todayAt = (hour: number) => {
+  const day = new Date();
+  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hour)).toISOString();
+};
+
+/** The preview's calendar: a meeting Anna organised (Rita attends) and one Rita organises. */
+export const sampleAppointments: SimulatedAppointment[] = [
+  {
+    id: "meeting-review",
+    mode: "attendee",
+    iCalUId: null,
+    subject: "Quarterly review",
+    start: todayAt(14),
+    end: todayAt(15),
+    location: "Fabrikam HQ, Stockholm",
+    organizer: { address: "anna.berg@fabrikam.example", name: "Anna Berg" },
+    requiredAttendees: [
+      { address: PREVIEW_USER, name: "Rita Rep" },
+      { address: "jonas.lind@northwind.example", name: "Jonas Lind" },
+    ],
+    optionalAttendees: [],
+  },
+  {
+    id: "meeting-kickoff",
+    mode: "organizer",
+    iCalUId: null,
+    subject: "Kick-off call",
+    start: todayAt(16),
+    end: todayAt(17),
+    location: null,
+    organizer: { address: PREVIEW_USER, name: "Rita Rep" },
+    requiredAttendees: [{ address: "anna.berg@fabrikam.example", name: "Anna Berg" }],
+    optionalAttendees: [],
   },
 ];

@@ -26,6 +26,7 @@ import { translate } from "../../shared/languages";
 import { useMessages } from "../i18n/language";
 import { type TodayWord, todayMessages } from "./today-messages";
 import { OccasionMailsCard } from "./occasions/OccasionMailsCard";
+import { MeetingBriefsCard } from "./meetings/MeetingBriefsCard";
 
 const useStyles = makeStyles({
   page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -74,7 +75,7 @@ const KINDS: Record<InteractionKind, TodayWord> = {
   visit: "kindVisit",
 };
 
-/** The day at a glance: follow-ups due, deals that need a push, what I logged, my pipeline. */
+/** The day at a glance: today's meetings with their briefs, follow-ups due, deals that need a push, what I logged, my pipeline. */
 export default function TodayPage() {
   const styles = useStyles();
   const { api, timeZone } = useWebApp();
@@ -94,6 +95,7 @@ export default function TodayPage() {
       )}
       {dashboard.data && (
         <div className={styles.grid}>
+          <MeetingBriefsCard />
           <FollowUps dashboard={dashboard.data} />
           <OccasionMailsCard />
           <DealsNeedingAttention dashboard={dashboard.data} />

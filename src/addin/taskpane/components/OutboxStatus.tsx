@@ -11,6 +11,8 @@ export function describeAction(action: OutboxAction, t: I18n["t"]): string {
   switch (action.kind) {
     case "logEmail":
       return action.body.subject || (action.body.internetMessageId ?? "");
+    case "logMeeting":
+      return t("meetingLogLine", { subject: action.body.subject || t("kind_meeting") });
     case "createNote": {
       const outcome = action.body.outcome ? ` · ${t(`outcome_${action.body.outcome}`)}` : "";
       const text = action.body.body ? `: ${action.body.body.slice(0, 80)}` : "";

@@ -53,6 +53,13 @@ const Today = lazy(() =>
   })),
 );
 
+// A meeting open in Outlook: its log form and attendees' profiles, a chunk the email profile's first paint never waits for.
+const MeetingView = lazy(() =>
+  import(/* webpackChunkName: "meeting", webpackPrefetch: true */ "./meeting/MeetingView").then((m) => ({
+    default: m.MeetingView,
+  })),
+);
+
 // Settings are opened now and then: their code loads when they are.
 const SettingsPanel = lazy(() =>
   import(/* webpackChunkName: "settings", webpackPrefetch: true */ "./SettingsPanel").then((m) => ({
@@ -95,6 +102,15 @@ export function Pane() {
         (open.message ? (
           // Keyed by the message: a new selection starts from a clean slate, never from the last one's state.
           <MessageView key={open.message.internetMessageId ?? open.message.subject} message={open.message} />
+        ) : open.appointment ? (
+          <Suspense fallback={<Spinner label={t("lookingUp")} />}>
+            {/* Keyed by the meeting: another one starts from a clean form, while a moved time or new attendees
+                (the organiser's, which Outlook reports) keep the rep's notes. */}
+            <MeetingView
+              key={open.appointment.iCalUId ?? open.appointment.subject}
+              appointment={open.appointment}
+            />
+          </Suspense>
         ) : (
           <>
             <Caption1 className={styles.hint}>{t("selectEmail")}</Caption1>

@@ -11,8 +11,11 @@ export function ParticipantTabs({
   names,
   selected,
   onSelect,
+  label,
 }: {
   names: { key: string; name: string }[];
+  /** What the people are on: the email's by default. */
+  label?: string;
   selected: number;
   onSelect: (index: number) => void;
 }) {
@@ -21,7 +24,7 @@ export function ParticipantTabs({
   return (
     <TabList
       className={styles.tabs}
-      aria-label={t("participants")}
+      aria-label={label ?? t("participants")}
       selectedValue={String(selected)}
       onTabSelect={(_, data) => onSelect(Number(data.value))}
       size="small"

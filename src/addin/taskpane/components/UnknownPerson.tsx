@@ -9,10 +9,10 @@ import { useServices } from "../services";
 import { AddToRapportForm } from "./AddToRapportForm";
 
 /** What the sender's signature says; read once per email (the body is the one slow read from Outlook). */
-function useSenderSignature(message: OpenMessage, sender: Address | null) {
+function useSenderSignature(message: OpenMessage | undefined, sender: Address | null) {
   const { mailbox } = useServices();
   return useQuery({
-    queryKey: ["signature", message.internetMessageId ?? message.subject, sender?.address ?? null],
+    queryKey: ["signature", message?.internetMessageId ?? message?.subject ?? null, sender?.address ?? null],
     queryFn: async () => (sender ? parseSignature(await mailbox.readBodyText(), sender) : null),
     enabled: sender !== null,
     staleTime: Number.POSITIVE_INFINITY,
@@ -42,12 +42,13 @@ export function UnknownPerson({
 }: {
   email: string;
   suggestion: Suggestion | null;
-  message: OpenMessage;
+  /** The email they are on, whose sender's signature tells more; none for a meeting's attendee. */
+  message?: OpenMessage;
 }) {
   const { t } = useI18n();
   // Only the sender's signature is in the body; for others, the display name and domain are all there is.
   const sender =
-    message.from && normalizeEmailAddress(message.from.address) === normalizeEmailAddress(email)
+    message?.from && normalizeEmailAddress(message.from.address) === normalizeEmailAddress(email)
       ? message.from
       : null;
   const signature = useSenderSignature(message, sender);

@@ -1,14 +1,14 @@
 import { useEffect, useState } from "react";
-import type { OpenMessage } from "../../office/mailbox";
+import type { OpenAppointment, OpenMessage } from "../../office/mailbox";
 import { useServices } from "../services";
 
 export type OpenMessageState =
   | { status: "loading" }
-  | { status: "ready"; message: OpenMessage | null }
+  | { status: "ready"; message: OpenMessage | null; appointment: OpenAppointment | null }
   | { status: "error"; error: Error };
 
 /**
- * The email open in Outlook, kept current as the rep selects another one. Each change starts a fresh read and
+ * The email (or, when no email is, the meeting) open in Outlook, kept current as the rep selects another one. Each change starts a fresh read and
  * a slower, older read can never overwrite a newer one, so the pane never shows the previous email's people.
  */
 export function useOpenMessage(): OpenMessageState {
@@ -20,8 +20,12 @@ export function useOpenMessage(): OpenMessageState {
     const read = () => {
       const ticket = ++latest;
       setState({ status: "loading" });
-      mailbox.readOpenMessage().then(
-        (message) => ticket === latest && setState({ status: "ready", message }),
+      const item = async () => {
+        const message = await mailbox.readOpenMessage();
+        return { message, appointment: message ? null : await mailbox.readOpenAppointment() };
+      };
+      item().then(
+        (open) => ticket === latest && setState({ status: "ready", ...open }),
         (error: unknown) =>
           ticket === latest &&
           setState({ status: "error", error: error instanceof Error ? error : new Error(String(error)) }),

@@ -18,6 +18,7 @@ import { useI18n } from "../../i18n/i18n";
 import { ErrorMessage } from "../ErrorMessage";
 import { Section, useRowStyles } from "../Section";
 import { FollowUpRow } from "./FollowUpRow";
+import { MeetingBriefs } from "./MeetingBriefs";
 import { OccasionMails } from "./OccasionMails";
 import { OpenedContact, OpenedDeal } from "./OpenedRecord";
 
@@ -38,7 +39,7 @@ const useStyles = makeStyles({
 });
 
 /**
- * The rep's day while no email is open: follow-ups due today and overdue (done with one click), deals that need
+ * The rep's day while no email is open: today's meetings with customers and their briefs, follow-ups due today and overdue (done with one click), deals that need
  * attention, what they logged lately, their pipeline. A contact or deal named here opens in the pane.
  */
 export function Today() {
@@ -83,6 +84,7 @@ export function Today() {
           />
         </span>
       </div>
+      <MeetingBriefs onOpen={setOpened} />
       <Section
         title={t("followUpsDue", { count: String(day.followUps.total) })}
         empty={t("nothingDueToday")}
