@@ -244,7 +244,9 @@ async function openBenchStore(options: Options, workDir: string): Promise<BenchS
   const drop = () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
   let database: Database;
   try {
-    database = await openPostgres(url.toString());
+    // The seeding's statements write 100,000 rows each (and the rollups' triggers with them): on a busy shared
+    // machine one outlasted the server's 30 s statement timeout, which guards requests, not a bench's setup.
+    database = await openPostgres(url.toString(), { statementTimeoutMs: 600_000 });
   } catch (error) {
     await drop();
     throw error;
