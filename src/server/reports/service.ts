@@ -549,7 +549,27 @@ export async function activityByRep(scope: Scope, query: ActivityByRepQuery): Pr
   await checkUser(scope, query.ownerId);
   const { orgId } = scope.caller;
   // logged_by is who logged or created the interaction (the first logger of an email several colleagues logged).
-  // interaction_days holds their counts per UTC day, kept as interactions are written; a period is whole UTC days.
+  // interaction_weeks and interaction_days hold their counts per ISO week and per UTC day, kept as interactions are
+  // written; a period is whole UTC days. The weeks wholly inside the period are read from the weeks (migration
+  // 0031), and only the days of a week the period cuts (its first and last) from the days.
+  const from = query.from ? sql`${query.from}::date` : null;
+  const to = query.to ? sql`${query.to}::date` : null;
+  const weekOf = (day: RawBuilder<unknown>) => sql`date_trunc('week', ${day}::timestamp)::date`;
+  const owner = (alias: string) =>
+    query.ownerId ? sql`and ${sql.ref(`${alias}.logged_by`)} = ${query.ownerId}` : sql``;
+  const cutDays =
+    from || to
+      ? sql`
+        union all
+        select i.logged_by, ${weekOf(sql`i.day`)} as week, i.kind, i.interactions
+        from interaction_days i
+        where i.org_id = ${orgId} ${owner("i")}
+          ${from ? sql`and i.day >= ${from}` : sql``}
+          ${to ? sql`and i.day < ${to}` : sql``}
+          and (${from ? sql`i.day < ${weekOf(from)} + 7` : sql`false`} or ${to ? sql`i.day >= ${weekOf(to)}` : sql`false`})
+          and (${from ? sql`${weekOf(sql`i.day`)} < ${from}` : sql`false`}
+            or ${to ? sql`${weekOf(sql`i.day`)} + 7 > ${to}` : sql`false`})`
+      : sql``;
   const { rows } = await sql<{
     user_id: string | null;
     user_name: string | null;
@@ -561,20 +581,24 @@ export async function activityByRep(scope: Scope, query: ActivityByRepQuery): Pr
     visits: number;
     total: number;
   }>`
-    with weekly as (
-      select i.logged_by, date_trunc('week', i.day::timestamp) as week,
+    with counts as (
+      select w.logged_by, w.week, w.kind, w.interactions
+      from interaction_weeks w
+      where w.org_id = ${orgId} ${owner("w")}
+        ${from ? sql`and w.week >= ${from}` : sql``}
+        ${to ? sql`and w.week + 7 <= ${to}` : sql``}
+      ${cutDays}
+    ),
+    weekly as (
+      select i.logged_by, i.week,
         coalesce(sum(i.interactions) filter (where i.kind = 'email'), 0) as emails,
         coalesce(sum(i.interactions) filter (where i.kind = 'call'), 0) as calls,
         coalesce(sum(i.interactions) filter (where i.kind = 'meeting'), 0) as meetings,
         coalesce(sum(i.interactions) filter (where i.kind = 'note'), 0) as notes,
         coalesce(sum(i.interactions) filter (where i.kind = 'visit'), 0) as visits,
         sum(i.interactions) as total
-      from interaction_days i
-      where i.org_id = ${orgId}
-        ${query.ownerId ? sql`and i.logged_by = ${query.ownerId}` : sql``}
-        ${query.from ? sql`and i.day >= ${query.from}::date` : sql``}
-        ${query.to ? sql`and i.day < ${query.to}::date` : sql``}
-      group by i.logged_by, week
+      from counts i
+      group by i.logged_by, i.week
     )
     select w.logged_by as user_id, coalesce(u.display_name, u.email) as user_name,
       to_char(w.week, 'YYYY-MM-DD') as week, w.emails, w.calls, w.meetings, w.notes, w.visits, w.total

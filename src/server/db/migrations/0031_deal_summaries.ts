@@ -16,6 +16,9 @@ import { type Kysely, sql } from "kysely";
 //   then taking that value from the stays' (stage, seconds) index within the day: at once when the day's stays
 //   are all as long (shortest = longest), otherwise an index range of that one day. Exact, the same float8
 //   arithmetic as percentile_cont (stage_median_stay below).
+// - interaction_weeks: interaction_days (0025) added up per ISO week (Monday, UTC), kept by the same function in
+//   the same statement. Activity by rep reads the weeks wholly inside the period from here, and from the days
+//   only the days of a week the period cuts: 7 times fewer rows over the whole history (36,550 days, 5,250 weeks).
 // - deals.last_activity_at: the latest of the deal's interactions' occurred_at, its stage changes' changed_at
 //   and its tasks' done_at (null: none), so the dashboard's "no recent activity" reads a column.
 //
@@ -56,6 +59,46 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (org_id, stage_id, day)
     );
     create index deal_stage_lengths_emptied on deal_stage_lengths (org_id) where stays = 0;
+
+    create table interaction_weeks (
+      org_id uuid not null references organizations(id) on delete cascade,
+      logged_by uuid,
+      -- The Monday (UTC) the week starts.
+      week date not null,
+      kind text not null,
+      interactions integer not null
+    );
+    create unique index interaction_weeks_key on interaction_weeks
+      (org_id, week, kind, (coalesce(logged_by, ${ZERO})));
+    create index interaction_weeks_user on interaction_weeks (org_id, logged_by, week);
+    create index interaction_weeks_emptied on interaction_weeks (org_id) where interactions = 0;
+
+    -- 0025's counter of days, now keeping the weeks as well, in the same order (weeks after days, each in key
+    -- order) for every writer.
+    create or replace function add_interaction_days(delta jsonb) returns void language plpgsql as $$
+    begin
+      insert into interaction_days as d (org_id, logged_by, day, kind, interactions)
+      select (e->>'org_id')::uuid, (e->>'logged_by')::uuid, (e->>'day')::date, e->>'kind', (e->>'n')::int
+      from jsonb_array_elements(delta) e
+      order by 1, 3, 4, 2
+      on conflict (org_id, day, kind, (coalesce(logged_by, '00000000-0000-0000-0000-000000000000'::uuid)))
+        do update set interactions = d.interactions + excluded.interactions;
+      delete from interaction_days
+      where interactions = 0
+        and org_id in (select distinct (e->>'org_id')::uuid from jsonb_array_elements(delta) e);
+      insert into interaction_weeks as w (org_id, logged_by, week, kind, interactions)
+      select (e->>'org_id')::uuid, (e->>'logged_by')::uuid, date_trunc('week', (e->>'day')::timestamp)::date,
+        e->>'kind', sum((e->>'n')::int)
+      from jsonb_array_elements(delta) e
+      group by 1, 2, 3, 4
+      having sum((e->>'n')::int) <> 0
+      order by 1, 3, 4, 2
+      on conflict (org_id, week, kind, (coalesce(logged_by, ${ZERO})))
+        do update set interactions = w.interactions + excluded.interactions;
+      delete from interaction_weeks
+      where interactions = 0
+        and org_id in (select distinct (e->>'org_id')::uuid from jsonb_array_elements(delta) e);
+    end $$;
 
     alter table deals add column last_activity_at timestamptz(3);
     -- A rep's deals, with what the dashboard reads of each of them (its pipeline sums, the rules of deals needing
@@ -306,12 +349,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       from interactions
       where org is null or org_id = org
       group by 1, 2, 3, 4;
+      delete from interaction_weeks where org is null or org_id = org;
+      insert into interaction_weeks (org_id, logged_by, week, kind, interactions)
+      select org_id, logged_by, date_trunc('week', day::timestamp)::date, kind, sum(interactions)
+      from interaction_days
+      where org is null or org_id = org
+      group by 1, 2, 3, 4;
       perform rebuild_contact_last_interactions(org);
     end $$;
 
     select rebuild_report_rollups(null);
   `.execute(db);
-  for (const table of ["deal_stage_flows", "deal_stage_lengths"])
+  for (const table of ["deal_stage_flows", "deal_stage_lengths", "interaction_weeks"])
     await sql`
       alter table ${sql.table(table)} enable row level security;
       create policy org_wall on ${sql.table(table)} to rapport_app
@@ -348,6 +397,19 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       join unnest(deal_ids) as touched(id) on c.deal_id = touched.id
       window deal_history as (partition by c.deal_id order by c.changed_at, c.id);
     end $$;
+    create or replace function add_interaction_days(delta jsonb) returns void language plpgsql as $$
+    begin
+      insert into interaction_days as d (org_id, logged_by, day, kind, interactions)
+      select (e->>'org_id')::uuid, (e->>'logged_by')::uuid, (e->>'day')::date, e->>'kind', (e->>'n')::int
+      from jsonb_array_elements(delta) e
+      order by 1, 3, 4, 2
+      on conflict (org_id, day, kind, (coalesce(logged_by, '00000000-0000-0000-0000-000000000000'::uuid)))
+        do update set interactions = d.interactions + excluded.interactions;
+      delete from interaction_days
+      where interactions = 0
+        and org_id in (select distinct (e->>'org_id')::uuid from jsonb_array_elements(delta) e);
+    end $$;
+    drop table interaction_weeks;
     drop trigger deal_activity_insert on interactions;
     drop trigger deal_activity_update on interactions;
     drop trigger deal_activity_delete on interactions;
