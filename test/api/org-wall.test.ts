@@ -298,6 +298,7 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
         "interaction_days",
         "deal_stage_flows",
         "deal_stage_lengths",
+        "interaction_weeks",
       ]),
     );
     const walled = await sql<{ relname: string; relrowsecurity: boolean; policies: number }>`
