@@ -47,6 +47,17 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       companyId: company.id,
     });
     const deal = await post("/api/v1/deals", { name: "Renewal", contactIds: [contact.id] });
+    // Moved on, so a stay has ended and the stays' lengths per stage (0031) hold a row too.
+    const { body: list } = await server.request<{ pipelines: { stages: { id: string }[] }[] }>(
+      "GET",
+      "/api/v1/pipelines",
+      { token },
+    );
+    const moved = await server.request("POST", `/api/v1/deals/${deal.id}/stage`, {
+      token,
+      body: { stageId: list.pipelines[0]?.stages[1]?.id, version: 1 },
+    });
+    expect(moved.status).toBe(200);
     const template = await post("/api/v1/templates", {
       name: "Offer",
       scope: "organization",
