@@ -1296,6 +1296,7 @@ const TABLES = {
   deal_stage_lengths: true,
   interactions: true,
   interaction_days: true,
+  interaction_weeks: true,
   interaction_loggers: true,
   interaction_participants: true,
   tasks: true,

@@ -74,6 +74,17 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       expect(answer.status).toBe(200);
     }
     const deal = await post("/api/v1/deals", { name: "Renewal", contactIds: [contact.id] });
+    // Moved on, so a stay has ended and the stays' lengths per stage (0031) hold a row too.
+    const { body: list } = await server.request<{ pipelines: { stages: { id: string }[] }[] }>(
+      "GET",
+      "/api/v1/pipelines",
+      { token },
+    );
+    const moved = await server.request("POST", `/api/v1/deals/${deal.id}/stage`, {
+      token,
+      body: { stageId: list.pipelines[0]?.stages[1]?.id, version: 1 },
+    });
+    expect(moved.status).toBe(200);
     const template = await post("/api/v1/templates", {
       name: "Offer",
       scope: "organization",
@@ -342,6 +353,7 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
         "interaction_days",
         "deal_stage_flows",
         "deal_stage_lengths",
+        "interaction_weeks",
       ]),
     );
     const walled = await sql<{ relname: string; relrowsecurity: boolean; policies: number }>`

@@ -21,7 +21,8 @@ import { storeKinds } from "../helpers/stores";
  * added, reordered, made won or lost, removed with their deals moved; changes back-dated, imported out of order or
  * deleted from the middle of a history; notes logged, edited, deleted; emails logged; a logger removed; tasks of deals
  * added, done, reopened, moved to another deal and deleted; a twin of the contact, with a call and a deal of its own,
- * merged into it (its history moves to the kept contact). Migration 0031's summaries (deal_stage_flows, deal_stage_lengths, deals.last_activity_at) are
+ * merged into it (its history moves to the kept contact). Migration 0031's summaries (deal_stage_flows,
+ * deal_stage_lengths, interaction_weeks, deals.last_activity_at) are
  * checked against a rebuild with the rest.
  *
  * 15 sequences per store in npm test; 200 under RAPPORT_DEEP_TESTS=1.
@@ -468,6 +469,7 @@ describe.each(storeKinds)("reports read from rollups kept as history is written 
           -- Migration 0031's summaries of the stays and the deals' last activity.
           '#' || (select coalesce(string_agg(f::text, '|' order by f::text), '') from deal_stage_flows f) ||
           '#' || (select coalesce(string_agg(l::text, '|' order by l::text), '') from deal_stage_lengths l) ||
+          '#' || (select coalesce(string_agg(w::text, '|' order by w::text), '') from interaction_weeks w) ||
           '#' || (select coalesce(string_agg(d.id || '=' || coalesce(d.last_activity_at::text, ''), '|' order by d.id), '')
             from deals d) as rows`.execute(trx)
       ).rows[0]?.rows;

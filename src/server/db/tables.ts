@@ -250,6 +250,15 @@ export interface DealStageLengthsTable {
   longest: number | null;
 }
 
+/** interaction_days added up per ISO week (its Monday, UTC), kept with them (migration 0031). */
+export interface InteractionWeeksTable {
+  org_id: string;
+  logged_by: string | null;
+  week: ColumnType<string, string, string>;
+  kind: string;
+  interactions: number;
+}
+
 /** Interactions per logger, UTC day and kind, kept from interactions by triggers (migration 0025). */
 export interface InteractionDaysTable {
   org_id: string;
@@ -840,6 +849,7 @@ export interface DB {
   deal_stage_stays: DealStageStaysTable;
   deal_stage_flows: DealStageFlowsTable;
   deal_stage_lengths: DealStageLengthsTable;
+  interaction_weeks: InteractionWeeksTable;
   interaction_days: InteractionDaysTable;
   interactions: InteractionsTable;
   interaction_loggers: InteractionLoggersTable;
