@@ -27,7 +27,10 @@ export const LogMeeting = z
     startsAt: IsoDateTime,
     endsAt: IsoDateTime,
     location: OptionalText(1000).optional(),
-    onlineUrl: z.url({ protocol: /^https$/ }).max(2000).optional(),
+    onlineUrl: z
+      .url({ protocol: /^https$/ })
+      .max(2000)
+      .optional(),
     organizer: MeetingPerson,
     attendees: z.array(MeetingPerson).max(500).default([]),
     /** The rep's notes: stored as the interaction's body (plain text). */
@@ -59,7 +62,12 @@ export type MeetingBriefsQuery = z.infer<typeof MeetingBriefsQuery>;
 
 /** One external contact of a meeting, with what a rep reads before walking in. */
 export const BriefContact = z.object({
-  contact: z.object({ id: Id, displayName: z.string(), title: z.string().nullable(), email: z.string().nullable() }),
+  contact: z.object({
+    id: Id,
+    displayName: z.string(),
+    title: z.string().nullable(),
+    email: z.string().nullable(),
+  }),
   company: z.object({ id: Id, name: z.string() }).nullable(),
   openDeals: z.array(
     z.object({
@@ -96,7 +104,9 @@ export const MeetingBrief = z.object({
   onlineUrl: z.string().nullable(),
   cancelled: z.boolean(),
   /** Everyone invited, the organiser first; contactId where the address is a contact's. */
-  attendees: z.array(z.object({ address: z.string(), name: z.string().nullable(), contactId: Id.nullable() })),
+  attendees: z.array(
+    z.object({ address: z.string(), name: z.string().nullable(), contactId: Id.nullable() }),
+  ),
   /** The external attendees who are contacts, in the attendees' order. */
   contacts: z.array(BriefContact),
 });
