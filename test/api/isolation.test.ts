@@ -311,6 +311,8 @@ const COLLECTIONS: Record<string, keyof Records> = {
   webhooks: "webhook",
   quotes: "quote",
   segments: "segment",
+  // A meeting is an interaction, as a note is: a client id that is another organisation's note must stay theirs.
+  meetings: "note",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {

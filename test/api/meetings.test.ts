@@ -141,6 +141,27 @@ describe.each(storeKinds)("meetings (%s)", (kind) => {
     ]);
   });
 
+  it("finds a meeting a rep edited into a call when it is logged again, and never makes a second one", async () => {
+    const body = meeting({ subject: "Edited into a call" });
+    const first = parse(LoggedMeeting, await logMeeting(body));
+    const edited = await server.request("PATCH", `/api/v1/notes/${first.interaction.id}`, {
+      token: rita,
+      body: { kind: "call", version: first.interaction.version },
+    });
+    expect(edited.status).toBe(200);
+    expect(parse(Interaction, edited).meeting).toBeNull();
+    const before = await meetingCount();
+    const again = await logMeeting({ ...body, notes: "Still the same" }, carl);
+    expect(again.status).toBe(200);
+    const second = parse(LoggedMeeting, again);
+    expect([second.created, second.interaction.id, second.meeting.iCalUId]).toEqual([
+      false,
+      first.interaction.id,
+      body.iCalUId,
+    ]);
+    expect(await meetingCount()).toBe(before);
+  });
+
   it("refuses a meeting without an external contact (422 no_contact) and stores nothing", async () => {
     const before = await meetingCount();
     const internal = await logMeeting(meeting({ attendees: [{ address: "carl@contoso.example" }] }));
@@ -371,6 +392,53 @@ describe.each(storeKinds)("meetings (%s)", (kind) => {
 
     const bad = await server.request("GET", "/api/v1/meetings/today?timeZone=Mars/Olympus", { token: rita });
     expect(bad.status).toBe(400);
+  });
+
+  it("exports a person's meetings with their details, and erasure leaves no trace of them in a meeting others attended", async () => {
+    const eva = await contact("Eva Erase", ["eva@erase.example"]);
+    const shared = parse(
+      LoggedMeeting,
+      await logMeeting(
+        meeting({
+          subject: "Review with Eva Erase",
+          location: "Eva Erase's office",
+          organizer: { address: "eva@erase.example", name: "Eva Erase" },
+          attendees: [{ address: "anna.berg@fabrikam.example" }, { address: "rita@contoso.example" }],
+        }),
+      ),
+    );
+    expect(shared.interaction.direction).toBe("in");
+    const exported = await server.request<{ interactions: unknown[] }>(
+      "GET",
+      `/api/v1/contacts/${eva}/data-export`,
+      {
+        token: rita,
+      },
+    );
+    expect(exported.status).toBe(200);
+    const mine = exported.body.interactions
+      .map((i) => Interaction.parse(i))
+      .find((i) => i.id === shared.interaction.id);
+    expect(mine?.meeting).toEqual(shared.meeting);
+
+    const erased = await server.request("POST", `/api/v1/contacts/${eva}/erase`, { token: rita });
+    expect(erased.status).toBe(200);
+    const row = await server.database.db
+      .selectFrom("interactions")
+      .selectAll()
+      .where("id", "=", shared.interaction.id)
+      .executeTakeFirstOrThrow();
+    expect(row.meeting_organizer).toBeNull();
+    expect(`${row.subject} ${row.meeting_location}`).not.toMatch(/Eva|eva@erase/);
+    const participants = await server.database.db
+      .selectFrom("interaction_participants")
+      .select("address")
+      .where("interaction_id", "=", shared.interaction.id)
+      .execute();
+    expect(participants.map((p) => p.address).sort()).toEqual([
+      "anna.berg@fabrikam.example",
+      "rita@contoso.example",
+    ]);
   });
 
   it("reads the briefs in a bounded number of statements, however many meetings and contacts", async () => {

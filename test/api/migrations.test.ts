@@ -100,6 +100,8 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "segment_changes",
         "rating_keys",
         "ratings",
+        "calendar_sync",
+        "calendar_events",
         "graph_subscriptions",
         "graph_notification_receipts",
         "contact_duplicate_dismissals",
@@ -783,6 +785,7 @@ const ID = {
   subscription: "00000000-0000-4000-8000-000000000021",
   mergedContact: "00000000-0000-4000-8000-000000000024",
   mergedCompany: "00000000-0000-4000-8000-000000000025",
+  meeting: "00000000-0000-4000-8000-000000000026",
 };
 const at = "2025-03-04T05:06:07.089Z";
 /** A second contact, after the first in id order (a dismissal holds its pair in that order). */
@@ -1000,6 +1003,41 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         logged_by: ID.sam,
         created_at: at,
         updated_at: at,
+        // An email has no meeting details; named here, the columns written are the meeting's below too.
+        meeting_ends_at: null,
+        meeting_location: null,
+        meeting_online_url: null,
+        meeting_ical_uid: null,
+        meeting_organizer: null,
+        meeting_cancelled: null,
+        meeting_outcome: null,
+      },
+      // A meeting (0027): an interaction whose meeting columns are filled; written at an older schema, a meeting
+      // noted without them.
+      {
+        id: ID.meeting,
+        org_id: ID.org,
+        kind: "meeting",
+        direction: "out",
+        occurred_at: at,
+        subject: "Quarterly review",
+        body: "Ann wants the numbers",
+        internet_message_id: null,
+        rapport_key: null,
+        rapport_key_owner: null,
+        conversation_id: null,
+        source: "auto",
+        deal_id: ID.deal,
+        logged_by: ID.sam,
+        created_at: at,
+        updated_at: at,
+        meeting_ends_at: "2025-03-04T06:06:07.089Z",
+        meeting_location: "Room 4",
+        meeting_online_url: "https://teams.example/l/meetup-join/1",
+        meeting_ical_uid: "040000008200E00074C5B7101A82E008",
+        meeting_organizer: "sam@contoso.example",
+        meeting_cancelled: false,
+        meeting_outcome: "held",
       },
     ],
   ],
@@ -1352,6 +1390,24 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
   ],
   ["rating_keys", [{ org_id: ID.org, key: Buffer.alloc(32, 7), created_at: at }]],
   [
+    "calendar_sync",
+    [
+      {
+        org_id: ID.org,
+        user_id: ID.sam,
+        link: "https://graph.example/calendarView/delta",
+        link_kind: "delta",
+        window_start: at,
+        window_end: "2025-03-18T05:06:07.089Z",
+        last_run_at: at,
+        last_success_at: at,
+        events_seen: 4,
+        meetings_logged: 1,
+        restarts: 0,
+      },
+    ],
+  ],
+  [
     "contact_duplicate_dismissals",
     [
       {
@@ -1362,6 +1418,10 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         dismissed_at: at,
       },
     ],
+  ],
+  [
+    "calendar_events",
+    [{ org_id: ID.org, user_id: ID.sam, event_id: "AAMkEvent1", interaction_id: ID.meeting }],
   ],
   [
     "contact_merges",

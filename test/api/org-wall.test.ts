@@ -306,6 +306,36 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       .insertInto("graph_notification_receipts")
       .values({ org_id: org, subscription_id: subscription.id, digest: Buffer.alloc(32, 6) })
       .execute();
+    // A meeting with the contact, as the calendar capture leaves it (no Graph here): its interaction's meeting
+    // columns, its place in the calendar's delta and which event it was.
+    const meeting = await server.database.db
+      .insertInto("interactions")
+      .values({
+        org_id: org,
+        kind: "meeting",
+        occurred_at: new Date("2026-11-21T09:00:00Z"),
+        subject: "Review",
+        source: "auto",
+        meeting_ends_at: new Date("2026-11-21T10:00:00Z"),
+        meeting_ical_uid: `wall-meeting-${domain}`,
+        meeting_organizer: `rep@${domain}`,
+        meeting_cancelled: false,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await server.database.db
+      .insertInto("calendar_sync")
+      .values({ org_id: org, user_id: me.body.user.id, window_start: new Date(), window_end: new Date() })
+      .execute();
+    await server.database.db
+      .insertInto("calendar_events")
+      .values({
+        org_id: org,
+        user_id: me.body.user.id,
+        event_id: `event-of-${domain}`,
+        interaction_id: meeting.id,
+      })
+      .execute();
     // A birthday rule sending from this rep's mailbox, which they turned on.
     await sql`
       with rule as (

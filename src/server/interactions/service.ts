@@ -95,7 +95,12 @@ export function toInteraction(
 
 /** A meeting's details off its row; null for anything else (and for a meeting noted by hand without them). */
 export function meetingOf(row: InteractionRow): MeetingDetails | null {
-  if (row.kind !== "meeting" || row.meeting_ends_at === null) return null;
+  return row.kind === "meeting" ? meetingColumnsOf(row) : null;
+}
+
+/** The meeting columns of a row, whatever its kind now (a meeting a rep edited into a call keeps them). */
+export function meetingColumnsOf(row: InteractionRow): MeetingDetails | null {
+  if (row.meeting_ends_at === null) return null;
   return {
     startsAt: iso(row.occurred_at),
     endsAt: iso(row.meeting_ends_at),

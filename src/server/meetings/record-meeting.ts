@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { z } from "zod";
 import { domainOf, normalizeEmailAddress, withinDomains } from "../../shared/email-address";
-import type { Interaction, MeetingOutcome } from "../../shared/interactions";
+import type { MeetingOutcome } from "../../shared/interactions";
 import type { LoggedMeeting, LogMeeting } from "../../shared/meetings";
 import { isBlocked, reasonNotToLog } from "../../shared/privacy";
 import { textExcerpt } from "../../shared/text-excerpt";
@@ -9,7 +9,7 @@ import { recordAudit } from "../audit";
 import { lockAddresses } from "../db/address-lock";
 import type { DB } from "../db/tables";
 import { AppError } from "../errors";
-import { getInteraction } from "../interactions/service";
+import { getInteraction, meetingColumnsOf } from "../interactions/service";
 import { blocklistFor } from "../organizations/privacy";
 import { loggingRulesOf } from "../organizations/service";
 import type { Scope } from "../scope";
@@ -108,8 +108,8 @@ export async function recordMeeting(scope: Scope, draft: MeetingDraft): Promise<
     ]);
     const existing = await findMeeting(tx, orgId, draft, organizer);
     if (existing) {
-      const interaction = await updateMeeting(tx, scope, existing, draft, participants);
-      return { interaction, meeting: meetingDetails(interaction), created: false };
+      await updateMeeting(tx, scope, existing, draft, participants);
+      return recorded(tx, scope, existing.id, false);
     }
 
     const internal = withinDomains(internalDomains);
@@ -173,9 +173,9 @@ export async function recordMeeting(scope: Scope, draft: MeetingDraft): Promise<
         source: draft.source,
       },
     );
-    const interaction = await getInteraction(tx, scope.caller, inserted.id, "notes");
-    await emitEvent(tx, orgId, "interaction.logged", interaction);
-    return { interaction, meeting: meetingDetails(interaction), created: true };
+    const logged = await recorded(tx, scope, inserted.id, true);
+    await emitEvent(tx, orgId, "interaction.logged", logged.interaction);
+    return logged;
   });
 }
 
@@ -186,9 +186,17 @@ function bodyOf(draft: MeetingDraft, content: "metadata" | "subject" | "excerpt"
   return content === "excerpt" ? textExcerpt(draft.body) : null;
 }
 
-function meetingDetails(interaction: Interaction) {
-  if (!interaction.meeting) throw new Error("a recorded meeting has its details");
-  return interaction.meeting;
+async function recorded(tx: Kysely<DB>, scope: Scope, id: string, created: boolean): Promise<LoggedMeeting> {
+  const interaction = await getInteraction(tx, scope.caller, id, "notes");
+  const row = await tx
+    .selectFrom("interactions")
+    .selectAll()
+    .where("org_id", "=", scope.caller.orgId)
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  const meeting = meetingColumnsOf(row);
+  if (!meeting) throw new Error("a recorded meeting has its details");
+  return { interaction, meeting, created };
 }
 
 async function contactsOf(tx: Kysely<DB>, orgId: string, addresses: string[]): Promise<Map<string, string>> {
@@ -235,23 +243,24 @@ async function findMeeting(
   draft: MeetingDraft,
   organizer: string | null,
 ): Promise<Found | undefined> {
-  const base = () =>
-    tx
-      .selectFrom("interactions")
-      .select(["id", "deal_id", "meeting_ical_uid"])
-      .where("org_id", "=", orgId)
-      .where("kind", "=", "meeting")
-      .where("meeting_ends_at", "is not", null);
+  const any = () =>
+    tx.selectFrom("interactions").select(["id", "deal_id", "meeting_ical_uid"]).where("org_id", "=", orgId);
   if (draft.id) {
-    const byId = await base().where("id", "=", draft.id).executeTakeFirst();
+    const byId = await any()
+      .where("id", "=", draft.id)
+      .where("kind", "=", "meeting")
+      .where("meeting_ends_at", "is not", null)
+      .executeTakeFirst();
     if (byId) return byId;
   }
+  // By the unique keys alone, whatever the interaction's kind is now (a rep may have edited a meeting into a
+  // call): the key is taken, and a second interaction could not have it.
   if (draft.iCalUId) {
-    const byUid = await base().where("meeting_ical_uid", "=", draft.iCalUId).executeTakeFirst();
+    const byUid = await any().where("meeting_ical_uid", "=", draft.iCalUId).executeTakeFirst();
     if (byUid) return byUid;
   }
   if (organizer === null) return undefined;
-  return base()
+  return any()
     .where("meeting_ical_uid", "is", null)
     .where("meeting_organizer", "=", organizer)
     .where("occurred_at", "=", draft.startsAt)
@@ -270,7 +279,7 @@ async function updateMeeting(
   existing: Found,
   draft: MeetingDraft,
   participants: ParticipantDraft[],
-): Promise<Interaction> {
+): Promise<void> {
   const { orgId, userId } = scope.caller;
   const changes: Record<string, unknown> = {};
   if (draft.source === "manual") {
@@ -282,11 +291,12 @@ async function updateMeeting(
     Object.assign(changes, {
       occurred_at: draft.startsAt,
       meeting_ends_at: draft.endsAt,
-      subject: content === "metadata" ? "" : draft.subject,
-      meeting_location: content === "metadata" ? null : draft.location,
       meeting_online_url: draft.onlineUrl,
       meeting_cancelled: draft.cancelled ?? false,
     });
+    // Kept only where the organisation keeps them; where it keeps metadata alone, what a rep logged stays.
+    if (content !== "metadata")
+      Object.assign(changes, { subject: draft.subject, meeting_location: draft.location });
   }
   if (existing.meeting_ical_uid === null && draft.iCalUId) changes.meeting_ical_uid = draft.iCalUId;
   if (draft.dealId && existing.deal_id === null) changes.deal_id = draft.dealId;
@@ -334,7 +344,6 @@ async function updateMeeting(
         ...(added ? { loggedAgain: true } : {}),
       },
     );
-  return getInteraction(tx, scope.caller, existing.id, "notes");
 }
 
 async function refreshParticipants(

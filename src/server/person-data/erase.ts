@@ -89,8 +89,13 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
     const theirs = sql<boolean>`(contact_id = ${contactId}
       or (contact_id is null and address = any(${addresses}::text[])))`;
     // Only their interactions are read, each found through an index: the rest of the organisation is not theirs.
-    const involved = await sql<{ id: string; subject: string | null; shared: boolean }>`
-      select i.id, i.subject, exists (
+    const involved = await sql<{
+      id: string;
+      subject: string | null;
+      meeting_location: string | null;
+      shared: boolean;
+    }>`
+      select i.id, i.subject, i.meeting_location, exists (
           select 1 from interaction_participants o
           where o.interaction_id = i.id and o.contact_id is not null and o.contact_id <> ${contactId}
         ) as shared
@@ -121,9 +126,17 @@ export async function eraseContact(scope: Scope, contactId: string): Promise<Con
         i.subject !== null && mentions ? mentions.scrub(i.subject) : i.subject,
       );
       subjectsRewritten = kept.filter((i, n) => subjects[n] !== i.subject).length;
+      // A meeting they organised keeps no trace of them: not their address as its organiser, not their name in
+      // its place ("Anna's office").
+      const locations = kept.map((i) =>
+        i.meeting_location !== null && mentions ? mentions.scrub(i.meeting_location) : i.meeting_location,
+      );
       await sql`
-        update interactions i set body = null, subject = k.subject, version = i.version + 1, updated_at = now()
-        from unnest(${keptIds}::uuid[], ${subjects}::text[]) as k(id, subject)
+        update interactions i set body = null, subject = k.subject, meeting_location = k.location,
+          meeting_organizer = case when i.meeting_organizer = any(${addresses}::text[]) then null
+            else i.meeting_organizer end,
+          version = i.version + 1, updated_at = now()
+        from unnest(${keptIds}::uuid[], ${subjects}::text[], ${locations}::text[]) as k(id, subject, location)
         where i.org_id = ${orgId} and i.id = k.id`.execute(tx);
     }
     const tasks = await tx
