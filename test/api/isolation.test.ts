@@ -311,6 +311,8 @@ const COLLECTIONS: Record<string, keyof Records> = {
   webhooks: "webhook",
   quotes: "quote",
   segments: "segment",
+  // /interactions/:id/links: any kind of interaction; the sweep's email is one.
+  interactions: "email",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {

@@ -100,6 +100,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "segment_changes",
         "rating_keys",
         "ratings",
+        "interaction_links",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -651,7 +652,11 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         return result;
       };
       const before = await answer("history");
-      expect(await migrateToLatest(db)).toEqual(["0025_report_rollups", "0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db)).toEqual([
+        "0025_report_rollups",
+        "0026_contact_last_interaction",
+        "0028_interaction_links",
+      ]);
       expect(await answer("rollups")).toEqual(before);
       // What was found, kept: a stay per change, and the days of the interactions.
       const kept = await sql<{ stays: number; days: number }>`
@@ -716,7 +721,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
           )
           .execute();
       }
-      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction"]);
+      expect(await migrateToLatest(db)).toEqual(["0026_contact_last_interaction", "0028_interaction_links"]);
       const kept = await sql<{ id: string; last: Date | null }>`
         select id, last_interaction_at as last from contacts where org_id = ${org.id}`.execute(db);
       expect(Object.fromEntries(kept.rows.map((r) => [r.id, r.last?.toISOString() ?? null]))).toEqual({
@@ -771,6 +776,8 @@ const ID = {
   webhookDelivery: "00000000-0000-4000-8000-000000000018",
   segment: "00000000-0000-4000-8000-000000000019",
   rating: "00000000-0000-4000-8000-000000000020",
+  dealLink: "00000000-0000-4000-8000-000000000021",
+  companyLink: "00000000-0000-4000-8000-000000000022",
 };
 const at = "2025-03-04T05:06:07.089Z";
 
@@ -1319,6 +1326,29 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         sent_at: at,
         expires_at: "2025-04-03T05:06:07.000Z",
         answered_at: at,
+        created_at: at,
+      },
+    ],
+  ],
+  [
+    "interaction_links",
+    [
+      {
+        id: ID.dealLink,
+        org_id: ID.org,
+        interaction_id: ID.email,
+        deal_id: ID.deal,
+        company_id: null,
+        created_by: ID.rita,
+        created_at: at,
+      },
+      {
+        id: ID.companyLink,
+        org_id: ID.org,
+        interaction_id: ID.email,
+        deal_id: null,
+        company_id: ID.company,
+        created_by: null,
         created_at: at,
       },
     ],

@@ -190,6 +190,8 @@ export const loggedInteraction = {
   conversationId: "c1",
   source: "manual" as const,
   dealId: null,
+  dealIds: [] as string[],
+  companies: [] as { id: string; via: "contact" | "link" }[],
   loggedBy: [],
   participants: [],
   createdAt: now,
@@ -230,6 +232,8 @@ export function interactionOf(
     conversationId: null,
     source: "manual",
     dealId: null,
+    dealIds: fields.dealId ? [fields.dealId] : [],
+    companies: [],
     loggedBy: [ritaId],
     participants: [{ address: anna.emails[0], name: anna.displayName, contactId: anna.id, role: "with" }],
     createdAt: now,
@@ -426,7 +430,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
             {
               type: "interaction" as const,
               at: now,
-              interaction: interactionOf({ ...loggedInteraction, dealId: loggedDealId }),
+              interaction: interactionOf({
+                ...loggedInteraction,
+                dealId: loggedDealId,
+                dealIds: loggedDealId ? [loggedDealId] : [],
+              }),
             },
           ]
         : []),
@@ -735,7 +743,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       if (body.dealId !== undefined) loggedDealId ??= body.dealId;
       else if (created && !options.secondDeal) loggedDealId = deal.id as string;
       return answer(LoggedEmail, {
-        interaction: { ...loggedInteraction, dealId: loggedDealId },
+        interaction: { ...loggedInteraction, dealId: loggedDealId, dealIds: loggedDealId ? [loggedDealId] : [] },
         created,
         followUp: null,
       });
