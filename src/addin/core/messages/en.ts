@@ -238,6 +238,22 @@ export const en = {
     "This email goes to more than one person: anyone it reaches could answer with the link in this contact's name.",
   ratingLinkCopied: "Survey link copied",
   ratingLinkToCopy: "Survey link (good until {date}): copy it from here",
+  // Relationship at a glance and the company's recent history (issue 17).
+  glanceTitle: "Relationship",
+  glanceLoading: "Loading the relationship…",
+  glanceLastContact: "Last contact: {line}",
+  glanceLastReply: "Last reply from them: {line}",
+  glanceNone: "none yet",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} in the last 30 days, {quarter} in the last 90",
+  glanceCooling: "Cooling: {since} since the last contact, usually every {gap}",
+  glanceSteady: "In rhythm: usually every {gap}",
+  glanceTooLittle: "Too little history to tell the rhythm",
+  emailIn: "Email received",
+  emailOut: "Email sent",
+  companyHistoryTitle: "{company}: recent history",
+  companyHistoryLoading: "Loading the company's history…",
+  companyHistoryNone: "Nothing logged with the company yet",
 } as const;
 
 export type MessageKey = keyof typeof en;

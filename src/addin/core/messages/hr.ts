@@ -241,6 +241,21 @@ const hr: Catalogue = {
     "Ova e-poruka ide većem broju osoba: svatko tko je primi mogao bi poveznicom odgovoriti u ime ovog kontakta.",
   ratingLinkCopied: "Poveznica ankete je kopirana",
   ratingLinkToCopy: "Poveznica ankete (vrijedi do {date}): kopirajte je odavde",
+  glanceTitle: "Odnos",
+  glanceLoading: "Učitavanje odnosa…",
+  glanceLastContact: "Posljednji kontakt: {line}",
+  glanceLastReply: "Posljednji odgovor od njih: {line}",
+  glanceNone: "još nijedan",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} u posljednjih 30 dana, {quarter} u posljednjih 90",
+  glanceCooling: "Hladi se: {since} od posljednjeg kontakta, obično svakih {gap}",
+  glanceSteady: "U ritmu: obično svakih {gap}",
+  glanceTooLittle: "Premalo povijesti za procjenu ritma",
+  emailIn: "Primljena e-pošta",
+  emailOut: "Poslana e-pošta",
+  companyHistoryTitle: "{company}: nedavna povijest",
+  companyHistoryLoading: "Učitavanje povijesti tvrtke…",
+  companyHistoryNone: "Još ništa zabilježeno s tvrtkom",
 };
 
 export default hr;

@@ -242,6 +242,21 @@ const sv: Catalogue = {
     "Mejlet går till fler än en person: alla som får det kan svara med länken i den här kontaktens namn.",
   ratingLinkCopied: "Enkätlänken har kopierats",
   ratingLinkToCopy: "Enkätlänk (giltig till {date}): kopiera den härifrån",
+  glanceTitle: "Relation",
+  glanceLoading: "Läser in relationen…",
+  glanceLastContact: "Senaste kontakt: {line}",
+  glanceLastReply: "Senaste svar från dem: {line}",
+  glanceNone: "ingen än",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} de senaste 30 dagarna, {quarter} de senaste 90",
+  glanceCooling: "Svalnar: {since} sedan senaste kontakten, brukar vara var {gap}",
+  glanceSteady: "I takt: brukar vara var {gap}",
+  glanceTooLittle: "För lite historik för att se en rytm",
+  emailIn: "Mejl mottaget",
+  emailOut: "Mejl skickat",
+  companyHistoryTitle: "{company}: senaste historik",
+  companyHistoryLoading: "Läser in företagets historik…",
+  companyHistoryNone: "Inget loggat med företaget än",
 };
 
 export default sv;
