@@ -141,6 +141,36 @@ describe.each(storeKinds)("threads and several records per interaction (%s)", (k
     expect(byReferences.dealId).toBe(first.id);
   });
 
+  it("links a reply logged on send, under its Rapport key, to its conversation's deal, and its sent copy keeps it", async () => {
+    const { address, second } = await twoDeals("Hanna");
+    await log(address, { conversationId: "conv-hanna", dealId: second.id, sentAt: daysAgo(3) });
+    const rapportKey = "5a1c3e2f-4b6d-4e8f-9a0b-1c2d3e4f5a6b";
+    const onSend = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: {
+        rapportKey,
+        conversationId: "conv-hanna",
+        subject: "RE: Proposal",
+        from: { address: "rita@contoso.example" },
+        to: [{ address }],
+        sentAt: daysAgo(2),
+        source: "on-send",
+      },
+    });
+    expect(onSend.status).toBe(201);
+    const sent = parse(LoggedEmail, onSend).interaction;
+    expect(sent.dealId).toBe(second.id);
+    // The sent copy (the pane or the sync, with its message id) joins it and keeps the deal.
+    const copy = await log(address, {
+      rapportKey,
+      conversationId: "conv-hanna",
+      from: { address: "rita@contoso.example" },
+      to: [{ address }],
+      sentAt: daysAgo(2),
+    });
+    expect([copy.id, copy.dealId]).toEqual([sent.id, second.id]);
+  });
+
   it("lets the rep's choice win: a deal named, or none, over the conversation's", async () => {
     const { address, first, second } = await twoDeals("Cleo");
     await log(address, { conversationId: "conv-cleo", dealId: first.id });
