@@ -481,6 +481,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     direction: "out",
   }),
   updateNote: () => ({ body: "Edited", outcome: "no_answer", version: 1 }),
+  linkInteraction: (r) => ({ dealId: r.deal, primary: true }),
   createPipeline: () => ({
     name: "Partners",
     isDefault: false,
