@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ClientId, EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Version } from "./common";
+import { ClientId, EmailAddress, Id, IsoDateTime, ListQuery, OptionalText, Page, Version } from "./common";
 import { FollowUpReminder, FollowUpRequest, MailHeader } from "./follow-ups";
 
 export const InteractionKind = z.enum(["email", "call", "meeting", "note", "visit"]);
@@ -44,6 +44,13 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+/**
+ * A company an interaction is linked to: by one of its people taking part (`contact`: read as the contacts are now,
+ * never stored) or by a link someone made, or that its conversation carried (`link`: removable).
+ */
+export const InteractionCompany = z.object({ id: Id, via: z.enum(["contact", "link"]) });
+export type InteractionCompany = z.infer<typeof InteractionCompany>;
+
 export const Interaction = z.object({
   id: Id,
   kind: InteractionKind,
@@ -58,7 +65,12 @@ export const Interaction = z.object({
   rapportKey: z.string().nullable(),
   conversationId: z.string().nullable(),
   source: InteractionSource,
+  /** The primary deal: what follow-ups and the reports count by. `dealIds` lists it first, with the others. */
   dealId: Id.nullable(),
+  /** Every deal it is linked to, the primary one first (empty when it has none). */
+  dealIds: z.array(Id),
+  /** The companies it is linked to: its participants' (via contact) and those linked to it (via link). */
+  companies: z.array(InteractionCompany),
   /** Everyone who logged it: the same email logged by two colleagues is one interaction. */
   loggedBy: z.array(Id),
   participants: z.array(Participant),
@@ -106,7 +118,11 @@ export const LogEmail = z
     sentAt: IsoDateTime,
     /** Plain text of the body; HTML is reduced to text and everything is cut to a bounded excerpt. */
     bodyText: z.string().max(EMAIL_BODY_TEXT_MAX_CHARS).optional(),
-    /** A deal to link; null links none. When omitted, the participants' single open deal is linked. */
+    /**
+     * A deal to link; null links none. When omitted, a later message of a conversation already logged (the same
+     * conversation id, or an In-Reply-To or References header naming a logged email) takes the deals and companies
+     * its latest linked message has; failing that, the participants' single open deal is linked.
+     */
     dealId: Id.nullable().optional(),
     source: InteractionSource.exclude(["import"]).default("manual"),
     /**
@@ -172,3 +188,83 @@ export const NoteListQuery = ListQuery.extend({
   kind: NoteKind.optional(),
 });
 export type NoteListQuery = z.infer<typeof NoteListQuery>;
+
+/** One record to link an interaction to, or unlink it from: a deal or a company, exactly one. */
+const oneRecord = <T extends { dealId?: string; companyId?: string }>(target: T) =>
+  (target.dealId === undefined) !== (target.companyId === undefined);
+const ONE_RECORD = { message: "name exactly one of dealId and companyId", path: ["dealId"] };
+
+/**
+ * Links an interaction to a deal or a company (idempotent). A deal becomes the primary one when the interaction has
+ * none, or when `primary` says so (the former primary stays linked).
+ */
+export const InteractionLinkAdd = z
+  .strictObject({ dealId: Id.optional(), companyId: Id.optional(), primary: z.boolean().optional() })
+  .refine(oneRecord, ONE_RECORD)
+  .refine((link) => link.primary === undefined || link.dealId !== undefined, {
+    message: "only a deal is primary",
+    path: ["primary"],
+  });
+export type InteractionLinkAdd = z.infer<typeof InteractionLinkAdd>;
+
+/**
+ * Unlinks a deal or a company (idempotent). Unlinking the primary deal makes the next linked deal (the earliest
+ * linked) primary. A company linked only by its people taking part stays linked while they are its contacts.
+ */
+export const InteractionLinkRemove = z
+  .strictObject({ dealId: Id.optional(), companyId: Id.optional() })
+  .refine(oneRecord, ONE_RECORD);
+export type InteractionLinkRemove = z.infer<typeof InteractionLinkRemove>;
+
+/** A company's or a deal's interactions, newest first, narrowed to one kind or to one person taking part. */
+export const RecordTimelineQuery = z.strictObject({
+  cursor: z.string().max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  kind: InteractionKind.optional(),
+  contactId: Id.optional(),
+});
+export type RecordTimelineQuery = z.infer<typeof RecordTimelineQuery>;
+
+export const InteractionPage = Page(Interaction);
+export type InteractionPage = z.infer<typeof InteractionPage>;
+
+/**
+ * When a relationship is cooling (docs/api.md, "Relationship at a glance"): the record has been in touch on at least
+ * COOLING_MIN_ACTIVE_DAYS distinct UTC days in the year up to its last interaction, and the whole UTC days since that
+ * interaction exceed COOLING_FACTOR times the median gap between those days, and at least COOLING_MIN_SILENCE_DAYS.
+ */
+export const COOLING_MIN_ACTIVE_DAYS = 4;
+export const COOLING_FACTOR = 2;
+export const COOLING_MIN_SILENCE_DAYS = 7;
+
+export const GlanceInteraction = z.object({
+  interactionId: Id,
+  at: IsoDateTime,
+  kind: InteractionKind,
+  direction: z.enum(["in", "out"]).nullable(),
+  subject: z.string().nullable(),
+  /** Our side: the colleague who logged it first (null when they were removed). */
+  user: z.object({ id: Id, displayName: z.string().nullable() }).nullable(),
+  /** Their side: the record's person who took part (the sender for a reply); null for a company-only link. */
+  contact: z.object({ id: Id, displayName: z.string() }).nullable(),
+});
+export type GlanceInteraction = z.infer<typeof GlanceInteraction>;
+
+export const RelationshipGlance = z.object({
+  /** The newest interaction, any kind and direction. */
+  lastContact: GlanceInteraction.nullable(),
+  /** The newest interaction from them: inbound, sent (or held, for a call or visit) by the record's person. */
+  lastReply: GlanceInteraction.nullable(),
+  last30Days: z.number().int().nonnegative(),
+  last90Days: z.number().int().nonnegative(),
+  rhythm: z.object({
+    state: z.enum(["cooling", "steady", "not_enough_history"]),
+    /** Distinct UTC days with an interaction in the year up to the last one. */
+    activeDays: z.number().int().nonnegative(),
+    /** The median of the gaps, in days, between those days; null below two days. */
+    medianGapDays: z.number().nullable(),
+    /** Whole UTC days since the last interaction; null with none. */
+    daysSinceLast: z.number().int().nullable(),
+  }),
+});
+export type RelationshipGlance = z.infer<typeof RelationshipGlance>;

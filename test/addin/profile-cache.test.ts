@@ -38,6 +38,8 @@ function known(email: string, interactions = 0): LookupResult {
       conversationId: null,
       source: "manual" as const,
       dealId: null,
+      dealIds: [],
+      companies: [],
       loggedBy: [],
       participants: [],
       meeting: null,

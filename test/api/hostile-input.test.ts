@@ -494,6 +494,7 @@ const goodBodies: Record<string, (r: Records) => unknown> = {
     direction: "out",
   }),
   updateNote: () => ({ body: "Edited", outcome: "no_answer", version: 1 }),
+  linkInteraction: (r) => ({ dealId: r.deal, primary: true }),
   createPipeline: () => ({
     name: "Partners",
     isDefault: false,
@@ -1362,6 +1363,7 @@ const TABLES = {
   company_duplicate_dismissals: true,
   contact_merges: true,
   company_merges: true,
+  interaction_links: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

@@ -313,6 +313,8 @@ const COLLECTIONS: Record<string, keyof Records> = {
   segments: "segment",
   // A meeting is an interaction, as a note is: a client id that is another organisation's note must stay theirs.
   meetings: "note",
+  // /interactions/:id/links: any kind of interaction; the sweep's email is one.
+  interactions: "email",
 };
 /** The record an id field or parameter names, by its name. */
 const REFERENCES: Record<string, keyof Records> = {

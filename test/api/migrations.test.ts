@@ -102,6 +102,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "ratings",
         "calendar_sync",
         "calendar_events",
+        "interaction_links",
         "graph_subscriptions",
         "graph_notification_receipts",
         "contact_duplicate_dismissals",
@@ -786,6 +787,8 @@ const ID = {
   mergedContact: "00000000-0000-4000-8000-000000000024",
   mergedCompany: "00000000-0000-4000-8000-000000000025",
   meeting: "00000000-0000-4000-8000-000000000026",
+  dealLink: "00000000-0000-4000-8000-000000000027",
+  companyLink: "00000000-0000-4000-8000-000000000028",
 };
 const at = "2025-03-04T05:06:07.089Z";
 /** A second contact, after the first in id order (a dismissal holds its pair in that order). */
@@ -1447,6 +1450,29 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         sent_at: at,
         expires_at: "2025-04-03T05:06:07.000Z",
         answered_at: at,
+        created_at: at,
+      },
+    ],
+  ],
+  [
+    "interaction_links",
+    [
+      {
+        id: ID.dealLink,
+        org_id: ID.org,
+        interaction_id: ID.email,
+        deal_id: ID.deal,
+        company_id: null,
+        created_by: ID.rita,
+        created_at: at,
+      },
+      {
+        id: ID.companyLink,
+        org_id: ID.org,
+        interaction_id: ID.email,
+        deal_id: null,
+        company_id: ID.company,
+        created_by: null,
         created_at: at,
       },
     ],

@@ -105,6 +105,13 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       },
     });
     expect(logged.status).toBe(201);
+    // The email linked to the company too: an interaction_links row.
+    const linked = await server.request(
+      "PUT",
+      `/api/v1/interactions/${(logged.body as { interaction: { id: string } }).interaction.id}/links`,
+      { token, body: { companyId: company.id } },
+    );
+    expect(linked.status).toBe(200);
     // A sent mail with a no-reply reminder: a follow_ups row.
     const sent = await server.request("POST", "/api/v1/emails", {
       token,

@@ -32,7 +32,7 @@ import { Dashboard, type DealNeedingAttention, type RecentInteraction } from "..
 import type { OccasionMail } from "../../src/shared/occasions";
 import { DealWithStage } from "../../src/shared/deals";
 import { Problem } from "../../src/shared/errors";
-import { Interaction, LoggedEmail } from "../../src/shared/interactions";
+import { Interaction, InteractionPage, LoggedEmail, RelationshipGlance } from "../../src/shared/interactions";
 import { CompanyAccount } from "../../src/shared/invoices";
 import { RatingLink, RatingSummary } from "../../src/shared/ratings";
 import { LookupResponse, Timeline, TimelineItem, timelineItemId } from "../../src/shared/people";
@@ -192,6 +192,8 @@ export const loggedInteraction = {
   conversationId: "c1",
   source: "manual" as const,
   dealId: null,
+  dealIds: [] as string[],
+  companies: [] as { id: string; via: "contact" | "link" }[],
   loggedBy: [],
   participants: [],
   meeting: null,
@@ -233,6 +235,8 @@ export function interactionOf(
     conversationId: null,
     source: "manual",
     dealId: null,
+    dealIds: fields.dealId ? [fields.dealId] : [],
+    companies: [],
     loggedBy: [ritaId],
     participants: [{ address: anna.emails[0], name: anna.displayName, contactId: anna.id, role: "with" }],
     meeting: null,
@@ -283,6 +287,10 @@ export interface FakeApiOptions {
   annaCompany?: Company;
   /** What each company owes and buys, by company id; a problem is what the server answers instead. */
   accounts?: Record<string, CompanyAccount | ApiError>;
+  /** Each contact's relationship at a glance, by contact id (none: nothing logged); a problem answers instead. */
+  glances?: Record<string, RelationshipGlance | ApiError>;
+  /** Each company's latest interactions, newest first, by company id (none: nothing logged). */
+  companyHistory?: Record<string, Interaction[]>;
   /** Each contact's survey scores, by contact id (none: no answers yet). */
   ratings?: Record<string, RatingSummary>;
   /** Today's meetings with their briefs, as the server answers them (none unless given). */
@@ -442,7 +450,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
             {
               type: "interaction" as const,
               at: now,
-              interaction: interactionOf({ ...loggedInteraction, dealId: loggedDealId }),
+              interaction: interactionOf({
+                ...loggedInteraction,
+                dealId: loggedDealId,
+                dealIds: loggedDealId ? [loggedDealId] : [],
+              }),
             },
           ]
         : []),
@@ -629,6 +641,27 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       if (!account) throw problem(404, "not_found", "The company was not found.");
       return answer(CompanyAccount, account);
     }
+    if (name === "contactGlance") {
+      const { id } = request(routes.contactGlance.params, input.params);
+      const glance = options.glances?.[id];
+      if (glance instanceof ApiError) throw glance;
+      return answer(
+        RelationshipGlance,
+        glance ?? {
+          lastContact: null,
+          lastReply: null,
+          last30Days: 0,
+          last90Days: 0,
+          rhythm: { state: "not_enough_history", activeDays: 0, medianGapDays: null, daysSinceLast: null },
+        },
+      );
+    }
+    if (name === "companyTimeline") {
+      const { id } = request(routes.companyTimeline.params, input.params);
+      const query = request(routes.companyTimeline.query, input.query ?? {});
+      const items = (options.companyHistory?.[id] ?? []).slice(0, query.limit);
+      return answer(InteractionPage, { items, nextCursor: null });
+    }
     if (name === "contactRatings") {
       const { id } = request(routes.contactRatings.params, input.params);
       return answer(RatingSummary, options.ratings?.[id] ?? { nps: null, csat: null, recent: [] });
@@ -751,7 +784,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       if (body.dealId !== undefined) loggedDealId ??= body.dealId;
       else if (created && !options.secondDeal) loggedDealId = deal.id as string;
       return answer(LoggedEmail, {
-        interaction: { ...loggedInteraction, dealId: loggedDealId },
+        interaction: {
+          ...loggedInteraction,
+          dealId: loggedDealId,
+          dealIds: loggedDealId ? [loggedDealId] : [],
+        },
         created,
         followUp: null,
       });

@@ -11,6 +11,7 @@ import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipel
 import { OpenBalanceRow, OpenBalances, PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
 import { CompanyAccount, Invoice } from "../../src/shared/invoices";
 import { RatingSummary, RatingsReport } from "../../src/shared/ratings";
+import { type Interaction, InteractionPage, RelationshipGlance } from "../../src/shared/interactions";
 import { Page } from "../../src/shared/common";
 import { emptyAccount } from "./account-fixtures";
 import { Currencies, ExchangeRate } from "../../src/shared/currencies";
@@ -226,6 +227,10 @@ export interface FakeWebServer {
   ratingsReport: RatingsReport;
   /** Each company's invoices, newest first, by company id. */
   invoices: Record<string, Invoice[]>;
+  /** Each contact's and company's relationship at a glance, by its id (none: no interactions yet). */
+  glances: Record<string, RelationshipGlance>;
+  /** Each company's and deal's interactions, newest first, by its id (the fake filters by kind and person). */
+  timelines: Record<string, Interaction[]>;
   /** The open balances report's rows (none to begin with). */
   openBalances: OpenBalanceRow[];
   /** The product catalogue and the deals' lines. */
@@ -425,6 +430,8 @@ export function fakeWebServer(
     meetingBriefs: [],
     companyAccounts: {},
     ratings: {},
+    glances: {},
+    timelines: {},
     ratingsReport: {
       rows: [],
       total: {
@@ -830,6 +837,34 @@ export function fakeWebServer(
         const account = server.companyAccounts[params?.id ?? ""];
         if (account instanceof ApiError) throw account;
         return CompanyAccount.parse(account ?? emptyAccount(params?.id ?? ""));
+      }
+      case "contactGlance":
+      case "companyGlance": {
+        const records = name === "contactGlance" ? server.contacts : server.companies;
+        if (!records.some((r) => r.id === params?.id)) throw problem(404, "not_found", "Not found.");
+        return RelationshipGlance.parse(
+          server.glances[params?.id ?? ""] ?? {
+            lastContact: null,
+            lastReply: null,
+            last30Days: 0,
+            last90Days: 0,
+            rhythm: { state: "not_enough_history", activeDays: 0, medianGapDays: null, daysSinceLast: null },
+          },
+        );
+      }
+      case "companyTimeline":
+      case "dealTimeline": {
+        const all = (server.timelines[params?.id ?? ""] ?? []).filter(
+          (i) =>
+            (!query.kind || i.kind === query.kind) &&
+            (!query.contactId || i.participants.some((p) => p.contactId === query.contactId)),
+        );
+        const start = query.cursor ? Number(atob(query.cursor)) : 0;
+        const end = start + Number(query.limit);
+        return InteractionPage.parse({
+          items: all.slice(start, end),
+          nextCursor: end < all.length ? btoa(String(end)) : null,
+        });
       }
       case "listCompanyInvoices": {
         if (!server.companies.some((c) => c.id === params?.id))

@@ -28,6 +28,7 @@ import * as segments from "./migrations/0024_segments";
 import * as reportRollups from "./migrations/0025_report_rollups";
 import * as contactLastInteraction from "./migrations/0026_contact_last_interaction";
 import * as meetings from "./migrations/0027_meetings";
+import * as interactionLinks from "./migrations/0028_interaction_links";
 import * as duplicates from "./migrations/0029_duplicates";
 import * as graphSubscriptions from "./migrations/0030_graph_subscriptions";
 import * as dealSummaries from "./migrations/0031_deal_summaries";
@@ -61,6 +62,7 @@ export const migrations: Record<string, Migration> = {
   "0025_report_rollups": reportRollups,
   "0026_contact_last_interaction": contactLastInteraction,
   "0027_meetings": meetings,
+  "0028_interaction_links": interactionLinks,
   "0029_duplicates": duplicates,
   "0030_graph_subscriptions": graphSubscriptions,
   "0031_deal_summaries": dealSummaries,

@@ -307,6 +307,16 @@ export interface InteractionLoggersTable {
   logged_at: Timestamp;
 }
 
+export interface InteractionLinksTable {
+  id: Generated<string>;
+  org_id: string;
+  interaction_id: string;
+  deal_id: string | null;
+  company_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
 export interface InteractionParticipantsTable {
   id: Generated<string>;
   org_id: string;
@@ -854,6 +864,7 @@ export interface DB {
   interactions: InteractionsTable;
   interaction_loggers: InteractionLoggersTable;
   interaction_participants: InteractionParticipantsTable;
+  interaction_links: InteractionLinksTable;
   tasks: TasksTable;
   audit_events: AuditEventsTable;
   mailboxes: MailboxesTable;

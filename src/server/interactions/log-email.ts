@@ -91,10 +91,12 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       .where("address", "in", addresses)
       .execute();
     const contactOf = new Map(contacts.map((c) => [c.address, c.contact_id]));
-    const dealId =
+    // The rep's choice (a deal, or null for none) wins; otherwise the conversation's, then the people's.
+    const chosen =
       input.dealId !== undefined
-        ? input.dealId
-        : await singleOpenDeal(tx, orgId, [...new Set(contactOf.values())]);
+        ? { dealId: input.dealId, thread: null }
+        : await defaultLinks(tx, orgId, [...new Set(contactOf.values())], input);
+    const dealId = chosen.dealId;
     const fromUs =
       input.from.address === normalizeEmailAddress(scope.caller.email ?? "") ||
       isWithinDomains(domainOf(input.from.address), internalDomains);
@@ -138,13 +140,18 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
       .insertInto("interaction_loggers")
       .values({ org_id: orgId, interaction_id: inserted.id, user_id: scope.caller.userId })
       .execute();
+    if (chosen.thread?.hasLinks) await copyLinks(tx, orgId, chosen.thread.id, inserted.id);
     if (input.templateId) await recordTemplateUse(tx, scope.caller, inserted.id, input.templateId);
     await recordAudit(
       tx,
       scope.caller,
       "email.logged",
       { type: "interaction", id: inserted.id },
-      { source: input.source, ...(input.templateId ? { templateId: input.templateId } : {}) },
+      {
+        source: input.source,
+        ...(input.templateId ? { templateId: input.templateId } : {}),
+        ...(chosen.thread ? { linkedAs: chosen.thread.id } : {}),
+      },
     );
     const interaction = await getInteraction(tx, scope.caller, inserted.id, "email");
     await emitEvent(tx, orgId, "interaction.logged", interaction);
@@ -391,18 +398,67 @@ async function addLogger(
   return getInteraction(tx, scope.caller, existing.id, "email");
 }
 
-async function singleOpenDeal(tx: Kysely<DB>, orgId: string, contactIds: string[]): Promise<string | null> {
-  if (contactIds.length === 0) return null;
-  const deals = await tx
-    .selectFrom("deal_contacts as dc")
-    .innerJoin("deals as d", "d.id", "dc.deal_id")
-    .innerJoin("stages as s", "s.id", "d.stage_id")
-    .select("d.id")
-    .distinct()
-    .where("dc.org_id", "=", orgId)
-    .where("dc.contact_id", "in", contactIds)
-    .where("s.kind", "=", "open")
-    .limit(2)
-    .execute();
-  return deals.length === 1 ? (deals[0]?.id ?? null) : null;
+interface DefaultLinks {
+  dealId: string | null;
+  /** The conversation's message whose links this email takes, if one was found. */
+  thread: { id: string; hasLinks: boolean } | null;
+}
+
+/**
+ * What an email logged without the rep naming a deal is linked to, in one statement whatever the number of headers:
+ *
+ * - a later message of a conversation already logged (the same conversation id, or an In-Reply-To or References
+ *   header naming a logged email's message id) takes the links of the conversation's latest message that has any
+ *   (its primary deal, further deals and companies linked): a thread stays with its records from its first message
+ *   to its last, whichever path logs each (the pane, on send, the ribbon, the mailbox sync), and when the rep moves
+ *   one message to another deal, the messages after it follow that choice;
+ * - failing that (no earlier message, or none linked), the participants' single open deal; with several, none
+ *   (the rep picks, nobody guesses).
+ */
+async function defaultLinks(
+  tx: Kysely<DB>,
+  orgId: string,
+  contactIds: string[],
+  input: LogEmailInput,
+): Promise<DefaultLinks> {
+  const conversationId = input.conversationId ?? null;
+  const references = replySignals(input.headers ?? []).answers;
+  if (conversationId === null && references.length === 0 && contactIds.length === 0)
+    return { dealId: null, thread: null };
+  const rows = await sql<{ thread_id: string | null; deal_id: string | null; has_links: boolean }>`
+    with thread as (
+      select i.id, i.deal_id,
+        exists (select 1 from interaction_links k where k.org_id = ${orgId} and k.interaction_id = i.id) as has_links
+      from interactions i
+      where i.org_id = ${orgId}
+        and (i.conversation_id = ${conversationId}::text or i.internet_message_id = any(${references}::text[]))
+        and (i.deal_id is not null
+          or exists (select 1 from interaction_links k where k.org_id = ${orgId} and k.interaction_id = i.id))
+      order by i.occurred_at desc, i.id desc
+      limit 1
+    )
+    select id as thread_id, deal_id, has_links from thread
+    union all
+    (select null, d.id, false
+      from deal_contacts dc
+      join deals d on d.id = dc.deal_id and d.org_id = ${orgId}
+      join stages s on s.id = d.stage_id
+      where dc.org_id = ${orgId} and dc.contact_id = any(${contactIds}::uuid[]) and s.kind = 'open'
+        and not exists (select 1 from thread)
+      group by d.id
+      limit 2)`.execute(tx);
+  const thread = rows.rows.find((r) => r.thread_id !== null);
+  if (thread?.thread_id)
+    return { dealId: thread.deal_id, thread: { id: thread.thread_id, hasLinks: thread.has_links } };
+  return { dealId: rows.rows.length === 1 ? (rows.rows[0]?.deal_id ?? null) : null, thread: null };
+}
+
+/** The conversation's links beyond its primary deal, taken by a later message of it (in the same statement). */
+async function copyLinks(tx: Kysely<DB>, orgId: string, from: string, to: string) {
+  await sql`
+    insert into interaction_links (org_id, interaction_id, deal_id, company_id, created_by, created_at)
+    select org_id, ${to}, deal_id, company_id, null, created_at
+    from interaction_links where org_id = ${orgId} and interaction_id = ${from}
+    order by created_at, id
+    on conflict do nothing`.execute(tx);
 }

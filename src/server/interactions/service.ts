@@ -20,10 +20,24 @@ import { emitEvent } from "../webhooks/outbox";
 /** Who reads an interaction: its organisation scopes the queries, and the user decides what of it they see. */
 type Viewer = Pick<Caller, "orgId" | "userId">;
 
+/** What an interaction is linked to beyond its row: further deals, companies linked, its participants' companies. */
+export interface InteractionLinks {
+  /** Deals linked beyond the primary one (interactions.deal_id), earliest linked first. */
+  deals: string[];
+  /** Companies linked (interaction_links), earliest first. */
+  companies: string[];
+  /** The companies of the contacts taking part, as the contacts are now. */
+  contactCompanies: string[];
+}
+
+export const NO_LINKS: InteractionLinks = { deals: [], companies: [], contactCompanies: [] };
+
 /**
- * Interactions with their participants and loggers, in two queries for the whole set, as `viewer` may see them:
- * an email's Rapport key only to its owner (the sender, whose logs join by it); to anyone else it is null, as a
- * key read off an interaction is what a takeover by key would start from.
+ * Interactions with their participants, loggers and links, in two queries for the whole set, as `viewer` may see
+ * them: an email's Rapport key only to its owner (the sender, whose logs join by it); to anyone else it is null, as
+ * a key read off an interaction is what a takeover by key would start from. The participants come with their
+ * contacts' companies; the loggers and the links are one statement (a union of the two), so an interaction's
+ * links cost no statement of their own on any read.
  */
 export async function hydrateInteractions(
   db: Kysely<DB>,
@@ -33,43 +47,80 @@ export async function hydrateInteractions(
   if (rows.length === 0) return [];
   const { orgId } = viewer;
   const ids = rows.map((r) => r.id);
-  const [participants, loggers] = await Promise.all([
+  const [participants, loggersAndLinks] = await Promise.all([
     db
-      .selectFrom("interaction_participants")
-      .select(["interaction_id", "address", "name", "contact_id", "role"])
-      .where("org_id", "=", orgId)
-      .where("interaction_id", "in", ids)
-      .orderBy("interaction_id")
-      .orderBy("position")
+      .selectFrom("interaction_participants as p")
+      .leftJoin("contacts as c", (join) => join.onRef("c.id", "=", "p.contact_id").on("c.org_id", "=", orgId))
+      .select(["p.interaction_id", "p.address", "p.name", "p.contact_id", "p.role", "c.company_id"])
+      .where("p.org_id", "=", orgId)
+      .where("p.interaction_id", "in", ids)
+      .orderBy("p.interaction_id")
+      .orderBy("p.position")
       .execute(),
-    db
-      .selectFrom("interaction_loggers")
-      .select(["interaction_id", "user_id"])
-      .where("org_id", "=", orgId)
-      .where("interaction_id", "in", ids)
-      .orderBy("logged_at")
-      .execute(),
+    sql<{
+      interaction_id: string;
+      user_id: string | null;
+      deal_id: string | null;
+      company_id: string | null;
+    }>`
+      select interaction_id, user_id, null::uuid as deal_id, null::uuid as company_id, logged_at as at, null::uuid as id
+        from interaction_loggers where org_id = ${orgId} and interaction_id = any(${ids}::uuid[])
+      union all
+      select interaction_id, null, deal_id, company_id, created_at, id
+        from interaction_links where org_id = ${orgId} and interaction_id = any(${ids}::uuid[])
+      order by at, id`.execute(db),
   ]);
   const participantsOf = new Map<string, Participant[]>();
+  const linksOf = new Map<string, InteractionLinks>();
+  const linksFor = (id: string) => {
+    let links = linksOf.get(id);
+    if (!links) linksOf.set(id, (links = { deals: [], companies: [], contactCompanies: [] }));
+    return links;
+  };
   for (const p of participants) {
     const list = participantsOf.get(p.interaction_id) ?? [];
     list.push({ address: p.address, name: p.name, contactId: p.contact_id, role: p.role });
     participantsOf.set(p.interaction_id, list);
+    if (p.company_id) linksFor(p.interaction_id).contactCompanies.push(p.company_id);
   }
   const loggersOf = new Map<string, string[]>();
-  for (const l of loggers)
-    loggersOf.set(l.interaction_id, [...(loggersOf.get(l.interaction_id) ?? []), l.user_id]);
+  for (const l of loggersAndLinks.rows) {
+    if (l.user_id !== null)
+      loggersOf.set(l.interaction_id, [...(loggersOf.get(l.interaction_id) ?? []), l.user_id]);
+    else if (l.deal_id !== null) linksFor(l.interaction_id).deals.push(l.deal_id);
+    else if (l.company_id !== null) linksFor(l.interaction_id).companies.push(l.company_id);
+  }
   return rows.map((row) =>
-    toInteraction(row, participantsOf.get(row.id) ?? [], loggersOf.get(row.id) ?? [], viewer),
+    toInteraction(
+      row,
+      participantsOf.get(row.id) ?? [],
+      loggersOf.get(row.id) ?? [],
+      viewer,
+      linksOf.get(row.id) ?? NO_LINKS,
+    ),
   );
 }
 
-/** One interaction as `viewer` sees it, from its row, its participants (in order) and its loggers (first first). */
+/** The deals (primary first) and companies (linked first, then its people's) an interaction answers with. */
+function linkedRecords(primary: string | null, links: InteractionLinks) {
+  const dealIds = [...new Set([...(primary ? [primary] : []), ...links.deals])];
+  const linked = new Set(links.companies);
+  const companies: Interaction["companies"] = [...linked].map((id) => ({ id, via: "link" as const }));
+  for (const id of new Set(links.contactCompanies))
+    if (!linked.has(id)) companies.push({ id, via: "contact" as const });
+  return { dealIds, companies };
+}
+
+/**
+ * One interaction as `viewer` sees it, from its row, its participants (in order), its loggers (first first) and
+ * its links.
+ */
 export function toInteraction(
   row: InteractionRow,
   participants: Participant[],
   loggedBy: string[],
   viewer: Viewer,
+  links: InteractionLinks,
 ): Interaction {
   return {
     id: row.id,
@@ -84,6 +135,7 @@ export function toInteraction(
     conversationId: row.conversation_id,
     source: row.source,
     dealId: row.deal_id,
+    ...linkedRecords(row.deal_id, links),
     loggedBy,
     participants,
     meeting: meetingOf(row),
@@ -116,13 +168,15 @@ export async function getInteraction(
   db: Kysely<DB>,
   viewer: Viewer,
   id: string,
-  kinds: "email" | "notes",
+  kinds: "email" | "notes" | "any",
 ): Promise<Interaction> {
   const { orgId } = viewer;
   let select = db.selectFrom("interactions").selectAll().where("org_id", "=", orgId).where("id", "=", id);
-  select = kinds === "email" ? select.where("kind", "=", "email") : select.where("kind", "!=", "email");
+  if (kinds === "email") select = select.where("kind", "=", "email");
+  if (kinds === "notes") select = select.where("kind", "!=", "email");
   const row = await select.executeTakeFirst();
-  if (!row) throw notFound(kinds === "email" ? "The email" : "The note");
+  if (!row)
+    throw notFound(kinds === "email" ? "The email" : kinds === "notes" ? "The note" : "The interaction");
   const [interaction] = await hydrateInteractions(db, viewer, [row]);
   return interaction as Interaction;
 }

@@ -18,7 +18,7 @@ import type { DB, InteractionRow } from "../db/tables";
 import { selectDeals, toDeal } from "../deals/service";
 import { AppError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../http/cursor";
-import { hydrateInteractions, toInteraction } from "../interactions/service";
+import { type InteractionLinks, hydrateInteractions, toInteraction } from "../interactions/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
 import { internalDomainsOf } from "../organizations/service";
@@ -135,7 +135,7 @@ async function loadProfiles(db: Kysely<DB>, viewer: Caller, addresses: string[])
       openTasks: tasks.filter((t) => t.contact_id === contact.id).map(toTask),
       recentInteractions: recent
         .filter((r) => r.contactId === contact.id)
-        .map((r) => toInteraction(r.row, r.participants, r.loggedBy, viewer)),
+        .map((r) => toInteraction(r.row, r.participants, r.loggedBy, viewer, r.links)),
     });
   }
   return { profiles, contactOf };
@@ -147,7 +147,12 @@ async function loadProfiles(db: Kysely<DB>, viewer: Caller, addresses: string[])
  */
 async function recentInteractions(db: Kysely<DB>, orgId: string, contactIds: string[]) {
   const result = await sql<
-    InteractionRow & { for_contact: string; participants_json: Participant[]; loggers_json: string[] }
+    InteractionRow & {
+      for_contact: string;
+      participants_json: Participant[];
+      loggers_json: string[];
+      links_json: InteractionLinks;
+    }
   >`
     select i.*, x.contact_id as for_contact,
       coalesce((
@@ -158,7 +163,22 @@ async function recentInteractions(db: Kysely<DB>, orgId: string, contactIds: str
       coalesce((
         select json_agg(l.user_id order by l.logged_at)
         from interaction_loggers l where l.org_id = ${orgId} and l.interaction_id = i.id
-      ), '[]') as loggers_json
+      ), '[]') as loggers_json,
+      json_build_object(
+        'deals', coalesce((
+          select json_agg(k.deal_id order by k.created_at, k.id) from interaction_links k
+          where k.org_id = ${orgId} and k.interaction_id = i.id and k.deal_id is not null
+        ), '[]'),
+        'companies', coalesce((
+          select json_agg(k.company_id order by k.created_at, k.id) from interaction_links k
+          where k.org_id = ${orgId} and k.interaction_id = i.id and k.company_id is not null
+        ), '[]'),
+        'contactCompanies', coalesce((
+          select json_agg(c.company_id order by p.position) from interaction_participants p
+          join contacts c on c.id = p.contact_id and c.org_id = ${orgId}
+          where p.org_id = ${orgId} and p.interaction_id = i.id and c.company_id is not null
+        ), '[]')
+      ) as links_json
     from unnest(${contactIds}::uuid[]) as x(contact_id)
     cross join lateral (
       select distinct p.interaction_id, p.occurred_at
@@ -171,11 +191,12 @@ async function recentInteractions(db: Kysely<DB>, orgId: string, contactIds: str
     ) latest
     join interactions i on i.id = latest.interaction_id and i.org_id = ${orgId}
     order by x.contact_id, i.occurred_at desc, i.id desc`.execute(db);
-  return result.rows.map(({ for_contact, participants_json, loggers_json, ...row }) => ({
+  return result.rows.map(({ for_contact, participants_json, loggers_json, links_json, ...row }) => ({
     contactId: for_contact,
     row: row as InteractionRow,
     participants: participants_json,
     loggedBy: loggers_json,
+    links: links_json,
   }));
 }
 

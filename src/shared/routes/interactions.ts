@@ -1,5 +1,17 @@
 import { IdParams } from "../common";
-import { Interaction, LogEmail, LoggedEmail, NoteCreate, NoteListQuery, NoteUpdate } from "../interactions";
+import {
+  Interaction,
+  InteractionLinkAdd,
+  InteractionLinkRemove,
+  InteractionPage,
+  LogEmail,
+  LoggedEmail,
+  NoteCreate,
+  NoteListQuery,
+  NoteUpdate,
+  RecordTimelineQuery,
+  RelationshipGlance,
+} from "../interactions";
 import { type RouteContract, crud } from "./contract";
 
 const notes = crud("/api/v1/notes", "note", Interaction, NoteCreate, NoteUpdate, NoteListQuery);
@@ -19,6 +31,52 @@ export const interactionRoutes = {
     summary: "Read a logged email",
     params: IdParams,
     responses: { 200: Interaction },
+  },
+  linkInteraction: {
+    method: "PUT",
+    path: "/api/v1/interactions/:id/links",
+    summary: "Link an email, meeting or note to a deal or a company (idempotent)",
+    params: IdParams,
+    body: InteractionLinkAdd,
+    responses: { 200: Interaction },
+  },
+  unlinkInteraction: {
+    method: "DELETE",
+    path: "/api/v1/interactions/:id/links",
+    summary: "Unlink an email, meeting or note from a deal or a company (idempotent)",
+    params: IdParams,
+    query: InteractionLinkRemove,
+    responses: { 200: Interaction },
+  },
+  companyTimeline: {
+    method: "GET",
+    path: "/api/v1/companies/:id/timeline",
+    summary: "A company's interactions: its people's and those linked to it, newest first",
+    params: IdParams,
+    query: RecordTimelineQuery,
+    responses: { 200: InteractionPage },
+  },
+  dealTimeline: {
+    method: "GET",
+    path: "/api/v1/deals/:id/timeline",
+    summary: "A deal's interactions: those linked to it, newest first",
+    params: IdParams,
+    query: RecordTimelineQuery,
+    responses: { 200: InteractionPage },
+  },
+  contactGlance: {
+    method: "GET",
+    path: "/api/v1/contacts/:id/glance",
+    summary: "A contact's relationship at a glance: last contact, last reply, recent counts, cooling",
+    params: IdParams,
+    responses: { 200: RelationshipGlance },
+  },
+  companyGlance: {
+    method: "GET",
+    path: "/api/v1/companies/:id/glance",
+    summary: "A company's relationship at a glance: last contact, last reply, recent counts, cooling",
+    params: IdParams,
+    responses: { 200: RelationshipGlance },
   },
   listNotes: notes.list,
   createNote: notes.create,

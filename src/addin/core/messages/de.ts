@@ -275,6 +275,21 @@ const de: Catalogue = {
   briefDealStage: "{deal} · {stage}",
   briefNoDeals: "Keine offenen Verkaufschancen",
   briefNoTasks: "Keine offenen Aufgaben",
+  glanceTitle: "Beziehung",
+  glanceLoading: "Beziehung wird geladen…",
+  glanceLastContact: "Letzter Kontakt: {line}",
+  glanceLastReply: "Letzte Antwort von ihnen: {line}",
+  glanceNone: "noch keine",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} in den letzten 30 Tagen, {quarter} in den letzten 90",
+  glanceCooling: "Kühlt ab: {since} seit dem letzten Kontakt, sonst alle {gap}",
+  glanceSteady: "Im Rhythmus: sonst alle {gap}",
+  glanceTooLittle: "Zu wenig Verlauf, um einen Rhythmus zu erkennen",
+  emailIn: "E-Mail empfangen",
+  emailOut: "E-Mail gesendet",
+  companyHistoryTitle: "{company}: letzter Verlauf",
+  companyHistoryLoading: "Verlauf des Unternehmens wird geladen…",
+  companyHistoryNone: "Noch nichts mit dem Unternehmen erfasst",
 };
 
 export default de;

@@ -265,6 +265,22 @@ export const en = {
   briefDealStage: "{deal} · {stage}",
   briefNoDeals: "No open deals",
   briefNoTasks: "No open tasks",
+  // Relationship at a glance and the company's recent history (issue 17).
+  glanceTitle: "Relationship",
+  glanceLoading: "Loading the relationship…",
+  glanceLastContact: "Last contact: {line}",
+  glanceLastReply: "Last reply from them: {line}",
+  glanceNone: "none yet",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} in the last 30 days, {quarter} in the last 90",
+  glanceCooling: "Cooling: {since} since the last contact, usually every {gap}",
+  glanceSteady: "In rhythm: usually every {gap}",
+  glanceTooLittle: "Too little history to tell the rhythm",
+  emailIn: "Email received",
+  emailOut: "Email sent",
+  companyHistoryTitle: "{company}: recent history",
+  companyHistoryLoading: "Loading the company's history…",
+  companyHistoryNone: "Nothing logged with the company yet",
 } as const;
 
 export type MessageKey = keyof typeof en;

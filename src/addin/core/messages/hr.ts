@@ -269,6 +269,21 @@ const hr: Catalogue = {
   briefDealStage: "{deal} · {stage}",
   briefNoDeals: "Nema otvorenih poslova",
   briefNoTasks: "Nema otvorenih zadataka",
+  glanceTitle: "Odnos",
+  glanceLoading: "Učitavanje odnosa…",
+  glanceLastContact: "Posljednji kontakt: {line}",
+  glanceLastReply: "Posljednji odgovor od njih: {line}",
+  glanceNone: "još nijedan",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} u posljednjih 30 dana, {quarter} u posljednjih 90",
+  glanceCooling: "Hladi se: {since} od posljednjeg kontakta, obično svakih {gap}",
+  glanceSteady: "U ritmu: obično svakih {gap}",
+  glanceTooLittle: "Premalo povijesti za procjenu ritma",
+  emailIn: "Primljena e-pošta",
+  emailOut: "Poslana e-pošta",
+  companyHistoryTitle: "{company}: nedavna povijest",
+  companyHistoryLoading: "Učitavanje povijesti tvrtke…",
+  companyHistoryNone: "Još ništa zabilježeno s tvrtkom",
 };
 
 export default hr;

@@ -269,6 +269,21 @@ const nb: Catalogue = {
   briefDealStage: "{deal} · {stage}",
   briefNoDeals: "Ingen åpne salgsmuligheter",
   briefNoTasks: "Ingen åpne oppgaver",
+  glanceTitle: "Relasjon",
+  glanceLoading: "Laster inn relasjonen…",
+  glanceLastContact: "Siste kontakt: {line}",
+  glanceLastReply: "Siste svar fra dem: {line}",
+  glanceNone: "ingen ennå",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} de siste 30 dagene, {quarter} de siste 90",
+  glanceCooling: "Kjølner: {since} siden siste kontakt, vanligvis hver {gap}",
+  glanceSteady: "I takt: vanligvis hver {gap}",
+  glanceTooLittle: "For lite historikk til å se en rytme",
+  emailIn: "E-post mottatt",
+  emailOut: "E-post sendt",
+  companyHistoryTitle: "{company}: siste historikk",
+  companyHistoryLoading: "Laster inn firmaets historikk…",
+  companyHistoryNone: "Ingenting logget med firmaet ennå",
 };
 
 export default nb;

@@ -269,6 +269,21 @@ const sv: Catalogue = {
   briefDealStage: "{deal} · {stage}",
   briefNoDeals: "Inga öppna affärer",
   briefNoTasks: "Inga öppna uppgifter",
+  glanceTitle: "Relation",
+  glanceLoading: "Läser in relationen…",
+  glanceLastContact: "Senaste kontakt: {line}",
+  glanceLastReply: "Senaste svar från dem: {line}",
+  glanceNone: "ingen än",
+  glanceLine: "{when} · {how} · {who}",
+  glanceCounts: "{month} de senaste 30 dagarna, {quarter} de senaste 90",
+  glanceCooling: "Svalnar: {since} sedan senaste kontakten, brukar vara var {gap}",
+  glanceSteady: "I takt: brukar vara var {gap}",
+  glanceTooLittle: "För lite historik för att se en rytm",
+  emailIn: "Mejl mottaget",
+  emailOut: "Mejl skickat",
+  companyHistoryTitle: "{company}: senaste historik",
+  companyHistoryLoading: "Läser in företagets historik…",
+  companyHistoryNone: "Inget loggat med företaget än",
 };
 
 export default sv;

@@ -5,6 +5,8 @@ import { useServices } from "../services";
 import { CustomFieldsSlot as CustomFields } from "./CustomFieldsSlot";
 import {
   CompanyAccountControl,
+  CompanyHistoryControl,
+  RelationshipGlanceControl,
   ContactRatingsControl,
   DealStageControl,
   QuickActionsControl,
@@ -87,6 +89,7 @@ export function ContactProfileView({
       {profile.company && (
         <CompanyAccountControl.Component key={`account-${profile.company.id}`} company={profile.company} />
       )}
+      <RelationshipGlanceControl.Component key={`glance-${profile.id}`} contactId={profile.id} />
       <ContactRatingsControl.Component
         key={`ratings-${profile.id}`}
         contactId={profile.id}
@@ -114,6 +117,12 @@ export function ContactProfileView({
       <OpenTasks tasks={profile.openTasks} />
       <QuickActionsControl.Component profile={profile} />
       <Timeline profile={profile} />
+      {profile.company && (
+        <CompanyHistoryControl.Component
+          key={`company-history-${profile.company.id}`}
+          company={profile.company}
+        />
+      )}
     </div>
   );
 }

@@ -95,7 +95,9 @@ export function LogEmailButton({
           appearance="primary"
           icon={icon}
           disabled={busy}
-          onClick={() => logEmail.mutate(openDeals[0]?.id)}
+          // No deal named: the server links the conversation's deal when the email answers one it has, else the
+          // people's single open deal (the one shown), so a reply stays with its thread.
+          onClick={() => logEmail.mutate(undefined)}
         >
           {label}
         </Button>

@@ -11,6 +11,7 @@ import type { FollowUpChoice } from "./FollowUpChoice";
 import type { LogOnSendSwitch } from "./LogOnSendSwitch";
 import type { ParticipantTabs } from "./ParticipantTabs";
 import type { QuickActions } from "./QuickActions";
+import type { CompanyHistory, RelationshipGlanceView } from "./RelationshipHistory";
 
 // The controls around a profile, each a chunk of its own with the Fluent components only it uses (the dropdown
 // and the menu with their positioning, the switch, the tabs, the toggle buttons): the profile paints without them,
@@ -83,6 +84,22 @@ export const ContactRatingsControl = deferred<ComponentProps<typeof ContactRatin
   () => null,
 );
 
+/**
+ * The person's relationship at a glance and their company's recent history: a chunk whose fetches start once it
+ * is in, like the company's account, so the first paint carries none of it.
+ */
+const relationshipChunk = () =>
+  import(/* webpackChunkName: "relationship-history" */ "./RelationshipHistory");
+export const RelationshipGlanceControl = deferred<ComponentProps<typeof RelationshipGlanceView>>(
+  () => relationshipChunk().then((m) => m.RelationshipGlanceView),
+  () => null,
+);
+/** The company's recent history, under the person's: the same chunk as the glance. */
+export const CompanyHistoryControl = deferred<ComponentProps<typeof CompanyHistory>>(
+  () => relationshipChunk().then((m) => m.CompanyHistory),
+  () => null,
+);
+
 /** Fetches the profile's controls once the pane is idle; returns the cancel. */
 export const preloadProfileControls = () =>
   preloadWhenIdle(
@@ -96,4 +113,6 @@ export const preloadProfileControls = () =>
     CompanyAccountControl.preload,
     ComposeQuotesControl.preload,
     ContactRatingsControl.preload,
+    RelationshipGlanceControl.preload,
+    CompanyHistoryControl.preload,
   );

@@ -8,6 +8,8 @@ import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { COMPANIES_PATH } from "../paths";
 import { RatingScores } from "../ratings/RatingScores";
+import { RelationshipGlance } from "../relationships/RelationshipGlance";
+import { InteractionTimeline } from "../relationships/InteractionTimeline";
 import { useCompanyFields } from "./company-fields";
 import { CompanyAccount } from "./CompanyAccount";
 import { CompanyInvoices } from "./CompanyInvoices";
@@ -45,6 +47,8 @@ export function CompanyRecord({ id }: { id: string }) {
           <CompanyAccount companyId={id} />
           <CompanyInvoices companyId={id} />
           <RatingScores of={{ kind: "company", id }} />
+          <RelationshipGlance of={{ kind: "company", id }} />
+          <InteractionTimeline of={{ kind: "company", id }} />
         </RecordLayout>
       )}
     </RecordLoad>

@@ -8,6 +8,7 @@ import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { CONTACTS_PATH } from "../paths";
 import { RatingScores } from "../ratings/RatingScores";
+import { RelationshipGlance } from "../relationships/RelationshipGlance";
 import { useContactFields } from "./contact-fields";
 import { translate } from "../../../shared/languages";
 import { useMessages } from "../../i18n/language";
@@ -39,6 +40,7 @@ export function ContactRecord({ id }: { id: string }) {
             />
           </Section>
           <RatingScores of={{ kind: "contact", id }} />
+          <RelationshipGlance of={{ kind: "contact", id }} />
         </RecordLayout>
       )}
     </RecordLoad>

@@ -20,6 +20,7 @@ import { recordKindMessages } from "../../lists/record-kind-messages";
 import { dealMessages } from "./deal-messages";
 import { DealLinesSection } from "./DealLinesEditor";
 import { DealQuotesSection } from "../quotes/DealQuotesSection";
+import { InteractionTimeline } from "../relationships/InteractionTimeline";
 import { formatNumber } from "../../format";
 
 const useStyles = makeStyles({
@@ -49,6 +50,7 @@ export function DealRecord({ id }: { id: string }) {
           </Section>
           <DealLinesSection deal={deal} />
           <DealQuotesSection deal={deal} />
+          <InteractionTimeline of={{ kind: "deal", id }} />
           <Section title={lists.details}>
             <RecordEditor
               label={translate(lists.editRecord, { name: deal.name })}
