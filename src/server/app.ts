@@ -28,6 +28,7 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } 
 import { type RouteOptions, addRoute } from "./http/route";
 import { interactionRoutes } from "./interactions/routes";
 import { reportRoutes } from "./reports/routes";
+import { DEFAULT_ERASURE_SLICE } from "./person-data/erase";
 import { personDataRoutes } from "./person-data/routes";
 import { listExportRoutes } from "./export/routes";
 import type { Scope } from "./scope";
@@ -107,6 +108,8 @@ export interface AppDeps {
   webhooks?: WebhookSettings;
   /** The public survey page's rate limit (per client address); the default otherwise. */
   surveys?: SurveyLimits;
+  /** Interactions an erasure takes per transaction (RAPPORT_ERASURE_SLICE); person-data/erase.ts's default. */
+  erasureSlice?: number;
 }
 
 const SYNC_NOT_CONFIGURED: SyncConfig = {
@@ -203,7 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   currencyRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   reportRoutes(app, options, scope, deps.clock ?? (() => new Date()));
-  personDataRoutes(app, options, scope);
+  personDataRoutes(app, options, scope, deps.erasureSlice ?? DEFAULT_ERASURE_SLICE);
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));

@@ -1326,6 +1326,7 @@ const TABLES = {
   segment_changes: true,
   rating_keys: true,
   ratings: true,
+  erasures: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

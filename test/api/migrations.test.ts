@@ -100,6 +100,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "segment_changes",
         "rating_keys",
         "ratings",
+        "erasures",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -1320,6 +1321,22 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
         expires_at: "2025-04-03T05:06:07.000Z",
         answered_at: at,
         created_at: at,
+      },
+    ],
+  ],
+  [
+    "erasures",
+    [
+      {
+        // An erasure a server was stopped in the middle of: the next start carries it on.
+        org_id: ID.org,
+        contact_id: ID.contact,
+        requested_by: ID.rita,
+        mentions: JSON.stringify({ names: ["Ann Lee"], addresses: ["ann@fabrikam.example"], phones: [] }),
+        counts: JSON.stringify({ interactionsDeleted: 3, interactionsScrubbed: 1 }),
+        slices: 2,
+        started_at: at,
+        updated_at: at,
       },
     ],
   ],

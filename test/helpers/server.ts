@@ -56,6 +56,7 @@ export async function startTestServer(
     | "admins"
     | "webhooks"
     | "surveys"
+    | "erasureSlice"
   > & { entra?: EntraConfig } = {},
   store: {
     poolSize?: number;

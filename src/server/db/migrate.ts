@@ -26,6 +26,7 @@ import * as ratings from "./migrations/0023_ratings";
 import * as segments from "./migrations/0024_segments";
 import * as reportRollups from "./migrations/0025_report_rollups";
 import * as contactLastInteraction from "./migrations/0026_contact_last_interaction";
+import * as erasures from "./migrations/0027_erasures";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   "0024_segments": segments,
   "0025_report_rollups": reportRollups,
   "0026_contact_last_interaction": contactLastInteraction,
+  "0027_erasures": erasures,
 };
 
 export class MigrationError extends Error {
