@@ -29,6 +29,7 @@ import { type RouteOptions, addRoute } from "./http/route";
 import { meetingRoutes } from "./meetings/routes";
 import { interactionRoutes } from "./interactions/routes";
 import { reportRoutes } from "./reports/routes";
+import { DEFAULT_ERASURE_SLICE } from "./person-data/erase";
 import { personDataRoutes } from "./person-data/routes";
 import { listExportRoutes } from "./export/routes";
 import type { Scope } from "./scope";
@@ -120,6 +121,8 @@ export interface AppDeps {
    * the worker of this process to tell at once.
    */
   graphNotifications?: { limits?: NotificationLimits; wakeups?: Wakeups };
+  /** Interactions an erasure takes per transaction (RAPPORT_ERASURE_SLICE); person-data/erase.ts's default. */
+  erasureSlice?: number;
 }
 
 const SYNC_NOT_CONFIGURED: SyncConfig = {
@@ -218,7 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   currencyRoutes(app, options, scope);
   syncRoutes(app, options, scope, deps.sync ?? SYNC_NOT_CONFIGURED);
   reportRoutes(app, options, scope, deps.clock ?? (() => new Date()));
-  personDataRoutes(app, options, scope);
+  personDataRoutes(app, options, scope, deps.erasureSlice ?? DEFAULT_ERASURE_SLICE);
   listExportRoutes(app, options, scope);
   importRoutes(app, options, scope);
   invoiceRoutes(app, options, scope, deps.clock ?? (() => new Date()));

@@ -132,6 +132,11 @@ const Env = z.object({
   RAPPORT_WEBHOOKS_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
   /** Attempts before a delivery is given up (it can still be sent again from Settings). */
   RAPPORT_WEBHOOKS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  /**
+   * Interactions an erasure takes per transaction: between two, other requests get the store (the embedded one
+   * is one connection). By default person-data/erase.ts's DEFAULT_ERASURE_SLICE.
+   */
+  RAPPORT_ERASURE_SLICE: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
 export type GraphCredential = { kind: "secret"; secret: string } | { kind: "certificate"; path: string };
@@ -233,6 +238,8 @@ export interface Config {
   sync: SyncConfig;
   occasions: OccasionsConfig;
   webhooks: WebhooksConfig;
+  /** Interactions an erasure takes per transaction (person-data/erase.ts); its default when undefined. */
+  erasureSlice: number | undefined;
   rateLimit: RateLimitConfig;
   trustProxy: TrustProxy;
   drainSeconds: number;
@@ -371,6 +378,7 @@ export function loadConfig(
       backoffBaseMs: Math.round(e.RAPPORT_WEBHOOKS_RETRY_BASE_SECONDS * 1000),
       maxAttempts: e.RAPPORT_WEBHOOKS_MAX_ATTEMPTS,
     },
+    erasureSlice: e.RAPPORT_ERASURE_SLICE,
     rateLimit: { perUser: e.RAPPORT_RATE_LIMIT_PER_USER, perIp: e.RAPPORT_RATE_LIMIT_PER_IP },
     trustProxy: e.RAPPORT_TRUST_PROXY,
     drainSeconds: e.RAPPORT_DRAIN_SECONDS,

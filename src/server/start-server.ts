@@ -7,6 +7,7 @@ import { type Config, signInConfig } from "./config";
 import { createLogger, requestLogFor } from "./logging";
 import { type BackupChannel, openBackupChannel } from "./db/backup-channel";
 import { startEmbeddedUpkeep } from "./db/embedded-upkeep";
+import { resumeErasures } from "./person-data/erase";
 import { openStore } from "./db/open-store";
 import type { Database } from "./db/database";
 import { clientCredentialTokens } from "./sync/client-credentials";
@@ -54,6 +55,7 @@ export async function startServer(config: Config): Promise<{ database: Database;
     readiness,
     webhooks: { allowPrivate: config.webhooks.allowPrivate },
     graphNotifications: { wakeups },
+    erasureSlice: config.erasureSlice,
     addinFiles: addinRoot
       ? { root: addinRoot, frameAncestors: config.frameAncestors ?? DEFAULT_FRAME_ANCESTORS }
       : null,
@@ -140,6 +142,14 @@ export async function startServer(config: Config): Promise<{ database: Database;
   );
   followUps.start();
   webhooks.start();
+  // An erasure a server stopped in the middle of (killed, the store lost) is carried on to its end.
+  void resumeErasures(database, config.erasureSlice).then(
+    ({ resumed, erased }) => {
+      if (resumed) logger.info({ resumed, erased: erased.length }, "erasures carried on after a stop");
+    },
+    (error: unknown) =>
+      logger.error({ err: error }, "carrying on an erasure failed; the next start tries again"),
+  );
   if (worker && graph) {
     worker.start();
     occasions?.start();

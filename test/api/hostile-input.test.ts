@@ -1364,6 +1364,7 @@ const TABLES = {
   contact_merges: true,
   company_merges: true,
   interaction_links: true,
+  erasures: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

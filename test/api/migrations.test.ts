@@ -109,6 +109,7 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "company_duplicate_dismissals",
         "contact_merges",
         "company_merges",
+        "erasures",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -1497,6 +1498,22 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
   [
     "graph_notification_receipts",
     [{ org_id: ID.org, subscription_id: ID.subscription, digest: Buffer.alloc(32, 3), received_at: at }],
+  ],
+  [
+    "erasures",
+    [
+      {
+        // An erasure a server was stopped in the middle of: the next start carries it on.
+        org_id: ID.org,
+        contact_id: ID.contact,
+        requested_by: ID.rita,
+        mentions: JSON.stringify({ names: ["Ann Lee"], addresses: ["ann@fabrikam.example"], phones: [] }),
+        counts: JSON.stringify({ interactionsDeleted: 3, interactionsScrubbed: 1 }),
+        slices: 2,
+        started_at: at,
+        updated_at: at,
+      },
+    ],
   ],
 ];
 

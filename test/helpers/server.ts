@@ -57,6 +57,7 @@ export async function startTestServer(
     | "webhooks"
     | "surveys"
     | "graphNotifications"
+    | "erasureSlice"
   > & { entra?: EntraConfig } = {},
   store: {
     poolSize?: number;

@@ -32,6 +32,7 @@ import * as interactionLinks from "./migrations/0028_interaction_links";
 import * as duplicates from "./migrations/0029_duplicates";
 import * as graphSubscriptions from "./migrations/0030_graph_subscriptions";
 import * as dealSummaries from "./migrations/0031_deal_summaries";
+import * as erasures from "./migrations/0032_erasures";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -66,6 +67,7 @@ export const migrations: Record<string, Migration> = {
   "0029_duplicates": duplicates,
   "0030_graph_subscriptions": graphSubscriptions,
   "0031_deal_summaries": dealSummaries,
+  "0032_erasures": erasures,
 };
 
 export class MigrationError extends Error {

@@ -915,6 +915,7 @@ export interface DB {
   company_duplicate_dismissals: DuplicateDismissalsTable;
   contact_merges: RecordMergesTable;
   company_merges: RecordMergesTable;
+  erasures: ErasuresTable;
 }
 
 /** A Microsoft Graph change notification subscription of one mailbox's messages or events (0030). */
@@ -1051,4 +1052,21 @@ export interface RatingsTable {
   expires_at: Date;
   answered_at: Date;
   created_at: Timestamp;
+}
+
+/**
+ * An erasure under way (migration 0027): what carries it from one slice to the next and over a crash; deleted
+ * with the contact by its last slice.
+ */
+export interface ErasuresTable {
+  org_id: string;
+  contact_id: string;
+  requested_by: string;
+  /** The names, addresses and phones the slices still scrub ({ names, addresses, phones }). */
+  mentions: Json;
+  /** The counts of the answer so far. */
+  counts: Json;
+  slices: Generated<number>;
+  started_at: Timestamp;
+  updated_at: Timestamp;
 }

@@ -9,11 +9,14 @@ export function personDataRoutes(
   app: FastifyInstance,
   options: RouteOptions,
   scope: (caller: Scope["caller"]) => Scope,
+  erasureSlice: number,
 ): void {
   addRoute(app, routes.exportPersonData, options, async ({ caller, params, attach }) => {
     const document = await exportPersonData(scope(caller), params.id);
     attach(personDataFilename(params.id));
     return document;
   });
-  addRoute(app, routes.eraseContact, options, ({ caller, params }) => eraseContact(scope(caller), params.id));
+  addRoute(app, routes.eraseContact, options, ({ caller, params }) =>
+    eraseContact(scope(caller), params.id, erasureSlice),
+  );
 }
