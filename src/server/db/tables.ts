@@ -1055,7 +1055,7 @@ export interface RatingsTable {
 }
 
 /**
- * An erasure under way (migration 0027): what carries it from one slice to the next and over a crash; deleted
+ * An erasure under way (migration 0032): what carries it from one slice to the next and over a crash; deleted
  * with the contact by its last slice.
  */
 export interface ErasuresTable {
