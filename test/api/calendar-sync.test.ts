@@ -518,6 +518,23 @@ describe.each(storeKinds)("calendar capture through Microsoft Graph (%s)", (kind
     );
     const [captured] = await meetingsWith(secret.iCalUId ?? "");
     expect(briefs.meetings.find((m) => m.interactionId === captured?.id)?.subject).toBeNull();
+    // The pane's log of it (with its subject, never an iCalUId) finds it by organiser and start: no second copy.
+    const fromPane = await server.request("POST", "/api/v1/meetings", {
+      token: rita,
+      body: {
+        subject: "Merger talks",
+        startsAt: `${dateIn(5)}T09:00:00.000Z`,
+        endsAt: `${dateIn(5)}T10:00:00.000Z`,
+        organizer: { address: RITA },
+        attendees: [{ address: "anna.berg@fabrikam.example" }],
+        notes: "Rita's notes",
+      },
+    });
+    expect(fromPane.status).toBe(200);
+    expect([parse(LoggedMeeting, fromPane).interaction.id, parse(LoggedMeeting, fromPane).created]).toEqual([
+      captured?.id,
+      false,
+    ]);
     await server.request("PATCH", "/api/v1/organization/logging-policy", {
       token: rita,
       body: { autoLoggedContent: "excerpt" },

@@ -242,7 +242,8 @@ async function insertParticipants(
  * The meeting by its client id (a retry), its iCalUId and organiser, or its organiser, start and subject. An
  * iCalUId counts only with the same organiser (an invitation's sender picks its UID: a stranger reusing a
  * meeting's UID must not reach it). Without an iCalUId (the pane never has one) the organiser, start and subject
- * find the meeting whether or not the calendar captured it; with one, they find only a meeting logged without
+ * find the meeting whether or not the calendar captured it (under "who and when only", by organiser and start);
+ * with one, they find only a meeting logged without
  * one (which it then completes): a meeting with another UID is another meeting.
  */
 async function findMeeting(
@@ -272,17 +273,28 @@ async function findMeeting(
     if (byUid) return byUid;
   }
   if (organizer === null) return undefined;
-  const bySlot = any()
-    .where("meeting_organizer", "=", organizer)
-    .where("occurred_at", "=", draft.startsAt)
-    .where(sql<string>`md5(coalesce(subject, ''))`, "=", sql<string>`md5(${draft.subject ?? ""})`);
-  if (draft.iCalUId) return bySlot.where("meeting_ical_uid", "is", null).executeTakeFirst();
-  // One pick when several match (one logged without a UID, others captured): the one without a UID first (the
-  // slot's own key), then the same one every time.
-  return bySlot
-    .orderBy(sql`meeting_ical_uid is not null`)
-    .orderBy("id")
-    .executeTakeFirst();
+  const sameSubject = sql<boolean>`(md5(coalesce(subject, '')) = md5(${draft.subject ?? ""}::text))`;
+  const bySlot = any().where("meeting_organizer", "=", organizer).where("occurred_at", "=", draft.startsAt);
+  if (draft.iCalUId)
+    return bySlot.where("meeting_ical_uid", "is", null).where(sameSubject).executeTakeFirst();
+  // A meeting the capture stored under "who and when only" has "" for its subject: the pane's log of it (which
+  // has the subject) finds it by organiser and start. One pick when several match: the same subject first, then
+  // the one without a UID (the slot's own key), then the same one every time.
+  return (
+    bySlot
+      // Implied by an organiser (only meetings have one), and lets interactions_meetings serve captured rows.
+      .where("meeting_ends_at", "is not", null)
+      .where((eb) =>
+        eb.or([
+          eb(sameSubject, "=", true),
+          eb.and([eb("meeting_ical_uid", "is not", null), eb("subject", "=", "")]),
+        ]),
+      )
+      .orderBy(sql`${sameSubject} desc`)
+      .orderBy(sql`meeting_ical_uid is not null`)
+      .orderBy("id")
+      .executeTakeFirst()
+  );
 }
 
 /**
