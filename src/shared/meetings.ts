@@ -14,7 +14,8 @@ const MeetingPerson = z.strictObject({
 
 /**
  * A meeting logged from the pane (organiser or attendee) or from Outlook mobile. Logging the same meeting again
- * (the same `iCalUId`, or without one the same organiser, start and subject) updates its notes and outcome and
+ * (the same `iCalUId` from the same organiser, or without one the same organiser, start and subject, which also
+ * finds the meeting the calendar captured) updates its notes and outcome, and its deal when `dealId` is given, and
  * adds the caller as a logger: never a second interaction. The organisation's privacy rules apply as to mail: a
  * meeting with no external attendee who is a contact is refused (422 `no_contact`), blocklisted addresses are never
  * stored as participants.
@@ -36,7 +37,10 @@ export const LogMeeting = z
     /** The rep's notes: stored as the interaction's body (plain text). */
     notes: z.string().trim().max(20_000).optional(),
     outcome: MeetingOutcome.nullable().optional(),
-    /** A deal to link; null links none. When omitted, the attendees' single open deal is linked. */
+    /**
+     * A deal to link; null links none. When omitted, the attendees' single open deal is linked (a meeting logged
+     * again keeps its deal).
+     */
     dealId: Id.nullable().optional(),
   })
   .refine((meeting) => new Date(meeting.endsAt) >= new Date(meeting.startsAt), {

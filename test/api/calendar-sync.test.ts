@@ -375,6 +375,124 @@ describe.each(storeKinds)("calendar capture through Microsoft Graph (%s)", (kind
     }
   });
 
+  it("never lets an invitation reusing a meeting's iCalUId from another organiser rewrite it", async () => {
+    const original = event({
+      subject: "Roadmap",
+      start: { dateTime: `${dateIn(3)}T09:00:00.0000000`, timeZone: "UTC" },
+      end: { dateTime: `${dateIn(3)}T10:00:00.0000000`, timeZone: "UTC" },
+    });
+    graph.calendar.add(TENANT, RITA, original);
+    await run();
+    const [kept] = await meetingsWith(original.iCalUId ?? "");
+    if (!kept) throw new Error("the original meeting was not captured");
+    const participantsOf = async (id: string) =>
+      (
+        await server.database.db
+          .selectFrom("interaction_participants")
+          .select("address")
+          .where("interaction_id", "=", id)
+          .orderBy("position")
+          .execute()
+      ).map((p) => p.address);
+    const participantsBefore = await participantsOf(kept.id);
+
+    // A stranger who learnt the UID sends Sam an invitation carrying it: another time, link, place, attendees.
+    const forged = event({
+      iCalUId: original.iCalUId,
+      subject: "Forged",
+      start: { dateTime: `${dateIn(3)}T15:00:00.0000000`, timeZone: "UTC" },
+      end: { dateTime: `${dateIn(3)}T16:00:00.0000000`, timeZone: "UTC" },
+      organizer: { address: "Eve@Evil.example", name: "Eve" },
+      attendees: [{ address: SAM }, { address: "anna.berg@fabrikam.example" }],
+      location: "Elsewhere",
+      joinUrl: "https://evil.example/join",
+    });
+    const forgedId = graph.calendar.add(TENANT, SAM, forged);
+    await run();
+    graph.calendar.change(forgedId, { isCancelled: true });
+    await run();
+
+    const rows = await meetingsWith(original.iCalUId ?? "");
+    expect(rows).toHaveLength(2);
+    const after = rows.find((r) => r.id === kept.id);
+    expect(after).toMatchObject({
+      subject: "Roadmap",
+      meeting_location: "Room 4",
+      meeting_online_url: null,
+      meeting_cancelled: false,
+      meeting_organizer: RITA,
+      version: kept.version,
+    });
+    expect(after?.occurred_at.toISOString()).toBe(`${dateIn(3)}T09:00:00.000Z`);
+    expect(await participantsOf(kept.id)).toEqual(participantsBefore);
+    expect(await loggersOf(kept.id)).toEqual([ids.rita]);
+    // The stranger's invitation is a meeting of its own, in Sam's calendar.
+    expect(rows.find((r) => r.id !== kept.id)).toMatchObject({
+      subject: "Forged",
+      meeting_organizer: "eve@evil.example",
+      meeting_cancelled: true,
+    });
+  });
+
+  it("completes a captured meeting with the pane's log (no iCalUId there): one meeting, the rep's notes and deal, kept by the capture", async () => {
+    const dora = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+      token: rita,
+      body: { displayName: "Dora Dahl", emails: ["dora@woodgrove.example"] },
+    });
+    expect(dora.status).toBe(201);
+    const captured = event({
+      subject: "Captured first",
+      start: { dateTime: `${dateIn(3)}T11:00:00.0000000`, timeZone: "UTC" },
+      end: { dateTime: `${dateIn(3)}T12:00:00.0000000`, timeZone: "UTC" },
+      attendees: [{ address: "dora@woodgrove.example", name: "Dora Dahl" }],
+    });
+    const eventId = graph.calendar.add(TENANT, RITA, captured);
+    await run();
+    const [row] = await meetingsWith(captured.iCalUId ?? "");
+    if (!row) throw new Error("the meeting was not captured");
+    const deal = await server.request<{ id: string }>("POST", "/api/v1/deals", {
+      token: rita,
+      body: { name: "Woodgrove pilot", amount: 800, contactIds: [dora.body.id] },
+    });
+    expect(deal.status).toBe(201);
+
+    // Outlook's pane: no iCalUId, the organiser as Office.js writes it.
+    const logged = await server.request("POST", "/api/v1/meetings", {
+      token: rita,
+      body: {
+        subject: "Captured first",
+        startsAt: `${dateIn(3)}T11:00:00.000Z`,
+        endsAt: `${dateIn(3)}T12:00:00.000Z`,
+        organizer: { address: "Rita@Contoso.Example" },
+        attendees: [{ address: "dora@woodgrove.example" }],
+        notes: "Dora signs next week.",
+        outcome: "held",
+        dealId: deal.body.id,
+      },
+    });
+    expect(logged.status).toBe(200);
+    const fromPane = parse(LoggedMeeting, logged);
+    expect(fromPane.created).toBe(false);
+    expect(fromPane.interaction.id).toBe(row.id);
+    expect(fromPane.meeting.iCalUId).toBe(captured.iCalUId);
+    expect([fromPane.interaction.body, fromPane.interaction.dealId]).toEqual([
+      "Dora signs next week.",
+      deal.body.id,
+    ]);
+    expect(await meetingsWith(captured.iCalUId ?? "")).toHaveLength(1);
+
+    // The calendar brings the meeting as it now is; the rep's notes and deal stay.
+    graph.calendar.change(eventId, { location: "Woodgrove office" });
+    await run();
+    const read = await readMeeting(row.id);
+    expect([read.body, read.dealId, read.meeting?.location, read.meeting?.outcome]).toEqual([
+      "Dora signs next week.",
+      deal.body.id,
+      "Woodgrove office",
+      "held",
+    ]);
+  });
+
   it("keeps what the organisation chose of automatic logs: metadata only stores no subject, place or text", async () => {
     const policy = await server.request("PATCH", "/api/v1/organization/logging-policy", {
       token: rita,
@@ -392,6 +510,30 @@ describe.each(storeKinds)("calendar capture through Microsoft Graph (%s)", (kind
     await run();
     expect(await meetingsWith(secret.iCalUId ?? "")).toEqual([
       expect.objectContaining({ subject: "", body: null, meeting_location: null }),
+    ]);
+    // Today's briefs show no subject (null, never ""), so the UI's own title shows.
+    const briefs = parse(
+      MeetingBriefs,
+      await server.request("GET", `/api/v1/meetings/today?date=${dateIn(5)}`, { token: rita }),
+    );
+    const [captured] = await meetingsWith(secret.iCalUId ?? "");
+    expect(briefs.meetings.find((m) => m.interactionId === captured?.id)?.subject).toBeNull();
+    // The pane's log of it (with its subject, never an iCalUId) finds it by organiser and start: no second copy.
+    const fromPane = await server.request("POST", "/api/v1/meetings", {
+      token: rita,
+      body: {
+        subject: "Merger talks",
+        startsAt: `${dateIn(5)}T09:00:00.000Z`,
+        endsAt: `${dateIn(5)}T10:00:00.000Z`,
+        organizer: { address: RITA },
+        attendees: [{ address: "anna.berg@fabrikam.example" }],
+        notes: "Rita's notes",
+      },
+    });
+    expect(fromPane.status).toBe(200);
+    expect([parse(LoggedMeeting, fromPane).interaction.id, parse(LoggedMeeting, fromPane).created]).toEqual([
+      captured?.id,
+      false,
     ]);
     await server.request("PATCH", "/api/v1/organization/logging-policy", {
       token: rita,

@@ -141,6 +141,59 @@ describe.each(storeKinds)("meetings (%s)", (kind) => {
     ]);
   });
 
+  it("never lets the same iCalUId from another organiser reach a meeting: it is another meeting", async () => {
+    const body = meeting({ subject: "Board prep", notes: "Rita's notes.", outcome: "held" });
+    const first = parse(LoggedMeeting, await logMeeting(body));
+    // A stranger who learnt the UID invites Carl with it: their organiser, another time, another link.
+    const forged = await logMeeting(
+      {
+        iCalUId: body.iCalUId,
+        subject: "Forged",
+        startsAt: at("16:00"),
+        endsAt: at("17:00"),
+        onlineUrl: "https://evil.example/join",
+        organizer: { address: "eve@evil.example" },
+        attendees: [{ address: "anna.berg@fabrikam.example" }, { address: "carl@contoso.example" }],
+        notes: "Overwritten?",
+        outcome: "no_show",
+      },
+      carl,
+    );
+    expect(forged.status).toBe(200);
+    const second = parse(LoggedMeeting, forged);
+    expect(second.created).toBe(true);
+    expect(second.interaction.id).not.toBe(first.interaction.id);
+    const row = await server.database.db
+      .selectFrom("interactions")
+      .selectAll()
+      .where("id", "=", first.interaction.id)
+      .executeTakeFirstOrThrow();
+    expect([
+      row.subject,
+      row.body,
+      row.meeting_outcome,
+      row.meeting_online_url,
+      row.meeting_organizer,
+    ]).toEqual(["Board prep", "Rita's notes.", "held", null, "rita@contoso.example"]);
+    expect(row.occurred_at.toISOString()).toBe(at("09:00"));
+    const loggers = await server.database.db
+      .selectFrom("interaction_loggers")
+      .select("user_id")
+      .where("interaction_id", "=", first.interaction.id)
+      .execute();
+    expect(loggers.map((l) => l.user_id)).toEqual([ids.rita]);
+    // The organiser compared canonical: the same organiser written otherwise is the same meeting.
+    const again = parse(
+      LoggedMeeting,
+      await logMeeting({ ...body, organizer: { address: "Rita@Contoso.Example" }, notes: "More." }),
+    );
+    expect([again.created, again.interaction.id, again.interaction.body]).toEqual([
+      false,
+      first.interaction.id,
+      "More.",
+    ]);
+  });
+
   it("finds a meeting a rep edited into a call when it is logged again, and never makes a second one", async () => {
     const body = meeting({ subject: "Edited into a call" });
     const first = parse(LoggedMeeting, await logMeeting(body));
@@ -261,6 +314,20 @@ describe.each(storeKinds)("meetings (%s)", (kind) => {
       await logMeeting(meeting({ dealId: null, attendees: [{ address: "bo@northwind.example" }] })),
     );
     expect(none.interaction.dealId).toBeNull();
+
+    // Logged again, the deal the rep names wins (the pane says the meeting is logged as chosen); null unlinks;
+    // a log that names none keeps it.
+    const other = await post("/api/v1/deals", { name: "Northwind phase 2", amount: 3000, contactIds: [bo] });
+    const unnamed = meeting({ attendees: [{ address: "bo@northwind.example" }] });
+    const again = { ...unnamed, dealId: deal.id };
+    const a = parse(LoggedMeeting, await logMeeting(again));
+    expect(a.interaction.dealId).toBe(deal.id);
+    const b = parse(LoggedMeeting, await logMeeting({ ...again, dealId: other.id }));
+    expect([b.created, b.interaction.id, b.interaction.dealId]).toEqual([false, a.interaction.id, other.id]);
+    const c = parse(LoggedMeeting, await logMeeting(unnamed));
+    expect([c.interaction.id, c.interaction.dealId]).toEqual([a.interaction.id, other.id]);
+    const d = parse(LoggedMeeting, await logMeeting({ ...again, dealId: null }));
+    expect([d.interaction.id, d.interaction.dealId]).toEqual([a.interaction.id, null]);
   });
 
   it("briefs the caller's meetings of the day: who, company, open deals and stage, last three interactions, open tasks", async () => {
@@ -402,6 +469,7 @@ describe.each(storeKinds)("meetings (%s)", (kind) => {
         meeting({
           subject: "Review with Eva Erase",
           location: "Eva Erase's office",
+          onlineUrl: "https://teams.example/meet/eva.erase",
           organizer: { address: "eva@erase.example", name: "Eva Erase" },
           attendees: [{ address: "anna.berg@fabrikam.example" }, { address: "rita@contoso.example" }],
         }),
@@ -429,6 +497,8 @@ describe.each(storeKinds)("meetings (%s)", (kind) => {
       .where("id", "=", shared.interaction.id)
       .executeTakeFirstOrThrow();
     expect(row.meeting_organizer).toBeNull();
+    // Their meeting's link (a personal room names them) goes with them as its organiser.
+    expect(row.meeting_online_url).toBeNull();
     expect(`${row.subject} ${row.meeting_location}`).not.toMatch(/Eva|eva@erase/);
     const participants = await server.database.db
       .selectFrom("interaction_participants")

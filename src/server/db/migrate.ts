@@ -33,6 +33,7 @@ import * as duplicates from "./migrations/0029_duplicates";
 import * as graphSubscriptions from "./migrations/0030_graph_subscriptions";
 import * as dealSummaries from "./migrations/0031_deal_summaries";
 import * as erasures from "./migrations/0032_erasures";
+import * as meetingUidPerOrganizer from "./migrations/0033_meeting_uid_per_organizer";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -68,6 +69,7 @@ export const migrations: Record<string, Migration> = {
   "0030_graph_subscriptions": graphSubscriptions,
   "0031_deal_summaries": dealSummaries,
   "0032_erasures": erasures,
+  "0033_meeting_uid_per_organizer": meetingUidPerOrganizer,
 };
 
 export class MigrationError extends Error {

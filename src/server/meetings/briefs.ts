@@ -156,7 +156,8 @@ export async function meetingBriefs(
           kind: h.kind,
           direction: h.direction,
           occurredAt: iso(new Date(h.occurred_at)),
-          subject: h.subject,
+          // Stored as "" where only who and when are kept: none, so the UI shows its own title.
+          subject: h.subject || null,
         })),
       openTasks: tasks
         .filter((t) => t.contact_id === contactId)
@@ -177,7 +178,8 @@ export async function meetingBriefs(
     if (briefed.length === 0 || m.meeting_ends_at === null) continue;
     briefs.push({
       interactionId: m.id,
-      subject: m.subject,
+      // Stored as "" under "who and when only": none, so the UI's fallback title shows.
+      subject: m.subject || null,
       startsAt: iso(m.occurred_at),
       endsAt: iso(m.meeting_ends_at),
       location: m.meeting_location,

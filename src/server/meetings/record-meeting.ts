@@ -67,8 +67,10 @@ function participantsOf(draft: MeetingDraft): ParticipantDraft[] {
 type Found = { id: string; deal_id: string | null; meeting_ical_uid: string | null };
 
 /**
- * Records a meeting once per organisation: by its iCalUId, or without one by organiser, start and subject (a
- * meeting logged without an iCalUId and later with one is completed, not doubled). Logging it again adds the
+ * Records a meeting once per organisation: by its iCalUId with the same organiser, or without one by organiser,
+ * start and subject (a meeting logged without an iCalUId and later with one is completed, not doubled; the pane,
+ * which never has one, finds the meeting the calendar captured). The iCalUId is the sender's choice: the same UID
+ * from another organiser is another meeting, never a way to rewrite this one. Logging it again adds the
  * caller as a logger. The privacy rules apply as to mail: blocklisted addresses are never stored (a rep's log drops
  * them; the capture, whose choice it is not, is refused as an automatic email would be), and a meeting without an
  * external attendee who is a contact is refused (422 `no_contact`).
@@ -102,7 +104,7 @@ export async function recordMeeting(scope: Scope, draft: MeetingDraft): Promise<
     const slotKey = `meeting-slot:${organizer ?? ""}|${draft.startsAt.toISOString()}|${draft.subject ?? ""}`;
     // Everyone recording this meeting (two colleagues' calendars, the pane and the capture) takes turns.
     await lockAddresses(tx, orgId, [
-      ...(draft.iCalUId ? [`meeting:${draft.iCalUId}`] : []),
+      ...(draft.iCalUId ? [`meeting:${organizer ?? ""}|${draft.iCalUId}`] : []),
       slotKey,
       ...participants.map((p) => p.address),
     ]);
@@ -236,7 +238,14 @@ async function insertParticipants(
     .execute();
 }
 
-/** The meeting by its client id (a retry), its iCalUId, or its organiser, start and subject. */
+/**
+ * The meeting by its client id (a retry), its iCalUId and organiser, or its organiser, start and subject. An
+ * iCalUId counts only with the same organiser (an invitation's sender picks its UID: a stranger reusing a
+ * meeting's UID must not reach it). Without an iCalUId (the pane never has one) the organiser, start and subject
+ * find the meeting whether or not the calendar captured it (under "who and when only", by organiser and start);
+ * with one, they find only a meeting logged without
+ * one (which it then completes): a meeting with another UID is another meeting.
+ */
 async function findMeeting(
   tx: Kysely<DB>,
   orgId: string,
@@ -256,20 +265,41 @@ async function findMeeting(
   // By the unique keys alone, whatever the interaction's kind is now (a rep may have edited a meeting into a
   // call): the key is taken, and a second interaction could not have it.
   if (draft.iCalUId) {
-    const byUid = await any().where("meeting_ical_uid", "=", draft.iCalUId).executeTakeFirst();
+    // As the unique index reads it: a meeting whose organiser is not stored is one key of its own.
+    const byUid = await any()
+      .where("meeting_ical_uid", "=", draft.iCalUId)
+      .where(sql<string>`coalesce(meeting_organizer, '')`, "=", organizer ?? "")
+      .executeTakeFirst();
     if (byUid) return byUid;
   }
   if (organizer === null) return undefined;
-  return any()
-    .where("meeting_ical_uid", "is", null)
-    .where("meeting_organizer", "=", organizer)
-    .where("occurred_at", "=", draft.startsAt)
-    .where(sql<string>`md5(coalesce(subject, ''))`, "=", sql<string>`md5(${draft.subject ?? ""})`)
-    .executeTakeFirst();
+  const sameSubject = sql<boolean>`(md5(coalesce(subject, '')) = md5(${draft.subject ?? ""}::text))`;
+  const bySlot = any().where("meeting_organizer", "=", organizer).where("occurred_at", "=", draft.startsAt);
+  if (draft.iCalUId)
+    return bySlot.where("meeting_ical_uid", "is", null).where(sameSubject).executeTakeFirst();
+  // A meeting the capture stored under "who and when only" has "" for its subject: the pane's log of it (which
+  // has the subject) finds it by organiser and start. One pick when several match: the same subject first, then
+  // the one without a UID (the slot's own key), then the same one every time.
+  return (
+    bySlot
+      // Implied by an organiser (only meetings have one), and lets interactions_meetings serve captured rows.
+      .where("meeting_ends_at", "is not", null)
+      .where((eb) =>
+        eb.or([
+          eb(sameSubject, "=", true),
+          eb.and([eb("meeting_ical_uid", "is not", null), eb("subject", "=", "")]),
+        ]),
+      )
+      .orderBy(sql`${sameSubject} desc`)
+      .orderBy(sql`meeting_ical_uid is not null`)
+      .orderBy("id")
+      .executeTakeFirst()
+  );
 }
 
 /**
- * The meeting logged again. A rep's log brings their notes and outcome (and fills a deal left open); the calendar
+ * The meeting logged again. A rep's log brings their notes and outcome, and the deal when it names one (or names
+ * none: null unlinks), as the pane then says the meeting is logged as the rep chose; the calendar
  * brings the meeting as it now is: its time, place, subject, attendees and whether it is cancelled. Either adds its
  * logger. Nothing else is overwritten: the rep's notes stay the rep's.
  */
@@ -299,7 +329,8 @@ async function updateMeeting(
       Object.assign(changes, { subject: draft.subject, meeting_location: draft.location });
   }
   if (existing.meeting_ical_uid === null && draft.iCalUId) changes.meeting_ical_uid = draft.iCalUId;
-  if (draft.dealId && existing.deal_id === null) changes.deal_id = draft.dealId;
+  // The capture never changes the deal: that is the rep's choice.
+  if (draft.source === "manual" && draft.dealId !== undefined) changes.deal_id = draft.dealId;
   const before = await tx
     .selectFrom("interactions")
     .selectAll()

@@ -299,6 +299,9 @@ async function eraseSlice(
       update interactions i set body = null, subject = k.subject, meeting_location = k.location,
         meeting_organizer = case when i.meeting_organizer = any(${addresses}::text[]) then null
           else i.meeting_organizer end,
+        -- Their meeting's link is theirs too (a personal meeting room names them): gone with them as organiser.
+        meeting_online_url = case when i.meeting_organizer = any(${addresses}::text[]) then null
+          else i.meeting_online_url end,
         version = i.version + 1, updated_at = now()
       from unnest(${keptIds}::uuid[], ${subjects}::text[], ${locations}::text[]) as k(id, subject, location)
       where i.org_id = ${orgId} and i.id = k.id`.execute(tx);

@@ -222,7 +222,8 @@ async function capturePage(
     const { draft } = result;
     // Worth recording with an outside contact; a meeting recorded before is kept up to date whatever its
     // attendees have become (its contacts may have been deleted since).
-    const recorded = known ?? (draft.iCalUId ? await meetingByUid(scope.db, m.orgId, draft.iCalUId) : null);
+    const recorded =
+      known ?? (draft.iCalUId ? await meetingByUid(scope.db, m.orgId, draft.iCalUId, draft.organizer) : null);
     if (!recorded) {
       if (draft.cancelled) {
         skip("cancelled");
@@ -262,12 +263,22 @@ async function capturePage(
   return logged;
 }
 
-async function meetingByUid(db: ReturnType<Database["forOrganization"]>, orgId: string, iCalUId: string) {
+/**
+ * The meeting recorded with this iCalUId by the same organiser (canonical, as recordMeeting keys it): the sender
+ * picks an invitation's UID, so the same UID from someone else is another meeting.
+ */
+async function meetingByUid(
+  db: ReturnType<Database["forOrganization"]>,
+  orgId: string,
+  iCalUId: string,
+  organizer: MeetingPerson,
+) {
   const row = await db
     .selectFrom("interactions")
     .select("id")
     .where("org_id", "=", orgId)
     .where("meeting_ical_uid", "=", iCalUId)
+    .where("meeting_organizer", "=", normalizeEmailAddress(organizer.address))
     .executeTakeFirst();
   return row?.id ?? null;
 }

@@ -7,7 +7,7 @@ export const meetingRoutes = {
     method: "POST",
     path: "/api/v1/meetings",
     summary:
-      "Log a meeting with its notes and outcome; the same meeting logged again (by iCalUId, else organiser, start and subject) is updated, never doubled",
+      "Log a meeting with its notes and outcome; the same meeting logged again (by iCalUId with the same organiser, else organiser, start and subject) is updated, never doubled",
     body: LogMeeting,
     responses: { 200: LoggedMeeting },
   },
