@@ -189,7 +189,7 @@ describeInBrowser("web forms: built in the web app, sent from another site (npm 
     // The owner opens Rapport (the Today they saw at sign-in is a minute old: the web app holds a page's data
     // for half a minute before it asks again).
     await page.goto(stack.webAppUrl);
-    await page.getByRole("heading", { name: /^Today/ }).waitFor();
+    await page.getByRole("heading", { level: 1, name: /^Today/ }).waitFor();
     await page
       .getByRole("list", { name: "Follow-ups due" })
       .getByRole("listitem")

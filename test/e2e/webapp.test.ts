@@ -98,7 +98,7 @@ describeInBrowser(
 
     it("signs in with the local issuer and shows the day: a follow-up due today is done in one click, on the server", async () => {
       await signIn("rita@contoso.example", "Rita Rep");
-      await page.getByRole("heading", { name: /^Today/ }).waitFor();
+      await page.getByRole("heading", { level: 1, name: /^Today/ }).waitFor();
       const followUps = page.getByRole("list", { name: "Follow-ups due" });
       const done = followUps.getByRole("checkbox", { name: `Mark “${dueToday.title}” done` });
       await done.waitFor();
@@ -130,7 +130,7 @@ describeInBrowser(
       await page.setViewportSize({ width: 1366, height: 768 });
       try {
         await page.goto(`${stack.webAppUrl}/today`);
-        await page.getByRole("heading", { name: /^Today/ }).waitFor();
+        await page.getByRole("heading", { level: 1, name: /^Today/ }).waitFor();
         const navigation = page.getByRole("navigation", { name: "Rapport" });
         expect(await navigation.getByRole("link", { name: "Today" }).getAttribute("aria-current")).toBe(
           "page",
