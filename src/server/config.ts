@@ -83,9 +83,10 @@ const Env = z.object({
    * change notifications, posted to `<this>/graph/notifications`, and a new message is read within seconds
    * instead of at the next minute's run. Unset, the sync only runs every RAPPORT_SYNC_INTERVAL_SECONDS.
    */
+  // https only: Graph refuses any other notification URL, and each notification carries its clientState secret.
   RAPPORT_GRAPH_NOTIFICATION_URL: z
     .url()
-    .regex(/^https?:\/\//, "must be an http:// or https:// address")
+    .regex(/^https:\/\//i, "must be an https:// address (Graph posts notifications over https only)")
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
   /** How long each subscription is asked for; renewed when half of it is left. Graph allows mail at most 10080. */

@@ -67,6 +67,7 @@ export const CONTACT_MERGE_FIELDS = [
   "source",
   "language",
   "birthday",
+  // Accepted, but an opt-out either contact has is kept whichever side is named (src/server/duplicates/merge.ts).
   "noAutomatedMail",
   "noMarketing",
   "country",

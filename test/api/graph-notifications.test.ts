@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { KyselyPlugin } from "kysely";
 import type { NotificationsConfig, SyncConfig } from "../../src/server/config";
 import { clientCredentialTokens } from "../../src/server/sync/client-credentials";
 import { createGraphSubscriptions } from "../../src/server/sync/graph-subscriptions";
@@ -320,6 +321,67 @@ describe.each(storeKinds)("Graph change notifications (%s)", (kind) => {
     await worker.runWoken();
     expect(graph.requests.length).toBe(before.runs);
     expect(await receipts()).toBe(before.receipts);
+  });
+
+  it("looks each subscription up once, stops at the first notification not ours, and caps a batch", async () => {
+    await worker.runWoken();
+    const messages = subscriptionOf("messages");
+    // Counts the lookups of a notification's subscription that reach the store while the posts below run.
+    let lookups = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        const node = JSON.stringify(args.node);
+        if (args.node.kind === "SelectQueryNode" && node.includes('"graph_subscriptions"')) lookups++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const owner = server.database.db;
+    server.database.db = owner.withPlugin(counting);
+    try {
+      const entry = (subscriptionId: string, clientState: string | null, itemId: string) =>
+        changeOf(subscriptionId, clientState, itemId, "1").value[0];
+      const receipts = async () =>
+        (await owner.selectFrom("graph_notification_receipts").select("digest").execute()).length;
+      const before = await receipts();
+      // An unknown subscription first: refused after one lookup, whatever follows it.
+      lookups = 0;
+      const unknown = await post({
+        value: [
+          entry("7d0e4a4e-0000-4000-8000-000000000001", messages.clientState, "AAMkunknown"),
+          ...Array.from({ length: 40 }, (_, i) => entry(`guess-${i}`, "guess", `AAMkguess${i}`)),
+        ],
+      });
+      expect([unknown.status, lookups]).toEqual([403, 1]);
+      // A real notification, then a forged one of the same subscription: the whole post is refused, nothing kept,
+      // and the subscription was looked up once.
+      lookups = 0;
+      const mixed = await post({
+        value: [
+          entry(messages.id, messages.clientState, "AAMkrealbeforeforged"),
+          entry(messages.id, "not-the-secret", "AAMkforgedafter"),
+          entry("7d0e4a4e-0000-4000-8000-000000000002", messages.clientState, "AAMkneverread"),
+        ],
+      });
+      expect([mixed.status, lookups]).toEqual([403, 1]);
+      expect(await receipts()).toBe(before);
+      expect(await wakeAt()).toBeNull();
+      // More than a batch Graph sends: refused before any lookup.
+      lookups = 0;
+      const oversized = await post({
+        value: Array.from({ length: 51 }, (_, i) => entry(messages.id, messages.clientState, `AAMkmany${i}`)),
+      });
+      expect([oversized.status, lookups]).toEqual([400, 0]);
+      // A full batch of one subscription: one lookup, every notification taken.
+      const full = await post({
+        value: Array.from({ length: 50 }, (_, i) => entry(messages.id, messages.clientState, `AAMkfull${i}`)),
+      });
+      expect([full.status, lookups]).toEqual([202, 1]);
+      expect(await receipts()).toBe(before + 50);
+    } finally {
+      server.database.db = owner;
+    }
+    await worker.runWoken();
   });
 
   it("renews a subscription before it expires, and makes a new one when Graph no longer has it", async () => {

@@ -380,6 +380,76 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
     expect(await count("audit_events", "entity_id", merged.id)).toBe(2); // created, updated
   });
 
+  it("keeps an opt-out either contact had, whichever side is chosen", async () => {
+    const token = await server.token("ada@optout.example");
+    const kept = await newContact(token, { displayName: "Fia", noAutomatedMail: true, noMarketing: false });
+    const merged = await newContact(token, {
+      displayName: "Fia B",
+      noAutomatedMail: false,
+      noMarketing: true,
+    });
+    const result = parse(
+      ContactMerged,
+      await server.request("POST", `/api/v1/contacts/${kept.id}/merge`, {
+        token,
+        body: {
+          version: kept.version,
+          mergedId: merged.id,
+          mergedVersion: merged.version,
+          fields: { noAutomatedMail: "merged", noMarketing: "kept" },
+        },
+      }),
+    );
+    expect(result.kept).toMatchObject({ noAutomatedMail: true, noMarketing: true });
+  });
+
+  it("refuses with 409 to merge a contact whose erasure is under way, and changes nothing", async () => {
+    const token = await server.token("ada@erasing.example");
+    const me = ok(200, await server.request<{ user: { id: string } }>("GET", "/api/v1/me", { token }));
+    for (const erasing of ["kept", "merged"] as const) {
+      const kept = await newContact(token, {
+        displayName: "Gus",
+        emails: [`gus-${erasing}@erasing.example`],
+      });
+      const merged = await newContact(token, {
+        displayName: "Gus 2",
+        emails: [`gus2-${erasing}@erasing.example`],
+      });
+      await post(token, "/api/v1/notes", { kind: "note", contactId: merged.id, body: "Note" });
+      // An erasure with slices still to run (the state a slice leaves between its transactions, or a crash).
+      const erased = erasing === "kept" ? kept : merged;
+      await server.database.db
+        .insertInto("erasures")
+        .values({
+          org_id: (
+            await server.database.db
+              .selectFrom("contacts")
+              .select("org_id")
+              .where("id", "=", erased.id)
+              .executeTakeFirstOrThrow()
+          ).org_id,
+          contact_id: erased.id,
+          requested_by: me.user.id,
+          mentions: JSON.stringify({ names: [], addresses: [] }),
+          counts: JSON.stringify({}),
+        })
+        .execute();
+      const refused = await server.request("POST", `/api/v1/contacts/${kept.id}/merge`, {
+        token,
+        body: { version: kept.version, mergedId: merged.id, mergedVersion: merged.version },
+      });
+      expect([refused.status, Problem.parse(refused.body).code]).toEqual([409, "invalid_request"]);
+      for (const c of [kept, merged])
+        expect(
+          ok(200, await server.request<Contact>("GET", `/api/v1/contacts/${c.id}`, { token })).version,
+        ).toBe(c.version);
+      expect(await count("interaction_participants", "contact_id", merged.id)).toBe(1);
+      expect(await count("contact_emails", "contact_id", merged.id)).toBe(1);
+      expect(await count("contact_merges", "merged_id", merged.id)).toBe(0);
+      await server.database.db.deleteFrom("erasures").where("contact_id", "=", erased.id).execute();
+    }
+  });
+
   it("refuses a merge into itself, an unknown record and another organisation's, and bad choices", async () => {
     const token = await server.token("ada@refuse.example");
     const kept = await newContact(token, { displayName: "Dag" });
@@ -421,6 +491,27 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
       name: "Licences",
       companyId: merged.id,
     });
+    // Emails linked to the merged company, one to both: the links move, the shared one kept once.
+    const email = async (n: number) =>
+      (
+        await post<{ interaction: { id: string } }>(token, "/api/v1/emails", {
+          internetMessageId: `<firms-${n}@outside.example>`,
+          subject: "Licences",
+          from: { address: "buyer@outside.example" },
+          to: [{ address: "ada@firms.example" }],
+          sentAt: new Date().toISOString(),
+        })
+      ).interaction.id;
+    const linkTo = async (id: string, companyId: string) =>
+      ok(
+        200,
+        await server.request("PUT", `/api/v1/interactions/${id}/links`, { token, body: { companyId } }),
+      );
+    const onlyMerged = await email(1);
+    const onBoth = await email(2);
+    await linkTo(onlyMerged, merged.id);
+    await linkTo(onBoth, merged.id);
+    await linkTo(onBoth, kept.id);
     const result = parse(
       CompanyMerged,
       await server.request("POST", `/api/v1/companies/${kept.id}/merge`, {
@@ -447,6 +538,15 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
       ok(200, await server.request<{ companyId: string }>("GET", `/api/v1/deals/${deal.id}`, { token }))
         .companyId,
     ).toBe(kept.id);
+    const links = await server.database.db
+      .selectFrom("interaction_links")
+      .select(["interaction_id", "company_id"])
+      .where("interaction_id", "in", [onlyMerged, onBoth])
+      .orderBy("interaction_id")
+      .execute();
+    expect(links).toEqual(
+      [onlyMerged, onBoth].sort().map((interaction_id) => ({ interaction_id, company_id: kept.id })),
+    );
     const read = await unfollowed(token, "GET", `/api/v1/companies/${merged.id}`);
     expect([read.status, read.location]).toEqual([301, `/api/v1/companies/${kept.id}`]);
     expect(Problem.parse(read.body).mergedInto).toEqual({ type: "company", id: kept.id });

@@ -141,6 +141,46 @@ describe.each(storeKinds)("threads and several records per interaction (%s)", (k
     expect(byReferences.dealId).toBe(first.id);
   });
 
+  it("gives a thread's links only to mail from or to someone who was on it, never to an outsider naming its ids", async () => {
+    // A person with two addresses and two open deals: only the thread can pick a deal.
+    const address = "ivo@fabrikam.example";
+    const other = "ivo.private@fabrikam-home.example";
+    const person = await created("/api/v1/contacts", { displayName: "Ivo", emails: [address, other] });
+    const first = await deal("Ivo licences", [person.id]);
+    await deal("Ivo services", [person.id]);
+    const partner = await company("Partner Ivo AB", "partner-ivo.example");
+    const original = await log(address, {
+      conversationId: "conv-ivo",
+      dealId: first.id,
+      cc: [{ address: "tom@contoso.example" }],
+    });
+    await link(original.id, { companyId: partner.id });
+    const originalId = original.internetMessageId ?? "";
+    // Someone who saw the message id (or the conversation id), writing to us and our colleague who was on it.
+    const outsider = {
+      from: { address: "mallory@evil.example" },
+      cc: [{ address: "tom@contoso.example" }],
+      sentAt: daysAgo(2),
+    };
+    for (const thread of [
+      { headers: [{ name: "In-Reply-To", value: originalId }] },
+      { headers: [{ name: "References", value: originalId }] },
+      { conversationId: "conv-ivo" },
+    ]) {
+      const forged = await log("mallory@evil.example", { ...outsider, ...thread });
+      expect([forged.dealId, forged.dealIds, forged.companies]).toEqual([null, [], []]);
+    }
+    // The contact writing from another address of theirs, and our reply to them, are the thread's.
+    const fromOther = await log(other, { headers: [{ name: "In-Reply-To", value: originalId }] });
+    expect([fromOther.dealId, fromOther.companies]).toEqual([first.id, [{ id: partner.id, via: "link" }]]);
+    const ours = await log("rita@contoso.example", {
+      conversationId: "conv-ivo",
+      to: [{ address }],
+      sentAt: daysAgo(1),
+    });
+    expect(ours.dealId).toBe(first.id);
+  });
+
   it("links a reply logged on send, under its Rapport key, to its conversation's deal, and its sent copy keeps it", async () => {
     const { address, second } = await twoDeals("Hanna");
     await log(address, { conversationId: "conv-hanna", dealId: second.id, sentAt: daysAgo(3) });

@@ -136,6 +136,10 @@ describe("configuration from the environment", () => {
         RAPPORT_GRAPH_SUBSCRIPTION_MINUTES: "10081",
       }),
     ).toThrow(/RAPPORT_GRAPH_SUBSCRIPTION_MINUTES/);
+    // Graph refuses a plain http:// address, and the clientState secret would travel in clear.
+    expect(() => loadConfig({ ...graph, RAPPORT_GRAPH_NOTIFICATION_URL: "http://crm.example.com" })).toThrow(
+      /RAPPORT_GRAPH_NOTIFICATION_URL: must be an https:\/\/ address/,
+    );
     expect(() => loadConfig({ ...graph, RAPPORT_GRAPH_NOTIFICATION_URL: "ftp://crm.example.com" })).toThrow(
       /RAPPORT_GRAPH_NOTIFICATION_URL/,
     );

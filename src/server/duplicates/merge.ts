@@ -81,6 +81,17 @@ const moveOccasionMails: Move = async (tx, orgId, keptId, mergedId) => {
   await follow("occasion_mails", "contact_id")(tx, orgId, keptId, mergedId);
 };
 
+/** An interaction linked to both companies keeps one link, the kept company's; the merged one's go with it. */
+const moveInteractionLinks: Move = async (tx, orgId, keptId, mergedId) => {
+  await sql`
+    insert into interaction_links (org_id, interaction_id, company_id, created_by, created_at)
+    select org_id, interaction_id, ${keptId}, created_by, created_at
+    from interaction_links where org_id = ${orgId} and company_id = ${mergedId}
+    on conflict do nothing
+  `.execute(tx);
+  await sql`delete from interaction_links where org_id = ${orgId} and company_id = ${mergedId}`.execute(tx);
+};
+
 /**
  * Every foreign key to contacts (`table.column`) and what a merge does with it. test/api/merge.test.ts reads the
  * catalog (pg_constraint) and fails when a table references contacts without an entry here: a table added later
@@ -106,6 +117,7 @@ export const CONTACT_REFERENCES: Record<string, Move> = {
 export const COMPANY_REFERENCES: Record<string, Move> = {
   "contacts.company_id": follow("contacts", "company_id"),
   "deals.company_id": follow("deals", "company_id"),
+  "interaction_links.company_id": moveInteractionLinks,
   "invoices.company_id": follow("invoices", "company_id"),
   "leads.company_id": follow("leads", "company_id"),
   "company_duplicate_dismissals.first_id": carryDismissals("company_duplicate_dismissals"),
@@ -158,6 +170,26 @@ const chosen = (fields: Record<string, MergeSide | undefined>, custom: Record<st
   ],
 });
 
+/**
+ * A contact being erased (a row in `erasures`: slices still to run, here or after a restart) is not merged: the
+ * merge would move the rows the erasure has yet to reach onto the other contact, and they would outlive it. The
+ * erasure's slices hold the contact's row lock while they write that row, so under the pair's locks it is settled.
+ */
+async function refuseDuringErasure(tx: Tx, orgId: string, contactIds: string[]) {
+  const erasing = await tx
+    .selectFrom("erasures")
+    .select("contact_id")
+    .where("org_id", "=", orgId)
+    .where("contact_id", "in", contactIds)
+    .executeTakeFirst();
+  if (erasing)
+    throw new AppError(
+      "invalid_request",
+      409,
+      "This contact is being erased; merge it once the erasure has finished, if it is still there.",
+    );
+}
+
 async function runMoves(
   references: Record<string, Move>,
   tx: Tx,
@@ -185,6 +217,7 @@ export async function mergeContacts(
     if (!merged) throw notFound("The contact to merge");
     if (kept.version !== keptVersion) throw versionConflict(await getContact(txScope, keptId));
     if (merged.version !== input.mergedVersion) throw versionConflict(await getContact(txScope, merged.id));
+    await refuseDuringErasure(tx, orgId, [keptId, merged.id]);
     const f = input.fields;
     const birthdayFrom = f.birthday === "merged" ? merged : kept;
     await runMoves(CONTACT_REFERENCES, tx, orgId, keptId, merged.id);
@@ -208,8 +241,9 @@ export async function mergeContacts(
         birthday_day: birthdayFrom.birthday_day,
         birthday_month: birthdayFrom.birthday_month,
         birthday_year: birthdayFrom.birthday_year,
-        no_automated_mail: pick(f.noAutomatedMail, kept.no_automated_mail, merged.no_automated_mail),
-        no_marketing: pick(f.noMarketing, kept.no_marketing, merged.no_marketing),
+        // An opt-out either record holds is the person's: never lost to a merge, whichever side was chosen.
+        no_automated_mail: kept.no_automated_mail || merged.no_automated_mail,
+        no_marketing: kept.no_marketing || merged.no_marketing,
         country: pick(f.country, kept.country, merged.country),
         phones: [...new Set([...kept.phones, ...merged.phones])],
         tags: [...new Set([...kept.tags, ...merged.tags])],

@@ -95,7 +95,7 @@ export async function logEmail(scope: Scope, input: LogEmailInput): Promise<Logg
     const chosen =
       input.dealId !== undefined
         ? { dealId: input.dealId, thread: null }
-        : await defaultLinks(tx, orgId, [...new Set(contactOf.values())], input);
+        : await defaultLinks(tx, orgId, contactOf, participants, internalDomains, input);
     const dealId = chosen.dealId;
     const fromUs =
       input.from.address === normalizeEmailAddress(scope.caller.email ?? "") ||
@@ -408,19 +408,31 @@ interface DefaultLinks {
  * What an email logged without the rep naming a deal is linked to, in one statement whatever the number of headers:
  *
  * - a later message of a conversation already logged (the same conversation id, or an In-Reply-To or References
- *   header naming a logged email's message id) takes the links of the conversation's latest message that has any
+ *   header naming a logged email's message id) whose sender or one of whose outside recipients took part in that
+ *   message (by address, or as the same contact) takes the links of the conversation's latest such message that has any
  *   (its primary deal, further deals and companies linked): a thread stays with its records from its first message
  *   to its last, whichever path logs each (the pane, on send, the ribbon, the mailbox sync), and when the rep moves
- *   one message to another deal, the messages after it follow that choice;
+ *   one message to another deal, the messages after it follow that choice. A message id or conversation id is
+ *   no secret (every recipient of a message has it, and whoever they forward it to): an outsider naming one, or
+ *   writing only to us and our colleagues who were on the thread, does not get their mail onto its deal;
  * - failing that (no earlier message, or none linked), the participants' single open deal; with several, none
  *   (the rep picks, nobody guesses).
  */
 async function defaultLinks(
   tx: Kysely<DB>,
   orgId: string,
-  contactIds: string[],
+  contactOf: ReadonlyMap<string, string>,
+  participants: readonly ParticipantDraft[],
+  internalDomains: readonly string[],
   input: LogEmailInput,
 ): Promise<DefaultLinks> {
+  const contactIds = [...new Set(contactOf.values())];
+  // Who may carry the thread on: its sender, and its recipients outside the organisation (our own people are on
+  // every thread, so their being on it says nothing of who wrote this one).
+  const people = participants
+    .filter((p) => p.role === "from" || !isWithinDomains(domainOf(p.address), internalDomains))
+    .map((p) => p.address);
+  const peopleContacts = [...new Set(people.flatMap((address) => contactOf.get(address) ?? []))];
   const conversationId = input.conversationId ?? null;
   const references = replySignals(input.headers ?? []).answers;
   if (conversationId === null && references.length === 0 && contactIds.length === 0)
@@ -432,6 +444,9 @@ async function defaultLinks(
       from interactions i
       where i.org_id = ${orgId}
         and (i.conversation_id = ${conversationId}::text or i.internet_message_id = any(${references}::text[]))
+        and exists (select 1 from interaction_participants p
+          where p.org_id = ${orgId} and p.interaction_id = i.id
+            and (p.address = any(${people}::text[]) or p.contact_id = any(${peopleContacts}::uuid[])))
         and (i.deal_id is not null
           or exists (select 1 from interaction_links k where k.org_id = ${orgId} and k.interaction_id = i.id))
       order by i.occurred_at desc, i.id desc

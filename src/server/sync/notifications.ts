@@ -12,6 +12,7 @@ import {
   hashClientState,
   recordReceipt,
   requestRenewal,
+  type SubscriptionRow,
   wakeMailbox,
 } from "./subscription-store";
 import type { Wakeups } from "./wakeups";
@@ -31,7 +32,11 @@ export const DEFAULT_NOTIFICATION_LIMITS: NotificationLimits = { perIpPerMinute:
 
 /** Graph batches notifications; this is far above a batch of a busy tenant and caps what one post makes us read. */
 export const NOTIFICATION_BODY_LIMIT = 256 * 1024;
-const MAX_NOTIFICATIONS = 500;
+/**
+ * Graph sends a few notifications a post (tens under load); the cap bounds what one unauthenticated post can make
+ * us look up, with each subscription looked up once however often it appears.
+ */
+export const MAX_NOTIFICATIONS = 50;
 /** Graph's validation tokens are a few hundred characters; echoing one back is all the handshake is. */
 const MAX_VALIDATION_TOKEN = 4096;
 
@@ -72,12 +77,34 @@ function digestOf(n: Notification): Buffer {
     .digest();
 }
 
-export async function handleNotification(database: Database, n: Notification): Promise<Outcome> {
-  const row = await findSubscription(database.db, n.subscriptionId);
-  // Compared even without a row, so an unknown subscription takes as long as a wrong secret.
-  const expected = row?.client_state_hash ?? Buffer.alloc(32);
-  const matches = timingSafeEqual(hashClientState(n.clientState ?? ""), expected);
-  if (!row || !matches) return "refused";
+/**
+ * Each notification's subscription, or null at the first one that is not ours (an unknown subscription, or a
+ * clientState that is not its secret): nothing after it is looked up, and the post is refused whole. Graph never
+ * mixes a forged notification into its batches; whoever does gets one lookup per post, not one per entry.
+ */
+export async function authenticate(
+  database: Database,
+  batch: readonly Notification[],
+): Promise<Map<string, SubscriptionRow> | null> {
+  const rows = new Map<string, SubscriptionRow>();
+  for (const n of batch) {
+    let row: SubscriptionRow | null | undefined = rows.get(n.subscriptionId);
+    if (row === undefined) row = await findSubscription(database.db, n.subscriptionId);
+    // Compared even without a row, so an unknown subscription takes as long as a wrong secret.
+    const expected = row?.client_state_hash ?? Buffer.alloc(32);
+    const matches = timingSafeEqual(hashClientState(n.clientState ?? ""), expected);
+    if (!row || !matches) return null;
+    rows.set(n.subscriptionId, row);
+  }
+  return rows;
+}
+
+/** One notification of an authenticated batch, with its subscription's row. */
+export async function handleNotification(
+  database: Database,
+  row: SubscriptionRow,
+  n: Notification,
+): Promise<Exclude<Outcome, "refused">> {
   // Everything after the lookup runs behind the subscription's organisation's wall.
   const walled = database.forOrganization(row.org_id);
   if (!(await recordReceipt(walled, row, digestOf(n)))) return "duplicate";
@@ -138,25 +165,26 @@ export async function notificationRoutes(
       const batch = Batch.safeParse(request.body);
       if (!batch.success)
         throw new AppError("invalid_request", 400, "The body is not a Graph notification batch.");
-      let accepted = 0;
-      let duplicates = 0;
-      for (const n of batch.data.value) {
-        const outcome = await handleNotification(database, n);
-        if (outcome === "accepted") accepted += 1;
-        else if (outcome === "duplicate") duplicates += 1;
-      }
-      if (accepted > 0) wakeups?.notify();
-      request.log.debug(
-        { accepted, duplicates, refused: batch.data.value.length - accepted - duplicates },
-        "graph notifications",
-      );
-      // A duplicate came with the right secret: it is acknowledged (so Graph stops resending it) and does nothing.
-      if (accepted + duplicates === 0 && batch.data.value.length > 0)
+      // Every entry is checked before any is acted on: a post with one that is not ours changes nothing.
+      const rows = await authenticate(database, batch.data.value);
+      if (rows === null)
         throw new AppError(
           "forbidden",
           403,
-          "No notification of the batch belongs to a subscription of this server.",
+          "A notification of the batch does not belong to a subscription of this server.",
         );
+      let accepted = 0;
+      let duplicates = 0;
+      for (const n of batch.data.value) {
+        const row = rows.get(n.subscriptionId);
+        if (!row) continue; // unreachable: authenticate returned a row for every entry
+        const outcome = await handleNotification(database, row, n);
+        if (outcome === "accepted") accepted += 1;
+        else duplicates += 1;
+      }
+      if (accepted > 0) wakeups?.notify();
+      // A duplicate came with the right secret: it is acknowledged (so Graph stops resending it) and does nothing.
+      request.log.debug({ accepted, duplicates }, "graph notifications");
       return reply.status(202).send();
     });
   });
