@@ -56,7 +56,7 @@ describeInBrowser(
     });
 
     const pane = () => page.getByRole("complementary", { name: "Rapport" });
-    const history = () => pane().getByRole("region", { name: "History" });
+    const history = () => pane().getByRole("region", { name: "History", exact: true });
 
     it("adds a note, logs a failed call and a follow-up in 3 days, and marks a task done, all on the server", async () => {
       await page.locator('[data-message="known"]').click();
@@ -135,6 +135,12 @@ describeInBrowser(
         if (response.url().includes("/api/") && response.status() >= 300)
           refused.push(`${response.status()} ${response.url()}`);
       });
+      // The first page, once the profile read on selection has replaced any copy cached before the notes above.
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('aside[aria-label="Rapport"] section[aria-label="History"] li').length >=
+          20,
+      );
       expect(await shown()).toBe(20);
       for (let pages = 1; (await shown()) < server && pages < 10; pages++) {
         const before = await shown();

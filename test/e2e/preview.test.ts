@@ -103,8 +103,8 @@ describeInBrowser("the browser preview, end to end (npm start on a fresh store, 
   const pane = () => page.getByRole("complementary", { name: "Rapport" });
 
   it("shows Today while no email is selected: the rep's follow-ups, the late one marked, one marked done on the server", async () => {
-    const today = pane().getByRole("region", { name: "Today" });
-    await today.getByRole("heading", { name: "Today" }).waitFor();
+    const today = pane().getByRole("region", { name: "Today", exact: true });
+    await today.getByRole("heading", { name: "Today", exact: true }).waitFor();
     const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
     const dashboard = Dashboard.parse(
       await api("GET", `/api/v1/dashboard?timeZone=${encodeURIComponent(timeZone)}`),
