@@ -21,16 +21,18 @@ import { type Kysely, sql } from "kysely";
 // record's deletion takes its dismissals along. `contact_merges` and `company_merges` remember where a merged-away
 // id went, so links and outboxes made before a merge still land (GET and PATCH answer 301 to the kept record).
 // A kept record merged again later carries its pointers along; its deletion takes them.
+// The rules' functions keep the search path they were made under: a restore (pg_restore) computes the generated
+// keys with an empty search path, where one rule calling another by its bare name would not be found.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create function rapport_fold(value text) returns text language sql immutable parallel safe as $fn$
+    create function rapport_fold(value text) returns text language sql immutable parallel safe set search_path from current as $fn$
       select translate(
         replace(replace(replace(lower(value), 'æ', 'ae'), 'ß', 'ss'), 'œ', 'oe'),
         'àáâãäåāăąçćčĉďđèéêëēėęěìíîïīįıłľĺñńňòóôõöøōőŕřśšşșťțùúûüūůűųýÿźżžðþ',
         'aaaaaaaaaccccddeeeeeeeeiiiiiiilllnnnoooooooorrssssttuuuuuuuuyyzzzdt')
     $fn$;
 
-    create function rapport_email_match_key(address text) returns text language sql immutable parallel safe as $fn$
+    create function rapport_email_match_key(address text) returns text language sql immutable parallel safe set search_path from current as $fn$
       with parts as (
         select left(address, length(address) - strpos(reverse(address), '@')) as local,
                right(address, strpos(reverse(address), '@') - 1) as domain
@@ -45,7 +47,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       from untagged
     $fn$;
 
-    create function rapport_calling_code(country text) returns text language sql immutable parallel safe as $fn$
+    create function rapport_calling_code(country text) returns text language sql immutable parallel safe set search_path from current as $fn$
       select case country
         when 'SE' then '46' when 'NO' then '47' when 'DK' then '45' when 'FI' then '358' when 'IS' then '354'
         when 'DE' then '49' when 'AT' then '43' when 'CH' then '41' when 'HR' then '385' when 'SI' then '386'
@@ -56,7 +58,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end
     $fn$;
 
-    create function rapport_phone_key(phone text, country text) returns text language sql immutable parallel safe as $fn$
+    create function rapport_phone_key(phone text, country text) returns text language sql immutable parallel safe set search_path from current as $fn$
       with p as (select regexp_replace(replace(phone, '(0)', ''), '[^0-9+]', '', 'g') as p),
            d as (select p, regexp_replace(p, '[^0-9]', '', 'g') as digits from p)
       select case
@@ -71,16 +73,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       from d
     $fn$;
 
-    create function rapport_phone_keys(phones text[], country text) returns text[] language sql immutable parallel safe as $fn$
+    create function rapport_phone_keys(phones text[], country text) returns text[] language sql immutable parallel safe set search_path from current as $fn$
       select coalesce(array_agg(distinct k order by k) filter (where k is not null), '{}')
       from unnest(phones) as phone, rapport_phone_key(phone, country) as k
     $fn$;
 
-    create function rapport_person_name_key(name text) returns text language sql immutable parallel safe as $fn$
+    create function rapport_person_name_key(name text) returns text language sql immutable parallel safe set search_path from current as $fn$
       select nullif(btrim(regexp_replace(rapport_fold(name), '[[:punct:][:space:]]+', ' ', 'g')), '')
     $fn$;
 
-    create function rapport_company_name_key(name text) returns text language sql immutable parallel safe as $fn$
+    create function rapport_company_name_key(name text) returns text language sql immutable parallel safe set search_path from current as $fn$
       select nullif(replace(
         regexp_replace(
           regexp_replace(
@@ -90,13 +92,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         ' ', ''), '')
     $fn$;
 
-    create function rapport_website_host(website text) returns text language sql immutable parallel safe as $fn$
+    create function rapport_website_host(website text) returns text language sql immutable parallel safe set search_path from current as $fn$
       select nullif(regexp_replace(regexp_replace(regexp_replace(split_part(split_part(split_part(
         regexp_replace(lower(btrim(website)), '^[a-z][a-z0-9+.-]*://', ''), '/', 1), '?', 1), '#', 1),
         ':[0-9]*$', ''), '^www\\.', ''), '\\.$', ''), '')
     $fn$;
 
-    create function rapport_company_domain_keys(domain text, website text) returns text[] language sql immutable parallel safe as $fn$
+    create function rapport_company_domain_keys(domain text, website text) returns text[] language sql immutable parallel safe set search_path from current as $fn$
       select coalesce(array_agg(distinct k order by k) filter (where k is not null and k like '%.%'), '{}')
       from unnest(array[domain, rapport_website_host(website)]) as k
     $fn$;
