@@ -36,5 +36,8 @@ const config = {
   // Two files at a time (jest's default on two cores is one): most suites wait on a server process, PostgreSQL
   // or Chromium, so a second file uses what the first leaves idle. Each file has its own store or database.
   maxWorkers: 2,
+  // A worker that has run many files keeps what they left on its heap; one past this is replaced before its next
+  // file (a worker ran out of memory late in a full run once the suite passed 165 files).
+  workerIdleMemoryLimit: "1536MB",
 };
 module.exports = config;
