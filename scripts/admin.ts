@@ -75,7 +75,9 @@ export async function runAdminCommand(args: string[], env: NodeJS.ProcessEnv, ou
       out.log(
         `Rebuilt the reports' rollups of ${parsed.orgId === null ? "every organisation" : `the organisation ${parsed.orgId}`} ` +
           `from the history: ${rebuilt.stays} stage stays, ${rebuilt.interactionDays} interaction days, ` +
-          `${rebuilt.contactsContacted} contacts with a last interaction.`,
+          `${rebuilt.contactsContacted} contacts with a last interaction, ${rebuilt.stageFlows} stage flows, ` +
+          `${rebuilt.stageLengths} stage lengths, ${rebuilt.interactionWeeks} interaction weeks, ` +
+          `${rebuilt.dealsActive} deals with a last activity.`,
       );
     });
   }

@@ -479,6 +479,13 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
         400,
         [{ path: "query.cursor", message: expect.stringContaining("past the segment's last change") }],
       ]);
+      // Refused before the evaluation numbered anything: the refusal stored nothing.
+      const numbered = await server.database.db
+        .selectFrom("segment_changes")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("segment_id", "=", vip.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(numbered.n)).toBe(0);
       // Read again from the members, the platform learns who is in now; their changes cursor goes on from there.
       const members = parse(SegmentMembersPage, await request("GET", `/api/v1/segments/${vip.id}/members`));
       expect(members.items.map((m) => m.contactId)).toEqual([bo.id]);

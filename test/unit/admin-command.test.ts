@@ -192,6 +192,9 @@ describe("npm run admin", () => {
         .execute();
       // What a fix made with the triggers off would leave: rollups that no longer say what the history says.
       await db.deleteFrom("deal_stage_stays").execute();
+      await db.deleteFrom("deal_stage_flows").execute();
+      await db.deleteFrom("deal_stage_lengths").execute();
+      await db.deleteFrom("interaction_weeks").execute();
       await db.updateTable("interaction_days").set({ interactions: 7 }).execute();
       await sql`update contacts set last_interaction_at = null where id = ${contactId}`.execute(db);
     } finally {
@@ -202,6 +205,8 @@ describe("npm run admin", () => {
     expect(rebuilt.err).toBe("");
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.out).toContain("2 stage stays, 1 interaction days, 1 contacts with a last interaction");
+    // 0031's summaries too: the entry and the move, the one ended stay, the call's week, the deal's last activity.
+    expect(rebuilt.out).toContain("2 stage flows, 1 stage lengths, 1 interaction weeks, 1 deals with a last activity");
     const all = await run(["rebuild-rollups"]);
     expect(all.out).toContain("of every organisation");
 

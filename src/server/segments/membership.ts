@@ -24,8 +24,16 @@ import { type SegmentScope, selectMembers, storedFilter, toMember } from "./serv
  * cursor (the last sequence number read) misses nothing and repeats nothing.
  */
 
-/** Evaluates the segment's membership and records what changed since the last evaluation; the newest seq. */
-export async function evaluateMembership(scope: SegmentScope, segmentId: string): Promise<string> {
+/**
+ * Evaluates the segment's membership and records what changed since the last evaluation; the newest seq. With a
+ * reader's cursor, that cursor is checked against the counter before anything is written, so a refused read leaves
+ * the store as it was.
+ */
+export async function evaluateMembership(
+  scope: SegmentScope,
+  segmentId: string,
+  cursor?: string,
+): Promise<string> {
   const { orgId } = scope.caller;
   return scope.db.transaction().execute(async (tx) => {
     const segment = await tx
@@ -37,6 +45,17 @@ export async function evaluateMembership(scope: SegmentScope, segmentId: string)
       .executeTakeFirst();
     if (!segment) throw notFound("The segment");
     const last = segment.last_seq;
+    // Every cursor this server hands out is a change it made, and the counter never goes back: a cursor past it
+    // was never handed out, or the store went back under it (a restore of an older backup). Answering "nothing
+    // new" would then skip every change numbered below it from here on (an unsubscribe among them), silently.
+    // Checked before this evaluation numbers anything: what it adds cannot make such a cursor one handed out.
+    if (cursor !== undefined && BigInt(cursor) > BigInt(last))
+      throw new AppError(
+        "invalid_request",
+        400,
+        "The cursor is past this segment's last change (was the store restored from an older backup?): read the members again and follow the changes from their changesCursor.",
+        { errors: [{ path: "query.cursor", message: "past the segment's last change" }] },
+      );
     const member = isSegmentMember(orgId, storedFilter(segment), scope.now());
     const joined = tx
       .selectFrom("contacts as c")
@@ -144,17 +163,7 @@ export async function listSegmentChanges(
   segmentId: string,
   query: z.output<typeof SegmentChangesQuery>,
 ): Promise<SegmentChanges> {
-  const newest = await evaluateMembership(scope, segmentId);
-  // Every cursor this server hands out is a change it made, and the counter never goes back: a cursor past it
-  // was never handed out, or the store went back under it (a restore of an older backup). Answering "nothing
-  // new" would then skip every change numbered below it from here on (an unsubscribe among them), silently.
-  if (BigInt(query.cursor) > BigInt(newest))
-    throw new AppError(
-      "invalid_request",
-      400,
-      "The cursor is past this segment's last change (was the store restored from an older backup?): read the members again and follow the changes from their changesCursor.",
-      { errors: [{ path: "query.cursor", message: "past the segment's last change" }] },
-    );
+  await evaluateMembership(scope, segmentId, query.cursor);
   const rows = await scope.db
     .selectFrom("segment_changes")
     // Named apart from `seq`: ORDER BY seq would otherwise sort the text ("10" before "7").
