@@ -1,7 +1,7 @@
 import { Button, Field, Select, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { type Interaction, InteractionKind } from "../../../shared/interactions";
+import { InteractionKind } from "../../../shared/interactions";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -9,6 +9,7 @@ import { Section } from "../../components/Section";
 import { formatDateTime } from "../../format";
 import { useMessages } from "../../i18n/language";
 import { useWebApp } from "../../services";
+import { InteractionLinks } from "./InteractionLinks";
 import { howText } from "./RelationshipGlance";
 import { relationshipMessages } from "./relationship-messages";
 
@@ -29,21 +30,10 @@ const useStyles = makeStyles({
   more: { display: "flex", justifyContent: "flex-start" },
 });
 
-/** The people an interaction was with, as the timeline's person filter offers them. */
-function peopleOf(items: Interaction[], known: Map<string, string>): Map<string, string> {
-  let next = known;
-  for (const item of items)
-    for (const p of item.participants)
-      if (p.contactId && !next.has(p.contactId)) {
-        if (next === known) next = new Map(known);
-        next.set(p.contactId, p.name ?? p.address ?? p.contactId);
-      }
-  return next;
-}
-
 /**
  * A company's (its people's and those linked to it) or a deal's interactions, newest first, a page at a time,
- * narrowed to a kind or to one person. The person filter offers the people met on the pages read so far.
+ * narrowed to a kind or to one person (everyone who took part in them, read at once, not only those on the pages
+ * read so far). Each shows its deals and companies, with a dialog to change them.
  */
 export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id: string } }) {
   const styles = useStyles();
@@ -51,9 +41,17 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
   const t = useMessages(relationshipMessages);
   const [kind, setKind] = useState<InteractionKind | "">("");
   const [contactId, setContactId] = useState("");
-  const [people, setPeople] = useState<Map<string, string>>(new Map());
+  const queryClient = useQueryClient();
+  const plural = of.kind === "company" ? "companies" : "deals";
+  const people = useQuery({
+    queryKey: [plural, "timeline", of.id, "people"],
+    queryFn: () =>
+      of.kind === "company"
+        ? api("companyTimelinePeople", { params: { id: of.id } })
+        : api("dealTimelinePeople", { params: { id: of.id } }),
+  });
   const pages = useInfiniteQuery({
-    queryKey: [of.kind === "company" ? "companies" : "deals", "timeline", of.id, kind, contactId],
+    queryKey: [plural, "timeline", of.id, kind, contactId],
     queryFn: async ({ pageParam }) => {
       const query = {
         limit: PAGE_SIZE,
@@ -61,12 +59,9 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
         ...(kind ? { kind } : {}),
         ...(contactId ? { contactId } : {}),
       };
-      const page =
-        of.kind === "company"
-          ? await api("companyTimeline", { params: { id: of.id }, query })
-          : await api("dealTimeline", { params: { id: of.id }, query });
-      setPeople((known) => peopleOf(page.items, known));
-      return page;
+      return of.kind === "company"
+        ? api("companyTimeline", { params: { id: of.id }, query })
+        : api("dealTimeline", { params: { id: of.id }, query });
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
@@ -92,14 +87,17 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
         <Field label={t.personFilter}>
           <Select value={contactId} onChange={(_, data) => setContactId(data.value)}>
             <option value="">{t.everyone}</option>
-            {[...people].map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
+            {(people.data?.items ?? []).map((person) => (
+              <option key={person.id} value={person.id}>
+                {person.displayName}
               </option>
             ))}
           </Select>
         </Field>
       </div>
+      {people.isError && (
+        <ProblemMessage error={people.error} onRetry={() => void people.refetch()} what={t.peopleNotLoaded} />
+      )}
       {pages.isPending && <Loading label={t.timelineLoading} />}
       {pages.isError && (
         <ProblemMessage
@@ -123,6 +121,10 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
                   .map((p) => p.name ?? p.address)
                   .join(", ")}
               </Text>
+              <InteractionLinks
+                interaction={item}
+                onChanged={() => void queryClient.invalidateQueries({ queryKey: [plural, "timeline"] })}
+              />
             </li>
           ))}
         </ul>
