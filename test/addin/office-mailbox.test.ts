@@ -125,6 +125,7 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     const properties: Record<string, unknown> = {};
     officeWith({
       itemType: "appointment",
+      itemId: "AAMkAttendeeItem=",
       subject: "Quarterly review",
       start: new Date("2026-11-24T09:00:00Z"),
       end: new Date("2026-11-24T10:00:00Z"),
@@ -147,6 +148,7 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     expect(await mailbox.readOpenMessage()).toBeNull();
     expect(await mailbox.readOpenAppointment()).toEqual({
       mode: "attendee",
+      itemId: "AAMkAttendeeItem=",
       iCalUId: null,
       subject: "Quarterly review",
       start: "2026-11-24T09:00:00.000Z",
@@ -179,6 +181,8 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     const mailbox = createOfficeMailbox();
     expect(await mailbox.readOpenAppointment()).toEqual({
       mode: "organizer",
+      // Mailbox 1.7 has no getItemIdAsync: the pane keys the form by what it has.
+      itemId: null,
       iCalUId: null,
       subject: "Kick-off",
       start: "2026-11-25T13:00:00.000Z",
@@ -194,6 +198,17 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
       "olkItemSelectedChanged",
       "olkRecipientsChanged",
     ]);
+
+    // From Mailbox 1.8 a saved meeting's id is asked for; a meeting never saved has none, and its getter fails.
+    const withId = (id: string | null) => ({
+      ...organiserForm,
+      getItemIdAsync: (callback: Callback<string>) =>
+        callback(id ? succeeded(id) : { status: "failed", value: "", error: { message: "not saved" } }),
+    });
+    officeWith(withId("AAMkOrganiserItem="), ["1.5", "1.7", "1.8"]);
+    expect((await createOfficeMailbox().readOpenAppointment())?.itemId).toBe("AAMkOrganiserItem=");
+    officeWith(withId(null), ["1.5", "1.7", "1.8"]);
+    expect((await createOfficeMailbox().readOpenAppointment())?.itemId).toBeNull();
 
     // Before Mailbox 1.7 the organiser's form does not name its organiser: it is the rep.
     officeWith({ ...organiserForm, organizer: undefined }, ["1.5"]);

@@ -5,6 +5,10 @@ export interface I18n {
   t(key: MessageKey, values?: Record<string, string>): string;
   formatDate(iso: string): string;
   formatDateTime(iso: string): string;
+  /** The time of day alone ("14:30"), for the end of something that ends on the day it starts. */
+  formatTime(iso: string): string;
+  /** Whether two instants fall on one calendar day where the rep is. */
+  sameDay(a: string, b: string): boolean;
   /** A calendar date (YYYY-MM-DD) as it is written, never shifted by the rep's time zone. */
   formatDay(date: string): string;
   formatNumber(value: number): string;
@@ -49,6 +53,11 @@ export function createI18n(displayLanguage: string, catalogue: Catalogue = en): 
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
   const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   const days = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  const times = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
+  const localDay = (iso: string) => {
+    const d = new Date(iso);
+    return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+  };
   const numbers = new Intl.NumberFormat(locale);
   return {
     locale,
@@ -56,6 +65,8 @@ export function createI18n(displayLanguage: string, catalogue: Catalogue = en): 
       (catalogue[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? ""),
     formatDate: (iso) => dates.format(new Date(iso)),
     formatDateTime: (iso) => dateTimes.format(new Date(iso)),
+    formatTime: (iso) => times.format(new Date(iso)),
+    sameDay: (a, b) => localDay(a) === localDay(b),
     formatDay: (date) => {
       const instant = new Date(`${date}T00:00:00Z`);
       return Number.isNaN(instant.getTime()) ? date : days.format(instant);

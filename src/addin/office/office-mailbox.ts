@@ -57,6 +57,19 @@ async function readRapportKey(item: Office.MessageRead): Promise<string | null> 
   }
 }
 
+/**
+ * The organiser's form has no itemId property: getItemIdAsync (Mailbox 1.8) gives it once the meeting is saved, and
+ * fails on one never saved, which has none yet.
+ */
+async function savedItemId(item: Office.AppointmentCompose): Promise<string | null> {
+  if (!Office.context.requirements.isSetSupported("Mailbox", "1.8")) return null;
+  try {
+    return await promised<string>((cb) => item.getItemIdAsync(cb));
+  } catch {
+    return null;
+  }
+}
+
 /** The real mailbox: Office.context.mailbox, only ever touched here. */
 export function createOfficeMailbox(): Mailbox {
   const mailbox = () => Office.context.mailbox;
@@ -130,6 +143,7 @@ export function createOfficeMailbox(): Mailbox {
         }
         return {
           mode: "organizer",
+          itemId: await savedItemId(item),
           iCalUId: null,
           subject,
           start: start.toISOString(),
@@ -142,6 +156,7 @@ export function createOfficeMailbox(): Mailbox {
       }
       return {
         mode: "attendee",
+        itemId: item.itemId ?? null,
         iCalUId: null,
         subject: item.subject ?? "",
         start: item.start.toISOString(),

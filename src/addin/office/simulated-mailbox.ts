@@ -16,7 +16,8 @@ export interface SimulatedMessage extends OpenMessage {
 }
 
 /** A meeting in the simulated calendar, organised by the rep or one they were invited to. */
-export interface SimulatedAppointment extends OpenAppointment {
+export interface SimulatedAppointment extends Omit<OpenAppointment, "itemId"> {
+  /** The item's id in the simulated calendar: what Outlook's itemId is to the pane. */
   id: string;
   /** Outlook mobile's EventLogged custom property, set once the pane logged it. */
   eventLogged?: boolean;
@@ -99,9 +100,10 @@ export function createSimulatedMailbox(options: {
     async readOpenAppointment() {
       const appointment = appointments.find((a) => a.id === selected);
       if (!appointment) return null;
-      const { id: _id, eventLogged: _logged, ...open } = appointment;
+      const { id, eventLogged: _logged, ...open } = appointment;
       return {
         ...open,
+        itemId: id,
         organizer: open.organizer ? { ...open.organizer } : null,
         requiredAttendees: [...open.requiredAttendees],
         optionalAttendees: [...open.optionalAttendees],
