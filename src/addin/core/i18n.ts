@@ -80,3 +80,15 @@ export function createI18n(displayLanguage: string, catalogue: Catalogue = en): 
         : new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(amount),
   };
 }
+
+/** The plural form a count takes in the pane's language: Croatian has three (21 is "one" again), the others two. */
+export function pluralOf(locale: string, count: number): "one" | "few" | "other" {
+  const form = new Intl.PluralRules(locale).select(count);
+  return form === "one" || form === "few" ? form : "other";
+}
+
+/** "Every day", never "every 1 day"; other spans in the language's plural forms ("every 3 days"). */
+export function gapText(i18n: I18n, days: number): string {
+  if (days === 1) return i18n.t("gapDaily");
+  return i18n.t(`gap_${pluralOf(i18n.locale, days)}`, { count: i18n.formatNumber(days) });
+}
