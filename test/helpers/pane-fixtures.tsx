@@ -429,7 +429,7 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     interactionOf(
       withLinks({
         id: MEETING_ID,
-        kind: "meeting",
+        kind: "meeting" as const,
         occurredAt: body.startsAt,
         subject: body.subject ?? null,
         body: body.notes ?? null,

@@ -116,12 +116,12 @@ export function LoggedLinks({
       name === "deals"
         ? shown.dealIds.filter((id) => id !== primary)
         : shown.companies.filter((c) => c.via === "link").map((c) => c.id);
-    const key = name === "deals" ? "dealId" : "companyId";
+    const record = (id: string) => (name === "deals" ? { dealId: id } : { companyId: id });
     const added = checked.filter((id) => !before.includes(id));
     const removed = before.filter((id) => !checked.includes(id));
     change.mutate([
-      ...added.map((id) => ({ add: { [key]: id } })),
-      ...removed.map((id) => ({ remove: { [key]: id } })),
+      ...added.map((id) => ({ add: record(id) })),
+      ...removed.map((id) => ({ remove: record(id) })),
     ]);
   };
 
@@ -129,7 +129,7 @@ export function LoggedLinks({
     <Button
       appearance="subtle"
       icon={change.isPending ? <Spinner size="tiny" /> : <CheckmarkCircle20Regular />}
-      disabledFocusable={change.isPending}
+      disabledFocusable={change.isPending || offline}
     >
       {change.isPending ? t("linksSaving") : label}
     </Button>

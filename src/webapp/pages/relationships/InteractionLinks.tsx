@@ -145,8 +145,9 @@ function LinksDialog({
   const diff = (kind: "dealId" | "companyId", before: string[], after: string[]) => {
     const added = after.find((id) => !before.includes(id));
     const removed = before.find((id) => !after.includes(id));
-    if (added) change.mutate({ add: { [kind]: added } });
-    else if (removed) change.mutate({ remove: { [kind]: removed } });
+    const record = (id: string) => (kind === "dealId" ? { dealId: id } : { companyId: id });
+    if (added) change.mutate({ add: record(added) });
+    else if (removed) change.mutate({ remove: record(removed) });
   };
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
