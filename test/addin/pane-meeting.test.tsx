@@ -325,6 +325,35 @@ describe("the pane on a meeting: its history, its time, its words", () => {
     expect((within(form()).getByLabelText("Notes") as HTMLTextAreaElement).value).toBe("");
   });
 
+  it("sends the meeting's iCalUId read from the calendar through Graph, and logs without it when Graph fails", async () => {
+    const withRestId: SimulatedAppointment = { ...invited, restId: "AAMkRestReview" };
+    const asked: string[] = [];
+    let graphUp = true;
+    const pane = setup({
+      appointments: [withRestId],
+      meetingIds: {
+        async iCalUIdOf(restId) {
+          asked.push(restId);
+          if (!graphUp) throw new Error("Graph cannot be reached");
+          return "040000008200E00074C5B7101A82E008000000005E";
+        },
+      },
+    });
+    await openMeeting(pane, "review");
+    fireEvent.click(within(form()).getByRole("button", { name: "Log meeting" }));
+    expect(await screen.findByText("Meeting logged.")).toBeTruthy();
+    expect(asked).toEqual(["AAMkRestReview"]);
+    expect(pane.server.received("logMeeting")).toMatchObject([
+      { body: { iCalUId: "040000008200E00074C5B7101A82E008000000005E", subject: "Quarterly review" } },
+    ]);
+
+    // Graph failing is no reason not to log: the server joins by organiser, start and subject then.
+    graphUp = false;
+    fireEvent.click(within(form()).getByRole("button", { name: "Update the log" }));
+    await waitFor(() => expect(pane.server.received("logMeeting")).toHaveLength(2));
+    expect(pane.server.received("logMeeting")[1]).not.toHaveProperty("body.iCalUId");
+  });
+
   it("calls a calendar meeting a Termin in German, as Outlook's German calendar does", async () => {
     const pane = setup({ appointments: [invited], language: "de-DE" });
     act(() => pane.mailbox.select("review"));

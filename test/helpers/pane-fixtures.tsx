@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { ApiError } from "../../src/client/problems";
 import type { ApiClient } from "../../src/client/api-client";
 import type { FileClient } from "../../src/client/files";
+import type { MeetingIds } from "../../src/addin/auth/meeting-ids";
 import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import {
@@ -1145,6 +1146,8 @@ export interface SetupOptions extends FakeApiOptions {
   appointments?: SimulatedAppointment[];
   /** The rep's Outlook contacts, as Graph would give them (only where the pane signs in with Microsoft 365). */
   outlookContacts?: OutlookContacts;
+  /** The meetings' iCalUIds as Graph would read them from the rep's calendar (Microsoft 365 sign-in only). */
+  meetingIds?: MeetingIds;
   language?: string;
   messages?: SimulatedMessage[];
   prefersDark?: boolean;
@@ -1182,6 +1185,7 @@ export function setup(options: SetupOptions = {}): Pane {
       files: server.files,
       storage,
       outlookContacts: options.outlookContacts,
+      meetingIds: options.meetingIds,
     });
     open.push(services);
     return {

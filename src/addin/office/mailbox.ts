@@ -42,6 +42,11 @@ export interface OpenAppointment {
    */
   itemId: string | null;
   /**
+   * The same id in the form Microsoft Graph takes (`/me/events/{id}`), for reading what Office.js does not give (its
+   * iCalUId); null without an item id, or where Outlook cannot convert one.
+   */
+  restId: string | null;
+  /**
    * The meeting's id across calendars (Graph's iCalUId). Office.js does not expose it, so it is null in Outlook and
    * the server recognises a meeting logged twice by its organiser, start and subject; the simulated mailbox may
    * carry one, as a meeting the calendar capture saw does.

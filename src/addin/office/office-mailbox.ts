@@ -70,6 +70,21 @@ async function savedItemId(item: Office.AppointmentCompose): Promise<string | nu
   }
 }
 
+/**
+ * An item id as Graph takes it. Outlook on iOS and Android hands out REST ids already and has no convertToRestId;
+ * elsewhere the EWS id is converted (Mailbox 1.3). Null where neither works: the caller falls back without it.
+ */
+function restIdOf(itemId: string | null): string | null {
+  if (!itemId) return null;
+  const mailbox = Office.context.mailbox;
+  if (/OutlookIOS|OutlookAndroid/.test(mailbox.diagnostics?.hostName ?? "")) return itemId;
+  try {
+    return mailbox.convertToRestId(itemId, Office.MailboxEnums.RestVersion.v2_0) || null;
+  } catch {
+    return null;
+  }
+}
+
 /** The real mailbox: Office.context.mailbox, only ever touched here. */
 export function createOfficeMailbox(): Mailbox {
   const mailbox = () => Office.context.mailbox;
@@ -141,9 +156,11 @@ export function createOfficeMailbox(): Mailbox {
             ? { address: profile.emailAddress, name: profile.displayName || null }
             : null;
         }
+        const itemId = await savedItemId(item);
         return {
           mode: "organizer",
-          itemId: await savedItemId(item),
+          itemId,
+          restId: restIdOf(itemId),
           iCalUId: null,
           subject,
           start: start.toISOString(),
@@ -157,6 +174,7 @@ export function createOfficeMailbox(): Mailbox {
       return {
         mode: "attendee",
         itemId: item.itemId ?? null,
+        restId: restIdOf(item.itemId ?? null),
         iCalUId: null,
         subject: item.subject ?? "",
         start: item.start.toISOString(),
