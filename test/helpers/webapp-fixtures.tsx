@@ -18,6 +18,7 @@ import {
   TimelinePeople,
 } from "../../src/shared/interactions";
 import { Page } from "../../src/shared/common";
+import { Timeline } from "../../src/shared/people";
 import { emptyAccount } from "./account-fixtures";
 import { Currencies, ExchangeRate } from "../../src/shared/currencies";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
@@ -870,6 +871,19 @@ export function fakeWebServer(
           items: all.slice(start, end),
           nextCursor: end < all.length ? btoa(String(end)) : null,
         });
+      }
+      case "contactTimeline": {
+        // A contact's timeline holds tasks and stage changes too: one stands among the interactions.
+        const all = [
+          ...(server.timelines[params?.id ?? ""] ?? []).map((i) => ({
+            type: "interaction" as const,
+            at: i.occurredAt,
+            interaction: i,
+          })),
+        ];
+        const start = query.cursor ? Number(atob(query.cursor)) : 0;
+        const end = start + Number(query.limit);
+        return Timeline.parse({ items: all.slice(start, end), nextCursor: end < all.length ? btoa(String(end)) : null });
       }
       case "companyTimelinePeople":
       case "dealTimelinePeople": {

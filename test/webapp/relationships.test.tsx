@@ -186,6 +186,24 @@ describe("a record's relationship and interactions in the web app", () => {
     expect(await within(timeline).findByText("Companies: Fabrikam AB")).toBeTruthy();
   });
 
+  it("lists a contact's interactions on their page, narrowed by kind, each with its deals and companies", async () => {
+    const renewal = deal({ id: "7c000000-0000-4000-8000-000000000510", name: "Renewal", stage: "proposal" });
+    const server = fakeWebServer({ companies: [fabrikam], contacts: [anna], deals: [renewal] });
+    server.timelines[anna.id] = [
+      { ...interaction(1, "email", anna), dealId: renewal.id, dealIds: [renewal.id] },
+      interaction(2, "call", anna),
+    ];
+    renderWebApp(server, `/app/contacts/${anna.id}`);
+    const timeline = await section("Interactions");
+    await waitFor(() => expect(subjects(timeline)).toEqual(["Subject 1", "Subject 2"]));
+    expect(await within(timeline).findByText("Deals: Renewal")).toBeTruthy();
+    // A contact's own timeline has nobody else to narrow it to.
+    expect(within(timeline).queryByLabelText("Person")).toBeNull();
+    fireEvent.change(within(timeline).getByLabelText("Kind"), { target: { value: "call" } });
+    await waitFor(() => expect(subjects(timeline)).toEqual(["Subject 2"]));
+    expect(server.received("companyTimelinePeople")).toEqual([]);
+  });
+
   it("shows a deal's interactions, and a failure with a retry", async () => {
     const renewal = deal({ id: "7c000000-0000-4000-8000-000000000510", name: "Renewal", stage: "proposal" });
     const server = fakeWebServer({ deals: [renewal], contacts: [anna] });

@@ -13,7 +13,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { LinkMultiple20Regular } from "@fluentui/react-icons/svg/link-multiple";
-import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Interaction, InteractionLinkAdd, InteractionLinkRemove } from "../../../shared/interactions";
 import { translate } from "../../../shared/languages";
@@ -124,18 +124,12 @@ function LinksDialog({
   const styles = useStyles();
   const t = useMessages(relationshipMessages);
   const { api } = useWebApp();
-  const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: (c: Change) =>
       "add" in c
         ? api("linkInteraction", { params: { id: interaction.id }, body: c.add })
         : api("unlinkInteraction", { params: { id: interaction.id }, query: c.remove }),
-    onSuccess: (next) => {
-      onInteraction(next);
-      // The deals' and companies' own timelines change with it.
-      void queryClient.invalidateQueries({ queryKey: ["deals", "timeline"] });
-      void queryClient.invalidateQueries({ queryKey: ["companies", "timeline"] });
-    },
+    onSuccess: onInteraction,
   });
   const viaPeople = interaction.companies.filter((c) => c.via === "contact").map((c) => c.id);
   const byHand = interaction.companies.filter((c) => c.via === "link").map((c) => c.id);

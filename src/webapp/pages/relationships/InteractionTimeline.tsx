@@ -1,7 +1,7 @@
 import { Button, Field, Select, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { InteractionKind } from "../../../shared/interactions";
+import { type Interaction, InteractionKind } from "../../../shared/interactions";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading } from "../../components/Loading";
 import { ProblemMessage } from "../../components/ProblemMessage";
@@ -31,31 +31,45 @@ const useStyles = makeStyles({
 });
 
 /**
- * A company's (its people's and those linked to it) or a deal's interactions, newest first, a page at a time,
- * narrowed to a kind or to one person (everyone who took part in them, read at once, not only those on the pages
- * read so far). Each shows its deals and companies, with a dialog to change them.
+ * A contact's, a company's (its people's and those linked to it) or a deal's interactions, newest first, a page at
+ * a time, narrowed to a kind, and a company's or a deal's to one person (everyone who took part in them, read at
+ * once, not only those on the pages read so far). Each shows its deals and companies, with a dialog to change them.
  */
-export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id: string } }) {
+export function InteractionTimeline({ of }: { of: { kind: "contact" | "company" | "deal"; id: string } }) {
   const styles = useStyles();
   const { api } = useWebApp();
   const t = useMessages(relationshipMessages);
   const [kind, setKind] = useState<InteractionKind | "">("");
   const [contactId, setContactId] = useState("");
   const queryClient = useQueryClient();
-  const plural = of.kind === "company" ? "companies" : "deals";
+  const plural = of.kind === "contact" ? "contacts" : of.kind === "company" ? "companies" : "deals";
   const people = useQuery({
     queryKey: [plural, "timeline", of.id, "people"],
     queryFn: () =>
       of.kind === "company"
         ? api("companyTimelinePeople", { params: { id: of.id } })
         : api("dealTimelinePeople", { params: { id: of.id } }),
+    // A contact's timeline is theirs alone: no one to narrow it to.
+    enabled: of.kind !== "contact",
   });
   const pages = useInfiniteQuery({
     queryKey: [plural, "timeline", of.id, kind, contactId],
-    queryFn: async ({ pageParam }) => {
+    queryFn: async ({ pageParam }): Promise<{ items: Interaction[]; nextCursor: string | null }> => {
+      const cursor = pageParam ? { cursor: pageParam } : {};
+      if (of.kind === "contact") {
+        // The contact's timeline also holds stage changes and tasks, and has no kind filter: its interactions
+        // of the kind asked for are kept from each page.
+        const page = await api("contactTimeline", { params: { id: of.id }, query: { limit: PAGE_SIZE, ...cursor } });
+        return {
+          items: page.items.flatMap((i) =>
+            i.type === "interaction" && (!kind || i.interaction.kind === kind) ? [i.interaction] : [],
+          ),
+          nextCursor: page.nextCursor,
+        };
+      }
       const query = {
         limit: PAGE_SIZE,
-        ...(pageParam ? { cursor: pageParam } : {}),
+        ...cursor,
         ...(kind ? { kind } : {}),
         ...(contactId ? { contactId } : {}),
       };
@@ -84,16 +98,18 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
             ))}
           </Select>
         </Field>
-        <Field label={t.personFilter}>
-          <Select value={contactId} onChange={(_, data) => setContactId(data.value)}>
-            <option value="">{t.everyone}</option>
-            {(people.data?.items ?? []).map((person) => (
-              <option key={person.id} value={person.id}>
-                {person.displayName}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        {of.kind !== "contact" && (
+          <Field label={t.personFilter}>
+            <Select value={contactId} onChange={(_, data) => setContactId(data.value)}>
+              <option value="">{t.everyone}</option>
+              {(people.data?.items ?? []).map((person) => (
+                <option key={person.id} value={person.id}>
+                  {person.displayName}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
       </div>
       {people.isError && (
         <ProblemMessage error={people.error} onRetry={() => void people.refetch()} what={t.peopleNotLoaded} />
@@ -123,7 +139,11 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
               </Text>
               <InteractionLinks
                 interaction={item}
-                onChanged={() => void queryClient.invalidateQueries({ queryKey: [plural, "timeline"] })}
+                onChanged={() => {
+                  // Its records' timelines change with it: this one, and the deals' and companies' it joined or left.
+                  for (const records of ["contacts", "companies", "deals"])
+                    void queryClient.invalidateQueries({ queryKey: [records, "timeline"] });
+                }}
               />
             </li>
           ))}
