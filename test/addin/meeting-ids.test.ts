@@ -17,11 +17,15 @@ function localGraph(events: Record<string, { iCalUId: string; subject: string }>
     const id = /^\/v1\.0\/me\/events\/([^/]+)$/.exec(url.pathname)?.[1];
     const event = id ? events[decodeURIComponent(id)] : undefined;
     if (request.headers.authorization !== "Bearer graph-token") {
-      response.writeHead(401, { "content-type": "application/json" }).end('{"error":{"code":"InvalidAuthenticationToken"}}');
+      response
+        .writeHead(401, { "content-type": "application/json" })
+        .end('{"error":{"code":"InvalidAuthenticationToken"}}');
       return;
     }
     if (!event) {
-      response.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"ErrorItemNotFound"}}');
+      response
+        .writeHead(404, { "content-type": "application/json" })
+        .end('{"error":{"code":"ErrorItemNotFound"}}');
       return;
     }
     const selected = url.searchParams.get("$select") === "iCalUId" ? { iCalUId: event.iCalUId } : event;
@@ -32,7 +36,10 @@ function localGraph(events: Record<string, { iCalUId: string; subject: string }>
 
 describe("the open meeting's iCalUId through the Microsoft Graph client library (local Graph)", () => {
   const { handle, requests } = localGraph({
-    "AAMkAGI2T/Review=": { iCalUId: "040000008200E00074C5B7101A82E008000000005E", subject: "Quarterly review" },
+    "AAMkAGI2T/Review=": {
+      iCalUId: "040000008200E00074C5B7101A82E008000000005E",
+      subject: "Quarterly review",
+    },
   });
   let baseUrl = "";
   let server: Server;

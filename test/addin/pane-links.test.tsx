@@ -75,7 +75,10 @@ describe("where a logged email or meeting went, and changing it from the pane", 
 
   it("links a person's company, names the one linked through its people, and unlinks every deal", async () => {
     const erikAtNorthwind = { ...erik, companyId: northwind.id, company: northwind };
-    const withErik = { ...(inbox[0] as (typeof inbox)[number]), cc: [{ address: "erik@fabrikam.example", name: "Erik Holm" }] };
+    const withErik = {
+      ...(inbox[0] as (typeof inbox)[number]),
+      cc: [{ address: "erik@fabrikam.example", name: "Erik Holm" }],
+    };
     const pane = setup({
       annaCompany: fabrikam,
       contacts: [erikAtNorthwind],
@@ -142,7 +145,9 @@ describe("where a logged email or meeting went, and changing it from the pane", 
     act(() => pane.mailbox.select("known"));
     const menu = await openLinks("Logged · no deal");
     fireEvent.click(within(menu).getByRole("menuitemradio", { name: "Fabrikam renewal" }));
-    expect(await screen.findByText(/Something went wrong: Only the deal's owner may link to it/)).toBeTruthy();
+    expect(
+      await screen.findByText(/Something went wrong: Only the deal's owner may link to it/),
+    ).toBeTruthy();
     expect(screen.getByRole("button", { name: "Try again" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Logged · no deal" })).toBeTruthy();
   });

@@ -192,7 +192,9 @@ describe.each(storeKinds)("company and deal timelines, relationship at a glance 
       [`/api/v1/deals/${unknown}/timeline/people`, rita],
     ] as const)
       expect((await server.request("GET", path, { token })).status).toBe(404);
-    expect((await server.request("GET", "/api/v1/deals/x/timeline/people", { token: rita })).status).toBe(400);
+    expect((await server.request("GET", "/api/v1/deals/x/timeline/people", { token: rita })).status).toBe(
+      400,
+    );
   });
 
   it("tells a contact's and a company's last contact, last reply, recent counts and rhythm", async () => {

@@ -883,7 +883,10 @@ export function fakeWebServer(
         ];
         const start = query.cursor ? Number(atob(query.cursor)) : 0;
         const end = start + Number(query.limit);
-        return Timeline.parse({ items: all.slice(start, end), nextCursor: end < all.length ? btoa(String(end)) : null });
+        return Timeline.parse({
+          items: all.slice(start, end),
+          nextCursor: end < all.length ? btoa(String(end)) : null,
+        });
       }
       case "companyTimelinePeople":
       case "dealTimelinePeople": {

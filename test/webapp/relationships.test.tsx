@@ -119,11 +119,11 @@ describe("a record's relationship and interactions in the web app", () => {
     await waitFor(() => expect(subjects(timeline)).toHaveLength(20));
     const person = within(timeline).getByLabelText("Person");
     await waitFor(() =>
-      expect(within(person).getAllByRole("option").map((o) => o.textContent)).toEqual([
-        "Everyone",
-        "Anna Berg",
-        "Cleo Dahl",
-      ]),
+      expect(
+        within(person)
+          .getAllByRole("option")
+          .map((o) => o.textContent),
+      ).toEqual(["Everyone", "Anna Berg", "Cleo Dahl"]),
     );
     expect(server.received("companyTimelinePeople")).toEqual([{ params: { id: fabrikam.id } }]);
     fireEvent.change(person, { target: { value: cleo.id } });
@@ -134,7 +134,11 @@ describe("a record's relationship and interactions in the web app", () => {
     const renewal = deal({ id: "7c000000-0000-4000-8000-000000000510", name: "Renewal", stage: "proposal" });
     const upsell = deal({ id: "7c000000-0000-4000-8000-000000000511", name: "Upsell", stage: "proposal" });
     const northwind = company({ id: "7c000000-0000-4000-8000-000000000512", name: "Northwind" });
-    const server = fakeWebServer({ companies: [fabrikam, northwind], contacts: [anna], deals: [renewal, upsell] });
+    const server = fakeWebServer({
+      companies: [fabrikam, northwind],
+      contacts: [anna],
+      deals: [renewal, upsell],
+    });
     server.timelines[fabrikam.id] = [
       {
         ...interaction(1, "email", anna),
@@ -222,19 +226,22 @@ describe("a record's relationship and interactions in the web app", () => {
     ["hr", 1, "Odnos", "U ritmu: obično svaki dan"],
     ["hr", 3, "Odnos", "U ritmu: obično svaka 3 dana"],
     ["hr", 5, "Odnos", "U ritmu: obično svakih 5 dana"],
-  ] as const)("says a rhythm in %s of %i days in the language's words (never 'every 1 day')", async (language, days, title, text) => {
-    const server = fakeWebServer({ contacts: [anna] });
-    server.glances[anna.id] = {
-      lastContact: null,
-      lastReply: null,
-      last30Days: 20,
-      last90Days: 60,
-      rhythm: { state: "steady", activeDays: 60, medianGapDays: days, daysSinceLast: 0 },
-    };
-    renderWebApp(server, `/app/contacts/${anna.id}`, { language });
-    const glance = await section(title);
-    expect(await within(glance).findByText(text)).toBeTruthy();
-  });
+  ] as const)(
+    "says a rhythm in %s of %i days in the language's words (never 'every 1 day')",
+    async (language, days, title, text) => {
+      const server = fakeWebServer({ contacts: [anna] });
+      server.glances[anna.id] = {
+        lastContact: null,
+        lastReply: null,
+        last30Days: 20,
+        last90Days: 60,
+        rhythm: { state: "steady", activeDays: 60, medianGapDays: days, daysSinceLast: 0 },
+      };
+      renderWebApp(server, `/app/contacts/${anna.id}`, { language });
+      const glance = await section(title);
+      expect(await within(glance).findByText(text)).toBeTruthy();
+    },
+  );
 
   it("shows a contact's glance with too little history to tell", async () => {
     const server = fakeWebServer({ contacts: [anna] });

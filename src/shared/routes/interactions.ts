@@ -68,7 +68,8 @@ export const interactionRoutes = {
   companyTimelinePeople: {
     method: "GET",
     path: "/api/v1/companies/:id/timeline/people",
-    summary: "Everyone taking part in a company's interactions, by name: whom its timeline can be narrowed to",
+    summary:
+      "Everyone taking part in a company's interactions, by name: whom its timeline can be narrowed to",
     params: IdParams,
     responses: { 200: TimelinePeople },
   },

@@ -36,7 +36,6 @@ export function formatBalance(locale: string, decimal: string, currency: string)
   }).format(decimal as `${number}`);
 }
 
-
 const amountsOf = (i18n: I18n, lines: CurrencyBalance[]) =>
   // Each currency on its own: amounts in different currencies are never added together.
   lines.map((l) => formatBalance(i18n.locale, l.balance, l.currency)).join(" · ");

@@ -25,10 +25,14 @@ import { ErrorMessage } from "./ErrorMessage";
 import type { NamedRecord } from "./people-records";
 
 const useStyles = makeStyles({
-  links: { display: "flex", flexDirection: "column", alignItems: "flex-start", gap: tokens.spacingVerticalXS },
+  links: {
+    display: "flex",
+    flexDirection: "column",
+    alignItems: "flex-start",
+    gap: tokens.spacingVerticalXS,
+  },
   muted: { color: tokens.colorNeutralForeground3 },
 });
-
 
 type Change = { add: InteractionLinkAdd } | { remove: InteractionLinkRemove };
 
@@ -103,7 +107,8 @@ export function LoggedLinks({
   const viaPeople = new Set(shown.companies.filter((c) => c.via === "contact").map((c) => c.id));
   const linkedCompanies = shown.companies.filter((c) => c.via === "link").map((c) => c.id);
   const primary = shown.dealId;
-  const label = primary === null ? t("loggedNoDeal") : t("loggedDeal", { deal: dealNames.get(primary) ?? "…" });
+  const label =
+    primary === null ? t("loggedNoDeal") : t("loggedDeal", { deal: dealNames.get(primary) ?? "…" });
 
   const onChecked = (name: string, checked: string[]) => {
     if (name === "primary") {
@@ -208,7 +213,10 @@ export function LoggedLinks({
         {offline && <Caption1 className={styles.muted}>{t("linksNeedConnection")}</Caption1>}
       </div>
       {change.isError && (
-        <ErrorMessage error={change.error} onRetry={() => change.variables && change.mutate(change.variables)} />
+        <ErrorMessage
+          error={change.error}
+          onRetry={() => change.variables && change.mutate(change.variables)}
+        />
       )}
     </div>
   );

@@ -28,7 +28,6 @@ function howOf(t: I18n["t"], interaction: Pick<Interaction, "kind" | "direction"
   return t(`kind_${interaction.kind}`);
 }
 
-
 const daysText = (i18n: I18n, days: number) =>
   i18n.t(`days_${pluralOf(i18n.locale, days)}`, { count: i18n.formatNumber(days) });
 

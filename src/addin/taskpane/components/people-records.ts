@@ -22,7 +22,9 @@ export function openDealsOf(results: readonly LookupResult[]): NamedRecord[] {
 export function companiesOf(results: readonly LookupResult[]): NamedRecord[] {
   return [
     ...new Map(
-      results.flatMap((r) => (r.contact?.company ? [r.contact.company] : [])).map((c) => [c.id, { id: c.id, name: c.name }]),
+      results
+        .flatMap((r) => (r.contact?.company ? [r.contact.company] : []))
+        .map((c) => [c.id, { id: c.id, name: c.name }]),
     ).values(),
   ];
 }

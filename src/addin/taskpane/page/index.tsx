@@ -54,7 +54,14 @@ async function main(root: HTMLElement): Promise<void> {
   const files = createFileClient(clientOptions);
   const outlookContacts = outlookContactsLazily(outlookLoginHint);
   const meetingIds = meetingIdsLazily(outlookLoginHint);
-  const services = createServices({ mailbox, api, files, outlookContacts, meetingIds, account: signIn.account });
+  const services = createServices({
+    mailbox,
+    api,
+    files,
+    outlookContacts,
+    meetingIds,
+    account: signIn.account,
+  });
   void syncWithClassicOutlook(services.outbox, api).catch(() => undefined);
   render(<App services={services} catalogue={await catalogue} />);
 }

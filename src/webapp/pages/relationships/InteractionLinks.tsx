@@ -52,7 +52,13 @@ type Change = { add: InteractionLinkAdd } | { remove: InteractionLinkRemove };
  * A timeline row that changes is read again when the dialog closes: an interaction unlinked from the record whose
  * page this is leaves its timeline then, not while the dialog is still open on it.
  */
-export function InteractionLinks({ interaction, onChanged }: { interaction: Interaction; onChanged(): void }) {
+export function InteractionLinks({
+  interaction,
+  onChanged,
+}: {
+  interaction: Interaction;
+  onChanged(): void;
+}) {
   const styles = useStyles();
   const t = useMessages(relationshipMessages);
   const [open, setOpen] = useState(false);
@@ -65,7 +71,9 @@ export function InteractionLinks({ interaction, onChanged }: { interaction: Inte
     "company",
     shown.companies.map((c) => c.id),
   );
-  const dealText = deals.map((name, i) => (i === 0 && deals.length > 1 ? translate(t.primaryMark, { name }) : name));
+  const dealText = deals.map((name, i) =>
+    i === 0 && deals.length > 1 ? translate(t.primaryMark, { name }) : name,
+  );
   const subject = interaction.subject || t.noSubject;
   return (
     <div className={styles.line}>

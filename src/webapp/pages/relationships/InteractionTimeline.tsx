@@ -59,7 +59,10 @@ export function InteractionTimeline({ of }: { of: { kind: "contact" | "company" 
       if (of.kind === "contact") {
         // The contact's timeline also holds stage changes and tasks, and has no kind filter: its interactions
         // of the kind asked for are kept from each page.
-        const page = await api("contactTimeline", { params: { id: of.id }, query: { limit: PAGE_SIZE, ...cursor } });
+        const page = await api("contactTimeline", {
+          params: { id: of.id },
+          query: { limit: PAGE_SIZE, ...cursor },
+        });
         return {
           items: page.items.flatMap((i) =>
             i.type === "interaction" && (!kind || i.interaction.kind === kind) ? [i.interaction] : [],

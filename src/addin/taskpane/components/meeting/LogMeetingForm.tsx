@@ -107,7 +107,10 @@ export function LogMeetingForm({
   const log = useSubmit(async () => ({
     kind: "logMeeting" as const,
     body: meetingToLog(
-      { ...appointment, iCalUId: appointment.iCalUId ?? (await iCalUIdFromCalendar(appointment, meetingIds)) },
+      {
+        ...appointment,
+        iCalUId: appointment.iCalUId ?? (await iCalUIdFromCalendar(appointment, meetingIds)),
+      },
       mailbox.userAddress(),
       { notes, outcome: outcome || null, dealId: dealId || null },
     ),

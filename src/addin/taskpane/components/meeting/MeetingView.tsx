@@ -39,7 +39,10 @@ const useStyles = makeStyles({
  * The open meeting as Rapport has it, when someone logged it (or the calendar capture did): among the attendees'
  * latest interactions, by its iCalUId where Outlook gives one, else by its start and subject, as the server joins it.
  */
-function loggedMeetingOf(results: readonly LookupResult[], appointment: OpenAppointment): Interaction | undefined {
+function loggedMeetingOf(
+  results: readonly LookupResult[],
+  appointment: OpenAppointment,
+): Interaction | undefined {
   const start = new Date(appointment.start).getTime();
   const subject = appointment.subject.trim();
   return results
