@@ -262,7 +262,10 @@ export interface FakeApiOptions {
   /** Anna's history on the server, besides what the pane writes: any order, the server sorts it. */
   history?: z.input<typeof Timeline>["items"];
   /** Other people Rapport knows, besides Anna. */
-  contacts?: (typeof erik)[];
+  contacts?: (Omit<typeof erik, "companyId" | "company"> & {
+    companyId: string | null;
+    company: Company | null;
+  })[];
   /** Anna's email was logged already, without a deal (as the mailbox sync leaves it with several open deals). */
   loggedBySync?: boolean;
   /** The rep's own switches as the server holds them. */
