@@ -192,8 +192,9 @@ describe.each(storeKinds)("company and deal timelines, relationship at a glance 
       [`/api/v1/deals/${unknown}/timeline/people`, rita],
     ] as const)
       expect((await server.request("GET", path, { token })).status).toBe(404);
+    // A malformed id is no record either, as everywhere in the API.
     expect((await server.request("GET", "/api/v1/deals/x/timeline/people", { token: rita })).status).toBe(
-      400,
+      404,
     );
   });
 
