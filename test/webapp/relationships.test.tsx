@@ -1,7 +1,7 @@
 /**
  * @jest-environment jsdom
  */
-import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { Interaction } from "../../src/shared/interactions";
 import { company, contact, deal, fakeWebServer, problem, renderWebApp } from "../helpers/webapp-fixtures";
 
