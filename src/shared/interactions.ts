@@ -228,6 +228,19 @@ export type RecordTimelineQuery = z.infer<typeof RecordTimelineQuery>;
 export const InteractionPage = Page(Interaction);
 export type InteractionPage = z.infer<typeof InteractionPage>;
 
+/** The most people a record's timeline offers to narrow by: more would not fit a choice list anyway. */
+export const TIMELINE_PEOPLE_MAX = 500;
+
+/**
+ * Everyone who took part in a company's or a deal's interactions (the people its timeline can be narrowed to), by
+ * name; `more` when there were more than TIMELINE_PEOPLE_MAX.
+ */
+export const TimelinePeople = z.object({
+  items: z.array(z.object({ id: Id, displayName: z.string() })),
+  more: z.boolean(),
+});
+export type TimelinePeople = z.infer<typeof TimelinePeople>;
+
 /**
  * When a relationship is cooling (docs/api.md, "Relationship at a glance"): the record has been in touch on at least
  * COOLING_MIN_ACTIVE_DAYS distinct UTC days in the year up to its last interaction, and the whole UTC days since that

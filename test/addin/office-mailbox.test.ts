@@ -4,7 +4,11 @@ type Callback<T> = (result: { status: string; value: T; error?: { message: strin
 const succeeded = <T>(value: T) => ({ status: "succeeded", value });
 
 /** Office.js as Outlook gives it to the pane: only what the mailbox boundary reads, shaped as Outlook's. */
-function officeWith(item: Record<string, unknown>, requirements: string[] = ["1.5", "1.7"]) {
+function officeWith(
+  item: Record<string, unknown>,
+  requirements: string[] = ["1.5", "1.7"],
+  hostName = "OutlookWebApp",
+) {
   const handlers: string[] = [];
   const data = {
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
@@ -17,6 +21,7 @@ function officeWith(item: Record<string, unknown>, requirements: string[] = ["1.
     },
     MailboxEnums: {
       ItemType: { Message: "message", Appointment: "appointment" },
+      RestVersion: { v2_0: "v2.0" },
       ItemNotificationMessageType: {
         InformationalMessage: "informationalMessage",
         ErrorMessage: "errorMessage",
@@ -31,6 +36,9 @@ function officeWith(item: Record<string, unknown>, requirements: string[] = ["1.
       mailbox: {
         item,
         userProfile: { emailAddress: "Rita@Contoso.example" },
+        diagnostics: { hostName },
+        // Outlook's conversion of an EWS id to a REST one, recognisably.
+        convertToRestId: (id: string, version: string) => `rest(${version}):${id}`,
         addHandlerAsync: (event: string) => void handlers.push(event),
         removeHandlerAsync: () => undefined,
       },
@@ -125,6 +133,7 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     const properties: Record<string, unknown> = {};
     officeWith({
       itemType: "appointment",
+      itemId: "AAMkAttendeeItem=",
       subject: "Quarterly review",
       start: new Date("2026-11-24T09:00:00Z"),
       end: new Date("2026-11-24T10:00:00Z"),
@@ -147,6 +156,8 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     expect(await mailbox.readOpenMessage()).toBeNull();
     expect(await mailbox.readOpenAppointment()).toEqual({
       mode: "attendee",
+      itemId: "AAMkAttendeeItem=",
+      restId: "rest(v2.0):AAMkAttendeeItem=",
       iCalUId: null,
       subject: "Quarterly review",
       start: "2026-11-24T09:00:00.000Z",
@@ -179,6 +190,9 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
     const mailbox = createOfficeMailbox();
     expect(await mailbox.readOpenAppointment()).toEqual({
       mode: "organizer",
+      // Mailbox 1.7 has no getItemIdAsync: the pane keys the form by what it has.
+      itemId: null,
+      restId: null,
       iCalUId: null,
       subject: "Kick-off",
       start: "2026-11-25T13:00:00.000Z",
@@ -194,6 +208,23 @@ describe("the Office.js mailbox, over Office.js as Outlook shapes it", () => {
       "olkItemSelectedChanged",
       "olkRecipientsChanged",
     ]);
+
+    // From Mailbox 1.8 a saved meeting's id is asked for; a meeting never saved has none, and its getter fails.
+    const withId = (id: string | null) => ({
+      ...organiserForm,
+      getItemIdAsync: (callback: Callback<string>) =>
+        callback(id ? succeeded(id) : { status: "failed", value: "", error: { message: "not saved" } }),
+    });
+    officeWith(withId("AAMkOrganiserItem="), ["1.5", "1.7", "1.8"]);
+    expect(await createOfficeMailbox().readOpenAppointment()).toMatchObject({
+      itemId: "AAMkOrganiserItem=",
+      restId: "rest(v2.0):AAMkOrganiserItem=",
+    });
+    // Outlook on a phone hands out REST ids already, and converts none.
+    officeWith(withId("AAMkMobileRest"), ["1.5", "1.7", "1.8"], "OutlookAndroid");
+    expect((await createOfficeMailbox().readOpenAppointment())?.restId).toBe("AAMkMobileRest");
+    officeWith(withId(null), ["1.5", "1.7", "1.8"]);
+    expect((await createOfficeMailbox().readOpenAppointment())?.itemId).toBeNull();
 
     // Before Mailbox 1.7 the organiser's form does not name its organiser: it is the rep.
     officeWith({ ...organiserForm, organizer: undefined }, ["1.5"]);

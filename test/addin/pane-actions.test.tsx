@@ -414,7 +414,7 @@ describe("offline", () => {
     const pane = setup({ messages: [...inbox, sentCopy] });
     act(() => pane.mailbox.select("sent-copy"));
     fireEvent.click(await screen.findByRole("button", { name: "Log this email" }));
-    expect(await screen.findByRole("button", { name: "Logged" })).toBeTruthy();
+    expect(await screen.findByRole("button", { name: "Logged · Fabrikam renewal" })).toBeTruthy();
     expect(pane.server.received("logEmail")).toMatchObject([
       { body: { internetMessageId: "<q3@fabrikam.example>", rapportKey: key } },
     ]);
@@ -435,7 +435,7 @@ describe("offline", () => {
 
     pane.server.reachable = true;
     fireEvent.click(screen.getByRole("button", { name: "Send now" }));
-    expect(await screen.findByRole("button", { name: "Logged" })).toBeTruthy();
+    expect(await screen.findByRole("button", { name: "Logged · Fabrikam renewal" })).toBeTruthy();
     expect(pane.server.received("logEmail")).toMatchObject([
       { body: { internetMessageId: "<q3@fabrikam.example>" } },
     ]);

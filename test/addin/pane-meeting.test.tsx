@@ -273,6 +273,98 @@ const withAnna = (): z.input<typeof MeetingBrief> => ({
   ],
 });
 
+describe("the pane on a meeting: its history, its time, its words", () => {
+  it("shows a meeting log waiting in the outbox in the person's History, as a queued email log shows", async () => {
+    const pane = setup({ appointments: [invited] });
+    await openMeeting(pane, "review");
+    pane.server.reachable = false;
+    fireEvent.click(within(form()).getByRole("button", { name: "Log meeting" }));
+    await screen.findByRole("button", { name: "Logs when Rapport is back" });
+    const history = screen.getByRole("region", { name: "History" });
+    const row = within(history).getByText("Meeting: Quarterly review").closest("li") as HTMLElement;
+    expect(within(row).getByText("Waiting to send")).toBeTruthy();
+    pane.server.reachable = true;
+    fireEvent.click(screen.getByRole("button", { name: "Send now" }));
+    await waitFor(() => expect(within(history).queryByText("Waiting to send")).toBeNull());
+  });
+
+  it("writes the day once when the meeting ends on the day it starts, and twice when it does not", async () => {
+    const overnight: SimulatedAppointment = {
+      ...invited,
+      id: "overnight",
+      subject: "Trade fair",
+      start: "2026-11-24T09:00:00.000Z",
+      end: "2026-11-26T16:00:00.000Z",
+    };
+    const pane = setup({ appointments: [invited, overnight] });
+    await openMeeting(pane, "review");
+    const when = (subject: string) =>
+      screen.getByRole("heading", { name: subject }).nextElementSibling?.textContent ?? "";
+    const times = new Intl.DateTimeFormat("en-US", { timeStyle: "short" });
+    const dates = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+    expect(when("Quarterly review")).toBe(
+      `${dates.format(new Date(invited.start))} – ${times.format(new Date(invited.end))} · Fabrikam HQ, Stockholm`,
+    );
+    expect(when("Quarterly review").match(/2026/g)).toHaveLength(1);
+    act(() => pane.mailbox.select("overnight"));
+    await screen.findByRole("heading", { name: "Trade fair" });
+    expect(when("Trade fair").match(/2026/g)).toHaveLength(2);
+  });
+
+  it("keeps two meetings of one subject apart: the notes written on one do not show on the other", async () => {
+    const nextWeek: SimulatedAppointment = {
+      ...invited,
+      id: "review-next-week",
+      start: "2026-12-01T09:00:00.000Z",
+      end: "2026-12-01T10:00:00.000Z",
+    };
+    const pane = setup({ appointments: [invited, nextWeek] });
+    await openMeeting(pane, "review");
+    fireEvent.change(within(form()).getByLabelText("Notes"), { target: { value: "About this week" } });
+    act(() => pane.mailbox.select("review-next-week"));
+    await waitFor(() => expect(screen.getByText(/Dec 1, 2026/)).toBeTruthy());
+    expect((within(form()).getByLabelText("Notes") as HTMLTextAreaElement).value).toBe("");
+  });
+
+  it("sends the meeting's iCalUId read from the calendar through Graph, and logs without it when Graph fails", async () => {
+    const withRestId: SimulatedAppointment = { ...invited, restId: "AAMkRestReview" };
+    const asked: string[] = [];
+    let graphUp = true;
+    const pane = setup({
+      appointments: [withRestId],
+      meetingIds: {
+        async iCalUIdOf(restId) {
+          asked.push(restId);
+          if (!graphUp) throw new Error("Graph cannot be reached");
+          return "040000008200E00074C5B7101A82E008000000005E";
+        },
+      },
+    });
+    await openMeeting(pane, "review");
+    fireEvent.click(within(form()).getByRole("button", { name: "Log meeting" }));
+    expect(await screen.findByText("Meeting logged.")).toBeTruthy();
+    expect(asked).toEqual(["AAMkRestReview"]);
+    expect(pane.server.received("logMeeting")).toMatchObject([
+      { body: { iCalUId: "040000008200E00074C5B7101A82E008000000005E", subject: "Quarterly review" } },
+    ]);
+
+    // Graph failing is no reason not to log: the server joins by organiser, start and subject then.
+    graphUp = false;
+    fireEvent.click(within(form()).getByRole("button", { name: "Update the log" }));
+    await waitFor(() => expect(pane.server.received("logMeeting")).toHaveLength(2));
+    expect(pane.server.received("logMeeting")[1]).not.toHaveProperty("body.iCalUId");
+  });
+
+  it("calls a calendar meeting a Termin in German, as Outlook's German calendar does", async () => {
+    const pane = setup({ appointments: [invited], language: "de-DE" });
+    act(() => pane.mailbox.select("review"));
+    const german = await screen.findByRole("form", { name: "Diesen Termin protokollieren" });
+    expect(within(german).getByRole("button", { name: "Termin protokollieren" })).toBeTruthy();
+    expect(screen.getByRole("tablist", { name: "Teilnehmende dieses Termins" })).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/Besprechung/);
+  });
+});
+
 describe("today's meetings in the pane's Today", () => {
   const briefs = () => screen.findByRole("region", { name: /^Today's meetings/ });
 

@@ -51,7 +51,9 @@ describe("the relationship at a glance and the company's history in the pane", (
       await within(section).findByText(/^Last contact: .* · Email sent · Anna Berg, Rita Rep$/),
     ).toBeTruthy();
     expect(within(section).getByText("Last reply from them: none yet")).toBeTruthy();
-    expect(within(section).getByText("0 in the last 30 days, 3 in the last 90")).toBeTruthy();
+    expect(
+      within(section).getByText("0 interactions in the last 30 days, 3 interactions in the last 90"),
+    ).toBeTruthy();
     expect(
       within(section).getByText("Cooling: 50 days since the last contact, usually every 6 days"),
     ).toBeTruthy();
@@ -59,6 +61,46 @@ describe("the relationship at a glance and the company's history in the pane", (
     // Without a company, no company history is asked for.
     expect(pane.server.received("companyTimeline")).toEqual([]);
   });
+
+  it.each([
+    [
+      "en-US",
+      "Relationship",
+      "1 interaction in the last 30 days, 2 interactions in the last 90",
+      "In rhythm: usually every day",
+    ],
+    [
+      "hr-HR",
+      "Odnos",
+      "1 interakcija u posljednjih 30 dana, 2 interakcije u posljednjih 90",
+      "U ritmu: obično svaki dan",
+    ],
+    [
+      "de-DE",
+      "Beziehung",
+      "1 Interaktion in den letzten 30 Tagen, 2 Interaktionen in den letzten 90",
+      "Im Rhythmus: sonst täglich",
+    ],
+  ])(
+    "counts with their noun and says a daily rhythm as every day (%s)",
+    async (language, title, counts, rhythm) => {
+      const pane = setup({
+        language,
+        glances: {
+          [anna.id]: {
+            ...cooling,
+            last30Days: 1,
+            last90Days: 2,
+            rhythm: { state: "steady", activeDays: 40, medianGapDays: 1, daysSinceLast: 0 },
+          },
+        },
+      });
+      await openAnna(pane);
+      const section = await screen.findByRole("region", { name: title });
+      expect(await within(section).findByText(counts)).toBeTruthy();
+      expect(within(section).getByText(rhythm)).toBeTruthy();
+    },
+  );
 
   it("lists the company's recent history under the person's", async () => {
     const bo = {

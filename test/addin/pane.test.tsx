@@ -28,7 +28,7 @@ describe("the task pane", () => {
     });
 
     fireEvent.click(screen.getByRole("button", { name: "Log this email" }));
-    expect(await screen.findByRole("button", { name: "Logged" })).toBeTruthy();
+    expect(await screen.findByRole("button", { name: "Logged · Fabrikam renewal" })).toBeTruthy();
     const logCall = calls.find((c) => c.name === "logEmail");
     expect(logCall?.input).toMatchObject({
       body: {
@@ -43,7 +43,7 @@ describe("the task pane", () => {
     const { mailbox, calls } = setup();
     act(() => mailbox.select("known"));
     fireEvent.click(await screen.findByRole("button", { name: "Log this email" }));
-    await screen.findByRole("button", { name: "Logged" });
+    await screen.findByRole("button", { name: "Logged · Fabrikam renewal" });
     // No deal named, so a reply in a thread logged before goes to the thread's deal (test/api/threads.test.ts);
     // the server links the single open deal the pane shows otherwise (test/api/emails.test.ts).
     const body = (calls.find((c) => c.name === "logEmail")?.input as { body: Record<string, unknown> }).body;
@@ -60,7 +60,7 @@ describe("the task pane", () => {
     expect(screen.getByRole("menuitem", { name: "Fabrikam renewal" })).toBeTruthy();
     expect(screen.getByRole("menuitem", { name: "No deal" })).toBeTruthy();
     fireEvent.click(screen.getByRole("menuitem", { name: "Fabrikam expansion" }));
-    await screen.findByRole("button", { name: "Logged" });
+    await screen.findByRole("button", { name: "Logged · Fabrikam expansion" });
     expect(calls.find((c) => c.name === "logEmail")?.input).toMatchObject({
       body: { dealId: secondDeal.id },
     });
@@ -71,7 +71,7 @@ describe("the task pane", () => {
     act(() => mailbox.select("known"));
     fireEvent.click(await screen.findByRole("button", { name: "Log this email" }));
     fireEvent.click(await screen.findByRole("menuitem", { name: "No deal" }));
-    await screen.findByRole("button", { name: "Logged" });
+    await screen.findByRole("button", { name: "Logged · no deal" });
     expect(
       (calls.find((c) => c.name === "logEmail")?.input as { body: { dealId: unknown } }).body.dealId,
     ).toBeNull();

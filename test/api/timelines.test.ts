@@ -1,4 +1,9 @@
-import { Interaction, InteractionPage, RelationshipGlance } from "../../src/shared/interactions";
+import {
+  Interaction,
+  InteractionPage,
+  RelationshipGlance,
+  TimelinePeople,
+} from "../../src/shared/interactions";
 import { type TestServer, parse, startTestServer } from "../helpers/server";
 import { storeKinds } from "../helpers/stores";
 
@@ -143,6 +148,54 @@ describe.each(storeKinds)("company and deal timelines, relationship at a glance 
     expect(await all(`/api/v1/deals/${side.id}/timeline`, 2)).toEqual([second.id]);
     const items = (await page(`/api/v1/deals/${main.id}/timeline`)).items;
     expect(items.find((i) => i.id === second.id)?.dealIds).toEqual([side.id, main.id]);
+  });
+
+  it("names everyone taking part in a company's or a deal's interactions, for the person filter, and no one else's", async () => {
+    const initech = await company("Initech", "initech-tl.example");
+    const peter = await contact("Peter", "peter@initech-tl.example", initech.id);
+    await contact("Quiet Quinn", "quinn@initech-tl.example", initech.id);
+    const samir = await contact("Samir", "samir@outside-tl.example");
+    const deal = await created<{ id: string }>("/api/v1/deals", { name: "Initech", contactIds: [peter.id] });
+    await email("peter@initech-tl.example", "rita@contoso.example", daysAgo(9), deal.id);
+    // Samir writes about Initech from outside: linked to the company, he is one of the people on its timeline.
+    const outside = await email("samir@outside-tl.example", "rita@contoso.example", daysAgo(7));
+    const linked = await server.request("PUT", `/api/v1/interactions/${outside.id}/links`, {
+      token: rita,
+      body: { companyId: initech.id },
+    });
+    expect(linked.status).toBe(200);
+    const people = async (path: string, token = rita) => {
+      const response = await server.request("GET", path, { token });
+      expect(response.status).toBe(200);
+      return parse(TimelinePeople, response);
+    };
+    expect(await people(`/api/v1/companies/${initech.id}/timeline/people`)).toEqual({
+      items: [
+        { id: peter.id, displayName: "Peter" },
+        { id: samir.id, displayName: "Samir" },
+      ],
+      more: false,
+    });
+    expect(await people(`/api/v1/deals/${deal.id}/timeline/people`)).toEqual({
+      items: [{ id: peter.id, displayName: "Peter" }],
+      more: false,
+    });
+    const quiet = await company("Silent", "silent-tl.example");
+    expect(await people(`/api/v1/companies/${quiet.id}/timeline/people`)).toEqual({ items: [], more: false });
+    // Another organisation's record is unknown here, like one that does not exist.
+    const intruder = await server.token("rep@elsewhere-tl.example");
+    const unknown = "7b0e3f3c-9d0a-4c38-9a55-2c1d7e1f4b11";
+    for (const [path, token] of [
+      [`/api/v1/companies/${initech.id}/timeline/people`, intruder],
+      [`/api/v1/deals/${deal.id}/timeline/people`, intruder],
+      [`/api/v1/companies/${unknown}/timeline/people`, rita],
+      [`/api/v1/deals/${unknown}/timeline/people`, rita],
+    ] as const)
+      expect((await server.request("GET", path, { token })).status).toBe(404);
+    // A malformed id is no record either, as everywhere in the API.
+    expect((await server.request("GET", "/api/v1/deals/x/timeline/people", { token: rita })).status).toBe(
+      404,
+    );
   });
 
   it("tells a contact's and a company's last contact, last reply, recent counts and rhythm", async () => {

@@ -201,13 +201,43 @@ describeInBrowser(
         .getByText("Waiting to be sent when Rapport is back: 1")
         .waitFor({ state: "detached", timeout: 90_000 });
       await page.locator('[data-message="thread"]').click();
-      await pane().getByRole("button", { name: "Logged" }).waitFor();
+      await pane().getByRole("button", { name: "Logged · Fabrikam renewal" }).waitFor();
 
       const kickOffs = (await annasTimeline()).filter(
         (i) => i.type === "interaction" && i.interaction.internetMessageId === "<kickoff@fabrikam.example>",
       );
       expect(kickOffs).toHaveLength(1);
     }, 180_000);
+
+    it("changes the deal a logged email went to from the pane: unlinked, then linked again, on the server", async () => {
+      const kickOff = async () => {
+        const found = (await annasTimeline()).find(
+          (i) => i.type === "interaction" && i.interaction.internetMessageId === "<kickoff@fabrikam.example>",
+        );
+        return found?.type === "interaction" ? found.interaction : undefined;
+      };
+      await page.locator('[data-message="known"]').click();
+      await page.locator('[data-message="thread"]').click();
+      // Logged by the test before, by the server's choice: Anna's single open deal.
+      await pane().getByRole("button", { name: "Logged · Fabrikam renewal" }).click();
+      await page.getByRole("menuitem", { name: "Unlink from every deal" }).click();
+      await pane().getByRole("button", { name: "Logged · no deal" }).waitFor();
+      expect((await kickOff())?.dealIds).toEqual([]);
+
+      // From the keyboard: the menu opens on Enter, the arrow keys reach the deal, Enter picks it.
+      await pane().getByRole("button", { name: "Logged · no deal" }).focus();
+      await page.keyboard.press("Enter");
+      const renewal = page.getByRole("menuitemradio", { name: "Fabrikam renewal" });
+      await renewal.waitFor();
+      await renewal.focus();
+      await page.keyboard.press("Enter");
+      await pane().getByRole("button", { name: "Logged · Fabrikam renewal" }).waitFor();
+      const linked = await kickOff();
+      expect(linked?.dealIds).toHaveLength(1);
+      expect(linked?.dealId).toBe(linked?.dealIds[0]);
+      mkdirSync(screenshots, { recursive: true });
+      await page.screenshot({ path: path.join(screenshots, "pane-logged-links.png") });
+    }, 60_000);
 
     it("shows a draft's recipients' profiles as they are added (compose mode)", async () => {
       await page.locator('[data-message="draft"]').click();

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { ApiError } from "../../src/client/problems";
 import type { ApiClient } from "../../src/client/api-client";
 import type { FileClient } from "../../src/client/files";
+import type { MeetingIds } from "../../src/addin/auth/meeting-ids";
 import type { OutlookContacts } from "../../src/addin/auth/outlook-contacts";
 import { type KeyValueStorage, memoryStorage } from "../../src/addin/core/storage";
 import {
@@ -179,6 +180,9 @@ export const secondDeal = {
   name: "Fabrikam expansion",
 };
 
+/** The one meeting interaction the fake server keeps (one open meeting per test). */
+export const MEETING_ID = "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a20";
+
 export const loggedInteraction = {
   id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a05",
   kind: "email" as const,
@@ -258,7 +262,10 @@ export interface FakeApiOptions {
   /** Anna's history on the server, besides what the pane writes: any order, the server sorts it. */
   history?: z.input<typeof Timeline>["items"];
   /** Other people Rapport knows, besides Anna. */
-  contacts?: (typeof erik)[];
+  contacts?: (Omit<typeof erik, "companyId" | "company"> & {
+    companyId: string | null;
+    company: Company | null;
+  })[];
   /** Anna's email was logged already, without a deal (as the mailbox sync leaves it with several open deals). */
   loggedBySync?: boolean;
   /** The rep's own switches as the server holds them. */
@@ -285,6 +292,10 @@ export interface FakeApiOptions {
   templates?: z.input<typeof Template>[];
   /** Anna's company (none unless given). */
   annaCompany?: Company;
+  /** Every link and unlink is refused (403), as for a rep who may not change the interaction. */
+  refuseLinks?: boolean;
+  /** Deals the server knows besides the open ones on the profile (a won one, say), readable by id. */
+  otherDeals?: z.input<typeof DealWithStage>[];
   /** What each company owes and buys, by company id; a problem is what the server answers instead. */
   accounts?: Record<string, CompanyAccount | ApiError>;
   /** Each contact's relationship at a glance, by contact id (none: nothing logged); a problem answers instead. */
@@ -385,7 +396,59 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
   const calls: FakeCall[] = [];
   let failures = options.failLookups ?? 0;
   let logged = options.loggedBySync ?? false;
-  let loggedDealId: string | null = null;
+  /**
+   * The deals (the primary one first) and companies of each interaction logged here (the email, a meeting), by id,
+   * as links change them; with the version each change raises.
+   */
+  const links = new Map<
+    string,
+    { dealIds: string[]; companies: { id: string; via: "contact" | "link" }[]; version: number }
+  >();
+  const linksOf = (id: string) => {
+    let held = links.get(id);
+    if (!held) {
+      held = { dealIds: [], companies: [], version: 1 };
+      links.set(id, held);
+    }
+    return held;
+  };
+  const withLinks = <T extends { id: string }>(interaction: T) => {
+    const held = linksOf(interaction.id);
+    return {
+      ...interaction,
+      dealId: held.dealIds[0] ?? null,
+      dealIds: held.dealIds,
+      // Anna's company takes part through her, as the server reads it from the contacts, unless linked by hand.
+      companies: [
+        ...held.companies,
+        ...(options.annaCompany && !held.companies.some((c) => c.id === options.annaCompany?.id)
+          ? [{ id: options.annaCompany.id, via: "contact" as const }]
+          : []),
+      ],
+      version: held.version,
+    };
+  };
+  /** A logged meeting as the server keeps it: one interaction, Anna among the people at it when she was invited. */
+  const meetingInteraction = (body: z.output<typeof routes.logMeeting.body>) =>
+    interactionOf(
+      withLinks({
+        id: MEETING_ID,
+        kind: "meeting" as const,
+        occurredAt: body.startsAt,
+        subject: body.subject ?? null,
+        body: body.notes ?? null,
+        meeting: {
+          startsAt: body.startsAt,
+          endsAt: body.endsAt,
+          location: body.location ?? null,
+          onlineUrl: body.onlineUrl ?? null,
+          iCalUId: body.iCalUId ?? null,
+          cancelled: false,
+          outcome: body.outcome ?? null,
+        },
+      }),
+    );
+  const knownDeals = () => (options.secondDeal ? [deal, secondDeal] : [deal]);
   let settings: MySettings = {
     autoLogOpened: false,
     syncOptedOut: false,
@@ -450,14 +513,13 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
             {
               type: "interaction" as const,
               at: now,
-              interaction: interactionOf({
-                ...loggedInteraction,
-                dealId: loggedDealId,
-                dealIds: loggedDealId ? [loggedDealId] : [],
-              }),
+              interaction: interactionOf(withLinks(loggedInteraction)),
             },
           ]
         : []),
+      ...[...server.meetings.values()]
+        .filter((m) => [m.organizer, ...m.attendees].some((p) => p.address === anna.emails[0]))
+        .map((m) => ({ type: "interaction" as const, at: m.startsAt, interaction: meetingInteraction(m) })),
       ...[...notes.values()].map((n) => ({ type: "interaction" as const, at: n.occurredAt, interaction: n })),
       ...[...tasks.values()].map((t) => ({ type: "task" as const, at: t.createdAt, task: t })),
     ].sort(byNewest);
@@ -730,8 +792,43 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
     }
     if (name === "getDeal") {
       const { id } = request(routes.getDeal.params, input.params);
-      if (id !== deal.id) throw problem(404, "not_found", "The deal was not found.");
-      return answer(DealWithStage, deal);
+      const found = [...knownDeals(), ...(options.otherDeals ?? [])].find((d) => d.id === id);
+      if (!found) throw problem(404, "not_found", "The deal was not found.");
+      return answer(DealWithStage, found);
+    }
+    if (name === "getCompany") {
+      const { id } = request(routes.getCompany.params, input.params);
+      if (id !== options.annaCompany?.id) throw problem(404, "not_found", "The company was not found.");
+      return answer(Company, options.annaCompany);
+    }
+    if (name === "linkInteraction" || name === "unlinkInteraction") {
+      // As the server links: the first deal, or one named primary, leads; the others follow in the order linked.
+      const { id } = request(routes.linkInteraction.params, input.params);
+      const meeting = [...server.meetings.values()][0];
+      if (!(id === loggedInteraction.id && logged) && !(id === MEETING_ID && meeting))
+        throw problem(404, "not_found", "The interaction was not found.");
+      if (options.refuseLinks) throw problem(403, "forbidden", "Only the deal's owner may link to it.");
+      const held = linksOf(id);
+      if (name === "linkInteraction") {
+        const body = request(routes.linkInteraction.body, input.body);
+        if (body.dealId !== undefined) {
+          const dealId = body.dealId;
+          if (![...knownDeals(), ...(options.otherDeals ?? [])].some((d) => d.id === dealId))
+            throw problem(404, "not_found", "The deal was not found.");
+          if (held.dealIds.length === 0 || body.primary)
+            held.dealIds = [dealId, ...held.dealIds.filter((d) => d !== dealId)];
+          else if (!held.dealIds.includes(dealId)) held.dealIds = [...held.dealIds, dealId];
+        } else if (body.companyId && !held.companies.some((c) => c.id === body.companyId))
+          held.companies = [...held.companies, { id: body.companyId, via: "link" }];
+      } else {
+        const query = request(routes.unlinkInteraction.query, input.query ?? {});
+        held.dealIds = held.dealIds.filter((d) => d !== query.dealId);
+        held.companies = held.companies.filter((c) => c.id !== query.companyId);
+      }
+      held.version++;
+      return id === MEETING_ID && meeting
+        ? meetingInteraction(meeting)
+        : answer(Interaction, interactionOf(withLinks(loggedInteraction)));
     }
     if (name === "updateDeal") {
       const { id } = request(routes.updateDeal.params, input.params);
@@ -781,14 +878,12 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       const created = !logged;
       logged = true;
       // As the server: a deal named fills an open link; none named links the single open deal, if there is one.
-      if (body.dealId !== undefined) loggedDealId ??= body.dealId;
-      else if (created && !options.secondDeal) loggedDealId = deal.id as string;
+      const held = linksOf(loggedInteraction.id);
+      if (body.dealId !== undefined) {
+        if (held.dealIds.length === 0 && body.dealId !== null) held.dealIds = [body.dealId];
+      } else if (created && !options.secondDeal) held.dealIds = [deal.id as string];
       return answer(LoggedEmail, {
-        interaction: {
-          ...loggedInteraction,
-          dealId: loggedDealId,
-          dealIds: loggedDealId ? [loggedDealId] : [],
-        },
+        interaction: interactionOf(withLinks(loggedInteraction)),
         created,
         followUp: null,
       });
@@ -978,15 +1073,11 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
         body.iCalUId ?? `${body.organizer.address.toLowerCase()}|${body.startsAt}|${body.subject ?? ""}`;
       const created = !server.meetings.has(key);
       server.meetings.set(key, body);
+      // As the server: a deal named is linked (primary when none is); none named keeps what it has.
+      const held = linksOf(MEETING_ID);
+      if (body.dealId && !held.dealIds.includes(body.dealId)) held.dealIds = [...held.dealIds, body.dealId];
       return answer(LoggedMeeting, {
-        interaction: interactionOf({
-          id: "6f1d3c2a-6a55-4d4e-9a0e-5b7c2f0e4a20",
-          kind: "meeting",
-          occurredAt: body.startsAt,
-          subject: body.subject ?? null,
-          body: body.notes ?? null,
-          dealId: body.dealId ?? null,
-        }),
+        interaction: meetingInteraction(body),
         meeting: {
           startsAt: body.startsAt,
           endsAt: body.endsAt,
@@ -1058,6 +1149,8 @@ export interface SetupOptions extends FakeApiOptions {
   appointments?: SimulatedAppointment[];
   /** The rep's Outlook contacts, as Graph would give them (only where the pane signs in with Microsoft 365). */
   outlookContacts?: OutlookContacts;
+  /** The meetings' iCalUIds as Graph would read them from the rep's calendar (Microsoft 365 sign-in only). */
+  meetingIds?: MeetingIds;
   language?: string;
   messages?: SimulatedMessage[];
   prefersDark?: boolean;
@@ -1095,6 +1188,7 @@ export function setup(options: SetupOptions = {}): Pane {
       files: server.files,
       storage,
       outlookContacts: options.outlookContacts,
+      meetingIds: options.meetingIds,
     });
     open.push(services);
     return {

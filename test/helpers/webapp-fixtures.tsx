@@ -11,8 +11,14 @@ import { DEFAULT_PIPELINE, Pipeline, PipelineList } from "../../src/shared/pipel
 import { OpenBalanceRow, OpenBalances, PipelineByStage, WonLostByMonth } from "../../src/shared/reports";
 import { CompanyAccount, Invoice } from "../../src/shared/invoices";
 import { RatingSummary, RatingsReport } from "../../src/shared/ratings";
-import { type Interaction, InteractionPage, RelationshipGlance } from "../../src/shared/interactions";
+import {
+  type Interaction,
+  InteractionPage,
+  RelationshipGlance,
+  TimelinePeople,
+} from "../../src/shared/interactions";
 import { Page } from "../../src/shared/common";
+import { Timeline } from "../../src/shared/people";
 import { emptyAccount } from "./account-fixtures";
 import { Currencies, ExchangeRate } from "../../src/shared/currencies";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
@@ -865,6 +871,75 @@ export function fakeWebServer(
           items: all.slice(start, end),
           nextCursor: end < all.length ? btoa(String(end)) : null,
         });
+      }
+      case "contactTimeline": {
+        // A contact's timeline holds tasks and stage changes too: one stands among the interactions.
+        const all = [
+          ...(server.timelines[params?.id ?? ""] ?? []).map((i) => ({
+            type: "interaction" as const,
+            at: i.occurredAt,
+            interaction: i,
+          })),
+        ];
+        const start = query.cursor ? Number(atob(query.cursor)) : 0;
+        const end = start + Number(query.limit);
+        return Timeline.parse({
+          items: all.slice(start, end),
+          nextCursor: end < all.length ? btoa(String(end)) : null,
+        });
+      }
+      case "companyTimelinePeople":
+      case "dealTimelinePeople": {
+        const people = new Map<string, string>();
+        for (const i of server.timelines[params?.id ?? ""] ?? [])
+          for (const p of i.participants)
+            if (p.contactId)
+              people.set(
+                p.contactId,
+                server.contacts.find((c) => c.id === p.contactId)?.displayName ?? p.name ?? "",
+              );
+        return TimelinePeople.parse({
+          items: [...people]
+            .map(([id, displayName]) => ({ id, displayName }))
+            .sort((a, b) => a.displayName.localeCompare(b.displayName)),
+          more: false,
+        });
+      }
+      case "linkInteraction":
+      case "unlinkInteraction": {
+        // As the server links: the first deal (or one named primary) leads `dealIds`; companies by hand are "link".
+        const found = Object.values(server.timelines)
+          .flat()
+          .find((i) => i.id === params?.id);
+        if (!found) throw problem(404, "not_found", "The interaction was not found.");
+        const change = (name === "linkInteraction" ? body : query) as {
+          dealId?: string;
+          companyId?: string;
+          primary?: boolean;
+        };
+        let { dealIds, companies } = found;
+        if (name === "linkInteraction") {
+          if (change.dealId && !server.deals.some((d) => d.id === change.dealId))
+            throw problem(404, "not_found", "The deal was not found.");
+          if (change.dealId && (dealIds.length === 0 || change.primary))
+            dealIds = [change.dealId, ...dealIds.filter((d) => d !== change.dealId)];
+          else if (change.dealId && !dealIds.includes(change.dealId)) dealIds = [...dealIds, change.dealId];
+          if (change.companyId && !companies.some((c) => c.id === change.companyId))
+            companies = [...companies, { id: change.companyId, via: "link" }];
+        } else {
+          dealIds = dealIds.filter((d) => d !== change.dealId);
+          companies = companies.filter((c) => !(c.id === change.companyId && c.via === "link"));
+        }
+        const next: Interaction = {
+          ...found,
+          dealIds,
+          dealId: dealIds[0] ?? null,
+          companies,
+          version: found.version + 1,
+        };
+        for (const key of Object.keys(server.timelines))
+          server.timelines[key] = (server.timelines[key] ?? []).map((i) => (i.id === next.id ? next : i));
+        return next;
       }
       case "listCompanyInvoices": {
         if (!server.companies.some((c) => c.id === params?.id))

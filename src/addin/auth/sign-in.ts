@@ -10,6 +10,7 @@ import {
   fetchWithSession,
 } from "../core/account-session";
 import type { KeyValueStorage } from "../core/storage";
+import type { MeetingIds } from "./meeting-ids";
 import type { OutlookContacts } from "./outlook-contacts";
 
 /** The Office dialog way: auth-dialog.html runs MSAL's redirect flow in its own window and sends the token back. */
@@ -196,6 +197,40 @@ export function outlookContactsLazily(loginHint: () => Promise<string | null>): 
       });
       const chosen = await contacts;
       return chosen ? chosen.find(address) : null;
+    },
+  };
+}
+
+/**
+ * The open meeting's iCalUId through Microsoft Graph (Calendars.Read) where the pane signs in with Microsoft 365;
+ * none with Rapport's own accounts or the local issuer (the pane's log then joins by organiser, start and subject).
+ * Decided on first use, like the Outlook contacts; Graph and MSAL load only then.
+ */
+export function meetingIdsLazily(loginHint: () => Promise<string | null>): MeetingIds {
+  let ids: Promise<MeetingIds | null> | null = null;
+  const choose = async (): Promise<MeetingIds | null> => {
+    const { entra } = await askSignIn();
+    if (!entra) return null;
+    const [{ naaTokenProvider }, { graphMeetingIds }] = await Promise.all([
+      import(/* webpackChunkName: "msal" */ "./naa-sign-in"),
+      import(/* webpackChunkName: "graph-meetings" */ "./meeting-ids"),
+    ]);
+    const getToken = naaTokenProvider({
+      clientId: entra.clientId,
+      authority: entra.authority,
+      scopes: ["Calendars.Read"],
+      loginHint,
+    });
+    return graphMeetingIds({ getToken });
+  };
+  return {
+    async iCalUIdOf(restId) {
+      ids ??= choose().catch((error: unknown) => {
+        ids = null;
+        throw error;
+      });
+      const chosen = await ids;
+      return chosen ? chosen.iCalUIdOf(restId) : null;
     },
   };
 }

@@ -5,6 +5,10 @@ export interface I18n {
   t(key: MessageKey, values?: Record<string, string>): string;
   formatDate(iso: string): string;
   formatDateTime(iso: string): string;
+  /** The time of day alone ("14:30"), for the end of something that ends on the day it starts. */
+  formatTime(iso: string): string;
+  /** Whether two instants fall on one calendar day where the rep is. */
+  sameDay(a: string, b: string): boolean;
   /** A calendar date (YYYY-MM-DD) as it is written, never shifted by the rep's time zone. */
   formatDay(date: string): string;
   formatNumber(value: number): string;
@@ -49,6 +53,11 @@ export function createI18n(displayLanguage: string, catalogue: Catalogue = en): 
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
   const dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   const days = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  const times = new Intl.DateTimeFormat(locale, { timeStyle: "short" });
+  const localDay = (iso: string) => {
+    const d = new Date(iso);
+    return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+  };
   const numbers = new Intl.NumberFormat(locale);
   return {
     locale,
@@ -56,6 +65,8 @@ export function createI18n(displayLanguage: string, catalogue: Catalogue = en): 
       (catalogue[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? ""),
     formatDate: (iso) => dates.format(new Date(iso)),
     formatDateTime: (iso) => dateTimes.format(new Date(iso)),
+    formatTime: (iso) => times.format(new Date(iso)),
+    sameDay: (a, b) => localDay(a) === localDay(b),
     formatDay: (date) => {
       const instant = new Date(`${date}T00:00:00Z`);
       return Number.isNaN(instant.getTime()) ? date : days.format(instant);
@@ -68,4 +79,16 @@ export function createI18n(displayLanguage: string, catalogue: Catalogue = en): 
           )
         : new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(amount),
   };
+}
+
+/** The plural form a count takes in the pane's language: Croatian has three (21 is "one" again), the others two. */
+export function pluralOf(locale: string, count: number): "one" | "few" | "other" {
+  const form = new Intl.PluralRules(locale).select(count);
+  return form === "one" || form === "few" ? form : "other";
+}
+
+/** "Every day", never "every 1 day"; other spans in the language's plural forms ("every 3 days"). */
+export function gapText(i18n: I18n, days: number): string {
+  if (days === 1) return i18n.t("gapDaily");
+  return i18n.t(`gap_${pluralOf(i18n.locale, days)}`, { count: i18n.formatNumber(days) });
 }

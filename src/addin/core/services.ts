@@ -3,6 +3,7 @@ import type { FileClient } from "../../client/files";
 import { type Outbox, createOutbox } from "./outbox";
 import { type ProfileCache, createProfileCache } from "./profile-cache";
 import { type KeyValueStorage, browserStorage, memoryStorage } from "./storage";
+import type { MeetingIds } from "../auth/meeting-ids";
 import type { OutlookContacts } from "../auth/outlook-contacts";
 import type { AccountSignIn } from "../auth/sign-in";
 import type { Mailbox } from "../office/mailbox";
@@ -21,6 +22,8 @@ export interface Services {
   profiles: ProfileCache;
   /** The rep's own Outlook contacts, where Rapport may read them (Microsoft 365 sign-in); none elsewhere. */
   outlookContacts?: OutlookContacts;
+  /** The open meeting's iCalUId from the rep's calendar, where Rapport may read it (Microsoft 365 sign-in). */
+  meetingIds?: MeetingIds;
   /** Rapport's own accounts: the rep's session here, and the ways in and out (where this pane has them). */
   account?: AccountSignIn;
 }
@@ -32,6 +35,7 @@ export function createServices({
   files,
   storage = browserStorage(),
   outlookContacts,
+  meetingIds,
   account,
 }: {
   mailbox: Mailbox;
@@ -39,6 +43,7 @@ export function createServices({
   files?: FileClient;
   storage?: KeyValueStorage;
   outlookContacts?: OutlookContacts;
+  meetingIds?: MeetingIds;
   account?: AccountSignIn;
 }): Services {
   const user = mailbox.userAddress();
@@ -52,6 +57,7 @@ export function createServices({
     outbox: createOutbox({ api, storage: kept, owner }),
     profiles: createProfileCache({ storage: kept, owner }),
     outlookContacts,
+    meetingIds,
     account,
   };
 }

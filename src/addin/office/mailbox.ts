@@ -37,6 +37,16 @@ export interface OpenAppointment {
   /** The rep's side of it: "organizer" on a meeting they are arranging, "attendee" on one they were invited to. */
   mode: "organizer" | "attendee";
   /**
+   * Outlook's id of the item in the rep's calendar (EWS form); null on a meeting the organiser has not saved yet,
+   * which has none. Two meetings of one subject are two items: the pane keeps each one's state apart by it.
+   */
+  itemId: string | null;
+  /**
+   * The same id in the form Microsoft Graph takes (`/me/events/{id}`), for reading what Office.js does not give (its
+   * iCalUId); null without an item id, or where Outlook cannot convert one.
+   */
+  restId: string | null;
+  /**
    * The meeting's id across calendars (Graph's iCalUId). Office.js does not expose it, so it is null in Outlook and
    * the server recognises a meeting logged twice by its organiser, start and subject; the simulated mailbox may
    * carry one, as a meeting the calendar capture saw does.

@@ -57,6 +57,34 @@ async function readRapportKey(item: Office.MessageRead): Promise<string | null> 
   }
 }
 
+/**
+ * The organiser's form has no itemId property: getItemIdAsync (Mailbox 1.8) gives it once the meeting is saved, and
+ * fails on one never saved, which has none yet.
+ */
+async function savedItemId(item: Office.AppointmentCompose): Promise<string | null> {
+  if (!Office.context.requirements.isSetSupported("Mailbox", "1.8")) return null;
+  try {
+    return await promised<string>((cb) => item.getItemIdAsync(cb));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An item id as Graph takes it. Outlook on iOS and Android hands out REST ids already and has no convertToRestId;
+ * elsewhere the EWS id is converted (Mailbox 1.3). Null where neither works: the caller falls back without it.
+ */
+function restIdOf(itemId: string | null): string | null {
+  if (!itemId) return null;
+  const mailbox = Office.context.mailbox;
+  if (/OutlookIOS|OutlookAndroid/.test(mailbox.diagnostics?.hostName ?? "")) return itemId;
+  try {
+    return mailbox.convertToRestId(itemId, Office.MailboxEnums.RestVersion.v2_0) || null;
+  } catch {
+    return null;
+  }
+}
+
 /** The real mailbox: Office.context.mailbox, only ever touched here. */
 export function createOfficeMailbox(): Mailbox {
   const mailbox = () => Office.context.mailbox;
@@ -128,8 +156,11 @@ export function createOfficeMailbox(): Mailbox {
             ? { address: profile.emailAddress, name: profile.displayName || null }
             : null;
         }
+        const itemId = await savedItemId(item);
         return {
           mode: "organizer",
+          itemId,
+          restId: restIdOf(itemId),
           iCalUId: null,
           subject,
           start: start.toISOString(),
@@ -142,6 +173,8 @@ export function createOfficeMailbox(): Mailbox {
       }
       return {
         mode: "attendee",
+        itemId: item.itemId ?? null,
+        restId: restIdOf(item.itemId ?? null),
         iCalUId: null,
         subject: item.subject ?? "",
         start: item.start.toISOString(),

@@ -16,8 +16,11 @@ export interface SimulatedMessage extends OpenMessage {
 }
 
 /** A meeting in the simulated calendar, organised by the rep or one they were invited to. */
-export interface SimulatedAppointment extends OpenAppointment {
+export interface SimulatedAppointment extends Omit<OpenAppointment, "itemId" | "restId"> {
+  /** The item's id in the simulated calendar: what Outlook's itemId is to the pane. */
   id: string;
+  /** Its id as Graph knows it, where the simulated calendar stands for one Graph can read. */
+  restId?: string;
   /** Outlook mobile's EventLogged custom property, set once the pane logged it. */
   eventLogged?: boolean;
 }
@@ -99,9 +102,11 @@ export function createSimulatedMailbox(options: {
     async readOpenAppointment() {
       const appointment = appointments.find((a) => a.id === selected);
       if (!appointment) return null;
-      const { id: _id, eventLogged: _logged, ...open } = appointment;
+      const { id, eventLogged: _logged, restId, ...open } = appointment;
       return {
         ...open,
+        itemId: id,
+        restId: restId ?? null,
         organizer: open.organizer ? { ...open.organizer } : null,
         requiredAttendees: [...open.requiredAttendees],
         optionalAttendees: [...open.optionalAttendees],

@@ -4,7 +4,7 @@ import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
 import { linkInteraction, unlinkInteraction } from "./links";
 import { logEmail } from "./log-email";
-import { recordTimeline, relationshipGlance } from "./timelines";
+import { recordTimeline, recordTimelinePeople, relationshipGlance } from "./timelines";
 import { createNote, deleteNote, getInteraction, listNotes, updateNote } from "./service";
 
 export function interactionRoutes(
@@ -31,6 +31,12 @@ export function interactionRoutes(
   );
   addRoute(app, routes.dealTimeline, options, ({ caller, params, query }) =>
     recordTimeline(scope(caller), { type: "deal", id: params.id }, query),
+  );
+  addRoute(app, routes.companyTimelinePeople, options, ({ caller, params }) =>
+    recordTimelinePeople(scope(caller), { type: "company", id: params.id }),
+  );
+  addRoute(app, routes.dealTimelinePeople, options, ({ caller, params }) =>
+    recordTimelinePeople(scope(caller), { type: "deal", id: params.id }),
   );
   addRoute(app, routes.contactGlance, options, ({ caller, params }) =>
     relationshipGlance(scope(caller), { type: "contact", id: params.id }),

@@ -11,6 +11,7 @@ import {
   NoteUpdate,
   RecordTimelineQuery,
   RelationshipGlance,
+  TimelinePeople,
 } from "../interactions";
 import { type RouteContract, crud } from "./contract";
 
@@ -63,6 +64,21 @@ export const interactionRoutes = {
     params: IdParams,
     query: RecordTimelineQuery,
     responses: { 200: InteractionPage },
+  },
+  companyTimelinePeople: {
+    method: "GET",
+    path: "/api/v1/companies/:id/timeline/people",
+    summary:
+      "Everyone taking part in a company's interactions, by name: whom its timeline can be narrowed to",
+    params: IdParams,
+    responses: { 200: TimelinePeople },
+  },
+  dealTimelinePeople: {
+    method: "GET",
+    path: "/api/v1/deals/:id/timeline/people",
+    summary: "Everyone taking part in a deal's interactions, by name: whom its timeline can be narrowed to",
+    params: IdParams,
+    responses: { 200: TimelinePeople },
   },
   contactGlance: {
     method: "GET",

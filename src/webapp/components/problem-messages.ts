@@ -185,7 +185,7 @@ export const problemMessages = defineMessages(
       importRowsInvalid:
         "Einige Zeilen der Datei können nicht importiert werden, daher wurde nichts importiert. Korrigieren Sie sie und versuchen Sie es erneut.",
       noContact:
-        "Niemand außerhalb Ihrer Organisation in dieser Besprechung ist ein Kontakt in Rapport. Legen Sie einen Kontakt an und protokollieren Sie sie dann.",
+        "Niemand außerhalb Ihrer Organisation bei diesem Termin ist ein Kontakt in Rapport. Legen Sie einen Kontakt an und protokollieren Sie ihn dann.",
       notLoggedByPolicy:
         "Die Datenschutzregeln Ihrer Organisation schließen diese E-Mail von der automatischen Protokollierung in Rapport aus.",
       busy: "Rapport ist ausgelastet oder startet neu. Versuchen Sie es gleich noch einmal.",

@@ -223,7 +223,7 @@ const nb: Catalogue = {
   openBalance: "Åpen saldo: {amounts}",
   nothingOpen: "Ingenting åpent",
   lastPurchase: "Siste kjøp {date}: {amount}",
-  buysEvery: "Omtrent {days} mellom kjøpene",
+  buysEvery: "Omtrent {gap} mellom kjøpene",
   purchasesInWindow: "Fakturaer de siste to årene: {count}",
   ratingsTitle: "Kundevurderinger",
   ratingsLoading: "Laster inn vurderinger…",
@@ -284,6 +284,23 @@ const nb: Catalogue = {
   companyHistoryTitle: "{company}: siste historikk",
   companyHistoryLoading: "Laster inn firmaets historikk…",
   companyHistoryNone: "Ingenting logget med firmaet ennå",
+  // A logged email's or meeting's deals and companies (issue 17).
+  loggedDeal: "Logget · {deal}",
+  loggedNoDeal: "Logget · ikke noe salg",
+  linksPrimary: "Hovedsalg",
+  linksAlso: "Også koblet til",
+  linksCompanies: "Firmaer",
+  linksThroughPeople: "{company} (via personene sine)",
+  linksUnlinkDeals: "Koble fra alle salg",
+  linksSaving: "Lagrer…",
+  linksNeedConnection: "Å endre salg og firmaer krever tilkobling til Rapport.",
+  gapDaily: "én dag",
+  gap_one: "{count} dag",
+  gap_few: "{count} dager",
+  gap_other: "{count} dager",
+  interactions_one: "{count} interaksjon",
+  interactions_few: "{count} interaksjoner",
+  interactions_other: "{count} interaksjoner",
 };
 
 export default nb;

@@ -223,7 +223,7 @@ const sv: Catalogue = {
   openBalance: "Öppet saldo: {amounts}",
   nothingOpen: "Inget öppet",
   lastPurchase: "Senaste köp {date}: {amount}",
-  buysEvery: "Ungefär {days} mellan köpen",
+  buysEvery: "Ungefär {gap} mellan köpen",
   purchasesInWindow: "Fakturor de senaste två åren: {count}",
   ratingsTitle: "Kundbetyg",
   ratingsLoading: "Läser in betyg…",
@@ -284,6 +284,23 @@ const sv: Catalogue = {
   companyHistoryTitle: "{company}: senaste historik",
   companyHistoryLoading: "Läser in företagets historik…",
   companyHistoryNone: "Inget loggat med företaget än",
+  // A logged email's or meeting's deals and companies (issue 17).
+  loggedDeal: "Loggat · {deal}",
+  loggedNoDeal: "Loggat · ingen affär",
+  linksPrimary: "Huvudaffär",
+  linksAlso: "Också kopplat till",
+  linksCompanies: "Företag",
+  linksThroughPeople: "{company} (via sina personer)",
+  linksUnlinkDeals: "Koppla bort från alla affärer",
+  linksSaving: "Sparar…",
+  linksNeedConnection: "För att ändra affärer och företag behövs en anslutning till Rapport.",
+  gapDaily: "en dag",
+  gap_one: "{count} dag",
+  gap_few: "{count} dagar",
+  gap_other: "{count} dagar",
+  interactions_one: "{count} interaktion",
+  interactions_few: "{count} interaktioner",
+  interactions_other: "{count} interaktioner",
 };
 
 export default sv;

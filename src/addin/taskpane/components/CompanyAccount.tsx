@@ -8,7 +8,7 @@ import {
 } from "@fluentui/react-components";
 import type { Company } from "../../../shared/companies";
 import type { CompanyAccount as Account, CurrencyBalance } from "../../../shared/invoices";
-import type { I18n } from "../../core/i18n";
+import { type I18n, gapText, pluralOf } from "../../core/i18n";
 import { useCompanyAccount } from "../hooks/useCompanyAccount";
 import { useI18n } from "../i18n/i18n";
 import { ErrorMessage } from "./ErrorMessage";
@@ -34,12 +34,6 @@ export function formatBalance(locale: string, decimal: string, currency: string)
     currency,
     ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}),
   }).format(decimal as `${number}`);
-}
-
-/** The plural form a count takes in the pane's language: Croatian has three, the others two. */
-function pluralOf(locale: string, count: number): "one" | "few" | "other" {
-  const form = new Intl.PluralRules(locale).select(count);
-  return form === "one" || form === "few" ? form : "other";
 }
 
 const amountsOf = (i18n: I18n, lines: CurrencyBalance[]) =>
@@ -112,7 +106,7 @@ function AccountSummary({ account }: { account: Account }) {
         </Caption1>
       )}
       {medianDaysBetween !== null && (
-        <Caption1 block>{t("buysEvery", { days: daysText(i18n, Math.round(medianDaysBetween)) })}</Caption1>
+        <Caption1 block>{t("buysEvery", { gap: gapText(i18n, Math.round(medianDaysBetween)) })}</Caption1>
       )}
       <Caption1 block className={styles.muted}>
         {t("purchasesInWindow", { count: formatNumber(invoices) })}

@@ -3,34 +3,44 @@ import { CheckmarkCircle20Regular } from "@fluentui/react-icons/svg/checkmark-ci
 import { Clock20Regular } from "@fluentui/react-icons/svg/clock";
 import { MailAdd20Regular } from "@fluentui/react-icons/svg/mail-add";
 import type { ReactElement } from "react";
+import type { Interaction } from "../../../shared/interactions";
 import { emailToLog } from "../../core/email-to-log";
 import type { OpenMessage } from "../../office/mailbox";
 import { useOutboxEntries, useSubmit } from "../hooks/useOutbox";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import type { OpenDeal } from "./DealMenu";
-import { DealMenuControl } from "./deferred-parts";
+import { DealMenuControl, LoggedLinksControl } from "./deferred-parts";
 import { ErrorMessage } from "./ErrorMessage";
+import type { NamedRecord } from "./people-records";
 
 export type { OpenDeal } from "./DealMenu";
 
 /**
- * One click logs the open email; "Logged" also when anyone logged it before (the server keeps one copy).
- * With one open deal among the people on it, the email is linked to that deal; with several, the rep picks one
- * (or none): Rapport never guesses.
+ * One click logs the open email; "Logged · <deal>" also when anyone logged it before (the server keeps one copy),
+ * with a menu to change its deals and companies. With one open deal among the people on it, the email is linked
+ * to that deal; with several, the rep picks one (or none): Rapport never guesses.
  */
 export function LogEmailButton({
   message,
-  alreadyLogged,
+  logged,
   needsDeal = false,
   openDeals,
+  companies = [],
+  offline = false,
 }: {
   message: OpenMessage;
-  alreadyLogged: boolean;
+  /** The email as Rapport has it, when it is logged. */
+  logged: Interaction | undefined;
   /** Logged (by the mailbox sync, or auto-log) without a deal, and the people on it have several: pick one. */
   needsDeal?: boolean;
   openDeals: OpenDeal[];
+  /** The companies of the people on it. */
+  companies?: NamedRecord[];
+  /** The pane shows profiles kept from before: changing links waits for the connection. */
+  offline?: boolean;
 }) {
+  const alreadyLogged = logged !== undefined;
   const { t } = useI18n();
   const { mailbox } = useServices();
   const logEmail = useSubmit(async (dealId: string | null | undefined) => {
@@ -72,7 +82,17 @@ export function LogEmailButton({
       </>
     );
   }
-  if (alreadyLogged || logEmail.delivery === "sent") {
+  if (logged)
+    return (
+      <LoggedLinksControl.Component
+        interaction={logged}
+        openDeals={openDeals}
+        companies={companies}
+        offline={offline}
+      />
+    );
+  if (logEmail.delivery === "sent") {
+    // Sent: the profiles are read again, and with them the email and where it went.
     return (
       <Button appearance="subtle" icon={<CheckmarkCircle20Regular />} disabled>
         {t("logged")}

@@ -33,6 +33,7 @@ import {
 import { ErrorMessage } from "./ErrorMessage";
 import { LogEmailButton } from "./LogEmailButton";
 import { OutboxStatus } from "./OutboxStatus";
+import { companiesOf, openDealsOf } from "./people-records";
 import { PrivacyNotice } from "./PrivacyNotice";
 import { SignInToRapport } from "./SignInToRapport";
 
@@ -104,10 +105,11 @@ export function Pane() {
           <MessageView key={open.message.internetMessageId ?? open.message.subject} message={open.message} />
         ) : open.appointment ? (
           <Suspense fallback={<Spinner label={t("lookingUp")} />}>
-            {/* Keyed by the meeting: another one starts from a clean form, while a moved time or new attendees
-                (the organiser's, which Outlook reports) keep the rep's notes. */}
+            {/* Keyed by the calendar item: another meeting (even of the same subject) starts from a clean form,
+                while a moved time or new attendees (the organiser's, which Outlook reports) keep the rep's notes.
+                A meeting not saved yet has no id: it is the only one its compose window shows. */}
             <MeetingView
-              key={open.appointment.iCalUId ?? open.appointment.subject}
+              key={open.appointment.itemId ?? open.appointment.iCalUId ?? "unsaved"}
               appointment={open.appointment}
             />
           </Suspense>
@@ -178,11 +180,7 @@ function MessageView({ message }: { message: OpenMessage }) {
         (message.rapportKey != null && i.rapportKey === message.rapportKey),
     );
   // Every open deal of everyone on the email, once each: the candidates the rep picks from when logging.
-  const openDeals = [
-    ...new Map(
-      results.flatMap((r) => r.contact?.openDeals ?? []).map((d) => [d.id, { id: d.id, name: d.name }]),
-    ).values(),
-  ];
+  const openDeals = openDealsOf(results);
 
   return (
     <>
@@ -210,9 +208,11 @@ function MessageView({ message }: { message: OpenMessage }) {
       {message.mode === "read" && messageId && (
         <LogEmailButton
           message={message}
-          alreadyLogged={logged !== undefined}
+          logged={logged}
           needsDeal={logged !== undefined && logged.dealId === null && openDeals.length > 1}
           openDeals={openDeals}
+          companies={companiesOf(results)}
+          offline={savedAt !== null}
         />
       )}
       {message.mode === "read" &&

@@ -2,7 +2,7 @@ import { Badge, Caption1, Subtitle2, makeStyles, tokens } from "@fluentui/react-
 import { useQuery } from "@tanstack/react-query";
 import type { Company } from "../../../shared/companies";
 import type { GlanceInteraction, Interaction, RelationshipGlance } from "../../../shared/interactions";
-import type { I18n } from "../../core/i18n";
+import { type I18n, gapText, pluralOf } from "../../core/i18n";
 import { useI18n } from "../i18n/i18n";
 import { useServices } from "../services";
 import { ErrorMessage } from "./ErrorMessage";
@@ -28,13 +28,11 @@ function howOf(t: I18n["t"], interaction: Pick<Interaction, "kind" | "direction"
   return t(`kind_${interaction.kind}`);
 }
 
-const pluralOf = (locale: string, count: number) => {
-  const form = new Intl.PluralRules(locale).select(count);
-  return form === "one" || form === "few" ? form : "other";
-};
-
 const daysText = (i18n: I18n, days: number) =>
   i18n.t(`days_${pluralOf(i18n.locale, days)}`, { count: i18n.formatNumber(days) });
+
+const interactionsText = (i18n: I18n, count: number) =>
+  i18n.t(`interactions_${pluralOf(i18n.locale, count)}`, { count: i18n.formatNumber(count) });
 
 function lineOf(i18n: I18n, interaction: GlanceInteraction | null): string {
   if (!interaction) return i18n.t("glanceNone");
@@ -51,7 +49,7 @@ function Rhythm({ glance }: { glance: RelationshipGlance }) {
   const i18n = useI18n();
   const styles = useStyles();
   const { rhythm } = glance;
-  const gap = rhythm.medianGapDays === null ? "" : daysText(i18n, Math.round(rhythm.medianGapDays));
+  const gap = rhythm.medianGapDays === null ? "" : gapText(i18n, Math.round(rhythm.medianGapDays));
   if (rhythm.state === "cooling")
     return (
       <Badge appearance="tint" color="warning" shape="rounded">
@@ -88,8 +86,8 @@ export function RelationshipGlanceView({ contactId }: { contactId: string }) {
           <Caption1 block>{t("glanceLastReply", { line: lineOf(i18n, glance.data.lastReply) })}</Caption1>
           <Caption1 block>
             {t("glanceCounts", {
-              month: i18n.formatNumber(glance.data.last30Days),
-              quarter: i18n.formatNumber(glance.data.last90Days),
+              month: interactionsText(i18n, glance.data.last30Days),
+              quarter: interactionsText(i18n, glance.data.last90Days),
             })}
           </Caption1>
           <Rhythm glance={glance.data} />

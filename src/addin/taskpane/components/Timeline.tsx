@@ -47,13 +47,15 @@ function concerns(entry: OutboxEntry, profile: ContactProfile): boolean {
   const { action } = entry;
   if (action.kind === "createNote" || action.kind === "createTask")
     return action.body.contactId === profile.id;
-  if (action.kind === "logEmail") {
-    // In either spelling: the profile shows addresses as written, Outlook may hand the other form.
-    const own = new Set(profile.emails.map((e) => normalizeEmailAddress(e) ?? e));
-    const addresses = [action.body.from, ...action.body.to, ...action.body.cc].map((a) => a.address);
-    return addresses.some((a) => own.has(normalizeEmailAddress(a) ?? a));
-  }
-  return false;
+  const addresses =
+    action.kind === "logEmail"
+      ? [action.body.from, ...action.body.to, ...action.body.cc]
+      : action.kind === "logMeeting"
+        ? [action.body.organizer, ...(action.body.attendees ?? [])]
+        : [];
+  // In either spelling: the profile shows addresses as written, Outlook may hand the other form.
+  const own = new Set(profile.emails.map((e) => normalizeEmailAddress(e) ?? e));
+  return addresses.some(({ address }) => own.has(normalizeEmailAddress(address) ?? address));
 }
 
 /**

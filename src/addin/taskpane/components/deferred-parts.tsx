@@ -1,6 +1,8 @@
-import { Caption1 } from "@fluentui/react-components";
+import { Button, Caption1 } from "@fluentui/react-components";
+import { CheckmarkCircle20Regular } from "@fluentui/react-icons/svg/checkmark-circle";
 import type { ComponentProps } from "react";
 import { deferred, preloadWhenIdle } from "../deferred";
+import { useI18n } from "../i18n/i18n";
 import type { CompanyAccount } from "./CompanyAccount";
 import type { ContactRatings } from "./ContactRatings";
 import type { ComposeQuotes } from "./ComposeQuotes";
@@ -8,6 +10,7 @@ import type { ComposeTemplates } from "./ComposeTemplates";
 import type { DealMenu } from "./DealMenu";
 import type { DealStage } from "./DealStage";
 import type { FollowUpChoice } from "./FollowUpChoice";
+import type { LoggedLinks } from "./LoggedLinks";
 import type { LogOnSendSwitch } from "./LogOnSendSwitch";
 import type { ParticipantTabs } from "./ParticipantTabs";
 import type { QuickActions } from "./QuickActions";
@@ -27,6 +30,23 @@ export const DealStageControl = deferred<ComponentProps<typeof DealStage>>(
 export const DealMenuControl = deferred<ComponentProps<typeof DealMenu>>(
   () => import(/* webpackChunkName: "deal-menu" */ "./DealMenu").then((m) => m.DealMenu),
   ({ trigger }) => trigger,
+);
+
+/** Where a logged email or meeting went, as a plain line while the menu that changes it is on its way. */
+function LoggedPlain({ interaction, openDeals }: ComponentProps<typeof LoggedLinks>) {
+  const { t } = useI18n();
+  const deal = interaction.dealId && (openDeals.find((d) => d.id === interaction.dealId)?.name ?? "…");
+  return (
+    <Button appearance="subtle" icon={<CheckmarkCircle20Regular />} disabled>
+      {deal ? t("loggedDeal", { deal }) : t("loggedNoDeal")}
+    </Button>
+  );
+}
+
+/** "Logged · <deal>" and its menu of deals and companies (a logged email's or meeting's). */
+export const LoggedLinksControl = deferred<ComponentProps<typeof LoggedLinks>>(
+  () => import(/* webpackChunkName: "logged-links" */ "./LoggedLinks").then((m) => m.LoggedLinks),
+  (props) => <LoggedPlain {...props} />,
 );
 
 /** "Log when sent", in a draft only. */
@@ -105,6 +125,7 @@ export const preloadProfileControls = () =>
   preloadWhenIdle(
     DealStageControl.preload,
     DealMenuControl.preload,
+    LoggedLinksControl.preload,
     LogOnSendControl.preload,
     FollowUpControl.preload,
     ParticipantTabsControl.preload,

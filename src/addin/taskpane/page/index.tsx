@@ -8,7 +8,7 @@ import { createFileClient } from "../../../client/files";
 import { App } from "../App";
 import { createI18n, loadCatalogue } from "../../core/i18n";
 import { createServices } from "../../core/services";
-import { createAddinSignIn, outlookContactsLazily } from "../../auth/sign-in";
+import { createAddinSignIn, meetingIdsLazily, outlookContactsLazily } from "../../auth/sign-in";
 import { browserStorage, memoryStorage } from "../../core/storage";
 import { outlookLoginHint } from "../../office/auth-context";
 import { askInDialog } from "../../office/dialog";
@@ -53,7 +53,15 @@ async function main(root: HTMLElement): Promise<void> {
   const api = createApiClient(clientOptions);
   const files = createFileClient(clientOptions);
   const outlookContacts = outlookContactsLazily(outlookLoginHint);
-  const services = createServices({ mailbox, api, files, outlookContacts, account: signIn.account });
+  const meetingIds = meetingIdsLazily(outlookLoginHint);
+  const services = createServices({
+    mailbox,
+    api,
+    files,
+    outlookContacts,
+    meetingIds,
+    account: signIn.account,
+  });
   void syncWithClassicOutlook(services.outbox, api).catch(() => undefined);
   render(<App services={services} catalogue={await catalogue} />);
 }

@@ -8,6 +8,7 @@ import { useRecord } from "../../lists/useRecord";
 import { useWebApp } from "../../services";
 import { CONTACTS_PATH } from "../paths";
 import { RatingScores } from "../ratings/RatingScores";
+import { InteractionTimeline } from "../relationships/InteractionTimeline";
 import { RelationshipGlance } from "../relationships/RelationshipGlance";
 import { useContactFields } from "./contact-fields";
 import { translate } from "../../../shared/languages";
@@ -41,6 +42,7 @@ export function ContactRecord({ id }: { id: string }) {
           </Section>
           <RatingScores of={{ kind: "contact", id }} />
           <RelationshipGlance of={{ kind: "contact", id }} />
+          <InteractionTimeline of={{ kind: "contact", id }} />
         </RecordLayout>
       )}
     </RecordLoad>

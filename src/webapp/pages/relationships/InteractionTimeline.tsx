@@ -1,5 +1,5 @@
 import { Button, Field, Select, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Interaction, InteractionKind } from "../../../shared/interactions";
 import { EmptyState } from "../../components/EmptyState";
@@ -9,6 +9,7 @@ import { Section } from "../../components/Section";
 import { formatDateTime } from "../../format";
 import { useMessages } from "../../i18n/language";
 import { useWebApp } from "../../services";
+import { InteractionLinks } from "./InteractionLinks";
 import { howText } from "./RelationshipGlance";
 import { relationshipMessages } from "./relationship-messages";
 
@@ -29,44 +30,55 @@ const useStyles = makeStyles({
   more: { display: "flex", justifyContent: "flex-start" },
 });
 
-/** The people an interaction was with, as the timeline's person filter offers them. */
-function peopleOf(items: Interaction[], known: Map<string, string>): Map<string, string> {
-  let next = known;
-  for (const item of items)
-    for (const p of item.participants)
-      if (p.contactId && !next.has(p.contactId)) {
-        if (next === known) next = new Map(known);
-        next.set(p.contactId, p.name ?? p.address ?? p.contactId);
-      }
-  return next;
-}
-
 /**
- * A company's (its people's and those linked to it) or a deal's interactions, newest first, a page at a time,
- * narrowed to a kind or to one person. The person filter offers the people met on the pages read so far.
+ * A contact's, a company's (its people's and those linked to it) or a deal's interactions, newest first, a page at
+ * a time, narrowed to a kind, and a company's or a deal's to one person (everyone who took part in them, read at
+ * once, not only those on the pages read so far). Each shows its deals and companies, with a dialog to change them.
  */
-export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id: string } }) {
+export function InteractionTimeline({ of }: { of: { kind: "contact" | "company" | "deal"; id: string } }) {
   const styles = useStyles();
   const { api } = useWebApp();
   const t = useMessages(relationshipMessages);
   const [kind, setKind] = useState<InteractionKind | "">("");
   const [contactId, setContactId] = useState("");
-  const [people, setPeople] = useState<Map<string, string>>(new Map());
+  const queryClient = useQueryClient();
+  const plural = of.kind === "contact" ? "contacts" : of.kind === "company" ? "companies" : "deals";
+  const people = useQuery({
+    queryKey: [plural, "timeline", of.id, "people"],
+    queryFn: () =>
+      of.kind === "company"
+        ? api("companyTimelinePeople", { params: { id: of.id } })
+        : api("dealTimelinePeople", { params: { id: of.id } }),
+    // A contact's timeline is theirs alone: no one to narrow it to.
+    enabled: of.kind !== "contact",
+  });
   const pages = useInfiniteQuery({
-    queryKey: [of.kind === "company" ? "companies" : "deals", "timeline", of.id, kind, contactId],
-    queryFn: async ({ pageParam }) => {
+    queryKey: [plural, "timeline", of.id, kind, contactId],
+    queryFn: async ({ pageParam }): Promise<{ items: Interaction[]; nextCursor: string | null }> => {
+      const cursor = pageParam ? { cursor: pageParam } : {};
+      if (of.kind === "contact") {
+        // The contact's timeline also holds stage changes and tasks, and has no kind filter: its interactions
+        // of the kind asked for are kept from each page.
+        const page = await api("contactTimeline", {
+          params: { id: of.id },
+          query: { limit: PAGE_SIZE, ...cursor },
+        });
+        return {
+          items: page.items.flatMap((i) =>
+            i.type === "interaction" && (!kind || i.interaction.kind === kind) ? [i.interaction] : [],
+          ),
+          nextCursor: page.nextCursor,
+        };
+      }
       const query = {
         limit: PAGE_SIZE,
-        ...(pageParam ? { cursor: pageParam } : {}),
+        ...cursor,
         ...(kind ? { kind } : {}),
         ...(contactId ? { contactId } : {}),
       };
-      const page =
-        of.kind === "company"
-          ? await api("companyTimeline", { params: { id: of.id }, query })
-          : await api("dealTimeline", { params: { id: of.id }, query });
-      setPeople((known) => peopleOf(page.items, known));
-      return page;
+      return of.kind === "company"
+        ? api("companyTimeline", { params: { id: of.id }, query })
+        : api("dealTimeline", { params: { id: of.id }, query });
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
@@ -89,17 +101,22 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
             ))}
           </Select>
         </Field>
-        <Field label={t.personFilter}>
-          <Select value={contactId} onChange={(_, data) => setContactId(data.value)}>
-            <option value="">{t.everyone}</option>
-            {[...people].map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        {of.kind !== "contact" && (
+          <Field label={t.personFilter}>
+            <Select value={contactId} onChange={(_, data) => setContactId(data.value)}>
+              <option value="">{t.everyone}</option>
+              {(people.data?.items ?? []).map((person) => (
+                <option key={person.id} value={person.id}>
+                  {person.displayName}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
       </div>
+      {people.isError && (
+        <ProblemMessage error={people.error} onRetry={() => void people.refetch()} what={t.peopleNotLoaded} />
+      )}
       {pages.isPending && <Loading label={t.timelineLoading} />}
       {pages.isError && (
         <ProblemMessage
@@ -123,6 +140,14 @@ export function InteractionTimeline({ of }: { of: { kind: "company" | "deal"; id
                   .map((p) => p.name ?? p.address)
                   .join(", ")}
               </Text>
+              <InteractionLinks
+                interaction={item}
+                onChanged={() => {
+                  // Its records' timelines change with it: this one, and the deals' and companies' it joined or left.
+                  for (const records of ["contacts", "companies", "deals"])
+                    void queryClient.invalidateQueries({ queryKey: [records, "timeline"] });
+                }}
+              />
             </li>
           ))}
         </ul>

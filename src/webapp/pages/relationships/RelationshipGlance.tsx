@@ -70,8 +70,13 @@ export function GlanceFacts({ glance }: { glance: Glance }) {
   const { language } = useLanguage();
   const days = (count: number) =>
     countText(language, count, { one: t.daysOne, few: t.daysFew, other: t.daysOther });
+  // "Every day", never "every 1 day"; the other counts in the language's plural forms.
+  const gapText = (count: number) =>
+    count === 1
+      ? t.gapDaily
+      : countText(language, count, { one: t.gapOne, few: t.gapFew, other: t.gapOther });
   const { rhythm } = glance;
-  const gap = rhythm.medianGapDays === null ? "" : days(Math.round(rhythm.medianGapDays));
+  const gap = rhythm.medianGapDays === null ? "" : gapText(Math.round(rhythm.medianGapDays));
   return (
     <>
       <dl className={styles.facts}>

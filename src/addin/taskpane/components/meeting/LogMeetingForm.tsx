@@ -17,6 +17,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { ApiError } from "../../../../client/problems";
 import { type LogMeeting, MeetingOutcome } from "../../../../shared/meetings";
+import type { MeetingIds } from "../../../auth/meeting-ids";
 import type { Address, OpenAppointment } from "../../../office/mailbox";
 import { useSubmit } from "../../hooks/useOutbox";
 import { useI18n } from "../../i18n/i18n";
@@ -68,6 +69,22 @@ export function meetingToLog(
 }
 
 /**
+ * The meeting's iCalUId from the rep's calendar through Graph, where the pane may read it; null otherwise, or when
+ * the read fails (offline, not consented): the server then joins the meeting by organiser, start and subject.
+ */
+async function iCalUIdFromCalendar(
+  appointment: OpenAppointment,
+  meetingIds: MeetingIds | undefined,
+): Promise<string | null> {
+  if (!appointment.restId || !meetingIds) return null;
+  try {
+    return await meetingIds.iCalUIdOf(appointment.restId);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * "Log meeting": the rep's notes, how it went and which deal, sent through the outbox (queued while Rapport cannot
  * be reached). Logging again updates the one interaction the server keeps for the meeting; with one open deal among
  * the people it is chosen, with several the rep picks (Rapport never guesses).
@@ -81,19 +98,22 @@ export function LogMeetingForm({
 }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const { mailbox } = useServices();
+  const { mailbox, meetingIds } = useServices();
   const queryClient = useQueryClient();
   const ids = { notes: useId(), outcome: useId(), deal: useId() };
   const [notes, setNotes] = useState("");
   const [outcome, setOutcome] = useState<MeetingOutcome | "">("");
   const [dealId, setDealId] = useState<string>(openDeals.length === 1 ? (openDeals[0]?.id ?? "") : "");
-  const log = useSubmit(() => ({
+  const log = useSubmit(async () => ({
     kind: "logMeeting" as const,
-    body: meetingToLog(appointment, mailbox.userAddress(), {
-      notes,
-      outcome: outcome || null,
-      dealId: dealId || null,
-    }),
+    body: meetingToLog(
+      {
+        ...appointment,
+        iCalUId: appointment.iCalUId ?? (await iCalUIdFromCalendar(appointment, meetingIds)),
+      },
+      mailbox.userAddress(),
+      { notes, outcome: outcome || null, dealId: dealId || null },
+    ),
   }));
   const sent = log.delivery === "sent";
   useEffect(() => {

@@ -11,12 +11,15 @@ import {
 import { Suspense, lazy, useMemo, useState } from "react";
 import { attendeesOf } from "../../../core/participants";
 import type { OpenAppointment } from "../../../office/mailbox";
+import type { Interaction } from "../../../../shared/interactions";
+import type { LookupResult } from "../../../../shared/people";
 import { useLookup } from "../../hooks/useLookup";
 import { useI18n } from "../../i18n/i18n";
 import { useServices } from "../../services";
 import { ContactProfileView } from "../ContactProfileView";
-import { ParticipantTabsControl } from "../deferred-parts";
+import { LoggedLinksControl, ParticipantTabsControl } from "../deferred-parts";
 import { ErrorMessage } from "../ErrorMessage";
+import { companiesOf, openDealsOf } from "../people-records";
 import { LogMeetingForm } from "./LogMeetingForm";
 
 // As on an email: only an attendee Rapport does not know needs the signature parser's chunk.
@@ -33,13 +36,35 @@ const useStyles = makeStyles({
 });
 
 /**
+ * The open meeting as Rapport has it, when someone logged it (or the calendar capture did): among the attendees'
+ * latest interactions, by its iCalUId where Outlook gives one, else by its start and subject, as the server joins it.
+ */
+function loggedMeetingOf(
+  results: readonly LookupResult[],
+  appointment: OpenAppointment,
+): Interaction | undefined {
+  const start = new Date(appointment.start).getTime();
+  const subject = appointment.subject.trim();
+  return results
+    .flatMap((r) => r.contact?.recentInteractions ?? [])
+    .find(
+      (i) =>
+        i.kind === "meeting" &&
+        i.meeting !== null &&
+        (appointment.iCalUId && i.meeting.iCalUId
+          ? i.meeting.iCalUId === appointment.iCalUId
+          : new Date(i.meeting.startsAt).getTime() === start && (i.subject ?? "").trim() === subject),
+    );
+}
+
+/**
  * A meeting open in Outlook (as its organiser or an attendee, on the desktop or from Outlook mobile's Log button):
  * when and where, the form that logs it with notes and its outcome, and the attendees' profiles as a draft shows its
  * recipients'.
  */
 export function MeetingView({ appointment }: { appointment: OpenAppointment }) {
   const styles = useStyles();
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, formatTime, sameDay } = useI18n();
   const { mailbox } = useServices();
   const people = useMemo(() => attendeesOf(appointment, mailbox.userAddress()), [appointment, mailbox]);
   const addresses = useMemo(
@@ -53,7 +78,13 @@ export function MeetingView({ appointment }: { appointment: OpenAppointment }) {
     <div className={styles.header}>
       <Subtitle1 as="h1">{appointment.subject || t("kind_meeting")}</Subtitle1>
       <Caption1 className={styles.muted}>
-        {t("meetingWhen", { start: formatDateTime(appointment.start), end: formatDateTime(appointment.end) })}
+        {t("meetingWhen", {
+          start: formatDateTime(appointment.start),
+          // The day once: a meeting that ends on the day it starts ends at a time.
+          end: sameDay(appointment.start, appointment.end)
+            ? formatTime(appointment.end)
+            : formatDateTime(appointment.end),
+        })}
         {appointment.location ? ` · ${appointment.location}` : ""}
       </Caption1>
     </div>
@@ -83,11 +114,8 @@ export function MeetingView({ appointment }: { appointment: OpenAppointment }) {
   const { results, savedAt } = lookup.data;
   const current = results[Math.min(selected, results.length - 1)];
   // Every open deal of everyone at the meeting, once each: what the rep picks from when logging it.
-  const openDeals = [
-    ...new Map(
-      results.flatMap((r) => r.contact?.openDeals ?? []).map((d) => [d.id, { id: d.id, name: d.name }]),
-    ).values(),
-  ];
+  const openDeals = openDealsOf(results);
+  const logged = loggedMeetingOf(results, appointment);
   return (
     <>
       {header}
@@ -95,6 +123,14 @@ export function MeetingView({ appointment }: { appointment: OpenAppointment }) {
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>{t("offlineShowing", { date: formatDateTime(savedAt) })}</MessageBarBody>
         </MessageBar>
+      )}
+      {logged && (
+        <LoggedLinksControl.Component
+          interaction={logged}
+          openDeals={openDeals}
+          companies={companiesOf(results)}
+          offline={savedAt !== null}
+        />
       )}
       <LogMeetingForm appointment={appointment} openDeals={openDeals} />
       {results.length > 1 && (
