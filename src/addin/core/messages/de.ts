@@ -270,6 +270,18 @@ const de: Catalogue = {
   noMeetingsToday: "Heute keine Besprechungen mit Kunden",
   loadingMeetings: "Heutige Besprechungen werden geladen…",
   meetingCancelled: "Abgesagt",
+  meetingsUnread_not_enabled:
+    "Ihre Besprechungen werden nicht gelesen: Die automatische Protokollierung ist für Ihr Postfach nicht eingeschaltet. Bitten Sie Ihre Rapport-Admins, sie einzuschalten.",
+  meetingsUnread_opted_out:
+    "Ihre Besprechungen werden nicht gelesen: Sie haben die automatische Protokollierung ausgeschaltet. Schalten Sie sie unter Einstellungen wieder ein.",
+  meetingsUnread_not_configured:
+    "Ihre Besprechungen werden nicht gelesen: Dieser Rapport-Server ist nicht mit Microsoft 365 verbunden. Fragen Sie Ihre Rapport-Admins.",
+  meetingsUnread_pending:
+    "Ihr Kalender wurde noch nicht gelesen: Die heutigen Besprechungen erscheinen hier nach dem ersten Lauf Ihres Postfachs, binnen Minuten.",
+  meetingsUnread_no_consent:
+    "Ihr Kalender kann nicht gelesen werden: Microsoft 365 verweigert ihn. Bitten Sie Ihre Admins, Rapport Calendars.Read zu erteilen; Ihre E-Mails werden weiter protokolliert.",
+  meetingsUnread_failing:
+    "Ihr Kalender wird nicht gelesen: Die Synchronisierung Ihres Postfachs schlägt fehl. Ihre Rapport-Admins sehen den Grund in den Einstellungen der Web-App.",
   briefLastContact: "Letzter Kontakt",
   briefNoContact: "Noch nichts protokolliert",
   briefDealStage: "{deal} · {stage}",

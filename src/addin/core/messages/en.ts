@@ -260,6 +260,18 @@ export const en = {
   noMeetingsToday: "No meetings with customers today",
   loadingMeetings: "Loading today's meetings…",
   meetingCancelled: "Cancelled",
+  meetingsUnread_not_enabled:
+    "Your meetings are not read: automatic logging is not on for your mailbox. Ask your Rapport admin to turn it on.",
+  meetingsUnread_opted_out:
+    "Your meetings are not read: you turned automatic logging off. Turn it on again in Settings.",
+  meetingsUnread_not_configured:
+    "Your meetings are not read: this Rapport server is not connected to Microsoft 365. Ask your Rapport admin.",
+  meetingsUnread_pending:
+    "Your calendar has not been read yet: today's meetings show here after your mailbox's first run, within minutes.",
+  meetingsUnread_no_consent:
+    "Your calendar cannot be read: Microsoft 365 refuses it. Ask your admin to grant Rapport Calendars.Read; your mail goes on being logged.",
+  meetingsUnread_failing:
+    "Your calendar is not being read: your mailbox's sync is failing. Your Rapport admin sees why in the web app's settings.",
   briefLastContact: "Last contact",
   briefNoContact: "Nothing logged yet",
   briefDealStage: "{deal} · {stage}",

@@ -264,6 +264,18 @@ const hr: Catalogue = {
   noMeetingsToday: "Danas nema sastanaka s kupcima",
   loadingMeetings: "Učitavanje današnjih sastanaka…",
   meetingCancelled: "Otkazan",
+  meetingsUnread_not_enabled:
+    "Vaši se sastanci ne čitaju: automatsko bilježenje nije uključeno za vaš sandučić. Zamolite administratora Rapporta da ga uključi.",
+  meetingsUnread_opted_out:
+    "Vaši se sastanci ne čitaju: isključili ste automatsko bilježenje. Ponovno ga uključite u Postavkama.",
+  meetingsUnread_not_configured:
+    "Vaši se sastanci ne čitaju: ovaj poslužitelj Rapporta nije povezan s Microsoftom 365. Obratite se administratoru Rapporta.",
+  meetingsUnread_pending:
+    "Vaš kalendar još nije pročitan: današnji sastanci prikazat će se ovdje nakon prvog pokretanja sandučića, za nekoliko minuta.",
+  meetingsUnread_no_consent:
+    "Vaš se kalendar ne može čitati: Microsoft 365 odbija pristup. Zamolite administratora da Rapportu dodijeli Calendars.Read; vaša se e-pošta i dalje bilježi.",
+  meetingsUnread_failing:
+    "Vaš se kalendar ne čita: sinkronizacija vašeg sandučića ne uspijeva. Administrator Rapporta vidi razlog u postavkama web-aplikacije.",
   briefLastContact: "Posljednji kontakt",
   briefNoContact: "Još ništa nije zabilježeno",
   briefDealStage: "{deal} · {stage}",

@@ -264,6 +264,18 @@ const nb: Catalogue = {
   noMeetingsToday: "Ingen kundemøter i dag",
   loadingMeetings: "Laster inn dagens møter…",
   meetingCancelled: "Avlyst",
+  meetingsUnread_not_enabled:
+    "Møtene dine leses ikke: automatisk logging er ikke slått på for postkassen din. Be Rapport-administratoren din slå den på.",
+  meetingsUnread_opted_out:
+    "Møtene dine leses ikke: du har slått av automatisk logging. Slå den på igjen under Innstillinger.",
+  meetingsUnread_not_configured:
+    "Møtene dine leses ikke: denne Rapport-serveren er ikke koblet til Microsoft 365. Spør Rapport-administratoren din.",
+  meetingsUnread_pending:
+    "Kalenderen din er ikke lest ennå: dagens møter vises her etter postkassens første kjøring, innen noen minutter.",
+  meetingsUnread_no_consent:
+    "Kalenderen din kan ikke leses: Microsoft 365 nekter tilgang. Be administratoren din gi Rapport Calendars.Read; e-posten din logges fortsatt.",
+  meetingsUnread_failing:
+    "Kalenderen din leses ikke: synkroniseringen av postkassen din mislykkes. Rapport-administratoren din ser hvorfor i nettappens innstillinger.",
   briefLastContact: "Siste kontakt",
   briefNoContact: "Ingenting logget ennå",
   briefDealStage: "{deal} · {stage}",

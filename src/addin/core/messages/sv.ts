@@ -264,6 +264,18 @@ const sv: Catalogue = {
   noMeetingsToday: "Inga kundmöten i dag",
   loadingMeetings: "Läser in dagens möten…",
   meetingCancelled: "Inställt",
+  meetingsUnread_not_enabled:
+    "Dina möten läses inte: automatisk loggning är inte på för din postlåda. Be din Rapport-administratör slå på den.",
+  meetingsUnread_opted_out:
+    "Dina möten läses inte: du har stängt av automatisk loggning. Slå på den igen under Inställningar.",
+  meetingsUnread_not_configured:
+    "Dina möten läses inte: den här Rapport-servern är inte ansluten till Microsoft 365. Fråga din Rapport-administratör.",
+  meetingsUnread_pending:
+    "Din kalender har inte lästs än: dagens möten visas här efter postlådans första körning, inom några minuter.",
+  meetingsUnread_no_consent:
+    "Din kalender kan inte läsas: Microsoft 365 nekar åtkomst. Be din administratör ge Rapport Calendars.Read; din e-post fortsätter att loggas.",
+  meetingsUnread_failing:
+    "Din kalender läses inte: synkningen av din postlåda misslyckas. Din Rapport-administratör ser varför i webbappens inställningar.",
   briefLastContact: "Senaste kontakt",
   briefNoContact: "Inget loggat än",
   briefDealStage: "{deal} · {stage}",
