@@ -44,6 +44,55 @@ export const MailboxFolderState = z.object({
 });
 export type MailboxFolderState = z.infer<typeof MailboxFolderState>;
 
+/**
+ * Where the capture of the mailbox's calendar (meetings) stands. `off`: the mailbox is not synced (its `status`
+ * says why); `pending`: synced, its calendar not read yet; `synced`: the last run read it whole (`syncedAt`);
+ * `no_consent`: Graph refused the calendar (403): the app registration lacks Calendars.Read or its admin consent,
+ * while mail goes on being logged; `failing`: the mailbox's runs fail (`error`), and the calendar is read in them.
+ */
+export const CalendarState = z.enum(["off", "pending", "synced", "no_consent", "failing"]);
+export type CalendarState = z.infer<typeof CalendarState>;
+
+export const CalendarStatus = z.object({
+  state: CalendarState,
+  /** The last time a whole round of the calendar was read, whatever the state is now. */
+  syncedAt: Instant,
+  /** `failing`: the mailbox's last error. */
+  error: z.string().nullable(),
+});
+export type CalendarStatus = z.infer<typeof CalendarStatus>;
+
+/**
+ * Where the mailbox's Graph change notifications (near-real-time sync) stand. `off`: no notification URL on this
+ * server (`not_configured`) or the mailbox is not synced (`mailbox_off`); the minute's run reads it all the same.
+ * `pending`: the mailbox has not finished a run since, which is when subscriptions are made. `active`: every
+ * subscription (messages, events) is live until `expiresAt` (the earliest; renewed before then). `failing`: a
+ * subscription is missing or lapsed after the mailbox's last run: `no_calendar_consent` (the events' one needs
+ * Calendars.Read), `mailbox_failing` (the runs that keep them fail: `error`), or `not_made` (Graph refused it or
+ * could not reach the notification URL: the server's log has Graph's answer).
+ */
+export const SubscriptionState = z.enum(["off", "pending", "active", "failing"]);
+export type SubscriptionState = z.infer<typeof SubscriptionState>;
+
+export const SubscriptionReason = z.enum([
+  "not_configured",
+  "mailbox_off",
+  "no_calendar_consent",
+  "mailbox_failing",
+  "not_made",
+]);
+export type SubscriptionReason = z.infer<typeof SubscriptionReason>;
+
+export const SubscriptionStatus = z.object({
+  state: SubscriptionState,
+  reason: SubscriptionReason.nullable(),
+  /** `active` (and `failing` with one subscription still live): when the earliest live one expires. */
+  expiresAt: Instant,
+  /** `mailbox_failing`: the mailbox's last error. */
+  error: z.string().nullable(),
+});
+export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
+
 export const Mailbox = z.object({
   userId: z.uuid(),
   email: z.string().nullable(),
@@ -60,12 +109,16 @@ export const Mailbox = z.object({
   /** After a failure or a request to wait, the next run is not before this. */
   retryAt: Instant,
   folders: z.array(MailboxFolderState),
+  calendar: CalendarStatus,
+  notifications: SubscriptionStatus,
 });
 export type Mailbox = z.infer<typeof Mailbox>;
 
 export const MailboxList = z.object({
   /** Whether this server has Graph credentials; without them no mailbox is synced. */
   syncConfigured: z.boolean(),
+  /** Whether this server asks Graph for change notifications (RAPPORT_GRAPH_NOTIFICATION_URL is set). */
+  notificationsConfigured: z.boolean(),
   intervalSeconds: z.number().int().positive(),
   backfillDays: z.number().int().nonnegative(),
   items: z.array(Mailbox),
@@ -153,3 +206,23 @@ export const PrivacyRules = z.object({
   blocklist: z.array(z.string()),
 });
 export type PrivacyRules = z.infer<typeof PrivacyRules>;
+
+/** Why a rep's meetings may be missing from Today, for them to act on; null when the calendar is read. */
+export type MeetingsUnread =
+  Exclude<MailboxStatus, "ok" | "pending" | "backing_off" | "failing"> | "pending" | "no_consent" | "failing";
+
+export function whyMeetingsUnread(mailbox: Pick<Mailbox, "status" | "calendar">): MeetingsUnread | null {
+  switch (mailbox.calendar.state) {
+    case "synced":
+      return null;
+    case "off":
+      // Off only while the mailbox is not synced, which its status says why.
+      return mailbox.status === "not_enabled" ||
+        mailbox.status === "opted_out" ||
+        mailbox.status === "not_configured"
+        ? mailbox.status
+        : "pending";
+    default:
+      return mailbox.calendar.state;
+  }
+}

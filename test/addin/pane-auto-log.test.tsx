@@ -102,7 +102,9 @@ describe("the pane's settings", () => {
     );
     await waitFor(() => expect(autoLog).toHaveProperty("checked", true));
 
-    const sync = screen.getByRole("switch", { name: "Log my mail with known contacts automatically" });
+    const sync = screen.getByRole("switch", {
+      name: "Log my mail and meetings with known contacts automatically",
+    });
     expect(sync).toHaveProperty("checked", true);
     fireEvent.click(sync);
     expect(await screen.findByText("Mailbox sync is off for your mailbox, as you chose.")).toBeTruthy();

@@ -418,7 +418,9 @@ describeInBrowser(
       expect(await page.getByRole("button", { name: /^Save stage/ }).count()).toBe(0);
       expect(await page.getByRole("button", { name: "Add stage" }).count()).toBe(0);
       expect(await page.getByRole("textbox").count()).toBe(0);
-      expect(await page.getByRole("switch", { name: "Sync every user's mailbox" }).isDisabled()).toBe(true);
+      expect(
+        await page.getByRole("switch", { name: "Sync every user's mail and meetings" }).isDisabled(),
+      ).toBe(true);
       // The rates, as the admin set them, with no way to change them.
       const currencies = page.getByRole("region", { name: "Currencies and exchange rates" });
       await currencies.getByRole("cell", { name: "0.09 EUR" }).waitFor();

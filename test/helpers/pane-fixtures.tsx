@@ -43,7 +43,7 @@ import {
   Blocklist,
   BlocklistEntry,
   BlocklistEntryText,
-  type Mailbox,
+  Mailbox,
   MailboxList,
   MySettings,
 } from "../../src/shared/mailboxes";
@@ -276,6 +276,8 @@ export interface FakeApiOptions {
   orgBlocklist?: string[];
   /** The rep's mailbox sync status. */
   mailboxStatus?: Mailbox["status"];
+  /** Where the rep's calendar capture stands (read, unless given). */
+  calendarState?: Mailbox["calendar"]["state"];
   /** The organisation's custom field definitions. */
   customFields?: CustomFieldDefinition[];
   /** Anna's custom field values as the server holds them. */
@@ -911,28 +913,36 @@ export function fakeApi(options: FakeApiOptions = {}): FakeServer {
       settings = { ...settings, ...body };
       return answer(MySettings, settings);
     }
-    if (name === "listMailboxes") {
+    if (name === "listMailboxes" || name === "myMailbox") {
       const status = settings.syncOptedOut ? "opted_out" : (options.mailboxStatus ?? "ok");
+      const syncing = status !== "opted_out" && status !== "not_enabled" && status !== "not_configured";
+      const mailbox: z.input<typeof Mailbox> = {
+        userId: ritaId,
+        email: "rita@contoso.example",
+        displayName: "Rita Rep",
+        syncing,
+        enabledForUser: true,
+        optedOut: settings.syncOptedOut,
+        status,
+        lastRunAt: now,
+        lastSuccessAt: now,
+        lastError: status === "failing" ? "Microsoft Graph answered 403" : null,
+        retryAt: null,
+        folders: [],
+        calendar: {
+          state: options.calendarState ?? (syncing ? "synced" : "off"),
+          syncedAt: now,
+          error: null,
+        },
+        notifications: { state: "off", reason: "not_configured", expiresAt: null, error: null },
+      };
+      if (name === "myMailbox") return answer(Mailbox, mailbox);
       return answer(MailboxList, {
         syncConfigured: true,
+        notificationsConfigured: false,
         intervalSeconds: 60,
         backfillDays: 30,
-        items: [
-          {
-            userId: ritaId,
-            email: "rita@contoso.example",
-            displayName: "Rita Rep",
-            syncing: status !== "opted_out" && status !== "not_enabled",
-            enabledForUser: true,
-            optedOut: settings.syncOptedOut,
-            status,
-            lastRunAt: now,
-            lastSuccessAt: now,
-            lastError: status === "failing" ? "Microsoft Graph answered 403" : null,
-            retryAt: null,
-            folders: [],
-          },
-        ],
+        items: [mailbox],
       });
     }
     if (name === "listBlocklist") {

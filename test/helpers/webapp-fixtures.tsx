@@ -24,7 +24,13 @@ import { Currencies, ExchangeRate } from "../../src/shared/currencies";
 import { Me, type RouteName, routes } from "../../src/shared/routes";
 import { Task } from "../../src/shared/tasks";
 import { UserList } from "../../src/shared/users";
-import { Blocklist, MySettings, type MySettingsUpdate } from "../../src/shared/mailboxes";
+import {
+  Blocklist,
+  Mailbox,
+  MailboxList,
+  MySettings,
+  type MySettingsUpdate,
+} from "../../src/shared/mailboxes";
 import type { Language } from "../../src/shared/languages";
 import { LoggingPolicy, type LoggingPolicyUpdate, Organization } from "../../src/shared/organizations";
 import { DealWithStage } from "../../src/shared/deals";
@@ -41,6 +47,27 @@ import { type FakeQuotes, QUOTES_UNHANDLED, fakeQuotes, handleQuotes } from "./f
 import { type FakeWebForms, WEB_FORMS_UNHANDLED, fakeWebForms, handleWebForms } from "./fake-web-forms";
 
 export const now = "2026-11-20T09:30:00.000Z";
+
+/** A synced mailbox whose calendar was read at `now` and which has no change notifications (none configured). */
+export function fakeMailbox(overrides: Partial<z.input<typeof Mailbox>> = {}): Mailbox {
+  return Mailbox.parse({
+    userId: ids.rita,
+    email: "rita@contoso.example",
+    displayName: "Rita Rep",
+    syncing: true,
+    enabledForUser: true,
+    optedOut: false,
+    status: "ok",
+    lastRunAt: now,
+    lastSuccessAt: now,
+    lastError: null,
+    retryAt: null,
+    folders: [],
+    calendar: { state: "synced", syncedAt: now, error: null },
+    notifications: { state: "off", reason: "not_configured", expiresAt: null, error: null },
+    ...overrides,
+  });
+}
 const id = (n: number) => `7c000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 export const ids = { org: id(1), rita: id(2), bo: id(3), pipeline: id(10), renewals: id(11) };
 export const stageIds = { prospecting: id(20), proposal: id(21), won: id(22), lost: id(23) };
@@ -225,6 +252,10 @@ export interface FakeWebServer {
   occasionRules: OccasionRule[];
   /** Today's meetings with customers and their briefs (none to begin with). */
   meetingBriefs: MeetingBrief[];
+  /** Each user's mailbox sync as the server reports it (Rita's: synced, calendar read, to begin with). */
+  mailboxes: Mailbox[];
+  /** Whether the server asks Graph for change notifications. */
+  notificationsConfigured: boolean;
   /** What each company owes and buys, by company id (none: nothing sent); a problem is answered instead. */
   companyAccounts: Record<string, CompanyAccount | ApiError>;
   /** Each contact's and company's survey scores, by its id (none: no answers). */
@@ -434,6 +465,8 @@ export function fakeWebServer(
     occasionMails: [],
     occasionRules: [],
     meetingBriefs: [],
+    mailboxes: [fakeMailbox()],
+    notificationsConfigured: false,
     companyAccounts: {},
     ratings: {},
     glances: {},
@@ -766,6 +799,20 @@ export function fakeWebServer(
           timeZone: (query as { timeZone?: string } | undefined)?.timeZone ?? "UTC",
           meetings: server.meetingBriefs,
         };
+      case "listMailboxes":
+        return MailboxList.parse({
+          syncConfigured: true,
+          notificationsConfigured: server.notificationsConfigured,
+          intervalSeconds: 60,
+          backfillDays: 30,
+          // Admins see everyone's; a member their own.
+          items: server.mailboxes.filter((m) => role === "admin" || m.userId === ids.rita),
+        });
+      case "myMailbox": {
+        const own = server.mailboxes.find((m) => m.userId === ids.rita);
+        if (!own) throw problem(404, "not_found", "There is no such user in your organisation.");
+        return own;
+      }
       case "listOccasionRules":
         return { items: server.occasionRules };
       case "listWebhookEndpoints":

@@ -3,7 +3,7 @@
  */
 import { fireEvent, screen, within } from "@testing-library/react";
 import type { MeetingBrief } from "../../src/shared/meetings";
-import { fakeWebServer, problem, renderWebApp } from "../helpers/webapp-fixtures";
+import { fakeMailbox, fakeWebServer, problem, renderWebApp } from "../helpers/webapp-fixtures";
 
 const id = (n: number) => `7b200000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
@@ -122,5 +122,52 @@ describe("today's meetings on the web app's Today page", () => {
     const list = await screen.findByRole("list", { name: "Današnji sastanci" });
     expect(within(list).getByText("Posljednji kontakt")).toBeTruthy();
     expect(within(list).getByRole("link", { name: "Pridruži se online" })).toBeTruthy();
+  });
+
+  it("says why the day is empty when the calendar is not read, and what to do, instead of an empty list", async () => {
+    const server = fakeWebServer();
+    server.mailboxes = [fakeMailbox({ calendar: { state: "no_consent", syncedAt: null, error: null } })];
+    renderWebApp(server);
+    expect(
+      await screen.findByText(
+        "Your calendar cannot be read: Microsoft 365 refuses it. Ask an admin to grant Rapport Calendars.Read with admin consent; your mail goes on being logged.",
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText("No meetings with customers today.")).toBeNull();
+    expect(server.received("myMailbox")).toHaveLength(1);
+  });
+
+  it("says the mailbox sync is off, in the rep's language", async () => {
+    const server = fakeWebServer();
+    server.mailboxes = [
+      fakeMailbox({
+        status: "not_enabled",
+        syncing: false,
+        enabledForUser: false,
+        calendar: { state: "off", syncedAt: null, error: null },
+      }),
+    ];
+    renderWebApp(server, "/app", { language: "de" });
+    expect(
+      await screen.findByText(/^Ihre Besprechungen werden nicht gelesen: Die automatische Protokollierung/),
+    ).toBeTruthy();
+  });
+
+  it("asks for the mailbox's state only on an empty day", async () => {
+    const server = fakeWebServer();
+    server.meetingBriefs = [renewal];
+    renderWebApp(server);
+    expect(await screen.findByRole("list", { name: "Today's meetings" })).toBeTruthy();
+    expect(server.received("myMailbox")).toHaveLength(0);
+  });
+
+  it("shows today's meetings when the rest of the day cannot be loaded", async () => {
+    const server = fakeWebServer();
+    server.meetingBriefs = [renewal];
+    server.failNext("dashboard", problem(400, "invalid_request", "Bad time zone."));
+    renderWebApp(server);
+    expect(await screen.findByText("Your day could not be loaded: Bad time zone.")).toBeTruthy();
+    const list = await screen.findByRole("list", { name: "Today's meetings" });
+    expect(within(list).getByText(/Renewal terms/)).toBeTruthy();
   });
 });

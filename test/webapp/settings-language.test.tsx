@@ -21,7 +21,7 @@ describe("the settings in the user's language", () => {
     expect(screen.getByLabelText("Typ för steget ”Won”").textContent).toContain("Vunnen");
     expect(await screen.findByText("Egna fält", { selector: "caption" })).toBeTruthy();
     expect(screen.getByText("Företag", { selector: "td" })).toBeTruthy();
-    expect(await screen.findByLabelText("Synkronisera alla användares brevlådor")).toBeTruthy();
+    expect(await screen.findByLabelText("Synkronisera alla användares post och möten")).toBeTruthy();
     expect(await screen.findByLabelText("Roll för Rita Rep")).toBeTruthy();
     expect(screen.getByLabelText("Hitta en person")).toBeTruthy();
 

@@ -81,7 +81,8 @@ describe("the web app's settings", () => {
     expect(screen.queryByRole("button", { name: /^Save stage/ })).toBeNull();
     expect(screen.queryByRole("button", { name: "Add stage" })).toBeNull();
     expect(
-      (screen.getByRole("switch", { name: "Sync every user's mailbox" }) as HTMLInputElement).disabled,
+      (screen.getByRole("switch", { name: "Sync every user's mail and meetings" }) as HTMLInputElement)
+        .disabled,
     ).toBe(true);
     expect(screen.queryByText("Your organisation has no Rapport admin yet")).toBeNull();
   });

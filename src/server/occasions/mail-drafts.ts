@@ -1,12 +1,6 @@
-import {
-  AuthenticationHandler,
-  Client,
-  GraphError,
-  HTTPMessageHandler,
-} from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
 import type { TenantTokens } from "../sync/client-credentials";
-import { GraphFailure } from "../sync/mail-graph";
+import { graphClients, graphFailureOf } from "../sync/graph-client";
 
 /**
  * The named property every occasion mail's message carries, its value the occasion mail's id: how a server that
@@ -44,21 +38,6 @@ export interface MailDrafts {
 const Message = z.object({ id: z.string().min(1), isDraft: z.boolean().nullish() });
 const MessageList = z.object({ value: z.array(Message) });
 
-function failureOf(error: unknown): unknown {
-  if (!(error instanceof GraphError)) return error;
-  const code = error.code && error.code !== "null" ? error.code : null;
-  const retryAfter = Number(error.headers?.get("Retry-After"));
-  return new GraphFailure(
-    `Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(
-      0,
-      1000,
-    ),
-    error.statusCode,
-    code,
-    Number.isFinite(retryAfter) ? retryAfter : null,
-  );
-}
-
 /** How long one Graph request may take: a mailbox that never answers must not hold the loop (it retries later). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -71,23 +50,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * (`Prefer: IdType="ImmutableId"`), so a draft keeps its id when sending moves it to Sent Items.
  */
 export function createMailDrafts(options: { graphUrl: string; tokens: TenantTokens }): MailDrafts {
-  const baseUrl = `${options.graphUrl.replace(/\/+$/, "")}/`;
-  const clients = new Map<string, Client>();
-  const clientFor = (tenantId: string): Client => {
-    let client = clients.get(tenantId);
-    if (!client) {
-      const authentication = new AuthenticationHandler({ getAccessToken: () => options.tokens(tenantId) });
-      authentication.setNext(new HTTPMessageHandler());
-      client = Client.initWithMiddleware({
-        middleware: authentication,
-        baseUrl,
-        defaultVersion: "v1.0",
-        customHosts: new Set([new URL(baseUrl).hostname]),
-      });
-      clients.set(tenantId, client);
-    }
-    return client;
-  };
+  const { clientFor } = graphClients({ graphUrl: options.graphUrl, tokens: options.tokens, retries: "none" });
   const mailbox = (user: string) => `/users/${encodeURIComponent(user)}`;
   const PREFER = 'IdType="ImmutableId"';
 
@@ -108,7 +71,7 @@ export function createMailDrafts(options: { graphUrl: string; tokens: TenantToke
         const found = MessageList.parse(body).value[0];
         return found ? { id: found.id, isDraft: found.isDraft ?? true } : null;
       } catch (error) {
-        throw failureOf(error);
+        throw graphFailureOf(error);
       }
     },
     async createDraft(tenantId, user, mail) {
@@ -128,7 +91,7 @@ export function createMailDrafts(options: { graphUrl: string; tokens: TenantToke
         const created = Message.parse(body);
         return { id: created.id, isDraft: created.isDraft ?? true };
       } catch (error) {
-        throw failureOf(error);
+        throw graphFailureOf(error);
       }
     },
     async sendDraft(tenantId, user, messageId) {
@@ -139,7 +102,7 @@ export function createMailDrafts(options: { graphUrl: string; tokens: TenantToke
           .option("signal", AbortSignal.timeout(REQUEST_TIMEOUT_MS))
           .post(null);
       } catch (error) {
-        throw failureOf(error);
+        throw graphFailureOf(error);
       }
     },
   };

@@ -1,14 +1,8 @@
-import {
-  AuthenticationHandler,
-  Client,
-  GraphError,
-  HTTPMessageHandler,
-  RetryHandler,
-  RetryHandlerOptions,
-} from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
+import type { Client } from "@microsoft/microsoft-graph-client";
 import type { TenantTokens } from "./client-credentials";
-import { GraphFailure, PAGE_SIZE, retryAfterOf } from "./mail-graph";
+import { GraphFailure, graphClients, timedGraphCall } from "./graph-client";
+import { PAGE_SIZE } from "./mail-graph";
 
 const Person = z.object({
   emailAddress: z.object({ address: z.string().nullish(), name: z.string().nullish() }).nullish(),
@@ -62,9 +56,6 @@ const DeltaResponse = z.object({
   "@odata.deltaLink": z.string().optional(),
 });
 
-/** Retry-After is honoured within a request only when it is short; a longer wait is the worker's to schedule. */
-const MAX_INLINE_WAIT_SECONDS = 10;
-
 /**
  * Microsoft Graph's calendarView delta through the Graph client library, as the mail delta reads (its
  * authentication handler sending the token only to `graphUrl`'s host, its retry handler, a page timeout). Times are
@@ -79,79 +70,20 @@ export function createCalendarGraph(options: {
   pageTimeoutMs?: number;
 }): CalendarGraph {
   const pageTimeoutMs = options.pageTimeoutMs ?? 120_000;
-  const baseUrl = `${options.graphUrl.replace(/\/+$/, "")}/`;
-  const version = "v1.0";
-  const linkPrefix = `${baseUrl}${version}/`;
+  const { baseUrl, clientFor } = graphClients({
+    graphUrl: options.graphUrl,
+    tokens: options.tokens,
+    retries: options.inlineRetries ?? 3,
+  });
+  const linkPrefix = `${baseUrl}v1.0/`;
   const pageSize = options.pageSize ?? PAGE_SIZE;
-  const clients = new Map<string, Client>();
 
-  const clientFor = (tenantId: string): Client => {
-    let client = clients.get(tenantId);
-    if (!client) {
-      const authentication = new AuthenticationHandler({ getAccessToken: () => options.tokens(tenantId) });
-      const retry = new RetryHandler(
-        new RetryHandlerOptions(
-          2,
-          options.inlineRetries ?? 3,
-          (_delay, _attempt, _request, _options, response) => {
-            const wait = retryAfterOf(response.headers);
-            return wait === null || wait <= MAX_INLINE_WAIT_SECONDS;
-          },
-        ),
-      );
-      authentication.setNext(retry);
-      retry.setNext(new HTTPMessageHandler());
-      client = Client.initWithMiddleware({
-        middleware: authentication,
-        baseUrl,
-        defaultVersion: version,
-        customHosts: new Set([new URL(baseUrl).hostname]),
-      });
-      clients.set(tenantId, client);
-    }
-    return client;
-  };
-
-  async function get(request: ReturnType<Client["api"]>): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new GraphFailure(
-              `Microsoft Graph did not answer within ${pageTimeoutMs / 1000} s`,
-              504,
-              "timeout",
-              null,
-            ),
-          ),
-        pageTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([
-        request
-          .header("Prefer", `odata.maxpagesize=${pageSize}, outlook.timezone="UTC", IdType="ImmutableId"`)
-          .get() as Promise<unknown>,
-        late,
-      ]);
-    } catch (error) {
-      if (error instanceof GraphError) {
-        const code = error.code && error.code !== "null" ? error.code : null;
-        throw new GraphFailure(
-          `Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(
-            0,
-            1000,
-          ),
-          error.statusCode,
-          code,
-          retryAfterOf(error.headers),
-        );
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+  function get(request: ReturnType<Client["api"]>): Promise<unknown> {
+    const prepared = request.header(
+      "Prefer",
+      `odata.maxpagesize=${pageSize}, outlook.timezone="UTC", IdType="ImmutableId"`,
+    );
+    return timedGraphCall(() => prepared.get() as Promise<unknown>, pageTimeoutMs);
   }
 
   return {

@@ -1,14 +1,6 @@
-import {
-  AuthenticationHandler,
-  Client,
-  GraphError,
-  HTTPMessageHandler,
-  RetryHandler,
-  RetryHandlerOptions,
-} from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
 import type { TenantTokens } from "./client-credentials";
-import { GraphFailure } from "./mail-graph";
+import { GraphFailure, graphClients, timedGraphCall } from "./graph-client";
 
 /** What a mailbox is subscribed to: its messages (every folder) and its calendar's events. */
 export type SubscribedResource = "messages" | "events";
@@ -56,7 +48,7 @@ export interface GraphSubscriptions {
 }
 
 /**
- * Subscriptions through the Graph client library, with the same middleware as the delta reads (mail-graph.ts):
+ * Subscriptions through the Graph client library, with the same middleware as the delta reads (graph-client.ts):
  * the token only for `graphUrl`'s host, throttling retried within the request when Graph's wait is short.
  */
 export function createGraphSubscriptions(options: {
@@ -65,61 +57,10 @@ export function createGraphSubscriptions(options: {
   /** How long one request may take (Graph's own validation call to us is part of a create). */
   timeoutMs?: number;
 }): GraphSubscriptions {
-  const baseUrl = `${options.graphUrl.replace(/\/+$/, "")}/`;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const clients = new Map<string, Client>();
-  const clientFor = (tenantId: string): Client => {
-    let client = clients.get(tenantId);
-    if (!client) {
-      const authentication = new AuthenticationHandler({ getAccessToken: () => options.tokens(tenantId) });
-      const retry = new RetryHandler(
-        new RetryHandlerOptions(2, 2, (_delay, _attempt, _request, _options, response) => {
-          const wait = Number(response.headers?.get("Retry-After") ?? "0");
-          return Number.isFinite(wait) && wait <= 10;
-        }),
-      );
-      authentication.setNext(retry);
-      retry.setNext(new HTTPMessageHandler());
-      client = Client.initWithMiddleware({
-        middleware: authentication,
-        baseUrl,
-        defaultVersion: "v1.0",
-        customHosts: new Set([new URL(baseUrl).hostname]),
-      });
-      clients.set(tenantId, client);
-    }
-    return client;
-  };
-
-  async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new GraphFailure(`${what}: no answer within ${timeoutMs / 1000} s`, 504, "timeout", null)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([request(), late]);
-    } catch (error) {
-      if (error instanceof GraphError) {
-        const code = error.code && error.code !== "null" ? error.code : null;
-        throw new GraphFailure(
-          `${what}: Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(
-            0,
-            1000,
-          ),
-          error.statusCode,
-          code,
-          null,
-        );
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const { clientFor } = graphClients({ graphUrl: options.graphUrl, tokens: options.tokens, retries: 2 });
+  const call = <T>(what: string, request: () => Promise<T>): Promise<T> =>
+    timedGraphCall(request, timeoutMs, what);
 
   return {
     async create(tenantId, graphUserId, request) {

@@ -1,14 +1,10 @@
-import {
-  AuthenticationHandler,
-  Client,
-  GraphError,
-  HTTPMessageHandler,
-  RetryHandler,
-  RetryHandlerOptions,
-} from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
 import type { MailFolder } from "../../shared/mailboxes";
 import type { TenantTokens } from "./client-credentials";
+import { GraphFailure, graphClients, timedGraphCall } from "./graph-client";
+
+// Where they were first written: the calendar capture and the tests import them from here.
+export { GraphFailure, retryAfterOf } from "./graph-client";
 
 /** The fields the sync reads of a message: who, when, what about, and the headers that mark bulk mail. */
 export const MESSAGE_FIELDS = [
@@ -76,33 +72,9 @@ export interface DeltaPage {
 
 export type DeltaStart = { link: string } | { since: Date };
 
-/** A Graph answer other than success, with what the sync needs to decide: wait, restart, or report. */
-export class GraphFailure extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string | null,
-    readonly retryAfterSeconds: number | null,
-  ) {
-    super(message);
-  }
-}
-
 export interface MailGraph {
   /** One page of a folder's delta: from a stored link, or a fresh start at `since`. */
   deltaPage(tenantId: string, graphUserId: string, folder: MailFolder, start: DeltaStart): Promise<DeltaPage>;
-}
-
-/** Retry-After is honoured within a request only when it is short; a longer wait is the worker's to schedule. */
-const MAX_INLINE_WAIT_SECONDS = 10;
-
-export function retryAfterOf(headers: Headers | undefined | null): number | null {
-  const value = headers?.get("Retry-After");
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /**
@@ -120,38 +92,13 @@ export function createMailGraph(options: {
   pageTimeoutMs?: number;
 }): MailGraph {
   const pageTimeoutMs = options.pageTimeoutMs ?? 120_000;
-  const baseUrl = `${options.graphUrl.replace(/\/+$/, "")}/`;
-  const version = "v1.0";
-  const linkPrefix = `${baseUrl}${version}/`;
-  const clients = new Map<string, Client>();
+  const { baseUrl, clientFor } = graphClients({
+    graphUrl: options.graphUrl,
+    tokens: options.tokens,
+    retries: options.inlineRetries ?? 3,
+  });
+  const linkPrefix = `${baseUrl}v1.0/`;
   const pageSize = options.pageSize ?? PAGE_SIZE;
-
-  const clientFor = (tenantId: string): Client => {
-    let client = clients.get(tenantId);
-    if (!client) {
-      const authentication = new AuthenticationHandler({ getAccessToken: () => options.tokens(tenantId) });
-      const retry = new RetryHandler(
-        new RetryHandlerOptions(
-          2,
-          options.inlineRetries ?? 3,
-          (_delay, _attempt, _request, _options, response) => {
-            const wait = retryAfterOf(response.headers);
-            return wait === null || wait <= MAX_INLINE_WAIT_SECONDS;
-          },
-        ),
-      );
-      authentication.setNext(retry);
-      retry.setNext(new HTTPMessageHandler());
-      client = Client.initWithMiddleware({
-        middleware: authentication,
-        baseUrl,
-        defaultVersion: version,
-        customHosts: new Set([new URL(baseUrl).hostname]),
-      });
-      clients.set(tenantId, client);
-    }
-    return client;
-  };
 
   return {
     async deltaPage(tenantId, graphUserId, folder, start) {
@@ -169,49 +116,9 @@ export function createMailGraph(options: {
           .expand(`singleValueExtendedProperties($filter=id eq '${CUSTOM_PROPERTIES_ID}')`)
           .filter(`receivedDateTime ge ${start.since.toISOString()}`);
       }
-      let body: unknown;
-      try {
-        // A page that does not come is a failure, not a wait forever: the mailbox is retried on a later run.
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new GraphFailure(
-                  `Microsoft Graph did not answer within ${pageTimeoutMs / 1000} s`,
-                  504,
-                  "timeout",
-                  null,
-                ),
-              ),
-            pageTimeoutMs,
-          );
-        });
-        try {
-          body = await Promise.race([
-            request
-              .header("Prefer", `odata.maxpagesize=${pageSize}, IdType="ImmutableId"`)
-              .get() as Promise<unknown>,
-            late,
-          ]);
-        } finally {
-          clearTimeout(timer);
-        }
-      } catch (error) {
-        if (error instanceof GraphError) {
-          const code = error.code && error.code !== "null" ? error.code : null;
-          throw new GraphFailure(
-            `Microsoft Graph answered ${error.statusCode}${code ? ` (${code})` : ""}: ${error.message}`.slice(
-              0,
-              1000,
-            ),
-            error.statusCode,
-            code,
-            retryAfterOf(error.headers),
-          );
-        }
-        throw error;
-      }
+      // A page that does not come is a failure, not a wait forever: the mailbox is retried on a later run.
+      const prepared = request.header("Prefer", `odata.maxpagesize=${pageSize}, IdType="ImmutableId"`);
+      const body = await timedGraphCall(() => prepared.get() as Promise<unknown>, pageTimeoutMs);
       const page = DeltaResponse.parse(body);
       return {
         items: page.value.map((item) => {

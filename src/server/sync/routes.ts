@@ -7,6 +7,7 @@ import {
   addBlocklistEntry,
   listBlocklist,
   listMailboxes,
+  myMailbox,
   mySettings,
   removeBlocklistEntry,
   updateMailbox,
@@ -20,6 +21,7 @@ export function syncRoutes(
   sync: SyncConfig,
 ): void {
   addRoute(app, routes.listMailboxes, options, ({ caller }) => listMailboxes(scope(caller), sync));
+  addRoute(app, routes.myMailbox, options, ({ caller }) => myMailbox(scope(caller), sync));
   addRoute(app, routes.updateMailbox, options, ({ caller, params, body }) =>
     updateMailbox(scope(caller), sync, params.userId, body),
   );

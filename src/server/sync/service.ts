@@ -18,6 +18,7 @@ import { loggingPolicyOf } from "../organizations/service";
 import { type Scope, iso, isoOrNull } from "../scope";
 import { currentRole, requireAdmin as requireAdminNow } from "../users/service";
 import { usersWithMailboxes } from "./mailbox-store";
+import { calendarStatusOf, subscriptionStatusOf } from "./sync-status";
 import { FOLDERS } from "./worker";
 
 // The role as the store has it now, not as the caller was remembered at sign-in (an admin may be demoted).
@@ -48,6 +49,7 @@ export async function listMailboxes(scope: Scope, sync: SyncConfig, only?: strin
       "m.last_success_at",
       "m.last_error",
       "m.retry_at",
+      "m.lease_until",
     ])
     .where("u.org_id", "=", orgId)
     .orderBy(sql`lower(coalesce(u.display_name, u.email, ''))`)
@@ -55,12 +57,31 @@ export async function listMailboxes(scope: Scope, sync: SyncConfig, only?: strin
   if (role !== "admin") query = query.where("u.id", "=", userId);
   if (only !== undefined) query = query.where("u.id", "=", only);
   const users = await query.execute();
+  const listed = users.length ? users.map((u) => u.id) : [userId];
   const folders = await scope.db
     .selectFrom("mailbox_sync")
     .selectAll()
     .where("org_id", "=", orgId)
-    .where("user_id", "in", users.length ? users.map((u) => u.id) : [userId])
+    .where("user_id", "in", listed)
     .execute();
+  const calendars = new Map(
+    (
+      await scope.db
+        .selectFrom("calendar_sync")
+        .select(["user_id", "last_run_at", "last_success_at"])
+        .where("org_id", "=", orgId)
+        .where("user_id", "in", listed)
+        .execute()
+    ).map((c) => [c.user_id, c]),
+  );
+  const subscriptions = await scope.db
+    .selectFrom("graph_subscriptions")
+    .select(["user_id", "resource", "expires_at"])
+    .where("org_id", "=", orgId)
+    .where("user_id", "in", listed)
+    .execute();
+  const notificationsConfigured = sync.graph !== null && !!sync.notifications;
+  const now = new Date();
 
   const items: Mailbox[] = users.map((u) => {
     const enabledForUser = u.enabled ?? false;
@@ -73,6 +94,13 @@ export async function listMailboxes(scope: Scope, sync: SyncConfig, only?: strin
       : sync.graph === null
         ? "not_configured"
         : (u.status ?? "pending");
+    const facts = {
+      status,
+      lastRunAt: u.last_run_at,
+      lastError: u.last_error,
+      leased: u.lease_until !== null && u.lease_until > now,
+    };
+    const calendar = calendarStatusOf(facts, calendars.get(u.id));
     return {
       userId: u.id,
       email: u.email,
@@ -97,10 +125,19 @@ export async function listMailboxes(scope: Scope, sync: SyncConfig, only?: strin
           messagesLogged: f.messages_logged,
           restarts: f.restarts,
         })),
+      calendar,
+      notifications: subscriptionStatusOf(
+        facts,
+        notificationsConfigured,
+        calendar,
+        subscriptions.filter((s) => s.user_id === u.id),
+        now,
+      ),
     };
   });
   return {
     syncConfigured: sync.graph !== null,
+    notificationsConfigured,
     intervalSeconds: sync.intervalSeconds,
     backfillDays: sync.backfillDays,
     items,
@@ -139,6 +176,11 @@ export async function updateMailbox(
     await recordAudit(tx, scope.caller, "mailbox.enabled", { type: "user", id: userId }, input);
   });
   return mailboxOf(scope, sync, userId);
+}
+
+/** The caller's own mailbox, as an admin's list shows it (Today says why its meetings may be missing). */
+export async function myMailbox(scope: Scope, sync: SyncConfig): Promise<Mailbox> {
+  return mailboxOf(scope, sync, scope.caller.userId);
 }
 
 async function mailboxOf(scope: Scope, sync: SyncConfig, userId: string): Promise<Mailbox> {

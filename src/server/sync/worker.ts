@@ -35,6 +35,7 @@ import {
   subscriptionsOf,
   subscriptionsToDrop,
 } from "./subscription-store";
+import { markCalendarRefused } from "./sync-status";
 import type { Wakeups } from "./wakeups";
 
 export const FOLDERS: readonly MailFolder[] = ["inbox", "sentitems"];
@@ -243,6 +244,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     } catch (error) {
       // Credentials without Calendars.Read: the mail goes on being logged, and the log says why meetings are not.
       if (error instanceof GraphFailure && error.status === 403) {
+        // Recorded for the mailboxes API (sync-status.ts), which tells the admin what to grant.
+        await markCalendarRefused(db, m, workerId);
         deps.logger?.warn(
           { userId: m.userId, code: error.code },
           "calendar not readable: grant Calendars.Read",

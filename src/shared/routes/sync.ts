@@ -18,8 +18,16 @@ export const syncRoutes = {
   listMailboxes: {
     method: "GET",
     path: "/api/v1/mailboxes",
-    summary: "Mailbox sync: each mailbox's switches, status, last run and last error (admins: everyone's)",
+    summary:
+      "Mailbox sync: each mailbox's switches, status, last run and last error, calendar capture and change notifications (admins: everyone's)",
     responses: { 200: MailboxList },
+  },
+  myMailbox: {
+    method: "GET",
+    path: "/api/v1/me/mailbox",
+    summary:
+      "The caller's own mailbox sync: status, and where its calendar capture and change notifications stand",
+    responses: { 200: Mailbox },
   },
   updateMailbox: {
     method: "PATCH",

@@ -89,20 +89,23 @@ export default function TodayPage() {
       <Text as="h1" size={700} weight="semibold" className={styles.title}>
         {dashboard.data ? translate(t.todayOn, { date: formatDate(dashboard.data.today) }) : t.today}
       </Text>
-      {dashboard.isPending && <Loading label={t.loading} />}
       {dashboard.isError && (
         <ProblemMessage error={dashboard.error} onRetry={() => void dashboard.refetch()} what={t.notLoaded} />
       )}
-      {dashboard.data && (
-        <div className={styles.grid}>
-          <MeetingBriefsCard />
-          <FollowUps dashboard={dashboard.data} />
-          <OccasionMailsCard />
-          <DealsNeedingAttention dashboard={dashboard.data} />
-          <MyPipeline dashboard={dashboard.data} />
-          <LoggedRecently dashboard={dashboard.data} />
-        </div>
-      )}
+      {/* The meetings and the occasion mails have requests of their own, so each shows whatever the dashboard does. */}
+      <div className={styles.grid}>
+        <MeetingBriefsCard />
+        {dashboard.isPending && <Loading label={t.loading} />}
+        {dashboard.data && <FollowUps dashboard={dashboard.data} />}
+        <OccasionMailsCard />
+        {dashboard.data && (
+          <>
+            <DealsNeedingAttention dashboard={dashboard.data} />
+            <MyPipeline dashboard={dashboard.data} />
+            <LoggedRecently dashboard={dashboard.data} />
+          </>
+        )}
+      </div>
     </div>
   );
 }

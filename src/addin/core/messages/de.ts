@@ -108,7 +108,7 @@ const de: Catalogue = {
   loggedNeedsDeal: "Protokolliert · Deal zuordnen",
   settings: "Einstellungen",
   autoLogOpened: "E-Mails bekannter Kontakte beim Öffnen protokollieren",
-  syncMyMailbox: "Meine Post mit bekannten Kontakten automatisch protokollieren",
+  syncMyMailbox: "Meine Post und Besprechungen mit bekannten Kontakten automatisch protokollieren",
   syncOk: "Postfach-Synchronisierung: aktuell (zuletzt {date}).",
   syncPending: "Postfach-Synchronisierung: wartet auf den ersten Lauf.",
   syncBackingOff: "Postfach-Synchronisierung: Microsoft 365 bat Rapport zu warten; nächster Versuch {date}.",
@@ -117,7 +117,7 @@ const de: Catalogue = {
     "Die Postfach-Synchronisierung ist für Sie nicht eingeschaltet; fragen Sie Ihre Rapport-Admins.",
   syncOptedOut: "Die Postfach-Synchronisierung ist für Ihr Postfach aus, wie Sie es gewählt haben.",
   syncNotConfigured: "Die Postfach-Synchronisierung ist auf diesem Rapport-Server nicht eingerichtet.",
-  myBlocklist: "Post nie protokollieren mit",
+  myBlocklist: "Post und Besprechungen nie protokollieren mit",
   blocklistEmpty: "Noch niemand.",
   blockWhom: "Adresse oder @Domain",
   block: "Hinzufügen",
@@ -270,6 +270,18 @@ const de: Catalogue = {
   noMeetingsToday: "Heute keine Termine mit Kunden",
   loadingMeetings: "Heutige Termine werden geladen…",
   meetingCancelled: "Abgesagt",
+  meetingsUnread_not_enabled:
+    "Ihre Besprechungen werden nicht gelesen: Die automatische Protokollierung ist für Ihr Postfach nicht eingeschaltet. Bitten Sie Ihre Rapport-Admins, sie einzuschalten.",
+  meetingsUnread_opted_out:
+    "Ihre Besprechungen werden nicht gelesen: Sie haben die automatische Protokollierung ausgeschaltet. Schalten Sie sie unter Einstellungen wieder ein.",
+  meetingsUnread_not_configured:
+    "Ihre Besprechungen werden nicht gelesen: Dieser Rapport-Server ist nicht mit Microsoft 365 verbunden. Fragen Sie Ihre Rapport-Admins.",
+  meetingsUnread_pending:
+    "Ihr Kalender wurde noch nicht gelesen: Die heutigen Besprechungen erscheinen hier nach dem ersten Lauf Ihres Postfachs, binnen Minuten.",
+  meetingsUnread_no_consent:
+    "Ihr Kalender kann nicht gelesen werden: Microsoft 365 verweigert ihn. Bitten Sie Ihre Admins, Rapport Calendars.Read zu erteilen; Ihre E-Mails werden weiter protokolliert.",
+  meetingsUnread_failing:
+    "Ihr Kalender wird nicht gelesen: Die Synchronisierung Ihres Postfachs schlägt fehl. Ihre Rapport-Admins sehen den Grund in den Einstellungen der Web-App.",
   briefLastContact: "Letzter Kontakt",
   briefNoContact: "Noch nichts protokolliert",
   briefDealStage: "{deal} · {stage}",

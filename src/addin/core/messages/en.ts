@@ -102,7 +102,7 @@ export const en = {
   loggedNeedsDeal: "Logged · link a deal",
   settings: "Settings",
   autoLogOpened: "Log email from known contacts when I open it",
-  syncMyMailbox: "Log my mail with known contacts automatically",
+  syncMyMailbox: "Log my mail and meetings with known contacts automatically",
   syncOk: "Mailbox sync: up to date (last run {date}).",
   syncPending: "Mailbox sync: waiting for its first run.",
   syncBackingOff: "Mailbox sync: Microsoft 365 asked Rapport to wait; next try {date}.",
@@ -110,7 +110,7 @@ export const en = {
   syncNotEnabled: "Mailbox sync is not turned on for you; ask your Rapport admin.",
   syncOptedOut: "Mailbox sync is off for your mailbox, as you chose.",
   syncNotConfigured: "Mailbox sync is not set up on this Rapport server.",
-  myBlocklist: "Never log mail with",
+  myBlocklist: "Never log mail or meetings with",
   blocklistEmpty: "Nobody yet.",
   blockWhom: "Address or @domain",
   block: "Add",
@@ -260,6 +260,18 @@ export const en = {
   noMeetingsToday: "No meetings with customers today",
   loadingMeetings: "Loading today's meetings…",
   meetingCancelled: "Cancelled",
+  meetingsUnread_not_enabled:
+    "Your meetings are not read: automatic logging is not on for your mailbox. Ask your Rapport admin to turn it on.",
+  meetingsUnread_opted_out:
+    "Your meetings are not read: you turned automatic logging off. Turn it on again in Settings.",
+  meetingsUnread_not_configured:
+    "Your meetings are not read: this Rapport server is not connected to Microsoft 365. Ask your Rapport admin.",
+  meetingsUnread_pending:
+    "Your calendar has not been read yet: today's meetings show here after your mailbox's first run, within minutes.",
+  meetingsUnread_no_consent:
+    "Your calendar cannot be read: Microsoft 365 refuses it. Ask your admin to grant Rapport Calendars.Read; your mail goes on being logged.",
+  meetingsUnread_failing:
+    "Your calendar is not being read: your mailbox's sync is failing. Your Rapport admin sees why in the web app's settings.",
   briefLastContact: "Last contact",
   briefNoContact: "Nothing logged yet",
   briefDealStage: "{deal} · {stage}",

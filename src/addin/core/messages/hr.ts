@@ -104,7 +104,7 @@ const hr: Catalogue = {
   loggedNeedsDeal: "Zabilježeno · poveži posao",
   settings: "Postavke",
   autoLogOpened: "Bilježi e-poštu poznatih kontakata kad je otvorim",
-  syncMyMailbox: "Automatski bilježi moju poštu s poznatim kontaktima",
+  syncMyMailbox: "Automatski bilježi moju poštu i sastanke s poznatim kontaktima",
   syncOk: "Sinkronizacija pretinca: ažurno (zadnje {date}).",
   syncPending: "Sinkronizacija pretinca: čeka prvo pokretanje.",
   syncBackingOff: "Sinkronizacija pretinca: Microsoft 365 je zatražio čekanje; sljedeći pokušaj {date}.",
@@ -112,7 +112,7 @@ const hr: Catalogue = {
   syncNotEnabled: "Sinkronizacija pretinca nije uključena za vas; pitajte administratora Rapporta.",
   syncOptedOut: "Sinkronizacija je isključena za vaš pretinac, kako ste odabrali.",
   syncNotConfigured: "Sinkronizacija pretinca nije postavljena na ovom Rapport poslužitelju.",
-  myBlocklist: "Nikad ne bilježi poštu s",
+  myBlocklist: "Nikad ne bilježi poštu ni sastanke s",
   blocklistEmpty: "Još nitko.",
   blockWhom: "Adresa ili @domena",
   block: "Dodaj",
@@ -264,6 +264,18 @@ const hr: Catalogue = {
   noMeetingsToday: "Danas nema sastanaka s kupcima",
   loadingMeetings: "Učitavanje današnjih sastanaka…",
   meetingCancelled: "Otkazan",
+  meetingsUnread_not_enabled:
+    "Vaši se sastanci ne čitaju: automatsko bilježenje nije uključeno za vaš sandučić. Zamolite administratora Rapporta da ga uključi.",
+  meetingsUnread_opted_out:
+    "Vaši se sastanci ne čitaju: isključili ste automatsko bilježenje. Ponovno ga uključite u Postavkama.",
+  meetingsUnread_not_configured:
+    "Vaši se sastanci ne čitaju: ovaj poslužitelj Rapporta nije povezan s Microsoftom 365. Obratite se administratoru Rapporta.",
+  meetingsUnread_pending:
+    "Vaš kalendar još nije pročitan: današnji sastanci prikazat će se ovdje nakon prvog pokretanja sandučića, za nekoliko minuta.",
+  meetingsUnread_no_consent:
+    "Vaš se kalendar ne može čitati: Microsoft 365 odbija pristup. Zamolite administratora da Rapportu dodijeli Calendars.Read; vaša se e-pošta i dalje bilježi.",
+  meetingsUnread_failing:
+    "Vaš se kalendar ne čita: sinkronizacija vašeg sandučića ne uspijeva. Administrator Rapporta vidi razlog u postavkama web-aplikacije.",
   briefLastContact: "Posljednji kontakt",
   briefNoContact: "Još ništa nije zabilježeno",
   briefDealStage: "{deal} · {stage}",

@@ -106,7 +106,7 @@ const nb: Catalogue = {
   loggedNeedsDeal: "Logget · koble til en avtale",
   settings: "Innstillinger",
   autoLogOpened: "Logg e-post fra kjente kontakter når jeg åpner den",
-  syncMyMailbox: "Logg posten min med kjente kontakter automatisk",
+  syncMyMailbox: "Logg posten og møtene mine med kjente kontakter automatisk",
   syncOk: "Postkassesynk: oppdatert (sist {date}).",
   syncPending: "Postkassesynk: venter på første kjøring.",
   syncBackingOff: "Postkassesynk: Microsoft 365 ba Rapport vente; neste forsøk {date}.",
@@ -114,7 +114,7 @@ const nb: Catalogue = {
   syncNotEnabled: "Postkassesynk er ikke slått på for deg; spør Rapport-administratoren din.",
   syncOptedOut: "Postkassesynk er av for postkassen din, slik du valgte.",
   syncNotConfigured: "Postkassesynk er ikke satt opp på denne Rapport-serveren.",
-  myBlocklist: "Logg aldri post med",
+  myBlocklist: "Logg aldri post eller møter med",
   blocklistEmpty: "Ingen ennå.",
   blockWhom: "Adresse eller @domene",
   block: "Legg til",
@@ -264,6 +264,18 @@ const nb: Catalogue = {
   noMeetingsToday: "Ingen kundemøter i dag",
   loadingMeetings: "Laster inn dagens møter…",
   meetingCancelled: "Avlyst",
+  meetingsUnread_not_enabled:
+    "Møtene dine leses ikke: automatisk logging er ikke slått på for postkassen din. Be Rapport-administratoren din slå den på.",
+  meetingsUnread_opted_out:
+    "Møtene dine leses ikke: du har slått av automatisk logging. Slå den på igjen under Innstillinger.",
+  meetingsUnread_not_configured:
+    "Møtene dine leses ikke: denne Rapport-serveren er ikke koblet til Microsoft 365. Spør Rapport-administratoren din.",
+  meetingsUnread_pending:
+    "Kalenderen din er ikke lest ennå: dagens møter vises her etter postkassens første kjøring, innen noen minutter.",
+  meetingsUnread_no_consent:
+    "Kalenderen din kan ikke leses: Microsoft 365 nekter tilgang. Be administratoren din gi Rapport Calendars.Read; e-posten din logges fortsatt.",
+  meetingsUnread_failing:
+    "Kalenderen din leses ikke: synkroniseringen av postkassen din mislykkes. Rapport-administratoren din ser hvorfor i nettappens innstillinger.",
   briefLastContact: "Siste kontakt",
   briefNoContact: "Ingenting logget ennå",
   briefDealStage: "{deal} · {stage}",

@@ -106,7 +106,7 @@ const sv: Catalogue = {
   loggedNeedsDeal: "Loggat · koppla en affär",
   settings: "Inställningar",
   autoLogOpened: "Logga mejl från kända kontakter när jag öppnar dem",
-  syncMyMailbox: "Logga min post med kända kontakter automatiskt",
+  syncMyMailbox: "Logga min post och mina möten med kända kontakter automatiskt",
   syncOk: "Postlådesynk: uppdaterad (senast {date}).",
   syncPending: "Postlådesynk: väntar på sin första körning.",
   syncBackingOff: "Postlådesynk: Microsoft 365 bad Rapport vänta; nästa försök {date}.",
@@ -114,7 +114,7 @@ const sv: Catalogue = {
   syncNotEnabled: "Postlådesynk är inte påslagen för dig; fråga din Rapport-administratör.",
   syncOptedOut: "Postlådesynk är avstängd för din postlåda, som du valt.",
   syncNotConfigured: "Postlådesynk är inte konfigurerad på den här Rapport-servern.",
-  myBlocklist: "Logga aldrig post med",
+  myBlocklist: "Logga aldrig post eller möten med",
   blocklistEmpty: "Ingen ännu.",
   blockWhom: "Adress eller @domän",
   block: "Lägg till",
@@ -264,6 +264,18 @@ const sv: Catalogue = {
   noMeetingsToday: "Inga kundmöten i dag",
   loadingMeetings: "Läser in dagens möten…",
   meetingCancelled: "Inställt",
+  meetingsUnread_not_enabled:
+    "Dina möten läses inte: automatisk loggning är inte på för din postlåda. Be din Rapport-administratör slå på den.",
+  meetingsUnread_opted_out:
+    "Dina möten läses inte: du har stängt av automatisk loggning. Slå på den igen under Inställningar.",
+  meetingsUnread_not_configured:
+    "Dina möten läses inte: den här Rapport-servern är inte ansluten till Microsoft 365. Fråga din Rapport-administratör.",
+  meetingsUnread_pending:
+    "Din kalender har inte lästs än: dagens möten visas här efter postlådans första körning, inom några minuter.",
+  meetingsUnread_no_consent:
+    "Din kalender kan inte läsas: Microsoft 365 nekar åtkomst. Be din administratör ge Rapport Calendars.Read; din e-post fortsätter att loggas.",
+  meetingsUnread_failing:
+    "Din kalender läses inte: synkningen av din postlåda misslyckas. Din Rapport-administratör ser varför i webbappens inställningar.",
   briefLastContact: "Senaste kontakt",
   briefNoContact: "Inget loggat än",
   briefDealStage: "{deal} · {stage}",

@@ -1,5 +1,6 @@
 import { Badge, Link, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
+import { whyMeetingsUnread } from "../../../shared/mailboxes";
 import type { BriefContact, MeetingBrief } from "../../../shared/meetings";
 import { translate } from "../../../shared/languages";
 import { EmptyState } from "../../components/EmptyState";
@@ -48,6 +49,13 @@ export function MeetingBriefsCard() {
     queryFn: () => api("meetingBriefs", { query: { timeZone } }),
   });
   const meetings = briefs.data?.meetings ?? [];
+  // An empty day may be a calendar Rapport cannot read: asked only then, so a busy day costs no second request.
+  const mailbox = useQuery({
+    queryKey: ["mailboxes", "mine"],
+    queryFn: () => api("myMailbox", {}),
+    enabled: briefs.data !== undefined && meetings.length === 0,
+  });
+  const unread = mailbox.data ? whyMeetingsUnread(mailbox.data) : null;
   return (
     <Section title={translate(t.title, { count: formatNumber(meetings.length) })}>
       {briefs.isPending && <Loading label={t.loading} />}
@@ -56,7 +64,12 @@ export function MeetingBriefsCard() {
       )}
       {briefs.data &&
         (meetings.length === 0 ? (
-          <EmptyState>{t.none}</EmptyState>
+          mailbox.isPending ? (
+            <Loading label={t.loading} />
+          ) : (
+            // Without the mailbox's state (it failed to load) the day is shown as it came: empty.
+            <EmptyState>{unread ? t[`unread_${unread}`] : t.none}</EmptyState>
+          )
         ) : (
           <ul className={styles.list} aria-label={t.list}>
             {meetings.map((meeting) => (

@@ -12,6 +12,7 @@ import { useMe, useUsers } from "../../hooks";
 import { CurrencySettings } from "./CurrencySettings";
 import { CustomFieldsSettings } from "./CustomFieldsSettings";
 import { LoggingSettings } from "./LoggingSettings";
+import { MailboxesSettings } from "./MailboxesSettings";
 import { OrganizationSettings } from "./OrganizationSettings";
 import { PersonDataSettings } from "./PersonDataSettings";
 import { PipelinesSettings } from "./PipelinesSettings";
@@ -74,6 +75,7 @@ export default function SettingsPage() {
       <ProductsSettings admin={admin} />
       <QuoteTemplateSettings admin={admin} />
       <LoggingSettings admin={admin} />
+      <MailboxesSettings />
       <OccasionRulesSettings admin={admin} />
       <UsersSettings admin={admin} selfId={me.data.user.id} />
       {admin && <InvitationsSettings />}

@@ -1,8 +1,11 @@
 import { Badge, Body1Strong, Caption1, Link, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
+import { whyMeetingsUnread } from "../../../../shared/mailboxes";
 import type { BriefContact, MeetingBrief } from "../../../../shared/meetings";
 import { useMeetingBriefs } from "../../hooks/useMeetingBriefs";
 import { useI18n } from "../../i18n/i18n";
+import { useServices } from "../../services";
 import { ErrorMessage } from "../ErrorMessage";
 import { Section } from "../Section";
 import type { Opened } from "./Today";
@@ -27,12 +30,26 @@ const useStyles = makeStyles({
 /** Today's meetings with customers, each with who is coming and what to know before walking in. */
 export function MeetingBriefs({ onOpen }: { onOpen(opened: Opened): void }) {
   const { t } = useI18n();
+  const { api } = useServices();
   const briefs = useMeetingBriefs();
+  // An empty day may be a calendar Rapport cannot read: asked only then, so a busy day costs no second request.
+  const mailbox = useQuery({
+    queryKey: ["mailboxes", "mine"],
+    queryFn: () => api("myMailbox", {}),
+    enabled: briefs.data?.meetings.length === 0,
+  });
   if (briefs.isPending) return <Spinner size="small" label={t("loadingMeetings")} />;
   if (briefs.isError) return <ErrorMessage error={briefs.error} onRetry={() => void briefs.refetch()} />;
   const { meetings } = briefs.data;
+  if (meetings.length === 0 && mailbox.isPending)
+    return <Spinner size="small" label={t("loadingMeetings")} />;
+  // Without the mailbox's state (it failed to load) the day is shown as it came: empty.
+  const unread = mailbox.data ? whyMeetingsUnread(mailbox.data) : null;
   return (
-    <Section title={t("meetingsToday", { count: String(meetings.length) })} empty={t("noMeetingsToday")}>
+    <Section
+      title={t("meetingsToday", { count: String(meetings.length) })}
+      empty={unread ? t(`meetingsUnread_${unread}`) : t("noMeetingsToday")}
+    >
       {meetings.map((meeting) => (
         <MeetingRow key={meeting.interactionId} meeting={meeting} onOpen={onOpen} />
       ))}
