@@ -26,7 +26,7 @@ export function profileQuery(viewer: Viewer, address: string): RawBuilder<{ prof
       'language', c.language,
       'birthday', case when c.birthday_day is not null and c.birthday_month is not null
         then json_build_object('day', c.birthday_day, 'month', c.birthday_month, 'year', c.birthday_year) end,
-      'noAutomatedMail', c.no_automated_mail,
+      'noAutomatedMail', c.no_automated_mail, 'noMarketing', c.no_marketing, 'country', c.country,
       'createdAt', ${iso("c.created_at")}, 'updatedAt', ${iso("c.updated_at")}, 'version', c.version,
       'company', company.obj, 'owner', owner.obj, 'openDeals', deals.list, 'openTasks', tasks.list, 'recentInteractions', recent.list
     ) as profile
@@ -78,7 +78,12 @@ export function profileQuery(viewer: Viewer, address: string): RawBuilder<{ prof
         'id', i.id, 'kind', i.kind, 'direction', i.direction, 'occurredAt', ${iso("i.occurred_at")}, 'subject', i.subject,
         'body', i.body, 'outcome', i.outcome, 'internetMessageId', i.internet_message_id,
         'rapportKey', case when i.rapport_key_owner = ${userId}::uuid then i.rapport_key end, 'conversationId', i.conversation_id,
-        'source', i.source, 'dealId', i.deal_id, 'loggedBy', loggers.list, 'participants', participants.list,
+        'source', i.source, 'dealId', i.deal_id, 'dealIds', linked.deals, 'companies', linked.companies,
+        'loggedBy', loggers.list, 'participants', participants.list,
+        'meeting', case when i.kind = 'meeting' and i.meeting_ends_at is not null then json_build_object(
+          'startsAt', ${iso("i.occurred_at")}, 'endsAt', ${iso("i.meeting_ends_at")}, 'location', i.meeting_location,
+          'onlineUrl', i.meeting_online_url, 'iCalUId', i.meeting_ical_uid,
+          'cancelled', coalesce(i.meeting_cancelled, false), 'outcome', i.meeting_outcome) end,
         'createdAt', ${iso("i.created_at")}, 'updatedAt', ${iso("i.updated_at")}, 'version', i.version
       ) order by i.occurred_at desc, i.id desc), '[]') as list
       from (
@@ -98,6 +103,30 @@ export function profileQuery(viewer: Viewer, address: string): RawBuilder<{ prof
           'address', p.address, 'name', p.name, 'contactId', p.contact_id, 'role', p.role) order by p.position), '[]') as list
         from interaction_participants p where p.interaction_id = i.id
       ) participants
+      -- Its deals (the primary first, then those linked, each once) and companies (linked first, then its
+      -- participants' contacts' companies not linked, each once), in the order the API gives them.
+      cross join lateral (
+        select
+          (select coalesce(json_agg(d.id order by d.rank), '[]') from (
+            select id, min(rank) as rank from (
+              select i.deal_id as id, 0::bigint as rank where i.deal_id is not null
+              union all
+              select k.deal_id, row_number() over (order by k.created_at, k.id)
+              from interaction_links k where k.interaction_id = i.id and k.deal_id is not null
+            ) ranked group by id
+          ) d) as deals,
+          (select coalesce(json_agg(json_build_object('id', co.id, 'via', case when co.rank[1] = 0 then 'link' else 'contact' end)
+            order by co.rank), '[]') from (
+            select id, min(rank) as rank from (
+              select k.company_id as id, array[0, row_number() over (order by k.created_at, k.id)]::bigint[] as rank
+              from interaction_links k where k.interaction_id = i.id and k.company_id is not null
+              union all
+              select pc.company_id, array[1, p.position]::bigint[]
+              from interaction_participants p join contacts pc on pc.id = p.contact_id
+              where p.interaction_id = i.id and pc.company_id is not null
+            ) ranked group by id
+          ) co) as companies
+      ) linked
     ) recent
     where ce.org_id = ${orgId}::uuid and ce.address = ${address}`;
 }

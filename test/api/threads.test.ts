@@ -181,6 +181,51 @@ describe.each(storeKinds)("threads and several records per interaction (%s)", (k
     expect(ours.dealId).toBe(first.id);
   });
 
+  it("keeps an outsider's mail under a colleague's address off the thread's deal, while colleagues' real mail follows", async () => {
+    const { address, second } = await twoDeals("Greta");
+    const original = await log(address, {
+      conversationId: "conv-greta",
+      dealId: second.id,
+      cc: [{ address: "tom@contoso.example" }],
+    });
+    const originalId = original.internetMessageId ?? "";
+    // Anyone can write a colleague's address (or the rep's own) as the From of mail sent to the rep: naming the
+    // logged message does not put it on the thread's deal when the rep logs it. (The sync and the pane's auto-log
+    // never log it: mail among our own addresses only is internal.)
+    for (const thread of [
+      { headers: [{ name: "In-Reply-To", value: originalId }] },
+      { conversationId: "conv-greta" },
+    ]) {
+      for (const from of ["tom@contoso.example", "rita@contoso.example"]) {
+        const forged = await log(from, { ...thread, sentAt: daysAgo(2), bodyText: "Pay this" });
+        expect([forged.dealId, forged.dealIds, forged.companies]).toEqual([null, [], []]);
+      }
+    }
+    // Tom's real reply is written to Greta, who was on the thread: it follows.
+    const tomsReply = await log("tom@contoso.example", {
+      to: [{ address }],
+      cc: [{ address: "rita@contoso.example" }],
+      headers: [{ name: "In-Reply-To", value: originalId }],
+      sentAt: daysAgo(1),
+    });
+    expect(tomsReply.dealId).toBe(second.id);
+    // Rita's note to Tom on the thread, logged as she sends it from her own mailbox: it follows too.
+    const onSend = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: {
+        rapportKey: "7d2e4f60-8a1b-4c3d-9e5f-a6b7c8d9e0f1",
+        conversationId: "conv-greta",
+        subject: "RE: Proposal",
+        from: { address: "rita@contoso.example" },
+        to: [{ address: "tom@contoso.example" }],
+        sentAt: daysAgo(1),
+        source: "on-send",
+      },
+    });
+    expect(onSend.status).toBe(201);
+    expect(parse(LoggedEmail, onSend).interaction.dealId).toBe(second.id);
+  });
+
   it("links a reply logged on send, under its Rapport key, to its conversation's deal, and its sent copy keeps it", async () => {
     const { address, second } = await twoDeals("Hanna");
     await log(address, { conversationId: "conv-hanna", dealId: second.id, sentAt: daysAgo(3) });

@@ -12,12 +12,17 @@ export async function lockAddresses(
   addresses: readonly string[],
 ): Promise<void> {
   if (addresses.length === 0) return;
-  // The organisation's lock, shared, first: an import holds it exclusively, and these writers wait for it.
-  await sql`select pg_advisory_xact_lock_shared(${organizationKey(orgId)})`.execute(tx);
+  // The organisation's lock, shared, first (an import holds it exclusively, and these writers wait for it), then
+  // the addresses' in key order: one statement, whose locks PostgreSQL takes in the sorted order (a select list's
+  // volatile calls run after its sort).
   await sql`
-    select pg_advisory_xact_lock(k) from (
-      select distinct hashtextextended(${orgId} || ':' || a, 0) as k from unnest(${[...addresses]}::text[]) as a
-    ) keys order by k`.execute(tx);
+    select case when shared then pg_advisory_xact_lock_shared(k) else pg_advisory_xact_lock(k) end
+    from (
+      select ${organizationKey(orgId)} as k, true as shared, 0 as turn
+      union all
+      select distinct hashtextextended(${orgId} || ':' || a, 0), false, 1 from unnest(${[...addresses]}::text[]) as a
+    ) keys
+    order by turn, k`.execute(tx);
 }
 
 const organizationKey = (orgId: string) => sql`hashtextextended(${`rapport.addresses:${orgId}`}, 0)`;

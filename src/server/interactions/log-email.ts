@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { z } from "zod";
-import { domainOf, isWithinDomains, normalizeEmailAddress } from "../../shared/email-address";
+import { domainOf, isWithinDomains, normalizeEmailAddress, withinDomains } from "../../shared/email-address";
 import { replySignals } from "../../shared/follow-ups";
 import type { Interaction, LoggedEmail, LogEmail } from "../../shared/interactions";
 import { normalizeMessageId } from "../../shared/message-id";
@@ -9,11 +9,11 @@ import { recordAudit } from "../audit";
 import { AppError } from "../errors";
 import { lockAddresses } from "../db/address-lock";
 import { refuseWhatPolicyKeepsOut } from "../organizations/privacy";
-import { loggingRulesOf } from "../organizations/service";
-import type { DB } from "../db/tables";
+import { loggingPolicyOf } from "../organizations/service";
+import type { DB, InteractionRow } from "../db/tables";
 import type { Scope } from "../scope";
 import { recordTemplateUse } from "../templates/service";
-import { getInteraction } from "./service";
+import { getInteraction, toInteraction } from "./service";
 import type { LoggingPolicy } from "../../shared/organizations";
 import { followUpDaysFor, reminderOf, scheduleFollowUp, settleByReply } from "../follow-ups/service";
 import { emitEvent } from "../webhooks/outbox";
@@ -49,165 +49,76 @@ function participantsOf(input: LogEmailInput): ParticipantDraft[] {
  * organisation's policy) of an email the organisation's privacy rules keep out is refused (422
  * `not_logged_by_policy`) and nothing is stored; a rep's own log is not, as the pane shows those rules as warnings
  * and leaves the choice to the rep.
+ *
+ * Every request pays for each round trip to the store, so the work is folded into few statements: the locks; what
+ * the email's checks read (the organisation's rules, the email as logged before, the participants' contacts, the
+ * webhook endpoints); and the write of a new email with everything that goes with it (its deal, participants,
+ * logger, the conversation's links and the audit event). The webhook event and the follow-up come after, when
+ * there is one.
  */
 export async function logEmail(scope: Scope, input: LogEmailInput): Promise<LoggedEmail> {
   const { orgId } = scope.caller;
   const messageId = input.internetMessageId ? normalizeMessageId(input.internetMessageId) : null;
+  const rapportKey = input.rapportKey ?? null;
   const participants = participantsOf(input);
   const addresses = participants.map((p) => p.address);
-  const occurredAt = new Date(input.sentAt);
+  const automatic = input.source === "auto" || input.byPolicy === true;
 
   return scope.db.transaction().execute(async (tx) => {
-    const { internalDomains, policy } = await loggingRulesOf(tx, orgId);
-    if (input.source === "auto" || input.byPolicy === true)
-      await refuseWhatPolicyKeepsOut(tx, scope.caller, addresses, internalDomains);
-    // Everyone logging this email (by id or by key) takes turns, so finding, joining and merging see each other.
+    // Everyone logging this email (by id or by key) takes turns, so finding, joining and merging see each other;
+    // and with whoever gives one of its addresses to a contact, so the email is linked to that contact or the
+    // contact picks the email up. One sorted acquisition for both, so no two writers wait on each other in a
+    // circle. The reads come in the next statement: one that waited here must see what its predecessor committed.
     await lockAddresses(tx, orgId, [
       ...(messageId ? [`message:${messageId}`] : []),
-      ...(input.rapportKey ? [`rapport-key:${input.rapportKey}`] : []),
+      ...(rapportKey ? [`rapport-key:${rapportKey}`] : []),
+      ...addresses,
     ]);
-    const keyed = await callersKey(tx, scope, input.rapportKey ?? null, messageId);
-    const key = keyed?.key ?? null;
-    const existing = await reconcile(tx, scope, messageId, keyed);
-    const automatic = input.source === "auto" || input.byPolicy === true;
+    const facts = await readFacts(tx, scope, { messageId, rapportKey, addresses, automatic });
+    if (automatic) refuseWhatPolicyKeepsOut(addresses, facts);
+    const keyed = callersKey(scope, rapportKey, messageId, facts.byKey);
+    const existing = await reconcile(tx, scope, messageId, keyed, facts.byId);
     if (existing) {
       if (input.templateId) await recordTemplateUse(tx, scope.caller, existing.id, input.templateId);
-      await completeConversation(tx, orgId, existing.id, input.conversationId);
-      const interaction = await addLogger(tx, scope, existing, input.dealId);
+      const interaction = await addLogger(tx, scope, existing, input.dealId, input.conversationId);
       // A reminder asked for now (the pane's log of the sent copy) is set once; the default applies only to the
       // first log of an email, so a later log never adds what the rep's first one left out.
-      if (input.followUp) await followUp(tx, scope, interaction, input, policy);
+      if (input.followUp) await followUp(tx, scope, interaction, input, facts.policy);
       return { interaction, created: false, followUp: await reminderOf(tx, scope.caller, existing.id) };
     }
 
-    await lockAddresses(tx, orgId, addresses);
-    // Whatever logs it without the rep's choice (the sync, the pane on open, the policy on send), the
-    // organisation decides what is kept.
-    const content = automatic ? policy.autoLoggedContent : "excerpt";
-    const contacts = await tx
-      .selectFrom("contact_emails")
-      .select(["address", "contact_id"])
-      .where("org_id", "=", orgId)
-      .where("address", "in", addresses)
-      .execute();
-    const contactOf = new Map(contacts.map((c) => [c.address, c.contact_id]));
-    // The rep's choice (a deal, or null for none) wins; otherwise the conversation's, then the people's.
-    const chosen =
-      input.dealId !== undefined
-        ? { dealId: input.dealId, thread: null }
-        : await defaultLinks(tx, orgId, contactOf, participants, internalDomains, input);
-    const dealId = chosen.dealId;
-    const fromUs =
-      input.from.address === normalizeEmailAddress(scope.caller.email ?? "") ||
-      isWithinDomains(domainOf(input.from.address), internalDomains);
-
-    const inserted = await tx
-      .insertInto("interactions")
-      .values({
-        org_id: orgId,
-        kind: "email",
-        direction: fromUs ? "out" : "in",
-        occurred_at: occurredAt,
-        subject: content === "metadata" ? "" : input.subject,
-        body: input.bodyText === undefined || content !== "excerpt" ? null : textExcerpt(input.bodyText),
-        internet_message_id: messageId,
-        rapport_key: key,
-        rapport_key_owner: key ? scope.caller.userId : null,
-        conversation_id: input.conversationId ?? null,
-        source: input.source,
-        deal_id: dealId,
-        logged_by: scope.caller.userId,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-
-    await tx
-      .insertInto("interaction_participants")
-      .values(
-        participants.map((p, position) => ({
-          org_id: orgId,
-          interaction_id: inserted.id,
-          contact_id: contactOf.get(p.address) ?? null,
-          address: p.address,
-          name: p.name,
-          role: p.role,
-          position,
-          occurred_at: occurredAt,
-        })),
-      )
-      .execute();
-    await tx
-      .insertInto("interaction_loggers")
-      .values({ org_id: orgId, interaction_id: inserted.id, user_id: scope.caller.userId })
-      .execute();
-    if (chosen.thread?.hasLinks) await copyLinks(tx, orgId, chosen.thread.id, inserted.id);
-    if (input.templateId) await recordTemplateUse(tx, scope.caller, inserted.id, input.templateId);
-    await recordAudit(
-      tx,
-      scope.caller,
-      "email.logged",
-      { type: "interaction", id: inserted.id },
-      {
-        source: input.source,
-        ...(input.templateId ? { templateId: input.templateId } : {}),
-        ...(chosen.thread ? { linkedAs: chosen.thread.id } : {}),
-      },
-    );
-    const interaction = await getInteraction(tx, scope.caller, inserted.id, "email");
-    await emitEvent(tx, orgId, "interaction.logged", interaction);
-    if (interaction.direction === "out") await followUp(tx, scope, interaction, input, policy);
+    const interaction = await insertEmail(tx, scope, input, {
+      messageId,
+      key: keyed?.key ?? null,
+      participants,
+      facts,
+      automatic,
+    });
+    if (input.templateId) await recordTemplateUse(tx, scope.caller, interaction.id, input.templateId);
+    if (facts.endpoints.length > 0)
+      await emitEvent(tx, orgId, "interaction.logged", interaction, interaction, facts.endpoints);
+    let scheduled = false;
+    if (interaction.direction === "out")
+      scheduled = await followUp(tx, scope, interaction, input, facts.policy);
     else
       await settleByReply(
         tx,
         scope.caller,
         {
-          id: inserted.id,
+          id: interaction.id,
           from: input.from.address,
-          occurredAt,
+          occurredAt: new Date(input.sentAt),
           conversationId: input.conversationId ?? null,
         },
         replySignals(input.headers ?? []),
       );
-    return { interaction, created: true, followUp: await reminderOf(tx, scope.caller, inserted.id) };
+    // A new email has a reminder only if this log just set one.
+    return {
+      interaction,
+      created: true,
+      followUp: scheduled ? await reminderOf(tx, scope.caller, interaction.id) : null,
+    };
   });
-}
-
-/** The reminder this log asks for, or the organisation's default for it (docs/follow-ups.md). */
-async function followUp(
-  tx: Kysely<DB>,
-  scope: Scope,
-  interaction: Interaction,
-  input: LogEmailInput,
-  policy: LoggingPolicy,
-) {
-  const email = {
-    id: interaction.id,
-    direction: interaction.direction,
-    occurredAt: new Date(interaction.occurredAt),
-    dealId: interaction.dealId,
-  };
-  const days = await followUpDaysFor(tx, scope.caller.orgId, email, input.followUp, policy);
-  if (days !== null) await scheduleFollowUp(tx, scope.caller, email, days);
-}
-
-/**
- * An email logged as it was sent has no conversation id yet when it is a new thread (Outlook gives one when it
- * goes): its sent copy's completes it, so replies in the conversation find the reminder.
- */
-async function completeConversation(
-  tx: Kysely<DB>,
-  orgId: string,
-  id: string,
-  conversationId: string | undefined,
-) {
-  if (!conversationId) return;
-  await tx
-    .updateTable("interactions")
-    .set({ conversation_id: conversationId, version: sql`version + 1`, updated_at: sql`now()` })
-    .where("org_id", "=", orgId)
-    .where("id", "=", id)
-    .where("conversation_id", "is", null)
-    .execute();
 }
 
 type Logged = {
@@ -218,14 +129,207 @@ type Logged = {
   rapport_key_owner: string | null;
 };
 
-function findLogged(tx: Kysely<DB>, orgId: string, by: "internet_message_id" | "rapport_key", value: string) {
-  return tx
-    .selectFrom("interactions")
-    .select(["id", "deal_id", "internet_message_id", "rapport_key", "rapport_key_owner"])
-    .where("org_id", "=", orgId)
-    .where("kind", "=", "email")
-    .where(by, "=", value)
-    .executeTakeFirst();
+/** What a log's checks read, in one statement after its locks. */
+interface LogFacts {
+  internalDomains: string[];
+  policy: LoggingPolicy;
+  /** The organisation's and the caller's blocklists, read only for a log the rep did not choose. */
+  blocklist: string[];
+  /** The email as logged before under its message id, and under the Rapport key. */
+  byId: Logged | undefined;
+  byKey: Logged | undefined;
+  /** The participants' contacts, with each contact's company. */
+  contacts: { address: string; contactId: string; companyId: string | null }[];
+  /** The active webhook endpoints that take `interaction.logged`. */
+  endpoints: string[];
+}
+
+async function readFacts(
+  tx: Kysely<DB>,
+  scope: Scope,
+  asked: { messageId: string | null; rapportKey: string | null; addresses: string[]; automatic: boolean },
+): Promise<LogFacts> {
+  const { orgId, userId } = scope.caller;
+  const logged = (column: "internet_message_id" | "rapport_key", value: string | null) =>
+    value === null
+      ? sql`null::json`
+      : sql`(select json_build_object('id', i.id, 'deal_id', i.deal_id,
+          'internet_message_id', i.internet_message_id, 'rapport_key', i.rapport_key,
+          'rapport_key_owner', i.rapport_key_owner)
+        from interactions i where i.org_id = ${orgId} and i.kind = 'email'
+          and ${sql.ref(`i.${column}`)} = ${column === "rapport_key" ? sql`${value}::uuid` : sql`${value}::text`})`;
+  const { rows } = await sql<{
+    internal_domains: string[];
+    logging_policy: unknown;
+    blocklist: string[];
+    by_id: Logged | null;
+    by_key: Logged | null;
+    contacts: LogFacts["contacts"];
+    endpoints: string[];
+  }>`
+    select o.internal_domains, o.logging_policy,
+      ${
+        asked.automatic
+          ? sql`array(select b.entry from blocklist_entries b
+              where b.org_id = ${orgId} and (b.user_id is null or b.user_id = ${userId}))`
+          : sql`'{}'::text[]`
+      } as blocklist,
+      ${logged("internet_message_id", asked.messageId)} as by_id,
+      ${logged("rapport_key", asked.rapportKey)} as by_key,
+      coalesce((
+        select json_agg(json_build_object('address', ce.address, 'contactId', ce.contact_id,
+          'companyId', c.company_id))
+        from contact_emails ce join contacts c on c.id = ce.contact_id and c.org_id = ${orgId}
+        where ce.org_id = ${orgId} and ce.address = any(${asked.addresses}::text[])
+      ), '[]') as contacts,
+      array(select e.id from webhook_endpoints e
+        where e.org_id = ${orgId} and e.active and ${"interaction.logged"} = any(e.events)) as endpoints
+    from organizations o where o.id = ${orgId}`.execute(tx);
+  const row = rows[0];
+  if (!row) throw new Error("the caller's organisation is not in the store");
+  return {
+    internalDomains: row.internal_domains,
+    policy: loggingPolicyOf(row.logging_policy),
+    blocklist: row.blocklist,
+    byId: row.by_id ?? undefined,
+    byKey: row.by_key ?? undefined,
+    contacts: row.contacts,
+    endpoints: row.endpoints,
+  };
+}
+
+/**
+ * A new email, in one statement: its deal (the rep's choice, or what defaultLinks' rule finds), the interaction,
+ * its participants (linked to their contacts), its logger, the conversation's further links and the audit event.
+ * The answer is made from what was written, as a read of it would give it.
+ */
+async function insertEmail(
+  tx: Kysely<DB>,
+  scope: Scope,
+  input: LogEmailInput,
+  email: {
+    messageId: string | null;
+    key: string | null;
+    participants: ParticipantDraft[];
+    facts: LogFacts;
+    automatic: boolean;
+  },
+): Promise<Interaction> {
+  const { orgId, userId } = scope.caller;
+  const { participants, facts } = email;
+  const occurredAt = new Date(input.sentAt);
+  const contactOf = new Map(facts.contacts.map((c) => [c.address, c.contactId]));
+  const companyOf = new Map(facts.contacts.map((c) => [c.address, c.companyId]));
+  // Whatever logs it without the rep's choice (the sync, the pane on open, the policy on send), the
+  // organisation decides what is kept.
+  const content = email.automatic ? facts.policy.autoLoggedContent : "excerpt";
+  const fromUs =
+    input.from.address === normalizeEmailAddress(scope.caller.email ?? "") ||
+    isWithinDomains(domainOf(input.from.address), facts.internalDomains);
+  // The rep's choice (a deal, or null for none) wins; otherwise the conversation's, then the people's.
+  const chosen =
+    input.dealId !== undefined
+      ? sql`select ${input.dealId}::uuid as deal_id, null::uuid as thread_id`
+      : defaultLinks(orgId, contactOf, participants, facts.internalDomains, input);
+  const details = {
+    source: input.source,
+    ...(input.templateId ? { templateId: input.templateId } : {}),
+  };
+  const { rows } = await sql<
+    InteractionRow & { thread_id: string | null; linked_deals: string[]; linked_companies: string[] }
+  >`
+    with chosen as (${chosen}),
+    i as (
+      insert into interactions (org_id, kind, direction, occurred_at, subject, body, internet_message_id,
+        rapport_key, rapport_key_owner, conversation_id, source, deal_id, logged_by)
+      select ${orgId}::uuid, 'email', ${fromUs ? "out" : "in"}::text, ${occurredAt}::timestamptz,
+        ${content === "metadata" ? "" : input.subject}::text,
+        ${input.bodyText === undefined || content !== "excerpt" ? null : textExcerpt(input.bodyText)}::text,
+        ${email.messageId}::text, ${email.key}::uuid, ${email.key ? userId : null}::uuid,
+        ${input.conversationId ?? null}::text, ${input.source}::text, chosen.deal_id, ${userId}::uuid
+      from chosen
+      returning *
+    ),
+    participants as (
+      insert into interaction_participants (org_id, interaction_id, contact_id, address, name, role, position,
+        occurred_at)
+      select ${orgId}::uuid, i.id, x.contact_id, x.address, x.name, x.role, (x.n - 1)::int, ${occurredAt}::timestamptz
+      from i, unnest(
+        ${participants.map((p) => contactOf.get(p.address) ?? null)}::uuid[],
+        ${participants.map((p) => p.address)}::text[],
+        ${participants.map((p) => p.name)}::text[],
+        ${participants.map((p) => p.role)}::text[]
+      ) with ordinality as x(contact_id, address, name, role, n)
+    ),
+    logger as (
+      insert into interaction_loggers (org_id, interaction_id, user_id)
+      select ${orgId}::uuid, i.id, ${userId}::uuid from i
+    ),
+    -- The conversation's links beyond its primary deal, taken by its later message.
+    links as (
+      insert into interaction_links (org_id, interaction_id, deal_id, company_id, created_by, created_at)
+      select k.org_id, i.id, k.deal_id, k.company_id, null, k.created_at
+      from i, chosen, interaction_links k
+      where k.org_id = ${orgId} and k.interaction_id = chosen.thread_id
+      order by k.created_at, k.id
+      on conflict do nothing
+      returning id, deal_id, company_id, created_at
+    ),
+    audit as (
+      insert into audit_events (org_id, actor_id, action, entity_type, entity_id, details)
+      select ${orgId}::uuid, ${userId}::uuid, 'email.logged', 'interaction', i.id,
+        ${JSON.stringify(details)}::jsonb
+          || case when chosen.thread_id is null then '{}'::jsonb else jsonb_build_object('linkedAs', chosen.thread_id) end
+      from i, chosen
+    )
+    select i.*, chosen.thread_id,
+      coalesce((select json_agg(l.deal_id order by l.created_at, l.id) from links l where l.deal_id is not null),
+        '[]') as linked_deals,
+      coalesce((select json_agg(l.company_id order by l.created_at, l.id) from links l
+        where l.company_id is not null), '[]') as linked_companies
+    from i, chosen`.execute(tx);
+  const written = rows[0];
+  if (!written) throw new Error("the email's insert returned no row");
+  const { thread_id: _, linked_deals, linked_companies, ...row } = written;
+  return toInteraction(
+    row,
+    participants.map((p) => ({
+      address: p.address,
+      name: p.name,
+      contactId: contactOf.get(p.address) ?? null,
+      role: p.role,
+    })),
+    [userId],
+    scope.caller,
+    {
+      deals: linked_deals,
+      companies: linked_companies,
+      contactCompanies: participants.flatMap((p) => companyOf.get(p.address) ?? []),
+    },
+  );
+}
+
+/**
+ * The reminder this log asks for, or the organisation's default for it (docs/follow-ups.md); whether one was
+ * asked to be set.
+ */
+async function followUp(
+  tx: Kysely<DB>,
+  scope: Scope,
+  interaction: Interaction,
+  input: LogEmailInput,
+  policy: LoggingPolicy,
+): Promise<boolean> {
+  const email = {
+    id: interaction.id,
+    direction: interaction.direction,
+    occurredAt: new Date(interaction.occurredAt),
+    dealId: interaction.dealId,
+  };
+  const days = await followUpDaysFor(tx, scope.caller.orgId, email, input.followUp, policy);
+  if (days === null) return false;
+  await scheduleFollowUp(tx, scope.caller, email, days);
+  return true;
 }
 
 /**
@@ -237,14 +341,13 @@ function findLogged(tx: Kysely<DB>, orgId: string, by: "internet_message_id" | "
  * and delete it. Their key is ignored, and the email logged by its message id alone; with no message id there is
  * nothing else to know the email by, and the log is refused.
  */
-async function callersKey(
-  tx: Kysely<DB>,
+function callersKey(
   scope: Scope,
   key: string | null,
   messageId: string | null,
-): Promise<{ key: string; logged: Logged | undefined } | null> {
+  logged: Logged | undefined,
+): { key: string; logged: Logged | undefined } | null {
   if (key === null) return null;
-  const logged = await findLogged(tx, scope.caller.orgId, "rapport_key", key);
   if (!logged || logged.rapport_key_owner === scope.caller.userId) return { key, logged };
   if (messageId) return null;
   throw new AppError("id_taken", 409, "This Rapport key belongs to an email another user sent.");
@@ -260,10 +363,10 @@ async function reconcile(
   scope: Scope,
   messageId: string | null,
   keyed: { key: string; logged: Logged | undefined } | null,
+  byId: Logged | undefined,
 ): Promise<Logged | undefined> {
   const { orgId, userId } = scope.caller;
   const key = keyed?.key ?? null;
-  const byId = messageId ? await findLogged(tx, orgId, "internet_message_id", messageId) : undefined;
   const byKey = keyed?.logged;
   if (byKey && messageId && byKey.internet_message_id !== null && byKey.internet_message_id !== messageId)
     throw new AppError("id_taken", 409, "This Rapport key belongs to another email.");
@@ -369,78 +472,91 @@ async function reconcile(
   return { ...found, ...completes, rapport_key_owner: owner };
 }
 
+/**
+ * Adds the caller to the loggers of an email logged before, in one statement with what the log completes: the
+ * conversation id an email logged as it was sent lacked (Outlook gives one when it goes; its sent copy's
+ * completes it, so replies in the conversation find the reminder), a deal named now where none was linked, and
+ * the audit event.
+ */
 async function addLogger(
   tx: Kysely<DB>,
   scope: Scope,
   existing: Pick<Logged, "id" | "deal_id">,
   dealId: string | null | undefined,
+  conversationId: string | undefined,
 ) {
   const { orgId, userId } = scope.caller;
-  const added = await tx
-    .insertInto("interaction_loggers")
-    .values({ org_id: orgId, interaction_id: existing.id, user_id: userId })
-    .onConflict((oc) => oc.columns(["interaction_id", "user_id"]).doNothing())
-    .returning("user_id")
-    .executeTakeFirst();
   // A deal named now fills a link left open before; it never replaces one someone already chose.
   // The null check is in the update itself: two colleagues picking different deals at once, the first wins.
-  if (dealId && existing.deal_id === null) {
-    await tx
-      .updateTable("interactions")
-      .set({ deal_id: dealId, version: sql`version + 1`, updated_at: sql`now()` })
-      .where("org_id", "=", orgId)
-      .where("id", "=", existing.id)
-      .where("deal_id", "is", null)
-      .execute();
-  }
-  if (added)
-    await recordAudit(tx, scope.caller, "email.logged_again", { type: "interaction", id: existing.id });
+  const deal = dealId && existing.deal_id === null ? dealId : null;
+  const conversation = conversationId || null;
+  await sql`
+    with completed as (
+      update interactions set
+        conversation_id = coalesce(conversation_id, ${conversation}::text),
+        deal_id = coalesce(deal_id, ${deal}::uuid),
+        -- What each completion counted on its own before they shared a statement.
+        version = version
+          + case when conversation_id is null and ${conversation}::text is not null then 1 else 0 end
+          + case when deal_id is null and ${deal}::uuid is not null then 1 else 0 end,
+        updated_at = now()
+      where org_id = ${orgId} and id = ${existing.id}
+        and ((conversation_id is null and ${conversation}::text is not null)
+          or (deal_id is null and ${deal}::uuid is not null))
+    ),
+    added as (
+      insert into interaction_loggers (org_id, interaction_id, user_id)
+      values (${orgId}, ${existing.id}, ${userId})
+      on conflict (interaction_id, user_id) do nothing
+      returning user_id
+    )
+    insert into audit_events (org_id, actor_id, action, entity_type, entity_id, details)
+    select ${orgId}::uuid, ${userId}::uuid, 'email.logged_again', 'interaction', ${existing.id}::uuid, '{}'::jsonb
+    from added`.execute(tx);
   return getInteraction(tx, scope.caller, existing.id, "email");
 }
 
-interface DefaultLinks {
-  dealId: string | null;
-  /** The conversation's message whose links this email takes, if one was found. */
-  thread: { id: string; hasLinks: boolean } | null;
-}
-
 /**
- * What an email logged without the rep naming a deal is linked to, in one statement whatever the number of headers:
+ * What an email logged without the rep naming a deal is linked to, as the part of its insert that chooses
+ * (`deal_id`, and `thread_id`: the message whose further links it takes), whatever the number of headers:
  *
  * - a later message of a conversation already logged (the same conversation id, or an In-Reply-To or References
- *   header naming a logged email's message id) whose sender or one of whose outside recipients took part in that
- *   message (by address, or as the same contact) takes the links of the conversation's latest such message that has any
- *   (its primary deal, further deals and companies linked): a thread stays with its records from its first message
- *   to its last, whichever path logs each (the pane, on send, the ribbon, the mailbox sync), and when the rep moves
- *   one message to another deal, the messages after it follow that choice. A message id or conversation id is
- *   no secret (every recipient of a message has it, and whoever they forward it to): an outsider naming one, or
- *   writing only to us and our colleagues who were on the thread, does not get their mail onto its deal;
+ *   header naming a logged email's message id), one of whose outside participants (its sender or recipients
+ *   outside the organisation) took part in that message (by address, or as the same contact), takes the links of
+ *   the conversation's latest such message that has any (its primary deal, further deals and companies linked): a
+ *   thread stays with its records from its first message to its last, whichever path logs each (the pane, on send,
+ *   the ribbon, the mailbox sync), and when the rep moves one message to another deal, the messages after it
+ *   follow that choice. A message id or conversation id is no secret (every recipient of a message has it, and
+ *   whoever they forward it to): an outsider naming one, or writing only to us and our colleagues who were on the
+ *   thread, does not get their mail onto its deal. Our own people are on every thread, so their being on it says
+ *   nothing of who wrote this one: an internal address carries a thread on only as the sender of the caller's own
+ *   log as they send it (`on-send`, from their own mailbox). Anywhere else the From of an email is whatever its
+ *   writer put there, and an outsider's mail "from" a colleague, naming a logged message, stays off its deal; a
+ *   colleague's real reply follows through the customer it is written to;
  * - failing that (no earlier message, or none linked), the participants' single open deal; with several, none
  *   (the rep picks, nobody guesses).
  */
-async function defaultLinks(
-  tx: Kysely<DB>,
+function defaultLinks(
   orgId: string,
   contactOf: ReadonlyMap<string, string>,
   participants: readonly ParticipantDraft[],
   internalDomains: readonly string[],
   input: LogEmailInput,
-): Promise<DefaultLinks> {
+) {
   const contactIds = [...new Set(contactOf.values())];
-  // Who may carry the thread on: its sender, and its recipients outside the organisation (our own people are on
-  // every thread, so their being on it says nothing of who wrote this one).
+  const internal = withinDomains(internalDomains);
+  const sentByCaller = input.source === "on-send";
   const people = participants
-    .filter((p) => p.role === "from" || !isWithinDomains(domainOf(p.address), internalDomains))
+    .filter((p) => !internal(domainOf(p.address)) || (p.role === "from" && sentByCaller))
     .map((p) => p.address);
   const peopleContacts = [...new Set(people.flatMap((address) => contactOf.get(address) ?? []))];
   const conversationId = input.conversationId ?? null;
   const references = replySignals(input.headers ?? []).answers;
   if (conversationId === null && references.length === 0 && contactIds.length === 0)
-    return { dealId: null, thread: null };
-  const rows = await sql<{ thread_id: string | null; deal_id: string | null; has_links: boolean }>`
+    return sql`select null::uuid as deal_id, null::uuid as thread_id`;
+  return sql`
     with thread as (
-      select i.id, i.deal_id,
-        exists (select 1 from interaction_links k where k.org_id = ${orgId} and k.interaction_id = i.id) as has_links
+      select i.id, i.deal_id
       from interactions i
       where i.org_id = ${orgId}
         and (i.conversation_id = ${conversationId}::text or i.internet_message_id = any(${references}::text[]))
@@ -451,29 +567,20 @@ async function defaultLinks(
           or exists (select 1 from interaction_links k where k.org_id = ${orgId} and k.interaction_id = i.id))
       order by i.occurred_at desc, i.id desc
       limit 1
-    )
-    select id as thread_id, deal_id, has_links from thread
-    union all
-    (select null, d.id, false
+    ),
+    open_deals as (
+      select d.id
       from deal_contacts dc
       join deals d on d.id = dc.deal_id and d.org_id = ${orgId}
       join stages s on s.id = d.stage_id
       where dc.org_id = ${orgId} and dc.contact_id = any(${contactIds}::uuid[]) and s.kind = 'open'
         and not exists (select 1 from thread)
       group by d.id
-      limit 2)`.execute(tx);
-  const thread = rows.rows.find((r) => r.thread_id !== null);
-  if (thread?.thread_id)
-    return { dealId: thread.deal_id, thread: { id: thread.thread_id, hasLinks: thread.has_links } };
-  return { dealId: rows.rows.length === 1 ? (rows.rows[0]?.deal_id ?? null) : null, thread: null };
-}
-
-/** The conversation's links beyond its primary deal, taken by a later message of it (in the same statement). */
-async function copyLinks(tx: Kysely<DB>, orgId: string, from: string, to: string) {
-  await sql`
-    insert into interaction_links (org_id, interaction_id, deal_id, company_id, created_by, created_at)
-    select org_id, ${to}, deal_id, company_id, null, created_at
-    from interaction_links where org_id = ${orgId} and interaction_id = ${from}
-    order by created_at, id
-    on conflict do nothing`.execute(tx);
+      limit 2
+    )
+    select
+      case when exists (select 1 from thread) then (select deal_id from thread)
+        when (select count(*) from open_deals) = 1 then (select id from open_deals)
+      end as deal_id,
+      (select id from thread) as thread_id`;
 }

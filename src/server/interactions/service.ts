@@ -164,6 +164,39 @@ export function meetingColumnsOf(row: InteractionRow): MeetingDetails | null {
   };
 }
 
+/**
+ * An interaction's participants (in order), loggers (first first) and links, as JSON columns beside the row of
+ * `interactions i`: what hydrateInteractions reads in two statements, inside the one that reads the rows.
+ */
+export function interactionDetailsJson(orgId: string) {
+  return sql<{ participants_json: Participant[]; loggers_json: string[]; links_json: InteractionLinks }>`
+    coalesce((
+      select json_agg(json_build_object('address', p.address, 'name', p.name, 'contactId', p.contact_id,
+        'role', p.role) order by p.position)
+      from interaction_participants p where p.org_id = ${orgId} and p.interaction_id = i.id
+    ), '[]') as participants_json,
+    coalesce((
+      select json_agg(l.user_id order by l.logged_at)
+      from interaction_loggers l where l.org_id = ${orgId} and l.interaction_id = i.id
+    ), '[]') as loggers_json,
+    json_build_object(
+      'deals', coalesce((
+        select json_agg(k.deal_id order by k.created_at, k.id) from interaction_links k
+        where k.org_id = ${orgId} and k.interaction_id = i.id and k.deal_id is not null
+      ), '[]'),
+      'companies', coalesce((
+        select json_agg(k.company_id order by k.created_at, k.id) from interaction_links k
+        where k.org_id = ${orgId} and k.interaction_id = i.id and k.company_id is not null
+      ), '[]'),
+      'contactCompanies', coalesce((
+        select json_agg(pc.company_id order by p.position) from interaction_participants p
+        join contacts pc on pc.id = p.contact_id and pc.org_id = ${orgId}
+        where p.org_id = ${orgId} and p.interaction_id = i.id and pc.company_id is not null
+      ), '[]')
+    ) as links_json`;
+}
+
+/** One interaction, with its participants, loggers and links, in one statement. */
 export async function getInteraction(
   db: Kysely<DB>,
   viewer: Viewer,
@@ -171,14 +204,22 @@ export async function getInteraction(
   kinds: "email" | "notes" | "any",
 ): Promise<Interaction> {
   const { orgId } = viewer;
-  let select = db.selectFrom("interactions").selectAll().where("org_id", "=", orgId).where("id", "=", id);
-  if (kinds === "email") select = select.where("kind", "=", "email");
-  if (kinds === "notes") select = select.where("kind", "!=", "email");
-  const row = await select.executeTakeFirst();
-  if (!row)
+  const kind =
+    kinds === "email" ? sql`and i.kind = 'email'` : kinds === "notes" ? sql`and i.kind <> 'email'` : sql``;
+  const { rows } = await sql<
+    InteractionRow & {
+      participants_json: Participant[];
+      loggers_json: string[];
+      links_json: InteractionLinks;
+    }
+  >`
+    select i.*, ${interactionDetailsJson(orgId)}
+    from interactions i where i.org_id = ${orgId} and i.id = ${id} ${kind}`.execute(db);
+  const found = rows[0];
+  if (!found)
     throw notFound(kinds === "email" ? "The email" : kinds === "notes" ? "The note" : "The interaction");
-  const [interaction] = await hydrateInteractions(db, viewer, [row]);
-  return interaction as Interaction;
+  const { participants_json, loggers_json, links_json, ...row } = found;
+  return toInteraction(row, participants_json, loggers_json, viewer, links_json);
 }
 
 /** The notes, calls, meetings and visits the list's filters match: the list pages them, the export takes all. */

@@ -17,17 +17,15 @@ export async function blocklistFor(db: Kysely<DB>, orgId: string, userId: string
 /**
  * Refuses an automatic log of an email the organisation's privacy rules keep out (internal mail only, a blocked
  * participant): the one write checks it itself, so no path that logs by itself depends on having checked first.
- * `participants` are every address on the email, the logger's own included, as the edges pass them.
+ * `participants` are every address on the email, the logger's own included, as the edges pass them; the rules
+ * are the organisation's domains and blocklistFor's entries, which the write reads with its other checks.
  */
-export async function refuseWhatPolicyKeepsOut(
-  db: Kysely<DB>,
-  caller: { orgId: string; userId: string },
+export function refuseWhatPolicyKeepsOut(
   participants: readonly string[],
-  internalDomains: readonly string[],
-): Promise<void> {
-  const blocklist = await blocklistFor(db, caller.orgId, caller.userId);
+  rules: { internalDomains: readonly string[]; blocklist: readonly string[] },
+): void {
   // No headers reach the write: the bulk-mail rule is the sync's, which reads them from Graph.
-  const reason = reasonNotToLog(participants, {}, { internalDomains, blocklist });
+  const reason = reasonNotToLog(participants, {}, rules);
   if (reason)
     throw new AppError(
       "not_logged_by_policy",

@@ -12,16 +12,20 @@ import type { Participant } from "../../shared/interactions";
 import type { ContactProfile, LookupResult, Suggestion, TimelineItem } from "../../shared/people";
 import { parsePersonName } from "../../shared/person-name";
 import { toCompany } from "../companies/service";
-import { selectContacts, toContact } from "../contacts/service";
+import { toContact } from "../contacts/service";
 import type { Caller } from "../auth/caller";
-import type { DB, InteractionRow } from "../db/tables";
-import { selectDeals, toDeal } from "../deals/service";
+import type { CompanyRow, ContactRow, DB, InteractionRow, TaskRow } from "../db/tables";
+import { toDeal } from "../deals/service";
 import { AppError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../http/cursor";
-import { type InteractionLinks, hydrateInteractions, toInteraction } from "../interactions/service";
+import {
+  type InteractionLinks,
+  hydrateInteractions,
+  interactionDetailsJson,
+  toInteraction,
+} from "../interactions/service";
 import { type Scope, iso } from "../scope";
 import { toTask } from "../tasks/service";
-import { internalDomainsOf } from "../organizations/service";
 
 const RECENT_INTERACTIONS = 20;
 
@@ -30,7 +34,6 @@ const RECENT_INTERACTIONS = 20;
  * address once in its canonical form (jorg@müller.example and jorg@xn--mller-kva.example are one answer).
  */
 export async function lookupPeople(scope: Scope, values: string[]): Promise<{ results: LookupResult[] }> {
-  const { orgId } = scope.caller;
   const mailboxes = values.map((value, index) => {
     const mailbox = parseMailbox(value);
     if (!mailbox) {
@@ -40,170 +43,180 @@ export async function lookupPeople(scope: Scope, values: string[]): Promise<{ re
     }
     return mailbox;
   });
-  const addresses = [...new Set(mailboxes.map((m) => m.address))];
-
-  const { profiles, contactOf } = await loadProfiles(scope.db, scope.caller, addresses);
-
-  const unknown = mailboxes.filter((m) => !contactOf.has(m.address));
-  const suggestions = unknown.length
-    ? await suggest(scope.db, orgId, unknown)
-    : new Map<string, Suggestion>();
+  const answer = await readLookup(scope.db, scope.caller, mailboxes);
+  // Each address once, where it was first asked; one asked in several forms is suggested as last written.
+  const asked = new Map(mailboxes.map((m) => [m.address, m]));
 
   const results: LookupResult[] = [];
-  const answered = new Set<string>();
-  for (const { address } of mailboxes) {
-    if (answered.has(address)) continue;
-    answered.add(address);
-    const contactId = contactOf.get(address);
+  for (const [address, mailbox] of asked) {
+    const contactId = answer.contactOf.get(address);
     results.push({
       email: address,
-      contact: contactId ? (profiles.get(contactId) ?? null) : null,
-      suggestion: contactId ? null : (suggestions.get(address) ?? null),
+      contact: contactId ? (answer.profiles.get(contactId) ?? null) : null,
+      suggestion: contactId ? null : suggestionFor(mailbox, answer),
     });
   }
   return { results };
 }
 
+/** What one lookup reads: the profiles, whose each address is, and what a suggestion for the others needs. */
+interface LookupAnswer {
+  profiles: Map<string, ContactProfile>;
+  contactOf: Map<string, string>;
+  internalDomains: string[];
+  /** Companies by their (canonical) domain, for the addresses no contact has. */
+  companyByDomain: Map<string, CompanyRow>;
+}
+
+// The rows arrive as JSON (one statement aggregates them), where a timestamp is ISO text: these columns are made
+// Dates again so the same mappers as every other read (toContact, toDeal, ...) give the same answer.
+const CONTACT_TIMES = ["created_at", "updated_at", "last_interaction_at"] as const;
+const COMPANY_TIMES = ["created_at", "updated_at"] as const;
+const DEAL_TIMES = ["closed_at", "created_at", "updated_at"] as const;
+const TASK_TIMES = ["due_at", "done_at", "created_at", "updated_at"] as const;
+const INTERACTION_TIMES = ["occurred_at", "meeting_ends_at", "created_at", "updated_at"] as const;
+
+type JsonRow = Record<string, unknown>;
+type DealJoined = Parameters<typeof toDeal>[0];
+
+function withTimes<T>(row: JsonRow, columns: readonly string[]): T {
+  const revived: JsonRow = { ...row };
+  for (const column of columns) {
+    const value = row[column];
+    if (typeof value === "string") revived[column] = new Date(value);
+  }
+  return revived as T;
+}
+
+type ProfileJson = JsonRow & {
+  asked: string[];
+  company_json: JsonRow | null;
+  owner_json: { id: string; display_name: string | null; email: string | null } | null;
+  deals_json: JsonRow[];
+  tasks_json: JsonRow[];
+  recent_json: (JsonRow & {
+    participants_json: Participant[];
+    loggers_json: string[];
+    links_json: InteractionLinks;
+  })[];
+};
+
 /**
- * The profiles of the contacts these addresses belong to, and whose each address is, in two steps: the contacts
- * found by address (with their addresses as written), then their companies, owners, open deals, open tasks and
- * latest interactions (with the interactions' participants and loggers), five statements sent at once.
+ * The whole lookup in one statement: the contacts found by address (with their addresses as written), each with
+ * its company, owner, open deals, open tasks and latest interactions (with their participants, loggers and
+ * links) aggregated as JSON; and, for the addresses no contact has, the organisation's own domains and the
+ * companies at their domains. The organisation wall rides on the connection (org-wall.ts), so a lookup is one
+ * round trip to the store.
  */
-async function loadProfiles(db: Kysely<DB>, viewer: Caller, addresses: string[]) {
+async function readLookup(db: Kysely<DB>, viewer: Caller, mailboxes: Mailbox[]): Promise<LookupAnswer> {
   const { orgId } = viewer;
+  const addresses = [...new Set(mailboxes.map((m) => m.address))];
+  // Every address's candidate domains, flat (address, domain) pairs: the statement keeps those of the addresses
+  // no contact has. Free mail says nothing of a company; internal domains are known only in the answer.
+  const candidateAddresses: string[] = [];
+  const candidateDomains: string[] = [];
+  for (const m of mailboxes) {
+    const domain = domainOf(m.address);
+    if (isFreeMailDomain(domain)) continue;
+    for (const candidate of domainCandidates(domain)) {
+      candidateAddresses.push(m.address);
+      candidateDomains.push(candidate);
+    }
+  }
+  const { rows } = await sql<{
+    profiles: ProfileJson[];
+    internal_domains: string[];
+    companies: JsonRow[];
+  }>`
+    with asked as (
+      select ce.address, ce.contact_id from contact_emails ce
+      -- The addresses (and the candidates below) behind a subquery: a plan made for the values at hand would know
+      -- how many there are, the kept one cannot, and the plan cache, finding the kept one dearer, would plan the
+      -- statement anew at every lookup (15-20 ms of planning for 1-2 of work). Both now see the same unknown.
+      where ce.org_id = ${orgId} and ce.address = any((select ${addresses}::text[])::text[])
+    )
+    select
+      coalesce((select json_agg(profile) from (
+        select c.*,
+          array(select coalesce(e.address_as_written, e.address) from contact_emails e
+            where e.contact_id = c.id order by e.position) as emails,
+          array(select a.address from asked a where a.contact_id = c.id) as asked,
+          (select to_json(co) from companies co where co.org_id = ${orgId} and co.id = c.company_id) as company_json,
+          (select json_build_object('id', u.id, 'display_name', u.display_name, 'email', u.email)
+            from users u where u.org_id = ${orgId} and u.id = c.owner_id) as owner_json,
+          coalesce((select json_agg(d order by d.updated_at desc) from (
+            select d.*, s.name as stage_name, s.position as stage_position, s.probability as stage_probability,
+              s.kind as stage_kind,
+              array(select x.contact_id from deal_contacts x where x.deal_id = d.id order by x.contact_id) as contact_ids
+            from deal_contacts dc
+            join deals d on d.id = dc.deal_id and d.org_id = ${orgId}
+            join stages s on s.id = d.stage_id
+            where dc.contact_id = c.id and s.kind = 'open'
+          ) d), '[]') as deals_json,
+          coalesce((select json_agg(t order by coalesce(t.due_at, 'infinity'::timestamptz)) from tasks t
+            where t.org_id = ${orgId} and t.contact_id = c.id and t.done_at is null), '[]') as tasks_json,
+          coalesce((select json_agg(r order by r.occurred_at desc, r.id desc) from (
+            select i.*, ${interactionDetailsJson(orgId)}
+            from (
+              select distinct p.interaction_id, p.occurred_at
+              from interaction_participants p
+              -- No org_id here: the contact is this organisation's and the composite foreign key keeps its
+              -- participant rows in it; filtering again would read every row instead of the index's first twenty.
+              where p.contact_id = c.id
+              order by p.occurred_at desc, p.interaction_id desc
+              -- A literal: a parameter's limit makes the kept generic plan look dear (a tenth of the rows), and
+              -- the statement would then be planned anew at every lookup.
+              limit ${sql.lit(RECENT_INTERACTIONS)}
+            ) latest
+            join interactions i on i.id = latest.interaction_id and i.org_id = ${orgId}
+          ) r), '[]') as recent_json
+        -- Each contact by its key, whatever the plan kept for the statement thinks of the addresses' number: a
+        -- generic plan otherwise scans the organisation's contacts for a set it cannot size.
+        from (select distinct contact_id from asked) found
+        cross join lateral (select * from contacts c where c.org_id = ${orgId} and c.id = found.contact_id) c
+      ) profile), '[]') as profiles,
+      (select o.internal_domains from organizations o where o.id = ${orgId}) as internal_domains,
+      coalesce((select json_agg(co) from (
+        select distinct w.domain
+        from unnest((select ${candidateAddresses}::text[]), (select ${candidateDomains}::text[])) as w(address, domain)
+        where not exists (select 1 from asked a where a.address = w.address)
+      ) wanted
+      cross join lateral (select * from companies co where co.org_id = ${orgId} and co.domain = wanted.domain) co
+      ), '[]') as companies`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error("the lookup's statement answered no row");
+
   const profiles = new Map<string, ContactProfile>();
   const contactOf = new Map<string, string>();
-  if (addresses.length === 0) return { profiles, contactOf };
-  const found = await selectContacts(db, orgId)
-    .innerJoin("contact_emails as ce", (join) =>
-      join.onRef("ce.contact_id", "=", "c.id").on("ce.org_id", "=", orgId),
-    )
-    .select("ce.address as asked")
-    .where("ce.address", "in", addresses)
-    .execute();
-  for (const row of found) contactOf.set(row.asked, row.id);
-  const contacts = dedupeById(found.map(({ asked: _, ...contact }) => contact));
-  if (contacts.length === 0) return { profiles, contactOf };
-  const contactIds = contacts.map((c) => c.id);
-  const companyIds = [
-    ...new Set(contacts.map((c) => c.company_id).filter((id): id is string => id !== null)),
-  ];
-  const ownerIds = [...new Set(contacts.map((c) => c.owner_id).filter((id): id is string => id !== null))];
-  const [companies, owners, deals, tasks, recent] = await Promise.all([
-    companyIds.length
-      ? db
-          .selectFrom("companies")
-          .selectAll()
-          .where("org_id", "=", orgId)
-          .where("id", "in", companyIds)
-          .execute()
-      : Promise.resolve([]),
-    ownerIds.length
-      ? db
-          .selectFrom("users")
-          .select(["id", "display_name", "email"])
-          .where("org_id", "=", orgId)
-          .where("id", "in", ownerIds)
-          .execute()
-      : Promise.resolve([]),
-    selectDeals(db, orgId)
-      .innerJoin("deal_contacts as dc", "dc.deal_id", "d.id")
-      .select("dc.contact_id as for_contact")
-      .where("dc.contact_id", "in", contactIds)
-      .where("s.kind", "=", "open")
-      .orderBy("d.updated_at", "desc")
-      .execute(),
-    db
-      .selectFrom("tasks")
-      .selectAll()
-      .where("org_id", "=", orgId)
-      .where("contact_id", "in", contactIds)
-      .where("done_at", "is", null)
-      .orderBy(sql`coalesce(due_at, 'infinity'::timestamptz)`)
-      .execute(),
-    recentInteractions(db, orgId, contactIds),
-  ]);
-
-  for (const contact of contacts) {
-    const company = companies.find((c) => c.id === contact.company_id);
-    const owner = owners.find((u) => u.id === contact.owner_id);
-    profiles.set(contact.id, {
-      ...toContact(contact),
-      company: company ? toCompany(company) : null,
-      owner: owner ? { id: owner.id, displayName: owner.display_name, email: owner.email } : null,
-      openDeals: deals.filter((d) => d.for_contact === contact.id).map(toDeal),
-      openTasks: tasks.filter((t) => t.contact_id === contact.id).map(toTask),
-      recentInteractions: recent
-        .filter((r) => r.contactId === contact.id)
-        .map((r) => toInteraction(r.row, r.participants, r.loggedBy, viewer, r.links)),
+  for (const found of row.profiles) {
+    const { asked, company_json, owner_json, deals_json, tasks_json, recent_json, ...contact } = found;
+    const contactRow = withTimes<ContactRow & { emails: string[] }>(contact, CONTACT_TIMES);
+    for (const address of asked) contactOf.set(address, contactRow.id);
+    profiles.set(contactRow.id, {
+      ...toContact(contactRow),
+      company: company_json ? toCompany(withTimes<CompanyRow>(company_json, COMPANY_TIMES)) : null,
+      owner: owner_json
+        ? { id: owner_json.id, displayName: owner_json.display_name, email: owner_json.email }
+        : null,
+      openDeals: deals_json.map((d) => toDeal(withTimes<DealJoined>(d, DEAL_TIMES))),
+      openTasks: tasks_json.map((t) => toTask(withTimes<TaskRow>(t, TASK_TIMES))),
+      recentInteractions: recent_json.map(({ participants_json, loggers_json, links_json, ...interaction }) =>
+        toInteraction(
+          withTimes<InteractionRow>(interaction, INTERACTION_TIMES),
+          participants_json,
+          loggers_json,
+          viewer,
+          links_json,
+        ),
+      ),
     });
   }
-  return { profiles, contactOf };
-}
-
-/**
- * The latest interactions of each contact, straight off the (contact, occurred_at) index, each with its
- * participants and loggers in the same statement (in the order hydrateInteractions gives them).
- */
-async function recentInteractions(db: Kysely<DB>, orgId: string, contactIds: string[]) {
-  const result = await sql<
-    InteractionRow & {
-      for_contact: string;
-      participants_json: Participant[];
-      loggers_json: string[];
-      links_json: InteractionLinks;
-    }
-  >`
-    select i.*, x.contact_id as for_contact,
-      coalesce((
-        select json_agg(json_build_object('address', p.address, 'name', p.name, 'contactId', p.contact_id, 'role', p.role)
-          order by p.position)
-        from interaction_participants p where p.org_id = ${orgId} and p.interaction_id = i.id
-      ), '[]') as participants_json,
-      coalesce((
-        select json_agg(l.user_id order by l.logged_at)
-        from interaction_loggers l where l.org_id = ${orgId} and l.interaction_id = i.id
-      ), '[]') as loggers_json,
-      json_build_object(
-        'deals', coalesce((
-          select json_agg(k.deal_id order by k.created_at, k.id) from interaction_links k
-          where k.org_id = ${orgId} and k.interaction_id = i.id and k.deal_id is not null
-        ), '[]'),
-        'companies', coalesce((
-          select json_agg(k.company_id order by k.created_at, k.id) from interaction_links k
-          where k.org_id = ${orgId} and k.interaction_id = i.id and k.company_id is not null
-        ), '[]'),
-        'contactCompanies', coalesce((
-          select json_agg(c.company_id order by p.position) from interaction_participants p
-          join contacts c on c.id = p.contact_id and c.org_id = ${orgId}
-          where p.org_id = ${orgId} and p.interaction_id = i.id and c.company_id is not null
-        ), '[]')
-      ) as links_json
-    from unnest(${contactIds}::uuid[]) as x(contact_id)
-    cross join lateral (
-      select distinct p.interaction_id, p.occurred_at
-      from interaction_participants p
-      -- No org_id here: the contacts came from this organisation and the composite foreign key keeps their
-      -- participant rows in it; filtering again would read every row instead of the index's first twenty.
-      where p.contact_id = x.contact_id
-      order by p.occurred_at desc, p.interaction_id desc
-      limit ${RECENT_INTERACTIONS}
-    ) latest
-    join interactions i on i.id = latest.interaction_id and i.org_id = ${orgId}
-    order by x.contact_id, i.occurred_at desc, i.id desc`.execute(db);
-  return result.rows.map(({ for_contact, participants_json, loggers_json, links_json, ...row }) => ({
-    contactId: for_contact,
-    row: row as InteractionRow,
-    participants: participants_json,
-    loggedBy: loggers_json,
-    links: links_json,
-  }));
-}
-
-function dedupeById<T extends { id: string }>(rows: T[]): T[] {
-  const seen = new Map<string, T>();
-  for (const row of rows) seen.set(row.id, row);
-  return [...seen.values()];
+  const companyByDomain = new Map<string, CompanyRow>();
+  for (const company of row.companies) {
+    const companyRow = withTimes<CompanyRow>(company, COMPANY_TIMES);
+    if (companyRow.domain !== null) companyByDomain.set(companyRow.domain, companyRow);
+  }
+  return { profiles, contactOf, internalDomains: row.internal_domains, companyByDomain };
 }
 
 /** A domain and its parents: a sender at eu.contoso.com belongs to the company at contoso.com. */
@@ -212,48 +225,24 @@ function domainCandidates(domain: string): string[] {
   return labels.slice(0, -1).map((_, i) => labels.slice(i).join("."));
 }
 
-async function suggest(db: Kysely<DB>, orgId: string, mailboxes: Mailbox[]) {
-  const internalDomains = await internalDomainsOf(db, orgId);
-  const facts = mailboxes.map((m) => {
-    // Canonical, as companies' domains are stored; the suggestion shows the domain as the address was written.
-    const domain = domainOf(m.address);
-    const freeMail = isFreeMailDomain(domain);
-    const internal = isWithinDomains(domain, internalDomains);
-    return {
-      ...m,
-      domain,
-      freeMail,
-      internal,
-      candidates: freeMail || internal ? [] : domainCandidates(domain),
-    };
-  });
-  const wanted = [...new Set(facts.flatMap((f) => f.candidates))];
-  const companies = wanted.length
-    ? await db
-        .selectFrom("companies")
-        .selectAll()
-        .where("org_id", "=", orgId)
-        .where("domain", "in", wanted)
-        .execute()
-    : [];
-  const byDomain = new Map(companies.map((c) => [c.domain, c]));
-
-  const suggestions = new Map<string, Suggestion>();
-  for (const f of facts) {
-    const name = parsePersonName(f.name, f.written);
-    const company = f.candidates.map((d) => byDomain.get(d)).find((c) => c !== undefined);
-    suggestions.set(f.address, {
-      email: f.written,
-      displayName: name?.displayName ?? null,
-      firstName: name?.firstName ?? null,
-      lastName: name?.lastName ?? null,
-      domain: domainOf(f.written),
-      freeMail: f.freeMail,
-      internal: f.internal,
-      company: company ? toCompany(company) : null,
-    });
-  }
-  return suggestions;
+function suggestionFor(mailbox: Mailbox, answer: LookupAnswer): Suggestion {
+  // Canonical, as companies' domains are stored; the suggestion shows the domain as the address was written.
+  const domain = domainOf(mailbox.address);
+  const freeMail = isFreeMailDomain(domain);
+  const internal = isWithinDomains(domain, answer.internalDomains);
+  const candidates = freeMail || internal ? [] : domainCandidates(domain);
+  const name = parsePersonName(mailbox.name, mailbox.written);
+  const company = candidates.map((d) => answer.companyByDomain.get(d)).find((c) => c !== undefined);
+  return {
+    email: mailbox.written,
+    displayName: name?.displayName ?? null,
+    firstName: name?.firstName ?? null,
+    lastName: name?.lastName ?? null,
+    domain: domainOf(mailbox.written),
+    freeMail,
+    internal,
+    company: company ? toCompany(company) : null,
+  };
 }
 
 const TimelineCursor = z.tuple([z.iso.datetime(), z.uuid()]);
