@@ -24,7 +24,8 @@ import { emitEvent } from "../webhooks/outbox";
  *   finds (a reply quoting their words); its subject is rewritten where it names them or gives their address;
  * - the leads of their web form submissions go (what they sent, the page, the consent they gave), and so do their
  *   answers to survey links (scores and comments);
- * - their address leaves the joins in segments' histories of changes: a marketing platform reads those from any
+ * - their address leaves the joins in segments' histories of changes (theirs, and those of the contacts merged
+ *   into them, which the merge left under the merged-away ids): a marketing platform reads those from any
  *   cursor, 0 too. Their leaves keep it, and so does their stored membership, which the next read of a segment
  *   turns into one more leave: that is how the platform learns which address to drop;
  * - the audit events about the contact, its tasks, its leads and those interactions are rewritten the same way;
@@ -370,12 +371,21 @@ async function eraseSlice(
     .returning("id")
     .execute();
   // A join in a segment's history tells a platform to add the address; a leave (made from the stored membership
-  // at the next read) tells it to drop it, so the leaves keep theirs.
+  // at the next read) tells it to drop it, so the leaves keep theirs. The contacts merged into them are them too:
+  // a merge moves no segment rows (membership is evaluated on read), so a merged-away contact's joins still name
+  // it and carry the address it joined with, which the merge gave to this contact. Its stored membership turns
+  // into its leave at the next read, as this contact's does.
+  const mergedAway = await tx
+    .selectFrom("contact_merges")
+    .select("merged_id")
+    .where("org_id", "=", orgId)
+    .where("kept_id", "=", contactId)
+    .execute();
   await tx
     .updateTable("segment_changes")
     .set({ email: null })
     .where("org_id", "=", orgId)
-    .where("contact_id", "=", contactId)
+    .where("contact_id", "in", [contactId, ...mergedAway.map((m) => m.merged_id)])
     .where("kind", "=", "joined")
     .where("email", "is not", null)
     .execute();
