@@ -7,6 +7,7 @@ import type { Database } from "../db/database";
 import { AppError, notFound } from "../errors";
 import type { Scope } from "../scope";
 import { requireAdmin } from "../users/service";
+import { rememberErasedAddresses } from "./erased-addresses";
 import { type Mentions, mentionsOf, scrubJson } from "./mentions";
 import { emitEvent } from "../webhooks/outbox";
 
@@ -35,7 +36,8 @@ import { emitEvent } from "../webhooks/outbox";
  * named "Acme Corp" is not the sender whose mail said "Acme Corp", and a colleague's note about someone else is
  * that note's. Kept on purpose too: a blocklist entry holding their address (it is how the organisation honours
  * "never log me again"), and internet message ids of emails others still share (the key that keeps a re-logged
- * email one).
+ * email one). Left behind: a keyed digest of each of their addresses (erased-addresses.ts), which keeps the
+ * calendar capture from recording them on a meeting again.
  */
 export async function eraseContact(
   scope: Scope,
@@ -389,6 +391,9 @@ async function eraseSlice(
     .where("kind", "=", "joined")
     .where("email", "is not", null)
     .execute();
+  // What Rapport captures by itself must not bring them back (the calendar reads the same month again every day):
+  // their addresses, as digests, stay behind to keep them out. In this slice, with the contact's deletion.
+  await rememberErasedAddresses(tx, orgId, addresses);
   // Its addresses and deal links go with it (on delete cascade).
   await tx.deleteFrom("contacts").where("org_id", "=", orgId).where("id", "=", contactId).execute();
 
