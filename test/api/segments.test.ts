@@ -516,7 +516,11 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
     });
 
     it("erases the joins of a contact merged into the erased one, which still carry the merged-away address", async () => {
-      const gil = await newContact({ displayName: "Gil Grå", emails: ["gil@customer.example"], tags: ["merged"] });
+      const gil = await newContact({
+        displayName: "Gil Grå",
+        emails: ["gil@customer.example"],
+        tags: ["merged"],
+      });
       const twin = await newContact({
         displayName: "Gil G",
         emails: ["gil.private@elsewhere.example"],

@@ -19,7 +19,9 @@ export function companyRoutes(
   // A write to it answers 409 naming the kept company, never 301: a client following a redirect would apply a
   // change made against the merged-away company to the kept one.
   addRoute(app, routes.updateCompany, options, ({ caller, params, body, version }) =>
-    refusingMerged(scope(caller), "company", params.id, () => updateCompany(scope(caller), params.id, version, body)),
+    refusingMerged(scope(caller), "company", params.id, () =>
+      updateCompany(scope(caller), params.id, version, body),
+    ),
   );
   addRoute(app, routes.deleteCompany, options, ({ caller, params }) =>
     refusingMerged(scope(caller), "company", params.id, () => deleteCompany(scope(caller), params.id)),

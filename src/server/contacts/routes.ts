@@ -20,7 +20,9 @@ export function contactRoutes(
   // A write to it answers 409 naming the kept contact, never 301: a client following a redirect would apply a
   // change made against the merged-away contact to the kept one.
   addRoute(app, routes.updateContact, options, ({ caller, params, body, version }) =>
-    refusingMerged(scope(caller), "contact", params.id, () => updateContact(scope(caller), params.id, version, body)),
+    refusingMerged(scope(caller), "contact", params.id, () =>
+      updateContact(scope(caller), params.id, version, body),
+    ),
   );
   addRoute(app, routes.deleteContact, options, ({ caller, params }) =>
     refusingMerged(scope(caller), "contact", params.id, () => deleteContact(scope(caller), params.id)),

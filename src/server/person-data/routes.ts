@@ -19,6 +19,8 @@ export function personDataRoutes(
   });
   // A merged-away id is not the kept contact's: 409 naming it, never an erasure of the kept one by another id.
   addRoute(app, routes.eraseContact, options, ({ caller, params }) =>
-    refusingMerged(scope(caller), "contact", params.id, () => eraseContact(scope(caller), params.id, erasureSlice)),
+    refusingMerged(scope(caller), "contact", params.id, () =>
+      eraseContact(scope(caller), params.id, erasureSlice),
+    ),
   );
 }

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { EMAIL_ADDRESS_MAX_CHARS } from "../../shared/common";
 import { domainOf, normalizeEmailAddress, withinDomains } from "../../shared/email-address";
 import { MAILBOX_NAME_MAX_CHARS } from "../../shared/interactions";
-import { type PrivacyPolicy, type SkipReason, isBlocked, reasonNotToLog } from "../../shared/privacy";
+import { type PrivacyPolicy, type SkipReason, blockedAmong, reasonNotToLog } from "../../shared/privacy";
 import { recordAudit } from "../audit";
 import type { Database } from "../db/database";
 import type { DB } from "../db/tables";
@@ -228,10 +228,12 @@ async function capturePage(
     const result = meetingOfGraphEvent(event, privacy);
     if ("skip" in result) {
       skip(result.skip);
-      const why = withdrawal(event, result.skip, orgPrivacy);
-      const recorded = why && (known ?? (await capturedBefore(scope.db, m.orgId, event)));
-      if (why && recorded) {
-        const done = await withdrawMeeting(scope.db, scope.caller, recorded, why.reason, why.blocked);
+      const before = WITHDRAWING.has(result.skip)
+        ? (known ?? (await capturedBefore(scope.db, m.orgId, event)))
+        : null;
+      const why = before ? withdrawal(event, result.skip, orgPrivacy) : null;
+      if (before && why) {
+        const done = await withdrawMeeting(scope.db, scope.caller, before, why.reason, why.blocked);
         if (done !== "unchanged") report.withdrawn += 1;
       }
       continue;
@@ -300,6 +302,9 @@ async function meetingByUid(
   return row?.id ?? null;
 }
 
+/** The reasons an event is refused for that also take back the meeting recorded from it before. */
+const WITHDRAWING: ReadonlySet<EventNotLogged> = new Set(["private", "internal_only", "blocked_participant"]);
+
 /**
  * Whether an event the rules now refuse takes back the meeting recorded from it before: marked private or
  * confidential, internal-only, or with an attendee on the organisation's blocklist (then which ones).
@@ -320,7 +325,7 @@ function withdrawal(
   });
   return {
     reason: "blocked_participant",
-    blocked: [...new Set(addresses.filter((a) => isBlocked(a, orgPrivacy.blocklist)))],
+    blocked: blockedAmong([...new Set(addresses)], orgPrivacy.blocklist),
   };
 }
 

@@ -38,12 +38,22 @@ export async function withdrawMeeting(
     if (!row) return "unchanged";
     const worked = await personalWork(tx, orgId, interactionId);
     if (row.source === "auto" && !worked.any) {
-      await tx.deleteFrom("interactions").where("org_id", "=", orgId).where("id", "=", interactionId).execute();
-      await recordAudit(tx, caller, "meeting.withdrawn", { type: "interaction", id: interactionId }, {
-        source: "auto",
-        reason: why,
-        deleted: true,
-      });
+      await tx
+        .deleteFrom("interactions")
+        .where("org_id", "=", orgId)
+        .where("id", "=", interactionId)
+        .execute();
+      await recordAudit(
+        tx,
+        caller,
+        "meeting.withdrawn",
+        { type: "interaction", id: interactionId },
+        {
+          source: "auto",
+          reason: why,
+          deleted: true,
+        },
+      );
       return "deleted";
     }
     // A meeting first logged by a rep carries their notes as its body from the start.
@@ -71,13 +81,19 @@ export async function withdrawMeeting(
       .where("org_id", "=", orgId)
       .where("id", "=", interactionId)
       .execute();
-    await recordAudit(tx, caller, "meeting.withdrawn", { type: "interaction", id: interactionId }, {
-      source: "auto",
-      reason: why,
-      deleted: false,
-      fields,
-      participantsRemoved: removed.length,
-    });
+    await recordAudit(
+      tx,
+      caller,
+      "meeting.withdrawn",
+      { type: "interaction", id: interactionId },
+      {
+        source: "auto",
+        reason: why,
+        deleted: false,
+        fields,
+        participantsRemoved: removed.length,
+      },
+    );
     return "scrubbed";
   });
 }
