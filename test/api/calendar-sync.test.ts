@@ -684,7 +684,7 @@ describe.each(storeKinds)("calendar capture through Microsoft Graph (%s)", (kind
         attendees: [anna, { address: ERIN }],
       },
     });
-    expect(byHand.status).toBe(201);
+    expect([byHand.status, parse(LoggedMeeting, byHand).created]).toEqual([200, true]);
     expect(await participantsOf(parse(LoggedMeeting, byHand).interaction.id)).toContain(ERIN);
   });
 

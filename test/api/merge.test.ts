@@ -240,7 +240,7 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
     });
   });
 
-  it("answers a merged-away contact's id with 301 to the kept one, and lands notes and tasks made for it there", async () => {
+  it("answers a read of a merged-away contact's id with 301 to the kept one and a write with 409 that changes nothing, and lands notes and tasks made for it there", async () => {
     const token = await server.token("ada@pointer.example");
     const kept = await newContact(token, { displayName: "Bo", emails: ["bo@pointer.example"] });
     const merged = await newContact(token, { displayName: "Bo L", emails: ["bo+x@pointer.example"] });
