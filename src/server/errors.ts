@@ -59,7 +59,10 @@ export class AppError extends Error {
       reason?: SkipReason;
       /** Seconds, for a 429: sent as Retry-After. */
       retryAfter?: number;
-      /** For a 301 (`record_merged`): where the record is now, sent as Location and named in the problem. */
+      /**
+       * For `record_merged`: where the record is now, named in the problem, and sent as Location with a 301 (a
+       * read) only: a write's 409 is not to be followed.
+       */
       mergedInto?: { type: "contact" | "company"; id: string; location: string };
     } = {},
   ) {
@@ -87,5 +90,18 @@ export const recordMerged = (type: "contact" | "company", id: string, location: 
     "record_merged",
     301,
     `The ${type} was merged into ${type} ${id}; it answers at ${location}.`,
+    { mergedInto: { type, id, location } },
+  );
+
+/**
+ * A write to a merged-away record's id: 409, never a redirect. A client following a 301 would send the same
+ * change to the kept record, and a small version (a record edited once) can match the kept one's: the stale change
+ * would land on a record its author never read. The problem names the kept record so the client can read it first.
+ */
+export const writeToMergedRecord = (type: "contact" | "company", id: string, location: string) =>
+  new AppError(
+    "record_merged",
+    409,
+    `The ${type} was merged into ${type} ${id}; read it at ${location} and write there with its version. Nothing was changed.`,
     { mergedInto: { type, id, location } },
   );

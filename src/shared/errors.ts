@@ -92,9 +92,12 @@ export const Problem = z.object({
   /** Which privacy rule keeps the email out of automatic logs, for `not_logged_by_policy`. */
   reason: z.enum(SKIP_REASONS).optional(),
   /**
-   * For `record_merged` (status 301, with `Location`): the record this one was merged into. A merged-away id
-   * answers GET and PATCH with it, so links and outboxes made before the merge still land.
+   * For `record_merged`: the record this one was merged into, and its path. A merged-away id answers GET with it
+   * (status 301, with `Location`), so links made before the merge still land; a write to it (PATCH, DELETE, a
+   * merge or an erasure) answers 409 and changes nothing, since the change was made against a record that is gone.
    */
-  mergedInto: z.object({ type: z.enum(["contact", "company"]), id: z.string() }).optional(),
+  mergedInto: z
+    .object({ type: z.enum(["contact", "company"]), id: z.string(), location: z.string().optional() })
+    .optional(),
 });
 export type Problem = z.infer<typeof Problem>;

@@ -30,6 +30,11 @@ export function isBlocked(address: string, blocklist: readonly string[]): boolea
   return blockedBy(blocklist)(address);
 }
 
+/** The addresses on the blocklist, the list read once however many addresses are asked about. */
+export function blockedAmong(addresses: readonly string[], blocklist: readonly string[]): string[] {
+  return addresses.filter(blockedBy(blocklist));
+}
+
 /** isBlocked for many addresses: the list (thousands of entries) is read once, not once per address. */
 function blockedBy(blocklist: readonly string[]): (address: string) => boolean {
   const isDomainEntry = (entry: string) => entry.trim().startsWith("@");

@@ -541,6 +541,246 @@ describe.each(storeKinds)("calendar capture through Microsoft Graph (%s)", (kind
     });
   });
 
+  /** The daily re-read of the whole window, as when the saved link's window has moved on. */
+  const readWindowAgain = async () => {
+    await server.database.db
+      .updateTable("calendar_sync")
+      .set({ link: null, link_kind: null })
+      .where("user_id", "=", ids.rita)
+      .execute();
+    return run();
+  };
+  const participantsOf = async (interactionId: string) =>
+    (
+      await server.database.db
+        .selectFrom("interaction_participants")
+        .select("address")
+        .where("interaction_id", "=", interactionId)
+        .orderBy("position")
+        .execute()
+    ).map((p) => p.address);
+
+  it("never records an erased person again: not on the meetings the window is read again for, nor on a new one", async () => {
+    const ERIN = "erin.ek@fabrikam.example";
+    const erin = await server.request<{ id: string }>("POST", "/api/v1/contacts", {
+      token: rita,
+      body: { displayName: "Erin Ek", emails: [ERIN] },
+    });
+    expect(erin.status).toBe(201);
+    const anna = { address: "anna.berg@fabrikam.example", name: "Anna Berg" };
+    const shared = event({
+      subject: "Pricing with Erin Ek",
+      location: "Erin Ek's office",
+      attendees: [anna, { address: ERIN, name: "Erin Ek" }],
+    });
+    const hers = event({
+      subject: "Erin Ek's demo",
+      organizer: { address: ERIN, name: "Erin Ek" },
+      attendees: [anna, { address: RITA, name: "Rita Rep" }],
+      joinUrl: "https://teams.microsoft.com/l/meetup-join/erin-ek",
+      start: { dateTime: `${dateIn(-2)}T13:00:00.0000000`, timeZone: "UTC" },
+      end: { dateTime: `${dateIn(-2)}T14:00:00.0000000`, timeZone: "UTC" },
+    });
+    for (const e of [shared, hers]) graph.calendar.add(TENANT, RITA, e);
+    // And an email from her to Rita and Anna, which the mailbox sync logs.
+    const internetMessageId = `<erin-${kind}@fabrikam.example>`;
+    graph.add(TENANT, RITA, "inbox", {
+      internetMessageId,
+      subject: "Prices",
+      from: { address: ERIN, name: "Erin Ek" },
+      to: [{ address: RITA }, { address: anna.address }],
+      receivedDateTime: new Date(Date.now() - DAY).toISOString(),
+    });
+    await run();
+    const mailRow = await server.database.db
+      .selectFrom("interactions")
+      .select("id")
+      .where("internet_message_id", "=", internetMessageId)
+      .executeTakeFirstOrThrow();
+    expect(await participantsOf(mailRow.id)).toContain(ERIN);
+    const [sharedRow] = await meetingsWith(shared.iCalUId ?? "");
+    const [hersRow] = await meetingsWith(hers.iCalUId ?? "");
+    if (!sharedRow || !hersRow) throw new Error("the meetings were not captured");
+    expect(await participantsOf(sharedRow.id)).toContain(ERIN);
+
+    const erased = await server.request("POST", `/api/v1/contacts/${erin.body.id}/erase`, { token: rita });
+    expect(erased.status).toBe(200);
+    const afterErasure = async () =>
+      server.database.db
+        .selectFrom("interactions")
+        .select([
+          "id",
+          "subject",
+          "body",
+          "meeting_location",
+          "meeting_organizer",
+          "meeting_online_url",
+          "version",
+        ])
+        .where("id", "in", [sharedRow.id, hersRow.id])
+        .orderBy("occurred_at")
+        .execute();
+    const scrubbed = await afterErasure();
+    expect(scrubbed).toEqual([
+      expect.objectContaining({
+        id: hersRow.id,
+        subject: "[erased]'s demo",
+        meeting_organizer: null,
+        meeting_online_url: null,
+      }),
+      expect.objectContaining({
+        id: sharedRow.id,
+        subject: "Pricing with [erased]",
+        meeting_location: "[erased]'s office",
+      }),
+    ]);
+    // Only digests are kept, never the address.
+    const kept = await server.database.db.selectFrom("erased_addresses").select("digest").execute();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.some((k) => k.digest.toString("utf8").includes(ERIN))).toBe(false);
+
+    // The next day the window is read again: the meetings are found as the erasure left them, and left so.
+    const again = await readWindowAgain();
+    expect(again.calendar?.logged).toBe(0);
+    expect(await afterErasure()).toEqual(scrubbed);
+    expect(await meetingsWith(hers.iCalUId ?? "")).toHaveLength(1);
+    for (const id of [sharedRow.id, hersRow.id]) expect(await participantsOf(id)).not.toContain(ERIN);
+    // The mailbox read again from the start of its backfill: the email Anna shares is joined by its message id,
+    // and Erin's entry is not added back.
+    await server.database.db
+      .updateTable("mailbox_sync")
+      .set({ link: null, link_kind: null })
+      .where("user_id", "=", ids.rita)
+      .execute();
+    await run();
+    expect(await participantsOf(mailRow.id)).toEqual([RITA, anna.address]);
+
+    // A new meeting with her and Anna is Anna's: logged without her.
+    const later = event({
+      subject: "Follow-up with Erin Ek",
+      bodyPreview: "Erin Ek asked for the price list.",
+      attendees: [anna, { address: ERIN, name: "Erin Ek" }],
+    });
+    graph.calendar.add(TENANT, RITA, later);
+    expect((await run()).calendar?.logged).toBe(1);
+    const [laterRow] = await meetingsWith(later.iCalUId ?? "");
+    expect([laterRow?.subject, laterRow?.body]).toEqual(["Follow-up with [erased]", null]);
+    expect(await participantsOf(laterRow?.id ?? "")).toEqual([RITA, anna.address]);
+    const anywhere = await server.database.db
+      .selectFrom("interaction_participants")
+      .select("id")
+      .where("address", "=", ERIN)
+      .execute();
+    expect(anywhere).toEqual([]);
+
+    // What a rep logs by hand is theirs: the pane's log of a meeting with her records her.
+    const byHand = await server.request("POST", "/api/v1/meetings", {
+      token: rita,
+      body: {
+        subject: "Coffee",
+        startsAt: `${dateIn(1)}T08:00:00.000Z`,
+        endsAt: `${dateIn(1)}T08:30:00.000Z`,
+        organizer: { address: RITA },
+        attendees: [anna, { address: ERIN }],
+      },
+    });
+    expect([byHand.status, parse(LoggedMeeting, byHand).created]).toEqual([200, true]);
+    expect(await participantsOf(parse(LoggedMeeting, byHand).interaction.id)).toContain(ERIN);
+  });
+
+  it("takes back a captured meeting whose event became private, internal-only or blocklisted: deleted when nobody worked on it, kept without what the capture brought when a rep did", async () => {
+    const anna = { address: "anna.berg@fabrikam.example", name: "Anna Berg" };
+    const ulla = { address: "ulla@later-blocked.example", name: "Ulla Later" };
+    const becomes = {
+      private: event({ subject: "Becomes private" }),
+      internal: event({ subject: "Becomes internal" }),
+      blocked: event({ subject: "Gets a blocked attendee", attendees: [anna, ulla] }),
+      workedPrivate: event({
+        subject: "Worked on, then confidential",
+        start: { dateTime: `${dateIn(-4)}T15:00:00.0000000`, timeZone: "UTC" },
+        end: { dateTime: `${dateIn(-4)}T16:00:00.0000000`, timeZone: "UTC" },
+        location: "Fabrikam HQ",
+        joinUrl: "https://teams.microsoft.com/l/meetup-join/worked",
+        attendees: [anna],
+      }),
+      workedBlocked: event({
+        subject: "Worked on, then blocked",
+        start: { dateTime: `${dateIn(-5)}T15:00:00.0000000`, timeZone: "UTC" },
+        end: { dateTime: `${dateIn(-5)}T16:00:00.0000000`, timeZone: "UTC" },
+        attendees: [anna, ulla],
+      }),
+    };
+    const eventIds = Object.fromEntries(
+      Object.entries(becomes).map(([name, e]) => [name, graph.calendar.add(TENANT, RITA, e)]),
+    ) as Record<keyof typeof becomes, string>;
+    await run();
+    const idOf = async (e: TestEvent) => (await meetingsWith(e.iCalUId ?? ""))[0]?.id ?? "";
+    const rows = Object.fromEntries(
+      await Promise.all(Object.entries(becomes).map(async ([name, e]) => [name, await idOf(e)] as const)),
+    ) as Record<keyof typeof becomes, string>;
+    expect(Object.values(rows).every((id) => id.length > 0)).toBe(true);
+    // The rep logs two of them from the pane, with notes.
+    for (const [e, notes] of [
+      [becomes.workedPrivate, "Anna wants the pilot in May."],
+      [becomes.workedBlocked, "Olle will join next time."],
+    ] as const) {
+      const logged = await server.request("POST", "/api/v1/meetings", {
+        token: rita,
+        body: {
+          subject: e.subject,
+          startsAt: new Date(instantIn(e.start)).toISOString(),
+          endsAt: new Date(instantIn(e.end)).toISOString(),
+          organizer: { address: RITA },
+          attendees: [{ address: anna.address }],
+          notes,
+        },
+      });
+      expect([logged.status, parse(LoggedMeeting, logged).created]).toEqual([200, false]);
+    }
+
+    graph.calendar.change(eventIds.private, { sensitivity: "private" });
+    graph.calendar.change(eventIds.internal, { attendees: [{ address: "carl@contoso.example" }] });
+    graph.calendar.change(eventIds.workedPrivate, { sensitivity: "confidential" });
+    // Ulla was on two meetings from the start; the organisation blocks her domain since.
+    expect(await participantsOf(rows.workedBlocked)).toContain(ulla.address);
+    const blocking = await server.request("POST", "/api/v1/blocklist", {
+      token: rita,
+      body: { scope: "organization", entry: "@later-blocked.example" },
+    });
+    expect(blocking.status).toBe(201);
+    const report = await readWindowAgain();
+    expect(report.calendar?.withdrawn).toBe(5);
+    for (const name of ["private", "internal", "blocked"] as const)
+      expect(await meetingsWith(becomes[name].iCalUId ?? "")).toEqual([]);
+
+    const worked = await readMeeting(rows.workedPrivate);
+    expect([worked.subject, worked.body, worked.meeting?.location, worked.meeting?.onlineUrl]).toEqual([
+      "",
+      "Anna wants the pilot in May.",
+      null,
+      null,
+    ]);
+    expect(worked.participants.map((p) => p.address)).toEqual([RITA, anna.address]);
+    const blocked = await readMeeting(rows.workedBlocked);
+    expect(blocked.body).toBe("Olle will join next time.");
+    expect(blocked.participants.map((p) => p.address)).toEqual([RITA, anna.address]);
+    const withdrawn = await server.database.db
+      .selectFrom("audit_events")
+      .select("entity_id")
+      .where("action", "=", "meeting.withdrawn")
+      .where("entity_id", "in", Object.values(rows))
+      .execute();
+    expect(withdrawn).toHaveLength(5);
+
+    // Read again, still refused: nothing more changes, and nothing comes back.
+    const version = worked.version;
+    const again = await readWindowAgain();
+    expect([again.calendar?.logged, again.calendar?.withdrawn]).toEqual([0, 0]);
+    expect((await readMeeting(rows.workedPrivate)).version).toBe(version);
+    for (const name of ["private", "internal", "blocked"] as const)
+      expect(await meetingsWith(becomes[name].iCalUId ?? "")).toEqual([]);
+  });
+
   it("reads a new window after a 410, and goes on logging mail when the credentials lack Calendars.Read", async () => {
     graph.calendar.expireDeltaTokens();
     const after410 = event({ subject: "After 410" });

@@ -1365,6 +1365,8 @@ const TABLES = {
   company_merges: true,
   interaction_links: true,
   erasures: true,
+  erasure_keys: true,
+  erased_addresses: true,
 } as const satisfies Record<keyof DB, true>;
 
 /**

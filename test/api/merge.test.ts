@@ -240,7 +240,7 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
     });
   });
 
-  it("answers a merged-away contact's id with 301 to the kept one, and lands notes and tasks made for it there", async () => {
+  it("answers a read of a merged-away contact's id with 301 to the kept one and a write with 409 that changes nothing, and lands notes and tasks made for it there", async () => {
     const token = await server.token("ada@pointer.example");
     const kept = await newContact(token, { displayName: "Bo", emails: ["bo@pointer.example"] });
     const merged = await newContact(token, { displayName: "Bo L", emails: ["bo+x@pointer.example"] });
@@ -257,11 +257,29 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
       code: "record_merged",
       mergedInto: { type: "contact", id: kept.id },
     });
+    // A write to it is refused, never redirected: the kept contact's version is 2 after the merge, and a stale
+    // PATCH made against the merged-away contact with version 2 would have landed on it.
+    const keptNow = Contact.parse(
+      ok(200, await server.request<Contact>("GET", `/api/v1/contacts/${kept.id}`, { token })),
+    );
     const patch = await unfollowed(token, "PATCH", `/api/v1/contacts/${merged.id}`, {
-      version: 1,
+      version: keptNow.version,
       title: "CEO",
     });
-    expect([patch.status, patch.location]).toEqual([301, `/api/v1/contacts/${kept.id}`]);
+    expect([patch.status, patch.location]).toEqual([409, null]);
+    expect(Problem.parse(patch.body)).toMatchObject({
+      type: "https://rapport.dev/problems/record_merged",
+      code: "record_merged",
+      mergedInto: { type: "contact", id: kept.id, location: `/api/v1/contacts/${kept.id}` },
+    });
+    // Followed by fetch as a client would: still 409, and the kept contact is as it was.
+    const followedPatch = await server.request<Problem>("PATCH", `/api/v1/contacts/${merged.id}`, {
+      token,
+      body: { version: keptNow.version, title: "CEO" },
+    });
+    expect(followedPatch.status).toBe(409);
+    const keptAfter = ok(200, await server.request<Contact>("GET", `/api/v1/contacts/${kept.id}`, { token }));
+    expect([keptAfter.version, keptAfter.title]).toEqual([keptNow.version, keptNow.title]);
     // A client that follows redirects (fetch, the add-in's and the web app's API client) reads the kept contact.
     const followed = ok(
       200,
@@ -289,9 +307,28 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
       contactId: merged.id,
     });
     expect(task.contactId).toBe(kept.id);
-    // Deleting goes nowhere: the merged-away id is not the kept contact's.
-    expect((await unfollowed(token, "DELETE", `/api/v1/contacts/${merged.id}`)).status).toBe(404);
+    // Deleting, merging or erasing by it goes nowhere: the merged-away id is not the kept contact's.
+    const deleted = await unfollowed(token, "DELETE", `/api/v1/contacts/${merged.id}`);
+    expect([deleted.status, deleted.location]).toEqual([409, null]);
+    expect(Problem.parse(deleted.body)).toMatchObject({ code: "record_merged", mergedInto: { id: kept.id } });
+    const other = await newContact(token, { displayName: "Cy", emails: ["cy@pointer.example"] });
+    const mergeInto = await unfollowed(token, "POST", `/api/v1/contacts/${merged.id}/merge`, {
+      version: 1,
+      mergedId: other.id,
+      mergedVersion: other.version,
+    });
+    expect([mergeInto.status, mergeInto.location]).toEqual([409, null]);
+    const mergeAway = await unfollowed(token, "POST", `/api/v1/contacts/${other.id}/merge`, {
+      version: other.version,
+      mergedId: merged.id,
+      mergedVersion: 1,
+    });
+    expect(Problem.parse(mergeAway.body)).toMatchObject({ status: 409, mergedInto: { id: kept.id } });
+    const erase = await unfollowed(token, "POST", `/api/v1/contacts/${merged.id}/erase`);
+    expect(Problem.parse(erase.body)).toMatchObject({ status: 409, mergedInto: { id: kept.id } });
     expect(await count("contacts", "id", kept.id)).toBe(1);
+    expect(await count("contacts", "id", other.id)).toBe(1);
+    expect(await count("contact_merges", "kept_id", other.id)).toBe(0);
     // Another organisation learns nothing of the pointer.
     const stranger = await server.token("eve@stranger.example");
     expect((await unfollowed(stranger, "GET", `/api/v1/contacts/${merged.id}`)).status).toBe(404);
@@ -549,7 +586,23 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
     );
     const read = await unfollowed(token, "GET", `/api/v1/companies/${merged.id}`);
     expect([read.status, read.location]).toEqual([301, `/api/v1/companies/${kept.id}`]);
-    expect(Problem.parse(read.body).mergedInto).toEqual({ type: "company", id: kept.id });
+    expect(Problem.parse(read.body).mergedInto).toEqual({
+      type: "company",
+      id: kept.id,
+      location: `/api/v1/companies/${kept.id}`,
+    });
+    const keptNow = ok(200, await server.request<Company>("GET", `/api/v1/companies/${kept.id}`, { token }));
+    for (const [method, body] of [
+      ["PATCH", { version: keptNow.version, name: "Stale" }],
+      ["DELETE", undefined],
+    ] as const) {
+      const write = await unfollowed(token, method, `/api/v1/companies/${merged.id}`, body);
+      expect([write.status, write.location]).toEqual([409, null]);
+      expect(Problem.parse(write.body)).toMatchObject({ code: "record_merged", mergedInto: { id: kept.id } });
+    }
+    expect(ok(200, await server.request<Company>("GET", `/api/v1/companies/${kept.id}`, { token }))).toEqual(
+      keptNow,
+    );
     const audit = await server.database.db
       .selectFrom("audit_events")
       .select("details")

@@ -110,6 +110,8 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         "contact_merges",
         "company_merges",
         "erasures",
+        "erasure_keys",
+        "erased_addresses",
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -1515,6 +1517,8 @@ const REPRESENTATIVE_ROWS: [table: string, rows: Record<string, unknown>[]][] = 
       },
     ],
   ],
+  ["erasure_keys", [{ org_id: ID.org, key: Buffer.alloc(32, 5), created_at: at }]],
+  ["erased_addresses", [{ org_id: ID.org, digest: Buffer.alloc(32, 6), erased_at: at }]],
 ];
 
 const columnsOf = async (db: Database["db"], table: string) =>

@@ -357,6 +357,10 @@ describe.each(storeKinds)("row-level security between organisations (%s)", (kind
       insert into occasion_mails (org_id, contact_id, user_id, occasion_key, occasion_day, kind, mode)
       values (${org}, ${contact.id}, ${me.body.user.id}, 'birthday:2026', '2026-11-20', 'birthday', 'draft')
     `.execute(server.database.db);
+    // What a finished erasure leaves (0034): the organisation's key and the erased address's digest.
+    const gone = await post("/api/v1/contacts", { displayName: "Gone Person", emails: [`gone@c.${domain}`] });
+    const erased = await server.request("POST", `/api/v1/contacts/${gone.id}/erase`, { token });
+    expect(erased.status).toBe(200);
     // What an erasure a server stopped in the middle of leaves (person-data/erase.ts): its row, until carried on.
     await sql`
       insert into erasures (org_id, contact_id, requested_by, mentions, counts)

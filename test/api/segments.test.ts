@@ -522,6 +522,54 @@ describe.each(storeKinds)("segments (%s)", (kind) => {
       expect(kept).toEqual([]);
     });
 
+    it("erases the joins of a contact merged into the erased one, which still carry the merged-away address", async () => {
+      const gil = await newContact({
+        displayName: "Gil Grå",
+        emails: ["gil@customer.example"],
+        tags: ["merged"],
+      });
+      const twin = await newContact({
+        displayName: "Gil G",
+        emails: ["gil.private@elsewhere.example"],
+        tags: ["merged"],
+      });
+      const merged = await newSegment("Merged", [{ field: "tags", match: "any", values: ["merged"] }]);
+      const joined = await changesSince(merged.id, "0");
+      expect(joined.seen.map((c) => [c.kind, c.email]).sort()).toEqual([
+        ["joined", "gil.private@elsewhere.example"],
+        ["joined", "gil@customer.example"],
+      ]);
+      const merge = await request("POST", `/api/v1/contacts/${gil.id}/merge`, {
+        version: gil.version,
+        mergedId: twin.id,
+        mergedVersion: twin.version,
+      });
+      expect(merge.status).toBe(200);
+      const erased = await request("POST", `/api/v1/contacts/${gil.id}/erase`, {});
+      expect([erased.status, erased.body.errors]).toEqual([200, undefined]);
+      // Neither join names an address any more; each leave tells the platform which address to drop.
+      const history = await changesSince(merged.id, "0");
+      expect(history.seen.filter((c) => c.kind === "joined").map((c) => c.email)).toEqual([null, null]);
+      expect(
+        history.seen
+          .filter((c) => c.kind === "left")
+          .map((c) => [c.contactId, c.email])
+          .sort(),
+      ).toEqual(
+        [
+          [gil.id, "gil@customer.example"],
+          [twin.id, "gil.private@elsewhere.example"],
+        ].sort(),
+      );
+      const stored = await server.database.db
+        .selectFrom("segment_changes")
+        .select("email")
+        .where("segment_id", "=", merged.id)
+        .where("kind", "=", "joined")
+        .execute();
+      expect(stored).toEqual([{ email: null }, { email: null }]);
+    });
+
     it("records who joins and who leaves, by edit, deletion and the no-marketing flag, once each, in order", async () => {
       const newsletter = await newSegment("Newsletter", [
         { field: "tags", match: "any", values: ["newsletter"] },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { routes } from "../../shared/routes";
 import { type RouteOptions, addRoute } from "../http/route";
-import { followingMerges } from "../duplicates/merge";
+import { followingMerges, refusingMerged } from "../duplicates/merge";
 import type { Scope } from "../scope";
 import { createCompany, deleteCompany, getCompany, listCompanies, updateCompany } from "./service";
 
@@ -16,12 +16,14 @@ export function companyRoutes(
   addRoute(app, routes.getCompany, options, ({ caller, params }) =>
     followingMerges(scope(caller), "company", params.id, () => getCompany(scope(caller), params.id)),
   );
+  // A write to it answers 409 naming the kept company, never 301: a client following a redirect would apply a
+  // change made against the merged-away company to the kept one.
   addRoute(app, routes.updateCompany, options, ({ caller, params, body, version }) =>
-    followingMerges(scope(caller), "company", params.id, () =>
+    refusingMerged(scope(caller), "company", params.id, () =>
       updateCompany(scope(caller), params.id, version, body),
     ),
   );
   addRoute(app, routes.deleteCompany, options, ({ caller, params }) =>
-    deleteCompany(scope(caller), params.id),
+    refusingMerged(scope(caller), "company", params.id, () => deleteCompany(scope(caller), params.id)),
   );
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { routes } from "../../shared/routes";
 import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
-import { followingMerges } from "../duplicates/merge";
+import { followingMerges, refusingMerged } from "../duplicates/merge";
 import { contactTimeline } from "../people/service";
 import { createContact, deleteContact, getContact, listContacts, updateContact } from "./service";
 
@@ -17,13 +17,15 @@ export function contactRoutes(
   addRoute(app, routes.getContact, options, ({ caller, params }) =>
     followingMerges(scope(caller), "contact", params.id, () => getContact(scope(caller), params.id)),
   );
+  // A write to it answers 409 naming the kept contact, never 301: a client following a redirect would apply a
+  // change made against the merged-away contact to the kept one.
   addRoute(app, routes.updateContact, options, ({ caller, params, body, version }) =>
-    followingMerges(scope(caller), "contact", params.id, () =>
+    refusingMerged(scope(caller), "contact", params.id, () =>
       updateContact(scope(caller), params.id, version, body),
     ),
   );
   addRoute(app, routes.deleteContact, options, ({ caller, params }) =>
-    deleteContact(scope(caller), params.id),
+    refusingMerged(scope(caller), "contact", params.id, () => deleteContact(scope(caller), params.id)),
   );
   addRoute(app, routes.contactTimeline, options, ({ caller, params, query }) =>
     contactTimeline(scope(caller), params.id, query),

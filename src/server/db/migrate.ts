@@ -34,6 +34,7 @@ import * as graphSubscriptions from "./migrations/0030_graph_subscriptions";
 import * as dealSummaries from "./migrations/0031_deal_summaries";
 import * as erasures from "./migrations/0032_erasures";
 import * as meetingUidPerOrganizer from "./migrations/0033_meeting_uid_per_organizer";
+import * as erasedAddresses from "./migrations/0034_erased_addresses";
 
 /** In code rather than read from a folder, so that the bundle, tsx and jest all see the same list. */
 export const migrations: Record<string, Migration> = {
@@ -70,6 +71,7 @@ export const migrations: Record<string, Migration> = {
   "0031_deal_summaries": dealSummaries,
   "0032_erasures": erasures,
   "0033_meeting_uid_per_organizer": meetingUidPerOrganizer,
+  "0034_erased_addresses": erasedAddresses,
 };
 
 export class MigrationError extends Error {

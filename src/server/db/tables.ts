@@ -916,6 +916,8 @@ export interface DB {
   contact_merges: RecordMergesTable;
   company_merges: RecordMergesTable;
   erasures: ErasuresTable;
+  erasure_keys: ErasureKeysTable;
+  erased_addresses: ErasedAddressesTable;
 }
 
 /** A Microsoft Graph change notification subscription of one mailbox's messages or events (0030). */
@@ -1058,6 +1060,23 @@ export interface RatingsTable {
  * An erasure under way (migration 0032): what carries it from one slice to the next and over a crash; deleted
  * with the contact by its last slice.
  */
+/** An organisation's key its erased addresses are digested with (0034): made at its first erasure. */
+export interface ErasureKeysTable {
+  org_id: string;
+  key: Buffer;
+  created_at: Timestamp;
+}
+
+/**
+ * An erased person's address as HMAC-SHA-256 under the organisation's erasure key (0034): what keeps the calendar
+ * capture from recording them again, without keeping the address.
+ */
+export interface ErasedAddressesTable {
+  org_id: string;
+  digest: Buffer;
+  erased_at: Timestamp;
+}
+
 export interface ErasuresTable {
   org_id: string;
   contact_id: string;

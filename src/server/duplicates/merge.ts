@@ -12,7 +12,7 @@ import { recordAuditForEach } from "../audit";
 import { getCompany, toCompany } from "../companies/service";
 import { getContact } from "../contacts/service";
 import type { CompanyRow, ContactRow, DB } from "../db/tables";
-import { AppError, notFound, recordMerged, versionConflict } from "../errors";
+import { AppError, notFound, recordMerged, versionConflict, writeToMergedRecord } from "../errors";
 import type { Scope } from "../scope";
 import { emitEvent } from "../webhooks/outbox";
 
@@ -213,8 +213,8 @@ export async function mergeContacts(
     const rows = await lockPair<ContactRow>(tx, "contacts", orgId, [keptId, input.mergedId]);
     const kept = rows.get(keptId);
     const merged = rows.get(input.mergedId);
-    if (!kept) throw notFound("The contact");
-    if (!merged) throw notFound("The contact to merge");
+    if (!kept) throw await missing(tx, orgId, "contact", keptId, notFound("The contact"));
+    if (!merged) throw await missing(tx, orgId, "contact", input.mergedId, notFound("The contact to merge"));
     if (kept.version !== keptVersion) throw versionConflict(await getContact(txScope, keptId));
     if (merged.version !== input.mergedVersion) throw versionConflict(await getContact(txScope, merged.id));
     await refuseDuringErasure(tx, orgId, [keptId, merged.id]);
@@ -281,8 +281,8 @@ export async function mergeCompanies(
     const rows = await lockPair<CompanyRow>(tx, "companies", orgId, [keptId, input.mergedId]);
     const kept = rows.get(keptId);
     const merged = rows.get(input.mergedId);
-    if (!kept) throw notFound("The company");
-    if (!merged) throw notFound("The company to merge");
+    if (!kept) throw await missing(tx, orgId, "company", keptId, notFound("The company"));
+    if (!merged) throw await missing(tx, orgId, "company", input.mergedId, notFound("The company to merge"));
     if (kept.version !== keptVersion) throw versionConflict(await getCompany(txScope, keptId));
     if (merged.version !== input.mergedVersion) throw versionConflict(await getCompany(txScope, merged.id));
     const f = input.fields;
@@ -327,8 +327,8 @@ export async function mergeCompanies(
 }
 
 /**
- * Where a merged-away id went, or null: GET and PATCH of it answer 301 to the kept record, and a note or task the
- * add-in's outbox made for it before the merge lands on the kept contact.
+ * Where a merged-away id went, or null: GET of it answers 301 to the kept record, a write to it 409 naming the kept
+ * record, and a note or task the add-in's outbox made for it before the merge lands on the kept contact.
  */
 export async function keptIdOf(
   db: Tx,
@@ -357,9 +357,13 @@ export async function currentContactId(db: Tx, orgId: string, id: string | null 
   return (await keptIdOf(db, orgId, "contact", id)) ?? id;
 }
 
+/** Where a merged-away record now answers. */
+const pathOf = (entity: "contact" | "company", id: string) =>
+  `/api/v1/${entity === "contact" ? "contacts" : "companies"}/${id}`;
+
 /**
- * Reads or updates a record by an id that may have been merged away: a 404 for an id some merge took away becomes
- * 301 to the kept record (a problem naming it as well, for a client that does not follow redirects).
+ * Reads a record by an id that may have been merged away: a 404 for an id some merge took away becomes 301 to the
+ * kept record (a problem naming it as well, for a client that does not follow redirects).
  */
 export async function followingMerges<T>(
   scope: Scope,
@@ -373,10 +377,37 @@ export async function followingMerges<T>(
     if (!(error instanceof AppError) || error.code !== "not_found") throw error;
     const keptId = await keptIdOf(scope.db, scope.caller.orgId, entity, id);
     if (keptId === null) throw error;
-    throw recordMerged(
-      entity,
-      keptId,
-      `/api/v1/${entity === "contact" ? "contacts" : "companies"}/${keptId}`,
-    );
+    throw recordMerged(entity, keptId, pathOf(entity, keptId));
+  }
+}
+
+/** A record a write did not find: 409 naming the kept record when a merge took it away, else the 404 given. */
+async function missing(
+  db: Tx,
+  orgId: string,
+  entity: "contact" | "company",
+  id: string,
+  error: AppError,
+): Promise<AppError> {
+  const keptId = await keptIdOf(db, orgId, entity, id);
+  return keptId === null ? error : writeToMergedRecord(entity, keptId, pathOf(entity, keptId));
+}
+
+/**
+ * Writes to a record by an id that may have been merged away: a 404 for an id some merge took away becomes 409
+ * naming the kept record, and nothing is written (the write found no row). Never a redirect: a client following
+ * one would apply a change made against the merged-away record to the kept one, whose version may well match.
+ */
+export async function refusingMerged<T>(
+  scope: Scope,
+  entity: "contact" | "company",
+  id: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "not_found") throw error;
+    throw await missing(scope.db, scope.caller.orgId, entity, id, error);
   }
 }

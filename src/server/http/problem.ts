@@ -145,7 +145,13 @@ export function problemOf(error: AppError): Problem {
     ...(error.extras.rowErrors ? { rowErrors: error.extras.rowErrors } : {}),
     ...(error.extras.reason ? { reason: error.extras.reason } : {}),
     ...(error.extras.mergedInto
-      ? { mergedInto: { type: error.extras.mergedInto.type, id: error.extras.mergedInto.id } }
+      ? {
+          mergedInto: {
+            type: error.extras.mergedInto.type,
+            id: error.extras.mergedInto.id,
+            location: error.extras.mergedInto.location,
+          },
+        }
       : {}),
   };
 }
@@ -153,7 +159,8 @@ export function problemOf(error: AppError): Problem {
 export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
   if (error.status === 401) reply.header("www-authenticate", `Bearer error="invalid_token"`);
   if (error.extras.retryAfter !== undefined) reply.header("retry-after", String(error.extras.retryAfter));
-  if (error.extras.mergedInto) reply.header("location", error.extras.mergedInto.location);
+  if (error.extras.mergedInto && error.status === 301)
+    reply.header("location", error.extras.mergedInto.location);
   return reply.status(error.status).type("application/problem+json").send(problemOf(error));
 }
 

@@ -13,6 +13,8 @@ import { getInteraction, meetingColumnsOf } from "../interactions/service";
 import { blocklistFor } from "../organizations/privacy";
 import { loggingRulesOf } from "../organizations/service";
 import type { Scope } from "../scope";
+import { erasedAmong } from "../person-data/erased-addresses";
+import { mentionsOf } from "../person-data/mentions";
 import { emitEvent } from "../webhooks/outbox";
 
 export interface MeetingPerson {
@@ -73,14 +75,17 @@ type Found = { id: string; deal_id: string | null; meeting_ical_uid: string | nu
  * from another organiser is another meeting, never a way to rewrite this one. Logging it again adds the
  * caller as a logger. The privacy rules apply as to mail: blocklisted addresses are never stored (a rep's log drops
  * them; the capture, whose choice it is not, is refused as an automatic email would be), and a meeting without an
- * external attendee who is a contact is refused (422 `no_contact`).
+ * external attendee who is a contact is refused (422 `no_contact`). The capture never records a person the
+ * organisation erased (withoutErased).
  */
-export async function recordMeeting(scope: Scope, draft: MeetingDraft): Promise<LoggedMeeting> {
+export async function recordMeeting(scope: Scope, asked: MeetingDraft): Promise<LoggedMeeting> {
   const { orgId, userId } = scope.caller;
   return scope.db.transaction().execute(async (tx) => {
     const { internalDomains, policy } = await loggingRulesOf(tx, orgId);
     const blocklist = await blocklistFor(tx, orgId, userId);
-    let participants = participantsOf(draft);
+    const { draft, erased } =
+      asked.source === "auto" ? await withoutErased(tx, orgId, asked) : { draft: asked, erased: NO_ONE };
+    let participants = participantsOf(draft).filter((p) => !erased.has(p.address));
     if (draft.source === "auto") {
       const reason = reasonNotToLog(
         participants.map((p) => p.address),
@@ -180,6 +185,46 @@ export async function recordMeeting(scope: Scope, draft: MeetingDraft): Promise<
     return logged;
   });
 }
+
+/**
+ * A captured meeting without the people the organisation erased (person-data/erased-addresses.ts): the calendar
+ * is read again every day, and an erasure would otherwise hold only until the next read. Their participant entry
+ * is not recorded, their name and address (as the calendar gives them) leave the subject and the place as the
+ * erasure rewrote them, and a meeting they organised keeps neither them as its organiser (so the key is the one
+ * the erasure left) nor its online link (their meeting room). The invitation's text, which can quote them, is not
+ * kept. A rep's own log is theirs to make and is not changed.
+ */
+async function withoutErased(
+  tx: Kysely<DB>,
+  orgId: string,
+  draft: MeetingDraft,
+): Promise<{ draft: MeetingDraft; erased: ReadonlySet<string> }> {
+  const people = [draft.organizer, ...draft.attendees];
+  const erased = await erasedAmong(
+    tx,
+    orgId,
+    people.map((p) => p.address),
+  );
+  if (erased.size === 0) return { draft, erased };
+  const gone = people.filter((p) => erased.has(p.address));
+  const mentions = mentionsOf(
+    gone.map((p) => p.name),
+    gone.map((p) => p.address),
+  );
+  const scrub = (text: string | null) => (text !== null && mentions ? mentions.scrub(text) : text);
+  return {
+    draft: {
+      ...draft,
+      subject: scrub(draft.subject),
+      location: scrub(draft.location),
+      onlineUrl: erased.has(draft.organizer.address) ? null : draft.onlineUrl,
+      body: null,
+    },
+    erased,
+  };
+}
+
+const NO_ONE: ReadonlySet<string> = new Set();
 
 /** The rep's notes as written; of an invitation's text, what the organisation keeps of automatic logs. */
 function bodyOf(draft: MeetingDraft, content: "metadata" | "subject" | "excerpt"): string | null {

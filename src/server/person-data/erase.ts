@@ -7,6 +7,7 @@ import type { Database } from "../db/database";
 import { AppError, notFound } from "../errors";
 import type { Scope } from "../scope";
 import { requireAdmin } from "../users/service";
+import { rememberErasedAddresses } from "./erased-addresses";
 import { type Mentions, mentionsOf, scrubJson } from "./mentions";
 import { emitEvent } from "../webhooks/outbox";
 
@@ -24,7 +25,8 @@ import { emitEvent } from "../webhooks/outbox";
  *   finds (a reply quoting their words); its subject is rewritten where it names them or gives their address;
  * - the leads of their web form submissions go (what they sent, the page, the consent they gave), and so do their
  *   answers to survey links (scores and comments);
- * - their address leaves the joins in segments' histories of changes: a marketing platform reads those from any
+ * - their address leaves the joins in segments' histories of changes (theirs, and those of the contacts merged
+ *   into them, which the merge left under the merged-away ids): a marketing platform reads those from any
  *   cursor, 0 too. Their leaves keep it, and so does their stored membership, which the next read of a segment
  *   turns into one more leave: that is how the platform learns which address to drop;
  * - the audit events about the contact, its tasks, its leads and those interactions are rewritten the same way;
@@ -34,7 +36,8 @@ import { emitEvent } from "../webhooks/outbox";
  * named "Acme Corp" is not the sender whose mail said "Acme Corp", and a colleague's note about someone else is
  * that note's. Kept on purpose too: a blocklist entry holding their address (it is how the organisation honours
  * "never log me again"), and internet message ids of emails others still share (the key that keeps a re-logged
- * email one).
+ * email one). Left behind: a keyed digest of each of their addresses (erased-addresses.ts), which keeps the
+ * calendar capture from recording them on a meeting again.
  */
 export async function eraseContact(
   scope: Scope,
@@ -370,15 +373,27 @@ async function eraseSlice(
     .returning("id")
     .execute();
   // A join in a segment's history tells a platform to add the address; a leave (made from the stored membership
-  // at the next read) tells it to drop it, so the leaves keep theirs.
+  // at the next read) tells it to drop it, so the leaves keep theirs. The contacts merged into them are them too:
+  // a merge moves no segment rows (membership is evaluated on read), so a merged-away contact's joins still name
+  // it and carry the address it joined with, which the merge gave to this contact. Its stored membership turns
+  // into its leave at the next read, as this contact's does.
+  const mergedAway = await tx
+    .selectFrom("contact_merges")
+    .select("merged_id")
+    .where("org_id", "=", orgId)
+    .where("kept_id", "=", contactId)
+    .execute();
   await tx
     .updateTable("segment_changes")
     .set({ email: null })
     .where("org_id", "=", orgId)
-    .where("contact_id", "=", contactId)
+    .where("contact_id", "in", [contactId, ...mergedAway.map((m) => m.merged_id)])
     .where("kind", "=", "joined")
     .where("email", "is not", null)
     .execute();
+  // What Rapport captures by itself must not bring them back (the calendar reads the same month again every day):
+  // their addresses, as digests, stay behind to keep them out. In this slice, with the contact's deletion.
+  await rememberErasedAddresses(tx, orgId, addresses);
   // Its addresses and deal links go with it (on delete cascade).
   await tx.deleteFrom("contacts").where("org_id", "=", orgId).where("id", "=", contactId).execute();
 

@@ -1,11 +1,12 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import { EMAIL_ADDRESS_MAX_CHARS } from "../../shared/common";
 import { domainOf, normalizeEmailAddress, withinDomains } from "../../shared/email-address";
 import { MAILBOX_NAME_MAX_CHARS } from "../../shared/interactions";
-import { type PrivacyPolicy, type SkipReason, reasonNotToLog } from "../../shared/privacy";
+import { type PrivacyPolicy, type SkipReason, blockedAmong, reasonNotToLog } from "../../shared/privacy";
 import { recordAudit } from "../audit";
 import type { Database } from "../db/database";
+import type { DB } from "../db/tables";
 import { AppError } from "../errors";
 import { type MeetingDraft, type MeetingPerson, recordMeeting } from "../meetings/record-meeting";
 import { blocklistFor } from "../organizations/privacy";
@@ -17,6 +18,7 @@ import {
   restartCalendar,
   saveCalendarPage,
 } from "./calendar-store";
+import { type Withdrawal, withdrawMeeting } from "./calendar-withdraw";
 import { GraphFailure } from "./mail-graph";
 import type { DueMailbox } from "./mailbox-store";
 
@@ -42,6 +44,8 @@ export interface CalendarReport {
   /** Meetings recorded before, brought up to date (moved, renamed, a colleague's calendar joining). */
   updated: number;
   cancelled: number;
+  /** Meetings recorded before that the privacy rules now refuse: deleted, or kept without what they refuse. */
+  withdrawn: number;
   skipped: Partial<Record<EventNotLogged, number>>;
 }
 
@@ -51,6 +55,7 @@ export const emptyCalendarReport = (): CalendarReport => ({
   logged: 0,
   updated: 0,
   cancelled: 0,
+  withdrawn: 0,
   skipped: {},
 });
 
@@ -184,6 +189,12 @@ async function capturePage(
     internalDomains: m.internalDomains,
     blocklist: await blocklistFor(db, m.orgId, m.userId),
   };
+  // A rep's own blocklist keeps their calendar's events out; only the organisation's takes back a meeting logged
+  // before, which a colleague's calendar may hold as well (theirs would record it again, and this one remove it).
+  const orgPrivacy: PrivacyPolicy = {
+    internalDomains: m.internalDomains,
+    blocklist: await organizationBlocklist(db, m.orgId),
+  };
   const scope = {
     db: deps.database.forOrganization(m.orgId),
     caller: { orgId: m.orgId, userId: m.userId, email: m.email },
@@ -217,6 +228,14 @@ async function capturePage(
     const result = meetingOfGraphEvent(event, privacy);
     if ("skip" in result) {
       skip(result.skip);
+      const before = WITHDRAWING.has(result.skip)
+        ? (known ?? (await capturedBefore(scope.db, m.orgId, event)))
+        : null;
+      const why = before ? withdrawal(event, result.skip, orgPrivacy) : null;
+      if (before && why) {
+        const done = await withdrawMeeting(scope.db, scope.caller, before, why.reason, why.blocked);
+        if (done !== "unchanged") report.withdrawn += 1;
+      }
       continue;
     }
     const { draft } = result;
@@ -281,6 +300,56 @@ async function meetingByUid(
     .where("meeting_organizer", "=", normalizeEmailAddress(organizer.address))
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** The reasons an event is refused for that also take back the meeting recorded from it before. */
+const WITHDRAWING: ReadonlySet<EventNotLogged> = new Set(["private", "internal_only", "blocked_participant"]);
+
+/**
+ * Whether an event the rules now refuse takes back the meeting recorded from it before: marked private or
+ * confidential, internal-only, or with an attendee on the organisation's blocklist (then which ones).
+ */
+function withdrawal(
+  event: GraphEvent,
+  skipped: EventNotLogged,
+  orgPrivacy: PrivacyPolicy,
+): { reason: Withdrawal; blocked: string[] } | null {
+  if (skipped === "private" || skipped === "internal_only") return { reason: skipped, blocked: [] };
+  if (skipped !== "blocked_participant") return null;
+  const asOrganization = meetingOfGraphEvent(event, orgPrivacy);
+  if (!("skip" in asOrganization) || asOrganization.skip !== "blocked_participant") return null;
+  const addresses = [event.organizer, ...(event.attendees ?? [])].flatMap((p) => {
+    const raw = p?.emailAddress?.address;
+    const address = raw && raw.length <= EMAIL_ADDRESS_MAX_CHARS ? normalizeEmailAddress(raw) : null;
+    return address ? [address] : [];
+  });
+  return {
+    reason: "blocked_participant",
+    blocked: blockedAmong([...new Set(addresses)], orgPrivacy.blocklist),
+  };
+}
+
+/** The meeting recorded from this event by another mailbox (by iCalUId and organiser), for a skipped event. */
+async function capturedBefore(
+  db: ReturnType<Database["forOrganization"]>,
+  orgId: string,
+  event: GraphEvent,
+): Promise<string | null> {
+  const uid = event.iCalUId?.trim();
+  const raw = event.organizer?.emailAddress?.address;
+  const organizer = raw && raw.length <= EMAIL_ADDRESS_MAX_CHARS ? normalizeEmailAddress(raw) : null;
+  if (!uid || uid.length > 1000 || !organizer) return null;
+  return meetingByUid(db, orgId, uid, { address: organizer, name: null });
+}
+
+async function organizationBlocklist(db: Kysely<DB>, orgId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("blocklist_entries")
+    .select("entry")
+    .where("org_id", "=", orgId)
+    .where("user_id", "is", null)
+    .execute();
+  return rows.map((r) => r.entry);
 }
 
 /** The meeting marked cancelled (once): kept on every timeline, never deleted, never logged a second time. */
