@@ -8,7 +8,9 @@ import type { ContactDuplicate } from "../../src/shared/duplicates";
 import {
   type FakeWebServer,
   contact,
+  customFieldDefinition,
   fakeWebServer,
+  ids,
   problem,
   renderWebApp,
 } from "../helpers/webapp-fixtures";
@@ -122,6 +124,16 @@ describe("the web app's duplicates page", () => {
       }),
     );
     fireEvent.click(screen.getByRole("button", { name: "Merge" }));
+    // Asked once more, saying what stays and what moves, before anything is merged.
+    const confirm = await screen.findByRole("dialog", { name: "Merge Anna Berg into Annie Berg?" });
+    expect(within(confirm).getByText("Annie Berg is kept, with the values chosen above.")).toBeTruthy();
+    expect(
+      within(confirm).getByText(
+        /^Everything of Anna Berg moves to Annie Berg: its interactions, deals, tasks/,
+      ),
+    ).toBeTruthy();
+    expect(fake.received("mergeContacts")).toHaveLength(0);
+    fireEvent.click(within(confirm).getByRole("button", { name: "Merge into Annie Berg" }));
     await waitFor(() => expect(fake.received("mergeContacts")).toHaveLength(1));
     expect(fake.received("mergeContacts")[0]).toEqual({
       params: { id: ANNIE },
@@ -152,15 +164,128 @@ describe("the web app's duplicates page", () => {
     await waitFor(() => expect(screen.queryByText("Bo Lund and Bo Lund (old)")).toBeNull());
 
     fireEvent.click(screen.getByRole("button", { name: "Review and merge Anna Berg and Annie Berg" }));
+    fake.failNext("mergeContacts", problem(503, "store_busy", "The store is busy."));
+    fireEvent.click(await screen.findByRole("button", { name: "Merge" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Merge into Anna Berg" }));
+    expect(await screen.findByText(/The records could not be merged/)).toBeTruthy();
+    // Nothing was stale: trying again sends the same request.
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByText("Merged into Anna Berg.")).toBeTruthy();
+    expect(fake.received("mergeContacts")).toHaveLength(2);
+  });
+
+  it("after a record changed meanwhile (409), reads both again, says what changed, and never resends the old versions", async () => {
+    const listed = pairs();
+    const anna = (listed[0] as ContactDuplicate).first;
+    const annie = (listed[0] as ContactDuplicate).second;
+    // What the server holds now: a colleague retitled Anna since the list was read.
+    const server = fakeWebServer({
+      role: "member",
+      contacts: [{ ...anna, title: "Chief Executive", version: 4 }, annie],
+    });
+    const fake = withDuplicates(server, listed);
+    renderWebApp(server, "/app/duplicates");
+    fireEvent.click(await screen.findByRole("button", { name: "Review and merge Anna Berg and Annie Berg" }));
     fake.failNext(
       "mergeContacts",
       problem(409, "version_conflict", "The record was changed by someone else."),
     );
     fireEvent.click(await screen.findByRole("button", { name: "Merge" }));
-    expect(await screen.findByText(/The records could not be merged/)).toBeTruthy();
+    fireEvent.click(await screen.findByRole("button", { name: "Merge into Anna Berg" }));
+    expect(await screen.findByText(/Someone changed one of the records since it was read/)).toBeTruthy();
+    // The stale request cannot be sent again: Merge waits for the records to be read again.
+    expect((screen.getByRole("button", { name: "Merge" }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(
+      await screen.findByText(
+        "Changed meanwhile in Anna Berg: Job title. Review the choices and merge again.",
+      ),
+    ).toBeTruthy();
+    const choices = screen.getByRole("table", { name: "Value to keep" });
+    expect(
+      within(within(choices).getByRole("radiogroup", { name: "Job title" })).getByRole("radio", {
+        name: "Chief Executive",
+      }),
+    ).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Merge" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Merge into Anna Berg" }));
     expect(await screen.findByText("Merged into Anna Berg.")).toBeTruthy();
-    expect(fake.received("mergeContacts")).toHaveLength(2);
+    const sent = fake
+      .received("mergeContacts")
+      .map((c) => c.body as { version: number; mergedVersion: number });
+    expect(sent.map((b) => [b.version, b.mergedVersion])).toEqual([
+      [3, 2],
+      [4, 2],
+    ]);
+  });
+
+  it("chooses a value over an empty one by default, names owners and custom fields, and lets Escape call the merge off", async () => {
+    const server = fakeWebServer({
+      role: "member",
+      customFields: [
+        customFieldDefinition({ key: "size", label: "Company size", type: "number", entity: "contact" }),
+      ],
+    });
+    const held: ContactDuplicate[] = [
+      {
+        first: person(BO, "Bo Lund", {
+          title: null,
+          ownerId: ids.rita,
+          customFields: { size: 10 },
+          version: 5,
+        }),
+        second: person(BOB, "Bo Lund", {
+          title: "Buyer",
+          ownerId: ids.bo,
+          customFields: { size: 40 },
+          version: 7,
+        }),
+        reasons: [{ rule: "name_at_company", value: "bo lund" }],
+      },
+    ];
+    const fake = withDuplicates(server, held);
+    renderWebApp(server, "/app/duplicates");
+    fireEvent.click(await screen.findByRole("button", { name: "Review and merge Bo Lund and Bo Lund" }));
+    const choices = await screen.findByRole("table", { name: "Value to keep" });
+    expect(
+      within(choices)
+        .getAllByRole("radiogroup")
+        .map((g) => g.getAttribute("aria-label")),
+    ).toEqual(["Job title", "Owner", "Company size"]);
+    const picked = (group: string) =>
+      (
+        within(within(choices).getByRole("radiogroup", { name: group }))
+          .getAllByRole("radio")
+          .find((r) => (r as HTMLInputElement).checked) as HTMLInputElement
+      ).value;
+    // The kept (first) record has no title: the other's is chosen; both have an owner and a size: the kept one's.
+    expect([picked("Job title"), picked("Owner"), picked("Company size")]).toEqual([
+      "second",
+      "first",
+      "first",
+    ]);
+    expect(await within(choices).findByText("Bo Admin")).toBeTruthy();
+    expect(within(choices).getByText("Rita Rep")).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Merge" }));
+    const confirm = await screen.findByRole("dialog");
+    fireEvent.keyDown(confirm, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(fake.received("mergeContacts")).toHaveLength(0);
+
+    fireEvent.click(screen.getByRole("button", { name: "Merge" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Merge into Bo Lund" }));
+    await waitFor(() => expect(fake.received("mergeContacts")).toHaveLength(1));
+    expect(fake.received("mergeContacts")[0]).toEqual({
+      params: { id: BO },
+      body: {
+        version: 5,
+        mergedId: BOB,
+        mergedVersion: 7,
+        fields: { title: "merged", ownerId: "kept" },
+        customFields: { size: "kept" },
+      },
+    });
   });
 
   it("says when there are no likely duplicates, and shows the companies' pairs on their tab", async () => {

@@ -31,6 +31,7 @@ const CONTACT_FIELDS: readonly ContactMergeField[] = [
   "title",
   "companyId",
   "lifecycleStage",
+  "ownerId",
   "source",
   "language",
   "birthday",
@@ -38,13 +39,21 @@ const CONTACT_FIELDS: readonly ContactMergeField[] = [
   "noMarketing",
   "country",
 ];
-const COMPANY_FIELDS: readonly CompanyMergeField[] = ["name", "domain", "phone", "website", "address"];
+const COMPANY_FIELDS: readonly CompanyMergeField[] = [
+  "name",
+  "domain",
+  "phone",
+  "website",
+  "address",
+  "ownerId",
+];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * The fields where the two records differ (and so need a choice), custom fields by key. A value only one record
- * has is offered too: the kept record's empty value would otherwise win.
+ * has is offered too (and chosen by default: see defaultPick), where the kept record's empty value would otherwise
+ * win; a custom field only one record has is kept whatever is chosen, so it is not offered.
  */
 export function differingFields(pair: Pair): ChoiceField[] {
   const first = pair.first as unknown as Record<string, unknown>;
@@ -82,4 +91,37 @@ export function mergeRequest(pair: Pair, keepFirst: boolean, picks: Record<strin
     keptId: kept.id,
     body: { version: kept.version, mergedId: merged.id, mergedVersion: merged.version, fields, customFields },
   };
+}
+
+/** No value: what a merge should not choose over a value the other record has. */
+export const isEmpty = (value: unknown): boolean =>
+  value === null ||
+  value === undefined ||
+  (typeof value === "string" && value.trim() === "") ||
+  (Array.isArray(value) && value.length === 0);
+
+/**
+ * The side a field takes until the user chooses: the one with a value, and the kept record's where both have one
+ * (or neither), so a merge never empties a field one of the records had filled.
+ */
+export function defaultPick(field: ChoiceField, keepFirst: boolean): "first" | "second" {
+  const kept = keepFirst ? "first" : "second";
+  const other = keepFirst ? "second" : "first";
+  return isEmpty(field[kept]) && !isEmpty(field[other]) ? other : kept;
+}
+
+/** Every field a merge changes or keeps, for saying what changed in a record read again. */
+const ALL_CONTACT_FIELDS = [...CONTACT_FIELDS, "emails", "phones", "tags"];
+const ALL_COMPANY_FIELDS = [...COMPANY_FIELDS];
+
+/** The fields (custom fields as `customFields.<key>`) whose values differ between two reads of one record. */
+export function changedFields(before: Contact | Company, after: Contact | Company): string[] {
+  const a = before as unknown as Record<string, unknown>;
+  const b = after as unknown as Record<string, unknown>;
+  const fields = "displayName" in before ? ALL_CONTACT_FIELDS : ALL_COMPANY_FIELDS;
+  const changed = fields.filter((key) => !same(a[key], b[key]));
+  const custom = new Set([...Object.keys(before.customFields), ...Object.keys(after.customFields)]);
+  for (const key of [...custom].sort())
+    if (!same(before.customFields[key], after.customFields[key])) changed.push(`customFields.${key}`);
+  return changed;
 }
