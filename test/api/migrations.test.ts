@@ -663,7 +663,9 @@ describe.each(storeKinds)("migrations (%s)", (kind) => {
         return result;
       };
       const before = await answer("history");
-      expect(await migrateToLatest(db, migrationsBefore("0027"))).toEqual([
+      // Through the latest: the reports read what later migrations keep too (0031's summaries, rebuilt from what
+      // 0025 and 0026 made of this history).
+      expect((await migrateToLatest(db)).slice(0, 2)).toEqual([
         "0025_report_rollups",
         "0026_contact_last_interaction",
       ]);
