@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Id } from "./common";
 import { CustomFieldValues } from "./custom-fields";
-import { LifecycleStage } from "./contacts";
+import { Country, LifecycleStage } from "./contacts";
 import { Problem, RowError } from "./errors";
 
 /*
@@ -53,6 +53,43 @@ export const ImportField = z.union([
 ]);
 export type ImportField = z.infer<typeof ImportField>;
 
+/**
+ * The countries whose national phone numbers the duplicate rules can read (a calling code in migration 0029's
+ * rapport_calling_code, and the US and Canada): what the import offers for phones without a country code.
+ */
+export const PHONE_COUNTRIES = [
+  "AT",
+  "AU",
+  "BA",
+  "BE",
+  "CA",
+  "CH",
+  "CZ",
+  "DE",
+  "DK",
+  "EE",
+  "ES",
+  "FI",
+  "FR",
+  "GB",
+  "HR",
+  "HU",
+  "IE",
+  "IS",
+  "IT",
+  "LT",
+  "LV",
+  "NL",
+  "NO",
+  "NZ",
+  "PL",
+  "PT",
+  "RS",
+  "SE",
+  "SI",
+  "US",
+] as const;
+
 /** One CSV column (0-based, in file order) and the field it fills. Columns not listed are left out. */
 export const ColumnMapping = z.strictObject({
   column: z
@@ -79,6 +116,12 @@ const importFields = {
   mapping: z.array(ColumnMapping).max(MAX_IMPORT_COLUMNS).optional(),
   onDuplicate: DuplicateAction.optional(),
   decisions: z.array(RowDecision).max(MAX_IMPORT_ROWS).optional(),
+  /**
+   * Contacts: the country (ISO 3166-1 alpha-2) of phones written without a country code, given to the new contacts
+   * (and to updated ones without a country), so that the duplicate rules read "070 123 45 67" as +46 70 123 45 67.
+   * By default the importing user's, from their time zone or language (the preview says which it took); null: none.
+   */
+  country: Country.nullable().optional(),
 };
 
 export const ImportPreviewRequest = z.strictObject({
@@ -191,6 +234,8 @@ export const ImportPreview = z.object({
   suggested: z.boolean(),
   targets: z.array(ImportTarget),
   onDuplicate: DuplicateAction,
+  /** Contacts: the country the phones without a country code are read in (the one sent, or the default); null: none. */
+  country: z.string().nullable().default(null),
   counts: ImportCounts,
   /** The first rows (as many as asked), in file order. */
   rows: z.array(PreviewRow),

@@ -235,6 +235,58 @@ describe.each(storeKinds)("duplicates (%s)", (kind) => {
     expect((await contactPairs(token)).items).toEqual([]);
   });
 
+  it("lists a merged or deleted record's pairs no more, and a record's new key at once", async () => {
+    const token = await server.token("rita@kept-pairs.example");
+    const names = new Map<string, string>();
+    const ann = await contact(token, { displayName: "Ann", emails: ["ann@kept.example"] });
+    const annB = await contact(token, { displayName: "Ann B", emails: ["ann+b@kept.example"] });
+    const annC = await contact(token, { displayName: "Ann C", phones: ["+46 70 765 43 21"] });
+    const annD = await contact(token, { displayName: "Ann D", phones: ["0046 70 765 43 21"] });
+    for (const [id, name] of [
+      [ann, "Ann"],
+      [annB, "Ann B"],
+      [annC, "Ann C"],
+      [annD, "Ann D"],
+    ] as const)
+      names.set(id, name);
+    expect(named((await contactPairs(token)).items, names)).toEqual([
+      ["Ann + Ann B", "email"],
+      ["Ann C + Ann D", "phone"],
+    ]);
+    // Ann C takes Ann's address in another form: a pair with each of Ann and Ann B, listed at once.
+    const { body: annCNow } = await server.request<{ version: number }>("GET", `/api/v1/contacts/${annC}`, {
+      token,
+    });
+    ok(
+      200,
+      await server.request("PATCH", `/api/v1/contacts/${annC}`, {
+        token,
+        body: { version: annCNow.version, emails: ["ANN+c@kept.example"] },
+      }),
+    );
+    expect(named((await contactPairs(token)).items, names)).toEqual([
+      ["Ann + Ann B", "email"],
+      ["Ann + Ann C", "email"],
+      ["Ann B + Ann C", "email"],
+      ["Ann C + Ann D", "phone"],
+    ]);
+    // Ann B merged into Ann: her pairs go, Ann keeps hers with Ann C.
+    ok(
+      200,
+      await server.request("POST", `/api/v1/contacts/${ann}/merge`, {
+        token,
+        body: { version: 1, mergedId: annB, mergedVersion: 1 },
+      }),
+    );
+    expect(named((await contactPairs(token)).items, names)).toEqual([
+      ["Ann + Ann C", "email"],
+      ["Ann C + Ann D", "phone"],
+    ]);
+    // Ann D deleted: her pair goes.
+    expect((await server.request("DELETE", `/api/v1/contacts/${annD}`, { token })).status).toBe(200);
+    expect(named((await contactPairs(token)).items, names)).toEqual([["Ann + Ann C", "email"]]);
+  });
+
   it("flags an import row that an address in another form or a phone makes a duplicate of a stored contact", async () => {
     const token = await server.token("rita@import.example");
     const anna = await contact(token, { displayName: "Anna", emails: ["anna@import.example"] });
@@ -265,6 +317,114 @@ describe.each(storeKinds)("duplicates (%s)", (kind) => {
       [3, { kind: "record", id: dag, name: "Dag", match: "+46701234567" }, "update"],
       [4, null, "create"],
       [5, { kind: "row", line: 4, match: "new@import.example" }, "update"],
+    ]);
+  });
+
+  it("flags an import row with the same name at the same company as a stored contact or an earlier row", async () => {
+    const token = await server.token("rita@import-names.example");
+    const acme = await company(token, { name: "Acme", domain: "acme.example" });
+    const jorg = await contact(token, { displayName: "Jörg Müller", companyId: acme });
+    await contact(token, { displayName: "Jörg Müller" });
+    const preview = ok(
+      200,
+      await server.request<{ rows: { line: number; duplicate: unknown; action: string }[] }>(
+        "POST",
+        "/api/v1/imports/preview",
+        {
+          token,
+          body: {
+            format: "csv",
+            entity: "contacts",
+            onDuplicate: "update",
+            content:
+              "Name,Company,Company domain\n" +
+              "jorg  muller,ACME,\n" +
+              "JÖRG MÜLLER,Acme Sales,acme.example\n" +
+              "Jörg Müller,Other,\n" +
+              "Jorg Muller,other,\n" +
+              "Jörg Müller,,\n",
+          },
+        },
+      ),
+    );
+    expect(preview.rows.map((r) => [r.line, r.duplicate, r.action])).toEqual([
+      [2, { kind: "record", id: jorg, name: "Jörg Müller", match: "jorg muller" }, "update"],
+      // Its domain is Acme's: the same company, whatever its name says.
+      [3, { kind: "record", id: jorg, name: "Jörg Müller", match: "jorg muller" }, "update"],
+      // A company not stored yet, which the next row names too.
+      [4, null, "create"],
+      [5, { kind: "row", line: 4, match: "jorg muller" }, "update"],
+      // No company: no name to be the same at (the stored Jörg without one is not him either).
+      [6, null, "create"],
+    ]);
+  });
+
+  it("reads an imported phone without a country code in the importing user's country, and stores that country", async () => {
+    const token = await server.token("rita@import-phones.example");
+    const orgId = (await server.request<{ organization: { id: string } }>("GET", "/api/v1/me", { token }))
+      .body.organization.id;
+    const dag = await contact(token, { displayName: "Dag", phones: ["+46 70 123 45 67"] });
+    const office = await contact(token, { displayName: "Office", phones: ["+46 8 555 123 45"] });
+    const content = "Name,Phone\nDag H,070 123 45 67\nEva,08 555 123 45\nOla,+47 22 33 44 55\n";
+    const preview = async (extra: Record<string, unknown> = {}) =>
+      ok(
+        200,
+        await server.request<{ country: string | null; rows: { line: number; duplicate: unknown }[] }>(
+          "POST",
+          "/api/v1/imports/preview",
+          { token, body: { format: "csv", entity: "contacts", content, ...extra } },
+        ),
+      );
+    // Nothing says where the user is: national numbers stay without a country, and meet no one.
+    const unknown = await preview();
+    expect([unknown.country, unknown.rows.map((r) => r.duplicate)]).toEqual([null, [null, null, null]]);
+    // The user's mailbox is in Stockholm: 070 … is +46 70 …
+    await server.database.db
+      .updateTable("users")
+      .set({ time_zone: "Europe/Stockholm" })
+      .where("org_id", "=", orgId)
+      .execute();
+    const swedish = await preview();
+    expect([swedish.country, swedish.rows.map((r) => [r.line, r.duplicate])]).toEqual([
+      "SE",
+      [
+        [2, { kind: "record", id: dag, name: "Dag", match: "+46701234567" }],
+        [3, { kind: "record", id: office, name: "Office", match: "+46855512345" }],
+        [4, null],
+      ],
+    ]);
+    // The import may name another country, or none.
+    expect((await preview({ country: "no" })).rows.map((r) => r.duplicate)).toEqual([null, null, null]);
+    expect((await preview({ country: null })).country).toBeNull();
+
+    const committed = await server.request<{ created: number }>("POST", "/api/v1/imports/commit", {
+      token,
+      body: { format: "csv", entity: "contacts", content, onDuplicate: "create" },
+    });
+    expect([committed.status, committed.body.created]).toEqual([200, 3]);
+    const stored = await server.database.db
+      .selectFrom("contacts")
+      .select(["display_name", "country", "phone_keys"])
+      .where("org_id", "=", orgId)
+      .where("display_name", "in", ["Dag H", "Eva", "Ola"])
+      .orderBy("display_name")
+      .execute();
+    // Only a contact with a number that needed its country is given one.
+    expect(stored).toEqual([
+      { display_name: "Dag H", country: "SE", phone_keys: ["+46701234567"] },
+      { display_name: "Eva", country: "SE", phone_keys: ["+46855512345"] },
+      { display_name: "Ola", country: null, phone_keys: ["+4722334455"] },
+    ]);
+    const names = new Map([
+      [dag, "Dag"],
+      [office, "Office"],
+    ]);
+    const listed = await contactPairs(token);
+    for (const pair of listed.items)
+      for (const side of [pair.first, pair.second]) names.set(side.id, side.displayName);
+    expect(named(listed.items, names)).toEqual([
+      ["Dag + Dag H", "phone"],
+      ["Eva + Office", "phone"],
     ]);
   });
 

@@ -5,13 +5,20 @@ import type { DB } from "../db/tables";
 // that generate the stored records' keys (migration 0029): one definition of "the same", so a file's row meets a
 // stored record, and an earlier row, exactly as two stored records meet in the duplicates list.
 //
-// A key names its rule: `email:<address without plus tag>`, `phone:<E.164-ish>`, `domain:<host>`, `name:<company
-// name without legal form>`. A person's name is not a key here: a file's row names its company by name, not id.
+// A key names its rule: `email:<address without plus tag>`, `phone:<E.164-ish>`, `name_at_company:<company>
+// <person's name key>`, `domain:<host>`, `name:<company name without legal form>`. A file's row names its company
+// by name or domain, not id: the import says which company that is (a stored one's id, or the same token for rows
+// naming one new company), as it will when it writes the row.
 
 const CHUNK = 10_000;
 
-/** A key without its rule: what the import shows as the value two records share. */
-export const keyValue = (key: string): string => key.slice(key.indexOf(":") + 1);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A key without its rule (and a name's without its company): what the import shows as the value two records share. */
+export const keyValue = (key: string): string => {
+  const value = key.slice(key.indexOf(":") + 1);
+  return key.startsWith("name_at_company:") ? value.slice(value.indexOf(" ") + 1) : value;
+};
 
 /** Keys of (row index, value) pairs through one of the rules, in chunks of one statement each. */
 async function keysOf(
@@ -30,20 +37,42 @@ async function keysOf(
   }
 }
 
-/** Each contact row's keys: its addresses' and phones' (without a country: a file row has none). */
+/** A contact row as its duplicate rules read it. */
+export interface ContactRowKeyed {
+  emails: readonly string[];
+  phones: readonly string[];
+  displayName: string;
+  /** The company the row will be written with: a stored company's id, or a token for a new one; null: none. */
+  companyRef: string | null;
+}
+
+/**
+ * Each contact row's keys: its addresses', its phones' (read in `country`, which the import gives the contact, so
+ * the key is the one the stored contact will have), and its name at its company.
+ */
 export async function contactRowKeys(
   db: Kysely<DB>,
-  rows: readonly ({ emails: readonly string[]; phones: readonly string[] } | null)[],
+  rows: readonly (ContactRowKeyed | null)[],
+  country: string | null,
 ): Promise<string[][]> {
   const keys = rows.map(() => [] as string[]);
   const emails: [number, string][] = [];
   const phones: [number, string][] = [];
+  const names: [number, string][] = [];
   rows.forEach((row, i) => {
     for (const e of row?.emails ?? []) emails.push([i, e]);
     for (const p of row?.phones ?? []) phones.push([i, p]);
+    if (row?.companyRef) names.push([i, row.displayName]);
   });
   await keysOf(db, emails, (v) => sql`'email:' || rapport_email_match_key(${v})`, keys);
-  await keysOf(db, phones, (v) => sql`'phone:' || rapport_phone_key(${v}, null)`, keys);
+  await keysOf(db, phones, (v) => sql`'phone:' || rapport_phone_key(${v}, ${country}::text)`, keys);
+  const nameKeys = rows.map(() => [] as string[]);
+  await keysOf(db, names, (v) => sql`rapport_person_name_key(${v})`, nameKeys);
+  nameKeys.forEach((found, i) => {
+    const name = found[0];
+    const companyRef = rows[i]?.companyRef;
+    if (name !== undefined && companyRef) keys[i]?.push(`name_at_company:${companyRef} ${name}`);
+  });
   return keys.map((k) => [...new Set(k)]);
 }
 
@@ -83,6 +112,12 @@ export async function contactsHoldingKeys(
   const holders = new Map<string, KeyHolder>();
   const emails = keys.filter((k) => k.startsWith("email:")).map(keyValue);
   const phones = keys.filter((k) => k.startsWith("phone:")).map(keyValue);
+  // A name at a stored company (a new company's token is not an id: nobody stored holds it yet).
+  const names = keys
+    .filter((k) => k.startsWith("name_at_company:"))
+    .map((k) => k.slice("name_at_company:".length))
+    .map((v) => [v.slice(0, v.indexOf(" ")), v.slice(v.indexOf(" ") + 1)] as const)
+    .filter(([companyRef]) => UUID.test(companyRef));
   for (let i = 0; i < emails.length; i += CHUNK) {
     const rows = await sql<{ k: string; id: string; name: string }>`
       select e.match_key as k, c.id, c.display_name as name
@@ -101,6 +136,22 @@ export async function contactsHoldingKeys(
       order by c.created_at, c.id
     `.execute(db);
     for (const r of rows.rows) if (!holders.has(`phone:${r.k}`)) holders.set(`phone:${r.k}`, r);
+  }
+  for (let i = 0; i < names.length; i += CHUNK) {
+    const chunk = names.slice(i, i + CHUNK);
+    // Through contacts_company_name_key (org, company, name key).
+    const rows = await sql<{ company_id: string; name_key: string; id: string; name: string }>`
+      select c.company_id, c.name_key, c.id, c.display_name as name
+      from contacts c
+      where c.org_id = ${orgId}
+        and (c.company_id, c.name_key) in (
+          select * from unnest(${chunk.map((n) => n[0])}::uuid[], ${chunk.map((n) => n[1])}::text[]))
+      order by c.created_at, c.id
+    `.execute(db);
+    for (const r of rows.rows) {
+      const key = `name_at_company:${r.company_id} ${r.name_key}`;
+      if (!holders.has(key)) holders.set(key, r);
+    }
   }
   return holders;
 }

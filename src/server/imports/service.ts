@@ -40,6 +40,7 @@ import {
   rowsFromVCards,
   suggestMapping,
 } from "./rows";
+import { importingUserCountry } from "./country";
 import { MAX_CARD_PROPERTIES, MAX_FILE_PROPERTIES, readVCards } from "./vcard";
 import { toCompany } from "../companies/service";
 import { selectContacts, toContact } from "../contacts/service";
@@ -459,19 +460,72 @@ interface Analysis {
   invalidRows: number;
   /** Every canonical address and domain of the file → as it first wrote it, to keep beside the key. */
   written: Map<string, string>;
+  /** Contacts: the country phones without a country code are read in, given to contacts that have such a phone. */
+  country: string | null;
 }
 
-async function analyse(db: Kysely<DB>, orgId: string, body: Body, report: Report): Promise<Analysis> {
+/**
+ * Which company each contact row will be written with, as resolveCompanies will decide it: a stored company with
+ * the domain, else one with the name in any case, else a new one made once for every row naming it (a token
+ * standing for it). The duplicate rule "the same name at the same company" compares rows by it.
+ */
+async function companyRefs(
+  db: Kysely<DB>,
+  orgId: string,
+  companies: readonly ({ name: string; domain: string | null } | null)[],
+): Promise<(string | null)[]> {
+  const named = companies.filter((c) => c !== null);
+  if (named.length === 0) return companies.map(() => null);
+  const { byDomain, byName } = await storedCompanies(db, orgId, named);
+  let fresh = 0;
+  return companies.map((company) => {
+    if (!company) return null;
+    const { name, domain } = company;
+    let ref = (domain ? byDomain.get(domain) : undefined) ?? byName.get(name.toLowerCase());
+    if (!ref) {
+      ref = `new-${fresh++}`;
+      if (domain) byDomain.set(domain, ref);
+      byName.set(name.toLowerCase(), ref);
+    }
+    return ref;
+  });
+}
+
+/** A phone written without a country code ("070 123 45 67", not "+46 …" or "0046 …"): its country is needed. */
+const isNational = (phone: string) => !/^\s*(\+|00)/.test(phone);
+
+async function analyse(
+  db: Kysely<DB>,
+  caller: Scope["caller"],
+  body: Body,
+  report: Report,
+): Promise<Analysis> {
+  const { orgId } = caller;
   const definitions = await customFieldDefinitions(db, orgId, ENTITY_OF[body.entity]);
   const file = readFile(body, definitions);
   report({ phase: "reading", done: file.rows.length, total: file.rows.length });
   const rows = await checkRows(body.entity, file.rows, file.errors, definitions, report);
   const holders = await storedHolders(db, orgId, body.entity, [...new Set(rows.flatMap((r) => r.keys))]);
+  const country =
+    body.entity !== "contacts"
+      ? null
+      : body.country !== undefined
+        ? body.country
+        : await importingUserCountry(db, orgId, caller.userId);
+  const refs =
+    body.entity === "contacts"
+      ? await companyRefs(
+          db,
+          orgId,
+          rows.map((r) => r.contact?.record.company ?? null),
+        )
+      : [];
   const matchKeys =
     body.entity === "contacts"
       ? await contactRowKeys(
           db,
-          rows.map((r) => r.contact?.record ?? null),
+          rows.map((r, i) => (r.contact ? { ...r.contact.record, companyRef: refs[i] ?? null } : null)),
+          country,
         )
       : await companyRowKeys(
           db,
@@ -492,7 +546,7 @@ async function analyse(db: Kysely<DB>, orgId: string, body: Body, report: Report
   const written = new Map<string, string>();
   for (const row of rows)
     for (const [key, form] of row.written) if (!written.has(key)) written.set(key, form);
-  return { file, definitions, planned, holders, errors, invalidRows, written };
+  return { file, definitions, planned, holders, errors, invalidRows, written, country };
 }
 
 /** The column beside a canonical key: what was written, where it differs. */
@@ -522,9 +576,9 @@ const LABELS: Record<string, string> = {
 };
 
 export async function previewImport(scope: Scope, body: ImportPreviewRequest): Promise<ImportPreview> {
-  const { file, definitions, planned, errors, invalidRows } = await analyse(
+  const { file, definitions, planned, errors, invalidRows, country } = await analyse(
     scope.db,
-    scope.caller.orgId,
+    scope.caller,
     body,
     () => {},
   );
@@ -590,6 +644,7 @@ export async function previewImport(scope: Scope, body: ImportPreviewRequest): P
       })),
     ],
     onDuplicate: body.onDuplicate ?? "skip",
+    country,
     counts: {
       rows: planned.length,
       valid: planned.length - invalidRows,
@@ -621,7 +676,7 @@ export async function commitImport(
   const { orgId } = scope.caller;
   return scope.db.transaction().execute(async (tx) => {
     await lockOrganizationAddresses(tx, orgId);
-    const analysis = await analyse(tx, orgId, body, report);
+    const analysis = await analyse(tx, scope.caller, body, report);
     if (analysis.invalidRows > 0) {
       const first = analysis.errors[0] as RowError;
       throw new AppError(
@@ -639,7 +694,7 @@ export async function commitImport(
     };
     const companiesCreated =
       body.entity === "contacts"
-        ? await writeContacts(tx, scope, planned, analysis.written, report)
+        ? await writeContacts(tx, scope, planned, analysis.written, analysis.country, report)
         : await writeCompanies(tx, scope, planned, analysis.written, report);
     const result: ImportResult = {
       entity: body.entity,
@@ -694,12 +749,20 @@ interface ContactDraft {
   newEmails: string[];
   companyId: string | null;
   company: ImportedContact["company"];
+  /** Stored: the contact's; given the import's when it has none and gets a phone without a country code. */
+  country: string | null;
 }
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
-function mergeContact(draft: ContactDraft, row: CheckedContact, emails: string[]): void {
+function mergeContact(
+  draft: ContactDraft,
+  row: CheckedContact,
+  emails: string[],
+  country: string | null,
+): void {
   const r = row.record;
+  if (draft.country === null && r.phones.some(isNational)) draft.country = country;
   if (row.namedExplicitly) draft.displayName = r.displayName;
   draft.firstName = r.firstName ?? draft.firstName;
   draft.lastName = r.lastName ?? draft.lastName;
@@ -722,6 +785,7 @@ async function writeContacts(
   scope: Scope,
   planned: readonly PlannedRow[],
   written: ReadonlyMap<string, string>,
+  country: string | null,
   report: Report,
 ): Promise<number> {
   const { orgId, userId } = scope.caller;
@@ -748,6 +812,7 @@ async function writeContacts(
         "c.lifecycle_stage",
         "c.custom_fields",
         "c.company_id",
+        "c.country",
       ])
       .where("c.org_id", "=", orgId)
       .where(sql<boolean>`c.id in (select unnest(${chunk}::uuid[]))`)
@@ -779,6 +844,7 @@ async function writeContacts(
         newEmails: [],
         companyId: c.company_id,
         company: null,
+        country: c.country,
       });
   }
   for (const p of planned) {
@@ -787,7 +853,7 @@ async function writeContacts(
     const emails = row.record.emails.filter((e) => !p.dropped.has(e));
     if (p.target.kind === "record") {
       const draft = updated.get(p.target.id);
-      if (draft) mergeContact(draft, row, emails);
+      if (draft) mergeContact(draft, row, emails, country);
     } else if (p.action === "create") {
       created.push({
         id: randomUUID(),
@@ -796,8 +862,9 @@ async function writeContacts(
         emails,
         newEmails: [...emails],
         companyId: null,
+        country: row.record.phones.some(isNational) ? country : null,
       });
-    } else mergeContact(created[p.target.index] as ContactDraft, row, emails);
+    } else mergeContact(created[p.target.index] as ContactDraft, row, emails, country);
   }
   const drafts = [...created, ...updated.values()];
   const companiesCreated = await resolveCompanies(tx, scope, drafts, written);
@@ -810,12 +877,12 @@ async function writeContacts(
     (batch) =>
       sql`
         insert into contacts (id, org_id, display_name, first_name, last_name, title, phones, company_id,
-                              lifecycle_stage, tags, owner_id, source, custom_fields)
+                              lifecycle_stage, tags, owner_id, source, custom_fields, country)
         select v.id, ${orgId}, v.display_name, v.first_name, v.last_name, v.title, v.phones, v.company_id,
-               coalesce(v.lifecycle_stage, 'lead'), v.tags, ${userId}, 'import', v.custom_fields
+               coalesce(v.lifecycle_stage, 'lead'), v.tags, ${userId}, 'import', v.custom_fields, v.country
         from jsonb_to_recordset(${json(batch.map(contactColumns))}::jsonb) as v(
           id uuid, display_name text, first_name text, last_name text, title text, phones text[], company_id uuid,
-          lifecycle_stage text, tags text[], custom_fields jsonb)`.execute(tx),
+          lifecycle_stage text, tags text[], custom_fields jsonb, country text)`.execute(tx),
     progress(0),
   );
   const stale: string[] = [];
@@ -826,10 +893,10 @@ async function writeContacts(
         update contacts c set display_name = v.display_name, first_name = v.first_name, last_name = v.last_name,
           title = v.title, phones = v.phones, company_id = v.company_id,
           lifecycle_stage = coalesce(v.lifecycle_stage, c.lifecycle_stage), tags = v.tags,
-          custom_fields = v.custom_fields, version = c.version + 1, updated_at = now()
+          custom_fields = v.custom_fields, country = v.country, version = c.version + 1, updated_at = now()
         from jsonb_to_recordset(${json(batch.map(contactColumns))}::jsonb) as v(
           id uuid, version int, display_name text, first_name text, last_name text, title text, phones text[],
-          company_id uuid, lifecycle_stage text, tags text[], custom_fields jsonb)
+          company_id uuid, lifecycle_stage text, tags text[], custom_fields jsonb, country text)
         where c.org_id = ${orgId} and c.id = v.id and c.version = v.version
         returning c.id`.execute(tx);
       if (result.rows.length !== batch.length) stale.push(...batch.map((d) => d.id));
@@ -895,6 +962,7 @@ function contactColumns(d: ContactDraft) {
     lifecycle_stage: d.lifecycleStage,
     tags: d.tags,
     custom_fields: d.customFields,
+    country: d.country,
   };
 }
 

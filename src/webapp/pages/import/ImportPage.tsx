@@ -6,6 +6,7 @@ import {
   ProgressBar,
   Radio,
   RadioGroup,
+  Select,
   Text,
   makeStyles,
   tokens,
@@ -31,7 +32,7 @@ import { ImportRowErrors } from "./ImportRowErrors";
 import { ImportRows } from "./ImportRows";
 import { type ChosenFile, FileRefused, readChosenFile } from "./import-file";
 import { ListExports } from "./ListExports";
-import { IMPORT_BODY_LIMIT } from "../../../shared/imports";
+import { IMPORT_BODY_LIMIT, PHONE_COUNTRIES } from "../../../shared/imports";
 import { type Language, translate } from "../../../shared/languages";
 import { shellMessages } from "../../components/shell-messages";
 import { formatNumber } from "../../format";
@@ -73,6 +74,8 @@ export default function ImportPage() {
   const [mapping, setMapping] = useState<ColumnMapping[] | undefined>(undefined);
   const [onDuplicate, setOnDuplicate] = useState<DuplicateAction>("skip");
   const [decisions, setDecisions] = useState<ReadonlyMap<number, DuplicateAction>>(new Map());
+  // Undefined: the server's default (the user's country), which the preview names; null: none.
+  const [country, setCountry] = useState<string | null | undefined>(undefined);
   const [step, setStep] = useState<ProgressStep | null>(null);
 
   const request = (): ImportPreviewRequest | null =>
@@ -83,10 +86,11 @@ export default function ImportPage() {
       mapping,
       onDuplicate,
       decisions: [...decisions].map(([line, action]) => ({ line, action })),
+      ...(entity === "contacts" && country !== undefined ? { country } : {}),
     };
 
   const preview = useQuery({
-    queryKey: ["import-preview", file?.key, entity, mapping, onDuplicate, [...decisions]],
+    queryKey: ["import-preview", file?.key, entity, mapping, onDuplicate, [...decisions], country],
     queryFn: () =>
       api("previewImport", { body: { ...(request() as ImportPreviewRequest), rows: PREVIEW_ROWS } }),
     enabled: file !== null,
@@ -121,6 +125,7 @@ export default function ImportPage() {
 
   const startOver = () => {
     setFile(null);
+    setCountry(undefined);
     setMapping(undefined);
     setDecisions(new Map());
     commit.reset();
@@ -217,6 +222,16 @@ export default function ImportPage() {
               }}
             />
           )}
+          {entity === "contacts" && (
+            <PhoneCountry
+              value={country === undefined ? data.country : country}
+              disabled={importing}
+              onChange={(next) => {
+                setCountry(next);
+                setDecisions(new Map());
+              }}
+            />
+          )}
           <Section title={t.rows}>
             <Text aria-live="polite">{summary(data.counts, entity, t, language)}</Text>
             {data.counts.duplicatesOfRecords + data.counts.duplicatesInFile > 0 && (
@@ -290,6 +305,43 @@ export default function ImportPage() {
       )}
       <ListExports />
     </div>
+  );
+}
+
+/**
+ * Where the file's phones without a country code are from: the duplicate rules read them in that country's
+ * international form (070 … in Sweden is +46 70 …), and a new contact with such a number gets the country.
+ */
+function PhoneCountry({
+  value,
+  disabled,
+  onChange,
+}: {
+  value: string | null;
+  disabled: boolean;
+  onChange(country: string | null): void;
+}) {
+  const t = useMessages(importMessages);
+  const { language } = useLanguage();
+  const names = new Intl.DisplayNames([language], { type: "region" });
+  const countries = PHONE_COUNTRIES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
+    a.name.localeCompare(b.name, language),
+  );
+  return (
+    <Field label={t.phoneCountry} hint={t.phoneCountryHint}>
+      <Select
+        value={value ?? ""}
+        disabled={disabled}
+        onChange={(_, d) => onChange(d.value === "" ? null : d.value)}
+      >
+        <option value="">{t.noPhoneCountry}</option>
+        {countries.map((c) => (
+          <option key={c.code} value={c.code}>
+            {c.name}
+          </option>
+        ))}
+      </Select>
+    </Field>
   );
 }
 
