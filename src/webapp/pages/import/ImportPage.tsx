@@ -90,7 +90,16 @@ export default function ImportPage() {
     };
 
   const preview = useQuery({
-    queryKey: ["import-preview", file?.key, entity, mapping, onDuplicate, [...decisions], country],
+    // "default" and null apart: a query key is hashed as JSON, where undefined is written as null.
+    queryKey: [
+      "import-preview",
+      file?.key,
+      entity,
+      mapping,
+      onDuplicate,
+      [...decisions],
+      country === undefined ? "default" : country,
+    ],
     queryFn: () =>
       api("previewImport", { body: { ...(request() as ImportPreviewRequest), rows: PREVIEW_ROWS } }),
     enabled: file !== null,
