@@ -781,6 +781,26 @@ describe.each(storeKinds)("calendar capture through Microsoft Graph (%s)", (kind
       expect(await meetingsWith(becomes[name].iCalUId ?? "")).toEqual([]);
   });
 
+  it("keeps a colleague's captured meeting when an attendee marks only their own copy private", async () => {
+    const shared = event({
+      subject: "Pricing review",
+      attendees: [
+        { address: "anna.berg@fabrikam.example", name: "Anna Berg" },
+        { address: SAM, name: "Sam" },
+      ],
+    });
+    graph.calendar.add(TENANT, RITA, shared);
+    await run();
+    const [before] = await meetingsWith(shared.iCalUId ?? "");
+    expect(before?.subject).toBe("Pricing review");
+    // Sam marks his copy of Rita's meeting private: his calendar keeps it out, Rita's meeting stays as it was.
+    graph.calendar.add(TENANT, SAM, { ...shared, sensitivity: "private" });
+    const report = await run();
+    expect(report.calendar?.withdrawn).toBe(0);
+    const after = await meetingsWith(shared.iCalUId ?? "");
+    expect(after.map((r) => [r.id, r.subject])).toEqual([[before?.id, "Pricing review"]]);
+  });
+
   it("reads a new window after a 410, and goes on logging mail when the credentials lack Calendars.Read", async () => {
     graph.calendar.expireDeltaTokens();
     const after410 = event({ subject: "After 410" });

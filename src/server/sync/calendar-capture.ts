@@ -231,7 +231,7 @@ async function capturePage(
       const before = WITHDRAWING.has(result.skip)
         ? (known ?? (await capturedBefore(scope.db, m.orgId, event)))
         : null;
-      const why = before ? withdrawal(event, result.skip, orgPrivacy) : null;
+      const why = before ? withdrawal(event, result.skip, orgPrivacy, m.email, internal) : null;
       if (before && why) {
         const done = await withdrawMeeting(scope.db, scope.caller, before, why.reason, why.blocked);
         if (done !== "unchanged") report.withdrawn += 1;
@@ -313,8 +313,23 @@ function withdrawal(
   event: GraphEvent,
   skipped: EventNotLogged,
   orgPrivacy: PrivacyPolicy,
+  mailbox: string | null,
+  internal: (domain: string) => boolean,
 ): { reason: Withdrawal; blocked: string[] } | null {
-  if (skipped === "private" || skipped === "internal_only") return { reason: skipped, blocked: [] };
+  if (skipped === "private") {
+    // An attendee may mark their own copy private: that copy says nothing of the meeting a colleague's calendar
+    // recorded, which would otherwise be taken back here and made again by the colleague's next capture, day after
+    // day. The organiser's mark reaches every copy, so it counts where the copy read is the organiser's own, or
+    // where the organiser is outside the organisation (every copy read here is then an attendee's; it errs towards
+    // privacy).
+    const raw = event.organizer?.emailAddress?.address;
+    const organizer = raw && raw.length <= EMAIL_ADDRESS_MAX_CHARS ? normalizeEmailAddress(raw) : null;
+    if (!organizer) return null;
+    const own = mailbox !== null && normalizeEmailAddress(mailbox) === organizer;
+    if (!own && internal(domainOf(organizer))) return null;
+    return { reason: skipped, blocked: [] };
+  }
+  if (skipped === "internal_only") return { reason: skipped, blocked: [] };
   if (skipped !== "blocked_participant") return null;
   const asOrganization = meetingOfGraphEvent(event, orgPrivacy);
   if (!("skip" in asOrganization) || asOrganization.skip !== "blocked_participant") return null;
