@@ -686,6 +686,19 @@ describe.each(storeKinds)("calendar capture through Microsoft Graph (%s)", (kind
     });
     expect([byHand.status, parse(LoggedMeeting, byHand).created]).toEqual([200, true]);
     expect(await participantsOf(parse(LoggedMeeting, byHand).interaction.id)).toContain(ERIN);
+
+    // She comes back as a contact (a rep adds her again): the capture records her like any contact once more.
+    const back = await server.request("POST", "/api/v1/contacts", {
+      token: rita,
+      body: { displayName: "Erin Ek", emails: [ERIN] },
+    });
+    expect(back.status).toBe(201);
+    const isBack = event({ subject: "Erin Ek is back", attendees: [{ address: ERIN, name: "Erin Ek" }] });
+    graph.calendar.add(TENANT, RITA, isBack);
+    expect((await run()).calendar?.logged).toBe(1);
+    const [backRow] = await meetingsWith(isBack.iCalUId ?? "");
+    expect(backRow?.subject).toBe("Erin Ek is back");
+    expect(await participantsOf(backRow?.id ?? "")).toContain(ERIN);
   });
 
   it("takes back a captured meeting whose event became private, internal-only or blocklisted: deleted when nobody worked on it, kept without what the capture brought when a rep did", async () => {

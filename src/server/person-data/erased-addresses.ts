@@ -50,8 +50,10 @@ export async function rememberErasedAddresses(
 }
 
 /**
- * Which of these canonical addresses belong to someone the organisation erased. One read of the key and one of
- * the digests, by the primary key, whatever the number of addresses.
+ * Which of these canonical addresses belong to someone the organisation erased and who is not a contact again. A
+ * person a rep adds back (by hand or by an import: they came back, or gave their consent again) is recorded like
+ * any contact, so the list never needs lifting by hand. One read of the key, one of the digests by the primary key
+ * and, when any is found, one of the contacts' addresses, whatever the number of addresses.
  */
 export async function erasedAmong(
   db: Kysely<DB>,
@@ -77,5 +79,15 @@ export async function erasedAmong(
       [...byDigest.keys()].map((hex) => Buffer.from(hex, "hex")),
     )
     .execute();
-  return new Set(found.flatMap((row) => byDigest.get(row.digest.toString("hex")) ?? []));
+  const erased = found.flatMap((row) => byDigest.get(row.digest.toString("hex")) ?? []);
+  if (erased.length === 0) return new Set();
+  const canonicalOf = new Map(erased.map((address) => [canonical(address) ?? address, address]));
+  const back = await db
+    .selectFrom("contact_emails")
+    .select("address")
+    .where("org_id", "=", orgId)
+    .where("address", "in", [...canonicalOf.keys()])
+    .execute();
+  for (const row of back) canonicalOf.delete(row.address);
+  return new Set(canonicalOf.values());
 }
