@@ -224,6 +224,20 @@ describe.each(storeKinds)("threads and several records per interaction (%s)", (k
     });
     expect(onSend.status).toBe(201);
     expect(parse(LoggedEmail, onSend).interaction.dealId).toBe(second.id);
+    // "On send" with a colleague's address as From is not Rita sending from her own mailbox: it stays off.
+    const notHers = await server.request("POST", "/api/v1/emails", {
+      token: rita,
+      body: {
+        rapportKey: "8e3f5a71-9b2c-4d4e-8f0a-b7c8d9e0f1a2",
+        conversationId: "conv-greta",
+        subject: "RE: Proposal",
+        from: { address: "tom@contoso.example" },
+        to: [{ address: "rita@contoso.example" }],
+        sentAt: daysAgo(1),
+        source: "on-send",
+      },
+    });
+    expect([notHers.status, parse(LoggedEmail, notHers).interaction.dealId]).toEqual([201, null]);
   });
 
   it("links a reply logged on send, under its Rapport key, to its conversation's deal, and its sent copy keeps it", async () => {

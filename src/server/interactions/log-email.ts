@@ -230,7 +230,7 @@ async function insertEmail(
   const chosen =
     input.dealId !== undefined
       ? sql`select ${input.dealId}::uuid as deal_id, null::uuid as thread_id`
-      : defaultLinks(orgId, contactOf, participants, facts.internalDomains, input);
+      : defaultLinks(orgId, contactOf, participants, facts.internalDomains, input, scope.caller.email);
   const details = {
     source: input.source,
     ...(input.templateId ? { templateId: input.templateId } : {}),
@@ -530,7 +530,7 @@ async function addLogger(
  *   whoever they forward it to): an outsider naming one, or writing only to us and our colleagues who were on the
  *   thread, does not get their mail onto its deal. Our own people are on every thread, so their being on it says
  *   nothing of who wrote this one: an internal address carries a thread on only as the sender of the caller's own
- *   log as they send it (`on-send`, from their own mailbox). Anywhere else the From of an email is whatever its
+ *   log as they send it (`on-send`, with their own address as From). Anywhere else the From of an email is whatever its
  *   writer put there, and an outsider's mail "from" a colleague, naming a logged message, stays off its deal; a
  *   colleague's real reply follows through the customer it is written to;
  * - failing that (no earlier message, or none linked), the participants' single open deal; with several, none
@@ -542,10 +542,13 @@ function defaultLinks(
   participants: readonly ParticipantDraft[],
   internalDomains: readonly string[],
   input: LogEmailInput,
+  callerEmail: string | null,
 ) {
   const contactIds = [...new Set(contactOf.values())];
   const internal = withinDomains(internalDomains);
-  const sentByCaller = input.source === "on-send";
+  // The caller's own address, as they send: `on-send` is what the add-in says, the From is what it must be.
+  const own = callerEmail === null ? null : normalizeEmailAddress(callerEmail);
+  const sentByCaller = input.source === "on-send" && own !== null && input.from.address === own;
   const people = participants
     .filter((p) => !internal(domainOf(p.address)) || (p.role === "from" && sentByCaller))
     .map((p) => p.address);
