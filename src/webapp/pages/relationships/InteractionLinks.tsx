@@ -64,8 +64,9 @@ export function InteractionLinks({
   const [open, setOpen] = useState(false);
   const [current, setCurrent] = useState(interaction);
   const [changed, setChanged] = useState(false);
-  // What the server answered last wins over the page's copy until the page is read again.
-  const shown = changed ? current : interaction;
+  // The newest of the server's answers and the page's copy wins: two quick changes may be answered out of order,
+  // and once the page is read again its copy catches up and later reads show through.
+  const shown = current.version > interaction.version ? current : interaction;
   const deals = useNames("deal", shown.dealIds);
   const companies = useNames(
     "company",
@@ -103,12 +104,13 @@ export function InteractionLinks({
         <LinksDialog
           interaction={shown}
           onInteraction={(next) => {
-            setCurrent(next);
+            setCurrent((before) => (next.version >= before.version ? next : before));
             setChanged(true);
           }}
           onClose={() => {
             setOpen(false);
             if (changed) onChanged();
+            setChanged(false);
           }}
         />
       )}
