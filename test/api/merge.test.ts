@@ -326,6 +326,11 @@ describe.each(storeKinds)("merging records (%s)", (kind) => {
     expect(Problem.parse(mergeAway.body)).toMatchObject({ status: 409, mergedInto: { id: kept.id } });
     const erase = await unfollowed(token, "POST", `/api/v1/contacts/${merged.id}/erase`);
     expect(Problem.parse(erase.body)).toMatchObject({ status: 409, mergedInto: { id: kept.id } });
+    // A survey link is a write too: 409 naming the kept contact, and no link made.
+    const survey = await unfollowed(token, "POST", `/api/v1/contacts/${merged.id}/rating-links`, {
+      kind: "nps",
+    });
+    expect(Problem.parse(survey.body)).toMatchObject({ status: 409, mergedInto: { id: kept.id } });
     expect(await count("contacts", "id", kept.id)).toBe(1);
     expect(await count("contacts", "id", other.id)).toBe(1);
     expect(await count("contact_merges", "kept_id", other.id)).toBe(0);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { routes } from "../../shared/routes";
+import { refusingMerged } from "../duplicates/merge";
 import { type RouteOptions, addRoute } from "../http/route";
 import type { Scope } from "../scope";
 import { ratingsReport, ratingsReportTable } from "./report";
@@ -18,8 +19,11 @@ export function ratingRoutes(
   publicUrl: string | null,
 ): void {
   const linkBase = (request: FastifyRequest) => publicUrl ?? `${request.protocol}://${request.host}`;
+  // A link asked for a merged-away contact: 409 naming the kept one (a link is a write; docs/api.md, "Merging").
   addRoute(app, routes.createRatingLink, options, ({ caller, params, body, request }) =>
-    createRatingLink(scope(caller), params.id, body.kind, clock(), linkBase(request)),
+    refusingMerged(scope(caller), "contact", params.id, () =>
+      createRatingLink(scope(caller), params.id, body.kind, clock(), linkBase(request)),
+    ),
   );
   addRoute(app, routes.contactRatings, options, ({ caller, params }) =>
     contactRatings(scope(caller), params.id),
