@@ -1668,9 +1668,7 @@ describe.each(storeKinds)("upgrades from every earlier schema (%s)", (kind) => {
   const releases = Object.keys(migrations);
   const deep = process.env.RAPPORT_DEEP_TESTS === "1";
   const sampled = releases.filter((_, index) => deep || index >= releases.length - 4 || index % 6 === 0);
-  const onThisStore = sampled.filter(
-    (name, index) => name === releases.at(-1) || takesItsTurn(index, kind),
-  );
+  const onThisStore = sampled.filter((name, index) => name === releases.at(-1) || takesItsTurn(index, kind));
   it.each(onThisStore)(
     "keeps the data of a store left at %s and brings its schema to a fresh store's",
     async (name) => {

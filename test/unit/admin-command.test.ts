@@ -206,7 +206,9 @@ describe("npm run admin", () => {
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.out).toContain("2 stage stays, 1 interaction days, 1 contacts with a last interaction");
     // 0031's summaries too: the entry and the move, the one ended stay, the call's week, the deal's last activity.
-    expect(rebuilt.out).toContain("2 stage flows, 1 stage lengths, 1 interaction weeks, 1 deals with a last activity");
+    expect(rebuilt.out).toContain(
+      "2 stage flows, 1 stage lengths, 1 interaction weeks, 1 deals with a last activity",
+    );
     const all = await run(["rebuild-rollups"]);
     expect(all.out).toContain("of every organisation");
 
