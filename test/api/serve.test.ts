@@ -13,19 +13,28 @@ const root = path.resolve(__dirname, "../..");
  * because npm dies of the signal at once while the server is still closing the store; the test must see the
  * server's own exit status before it starts the next one on the same directory.
  */
+const running = new Set<ChildProcess>();
+
 function serve(env: NodeJS.ProcessEnv): {
   child: ChildProcess;
   listening: Promise<string>;
   exited: Promise<{ code: number | null; output: string }>;
 } {
+  // Its own process group, so a test that fails or times out takes tsx's node child down with it (afterEach):
+  // servers left running outlived the run and took a core from the files after it.
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["src/server/main.ts"], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  running.add(child);
   let output = "";
   const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.on("exit", (code) => resolve({ code, output })),
+    child.on("exit", (code) => {
+      running.delete(child);
+      resolve({ code, output });
+    }),
   );
   const listening = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -46,7 +55,17 @@ describe("running Rapport the way the README says", () => {
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), "rapport-serve-"));
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    for (const child of running) {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+    running.clear();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it("starts on the embedded store, signs in with `npm run token`, keeps data across a restart", async () => {
     const env = { RAPPORT_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" };
