@@ -1,5 +1,5 @@
-import { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
+import { graphClient } from "./graph-client";
 
 /**
  * The open meeting's iCalUId, which Office.js does not give: read from the rep's calendar through Microsoft Graph
@@ -15,19 +15,7 @@ const GraphEvent = z.object({ iCalUId: z.string().min(1).max(1000).nullish() });
 
 /** `baseUrl` is Graph's own unless a test points it at a local server. */
 export function graphMeetingIds(options: { getToken(): Promise<string>; baseUrl?: string }): MeetingIds {
-  const baseUrl = options.baseUrl ?? "https://graph.microsoft.com/";
-  const client = Client.init({
-    baseUrl,
-    defaultVersion: "v1.0",
-    // The client sends the token only to Graph's hosts, and to those named here.
-    customHosts: new Set([new URL(baseUrl).hostname]),
-    authProvider: (done) => {
-      options.getToken().then(
-        (token) => done(null, token),
-        (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), null),
-      );
-    },
-  });
+  const client = graphClient(options);
   return {
     async iCalUIdOf(restId) {
       // A REST id is URL-safe base64; encoding it keeps anything else from reaching another path.

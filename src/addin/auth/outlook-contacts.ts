@@ -1,5 +1,5 @@
-import { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
+import { graphClient } from "./graph-client";
 
 /** What the rep's own Outlook contact for an address says, to fill "Add to Rapport". */
 export interface OutlookContact {
@@ -33,19 +33,7 @@ export function graphOutlookContacts(options: {
   getToken(): Promise<string>;
   baseUrl?: string;
 }): OutlookContacts {
-  const baseUrl = options.baseUrl ?? "https://graph.microsoft.com/";
-  const client = Client.init({
-    baseUrl,
-    defaultVersion: "v1.0",
-    // The client sends the token only to Graph's hosts, and to those named here.
-    customHosts: new Set([new URL(baseUrl).hostname]),
-    authProvider: (done) => {
-      options.getToken().then(
-        (token) => done(null, token),
-        (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), null),
-      );
-    },
-  });
+  const client = graphClient(options);
   return {
     async find(address) {
       // OData string literals double their quotes; nothing else in an address needs escaping.
