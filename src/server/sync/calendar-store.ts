@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../db/tables";
-import type { DueMailbox } from "./mailbox-store";
+import { type DueMailbox, whileHeld } from "./mailbox-store";
 
 /** The calendarView window: meetings of the past month are logged, the next two weeks' are briefed. */
 export const CALENDAR_PAST_DAYS = 30;
@@ -92,18 +92,25 @@ export async function saveCalendarPage(
     })
     .where("org_id", "=", m.orgId)
     .where("user_id", "=", m.userId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom("mailboxes")
-          .select("user_id")
-          .where("mailboxes.org_id", "=", m.orgId)
-          .where("mailboxes.user_id", "=", m.userId)
-          .where("mailboxes.lease_owner", "=", owner),
-      ),
-    )
+    .where(whileHeld(m, owner))
     .returning("user_id")
     .executeTakeFirst();
   return saved !== undefined;
+}
+
+/** Graph refused the calendar (403): recorded as a run of the capture without a success, while this worker holds the mailbox. */
+export async function markCalendarRefused(
+  db: Kysely<DB>,
+  m: Pick<DueMailbox, "orgId" | "userId">,
+  owner: string,
+): Promise<void> {
+  await db
+    .updateTable("calendar_sync")
+    .set({ last_run_at: sql<Date>`now()` })
+    .where("org_id", "=", m.orgId)
+    .where("user_id", "=", m.userId)
+    .where(whileHeld(m, owner))
+    .execute();
 }
 
 /** The meeting a mailbox's event was recorded as, if it was. */

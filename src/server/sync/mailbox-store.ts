@@ -240,15 +240,7 @@ export async function savePage(
     .where("user_id", "=", m.userId)
     .where("folder", "=", folder)
     // Only while this worker holds the mailbox: a worker that lost it never moves another's place.
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom("mailboxes")
-          .select("user_id")
-          .where("mailboxes.org_id", "=", m.orgId)
-          .where("mailboxes.user_id", "=", m.userId)
-          .where("mailboxes.lease_owner", "=", owner),
-      ),
-    )
+    .where(whileHeld(m, owner))
     .returning("folder")
     .executeTakeFirst();
   return saved !== undefined;
@@ -299,4 +291,15 @@ export async function releaseAllLeases(db: Kysely<DB>): Promise<void> {
     .set({ lease_owner: null, lease_until: null })
     .where("lease_owner", "is not", null)
     .execute();
+}
+
+/**
+ * A write's condition that this worker still holds the mailbox: a worker that lost it (its lease taken over) never
+ * moves another's place, whichever table the write is to.
+ */
+export function whileHeld(m: Pick<DueMailbox, "orgId" | "userId">, owner: string) {
+  return sql<boolean>`exists (
+    select 1 from mailboxes
+    where mailboxes.org_id = ${m.orgId} and mailboxes.user_id = ${m.userId} and mailboxes.lease_owner = ${owner}
+  )`;
 }

@@ -1,12 +1,9 @@
-import { type Kysely, sql } from "kysely";
 import type {
   CalendarStatus,
   MailboxStatus,
   SubscriptionReason,
   SubscriptionStatus,
 } from "../../shared/mailboxes";
-import type { DB } from "../db/tables";
-import type { DueMailbox } from "./mailbox-store";
 import { SUBSCRIBED_RESOURCES, type SubscribedResource } from "./graph-subscriptions";
 
 /*
@@ -16,33 +13,10 @@ import { SUBSCRIBED_RESOURCES, type SubscribedResource } from "./graph-subscript
  * In a run the worker reads the mail folders, then the calendar, then keeps the subscriptions, then records the
  * run (mailboxes.last_run_at, status). The calendar's last page sets calendar_sync.last_run_at and last_success_at
  * in one statement, so the two are equal after a whole round. A refusal (403: no Calendars.Read) sets last_run_at
- * alone (markCalendarRefused), and the run then ends ok. So a calendar whose last run is newer than its last
+ * alone (markCalendarRefused, calendar-store.ts), and the run then ends ok. So a calendar whose last run is newer than its last
  * success, in a mailbox whose run was recorded after it and that no worker holds now, was refused; one whose run
  * is newer than the mailbox's is a round under way (or one a stop cut short), which is not a failure.
  */
-
-/** Graph refused the calendar (403): recorded as a run of the capture without a success, while this worker holds the mailbox. */
-export async function markCalendarRefused(
-  db: Kysely<DB>,
-  m: Pick<DueMailbox, "orgId" | "userId">,
-  owner: string,
-): Promise<void> {
-  await db
-    .updateTable("calendar_sync")
-    .set({ last_run_at: sql<Date>`now()` })
-    .where("org_id", "=", m.orgId)
-    .where("user_id", "=", m.userId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom("mailboxes")
-          .select("user_id")
-          .where("mailboxes.org_id", "=", m.orgId)
-          .where("mailboxes.user_id", "=", m.userId)
-          .where("mailboxes.lease_owner", "=", owner),
-      ),
-    )
-    .execute();
-}
 
 /** The mailbox as the API reports it, with what its run left in the store. */
 export interface MailboxFacts {

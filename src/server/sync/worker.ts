@@ -10,6 +10,7 @@ import { logEmail } from "../interactions/log-email";
 import { blocklistFor } from "../organizations/privacy";
 import { type CalendarReport, captureCalendar, emptyCalendarReport } from "./calendar-capture";
 import type { CalendarGraph } from "./calendar-graph";
+import { markCalendarRefused } from "./calendar-store";
 import { type Candidate, type NotLogged, graphEmail } from "./graph-email";
 import { type DeltaStart, GraphFailure, type MailGraph } from "./mail-graph";
 import {
@@ -35,7 +36,6 @@ import {
   subscriptionsOf,
   subscriptionsToDrop,
 } from "./subscription-store";
-import { markCalendarRefused } from "./sync-status";
 import type { Wakeups } from "./wakeups";
 
 export const FOLDERS: readonly MailFolder[] = ["inbox", "sentitems"];
